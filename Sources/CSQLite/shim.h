@@ -1,0 +1,22 @@
+#ifndef ECSH_CSQLITE_SHIM_H
+#define ECSH_CSQLITE_SHIM_H
+#include <sqlite3.h>
+
+// SQLITE_TRANSIENT is a cast macro Swift cannot import; these helpers ask
+// SQLite to copy the bytes before the call returns.
+static inline int ecsh_bind_text(sqlite3_stmt *stmt, int index, const char *text, int length) {
+    // An empty Swift buffer has no base address; bind "" rather than NULL.
+    return sqlite3_bind_text(stmt, index, text ? text : "", length, SQLITE_TRANSIENT);
+}
+static inline int ecsh_bind_blob(sqlite3_stmt *stmt, int index, const void *bytes, int length) {
+    return sqlite3_bind_blob(stmt, index, bytes, length, SQLITE_TRANSIENT);
+}
+static inline int ecsh_result_text(sqlite3_context *ctx, const char *text, int length) {
+    sqlite3_result_text(ctx, text, length, SQLITE_TRANSIENT);
+    return 0;
+}
+// sqlite3_db_config is variadic and unavailable from Swift.
+static inline int ecsh_enable_defensive(sqlite3 *db) {
+    return sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
+}
+#endif

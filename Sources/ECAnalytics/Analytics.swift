@@ -1,0 +1,4 @@
+import ECStore
+
+/// Namespace of the analytics layer.
+public enum Analytics {}

@@ -1,0 +1,32 @@
+import CSQLite
+
+/// An error reported by SQLite, with the statement that caused it.
+public struct DatabaseError: Error, Sendable, CustomStringConvertible {
+    /// The SQLite result code (primary code in the low byte).
+    public let code: Int32
+    public let message: String
+    /// The SQL being prepared or run, if any.
+    public let sql: String?
+    /// Byte offset into `sql` of the token SQLite blames, when it knows
+    /// (`sqlite3_error_offset`, SQLite 3.38+).
+    public let offset: Int?
+
+    public init(code: Int32, message: String, sql: String? = nil, offset: Int? = nil) {
+        self.code = code
+        self.message = message
+        self.sql = sql
+        self.offset = offset
+    }
+
+    /// True when the statement was stopped by `Database.interrupt` or the progress check.
+    public var isInterrupt: Bool { code & 0xff == SQLITE_INTERRUPT }
+
+    public var description: String { message }
+}
+
+/// An error of the workspace that is not SQLite's own (missing file, bad input).
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

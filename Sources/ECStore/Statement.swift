@@ -1,0 +1,105 @@
+import CSQLite
+
+/// A prepared SQLite statement; finalized when released.
+public final class Statement {
+    public let sql: String
+    let handle: OpaquePointer
+    unowned let database: Database
+
+    init(database: Database, sql: String) throws {
+        var stmt: OpaquePointer?
+        var tail: UnsafePointer<CChar>?
+        let rc = sql.withCString { sqlite3_prepare_v2(database.handle, $0, -1, &stmt, &tail) }
+        guard rc == SQLITE_OK, let stmt else {
+            throw database.error(code: rc, sql: sql)
+        }
+        self.sql = sql
+        self.handle = stmt
+        self.database = database
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    public var columnCount: Int { Int(sqlite3_column_count(handle)) }
+
+    public var columnNames: [String] {
+        (0..<Int32(columnCount)).map { String(cString: sqlite3_column_name(handle, $0)) }
+    }
+
+    /// Binds values to parameters 1...n, replacing earlier bindings.
+    public func bind(_ values: [Value]) throws {
+        for (i, v) in values.enumerated() { try bind(v, at: Int32(i + 1)) }
+    }
+
+    public func bind(_ value: Value, at index: Int32) throws {
+        let rc: Int32
+        switch value {
+        case .null: rc = sqlite3_bind_null(handle, index)
+        case .integer(let i): rc = sqlite3_bind_int64(handle, index, i)
+        case .real(let d): rc = sqlite3_bind_double(handle, index, d)
+        case .text(let s):
+            var s = s
+            rc = s.withUTF8 { buf in
+                buf.withMemoryRebound(to: CChar.self) { ecsh_bind_text(handle, index, $0.baseAddress, Int32(buf.count)) }
+            }
+        case .blob(let b):
+            rc = b.withUnsafeBytes { ecsh_bind_blob(handle, index, $0.baseAddress, Int32($0.count)) }
+        }
+        guard rc == SQLITE_OK else { throw database.error(code: rc, sql: sql) }
+    }
+
+    /// Hot-path binders that avoid building a `Value`.
+    @inline(__always) public func bindNull(at index: Int32) { sqlite3_bind_null(handle, index) }
+    @inline(__always) public func bind(int64 v: Int64, at index: Int32) { sqlite3_bind_int64(handle, index, v) }
+    @inline(__always) public func bind(double v: Double, at index: Int32) { sqlite3_bind_double(handle, index, v) }
+    /// Binds UTF-8 bytes as text (SQLite copies them).
+    @inline(__always) public func bind(utf8 bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
+        bytes.withMemoryRebound(to: CChar.self) {
+            _ = ecsh_bind_text(handle, index, $0.baseAddress, Int32($0.count))
+        }
+    }
+
+    /// Advances to the next row; false when done.
+    @discardableResult
+    public func step() throws -> Bool {
+        let rc = sqlite3_step(handle)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw database.error(code: rc, sql: sql)
+        }
+    }
+
+    public func reset() { sqlite3_reset(handle) }
+    public func clearBindings() { sqlite3_clear_bindings(handle) }
+
+    /// The value of column `i` in the current row.
+    public func value(at i: Int) -> Value {
+        let c = Int32(i)
+        switch sqlite3_column_type(handle, c) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, c))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, c))
+        case SQLITE_TEXT:
+            guard let p = sqlite3_column_text(handle, c) else { return .null }
+            let n = Int(sqlite3_column_bytes(handle, c))
+            return .text(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))
+        case SQLITE_BLOB:
+            let n = Int(sqlite3_column_bytes(handle, c))
+            guard n > 0, let p = sqlite3_column_blob(handle, c) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: p, count: n)))
+        default: return .null
+        }
+    }
+
+    @inline(__always) public func int64(at i: Int) -> Int64 { sqlite3_column_int64(handle, Int32(i)) }
+    @inline(__always) public func double(at i: Int) -> Double { sqlite3_column_double(handle, Int32(i)) }
+    @inline(__always) public func isNull(at i: Int) -> Bool { sqlite3_column_type(handle, Int32(i)) == SQLITE_NULL }
+
+    /// All remaining rows.
+    public func allRows() throws -> [[Value]] {
+        var rows: [[Value]] = []
+        let n = columnCount
+        while try step() { rows.append((0..<n).map { value(at: $0) }) }
+        return rows
+    }
+}

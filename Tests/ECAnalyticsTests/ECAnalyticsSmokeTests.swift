@@ -1,0 +1,6 @@
+import Testing
+@testable import ECAnalytics
+
+@Suite struct ECAnalyticsSmokeTests {
+    @Test func moduleLoads() { #expect(Bool(true)) }
+}

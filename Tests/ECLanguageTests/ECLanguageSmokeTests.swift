@@ -1,0 +1,6 @@
+import Testing
+@testable import ECLanguage
+
+@Suite struct ECLanguageSmokeTests {
+    @Test func moduleLoads() { #expect(Bool(true)) }
+}
