@@ -1,14 +1,35 @@
+/// How a column's numbers read in the table view. Machine formats
+/// (CSV, JSON) always write the raw value.
+public enum ColumnFormat: Sendable, Equatable {
+    /// Integers with thousands separators; reals with up to 2 decimals.
+    case auto
+    /// A fixed number of decimals.
+    case decimal(places: Int)
+    /// A ratio shown as a percentage: 0.153 → "15.3%".
+    case percent(places: Int)
+    /// Money, in the session's currency, no decimals for JPY.
+    case currency(code: String)
+    /// Text, left-aligned even when it looks numeric (ids, months).
+    case text
+}
+
 /// The rows a statement produced, ready for rendering or export.
 public struct ResultTable: Sendable, Equatable {
     public var columns: [String]
     public var rows: [[Value]]
-    /// A line shown under the table (e.g. the formula in force, a warning).
+    /// One per column; `.auto` when not given.
+    public var formats: [ColumnFormat]
+    /// Lines shown under the table (the formula in force, a warning).
     public var notes: [String]
+    /// Rows (by index) that are totals or averages, styled apart.
+    public var summaryRows: Set<Int>
 
-    public init(columns: [String], rows: [[Value]], notes: [String] = []) {
+    public init(columns: [String], rows: [[Value]], formats: [ColumnFormat]? = nil, notes: [String] = [], summaryRows: Set<Int> = []) {
         self.columns = columns
         self.rows = rows
+        self.formats = formats ?? Array(repeating: .auto, count: columns.count)
         self.notes = notes
+        self.summaryRows = summaryRows
     }
 
     /// The values of the named column, if present.
