@@ -1,0 +1,152 @@
+import ECStore
+import ECLanguage
+
+/// `sql`, `tables`, `describe`, `head`.
+extension Session {
+    /// `sql <any SQLite SQL>`: rows are shown; other statements report changes.
+    func runSQL(_ raw: RawSQL) throws {
+        do {
+            let statement = try database.prepare(raw.text)
+            lastSQL = raw.text
+            if statement.columnCount == 0 {
+                while try statement.step() {}
+                say("ok (\(grouped(database.changes)) row\(database.changes == 1 ? "" : "s") changed)")
+                return
+            }
+            let columns = statement.columnNames
+            let rows = try statement.allRows()
+            show(ResultTable(columns: columns, rows: rows), sql: raw.text)
+        } catch let e as DatabaseError {
+            throw SQLFailure(error: e, raw: raw)
+        }
+    }
+
+    /// `tables`: every table with its dataset role, rows, date range and source.
+    func listTables() throws {
+        let names = try database.tableNames()
+        var rows: [[Value]] = []
+        let hasDatasets = try database.tableExists("ecsh_datasets")
+        for name in names {
+            var role: Value = .null, source: Value = .null, from: Value = .null, to: Value = .null
+            var count: Value = .null
+            if hasDatasets {
+                let meta = try database.query(
+                    "SELECT role, source, min_date, max_date, rows FROM ecsh_datasets WHERE name = ?", [.text(name)])
+                if let m = meta.rows.first { role = m[0]; source = m[1]; from = m[2]; to = m[3]; count = m[4] }
+            }
+            if count.isNull { count = try database.scalar("SELECT count(*) FROM \(quoteIdentifier(name))") }
+            rows.append([.text(name), role, count, from, to, source])
+        }
+        let table = ResultTable(columns: ["table", "role", "rows", "from", "to", "source"], rows: rows,
+                                formats: [.text, .text, .auto, .text, .text, .text])
+        if rows.isEmpty {
+            say("no tables yet; load data with: load orders from 'orders.csv'  (or try: ecsh --demo)")
+            return
+        }
+        show(table, sql: nil)
+    }
+
+    /// Resolves a table name written by the user, with "did you mean".
+    func resolveTable(_ name: Identifier) throws -> String {
+        let names = try database.tableNames()
+        if names.contains(name.name) { return name.name }
+        if let exact = names.first(where: { $0.lowercased() == name.folded }) { return exact }
+        let suggestion = didYouMean(name.name, among: names)
+        throw ShellError("no table named '\(name.name)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""),
+                         at: name.range,
+                         help: names.isEmpty ? "load data first, e.g. load orders from 'orders.csv'" : "tables lists the tables in this workspace")
+    }
+
+    /// `describe NAME`: columns, types, role mapping, nulls, min and max.
+    func describeTable(_ name: Identifier) throws {
+        let table = try resolveTable(name)
+        let columns = try database.columns(of: table)
+        let mapping = try fieldMapping(of: table)
+        var select: [String] = ["count(*)"]
+        for c in columns {
+            let q = quoteIdentifier(c.name)
+            select.append("count(\(q))")
+            select.append("min(\(q))")
+            select.append("max(\(q))")
+        }
+        let stats = try database.query("SELECT \(select.joined(separator: ", ")) FROM \(quoteIdentifier(table))").rows[0]
+        let total = stats[0].intValue ?? 0
+        var rows: [[Value]] = []
+        for (i, c) in columns.enumerated() {
+            let nonNull = stats[1 + 3 * i].intValue ?? 0
+            let meta = mapping[c.name]
+            let type = meta?.type ?? c.type.lowercased()
+            let source: Value = meta.map { $0.header.map(Value.text) ?? .text("(not in file)") } ?? .null
+            rows.append([.text(c.name), .text(type), source, .integer(total - nonNull),
+                         stats[2 + 3 * i], stats[3 + 3 * i]])
+        }
+        show(ResultTable(columns: ["column", "type", "from header", "nulls", "min", "max"], rows: rows,
+                         formats: [.text, .text, .text, .auto, .auto, .auto],
+                         notes: ["\(grouped(Int(total))) rows"]), sql: nil)
+    }
+
+    /// The loader's record of which header each column came from, if any.
+    func fieldMapping(of table: String) throws -> [String: (header: String?, type: String)] {
+        guard try database.tableExists("ecsh_fields") else { return [:] }
+        var result: [String: (header: String?, type: String)] = [:]
+        for row in try database.query("SELECT field, source_header, type FROM ecsh_fields WHERE dataset = ?", [.text(table)]).rows {
+            if let f = row[0].textValue { result[f] = (row[1].textValue, row[2].textValue ?? "") }
+        }
+        return result
+    }
+
+    /// `head NAME [n]`: the first rows of a table.
+    func head(_ name: Identifier, rows: Located<Int>?) throws {
+        let table = try resolveTable(name)
+        let n = rows?.value ?? 10
+        guard n >= 0 else { throw ShellError("the row count must be zero or more", at: rows?.range) }
+        let sql = "SELECT * FROM \(quoteIdentifier(table)) LIMIT ?"
+        let result = try database.query(sql, [.integer(Int64(n))])
+        show(result, sql: sql)
+    }
+}
+
+/// A SQLite error in a `sql` statement, kept with the SQL so the caret lands on the failing token.
+struct SQLFailure: Error {
+    let error: DatabaseError
+    let raw: RawSQL
+
+    /// The source location of SQLite's error offset (a UTF-8 byte offset into the SQL).
+    var range: SourceRange {
+        guard let offset = error.offset else { return raw.range }
+        var location = raw.range.start
+        var bytes = 0
+        var tokenEnd: SourceLocation?
+        var started = false
+        for ch in raw.text {
+            if !started {
+                if bytes >= offset { started = true } else {
+                    bytes += ch.utf8.count
+                    location = ch.isNewline ? SourceLocation(line: location.line + 1, column: 1)
+                                            : SourceLocation(line: location.line, column: location.column + 1)
+                    continue
+                }
+            }
+            // Underline the token (identifier characters) at the offset.
+            if ch.isLetter || ch.isNumber || ch == "_" {
+                let base = tokenEnd ?? location
+                tokenEnd = SourceLocation(line: base.line, column: base.column + 1)
+            } else {
+                break
+            }
+        }
+        let end = tokenEnd ?? SourceLocation(line: location.line, column: location.column + 1)
+        return SourceRange(start: location, end: end)
+    }
+}
+
+/// 1234567 → "1,234,567".
+func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(ch)
+    }
+    return n < 0 ? "-" + out : out
+}

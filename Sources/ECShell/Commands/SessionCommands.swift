@@ -1,0 +1,58 @@
+import ECStore
+import ECLanguage
+import ECRender
+
+/// `set`, `show settings`, `show sql`, `timer`, `run`, `quit`.
+extension Session {
+    /// `set NAME VALUE`: presentation settings here; analysis settings go to the workspace.
+    func set(_ s: SetStatement) throws {
+        let name = s.name.folded
+        func single() throws -> Located<OptionValue> {
+            guard s.values.count == 1 else {
+                throw ShellError("set \(name) takes one value", at: s.values.dropFirst().first?.range ?? s.name.range)
+            }
+            return s.values[0]
+        }
+        switch name {
+        case "format":
+            let v = try single()
+            guard let text = v.value.text, let f = OutputFormat(rawValue: text.lowercased()) else {
+                throw ShellError("unknown format", at: v.range, help: "use one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            options.format = f
+        case "color", "colour":
+            let v = try single()
+            guard let text = v.value.text, let mode = ColorMode(rawValue: text.lowercased()) else {
+                throw ShellError("unknown colour mode", at: v.range, help: "use: set color auto|on|off")
+            }
+            options.color = mode
+        case "maxrows":
+            let v = try single()
+            guard case .literal(.integer(let n)) = v.value, n >= 0 else {
+                throw ShellError("maxrows takes a whole number (0 shows every row)", at: v.range)
+            }
+            options.maxRows = Int(n)
+        default:
+            try setAnalysisSetting(s)
+        }
+    }
+
+    /// `show sql`: the SQL of the last statement that ran one.
+    func showSQL() {
+        guard let sql = lastSQL else {
+            say("no SQL yet: run a statement such as 'kpi gmv by month' or 'head orders', then 'show sql'")
+            return
+        }
+        say(sql)
+    }
+
+    /// `run 'file.ecsh'`: runs a script; relative to the including script's folder.
+    func runNested(_ path: Located<String>) throws {
+        if !runScript(path: path.value, from: scriptStack.last, at: path.range) {
+            throw AlreadyReported()
+        }
+    }
+}
+
+/// An error whose message has already been written (e.g. inside a nested script).
+struct AlreadyReported: Error {}

@@ -1,0 +1,82 @@
+import Foundation
+import ECStore
+import ECRender
+
+/// What the command line asked for.
+public struct LaunchConfiguration: Sendable {
+    public var workspace: String?
+    public var files: [String] = []
+    public var commands: [String] = []
+    public var keepGoing = false
+    public var echo = false
+    public var demo = false
+    public var format: String?
+    public init() {}
+}
+
+/// Starts a session the way the command line asked: scripts, commands, piped input or interactive.
+public enum Launcher {
+    /// Runs to completion and returns the process exit status
+    /// (0 success, 1 a statement failed, 2 the workspace could not be opened).
+    public static func run(_ launch: LaunchConfiguration) -> Int32 {
+        let out = FileSink.standardOutput()
+        let err = FileSink.standardError()
+        defer { out.flush(); err.flush() }
+        let database: Database
+        do {
+            database = try Database(path: launch.workspace)
+        } catch {
+            err.write("error: \(error)\n")
+            if let path = launch.workspace {
+                err.write("  help: is '\(path)' an SQLite workspace? Give a new file name to create one, or omit it for an in-memory workspace\n")
+            }
+            return 2
+        }
+        var options = SessionOptions()
+        options.echo = launch.echo
+        options.keepGoing = launch.keepGoing
+        if let f = launch.format, let format = OutputFormat(rawValue: f) { options.format = format }
+        let session = Session(database: database, out: out, err: err, options: options)
+
+        if launch.demo {
+            guard session.loadDemo() else { return 1 }
+        }
+        let scripted = !launch.files.isEmpty || !launch.commands.isEmpty
+        if scripted {
+            var failed = false
+            for path in launch.files {
+                if !session.runScript(path: path, from: nil) {
+                    failed = true
+                    if !launch.keepGoing { return 1 }
+                }
+            }
+            for (i, command) in launch.commands.enumerated() {
+                let name = launch.commands.count == 1 ? "<command line>" : "<command line \(i + 1)>"
+                if !session.run(text: command, sourceName: name) {
+                    failed = true
+                    if !launch.keepGoing { return 1 }
+                }
+            }
+            return failed ? 1 : 0
+        }
+        if isatty(0) == 0 {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            switch ScriptFile.decode(data, name: "<stdin>") {
+            case .success(let text):
+                return session.run(text: text, sourceName: "<stdin>") ? 0 : 1
+            case .failure(let e):
+                err.write("error: \(e.message)\n")
+                return 1
+            }
+        }
+        session.runInteractive()
+        return 0
+    }
+
+    /// `ecsh generate shop DIR`.
+    public static func generateShop(directory: String, orders: Int, seed: UInt64) -> Int32 {
+        let err = FileSink.standardError()
+        err.write("error: the sample-shop generator is not built yet\n")
+        return 1
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import ECStore
+import ECLanguage
+import ECRender
+
+/// One shell session: a workspace, presentation options and the last result.
+///
+/// Statements run one at a time. A failing statement leaves the workspace,
+/// the options and the last result exactly as they were; the error is
+/// reported with its location and the session goes on.
+public final class Session {
+    public let database: Database
+    let out: FileSink
+    let err: FileSink
+    public internal(set) var options: SessionOptions
+    /// The last table shown (for `export`).
+    public internal(set) var lastResult: ResultTable?
+    /// The SQL the last statement ran (for `show sql`).
+    public internal(set) var lastSQL: String?
+    /// Scripts being run, innermost last (for nesting and relative paths).
+    var scriptStack: [String] = []
+    /// Deepest `run` nesting allowed (a script that runs itself stops here).
+    static let maximumRunDepth = 16
+    /// Set by `quit`: stop reading statements.
+    var quitRequested = false
+    /// Whether statements come from a person at a terminal.
+    var isInteractive = false
+
+    public init(database: Database, out: FileSink, err: FileSink, options: SessionOptions = SessionOptions()) {
+        self.database = database
+        self.out = out
+        self.err = err
+        self.options = options
+    }
+
+    /// Whether coloured output is in force on standard output.
+    var colorEnabled: Bool {
+        switch options.color {
+        case .on: return true
+        case .off: return false
+        case .auto: return colorAllowed(isTerminal: out.isTerminal)
+        }
+    }
+
+    var errorColorEnabled: Bool {
+        switch options.color {
+        case .on: return true
+        case .off: return false
+        case .auto: return colorAllowed(isTerminal: err.isTerminal)
+        }
+    }
+
+    /// Runs every statement of a text; false when any failed.
+    /// Stops at the first failure unless `keepGoing` is set.
+    @discardableResult
+    public func run(text: String, sourceName: String) -> Bool {
+        run(source: Source(name: sourceName, text: text))
+    }
+
+    func run(source: Source) -> Bool {
+        var succeeded = true
+        for statement in StatementSplitter.split(source) {
+            if quitRequested { break }
+            if options.echo { out.write("ecsh> " + statement.text + "\n") }
+            if !execute(statement, in: source) {
+                succeeded = false
+                if !options.keepGoing { break }
+            }
+        }
+        return succeeded
+    }
+
+    /// Runs one statement, reporting any error; true on success.
+    func execute(_ text: StatementText, in source: Source) -> Bool {
+        InterruptFlag.shared.clear()
+        let started = ContinuousClock.now
+        defer {
+            out.flush()
+            err.flush()
+        }
+        do {
+            let statement = try Parser.parse(text)
+            try dispatch(statement)
+            if options.timer {
+                let elapsed = ContinuousClock.now - started
+                out.write("Run time: \(formatSeconds(elapsed))\n")
+            }
+            return true
+        } catch {
+            report(error, statement: text, source: source)
+            return false
+        }
+    }
+
+    /// Runs a script file; `from` is the including script, for relative paths.
+    @discardableResult
+    func runScript(path: String, from including: String?, at range: SourceRange? = nil) -> Bool {
+        let resolved = resolveScriptPath(path, from: including)
+        guard scriptStack.count < Self.maximumRunDepth else {
+            err.write(renderPlain(message: "scripts nested more than \(Self.maximumRunDepth) deep (does '\(path)' run itself?)",
+                                  help: "check the chain of run statements: \(scriptStack.joined(separator: " → "))"))
+            return false
+        }
+        switch ScriptFile.read(resolved) {
+        case .failure(let e):
+            err.write(renderPlain(message: e.message, help: e.help))
+            return false
+        case .success(let text):
+            scriptStack.append(resolved)
+            defer { scriptStack.removeLast() }
+            return run(source: Source(name: resolved == path ? path : resolved, text: text))
+        }
+    }
+
+    /// A relative path in a script is resolved from that script's folder.
+    func resolveScriptPath(_ path: String, from including: String?) -> String {
+        guard !path.hasPrefix("/"), let including else { return path }
+        let folder = (including as NSString).deletingLastPathComponent
+        return folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
+    }
+
+    /// Renders a result, remembers it for `export`, and records its SQL for `show sql`.
+    func show(_ table: ResultTable, sql: String?) {
+        lastResult = table
+        if let sql { lastSQL = sql }
+        var renderOptions = RenderOptions()
+        renderOptions.format = options.format
+        renderOptions.color = colorEnabled
+        renderOptions.maxRows = options.maxRows
+        TableRenderer(options: renderOptions).render(table, to: out)
+    }
+
+    /// A plain line of output (a confirmation or a summary).
+    func say(_ line: String) {
+        out.write(line + "\n")
+    }
+}
+
+func formatSeconds(_ d: Duration) -> String {
+    let (s, atto) = d.components
+    let seconds = Double(s) + Double(atto) / 1e18
+    return String(format: "%.3f s", seconds)
+}

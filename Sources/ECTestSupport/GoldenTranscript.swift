@@ -1,0 +1,48 @@
+import Foundation
+
+/// Compares a script's transcript with the stored one, or records it.
+///
+/// A transcript is `ecsh --echo -f script` run from the package root: standard
+/// output, then standard error after a `--- stderr ---` line, then the exit
+/// status. Set `ECSH_RECORD=1` to write the transcripts anew and review the diff.
+public enum GoldenTranscript {
+    public static var recording: Bool { ProcessInfo.processInfo.environment["ECSH_RECORD"] == "1" }
+
+    /// The transcript text of a run.
+    public static func transcript(of output: ProcessOutput) -> String {
+        var text = output.stdout
+        if !output.stderr.isEmpty { text += "--- stderr ---\n" + output.stderr }
+        text += "--- exit \(output.status) ---\n"
+        return text
+    }
+
+    /// Runs `script` (a path relative to the package root) and checks it against `golden`.
+    /// Returns nil when they match (or after recording), else a readable difference.
+    public static func check(script: String, golden: URL, extraArguments: [String] = []) throws -> String? {
+        let output = try runECSH(["--echo"] + extraArguments + ["-f", script])
+        let actual = transcript(of: output)
+        if recording {
+            try FileManager.default.createDirectory(at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try actual.write(to: golden, atomically: true, encoding: .utf8)
+            return nil
+        }
+        guard let expected = try? String(contentsOf: golden, encoding: .utf8) else {
+            return "no golden transcript at \(golden.path); run with ECSH_RECORD=1 to record it"
+        }
+        return expected == actual ? nil : difference(expected: expected, actual: actual)
+    }
+
+    /// The first differing line, with context.
+    public static func difference(expected: String, actual: String) -> String {
+        let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        for i in 0..<max(e.count, a.count) {
+            let el = i < e.count ? String(e[i]) : "<end>"
+            let al = i < a.count ? String(a[i]) : "<end>"
+            if el != al {
+                return "line \(i + 1) differs:\n  expected: \(el)\n  actual:   \(al)\n(re-record with ECSH_RECORD=1 if the change is intended)"
+            }
+        }
+        return "transcripts differ"
+    }
+}
