@@ -35,7 +35,7 @@ public struct CalendarMonth: Sendable, Hashable, CustomStringConvertible {
     public var description: String { pad(year, 4) + "-" + pad(month, 2) }
 }
 
-/// A span of time written as a number and a unit: `90 days`, `12 months`, `6 weeks`.
+/// A duration (named `TimeSpan` because the standard library has a `Duration`) written as a number and a unit: `90 days`, `12 months`, `6 weeks`.
 public struct TimeSpan: Sendable, Hashable, CustomStringConvertible {
     public enum Unit: String, Sendable, Hashable, CaseIterable {
         case day, week, month, year

@@ -1,4 +1,4 @@
-/// An expression in a segment definition, a `where` filter or a `define kpi` formula.
+/// An expression (named `Expr` because Foundation has an `Expression`) in a segment definition, a `where` filter or a `define kpi` formula.
 public struct Expr: Sendable, Hashable {
     public indirect enum Kind: Sendable, Hashable {
         case literal(Literal)
