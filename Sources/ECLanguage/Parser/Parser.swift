@@ -184,9 +184,10 @@ public struct Parser {
             try advance()
             return Located(TimeSpan(amount: amount, unit: unit), range: range(from: start))
         }
-        guard let defaultUnit else {
-            throw expected("a unit (days, weeks, months or years)", help: current.keyword.flatMap {
-                didYouMean($0, among: ["days", "weeks", "months", "years"]) }.map { "did you mean '\($0)'?" })
+        // A misspelt unit ("90 dyas") is an error even where the unit may be left out.
+        let misspelt = current.keyword.flatMap { didYouMean($0, among: ["days", "weeks", "months", "years"]) }
+        guard let defaultUnit, misspelt == nil else {
+            throw expected("a unit (days, weeks, months or years)", help: misspelt.map { "did you mean '\($0)'?" })
         }
         return Located(TimeSpan(amount: amount, unit: defaultUnit), range: range(from: start))
     }
