@@ -1,3 +1,4 @@
+import ECStore
 import Testing
 @testable import ECLanguage
 
@@ -183,5 +184,44 @@ import Testing
             set format table; set currency JPY
             """
         #expect(try Parser.parse(Source(name: "guide", text: script)).count == 13)
+    }
+}
+
+@Suite struct RawSQLLocationTests {
+    func raw(_ text: String, at start: ECLanguage.SourceLocation) throws -> RawSQL {
+        let statement = try #require(try Parser.parse(StatementText(text: text, start: start)))
+        guard case .sql(let raw) = statement.kind else { throw Diagnostic("not sql", at: statement.range) }
+        return raw
+    }
+
+    @Test func byteOffsetsMapToCharacterColumns() throws {
+        // "select '顧客', nope": select(0-5) space(6) '(7) 顧(8-10) 客(11-13) '(14) ,(15) space(16) nope(17-20).
+        // 'nope' is the 14th character of the SQL, which starts at column 5: column 18.
+        let sql = try raw("sql select '顧客', nope", at: loc(3, 1))
+        #expect(sql.location(ofUTF8Offset: 0) == loc(3, 5))
+        #expect(sql.location(ofUTF8Offset: 9) == loc(3, 13))   // inside 顧: its own column
+        #expect(sql.location(ofUTF8Offset: 17) == loc(3, 18))
+        #expect(sql.range(ofUTF8Offset: 17) == span(3, 18, 3, 22))
+    }
+
+    @Test func offsetsOnLaterLines() throws {
+        let sql = try raw("sql select 1\n  from nowhere", at: loc(10, 1))
+        // "select 1" is bytes 0-7, the line break 8, "  from" 9-14, a space 15: 'nowhere' starts at byte 16, column 8.
+        #expect(sql.location(ofUTF8Offset: 16) == loc(11, 8))
+        #expect(sql.range(ofUTF8Offset: 16) == span(11, 8, 11, 15))
+    }
+
+    @Test func sqliteErrorOffsetPointsAtTheBlamedWord() throws {
+        let sql = try raw("sql select 1,\n   nope from t", at: loc(4, 1))
+        let db = try Database()
+        try db.execute("CREATE TABLE t (x)")
+        do {
+            _ = try db.query(sql.text)
+            Issue.record("the query should fail")
+        } catch let error as DatabaseError {
+            let offset = try #require(error.offset)
+            // 'nope' is on the second line at column 4, four letters long.
+            #expect(sql.range(ofUTF8Offset: offset) == span(5, 4, 5, 8))
+        }
     }
 }
