@@ -225,3 +225,34 @@ import Testing
         }
     }
 }
+
+@Suite struct CommandCatalogTests {
+    @Test func everyCommandIdHasOneEntryWithExamplesAndAGroup() {
+        for id in CommandID.allCases {
+            let entries = CommandCatalog.all.filter { $0.id == id }
+            #expect(entries.count == 1, "\(id)")
+            #expect(entries.first.map { !$0.examples.isEmpty && !$0.usage.isEmpty && !$0.summary.isEmpty } == true, "\(id)")
+        }
+    }
+
+    @Test func matchPrefersTheLongestName() {
+        #expect(CommandCatalog.match(["nps", "compare"])?.info.id == .npsCompare)
+        #expect(CommandCatalog.match(["nps", "by"])?.info.id == .nps)
+        #expect(CommandCatalog.match(["Unit", "Economics"])?.wordCount == 2)
+        #expect(CommandCatalog.match(["exit"])?.info.id == .quit)
+        #expect(CommandCatalog.match(["unit"]) == nil)
+    }
+
+    @Test func completions() {
+        #expect(CommandCatalog.completions(forLine: "se") == ["segment", "segments", "set"])
+        #expect(CommandCatalog.completions(forLine: "predict a") == ["alive"])
+        #expect(CommandCatalog.completions(forLine: "kpi gmv w") == ["within", "where", "week"])
+        #expect(CommandCatalog.completions(forLine: "describe ", names: ["orders", "returns"]) == ["orders", "customers", "spend", "traffic", "nps", "returns"])
+    }
+
+    @Test func formulasAllowOnlyArithmetic() {
+        let (text, range) = marked("define kpi x = «margin > 1»")
+        #expect(parseError(text)?.range == range)
+        #expect(parseError("define kpi x = (margin - cogs) / -revenue * 100") == nil)
+    }
+}

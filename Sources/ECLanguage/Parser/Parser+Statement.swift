@@ -76,7 +76,9 @@ extension Parser {
         case .defineKPI:
             let name = try parseName("a KPI name")
             try expect(.equal, "after the KPI name (define kpi NAME = FORMULA)")
-            kind = .defineKPI(name: name, formula: try parseAdditive())
+            let formula = try parseExpr()
+            try Parser.checkFormula(formula)
+            kind = .defineKPI(name: name, formula: formula)
         case .dropKPI: kind = .dropKPI(try parseName("a KPI name"))
         case .target: kind = .target(try parseTarget())
         case .scorecard:
@@ -178,5 +180,21 @@ extension Parser {
         }
         try advance()
         return TargetStatement(kpi: kpi, comparison: Located(comparison, range: opRange), value: Located(literal, range: range(from: start)))
+    }
+
+    /// A KPI formula may use only numbers, KPI names, + - * / and parentheses.
+    static func checkFormula(_ expr: Expr) throws(Diagnostic) {
+        switch expr.kind {
+        case .literal(.integer), .literal(.real), .literal(.percent), .identifier:
+            return
+        case .negate(let operand):
+            try checkFormula(operand)
+        case .binary(let op, let left, let right) where !op.isComparison && op != .and && op != .or:
+            try checkFormula(left)
+            try checkFormula(right)
+        default:
+            throw Diagnostic("a KPI formula may use only KPI names, numbers, + - * / and parentheses", at: expr.range,
+                             note: "for example: define kpi margin_rate = margin / revenue")
+        }
     }
 }

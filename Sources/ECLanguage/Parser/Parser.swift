@@ -13,7 +13,7 @@
 //   kpi         := 'kpi' name {',' name} kpi-clause*
 //   kpi-clause  := 'within' duration | 'by' names | 'for' names | 'where' expr
 //                | 'from' date-bound | 'to' date-bound | 'chart'
-//   define-kpi  := 'define' 'kpi' name '=' additive
+//   define-kpi  := 'define' 'kpi' name '=' expr      (checked: names, numbers, + - * / only)
 //   target      := 'target' name COMPARISON ['-'] NUMBER|PERCENT
 //   cohort      := 'cohort' cohort-clause*
 //   cohort-clause := METRIC | 'cumulative' | 'by' names | 'mode' MODE | 'periods' INTEGER | 'for' names | 'where' expr
