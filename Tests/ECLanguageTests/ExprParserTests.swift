@@ -45,3 +45,48 @@ func show(_ e: Expr) -> String {
         #expect(right.range == span(1, 17, 1, 26))
     }
 }
+
+@Suite struct ExprPrintingTests {
+    @Test(arguments: [
+        ("a or b and c", "a or b and c"),
+        ("(a or b) and c", "(a or b) and c"),
+        ("not (a and b)", "not (a and b)"),
+        ("a - (b - c)", "a - (b - c)"),
+        ("(a - b) - c", "a - b - c"),
+        ("- -x", "- -x"),
+        ("x in ('it''s', 2)", "x in ('it''s', 2)"),
+        ("recency > 180 days and r >= 15%", "recency > 180 days and r >= 15%"),
+        ("\"Created at\" >= 2024-03-05", "\"Created at\" >= 2024-03-05"),
+        ("\"and\" = 1", "\"and\" = 1"),
+        ("(a = 1) = true", "(a = 1) = true"),
+    ])
+    func printsMinimalParentheses(input: String, expected: String) throws {
+        #expect(try Parser.parseExpression(input).description == expected)
+    }
+
+    /// Printing then parsing gives the same tree (compared without ranges via `show`).
+    @Test func roundTripsRandomExpressions() throws {
+        var generator = SplitMix64(seed: 7)
+        func random(_ depth: Int) -> String {
+            let leaf = ["a", "b", "12", "3.5", "'x'", "15%", "2024-03", "90 days", "\"顧客 ID\""]
+            if depth == 0 { return leaf[Int(generator.next() % UInt64(leaf.count))] }
+            let l = random(depth - 1), r = random(depth - 1)
+            switch generator.next() % 9 {
+            case 0: return "(\(l)) or (\(r))"
+            case 1: return "(\(l)) and (\(r))"
+            case 2: return "not (\(l))"
+            case 3: return "(\(l)) - (\(r))"
+            case 4: return "(\(l)) * (\(r))"
+            case 5: return "-(\(l))"
+            case 6: return "(\(l)) in ((\(r)), (\(l)))"
+            case 7: return "(\(l)) between (\(r)) and (\(l))"
+            default: return "(\(l)) = (\(r))"
+            }
+        }
+        for _ in 0..<300 {
+            let text = random(Int(generator.next() % 4) + 1)
+            let tree = try Parser.parseExpression(text)
+            #expect(show(try Parser.parseExpression(tree.description)) == show(tree), "\(text)")
+        }
+    }
+}
