@@ -108,3 +108,36 @@ import Testing
         #expect(error?.range == range)
     }
 }
+
+@Suite struct ScriptDiagnosticTests {
+    @Test func scriptErrorRendersWithFileLineAndCaret() {
+        let source = Source(name: "analysis.ecsh", text: "tables\n# a comment\nkpi gmv bye month\n")
+        do {
+            _ = try Parser.parse(source)
+            Issue.record("the script should fail")
+        } catch {
+            #expect(DiagnosticRenderer().render(error, in: source) == """
+                error: unexpected 'bye'; did you mean 'by'?
+                 --> analysis.ecsh:3:9
+                  |
+                3 | kpi gmv bye month
+                  |         ^^^
+                  = help: expected one of: within, by, for, where, from, to, chart
+
+                """)
+        }
+    }
+
+    @Test func statementFromTheMiddleOfAScriptKeepsItsLine() throws {
+        // The shell may hand over one statement read at line 37 as its own source.
+        let source = Source(name: "s.ecsh", text: "head orders x", firstLine: 37)
+        let statement = try #require(StatementSplitter.split(source).first)
+        let error = try #require(parseError(statement))
+        #expect(error.range == span(37, 13, 37, 14))
+        #expect(DiagnosticRenderer().render(error, in: source).contains("37 | head orders x\n   |             ^\n"))
+    }
+
+    func parseError(_ statement: StatementText) -> Diagnostic? {
+        do { _ = try Parser.parse(statement); return nil } catch { return error }
+    }
+}
