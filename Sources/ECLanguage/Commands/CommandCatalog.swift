@@ -1,0 +1,135 @@
+/// The task a command belongs to, for grouped help.
+public enum CommandGroup: String, Sendable, Hashable, CaseIterable {
+    case data = "Data", segments = "Segments", kpis = "KPIs", analyses = "Analyses", teaching = "Teaching", session = "Session"
+}
+
+/// Every command of the language, one case each; the parser dispatches on it exhaustively.
+public enum CommandID: String, Sendable, Hashable, CaseIterable {
+    case sql, tables, describe, head, load, export
+    case segment, segments, dropSegment
+    case kpis, kpi, defineKPI, dropKPI, target, scorecard
+    case cohort, nps, npsCompare, unitEconomics, predictLTV, predictAlive, predictValidate
+    case explain, tutorial, help
+    case set, showSettings, showSQL, timer, chart, run, quit
+}
+
+/// One command: its words, how to write it, what it does, and the keywords it accepts.
+public struct CommandInfo: Sendable, Hashable {
+    public var id: CommandID
+    /// The command words, lower case: "kpi", "unit economics", "drop segment".
+    public var name: String
+    /// Other spellings of the whole name ("exit" for "quit").
+    public var aliases: [String]
+    public var usage: String
+    public var summary: String
+    public var group: CommandGroup
+    public var examples: [String]
+    /// Keywords that may follow the command words (for tab completion).
+    public var keywords: [String]
+
+    /// The name's words.
+    public var words: [String] { name.split(separator: " ").map(String.init) }
+}
+
+/// The one command table: it drives dispatch, help, tab completion and "did you mean".
+public enum CommandCatalog {
+    public static let all: [CommandInfo] = [
+        // Data
+        c(.load, "load", "load ROLE|table NAME from 'FILE' [append] [with OPTION VALUE, ...] [preset NAME] [map FIELD = \"Header\", ...]",
+          "Load a CSV file as a dataset (orders, customers, spend, traffic, nps) or a plain table.", .data,
+          ["load orders from 'orders.csv'", "load orders from 'rakuten.csv' with encoding 'cp932'", "load table returns from 'returns.csv'"],
+          ["orders", "customers", "spend", "traffic", "nps", "table", "from", "append", "with", "preset", "map"]),
+        c(.tables, "tables", "tables", "List datasets: role, rows, date range and source file.", .data, ["tables"], []),
+        c(.describe, "describe", "describe NAME", "Show a dataset's columns, types, role mapping, nulls, min and max.", .data,
+          ["describe orders"], ["orders", "customers", "spend", "traffic", "nps"]),
+        c(.head, "head", "head NAME [N]", "Show the first rows of a dataset (10 by default).", .data,
+          ["head orders", "head customers 5"], ["orders", "customers", "spend", "traffic", "nps"]),
+        c(.sql, "sql", "sql SQLITE-SQL", "Run raw SQLite SQL against the workspace.", .data,
+          ["sql select channel, count(*) from orders group by 1"], []),
+        c(.export, "export", "export to 'FILE.EXT'", "Write the last result to a file; the format follows the extension (.csv .json .md .html).", .data,
+          ["export to 'out.csv'", "export to 'report.md'"], ["to"]),
+        // Segments
+        c(.segment, "segment", "segment NAME = PREDICATE", "Define a named customer filter.", .segments,
+          ["segment repeaters = orders >= 2", "segment vip = revenue >= 50000 and region in ('Tokyo', 'Osaka')",
+           "segment at_risk = recency > 180 days and orders >= 2"], ["and", "or", "not", "in", "between", "like", "is", "null"]),
+        c(.segments, "segments", "segments", "List segments: name, definition, customers and share.", .segments, ["segments"], []),
+        c(.dropSegment, "drop segment", "drop segment NAME", "Forget a segment.", .segments, ["drop segment vip"], []),
+        // KPIs
+        c(.kpis, "kpis", "kpis", "List the KPI catalogue: name, meaning and the data each needs.", .kpis, ["kpis"], []),
+        c(.kpi, "kpi", "kpi NAME[, ...] [within N days] [by GRAIN|DIMENSION, ...] [for SEGMENT, ...] [where PREDICATE] [from DATE to DATE] [chart]",
+          "Compute KPIs, optionally by time grain or dimension, per segment, filtered.", .kpis,
+          ["kpi gmv, orders, aov by month", "kpi f2_rate within 90 days by cohort", "kpi cac, roas by channel from 2024-01 to 2024-12"],
+          ["within", "by", "for", "where", "from", "to", "chart", "day", "week", "month", "quarter", "year"]),
+        c(.defineKPI, "define kpi", "define kpi NAME = FORMULA", "Define a KPI from other KPIs with + - * / and numbers.", .kpis,
+          ["define kpi margin_rate = margin / revenue"], []),
+        c(.dropKPI, "drop kpi", "drop kpi NAME", "Forget a defined KPI.", .kpis, ["drop kpi margin_rate"], []),
+        c(.target, "target", "target KPI OP VALUE", "Set a target for a KPI, shown by scorecard.", .kpis,
+          ["target repeat_rate >= 35%", "target aov >= 5000"], []),
+        c(.scorecard, "scorecard", "scorecard [by GRAIN]", "KPIs against their targets, with trend.", .kpis,
+          ["scorecard", "scorecard by quarter"], ["by", "month", "quarter", "year"]),
+        // Analyses
+        c(.cohort, "cohort", "cohort [retention|customers|orders|revenue|margin] [cumulative] [by ...] [mode on|on_or_after|cumulative] [periods N] [for SEGMENT] [where PREDICATE]",
+          "A cohort table by month of first order (retention by default, 12 periods).", .analyses,
+          ["cohort", "cohort retention by quarter for own_first", "cohort margin cumulative by month"],
+          ["retention", "customers", "orders", "revenue", "margin", "cumulative", "by", "mode", "on", "on_or_after", "periods", "for", "where"]),
+        c(.nps, "nps", "nps [by X, ...] [for SEGMENT, ...]", "Net Promoter Score with its margin of error.", .analyses,
+          ["nps", "nps by month"], ["by", "for", "compare"]),
+        c(.npsCompare, "nps compare", "nps compare SEGMENT, SEGMENT", "Compare the NPS of two segments with a significance test.", .analyses,
+          ["nps compare repeaters, one_timers"], []),
+        c(.unitEconomics, "unit economics", "unit economics [by X, ...] [horizon N months]", "CAC, AOV, margin, LTV, LTV/CAC and payback.", .analyses,
+          ["unit economics", "unit economics by channel horizon 12 months"], ["by", "horizon", "months"]),
+        c(.predictLTV, "predict ltv", "predict ltv [horizon N months] [for SEGMENT, ...] [discount R% per year] [as_of DATE]",
+          "Predict customer lifetime value with BG/NBD and Gamma-Gamma.", .analyses,
+          ["predict ltv horizon 12 months", "predict ltv for repeaters discount 10% per year"], ["horizon", "for", "discount", "per", "year", "as_of"]),
+        c(.predictAlive, "predict alive", "predict alive [for SEGMENT, ...] [top N]", "The probability each customer is still active.", .analyses,
+          ["predict alive for at_risk top 20"], ["for", "top"]),
+        c(.predictValidate, "predict validate", "predict validate [holdout N weeks]", "Check the prediction model on a holdout period.", .analyses,
+          ["predict validate", "predict validate holdout 26 weeks"], ["holdout", "weeks"]),
+        // Teaching
+        c(.explain, "explain", "explain TOPIC", "What a KPI or idea means, its formula, pitfalls and how ecsh computes it.", .teaching,
+          ["explain ltv", "explain sales equation"], []),
+        c(.tutorial, "tutorial", "tutorial [next|N]", "Guided lessons on the bundled sample shop.", .teaching,
+          ["tutorial", "tutorial next", "tutorial 3"], ["next"]),
+        c(.help, "help", "help [COMMAND]", "List commands by task, or show one command's usage and examples.", .teaching,
+          ["help", "help kpi", "help unit economics"], []),
+        // Session
+        c(.set, "set", "set NAME VALUE[, VALUE...]", "Change a setting (format, color, maxrows, currency, as_of, week_start, completed, ...).", .session,
+          ["set format csv", "set as_of 2024-12-31", "set completed 'completed', 'shipped'"],
+          ["format", "color", "maxrows", "currency", "as_of", "week_start", "completed", "active_window", "f2_window",
+           "table", "csv", "tsv", "json", "markdown", "auto", "on", "off"]),
+        c(.showSettings, "show settings", "show settings", "Show every setting and its value.", .session, ["show settings"], []),
+        c(.showSQL, "show sql", "show sql", "Print the SQL of the last statement.", .session, ["show sql"], []),
+        c(.timer, "timer", "timer on|off", "Show how long each statement takes.", .session, ["timer on"], ["on", "off"]),
+        c(.chart, "chart", "chart on|off", "Draw charts under KPI tables by default.", .session, ["chart on"], ["on", "off"]),
+        c(.run, "run", "run 'FILE.ecsh'", "Run the statements of a script file.", .session, ["run 'analysis.ecsh'"], []),
+        c(.quit, "quit", "quit", "Leave ecsh.", .session, ["quit"], [], aliases: ["exit"]),
+    ]
+
+    /// The entry for a command.
+    public static func info(_ id: CommandID) -> CommandInfo { all.first { $0.id == id }! }
+
+    /// Every first word a statement may start with (names and aliases), for "did you mean" and completion.
+    public static var firstWords: [String] {
+        var seen: [String] = []
+        for entry in all { for w in [entry.words[0]] + entry.aliases where !seen.contains(w) { seen.append(w) } }
+        return seen
+    }
+
+    /// The command whose words start `words` (case-insensitive), preferring the longest name, and how many words it used.
+    public static func match(_ words: [String]) -> (info: CommandInfo, wordCount: Int)? {
+        let lowered = words.map { $0.lowercased() }
+        var best: (CommandInfo, Int)?
+        for entry in all {
+            for spelling in [entry.words] + entry.aliases.map({ [$0] }) where lowered.starts(with: spelling) {
+                if spelling.count > (best?.1 ?? 0) { best = (entry, spelling.count) }
+            }
+        }
+        return best
+    }
+
+    private static func c(_ id: CommandID, _ name: String, _ usage: String, _ summary: String, _ group: CommandGroup,
+                          _ examples: [String], _ keywords: [String], aliases: [String] = []) -> CommandInfo {
+        CommandInfo(id: id, name: name, aliases: aliases, usage: usage, summary: summary, group: group,
+                    examples: examples, keywords: keywords)
+    }
+}

@@ -1,0 +1,190 @@
+extension Parser {
+    /// ```
+    /// load-stmt   := 'load' (ROLE | 'table' name) 'from' STRING load-clause*
+    /// load-clause := 'append' | 'with' option {',' option} | 'preset' name | 'map' mapping {',' mapping}
+    /// ```
+    mutating func parseLoad() throws(Diagnostic) -> LoadStatement {
+        let target: LoadStatement.Target
+        if try accept("table") != nil {
+            target = .table(try parseName("a table name after 'load table'"))
+        } else if let word = current.keyword, let role = DatasetRole(rawValue: word) {
+            target = .role(role, range: try advance().range)
+        } else if let word = current.keyword {
+            let roles = DatasetRole.allCases.map(\.rawValue) + ["table"]
+            throw Diagnostic.unknownName("dataset", word, at: current.range, among: roles,
+                                         note: "load one of orders, customers, spend, traffic, nps, or 'load table NAME from ...'")
+        } else {
+            throw expected("a dataset (orders, customers, spend, traffic, nps) or 'table NAME'")
+        }
+        try expect("from", "before the file name (load orders from 'orders.csv')")
+        var load = LoadStatement(target: target, path: try parseString("a file name in quotes"))
+        try parseClauses(["append", "with", "preset", "map"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
+            switch keyword {
+            case "append": load.append = true
+            case "with":
+                repeat {
+                    let name = try p.parseName("an option name after 'with'")
+                    load.options.append(LoadOption(name: name, value: try p.parseOptionValue()))
+                } while try p.accept(.comma) != nil
+            case "preset": load.preset = try p.parseName("a preset name")
+            default:
+                repeat {
+                    let field = try p.parseName("a field name after 'map'")
+                    try p.expect(.equal, "between the field and its column header (map customer_id = \"Email\")")
+                    let header: Identifier
+                    if case .string(let s) = p.current.kind {
+                        header = Identifier(s, isQuoted: true, range: try p.advance().range)
+                    } else {
+                        header = try p.parseName("a column header in double quotes")
+                    }
+                    load.mappings.append(FieldMapping(field: field, header: header))
+                } while try p.accept(.comma) != nil
+            }
+        }
+        return load
+    }
+
+    /// `option-value := STRING | NUMBER | PERCENT | DATE | MONTH | duration | 'true' | 'false' | WORD`
+    mutating func parseOptionValue() throws(Diagnostic) -> Located<OptionValue> {
+        let start = current.range.start
+        let token = current
+        switch token.kind {
+        case .string(let s): try advance(); return Located(.literal(.string(s)), range: token.range)
+        case .percent(let p): try advance(); return Located(.literal(.percent(p)), range: token.range)
+        case .date(let d): try advance(); return Located(.literal(.date(d)), range: token.range)
+        case .month(let m): try advance(); return Located(.literal(.month(m)), range: token.range)
+        case .integer, .real:
+            var lookahead = lexer
+            if let next = try? lookahead.next(), let word = next.keyword, Parser.timeUnit(word) != nil {
+                let span = try parseTimeSpan("a duration")
+                return Located(.literal(.duration(span.value)), range: span.range)
+            }
+            try advance()
+            if case .integer(let i) = token.kind { return Located(.literal(.integer(i)), range: token.range) }
+            return Located(.literal(.real(numberValue(token.kind) ?? 0)), range: range(from: start))
+        case .word(let w):
+            try advance()
+            switch w.lowercased() {
+            case "true": return Located(.literal(.boolean(true)), range: token.range)
+            case "false": return Located(.literal(.boolean(false)), range: token.range)
+            default: return Located(.word(w), range: token.range)
+            }
+        case .quotedIdentifier(let q): try advance(); return Located(.word(q), range: token.range)
+        case .symbol(.minus):
+            try advance()
+            let inner = try parseOptionValue()
+            switch inner.value {
+            case .literal(.integer(let i)): return Located(.literal(.integer(-i)), range: range(from: start))
+            case .literal(.real(let d)): return Located(.literal(.real(-d)), range: range(from: start))
+            case .literal(.percent(let p)): return Located(.literal(.percent(-p)), range: range(from: start))
+            default: throw Diagnostic("'-' must be followed by a number", at: range(from: start))
+            }
+        case .symbol, .end:
+            throw expected("a value ('text', number, date, duration, true/false or a word)")
+        }
+    }
+
+    /// `set-stmt := 'set' name option-value {',' option-value}`; `format`, `color` and `maxrows` are checked here.
+    mutating func parseSet() throws(Diagnostic) -> SetStatement {
+        let name = try parseName("a setting name after 'set'")
+        var values = [try parseOptionValue()]
+        while try accept(.comma) != nil { values.append(try parseOptionValue()) }
+        let choices: [String: [String]] = [
+            "format": ["table", "csv", "tsv", "json", "markdown"],
+            "color": ["auto", "on", "off"],
+        ]
+        let folded = name.folded
+        if let allowed = choices[folded] {
+            guard values.count == 1, let word = values[0].value.text?.lowercased(), allowed.contains(word) else {
+                let given = values[0].value.text ?? ""
+                let suggestion = didYouMean(given, among: allowed).map { "did you mean '\($0)'?" }
+                throw Diagnostic("'\(folded)' must be one of " + allowed.joined(separator: ", "), at: values[0].range, help: suggestion)
+            }
+        }
+        if folded == "maxrows" {
+            guard values.count == 1, case .literal(.integer(let n)) = values[0].value, n >= 0 else {
+                throw Diagnostic("'maxrows' must be a whole number (0 shows every row)", at: values[0].range)
+            }
+        }
+        return SetStatement(name: name, values: values)
+    }
+
+    /// ```
+    /// kpi        := 'kpi' name {',' name} kpi-clause*
+    /// kpi-clause := 'within' duration | 'by' names | 'for' names | 'where' expr
+    ///             | 'from' date-bound | 'to' date-bound | 'chart'
+    /// ```
+    mutating func parseKPI() throws(Diagnostic) -> KPIQuery {
+        var query = KPIQuery(kpis: try parseNames("a KPI name (type 'kpis' to list them)"))
+        try parseClauses(["within", "by", "for", "where", "from", "to", "chart"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
+            switch keyword {
+            case "within": query.within = try p.parseTimeSpan("a window such as 90 days", defaultUnit: .day)
+            case "by": query.by = try p.parseNames("a time grain or dimension after 'by'")
+            case "for": query.segments = try p.parseNames("a segment after 'for'")
+            case "where": query.filter = try p.parseExpr()
+            case "from": query.from = try p.parseDateBound("a date or month after 'from'")
+            case "to": query.to = try p.parseDateBound("a date or month after 'to'")
+            default: query.chart = true
+            }
+        }
+        return query
+    }
+
+    /// ```
+    /// cohort        := 'cohort' cohort-clause*
+    /// cohort-clause := METRIC | 'cumulative' | 'by' names | 'mode' MODE | 'periods' INTEGER | 'for' names | 'where' expr
+    /// ```
+    mutating func parseCohort() throws(Diagnostic) -> CohortQuery {
+        var query = CohortQuery()
+        let metrics = CohortMetric.allCases.map(\.rawValue)
+        try parseClauses(metrics + ["cumulative", "by", "mode", "periods", "for", "where"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
+            if let metric = CohortMetric(rawValue: keyword) {
+                if query.metric != nil { throw Diagnostic("a cohort shows one metric", at: p.range(from: p.previousEnd)) }
+                query.metric = Located(metric, range: SourceRange(start: p.previousTokenStart(length: keyword.count), end: p.previousEnd))
+                return
+            }
+            switch keyword {
+            case "cumulative": query.cumulative = true
+            case "by": query.by = try p.parseNames("a time grain or dimension after 'by'")
+            case "mode":
+                guard let word = p.current.keyword, let mode = RetentionMode(rawValue: word) else {
+                    let modes = RetentionMode.allCases.map(\.rawValue)
+                    throw p.expected("a mode (on, on_or_after, cumulative)",
+                                     help: p.current.keyword.flatMap { didYouMean($0, among: modes) }.map { "did you mean '\($0)'?" })
+                }
+                query.mode = Located(mode, range: try p.advance().range)
+            case "periods": query.periods = try p.parseCount("a number of periods")
+            case "for": query.segments = try p.parseNames("a segment after 'for'")
+            default: query.filter = try p.parseExpr()
+            }
+        }
+        return query
+    }
+
+    /// `predict ltv [horizon N months] [for names] [discount R% [per year]] [as_of DATE]`
+    mutating func parsePredictLTV() throws(Diagnostic) -> PredictLTVQuery {
+        var query = PredictLTVQuery()
+        try parseClauses(["horizon", "for", "discount", "as_of"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
+            switch keyword {
+            case "horizon": query.horizon = try p.parseTimeSpan("a horizon such as 12 months", defaultUnit: .month)
+            case "for": query.segments = try p.parseNames("a segment after 'for'")
+            case "discount":
+                guard case .percent(let rate) = p.current.kind else {
+                    throw p.expected("an annual discount rate as a percent, e.g. 10%")
+                }
+                let range = try p.advance().range
+                if try p.accept("per") != nil { try p.expect("year", "after 'per' (discount 10% per year)") }
+                query.annualDiscountRate = Located(rate, range: range)
+            default:
+                guard case .date(let d) = p.current.kind else { throw p.expected("a date after 'as_of', e.g. 2024-12-31") }
+                query.asOf = Located(d, range: try p.advance().range)
+            }
+        }
+        return query
+    }
+
+    /// The start of the last consumed keyword, from its end and length (keywords are ASCII, one line).
+    func previousTokenStart(length: Int) -> SourceLocation {
+        SourceLocation(line: previousEnd.line, column: previousEnd.column - length)
+    }
+}

@@ -1,0 +1,200 @@
+extension Parser {
+    /// `statement := sql-stmt | load-stmt | command` — dispatches on the command words of `CommandCatalog`.
+    /// Returns nil for an empty statement.
+    public mutating func parseStatement() throws(Diagnostic) -> ShellStatement? {
+        if atEnd { return nil }
+        let start = current.range.start
+        guard let first = current.keyword else {
+            throw Diagnostic("expected a command, found \(current.display)", at: current.range, note: "type 'help' to list commands")
+        }
+        // Look at up to two words to find multi-word commands ("unit economics", "drop segment").
+        var lookahead = lexer
+        let second = (try? lookahead.next())?.keyword
+        guard let (info, wordCount) = CommandCatalog.match([first] + (second.map { [$0] } ?? [])) else {
+            throw unknownCommand(first: first)
+        }
+        if info.id == .sql { return try parseSQL(start: start) }
+        for _ in 0..<wordCount { try advance() }
+        let kind = try parseCommand(info.id)
+        return ShellStatement(kind, range: range(from: start))
+    }
+
+    private func unknownCommand(first: String) -> Diagnostic {
+        let prefixes = CommandCatalog.all.filter { $0.words.count > 1 && $0.words[0] == first }
+        if !prefixes.isEmpty {
+            // "drop" alone or "drop vip": name what may follow.
+            var lookahead = lexer
+            let next = (try? lookahead.next()) ?? current
+            let options = prefixes.map { $0.words[1] }
+            let suggestion = next.keyword.flatMap { didYouMean($0, among: options) }.map { "did you mean '\(first) \($0)'?" }
+            return Diagnostic("expected " + options.map { "'\($0)'" }.joined(separator: " or ") + " after '\(first)', found \(next.display)",
+                              at: next.range, help: suggestion)
+        }
+        return Diagnostic.unknownName("command", first, at: current.range, among: CommandCatalog.firstWords,
+                                      note: "type 'help' to list commands")
+    }
+
+    /// `sql-stmt := 'sql' RAW-SQL-TO-END` — the SQL keeps its exact source range for mapping SQLite errors back.
+    mutating func parseSQL(start: SourceLocation) throws(Diagnostic) -> ShellStatement {
+        let keyword = current
+        var offset = keyword.endOffset
+        var location = keyword.range.end
+        while offset < lexer.characters.count, lexer.characters[offset].isWhitespace {
+            location = location.advanced(over: lexer.characters[offset])
+            offset += 1
+        }
+        guard offset < lexer.characters.count else {
+            throw Diagnostic("expected SQL after 'sql'", at: SourceRange(at: keyword.range.end),
+                             note: "for example: sql select count(*) from orders")
+        }
+        let raw = lexer.rawText(from: offset, at: location)
+        return ShellStatement(.sql(RawSQL(text: raw.text, range: raw.range)), range: SourceRange(start: start, end: raw.range.end))
+    }
+
+    /// One command after its words; exhaustive over `CommandID`.
+    mutating func parseCommand(_ id: CommandID) throws(Diagnostic) -> StatementKind {
+        let kind: StatementKind
+        switch id {
+        case .sql: throw Diagnostic("internal: sql is parsed before dispatch", at: current.range)
+        case .tables: kind = .tables
+        case .describe: kind = .describe(try parseName("a dataset name after 'describe'"))
+        case .head:
+            let name = try parseName("a dataset name after 'head'")
+            kind = .head(name, rows: atEnd ? nil : try parseCount("a number of rows"))
+        case .load: kind = .load(try parseLoad())
+        case .export:
+            try expect("to", "after 'export' (export to 'file.csv')")
+            kind = .export(path: try parseString("a file name in quotes"))
+        case .segment:
+            let name = try parseName("a segment name")
+            try expect(.equal, "after the segment name (segment NAME = PREDICATE)")
+            kind = .defineSegment(name: name, predicate: try parseExpr())
+        case .segments: kind = .segments
+        case .dropSegment: kind = .dropSegment(try parseName("a segment name"))
+        case .kpis: kind = .kpis
+        case .kpi: kind = .kpi(try parseKPI())
+        case .defineKPI:
+            let name = try parseName("a KPI name")
+            try expect(.equal, "after the KPI name (define kpi NAME = FORMULA)")
+            let formula = try parseExpr()
+            try Parser.checkFormula(formula)
+            kind = .defineKPI(name: name, formula: formula)
+        case .dropKPI: kind = .dropKPI(try parseName("a KPI name"))
+        case .target: kind = .target(try parseTarget())
+        case .scorecard:
+            kind = .scorecard(by: try accept("by") != nil ? try parseName("a time grain after 'by'") : nil)
+            try expectEnd(allowed: ["by"])
+        case .cohort: kind = .cohort(try parseCohort())
+        case .nps:
+            var query = NPSQuery()
+            try parseClauses(["by", "for"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
+                if keyword == "by" { query.by = try p.parseNames("a name after 'by'") } else { query.segments = try p.parseNames("a segment after 'for'") }
+            }
+            kind = .nps(query)
+        case .npsCompare:
+            let a = try parseName("a segment to compare")
+            try expect(.comma, "between the two segments (nps compare A, B)")
+            kind = .npsCompare(a, try parseName("a second segment"))
+        case .unitEconomics:
+            var query = UnitEconomicsQuery()
+            try parseClauses(["by", "horizon"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
+                if keyword == "by" { query.by = try p.parseNames("a name after 'by'") } else { query.horizon = try p.parseTimeSpan("a horizon such as 12 months", defaultUnit: .month) }
+            }
+            kind = .unitEconomics(query)
+        case .predictLTV: kind = .predictLTV(try parsePredictLTV())
+        case .predictAlive:
+            var query = PredictAliveQuery()
+            try parseClauses(["for", "top"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
+                if keyword == "for" { query.segments = try p.parseNames("a segment after 'for'") } else { query.top = try p.parseCount("a number of customers after 'top'") }
+            }
+            kind = .predictAlive(query)
+        case .predictValidate:
+            var holdout: Located<TimeSpan>?
+            try parseClauses(["holdout"]) { (p: inout Parser, _: String) throws(Diagnostic) in
+                holdout = try p.parseTimeSpan("a holdout such as 26 weeks", defaultUnit: .week)
+            }
+            kind = .predictValidate(holdout: holdout)
+        case .explain:
+            let words = try parseWords()
+            if words.isEmpty { throw expected("a topic after 'explain'", note: "for example: explain ltv") }
+            kind = .explain(topic: words)
+        case .tutorial:
+            if try accept("next") != nil { kind = .tutorial(.next) }
+            else if atEnd { kind = .tutorial(.current) }
+            else { kind = .tutorial(.lesson(try parseCount("'next' or a lesson number").value)) }
+        case .help: kind = .help(topic: try parseWords())
+        case .set: kind = .set(try parseSet())
+        case .showSettings: kind = .showSettings
+        case .showSQL: kind = .showSQL
+        case .timer: kind = .timer(try parseSwitch("timer"))
+        case .chart: kind = .chart(try parseSwitch("chart"))
+        case .run: kind = .run(path: try parseString("a script file name in quotes"))
+        case .quit: kind = .quit
+        }
+        try expectEnd(allowed: CommandCatalog.info(id).keywords)
+        return kind
+    }
+
+    /// `clause*`: any of `keywords` in any order, each at most once. Each turn consumes the keyword.
+    mutating func parseClauses(_ keywords: [String], _ body: (inout Parser, String) throws(Diagnostic) -> Void) throws(Diagnostic) {
+        var seen: Set<String> = []
+        while let keyword = current.keyword, keywords.contains(keyword) {
+            if seen.contains(keyword) { throw Diagnostic("'\(keyword)' is given twice", at: current.range) }
+            seen.insert(keyword)
+            try advance()
+            try body(&self, keyword)
+        }
+        try expectEnd(allowed: keywords)
+    }
+
+    /// Words up to the end (`explain sales equation`, `help unit economics`).
+    mutating func parseWords() throws(Diagnostic) -> [Identifier] {
+        var words: [Identifier] = []
+        while !atEnd { words.append(try parseName("a word")) }
+        return words
+    }
+
+    /// `on | off`
+    mutating func parseSwitch(_ command: String) throws(Diagnostic) -> Bool {
+        if try accept("on") != nil { return true }
+        if try accept("off") != nil { return false }
+        throw expected("'on' or 'off' after '\(command)'")
+    }
+
+    /// `target := 'target' name COMPARISON ['-'] NUMBER|PERCENT`
+    mutating func parseTarget() throws(Diagnostic) -> TargetStatement {
+        let kpi = try parseName("a KPI name after 'target'")
+        guard case .symbol(let symbol) = current.kind, let op = Parser.comparison(symbol),
+              let comparison = ComparisonOperator(rawValue: op.rawValue) else {
+            throw expected("a comparison (>=, <=, >, <, =) after the KPI", note: "for example: target repeat_rate >= 35%")
+        }
+        let opRange = try advance().range
+        let start = current.range.start
+        let sign: Double = try accept(.minus) != nil ? -1 : 1
+        let literal: Literal
+        switch current.kind {
+        case .integer(let i): literal = sign < 0 ? .integer(-i) : .integer(i)
+        case .real(let d): literal = .real(sign * d)
+        case .percent(let p): literal = .percent(sign * p)
+        default: throw expected("a number or percent target")
+        }
+        try advance()
+        return TargetStatement(kpi: kpi, comparison: Located(comparison, range: opRange), value: Located(literal, range: range(from: start)))
+    }
+
+    /// A KPI formula may use only numbers, KPI names, + - * / and parentheses.
+    static func checkFormula(_ expr: Expr) throws(Diagnostic) {
+        switch expr.kind {
+        case .literal(.integer), .literal(.real), .literal(.percent), .identifier:
+            return
+        case .negate(let operand):
+            try checkFormula(operand)
+        case .binary(let op, let left, let right) where !op.isComparison && op != .and && op != .or:
+            try checkFormula(left)
+            try checkFormula(right)
+        default:
+            throw Diagnostic("a KPI formula may use only KPI names, numbers, + - * / and parentheses", at: expr.range,
+                             note: "for example: define kpi margin_rate = margin / revenue")
+        }
+    }
+}

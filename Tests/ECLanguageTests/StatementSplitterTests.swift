@@ -1,0 +1,46 @@
+import Testing
+@testable import ECLanguage
+
+@Suite struct StatementSplitterTests {
+    func pieces(_ text: String, firstLine: Int = 1) -> [String] {
+        StatementSplitter.split(Source(name: "t", text: text, firstLine: firstLine)).map(\.text)
+    }
+
+    @Test func newlinesAndSemicolonsSeparate() {
+        #expect(pieces("tables\nkpis; segments\n\n# only a comment\nquit") == ["tables", "kpis", "segments", "quit"])
+    }
+
+    @Test func quotesAndParenthesesHoldStatementsTogether() {
+        #expect(pieces("sql select ';'\nsegment s = x in ('a',\n 'b')") == ["sql select ';'", "segment s = x in ('a',\n 'b')"])
+    }
+
+    @Test func trailingBackslashJoinsLinesKeepingColumns() {
+        let statements = StatementSplitter.split(Source(name: "t", text: "kpi gmv \\\n  by month"))
+        #expect(statements.map(\.text) == ["kpi gmv  \n  by month"])
+        // 'by' is at line 2, column 3 in the source, and the lexer agrees.
+        let tokens = try? Lexer.tokenize(statements[0].text, start: statements[0].start)
+        #expect(tokens?[2].range.start == loc(2, 3))
+    }
+
+    @Test func startLocationsHonourFirstLine() {
+        let statements = StatementSplitter.split(Source(name: "t", text: "tables\n\n   kpis # c", firstLine: 36))
+        #expect(statements.map(\.start) == [loc(36, 1), loc(38, 4)])
+        #expect(statements.map(\.text) == ["tables", "kpis"])
+    }
+
+    @Test(arguments: [
+        ("kpi gmv", InputCompleteness.complete),
+        ("segment s = x in ('a'", .needsContinuation(.unclosedParenthesis)),
+        ("sql select 'abc", .needsContinuation(.unclosedString)),
+        ("describe \"Created", .needsContinuation(.unclosedQuotedIdentifier)),
+        ("kpi gmv \\", .needsContinuation(.trailingBackslash)),
+        ("kpi gmv \\\nby month", .complete),
+        ("x = 'it''s'", .complete),
+        ("# a comment with ( and '", .complete),
+        ("sql select ')'", .complete),
+        ("tables\n", .complete),
+    ])
+    func completeness(input: String, expected: InputCompleteness) {
+        #expect(StatementSplitter.completeness(of: input) == expected)
+    }
+}
