@@ -54,10 +54,10 @@ public final class Loader {
         try database.transaction {
             try Bookkeeping.createTables(database)
             try prepareTable(table, plan: &plan, append: request.append)
-            let converter = RowConverter(columns: plan.columns, options: options)
+            let converter = RowConverter(columns: plan.columns, options: options, checkRequired: preset == nil)
             outcome = try insertRows(resolved, plan: plan, converter: converter, table: table, preset: preset,
                                      started: started, progress: progress)
-            plan.columns = converter.columns
+            plan.columns = converter.finishedColumns()
             try retypeWidenedColumns(table, plan.columns, notes: &notes)
             try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: plan.columns,
                                    replace: !request.append)
@@ -97,7 +97,7 @@ public final class Loader {
         if name.isEmpty { throw StoreError("the table needs a name") }
     }
 
-    /// Second pass: every record converted, bound and inserted.
+    /// Second pass: records parsed and converted on a second thread, inserted on this one.
     private func insertRows(_ request: LoadRequest, plan: FilePlan, converter: RowConverter, table: String, preset: Preset?,
                             started: Double, progress: ((LoadProgress) -> Void)?) throws -> LoadOutcome {
         let source = try TextSource(path: request.path, encoding: plan.encoding)
@@ -110,8 +110,6 @@ public final class Loader {
         let rejects = try database.prepare("INSERT INTO ecsh_rejects (dataset, source, line, col, field, reason, raw) VALUES (?, ?, ?, ?, ?, ?, ?)")
         var outcome = LoadOutcome()
         var collapse = preset.map { OrderCollapser(preset: $0, columns: plan.columns, statement: insert) }
-        converter.checkRequired = preset == nil
-        let expected = plan.names.count
         let interrupt = database.interruptFlag
         let onError = request.options.onError
         func reject(_ p: RowProblem, line: Int, raw: String) throws {
@@ -125,45 +123,47 @@ public final class Loader {
             rejects.reset()
             outcome.skipped += 1
         }
-        while try readRecord(reader, request) {
-            outcome.records += 1
-            let line = reader.line
-            if outcome.records & 0x3FFF == 0 {
-                if interrupt.isRaised { throw DatabaseError(code: SQLITE_INTERRUPT, message: "interrupted") }
-                progress?(LoadProgress(bytesDone: reader.rawBytesRead, bytesTotal: source.totalBytes,
+        let pipeline = RowPipeline(reader: reader, converter: converter, expectedFields: plan.names.count)
+        pipeline.start()
+        // However this ends, the parsing thread lets go of the reader before we return.
+        defer {
+            pipeline.stop()
+            insert.clearBindings()
+        }
+        var batches = 0
+        while let batch = pipeline.next() {
+            for r in 0..<batch.count {
+                outcome.records += 1
+                let status = batch.status[r]
+                if status >= 0 {
+                    let bad = batch.problems[status]
+                    try reject(bad.problem, line: batch.lines[r], raw: bad.raw)
+                } else if collapse != nil {
+                    if let problem = try collapse!.add(batch.values(row: r), line: batch.lines[r]) {
+                        try reject(problem.problem, line: problem.line, raw: problem.raw)
+                    }
+                } else {
+                    batch.bind(row: r, to: insert)
+                    try insert.step()
+                    insert.reset()
+                    outcome.rows += 1
+                }
+            }
+            if let failure = batch.failure {
+                throw (failure as? CSVFailure).map { Loader.loadError($0, request) } ?? failure
+            }
+            if interrupt.isRaised { throw DatabaseError(code: SQLITE_INTERRUPT, message: "interrupted") }
+            batches += 1
+            if batches % 32 == 0 || batch.count < batch.capacity {
+                progress?(LoadProgress(bytesDone: batch.bytesRead, bytesTotal: source.totalBytes,
                                        rows: outcome.rows, elapsed: Loader.now() - started))
             }
-            var count = reader.count
-            // A trailing delimiter on every line is common in exports: ignore one empty extra field.
-            if count == expected + 1 && reader.field(count - 1).isEmpty { count = expected }
-            if count != expected {
-                try reject(RowProblem(column: nil, field: nil, raw: nil,
-                                      reason: "has \(count) fields, expected \(expected)",
-                                      help: count > expected ? "a delimiter inside a value must be quoted: \"a,b\"" : nil),
-                           line: line, raw: reader.rawRecord)
-                continue
-            }
-            if let problem = converter.convert(reader, line: line) {
-                try reject(problem, line: line, raw: reader.rawRecord)
-                continue
-            }
-            if collapse != nil {
-                if let problem = try collapse!.add(converter.values(), line: line) {
-                    try reject(problem.problem, line: problem.line, raw: problem.raw)
-                }
-                continue
-            }
-            converter.bind(to: insert, offset: 0)
-            try insert.step()
-            insert.reset()
-            outcome.rows += 1
+            pipeline.recycle(batch)
         }
         if collapse != nil {
             if let problem = try collapse!.flush() { try reject(problem.problem, line: problem.line, raw: problem.raw) }
             outcome.rows = collapse!.inserted
         }
-        progress?(LoadProgress(bytesDone: source.totalBytes, bytesTotal: source.totalBytes, rows: outcome.rows,
-                               elapsed: Loader.now() - started))
         return outcome
     }
 }

@@ -1,210 +1,234 @@
-/// Why one record cannot be loaded.
-struct RowProblem: Error {
-    var column: Int?
-    var field: String?
-    var raw: String?
-    var reason: String
-    var help: String?
-}
-
-/// One converted value, ready to bind; text lives in the converter's arena.
-enum Cell {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(start: Int, count: Int)
-}
-
 /// Turns a record's fields into typed cells following the column plans.
 ///
 /// Role fields are strict (an unreadable value is a bad row); inferred columns
 /// widen instead (integer → real → text, date → timestamp → text) so no value
-/// is ever lost or altered.
+/// is ever lost or altered. The per-column rules are flattened into raw memory
+/// of plain values: the loop over a million rows touches no strings or
+/// reference counts.
 final class RowConverter {
-    var columns: [ColumnPlan]
-    private(set) var cells: [Cell]
-    private(set) var arena: [UInt8] = []
+    /// One column's rules, trivially copyable.
+    struct Spec {
+        enum Source { case field, lineNumber, none, constant, dayOf }
+        var source: Source
+        var index: Int           // field index, or table column for dayOf
+        var kind: FieldKind
+        var strict: Bool         // a role field: no widening
+        var required: Bool
+        var lowercased: Bool
+        var hasRange: Bool
+        var low: Int64
+        var high: Int64
+        var isDate: Bool
+        var sawTime = false
+        var widenedAt = 0
+        var widenedFrom: FieldKind = .text
+    }
+
+    private(set) var columns: [ColumnPlan]
+    let width: Int
+    private let specs: UnsafeMutablePointer<Spec>
+    private let days: UnsafeMutablePointer<Int64>
+    private let constants: [[UInt8]]
     let numbers: NumberReader
     let dates: DateReader
     let dateFormat: String?
     /// Presets check required fields after collapsing line items, not per row.
-    var checkRequired = true
-    private var days: [Int64?]
+    let checkRequired: Bool
 
-    init(columns: [ColumnPlan], options: LoadOptions) {
+    init(columns: [ColumnPlan], options: LoadOptions, checkRequired: Bool = true) {
         self.columns = columns
-        cells = Array(repeating: .null, count: columns.count)
-        days = Array(repeating: nil, count: columns.count)
+        width = columns.count
         numbers = NumberReader(decimal: options.decimal)
         dates = DateReader(format: options.dateFormat)
         dateFormat = options.dateFormat
-        arena.reserveCapacity(4096)
+        self.checkRequired = checkRequired
+        specs = .allocate(capacity: max(1, width))
+        days = .allocate(capacity: max(1, width))
+        days.initialize(repeating: Int64.min, count: max(1, width))
+        var constants: [[UInt8]] = []
+        for (k, c) in columns.enumerated() {
+            var source = Spec.Source.none
+            var index = 0
+            switch c.source {
+            case .field(let i): source = .field; index = i
+            case .lineNumber: source = .lineNumber
+            case .none: source = .none
+            case .constant(let text): source = .constant; index = constants.count; constants.append(Array(text.utf8))
+            case .dayOf(let i): source = .dayOf; index = i
+            }
+            let canonical = c.canonical
+            specs.advanced(by: k).initialize(to: Spec(
+                source: source, index: index, kind: canonical?.kind ?? c.kind, strict: canonical != nil,
+                required: checkRequired && canonical?.required == true, lowercased: canonical?.lowercased == true,
+                hasRange: canonical?.range != nil, low: canonical?.range?.lowerBound ?? 0,
+                high: canonical?.range?.upperBound ?? 0, isDate: canonical?.isDate == true))
+        }
+        self.constants = constants
     }
 
-    @inline(__always)
-    private func store(_ b: UnsafeBufferPointer<UInt8>) -> Cell {
-        let start = arena.count
-        arena.append(contentsOf: b)
-        return .text(start: start, count: b.count)
+    deinit {
+        specs.deallocate()
+        days.deallocate()
     }
 
-    private func storeLowercased(_ b: UnsafeBufferPointer<UInt8>) -> Cell {
-        let start = arena.count
-        for c in b { arena.append(c >= 65 && c <= 90 ? c + 32 : c) }
-        return .text(start: start, count: b.count)
+    /// The column plans with what the load learned (widened types, seen times).
+    func finishedColumns() -> [ColumnPlan] {
+        var out = columns
+        for k in 0..<width {
+            let s = specs[k]
+            if s.strict {
+                out[k].sawTime = s.sawTime
+            } else if s.widenedAt > 0 {
+                out[k].kind = s.kind
+                out[k].widenedAt = s.widenedAt
+                out[k].widenedFrom = s.widenedFrom
+            }
+        }
+        return out
     }
 
-    private func storeDate(_ dt: LocalDateTime) -> Cell {
-        let start = arena.count
-        arena.append(contentsOf: repeatElement(0, count: 19))
-        let n = arena.withUnsafeMutableBufferPointer { dt.write(to: $0.baseAddress! + start) }
-        arena.removeLast(19 - n)
-        return .text(start: start, count: n)
-    }
-
-    /// Fills `cells` from the reader's current record; returns what is wrong with it, if anything.
-    func convert(_ reader: CSVReader, line: Int) -> RowProblem? {
-        arena.removeAll(keepingCapacity: true)
-        for k in columns.indices {
-            switch columns[k].source {
+    /// Converts the reader's current record into row `r` of `batch`; returns what is wrong with it, if anything.
+    func convert(_ reader: CSVReader, line: Int, into batch: RowBatch, row r: Int) -> RowProblem? {
+        let cells = batch.cells + r * width
+        for k in 0..<width {
+            let spec = specs + k
+            switch spec.pointee.source {
             case .none:
                 cells[k] = .null
-            case .constant(let text):
-                var t = text
-                cells[k] = t.withUTF8 { store($0) }
+            case .constant:
+                cells[k] = store(constants[spec.pointee.index].withUnsafeBufferPointer { $0 }, batch)
             case .lineNumber:
-                var t = String(line)
-                cells[k] = t.withUTF8 { store($0) }
-            case .dayOf(let i):
-                cells[k] = days[i].map { .integer($0) } ?? .null
-            case .field(let i):
-                let raw = reader.field(i)
-                if let problem = convertField(k, raw, fieldIndex: i, line: line) { return problem }
+                var text = String(line)
+                cells[k] = text.withUTF8 { store($0, batch) }
+            case .dayOf:
+                let d = days[spec.pointee.index]
+                cells[k] = d == Int64.min ? .null : .integer(d)
+            case .field:
+                let raw = reader.field(spec.pointee.index)
+                if let problem = convertField(spec, k, raw, cells + k, batch, line) { return problem }
             }
         }
         return nil
     }
 
-    private func problem(_ k: Int, _ raw: UnsafeBufferPointer<UInt8>, _ fieldIndex: Int, _ reason: String, help: String? = nil) -> RowProblem {
-        RowProblem(column: fieldIndex + 1, field: columns[k].header ?? columns[k].name,
-                   raw: String(decoding: raw, as: UTF8.self), reason: reason, help: help)
+    @inline(__always)
+    private func store(_ b: UnsafeBufferPointer<UInt8>, _ batch: RowBatch, lowercase: Bool = false) -> Cell {
+        batch.reserve(b.count)
+        let start = batch.arenaCount
+        if let p = b.baseAddress, b.count > 0 {
+            let dest = batch.arena + start
+            if lowercase {
+                for i in 0..<b.count { let c = p[i]; dest[i] = c >= 65 && c <= 90 ? c + 32 : c }
+            } else {
+                dest.update(from: p, count: b.count)
+            }
+        }
+        batch.arenaCount = start + b.count
+        return .text(start: start, count: b.count)
     }
 
-    private func convertField(_ k: Int, _ raw: UnsafeBufferPointer<UInt8>, fieldIndex: Int, line: Int) -> RowProblem? {
+    @inline(__always)
+    private func storeDate(_ dt: LocalDateTime, _ batch: RowBatch) -> Cell {
+        batch.reserve(19)
+        let start = batch.arenaCount
+        let n = dt.write(to: batch.arena + start)
+        batch.arenaCount = start + n
+        return .text(start: start, count: n)
+    }
+
+    private func problem(_ k: Int, _ raw: UnsafeBufferPointer<UInt8>, _ reason: String, help: String? = nil) -> RowProblem {
+        let fieldIndex = specs[k].index
+        return RowProblem(column: fieldIndex + 1, field: columns[k].header ?? columns[k].name,
+                          raw: String(decoding: raw, as: UTF8.self), reason: reason, help: help)
+    }
+
+    private func convertField(_ spec: UnsafeMutablePointer<Spec>, _ k: Int, _ raw: UnsafeBufferPointer<UInt8>,
+                              _ cell: UnsafeMutablePointer<Cell>, _ batch: RowBatch, _ line: Int) -> RowProblem? {
         let b = Trim.blanks(raw)
-        days[k] = nil
+        days[k] = Int64.min
         if b.isEmpty {
-            cells[k] = .null
-            if checkRequired, let c = columns[k].canonical, c.required {
-                return problem(k, raw, fieldIndex, "is empty, but \(c.name) is required")
+            cell.pointee = .null
+            if spec.pointee.required {
+                return problem(k, raw, "is empty, but \(columns[k].name) is required")
             }
             return nil
         }
-        if let canonical = columns[k].canonical {
-            return convertCanonical(k, canonical, b, raw, fieldIndex)
-        }
+        if spec.pointee.strict { return convertCanonical(spec, k, b, raw, cell, batch) }
         // An inferred column: widen rather than reject.
         while true {
-            switch columns[k].kind {
+            switch spec.pointee.kind {
             case .integer:
                 switch numbers.parse(b) {
-                case .integer(let v)?: cells[k] = .integer(v); return nil
-                case .real?: widen(k, to: .real, line: line)
-                default: widen(k, to: .text, line: line)
+                case .integer(let v)?: cell.pointee = .integer(v); return nil
+                case .real?: widen(spec, to: .real, line: line)
+                default: widen(spec, to: .text, line: line)
                 }
             case .real:
                 switch numbers.parse(b) {
-                case .integer(let v)?, .zeroPadded(let v)?: cells[k] = .real(Double(v)); return nil
-                case .real(let d)?: cells[k] = .real(d); return nil
-                case nil: widen(k, to: .text, line: line)
+                case .integer(let v)?, .zeroPadded(let v)?: cell.pointee = .real(Double(v)); return nil
+                case .real(let d)?: cell.pointee = .real(d); return nil
+                case nil: widen(spec, to: .text, line: line)
                 }
             case .date, .timestamp:
                 if var dt = dates.parse(b) {
-                    if dt.hasTime && columns[k].kind == .date { widen(k, to: .timestamp, line: line) }
-                    if columns[k].kind == .timestamp { dt.hasTime = true }
-                    cells[k] = storeDate(dt)
+                    if dt.hasTime && spec.pointee.kind == .date { widen(spec, to: .timestamp, line: line) }
+                    if spec.pointee.kind == .timestamp { dt.hasTime = true }
+                    cell.pointee = storeDate(dt, batch)
                     return nil
                 }
-                widen(k, to: .text, line: line)
+                widen(spec, to: .text, line: line)
             case .text:
-                cells[k] = store(raw)
+                cell.pointee = store(raw, batch)
                 return nil
             }
         }
     }
 
-    private func widen(_ k: Int, to kind: FieldKind, line: Int) {
-        if columns[k].widenedAt == nil {
-            columns[k].widenedAt = line
-            columns[k].widenedFrom = columns[k].kind
+    private func widen(_ spec: UnsafeMutablePointer<Spec>, to kind: FieldKind, line: Int) {
+        if spec.pointee.widenedAt == 0 {
+            spec.pointee.widenedAt = line
+            spec.pointee.widenedFrom = spec.pointee.kind
         }
-        columns[k].kind = kind
+        spec.pointee.kind = kind
     }
 
-    private func convertCanonical(_ k: Int, _ c: CanonicalField, _ b: UnsafeBufferPointer<UInt8>,
-                                  _ raw: UnsafeBufferPointer<UInt8>, _ fieldIndex: Int) -> RowProblem? {
-        switch c.kind {
+    private func convertCanonical(_ spec: UnsafeMutablePointer<Spec>, _ k: Int, _ b: UnsafeBufferPointer<UInt8>,
+                                  _ raw: UnsafeBufferPointer<UInt8>, _ cell: UnsafeMutablePointer<Cell>,
+                                  _ batch: RowBatch) -> RowProblem? {
+        switch spec.pointee.kind {
         case .integer:
             let value: Int64
             switch numbers.parse(b) {
             case .integer(let v)?, .zeroPadded(let v)?: value = v
             case .real(let d)? where d.rounded() == d && abs(d) < 9e18: value = Int64(d)
-            case .real?: return problem(k, raw, fieldIndex, "is not a whole number (\(c.name) counts things)")
-            case nil: return problem(k, raw, fieldIndex, "is not a number")
+            case .real?: return problem(k, raw, "is not a whole number (\(columns[k].name) counts things)")
+            case nil: return problem(k, raw, "is not a number")
             }
-            if let range = c.range, !range.contains(value) {
-                return problem(k, raw, fieldIndex, "is outside \(range.lowerBound)..\(range.upperBound) (\(c.name))")
+            if spec.pointee.hasRange && (value < spec.pointee.low || value > spec.pointee.high) {
+                return problem(k, raw, "is outside \(spec.pointee.low)..\(spec.pointee.high) (\(columns[k].name))")
             }
-            cells[k] = .integer(value)
+            cell.pointee = .integer(value)
         case .real:
             switch numbers.parse(b) {
-            case .integer(let v)?, .zeroPadded(let v)?: cells[k] = .real(Double(v))
-            case .real(let d)?: cells[k] = .real(d)
+            case .integer(let v)?, .zeroPadded(let v)?: cell.pointee = .real(Double(v))
+            case .real(let d)?: cell.pointee = .real(d)
             case nil:
                 let hint = numbers.decimalMark == 46 ? " (if ',' is the decimal mark: with decimal ',')" : ""
-                return problem(k, raw, fieldIndex, "is not a number\(hint)")
+                return problem(k, raw, "is not a number\(hint)")
             }
         case .date, .timestamp:
             guard let dt = dates.parse(b) else {
-                return problem(k, raw, fieldIndex, "is not a date",
+                return problem(k, raw, "is not a date",
                                help: dateFormat == nil
                                    ? "write dates like 2024-03-05 or 2024/03/05 14:22, or give the form: with date_format '%d/%m/%Y'"
                                    : "the date_format '\(dateFormat!)' does not match it")
             }
-            if dt.hasTime { columns[k].sawTime = true }
+            if dt.hasTime { spec.pointee.sawTime = true }
             days[k] = dt.dayNumber
-            cells[k] = storeDate(dt)
+            cell.pointee = storeDate(dt, batch)
         case .text:
-            cells[k] = c.lowercased ? storeLowercased(b) : store(b)
+            cell.pointee = store(b, batch, lowercase: spec.pointee.lowercased)
         }
         return nil
-    }
-
-    /// Binds the cells to parameters `offset+1 ... offset+n`.
-    func bind(to statement: Statement, offset: Int32) {
-        arena.withUnsafeBufferPointer { bytes in
-            for k in cells.indices {
-                let index = offset + Int32(k) + 1
-                switch cells[k] {
-                case .null: statement.bindNull(at: index)
-                case .integer(let v): statement.bind(int64: v, at: index)
-                case .real(let d): statement.bind(double: d, at: index)
-                case .text(let start, let count):
-                    statement.bind(utf8: UnsafeBufferPointer(rebasing: bytes[start..<start + count]), at: index)
-                }
-            }
-        }
-    }
-
-    /// The cells as values (for presets, which merge rows before inserting).
-    func values() -> [Value] {
-        cells.map { cell in
-            switch cell {
-            case .null: return .null
-            case .integer(let v): return .integer(v)
-            case .real(let d): return .real(d)
-            case .text(let start, let count): return .text(String(decoding: arena[start..<start + count], as: UTF8.self))
-            }
-        }
     }
 }
