@@ -51,6 +51,13 @@ public final class Loader {
         }
         let role: DatasetRole? = if case .role(let r) = request.target { r } else { nil }
         var outcome = LoadOutcome()
+        // A bulk load in WAL mode writes every page twice (WAL, then checkpoint).
+        // For the load alone, a rollback journal is as atomic and durable and
+        // writes new pages once; WAL comes back afterwards, error or not.
+        let useRollbackJournal = try database.path != nil && !database.isInTransaction
+            && database.scalar("PRAGMA journal_mode") == .text("wal")
+        if useRollbackJournal { try database.execute("PRAGMA journal_mode = DELETE") }
+        defer { if useRollbackJournal { try? database.execute("PRAGMA journal_mode = WAL") } }
         try database.transaction {
             try Bookkeeping.createTables(database)
             try prepareTable(table, plan: &plan, append: request.append)

@@ -28,9 +28,9 @@ final class RowBatch {
     let lines: UnsafeMutablePointer<Int>
     /// Index into `problems` for a bad row, -1 for a good one.
     let status: UnsafeMutablePointer<Int>
-    private(set) var arena: UnsafeMutablePointer<UInt8>
-    private(set) var arenaCapacity: Int
-    var arenaCount = 0
+    /// Text bytes of the batch's cells. Kept behind a pointer: mutating it in the hot
+    /// loop then costs no dynamic exclusivity check, as a class property would.
+    let text: UnsafeMutablePointer<TextArena>
     var count = 0
     /// File bytes read when the batch was filled (for progress).
     var bytesRead = 0
@@ -45,35 +45,23 @@ final class RowBatch {
         cells.initialize(repeating: .null, count: max(1, width * capacity))
         lines = .allocate(capacity: capacity)
         status = .allocate(capacity: capacity)
-        arenaCapacity = 64 * 1024
-        arena = .allocate(capacity: arenaCapacity)
+        text = .allocate(capacity: 1)
+        text.initialize(to: TextArena())
     }
 
     deinit {
         cells.deallocate()
         lines.deallocate()
         status.deallocate()
-        arena.deallocate()
+        text.pointee.bytes.deallocate()
+        text.deallocate()
     }
 
     func reset() {
         count = 0
-        arenaCount = 0
+        text.pointee.count = 0
         problems.removeAll(keepingCapacity: true)
         failure = nil
-    }
-
-    /// Makes room for `n` more arena bytes (offsets stay valid when it moves).
-    @inline(__always)
-    func reserve(_ n: Int) {
-        if arenaCount + n <= arenaCapacity { return }
-        var size = arenaCapacity * 2
-        while size < arenaCount + n { size *= 2 }
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
-        bigger.update(from: arena, count: arenaCount)
-        arena.deallocate()
-        arena = bigger
-        arenaCapacity = size
     }
 
     /// Binds row `r` to the statement's parameters. Text is bound without a copy
@@ -81,7 +69,7 @@ final class RowBatch {
     func bind(row r: Int, to statement: Statement) {
         let handle = statement.handle
         let base = cells + r * width
-        let bytes = arena
+        let bytes = text.pointee.bytes
         for k in 0..<width {
             let index = Int32(k + 1)
             switch base[k] {
@@ -103,8 +91,28 @@ final class RowBatch {
             case .integer(let v): return .integer(v)
             case .real(let d): return .real(d)
             case .text(let start, let count):
-                return .text(String(decoding: UnsafeBufferPointer(start: arena + start, count: count), as: UTF8.self))
+                return .text(String(decoding: UnsafeBufferPointer(start: text.pointee.bytes + start, count: count), as: UTF8.self))
             }
         }
+    }
+}
+
+/// A growable byte buffer for cell text; offsets stay valid when it moves.
+struct TextArena {
+    var bytes: UnsafeMutablePointer<UInt8> = .allocate(capacity: 64 * 1024)
+    var capacity = 64 * 1024
+    var count = 0
+
+    /// Makes room for `n` more bytes.
+    @inline(__always)
+    mutating func reserve(_ n: Int) {
+        if count + n <= capacity { return }
+        var size = capacity * 2
+        while size < count + n { size *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        bigger.update(from: bytes, count: count)
+        bytes.deallocate()
+        bytes = bigger
+        capacity = size
     }
 }

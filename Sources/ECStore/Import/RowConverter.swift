@@ -113,26 +113,28 @@ final class RowConverter {
 
     @inline(__always)
     private func store(_ b: UnsafeBufferPointer<UInt8>, _ batch: RowBatch, lowercase: Bool = false) -> Cell {
-        batch.reserve(b.count)
-        let start = batch.arenaCount
+        let arena = batch.text
+        arena.pointee.reserve(b.count)
+        let start = arena.pointee.count
         if let p = b.baseAddress, b.count > 0 {
-            let dest = batch.arena + start
+            let dest = arena.pointee.bytes + start
             if lowercase {
                 for i in 0..<b.count { let c = p[i]; dest[i] = c >= 65 && c <= 90 ? c + 32 : c }
             } else {
                 dest.update(from: p, count: b.count)
             }
         }
-        batch.arenaCount = start + b.count
+        arena.pointee.count = start + b.count
         return .text(start: start, count: b.count)
     }
 
     @inline(__always)
     private func storeDate(_ dt: LocalDateTime, _ batch: RowBatch) -> Cell {
-        batch.reserve(19)
-        let start = batch.arenaCount
-        let n = dt.write(to: batch.arena + start)
-        batch.arenaCount = start + n
+        let arena = batch.text
+        arena.pointee.reserve(19)
+        let start = arena.pointee.count
+        let n = dt.write(to: arena.pointee.bytes + start)
+        arena.pointee.count = start + n
         return .text(start: start, count: n)
     }
 
