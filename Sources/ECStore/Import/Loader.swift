@@ -161,7 +161,7 @@ public final class Loader {
             }
             if interrupt.isRaised { throw DatabaseError(code: SQLITE_INTERRUPT, message: "interrupted") }
             batches += 1
-            if batches % 32 == 0 || batch.count < batch.capacity {
+            if batches % 4 == 0 || batch.count < batch.capacity {
                 progress?(LoadProgress(bytesDone: batch.bytesRead, bytesTotal: source.totalBytes,
                                        rows: outcome.rows, elapsed: Loader.now() - started))
             }

@@ -19,7 +19,7 @@ final class RowPipeline: @unchecked Sendable {
     private var cancelled = false
     private var started = false
 
-    init(reader: CSVReader, converter: RowConverter, expectedFields: Int, batchRows: Int = 512, batches: Int = 4) {
+    init(reader: CSVReader, converter: RowConverter, expectedFields: Int, batchRows: Int = 4096, batches: Int = 3) {
         self.reader = reader
         self.converter = converter
         self.expectedFields = expectedFields
