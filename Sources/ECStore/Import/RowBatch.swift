@@ -66,12 +66,12 @@ final class RowBatch {
 
     /// Binds row `r` to the statement's parameters. Text is bound without a copy
     /// (SQLITE_STATIC): the arena outlives the `step` that reads it.
-    func bind(row r: Int, to statement: Statement) {
+    func bind(row r: Int, to statement: Statement, firstParameter: Int = 1) {
         let handle = statement.handle
         let base = cells + r * width
         let bytes = text.pointee.bytes
         for k in 0..<width {
-            let index = Int32(k + 1)
+            let index = Int32(firstParameter + k)
             switch base[k] {
             case .null: sqlite3_bind_null(handle, index)
             case .integer(let v): sqlite3_bind_int64(handle, index, v)

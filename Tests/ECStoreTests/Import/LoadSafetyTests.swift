@@ -66,6 +66,22 @@ func snapshot(_ db: Database) throws -> [String] {
         #expect(try f.db.scalar("SELECT count(*) FROM ecsh_rejects") == 0)
     }
 
+    /// Many rows with bad ones scattered: good rows go in grouped, bad ones to rejects, nothing lost or doubled.
+    @Test func skipModeAcrossGroupedInserts() throws {
+        let f = try LoadFixture()
+        var text = "date,sessions\n"
+        var expected: [Int64] = []
+        let bad: Set<Int> = [5, 40, 41, 77, 4500]
+        for i in 0..<5000 {
+            if bad.contains(i) { text += "2024-01-01,lots\n" } else { text += "2024-01-01,\(i)\n"; expected.append(Int64(i)) }
+        }
+        let s = try f.load(.role(.traffic), try f.file("t.csv", text), [("on_error", "skip")])
+        #expect(s.rows == 4995 && s.skipped == 5)
+        #expect(try f.rows("SELECT sessions FROM traffic ORDER BY rowid").map { $0[0].intValue! } == expected)
+        // Line = index + 2 (header is line 1).
+        #expect(try f.rows("SELECT line FROM ecsh_rejects ORDER BY line").map { $0[0].intValue! } == bad.sorted().map { Int64($0 + 2) })
+    }
+
     @Test func hundredThousandColumnsIsAClearError() throws {
         let f = try LoadFixture()
         let header = (1...100_000).map { "c\($0)" }.joined(separator: ",")
