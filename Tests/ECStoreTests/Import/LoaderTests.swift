@@ -182,4 +182,44 @@ final class LoadFixture {
         try f.load(.table("k"), path, [("skip", 2), ("header", "false"), ("decimal", ","), ("delimiter", ";")])
         #expect(try f.rows("SELECT * FROM k") == [[1, 2.5], [3, 4.0]])
     }
+
+    @Test func summaryLineAndProgress() throws {
+        let f = try LoadFixture()
+        var text = "date,sessions\n"
+        for i in 0..<20_000 { text += "2024-01-01,\(i)\n" }
+        let path = try f.file("p.csv", text)
+        var reports: [LoadProgress] = []
+        let opts = try LoadOptions(pairs: [])
+        let s = try Loader(database: f.db).load(LoadRequest(target: .role(.traffic), path: path, options: opts)) { reports.append($0) }
+        #expect(s.description.hasPrefix("loaded 20,000 traffic (4 columns) from '\(path)' in "))
+        #expect(s.description.hasSuffix(" rows/s)"))
+        #expect(!reports.isEmpty && reports.last!.rows == 20_000)
+        #expect(reports.last!.bytesTotal == text.utf8.count && reports.last!.bytesDone == text.utf8.count)
+        #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.rows <= $1.rows })
+        #expect(LoadSummary(table: "orders", role: .orders, source: "x.csv", rows: 12_345, columns: 14, skipped: 0,
+                            seconds: 0.41, notes: []).description == "loaded 12,345 orders (14 columns) from 'x.csv' in 0.41 s (30,110 rows/s)")
+    }
+
+    @Test func fileWorkspaceStaysInWALAfterLoad() throws {
+        let f = try LoadFixture()
+        let db = try Database(path: f.dir.path("w.db"))
+        let path = try f.file("t.csv", "date,sessions\n2024-01-01,1\n")
+        _ = try Loader(database: db).load(LoadRequest(target: .role(.traffic), path: path))
+        #expect(try db.scalar("PRAGMA journal_mode") == .text("wal"))
+        #expect(throws: LoadError.self) {
+            try Loader(database: db).load(LoadRequest(target: .role(.traffic), path: try f.file("b.csv", "date,sessions\nx,1\n")))
+        }
+        #expect(try db.scalar("PRAGMA journal_mode") == .text("wal"))
+        #expect(try db.scalar("SELECT sum(sessions) FROM traffic") == .integer(1))
+    }
+
+    @Test func headerOnlyAndEmptyFiles() throws {
+        let f = try LoadFixture()
+        let s = try f.load(.table("h"), try f.file("h.csv", "a,b\n"))
+        #expect(s.rows == 0)
+        #expect(try f.db.columns(of: "h").map(\.name) == ["a", "b"])
+        #expect(throws: LoadError.self) { try f.load(.table("e"), try f.file("e.csv", "")) }
+        #expect(throws: StoreError.self) { try f.load(.table("x"), f.dir.path("missing.csv")) }
+        #expect(throws: StoreError.self) { try f.load(.table("ecsh_x"), try f.file("a.csv", "a\n1\n")) }
+    }
 }
