@@ -123,10 +123,11 @@ public final class Loader {
         var collapse = preset.map { OrderCollapser(preset: $0, columns: plan.columns, statement: insert) }
         let interrupt = database.interruptFlag
         let onError = request.options.onError
+        let presetHint = preset == nil && request.target == .role(.orders) ? Preset.suggestion(for: plan.names, path: request.path) : nil
         func reject(_ p: RowProblem, line: Int, raw: String) throws {
             if onError == .stop {
                 throw LoadError(file: request.path, line: line, column: p.column, field: p.field, rawValue: p.raw,
-                                reason: p.reason, help: p.help)
+                                reason: p.reason, help: presetHint ?? p.help)
             }
             try rejects.bind([.text(table), .text(request.path), .integer(Int64(line)), p.column.map { .integer(Int64($0)) } ?? .null,
                               p.field.map { .text($0) } ?? .null, .text(p.reason), .text(raw)])

@@ -23,6 +23,18 @@ struct Preset: Sendable {
         }
     }
 
+    /// When headers look like a known export loaded without its preset, the clause to add.
+    static func suggestion(for headers: [String], path: String) -> String? {
+        let set = Set(headers)
+        if set.contains("Lineitem quantity") && set.contains("Name") {
+            return "this looks like a Shopify orders export (one row per line item): load orders from '\(path)' preset shopify"
+        }
+        if set.contains("注文番号") && (set.contains("個数") || set.contains("商品名")) {
+            return "this looks like a Rakuten RMS order download (one row per item): load orders from '\(path)' preset rakuten"
+        }
+        return nil
+    }
+
     /// Shopify admin → Orders → Export (CSV for Excel or plain CSV).
     static let shopify = Preset(
         name: "shopify",

@@ -45,6 +45,17 @@ import Testing
         ])
     }
 
+    @Test func shopifyWithoutPresetSuggestsIt() throws {
+        let f = try LoadFixture()
+        do {
+            try f.load(.role(.orders), try f.file("orders_export.csv", PresetTests.shopify))
+            Issue.record("expected an error: line items have no Email")
+        } catch let e as LoadError {
+            #expect(e.line == 3 && e.field == "Email")
+            #expect(e.help?.contains("preset shopify") == true)
+        }
+    }
+
     @Test func unknownPresetListsKnownOnes() throws {
         let f = try LoadFixture()
         do {
