@@ -75,6 +75,8 @@ final class CSVReader {
         stops.deallocate()
     }
 
+    static let minimumFree = 64 * 1024
+
     /// Bytes of the file consumed so far, for progress.
     var rawBytesRead: Int { source.rawBytesRead }
 
@@ -270,8 +272,10 @@ final class CSVReader {
             dataEnd = left
             pos = 0
         }
-        if dataEnd == capacity {
-            if capacity >= maxRecordBytes {
+        // Keep room for a whole chunk: a decoder handed a few bytes of space could not
+        // fit one multi-byte character and would stall.
+        if capacity - dataEnd < CSVReader.minimumFree {
+            if dataEnd >= maxRecordBytes {
                 throw .recordTooLong(line: nextLine, limit: maxRecordBytes)
             }
             let newCapacity = min(capacity * 2, maxRecordBytes + (1 << 20))

@@ -95,6 +95,18 @@ func readRecords(_ bytes: [UInt8], delimiter: LoadOptions.Delimiter = .byte(44),
         #expect(records[1][0] == big && records[1][1] == "end")
     }
 
+    /// Multi-byte characters cut by buffer ends, in UTF-8 and through iconv.
+    @Test(arguments: [("UTF-8", TextEncoding.utf8), ("CP932", .cp932), ("EUC-JP-MS", .eucJP)])
+    func longJapaneseFieldsAcrossRefills(_ iconvName: String, _ encoding: TextEncoding) throws {
+        let big = String(repeating: "円注文", count: 400_000) + "x"
+        let text = "h,k\n\"" + big + "\",1\n" + String(repeating: "顧客,2\n", count: 50_000)
+        let bytes = iconvName == "UTF-8" ? Array(text.utf8) : encode(text, iconvName)
+        let records = try readRecords(bytes, encoding: encoding)
+        #expect(records.count == 50_002)
+        #expect(records[1] == [big, "1"])
+        #expect(records.last == ["顧客", "2"])
+    }
+
     @Test func hugeFieldIsRefusedNotHeld() throws {
         var bytes = Array("h\n\"".utf8)
         bytes += [UInt8](repeating: 120, count: 3 << 20)
