@@ -32,10 +32,10 @@ public final class Loader {
         }
         var options = request.options
         if preset?.name == "rakuten" && options.encoding == nil {
-            // RMS downloads are CP932 unless the user says otherwise; UTF-8 still wins if the bytes say so.
+            // RMS downloads are CP932: where bytes could be EUC-JP too, trust the preset.
             let sample = try TextSource.sample(path: request.path, capacity: Loader.sampleBytes)
-            let utf8 = sample.bytes.withUnsafeBufferPointer { UTF8Validator.check($0).invalidAt == nil }
-            options.encoding = utf8 ? "utf-8" : "cp932"
+            let found = sample.bytes.withUnsafeBufferPointer { TextEncoding.detect(sample: $0, isWholeFile: sample.isWholeFile) }
+            if found == .eucJP || found == nil { options.encoding = "cp932" }
         }
         var resolved = request
         resolved.options = options
@@ -54,9 +54,10 @@ public final class Loader {
         // A bulk load in WAL mode writes every page twice (WAL, then checkpoint).
         // For the load alone, a rollback journal is as atomic and durable and
         // writes new pages once; WAL comes back afterwards, error or not.
+        // If another connection holds the file, the switch fails and the load simply runs in WAL.
         let useRollbackJournal = try database.path != nil && !database.isInTransaction
             && database.scalar("PRAGMA journal_mode") == .text("wal")
-        if useRollbackJournal { try database.execute("PRAGMA journal_mode = DELETE") }
+            && (try? database.scalar("PRAGMA journal_mode = DELETE")) == .text("delete")
         defer { if useRollbackJournal { try? database.execute("PRAGMA journal_mode = WAL") } }
         try database.transaction {
             try Bookkeeping.createTables(database)
