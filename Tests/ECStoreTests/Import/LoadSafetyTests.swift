@@ -82,6 +82,24 @@ func snapshot(_ db: Database) throws -> [String] {
         #expect(try f.rows("SELECT line FROM ecsh_rejects ORDER BY line").map { $0[0].intValue! } == bad.sorted().map { Int64($0 + 2) })
     }
 
+    @Test func interruptStopsAndRollsBack() throws {
+        let flag = InterruptFlag()
+        let db = try Database(interruptFlag: flag)
+        let f = try LoadFixture()
+        var text = "date,sessions\n"
+        for i in 0..<10_000 { text += "2024-01-01,\(i)\n" }
+        let path = try f.file("t.csv", text)
+        flag.raise()
+        do {
+            _ = try Loader(database: db).load(LoadRequest(target: .role(.traffic), path: path))
+            Issue.record("expected interruption")
+        } catch let e as DatabaseError {
+            #expect(e.isInterrupt)
+        }
+        flag.clear()
+        #expect(try snapshot(db).isEmpty)
+    }
+
     @Test func hundredThousandColumnsIsAClearError() throws {
         let f = try LoadFixture()
         let header = (1...100_000).map { "c\($0)" }.joined(separator: ",")
