@@ -1,0 +1,298 @@
+import Glibc
+
+/// A problem in the file's structure, found while splitting it into records.
+enum CSVFailure: Error, Equatable {
+    case invalidEncoding(line: Int, bytes: [UInt8])
+    case unterminatedQuote(line: Int, column: Int)
+    /// A closing quote followed by something other than a delimiter or line end: `"ab"c`.
+    case strayQuote(line: Int, column: Int)
+    case recordTooLong(line: Int, limit: Int)
+    case tooManyFields(line: Int, limit: Int)
+}
+
+/// Splits UTF-8 text into records and fields, RFC 4180 style, at the byte level.
+///
+/// Handles quoted fields with delimiters, doubled quotes and line breaks inside,
+/// CRLF or LF endings, and skips blank lines. Fields are views into an internal
+/// buffer, valid until the next call to `next()`; the buffer grows only as far
+/// as the longest record, capped by `maxRecordBytes` so a runaway quote cannot
+/// eat memory.
+final class CSVReader {
+    /// A field's bytes in the buffer; `escaped` when it holds doubled quotes to collapse.
+    struct Field {
+        var start: Int
+        var end: Int
+        var escaped: Bool
+    }
+
+    let delimiter: LoadOptions.Delimiter
+    let maxRecordBytes: Int
+    let maxFields: Int
+    /// Line (1-based) where the current record starts.
+    private(set) var line = 0
+    /// Number of fields in the current record.
+    private(set) var count = 0
+
+    private let source: TextSource
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var dataEnd = 0
+    private var pos = 0
+    private var recordStart = 0
+    private var recordEnd = 0
+    private var nextLine = 1
+    private var sourceDone = false
+    private var fields: UnsafeMutablePointer<Field>
+    private var fieldCapacity = 64
+    private var scratch: UnsafeMutablePointer<UInt8>
+    private var scratchCapacity = 4096
+    /// true for the delimiter, CR and LF: what ends an unquoted field.
+    private let stops: UnsafeMutablePointer<Bool>
+
+    init(source: TextSource, delimiter: LoadOptions.Delimiter, maxRecordBytes: Int = 16 << 20, maxFields: Int = 2000) {
+        self.source = source
+        self.delimiter = delimiter
+        self.maxRecordBytes = maxRecordBytes
+        self.maxFields = maxFields
+        capacity = 1 << 20
+        buffer = .allocate(capacity: capacity)
+        fields = .allocate(capacity: fieldCapacity)
+        scratch = .allocate(capacity: scratchCapacity)
+        stops = .allocate(capacity: 256)
+        stops.initialize(repeating: false, count: 256)
+        stops[10] = true
+        stops[13] = true
+        switch delimiter {
+        case .byte(let b): stops[Int(b)] = true
+        case .whitespace: stops[32] = true; stops[9] = true
+        }
+    }
+
+    deinit {
+        buffer.deallocate()
+        fields.deallocate()
+        scratch.deallocate()
+        stops.deallocate()
+    }
+
+    static let minimumFree = 64 * 1024
+
+    /// Bytes of the file consumed so far, for progress.
+    var rawBytesRead: Int { source.rawBytesRead }
+
+    /// Moves to the next non-blank record; false at end of file.
+    func next() throws(CSVFailure) -> Bool {
+        while true {
+            switch try parseRecord() {
+            case .needMore:
+                try refill()
+            case .endOfFile:
+                return false
+            case .record(let end, let lines):
+                line = nextLine
+                nextLine += lines
+                recordStart = pos
+                recordEnd = end
+                pos = end
+                if count == 1 && fields[0].start == fields[0].end && !fields[0].escaped
+                    && (fields[0].start == recordStart || isBlankLine()) {
+                    continue
+                }
+                return true
+            }
+        }
+    }
+
+    /// The bytes of field `i` (doubled quotes collapsed); valid until the next `field` or `next` call.
+    @inline(__always)
+    func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        let f = fields[i]
+        if !f.escaped { return UnsafeBufferPointer(start: buffer + f.start, count: f.end - f.start) }
+        return unescape(f)
+    }
+
+    func string(_ i: Int) -> String { String(decoding: field(i), as: UTF8.self) }
+
+    /// All fields of the record as strings (for headers, samples and error messages).
+    var strings: [String] { (0..<count).map { string($0) } }
+
+    /// The record as it appeared in the file, line break removed (for `ecsh_rejects`).
+    var rawRecord: String {
+        var end = recordEnd
+        while end > recordStart && (buffer[end - 1] == 10 || buffer[end - 1] == 13) { end -= 1 }
+        return String(decoding: UnsafeBufferPointer(start: buffer + recordStart, count: end - recordStart), as: UTF8.self)
+    }
+
+    private func isBlankLine() -> Bool {
+        var i = recordStart
+        while i < recordEnd {
+            let b = buffer[i]
+            if b != 32 && b != 9 && b != 10 && b != 13 { return false }
+            i += 1
+        }
+        return true
+    }
+
+    private func unescape(_ f: Field) -> UnsafeBufferPointer<UInt8> {
+        let n = f.end - f.start
+        if n > scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = n
+            scratch = .allocate(capacity: n)
+        }
+        var o = 0
+        var i = f.start
+        while i < f.end {
+            let b = buffer[i]
+            scratch[o] = b
+            o += 1
+            i += (b == 34 && i + 1 < f.end && buffer[i + 1] == 34) ? 2 : 1
+        }
+        return UnsafeBufferPointer(start: scratch, count: o)
+    }
+
+    private enum Step {
+        case record(end: Int, lines: Int)
+        case needMore
+        case endOfFile
+    }
+
+    @inline(__always)
+    private func addField(_ start: Int, _ end: Int, _ escaped: Bool, lines: Int) throws(CSVFailure) {
+        if count == fieldCapacity {
+            if count >= maxFields { throw .tooManyFields(line: nextLine + lines, limit: maxFields) }
+            let bigger = UnsafeMutablePointer<Field>.allocate(capacity: fieldCapacity * 2)
+            bigger.moveInitialize(from: fields, count: count)
+            fields.deallocate()
+            fields = bigger
+            fieldCapacity *= 2
+        }
+        fields[count] = Field(start: start, end: end, escaped: escaped)
+        count += 1
+    }
+
+    /// Parses one record starting at `pos`, or says more input is needed.
+    /// Restarting after a refill re-scans only the partial record, and the
+    /// buffer doubles when full, so a long record costs O(n log n) at worst.
+    private func parseRecord() throws(CSVFailure) -> Step {
+        count = 0
+        var i = pos
+        var lines = 0
+        let end = dataEnd
+        let buf = buffer
+        if i == end { return sourceDone ? .endOfFile : .needMore }
+        if case .whitespace = delimiter { return try parseWhitespaceRecord() }
+        guard case .byte(let delim) = delimiter else { return .needMore }
+        while true {
+            if i < end && buf[i] == 34 {
+                // Quoted field: runs to a quote not followed by another quote.
+                let quoteLine = lines
+                let column = count + 1
+                i += 1
+                let contentStart = i
+                var escaped = false
+                while true {
+                    if i >= end {
+                        if sourceDone { throw .unterminatedQuote(line: nextLine + quoteLine, column: column) }
+                        return .needMore
+                    }
+                    let b = buf[i]
+                    if b == 34 {
+                        if i + 1 >= end && !sourceDone { return .needMore }
+                        if i + 1 < end && buf[i + 1] == 34 { escaped = true; i += 2; continue }
+                        break
+                    }
+                    if b == 10 { lines += 1 }
+                    i += 1
+                }
+                try addField(contentStart, i, escaped, lines: lines)
+                i += 1
+                if i >= end {
+                    if sourceDone { return .record(end: i, lines: lines + 1) }
+                    return .needMore
+                }
+                let c = buf[i]
+                if c == delim { i += 1; continue }
+                if c != 10 && c != 13 { throw .strayQuote(line: nextLine + lines, column: column) }
+            } else {
+                let start = i
+                while i < end && !stops[Int(buf[i])] { i += 1 }
+                if i >= end {
+                    if !sourceDone { return .needMore }
+                    try addField(start, i, false, lines: lines)
+                    return .record(end: i, lines: lines + 1)
+                }
+                try addField(start, i, false, lines: lines)
+                if buf[i] == delim { i += 1; continue }
+            }
+            // At CR or LF: the record ends.
+            if buf[i] == 13 {
+                if i + 1 >= end && !sourceDone { return .needMore }
+                i += (i + 1 < end && buf[i + 1] == 10) ? 2 : 1
+            } else {
+                i += 1
+            }
+            return .record(end: i, lines: lines + 1)
+        }
+    }
+
+    /// Whitespace-separated records: runs of spaces/tabs split fields, no quoting.
+    private func parseWhitespaceRecord() throws(CSVFailure) -> Step {
+        var i = pos
+        let end = dataEnd
+        let buf = buffer
+        while true {
+            while i < end && (buf[i] == 32 || buf[i] == 9) { i += 1 }
+            if i >= end {
+                if !sourceDone { return .needMore }
+                if count == 0 { try addField(i, i, false, lines: 0) }
+                return .record(end: i, lines: 1)
+            }
+            let b = buf[i]
+            if b == 10 || b == 13 {
+                if b == 13 && i + 1 >= end && !sourceDone { return .needMore }
+                i += (b == 13 && i + 1 < end && buf[i + 1] == 10) ? 2 : 1
+                if count == 0 { try addField(i, i, false, lines: 0) }
+                return .record(end: i, lines: 1)
+            }
+            let start = i
+            while i < end && !stops[Int(buf[i])] { i += 1 }
+            if i >= end && !sourceDone { return .needMore }
+            try addField(start, i, false, lines: 0)
+        }
+    }
+
+    /// Keeps the partial record, reads more text after it; grows the buffer when the record fills it.
+    private func refill() throws(CSVFailure) {
+        if pos > 0 {
+            let left = dataEnd - pos
+            if left > 0 { memmove(buffer, buffer + pos, left) }
+            recordStart -= pos
+            recordEnd -= pos
+            dataEnd = left
+            pos = 0
+        }
+        // Keep room for a whole chunk: a decoder handed a few bytes of space could not
+        // fit one multi-byte character and would stall.
+        if capacity - dataEnd < CSVReader.minimumFree {
+            if dataEnd >= maxRecordBytes {
+                throw .recordTooLong(line: nextLine, limit: maxRecordBytes)
+            }
+            let newCapacity = min(capacity * 2, maxRecordBytes + (1 << 20))
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            bigger.update(from: buffer, count: dataEnd)
+            buffer.deallocate()
+            buffer = bigger
+            capacity = newCapacity
+        }
+        do {
+            let n = try source.read(into: buffer + dataEnd, capacity: capacity - dataEnd)
+            if n == 0 { sourceDone = true }
+            dataEnd += n
+        } catch {
+            var lines = 0
+            for k in pos..<dataEnd where buffer[k] == 10 { lines += 1 }
+            throw .invalidEncoding(line: nextLine + lines, bytes: error.bytes)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+/// How one table column gets its value from each record.
+struct ColumnPlan {
+    enum Source: Equatable {
+        /// Field `i` of the record.
+        case field(Int)
+        /// The record's line number (`map order_id = "#line"`, for files without ids).
+        case lineNumber
+        /// Not in the file: NULL.
+        case none
+        /// The same text on every row (a preset's channel).
+        case constant(String)
+        /// Days since 1970-01-01 of the date in column `i` of the table.
+        case dayOf(Int)
+    }
+
+    var name: String
+    var source: Source
+    /// The header the values come from; nil when not in the file.
+    var header: String?
+    /// The type now: for inferred columns it widens as later rows need (integer → real → text).
+    var kind: FieldKind
+    /// The type the table was created with.
+    var declaredKind: FieldKind
+    /// The role field this column is, if any: its type is fixed and bad values are bad rows.
+    var canonical: CanonicalField?
+    /// A canonical date field saw a time of day (so it is a timestamp, not a date).
+    var sawTime = false
+    /// Line where an inferred column first needed a wider type.
+    var widenedAt: Int?
+    var widenedFrom: FieldKind?
+
+    init(name: String, source: Source, header: String?, kind: FieldKind, canonical: CanonicalField? = nil) {
+        self.name = name
+        self.source = source
+        self.header = header
+        self.kind = kind
+        self.declaredKind = kind
+        self.canonical = canonical
+    }
+
+    /// The type `ecsh_fields` records.
+    var recordedKind: FieldKind {
+        if let canonical, canonical.isDate { return sawTime ? .timestamp : .date }
+        return kind
+    }
+}
+
+/// Guesses a column's type from sample values: the narrowest that reads them all.
+struct KindGuess {
+    private var nonEmpty = 0
+    private var allInteger = true
+    private var allNumber = true
+    private var allDate = true
+    private var allDateOrTime = true
+    private var sawTime = false
+
+    mutating func observe(_ b: UnsafeBufferPointer<UInt8>, numbers: NumberReader, dates: DateReader) {
+        if Trim.blanks(b).isEmpty { return }
+        nonEmpty += 1
+        if allInteger || allNumber {
+            switch numbers.parse(b) {
+            case .integer: break
+            case .real: allInteger = false
+            case .zeroPadded, nil: allInteger = false; allNumber = false
+            }
+        }
+        if allDateOrTime {
+            if let dt = dates.parse(b) {
+                if dt.hasTime { sawTime = true; allDate = false }
+            } else {
+                allDate = false
+                allDateOrTime = false
+            }
+        }
+    }
+
+    func kind(preferDates: Bool) -> FieldKind {
+        if nonEmpty == 0 { return .text }
+        if preferDates && allDateOrTime { return sawTime ? .timestamp : .date }
+        if allInteger { return .integer }
+        if allNumber { return .real }
+        if allDate { return .date }
+        if allDateOrTime { return .timestamp }
+        return .text
+    }
+}
+
+/// Blank trimming on byte views.
+enum Trim {
+    @inline(__always)
+    static func blanks(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard let p = b.baseAddress else { return b }
+        var i = 0
+        var n = b.count
+        while i < n && (p[i] == 32 || p[i] == 9) { i += 1 }
+        while n > i && (p[n - 1] == 32 || p[n - 1] == 9) { n -= 1 }
+        return UnsafeBufferPointer(start: p + i, count: n - i)
+    }
+}

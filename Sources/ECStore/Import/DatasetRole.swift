@@ -1,0 +1,90 @@
+/// What a dataset is to the analytics; each role has its own table of canonical columns.
+public enum DatasetRole: String, CaseIterable, Sendable {
+    case orders, customers, spend, traffic, nps
+
+    /// The canonical columns in table order (see docs/workspace.md), `day` included.
+    public var fields: [CanonicalField] {
+        switch self {
+        case .orders:
+            return [
+                .init("order_id", .text, required: true),
+                .init("customer_id", .text, required: true),
+                .init("ordered_at", .timestamp, required: true),
+                .init("day", .integer, derived: true),
+                .init("amount", .real, required: true),
+                .init("channel", .text, lowercased: true),
+                .init("status", .text, lowercased: true),
+                .init("discount", .real), .init("points", .real), .init("cogs", .real),
+                .init("shipping", .real), .init("commission", .real),
+                .init("quantity", .integer),
+                .init("product", .text), .init("category", .text),
+            ]
+        case .customers:
+            return [
+                .init("customer_id", .text, required: true),
+                .init("signed_up_at", .timestamp),
+                .init("acquisition_channel", .text, lowercased: true),
+            ]
+        case .spend:
+            return [
+                .init("date", .date, required: true),
+                .init("day", .integer, derived: true),
+                .init("spend", .real, required: true),
+                .init("channel", .text, lowercased: true),
+                .init("campaign", .text),
+                .init("impressions", .integer), .init("clicks", .integer),
+            ]
+        case .traffic:
+            return [
+                .init("date", .date, required: true),
+                .init("day", .integer, derived: true),
+                .init("sessions", .integer, required: true),
+                .init("channel", .text, lowercased: true),
+            ]
+        case .nps:
+            return [
+                .init("score", .integer, required: true, range: 0...10),
+                .init("responded_at", .timestamp, required: true),
+                .init("day", .integer, derived: true),
+                .init("customer_id", .text),
+                .init("comment", .text),
+            ]
+        }
+    }
+
+    /// The field whose date gives `day` and the dataset's date range.
+    public var mainDate: String? {
+        switch self {
+        case .orders: return "ordered_at"
+        case .customers: return "signed_up_at"
+        case .spend, .traffic: return "date"
+        case .nps: return "responded_at"
+        }
+    }
+}
+
+/// One canonical column of a role table.
+public struct CanonicalField: Sendable, Equatable {
+    public let name: String
+    /// integer, real, text, or date/timestamp (either form is accepted; stored as ISO text).
+    public let kind: FieldKind
+    public let required: Bool
+    /// Computed by the loader (`day`), never read from the file.
+    public let derived: Bool
+    /// Stored lower-cased and trimmed (channel, status) so filters match.
+    public let lowercased: Bool
+    /// Allowed integer values; outside is a bad row (NPS 0...10).
+    public let range: ClosedRange<Int64>?
+
+    init(_ name: String, _ kind: FieldKind, required: Bool = false, derived: Bool = false,
+         lowercased: Bool = false, range: ClosedRange<Int64>? = nil) {
+        self.name = name
+        self.kind = kind
+        self.required = required
+        self.derived = derived
+        self.lowercased = lowercased
+        self.range = range
+    }
+
+    var isDate: Bool { kind == .date || kind == .timestamp }
+}

@@ -1,0 +1,64 @@
+/// Header names that map to canonical fields without a `map` clause, in English and Japanese.
+///
+/// Matching ignores case, spaces, `_`, `-`, `.` and full-width spaces, so "Order ID",
+/// "order_id" and "ORDER-ID" all read as "orderid". Earlier aliases win, so
+/// specific names ("customer id") beat fallbacks ("email").
+enum HeaderAliases {
+    static func normalize(_ header: String) -> String {
+        var out = ""
+        for ch in header.lowercased() where !" _-.\u{3000}\t#:()（）".contains(ch) {
+            out.append(ch)
+        }
+        return out
+    }
+
+    static func aliases(role: DatasetRole, field: String) -> [String] {
+        let shared: [String: [String]] = [
+            "customer_id": ["customer_id", "customer id", "customer number", "customer no", "customer", "client id",
+                            "user id", "member id", "buyer id", "顧客ID", "顧客番号", "顧客コード", "会員ID", "会員番号",
+                            "ユーザーID", "購入者ID", "お客様番号", "email", "e-mail", "customer email", "メールアドレス",
+                            "注文者メールアドレス"],
+            "channel": ["channel", "sales channel", "source", "販売チャネル", "チャネル", "チャネル名", "販路", "モール", "店舗"],
+        ]
+        let specific: [String]
+        switch (role, field) {
+        case (_, "customer_id"): specific = shared["customer_id"]!
+        case (.orders, "order_id"):
+            specific = ["order_id", "order id", "order number", "order no", "order", "注文番号", "受注番号", "注文ID", "オーダーID", "name"]
+        case (.orders, "ordered_at"):
+            specific = ["ordered_at", "order date", "order datetime", "order time", "ordered", "created at", "created",
+                        "purchase date", "purchased at", "date", "注文日時", "注文日", "受注日時", "受注日", "購入日時", "購入日", "日付"]
+        case (.orders, "amount"):
+            specific = ["amount", "order amount", "gross", "gross sales", "total", "order total", "total price", "grand total",
+                        "sales", "subtotal", "price", "金額", "合計金額", "注文金額", "商品金額", "商品合計金額", "売上", "売上金額", "小計"]
+        case (.orders, "channel"), (.spend, "channel"), (.traffic, "channel"): specific = shared["channel"]!
+        case (.orders, "status"): specific = ["status", "order status", "financial status", "ステータス", "注文ステータス", "状態", "受注ステータス"]
+        case (.orders, "discount"):
+            specific = ["discount", "discount amount", "discounts", "coupon", "割引", "割引額", "割引金額", "値引き", "値引額", "クーポン利用額", "クーポン利用総額"]
+        case (.orders, "points"): specific = ["points", "points used", "point", "ポイント", "ポイント利用額", "利用ポイント", "ポイント利用"]
+        case (.orders, "cogs"): specific = ["cogs", "cost", "cost of goods", "cost of goods sold", "原価", "仕入原価", "商品原価"]
+        case (.orders, "shipping"): specific = ["shipping", "shipping fee", "shipping cost", "delivery fee", "送料", "送料合計", "配送料"]
+        case (.orders, "commission"): specific = ["commission", "fee", "fees", "transaction fee", "手数料", "決済手数料", "販売手数料", "モール手数料"]
+        case (.orders, "quantity"): specific = ["quantity", "qty", "units", "items", "数量", "個数", "購入数"]
+        case (.orders, "product"): specific = ["product", "product name", "item", "item name", "title", "商品名", "商品"]
+        case (.orders, "category"): specific = ["category", "product category", "product type", "カテゴリ", "カテゴリー", "商品カテゴリ", "分類"]
+        case (.customers, "signed_up_at"):
+            specific = ["signed_up_at", "signup date", "signed up", "sign up date", "registered at", "registration date",
+                        "created at", "created", "joined", "登録日", "登録日時", "会員登録日", "入会日", "作成日"]
+        case (.customers, "acquisition_channel"):
+            specific = ["acquisition_channel", "acquisition channel", "acquisition source", "source", "channel", "流入経路", "獲得チャネル", "流入元"]
+        case (.spend, "date"), (.traffic, "date"): specific = ["date", "day", "日付", "日", "年月日"]
+        case (.spend, "spend"): specific = ["spend", "ad spend", "cost", "amount", "spent", "広告費", "費用", "消化金額", "コスト", "広告費用"]
+        case (.spend, "campaign"): specific = ["campaign", "campaign name", "キャンペーン", "キャンペーン名"]
+        case (.spend, "impressions"): specific = ["impressions", "imps", "impr", "表示回数", "インプレッション", "インプレッション数"]
+        case (.spend, "clicks"): specific = ["clicks", "click", "クリック", "クリック数"]
+        case (.traffic, "sessions"): specific = ["sessions", "visits", "session", "セッション", "セッション数", "訪問数", "アクセス数"]
+        case (.nps, "score"): specific = ["score", "nps", "nps score", "rating", "recommend", "likelihood to recommend", "スコア", "推奨度", "評価"]
+        case (.nps, "responded_at"):
+            specific = ["responded_at", "response date", "responded", "submitted at", "submitted", "date", "created at", "回答日", "回答日時", "日付"]
+        case (.nps, "comment"): specific = ["comment", "comments", "feedback", "reason", "コメント", "自由回答", "理由", "ご意見"]
+        default: specific = [field]
+        }
+        return specific
+    }
+}

@@ -1,0 +1,128 @@
+/// The `with` clause of `load`: settings that override what detection guesses.
+public struct LoadOptions: Sendable, Equatable {
+    /// What separates fields.
+    public enum Delimiter: Sendable, Equatable {
+        /// One byte: `,` `\t` `;` `|` or any other ASCII character.
+        case byte(UInt8)
+        /// Runs of spaces or tabs; leading and trailing blanks ignored (fixed-width-ish dumps).
+        case whitespace
+    }
+
+    /// What to do with a bad row.
+    public enum OnError: String, Sendable, Equatable {
+        /// Stop at the first bad row; the workspace is left as it was.
+        case stop
+        /// Load the good rows; record bad ones in `ecsh_rejects`.
+        case skip
+    }
+
+    /// nil: detect from the first lines.
+    public var delimiter: Delimiter?
+    /// nil: detect whether the first row is a header.
+    public var header: Bool?
+    /// nil: UTF-8, or CP932 when the bytes say so.
+    public var encoding: String?
+    /// Lines to skip before the header (titles, export banners).
+    public var skip: Int
+    /// strftime-style pattern for dates the usual forms miss: `%d/%m/%Y`, `%Y%m%d`.
+    public var dateFormat: String?
+    /// The decimal mark in numbers: `.` or `,` (then `.` and spaces group thousands).
+    public var decimal: Character
+    public var onError: OnError
+
+    public init(delimiter: Delimiter? = nil, header: Bool? = nil, encoding: String? = nil, skip: Int = 0,
+                dateFormat: String? = nil, decimal: Character = ".", onError: OnError = .stop) {
+        self.delimiter = delimiter
+        self.header = header
+        self.encoding = encoding
+        self.skip = skip
+        self.dateFormat = dateFormat
+        self.decimal = decimal
+        self.onError = onError
+    }
+
+    /// Option names accepted in `with`, in the order help lists them.
+    public static let knownNames = ["delimiter", "header", "encoding", "skip", "date_format", "decimal", "on_error"]
+
+    /// Builds options from a `with` clause: `with delimiter ';', header false, on_error skip`.
+    ///
+    /// Unknown names and unreadable values are errors that list what is accepted.
+    public init(pairs: [(name: String, value: Value)]) throws {
+        self.init()
+        for (rawName, value) in pairs {
+            let name = rawName.lowercased()
+            let text = LoadOptions.text(of: value)
+            switch name {
+            case "delimiter", "sep", "separator":
+                guard let d = LoadOptions.delimiter(named: text) else {
+                    throw StoreError("delimiter '\(text)' is not one character; use ',', 'tab', ';', '|' or 'whitespace'")
+                }
+                delimiter = d
+            case "header":
+                guard let b = LoadOptions.bool(value) else {
+                    throw StoreError("header must be true or false, not '\(text)'")
+                }
+                header = b
+            case "encoding":
+                guard TextEncoding(name: text) != nil else {
+                    throw StoreError("unknown encoding '\(text)'; use one of: \(TextEncoding.knownNames.joined(separator: ", "))")
+                }
+                encoding = text
+            case "skip":
+                guard let n = value.intValue ?? Int64(text), n >= 0 else {
+                    throw StoreError("skip must be a number of lines (0 or more), not '\(text)'")
+                }
+                skip = Int(n)
+            case "date_format", "dateformat":
+                guard text.contains("%") else {
+                    throw StoreError("date_format '\(text)' has no % fields; write it like '%d/%m/%Y' or '%Y%m%d'")
+                }
+                try DateFormat.validate(text)
+                dateFormat = text
+            case "decimal":
+                guard text == "." || text == "," else {
+                    throw StoreError("decimal must be '.' or ',', not '\(text)'")
+                }
+                decimal = Character(text)
+            case "on_error", "onerror":
+                guard let mode = OnError(rawValue: text.lowercased()) else {
+                    throw StoreError("on_error must be 'stop' or 'skip', not '\(text)'")
+                }
+                onError = mode
+            default:
+                throw StoreError("unknown load option '\(rawName)'; known options: \(LoadOptions.knownNames.joined(separator: ", "))")
+            }
+        }
+    }
+
+    static func text(of value: Value) -> String {
+        switch value {
+        case .text(let s): return s
+        case .null: return ""
+        default: return value.description
+        }
+    }
+
+    static func bool(_ value: Value) -> Bool? {
+        if let i = value.intValue, i == 0 || i == 1 { return i == 1 }
+        switch text(of: value).lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: return nil
+        }
+    }
+
+    static func delimiter(named name: String) -> Delimiter? {
+        switch name.lowercased() {
+        case "tab", "\\t", "\t": return .byte(9)
+        case "comma": return .byte(44)
+        case "semicolon": return .byte(59)
+        case "pipe": return .byte(124)
+        case "whitespace", "space", "spaces", " ": return .whitespace
+        default:
+            let bytes = Array(name.utf8)
+            guard bytes.count == 1, bytes[0] < 128, bytes[0] != 34, bytes[0] != 10, bytes[0] != 13 else { return nil }
+            return .byte(bytes[0])
+        }
+    }
+}

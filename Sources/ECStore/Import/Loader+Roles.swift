@@ -1,0 +1,93 @@
+extension Loader {
+    /// The role table's columns: every canonical field in order (mapped or NULL), then the file's other columns.
+    ///
+    /// `map` wins, then a preset's layout, then header aliases. A required
+    /// field left unmapped is an error that lists the headers and the `map`
+    /// clause that would fix it.
+    func roleColumns(_ role: DatasetRole, _ plan: FilePlan, _ request: LoadRequest, preset: Preset?) throws -> [ColumnPlan] {
+        let names = plan.names
+        let normalized = names.map(HeaderAliases.normalize)
+        let fields = role.fields
+        for key in request.fieldMap.keys where !fields.contains(where: { $0.name == key && !$0.derived }) {
+            let known = fields.filter { !$0.derived }.map(\.name).joined(separator: ", ")
+            throw LoadError(file: request.path, reason: "has nothing to map to '\(key)': \(role.rawValue) fields are \(known)")
+        }
+        var used = Set<Int>()
+        var chosen: [String: ColumnPlan.Source] = [:]
+        // Explicit map first, so automatic matching cannot take its header.
+        for field in fields where !field.derived {
+            guard let header = request.fieldMap[field.name] else { continue }
+            if header == "#line" { chosen[field.name] = .lineNumber; continue }
+            guard let i = names.firstIndex(of: header) ?? normalized.firstIndex(of: HeaderAliases.normalize(header)) else {
+                throw LoadError(file: request.path, reason: "has no column \"\(header)\" (from map \(field.name) = \"\(header)\")",
+                                help: "columns in the file: \(Loader.listed(names))")
+            }
+            chosen[field.name] = .field(i)
+            used.insert(i)
+        }
+        for field in fields where !field.derived && chosen[field.name] == nil {
+            if let constant = preset?.constants[field.name] { chosen[field.name] = .constant(constant); continue }
+            let candidates = preset?.headers[field.name] ?? HeaderAliases.aliases(role: role, field: field.name)
+            for alias in candidates {
+                let key = HeaderAliases.normalize(alias)
+                if let i = normalized.indices.first(where: { normalized[$0] == key && !used.contains($0) }) {
+                    chosen[field.name] = .field(i)
+                    used.insert(i)
+                    break
+                }
+            }
+        }
+        let missing = fields.filter { $0.required && chosen[$0.name] == nil }
+        if !missing.isEmpty {
+            let clause = missing.map { field -> String in
+                let guess = names.indices.first { !used.contains($0) && Loader.fits(plan.columns[$0].kind, field) }
+                return "\(field.name) = \"\(guess.map { names[$0] } ?? "...")\""
+            }.joined(separator: ", ")
+            let what = missing.map(\.name).joined(separator: ", ")
+            throw LoadError(file: request.path,
+                            reason: "has no column for \(what) (required for \(role.rawValue)); columns found: \(Loader.listed(names))",
+                            help: "say which column it is: load \(role.rawValue) from '\(request.path)' map \(clause)"
+                                + (missing.contains { $0.name == "order_id" } ? " (or map order_id = \"#line\" to number rows)" : ""))
+        }
+        var columns: [ColumnPlan] = []
+        var mainIndex: Int?
+        for field in fields {
+            if field.derived {
+                columns.append(ColumnPlan(name: field.name, source: mainIndex.map { .dayOf($0) } ?? .none, header: nil,
+                                          kind: .integer, canonical: field))
+                continue
+            }
+            let source = chosen[field.name] ?? ColumnPlan.Source.none
+            var header: String?
+            if case .field(let i) = source { header = names[i] }
+            if case .lineNumber = source { header = "#line" }
+            if field.name == role.mainDate { mainIndex = columns.count }
+            columns.append(ColumnPlan(name: field.name, source: source, header: header, kind: field.kind, canonical: field))
+        }
+        var taken = Set(columns.map { $0.name.lowercased() })
+        for i in names.indices where !used.contains(i) {
+            var column = plan.columns[i]
+            var name = column.name
+            var n = 2
+            while taken.contains(name.lowercased()) { name = "\(column.name)_\(n)"; n += 1 }
+            taken.insert(name.lowercased())
+            column.name = name
+            columns.append(column)
+        }
+        return columns
+    }
+
+    static func fits(_ kind: FieldKind, _ field: CanonicalField) -> Bool {
+        switch field.kind {
+        case .date, .timestamp: return kind == .date || kind == .timestamp
+        case .integer: return kind == .integer
+        case .real: return kind == .integer || kind == .real
+        case .text: return true
+        }
+    }
+
+    static func listed(_ names: [String]) -> String {
+        let shown = names.prefix(30).map { "\"\($0)\"" }.joined(separator: ", ")
+        return names.count > 30 ? shown + ", … (\(names.count) in all)" : shown
+    }
+}

@@ -1,0 +1,236 @@
+/// Turns a record's fields into typed cells following the column plans.
+///
+/// Role fields are strict (an unreadable value is a bad row); inferred columns
+/// widen instead (integer → real → text, date → timestamp → text) so no value
+/// is ever lost or altered. The per-column rules are flattened into raw memory
+/// of plain values: the loop over a million rows touches no strings or
+/// reference counts.
+final class RowConverter {
+    /// One column's rules, trivially copyable.
+    struct Spec {
+        enum Source { case field, lineNumber, none, constant, dayOf }
+        var source: Source
+        var index: Int           // field index, or table column for dayOf
+        var kind: FieldKind
+        var strict: Bool         // a role field: no widening
+        var required: Bool
+        var lowercased: Bool
+        var hasRange: Bool
+        var low: Int64
+        var high: Int64
+        var isDate: Bool
+        var sawTime = false
+        var widenedAt = 0
+        var widenedFrom: FieldKind = .text
+    }
+
+    private(set) var columns: [ColumnPlan]
+    let width: Int
+    private let specs: UnsafeMutablePointer<Spec>
+    private let days: UnsafeMutablePointer<Int64>
+    private let constants: [[UInt8]]
+    let numbers: NumberReader
+    let dates: DateReader
+    let dateFormat: String?
+    /// Presets check required fields after collapsing line items, not per row.
+    let checkRequired: Bool
+
+    init(columns: [ColumnPlan], options: LoadOptions, checkRequired: Bool = true) {
+        self.columns = columns
+        width = columns.count
+        numbers = NumberReader(decimal: options.decimal)
+        dates = DateReader(format: options.dateFormat)
+        dateFormat = options.dateFormat
+        self.checkRequired = checkRequired
+        specs = .allocate(capacity: max(1, width))
+        days = .allocate(capacity: max(1, width))
+        days.initialize(repeating: Int64.min, count: max(1, width))
+        var constants: [[UInt8]] = []
+        for (k, c) in columns.enumerated() {
+            var source = Spec.Source.none
+            var index = 0
+            switch c.source {
+            case .field(let i): source = .field; index = i
+            case .lineNumber: source = .lineNumber
+            case .none: source = .none
+            case .constant(let text): source = .constant; index = constants.count; constants.append(Array(text.utf8))
+            case .dayOf(let i): source = .dayOf; index = i
+            }
+            let canonical = c.canonical
+            specs.advanced(by: k).initialize(to: Spec(
+                source: source, index: index, kind: canonical?.kind ?? c.kind, strict: canonical != nil,
+                required: checkRequired && canonical?.required == true, lowercased: canonical?.lowercased == true,
+                hasRange: canonical?.range != nil, low: canonical?.range?.lowerBound ?? 0,
+                high: canonical?.range?.upperBound ?? 0, isDate: canonical?.isDate == true))
+        }
+        self.constants = constants
+    }
+
+    deinit {
+        specs.deallocate()
+        days.deallocate()
+    }
+
+    /// The column plans with what the load learned (widened types, seen times).
+    func finishedColumns() -> [ColumnPlan] {
+        var out = columns
+        for k in 0..<width {
+            let s = specs[k]
+            if s.strict {
+                out[k].sawTime = s.sawTime
+            } else if s.widenedAt > 0 {
+                out[k].kind = s.kind
+                out[k].widenedAt = s.widenedAt
+                out[k].widenedFrom = s.widenedFrom
+            }
+        }
+        return out
+    }
+
+    /// Converts the reader's current record into row `r` of `batch`; returns what is wrong with it, if anything.
+    func convert(_ reader: CSVReader, line: Int, into batch: RowBatch, row r: Int) -> RowProblem? {
+        let cells = batch.cells + r * width
+        for k in 0..<width {
+            let spec = specs + k
+            switch spec.pointee.source {
+            case .none:
+                cells[k] = .null
+            case .constant:
+                cells[k] = store(constants[spec.pointee.index].withUnsafeBufferPointer { $0 }, batch)
+            case .lineNumber:
+                var text = String(line)
+                cells[k] = text.withUTF8 { store($0, batch) }
+            case .dayOf:
+                let d = days[spec.pointee.index]
+                cells[k] = d == Int64.min ? .null : .integer(d)
+            case .field:
+                let raw = reader.field(spec.pointee.index)
+                if let problem = convertField(spec, k, raw, cells + k, batch, line) { return problem }
+            }
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private func store(_ b: UnsafeBufferPointer<UInt8>, _ batch: RowBatch, lowercase: Bool = false) -> Cell {
+        let arena = batch.text
+        arena.pointee.reserve(b.count)
+        let start = arena.pointee.count
+        if let p = b.baseAddress, b.count > 0 {
+            let dest = arena.pointee.bytes + start
+            if lowercase {
+                for i in 0..<b.count { let c = p[i]; dest[i] = c >= 65 && c <= 90 ? c + 32 : c }
+            } else {
+                dest.update(from: p, count: b.count)
+            }
+        }
+        arena.pointee.count = start + b.count
+        return .text(start: start, count: b.count)
+    }
+
+    @inline(__always)
+    private func storeDate(_ dt: LocalDateTime, _ batch: RowBatch) -> Cell {
+        let arena = batch.text
+        arena.pointee.reserve(19)
+        let start = arena.pointee.count
+        let n = dt.write(to: arena.pointee.bytes + start)
+        arena.pointee.count = start + n
+        return .text(start: start, count: n)
+    }
+
+    private func problem(_ k: Int, _ raw: UnsafeBufferPointer<UInt8>, _ reason: String, help: String? = nil) -> RowProblem {
+        let fieldIndex = specs[k].index
+        return RowProblem(column: fieldIndex + 1, field: columns[k].header ?? columns[k].name,
+                          raw: String(decoding: raw, as: UTF8.self), reason: reason, help: help)
+    }
+
+    private func convertField(_ spec: UnsafeMutablePointer<Spec>, _ k: Int, _ raw: UnsafeBufferPointer<UInt8>,
+                              _ cell: UnsafeMutablePointer<Cell>, _ batch: RowBatch, _ line: Int) -> RowProblem? {
+        let b = Trim.blanks(raw)
+        days[k] = Int64.min
+        if b.isEmpty {
+            cell.pointee = .null
+            if spec.pointee.required {
+                return problem(k, raw, "is empty, but \(columns[k].name) is required")
+            }
+            return nil
+        }
+        if spec.pointee.strict { return convertCanonical(spec, k, b, raw, cell, batch) }
+        // An inferred column: widen rather than reject.
+        while true {
+            switch spec.pointee.kind {
+            case .integer:
+                switch numbers.parse(b) {
+                case .integer(let v)?: cell.pointee = .integer(v); return nil
+                case .real?: widen(spec, to: .real, line: line)
+                default: widen(spec, to: .text, line: line)
+                }
+            case .real:
+                switch numbers.parse(b) {
+                case .integer(let v)?, .zeroPadded(let v)?: cell.pointee = .real(Double(v)); return nil
+                case .real(let d)?: cell.pointee = .real(d); return nil
+                case nil: widen(spec, to: .text, line: line)
+                }
+            case .date, .timestamp:
+                if var dt = dates.parse(b) {
+                    if dt.hasTime && spec.pointee.kind == .date { widen(spec, to: .timestamp, line: line) }
+                    if spec.pointee.kind == .timestamp { dt.hasTime = true }
+                    cell.pointee = storeDate(dt, batch)
+                    return nil
+                }
+                widen(spec, to: .text, line: line)
+            case .text:
+                cell.pointee = store(raw, batch)
+                return nil
+            }
+        }
+    }
+
+    private func widen(_ spec: UnsafeMutablePointer<Spec>, to kind: FieldKind, line: Int) {
+        if spec.pointee.widenedAt == 0 {
+            spec.pointee.widenedAt = line
+            spec.pointee.widenedFrom = spec.pointee.kind
+        }
+        spec.pointee.kind = kind
+    }
+
+    private func convertCanonical(_ spec: UnsafeMutablePointer<Spec>, _ k: Int, _ b: UnsafeBufferPointer<UInt8>,
+                                  _ raw: UnsafeBufferPointer<UInt8>, _ cell: UnsafeMutablePointer<Cell>,
+                                  _ batch: RowBatch) -> RowProblem? {
+        switch spec.pointee.kind {
+        case .integer:
+            let value: Int64
+            switch numbers.parse(b) {
+            case .integer(let v)?, .zeroPadded(let v)?: value = v
+            case .real(let d)? where d.rounded() == d && abs(d) < 9e18: value = Int64(d)
+            case .real?: return problem(k, raw, "is not a whole number (\(columns[k].name) counts things)")
+            case nil: return problem(k, raw, "is not a number")
+            }
+            if spec.pointee.hasRange && (value < spec.pointee.low || value > spec.pointee.high) {
+                return problem(k, raw, "is outside \(spec.pointee.low)..\(spec.pointee.high) (\(columns[k].name))")
+            }
+            cell.pointee = .integer(value)
+        case .real:
+            switch numbers.parse(b) {
+            case .integer(let v)?, .zeroPadded(let v)?: cell.pointee = .real(Double(v))
+            case .real(let d)?: cell.pointee = .real(d)
+            case nil:
+                let hint = numbers.decimalMark == 46 ? " (if ',' is the decimal mark: with decimal ',')" : ""
+                return problem(k, raw, "is not a number\(hint)")
+            }
+        case .date, .timestamp:
+            guard let dt = dates.parse(b) else {
+                return problem(k, raw, "is not a date",
+                               help: dateFormat == nil
+                                   ? "write dates like 2024-03-05 or 2024/03/05 14:22, or give the form: with date_format '%d/%m/%Y'"
+                                   : "the date_format '\(dateFormat!)' does not match it")
+            }
+            if dt.hasTime { spec.pointee.sawTime = true }
+            days[k] = dt.dayNumber
+            cell.pointee = storeDate(dt, batch)
+        case .text:
+            cell.pointee = store(b, batch, lowercase: spec.pointee.lowercased)
+        }
+        return nil
+    }
+}
