@@ -1,3 +1,4 @@
+import Foundation
 import ECStore
 
 /// Comma-separated values following RFC 4180 (<https://www.rfc-editor.org/rfc/rfc4180>).

@@ -1,3 +1,4 @@
+import Foundation
 import ECStore
 
 /// A GitHub-flavoured Markdown pipe table, for pasting into reports.

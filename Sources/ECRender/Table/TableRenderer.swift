@@ -94,6 +94,11 @@ public struct TableRenderer: Sendable {
     }
 
     private func rule(_ r: TableBorder.Rule, _ widths: [Int]) -> String {
-        r.left + widths.map { String(repeating: r.fill, count: $0 + 2) }.joined(separator: r.cross) + r.right + "\n"
+        // Without a frame the last cell has no trailing space, so its rule is one shorter.
+        let last = widths.count - 1
+        let segments = widths.enumerated().map { c, w in
+            String(repeating: r.fill, count: w + (c == last && !options.border.hasFrame ? 1 : 2))
+        }
+        return r.left + segments.joined(separator: r.cross) + r.right + "\n"
     }
 }
