@@ -49,10 +49,11 @@ import ECStore
     }
 
     @Test func barChart() throws {
-        let table = ResultTable(columns: ["channel", "orders"], rows: [["own", 400], ["mall", 100], ["ads", .null]])
+        let table = ResultTable(columns: ["channel", "orders"], rows: [["own", 400], ["mall", 100], ["ads", .null], ["Total", 500]],
+                                summaryRows: [3])
         let sink = StringSink()
         try BarChartRenderer(barWidth: 8).render(table, to: sink)
-        // 100/400 × 8 = 2 full blocks.
+        // 100/400 × 8 = 2 full blocks; the Total row is not a bar.
         let expected = """
         channel  orders
         own     │████████ 400

@@ -46,6 +46,7 @@ private func parse(_ text: String) -> (ok: Bool, counter: ElementCounter) {
         #expect(counter.counts["td"] == 12)
         #expect(counter.counts["svg"] == 1)
         #expect(counter.counts["path"] == 2)  // a line per numeric column
+        #expect(counter.counts["circle"] == 5)  // 2 gmv points (one NULL) + 3 orders; Total not plotted
         #expect(counter.texts.contains("¥1,000"))
         #expect(page.contains("<tr class=\"summary\">"))
         #expect(page.contains("gmv &lt;incl. tax&gt; &amp; shipping"))

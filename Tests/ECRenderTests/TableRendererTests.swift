@@ -98,6 +98,12 @@ import ECStore
         #expect(plain.string(short).hasSuffix("└───┘\n"))
     }
 
+    @Test func emptyResultShowsHeaderAndCount() {
+        let table = ResultTable(columns: ["a"], rows: [])
+        #expect(plain.string(table) == "┌───┐\n│ a │\n└───┘\n0 rows\n")
+        #expect(TableRenderer(options: RenderOptions(border: .ascii)).string(table) == " a\n--\n0 rows\n")
+    }
+
     @Test func longCellsCutWithEllipsis() {
         let table = ResultTable(columns: ["comment"], rows: [["とても良いお店でした。また買います"]])
         let text = TableRenderer(options: RenderOptions(maxColumnWidth: 10)).string(table)

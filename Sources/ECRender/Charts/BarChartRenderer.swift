@@ -4,7 +4,7 @@ import ECStore
 ///
 /// Bars are drawn with full blocks and eighth blocks (▏▎▍▌▋▊▉) so lengths are
 /// exact to 1/8 of a column. Lengths are proportional to the largest value;
-/// negative values and NULL get no bar, only their value.
+/// negative values and NULL get no bar, only their value. Summary rows are left out.
 public struct BarChartRenderer: Sendable {
     public var options: RenderOptions
     /// Columns the longest bar takes.
@@ -16,7 +16,8 @@ public struct BarChartRenderer: Sendable {
     }
 
     /// Draws column `valueColumn` (default: the first numeric column) against column 0.
-    public func render(_ table: ResultTable, valueColumn: Int? = nil, to sink: TextSink) throws(ChartError) {
+    public func render(_ fullTable: ResultTable, valueColumn: Int? = nil, to sink: TextSink) throws(ChartError) {
+        let table = fullTable.withoutSummaryRows
         guard case .series(let numeric) = TableShape(table), let c = valueColumn ?? numeric.first,
               numeric.contains(c) else {
             throw ChartError("a bar chart needs a label column and a numeric column (like 'kpi gmv by month')")

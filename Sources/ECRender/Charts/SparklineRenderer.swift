@@ -22,7 +22,9 @@ public struct SparklineRenderer: Sendable {
     }
 
     /// One line per numeric column: name, sparkline, first → last, min and max.
-    public func render(_ table: ResultTable, to sink: TextSink) throws(ChartError) {
+    /// Summary rows (totals) are not part of the series and are left out.
+    public func render(_ fullTable: ResultTable, to sink: TextSink) throws(ChartError) {
+        let table = fullTable.withoutSummaryRows
         guard case .series(let columns) = TableShape(table) else {
             throw ChartError("a sparkline needs a label column and a numeric column (like 'kpi gmv by month')")
         }

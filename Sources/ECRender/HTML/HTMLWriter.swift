@@ -21,7 +21,7 @@ public enum HTMLWriter {
 
     /// The page as text.
     public static func page(_ table: ResultTable, title: String = "ecsh result", formatter: CellFormatter = CellFormatter()) -> String {
-        let shape = TableShape(table)
+        let shape = TableShape(table.withoutSummaryRows)
         var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
         out += "<title>\(XMLText.escape(title))</title>\n<style>\n\(style)\n</style>\n</head>\n<body>\n"
         out += "<h1>\(XMLText.escape(title))</h1>\n"

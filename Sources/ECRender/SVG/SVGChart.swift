@@ -9,7 +9,9 @@ public enum SVGChart {
 
     /// The chart for a table, as an `<svg>` element. `standalone` adds the SVG
     /// namespace (required by browsers for a .svg file, not inside HTML).
-    public static func svg(for table: ResultTable, standalone: Bool, formatter: CellFormatter = CellFormatter()) throws(ChartError) -> String {
+    /// Summary rows (totals) are not plotted.
+    public static func svg(for fullTable: ResultTable, standalone: Bool, formatter: CellFormatter = CellFormatter()) throws(ChartError) -> String {
+        let table = fullTable.withoutSummaryRows
         switch TableShape(table) {
         case .heatmap: return heatmap(table, standalone: standalone, formatter: formatter)
         case .series(let columns):
@@ -100,6 +102,13 @@ public enum SVGChart {
                 pen = true
             }
             out += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(palette[k])\" stroke-width=\"2\"/>\n"
+            // Dots keep isolated points (between NULLs) visible on short series.
+            if n <= 60 {
+                for (i, row) in table.rows.enumerated() {
+                    guard c < row.count, let v = row[c].doubleValue, v.isFinite else { continue }
+                    out += "<circle cx=\"\(XMLText.number(x(i)))\" cy=\"\(XMLText.number(y(v)))\" r=\"3\" fill=\"\(palette[k])\"><title>\(XMLText.escape(label(row, formatter: formatter) + " " + table.columns[c] + ": " + formatter.text(row[c], format: format(table, c))))</title></circle>\n"
+                }
+            }
             out += "<text x=\"\(XMLText.number(left + 140 * Double(k)))\" y=\"16\" fill=\"\(palette[k])\" font-weight=\"bold\">\(XMLText.escape(table.columns[c]))</text>\n"
         }
         let labelEvery = max(1, n / 8)

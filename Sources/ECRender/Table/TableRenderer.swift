@@ -44,7 +44,7 @@ public struct TableRenderer: Sendable {
         out += line(layout.headers.enumerated().map { c, h in
             ANSIStyle.apply(ANSIStyle.bold, CellText.pad(h, to: layout.widths[c], right: layout.rightAligned[c]), when: color)
         }, border)
-        out += rule(border.middle, layout.widths)
+        if !layout.rows.isEmpty || !border.hasFrame { out += rule(border.middle, layout.widths) }
         var previousWasSummary = false
         for (i, row) in layout.rows.enumerated() {
             // Totals sit under a rule so they are not read as one more period.
