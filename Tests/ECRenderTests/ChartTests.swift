@@ -29,6 +29,19 @@ import ECStore
         #expect(sink.text == expected)
     }
 
+    @Test func heatmapAverageRowUnderARule() throws {
+        var table = cohorts
+        table.rows.append(["average", 2230, 1.0, 0.3, 0.1])
+        table.summaryRows = [3]
+        table.notes = []
+        let sink = StringSink()
+        try HeatmapRenderer().render(table, to: sink)
+        let lines = sink.text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Rule width: label 7 + 2 + size 5 + 3 cells × (6 + 1) = 35.
+        #expect(lines[4] == Substring(String(repeating: "─", count: 35)))
+        #expect(lines[5] == "average  2,230 █ 100% ░  30% ░  10%")
+    }
+
     @Test func heatmapInColourHasNoShadesButEscapes() throws {
         let sink = StringSink()
         try HeatmapRenderer(options: RenderOptions(color: true)).render(cohorts, to: sink)

@@ -57,6 +57,8 @@ import ECStore
         (.real(1234.5), .currency(code: "USD"), "$1,234.50"),
         (.real(-1234.5), .currency(code: "USD"), "-$1,234.50"),
         (.integer(20240101), .text, "20240101"),
+        (.real(202401.0), .text, "202401"),
+        (.real(0.5), .text, "0.5"),
         (.real(1234.5678), .decimal(places: 3), "1,234.568"),
         (.real(.nan), .auto, "NaN"),
         (.real(-.infinity), .percent(places: 1), "-∞"),

@@ -50,7 +50,12 @@ public struct HeatmapRenderer: Sendable {
             + CellText.pad(table.columns[1], to: sizeWidth, right: true)
         for c in offsets { out += " " + CellText.pad(table.columns[c], to: cellWidth, right: true) }
         out = ANSIStyle.apply(ANSIStyle.bold, out, when: color) + "\n"
+        let lineWidth = labelWidth + 2 + sizeWidth + offsets.count * (cellWidth + 1)
         for (r, row) in table.rows.enumerated() {
+            // Averages and totals sit under a rule, as in the table view.
+            if table.summaryRows.contains(r) && (r == 0 || !table.summaryRows.contains(r - 1)) {
+                out += String(repeating: "─", count: lineWidth) + "\n"
+            }
             var line = CellText.pad(labels[r], to: labelWidth, right: false) + "  "
                 + CellText.pad(sizes[r], to: sizeWidth, right: true)
             for c in offsets {

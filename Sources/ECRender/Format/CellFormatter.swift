@@ -32,7 +32,11 @@ public struct CellFormatter: Sendable {
     private func number(_ d: Double, format: ColumnFormat) -> String {
         switch format {
         case .auto: return NumberText.upTo(d, places: 2)
-        case .text: return String(d)
+        case .text:
+            // Ids and months stored as reals read as integers ("2024", not "2024.0"),
+            // below 2^53 where that is exact; no grouping.
+            if d == d.rounded(), abs(d) < 9.007e15 { return String(Int64(d)) }
+            return RawValueText.text(.real(d))
         case .decimal(let places): return NumberText.fixed(d, places: places)
         case .percent(let places):
             if let special = NumberText.nonFinite(d) { return special }
