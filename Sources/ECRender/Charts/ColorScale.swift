@@ -12,7 +12,8 @@ public struct ColorScale: Sendable, Equatable {
     /// Shade characters for output without colour, light to dark.
     static let shades: [Character] = ["░", "▒", "▓", "█"]
 
-    /// A scale over the finite values given; a single value gets a unit-wide span.
+    /// A scale over the finite values given; nil when there are none. When all
+    /// values are equal every value sits at the top (darkest) step.
     public init?(values: some Sequence<Double>) {
         var lo = Double.infinity, hi = -Double.infinity
         for v in values where v.isFinite { lo = min(lo, v); hi = max(hi, v) }

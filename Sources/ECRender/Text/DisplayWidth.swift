@@ -5,7 +5,9 @@
 /// zero-width scalars take 0, everything else 1. The ranges are a compact hand-made
 /// subset of Unicode's EastAsianWidth.txt (W and F) and emoji presentation, enough
 /// for Japanese, Chinese, Korean and common emoji; `wcwidth` is avoided because its
-/// answer depends on the locale the shell happens to run in.
+/// answer depends on the locale the shell happens to run in. East Asian Ambiguous
+/// characters (box drawing, "…", "∅") count as 1, as in most Western and modern CJK
+/// terminal settings; where a terminal draws them wide, `TableBorder.ascii` helps.
 public enum DisplayWidth {
     /// The display width of a whole string.
     public static func of(_ text: String) -> Int {
