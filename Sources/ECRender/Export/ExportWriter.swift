@@ -1,0 +1,43 @@
+import Foundation
+import ECStore
+
+/// Why an export failed, in words the user can act on.
+public struct ExportError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Writes a result to a file, the format chosen from the file's extension.
+public enum ExportWriter {
+    /// The file's contents for `format`. Machine formats are exact (raw values);
+    /// Markdown, HTML and SVG use the people's formatting from `options`.
+    public static func text(_ table: ResultTable, format: ExportFormat, options: RenderOptions = RenderOptions(), title: String = "ecsh result") throws(ExportError) -> String {
+        switch format {
+        case .csv: return CSVWriter.text(table)
+        case .tsv: return TSVWriter.text(table)
+        case .json: return JSONWriter.text(table)
+        case .markdown: return MarkdownWriter.text(table, formatter: options.cellFormatter)
+        case .html: return HTMLWriter.page(table, title: title, formatter: options.cellFormatter)
+        case .svg:
+            do {
+                return try SVGChart.svg(for: table, standalone: true, formatter: options.cellFormatter)
+            } catch {
+                throw ExportError("cannot export an SVG: \(error.description); export to .csv or .html instead")
+            }
+        }
+    }
+
+    /// Writes `table` to `path` (replacing any file there).
+    public static func write(_ table: ResultTable, to path: String, options: RenderOptions = RenderOptions()) throws(ExportError) {
+        guard let format = ExportFormat(path: path) else {
+            throw ExportError("don't know how to export to '\(path)': use one of \(ExportFormat.knownExtensions)")
+        }
+        let title = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let contents = try text(table, format: format, options: options, title: title)
+        do {
+            try Data(contents.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ExportError("could not write '\(path)': \(error.localizedDescription); check that the folder exists and is writable")
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import ECStore
+
+/// One self-contained HTML page for a result: inline CSS, no scripts, no links.
+///
+/// The page is XHTML-clean (every element closed, text escaped) so it can be
+/// checked with an XML parser. A cohort matrix gets coloured cells; a series gets
+/// an inline SVG chart above the table. Values use the people's formatting.
+public enum HTMLWriter {
+    static let style = """
+    body { font-family: -apple-system, "Segoe UI", "Hiragino Sans", "Noto Sans CJK JP", sans-serif; margin: 2em; color: #222222; }
+    h1 { font-size: 1.2em; }
+    table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+    th, td { border: 1px solid #cccccc; padding: 0.3em 0.6em; }
+    th { background: #f3f3f3; text-align: left; }
+    th.num, td.num { text-align: right; }
+    td.null { color: #999999; }
+    tr.summary td { font-weight: bold; border-top: 2px solid #888888; }
+    p.note { color: #555555; font-size: 0.9em; }
+    figure { margin: 0 0 1.5em 0; }
+    """
+
+    /// The page as text.
+    public static func page(_ table: ResultTable, title: String = "ecsh result", formatter: CellFormatter = CellFormatter()) -> String {
+        let shape = TableShape(table.withoutSummaryRows)
+        var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+        out += "<title>\(XMLText.escape(title))</title>\n<style>\n\(style)\n</style>\n</head>\n<body>\n"
+        out += "<h1>\(XMLText.escape(title))</h1>\n"
+        if case .series = shape, let svg = try? SVGChart.svg(for: table, standalone: false, formatter: formatter) {
+            out += "<figure>\n" + svg + "</figure>\n"
+        }
+        out += tableElement(table, heatmap: shape == .heatmap, formatter: formatter)
+        for note in table.notes { out += "<p class=\"note\">\(XMLText.escape(note))</p>\n" }
+        return out + "</body>\n</html>\n"
+    }
+
+    static func tableElement(_ table: ResultTable, heatmap: Bool, formatter: CellFormatter) -> String {
+        let n = table.columns.count
+        let formats = (0..<n).map { $0 < table.formats.count ? table.formats[$0] : ColumnFormat.auto }
+        let numeric = (0..<n).map { c in
+            CellFormatter.isNumericColumn(table.rows.lazy.map { c < $0.count ? $0[c] : .null }, format: formats[c])
+        }
+        var scale: ColorScale?
+        var isRatio = false
+        if heatmap {
+            let numbers = table.rows.flatMap { row in (2..<n).compactMap { $0 < row.count ? row[$0].doubleValue : nil } }
+            scale = ColorScale(values: numbers)
+            isRatio = numbers.allSatisfy { $0 >= 0 && $0 <= 1 }
+        }
+        var out = "<table>\n<thead>\n<tr>"
+        for c in 0..<n { out += "<th\(numeric[c] ? " class=\"num\"" : "")>\(XMLText.escape(table.columns[c]))</th>" }
+        out += "</tr>\n</thead>\n<tbody>\n"
+        for (r, row) in table.rows.enumerated() {
+            out += table.summaryRows.contains(r) ? "<tr class=\"summary\">" : "<tr>"
+            for c in 0..<n {
+                let v = c < row.count ? row[c] : .null
+                if v.isNull {
+                    // An empty heatmap cell is "not yet", not zero: leave it blank.
+                    out += heatmap && c >= 2 ? "<td></td>" : "<td class=\"null\">\(XMLText.escape(formatter.nullText))</td>"
+                    continue
+                }
+                var format = formats[c]
+                if heatmap && c >= 2 && isRatio && format == .auto { format = .percent(places: 0) }
+                var attributes = numeric[c] ? " class=\"num\"" : ""
+                if heatmap, c >= 2, let scale, let d = v.doubleValue {
+                    let (bg, fg) = scale.htmlColor(d)
+                    attributes += " style=\"background: \(bg); color: \(fg)\""
+                }
+                out += "<td\(attributes)>\(XMLText.escape(formatter.text(v, format: format)))</td>"
+            }
+            out += "</tr>\n"
+        }
+        return out + "</tbody>\n</table>\n"
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import ECStore
+
+/// A GitHub-flavoured Markdown pipe table, for pasting into reports.
+///
+/// Cells use the people's formatting (grouped numbers, percents, currency); NULL
+/// is an empty cell. `|` is escaped as `\|` and line breaks become `<br>` so a cell
+/// stays on its line. Numeric columns are right-aligned (`---:`). Cells are padded
+/// to line up in a monospaced editor; summary rows are bold. Notes follow the table
+/// as a paragraph. All rows are written (no truncation).
+public enum MarkdownWriter {
+    /// The whole table as Markdown text.
+    public static func text(_ table: ResultTable, formatter: CellFormatter = CellFormatter()) -> String {
+        guard !table.columns.isEmpty else { return "" }
+        var plain = formatter
+        plain.nullText = ""
+        var escaped = table
+        escaped.columns = table.columns.map(escape)
+        escaped.rows = table.rows.map { row in
+            row.map { if case .text(let s) = $0 { return .text(escape(s)) } else { return $0 } }
+        }
+        var layout = TableLayout(escaped, formatter: plain, maxRows: 0, maxColumnWidth: nil)
+        for r in layout.rows.indices where layout.rows[r].isSummary {
+            layout.rows[r].cells = layout.rows[r].cells.map { $0.isEmpty ? $0 : "**" + $0 + "**" }
+        }
+        var widths = layout.widths
+        for row in layout.rows {
+            for (c, text) in row.cells.enumerated() { widths[c] = max(widths[c], DisplayWidth.of(text), 3) }
+        }
+        for c in widths.indices { widths[c] = max(widths[c], 3) }
+        func line(_ cells: [String]) -> String {
+            "| " + cells.enumerated().map { c, t in CellText.pad(t, to: widths[c], right: layout.rightAligned[c]) }
+                .joined(separator: " | ") + " |\n"
+        }
+        var out = line(layout.headers)
+        out += "| " + widths.indices.map { c in
+            layout.rightAligned[c] ? String(repeating: "-", count: widths[c] - 1) + ":" : String(repeating: "-", count: widths[c])
+        }.joined(separator: " | ") + " |\n"
+        for row in layout.rows { out += line(row.cells) }
+        if !table.notes.isEmpty {
+            out += "\n" + table.notes.map(escape).joined(separator: "<br>\n") + "\n"
+        }
+        return out
+    }
+
+    /// Cell text safe inside a pipe table.
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|")
+            .replacingOccurrences(of: "\r\n", with: "<br>")
+            .replacingOccurrences(of: "\n", with: "<br>")
+            .replacingOccurrences(of: "\r", with: "<br>")
+    }
+}

@@ -1,0 +1,36 @@
+import ECStore
+
+/// Tab-separated values: one line per row, fields never quoted.
+///
+/// Because a field cannot contain a tab or a line break, those are escaped the
+/// way PostgreSQL's text COPY format does: backslash `\\`, tab `\t`, LF `\n`,
+/// CR `\r`; NULL is `\N`. Header first, lines end in LF; numbers are raw.
+public enum TSVWriter {
+    /// The whole table as TSV text.
+    public static func text(_ table: ResultTable) -> String {
+        var out = table.columns.map(escape).joined(separator: "\t") + "\n"
+        for row in table.rows {
+            out += table.columns.indices.map { c in
+                let value = c < row.count ? row[c] : .null
+                return value.isNull ? "\\N" : escape(RawValueText.text(value))
+            }.joined(separator: "\t")
+            out += "\n"
+        }
+        return out
+    }
+
+    /// One field with backslash, tab, CR and LF escaped.
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

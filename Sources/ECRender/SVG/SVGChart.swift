@@ -1,0 +1,146 @@
+import ECStore
+
+/// Charts as SVG: a bar chart for a short single series, a line chart otherwise,
+/// a coloured grid for a cohort matrix. Self-contained: no scripts, fonts or links.
+public enum SVGChart {
+    static let palette = ["#1f78c1", "#e4572e", "#29a36a", "#a05cc4", "#f2a541", "#555555"]
+    static let width = 720.0, height = 320.0
+    static let left = 80.0, right = 20.0, top = 30.0, bottom = 50.0
+
+    /// The chart for a table, as an `<svg>` element. `standalone` adds the SVG
+    /// namespace (required by browsers for a .svg file, not inside HTML).
+    /// Summary rows (totals) are not plotted.
+    public static func svg(for fullTable: ResultTable, standalone: Bool, formatter: CellFormatter = CellFormatter()) throws(ChartError) -> String {
+        let table = fullTable.withoutSummaryRows
+        switch TableShape(table) {
+        case .heatmap: return heatmap(table, standalone: standalone, formatter: formatter)
+        case .series(let columns):
+            if columns.count == 1 && table.rows.count <= 24 {
+                return bars(table, column: columns[0], standalone: standalone, formatter: formatter)
+            }
+            return lines(table, columns: Array(columns.prefix(palette.count)), standalone: standalone, formatter: formatter)
+        case .plain:
+            throw ChartError("nothing to chart: a chart needs a label column and a numeric column (like 'kpi gmv by month')")
+        }
+    }
+
+    static func open(_ w: Double, _ h: Double, standalone: Bool) -> String {
+        // The namespace is an identifier, not a link; nothing is fetched.
+        let ns = standalone ? " xmlns=\"http://www.w3.org/2000/svg\"" : ""
+        return "<svg\(ns) width=\"\(Int(w))\" height=\"\(Int(h))\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" font-family=\"sans-serif\" font-size=\"12\" role=\"img\">\n"
+    }
+
+    static func label(_ row: [Value], formatter: CellFormatter) -> String {
+        formatter.text(row.first ?? .null, format: .auto)
+    }
+
+    static func format(_ table: ResultTable, _ c: Int) -> ColumnFormat {
+        c < table.formats.count ? table.formats[c] : .auto
+    }
+
+    /// The value axis: from 0 (or the minimum, when negative) to the maximum.
+    static func axis(_ values: [Double]) -> (lo: Double, hi: Double) {
+        let finite = values.filter(\.isFinite)
+        let lo = min(0, finite.min() ?? 0)
+        var hi = max(0, finite.max() ?? 1)
+        if hi == lo { hi = lo + 1 }
+        return (lo, hi)
+    }
+
+    /// Horizontal grid lines with value labels at the bottom, middle and top.
+    static func grid(lo: Double, hi: Double, format: ColumnFormat, formatter: CellFormatter) -> String {
+        var out = ""
+        for i in 0...2 {
+            let v = lo + (hi - lo) * Double(i) / 2
+            let y = top + (height - top - bottom) * (1 - Double(i) / 2)
+            out += "<line x1=\"\(XMLText.number(left))\" y1=\"\(XMLText.number(y))\" x2=\"\(XMLText.number(width - right))\" y2=\"\(XMLText.number(y))\" stroke=\"#dddddd\"/>\n"
+            out += "<text x=\"\(XMLText.number(left - 6))\" y=\"\(XMLText.number(y + 4))\" text-anchor=\"end\">\(XMLText.escape(formatter.text(.real(v), format: format)))</text>\n"
+        }
+        return out
+    }
+
+    static func bars(_ table: ResultTable, column c: Int, standalone: Bool, formatter: CellFormatter) -> String {
+        let values = table.rows.map { c < $0.count ? $0[c].doubleValue : nil }
+        let (lo, hi) = axis(values.compactMap { $0 })
+        let plotW = width - left - right, plotH = height - top - bottom
+        func y(_ v: Double) -> Double { top + plotH * (1 - (v - lo) / (hi - lo)) }
+        let slot = plotW / Double(max(1, values.count))
+        var out = open(width, height, standalone: standalone)
+        out += "<title>\(XMLText.escape(table.columns[c]))</title>\n"
+        out += grid(lo: lo, hi: hi, format: format(table, c), formatter: formatter)
+        let labelEvery = max(1, values.count / 12)
+        for (i, v) in values.enumerated() {
+            let x = left + slot * Double(i)
+            if let v, v.isFinite {
+                let y0 = y(max(0, v)), y1 = y(min(0, v))
+                out += "<rect x=\"\(XMLText.number(x + slot * 0.15))\" y=\"\(XMLText.number(y0))\" width=\"\(XMLText.number(slot * 0.7))\" height=\"\(XMLText.number(y1 - y0))\" fill=\"\(palette[0])\"><title>\(XMLText.escape(label(table.rows[i], formatter: formatter) + ": " + formatter.text(.real(v), format: format(table, c))))</title></rect>\n"
+            }
+            if i % labelEvery == 0 {
+                out += "<text x=\"\(XMLText.number(x + slot / 2))\" y=\"\(XMLText.number(height - bottom + 16))\" text-anchor=\"middle\">\(XMLText.escape(label(table.rows[i], formatter: formatter)))</text>\n"
+            }
+        }
+        out += "<text x=\"\(XMLText.number(left))\" y=\"16\" font-weight=\"bold\">\(XMLText.escape(table.columns[c]))</text>\n"
+        return out + "</svg>\n"
+    }
+
+    static func lines(_ table: ResultTable, columns: [Int], standalone: Bool, formatter: CellFormatter) -> String {
+        let all = columns.flatMap { c in table.rows.compactMap { c < $0.count ? $0[c].doubleValue : nil } }
+        let (lo, hi) = axis(all)
+        let plotW = width - left - right, plotH = height - top - bottom
+        let n = table.rows.count
+        func x(_ i: Int) -> Double { left + (n > 1 ? plotW * Double(i) / Double(n - 1) : plotW / 2) }
+        func y(_ v: Double) -> Double { top + plotH * (1 - (v - lo) / (hi - lo)) }
+        var out = open(width, height, standalone: standalone)
+        out += "<title>\(XMLText.escape(columns.map { table.columns[$0] }.joined(separator: ", ")))</title>\n"
+        out += grid(lo: lo, hi: hi, format: format(table, columns[0]), formatter: formatter)
+        for (k, c) in columns.enumerated() {
+            // A NULL breaks the line rather than dropping to zero.
+            var path = "", pen = false
+            for (i, row) in table.rows.enumerated() {
+                guard c < row.count, let v = row[c].doubleValue, v.isFinite else { pen = false; continue }
+                path += (pen ? " L" : (path.isEmpty ? "M" : " M")) + "\(XMLText.number(x(i))) \(XMLText.number(y(v)))"
+                pen = true
+            }
+            out += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(palette[k])\" stroke-width=\"2\"/>\n"
+            // Dots keep isolated points (between NULLs) visible on short series.
+            if n <= 60 {
+                for (i, row) in table.rows.enumerated() {
+                    guard c < row.count, let v = row[c].doubleValue, v.isFinite else { continue }
+                    out += "<circle cx=\"\(XMLText.number(x(i)))\" cy=\"\(XMLText.number(y(v)))\" r=\"3\" fill=\"\(palette[k])\"><title>\(XMLText.escape(label(row, formatter: formatter) + " " + table.columns[c] + ": " + formatter.text(row[c], format: format(table, c))))</title></circle>\n"
+                }
+            }
+            out += "<text x=\"\(XMLText.number(left + 140 * Double(k)))\" y=\"16\" fill=\"\(palette[k])\" font-weight=\"bold\">\(XMLText.escape(table.columns[c]))</text>\n"
+        }
+        let labelEvery = max(1, n / 8)
+        for i in stride(from: 0, to: n, by: labelEvery) {
+            out += "<text x=\"\(XMLText.number(x(i)))\" y=\"\(XMLText.number(height - bottom + 16))\" text-anchor=\"middle\">\(XMLText.escape(label(table.rows[i], formatter: formatter)))</text>\n"
+        }
+        return out + "</svg>\n"
+    }
+
+    static func heatmap(_ table: ResultTable, standalone: Bool, formatter: CellFormatter) -> String {
+        let offsets = Array(2..<table.columns.count)
+        let numbers = table.rows.flatMap { row in offsets.compactMap { $0 < row.count ? row[$0].doubleValue : nil } }
+        let scale = ColorScale(values: numbers)
+        let isRatio = numbers.allSatisfy { $0 >= 0 && $0 <= 1 }
+        let cellW = 56.0, cellH = 24.0, labelW = 110.0, headH = 24.0
+        let w = labelW + cellW * Double(offsets.count) + 10, h = headH + cellH * Double(table.rows.count) + 10
+        var out = open(w, h, standalone: standalone)
+        for (k, c) in offsets.enumerated() {
+            out += "<text x=\"\(XMLText.number(labelW + cellW * (Double(k) + 0.5)))\" y=\"16\" text-anchor=\"middle\">\(XMLText.escape(table.columns[c]))</text>\n"
+        }
+        for (r, row) in table.rows.enumerated() {
+            let y = headH + cellH * Double(r)
+            out += "<text x=\"4\" y=\"\(XMLText.number(y + 16))\">\(XMLText.escape(label(row, formatter: formatter)))</text>\n"
+            for (k, c) in offsets.enumerated() {
+                guard c < row.count, let v = row[c].doubleValue, let scale else { continue }
+                let (bg, fg) = scale.htmlColor(v)
+                let text = isRatio ? NumberText.fixed(v * 100, places: 0) + "%" : formatter.text(row[c], format: format(table, c))
+                let x = labelW + cellW * Double(k)
+                out += "<rect x=\"\(XMLText.number(x))\" y=\"\(XMLText.number(y))\" width=\"\(XMLText.number(cellW - 1))\" height=\"\(XMLText.number(cellH - 1))\" fill=\"\(bg)\"/>\n"
+                out += "<text x=\"\(XMLText.number(x + cellW / 2))\" y=\"\(XMLText.number(y + 16))\" text-anchor=\"middle\" fill=\"\(fg)\">\(XMLText.escape(text))</text>\n"
+            }
+        }
+        return out + "</svg>\n"
+    }
+}

@@ -1,0 +1,49 @@
+/// Everything that decides how a result reads; the shell builds one from its settings.
+public struct RenderOptions: Sendable {
+    /// Table for people, or one of the machine formats.
+    public var format: OutputFormat
+    /// ANSI colour and bold; the shell turns it on only for a terminal without NO_COLOR.
+    public var color: Bool
+    /// Most data rows shown in the table view; 0 shows all. Machine formats ignore it.
+    public var maxRows: Int
+    /// The session currency for `.currency(code: "")` columns.
+    public var currency: String
+    /// What NULL looks like in the table view (never the text "NULL", which is data).
+    public var nullText: String
+    /// Widest a table column may grow before its cells are cut with "…".
+    public var maxColumnWidth: Int
+    /// Box-drawing lines, or plain ASCII for terminals and logs that mangle them.
+    public var border: TableBorder
+    /// When to print the "N rows" line under a table.
+    public var rowCount: RowCountFooter
+    /// The export example suggested when rows are hidden.
+    public var exportHint: String
+
+    public init(
+        format: OutputFormat = .table, color: Bool = false, maxRows: Int = 0,
+        currency: String = "JPY", nullText: String = "∅", maxColumnWidth: Int = 40,
+        border: TableBorder = .unicode, rowCount: RowCountFooter = .automatic,
+        exportHint: String = "export to 'file.csv'"
+    ) {
+        self.format = format
+        self.color = color
+        self.maxRows = maxRows
+        self.currency = currency
+        self.nullText = nullText
+        self.maxColumnWidth = maxColumnWidth
+        self.border = border
+        self.rowCount = rowCount
+        self.exportHint = exportHint
+    }
+
+    /// The cell formatter these options imply.
+    public var cellFormatter: CellFormatter { CellFormatter(currency: currency, nullText: nullText) }
+}
+
+/// When the row-count footer is printed.
+public enum RowCountFooter: Sendable {
+    /// Only for tables long enough that counting by eye is tedious (10 rows or more).
+    case automatic
+    case always
+    case never
+}

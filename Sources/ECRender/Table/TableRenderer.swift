@@ -1,0 +1,104 @@
+import ECStore
+
+/// Writes a result to a text sink in the format the options ask for.
+///
+/// The table view is for people (aligned, grouped numbers, truncated); the other
+/// formats are exact and go through the machine writers.
+public struct TableRenderer: Sendable {
+    public var options: RenderOptions
+
+    public init(options: RenderOptions = RenderOptions()) {
+        self.options = options
+    }
+
+    /// Writes `table` to `sink` in `options.format`.
+    public func render(_ table: ResultTable, to sink: TextSink) {
+        switch options.format {
+        case .table: renderAligned(table, to: sink)
+        case .csv: sink.write(CSVWriter.text(table))
+        case .tsv: sink.write(TSVWriter.text(table))
+        case .json: sink.write(JSONWriter.text(table))
+        case .markdown: sink.write(MarkdownWriter.text(table, formatter: options.cellFormatter))
+        }
+    }
+
+    /// The rendering as a string; convenient for tests and one-off messages.
+    public func string(_ table: ResultTable) -> String {
+        let sink = StringSink()
+        render(table, to: sink)
+        return sink.text
+    }
+
+    private func renderAligned(_ table: ResultTable, to sink: TextSink) {
+        let color = options.color
+        guard !table.columns.isEmpty else {
+            sink.write(ANSIStyle.apply(ANSIStyle.dim, "(no columns)", when: color) + "\n")
+            writeNotes(table.notes, to: sink)
+            return
+        }
+        let layout = TableLayout(table, formatter: options.cellFormatter, maxRows: options.maxRows,
+                                 maxColumnWidth: options.maxColumnWidth)
+        let border = options.border
+        var out = ""
+        if border.hasFrame { out += rule(border.top, layout.widths) }
+        out += line(layout.headers.enumerated().map { c, h in
+            ANSIStyle.apply(ANSIStyle.bold, CellText.pad(h, to: layout.widths[c], right: layout.rightAligned[c]), when: color)
+        }, border)
+        if !layout.rows.isEmpty || !border.hasFrame { out += rule(border.middle, layout.widths) }
+        var previousWasSummary = false
+        for (i, row) in layout.rows.enumerated() {
+            // Totals sit under a rule so they are not read as one more period.
+            if row.isSummary && !previousWasSummary && i > 0 { out += rule(border.middle, layout.widths) }
+            previousWasSummary = row.isSummary
+            out += line(row.cells.enumerated().map { c, text in
+                let padded = CellText.pad(text, to: layout.widths[c], right: layout.rightAligned[c])
+                if row.values[c].isNull { return ANSIStyle.apply(ANSIStyle.dim, padded, when: color) }
+                return row.isSummary ? ANSIStyle.apply(ANSIStyle.bold, padded, when: color) : padded
+            }, border)
+        }
+        if border.hasFrame { out += rule(border.bottom, layout.widths) }
+        if layout.hiddenRows > 0 {
+            let hidden = NumberText.grouped(Int64(layout.hiddenRows))
+            let total = NumberText.grouped(Int64(layout.dataRowCount))
+            let noun = layout.hiddenRows == 1 ? "row" : "rows"
+            let message = "… \(hidden) more \(noun) hidden, \(total) in all "
+                + "(set maxrows 0 to show all, or \(options.exportHint))"
+            out += ANSIStyle.apply(ANSIStyle.dim, message, when: color) + "\n"
+        } else if showsRowCount(layout.dataRowCount) {
+            let noun = layout.dataRowCount == 1 ? "row" : "rows"
+            out += ANSIStyle.apply(ANSIStyle.dim, "\(NumberText.grouped(Int64(layout.dataRowCount))) \(noun)", when: color) + "\n"
+        }
+        sink.write(out)
+        writeNotes(table.notes, to: sink)
+    }
+
+    private func showsRowCount(_ count: Int) -> Bool {
+        switch options.rowCount {
+        case .always: return true
+        case .never: return false
+        case .automatic: return count >= 10 || count == 0
+        }
+    }
+
+    private func writeNotes(_ notes: [String], to sink: TextSink) {
+        for note in notes {
+            sink.write(ANSIStyle.apply(ANSIStyle.dim, CellText.visible(note), when: options.color) + "\n")
+        }
+    }
+
+    /// One line of cells, each already padded to its column width.
+    private func line(_ cells: [String], _ border: TableBorder) -> String {
+        let v = border.vertical
+        if border.hasFrame { return v + " " + cells.joined(separator: " " + v + " ") + " " + v + "\n" }
+        return " " + cells.joined(separator: " " + v + " ") + "\n"
+    }
+
+    private func rule(_ r: TableBorder.Rule, _ widths: [Int]) -> String {
+        // Without a frame the last cell has no trailing space, so its rule is one shorter.
+        let last = widths.count - 1
+        let segments = widths.enumerated().map { c, w in
+            String(repeating: r.fill, count: w + (c == last && !options.border.hasFrame ? 1 : 2))
+        }
+        return r.left + segments.joined(separator: r.cross) + r.right + "\n"
+    }
+}
