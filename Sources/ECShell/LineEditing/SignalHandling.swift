@@ -21,6 +21,12 @@ public enum SignalHandling {
         _ = terminalResized.load(ordering: .relaxed)
         setHandler(SIGINT) { _ in InterruptFlag.shared.raise() }
         setHandler(SIGWINCH) { _ in SignalHandling.terminalResized.store(true, ordering: .relaxed) }
+        // A launcher may have left them blocked (the mask is inherited): Ctrl-C must get through.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGWINCH)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 
     /// Restores the default SIGINT and SIGWINCH behaviour.
