@@ -32,7 +32,10 @@ public final class TmuxSession {
         env["NO_COLOR"] = "1"
         var arguments = ["-f", config, "new-session", "-d", "-x", "\(width)", "-y", "\(height)"]
         for (key, value) in env.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
-        arguments.append(command.map(Self.shellQuoted).joined(separator: " "))
+        // The wrapper prints the exit status: tmux does not always record it (a pane
+        // whose terminal closes before the process is reaped has none).
+        let wrapper = ["sh", "-c", "\"$@\"; echo \"\(Self.exitMarker)$?]\"", "sh"] + command
+        arguments.append(wrapper.map(Self.shellQuoted).joined(separator: " "))
         try run(arguments, environment: env)
     }
 
@@ -87,15 +90,13 @@ public final class TmuxSession {
         }
     }
 
-    /// The program's exit status once it has ended (128 + n for signal n), or nil while it runs.
+    /// What the wrapper shell prints when the program ends: `[exited with status N]`.
+    static let exitMarker = "[exited with status "
+
+    /// The program's exit status once it has ended, or nil while it runs.
     public func exitStatus() throws -> Int32? {
-        let fields = try run(["list-panes", "-t", "0", "-F", "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}"])
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-            .split(separator: ":", omittingEmptySubsequences: false)
-        guard fields.count == 3, fields[0] == "1" else { return nil }
-        if let status = Int32(fields[1]) { return status }
-        if let signal = Int32(fields[2]) { return 128 + signal }
-        return nil  // tmux saw the terminal close before it collected the exit status
+        guard let line = try screenLines().last(where: { $0.hasPrefix(Self.exitMarker) }) else { return nil }
+        return Int32(line.dropFirst(Self.exitMarker.count).dropLast())
     }
 
     /// Waits for the program to end and returns its exit status.
@@ -114,6 +115,9 @@ public final class TmuxSession {
         guard !closed else { return }
         closed = true
         _ = try? run(["kill-server"])
+        // tmux leaves its socket behind; it is ours alone, so remove it.
+        let socketFolder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        unlink("\(socketFolder)/tmux-\(getuid())/\(socketName)")
         directory.remove()
     }
 
