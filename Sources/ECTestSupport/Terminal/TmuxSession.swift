@@ -34,7 +34,9 @@ public final class TmuxSession {
         for (key, value) in env.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
         // The wrapper prints the exit status: tmux does not always record it (a pane
         // whose terminal closes before the process is reaped has none).
-        let wrapper = ["sh", "-c", "\"$@\"; echo \"\(Self.exitMarker)$?]\"", "sh"] + command
+        // The trap keeps the wrapper alive through Ctrl-C (which the whole foreground
+        // group receives) without making the program ignore it: traps reset on exec.
+        let wrapper = ["sh", "-c", "trap : INT; \"$@\"; echo \"\(Self.exitMarker)$?]\"", "sh"] + command
         arguments.append(wrapper.map(Self.shellQuoted).joined(separator: " "))
         try run(arguments, environment: env)
     }

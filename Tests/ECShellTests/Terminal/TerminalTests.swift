@@ -118,6 +118,9 @@ struct TerminalTests {
         try shell.type("sql select 41+1")
         try shell.press("Enter")
         try shell.waitUntil("41 + 1 = 42") { Self.hasRow($0, "42") }
+        try shell.waitUntil("the next prompt") { $0.last == "ecsh>" }
+        try shell.press("C-d")
+        #expect(try shell.waitForExit() == 0)
     }
 
     @Test func ctrlDOnAnEmptyLineExits() throws {
