@@ -23,8 +23,6 @@ struct ECSH: ParsableCommand {
         if let readline = reader as? ReadlineLineReader {
             let words = ["describe", "help", "head", "load", "segment", "segments", "sql", "tables", "quit"]
             readline.completer = { _, _, _ in words }
-        } else {
-            SignalHandling.install()
         }
         defer { reader.close() }
         let repl = Repl(reader: reader, isComplete: isBalancedStatement) { statement in
@@ -43,6 +41,6 @@ struct ECSH: ParsableCommand {
                 print("error: \(error)")
             }
         }
-        repl.run()
+        if repl.run() == .interrupted { throw ExitCode(130) }
     }
 }

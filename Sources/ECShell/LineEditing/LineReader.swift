@@ -31,10 +31,12 @@ extension LineReader {
 /// Picks the reader for the standard input.
 public enum LineReaders {
     /// Readline when standard input is a terminal, plain reading otherwise.
+    /// Either way Ctrl-C from now on raises `InterruptFlag.shared` (see `SignalHandling`).
     ///
     /// - Parameter historyPath: the history file for the terminal reader;
     ///   `HistoryFile.defaultPath()` when nil.
     public static func standardInput(historyPath: String? = nil) -> any LineReader {
+        SignalHandling.install()
         if isatty(STDIN_FILENO) == 1 {
             return ReadlineLineReader(historyPath: historyPath ?? HistoryFile.defaultPath())
         }

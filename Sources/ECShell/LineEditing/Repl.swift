@@ -34,9 +34,18 @@ public final class Repl {
         self.execute = execute
     }
 
+    /// Why the loop ended.
+    public enum Ending: Sendable, Equatable {
+        /// Ctrl-D, or the end of the script.
+        case endOfInput
+        /// Ctrl-C stopped a script (the caller may exit with status 130).
+        case interrupted
+    }
+
     /// Runs statements until the input ends. A script (non-interactive input)
     /// also stops when Ctrl-C interrupted it, instead of going on to the next statement.
-    public func run() {
+    @discardableResult
+    public func run() -> Ending {
         var lines: [String] = []
         while true {
             let prompt = lines.isEmpty ? Self.prompt : Self.continuationPrompt
@@ -51,10 +60,10 @@ public final class Repl {
                 reader.addHistory(statement)
                 interruptFlag.clear()
                 execute(statement)
-                if !reader.isInteractive && interruptFlag.isRaised { return }
+                if !reader.isInteractive && interruptFlag.isRaised { return .interrupted }
             case .interrupted:
                 lines.removeAll()
-                if !reader.isInteractive { return }
+                if !reader.isInteractive { return .interrupted }
             case .end:
                 // An unfinished last statement still runs, so its error (say, an
                 // unclosed quote) is reported instead of silently dropped.
@@ -62,7 +71,7 @@ public final class Repl {
                     interruptFlag.clear()
                     execute(lines.joined(separator: "\n"))
                 }
-                return
+                return .endOfInput
             }
         }
     }

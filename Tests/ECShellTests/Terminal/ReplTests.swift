@@ -22,7 +22,8 @@ private final class ScriptedReader: LineReader {
     @Test func linesAccumulateUntilTheStatementIsComplete() {
         var executed: [String] = []
         let reader = PlainLineReader(text: "sql select (1\n  + 2)\n\n   \ntables\nsql select 'open")
-        Repl(reader: reader, interruptFlag: InterruptFlag(), isComplete: isBalancedStatement) { executed.append($0) }.run()
+        let ending = Repl(reader: reader, interruptFlag: InterruptFlag(), isComplete: isBalancedStatement) { executed.append($0) }.run()
+        #expect(ending == .endOfInput)
         // Blank lines between statements are skipped; the unfinished last statement still runs.
         #expect(executed == ["sql select (1\n  + 2)", "tables", "sql select 'open"])
     }
@@ -64,9 +65,10 @@ private final class ScriptedReader: LineReader {
                 outcomes.append("error: \(error)")
             }
         }
-        repl.run()
+        let ending = repl.run()
         // 41 + 1 = 42; the endless count is interrupted; a script stops after Ctrl-C.
         #expect(outcomes == ["42", "interrupted"])
+        #expect(ending == .interrupted)
         #expect(ContinuousClock.now - started < .seconds(10))
         // The connection still works after the interruption.
         flag.clear()
