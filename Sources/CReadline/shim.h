@@ -20,4 +20,11 @@ static inline char *ecsh_rl_line_buffer(void) { return rl_line_buffer; }
 static inline int ecsh_rl_point(void) { return rl_point; }
 static inline void ecsh_rl_set_done(int v) { rl_done = v; }
 static inline void ecsh_rl_set_append_character(int c) { rl_completion_append_character = c; }
+// stdout is a mutable C global Swift 6 will not touch: write and flush through C,
+// to readline's output stream once readline has set it up.
+static inline void ecsh_rl_write(const char *s) {
+    FILE *out = rl_outstream ? rl_outstream : stdout;
+    fputs(s, out);
+    fflush(out);
+}
 #endif

@@ -1,0 +1,138 @@
+import ECStore
+import ECTestSupport
+import Foundation
+import Testing
+@testable import ECShell
+
+/// A reader that plays back scripted inputs as if a person typed them, and records what the Repl did.
+private final class ScriptedReader: LineReader {
+    var inputs: [LineInput]
+    var prompts: [String] = []
+    var history: [String] = []
+    init(_ inputs: [LineInput]) { self.inputs = inputs }
+    var isInteractive: Bool { true }
+    func readLine(prompt: String) -> LineInput {
+        prompts.append(prompt)
+        return inputs.isEmpty ? .end : inputs.removeFirst()
+    }
+    func addHistory(_ entry: String) { history.append(entry) }
+}
+
+@Suite struct ReplTests {
+    @Test func linesAccumulateUntilTheStatementIsComplete() {
+        var executed: [String] = []
+        let reader = PlainLineReader(text: "sql select (1\n  + 2)\n\n   \ntables\nsql select 'open")
+        let ending = Repl(reader: reader, interruptFlag: InterruptFlag(), isComplete: isBalancedStatement) { executed.append($0) }.run()
+        #expect(ending == .endOfInput)
+        // Blank lines between statements are skipped; the unfinished last statement still runs.
+        #expect(executed == ["sql select (1\n  + 2)", "tables", "sql select 'open"])
+    }
+
+    @Test func promptsHistoryAndCtrlCOnATerminal() {
+        var executed: [String] = []
+        let reader = ScriptedReader([
+            .line("sql select (1"), .interrupted,           // Ctrl-C drops the unfinished statement
+            .line("sql select (2"), .line(")"),              // completed on the second line
+            .line("tables"), .end,
+        ])
+        Repl(reader: reader, interruptFlag: InterruptFlag(), isComplete: isBalancedStatement) { executed.append($0) }.run()
+        #expect(executed == ["sql select (2\n)", "tables"])
+        #expect(reader.history == ["sql select (2\n)", "tables"])
+        #expect(reader.prompts == ["ecsh> ", "  ...> ", "ecsh> ", "  ...> ", "ecsh> ", "ecsh> "])
+    }
+
+    @Test func aLongQueryIsInterruptedAndAScriptStops() throws {
+        let flag = InterruptFlag()
+        let database = try Database(interruptFlag: flag)
+        var outcomes: [String] = []
+        let script = """
+            sql select 41+1
+            sql WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c
+            sql select 'never reached'
+            """
+        let started = ContinuousClock.now
+        let repl = Repl(reader: PlainLineReader(text: script), interruptFlag: flag, isComplete: isBalancedStatement) { statement in
+            if statement.contains("RECURSIVE") {
+                // What Ctrl-C's handler does, a little after the endless query starts.
+                DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { flag.raise() }
+            }
+            do {
+                let value = try database.scalar(String(statement.dropFirst(4)))
+                outcomes.append(value.description)
+            } catch let error as DatabaseError {
+                outcomes.append(error.isInterrupt ? "interrupted" : "error: \(error)")
+            } catch {
+                outcomes.append("error: \(error)")
+            }
+        }
+        let ending = repl.run()
+        // 41 + 1 = 42; the endless count is interrupted; a script stops after Ctrl-C.
+        #expect(outcomes == ["42", "interrupted"])
+        #expect(ending == .interrupted)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        // The connection still works after the interruption.
+        flag.clear()
+        #expect(try database.scalar("select 6*7") == .integer(42))
+    }
+
+    @Test(arguments: [
+        ("sql select 1", true),
+        ("sql select (1", false),
+        ("sql select (1))", true),
+        ("x 'a(b'", true),           // the parenthesis is inside a string
+        ("x 'it''s'", true),         // doubled quote
+        ("x 'it''s", false),
+        ("x \"Created at", false),
+        ("x \\", false),             // trailing backslash continues
+        ("x \\  ", false),
+        ("x # (", true),             // comment
+        ("x -- 'y", true),
+        ("x - (", false),
+    ])
+    func balancedStatements(text: String, complete: Bool) {
+        #expect(isBalancedStatement(text) == complete)
+    }
+}
+
+@Suite struct CompletionTests {
+    @Test func matchesStartWithTheWordIgnoringCase() {
+        let candidates = ["describe", "delete", "Desc", "sql", "describe", "tables"]
+        #expect(Completion.matches(candidates, for: "des") == ["describe", "Desc"])
+        #expect(Completion.matches(candidates, for: "DES") == ["describe", "Desc"])
+        #expect(Completion.matches(candidates, for: "").count == 5)
+        #expect(Completion.matches(candidates, for: "x").isEmpty)
+    }
+
+    @Test func commonPrefixOfMatches() {
+        #expect(Completion.commonPrefix(["tables", "table_x"]) == "table")
+        #expect(Completion.commonPrefix(["describe", "Desc"]) == "desc")
+        #expect(Completion.commonPrefix(["segment", "sql"]) == "s")
+        #expect(Completion.commonPrefix(["one"]) == "one")
+        #expect(Completion.commonPrefix([]) == "")
+    }
+
+    @Test func readlineGetsTheSharedPrefixThenEveryMatch() throws {
+        func strings(_ array: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> [String] {
+            var out: [String] = []
+            var i = 0
+            while let entry = array[i] { out.append(String(cString: entry)); free(entry); i += 1 }
+            free(array)
+            return out
+        }
+        #expect(Completion.readlineArray([]) == nil)
+        #expect(strings(try #require(Completion.readlineArray(["describe"]))) == ["describe"])
+        #expect(strings(try #require(Completion.readlineArray(["segment", "segments"]))) == ["segment", "segment", "segments"])
+    }
+}
+
+@Suite struct SignalHandlingTests {
+    @Test func ctrlCRaisesTheSharedFlagInsteadOfEndingTheProcess() {
+        SignalHandling.install()
+        defer { SignalHandling.uninstall(); InterruptFlag.shared.clear() }
+        InterruptFlag.shared.clear()
+        #expect(!InterruptFlag.shared.isRaised)
+        // Sent to this thread, it is handled before it returns (install() unblocked SIGINT here).
+        pthread_kill(pthread_self(), SIGINT)  // would end the test run without the handler
+        #expect(InterruptFlag.shared.isRaised)
+    }
+}
