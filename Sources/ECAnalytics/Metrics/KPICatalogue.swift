@@ -4,7 +4,7 @@ public enum KPICatalogue {
     static func ratio(_ a: String, _ b: String) -> String { "1.0 * \(a) / NULLIF(\(b), 0)" }
     /// Period-over-period change of an expression along the time axis.
     static func change(_ e: String) -> String {
-        "(\(e)) / NULLIF(lag(\(e)) OVER (PARTITION BY segment, keys_dims ORDER BY period_no), 0) - 1"
+        "1.0 * (\(e)) / NULLIF(lag(\(e)) OVER (PARTITION BY segment, keys_dims ORDER BY period_no), 0) - 1"
     }
 
     static let aovSQL = ratio("revenue", "orders")

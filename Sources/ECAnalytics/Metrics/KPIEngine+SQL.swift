@@ -17,8 +17,9 @@ extension KPIEngine.Plan {
 
         // The spine: every period × every group, so empty periods show up.
         let periods: SQLFragment
-        if let g = grain?.rawValue {
-            periods = SQLFragment("SELECT DISTINCT \(g) AS period, \(g)_no AS period_no, \(g)_start AS period_start, \(g)_end AS period_end\n  FROM ecsh_calendar WHERE day BETWEEN ? AND ?", [dayInt(startDay), dayInt(endDay)])
+        if let grain {
+            let g = grain.rawValue, label = PeriodCalendar.labelColumn(grain)
+            periods = SQLFragment("SELECT DISTINCT \(label) AS period, \(g)_no AS period_no, \(g)_start AS period_start, \(g)_end AS period_end\n  FROM ecsh_calendar WHERE day BETWEEN ? AND ?", [dayInt(startDay), dayInt(endDay)])
         } else {
             periods = SQLFragment("SELECT 'all' AS period, 0 AS period_no, ? AS period_start, ? AS period_end", [dayInt(startDay), dayInt(endDay)])
         }
@@ -91,8 +92,9 @@ extension KPIEngine.Plan {
 
     /// `FROM … JOIN ecsh_calendar` pieces that put a day into its period.
     func bucket(day: String, calendar: String) -> (select: SQLFragment, join: String) {
-        if let g = grain?.rawValue {
-            return (SQLFragment("\(calendar).\(g) AS period, \(calendar).\(g)_no AS period_no, \(calendar).\(g)_start AS period_start, \(calendar).\(g)_end AS period_end"),
+        if let grain {
+            let g = grain.rawValue, label = PeriodCalendar.labelColumn(grain)
+            return (SQLFragment("\(calendar).\(label) AS period, \(calendar).\(g)_no AS period_no, \(calendar).\(g)_start AS period_start, \(calendar).\(g)_end AS period_end"),
                     " JOIN ecsh_calendar AS \(calendar) ON \(calendar).day = \(day)")
         }
         let s = Value.integer(Int64(startDay)), e = Value.integer(Int64(endDay))

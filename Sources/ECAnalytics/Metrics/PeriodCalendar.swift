@@ -26,7 +26,7 @@ public enum PeriodCalendar {
             try db.execute("DROP TABLE IF EXISTS ecsh_calendar")
             var columns = ["day INTEGER PRIMARY KEY", "week_start_setting INTEGER NOT NULL"]
             for g in TimeGrain.allCases {
-                columns += ["\(g.rawValue) TEXT NOT NULL", "\(g.rawValue)_no INTEGER NOT NULL",
+                columns += ["\(labelColumn(g)) TEXT NOT NULL", "\(g.rawValue)_no INTEGER NOT NULL",
                             "\(g.rawValue)_start INTEGER NOT NULL", "\(g.rawValue)_end INTEGER NOT NULL"]
             }
             try db.execute("CREATE TABLE ecsh_calendar (\(columns.joined(separator: ", "))) WITHOUT ROWID")
@@ -44,6 +44,9 @@ public enum PeriodCalendar {
             }
         }
     }
+
+    /// The column holding a grain's period label (`date` for days: `day` is the key).
+    public static func labelColumn(_ g: TimeGrain) -> String { g == .day ? "date" : g.rawValue }
 
     /// The period containing day `d`: label, number, first and last day.
     public static func period(of d: Int, grain: TimeGrain, weekStart: MetricSettings.WeekStart) -> (label: String, number: Int, start: Int, end: Int) {
