@@ -29,12 +29,12 @@ extension KPIEngine.Plan {
             combos = segments.map { SQLFragment("SELECT ? AS segment", [.text($0.name)]) }
         } else {
             if src.contains(.orders) {
-                combos.append(SQLFragment("SELECT segment\(dList) FROM oa WHERE period_no IN (SELECT period_no FROM periods)"))
+                combos.append(SQLFragment("SELECT DISTINCT segment\(dList) FROM oa WHERE period_no IN (SELECT period_no FROM periods)"))
             } else if needsBase {
-                combos.append(SQLFragment("SELECT segment\(dList) FROM base WHERE day BETWEEN ? AND ?", [dayInt(startDay), dayInt(endDay)]))
+                combos.append(SQLFragment("SELECT DISTINCT segment\(dList) FROM base WHERE day BETWEEN ? AND ?", [dayInt(startDay), dayInt(endDay)]))
             }
-            if src.contains(.spend) { combos.append(SQLFragment("SELECT segment\(dList) FROM sp WHERE period_no IN (SELECT period_no FROM periods)")) }
-            if src.contains(.traffic) { combos.append(SQLFragment("SELECT segment\(dList) FROM tr WHERE period_no IN (SELECT period_no FROM periods)")) }
+            if src.contains(.spend) { combos.append(SQLFragment("SELECT DISTINCT segment\(dList) FROM sp WHERE period_no IN (SELECT period_no FROM periods)")) }
+            if src.contains(.traffic) { combos.append(SQLFragment("SELECT DISTINCT segment\(dList) FROM tr WHERE period_no IN (SELECT period_no FROM periods)")) }
         }
         ctes.append(("combos", SQLFragment.joined(combos, separator: "\n  UNION ")))
         ctes.append(("keys", SQLFragment("SELECT c.segment, p.period, p.period_no, p.period_start, p.period_end\(d.map { ", c." + $0 }.joined())\n  FROM periods AS p CROSS JOIN combos AS c")))
