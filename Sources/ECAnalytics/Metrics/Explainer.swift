@@ -76,16 +76,19 @@ public enum Explainer {
               let row = grouping.isEmpty ? result.table.rows.first : result.table.rows.last(where: { !$0.isEmpty })
         else { return "" }
         let keyCount = grouping.isEmpty ? 0 : 1
-        let figures = zip(result.table.columns.dropFirst(keyCount), row.dropFirst(keyCount)).map { "\($0) \(plain($1))" }
+        let figures = (keyCount..<row.count).map { i in
+            "\(result.table.columns[i]) \(plain(row[i], result.table.formats[i]))"
+        }
         let scope = grouping.isEmpty ? "over all loaded data" : "in \(row[0])"
         return "\n\nIn this workspace, \(figures.joined(separator: ", ")) \(scope).\n\nSQL ecsh runs:\n\(result.sql)"
     }
 
-    static func plain(_ v: Value) -> String {
-        switch v {
-        case .null: return "(undefined)"
-        case .real(let d): return String(format: "%.4g", d)
-        default: return v.description
+    static func plain(_ v: Value, _ format: ColumnFormat) -> String {
+        guard let d = v.doubleValue else { return v.isNull ? "(undefined)" : v.description }
+        switch format {
+        case .percent: return String(format: "%.1f%%", d * 100)
+        case .currency(let code): return (d == d.rounded() ? String(Int64(d)) : String(format: "%.2f", d)) + " " + code
+        default: return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(format: "%.2f", d)
         }
     }
 }

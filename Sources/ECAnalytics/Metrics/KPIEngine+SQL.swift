@@ -103,7 +103,16 @@ extension KPIEngine.Plan {
 
     /// Counted orders in scope, one block per segment, with what the measures need.
     func base() -> SQLFragment {
-        let (periodSelect, calJoin) = bucket(day: "o.day", calendar: "cal")
+        var (periodSelect, calJoin) = bucket(day: "o.day", calendar: "cal")
+        var periodCondition = SQLFragment("")
+        if let grain {
+            // Periods outside, orders inside through the day index: rows come out period by period.
+            periodSelect = SQLFragment("p.label AS period, p.no AS period_no, p.start AS period_start, p.\"end\" AS period_end")
+            calJoin = ""
+            periodCondition = SQLFragment("p.grain = ? AND p.start <= ? AND ", [.text(grain.rawValue), .integer(Int64(endDay))])
+            if !needsHistory { periodCondition = periodCondition + SQLFragment("p.\"end\" >= ? AND ", [.integer(Int64(startDay))]) }
+        }
+        let ordersFrom = grain == nil ? "orders AS o" : "ecsh_periods AS p JOIN orders AS o ON o.day BETWEEN p.start AND p.\"end\""
         var inputs: [String] = []
         if !measures.isDisjoint(with: [.gmv, .mall_gmv]) { inputs.append("o.amount AS amount") }
         if measures.contains(.revenue) { inputs.append("o.amount - coalesce(o.discount, 0) - coalesce(o.points, 0) AS net") }
@@ -127,7 +136,7 @@ extension KPIEngine.Plan {
         for s in segments {
             var f = SQLFragment("SELECT ? AS segment, ", [.text(s.name)]) + periodSelect
                 + SQLFragment("\(dimSelect), o.customer_id AS customer_id, o.day AS day" + inputs.map { ", " + $0 }.joined()) + mall
-                + SQLFragment("\n  FROM orders AS o\(calJoin)\(factJoin)\n  WHERE ") + counted
+                + SQLFragment("\n  FROM \(ordersFrom)\(calJoin)\(factJoin)\n  WHERE ") + periodCondition + counted
                 + SQLFragment(" AND o.day <= ?", [.integer(Int64(endDay))])
             if !needsHistory { f = f + SQLFragment(" AND o.day >= ?", [.integer(Int64(startDay))]) }
             if let filter { f = f + SQLFragment(" AND (") + filter + SQLFragment(")") }

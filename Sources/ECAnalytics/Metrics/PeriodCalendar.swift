@@ -42,6 +42,14 @@ public enum PeriodCalendar {
                 try insert.bind(values)
                 try insert.step()
             }
+            // One row per period, keyed by (grain, number): orders join it by day
+            // range, so rows arrive grouped by period and GROUP BY needs no sort.
+            try db.execute("DROP TABLE IF EXISTS ecsh_periods")
+            try db.execute("CREATE TABLE ecsh_periods (grain TEXT NOT NULL, no INTEGER NOT NULL, label TEXT NOT NULL, start INTEGER NOT NULL, \"end\" INTEGER NOT NULL, PRIMARY KEY (grain, no)) WITHOUT ROWID")
+            for g in TimeGrain.allCases {
+                let n = g.rawValue
+                try db.execute("INSERT INTO ecsh_periods SELECT '\(n)', \(n)_no, min(\(labelColumn(g))), min(\(n)_start), max(\(n)_end) FROM ecsh_calendar GROUP BY \(n)_no")
+            }
         }
     }
 
