@@ -29,7 +29,7 @@ extension KPIEngine {
         }
         var needsBase: Bool { !sources.isDisjoint(with: [.orders, .repeats, .active, .retention]) }
 
-        var keyFormats: [ColumnFormat] { [.text, .text] + dims.map { _ in ColumnFormat.text } }
+        var keyFormats: [ColumnFormat] { [.text] + (grain == nil ? [] : [.text]) + dims.map { _ in ColumnFormat.text } }
 
         static func make(query: KPIQuery, measures: Set<Measure>, engine: KPIEngine) throws -> Plan {
             let db = engine.db, settings = engine.settings

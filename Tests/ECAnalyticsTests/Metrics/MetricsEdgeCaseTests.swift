@@ -122,3 +122,14 @@ import ECStore
         #expect(Explainer.text(for: "nonsense", settings: MetricSettings(), db: shop.db) == nil)
     }
 }
+
+@Suite struct KPIFormatTests {
+    @Test func formatsFollowColumns() throws {
+        let shop = try HandShop()
+        let r = try shop.run(["gmv", "orders", "repeat_rate"], by: [.grain(.month), .dimension(name: "channel")])
+        #expect(r.table.columns == ["month", "channel", "gmv", "orders", "repeat_rate"])
+        #expect(r.table.formats == [.text, .text, .currency(code: "JPY"), .auto, .percent(places: 1)])
+        let plain = try shop.run(["gmv"], by: [])
+        #expect(plain.table.formats == [.currency(code: "JPY")])
+    }
+}
