@@ -133,3 +133,16 @@ import ECStore
         #expect(plain.table.formats == [.currency(code: "JPY")])
     }
 }
+
+@Suite struct ShowSQLTests {
+    /// The SQL shown by `show sql` runs on its own with the bindings and gives the same rows.
+    @Test func sqlReproducesResult() throws {
+        let shop = try HandShop()
+        let r = try shop.run(["gmv", "new_customers", "active_members"], by: [.grain(.month), .dimension(name: "first_channel")],
+                             segments: [NamedSegment(name: "big", predicate: SQLFragment("revenue >= ?", [10000]))])
+        let again = try shop.db.query(r.sql, r.bindings)
+        #expect(again.rows.count == r.table.rows.count - r.table.summaryRows.count)
+        #expect(r.sql.hasPrefix("WITH\n") && r.sql.contains("\nFROM measures\nORDER BY"))
+        if ProcessInfo.processInfo.environment["ECSH_SHOW_SQL"] != nil { print(r.sql) }
+    }
+}
