@@ -112,7 +112,18 @@ extension KPIEngine.Plan {
             periodCondition = SQLFragment("p.grain = ? AND p.start <= ? AND ", [.text(grain.rawValue), .integer(Int64(endDay))])
             if !needsHistory { periodCondition = periodCondition + SQLFragment("p.\"end\" >= ? AND ", [.integer(Int64(startDay))]) }
         }
-        let ordersFrom = grain == nil ? "orders AS o" : "ecsh_periods AS p JOIN orders AS o ON o.day BETWEEN p.start AND p.\"end\""
+        var ordersFrom = SQLFragment("ecsh_periods AS p JOIN orders AS o ON o.day BETWEEN p.start AND p.\"end\"")
+        if grain == nil {
+            // One pseudo-period for the whole range (and one for the history before it, when needed),
+            // joined like the calendar periods so the orders are read through the day index.
+            periodSelect = SQLFragment("p.label AS period, p.no AS period_no, p.start AS period_start, p.\"end\" AS period_end")
+            calJoin = ""
+            var periods = SQLFragment("SELECT 'all' AS label, 0 AS no, ? AS start, ? AS \"end\"", [.integer(Int64(startDay)), .integer(Int64(endDay))])
+            if needsHistory {
+                periods = periods + SQLFragment(" UNION ALL SELECT NULL, -1, ?, ?", [.integer(Int64.min / 2), .integer(Int64(startDay) - 1)])
+            }
+            ordersFrom = SQLFragment("(") + periods + SQLFragment(") AS p JOIN orders AS o ON o.day BETWEEN p.start AND p.\"end\"")
+        }
         var inputs: [String] = []
         if !measures.isDisjoint(with: [.gmv, .mall_gmv]) { inputs.append("o.amount AS amount") }
         if measures.contains(.revenue) { inputs.append("o.amount - coalesce(o.discount, 0) - coalesce(o.points, 0) AS net") }
@@ -136,7 +147,7 @@ extension KPIEngine.Plan {
         for s in segments {
             var f = SQLFragment("SELECT ? AS segment, ", [.text(s.name)]) + periodSelect
                 + SQLFragment("\(dimSelect), o.customer_id AS customer_id, o.day AS day" + inputs.map { ", " + $0 }.joined()) + mall
-                + SQLFragment("\n  FROM \(ordersFrom)\(calJoin)\(factJoin)\n  WHERE ") + periodCondition + counted
+                + SQLFragment("\n  FROM ") + ordersFrom + SQLFragment("\(calJoin)\(factJoin)\n  WHERE ") + periodCondition + counted
                 + SQLFragment(" AND o.day <= ?", [.integer(Int64(endDay))])
             if !needsHistory { f = f + SQLFragment(" AND o.day >= ?", [.integer(Int64(startDay))]) }
             if let filter { f = f + SQLFragment(" AND (") + filter + SQLFragment(")") }

@@ -45,6 +45,9 @@ import ECTestSupport
         ] {
             let r = try time(label) { try engine.run(q) }
             print("BENCH   rows \(r.table.rows.count)")
+            if ProcessInfo.processInfo.environment["ECSH_BENCH_PLAN"] != nil {
+                for row in try db.query("EXPLAIN QUERY PLAN " + r.sql, r.bindings).rows { print("BENCH   plan \(row[3])") }
+            }
         }
     }
 }
