@@ -122,6 +122,15 @@ struct HandShop {
         #expect(close(try shop.run(["f2_rate"]).doubles("f2_rate"), [nil, nil, nil]))
     }
 
+    @Test func f2ByCohort() throws {
+        // Cohort 2024-01: A converts within 31 days, B does not → 0.5. 2024-02: D → 1.
+        // 2024-03: E's window (03-01 + 31 = 04-01) ends after as_of → no eligible buyer → blank.
+        let r = try HandShop().run(["f2_rate", "new_customers"], by: [.dimension(name: "cohort")], f2: 31)
+        #expect(r.values("cohort") == ["2024-01", "2024-02", "2024-03"])
+        #expect(close(r.doubles("f2_rate"), [0.5, 1, nil]))
+        #expect(close(r.doubles("new_customers"), [2, 1, 1]))
+    }
+
     @Test func spendTrafficAndNPS() throws {
         let shop = try HandShop()
         let r = try shop.run(["spend", "cac", "cpa", "roas", "mer", "sessions", "cvr", "nps"])
