@@ -54,16 +54,16 @@ extension KPIEngine.Plan {
             + accumulate(events: "ac_events", columns: [("delta", "active_members")], d: d, dList: dList)
     }
 
-    /// Customers active in the previous period, and those of them active again.
+    /// Customers active in the previous period, and those of them active again:
+    /// one pass with `lead()` over each customer's active periods instead of a self-join.
     func retention(d: [String], dList: String) -> SQLFragment {
-        let on = d.map { " AND b.\($0) IS a.\($0)" }.joined()
-        return SQLFragment("""
-            SELECT a.segment, a.period_no + 1 AS period_no\(d.map { ", a." + $0 }.joined()),
-                     count(*) AS previous_active, count(b.customer_id) AS retained
-              FROM (SELECT DISTINCT segment, period_no\(dList), customer_id FROM base WHERE period_no IS NOT NULL) AS a
-              LEFT JOIN (SELECT DISTINCT segment, period_no\(dList), customer_id FROM base WHERE period_no IS NOT NULL) AS b
-                ON b.customer_id = a.customer_id AND b.segment = a.segment AND b.period_no = a.period_no + 1\(on)
-              GROUP BY a.segment, a.period_no + 1\(d.map { ", a." + $0 }.joined())
+        SQLFragment("""
+            SELECT segment, period_no + 1 AS period_no\(dList),
+                     count(*) AS previous_active, sum(next_period_no IS period_no + 1) AS retained
+              FROM (SELECT segment, period_no\(dList),
+                           lead(period_no) OVER (PARTITION BY segment\(dList), customer_id ORDER BY period_no) AS next_period_no
+                    FROM (SELECT DISTINCT segment, period_no\(dList), customer_id FROM base WHERE period_no IS NOT NULL))
+              GROUP BY segment, period_no + 1\(dList)
             """)
     }
 }
