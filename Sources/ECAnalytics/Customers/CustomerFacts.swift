@@ -1,0 +1,119 @@
+import ECStore
+
+/// The per-customer table `ecsh_customer_facts` that segments and customer
+/// dimensions read: one row per customer with at least one counted order.
+///
+/// Rebuilt after each load of orders, customers or nps, and after a change
+/// of settings that moves counted orders or as_of.
+public enum CustomerFacts {
+    public static let table = "ecsh_customer_facts"
+
+    /// The facts computed from orders, in column order, with their meaning.
+    static let ownColumns: [(name: String, type: String, meaning: String)] = [
+        ("customer_id", "text", "customer id"),
+        ("first_order", "date", "date of the first counted order"),
+        ("cohort", "text", "month of the first counted order (YYYY-MM)"),
+        ("first_channel", "text", "channel of the first counted order"),
+        ("last_order", "date", "date of the last counted order"),
+        ("orders", "integer", "number of counted orders"),
+        ("revenue", "real", "net sales: amount − discount − points"),
+        ("margin", "real", "contribution margin (CM2), missing costs as 0"),
+        ("aov", "real", "revenue / orders"),
+        ("recency", "integer", "days from the last order to as_of"),
+        ("tenure", "integer", "days from the first order to as_of"),
+        ("channels", "integer", "number of distinct channels ordered through"),
+        ("first_day", "integer", "day number of the first order"),
+        ("second_day", "integer", "day number of the second counted order (NULL if none)"),
+        ("last_day", "integer", "day number of the last order"),
+        ("first_order_id", "text", "order_id of the first counted order"),
+    ]
+
+    /// Rebuilds `ecsh_customer_facts` (and the indexes KPI queries rely on).
+    public static func rebuild(_ db: Database, settings: MetricSettings) throws {
+        guard try db.tableExists("orders") else {
+            throw MetricsError("customer facts need orders: load orders from 'file.csv'")
+        }
+        let asOf = try WorkspaceDates.asOfDay(db, settings: settings)
+        let counted = settings.countedCondition(alias: "o")
+        let net = "o.amount - coalesce(o.discount, 0) - coalesce(o.points, 0)"
+        let cm2 = "\(net) - coalesce(o.cogs, 0) - coalesce(o.shipping, 0) - coalesce(o.commission, 0)"
+        let sql = """
+            CREATE TABLE ecsh_customer_facts AS
+            WITH c AS (
+              SELECT o.customer_id, o.day, o.order_id, o.channel, \(net) AS net, \(cm2) AS cm2,
+                     row_number() OVER (PARTITION BY o.customer_id ORDER BY o.day, o.ordered_at, o.order_id) AS n
+              FROM orders AS o
+              WHERE \(counted.sql) AND o.day <= ? AND o.customer_id IS NOT NULL
+            )
+            SELECT customer_id,
+                   date(min(day) * 86400, 'unixepoch') AS first_order,
+                   strftime('%Y-%m', min(day) * 86400, 'unixepoch') AS cohort,
+                   max(CASE WHEN n = 1 THEN channel END) AS first_channel,
+                   date(max(day) * 86400, 'unixepoch') AS last_order,
+                   count(*) AS orders,
+                   sum(net) AS revenue,
+                   sum(cm2) AS margin,
+                   sum(net) / count(*) AS aov,
+                   ? - max(day) AS recency,
+                   ? - min(day) AS tenure,
+                   count(DISTINCT channel) AS channels,
+                   min(day) AS first_day,
+                   max(CASE WHEN n = 2 THEN day END) AS second_day,
+                   max(day) AS last_day,
+                   max(CASE WHEN n = 1 THEN order_id END) AS first_order_id
+            FROM c GROUP BY customer_id
+            """
+        let a = Value.integer(Int64(asOf))
+        try db.transaction {
+            try db.execute("DROP TABLE IF EXISTS ecsh_customer_facts")
+            try db.execute(sql, counted.bindings + [a, a, a])
+            try db.execute("CREATE UNIQUE INDEX ecsh_customer_facts_id ON ecsh_customer_facts(customer_id)")
+            try addNPS(db)
+            try addCustomerColumns(db)
+            // Covers the common KPI columns, so period scans never touch the table.
+            try db.execute("CREATE INDEX IF NOT EXISTS ecsh_orders_day ON orders(day, status, customer_id, channel, amount, discount, points)")
+            try db.execute("ANALYZE ecsh_customer_facts")
+        }
+    }
+
+    /// Adds `nps`: the customer's latest score, when nps has customer ids.
+    private static func addNPS(_ db: Database) throws {
+        try db.execute("ALTER TABLE ecsh_customer_facts ADD COLUMN nps INTEGER")
+        guard try db.tableExists("nps"), try db.columns(of: "nps").contains(where: { $0.name == "customer_id" }) else { return }
+        try db.execute("""
+            UPDATE ecsh_customer_facts SET nps = (
+              SELECT n.score FROM nps AS n WHERE n.customer_id = ecsh_customer_facts.customer_id
+              ORDER BY n.day DESC, n.responded_at DESC LIMIT 1)
+            """)
+    }
+
+    /// Copies every column of the customers dataset (except names the facts already use).
+    private static func addCustomerColumns(_ db: Database) throws {
+        guard try db.tableExists("customers") else { return }
+        let taken = Set(try db.columns(of: table).map { $0.name.lowercased() })
+        let extra = try db.columns(of: "customers").filter { !taken.contains($0.name.lowercased()) }
+        guard !extra.isEmpty else { return }
+        for c in extra {
+            try db.execute("ALTER TABLE ecsh_customer_facts ADD COLUMN \(quoteIdentifier(c.name)) \(c.type)")
+        }
+        let sets = extra.map { quoteIdentifier($0.name) }.joined(separator: ", ")
+        // One pass: a row-value UPDATE … FROM (SQLite ≥ 3.33).
+        try db.execute("""
+            UPDATE ecsh_customer_facts SET (\(sets)) = (\(extra.map { "cu." + quoteIdentifier($0.name) }.joined(separator: ", ")))
+            FROM (SELECT * FROM customers GROUP BY customer_id) AS cu
+            WHERE cu.customer_id = ecsh_customer_facts.customer_id
+            """)
+    }
+
+    /// Attribute names and types of the facts table, for `describe customers`
+    /// and for resolving names in segment predicates.
+    public static func attributes(_ db: Database) throws -> [(name: String, type: String)] {
+        guard try db.tableExists(table) else {
+            return ownColumns.map { ($0.name, $0.type) }
+        }
+        let known = Dictionary(uniqueKeysWithValues: ownColumns.map { ($0.name, $0.type) })
+        return try db.columns(of: table).map { c in
+            (c.name, known[c.name] ?? (c.name == "nps" ? "integer" : c.type.lowercased()))
+        }
+    }
+}

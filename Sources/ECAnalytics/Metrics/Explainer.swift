@@ -1,0 +1,94 @@
+import Foundation
+import ECStore
+
+/// The text of `explain NAME`: a KPI or a concept in business terms, its
+/// formula, why it matters, its traps, the settings in force and the SQL.
+public enum Explainer {
+    /// Concepts that are not single KPIs, keyed by the words users type.
+    static let concepts: [(keys: [String], title: String, body: String)] = [
+        (["sales equation", "sales"], "The sales equation",
+         "revenue = sessions × CVR × AOV. Every change in sales comes from more visits, a higher share of visits that buy, or bigger baskets. `kpi sales by month` shows each factor and its change on the previous period, so you see which one moved.\nPitfall: the factors interact; fixing CVR with discounts lowers AOV."),
+        (["customer equity", "equity"], "Customer equity",
+         "The value of the customer base: the sum of every customer's expected future margin (CLV). It grows by acquiring customers and by making existing ones buy again; GMV only shows the past.\nSee `predict ltv` for the model-based figure."),
+        (["retention vs repeat rate", "repeat rate vs retention", "retention"], "Retention rate vs repeat rate",
+         "Retention compares two consecutive periods: of last month's buyers, how many bought this month. Repeat rate is cumulative: of everyone who ever bought, how many bought at least twice.\nRetention reacts quickly and depends on the grain; repeat rate moves slowly. Quote the one that fits your buying cycle and say which."),
+        (["f2", "f2 conversion"], "F2 conversion",
+         "The share of first-time buyers who come back for a second order within a window (f2_window, 90 days by default). The step from one order to two is where most customers are lost, so F2 is the earliest sign of whether acquisition brings lasting customers.\nPitfall: recent cohorts have not had the whole window yet; ecsh leaves them blank."),
+        (["mall dependence", "mall"], "Mall dependence",
+         "The share of GMV sold through marketplaces (Rakuten, Amazon, Yahoo by default; set marketplaces). Marketplaces bring traffic but keep the customer relationship, charge commission and can change the rules; own-site sales build customer equity."),
+        (["gmv traps", "gmv first", "gmv-first traps", "gmv first traps"], "GMV-first traps",
+         "Chasing GMV rewards the wrong things: cancelled and returned orders, deep discounts, and one-off buyers bought with ads all raise GMV while margin and customer equity fall. Look at revenue (net of discounts and points), margin and repeat behaviour alongside it."),
+        (["ltv", "clv", "lifetime value"], "LTV (customer lifetime value)",
+         "Historical LTV(h) = cumulative contribution margin of a cohort's counted orders up to month h, divided by the cohort's size. Margin, not revenue, because that is what pays for acquisition. Only cohorts at least h months old are reported.\nSee `cohort margin cumulative` and `unit economics`."),
+        (["ltv/cac", "ltv cac", "ltv to cac"], "LTV / CAC",
+         "How many times a customer's margin repays what it cost to acquire them. 3 or more is a common rule of thumb for healthy growth, not a law; below 1 every new customer loses money."),
+        (["payback", "cac payback"], "CAC payback",
+         "The first month after acquisition in which the cumulative contribution per customer reaches CAC; 'not yet' when it never does. Short payback means growth funds itself."),
+    ]
+
+    /// The explanation, or nil when `name` is neither a KPI nor a known concept.
+    public static func text(for name: String, settings: MetricSettings, db: Database) -> String? {
+        let key = name.lowercased().trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: " ")
+        let derived = (try? DerivedKPIs.load(db)) ?? [:]
+        let kpiName = key.replacingOccurrences(of: " ", with: "_")
+        if let e = derived[kpiName] {
+            return "\(kpiName): a KPI you defined\nFormula: \(kpiName) = \(e.description)\nDivision by zero gives a blank (NULL)."
+                + workspaceLines(kpiName, settings: settings, db: db)
+        }
+        if key != "sales", let def = KPICatalogue.named(kpiName) { return kpiText(def, settings: settings, db: db) }
+        if let c = concepts.first(where: { $0.keys.contains(key) }) {
+            var text = "\(c.title)\n\n\(c.body)"
+            if key == "sales" || key == "sales equation", let def = KPICatalogue.named("sales") {
+                text += "\n\n" + kpiText(def, settings: settings, db: db)
+            }
+            return text
+        }
+        if let def = KPICatalogue.named(kpiName) { return kpiText(def, settings: settings, db: db) }
+        return nil
+    }
+
+    static func kpiText(_ def: KPIDefinition, settings: MetricSettings, db: Database) -> String {
+        var lines = ["\(def.name): \(def.meaning)", "Formula: \(def.name) = \(def.formula)"]
+        lines.append("Needs: \(def.needs.joined(separator: ", "))")
+        lines.append(def.kind == .additive ? "Adds up across periods and channels (a total row is shown)."
+                     : "Not additive: no total row; compute it over the whole range instead.")
+        lines += def.pitfalls.map { "Pitfall: \($0)" }
+        lines.append("Settings in force: \(settings.countedDescription); as_of \(settings.asOf ?? "last order")"
+                     + settingsDetail(def.name, settings))
+        return lines.joined(separator: "\n") + workspaceLines(def.name, settings: settings, db: db)
+    }
+
+    static func settingsDetail(_ name: String, _ s: MetricSettings) -> String {
+        switch name {
+        case "f2_rate": return "; f2_window \(s.f2WindowDays) days"
+        case "active_members": return "; active_window \(s.activeWindowDays) days"
+        case "mall_dependence": return "; marketplaces \(s.marketplaceChannels.joined(separator: ", "))"
+        case "retention_rate", "churn_rate": return "; week_start \(s.weekStart.rawValue)"
+        default: return "; currency \(s.currency)"
+        }
+    }
+
+    /// "In this workspace, …" and the SQL, when the data for the KPI is loaded.
+    static func workspaceLines(_ name: String, settings: MetricSettings, db: Database) -> String {
+        let grouping: [Grouping] = ["retention_rate", "churn_rate"].contains(name) ? [.grain(.month)] : []
+        guard (try? db.tableExists("orders")) == true,
+              let result = try? KPIEngine(db, settings: settings).run(KPIQuery(kpis: [name], groupBy: grouping)),
+              let row = grouping.isEmpty ? result.table.rows.first : result.table.rows.last(where: { !$0.isEmpty })
+        else { return "" }
+        let keyCount = grouping.isEmpty ? 0 : 1
+        let figures = (keyCount..<row.count).map { i in
+            "\(result.table.columns[i]) \(plain(row[i], result.table.formats[i]))"
+        }
+        let scope = grouping.isEmpty ? "over all loaded data" : "in \(row[0])"
+        return "\n\nIn this workspace, \(figures.joined(separator: ", ")) \(scope).\n\nSQL ecsh runs:\n\(result.sql)"
+    }
+
+    static func plain(_ v: Value, _ format: ColumnFormat) -> String {
+        guard let d = v.doubleValue else { return v.isNull ? "(undefined)" : v.description }
+        switch format {
+        case .percent: return String(format: "%.1f%%", d * 100)
+        case .currency(let code): return (d == d.rounded() ? String(Int64(d)) : String(format: "%.2f", d)) + " " + code
+        default: return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(format: "%.2f", d)
+        }
+    }
+}

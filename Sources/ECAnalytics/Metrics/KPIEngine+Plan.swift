@@ -1,0 +1,128 @@
+import ECStore
+
+extension KPIEngine {
+    /// A resolved query: grain, dimensions, date range, the measures to compute.
+    struct Plan {
+        struct Dimension { var name: String; var expression: String; var fromFacts: Bool }
+
+        var grain: TimeGrain?
+        var dims: [Dimension]
+        /// Never empty: without segments, one unnamed segment '' over all customers.
+        var segments: [NamedSegment]
+        var hasSegments: Bool
+        var measures: Set<Measure>
+        var kpiNames: [String]
+        var startDay: Int
+        var endDay: Int
+        var asOfDay: Int
+        var f2Days: Int
+        var windowDays: Int
+        var filter: SQLFragment?
+        var settings: MetricSettings
+
+        var sources: Set<Measure.Source> { Set(measures.map(\.source)) }
+        /// Lifecycle measures look at orders before the first period shown.
+        var needsHistory: Bool { !sources.isDisjoint(with: [.repeats, .active, .retention]) || measures.contains(.returning_customers) }
+        var needsFacts: Bool {
+            dims.contains(where: \.fromFacts) || sources.contains(.repeats)
+                || !measures.isDisjoint(with: [.new_customers, .returning_customers, .f2_new, .f2_converted])
+        }
+        var needsBase: Bool { !sources.isDisjoint(with: [.orders, .repeats, .active, .retention]) }
+
+        var keyFormats: [ColumnFormat] { [.text] + (grain == nil ? [] : [.text]) + dims.map { _ in ColumnFormat.text } }
+
+        static func make(query: KPIQuery, measures: Set<Measure>, engine: KPIEngine) throws -> Plan {
+            let db = engine.db, settings = engine.settings
+            var grain: TimeGrain?
+            var dims: [Dimension] = []
+            let orderColumns = try db.columns(of: "orders").map(\.name)
+            if try !db.tableExists(CustomerFacts.table) { try CustomerFacts.rebuild(db, settings: settings) }
+            let factColumns = try CustomerFacts.attributes(db).map(\.name)
+            for g in query.groupBy {
+                switch g {
+                case .grain(let t):
+                    if let grain, grain != t { throw MetricsError("choose one time grain: by \(grain.rawValue) or by \(t.rawValue)") }
+                    grain = t
+                case .dimension(let name):
+                    let n = name.lowercased() == "segment" ? "segment" : name
+                    if n == "segment" { continue }
+                    if let c = orderColumns.first(where: { $0.lowercased() == n.lowercased() }), c != "day" {
+                        dims.append(Dimension(name: c, expression: "o." + quoteIdentifier(c), fromFacts: false))
+                    } else if let c = factColumns.first(where: { $0.lowercased() == n.lowercased() }) {
+                        dims.append(Dimension(name: c, expression: "f." + quoteIdentifier(c), fromFacts: true))
+                    } else {
+                        throw MetricsError("cannot group by '\(name)': it is neither a column of orders nor a customer attribute"
+                            + KPIEngine.suggestion(for: n, among: orderColumns + factColumns))
+                    }
+                }
+            }
+            let names = query.kpis.map { $0.lowercased() }
+            let sources = Set(measures.map(\.source))
+            if !sources.isDisjoint(with: [.spend, .traffic]) {
+                for (source, table) in [(Measure.Source.spend, "spend"), (.traffic, "traffic")] where sources.contains(source) {
+                    if !query.segments.isEmpty {
+                        throw MetricsError("\(names.joined(separator: ", ")) cannot be split by segment: \(table) is not tied to customers")
+                    }
+                    if dims.count > 1 || (dims.count == 1 && dims[0].name.lowercased() != "channel") {
+                        throw MetricsError("\(table) can only be split by channel, not by \(dims.map(\.name).joined(separator: ", "))")
+                    }
+                    if dims.count == 1, try db.tableExists(table),
+                       try !db.columns(of: table).contains(where: { $0.name == "channel" }) {
+                        throw MetricsError("\(table) has no channel column, so it cannot be split by channel")
+                    }
+                }
+            }
+            if sources.contains(.nps) {
+                if !dims.isEmpty { throw MetricsError("nps can be split by time and segment only") }
+                if !query.segments.isEmpty, try db.tableExists("nps"),
+                   try !db.columns(of: "nps").contains(where: { $0.name == "customer_id" }) {
+                    throw MetricsError("nps cannot be split by segment: the nps data has no customer_id")
+                }
+            }
+            if sources.contains(.retention), grain == nil {
+                throw MetricsError("retention and churn compare consecutive periods: add a time grain, e.g. by month")
+            }
+            let asOf = try WorkspaceDates.asOfDay(db, settings: settings)
+            let first = try WorkspaceDates.firstDay(db) ?? asOf
+            var start = first, end = asOf
+            if let f = query.from {
+                guard let r = DayNumber.parseRange(f) else { throw MetricsError("from needs a date like 2024-01 or 2024-01-15; got '\(f)'") }
+                start = r.lowerBound
+            }
+            if let t = query.to {
+                guard let r = DayNumber.parseRange(t) else { throw MetricsError("to needs a date like 2024-12 or 2024-12-31; got '\(t)'") }
+                end = min(r.upperBound, asOf)
+            }
+            guard start <= end else {
+                throw MetricsError("the date range is empty: from \(DayNumber.isoDate(start)) to \(DayNumber.isoDate(end)) (as_of \(DayNumber.isoDate(asOf)))")
+            }
+            try PeriodCalendar.ensure(db, covering: min(start, first)...max(end, asOf), weekStart: settings.weekStart)
+            return Plan(grain: grain, dims: dims,
+                        segments: query.segments.isEmpty ? [NamedSegment(name: "", predicate: SQLFragment("1"))] : query.segments,
+                        hasSegments: !query.segments.isEmpty, measures: measures, kpiNames: names,
+                        startDay: start, endDay: end, asOfDay: asOf, f2Days: query.f2WindowDays ?? settings.f2WindowDays,
+                        windowDays: settings.activeWindowDays, filter: query.orderFilter, settings: settings)
+        }
+
+        /// Lines printed under the table: definitions in force and caveats.
+        func notes(engine: KPIEngine) throws -> [String] {
+            var notes: [String] = []
+            if measures.contains(.margin) {
+                var missing: [String] = []
+                for f in ["cogs", "shipping", "commission"] {
+                    let probe = "SELECT 1 FROM orders WHERE \(quoteIdentifier(f)) IS NOT NULL LIMIT 1"
+                    if try engine.db.scalar(probe).isNull { missing.append(f) }
+                }
+                if !missing.isEmpty { notes.append("margin: no \(missing.joined(separator: ", ")) in orders; counted as 0") }
+            }
+            if measures.contains(.f2_new) {
+                notes.append("f2_rate: second order within \(f2Days) days; blank where that window has not elapsed by as_of")
+            }
+            if measures.contains(.active_members) { notes.append("active_members: ordered in the \(windowDays) days up to the period end") }
+            if filter != nil, !sources.isDisjoint(with: [.spend, .traffic]) {
+                notes.append("where filters orders only; spend and traffic are not filtered")
+            }
+            return notes
+        }
+    }
+}
