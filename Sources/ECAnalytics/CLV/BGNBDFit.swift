@@ -48,7 +48,8 @@ public struct BGNBDFit: Sendable, Equatable {
     /// Expected purchases in (T, T + t] for a customer with history (x, t_x, T).
     public func expectedPurchases(t: Double, x: Int, tx: Double, T: Double) -> Double {
         guard t > 0 else { return 0 }
-        return Self.avoidingA1(a) { a in
+        // c = a + b + x − 1 hits the pole c = 0 of ₂F₁ only when x = 0 and a + b = 1.
+        return Self.avoidingSingularity(a, singular: { abs($0 - 1) < 1e-6 || (x == 0 && abs($0 + b - 1) < 1e-6) }) { a in
             let xd = Double(x)
             let rx = r + xd
             let z = t / (alpha + T + t)
@@ -62,18 +63,21 @@ public struct BGNBDFit: Sendable, Equatable {
     /// Expected purchases in (0, t] for a randomly chosen new customer (E[X(t)]).
     public func expectedPurchases(t: Double) -> Double {
         guard t > 0 else { return 0 }
-        return Self.avoidingA1(a) { a in
+        return Self.avoidingSingularity(a, singular: { abs($0 - 1) < 1e-6 || abs($0 + b - 1) < 1e-6 }) { a in
             let z = t / (alpha + t)
             let f = SpecialFunctions.hypergeometric2F1(r, b, a + b - 1, z)
             return (a + b - 1) / (a - 1) * (1 - exp(r * log(alpha / (alpha + t))) * f)
         }
     }
 
-    /// The closed forms divide by a − 1, a removable singularity: near a = 1
-    /// evaluate on both sides and average (error O(δ²)).
-    private static func avoidingA1(_ a: Double, _ body: (Double) -> Double) -> Double {
-        let delta = 1e-5
-        if abs(a - 1) >= delta { return body(a) }
-        return 0.5 * (body(1 + delta) + body(1 - delta))
+    /// The closed forms divide by a − 1 and, for x = 0, meet the pole of ₂F₁ at
+    /// a + b = 1; both singularities are removable (the expectation is smooth in
+    /// a). Within 1e-6 of one, extrapolate symmetrically from a ± δ, a ± 2δ (Richardson, O(δ⁴)).
+    private static func avoidingSingularity(_ a: Double, singular: (Double) -> Bool, _ body: (Double) -> Double) -> Double {
+        guard singular(a) else { return body(a) }
+        let delta = 1e-4
+        let near = 0.5 * (body(a + delta) + body(a - delta))
+        let far = 0.5 * (body(a + 2 * delta) + body(a - 2 * delta))
+        return (4 * near - far) / 3
     }
 }

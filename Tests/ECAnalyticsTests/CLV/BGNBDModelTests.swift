@@ -109,9 +109,10 @@ func sig3(_ v: Double) -> Double {
         #expect(abs(closed - integral) < 1e-7 * max(1, integral), "\(closed) vs \(integral)")
     }
 
-    @Test(arguments: [(0.243, 4.414, 0.793, 2.426), (1.5, 20, 3.0, 0.6), (0.7, 2, 1.0, 4.0), (0.3, 10, 1.2, 1.5)])
+    @Test(arguments: [(0.243, 4.414, 0.793, 2.426), (1.5, 20, 3.0, 0.6), (0.7, 2, 1.0, 4.0), (0.3, 10, 1.2, 1.5),
+                      (0.7, 2, 0.4, 0.6), (0.5, 3, 1.0000003, 2.0)] as [(Double, Double, Double, Double)])
     func conditionalExpectationAtOtherParameters(r: Double, alpha: Double, a: Double, b: Double) {
-        // Includes a = 1 exactly (a removable singularity of the closed form).
+        // Includes a = 1 and a + b = 1 (removable singularities of the closed form).
         let fit = BGNBDFit(r: r, alpha: alpha, a: a, b: b)
         for (x, tx, T, t) in [(0, 0.0, 30.0, 40.0), (4, 20.0, 30.0, 40.0), (2, 1.0, 3.0, 300.0)] {
             let closed = fit.expectedPurchases(t: t, x: x, tx: tx, T: T)
