@@ -39,7 +39,7 @@ public enum BGNBDModel {
             let result = BFGSMinimizer().minimize(from: start.map { log($0) }, objective)
             totalIterations += result.iterations
             let p = result.point.map { exp($0) }
-            attempts.append("start (r, α, a, b) = \(format(start)): \(result.reason) after \(result.iterations) iterations at \(format(p))")
+            attempts.append("start (r, α, a, b) = \(format(start)): \(result.reason) after \(result.iterations) iterations (\(result.evaluations) evaluations) at \(format(p))")
             guard result.converged else { continue }
             if best == nil || result.value < best!.result.value { best = (result, start) }
             // A clean converged fit inside the sensible range needs no further starts.
@@ -60,6 +60,11 @@ public enum BGNBDModel {
                         customers: customers, repeatCustomers: repeaters,
                         standardErrors: errors, iterations: totalIterations,
                         converged: true, attempts: attempts)
+    }
+
+    /// Fits on extracted customer summaries (compressed first).
+    public static func fit(customers: [CustomerSummary], minimumRepeatCustomers: Double = 10) throws -> BGNBDFit {
+        try fit(CompressedRow.compress(customers), minimumRepeatCustomers: minimumRepeatCustomers)
     }
 
     /// The BG/NBD log-likelihood of parameters (r, α, a, b) on rows, and its gradient.

@@ -65,6 +65,7 @@ public struct CompressedRow: Sendable, Equatable {
     /// Groups (x, t_x, T) triples into unique rows with weights.
     public static func compress<S: Sequence>(_ triples: S) -> [CompressedRow] where S.Element == (Int, Double, Double) {
         var index: [CompressionKey: Int] = [:]
+        index.reserveCapacity(triples.underestimatedCount)
         var rows: [CompressedRow] = []
         for (x, tx, T) in triples {
             let key = CompressionKey(x: x, tx: tx.bitPattern, T: T.bitPattern)

@@ -32,7 +32,7 @@ public struct HoldoutValidation: Sendable, Equatable {
 
     /// Fits BG/NBD on the calibration histories and validates on their holdout purchases.
     public static func run(customers: [CustomerSummary], holdoutLength: Double) throws -> HoldoutValidation {
-        let fit = try BGNBDModel.fit(CompressedRow.compress(customers))
+        let fit = try BGNBDModel.fit(customers: customers)
         return try run(fit: fit, customers: customers, holdoutLength: holdoutLength)
     }
 
