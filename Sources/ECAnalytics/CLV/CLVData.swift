@@ -30,19 +30,20 @@ public enum CLVData {
         if let segment { conditions.append(SQLFragment("(") + segment + SQLFragment(")")) }
         let filter = SQLFragment.joined(conditions, separator: " AND ")
         // One row per customer and purchase day, in order: the Swift side streams through it.
-        // Ids are compared as text so 42 and '42' are one customer.
+        // customer_id has TEXT affinity (workspace.md), so 42 and '42' are already one id;
+        // grouping on the bare column lets an index on (customer_id, day) skip the sort.
         let sql = """
-            SELECT cid, day, TOTAL(amount) FROM (
-              SELECT CAST(customer_id AS TEXT) AS cid, day, amount FROM \(quoteIdentifier(table))
-              WHERE \(filter.sql))
-            GROUP BY cid, day ORDER BY cid, day
+            SELECT customer_id, day, TOTAL(amount) FROM \(quoteIdentifier(table))
+            WHERE \(filter.sql)
+            GROUP BY customer_id, day ORDER BY customer_id, day
             """
         let statement = try db.prepare(sql)
         try statement.bind(filter.bindings)
         var summaries: [CustomerSummary] = []
         var builder: HistoryBuilder?
         while try statement.step() {
-            let id = statement.value(at: 0).textValue ?? ""
+            let value = statement.value(at: 0)
+            let id = value.textValue ?? value.description
             let day = Int(statement.int64(at: 1))
             let amount = statement.double(at: 2)
             if builder?.customerID != id {
