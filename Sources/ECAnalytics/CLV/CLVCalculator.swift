@@ -46,6 +46,11 @@ public struct CLVCalculator: Sendable {
 
     /// Σ over months of expected purchases in that month / (1 + d)^k: the discounted purchase count.
     public func discountedPurchases(x: Int, tx: Double, T: Double) -> Double {
+        monthlyPurchases(x: x, tx: tx, T: T).discounted
+    }
+
+    /// The discounted purchase count and the undiscounted total over the horizon, in one pass.
+    private func monthlyPurchases(x: Int, tx: Double, T: Double) -> (discounted: Double, total: Double) {
         let d = discount.monthly
         var previous = 0.0
         var total = 0.0
@@ -54,7 +59,7 @@ public struct CLVCalculator: Sendable {
             total += (cumulative - previous) / pow(1 + d, Double(k))
             previous = cumulative
         }
-        return total
+        return (total, previous)
     }
 
     /// One customer's CLV.
@@ -65,7 +70,6 @@ public struct CLVCalculator: Sendable {
 
     /// Every customer's predictions, computing the purchase part once per unique (x, t_x, T).
     public func predictions(for customers: [CustomerSummary]) -> [CustomerPrediction] {
-        let horizon = Double(horizonMonths) * unit.perMonth
         var cache: [PredictionKey: (alive: Double, purchases: Double, discounted: Double)] = [:]
         return customers.map { c in
             let key = PredictionKey(x: c.x, tx: c.tx.bitPattern, T: c.T.bitPattern)
@@ -73,9 +77,8 @@ public struct CLVCalculator: Sendable {
             if let hit = cache[key] {
                 parts = hit
             } else {
-                parts = (transactions.probabilityAlive(x: c.x, tx: c.tx, T: c.T),
-                         transactions.expectedPurchases(t: horizon, x: c.x, tx: c.tx, T: c.T),
-                         discountedPurchases(x: c.x, tx: c.tx, T: c.T))
+                let monthly = monthlyPurchases(x: c.x, tx: c.tx, T: c.T)
+                parts = (transactions.probabilityAlive(x: c.x, tx: c.tx, T: c.T), monthly.total, monthly.discounted)
                 cache[key] = parts
             }
             let expectedSpend = spend.expectedSpend(x: c.x, monetaryMean: c.monetaryMean)

@@ -49,6 +49,11 @@ import Testing
                          CustomerSummary(customerID: "c", x: 5, tx: 2, T: 30, monetaryMean: 50),
                          CustomerSummary(customerID: "d", x: 5, tx: 29, T: 30, monetaryMean: 10)]
         let individual = customers.map { calc.value(for: $0) }
+        for (prediction, c) in zip(calc.predictions(for: customers), customers) {
+            let horizon = Self.transactions.expectedPurchases(t: 12 * 365.25 / 12 / 7, x: c.x, tx: c.tx, T: c.T)
+            #expect(abs(prediction.expectedPurchases - horizon) < 1e-12)
+            #expect(prediction.probabilityAlive == Self.transactions.probabilityAlive(x: c.x, tx: c.tx, T: c.T))
+        }
         #expect(abs(calc.customerEquity(customers) - individual.reduce(0, +)) < 1e-9)
         let table = calc.customerTable(customers, orderedBy: .clv)
         let ids = table.column("customer_id")!.compactMap(\.textValue)
