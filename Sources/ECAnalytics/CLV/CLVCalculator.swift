@@ -1,0 +1,111 @@
+import Foundation
+
+/// Predicted customer lifetime value: discounted expected margin over a horizon.
+///
+/// The standard approach (as in Python's lifetimes): for each month k of the
+/// horizon, expected purchases in that month are E[X(t_k) | x, t_x, T] −
+/// E[X(t_(k−1)) | x, t_x, T] with t_k = k months; each is worth the
+/// Gamma-Gamma expected spend × margin and is discounted by (1 + d)^k,
+/// d the monthly rate. Customer equity = Σ CLV.
+public struct CLVCalculator: Sendable {
+    /// How the discount rate is given.
+    public enum DiscountRate: Sendable, Equatable {
+        case monthly(Double)
+        /// Converted to the equivalent monthly rate (1 + d)^(1/12) − 1.
+        case annual(Double)
+
+        public var monthly: Double {
+            switch self {
+            case .monthly(let d): return d
+            case .annual(let d): return pow(1 + d, 1.0 / 12) - 1
+            }
+        }
+    }
+
+    public var transactions: BGNBDFit
+    public var spend: GammaGammaFit
+    /// The time unit the BG/NBD was fitted in.
+    public var unit: CLVTimeUnit
+    public var horizonMonths: Int
+    public var discount: DiscountRate
+    /// Contribution margin as a share of spend (e.g. 0.3).
+    public var margin: Double
+
+    public init(transactions: BGNBDFit, spend: GammaGammaFit, unit: CLVTimeUnit, horizonMonths: Int,
+                discount: DiscountRate, margin: Double) throws {
+        guard horizonMonths > 0 else { throw CLVError.invalidInput("the CLV horizon must be at least 1 month (got \(horizonMonths))") }
+        guard discount.monthly > -1, discount.monthly.isFinite else { throw CLVError.invalidInput("the discount rate must be above −100%") }
+        guard margin.isFinite else { throw CLVError.invalidInput("the margin must be a number") }
+        self.transactions = transactions
+        self.spend = spend
+        self.unit = unit
+        self.horizonMonths = horizonMonths
+        self.discount = discount
+        self.margin = margin
+    }
+
+    /// Σ over months of expected purchases in that month / (1 + d)^k: the discounted purchase count.
+    public func discountedPurchases(x: Int, tx: Double, T: Double) -> Double {
+        monthlyPurchases(x: x, tx: tx, T: T).discounted
+    }
+
+    /// The discounted purchase count and the undiscounted total over the horizon, in one pass.
+    private func monthlyPurchases(x: Int, tx: Double, T: Double) -> (discounted: Double, total: Double) {
+        let d = discount.monthly
+        var previous = 0.0
+        var total = 0.0
+        for k in 1...horizonMonths {
+            let cumulative = transactions.expectedPurchases(t: Double(k) * unit.perMonth, x: x, tx: tx, T: T)
+            total += (cumulative - previous) / pow(1 + d, Double(k))
+            previous = cumulative
+        }
+        return (total, previous)
+    }
+
+    /// One customer's CLV.
+    public func value(for customer: CustomerSummary) -> Double {
+        discountedPurchases(x: customer.x, tx: customer.tx, T: customer.T)
+            * spend.expectedSpend(x: customer.x, monetaryMean: customer.monetaryMean) * margin
+    }
+
+    /// Every customer's predictions, computing the purchase part once per unique (x, t_x, T).
+    public func predictions(for customers: [CustomerSummary]) -> [CustomerPrediction] {
+        var cache: [PredictionKey: (alive: Double, purchases: Double, discounted: Double)] = [:]
+        return customers.map { c in
+            let key = PredictionKey(x: c.x, tx: c.tx.bitPattern, T: c.T.bitPattern)
+            let parts: (alive: Double, purchases: Double, discounted: Double)
+            if let hit = cache[key] {
+                parts = hit
+            } else {
+                let monthly = monthlyPurchases(x: c.x, tx: c.tx, T: c.T)
+                parts = (transactions.probabilityAlive(x: c.x, tx: c.tx, T: c.T), monthly.total, monthly.discounted)
+                cache[key] = parts
+            }
+            let expectedSpend = spend.expectedSpend(x: c.x, monetaryMean: c.monetaryMean)
+            return CustomerPrediction(customer: c, probabilityAlive: parts.alive, expectedPurchases: parts.purchases,
+                                      expectedSpend: expectedSpend, clv: parts.discounted * expectedSpend * margin)
+        }
+    }
+
+    /// Customer equity: Σ CLV over the customers.
+    public func customerEquity(_ customers: [CustomerSummary]) -> Double {
+        predictions(for: customers).reduce(0) { $0 + $1.clv }
+    }
+}
+
+/// One customer's predictions over the calculator's horizon.
+public struct CustomerPrediction: Sendable, Equatable {
+    public var customer: CustomerSummary
+    public var probabilityAlive: Double
+    /// Expected purchases over the whole horizon (undiscounted).
+    public var expectedPurchases: Double
+    /// Gamma-Gamma expected spend per purchase.
+    public var expectedSpend: Double
+    public var clv: Double
+}
+
+private struct PredictionKey: Hashable {
+    var x: Int
+    var tx: UInt64
+    var T: UInt64
+}

@@ -1,0 +1,98 @@
+import ECStore
+
+/// Builds per-customer (x, t_x, T, m̄) histories from the orders table.
+///
+/// Follows METRICS.md "Predictive CLV": counted orders only, orders on the
+/// same calendar day merge into one purchase (their amounts add up), x is
+/// purchases − 1, t_x runs from the first to the last purchase, T from the
+/// first purchase to the calibration end, and m̄ is the mean value of the
+/// repeat purchases only. Calibration includes orders on `calibrationEnd`.
+public enum CLVData {
+    /// Extracts one summary per customer whose first counted order is on or before `calibrationEnd`.
+    ///
+    /// - Parameters:
+    ///   - countedOrders: a condition on the orders table (e.g. a status filter), ANDed in.
+    ///   - calibrationEnd: last day of calibration, in days since 1970-01-01.
+    ///   - unit: the time unit of t_x and T.
+    ///   - segment: an optional condition on `customer_id`, ANDed in.
+    ///   - holdoutEnd: when given, purchases in (calibrationEnd, holdoutEnd] are counted too.
+    ///   - table: the orders table name.
+    /// - Returns: summaries sorted by customer id. Missing amounts count as 0.
+    public static func extract(db: Database, countedOrders: SQLFragment, calibrationEnd: Int, unit: CLVTimeUnit,
+                               segment: SQLFragment? = nil, holdoutEnd: Int? = nil,
+                               table: String = "orders") throws -> [CustomerSummary] {
+        if let holdoutEnd, holdoutEnd <= calibrationEnd {
+            throw CLVError.invalidInput("the holdout must end after the calibration end (day \(holdoutEnd) ≤ \(calibrationEnd))")
+        }
+        var conditions = [SQLFragment("day IS NOT NULL AND customer_id IS NOT NULL"),
+                          SQLFragment("day <= ?", [.integer(Int64(holdoutEnd ?? calibrationEnd))]),
+                          SQLFragment("(") + countedOrders + SQLFragment(")")]
+        if let segment { conditions.append(SQLFragment("(") + segment + SQLFragment(")")) }
+        let filter = SQLFragment.joined(conditions, separator: " AND ")
+        // One row per customer and purchase day, in order: the Swift side streams through it.
+        // customer_id has TEXT affinity (workspace.md), so 42 and '42' are already one id;
+        // grouping on the bare column lets an index on (customer_id, day) skip the sort.
+        let sql = """
+            SELECT customer_id, day, TOTAL(amount) FROM \(quoteIdentifier(table))
+            WHERE \(filter.sql)
+            GROUP BY customer_id, day ORDER BY customer_id, day
+            """
+        let statement = try db.prepare(sql)
+        try statement.bind(filter.bindings)
+        var summaries: [CustomerSummary] = []
+        var builder: HistoryBuilder?
+        while try statement.step() {
+            let value = statement.value(at: 0)
+            let id = value.textValue ?? value.description
+            let day = Int(statement.int64(at: 1))
+            let amount = statement.double(at: 2)
+            if builder?.customerID != id {
+                if let done = builder?.summary(calibrationEnd: calibrationEnd, unit: unit, holdout: holdoutEnd != nil) {
+                    summaries.append(done)
+                }
+                builder = HistoryBuilder(customerID: id)
+            }
+            builder!.add(day: day, amount: amount, inCalibration: day <= calibrationEnd)
+        }
+        if let done = builder?.summary(calibrationEnd: calibrationEnd, unit: unit, holdout: holdoutEnd != nil) {
+            summaries.append(done)
+        }
+        return summaries
+    }
+}
+
+/// Accumulates one customer's purchase days while the query streams.
+private struct HistoryBuilder {
+    let customerID: String
+    var firstDay: Int?
+    var lastDay = 0
+    var purchases = 0
+    var repeatValue = 0.0
+    var holdoutPurchases = 0
+    var holdoutValue = 0.0
+
+    init(customerID: String) { self.customerID = customerID }
+
+    mutating func add(day: Int, amount: Double, inCalibration: Bool) {
+        guard inCalibration else {
+            holdoutPurchases += 1
+            holdoutValue += amount
+            return
+        }
+        if firstDay == nil { firstDay = day } else { repeatValue += amount }
+        lastDay = day
+        purchases += 1
+    }
+
+    /// nil for a customer whose first purchase is after calibration (not yet acquired).
+    func summary(calibrationEnd: Int, unit: CLVTimeUnit, holdout: Bool) -> CustomerSummary? {
+        guard let firstDay else { return nil }
+        let x = purchases - 1
+        return CustomerSummary(customerID: customerID, x: x,
+                               tx: Double(lastDay - firstDay) / unit.days,
+                               T: Double(calibrationEnd - firstDay) / unit.days,
+                               monetaryMean: x > 0 ? repeatValue / Double(x) : nil,
+                               holdoutPurchases: holdout ? holdoutPurchases : nil,
+                               holdoutValue: holdout ? holdoutValue : nil)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import ECStore
+
+/// ResultTable builders the shell prints for the CLV commands.
+extension BGNBDFit {
+    /// Parameters with standard errors; notes carry the fit's log-likelihood and size.
+    public func parameterTable(unit: CLVTimeUnit) -> ResultTable {
+        let names = ["r", "alpha", "a", "b"]
+        let values = [r, alpha, a, b]
+        let rows: [[Value]] = (0..<4).map { i in
+            [.text(names[i]), .real(values[i]), standardErrors[i].map(Value.real) ?? .null]
+        }
+        return ResultTable(columns: ["parameter", "estimate", "std_error"], rows: rows,
+                           formats: [.text, .decimal(places: 4), .decimal(places: 4)],
+                           notes: ["BG/NBD (Fader, Hardie & Lee 2005), time unit: \(unit.rawValue)",
+                                   "log-likelihood \(format(logLikelihood, 2)); \(Int(customers)) customers, \(Int(repeatCustomers)) with repeat purchases; \(iterations) iterations"])
+    }
+}
+
+extension GammaGammaFit {
+    /// Parameters with standard errors; notes carry the correlation check and exclusions.
+    public func parameterTable() -> ResultTable {
+        let names = ["p", "q", "gamma"]
+        let values = [p, q, gamma]
+        let rows: [[Value]] = (0..<3).map { i in
+            [.text(names[i]), .real(values[i]), standardErrors[i].map(Value.real) ?? .null]
+        }
+        var notes = ["Gamma-Gamma spend model on \(customers) repeat customers; mean spend per purchase \(format(populationMeanSpend, 2))",
+                     "spend–frequency Pearson r = \(format(frequencySpendCorrelation, 3)) (the model assumes ≈ 0; warns above \(GammaGammaModel.warningCorrelation))"]
+        notes += warnings
+        return ResultTable(columns: ["parameter", "estimate", "std_error"], rows: rows,
+                           formats: [.text, .decimal(places: 4), .decimal(places: 4)], notes: notes)
+    }
+}
+
+/// How the per-customer table is ordered (always descending).
+public enum CustomerPredictionOrder: String, Sendable, CaseIterable {
+    case probabilityAlive = "p_alive"
+    case expectedPurchases = "expected_purchases"
+    case clv
+}
+
+extension CLVCalculator {
+    /// Per-customer predictions, sorted descending, ties by customer id; `limit` keeps the top rows.
+    public func customerTable(_ customers: [CustomerSummary], orderedBy order: CustomerPredictionOrder = .clv,
+                              limit: Int? = nil, currency: String? = nil) -> ResultTable {
+        let predictions = self.predictions(for: customers)
+        func key(_ p: CustomerPrediction) -> Double {
+            switch order {
+            case .probabilityAlive: return p.probabilityAlive
+            case .expectedPurchases: return p.expectedPurchases
+            case .clv: return p.clv
+            }
+        }
+        var sorted = predictions.sorted { key($0) != key($1) ? key($0) > key($1) : $0.customer.customerID < $1.customer.customerID }
+        if let limit { sorted = Array(sorted.prefix(max(0, limit))) }
+        let rows: [[Value]] = sorted.map { p in
+            [.text(p.customer.customerID), .integer(Int64(p.customer.x)), .real(p.customer.tx), .real(p.customer.T),
+             p.customer.monetaryMean.map(Value.real) ?? .null,
+             .real(p.probabilityAlive), .real(p.expectedPurchases), .real(p.expectedSpend), .real(p.clv)]
+        }
+        let money: ColumnFormat = currency.map { .currency(code: $0) } ?? .decimal(places: 2)
+        let equity = predictions.reduce(0) { $0 + $1.clv }
+        return ResultTable(
+            columns: ["customer_id", "x", "t_x", "T", "mean_spend", "p_alive", "expected_purchases", "expected_spend", "clv"],
+            rows: rows,
+            formats: [.text, .auto, .decimal(places: 2), .decimal(places: 2), money, .percent(places: 1), .decimal(places: 3), money, money],
+            notes: ["t_x and T in \(unit.rawValue); expected purchases over \(horizonMonths) months",
+                    "CLV = Σ monthly expected purchases × expected spend × margin \(format(margin * 100, 1))% / (1 + \(format(discount.monthly * 100, 3))%)^month",
+                    "customer equity (all \(predictions.count) customers) = \(format(equity, 2))"])
+    }
+}
+
+extension HoldoutValidation {
+    /// Predicted vs actual holdout purchases by calibration frequency, with a total row.
+    public func table() -> ResultTable {
+        var rows: [[Value]] = groups.map { g in
+            [.text(g.label), .integer(Int64(g.customers)), .real(g.actualMean), .real(g.predictedMean),
+             .real(g.actualPurchases), .real(g.predictedPurchases)]
+        }
+        rows.append([.text("all"), .integer(Int64(customers)),
+                     .real(actualPurchases / Double(max(customers, 1))), .real(predictedPurchases / Double(max(customers, 1))),
+                     .real(actualPurchases), .real(predictedPurchases)])
+        return ResultTable(
+            columns: ["calibration_x", "customers", "actual_mean", "predicted_mean", "actual_total", "predicted_total"],
+            rows: rows,
+            formats: [.text, .auto, .decimal(places: 3), .decimal(places: 3), .decimal(places: 0), .decimal(places: 1)],
+            notes: ["holdout length \(format(holdoutLength, 2)) time units",
+                    "mean absolute error per customer \(format(meanAbsoluteError, 3)); total error \(format(totalRelativeError * 100, 1))% (predicted vs actual)"],
+            summaryRows: [rows.count - 1])
+    }
+}
+
+private func format(_ v: Double, _ places: Int) -> String {
+    guard v.isFinite else { return "n/a" }
+    return String(format: "%.\(places)f", v)
+}
