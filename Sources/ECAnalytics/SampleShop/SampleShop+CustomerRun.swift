@@ -88,40 +88,43 @@ extension SampleShop {
         }
 
         private func writeCustomer(_ customer: Customer, to writer: CSVWriter) {
-            writer.identifier("C", customer.index + 1)
-            writer.timestamp((seasons.firstDay + customer.firstDay) * 86_400 + customer.firstSecond)
-            writer.text(customer.channel.name)
-            writer.text(regions[customer.region].name)
-            writer.text(ageBands[customer.ageBand].name)
-            writer.text(genders[customer.gender].name)
-            writer.endRow()
+            writer.row { row in
+                row.identifier("C", customer.index + 1)
+                row.timestamp((seasons.firstDay + customer.firstDay) * 86_400 + customer.firstSecond)
+                row.text(customer.channel.name)
+                row.text(regions[customer.region].name)
+                row.text(ageBands[customer.ageBand].name)
+                row.text(genders[customer.gender].name)
+            }
         }
 
         private func writeOrder(_ order: Order, id: Int, to writer: CSVWriter) {
             let product = products[order.product]
-            writer.identifier("O", id)
-            writer.identifier("C", order.customer + 1)
-            writer.timestamp(order.time)
-            writer.integer(order.amount)
-            writer.integer(order.discount)
-            writer.integer(order.points)
-            writer.integer(order.cogs)
-            writer.integer(order.shipping)
-            writer.integer(order.commission)
-            writer.integer(order.quantity)
-            writer.text(order.channel.name)
-            writer.text(order.status.name)
-            writer.text(product.name)
-            writer.text(product.category)
-            writer.endRow()
+            writer.row { row in
+                row.identifier("O", id)
+                row.identifier("C", order.customer + 1)
+                row.timestamp(order.time)
+                row.integer(order.amount)
+                row.integer(order.discount)
+                row.integer(order.points)
+                row.integer(order.cogs)
+                row.integer(order.shipping)
+                row.integer(order.commission)
+                row.integer(order.quantity)
+                row.text(order.channel.name)
+                row.text(order.status.name)
+                row.text(product.name)
+                row.text(product.category)
+            }
         }
 
         private func writeResponse(_ response: Response, to writer: CSVWriter) {
-            writer.timestamp(response.time)
-            writer.identifier("C", response.customer + 1)
-            writer.integer(response.score)
-            if response.comment >= 0 { writer.text(Tables.comments[response.comment]) } else { writer.empty() }
-            writer.endRow()
+            writer.row { row in
+                row.timestamp(response.time)
+                row.identifier("C", response.customer + 1)
+                row.integer(response.score)
+                if response.comment >= 0 { row.text(Tables.comments[response.comment]) } else { row.empty() }
+            }
         }
     }
 }

@@ -71,11 +71,12 @@ extension SampleShop {
     static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var n = value.magnitude
-        let start = bytes.count
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(n % 10))
-            n /= 10
-        } while n > 0
-        bytes[start...].reverse()
+        var divisor: UInt = 1
+        while divisor <= n / 10 { divisor *= 10 }
+        repeat {  // most significant digit first: no reversing, no temporary storage
+            bytes.append(UInt8(ascii: "0") + UInt8(n / divisor))
+            n %= divisor
+            divisor /= 10
+        } while divisor > 0
     }
 }

@@ -76,13 +76,14 @@ extension SampleShop {
                     let yen = Int((spend * campaign.share * random.noise(0.1)).rounded())
                     let clicks = Int((Double(yen) / campaign.costPerClick * random.noise(0.1)).rounded())
                     let impressions = max(clicks, Int((Double(clicks) / campaign.clickThrough * random.noise(0.1)).rounded()))
-                    writer.date(seasons.firstDay + day)
-                    writer.text(channel.name)
-                    writer.text(campaign.name)
-                    writer.integer(yen)
-                    writer.integer(impressions)
-                    writer.integer(clicks)
-                    writer.endRow()
+                    writer.row { row in
+                        row.date(seasons.firstDay + day)
+                        row.text(channel.name)
+                        row.text(campaign.name)
+                        row.integer(yen)
+                        row.integer(impressions)
+                        row.integer(clicks)
+                    }
                 }
             }
         }
@@ -94,10 +95,11 @@ extension SampleShop {
             for channel in Channel.allCases {
                 let orders = ordersPerDay[day * Channel.allCases.count + channel.rawValue]
                 let sessions = Int(((Double(orders) + 0.5) / channel.conversionRate * random.noise(0.08)).rounded())
-                writer.date(seasons.firstDay + day)
-                writer.text(channel.name)
-                writer.integer(sessions)
-                writer.endRow()
+                writer.row { row in
+                    row.date(seasons.firstDay + day)
+                    row.text(channel.name)
+                    row.integer(sessions)
+                }
             }
         }
     }

@@ -6,6 +6,14 @@ extension SampleShop {
     /// rounding of the basic operations and `squareRoot()`, which is all we use.
     enum PortableMath {
         static let ln2 = 0.693_147_180_559_945_309_417_232_121_458
+        /// ln 2 split in two (fdlibm's constants): `k · ln2High` is exact for |k| < 2¹¹.
+        static let ln2High = 6.931_471_803_691_238_164_90e-01
+        static let ln2Low = 1.908_214_929_270_587_700_02e-10
+
+        /// 1/3, 1/5, …, 1/25: multiplying is much faster than dividing in the series.
+        private static let inverseOdd: [Double] = stride(from: 3.0, through: 25, by: 2).map { 1 / $0 }
+        /// 1/1, 1/2, …, 1/18.
+        private static let inverseWhole: [Double] = (1...18).map { 1 / Double($0) }
 
         /// Natural logarithm for x > 0.
         static func log(_ x: Double) -> Double {
@@ -18,13 +26,11 @@ extension SampleShop {
             let s2 = s * s
             var term = s
             var sum = s
-            var k = 3.0
-            while k < 40 {  // |s| ≤ 0.172: 19 odd terms are far below one ulp
+            for inverse in inverseOdd {  // |s| ≤ 0.172: the last term is below 10⁻¹⁸ of the sum
                 term *= s2
-                sum += term / k
-                k += 2
+                sum += term * inverse
             }
-            return 2 * sum + Double(e) * ln2
+            return Double(e) * ln2High + (Double(e) * ln2Low + 2 * sum)
         }
 
         /// e^x; underflows to 0 below −700 and caps at e^700.
@@ -32,14 +38,12 @@ extension SampleShop {
             if x < -700 { return 0 }
             let x = min(x, 700)
             let k = (x / ln2).rounded()
-            let r = x - k * ln2  // |r| ≤ 0.35
+            let r = (x - k * ln2High) - k * ln2Low  // |r| ≤ 0.35 (Cody–Waite reduction)
             var term = 1.0
             var sum = 1.0
-            var n = 1.0
-            while n < 20 {
-                term *= r / n
+            for inverse in inverseWhole {  // r¹⁸/18! < 10⁻²³
+                term *= r * inverse
                 sum += term
-                n += 1
             }
             return Double(sign: .plus, exponent: Int(k), significand: sum)
         }

@@ -16,7 +16,12 @@ extension SampleShop {
             s3 = Self.splitMix(&state)
         }
 
-        private static func splitMix(_ state: inout UInt64) -> UInt64 {
+        /// A generator in a given raw state (for checking against published vectors).
+        init(state: (UInt64, UInt64, UInt64, UInt64)) {
+            (s0, s1, s2, s3) = state
+        }
+
+        static func splitMix(_ state: inout UInt64) -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
             var z = state
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
