@@ -60,6 +60,9 @@ public struct SampleShopSpec: Sendable, Hashable {
         guard orders >= 1, orders <= 1_000_000_000 else {
             throw SampleShopError.invalidSpec("orders must be between 1 and 1,000,000,000 (got \(orders))")
         }
+        guard start < end else {
+            throw SampleShopError.invalidSpec("the end date \(end) must come after the start date \(start)")
+        }
         let days = end.daysSinceEpoch - start.daysSinceEpoch + 1
         guard days >= 28 else {
             throw SampleShopError.invalidSpec(

@@ -87,6 +87,8 @@ import ECTestSupport
         (SampleShopSpec(orders: 0), "orders must be between"),
         (SampleShopSpec(orders: 10, start: SampleShopDate("2024-01-01")!, end: SampleShopDate("2024-01-10")!),
          "at least 28 days"),
+        (SampleShopSpec(orders: 10, start: SampleShopDate("2024-01-01")!, end: SampleShopDate("2023-01-01")!),
+         "must come after the start date 2024-01-01"),
     ])
     func invalidSpecsAreRejected(spec: SampleShopSpec, message: String) throws {
         let directory = try TemporaryDirectory("ecsh-shop")
@@ -96,6 +98,22 @@ import ECTestSupport
         } throws: { error in
             "\(error)".contains(message)
         }
+    }
+
+    /// Any date range and tiny sizes work; every date stays inside the range.
+    @Test(arguments: [(1, "2024-01-01", "2024-03-31"), (40, "2020-02-01", "2020-02-29"), (2_000, "2021-07-01", "2022-06-30")])
+    func customRangesAndTinyShops(orders: Int, start: String, end: String) throws {
+        let spec = SampleShopSpec(orders: orders, seed: 3, start: SampleShopDate(start)!, end: SampleShopDate(end)!)
+        let shop = try GeneratedShop.make(spec)
+        let dates = shop.orders.values("ordered_at") + shop.customers.values("signed_up_at")
+            + shop.nps.values("responded_at") + shop.spend.values("date") + shop.traffic.values("date")
+        #expect(dates.allSatisfy { String($0.prefix(10)) >= start && String($0.prefix(10)) <= end })
+        let days = Set(shop.traffic.values("date"))
+        #expect(days.count == SampleShop.daysSinceEpoch(year: Int(end.prefix(4))!, month: Int(end.dropFirst(5).prefix(2))!,
+                                                        day: Int(end.suffix(2))!)
+                - SampleShop.daysSinceEpoch(year: Int(start.prefix(4))!, month: Int(start.dropFirst(5).prefix(2))!,
+                                            day: Int(start.suffix(2))!) + 1)
+        if orders >= 2_000 { #expect(abs(Double(shop.orders.rows.count) / Double(orders) - 1) < 0.1) }
     }
 
     @Test func unwritableDirectoryIsAClearError() throws {
