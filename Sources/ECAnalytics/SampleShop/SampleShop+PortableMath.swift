@@ -47,8 +47,5 @@ extension SampleShop {
             }
             return Double(sign: .plus, exponent: Int(k), significand: sum)
         }
-
-        /// x^y for x > 0.
-        static func pow(_ x: Double, _ y: Double) -> Double { exp(y * log(x)) }
     }
 }

@@ -6,11 +6,11 @@ import ECTestSupport
 struct GeneratedShop: Sendable {
     let summary: SampleShopSummary
     let bytes: [String: [UInt8]]
-    let orders: CSVTable
-    let customers: CSVTable
-    let spend: CSVTable
-    let traffic: CSVTable
-    let nps: CSVTable
+    let orders: RFC4180Reader.Table
+    let customers: RFC4180Reader.Table
+    let spend: RFC4180Reader.Table
+    let traffic: RFC4180Reader.Table
+    let nps: RFC4180Reader.Table
 
     /// Generates `spec` into a fresh temporary directory, reads every file and removes the directory.
     static func make(_ spec: SampleShopSpec) throws -> GeneratedShop {
@@ -21,7 +21,7 @@ struct GeneratedShop: Sendable {
         for name in SampleShop.fileNames {
             bytes[name] = try [UInt8](Data(contentsOf: URL(fileURLWithPath: directory.path(name))))
         }
-        func table(_ name: String) throws -> CSVTable {
+        func table(_ name: String) throws -> RFC4180Reader.Table {
             guard let table = RFC4180Reader.table(bytes[name]!) else { throw ReadError(file: name) }
             return table
         }

@@ -57,28 +57,28 @@ enum RFC4180Reader {
     }
 
     /// Header plus rows (each the same width as the header); nil when malformed or ragged.
-    static func table(_ bytes: [UInt8]) -> CSVTable? {
+    static func table(_ bytes: [UInt8]) -> RFC4180Reader.Table? {
         guard let all = records(bytes), let header = all.first else { return nil }
         let rows = Array(all.dropFirst())
         guard rows.allSatisfy({ $0.count == header.count }) else { return nil }
-        return CSVTable(header: header, rows: rows)
-    }
-}
-
-/// A CSV file read back: header and rows, with columns looked up by name.
-struct CSVTable: Sendable {
-    let header: [String]
-    let rows: [[String]]
-
-    /// Column index of `name`; fails the caller loudly when missing.
-    func column(_ name: String) -> Int {
-        guard let index = header.firstIndex(of: name) else { fatalError("no column \(name) in \(header)") }
-        return index
+        return Table(header: header, rows: rows)
     }
 
-    /// The values of one column.
-    func values(_ name: String) -> [String] {
-        let i = column(name)
-        return rows.map { $0[i] }
+    /// A CSV file read back: header and rows, with columns looked up by name.
+    struct Table: Sendable {
+        let header: [String]
+        let rows: [[String]]
+
+        /// Column index of `name`; fails the caller loudly when missing.
+        func column(_ name: String) -> Int {
+            guard let index = header.firstIndex(of: name) else { fatalError("no column \(name) in \(header)") }
+            return index
+        }
+
+        /// The values of one column.
+        func values(_ name: String) -> [String] {
+            let i = column(name)
+            return rows.map { $0[i] }
+        }
     }
 }

@@ -41,8 +41,8 @@ import ECTestSupport
     func gammaHasTheRightMeanAndVariance(shape: Double, scale: Double) {
         var random = SampleShop.Random(seed: 11)
         let draws = (0..<200_000).map { _ in random.gamma(shape: shape, scale: scale) }
-        let m = mean(draws)
-        let variance = mean(draws.map { ($0 - m) * ($0 - m) })
+        let m = ShopStatistics.mean(draws)
+        let variance = ShopStatistics.mean(draws.map { ($0 - m) * ($0 - m) })
         #expect(abs(m / (shape * scale) - 1) < 0.02, "mean \(m)")
         #expect(abs(variance / (shape * scale * scale) - 1) < 0.06, "variance \(variance)")
         #expect(draws.allSatisfy { $0 > 0 })
@@ -51,11 +51,11 @@ import ECTestSupport
     @Test func betaAndPoissonHaveTheRightMeans() {
         var random = SampleShop.Random(seed: 12)
         let beta = (0..<100_000).map { _ in random.beta(0.7, 2.8) }
-        #expect(abs(mean(beta) - 0.7 / 3.5) < 0.004)
+        #expect(abs(ShopStatistics.mean(beta) - 0.7 / 3.5) < 0.004)
         for lambda in [0.3, 4.0, 55.0] {
             let counts = (0..<100_000).map { _ in Double(random.poisson(lambda)) }
-            let m = mean(counts)
-            let variance = mean(counts.map { ($0 - m) * ($0 - m) })
+            let m = ShopStatistics.mean(counts)
+            let variance = ShopStatistics.mean(counts.map { ($0 - m) * ($0 - m) })
             #expect(abs(m / lambda - 1) < 0.02 && abs(variance / lambda - 1) < 0.05, "Poisson(\(lambda))")
         }
         let picks = (0..<100_000).map { _ in random.pick(cumulative: [1, 1, 4]) }
@@ -81,6 +81,17 @@ import ECTestSupport
         #expect(String(decoding: bytes, as: UTF8.self) == "2023-12-31 23:59:59")
         #expect(SampleShopDate("2024-02-29")?.description == "2024-02-29")
         #expect(SampleShopDate("2023-02-29") == nil && SampleShopDate("2023-1-01") == nil)
+    }
+
+    /// The test's own reader, on hand-worked input: it is the oracle for every file check.
+    @Test func referenceReaderFollowsRFC4180() {
+        let text = "a,\"b,c\",\"d\"\"e\"\r\n\"f\ng\",\n,x,\n"
+        let expected = [["a", "b,c", "d\"e"], ["f\ng", ""], ["", "x", ""]]
+        #expect(RFC4180Reader.records(Array(text.utf8)) == expected)
+        #expect(RFC4180Reader.records(Array("a\"b\n".utf8)) == nil)  // quote inside an unquoted field
+        #expect(RFC4180Reader.records(Array("\"open\n".utf8)) == nil)  // unclosed quote
+        #expect(RFC4180Reader.records(Array("\"a\"b\n".utf8)) == nil)  // text after a closing quote
+        #expect(RFC4180Reader.table(Array("h1,h2\n1\n".utf8)) == nil)  // ragged row
     }
 
     @Test func writerQuotesExactlyWhenNeeded() throws {

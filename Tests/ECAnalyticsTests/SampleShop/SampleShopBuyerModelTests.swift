@@ -58,7 +58,7 @@ import Testing
 }
 
 /// A plain Nelder–Mead minimiser (standard coefficients), enough for four parameters.
-func nelderMead(_ f: ([Double]) -> Double, start: [Double], step: Double = 0.5, iterations: Int = 2_000) -> [Double] {
+private func nelderMead(_ f: ([Double]) -> Double, start: [Double], step: Double = 0.5, iterations: Int = 2_000) -> [Double] {
     let n = start.count
     var simplex = [start] + (0..<n).map { i in var p = start; p[i] += step; return p }
     var values = simplex.map(f)

@@ -40,10 +40,10 @@ import ECTestSupport
             let same = sorted.bytes[name] == grouped.bytes[name]
             #expect(same, "\(name)")
         }
-        let withoutId = { (table: CSVTable) in table.rows.map { $0.dropFirst().joined(separator: "\u{1F}") }.sorted() }
+        let withoutId = { (table: RFC4180Reader.Table) in table.rows.map { $0.dropFirst().joined(separator: "\u{1F}") }.sorted() }
         let sameOrders = withoutId(sorted.orders) == withoutId(grouped.orders)
         #expect(sameOrders && sorted.orders.rows.count > 2_000)
-        let answers = { (table: CSVTable) in table.rows.map { $0.joined(separator: "\u{1F}") }.sorted() }
+        let answers = { (table: RFC4180Reader.Table) in table.rows.map { $0.joined(separator: "\u{1F}") }.sorted() }
         let sameAnswers = answers(sorted.nps) == answers(grouped.nps)
         #expect(sameAnswers && sorted.nps.rows.count > 100)
         #expect(sorted.summary.chronological && !grouped.summary.chronological)
@@ -51,7 +51,7 @@ import ECTestSupport
         // Chronological: ids count up in time order. By customer: each customer's rows are together.
         let times = sorted.orders.values("ordered_at")
         #expect(zip(times, times.dropFirst()).allSatisfy { $0 <= $1 })
-        let ids = sorted.orders.values("order_id") == (1...sorted.orders.rows.count).map { id("O", $0) }
+        let ids = sorted.orders.values("order_id") == (1...sorted.orders.rows.count).map { GeneratedShop.identifier("O", $0) }
         #expect(ids)
         var seen = Set<String>()
         var previous = ""
@@ -128,8 +128,10 @@ import ECTestSupport
     }
 }
 
-/// `O00000042`-style identifiers, built independently of the generator.
-func id(_ prefix: String, _ number: Int) -> String {
-    let digits = String(number)
-    return prefix + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+extension GeneratedShop {
+    /// `O00000042`-style identifiers, built independently of the generator.
+    static func identifier(_ prefix: String, _ number: Int) -> String {
+        let digits = String(number)
+        return prefix + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+    }
 }

@@ -122,9 +122,9 @@ import Testing
         for time in shop.orders.values("ordered_at") { perMonth[String(time.prefix(7)), default: 0] += 1 }
         for year in ["2023", "2024"] {
             let december = Double(perMonth["\(year)-12"] ?? 0)
-            let others = (1...11).map { Double(perMonth["\(year)-\(id("", $0).suffix(2))"] ?? 0) }
+            let others = (1...11).map { Double(perMonth["\(year)-\(GeneratedShop.identifier("", $0).suffix(2))"] ?? 0) }
             #expect(december > 1.3 * others.reduce(0, +) / 11, "\(year): \(december) vs \(others)")
-            #expect(december == (1...12).map { Double(perMonth["\(year)-\(id("", $0).suffix(2))"] ?? 0) }.max())
+            #expect(december == (1...12).map { Double(perMonth["\(year)-\(GeneratedShop.identifier("", $0).suffix(2))"] ?? 0) }.max())
         }
     }
 
@@ -152,7 +152,7 @@ import Testing
         for channel in ["rakuten", "amazon", "yahoo", "own"] {
             let keys = spend.keys.filter { $0.hasPrefix(channel) }.sorted()
             #expect(keys.count == 24)
-            let r = correlation(keys.map { spend[$0]! }, keys.map { acquired[$0] ?? 0 })
+            let r = ShopStatistics.correlation(keys.map { spend[$0]! }, keys.map { acquired[$0] ?? 0 })
             #expect(r > 0.8, "\(channel): correlation of monthly spend and new customers \(r)")
         }
     }
@@ -176,13 +176,13 @@ import Testing
         let repeaters = answered.filter { orderCount[$0.0, default: 0] >= 2 }.map { Double($0.1) }
         let oneTimers = answered.filter { orderCount[$0.0, default: 0] == 1 }.map { Double($0.1) }
         #expect(repeaters.count > 100 && oneTimers.count > 100)
-        #expect(mean(repeaters) > mean(oneTimers) + 0.8, "\(mean(repeaters)) vs \(mean(oneTimers))")
+        #expect(ShopStatistics.mean(repeaters) > ShopStatistics.mean(oneTimers) + 0.8, "\(ShopStatistics.mean(repeaters)) vs \(ShopStatistics.mean(oneTimers))")
 
         let channel = Dictionary(uniqueKeysWithValues: zip(shop.customers.values("customer_id"),
                                                            shop.customers.values("acquisition_channel")))
         let own = answered.filter { channel[$0.0] == "own" }.map { Double($0.1) }
         let mall = answered.filter { channel[$0.0] != "own" }.map { Double($0.1) }
-        #expect(mean(own) > mean(mall), "own \(mean(own)) vs malls \(mean(mall))")
+        #expect(ShopStatistics.mean(own) > ShopStatistics.mean(mall), "own \(ShopStatistics.mean(own)) vs malls \(ShopStatistics.mean(mall))")
     }
 
     @Test func commentsRoundTripWithCommasQuotesAndNewlines() {
@@ -199,16 +199,19 @@ import Testing
     }
 }
 
-func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+/// Small statistics helpers for the sample-shop tests.
+enum ShopStatistics {
+    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
 
-/// Pearson correlation.
-func correlation(_ x: [Double], _ y: [Double]) -> Double {
-    let mx = mean(x), my = mean(y)
-    var sxy = 0.0, sxx = 0.0, syy = 0.0
-    for (a, b) in zip(x, y) {
-        sxy += (a - mx) * (b - my)
-        sxx += (a - mx) * (a - mx)
-        syy += (b - my) * (b - my)
+    /// Pearson correlation.
+    static func correlation(_ x: [Double], _ y: [Double]) -> Double {
+        let mx = mean(x), my = mean(y)
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for (a, b) in zip(x, y) {
+            sxy += (a - mx) * (b - my)
+            sxx += (a - mx) * (a - mx)
+            syy += (b - my) * (b - my)
+        }
+        return sxy / (sxx * syy).squareRoot()
     }
-    return sxy / (sxx * syy).squareRoot()
 }
