@@ -82,11 +82,14 @@ extension SampleShop {
         }
 
         /// Ad campaigns and their share of the channel's spend, cost per click and click-through rate.
+        ///
+        /// Costs per click are set so paid clicks are roughly a third of the
+        /// channel's sessions (the rest is organic search, mall browsing, repeat visits).
         var campaigns: [(name: String, share: Double, costPerClick: Double, clickThrough: Double)] {
             switch self {
-            case .rakuten: return [("rpp_search", 0.7, 38, 0.012), ("coupon_advance", 0.3, 25, 0.006)]
-            case .amazon: return [("sponsored_products", 0.75, 52, 0.004), ("sponsored_brands", 0.25, 70, 0.003)]
-            case .yahoo: return [("item_match", 1.0, 30, 0.008)]
+            case .rakuten: return [("rpp_search", 0.7, 80, 0.012), ("coupon_advance", 0.3, 60, 0.006)]
+            case .amazon: return [("sponsored_products", 0.75, 95, 0.004), ("sponsored_brands", 0.25, 120, 0.003)]
+            case .yahoo: return [("item_match", 1.0, 45, 0.008)]
             case .own: return [("google_search", 0.5, 85, 0.045), ("meta_ads", 0.35, 60, 0.009),
                                ("line_ads", 0.15, 45, 0.007)]
             }

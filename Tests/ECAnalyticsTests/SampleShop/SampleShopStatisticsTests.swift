@@ -147,6 +147,13 @@ import Testing
                 try #require(Double(row[s.column("spend")]))
             #expect(Int(row[s.column("clicks")])! <= Int(row[s.column("impressions")])!)
         }
+        // Paid clicks bring only part of the sessions.
+        var clicks: [String: Double] = [:]
+        for row in s.rows { clicks[row[s.column("channel")], default: 0] += Double(row[s.column("clicks")])! }
+        for (channel, total) in sessions {
+            let share = clicks[channel, default: 0] / total
+            #expect(share > 0.15 && share < 0.5, "\(channel): clicks are \(share) of sessions")
+        }
         var acquired: [String: Double] = [:]
         for row in shop.customers.rows { acquired[row[2] + String(row[1].prefix(7)), default: 0] += 1 }
         for channel in ["rakuten", "amazon", "yahoo", "own"] {
