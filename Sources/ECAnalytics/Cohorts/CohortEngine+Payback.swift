@@ -6,7 +6,7 @@ extension CohortEngine {
     /// CAC = spend / cohort size: spend in the cohort's period when grouped by
     /// period, the channel's spend when grouped by first channel, all spend for
     /// `.all`. Skipped (with a note) when there is no spend table.
-    func addPayback(to matrix: inout CohortMatrix, customerFirstPeriods: [Int], cohortOf: [Int], labels: [String]) throws {
+    func addPayback(to matrix: inout CohortMatrix) throws {
         let query = matrix.query
         guard let spendTable = query.spendTable, try db.tableExists(spendTable) else {
             matrix.notes.append("no spend loaded: CAC and payback need a spend table")

@@ -144,7 +144,7 @@ public struct CohortEngine {
         var matrix = CohortMatrix(query: query, rows: matrixRows, average: average, sql: rows.sql, notes: notes,
                                   missingCostFields: missingFields(query: query, rows: rows))
         if query.measure == .margin, query.cumulative, query.perCustomer {
-            try addPayback(to: &matrix, customerFirstPeriods: firstPeriod, cohortOf: cohortOf, labels: labels)
+            try addPayback(to: &matrix)
         }
         return matrix
     }

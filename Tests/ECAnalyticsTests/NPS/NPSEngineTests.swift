@@ -84,3 +84,21 @@ import ECStore
         #expect(table.rows[0][11].textValue?.contains("only 2 responses") == true)
     }
 }
+
+extension NPSEngineTests {
+    /// NPS by first channel: responses join the customer's first counted order.
+    /// A, C, E start on own; B, F on rakuten; D on amazon (see CohortHandTests).
+    @Test func byFirstOrderChannel() throws {
+        let db = try CohortHandTests.shop()
+        try db.execute("CREATE TABLE nps (score INTEGER, responded_at TEXT, day INTEGER, customer_id TEXT, comment TEXT)")
+        // own: 10, 9, 3 → P 2, D 1, n 3 → NPS 33.3; rakuten: 8, 0 → P 0, D 1 → −50; amazon: 9 → 100.
+        for (score, customer) in [(10, "A"), (9, "C"), (3, "E"), (8, "B"), (0, "F"), (9, "D")] {
+            try db.execute("INSERT INTO nps (score, responded_at, day, customer_id) VALUES (?, '2024-05-01', 19844, ?)",
+                           [.integer(Int64(score)), .text(customer)])
+        }
+        let table = try NPSEngine(db).summary(by: .firstChannel, orders: Workspace.counted)
+        #expect(table.column("first_channel") == ["amazon", "own", "rakuten"])
+        #expect(table.column("nps")?.map { $0.doubleValue.map { ($0 * 10).rounded() / 10 } } == [100, 33.3, -50])
+        #expect(throws: StoreError.self) { try NPSEngine(db).summary(by: .firstChannel) }
+    }
+}
