@@ -171,8 +171,9 @@ public struct CohortEngine {
             case .lookup:
                 var number: [String: Int] = [:]
                 for (i, id) in rows.customerIDs.enumerated() { number[id] = i }
-                let statement = try db.prepare(try attribute.lookupQuery(orders: nil).sql)
-                try statement.bind(try attribute.lookupQuery(orders: nil).bindings)
+                let lookup = try attribute.lookupQuery(orders: nil)
+                let statement = try db.prepare(lookup.sql)
+                try statement.bind(lookup.bindings)
                 while try statement.step() {
                     let v = statement.value(at: 1)
                     if let c = number[statement.value(at: 0).description], !v.isNull { value[c] = v.description }

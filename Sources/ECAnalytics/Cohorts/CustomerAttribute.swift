@@ -29,6 +29,18 @@ public struct CustomerAttribute: Sendable {
     public static let firstChannel = CustomerAttribute(
         name: "first_channel", source: .firstOrder(SQLFragment("channel")), matchesSpendChannel: true)
 
+    /// A column of the customer's first counted order, e.g. `category` → "first_category".
+    public static func firstOrder(column: String) -> CustomerAttribute {
+        CustomerAttribute(name: "first_" + column, source: .firstOrder(SQLFragment(quoteIdentifier(column))),
+                          matchesSpendChannel: column == "channel")
+    }
+
+    /// A column of a per-customer table, e.g. `acquisition_channel` of `customers`.
+    public static func column(_ column: String, of table: String = "customers") -> CustomerAttribute {
+        CustomerAttribute(name: column, source: .lookup(SQLFragment(
+            "SELECT customer_id, \(quoteIdentifier(column)) FROM \(quoteIdentifier(table))")))
+    }
+
     /// The label of customers without a value.
     static let noValue = "(none)"
 

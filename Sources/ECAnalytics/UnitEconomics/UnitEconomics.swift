@@ -9,6 +9,8 @@ public struct UnitEconomics: Sendable {
     public var mallDependence: Double?
     public var notes: [String]
     public var missingCostFields: [CostField]
+    /// The SQL that selected the orders (for `show sql`).
+    public var sql: SQLFragment
 
     public func toResultTable(currency: String = "JPY") -> ResultTable {
         let h = query.horizonMonths

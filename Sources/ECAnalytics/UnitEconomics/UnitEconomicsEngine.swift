@@ -89,7 +89,7 @@ public struct UnitEconomicsEngine {
             notes.append("LTV(\(query.horizonMonths)) is empty where no cohort is \(query.horizonMonths) months old yet")
         }
         return UnitEconomics(query: query, rows: result, total: total, mallDependence: mallDependence, notes: notes,
-                             missingCostFields: CostField.allCases.filter { (missing[$0] ?? 0) > 0 })
+                             missingCostFields: CostField.allCases.filter { (missing[$0] ?? 0) > 0 }, sql: rows.sql)
     }
 
     /// Per group: cohort size, the cumulative CM2-per-customer curve, and orders per customer by offset.

@@ -159,4 +159,23 @@ import ECStore
         #expect(throws: StoreError.self) { try CohortEngine(db).run(CohortQuery(orders: orders)) }
         #expect(throws: StoreError.self) { try CohortEngine(db).run(CohortQuery(periods: -1, orders: Workspace.counted)) }
     }
+
+    /// Cohorts by a customers-table column; F has no row there and lands in "(none)".
+    @Test func byCustomerColumn() throws {
+        let db = try Self.shop()
+        try db.execute("CREATE TABLE customers (customer_id TEXT, signed_up_at TEXT, acquisition_channel TEXT)")
+        for (c, ch) in [("A", "ads"), ("B", "ads"), ("C", "organic"), ("D", "organic"), ("E", "ads")] {
+            try db.execute("INSERT INTO customers (customer_id, acquisition_channel) VALUES (?, ?)", [.text(c), .text(ch)])
+        }
+        let m = try CohortEngine(db).run(CohortQuery(grouping: .attribute(.column("acquisition_channel")), periods: 3,
+                                                     orders: Workspace.counted))
+        #expect(m.rows.map(\.label) == ["ads", "organic", "(none)"])
+        // ads: A (Jan, observed to M3), B (Jan, M3), E (Feb, M2).
+        // M1: only B (Feb) → 1/3; M2: only A (Mar) → 1/3; M3: A and B observed, neither ordered in April → 0.
+        expectCells(m.rows[0].cells, [1, 1.0 / 3, 1.0 / 3, 0], "ads")
+        // organic: C (Jan), D (Feb). M1 nobody; M2 D in April → 1/2; M3 only C observed → 0.
+        expectCells(m.rows[1].cells, [1, 0, 0.5, 0], "organic")
+        expectCells(m.rows[2].cells, [1, 0, nil, nil], "(none)")
+        #expect(m.toResultTable().columns.first == "acquisition_channel")
+    }
 }
