@@ -28,6 +28,15 @@ struct CohortSpeedHarness {
             UPDATE orders SET ordered_at = date(day * 86400, 'unixepoch');
             """)
         let engine = CohortEngine(db)
+        // Baselines: SQLite alone scanning the counted orders, and the old all-SQL plan.
+        let selection = OrderSelection.excludingStatuses()
+        let scan = selection.select(["customer_id", "day"])
+        let scanStart = DispatchTime.now().uptimeNanoseconds
+        let statement = try db.prepare(scan.sql)
+        try statement.bind(scan.bindings)
+        var scanned = 0
+        while try statement.step() { scanned += 1 }
+        print("cohort speed: SQLite scan of \(scanned) counted orders: \(String(format: "%.3f", Double(DispatchTime.now().uptimeNanoseconds - scanStart) / 1e9)) s")
         for (name, query) in [
             ("retention on, 24 months", CohortQuery(periods: 23, orders: .excludingStatuses(), cohortLimit: 24)),
             ("retention on_or_after", CohortQuery(mode: .onOrAfter, periods: 23, orders: .excludingStatuses())),
