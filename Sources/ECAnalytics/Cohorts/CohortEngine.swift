@@ -117,26 +117,33 @@ public struct CohortEngine {
 
         // Prefix sums turn range additions into cell values.
         var matrixRows: [CohortMatrix.Row] = []
-        var averageNumerator = Array(repeating: 0.0, count: n + 1)
-        var averageWeight = Array(repeating: 0.0, count: n + 1)
+        var coveredByRow: [[Double]] = []
         let divides = query.measure == .retention || (!query.countsCustomers && query.perCustomer)
         for cohort in 0..<cohortCount {
             var running = 0.0, covered = 0.0
-            var cells: [Double?] = []
+            var cells: [Double?] = [], coverage: [Double] = []
             for k in 0...n {
                 running += totals[cohort][k]
                 covered += eligible[cohort][k]
-                guard covered > 0 else { cells.append(nil); continue }
-                let value = divides ? running / covered : running
-                cells.append(value)
-                averageNumerator[k] += value * covered
-                averageWeight[k] += covered
+                coverage.append(covered)
+                cells.append(covered > 0 ? (divides ? running / covered : running) : nil)
             }
             matrixRows.append(.init(label: labels[cohort], size: sizes[cohort], cells: cells, cac: nil, payback: nil))
+            coveredByRow.append(coverage)
         }
-        let average = (0...n).map { averageWeight[$0] > 0 ? averageNumerator[$0] / averageWeight[$0] : nil }
         if case .period = query.grouping, let limit = query.cohortLimit, matrixRows.count > limit {
             matrixRows.removeFirst(matrixRows.count - limit)
+            coveredByRow.removeFirst(coveredByRow.count - limit)
+        }
+        // The average row over the cohorts shown, weighted by the customers each cell covers.
+        let average: [Double?] = (0...n).map { k in
+            var numerator = 0.0, weight = 0.0
+            for (row, coverage) in zip(matrixRows, coveredByRow) {
+                guard let value = row.cells[k] else { continue }
+                numerator += value * coverage[k]
+                weight += coverage[k]
+            }
+            return weight > 0 ? numerator / weight : nil
         }
 
         notes.insert(contentsOf: describe(query: query, lastPeriod: lastPeriod), at: 0)

@@ -155,6 +155,11 @@ import ECStore
         #expect(m.rows.map(\.size) == [2])
         // A returns in March only → 1, 0, 1/2.
         expectCells(m.rows[0].cells, [1, 0, 0.5], "A+C")
+        // The two most recent cohorts only; the average follows the rows shown.
+        let recent = try CohortEngine(db).run(CohortQuery(periods: 3, orders: Workspace.counted, cohortLimit: 2))
+        #expect(recent.rows.map(\.label) == ["2024-02", "2024-03"])
+        // M2: only February has the cell → 1/2; M1: (2·0 + 1·0)/3 = 0.
+        expectCells(recent.average, [1, 0, 0.5, nil], "average of the shown cohorts")
         orders.customerFilter = SQLFragment("customer_id = ?", ["nobody"])
         #expect(throws: StoreError.self) { try CohortEngine(db).run(CohortQuery(orders: orders)) }
         #expect(throws: StoreError.self) { try CohortEngine(db).run(CohortQuery(periods: -1, orders: Workspace.counted)) }
