@@ -1,0 +1,230 @@
+import ECStore
+
+/// Computes cohort matrices (retention, customers, orders, revenue, margin).
+///
+/// Reads the selected counted orders once (`OrderRows`), finds each
+/// customer's first period, and accumulates every cell with range additions
+/// over offsets, so the cost is linear in orders: a 24 × 24 monthly matrix on
+/// a million orders does not sort or join in SQL.
+public struct CohortEngine {
+    public let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    /// Runs a cohort query.
+    /// - Throws: `StoreError` for bad arguments or an empty orders table; `DatabaseError` from SQLite.
+    public func run(_ query: CohortQuery) throws -> CohortMatrix {
+        guard query.periods >= 0 else { throw StoreError("periods must be 0 or more (got \(query.periods))") }
+        let unit = query.unit
+        let costNumbers: [String]
+        switch query.measure {
+        case .revenue: costNumbers = ["amount", "discount", "points"]
+        case .margin: costNumbers = ["amount"] + CostField.allCases.map(\.rawValue)
+        default: costNumbers = []
+        }
+        var labelColumns: [SQLFragment] = []
+        var firstOrderAttribute = false
+        if case .attribute(let attribute) = query.grouping, case .firstOrder(let expression) = attribute.source {
+            labelColumns.append(expression)
+            firstOrderAttribute = true
+        }
+        let rows = try OrderRows(db: db, selection: query.orders, numberColumns: costNumbers,
+                                 labelColumns: labelColumns, withOrderedAt: firstOrderAttribute)
+        var notes: [String] = []
+        guard let lastDay = try query.orders.lastDay(in: db), rows.count > 0 else {
+            throw StoreError("no counted orders to build cohorts from; load orders or loosen the filters")
+        }
+        let lastPeriod = unit.index(ofDay: lastDay)
+        let spans = rows.customerSpans()
+        let customers = rows.customerCount
+        let n = query.periods
+
+        // Cohort of each customer.
+        let firstPeriod = spans.firstDay.map { unit.index(ofDay: Int($0)) }
+        let (cohortOf, labels) = try assignCohorts(query: query, rows: rows, spans: spans, firstPeriod: firstPeriod)
+        let cohortCount = labels.count
+
+        // Range additions per cohort over offsets 0...n (+1 for the closing mark).
+        var eligible = Array(repeating: Array(repeating: 0.0, count: n + 2), count: cohortCount)
+        var totals = eligible
+        var sizes = Array(repeating: 0, count: cohortCount)
+        var lastOffset = Array(repeating: 0, count: customers)
+        for c in 0..<customers {
+            let cohort = cohortOf[c]
+            sizes[cohort] += 1
+            // A customer is observed up to the data's last period.
+            let last = min(lastPeriod - firstPeriod[c], n)
+            lastOffset[c] = last
+            eligible[cohort][0] += 1
+            eligible[cohort][last + 1] -= 1
+        }
+
+        func addRange(_ cohort: Int, _ from: Int, _ through: Int, _ value: Double) {
+            guard from <= through else { return }
+            totals[cohort][from] += value
+            totals[cohort][through + 1] -= value
+        }
+
+        if query.countsCustomers {
+            switch query.effectiveMode {
+            case .on:
+                // One bit per (customer, offset) so several orders in a period count once.
+                let words = (n + 64) / 64
+                var seen = [UInt64](repeating: 0, count: customers * words)
+                for row in 0..<rows.count {
+                    let c = Int(rows.customer[row])
+                    let offset = unit.index(ofDay: Int(rows.day[row])) - firstPeriod[c]
+                    guard offset <= n else { continue }
+                    let bit = UInt64(1) << UInt64(offset % 64)
+                    let slot = c * words + offset / 64
+                    if seen[slot] & bit == 0 {
+                        seen[slot] |= bit
+                        addRange(cohortOf[c], offset, offset, 1)
+                    }
+                }
+            case .onOrAfter:
+                for c in 0..<customers {
+                    let latest = min(unit.index(ofDay: Int(spans.lastDay[c])) - firstPeriod[c], lastOffset[c])
+                    addRange(cohortOf[c], 0, latest, 1)
+                }
+            case .cumulative:
+                for c in 0..<customers where spans.secondDay[c] != .max {
+                    let repeatOffset = unit.index(ofDay: Int(spans.secondDay[c])) - firstPeriod[c]
+                    addRange(cohortOf[c], repeatOffset, lastOffset[c], 1)
+                }
+            }
+        } else {
+            var missing: [CostField: Int] = [:]
+            if query.measure == .margin {
+                for (i, field) in CostField.allCases.enumerated() { missing[field] = rows.nullCounts[i + 1] }
+            } else if query.measure == .revenue {
+                missing[.discount] = rows.nullCounts[1]
+                missing[.points] = rows.nullCounts[2]
+            }
+            for row in 0..<rows.count {
+                let c = Int(rows.customer[row])
+                let offset = unit.index(ofDay: Int(rows.day[row])) - firstPeriod[c]
+                guard offset <= n else { continue }
+                var value = 1.0
+                if !costNumbers.isEmpty {
+                    value = rows.numbers[0][row]
+                    for column in 1..<costNumbers.count { value -= rows.numbers[column][row] }
+                }
+                addRange(cohortOf[c], offset, query.cumulative ? lastOffset[c] : offset, value)
+            }
+            if let note = ContributionMargin.missingNote(nullCounts: missing, orders: rows.count) { notes.append(note) }
+        }
+
+        // Prefix sums turn range additions into cell values.
+        var matrixRows: [CohortMatrix.Row] = []
+        var coveredByRow: [[Double]] = []
+        let divides = query.measure == .retention || (!query.countsCustomers && query.perCustomer)
+        for cohort in 0..<cohortCount {
+            var running = 0.0, covered = 0.0
+            var cells: [Double?] = [], coverage: [Double] = []
+            for k in 0...n {
+                running += totals[cohort][k]
+                covered += eligible[cohort][k]
+                coverage.append(covered)
+                cells.append(covered > 0 ? (divides ? running / covered : running) : nil)
+            }
+            matrixRows.append(.init(label: labels[cohort], size: sizes[cohort], cells: cells, cac: nil, payback: nil))
+            coveredByRow.append(coverage)
+        }
+        if case .period = query.grouping, let limit = query.cohortLimit, matrixRows.count > limit {
+            matrixRows.removeFirst(matrixRows.count - limit)
+            coveredByRow.removeFirst(coveredByRow.count - limit)
+        }
+        // The average row over the cohorts shown, weighted by the customers each cell covers.
+        let average: [Double?] = (0...n).map { k in
+            var numerator = 0.0, weight = 0.0
+            for (row, coverage) in zip(matrixRows, coveredByRow) {
+                guard let value = row.cells[k] else { continue }
+                numerator += value * coverage[k]
+                weight += coverage[k]
+            }
+            return weight > 0 ? numerator / weight : nil
+        }
+
+        notes.insert(contentsOf: describe(query: query, lastPeriod: lastPeriod), at: 0)
+        if rows.skipped > 0 { notes.append("\(rows.skipped) orders without customer_id or day were skipped") }
+        var matrix = CohortMatrix(query: query, rows: matrixRows, average: average, sql: rows.sql, notes: notes,
+                                  missingCostFields: missingFields(query: query, rows: rows))
+        if query.measure == .margin, query.cumulative, query.perCustomer {
+            try addPayback(to: &matrix)
+        }
+        return matrix
+    }
+
+    /// Puts each customer into a cohort; returns cohort numbers and labels in display order.
+    private func assignCohorts(query: CohortQuery, rows: OrderRows, spans: CustomerSpans,
+                               firstPeriod: [Int]) throws -> ([Int], [String]) {
+        switch query.grouping {
+        case .all:
+            return (Array(repeating: 0, count: rows.customerCount), ["all"])
+        case .period(let unit):
+            let periods = Set(firstPeriod).sorted()
+            var number: [Int: Int] = [:]
+            for (i, p) in periods.enumerated() { number[p] = i }
+            return (firstPeriod.map { number[$0]! }, periods.map(unit.label(of:)))
+        case .attribute(let attribute):
+            var value = Array(repeating: CustomerAttribute.noValue, count: rows.customerCount)
+            switch attribute.source {
+            case .firstOrder:
+                for c in 0..<rows.customerCount {
+                    let label = rows.labels[0][Int(spans.firstRow[c])]
+                    if label >= 0 { value[c] = rows.labelNames[0][Int(label)] }
+                }
+            case .lookup:
+                var number: [String: Int] = [:]
+                for (i, id) in rows.customerIDs.enumerated() { number[id] = i }
+                let lookup = try attribute.lookupQuery(orders: nil)
+                let statement = try db.prepare(lookup.sql)
+                try statement.bind(lookup.bindings)
+                while try statement.step() {
+                    let v = statement.value(at: 1)
+                    if let c = number[statement.value(at: 0).description], !v.isNull { value[c] = v.description }
+                }
+            }
+            // Named groups sorted, customers without a value last.
+            let names = Set(value).sorted { a, b in
+                if a == CustomerAttribute.noValue || b == CustomerAttribute.noValue { return b == CustomerAttribute.noValue && a != b }
+                return a < b
+            }
+            var number: [String: Int] = [:]
+            for (i, name) in names.enumerated() { number[name] = i }
+            return (value.map { number[$0]! }, names)
+        }
+    }
+
+    private func missingFields(query: CohortQuery, rows: OrderRows) -> [CostField] {
+        switch query.measure {
+        case .margin:
+            return CostField.allCases.enumerated().filter { rows.nullCounts[$0.offset + 1] > 0 }.map(\.element)
+        case .revenue:
+            return [CostField.discount, .points].enumerated().filter { rows.nullCounts[$0.offset + 1] > 0 }.map(\.element)
+        default:
+            return []
+        }
+    }
+
+    /// The definition in force, for the notes under the table.
+    private func describe(query: CohortQuery, lastPeriod: Int) -> [String] {
+        let unit = query.unit
+        var lines: [String] = []
+        switch query.measure {
+        case .retention, .customers:
+            switch query.effectiveMode {
+            case .on: lines.append("retention (on): customers with ≥1 counted order in period c+k / cohort size")
+            case .onOrAfter: lines.append("retention (on or after): customers with a counted order in period c+k or later / cohort size")
+            case .cumulative: lines.append("retention (cumulative): customers whose second counted order is by period c+k / cohort size")
+            }
+        case .orders: lines.append("orders at offset k" + (query.perCustomer ? " per cohort customer" : ""))
+        case .revenue: lines.append("revenue = amount − discount − points at offset k" + (query.perCustomer ? ", per cohort customer" : ""))
+        case .margin: lines.append(ContributionMargin.formula + (query.perCustomer ? ", per cohort customer" : ""))
+        }
+        if query.cumulative && !query.countsCustomers { lines.append("cumulative: running total from offset 0 through k") }
+        lines.append("data ends in \(unit.label(of: lastPeriod)); later cells are empty; the average is weighted by the customers each cell covers")
+        return lines
+    }
+}

@@ -1,0 +1,63 @@
+import ECStore
+
+/// A property that puts each customer in one group: their first order's
+/// channel, or any column a caller can select per customer.
+public struct CustomerAttribute: Sendable {
+    /// Where the value comes from.
+    public enum Source: Sendable {
+        /// An expression over the columns of the customer's first counted
+        /// order (earliest day, then ordered_at), e.g. `channel`.
+        case firstOrder(SQLFragment)
+        /// A query yielding two columns, customer id then value, e.g.
+        /// `SELECT customer_id, acquisition_channel FROM customers`.
+        case lookup(SQLFragment)
+    }
+
+    /// The column header, e.g. "first_channel".
+    public var name: String
+    public var source: Source
+    /// True when values are spend-table channels, so CAC per group can be computed.
+    public var matchesSpendChannel: Bool
+
+    public init(name: String, source: Source, matchesSpendChannel: Bool = false) {
+        self.name = name
+        self.source = source
+        self.matchesSpendChannel = matchesSpendChannel
+    }
+
+    /// The channel of the customer's first counted order.
+    public static let firstChannel = CustomerAttribute(
+        name: "first_channel", source: .firstOrder(SQLFragment("channel")), matchesSpendChannel: true)
+
+    /// A column of the customer's first counted order, e.g. `category` → "first_category".
+    public static func firstOrder(column: String) -> CustomerAttribute {
+        CustomerAttribute(name: "first_" + column, source: .firstOrder(SQLFragment(quoteIdentifier(column))),
+                          matchesSpendChannel: column == "channel")
+    }
+
+    /// A column of a per-customer table, e.g. `acquisition_channel` of `customers`.
+    public static func column(_ column: String, of table: String = "customers") -> CustomerAttribute {
+        CustomerAttribute(name: column, source: .lookup(SQLFragment(
+            "SELECT customer_id, \(quoteIdentifier(column)) FROM \(quoteIdentifier(table))")))
+    }
+
+    /// The label of customers without a value.
+    static let noValue = "(none)"
+
+    /// A query of `(customer_id, value)` rows, one per customer.
+    /// - Parameter orders: needed for `.firstOrder`, which reads counted orders.
+    func lookupQuery(orders: OrderSelection?) throws -> SQLFragment {
+        switch source {
+        case .lookup(let query):
+            return query
+        case .firstOrder(let expression):
+            guard let orders else {
+                throw StoreError("the attribute '\(name)' comes from first orders; load orders or group by a customer column instead")
+            }
+            // A window over counted orders: one pass, no correlated subquery.
+            return SQLFragment("SELECT customer_id, value FROM (SELECT customer_id, (") + expression
+                + SQLFragment(") AS value, row_number() OVER (PARTITION BY customer_id ORDER BY day, ordered_at, order_id) AS rn FROM \(quoteIdentifier(orders.table)) WHERE ")
+                + orders.condition + SQLFragment(") WHERE rn = 1")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import ECStore
+
+/// Which orders an analysis counts: the orders table, the counted-order
+/// condition, and optional segment filters, all given by the caller.
+///
+/// The settings and segment engines own these conditions; the analyses only
+/// AND them together. Filters restrict the universe *before* first orders are
+/// found, so a customer's cohort is the period of their first order among
+/// the selected orders.
+public struct OrderSelection: Sendable {
+    /// The orders table (workspace role table, `orders` by default).
+    public var table: String
+    /// The counted-order condition, e.g. `status IS NULL OR status NOT IN (?,?,?)`.
+    public var countedOrders: SQLFragment
+    /// A condition on `customer_id` (a segment), or nil for every customer.
+    public var customerFilter: SQLFragment?
+    /// A condition on order columns (a `where` clause), or nil.
+    public var orderFilter: SQLFragment?
+
+    public init(table: String = "orders", countedOrders: SQLFragment,
+                customerFilter: SQLFragment? = nil, orderFilter: SQLFragment? = nil) {
+        self.table = table
+        self.countedOrders = countedOrders
+        self.customerFilter = customerFilter
+        self.orderFilter = orderFilter
+    }
+
+    /// METRICS.md's default: every status except the given ones (and NULL status) counts.
+    public static func excludingStatuses(_ statuses: [String] = ["cancelled", "returned", "refunded"],
+                                         table: String = "orders") -> OrderSelection {
+        let marks = Array(repeating: "?", count: statuses.count).joined(separator: ",")
+        let condition = statuses.isEmpty
+            ? SQLFragment("1")
+            : SQLFragment("status IS NULL OR status NOT IN (\(marks))", statuses.map { .text($0) })
+        return OrderSelection(table: table, countedOrders: condition)
+    }
+
+    /// `(counted) AND (order filter) AND (customer filter)`, each parenthesised.
+    var condition: SQLFragment {
+        var parts = [SQLFragment("(") + countedOrders + SQLFragment(")")]
+        if let orderFilter { parts.append(SQLFragment("(") + orderFilter + SQLFragment(")")) }
+        if let customerFilter { parts.append(SQLFragment("(") + customerFilter + SQLFragment(")")) }
+        return SQLFragment.joined(parts, separator: " AND ")
+    }
+
+    /// `SELECT columns FROM table WHERE condition`.
+    func select(_ columns: [String]) -> SQLFragment {
+        SQLFragment("SELECT \(columns.joined(separator: ", ")) FROM \(quoteIdentifier(table)) WHERE ") + condition
+    }
+
+    /// The last day with any order in the table (counted or not): where the data ends.
+    func lastDay(in db: Database) throws -> Int? {
+        try db.scalar("SELECT max(day) FROM \(quoteIdentifier(table))").intValue.map { Int($0) }
+    }
+}
+
+/// The cost fields of contribution margin (CM2), in formula order.
+public enum CostField: String, Sendable, CaseIterable {
+    case discount, points, cogs, shipping, commission
+}
+
+/// Contribution margin per order (METRICS.md): CM2 = amount − discount − points − cogs − shipping − commission.
+enum ContributionMargin {
+    static let formula = "CM2 = amount − discount − points − cogs − shipping − commission (missing costs count as 0)"
+
+    /// Describes cost fields with NULLs: all missing, or missing on some orders.
+    static func missingNote(nullCounts: [CostField: Int], orders: Int) -> String? {
+        guard orders > 0 else { return nil }
+        var parts: [String] = []
+        for field in CostField.allCases {
+            let nulls = nullCounts[field] ?? 0
+            if nulls == orders { parts.append("\(field.rawValue) (all orders)") }
+            else if nulls > 0 { parts.append("\(field.rawValue) (\(nulls) of \(orders) orders)") }
+        }
+        return parts.isEmpty ? nil : "missing cost fields counted as 0: " + parts.joined(separator: ", ")
+    }
+}

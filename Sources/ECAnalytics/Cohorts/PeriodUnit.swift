@@ -1,0 +1,77 @@
+/// The calendar period that cohorts and offsets are counted in.
+///
+/// Periods are numbered by an integer index so that "offset k" is plain
+/// subtraction: months as `year × 12 + (month − 1)`, quarters as
+/// `year × 4 + (quarter − 1)`, weeks (Monday to Sunday) counted from the
+/// week of 1970-01-05.
+public enum PeriodUnit: String, Sendable, CaseIterable {
+    case week, month, quarter
+
+    /// The index of the period containing `day` (days since 1970-01-01).
+    public func index(ofDay day: Int) -> Int {
+        switch self {
+        case .week: return floorDivide(day + 3, 7)  // 1970-01-01 was a Thursday
+        case .month: return CivilDate(day: day).monthIndex
+        case .quarter: return floorDivide(CivilDate(day: day).monthIndex, 3)
+        }
+    }
+
+    /// A label for a period index: "2024-03", "2024-Q1", or the week's Monday "2024-03-04".
+    public func label(of index: Int) -> String {
+        switch self {
+        case .week: return CivilDate(day: index * 7 - 3).isoText
+        case .month:
+            let year = floorDivide(index, 12)
+            return "\(pad(year, 4))-\(pad(index - year * 12 + 1, 2))"
+        case .quarter:
+            let year = floorDivide(index, 4)
+            return "\(pad(year, 4))-Q\(index - year * 4 + 1)"
+        }
+    }
+
+    /// The column prefix for offsets: "M3" is three months after acquisition.
+    public var offsetPrefix: String {
+        switch self {
+        case .week: return "W"
+        case .month: return "M"
+        case .quarter: return "Q"
+        }
+    }
+}
+
+/// A proleptic Gregorian date computed from a day number without Foundation,
+/// using Howard Hinnant's `civil_from_days` (http://howardhinnant.github.io/date_algorithms.html).
+struct CivilDate: Equatable {
+    var year: Int
+    var month: Int
+    var dayOfMonth: Int
+
+    init(day: Int) {
+        let z = day + 719_468
+        let era = floorDivide(z, 146_097)
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        dayOfMonth = doy - (153 * mp + 2) / 5 + 1
+        month = mp < 10 ? mp + 3 : mp - 9
+        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    }
+
+    /// `year × 12 + (month − 1)`.
+    var monthIndex: Int { year * 12 + month - 1 }
+
+    var isoText: String { "\(pad(year, 4))-\(pad(month, 2))-\(pad(dayOfMonth, 2))" }
+}
+
+/// Division rounding toward negative infinity (dates before 1970 stay in the right period).
+@inline(__always) func floorDivide(_ a: Int, _ b: Int) -> Int {
+    let q = a / b
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+}
+
+private func pad(_ value: Int, _ width: Int) -> String {
+    let text = String(abs(value))
+    let padded = String(repeating: "0", count: max(0, width - text.count)) + text
+    return value < 0 ? "-" + padded : padded
+}
