@@ -5,7 +5,7 @@ import ECStore
 /// formula, why it matters, its traps, the settings in force and the SQL.
 public enum Explainer {
     /// Concepts that are not single KPIs, keyed by the words users type.
-    static let concepts: [(keys: [String], title: String, body: String)] = [
+    public static let concepts: [(keys: [String], title: String, body: String)] = [
         (["sales equation", "sales"], "The sales equation",
          "revenue = sessions × CVR × AOV. Every change in sales comes from more visits, a higher share of visits that buy, or bigger baskets. `kpi sales by month` shows each factor and its change on the previous period, so you see which one moved.\nPitfall: the factors interact; fixing CVR with discounts lowers AOV."),
         (["customer equity", "equity"], "Customer equity",

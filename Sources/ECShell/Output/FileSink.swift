@@ -5,25 +5,41 @@ import Darwin
 #endif
 import ECRender
 
-/// Writes rendered text to a C stream (stdout or stderr), unbuffered beyond libc's.
+/// Writes rendered text to a file descriptor (standard output or error), buffered until `flush`.
 public final class FileSink: TextSink {
-    private let stream: UnsafeMutablePointer<FILE>
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
     public let isTerminal: Bool
 
-    init(stream: UnsafeMutablePointer<FILE>, descriptor: Int32) {
-        self.stream = stream
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
         self.isTerminal = isatty(descriptor) == 1
+        buffer.reserveCapacity(1 << 16)
     }
 
-    public static func standardOutput() -> FileSink { FileSink(stream: stdout, descriptor: 1) }
-    public static func standardError() -> FileSink { FileSink(stream: stderr, descriptor: 2) }
+    public static func standardOutput() -> FileSink { FileSink(descriptor: 1) }
+    public static func standardError() -> FileSink { FileSink(descriptor: 2) }
 
     public func write(_ text: String) {
-        var text = text
-        text.withUTF8 { buf in _ = fwrite(buf.baseAddress, 1, buf.count, stream) }
+        buffer.append(contentsOf: text.utf8)
+        // Errors and terminal output appear at once; large results go out in 64 KB blocks.
+        if descriptor == 2 || buffer.count >= 1 << 16 { flush() }
     }
 
-    public func flush() { fflush(stream) }
+    public func flush() {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                break  // a closed pipe: drop the output rather than crash
+            }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    deinit { flush() }
 }
 
 /// Whether colour may be used on a stream: only a terminal, and never with NO_COLOR set.

@@ -1,6 +1,7 @@
 import Foundation
 import ECStore
 import ECRender
+import ECAnalytics
 
 /// What the command line asked for.
 public struct LaunchConfiguration: Sendable {
@@ -19,6 +20,9 @@ public enum Launcher {
     /// Runs to completion and returns the process exit status
     /// (0 success, 1 a statement failed, 2 the workspace could not be opened).
     public static func run(_ launch: LaunchConfiguration) -> Int32 {
+        // A closed pipe (ecsh ... | head) ends output quietly instead of killing the process.
+        signal(SIGPIPE, SIG_IGN)
+        SignalHandling.install()
         let out = FileSink.standardOutput()
         let err = FileSink.standardError()
         defer { out.flush(); err.flush() }
@@ -76,7 +80,15 @@ public enum Launcher {
     /// `ecsh generate shop DIR`.
     public static func generateShop(directory: String, orders: Int, seed: UInt64) -> Int32 {
         let err = FileSink.standardError()
-        err.write("error: the sample-shop generator is not built yet\n")
-        return 1
+        do {
+            let summary = try SampleShop.generate(SampleShopSpec(orders: orders, seed: seed), into: directory)
+            for f in summary.files {
+                err.write("wrote \(f.path): \(grouped(f.rows)) rows, \(grouped(f.bytes >> 10)) KB\n")
+            }
+            return 0
+        } catch {
+            err.write("error: \(error)\n")
+            return 1
+        }
     }
 }

@@ -39,7 +39,7 @@ extension Session {
         case .showSettings: try showSettings()
         case .showSQL: showSQL()
         case .timer(let on): options.timer = on; say("timer \(on ? "on" : "off")")
-        case .chart(let on): chartsEnabled = on; say("charts \(on ? "on" : "off")")
+        case .chart(let on): options.chart = on; say("charts \(on ? "on" : "off")")
         case .run(let path): try runNested(path)
         case .quit: quitRequested = true
         }

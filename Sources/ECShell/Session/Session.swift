@@ -25,6 +25,8 @@ public final class Session {
     var quitRequested = false
     /// Whether statements come from a person at a terminal.
     var isInteractive = false
+    /// The tutorial lesson shown last (0-based), for `tutorial next`.
+    var tutorialLesson: Int?
 
     public init(database: Database, out: FileSink, err: FileSink, options: SessionOptions = SessionOptions()) {
         self.database = database
@@ -79,7 +81,7 @@ public final class Session {
             err.flush()
         }
         do {
-            let statement = try Parser.parse(text)
+            guard let statement = try Parser.parse(text) else { return true }
             try dispatch(statement)
             if options.timer {
                 let elapsed = ContinuousClock.now - started

@@ -16,6 +16,8 @@ public struct SessionOptions: Sendable, Equatable {
     /// Rows shown before truncating a table; 0 shows all.
     public var maxRows: Int = 40
     public var timer = false
+    /// Draw a bar chart under KPI series (`chart on`).
+    public var chart = false
     /// Print each statement before its result (`--echo`).
     public var echo = false
     /// Report every error in a script and exit non-zero at the end (`--keep-going`).

@@ -1,0 +1,122 @@
+import ECStore
+import ECLanguage
+import ECAnalytics
+import ECRender
+
+/// `cohort`, `nps`, `nps compare`, `unit economics`.
+extension Session {
+    /// The counted orders, narrowed by segments and a `where` filter.
+    func orderSelection(segments: [Identifier], filter: Expr?) throws -> OrderSelection {
+        let settings = try metricSettings()
+        return OrderSelection(countedOrders: settings.countedCondition(),
+                              customerFilter: try customerFilter(segments),
+                              orderFilter: try filter.map(compileOrderPredicate))
+    }
+
+    /// Maps a `by` word to a cohort grouping: a period, first_channel, or any customer attribute.
+    func cohortGrouping(_ by: [Identifier]) throws -> CohortGrouping {
+        guard let first = by.first else { return .period(.month) }
+        if by.count > 1 { throw ShellError("cohorts group by one thing at a time", at: by[1].range) }
+        if let unit = PeriodUnit(rawValue: first.folded) { return .period(unit) }
+        if first.folded == "first_channel" || first.folded == "channel" { return .attribute(.firstChannel) }
+        try requireCustomerFacts(for: "cohorts", at: first.range)
+        let attributes = try CustomerFacts.attributes(database).map(\.name)
+        guard let a = attributes.first(where: { $0.lowercased() == first.folded }) else {
+            throw Diagnostic.unknownName("cohort grouping", first.name, at: first.range,
+                                         among: PeriodUnit.allCases.map(\.rawValue) + attributes)
+        }
+        return .attribute(.column(a, of: "ecsh_customer_facts"))
+    }
+
+    func requireTable(_ name: String, for what: String, load role: String, at range: SourceRange?) throws {
+        guard try database.tableExists(name) else {
+            throw ShellError("\(what) needs \(role == "spend" ? "ad spend" : role)", at: range,
+                             help: "load \(role) from '\(role).csv'")
+        }
+    }
+
+    /// `cohort [metric] [cumulative] [by …] [mode …] [periods N] [for …] [where …]`
+    func runCohort(_ q: ECLanguage.CohortQuery) throws {
+        try requireTable("orders", for: "a cohort table", load: "orders", at: nil)
+        let measure = CohortMeasure(rawValue: q.metric?.value.rawValue ?? "retention") ?? .retention
+        let mode = q.mode.flatMap { ECAnalytics.RetentionMode(rawValue: $0.value.rawValue) } ?? .on
+        let periods = q.periods?.value ?? 12
+        guard periods >= 1 && periods <= 120 else {
+            throw ShellError("periods must be between 1 and 120", at: q.periods?.range)
+        }
+        let query = ECAnalytics.CohortQuery(
+            measure: measure, cumulative: q.cumulative, grouping: try cohortGrouping(q.by), mode: mode,
+            periods: periods - 1, orders: try orderSelection(segments: q.segments, filter: q.filter))
+        let matrix = try CohortEngine(database).run(query)
+        let table = matrix.toResultTable(currency: try metricSettings().currency)
+        lastResult = table
+        lastSQL = annotatedSQL(matrix.sql.sql, matrix.sql.bindings)
+        if out.isTerminal && options.format == .table {
+            var ro = RenderOptions()
+            ro.color = colorEnabled
+            ro.currency = try metricSettings().currency
+            do {
+                try HeatmapRenderer(options: ro).render(table, to: out)
+                return
+            } catch {}
+        }
+        show(table, sql: lastSQL)
+    }
+
+    /// `nps [by X] [for SEG]`
+    func runNPS(_ q: NPSQuery) throws {
+        try requireTable("nps", for: "NPS", load: "nps", at: nil)
+        let engine = NPSEngine(database)
+        let filter = try customerFilter(q.segments)
+        if q.by.count > 1 { throw ShellError("nps groups by one thing at a time", at: q.by[1].range) }
+        let table: ResultTable
+        if let by = q.by.first {
+            if let unit = PeriodUnit(rawValue: by.folded) {
+                table = try engine.summary(byPeriod: unit, customerFilter: filter)
+            } else {
+                let grouping = try cohortGrouping([by])
+                guard case .attribute(let attribute) = grouping else { throw ShellError("cannot group NPS by '\(by.name)'", at: by.range) }
+                table = try engine.summary(by: attribute, customerFilter: filter,
+                                           orders: try orderSelection(segments: [], filter: nil))
+            }
+        } else {
+            table = try engine.summary(customerFilter: filter)
+        }
+        show(table, sql: nil)
+    }
+
+    /// `nps compare A, B`: two segments, the difference, z and p.
+    func compareNPS(_ a: Identifier, _ b: Identifier) throws {
+        try requireTable("nps", for: "NPS", load: "nps", at: a.range)
+        let groups = try [a, b].map { id -> NPSEngine.Group in
+            NPSEngine.Group(label: id.name, condition: try customerFilter([id])!)
+        }
+        show(try NPSEngine(database).compare(a: groups[0], b: groups[1]), sql: nil)
+    }
+
+    /// `unit economics [by channel|cohort|month] [horizon N months]`
+    func runUnitEconomics(_ q: ECLanguage.UnitEconomicsQuery) throws {
+        try requireTable("orders", for: "unit economics", load: "orders", at: nil)
+        var by = UnitEconomicsGrouping.none
+        if let first = q.by.first {
+            guard let g = UnitEconomicsGrouping(rawValue: first.folded) else {
+                throw Diagnostic.unknownName("unit economics grouping", first.name, at: first.range,
+                                             among: UnitEconomicsGrouping.allCases.map(\.rawValue))
+            }
+            by = g
+        }
+        var horizon = 12
+        if let h = q.horizon {
+            guard h.value.unit == .month || h.value.unit == .year else {
+                throw ShellError("the horizon is counted in months", at: h.range, help: "e.g. horizon 12 months")
+            }
+            horizon = Int(h.value.unit == .year ? h.value.amount * 12 : h.value.amount)
+        }
+        let settings = try metricSettings()
+        let query = ECAnalytics.UnitEconomicsQuery(by: by, horizonMonths: horizon,
+                                                   orders: try orderSelection(segments: [], filter: nil),
+                                                   mallChannels: Set(settings.marketplaceChannels))
+        let result = try UnitEconomicsEngine(database).run(query)
+        show(result.toResultTable(currency: settings.currency), sql: annotatedSQL(result.sql.sql, result.sql.bindings))
+    }
+}

@@ -1,0 +1,108 @@
+import ECStore
+import ECLanguage
+import ECAnalytics
+import ECRender
+
+/// `kpis`, `kpi`, `define kpi`, `drop kpi`.
+extension Session {
+    /// `kpis`: the catalogue, with derived KPIs after the built-ins.
+    func listKPIs() throws {
+        var rows: [[Value]] = KPICatalogue.all.map {
+            [.text($0.name), .text($0.meaning), .text($0.formula), .text($0.needs.joined(separator: ", "))]
+        }
+        for (name, expr) in try DerivedKPIs.load(database).sorted(by: { $0.key < $1.key }) {
+            rows.append([.text(name), .text("defined in this workspace"), .text(expr.description), .text("its parts")])
+        }
+        show(ResultTable(columns: ["kpi", "meaning", "formula", "needs"], rows: rows, formats: [.text, .text, .text, .text],
+                         notes: ["explain NAME tells more; kpi NAME by month computes it"]), sql: nil)
+    }
+
+    /// Builds the analytics query from the parsed statement.
+    func analyticsQuery(_ q: ECLanguage.KPIQuery) throws -> ECAnalytics.KPIQuery {
+        let groupBy: [Grouping] = q.by.map { id in
+            TimeGrain(rawValue: id.folded).map(Grouping.grain) ?? .dimension(name: id.name)
+        }
+        let filter = try q.filter.map(compileOrderPredicate)
+        func bound(_ b: Located<DateBound>?) -> String? {
+            switch b?.value {
+            case .day(let d): return d.description
+            case .month(let m): return m.description
+            case nil: return nil
+            }
+        }
+        return ECAnalytics.KPIQuery(kpis: q.kpis.map(\.folded), groupBy: groupBy, segments: try namedSegments(q.segments),
+                                    orderFilter: filter, from: bound(q.from), to: bound(q.to),
+                                    f2WindowDays: q.within.map { Int($0.value.days) })
+    }
+
+    /// `kpi A, B [by …] [for …] [where …] [from … to …] [chart]`
+    func runKPI(_ q: ECLanguage.KPIQuery) throws {
+        guard try database.tableExists("orders") || q.kpis.allSatisfy({ ["sessions", "spend"].contains($0.folded) }) else {
+            throw ShellError("KPIs need orders", at: q.kpis.first?.range,
+                             help: "load orders from 'orders.csv' (or try ecsh --demo)")
+        }
+        let settings = try metricSettings()
+        let query = try analyticsQuery(q)
+        let result: KPIResult
+        do {
+            result = try KPIEngine(database, settings: settings).run(query)
+        } catch let e as MetricsError {
+            // Point at the KPI or dimension the message names, when it names one.
+            let named = (q.kpis + q.by).first { e.message.contains("'\($0.name)'") || e.message.hasPrefix($0.folded + " ") }
+            throw ShellError(e.message, at: named?.range ?? q.kpis.first?.range)
+        }
+        show(result.table, sql: annotatedSQL(result.sql, result.bindings))
+        if q.chart || options.chart { try drawChart(result.table) }
+    }
+
+    /// SQL for `show sql`, with the bound values listed under it.
+    func annotatedSQL(_ sql: String, _ bindings: [Value]) -> String {
+        guard !bindings.isEmpty else { return sql }
+        let list = bindings.enumerated().map { "  ?\($0.offset + 1) = \(sqlLiteral($0.element))" }
+        return sql + "\n-- bound values:\n" + list.map { "--" + $0 }.joined(separator: "\n")
+    }
+
+    /// A bar chart (one series) or sparklines under a KPI table.
+    func drawChart(_ table: ResultTable) throws {
+        var ro = RenderOptions()
+        ro.color = colorEnabled
+        do {
+            try BarChartRenderer(options: ro).render(table.withoutSummaryRows, valueColumn: nil, to: out)
+        } catch {
+            say("(no chart: \(error))")
+        }
+    }
+
+    /// `define kpi NAME = EXPR`
+    func defineKPI(_ name: Identifier, _ formula: Expr) throws {
+        let expr = try KPIExpression.parse(formula.description)
+        let known = Set(KPICatalogue.all.map(\.name)).union(try DerivedKPIs.load(database).keys)
+        for ref in expr.references where !known.contains(ref) && ref != name.folded {
+            throw Diagnostic.unknownName("KPI", ref, at: formula.range, among: Array(known))
+        }
+        do {
+            let note = try DerivedKPIs.define(name.folded, expr, db: database)
+            say("defined kpi \(name.folded) = \(expr.description)")
+            if let note { say("  note: \(note)") }
+        } catch let e as MetricsError {
+            throw ShellError(e.message, at: formula.range)
+        }
+    }
+
+    /// `drop kpi NAME`
+    func dropKPI(_ name: Identifier) throws {
+        guard try DerivedKPIs.drop(name.folded, db: database) else {
+            throw Diagnostic.unknownName("defined KPI", name.name, at: name.range,
+                                         among: Array(try DerivedKPIs.load(database).keys))
+        }
+        say("dropped kpi \(name.folded)")
+    }
+}
+
+/// A value as an SQL literal, for reading (never executed).
+func sqlLiteral(_ v: Value) -> String {
+    switch v {
+    case .text(let s): return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+    default: return v.description
+    }
+}

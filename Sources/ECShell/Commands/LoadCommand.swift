@@ -1,0 +1,114 @@
+import Foundation
+import ECStore
+import ECLanguage
+import ECAnalytics
+import ECRender
+
+/// `load` and `export`.
+extension Session {
+    /// `load ROLE|table NAME from 'file' [append] [with …] [preset …] [map …]`.
+    func runLoad(_ load: LoadStatement) throws {
+        let target: LoadTarget
+        switch load.target {
+        case .role(let role, _): target = .role(ECStore.DatasetRole(rawValue: role.rawValue)!)
+        case .table(let name):
+            if name.name.hasPrefix("ecsh_") {
+                throw ShellError("table names starting with 'ecsh_' are reserved for ecsh's bookkeeping", at: name.range)
+            }
+            target = .table(name.name)
+        }
+        let options: LoadOptions
+        do {
+            options = try LoadOptions(pairs: load.options.map { ($0.name.name, optionValue($0.value.value)) })
+        } catch let e as StoreError {
+            let bad = load.options.first { e.message.contains("'\($0.name.name)'") }
+            throw ShellError(e.message, at: bad?.name.range)
+        }
+        var map: [String: String] = [:]
+        for m in load.mappings { map[m.field.name] = m.header.name }
+        let path = resolveDataPath(load.path.value)
+        let request = LoadRequest(target: target, path: path, options: options, fieldMap: map,
+                                  preset: load.preset?.name, append: load.append)
+        let progress = LoadProgressBar(sink: err, enabled: err.isTerminal && isInteractive)
+        let summary = try Loader(database: database).load(request) { progress.update($0) }
+        progress.finish()
+        say(summary.description)
+        for note in summary.notes { say("  note: \(note)") }
+        if case .role(let role) = target, [.orders, .customers, .nps].contains(role),
+           try database.tableExists("orders") {
+            try CustomerFacts.rebuild(database, settings: try metricSettings())
+        }
+    }
+
+    /// Data paths in a script are resolved from the script's folder, like `run`.
+    func resolveDataPath(_ path: String) -> String {
+        let resolved = resolveScriptPath(path, from: scriptStack.last)
+        if FileManager.default.fileExists(atPath: resolved) { return resolved }
+        return path
+    }
+
+    func optionValue(_ v: OptionValue) -> Value {
+        switch v {
+        case .word(let w): return .text(w)
+        case .literal(let l):
+            switch l {
+            case .string(let s): return .text(s)
+            case .integer(let i): return .integer(i)
+            case .real(let d), .percent(let d): return .real(d)
+            case .boolean(let b): return .integer(b ? 1 : 0)
+            case .date(let d): return .text(d.description)
+            case .month(let m): return .text(m.description)
+            case .duration(let t): return .real(t.days)
+            case .null: return .null
+            }
+        }
+    }
+
+    /// `export to 'file.ext'`: the last result, format from the extension.
+    func export(to path: Located<String>) throws {
+        guard let table = lastResult else {
+            throw ShellError("nothing to export yet", at: path.range, help: "run a statement that shows a table (e.g. kpi gmv by month), then export it")
+        }
+        var options = RenderOptions()
+        options.currency = (try? metricSettings().currency) ?? "JPY"
+        do {
+            try ExportWriter.write(table, to: path.value, options: options)
+        } catch {
+            throw ShellError("\(error)", at: path.range)
+        }
+        say("exported \(grouped(table.rows.count)) row\(table.rows.count == 1 ? "" : "s") to '\(path.value)'")
+    }
+}
+
+/// A one-line progress bar on the terminal for loads that take more than a second.
+final class LoadProgressBar {
+    let sink: FileSink
+    let enabled: Bool
+    private var shown = false
+    private var lastDraw = 0.0
+
+    init(sink: FileSink, enabled: Bool) {
+        self.sink = sink
+        self.enabled = enabled
+    }
+
+    func update(_ p: LoadProgress) {
+        guard enabled, p.elapsed >= 1.0, p.elapsed - lastDraw >= 0.2 || !shown else { return }
+        lastDraw = p.elapsed
+        shown = true
+        let fraction = p.bytesTotal > 0 ? min(1, Double(p.bytesDone) / Double(p.bytesTotal)) : 0
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let rate = Double(p.rows) / max(p.elapsed, 0.001)
+        let left = fraction > 0 ? p.elapsed * (1 - fraction) / fraction : 0
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        sink.write("\r\(bar) \(Int(fraction * 100))%  \(p.bytesDone >> 20)/\(p.bytesTotal >> 20) MB  \(grouped(Int(rate))) rows/s  \(Int(left.rounded())) s left ")
+        sink.flush()
+    }
+
+    func finish() {
+        guard shown else { return }
+        sink.write("\r\u{1B}[K")
+        sink.flush()
+    }
+}

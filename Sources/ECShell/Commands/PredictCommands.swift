@@ -1,0 +1,122 @@
+import ECStore
+import ECLanguage
+import ECAnalytics
+
+/// `predict ltv`, `predict alive`, `predict validate`: BG/NBD + Gamma-Gamma on counted orders.
+extension Session {
+    /// The last counted order day, or the `as_of` day.
+    func calibrationEnd(asOf: Located<CalendarDate>?) throws -> Int {
+        if let d = asOf?.value { return DayNumber.from(year: d.year, month: d.month, day: d.day) }
+        let settings = try metricSettings()
+        if let text = settings.asOf, let r = DayNumber.parseRange(text) { return r.upperBound }
+        let counted = settings.countedCondition()
+        let last = try database.scalar("SELECT max(day) FROM orders WHERE \(counted.sql)", counted.bindings)
+        guard let day = last.intValue else {
+            throw ShellError("no counted orders to fit a model on", help: "load orders first; show settings tells which statuses count")
+        }
+        return Int(day)
+    }
+
+    /// Contribution margin as a share of gross amount, over counted orders (1 when costs are absent).
+    func marginRatio() throws -> Double {
+        let counted = try metricSettings().countedCondition()
+        let v = try database.scalar("""
+            SELECT TOTAL(amount - coalesce(discount,0) - coalesce(points,0) - coalesce(cogs,0)
+                         - coalesce(shipping,0) - coalesce(commission,0)) / NULLIF(TOTAL(amount), 0)
+            FROM orders WHERE \(counted.sql)
+            """, counted.bindings)
+        return v.doubleValue ?? 1
+    }
+
+    struct FittedCLV {
+        var customers: [CustomerSummary]
+        var transactions: BGNBDFit
+        var spend: GammaGammaFit
+        var calculator: CLVCalculator
+        var end: Int
+        var margin: Double
+    }
+
+    func fitCLV(segments: [Identifier], asOf: Located<CalendarDate>?, horizonMonths: Int, annualDiscount: Double) throws -> FittedCLV {
+        try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
+        let end = try calibrationEnd(asOf: asOf)
+        let customers = try CLVData.extract(db: database, countedOrders: try metricSettings().countedCondition(),
+                                            calibrationEnd: end, unit: .weeks, segment: try customerFilter(segments))
+        let transactions = try BGNBDModel.fit(customers: customers)
+        let spend = try GammaGammaModel.fit(customers)
+        let margin = try marginRatio()
+        let calculator = try CLVCalculator(transactions: transactions, spend: spend, unit: .weeks,
+                                           horizonMonths: horizonMonths, discount: .annual(annualDiscount), margin: margin)
+        return FittedCLV(customers: customers, transactions: transactions, spend: spend, calculator: calculator, end: end, margin: margin)
+    }
+
+    /// `predict ltv [horizon N months] [for SEG] [discount R% per year] [as_of DATE]`
+    func predictLTV(_ q: PredictLTVQuery) throws {
+        var horizon = 12
+        if let h = q.horizon {
+            guard h.value.unit == .month || h.value.unit == .year else {
+                throw ShellError("the horizon is counted in months", at: h.range, help: "e.g. horizon 12 months")
+            }
+            horizon = Int(h.value.unit == .year ? h.value.amount * 12 : h.value.amount)
+        }
+        let discount = q.annualDiscountRate?.value ?? 0.10
+        let fit = try fitCLV(segments: q.segments, asOf: q.asOf, horizonMonths: horizon, annualDiscount: discount)
+        say("Time unit: weeks; orders on the same day merge into one purchase; calibration ends \(DayNumber.isoDate(fit.end)).")
+        say("BG/NBD (purchase and dropout), fitted on \(grouped(fit.customers.count)) customers:")
+        show(fit.transactions.parameterTable(unit: .weeks), sql: nil)
+        say("Gamma-Gamma (spend per purchase):")
+        show(fit.spend.parameterTable(), sql: nil)
+
+        // Summarise by first channel, from the customer facts.
+        try requireCustomerFacts(for: "predictive CLV", at: nil)
+        var channel: [String: String] = [:]
+        for r in try database.query("SELECT customer_id, first_channel FROM ecsh_customer_facts").rows {
+            if let id = r[0].textValue { channel[id] = r[1].textValue ?? "(none)" }
+        }
+        var groups: [String: (n: Int, alive: Double, purchases: Double, clv: Double)] = [:]
+        for p in fit.calculator.predictions(for: fit.customers) {
+            let key = channel[p.customer.customerID] ?? "(none)"
+            var g = groups[key] ?? (0, 0, 0, 0)
+            g.n += 1; g.alive += p.probabilityAlive; g.purchases += p.expectedPurchases; g.clv += p.clv
+            groups[key] = g
+        }
+        var rows: [[Value]] = groups.keys.sorted().map { k in
+            let g = groups[k]!
+            return [.text(k), .integer(Int64(g.n)), .real(g.alive / Double(g.n)), .real(g.purchases / Double(g.n)),
+                    .real(g.clv / Double(g.n)), .real(g.clv)]
+        }
+        let all = groups.values.reduce((n: 0, alive: 0.0, purchases: 0.0, clv: 0.0)) { ($0.n + $1.n, $0.alive + $1.alive, $0.purchases + $1.purchases, $0.clv + $1.clv) }
+        rows.append([.text("total"), .integer(Int64(all.n)), .real(all.alive / Double(max(all.n, 1))),
+                     .real(all.purchases / Double(max(all.n, 1))), .real(all.clv / Double(max(all.n, 1))), .real(all.clv)])
+        let currency = try metricSettings().currency
+        show(ResultTable(columns: ["first_channel", "customers", "p_alive", "expected_purchases", "clv_per_customer", "customer_equity"],
+                         rows: rows, formats: [.text, .auto, .percent(places: 1), .decimal(places: 2), .currency(code: currency), .currency(code: currency)],
+                         notes: [String(format: "CLV = Σ over the next %d months of expected purchases × expected spend × margin %.1f%%, discounted %.1f%% per year", horizon, fit.margin * 100, discount * 100),
+                                 "customer equity = Σ CLV over customers"],
+                         summaryRows: [rows.count - 1]), sql: nil)
+    }
+
+    /// `predict alive [for SEG] [top N]`
+    func predictAlive(_ q: PredictAliveQuery) throws {
+        let fit = try fitCLV(segments: q.segments, asOf: nil, horizonMonths: 12, annualDiscount: 0.10)
+        let top = q.top?.value ?? 20
+        var table = fit.calculator.customerTable(fit.customers, orderedBy: .probabilityAlive, limit: top,
+                                                 currency: try metricSettings().currency)
+        table.notes.insert("P(alive) and expected purchases in the next 12 months (BG/NBD, weeks, same-day orders merged); export to 'file.csv' for the full list", at: 0)
+        show(table, sql: nil)
+    }
+
+    /// `predict validate [holdout N weeks]`
+    func predictValidate(holdout: Located<TimeSpan>?) throws {
+        try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
+        let weeks = holdout.map { $0.value.days / 7 } ?? 26
+        guard weeks >= 1 else { throw ShellError("the holdout must be at least a week", at: holdout?.range) }
+        let last = try calibrationEnd(asOf: nil)
+        let end = last - Int(weeks * 7)
+        let customers = try CLVData.extract(db: database, countedOrders: try metricSettings().countedCondition(),
+                                            calibrationEnd: end, unit: .weeks, holdoutEnd: last)
+        let validation = try HoldoutValidation.run(customers: customers, holdoutLength: weeks)
+        say("Calibration to \(DayNumber.isoDate(end)), holdout \(Int(weeks)) weeks to \(DayNumber.isoDate(last)); time unit weeks.")
+        show(validation.table(), sql: nil)
+    }
+}

@@ -1,0 +1,51 @@
+import ECStore
+import ECLanguage
+import ECAnalytics
+
+/// Analysis settings (kept in the workspace) and `show settings`.
+extension Session {
+    /// The workspace's analysis settings (defaults when none are stored).
+    func metricSettings() throws -> MetricSettings {
+        try MetricSettings.load(from: database)
+    }
+
+    /// `set NAME VALUE` for settings that change definitions.
+    func setAnalysisSetting(_ s: SetStatement) throws {
+        let aliases = ["completed": "completed_statuses", "excluded": "excluded_statuses",
+                       "week": "week_start", "active": "active_window", "marketplace": "marketplaces"]
+        let name = aliases[s.name.folded] ?? s.name.folded
+        let known = ["format", "color", "maxrows"] + MetricSettings.names
+        guard MetricSettings.names.contains(name) else {
+            throw Diagnostic.unknownName("setting", s.name.name, at: s.name.range, among: known)
+        }
+        let text = s.values.map { v -> String in
+            switch v.value {
+            case .literal(.duration(let t)): return String(Int(t.days))
+            case .literal(.string(let x)): return x
+            case .word(let w): return w
+            case .literal(let l): return "\(optionValue(.literal(l)))"
+            }
+        }.joined(separator: ", ")
+        var settings = try metricSettings()
+        do {
+            try settings.set(name, to: text)
+        } catch let e as MetricsError {
+            throw ShellError(e.message, at: s.values.first.map { $0.range.union(s.values.last!.range) } ?? s.name.range)
+        }
+        try database.transaction {
+            try settings.save(to: database)
+            if ["completed_statuses", "excluded_statuses", "as_of"].contains(name), try database.tableExists("orders") {
+                try CustomerFacts.rebuild(database, settings: settings)
+            }
+        }
+        say("\(name) = \(text)")
+    }
+
+    /// `show settings`: presentation options, then the definitions in force.
+    func showSettings() throws {
+        var rows: [[Value]] = options.described.map { [.text($0.0), .text($0.1), .text("this session: how results are shown")] }
+        rows.append([.text("chart"), .text(options.chart ? "on" : "off"), .text("this session: charts under KPI series")])
+        rows += try metricSettings().describe().rows
+        show(ResultTable(columns: ["setting", "value", "meaning"], rows: rows, formats: [.text, .text, .text]), sql: nil)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Synchronization
+import ECStore
+import ECLanguage
+import ECAnalytics
+
+/// Names offered by tab completion, refreshed after each statement.
+/// Kept in a Mutex because readline's completion callback is a C function.
+final class CompletionNames: Sendable {
+    private let names = Mutex<[String]>([])
+    func set(_ new: [String]) { names.withLock { $0 = new } }
+    var current: [String] { names.withLock { $0 } }
+}
+
+extension Session {
+    /// The interactive loop: readline on a terminal, with history and completion.
+    func runInteractive() {
+        isInteractive = true
+        let reader = LineReaders.standardInput()
+        defer { reader.close() }
+        let names = CompletionNames()
+        names.set(completionNames())
+        if let readline = reader as? ReadlineLineReader {
+            readline.completer = { line, _, _ in CommandCatalog.completions(forLine: line, names: names.current) }
+        }
+        if reader.isInteractive {
+            out.write("ecsh \(ShellInfo.version) — help lists commands, tutorial teaches the KPI framework, quit leaves.\n")
+            out.write(database.path.map { "workspace: \($0)\n" } ?? "workspace: in memory (give a file name to keep your work: ecsh shop.db)\n")
+            out.flush()
+        }
+        let repl = Repl(reader: reader,
+                        isComplete: { StatementSplitter.completeness(of: $0) == .complete },
+                        execute: { [unowned self] text in
+                            self.run(text: text, sourceName: "<input>")
+                            names.set(self.completionNames())
+                        })
+        while !quitRequested {
+            if repl.run() == .endOfInput { break }
+            if quitRequested { break }
+        }
+    }
+
+    /// Tables, their columns, segments, KPIs and customer attributes.
+    func completionNames() -> [String] {
+        var result: [String] = []
+        if let tables = try? database.tableNames() {
+            result += tables
+            for t in tables { result += (try? database.columns(of: t).map(\.name)) ?? [] }
+        }
+        result += KPICatalogue.all.map(\.name)
+        result += (try? segmentDefinitions().values.map(\.name)) ?? []
+        result += TimeGrain.allCases.map(\.rawValue)
+        return Array(Set(result)).sorted()
+    }
+
+    /// Loads the bundled sample shop (samples/shop) into this workspace.
+    func loadDemo() -> Bool {
+        guard let folder = Self.sampleShopFolder() else {
+            err.write(renderPlain(message: "cannot find the sample shop (samples/shop)",
+                                  help: "run ecsh from the project folder, or set ECSH_SAMPLES to the samples folder"))
+            return false
+        }
+        let script = [("orders", "orders.csv"), ("customers", "customers.csv"), ("spend", "ad_spend.csv"),
+                      ("traffic", "traffic.csv"), ("nps", "nps.csv")]
+            .map { "load \($0.0) from '\(folder)/\($0.1)'" }.joined(separator: "\n")
+        let saved = options.echo
+        options.echo = false
+        defer { options.echo = saved }
+        return run(text: script, sourceName: "<demo>")
+    }
+
+    /// samples/shop beside the executable's package, or under ECSH_SAMPLES, or the current folder.
+    static func sampleShopFolder() -> String? {
+        var candidates: [String] = []
+        if let env = ProcessInfo.processInfo.environment["ECSH_SAMPLES"] { candidates.append(env + "/shop") }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            candidates.append(dir.appendingPathComponent("samples/shop").path)
+            dir = dir.deletingLastPathComponent()
+        }
+        candidates.append(FileManager.default.currentDirectoryPath + "/samples/shop")
+        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/orders.csv") }
+    }
+}

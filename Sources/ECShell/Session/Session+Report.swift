@@ -1,0 +1,52 @@
+import ECStore
+import ECLanguage
+import ECAnalytics
+
+/// Turns every kind of error into a located diagnostic on standard error.
+extension Session {
+    func report(_ error: Error, statement: StatementText, source: Source) {
+        if error is AlreadyReported { return }
+        let renderer = DiagnosticRenderer(color: errorColorEnabled)
+        let whole = statementRange(statement)
+        let diagnostic: Diagnostic
+        var extra: String?
+        switch error {
+        case let d as Diagnostic:
+            diagnostic = d
+        case let e as ShellError:
+            diagnostic = Diagnostic(e.message, at: e.range ?? whole, note: e.help)
+        case let e as SQLFailure:
+            diagnostic = Diagnostic(e.error.message, at: e.error.offset.map { e.raw.range(ofUTF8Offset: $0) } ?? e.raw.range,
+                                    note: "the SQL is passed to SQLite as written; 'tables' and 'describe NAME' show the names available")
+        case let e as DatabaseError where e.isInterrupt:
+            err.write("\ninterrupted\n")
+            return
+        case let e as LoadError:
+            // The statement is right; the data file is wrong: name the file position first.
+            diagnostic = Diagnostic("cannot load '\(e.file)': \(e.reason)", at: whole, note: e.help)
+            let position = [e.line, e.column].compactMap { $0 }.map(String.init).joined(separator: ":")
+            extra = "  --> \(e.file)" + (position.isEmpty ? "" : ":" + position) + (e.field.map { " (field '\($0)')" } ?? "")
+                + (e.rawValue.map { ", value '\($0.prefix(80))'" } ?? "") + "\n"
+                + "  nothing was loaded; the workspace is as it was\n"
+        case let e as CLVError:
+            diagnostic = Diagnostic(e.description, at: whole)
+        default:
+            diagnostic = Diagnostic("\(error)", at: whole)
+        }
+        err.write(renderer.render(diagnostic, sourceName: source.name, line: { source.line($0) }))
+        if let extra { err.write(extra) }
+    }
+
+    /// The range of a whole statement (for errors not tied to one word).
+    func statementRange(_ s: StatementText) -> SourceRange {
+        let firstLine = s.text.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
+        return SourceRange(start: s.start, end: SourceLocation(line: s.start.line, column: s.start.column + firstLine.count))
+    }
+
+    /// A message without a source position (a file that cannot be read, a nesting limit).
+    func renderPlain(message: String, help: String?) -> String {
+        var text = (errorColorEnabled ? "\u{1B}[1;31merror\u{1B}[0m" : "error") + ": \(message)\n"
+        if let help { text += "  = help: \(help)\n" }
+        return text
+    }
+}
