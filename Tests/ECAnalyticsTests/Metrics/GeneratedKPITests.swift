@@ -4,7 +4,7 @@ import ECStore
 @testable import ECAnalytics
 
 /// A deterministic generator (SplitMix64), so failures reproduce.
-struct SeededRandom: RandomNumberGenerator {
+struct KPIRandom: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E3779B97F4A7C15
@@ -26,13 +26,13 @@ struct GenOrder {
 }
 
 /// A few thousand random orders over 18 months, loaded into a workspace.
-struct GeneratedShop {
+struct KPIGeneratedShop {
     let w: WorkspaceBuilder
     var orders: [GenOrder] = []
 
     init(seed: UInt64, count: Int = 3000, path: String? = nil) throws {
         w = try WorkspaceBuilder(path: path)
-        var rng = SeededRandom(state: seed)
+        var rng = KPIRandom(state: seed)
         let channels = ["own", "own", "rakuten", "amazon", "yahoo"]
         let statuses = ["completed", "completed", "completed", "shipped", "completed", "cancelled", "returned", "refunded", "completed", "completed"]
         var cal = Calendar(identifier: .gregorian)
@@ -77,7 +77,7 @@ struct GeneratedShop {
     }
 
     @Test func orderAndCustomerKPIsByMonth() throws {
-        let shop = try GeneratedShop(seed: 42)
+        let shop = try KPIGeneratedShop(seed: 42)
         let counted = shop.orders.filter(\.counted)
         let months = Self.months(shop.orders)
         let firsts = Dictionary(grouping: counted, by: \.customer).mapValues { $0.sorted { ($0.day, $0.at, $0.id) < ($1.day, $1.at, $1.id) } }
@@ -114,7 +114,7 @@ struct GeneratedShop {
     }
 
     @Test func kpisByChannel() throws {
-        let shop = try GeneratedShop(seed: 42)
+        let shop = try KPIGeneratedShop(seed: 42)
         let counted = shop.orders.filter(\.counted)
         let channels = Set(counted.map(\.channel)).sorted()
         let firsts = Dictionary(grouping: counted, by: \.customer).mapValues { $0.min { ($0.day, $0.at, $0.id) < ($1.day, $1.at, $1.id) }! }
@@ -132,7 +132,7 @@ struct GeneratedShop {
 
     @Test func monthByChannelMatchesMonthTotals() throws {
         // A second route inside the engine: month × channel rows add up to the month rows.
-        let shop = try GeneratedShop(seed: 42)
+        let shop = try KPIGeneratedShop(seed: 42)
         let engine = KPIEngine(shop.w.db, settings: MetricSettings())
         let both = try engine.run(KPIQuery(kpis: ["gmv", "new_customers"], groupBy: [.grain(.month), .dimension(name: "channel")]))
         let month = try engine.run(KPIQuery(kpis: ["gmv", "new_customers"], groupBy: [.grain(.month)]))

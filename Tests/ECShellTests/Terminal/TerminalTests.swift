@@ -32,8 +32,10 @@ struct TerminalTests {
         return session
     }
 
-    /// True when some screen row is exactly `text` (program output, not the echo of typed input).
-    static func hasRow(_ lines: [String], _ text: String) -> Bool { lines.contains(text) }
+    /// True when some screen row is a table row holding exactly `text` (program output, not the echo of typed input).
+    static func hasRow(_ lines: [String], _ text: String) -> Bool {
+        lines.contains { $0.hasPrefix("│") && $0.trimmingCharacters(in: CharacterSet(charactersIn: "│ ")) == text }
+    }
 
     @Test func statementRunsAndItsOutputAppears() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
