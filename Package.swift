@@ -45,10 +45,7 @@ let package = Package(
         .testTarget(name: "ECLanguageTests", dependencies: ["ECLanguage", "ECTestSupport"]),
         .testTarget(name: "ECAnalyticsTests", dependencies: ["ECAnalytics", "ECStore", "ECLanguage", "ECTestSupport"]),
         .testTarget(name: "ECRenderTests", dependencies: ["ECRender", "ECTestSupport"]),
-        .testTarget(
-            name: "ECShellTests",
-            dependencies: ["ECShell", "ECTestSupport"],
-            resources: [.copy("Golden")]
-        ),
+        .testTarget(name: "ECShellTests", dependencies: ["ECShell", "ECTestSupport"],
+                    exclude: ["Scripts", "Golden"]),
     ]
 )

@@ -10,10 +10,16 @@ public enum GoldenTranscript {
 
     /// The transcript text of a run.
     public static func transcript(of output: ProcessOutput) -> String {
-        var text = output.stdout
-        if !output.stderr.isEmpty { text += "--- stderr ---\n" + output.stderr }
+        var text = normalized(output.stdout)
+        if !output.stderr.isEmpty { text += "--- stderr ---\n" + normalized(output.stderr) }
         text += "--- exit \(output.status) ---\n"
         return text
+    }
+
+    /// Replaces what varies between runs (load timings) with fixed text.
+    public static func normalized(_ text: String) -> String {
+        text.replacing(/in [0-9.]+ s \([0-9,]+ rows\/s\)/, with: "in <time>")
+            .replacing(/Run time: [0-9.]+ s/, with: "Run time: <time>")
     }
 
     /// Runs `script` (a path relative to the package root) and checks it against `golden`.

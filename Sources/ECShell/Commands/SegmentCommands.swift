@@ -39,10 +39,10 @@ extension Session {
             if let a = attributes.first(where: { $0.lowercased() == id.folded }) {
                 return .column(SQLFragment(quoteIdentifier(a)))
             }
+            if chain.contains(id.folded) {
+                throw Diagnostic("segment '\(id.name)' refers to itself (\((chain + [id.folded]).joined(separator: " → ")))", at: id.range)
+            }
             if let seg = segments[id.folded] {
-                if chain.contains(id.folded) {
-                    throw Diagnostic("segment '\(id.name)' refers to itself (\((chain + [id.folded]).joined(separator: " → ")))", at: id.range)
-                }
                 do {
                     let inner = try Parser.parseExpression(seg.text)
                     return .segment(try self.compileCustomerPredicate(inner, expanding: chain + [id.folded]))

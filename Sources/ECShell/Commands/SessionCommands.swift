@@ -48,7 +48,7 @@ extension Session {
 
     /// `run 'file.ecsh'`: runs a script; relative to the including script's folder.
     func runNested(_ path: Located<String>) throws {
-        if !runScript(path: path.value, from: scriptStack.last, at: path.range) {
+        if try !runScript(path: path.value, from: scriptStack.last, at: path.range) {
             throw AlreadyReported()
         }
     }

@@ -49,7 +49,7 @@ public enum Launcher {
         if scripted {
             var failed = false
             for path in launch.files {
-                if !session.runScript(path: path, from: nil) {
+                if !((try? session.runScript(path: path, from: nil)) ?? false) {
                     failed = true
                     if !launch.keepGoing { return 1 }
                 }

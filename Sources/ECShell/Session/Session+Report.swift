@@ -23,10 +23,10 @@ extension Session {
             return
         case let e as LoadError:
             // The statement is right; the data file is wrong: name the file position first.
-            diagnostic = Diagnostic("cannot load '\(e.file)': \(e.reason)", at: whole, note: e.help)
+            let what = (e.field.map { "field '\($0)': " } ?? "") + (e.rawValue.map { "'\($0.prefix(80))' " } ?? "")
+            diagnostic = Diagnostic("cannot load '\(e.file)': \(what)\(e.reason)", at: whole, note: e.help)
             let position = [e.line, e.column].compactMap { $0 }.map(String.init).joined(separator: ":")
-            extra = "  --> \(e.file)" + (position.isEmpty ? "" : ":" + position) + (e.field.map { " (field '\($0)')" } ?? "")
-                + (e.rawValue.map { ", value '\($0.prefix(80))'" } ?? "") + "\n"
+            extra = "  --> \(e.file)" + (position.isEmpty ? "" : ":" + position) + "\n"
                 + "  nothing was loaded; the workspace is as it was\n"
         case let e as CLVError:
             diagnostic = Diagnostic(e.description, at: whole)

@@ -95,23 +95,28 @@ public final class Session {
     }
 
     /// Runs a script file; `from` is the including script, for relative paths.
+    /// A file that cannot be read is reported here, or thrown located at `range` (for `run`).
     @discardableResult
-    func runScript(path: String, from including: String?, at range: SourceRange? = nil) -> Bool {
+    func runScript(path: String, from including: String?, at range: SourceRange? = nil) throws -> Bool {
         let resolved = resolveScriptPath(path, from: including)
-        guard scriptStack.count < Self.maximumRunDepth else {
-            err.write(renderPlain(message: "scripts nested more than \(Self.maximumRunDepth) deep (does '\(path)' run itself?)",
-                                  help: "check the chain of run statements: \(scriptStack.joined(separator: " → "))"))
-            return false
+        let failure: ShellError
+        if scriptStack.count >= Self.maximumRunDepth {
+            let chain = scriptStack.count > 4 ? scriptStack.prefix(2) + ["…"] + scriptStack.suffix(1) : scriptStack[...]
+            failure = ShellError("scripts nested more than \(Self.maximumRunDepth) deep (does '\(path)' run itself?)", at: range,
+                                 help: "check the chain of run statements: " + chain.joined(separator: " → "))
+        } else {
+            switch ScriptFile.read(resolved) {
+            case .failure(let e):
+                failure = ShellError(e.message, at: range, help: e.help)
+            case .success(let text):
+                scriptStack.append(resolved)
+                defer { scriptStack.removeLast() }
+                return run(source: Source(name: resolved, text: text))
+            }
         }
-        switch ScriptFile.read(resolved) {
-        case .failure(let e):
-            err.write(renderPlain(message: e.message, help: e.help))
-            return false
-        case .success(let text):
-            scriptStack.append(resolved)
-            defer { scriptStack.removeLast() }
-            return run(source: Source(name: resolved == path ? path : resolved, text: text))
-        }
+        if range != nil { throw failure }
+        err.write(renderPlain(message: failure.message, help: failure.help))
+        return false
     }
 
     /// A relative path in a script is resolved from that script's folder.
