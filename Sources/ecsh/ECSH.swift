@@ -14,20 +14,21 @@ struct ECSH: ParsableCommand {
               ecsh shop.db                      interactive, on a workspace file (created if missing)
               ecsh shop.db -f analysis.ecsh     replay a script; stops at the first error, exit 1
               ecsh -c 'kpi gmv by month' shop.db
+              ecsh generate shop DIR --orders N --seed S   write a sample shop as CSV files
             """,
-        version: ShellInfo.version,
-        subcommands: [Shell.self, Generate.self],
-        defaultSubcommand: Shell.self
-    )
-}
-
-/// The shell itself (the default subcommand).
-struct Shell: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "shell",
-        abstract: "Start the shell (the default when no subcommand is given).",
         version: ShellInfo.version
     )
+
+    /// `ecsh generate …` goes to its own command; everything else is the shell.
+    /// (A positional workspace argument and subcommands cannot share one parser.)
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "generate" {
+            Generate.main(Array(arguments.dropFirst()))
+        } else {
+            ECSH.main(arguments)
+        }
+    }
 
     @Argument(help: "Workspace file (SQLite; created if missing). In memory when omitted.")
     var workspace: String?
@@ -76,6 +77,7 @@ struct Shell: ParsableCommand {
 /// `ecsh generate shop DIR`: writes a deterministic sample shop as CSV files.
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "ecsh generate",
         abstract: "Generate a deterministic sample shop (orders, customers, ad spend, traffic, NPS) as CSV files."
     )
 

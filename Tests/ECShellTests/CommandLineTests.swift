@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import ECStore
+import ECTestSupport
+
+/// The real binary, driven the way users drive it: files, -c, pipes, workspace files.
+@Suite struct CommandLineTests {
+    static let scripts = "Tests/ECShellTests/Scripts"
+
+    @Test func versionAndHelpFollowArgumentParserConventions() throws {
+        let version = try runECSH(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        let help = try runECSH(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE:") && help.stdout.contains("--keep-going") && help.stdout.contains("ecsh generate shop"))
+    }
+
+    @Test func aWorkspaceFileKeepsDataBetweenRuns() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let db = dir.path("shop.db")
+        let first = try runECSH([db, "-c", "load orders from '\(Self.scripts)/good-orders.csv'"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try runECSH([db, "--format", "csv", "-c", "kpi gmv, orders"])
+        // Counted orders: A1 1200 + A2 3000 + A3 800 = 5000 (A4 is cancelled), 3 orders.
+        #expect(second.stdout == "gmv,orders\n5000.0,3\n")
+        let database = try Database(path: db)
+        #expect(try database.scalar("PRAGMA journal_mode") == .text("wal"))
+    }
+
+    @Test func aFailedLoadLeavesTheWorkspaceAsItWas() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let db = dir.path("shop.db")
+        _ = try runECSH([db, "-c", "load orders from '\(Self.scripts)/good-orders.csv'"])
+        let before = try snapshot(db)
+        let failed = try runECSH([db, "-c", "load orders from '\(Self.scripts)/bad-orders.csv'"])
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("bad-orders.csv:3:4"))
+        #expect(try snapshot(db) == before)
+    }
+
+    /// Every table's rows, as text, in a stable order.
+    func snapshot(_ path: String) throws -> [String: [[Value]]] {
+        let database = try Database(path: path)
+        var result: [String: [[Value]]] = [:]
+        for name in try database.query("SELECT name FROM sqlite_schema WHERE type = 'table'").rows.compactMap({ $0[0].textValue }) {
+            result[name] = try database.query("SELECT * FROM \(quoteIdentifier(name)) ORDER BY 1, 2").rows
+        }
+        return result
+    }
+
+    @Test func pipedInputPrintsNoPromptsAndStopsAtTheFirstError() throws {
+        let out = try runECSH([], stdin: "sql select 1+1 as two\nkpi gmv\nsql select 3 as three\n")
+        #expect(out.status == 1)
+        #expect(out.stdout.contains("2") && !out.stdout.contains("ecsh>") && !out.stdout.contains("three"))
+        #expect(out.stderr.contains("<stdin>:2:5"))
+        #expect(!out.stdout.contains("\u{1B}") && !out.stderr.contains("\u{1B}"))
+    }
+
+    @Test func commandsRunInOrderAndKeepGoingReportsEveryError() throws {
+        let out = try runECSH(["--keep-going", "-c", "sql select 'first' as a", "-c", "kpi nosuch", "-c", "sql select 'third' as b"])
+        #expect(out.status == 1)
+        #expect(out.stdout.contains("first") && out.stdout.contains("third"))
+        #expect(out.stderr.contains("<command line 2>:1:5"))
+    }
+
+    @Test func aBinaryFileIsRefusedAsAScript() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let path = try dir.write("data.ecsh", bytes: [0x53, 0x51, 0x4C, 0x00, 0xFF, 0x10])
+        let out = try runECSH(["-f", path])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("binary file"))
+    }
+
+    @Test func deeplyNestedInputIsAnErrorNotACrash() throws {
+        let text = "segment s = " + String(repeating: "(", count: 10_000) + "1"
+        let out = try runECSH(["-c", text])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("error:"))
+    }
+
+    @Test func exportWritesTheLastResult() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let csv = dir.path("out.csv")
+        let out = try runECSH(["-c", "sql select 'a,b' as x, 2 as y", "-c", "export to '\(csv)'"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(try String(contentsOfFile: csv, encoding: .utf8) == "x,y\n\"a,b\",2\n")
+    }
+
+    @Test func generateWritesTheSameShopForTheSameSeed() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        for name in ["a", "b"] {
+            let out = try runECSH(["generate", "shop", dir.path(name), "--orders", "500", "--seed", "3"])
+            #expect(out.status == 0, "\(out.stderr)")
+        }
+        let a = FileManager.default.contents(atPath: dir.path("a/orders.csv"))
+        #expect(a != nil && a == FileManager.default.contents(atPath: dir.path("b/orders.csv")))
+    }
+}
