@@ -62,7 +62,9 @@ extension Session {
         let discount = q.annualDiscountRate?.value ?? 0.10
         let fit = try fitCLV(segments: q.segments, asOf: q.asOf, horizonMonths: horizon, annualDiscount: discount)
         say("Time unit: weeks; orders on the same day merge into one purchase; calibration ends \(DayNumber.isoDate(fit.end)).")
-        say("BG/NBD (purchase and dropout), fitted on \(grouped(fit.customers.count)) customers:")
+        say("BG/NBD (purchase and dropout), fitted on \(grouped(fit.customers.count)) customers; "
+            + String(format: "log-likelihood %.2f, %@ after %d iterations:", fit.transactions.logLikelihood,
+                     fit.transactions.converged ? "converged" : "NOT converged", fit.transactions.iterations))
         show(fit.transactions.parameterTable(unit: .weeks), sql: nil)
         say("Gamma-Gamma (spend per purchase):")
         show(fit.spend.parameterTable(), sql: nil)

@@ -149,7 +149,7 @@ final class LoadFixture {
 
     @Test func cdnowWhitespaceFile() throws {
         let f = try LoadFixture()
-        let path = "/work/shared/data/cdnow/CDNOW_sample.txt"
+        let path = BuiltBinary.sharedDirectory.appendingPathComponent("data/cdnow/CDNOW_sample.txt").path
         guard FileManager.default.fileExists(atPath: path) else { return }
         let s = try f.load(.table("cdnow"), path, [("delimiter", "whitespace"), ("date_format", "%Y%m%d")])
         // Independent count: the file's non-blank lines, and the sum of its 5th column, computed in Swift.
