@@ -1,5 +1,6 @@
 import ECStore
 import ECLanguage
+import ECAnalytics
 
 /// `sql`, `tables`, `describe`, `head`.
 extension Session {
@@ -58,10 +59,24 @@ extension Session {
     }
 
     /// `describe NAME`: columns, types, role mapping, nulls, min and max.
+    /// `describe customers` shows the customer attributes segments use (derived from
+    /// orders, plus the customers dataset's columns) when orders are loaded.
     func describeTable(_ name: Identifier) throws {
-        let table = try resolveTable(name)
+        if name.folded == "customers", try database.tableExists("orders") {
+            try requireCustomerFacts(for: "customer attributes", at: name.range)
+            try describe(table: "ecsh_customer_facts",
+                         note: "customer attributes: derived from counted orders (and the customers dataset); use them in segments")
+            return
+        }
+        try describe(table: try resolveTable(name), note: nil)
+    }
+
+    func describe(table: String, note: String?) throws {
         let columns = try database.columns(of: table)
         let mapping = try fieldMapping(of: table)
+        // Columns made by CREATE TABLE … AS SELECT have no declared type; the facts know theirs.
+        let derivedTypes = table == "ecsh_customer_facts"
+            ? Dictionary(try CustomerFacts.attributes(database).map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a }) : [:]
         var select: [String] = ["count(*)"]
         for c in columns {
             let q = quoteIdentifier(c.name)
@@ -75,14 +90,14 @@ extension Session {
         for (i, c) in columns.enumerated() {
             let nonNull = stats[1 + 3 * i].intValue ?? 0
             let meta = mapping[c.name]
-            let type = meta?.type ?? c.type.lowercased()
+            let type = meta?.type ?? (c.type.isEmpty ? derivedTypes[c.name] ?? "" : c.type.lowercased())
             let source: Value = meta.map { $0.header.map(Value.text) ?? .text("(not in file)") } ?? .null
             rows.append([.text(c.name), .text(type), source, .integer(total - nonNull),
                          stats[2 + 3 * i], stats[3 + 3 * i]])
         }
         show(ResultTable(columns: ["column", "type", "from header", "nulls", "min", "max"], rows: rows,
                          formats: [.text, .text, .text, .auto, .auto, .auto],
-                         notes: ["\(grouped(Int(total))) rows"]), sql: nil)
+                         notes: (note.map { [$0] } ?? []) + ["\(grouped(Int(total))) rows"]), sql: nil)
     }
 
     /// The loader's record of which header each column came from, if any.
