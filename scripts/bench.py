@@ -7,19 +7,6 @@ Peak memory is the child's maximum resident set size (getrusage).
 """
 import argparse, os, resource, shutil, subprocess, sys, tempfile, time
 
-def run(cmd, stdin=None):
-    """Runs cmd, returns (seconds, peak RSS in MB, stdout). Raises on failure."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
-    dt = time.perf_counter() - t0
-    if p.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{p.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the max over all children so far; measure in a fresh
-    # helper process to isolate it.
-    return dt, peak / 1024, p.stdout
-
 def timed(cmd, stdin=None):
     """Runs cmd under /usr/bin/time to get its own peak RSS."""
     full = ["/usr/bin/time", "-f", "%e %M"] + cmd
@@ -87,6 +74,10 @@ def main():
             e = timed([ecsh, edb, "-c", f"load orders from '{orders}'"])
             s = timed(["sqlite3", sdb, f".import --csv {orders} orders"])
             record(f"load orders {label} ({mb:.0f} MB)", e[:2], "sqlite3 .import", s[:2])
+            # The first analysis after a load builds the customer facts (one row per customer).
+            e = timed([ecsh, edb, "-c", "kpi new_customers, repeat_rate by month"])
+            s_ = timed(["sqlite3", sdb, "CREATE TABLE f AS SELECT customer_id, min(ordered_at) AS first_order, count(*) AS orders, sum(amount) AS revenue FROM orders GROUP BY customer_id"])
+            record(f"first analysis: builds customer facts {label}", e[:2], "sqlite3 GROUP BY customer", s_[:2])
             # Give the sqlite3 copy the same integer day column the hand-written SQL needs.
             subprocess.run(["sqlite3", sdb, "ALTER TABLE orders ADD COLUMN day INTEGER; UPDATE orders SET day = CAST(julianday(substr(ordered_at,1,10)) - 2440587.5 AS INT); ALTER TABLE orders ADD COLUMN amount_r REAL;"], check=True)
             e = best(3, [ecsh, edb, "-c", "kpi gmv, orders, aov, customers by month"])
@@ -99,11 +90,39 @@ def main():
             s = best(3, ["sqlite3", sdb, COHORT_SQL])
             record(f"cohort retention 24x24 {label}", e, "sqlite3 SQL", s)
 
+    clv(ecsh)
     print()
     print("| measurement | ecsh s | ecsh MB | peer | peer s | peer MB | peer/ecsh |")
     print("|---|---:|---:|---|---:|---:|---:|")
     for r in ROWS:
         print(f"| {r[0]} | {r[1]:.3f} | {r[2]:.0f} | {r[3]} | {r[4]:.3f} | {r[5]:.0f} | {r[6]:.2f}x |")
+
+def clv(ecsh):
+    """BG/NBD + Gamma-Gamma on CDNOW: ecsh's whole statement against lifetimes' fits alone."""
+    cdnow = os.path.join("..", "shared", "data", "cdnow", "CDNOW_sample.txt")
+    if not os.path.exists(cdnow):
+        print("CDNOW sample not found beside the project; CLV comparison skipped")
+        return
+    script = os.path.abspath("scripts/cdnow.ecsh")
+    e = best(5, [ecsh, "-f", script])
+    try:
+        import lifetimes  # noqa: F401
+    except ImportError:
+        print(f"{'predict ltv on CDNOW (load + fit + CLV)':<44} ecsh {e[0]:8.3f} s | lifetimes not installed (pip install lifetimes)")
+        return
+    code = (
+        "import time, pandas as pd\n"
+        "from lifetimes import BetaGeoFitter, GammaGammaFitter\n"
+        "d = pd.read_csv('../shared/data/cdnow/cdnow_customers_summary_with_transactions.csv')\n"
+        "t = time.perf_counter(); b = BetaGeoFitter().fit(d['x'], d['t_x'].clip(upper=d['T']), d['T'])\n"
+        "r = d[d.x > 0]; g = GammaGammaFitter().fit(r.x, r.zbar)\n"
+        "print(time.perf_counter() - t)\n")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if p.returncode != 0:
+        print("lifetimes failed:", p.stderr[-500:])
+        return
+    fit_only = float(p.stdout.strip().splitlines()[-1])
+    record("CDNOW: ecsh load+fit+CLV vs lifetimes fits only", e, "lifetimes", (fit_only, 0.0))
 
 if __name__ == "__main__":
     main()

@@ -1,4 +1,5 @@
 import Testing
+import ECTestSupport
 @testable import ECLanguage
 
 /// Renders an expression fully parenthesized so precedence shows in one string.

@@ -156,12 +156,4 @@ struct SQLFailure: Error {
 }
 
 /// 1234567 → "1,234,567".
-func grouped(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var out = ""
-    for (i, ch) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(ch)
-    }
-    return n < 0 ? "-" + out : out
-}
+func grouped(_ n: Int) -> String { LoadSummary.grouped(n) }

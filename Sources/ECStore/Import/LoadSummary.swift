@@ -24,7 +24,8 @@ public struct LoadSummary: Sendable {
         return text
     }
 
-    static func grouped(_ n: Int) -> String {
+    /// 1234567 → "1,234,567" (no locale involved).
+    public static func grouped(_ n: Int) -> String {
         let digits = String(n.magnitude)
         var out = ""
         for (i, ch) in digits.enumerated() {

@@ -117,7 +117,7 @@ func readRecords(_ bytes: [UInt8], delimiter: LoadOptions.Delimiter = .byte(44),
 
     /// Property: any fields, written with RFC 4180 quoting, read back unchanged.
     @Test func roundTripsRandomFields() throws {
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let alphabet: [String] = ["a", "b", "z", ",", "\"", "\n", "\r\n", " ", "é", "円", ";", "\t", "0"]
         for _ in 0..<40 {
             let columns = Int(rng.next() % 5) + 1
@@ -141,15 +141,3 @@ func readRecords(_ bytes: [UInt8], delimiter: LoadOptions.Delimiter = .byte(44),
     }
 }
 
-/// A small deterministic generator for property tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
