@@ -80,10 +80,16 @@ public enum CustomerFacts {
     private static func addNPS(_ db: Database) throws {
         try db.execute("ALTER TABLE ecsh_customer_facts ADD COLUMN nps INTEGER")
         guard try db.tableExists("nps"), try db.columns(of: "nps").contains(where: { $0.name == "customer_id" }) else { return }
+        // One pass over nps (latest response per customer by a window), joined once:
+        // a correlated subquery per customer was quadratic without an index on nps.
         try db.execute("""
-            UPDATE ecsh_customer_facts SET nps = (
-              SELECT n.score FROM nps AS n WHERE n.customer_id = ecsh_customer_facts.customer_id
-              ORDER BY n.day DESC, n.responded_at DESC LIMIT 1)
+            UPDATE ecsh_customer_facts SET nps = latest.score
+            FROM (SELECT customer_id, score FROM (
+                    SELECT customer_id, score,
+                           row_number() OVER (PARTITION BY customer_id ORDER BY day DESC, responded_at DESC) AS rn
+                    FROM nps WHERE customer_id IS NOT NULL)
+                  WHERE rn = 1) AS latest
+            WHERE latest.customer_id = ecsh_customer_facts.customer_id
             """)
     }
 
