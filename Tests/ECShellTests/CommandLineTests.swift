@@ -97,3 +97,21 @@ import ECTestSupport
         #expect(a != nil && a == FileManager.default.contents(atPath: dir.path("b/orders.csv")))
     }
 }
+
+/// Every tutorial lesson runs on the sample shop without an error.
+@Suite struct TutorialTests {
+    @Test func everyLessonRuns() throws {
+        let lessons = (1...8).flatMap { ["-c", "tutorial \($0)"] }
+        let out = try runECSH(["--demo"] + lessons)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.isEmpty)
+        for n in 1...8 { #expect(out.stdout.contains("Lesson \(n) of 8")) }
+        #expect(out.stdout.contains("Try:"))
+    }
+
+    @Test func tutorialNextFollowsTheCurrentLesson() throws {
+        let out = try runECSH(["--demo", "-c", "tutorial 2", "-c", "tutorial next"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("Lesson 2 of 8") && out.stdout.contains("Lesson 3 of 8"))
+    }
+}

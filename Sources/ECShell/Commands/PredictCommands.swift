@@ -102,9 +102,9 @@ extension Session {
     func predictAlive(_ q: PredictAliveQuery) throws {
         let fit = try fitCLV(segments: q.segments, asOf: nil, horizonMonths: 12, annualDiscount: 0.10)
         let top = q.top?.value ?? 20
-        var table = fit.calculator.customerTable(fit.customers, orderedBy: .probabilityAlive, limit: top,
+        var table = fit.calculator.customerTable(fit.customers, orderedBy: .expectedPurchases, limit: top,
                                                  currency: try metricSettings().currency)
-        table.notes.insert("P(alive) and expected purchases in the next 12 months (BG/NBD, weeks, same-day orders merged); export to 'file.csv' for the full list", at: 0)
+        table.notes.insert("customers most likely to buy in the next 12 months first: P(alive) and expected purchases (BG/NBD, weeks, same-day orders merged); one-time buyers have P(alive) 1 by the model's assumption; export to 'file.csv' for the list", at: 0)
         show(table, sql: nil)
     }
 

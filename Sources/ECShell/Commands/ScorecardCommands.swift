@@ -2,6 +2,7 @@ import Foundation
 import ECStore
 import ECLanguage
 import ECAnalytics
+import ECRender
 
 /// `target KPI OP VALUE` and `scorecard [by GRAIN]`.
 extension Session {
@@ -15,7 +16,7 @@ extension Session {
             throw ShellError("a target is a number, e.g. 35% or 1200", at: t.value.range)
         }
         try ensureBookkeeping()
-        let text = "\(t.kpi.folded) \(t.comparison.value.rawValue) \(t.value.value)"
+        let text = "\(t.kpi.folded) \(t.comparison.value.rawValue) \(formatTarget(value, kpi: t.kpi.folded))"
         try database.execute("INSERT OR REPLACE INTO ecsh_targets (kpi, op, value, definition) VALUES (?, ?, ?, ?)",
                              [.text(t.kpi.folded), .text(t.comparison.value.rawValue), .real(value), .text(text)])
         say("target \(text)")
@@ -42,6 +43,7 @@ extension Session {
         var rows: [[Value]] = []
         var notes: [String] = []
         var periodLabels: (String, String)?
+        let formatter = CellFormatter(currency: settings.currency)
         for name in Self.scorecardKPIs + targets.keys.filter({ !Self.scorecardKPIs.contains($0) }).sorted() {
             let result: KPIResult
             do {
@@ -57,20 +59,37 @@ extension Session {
             periodLabels = (previous?[0].description ?? "–", current[0].description)
             let now = current[column].doubleValue
             let before = previous?[column].doubleValue
-            let change: Value = (now != nil && before != nil && before! != 0) ? .real(now! / before! - 1) : .null
+            let format = KPICatalogue.named(name)?.format(currency: settings.currency) ?? .auto
+            let isRate: Bool = { if case .percent = format { return true } else { return name == "nps" } }()
+            // Rates change in points (a retention of 24% → 25% is +1 pt), amounts in percent.
+            var change: Value = .null
+            if let now, let before {
+                if isRate {
+                    let points = isPercent(format) ? (now - before) * 100 : now - before
+                    change = .text(String(format: "%+.1f pt", points))
+                } else if before != 0 {
+                    change = .text(String(format: "%+.1f%%", (now / before - 1) * 100))
+                }
+            }
             let trend = now == nil || before == nil ? "–" : (now! > before! ? "▲" : now! < before! ? "▼" : "＝")
             var targetText: Value = .null, status: Value = .text(now == nil ? "no data" : "no target")
             if let t = targets[name] {
                 targetText = .text("\(t.op) \(formatTarget(t.value, kpi: name))")
                 if let now { status = .text(meets(now, t.op, t.value) ? "on target" : "below target") }
             }
-            rows.append([.text(name), previous.map { $0[column] } ?? .null, current[column], change, .text(trend), targetText, status])
+            let shown = { (v: Value?) -> Value in v.map { $0.isNull ? .null : .text(formatter.text($0, format: format)) } ?? .null }
+            rows.append([.text(name), shown(previous?[column]), shown(current[column]), change, .text(trend), targetText, status])
         }
         let labels = periodLabels ?? ("previous", "latest")
         notes.insert("latest \(grain.rawValue) \(labels.1) against \(labels.0); the latest period may still be in progress", at: 0)
         notes.append("customer equity (active members, retention, repeat, F2, NPS, LTV/CAC) outlasts GMV: read them together")
         show(ResultTable(columns: ["kpi", labels.0, labels.1, "change", "trend", "target", "status"], rows: rows,
-                         formats: [.text, .auto, .auto, .percent(places: 1), .text, .text, .text], notes: notes), sql: nil)
+                         formats: Array(repeating: .text, count: 7), notes: notes), sql: nil)
+    }
+
+    private func isPercent(_ f: ColumnFormat) -> Bool {
+        if case .percent = f { return true }
+        return false
     }
 
     private func meets(_ v: Double, _ op: String, _ t: Double) -> Bool {
@@ -84,7 +103,7 @@ extension Session {
         }
     }
 
-    private func formatTarget(_ v: Double, kpi: String) -> String {
+    func formatTarget(_ v: Double, kpi: String) -> String {
         if KPICatalogue.named(kpi)?.kind == .ratio && abs(v) <= 1 { return String(format: "%.1f%%", v * 100) }
         return String(format: v == v.rounded() ? "%.0f" : "%.2f", v)
     }
