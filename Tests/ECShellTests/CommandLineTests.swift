@@ -115,3 +115,19 @@ import ECTestSupport
         #expect(out.stdout.contains("Lesson 2 of 8") && out.stdout.contains("Lesson 3 of 8"))
     }
 }
+
+/// `predict alive` shows the top rows but exports every customer.
+@Suite struct PredictExportTests {
+    @Test func exportWritesEveryCustomer() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let csv = dir.path("alive.csv")
+        let out = try runECSH(["--demo", "--format", "csv", "-c", "predict alive top 3", "-c", "export to '\(csv)'",
+                               "-c", "sql select count(distinct customer_id) as n from orders where status not in ('cancelled', 'returned', 'refunded')"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
+        // Customers with a counted order, counted by plain SQL over orders: one row each plus the header.
+        let expected = Int(out.stdout.split(separator: "\n").last.map(String.init) ?? "") ?? -1
+        #expect(lines.count == expected + 1)
+        #expect(lines.first?.hasPrefix("customer_id,") == true)
+    }
+}

@@ -102,10 +102,14 @@ extension Session {
     func predictAlive(_ q: PredictAliveQuery) throws {
         let fit = try fitCLV(segments: q.segments, asOf: nil, horizonMonths: 12, annualDiscount: 0.10)
         let top = q.top?.value ?? 20
-        var table = fit.calculator.customerTable(fit.customers, orderedBy: .expectedPurchases, limit: top,
+        var table = fit.calculator.customerTable(fit.customers, orderedBy: .expectedPurchases, limit: nil,
                                                  currency: try metricSettings().currency)
-        table.notes.insert("customers most likely to buy in the next 12 months first: P(alive) and expected purchases (BG/NBD, weeks, same-day orders merged); one-time buyers have P(alive) 1 by the model's assumption; export to 'file.csv' for the list", at: 0)
-        show(table, sql: nil)
+        table.notes.insert("customers most likely to buy in the next 12 months first: P(alive) and expected purchases (BG/NBD, weeks, same-day orders merged); one-time buyers have P(alive) 1 by the model's assumption", at: 0)
+        var shown = table
+        shown.rows = Array(table.rows.prefix(top))
+        shown.notes.append("top \(min(top, table.rows.count)) of \(grouped(table.rows.count)) customers; export to 'file.csv' writes them all")
+        show(shown, sql: nil)
+        lastResult = table
     }
 
     /// `predict validate [holdout N weeks]`
