@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "ECLanguageTests", dependencies: ["ECLanguage", "ECTestSupport"]),
         .testTarget(name: "ECAnalyticsTests", dependencies: ["ECAnalytics", "ECStore", "ECLanguage", "ECTestSupport"]),
         .testTarget(name: "ECRenderTests", dependencies: ["ECRender", "ECTestSupport"]),
-        .testTarget(name: "ECShellTests", dependencies: ["ECShell", "ECTestSupport"],
+        .testTarget(name: "ECShellTests", dependencies: ["ECShell", "ECLanguage", "ECTestSupport"],
                     exclude: ["Scripts", "Golden"]),
     ]
 )

@@ -22,6 +22,12 @@ public enum Explainer {
          "Historical LTV(h) = cumulative contribution margin of a cohort's counted orders up to month h, divided by the cohort's size. Margin, not revenue, because that is what pays for acquisition. Only cohorts at least h months old are reported.\nSee `cohort margin cumulative` and `unit economics`."),
         (["ltv/cac", "ltv cac", "ltv to cac"], "LTV / CAC",
          "How many times a customer's margin repays what it cost to acquire them. 3 or more is a common rule of thumb for healthy growth, not a law; below 1 every new customer loses money."),
+        (["unit economics", "unit_economics"], "Unit economics",
+         "Whether one customer is worth what it costs to win: CAC (ad spend per new customer) against the contribution margin that customer brings over a horizon (LTV). Growth is healthy when LTV comfortably exceeds CAC and the margin pays the CAC back within months, not years.\nSee `unit economics by channel`: marketplaces often look cheap to acquire in but return less margin after commission and points."),
+        (["cohort analysis", "cohort", "cohorts"], "Cohort analysis",
+         "Customers grouped by when they first bought (or by their first channel), each group followed period by period. Totals mix old and new customers; cohorts show whether newer customers stay as well as older ones did, which totals hide.\nSee `cohort retention by month` and `cohort margin cumulative` (the LTV curve)."),
+        (["point dependence", "discount dependence", "points", "discounts", "point/discount dependence"], "Point and discount dependence",
+         "The share of sales bought with discounts and points (`discount_rate`). Incentives lift conversion today, but customers who come only for the points leave when a competitor offers more, and margin pays for every point. Watch whether repeat rate and margin hold when incentives fall.\nIn malls, points are often the main lever; on the own site, service and brand can carry more of the load."),
         (["payback", "cac payback"], "CAC payback",
          "The first month after acquisition in which the cumulative contribution per customer reaches CAC; 'not yet' when it never does. Short payback means growth funds itself."),
     ]

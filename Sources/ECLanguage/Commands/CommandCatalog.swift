@@ -37,7 +37,7 @@ public enum CommandCatalog {
         // Data
         c(.load, "load", "load ROLE|table NAME from 'FILE' [append] [with OPTION VALUE, ...] [preset NAME] [map FIELD = \"Header\", ...]",
           "Load a CSV file as a dataset (orders, customers, spend, traffic, nps) or a plain table.", .data,
-          ["load orders from 'orders.csv'", "load orders from 'rakuten.csv' with encoding 'cp932'", "load table returns from 'returns.csv'"],
+          ["load orders from 'samples/shop/orders.csv'", "load spend from 'samples/shop/ad_spend.csv'", "load table regions from 'samples/shop/customers.csv' with header true"],
           ["orders", "customers", "spend", "traffic", "nps", "table", "from", "append", "with", "preset", "map"]),
         c(.tables, "tables", "tables", "List datasets: role, rows, date range and source file.", .data, ["tables"], []),
         c(.describe, "describe", "describe NAME", "Show a dataset's columns, types, role mapping, nulls, min and max.", .data,
@@ -50,8 +50,8 @@ public enum CommandCatalog {
           ["export to 'out.csv'", "export to 'report.md'"], ["to"]),
         // Segments
         c(.segment, "segment", "segment NAME = PREDICATE", "Define a named customer filter.", .segments,
-          ["segment repeaters = orders >= 2", "segment vip = revenue >= 50000 and region in ('Tokyo', 'Osaka')",
-           "segment at_risk = recency > 180 days and orders >= 2"], ["and", "or", "not", "in", "between", "like", "is", "null"]),
+          ["segment repeaters = orders >= 2", "segment one_timers = orders = 1", "segment own_first = first_channel = 'own'",
+           "segment at_risk = recency > 180 days and orders >= 2", "segment vip = revenue >= 50000 and region in ('Tokyo', 'Osaka')"], ["and", "or", "not", "in", "between", "like", "is", "null"]),
         c(.segments, "segments", "segments", "List segments: name, definition, customers and share.", .segments, ["segments"], []),
         c(.dropSegment, "drop segment", "drop segment NAME", "Forget a segment.", .segments, ["drop segment vip"], []),
         // KPIs
@@ -101,7 +101,7 @@ public enum CommandCatalog {
         c(.showSQL, "show sql", "show sql", "Print the SQL of the last statement.", .session, ["show sql"], []),
         c(.timer, "timer", "timer on|off", "Show how long each statement takes.", .session, ["timer on"], ["on", "off"]),
         c(.chart, "chart", "chart on|off", "Draw charts under KPI tables by default.", .session, ["chart on"], ["on", "off"]),
-        c(.run, "run", "run 'FILE.ecsh'", "Run the statements of a script file.", .session, ["run 'analysis.ecsh'"], []),
+        c(.run, "run", "run 'FILE.ecsh'", "Run the statements of a script file.", .session, ["run 'samples/nps.ecsh'"], []),
         c(.quit, "quit", "quit", "Leave ecsh.", .session, ["quit"], [], aliases: ["exit"]),
     ]
 
