@@ -17,7 +17,7 @@ extension Session {
             let columns = statement.columnNames
             let rows = try statement.allRows()
             show(ResultTable(columns: columns, rows: rows), sql: raw.text)
-        } catch let e as DatabaseError {
+        } catch let e as DatabaseError where !e.isInterrupt {
             throw SQLFailure(error: e, raw: raw)
         }
     }
