@@ -65,20 +65,27 @@ extension Session {
             .map { "load \($0.0) from '\(folder)/\($0.1)'" }.joined(separator: "\n")
         let saved = options.echo
         options.echo = false
-        defer { options.echo = saved }
-        return run(text: script, sourceName: "<demo>")
+        quiet = true
+        let loaded = run(text: script, sourceName: "<demo>")
+        options.echo = saved
+        quiet = false
+        guard loaded else { return false }
+        // One line, free of local paths, so transcripts read the same on every machine.
+        let counts = (try? database.query("SELECT name, rows FROM ecsh_datasets ORDER BY rowid").rows) ?? []
+        say("sample shop loaded: " + counts.map { "\($0[0]) \(grouped(Int($0[1].intValue ?? 0)))" }.joined(separator: ", "))
+        return true
     }
 
-    /// samples/shop beside the executable's package, or under ECSH_SAMPLES, or the current folder.
+    /// samples/shop in the current folder (kept relative, so `tables` shows the same
+    /// source everywhere), under ECSH_SAMPLES, or beside the executable's package.
     static func sampleShopFolder() -> String? {
-        var candidates: [String] = []
+        var candidates: [String] = ["samples/shop"]
         if let env = ProcessInfo.processInfo.environment["ECSH_SAMPLES"] { candidates.append(env + "/shop") }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<6 {
             candidates.append(dir.appendingPathComponent("samples/shop").path)
             dir = dir.deletingLastPathComponent()
         }
-        candidates.append(FileManager.default.currentDirectoryPath + "/samples/shop")
         return candidates.first { FileManager.default.fileExists(atPath: $0 + "/orders.csv") }
     }
 }

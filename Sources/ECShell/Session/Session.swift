@@ -27,6 +27,8 @@ public final class Session {
     var isInteractive = false
     /// The tutorial lesson shown last (0-based), for `tutorial next`.
     var tutorialLesson: Int?
+    /// Suppresses confirmations (`say`) while the demo loads; errors still show.
+    var quiet = false
 
     public init(database: Database, out: FileSink, err: FileSink, options: SessionOptions = SessionOptions()) {
         self.database = database
@@ -137,8 +139,9 @@ public final class Session {
         TableRenderer(options: renderOptions).render(table, to: out)
     }
 
-    /// A plain line of output (a confirmation or a summary).
+    /// A plain line of output (a confirmation or a summary); silent while `quiet`.
     func say(_ line: String) {
+        guard !quiet else { return }
         out.write(line + "\n")
     }
 }
