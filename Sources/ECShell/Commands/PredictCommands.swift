@@ -17,15 +17,14 @@ extension Session {
         return Int(day)
     }
 
-    /// Contribution margin as a share of gross amount, over counted orders (1 when costs are absent).
+    /// Contribution margin (CM2) as a share of GMV over counted orders, from the KPI
+    /// engine's own `margin` and `gmv` (spend in the CLV model is the gross amount).
     func marginRatio() throws -> Double {
-        let counted = try metricSettings().countedCondition()
-        let v = try database.scalar("""
-            SELECT TOTAL(amount - coalesce(discount,0) - coalesce(points,0) - coalesce(cogs,0)
-                         - coalesce(shipping,0) - coalesce(commission,0)) / NULLIF(TOTAL(amount), 0)
-            FROM orders WHERE \(counted.sql)
-            """, counted.bindings)
-        return v.doubleValue ?? 1
+        let result = try KPIEngine(database, settings: try metricSettings()).run(ECAnalytics.KPIQuery(kpis: ["margin", "gmv"]))
+        let row = result.table.rows.first
+        guard let margin = row?[result.table.columns.firstIndex(of: "margin")!].doubleValue,
+              let gmv = row?[result.table.columns.firstIndex(of: "gmv")!].doubleValue, gmv > 0 else { return 1 }
+        return margin / gmv
     }
 
     struct FittedCLV {
