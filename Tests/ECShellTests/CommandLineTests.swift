@@ -131,3 +131,34 @@ import ECTestSupport
         #expect(lines.first?.hasPrefix("customer_id,") == true)
     }
 }
+
+/// `predict ltv` summaries: the groups add up to the total, and both summaries agree.
+@Suite struct PredictSummaryTests {
+    @Test func groupsAddUpToTheTotal() throws {
+        let out = try runECSH(["--demo", "--format", "csv", "-c", "predict ltv horizon 12 months",
+                               "-c", "sql select count(*) from ecsh_customer_facts"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        var totals: [[Double]] = []
+        for header in ["first_channel,", "cohort,"] {
+            guard let start = lines.firstIndex(where: { $0.hasPrefix(header) }) else { Issue.record("no \(header) table"); return }
+            var customers = 0.0, equity = 0.0
+            for line in lines[(start + 1)...] {
+                let f = line.split(separator: ",").map(String.init)
+                if f[0] == "total" {
+                    // Customers and equity (columns 2 and 6) are sums of the group rows above.
+                    #expect(abs(Double(f[1])! - customers) < 0.5)
+                    #expect(abs(Double(f[5])! - equity) < 1e-6 * max(1, equity))
+                    totals.append([Double(f[1])!, Double(f[5])!])
+                    break
+                }
+                customers += Double(f[1])!
+                equity += Double(f[5])!
+            }
+        }
+        // Same customers and equity whichever way they are grouped (sums in another order: tolerance).
+        #expect(totals.count == 2 && totals[0][0] == totals[1][0] && abs(totals[0][1] - totals[1][1]) < 1e-6 * totals[0][1])
+        // Every customer with a counted order is in the model.
+        #expect(totals.first?[0] == Double(lines.last!))
+    }
+}

@@ -68,33 +68,46 @@ extension Session {
         say("Gamma-Gamma (spend per purchase):")
         show(fit.spend.parameterTable(), sql: nil)
 
-        // Summarise by first channel, from the customer facts.
+        // Summaries by first channel and by acquisition quarter, from the customer facts.
         try requireCustomerFacts(for: "predictive CLV", at: nil)
-        var channel: [String: String] = [:]
-        for r in try database.query("SELECT customer_id, first_channel FROM ecsh_customer_facts").rows {
-            if let id = r[0].textValue { channel[id] = r[1].textValue ?? "(none)" }
+        var channel: [String: String] = [:], quarter: [String: String] = [:]
+        for r in try database.query("SELECT customer_id, first_channel, cohort FROM ecsh_customer_facts").rows {
+            guard let id = r[0].textValue else { continue }
+            channel[id] = r[1].textValue ?? "(none)"
+            if let month = r[2].textValue, month.count == 7, let m = Int(month.suffix(2)) {
+                quarter[id] = "\(month.prefix(4))-Q\((m - 1) / 3 + 1)"
+            }
         }
-        var groups: [String: (n: Int, alive: Double, purchases: Double, clv: Double)] = [:]
-        for p in fit.calculator.predictions(for: fit.customers) {
-            let key = channel[p.customer.customerID] ?? "(none)"
-            var g = groups[key] ?? (0, 0, 0, 0)
-            g.n += 1; g.alive += p.probabilityAlive; g.purchases += p.expectedPurchases; g.clv += p.clv
-            groups[key] = g
-        }
-        var rows: [[Value]] = groups.keys.sorted().map { k in
-            let g = groups[k]!
-            return [.text(k), .integer(Int64(g.n)), .real(g.alive / Double(g.n)), .real(g.purchases / Double(g.n)),
-                    .real(g.clv / Double(g.n)), .real(g.clv)]
-        }
-        let all = groups.values.reduce((n: 0, alive: 0.0, purchases: 0.0, clv: 0.0)) { ($0.n + $1.n, $0.alive + $1.alive, $0.purchases + $1.purchases, $0.clv + $1.clv) }
-        rows.append([.text("total"), .integer(Int64(all.n)), .real(all.alive / Double(max(all.n, 1))),
-                     .real(all.purchases / Double(max(all.n, 1))), .real(all.clv / Double(max(all.n, 1))), .real(all.clv)])
+        let predictions = fit.calculator.predictions(for: fit.customers)
         let currency = try metricSettings().currency
-        show(ResultTable(columns: ["first_channel", "customers", "p_alive", "expected_purchases", "clv_per_customer", "customer_equity"],
-                         rows: rows, formats: [.text, .auto, .percent(places: 1), .decimal(places: 2), .currency(code: currency), .currency(code: currency)],
-                         notes: [String(format: "CLV = Σ over the next %d months of expected purchases × expected spend × margin %.1f%%, discounted %.1f%% per year", horizon, fit.margin * 100, discount * 100),
-                                 "customer equity = Σ CLV over customers"],
-                         summaryRows: [rows.count - 1]), sql: nil)
+        let notes = [String(format: "CLV = Σ over the next %d months of expected purchases × expected spend × margin %.1f%%, discounted %.1f%% per year", horizon, fit.margin * 100, discount * 100),
+                     "customer equity = Σ CLV over customers"]
+        show(clvSummary(predictions, header: "first_channel", key: { channel[$0] ?? "(none)" }, currency: currency, notes: []), sql: nil)
+        show(clvSummary(predictions, header: "cohort", key: { quarter[$0] ?? "(none)" }, currency: currency, notes: notes), sql: nil)
+    }
+
+    /// Customers, mean P(alive), expected purchases and CLV per group, with a total row.
+    func clvSummary(_ predictions: [CustomerPrediction], header: String, key: (String) -> String,
+                    currency: String, notes: [String]) -> ResultTable {
+        var groups: [String: (n: Int, alive: Double, purchases: Double, clv: Double)] = [:]
+        for p in predictions {
+            let k = key(p.customer.customerID)
+            var g = groups[k] ?? (0, 0, 0, 0)
+            g.n += 1; g.alive += p.probabilityAlive; g.purchases += p.expectedPurchases; g.clv += p.clv
+            groups[k] = g
+        }
+        func row(_ label: String, _ g: (n: Int, alive: Double, purchases: Double, clv: Double)) -> [Value] {
+            let n = Double(max(g.n, 1))
+            return [.text(label), .integer(Int64(g.n)), .real(g.alive / n), .real(g.purchases / n), .real(g.clv / n), .real(g.clv)]
+        }
+        var rows = groups.keys.sorted().map { row($0, groups[$0]!) }
+        let all = groups.values.reduce((n: 0, alive: 0.0, purchases: 0.0, clv: 0.0)) {
+            ($0.n + $1.n, $0.alive + $1.alive, $0.purchases + $1.purchases, $0.clv + $1.clv)
+        }
+        rows.append(row("total", all))
+        return ResultTable(columns: [header, "customers", "p_alive", "expected_purchases", "clv_per_customer", "customer_equity"],
+                           rows: rows, formats: [.text, .auto, .percent(places: 1), .decimal(places: 2), .currency(code: currency), .currency(code: currency)],
+                           notes: notes, summaryRows: [rows.count - 1])
     }
 
     /// `predict alive [for SEG] [top N]`
