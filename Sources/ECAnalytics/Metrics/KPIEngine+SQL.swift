@@ -82,7 +82,10 @@ extension KPIEngine.Plan {
         var text = "WITH\n"
         var all: [Value] = []
         for (i, (name, f)) in ctes.enumerated() {
-            text += "\(name) AS (\n  \(f.sql)\n)\(i == ctes.count - 1 ? "" : ",")\n"
+            // With one constant period, base is read once (by oa): let SQLite fold it into the
+            // aggregate instead of writing every order to a temporary table first (~0.2 s per 1M orders).
+            let hint = name == "base" && periodIsConstant ? "NOT MATERIALIZED " : ""
+            text += "\(name) AS \(hint)(\n  \(f.sql)\n)\(i == ctes.count - 1 ? "" : ",")\n"
             all += f.bindings
         }
         text += "SELECT " + out.joined(separator: ",\n       ") + "\nFROM measures\nORDER BY " + order.sql
