@@ -23,6 +23,8 @@ extension KPIEngine {
         var sources: Set<Measure.Source> { Set(measures.map(\.source)) }
         /// Lifecycle measures look at orders before the first period shown.
         var needsHistory: Bool { !sources.isDisjoint(with: [.repeats, .active, .retention]) || measures.contains(.returning_customers) }
+        /// No time grain and no history: every counted order falls in the one period 'all' (period_no 0).
+        var periodIsConstant: Bool { grain == nil && !needsHistory }
         var needsFacts: Bool {
             dims.contains(where: \.fromFacts) || sources.contains(.repeats)
                 || !measures.isDisjoint(with: [.new_customers, .returning_customers, .f2_new, .f2_converted])

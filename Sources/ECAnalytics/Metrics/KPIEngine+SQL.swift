@@ -82,7 +82,10 @@ extension KPIEngine.Plan {
         var text = "WITH\n"
         var all: [Value] = []
         for (i, (name, f)) in ctes.enumerated() {
-            text += "\(name) AS (\n  \(f.sql)\n)\(i == ctes.count - 1 ? "" : ",")\n"
+            // With one constant period, base is read once (by oa): let SQLite fold it into the
+            // aggregate instead of writing every order to a temporary table first (~0.2 s per 1M orders).
+            let hint = name == "base" && periodIsConstant ? "NOT MATERIALIZED " : ""
+            text += "\(name) AS \(hint)(\n  \(f.sql)\n)\(i == ctes.count - 1 ? "" : ",")\n"
             all += f.bindings
         }
         text += "SELECT " + out.joined(separator: ",\n       ") + "\nFROM measures\nORDER BY " + order.sql
@@ -113,7 +116,14 @@ extension KPIEngine.Plan {
             if !needsHistory { periodCondition = periodCondition + SQLFragment("p.\"end\" >= ? AND ", [.integer(Int64(startDay))]) }
         }
         var ordersFrom = SQLFragment("ecsh_periods AS p JOIN orders AS o ON o.day BETWEEN p.start AND p.\"end\"")
-        if grain == nil {
+        if periodIsConstant {
+            // One constant period and a plain day range: no join, so SQLite plans it like a simple
+            // filtered scan (the WHERE below already keeps o.day within start…end).
+            periodSelect = SQLFragment("'all' AS period, 0 AS period_no, ? AS period_start, ? AS period_end",
+                                       [.integer(Int64(startDay)), .integer(Int64(endDay))])
+            calJoin = ""
+            ordersFrom = SQLFragment("orders AS o")
+        } else if grain == nil {
             // One pseudo-period for the whole range (and one for the history before it, when needed),
             // joined like the calendar periods so the orders are read through the day index.
             periodSelect = SQLFragment("p.label AS period, p.no AS period_no, p.start AS period_start, p.\"end\" AS period_end")
@@ -181,8 +191,12 @@ extension KPIEngine.Plan {
             let n = Value.integer(Int64(f2Days)), a = Value.integer(Int64(asOfDay))
             b += [n, a, n, a, n]
         }
+        // Group only by columns that vary: sorting on constant keys (the one segment, the one
+        // period) costs about a third of the whole query on a million orders.
+        var keys = (hasSegments ? ["segment"] : []) + (periodIsConstant ? [] : ["period_no"]) + dims.indices.map { "d\($0 + 1)" }
+        if keys.isEmpty { keys = ["segment"] }
         return SQLFragment("SELECT segment, period_no\(dList),\n         " + aggs.joined(separator: ",\n         ")
-                           + "\n  FROM base WHERE period_no IS NOT NULL GROUP BY segment, period_no\(dList)", b)
+                           + "\n  FROM base WHERE period_no IS NOT NULL GROUP BY " + keys.joined(separator: ", "), b)
     }
 
     /// Spend or traffic per period (and per channel when split by channel).

@@ -186,6 +186,24 @@ struct HandShop {
         #expect(r.table.summaryRows.count == 2)
     }
 
+    /// Without a time grain the engine reads orders with a plain day range (no period join).
+    @Test func segmentsByChannelWithoutGrain() throws {
+        let shop = try HandShop()
+        let segs = [NamedSegment(name: "own_first", predicate: SQLFragment("first_channel = ?", ["own"])),
+                    NamedSegment(name: "big", predicate: SQLFragment("revenue >= ?", [10000]))]
+        let r = try shop.run(["gmv", "orders", "customers"], by: [.dimension(name: "channel")], segments: segs, from: "2024-02", to: "2024-03")
+        // Feb–Mar counted orders. own_first = A, E: A own 6000 (#4), yahoo 4000 (#13); E own 9000 + 1000.
+        // big = A, D: A as above; D amazon 7000 (#6), own 5000 (#10).
+        #expect(r.values("segment").map(\.textValue) == ["own_first", "own_first", "big", "big", "big"])
+        #expect(r.values("channel") == ["own", "yahoo", "amazon", "own", "yahoo"])
+        #expect(close(r.doubles("gmv"), [16000, 4000, 7000, 11000, 4000]))
+        #expect(close(r.doubles("orders"), [3, 1, 1, 2, 1]))
+        #expect(close(r.doubles("customers"), [2, 1, 1, 2, 1]))
+        let all = try shop.run(["gmv", "customers"], by: [], segments: segs, from: "2024-02", to: "2024-03")
+        #expect(close(all.doubles("gmv"), [20000, 22000]))
+        #expect(close(all.doubles("customers"), [2, 2]))
+    }
+
     @Test func whereAndRange() throws {
         let shop = try HandShop()
         let r = try shop.run(["gmv", "new_customers"], filter: SQLFragment("channel = ?", ["own"]), from: "2024-02", to: "2024-03")
