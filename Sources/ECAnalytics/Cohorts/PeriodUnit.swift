@@ -39,29 +39,20 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
     }
 }
 
-/// A proleptic Gregorian date computed from a day number without Foundation,
-/// using Howard Hinnant's `civil_from_days` (http://howardhinnant.github.io/date_algorithms.html).
+/// A proleptic Gregorian date of a day number (DayNumber's arithmetic, no Foundation).
 struct CivilDate: Equatable {
     var year: Int
     var month: Int
     var dayOfMonth: Int
 
     init(day: Int) {
-        let z = day + 719_468
-        let era = floorDivide(z, 146_097)
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        dayOfMonth = doy - (153 * mp + 2) / 5 + 1
-        month = mp < 10 ? mp + 3 : mp - 9
-        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        (year, month, dayOfMonth) = DayNumber.civil(day)
     }
 
     /// `year × 12 + (month − 1)`.
     var monthIndex: Int { year * 12 + month - 1 }
 
-    var isoText: String { "\(pad(year, 4))-\(pad(month, 2))-\(pad(dayOfMonth, 2))" }
+    var isoText: String { DayNumber.isoDate(DayNumber.from(year: year, month: month, day: dayOfMonth)) }
 }
 
 /// Division rounding toward negative infinity (dates before 1970 stay in the right period).
