@@ -32,21 +32,10 @@ public enum BGNBDModel {
             let (ll, g) = likelihood.evaluate(p)
             return (-ll / customers, (0..<4).map { -g[$0] * p[$0] / customers })
         }
-        var attempts: [String] = []
-        var best: (result: BFGSMinimizer.Result, start: [Double])?
-        var totalIterations = 0
-        for start in starts {
-            let result = BFGSMinimizer().minimize(from: start.map { log($0) }, objective)
-            totalIterations += result.iterations
-            let p = result.point.map { exp($0) }
-            attempts.append("start (r, α, a, b) = \(format(start)): \(result.reason) after \(result.iterations) iterations (\(result.evaluations) evaluations) at \(format(p))")
-            guard result.converged else { continue }
-            if best == nil || result.value < best!.result.value { best = (result, start) }
-            // A clean converged fit inside the sensible range needs no further starts.
-            if p.allSatisfy(sensibleRange.contains) { break }
-        }
-        guard let best else { throw CLVError.notConverged(model: "BG/NBD", attempts: attempts) }
-        let p = best.result.point.map { exp($0) }
+        let (fitted, attempts) = BFGSMinimizer.fitPositive(starts: starts, label: "(r, α, a, b)", sensibleRange: sensibleRange, objective)
+        guard let fitted else { throw CLVError.notConverged(model: "BG/NBD", attempts: attempts) }
+        let totalIterations = fitted.iterations
+        let p = fitted.parameters
         let names = ["r", "α", "a", "b"]
         let outside = zip(names, p).filter { !sensibleRange.contains($0.1) }
         if !outside.isEmpty {
@@ -56,7 +45,7 @@ public enum BGNBDModel {
         let hessian = SmallMatrix.numericHessian(at: p) { q in likelihood.evaluate(q).gradient.map { -$0 } }
         let errors = SmallMatrix.standardErrors(hessian: hessian)
         return BGNBDFit(r: p[0], alpha: p[1], a: p[2], b: p[3],
-                        logLikelihood: -best.result.value * customers,
+                        logLikelihood: -fitted.value * customers,
                         customers: customers, repeatCustomers: repeaters,
                         standardErrors: errors, iterations: totalIterations,
                         converged: true, attempts: attempts)
@@ -84,7 +73,4 @@ public enum BGNBDModel {
         }
     }
 
-    private static func format(_ p: [Double]) -> String {
-        "(" + p.map { String(format: "%.4g", $0) }.joined(separator: ", ") + ")"
-    }
 }

@@ -45,20 +45,10 @@ public enum GammaGammaModel {
             let (ll, g) = likelihood.evaluate(p)
             return (-ll / n, (0..<3).map { -g[$0] * p[$0] / n })
         }
-        var attempts: [String] = []
-        var best: BFGSMinimizer.Result?
-        var iterations = 0
-        for start in starts {
-            let result = BFGSMinimizer().minimize(from: start.map { log($0) }, objective)
-            iterations += result.iterations
-            let p = result.point.map { exp($0) }
-            attempts.append("start (p, q, γ) = \(format(start)): \(result.reason) after \(result.iterations) iterations (\(result.evaluations) evaluations) at \(format(p))")
-            guard result.converged else { continue }
-            if best == nil || result.value < best!.value { best = result }
-            if p.allSatisfy(BGNBDModel.sensibleRange.contains) { break }
-        }
-        guard let best else { throw CLVError.notConverged(model: "Gamma-Gamma", attempts: attempts) }
-        let p = best.point.map { exp($0) }
+        let (fitted, attempts) = BFGSMinimizer.fitPositive(starts: starts, label: "(p, q, γ)", sensibleRange: BGNBDModel.sensibleRange, objective)
+        guard let fitted else { throw CLVError.notConverged(model: "Gamma-Gamma", attempts: attempts) }
+        let iterations = fitted.iterations
+        let p = fitted.parameters
         if p[1] <= 1 { throw CLVError.infiniteMeanSpend(q: p[1]) }
         let names = ["p", "q", "γ"]
         let outside = zip(names, p).filter { !BGNBDModel.sensibleRange.contains($0.1) }
@@ -74,7 +64,7 @@ public enum GammaGammaModel {
         if abs(pearson) > warningCorrelation {
             warnings.append(String(format: "spend and frequency correlate (Pearson r = %.3f > %.1f); Gamma-Gamma assumes independence, treat spend predictions with care", pearson, warningCorrelation))
         }
-        return GammaGammaFit(p: p[0], q: p[1], gamma: p[2], logLikelihood: -best.value * n,
+        return GammaGammaFit(p: p[0], q: p[1], gamma: p[2], logLikelihood: -fitted.value * n,
                              customers: xs.count, excluded: excluded,
                              standardErrors: SmallMatrix.standardErrors(hessian: hessian),
                              iterations: iterations, frequencySpendCorrelation: pearson,
@@ -104,7 +94,4 @@ public enum GammaGammaModel {
         return saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : 0
     }
 
-    private static func format(_ p: [Double]) -> String {
-        "(" + p.map { String(format: "%.4g", $0) }.joined(separator: ", ") + ")"
-    }
 }
