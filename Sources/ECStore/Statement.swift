@@ -20,6 +20,9 @@ public final class Statement {
 
     deinit { sqlite3_finalize(handle) }
 
+    /// True when the statement cannot change the database.
+    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+
     public var columnCount: Int { Int(sqlite3_column_count(handle)) }
 
     public var columnNames: [String] {
@@ -94,6 +97,21 @@ public final class Statement {
     @inline(__always) public func int64(at i: Int) -> Int64 { sqlite3_column_int64(handle, Int32(i)) }
     @inline(__always) public func double(at i: Int) -> Double { sqlite3_column_double(handle, Int32(i)) }
     @inline(__always) public func isNull(at i: Int) -> Bool { sqlite3_column_type(handle, Int32(i)) == SQLITE_NULL }
+
+    /// The bytes of a blob or text column, valid until the next step, reset or finalize.
+    @inline(__always) public func bytes(at i: Int) -> UnsafeRawBufferPointer {
+        let c = Int32(i)
+        let p = sqlite3_column_blob(handle, c)
+        let n = Int(sqlite3_column_bytes(handle, c))
+        return UnsafeRawBufferPointer(start: n > 0 ? p : nil, count: n)
+    }
+
+    /// Binds raw bytes as a blob (SQLite copies them).
+    public func bind(bytes: UnsafeRawBufferPointer, at index: Int32) throws {
+        let rc = bytes.baseAddress == nil ? sqlite3_bind_zeroblob(handle, index, 0)
+            : ecsh_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count))
+        guard rc == SQLITE_OK else { throw database.error(code: rc, sql: sql) }
+    }
 
     /// All remaining rows.
     public func allRows() throws -> [[Value]] {

@@ -28,52 +28,30 @@ public enum CustomerFacts {
         ("first_order_id", "text", "order_id of the first counted order"),
     ]
 
-    /// Rebuilds `ecsh_customer_facts` (and the indexes KPI queries rely on).
+    /// Rebuilds `ecsh_customer_facts` and the order snapshot (`OrderSnapshot`).
     public static func rebuild(_ db: Database, settings: MetricSettings) throws {
         guard try db.tableExists("orders") else {
             throw MetricsError("customer facts need orders: load orders from 'file.csv'")
         }
         let asOf = try WorkspaceDates.asOfDay(db, settings: settings)
-        let counted = settings.countedCondition(alias: "o")
-        let net = "o.amount - coalesce(o.discount, 0) - coalesce(o.points, 0)"
-        let cm2 = "\(net) - coalesce(o.cogs, 0) - coalesce(o.shipping, 0) - coalesce(o.commission, 0)"
-        let sql = """
-            CREATE TABLE ecsh_customer_facts AS
-            WITH c AS (
-              SELECT o.customer_id, o.day, o.order_id, o.channel, \(net) AS net, \(cm2) AS cm2,
-                     row_number() OVER (PARTITION BY o.customer_id ORDER BY o.day, o.ordered_at, o.order_id) AS n
-              FROM orders AS o
-              WHERE \(counted.sql) AND o.day <= ? AND o.customer_id IS NOT NULL
-            )
-            SELECT customer_id,
-                   date(min(day) * 86400, 'unixepoch') AS first_order,
-                   strftime('%Y-%m', min(day) * 86400, 'unixepoch') AS cohort,
-                   max(CASE WHEN n = 1 THEN channel END) AS first_channel,
-                   date(max(day) * 86400, 'unixepoch') AS last_order,
-                   count(*) AS orders,
-                   sum(net) AS revenue,
-                   sum(cm2) AS margin,
-                   sum(net) / count(*) AS aov,
-                   ? - max(day) AS recency,
-                   ? - min(day) AS tenure,
-                   count(DISTINCT channel) AS channels,
-                   min(day) AS first_day,
-                   max(CASE WHEN n = 2 THEN day END) AS second_day,
-                   max(day) AS last_day,
-                   max(CASE WHEN n = 1 THEN order_id END) AS first_order_id
-            FROM c GROUP BY customer_id
-            """
-        let a = Value.integer(Int64(asOf))
+        let integerUnits = try db.columns(of: "orders").first { $0.name == "quantity" }?.type.uppercased() == "INTEGER"
         try db.transaction {
-            try db.execute("DROP TABLE IF EXISTS ecsh_customer_facts")
-            try db.execute(sql, counted.bindings + [a, a, a])
+            try OrderSnapshot.invalidate(db)
+            let collected = try collect(db, settings: settings, asOf: asOf)
+            try writeFacts(db, collected, asOf: asOf)
+            let ordersFirstDay = try db.scalar("SELECT min(day) FROM orders").intValue.map { Int($0) }
+            try writeSnapshot(db, collected, asOf: asOf, settings: settings, integerUnits: integerUnits, ordersFirstDay: ordersFirstDay)
             try db.execute("CREATE UNIQUE INDEX ecsh_customer_facts_id ON ecsh_customer_facts(customer_id)")
             try addNPS(db)
             try addCustomerColumns(db)
-            // Covers the common KPI columns, so period scans never touch the table.
-            try db.execute("CREATE INDEX IF NOT EXISTS ecsh_orders_day ON orders(day, status, customer_id, channel, amount, discount, points)")
             try db.execute("ANALYZE ecsh_customer_facts")
         }
+    }
+
+    /// The index that lets SQL KPI queries read orders period by period without
+    /// touching the table; built the first time a query takes the SQL route.
+    public static func ensureOrdersIndex(_ db: Database) throws {
+        try db.execute("CREATE INDEX IF NOT EXISTS ecsh_orders_day ON orders(day, status, customer_id, channel, amount, discount, points)")
     }
 
     /// Adds `nps`: the customer's latest score, when nps has customer ids.
@@ -118,7 +96,7 @@ public enum CustomerFacts {
             return ownColumns.map { ($0.name, $0.type) }
         }
         let known = Dictionary(uniqueKeysWithValues: ownColumns.map { ($0.name, $0.type) })
-        return try db.columns(of: table).map { c in
+        return try db.columns(of: table).filter { $0.name != "customer_key" }.map { c in
             (c.name, known[c.name] ?? (c.name == "nps" ? "integer" : c.type.lowercased()))
         }
     }

@@ -43,7 +43,7 @@ extension KPIEngine.Plan {
     /// overlapping stretches merge, so each stretch gives one +1 and one −1.
     func activeCTEs(d: [String], dList: String) -> [(String, SQLFragment)] {
         let w = Value.integer(Int64(windowDays))
-        let days = SQLFragment("SELECT DISTINCT segment\(dList), customer_id, day FROM base")
+        let days = SQLFragment("SELECT DISTINCT segment\(dList), customer_id, day FROM base WHERE customer_id IS NOT NULL")
         let marks = SQLFragment("SELECT segment\(dList), day,\n         lag(day) OVER w AS previous, lead(day) OVER w AS next\n  FROM ac_days WINDOW w AS (PARTITION BY segment\(dList), customer_id ORDER BY day)")
         let events = SQLFragment("""
             SELECT segment\(dList), day, 1 AS delta FROM ac_marks WHERE previous IS NULL OR day - previous >= ?
@@ -62,7 +62,7 @@ extension KPIEngine.Plan {
                      count(*) AS previous_active, sum(next_period_no IS period_no + 1) AS retained
               FROM (SELECT segment, period_no\(dList),
                            lead(period_no) OVER (PARTITION BY segment\(dList), customer_id ORDER BY period_no) AS next_period_no
-                    FROM (SELECT DISTINCT segment, period_no\(dList), customer_id FROM base WHERE period_no IS NOT NULL))
+                    FROM (SELECT DISTINCT segment, period_no\(dList), customer_id FROM base WHERE period_no IS NOT NULL AND customer_id IS NOT NULL))
               GROUP BY segment, period_no + 1\(dList)
             """)
     }

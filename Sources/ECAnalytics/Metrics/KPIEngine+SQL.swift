@@ -2,15 +2,24 @@ import ECStore
 
 extension KPIEngine.Plan {
     /// The whole query as one SQL statement with its bindings, laid out for reading.
-    func sql(columns: [KPIEngine.Column]) -> (String, [Value]) {
+    /// `fromSnapshot`: the order measures come from `temp.ecsh_kpi_measures` (the snapshot route).
+    func sql(columns: [KPIEngine.Column], fromSnapshot: Bool = false) -> (String, [Value]) {
         var ctes: [(String, SQLFragment)] = []
         let d = dims.indices.map { "d\($0 + 1)" }
         let dList = d.map { ", " + $0 }.joined()
         let src = sources
         func dayInt(_ v: Int) -> Value { .integer(Int64(v)) }
 
-        if needsBase { ctes.append(("base", base())) }
-        if src.contains(.orders) { ctes.append(("oa", ordersAggregate(dList: dList))) }
+        let snapshotTable = KPIEngine.measuresTable
+        if fromSnapshot {
+            if src.contains(.orders) {
+                let names = Measure.allCases.filter { measures.contains($0) && $0.source == .orders && $0 != .f2_final }
+                ctes.append(("oa", SQLFragment("SELECT segment, period_no\(dList)\(names.map { ", " + $0.rawValue }.joined()) FROM \(snapshotTable) WHERE lines > 0")))
+            }
+        } else {
+            if needsBase { ctes.append(("base", base())) }
+            if src.contains(.orders) { ctes.append(("oa", ordersAggregate(dList: dList))) }
+        }
         if src.contains(.spend) { ctes.append(("sp", datasetAggregate(table: "spend", column: "spend", measure: "spend", alias: "s"))) }
         if src.contains(.traffic) { ctes.append(("tr", datasetAggregate(table: "traffic", column: "sessions", measure: "sessions", alias: "t"))) }
         if src.contains(.nps) { ctes.append(("np", npsAggregate())) }
@@ -30,6 +39,8 @@ extension KPIEngine.Plan {
         } else {
             if src.contains(.orders) {
                 combos.append(SQLFragment("SELECT DISTINCT segment\(dList) FROM oa WHERE period_no IN (SELECT period_no FROM periods)"))
+            } else if needsBase, fromSnapshot {
+                combos.append(SQLFragment("SELECT DISTINCT segment\(dList) FROM \(snapshotTable) WHERE seen_range > 0"))
             } else if needsBase {
                 combos.append(SQLFragment("SELECT DISTINCT segment\(dList) FROM base WHERE day BETWEEN ? AND ?", [dayInt(startDay), dayInt(endDay)]))
             }
@@ -39,9 +50,17 @@ extension KPIEngine.Plan {
         ctes.append(("combos", SQLFragment.joined(combos, separator: "\n  UNION ")))
         ctes.append(("keys", SQLFragment("SELECT c.segment, p.period, p.period_no, p.period_start, p.period_end\(d.map { ", c." + $0 }.joined())\n  FROM periods AS p CROSS JOIN combos AS c")))
 
-        if src.contains(.repeats) { ctes += repeatCTEs(d: d, dList: dList) }
-        if src.contains(.active) { ctes += activeCTEs(d: d, dList: dList) }
-        if src.contains(.retention) { ctes.append(("rt", retention(d: d, dList: dList))) }
+        if fromSnapshot {
+            let stocks: [(Measure.Source, String, String)] = [(.repeats, "rp", "ever_customers, repeat_customers"),
+                                                              (.active, "ac", "active_members"), (.retention, "rt", "previous_active, retained")]
+            for (source, name, columns) in stocks where src.contains(source) {
+                ctes.append((name, SQLFragment("SELECT segment, period_no\(dList), \(columns) FROM \(snapshotTable)")))
+            }
+        } else {
+            if src.contains(.repeats) { ctes += repeatCTEs(d: d, dList: dList) }
+            if src.contains(.active) { ctes += activeCTEs(d: d, dList: dList) }
+            if src.contains(.retention) { ctes.append(("rt", retention(d: d, dList: dList))) }
+        }
 
         // One row per key with every measure; missing groups read as 0.
         var select = ["k.segment", "k.period", "k.period_no", "k.period_start", "k.period_end"] + d.map { "k." + $0 }

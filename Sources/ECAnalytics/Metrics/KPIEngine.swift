@@ -17,10 +17,15 @@ import ECStore
 public struct KPIEngine {
     public let db: Database
     public let settings: MetricSettings
+    /// How order measures are computed; `.auto` takes the snapshot when it can.
+    public var route: Route = .auto
 
-    public init(_ db: Database, settings: MetricSettings) {
+    public enum Route: Sendable { case auto, sql, snapshot }
+
+    public init(_ db: Database, settings: MetricSettings, route: Route = .auto) {
         self.db = db
         self.settings = settings
+        self.route = route
     }
 
     /// One resolved output column.
@@ -49,8 +54,18 @@ public struct KPIEngine {
         let plan = try Plan.make(query: query, measures: measures, engine: self)
         try checkData(plan)
         notes += try plan.notes(engine: self)
+        // show sql prints the reference SQL over orders; the snapshot route computes the same
+        // order measures in one pass and finishes with the same SQL over its measures table.
         let (sql, bindings) = plan.sql(columns: columns)
-        var table = try db.query(sql, bindings)
+        var table: ResultTable
+        if route != .sql, try fillMeasuresFromSnapshot(plan) {
+            let fast = plan.sql(columns: columns, fromSnapshot: true)
+            table = try db.query(fast.0, fast.1)
+        } else {
+            guard route != .snapshot else { throw MetricsError("this query cannot take the snapshot route") }
+            if plan.needsBase { try CustomerFacts.ensureOrdersIndex(db) }
+            table = try db.query(sql, bindings)
+        }
         table.formats = plan.keyFormats + columns.map { $0.display.format(currency: settings.currency) }
         table.notes = notes
         if !plan.hasSegments, !table.columns.isEmpty { table = dropFirstColumn(table) }

@@ -5,6 +5,11 @@ enum WorkspaceDates {
     /// The as_of day: the setting, or the last counted order's day.
     static func asOfDay(_ db: Database, settings: MetricSettings) throws -> Int {
         if let asOf = settings.asOf, let r = DayNumber.parseRange(asOf) { return r.lowerBound }
+        // The snapshot was built from the same orders under the same rule (loads and SQL edits drop it).
+        if let meta = try OrderSnapshot.meta(db), meta["counted"] == settings.countedDescription,
+           let d = meta["as_of"].flatMap(Int.init) {
+            return d
+        }
         let counted = settings.countedCondition()
         if let d = try db.scalar("SELECT max(day) FROM orders WHERE \(counted.sql)", counted.bindings).intValue {
             return Int(d)
@@ -16,7 +21,12 @@ enum WorkspaceDates {
     /// First day of any loaded dated dataset (orders, spend, traffic, nps).
     static func firstDay(_ db: Database) throws -> Int? {
         var best: Int?
+        let meta = try OrderSnapshot.meta(db)
         for t in ["orders", "spend", "traffic", "nps"] where try db.tableExists(t) {
+            if t == "orders", let d = meta?["orders_first_day"].flatMap(Int.init) {
+                best = min(best ?? d, d)
+                continue
+            }
             if let d = try db.scalar("SELECT min(day) FROM \(quoteIdentifier(t))").intValue {
                 best = min(best ?? Int(d), Int(d))
             }

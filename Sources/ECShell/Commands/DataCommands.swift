@@ -9,6 +9,10 @@ extension Session {
         do {
             let statement = try database.prepare(raw.text)
             lastSQL = raw.text
+            if !statement.isReadOnly {
+                // The statement may change orders, customers or nps: derived tables are rebuilt when next needed.
+                try OrderSnapshot.invalidate(database)
+            }
             if statement.columnCount == 0 {
                 while try statement.step() {}
                 say("ok (\(grouped(database.changes)) row\(database.changes == 1 ? "" : "s") changed)")

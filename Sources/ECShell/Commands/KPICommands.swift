@@ -1,3 +1,4 @@
+import Foundation
 import ECStore
 import ECLanguage
 import ECAnalytics
@@ -45,7 +46,7 @@ extension Session {
         let query = try analyticsQuery(q)
         let result: KPIResult
         do {
-            result = try KPIEngine(database, settings: settings).run(query)
+            result = try KPIEngine(database, settings: settings, route: ProcessInfo.processInfo.environment["ECSH_KPI_ROUTE"] == "sql" ? .sql : .auto).run(query)
         } catch let e as MetricsError {
             // Point at the KPI or dimension the message names, when it names one.
             let named = (q.kpis + q.by).first { e.message.contains("'\($0.name)'") || e.message.hasPrefix($0.folded + " ") }

@@ -37,7 +37,7 @@ extension Session {
         if case .role(let role) = target, [.orders, .customers, .nps].contains(role) {
             // The customer facts are stale now; the first statement that needs them
             // rebuilds them, so several loads in a row pay for one rebuild.
-            try database.execute("DROP TABLE IF EXISTS ecsh_customer_facts")
+            try OrderSnapshot.invalidate(database)
         }
     }
 

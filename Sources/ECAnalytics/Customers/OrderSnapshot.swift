@@ -1,0 +1,131 @@
+import ECStore
+
+/// The counted orders as compact columns in day order, with customers numbered
+/// 0..<n (`customer_key` in `ecsh_customer_facts`).
+///
+/// Built with the customer facts (same inputs, same lifetime) and stored in
+/// the workspace as raw arrays in `ecsh_snapshot(name, data)`, in blocks of
+/// `blockSize` orders. KPI statements read the blocks they need and aggregate
+/// in Swift: no text keys to hash or sort, no join to the facts per order.
+/// The SQL that `show sql` prints computes the same numbers from `orders`;
+/// the tests check that both routes agree.
+public struct OrderSnapshot: Sendable {
+    public static let table = "ecsh_snapshot"
+    public static let blockSize = 1 << 16
+
+    /// Per-order columns. `day`, `customer` (−1: no customer id), `channel`
+    /// (−1: NULL) are Int32; `first` is UInt8 (1 on each customer's first
+    /// counted order); the money columns and `units` are Double, NULL as 0.
+    public enum Column: String, CaseIterable, Sendable {
+        case day, customer, channel, first
+        /// Gross amount.
+        case amount
+        /// discount + points.
+        case discounts
+        case commission
+        /// cogs + shipping.
+        case costs
+        case units
+    }
+
+    public struct Block: Sendable {
+        public var index: Int
+        public var firstDay: Int
+        public var lastDay: Int
+        public var rows: Int
+    }
+
+    public var rows: Int
+    public var customers: Int
+    public var blocks: [Block]
+    public var channelNames: [String]
+    public var asOfDay: Int
+    /// The counted-order rule the snapshot was built under (`countedDescription`).
+    public var counted: String
+    /// quantity holds integers (units sum as integers, like SQL's sum()).
+    public var integerUnits: Bool
+
+    /// The snapshot in the workspace, or nil when it is missing or was built
+    /// under other settings (then the caller rebuilds or takes the SQL route).
+    public static func load(_ db: Database, settings: MetricSettings, asOfDay: Int) throws -> OrderSnapshot? {
+        guard let fields = try meta(db) else { return nil }
+        guard let rows = fields["rows"].flatMap(Int.init), let customers = fields["customers"].flatMap(Int.init),
+              let asOf = fields["as_of"].flatMap(Int.init), let counted = fields["counted"],
+              asOf == asOfDay, counted == settings.countedDescription else { return nil }
+        let days: [Int32] = try array(db, "blocks")
+        var blocks: [Block] = []
+        for b in 0..<(days.count / 2) {
+            let n = min(blockSize, rows - b * blockSize)
+            blocks.append(Block(index: b, firstDay: Int(days[2 * b]), lastDay: Int(days[2 * b + 1]), rows: n))
+        }
+        let names = try text(db, "channels") ?? ""
+        return OrderSnapshot(rows: rows, customers: customers, blocks: blocks,
+                             channelNames: names.isEmpty ? [] : names.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init),
+                             asOfDay: asOf, counted: counted, integerUnits: fields["integer_units"] == "1")
+    }
+
+    /// The snapshot's `key=value` description, or nil when there is no snapshot.
+    static func meta(_ db: Database) throws -> [String: String]? {
+        guard try db.tableExists(table), try db.tableExists(CustomerFacts.table), let meta = try text(db, "meta") else { return nil }
+        var fields: [String: String] = [:]
+        for line in meta.split(separator: "\n") {
+            guard let eq = line.firstIndex(of: "=") else { continue }
+            fields[String(line[..<eq])] = String(line[line.index(after: eq)...])
+        }
+        return fields
+    }
+
+    /// One column of one block.
+    public func column<T>(_ c: Column, block: Int, in db: Database, as: T.Type = T.self) throws -> [T] {
+        try Self.array(db, "\(c.rawValue).\(block)")
+    }
+
+    /// A per-customer array: `first_day`, `second_day` (Int32.max: none), `first_channel` (−1: NULL).
+    public func customerColumn(_ name: String, in db: Database) throws -> [Int32] {
+        try Self.array(db, "customer.\(name)")
+    }
+
+    static func array<T>(_ db: Database, _ name: String) throws -> [T] {
+        let s = try db.prepare("SELECT data FROM \(table) WHERE name = ?")
+        try s.bind([.text(name)])
+        guard try s.step() else { throw MetricsError("the order snapshot has no '\(name)'; reload orders to rebuild it") }
+        let bytes = s.bytes(at: 0)
+        let n = bytes.count / MemoryLayout<T>.stride
+        return [T](unsafeUninitializedCapacity: n) { buffer, count in
+            if n > 0 { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<(n * MemoryLayout<T>.stride)])) }
+            count = n
+        }
+    }
+
+    static func text(_ db: Database, _ name: String) throws -> String? {
+        try db.scalar("SELECT CAST(data AS TEXT) FROM \(table) WHERE name = ?", [.text(name)]).textValue
+    }
+
+    /// Drops the customer facts and the snapshot (after a load or a change to orders).
+    public static func invalidate(_ db: Database) throws {
+        try db.execute("DROP TABLE IF EXISTS \(CustomerFacts.table)")
+        try db.execute("DROP TABLE IF EXISTS \(table)")
+    }
+}
+
+/// Writes snapshot entries.
+struct SnapshotWriter {
+    let insert: Statement
+
+    init(_ db: Database) throws {
+        try db.execute("DROP TABLE IF EXISTS \(OrderSnapshot.table)")
+        try db.execute("CREATE TABLE \(OrderSnapshot.table) (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
+        insert = try db.prepare("INSERT INTO \(OrderSnapshot.table) (name, data) VALUES (?, ?)")
+    }
+
+    func put<T>(_ name: String, _ values: [T]) throws {
+        insert.reset()
+        try insert.bind([.text(name)])
+        try values.withUnsafeBytes { try insert.bind(bytes: $0, at: 2) }
+        try insert.step()
+    }
+
+    func put(_ name: String, text: String) throws {
+        try put(name, Array(text.utf8))
+    }
+}
