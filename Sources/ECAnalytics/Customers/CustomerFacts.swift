@@ -48,6 +48,12 @@ public enum CustomerFacts {
         }
     }
 
+    /// Rebuilds the facts and snapshot when they are missing or were built under other settings.
+    public static func ensureCurrent(_ db: Database, settings: MetricSettings) throws {
+        let asOf = try WorkspaceDates.asOfDay(db, settings: settings)
+        if try OrderSnapshot.load(db, settings: settings, asOfDay: asOf) == nil { try rebuild(db, settings: settings) }
+    }
+
     /// The index that lets SQL KPI queries read orders period by period without
     /// touching the table; built the first time a query takes the SQL route.
     public static func ensureOrdersIndex(_ db: Database) throws {

@@ -38,7 +38,7 @@ extension KPIEngine {
             var grain: TimeGrain?
             var dims: [Dimension] = []
             let orderColumns = try db.columns(of: "orders").map(\.name)
-            if try !db.tableExists(CustomerFacts.table) { try CustomerFacts.rebuild(db, settings: settings) }
+            try CustomerFacts.ensureCurrent(db, settings: settings)
             let factColumns = try CustomerFacts.attributes(db).map(\.name)
             for g in query.groupBy {
                 switch g {

@@ -26,9 +26,7 @@ extension Session {
         guard try database.tableExists("orders") else {
             throw ShellError("\(what) needs orders", at: range, help: "load orders from 'orders.csv' (or start with ecsh --demo)")
         }
-        if try !database.tableExists("ecsh_customer_facts") {
-            try CustomerFacts.rebuild(database, settings: try metricSettings())
-        }
+        try CustomerFacts.ensureCurrent(database, settings: try metricSettings())
     }
 
     /// Compiles a predicate over customer attributes; segment names expand to their definitions.

@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+import ECStore
+@testable import ECAnalytics
+
+/// The snapshot route (one Swift pass over `ecsh_snapshot`) against the
+/// reference SQL over `orders` that `show sql` prints: two independent
+/// computations of every order measure, which must agree on every cell.
+@Suite struct SnapshotRouteTests {
+    /// A generated shop plus the awkward rows: orders without a customer id,
+    /// two orders of one customer on the first day (tie broken by ordered_at),
+    /// a NULL channel, spend, traffic and an NPS survey with customer ids.
+    static func shop() throws -> KPIGeneratedShop {
+        let shop = try KPIGeneratedShop(seed: 2024, count: 2500)
+        let w = shop.w
+        try w.db.execute("INSERT INTO orders (order_id, customer_id, ordered_at, day, amount, channel, status) VALUES ('X1', NULL, '2023-03-05 10:00:00', \(WorkspaceBuilder.day("2023-03-05")), 5000, 'own', 'completed')")
+        try w.db.execute("INSERT INTO orders (order_id, customer_id, ordered_at, day, amount, channel, status) VALUES ('X2', NULL, '2023-09-05 10:00:00', \(WorkspaceBuilder.day("2023-09-05")), 7000, NULL, 'completed')")
+        try w.order("T2", "TIE", "2023-05-01 18:00:00", 1000, "amazon", "completed")
+        try w.order("T1", "TIE", "2023-05-01 09:00:00", 2000, "rakuten", "completed")
+        try w.order("T3", "TIE", "2023-08-01 09:00:00", 3000, nil, "completed")
+        try w.createSpend()
+        try w.createTraffic()
+        try w.createNPS()
+        for (i, ch) in ["own", "rakuten", "amazon", "yahoo"].enumerated() {
+            for m in 1...12 {
+                try w.spend(String(format: "2023-%02d-10", m), Double(10_000 * (i + 1) + m), ch)
+                try w.traffic(String(format: "2023-%02d-11", m), 1000 + 10 * m + i, ch)
+            }
+        }
+        for i in 0..<120 { try w.nps(String(format: "2023-%02d-%02d", i % 12 + 1, i % 27 + 1), i % 11, i % 5 == 0 ? nil : String(format: "C%05d", i * 3)) }
+        try CustomerFacts.rebuild(w.db, settings: MetricSettings())
+        return shop
+    }
+
+    static let kpiSets: [[String]] = [
+        ["gmv", "revenue", "orders", "aov", "aov_gross", "units", "margin", "margin_rate", "commission", "discount_rate", "mall_dependence"],
+        ["customers", "new_customers", "returning_customers", "repeat_rate", "f2_rate"],
+        ["active_members", "customers", "gmv"],
+        ["cac", "cpa", "roas", "sales", "cvr"],
+    ]
+
+    static let groupings: [[Grouping]] = [
+        [], [.grain(.month)], [.grain(.week)], [.grain(.quarter)], [.grain(.day)], [.dimension(name: "channel")],
+        [.dimension(name: "first_channel")], [.dimension(name: "cohort")], [.grain(.month), .dimension(name: "channel")],
+        [.grain(.year), .dimension(name: "first_channel")], [.dimension(name: "region")],
+    ]
+
+    /// (from, to) ranges, including ones that start and end inside a period.
+    static let ranges: [(String?, String?)] = [(nil, nil), ("2023-04", "2023-11"), ("2023-03-15", "2024-02-10"), ("2024-01", nil)]
+
+    static func assertSame(_ db: Database, _ query: KPIQuery, settings: MetricSettings = MetricSettings(),
+                           sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let reference = try KPIEngine(db, settings: settings, route: .sql).run(query).table
+        let snapshot = try KPIEngine(db, settings: settings, route: .snapshot).run(query).table
+        let label = "\(query.kpis) by \(query.groupBy) for \(query.segments.map(\.name)) \(query.from ?? "-")…\(query.to ?? "-")"
+        #expect(reference.columns == snapshot.columns, "\(label)", sourceLocation: sourceLocation)
+        #expect(reference.rows.count == snapshot.rows.count, "\(label)", sourceLocation: sourceLocation)
+        #expect(reference.summaryRows == snapshot.summaryRows, "\(label)", sourceLocation: sourceLocation)
+        for (r, (a, b)) in zip(reference.rows, snapshot.rows).enumerated() {
+            for (c, (x, y)) in zip(a, b).enumerated() where !same(x, y) {
+                Issue.record("\(label): row \(r) column \(reference.columns[c]): SQL \(x) vs snapshot \(y)", sourceLocation: sourceLocation)
+                return
+            }
+        }
+    }
+
+    static func same(_ x: Value, _ y: Value) -> Bool {
+        switch (x, y) {
+        case (.null, .null): return true
+        case (.text(let a), .text(let b)): return a == b
+        default:
+            guard let a = x.doubleValue, let b = y.doubleValue, x.isNumeric == y.isNumeric else { return false }
+            return abs(a - b) <= 1e-9 * max(1, abs(a), abs(b))
+        }
+    }
+
+    @Test func everyMeasureAgreesByEveryGroupingAndRange() throws {
+        let shop = try Self.shop()
+        try shop.w.db.execute("INSERT INTO customers (customer_id, region) SELECT DISTINCT customer_id, CASE WHEN customer_id < 'C00150' THEN 'Tokyo' ELSE 'Osaka' END FROM orders WHERE customer_id IS NOT NULL")
+        try CustomerFacts.rebuild(shop.w.db, settings: MetricSettings())
+        for kpis in Self.kpiSets {
+            for g in Self.groupings {
+                let usesOtherData = kpis.contains("cac") || kpis.contains("sales")
+                if usesOtherData, g.contains(where: { if case .dimension(let n) = $0 { n != "channel" } else { false } }) { continue }
+                for (from, to) in Self.ranges {
+                    try Self.assertSame(shop.w.db, KPIQuery(kpis: kpis, groupBy: g, from: from, to: to))
+                }
+            }
+        }
+        // Retention needs a time grain.
+        for g: [Grouping] in [[.grain(.month)], [.grain(.week)], [.grain(.quarter), .dimension(name: "channel")], [.grain(.month), .dimension(name: "cohort")]] {
+            for (from, to) in Self.ranges {
+                try Self.assertSame(shop.w.db, KPIQuery(kpis: ["retention_rate", "churn_rate", "active_members"], groupBy: g, from: from, to: to))
+            }
+        }
+    }
+
+    @Test func segmentsSettingsAndWindowsAgree() throws {
+        let shop = try Self.shop()
+        let db = shop.w.db
+        let segments = [NamedSegment(name: "repeaters", predicate: SQLFragment("orders >= ?", [.integer(2)])),
+                        NamedSegment(name: "rakuten_first", predicate: SQLFragment("first_channel = 'rakuten'"))]
+        for g: [Grouping] in [[], [.grain(.month)], [.dimension(name: "channel")], [.grain(.quarter), .dimension(name: "first_channel")]] {
+            try Self.assertSame(db, KPIQuery(kpis: ["gmv", "customers", "new_customers", "repeat_rate", "active_members", "nps"].filter { $0 != "nps" || !g.contains(where: { if case .dimension = $0 { true } else { false } }) },
+                                             groupBy: g, segments: segments))
+        }
+        try Self.assertSame(db, KPIQuery(kpis: ["f2_rate", "new_customers"], groupBy: [.grain(.month)], f2WindowDays: 30))
+        // Other definitions: a shorter activity window, counted statuses, as_of and week start.
+        var s = MetricSettings()
+        s.activeWindowDays = 60
+        s.weekStart = .sunday
+        s.asOf = "2023-12-31"
+        s.counted = .only(["completed"])
+        try Self.assertSame(db, KPIQuery(kpis: ["active_members", "customers", "repeat_rate", "gmv"], groupBy: [.grain(.week)]), settings: s)
+        try Self.assertSame(db, KPIQuery(kpis: ["retention_rate", "f2_rate", "returning_customers"], groupBy: [.grain(.month), .dimension(name: "channel")]), settings: s)
+    }
+
+    /// The facts written from the Swift pass against the window query the SQL route used to build them with.
+    @Test func factsMatchTheWindowQuery() throws {
+        let shop = try Self.shop()
+        let db = shop.w.db
+        let asOf = try WorkspaceDates.asOfDay(db, settings: MetricSettings())
+        let expected = try db.query("""
+            WITH c AS (
+              SELECT customer_id, day, order_id, channel, amount - coalesce(discount, 0) - coalesce(points, 0) AS net,
+                     amount - coalesce(discount, 0) - coalesce(points, 0) - coalesce(cogs, 0) - coalesce(shipping, 0) - coalesce(commission, 0) AS cm2,
+                     row_number() OVER (PARTITION BY customer_id ORDER BY day, ordered_at, order_id) AS n
+              FROM orders WHERE (status IS NULL OR status NOT IN ('cancelled', 'returned', 'refunded')) AND day <= ? AND customer_id IS NOT NULL)
+            SELECT customer_id, date(min(day) * 86400, 'unixepoch'), strftime('%Y-%m', min(day) * 86400, 'unixepoch'),
+                   max(CASE WHEN n = 1 THEN channel END), date(max(day) * 86400, 'unixepoch'), count(*), sum(net), sum(cm2),
+                   sum(net) / count(*), ? - max(day), ? - min(day), count(DISTINCT channel), min(day),
+                   max(CASE WHEN n = 2 THEN day END), max(day), max(CASE WHEN n = 1 THEN order_id END)
+            FROM c GROUP BY customer_id ORDER BY customer_id
+            """, [.integer(Int64(asOf)), .integer(Int64(asOf)), .integer(Int64(asOf))])
+        let actual = try db.query("""
+            SELECT customer_id, first_order, cohort, first_channel, last_order, orders, revenue, margin, aov, recency, tenure,
+                   channels, first_day, second_day, last_day, first_order_id FROM ecsh_customer_facts ORDER BY customer_id
+            """)
+        #expect(expected.rows.count == actual.rows.count)
+        #expect(expected.rows.count > 250)
+        for (a, b) in zip(expected.rows, actual.rows) {
+            #expect(a.count == b.count)
+            for (x, y) in zip(a, b) where !Self.same(x, y) {
+                Issue.record("customer \(a[0]): expected \(a) got \(b)")
+                break
+            }
+        }
+        // The tie: T1 (09:00) comes before T2 (18:00) on the same day.
+        let tie = try db.query("SELECT first_order_id, first_channel, second_day - first_day, channels FROM ecsh_customer_facts WHERE customer_id = 'TIE'").rows[0]
+        #expect(tie == [.text("T1"), .text("rakuten"), .integer(0), .integer(2)])
+    }
+
+    /// A snapshot built under other settings is not used: the engine rebuilds it.
+    @Test func staleSnapshotIsRebuilt() throws {
+        let shop = try Self.shop()
+        let db = shop.w.db
+        var s = MetricSettings()
+        s.asOf = "2023-06-30"
+        let before = try KPIEngine(db, settings: s, route: .snapshot).run(KPIQuery(kpis: ["customers"])).table
+        let reference = try KPIEngine(db, settings: s, route: .sql).run(KPIQuery(kpis: ["customers"])).table
+        #expect(before.rows == reference.rows)
+        #expect(try OrderSnapshot.meta(db)?["as_of"] == String(WorkspaceBuilder.day("2023-06-30")))
+        // Orders changed behind the snapshot's back (as `sql` would, which drops it): invalidate, rebuild.
+        try db.execute("DELETE FROM orders WHERE customer_id = 'TIE'")
+        try OrderSnapshot.invalidate(db)
+        let after = try KPIEngine(db, settings: MetricSettings(), route: .snapshot).run(KPIQuery(kpis: ["orders"])).table
+        let sql = try KPIEngine(db, settings: MetricSettings(), route: .sql).run(KPIQuery(kpis: ["orders"])).table
+        #expect(after.rows == sql.rows)
+    }
+}
