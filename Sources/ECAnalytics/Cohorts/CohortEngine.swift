@@ -28,7 +28,7 @@ public struct CohortEngine {
             labelColumns.append(expression)
             firstOrderAttribute = true
         }
-        let rows = try OrderRows(db: db, selection: query.orders, numberColumns: costNumbers,
+        let rows = try OrderRows.read(db: db, selection: query.orders, numberColumns: costNumbers,
                                  labelColumns: labelColumns, withOrderedAt: firstOrderAttribute)
         var notes: [String] = []
         guard let lastDay = try query.orders.lastDay(in: db), rows.count > 0 else {
@@ -177,7 +177,7 @@ public struct CohortEngine {
                 }
             case .lookup:
                 var number: [String: Int] = [:]
-                for (i, id) in rows.customerIDs.enumerated() { number[id] = i }
+                for (i, id) in try rows.allCustomerIDs().enumerated() { number[id] = i }
                 let lookup = try attribute.lookupQuery(orders: nil)
                 let statement = try db.prepare(lookup.sql)
                 try statement.bind(lookup.bindings)

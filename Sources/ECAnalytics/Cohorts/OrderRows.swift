@@ -23,8 +23,117 @@ struct OrderRows {
     /// Rows skipped because customer_id or day was NULL.
     var skipped = 0
 
+    /// First/second/last days when the rows came from the snapshot (which knows them already).
+    var knownSpans: CustomerSpans?
+
     var count: Int { day.count }
-    var customerCount: Int { customerIDs.count }
+    var customerCount: Int { customerCountFromSnapshot ?? customerIDs.count }
+    private var customerCountFromSnapshot: Int?
+    /// Customer ids by number, read on demand for rows from the snapshot.
+    private var customerIDsLoader: (() throws -> [String])?
+
+    /// Customer id by customer number.
+    func allCustomerIDs() throws -> [String] {
+        if let customerIDsLoader { return try customerIDsLoader() }
+        return customerIDs
+    }
+
+    /// The rows of a selection: from the order snapshot when it holds exactly
+    /// these orders (every counted order, no filters, labels only `channel`),
+    /// else read with SQL. Either way `sql` is the reference query.
+    static func read(db: Database, selection: OrderSelection, numberColumns: [String], labelColumns: [SQLFragment],
+                     withOrderedAt: Bool = false) throws -> OrderRows {
+        if let rows = try OrderRows(snapshotOf: db, selection: selection, numberColumns: numberColumns, labelColumns: labelColumns,
+                                    withOrderedAt: withOrderedAt) {
+            return rows
+        }
+        return try OrderRows(db: db, selection: selection, numberColumns: numberColumns, labelColumns: labelColumns,
+                             withOrderedAt: withOrderedAt)
+    }
+
+    /// The snapshot's orders, or nil when the snapshot cannot stand in for the selection.
+    ///
+    /// The snapshot keeps discount + points and cogs + shipping as sums, so number
+    /// columns come back as amount, then each cost field with the pair's sum in its
+    /// first field and 0 in the second: callers only ever subtract cost fields from
+    /// amount, which gives the same result. NULL counts are the build's, per field.
+    init?(snapshotOf db: Database, selection: OrderSelection, numberColumns: [String], labelColumns: [SQLFragment],
+          withOrderedAt: Bool = false) throws {
+        guard selection.table == "orders", selection.orderFilter == nil, selection.customerFilter == nil,
+              labelColumns.allSatisfy({ $0.sql == "channel" && $0.bindings.isEmpty }) else { return nil }
+        let key = CustomerFacts.countedKey(selection.countedOrders)
+        guard let snapshot = try OrderSnapshot.load(db, accept: { $0["counted_sql"] == key && $0["after_as_of"] == "0" }) else { return nil }
+        let fields = ["amount", "discount", "points", "cogs", "shipping", "commission"]
+        guard numberColumns.allSatisfy(fields.contains) else { return nil }
+        let costNulls = (snapshot.fields["cost_nulls"] ?? "").split(separator: ",").compactMap { Int($0) }
+        guard costNulls.count == 5 else { return nil }
+
+        sql = Self.referenceQuery(selection: selection, numberColumns: numberColumns, labelColumns: labelColumns,
+                                  withOrderedAt: withOrderedAt)
+        numbers = Array(repeating: [], count: numberColumns.count)
+        nullCounts = numberColumns.map { $0 == "amount" ? 0 : costNulls[fields.firstIndex(of: $0)! - 1] }
+        labels = Array(repeating: [], count: labelColumns.count)
+        labelNames = labelColumns.map { _ in snapshot.channelNames }
+        customer.reserveCapacity(snapshot.rows)
+        day.reserveCapacity(snapshot.rows)
+
+        let n = snapshot.customers
+        var firstRow = [Int32](repeating: -1, count: n)
+        var lastDay = [Int32](repeating: .min, count: n)
+        skipped = Int(snapshot.fields["without_day"] ?? "") ?? 0
+        for block in snapshot.blocks {
+            let days: [Int32] = try snapshot.column(.day, block: block.index, in: db)
+            let customers: [Int32] = try snapshot.column(.customer, block: block.index, in: db)
+            let first: [UInt8] = try snapshot.column(.first, block: block.index, in: db)
+            var keep: [Int] = []
+            keep.reserveCapacity(block.rows)
+            for i in 0..<block.rows {
+                let c = Int(customers[i])
+                guard c >= 0 else { skipped += 1; continue }
+                if first[i] == 1 { firstRow[c] = Int32(day.count) }
+                if days[i] > lastDay[c] { lastDay[c] = days[i] }
+                keep.append(i)
+                customer.append(customers[i])
+                day.append(days[i])
+            }
+            func kept<T>(_ column: OrderSnapshot.Column, as: T.Type) throws -> [T] {
+                let all: [T] = try snapshot.column(column, block: block.index, in: db)
+                return keep.map { all[$0] }
+            }
+            for (c, name) in numberColumns.enumerated() {
+                switch name {
+                case "amount": numbers[c] += try kept(.amount, as: Double.self)
+                case "discount": numbers[c] += try kept(.discounts, as: Double.self)
+                case "cogs": numbers[c] += try kept(.costs, as: Double.self)
+                case "commission": numbers[c] += try kept(.commission, as: Double.self)
+                default: numbers[c] += repeatElement(0, count: keep.count)
+                }
+            }
+            if !labelColumns.isEmpty {
+                let channels = try kept(.channel, as: Int32.self)
+                for c in labelColumns.indices { labels[c] += channels }
+            }
+        }
+        knownSpans = CustomerSpans(firstRow: firstRow, firstDay: try snapshot.customerColumn("first_day", in: db),
+                                   secondDay: try snapshot.customerColumn("second_day", in: db), lastDay: lastDay)
+        customerIDsLoader = { try db.query("SELECT customer_id FROM ecsh_customer_facts ORDER BY customer_key").rows.map { $0[0].description } }
+        customerIDs = []
+        customerCountFromSnapshot = n
+    }
+
+    /// `SELECT customer_id, day, <numbers>, <labels>[, ordered_at] FROM table WHERE selection`.
+    static func referenceQuery(selection: OrderSelection, numberColumns: [String], labelColumns: [SQLFragment],
+                               withOrderedAt: Bool) -> SQLFragment {
+        var columns = ["customer_id", "day"] + numberColumns.map(quoteIdentifier)
+        var labelBindings: [Value] = []
+        for (i, label) in labelColumns.enumerated() {
+            columns.append("(\(label.sql)) AS label\(i)")
+            labelBindings += label.bindings
+        }
+        if withOrderedAt { columns.append("ordered_at") }
+        return SQLFragment("SELECT \(columns.joined(separator: ", ")) FROM \(quoteIdentifier(selection.table)) WHERE ",
+                           labelBindings) + selection.condition
+    }
 
     /// Reads `SELECT customer_id, day, <numbers>, <labels>[, ordered_at]` rows.
     init(db: Database, selection: OrderSelection, numberColumns: [String], labelColumns: [SQLFragment],
@@ -33,15 +142,8 @@ struct OrderRows {
         nullCounts = Array(repeating: 0, count: numberColumns.count)
         labels = Array(repeating: [], count: labelColumns.count)
         labelNames = Array(repeating: [], count: labelColumns.count)
-        var columns = ["customer_id", "day"] + numberColumns.map(quoteIdentifier)
-        var labelBindings: [Value] = []
-        for (i, label) in labelColumns.enumerated() {
-            columns.append("(\(label.sql)) AS label\(i)")
-            labelBindings += label.bindings
-        }
-        if withOrderedAt { columns.append("ordered_at") }
-        let query = SQLFragment("SELECT \(columns.joined(separator: ", ")) FROM \(quoteIdentifier(selection.table)) WHERE ",
-                                labelBindings) + selection.condition
+        let query = Self.referenceQuery(selection: selection, numberColumns: numberColumns, labelColumns: labelColumns,
+                                        withOrderedAt: withOrderedAt)
         sql = query
         let statement = try db.prepare(query.sql)
         try statement.bind(query.bindings)
@@ -85,6 +187,7 @@ struct OrderRows {
     /// Each customer's first order (earliest day, then ordered_at when read, then row order)
     /// and their second-earliest order day (nil with a single order), and their last day.
     func customerSpans() -> CustomerSpans {
+        if let knownSpans { return knownSpans }
         let n = customerCount
         var spans = CustomerSpans(firstRow: Array(repeating: -1, count: n),
                                   firstDay: Array(repeating: .max, count: n),

@@ -50,7 +50,9 @@ public struct OrderSelection: Sendable {
 
     /// The last day with any order in the table (counted or not): where the data ends.
     func lastDay(in db: Database) throws -> Int? {
-        try db.scalar("SELECT max(day) FROM \(quoteIdentifier(table))").intValue.map { Int($0) }
+        // Recorded when the snapshot was built (loads and SQL writes drop it): no scan.
+        if table == "orders", let d = try OrderSnapshot.meta(db)?["orders_last_day"].flatMap(Int.init) { return d }
+        return try db.scalar("SELECT max(day) FROM \(quoteIdentifier(table))").intValue.map { Int($0) }
     }
 }
 

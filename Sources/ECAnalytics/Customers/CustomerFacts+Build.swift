@@ -1,3 +1,4 @@
+import Foundation
 import ECStore
 
 /// Builds the customer facts and the order snapshot in one read of `orders`.
@@ -34,15 +35,19 @@ extension CustomerFacts {
         /// (customer << 32 | channel) for channel numbers ≥ 64.
         var moreChannels: Set<Int64> = []
         var channelNames: [String] = []
+        /// Counted orders left out: no day, or after as_of.
+        var withoutDay = 0, afterAsOf = 0
+        /// NULLs per cost field (discount, points, cogs, shipping, commission) among orders with a customer.
+        var costNulls = [Int](repeating: 0, count: 5)
     }
 
     static func collect(_ db: Database, settings: MetricSettings, asOf: Int) throws -> Collected {
         let counted = settings.countedCondition()
         let read = try db.prepare("""
             SELECT rowid, customer_id, day, order_id, channel, amount, discount, points, cogs, shipping, commission, quantity, ordered_at
-            FROM orders WHERE \(counted.sql) AND day IS NOT NULL AND day <= ?
+            FROM orders WHERE \(counted.sql)
             """)
-        try read.bind(counted.bindings + [.integer(Int64(asOf))])
+        try read.bind(counted.bindings)
         // Ties on the first day are broken like SQL's ORDER BY day, ordered_at, order_id.
         let tieLookup = try db.prepare("SELECT ordered_at, order_id FROM orders WHERE rowid = ?")
         var c = Collected()
@@ -55,8 +60,11 @@ extension CustomerFacts {
         func number(_ i: Int) -> Double { read.isNull(at: i) ? 0 : read.double(at: i) }
 
         while try read.step() {
+            if read.isNull(at: 2) { c.withoutDay += 1; continue }
+            let wide = read.int64(at: 2)
+            if wide > asOf { c.afterAsOf += 1; continue }
             let row = Int32(c.day.count)
-            let day = Int32(truncatingIfNeeded: read.int64(at: 2))
+            let day = Int32(truncatingIfNeeded: wide)
             var chan: Int32 = -1
             if let name = text(4) {
                 if let known = channelCode[name] { chan = known } else {
@@ -86,6 +94,7 @@ extension CustomerFacts {
                 c.orders.append(0); c.revenue.append(0); c.margin.append(0); c.channelMask.append(0)
             }
             c.customer.append(Int32(k))
+            for f in 0..<5 where read.isNull(at: 6 + f) { c.costNulls[f] += 1 }
             c.orders[k] += 1
             c.revenue[k] += amount - discounts
             c.margin[k] += amount - discounts - costs - commission
@@ -112,6 +121,11 @@ extension CustomerFacts {
             }
         }
         return c
+    }
+
+    /// A counted-order condition as one line, to tell whether a selection is the snapshot's.
+    static func countedKey(_ f: SQLFragment) -> String {
+        (f.sql + " | " + f.bindings.map(\.description).joined(separator: ", ")).replacingOccurrences(of: "\n", with: " ")
     }
 
     /// SQLite's ascending order on (ordered_at, order_id) with NULLs first.
@@ -166,7 +180,8 @@ extension CustomerFacts {
     }
 
     /// Writes the snapshot: orders in day order (a stable counting sort), in blocks.
-    static func writeSnapshot(_ db: Database, _ c: Collected, asOf: Int, settings: MetricSettings, integerUnits: Bool, ordersFirstDay: Int?) throws {
+    static func writeSnapshot(_ db: Database, _ c: Collected, asOf: Int, settings: MetricSettings, integerUnits: Bool,
+                              ordersDays: (first: Int?, last: Int?)) throws {
         let w = try SnapshotWriter(db)
         let n = c.day.count
         var order = [Int32](repeating: 0, count: n)
@@ -213,7 +228,12 @@ extension CustomerFacts {
             as_of=\(asOf)
             counted=\(settings.countedDescription)
             integer_units=\(integerUnits ? 1 : 0)
-            orders_first_day=\(ordersFirstDay.map(String.init) ?? "")
+            orders_first_day=\(ordersDays.first.map(String.init) ?? "")
+            orders_last_day=\(ordersDays.last.map(String.init) ?? "")
+            counted_sql=\(countedKey(settings.countedCondition()))
+            without_day=\(c.withoutDay)
+            after_as_of=\(c.afterAsOf)
+            cost_nulls=\(c.costNulls.map(String.init).joined(separator: ","))
             """)
     }
 }

@@ -39,8 +39,8 @@ public enum CustomerFacts {
             try OrderSnapshot.invalidate(db)
             let collected = try collect(db, settings: settings, asOf: asOf)
             try writeFacts(db, collected, asOf: asOf)
-            let ordersFirstDay = try db.scalar("SELECT min(day) FROM orders").intValue.map { Int($0) }
-            try writeSnapshot(db, collected, asOf: asOf, settings: settings, integerUnits: integerUnits, ordersFirstDay: ordersFirstDay)
+            let days = try db.query("SELECT min(day), max(day) FROM orders").rows[0].map { $0.intValue.map { Int($0) } }
+            try writeSnapshot(db, collected, asOf: asOf, settings: settings, integerUnits: integerUnits, ordersDays: (days[0], days[1]))
             try db.execute("CREATE UNIQUE INDEX ecsh_customer_facts_id ON ecsh_customer_facts(customer_id)")
             try addNPS(db)
             try addCustomerColumns(db)

@@ -45,13 +45,20 @@ public struct OrderSnapshot: Sendable {
     /// quantity holds integers (units sum as integers, like SQL's sum()).
     public var integerUnits: Bool
 
+    /// Everything the build recorded (`key=value`).
+    public var fields: [String: String]
+
     /// The snapshot in the workspace, or nil when it is missing or was built
     /// under other settings (then the caller rebuilds or takes the SQL route).
     public static func load(_ db: Database, settings: MetricSettings, asOfDay: Int) throws -> OrderSnapshot? {
-        guard let fields = try meta(db) else { return nil }
+        try load(db) { $0["as_of"] == String(asOfDay) && $0["counted"] == settings.countedDescription }
+    }
+
+    /// The snapshot when `accept` approves its description.
+    static func load(_ db: Database, accept: ([String: String]) -> Bool) throws -> OrderSnapshot? {
+        guard let fields = try meta(db), accept(fields) else { return nil }
         guard let rows = fields["rows"].flatMap(Int.init), let customers = fields["customers"].flatMap(Int.init),
-              let asOf = fields["as_of"].flatMap(Int.init), let counted = fields["counted"],
-              asOf == asOfDay, counted == settings.countedDescription else { return nil }
+              let asOf = fields["as_of"].flatMap(Int.init), let counted = fields["counted"] else { return nil }
         let days: [Int32] = try array(db, "blocks")
         var blocks: [Block] = []
         for b in 0..<(days.count / 2) {
@@ -61,7 +68,7 @@ public struct OrderSnapshot: Sendable {
         let names = try text(db, "channels") ?? ""
         return OrderSnapshot(rows: rows, customers: customers, blocks: blocks,
                              channelNames: names.isEmpty ? [] : names.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init),
-                             asOfDay: asOf, counted: counted, integerUnits: fields["integer_units"] == "1")
+                             asOfDay: asOf, counted: counted, integerUnits: fields["integer_units"] == "1", fields: fields)
     }
 
     /// The snapshot's `key=value` description, or nil when there is no snapshot.

@@ -13,7 +13,7 @@ public struct UnitEconomicsEngine {
 
     public func run(_ query: UnitEconomicsQuery) throws -> UnitEconomics {
         guard query.horizonMonths >= 0 else { throw StoreError("the horizon must be 0 months or more (got \(query.horizonMonths))") }
-        let rows = try OrderRows(db: db, selection: query.orders, numberColumns: ["amount"] + CostField.allCases.map(\.rawValue),
+        let rows = try OrderRows.read(db: db, selection: query.orders, numberColumns: ["amount"] + CostField.allCases.map(\.rawValue),
                                  labelColumns: [SQLFragment("channel")])
         guard let lastDay = try query.orders.lastDay(in: db), rows.count > 0 else {
             throw StoreError("no counted orders for unit economics; load orders or loosen the filters")
