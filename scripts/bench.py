@@ -7,19 +7,20 @@ Peak memory is the child's maximum resident set size (getrusage).
 """
 import argparse, os, resource, shutil, subprocess, sys, tempfile, time
 
-def timed(cmd, stdin=None):
+def timed(cmd, stdin=None, env=None):
     """Runs cmd under /usr/bin/time to get its own peak RSS."""
     full = ["/usr/bin/time", "-f", "%e %M"] + cmd
     t0 = time.perf_counter()
-    p = subprocess.run(full, input=stdin, capture_output=True, text=True)
+    p = subprocess.run(full, input=stdin, capture_output=True, text=True,
+                       env=None if env is None else {**os.environ, **env})
     dt = time.perf_counter() - t0
     if p.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{p.stderr[-2000:]}")
     last = p.stderr.strip().splitlines()[-1].split()
     return dt, int(last[1]) / 1024, p.stdout
 
-def best(n, cmd, stdin=None):
-    results = [timed(cmd, stdin) for _ in range(n)]
+def best(n, cmd, stdin=None, env=None):
+    results = [timed(cmd, stdin, env) for _ in range(n)]
     return min(r[0] for r in results), max(r[1] for r in results)
 
 ROWS = []
@@ -99,6 +100,13 @@ def main():
             e = best(3, [ecsh, edb, "-c", "kpi gmv, orders, aov, customers by channel"])
             s = best(3, ["sqlite3", sdb, KPI_SQL.replace("strftime('%Y-%m', day*86400, 'unixepoch')", "channel")])
             record(f"kpi ... by channel {label}", e, "sqlite3 SQL", s)
+            # Lifecycle KPIs: the snapshot route against ecsh's own reference SQL (what `show sql`
+            # prints, run by SQLite over orders): the hand-written alternative, with no shortcuts.
+            for by in ["month", "channel"]:
+                lifecycle = "kpi new_customers, repeat_rate, f2_rate, active_members" + (", retention_rate" if by == "month" else "") + f" by {by}"
+                e = best(3, [ecsh, edb, "-c", lifecycle])
+                s = best(2, [ecsh, edb, "-c", lifecycle], env={"ECSH_KPI_ROUTE": "sql"})  # the first run builds its index
+                record(f"lifecycle KPIs by {by} {label}", e, "same KPIs, reference SQL in SQLite", s)
             e = best(3, [ecsh, edb, "-c", "cohort retention by month periods 24"])
             s = best(3, ["sqlite3", sdb, COHORT_SQL])
             record(f"cohort retention 24x24 {label}", e, "sqlite3 SQL", s)

@@ -62,6 +62,17 @@ public final class Statement {
         }
     }
 
+    /// Binds text without building a `Value`.
+    @inline(__always) public func bind(text: String, at index: Int32) {
+        var text = text
+        text.withUTF8 { bind(utf8: $0, at: index) }
+    }
+
+    /// Binds column `column` of `other`'s current row, whatever its type (SQLite copies it).
+    @inline(__always) public func bind(columnOf other: Statement, _ column: Int, at index: Int32) {
+        sqlite3_bind_value(handle, index, sqlite3_column_value(other.handle, Int32(column)))
+    }
+
     /// Advances to the next row; false when done.
     @discardableResult
     public func step() throws -> Bool {

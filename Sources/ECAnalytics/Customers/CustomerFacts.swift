@@ -38,13 +38,14 @@ public enum CustomerFacts {
         try db.transaction {
             try OrderSnapshot.invalidate(db)
             let collected = try collect(db, settings: settings, asOf: asOf)
-            try writeFacts(db, collected, asOf: asOf)
+            try writeFacts(db, collected, try collectExtras(db, collected), asOf: asOf)
             let days = try db.query("SELECT min(day), max(day) FROM orders").rows[0].map { $0.intValue.map { Int($0) } }
             try writeSnapshot(db, collected, asOf: asOf, settings: settings, integerUnits: integerUnits, ordersDays: (days[0], days[1]))
             try db.execute("CREATE UNIQUE INDEX ecsh_customer_facts_id ON ecsh_customer_facts(customer_id)")
-            try addNPS(db)
-            try addCustomerColumns(db)
+            // Statistics for segment and join plans, from a sample (a full ANALYZE reads every row).
+            try db.execute("PRAGMA analysis_limit = 1000")
             try db.execute("ANALYZE ecsh_customer_facts")
+            try db.execute("PRAGMA analysis_limit = 0")
         }
     }
 
@@ -58,41 +59,6 @@ public enum CustomerFacts {
     /// touching the table; built the first time a query takes the SQL route.
     public static func ensureOrdersIndex(_ db: Database) throws {
         try db.execute("CREATE INDEX IF NOT EXISTS ecsh_orders_day ON orders(day, status, customer_id, channel, amount, discount, points)")
-    }
-
-    /// Adds `nps`: the customer's latest score, when nps has customer ids.
-    private static func addNPS(_ db: Database) throws {
-        try db.execute("ALTER TABLE ecsh_customer_facts ADD COLUMN nps INTEGER")
-        guard try db.tableExists("nps"), try db.columns(of: "nps").contains(where: { $0.name == "customer_id" }) else { return }
-        // One pass over nps (latest response per customer by a window), joined once:
-        // a correlated subquery per customer was quadratic without an index on nps.
-        try db.execute("""
-            UPDATE ecsh_customer_facts SET nps = latest.score
-            FROM (SELECT customer_id, score FROM (
-                    SELECT customer_id, score,
-                           row_number() OVER (PARTITION BY customer_id ORDER BY day DESC, responded_at DESC) AS rn
-                    FROM nps WHERE customer_id IS NOT NULL)
-                  WHERE rn = 1) AS latest
-            WHERE latest.customer_id = ecsh_customer_facts.customer_id
-            """)
-    }
-
-    /// Copies every column of the customers dataset (except names the facts already use).
-    private static func addCustomerColumns(_ db: Database) throws {
-        guard try db.tableExists("customers") else { return }
-        let taken = Set(try db.columns(of: table).map { $0.name.lowercased() })
-        let extra = try db.columns(of: "customers").filter { !taken.contains($0.name.lowercased()) }
-        guard !extra.isEmpty else { return }
-        for c in extra {
-            try db.execute("ALTER TABLE ecsh_customer_facts ADD COLUMN \(quoteIdentifier(c.name)) \(c.type)")
-        }
-        let sets = extra.map { quoteIdentifier($0.name) }.joined(separator: ", ")
-        // One pass: a row-value UPDATE … FROM (SQLite ≥ 3.33).
-        try db.execute("""
-            UPDATE ecsh_customer_facts SET (\(sets)) = (\(extra.map { "cu." + quoteIdentifier($0.name) }.joined(separator: ", ")))
-            FROM (SELECT * FROM customers GROUP BY customer_id) AS cu
-            WHERE cu.customer_id = ecsh_customer_facts.customer_id
-            """)
     }
 
     /// Attribute names and types of the facts table, for `describe customers`
