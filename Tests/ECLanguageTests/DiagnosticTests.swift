@@ -100,6 +100,9 @@ import Testing
         ("target aov «is» 5", "expected a comparison (>=, <=, >, <, =) after the KPI, found 'is'"),
         ("head orders «five»", "expected a number of rows, found 'five'"),
         ("segment s = x not «=» 1", "expected 'in', 'between' or 'like' after 'not', found '='"),
+        ("nps compare by «»", "expected a time grain, response column or customer attribute after 'by', found end of statement"),
+        ("nps compare by channel «fro» vip", "unexpected 'fro'; did you mean 'for'?"),
+        ("nps compare a«»", "expected ',' between the two segments (nps compare A, B), found end of statement"),
     ])
     func errorPointsAtMarkedRange(input: String, headline: String) {
         let (text, range) = marked(input)

@@ -128,8 +128,17 @@ import Testing
     @Test func npsAndUnitEconomics() throws {
         guard case .nps(let n) = try parse("nps by month for vip") else { Issue.record(); return }
         #expect(names(n.by) == ["month"] && names(n.segments) == ["vip"])
-        guard case .npsCompare(let a, let b) = try parse("nps compare repeaters, one_timers") else { Issue.record(); return }
+        guard case .npsCompare(.segments(let a, let b)) = try parse("nps compare repeaters, one_timers") else { Issue.record(); return }
         #expect(a.name == "repeaters" && b.name == "one_timers")
+        guard case .npsCompare(.by(let dimension, let segments)) = try parse("nps compare by first_channel for vip, own_first")
+        else { Issue.record(); return }
+        #expect(dimension.name == "first_channel" && dimension.range == span(1, 16, 1, 29))
+        #expect(names(segments) == ["vip", "own_first"])
+        guard case .npsCompare(.by(let grain, [])) = try parse("NPS COMPARE BY Quarter") else { Issue.record(); return }
+        #expect(grain.folded == "quarter")
+        // A segment called "by" is quoted.
+        guard case .npsCompare(.segments(let quoted, _)) = try parse("nps compare \"by\", b") else { Issue.record(); return }
+        #expect(quoted.name == "by")
         guard case .unitEconomics(let u) = try parse("unit economics by channel horizon 12 months") else { Issue.record(); return }
         #expect(names(u.by) == ["channel"] && u.horizon?.value == TimeSpan(amount: 12, unit: .month))
     }

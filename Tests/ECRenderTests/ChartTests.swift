@@ -92,3 +92,87 @@ import ECStore
         #expect(throws: ChartError.self) { try HeatmapRenderer().render(table, to: StringSink()) }
     }
 }
+
+/// The CAC payback marker on a cumulative margin (LTV) heatmap: the cell named by
+/// each row's `payback` column, in the terminal, HTML and SVG.
+@Suite struct PaybackMarkerTests {
+    /// 2024-01 reaches its CAC of ¥1,000 in M1 (¥1,200), 2024-03 already in M0
+    /// (¥1,100 ≥ ¥1,000); 2024-02 not yet. The average row has no payback.
+    static let ltv = ResultTable(
+        columns: ["cohort (month)", "size", "M0", "M1", "M2", "CAC", "payback"],
+        rows: [
+            ["2024-01", 10, 500.0, 1200.0, 1600.0, 1000.0, "M1"],
+            ["2024-02", 8, 400.0, 700.0, .null, 900.0, "not yet"],
+            ["2024-03", 5, 1100.0, .null, .null, 1000.0, "M0"],
+            ["average", 23, 580.0, 983.3, 1600.0, .null, .null],
+        ],
+        formats: [.text, .auto] + Array(repeating: .currency(code: "JPY"), count: 4) + [.text],
+        notes: ["payback = first offset where cumulative margin per customer ≥ CAC"],
+        summaryRows: [3])
+
+    @Test func layoutFindsThePaybackCells() {
+        let layout = HeatmapLayout(Self.ltv)
+        #expect(layout.offsetColumns == [2, 3, 4])
+        #expect(layout.extraColumns == [5, 6])
+        #expect(layout.paybackCells == [0: 3, 2: 2])
+        #expect(TableShape(Self.ltv) == .heatmap)
+    }
+
+    @Test func terminalMarksTheCellAfterItsValue() throws {
+        let sink = StringSink()
+        try HeatmapRenderer().render(Self.ltv, to: sink)
+        // Scale over the offsets only (CAC stays out): ¥400..¥1,600 in steps of ¥300.
+        // Each cell is shade, space, value (6 wide), then the marker slot; an empty cell is 9 blanks.
+        // Rule: label 14 + 2 + size 4 + 3 cells × (9 + 1) + CAC (2 + 6) + payback (2 + 7) = 67.
+        let expected = """
+        cohort (month)  size        M0        M1        M2     CAC  payback
+        2024-01           10 ░   ¥500  ▓ ¥1,200◆ █ ¥1,600   ¥1,000  M1
+        2024-02            8 ░   ¥400  ▒   ¥700               ¥900  not yet
+        2024-03            5 ▓ ¥1,100◆                      ¥1,000  M0
+        ───────────────────────────────────────────────────────────────────
+        average           23 ░   ¥580  ▒   ¥983  █ ¥1,600
+        scale: ░ 400–700  ▒ 700–1,000  ▓ 1,000–1,300  █ 1,300–1,600
+        ◆ payback: the first offset where cumulative margin per customer reaches CAC
+        payback = first offset where cumulative margin per customer ≥ CAC
+
+        """
+        #expect(sink.text == expected, "\(sink.text)")
+    }
+
+    @Test func colourKeepsTheMarker() throws {
+        let sink = StringSink()
+        try HeatmapRenderer(options: RenderOptions(color: true)).render(Self.ltv, to: sink)
+        #expect(sink.text.components(separatedBy: "◆").count == 4)   // two cells and the legend
+        #expect(!sink.text.contains("░"))
+    }
+
+    @Test func retentionWithoutPaybackIsUnchanged() throws {
+        var table = Self.ltv
+        table.columns.removeLast(2)
+        table.rows = table.rows.map { Array($0.prefix(5)) }
+        let sink = StringSink()
+        try HeatmapRenderer().render(table, to: sink)
+        #expect(!sink.text.contains("◆"))
+        #expect(sink.text.contains("2024-01           10 ░   ¥500 ▓ ¥1,200 █ ¥1,600\n"))
+    }
+
+    @Test func htmlOutlinesThePaybackCell() {
+        let page = HTMLWriter.page(Self.ltv)
+        // Six colour steps of ¥200 from ¥400: ¥1,200 is in step 4, ¥1,100 in step 3.
+        #expect(page.contains("<td class=\"num payback\" style=\"background: #1f78c1; color: #ffffff\" title=\"payback\">¥1,200</td>"))
+        #expect(page.contains("<td class=\"num payback\" style=\"background: #4aa3df; color: #ffffff\" title=\"payback\">¥1,100</td>"))
+        #expect(page.components(separatedBy: "class=\"num payback\"").count == 3)
+        // CAC is a plain number, not a coloured cell.
+        #expect(page.contains("<td class=\"num\">¥1,000</td>"))
+        #expect(page.contains("<p class=\"note\"><span class=\"payback\"></span> outlined cell = payback:"))
+    }
+
+    @Test func svgOutlinesThePaybackCell() throws {
+        let svg = try SVGChart.svg(for: Self.ltv, standalone: true)
+        // Without the average row: 2024-01 M1 is at x = 110 + 56, y = 24; 2024-03 M0 at x = 110, y = 24 + 2 × 24.
+        #expect(svg.contains("<rect x=\"167.5\" y=\"25.5\" width=\"52.0\" height=\"20.0\" fill=\"none\" stroke=\"#e4572e\" stroke-width=\"3\"/>"))
+        #expect(svg.contains("<rect x=\"111.5\" y=\"73.5\" width=\"52.0\" height=\"20.0\" fill=\"none\" stroke=\"#e4572e\" stroke-width=\"3\"/>"))
+        #expect(svg.contains("outlined cell = payback"))
+        #expect(svg.components(separatedBy: "stroke=\"#e4572e\"").count == 4)   // two cells and the legend swatch
+    }
+}

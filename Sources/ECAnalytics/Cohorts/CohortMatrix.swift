@@ -54,6 +54,8 @@ public struct CohortMatrix: Sendable {
         var formats: [ColumnFormat] = [.text, .auto] + Array(repeating: cellFormat, count: query.periods + 1)
         let payback = hasPayback
         if payback {
+            // The heatmap, HTML and SVG writers mark the cell whose offset header the
+            // `payback` column names (ECRender's HeatmapLayout): keep both spelled alike.
             columns += ["CAC", "payback"]
             formats += [.currency(code: currency), .text]
         }

@@ -133,7 +133,8 @@ public enum KPICatalogue {
               pitfalls: ["Points are a discount paid later; leaving them out flatters revenue."],
               kind: .ratio, display: .percent, measures: [.discounts, .gmv], sql: ratio("discounts", "gmv")),
         .init("nps", "Net Promoter Score of responses in the period", formula: "100 × (promoters − detractors) / responses",
-              needs: ["nps"], pitfalls: ["Small samples swing wildly: under 30 responses the margin of error exceeds ±20 points."],
+              needs: ["nps"], pitfalls: ["Small samples swing wildly: under 30 responses the margin of error exceeds ±20 points.",
+                                         "Compare groups with `nps compare`, which tests the difference (explain nps compare)."],
               kind: .ratio, display: .score, measures: [.nps_responses, .nps_promoters, .nps_detractors],
               sql: "100.0 * (nps_promoters - nps_detractors) / NULLIF(nps_responses, 0)"),
     ]

@@ -70,6 +70,7 @@ public struct KPIEngine {
         table.notes = notes
         if !plan.hasSegments, !table.columns.isEmpty { table = dropFirstColumn(table) }
         addTotals(&table, columns: columns, plan: plan)
+        if plan.segments.count > 1, plan.grain != nil || !plan.dims.isEmpty { table = table.pivotingSegments(kpiColumnCount: columns.count, segments: plan.segments.map(\.name)) }
         return KPIResult(table: table, sql: sql, bindings: bindings)
     }
 

@@ -27,7 +27,9 @@ public struct NamedSegment: Sendable, Equatable {
 public struct KPIQuery: Sendable, Equatable {
     public var kpis: [String]
     public var groupBy: [Grouping]
-    /// Segments side by side: the result gets a leading `segment` column.
+    /// Segments to compare. Without a grain or dimension, one row per segment under a
+    /// leading `segment` column; with one and two or more segments, one row per key
+    /// and the segments side by side (`vip gmv`, `one_timers gmv`, see `pivotingSegments`).
     public var segments: [NamedSegment]
     /// A condition over the columns of `orders` (`where …`).
     public var orderFilter: SQLFragment?
@@ -53,7 +55,9 @@ public struct KPIQuery: Sendable, Equatable {
 /// The answer to a `KPIQuery`.
 public struct KPIResult: Sendable {
     /// Key columns (segment, period, dimensions) then one or more columns per KPI;
-    /// a total row (in `summaryRows`) when rows are summable.
+    /// a total row (in `summaryRows`) when rows are summable. With two or more
+    /// segments and a grain or dimension: period and dimensions, then each
+    /// segment's KPI columns (`vip gmv`, `vip aov`, `one_timers gmv`, …).
     public var table: ResultTable
     /// The SQL that produced the rows, laid out for reading (`show sql`).
     public var sql: String

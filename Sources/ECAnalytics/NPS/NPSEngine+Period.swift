@@ -4,7 +4,12 @@ extension NPSEngine {
     /// NPS per response period (`nps by month`): responses grouped by the
     /// week, month or quarter of their `day`, oldest first.
     public func summary(byPeriod unit: PeriodUnit, customerFilter: SQLFragment? = nil) throws -> ResultTable {
-        _ = try summary(customerFilter: customerFilter)  // validates the scores
+        try summary(by: .period(unit), customerFilter: customerFilter)
+    }
+
+    /// Responses per period of their `day`. Every period from the first to the last
+    /// response appears, so a month without responses is visible (with n = 0).
+    func periodGroups(_ unit: PeriodUnit, customerFilter: SQLFragment?) throws -> [(label: String, summary: NPSSummary)] {
         var query = SQLFragment("SELECT day, score FROM \(quoteIdentifier(table)) WHERE day IS NOT NULL")
         if let customerFilter { query = query + SQLFragment(" AND ") + customerFilter }
         var counts: [Int: (n: Int, p: Int, pa: Int, d: Int)] = [:]
@@ -18,14 +23,10 @@ extension NPSEngine {
             if score >= 9 { c.p += 1 } else if score >= 7 { c.pa += 1 } else { c.d += 1 }
             counts[period] = c
         }
-        guard let first = counts.keys.min(), let last = counts.keys.max() else {
-            return Self.table([], header: unit.rawValue)
-        }
-        // Every period in range appears, so a month without responses is visible.
-        let groups = (first...last).map { i -> (String, NPSSummary) in
+        guard let first = counts.keys.min(), let last = counts.keys.max() else { return [] }
+        return (first...last).map { i in
             let c = counts[i] ?? (0, 0, 0, 0)
             return (unit.label(of: i), NPSSummary(n: c.n, promoters: c.p, passives: c.pa, detractors: c.d))
         }
-        return Self.table(groups, header: unit.rawValue)
     }
 }

@@ -11,17 +11,6 @@ public struct NPSEngine {
         self.table = table
     }
 
-    /// A named group of responses for `compare`, e.g. a segment's condition on `customer_id`.
-    public struct Group: Sendable {
-        public var label: String
-        /// A condition on the response columns (score, day, customer_id, ...).
-        public var condition: SQLFragment
-        public init(label: String, condition: SQLFragment) {
-            self.label = label
-            self.condition = condition
-        }
-    }
-
     /// NPS per group: one row for all responses, or one per attribute value.
     /// - Parameters:
     ///   - grouping: a customer attribute; responses are joined on `customer_id`
@@ -31,59 +20,63 @@ public struct NPSEngine {
     /// - Throws: `StoreError` when any score is outside 0..10.
     public func summary(by grouping: CustomerAttribute? = nil, customerFilter: SQLFragment? = nil,
                         orders: OrderSelection? = nil) throws -> ResultTable {
+        guard let grouping else {
+            return Self.table(try groups(by: nil, customerFilter: customerFilter), header: "group")
+        }
+        return try summary(by: .attribute(grouping), customerFilter: customerFilter, orders: orders)
+    }
+
+    /// NPS per group of `grouping` (`nps by X`).
+    public func summary(by grouping: NPSGrouping, customerFilter: SQLFragment? = nil,
+                        orders: OrderSelection? = nil) throws -> ResultTable {
+        Self.table(try groups(by: grouping, customerFilter: customerFilter, orders: orders), header: grouping.header)
+    }
+
+    /// The responses counted per group, in display order: one group "all" without a grouping;
+    /// attribute and column values sorted with "(none)" last; every period from the first to the last.
+    /// - Throws: `StoreError` when any score is outside 0..10.
+    public func groups(by grouping: NPSGrouping?, customerFilter: SQLFragment? = nil,
+                       orders: OrderSelection? = nil) throws -> [(label: String, summary: NPSSummary)] {
         try checkScores()
+        if case .period(let unit) = grouping { return try periodGroups(unit, customerFilter: customerFilter) }
         var query = SQLFragment("")
         let groupExpression: String
-        if let grouping {
-            query = SQLFragment("WITH attribute(customer_id, value) AS (") + (try grouping.lookupQuery(orders: orders))
+        switch grouping {
+        case .attribute(let attribute)?:
+            query = SQLFragment("WITH attribute(customer_id, value) AS (") + (try attribute.lookupQuery(orders: orders))
                 + SQLFragment(") ")
             groupExpression = "coalesce(CAST(a.value AS TEXT), '\(CustomerAttribute.noValue)')"
-        } else {
+        case .responseColumn(let column)?:
+            groupExpression = "coalesce(CAST(r.\(quoteIdentifier(column)) AS TEXT), '\(CustomerAttribute.noValue)')"
+        case .period?, nil:
             groupExpression = "'all'"
         }
-        query = query + SQLFragment("""
-            SELECT \(groupExpression) AS grp, count(*), sum(r.score >= 9), sum(r.score BETWEEN 7 AND 8), sum(r.score <= 6)
-            FROM \(quoteIdentifier(table)) AS r
-            """)
-        if grouping != nil { query = query + SQLFragment(" LEFT JOIN attribute AS a ON a.customer_id = r.customer_id") }
+        query = query + SQLFragment("SELECT \(groupExpression) AS grp, \(Self.countColumns(score: "r.score")) FROM \(quoteIdentifier(table)) AS r")
+        if case .attribute? = grouping { query = query + SQLFragment(" LEFT JOIN attribute AS a ON a.customer_id = r.customer_id") }
         if let customerFilter {
+            // The filter names bare `customer_id`, which the join makes ambiguous: apply it in a subquery.
             query = query + SQLFragment(" WHERE r.customer_id IN (SELECT customer_id FROM \(quoteIdentifier(table)) WHERE ")
                 + customerFilter + SQLFragment(")")
         }
         query = query + SQLFragment(" GROUP BY grp ORDER BY grp = '\(CustomerAttribute.noValue)', grp")
-        let result = try db.query(query.sql, query.bindings)
-        let groups = result.rows.map { row in
-            (row[0].description, NPSSummary(n: Int(row[1].intValue ?? 0), promoters: Int(row[2].intValue ?? 0),
-                                           passives: Int(row[3].intValue ?? 0), detractors: Int(row[4].intValue ?? 0)))
+        return try db.query(query.sql, query.bindings).rows.map { row in
+            (row[0].description, Self.summary(counts: row.dropFirst()))
         }
-        return Self.table(groups, header: grouping?.name ?? "group")
     }
 
-    /// Two groups side by side with the z statistic and two-sided p-value of their difference.
-    public func compare(a: Group, b: Group) throws -> ResultTable {
-        try checkScores()
-        var groups: [(String, NPSSummary)] = []
-        for group in [a, b] {
-            let query = SQLFragment("""
-                SELECT count(*), coalesce(sum(score >= 9), 0), coalesce(sum(score BETWEEN 7 AND 8), 0), coalesce(sum(score <= 6), 0)
-                FROM \(quoteIdentifier(table)) WHERE 
-                """) + group.condition
-            let row = try db.query(query.sql, query.bindings).rows[0]
-            groups.append((group.label, NPSSummary(n: Int(row[0].intValue ?? 0), promoters: Int(row[1].intValue ?? 0),
-                                                  passives: Int(row[2].intValue ?? 0), detractors: Int(row[3].intValue ?? 0))))
-        }
-        var table = Self.table(groups, header: "group")
-        if let test = NPSSummary.compare(groups[0].1, groups[1].1) {
-            table.notes.append(String(format: "difference %@ − %@: z = %.2f, two-sided p = %.4f", a.label, b.label, test.z, test.p))
-            table.notes.append("z = (NPS₁ − NPS₂) / √(SE₁² + SE₂²); p from the normal distribution")
-        } else {
-            table.notes.append("no comparison: a group has no responses (or both have zero spread)")
-        }
-        return table
+    /// `count(*), promoters, passives, detractors` over `score`, zero (not NULL) when there are no rows.
+    static func countColumns(score: String) -> String {
+        "count(*), coalesce(sum(\(score) >= 9), 0), coalesce(sum(\(score) BETWEEN 7 AND 8), 0), coalesce(sum(\(score) <= 6), 0)"
+    }
+
+    /// An `NPSSummary` from the four values of `countColumns`.
+    static func summary(counts: ArraySlice<Value>) -> NPSSummary {
+        let c = counts.map { Int($0.intValue ?? 0) }
+        return NPSSummary(n: c[0], promoters: c[1], passives: c[2], detractors: c[3])
     }
 
     /// Scores outside 0..10 (or not whole numbers) are data errors, not detractors.
-    private func checkScores() throws {
+    func checkScores() throws {
         let bad = try db.query("""
             SELECT count(*), min(score), max(score) FROM \(quoteIdentifier(table))
             WHERE score IS NULL OR typeof(score) NOT IN ('integer', 'real') OR score < 0 OR score > 10 OR score <> CAST(score AS INTEGER)
@@ -93,6 +86,9 @@ public struct NPSEngine {
             throw StoreError("\(count) NPS responses have scores outside 0..10 (e.g. \(bad[1])); fix the file and reload, or delete those rows")
         }
     }
+
+    static let formulaNote =
+        "NPS = 100 × (promoters 9–10 − detractors 0–6) / responses; SE = 100 × √(((p + d) − (p − d)²) / n); margin = 1.96 × SE"
 
     /// The summary table shared by `summary` and `compare`.
     static func table(_ groups: [(String, NPSSummary)], header: String) -> ResultTable {
@@ -108,8 +104,7 @@ public struct NPSEngine {
         }
         let formats: [ColumnFormat] = [.text, .auto, .auto, .auto, .auto] + Array(repeating: .decimal(places: 1), count: 6) + [.text]
         return ResultTable(columns: columns, rows: rows, formats: formats, notes: [
-            "NPS = 100 × (promoters 9–10 − detractors 0–6) / responses; SE = 100 × √(((p + d) − (p − d)²) / n); margin = 1.96 × SE",
-            "adjusted Wald 95% interval: n + 3 responses, promoters + ¾, detractors + ¾",
+            formulaNote, "adjusted Wald 95% interval: n + 3 responses, promoters + ¾, detractors + ¾",
         ])
     }
 }

@@ -56,8 +56,8 @@ public enum StatementKind: Sendable, Hashable {
     case cohort(CohortQuery)
     /// `nps [by X, …] [for SEG, …]`
     case nps(NPSQuery)
-    /// `nps compare A, B`
-    case npsCompare(Identifier, Identifier)
+    /// `nps compare A, B` or `nps compare by X [for SEG, …]`
+    case npsCompare(NPSComparison)
     /// `unit economics [by X, …] [horizon N months]`
     case unitEconomics(UnitEconomicsQuery)
     /// `predict ltv [horizon N months] [for SEG, …] [discount R% per year] [as_of DATE]`
@@ -256,6 +256,15 @@ public struct NPSQuery: Sendable, Hashable {
     public var by: [Identifier]
     public var segments: [Identifier]
     public init(by: [Identifier] = [], segments: [Identifier] = []) { self.by = by; self.segments = segments }
+}
+
+/// `nps compare …`: two segments, or every group of one dimension against a reference.
+public enum NPSComparison: Sendable, Hashable {
+    /// `nps compare A, B`
+    case segments(Identifier, Identifier)
+    /// `nps compare by X [for SEG, …]`: X is a time grain, a column of the responses or a customer attribute,
+    /// resolved by the shell.
+    case by(Identifier, segments: [Identifier])
 }
 
 /// `unit economics [by …] [horizon N months]`

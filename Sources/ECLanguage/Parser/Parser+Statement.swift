@@ -91,10 +91,7 @@ extension Parser {
                 if keyword == "by" { query.by = try p.parseNames("a name after 'by'") } else { query.segments = try p.parseNames("a segment after 'for'") }
             }
             kind = .nps(query)
-        case .npsCompare:
-            let a = try parseName("a segment to compare")
-            try expect(.comma, "between the two segments (nps compare A, B)")
-            kind = .npsCompare(a, try parseName("a second segment"))
+        case .npsCompare: kind = .npsCompare(try parseNPSComparison())
         case .unitEconomics:
             var query = UnitEconomicsQuery()
             try parseClauses(["by", "horizon"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
@@ -145,6 +142,22 @@ extension Parser {
             try body(&self, keyword)
         }
         try expectEnd(allowed: keywords)
+    }
+
+    /// `nps-compare := 'nps' 'compare' (name ',' name | 'by' name ['for' names])`
+    /// A segment named `by` is written quoted: `nps compare "by", b`.
+    mutating func parseNPSComparison() throws(Diagnostic) -> NPSComparison {
+        if try accept("by") != nil {
+            let dimension = try parseName("a time grain, response column or customer attribute after 'by'")
+            var segments: [Identifier] = []
+            try parseClauses(["for"]) { (p: inout Parser, _: String) throws(Diagnostic) in
+                segments = try p.parseNames("a segment after 'for'")
+            }
+            return .by(dimension, segments: segments)
+        }
+        let a = try parseName("a segment to compare, or 'by'")
+        try expect(.comma, "between the two segments (nps compare A, B)")
+        return .segments(a, try parseName("a second segment"))
     }
 
     /// Words up to the end (`explain sales equation`, `help unit economics`).

@@ -12,6 +12,7 @@ public enum TableShape: Sendable, Equatable {
     /// Classifies a table. A heatmap needs a numeric second column and at least
     /// two more numeric columns whose headers are offsets (numbers, maybe prefixed
     /// "m"/"+"/"month "), so a KPI table with three columns is not taken for one.
+    /// Columns after the offsets (a cohort's CAC and payback) do not matter.
     public init(_ table: ResultTable) {
         let n = table.columns.count
         guard n >= 2, !table.rows.isEmpty else { self = .plain; return }
@@ -19,8 +20,8 @@ public enum TableShape: Sendable, Equatable {
             CellFormatter.isNumericColumn(table.rows.lazy.map { c < $0.count ? $0[c] : .null },
                                           format: c < table.formats.count ? table.formats[c] : .auto)
         }
-        if n >= 4, numeric[1], (2..<n).allSatisfy({ numeric[$0] || Self.allNull(table, $0) }),
-           (2..<n).allSatisfy({ Self.looksLikeOffset(table.columns[$0]) }) {
+        let offsets = HeatmapLayout.offsetRun(table.columns)
+        if n >= 4, numeric[1], offsets.count >= 2, offsets.allSatisfy({ numeric[$0] || Self.allNull(table, $0) }) {
             self = .heatmap
             return
         }

@@ -3,8 +3,9 @@ import ECStore
 /// One self-contained HTML page for a result: inline CSS, no scripts, no links.
 ///
 /// The page is XHTML-clean (every element closed, text escaped) so it can be
-/// checked with an XML parser. A cohort matrix gets coloured cells; a series gets
-/// an inline SVG chart above the table. Values use the people's formatting.
+/// checked with an XML parser. A cohort matrix gets coloured cells, its payback
+/// cells outlined (see `HeatmapLayout`); a series gets an inline SVG chart above
+/// the table. Values use the people's formatting.
 public enum HTMLWriter {
     static let style = """
     body { font-family: -apple-system, "Segoe UI", "Hiragino Sans", "Noto Sans CJK JP", sans-serif; margin: 2em; color: #222222; }
@@ -16,6 +17,8 @@ public enum HTMLWriter {
     td.null { color: #999999; }
     tr.summary td { font-weight: bold; border-top: 2px solid #888888; }
     p.note { color: #555555; font-size: 0.9em; }
+    td.payback { outline: 3px solid #e4572e; outline-offset: -3px; font-weight: bold; }
+    span.payback { display: inline-block; width: 1.4em; height: 1em; outline: 3px solid #e4572e; outline-offset: -3px; vertical-align: middle; }
     figure { margin: 0 0 1.5em 0; }
     """
 
@@ -41,8 +44,10 @@ public enum HTMLWriter {
         }
         var scale: ColorScale?
         var isRatio = false
-        if heatmap {
-            let numbers = table.rows.flatMap { row in (2..<n).compactMap { $0 < row.count ? row[$0].doubleValue : nil } }
+        let layout = heatmap ? HeatmapLayout(table) : nil
+        let offsets = Set(layout?.offsetColumns ?? [])
+        if let layout {
+            let numbers = table.rows.flatMap { row in layout.offsetColumns.compactMap { $0 < row.count ? row[$0].doubleValue : nil } }
             scale = ColorScale(values: numbers)
             isRatio = numbers.allSatisfy { $0 >= 0 && $0 <= 1 }
         }
@@ -55,20 +60,27 @@ public enum HTMLWriter {
                 let v = c < row.count ? row[c] : .null
                 if v.isNull {
                     // An empty heatmap cell is "not yet", not zero: leave it blank.
-                    out += heatmap && c >= 2 ? "<td></td>" : "<td class=\"null\">\(XMLText.escape(formatter.nullText))</td>"
+                    out += offsets.contains(c) ? "<td></td>" : "<td class=\"null\">\(XMLText.escape(formatter.nullText))</td>"
                     continue
                 }
                 var format = formats[c]
-                if heatmap && c >= 2 && isRatio && format == .auto { format = .percent(places: 0) }
-                var attributes = numeric[c] ? " class=\"num\"" : ""
-                if heatmap, c >= 2, let scale, let d = v.doubleValue {
+                if offsets.contains(c) && isRatio && format == .auto { format = .percent(places: 0) }
+                let payback = layout?.isPayback(row: r, column: c) == true
+                let classes = (numeric[c] ? ["num"] : []) + (payback ? ["payback"] : [])
+                var attributes = classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\""
+                if offsets.contains(c), let scale, let d = v.doubleValue {
                     let (bg, fg) = scale.htmlColor(d)
                     attributes += " style=\"background: \(bg); color: \(fg)\""
                 }
+                if payback { attributes += " title=\"payback\"" }
                 out += "<td\(attributes)>\(XMLText.escape(formatter.text(v, format: format)))</td>"
             }
             out += "</tr>\n"
         }
-        return out + "</tbody>\n</table>\n"
+        out += "</tbody>\n</table>\n"
+        if layout?.paybackCells.isEmpty == false {
+            out += "<p class=\"note\"><span class=\"payback\"></span> \(XMLText.escape("outlined cell = " + HeatmapLayout.paybackLegend))</p>\n"
+        }
+        return out
     }
 }

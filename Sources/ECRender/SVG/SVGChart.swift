@@ -118,17 +118,23 @@ public enum SVGChart {
         return out + "</svg>\n"
     }
 
+    /// The cohort grid: one coloured cell per offset; a row's payback cell gets an
+    /// outline and the grid a legend line (see `HeatmapLayout`).
     static func heatmap(_ table: ResultTable, standalone: Bool, formatter: CellFormatter) -> String {
-        let offsets = Array(2..<table.columns.count)
+        let layout = HeatmapLayout(table)
+        let offsets = layout.offsetColumns
         let numbers = table.rows.flatMap { row in offsets.compactMap { $0 < row.count ? row[$0].doubleValue : nil } }
         let scale = ColorScale(values: numbers)
         let isRatio = numbers.allSatisfy { $0 >= 0 && $0 <= 1 }
-        let cellW = 56.0, cellH = 24.0, labelW = 110.0, headH = 24.0
-        let w = labelW + cellW * Double(offsets.count) + 10, h = headH + cellH * Double(table.rows.count) + 10
+        let cellW = 56.0, cellH = 24.0, labelW = 110.0, headH = 24.0, legendH = layout.paybackCells.isEmpty ? 0.0 : 24.0
+        let gridH = headH + cellH * Double(table.rows.count)
+        // The legend line is about 560 units wide at font size 12.
+        let w = max(labelW + cellW * Double(offsets.count) + 10, legendH > 0 ? 560 : 0), h = gridH + legendH + 10
         var out = open(w, h, standalone: standalone)
         for (k, c) in offsets.enumerated() {
             out += "<text x=\"\(XMLText.number(labelW + cellW * (Double(k) + 0.5)))\" y=\"16\" text-anchor=\"middle\">\(XMLText.escape(table.columns[c]))</text>\n"
         }
+        var outlines = ""
         for (r, row) in table.rows.enumerated() {
             let y = headH + cellH * Double(r)
             out += "<text x=\"4\" y=\"\(XMLText.number(y + 16))\">\(XMLText.escape(label(row, formatter: formatter)))</text>\n"
@@ -139,8 +145,20 @@ public enum SVGChart {
                 let x = labelW + cellW * Double(k)
                 out += "<rect x=\"\(XMLText.number(x))\" y=\"\(XMLText.number(y))\" width=\"\(XMLText.number(cellW - 1))\" height=\"\(XMLText.number(cellH - 1))\" fill=\"\(bg)\"/>\n"
                 out += "<text x=\"\(XMLText.number(x + cellW / 2))\" y=\"\(XMLText.number(y + 16))\" text-anchor=\"middle\" fill=\"\(fg)\">\(XMLText.escape(text))</text>\n"
+                // Outlines go on top, after every cell, so a later neighbour cannot cover them.
+                if layout.isPayback(row: r, column: c) { outlines += paybackOutline(x: x, y: y, width: cellW - 1, height: cellH - 1) }
             }
         }
+        out += outlines
+        if legendH > 0 {
+            out += paybackOutline(x: 4, y: gridH + 6, width: 20, height: 14)
+            out += "<text x=\"30\" y=\"\(XMLText.number(gridH + 17))\">\(XMLText.escape("outlined cell = " + HeatmapLayout.paybackLegend))</text>\n"
+        }
         return out + "</svg>\n"
+    }
+
+    /// The payback outline: drawn inside the cell so it does not spill onto neighbours.
+    static func paybackOutline(x: Double, y: Double, width: Double, height: Double) -> String {
+        "<rect x=\"\(XMLText.number(x + 1.5))\" y=\"\(XMLText.number(y + 1.5))\" width=\"\(XMLText.number(width - 3))\" height=\"\(XMLText.number(height - 3))\" fill=\"none\" stroke=\"\(palette[1])\" stroke-width=\"3\"/>\n"
     }
 }

@@ -18,14 +18,38 @@ extension Session {
         guard let first = by.first else { return .period(.month) }
         if by.count > 1 { throw ShellError("cohorts group by one thing at a time", at: by[1].range) }
         if let unit = PeriodUnit(rawValue: first.folded) { return .period(unit) }
-        if first.folded == "first_channel" || first.folded == "channel" { return .attribute(.firstChannel) }
-        try requireCustomerFacts(for: "cohorts", at: first.range)
-        let attributes = try CustomerFacts.attributes(database).map(\.name)
-        guard let a = attributes.first(where: { $0.lowercased() == first.folded }) else {
+        let (attribute, attributes) = try customerAttribute(first, for: "cohorts")
+        guard let attribute else {
             throw Diagnostic.unknownName("cohort grouping", first.name, at: first.range,
                                          among: PeriodUnit.allCases.map(\.rawValue) + attributes)
         }
-        return .attribute(.column(a, of: "ecsh_customer_facts"))
+        return .attribute(attribute)
+    }
+
+    /// A customer attribute by name — `first_channel` (or `channel`), or a column of the
+    /// customer facts — or nil, with the attribute names to suggest from.
+    func customerAttribute(_ name: Identifier, for what: String) throws -> (CustomerAttribute?, names: [String]) {
+        if name.folded == "first_channel" || name.folded == "channel" { return (.firstChannel, []) }
+        try requireCustomerFacts(for: what, at: name.range)
+        let attributes = try CustomerFacts.attributes(database).map(\.name)
+        let match = attributes.first { $0.lowercased() == name.folded }
+        return (match.map { .column($0, of: "ecsh_customer_facts") }, attributes)
+    }
+
+    /// Maps the `by` word of `nps` and `nps compare` to a grouping: a period, a column of
+    /// the responses (other than score, date and customer), or a customer attribute, in that order.
+    func npsGrouping(_ by: Identifier) throws -> NPSGrouping {
+        if let unit = PeriodUnit(rawValue: by.folded) { return .period(unit) }
+        let columns = try database.columns(of: "nps").map(\.name)
+            .filter { !["score", "responded_at", "day", "customer_id"].contains($0.lowercased()) }
+        if let column = columns.first(where: { $0.lowercased() == by.folded }) { return .responseColumn(column) }
+        let (attribute, attributes) = try customerAttribute(by, for: "NPS by a customer attribute")
+        guard let attribute else {
+            throw Diagnostic.unknownName("NPS grouping", by.name, at: by.range,
+                                         among: PeriodUnit.allCases.map(\.rawValue) + columns + ["first_channel"] + attributes,
+                                         note: "group by week, month or quarter, a column of nps, or a customer attribute")
+        }
+        return .attribute(attribute)
     }
 
     func requireTable(_ name: String, for what: String, load role: String, at range: SourceRange?) throws {
@@ -71,27 +95,34 @@ extension Session {
         if q.by.count > 1 { throw ShellError("nps groups by one thing at a time", at: q.by[1].range) }
         let table: ResultTable
         if let by = q.by.first {
-            if let unit = PeriodUnit(rawValue: by.folded) {
-                table = try engine.summary(byPeriod: unit, customerFilter: filter)
-            } else {
-                let grouping = try cohortGrouping([by])
-                guard case .attribute(let attribute) = grouping else { throw ShellError("cannot group NPS by '\(by.name)'", at: by.range) }
-                table = try engine.summary(by: attribute, customerFilter: filter,
-                                           orders: try orderSelection(segments: [], filter: nil))
-            }
+            table = try engine.summary(by: try npsGrouping(by), customerFilter: filter, orders: try npsOrders())
         } else {
             table = try engine.summary(customerFilter: filter)
         }
         show(table, sql: nil)
     }
 
+    /// The counted orders, for NPS groups taken from first orders; nil without orders.
+    private func npsOrders() throws -> OrderSelection? {
+        try database.tableExists("orders") ? try orderSelection(segments: [], filter: nil) : nil
+    }
+
     /// `nps compare A, B`: two segments, the difference, z and p.
-    func compareNPS(_ a: Identifier, _ b: Identifier) throws {
-        try requireTable("nps", for: "NPS", load: "nps", at: a.range)
-        let groups = try [a, b].map { id -> NPSEngine.Group in
-            NPSEngine.Group(label: id.name, condition: try customerFilter([id])!)
+    /// `nps compare by X [for SEG]`: each group against the rest, or each period against the one before.
+    func compareNPS(_ comparison: NPSComparison) throws {
+        switch comparison {
+        case .segments(let a, let b):
+            try requireTable("nps", for: "NPS", load: "nps", at: a.range)
+            let groups = try [a, b].map { id -> NPSEngine.Group in
+                NPSEngine.Group(label: id.name, condition: try customerFilter([id])!)
+            }
+            show(try NPSEngine(database).compare(a: groups[0], b: groups[1]), sql: nil)
+        case .by(let by, let segments):
+            try requireTable("nps", for: "NPS", load: "nps", at: by.range)
+            let table = try NPSEngine(database).compare(by: try npsGrouping(by), customerFilter: try customerFilter(segments),
+                                                        orders: try npsOrders())
+            show(table, sql: nil)
         }
-        show(try NPSEngine(database).compare(a: groups[0], b: groups[1]), sql: nil)
     }
 
     /// `unit economics [by channel|cohort|month] [horizon N months]`

@@ -25,7 +25,7 @@ extension Session {
 
         case .cohort(let query): try runCohort(query)
         case .nps(let query): try runNPS(query)
-        case .npsCompare(let a, let b): try compareNPS(a, b)
+        case .npsCompare(let comparison): try compareNPS(comparison)
         case .unitEconomics(let query): try runUnitEconomics(query)
         case .predictLTV(let query): try predictLTV(query)
         case .predictAlive(let query): try predictAlive(query)

@@ -1,0 +1,97 @@
+import ECStore
+
+/// What each group of `nps compare by X` is tested against.
+public enum NPSReference: Sendable, Equatable {
+    /// All other responses in the table (one group against the rest). The two
+    /// samples share no response, as the two-sample z test assumes, and no
+    /// group has to be picked as the baseline.
+    case rest
+    /// The period just before (period over period), for time grains.
+    case previousPeriod
+}
+
+extension NPSEngine {
+    /// A named group of responses for `compare`, e.g. a segment's condition on `customer_id`.
+    public struct Group: Sendable {
+        public var label: String
+        /// A condition on the response columns (score, day, customer_id, ...).
+        public var condition: SQLFragment
+        public init(label: String, condition: SQLFragment) {
+            self.label = label
+            self.condition = condition
+        }
+    }
+
+    static let testNote = "z = (NPS₁ − NPS₂) / √(SE₁² + SE₂²); p from the normal distribution"
+
+    /// Two groups side by side with the z statistic and two-sided p-value of their difference.
+    public func compare(a: Group, b: Group) throws -> ResultTable {
+        try checkScores()
+        var groups: [(String, NPSSummary)] = []
+        for group in [a, b] {
+            let query = SQLFragment("SELECT \(Self.countColumns(score: "score")) FROM \(quoteIdentifier(table)) WHERE ")
+                + group.condition
+            groups.append((group.label, Self.summary(counts: try db.query(query.sql, query.bindings).rows[0][...])))
+        }
+        var table = Self.table(groups, header: "group")
+        if let test = NPSSummary.compare(groups[0].1, groups[1].1) {
+            table.notes.append(String(format: "difference %@ − %@: z = %.2f, two-sided p = %.4f", a.label, b.label, test.z, test.p))
+            table.notes.append(Self.testNote)
+        } else {
+            table.notes.append("no comparison: a group has no responses (or both have zero spread)")
+        }
+        return table
+    }
+
+    /// `nps compare by X`: every group of `grouping` against a reference — the
+    /// period before for a time grain, all other responses otherwise.
+    public func compare(by grouping: NPSGrouping, customerFilter: SQLFragment? = nil,
+                        orders: OrderSelection? = nil) throws -> ResultTable {
+        let reference: NPSReference
+        if case .period = grouping { reference = .previousPeriod } else { reference = .rest }
+        return Self.comparisonTable(try groups(by: grouping, customerFilter: customerFilter, orders: orders),
+                                    header: grouping.header, reference: reference)
+    }
+
+    /// One row per group: its responses, NPS and margin, the reference it is
+    /// tested against, the difference, z and two-sided p (`NPSSummary.compare`).
+    /// Blank where either side has no responses (or there is no period before).
+    public static func comparisonTable(_ groups: [(label: String, summary: NPSSummary)], header: String,
+                                       reference: NPSReference) -> ResultTable {
+        var total = (n: 0, p: 0, pa: 0, d: 0)
+        for (_, s) in groups { total = (total.n + s.n, total.p + s.promoters, total.pa + s.passives, total.d + s.detractors) }
+        var tests = 0
+        let rows = groups.enumerated().map { i, group -> [Value] in
+            let s = group.summary
+            let against: (label: String, summary: NPSSummary)?
+            switch reference {
+            case .rest:
+                against = ("rest", NPSSummary(n: total.n - s.n, promoters: total.p - s.promoters,
+                                              passives: total.pa - s.passives, detractors: total.d - s.detractors))
+            case .previousPeriod:
+                against = i > 0 ? groups[i - 1] : nil
+            }
+            let test = against.flatMap { NPSSummary.compare(s, $0.summary) }
+            if test != nil { tests += 1 }
+            let difference = s.nps.flatMap { a in against?.summary.nps.map { a - $0 } }
+            return [.text(group.label), .integer(Int64(s.n)), real(s.nps), real(s.margin95),
+                    against.map { .text($0.label) } ?? .null, real(against?.summary.nps), real(difference),
+                    real(test?.z), real(test?.p), s.warning.map(Value.text) ?? .null]
+        }
+        let columns = [header, "responses", "nps", "margin95", "vs", "vs_nps", "difference", "z", "p", "warning"]
+        let formats: [ColumnFormat] = [.text, .auto, .decimal(places: 1), .decimal(places: 1), .text, .decimal(places: 1),
+                                       .decimal(places: 1), .decimal(places: 2), .decimal(places: 4), .text]
+        var notes = [formulaNote]
+        switch reference {
+        case .rest: notes.append("each group against the rest: all other responses in the table (difference = NPS − NPS of the rest)")
+        case .previousPeriod: notes.append("each period against the period before (difference = NPS − NPS of the period before)")
+        }
+        notes.append(testNote + "; two-sided")
+        if tests >= 3 {
+            notes.append("\(tests) tests: about 1 in 20 gives p < 0.05 by chance alone, so one small p among many groups is weak evidence")
+        }
+        return ResultTable(columns: columns, rows: rows, formats: formats, notes: notes)
+    }
+
+    private static func real(_ d: Double?) -> Value { d.map(Value.real) ?? .null }
+}

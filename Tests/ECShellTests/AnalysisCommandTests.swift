@@ -1,0 +1,52 @@
+import Testing
+import ECTestSupport
+
+/// `nps compare by X` on the sample shop, through the real binary.
+@Suite struct NPSCompareCommandTests {
+    @Test func unknownDimensionIsLocatedWithASuggestion() throws {
+        let out = try runECSH(["--demo", "-c", "nps compare by cohrt"])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("error: unknown NPS grouping 'cohrt'; did you mean 'cohort'?"))
+        #expect(out.stderr.contains("--> <command line>:1:16"))
+        #expect(out.stderr.contains("1 | nps compare by cohrt\n  |                ^^^^^"))
+    }
+
+    @Test func groupsAddUpToAllResponses() throws {
+        let out = try runECSH(["--demo", "--format", "csv", "-c", "nps compare by first_channel", "-c", "nps"])
+        #expect(out.status == 0, "\(out.stderr)")
+        // After the "sample shop loaded" line: the comparison, then the overall NPS.
+        let lines = out.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(lines.first?.prefix(5) == ["first_channel", "responses", "nps", "margin95", "vs"])
+        let groups = lines.dropFirst().prefix { $0.first != "group" }
+        #expect(groups.allSatisfy { $0[4] == "rest" })
+        let total = try #require(lines.first { $0.first == "all" })
+        #expect(groups.reduce(0) { $0 + Int($1[1])! } == Int(total[1]))
+    }
+}
+
+/// `cohort margin cumulative` with spend: the payback the engine computes is the cell the export outlines.
+@Suite struct PaybackExportTests {
+    @Test func htmlExportOutlinesThePaybackMonth() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        // One January cohort of 2 customers. Margin per customer (no costs): M0 (3000 + 1000) / 2 = 2000,
+        // M1 + 3000 / 2 = 3500, M2 + 1000 / 2 = 4000. CAC = 6000 / 2 = 3000, first reached in M1.
+        let orders = try dir.write("orders.csv", """
+            order_id,customer_id,ordered_at,amount,channel,status
+            O1,C1,2024-01-05,3000,own,completed
+            O2,C2,2024-01-10,1000,own,completed
+            O3,C1,2024-02-03,3000,own,completed
+            O4,C2,2024-03-03,1000,own,completed
+
+            """)
+        let spend = try dir.write("spend.csv", "date,spend\n2024-01-15,6000\n")
+        let html = dir.path("ltv.html")
+        let out = try runECSH(["-c", "load orders from '\(orders)'", "-c", "load spend from '\(spend)'",
+                               "-c", "cohort margin cumulative by month periods 3", "-c", "export to '\(html)'"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("│ 2024-01        │    2 │ ¥2,000 │ ¥3,500 │ ¥4,000 │ ¥3,000 │ M1      │"), "\(out.stdout)")
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.components(separatedBy: "payback\" style=").count == 2)
+        #expect(page.contains("title=\"payback\">¥3,500</td>"))
+        #expect(page.contains("outlined cell = payback"))
+    }
+}
