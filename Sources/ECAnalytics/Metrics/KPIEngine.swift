@@ -7,8 +7,15 @@ import ECStore
 /// (segment, period, dimensions), and joined onto a spine of every period ×
 /// group so that empty periods show 0 (counts, sums) or NULL (ratios).
 ///
-/// Segments: the result gets a leading `segment` column, one block of rows per
-/// segment, each with its own total row.
+/// Segments: the query computes one block of rows per segment (a leading
+/// `segment` column, each block with its own total row); with two or more
+/// segments and a grain or dimension, the blocks are then pivoted side by side
+/// (`vip gmv`, `one_timers gmv`, …; `pivotingSegments`).
+///
+/// Order measures come from the snapshot route (`KPIEngine+Snapshot`) when
+/// the query has no `where` filter and groups only by time, channel and
+/// customer attributes; otherwise from the reference SQL over `orders`, which
+/// is also what `show sql` prints.
 ///
 /// Acquisition KPIs (new_customers, f2_rate, repeat_rate, cac) follow the
 /// customer's first counted order: split by channel, a customer belongs to the
