@@ -13,8 +13,10 @@ public struct UnitEconomicsEngine {
 
     public func run(_ query: UnitEconomicsQuery) throws -> UnitEconomics {
         guard query.horizonMonths >= 0 else { throw StoreError("the horizon must be 0 months or more (got \(query.horizonMonths))") }
+        // Read once: the order sums below and every cohort curve use these rows
+        // (ordered_at breaks first-day ties for the first channel, as in `cohort`).
         let rows = try OrderRows.read(db: db, selection: query.orders, numberColumns: ["amount"] + CostField.allCases.map(\.rawValue),
-                                 labelColumns: [SQLFragment("channel")])
+                                      labelColumns: [SQLFragment("channel")], withOrderedAt: query.by == .channel)
         guard let lastDay = try query.orders.lastDay(in: db), rows.count > 0 else {
             throw StoreError("no counted orders for unit economics; load orders or loosen the filters")
         }
@@ -51,7 +53,7 @@ public struct UnitEconomicsEngine {
         case .cohort, .month: grouping = .period(.month)
         case .none: grouping = .all
         }
-        let curves = try customerCurves(query: query, grouping: grouping, periods: periods)
+        let curves = try customerCurves(query: query, grouping: grouping, periods: periods, rows: rows)
         let spend = try spendByGroup(query: query)
         var notes: [String] = []
 
@@ -65,7 +67,7 @@ public struct UnitEconomicsEngine {
         }
         var total: UnitEconomicsRow?
         if query.by != .none && query.includeTotal {
-            let overall = try customerCurves(query: query, grouping: .all, periods: periods)
+            let overall = try customerCurves(query: query, grouping: .all, periods: periods, rows: rows)
             total = makeRow(group: "total", sums: all, curve: overall["all"], spend: spend.total,
                             horizon: query.horizonMonths, isMall: nil)
         } else if query.by == .none {
@@ -94,12 +96,12 @@ public struct UnitEconomicsEngine {
 
     /// Per group: cohort size, the cumulative CM2-per-customer curve, and orders per customer by offset.
     private func customerCurves(query: UnitEconomicsQuery, grouping: CohortGrouping,
-                                periods: Int) throws -> [String: CustomerCurve] {
+                                periods: Int, rows: OrderRows) throws -> [String: CustomerCurve] {
         let engine = CohortEngine(db)
         let margin = try engine.run(CohortQuery(measure: .margin, cumulative: true, grouping: grouping, periods: periods,
-                                                orders: query.orders, offsetUnit: .month, spendTable: nil))
+                                                orders: query.orders, offsetUnit: .month, spendTable: nil), rows: rows)
         let orders = try engine.run(CohortQuery(measure: .orders, cumulative: true, grouping: grouping, periods: periods,
-                                                orders: query.orders, offsetUnit: .month, spendTable: nil))
+                                                orders: query.orders, offsetUnit: .month, spendTable: nil), rows: rows)
         var curves: [String: CustomerCurve] = [:]
         for (m, o) in zip(margin.rows, orders.rows) {
             curves[m.label] = CustomerCurve(size: m.size, margin: m.cells, orders: o.cells)

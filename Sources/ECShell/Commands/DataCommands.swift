@@ -76,9 +76,10 @@ extension Session {
     }
 
     func describe(table: String, note: String?) throws {
-        let columns = try database.columns(of: table)
+        // The facts' customer_key is the snapshot's customer number, not an attribute.
+        let columns = try database.columns(of: table).filter { table != CustomerFacts.table || $0.name != "customer_key" }
         let mapping = try fieldMapping(of: table)
-        // Columns made by CREATE TABLE … AS SELECT have no declared type; the facts know theirs.
+        // The facts know their attributes' types (dates are stored as text).
         let derivedTypes = table == "ecsh_customer_facts"
             ? Dictionary(try CustomerFacts.attributes(database).map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a }) : [:]
         var select: [String] = ["count(*)"]
@@ -94,7 +95,7 @@ extension Session {
         for (i, c) in columns.enumerated() {
             let nonNull = stats[1 + 3 * i].intValue ?? 0
             let meta = mapping[c.name]
-            let type = meta?.type ?? (c.type.isEmpty ? derivedTypes[c.name] ?? "" : c.type.lowercased())
+            let type = meta?.type ?? derivedTypes[c.name] ?? c.type.lowercased()
             let source: Value = meta.map { $0.header.map(Value.text) ?? .text("(not in file)") } ?? .null
             rows.append([.text(c.name), .text(type), source, .integer(total - nonNull),
                          stats[2 + 3 * i], stats[3 + 3 * i]])
