@@ -23,12 +23,9 @@ extension KPIEngine {
     func fillMeasuresFromSnapshot(_ plan: Plan) throws -> Bool {
         guard plan.filter == nil, plan.needsBase else { return false }
         if plan.dims.contains(where: { !$0.fromFacts && $0.name.lowercased() != "channel" }) { return false }
-        var snapshot = try OrderSnapshot.load(db, settings: settings, asOfDay: plan.asOfDay)
-        if snapshot == nil {
-            try CustomerFacts.rebuild(db, settings: settings)
-            snapshot = try OrderSnapshot.load(db, settings: settings, asOfDay: plan.asOfDay)
-        }
-        guard let snapshot, snapshot.channelNames.count <= 64 else { return false }
+        // Plan.make has made the facts and snapshot current (CustomerFacts.ensureCurrent).
+        guard let snapshot = try OrderSnapshot.load(db, settings: settings, asOfDay: plan.asOfDay),
+              snapshot.channelNames.count <= 64 else { return false }
         var pass = try SnapshotPass(plan: plan, snapshot: snapshot, db: db)
         guard pass.comboCount <= 100_000 else { return false }
         try pass.run(settings: settings)
