@@ -14,13 +14,6 @@ public struct CohortEngine {
     /// Runs a cohort query.
     /// - Throws: `StoreError` for bad arguments or an empty orders table; `DatabaseError` from SQLite.
     public func run(_ query: CohortQuery) throws -> CohortMatrix {
-        try run(query, rows: nil)
-    }
-
-    /// Runs a cohort query on rows already read (by unit economics, which runs several
-    /// cohort queries over the same orders); they must hold the number columns the
-    /// measure needs in `OrderRows` order and, for first-order attributes, that label first.
-    func run(_ query: CohortQuery, rows preread: OrderRows?) throws -> CohortMatrix {
         guard query.periods >= 0 else { throw StoreError("periods must be 0 or more (got \(query.periods))") }
         let unit = query.unit
         let costNumbers: [String]
@@ -35,8 +28,8 @@ public struct CohortEngine {
             labelColumns.append(expression)
             firstOrderAttribute = true
         }
-        let rows = try preread ?? OrderRows.read(db: db, selection: query.orders, numberColumns: costNumbers,
-                                                 labelColumns: labelColumns, withOrderedAt: firstOrderAttribute)
+        let rows = try OrderRows.read(db: db, selection: query.orders, numberColumns: costNumbers,
+                                      labelColumns: labelColumns, withOrderedAt: firstOrderAttribute)
         var notes: [String] = []
         guard let lastDay = try query.orders.lastDay(in: db), rows.count > 0 else {
             throw StoreError("no counted orders to build cohorts from; load orders or loosen the filters")

@@ -59,14 +59,9 @@ struct OrderRows {
     /// amount, which gives the same result. NULL counts are the build's, per field.
     init?(snapshotOf db: Database, selection: OrderSelection, numberColumns: [String], labelColumns: [SQLFragment],
           withOrderedAt: Bool = false) throws {
-        guard selection.table == "orders", selection.orderFilter == nil, selection.customerFilter == nil,
-              labelColumns.allSatisfy({ $0.sql == "channel" && $0.bindings.isEmpty }) else { return nil }
-        let key = CustomerFacts.countedKey(selection.countedOrders)
-        guard let snapshot = try OrderSnapshot.load(db, accept: { $0["counted_sql"] == key && $0["after_as_of"] == "0" }) else { return nil }
-        let fields = ["amount", "discount", "points", "cogs", "shipping", "commission"]
-        guard numberColumns.allSatisfy(fields.contains) else { return nil }
-        let costNulls = (snapshot.fields["cost_nulls"] ?? "").split(separator: ",").compactMap { Int($0) }
-        guard costNulls.count == 5 else { return nil }
+        let fields = ["amount"] + CostField.allCases.map(\.rawValue)
+        guard labelColumns.allSatisfy({ $0.sql == "channel" && $0.bindings.isEmpty }), numberColumns.allSatisfy(fields.contains),
+              let snapshot = try OrderSnapshot.holding(selection, in: db), let costNulls = snapshot.costNulls else { return nil }
 
         sql = Self.referenceQuery(selection: selection, numberColumns: numberColumns, labelColumns: labelColumns,
                                   withOrderedAt: withOrderedAt)

@@ -71,6 +71,20 @@ public struct OrderSnapshot: Sendable {
                              asOfDay: asOf, counted: counted, integerUnits: fields["integer_units"] == "1", fields: fields)
     }
 
+    /// The snapshot when it holds exactly a selection's orders: every counted order
+    /// of `orders` under the same counted rule, no filters, none after the as-of day.
+    static func holding(_ selection: OrderSelection, in db: Database) throws -> OrderSnapshot? {
+        guard selection.table == "orders", selection.orderFilter == nil, selection.customerFilter == nil else { return nil }
+        let key = CustomerFacts.countedKey(selection.countedOrders)
+        return try load(db) { $0["counted_sql"] == key && $0["after_as_of"] == "0" }
+    }
+
+    /// NULLs per cost field (`CostField` order) among the counted orders, as the build counted them.
+    var costNulls: [Int]? {
+        let counts = (fields["cost_nulls"] ?? "").split(separator: ",").compactMap { Int($0) }
+        return counts.count == CostField.allCases.count ? counts : nil
+    }
+
     /// The snapshot's `key=value` description, or nil when there is no snapshot.
     static func meta(_ db: Database) throws -> [String: String]? {
         guard try db.tableExists(table), try db.tableExists(CustomerFacts.table), let meta = try text(db, "meta") else { return nil }

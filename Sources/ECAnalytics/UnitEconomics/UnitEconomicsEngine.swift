@@ -2,10 +2,13 @@ import ECStore
 
 /// Computes CAC, AOV, contribution margin, historical LTV(h), LTV/CAC and payback per group.
 ///
-/// LTV and orders per customer come from cumulative cohort matrices
-/// (`CohortEngine`), so LTV(h) is exactly the cohort margin curve at offset h
-/// and only cohorts at least h months old count; order-level figures (AOV,
-/// CM2 per order, GMV, commission) are summed over the group's orders.
+/// One pass over the counted orders (`UnitEconomicsPass`: from the order
+/// snapshot block by block, or from SQL for filtered selections) sums the
+/// order-level figures (AOV, CM2 per order, GMV, commission) per group and
+/// builds each group's cumulative CM2 and orders curves per customer over month
+/// offsets, the same curves as `cohort margin cumulative` and `cohort orders
+/// cumulative` (the tests compare them): LTV(h) is the curve at offset h, so
+/// only cohorts at least h months old count.
 public struct UnitEconomicsEngine {
     public let db: Database
 
@@ -13,47 +16,19 @@ public struct UnitEconomicsEngine {
 
     public func run(_ query: UnitEconomicsQuery) throws -> UnitEconomics {
         guard query.horizonMonths >= 0 else { throw StoreError("the horizon must be 0 months or more (got \(query.horizonMonths))") }
-        // Read once: the order sums below and every cohort curve use these rows
-        // (ordered_at breaks first-day ties for the first channel, as in `cohort`).
-        let rows = try OrderRows.read(db: db, selection: query.orders, numberColumns: ["amount"] + CostField.allCases.map(\.rawValue),
-                                      labelColumns: [SQLFragment("channel")], withOrderedAt: query.by == .channel)
-        guard let lastDay = try query.orders.lastDay(in: db), rows.count > 0 else {
-            throw StoreError("no counted orders for unit economics; load orders or loosen the filters")
-        }
-        let spans = rows.customerSpans()
-        let month = PeriodUnit.month
-        let firstMonth = spans.firstDay.map { month.index(ofDay: Int($0)) }
-        let span = month.index(ofDay: lastDay) - (firstMonth.min() ?? 0)
-        let periods = max(query.horizonMonths, span)
-
-        // Order-level sums per group.
+        guard let lastDay = try query.orders.lastDay(in: db) else { throw Self.noOrders }
+        let lastMonth = PeriodUnit.month.index(ofDay: lastDay)
+        let read = try OrderSnapshot.holding(query.orders, in: db).flatMap { try passOverSnapshot($0, query: query, lastMonth: lastMonth) }
+            ?? passOverRows(query: query, lastMonth: lastMonth)
+        let pass = read.pass
+        guard pass.orders > 0 else { throw Self.noOrders }
         var sums: [String: OrderSums] = [:]
-        var all = OrderSums()
-        for row in 0..<rows.count {
-            let key: String
-            switch query.by {
-            case .channel:
-                let label = rows.labels[0][row]
-                key = label >= 0 ? rows.labelNames[0][Int(label)] : CustomerAttribute.noValue
-            case .cohort: key = month.label(of: firstMonth[Int(rows.customer[row])])
-            case .month: key = month.label(of: month.index(ofDay: Int(rows.day[row])))
-            case .none: key = "all"
-            }
-            let amount = rows.numbers[0][row]
-            let revenue = amount - rows.numbers[1][row] - rows.numbers[2][row]
-            let margin = revenue - rows.numbers[3][row] - rows.numbers[4][row] - rows.numbers[5][row]
-            sums[key, default: OrderSums()].add(amount: amount, revenue: revenue, margin: margin, commission: rows.numbers[5][row])
-            all.add(amount: amount, revenue: revenue, margin: margin, commission: rows.numbers[5][row])
+        var curves: [String: CustomerCurve] = [:]
+        for (g, label) in read.labels.enumerated() {
+            if pass.sums[g].orders > 0 { sums[label] = pass.sums[g] }
+            if let curve = pass.curve(g) { curves[label] = curve }
         }
-
-        // Customer-level curves from cohort matrices.
-        let grouping: CohortGrouping
-        switch query.by {
-        case .channel: grouping = .attribute(.firstChannel)
-        case .cohort, .month: grouping = .period(.month)
-        case .none: grouping = .all
-        }
-        let curves = try customerCurves(query: query, grouping: grouping, periods: periods, rows: rows)
+        let all = pass.all
         let spend = try spendByGroup(query: query)
         var notes: [String] = []
 
@@ -67,8 +42,7 @@ public struct UnitEconomicsEngine {
         }
         var total: UnitEconomicsRow?
         if query.by != .none && query.includeTotal {
-            let overall = try customerCurves(query: query, grouping: .all, periods: periods, rows: rows)
-            total = makeRow(group: "total", sums: all, curve: overall["all"], spend: spend.total,
+            total = makeRow(group: "total", sums: all, curve: pass.curve(nil), spend: spend.total,
                             horizon: query.horizonMonths, isMall: nil)
         } else if query.by == .none {
             result = [makeRow(group: "all", sums: all, curve: curves["all"], spend: spend.total, horizon: query.horizonMonths, isMall: nil)]
@@ -77,8 +51,9 @@ public struct UnitEconomicsEngine {
         notes.append(contentsOf: describe(query: query))
         notes.append(contentsOf: spend.notes)
         var missing: [CostField: Int] = [:]
-        for (i, field) in CostField.allCases.enumerated() { missing[field] = rows.nullCounts[i + 1] }
-        if let note = ContributionMargin.missingNote(nullCounts: missing, orders: rows.count) { notes.append(note) }
+        for (i, field) in CostField.allCases.enumerated() { missing[field] = read.nullCounts[i] }
+        if let note = ContributionMargin.missingNote(nullCounts: missing, orders: pass.orders) { notes.append(note) }
+        if read.skipped > 0 { notes.append("\(read.skipped) orders without customer_id or day were skipped") }
         var mallDependence: Double?
         if query.by == .channel, all.gmv > 0 {
             let mallGMV = result.filter { $0.isMall == true }.reduce(0) { $0 + $1.gmv }
@@ -91,22 +66,7 @@ public struct UnitEconomicsEngine {
             notes.append("LTV(\(query.horizonMonths)) is empty where no cohort is \(query.horizonMonths) months old yet")
         }
         return UnitEconomics(query: query, rows: result, total: total, mallDependence: mallDependence, notes: notes,
-                             missingCostFields: CostField.allCases.filter { (missing[$0] ?? 0) > 0 }, sql: rows.sql)
-    }
-
-    /// Per group: cohort size, the cumulative CM2-per-customer curve, and orders per customer by offset.
-    private func customerCurves(query: UnitEconomicsQuery, grouping: CohortGrouping,
-                                periods: Int, rows: OrderRows) throws -> [String: CustomerCurve] {
-        let engine = CohortEngine(db)
-        let margin = try engine.run(CohortQuery(measure: .margin, cumulative: true, grouping: grouping, periods: periods,
-                                                orders: query.orders, offsetUnit: .month, spendTable: nil), rows: rows)
-        let orders = try engine.run(CohortQuery(measure: .orders, cumulative: true, grouping: grouping, periods: periods,
-                                                orders: query.orders, offsetUnit: .month, spendTable: nil), rows: rows)
-        var curves: [String: CustomerCurve] = [:]
-        for (m, o) in zip(margin.rows, orders.rows) {
-            curves[m.label] = CustomerCurve(size: m.size, margin: m.cells, orders: o.cells)
-        }
-        return curves
+                             missingCostFields: CostField.allCases.filter { (missing[$0] ?? 0) > 0 }, sql: read.sql)
     }
 
     private func makeRow(group: String, sums: OrderSums, curve: CustomerCurve?, spend: Double?,
