@@ -50,3 +50,34 @@ import ECTestSupport
         #expect(page.contains("outlined cell = payback"))
     }
 }
+
+/// After a load, the first `cohort` or `unit economics` over every counted order builds the
+/// customer facts and order snapshot (as the first KPI statement does) and reads them; an
+/// analysis narrowed by `where` reads SQL and leaves the workspace alone.
+@Suite struct SnapshotOnFirstAnalysisTests {
+    @Test func unfilteredAnalysesBuildTheSnapshot() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", """
+            order_id,customer_id,ordered_at,amount,channel,status
+            O1,C1,2024-01-05,3000,own,completed
+            O2,C2,2024-01-10,1000,rakuten,completed
+            O3,C1,2024-02-03,3000,own,completed
+
+            """)
+        let workspace = dir.path("shop.db")
+        let hasSnapshot = "sql select count(*) AS snapshot from sqlite_master where name = 'ecsh_snapshot'"
+        func run(_ statements: [String]) throws -> [Substring] {
+            let out = try runECSH([workspace, "--format", "csv"] + statements.flatMap { ["-c", $0] })
+            #expect(out.status == 0, "\(out.stderr)")
+            return out.stdout.split(separator: "\n")
+        }
+        let narrowed = try run(["load orders from '\(orders)'", "cohort retention where channel = 'own'", hasSnapshot])
+        #expect(narrowed.suffix(2) == ["snapshot", "0"])
+        #expect(try run(["cohort retention", hasSnapshot]).suffix(2) == ["snapshot", "1"])
+        #expect(try run(["load orders from '\(orders)'", hasSnapshot]).suffix(2) == ["snapshot", "0"])
+        let economics = try run(["unit economics by channel", hasSnapshot])
+        #expect(economics.suffix(2) == ["snapshot", "1"])
+        // Same figures as before the snapshot existed: own's customer C1 has two orders of 3000.
+        #expect(economics.contains { $0.hasPrefix("own,1,,,2,3000.0,3000.0,") }, "\(economics)")
+    }
+}

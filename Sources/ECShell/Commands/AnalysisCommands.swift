@@ -13,6 +13,17 @@ extension Session {
                               orderFilter: try filter.map(compileOrderPredicate))
     }
 
+    /// The counted orders for an analysis that reads them all; with no segment or
+    /// filter, the customer facts and order snapshot are built first (once after a
+    /// load, as the first KPI statement does), so the analysis reads the snapshot.
+    func snapshotSelection(segments: [Identifier], filter: Expr?) throws -> OrderSelection {
+        let selection = try orderSelection(segments: segments, filter: filter)
+        if selection.customerFilter == nil && selection.orderFilter == nil {
+            try CustomerFacts.ensureCurrent(database, settings: try metricSettings())
+        }
+        return selection
+    }
+
     /// Maps a `by` word to a cohort grouping: a period, first_channel, or any customer attribute.
     func cohortGrouping(_ by: [Identifier]) throws -> CohortGrouping {
         guard let first = by.first else { return .period(.month) }
@@ -70,7 +81,7 @@ extension Session {
         }
         let query = ECAnalytics.CohortQuery(
             measure: measure, cumulative: q.cumulative, grouping: try cohortGrouping(q.by), mode: mode,
-            periods: periods - 1, orders: try orderSelection(segments: q.segments, filter: q.filter))
+            periods: periods - 1, orders: try snapshotSelection(segments: q.segments, filter: q.filter))
         let matrix = try CohortEngine(database).run(query)
         let table = matrix.toResultTable(currency: try metricSettings().currency)
         lastResult = table
@@ -145,7 +156,7 @@ extension Session {
         }
         let settings = try metricSettings()
         let query = ECAnalytics.UnitEconomicsQuery(by: by, horizonMonths: horizon,
-                                                   orders: try orderSelection(segments: [], filter: nil),
+                                                   orders: try snapshotSelection(segments: [], filter: nil),
                                                    mallChannels: Set(settings.marketplaceChannels))
         let result = try UnitEconomicsEngine(database).run(query)
         show(result.toResultTable(currency: settings.currency), sql: annotatedSQL(result.sql.sql, result.sql.bindings))
