@@ -2,7 +2,7 @@ import ECStore
 
 /// Computes cohort matrices (retention, customers, orders, revenue, margin).
 ///
-/// Reads the selected counted orders once (`OrderRows`), finds each
+/// Visits the selected counted orders once (`OrderStream`), finds each
 /// customer's first period, and accumulates every cell with range additions
 /// over offsets, so the cost is linear in orders: a 24 × 24 monthly matrix on
 /// a million orders does not sort or join in SQL.
@@ -16,32 +16,25 @@ public struct CohortEngine {
     public func run(_ query: CohortQuery) throws -> CohortMatrix {
         guard query.periods >= 0 else { throw StoreError("periods must be 0 or more (got \(query.periods))") }
         let unit = query.unit
-        let costNumbers: [String]
-        switch query.measure {
-        case .revenue: costNumbers = ["amount", "discount", "points"]
-        case .margin: costNumbers = ["amount"] + CostField.allCases.map(\.rawValue)
-        default: costNumbers = []
-        }
-        var labelColumns: [SQLFragment] = []
-        var firstOrderAttribute = false
+        var label: SQLFragment?
         if case .attribute(let attribute) = query.grouping, case .firstOrder(let expression) = attribute.source {
-            labelColumns.append(expression)
-            firstOrderAttribute = true
+            label = expression
         }
-        let rows = try OrderRows.read(db: db, selection: query.orders, numberColumns: costNumbers,
-                                      labelColumns: labelColumns, withOrderedAt: firstOrderAttribute)
+        let sums = !query.countsCustomers
+        let stream = try OrderStream(db, selection: query.orders, money: query.measure == .revenue || query.measure == .margin,
+                                     label: label)
         var notes: [String] = []
-        guard let lastDay = try query.orders.lastDay(in: db), rows.count > 0 else {
+        guard let lastDay = try query.orders.lastDay(in: db), let days = stream.days else {
             throw StoreError("no counted orders to build cohorts from; load orders or loosen the filters")
         }
         let lastPeriod = unit.index(ofDay: lastDay)
-        let spans = rows.customerSpans()
-        let customers = rows.customerCount
+        let periodOf = PeriodTable(unit, days: days)
+        let customers = stream.customers
         let n = query.periods
 
         // Cohort of each customer.
-        let firstPeriod = spans.firstDay.map { unit.index(ofDay: Int($0)) }
-        let (cohortOf, labels) = try assignCohorts(query: query, rows: rows, spans: spans, firstPeriod: firstPeriod)
+        let firstPeriod = stream.firstDay.map { periodOf.index(ofDay: Int($0)) }
+        let (cohortOf, labels) = try assignCohorts(query: query, stream: stream, firstPeriod: firstPeriod)
         let cohortCount = labels.count
 
         // Range additions per cohort over offsets 0...n (+1 for the closing mark).
@@ -65,16 +58,17 @@ public struct CohortEngine {
             totals[cohort][through + 1] -= value
         }
 
-        if query.countsCustomers {
+        let visit: OrderStream.Visit
+        if !sums {
             switch query.effectiveMode {
             case .on:
                 // One bit per (customer, offset) so several orders in a period count once.
                 let words = (n + 64) / 64
                 var seen = [UInt64](repeating: 0, count: customers * words)
-                for row in 0..<rows.count {
-                    let c = Int(rows.customer[row])
-                    let offset = unit.index(ofDay: Int(rows.day[row])) - firstPeriod[c]
-                    guard offset <= n else { continue }
+                visit = try stream.forEach { order in
+                    let c = order.customer
+                    let offset = periodOf.index(ofDay: order.day) - firstPeriod[c]
+                    guard offset <= n else { return }
                     let bit = UInt64(1) << UInt64(offset % 64)
                     let slot = c * words + offset / 64
                     if seen[slot] & bit == 0 {
@@ -83,36 +77,39 @@ public struct CohortEngine {
                     }
                 }
             case .onOrAfter:
+                var latestDay = [Int32](repeating: .min, count: customers)
+                visit = try stream.forEach { order in latestDay[order.customer] = max(latestDay[order.customer], Int32(order.day)) }
                 for c in 0..<customers {
-                    let latest = min(unit.index(ofDay: Int(spans.lastDay[c])) - firstPeriod[c], lastOffset[c])
+                    let latest = min(periodOf.index(ofDay: Int(latestDay[c])) - firstPeriod[c], lastOffset[c])
                     addRange(cohortOf[c], 0, latest, 1)
                 }
             case .cumulative:
-                for c in 0..<customers where spans.secondDay[c] != .max {
-                    let repeatOffset = unit.index(ofDay: Int(spans.secondDay[c])) - firstPeriod[c]
+                let secondDay = try stream.secondDays()
+                for c in 0..<customers where secondDay[c] != .max {
+                    let repeatOffset = periodOf.index(ofDay: Int(secondDay[c])) - firstPeriod[c]
                     addRange(cohortOf[c], repeatOffset, lastOffset[c], 1)
                 }
+                visit = try stream.forEach { _ in }  // counts the orders skipped for the note
             }
         } else {
-            var missing: [CostField: Int] = [:]
-            if query.measure == .margin {
-                for (i, field) in CostField.allCases.enumerated() { missing[field] = rows.nullCounts[i + 1] }
-            } else if query.measure == .revenue {
-                missing[.discount] = rows.nullCounts[1]
-                missing[.points] = rows.nullCounts[2]
-            }
-            for row in 0..<rows.count {
-                let c = Int(rows.customer[row])
-                let offset = unit.index(ofDay: Int(rows.day[row])) - firstPeriod[c]
-                guard offset <= n else { continue }
-                var value = 1.0
-                if !costNumbers.isEmpty {
-                    value = rows.numbers[0][row]
-                    for column in 1..<costNumbers.count { value -= rows.numbers[column][row] }
+            let measure = query.measure
+            visit = try stream.forEach { order in
+                let c = order.customer
+                let offset = periodOf.index(ofDay: order.day) - firstPeriod[c]
+                guard offset <= n else { return }
+                let value: Double
+                switch measure {
+                case .revenue: value = order.amount - order.discounts
+                case .margin: value = order.amount - order.discounts - order.costs - order.commission
+                default: value = 1
                 }
                 addRange(cohortOf[c], offset, query.cumulative ? lastOffset[c] : offset, value)
             }
-            if let note = ContributionMargin.missingNote(nullCounts: missing, orders: rows.count) { notes.append(note) }
+            var missing: [CostField: Int] = [:]
+            for field in missingFields(query: query, stream: stream) {
+                missing[field] = stream.nullCounts[CostField.allCases.firstIndex(of: field)!]
+            }
+            if let note = ContributionMargin.missingNote(nullCounts: missing, orders: visit.orders) { notes.append(note) }
         }
 
         // Prefix sums turn range additions into cell values.
@@ -147,9 +144,9 @@ public struct CohortEngine {
         }
 
         notes.insert(contentsOf: describe(query: query, lastPeriod: lastPeriod), at: 0)
-        if rows.skipped > 0 { notes.append("\(rows.skipped) orders without customer_id or day were skipped") }
-        var matrix = CohortMatrix(query: query, rows: matrixRows, average: average, sql: rows.sql, notes: notes,
-                                  missingCostFields: missingFields(query: query, rows: rows))
+        if visit.skipped > 0 { notes.append("\(visit.skipped) orders without customer_id or day were skipped") }
+        var matrix = CohortMatrix(query: query, rows: matrixRows, average: average, sql: stream.sql, notes: notes,
+                                  missingCostFields: missingFields(query: query, stream: stream))
         if query.measure == .margin, query.cumulative, query.perCustomer {
             try addPayback(to: &matrix)
         }
@@ -157,27 +154,23 @@ public struct CohortEngine {
     }
 
     /// Puts each customer into a cohort; returns cohort numbers and labels in display order.
-    private func assignCohorts(query: CohortQuery, rows: OrderRows, spans: CustomerSpans,
-                               firstPeriod: [Int]) throws -> ([Int], [String]) {
+    private func assignCohorts(query: CohortQuery, stream: OrderStream, firstPeriod: [Int]) throws -> ([Int], [String]) {
         switch query.grouping {
         case .all:
-            return (Array(repeating: 0, count: rows.customerCount), ["all"])
+            return (Array(repeating: 0, count: stream.customers), ["all"])
         case .period(let unit):
             let periods = Set(firstPeriod).sorted()
             var number: [Int: Int] = [:]
             for (i, p) in periods.enumerated() { number[p] = i }
             return (firstPeriod.map { number[$0]! }, periods.map(unit.label(of:)))
         case .attribute(let attribute):
-            var value = Array(repeating: CustomerAttribute.noValue, count: rows.customerCount)
+            var value = Array(repeating: CustomerAttribute.noValue, count: stream.customers)
             switch attribute.source {
             case .firstOrder:
-                for c in 0..<rows.customerCount {
-                    let label = rows.labels[0][Int(spans.firstRow[c])]
-                    if label >= 0 { value[c] = rows.labelNames[0][Int(label)] }
-                }
+                for (c, label) in stream.firstLabel.enumerated() where label >= 0 { value[c] = stream.labelNames[Int(label)] }
             case .lookup:
                 var number: [String: Int] = [:]
-                for (i, id) in try rows.allCustomerIDs().enumerated() { number[id] = i }
+                for (i, id) in try stream.customerIDs().enumerated() { number[id] = i }
                 let lookup = try attribute.lookupQuery(orders: nil)
                 let statement = try db.prepare(lookup.sql)
                 try statement.bind(lookup.bindings)
@@ -197,15 +190,15 @@ public struct CohortEngine {
         }
     }
 
-    private func missingFields(query: CohortQuery, rows: OrderRows) -> [CostField] {
+    /// The cost fields the measure subtracts that have NULLs.
+    private func missingFields(query: CohortQuery, stream: OrderStream) -> [CostField] {
+        let fields: [CostField]
         switch query.measure {
-        case .margin:
-            return CostField.allCases.enumerated().filter { rows.nullCounts[$0.offset + 1] > 0 }.map(\.element)
-        case .revenue:
-            return [CostField.discount, .points].enumerated().filter { rows.nullCounts[$0.offset + 1] > 0 }.map(\.element)
-        default:
-            return []
+        case .margin: fields = CostField.allCases
+        case .revenue: fields = [.discount, .points]
+        default: fields = []
         }
+        return fields.filter { stream.nullCounts[CostField.allCases.firstIndex(of: $0)!] > 0 }
     }
 
     /// The definition in force, for the notes under the table.

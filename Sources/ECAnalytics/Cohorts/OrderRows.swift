@@ -4,7 +4,8 @@ import ECStore
 ///
 /// Cohort and unit-economics work is grouping by customer and period. SQLite
 /// does that by sorting text keys (about 2 s on a million orders), so the
-/// analyses read the selected rows once and aggregate in Swift instead.
+/// analyses read the selected rows once and aggregate in Swift instead. Used by
+/// `OrderStream` when the order snapshot does not hold the selection.
 struct OrderRows {
     /// Customer id by customer number.
     var customerIDs: [String] = []
@@ -23,98 +24,7 @@ struct OrderRows {
     /// Rows skipped because customer_id or day was NULL.
     var skipped = 0
 
-    /// First/second/last days when the rows came from the snapshot (which knows them already).
-    var knownSpans: CustomerSpans?
-
     var count: Int { day.count }
-    var customerCount: Int { customerCountFromSnapshot ?? customerIDs.count }
-    private var customerCountFromSnapshot: Int?
-    /// Customer ids by number, read on demand for rows from the snapshot.
-    private var customerIDsLoader: (() throws -> [String])?
-
-    /// Customer id by customer number.
-    func allCustomerIDs() throws -> [String] {
-        if let customerIDsLoader { return try customerIDsLoader() }
-        return customerIDs
-    }
-
-    /// The rows of a selection: from the order snapshot when it holds exactly
-    /// these orders (every counted order, no filters, labels only `channel`),
-    /// else read with SQL. Either way `sql` is the reference query.
-    static func read(db: Database, selection: OrderSelection, numberColumns: [String], labelColumns: [SQLFragment],
-                     withOrderedAt: Bool = false) throws -> OrderRows {
-        if let rows = try OrderRows(snapshotOf: db, selection: selection, numberColumns: numberColumns, labelColumns: labelColumns,
-                                    withOrderedAt: withOrderedAt) {
-            return rows
-        }
-        return try OrderRows(db: db, selection: selection, numberColumns: numberColumns, labelColumns: labelColumns,
-                             withOrderedAt: withOrderedAt)
-    }
-
-    /// The snapshot's orders, or nil when the snapshot cannot stand in for the selection.
-    ///
-    /// The snapshot keeps discount + points and cogs + shipping as sums, so number
-    /// columns come back as amount, then each cost field with the pair's sum in its
-    /// first field and 0 in the second: callers only ever subtract cost fields from
-    /// amount, which gives the same result. NULL counts are the build's, per field.
-    init?(snapshotOf db: Database, selection: OrderSelection, numberColumns: [String], labelColumns: [SQLFragment],
-          withOrderedAt: Bool = false) throws {
-        let fields = ["amount"] + CostField.allCases.map(\.rawValue)
-        guard labelColumns.allSatisfy({ $0.sql == "channel" && $0.bindings.isEmpty }), numberColumns.allSatisfy(fields.contains),
-              let snapshot = try OrderSnapshot.holding(selection, in: db), let costNulls = snapshot.costNulls else { return nil }
-
-        sql = Self.referenceQuery(selection: selection, numberColumns: numberColumns, labelColumns: labelColumns,
-                                  withOrderedAt: withOrderedAt)
-        numbers = Array(repeating: [], count: numberColumns.count)
-        nullCounts = numberColumns.map { $0 == "amount" ? 0 : costNulls[fields.firstIndex(of: $0)! - 1] }
-        labels = Array(repeating: [], count: labelColumns.count)
-        labelNames = labelColumns.map { _ in snapshot.channelNames }
-        customer.reserveCapacity(snapshot.rows)
-        day.reserveCapacity(snapshot.rows)
-
-        let n = snapshot.customers
-        var firstRow = [Int32](repeating: -1, count: n)
-        var lastDay = [Int32](repeating: .min, count: n)
-        skipped = Int(snapshot.fields["without_day"] ?? "") ?? 0
-        for block in snapshot.blocks {
-            let days: [Int32] = try snapshot.column(.day, block: block.index, in: db)
-            let customers: [Int32] = try snapshot.column(.customer, block: block.index, in: db)
-            let first: [UInt8] = try snapshot.column(.first, block: block.index, in: db)
-            var keep: [Int] = []
-            keep.reserveCapacity(block.rows)
-            for i in 0..<block.rows {
-                let c = Int(customers[i])
-                guard c >= 0 else { skipped += 1; continue }
-                if first[i] == 1 { firstRow[c] = Int32(day.count) }
-                if days[i] > lastDay[c] { lastDay[c] = days[i] }
-                keep.append(i)
-                customer.append(customers[i])
-                day.append(days[i])
-            }
-            func kept<T>(_ column: OrderSnapshot.Column, as: T.Type) throws -> [T] {
-                let all: [T] = try snapshot.column(column, block: block.index, in: db)
-                return keep.map { all[$0] }
-            }
-            for (c, name) in numberColumns.enumerated() {
-                switch name {
-                case "amount": numbers[c] += try kept(.amount, as: Double.self)
-                case "discount": numbers[c] += try kept(.discounts, as: Double.self)
-                case "cogs": numbers[c] += try kept(.costs, as: Double.self)
-                case "commission": numbers[c] += try kept(.commission, as: Double.self)
-                default: numbers[c] += repeatElement(0, count: keep.count)
-                }
-            }
-            if !labelColumns.isEmpty {
-                let channels = try kept(.channel, as: Int32.self)
-                for c in labelColumns.indices { labels[c] += channels }
-            }
-        }
-        knownSpans = CustomerSpans(firstRow: firstRow, firstDay: try snapshot.customerColumn("first_day", in: db),
-                                   secondDay: try snapshot.customerColumn("second_day", in: db), lastDay: lastDay)
-        customerIDsLoader = { try db.query("SELECT customer_id FROM ecsh_customer_facts ORDER BY customer_key").rows.map { $0[0].description } }
-        customerIDs = []
-        customerCountFromSnapshot = n
-    }
 
     /// `SELECT customer_id, day, <numbers>, <labels>[, ordered_at] FROM table WHERE selection`.
     static func referenceQuery(selection: OrderSelection, numberColumns: [String], labelColumns: [SQLFragment],
@@ -182,8 +92,7 @@ struct OrderRows {
     /// Each customer's first order (earliest day, then ordered_at when read, then row order)
     /// and their second-earliest order day (nil with a single order), and their last day.
     func customerSpans() -> CustomerSpans {
-        if let knownSpans { return knownSpans }
-        let n = customerCount
+        let n = customerIDs.count
         var spans = CustomerSpans(firstRow: Array(repeating: -1, count: n),
                                   firstDay: Array(repeating: .max, count: n),
                                   secondDay: Array(repeating: .max, count: n),

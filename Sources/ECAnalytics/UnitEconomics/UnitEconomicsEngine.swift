@@ -18,8 +18,7 @@ public struct UnitEconomicsEngine {
         guard query.horizonMonths >= 0 else { throw StoreError("the horizon must be 0 months or more (got \(query.horizonMonths))") }
         guard let lastDay = try query.orders.lastDay(in: db) else { throw Self.noOrders }
         let lastMonth = PeriodUnit.month.index(ofDay: lastDay)
-        let read = try OrderSnapshot.holding(query.orders, in: db).flatMap { try passOverSnapshot($0, query: query, lastMonth: lastMonth) }
-            ?? passOverRows(query: query, lastMonth: lastMonth)
+        let read = try pass(query: query, lastMonth: lastMonth)
         let pass = read.pass
         guard pass.orders > 0 else { throw Self.noOrders }
         var sums: [String: OrderSums] = [:]

@@ -104,22 +104,6 @@ struct UnitEconomicsPass {
     }
 }
 
-/// Month index by day over a range of days: a table instead of civil-date arithmetic per order.
-struct MonthTable {
-    let firstDay: Int
-    private let months: [Int32]
-
-    init(days: ClosedRange<Int>) {
-        firstDay = days.lowerBound
-        months = days.count > 20_000 ? [] : days.map { Int32(PeriodUnit.month.index(ofDay: $0)) }
-    }
-
-    @inline(__always) func month(ofDay day: Int) -> Int {
-        let i = day - firstDay
-        return i >= 0 && i < months.count ? Int(months[i]) : PeriodUnit.month.index(ofDay: day)
-    }
-}
-
 /// How unit economics labels its groups and puts orders and customers into them.
 ///
 /// By channel: orders by the channel they were placed in, customers by their
@@ -180,71 +164,29 @@ struct UnitEconomicsRead {
 extension UnitEconomicsEngine {
     static var noOrders: StoreError { StoreError("no counted orders for unit economics; load orders or loosen the filters") }
 
-    /// `SELECT customer_id, day, amount, <cost fields>, channel[, ordered_at] FROM orders WHERE …`
-    /// (ordered_at breaks first-day ties for the first channel, as in `cohort`).
-    private func referenceQuery(_ query: UnitEconomicsQuery) -> SQLFragment {
-        OrderRows.referenceQuery(selection: query.orders, numberColumns: ["amount"] + CostField.allCases.map(\.rawValue),
-                                 labelColumns: [SQLFragment("channel")], withOrderedAt: query.by == .channel)
-    }
-
-    private static func makePass(_ groups: UnitEconomicsGroups, customerMonths: [Int32], lastMonth: Int,
-                                 horizon: Int) -> UnitEconomicsPass {
+    /// The pass over the counted orders: the order snapshot block by block when it holds
+    /// them (nothing per order is kept), else rows read with SQL (filtered selections).
+    func pass(query: UnitEconomicsQuery, lastMonth: Int) throws -> UnitEconomicsRead {
+        // The first channel needs the channel label (ties on the first day broken by ordered_at, as in `cohort`).
+        let stream = try OrderStream(db, selection: query.orders, money: true,
+                                     label: query.by == .channel ? SQLFragment("channel") : nil)
+        guard let days = stream.days else { throw Self.noOrders }
+        let monthOf = PeriodTable(.month, days: days)
+        let customerMonths = stream.firstDay.map { Int32(monthOf.index(ofDay: Int($0))) }
+        let months = monthOf.index(ofDay: days.lowerBound)...max(lastMonth, monthOf.index(ofDay: days.upperBound))
+        let groups = UnitEconomicsGroups(by: query.by, months: months, customerMonths: customerMonths,
+                                         channelNames: stream.labelNames, firstChannel: stream.firstLabel)
         let span = lastMonth - Int(customerMonths.min() ?? Int32(lastMonth))
-        return UnitEconomicsPass(firstMonth: customerMonths, curveGroup: groups.curveGroup, curveGroups: groups.labels.count,
-                                 orderGroups: groups.labels.count, lastMonth: lastMonth, periods: max(horizon, span))
-    }
-
-    /// The pass over the order snapshot, block by block (nothing per order is kept);
-    /// nil when the snapshot lacks what the pass needs.
-    func passOverSnapshot(_ snapshot: OrderSnapshot, query: UnitEconomicsQuery, lastMonth: Int) throws -> UnitEconomicsRead? {
-        guard let nulls = snapshot.costNulls, let first = snapshot.blocks.first, let last = snapshot.blocks.last else { return nil }
-        let table = MonthTable(days: first.firstDay...last.lastDay)
-        let customerMonths = try snapshot.customerColumn("first_day", in: db).map { Int32(table.month(ofDay: Int($0))) }
-        let months = table.month(ofDay: first.firstDay)...max(lastMonth, table.month(ofDay: last.lastDay))
-        let groups = UnitEconomicsGroups(by: query.by, months: months, customerMonths: customerMonths, channelNames: snapshot.channelNames,
-                                         firstChannel: query.by == .channel ? try snapshot.customerColumn("first_channel", in: db) : [])
-        var pass = Self.makePass(groups, customerMonths: customerMonths, lastMonth: lastMonth, horizon: query.horizonMonths)
-        var skipped = Int(snapshot.fields["without_day"] ?? "") ?? 0
-        for block in snapshot.blocks {
-            let b = block.index
-            let day: [Int32] = try snapshot.column(.day, block: b, in: db)
-            let customer: [Int32] = try snapshot.column(.customer, block: b, in: db)
-            let channel: [Int32] = query.by == .channel ? try snapshot.column(.channel, block: b, in: db) : []
-            let amount: [Double] = try snapshot.column(.amount, block: b, in: db)
-            let discounts: [Double] = try snapshot.column(.discounts, block: b, in: db)
-            let costs: [Double] = try snapshot.column(.costs, block: b, in: db)
-            let commission: [Double] = try snapshot.column(.commission, block: b, in: db)
-            for i in 0..<block.rows {
-                let c = Int(customer[i])
-                guard c >= 0 else { skipped += 1; continue }
-                let month = table.month(ofDay: Int(day[i]))
-                pass.add(customer: c, month: month, orderGroup: groups.orderGroup(customer: c, month: month, channel: channel.isEmpty ? -1 : channel[i]),
-                         amount: amount[i], discounts: discounts[i], costs: costs[i], commission: commission[i])
-            }
+        var pass = UnitEconomicsPass(firstMonth: customerMonths, curveGroup: groups.curveGroup, curveGroups: groups.labels.count,
+                                     orderGroups: groups.labels.count, lastMonth: lastMonth,
+                                     periods: max(query.horizonMonths, span))
+        let visit = try stream.forEach { order in
+            let month = monthOf.index(ofDay: order.day)
+            pass.add(customer: order.customer, month: month,
+                     orderGroup: groups.orderGroup(customer: order.customer, month: month, channel: order.label),
+                     amount: order.amount, discounts: order.discounts, costs: order.costs, commission: order.commission)
         }
-        return UnitEconomicsRead(pass: pass, labels: groups.labels, nullCounts: nulls, skipped: skipped, sql: referenceQuery(query))
-    }
-
-    /// The pass over orders read with SQL (filtered selections, or no snapshot).
-    func passOverRows(query: UnitEconomicsQuery, lastMonth: Int) throws -> UnitEconomicsRead {
-        let rows = try OrderRows(db: db, selection: query.orders, numberColumns: ["amount"] + CostField.allCases.map(\.rawValue),
-                                 labelColumns: [SQLFragment("channel")], withOrderedAt: query.by == .channel)
-        guard let firstDay = rows.day.min(), let lastDay = rows.day.max() else { throw Self.noOrders }
-        let table = MonthTable(days: Int(firstDay)...Int(lastDay))
-        let spans = rows.customerSpans()
-        let customerMonths = spans.firstDay.map { Int32(table.month(ofDay: Int($0))) }
-        let months = table.month(ofDay: Int(firstDay))...max(lastMonth, table.month(ofDay: Int(lastDay)))
-        let groups = UnitEconomicsGroups(by: query.by, months: months, customerMonths: customerMonths, channelNames: rows.labelNames[0],
-                                         firstChannel: spans.firstRow.map { rows.labels[0][Int($0)] })
-        var pass = Self.makePass(groups, customerMonths: customerMonths, lastMonth: lastMonth, horizon: query.horizonMonths)
-        let n = rows.numbers
-        for row in 0..<rows.count {
-            let c = Int(rows.customer[row])
-            let month = table.month(ofDay: Int(rows.day[row]))
-            pass.add(customer: c, month: month, orderGroup: groups.orderGroup(customer: c, month: month, channel: rows.labels[0][row]),
-                     amount: n[0][row], discounts: n[1][row] + n[2][row], costs: n[3][row] + n[4][row], commission: n[5][row])
-        }
-        return UnitEconomicsRead(pass: pass, labels: groups.labels, nullCounts: Array(rows.nullCounts.dropFirst()),
-                                 skipped: rows.skipped, sql: rows.sql)
+        return UnitEconomicsRead(pass: pass, labels: groups.labels, nullCounts: stream.nullCounts, skipped: visit.skipped,
+                                 sql: stream.sql)
     }
 }

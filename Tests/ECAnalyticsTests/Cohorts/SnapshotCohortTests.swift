@@ -78,12 +78,15 @@ import ECStore
         let shop = try SnapshotRouteTests.shop()
         let db = shop.w.db
         var selection = OrderSelection(countedOrders: MetricSettings().countedCondition())
-        #expect(try OrderRows(snapshotOf: db, selection: selection, numberColumns: ["amount"], labelColumns: []) != nil)
+        #expect(try OrderStream(db, selection: selection, money: true).readsSnapshot)
+        #expect(try OrderStream(db, selection: selection, money: false, label: SQLFragment("channel")).readsSnapshot)
+        // A first-order attribute other than the channel is not in the snapshot.
+        #expect(try !OrderStream(db, selection: selection, money: false, label: SQLFragment("\"category\"")).readsSnapshot)
         selection.orderFilter = SQLFragment("channel = 'own'")
-        #expect(try OrderRows(snapshotOf: db, selection: selection, numberColumns: ["amount"], labelColumns: []) == nil)
+        #expect(try !OrderStream(db, selection: selection, money: true).readsSnapshot)
         var other = MetricSettings()
         other.counted = .only(["completed"])
         let otherSelection = OrderSelection(countedOrders: other.countedCondition())
-        #expect(try OrderRows(snapshotOf: db, selection: otherSelection, numberColumns: [], labelColumns: []) == nil)
+        #expect(try !OrderStream(db, selection: otherSelection, money: false).readsSnapshot)
     }
 }

@@ -1,0 +1,192 @@
+import ECStore
+
+/// The counted orders of a selection, visited one at a time, with what is
+/// known per customer before the first visit (first and second order day,
+/// the first order's label).
+///
+/// When the order snapshot holds exactly the selection's orders (every counted
+/// order, no filters, the label is `channel` or none) the stream reads the
+/// snapshot block by block and keeps nothing per order; otherwise it reads the
+/// rows with SQL into memory (`OrderRows`). Either way customers are numbered
+/// 0..<customers and `sql` is the reference query for the same orders.
+struct OrderStream {
+    /// One counted order that has a customer and a day.
+    struct Order {
+        var customer: Int
+        var day: Int
+        /// Index into `labelNames`; −1 for NULL or when no label was asked for.
+        var label: Int32
+        /// Money, NULL read as 0 (all 0 when money was not asked for).
+        var amount: Double
+        /// discount + points.
+        var discounts: Double
+        /// cogs + shipping.
+        var costs: Double
+        var commission: Double
+    }
+
+    /// What a pass saw.
+    struct Visit {
+        /// Orders passed to the body.
+        var orders = 0
+        /// Orders without customer_id or day.
+        var skipped = 0
+    }
+
+    private enum Source {
+        case snapshot(OrderSnapshot, Database)
+        case rows(OrderRows)
+    }
+
+    private let source: Source
+    private let money: Bool
+    private let withLabel: Bool
+
+    /// Customers, numbered 0..<customers.
+    let customers: Int
+    /// Per customer: the day of the first counted order.
+    let firstDay: [Int32]
+    /// Per customer, from SQL rows: the day of the second counted order (the snapshot reads it on demand).
+    private let rowsSecondDay: [Int32]
+    /// Per customer: the first order's label (earliest day, then ordered_at, then order id); empty without a label.
+    let firstLabel: [Int32]
+    let labelNames: [String]
+    /// NULLs per cost field (`CostField` order); zeros when money was not asked for.
+    let nullCounts: [Int]
+    /// The first and last day with a selected order; nil when there are none.
+    let days: ClosedRange<Int>?
+    /// The reference query: `SELECT customer_id, day[, money][, label, ordered_at] FROM … WHERE …`.
+    let sql: SQLFragment
+
+    var readsSnapshot: Bool {
+        if case .snapshot = source { return true }
+        return false
+    }
+
+    /// Opens the selection's orders.
+    /// - Parameters:
+    ///   - money: read amount and the cost fields.
+    ///   - label: an expression over the order (e.g. `channel`) whose first-order value each customer gets.
+    init(_ db: Database, selection: OrderSelection, money: Bool, label: SQLFragment? = nil) throws {
+        self.money = money
+        withLabel = label != nil
+        let numberColumns = money ? ["amount"] + CostField.allCases.map(\.rawValue) : []
+        let labelColumns = label.map { [$0] } ?? []
+        sql = OrderRows.referenceQuery(selection: selection, numberColumns: numberColumns, labelColumns: labelColumns,
+                                       withOrderedAt: label != nil)
+        let channelOnly = label.map { $0.sql == "channel" && $0.bindings.isEmpty } ?? true
+        if channelOnly, let snapshot = try OrderSnapshot.holding(selection, in: db), let costNulls = snapshot.costNulls {
+            source = .snapshot(snapshot, db)
+            customers = snapshot.customers
+            firstDay = try snapshot.customerColumn("first_day", in: db)
+            rowsSecondDay = []
+            firstLabel = label == nil ? [] : try snapshot.customerColumn("first_channel", in: db)
+            labelNames = label == nil ? [] : snapshot.channelNames
+            nullCounts = money ? costNulls : Array(repeating: 0, count: CostField.allCases.count)
+            if let first = snapshot.blocks.first, let last = snapshot.blocks.last, customers > 0 {
+                days = first.firstDay...last.lastDay
+            } else {
+                days = nil
+            }
+            return
+        }
+        let rows = try OrderRows(db: db, selection: selection, numberColumns: numberColumns, labelColumns: labelColumns,
+                                 withOrderedAt: label != nil)
+        source = .rows(rows)
+        customers = rows.customerIDs.count
+        let spans = rows.customerSpans()
+        firstDay = spans.firstDay
+        rowsSecondDay = spans.secondDay
+        firstLabel = label == nil ? [] : spans.firstRow.map { rows.labels[0][Int($0)] }
+        labelNames = label == nil ? [] : rows.labelNames[0]
+        nullCounts = money ? Array(rows.nullCounts.dropFirst()) : Array(repeating: 0, count: CostField.allCases.count)
+        if let low = rows.day.min(), let high = rows.day.max() { days = Int(low)...Int(high) } else { days = nil }
+    }
+
+    /// Per customer: the day of the second counted order, `Int32.max` with one order.
+    func secondDays() throws -> [Int32] {
+        switch source {
+        case .rows: return rowsSecondDay
+        case .snapshot(let snapshot, let db): return try snapshot.customerColumn("second_day", in: db)
+        }
+    }
+
+    /// Customer ids by customer number.
+    func customerIDs() throws -> [String] {
+        switch source {
+        case .rows(let rows): return rows.customerIDs
+        case .snapshot(_, let db):
+            return try db.query("SELECT customer_id FROM \(CustomerFacts.table) ORDER BY customer_key").rows.map { $0[0].description }
+        }
+    }
+
+    /// Visits every order (in day order from the snapshot, in table order from SQL).
+    @discardableResult
+    func forEach(_ body: (Order) throws -> Void) throws -> Visit {
+        var visit = Visit()
+        switch source {
+        case .rows(let rows):
+            let n = rows.numbers
+            for r in 0..<rows.count {
+                var order = Order(customer: Int(rows.customer[r]), day: Int(rows.day[r]), label: withLabel ? rows.labels[0][r] : -1,
+                                  amount: 0, discounts: 0, costs: 0, commission: 0)
+                if money {
+                    order.amount = n[0][r]
+                    order.discounts = n[1][r] + n[2][r]
+                    order.costs = n[3][r] + n[4][r]
+                    order.commission = n[5][r]
+                }
+                try body(order)
+            }
+            visit.orders = rows.count
+            visit.skipped = rows.skipped
+        case .snapshot(let snapshot, let db):
+            visit.skipped = Int(snapshot.fields["without_day"] ?? "") ?? 0
+            for block in snapshot.blocks {
+                let b = block.index
+                let day: [Int32] = try snapshot.column(.day, block: b, in: db)
+                let customer: [Int32] = try snapshot.column(.customer, block: b, in: db)
+                let label: [Int32] = withLabel ? try snapshot.column(.channel, block: b, in: db) : []
+                let none: [Double] = []
+                let amount: [Double] = money ? try snapshot.column(.amount, block: b, in: db) : none
+                let discounts: [Double] = money ? try snapshot.column(.discounts, block: b, in: db) : none
+                let costs: [Double] = money ? try snapshot.column(.costs, block: b, in: db) : none
+                let commission: [Double] = money ? try snapshot.column(.commission, block: b, in: db) : none
+                for i in 0..<block.rows {
+                    let c = Int(customer[i])
+                    guard c >= 0 else { visit.skipped += 1; continue }
+                    var order = Order(customer: c, day: Int(day[i]), label: withLabel ? label[i] : -1,
+                                      amount: 0, discounts: 0, costs: 0, commission: 0)
+                    if money {
+                        order.amount = amount[i]
+                        order.discounts = discounts[i]
+                        order.costs = costs[i]
+                        order.commission = commission[i]
+                    }
+                    try body(order)
+                    visit.orders += 1
+                }
+            }
+        }
+        return visit
+    }
+}
+
+/// Period index by day over a range of days: a table lookup instead of civil-date arithmetic per order.
+struct PeriodTable {
+    let unit: PeriodUnit
+    private let firstDay: Int
+    private let periods: [Int32]
+
+    init(_ unit: PeriodUnit, days: ClosedRange<Int>?) {
+        self.unit = unit
+        firstDay = days?.lowerBound ?? 0
+        // Ten years of days is 29 KB; longer ranges fall back to arithmetic.
+        periods = days.map { $0.count > 20_000 ? [] : $0.map { Int32(unit.index(ofDay: $0)) } } ?? []
+    }
+
+    @inline(__always) func index(ofDay day: Int) -> Int {
+        let i = day - firstDay
+        return i >= 0 && i < periods.count ? Int(periods[i]) : unit.index(ofDay: day)
+    }
+}
