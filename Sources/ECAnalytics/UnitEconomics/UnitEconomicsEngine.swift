@@ -37,7 +37,7 @@ public struct UnitEconomicsEngine {
             a == CustomerAttribute.noValue ? false : (b == CustomerAttribute.noValue ? true : a < b)
         }.map { key in
             makeRow(group: key, sums: sums[key] ?? OrderSums(), curve: curves[key], spend: spend.byGroup[key],
-                    horizon: query.horizonMonths, isMall: query.by == .channel ? query.mallChannels.contains(key) : nil)
+                    horizon: query.horizonMonths, isMall: query.by == .channel && key != CustomerAttribute.noValue ? query.mallChannels.contains(key) : nil)
         }
         var total: UnitEconomicsRow?
         if query.by != .none && query.includeTotal {
@@ -62,7 +62,7 @@ public struct UnitEconomicsEngine {
             notes.append("commission burden = commission / GMV of the orders placed through the channel")
         }
         if result.contains(where: { $0.newCustomers > 0 && $0.ltv == nil }) {
-            notes.append("LTV(\(query.horizonMonths)) is empty where no cohort is \(query.horizonMonths) months old yet")
+            notes.append("LTV(\(query.horizonMonths)) is empty where no cohort is \(Self.months(query.horizonMonths)) old yet")
         }
         return UnitEconomics(query: query, rows: result, total: total, mallDependence: mallDependence, notes: notes,
                              missingCostFields: CostField.allCases.filter { (missing[$0] ?? 0) > 0 }, sql: read.sql)
@@ -114,6 +114,9 @@ public struct UnitEconomicsEngine {
         return (byGroup, total, notes)
     }
 
+    /// "1 month", "12 months".
+    static func months(_ n: Int) -> String { n == 1 ? "1 month" : "\(n) months" }
+
     private func describe(query: UnitEconomicsQuery) -> [String] {
         let h = query.horizonMonths
         var lines: [String] = []
@@ -129,7 +132,7 @@ public struct UnitEconomicsEngine {
             lines.append("CAC (blended) = total spend / all customers")
         }
         lines.append("AOV = net revenue (amount − discount − points) / orders; " + ContributionMargin.formula)
-        lines.append("LTV(\(h)) = cumulative CM2 per customer over month offsets 0..\(h) from the first order, cohorts at least \(h) months old (historical)")
+        lines.append("LTV(\(h)) = cumulative CM2 per customer over month offsets 0..\(h) from the first order, cohorts at least \(Self.months(h)) old (historical)")
         lines.append("LTV/CAC ≥ 3 is a rule of thumb for a healthy business, not a law")
         lines.append("payback = first month offset where cumulative CM2 per customer ≥ CAC (\"not yet\" when not reached in the data)")
         return lines

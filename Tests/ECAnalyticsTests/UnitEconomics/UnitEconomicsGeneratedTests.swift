@@ -50,6 +50,7 @@ import ECStore
 
         let groups = Set(customers.keys).union(orders.keys)
         #expect(Set(ue.rows.map(\.group)) == groups)
+        #expect(groups.contains("(none)"))
         for row in ue.rows {
             let list = customers[row.group] ?? []
             #expect(row.newCustomers == list.count, "\(row.group)")
@@ -58,7 +59,8 @@ import ECStore
             #expect(abs(row.aov! - s.revenue / Double(s.n)) < 1e-6)
             #expect(abs(row.marginPerOrder! - s.margin / Double(s.n)) < 1e-6)
             #expect(abs(row.commissionBurden! - s.commission / s.gmv) < 1e-9)
-            #expect(row.isMall == ["rakuten", "amazon", "yahoo"].contains(row.group))
+            // Orders without a channel are neither a mall's nor the own shop's.
+            #expect(row.isMall == (row.group == "(none)" ? nil : ["rakuten", "amazon", "yahoo"].contains(row.group)), "\(row.group)")
             let eligible = list.filter { $0.first + h <= lastMonth }
             if eligible.isEmpty {
                 #expect(row.ltv == nil)
