@@ -77,6 +77,40 @@ import ECStore
         #expect(sink.text == expected)
     }
 
+    @Test func groupedBarsShareOneScale() throws {
+        // Two segments' GMV: the largest value (800) is the full 8 columns for both series.
+        let table = ResultTable(columns: ["month", "vip gmv", "one_timers gmv"],
+                                rows: [["2024-01", 800, 200], ["2024-02", 400, .null], ["total", 1200, 200]],
+                                formats: [.text, .auto, .auto], summaryRows: [2])
+        let sink = StringSink()
+        try BarChartRenderer(barWidth: 8).render(table, valueColumns: [1, 2], to: sink)
+        let expected = """
+        month     1 vip gmv  2 one_timers gmv
+        2024-01 1│████████ 800
+                2│██ 200
+        2024-02 1│████ 400
+                2│∅
+
+        """
+        #expect(sink.text == expected)
+    }
+
+    /// One unit: grouped bars; GMV next to a rate: sparklines (one scale would flatten the rate).
+    @Test func terminalChartPicksBarsOrSparklines() throws {
+        let yen = ColumnFormat.currency(code: "JPY")
+        let sameUnit = ResultTable(columns: ["month", "vip gmv", "one_timers gmv"], rows: [["2024-01", 800, 200]],
+                                   formats: [.text, yen, yen])
+        let mixed = ResultTable(columns: ["month", "gmv", "repeat_rate"], rows: [["2024-01", 800, 0.25], ["2024-02", 900, 0.5]],
+                                formats: [.text, yen, .percent(places: 1)])
+        let grouped = StringSink(), lines = StringSink()
+        try TerminalChart.render(sameUnit, options: RenderOptions(), to: grouped)
+        try TerminalChart.render(mixed, options: RenderOptions(), to: lines)
+        #expect(grouped.text.hasPrefix("month     1 vip gmv  2 one_timers gmv\n2024-01 1│"))
+        #expect(lines.text.split(separator: "\n").map { $0.split(separator: " ").first } == ["gmv", "repeat_rate"])
+        #expect(throws: ChartError.self) { try TerminalChart.render(ResultTable(columns: ["a", "b"], rows: [["x", "y"]]),
+                                                                     options: RenderOptions(), to: StringSink()) }
+    }
+
     @Test func sparkline() throws {
         #expect(SparklineRenderer.line([0, 1, 2, 3, 4, 5, 6, 7, nil, 7.0]) == "▁▂▃▄▅▆▇█ █")
         let table = ResultTable(columns: ["month", "gmv"], rows: [["2024-01", 1000], ["2024-02", 3000], ["2024-03", 2000]],

@@ -63,12 +63,12 @@ extension Session {
         return sql + "\n-- bound values:\n" + list.map { "--" + $0 }.joined(separator: "\n")
     }
 
-    /// A bar chart (one series) or sparklines under a KPI table.
+    /// Bars (one series or several in one unit) or sparklines under a KPI table.
     func drawChart(_ table: ResultTable) throws {
         var ro = RenderOptions()
         ro.color = colorEnabled
         do {
-            try BarChartRenderer(options: ro).render(table.withoutSummaryRows, valueColumn: nil, to: out)
+            try TerminalChart.render(table, options: ro, to: out)
         } catch {
             say("(no chart: \(error))")
         }
