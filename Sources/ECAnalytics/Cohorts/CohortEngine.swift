@@ -20,7 +20,6 @@ public struct CohortEngine {
         if case .attribute(let attribute) = query.grouping, case .firstOrder(let expression) = attribute.source {
             label = expression
         }
-        let sums = !query.countsCustomers
         let stream = try OrderStream(db, selection: query.orders, money: query.measure == .revenue || query.measure == .margin,
                                      label: label)
         var notes: [String] = []
@@ -59,7 +58,7 @@ public struct CohortEngine {
         }
 
         let visit: OrderStream.Visit
-        if !sums {
+        if query.countsCustomers {
             switch query.effectiveMode {
             case .on:
                 // One bit per (customer, offset) so several orders in a period count once.

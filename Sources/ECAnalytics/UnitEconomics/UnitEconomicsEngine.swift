@@ -2,8 +2,8 @@ import ECStore
 
 /// Computes CAC, AOV, contribution margin, historical LTV(h), LTV/CAC and payback per group.
 ///
-/// One pass over the counted orders (`UnitEconomicsPass`: from the order
-/// snapshot block by block, or from SQL for filtered selections) sums the
+/// One pass over the counted orders (`UnitEconomicsPass`, fed by `OrderStream`: the order
+/// snapshot block by block, or rows read with SQL for filtered selections) sums the
 /// order-level figures (AOV, CM2 per order, GMV, commission) per group and
 /// builds each group's cumulative CM2 and orders curves per customer over month
 /// offsets, the same curves as `cohort margin cumulative` and `cohort orders

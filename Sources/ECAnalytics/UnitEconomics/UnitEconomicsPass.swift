@@ -45,10 +45,13 @@ struct UnitEconomicsPass {
         var eligible = Array(repeating: 0.0, count: (curveGroups + 1) * width)
         var last = [Int32](repeating: 0, count: firstMonth.count)
         for c in firstMonth.indices {
-            let offset = min(lastMonth - Int(firstMonth[c]), periods)
+            // Observed through the data's last month (a first order after it, which the
+            // callers' last month rules out, would leave the customer unobserved).
+            let offset = max(-1, min(lastMonth - Int(firstMonth[c]), periods))
             last[c] = Int32(offset)
             func observe(_ slot: Int) {
                 sizes[slot] += 1
+                guard offset >= 0 else { return }
                 eligible[slot * width] += 1
                 eligible[slot * width + offset + 1] -= 1
             }
