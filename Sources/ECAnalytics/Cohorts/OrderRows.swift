@@ -90,16 +90,14 @@ struct OrderRows {
     let sql: SQLFragment
 
     /// Each customer's first order (earliest day, then ordered_at when read, then row order)
-    /// and their second-earliest order day (nil with a single order), and their last day.
+    /// and their second-earliest order day (`Int32.max` with a single order).
     func customerSpans() -> CustomerSpans {
         let n = customerIDs.count
         var spans = CustomerSpans(firstRow: Array(repeating: -1, count: n),
                                   firstDay: Array(repeating: .max, count: n),
-                                  secondDay: Array(repeating: .max, count: n),
-                                  lastDay: Array(repeating: .min, count: n))
+                                  secondDay: Array(repeating: .max, count: n))
         for row in 0..<count {
             let c = Int(customer[row]), d = day[row]
-            if d > spans.lastDay[c] { spans.lastDay[c] = d }
             if d < spans.firstDay[c] || (d == spans.firstDay[c] && !orderedAt.isEmpty
                                            && orderedAt[row] < orderedAt[Int(spans.firstRow[c])]) {
                 spans.secondDay[c] = spans.firstDay[c]
@@ -113,11 +111,10 @@ struct OrderRows {
     }
 }
 
-/// Per customer: first order row and day, second order day, last order day.
+/// Per customer: first order row and day, second order day.
 struct CustomerSpans {
     var firstRow: [Int32]
     var firstDay: [Int32]
     /// `Int32.max` when the customer has one order.
     var secondDay: [Int32]
-    var lastDay: [Int32]
 }

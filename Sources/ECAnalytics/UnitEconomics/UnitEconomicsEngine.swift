@@ -20,7 +20,7 @@ public struct UnitEconomicsEngine {
         let lastMonth = PeriodUnit.month.index(ofDay: lastDay)
         let read = try pass(query: query, lastMonth: lastMonth)
         let pass = read.pass
-        guard pass.orders > 0 else { throw Self.noOrders }
+        guard pass.all.orders > 0 else { throw Self.noOrders }
         var sums: [String: OrderSums] = [:]
         var curves: [String: CustomerCurve] = [:]
         for (g, label) in read.labels.enumerated() {
@@ -51,7 +51,7 @@ public struct UnitEconomicsEngine {
         notes.append(contentsOf: spend.notes)
         var missing: [CostField: Int] = [:]
         for (i, field) in CostField.allCases.enumerated() { missing[field] = read.nullCounts[i] }
-        if let note = ContributionMargin.missingNote(nullCounts: missing, orders: pass.orders) { notes.append(note) }
+        if let note = ContributionMargin.missingNote(nullCounts: missing, orders: pass.all.orders) { notes.append(note) }
         if read.skipped > 0 { notes.append("\(read.skipped) orders without customer_id or day were skipped") }
         var mallDependence: Double?
         if query.by == .channel, all.gmv > 0 {

@@ -17,9 +17,7 @@ struct UnitEconomicsPass {
     /// Order-level sums over every order.
     private(set) var all = OrderSums()
     /// Customers per curve group; the last slot is the total curve.
-    private(set) var sizes: [Int]
-    /// Orders added (orders without a customer are not).
-    private(set) var orders = 0
+    private let sizes: [Int]
 
     private let curveGroup: [Int32]
     private let firstMonth: [Int32]
@@ -73,7 +71,6 @@ struct UnitEconomicsPass {
         let cm2 = revenue - costs - commission
         sums[orderGroup].add(amount: amount, revenue: revenue, margin: cm2, commission: commission)
         all.add(amount: amount, revenue: revenue, margin: cm2, commission: commission)
-        orders += 1
         let offset = month - Int(firstMonth[c]), last = Int(lastOffset[c])
         guard offset >= 0, offset <= last else { return }
         let width = periods + 2
