@@ -26,6 +26,18 @@ import ECTestSupport
         return Int(run.output.stdout.split(separator: "\n").last ?? "") ?? 0
     }
 
+    /// Runs `statement` with SQLite allowed only `room` more pages (a full disk): it must fail with
+    /// SQLite's "database or disk is full", and the workspace stay consistent.
+    func fullDisk(_ db: String, room: Int, during statement: String,
+                  sourceLocation: SourceLocation = #_sourceLocation) throws -> FaultHarness.Check {
+        let run = try FaultHarness.run([db], stdin: "sql PRAGMA max_page_count = \(try pageCount(db) + room)\n\(statement)\n")
+        #expect(run.output.status == 1, sourceLocation: sourceLocation)
+        #expect(run.output.stderr.contains("database or disk is full"), "\(run.output.stderr)", sourceLocation: sourceLocation)
+        let check = try FaultHarness.check(db)
+        expectConsistent(check, "full disk during \(statement)", sourceLocation: sourceLocation)
+        return check
+    }
+
     /// Either the old data or the new, never a mixture, and derived numbers that agree with the rows.
     func expectConsistent(_ check: FaultHarness.Check, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(check.integrity == "ok", "\(context): \(check.integrity)", sourceLocation: sourceLocation)
@@ -65,14 +77,7 @@ import ECTestSupport
     @Test func fullDiskDuringALoadLeavesTheOldData() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let (db, big) = try workspace(in: dir)
-        let run = try FaultHarness.run([db], stdin: """
-            sql PRAGMA max_page_count = \(try pageCount(db) + 20)
-            load orders from '\(big)'
-            """)
-        #expect(run.output.status == 1)
-        #expect(run.output.stderr.contains("database or disk is full"), "\(run.output.stderr)")
-        let check = try FaultHarness.check(db)
-        expectConsistent(check, "full disk during load")
+        let check = try fullDisk(db, room: 20, during: "load orders from '\(big)'")
         #expect(check.allRows == Self.old.rows)
     }
 
@@ -83,14 +88,7 @@ import ECTestSupport
         let (db, big) = try workspace(in: dir)
         let load = try FaultHarness.run([db, "-c", "load orders from '\(big)'"])
         #expect(load.output.status == 0, "\(load.output.stderr)")
-        let run = try FaultHarness.run([db], stdin: """
-            sql PRAGMA max_page_count = \(try pageCount(db) + 2)
-            segment buyers2 = orders >= 1
-            """)
-        #expect(run.output.status == 1)
-        #expect(run.output.stderr.contains("database or disk is full"), "\(run.output.stderr)")
-        let check = try FaultHarness.check(db)
-        expectConsistent(check, "full disk during facts rebuild")
+        let check = try fullDisk(db, room: 2, during: "segment buyers2 = orders >= 1")
         #expect(check.allRows == Self.new.rows)
     }
 

@@ -62,4 +62,23 @@ import ECTestSupport
         #expect(run.output.stderr.contains("cannot export to '\(dir.path("out.csv"))': it is a folder"), "\(run.output.stderr)")
         #expect(!run.output.stderr.contains("NSCocoaErrorDomain"))
     }
+
+    /// Numbers too big for an Int trapped (SIGILL) where a command converted them; now each is
+    /// an error at the number's line and column (counted by hand from the script below).
+    @Test func hugeNumbersAreLocatedErrorsNotTraps() throws {
+        let run = try FaultHarness.run(["--demo", "--keep-going"], stdin: """
+            kpi f2_rate within 99999999999999999999 days
+            unit economics horizon 99999999999999999999 months
+            set active 99999999999999999999 days
+            cohort retention periods 99999
+            """, deadline: 120)
+        #expect(run.exited && !run.timedOut)
+        let located = run.output.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") || $0.hasPrefix(" --> ") }
+        #expect(located == [
+            "error: the window in days must be at most 36,500", " --> <stdin>:1:20",
+            "error: the horizon in months must be at most 1,200", " --> <stdin>:2:24",
+            "error: a duration in days must be at most 36,500", " --> <stdin>:3:12",
+            "error: at most 1000 periods", " --> <stdin>:4:26",
+        ])
+    }
 }
