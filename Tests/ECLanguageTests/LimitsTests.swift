@@ -121,6 +121,17 @@ import ECTestSupport
         #expect(throws: Diagnostic.self) { _ = try user.compile(try Parser.parseExpression("s and x < 3")) }
     }
 
+    /// The shape of a segment's SQL, measured by hand: parentheses inside quoted names do not count.
+    @Test func sqlShapeOfCompiledSegments() {
+        let one = SQLShape(#"(("c"."a(b" >= ?) AND (NOT ("c"."x)" < ?)))"#)
+        #expect(one.nesting == 3 && one.isOneGroup)
+        #expect(one.depthBound == 2 * 3 + 0 + 1)
+        let two = SQLShape(#"("c"."a" >= ?) AND ("c"."b" + ? - ? < ?)"#)
+        #expect(two.nesting == 1 && !two.isOneGroup)
+        #expect(two.depthBound == 2 * 1 + 2 + 1)  // the chain's " + " and " - "
+        #expect(!SQLShape(#""c"."revenue" >= ?"#).isOneGroup)
+    }
+
     /// A chain of + is one SQL parenthesis level: 400 terms run (x + … + x = 400·x), 600 are a located error.
     @Test func longArithmeticChainsRunOrFailCleanly() throws {
         let db = try table()
