@@ -56,6 +56,8 @@ enum HeaderAliases {
         case (.nps, "score"): specific = ["score", "nps", "nps score", "rating", "recommend", "likelihood to recommend", "スコア", "推奨度", "評価"]
         case (.nps, "responded_at"):
             specific = ["responded_at", "response date", "responded", "submitted at", "submitted", "date", "created at", "回答日", "回答日時", "日付"]
+        case (.nps, "response_id"):
+            specific = ["response_id", "response id", "responseid", "submission id", "survey response id", "回答ID", "回答番号"]
         case (.nps, "comment"): specific = ["comment", "comments", "feedback", "reason", "コメント", "自由回答", "理由", "ご意見"]
         default: specific = [field]
         }

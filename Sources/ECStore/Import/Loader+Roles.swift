@@ -52,6 +52,12 @@ extension Loader {
         var columns: [ColumnPlan] = []
         var mainIndex: Int?
         for field in fields {
+            if field.name == "status_raw", let status = columns.first(where: { $0.name == "status" }) {
+                // Same source as status: the raw word is kept, its meaning goes to status.
+                columns.append(ColumnPlan(name: field.name, source: status.source, header: status.header, kind: .text,
+                                          canonical: field))
+                continue
+            }
             if field.derived {
                 columns.append(ColumnPlan(name: field.name, source: mainIndex.map { .dayOf($0) } ?? .none, header: nil,
                                           kind: .integer, canonical: field))

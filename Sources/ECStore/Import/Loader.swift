@@ -51,6 +51,8 @@ public final class Loader {
         }
         let role: DatasetRole? = if case .role(let r) = request.target { r } else { nil }
         var outcome = LoadOutcome()
+        var summary = LoadSummary(table: table, role: role, source: request.path, rows: 0, columns: 0, skipped: 0,
+                                  seconds: 0, notes: [])
         // A bulk load in WAL mode writes every page twice (WAL, then checkpoint).
         // For the load alone, a rollback journal is as atomic and durable and
         // writes new pages once; WAL comes back afterwards, error or not.
@@ -62,13 +64,37 @@ public final class Loader {
         try database.transaction {
             try Bookkeeping.createTables(database)
             try prepareTable(table, plan: &plan, append: request.append)
-            let converter = RowConverter(columns: plan.columns, options: options, checkRequired: preset == nil)
-            outcome = try insertRows(resolved, plan: plan, converter: converter, table: table, preset: preset,
+            // Rows of this load get rowid base + line: reconciliation finds them, and their lines, by it.
+            let base = role == nil ? 0 : (try database.scalar("SELECT coalesce(max(rowid), 0) FROM \(quoteIdentifier(table))").intValue ?? 0)
+            var insertPlan = plan
+            if role != nil {
+                insertPlan.columns.append(ColumnPlan(name: "rowid", source: .lineRowid(base: base), header: nil, kind: .integer))
+            }
+            let converter = RowConverter(columns: insertPlan.columns, options: options, checkRequired: preset == nil)
+            outcome = try insertRows(resolved, plan: insertPlan, converter: converter, table: table, preset: preset,
                                      started: started, progress: progress)
-            plan.columns = converter.finishedColumns()
+            plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
+            if let role {
+                try reconcile(role, table: table, base: base, plan: plan, request: resolved, summary: &summary)
+                outcome.rows = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ?",
+                                                       [.integer(base)]).intValue ?? 0)
+            }
             try retypeWidenedColumns(table, plan.columns, notes: &notes)
+            if let key = role?.identity, plan.columns.contains(where: { $0.name == key && $0.source != .none }) {
+                try database.execute("CREATE INDEX IF NOT EXISTS \(quoteIdentifier("ecsh_\(table)_\(key)")) ON \(quoteIdentifier(table))(\(quoteIdentifier(key)))")
+            }
             try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: plan.columns,
                                    replace: !request.append)
+        }
+        outcome.skipped += summary.replacedRepeats
+        if let key = role?.identity, summary.exactRepeats > 0 {
+            notes.append("collapsed \(summary.exactRepeats) exact repeat row\(summary.exactRepeats == 1 ? "" : "s") (same \(key), same values)")
+        }
+        if summary.replacedRepeats > 0, let key = role?.identity {
+            notes.append("\(summary.replacedRepeats) row\(summary.replacedRepeats == 1 ? "" : "s") replaced by a later row with the same \(key) (on_error skip: the later row wins)")
+        }
+        if summary.guests > 0 {
+            notes.append("\(LoadSummary.grouped(summary.guests)) guest order\(summary.guests == 1 ? "" : "s") (no customer key): counted in order KPIs (gmv, orders, aov, revenue, margin), left out of customer KPIs")
         }
         if outcome.skipped > 0 {
             notes.append("\(outcome.skipped) bad rows skipped: see `sql select line, col, field, reason, raw from ecsh_rejects where dataset = '\(table)'`")
@@ -77,8 +103,28 @@ public final class Loader {
             notes.append("column '\(c.name)' became \(c.kind.rawValue) at line \(c.widenedAt!) (was \(c.widenedFrom!.rawValue))")
         }
         if preset != nil { notes.append("collapsed \(outcome.records) line items into \(outcome.rows) orders (preset \(preset!.name))") }
-        return LoadSummary(table: table, role: role, source: request.path, rows: outcome.rows, columns: plan.columns.count,
-                           skipped: outcome.skipped, seconds: Loader.now() - started, notes: notes)
+        summary.rows = outcome.rows
+        summary.columns = plan.columns.count
+        summary.skipped = outcome.skipped
+        summary.seconds = Loader.now() - started
+        summary.notes = notes
+        return summary
+    }
+
+    /// Statuses, unique ids, the merge with earlier rows and the guest count, for this load's rows.
+    private func reconcile(_ role: DatasetRole, table: String, base: Int64, plan: FilePlan, request: LoadRequest,
+                           summary: inout LoadSummary) throws {
+        let mapped = { (name: String) in plan.columns.contains { $0.name == name && $0.source != .none } }
+        if role == .orders && mapped("status") { try applyStatusVocabulary(table, base: base) }
+        if let key = role.identity, mapped(key) {
+            try collapseRepeats(table, key: key, base: base, request: request, summary: &summary)
+            if request.append && base > 0 { try mergeWithEarlier(table, key: key, base: base, summary: &summary) }
+        }
+        if role == .orders {
+            if mapped("status") { (summary.statuses, summary.unknownStatuses) = try statusBreakdown(table, base: base) }
+            summary.guests = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ? AND customer_id IS NULL",
+                                                     [.integer(base)]).intValue ?? 0)
+        }
     }
 
     struct LoadOutcome {
