@@ -12,6 +12,17 @@ enum HeaderAliases {
         return out
     }
 
+    /// The header without a trailing note in parentheses: `合計金額(-99999=無効値)` → `合計金額`.
+    static func withoutNotes(_ header: String) -> String {
+        var text = Substring(header.trimmingBlanks)
+        while let last = text.last, last == ")" || last == "）",
+              let open = text.lastIndex(where: { $0 == "(" || $0 == "（" }), open > text.startIndex {
+            text = text[..<open]
+            while let c = text.last, c == " " || c == "\u{3000}" { text.removeLast() }
+        }
+        return String(text)
+    }
+
     static func aliases(role: DatasetRole, field: String) -> [String] {
         let shared: [String: [String]] = [
             "customer_id": ["customer_id", "customer id", "customer number", "customer no", "customer", "client id",

@@ -18,7 +18,6 @@ public final class Loader {
     public func load(_ request: LoadRequest, progress: ((LoadProgress) -> Void)? = nil) throws -> LoadSummary {
         let started = Loader.now()
         var notes: [String] = []
-        let table = request.target.tableName
         try Loader.checkTableName(request.target)
         var preset: Preset?
         if let name = request.preset {
@@ -41,7 +40,29 @@ public final class Loader {
         resolved.options = options
         let encoding = try chooseEncoding(resolved, notes: &notes)
         let maxColumns = Int(sqlite3_limit(database.handle, SQLITE_LIMIT_COLUMN, -1))
-        var plan = try planFile(resolved, encoding: encoding, maxColumns: maxColumns)
+        let plan = try planFile(resolved, encoding: encoding, maxColumns: maxColumns)
+        let presetHint = preset == nil && request.target == .role(.orders) ? Preset.suggestion(for: plan.names, path: request.path) : nil
+        do {
+            var summary = try load(resolved, plan: plan, preset: preset, maxColumns: maxColumns, started: started,
+                                   progress: progress)
+            if let presetHint { summary.notes.append(presetHint) }
+            summary.notes = notes + summary.notes
+            return summary
+        } catch var e as LoadError where presetHint != nil {
+            // Whatever went wrong, the preset is the way out.
+            e.help = presetHint! + (e.help.map { "; otherwise: \($0)" } ?? "")
+            throw e
+        }
+    }
+
+    /// The load once the file is planned: columns for the role, then one transaction.
+    private func load(_ request: LoadRequest, plan: FilePlan, preset: Preset?, maxColumns: Int, started: Double,
+                      progress: ((LoadProgress) -> Void)?) throws -> LoadSummary {
+        var plan = plan
+        var notes: [String] = []
+        let table = request.target.tableName
+        let options = request.options
+        let resolved = request
         switch request.target {
         case .role(let role): plan.columns = try roleColumns(role, plan, resolved, preset: preset)
         case .table: break
@@ -93,7 +114,9 @@ public final class Loader {
         if summary.replacedRepeats > 0, let key = role?.identity {
             notes.append("\(summary.replacedRepeats) row\(summary.replacedRepeats == 1 ? "" : "s") replaced by a later row with the same \(key) (on_error skip: the later row wins)")
         }
-        if summary.guests > 0 {
+        if let preset, preset.noBuyerKey {
+            notes.append("the \(preset.title) has no buyer identity: its orders load as guest orders, and customer KPIs (customers, repeat, F2, retention, cohorts, CLV) cannot include them")
+        } else if summary.guests > 0 {
             notes.append("\(LoadSummary.grouped(summary.guests)) guest order\(summary.guests == 1 ? "" : "s") (no customer key): counted in order KPIs (gmv, orders, aov, revenue, margin), left out of customer KPIs")
         }
         if outcome.skipped > 0 {
@@ -170,11 +193,10 @@ public final class Loader {
         var collapse = preset.map { OrderCollapser(preset: $0, columns: plan.columns, statement: insert) }
         let interrupt = database.interruptFlag
         let onError = request.options.onError
-        let presetHint = preset == nil && request.target == .role(.orders) ? Preset.suggestion(for: plan.names, path: request.path) : nil
         func reject(_ p: RowProblem, line: Int, raw: String) throws {
             if onError == .stop {
                 throw LoadError(file: request.path, line: line, column: p.column, field: p.field, rawValue: p.raw,
-                                reason: p.reason, help: presetHint ?? p.help)
+                                reason: p.reason, help: p.help)
             }
             try rejects.bind([.text(table), .text(request.path), .integer(Int64(line)), p.column.map { .integer(Int64($0)) } ?? .null,
                               p.field.map { .text($0) } ?? .null, .text(p.reason), .text(raw)])

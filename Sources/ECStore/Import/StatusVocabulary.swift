@@ -41,7 +41,8 @@ public enum StatusVocabulary {
             "shipping", "in progress", "backordered", "reserved",
             "新規受付", "新規", "注文確認待ち", "楽天処理中", "発送待ち", "発送後入金待ち", "入金待ち", "決済処理中",
             "保留", "処理中", "受付中", "受注", "予約", "予約受付", "出荷待ち", "出荷準備中", "発送準備中", "未発送",
-            "未入金", "与信待ち", "確認待ち", "注文確認中",
+            "未入金", "与信待ち", "確認待ち", "注文確認中", "予約中", "発送前入金待ち", "変更確定待ち",
+            "invoice unconfirmed", "pending availability", "partially_paid",
         ])
         add("partially_refunded", ["partially_refunded", "partially refunded", "partial refund", "一部返金", "一部返金済み"])
         add("refunded", ["refunded", "refund", "fully refunded", "返金", "返金済", "返金済み", "返金完了", "全額返金"])
@@ -52,7 +53,7 @@ public enum StatusVocabulary {
             "キャンセル", "キャンセル確定", "キャンセル済", "キャンセル済み", "キャンセル処理中", "キャンセル申請中",
             "取消", "取消し", "取り消し", "取消済み", "注文取消", "無効",
         ])
-        add("failed", ["failed", "fail", "payment failed", "declined", "payment declined", "error",
+        add("failed", ["failed", "fail", "payment failed", "declined", "payment declined", "error", "unfulfillable",
                        "決済失敗", "与信失敗", "与信NG", "決済エラー"])
         for status in canonical { table[key(status)] = status }
         return table
