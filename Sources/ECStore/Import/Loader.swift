@@ -48,9 +48,10 @@ public final class Loader {
             if let presetHint { summary.notes.append(presetHint) }
             summary.notes = notes + summary.notes
             return summary
-        } catch var e as LoadError where presetHint != nil {
-            // Whatever went wrong, the preset is the way out.
-            e.help = presetHint! + (e.help.map { "; otherwise: \($0)" } ?? "")
+        } catch var e as LoadError where presetHint != nil || plan.preamble > 0 {
+            // Whatever went wrong, the preset (or skipping the title lines) is the way out.
+            let skip = "the first \(plan.preamble == 1 ? "line looks" : "\(plan.preamble) lines look") like a title above the header: load \(request.target.tableName) from '\(request.path)' with skip \(plan.preamble)"
+            e.help = (presetHint ?? skip) + (e.help.map { "; otherwise: \($0)" } ?? "")
             throw e
         }
     }
