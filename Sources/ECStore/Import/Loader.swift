@@ -14,8 +14,11 @@ public final class Loader {
         self.database = database
     }
 
-    /// Runs one `load`. `progress` is called every few thousand rows.
-    public func load(_ request: LoadRequest, progress: ((LoadProgress) -> Void)? = nil) throws -> LoadSummary {
+    /// Runs one `load`. `progress` is called every few thousand rows. `beforeCommit` runs inside
+    /// the load's transaction (the shell drops derived tables there), so a crash at any moment
+    /// leaves either the old data with its derived tables or the new data without them.
+    public func load(_ request: LoadRequest, progress: ((LoadProgress) -> Void)? = nil,
+                     beforeCommit: ((Database) throws -> Void)? = nil) throws -> LoadSummary {
         let started = Loader.now()
         var notes: [String] = []
         try Loader.checkTableName(request.target)
@@ -107,6 +110,7 @@ public final class Loader {
             }
             try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: plan.columns,
                                    replace: !request.append)
+            try beforeCommit?(database)
         }
         outcome.skipped += summary.replacedRepeats
         if let key = role?.identity, summary.exactRepeats > 0 {
