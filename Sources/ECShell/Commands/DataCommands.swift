@@ -82,10 +82,15 @@ extension Session {
                          note: "customer attributes: derived from counted orders (and the customers dataset); use them in segments")
             return
         }
-        try describe(table: try resolveTable(name), note: nil)
+        let table = try resolveTable(name)
+        try describe(table: table, notes: table == "orders" ? try orderStatusNotes() : [])
     }
 
     func describe(table: String, note: String?) throws {
+        try describe(table: table, notes: note.map { [$0] } ?? [])
+    }
+
+    func describe(table: String, notes: [String]) throws {
         // The facts' customer_key is the snapshot's customer number, not an attribute.
         let columns = try database.columns(of: table).filter { table != CustomerFacts.table || $0.name != "customer_key" }
         let mapping = try fieldMapping(of: table)
@@ -112,7 +117,7 @@ extension Session {
         }
         show(ResultTable(columns: ["column", "type", "from header", "nulls", "min", "max"], rows: rows,
                          formats: [.text, .text, .text, .auto, .auto, .auto],
-                         notes: (note.map { [$0] } ?? []) + ["\(grouped(Int(total))) rows"]), sql: nil)
+                         notes: notes + ["\(grouped(Int(total))) rows"]), sql: nil)
     }
 
     /// The loader's record of which header each column came from, if any.

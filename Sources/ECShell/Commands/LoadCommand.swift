@@ -39,6 +39,7 @@ extension Session {
                                                           beforeCommit: staleFacts ? { try OrderSnapshot.invalidate($0) } : nil)
         progress.finish()
         say(summary.description)
+        try sayStatuses(summary)
         for note in summary.notes { say("  note: \(note)") }
     }
 
