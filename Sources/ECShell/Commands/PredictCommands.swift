@@ -51,14 +51,8 @@ extension Session {
 
     /// `predict ltv [horizon N months] [for SEG] [discount R% per year] [as_of DATE]`
     func predictLTV(_ q: PredictLTVQuery) throws {
-        var horizon = 12
-        if let h = q.horizon {
-            guard h.value.unit == .month || h.value.unit == .year else {
-                throw ShellError("the horizon is counted in months", at: h.range, help: "e.g. horizon 12 months")
-            }
-            horizon = Int(h.value.unit == .year ? h.value.amount * 12 : h.value.amount)
-        }
-        let discount = q.annualDiscountRate?.value ?? 0.10
+        let horizon = try horizonMonths(q.horizon)
+        let discount = try annualDiscount(q.annualDiscountRate)
         let fit = try fitCLV(segments: q.segments, asOf: q.asOf, horizonMonths: horizon, annualDiscount: discount)
         say("Time unit: weeks; orders on the same day merge into one purchase; calibration ends \(DayNumber.isoDate(fit.end)).")
         say("BG/NBD (purchase and dropout), fitted on \(grouped(fit.customers.count)) customers; "
@@ -127,10 +121,10 @@ extension Session {
     /// `predict validate [holdout N weeks]`
     func predictValidate(holdout: Located<TimeSpan>?) throws {
         try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
-        let weeks = holdout.map { $0.value.days / 7 } ?? 26
-        guard weeks >= 1 else { throw ShellError("the holdout must be at least a week", at: holdout?.range) }
+        let days = try holdoutDays(holdout) ?? 26 * 7
+        let weeks = Double(days) / 7
         let last = try calibrationEnd(asOf: nil)
-        let end = last - Int(weeks * 7)
+        let end = last - days
         let customers = try CLVData.extract(db: database, countedOrders: try metricSettings().countedCondition(),
                                             calibrationEnd: end, unit: .weeks, holdoutEnd: last)
         let validation = try HoldoutValidation.run(customers: customers, holdoutLength: weeks)
