@@ -22,7 +22,8 @@ public struct CLVCalculator: Sendable {
         }
     }
 
-    public var transactions: BGNBDFit
+    /// The purchase-and-dropout model (BG/NBD, MBG/NBD or Pareto/NBD).
+    public var transactions: any PurchaseModelFit
     public var spend: GammaGammaFit
     /// The time unit the BG/NBD was fitted in.
     public var unit: CLVTimeUnit
@@ -38,7 +39,7 @@ public struct CLVCalculator: Sendable {
     /// Months summed one by one; later months are summed a year at a time (see `monthlyPurchases`).
     static let exactMonths = 36
 
-    public init(transactions: BGNBDFit, spend: GammaGammaFit, unit: CLVTimeUnit, horizonMonths: Int,
+    public init(transactions: any PurchaseModelFit, spend: GammaGammaFit, unit: CLVTimeUnit, horizonMonths: Int,
                 discount: DiscountRate, margin: Double) throws {
         guard horizonMonths > 0 else { throw CLVError.invalidInput("the CLV horizon must be at least 1 month (got \(horizonMonths))") }
         guard horizonMonths <= Self.maximumHorizonMonths else {

@@ -2,18 +2,18 @@ import Foundation
 import ECStore
 
 /// ResultTable builders the shell prints for the CLV commands.
-extension BGNBDFit {
-    /// Parameters with standard errors; notes carry the fit's log-likelihood and size.
+extension PurchaseModelFit {
+    /// Parameters with standard errors; notes carry the fit's log-likelihood, BIC and size.
     public func parameterTable(unit: CLVTimeUnit) -> ResultTable {
-        let names = ["r", "alpha", "a", "b"]
-        let values = [r, alpha, a, b]
-        let rows: [[Value]] = (0..<4).map { i in
+        let names = kind.parameterNames
+        let values = parameters
+        let rows: [[Value]] = (0..<names.count).map { i in
             [.text(names[i]), .real(values[i]), standardErrors[i].map(Value.real) ?? .null]
         }
         return ResultTable(columns: ["parameter", "estimate", "std_error"], rows: rows,
                            formats: [.text, .decimal(places: 4), .decimal(places: 4)],
-                           notes: ["BG/NBD (Fader, Hardie & Lee 2005), time unit: \(unit.rawValue)",
-                                   "log-likelihood \(format(logLikelihood, 2)); \(Int(customers)) customers, \(Int(repeatCustomers)) with repeat purchases; \(iterations) iterations"])
+                           notes: ["\(kind.title) (\(kind.reference)), time unit: \(unit.rawValue)",
+                                   "log-likelihood \(format(logLikelihood, 2)), BIC \(format(bic, 1)); \(Int(customers)) customers, \(Int(repeatCustomers)) with repeat purchases; \(iterations) iterations"])
     }
 }
 
