@@ -54,7 +54,11 @@ import ECTestSupport
         #expect(rows[1][2] == "0" && Double(rows[1][3]) == 1)
         let small = try runECSH(["--demo"] + segments + ["-c", "predict ltv for okinawa, repeaters separate"])
         #expect(small.status == 0, "\(small.stderr)")
-        #expect((small.stdout + small.stderr).contains("warning: group okinawa has only 107 customers"))
+        // Okinawa is a small region of the sample shop (fewer than 200 customers): warned about, still fitted.
+        let all = small.stdout + small.stderr
+        let warning = try #require(all.split(separator: "\n").first { $0.hasPrefix("warning: group okinawa has only ") })
+        let count = Int(warning.dropFirst("warning: group okinawa has only ".count).prefix { $0.isNumber }) ?? -1
+        #expect(count > 0 && count < 200, "\(warning)")
         #expect(small.stdout.contains("segments overlap"))
     }
 
