@@ -64,8 +64,8 @@ public enum StatementKind: Sendable, Hashable {
     case predictLTV(PredictLTVQuery)
     /// `predict alive [for SEG, …] [top N]`
     case predictAlive(PredictAliveQuery)
-    /// `predict validate [holdout N weeks]`
-    case predictValidate(holdout: Located<TimeSpan>?)
+    /// `predict validate [holdout N weeks] [model M]`
+    case predictValidate(holdout: Located<TimeSpan>?, model: Identifier?)
 
     // MARK: Teaching
     /// `explain WORDS` (`explain ltv`, `explain sales equation`); the words as written.

@@ -86,8 +86,9 @@ public enum CommandCatalog {
           ["horizon", "for", "by", "pooled", "separate", "model", "bgnbd", "mbgnbd", "paretonbd", "auto", "discount", "per", "year", "as_of"]),
         c(.predictAlive, "predict alive", "predict alive [for SEGMENT, ...] [top N]", "The probability each customer is still active.", .analyses,
           ["predict alive for at_risk top 20"], ["for", "top"]),
-        c(.predictValidate, "predict validate", "predict validate [holdout N weeks]", "Check the prediction model on a holdout period.", .analyses,
-          ["predict validate", "predict validate holdout 26 weeks"], ["holdout", "weeks"]),
+        c(.predictValidate, "predict validate", "predict validate [holdout N weeks] [model bgnbd|mbgnbd|paretonbd|auto]",
+          "Check the model on a holdout period (default: the last quarter): purchases, spend and margin, predicted vs actual.", .analyses,
+          ["predict validate", "predict validate holdout 26 weeks"], ["holdout", "weeks", "model", "bgnbd", "mbgnbd", "paretonbd", "auto"]),
         // Teaching
         c(.explain, "explain", "explain TOPIC", "What a KPI or idea means, its formula, pitfalls and how ecsh computes it.", .teaching,
           ["explain ltv", "explain sales equation"], []),

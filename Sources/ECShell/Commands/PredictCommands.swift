@@ -17,13 +17,14 @@ extension Session {
         return Int(day)
     }
 
-    /// Contribution margin (CM2) as a share of GMV over counted orders, from the KPI
-    /// engine's own `margin` and `gmv` (spend in the CLV model is the gross amount).
-    func marginRatio() throws -> Double {
-        let result = try KPIEngine(database, settings: try metricSettings()).run(ECAnalytics.KPIQuery(kpis: ["margin", "gmv"]))
+    /// Contribution margin (CM2) as a share of GMV over counted orders (between the days, when given),
+    /// from the KPI engine's own `margin` and `gmv` (spend in the CLV model is the gross amount).
+    func marginRatio(from: Int? = nil, to: Int? = nil) throws -> Double {
+        let query = ECAnalytics.KPIQuery(kpis: ["margin", "gmv"], from: from.map(DayNumber.isoDate), to: to.map(DayNumber.isoDate))
+        let result = try KPIEngine(database, settings: try metricSettings()).run(query)
         let row = result.table.rows.first
-        guard let margin = row?[result.table.columns.firstIndex(of: "margin")!].doubleValue,
-              let gmv = row?[result.table.columns.firstIndex(of: "gmv")!].doubleValue, gmv > 0 else { return 1 }
+        guard let m = result.table.columns.firstIndex(of: "margin"), let g = result.table.columns.firstIndex(of: "gmv"),
+              let margin = row?[m].doubleValue, let gmv = row?[g].doubleValue, gmv > 0 else { return 1 }
         return margin / gmv
     }
 
@@ -99,17 +100,38 @@ extension Session {
         lastResult = table
     }
 
-    /// `predict validate [holdout N weeks]`
-    func predictValidate(holdout: Located<TimeSpan>?) throws {
+    /// `predict validate [holdout N weeks] [model M]`: fit on the calibration period, compare
+    /// purchases, spend and margin in the holdout (by default the last calendar quarter).
+    func predictValidate(holdout: Located<TimeSpan>?, model: Identifier?) throws {
         try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
-        let days = try holdoutDays(holdout) ?? 26 * 7
-        let weeks = Double(days) / 7
+        let kind = try purchaseModel(model)
         let last = try calibrationEnd(asOf: nil)
-        let end = last - days
+        let end = try holdoutDays(holdout).map { last - $0 } ?? lastQuarterCalibrationEnd(last)
+        let weeks = Double(last - end) / 7
         let customers = try CLVData.extract(db: database, countedOrders: try metricSettings().countedCondition(),
                                             calibrationEnd: end, unit: .weeks, holdoutEnd: last)
-        let validation = try HoldoutValidation.run(customers: customers, holdoutLength: weeks)
-        say("Calibration to \(DayNumber.isoDate(end)), holdout \(Int(weeks)) weeks to \(DayNumber.isoDate(last)); time unit weeks.")
+        let fit = try fitCLV(customers: customers, kind: kind, end: end, horizonMonths: 12, annualDiscount: 0)
+        let validation = try HoldoutValidation.run(fit: fit.transactions, customers: customers, holdoutLength: weeks)
+        let money = try HoldoutMoney.run(fit: fit.transactions, spend: fit.spend, customers: customers, holdoutLength: weeks,
+                                         calibrationMargin: try marginRatio(to: end), holdoutMargin: try marginRatio(from: end + 1, to: last))
+        say("Calibration to \(DayNumber.isoDate(end)), holdout \(DayNumber.isoDate(end + 1)) to \(DayNumber.isoDate(last)) (\(String(format: "%.1f", weeks)) weeks)"
+            + (holdout == nil ? ", the last quarter" : "") + "; time unit weeks.")
+        if let choice = fit.choice { say(modelChoiceLine(choice)) }
+        say(String(format: "%@ fitted on the calibration period: log-likelihood %.2f, BIC %.1f, %@.", fit.transactions.kind.title,
+                   fit.transactions.logLikelihood, fit.transactions.bic, fit.transactions.converged ? "converged" : "NOT converged"))
+        let currency = try metricSettings().currency
+        show(money.totalsTable(currency: currency), sql: nil)
+        show(money.groupTable(currency: currency), sql: nil)
         show(validation.table(), sql: nil)
+    }
+
+    /// The day before the calendar quarter holding `last` begins; when that quarter
+    /// has fewer than 28 days of data, the quarter before is held out too.
+    func lastQuarterCalibrationEnd(_ last: Int) -> Int {
+        let (year, month, _) = DayNumber.civil(last)
+        let quarterStart = DayNumber.from(year: year, month: (month - 1) / 3 * 3 + 1, day: 1)
+        guard last - quarterStart + 1 < 28 else { return quarterStart - 1 }
+        let (py, pm, _) = DayNumber.civil(quarterStart - 1)
+        return DayNumber.from(year: py, month: (pm - 1) / 3 * 3 + 1, day: 1) - 1
     }
 }
