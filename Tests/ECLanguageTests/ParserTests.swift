@@ -151,8 +151,11 @@ import Testing
         #expect(l.asOf?.value == CalendarDate(year: 2024, month: 12, day: 31))
         guard case .predictAlive(let a) = try parse("predict alive for at_risk top 20") else { Issue.record(); return }
         #expect(names(a.segments) == ["at_risk"] && a.top?.value == 20)
-        guard case .predictValidate(let h) = try parse("predict validate holdout 26 weeks") else { Issue.record(); return }
-        #expect(h?.value == TimeSpan(amount: 26, unit: .week))
+        guard case .predictValidate(let h, let m) = try parse("predict validate holdout 26 weeks model auto") else { Issue.record(); return }
+        #expect(h?.value == TimeSpan(amount: 26, unit: .week) && m?.name == "auto")
+        guard case .predictLTV(let g) = try parse("predict ltv by first_channel separate model paretonbd") else { Issue.record(); return }
+        #expect(g.by?.name == "first_channel" && g.fitting?.value == .separate && g.model?.name == "paretonbd")
+        #expect(throws: Diagnostic.self) { try parse("predict ltv pooled separate") }
     }
 
     @Test func teaching() throws {

@@ -146,14 +146,14 @@ import ECTestSupport
             for line in lines[(start + 1)...] {
                 let f = line.split(separator: ",").map(String.init)
                 if f[0] == "total" {
-                    // Customers and equity (columns 2 and 6) are sums of the group rows above.
+                    // Customers and equity (columns 2 and 8) are sums of the group rows above.
                     #expect(abs(Double(f[1])! - customers) < 0.5)
-                    #expect(abs(Double(f[5])! - equity) < 1e-6 * max(1, equity))
-                    totals.append([Double(f[1])!, Double(f[5])!])
+                    #expect(abs(Double(f[7])! - equity) < 1e-6 * max(1, equity))
+                    totals.append([Double(f[1])!, Double(f[7])!])
                     break
                 }
                 customers += Double(f[1])!
-                equity += Double(f[5])!
+                equity += Double(f[7])!
             }
         }
         // Same customers and equity whichever way they are grouped (sums in another order: tolerance).

@@ -10,31 +10,21 @@ public struct BGNBDFit: Sendable, Equatable {
     public var alpha: Double
     public var a: Double
     public var b: Double
-    public var logLikelihood: Double
-    /// Σ weights of the rows fitted.
-    public var customers: Double
-    public var repeatCustomers: Double
-    /// Standard errors of (r, α, a, b) from the inverse Hessian; nil where it is not positive definite.
-    public var standardErrors: [Double?]
-    public var iterations: Int
-    public var converged: Bool
+    public var statistics: FitStatistics
     /// One line per optimizer start: what happened.
-    public var attempts: [String]
+    public var attempts: [String] { statistics.attempts }
 
     public init(r: Double, alpha: Double, a: Double, b: Double, logLikelihood: Double = .nan,
                 customers: Double = 0, repeatCustomers: Double = 0, standardErrors: [Double?] = [nil, nil, nil, nil],
                 iterations: Int = 0, converged: Bool = true, attempts: [String] = []) {
-        self.r = r
-        self.alpha = alpha
-        self.a = a
-        self.b = b
-        self.logLikelihood = logLikelihood
-        self.customers = customers
-        self.repeatCustomers = repeatCustomers
-        self.standardErrors = standardErrors
-        self.iterations = iterations
-        self.converged = converged
-        self.attempts = attempts
+        self.init(r: r, alpha: alpha, a: a, b: b, statistics: FitStatistics(
+            logLikelihood: logLikelihood, customers: customers, repeatCustomers: repeatCustomers,
+            standardErrors: standardErrors, iterations: iterations, converged: converged, attempts: attempts))
+    }
+
+    public init(r: Double, alpha: Double, a: Double, b: Double, statistics: FitStatistics) {
+        (self.r, self.alpha, self.a, self.b) = (r, alpha, a, b)
+        self.statistics = statistics
     }
 
     /// P(alive at T | x, t_x, T); 1 for customers without a repeat purchase.
@@ -73,7 +63,7 @@ public struct BGNBDFit: Sendable, Equatable {
     /// The closed forms divide by a − 1 and, for x = 0, meet the pole of ₂F₁ at
     /// a + b = 1; both singularities are removable (the expectation is smooth in
     /// a). Within 1e-6 of one, extrapolate symmetrically from a ± δ, a ± 2δ (Richardson, O(δ⁴)).
-    private static func avoidingSingularity(_ a: Double, singular: (Double) -> Bool, _ body: (Double) -> Double) -> Double {
+    static func avoidingSingularity(_ a: Double, singular: (Double) -> Bool, _ body: (Double) -> Double) -> Double {
         guard singular(a) else { return body(a) }
         let delta = 1e-4
         let near = 0.5 * (body(a + delta) + body(a - delta))

@@ -10,7 +10,14 @@ import Foundation
 ///
 /// Terms that depend only on x are computed once per distinct x (rows are
 /// grouped by x), so the per-row work is two logs and one exp.
+///
+/// With `dropoutAtFirstPurchase` it is the MBG/NBD likelihood (Batislam,
+/// Denizel & Filiztekin 2007), where a customer may also drop out right after
+/// the first purchase: the Beta terms count x + 1 coin flips, so b + x becomes
+/// b + x + 1, a/(b+x−1) becomes a/(b+x), and x = 0 customers get the dropout term too.
 struct BGNBDLikelihood: Sendable {
+    /// 1 for MBG/NBD, 0 for BG/NBD.
+    private var shift = 0.0
     /// Distinct frequencies, with the half-open row range and total weight of each.
     private var groups: [(x: Int, start: Int, end: Int, weight: Double)] = []
     private var tx: [Double] = []
@@ -19,7 +26,8 @@ struct BGNBDLikelihood: Sendable {
     /// Σ weights: the number of customers.
     private(set) var totalWeight = 0.0
 
-    init(rows: [CompressedRow]) {
+    init(rows: [CompressedRow], dropoutAtFirstPurchase: Bool = false) {
+        shift = dropoutAtFirstPurchase ? 1 : 0
         let sorted = rows.sorted { $0.x < $1.x }
         tx = sorted.map(\.tx)
         T = sorted.map(\.T)
@@ -50,19 +58,21 @@ struct BGNBDLikelihood: Sendable {
             for group in groups {
                 let x = Double(group.x)
                 let rx = r + x
-                let abx = a + b + x
+                // The dropout coin is flipped x times (BG/NBD) or x + 1 times (MBG/NBD).
+                let flips = x + shift
+                let abx = a + b + flips
                 // Terms shared by the whole group, times its total weight.
                 let rateTerms = SpecialFunctions.logGamma(rx) - lgR + r * logAlpha
-                let dropoutTerms = lgAB + SpecialFunctions.logGamma(b + x) - lgB - SpecialFunctions.logGamma(abx)
+                let dropoutTerms = lgAB + SpecialFunctions.logGamma(b + flips) - lgB - SpecialFunctions.logGamma(abx)
                 let shared = rateTerms + dropoutTerms
                 ll += group.weight * shared
                 let psiRX = SpecialFunctions.digamma(rx), psiABX = SpecialFunctions.digamma(abx)
                 dr += group.weight * (psiRX - psiR + logAlpha)
                 dalpha += group.weight * r / alpha
                 da += group.weight * (psiAB - psiABX)
-                let psiBX = SpecialFunctions.digamma(b + x)
+                let psiBX = SpecialFunctions.digamma(b + flips)
                 db += group.weight * (psiAB + psiBX - psiB - psiABX)
-                if group.x == 0 {
+                if group.x == 0 && shift == 0 {
                     // Only the "still alive" term: LL part = −r ln(α+T).
                     for i in group.start..<group.end {
                         let lnT = log(alpha + T[i])
@@ -72,7 +82,7 @@ struct BGNBDLikelihood: Sendable {
                     }
                     continue
                 }
-                let logDropout = logA - log(b + x - 1)
+                let logDropout = logA - log(b + flips - 1)
                 var sumW4 = 0.0, sumR = 0.0, sumAlpha = 0.0
                 for i in group.start..<group.end {
                     let lnT = log(alpha + T[i]), lnTx = log(alpha + tx[i])
@@ -92,7 +102,7 @@ struct BGNBDLikelihood: Sendable {
                 dr += sumR
                 dalpha += sumAlpha
                 da += sumW4 / a
-                db -= sumW4 / (b + x - 1)
+                db -= sumW4 / (b + flips - 1)
             }
         }}}
         return (ll, [dr, dalpha, da, db])

@@ -22,7 +22,8 @@ public struct CLVCalculator: Sendable {
         }
     }
 
-    public var transactions: BGNBDFit
+    /// The purchase-and-dropout model (BG/NBD, MBG/NBD or Pareto/NBD).
+    public var transactions: any PurchaseModelFit
     public var spend: GammaGammaFit
     /// The time unit the BG/NBD was fitted in.
     public var unit: CLVTimeUnit
@@ -31,9 +32,19 @@ public struct CLVCalculator: Sendable {
     /// Contribution margin as a share of spend (e.g. 0.3).
     public var margin: Double
 
-    public init(transactions: BGNBDFit, spend: GammaGammaFit, unit: CLVTimeUnit, horizonMonths: Int,
+    /// The longest horizon accepted: 100 years. Beyond that the model's
+    /// "nobody changes" assumptions mean nothing, and the sum would only cost time.
+    public static let maximumHorizonMonths = 1200
+
+    /// Months summed one by one; later months are summed a year at a time (see `monthlyPurchases`).
+    static let exactMonths = 36
+
+    public init(transactions: any PurchaseModelFit, spend: GammaGammaFit, unit: CLVTimeUnit, horizonMonths: Int,
                 discount: DiscountRate, margin: Double) throws {
         guard horizonMonths > 0 else { throw CLVError.invalidInput("the CLV horizon must be at least 1 month (got \(horizonMonths))") }
+        guard horizonMonths <= Self.maximumHorizonMonths else {
+            throw CLVError.invalidInput("the CLV horizon must be at most \(Self.maximumHorizonMonths) months (100 years; got \(horizonMonths))")
+        }
         guard discount.monthly > -1, discount.monthly.isFinite else { throw CLVError.invalidInput("the discount rate must be above −100%") }
         guard margin.isFinite else { throw CLVError.invalidInput("the margin must be a number") }
         self.transactions = transactions
@@ -50,14 +61,36 @@ public struct CLVCalculator: Sendable {
     }
 
     /// The discounted purchase count and the undiscounted total over the horizon, in one pass.
+    ///
+    /// The first `exactMonths` months are summed month by month. After that the
+    /// expected purchases are evaluated once a year and the year's increment is
+    /// spread evenly over its months, each discounted by its own factor; E[X(t)]
+    /// is smooth and concave there, so a 100-year horizon costs about 130
+    /// evaluations instead of 1,200, within 0.1% of the month-by-month sum
+    /// (CLVCalculatorTests.longHorizonMatchesMonthByMonthSum). The undiscounted
+    /// total is exact: it is the cumulative expectation at the horizon.
     private func monthlyPurchases(x: Int, tx: Double, T: Double) -> (discounted: Double, total: Double) {
-        let d = discount.monthly
+        let v = 1 / (1 + discount.monthly)
         var previous = 0.0
         var total = 0.0
-        for k in 1...horizonMonths {
+        var factor = 1.0   // v^k
+        let exact = min(horizonMonths, Self.exactMonths)
+        for k in 1...exact {
+            factor *= v
             let cumulative = transactions.expectedPurchases(t: Double(k) * unit.perMonth, x: x, tx: tx, T: T)
-            total += (cumulative - previous) / pow(1 + d, Double(k))
+            total += (cumulative - previous) * factor
             previous = cumulative
+        }
+        var month = exact
+        while month < horizonMonths {
+            let block = min(12, horizonMonths - month)
+            let cumulative = transactions.expectedPurchases(t: Double(month + block) * unit.perMonth, x: x, tx: tx, T: T)
+            // Σ_{j=1..block} v^(month+j): a geometric sum.
+            var weights = 0.0
+            for _ in 0..<block { factor *= v; weights += factor }
+            total += (cumulative - previous) / Double(block) * weights
+            previous = cumulative
+            month += block
         }
         return (total, previous)
     }

@@ -2,18 +2,18 @@ import Foundation
 import ECStore
 
 /// ResultTable builders the shell prints for the CLV commands.
-extension BGNBDFit {
-    /// Parameters with standard errors; notes carry the fit's log-likelihood and size.
+extension PurchaseModelFit {
+    /// Parameters with standard errors; notes carry the fit's log-likelihood, BIC and size.
     public func parameterTable(unit: CLVTimeUnit) -> ResultTable {
-        let names = ["r", "alpha", "a", "b"]
-        let values = [r, alpha, a, b]
-        let rows: [[Value]] = (0..<4).map { i in
+        let names = kind.parameterNames
+        let values = parameters
+        let rows: [[Value]] = (0..<names.count).map { i in
             [.text(names[i]), .real(values[i]), standardErrors[i].map(Value.real) ?? .null]
         }
         return ResultTable(columns: ["parameter", "estimate", "std_error"], rows: rows,
                            formats: [.text, .decimal(places: 4), .decimal(places: 4)],
-                           notes: ["BG/NBD (Fader, Hardie & Lee 2005), time unit: \(unit.rawValue)",
-                                   "log-likelihood \(format(logLikelihood, 2)); \(Int(customers)) customers, \(Int(repeatCustomers)) with repeat purchases; \(iterations) iterations"])
+                           notes: ["\(kind.title) (\(kind.reference)), time unit: \(unit.rawValue)",
+                                   "log-likelihood \(format(logLikelihood, 2)), BIC \(format(bic, 1)); \(Int(customers)) customers, \(Int(repeatCustomers)) with repeat purchases; \(iterations) iterations"])
     }
 }
 
@@ -72,21 +72,18 @@ extension CLVCalculator {
 }
 
 extension HoldoutValidation {
-    /// Predicted vs actual holdout purchases by calibration frequency, with a total row.
+    /// Mean holdout purchases per customer, actual and predicted, by calibration frequency
+    /// (lifetimes' calibration-vs-holdout plot as a table; two series, so it exports as a chart).
     public func table() -> ResultTable {
-        var rows: [[Value]] = groups.map { g in
-            [.text(g.label), .integer(Int64(g.customers)), .real(g.actualMean), .real(g.predictedMean),
-             .real(g.actualPurchases), .real(g.predictedPurchases)]
-        }
-        rows.append([.text("all"), .integer(Int64(customers)),
-                     .real(actualPurchases / Double(max(customers, 1))), .real(predictedPurchases / Double(max(customers, 1))),
-                     .real(actualPurchases), .real(predictedPurchases)])
+        var rows: [[Value]] = groups.map { g in [.text(g.label), .real(g.actualMean), .real(g.predictedMean)] }
+        rows.append([.text("all"), .real(actualPurchases / Double(max(customers, 1))), .real(predictedPurchases / Double(max(customers, 1)))])
         return ResultTable(
-            columns: ["calibration_x", "customers", "actual_mean", "predicted_mean", "actual_total", "predicted_total"],
+            columns: ["calibration_x", "actual_purchases", "predicted_purchases"],
             rows: rows,
-            formats: [.text, .auto, .decimal(places: 3), .decimal(places: 3), .decimal(places: 0), .decimal(places: 1)],
-            notes: ["holdout length \(format(holdoutLength, 2)) time units",
-                    "mean absolute error per customer \(format(meanAbsoluteError, 3)); total error \(format(totalRelativeError * 100, 1))% (predicted vs actual)"],
+            formats: [.text, .decimal(places: 3), .decimal(places: 3)],
+            notes: ["mean holdout purchases per customer by repeat purchases in calibration (x); holdout length \(format(holdoutLength, 2)) time units",
+                    "mean absolute error per customer \(format(meanAbsoluteError, 3)); total error \(format(totalRelativeError * 100, 1))% (predicted vs actual)",
+                    "export to 'calibration.html' (or .svg) draws both series as a chart"],
             summaryRows: [rows.count - 1])
     }
 }

@@ -3,7 +3,7 @@
 /// Customers are grouped by calibration frequency x (0, 1, ..., 7+ as in
 /// Fader, Hardie & Lee 2005, fig. 4); each group compares mean predicted and
 /// mean actual holdout purchases.
-public struct HoldoutValidation: Sendable, Equatable {
+public struct HoldoutValidation: Sendable {
     /// One frequency group.
     public struct Group: Sendable, Equatable {
         /// "0", "1", ..., "7+".
@@ -15,7 +15,7 @@ public struct HoldoutValidation: Sendable, Equatable {
         public var predictedMean: Double { customers > 0 ? predictedPurchases / Double(customers) : 0 }
     }
 
-    public var fit: BGNBDFit
+    public var fit: any PurchaseModelFit
     /// Holdout length in the fit's time unit.
     public var holdoutLength: Double
     public var groups: [Group]
@@ -37,7 +37,7 @@ public struct HoldoutValidation: Sendable, Equatable {
     }
 
     /// Validates a given fit on the customers' holdout purchases.
-    public static func run(fit: BGNBDFit, customers: [CustomerSummary], holdoutLength: Double) throws -> HoldoutValidation {
+    public static func run(fit: any PurchaseModelFit, customers: [CustomerSummary], holdoutLength: Double) throws -> HoldoutValidation {
         guard holdoutLength > 0 else { throw CLVError.invalidInput("the holdout period must be longer than 0") }
         guard !customers.isEmpty else { throw CLVError.noCustomers }
         var groups = (0...topGroup).map { Group(label: $0 == topGroup ? "\($0)+" : "\($0)", customers: 0, actualPurchases: 0, predictedPurchases: 0) }

@@ -99,3 +99,44 @@ enum SpecialFunctions {
         return term1 + term2
     }
 }
+
+extension SpecialFunctions {
+    /// P(χ²(k) ≥ x) = Q(k/2, x/2), the regularized upper incomplete gamma function.
+    static func chiSquareSurvival(_ x: Double, degreesOfFreedom k: Double) -> Double {
+        guard x > 0 else { return 1 }
+        return regularizedUpperGamma(k / 2, x / 2)
+    }
+
+    /// Q(a, x) = Γ(a, x) / Γ(a): the series for P when x < a + 1, Lentz's
+    /// continued fraction for Q otherwise (both converge fast in their regions;
+    /// Numerical Recipes §6.2 describes the split). libm has no incomplete gamma.
+    static func regularizedUpperGamma(_ a: Double, _ x: Double) -> Double {
+        guard x > 0 else { return 1 }
+        let logPrefix = a * log(x) - x - logGamma(a)
+        if x < a + 1 {
+            var term = 1 / a, sum = term, n = a
+            for _ in 0..<10_000 {
+                n += 1
+                term *= x / n
+                sum += term
+                if abs(term) < abs(sum) * 1e-16 { break }
+            }
+            return max(0, 1 - sum * exp(logPrefix))
+        }
+        let tiny = 1e-300
+        var b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d
+        for i in 1..<10_000 {
+            let an = -Double(i) * (Double(i) - a)
+            b += 2
+            d = an * d + b
+            if abs(d) < tiny { d = tiny }
+            c = b + an / c
+            if abs(c) < tiny { c = tiny }
+            d = 1 / d
+            let step = d * c
+            h *= step
+            if abs(step - 1) < 1e-16 { break }
+        }
+        return min(1, exp(logPrefix) * h)
+    }
+}

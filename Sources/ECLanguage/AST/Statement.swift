@@ -64,8 +64,8 @@ public enum StatementKind: Sendable, Hashable {
     case predictLTV(PredictLTVQuery)
     /// `predict alive [for SEG, …] [top N]`
     case predictAlive(PredictAliveQuery)
-    /// `predict validate [holdout N weeks]`
-    case predictValidate(holdout: Located<TimeSpan>?)
+    /// `predict validate [holdout N weeks] [model M]`
+    case predictValidate(holdout: Located<TimeSpan>?, model: Identifier?)
 
     // MARK: Teaching
     /// `explain WORDS` (`explain ltv`, `explain sales equation`); the words as written.
@@ -278,17 +278,32 @@ public struct UnitEconomicsQuery: Sendable, Hashable {
 public struct PredictLTVQuery: Sendable, Hashable {
     public var horizon: Located<TimeSpan>?
     public var segments: [Identifier]
+    /// `by DIMENSION`: one row per value of a customer attribute (first_channel, cohort, …).
+    public var by: Identifier?
+    /// `pooled` (one fit, grouped summaries) or `separate` (one fit per group); nil means pooled.
+    public var fitting: Located<CLVFitting>?
+    /// `model bgnbd|mbgnbd|paretonbd|auto`: the purchase model, resolved by the shell.
+    public var model: Identifier?
     /// `discount 10% per year`: the annual discount rate as a fraction (0.10).
     public var annualDiscountRate: Located<Double>?
     public var asOf: Located<CalendarDate>?
 
-    public init(horizon: Located<TimeSpan>? = nil, segments: [Identifier] = [],
+    public init(horizon: Located<TimeSpan>? = nil, segments: [Identifier] = [], by: Identifier? = nil,
+                fitting: Located<CLVFitting>? = nil, model: Identifier? = nil,
                 annualDiscountRate: Located<Double>? = nil, asOf: Located<CalendarDate>? = nil) {
         self.horizon = horizon
         self.segments = segments
+        self.by = by
+        self.fitting = fitting
+        self.model = model
         self.annualDiscountRate = annualDiscountRate
         self.asOf = asOf
     }
+}
+
+/// How `predict ltv` fits groups: one model for everybody, or one per group.
+public enum CLVFitting: String, Sendable, Hashable, CaseIterable {
+    case pooled, separate
 }
 
 /// `predict alive [for …] [top N]`

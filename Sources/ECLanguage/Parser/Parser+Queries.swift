@@ -167,13 +167,24 @@ extension Parser {
         return query
     }
 
-    /// `predict ltv [horizon N months] [for names] [discount R% [per year]] [as_of DATE]`
+    /// ```
+    /// predict-ltv := 'predict' 'ltv' ltv-clause*
+    /// ltv-clause  := 'horizon' SPAN | 'for' names | 'by' name | 'pooled' | 'separate' | 'model' name
+    ///              | 'discount' PERCENT ['per' 'year'] | 'as_of' DATE
+    /// ```
     mutating func parsePredictLTV() throws(Diagnostic) -> PredictLTVQuery {
         var query = PredictLTVQuery()
-        try parseClauses(["horizon", "for", "discount", "as_of"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
+        let clauses = ["horizon", "for", "by", "pooled", "separate", "model", "discount", "as_of"]
+        try parseClauses(clauses) { (p: inout Parser, keyword: String) throws(Diagnostic) in
             switch keyword {
             case "horizon": query.horizon = try p.parseTimeSpan("a horizon such as 12 months", defaultUnit: .month)
             case "for": query.segments = try p.parseNames("a segment after 'for'")
+            case "by": query.by = try p.parseName("a customer attribute after 'by', e.g. first_channel")
+            case "model": query.model = try p.parseName("a model after 'model' (bgnbd, mbgnbd, paretonbd or auto)")
+            case "pooled", "separate":
+                let range = SourceRange(start: p.previousTokenStart(length: keyword.count), end: p.previousEnd)
+                if query.fitting != nil { throw Diagnostic("give either 'pooled' or 'separate'", at: range) }
+                query.fitting = Located(CLVFitting(rawValue: keyword) ?? .pooled, range: range)
             case "discount":
                 guard case .percent(let rate) = p.current.kind else {
                     throw p.expected("an annual discount rate as a percent, e.g. 10%")

@@ -107,10 +107,15 @@ extension Parser {
             kind = .predictAlive(query)
         case .predictValidate:
             var holdout: Located<TimeSpan>?
-            try parseClauses(["holdout"]) { (p: inout Parser, _: String) throws(Diagnostic) in
-                holdout = try p.parseTimeSpan("a holdout such as 26 weeks", defaultUnit: .week)
+            var model: Identifier?
+            try parseClauses(["holdout", "model"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
+                if keyword == "model" {
+                    model = try p.parseName("a model after 'model' (bgnbd, mbgnbd, paretonbd or auto)")
+                } else {
+                    holdout = try p.parseTimeSpan("a holdout such as 26 weeks", defaultUnit: .week)
+                }
             }
-            kind = .predictValidate(holdout: holdout)
+            kind = .predictValidate(holdout: holdout, model: model)
         case .explain:
             let words = try parseWords()
             if words.isEmpty { throw expected("a topic after 'explain'", note: "for example: explain ltv") }

@@ -17,97 +17,73 @@ extension Session {
         return Int(day)
     }
 
-    /// Contribution margin (CM2) as a share of GMV over counted orders, from the KPI
-    /// engine's own `margin` and `gmv` (spend in the CLV model is the gross amount).
-    func marginRatio() throws -> Double {
-        let result = try KPIEngine(database, settings: try metricSettings()).run(ECAnalytics.KPIQuery(kpis: ["margin", "gmv"]))
+    /// Contribution margin (CM2) as a share of GMV over counted orders (between the days, when given),
+    /// from the KPI engine's own `margin` and `gmv` (spend in the CLV model is the gross amount).
+    func marginRatio(from: Int? = nil, to: Int? = nil) throws -> Double {
+        let query = ECAnalytics.KPIQuery(kpis: ["margin", "gmv"], from: from.map(DayNumber.isoDate), to: to.map(DayNumber.isoDate))
+        let result = try KPIEngine(database, settings: try metricSettings()).run(query)
         let row = result.table.rows.first
-        guard let margin = row?[result.table.columns.firstIndex(of: "margin")!].doubleValue,
-              let gmv = row?[result.table.columns.firstIndex(of: "gmv")!].doubleValue, gmv > 0 else { return 1 }
+        guard let m = result.table.columns.firstIndex(of: "margin"), let g = result.table.columns.firstIndex(of: "gmv"),
+              let margin = row?[m].doubleValue, let gmv = row?[g].doubleValue, gmv > 0 else { return 1 }
         return margin / gmv
     }
 
     struct FittedCLV {
         var customers: [CustomerSummary]
-        var transactions: BGNBDFit
+        var transactions: any PurchaseModelFit
         var spend: GammaGammaFit
         var calculator: CLVCalculator
         var end: Int
         var margin: Double
+        /// How the model was chosen, when `model auto` compared several.
+        var choice: PurchaseModelChoice?
     }
 
-    func fitCLV(segments: [Identifier], asOf: Located<CalendarDate>?, horizonMonths: Int, annualDiscount: Double) throws -> FittedCLV {
-        try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
-        let end = try calibrationEnd(asOf: asOf)
-        let customers = try CLVData.extract(db: database, countedOrders: try metricSettings().countedCondition(),
-                                            calibrationEnd: end, unit: .weeks, segment: try customerFilter(segments))
-        let transactions = try BGNBDModel.fit(customers: customers)
+    /// The purchase model named by `model …`: nil for `auto`, BG/NBD when not given.
+    func purchaseModel(_ name: Identifier?) throws -> PurchaseModelKind? {
+        guard let name else { return .bgnbd }
+        if name.folded == "auto" { return nil }
+        guard let kind = PurchaseModelKind(rawValue: name.folded) else {
+            throw Diagnostic.unknownName("model", name.name, at: name.range,
+                                         among: PurchaseModelKind.allCases.map(\.rawValue) + ["auto"])
+        }
+        return kind
+    }
+
+    /// Fits the purchase model (`kind`, or the lowest BIC when nil) and Gamma-Gamma on `customers`.
+    func fitCLV(customers: [CustomerSummary], kind: PurchaseModelKind?, end: Int, horizonMonths: Int,
+                annualDiscount: Double) throws -> FittedCLV {
+        let rows = CompressedRow.compress(customers)
+        var choice: PurchaseModelChoice?
+        let transactions: any PurchaseModelFit
+        if let kind {
+            transactions = try kind.fit(rows)
+        } else {
+            let chosen = try PurchaseModelChoice.byBIC(rows)
+            choice = chosen
+            transactions = chosen.chosen
+        }
         let spend = try GammaGammaModel.fit(customers)
         let margin = try marginRatio()
         let calculator = try CLVCalculator(transactions: transactions, spend: spend, unit: .weeks,
                                            horizonMonths: horizonMonths, discount: .annual(annualDiscount), margin: margin)
-        return FittedCLV(customers: customers, transactions: transactions, spend: spend, calculator: calculator, end: end, margin: margin)
+        return FittedCLV(customers: customers, transactions: transactions, spend: spend, calculator: calculator,
+                         end: end, margin: margin, choice: choice)
     }
 
-    /// `predict ltv [horizon N months] [for SEG] [discount R% per year] [as_of DATE]`
-    func predictLTV(_ q: PredictLTVQuery) throws {
-        var horizon = 12
-        if let h = q.horizon {
-            guard h.value.unit == .month || h.value.unit == .year else {
-                throw ShellError("the horizon is counted in months", at: h.range, help: "e.g. horizon 12 months")
-            }
-            horizon = Int(h.value.unit == .year ? h.value.amount * 12 : h.value.amount)
-        }
-        let discount = q.annualDiscountRate?.value ?? 0.10
-        let fit = try fitCLV(segments: q.segments, asOf: q.asOf, horizonMonths: horizon, annualDiscount: discount)
-        say("Time unit: weeks; orders on the same day merge into one purchase; calibration ends \(DayNumber.isoDate(fit.end)).")
-        say("BG/NBD (purchase and dropout), fitted on \(grouped(fit.customers.count)) customers; "
-            + String(format: "log-likelihood %.2f, %@ after %d iterations:", fit.transactions.logLikelihood,
-                     fit.transactions.converged ? "converged" : "NOT converged", fit.transactions.iterations))
-        show(fit.transactions.parameterTable(unit: .weeks), sql: nil)
-        say("Gamma-Gamma (spend per purchase):")
-        show(fit.spend.parameterTable(), sql: nil)
-
-        // Summaries by first channel and by acquisition quarter, from the customer facts.
-        try requireCustomerFacts(for: "predictive CLV", at: nil)
-        var channel: [String: String] = [:], quarter: [String: String] = [:]
-        for r in try database.query("SELECT customer_id, first_channel, cohort FROM ecsh_customer_facts").rows {
-            guard let id = r[0].textValue else { continue }
-            channel[id] = r[1].textValue ?? "(none)"
-            if let month = r[2].textValue, month.count == 7, let m = Int(month.suffix(2)) {
-                quarter[id] = "\(month.prefix(4))-Q\((m - 1) / 3 + 1)"
-            }
-        }
-        let predictions = fit.calculator.predictions(for: fit.customers)
-        let currency = try metricSettings().currency
-        let notes = [String(format: "CLV = Σ over the next %d months of expected purchases × expected spend × margin %.1f%%, discounted %.1f%% per year", horizon, fit.margin * 100, discount * 100),
-                     "customer equity = Σ CLV over customers"]
-        show(clvSummary(predictions, header: "first_channel", key: { channel[$0] ?? "(none)" }, currency: currency, notes: []), sql: nil)
-        show(clvSummary(predictions, header: "cohort", key: { quarter[$0] ?? "(none)" }, currency: currency, notes: notes), sql: nil)
+    /// Customer histories up to the calibration end, optionally only those in the segments.
+    func clvCustomers(segments: [Identifier], asOf: Located<CalendarDate>?) throws -> (customers: [CustomerSummary], end: Int) {
+        try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
+        let end = try calibrationEnd(asOf: asOf)
+        let customers = try CLVData.extract(db: database, countedOrders: try metricSettings().countedCondition(),
+                                            calibrationEnd: end, unit: .weeks, segment: try customerFilter(segments))
+        return (customers, end)
     }
 
-    /// Customers, mean P(alive), expected purchases and CLV per group, with a total row.
-    func clvSummary(_ predictions: [CustomerPrediction], header: String, key: (String) -> String,
-                    currency: String, notes: [String]) -> ResultTable {
-        var groups: [String: (n: Int, alive: Double, purchases: Double, clv: Double)] = [:]
-        for p in predictions {
-            let k = key(p.customer.customerID)
-            var g = groups[k] ?? (0, 0, 0, 0)
-            g.n += 1; g.alive += p.probabilityAlive; g.purchases += p.expectedPurchases; g.clv += p.clv
-            groups[k] = g
-        }
-        func row(_ label: String, _ g: (n: Int, alive: Double, purchases: Double, clv: Double)) -> [Value] {
-            let n = Double(max(g.n, 1))
-            return [.text(label), .integer(Int64(g.n)), .real(g.alive / n), .real(g.purchases / n), .real(g.clv / n), .real(g.clv)]
-        }
-        var rows = groups.keys.sorted().map { row($0, groups[$0]!) }
-        let all = groups.values.reduce((n: 0, alive: 0.0, purchases: 0.0, clv: 0.0)) {
-            ($0.n + $1.n, $0.alive + $1.alive, $0.purchases + $1.purchases, $0.clv + $1.clv)
-        }
-        rows.append(row("total", all))
-        return ResultTable(columns: [header, "customers", "p_alive", "expected_purchases", "clv_per_customer", "customer_equity"],
-                           rows: rows, formats: [.text, .auto, .percent(places: 1), .decimal(places: 2), .currency(code: currency), .currency(code: currency)],
-                           notes: notes, summaryRows: [rows.count - 1])
+    func fitCLV(segments: [Identifier], asOf: Located<CalendarDate>?, horizonMonths: Int, annualDiscount: Double,
+                kind: PurchaseModelKind? = .bgnbd) throws -> FittedCLV {
+        let (customers, end) = try clvCustomers(segments: segments, asOf: asOf)
+        return try fitCLV(customers: customers, kind: kind, end: end, horizonMonths: horizonMonths, annualDiscount: annualDiscount)
     }
 
     /// `predict alive [for SEG] [top N]`
@@ -124,17 +100,38 @@ extension Session {
         lastResult = table
     }
 
-    /// `predict validate [holdout N weeks]`
-    func predictValidate(holdout: Located<TimeSpan>?) throws {
+    /// `predict validate [holdout N weeks] [model M]`: fit on the calibration period, compare
+    /// purchases, spend and margin in the holdout (by default the last calendar quarter).
+    func predictValidate(holdout: Located<TimeSpan>?, model: Identifier?) throws {
         try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
-        let weeks = holdout.map { $0.value.days / 7 } ?? 26
-        guard weeks >= 1 else { throw ShellError("the holdout must be at least a week", at: holdout?.range) }
+        let kind = try purchaseModel(model)
         let last = try calibrationEnd(asOf: nil)
-        let end = last - Int(weeks * 7)
+        let end = try holdoutDays(holdout).map { last - $0 } ?? lastQuarterCalibrationEnd(last)
+        let weeks = Double(last - end) / 7
         let customers = try CLVData.extract(db: database, countedOrders: try metricSettings().countedCondition(),
                                             calibrationEnd: end, unit: .weeks, holdoutEnd: last)
-        let validation = try HoldoutValidation.run(customers: customers, holdoutLength: weeks)
-        say("Calibration to \(DayNumber.isoDate(end)), holdout \(Int(weeks)) weeks to \(DayNumber.isoDate(last)); time unit weeks.")
+        let fit = try fitCLV(customers: customers, kind: kind, end: end, horizonMonths: 12, annualDiscount: 0)
+        let validation = try HoldoutValidation.run(fit: fit.transactions, customers: customers, holdoutLength: weeks)
+        let money = try HoldoutMoney.run(fit: fit.transactions, spend: fit.spend, customers: customers, holdoutLength: weeks,
+                                         calibrationMargin: try marginRatio(to: end), holdoutMargin: try marginRatio(from: end + 1, to: last))
+        say("Calibration to \(DayNumber.isoDate(end)), holdout \(DayNumber.isoDate(end + 1)) to \(DayNumber.isoDate(last)) (\(String(format: "%.1f", weeks)) weeks)"
+            + (holdout == nil ? ", the last quarter" : "") + "; time unit weeks.")
+        if let choice = fit.choice { say(modelChoiceLine(choice)) }
+        say(String(format: "%@ fitted on the calibration period: log-likelihood %.2f, BIC %.1f, %@.", fit.transactions.kind.title,
+                   fit.transactions.logLikelihood, fit.transactions.bic, fit.transactions.converged ? "converged" : "NOT converged"))
+        let currency = try metricSettings().currency
+        show(money.totalsTable(currency: currency), sql: nil)
+        show(money.groupTable(currency: currency), sql: nil)
         show(validation.table(), sql: nil)
+    }
+
+    /// The day before the calendar quarter holding `last` begins; when that quarter
+    /// has fewer than 28 days of data, the quarter before is held out too.
+    func lastQuarterCalibrationEnd(_ last: Int) -> Int {
+        let (year, month, _) = DayNumber.civil(last)
+        let quarterStart = DayNumber.from(year: year, month: (month - 1) / 3 * 3 + 1, day: 1)
+        guard last - quarterStart + 1 < 28 else { return quarterStart - 1 }
+        let (py, pm, _) = DayNumber.civil(quarterStart - 1)
+        return DayNumber.from(year: py, month: (pm - 1) / 3 * 3 + 1, day: 1) - 1
     }
 }

@@ -29,7 +29,7 @@ extension Session {
         case .unitEconomics(let query): try runUnitEconomics(query)
         case .predictLTV(let query): try predictLTV(query)
         case .predictAlive(let query): try predictAlive(query)
-        case .predictValidate(let holdout): try predictValidate(holdout: holdout)
+        case .predictValidate(let holdout, let model): try predictValidate(holdout: holdout, model: model)
 
         case .explain(let topic): try explain(topic, at: statement.range)
         case .tutorial(let step): try tutorial(step)

@@ -81,3 +81,30 @@ import Testing
         #expect(table.notes.contains { $0.contains("-9582.43") })
     }
 }
+
+/// Horizons past three years sum a year at a time; the result must match the month-by-month sum.
+@Suite struct CLVLongHorizonTests {
+    @Test(arguments: [(2, 30.43, 38.86), (0, 0.0, 20.0), (9, 36.0, 38.0)])
+    func longHorizonMatchesMonthByMonthSum(x: Int, tx: Double, T: Double) throws {
+        let fit = BGNBDFit(r: 0.243, alpha: 4.414, a: 0.793, b: 2.426)
+        let calc = try CLVCalculator(transactions: fit, spend: GammaGammaFit(p: 6.25, q: 3.74, gamma: 15.44), unit: .weeks,
+                                     horizonMonths: 1200, discount: .annual(0.1), margin: 1)
+        // Independent: every month's increment, discounted by (1 + d)^k with d from the annual rate.
+        let d = pow(1.1, 1.0 / 12) - 1
+        var previous = 0.0, discounted = 0.0
+        for k in 1...1200 {
+            let cumulative = fit.expectedPurchases(t: Double(k) * 365.25 / 12 / 7, x: x, tx: tx, T: T)
+            discounted += (cumulative - previous) / pow(1 + d, Double(k))
+            previous = cumulative
+        }
+        let fast = calc.discountedPurchases(x: x, tx: tx, T: T)
+        #expect(abs(fast - discounted) < 1e-3 * discounted, "\(fast) vs \(discounted)")
+    }
+
+    @Test func rejectsAHorizonPastTheLimit() {
+        #expect(throws: CLVError.self) {
+            try CLVCalculator(transactions: BGNBDFit(r: 1, alpha: 1, a: 1, b: 1), spend: GammaGammaFit(p: 1, q: 2, gamma: 1),
+                              unit: .weeks, horizonMonths: 1201, discount: .monthly(0.01), margin: 0.3)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ECStore
+
+/// Per-group CLV: customers, P(alive), expected purchases, CLV and customer equity side by side.
+///
+/// Groups may come from one pooled fit or from one fit per group; either
+/// way a group's row is the sum (or mean) over its own customers' predictions,
+/// so when groups partition the customers the rows add up to the total.
+public struct CLVGroupSummary: Sendable, Equatable {
+    public var label: String
+    public var customers: Int
+    public var repeatCustomers: Int
+    /// Σ P(alive), Σ P(alive) over repeat customers, Σ expected purchases, Σ CLV.
+    public var aliveSum = 0.0
+    public var repeatAliveSum = 0.0
+    public var purchasesSum = 0.0
+    public var equity = 0.0
+
+    public init(label: String) {
+        self.label = label
+        customers = 0
+        repeatCustomers = 0
+    }
+
+    public mutating func add(_ p: CustomerPrediction) {
+        customers += 1
+        aliveSum += p.probabilityAlive
+        purchasesSum += p.expectedPurchases
+        equity += p.clv
+        if p.customer.x > 0 {
+            repeatCustomers += 1
+            repeatAliveSum += p.probabilityAlive
+        }
+    }
+
+    /// Groups predictions by label; a customer in several groups (overlapping segments) counts in each.
+    /// Labels keep the order given; the total row counts each prediction once.
+    public static func summarize(_ predictions: [CustomerPrediction], labels: [String],
+                                 groupsOf: (String) -> [Int]) -> (groups: [CLVGroupSummary], total: CLVGroupSummary) {
+        var groups = labels.map(CLVGroupSummary.init(label:))
+        var total = CLVGroupSummary(label: "total")
+        for p in predictions {
+            total.add(p)
+            for g in groupsOf(p.customer.customerID) { groups[g].add(p) }
+        }
+        return (groups, total)
+    }
+
+    /// The side-by-side table: one row per group, then the total.
+    public static func table(_ groups: [CLVGroupSummary], total: CLVGroupSummary, header: String,
+                             currency: String, notes: [String]) -> ResultTable {
+        func mean(_ sum: Double, _ n: Int) -> Value { n > 0 ? .real(sum / Double(n)) : .null }
+        let rows: [[Value]] = (groups + [total]).map { g in
+            [.text(g.label), .integer(Int64(g.customers)), .integer(Int64(g.repeatCustomers)),
+             mean(g.aliveSum, g.customers), mean(g.repeatAliveSum, g.repeatCustomers),
+             mean(g.purchasesSum, g.customers), mean(g.equity, g.customers), .real(g.equity)]
+        }
+        return ResultTable(columns: [header, "customers", "repeat_customers", "p_alive", "p_alive_repeaters",
+                                     "expected_purchases", "clv_per_customer", "customer_equity"],
+                           rows: rows,
+                           formats: [.text, .auto, .auto, .percent(places: 1), .percent(places: 1), .decimal(places: 2),
+                                     .currency(code: currency), .currency(code: currency)],
+                           notes: notes, summaryRows: [rows.count - 1])
+    }
+}

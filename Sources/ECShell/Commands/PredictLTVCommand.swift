@@ -1,0 +1,139 @@
+import Foundation
+import ECStore
+import ECLanguage
+import ECAnalytics
+
+/// `predict ltv`: the fit, then CLV per group (segments, a customer attribute,
+/// or by default first channel and acquisition quarter), pooled or separate.
+extension Session {
+    /// Groups of customers: labels in display order, and each customer's group indices.
+    struct CLVGrouping {
+        var header: String
+        var labels: [String]
+        var membership: [String: [Int]]
+        /// True when a customer can be in more than one group (segments may overlap).
+        var mayOverlap: Bool
+    }
+
+    /// `predict ltv [horizon N months] [for SEG, …] [by DIM] [pooled|separate] [model M] [discount R% per year] [as_of DATE]`
+    func predictLTV(_ q: PredictLTVQuery) throws {
+        let horizon = try horizonMonths(q.horizon)
+        let discount = try annualDiscount(q.annualDiscountRate)
+        let kind = try purchaseModel(q.model)
+        let separate = q.fitting?.value == .separate
+        let groupings = try clvGroupings(q)
+        if separate && groupings.count != 1 {
+            throw ShellError("separate fits need groups", at: q.fitting?.range,
+                             help: "add 'by first_channel' (or another customer attribute) or 'for A, B'")
+        }
+        let fit = try fitCLV(segments: q.segments, asOf: q.asOf, horizonMonths: horizon, annualDiscount: discount, kind: kind)
+        let currency = try metricSettings().currency
+        say("Time unit: weeks; orders on the same day merge into one purchase; calibration ends \(DayNumber.isoDate(fit.end)).")
+        if let choice = fit.choice { say(modelChoiceLine(choice)) }
+        let model = fit.transactions
+        say("\(model.kind.title) (purchase and dropout), fitted on \(grouped(fit.customers.count)) customers; "
+            + String(format: "log-likelihood %.2f, BIC %.1f, %@ after %d iterations:", model.logLikelihood, model.bic,
+                     model.converged ? "converged" : "NOT converged", model.iterations))
+        show(model.parameterTable(unit: .weeks), sql: nil)
+        say("Gamma-Gamma (spend per purchase):")
+        show(fit.spend.parameterTable(), sql: nil)
+
+        let oneTime = fit.customers.filter { $0.x == 0 }.count
+        var notes = [String(format: "CLV = Σ over the next %d months of expected purchases × expected spend × margin %.1f%%, discounted %.1f%% per year", horizon, fit.margin * 100, discount * 100),
+                     "customer equity = Σ CLV over customers",
+                     "\(model.kind.oneTimeBuyerAssumption); \(grouped(oneTime)) of \(grouped(fit.customers.count)) customers bought once"
+                        + (model.kind == .bgnbd ? ", so read p_alive_repeaters" : "")]
+        if separate, let grouping = groupings.first {
+            try showSeparateFits(fit, grouping: grouping, kind: model.kind, currency: currency, notes: notes)
+            return
+        }
+        let predictions = fit.calculator.predictions(for: fit.customers)
+        for (i, grouping) in groupings.enumerated() {
+            var tableNotes = i == groupings.count - 1 ? notes : []
+            if grouping.mayOverlap, overlaps(grouping) {
+                tableNotes.append("segments overlap: a customer in several counts in each row, once in the total")
+            }
+            if i == groupings.count - 1 { notes = [] }
+            let (groups, total) = CLVGroupSummary.summarize(predictions, labels: grouping.labels) { grouping.membership[$0] ?? [] }
+            show(CLVGroupSummary.table(groups, total: total, header: grouping.header, currency: currency, notes: tableNotes), sql: nil)
+        }
+    }
+
+    /// "model auto: BIC …; chose …".
+    func modelChoiceLine(_ choice: PurchaseModelChoice) -> String {
+        let parts = choice.candidates.map { c in
+            c.fit.map { String(format: "%@ %.1f", c.kind.title, $0.bic) } ?? "\(c.kind.title) failed (\(c.failure ?? "?"))"
+        }
+        return "model auto: BIC on the calibration period " + parts.joined(separator: ", ")
+            + "; chose \(choice.chosen.kind.title) (lowest BIC)."
+    }
+
+    /// The groupings to show: `for` segments, a `by` attribute, or first channel and acquisition quarter.
+    func clvGroupings(_ q: PredictLTVQuery) throws -> [CLVGrouping] {
+        try requireCustomerFacts(for: "predictive CLV", at: nil)
+        if let by = q.by {
+            if q.segments.count > 1 {
+                throw ShellError("give groups either with 'for A, B' or with 'by', not both", at: by.range)
+            }
+            return [try attributeGrouping(by.folded, at: by.range)]
+        }
+        if q.segments.count > 1 { return [try segmentGrouping(q.segments)] }
+        return [try attributeGrouping("first_channel", at: nil), try attributeGrouping("cohort", at: nil)]
+    }
+
+    /// One group per value of a customer attribute; `cohort` (or `quarter`) groups by acquisition quarter, `cohort_month` by month.
+    private func attributeGrouping(_ name: String, at range: SourceRange?) throws -> CLVGrouping {
+        var column: String
+        var header = name
+        var label: (Value) -> String = { $0.textValue ?? ($0.isNull ? "(none)" : $0.description) }
+        switch name {
+        case "channel", "first_channel", "acquisition_channel":
+            column = "first_channel"; header = "first_channel"
+        case "cohort", "quarter", "cohort_quarter":
+            column = "cohort"; header = "cohort"
+            label = { v in
+                guard let month = v.textValue, month.count == 7, let m = Int(month.suffix(2)) else { return "(none)" }
+                return "\(month.prefix(4))-Q\((m - 1) / 3 + 1)"
+            }
+        case "month", "cohort_month":
+            column = "cohort"; header = "cohort_month"
+        default:
+            let attributes = try CustomerFacts.attributes(database).map(\.name)
+            guard let match = attributes.first(where: { $0.lowercased() == name }) else {
+                throw ShellError("unknown customer attribute '\(name)'", at: range,
+                                 help: "group by first_channel, cohort (acquisition quarter), cohort_month or one of: \(attributes.joined(separator: ", "))")
+            }
+            column = match
+        }
+        var membership: [String: [Int]] = [:]
+        var labels: [String] = []
+        var index: [String: Int] = [:]
+        for r in try database.query("SELECT customer_id, \(quoteIdentifier(column)) FROM ecsh_customer_facts").rows {
+            guard let id = r[0].textValue else { continue }
+            let l = label(r[1])
+            if index[l] == nil { index[l] = labels.count; labels.append(l) }
+            membership[id] = [index[l]!]
+        }
+        // Show groups sorted by label; renumber the membership to match.
+        let order = labels.indices.sorted { labels[$0] < labels[$1] }
+        var newIndex = Array(repeating: 0, count: labels.count)
+        for (new, old) in order.enumerated() { newIndex[old] = new }
+        return CLVGrouping(header: header, labels: order.map { labels[$0] },
+                           membership: membership.mapValues { $0.map { newIndex[$0] } }, mayOverlap: false)
+    }
+
+    /// One group per named segment.
+    private func segmentGrouping(_ segments: [Identifier]) throws -> CLVGrouping {
+        var membership: [String: [Int]] = [:]
+        for (i, segment) in segments.enumerated() {
+            guard let filter = try customerFilter([segment]) else { continue }
+            let sql = SQLFragment("SELECT customer_id FROM ecsh_customer_facts WHERE ") + filter
+            for r in try database.query(sql.sql, sql.bindings).rows {
+                if let id = r[0].textValue { membership[id, default: []].append(i) }
+            }
+        }
+        return CLVGrouping(header: "segment", labels: segments.map(\.name), membership: membership, mayOverlap: true)
+    }
+
+    private func overlaps(_ grouping: CLVGrouping) -> Bool { grouping.membership.values.contains { $0.count > 1 } }
+}

@@ -1,0 +1,46 @@
+import ECLanguage
+import ECAnalytics
+
+/// The ranges `predict` accepts, checked before any number reaches an `Int`.
+///
+/// User numbers arrive as Doubles (`horizon 1e30 months` lexes fine); converting
+/// one that is out of range or not whole to `Int` traps, so every conversion
+/// here happens only after the value is known to be a small whole number.
+extension Session {
+    /// `horizon N months|years` as whole months in 1...1200 (12 when not given).
+    func horizonMonths(_ horizon: Located<TimeSpan>?) throws -> Int {
+        guard let h = horizon else { return 12 }
+        let limit = CLVCalculator.maximumHorizonMonths
+        guard h.value.unit == .month || h.value.unit == .year else {
+            throw ShellError("the horizon is counted in months", at: h.range, help: "e.g. horizon 12 months")
+        }
+        let months = h.value.unit == .year ? h.value.amount * 12 : h.value.amount
+        guard months.isFinite, months >= 1, months <= Double(limit) else {
+            throw ShellError("the horizon must be between 1 and \(limit) months (100 years)", at: h.range,
+                             help: "e.g. horizon 12 months or horizon 5 years")
+        }
+        guard months == months.rounded() else {
+            throw ShellError("the horizon must be a whole number of months", at: h.range, help: "e.g. horizon 18 months")
+        }
+        return Int(months)
+    }
+
+    /// `discount R% per year` as a fraction in 0...1 (10% when not given).
+    func annualDiscount(_ rate: Located<Double>?) throws -> Double {
+        guard let rate else { return 0.10 }
+        guard rate.value.isFinite, rate.value >= 0, rate.value <= 1 else {
+            throw ShellError("the discount rate must be between 0% and 100% per year", at: rate.range, help: "e.g. discount 10% per year")
+        }
+        return rate.value
+    }
+
+    /// `holdout N weeks|days|months` as whole days in 7...3650; nil when not given.
+    func holdoutDays(_ holdout: Located<TimeSpan>?) throws -> Int? {
+        guard let h = holdout else { return nil }
+        let days = h.value.days
+        guard days.isFinite, days >= 7, days <= 3650 else {
+            throw ShellError("the holdout must be between 1 week and 10 years", at: h.range, help: "e.g. holdout 26 weeks")
+        }
+        return Int(days.rounded())
+    }
+}

@@ -1,0 +1,66 @@
+import ECStore
+import ECLanguage
+import ECAnalytics
+
+/// `predict ltv by X separate`: one purchase and one spend fit per group, side by side,
+/// with the likelihood-ratio test of separate against pooled.
+extension Session {
+    func showSeparateFits(_ pooled: FittedCLV, grouping: CLVGrouping, kind: PurchaseModelKind,
+                          currency: String, notes: [String]) throws {
+        var members = Array(repeating: [CustomerSummary](), count: grouping.labels.count)
+        for c in pooled.customers {
+            for g in grouping.membership[c.customerID] ?? [] { members[g].append(c) }
+        }
+        let groups = zip(grouping.labels, members).map { (label: $0.0, customers: $0.1) }
+        for warning in SeparateFits.smallGroupWarnings(groups) { say(warning) }
+        let fits = SeparateFits.fit(groups: groups, kind: kind)
+
+        // Each group's parameters and standard errors, purchase model then spend.
+        var rows: [[Value]] = []
+        for fit in fits {
+            if let failure = fit.failure {
+                say("warning: group \(fit.label) was not fitted: \(failure)")
+                continue
+            }
+            guard let t = fit.transactions, let s = fit.spend else { continue }
+            for (name, (value, error)) in zip(kind.parameterNames, zip(t.parameters, t.standardErrors)) {
+                rows.append([.text(fit.label), .text(kind.title), .text(name), .real(value), error.map(Value.real) ?? .null])
+            }
+            for (name, (value, error)) in zip(["p", "q", "gamma"], zip([s.p, s.q, s.gamma], s.standardErrors)) {
+                rows.append([.text(fit.label), .text("Gamma-Gamma"), .text(name), .real(value), error.map(Value.real) ?? .null])
+            }
+        }
+        show(ResultTable(columns: [grouping.header, "model", "parameter", "estimate", "std_error"], rows: rows,
+                         formats: [.text, .text, .text, .decimal(places: 4), .decimal(places: 4)],
+                         notes: ["one fit per group (separate); the pooled fit above is on all \(grouped(pooled.customers.count)) customers"]),
+             sql: nil)
+
+        // Each group's CLV from its own fits; the total is the sum over groups.
+        var summaries: [CLVGroupSummary] = []
+        var total = CLVGroupSummary(label: "total")
+        for fit in fits {
+            var summary = CLVGroupSummary(label: fit.label)
+            if let t = fit.transactions, let s = fit.spend {
+                let calculator = try CLVCalculator(transactions: t, spend: s, unit: .weeks, horizonMonths: pooled.calculator.horizonMonths,
+                                                   discount: pooled.calculator.discount, margin: pooled.margin)
+                for p in calculator.predictions(for: fit.customers) { summary.add(p); total.add(p) }
+            }
+            summaries.append(summary)
+        }
+        var tableNotes = notes
+        let pooledEquity = pooled.calculator.predictions(for: pooled.customers).reduce(0) { $0 + $1.clv }
+        tableNotes.append("customer equity from the pooled fit: \(grouped(Int(pooledEquity.rounded())))")
+        let fitted = fits.compactMap(\.transactions)
+        if grouping.mayOverlap, grouping.membership.values.contains(where: { $0.count > 1 }) {
+            tableNotes.append("segments overlap, so the likelihood-ratio test does not apply")
+        } else if fitted.count == fits.count, fitted.count > 1 {
+            let test = LikelihoodRatioTest(pooledLogLikelihood: pooled.transactions.logLikelihood,
+                                           groupLogLikelihoods: fitted.map(\.logLikelihood),
+                                           parametersPerModel: kind.parameterNames.count)
+            tableNotes.append(test.reading + " (\(kind.title) only)")
+        } else {
+            tableNotes.append("likelihood-ratio test not computed: not every group could be fitted")
+        }
+        show(CLVGroupSummary.table(summaries, total: total, header: grouping.header, currency: currency, notes: tableNotes), sql: nil)
+    }
+}

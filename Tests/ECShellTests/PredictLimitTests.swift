@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+import ECTestSupport
+
+/// `predict` ranges: out-of-range numbers are located errors, never traps; long horizons stay fast.
+@Suite struct PredictLimitTests {
+    @Test(arguments: [("predict ltv horizon 9999999999999999999 months", "1:21", "between 1 and 1200 months"),
+                      ("predict ltv horizon 1201 months", "1:21", "between 1 and 1200 months"),
+                      ("predict ltv horizon 101 years", "1:21", "between 1 and 1200 months"),
+                      ("predict ltv horizon 0 months", "1:21", "between 1 and 1200 months"),
+                      ("predict ltv horizon 1.5 months", "1:21", "whole number of months"),
+                      ("predict ltv discount 250% per year", "1:22", "between 0% and 100%"),
+                      ("predict validate holdout 99999999 weeks", "1:26", "between 1 week and 10 years")])
+    func outOfRangeIsALocatedError(statement: String, location: String, message: String) throws {
+        let out = try runECSH(["--demo", "-c", statement])
+        // A trap would end the process with a signal (status ≥ 128 or a crash report); this is a clean error.
+        #expect(out.status == 1, "\(out.stderr)")
+        #expect(out.stderr.contains(message), "\(out.stderr)")
+        #expect(out.stderr.contains(location), "\(out.stderr)")
+    }
+
+    @Test func theLongestHorizonIsFastAndAboveTheShortOne() throws {
+        let started = Date()
+        let out = try runECSH(["--demo", "--format", "csv", "-c", "predict ltv horizon 1200 months",
+                               "-c", "predict ltv horizon 12 months"])
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(out.status == 0, "\(out.stderr)")
+        // Was over a minute at 100,000 months (issue 13); the debug build needs a few seconds for both.
+        #expect(elapsed < 60)
+        let totals = out.stdout.split(separator: "\n").filter { $0.hasPrefix("total,") }.map { $0.split(separator: ",").map(String.init) }
+        // Four summaries (two per statement); equity over 100 years exceeds equity over 1 year.
+        #expect(totals.count == 4)
+        if totals.count == 4, let long = Double(totals[0][7]), let short = Double(totals[2][7]) {
+            #expect(long > short)
+        }
+    }
+}
