@@ -239,3 +239,27 @@ import ECTestSupport
         #expect(totals.first?[0] == Double(lines.last!))
     }
 }
+
+/// `explain` covers every concept the lessons use, and tells historical LTV and predicted CLV apart.
+@Suite struct TeachingExplainTests {
+    static let lessonConcepts = [
+        "gmv trap", "gmv", "revenue", "margin", "sales equation", "mall dependence", "commission", "points",
+        "f2", "repeat_rate", "active_members", "retention_rate", "cohorts", "nps", "margin of error", "promoters",
+        "ltv", "historical ltv", "cac", "ltv cac", "payback", "loss making", "acquisition quality", "clv",
+        "p alive", "customer equity", "kpi tree", "okr",
+    ]
+
+    @Test(arguments: lessonConcepts) func conceptIsExplained(_ topic: String) throws {
+        let out = try runECSH(["-c", "explain \(topic)"])
+        #expect(out.status == 0, "explain \(topic): \(out.stderr)")
+        #expect(out.stdout.count > 80)
+    }
+
+    @Test func historicalLTVAndPredictedCLVAreDifferentTopics() throws {
+        let clv = try runECSH(["-c", "explain clv"]).stdout
+        let ltv = try runECSH(["-c", "explain historical ltv"]).stdout
+        #expect(clv.hasPrefix("Predicted CLV") && clv.contains("BG/NBD") && clv.contains("Not the same number as historical LTV"))
+        #expect(ltv.hasPrefix("Historical LTV") && ltv.contains("uses no model"))
+        #expect(try runECSH(["-c", "explain p alive"]).stdout.contains("one-time buyer gets P(alive) = 1"))
+    }
+}
