@@ -98,21 +98,98 @@ import ECTestSupport
     }
 }
 
-/// Every tutorial lesson runs on the sample shop without an error.
+/// Every tutorial lesson runs on the tutorial's own sample shop without an error.
 @Suite struct TutorialTests {
+    static let lessonCount = 11
+
     @Test func everyLessonRuns() throws {
-        let lessons = (1...8).flatMap { ["-c", "tutorial \($0)"] }
-        let out = try runECSH(["--demo"] + lessons)
+        let lessons = (1...Self.lessonCount).flatMap { ["-c", "tutorial \($0)"] }
+        let out = try runECSH(lessons)
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stderr.isEmpty)
-        for n in 1...8 { #expect(out.stdout.contains("Lesson \(n) of 8")) }
-        #expect(out.stdout.contains("Try:"))
+        for n in 1...Self.lessonCount { #expect(out.stdout.contains("Lesson \(n) of \(Self.lessonCount)")) }
+        #expect(out.stdout.components(separatedBy: "What this means: ").count == Self.lessonCount + 1)
+        #expect(out.stdout.components(separatedBy: "\nQuestion: ").count == Self.lessonCount + 1)
     }
 
     @Test func tutorialNextFollowsTheCurrentLesson() throws {
-        let out = try runECSH(["--demo", "-c", "tutorial 2", "-c", "tutorial next"])
+        let out = try runECSH(["-c", "tutorial 2", "-c", "tutorial next"])
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("Lesson 2 of 8") && out.stdout.contains("Lesson 3 of 8"))
+        #expect(out.stdout.contains("Lesson 2 of 11") && out.stdout.contains("Lesson 3 of 11"))
+    }
+
+    /// With other data loaded (orders only, no traffic), the tutorial still computes on its own shop
+    /// (lesson 2 needs traffic) and leaves the workspace as it was.
+    @Test func tutorialLeavesTheWorkspaceAlone() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", """
+            order_id,customer_id,ordered_at,amount,status
+            O1,C1,2024-01-05,3000,completed
+            O2,C2,2024-01-10,1000,completed
+
+            """)
+        let workspace = dir.path("mine.db")
+        let out = try runECSH([workspace, "-c", "load orders from '\(orders)'", "-c", "tutorial 2", "-c", "answer sessions",
+                               "-c", "tables", "-c", "sql select count(*) as n, sum(amount) as gmv from orders"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("the tutorial runs on its own in-memory copy of the sample shop"))
+        #expect(out.stdout.contains("Right."))
+        #expect(out.stdout.contains("│ orders │ orders │    2 │"))
+        #expect(!out.stdout.contains("│ traffic"))
+        #expect(out.stdout.contains("│ 2 │ 4,000 │") || out.stdout.contains("│ 2 │ 4000 │"), "\(out.stdout)")
+    }
+
+    /// Lesson prose wraps to the width in force (COLUMNS when not on a terminal).
+    @Test func lessonTextWrapsToTheWidth() throws {
+        let out = try runECSH(["-c", "tutorial 4"], environment: ["COLUMNS": "50"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let prose = out.stdout.split(separator: "\n").filter {
+            !$0.hasPrefix("│") && !$0.hasPrefix("┌") && !$0.hasPrefix("├") && !$0.hasPrefix("└") && !$0.hasPrefix("ecsh>")
+                && !$0.hasPrefix("Answer with") && !$0.hasPrefix("f2_rate:") && !$0.hasPrefix("sample shop loaded") && !$0.hasPrefix("(the tutorial")
+        }
+        #expect(prose.count > 8)
+        for line in prose { #expect(line.count <= 50, "\(line)") }
+    }
+
+    @Test func answersAreCheckedWithAHintThenTheAnswer() throws {
+        let out = try runECSH(["-c", "answer 3", "-c", "tutorial 8", "-c", "answer 5", "-c", "answer 6"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("No question is open"))
+        #expect(out.stdout.contains("Not quite. Hint: Take rakuten's CAC and subtract its LTV_12m."))
+        #expect(out.stdout.contains("Not quite. The answer is ¥"))
+    }
+}
+
+/// `ecsh --demo` from a binary with no samples folder near it generates the same shop in memory.
+@Suite struct DemoFallbackTests {
+    @Test func demoWithoutSamplesGeneratesTheSameShop() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let copy = dir.path("ecsh")
+        try FileManager.default.copyItem(atPath: BuiltBinary.ecsh.path, toPath: copy)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: copy)
+        process.arguments = ["--demo", "--format", "csv", "-c", "kpi gmv, orders, customers by year", "-c", "tables"]
+        process.currentDirectoryURL = dir.url
+        var env = ProcessInfo.processInfo.environment
+        env["ECSH_SAMPLES"] = nil
+        env["ECSH_HISTORY"] = "/dev/null"
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = Pipe()
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let generated = String(decoding: data, as: UTF8.self)
+        #expect(process.terminationStatus == 0)
+        #expect(generated.hasPrefix("samples/shop not found: generated the same sample shop"))
+        let bundled = try runECSH(["--demo", "--format", "csv", "-c", "kpi gmv, orders, customers by year"])
+        // Same numbers as the committed files, line for line (after each one's first line).
+        let kpiLines = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("202") || $0.hasPrefix("year") } }
+        #expect(kpiLines(generated) == kpiLines(bundled.stdout) && !kpiLines(generated).isEmpty)
+        // The scratch files are gone.
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []
+        #expect(!leftovers.contains { $0.hasPrefix("ecsh-sample-shop-\(process.processIdentifier)") })
     }
 }
 
@@ -160,5 +237,29 @@ import ECTestSupport
         #expect(totals.count == 2 && totals[0][0] == totals[1][0] && abs(totals[0][1] - totals[1][1]) < 1e-6 * totals[0][1])
         // Every customer with a counted order is in the model.
         #expect(totals.first?[0] == Double(lines.last!))
+    }
+}
+
+/// `explain` covers every concept the lessons use, and tells historical LTV and predicted CLV apart.
+@Suite struct TeachingExplainTests {
+    static let lessonConcepts = [
+        "gmv trap", "gmv", "revenue", "margin", "sales equation", "mall dependence", "commission", "points",
+        "f2", "repeat_rate", "active_members", "retention_rate", "cohorts", "nps", "margin of error", "promoters",
+        "ltv", "historical ltv", "cac", "ltv cac", "payback", "loss making", "acquisition quality", "clv",
+        "p alive", "customer equity", "kpi tree", "okr",
+    ]
+
+    @Test(arguments: lessonConcepts) func conceptIsExplained(_ topic: String) throws {
+        let out = try runECSH(["-c", "explain \(topic)"])
+        #expect(out.status == 0, "explain \(topic): \(out.stderr)")
+        #expect(out.stdout.count > 80)
+    }
+
+    @Test func historicalLTVAndPredictedCLVAreDifferentTopics() throws {
+        let clv = try runECSH(["-c", "explain clv"]).stdout
+        let ltv = try runECSH(["-c", "explain historical ltv"]).stdout
+        #expect(clv.hasPrefix("Predicted CLV") && clv.contains("BG/NBD") && clv.contains("Not the same number as historical LTV"))
+        #expect(ltv.hasPrefix("Historical LTV") && ltv.contains("uses no model"))
+        #expect(try runECSH(["-c", "explain p alive"]).stdout.contains("one-time buyer gets P(alive) = 1"))
     }
 }

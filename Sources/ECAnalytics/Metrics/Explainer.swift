@@ -44,7 +44,7 @@ public enum Explainer {
                 + workspaceLines(kpiName, settings: settings, db: db)
         }
         if key != "sales", let def = KPICatalogue.named(kpiName) { return kpiText(def, settings: settings, db: db) }
-        if let c = concepts.first(where: { $0.keys.contains(key) }) {
+        if let c = (teachingConcepts + concepts).first(where: { $0.keys.contains(key) }) {
             var text = "\(c.title)\n\n\(c.body)"
             if key == "sales" || key == "sales equation", let def = KPICatalogue.named("sales") {
                 text += "\n\n" + kpiText(def, settings: settings, db: db)

@@ -28,15 +28,19 @@ public struct UnitEconomics: Sendable {
         func values(_ r: UnitEconomicsRow) -> [Value] {
             func v(_ d: Double?) -> Value { d.map(Value.real) ?? .null }
             let status: Value
-            switch r.isHealthy {
-            case true?: status = .text("≥ 3 (healthy by rule of thumb)")
-            case false?: status = .text("< 3")
-            case nil: status = .null
+            switch (r.isHealthy, r.isLossMaking) {
+            case (true?, _): status = .text("≥ 3 (healthy by rule of thumb)")
+            case (_, true?): status = .text("< 1: loss-making")
+            case (false?, _): status = .text("< 3")
+            default: status = .null
             }
             let payback: Value
             switch r.payback {
             case .offset(let k)?: payback = .text("M\(k)")
-            case .notYet?: payback = .text("not yet")
+            case .notYet?:
+                payback = .text(r.recovered.map {
+                    "not yet: \(Int(($0.share * 100).rounded()))% of CAC recovered after \($0.months) months"
+                } ?? "not yet")
             case nil: payback = .null
             }
             var out: [Value] = [.text(r.group), .integer(Int64(r.newCustomers)), v(r.spend), v(r.cac), .integer(Int64(r.orders)),

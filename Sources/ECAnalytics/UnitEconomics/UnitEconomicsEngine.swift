@@ -77,8 +77,13 @@ public struct UnitEconomicsEngine {
         let cac = spend.flatMap { newCustomers > 0 ? $0 / Double(newCustomers) : nil }
         let ltv = curve.flatMap { h < $0.margin.count ? $0.margin[h] : nil }
         var payback: CohortMatrix.Payback?
+        var recovered: Recovery?
         if let cac, let curve {
             payback = curve.margin.firstIndex { ($0 ?? -.infinity) >= cac }.map { .offset($0) } ?? .notYet
+            // How far off: the cumulative margin at the last offset any cohort reaches, against CAC.
+            if payback == .notYet, cac > 0, let last = curve.margin.lastIndex(where: { $0 != nil }), let m = curve.margin[last] {
+                recovered = Recovery(share: m / cac, months: last)
+            }
         }
         return UnitEconomicsRow(
             group: group, newCustomers: newCustomers, spend: spend, cac: cac, orders: sums.orders,
@@ -86,7 +91,7 @@ public struct UnitEconomicsEngine {
             marginPerOrder: sums.orders > 0 ? sums.margin / Double(sums.orders) : nil,
             ordersPerCustomer: curve.flatMap { h < $0.orders.count ? $0.orders[h] : nil },
             ltv: ltv, ltvToCAC: ltv.flatMap { l in cac.flatMap { $0 > 0 ? l / $0 : nil } },
-            payback: payback, gmv: sums.gmv, commission: sums.commission, isMall: isMall)
+            payback: payback, recovered: recovered, gmv: sums.gmv, commission: sums.commission, isMall: isMall)
     }
 
     /// Spend per group label and in total; nil when there is no spend table.

@@ -59,6 +59,8 @@ public struct UnitEconomicsRow: Sendable, Equatable {
     public var ltvToCAC: Double?
     /// First month offset where cumulative CM2 per customer ≥ CAC.
     public var payback: CohortMatrix.Payback?
+    /// When payback is "not yet": the share of CAC recovered by the last month offset the data covers, and that offset.
+    public var recovered: Recovery? = nil
     /// GMV = Σ amount of the group's orders.
     public var gmv: Double
     public var commission: Double
@@ -67,6 +69,16 @@ public struct UnitEconomicsRow: Sendable, Equatable {
 
     /// The ≥ 3 rule of thumb.
     public var isHealthy: Bool? { ltvToCAC.map { $0 >= 3 } }
+    /// Below 1: each new customer has brought less margin than they cost to acquire.
+    public var isLossMaking: Bool? { ltvToCAC.map { $0 < 1 } }
     /// commission / GMV.
     public var commissionBurden: Double? { gmv > 0 ? commission / gmv : nil }
+}
+
+/// How much of CAC a group's customers have earned back when payback is not reached yet.
+public struct Recovery: Sendable, Equatable {
+    /// Cumulative CM2 per customer / CAC.
+    public var share: Double
+    /// The last month offset the cohorts' data reaches.
+    public var months: Int
 }

@@ -42,6 +42,8 @@ public enum StatementKind: Sendable, Hashable {
     case kpis
     /// `kpi A, B [within …] [by …] [for …] [where …] [from … to …] [chart]`
     case kpi(KPIQuery)
+    /// `kpi tree NAME [by GRAIN] [from … to …]`
+    case kpiTree(KPITreeQuery)
     /// `define kpi NAME = EXPR`
     case defineKPI(name: Identifier, formula: Expr)
     /// `drop kpi NAME`
@@ -72,6 +74,8 @@ public enum StatementKind: Sendable, Hashable {
     case explain(topic: [Identifier])
     /// `tutorial [next | N]`
     case tutorial(TutorialStep)
+    /// `answer TEXT`: the learner's answer to the tutorial's question, as written.
+    case answer(String)
     /// `help [command words]`
     case help(topic: [Identifier])
 
@@ -320,4 +324,21 @@ public enum TutorialStep: Sendable, Hashable {
     case next
     /// `tutorial 3`
     case lesson(Int)
+}
+
+/// `kpi tree NAME [by GRAIN] [from DATE to DATE]`: a KPI's decomposition as a tree.
+public struct KPITreeQuery: Sendable, Hashable {
+    /// revenue, gmv, margin or customer_equity.
+    public var root: Identifier
+    /// month, quarter or year (default: month); the tree compares the last period with the one before.
+    public var by: Identifier?
+    public var from: Located<DateBound>?
+    public var to: Located<DateBound>?
+
+    public init(root: Identifier, by: Identifier? = nil, from: Located<DateBound>? = nil, to: Located<DateBound>? = nil) {
+        self.root = root
+        self.by = by
+        self.from = from
+        self.to = to
+    }
 }

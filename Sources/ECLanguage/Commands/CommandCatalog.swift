@@ -7,9 +7,9 @@ public enum CommandGroup: String, Sendable, Hashable, CaseIterable {
 public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case sql, tables, describe, head, load, export
     case segment, segments, dropSegment
-    case kpis, kpi, defineKPI, dropKPI, target, scorecard
+    case kpis, kpi, kpiTree, defineKPI, dropKPI, target, scorecard
     case cohort, nps, npsCompare, unitEconomics, predictLTV, predictAlive, predictValidate
-    case explain, tutorial, help
+    case explain, tutorial, answer, help
     case set, showSettings, showSQL, timer, chart, run, quit
 }
 
@@ -61,6 +61,9 @@ public enum CommandCatalog {
           ["kpi gmv, orders, aov by month", "kpi f2_rate within 90 days by cohort", "kpi cac, roas by channel from 2024-01 to 2024-12",
            "kpi gmv, aov by quarter for repeaters, one_timers"],
           ["within", "by", "for", "where", "from", "to", "chart", "day", "week", "month", "quarter", "year"]),
+        c(.kpiTree, "kpi tree", "kpi tree revenue|gmv|margin|customer_equity [by month|quarter|year] [from DATE to DATE]",
+          "A KPI's decomposition as a tree: each node's value and change on the period before, the biggest mover marked.", .kpis,
+          ["kpi tree revenue", "kpi tree margin by quarter", "kpi tree gmv by month from 2024-03 to 2024-05"], ["by", "from", "to"]),
         c(.defineKPI, "define kpi", "define kpi NAME = FORMULA", "Define a KPI from other KPIs with + - * / and numbers.", .kpis,
           ["define kpi margin_rate = margin / revenue"], []),
         c(.dropKPI, "drop kpi", "drop kpi NAME", "Forget a defined KPI.", .kpis, ["drop kpi margin_rate"], []),
@@ -92,8 +95,10 @@ public enum CommandCatalog {
         // Teaching
         c(.explain, "explain", "explain TOPIC", "What a KPI or idea means, its formula, pitfalls and how ecsh computes it.", .teaching,
           ["explain ltv", "explain sales equation"], []),
-        c(.tutorial, "tutorial", "tutorial [next|N]", "Guided lessons on the bundled sample shop.", .teaching,
+        c(.tutorial, "tutorial", "tutorial [next|N]", "Guided lessons with questions, on the tutorial's own copy of the sample shop.", .teaching,
           ["tutorial", "tutorial next", "tutorial 3"], ["next"]),
+        c(.answer, "answer", "answer VALUE", "Answer the tutorial's question: a number (3.4, -71, 34%) or a word (own).", .teaching,
+          ["answer 3.4", "answer own"], []),
         c(.help, "help", "help [COMMAND]", "List commands by task, or show one command's usage and examples.", .teaching,
           ["help", "help kpi", "help unit economics"], []),
         // Session

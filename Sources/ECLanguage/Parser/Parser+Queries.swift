@@ -114,6 +114,19 @@ extension Parser {
     /// kpi-clause := 'within' duration | 'by' names | 'for' names | 'where' expr
     ///             | 'from' date-bound | 'to' date-bound | 'chart'
     /// ```
+    /// `kpi-tree := 'kpi' 'tree' NAME ('by' GRAIN | 'from' DATE | 'to' DATE)*`
+    mutating func parseKPITree() throws(Diagnostic) -> KPITreeQuery {
+        var query = KPITreeQuery(root: try parseName("revenue, gmv, margin or customer_equity after 'kpi tree'"))
+        try parseClauses(["by", "from", "to"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
+            switch keyword {
+            case "by": query.by = try p.parseName("month, quarter or year after 'by'")
+            case "from": query.from = try p.parseDateBound("a date or month after 'from'")
+            default: query.to = try p.parseDateBound("a date or month after 'to'")
+            }
+        }
+        return query
+    }
+
     mutating func parseKPI() throws(Diagnostic) -> KPIQuery {
         var query = KPIQuery(kpis: try parseNames("a KPI name (type 'kpis' to list them)"))
         try parseClauses(["within", "by", "for", "where", "from", "to", "chart"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in

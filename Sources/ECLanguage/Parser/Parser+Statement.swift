@@ -14,6 +14,7 @@ extension Parser {
             throw unknownCommand(first: first)
         }
         if info.id == .sql { return try parseSQL(start: start) }
+        if info.id == .answer { return try parseAnswer(start: start) }
         for _ in 0..<wordCount { try advance() }
         let kind = try parseCommand(info.id)
         return ShellStatement(kind, range: range(from: start))
@@ -36,6 +37,19 @@ extension Parser {
 
     /// `sql-stmt := 'sql' RAW-SQL-TO-END` — the SQL keeps its exact source range for mapping SQLite errors back.
     mutating func parseSQL(start: SourceLocation) throws(Diagnostic) -> ShellStatement {
+        let raw = try restOfStatement(missing: "expected SQL after 'sql'", note: "for example: sql select count(*) from orders")
+        return ShellStatement(.sql(RawSQL(text: raw.text, range: raw.range)), range: SourceRange(start: start, end: raw.range.end))
+    }
+
+    /// `answer TEXT` — the rest of the statement as written (`3.4`, `-71`, `34%`, `¥2,667`, `own`),
+    /// so any way a learner writes a number reaches the tutorial's checker.
+    mutating func parseAnswer(start: SourceLocation) throws(Diagnostic) -> ShellStatement {
+        let raw = try restOfStatement(missing: "expected your answer after 'answer'", note: "for example: answer 3.4, or answer own")
+        return ShellStatement(.answer(raw.text), range: SourceRange(start: start, end: raw.range.end))
+    }
+
+    /// The text after the current keyword to the end of the statement, untokenized, with its source range.
+    private func restOfStatement(missing: String, note: String) throws(Diagnostic) -> (text: String, range: SourceRange) {
         let keyword = current
         var offset = keyword.endOffset
         var location = keyword.range.end
@@ -44,11 +58,9 @@ extension Parser {
             offset += 1
         }
         guard offset < lexer.characters.count else {
-            throw Diagnostic("expected SQL after 'sql'", at: SourceRange(at: keyword.range.end),
-                             note: "for example: sql select count(*) from orders")
+            throw Diagnostic(missing, at: SourceRange(at: keyword.range.end), note: note)
         }
-        let raw = lexer.rawText(from: offset, at: location)
-        return ShellStatement(.sql(RawSQL(text: raw.text, range: raw.range)), range: SourceRange(start: start, end: raw.range.end))
+        return lexer.rawText(from: offset, at: location)
     }
 
     /// One command after its words; exhaustive over `CommandID`.
@@ -73,6 +85,8 @@ extension Parser {
         case .dropSegment: kind = .dropSegment(try parseName("a segment name"))
         case .kpis: kind = .kpis
         case .kpi: kind = .kpi(try parseKPI())
+        case .kpiTree: kind = .kpiTree(try parseKPITree())
+        case .answer: throw Diagnostic("internal: answer is parsed before dispatch", at: current.range)
         case .defineKPI:
             let name = try parseName("a KPI name")
             try expect(.equal, "after the KPI name (define kpi NAME = FORMULA)")

@@ -54,7 +54,7 @@ extension Session {
             try help(Array(topic.prefix(info.words.count)))
             return
         }
-        let known = KPICatalogue.all.map(\.name) + Explainer.concepts.flatMap(\.keys) + CommandCatalog.all.map(\.name)
+        let known = KPICatalogue.all.map(\.name) + (Explainer.teachingConcepts + Explainer.concepts).flatMap(\.keys) + CommandCatalog.all.map(\.name)
         throw Diagnostic.unknownName("topic", topic.map(\.name).joined(separator: " "),
                                      at: topic.first!.range.union(topic.last!.range), among: known)
     }

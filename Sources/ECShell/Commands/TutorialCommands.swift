@@ -1,77 +1,98 @@
 import ECStore
 import ECLanguage
 
-/// One lesson of the tutorial: a concept, the statement that shows it, and something to try.
-struct Lesson {
-    let title: String
-    let text: String
-    let statement: String
-    let tryNext: String
+/// Where the learner is in the tutorial. The lessons run on `shop`, a session of
+/// their own on an in-memory copy of the sample shop, so the learner's workspace
+/// (whatever is loaded, any settings) is neither read nor changed.
+struct TutorialState {
+    var shop: Session?
+    /// The lesson shown last (0-based).
+    var lesson: Int?
+    /// The open question of that lesson, until answered (or given away).
+    var question: Question?
+    var wrongTries = 0
+    /// Lessons whose question was answered right.
+    var answered: Set<Int> = []
 }
 
-/// `tutorial`, `tutorial next`, `tutorial N`: lessons on the sample shop.
+/// `tutorial`, `tutorial next`, `tutorial N` and `answer VALUE`.
 extension Session {
-    static let lessons: [Lesson] = [
-        Lesson(title: "GMV is where everyone starts",
-               text: "GMV adds up every counted order's amount. It is easy to grow by discounting and advertising, which is why it can mislead on its own. Cancelled and returned orders are not counted (show settings says which statuses count).",
-               statement: "kpi gmv, revenue, orders, aov by quarter",
-               tryNext: "kpi gmv by month chart"),
-        Lesson(title: "The sales equation",
-               text: "Sales = sessions × conversion rate × average order value. When sales move, one of the three moved; the _change columns say which, so you fix the right thing.",
-               statement: "kpi sales by quarter",
-               tryNext: "kpi sessions, cvr by channel"),
-        Lesson(title: "Where the customers come from: malls and the own site",
-               text: "Marketplaces bring buyers but keep the relationship and take commission. Mall dependence is the share of GMV sold through them; a falling share with stable GMV means customers are moving to the own site.",
-               statement: "kpi gmv, mall_dependence by quarter",
-               tryNext: "kpi gmv, commission by channel"),
-        Lesson(title: "Do first-time buyers come back? F2 and repeat rate",
-               text: "Most customers never place a second order. F2 conversion is the share of new buyers who do within 90 days; repeat rate is the share of all buyers with two or more orders.",
-               statement: "kpi new_customers, f2_rate, repeat_rate by quarter",
-               tryNext: "kpi f2_rate by first_channel"),
-        Lesson(title: "Cohorts: retention month by month",
-               text: "Group customers by the month of their first order and follow each group: the share that buys again 1, 2, 3 … months later. Read down a column to see whether newer cohorts stay better than older ones.",
-               statement: "cohort retention by quarter periods 6",
-               tryNext: "cohort retention by first_channel periods 6"),
-        Lesson(title: "NPS: would customers recommend the shop?",
-               text: "NPS = % promoters (9–10) − % detractors (0–6). With few responses the margin of error is wide, so ecsh shows it; compare groups with a significance test rather than by eye.",
-               statement: "nps by quarter",
-               tryNext: "segment repeaters = orders >= 2 ; segment one_timers = orders = 1 ; nps compare repeaters, one_timers"),
-        Lesson(title: "Unit economics: does a customer pay back?",
-               text: "CAC is ad spend per new customer; LTV is the contribution margin a customer brings over a horizon. LTV/CAC of 3 or more is a rule of thumb for healthy growth; payback is the month the margin covers CAC.",
-               statement: "unit economics by channel horizon 12 months",
-               tryNext: "cohort margin cumulative by quarter periods 8"),
-        Lesson(title: "Customer equity: the value of the customers you have",
-               text: "A model of buying and dropping out (BG/NBD) and of spend (Gamma-Gamma) predicts each customer's future margin. Its sum, customer equity, is what acquisition and retention build, and what GMV does not show.",
-               statement: "predict ltv horizon 12 months",
-               tryNext: "predict alive top 10"),
-    ]
-
     func tutorial(_ step: TutorialStep) throws {
-        var index: Int
+        let count = Lessons.all.count
+        let index: Int
         switch step {
-        case .current: index = tutorialLesson ?? 0
-        case .next: index = (tutorialLesson ?? -1) + 1
+        case .current: index = tutorialState.lesson ?? 0
+        case .next: index = (tutorialState.lesson ?? -1) + 1
         case .lesson(let n):
-            guard n >= 1 && n <= Self.lessons.count else {
-                throw ShellError("there are \(Self.lessons.count) lessons; choose 1 to \(Self.lessons.count)")
-            }
+            guard n >= 1 && n <= count else { throw ShellError("there are \(count) lessons; choose 1 to \(count)") }
             index = n - 1
         }
-        guard index < Self.lessons.count else {
-            say("That was the last lesson. Explore on your own: help lists every command, explain NAME tells more about any KPI.")
+        guard index < count else {
+            say("That was the last lesson (\(tutorialState.answered.count) of \(count) questions answered right). "
+                + "Explore on your own: ecsh --demo opens the sample shop, help lists every command, explain NAME "
+                + "tells more about any KPI or idea.")
             return
         }
-        if try !database.tableExists("orders") {
-            say("(the tutorial uses the sample shop; loading it into this workspace)")
-            guard loadDemo() else { throw AlreadyReported() }
+        let shop = try tutorialShop()
+        shop.options = options
+        shop.options.echo = false
+        let lesson = Lessons.all[index]
+        tutorialState.lesson = index
+        tutorialState.question = nil
+        tutorialState.wrongTries = 0
+        let width = TextWrap.width(isTerminal: out.isTerminal)
+        say(TextWrap.wrap("── Lesson \(index + 1) of \(count): \(lesson.title) ──", width: width))
+        say(TextWrap.wrap(lesson.text, width: width) + "\n")
+        var tables: [ResultTable] = []
+        for statement in lesson.statements {
+            say("ecsh> \(statement)")
+            shop.lastResult = nil
+            guard shop.run(text: statement, sourceName: "<tutorial \(index + 1)>") else { throw AlreadyReported() }
+            if let table = shop.lastResult { tables.append(table) }
         }
-        tutorialLesson = index
-        let lesson = Self.lessons[index]
-        say("Lesson \(index + 1) of \(Self.lessons.count): \(lesson.title)\n")
-        say(lesson.text + "\n")
-        say("ecsh> \(lesson.statement)")
-        guard run(text: lesson.statement, sourceName: "<tutorial \(index + 1)>") else { throw AlreadyReported() }
-        say("\nTry: \(lesson.tryNext)")
-        say(index + 1 < Self.lessons.count ? "Then: tutorial next" : "This is the last lesson.")
+        let shown = Shown(tables: tables)
+        let meaning = try lesson.interpret(shown)
+        let question = try lesson.question(shown)
+        say("\n" + TextWrap.wrap("What this means: " + meaning, width: width))
+        say("\n" + TextWrap.wrap("Question: " + question.prompt, width: width))
+        say("Answer with: answer " + (question.wantsNumber ? "NUMBER" : "WORD")
+            + "   (or try: \(lesson.tryNext), in ecsh --demo)")
+        tutorialState.question = question
+    }
+
+    func answer(_ text: String) throws {
+        guard let index = tutorialState.lesson, let question = tutorialState.question else {
+            say("No question is open: tutorial starts or resumes the lessons, and each lesson ends with one.")
+            return
+        }
+        let width = TextWrap.width(isTerminal: out.isTerminal)
+        let count = Lessons.all.count
+        let next = index + 1 < count ? "Next: tutorial next (lesson \(index + 2) of \(count))." : "That was the last lesson."
+        if question.accepts(text) {
+            tutorialState.answered.insert(index)
+            tutorialState.question = nil
+            say(TextWrap.wrap("Right. " + question.explanation, width: width))
+            say("\(next) Answered right so far: \(tutorialState.answered.count) of \(count).")
+            return
+        }
+        tutorialState.wrongTries += 1
+        if tutorialState.wrongTries >= 2 {
+            tutorialState.question = nil
+            say(TextWrap.wrap("Not quite. The answer is \(question.answerText). " + question.explanation, width: width))
+            say(next)
+        } else {
+            let form = question.wantsNumber && Question.number(text.lowercased()) == nil ? " (answer with a number)" : ""
+            say(TextWrap.wrap("Not quite\(form). Hint: " + question.hint + " Try again: answer …", width: width))
+        }
+    }
+
+    /// The tutorial's own session on an in-memory sample shop, made on first use.
+    private func tutorialShop() throws -> Session {
+        if let shop = tutorialState.shop { return shop }
+        let shop = Session(database: try Database(path: nil), out: out, err: err, options: options)
+        say("(the tutorial runs on its own in-memory copy of the sample shop; your workspace is untouched)")
+        guard shop.loadDemo() else { throw AlreadyReported() }
+        tutorialState.shop = shop
+        return shop
     }
 }

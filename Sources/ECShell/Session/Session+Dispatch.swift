@@ -18,6 +18,7 @@ extension Session {
 
         case .kpis: try listKPIs()
         case .kpi(let query): try runKPI(query)
+        case .kpiTree(let query): try runKPITree(query)
         case .defineKPI(let name, let formula): try defineKPI(name, formula)
         case .dropKPI(let name): try dropKPI(name)
         case .target(let target): try setTarget(target)
@@ -33,6 +34,7 @@ extension Session {
 
         case .explain(let topic): try explain(topic, at: statement.range)
         case .tutorial(let step): try tutorial(step)
+        case .answer(let text): try answer(text)
         case .help(let topic): try help(topic)
 
         case .set(let s): try set(s)

@@ -55,10 +55,25 @@ extension Session {
 
     /// Loads the bundled sample shop (samples/shop) into this workspace.
     func loadDemo() -> Bool {
-        guard let folder = Self.sampleShopFolder() else {
-            err.write(renderPlain(message: "cannot find the sample shop (samples/shop)",
-                                  help: "run ecsh from the project folder, or set ECSH_SAMPLES to the samples folder"))
-            return false
+        var generated: String?
+        defer { if let generated { try? FileManager.default.removeItem(atPath: generated) } }
+        let folder: String
+        if let found = Self.sampleShopFolder() {
+            folder = found
+        } else {
+            // An installed binary has no samples folder: the generator is deterministic, so make
+            // the same shop in a scratch folder, load it into this (in-memory) workspace and remove the files.
+            let scratch = NSTemporaryDirectory() + "ecsh-sample-shop-\(getpid())"
+            do {
+                _ = try SampleShop.generate(.committedSample, into: scratch)
+            } catch {
+                err.write(renderPlain(message: "cannot find the sample shop (samples/shop) nor generate it: \(error)",
+                                      help: "run ecsh from the project folder, or set ECSH_SAMPLES to the samples folder"))
+                return false
+            }
+            generated = scratch
+            folder = scratch
+            say("samples/shop not found: generated the same sample shop (seed 42, 2023-01-01 to 2024-12-31) in memory")
         }
         let script = [("orders", "orders.csv"), ("customers", "customers.csv"), ("spend", "ad_spend.csv"),
                       ("traffic", "traffic.csv"), ("nps", "nps.csv")]

@@ -25,8 +25,8 @@ public final class Session {
     var quitRequested = false
     /// Whether statements come from a person at a terminal.
     var isInteractive = false
-    /// The tutorial lesson shown last (0-based), for `tutorial next`.
-    var tutorialLesson: Int?
+    /// Where the learner is in the tutorial, and the tutorial's own sample-shop session.
+    var tutorialState = TutorialState()
     /// Suppresses confirmations (`say`) while the demo loads; errors still show.
     var quiet = false
 

@@ -44,6 +44,11 @@ import ECStore
         close(rakuten.ltv, 75, "rakuten LTV")
         close(rakuten.ordersPerCustomer, 2, "rakuten orders/customer")
         #expect(rakuten.payback == .notYet)
+        // How far off: the last offset any rakuten cohort reaches is 3 (B's); B's cumulative CM2 stays 90,
+        // so 90 / 115 of CAC is recovered. LTV/CAC 75 / 115 < 1: loss-making.
+        #expect(rakuten.recovered?.months == 3)
+        close(rakuten.recovered?.share, 90.0 / 115, "rakuten recovered share")
+        #expect(rakuten.isLossMaking == true && own.isLossMaking == true)
         // Commission 5 + 5 on GMV 280.
         close(rakuten.commissionBurden, 10.0 / 280, "rakuten commission burden")
 
@@ -65,7 +70,8 @@ import ECStore
 
         let table = ue.toResultTable()
         #expect(table.columns.contains("LTV_CAC_status") && table.columns.contains("commission_burden"))
-        #expect(table.column("payback") == [.null, "M3", "not yet", "M3"])
+        #expect(table.column("payback") == [.null, "M3", "not yet: 78% of CAC recovered after 3 months", "M3"])
+        #expect(table.column("LTV_CAC_status")?[2] == "< 1: loss-making")
         #expect(table.notes.contains { $0.hasPrefix("CAC (blended)") })
         #expect(table.notes.contains { $0.contains("discount (all orders)") })
         #expect(table.summaryRows == [3])

@@ -1,0 +1,125 @@
+import Foundation
+import ECStore
+
+/// `kpi tree ROOT [by GRAIN] [from A to B]`: the tree for the last period against the one before
+/// (or the period of `from` against the period of `to`).
+public struct KPITreeQuery: Sendable {
+    public var root: KPITreeRoot
+    public var grain: TimeGrain
+    /// `YYYY-MM` or `YYYY-MM-DD`: the period containing it is the earlier one compared.
+    public var from: String?
+    /// The period containing it is the later one; default: the period of the last order.
+    public var to: String?
+
+    public init(root: KPITreeRoot, grain: TimeGrain = .month, from: String? = nil, to: String? = nil) {
+        self.root = root
+        self.grain = grain
+        self.from = from
+        self.to = to
+    }
+}
+
+/// The trees, and the table `kpi tree` shows (also what CSV, JSON and HTML export write).
+public struct KPITreeResult: Sendable {
+    public var trees: [KPITreeNode]
+    public var previous: String
+    public var current: String
+    public var table: ResultTable
+}
+
+public enum KPITreeEngine {
+    public static func run(_ query: KPITreeQuery, db: Database, settings: MetricSettings,
+                           selection: OrderSelection) throws -> KPITreeResult {
+        guard [.month, .quarter, .year, .week].contains(query.grain) else {
+            throw MetricsError("kpi tree compares weeks, months, quarters or years, not \(query.grain.rawValue)s")
+        }
+        func day(_ text: String, last: Bool) throws -> Int {
+            guard let range = DayNumber.parseRange(text) else { throw MetricsError("'\(text)' is not a date (YYYY-MM or YYYY-MM-DD)") }
+            return last ? range.upperBound : range.lowerBound
+        }
+        var end: Int
+        if let to = query.to {
+            end = try day(to, last: true)
+        } else {
+            guard let last = try selection.lastDay(in: db) else { throw MetricsError("kpi tree needs orders") }
+            end = last
+        }
+        if let asOf = settings.asOf, let cut = DayNumber.parseRange(asOf)?.upperBound { end = min(end, cut) }
+        let current = PeriodCalendar.period(of: end, grain: query.grain, weekStart: settings.weekStart)
+        let previous = try query.from.map { PeriodCalendar.period(of: try day($0, last: false), grain: query.grain, weekStart: settings.weekStart) }
+            ?? PeriodCalendar.period(of: current.start - 1, grain: query.grain, weekStart: settings.weekStart)
+        guard previous.start < current.start else {
+            throw MetricsError("kpi tree compares an earlier period with a later one: \(previous.label) is not before \(current.label)")
+        }
+        let a = try PeriodFigures.read(db, selection: selection, settings: settings, label: previous.label,
+                                       days: previous.start...previous.end)
+        let b = try PeriodFigures.read(db, selection: selection, settings: settings, label: current.label,
+                                       days: current.start...current.end)
+        let trees = KPITreeBuilder.tree(query.root, a, b)
+        return KPITreeResult(trees: trees, previous: previous.label, current: current.label,
+                             table: table(trees, previous: previous.label, current: current.label,
+                                          currency: settings.currency, window: settings.activeWindowDays))
+    }
+
+    /// One row per node, drawn as a tree in the `node` column; the biggest mover under each root marked.
+    static func table(_ trees: [KPITreeNode], previous: String, current: String, currency: String, window: Int) -> ResultTable {
+        var rows: [[Value]] = []
+        var notes: [String] = []
+        // Exact values (the table shows 2 decimals; CSV and JSON keep every digit, so the
+        // products can be checked); sums of whole yen and counts stay integers.
+        func value(_ v: Double, _ unit: KPITreeNode.Unit) -> Value {
+            let shown = unit == .percent ? v * 100 : v
+            if shown == shown.rounded(), abs(shown) < 9e15 { return .integer(Int64(shown)) }
+            return .real(shown)
+        }
+        func unitText(_ unit: KPITreeNode.Unit) -> String {
+            switch unit {
+            case .money: return currency
+            case .count: return "count"
+            case .percent: return "%"
+            case .ratio: return "ratio"
+            }
+        }
+        func walk(_ node: KPITreeNode, parent: KPITreeNode?, prefix: String, branch: String, mark: Bool) {
+            let explains = parent.flatMap { node.explains(in: $0) }
+            rows.append([.text(prefix + branch + node.name), .text(node.formula.isEmpty ? "" : "= " + node.formula),
+                         .text(unitText(node.unit)), value(node.previous, node.unit), value(node.current, node.unit),
+                         node.change.map { .real($0) } ?? .null, explains.map { .real($0) } ?? .null,
+                         .text(mark ? "◀ biggest mover" : "")])
+            let top = biggest(node)
+            let childPrefix = prefix + (branch == "├─ " ? "│  " : branch.isEmpty ? "" : "   ")
+            for (i, child) in node.children.enumerated() {
+                walk(child, parent: node, prefix: childPrefix, branch: i == node.children.count - 1 ? "└─ " : "├─ ",
+                     mark: parent == nil && i == top)
+            }
+        }
+        for tree in trees {
+            walk(tree, parent: nil, prefix: "", branch: "", mark: false)
+            if let i = biggest(tree), let share = tree.children[i].explains(in: tree) {
+                let child = tree.children[i]
+                notes.append("\(tree.name) = \(tree.formula): \(child.name) \(percentText(child.change)) explains "
+                             + "\(percentText(share, signed: false)) of the change \(percentText(tree.change))")
+            }
+        }
+        notes.append("change = \(current) / \(previous) − 1; explains = share of the parent's change: for ×, ln(child ratio) / ln(parent ratio); for + and −, signed child change / parent change")
+        if trees.contains(where: { $0.name == "customer_equity_12m" }) {
+            notes.append("customer_equity_12m = contribution margin of the customers active in the \(window) days up to each period's end (historical, observed; predict ltv gives the model's forward-looking CLV)")
+        }
+        return ResultTable(columns: ["node", "formula", "unit", previous, current, "change", "explains", "mark"], rows: rows,
+                           formats: [.text, .text, .text, .auto, .auto, .percent(places: 1), .percent(places: 0), .text],
+                           notes: notes)
+    }
+
+    /// The child explaining the largest share of the node's change in its direction
+    /// (a term that moved against the change, such as GMV rising while margin fell, is not it).
+    static func biggest(_ node: KPITreeNode) -> Int? {
+        let shares = node.children.enumerated().compactMap { i, c in c.explains(in: node).map { (i, $0) } }
+        return shares.filter { $0.1 > 0 }.max { $0.1 < $1.1 }?.0
+    }
+
+    private static func percentText(_ ratio: Double?, signed: Bool = true) -> String {
+        guard let ratio else { return "(no change)" }
+        let text = String(format: "%.1f%%", ratio * 100)
+        return signed && ratio >= 0 ? "+" + text : text
+    }
+}

@@ -1,0 +1,26 @@
+/// Concept texts the tutorial's lessons use, kept apart from the KPI entries and the
+/// general concepts (other tables) so each can change without the other. Looked up
+/// before `Explainer.concepts`, which is how `explain clv` reaches the predicted CLV
+/// while `explain ltv` keeps the historical LTV.
+extension Explainer {
+    public static let teachingConcepts: [(keys: [String], title: String, body: String)] = [
+        (["clv", "predicted clv", "predicted ltv", "predict ltv", "customer lifetime value"], "Predicted CLV (a model's forecast)",
+         "The margin a customer is expected to bring over the next horizon (12 months by default), from two models fitted to every customer's purchases: BG/NBD for how often they buy and when they silently drop out, Gamma-Gamma for how much they spend per purchase. Discounted and multiplied by the margin rate. Customer equity is its sum.\nNot the same number as historical LTV: LTV(h) is margin already earned by a cohort in its first h months (observed, looking back); CLV is margin still to come from the customers you have (modelled, looking forward), for old and new customers alike.\nPitfalls: the models assume purchases and spend are independent (Gamma-Gamma's check is printed); P(alive) is 1 for one-time buyers by assumption (explain p alive). See `predict ltv`, `predict validate`."),
+        (["historical ltv", "observed ltv", "ltv 12", "ltv(12)"], "Historical LTV (observed)",
+         "LTV(h) = the cumulative contribution margin a cohort's customers have actually brought from their first order through month h, divided by the cohort's size; only cohorts at least h months old count. It looks back and uses no model. Compare it with CAC (LTV/CAC) and read it by acquisition channel or campaign.\nNot the predicted CLV of `predict ltv` (explain clv)."),
+        (["p alive", "p(alive)", "alive", "probability alive"], "P(alive)",
+         "The BG/NBD model's probability that a customer has not silently dropped out, from how many repeat purchases they made and how recently.\nCaveat: the model lets a customer drop out only right after a repeat purchase, so every one-time buyer gets P(alive) = 1 whatever their age. An average P(alive) near 90% on a shop where 15% of customers buy in a quarter says more about this assumption than about loyalty. Read one-time buyers through their expected purchases and the cohort retention curve instead."),
+        (["acquisition quality", "acquisition", "campaign quality"], "Acquisition quality",
+         "Which customers a channel or campaign brings matters more than what they cost: a cheap CAC is a bad buy if those customers never come back. Compare historical LTV by acquisition channel or campaign (`cohort margin cumulative by acquisition_campaign`, `unit economics by channel`), not CAC alone. Discount-led acquisition attracts deal seekers: high first-order volume, low repeat, negative margin on the first order."),
+        (["kpi tree", "okr", "okrs", "objectives", "key results", "objective"], "KPI trees and OKRs",
+         "A KPI tree shows how a top number is built from others: revenue = sessions × CVR × AOV; margin = GMV − discounts − points − cogs − shipping − commission; customer equity = active members × orders per member × margin per order. Each node's change, and the share of its parent's change it explains, shows where to act.\nAn OKR puts an objective (grow customer equity) over a few key results that move it (active members, retention rate, NPS, LTV/CAC) and the KPIs teams act on. A scorecard with targets on the key results, read together, is the framework's replacement for a GMV target. See `kpi tree`, `target`, `scorecard`."),
+        (["gmv vs revenue", "gmv trap", "gmv vs margin", "gmv revenue margin"], "GMV, revenue and margin",
+         "GMV: the amount of counted orders before discounts and points. Revenue: what customers paid (GMV − discounts − points). Contribution margin (CM2): revenue − cost of goods − shipping − commission. A promotion can lift GMV while margin falls; judge it by margin."),
+        (["margin of error", "nps margin", "confidence interval"], "The margin of error of NPS",
+         "An NPS from a survey is an estimate. Its standard error is 100 × √(((p + d) − (p − d)²) / n) with p and d the shares of promoters and detractors; the 95% margin is 1.96 × SE. Two groups differ only when the difference is large against both margins (`nps compare` tests it); groups under 30 responses are too small to read."),
+        (["promoters", "detractors", "nps and behaviour", "nps behaviour"], "Promoters, detractors and behaviour",
+         "Promoters answer 9–10, detractors 0–6. NPS is worth tracking when it goes with behaviour: segment customers by their latest score (`segment promoters = nps >= 9`) and compare repeat rate and margin per customer (`kpi customers, repeat_rate, margin for promoters, detractors`)."),
+        (["loss making", "loss-making", "ltv below cac"], "Loss-making acquisition",
+         "LTV/CAC below 1: the margin a new customer has brought over the horizon is less than what acquiring them cost. Growing such a channel grows the loss; fix the customer's value (repeat, margin) or cut the spend. `unit economics` flags it, and its payback column says how much of CAC has been recovered so far."),
+    ]
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import ECTestSupport
+
+/// `kpi tree` on the sample shop, through the real binary, checked against `kpi` and hand-written SQL.
+@Suite struct KPITreeTests {
+    /// CSV blocks of one run, split at each header line that starts with `first`.
+    static func block(_ out: String, header first: String) -> [[String]] {
+        let lines = out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        guard let start = lines.firstIndex(where: { $0.first == first }) else { return [] }
+        return Array(lines[start...])
+    }
+
+    static func rows(_ lines: [[String]], until stop: String) -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for line in lines.dropFirst() {
+            if line.first == stop { break }
+            let name = (line.first ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "├└─│ "))
+            if result[name] == nil { result[name] = line }
+        }
+        return result
+    }
+
+    @Test func revenueTreeMultipliesBackAndMatchesTheKPIs() throws {
+        let out = try runECSH(["--demo", "--format", "csv", "-c", "kpi tree revenue by month from 2024-04 to 2024-05",
+                               "-c", "kpi sessions, cvr, aov, revenue, customers, new_customers, returning_customers by month from 2024-04 to 2024-05"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let tree = Self.rows(Self.block(out.stdout, header: "node"), until: "month")
+        let kpi = Self.rows(Self.block(out.stdout, header: "month"), until: "total")
+        let may = try #require(kpi["2024-05"]), april = try #require(kpi["2024-04"])
+        func n(_ row: [String]?, _ i: Int) throws -> Double { try #require(row.flatMap { Double($0[i]) }) }
+        // Columns: node, formula, unit, 2024-04, 2024-05, change, explains, mark.
+        let revenue = try n(tree["revenue"], 4)
+        #expect(abs(revenue - (try n(may, 4))) < 0.5)
+        // The factors reproduce the root: sessions × cvr × aov = customers × orders/customer × aov = revenue.
+        let product = try n(tree["sessions"], 4) * n(tree["cvr"], 4) / 100 * n(tree["aov"], 4)
+        #expect(abs(product - revenue) < 1e-6 * revenue)
+        let second = try n(tree["customers"], 4) * n(tree["orders_per_customer"], 4) * n(tree["aov"], 4)
+        #expect(abs(second - revenue) < 1e-6 * revenue)
+        // Each child is the KPI engine's number for the same month.
+        #expect(try n(tree["sessions"], 3) == n(april, 1) && n(tree["sessions"], 4) == n(may, 1))
+        #expect(abs(try n(tree["cvr"], 4) / 100 - n(may, 2)) < 1e-12)
+        #expect(abs(try n(tree["aov"], 4) - n(may, 3)) < 1e-9)
+        #expect(try n(tree["customers"], 4) == n(may, 5))
+        #expect(try n(tree["new_customers"], 4) == n(may, 6) && n(tree["returning_customers"], 4) == n(may, 7))
+        // Shares of the log change add up to 100%; sessions moved most and is marked.
+        let shares = try ["sessions", "cvr", "aov"].map { try n(tree[$0], 6) }
+        #expect(abs(shares.reduce(0, +) - 1) < 1e-9)
+        #expect(tree["sessions"]?.last == "◀ biggest mover")
+        // Hand check of one share: ln(85,871 / 51,174) / ln(revenue ratio).
+        let expected = log(try n(tree["sessions"], 4) / n(tree["sessions"], 3)) / log(revenue / (try n(tree["revenue"], 3)))
+        #expect(abs(shares[0] - expected) < 1e-12)
+    }
+
+    @Test func marginTreeAddsUpToHandSQL() throws {
+        let sql = """
+            sql select sum(amount), sum(discount), sum(points), sum(cogs), sum(shipping), sum(commission) from orders \
+            where status = 'completed' and ordered_at >= '2024-05-01' and ordered_at < '2024-06-01'
+            """
+        let out = try runECSH(["--demo", "--format", "csv", "-c", "kpi tree margin by month from 2024-04 to 2024-05",
+                               "-c", "kpi margin by month from 2024-05 to 2024-05", "-c", sql])
+        #expect(out.status == 0, "\(out.stderr)")
+        let tree = Self.rows(Self.block(out.stdout, header: "node"), until: "month")
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        let sums = try #require(lines.firstIndex { $0.hasPrefix("sum(amount)") }.map { lines[$0 + 1] })
+            .split(separator: ",").compactMap { Double($0) }
+        #expect(sums.count == 6)
+        let names = ["gmv", "discounts", "points", "cogs", "shipping", "commission"]
+        for (name, value) in zip(names, sums) {
+            #expect(Double(tree[name]?[4] ?? "") == value, "\(name)")
+        }
+        let margin = sums[0] - sums[1...].reduce(0, +)
+        #expect(Double(tree["margin"]?[4] ?? "") == margin)
+        let kpiMargin = try #require(lines.first { $0.hasPrefix("2024-05,") }.flatMap { Double($0.split(separator: ",")[1]) })
+        #expect(abs(kpiMargin - margin) < 0.5)
+        // Signed shares of a sum add up to 100%; the biggest mover moved with the fall (a cost), not GMV.
+        let shares = names.compactMap { tree[$0].flatMap { Double($0[6]) } }
+        #expect(abs(shares.reduce(0, +) - 1) < 1e-9)
+        #expect(tree["gmv"]?.last != "◀ biggest mover")
+        let marked = names.filter { tree[$0]?.last == "◀ biggest mover" }
+        let top = zip(names, shares).max { $0.1 < $1.1 }?.0
+        #expect(marked.count == 1 && marked.first == top, "\(marked) vs \(String(describing: top))")
+    }
+
+    @Test func unknownTreeIsLocatedWithTheChoices() throws {
+        let out = try runECSH(["--demo", "-c", "kpi tree revenu"])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("'revenu'") && out.stderr.contains("revenue"))
+        #expect(out.stderr.contains("<command line>:1:10"))
+    }
+}
