@@ -46,6 +46,6 @@ let package = Package(
         .testTarget(name: "ECAnalyticsTests", dependencies: ["ECAnalytics", "ECStore", "ECLanguage", "ECTestSupport"]),
         .testTarget(name: "ECRenderTests", dependencies: ["ECRender", "ECTestSupport"]),
         .testTarget(name: "ECShellTests", dependencies: ["ECShell", "ECLanguage", "ECTestSupport"],
-                    exclude: ["Scripts", "Golden"]),
+                    exclude: ["Scripts", "Golden", "Fixtures"]),
     ]
 )

@@ -44,6 +44,13 @@ extension Session {
         try requireCustomerFacts(for: what, at: name.range)
         let attributes = try CustomerFacts.attributes(database).map(\.name)
         let match = attributes.first { $0.lowercased() == name.folded }
+        // A column of the customers dataset comes from there, for every customer in it: the facts
+        // hold only customers with a counted order, and an NPS respondent may have none.
+        if let match, try database.tableExists("customers"),
+           let column = try database.columns(of: "customers").map(\.name).first(where: { $0.lowercased() == match.lowercased() }),
+           column.lowercased() != "customer_id" {
+            return (.column(column, of: "customers"), attributes)
+        }
         return (match.map { .column($0, of: "ecsh_customer_facts") }, attributes)
     }
 

@@ -33,6 +33,7 @@ extension Session {
         let summary = try Loader(database: database).load(request) { progress.update($0) }
         progress.finish()
         say(summary.description)
+        try sayStatuses(summary)
         for note in summary.notes { say("  note: \(note)") }
         if case .role(let role) = target, [.orders, .customers, .nps].contains(role) {
             // The customer facts are stale now; the first statement that needs them
