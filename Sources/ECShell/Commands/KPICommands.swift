@@ -48,7 +48,9 @@ extension Session {
             let named = e.subject.flatMap { subject in (q.kpis + q.by).first { $0.folded == subject } }
             throw ShellError(e.message, at: named?.range ?? q.kpis.first?.range)
         }
-        show(result.table, sql: annotatedSQL(result.sql, result.bindings))
+        // The reference SQL computes the same numbers; say so when the snapshot route ran instead.
+        let label = result.ranReferenceSQL ? "" : "-- reference SQL: the same numbers as the snapshot route that ran (ECSH_KPI_ROUTE=sql runs this)\n"
+        show(result.table, sql: label + annotatedSQL(result.sql, result.bindings))
         if q.chart || options.chart { try drawChart(result.table) }
     }
 
