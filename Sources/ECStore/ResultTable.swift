@@ -23,6 +23,9 @@ public struct ResultTable: Sendable, Equatable {
     public var notes: [String]
     /// Rows (by index) that are totals or averages, styled apart.
     public var summaryRows: Set<Int>
+    /// Cells to colour as good or bad news, by row then column (the scorecard's
+    /// trend and status follow each KPI's direction); colour only on a terminal.
+    public var tones: [Int: [Int: CellTone]] = [:]
 
     public init(columns: [String], rows: [[Value]], formats: [ColumnFormat]? = nil, notes: [String] = [], summaryRows: Set<Int> = []) {
         self.columns = columns
@@ -37,4 +40,9 @@ public struct ResultTable: Sendable, Equatable {
         guard let i = columns.firstIndex(of: name) else { return nil }
         return rows.map { $0[i] }
     }
+}
+
+/// Whether a cell is good or bad news (green or red on a terminal).
+public enum CellTone: Sendable, Equatable {
+    case good, bad
 }

@@ -20,11 +20,16 @@ import ECTestSupport
         #expect(difference == nil, "\(difference ?? "")")
     }
 
-    @Test func everySampleScriptHasATranscript() {
+    /// Each sample has its transcript and each transcript its sample (a renamed or new
+    /// sample without one would otherwise go untested).
+    @Test func everySampleScriptHasATranscript() throws {
         #expect(Self.samples.count >= 7)
+        let outs = try FileManager.default.contentsOfDirectory(atPath: Self.golden.appendingPathComponent("samples").path)
+            .filter { $0.hasSuffix(".ecsh.out") }.sorted()
+        #expect(outs == Self.samples.map { $0 + ".out" })
     }
 
-    @Test(arguments: [("stops-at-first-error.ecsh", [String]()), ("keeps-going.ecsh", ["--keep-going"]), ("formats.ecsh", [String]())])
+    @Test(arguments: [("stops-at-first-error.ecsh", [String]()), ("keeps-going.ecsh", ["--keep-going"]), ("formats.ecsh", [String]()), ("measures.ecsh", ["--keep-going"])])
     func scriptReplays(_ name: String, _ arguments: [String]) throws {
         let difference = try GoldenTranscript.check(
             script: "Tests/ECShellTests/Scripts/\(name)", golden: Self.golden.appendingPathComponent("scripts/\(name).out"),

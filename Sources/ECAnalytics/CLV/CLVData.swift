@@ -2,7 +2,7 @@ import ECStore
 
 /// Builds per-customer (x, t_x, T, m̄) histories from the orders table.
 ///
-/// Follows METRICS.md "Predictive CLV": counted orders only, orders on the
+/// Follows docs/metrics.md "Predictive CLV": counted orders only, orders on the
 /// same calendar day merge into one purchase (their amounts add up), x is
 /// purchases − 1, t_x runs from the first to the last purchase, T from the
 /// first purchase to the calibration end, and m̄ is the mean value of the

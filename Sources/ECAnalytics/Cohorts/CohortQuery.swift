@@ -14,7 +14,7 @@ public enum CohortMeasure: String, Sendable, CaseIterable {
     case margin
 }
 
-/// When a customer counts as retained at offset k (METRICS.md, Cohorts).
+/// When a customer counts as retained at offset k (docs/metrics.md, Cohorts).
 public enum RetentionMode: String, Sendable, CaseIterable {
     /// Ordered in period c + k (the default; 100% at offset 0).
     case on

@@ -25,7 +25,7 @@ public struct OrderSelection: Sendable {
         self.orderFilter = orderFilter
     }
 
-    /// METRICS.md's default: every status except the given ones (and NULL status) counts.
+    /// docs/metrics.md's default: every status except the given ones (and NULL status) counts.
     public static func excludingStatuses(_ statuses: [String] = ["cancelled", "returned", "refunded"],
                                          table: String = "orders") -> OrderSelection {
         let marks = Array(repeating: "?", count: statuses.count).joined(separator: ",")
@@ -61,7 +61,7 @@ public enum CostField: String, Sendable, CaseIterable {
     case discount, points, cogs, shipping, commission
 }
 
-/// Contribution margin per order (METRICS.md): CM2 = amount − discount − points − cogs − shipping − commission.
+/// Contribution margin per order (docs/metrics.md): CM2 = amount − discount − points − cogs − shipping − commission.
 enum ContributionMargin {
     static let formula = "CM2 = amount − discount − points − cogs − shipping − commission (missing costs count as 0)"
 

@@ -1,8 +1,21 @@
 import ECStore
+import ECLanguage
 
 /// User-defined KPIs (`define kpi NAME = EXPRESSION`), stored as expression
-/// text in `ecsh_kpis` and parsed again when used.
+/// text in `ecsh_kpis` and read back with ecsh's parser when used.
+///
+/// A definition is checked when it is made, with the limits the engine compiles
+/// under, so a stored formula can never make another statement fail: every name
+/// must be a KPI of one column, there may be no cycle, and the formula with its
+/// derived references written out may not exceed `maxSize` nodes or `maxDepth` levels of parentheses.
 public enum DerivedKPIs {
+    /// The most nodes a formula may have once derived references are written out.
+    public static let maxSize = 500
+    /// The deepest its SQL may nest parentheses once derived references are written out:
+    /// SQLite's parser stack (100 entries) overflows near 32 levels of `a - (…)`, and the query around a formula needs
+    /// some (checked by MeasureLayerTests.definitionsAreValidatedWhenMade at the limit).
+    public static let maxDepth = 24
+
     static let createTable = "CREATE TABLE IF NOT EXISTS ecsh_kpis (name TEXT PRIMARY KEY, definition TEXT NOT NULL)"
 
     /// Stores (or replaces) a derived KPI after checking its references and cycles.
@@ -19,10 +32,12 @@ public enum DerivedKPIs {
         for ref in expression.references where all[ref] == nil && KPICatalogue.named(ref) == nil {
             throw MetricsError("unknown KPI '\(ref)' in the formula of \(n)\(KPIEngine.suggestion(for: ref, among: KPIEngine.allNames(derived: all)))")
         }
-        if let def = KPICatalogue.named(ref: expression), def.outputs.count > 1 {
-            throw MetricsError("\(def.name) shows several columns and cannot be used in a formula; use its factors instead")
-        }
         try checkCycles(from: n, in: all)
+        // Compile this formula and every one that uses it, as the engine will.
+        for (name, _) in all {
+            var measures: Set<Measure> = []
+            _ = try KPIEngine.compile(.ref(name), derived: all, measures: &measures)
+        }
         try db.execute(createTable)
         try db.execute("INSERT OR REPLACE INTO ecsh_kpis (name, definition) VALUES (?, ?)",
                        [.text(n), .text(expression.description)])
@@ -37,15 +52,24 @@ public enum DerivedKPIs {
         return db.changes > 0
     }
 
-    /// All derived KPIs by name.
+    /// All derived KPIs by name. A stored formula that no longer reads (edited with
+    /// `sql UPDATE ecsh_kpis …`) is left out here and reported by `problem(with:)`
+    /// only when that KPI is asked for, so it cannot break other statements.
     public static func load(_ db: Database) throws -> [String: KPIExpression] {
         guard try db.tableExists("ecsh_kpis") else { return [:] }
         var out: [String: KPIExpression] = [:]
         for row in try db.query("SELECT name, definition FROM ecsh_kpis").rows {
-            guard let n = row[0].textValue, let text = row[1].textValue else { continue }
-            out[n] = try KPIExpression.parse(text)
+            guard let n = row[0].textValue, let text = row[1].textValue,
+                  let e = try? KPIExpression.parse(text) else { continue }
+            out[n] = e
         }
         return out
+    }
+
+    /// Why a stored definition cannot be used, or nil when it is fine or absent.
+    static func problem(with name: String, db: Database) -> String? {
+        guard let text = try? db.scalar("SELECT definition FROM ecsh_kpis WHERE name = ?", [.text(name)]).textValue else { return nil }
+        do { _ = try KPIExpression.parse(text); return nil } catch { return "\(error)" }
     }
 
     /// Throws when following references from `name` comes back to a KPI already on the path.
@@ -61,10 +85,3 @@ public enum DerivedKPIs {
     }
 }
 
-extension KPICatalogue {
-    /// The built-in KPI a bare reference names, if the expression is one.
-    static func named(ref e: KPIExpression) -> KPIDefinition? {
-        if case .ref(let n) = e { return named(n) }
-        return nil
-    }
-}

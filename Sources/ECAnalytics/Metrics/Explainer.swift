@@ -58,8 +58,16 @@ public enum Explainer {
     static func kpiText(_ def: KPIDefinition, settings: MetricSettings, db: Database) -> String {
         var lines = ["\(def.name): \(def.meaning)", "Formula: \(def.name) = \(def.formula)"]
         lines.append("Needs: \(def.needs.joined(separator: ", "))")
-        lines.append(def.kind == .additive ? "Adds up across periods and channels (a total row is shown)."
-                     : "Not additive: no total row; compute it over the whole range instead.")
+        if def.outputs.count == 1 {
+            lines.append("Total row: \(def.total.explanation).")
+        } else {
+            // Several columns (sales): each follows its own rule.
+            for rule in KPIDefinition.TotalRule.allCases {
+                let names = def.outputs.filter { $0.total == rule }.map(\.name)
+                if !names.isEmpty { lines.append("Total row for \(names.joined(separator: ", ")): \(rule.explanation).") }
+            }
+        }
+        lines.append("Direction: \(def.direction.rawValue).")
         lines += def.pitfalls.map { "Pitfall: \($0)" }
         if def.needs.contains("orders.customer_id") { lines.append(guestLine(db)) }
         lines.append("Settings in force: \(settings.countedDescription); as_of \(settings.asOf ?? "last order")"

@@ -2,15 +2,37 @@ import ECStore
 
 /// One entry of the KPI catalogue: what it means, how it is computed, what it needs.
 public struct KPIDefinition: Sendable {
-    /// How a KPI behaves when rows are added up.
-    public enum Kind: String, Sendable {
-        /// Sums across periods and dimensions (gmv, orders, new_customers): a total row is meaningful.
-        case additive
-        /// A quotient (aov, repeat_rate): never summed, no total.
-        case ratio
-        /// A distinct count or a stock (customers, active_members): not summable
-        /// across periods because the same customer appears in several.
+    /// How a KPI's total row is made: the one rule `kpi`, `explain` and the docs read.
+    public enum TotalRule: String, Sendable, CaseIterable {
+        /// The rows add up (gmv, orders, new_customers): the total is their sum.
+        case sum
+        /// A quotient (aov, cac, f2_rate): the total is the formula over the whole range's
+        /// measures (total AOV = total revenue / total orders), never a sum or an average of rows.
+        case recompute
+        /// A distinct count (customers): each customer once over the whole range, so the
+        /// total is smaller than the sum of the rows when customers appear in several.
         case distinct
+        /// A stock at each period end or a period-over-period comparison (active_members,
+        /// repeat_rate, retention_rate, the factors' changes): no total is meaningful.
+        case none
+
+        /// How `explain` and docs/metrics.md word the rule.
+        public var explanation: String {
+            switch self {
+            case .sum: return "the sum of the rows"
+            case .recompute: return "the formula recomputed over the whole range (not a sum or an average of the rows)"
+            case .distinct: return "each customer counted once over the whole range (less than the sum of the rows)"
+            case .none: return "none (a stock at each period end or a comparison between periods does not add up)"
+            }
+        }
+    }
+
+    /// Which way is good: drives the scorecard's colours and the wording of targets.
+    public enum Direction: String, Sendable, CaseIterable {
+        case higherIsBetter = "higher is better"
+        case lowerIsBetter = "lower is better"
+        /// Neither is good in itself (orders shipped, spend, sessions).
+        case neutral = "neither higher nor lower is better in itself"
     }
 
     /// How values read.
@@ -27,11 +49,12 @@ public struct KPIDefinition: Sendable {
         }
     }
 
-    /// One output column: its name and an SQL expression over the measure columns.
+    /// One output column: its name, an SQL expression over the measure columns, and its total.
     struct Output: Sendable {
         var name: String
         var expression: String
         var display: Display
+        var total: TotalRule
     }
 
     public let name: String
@@ -40,7 +63,9 @@ public struct KPIDefinition: Sendable {
     /// Datasets and fields, e.g. "orders.amount", "spend".
     public let needs: [String]
     public let pitfalls: [String]
-    public let kind: Kind
+    /// The total rule of the KPI's (first) column.
+    public let total: TotalRule
+    public let direction: Direction
     public let display: Display
     let measures: Set<Measure>
     let outputs: [Output]
@@ -49,17 +74,25 @@ public struct KPIDefinition: Sendable {
     public func format(currency: String) -> ColumnFormat { display.format(currency: currency) }
 
     init(_ name: String, _ meaning: String, formula: String, needs: [String], pitfalls: [String],
-         kind: Kind, display: Display, measures: Set<Measure>, sql: String? = nil, outputs: [Output]? = nil) {
+         total: TotalRule, direction: Direction = .higherIsBetter, display: Display, measures: Set<Measure>,
+         sql: String? = nil, outputs: [Output]? = nil) {
         self.name = name
         self.meaning = meaning
         self.formula = formula
         self.needs = needs
         self.pitfalls = pitfalls
-        self.kind = kind
+        self.total = total
+        self.direction = direction
         self.display = display
         self.measures = measures
-        self.outputs = outputs ?? [Output(name: name, expression: sql ?? name, display: display)]
+        self.outputs = outputs ?? [Output(name: name, expression: sql ?? name, display: display, total: total)]
     }
+
+    /// The datasets the engine reads for this KPI, from its measures (not from prose).
+    public var datasets: Set<DatasetRole> { Set(measures.map(\.source.dataset)) }
+
+    /// The names of the output columns (`sales` has eight).
+    public var columnNames: [String] { outputs.map(\.name) }
 }
 
 /// The building blocks KPIs are computed from, one aggregate column each.
@@ -88,5 +121,30 @@ enum Measure: String, Sendable, CaseIterable {
     }
 
     /// The CTE a measure comes from.
-    enum Source: String, CaseIterable { case orders, repeats, active, retention, spend, traffic, nps }
+    enum Source: String, CaseIterable {
+        case orders, repeats, active, retention, spend, traffic, nps
+
+        /// The loaded dataset this CTE reads.
+        var dataset: DatasetRole {
+            switch self {
+            case .orders, .repeats, .active, .retention: return .orders
+            case .spend: return .spend
+            case .traffic: return .traffic
+            case .nps: return .nps
+            }
+        }
+    }
+}
+
+extension DatasetRole {
+    /// What to load, for the error that says a dataset a KPI reads is missing.
+    var missingMessage: String {
+        switch self {
+        case .orders: return "orders: load orders from 'file.csv'"
+        case .customers: return "customers: load customers from 'file.csv'"
+        case .spend: return "ad spend: load spend from 'file.csv'"
+        case .traffic: return "traffic (sessions): load traffic from 'file.csv'"
+        case .nps: return "survey answers: load nps from 'file.csv'"
+        }
+    }
 }

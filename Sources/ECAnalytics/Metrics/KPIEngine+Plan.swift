@@ -19,6 +19,7 @@ extension KPIEngine {
         var windowDays: Int
         var filter: SQLFragment?
         var settings: MetricSettings
+        var hasOrders: Bool
 
         var sources: Set<Measure.Source> { Set(measures.map(\.source)) }
         /// Lifecycle measures look at orders before the first period shown.
@@ -37,9 +38,11 @@ extension KPIEngine {
             let db = engine.db, settings = engine.settings
             var grain: TimeGrain?
             var dims: [Dimension] = []
-            let orderColumns = try db.columns(of: "orders").map(\.name)
-            try CustomerFacts.ensureCurrent(db, settings: settings)
-            let factColumns = try CustomerFacts.attributes(db).map(\.name)
+            // Spend and traffic can be asked for before any orders are loaded.
+            let hasOrders = try db.tableExists("orders")
+            let orderColumns = hasOrders ? try db.columns(of: "orders").map(\.name) : []
+            if hasOrders { try CustomerFacts.ensureCurrent(db, settings: settings) }
+            let factColumns = hasOrders ? try CustomerFacts.attributes(db).map(\.name) : []
             for g in query.groupBy {
                 switch g {
                 case .grain(let t):
@@ -54,7 +57,7 @@ extension KPIEngine {
                         dims.append(Dimension(name: c, expression: "f." + quoteIdentifier(c), fromFacts: true))
                     } else {
                         throw MetricsError("cannot group by '\(name)': it is neither a column of orders nor a customer attribute"
-                            + KPIEngine.suggestion(for: n, among: orderColumns + factColumns))
+                            + KPIEngine.suggestion(for: n, among: orderColumns + factColumns), about: name)
                     }
                 }
             }
@@ -103,7 +106,8 @@ extension KPIEngine {
                         segments: query.segments.isEmpty ? [NamedSegment(name: "", predicate: SQLFragment("1"))] : query.segments,
                         hasSegments: !query.segments.isEmpty, measures: measures, kpiNames: names,
                         startDay: start, endDay: end, asOfDay: asOf, f2Days: query.f2WindowDays ?? settings.f2WindowDays,
-                        windowDays: settings.activeWindowDays, filter: query.orderFilter, settings: settings)
+                        windowDays: settings.activeWindowDays, filter: query.orderFilter, settings: settings,
+                        hasOrders: hasOrders)
         }
 
         /// Lines printed under the table: definitions in force and caveats.

@@ -75,12 +75,19 @@ extension KPIEngine.Plan {
         }
         for m in Measure.allCases where measures.contains(m) {
             if m == .f2_final {
+                // A row is final when the window of its latest possible first order has elapsed:
+                // the period's end for a time grain, the cohort month's end when split by cohort
+                // (the same rule for every grouping; without either, the elapsed buyers of the range).
+                var conditions: [String] = []
                 if grain != nil {
-                    select.append("(k.period_end + ? <= ?) AS f2_final")
+                    conditions.append("k.period_end + ? <= ?")
                     bindings += [dayInt(f2Days), dayInt(asOfDay)]
-                } else {
-                    select.append("1 AS f2_final")
                 }
+                for (k, dim) in dims.enumerated() where dim.fromFacts && dim.name.lowercased() == "cohort" {
+                    conditions.append("(SELECT cp.\"end\" FROM ecsh_periods AS cp WHERE cp.grain = 'month' AND cp.label = k.d\(k + 1)) + ? <= ?")
+                    bindings += [dayInt(f2Days), dayInt(asOfDay)]
+                }
+                select.append(conditions.isEmpty ? "1 AS f2_final" : "(" + conditions.joined(separator: " AND ") + ") AS f2_final")
             } else {
                 select.append("coalesce(\(aliasOf[m.source]!).\(m.rawValue), 0) AS \(m.rawValue)")
             }
@@ -230,7 +237,7 @@ extension KPIEngine.Plan {
         let (p, join) = bucket(day: "n.day", calendar: "cal")
         let blocks = segments.map { s in
             var f = SQLFragment("SELECT ? AS segment, ", [.text(s.name)]) + p
-                + SQLFragment(", count(*) AS nps_responses, sum(n.score >= 9) AS nps_promoters, sum(n.score <= 6) AS nps_detractors\n  FROM nps AS n\(join)\n  WHERE n.day BETWEEN ? AND ?", [.integer(Int64(startDay)), .integer(Int64(endDay))])
+                + SQLFragment(", count(*) AS nps_responses, \(NPSSummary.promoterSQL("n.score")) AS nps_promoters, \(NPSSummary.detractorSQL("n.score")) AS nps_detractors\n  FROM nps AS n\(join)\n  WHERE n.day BETWEEN ? AND ?", [.integer(Int64(startDay)), .integer(Int64(endDay))])
             if hasSegments {
                 f = f + SQLFragment(" AND n.customer_id IN (SELECT customer_id FROM ecsh_customer_facts WHERE ") + s.predicate + SQLFragment(")")
             }

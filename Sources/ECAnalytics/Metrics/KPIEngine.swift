@@ -1,4 +1,5 @@
 import ECStore
+import ECLanguage
 
 /// Runs KPI queries against the workspace.
 ///
@@ -40,14 +41,13 @@ public struct KPIEngine {
         var name: String
         var expression: String
         var display: KPIDefinition.Display
-        var additive: Bool
+        var total: KPIDefinition.TotalRule
+        /// The KPI the column belongs to (`sales` has eight columns).
+        var kpi: String
     }
 
     public func run(_ query: KPIQuery) throws -> KPIResult {
         guard !query.kpis.isEmpty else { throw MetricsError("name at least one KPI, e.g. kpi gmv by month; `kpis` lists them") }
-        guard try db.tableExists("orders") else {
-            throw MetricsError("KPIs need orders: load orders from 'file.csv'")
-        }
         let derived = try DerivedKPIs.load(db)
         var columns: [Column] = []
         var measures: Set<Measure> = []
@@ -58,97 +58,67 @@ public struct KPIEngine {
             measures.formUnion(ms)
             if let note { notes.append(note) }
         }
+        try checkData(measures: measures, kpis: query.kpis)
         let plan = try Plan.make(query: query, measures: measures, engine: self)
-        try checkData(plan)
         notes += try plan.notes(engine: self)
         // show sql prints the reference SQL over orders; the snapshot route computes the same
         // order measures in one pass and finishes with the same SQL over its measures table.
         let (sql, bindings) = plan.sql(columns: columns)
         var table: ResultTable
-        if route != .sql, try fillMeasuresFromSnapshot(plan) {
+        var ranSQL = false
+        if route != .sql, plan.hasOrders, try fillMeasuresFromSnapshot(plan) {
             let fast = plan.sql(columns: columns, fromSnapshot: true)
             table = try db.query(fast.0, fast.1)
         } else {
             guard route != .snapshot else { throw MetricsError("this query cannot take the snapshot route") }
             if plan.needsBase { try CustomerFacts.ensureOrdersIndex(db) }
             table = try db.query(sql, bindings)
+            ranSQL = true
         }
         table.formats = plan.keyFormats + columns.map { $0.display.format(currency: settings.currency) }
         table.notes = notes
         if !plan.hasSegments, !table.columns.isEmpty { table = dropFirstColumn(table) }
-        addTotals(&table, columns: columns, plan: plan)
+        try addTotals(&table, columns: columns, plan: plan, query: query)
         if plan.segments.count > 1, plan.grain != nil || !plan.dims.isEmpty { table = table.pivotingSegments(kpiColumnCount: columns.count, segments: plan.segments.map(\.name)) }
-        return KPIResult(table: table, sql: sql, bindings: bindings)
+        return KPIResult(table: table, sql: sql, bindings: bindings, ranReferenceSQL: ranSQL)
     }
 
     /// The output columns and measures of a KPI, following derived formulas.
     func resolve(_ name: String, derived: [String: KPIExpression]) throws -> ([Column], Set<Measure>, String?) {
-        if derived[name] != nil {
-            try DerivedKPIs.checkCycles(from: name, in: derived)
+        if let formula = derived[name] {
             var ms: Set<Measure> = []
-            let (sql, display, additive) = try compile(.ref(name), derived: derived, measures: &ms, top: true)
-            return ([Column(name: name, expression: sql, display: display, additive: additive)], ms,
-                    "\(name) = \(derived[name]!.description)")
+            let compiled = try Self.compile(.ref(name), derived: derived, measures: &ms)
+            return ([Column(name: name, expression: compiled.sql, display: compiled.display ?? .decimal,
+                            total: compiled.total, kpi: name)], ms, "\(name) = \(formula.description)")
         }
         guard let def = KPICatalogue.named(name) else {
-            throw MetricsError("unknown KPI '\(name)'\(Self.suggestion(for: name, among: Self.allNames(derived: derived))); `kpis` lists them")
+            if let problem = DerivedKPIs.problem(with: name, db: db) {
+                throw MetricsError("the stored formula of '\(name)' cannot be read (\(problem)); define it again", about: name)
+            }
+            throw MetricsError("unknown KPI '\(name)'\(Self.suggestion(for: name, among: Self.allNames(derived: derived))); `kpis` lists them",
+                              about: name)
         }
         let cols = def.outputs.map { o in
-            Column(name: o.name, expression: o.expression, display: o.display,
-                   additive: def.kind == .additive || Self.additiveMeasures.contains(o.expression))
+            Column(name: o.name, expression: o.expression, display: o.display, total: o.total, kpi: def.name)
         }
         var note: String?
-        if ["cac", "cpa", "roas", "mer"].contains(def.name) { note = "\(def.name) = \(def.formula)" }
+        // Vendors name spend ratios inconsistently: print the formula in force.
+        if def.datasets.contains(.spend), def.measures.count > 1 { note = "\(def.name) = \(def.formula)" }
         return (cols, def.measures, note)
     }
 
-    static let additiveMeasures: Set<String> = ["gmv", "revenue", "orders", "units", "margin", "commission", "new_customers", "spend", "sessions"]
-
-    /// Compiles a derived formula to SQL over the measure columns.
-    func compile(_ e: KPIExpression, derived: [String: KPIExpression], measures: inout Set<Measure>, top: Bool = false)
-        throws -> (String, KPIDefinition.Display, Bool) {
-        switch e {
-        case .number(let v):
-            return (String(v), .decimal, true)
-        case .negate(let x):
-            let (s, d, a) = try compile(x, derived: derived, measures: &measures)
-            return ("(-(\(s)))", d, a)
-        case .binary(let op, let l, let r):
-            let (ls, ld, la) = try compile(l, derived: derived, measures: &measures)
-            let (rs, rd, ra) = try compile(r, derived: derived, measures: &measures)
-            switch op {
-            case .divide:
-                return ("(1.0 * (\(ls)) / NULLIF((\(rs)), 0))", ld == rd ? .percent : .decimal, false)
-            case .multiply:
-                return ("((\(ls)) * (\(rs)))", ld == .decimal ? rd : ld, false)
-            case .add, .subtract:
-                return ("((\(ls)) \(op.rawValue) (\(rs)))", ld, la && ra)
-            }
-        case .ref(let n):
-            if let d = derived[n] {
-                return try compile(d, derived: derived, measures: &measures)
-            }
-            guard let def = KPICatalogue.named(n) else { throw MetricsError("unknown KPI '\(n)' in a derived formula") }
-            guard def.outputs.count == 1 else {
-                throw MetricsError("\(n) shows several columns and cannot be used in a formula")
-            }
-            measures.formUnion(def.measures)
-            return ("(\(def.outputs[0].expression))", def.display, def.kind == .additive)
+    /// Fails with what to load when a KPI reads a dataset that is not there
+    /// (the datasets come from the KPIs' measures, as the catalogue declares them).
+    func checkData(measures: Set<Measure>, kpis: [String]) throws {
+        let names = kpis.map { $0.lowercased() }.joined(separator: ", ")
+        let needed = Set(measures.map(\.source.dataset))
+        for dataset in DatasetRole.allCases where needed.contains(dataset) {
+            guard try !db.tableExists(dataset.rawValue) else { continue }
+            throw MetricsError("\(names) needs \(dataset.missingMessage)", about: kpis.first)
         }
-    }
-
-    /// Fails with what to load when a KPI needs a dataset that is not there.
-    func checkData(_ plan: Plan) throws {
-        let sources = Set(plan.measures.map(\.source))
-        let names = plan.kpiNames.joined(separator: ", ")
-        if sources.contains(.spend), try !db.tableExists("spend") {
-            throw MetricsError("\(names) needs ad spend: load spend from 'file.csv'")
-        }
-        if sources.contains(.traffic), try !db.tableExists("traffic") {
-            throw MetricsError("\(names) needs traffic (sessions): load traffic from 'file.csv'")
-        }
-        if sources.contains(.nps), try !db.tableExists("nps") {
-            throw MetricsError("\(names) needs survey answers: load nps from 'file.csv'")
+        // Scores outside 0..10 are data errors for `kpi nps` as for `nps`, not detractors.
+        if needed.contains(.nps) {
+            do { try NPSEngine.checkScores(db) } catch let e as StoreError { throw MetricsError(e.message, about: kpis.first) }
         }
     }
 
@@ -157,62 +127,13 @@ public struct KPIEngine {
                     formats: Array(t.formats.dropFirst()), notes: t.notes, summaryRows: t.summaryRows)
     }
 
-    /// Appends a total row per segment: sums of additive columns, NULL elsewhere.
-    func addTotals(_ t: inout ResultTable, columns: [Column], plan: Plan) {
-        guard plan.grain != nil || !plan.dims.isEmpty, columns.contains(where: \.additive) else { return }
-        let keyCount = t.columns.count - columns.count
-        let segmentIndex: Int? = plan.hasSegments ? 0 : nil
-        var out: [[Value]] = []
-        var summary: Set<Int> = []
-        var i = 0
-        while i < t.rows.count {
-            var j = i
-            while j < t.rows.count, segmentIndex.map({ t.rows[j][$0] == t.rows[i][$0] }) ?? true { j += 1 }
-            let block = t.rows[i..<j]
-            out += block
-            if block.count > 1 {
-                var total: [Value] = Array(repeating: .null, count: t.columns.count)
-                if let s = segmentIndex { total[s] = t.rows[i][s] }
-                total[segmentIndex == nil ? 0 : 1] = .text("total")
-                for (c, col) in columns.enumerated() where col.additive {
-                    let values = block.map { $0[keyCount + c] }
-                    if values.allSatisfy({ if case .integer = $0 { true } else { $0.isNull } }) {
-                        total[keyCount + c] = .integer(values.reduce(0) { $0 + ($1.intValue ?? 0) })
-                    } else {
-                        total[keyCount + c] = .real(values.reduce(0.0) { $0 + ($1.doubleValue ?? 0) })
-                    }
-                }
-                summary.insert(out.count)
-                out.append(total)
-            }
-            i = j
-        }
-        t.rows = out
-        t.summaryRows = summary
-    }
-
     /// Names the user can type: built-ins and derived.
     static func allNames(derived: [String: KPIExpression]) -> [String] {
         KPICatalogue.all.map(\.name) + derived.keys.sorted()
     }
 
-    /// "; did you mean 'aov'?" for a near miss, "" otherwise.
+    /// "; did you mean 'aov'?" for a near miss, "" otherwise (ecsh's one did-you-mean).
     public static func suggestion(for name: String, among names: [String]) -> String {
-        let best = names.map { ($0, editDistance(name, $0)) }.min { $0.1 < $1.1 }
-        guard let best, best.1 <= max(2, name.count / 3) else { return "" }
-        return "; did you mean '\(best.0)'?"
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var prev = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var cur = [i] + Array(repeating: 0, count: b.count)
-            for j in stride(from: 1, through: b.count, by: 1) {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            prev = cur
-        }
-        return a.isEmpty ? b.count : prev[b.count]
+        didYouMean(name, among: names).map { "; did you mean '\($0)'?" } ?? ""
     }
 }

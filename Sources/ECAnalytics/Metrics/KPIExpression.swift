@@ -1,13 +1,11 @@
-import Foundation
+import ECLanguage
 
 /// A derived KPI's formula over other KPIs: `margin / revenue`, `(gmv - revenue) / gmv`.
 ///
-/// Grammar (usual precedence, left-associative):
-///
-///     expression := term (('+' | '-') term)*
-///     term       := unary (('*' | '/') unary)*
-///     unary      := '-' unary | primary
-///     primary    := NUMBER | NAME | '(' expression ')'
+/// There is one parser: ecsh's (`ECLanguage.Parser`). `define kpi` hands its
+/// `Expr` over directly (`init(_:)`), and the stored text is read back with the
+/// same parser (`parse(_:)`); this type is the checked, compiled form the engine
+/// walks (names folded to lower case, only numbers, KPI names and + - * /).
 public indirect enum KPIExpression: Sendable, Equatable, CustomStringConvertible {
     case number(Double)
     case ref(String)
@@ -15,6 +13,39 @@ public indirect enum KPIExpression: Sendable, Equatable, CustomStringConvertible
     case negate(KPIExpression)
 
     public enum Operator: String, Sendable { case add = "+", subtract = "-", multiply = "*", divide = "/" }
+
+    /// The checked formula of an ecsh expression; anything but numbers, names,
+    /// unary minus and + - * / is an error at its source range.
+    public init(_ expr: Expr) throws(Diagnostic) {
+        switch expr.kind {
+        case .literal(let l):
+            guard let v = l.numberValue else { throw Self.notAFormula(expr) }
+            self = .number(v)
+        case .identifier(let id):
+            self = .ref(id.folded)
+        case .negate(let operand):
+            self = .negate(try KPIExpression(operand))
+        case .binary(let op, let left, let right):
+            guard let o = Operator(rawValue: op.rawValue) else { throw Self.notAFormula(expr) }
+            self = .binary(o, try KPIExpression(left), try KPIExpression(right))
+        default:
+            throw Self.notAFormula(expr)
+        }
+    }
+
+    private static func notAFormula(_ expr: Expr) -> Diagnostic {
+        Diagnostic("a KPI formula may use only KPI names, numbers, + - * / and parentheses", at: expr.range,
+                   note: "for example: define kpi margin_rate = margin / revenue")
+    }
+
+    /// Reads a stored formula with ecsh's parser.
+    public static func parse(_ text: String) throws -> KPIExpression {
+        do {
+            return try KPIExpression(try Parser.parseExpression(text))
+        } catch {
+            throw MetricsError("in KPI formula '\(text)': \(error.description)")
+        }
+    }
 
     /// The KPI names referred to, in order of appearance.
     public var references: [String] {
@@ -26,98 +57,49 @@ public indirect enum KPIExpression: Sendable, Equatable, CustomStringConvertible
         }
     }
 
-    /// Canonical text; parsing it gives the same expression back.
-    public var description: String {
+    /// Nodes in the tree: the size limit a definition is checked against.
+    var size: Int {
         switch self {
-        case .number(let v): return v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
-        case .ref(let n): return n
-        case .negate(let e): return "-\(e.parenthesized)"
-        case .binary(let op, let a, let b): return "\(a.parenthesized) \(op.rawValue) \(b.parenthesized)"
+        case .number, .ref: return 1
+        case .negate(let e): return 1 + e.size
+        case .binary(_, let a, let b): return 1 + a.size + b.size
         }
     }
 
-    private var parenthesized: String {
-        if case .binary = self { return "(\(description))" }
-        return description
+    /// Levels in the tree: the depth limit a definition is checked against.
+    var depth: Int {
+        switch self {
+        case .number, .ref: return 1
+        case .negate(let e): return 1 + e.depth
+        case .binary(_, let a, let b): return 1 + max(a.depth, b.depth)
+        }
     }
 
-    /// Parses the text after `define kpi NAME =`.
-    public static func parse(_ text: String) throws -> KPIExpression {
-        var p = ExpressionParser(Array(text.unicodeScalars))
-        let e = try p.parseExpression(depth: 0)
-        p.skipSpace()
-        if p.i < p.s.count {
-            throw MetricsError("unexpected '\(Character(p.s[p.i]))' at column \(p.i + 1) in KPI formula '\(text)'")
+    /// Canonical text with only the parentheses precedence needs, so that a long
+    /// chain (`gmv + gmv + …`) reads back without nesting; parsing gives the same tree.
+    public var description: String { printed(minimum: 0) }
+
+    private var precedence: Int {
+        switch self {
+        case .binary(.add, _, _), .binary(.subtract, _, _): return 1
+        case .binary: return 2
+        case .negate: return 3
+        case .number, .ref: return 4
         }
-        return e
-    }
-}
-
-/// The recursive-descent parser behind `KPIExpression.parse`.
-private struct ExpressionParser {
-    let s: [Unicode.Scalar]
-    var i = 0
-    init(_ s: [Unicode.Scalar]) { self.s = s }
-
-    mutating func skipSpace() { while i < s.count, s[i].properties.isWhitespace { i += 1 } }
-
-    mutating func peek() -> Unicode.Scalar? { skipSpace(); return i < s.count ? s[i] : nil }
-
-    /// expression := term (('+' | '-') term)*
-    mutating func parseExpression(depth: Int) throws -> KPIExpression {
-        guard depth < 64 else { throw MetricsError("KPI formula nested too deeply") }
-        var left = try parseTerm(depth: depth)
-        while let c = peek(), c == "+" || c == "-" {
-            i += 1
-            left = .binary(c == "+" ? .add : .subtract, left, try parseTerm(depth: depth))
-        }
-        return left
     }
 
-    /// term := unary (('*' | '/') unary)*
-    mutating func parseTerm(depth: Int) throws -> KPIExpression {
-        var left = try parseUnary(depth: depth)
-        while let c = peek(), c == "*" || c == "/" {
-            i += 1
-            left = .binary(c == "*" ? .multiply : .divide, left, try parseUnary(depth: depth))
+    private func printed(minimum: Int) -> String {
+        let text: String
+        switch self {
+        case .number(let v): text = v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
+        case .ref(let n): text = n
+        case .negate(let e):
+            let inner = e.printed(minimum: 3)
+            text = "-" + (inner.hasPrefix("-") ? " " : "") + inner  // "--" would start a comment
+        case .binary(let op, let a, let b):
+            // Left-associative: the right operand binds one level tighter.
+            text = a.printed(minimum: precedence) + " " + op.rawValue + " " + b.printed(minimum: precedence + 1)
         }
-        return left
-    }
-
-    /// unary := '-' unary | primary
-    mutating func parseUnary(depth: Int) throws -> KPIExpression {
-        if peek() == "-" {
-            i += 1
-            guard depth < 64 else { throw MetricsError("KPI formula nested too deeply") }
-            return .negate(try parseUnary(depth: depth + 1))
-        }
-        return try parsePrimary(depth: depth)
-    }
-
-    /// primary := NUMBER | NAME | '(' expression ')'
-    mutating func parsePrimary(depth: Int) throws -> KPIExpression {
-        guard let c = peek() else { throw MetricsError("KPI formula ends early: expected a number, a KPI name or '('") }
-        if c == "(" {
-            i += 1
-            let e = try parseExpression(depth: depth + 1)
-            guard peek() == ")" else { throw MetricsError("missing ')' in KPI formula") }
-            i += 1
-            return e
-        }
-        let start = i
-        if c.properties.numericType != nil || c == "." {
-            while i < s.count, s[i].properties.numericType != nil || s[i] == "." || s[i] == "_" { i += 1 }
-            var text = String(String.UnicodeScalarView(s[start..<i])).replacingOccurrences(of: "_", with: "")
-            var scale = 1.0
-            if i < s.count, s[i] == "%" { i += 1; scale = 0.01 }
-            text = text.isEmpty ? "x" : text
-            guard let v = Double(text) else { throw MetricsError("'\(text)' is not a number in KPI formula") }
-            return .number(v * scale)
-        }
-        if c.properties.isAlphabetic || c == "_" {
-            while i < s.count, s[i].properties.isAlphabetic || s[i].properties.numericType != nil || s[i] == "_" { i += 1 }
-            return .ref(String(String.UnicodeScalarView(s[start..<i])).lowercased())
-        }
-        throw MetricsError("unexpected '\(Character(c))' at column \(i + 1) in KPI formula")
+        return precedence < minimum ? "(" + text + ")" : text
     }
 }

@@ -63,4 +63,14 @@ public struct KPIResult: Sendable {
     public var sql: String
     /// Its bound values, in placeholder order.
     public var bindings: [Value]
+    /// True when `sql` is what ran; false when the snapshot route computed the
+    /// same numbers and `sql` is the reference SQL (`show sql` says which).
+    public var ranReferenceSQL: Bool
+
+    public init(table: ResultTable, sql: String, bindings: [Value], ranReferenceSQL: Bool = true) {
+        self.table = table
+        self.sql = sql
+        self.bindings = bindings
+        self.ranReferenceSQL = ranReferenceSQL
+    }
 }

@@ -20,7 +20,7 @@ extension NPSEngine {
             let score = statement.double(at: 1)
             var c = counts[period] ?? (0, 0, 0, 0)
             c.n += 1
-            if score >= 9 { c.p += 1 } else if score >= 7 { c.pa += 1 } else { c.d += 1 }
+            if score >= Double(NPSSummary.promoterMinimum) { c.p += 1 } else if score > Double(NPSSummary.detractorMaximum) { c.pa += 1 } else { c.d += 1 }
             counts[period] = c
         }
         guard let first = counts.keys.min(), let last = counts.keys.max() else { return [] }

@@ -66,7 +66,7 @@ public struct NPSEngine {
 
     /// `count(*), promoters, passives, detractors` over `score`, zero (not NULL) when there are no rows.
     static func countColumns(score: String) -> String {
-        "count(*), coalesce(sum(\(score) >= 9), 0), coalesce(sum(\(score) BETWEEN 7 AND 8), 0), coalesce(sum(\(score) <= 6), 0)"
+        "count(*), coalesce(\(NPSSummary.promoterSQL(score)), 0), coalesce(sum(\(score) BETWEEN \(NPSSummary.detractorMaximum + 1) AND \(NPSSummary.promoterMinimum - 1)), 0), coalesce(\(NPSSummary.detractorSQL(score)), 0)"
     }
 
     /// An `NPSSummary` from the four values of `countColumns`.
@@ -76,7 +76,10 @@ public struct NPSEngine {
     }
 
     /// Scores outside 0..10 (or not whole numbers) are data errors, not detractors.
-    func checkScores() throws {
+    func checkScores() throws { try Self.checkScores(db, table: table) }
+
+    /// The one score check, shared by `nps` and `kpi nps`.
+    static func checkScores(_ db: Database, table: String = "nps") throws {
         let bad = try db.query("""
             SELECT count(*), min(score), max(score) FROM \(quoteIdentifier(table))
             WHERE score IS NULL OR typeof(score) NOT IN ('integer', 'real') OR score < 0 OR score > 10 OR score <> CAST(score AS INTEGER)

@@ -2,7 +2,8 @@ import Foundation
 
 /// Net Promoter Score of one group of responses, with its sampling error.
 ///
-/// Promoters score 9–10, passives 7–8, detractors 0–6 (METRICS.md, NPS).
+/// Promoters score 9–10, passives 7–8, detractors 0–6 (docs/metrics.md, NPS);
+/// the thresholds are defined here once and every NPS reader uses them.
 /// The standard error treats each response as +1, 0 or −1:
 /// SE = 100 × √(((p + d) − (p − d)²) / n) with p = P/n, d = D/n.
 public struct NPSSummary: Sendable, Equatable {
@@ -10,6 +11,15 @@ public struct NPSSummary: Sendable, Equatable {
     public let promoters: Int
     public let passives: Int
     public let detractors: Int
+
+    /// The lowest promoter score.
+    public static let promoterMinimum = 9
+    /// The highest detractor score.
+    public static let detractorMaximum = 6
+
+    /// SQL counting promoters and detractors among `score` values (`sum(score >= 9)`, `sum(score <= 6)`).
+    static func promoterSQL(_ score: String) -> String { "sum(\(score) >= \(promoterMinimum))" }
+    static func detractorSQL(_ score: String) -> String { "sum(\(score) <= \(detractorMaximum))" }
 
     /// The z value of a two-sided 95% interval.
     public static let z95 = 1.96

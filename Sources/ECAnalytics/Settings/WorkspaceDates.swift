@@ -5,6 +5,15 @@ enum WorkspaceDates {
     /// The as_of day: the setting, or the last counted order's day.
     static func asOfDay(_ db: Database, settings: MetricSettings) throws -> Int {
         if let asOf = settings.asOf, let r = DayNumber.parseRange(asOf) { return r.lowerBound }
+        // Without orders (spend or traffic on their own), the data ends with the last dated row loaded.
+        if try !db.tableExists("orders") {
+            var last: Int?
+            for t in ["spend", "traffic", "nps"] where try db.tableExists(t) {
+                if let d = try db.scalar("SELECT max(day) FROM \(quoteIdentifier(t))").intValue { last = max(last ?? Int(d), Int(d)) }
+            }
+            if let last { return last }
+            throw MetricsError("no dated data yet: load orders from 'file.csv'")
+        }
         // The snapshot was built from the same orders under the same rule (loads and SQL edits drop it).
         if let meta = try OrderSnapshot.meta(db), meta["counted"] == settings.countedDescription,
            let d = meta["as_of"].flatMap(Int.init) {

@@ -1,3 +1,4 @@
+import ECStore
 /// One parsed ecsh statement and the source range it was written at.
 ///
 /// Named `ShellStatement`, not `Statement`, because ECStore already has a public
@@ -109,10 +110,8 @@ public struct RawSQL: Sendable, Hashable {
     }
 }
 
-/// A dataset role: the canonical datasets analyses read.
-public enum DatasetRole: String, Sendable, Hashable, CaseIterable {
-    case orders, customers, spend, traffic, nps
-}
+/// A dataset role: the canonical datasets analyses read (one definition, in ECStore).
+public typealias DatasetRole = ECStore.DatasetRole
 
 /// `load …`
 public struct LoadStatement: Sendable, Hashable {
@@ -204,15 +203,18 @@ public struct KPIQuery: Sendable, Hashable {
     }
 }
 
-/// `target KPI OP VALUE`
+/// `target KPI OP VALUE [under "OBJECTIVE"]`
 public struct TargetStatement: Sendable, Hashable {
     public var kpi: Identifier
     public var comparison: Located<ComparisonOperator>
     public var value: Located<Literal>
-    public init(kpi: Identifier, comparison: Located<ComparisonOperator>, value: Located<Literal>) {
+    /// The objective this target is a key result of (`under "Grow customer equity"`).
+    public var objective: Located<String>?
+    public init(kpi: Identifier, comparison: Located<ComparisonOperator>, value: Located<Literal>, objective: Located<String>? = nil) {
         self.kpi = kpi
         self.comparison = comparison
         self.value = value
+        self.objective = objective
     }
 }
 

@@ -193,7 +193,7 @@ extension Parser {
         throw expected("'on' or 'off' after '\(command)'")
     }
 
-    /// `target := 'target' name COMPARISON ['-'] NUMBER|PERCENT`
+    /// `target := 'target' name COMPARISON ['-'] NUMBER|PERCENT ['under' STRING]`
     mutating func parseTarget() throws(Diagnostic) -> TargetStatement {
         let kpi = try parseName("a KPI name after 'target'")
         guard case .symbol(let symbol) = current.kind, let op = Parser.comparison(symbol),
@@ -211,7 +211,19 @@ extension Parser {
         default: throw expected("a number or percent target")
         }
         try advance()
-        return TargetStatement(kpi: kpi, comparison: Located(comparison, range: opRange), value: Located(literal, range: range(from: start)))
+        let valueRange = range(from: start)
+        var objective: Located<String>?
+        if try accept("under") != nil {
+            // 'Grow customer equity' or "Grow customer equity": the objective's title as written.
+            if case .string = current.kind {
+                objective = try parseString("an objective in quotes after 'under'")
+            } else {
+                let name = try parseName("an objective in quotes after 'under', e.g. under 'Grow customer equity'")
+                objective = Located(name.name, range: name.range)
+            }
+        }
+        return TargetStatement(kpi: kpi, comparison: Located(comparison, range: opRange), value: Located(literal, range: valueRange),
+                               objective: objective)
     }
 
     /// A KPI formula may use only numbers, KPI names, + - * / and parentheses.

@@ -14,7 +14,7 @@
 //   kpi-clause  := 'within' duration | 'by' names | 'for' names | 'where' expr
 //                | 'from' date-bound | 'to' date-bound | 'chart'
 //   define-kpi  := 'define' 'kpi' name '=' expr      (checked: names, numbers, + - * / only)
-//   target      := 'target' name COMPARISON ['-'] NUMBER|PERCENT
+//   target      := 'target' name COMPARISON ['-'] NUMBER|PERCENT ['under' STRING]
 //   cohort      := 'cohort' cohort-clause*
 //   cohort-clause := METRIC | 'cumulative' | 'by' names | 'mode' MODE | 'periods' INTEGER | 'for' names | 'where' expr
 //   (the other commands are listed with their usage in CommandCatalog)

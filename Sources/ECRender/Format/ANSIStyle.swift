@@ -4,6 +4,8 @@ enum ANSIStyle {
     static let bold = "\u{1B}[1m"
     static let dim = "\u{1B}[2m"
     static let italic = "\u{1B}[3m"
+    static let green = "\u{1B}[32m"
+    static let red = "\u{1B}[31m"
 
     /// The text wrapped in a style, or unchanged when colour is off.
     static func apply(_ code: String, _ text: String, when enabled: Bool) -> String {

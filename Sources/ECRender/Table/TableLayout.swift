@@ -10,6 +10,8 @@ struct TableLayout {
         var cells: [String]
         var values: [Value]
         var isSummary: Bool
+        /// The row's index in the table (for its cell tones).
+        var index: Int
     }
 
     var headers: [String]
@@ -43,7 +45,7 @@ struct TableLayout {
         rows = (shownData + summaryIndices).map { r in
             let values = (0..<columnCount).map { cell(table.rows[r], $0) }
             let cells = values.enumerated().map { c, v in fit(formatter.text(v, format: formats[c])) }
-            return Row(cells: cells, values: values, isSummary: table.summaryRows.contains(r))
+            return Row(cells: cells, values: values, isSummary: table.summaryRows.contains(r), index: r)
         }
         widths = headers.map(DisplayWidth.of)
         for row in rows {

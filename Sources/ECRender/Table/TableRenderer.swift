@@ -53,6 +53,9 @@ public struct TableRenderer: Sendable {
             out += line(row.cells.enumerated().map { c, text in
                 let padded = CellText.pad(text, to: layout.widths[c], right: layout.rightAligned[c])
                 if row.values[c].isNull { return ANSIStyle.apply(ANSIStyle.dim, padded, when: color) }
+                if let tone = table.tones[row.index]?[c] {
+                    return ANSIStyle.apply(tone == .good ? ANSIStyle.green : ANSIStyle.red, padded, when: color)
+                }
                 return row.isSummary ? ANSIStyle.apply(ANSIStyle.bold, padded, when: color) : padded
             }, border)
         }

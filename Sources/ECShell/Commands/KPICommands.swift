@@ -38,10 +38,6 @@ extension Session {
 
     /// `kpi A, B [by …] [for …] [where …] [from … to …] [chart]`
     func runKPI(_ q: ECLanguage.KPIQuery) throws {
-        guard try database.tableExists("orders") || q.kpis.allSatisfy({ ["sessions", "spend"].contains($0.folded) }) else {
-            throw ShellError("KPIs need orders", at: q.kpis.first?.range,
-                             help: "load orders from 'orders.csv' (or try ecsh --demo)")
-        }
         let settings = try metricSettings()
         let query = try analyticsQuery(q)
         let result: KPIResult
@@ -49,10 +45,12 @@ extension Session {
             result = try KPIEngine(database, settings: settings, route: ProcessInfo.processInfo.environment["ECSH_KPI_ROUTE"] == "sql" ? .sql : .auto).run(query)
         } catch let e as MetricsError {
             // Point at the KPI or dimension the message names, when it names one.
-            let named = (q.kpis + q.by).first { e.message.contains("'\($0.name)'") || e.message.hasPrefix($0.folded + " ") }
+            let named = e.subject.flatMap { subject in (q.kpis + q.by).first { $0.folded == subject } }
             throw ShellError(e.message, at: named?.range ?? q.kpis.first?.range)
         }
-        show(result.table, sql: annotatedSQL(result.sql, result.bindings))
+        // The reference SQL computes the same numbers; say so when the snapshot route ran instead.
+        let label = result.ranReferenceSQL ? "" : "-- reference SQL: the same numbers as the snapshot route that ran (ECSH_KPI_ROUTE=sql runs this)\n"
+        show(result.table, sql: label + annotatedSQL(result.sql, result.bindings))
         if q.chart || options.chart { try drawChart(result.table) }
     }
 
@@ -76,7 +74,7 @@ extension Session {
 
     /// `define kpi NAME = EXPR`
     func defineKPI(_ name: Identifier, _ formula: Expr) throws {
-        let expr = try KPIExpression.parse(formula.description)
+        let expr = try KPIExpression(formula)
         let known = Set(KPICatalogue.all.map(\.name)).union(try DerivedKPIs.load(database).keys)
         for ref in expr.references where !known.contains(ref) && ref != name.folded {
             throw Diagnostic.unknownName("KPI", ref, at: formula.range, among: Array(known))

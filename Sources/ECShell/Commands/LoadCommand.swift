@@ -10,7 +10,7 @@ extension Session {
     func runLoad(_ load: LoadStatement) throws {
         let target: LoadTarget
         switch load.target {
-        case .role(let role, _): target = .role(ECStore.DatasetRole(rawValue: role.rawValue)!)
+        case .role(let role, _): target = .role(role)
         case .table(let name):
             if name.name.hasPrefix("ecsh_") {
                 throw ShellError("table names starting with 'ecsh_' are reserved for ecsh's bookkeeping", at: name.range)

@@ -4,107 +4,88 @@ import ECLanguage
 import ECAnalytics
 import ECRender
 
-/// `target KPI OP VALUE` and `scorecard [by GRAIN]`.
+/// `target KPI OP VALUE [under "OBJECTIVE"]` and `scorecard [by GRAIN]`; the
+/// targets and the scorecard's numbers live in ECAnalytics (`TargetStore`,
+/// `Scorecard`), this file only reads statements and lays the result out.
 extension Session {
     /// `target repeat_rate >= 35%`: stored in the workspace, shown by `scorecard`.
     func setTarget(_ t: TargetStatement) throws {
-        let known = KPICatalogue.all.map(\.name) + Array(try DerivedKPIs.load(database).keys)
-        guard known.contains(t.kpi.folded) else {
-            throw Diagnostic.unknownName("KPI", t.kpi.name, at: t.kpi.range, among: known)
+        guard KPIEngine.knows(t.kpi.folded, db: database) else {
+            throw Diagnostic.unknownName("KPI", t.kpi.name, at: t.kpi.range, among: try KPIEngine.allNames(db: database))
         }
-        guard let value = t.value.value.numberValue else {
+        guard let value = t.value.value.numberValue,
+              let comparison = Target.Comparison(rawValue: t.comparison.value.rawValue) else {
             throw ShellError("a target is a number, e.g. 35% or 1200", at: t.value.range)
         }
         try ensureBookkeeping()
-        let text = "\(t.kpi.folded) \(t.comparison.value.rawValue) \(formatTarget(value, kpi: t.kpi.folded))"
-        try database.execute("INSERT OR REPLACE INTO ecsh_targets (kpi, op, value, definition) VALUES (?, ?, ?, ?)",
-                             [.text(t.kpi.folded), .text(t.comparison.value.rawValue), .real(value), .text(text)])
-        say("target \(text)")
+        let target = Target(kpi: t.kpi.folded, comparison: comparison, value: value, objective: t.objective?.value)
+        let text = "\(target.kpi) \(comparison.rawValue) \(formatTarget(value, kpi: target.kpi))"
+        try TargetStore.save(target, text: text, db: database)
+        var line = "target \(text) (\(comparison.direction.rawValue))"
+        if let o = target.objective { line += ", a key result of \"\(o)\"" }
+        say(line)
+        if let kpiDirection = KPIEngine.presentation(of: target.kpi, db: database)?.direction,
+           kpiDirection != .neutral, comparison.direction != .neutral, kpiDirection != comparison.direction {
+            say("  note: for \(target.kpi) \(kpiDirection.rawValue); this target asks for the opposite")
+        }
     }
 
-    /// The customer-equity KPIs of the scorecard, in reading order.
-    static let scorecardKPIs = ["gmv", "revenue", "active_members", "retention_rate", "repeat_rate", "f2_rate", "nps", "cac", "margin_rate"]
-
-    /// `scorecard [by GRAIN]`: the latest complete period against the one before and the targets.
+    /// `scorecard [by GRAIN]`: objectives → key results → status, then the other KPIs.
     func scorecard(by: Identifier?) throws {
         try requireTable("orders", for: "the scorecard", load: "orders", at: by?.range)
-        let grainWord = by?.folded ?? "quarter"
-        guard let grain = TimeGrain(rawValue: grainWord) else {
-            throw Diagnostic.unknownName("time grain", by!.name, at: by!.range, among: TimeGrain.allCases.map(\.rawValue))
-        }
-        var targets: [String: (op: String, value: Double)] = [:]
-        if try database.tableExists("ecsh_targets") {
-            for r in try database.query("SELECT kpi, op, value FROM ecsh_targets").rows {
-                targets[r[0].textValue!] = (r[1].textValue!, r[2].doubleValue!)
+        var grain = TimeGrain.quarter
+        if let by {
+            guard let g = TimeGrain(rawValue: by.folded) else {
+                throw Diagnostic.unknownName("time grain", by.name, at: by.range, among: TimeGrain.allCases.map(\.rawValue))
             }
+            grain = g
         }
         let settings = try metricSettings()
-        let engine = KPIEngine(database, settings: settings)
-        var rows: [[Value]] = []
-        var notes: [String] = []
-        var periodLabels: (String, String)?
+        let card = try Scorecard.build(db: database, settings: settings, grain: grain)
         let formatter = CellFormatter(currency: settings.currency)
-        for name in Self.scorecardKPIs + targets.keys.filter({ !Self.scorecardKPIs.contains($0) }).sorted() {
-            let result: KPIResult
-            do {
-                result = try engine.run(ECAnalytics.KPIQuery(kpis: [name], groupBy: [.grain(grain)]))
-            } catch let e as MetricsError {
-                notes.append("\(name): skipped (\(e.message))")
-                continue
-            }
-            let data = result.table.withoutSummaryRows.rows
-            guard data.count >= 1, let column = result.table.columns.firstIndex(of: name) else { continue }
-            let current = data[data.count - 1]
-            let previous = data.count >= 2 ? data[data.count - 2] : nil
-            periodLabels = (previous?[0].description ?? "–", current[0].description)
-            let now = current[column].doubleValue
-            let before = previous?[column].doubleValue
-            let format = KPICatalogue.named(name)?.format(currency: settings.currency) ?? .auto
-            let isRate: Bool = { if case .percent = format { return true } else { return name == "nps" } }()
-            // Rates change in points (a retention of 24% → 25% is +1 pt), amounts in percent.
+        let objectives = card.objectives
+        var rows: [[Value]] = []
+        var tones: [Int: [Int: CellTone]] = [:]
+        func add(_ line: Scorecard.Line, indent: String) {
+            let format = line.display.format(currency: settings.currency)
+            let shown = { (v: Value) -> Value in v.isNull ? .null : .text(formatter.text(v, format: format)) }
             var change: Value = .null
-            if let now, let before {
-                if isRate {
-                    let points = isPercent(format) ? (now - before) * 100 : now - before
-                    change = .text(String(format: "%+.1f pt", points))
-                } else if before != 0 {
-                    change = .text(String(format: "%+.1f%%", (now / before - 1) * 100))
-                }
+            switch line.change {
+            case .points(let p): change = .text(String(format: "%+.1f pt", p))
+            case .percent(let p): change = .text(String(format: "%+.1f%%", p))
+            case nil: break
             }
-            let trend = now == nil || before == nil ? "–" : (now! > before! ? "▲" : now! < before! ? "▼" : "＝")
-            var targetText: Value = .null, status: Value = .text(now == nil ? "no data" : "no target")
-            if let t = targets[name] {
-                targetText = .text("\(t.op) \(formatTarget(t.value, kpi: name))")
-                if let now { status = .text(meets(now, t.op, t.value) ? "on target" : "below target") }
-            }
-            let shown = { (v: Value?) -> Value in v.map { $0.isNull ? .null : .text(formatter.text($0, format: format)) } ?? .null }
-            rows.append([.text(name), shown(previous?[column]), shown(current[column]), change, .text(trend), targetText, status])
+            let target: Value = line.target.map { .text("\($0.comparison.rawValue) \(formatTarget($0.value, kpi: line.kpi))") } ?? .null
+            var rowTones: [Int: CellTone] = [:]
+            if let good = line.trendIsGood { rowTones[4] = good ? .good : .bad }
+            if line.status == .met { rowTones[6] = .good } else if line.status == .missed { rowTones[6] = .bad }
+            if !rowTones.isEmpty { tones[rows.count] = rowTones }
+            rows.append([.text(indent + line.kpi), shown(line.previous), shown(line.current), change, .text(line.trend), target,
+                         .text(line.status.text(for: line.target))])
         }
-        let labels = periodLabels ?? ("previous", "latest")
-        notes.insert("latest \(grain.rawValue) \(labels.1) against \(labels.0); the latest period may still be in progress", at: 0)
-        notes.append("customer equity (active members, retention, repeat, F2, NPS, LTV/CAC) outlasts GMV: read them together")
-        show(ResultTable(columns: ["kpi", labels.0, labels.1, "change", "trend", "target", "status"], rows: rows,
-                         formats: Array(repeating: .text, count: 7), notes: notes), sql: nil)
-    }
-
-    private func isPercent(_ f: ColumnFormat) -> Bool {
-        if case .percent = f { return true }
-        return false
-    }
-
-    private func meets(_ v: Double, _ op: String, _ t: Double) -> Bool {
-        switch op {
-        case ">=": return v >= t
-        case ">": return v > t
-        case "<=": return v <= t
-        case "<": return v < t
-        case "=": return abs(v - t) < 1e-9
-        default: return abs(v - t) >= 1e-9
+        for objective in objectives {
+            let results = card.lines.filter { $0.objective == objective }
+            let met = results.filter { $0.status == .met }.count
+            rows.append([.text(objective), "", "", "", "", "", .text("\(met) of \(results.count) key results met")])
+            tones[rows.count - 1] = [6: met == results.count ? .good : .bad]
+            for line in results { add(line, indent: "  ") }
         }
+        let others = card.lines.filter { $0.objective == nil }
+        if !objectives.isEmpty, !others.isEmpty { rows.append([.text("other KPIs")] + Array(repeating: Value.text(""), count: 6)) }
+        for line in others { add(line, indent: objectives.isEmpty ? "" : "  ") }
+        var notes = card.notes
+        if !objectives.isEmpty { notes.insert("objectives first, each with its key results (targets set with `under`)", at: 1) }
+        var table = ResultTable(columns: ["kpi", card.periods.previous, card.periods.latest, "change", "trend", "target", "status"],
+                                rows: rows, formats: Array(repeating: .text, count: 7), notes: notes)
+        table.tones = tones
+        show(table, sql: nil)
     }
 
+    /// A target in its KPI's display: `cac <= 3000` reads ¥3,000, `roas >= 1` reads 1.00, `f2_rate >= 25%` reads 25.0%.
     func formatTarget(_ v: Double, kpi: String) -> String {
-        if KPICatalogue.named(kpi)?.kind == .ratio && abs(v) <= 1 { return String(format: "%.1f%%", v * 100) }
-        return String(format: v == v.rounded() ? "%.0f" : "%.2f", v)
+        let settings = (try? metricSettings()) ?? MetricSettings()
+        let display = KPIEngine.presentation(of: kpi, db: database)?.display ?? .decimal
+        if display == .count { return CellFormatter(currency: settings.currency).text(.real(v), format: .decimal(places: v == v.rounded() ? 0 : 2)) }
+        return CellFormatter(currency: settings.currency).text(.real(v), format: display.format(currency: settings.currency))
     }
 }

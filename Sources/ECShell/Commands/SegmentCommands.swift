@@ -7,8 +7,8 @@ extension Session {
     func ensureBookkeeping() throws {
         try database.execute("""
             CREATE TABLE IF NOT EXISTS ecsh_segments (name TEXT PRIMARY KEY, definition TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS ecsh_targets (kpi TEXT PRIMARY KEY, op TEXT NOT NULL, value REAL NOT NULL, definition TEXT NOT NULL);
             """)
+        try TargetStore.ensureTable(database)
     }
 
     /// Stored segment definitions, by lower-cased name.

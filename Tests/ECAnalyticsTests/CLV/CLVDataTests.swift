@@ -19,7 +19,7 @@ func insertOrder(_ db: Database, _ id: String, _ customer: String, day: Int, amo
                    [.text(id), .text(customer), .text(iso), .integer(Int64(day)), .real(amount), status.map(Value.text) ?? .null])
 }
 
-/// The counted-orders condition METRICS.md uses by default.
+/// The counted-orders condition docs/metrics.md uses by default.
 let countedOrders = SQLFragment("(status IS NULL OR status NOT IN (?, ?, ?))", ["cancelled", "returned", "refunded"])
 
 /// CDNOW_sample.txt loaded as orders (customer = the sample id, as in the summary CSV).

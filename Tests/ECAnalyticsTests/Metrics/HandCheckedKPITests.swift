@@ -79,11 +79,17 @@ struct HandShop {
         #expect(close(r.doubles("discount_rate"), [1000.0 / 15000, 700.0 / 17000, 900.0 / 19000]))
         // Malls: Jan rakuten 5000; Feb amazon 7000 + rakuten 4000; Mar yahoo 4000.
         #expect(close(r.doubles("mall_dependence"), [5000.0 / 15000, 11000.0 / 17000, 4000.0 / 19000]))
-        // Totals for additive KPIs only.
+        // Totals follow each KPI's rule: sums add the months; ratios are recomputed from the
+        // three months' totals (revenue 48400 / 9 orders; margin 22770 / revenue 48400;
+        // malls 5000 + 11000 + 4000 = 20000 of GMV 51000), not averaged.
         #expect(r.total("gmv")?.doubleValue == 51000)
         #expect(r.total("orders") == .integer(9))
-        #expect(r.total("aov") == .null)
+        #expect(close([r.total("aov")?.doubleValue], [48400.0 / 9]))
+        #expect(close([r.total("aov_gross")?.doubleValue], [51000.0 / 9]))
         #expect(r.total("margin")?.doubleValue == 22770)
+        #expect(close([r.total("margin_rate")?.doubleValue], [22770.0 / 48400]))
+        #expect(close([r.total("discount_rate")?.doubleValue], [2600.0 / 51000]))
+        #expect(close([r.total("mall_dependence")?.doubleValue], [20000.0 / 51000]))
     }
 
     @Test func customerKPIsByMonth() throws {
@@ -100,7 +106,13 @@ struct HandShop {
         #expect(close(r.doubles("retention_rate"), [nil, 1, 2.0 / 3]))
         #expect(close(r.doubles("churn_rate"), [nil, 0, 1.0 / 3]))
         #expect(r.total("new_customers") == .integer(4))
-        #expect(r.total("customers") == .null)
+        // Distinct over the range: A, B, D, E once each (the months' rows add up to 8).
+        #expect(r.total("customers")?.intValue == 4)
+        // A returning customer is one whose first order is before the range: none over Jan–Mar.
+        #expect(r.total("returning_customers")?.intValue == 0)
+        // Stocks and period-over-period comparisons have no total.
+        for name in ["repeat_rate", "active_members", "retention_rate", "churn_rate"] { #expect(r.total(name) == .null) }
+        #expect(r.table.notes.contains("total: customers, returning_customers counted once over the whole range; no total for repeat_rate, active_members, retention_rate, churn_rate"))
     }
 
     @Test func activeMembersWithShortWindow() throws {

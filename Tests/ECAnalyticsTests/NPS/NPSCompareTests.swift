@@ -44,7 +44,7 @@ import ECStore
         #expect(table.notes.contains { $0.hasPrefix("3 tests") })
     }
 
-    /// Periods compare with the period before. METRICS.md's vector: 150 responses with
+    /// Periods compare with the period before. docs/metrics.md's vector: 150 responses with
     /// P = D = 45 (NPS 0), then 200 with P 80, D 40 (NPS 20): z = 20 / √68 = 2.4254,
     /// p = 2 × (1 − Φ(2.4254)) = 0.0153. A period without responses has no test, nor does the next.
     @Test func eachPeriodAgainstThePeriodBefore() throws {

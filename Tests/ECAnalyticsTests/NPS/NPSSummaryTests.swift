@@ -2,7 +2,7 @@ import Testing
 @testable import ECAnalytics
 
 @Suite struct NPSSummaryTests {
-    /// METRICS.md's reference vector.
+    /// docs/metrics.md's reference vector.
     @Test func referenceVector() throws {
         let s = NPSSummary(n: 200, promoters: 80, detractors: 40)
         #expect(s.passives == 80)

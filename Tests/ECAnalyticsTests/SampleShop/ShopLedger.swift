@@ -3,7 +3,7 @@ import Foundation
 
 /// The committed shop's counted orders and customers in plain Swift, for the story tests.
 ///
-/// Written from the METRICS.md definitions, independently of the engine: counted =
+/// Written from the docs/metrics.md definitions, independently of the engine: counted =
 /// status completed; CM2 = amount − discount − points − cogs − shipping − commission;
 /// a customer's cohort and channel are those of their first counted order.
 struct ShopLedger {
