@@ -10,6 +10,7 @@ extension Parser {
         // Look at up to two words to find multi-word commands ("unit economics", "drop segment").
         var lookahead = lexer
         let second = (try? lookahead.next())?.keyword
+        if Parser.startsBareSQL(first, second) { return try parseSQL(start: start, keepingFirstWord: true) }
         guard let (info, wordCount) = CommandCatalog.match([first] + (second.map { [$0] } ?? [])) else {
             throw unknownCommand(first: first)
         }
@@ -34,9 +35,20 @@ extension Parser {
                                       note: "type 'help' to list commands")
     }
 
-    /// `sql-stmt := 'sql' RAW-SQL-TO-END` — the SQL keeps its exact source range for mapping SQLite errors back.
-    mutating func parseSQL(start: SourceLocation) throws(Diagnostic) -> ShellStatement {
+    /// Whether a statement is SQL written without `sql`, as in the sqlite3 and DuckDB shells:
+    /// `bare-sql := ('select' | 'with' | 'pragma' | 'values' | 'explain' 'query') RAW-SQL-TO-END`.
+    /// (`explain` alone is ecsh's explain; SQLite's `explain query plan` is SQL.)
+    static func startsBareSQL(_ first: String, _ second: String?) -> Bool {
+        ["select", "with", "pragma", "values"].contains(first) || (first == "explain" && second == "query")
+    }
+
+    /// `sql-stmt := 'sql' RAW-SQL-TO-END | bare-sql` — the SQL keeps its exact source range for mapping SQLite errors back.
+    mutating func parseSQL(start: SourceLocation, keepingFirstWord: Bool = false) throws(Diagnostic) -> ShellStatement {
         let keyword = current
+        if keepingFirstWord {
+            let raw = lexer.rawText(from: keyword.startOffset, at: keyword.range.start)
+            return ShellStatement(.sql(RawSQL(text: raw.text, range: raw.range)), range: SourceRange(start: start, end: raw.range.end))
+        }
         var offset = keyword.endOffset
         var location = keyword.range.end
         while offset < lexer.characters.count, lexer.characters[offset].isWhitespace {

@@ -18,7 +18,7 @@ extension Session {
                 }
             }
             text += "\nStatements end at a newline or ';'. An open quote or parenthesis, or a trailing \\, continues on the next line.\n"
-            out.write(text)
+            emit(text)
             return
         }
         let words = topic.map(\.folded)
@@ -34,7 +34,7 @@ extension Session {
         if let explained = Explainer.text(for: info.name, settings: try metricSettings(), db: database), info.group == .kpis {
             text += "\n" + explained + "\n"
         }
-        out.write(text)
+        emit(text)
     }
 
     /// `explain NAME`: a KPI, a concept, or a command.
@@ -46,7 +46,7 @@ extension Session {
         let settings = try metricSettings()
         for candidate in [phrase, phrase.replacingOccurrences(of: " ", with: "_")] {
             if let text = Explainer.text(for: candidate, settings: settings, db: database) {
-                out.write(text.hasSuffix("\n") ? text : text + "\n")
+                emit(text)
                 return
             }
         }

@@ -53,7 +53,8 @@ extension Session {
             throw ShellError(e.message, at: named?.range ?? q.kpis.first?.range)
         }
         show(result.table, sql: annotatedSQL(result.sql, result.bindings))
-        if q.chart || options.chart { try drawChart(result.table) }
+        // Charts are for people: only under the table view, never inside a machine format.
+        if (q.chart || options.chart) && options.format == .table { try drawChart(result.table) }
     }
 
     /// SQL for `show sql`, with the bound values listed under it.
@@ -68,7 +69,7 @@ extension Session {
         var ro = RenderOptions()
         ro.color = colorEnabled
         do {
-            try TerminalChart.render(table, options: ro, to: out)
+            try TerminalChart.render(table, options: ro, to: results)
         } catch {
             say("(no chart: \(error))")
         }

@@ -58,7 +58,7 @@ extension Session {
             index = n - 1
         }
         guard index < Self.lessons.count else {
-            say("That was the last lesson. Explore on your own: help lists every command, explain NAME tells more about any KPI.")
+            emit("That was the last lesson. Explore on your own: help lists every command, explain NAME tells more about any KPI.")
             return
         }
         if try !database.tableExists("orders") {
@@ -67,11 +67,11 @@ extension Session {
         }
         tutorialLesson = index
         let lesson = Self.lessons[index]
-        say("Lesson \(index + 1) of \(Self.lessons.count): \(lesson.title)\n")
-        say(lesson.text + "\n")
-        say("ecsh> \(lesson.statement)")
+        emit("Lesson \(index + 1) of \(Self.lessons.count): \(lesson.title)\n\n")
+        emit(lesson.text + "\n\n")
+        emit("ecsh> \(lesson.statement)")
         guard run(text: lesson.statement, sourceName: "<tutorial \(index + 1)>") else { throw AlreadyReported() }
-        say("\nTry: \(lesson.tryNext)")
-        say(index + 1 < Self.lessons.count ? "Then: tutorial next" : "This is the last lesson.")
+        emit("\nTry: \(lesson.tryNext)")
+        emit(index + 1 < Self.lessons.count ? "Then: tutorial next" : "This is the last lesson.")
     }
 }
