@@ -88,8 +88,8 @@ public enum CommandCatalog {
         c(.predictValidate, "predict validate", "predict validate [holdout N weeks]", "Check the prediction model on a holdout period.", .analyses,
           ["predict validate", "predict validate holdout 26 weeks"], ["holdout", "weeks"]),
         // Teaching
-        c(.explain, "explain", "explain TOPIC", "What a KPI or idea means, its formula, pitfalls and how ecsh computes it.", .teaching,
-          ["explain ltv", "explain sales equation"], []),
+        c(.explain, "explain", "explain [TOPIC [sql]]", "What a KPI or idea means, its formula, pitfalls and how ecsh computes it.", .teaching,
+          ["explain", "explain ltv", "explain ltv/cac", "explain sales equation", "explain gmv sql"], ["sql"]),
         c(.tutorial, "tutorial", "tutorial [next|N]", "Guided lessons on the bundled sample shop.", .teaching,
           ["tutorial", "tutorial next", "tutorial 3"], ["next"]),
         c(.help, "help", "help [COMMAND]", "List commands by task, or show one command's usage and examples.", .teaching,
@@ -97,8 +97,8 @@ public enum CommandCatalog {
         // Session
         c(.set, "set", "set NAME VALUE[, VALUE...]", "Change a setting (format, color, maxrows, currency, as_of, week_start, completed, ...).", .session,
           ["set format csv", "set as_of 2024-12-31", "set completed 'completed', 'shipped'"],
-          ["format", "color", "maxrows", "currency", "as_of", "week_start", "completed", "active_window", "f2_window",
-           "table", "csv", "tsv", "json", "markdown", "auto", "on", "off"]),
+          ["format", "color", "maxrows", "maxwidth", "headers", "pager", "currency", "as_of", "week_start", "completed", "active_window", "f2_window",
+           "table", "csv", "tsv", "json", "markdown", "line", "auto", "on", "off"]),
         c(.showSettings, "show settings", "show settings", "Show every setting and its value.", .session, ["show settings"], []),
         c(.showSQL, "show sql", "show sql", "Print the SQL of the last statement.", .session, ["show sql"], []),
         c(.timer, "timer", "timer on|off", "Show how long each statement takes.", .session, ["timer on"], ["on", "off"]),

@@ -124,9 +124,8 @@ extension Parser {
             }
             kind = .predictValidate(holdout: holdout)
         case .explain:
-            let words = try parseWords()
-            if words.isEmpty { throw expected("a topic after 'explain'", note: "for example: explain ltv") }
-            kind = .explain(topic: words)
+            // Empty lists the topics; `ltv/cac` and `ltv-cac` read as the words `ltv cac`.
+            kind = .explain(topic: try parseWords(separators: [.divide, .minus]))
         case .tutorial:
             if try accept("next") != nil { kind = .tutorial(.next) }
             else if atEnd { kind = .tutorial(.current) }
@@ -173,9 +172,12 @@ extension Parser {
     }
 
     /// Words up to the end (`explain sales equation`, `help unit economics`).
-    mutating func parseWords() throws(Diagnostic) -> [Identifier] {
+    mutating func parseWords(separators: Set<Symbol> = []) throws(Diagnostic) -> [Identifier] {
         var words: [Identifier] = []
-        while !atEnd { words.append(try parseName("a word")) }
+        while !atEnd {
+            if case .symbol(let s) = current.kind, separators.contains(s) { try advance(); continue }
+            words.append(try parseName("a word"))
+        }
         return words
     }
 
