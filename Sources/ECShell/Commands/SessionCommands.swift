@@ -44,6 +44,8 @@ extension Session {
                 throw ShellError("\(name) takes on or off", at: v.range, help: "use: set \(name) on|off")
             }
             if name == "headers" { options.headers = text == "on" } else { options.pager = text == "on" }
+        case "status":
+            try setStatusWord(s)
         default:
             try setAnalysisSetting(s)
         }
