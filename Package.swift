@@ -30,7 +30,7 @@ let package = Package(
         ),
         .target(name: "ECStore", dependencies: ["CSQLite"]),
         .target(name: "ECLanguage", dependencies: ["ECStore"]),
-        .target(name: "ECAnalytics", dependencies: ["ECStore", "ECLanguage"]),
+        .target(name: "ECAnalytics", dependencies: ["ECStore", "ECLanguage", "ECRender"]),
         .target(name: "ECRender", dependencies: ["ECStore"]),
         .target(
             name: "ECShell",

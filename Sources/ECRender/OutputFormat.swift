@@ -1,8 +1,8 @@
 import ECStore
 
-/// How results are written: aligned table for people, the rest for machines.
+/// How results are written: aligned table (or one `column = value` per line) for people, the rest for machines.
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case table, csv, tsv, json, markdown
+    case table, csv, tsv, json, markdown, line
 }
 
 /// A destination for rendered text (stdout, a file, a test buffer).

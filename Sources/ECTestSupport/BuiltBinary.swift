@@ -33,8 +33,10 @@ public struct ProcessOutput: Sendable {
 }
 
 /// Runs `ecsh` with arguments and optional standard input; no terminal, NO_COLOR set.
+/// `mergingStandardError` sends standard error into the standard output pipe (`2>&1`),
+/// so a transcript shows results, notes and errors in the order they were written.
 public func runECSH(_ arguments: [String], stdin: String? = nil, directory: URL? = nil,
-                    environment extra: [String: String] = [:]) throws -> ProcessOutput {
+                    environment extra: [String: String] = [:], mergingStandardError: Bool = false) throws -> ProcessOutput {
     let process = Process()
     process.executableURL = BuiltBinary.ecsh
     process.arguments = arguments
@@ -46,7 +48,7 @@ public func runECSH(_ arguments: [String], stdin: String? = nil, directory: URL?
     process.environment = env
     let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
     process.standardOutput = outPipe
-    process.standardError = errPipe
+    process.standardError = mergingStandardError ? outPipe : errPipe
     process.standardInput = inPipe
     try process.run()
     if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
@@ -54,6 +56,7 @@ public func runECSH(_ arguments: [String], stdin: String? = nil, directory: URL?
     // Read both pipes fully before waiting, so a large output cannot block the child.
     let group = DispatchGroup()
     nonisolated(unsafe) var errData = Data()
+    if mergingStandardError { try? errPipe.fileHandleForWriting.close() }
     group.enter()
     DispatchQueue.global().async {
         errData = errPipe.fileHandleForReading.readDataToEndOfFile()

@@ -2,9 +2,9 @@ import Foundation
 
 /// Compares a script's transcript with the stored one, or records it.
 ///
-/// A transcript is `ecsh --echo -f script` run from the package root: standard
-/// output, then standard error after a `--- stderr ---` line, then the exit
-/// status. Set `ECSH_RECORD=1` to write the transcripts anew and review the diff.
+/// A transcript is `ecsh --echo -f script 2>&1` run from the package root:
+/// results, notes and errors in the order written, then the exit status (which
+/// stream each line goes to is checked by OutputContractTests, not here). Set `ECSH_RECORD=1` to write the transcripts anew and review the diff.
 public enum GoldenTranscript {
     public static var recording: Bool { ProcessInfo.processInfo.environment["ECSH_RECORD"] == "1" }
 
@@ -25,7 +25,7 @@ public enum GoldenTranscript {
     /// Runs `script` (a path relative to the package root) and checks it against `golden`.
     /// Returns nil when they match (or after recording), else a readable difference.
     public static func check(script: String, golden: URL, extraArguments: [String] = []) throws -> String? {
-        let output = try runECSH(["--echo"] + extraArguments + ["-f", script])
+        let output = try runECSH(["--echo"] + extraArguments + ["-f", script], mergingStandardError: true)
         let actual = transcript(of: output)
         if recording {
             try FileManager.default.createDirectory(at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)

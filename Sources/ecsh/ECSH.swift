@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import ECShell
 
@@ -14,6 +15,8 @@ struct ECSH: ParsableCommand {
               ecsh shop.db                      interactive, on a workspace file (created if missing)
               ecsh shop.db -f analysis.ecsh     replay a script; stops at the first error, exit 1
               ecsh -c 'kpi gmv by month' shop.db
+              ecsh shop.db 'kpi gmv by month'   a statement after the workspace, as in sqlite3
+              ecsh -json shop.db 'kpi gmv by quarter' | jq .   results only on stdout; notes on stderr
               ecsh generate shop DIR --orders N --seed S   write a sample shop as CSV files
             """,
         version: ShellInfo.version
@@ -33,6 +36,9 @@ struct ECSH: ParsableCommand {
     @Argument(help: "Workspace file (SQLite; created if missing). In memory when omitted.")
     var workspace: String?
 
+    @Argument(help: "Statements to run after the workspace, as in sqlite3 (ecsh shop.db 'kpi gmv'); then exit.")
+    var statements: [String] = []
+
     @Option(name: [.customShort("f"), .customLong("file")], help: "Run a script file (repeatable; in order).")
     var files: [String] = []
 
@@ -48,27 +54,76 @@ struct ECSH: ParsableCommand {
     @Flag(help: "Open the bundled sample shop, loaded into an in-memory workspace.")
     var demo = false
 
-    @Option(help: "Output format: table, csv, tsv, json or markdown.")
+    @Option(help: "Output format: table, csv, tsv, json, markdown or line.")
     var format: String?
 
+    @Flag(name: [.customLong("csv", withSingleDash: true), .customLong("csv")], help: "Same as --format csv.")
+    var csv = false
+    @Flag(name: [.customLong("json", withSingleDash: true), .customLong("json")], help: "Same as --format json.")
+    var json = false
+    @Flag(name: [.customLong("markdown", withSingleDash: true), .customLong("markdown")], help: "Same as --format markdown.")
+    var markdown = false
+    @Flag(name: [.customLong("line", withSingleDash: true), .customLong("line")], help: "Same as --format line: one 'column = value' per line.")
+    var line = false
+    @Flag(name: [.customLong("tabs", withSingleDash: true), .customLong("tsv")], help: "Same as --format tsv.")
+    var tabs = false
+
+    @Option(name: [.customLong("cmd", withSingleDash: true), .customLong("cmd")],
+            help: ArgumentHelp("Run a statement first, then go on (repeatable), as sqlite3's -cmd.", valueName: "statement"))
+    var firstCommands: [String] = []
+
+    @Option(name: [.customLong("init", withSingleDash: true), .customLong("init")],
+            help: ArgumentHelp("Run this script at start instead of ~/.ecshrc.", valueName: "file"))
+    var initFile: String?
+
+    @Flag(name: .customLong("rc"), help: "Also read ~/.ecshrc with -f, -c or a statement (an interactive session always reads it).")
+    var readRC = false
+
+    @Flag(name: .customLong("no-rc"), help: "Do not read ~/.ecshrc.")
+    var noRC = false
+
+    @Flag(name: [.customLong("bail", withSingleDash: true), .customLong("bail")],
+          help: "Stop at the first error (the default; --keep-going turns it off).")
+    var bail = false
+
+    /// The format the flags ask for, the last-named single flag winning over --format as sqlite3 does.
+    var chosenFormat: String? {
+        let flags = [(csv, "csv"), (json, "json"), (markdown, "markdown"), (line, "line"), (tabs, "tsv")].filter(\.0).map(\.1)
+        return flags.last ?? format
+    }
+
     func validate() throws {
-        if demo && workspace != nil {
-            throw ValidationError("--demo opens its own in-memory workspace; leave out '\(workspace!)' or drop --demo")
+        if demo, let workspace, Self.looksLikeWorkspaceFile(workspace) {
+            throw ValidationError("--demo opens its own in-memory workspace; leave out '\(workspace)' or drop --demo")
         }
-        if let format, !["table", "csv", "tsv", "json", "markdown"].contains(format) {
-            throw ValidationError("unknown format '\(format)'; use table, csv, tsv, json or markdown")
+        if let format, !["table", "csv", "tsv", "json", "markdown", "line"].contains(format) {
+            throw ValidationError("unknown format '\(format)'; use table, csv, tsv, json, markdown or line")
         }
+        if bail && keepGoing { throw ValidationError("-bail and --keep-going contradict each other; give one") }
+    }
+
+    /// With --demo the first positional argument is a statement (`ecsh --demo 'kpi gmv'`),
+    /// unless it names a database file, which is a mistake worth saying.
+    static func looksLikeWorkspaceFile(_ argument: String) -> Bool {
+        let lowered = argument.lowercased()
+        return [".db", ".sqlite", ".sqlite3", ".ecsh"].contains { lowered.hasSuffix($0) }
+            || (!argument.contains(" ") && FileManager.default.fileExists(atPath: argument))
     }
 
     func run() throws {
         var launch = LaunchConfiguration()
+        let statements = demo ? (workspace.map { [$0] } ?? []) + self.statements : self.statements
+        let workspace = demo ? nil : self.workspace
         launch.workspace = workspace
         launch.files = files
-        launch.commands = commands
+        launch.commands = commands + statements
+        launch.firstCommands = firstCommands
+        launch.initFile = initFile
+        launch.readRC = noRC ? .never : (readRC ? .always : .interactive)
         launch.keepGoing = keepGoing
         launch.echo = echo
         launch.demo = demo
-        launch.format = format
+        launch.format = chosenFormat
         let status = Launcher.run(launch)
         if status != 0 { throw ExitCode(status) }
     }

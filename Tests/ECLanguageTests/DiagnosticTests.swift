@@ -90,7 +90,7 @@ import Testing
         ("drop «segmnt» vip", "expected 'segment' or 'kpi' after 'drop', found 'segmnt'; did you mean 'drop segment'?"),
         ("segment s = revenue > «and»", "expected a value, found 'and'"),
         ("segment s = (a = 1«»", "expected ')' to close '(' at 1:13, found end of statement"),
-        ("set format «jsn»", "'format' must be one of table, csv, tsv, json, markdown; did you mean 'json'?"),
+        ("set format «jsn»", "'format' must be one of table, csv, tsv, json, markdown, line; did you mean 'json'?"),
         ("set maxrows «ten»", "'maxrows' must be a whole number (0 shows every row)"),
         ("timer «maybe»", "expected 'on' or 'off' after 'timer', found 'maybe'"),
         ("kpi f2_rate within 90 «dyas»", "expected a unit (days, weeks, months or years), found 'dyas'; did you mean 'days'?"),

@@ -1,5 +1,6 @@
 import Foundation
 import ECStore
+import ECRender
 
 /// The text of `explain NAME`: a KPI or a concept in business terms, its
 /// formula, why it matters, its traps, the settings in force and the SQL.
@@ -105,19 +106,12 @@ public enum Explainer {
               let row = grouping.isEmpty ? result.table.rows.first : result.table.rows.last(where: { !$0.isEmpty })
         else { return "" }
         let keyCount = grouping.isEmpty ? 0 : 1
+        // Formatted as table cells are (¥, %, thousands), so the figure reads as it does in `kpi`.
+        let cells = CellFormatter(currency: settings.currency, nullText: "(undefined)")
         let figures = (keyCount..<row.count).map { i in
-            "\(result.table.columns[i]) \(plain(row[i], result.table.formats[i]))"
+            "\(result.table.columns[i]) \(cells.text(row[i], format: result.table.formats[i]))"
         }
         let scope = grouping.isEmpty ? "over all loaded data" : "in \(row[0])"
         return "\n\nIn this workspace, \(figures.joined(separator: ", ")) \(scope).\n\nSQL ecsh runs:\n\(result.sql)"
-    }
-
-    static func plain(_ v: Value, _ format: ColumnFormat) -> String {
-        guard let d = v.doubleValue else { return v.isNull ? "(undefined)" : v.description }
-        switch format {
-        case .percent: return String(format: "%.1f%%", d * 100)
-        case .currency(let code): return (d == d.rounded() ? String(Int64(d)) : String(format: "%.2f", d)) + " " + code
-        default: return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(format: "%.2f", d)
-        }
     }
 }

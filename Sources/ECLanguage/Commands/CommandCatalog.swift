@@ -93,9 +93,15 @@ public enum CommandCatalog {
           "Check the model on a holdout period (default: the last quarter): purchases, spend and margin, predicted vs actual.", .analyses,
           ["predict validate", "predict validate holdout 26 weeks"], ["holdout", "weeks", "model", "bgnbd", "mbgnbd", "paretonbd", "auto"]),
         // Teaching
+<<<<<<< HEAD
         c(.explain, "explain", "explain TOPIC", "What a KPI or idea means, its formula, pitfalls and how ecsh computes it.", .teaching,
           ["explain ltv", "explain sales equation"], []),
         c(.tutorial, "tutorial", "tutorial [next|N]", "Guided lessons with questions, on the tutorial's own copy of the sample shop.", .teaching,
+=======
+        c(.explain, "explain", "explain [TOPIC [sql]]", "What a KPI or idea means, its formula, pitfalls and how ecsh computes it.", .teaching,
+          ["explain", "explain ltv", "explain ltv/cac", "explain sales equation", "explain gmv sql"], ["sql"]),
+        c(.tutorial, "tutorial", "tutorial [next|N]", "Guided lessons on the bundled sample shop.", .teaching,
+>>>>>>> h-shell
           ["tutorial", "tutorial next", "tutorial 3"], ["next"]),
         c(.answer, "answer", "answer VALUE", "Answer the tutorial's question: a number (3.4, -71, 34%) or a word (own).", .teaching,
           ["answer 3.4", "answer own"], []),
@@ -104,8 +110,8 @@ public enum CommandCatalog {
         // Session
         c(.set, "set", "set NAME VALUE[, VALUE...]", "Change a setting (format, color, maxrows, currency, as_of, week_start, completed, ...).", .session,
           ["set format csv", "set as_of 2024-12-31", "set completed 'completed', 'shipped'"],
-          ["format", "color", "maxrows", "currency", "as_of", "week_start", "completed", "active_window", "f2_window",
-           "table", "csv", "tsv", "json", "markdown", "auto", "on", "off"]),
+          ["format", "color", "maxrows", "maxwidth", "headers", "pager", "currency", "as_of", "week_start", "completed", "active_window", "f2_window",
+           "table", "csv", "tsv", "json", "markdown", "line", "auto", "on", "off"]),
         c(.showSettings, "show settings", "show settings", "Show every setting and its value.", .session, ["show settings"], []),
         c(.showSQL, "show sql", "show sql", "Print the SQL of the last statement.", .session, ["show sql"], []),
         c(.timer, "timer", "timer on|off", "Show how long each statement takes.", .session, ["timer on"], ["on", "off"]),

@@ -90,7 +90,8 @@ extension Parser {
         var values = [try parseOptionValue()]
         while try accept(.comma) != nil { values.append(try parseOptionValue()) }
         let choices: [String: [String]] = [
-            "format": ["table", "csv", "tsv", "json", "markdown"],
+            "format": ["table", "csv", "tsv", "json", "markdown", "line"],
+            "headers": ["on", "off"], "pager": ["on", "off"],
             "color": ["auto", "on", "off"],
         ]
         let folded = name.folded

@@ -10,6 +10,7 @@ extension Parser {
         // Look at up to two words to find multi-word commands ("unit economics", "drop segment").
         var lookahead = lexer
         let second = (try? lookahead.next())?.keyword
+        if Parser.startsBareSQL(first, second) { return try parseSQL(start: start, keepingFirstWord: true) }
         guard let (info, wordCount) = CommandCatalog.match([first] + (second.map { [$0] } ?? [])) else {
             throw unknownCommand(first: first)
         }
@@ -35,6 +36,7 @@ extension Parser {
                                       note: "type 'help' to list commands")
     }
 
+<<<<<<< HEAD
     /// `sql-stmt := 'sql' RAW-SQL-TO-END` — the SQL keeps its exact source range for mapping SQLite errors back.
     mutating func parseSQL(start: SourceLocation) throws(Diagnostic) -> ShellStatement {
         let raw = try restOfStatement(missing: "expected SQL after 'sql'", note: "for example: sql select count(*) from orders")
@@ -50,7 +52,22 @@ extension Parser {
 
     /// The text after the current keyword to the end of the statement, untokenized, with its source range.
     private func restOfStatement(missing: String, note: String) throws(Diagnostic) -> (text: String, range: SourceRange) {
+=======
+    /// Whether a statement is SQL written without `sql`, as in the sqlite3 and DuckDB shells:
+    /// `bare-sql := ('select' | 'with' | 'pragma' | 'values' | 'explain' 'query') RAW-SQL-TO-END`.
+    /// (`explain` alone is ecsh's explain; SQLite's `explain query plan` is SQL.)
+    static func startsBareSQL(_ first: String, _ second: String?) -> Bool {
+        ["select", "with", "pragma", "values"].contains(first) || (first == "explain" && second == "query")
+    }
+
+    /// `sql-stmt := 'sql' RAW-SQL-TO-END | bare-sql` — the SQL keeps its exact source range for mapping SQLite errors back.
+    mutating func parseSQL(start: SourceLocation, keepingFirstWord: Bool = false) throws(Diagnostic) -> ShellStatement {
+>>>>>>> h-shell
         let keyword = current
+        if keepingFirstWord {
+            let raw = lexer.rawText(from: keyword.startOffset, at: keyword.range.start)
+            return ShellStatement(.sql(RawSQL(text: raw.text, range: raw.range)), range: SourceRange(start: start, end: raw.range.end))
+        }
         var offset = keyword.endOffset
         var location = keyword.range.end
         while offset < lexer.characters.count, lexer.characters[offset].isWhitespace {
@@ -131,9 +148,8 @@ extension Parser {
             }
             kind = .predictValidate(holdout: holdout, model: model)
         case .explain:
-            let words = try parseWords()
-            if words.isEmpty { throw expected("a topic after 'explain'", note: "for example: explain ltv") }
-            kind = .explain(topic: words)
+            // Empty lists the topics; `ltv/cac` and `ltv-cac` read as the words `ltv cac`.
+            kind = .explain(topic: try parseWords(separators: [.divide, .minus]))
         case .tutorial:
             if try accept("next") != nil { kind = .tutorial(.next) }
             else if atEnd { kind = .tutorial(.current) }
@@ -180,9 +196,12 @@ extension Parser {
     }
 
     /// Words up to the end (`explain sales equation`, `help unit economics`).
-    mutating func parseWords() throws(Diagnostic) -> [Identifier] {
+    mutating func parseWords(separators: Set<Symbol> = []) throws(Diagnostic) -> [Identifier] {
         var words: [Identifier] = []
-        while !atEnd { words.append(try parseName("a word")) }
+        while !atEnd {
+            if case .symbol(let s) = current.kind, separators.contains(s) { try advance(); continue }
+            words.append(try parseName("a word"))
+        }
         return words
     }
 

@@ -15,8 +15,9 @@ import ECStore
 ///   written like any other row.
 public enum CSVWriter {
     /// The whole table as CSV text.
-    public static func text(_ table: ResultTable, delimiter: Character = ",") -> String {
-        var out = table.columns.map { field($0, delimiter: delimiter) }.joined(separator: String(delimiter)) + "\n"
+    /// `header: false` leaves out the column names (`.headers off`).
+    public static func text(_ table: ResultTable, delimiter: Character = ",", header: Bool = true) -> String {
+        var out = header ? table.columns.map { field($0, delimiter: delimiter) }.joined(separator: String(delimiter)) + "\n" : ""
         for row in table.rows {
             out += table.columns.indices.map { c in
                 let value = c < row.count ? row[c] : .null

@@ -7,8 +7,9 @@ import ECStore
 /// CR `\r`; NULL is `\N`. Header first, lines end in LF; numbers are raw.
 public enum TSVWriter {
     /// The whole table as TSV text.
-    public static func text(_ table: ResultTable) -> String {
-        var out = table.columns.map(escape).joined(separator: "\t") + "\n"
+    /// `header: false` leaves out the column names (`.headers off`).
+    public static func text(_ table: ResultTable, header: Bool = true) -> String {
+        var out = header ? table.columns.map(escape).joined(separator: "\t") + "\n" : ""
         for row in table.rows {
             out += table.columns.indices.map { c in
                 let value = c < row.count ? row[c] : .null

@@ -10,8 +10,10 @@ public struct RenderOptions: Sendable {
     public var currency: String
     /// What NULL looks like in the table view (never the text "NULL", which is data).
     public var nullText: String
-    /// Widest a table column may grow before its cells are cut with "…".
+    /// Widest a table column may grow before its cells are cut with "…"; 0 never cuts.
     public var maxColumnWidth: Int
+    /// Whether CSV and TSV start with the column names (`.headers on|off`).
+    public var headers: Bool
     /// Box-drawing lines, or plain ASCII for terminals and logs that mangle them.
     public var border: TableBorder
     /// When to print the "N rows" line under a table.
@@ -23,8 +25,9 @@ public struct RenderOptions: Sendable {
         format: OutputFormat = .table, color: Bool = false, maxRows: Int = 0,
         currency: String = "JPY", nullText: String = "∅", maxColumnWidth: Int = 40,
         border: TableBorder = .unicode, rowCount: RowCountFooter = .automatic,
-        exportHint: String = "export to 'file.csv'"
+        exportHint: String = "export to 'file.csv'", headers: Bool = true
     ) {
+        self.headers = headers
         self.format = format
         self.color = color
         self.maxRows = maxRows

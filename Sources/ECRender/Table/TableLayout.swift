@@ -22,8 +22,11 @@ struct TableLayout {
     var hiddenRows: Int
     /// Data rows (not totals) in the whole result.
     var dataRowCount: Int
+    /// Cells (and headers) cut with "…" to fit `maxColumnWidth`.
+    var cutCells = 0
 
     /// Lays out `table`, keeping at most `maxRows` data rows (0 = all) and every summary row.
+    /// Cells wider than `maxColumnWidth` are cut (nil or 0: never).
     init(_ table: ResultTable, formatter: CellFormatter, maxRows: Int, maxColumnWidth: Int?) {
         let columnCount = table.columns.count
         let formats = (0..<columnCount).map { $0 < table.formats.count ? table.formats[$0] : ColumnFormat.auto }
@@ -33,10 +36,12 @@ struct TableLayout {
         hiddenRows = dataIndices.count - shownData.count
         dataRowCount = dataIndices.count
 
+        var cut = 0
         func fit(_ text: String) -> String {
             let clean = CellText.visible(text)
-            guard let limit = maxColumnWidth else { return clean }
-            return CellText.truncate(clean, to: max(limit, 1))
+            guard let limit = maxColumnWidth, limit > 0, DisplayWidth.of(clean) > limit else { return clean }
+            cut += 1
+            return CellText.truncate(clean, to: limit)
         }
         headers = table.columns.map(fit)
         rightAligned = (0..<columnCount).map { c in
@@ -47,6 +52,7 @@ struct TableLayout {
             let cells = values.enumerated().map { c, v in fit(formatter.text(v, format: formats[c])) }
             return Row(cells: cells, values: values, isSummary: table.summaryRows.contains(r), index: r)
         }
+        cutCells = cut
         widths = headers.map(DisplayWidth.of)
         for row in rows {
             for (c, text) in row.cells.enumerated() { widths[c] = max(widths[c], DisplayWidth.of(text)) }

@@ -12,14 +12,21 @@ public struct TableRenderer: Sendable {
     }
 
     /// Writes `table` to `sink` in `options.format`.
-    public func render(_ table: ResultTable, to sink: TextSink) {
+    ///
+    /// The table's notes (footnotes) go to `notes` when one is given, in every format,
+    /// so a machine format's stream holds only the result; without one, the table
+    /// view writes them under the table and the machine formats leave them out.
+    public func render(_ table: ResultTable, to sink: TextSink, notes: TextSink? = nil) {
+        let noteSink: TextSink? = notes ?? (options.format == .table ? sink : nil)
         switch options.format {
-        case .table: renderAligned(table, to: sink)
-        case .csv: sink.write(CSVWriter.text(table))
-        case .tsv: sink.write(TSVWriter.text(table))
+        case .table: renderAligned(table, to: sink, notes: noteSink)
+        case .line: sink.write(LineWriter.text(table, formatter: options.cellFormatter))
+        case .csv: sink.write(CSVWriter.text(table, header: options.headers))
+        case .tsv: sink.write(TSVWriter.text(table, header: options.headers))
         case .json: sink.write(JSONWriter.text(table))
         case .markdown: sink.write(MarkdownWriter.text(table, formatter: options.cellFormatter))
         }
+        if options.format != .table, let noteSink { writeNotes(table.notes, to: noteSink) }
     }
 
     /// The rendering as a string; convenient for tests and one-off messages.
@@ -29,11 +36,11 @@ public struct TableRenderer: Sendable {
         return sink.text
     }
 
-    private func renderAligned(_ table: ResultTable, to sink: TextSink) {
+    private func renderAligned(_ table: ResultTable, to sink: TextSink, notes: TextSink?) {
         let color = options.color
         guard !table.columns.isEmpty else {
             sink.write(ANSIStyle.apply(ANSIStyle.dim, "(no columns)", when: color) + "\n")
-            writeNotes(table.notes, to: sink)
+            if let notes { writeNotes(table.notes, to: notes) }
             return
         }
         let layout = TableLayout(table, formatter: options.cellFormatter, maxRows: options.maxRows,
@@ -72,7 +79,14 @@ public struct TableRenderer: Sendable {
             out += ANSIStyle.apply(ANSIStyle.dim, "\(NumberText.grouped(Int64(layout.dataRowCount))) \(noun)", when: color) + "\n"
         }
         sink.write(out)
-        writeNotes(table.notes, to: sink)
+        var footnotes = table.notes
+        if layout.cutCells > 0 {
+            // Say so: a cut cell otherwise reads as the whole value.
+            let n = layout.cutCells
+            footnotes.append("\(NumberText.grouped(Int64(n))) cell\(n == 1 ? "" : "s") cut to \(options.maxColumnWidth) characters with … "
+                             + "(set maxwidth 0 to show whole cells, or set format line)")
+        }
+        if let notes { writeNotes(footnotes, to: notes) }
     }
 
     private func showsRowCount(_ count: Int) -> Bool {

@@ -16,10 +16,10 @@ enum CellText {
         return out
     }
 
-    /// The text cut to at most `width` columns, ending in "…" when something was cut.
+    /// The text cut to at most `width` columns, ending in "…" when something was cut;
+    /// a width of 0 or less means no limit (`set maxwidth 0`).
     static func truncate(_ text: String, to width: Int) -> String {
-        guard DisplayWidth.of(text) > width else { return text }
-        guard width > 0 else { return "" }
+        guard width > 0, DisplayWidth.of(text) > width else { return text }
         var out = ""
         var used = 0
         for character in text {

@@ -93,7 +93,7 @@ extension Session {
         let table = matrix.toResultTable(currency: try metricSettings().currency)
         lastResult = table
         lastSQL = annotatedSQL(matrix.sql.sql, matrix.sql.bindings)
-        if out.isTerminal && options.format == .table {
+        if out.isTerminal && options.format == .table && redirect == nil {
             var ro = RenderOptions()
             ro.color = colorEnabled
             ro.currency = try metricSettings().currency

@@ -1,3 +1,4 @@
+import Foundation
 import ECStore
 import ECLanguage
 import ECAnalytics
@@ -18,7 +19,7 @@ extension Session {
                 }
             }
             text += "\nStatements end at a newline or ';'. An open quote or parenthesis, or a trailing \\, continues on the next line.\n"
-            out.write(text)
+            emit(text)
             return
         }
         let words = topic.map(\.folded)
@@ -34,19 +35,32 @@ extension Session {
         if let explained = Explainer.text(for: info.name, settings: try metricSettings(), db: database), info.group == .kpis {
             text += "\n" + explained + "\n"
         }
-        out.write(text)
+        emit(text)
     }
 
-    /// `explain NAME`: a KPI, a concept, or a command.
+    /// `explain`: the topics; `explain NAME [sql]`: a KPI, a concept, or a command.
+    ///
+    /// The SQL comes only with a trailing `sql` (or `show sql` after): 40–70 lines
+    /// of SQL buried the meaning, which is what most readers came for.
     func explain(_ topic: [Identifier], at range: SourceRange) throws {
-        guard !topic.isEmpty else {
-            throw ShellError("explain what?", at: range, help: "e.g. explain ltv, explain sales equation, explain cac; kpis lists every KPI")
+        let defined = ((try? DerivedKPIs.load(database).keys.map { $0 }) ?? []).sorted()
+        guard let first = topic.first, let last = topic.last else {
+            emit(ExplainTopics.listing(definedKPIs: defined))
+            return
         }
-        let phrase = topic.map(\.folded).joined(separator: " ")
+        let wantsSQL = topic.count > 1 && last.folded == "sql"
+        let words = wantsSQL ? Array(topic.dropLast()) : topic
+        let named = words.map(\.name).joined(separator: " ")
         let settings = try metricSettings()
-        for candidate in [phrase, phrase.replacingOccurrences(of: " ", with: "_")] {
+        for candidate in ExplainTopics.spellings(of: words.map(\.name)) {
             if let text = Explainer.text(for: candidate, settings: settings, db: database) {
-                out.write(text.hasSuffix("\n") ? text : text + "\n")
+                let (prose, sql) = Self.splitExplanation(text)
+                if let sql { lastSQL = sql }
+                if wantsSQL {
+                    emit(sql.map { "SQL ecsh runs for \(named):\n" + $0 } ?? "\(named) has no SQL of its own (load orders to compute it)")
+                } else {
+                    emit(prose + (sql == nil ? "" : "\n\n(explain \(named) sql, or show sql, prints the SQL ecsh runs)"))
+                }
                 return
             }
         }
@@ -54,8 +68,21 @@ extension Session {
             try help(Array(topic.prefix(info.words.count)))
             return
         }
+<<<<<<< HEAD
         let known = KPICatalogue.all.map(\.name) + (Explainer.teachingConcepts + Explainer.concepts).flatMap(\.keys) + CommandCatalog.all.map(\.name)
+=======
+        let known = ExplainTopics.all(definedKPIs: defined).map(\.name) + Explainer.concepts.flatMap(\.keys) + CommandCatalog.all.map(\.name)
+>>>>>>> h-shell
         throw Diagnostic.unknownName("topic", topic.map(\.name).joined(separator: " "),
-                                     at: topic.first!.range.union(topic.last!.range), among: known)
+                                     at: first.range.union(last.range), among: known,
+                                     note: "explain alone lists every topic")
+    }
+
+    /// The explanation without its SQL, and the SQL (after the explainer's "SQL ecsh runs:" line).
+    static func splitExplanation(_ text: String) -> (prose: String, sql: String?) {
+        guard let marker = text.range(of: "\n\nSQL ecsh runs:\n") else {
+            return (text.trimmingCharacters(in: .newlines), nil)
+        }
+        return (String(text[..<marker.lowerBound]), String(text[marker.upperBound...]).trimmingCharacters(in: .newlines))
     }
 }

@@ -32,6 +32,18 @@ extension Session {
                 throw ShellError("maxrows takes a whole number (0 shows every row)", at: v.range)
             }
             options.maxRows = Int(n)
+        case "maxwidth":
+            let v = try single()
+            guard case .literal(.integer(let n)) = v.value, n >= 0 else {
+                throw ShellError("maxwidth takes a whole number of characters (0 never cuts a cell)", at: v.range)
+            }
+            options.maxWidth = Int(n)
+        case "headers", "pager":
+            let v = try single()
+            guard let text = v.value.text?.lowercased(), ["on", "off"].contains(text) else {
+                throw ShellError("\(name) takes on or off", at: v.range, help: "use: set \(name) on|off")
+            }
+            if name == "headers" { options.headers = text == "on" } else { options.pager = text == "on" }
         case "status":
             try setStatusWord(s)
         default:
@@ -45,7 +57,7 @@ extension Session {
             say("no SQL yet: run a statement such as 'kpi gmv by month' or 'head orders', then 'show sql'")
             return
         }
-        say(sql)
+        emit(sql)
     }
 
     /// `run 'file.ecsh'`: runs a script; relative to the including script's folder.

@@ -14,7 +14,7 @@ extension Session {
         let aliases = ["completed": "completed_statuses", "excluded": "excluded_statuses",
                        "week": "week_start", "active": "active_window", "marketplace": "marketplaces"]
         let name = aliases[s.name.folded] ?? s.name.folded
-        let known = ["format", "color", "maxrows"] + MetricSettings.names
+        let known = SessionOptions.names + MetricSettings.names
         guard MetricSettings.names.contains(name) else {
             throw Diagnostic.unknownName("setting", s.name.name, at: s.name.range, among: known)
         }

@@ -27,10 +27,15 @@ extension Session {
             guard n >= 1 && n <= count else { throw ShellError("there are \(count) lessons; choose 1 to \(count)") }
             index = n - 1
         }
+<<<<<<< HEAD
         guard index < count else {
             say("That was the last lesson (\(tutorialState.answered.count) of \(count) questions answered right). "
                 + "Explore on your own: ecsh --demo opens the sample shop, help lists every command, explain NAME "
                 + "tells more about any KPI or idea.")
+=======
+        guard index < Self.lessons.count else {
+            emit("That was the last lesson. Explore on your own: help lists every command, explain NAME tells more about any KPI.")
+>>>>>>> h-shell
             return
         }
         let shop = try tutorialShop()
@@ -50,6 +55,7 @@ extension Session {
             guard shop.run(text: statement, sourceName: "<tutorial \(index + 1)>") else { throw AlreadyReported() }
             if let table = shop.lastResult { tables.append(table) }
         }
+<<<<<<< HEAD
         let shown = Shown(tables: tables)
         let meaning = try lesson.interpret(shown)
         let question = try lesson.question(shown)
@@ -94,5 +100,15 @@ extension Session {
         guard shop.loadDemo() else { throw AlreadyReported() }
         tutorialState.shop = shop
         return shop
+=======
+        tutorialLesson = index
+        let lesson = Self.lessons[index]
+        emit("Lesson \(index + 1) of \(Self.lessons.count): \(lesson.title)\n\n")
+        emit(lesson.text + "\n\n")
+        emit("ecsh> \(lesson.statement)")
+        guard run(text: lesson.statement, sourceName: "<tutorial \(index + 1)>") else { throw AlreadyReported() }
+        emit("\nTry: \(lesson.tryNext)")
+        emit(index + 1 < Self.lessons.count ? "Then: tutorial next" : "This is the last lesson.")
+>>>>>>> h-shell
     }
 }

@@ -10,17 +10,30 @@ public final class FileSink: TextSink {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
     public let isTerminal: Bool
+    /// Whether `deinit` closes the descriptor (a file opened by `.output`/`.once`).
+    private let ownsDescriptor: Bool
+    /// A sink flushed before each write here, so that results and notes sent to
+    /// two streams that end in one place (`2>&1`, a terminal) keep their order.
+    public weak var flushesFirst: FileSink?
 
-    init(descriptor: Int32) {
+    init(descriptor: Int32, owned: Bool = false) {
         self.descriptor = descriptor
         self.isTerminal = isatty(descriptor) == 1
+        self.ownsDescriptor = owned
         buffer.reserveCapacity(1 << 16)
     }
 
     public static func standardOutput() -> FileSink { FileSink(descriptor: 1) }
     public static func standardError() -> FileSink { FileSink(descriptor: 2) }
 
+    /// A new file (truncated if it exists) for `.output FILE` and `.once FILE`.
+    static func creating(path: String) -> FileSink? {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        return fd < 0 ? nil : FileSink(descriptor: fd, owned: true)
+    }
+
     public func write(_ text: String) {
+        if let first = flushesFirst, first !== self { first.flush() }
         buffer.append(contentsOf: text.utf8)
         // Errors and terminal output appear at once; large results go out in 64 KB blocks.
         if descriptor == 2 || buffer.count >= 1 << 16 { flush() }
@@ -39,7 +52,10 @@ public final class FileSink: TextSink {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    deinit { flush() }
+    deinit {
+        flush()
+        if ownsDescriptor { close(descriptor) }
+    }
 }
 
 /// Whether colour may be used on a stream: only a terminal, and never with NO_COLOR set.

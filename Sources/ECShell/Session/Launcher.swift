@@ -12,7 +12,21 @@ public struct LaunchConfiguration: Sendable {
     public var echo = false
     public var demo = false
     public var format: String?
+    /// `-cmd STATEMENT`: run before the scripts, the commands or the interactive session.
+    public var firstCommands: [String] = []
+    /// `-init FILE`: run at start instead of ~/.ecshrc.
+    public var initFile: String?
+    /// When ~/.ecshrc is read.
+    public var readRC: RCPolicy = .interactive
     public init() {}
+}
+
+/// When the start-up file ~/.ecshrc is read (`--rc`, `--no-rc`).
+public enum RCPolicy: Sendable {
+    /// Only when statements come from a person at a terminal (not with -f, -c or a piped script).
+    case interactive
+    case always
+    case never
 }
 
 /// Starts a session the way the command line asked: scripts, commands, piped input or interactive.
@@ -25,6 +39,8 @@ public enum Launcher {
         SignalHandling.install()
         let out = FileSink.standardOutput()
         let err = FileSink.standardError()
+        // Notes on stderr and results on stdout keep their order when both reach one place.
+        err.flushesFirst = out
         defer { out.flush(); err.flush() }
         let database: Database
         do {
@@ -46,6 +62,13 @@ public enum Launcher {
             guard session.loadDemo() else { return 1 }
         }
         let scripted = !launch.files.isEmpty || !launch.commands.isEmpty
+        if let path = startupScript(launch, interactive: !scripted && isatty(0) == 1) {
+            if !((try? session.runScript(path: path, from: nil)) ?? false) && !launch.keepGoing { return 1 }
+        }
+        for (i, command) in launch.firstCommands.enumerated() {
+            let name = launch.firstCommands.count == 1 ? "<-cmd>" : "<-cmd \(i + 1)>"
+            if !session.run(text: command, sourceName: name) && !launch.keepGoing { return 1 }
+        }
         if scripted {
             var failed = false
             for path in launch.files {
@@ -75,6 +98,19 @@ public enum Launcher {
         }
         session.runInteractive()
         return 0
+    }
+
+    /// The start-up script: `-init FILE`, else ~/.ecshrc when the policy says so and it exists.
+    static func startupScript(_ launch: LaunchConfiguration, interactive: Bool) -> String? {
+        if let file = launch.initFile { return file }
+        switch launch.readRC {
+        case .never: return nil
+        case .interactive where !interactive: return nil
+        default: break
+        }
+        guard let home = ProcessInfo.processInfo.environment["HOME"] else { return nil }
+        let path = home + "/.ecshrc"
+        return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
     /// `ecsh generate shop DIR`.

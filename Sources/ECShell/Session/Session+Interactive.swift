@@ -4,12 +4,12 @@ import ECStore
 import ECLanguage
 import ECAnalytics
 
-/// Names offered by tab completion, refreshed after each statement.
+/// The vocabulary tab completion offers, refreshed after each statement.
 /// Kept in a Mutex because readline's completion callback is a C function.
 final class CompletionNames: Sendable {
-    private let names = Mutex<[String]>([])
-    func set(_ new: [String]) { names.withLock { $0 = new } }
-    var current: [String] { names.withLock { $0 } }
+    private let vocabulary = Mutex(CompletionVocabulary())
+    func set(_ new: CompletionVocabulary) { vocabulary.withLock { $0 = new } }
+    var current: CompletionVocabulary { vocabulary.withLock { $0 } }
 }
 
 extension Session {
@@ -19,9 +19,11 @@ extension Session {
         let reader = LineReaders.standardInput()
         defer { reader.close() }
         let names = CompletionNames()
-        names.set(completionNames())
+        names.set(completionVocabulary())
         if let readline = reader as? ReadlineLineReader {
-            readline.completer = { line, _, _ in CommandCatalog.completions(forLine: line, names: names.current) }
+            readline.completer = { line, wordStart, word in
+                ContextCompleter(vocabulary: names.current).readlineMatches(line: line, wordStart: wordStart, word: word)
+            }
         }
         if reader.isInteractive {
             out.write("ecsh \(ShellInfo.version) — help lists commands, tutorial teaches the KPI framework, quit leaves.\n")
@@ -32,25 +34,12 @@ extension Session {
                         isComplete: { StatementSplitter.completeness(of: $0) == .complete },
                         execute: { [unowned self] text in
                             self.run(text: text, sourceName: "<input>")
-                            names.set(self.completionNames())
+                            names.set(self.completionVocabulary())
                         })
         while !quitRequested {
             if repl.run() == .endOfInput { break }
             if quitRequested { break }
         }
-    }
-
-    /// Tables, their columns, segments, KPIs and customer attributes.
-    func completionNames() -> [String] {
-        var result: [String] = []
-        if let tables = try? database.tableNames() {
-            result += tables
-            for t in tables { result += (try? database.columns(of: t).map(\.name)) ?? [] }
-        }
-        result += KPICatalogue.all.map(\.name)
-        result += (try? segmentDefinitions().values.map(\.name)) ?? []
-        result += TimeGrain.allCases.map(\.rawValue)
-        return Array(Set(result)).sorted()
     }
 
     /// Loads the bundled sample shop (samples/shop) into this workspace.

@@ -29,6 +29,8 @@ public final class Session {
     var tutorialState = TutorialState()
     /// Suppresses confirmations (`say`) while the demo loads; errors still show.
     var quiet = false
+    /// Where results go instead of standard output (`.output FILE`, `.once FILE`).
+    var redirect: ResultRedirect?
 
     public init(database: Database, out: FileSink, err: FileSink, options: SessionOptions = SessionOptions()) {
         self.database = database
@@ -65,7 +67,7 @@ public final class Session {
         var succeeded = true
         for statement in StatementSplitter.split(source) {
             if quitRequested { break }
-            if options.echo { out.write("ecsh> " + statement.text + "\n") }
+            if options.echo { results.write("ecsh> " + statement.text + "\n") }
             if !execute(statement, in: source) {
                 succeeded = false
                 if !options.keepGoing { break }
@@ -83,11 +85,15 @@ public final class Session {
             err.flush()
         }
         do {
-            guard let statement = try Parser.parse(text) else { return true }
-            try dispatch(statement)
+            if let dot = DotCommandLine(text) {
+                try runDotCommand(dot)
+            } else {
+                guard let statement = try Parser.parse(text) else { return true }
+                try dispatch(statement)
+            }
             if options.timer {
                 let elapsed = ContinuousClock.now - started
-                out.write("Run time: \(formatSeconds(elapsed))\n")
+                notes.write("Run time: \(formatSeconds(elapsed))\n")
             }
             return true
         } catch {
@@ -132,17 +138,39 @@ public final class Session {
     func show(_ table: ResultTable, sql: String?) {
         lastResult = table
         if let sql { lastSQL = sql }
-        var renderOptions = RenderOptions()
-        renderOptions.format = options.format
-        renderOptions.color = colorEnabled
-        renderOptions.maxRows = options.maxRows
-        TableRenderer(options: renderOptions).render(table, to: out)
+        TableRenderer(options: renderOptions).render(table, to: results, notes: notes)
+        resultShown()
     }
 
-    /// A plain line of output (a confirmation or a summary); silent while `quiet`.
+    /// The render options the session's settings imply, for the result stream.
+    var renderOptions: RenderOptions {
+        var renderOptions = RenderOptions()
+        renderOptions.format = options.format
+        renderOptions.color = redirect == nil && colorEnabled
+        renderOptions.maxRows = redirect == nil ? options.maxRows : 0
+        renderOptions.maxColumnWidth = options.maxWidth
+        renderOptions.headers = options.headers
+        return renderOptions
+    }
+
+    /// Where results go: standard output, or the file of `.output`/`.once`.
+    var results: FileSink { redirect?.sink ?? out }
+
+    /// Where notes go (load summaries, confirmations, footnotes, model explanations, timings):
+    /// standard output only for the table format on a terminal, so a terminal reads as before
+    /// and machine formats or a redirected stdout carry nothing but results (docs/language.md).
+    var notes: FileSink { options.format == .table && out.isTerminal && redirect == nil ? out : err }
+
+    /// A result that is text (help, explain, show sql, a tutorial lesson).
+    func emit(_ text: String) {
+        results.write(text.hasSuffix("\n") ? text : text + "\n")
+        resultShown()
+    }
+
+    /// A note (a confirmation or a summary) on the notes stream; silent while `quiet`.
     func say(_ line: String) {
         guard !quiet else { return }
-        out.write(line + "\n")
+        notes.write(line + "\n")
     }
 }
 

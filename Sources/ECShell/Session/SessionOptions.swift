@@ -15,6 +15,12 @@ public struct SessionOptions: Sendable, Equatable {
     public var color: ColorMode = .auto
     /// Rows shown before truncating a table; 0 shows all.
     public var maxRows: Int = 40
+    /// Widest a table cell is shown before it is cut with "…" (`set maxwidth`); 0 never cuts.
+    public var maxWidth: Int = 40
+    /// Whether CSV and TSV start with a header line (`.headers on|off`).
+    public var headers = true
+    /// Page results taller than the terminal through `$PAGER` (`set pager on`).
+    public var pager = false
     public var timer = false
     /// Draw a bar chart under KPI series (`chart on`).
     public var chart = false
@@ -25,10 +31,22 @@ public struct SessionOptions: Sendable, Equatable {
 
     public init() {}
 
+    /// The names `set` accepts for these options (for "did you mean" and completion).
+    static let names = ["format", "color", "maxrows", "maxwidth", "headers", "pager"]
+
+    /// The values each option takes, for completion after `set NAME`.
+    static let values: [String: [String]] = [
+        "format": OutputFormat.allCases.map(\.rawValue), "color": ColorMode.allCases.map(\.rawValue),
+        "headers": ["on", "off"], "pager": ["on", "off"], "maxrows": ["0", "40"], "maxwidth": ["0", "40", "80"],
+    ]
+
     /// Lines for `show settings`.
     var described: [(String, String)] {
         [("format", format.rawValue), ("color", color.rawValue),
          ("maxrows", maxRows == 0 ? "0 (all)" : String(maxRows)),
+         ("maxwidth", maxWidth == 0 ? "0 (no cut)" : String(maxWidth)),
+         ("headers", headers ? "on" : "off"),
+         ("pager", pager ? "on" : "off"),
          ("timer", timer ? "on" : "off")]
     }
 }

@@ -114,7 +114,7 @@ import ECStore
         let shop = try HandShop()
         let gmv = try #require(Explainer.text(for: "gmv", settings: MetricSettings(), db: shop.db))
         #expect(gmv.contains("Σ amount of counted orders") && gmv.contains("cancelled"))
-        #expect(gmv.contains("In this workspace, gmv 51000 JPY"))
+        #expect(gmv.contains("In this workspace, gmv ¥51,000"))
         #expect(gmv.contains("FROM orders AS o"), "explain shows the SQL that reads the orders")
         for concept in ["sales equation", "customer equity", "retention vs repeat rate", "f2", "mall dependence", "gmv traps", "ltv", "cac", "ltv/cac", "payback"] {
             #expect(Explainer.text(for: concept, settings: MetricSettings(), db: shop.db) != nil, "\(concept)")
