@@ -93,15 +93,9 @@ public enum CommandCatalog {
           "Check the model on a holdout period (default: the last quarter): purchases, spend and margin, predicted vs actual.", .analyses,
           ["predict validate", "predict validate holdout 26 weeks"], ["holdout", "weeks", "model", "bgnbd", "mbgnbd", "paretonbd", "auto"]),
         // Teaching
-<<<<<<< HEAD
-        c(.explain, "explain", "explain TOPIC", "What a KPI or idea means, its formula, pitfalls and how ecsh computes it.", .teaching,
-          ["explain ltv", "explain sales equation"], []),
-        c(.tutorial, "tutorial", "tutorial [next|N]", "Guided lessons with questions, on the tutorial's own copy of the sample shop.", .teaching,
-=======
         c(.explain, "explain", "explain [TOPIC [sql]]", "What a KPI or idea means, its formula, pitfalls and how ecsh computes it.", .teaching,
           ["explain", "explain ltv", "explain ltv/cac", "explain sales equation", "explain gmv sql"], ["sql"]),
-        c(.tutorial, "tutorial", "tutorial [next|N]", "Guided lessons on the bundled sample shop.", .teaching,
->>>>>>> h-shell
+        c(.tutorial, "tutorial", "tutorial [next|N]", "Guided lessons with questions, on the tutorial's own copy of the sample shop.", .teaching,
           ["tutorial", "tutorial next", "tutorial 3"], ["next"]),
         c(.answer, "answer", "answer VALUE", "Answer the tutorial's question: a number (3.4, -71, 34%) or a word (own).", .teaching,
           ["answer 3.4", "answer own"], []),

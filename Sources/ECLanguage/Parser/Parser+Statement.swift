@@ -36,9 +36,20 @@ extension Parser {
                                       note: "type 'help' to list commands")
     }
 
-<<<<<<< HEAD
-    /// `sql-stmt := 'sql' RAW-SQL-TO-END` — the SQL keeps its exact source range for mapping SQLite errors back.
-    mutating func parseSQL(start: SourceLocation) throws(Diagnostic) -> ShellStatement {
+    /// Whether a statement is SQL written without `sql`, as in the sqlite3 and DuckDB shells:
+    /// `bare-sql := ('select' | 'with' | 'pragma' | 'values' | 'explain' 'query') RAW-SQL-TO-END`.
+    /// (`explain` alone is ecsh's explain; SQLite's `explain query plan` is SQL.)
+    static func startsBareSQL(_ first: String, _ second: String?) -> Bool {
+        ["select", "with", "pragma", "values"].contains(first) || (first == "explain" && second == "query")
+    }
+
+    /// `sql-stmt := 'sql' RAW-SQL-TO-END | bare-sql` — the SQL keeps its exact source range for mapping SQLite errors back.
+    mutating func parseSQL(start: SourceLocation, keepingFirstWord: Bool = false) throws(Diagnostic) -> ShellStatement {
+        if keepingFirstWord {
+            let keyword = current
+            let raw = lexer.rawText(from: keyword.startOffset, at: keyword.range.start)
+            return ShellStatement(.sql(RawSQL(text: raw.text, range: raw.range)), range: SourceRange(start: start, end: raw.range.end))
+        }
         let raw = try restOfStatement(missing: "expected SQL after 'sql'", note: "for example: sql select count(*) from orders")
         return ShellStatement(.sql(RawSQL(text: raw.text, range: raw.range)), range: SourceRange(start: start, end: raw.range.end))
     }
@@ -52,22 +63,7 @@ extension Parser {
 
     /// The text after the current keyword to the end of the statement, untokenized, with its source range.
     private func restOfStatement(missing: String, note: String) throws(Diagnostic) -> (text: String, range: SourceRange) {
-=======
-    /// Whether a statement is SQL written without `sql`, as in the sqlite3 and DuckDB shells:
-    /// `bare-sql := ('select' | 'with' | 'pragma' | 'values' | 'explain' 'query') RAW-SQL-TO-END`.
-    /// (`explain` alone is ecsh's explain; SQLite's `explain query plan` is SQL.)
-    static func startsBareSQL(_ first: String, _ second: String?) -> Bool {
-        ["select", "with", "pragma", "values"].contains(first) || (first == "explain" && second == "query")
-    }
-
-    /// `sql-stmt := 'sql' RAW-SQL-TO-END | bare-sql` — the SQL keeps its exact source range for mapping SQLite errors back.
-    mutating func parseSQL(start: SourceLocation, keepingFirstWord: Bool = false) throws(Diagnostic) -> ShellStatement {
->>>>>>> h-shell
         let keyword = current
-        if keepingFirstWord {
-            let raw = lexer.rawText(from: keyword.startOffset, at: keyword.range.start)
-            return ShellStatement(.sql(RawSQL(text: raw.text, range: raw.range)), range: SourceRange(start: start, end: raw.range.end))
-        }
         var offset = keyword.endOffset
         var location = keyword.range.end
         while offset < lexer.characters.count, lexer.characters[offset].isWhitespace {

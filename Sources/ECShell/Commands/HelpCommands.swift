@@ -68,11 +68,7 @@ extension Session {
             try help(Array(topic.prefix(info.words.count)))
             return
         }
-<<<<<<< HEAD
-        let known = KPICatalogue.all.map(\.name) + (Explainer.teachingConcepts + Explainer.concepts).flatMap(\.keys) + CommandCatalog.all.map(\.name)
-=======
-        let known = ExplainTopics.all(definedKPIs: defined).map(\.name) + Explainer.concepts.flatMap(\.keys) + CommandCatalog.all.map(\.name)
->>>>>>> h-shell
+        let known = ExplainTopics.all(definedKPIs: defined).map(\.name) + (Explainer.teachingConcepts + Explainer.concepts).flatMap(\.keys) + CommandCatalog.all.map(\.name)
         throw Diagnostic.unknownName("topic", topic.map(\.name).joined(separator: " "),
                                      at: first.range.union(last.range), among: known,
                                      note: "explain alone lists every topic")

@@ -48,16 +48,11 @@ extension Session {
             let named = e.subject.flatMap { subject in (q.kpis + q.by).first { $0.folded == subject } }
             throw ShellError(e.message, at: named?.range ?? q.kpis.first?.range)
         }
-<<<<<<< HEAD
         // The reference SQL computes the same numbers; say so when the snapshot route ran instead.
         let label = result.ranReferenceSQL ? "" : "-- reference SQL: the same numbers as the snapshot route that ran (ECSH_KPI_ROUTE=sql runs this)\n"
         show(result.table, sql: label + annotatedSQL(result.sql, result.bindings))
-        if q.chart || options.chart { try drawChart(result.table) }
-=======
-        show(result.table, sql: annotatedSQL(result.sql, result.bindings))
         // Charts are for people: only under the table view, never inside a machine format.
         if (q.chart || options.chart) && options.format == .table { try drawChart(result.table) }
->>>>>>> h-shell
     }
 
     /// SQL for `show sql`, with the bound values listed under it.

@@ -27,15 +27,10 @@ extension Session {
             guard n >= 1 && n <= count else { throw ShellError("there are \(count) lessons; choose 1 to \(count)") }
             index = n - 1
         }
-<<<<<<< HEAD
         guard index < count else {
-            say("That was the last lesson (\(tutorialState.answered.count) of \(count) questions answered right). "
+            emit("That was the last lesson (\(tutorialState.answered.count) of \(count) questions answered right). "
                 + "Explore on your own: ecsh --demo opens the sample shop, help lists every command, explain NAME "
                 + "tells more about any KPI or idea.")
-=======
-        guard index < Self.lessons.count else {
-            emit("That was the last lesson. Explore on your own: help lists every command, explain NAME tells more about any KPI.")
->>>>>>> h-shell
             return
         }
         let shop = try tutorialShop()
@@ -46,29 +41,28 @@ extension Session {
         tutorialState.question = nil
         tutorialState.wrongTries = 0
         let width = TextWrap.width(isTerminal: out.isTerminal)
-        say(TextWrap.wrap("── Lesson \(index + 1) of \(count): \(lesson.title) ──", width: width))
-        say(TextWrap.wrap(lesson.text, width: width) + "\n")
+        emit(TextWrap.wrap("── Lesson \(index + 1) of \(count): \(lesson.title) ──", width: width))
+        emit(TextWrap.wrap(lesson.text, width: width) + "\n")
         var tables: [ResultTable] = []
         for statement in lesson.statements {
-            say("ecsh> \(statement)")
+            emit("ecsh> \(statement)")
             shop.lastResult = nil
             guard shop.run(text: statement, sourceName: "<tutorial \(index + 1)>") else { throw AlreadyReported() }
             if let table = shop.lastResult { tables.append(table) }
         }
-<<<<<<< HEAD
         let shown = Shown(tables: tables)
         let meaning = try lesson.interpret(shown)
         let question = try lesson.question(shown)
-        say("\n" + TextWrap.wrap("What this means: " + meaning, width: width))
-        say("\n" + TextWrap.wrap("Question: " + question.prompt, width: width))
-        say("Answer with: answer " + (question.wantsNumber ? "NUMBER" : "WORD")
+        emit("\n" + TextWrap.wrap("What this means: " + meaning, width: width))
+        emit("\n" + TextWrap.wrap("Question: " + question.prompt, width: width))
+        emit("Answer with: answer " + (question.wantsNumber ? "NUMBER" : "WORD")
             + "   (or try: \(lesson.tryNext), in ecsh --demo)")
         tutorialState.question = question
     }
 
     func answer(_ text: String) throws {
         guard let index = tutorialState.lesson, let question = tutorialState.question else {
-            say("No question is open: tutorial starts or resumes the lessons, and each lesson ends with one.")
+            emit("No question is open: tutorial starts or resumes the lessons, and each lesson ends with one.")
             return
         }
         let width = TextWrap.width(isTerminal: out.isTerminal)
@@ -77,18 +71,18 @@ extension Session {
         if question.accepts(text) {
             tutorialState.answered.insert(index)
             tutorialState.question = nil
-            say(TextWrap.wrap("Right. " + question.explanation, width: width))
-            say("\(next) Answered right so far: \(tutorialState.answered.count) of \(count).")
+            emit(TextWrap.wrap("Right. " + question.explanation, width: width))
+            emit("\(next) Answered right so far: \(tutorialState.answered.count) of \(count).")
             return
         }
         tutorialState.wrongTries += 1
         if tutorialState.wrongTries >= 2 {
             tutorialState.question = nil
-            say(TextWrap.wrap("Not quite. The answer is \(question.answerText). " + question.explanation, width: width))
-            say(next)
+            emit(TextWrap.wrap("Not quite. The answer is \(question.answerText). " + question.explanation, width: width))
+            emit(next)
         } else {
             let form = question.wantsNumber && Question.number(text.lowercased()) == nil ? " (answer with a number)" : ""
-            say(TextWrap.wrap("Not quite\(form). Hint: " + question.hint + " Try again: answer …", width: width))
+            emit(TextWrap.wrap("Not quite\(form). Hint: " + question.hint + " Try again: answer …", width: width))
         }
     }
 
@@ -100,15 +94,5 @@ extension Session {
         guard shop.loadDemo() else { throw AlreadyReported() }
         tutorialState.shop = shop
         return shop
-=======
-        tutorialLesson = index
-        let lesson = Self.lessons[index]
-        emit("Lesson \(index + 1) of \(Self.lessons.count): \(lesson.title)\n\n")
-        emit(lesson.text + "\n\n")
-        emit("ecsh> \(lesson.statement)")
-        guard run(text: lesson.statement, sourceName: "<tutorial \(index + 1)>") else { throw AlreadyReported() }
-        emit("\nTry: \(lesson.tryNext)")
-        emit(index + 1 < Self.lessons.count ? "Then: tutorial next" : "This is the last lesson.")
->>>>>>> h-shell
     }
 }
