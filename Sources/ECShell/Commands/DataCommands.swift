@@ -14,8 +14,18 @@ extension Session {
                 try OrderSnapshot.invalidate(database)
             }
             if statement.columnCount == 0 {
+                // sqlite3_changes keeps the count of the last INSERT/UPDATE/DELETE, so a VACUUM or PRAGMA
+                // would repeat it: report changes only for those statements, or when the total moved.
+                let before = database.totalChanges
                 while try statement.step() {}
-                say("ok (\(grouped(database.changes)) row\(database.changes == 1 ? "" : "s") changed)")
+                let firstWord = raw.text.split(whereSeparator: { !$0.isLetter }).first?.lowercased() ?? ""
+                let changesRows = ["insert", "update", "delete", "replace"].contains(firstWord)
+                if changesRows || database.totalChanges != before {
+                    let changed = database.totalChanges == before ? 0 : database.changes
+                    say("ok (\(grouped(changed)) row\(changed == 1 ? "" : "s") changed)")
+                } else {
+                    say("ok")
+                }
                 return
             }
             let columns = statement.columnNames

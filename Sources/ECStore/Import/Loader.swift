@@ -14,8 +14,11 @@ public final class Loader {
         self.database = database
     }
 
-    /// Runs one `load`. `progress` is called every few thousand rows.
-    public func load(_ request: LoadRequest, progress: ((LoadProgress) -> Void)? = nil) throws -> LoadSummary {
+    /// Runs one `load`. `progress` is called every few thousand rows. `beforeCommit` runs inside
+    /// the load's transaction (the shell drops derived tables there), so a crash at any moment
+    /// leaves either the old data with its derived tables or the new data without them.
+    public func load(_ request: LoadRequest, progress: ((LoadProgress) -> Void)? = nil,
+                     beforeCommit: ((Database) throws -> Void)? = nil) throws -> LoadSummary {
         let started = Loader.now()
         var notes: [String] = []
         try Loader.checkTableName(request.target)
@@ -44,7 +47,7 @@ public final class Loader {
         let presetHint = preset == nil && request.target == .role(.orders) ? Preset.suggestion(for: plan.names, path: request.path) : nil
         do {
             var summary = try load(resolved, plan: plan, preset: preset, maxColumns: maxColumns, started: started,
-                                   progress: progress)
+                                   progress: progress, beforeCommit: beforeCommit)
             if let presetHint { summary.notes.append(presetHint) }
             summary.notes = notes + summary.notes
             return summary
@@ -58,7 +61,8 @@ public final class Loader {
 
     /// The load once the file is planned: columns for the role, then one transaction.
     private func load(_ request: LoadRequest, plan: FilePlan, preset: Preset?, maxColumns: Int, started: Double,
-                      progress: ((LoadProgress) -> Void)?) throws -> LoadSummary {
+                      progress: ((LoadProgress) -> Void)?,
+                      beforeCommit: ((Database) throws -> Void)?) throws -> LoadSummary {
         var plan = plan
         var notes: [String] = []
         let table = request.target.tableName
@@ -107,6 +111,7 @@ public final class Loader {
             }
             try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: plan.columns,
                                    replace: !request.append)
+            try beforeCommit?(database)
         }
         outcome.skipped += summary.replacedRepeats
         if let key = role?.identity, summary.exactRepeats > 0 {
