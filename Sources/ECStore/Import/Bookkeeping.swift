@@ -41,6 +41,15 @@ extension Loader {
     func prepareTable(_ table: String, plan: inout FilePlan, append: Bool) throws {
         let t = quoteIdentifier(table)
         if append, try database.tableExists(table) {
+            // A first load builds its id index UNIQUE; appended rows may repeat ids until they are merged.
+            for row in try database.query("SELECT name FROM pragma_index_list(?) WHERE \"unique\" = 1 AND name LIKE 'ecsh\\_%' ESCAPE '\\'",
+                                          [.text(table)]).rows {
+                guard let name = row[0].textValue,
+                      let sql = try database.scalar("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?", [.text(name)]).textValue
+                else { continue }
+                try database.execute("DROP INDEX \(quoteIdentifier(name))")
+                try database.execute(sql.replacingOccurrences(of: "CREATE UNIQUE INDEX", with: "CREATE INDEX"))
+            }
             let existing = try database.columns(of: table)
             let names = Set(existing.map { $0.name.lowercased() })
             for (k, c) in plan.columns.enumerated() {

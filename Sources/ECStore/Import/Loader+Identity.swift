@@ -1,3 +1,5 @@
+import CSQLite
+
 /// After the rows are in: give statuses their meaning, make ids unique, and merge with earlier loads.
 ///
 /// Every row of this load has rowid `base + line` (ColumnPlan.Source.lineRowid),
@@ -6,17 +8,19 @@
 /// located error here leaves the workspace as it was.
 extension Loader {
     /// Maps this load's `status` words through StatusVocabulary; the word as written stays in `status_raw`.
-    func applyStatusVocabulary(_ table: String, base: Int64) throws {
+    /// Returns the counts the mapping started from (`statusPairs`), for the breakdown.
+    func applyStatusVocabulary(_ table: String, base: Int64) throws -> [StatusPair] {
         let t = quoteIdentifier(table)
         let extra = try StatusVocabulary.workspaceWords(database)
-        let words = try database.query("SELECT DISTINCT status FROM \(t) WHERE rowid > ? AND status IS NOT NULL",
-                                       [.integer(base)]).rows.compactMap { $0[0].textValue }
+        var pairs = try statusPairs(table, base: base)
         var changes: [(String, String)] = []
-        for word in words {
+        for word in Set(pairs.compactMap(\.status)) {
             let meaning = StatusVocabulary.status(of: word, extra: extra) ?? StatusVocabulary.unknownForm(word)
             if meaning != word { changes.append((word, meaning)) }
         }
-        if changes.isEmpty { return }
+        if changes.isEmpty { return pairs }
+        let meaning = Dictionary(changes, uniquingKeysWith: { a, _ in a })
+        for i in pairs.indices { if let s = pairs[i].status, let m = meaning[s] { pairs[i].status = m } }
         // A temporary table instead of a CASE: a status column can hold thousands of distinct words.
         try database.execute("CREATE TEMP TABLE IF NOT EXISTS ecsh_status_map (word TEXT PRIMARY KEY, status TEXT)")
         defer { try? database.execute("DROP TABLE IF EXISTS temp.ecsh_status_map") }
@@ -31,36 +35,69 @@ extension Loader {
             UPDATE \(t) SET status = (SELECT m.status FROM temp.ecsh_status_map m WHERE m.word = \(t).status)
             WHERE rowid > ? AND status IN (SELECT word FROM temp.ecsh_status_map)
             """, [.integer(base)])
+        return pairs
     }
 
-    /// The status breakdown of this load's rows, unknown words listed with their counts.
-    func statusBreakdown(_ table: String, base: Int64) throws -> (known: [LoadSummary.Count], unknown: [LoadSummary.UnknownStatus]) {
-        try Loader.statusBreakdown(database, table: table, since: base)
+    /// A stored status, the word as written, and how many of this load's rows have them.
+    struct StatusPair {
+        var status: String?
+        var raw: String?
+        var count: Int
     }
 
-    /// The status breakdown of a table's rows after rowid `base` (all rows with 0), for loads and `describe orders`.
+    /// `(status, status_raw, count)` over this load's rows in one pass without sorting: SQLite's
+    /// GROUP BY sorts every row, while a file has a handful of status words. Falls back to
+    /// GROUP BY past 256 distinct pairs.
+    func statusPairs(_ table: String, base: Int64) throws -> [StatusPair] {
+        let t = quoteIdentifier(table)
+        let read = try database.prepare("SELECT status, status_raw FROM \(t) WHERE rowid > ?")
+        try read.bind([.integer(base)])
+        var seen: [(status: [UInt8]?, raw: [UInt8]?, count: Int)] = []
+        func same(_ stored: [UInt8]?, _ b: UnsafeRawBufferPointer, _ isNull: Bool) -> Bool {
+            guard let stored else { return isNull }
+            return !isNull && stored.count == b.count && stored.withUnsafeBytes { $0.elementsEqual(b) }
+        }
+        while try read.step() {
+            let sNull = read.isNull(at: 0), rNull = read.isNull(at: 1)
+            let s = read.bytes(at: 0), r = read.bytes(at: 1)
+            if let i = seen.firstIndex(where: { same($0.status, s, sNull) && same($0.raw, r, rNull) }) {
+                seen[i].count += 1
+                continue
+            }
+            if seen.count == 256 {
+                return try database.query("SELECT status, status_raw, count(*) FROM \(t) WHERE rowid > ? GROUP BY 1, 2",
+                                          [.integer(base)]).rows.map {
+                    StatusPair(status: $0[0].textValue, raw: $0[1].textValue, count: Int($0[2].intValue ?? 0))
+                }
+            }
+            seen.append((sNull ? nil : Array(s), rNull ? nil : Array(r), 1))
+        }
+        return seen.map { StatusPair(status: $0.status.map { String(decoding: $0, as: UTF8.self) },
+                                     raw: $0.raw.map { String(decoding: $0, as: UTF8.self) }, count: $0.count) }
+    }
+
+    /// The status breakdown of a table's rows after rowid `base` (all rows with 0), for `describe orders`.
     public static func statusBreakdown(_ database: Database, table: String, since base: Int64 = 0) throws
         -> (known: [LoadSummary.Count], unknown: [LoadSummary.UnknownStatus]) {
-        let t = quoteIdentifier(table)
-        var known: [LoadSummary.Count] = []
-        var unknown: [LoadSummary.UnknownStatus] = []
-        let rows = try database.query("""
-            SELECT status, status_raw, count(*) FROM \(t) WHERE rowid > ? GROUP BY status, status_raw ORDER BY count(*) DESC, status_raw
-            """, [.integer(base)]).rows
+        breakdown(try Loader(database: database).statusPairs(table, base: base))
+    }
+
+    /// Known statuses in vocabulary order (then rows without one), unknown words most frequent first.
+    static func breakdown(_ pairs: [StatusPair]) -> (known: [LoadSummary.Count], unknown: [LoadSummary.UnknownStatus]) {
         var byStatus: [String: Int] = [:]
-        for row in rows {
-            let count = Int(row[2].intValue ?? 0)
-            guard let status = row[0].textValue else { byStatus["(no status)", default: 0] += count; continue }
+        var unknown: [LoadSummary.UnknownStatus] = []
+        for pair in pairs {
+            guard let status = pair.status else { byStatus["(no status)", default: 0] += pair.count; continue }
             if StatusVocabulary.canonical.contains(status) {
-                byStatus[status, default: 0] += count
+                byStatus[status, default: 0] += pair.count
             } else {
-                unknown.append(LoadSummary.UnknownStatus(raw: row[1].textValue ?? status, stored: status, count: count))
+                unknown.append(LoadSummary.UnknownStatus(raw: pair.raw ?? status, stored: status, count: pair.count))
             }
         }
-        for name in StatusVocabulary.canonical + ["(no status)"] {
-            if let n = byStatus[name] { known.append(LoadSummary.Count(name: name, count: n)) }
+        let known = (StatusVocabulary.canonical + ["(no status)"]).compactMap { name in
+            byStatus[name].map { LoadSummary.Count(name: name, count: $0) }
         }
-        return (known, unknown)
+        return (known, unknown.sorted { $0.count != $1.count ? $0.count > $1.count : $0.raw < $1.raw })
     }
 
     /// Makes `key` unique among this load's rows: exact repeats collapse; differing repeats are a
@@ -69,7 +106,21 @@ extension Loader {
                          summary: inout LoadSummary) throws {
         let t = quoteIdentifier(table)
         let k = quoteIdentifier(key)
-        try database.execute("CREATE INDEX IF NOT EXISTS \(quoteIdentifier("ecsh_\(table)_\(key)")) ON \(t)(\(k))")
+        let index = quoteIdentifier("ecsh_\(table)_\(key)")
+        if base == 0 {
+            // A new table: building the id index UNIQUE proves there are no repeats in the same
+            // step (one sort), so the repeat query below runs only when there are some.
+            try database.execute("SAVEPOINT ecsh_unique_ids")
+            do {
+                try database.execute("CREATE UNIQUE INDEX \(index) ON \(t)(\(k))")
+                try database.execute("RELEASE ecsh_unique_ids")
+                return
+            } catch let e as DatabaseError where e.code & 0xFF == SQLITE_CONSTRAINT {
+                try database.execute("ROLLBACK TO ecsh_unique_ids")
+                try database.execute("RELEASE ecsh_unique_ids")
+            }
+        }
+        try database.execute("CREATE INDEX IF NOT EXISTS \(index) ON \(t)(\(k))")
         let repeated = "SELECT max(rowid) AS keep, \(k) AS key FROM \(t) WHERE rowid > \(base) AND \(k) IS NOT NULL GROUP BY \(k) HAVING count(*) > 1"
         guard try database.scalar("SELECT count(*) FROM (\(repeated))").intValue ?? 0 > 0 else { return }
         let columns = try database.columns(of: table).map(\.name)

@@ -144,13 +144,18 @@ public final class Loader {
     private func reconcile(_ role: DatasetRole, table: String, base: Int64, plan: FilePlan, request: LoadRequest,
                            summary: inout LoadSummary) throws {
         let mapped = { (name: String) in plan.columns.contains { $0.name == name && $0.source != .none } }
-        if role == .orders && mapped("status") { try applyStatusVocabulary(table, base: base) }
+        var pairs: [StatusPair] = []
+        if role == .orders && mapped("status") { pairs = try applyStatusVocabulary(table, base: base) }
         if let key = role.identity, mapped(key) {
             try collapseRepeats(table, key: key, base: base, request: request, summary: &summary)
             if request.append && base > 0 { try mergeWithEarlier(table, key: key, base: base, summary: &summary) }
         }
         if role == .orders {
-            if mapped("status") { (summary.statuses, summary.unknownStatuses) = try statusBreakdown(table, base: base) }
+            if mapped("status") {
+                // Repeats removed rows of this load: count again.
+                if summary.exactRepeats + summary.replacedRepeats > 0 { pairs = try statusPairs(table, base: base) }
+                (summary.statuses, summary.unknownStatuses) = Loader.breakdown(pairs)
+            }
             summary.guests = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ? AND customer_id IS NULL",
                                                      [.integer(base)]).intValue ?? 0)
         }
