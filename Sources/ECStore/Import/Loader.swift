@@ -61,7 +61,8 @@ public final class Loader {
 
     /// The load once the file is planned: columns for the role, then one transaction.
     private func load(_ request: LoadRequest, plan: FilePlan, preset: Preset?, maxColumns: Int, started: Double,
-                      progress: ((LoadProgress) -> Void)?, beforeCommit: ((Database) throws -> Void)?) throws -> LoadSummary {
+                      progress: ((LoadProgress) -> Void)?,
+                      beforeCommit: ((Database) throws -> Void)?) throws -> LoadSummary {
         var plan = plan
         var notes: [String] = []
         let table = request.target.tableName
