@@ -164,6 +164,21 @@ import ECTestSupport
         }
     }
 
+    /// A diagnostic on a very long line shows a window around the caret, and the caret
+    /// still sits under the character it points at.
+    @Test func longLinesAreShownAsAWindowAroundTheCaret() {
+        let text = String(repeating: "a", count: 499) + "X" + String(repeating: "b", count: 5_000)
+        let diagnostic = Diagnostic("here", at: SourceRange(start: loc(1, 500), end: loc(1, 501)))
+        let rendered = DiagnosticRenderer().render(diagnostic, in: Source(name: "long", text: text))
+        let lines = rendered.split(separator: "\n").map(String.init)
+        guard let source = lines.first(where: { $0.contains("X") }), let caret = lines.first(where: { $0.hasSuffix("^") }) else {
+            Issue.record(Comment(rawValue: rendered)); return
+        }
+        #expect(source.count < 200 && source.contains("…"))
+        #expect(source.distance(from: source.startIndex, to: source.firstIndex(of: "X") ?? source.endIndex)
+                == caret.distance(from: caret.startIndex, to: caret.firstIndex(of: "^") ?? caret.endIndex))
+    }
+
     /// Durations too big for an integer print and bind as reals instead of trapping.
     @Test func hugeDurationsDoNotTrap() throws {
         let expr = try Parser.parseExpression("x > 99999999999999999999 days")

@@ -21,6 +21,9 @@ extension Session {
         case let e as DatabaseError where e.isInterrupt:
             err.write("\ninterrupted\n")
             return
+        case let e as DatabaseError where e.isFull:
+            diagnostic = Diagnostic(e.message, at: whole,
+                                    note: "nothing this statement wrote was kept; free some disk space and run it again")
         case let e as LoadError:
             // The statement is right; the data file is wrong: name the file position first.
             let what = (e.field.map { "field '\($0)': " } ?? "") + (e.rawValue.map { "'\($0.prefix(80))' " } ?? "")

@@ -32,7 +32,9 @@ import ECTestSupport
                   sourceLocation: SourceLocation = #_sourceLocation) throws -> FaultHarness.Check {
         let run = try FaultHarness.run([db], stdin: "sql PRAGMA max_page_count = \(try pageCount(db) + room)\n\(statement)\n")
         #expect(run.output.status == 1, sourceLocation: sourceLocation)
-        #expect(run.output.stderr.contains("database or disk is full"), "\(run.output.stderr)", sourceLocation: sourceLocation)
+        #expect(run.output.stderr.contains("error: database or disk is full"), "\(run.output.stderr)", sourceLocation: sourceLocation)
+        #expect(run.output.stderr.contains("nothing this statement wrote was kept; free some disk space and run it again"),
+                sourceLocation: sourceLocation)
         let check = try FaultHarness.check(db)
         expectConsistent(check, "full disk during \(statement)", sourceLocation: sourceLocation)
         return check
