@@ -33,8 +33,8 @@ public final class Loader {
             preset = p
         }
         var options = request.options
-        if preset?.name == "rakuten" && options.encoding == nil {
-            // RMS downloads are CP932: where bytes could be EUC-JP too, trust the preset.
+        if ["rakuten", "yahoo"].contains(preset?.name) && options.encoding == nil {
+            // RMS and Yahoo! downloads are CP932: where bytes could be EUC-JP too, trust the preset.
             let sample = try TextSource.sample(path: request.path, capacity: Loader.sampleBytes)
             let found = sample.bytes.withUnsafeBufferPointer { TextEncoding.detect(sample: $0, isWholeFile: sample.isWholeFile) }
             if found == .eucJP || found == nil { options.encoding = "cp932" }
