@@ -82,6 +82,16 @@ import ECTestSupport
         #expect(marked.count == 1 && marked.first == top, "\(marked) vs \(String(describing: top))")
     }
 
+    @Test func htmlExportWritesTheTree() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let html = dir.path("tree.html")
+        let out = try runECSH(["--demo", "-c", "kpi tree gmv by quarter", "-c", "export to '\(html)'"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let text = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(text.contains("├─ orders") && text.contains("mall_gmv") && text.contains("◀ biggest mover"))
+        #expect(text.contains("2024-Q3") && text.contains("2024-Q4"))
+    }
+
     @Test func unknownTreeIsLocatedWithTheChoices() throws {
         let out = try runECSH(["--demo", "-c", "kpi tree revenu"])
         #expect(out.status == 1)

@@ -140,7 +140,7 @@ public struct UnitEconomicsEngine {
             lines.append("CAC (blended) = total spend / all customers")
         }
         lines.append("AOV = net revenue (amount − discount − points) / orders; " + ContributionMargin.formula)
-        lines.append("LTV(\(h)) = cumulative CM2 per customer over month offsets 0..\(h) from the first order, cohorts at least \(Self.months(h)) old (historical)")
+        lines.append("LTV(\(h)) = cumulative CM2 per customer over month offsets 0..\(h) from the first order, cohorts at least \(Self.months(h)) old (historical LTV: observed margin; predict ltv gives the predicted CLV, a model)")
         lines.append("LTV/CAC ≥ 3 is a rule of thumb for a healthy business, not a law")
         lines.append("payback = first month offset where cumulative CM2 per customer ≥ CAC (\"not yet\" when not reached in the data)")
         return lines

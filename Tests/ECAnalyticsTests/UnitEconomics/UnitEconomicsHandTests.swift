@@ -34,7 +34,7 @@ import ECStore
         // Curve 42.67, 42.67, 79.33, 103 (see CohortHandTests) → first ≥ 83.33 at M3.
         #expect(own.payback == .offset(3))
         #expect(own.commissionBurden == 0 && own.isMall == false)
-        #expect(ue.notes.contains { $0.hasSuffix("cohorts at least 1 month old (historical)") })
+        #expect(ue.notes.contains { $0.contains("cohorts at least 1 month old (historical LTV: observed margin; predict ltv gives the predicted CLV, a model)") })
 
         // rakuten: B, F; CAC 115. Orders B×2, F×2: revenue 280 → AOV 70; CM2 150 → 37.5.
         // LTV(1): B 33 + 57 = 90, F 60 (March + 1 = April is in the data) → 75. Payback never.
