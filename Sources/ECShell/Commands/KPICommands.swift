@@ -52,9 +52,17 @@ extension Session {
             let named = (q.kpis + q.by).first { e.message.contains("'\($0.name)'") || e.message.hasPrefix($0.folded + " ") }
             throw ShellError(e.message, at: named?.range ?? q.kpis.first?.range)
         }
-        show(result.table, sql: annotatedSQL(result.sql, result.bindings))
+        var table = result.table
+        let grain = query.groupBy.lazy.compactMap { g -> TimeGrain? in if case .grain(let t) = g { return t } else { return nil } }.first
+        if let grain {
+            // Machine formats keep the labels as they are (they are keys); the note says which periods are partial.
+            let range = try KPIEngine.dateRange(database, settings: settings, from: query.from, to: query.to)
+            table = PeriodEdges.mark(table, grain: grain, range: range, weekStart: settings.weekStart,
+                                     starLabels: [.table, .line, .markdown].contains(options.format))
+        }
+        show(table, sql: annotatedSQL(result.sql, result.bindings))
         // Charts are for people: only under the table view, never inside a machine format.
-        if (q.chart || options.chart) && options.format == .table { try drawChart(result.table) }
+        if (q.chart || options.chart) && options.format == .table { try drawChart(table) }
     }
 
     /// SQL for `show sql`, with the bound values listed under it.

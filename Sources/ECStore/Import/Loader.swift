@@ -47,7 +47,7 @@ public final class Loader {
         let presetHint = preset == nil && request.target == .role(.orders) ? Preset.suggestion(for: plan.names, path: request.path) : nil
         do {
             var summary = try load(resolved, plan: plan, preset: preset, maxColumns: maxColumns, started: started,
-                                   progress: progress)
+                                   progress: progress, beforeCommit: beforeCommit)
             if let presetHint { summary.notes.append(presetHint) }
             summary.notes = notes + summary.notes
             return summary
@@ -61,7 +61,7 @@ public final class Loader {
 
     /// The load once the file is planned: columns for the role, then one transaction.
     private func load(_ request: LoadRequest, plan: FilePlan, preset: Preset?, maxColumns: Int, started: Double,
-                      progress: ((LoadProgress) -> Void)?) throws -> LoadSummary {
+                      progress: ((LoadProgress) -> Void)?, beforeCommit: ((Database) throws -> Void)?) throws -> LoadSummary {
         var plan = plan
         var notes: [String] = []
         let table = request.target.tableName
