@@ -104,6 +104,34 @@ import ECTestSupport
         }
     }
 
+    /// A segment defined at the nesting limit can be used on its own (it is one ( … ) group and
+    /// is not wrapped again); combining it with anything more is a located error.
+    @Test func aSegmentAtTheLimitCanBeUsed() throws {
+        let db = try table()
+        // 23 nots around a comparison: 24 levels of SQL parentheses, the limit
+        let deepest = String(repeating: "not ", count: LanguageLimits.sqlNesting - 1) + "x > 4"
+        let segment = try compiler.compile(try Parser.parseExpression(deepest))
+        let user = PredicateCompiler(resolver: ClosureNameResolver { id throws(Diagnostic) in
+            id.folded == "s" ? .segment(segment) : .column(SQLFragment("\"t\".\"x\""))
+        })
+        let sql = try user.compile(try Parser.parseExpression("s"))
+        #expect(sql == segment)
+        // an odd number of nots negates: not (x > 4) selects 0…4
+        #expect(try db.query("SELECT x FROM t WHERE " + sql.sql + " ORDER BY x", sql.bindings).rows.map { $0[0] } == [0, 1, 2, 3, 4])
+        #expect(throws: Diagnostic.self) { _ = try user.compile(try Parser.parseExpression("s and x < 3")) }
+    }
+
+    /// The shape of a segment's SQL, measured by hand: parentheses inside quoted names do not count.
+    @Test func sqlShapeOfCompiledSegments() {
+        let one = SQLShape(#"(("c"."a(b" >= ?) AND (NOT ("c"."x)" < ?)))"#)
+        #expect(one.nesting == 3 && one.isOneGroup)
+        #expect(one.depthBound == 2 * 3 + 0 + 1)
+        let two = SQLShape(#"("c"."a" >= ?) AND ("c"."b" + ? - ? < ?)"#)
+        #expect(two.nesting == 1 && !two.isOneGroup)
+        #expect(two.depthBound == 2 * 1 + 2 + 1)  // the chain's " + " and " - "
+        #expect(!SQLShape(#""c"."revenue" >= ?"#).isOneGroup)
+    }
+
     /// A chain of + is one SQL parenthesis level: 400 terms run (x + … + x = 400·x), 600 are a located error.
     @Test func longArithmeticChainsRunOrFailCleanly() throws {
         let db = try table()

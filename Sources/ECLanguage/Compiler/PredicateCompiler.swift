@@ -59,7 +59,10 @@ public struct PredicateCompiler {
             switch try resolver.resolve(name) {
             case .column(let sql): return Compiled(sql: sql, nesting: 0, depth: 1)
             case .segment(let predicate):
+                // A segment compiled by this compiler is already one ( … ) group: used as it is, a segment
+                // costs the same nesting where it is used as where it was defined.
                 let shape = SQLShape(predicate.sql)
+                if shape.isOneGroup { return try checked(Compiled(sql: predicate, nesting: shape.nesting, depth: shape.depthBound), expr) }
                 return try checked(Compiled(sql: SQLFragment("(") + predicate + SQLFragment(")"),
                                             nesting: shape.nesting + 1, depth: shape.depthBound), expr)
             }

@@ -7,6 +7,9 @@
 struct SQLShape {
     var nesting = 0
     var depthBound = 0
+    /// True when the whole text is one parenthesized group, `( … )`, as every compiled predicate
+    /// with an operator is; it can then be used as an operand without another pair of parentheses.
+    var isOneGroup = false
 
     init(_ sql: String) {
         var open = 0, operators = 0
@@ -14,6 +17,7 @@ struct SQLShape {
         var previous: UInt8 = 0
         var bytes = sql.utf8.makeIterator()
         var current = bytes.next()
+        var closedBeforeEnd = false
         while let c = current {
             let next = bytes.next()
             if c == UInt8(ascii: "\"") {
@@ -21,7 +25,9 @@ struct SQLShape {
             } else if !inQuotes {
                 switch c {
                 case UInt8(ascii: "("): open += 1; nesting = max(nesting, open)
-                case UInt8(ascii: ")"): open -= 1
+                case UInt8(ascii: ")"):
+                    open -= 1
+                    if open == 0 && next != nil { closedBeforeEnd = true }
                 case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "/"):
                     if previous == UInt8(ascii: " ") && next == UInt8(ascii: " ") { operators += 1 }
                 default: break
@@ -31,5 +37,6 @@ struct SQLShape {
             current = next
         }
         depthBound = 2 * nesting + operators + 1
+        isOneGroup = sql.utf8.first == UInt8(ascii: "(") && !closedBeforeEnd && open == 0
     }
 }

@@ -33,8 +33,8 @@ public final class Loader {
             preset = p
         }
         var options = request.options
-        if preset?.name == "rakuten" && options.encoding == nil {
-            // RMS downloads are CP932: where bytes could be EUC-JP too, trust the preset.
+        if ["rakuten", "yahoo"].contains(preset?.name) && options.encoding == nil {
+            // RMS and Yahoo! downloads are CP932: where bytes could be EUC-JP too, trust the preset.
             let sample = try TextSource.sample(path: request.path, capacity: Loader.sampleBytes)
             let found = sample.bytes.withUnsafeBufferPointer { TextEncoding.detect(sample: $0, isWholeFile: sample.isWholeFile) }
             if found == .eucJP || found == nil { options.encoding = "cp932" }
@@ -61,7 +61,8 @@ public final class Loader {
 
     /// The load once the file is planned: columns for the role, then one transaction.
     private func load(_ request: LoadRequest, plan: FilePlan, preset: Preset?, maxColumns: Int, started: Double,
-                      progress: ((LoadProgress) -> Void)?, beforeCommit: ((Database) throws -> Void)?) throws -> LoadSummary {
+                      progress: ((LoadProgress) -> Void)?,
+                      beforeCommit: ((Database) throws -> Void)?) throws -> LoadSummary {
         var plan = plan
         var notes: [String] = []
         let table = request.target.tableName
