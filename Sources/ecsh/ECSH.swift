@@ -76,6 +76,10 @@ struct ECSH: ParsableCommand {
             help: ArgumentHelp("Run this script at start instead of ~/.ecshrc.", valueName: "file"))
     var initFile: String?
 
+    @Option(name: [.customShort("o"), .customLong("report")],
+            help: ArgumentHelp("Collect every result of the run into one HTML page (a heading, the statement, chart and table each).", valueName: "file.html"))
+    var reportFile: String?
+
     @Flag(name: .customLong("rc"), help: "Also read ~/.ecshrc with -f, -c or a statement (an interactive session always reads it).")
     var readRC = false
 
@@ -98,6 +102,9 @@ struct ECSH: ParsableCommand {
         }
         if let format, !["table", "csv", "tsv", "json", "markdown", "line"].contains(format) {
             throw ValidationError("unknown format '\(format)'; use table, csv, tsv, json, markdown or line")
+        }
+        if let reportFile, !reportFile.lowercased().hasSuffix(".html") {
+            throw ValidationError("-o writes an HTML report: name a .html file, not '\(reportFile)'")
         }
         if bail && keepGoing { throw ValidationError("-bail and --keep-going contradict each other; give one") }
     }
@@ -124,6 +131,7 @@ struct ECSH: ParsableCommand {
         launch.echo = echo
         launch.demo = demo
         launch.format = chosenFormat
+        launch.report = reportFile
         let status = Launcher.run(launch)
         if status != 0 { throw ExitCode(status) }
     }

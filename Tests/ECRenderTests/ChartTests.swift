@@ -15,14 +15,15 @@ import ECStore
     @Test func heatmapGoldenWithoutColour() throws {
         let sink = StringSink()
         try HeatmapRenderer().render(cohorts, to: sink)
-        // Scale 10%..100% in four steps of 22.5 points: 25% → step 0 (░), 40% → step 1 (▒).
-        // The bound 0.1 + 0.225 = 0.325 is just under 32.5% in binary, so it prints as 32%.
+        // Period 0 (all 100%) is left out of the scale, so it spans 10%..40% in four steps of 7.5 points
+        // and 100% sits past the top (█). 10% → step 0 (░), 40% → the top (█). 25% is on the bound
+        // between steps 1 and 2; in binary (0.25 − 0.1) / (0.4 − 0.1) × 4 is just under 2, so step 1 (▒).
         let expected = """
         cohort    size      0      1      2
-        2024-01  1,200 █ 100% ░  25% ░  10%
-        2024-02    950 █ 100% ▒  40%
+        2024-01  1,200 █ 100% ▒  25% ░  10%
+        2024-02    950 █ 100% █  40%
         2024-03     80 █ 100%
-        scale: ░ 10%–32%  ▒ 32%–55%  ▓ 55%–78%  █ 78%–100%
+        scale: ░ 10%–18%  ▒ 18%–25%  ▓ 25%–33%  █ 33%–40% (period 0 is left out of the scale)
         retention: share of the cohort ordering in the month
 
         """
@@ -39,7 +40,8 @@ import ECStore
         let lines = sink.text.split(separator: "\n", omittingEmptySubsequences: false)
         // Rule width: label 7 + 2 + size 5 + 3 cells × (6 + 1) = 35.
         #expect(lines[4] == Substring(String(repeating: "─", count: 35)))
-        #expect(lines[5] == "average  2,230 █ 100% ░  30% ░  10%")
+        // Scale 10%..40% without period 0: 30% → ⌊(0.3 − 0.1) / 0.3 × 4⌋ = 2 (▓).
+        #expect(lines[5] == "average  2,230 █ 100% ▓  30% ░  10%")
     }
 
     @Test func heatmapInColourHasNoShadesButEscapes() throws {

@@ -17,7 +17,8 @@ import ECTestSupport
         #expect(out.status == 0, "\(out.stderr)")
         let lines = out.stdout.split(separator: "\n").map(String.init)
         let header = try #require(lines.firstIndex(of: "gmv,orders,customers,revenue"))
-        return (lines[header + 1], out.stdout)
+        // The load's notes (statuses, guests, collapsed items) are on stderr: the output contract.
+        return (lines[header + 1], out.stdout + out.stderr)
     }
 
     /// Shopify: 13 orders on 17 rows. Sales: #1001 3,000 (Subtotal 2,700 + discount 300), #1003 4,000,
@@ -88,7 +89,7 @@ import ECTestSupport
         let out = try runECSH(["--format", "csv", "-c", "load orders from '\(orders)'",
                                "-c", "kpi gmv, orders, revenue, aov, customers, new_customers, returning_customers, repeat_rate by month\(filter)"])
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("note: 3 guest orders (no customer key)"))
+        #expect(out.stderr.contains("note: 3 guest orders (no customer key)"))
         let rows = out.stdout.split(separator: "\n").filter { $0.hasPrefix("2024-") }.map { $0.split(separator: ",").map(String.init) }
         #expect(rows.count == 2)
         #expect(rows.first.map { Array($0[1...3]) + [String($0[4].prefix(7))] + Array($0[5...8]) }
@@ -114,8 +115,9 @@ import ECTestSupport
         #expect(row("own").prefix(6) == ["own", "1", "3000.0", "3000.0", "4", "825.0"])
         #expect(row("amazon").prefix(6) == ["amazon", "0", "", "", "1", "700.0"])
         #expect(row("total").prefix(6) == ["total", "2", "3000.0", "1500.0", "6", String(5900.0 / 6)])
-        // Notes come under tables (not in CSV).
-        let table = try runECSH(["-c", "load orders from '\(orders)'", "-c", "load spend from '\(spend)'", "-c", "unit economics by channel"])
+        // Notes come after tables (not in CSV): on stderr when stdout is not a terminal.
+        let table = try runECSH(["-c", "load orders from '\(orders)'", "-c", "load spend from '\(spend)'", "-c", "unit economics by channel"],
+                                mergingStandardError: true)
         let all = table.stdout
         #expect(all.contains("mall dependence = GMV through mall channels (amazon, rakuten, yahoo) / total GMV = 45.0%"))
         #expect(all.contains("3 guest orders (no customer_id) count in orders, AOV, CM2 per order and GMV share"))
@@ -149,14 +151,14 @@ import ECTestSupport
         let out = try runECSH(["--format", "csv", "-c", "load orders from '\(orders)'", "-c", "kpi orders",
                                "-c", "set status 'Awaiting Pickup', cancelled", "-c", "kpi orders", "-c", "describe orders"])
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("statuses: 5 completed · 6 cancelled · 1 unknown"), "\(out.stdout)")
-        #expect(out.stdout.contains("warning: unknown status 'Awaiting Pickup' on 1 order: counted as a sale (orders count unless status is cancelled/returned/refunded/failed)"))
+        #expect(out.stderr.contains("statuses: 5 completed · 6 cancelled · 1 unknown"), "\(out.stderr)")
+        #expect(out.stderr.contains("warning: unknown status 'Awaiting Pickup' on 1 order: counted as a sale (orders count unless status is cancelled/returned/refunded/failed)"))
         // 5 completed + the unknown one count, then only the 5.
         let counts = out.stdout.split(separator: "\n").enumerated().filter { $0.element == "orders" }.map { out.stdout.split(separator: "\n")[$0.offset + 1] }
         #expect(counts == ["6", "5"])
-        #expect(out.stdout.contains("status 'Awaiting Pickup' = cancelled (1 loaded order updated)"))
+        #expect(out.stderr.contains("status 'Awaiting Pickup' = cancelled (1 loaded order updated)"))
         let described = try runECSH(["-c", "load orders from '\(orders)'", "-c", "set status 'Awaiting Pickup', cancelled",
                                      "-c", "describe orders"])
-        #expect(described.stdout.contains("statuses: 5 completed · 7 cancelled"), "\(described.stdout)")
+        #expect((described.stdout + described.stderr).contains("statuses: 5 completed · 7 cancelled"), "\(described.stdout)")
     }
 }

@@ -89,18 +89,8 @@ extension KPIEngine {
             }
             let asOf = try WorkspaceDates.asOfDay(db, settings: settings)
             let first = try WorkspaceDates.firstDay(db) ?? asOf
-            var start = first, end = asOf
-            if let f = query.from {
-                guard let r = DayNumber.parseRange(f) else { throw MetricsError("from needs a date like 2024-01 or 2024-01-15; got '\(f)'") }
-                start = r.lowerBound
-            }
-            if let t = query.to {
-                guard let r = DayNumber.parseRange(t) else { throw MetricsError("to needs a date like 2024-12 or 2024-12-31; got '\(t)'") }
-                end = min(r.upperBound, asOf)
-            }
-            guard start <= end else {
-                throw MetricsError("the date range is empty: from \(DayNumber.isoDate(start)) to \(DayNumber.isoDate(end)) (as_of \(DayNumber.isoDate(asOf)))")
-            }
+            let range = try KPIEngine.dateRange(db, settings: settings, from: query.from, to: query.to)
+            let start = range.lowerBound, end = range.upperBound
             try PeriodCalendar.ensure(db, covering: min(start, first)...max(end, asOf), weekStart: settings.weekStart)
             return Plan(grain: grain, dims: dims,
                         segments: query.segments.isEmpty ? [NamedSegment(name: "", predicate: SQLFragment("1"))] : query.segments,

@@ -36,6 +36,19 @@ public struct HeatmapLayout: Sendable, Equatable {
             }
         }
         paybackCells = cells
+        let offsets = offsetColumns
+        let first = offsets.first
+        let periodZero = first.map { c in Set(table.rows.compactMap { c < $0.count ? $0[c].doubleValue : nil }) } ?? []
+        // …and only when the other cells have a spread of their own to show.
+        let rest = Set(table.rows.flatMap { row in offsets.dropFirst().compactMap { $0 < row.count ? row[$0].doubleValue : nil } })
+        let skips = rest.count > 1 && first.map { Self.isPeriodZero(table.columns[$0]) } == true && periodZero.count == 1
+        scaleSkipsPeriodZero = skips
+        scaleColumns = skips ? Array(offsets.dropFirst()) : offsets
+    }
+
+    /// "M0", "Q0", "0", "month 0": the offset of the acquisition period itself.
+    static func isPeriodZero(_ header: String) -> Bool {
+        TableShape.looksLikeOffset(header) && header.last == "0" && !header.dropLast().contains(where: \.isNumber)
     }
 
     /// The columns from 2 whose headers read as offsets, up to the first that does not (maybe empty).
@@ -44,6 +57,22 @@ public struct HeatmapLayout: Sendable, Equatable {
         var end = 2
         while end < columns.count, TableShape.looksLikeOffset(columns[end]) { end += 1 }
         return 2..<end
+    }
+
+    /// The offset columns whose values set the colour scale: every one but a first
+    /// period-0 column whose cells are all equal. Retention's period 0 is 100% by
+    /// definition and later periods sit near 10–30%: with it on the scale, nearly
+    /// every other cell got the same lightest shade (209 of 234 in the sample
+    /// shop's export). Period-0 cells are still coloured (at the scale's end); a
+    /// period 0 that varies (cumulative margin) stays on the scale.
+    public var scaleColumns: [Int]
+
+    /// Whether the period-0 column is left out of the scale (for the legend).
+    public var scaleSkipsPeriodZero: Bool
+
+    /// The colour scale of the shaded cells, from the scale columns' values.
+    public func colorScale(_ table: ResultTable) -> ColorScale? {
+        ColorScale(values: table.rows.flatMap { row in scaleColumns.compactMap { $0 < row.count ? row[$0].doubleValue : nil } })
     }
 
     /// True when the cell at row `r`, column `c` is that row's payback cell.

@@ -30,7 +30,7 @@ public struct HeatmapRenderer: Sendable {
         let offsets = layout.offsetColumns, extras = layout.extraColumns
         func value(_ row: [Value], _ c: Int) -> Value { c < row.count ? row[c] : .null }
         let numbers = table.rows.flatMap { row in offsets.compactMap { value(row, $0).doubleValue } }
-        guard let scale = ColorScale(values: numbers) else {
+        guard let scale = layout.colorScale(table) ?? ColorScale(values: numbers) else {
             throw ChartError("the heatmap has no numbers in its offset columns; check the cohort query")
         }
         // Ratios read as percentages unless the columns say otherwise.
@@ -95,7 +95,7 @@ public struct HeatmapRenderer: Sendable {
             while line.hasSuffix(" ") { line.removeLast() }
             out += line + "\n"
         }
-        out += legend(scale, isRatio: isRatio) + "\n"
+        out += legend(scale, isRatio: isRatio) + (layout.scaleSkipsPeriodZero ? " (period 0 is left out of the scale)" : "") + "\n"
         if !layout.paybackCells.isEmpty { out += "\(Self.paybackMarker) " + HeatmapLayout.paybackLegend + "\n" }
         sink.write(out)
         for note in table.notes { sink.write(ANSIStyle.apply(ANSIStyle.dim, CellText.visible(note), when: color) + "\n") }

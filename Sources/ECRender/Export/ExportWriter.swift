@@ -28,11 +28,18 @@ public enum ExportWriter {
     }
 
     /// Writes `table` to `path` (replacing any file there).
-    public static func write(_ table: ResultTable, to path: String, options: RenderOptions = RenderOptions()) throws(ExportError) {
+    /// Writes a finished document (a run's report) to `path`, replacing any file there.
+    public static func writeText(_ text: String, to path: String) throws(ExportError) {
+        try AtomicFile.write(Array(text.utf8), to: path)
+    }
+
+    /// `title` (the statement that made the result) heads an HTML page; the file name when nil.
+    public static func write(_ table: ResultTable, to path: String, options: RenderOptions = RenderOptions(),
+                             title: String? = nil) throws(ExportError) {
         guard let format = ExportFormat(path: path) else {
             throw ExportError("don't know how to export to '\(path)': use one of \(ExportFormat.knownExtensions)")
         }
-        let title = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let title = title ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let contents = try text(table, format: format, options: options, title: title)
         try AtomicFile.write(Array(contents.utf8), to: path)
     }

@@ -20,20 +20,50 @@ public enum HTMLWriter {
     td.payback { outline: 3px solid #e4572e; outline-offset: -3px; font-weight: bold; }
     span.payback { display: inline-block; width: 1.4em; height: 1em; outline: 3px solid #e4572e; outline-offset: -3px; vertical-align: middle; }
     figure { margin: 0 0 1.5em 0; }
+    h2 { font-size: 1.05em; margin-top: 2em; }
+    pre.statement { background: #f6f6f6; padding: 0.4em 0.6em; }
     """
 
     /// The page as text.
     public static func page(_ table: ResultTable, title: String = "ecsh result", formatter: CellFormatter = CellFormatter()) -> String {
+        head(title) + "<h1>\(XMLText.escape(title))</h1>\n" + section(table, formatter: formatter) + "</body>\n</html>\n"
+    }
+
+    /// One page for a whole run (`ecsh -o report.html`, `report to 'file.html'`): per result,
+    /// a heading, the statement that made it, its chart and its table.
+    public static func report(_ entries: [(statement: String, table: ResultTable)], title: String,
+                              formatter: CellFormatter = CellFormatter()) -> String {
+        var out = head(title) + "<h1>\(XMLText.escape(title))</h1>\n"
+        if entries.isEmpty { out += "<p class=\"note\">no results</p>\n" }
+        for (i, entry) in entries.enumerated() {
+            out += "<section>\n<h2>\(i + 1). \(XMLText.escape(heading(entry.table)))</h2>\n"
+            out += "<pre class=\"statement\">ecsh&gt; \(XMLText.escape(entry.statement))</pre>\n"
+            out += section(entry.table, formatter: formatter) + "</section>\n"
+        }
+        return out + "</body>\n</html>\n"
+    }
+
+    /// "gmv, repeat_rate by month": what a result shows, from its columns.
+    static func heading(_ table: ResultTable) -> String {
+        guard table.columns.count > 1, let first = table.columns.first else { return table.columns.first ?? "result" }
+        return table.columns.dropFirst().prefix(6).joined(separator: ", ") + (table.columns.count > 7 ? ", …" : "") + " by " + first
+    }
+
+    static func head(_ title: String) -> String {
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+            + "<title>\(XMLText.escape(title))</title>\n<style>\n\(style)\n</style>\n</head>\n<body>\n"
+    }
+
+    /// A result's chart (for a series), table and notes.
+    static func section(_ table: ResultTable, formatter: CellFormatter) -> String {
         let shape = TableShape(table.withoutSummaryRows)
-        var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-        out += "<title>\(XMLText.escape(title))</title>\n<style>\n\(style)\n</style>\n</head>\n<body>\n"
-        out += "<h1>\(XMLText.escape(title))</h1>\n"
+        var out = ""
         if case .series = shape, let svg = try? SVGChart.svg(for: table, standalone: false, formatter: formatter) {
             out += "<figure>\n" + svg + "</figure>\n"
         }
         out += tableElement(table, heatmap: shape == .heatmap, formatter: formatter)
         for note in table.notes { out += "<p class=\"note\">\(XMLText.escape(note))</p>\n" }
-        return out + "</body>\n</html>\n"
+        return out
     }
 
     static func tableElement(_ table: ResultTable, heatmap: Bool, formatter: CellFormatter) -> String {
@@ -48,7 +78,7 @@ public enum HTMLWriter {
         let offsets = Set(layout?.offsetColumns ?? [])
         if let layout {
             let numbers = table.rows.flatMap { row in layout.offsetColumns.compactMap { $0 < row.count ? row[$0].doubleValue : nil } }
-            scale = ColorScale(values: numbers)
+            scale = layout.colorScale(table)
             isRatio = numbers.allSatisfy { $0 >= 0 && $0 <= 1 }
         }
         var out = "<table>\n<thead>\n<tr>"

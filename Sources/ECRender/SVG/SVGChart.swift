@@ -1,3 +1,4 @@
+import Foundation
 import ECStore
 
 /// Charts as SVG: a bar chart for a short single series, a line chart otherwise,
@@ -18,7 +19,7 @@ public enum SVGChart {
             if columns.count == 1 && table.rows.count <= 24 {
                 return bars(table, column: columns[0], standalone: standalone, formatter: formatter)
             }
-            return lines(table, columns: Array(columns.prefix(palette.count)), standalone: standalone, formatter: formatter)
+            return linesByUnit(table, columns: Array(columns.prefix(palette.count)), standalone: standalone, formatter: formatter)
         case .plain:
             throw ChartError("nothing to chart: a chart needs a label column and a numeric column (like 'kpi gmv by month')")
         }
@@ -83,7 +84,25 @@ public enum SVGChart {
         return out + "</svg>\n"
     }
 
-    static func lines(_ table: ResultTable, columns: [Int], standalone: Bool, formatter: CellFormatter) -> String {
+    /// Series in one unit share one chart; series in different units (`gmv, repeat_rate`)
+    /// get a chart each, stacked (small multiples), so a percentage is not drawn as a
+    /// flat line at ¥0 on a yen axis.
+    static func linesByUnit(_ table: ResultTable, columns: [Int], standalone: Bool, formatter: CellFormatter) -> String {
+        var groups: [[Int]] = []
+        for c in columns {
+            if let g = groups.firstIndex(where: { format(table, $0[0]) == format(table, c) }) { groups[g].append(c) } else { groups.append([c]) }
+        }
+        guard groups.count > 1 else { return lines(table, columns: columns, standalone: standalone, formatter: formatter) }
+        var out = open(width, height * Double(groups.count), standalone: standalone)
+        for (k, group) in groups.enumerated() {
+            // A nested <svg> keeps each chart's own coordinates and axis.
+            let chart = lines(table, columns: group, standalone: false, formatter: formatter, colorOffset: columns.firstIndex(of: group[0]) ?? 0)
+            out += chart.replacingOccurrences(of: "<svg ", with: "<svg y=\"\(Int(height) * k)\" ", options: .anchored)
+        }
+        return out + "</svg>\n"
+    }
+
+    static func lines(_ table: ResultTable, columns: [Int], standalone: Bool, formatter: CellFormatter, colorOffset: Int = 0) -> String {
         let all = columns.flatMap { c in table.rows.compactMap { c < $0.count ? $0[c].doubleValue : nil } }
         let (lo, hi) = axis(all)
         let plotW = width - left - right, plotH = height - top - bottom
@@ -101,15 +120,15 @@ public enum SVGChart {
                 path += (pen ? " L" : (path.isEmpty ? "M" : " M")) + "\(XMLText.number(x(i))) \(XMLText.number(y(v)))"
                 pen = true
             }
-            out += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(palette[k])\" stroke-width=\"2\"/>\n"
+            out += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(palette[(k + colorOffset) % palette.count])\" stroke-width=\"2\"/>\n"
             // Dots keep isolated points (between NULLs) visible on short series.
             if n <= 60 {
                 for (i, row) in table.rows.enumerated() {
                     guard c < row.count, let v = row[c].doubleValue, v.isFinite else { continue }
-                    out += "<circle cx=\"\(XMLText.number(x(i)))\" cy=\"\(XMLText.number(y(v)))\" r=\"3\" fill=\"\(palette[k])\"><title>\(XMLText.escape(label(row, formatter: formatter) + " " + table.columns[c] + ": " + formatter.text(row[c], format: format(table, c))))</title></circle>\n"
+                    out += "<circle cx=\"\(XMLText.number(x(i)))\" cy=\"\(XMLText.number(y(v)))\" r=\"3\" fill=\"\(palette[(k + colorOffset) % palette.count])\"><title>\(XMLText.escape(label(row, formatter: formatter) + " " + table.columns[c] + ": " + formatter.text(row[c], format: format(table, c))))</title></circle>\n"
                 }
             }
-            out += "<text x=\"\(XMLText.number(left + 140 * Double(k)))\" y=\"16\" fill=\"\(palette[k])\" font-weight=\"bold\">\(XMLText.escape(table.columns[c]))</text>\n"
+            out += "<text x=\"\(XMLText.number(left + 140 * Double(k)))\" y=\"16\" fill=\"\(palette[(k + colorOffset) % palette.count])\" font-weight=\"bold\">\(XMLText.escape(table.columns[c]))</text>\n"
         }
         let labelEvery = max(1, n / 8)
         for i in stride(from: 0, to: n, by: labelEvery) {
@@ -124,7 +143,7 @@ public enum SVGChart {
         let layout = HeatmapLayout(table)
         let offsets = layout.offsetColumns
         let numbers = table.rows.flatMap { row in offsets.compactMap { $0 < row.count ? row[$0].doubleValue : nil } }
-        let scale = ColorScale(values: numbers)
+        let scale = layout.colorScale(table)
         let isRatio = numbers.allSatisfy { $0 >= 0 && $0 <= 1 }
         let cellW = 56.0, cellH = 24.0, labelW = 110.0, headH = 24.0, legendH = layout.paybackCells.isEmpty ? 0.0 : 24.0
         let gridH = headH + cellH * Double(table.rows.count)

@@ -91,7 +91,6 @@ extension Session {
             periods: periods - 1, orders: try snapshotSelection(segments: q.segments, filter: q.filter))
         let matrix = try CohortEngine(database).run(query)
         let table = matrix.toResultTable(currency: try metricSettings().currency)
-        lastResult = table
         lastSQL = annotatedSQL(matrix.sql.sql, matrix.sql.bindings)
         if out.isTerminal && options.format == .table && redirect == nil {
             var ro = RenderOptions()
@@ -99,6 +98,7 @@ extension Session {
             ro.currency = try metricSettings().currency
             do {
                 try HeatmapRenderer(options: ro).render(table, to: out)
+                record(table)
                 return
             } catch {}
         }

@@ -48,11 +48,19 @@ extension Session {
             let named = e.subject.flatMap { subject in (q.kpis + q.by).first { $0.folded == subject } }
             throw ShellError(e.message, at: named?.range ?? q.kpis.first?.range)
         }
+        var table = result.table
+        let grain = query.groupBy.lazy.compactMap { g -> TimeGrain? in if case .grain(let t) = g { return t } else { return nil } }.first
+        if let grain {
+            // Machine formats keep the labels as they are (they are keys); the note says which periods are partial.
+            let range = try KPIEngine.dateRange(database, settings: settings, from: query.from, to: query.to)
+            table = PeriodEdges.mark(table, grain: grain, range: range, weekStart: settings.weekStart,
+                                     starLabels: [.table, .line, .markdown].contains(options.format))
+        }
         // The reference SQL computes the same numbers; say so when the snapshot route ran instead.
         let label = result.ranReferenceSQL ? "" : "-- reference SQL: the same numbers as the snapshot route that ran (ECSH_KPI_ROUTE=sql runs this)\n"
-        show(result.table, sql: label + annotatedSQL(result.sql, result.bindings))
+        show(table, sql: label + annotatedSQL(result.sql, result.bindings))
         // Charts are for people: only under the table view, never inside a machine format.
-        if (q.chart || options.chart) && options.format == .table { try drawChart(result.table) }
+        if (q.chart || options.chart) && options.format == .table { try drawChart(table) }
     }
 
     /// SQL for `show sql`, with the bound values listed under it.

@@ -75,7 +75,7 @@ extension Session {
         var options = RenderOptions()
         options.currency = (try? metricSettings().currency) ?? "JPY"
         do {
-            try ExportWriter.write(table, to: path.value, options: options)
+            try ExportWriter.write(table, to: path.value, options: options, title: lastResultStatement)
         } catch {
             throw ShellError("\(error)", at: path.range)
         }

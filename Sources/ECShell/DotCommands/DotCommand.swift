@@ -20,6 +20,14 @@ struct DotCommandLine {
 
     /// The parsed line, or nil when `text` does not start with `.` (after blanks).
     init?(_ statement: StatementText) {
+        guard let words = Self.words(statement), let first = words.first, first.text.hasPrefix("."), first.text.count > 1 else { return nil }
+        nameWord = first
+        name = String(first.text.dropFirst()).lowercased()
+        arguments = Array(words.dropFirst())
+    }
+
+    /// A statement's words split on blanks, quotes grouping (and removed); nil when empty.
+    static func words(_ statement: StatementText) -> [Word]? {
         var words: [Word] = []
         var location = statement.start
         var current = ""
@@ -43,10 +51,7 @@ struct DotCommandLine {
                 : SourceLocation(line: location.line, column: location.column + 1)
         }
         if inWord { finish(at: location) }
-        guard let first = words.first, first.text.hasPrefix("."), first.text.count > 1 else { return nil }
-        nameWord = first
-        name = String(first.text.dropFirst()).lowercased()
-        arguments = Array(words.dropFirst())
+        return words.isEmpty ? nil : words
     }
 }
 

@@ -18,6 +18,8 @@ public struct LaunchConfiguration: Sendable {
     public var initFile: String?
     /// When ~/.ecshrc is read.
     public var readRC: RCPolicy = .interactive
+    /// `-o FILE.html`: every result of the run on one page, written at the end.
+    public var report: String?
     public init() {}
 }
 
@@ -57,6 +59,27 @@ public enum Launcher {
         options.keepGoing = launch.keepGoing
         if let f = launch.format, let format = OutputFormat(rawValue: f) { options.format = format }
         let session = Session(database: database, out: out, err: err, options: options)
+        if let path = launch.report {
+            session.startReport(path: path, title: reportTitle(launch))
+        }
+        let status = run(session, launch)
+        if session.report != nil {
+            do { try session.finishReport() } catch {
+                err.write(session.renderPlain(message: (error as? ShellError)?.message ?? "\(error)", help: nil))
+                return status == 0 ? 1 : status
+            }
+        }
+        return status
+    }
+
+    /// The report's title: the scripts' names, else "ecsh report".
+    static func reportTitle(_ launch: LaunchConfiguration) -> String {
+        launch.files.isEmpty ? "ecsh report" : launch.files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
+    }
+
+    /// Runs the session as the command line asked; the exit status.
+    static func run(_ session: Session, _ launch: LaunchConfiguration) -> Int32 {
+        let err = session.err
 
         if launch.demo {
             guard session.loadDemo() else { return 1 }

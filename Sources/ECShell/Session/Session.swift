@@ -31,6 +31,11 @@ public final class Session {
     var quiet = false
     /// Where results go instead of standard output (`.output FILE`, `.once FILE`).
     var redirect: ResultRedirect?
+    /// The text of the statement running now, and of the one that made `lastResult`.
+    var currentStatement: String?
+    var lastResultStatement: String?
+    /// Results being collected for one HTML page (`-o FILE`, `report to … end report`).
+    var report: RunReport?
 
     public init(database: Database, out: FileSink, err: FileSink, options: SessionOptions = SessionOptions()) {
         self.database = database
@@ -85,8 +90,11 @@ public final class Session {
             err.flush()
         }
         do {
+            currentStatement = text.text
             if let dot = DotCommandLine(text) {
                 try runDotCommand(dot)
+            } else if let framing = reportStatement(text) {
+                try framing()
             } else {
                 guard let statement = try Parser.parse(text) else { return true }
                 try dispatch(statement)
@@ -136,8 +144,19 @@ public final class Session {
 
     /// Renders a result, remembers it for `export`, and records its SQL for `show sql`.
     func show(_ table: ResultTable, sql: String?) {
-        lastResult = table
+        record(table)
         if let sql { lastSQL = sql }
+        if options.pager, isInteractive, redirect == nil, out.isTerminal, let rows = Pager.terminalRows() {
+            // Render whole, then page it when it is taller than the screen.
+            let page = StringSink()
+            TableRenderer(options: renderOptions).render(table, to: page, notes: notes === out ? page : notes)
+            if Pager.needsPaging(page.text, rows: rows) {
+                out.flush()
+                if Pager.show(page.text) { return }
+            }
+            out.write(page.text)
+            return
+        }
         TableRenderer(options: renderOptions).render(table, to: results, notes: notes)
         resultShown()
     }

@@ -22,8 +22,8 @@ import ECTestSupport
         let chain = Array(repeating: "orders >= 2", count: 2_000).joined(separator: " and ")
         let run = try FaultHarness.run(["--demo"], stdin: "segment one = orders >= 2\nsegment many = " + chain + "\n", deadline: 300)
         #expect(run.output.status == 0, "\(run.output.stderr.prefix(500))")
-        // after the demo's "sample shop loaded" line
-        let lines = run.output.stdout.split(separator: "\n").map(String.init).suffix(2)
+        // confirmations are notes (stderr), after the demo's "sample shop loaded" line
+        let lines = run.output.stderr.split(separator: "\n").map(String.init).suffix(2)
         #expect(lines.count == 2 && lines.first?.hasPrefix("segment one: ") == true)
         if let one = lines.first, let many = lines.last {
             // "segment one: 3,440 of 11,190 customers (30.7%)" and the same counts for many
@@ -50,7 +50,8 @@ import ECTestSupport
             sql UPDATE t SET x = x + 1
             sql UPDATE t SET x = 0 WHERE x > 100
             """)
-        #expect(run.output.stdout == "ok\nok (3 rows changed)\nok (1 row changed)\nok\nok\nok (2 rows changed)\nok (0 rows changed)\n",
+        // "ok" lines are notes: on stderr when stdout is not a terminal.
+        #expect(run.output.stderr == "ok\nok (3 rows changed)\nok (1 row changed)\nok\nok\nok (2 rows changed)\nok (0 rows changed)\n",
                 "\(run.output.stderr)")
     }
 

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import ECTestSupport
+
+/// Partial first and last periods are marked, for every grain, with how many of their days count.
+@Suite struct PeriodEdgeTests {
+    /// 2024-12-01 is a Sunday: its Monday-start week 2024-W48 (25 Nov – 1 Dec) holds one day of the range;
+    /// 2024-12-31 is a Tuesday: 2025-W01 (30 Dec – 5 Jan) holds two. The weeks between are whole.
+    @Test func partialWeeksAreStarredWithAFootnote() throws {
+        let out = try runECSH(["--demo", "-c", "kpi customers by week from 2024-12-01 to 2024-12-31",
+                               "-c", ".mode csv", "-c", "select count(distinct customer_id) from orders where substr(ordered_at, 1, 10) = '2024-12-01' and status not in ('cancelled', 'returned', 'refunded')"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let rows = out.stdout.split(separator: "\n").filter { $0.hasPrefix("│ 20") }.map { $0.split(separator: "│").map { $0.trimmingCharacters(in: .whitespaces) } }
+        #expect(rows.map { $0[0] } == ["2024-W48*", "2024-W49", "2024-W50", "2024-W51", "2024-W52", "2025-W01*"])
+        // The one-day week counts the customers of that one day, by plain SQL.
+        #expect(rows.first?[1] == out.stdout.split(separator: "\n").last.map(String.init))
+        #expect(out.stderr.contains("* 2024-W48 is partial: 2024-12-01 to 2024-12-01, 1 of its 7 days in the range"))
+        #expect(out.stderr.contains("* 2025-W01 is partial: 2024-12-30 to 2024-12-31, 2 of its 7 days in the range"))
+    }
+
+    /// 15–31 January is 17 of 31 days; 1–10 March 10 of 31; March 2024 to the data's end is 306 of 366 days
+    /// (2024 is a leap year: 31 + 29 = 60 days before March).
+    @Test(arguments: [
+        ("kpi gmv by month from 2024-01-15 to 2024-03-10", ["2024-01*", "2024-02", "2024-03*"],
+         ["* 2024-01 is partial: 2024-01-15 to 2024-01-31, 17 of its 31 days", "* 2024-03 is partial: 2024-03-01 to 2024-03-10, 10 of its 31 days"]),
+        ("kpi gmv by quarter from 2024-02 to 2024-12", ["2024-Q1*", "2024-Q2", "2024-Q3", "2024-Q4"],
+         ["* 2024-Q1 is partial: 2024-02-01 to 2024-03-31, 60 of its 91 days"]),
+        ("kpi gmv by year from 2024-03", ["2024*"], ["* 2024 is partial: 2024-03-01 to 2024-12-31, 306 of its 366 days"]),
+    ])
+    func everyGrain(_ statement: String, _ labels: [String], _ notes: [String]) throws {
+        let out = try runECSH(["--demo", statement])
+        #expect(out.status == 0, "\(out.stderr)")
+        let shown = out.stdout.split(separator: "\n").filter { $0.hasPrefix("│ 20") }.compactMap { $0.split(separator: "│").first?.trimmingCharacters(in: .whitespaces) }
+        #expect(shown == labels)
+        for note in notes { #expect(out.stderr.contains(note), "\(note)") }
+    }
+
+    /// The sample shop runs from 2023-01-01 to 2024-12-31: whole quarters, nothing marked.
+    @Test func wholePeriodsAreNotMarked() throws {
+        let out = try runECSH(["--demo", "kpi gmv by quarter"], mergingStandardError: true)
+        #expect(!out.stdout.contains("*") && !out.stdout.contains("partial"))
+    }
+
+    /// Machine formats keep the labels (they are keys); the note still says which periods are partial.
+    @Test func machineFormatsKeepLabels() throws {
+        let out = try runECSH(["--demo", "-csv", "kpi gmv by month from 2024-01-15 to 2024-02"])
+        #expect(out.stdout.hasPrefix("month,gmv\n2024-01,"), "\(out.stdout)")
+        #expect(out.stderr.contains("* 2024-01 is partial"))
+    }
+}
