@@ -15,7 +15,15 @@ public final class Loader {
     }
 
     /// Runs one `load`. `progress` is called every few thousand rows.
+    /// `request.path` may be `-` or `stdin` (standard input), a FIFO or a pipe: such a source is read once.
     public func load(_ request: LoadRequest, progress: ((LoadProgress) -> Void)? = nil) throws -> LoadSummary {
+        let spool = try InputSpool(path: request.path)
+        var request = request
+        if spool.path != request.path { request.spooledPath = spool.path }
+        return try withExtendedLifetime(spool) { try loadOnce(request, progress: progress) }
+    }
+
+    private func loadOnce(_ request: LoadRequest, progress: ((LoadProgress) -> Void)?) throws -> LoadSummary {
         let started = Loader.now()
         var notes: [String] = []
         let table = request.target.tableName
@@ -33,7 +41,7 @@ public final class Loader {
         var options = request.options
         if preset?.name == "rakuten" && options.encoding == nil {
             // RMS downloads are CP932: where bytes could be EUC-JP too, trust the preset.
-            let sample = try TextSource.sample(path: request.path, capacity: Loader.sampleBytes)
+            let sample = try TextSource.sample(path: request.readPath, capacity: EncodingSniffer.sampleBytes)
             let found = sample.bytes.withUnsafeBufferPointer { TextEncoding.detect(sample: $0, isWholeFile: sample.isWholeFile) }
             if found == .eucJP || found == nil { options.encoding = "cp932" }
         }
@@ -108,8 +116,8 @@ public final class Loader {
     /// Second pass: records parsed and converted on a second thread, inserted on this one.
     private func insertRows(_ request: LoadRequest, plan: FilePlan, converter: RowConverter, table: String, preset: Preset?,
                             started: Double, progress: ((LoadProgress) -> Void)?) throws -> LoadOutcome {
-        let source = try TextSource(path: request.path, encoding: plan.encoding)
-        let reader = CSVReader(source: source, delimiter: plan.delimiter, maxFields: plan.names.count + 64)
+        let source = try TextSource(path: request.readPath, encoding: plan.encoding)
+        let reader = CSVReader(source: source, dialect: plan.dialect, maxFields: plan.names.count + 64)
         var skip = request.options.skip + (plan.hasHeader ? 1 : 0)
         while skip > 0, try readRecord(reader, request) { skip -= 1 }
         let quoted = plan.columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
@@ -136,7 +144,8 @@ public final class Loader {
             rejects.reset()
             outcome.skipped += 1
         }
-        let pipeline = RowPipeline(reader: reader, converter: converter, expectedFields: plan.names.count)
+        let pipeline = RowPipeline(reader: reader, converter: converter, expectedFields: plan.names.count,
+                                   nullPadding: request.options.nullPadding)
         pipeline.start()
         // However this ends, the parsing thread lets go of the reader before we return.
         defer {
