@@ -24,3 +24,22 @@ import ECTestSupport
         #expect(out.stdout.contains("\n3\n"), "\(out.stdout)")
     }
 }
+
+/// `set timezone` reaches `load`: the same export gives Tokyo days or UTC days.
+@Suite struct LoadTimeZoneSettingTests {
+    /// 2024-01-05T20:00:00Z is 2024-01-06 05:00 in Tokyo (+9 h), still the 5th in UTC.
+    static let csv = "order_id,customer_id,ordered_at,amount\nA,c1,2024-01-05T20:00:00Z,100\n"
+
+    @Test(arguments: [("Asia/Tokyo", "2024-01-06 05:00:00"), ("UTC", "2024-01-05 20:00:00")])
+    func settingDecidesTheDay(_ zone: String, _ expected: String) throws {
+        let out = try runECSH(["--format", "csv", "-c", "set timezone '\(zone)'", "-c", "load orders from '-'",
+                               "-c", "sql select ordered_at from orders"], stdin: LoadTimeZoneSettingTests.csv)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains(expected), "\(out.stdout)")
+    }
+
+    @Test func unknownZoneIsRefused() throws {
+        let out = try runECSH(["-c", "set timezone 'Mars/Olympus'"])
+        #expect(out.status != 0 && out.stderr.contains("Asia/Tokyo"))
+    }
+}

@@ -248,6 +248,13 @@ final class CSVReader {
         guard case .byte(let delim) = delimiter else { return .needMore }
         if Int(buf[i]) == comment { return skipComment(from: i, lines: 0) }
         while true {
+            if hasQuote && i < end && buf[i] == 32 && delim != 32 {
+                // Blanks before a quote: `a, "b"` is the quoted field b.
+                var j = i
+                while j < end && buf[j] == 32 { j += 1 }
+                if j >= end && !sourceDone { return .needMore }
+                if j < end && buf[j] == quote { i = j }
+            }
             if hasQuote && i < end && buf[i] == quote {
                 // Quoted field: runs to a quote that is not escaped.
                 let quoteLine = lines

@@ -17,6 +17,8 @@ struct DialectSniffer {
         var fields: Int
         var agreeing: Int
         var preference: Int
+        /// Records before the consistent part (not part of the comparison).
+        var preamble = 0
 
         static func < (a: Score, b: Score) -> Bool {
             (a.tier, a.fields, a.agreeing, a.preference) < (b.tier, b.fields, b.agreeing, b.preference)
@@ -25,17 +27,29 @@ struct DialectSniffer {
 
     /// The best dialect for `text`; `isWholeFile` says whether the sample's last line is complete.
     static func sniff(_ text: UnsafeBufferPointer<UInt8>, isWholeFile: Bool, delimiter: LoadOptions.Delimiter? = nil) -> CSVDialect {
+        detect(text, isWholeFile: isWholeFile, delimiter: delimiter).dialect
+    }
+
+    /// The dialect, and how many records above the table to skip (titles, notes: a preamble
+    /// whose records have fewer fields than every record after it).
+    static func detect(_ text: UnsafeBufferPointer<UInt8>, isWholeFile: Bool,
+                       delimiter: LoadOptions.Delimiter? = nil) -> (dialect: CSVDialect, preamble: Int) {
+        // Quotes count only at the start of a field (after a possible delimiter, a line break or blanks):
+        // an apostrophe inside "don't" is text in every dialect.
         var hasSingle = false, hasBackslash = false, hasHash = false, hasDouble = false
         var atLineStart = true
+        var atFieldStart = true
         for b in text {
             switch b {
-            case 39: hasSingle = true
-            case 34: hasDouble = true
+            case 39 where atFieldStart: hasSingle = true
+            case 34 where atFieldStart: hasDouble = true
             case 92: hasBackslash = true
             case 35 where atLineStart: hasHash = true
             default: break
             }
-            atLineStart = b == 10 || (atLineStart && (b == 32 || b == 9 || b == 13))
+            let blank = b == 32 || b == 9 || b == 13
+            atLineStart = b == 10 || (atLineStart && blank)
+            atFieldStart = b == 10 || b == 44 || b == 9 || b == 59 || b == 124 || (atFieldStart && blank)
         }
         var quotes: [UInt8?] = [34]
         if hasSingle { quotes.append(39) }
@@ -55,8 +69,9 @@ struct DialectSniffer {
                         let outcome = parse(text, dialect, isWholeFile: isWholeFile)
                         if outcome == .unterminated && q == 34 && e == nil && c == nil { unterminated.insert(d) }
                         guard case .counts(let counts) = outcome else { continue }
-                        // Quote styles that the sample never uses tie; only a used one earns its place.
-                        let quoteUsed = q == nil || (q == 34 ? hasDouble : hasSingle)
+                        // Quote styles that the sample never uses tie; only a used one earns its place
+                        // (with none used, `"` wins by order and reads the same).
+                        let quoteUsed = q.map { $0 == 34 ? hasDouble : hasSingle } ?? false
                         let preference = -(di * 100 + qi * 20 + ei * 5 + ci * 2) - (quoteUsed ? 0 : 1000)
                         guard let score = score(counts, preference: preference) else { continue }
                         if best.map({ $0.1 < score }) ?? true { best = (dialect, score) }
@@ -67,22 +82,30 @@ struct DialectSniffer {
         if let best, best.1.fields > 1 || delimiter != nil {
             if best.0.quote == nil, case .byte(let d) = best.0.delimiter, unterminated.contains(d) {
                 // Reading quotes as text would hide the unclosed quote: read RFC 4180 and report it.
-                return CSVDialect(delimiter: best.0.delimiter)
+                return (CSVDialect(delimiter: best.0.delimiter), 0)
             }
-            return best.0
+            return (best.0, best.1.preamble)
         }
-        if delimiter == nil && Dialect.looksWhitespaceSeparated(text) { return CSVDialect(delimiter: .whitespace, quote: nil) }
-        return best?.0 ?? CSVDialect(delimiter: .byte(44))
+        if delimiter == nil && Dialect.looksWhitespaceSeparated(text) { return (CSVDialect(delimiter: .whitespace, quote: nil), 0) }
+        return (best?.0 ?? CSVDialect(delimiter: .byte(44)), 0)
     }
 
-    static func score(_ counts: [Int], preference: Int) -> Score? {
-        guard !counts.isEmpty else { return nil }
+    static func score(_ all: [Int], preference: Int) -> Score? {
+        guard !all.isEmpty else { return nil }
+        // A preamble: the first few records have fewer fields than all that follow.
+        var preamble = 0
+        if let last = all.last, all.count > 2 {
+            var r = all.count - 1
+            while r > 0 && all[r - 1] == last { r -= 1 }
+            if r > 0 && r <= 20 && all.count - r >= 2 && all[..<r].allSatisfy({ $0 < last - 1 || $0 == 1 }) { preamble = r }
+        }
+        let counts = all[preamble...]
         var tally: [Int: Int] = [:]
         for c in counts { tally[c, default: 0] += 1 }
         guard let mode = tally.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }) else { return nil }
         // One field per record is what a wrong delimiter gives: it is consistent, but says nothing.
         let tier = mode.key < 2 ? -1 : mode.value == counts.count ? 2 : (mode.value * 10 >= counts.count * 8 ? 1 : 0)
-        return Score(tier: tier, fields: mode.key, agreeing: mode.value, preference: preference)
+        return Score(tier: tier, fields: mode.key, agreeing: mode.value, preference: preference, preamble: preamble)
     }
 
     /// Fields per record of the sample read in `dialect`; nil when its quoting breaks.
@@ -156,8 +179,11 @@ struct DialectSniffer {
         return .counts(counts)
     }
 
+    /// True at the start of a field, blanks before the quote allowed (`a, "b"`).
     @inline(__always)
     private static func atFieldStart(_ text: UnsafeBufferPointer<UInt8>, _ i: Int, _ delim: UInt8) -> Bool {
-        i == 0 || text[i - 1] == delim || text[i - 1] == 10 || text[i - 1] == 13
+        var k = i
+        while k > 0 && text[k - 1] == 32 && delim != 32 { k -= 1 }
+        return k == 0 || text[k - 1] == delim || text[k - 1] == 10 || text[k - 1] == 13
     }
 }

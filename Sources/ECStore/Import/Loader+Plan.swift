@@ -4,10 +4,14 @@ struct FilePlan {
     var dialect: CSVDialect
     var delimiter: LoadOptions.Delimiter { dialect.delimiter }
     var hasHeader: Bool
+    /// Records before the header: `with skip N`, or a preamble the sniffer found.
+    var skip = 0
     /// Column names of the file (headers, or column1...N).
     var names: [String]
     var columns: [ColumnPlan]
     var notes: [String] = []
+    /// Field index → the order of its `A/B/YYYY` dates, decided from the column's values.
+    var slashOrders: [Int: SlashOrder] = [:]
 }
 
 extension Loader {
@@ -55,6 +59,8 @@ extension Loader {
     func planFile(_ request: LoadRequest, encoding: TextEncoding, maxColumns: Int) throws -> FilePlan {
         let options = request.options
         let dialect: CSVDialect
+        var skip = options.skip
+        var notes: [String] = []
         if case .whitespace? = options.delimiter {
             dialect = CSVDialect(delimiter: .whitespace, quote: nil)
         } else {
@@ -75,15 +81,20 @@ extension Loader {
                 skipped = UnsafeBufferPointer(rebasing: skipped[(lf + 1)...])
                 toSkip -= 1
             }
-            dialect = DialectSniffer.sniff(skipped, isWholeFile: atEnd, delimiter: options.delimiter)
+            let found = DialectSniffer.detect(skipped, isWholeFile: atEnd, delimiter: options.delimiter)
+            dialect = found.dialect
+            if options.skip == 0 && found.preamble > 0 && options.header != false {
+                skip = found.preamble
+                notes.append("skipped \(skip) line\(skip == 1 ? "" : "s") above the header (as with skip \(skip))")
+            }
         }
         let reader = CSVReader(source: try TextSource(path: request.readPath, encoding: encoding), dialect: dialect, maxFields: maxColumns + 1)
         let numbers = NumberReader(decimal: options.decimal)
         let dates = DateReader(format: options.dateFormat)
         var skipped = 0
-        while skipped < options.skip, try readRecord(reader, request) { skipped += 1 }
+        while skipped < skip, try readRecord(reader, request) { skipped += 1 }
         guard try readRecord(reader, request) else {
-            throw LoadError(file: request.path, reason: "has no rows\(options.skip > 0 ? " after skipping \(options.skip) lines" : "")")
+            throw LoadError(file: request.path, reason: "has no rows\(skip > 0 ? " after skipping \(skip) lines" : "")")
         }
         let first = reader.strings
         if first.count > maxColumns {
@@ -110,7 +121,13 @@ extension Loader {
         let columns = names.indices.map { i in
             ColumnPlan(name: names[i], source: .field(i), header: hasHeader ? names[i] : nil, kind: kinds[i])
         }
-        return FilePlan(encoding: encoding, dialect: dialect, hasHeader: hasHeader, names: names, columns: columns)
+        var plan = FilePlan(encoding: encoding, dialect: dialect, hasHeader: hasHeader, skip: skip, names: names, columns: columns,
+                            notes: notes)
+        if options.dateFormat == nil {
+            plan.slashOrders = try slashOrders(request, plan: plan, guesses: guesses, sampled: seen)
+        }
+        if dialect != CSVDialect(delimiter: dialect.delimiter) { plan.notes.append("read with \(dialect)") }
+        return plan
     }
 
     /// A header, in the manner of DuckDB: a value of the first record does not fit the

@@ -50,6 +50,7 @@ public final class Loader {
         let encoding = try chooseEncoding(resolved, notes: &notes)
         let maxColumns = Int(sqlite3_limit(database.handle, SQLITE_LIMIT_COLUMN, -1))
         var plan = try planFile(resolved, encoding: encoding, maxColumns: maxColumns)
+        notes += plan.notes
         switch request.target {
         case .role(let role): plan.columns = try roleColumns(role, plan, resolved, preset: preset)
         case .table: break
@@ -70,7 +71,8 @@ public final class Loader {
         try database.transaction {
             try Bookkeeping.createTables(database)
             try prepareTable(table, plan: &plan, append: request.append)
-            let converter = RowConverter(columns: plan.columns, options: options, checkRequired: preset == nil)
+            let converter = RowConverter(columns: plan.columns, options: options, checkRequired: preset == nil,
+                                         slashOrders: plan.slashOrders)
             outcome = try insertRows(resolved, plan: plan, converter: converter, table: table, preset: preset,
                                      started: started, progress: progress)
             plan.columns = converter.finishedColumns()
@@ -118,7 +120,7 @@ public final class Loader {
                             started: Double, progress: ((LoadProgress) -> Void)?) throws -> LoadOutcome {
         let source = try TextSource(path: request.readPath, encoding: plan.encoding)
         let reader = CSVReader(source: source, dialect: plan.dialect, maxFields: plan.names.count + 64)
-        var skip = request.options.skip + (plan.hasHeader ? 1 : 0)
+        var skip = plan.skip + (plan.hasHeader ? 1 : 0)
         while skip > 0, try readRecord(reader, request) { skip -= 1 }
         let quoted = plan.columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
         let marks = Array(repeating: "?", count: plan.columns.count).joined(separator: ", ")
