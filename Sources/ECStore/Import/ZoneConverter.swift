@@ -48,9 +48,18 @@ final class ZoneConverter {
 }
 
 extension LocalDateTime {
-    /// The calendar date of a day number (days since 1970-01-01; Howard Hinnant's civil_from_days).
+    /// The calendar date of a day number (days since 1970-01-01).
     static func civil(days: Int64) -> LocalDateTime {
-        let z = days + 719468
+        let c = CivilCalendar.civil(Int(days))
+        return LocalDateTime(year: c.year, month: c.month, day: c.day)
+    }
+}
+
+/// Day numbers back to calendar dates, shared by the loader and the analyses.
+public enum CivilCalendar {
+    /// The civil date of a day number (days since 1970-01-01; Howard Hinnant's civil_from_days).
+    public static func civil(_ n: Int) -> (year: Int, month: Int, day: Int) {
+        let z = n + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097
         let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
@@ -58,7 +67,6 @@ extension LocalDateTime {
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return LocalDateTime(year: Int(y), month: Int(m), day: Int(d))
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }
