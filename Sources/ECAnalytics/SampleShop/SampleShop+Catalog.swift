@@ -28,7 +28,7 @@ extension SampleShop {
             case .rakuten: return 2_800
             case .amazon: return 3_200
             case .yahoo: return 2_300
-            case .own: return 6_000
+            case .own: return 950
             }
         }
 
@@ -42,31 +42,40 @@ extension SampleShop {
             }
         }
 
-        /// Multiplier on a customer's purchase rate: own-site buyers come back more.
+        /// Multiplier on a customer's purchase rate: own-site buyers come back far more
+        /// (they chose the shop, not a marketplace search result).
         var purchaseRateFactor: Double {
             switch self {
             case .rakuten: return 1.0
-            case .amazon: return 0.75
-            case .yahoo: return 0.9
-            case .own: return 1.35
+            case .amazon: return 0.7
+            case .yahoo: return 0.85
+            case .own: return 5.0
+            }
+        }
+
+        /// Beta(a, b) of the chance of leaving after each repeat purchase: own-site buyers stay longer.
+        var dropout: (a: Double, b: Double) {
+            switch self {
+            case .own: return (BuyerModel.dropoutA, 9.0)
+            default: return (BuyerModel.dropoutA, BuyerModel.dropoutB)
             }
         }
 
         /// Share of new customers at the start and at the end of the period.
         var acquisitionShare: (start: Double, end: Double) {
             switch self {
-            case .rakuten: return (0.43, 0.37)
-            case .amazon: return (0.26, 0.24)
-            case .yahoo: return (0.17, 0.14)
-            case .own: return (0.14, 0.25)
+            case .rakuten: return (0.48, 0.44)
+            case .amazon: return (0.28, 0.27)
+            case .yahoo: return (0.17, 0.16)
+            case .own: return (0.07, 0.13)
             }
         }
 
         /// Probability that an order redeems points, and the largest share of the amount.
         var pointsUse: (probability: Double, maxShare: Double) {
             switch self {
-            case .rakuten: return (0.45, 0.15)
-            case .yahoo: return (0.40, 0.12)
+            case .rakuten: return (0.60, 0.20)
+            case .yahoo: return (0.50, 0.15)
             case .amazon: return (0.08, 0.05)
             case .own: return (0.12, 0.05)
             }

@@ -26,7 +26,7 @@ extension SampleShop {
         }
 
         mutating func generate(customers: CSVWriter, orders: CSVWriter, nps: CSVWriter) throws {
-            var arrivals: [(second: Int, channel: Channel)] = []
+            var arrivals: [(second: Int, channel: Channel, campaign: String?)] = []
             var purchaseList: [Purchase] = []
             var customerOrders: [Order] = []
             var customerCount = 0
@@ -34,12 +34,17 @@ extension SampleShop {
                 arrivals.removeAll(keepingCapacity: true)
                 for channel in Channel.allCases {
                     let count = random.poisson(plan.expectedCustomers(day, channel))
-                    for _ in 0..<count { arrivals.append((drawSecondOfDay(&random), channel)) }
+                    for _ in 0..<count { arrivals.append((drawSecondOfDay(&random), channel, nil)) }
                 }
-                arrivals.sort { ($0.second, $0.channel.rawValue) < ($1.second, $1.channel.rawValue) }
+                let dealSeekers = random.poisson(plan.campaignCustomers(day))
+                for _ in 0..<dealSeekers {
+                    arrivals.append((drawSecondOfDay(&random), .own, Story.discountCampaignName))
+                }
+                arrivals.sort { ($0.second, $0.channel.rawValue, $0.campaign == nil ? 0 : 1)
+                    < ($1.second, $1.channel.rawValue, $1.campaign == nil ? 0 : 1) }
                 for arrival in arrivals {
                     let customer = drawCustomer(index: customerCount, day: day, second: arrival.second,
-                                                channel: arrival.channel, random: &random)
+                                                channel: arrival.channel, campaign: arrival.campaign, random: &random)
                     customerCount += 1
                     writeCustomer(customer, to: customers)
                     purchases(of: customer, seasons: seasons, random: &random, into: &purchaseList)
@@ -95,6 +100,7 @@ extension SampleShop {
                 row.text(regions[customer.region].name)
                 row.text(ageBands[customer.ageBand].name)
                 row.text(genders[customer.gender].name)
+                row.text(customer.campaign)
             }
         }
 

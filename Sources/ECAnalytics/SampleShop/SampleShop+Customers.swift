@@ -32,6 +32,10 @@ extension SampleShop {
         let gender: Int
         let purchaseRate: Double
         let dropout: Double
+        /// The ad campaign that brought the customer, or "organic".
+        let campaign: String
+        /// Bought with the half-price welcome campaign (`Story.discountCampaign`).
+        var isDealSeeker: Bool { campaign == Story.discountCampaignName }
     }
 
     /// One repeat-or-first purchase before its details are drawn.
@@ -41,15 +45,27 @@ extension SampleShop {
     }
 
     /// Draws a customer acquired on `day` (offset) at `second` of that day through `channel`.
-    static func drawCustomer(index: Int, day: Int, second: Int, channel: Channel, random: inout Random) -> Customer {
+    /// `campaign` is the discount campaign's name for its deal seekers; otherwise one is drawn
+    /// (a paid customer gets one of the channel's campaigns by spend share, the rest are organic).
+    static func drawCustomer(index: Int, day: Int, second: Int, channel: Channel, campaign: String? = nil,
+                             random: inout Random) -> Customer {
         let region = random.pick(cumulative: Tables.regions)
         let age = random.pick(cumulative: Tables.ageBands)
         let gender = random.pick(cumulative: Tables.genders)
-        let rate = random.gamma(shape: BuyerModel.rateShape, scale: 1 / BuyerModel.rateAlpha)
+        var rate = random.gamma(shape: BuyerModel.rateShape, scale: 1 / BuyerModel.rateAlpha)
             * channel.purchaseRateFactor * ageBands[age].rateFactor
-        let dropout = random.beta(BuyerModel.dropoutA, BuyerModel.dropoutB)
+        let dropout = random.beta(channel.dropout.a, channel.dropout.b)
+        let source: String
+        if let campaign {
+            source = campaign
+            rate *= Story.discountCampaignRateFactor
+        } else if random.chance(AcquisitionPlan.paidShare) {
+            source = channel.campaigns[random.pick(cumulative: Tables.campaignShares[channel.rawValue])].name
+        } else {
+            source = "organic"
+        }
         return Customer(index: index, firstDay: day, firstSecond: second, channel: channel, region: region,
-                        ageBand: age, gender: gender, purchaseRate: rate, dropout: dropout)
+                        ageBand: age, gender: gender, purchaseRate: rate, dropout: dropout, campaign: source)
     }
 
     /// The customer's purchases (first one included) up to the end of the shop's history.
@@ -87,6 +103,7 @@ extension SampleShop {
         static let ageBands = cumulative(SampleShop.ageBands.map(\.weight))
         static let genders = cumulative(SampleShop.genders.map(\.weight))
         static let hours = cumulative(hourWeights)
+        static let campaignShares = Channel.allCases.map { cumulative($0.campaigns.map(\.share)) }
         static let quantities = cumulative([72, 20, 8])
         static let regionIsRemote: [Bool] = SampleShop.regions.map { $0.name == "Hokkaido" || $0.name == "Okinawa" }
         static let promoterStart = 0

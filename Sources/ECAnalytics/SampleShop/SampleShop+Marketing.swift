@@ -11,6 +11,8 @@ extension SampleShop {
         /// Expected new customers (before scaling to the target) from ads and organically.
         private(set) var paid: [Double]
         private(set) var organic: [Double]
+        /// Expected deal seekers per day from the discount campaign (`Story.discountCampaign`), own site only.
+        private(set) var campaign: [Double]
         /// Multiplier that turns the plan into the target size.
         var scale = 1.0
 
@@ -18,6 +20,7 @@ extension SampleShop {
             let channels = Channel.allCases.count
             paid = Array(repeating: 0, count: seasons.dayCount * channels)
             organic = paid
+            campaign = Array(repeating: 0, count: seasons.dayCount)
             for day in 0..<seasons.dayCount {
                 let progress = Double(day) / Double(seasons.dayCount)
                 let growth = 1 + 0.35 * progress
@@ -27,6 +30,9 @@ extension SampleShop {
                     paid[day * channels + channel.rawValue] = Self.paidShare * base * random.noise(0.18)
                     organic[day * channels + channel.rawValue] = (1 - Self.paidShare) * base
                 }
+                if Story.isIn(Story.discountCampaign, days: seasons.firstDay + day) {
+                    campaign[day] = Story.discountCampaignExtra * paid[day * channels + Channel.own.rawValue]
+                }
             }
         }
 
@@ -35,6 +41,9 @@ extension SampleShop {
             let i = day * Channel.allCases.count + channel.rawValue
             return scale * (paid[i] + organic[i])
         }
+
+        /// Expected deal seekers the discount campaign brings on a day, at the current scale.
+        func campaignCustomers(_ day: Int) -> Double { scale * campaign[day] }
 
         /// Ad spend (yen) on a day for a channel, at the current scale.
         func spend(_ day: Int, _ channel: Channel) -> Double {
@@ -84,6 +93,19 @@ extension SampleShop {
                         row.integer(impressions)
                         row.integer(clicks)
                     }
+                }
+            }
+            let dealSeekers = plan.campaignCustomers(day)
+            if dealSeekers > 0 {
+                let yen = Int((dealSeekers * Story.discountCampaignCost * random.noise(0.1)).rounded())
+                let clicks = Int((Double(yen) / 40 * random.noise(0.1)).rounded())
+                writer.row { row in
+                    row.date(seasons.firstDay + day)
+                    row.text(Channel.own.name)
+                    row.text(Story.discountCampaignName)
+                    row.integer(yen)
+                    row.integer(max(clicks, Int((Double(clicks) / 0.012).rounded())))
+                    row.integer(clicks)
                 }
             }
         }

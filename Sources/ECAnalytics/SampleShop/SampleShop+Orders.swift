@@ -62,7 +62,12 @@ extension SampleShop {
         let amount = item.price * quantity
 
         var discount = 0
-        if seasons.isSale(purchase.day, channel) ? random.chance(0.35) : random.chance(0.08) {
+        if isFirst && customer.isDealSeeker {
+            discount = Int((Double(amount) * Story.discountCampaignCoupon / 10).rounded()) * 10
+        } else if seasons.isPromotion(purchase.day) && random.chance(Story.promotionCouponShare) {
+            let rates = Story.promotionCouponRates
+            discount = Int((Double(amount) * rates[random.below(rates.count)] / 10).rounded()) * 10
+        } else if seasons.isSale(purchase.day, channel) ? random.chance(0.35) : random.chance(0.08) {
             let rates = seasons.isSale(purchase.day, channel) ? [0.10, 0.15, 0.20] : [0.05, 0.10]
             discount = Int((Double(amount) * rates[random.below(rates.count)] / 10).rounded()) * 10
         } else if channel == .own && isFirst && amount >= 1_500 && random.chance(0.5) {
@@ -104,8 +109,9 @@ extension SampleShop {
         guard day < seasons.dayCount else { return nil }  // the survey would come after the data ends
         var mean = 6.3
         if orders.count >= 2 { mean += 1.4 + 0.25 * Double(min(orders.count - 2, 4)) }
-        if about.channel == .own { mean += 0.5 }
-        if about.channel == .amazon { mean -= 0.3 }
+        if about.channel == .own { mean += 1.6 }
+        if about.channel == .amazon { mean -= 0.4 }
+        if customer.isDealSeeker { mean -= 1.0 }
         if about.status != .completed { mean -= 2.5 }
         let score = max(0, min(10, Int((mean + 2.0 * random.normal()).rounded())))
         var comment = -1

@@ -9,6 +9,8 @@ extension SampleShop {
         let dayCount: Int
         private var demand: [Double]
         private var sale: [Bool]
+        /// Days of the promotion month (`Story.promotion`).
+        private var promotion: [Bool]
         /// Highest demand multiplier per channel, the thinning envelope.
         private(set) var peak: [Double]
         /// Product-choice tables: ordinary days, year-end gifting, summer gifting.
@@ -22,6 +24,7 @@ extension SampleShop {
             demand = Array(repeating: 1, count: dayCount * channels)
             sale = Array(repeating: false, count: dayCount * channels)
             productTableOfDay = Array(repeating: 0, count: dayCount)
+            promotion = Array(repeating: false, count: dayCount)
             let giftBoost: (Double) -> [Double] = { factor in
                 zip(SampleShop.products, SampleShop.productWeights).map { $0.category == "gift" ? $1 * factor : $1 }
             }
@@ -32,6 +35,10 @@ extension SampleShop {
                 let (_, month, day) = civil(days)
                 var common = Self.calendarFactor(month: month, day: day)
                 if weekday(days) >= 5 { common *= 1.08 }
+                if Story.isIn(Story.promotion, days: days) {
+                    common *= Story.promotionDemand
+                    promotion[offset] = true
+                }
                 for channel in Channel.allCases {
                     let event = Self.saleEvent(channel, month: month, day: day)
                     demand[offset * channels + channel.rawValue] = common * event
@@ -64,6 +71,9 @@ extension SampleShop {
         func isSale(_ offset: Int, _ channel: Channel) -> Bool {
             sale[offset * Channel.allCases.count + channel.rawValue]
         }
+
+        /// Whether the day is in the promotion month (deep coupons on every channel).
+        func isPromotion(_ offset: Int) -> Bool { promotion[offset] }
 
         /// Running product weights for that day (gift boxes sell in gifting seasons).
         func productWeights(_ offset: Int) -> [Double] { productTables[Int(productTableOfDay[offset])] }

@@ -37,7 +37,8 @@ public enum SampleShop {
         try spend.close()
 
         let customers = try CSVWriter(path: path("customers.csv"), header: [
-            "customer_id", "signed_up_at", "acquisition_channel", "region", "age_band", "gender"])
+            "customer_id", "signed_up_at", "acquisition_channel", "region", "age_band", "gender",
+            "acquisition_campaign"])
         let orders = try CSVWriter(path: path("orders.csv"), header: [
             "order_id", "customer_id", "ordered_at", "amount", "discount", "points", "cogs", "shipping",
             "commission", "quantity", "channel", "status", "product", "category"])

@@ -12,6 +12,8 @@ struct FilePlan {
     var notes: [String] = []
     /// Field index → the order of its `A/B/YYYY` dates, decided from the column's values.
     var slashOrders: [Int: SlashOrder] = [:]
+    /// Records that look like a title above the header (0: none), for the `with skip N` hint.
+    var preamble = 0
 }
 
 extension Loader {
@@ -104,8 +106,10 @@ extension Loader {
         // Types of the records after the first decide whether the first is a header.
         var guesses = [KindGuess](repeating: KindGuess(), count: first.count)
         var seen = 0
+        var fieldCounts = [first.count]
         while seen < Loader.sampleRecords, try readRecord(reader, request) {
             if reader.count == first.count { observe(reader, &guesses, numbers, dates) }
+            if fieldCounts.count < 50 { fieldCounts.append(reader.count) }
             seen += 1
         }
         let restKinds = guesses.map { $0.kind(preferDates: options.dateFormat != nil) }
@@ -122,7 +126,7 @@ extension Loader {
             ColumnPlan(name: names[i], source: .field(i), header: hasHeader ? names[i] : nil, kind: kinds[i])
         }
         var plan = FilePlan(encoding: encoding, dialect: dialect, hasHeader: hasHeader, skip: skip, names: names, columns: columns,
-                            notes: notes)
+                            notes: notes, preamble: options.header == nil ? max(skip - options.skip, Loader.preambleLines(fieldCounts)) : 0)
         if options.dateFormat == nil {
             plan.slashOrders = try slashOrders(request, plan: plan, guesses: guesses, sampled: seen)
         }
@@ -147,6 +151,18 @@ extension Loader {
             }
         }
         return !anyData
+    }
+
+    /// Records above the real header: leading records with fewer fields than the rest of the file
+    /// (a title such as `Report exported 2024-12-31`), for the `with skip N` hint.
+    static func preambleLines(_ counts: [Int]) -> Int {
+        guard counts.count >= 3 else { return 0 }
+        var frequency: [Int: Int] = [:]
+        for c in counts.dropFirst() { frequency[c, default: 0] += 1 }
+        guard let modal = frequency.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key })?.key,
+              modal > 1, counts[0] < modal,
+              let header = counts.firstIndex(of: modal) else { return 0 }
+        return header
     }
 
     private func observe(_ reader: CSVReader, _ guesses: inout [KindGuess], _ numbers: NumberReader, _ dates: DateReader) {
