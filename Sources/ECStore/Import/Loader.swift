@@ -42,11 +42,15 @@ public final class Loader {
             preset = p
         }
         var options = request.options
-        if preset?.name == "rakuten" && options.encoding == nil {
-            // RMS downloads are CP932: where bytes could be EUC-JP too, trust the preset.
+        if ["rakuten", "yahoo"].contains(preset?.name) && options.encoding == nil {
+            // RMS and Yahoo! downloads are CP932: where bytes could be EUC-JP too, trust the preset.
             let sample = try TextSource.sample(path: request.readPath, capacity: EncodingSniffer.sampleBytes)
-            let found = sample.bytes.withUnsafeBufferPointer { TextEncoding.detect(sample: $0, isWholeFile: sample.isWholeFile) }
-            if found == .eucJP || found == nil { options.encoding = "cp932" }
+            let verdict = sample.bytes.withUnsafeBufferPointer { EncodingSniffer.sniff($0, isWholeFile: sample.isWholeFile) }
+            // A stray byte or mixed encodings stay located errors; only an EUC-JP or unknown guess yields to the preset.
+            switch verdict {
+            case .encoding(.eucJP), .unknown: options.encoding = "cp932"
+            default: break
+            }
         }
         var resolved = request
         resolved.options = options

@@ -62,7 +62,7 @@ import Testing
     /// Each real layout's headers, loaded without its preset, name the preset (in the error or a note).
     @Test(arguments: [
         ("amazon", "amazon-order-id\tpurchase-date\torder-status\titem-price\tquantity\n249-1-1\t2024-05-01T10:00:00+09:00\tShipped\t100\t1\n"),
-        ("yahoo", "OrderId,OrderTime,OrderStatus,Total\nst-1,2024-06-01 10:00:00,5,100\n"),
+        ("yahoo", "OrderId,OrderTime,OrderStatus,Total,UsePoint\nst-1,2024-06-01 10:00:00,5,100,0\n"),
         ("rakuten", "受注番号,受注ステータス,注文日時,合計金額(-99999=無効値)\n1,完了,2024-04-01 10:00:00,100\n"),
     ])
     func layoutWithoutPresetNamesIt(_ preset: String, _ text: String) throws {
