@@ -1,3 +1,5 @@
+import ECStore
+
 /// Calendar arithmetic on day numbers (days since 1970-01-01), the integer
 /// `day` column of the workspace tables.
 ///
@@ -17,15 +19,7 @@ public enum DayNumber {
 
     /// The civil date of a day number.
     public static func civil(_ n: Int) -> (year: Int, month: Int, day: Int) {
-        let z = n + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        CivilCalendar.civil(n)
     }
 
     /// `YYYY-MM-DD` for a day number.

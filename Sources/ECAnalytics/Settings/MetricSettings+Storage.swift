@@ -6,7 +6,7 @@ extension MetricSettings {
     /// The setting names `set NAME VALUE` accepts, in `show settings` order.
     public static let names = [
         "completed_statuses", "excluded_statuses", "active_window", "as_of",
-        "week_start", "currency", "f2_window", "marketplaces",
+        "week_start", "currency", "f2_window", "marketplaces", "timezone",
     ]
 
     static let createTable = "CREATE TABLE IF NOT EXISTS ecsh_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -37,6 +37,7 @@ extension MetricSettings {
                 try db.execute("INSERT OR REPLACE INTO ecsh_settings (name, value) VALUES (?, ?)", [.text(name), .text(value)])
             }
             if asOf == nil { try db.execute("DELETE FROM ecsh_settings WHERE name = 'as_of'") }
+            if timezone == nil { try db.execute("DELETE FROM ecsh_settings WHERE name = 'timezone'") }
         }
     }
 
@@ -55,6 +56,7 @@ extension MetricSettings {
             ("marketplaces", marketplaceChannels.joined(separator: ",")),
         ]
         if let asOf { pairs.append(("as_of", asOf)) }
+        if let timezone { pairs.append(("timezone", timezone)) }
         return pairs
     }
 
@@ -84,6 +86,12 @@ extension MetricSettings {
             guard !v.isEmpty else { throw MetricsError("currency needs a code such as JPY or USD") }
             currency = v.uppercased()
         case "marketplaces": marketplaceChannels = Self.list(v)
+        case "timezone":
+            if ["system", "default", ""].contains(v.lowercased()) { timezone = nil; return }
+            guard TimeZone(identifier: v) != nil else {
+                throw MetricsError("timezone needs a zone name such as 'Asia/Tokyo', 'Europe/Berlin' or 'UTC' (or 'system'); got '\(v)'")
+            }
+            timezone = v
         default:
             throw MetricsError("unknown setting '\(name)'; settings are: \(Self.names.joined(separator: ", "))")
         }
@@ -105,6 +113,7 @@ extension MetricSettings {
         add("currency", currency, "currency of amounts")
         add("f2_window", "\(f2WindowDays) days", "window for the second order in f2_rate")
         add("marketplaces", marketplaceChannels.joined(separator: ", "), "channels counted as malls in mall_dependence")
+        add("timezone", timezone ?? "system", "load moves timestamps with a UTC offset into this zone")
         return ResultTable(columns: ["setting", "value", "meaning"], rows: rows, formats: [.text, .text, .text])
     }
 

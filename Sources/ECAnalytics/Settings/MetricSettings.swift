@@ -36,6 +36,9 @@ public struct MetricSettings: Sendable, Equatable {
     public var f2WindowDays = 90
     /// Channels counted as marketplaces by `mall_dependence`.
     public var marketplaceChannels = ["rakuten", "amazon", "yahoo"]
+    /// The shop's time zone (`Asia/Tokyo`): `load` moves timestamps with a UTC offset into it
+    /// before taking the day. nil: the system's.
+    public var timezone: String?
 
     public init() {}
 

@@ -17,13 +17,15 @@ extension Session {
             }
             target = .table(name.name)
         }
-        let options: LoadOptions
+        var options: LoadOptions
         do {
             options = try LoadOptions(pairs: load.options.map { ($0.name.name, optionValue($0.value.value)) })
         } catch let e as StoreError {
             let bad = load.options.first { e.message.contains("'\($0.name.name)'") }
             throw ShellError(e.message, at: bad?.name.range)
         }
+        // The workspace's time zone, unless the statement names one (`with timezone 'UTC'`).
+        if options.timezone == nil { options.timezone = try metricSettings().timezone }
         var map: [String: String] = [:]
         for m in load.mappings { map[m.field.name] = m.header.name }
         let path = resolveDataPath(load.path.value)

@@ -67,10 +67,12 @@ extension Session {
         let script = [("orders", "orders.csv"), ("customers", "customers.csv"), ("spend", "ad_spend.csv"),
                       ("traffic", "traffic.csv"), ("nps", "nps.csv")]
             .map { "load \($0.0) from '\(folder)/\($0.1)'" }.joined(separator: "\n")
+        // The sample shop is a Japanese shop: its days are Tokyo days.
+        let setZone = (try? metricSettings().timezone) == nil ? "set timezone 'Asia/Tokyo'\n" : ""
         let saved = options.echo
         options.echo = false
         quiet = true
-        let loaded = run(text: script, sourceName: "<demo>")
+        let loaded = run(text: setZone + script, sourceName: "<demo>")
         options.echo = saved
         quiet = false
         guard loaded else { return false }

@@ -2,12 +2,21 @@ import Glibc
 
 /// A problem in the file's structure, found while splitting it into records.
 enum CSVFailure: Error, Equatable {
-    case invalidEncoding(line: Int, bytes: [UInt8])
+    case invalidEncoding(line: Int, column: Int, bytes: [UInt8])
+    /// A NUL or other control character (not tab, CR or LF): `text` is the field with it escaped.
+    case controlCharacter(line: Int, column: Int, text: String)
     case unterminatedQuote(line: Int, column: Int)
     /// A closing quote followed by something other than a delimiter or line end: `"ab"c`.
     case strayQuote(line: Int, column: Int)
     case recordTooLong(line: Int, limit: Int)
     case tooManyFields(line: Int, limit: Int)
+}
+
+extension CSVFailure {
+    /// Limits on one record, stated in docs/language.md ("Limits").
+    static let maxRecordBytes = 16 << 20
+    /// SQLite's default SQLITE_LIMIT_COLUMN: a table cannot hold more columns.
+    static let maxColumns = 2000
 }
 
 /// Splits UTF-8 text into records and fields, RFC 4180 style, at the byte level.
@@ -26,6 +35,7 @@ final class CSVReader {
     }
 
     let delimiter: LoadOptions.Delimiter
+    let dialect: CSVDialect
     let maxRecordBytes: Int
     let maxFields: Int
     /// Line (1-based) where the current record starts.
@@ -46,22 +56,51 @@ final class CSVReader {
     private var fieldCapacity = 64
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity = 4096
-    /// true for the delimiter, CR and LF: what ends an unquoted field.
+    /// true for the delimiter, CR, LF, the comment byte and control characters: what ends an unquoted field.
     private let stops: UnsafeMutablePointer<Bool>
+    /// true for the quote, the escape, LF and control characters: what a quoted field's scan stops at.
+    private let quotedStops: UnsafeMutablePointer<Bool>
+    private let quote: UInt8
+    private let hasQuote: Bool
+    /// The escape byte; equal to `quote` for doubled quotes.
+    private let escape: UInt8
+    private let comment: Int
 
-    init(source: TextSource, delimiter: LoadOptions.Delimiter, maxRecordBytes: Int = 16 << 20, maxFields: Int = 2000) {
+    /// An RFC 4180 reader (double quotes, doubled to escape) with the given delimiter.
+    convenience init(source: TextSource, delimiter: LoadOptions.Delimiter, maxRecordBytes: Int = CSVFailure.maxRecordBytes,
+                     maxFields: Int = CSVFailure.maxColumns) {
+        self.init(source: source, dialect: CSVDialect(delimiter: delimiter), maxRecordBytes: maxRecordBytes, maxFields: maxFields)
+    }
+
+    init(source: TextSource, dialect: CSVDialect, maxRecordBytes: Int = CSVFailure.maxRecordBytes,
+         maxFields: Int = CSVFailure.maxColumns) {
         self.source = source
-        self.delimiter = delimiter
+        self.dialect = dialect
+        self.delimiter = dialect.delimiter
         self.maxRecordBytes = maxRecordBytes
         self.maxFields = maxFields
+        quote = dialect.quote ?? 34
+        hasQuote = dialect.quote != nil
+        escape = dialect.escape ?? quote
+        comment = dialect.comment.map(Int.init) ?? -1
         capacity = 1 << 20
         buffer = .allocate(capacity: capacity)
         fields = .allocate(capacity: fieldCapacity)
         scratch = .allocate(capacity: scratchCapacity)
         stops = .allocate(capacity: 256)
         stops.initialize(repeating: false, count: 256)
+        quotedStops = .allocate(capacity: 256)
+        quotedStops.initialize(repeating: false, count: 256)
+        for b in 0..<256 where ControlEscaper.isControl(UInt8(b)) {
+            stops[b] = true
+            quotedStops[b] = true
+        }
         stops[10] = true
         stops[13] = true
+        if comment >= 0 { stops[comment] = true }
+        quotedStops[10] = true
+        quotedStops[Int(quote)] = true
+        quotedStops[Int(escape)] = true
         switch delimiter {
         case .byte(let b): stops[Int(b)] = true
         case .whitespace: stops[32] = true; stops[9] = true
@@ -73,6 +112,7 @@ final class CSVReader {
         fields.deallocate()
         scratch.deallocate()
         stops.deallocate()
+        quotedStops.deallocate()
     }
 
     static let minimumFree = 64 * 1024
@@ -88,6 +128,9 @@ final class CSVReader {
                 try refill()
             case .endOfFile:
                 return false
+            case .skipped(let end, let lines):
+                nextLine += lines
+                pos = end
             case .record(let end, let lines):
                 line = nextLine
                 nextLine += lines
@@ -103,7 +146,24 @@ final class CSVReader {
         }
     }
 
-    /// The bytes of field `i` (doubled quotes collapsed); valid until the next `field` or `next` call.
+    /// Adds empty fields up to `n` (`null_padding`: a short row's missing values are empty).
+    func pad(to n: Int) {
+        while count < n {
+            if count == fieldCapacity { grow() }
+            fields[count] = Field(start: recordEnd, end: recordEnd, escaped: false)
+            count += 1
+        }
+    }
+
+    private func grow() {
+        let bigger = UnsafeMutablePointer<Field>.allocate(capacity: fieldCapacity * 2)
+        bigger.moveInitialize(from: fields, count: count)
+        fields.deallocate()
+        fields = bigger
+        fieldCapacity *= 2
+    }
+
+    /// The bytes of field `i` (escapes resolved); valid until the next `field` or `next` call.
     @inline(__always)
     func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
         let f = fields[i]
@@ -146,13 +206,20 @@ final class CSVReader {
             let b = buffer[i]
             scratch[o] = b
             o += 1
-            i += (b == 34 && i + 1 < f.end && buffer[i + 1] == 34) ? 2 : 1
+            if b == escape && i + 1 < f.end && (escape != quote || buffer[i + 1] == quote) {
+                scratch[o - 1] = buffer[i + 1]
+                i += 2
+            } else {
+                i += 1
+            }
         }
         return UnsafeBufferPointer(start: scratch, count: o)
     }
 
     private enum Step {
         case record(end: Int, lines: Int)
+        /// A comment line: nothing to return.
+        case skipped(end: Int, lines: Int)
         case needMore
         case endOfFile
     }
@@ -161,11 +228,7 @@ final class CSVReader {
     private func addField(_ start: Int, _ end: Int, _ escaped: Bool, lines: Int) throws(CSVFailure) {
         if count == fieldCapacity {
             if count >= maxFields { throw .tooManyFields(line: nextLine + lines, limit: maxFields) }
-            let bigger = UnsafeMutablePointer<Field>.allocate(capacity: fieldCapacity * 2)
-            bigger.moveInitialize(from: fields, count: count)
-            fields.deallocate()
-            fields = bigger
-            fieldCapacity *= 2
+            grow()
         }
         fields[count] = Field(start: start, end: end, escaped: escaped)
         count += 1
@@ -183,36 +246,52 @@ final class CSVReader {
         if i == end { return sourceDone ? .endOfFile : .needMore }
         if case .whitespace = delimiter { return try parseWhitespaceRecord() }
         guard case .byte(let delim) = delimiter else { return .needMore }
+        if Int(buf[i]) == comment { return skipComment(from: i, lines: 0) }
         while true {
-            if i < end && buf[i] == 34 {
-                // Quoted field: runs to a quote not followed by another quote.
+            if hasQuote && i < end && buf[i] == 32 && delim != 32 {
+                // Blanks before a quote: `a, "b"` is the quoted field b.
+                var j = i
+                while j < end && buf[j] == 32 { j += 1 }
+                if j >= end && !sourceDone { return .needMore }
+                if j < end && buf[j] == quote { i = j }
+            }
+            if hasQuote && i < end && buf[i] == quote {
+                // Quoted field: runs to a quote that is not escaped.
                 let quoteLine = lines
                 let column = count + 1
                 i += 1
                 let contentStart = i
                 var escaped = false
                 while true {
+                    while i < end && !quotedStops[Int(buf[i])] { i += 1 }
                     if i >= end {
                         if sourceDone { throw .unterminatedQuote(line: nextLine + quoteLine, column: column) }
                         return .needMore
                     }
                     let b = buf[i]
-                    if b == 34 {
+                    if b == escape {
                         if i + 1 >= end && !sourceDone { return .needMore }
-                        if i + 1 < end && buf[i + 1] == 34 { escaped = true; i += 2; continue }
+                        if escape != quote {
+                            if i + 1 < end { escaped = true; i += 2; continue }
+                            throw .unterminatedQuote(line: nextLine + quoteLine, column: column)
+                        }
+                        if i + 1 < end && buf[i + 1] == quote { escaped = true; i += 2; continue }
                         break
                     }
-                    if b == 10 { lines += 1 }
-                    i += 1
+                    if b == quote { break }
+                    if b == 10 { lines += 1; i += 1; continue }
+                    throw controlFailure(at: i, fieldStart: contentStart - 1, line: nextLine + lines, column: column)
                 }
                 try addField(contentStart, i, escaped, lines: lines)
                 i += 1
+                while i < end && (buf[i] == 32 || buf[i] == 9) && buf[i] != delim { i += 1 }
                 if i >= end {
                     if sourceDone { return .record(end: i, lines: lines + 1) }
                     return .needMore
                 }
                 let c = buf[i]
                 if c == delim { i += 1; continue }
+                if Int(c) == comment { return skipComment(from: i, lines: lines) }
                 if c != 10 && c != 13 { throw .strayQuote(line: nextLine + lines, column: column) }
             } else {
                 let start = i
@@ -223,7 +302,12 @@ final class CSVReader {
                     return .record(end: i, lines: lines + 1)
                 }
                 try addField(start, i, false, lines: lines)
-                if buf[i] == delim { i += 1; continue }
+                let c = buf[i]
+                if c == delim { i += 1; continue }
+                if Int(c) == comment { return skipComment(from: i, lines: lines) }
+                if c != 10 && c != 13 {
+                    throw controlFailure(at: i, fieldStart: start, line: nextLine + lines, column: count)
+                }
             }
             // At CR or LF: the record ends.
             if buf[i] == 13 {
@@ -234,6 +318,35 @@ final class CSVReader {
             }
             return .record(end: i, lines: lines + 1)
         }
+    }
+
+    /// From a comment byte to the end of its line. A comment at the start of a
+    /// record skips the line; after values it ends the record.
+    private func skipComment(from start: Int, lines: Int) -> Step {
+        var i = start
+        let end = dataEnd
+        while i < end && buffer[i] != 10 && buffer[i] != 13 { i += 1 }
+        if i >= end && !sourceDone { return .needMore }
+        if i < end {
+            if buffer[i] == 13 {
+                if i + 1 >= end && !sourceDone { return .needMore }
+                i += (i + 1 < end && buffer[i + 1] == 10) ? 2 : 1
+            } else {
+                i += 1
+            }
+        }
+        return count == 0 ? .skipped(end: i, lines: lines + 1) : .record(end: i, lines: lines + 1)
+    }
+
+    /// The located error for a control character at `at`, with the field shown escaped.
+    private func controlFailure(at: Int, fieldStart: Int, line: Int, column: Int) -> CSVFailure {
+        var stop = at + 1
+        while stop < dataEnd && stop - fieldStart < 60 && !(buffer[stop] == 10 || buffer[stop] == 13) {
+            if case .byte(let d) = delimiter, buffer[stop] == d { break }
+            stop += 1
+        }
+        let text = ControlEscaper.escaped(UnsafeBufferPointer(start: buffer + fieldStart, count: stop - fieldStart))
+        return .controlCharacter(line: line, column: column, text: text)
     }
 
     /// Whitespace-separated records: runs of spaces/tabs split fields, no quoting.
@@ -258,6 +371,9 @@ final class CSVReader {
             let start = i
             while i < end && !stops[Int(buf[i])] { i += 1 }
             if i >= end && !sourceDone { return .needMore }
+            if i < end && ControlEscaper.isControl(buf[i]) && buf[i] != 9 {
+                throw controlFailure(at: i, fieldStart: start, line: nextLine, column: count + 1)
+            }
             try addField(start, i, false, lines: 0)
         }
     }
@@ -291,8 +407,11 @@ final class CSVReader {
             dataEnd += n
         } catch {
             var lines = 0
-            for k in pos..<dataEnd where buffer[k] == 10 { lines += 1 }
-            throw .invalidEncoding(line: nextLine + lines, bytes: error.bytes)
+            var lineStart = pos
+            for k in pos..<dataEnd where buffer[k] == 10 { lines += 1; lineStart = k + 1 }
+            let column = EncodingSniffer.characterColumn(UnsafeBufferPointer(start: buffer + lineStart, count: dataEnd - lineStart),
+                                                          upTo: dataEnd - lineStart)
+            throw .invalidEncoding(line: nextLine + lines, column: column, bytes: error.bytes)
         }
     }
 }

@@ -55,6 +55,28 @@ struct KindGuess {
     private var allDate = true
     private var allDateOrTime = true
     private var sawTime = false
+    /// `A/B/YYYY` values seen: how many only day-first reads, only month-first reads, either reads.
+    private(set) var slashDayFirst = 0
+    private(set) var slashMonthFirst = 0
+    private(set) var slashAmbiguous = 0
+    /// Line of the first ambiguous slash date (for the error asking for date_format).
+    private(set) var firstAmbiguous: String?
+
+    /// The order the column's slash dates are in: nil when no value decides (or none is a slash date).
+    var slashOrder: SlashOrder? {
+        if slashDayFirst > 0 && slashMonthFirst == 0 { return .dayFirst }
+        if slashMonthFirst > 0 && slashDayFirst == 0 { return .monthFirst }
+        return nil
+    }
+
+    /// Slash dates seen, and none decides the order.
+    var slashUndecided: Bool { slashAmbiguous > 0 && slashDayFirst == 0 && slashMonthFirst == 0 }
+
+    /// Takes the slash-date evidence of another pass over the same column.
+    mutating func addSlashEvidence(dayFirst: Int, monthFirst: Int) {
+        slashDayFirst += dayFirst
+        slashMonthFirst += monthFirst
+    }
 
     mutating func observe(_ b: UnsafeBufferPointer<UInt8>, numbers: NumberReader, dates: DateReader) {
         if Trim.blanks(b).isEmpty { return }
@@ -69,6 +91,15 @@ struct KindGuess {
         if allDateOrTime {
             if let dt = dates.parse(b) {
                 if dt.hasTime { sawTime = true; allDate = false }
+                switch dt.slashEvidence {
+                case .none: break
+                case .dayFirst: slashDayFirst += 1
+                case .monthFirst: slashMonthFirst += 1
+                case .ambiguous:
+                    slashAmbiguous += 1
+                    if firstAmbiguous == nil { firstAmbiguous = String(decoding: b, as: UTF8.self) }
+                }
+                if slashDayFirst > 0 && slashMonthFirst > 0 { allDate = false; allDateOrTime = false }
             } else {
                 allDate = false
                 allDateOrTime = false

@@ -3,6 +3,10 @@ struct LocalDateTime: Equatable {
     var year = 0, month = 0, day = 0
     var hour = 0, minute = 0, second = 0
     var hasTime = false
+    /// Minutes east of UTC when the text had an offset (`+09:00` → 540, `Z` → 0).
+    var offsetMinutes: Int?
+    /// For `A/B/YYYY` read without a known order: what the value says about the order.
+    var slashEvidence: SlashEvidence = .none
 
     /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
     var dayNumber: Int64 {
@@ -49,20 +53,53 @@ struct LocalDateTime: Equatable {
     }
 }
 
+/// Which number comes first in `1/5/2024`-style dates.
+enum SlashOrder: Sendable, Equatable {
+    case monthFirst
+    case dayFirst
+}
+
+/// What one `A/B/YYYY` value says about its column's order.
+enum SlashEvidence: Equatable {
+    /// Not a slash date, or read with a known order.
+    case none
+    /// Both numbers are 12 or less: it could be either (read month first for now).
+    case ambiguous
+    /// A > 12: only day-first reads it.
+    case dayFirst
+    /// B > 12: only month-first reads it.
+    case monthFirst
+}
+
 /// Reads dates and timestamps in the forms exports use.
 ///
 /// Always: `2024-03-05`, `2024/03/05`, `2024/3/5`, `2024.03.05`, `2024年3月5日`,
-/// each optionally followed by ` 14:22`, ` 14:22:00`, `T14:22:00.123`, and a UTC
-/// offset (`Z`, `+09:00`, `-0500`) which is checked and dropped: the local time
-/// as written is what counts. A `date_format` adds one more form.
+/// `20240305`, `05.03.2024` (day first, as everywhere dots are used so),
+/// `3/5/2024` (order from `slashOrder`, or from the column: see `SlashEvidence`),
+/// each optionally followed by ` 14:22`, ` 14:22:00`, `T14:22:00.123`, ` 14時22分`,
+/// and a UTC offset (`Z`, `+09:00`, `-0500`). With a `zone`, a time with an
+/// offset is moved into that zone before the day is taken; without one the
+/// offset is only checked. A `date_format` adds one more form.
 struct DateReader {
     let format: DateFormat?
+    let zone: ZoneConverter?
 
-    init(format: String?) {
+    init(format: String?, zone: ZoneConverter? = nil) {
         self.format = format.flatMap { try? DateFormat($0) }
+        self.zone = zone
     }
 
-    func parse(_ b: UnsafeBufferPointer<UInt8>) -> LocalDateTime? {
+    func parse(_ b: UnsafeBufferPointer<UInt8>, order: SlashOrder?) -> LocalDateTime? {
+        guard var dt = parseRaw(b, order: order) else { return nil }
+        if let offset = dt.offsetMinutes, let zone {
+            dt = zone.convert(dt, offsetMinutes: offset)
+        }
+        return dt
+    }
+
+    func parse(_ b: UnsafeBufferPointer<UInt8>) -> LocalDateTime? { parse(b, order: nil) }
+
+    private func parseRaw(_ b: UnsafeBufferPointer<UInt8>, order: SlashOrder?) -> LocalDateTime? {
         guard let p = b.baseAddress else { return nil }
         var i = 0
         var n = b.count
@@ -73,6 +110,10 @@ struct DateReader {
         if let format, let end = format.match(p, i, n, into: &dt) {
             i = end
         } else if let end = DateReader.isoDate(p, i, n, into: &dt) {
+            i = end
+        } else if let end = DateReader.compactDate(p, i, n, into: &dt) {
+            i = end
+        } else if let end = DateReader.dayMonthYear(p, i, n, order: order, into: &dt) {
             i = end
         } else {
             return nil
@@ -122,12 +163,65 @@ struct DateReader {
         return i
     }
 
-    /// ` HH:MM[:SS[.fff]]` or `THH:MM...`, then an optional offset. Sets `hasTime`.
+    /// `YYYYMMDD`: exactly eight digits (an integer column stays integer: numbers are tried first).
+    static func compactDate(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int, into dt: inout LocalDateTime) -> Int? {
+        var i = start
+        guard let v = digits(p, &i, n, min: 8, max: 8) else { return nil }
+        if i < n && !(p[i] == 32 || p[i] == 84 || p[i] == 116) { return nil }
+        dt.year = v / 10000; dt.month = v / 100 % 100; dt.day = v % 100
+        return i
+    }
+
+    /// `D.M.YYYY` (day first) or `A/B/YYYY` (order given, or inferred from the column).
+    static func dayMonthYear(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int, order: SlashOrder?,
+                             into dt: inout LocalDateTime) -> Int? {
+        var i = start
+        guard let a = digits(p, &i, n, min: 1, max: 2), i < n else { return nil }
+        let sep = p[i]
+        guard sep == 46 || sep == 47 else { return nil }
+        i += 1
+        guard let b = digits(p, &i, n, min: 1, max: 2), i < n, p[i] == sep else { return nil }
+        i += 1
+        guard let y = digits(p, &i, n, min: 4, max: 4) else { return nil }
+        if i < n && p[i] >= 48 && p[i] <= 57 { return nil }
+        dt.year = y
+        if sep == 46 {
+            dt.day = a; dt.month = b
+            return i
+        }
+        switch order {
+        case .dayFirst?: dt.day = a; dt.month = b
+        case .monthFirst?: dt.month = a; dt.day = b
+        case nil:
+            if a > 12 && b > 12 { return nil }
+            if a > 12 { dt.day = a; dt.month = b; dt.slashEvidence = .dayFirst }
+            else if b > 12 { dt.month = a; dt.day = b; dt.slashEvidence = .monthFirst }
+            else { dt.month = a; dt.day = b; dt.slashEvidence = .ambiguous }
+        }
+        return i
+    }
+
+    /// ` HH:MM[:SS[.fff]]` or `THH:MM...` or ` HH時MM分[SS秒]`, then an optional offset. Sets `hasTime`.
     static func time(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int, into dt: inout LocalDateTime) -> Int? {
         var i = start
         guard i < n, p[i] == 32 || p[i] == 84 || p[i] == 116 else { return nil }
         while i < n && (p[i] == 32 || p[i] == 84 || p[i] == 116) { i += 1 }
-        guard let h = digits(p, &i, n, min: 1, max: 2), i < n, p[i] == 58 else { return nil }
+        guard let h = digits(p, &i, n, min: 1, max: 2), i < n else { return nil }
+        // 時 E6 99 82, 分 E5 88 86, 秒 E7 A7 92
+        if p[i] == 0xE6 && i + 3 <= n && p[i + 1] == 0x99 && p[i + 2] == 0x82 {
+            i += 3
+            guard let m = digits(p, &i, n, min: 1, max: 2), i + 3 <= n, p[i] == 0xE5, p[i + 1] == 0x88, p[i + 2] == 0x86 else { return nil }
+            i += 3
+            var s = 0
+            if let sec = digits(p, &i, n, min: 1, max: 2) {
+                guard i + 3 <= n, p[i] == 0xE7, p[i + 1] == 0xA7, p[i + 2] == 0x92 else { return nil }
+                i += 3
+                s = sec
+            }
+            dt.hour = h; dt.minute = m; dt.second = s; dt.hasTime = true
+            return i
+        }
+        guard p[i] == 58 else { return nil }
         i += 1
         guard let m = digits(p, &i, n, min: 2, max: 2) else { return nil }
         var s = 0
@@ -143,15 +237,19 @@ struct DateReader {
         dt.hour = h; dt.minute = m; dt.second = s; dt.hasTime = true
         while i < n && p[i] == 32 { i += 1 }
         if i == n { return i }
-        // UTC offset: checked, then dropped (local time is what was written).
-        if p[i] == 90 || p[i] == 122 { return i + 1 }
+        // UTC offset: kept for the time-zone conversion.
+        if p[i] == 90 || p[i] == 122 { dt.offsetMinutes = 0; return i + 1 }
         guard p[i] == 43 || p[i] == 45 else { return nil }
+        let sign = p[i] == 45 ? -1 : 1
         i += 1
         guard let oh = digits(p, &i, n, min: 2, max: 2), oh <= 14 else { return nil }
         if i < n && p[i] == 58 { i += 1 }
+        var om = 0
         if i < n {
-            guard let om = digits(p, &i, n, min: 2, max: 2), om < 60 else { return nil }
+            guard let m = digits(p, &i, n, min: 2, max: 2), m < 60 else { return nil }
+            om = m
         }
+        dt.offsetMinutes = sign * (oh * 60 + om)
         return i
     }
 }

@@ -29,6 +29,10 @@ public struct LoadOptions: Sendable, Equatable {
     /// The decimal mark in numbers: `.` or `,` (then `.` and spaces group thousands).
     public var decimal: Character
     public var onError: OnError
+    /// A row with fewer fields than the header gets empty values for the missing ones (DuckDB's `null_padding`).
+    public var nullPadding = false
+    /// The workspace's time zone (`Asia/Tokyo`): timestamps with a UTC offset are moved into it. nil: the system's.
+    public var timezone: String?
 
     public init(delimiter: Delimiter? = nil, header: Bool? = nil, encoding: String? = nil, skip: Int = 0,
                 dateFormat: String? = nil, decimal: Character = ".", onError: OnError = .stop) {
@@ -42,7 +46,7 @@ public struct LoadOptions: Sendable, Equatable {
     }
 
     /// Option names accepted in `with`, in the order help lists them.
-    public static let knownNames = ["delimiter", "header", "encoding", "skip", "date_format", "decimal", "on_error"]
+    public static let knownNames = ["delimiter", "header", "encoding", "skip", "date_format", "decimal", "on_error", "null_padding", "timezone"]
 
     /// Builds options from a `with` clause: `with delimiter ';', header false, on_error skip`.
     ///
@@ -89,6 +93,14 @@ public struct LoadOptions: Sendable, Equatable {
                     throw StoreError("on_error must be 'stop' or 'skip', not '\(text)'")
                 }
                 onError = mode
+            case "timezone", "time_zone", "tz":
+                _ = try ZoneConverter(identifier: text)
+                timezone = text
+            case "null_padding", "nullpadding":
+                guard let b = LoadOptions.bool(value) else {
+                    throw StoreError("null_padding must be true or false, not '\(text)'")
+                }
+                nullPadding = b
             default:
                 throw StoreError("unknown load option '\(rawName)'; known options: \(LoadOptions.knownNames.joined(separator: ", "))")
             }

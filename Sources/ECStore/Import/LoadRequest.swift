@@ -25,6 +25,10 @@ public struct LoadRequest: Sendable {
     public var preset: String?
     /// Add rows to the existing table instead of replacing it.
     public var append: Bool
+    /// Where the bytes are read from when not `path` itself: the temporary copy of a FIFO or standard input.
+    var spooledPath: String?
+    /// The file the passes open; errors and bookkeeping still name `path`.
+    var readPath: String { spooledPath ?? path }
 
     public init(target: LoadTarget, path: String, options: LoadOptions = LoadOptions(),
                 fieldMap: [String: String] = [:], preset: String? = nil, append: Bool = false) {

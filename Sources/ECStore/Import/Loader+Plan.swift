@@ -1,12 +1,17 @@
 /// What the first pass over a file decided: how to read it and what each column becomes.
 struct FilePlan {
     var encoding: TextEncoding
-    var delimiter: LoadOptions.Delimiter
+    var dialect: CSVDialect
+    var delimiter: LoadOptions.Delimiter { dialect.delimiter }
     var hasHeader: Bool
+    /// Records before the header: `with skip N`, or a preamble the sniffer found.
+    var skip = 0
     /// Column names of the file (headers, or column1...N).
     var names: [String]
     var columns: [ColumnPlan]
     var notes: [String] = []
+    /// Field index → the order of its `A/B/YYYY` dates, decided from the column's values.
+    var slashOrders: [Int: SlashOrder] = [:]
     /// Records that look like a title above the header (0: none), for the `with skip N` hint.
     var preamble = 0
 }
@@ -23,16 +28,26 @@ extension Loader {
             guard let e = TextEncoding(name: name) else { throw StoreError("unknown encoding '\(name)'") }
             return e
         }
-        let sample = try TextSource.sample(path: request.path, capacity: Loader.sampleBytes)
-        let found = sample.bytes.withUnsafeBufferPointer { TextEncoding.detect(sample: $0, isWholeFile: sample.isWholeFile) }
-        if let found {
+        let sample = try TextSource.sample(path: request.readPath, capacity: EncodingSniffer.sampleBytes)
+        let verdict = sample.bytes.withUnsafeBufferPointer { EncodingSniffer.sniff($0, isWholeFile: sample.isWholeFile) }
+        let file = request.path
+        switch verdict {
+        case .encoding(let found):
             if found != .utf8 { notes.append("detected encoding \(found.displayName)") }
             return found
+        case .strayBytes(let line, let column, let bytes, let encoding):
+            throw LoadError(file: file, line: line, column: column,
+                            reason: "has bytes \(Loader.hex(bytes)) that are not valid \(encoding.displayName) (the rest of the file is \(encoding.displayName))",
+                            help: "fix or remove the bytes; or, if the whole file is in another encoding, name it: with encoding 'cp932' (or 'latin-1', 'euc-jp')")
+        case .mixed(let firstLine, let first, let otherLine, let other):
+            throw LoadError(file: file, line: otherLine,
+                            reason: "is \(other.displayName) but line \(firstLine) is \(first.displayName): the file mixes encodings",
+                            help: "convert the file to one encoding (e.g. iconv -f \(other.displayName) -t utf-8 for those lines), or name one and load the rest separately: with encoding '\(first.displayName)'")
+        case .unknown(let line, let column, let bytes):
+            throw LoadError(file: file, line: line, column: column,
+                            reason: "has bytes \(Loader.hex(bytes)) that are neither UTF-8 nor Shift_JIS (cp932) nor EUC-JP",
+                            help: "name the encoding: with encoding 'latin-1' (or 'utf-16', 'cp932', 'euc-jp')")
         }
-        let bad = sample.bytes.withUnsafeBufferPointer { UTF8Validator.check($0).invalidAt } ?? 0
-        let line = sample.bytes[0..<bad].filter { $0 == 10 }.count + 1
-        throw LoadError(file: request.path, line: line, reason: "is not UTF-8 text (byte \(Loader.hex(Array(sample.bytes[bad..<min(bad + 2, sample.bytes.count)])))) and not Shift_JIS either",
-                        help: "name the encoding: with encoding 'euc-jp' (or 'latin-1', 'utf-16', 'cp932')")
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
@@ -45,55 +60,97 @@ extension Loader {
     /// First pass: delimiter, header, column names and inferred types from the first records.
     func planFile(_ request: LoadRequest, encoding: TextEncoding, maxColumns: Int) throws -> FilePlan {
         let options = request.options
-        var delimiter = options.delimiter
-        if delimiter == nil {
-            let source = try TextSource(path: request.path, encoding: encoding)
+        let dialect: CSVDialect
+        var skip = options.skip
+        var notes: [String] = []
+        if case .whitespace? = options.delimiter {
+            dialect = CSVDialect(delimiter: .whitespace, quote: nil)
+        } else {
+            let source = try TextSource(path: request.readPath, encoding: encoding)
             let probe = UnsafeMutablePointer<UInt8>.allocate(capacity: Loader.sampleBytes)
             defer { probe.deallocate() }
             var got = 0
+            var atEnd = false
             while got < Loader.sampleBytes - 16 {
                 let n = (try? source.read(into: probe + got, capacity: Loader.sampleBytes - got)) ?? 0
-                if n == 0 { break }
+                if n == 0 { atEnd = true; break }
                 got += n
             }
-            delimiter = Dialect.detectDelimiter(UnsafeBufferPointer(start: probe, count: got))
+            var skipped = UnsafeBufferPointer(start: probe, count: got)
+            // Lines skipped with `with skip N` are no part of the dialect.
+            var toSkip = options.skip
+            while toSkip > 0, let lf = skipped.firstIndex(of: 10) {
+                skipped = UnsafeBufferPointer(rebasing: skipped[(lf + 1)...])
+                toSkip -= 1
+            }
+            let found = DialectSniffer.detect(skipped, isWholeFile: atEnd, delimiter: options.delimiter)
+            dialect = found.dialect
+            if options.skip == 0 && found.preamble > 0 && options.header != false {
+                skip = found.preamble
+                notes.append("skipped \(skip) line\(skip == 1 ? "" : "s") above the header (as with skip \(skip))")
+            }
         }
-        let reader = CSVReader(source: try TextSource(path: request.path, encoding: encoding), delimiter: delimiter!, maxFields: maxColumns + 1)
+        let reader = CSVReader(source: try TextSource(path: request.readPath, encoding: encoding), dialect: dialect, maxFields: maxColumns + 1)
         let numbers = NumberReader(decimal: options.decimal)
         let dates = DateReader(format: options.dateFormat)
         var skipped = 0
-        while skipped < options.skip, try readRecord(reader, request) { skipped += 1 }
+        while skipped < skip, try readRecord(reader, request) { skipped += 1 }
         guard try readRecord(reader, request) else {
-            throw LoadError(file: request.path, reason: "has no rows\(options.skip > 0 ? " after skipping \(options.skip) lines" : "")")
+            throw LoadError(file: request.path, reason: "has no rows\(skip > 0 ? " after skipping \(skip) lines" : "")")
         }
         let first = reader.strings
         if first.count > maxColumns {
             throw LoadError(file: request.path, line: reader.line,
                             reason: "has \(first.count) columns; a SQLite table holds at most \(maxColumns)")
         }
-        let hasHeader = options.header ?? first.allSatisfy { field in
-            // A number or a date in the first row means it is data, not names.
-            let looksLikeData = field.utf8.withContiguousStorageIfAvailable { b in
-                numbers.parse(b) != nil || dates.parse(b) != nil
-            } ?? false
-            return !looksLikeData
-        }
-        let names = hasHeader ? Loader.columnNames(first) : (1...max(1, first.count)).map { "column\($0)" }
-        var guesses = [KindGuess](repeating: KindGuess(), count: names.count)
-        if !hasHeader { observe(reader, &guesses, numbers, dates) }
+        // Types of the records after the first decide whether the first is a header.
+        var guesses = [KindGuess](repeating: KindGuess(), count: first.count)
         var seen = 0
         var fieldCounts = [first.count]
         while seen < Loader.sampleRecords, try readRecord(reader, request) {
-            if reader.count == names.count { observe(reader, &guesses, numbers, dates) }
+            if reader.count == first.count { observe(reader, &guesses, numbers, dates) }
             if fieldCounts.count < 50 { fieldCounts.append(reader.count) }
             seen += 1
+        }
+        let restKinds = guesses.map { $0.kind(preferDates: options.dateFormat != nil) }
+        let hasHeader = options.header ?? Loader.looksLikeHeader(first, restKinds: restKinds, numbers: numbers, dates: dates)
+        let names = hasHeader ? Loader.columnNames(first) : (1...max(1, first.count)).map { "column\($0)" }
+        if !hasHeader {
+            for (i, field) in first.enumerated() where i < guesses.count {
+                var text = field
+                text.withUTF8 { guesses[i].observe($0, numbers: numbers, dates: dates) }
+            }
         }
         let kinds = guesses.map { $0.kind(preferDates: options.dateFormat != nil) }
         let columns = names.indices.map { i in
             ColumnPlan(name: names[i], source: .field(i), header: hasHeader ? names[i] : nil, kind: kinds[i])
         }
-        return FilePlan(encoding: encoding, delimiter: delimiter!, hasHeader: hasHeader, names: names, columns: columns,
-                        preamble: options.header == nil ? Loader.preambleLines(fieldCounts) : 0)
+        var plan = FilePlan(encoding: encoding, dialect: dialect, hasHeader: hasHeader, skip: skip, names: names, columns: columns,
+                            notes: notes, preamble: options.header == nil ? max(skip - options.skip, Loader.preambleLines(fieldCounts)) : 0)
+        if options.dateFormat == nil {
+            plan.slashOrders = try slashOrders(request, plan: plan, guesses: guesses, sampled: seen)
+        }
+        if dialect != CSVDialect(delimiter: dialect.delimiter) { plan.notes.append("read with \(dialect)") }
+        return plan
+    }
+
+    /// A header, in the manner of DuckDB: a value of the first record does not fit the
+    /// type its column has below it (`amount` over numbers), or no value of it is a
+    /// number or a date at all (names, not data).
+    static func looksLikeHeader(_ first: [String], restKinds: [FieldKind], numbers: NumberReader, dates: DateReader) -> Bool {
+        var anyData = false
+        for (i, field) in first.enumerated() {
+            var text = field
+            let (isNumber, isDate) = text.withUTF8 { b in (numbers.parse(b) != nil, dates.parse(b) != nil) }
+            if isNumber || isDate { anyData = true }
+            guard i < restKinds.count, !field.trimmingBlanks.isEmpty else { continue }
+            switch restKinds[i] {
+            case .integer, .real: if !isNumber { return true }
+            case .date, .timestamp: if !isDate { return true }
+            case .text: break
+            }
+        }
+        return !anyData
     }
 
     /// Records above the real header: leading records with fewer fields than the rest of the file
@@ -142,12 +199,16 @@ extension Loader {
     static func loadError(_ failure: CSVFailure, _ request: LoadRequest) -> LoadError {
         let file = request.path
         switch failure {
-        case .invalidEncoding(let line, let bytes):
+        case .invalidEncoding(let line, let column, let bytes):
             let current = request.options.encoding ?? "utf-8"
-            return LoadError(file: file, line: line, reason: "has bytes \(hex(bytes)) that are not valid \(current)",
+            return LoadError(file: file, line: line, column: column, reason: "has bytes \(hex(bytes)) that are not valid \(current)",
                              help: request.options.encoding == nil
                                  ? "if the file comes from Japanese Windows or a mall export: with encoding 'cp932'"
                                  : "check the encoding: with encoding 'utf-8', 'cp932', 'euc-jp', 'utf-16' or 'latin-1'")
+        case .controlCharacter(let line, let column, let text):
+            return LoadError(file: file, line: line, column: column, rawValue: text,
+                             reason: "has a control character (shown escaped); a NUL or control byte is not text",
+                             help: "remove it from the file (e.g. tr -d '\\000' < in.csv > out.csv), or check the encoding: with encoding 'utf-16'")
         case .unterminatedQuote(let line, let column):
             return LoadError(file: file, line: line, column: column, reason: "has a quote that is never closed",
                              help: "a field starting with \" must end with \"; write a literal quote as \"\"")
@@ -157,7 +218,7 @@ extension Loader {
         case .recordTooLong(let line, let limit):
             return LoadError(file: file, line: line, reason: "has a row longer than \(limit >> 20) MB (a quote that is never closed?)")
         case .tooManyFields(let line, let limit):
-            return LoadError(file: file, line: line, reason: "has a row with more than \(limit - 1) fields; a SQLite table holds at most \(limit - 1) columns",
+            return LoadError(file: file, line: line, column: limit, reason: "has a row with more than \(limit - 1) fields; a SQLite table holds at most \(limit - 1) columns",
                              help: "check the delimiter: with delimiter ','")
         }
     }

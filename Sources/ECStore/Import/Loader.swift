@@ -17,8 +17,17 @@ public final class Loader {
     /// Runs one `load`. `progress` is called every few thousand rows. `beforeCommit` runs inside
     /// the load's transaction (the shell drops derived tables there), so a crash at any moment
     /// leaves either the old data with its derived tables or the new data without them.
+    /// `request.path` may be `-` or `stdin` (standard input), a FIFO or a pipe: such a source is read once.
     public func load(_ request: LoadRequest, progress: ((LoadProgress) -> Void)? = nil,
                      beforeCommit: ((Database) throws -> Void)? = nil) throws -> LoadSummary {
+        let spool = try InputSpool(path: request.path)
+        var request = request
+        if spool.path != request.path { request.spooledPath = spool.path }
+        return try withExtendedLifetime(spool) { try loadOnce(request, progress: progress, beforeCommit: beforeCommit) }
+    }
+
+    private func loadOnce(_ request: LoadRequest, progress: ((LoadProgress) -> Void)?,
+                          beforeCommit: ((Database) throws -> Void)?) throws -> LoadSummary {
         let started = Loader.now()
         var notes: [String] = []
         try Loader.checkTableName(request.target)
@@ -35,15 +44,20 @@ public final class Loader {
         var options = request.options
         if ["rakuten", "yahoo"].contains(preset?.name) && options.encoding == nil {
             // RMS and Yahoo! downloads are CP932: where bytes could be EUC-JP too, trust the preset.
-            let sample = try TextSource.sample(path: request.path, capacity: Loader.sampleBytes)
-            let found = sample.bytes.withUnsafeBufferPointer { TextEncoding.detect(sample: $0, isWholeFile: sample.isWholeFile) }
-            if found == .eucJP || found == nil { options.encoding = "cp932" }
+            let sample = try TextSource.sample(path: request.readPath, capacity: EncodingSniffer.sampleBytes)
+            let verdict = sample.bytes.withUnsafeBufferPointer { EncodingSniffer.sniff($0, isWholeFile: sample.isWholeFile) }
+            // A stray byte or mixed encodings stay located errors; only an EUC-JP or unknown guess yields to the preset.
+            switch verdict {
+            case .encoding(.eucJP), .unknown: options.encoding = "cp932"
+            default: break
+            }
         }
         var resolved = request
         resolved.options = options
         let encoding = try chooseEncoding(resolved, notes: &notes)
         let maxColumns = Int(sqlite3_limit(database.handle, SQLITE_LIMIT_COLUMN, -1))
         let plan = try planFile(resolved, encoding: encoding, maxColumns: maxColumns)
+        notes += plan.notes
         let presetHint = preset == nil && request.target == .role(.orders) ? Preset.suggestion(for: plan.names, path: request.path) : nil
         do {
             var summary = try load(resolved, plan: plan, preset: preset, maxColumns: maxColumns, started: started,
@@ -96,7 +110,8 @@ public final class Loader {
             if role != nil {
                 insertPlan.columns.append(ColumnPlan(name: "rowid", source: .lineRowid(base: base), header: nil, kind: .integer))
             }
-            let converter = RowConverter(columns: insertPlan.columns, options: options, checkRequired: preset == nil)
+            let converter = RowConverter(columns: insertPlan.columns, options: options, checkRequired: preset == nil,
+                                         slashOrders: plan.slashOrders)
             outcome = try insertRows(resolved, plan: insertPlan, converter: converter, table: table, preset: preset,
                                      started: started, progress: progress)
             plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
@@ -188,9 +203,9 @@ public final class Loader {
     /// Second pass: records parsed and converted on a second thread, inserted on this one.
     private func insertRows(_ request: LoadRequest, plan: FilePlan, converter: RowConverter, table: String, preset: Preset?,
                             started: Double, progress: ((LoadProgress) -> Void)?) throws -> LoadOutcome {
-        let source = try TextSource(path: request.path, encoding: plan.encoding)
-        let reader = CSVReader(source: source, delimiter: plan.delimiter, maxFields: plan.names.count + 64)
-        var skip = request.options.skip + (plan.hasHeader ? 1 : 0)
+        let source = try TextSource(path: request.readPath, encoding: plan.encoding)
+        let reader = CSVReader(source: source, dialect: plan.dialect, maxFields: plan.names.count + 64)
+        var skip = plan.skip + (plan.hasHeader ? 1 : 0)
         while skip > 0, try readRecord(reader, request) { skip -= 1 }
         let quoted = plan.columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
         let marks = Array(repeating: "?", count: plan.columns.count).joined(separator: ", ")
@@ -215,7 +230,8 @@ public final class Loader {
             rejects.reset()
             outcome.skipped += 1
         }
-        let pipeline = RowPipeline(reader: reader, converter: converter, expectedFields: plan.names.count)
+        let pipeline = RowPipeline(reader: reader, converter: converter, expectedFields: plan.names.count,
+                                   nullPadding: request.options.nullPadding)
         pipeline.start()
         // However this ends, the parsing thread lets go of the reader before we return.
         defer {

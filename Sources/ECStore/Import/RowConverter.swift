@@ -20,6 +20,8 @@ final class RowConverter {
         var high: Int64
         var isDate: Bool
         var rowidBase: Int64
+        /// 0: no slash order known, 1: month first, 2: day first.
+        var slashOrder: UInt8 = 0
         var sawTime = false
         var widenedAt = 0
         var widenedFrom: FieldKind = .text
@@ -36,11 +38,12 @@ final class RowConverter {
     /// Presets check required fields after collapsing line items, not per row.
     let checkRequired: Bool
 
-    init(columns: [ColumnPlan], options: LoadOptions, checkRequired: Bool = true) {
+    init(columns: [ColumnPlan], options: LoadOptions, checkRequired: Bool = true, slashOrders: [Int: SlashOrder] = [:]) {
         self.columns = columns
         width = columns.count
         numbers = NumberReader(decimal: options.decimal)
-        dates = DateReader(format: options.dateFormat)
+        // The option was checked when the `with` clause was read; an unknown zone cannot reach here.
+        dates = DateReader(format: options.dateFormat, zone: try? ZoneConverter(identifier: options.timezone))
         dateFormat = options.dateFormat
         self.checkRequired = checkRequired
         specs = .allocate(capacity: max(1, width))
@@ -64,7 +67,8 @@ final class RowConverter {
                 source: source, index: index, kind: canonical?.kind ?? c.kind, strict: canonical != nil,
                 required: checkRequired && canonical?.required == true, lowercased: canonical?.lowercased == true,
                 hasRange: canonical?.range != nil, low: canonical?.range?.lowerBound ?? 0,
-                high: canonical?.range?.upperBound ?? 0, isDate: canonical?.isDate == true, rowidBase: rowidBase))
+                high: canonical?.range?.upperBound ?? 0, isDate: canonical?.isDate == true, rowidBase: rowidBase,
+                slashOrder: source == .field ? (slashOrders[index].map { $0 == .monthFirst ? 1 : 2 } ?? 0) : 0))
         }
         self.constants = constants
     }
@@ -177,7 +181,7 @@ final class RowConverter {
                 case nil: widen(spec, to: .text, line: line)
                 }
             case .date, .timestamp:
-                if var dt = dates.parse(b) {
+                if var dt = dates.parse(b, order: Self.order(spec.pointee.slashOrder)) {
                     if dt.hasTime && spec.pointee.kind == .date { widen(spec, to: .timestamp, line: line) }
                     if spec.pointee.kind == .timestamp { dt.hasTime = true }
                     cell.pointee = storeDate(dt, batch)
@@ -189,6 +193,11 @@ final class RowConverter {
                 return nil
             }
         }
+    }
+
+    @inline(__always)
+    private static func order(_ code: UInt8) -> SlashOrder? {
+        code == 1 ? .monthFirst : code == 2 ? .dayFirst : nil
     }
 
     private func widen(_ spec: UnsafeMutablePointer<Spec>, to kind: FieldKind, line: Int) {
@@ -224,7 +233,7 @@ final class RowConverter {
                 return problem(k, raw, "is not a number\(hint)")
             }
         case .date, .timestamp:
-            guard let dt = dates.parse(b) else {
+            guard let dt = dates.parse(b, order: Self.order(spec.pointee.slashOrder)) else {
                 return problem(k, raw, "is not a date",
                                help: dateFormat == nil
                                    ? "write dates like 2024-03-05 or 2024/03/05 14:22, or give the form: with date_format '%d/%m/%Y'"

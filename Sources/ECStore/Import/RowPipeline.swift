@@ -12,6 +12,7 @@ final class RowPipeline: @unchecked Sendable {
     private let reader: CSVReader
     private let converter: RowConverter
     private let expectedFields: Int
+    private let nullPadding: Bool
     private let condition = NSCondition()
     private var ready: [RowBatch] = []
     private var free: [RowBatch]
@@ -19,8 +20,10 @@ final class RowPipeline: @unchecked Sendable {
     private var cancelled = false
     private var started = false
 
-    init(reader: CSVReader, converter: RowConverter, expectedFields: Int, batchRows: Int = 4096, batches: Int = 3) {
+    init(reader: CSVReader, converter: RowConverter, expectedFields: Int, nullPadding: Bool = false,
+         batchRows: Int = 4096, batches: Int = 3) {
         self.reader = reader
+        self.nullPadding = nullPadding
         self.converter = converter
         self.expectedFields = expectedFields
         free = (0..<batches).map { _ in RowBatch(width: converter.width, capacity: batchRows) }
@@ -103,9 +106,15 @@ final class RowPipeline: @unchecked Sendable {
             var count = reader.count
             // A trailing delimiter on every line is common in exports: ignore one empty extra field.
             if count == expected + 1 && reader.field(count - 1).isEmpty { count = expected }
+            if count < expected && nullPadding {
+                reader.pad(to: expected)
+                count = expected
+            }
             if count != expected {
                 let problem = RowProblem(column: nil, field: nil, raw: nil, reason: "has \(count) fields, expected \(expected)",
-                                         help: count > expected ? "a delimiter inside a value must be quoted: \"a,b\"" : nil)
+                                         help: count > expected
+                                             ? "a delimiter inside a value must be quoted: \"a,b\"; to load the other rows: with on_error skip"
+                                             : "to read short rows with empty values for the missing fields: with null_padding true; to leave them out: with on_error skip")
                 batch.status[r] = batch.problems.count
                 batch.problems.append((problem, reader.rawRecord))
             } else if let problem = converter.convert(reader, line: line, into: batch, row: r) {

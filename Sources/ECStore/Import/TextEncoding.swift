@@ -54,23 +54,10 @@ enum TextEncoding: Sendable, Equatable {
         }
     }
 
-    /// Guesses the encoding of a file from its first bytes.
-    ///
-    /// A BOM decides; valid UTF-8 stays UTF-8; otherwise CP932 or EUC-JP when
-    /// the bytes decode cleanly (ASCII-compatible Japanese exports are the
-    /// common case). Returns nil when nothing fits.
+    /// Guesses the encoding of a file from its first bytes; nil when the sample is not
+    /// cleanly in one encoding (see `EncodingSniffer` for the reason and place).
     static func detect(sample: UnsafeBufferPointer<UInt8>, isWholeFile: Bool) -> TextEncoding? {
-        let n = sample.count
-        if n >= 2 && ((sample[0] == 0xFF && sample[1] == 0xFE) || (sample[0] == 0xFE && sample[1] == 0xFF)) {
-            return .utf16
-        }
-        if UTF8Validator.check(sample).invalidAt == nil { return .utf8 }
-        let cp = iconvAccepts("CP932", sample, isWholeFile: isWholeFile)
-        let euc = iconvAccepts("EUC-JP-MS", sample, isWholeFile: isWholeFile)
-        // Text valid in both is made only of bytes 0xA1...0xFE: EUC-JP kanji far more
-        // often than CP932 half-width katakana pairs.
-        if euc { return .eucJP }
-        if cp { return .cp932 }
+        if case .encoding(let e) = EncodingSniffer.sniff(sample, isWholeFile: isWholeFile) { return e }
         return nil
     }
 

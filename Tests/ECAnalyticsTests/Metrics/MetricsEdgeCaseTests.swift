@@ -99,7 +99,7 @@ import ECStore
         #expect(back.countedCondition(alias: "o") == SQLFragment("(\"o\".\"status\" IS NULL OR \"o\".\"status\" NOT IN (?, ?))", ["cancelled", "returned"]))
         #expect(throws: MetricsError.self) { try s.set("f2_window", to: "soon") }
         #expect(throws: MetricsError.self) { try s.set("colour", to: "red") }
-        #expect(s.describe().rows.count == 7)
+        #expect(s.describe().rows.count == 8)  // 7 analysis settings + timezone
     }
 
     @Test func expressionParser() throws {

@@ -61,7 +61,7 @@ func readRecords(_ bytes: [UInt8], delimiter: LoadOptions.Delimiter = .byte(44),
     func otherDelimiters(_ name: String, _ text: String, _ d: LoadOptions.Delimiter) throws {
         let records = try readRecords(Array(text.utf8), delimiter: d)
         #expect(records.count == 2 && records.allSatisfy { $0.count == 2 })
-        #expect(Dialect.detectDelimiter(Array(text.utf8).withUnsafeBufferPointer { $0 }) == d)
+        #expect(Array(text.utf8).withUnsafeBufferPointer { Dialect.detectDelimiter($0) } == d)
     }
 
     @Test func whitespaceRuns() throws {

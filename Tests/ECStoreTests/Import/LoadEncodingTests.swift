@@ -61,14 +61,15 @@ func encode(_ text: String, _ encoding: String) -> [UInt8] {
     @Test func invalidUTF8LaterInFile() throws {
         let f = try LoadFixture()
         var bytes = Array("id,v\n".utf8)
-        for i in 0..<20_000 { bytes += Array("\(i),x\n".utf8) }
-        bytes += [0x31, 0x2C, 0x82, 0xA0, 0x0A]  // line 20,002: あ in CP932
+        // Past the 1 MB detection sample: 200,000 lines of at least 6 bytes.
+        for i in 0..<200_000 { bytes += Array("\(i),xy\n".utf8) }
+        bytes += [0x31, 0x2C, 0x82, 0xA0, 0x0A]  // line 200,002, column 3: あ in CP932
         let path = try f.file("bad.csv", bytes: bytes)
         do {
             try f.load(.table("bad"), path)
             Issue.record("expected an encoding error")
         } catch let e as LoadError {
-            #expect(e.line == 20_002)
+            #expect(e.line == 200_002 && e.column == 3)
             #expect(e.reason.contains("0x82") && e.help?.contains("with encoding 'cp932'") == true)
         }
         #expect(try !f.db.tableExists("bad"))

@@ -79,7 +79,8 @@ final class LoadFixture {
             A2,c2,2024/03/06,500,OWN,CANCELLED,,1,Cup,no
 
             """)
-        let s = try f.load(.role(.orders), path)
+        // In Tokyo, +09:00 is local time: the timestamp stays as written.
+        let s = try f.load(.role(.orders), path, [("timezone", "Asia/Tokyo")])
         #expect(s.rows == 2 && s.role == .orders)
         #expect(try f.db.columns(of: "orders").map(\.name) == [
             "order_id", "customer_id", "ordered_at", "day", "amount", "channel", "status", "status_raw", "discount", "points", "cogs",

@@ -13,14 +13,16 @@ import Testing
 
     @Test func shopifyCollapsesLineItems() throws {
         let f = try LoadFixture()
-        let s = try f.load(.role(.orders), try f.file("orders_export.csv", PresetTests.shopify), preset: "shopify")
+        let s = try f.load(.role(.orders), try f.file("orders_export.csv", PresetTests.shopify), [("timezone", "Asia/Tokyo")],
+                           preset: "shopify")
         #expect(s.rows == 2)
         #expect(s.notes.contains("collapsed 3 line items into 2 orders (preset shopify)"))
         // Hand-worked: #1001 gross = Subtotal 2700 + Discount 300 = 3000; quantity 2 + 1.
-        // #1002 was cancelled (Cancelled at set); local date 2024-03-06 despite the -05:00 offset.
+        // #1002 was cancelled (Cancelled at set); 2024-03-06 23:55:10 -05:00 is 2024-03-07 04:55:10 UTC,
+        // 13:55:10 in Tokyo (+9 h): day 19,787 + 2.
         #expect(try f.rows("SELECT order_id, customer_id, ordered_at, day, amount, channel, status, status_raw, discount, shipping, quantity, product FROM orders ORDER BY order_id") == [
             ["#1001", "alice@example.com", "2024-03-05 10:00:00", 19787, 3000.0, "own", "completed", "paid", 300.0, 500.0, 3, "Green Tea"],
-            ["#1002", "bob@example.com", "2024-03-06 23:55:10", 19788, 1500.0, "own", "cancelled", "refunded", 0.0, 0.0, 3, "Matcha"],
+            ["#1002", "bob@example.com", "2024-03-07 13:55:10", 19789, 1500.0, "own", "cancelled", "refunded", 0.0, 0.0, 3, "Matcha"],
         ])
         #expect(try f.rows("SELECT \"Lineitem sku\", Source FROM orders ORDER BY order_id") == [["GT-1", "web"], ["MT-1", "web"]])
     }

@@ -1,0 +1,71 @@
+/// How a delimited file is written: what separates fields, what quotes them,
+/// how a quote is written inside a quoted field, and what starts a comment.
+struct CSVDialect: Equatable, Sendable, CustomStringConvertible {
+    var delimiter: LoadOptions.Delimiter
+    /// The quote character; nil when the file has no quoting (a quote is then plain text).
+    var quote: UInt8? = 34
+    /// The byte that escapes the next one inside quotes (`\"`); nil: a quote is doubled (`""`), RFC 4180.
+    var escape: UInt8?
+    /// A byte that starts a comment: a line starting with it is skipped, and after a value the rest of the line is.
+    var comment: UInt8?
+
+    init(delimiter: LoadOptions.Delimiter, quote: UInt8? = 34, escape: UInt8? = nil, comment: UInt8? = nil) {
+        self.delimiter = delimiter
+        self.quote = quote
+        self.escape = escape
+        self.comment = comment
+    }
+
+    /// The settings as `with` options, for notes: `delimiter '\t', quote '''`.
+    var description: String {
+        var parts: [String] = []
+        switch delimiter {
+        case .whitespace: parts.append("delimiter whitespace")
+        case .byte(9): parts.append("delimiter tab")
+        case .byte(let b): parts.append("delimiter '\(CSVDialect.show(b))'")
+        }
+        parts.append(quote.map { "quote '\(CSVDialect.show($0))'" } ?? "quote none")
+        if let escape { parts.append("escape '\(CSVDialect.show(escape))'") }
+        if let comment { parts.append("comment '\(CSVDialect.show(comment))'") }
+        return parts.joined(separator: ", ")
+    }
+
+    static func show(_ b: UInt8) -> String {
+        b == 39 ? "''" : String(decoding: [b], as: UTF8.self)
+    }
+}
+
+/// Control characters shown the way a programmer writes them: `\0`, `\u{1B}`.
+enum ControlEscaper {
+    /// True for C0 controls other than tab, LF and CR, and for DEL.
+    @inline(__always)
+    static func isControl(_ b: UInt8) -> Bool {
+        (b < 32 && b != 9 && b != 10 && b != 13) || b == 127
+    }
+
+    static func escaped(_ bytes: some Sequence<UInt8>) -> String {
+        var out = ""
+        var plain: [UInt8] = []
+        func flush() {
+            out += String(decoding: plain, as: UTF8.self)
+            plain.removeAll()
+        }
+        for b in bytes {
+            if isControl(b) || b == 13 || b == 10 {
+                flush()
+                switch b {
+                case 0: out += "\\0"
+                case 10: out += "\\n"
+                case 13: out += "\\r"
+                default:
+                    let hex = Array("0123456789ABCDEF")
+                    out += "\\u{" + String(hex[Int(b >> 4)]) + String(hex[Int(b & 15)]) + "}"
+                }
+            } else {
+                plain.append(b)
+            }
+        }
+        flush()
+        return out
+    }
+}

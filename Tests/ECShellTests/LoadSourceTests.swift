@@ -1,0 +1,45 @@
+import Testing
+import Foundation
+import ECTestSupport
+
+/// `load ... from '-'` and `from stdin` read standard input once, through the real binary and a real pipe.
+@Suite struct LoadSourceTests {
+    static let csv = "order_id,customer_id,ordered_at,amount\nA,c1,2024-01-05,1200\nB,c2,2024-01-06,800\nC,c1,2024-02-01,500\n"
+
+    @Test(arguments: ["-", "stdin"])
+    func loadsFromStandardInput(_ source: String) throws {
+        let out = try runECSH(["--format", "csv", "-c", "load orders from '\(source)'",
+                               "-c", "sql select count(*), sum(amount) from orders"], stdin: LoadSourceTests.csv)
+        #expect(out.status == 0, "\(out.stderr)")
+        // Three rows; 1200 + 800 + 500 = 2500.
+        #expect(out.stdout.contains("loaded 3 orders"), "\(out.stdout)")
+        #expect(out.stdout.contains("3,2500"), "\(out.stdout)")
+    }
+
+    /// A pipe given by path (/dev/stdin is the pipe here): read once, not "has no rows".
+    @Test func loadsFromPipePath() throws {
+        let out = try runECSH(["--format", "csv", "-c", "load table p from '/dev/stdin'", "-c", "sql select count(*) from p"],
+                              stdin: LoadSourceTests.csv)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("\n3\n"), "\(out.stdout)")
+    }
+}
+
+/// `set timezone` reaches `load`: the same export gives Tokyo days or UTC days.
+@Suite struct LoadTimeZoneSettingTests {
+    /// 2024-01-05T20:00:00Z is 2024-01-06 05:00 in Tokyo (+9 h), still the 5th in UTC.
+    static let csv = "order_id,customer_id,ordered_at,amount\nA,c1,2024-01-05T20:00:00Z,100\n"
+
+    @Test(arguments: [("Asia/Tokyo", "2024-01-06 05:00:00"), ("UTC", "2024-01-05 20:00:00")])
+    func settingDecidesTheDay(_ zone: String, _ expected: String) throws {
+        let out = try runECSH(["--format", "csv", "-c", "set timezone '\(zone)'", "-c", "load orders from '-'",
+                               "-c", "sql select ordered_at from orders"], stdin: LoadTimeZoneSettingTests.csv)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains(expected), "\(out.stdout)")
+    }
+
+    @Test func unknownZoneIsRefused() throws {
+        let out = try runECSH(["-c", "set timezone 'Mars/Olympus'"])
+        #expect(out.status != 0 && out.stderr.contains("Asia/Tokyo"))
+    }
+}
