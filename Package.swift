@@ -17,6 +17,9 @@ let package = Package(
     name: "ecsh",
     products: [
         .executable(name: "ecsh", targets: ["ecsh"]),
+        // Libraries for the fuzz package in Fuzz/ (built separately with -sanitize=fuzzer; see scripts/fuzz).
+        .library(name: "ECStore", targets: ["ECStore"]),
+        .library(name: "ECLanguage", targets: ["ECLanguage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

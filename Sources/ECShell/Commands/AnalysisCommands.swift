@@ -159,7 +159,8 @@ extension Session {
             guard h.value.unit == .month || h.value.unit == .year else {
                 throw ShellError("the horizon is counted in months", at: h.range, help: "e.g. horizon 12 months")
             }
-            horizon = Int(h.value.unit == .year ? h.value.amount * 12 : h.value.amount)
+            horizon = try wholeNumber(h.value.unit == .year ? h.value.amount * 12 : h.value.amount, "the horizon in months",
+                                      at: h.range, limit: 1_200)
         }
         let settings = try metricSettings()
         let query = ECAnalytics.UnitEconomicsQuery(by: by, horizonMonths: horizon,

@@ -18,6 +18,26 @@ extension Session {
         }
     }
 
+    /// `describe orders`: the status breakdown, unknown words and guest orders.
+    func orderStatusNotes() throws -> [String] {
+        let columns = try database.columns(of: "orders").map(\.name)
+        var notes: [String] = []
+        if columns.contains("status_raw") {
+            let (known, unknown) = try Loader.statusBreakdown(database, table: "orders")
+            if let line = LoadSummary.statusLine(known, unknown) { notes.append(line) }
+            let settings = try metricSettings()
+            for u in unknown {
+                notes.append("unknown status '\(u.raw)' on \(grouped(u.count)) orders: \(settings.counts(status: u.stored) ? "counted" : "not counted")"
+                             + "; set status '\(u.raw)', <meaning> says what it is")
+            }
+        }
+        if columns.contains("customer_id") {
+            let guests = Int(try database.scalar("SELECT count(*) FROM orders WHERE customer_id IS NULL").intValue ?? 0)
+            if guests > 0 { notes.append("\(grouped(guests)) guest orders (no customer_id): in order KPIs, not in customer KPIs") }
+        }
+        return notes
+    }
+
     /// `set status 'WORD', STATUS`: the workspace's own meaning for a status word.
     ///
     /// Stored in `ecsh_settings` (`status_word:KEY`) so later loads use it, and

@@ -60,7 +60,10 @@ public struct LoadSummary: Sendable {
     }
 
     /// `statuses: 9,395 completed · 300 cancelled · 203 returned`, nil without statuses.
-    public var statusLine: String? {
+    public var statusLine: String? { LoadSummary.statusLine(statuses, unknownStatuses) }
+
+    /// The one-line breakdown, nil when there is nothing to break down.
+    public static func statusLine(_ statuses: [Count], _ unknownStatuses: [UnknownStatus]) -> String? {
         if statuses.isEmpty && unknownStatuses.isEmpty { return nil }
         var parts = statuses.map { "\(LoadSummary.grouped($0.count)) \($0.name)" }
         let unknown = unknownStatuses.reduce(0) { $0 + $1.count }

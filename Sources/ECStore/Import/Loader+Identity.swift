@@ -35,6 +35,12 @@ extension Loader {
 
     /// The status breakdown of this load's rows, unknown words listed with their counts.
     func statusBreakdown(_ table: String, base: Int64) throws -> (known: [LoadSummary.Count], unknown: [LoadSummary.UnknownStatus]) {
+        try Loader.statusBreakdown(database, table: table, since: base)
+    }
+
+    /// The status breakdown of a table's rows after rowid `base` (all rows with 0), for loads and `describe orders`.
+    public static func statusBreakdown(_ database: Database, table: String, since base: Int64 = 0) throws
+        -> (known: [LoadSummary.Count], unknown: [LoadSummary.UnknownStatus]) {
         let t = quoteIdentifier(table)
         var known: [LoadSummary.Count] = []
         var unknown: [LoadSummary.UnknownStatus] = []

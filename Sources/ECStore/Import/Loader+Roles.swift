@@ -44,10 +44,9 @@ extension Loader {
         }
         let missing = fields.filter { $0.required && chosen[$0.name] == nil && !($0.name == "amount" && hasItems) }
         if !missing.isEmpty {
-            let clause = missing.map { field -> String in
-                let guess = names.indices.first { !used.contains($0) && Loader.fits(plan.columns[$0].kind, field) }
-                return "\(field.name) = \"\(guess.map { names[$0] } ?? "...")\""
-            }.joined(separator: ", ")
+            let guesses = MapSuggestion.suggest(missing: missing, role: role, names: names, kinds: plan.columns.map(\.kind),
+                                                taken: used)
+            let clause = missing.map { "\($0.name) = \"\(guesses[$0.name] ?? "...")\"" }.joined(separator: ", ")
             let what = missing.map(\.name).joined(separator: ", ")
             throw LoadError(file: request.path,
                             reason: "has no column for \(what) (required for \(role.rawValue)); columns found: \(Loader.listed(names))",

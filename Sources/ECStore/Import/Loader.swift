@@ -14,8 +14,11 @@ public final class Loader {
         self.database = database
     }
 
-    /// Runs one `load`. `progress` is called every few thousand rows.
-    public func load(_ request: LoadRequest, progress: ((LoadProgress) -> Void)? = nil) throws -> LoadSummary {
+    /// Runs one `load`. `progress` is called every few thousand rows. `beforeCommit` runs inside
+    /// the load's transaction (the shell drops derived tables there), so a crash at any moment
+    /// leaves either the old data with its derived tables or the new data without them.
+    public func load(_ request: LoadRequest, progress: ((LoadProgress) -> Void)? = nil,
+                     beforeCommit: ((Database) throws -> Void)? = nil) throws -> LoadSummary {
         let started = Loader.now()
         var notes: [String] = []
         try Loader.checkTableName(request.target)
@@ -30,8 +33,8 @@ public final class Loader {
             preset = p
         }
         var options = request.options
-        if preset?.name == "rakuten" && options.encoding == nil {
-            // RMS downloads are CP932: where bytes could be EUC-JP too, trust the preset.
+        if ["rakuten", "yahoo"].contains(preset?.name) && options.encoding == nil {
+            // RMS and Yahoo! downloads are CP932: where bytes could be EUC-JP too, trust the preset.
             let sample = try TextSource.sample(path: request.path, capacity: Loader.sampleBytes)
             let found = sample.bytes.withUnsafeBufferPointer { TextEncoding.detect(sample: $0, isWholeFile: sample.isWholeFile) }
             if found == .eucJP || found == nil { options.encoding = "cp932" }
@@ -44,20 +47,22 @@ public final class Loader {
         let presetHint = preset == nil && request.target == .role(.orders) ? Preset.suggestion(for: plan.names, path: request.path) : nil
         do {
             var summary = try load(resolved, plan: plan, preset: preset, maxColumns: maxColumns, started: started,
-                                   progress: progress)
+                                   progress: progress, beforeCommit: beforeCommit)
             if let presetHint { summary.notes.append(presetHint) }
             summary.notes = notes + summary.notes
             return summary
-        } catch var e as LoadError where presetHint != nil {
-            // Whatever went wrong, the preset is the way out.
-            e.help = presetHint! + (e.help.map { "; otherwise: \($0)" } ?? "")
+        } catch var e as LoadError where presetHint != nil || plan.preamble > 0 {
+            // Whatever went wrong, the preset (or skipping the title lines) is the way out.
+            let skip = "the first \(plan.preamble == 1 ? "line looks" : "\(plan.preamble) lines look") like a title above the header: load \(request.target.tableName) from '\(request.path)' with skip \(plan.preamble)"
+            e.help = (presetHint ?? skip) + (e.help.map { "; otherwise: \($0)" } ?? "")
             throw e
         }
     }
 
     /// The load once the file is planned: columns for the role, then one transaction.
     private func load(_ request: LoadRequest, plan: FilePlan, preset: Preset?, maxColumns: Int, started: Double,
-                      progress: ((LoadProgress) -> Void)?) throws -> LoadSummary {
+                      progress: ((LoadProgress) -> Void)?,
+                      beforeCommit: ((Database) throws -> Void)?) throws -> LoadSummary {
         var plan = plan
         var notes: [String] = []
         let table = request.target.tableName
@@ -106,6 +111,7 @@ public final class Loader {
             }
             try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: plan.columns,
                                    replace: !request.append)
+            try beforeCommit?(database)
         }
         outcome.skipped += summary.replacedRepeats
         if let key = role?.identity, summary.exactRepeats > 0 {

@@ -19,7 +19,7 @@ extension Preset {
         itemAmount: (price: "UnitPrice", quantity: "Quantity"),
         amountFromItemsFirst: true,
         itemOnlyFields: ["points", "discount"],
-        signature: [["OrderId"], ["OrderTime", "OrderStatus"]],
+        signature: [["OrderId"], ["OrderTime"], ["BillMailAddress", "UsePoint", "ShipCharge", "PayStatus", "ShipStatus"]],
         finish: { values, columns in
             if let s = columns.index("status"), case .text(let code) = values[s] {
                 let words = ["1": "予約中", "2": "処理中", "3": "保留", "4": "キャンセル", "5": "完了"]
