@@ -3,12 +3,18 @@ import PackageDescription
 
 /// ecsh: an analysis shell for e-commerce data.
 ///
-/// Data flows one way through the targets:
-/// text → ECLanguage (tokens, AST, plan, SQL) → ECStore (SQLite rows)
-/// → ECAnalytics (KPIs, cohorts, NPS, CLV) → ECRender (text) → ECShell (session) → ecsh.
+/// How a statement travels: ecsh (arguments) → ECShell reads a line and hands it to
+/// ECLanguage (tokens → AST with source ranges; segment and `where` predicates
+/// compiled to SQL fragments) → ECShell dispatches the statement to ECAnalytics,
+/// which plans KPIs, cohorts, NPS, unit economics and CLV from its catalogue and
+/// reads the workspace through ECStore (SQLite, the CSV loader, the order snapshot;
+/// ECAnalytics also parses stored KPI formulas with ECLanguage) → the result table
+/// goes to ECRender (tables, charts, CSV/JSON/Markdown/HTML) → ECShell's output.
+///
+/// Linux only for now: the loader uses Glibc directly (iconv, mmap), so no
+/// `platforms:` entry claims macOS.
 let package = Package(
     name: "ecsh",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ecsh", targets: ["ecsh"]),
         // Libraries for the fuzz package in Fuzz/ (built separately with -sanitize=fuzzer; see scripts/fuzz).
@@ -45,7 +51,7 @@ let package = Package(
         ),
         .target(name: "ECTestSupport", dependencies: ["ECStore"], path: "Sources/ECTestSupport"),
         .testTarget(name: "ECStoreTests", dependencies: ["ECStore", "ECTestSupport"]),
-        .testTarget(name: "ECLanguageTests", dependencies: ["ECLanguage", "ECTestSupport"]),
+        .testTarget(name: "ECLanguageTests", dependencies: ["ECLanguage", "ECStore", "ECTestSupport"]),
         .testTarget(name: "ECAnalyticsTests", dependencies: ["ECAnalytics", "ECStore", "ECLanguage", "ECTestSupport"]),
         .testTarget(name: "ECRenderTests", dependencies: ["ECRender", "ECTestSupport"]),
         .testTarget(name: "ECShellTests", dependencies: ["ECShell", "ECLanguage", "ECTestSupport"],

@@ -1,4 +1,5 @@
 import Testing
+import ECStore
 @testable import ECLanguage
 
 @Suite struct DiagnosticTests {

@@ -1,3 +1,4 @@
+import ECLanguage
 import ECStore
 
 /// What a cohort cell counts.
@@ -12,16 +13,6 @@ public enum CohortMeasure: String, Sendable, CaseIterable {
     case revenue
     /// Contribution margin (CM2) at the offset, per cohort customer; cumulative = LTV curve.
     case margin
-}
-
-/// When a customer counts as retained at offset k (docs/metrics.md, Cohorts).
-public enum RetentionMode: String, Sendable, CaseIterable {
-    /// Ordered in period c + k (the default; 100% at offset 0).
-    case on
-    /// Ordered in period c + k or any later period.
-    case onOrAfter = "on_or_after"
-    /// Has made a repeat (second) order by period c + k.
-    case cumulative
 }
 
 /// How customers are put into cohorts.

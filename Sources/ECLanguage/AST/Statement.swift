@@ -223,13 +223,14 @@ public enum CohortMetric: String, Sendable, Hashable, CaseIterable {
     case retention, customers, orders, revenue, margin
 }
 
-/// When a customer counts as retained in period k.
+/// When a customer counts as retained at offset k (docs/metrics.md, Cohorts): the one
+/// definition, which the parser reads and the cohort engine computes.
 public enum RetentionMode: String, Sendable, Hashable, CaseIterable {
-    /// Bought in period k.
+    /// Ordered in period c + k (the default; 100% at offset 0).
     case on
-    /// Bought in period k or later.
+    /// Ordered in period c + k or any later period.
     case onOrAfter = "on_or_after"
-    /// Bought at least once in periods 1…k.
+    /// Has made a repeat (second) order by period c + k.
     case cumulative
 }
 

@@ -1,3 +1,4 @@
+import ECStore
 /// Renders a diagnostic with its source line and a caret underline, in the style of rustc and swift-syntax:
 ///
 /// ```

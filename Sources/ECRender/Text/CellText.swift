@@ -1,3 +1,4 @@
+import ECStore
 /// Fitting cell text into a fixed number of terminal columns.
 enum CellText {
     /// Control characters made visible, so a cell never breaks a table line.

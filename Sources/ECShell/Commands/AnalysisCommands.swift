@@ -81,7 +81,7 @@ extension Session {
     func runCohort(_ q: ECLanguage.CohortQuery) throws {
         try requireTable("orders", for: "a cohort table", load: "orders", at: nil)
         let measure = CohortMeasure(rawValue: q.metric?.value.rawValue ?? "retention") ?? .retention
-        let mode = q.mode.flatMap { ECAnalytics.RetentionMode(rawValue: $0.value.rawValue) } ?? .on
+        let mode = q.mode?.value ?? .on
         let periods = q.periods?.value ?? 12
         guard periods >= 1 && periods <= 120 else {
             throw ShellError("periods must be between 1 and 120", at: q.periods?.range)

@@ -103,7 +103,8 @@ final class RowConverter {
             case .none:
                 cells[k] = .null
             case .constant:
-                cells[k] = store(constants[spec.pointee.index].withUnsafeBufferPointer { $0 }, batch)
+                // The buffer is valid only inside the closure, so the copy happens there.
+                cells[k] = constants[spec.pointee.index].withUnsafeBufferPointer { store($0, batch) }
             case .lineNumber:
                 var text = String(line)
                 cells[k] = text.withUTF8 { store($0, batch) }

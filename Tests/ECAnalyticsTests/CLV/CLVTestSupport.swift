@@ -1,3 +1,4 @@
+import ECTestSupport
 import Foundation
 
 /// Shared helpers for the CLV tests: the CDNOW files, a seeded simulator and
@@ -51,17 +52,12 @@ enum CDNOW {
     }
 }
 
-/// SplitMix64: a small seeded generator so simulations are reproducible.
+/// ECTestSupport's SplitMix64 with the distributions the simulations draw from,
+/// so simulations are reproducible.
 struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var base: SplitMix64
+    init(seed: UInt64) { base = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { base.next() }
     /// Uniform on (0, 1).
     mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992 }
     mutating func normal() -> Double {

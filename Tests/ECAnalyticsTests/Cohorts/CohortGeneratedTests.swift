@@ -1,5 +1,6 @@
 import Testing
 import ECStore
+import ECLanguage
 @testable import ECAnalytics
 
 /// A seeded random shop; every matrix cell is recomputed in plain Swift over

@@ -1,5 +1,6 @@
 import Testing
 import ECStore
+import ECLanguage
 @testable import ECAnalytics
 
 /// A six-customer shop whose matrices were worked out by hand.

@@ -1,19 +1,8 @@
 import Foundation
 import Testing
 import ECStore
+import ECTestSupport
 @testable import ECAnalytics
-
-/// A deterministic generator (SplitMix64), so failures reproduce.
-struct KPIRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// One generated order row, as the plain-Swift side sees it.
 struct GenOrder {
@@ -32,7 +21,7 @@ struct KPIGeneratedShop {
 
     init(seed: UInt64, count: Int = 3000, path: String? = nil) throws {
         w = try WorkspaceBuilder(path: path)
-        var rng = KPIRandom(state: seed)
+        var rng = SplitMix64(seed: seed)  // deterministic, so failures reproduce
         let channels = ["own", "own", "rakuten", "amazon", "yahoo"]
         let statuses = ["completed", "completed", "completed", "shipped", "completed", "cancelled", "returned", "refunded", "completed", "completed"]
         var cal = Calendar(identifier: .gregorian)

@@ -141,8 +141,20 @@ import ECStore
         let shop = try HandShop()
         let r = try shop.run(["gmv", "new_customers", "active_members"], by: [.grain(.month), .dimension(name: "first_channel")],
                              segments: [NamedSegment(name: "big", predicate: SQLFragment("revenue >= ?", [10000]))])
+        // The printed SQL, run by hand, gives the same rows and values as the result (which the
+        // snapshot route computed): same columns after the leading segment column, row for row.
         let again = try shop.db.query(r.sql, r.bindings)
-        #expect(again.rows.count == r.table.rows.count - r.table.summaryRows.count)
+        let shown = r.table.rows.indices.filter { !r.table.summaryRows.contains($0) }.map { r.table.rows[$0] }
+        #expect(again.columns == r.table.columns)
+        #expect(again.rows.count == shown.count)
+        for (a, b) in zip(again.rows, shown) {
+            #expect(a.count == b.count)
+            for (x, y) in zip(a, b) {
+                if let dx = x.doubleValue, let dy = y.doubleValue { #expect(abs(dx - dy) < 1e-9) } else { #expect(x == y) }
+            }
+        }
+        // and the hand-worked Jan row: segment big (revenue ≥ 10000: A 18800) first_channel own, gmv 10000, new 1.
+        #expect(shown.contains { $0[0] == "big" && $0[1] == "2024-01" && $0[2] == "own" && $0[3].doubleValue == 10000 && $0[4].intValue == 1 })
         #expect(r.sql.hasPrefix("WITH\n") && r.sql.contains("\nFROM measures\nORDER BY"))
         if ProcessInfo.processInfo.environment["ECSH_SHOW_SQL"] != nil { print(r.sql) }
     }

@@ -8,9 +8,11 @@
 /// answer depends on the locale the shell happens to run in. East Asian Ambiguous
 /// characters (box drawing, "…", "∅") count as 1, as in most Western and modern CJK
 /// terminal settings; where a terminal draws them wide, `TableBorder.ascii` helps.
+/// A tab counts 4, as diagnostics print it. The one width table for tables,
+/// charts and diagnostic carets (it lives in ECStore, which every target shares).
 public enum DisplayWidth {
     /// The display width of a whole string.
-    public static func of(_ text: String) -> Int {
+    public static func of<S: StringProtocol>(_ text: S) -> Int {
         var total = 0
         for character in text { total += of(character) }
         return total
@@ -30,6 +32,7 @@ public enum DisplayWidth {
     /// The display width of a single scalar taken on its own.
     public static func of(_ scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
+        if v == 0x09 { return 4 }
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
         if v < 0x300 { return 1 }  // fast path: Latin
         if contains(zeroWidth, v) { return 0 }

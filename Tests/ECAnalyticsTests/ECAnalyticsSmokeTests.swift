@@ -1,6 +1,0 @@
-import Testing
-@testable import ECAnalytics
-
-@Suite struct ECAnalyticsSmokeTests {
-    @Test func moduleLoads() { #expect(Bool(true)) }
-}
