@@ -27,6 +27,8 @@ public final class Session {
     var isInteractive = false
     /// The tutorial lesson shown last (0-based), for `tutorial next`.
     var tutorialLesson: Int?
+    /// Simulation assumptions set with `assume` (name → value), overriding measured figures.
+    var assumptions: [String: Double] = [:]
     /// Suppresses confirmations (`say`) while the demo loads; errors still show.
     var quiet = false
 
