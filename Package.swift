@@ -11,6 +11,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ecsh", targets: ["ecsh"]),
+        // Libraries for the fuzz package in Fuzz/ (built separately with -sanitize=fuzzer; see scripts/fuzz).
+        .library(name: "ECStore", targets: ["ECStore"]),
+        .library(name: "ECLanguage", targets: ["ECLanguage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,6 +49,6 @@ let package = Package(
         .testTarget(name: "ECAnalyticsTests", dependencies: ["ECAnalytics", "ECStore", "ECLanguage", "ECTestSupport"]),
         .testTarget(name: "ECRenderTests", dependencies: ["ECRender", "ECTestSupport"]),
         .testTarget(name: "ECShellTests", dependencies: ["ECShell", "ECLanguage", "ECTestSupport"],
-                    exclude: ["Scripts", "Golden"]),
+                    exclude: ["Scripts", "Golden", "Fixtures"]),
     ]
 )

@@ -14,7 +14,7 @@ public final class Database {
     /// Opens (creating if needed) a workspace.
     /// - Parameter path: a file path; nil or ":memory:" for memory.
     public init(path: String? = nil, interruptFlag: InterruptFlag = .shared) throws {
-        let target = (path == nil || path == ":memory:") ? ":memory:" : path!
+        let target = path.flatMap { $0 == ":memory:" ? nil : $0 } ?? ":memory:"
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(target, &db, flags, nil)
@@ -129,7 +129,11 @@ public final class Database {
         try scalar("SELECT count(*) FROM sqlite_schema WHERE name = ? AND type IN ('table','view')", [.text(name)]).intValue ?? 0 > 0
     }
 
-    public var changes: Int { Int(sqlite3_changes(handle)) }
+    /// Rows changed by the most recent INSERT, UPDATE or DELETE; other statements leave it as it was
+    /// (<https://www.sqlite.org/c3ref/changes.html>), so compare `totalChanges` to know whether one ran.
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
+    /// Rows changed by every INSERT, UPDATE and DELETE (triggers included) since the connection opened.
+    public var totalChanges: Int { Int(sqlite3_total_changes64(handle)) }
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
     /// SQLite's library version, e.g. "3.40.1".

@@ -110,7 +110,7 @@ private func parse(_ text: String) -> (ok: Bool, counter: ElementCounter) {
             try ExportWriter.write(series, to: dir.path("missing/r.csv"))
             Issue.record("expected an error")
         } catch {
-            #expect(error.description.contains("check that the folder exists"))
+            #expect(error.description == "cannot export to '\(dir.path("missing/r.csv"))': the folder '\(dir.path("missing"))' does not exist")
         }
         let plain = ResultTable(columns: ["a"], rows: [["x"]])
         #expect(throws: ExportError.self) { try ExportWriter.write(plain, to: dir.path("p.svg")) }

@@ -21,8 +21,10 @@ struct OrderRows {
     var labelNames: [[String]]
     /// `ordered_at` per order when asked for (ties on the first day).
     var orderedAt: [String] = []
-    /// Rows skipped because customer_id or day was NULL.
+    /// Rows skipped because day was NULL.
     var skipped = 0
+    /// Guest orders (no customer_id): kept with customer −1, for order-level sums only.
+    var guests = 0
 
     var count: Int { day.count }
 
@@ -57,10 +59,13 @@ struct OrderRows {
         var labelNumber: [[Value: Int32]] = Array(repeating: [:], count: labelColumns.count)
         let firstLabel = 2 + numberColumns.count
         while try statement.step() {
-            guard !statement.isNull(at: 0), !statement.isNull(at: 1) else { skipped += 1; continue }
+            guard !statement.isNull(at: 1) else { skipped += 1; continue }
             let id = statement.value(at: 0).description
             let number: Int32
-            if let known = customerNumber[id] {
+            if statement.isNull(at: 0) {
+                number = -1
+                guests += 1
+            } else if let known = customerNumber[id] {
                 number = known
             } else {
                 number = Int32(customerIDs.count)
@@ -98,6 +103,7 @@ struct OrderRows {
                                   secondDay: Array(repeating: .max, count: n))
         for row in 0..<count {
             let c = Int(customer[row]), d = day[row]
+            if c < 0 { continue }
             if d < spans.firstDay[c] || (d == spans.firstDay[c] && !orderedAt.isEmpty
                                            && orderedAt[row] < orderedAt[Int(spans.firstRow[c])]) {
                 spans.secondDay[c] = spans.firstDay[c]

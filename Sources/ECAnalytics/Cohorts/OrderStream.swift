@@ -10,8 +10,9 @@ import ECStore
 /// rows with SQL into memory (`OrderRows`). Either way customers are numbered
 /// 0..<customers and `sql` is the reference query for the same orders.
 struct OrderStream {
-    /// One counted order that has a customer and a day.
+    /// One counted order that has a day (and a customer, unless guests were asked for).
     struct Order {
+        /// Customer number; −1 for a guest order (only with `includingGuests`).
         var customer: Int
         var day: Int
         /// Index into `labelNames`; −1 for NULL or when no label was asked for.
@@ -29,8 +30,10 @@ struct OrderStream {
     struct Visit {
         /// Orders passed to the body.
         var orders = 0
-        /// Orders without customer_id or day.
+        /// Orders without customer_id (left out unless `includingGuests`) or day.
         var skipped = 0
+        /// Guest orders passed to the body (`includingGuests`).
+        var guests = 0
     }
 
     private enum Source {
@@ -122,12 +125,17 @@ struct OrderStream {
 
     /// Visits every order (in day order from the snapshot, in table order from SQL).
     @discardableResult
-    func forEach(_ body: (Order) throws -> Void) throws -> Visit {
+    /// Guest orders (no customer) are skipped unless `includingGuests`; then they come with customer −1.
+    func forEach(includingGuests: Bool = false, _ body: (Order) throws -> Void) throws -> Visit {
         var visit = Visit()
         switch source {
         case .rows(let rows):
             let n = rows.numbers
             for r in 0..<rows.count {
+                if rows.customer[r] < 0 {
+                    if !includingGuests { visit.skipped += 1; continue }
+                    visit.guests += 1
+                }
                 var order = Order(customer: Int(rows.customer[r]), day: Int(rows.day[r]), label: withLabel ? rows.labels[0][r] : -1,
                                   amount: 0, discounts: 0, costs: 0, commission: 0)
                 if money {
@@ -138,8 +146,8 @@ struct OrderStream {
                 }
                 try body(order)
             }
-            visit.orders = rows.count
-            visit.skipped = rows.skipped
+            visit.orders = rows.count - (includingGuests ? 0 : rows.guests)
+            visit.skipped += rows.skipped
         case .snapshot(let snapshot, let db):
             visit.skipped = Int(snapshot.fields["without_day"] ?? "") ?? 0
             for block in snapshot.blocks {
@@ -154,7 +162,10 @@ struct OrderStream {
                 let commission: [Double] = money ? try snapshot.column(.commission, block: b, in: db) : none
                 for i in 0..<block.rows {
                     let c = Int(customer[i])
-                    guard c >= 0 else { visit.skipped += 1; continue }
+                    if c < 0 {
+                        if !includingGuests { visit.skipped += 1; continue }
+                        visit.guests += 1
+                    }
                     var order = Order(customer: c, day: Int(day[i]), label: withLabel ? label[i] : -1,
                                       amount: 0, discounts: 0, costs: 0, commission: 0)
                     if money {

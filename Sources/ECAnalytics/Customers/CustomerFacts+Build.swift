@@ -135,6 +135,8 @@ extension CustomerFacts {
             c.costs.append(costs)
             c.commission.append(commission)
             c.units.append(number(11))
+            // Guest orders count in order-level sums, so their missing costs are counted too.
+            for f in 0..<5 where read.isNull(at: 6 + f) { c.costNulls[f] += 1 }
             guard let id = text(1) else { c.customer.append(-1); continue }
             let k: Int
             if let known = customerKey[id] {
@@ -148,7 +150,6 @@ extension CustomerFacts {
                 c.orders.append(0); c.revenue.append(0); c.margin.append(0); c.channelMask.append(0)
             }
             c.customer.append(Int32(k))
-            for f in 0..<5 where read.isNull(at: 6 + f) { c.costNulls[f] += 1 }
             c.orders[k] += 1
             c.revenue[k] += amount - discounts
             c.margin[k] += amount - discounts - costs - commission

@@ -63,9 +63,22 @@ public enum Explainer {
         lines.append(def.kind == .additive ? "Adds up across periods and channels (a total row is shown)."
                      : "Not additive: no total row; compute it over the whole range instead.")
         lines += def.pitfalls.map { "Pitfall: \($0)" }
+        if def.needs.contains("orders.customer_id") { lines.append(guestLine(db)) }
         lines.append("Settings in force: \(settings.countedDescription); as_of \(settings.asOf ?? "last order")"
                      + settingsDetail(def.name, settings))
         return lines.joined(separator: "\n") + workspaceLines(def.name, settings: settings, db: db)
+    }
+
+    /// Customer KPIs leave guest orders out; says how many there are and why Amazon's are all guests.
+    static func guestLine(_ db: Database) -> String {
+        var line = "Guests: orders without a customer_id (guest checkouts, and every Amazon order: Amazon's order report gives no buyer identity) count in order KPIs (gmv, orders, aov, revenue, margin) but are left out here."
+        let guests = (try? db.query("SELECT count(*), coalesce(sum(channel = 'amazon'), 0) FROM orders WHERE customer_id IS NULL").rows.first) ?? nil
+        if let guests, let n = guests[0].intValue, n > 0 {
+            line += " In this workspace: \(n) guest order\(n == 1 ? "" : "s")"
+            if let amazon = guests[1].intValue, amazon > 0 { line += ", \(amazon) of them from Amazon" }
+            line += "."
+        }
+        return line
     }
 
     static func settingsDetail(_ name: String, _ s: MetricSettings) -> String {

@@ -65,8 +65,8 @@ extension MetricSettings {
     public mutating func set(_ name: String, to value: String) throws {
         let v = value.trimmingCharacters(in: .whitespaces)
         switch name.lowercased() {
-        case "completed_statuses": counted = .only(Self.list(v))
-        case "excluded_statuses": counted = .excluding(Self.list(v))
+        case "completed_statuses": counted = .only(Self.statusList(v))
+        case "excluded_statuses": counted = .excluding(Self.statusList(v))
         case "active_window": activeWindowDays = try Self.days(v, name)
         case "f2_window": f2WindowDays = try Self.days(v, name)
         case "as_of":
@@ -108,8 +108,19 @@ extension MetricSettings {
         return ResultTable(columns: ["setting", "value", "meaning"], rows: rows, formats: [.text, .text, .text])
     }
 
+    /// A comma-separated list; status words are read through StatusVocabulary, so `canceled`
+    /// or `キャンセル` in a status list means the canonical `cancelled` that `status` holds.
     static func list(_ text: String) -> [String] {
         text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+    }
+
+    static func statusList(_ text: String) -> [String] {
+        var out: [String] = []
+        for word in list(text) {
+            let status = StatusVocabulary.status(of: word) ?? StatusVocabulary.unknownForm(word)
+            if !out.contains(status) { out.append(status) }
+        }
+        return out
     }
 
     static func days(_ text: String, _ name: String) throws -> Int {

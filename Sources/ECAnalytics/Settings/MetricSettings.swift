@@ -21,7 +21,8 @@ public struct MetricSettings: Sendable, Equatable {
         public var offset: Int { WeekStart.allCases.firstIndex(of: self)! }
     }
 
-    public static let defaultExcluded = ["cancelled", "returned", "refunded"]
+    /// Canonical statuses (StatusVocabulary) that are not sales by default.
+    public static let defaultExcluded = ["cancelled", "returned", "refunded", "failed"]
 
     public var counted: CountedStatuses = .excluding(MetricSettings.defaultExcluded)
     /// Trailing window for `active_members`, in days.
@@ -54,6 +55,15 @@ public struct MetricSettings: Sendable, Equatable {
             guard !list.isEmpty else { return SQLFragment("\(column) IS NULL") }
             let marks = Array(repeating: "?", count: list.count).joined(separator: ", ")
             return SQLFragment("(\(column) IS NULL OR \(column) IN (\(marks)))", list.map { .text($0) })
+        }
+    }
+
+    /// Whether an order with this stored (canonical) status counts, the Swift twin of `countedCondition`.
+    public func counts(status: String?) -> Bool {
+        guard let status else { return true }
+        switch counted {
+        case .excluding(let list): return !list.contains(status)
+        case .only(let list): return list.contains(status)
         }
     }
 

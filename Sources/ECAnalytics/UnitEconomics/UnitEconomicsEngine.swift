@@ -53,6 +53,9 @@ public struct UnitEconomicsEngine {
         for (i, field) in CostField.allCases.enumerated() { missing[field] = read.nullCounts[i] }
         if let note = ContributionMargin.missingNote(nullCounts: missing, orders: pass.all.orders) { notes.append(note) }
         if read.skipped > 0 { notes.append("\(read.skipped) orders without customer_id or day were skipped") }
+        if read.guests > 0 {
+            notes.append("\(read.guests) guest orders (no customer_id) count in orders, AOV, CM2 per order and GMV share, not in customers, CAC or LTV")
+        }
         var mallDependence: Double?
         if query.by == .channel, all.gmv > 0 {
             let mallGMV = result.filter { $0.isMall == true }.reduce(0) { $0 + $1.gmv }

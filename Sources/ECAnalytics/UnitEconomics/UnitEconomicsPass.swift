@@ -71,6 +71,7 @@ struct UnitEconomicsPass {
         let cm2 = revenue - costs - commission
         sums[orderGroup].add(amount: amount, revenue: revenue, margin: cm2, commission: commission)
         all.add(amount: amount, revenue: revenue, margin: cm2, commission: commission)
+        guard c >= 0 else { return }  // a guest order: order-level sums only, no customer curve
         let offset = month - Int(firstMonth[c]), last = Int(lastOffset[c])
         guard offset >= 0, offset <= last else { return }
         let width = periods + 2
@@ -155,8 +156,10 @@ struct UnitEconomicsRead {
     var labels: [String]
     /// NULLs per cost field, `CostField` order.
     var nullCounts: [Int]
-    /// Orders without customer_id or day.
+    /// Orders without customer_id or day, left out.
     var skipped: Int
+    /// Guest orders counted in the order-level columns only.
+    var guests: Int
     /// The reference query over the orders (for `show sql`).
     var sql: SQLFragment
 }
@@ -180,13 +183,15 @@ extension UnitEconomicsEngine {
         var pass = UnitEconomicsPass(firstMonth: customerMonths, curveGroup: groups.curveGroup, curveGroups: groups.labels.count,
                                      orderGroups: groups.labels.count, lastMonth: lastMonth,
                                      periods: max(query.horizonMonths, span))
-        let visit = try stream.forEach { order in
+        // Guest orders count in the order-level columns (orders, AOV, GMV share), never in customer ones;
+        // by cohort every order group is a customer's cohort, so guests have none.
+        let visit = try stream.forEach(includingGuests: query.by != .cohort) { order in
             let month = monthOf.index(ofDay: order.day)
             pass.add(customer: order.customer, month: month,
                      orderGroup: groups.orderGroup(customer: order.customer, month: month, channel: order.label),
                      amount: order.amount, discounts: order.discounts, costs: order.costs, commission: order.commission)
         }
         return UnitEconomicsRead(pass: pass, labels: groups.labels, nullCounts: stream.nullCounts, skipped: visit.skipped,
-                                 sql: stream.sql)
+                                 guests: visit.guests, sql: stream.sql)
     }
 }

@@ -28,9 +28,11 @@ extension Expr: CustomStringConvertible {
         case .not(let operand): text = "not " + operand.printed(minimum: 3)
         case .binary(let op, let left, let right):
             let p = precedence
-            // Left-associative: the right operand binds one level tighter. Comparisons do not chain.
+            // Left-associative: the right operand binds one level tighter, except in and/or chains,
+            // which are associative (and parsed into balanced trees). Comparisons do not chain.
             let leftMinimum = p == 4 ? 5 : p
-            text = left.printed(minimum: leftMinimum) + " " + op.rawValue + " " + right.printed(minimum: p == 4 ? 5 : p + 1)
+            let rightMinimum = p == 4 ? 5 : (op == .and || op == .or ? p : p + 1)
+            text = left.printed(minimum: leftMinimum) + " " + op.rawValue + " " + right.printed(minimum: rightMinimum)
         case .inList(let subject, let items, let negated):
             text = subject.printed(minimum: 5) + (negated ? " not in (" : " in (")
                 + items.map { $0.printed(minimum: 0) }.joined(separator: ", ") + ")"
@@ -55,10 +57,10 @@ extension Literal {
             for c in s { quoted.append(c); if c == "'" { quoted.append(c) } }
             return quoted + "'"
         case .integer(let i): return String(i)
-        case .real(let d): return String(d)
+        case .real(let d): return plainNumber(d)
         case .percent(let p):
             let percent = (p * 100 * 1e9).rounded() / 1e9  // 0.15 * 100 is 15.000000000000002
-            return (percent.rounded() == percent && abs(percent) < 1e15 ? String(Int64(percent)) : String(percent)) + "%"
+            return (percent.rounded() == percent && abs(percent) < 1e15 ? String(Int64(percent)) : plainNumber(percent)) + "%"
         case .date(let d): return d.description
         case .month(let m): return m.description
         case .duration(let span): return span.description

@@ -60,7 +60,7 @@ public struct TimeSpan: Sendable, Hashable, CustomStringConvertible {
     public var days: Double { amount * unit.days }
 
     public var description: String {
-        let number = amount.rounded() == amount ? String(Int64(amount)) : String(amount)
+        let number = amount.rounded() == amount && abs(amount) < 9e15 ? String(Int64(amount)) : plainNumber(amount)
         return number + " " + unit.rawValue + (amount == 1 ? "" : "s")
     }
 }
@@ -113,4 +113,29 @@ public struct Located<Wrapped: Sendable & Hashable>: Sendable, Hashable {
 private func pad(_ n: Int, _ width: Int) -> String {
     let s = String(n)
     return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+}
+
+/// A number in plain decimal notation, never with an exponent (`1e+20` → `100000000000000000000`),
+/// because ecsh's lexer reads only plain numbers and a printed definition must parse again.
+/// The digits are Swift's shortest round-tripping ones, so parsing the text gives the same value.
+func plainNumber(_ value: Double) -> String {
+    let shortest = String(value)
+    guard let e = shortest.firstIndex(where: { $0 == "e" || $0 == "E" }),
+          let exponent = Int(shortest[shortest.index(after: e)...]) else { return shortest }
+    var mantissa = shortest[..<e]
+    let negative = mantissa.hasPrefix("-")
+    if negative { mantissa = mantissa.dropFirst() }
+    let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+    let whole = parts.first.map(String.init) ?? ""
+    let digits = whole + (parts.count > 1 ? String(parts[1]) : "")
+    let point = whole.count + exponent
+    let plain: String
+    if point <= 0 {
+        plain = "0." + String(repeating: "0", count: -point) + digits
+    } else if point >= digits.count {
+        plain = digits + String(repeating: "0", count: point - digits.count)
+    } else {
+        plain = String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+    }
+    return (negative ? "-" : "") + plain
 }

@@ -36,34 +36,111 @@ public struct PredicateCompiler {
     }
 
     /// The SQL of an expression.
+    ///
+    /// Throws a located `Diagnostic` for an unknown name, or when the SQL would pass
+    /// `LanguageLimits.sqlNesting`, `sqlDepth` or `sqlLength`, so SQLite's own parser
+    /// and depth errors ("parser stack overflow") are never what the user sees.
     public func compile(_ expr: Expr) throws(Diagnostic) -> SQLFragment {
+        try emit(expr).sql
+    }
+
+    /// SQL with its shape: open-parenthesis nesting and expression-tree depth, as SQLite will see them.
+    struct Compiled {
+        var sql: SQLFragment
+        var nesting: Int
+        var depth: Int
+    }
+
+    private func emit(_ expr: Expr) throws(Diagnostic) -> Compiled {
         switch expr.kind {
         case .literal(let literal):
-            return dialect.placeholder(dialect.value(of: literal))
+            return Compiled(sql: dialect.placeholder(dialect.value(of: literal)), nesting: 0, depth: 1)
         case .identifier(let name):
             switch try resolver.resolve(name) {
-            case .column(let sql): return sql
-            case .segment(let predicate): return SQLFragment("(") + predicate + SQLFragment(")")
+            case .column(let sql): return Compiled(sql: sql, nesting: 0, depth: 1)
+            case .segment(let predicate):
+                // A segment compiled by this compiler is already one ( … ) group: used as it is, a segment
+                // costs the same nesting where it is used as where it was defined.
+                let shape = SQLShape(predicate.sql)
+                if shape.isOneGroup { return try checked(Compiled(sql: predicate, nesting: shape.nesting, depth: shape.depthBound), expr) }
+                return try checked(Compiled(sql: SQLFragment("(") + predicate + SQLFragment(")"),
+                                            nesting: shape.nesting + 1, depth: shape.depthBound), expr)
             }
         case .negate(let operand):
-            return SQLFragment("(-") + (try compile(operand)) + SQLFragment(")")
+            return try wrap("(-", [try emit(operand)], ")", expr)
         case .not(let operand):
-            return SQLFragment("(NOT ") + (try compile(operand)) + SQLFragment(")")
+            return try wrap("(NOT ", [try emit(operand)], ")", expr)
+        case .binary(let op, _, _) where op == .add || op == .subtract || op == .multiply || op == .divide:
+            return try emitArithmeticChain(expr)
         case .binary(let op, let left, let right):
-            return SQLFragment("(") + (try compile(left)) + SQLFragment(" \(dialect.spelling(op)) ") + (try compile(right)) + SQLFragment(")")
+            return try wrap("(", [try emit(left), try emit(right)], ")", expr, separators: [" \(dialect.spelling(op)) "])
         case .inList(let subject, let items, let negated):
-            var parts: [SQLFragment] = []
-            for item in items { parts.append(try compile(item)) }
-            return SQLFragment("(") + (try compile(subject)) + SQLFragment(negated ? " NOT IN (" : " IN (")
-                + SQLFragment.joined(parts, separator: ", ") + SQLFragment("))")
+            var parts: [Compiled] = []
+            parts.reserveCapacity(items.count)
+            for item in items { parts.append(try emit(item)) }
+            let list = Compiled(sql: SQLFragment.joined(parts.map(\.sql), separator: ", "),
+                                nesting: parts.map(\.nesting).max() ?? 0, depth: parts.map(\.depth).max() ?? 0)
+            return try wrap("(", [try emit(subject), list], "))", expr, separators: [negated ? " NOT IN (" : " IN ("], extraNesting: 1)
         case .between(let subject, let low, let high, let negated):
-            return SQLFragment("(") + (try compile(subject)) + SQLFragment(negated ? " NOT BETWEEN " : " BETWEEN ")
-                + (try compile(low)) + SQLFragment(" AND ") + (try compile(high)) + SQLFragment(")")
+            return try wrap("(", [try emit(subject), try emit(low), try emit(high)], ")", expr,
+                            separators: [negated ? " NOT BETWEEN " : " BETWEEN ", " AND "])
         case .like(let subject, let pattern, let negated):
-            return SQLFragment("(") + (try compile(subject)) + SQLFragment(negated ? " NOT LIKE " : " LIKE ")
-                + (try compile(pattern)) + SQLFragment(")")
+            return try wrap("(", [try emit(subject), try emit(pattern)], ")", expr, separators: [negated ? " NOT LIKE " : " LIKE "])
         case .isNull(let subject, let negated):
-            return SQLFragment("(") + (try compile(subject)) + SQLFragment(negated ? " IS NOT NULL)" : " IS NULL)")
+            return try wrap("(", [try emit(subject)], negated ? " IS NOT NULL)" : " IS NULL)", expr)
         }
+    }
+
+    /// `a + b - c` (left-associative, one precedence level) as one parenthesized SQL chain, not
+    /// `((a + b) - c)`: SQLite groups it the same way, and its parser stack stays flat. The left
+    /// spine is walked in a loop, so a long chain costs no Swift recursion either.
+    private func emitArithmeticChain(_ expr: Expr) throws(Diagnostic) -> Compiled {
+        guard case .binary(let top, _, _) = expr.kind else { return try emit(expr) }
+        let additive = top == .add || top == .subtract
+        var rights: [(BinaryOperator, Expr)] = []
+        var node = expr
+        while case .binary(let op, let left, let right) = node.kind,
+              additive ? (op == .add || op == .subtract) : (op == .multiply || op == .divide) {
+            rights.append((op, right))
+            node = left
+        }
+        var parts = [try emit(node)]
+        var separators: [String] = []
+        for (op, right) in rights.reversed() {
+            parts.append(try emit(right))
+            separators.append(" \(dialect.spelling(op)) ")
+        }
+        return try wrap("(", parts, ")", expr, separators: separators, extraDepth: rights.count - 1)
+    }
+
+    /// `open part₀ sep₀ part₁ … close`, one parenthesis level and one tree level deeper than its parts.
+    private func wrap(_ open: String, _ parts: [Compiled], _ close: String, _ expr: Expr, separators: [String] = [],
+                      extraNesting: Int = 0, extraDepth: Int = 0) throws(Diagnostic) -> Compiled {
+        var sql = SQLFragment(open)
+        for (i, part) in parts.enumerated() {
+            if i > 0 { sql = sql + SQLFragment(separators[min(i - 1, separators.count - 1)]) }
+            sql = sql + part.sql
+        }
+        sql = sql + SQLFragment(close)
+        return try checked(Compiled(sql: sql, nesting: (parts.map(\.nesting).max() ?? 0) + 1 + extraNesting,
+                                    depth: (parts.map(\.depth).max() ?? 0) + 1 + extraDepth), expr)
+    }
+
+    /// The compiled piece, or a located error when it passes one of SQLite's limits.
+    private func checked(_ compiled: Compiled, _ expr: Expr) throws(Diagnostic) -> Compiled {
+        if compiled.nesting > LanguageLimits.sqlNesting {
+            throw Diagnostic("expression nested too deeply to run (more than \(LanguageLimits.sqlNesting) levels once compiled)",
+                             at: expr.range,
+                             note: "long and/or chains are fine; deep nesting of parentheses, not, minus and segments inside segments is not")
+        }
+        if compiled.depth > LanguageLimits.sqlDepth {
+            throw Diagnostic("expression too deep to run (more than \(LanguageLimits.sqlDepth) levels of operators)", at: expr.range,
+                             note: "each + - * / in a chain is one level; split the formula into named parts")
+        }
+        if compiled.sql.sql.utf8.count > LanguageLimits.sqlLength {
+            throw Diagnostic("expression too large to run (its SQL passes \(LanguageLimits.sqlLength) bytes)", at: expr.range,
+                             note: "segments are expanded where they are used; keep long lists in a table")
+        }
+        return compiled
     }
 }

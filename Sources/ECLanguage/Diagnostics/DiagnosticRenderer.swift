@@ -18,14 +18,15 @@ public struct DiagnosticRenderer: Sendable {
         let start = diagnostic.range.start
         let gutter = String(start.line).count
         let pad = String(repeating: " ", count: gutter)
-        var out = paint("error", "1;31") + paint(": " + diagnostic.headline, "1") + "\n"
+        var out = paint("error", "1;31") + paint(": " + Self.shortened(diagnostic.headline), "1") + "\n"
         out += pad + paint("--> ", "1;34") + "\(sourceName):\(start.line):\(start.column)\n"
-        if let text = line(start.line) {
+        if let full = line(start.line) {
+            let (text, column) = Self.window(Array(full), column: start.column)
             let characters = Array(text)
-            let before = characters.prefix(max(0, start.column - 1))
+            let before = characters.prefix(max(0, column - 1))
             // Underline to the range's end on this line, or to the line's end for multi-line ranges; at least one caret.
-            let endColumn = diagnostic.range.end.line == start.line ? diagnostic.range.end.column : characters.count + 1
-            let underlined = characters.dropFirst(before.count).prefix(max(0, endColumn - start.column))
+            let endColumn = diagnostic.range.end.line == start.line ? diagnostic.range.end.column : Int.max
+            let underlined = characters.dropFirst(before.count).prefix(max(0, min(endColumn - start.column, characters.count)))
             let caretCount = max(1, DisplayWidth.of(String(underlined)))
             let shown = text.replacingTabs()
             out += pad + " " + paint("|", "1;34") + "\n"
@@ -42,6 +43,24 @@ public struct DiagnosticRenderer: Sendable {
     /// Renders against a whole source (its name and lines).
     public func render(_ diagnostic: Diagnostic, in source: Source) -> String {
         render(diagnostic, sourceName: source.name, line: source.line)
+    }
+
+    /// The longest source line shown whole; longer ones are cut to a window around the caret.
+    static let lineWindow = 160
+
+    /// The part of a long line around `column` (with "…" where it was cut) and the column within it.
+    static func window(_ line: [Character], column: Int) -> (text: String, column: Int) {
+        guard line.count > lineWindow else { return (String(line), column) }
+        let from = max(0, min(column - 1 - lineWindow / 4, line.count - lineWindow))
+        let to = min(line.count, from + lineWindow)
+        let text = (from > 0 ? "…" : "") + String(line[from..<to]) + (to < line.count ? "…" : "")
+        return (text, column - from + (from > 0 ? 1 : 0))
+    }
+
+    /// A message cut in the middle when a name in it is huge (a 100,000-character word, say).
+    static func shortened(_ message: String) -> String {
+        guard message.count > 2 * lineWindow else { return message }
+        return String(message.prefix(lineWindow)) + "…" + String(message.suffix(lineWindow / 2))
     }
 
     private func paint(_ text: String, _ code: String) -> String {

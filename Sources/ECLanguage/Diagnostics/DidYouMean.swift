@@ -10,6 +10,9 @@ public func didYouMean(_ word: String, among candidates: [String]) -> String? {
     let limit = target.count <= 3 ? 1 : (target.count <= 6 ? 2 : 3)
     var best: (candidate: String, distance: Int)?
     for candidate in candidates {
+        // Lengths further apart than the limit cannot be within it; skipping them keeps a
+        // 100,000-character word from costing 100,000 × length work per candidate.
+        if abs(candidate.count - target.count) > limit { continue }
         let distance = editDistance(target, Array(candidate.lowercased()))
         if distance == 0 { continue }  // the word itself is not a suggestion
         if distance <= limit, distance < (best?.distance ?? Int.max) { best = (candidate, distance) }

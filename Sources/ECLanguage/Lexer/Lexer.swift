@@ -35,6 +35,14 @@ public struct Lexer: Sendable {
         return (String(characters[offset...]), SourceRange(start: start, end: end))
     }
 
+    /// Where the character at `offset` is, or nil when the text is shorter (for the statement-length limit).
+    func locationOfCharacter(_ offset: Int) -> SourceLocation? {
+        guard offset < characters.count else { return nil }
+        var location = location
+        for c in characters[index..<offset] { location = location.advanced(over: c) }
+        return location
+    }
+
     private func peek(_ offset: Int = 0) -> Character? {
         index + offset < characters.count ? characters[index + offset] : nil
     }
@@ -124,7 +132,7 @@ public struct Lexer: Sendable {
         let range = SourceRange(start: start, end: location)
         if peek() == "%" {
             step()
-            guard let value = Double(digits) else { throw Diagnostic("invalid number", at: range) }
+            guard let value = Double(digits), value.isFinite else { throw Diagnostic("invalid number", at: range) }
             return .percent(value / 100)
         }
         if !isReal, let value = Int64(digits) { return .integer(value) }
@@ -146,7 +154,8 @@ public struct Lexer: Sendable {
         let text = String(characters[index..<index + length])
         for _ in 0..<length { step() }
         let range = SourceRange(start: start, end: location)
-        let parts = text.split(separator: "-").map { Int($0)! }
+        // Only ASCII digits reach here (digitRun), so every part converts; 0 keeps the code trap-free regardless.
+        let parts = text.split(separator: "-").map { Int($0) ?? 0 }
         guard (1...12).contains(parts[1]) else {
             throw Diagnostic("invalid month \(parts[1]) in \(text)", at: range, note: "months run from 01 to 12")
         }

@@ -7,24 +7,18 @@ extension Parser {
         try parseOr()
     }
 
-    /// `or := and {'or' and}`
+    /// `or := and {'or' and}`, as a balanced tree (see `Expr.balancedChain`).
     mutating func parseOr() throws(Diagnostic) -> Expr {
-        var left = try parseAnd()
-        while try accept("or") != nil {
-            let right = try parseAnd()
-            left = Expr(.binary(.or, left, right), range: left.range.union(right.range))
-        }
-        return left
+        var operands = [try parseAnd()]
+        while try accept("or") != nil { operands.append(try parseAnd()) }
+        return operands.count == 1 ? operands[0] : Expr.balancedChain(.or, operands)
     }
 
-    /// `and := not {'and' not}`
+    /// `and := not {'and' not}`, as a balanced tree (see `Expr.balancedChain`).
     mutating func parseAnd() throws(Diagnostic) -> Expr {
-        var left = try parseNot()
-        while try accept("and") != nil {
-            let right = try parseNot()
-            left = Expr(.binary(.and, left, right), range: left.range.union(right.range))
-        }
-        return left
+        var operands = [try parseNot()]
+        while try accept("and") != nil { operands.append(try parseNot()) }
+        return operands.count == 1 ? operands[0] : Expr.balancedChain(.and, operands)
     }
 
     /// `not := 'not' not | comparison`
@@ -114,6 +108,7 @@ extension Parser {
     /// ```
     mutating func parsePrimary() throws(Diagnostic) -> Expr {
         let token = current
+        if token.kind != .symbol(.leftParen) { try countTerm() }
         switch token.kind {
         case .string(let s): try advance(); return Expr(.literal(.string(s)), range: token.range)
         case .percent(let p): try advance(); return Expr(.literal(.percent(p)), range: token.range)
@@ -150,6 +145,15 @@ extension Parser {
             return Expr(inner.kind, range: token.range.union(range(from: token.range.start)))
         case .symbol, .end:
             throw expected("a value (a name, number, 'text', date or duration)")
+        }
+    }
+
+    /// Counts one term (a name or value) against `LanguageLimits.terms`.
+    private mutating func countTerm() throws(Diagnostic) {
+        terms += 1
+        if terms > LanguageLimits.terms {
+            throw Diagnostic("too many terms in one statement (more than \(LanguageLimits.terms))", at: current.range,
+                             note: "an and/or chain or an 'in' list this long is better kept in a table: load it and join with sql")
         }
     }
 

@@ -153,7 +153,13 @@ extension Parser {
                                      help: p.current.keyword.flatMap { didYouMean($0, among: modes) }.map { "did you mean '\($0)'?" })
                 }
                 query.mode = Located(mode, range: try p.advance().range)
-            case "periods": query.periods = try p.parseCount("a number of periods")
+            case "periods":
+                let periods = try p.parseCount("a number of periods")
+                if periods.value > LanguageLimits.cohortPeriods {
+                    throw Diagnostic("at most \(LanguageLimits.cohortPeriods) periods", at: periods.range,
+                                     note: "a cohort table shows offsets 0…N; by month, 1000 periods is over 80 years")
+                }
+                query.periods = periods
             case "for": query.segments = try p.parseNames("a segment after 'for'")
             default: query.filter = try p.parseExpr()
             }

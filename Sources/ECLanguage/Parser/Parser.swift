@@ -45,7 +45,7 @@
 /// parentheses, `not` and unary minus is capped at `maxDepth`.
 public struct Parser {
     /// The deepest nesting allowed; deeper input is an error, not a stack overflow.
-    public static let maxDepth = 100
+    public static let maxDepth = LanguageLimits.nesting
 
     var lexer: Lexer
     /// The next token, not yet consumed.
@@ -53,10 +53,17 @@ public struct Parser {
     /// Where the last consumed token ended (for node ranges).
     var previousEnd: SourceLocation
     var depth = 0
+    /// Names and values read so far (capped at `LanguageLimits.terms`).
+    var terms = 0
 
     public init(_ statement: StatementText) throws(Diagnostic) {
         lexer = Lexer(statement)
         previousEnd = statement.start
+        if let beyond = lexer.locationOfCharacter(LanguageLimits.statementLength) {
+            throw Diagnostic("statement too long (more than \(LanguageLimits.statementLength) characters)",
+                             at: SourceRange(at: beyond),
+                             note: "load long lists from a file; split long scripts into statements")
+        }
         current = try lexer.next()
     }
 

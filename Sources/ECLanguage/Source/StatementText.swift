@@ -89,12 +89,13 @@ private struct Scanner {
     mutating func nextStatement() -> (text: String, start: SourceLocation)? {
         while index < characters.count {
             openReason = nil
-            var text = ""
+            // Characters, not a String: `count` must be O(1) so that splitting stays linear in the input.
+            var text: [Character] = []
             var start: SourceLocation?
             var depth = 0
             var lastContentLength = 0  // text length up to the last non-blank character
             while index < characters.count {
-                let c = peek()!
+                let c = characters[index]
                 if c == "\\" && isLineJoin() {
                     // A line join: the backslash becomes a space, the line break stays, so columns still match.
                     _ = step()
@@ -135,7 +136,7 @@ private struct Scanner {
             }
             if openReason == nil && depth > 0 { openReason = .unclosedParenthesis }
             if let start {
-                return (String(text.prefix(lastContentLength)), start)
+                return (String(text[..<lastContentLength]), start)
             }
         }
         return nil

@@ -34,10 +34,6 @@ public enum ExportWriter {
         }
         let title = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let contents = try text(table, format: format, options: options, title: title)
-        do {
-            try Data(contents.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ExportError("could not write '\(path)': \(error.localizedDescription); check that the folder exists and is writable")
-        }
+        try AtomicFile.write(Array(contents.utf8), to: path)
     }
 }

@@ -44,6 +44,13 @@ extension Session {
         try requireCustomerFacts(for: what, at: name.range)
         let attributes = try CustomerFacts.attributes(database).map(\.name)
         let match = attributes.first { $0.lowercased() == name.folded }
+        // A column of the customers dataset comes from there, for every customer in it: the facts
+        // hold only customers with a counted order, and an NPS respondent may have none.
+        if let match, try database.tableExists("customers"),
+           let column = try database.columns(of: "customers").map(\.name).first(where: { $0.lowercased() == match.lowercased() }),
+           column.lowercased() != "customer_id" {
+            return (.column(column, of: "customers"), attributes)
+        }
         return (match.map { .column($0, of: "ecsh_customer_facts") }, attributes)
     }
 
@@ -152,7 +159,8 @@ extension Session {
             guard h.value.unit == .month || h.value.unit == .year else {
                 throw ShellError("the horizon is counted in months", at: h.range, help: "e.g. horizon 12 months")
             }
-            horizon = Int(h.value.unit == .year ? h.value.amount * 12 : h.value.amount)
+            horizon = try wholeNumber(h.value.unit == .year ? h.value.amount * 12 : h.value.amount, "the horizon in months",
+                                      at: h.range, limit: 1_200)
         }
         let settings = try metricSettings()
         let query = ECAnalytics.UnitEconomicsQuery(by: by, horizonMonths: horizon,

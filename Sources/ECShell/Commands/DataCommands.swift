@@ -14,8 +14,18 @@ extension Session {
                 try OrderSnapshot.invalidate(database)
             }
             if statement.columnCount == 0 {
+                // sqlite3_changes keeps the count of the last INSERT/UPDATE/DELETE, so a VACUUM or PRAGMA
+                // would repeat it: report changes only for those statements, or when the total moved.
+                let before = database.totalChanges
                 while try statement.step() {}
-                say("ok (\(grouped(database.changes)) row\(database.changes == 1 ? "" : "s") changed)")
+                let firstWord = raw.text.split(whereSeparator: { !$0.isLetter }).first?.lowercased() ?? ""
+                let changesRows = ["insert", "update", "delete", "replace"].contains(firstWord)
+                if changesRows || database.totalChanges != before {
+                    let changed = database.totalChanges == before ? 0 : database.changes
+                    say("ok (\(grouped(changed)) row\(changed == 1 ? "" : "s") changed)")
+                } else {
+                    say("ok")
+                }
                 return
             }
             let columns = statement.columnNames
@@ -72,10 +82,15 @@ extension Session {
                          note: "customer attributes: derived from counted orders (and the customers dataset); use them in segments")
             return
         }
-        try describe(table: try resolveTable(name), note: nil)
+        let table = try resolveTable(name)
+        try describe(table: table, notes: table == "orders" ? try orderStatusNotes() : [])
     }
 
     func describe(table: String, note: String?) throws {
+        try describe(table: table, notes: note.map { [$0] } ?? [])
+    }
+
+    func describe(table: String, notes: [String]) throws {
         // The facts' customer_key is the snapshot's customer number, not an attribute.
         let columns = try database.columns(of: table).filter { table != CustomerFacts.table || $0.name != "customer_key" }
         let mapping = try fieldMapping(of: table)
@@ -102,7 +117,7 @@ extension Session {
         }
         show(ResultTable(columns: ["column", "type", "from header", "nulls", "min", "max"], rows: rows,
                          formats: [.text, .text, .text, .auto, .auto, .auto],
-                         notes: (note.map { [$0] } ?? []) + ["\(grouped(Int(total))) rows"]), sql: nil)
+                         notes: notes + ["\(grouped(Int(total))) rows"]), sql: nil)
     }
 
     /// The loader's record of which header each column came from, if any.

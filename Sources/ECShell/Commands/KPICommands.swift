@@ -33,7 +33,7 @@ extension Session {
         }
         return ECAnalytics.KPIQuery(kpis: q.kpis.map(\.folded), groupBy: groupBy, segments: try namedSegments(q.segments),
                                     orderFilter: filter, from: bound(q.from), to: bound(q.to),
-                                    f2WindowDays: q.within.map { Int($0.value.days) })
+                                    f2WindowDays: try q.within.map { try wholeNumber($0.value.days, "the window in days", at: $0.range, limit: 36_500) })
     }
 
     /// `kpi A, B [by …] [for …] [where …] [from … to …] [chart]`

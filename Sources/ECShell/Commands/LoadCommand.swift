@@ -30,15 +30,17 @@ extension Session {
         let request = LoadRequest(target: target, path: path, options: options, fieldMap: map,
                                   preset: load.preset?.name, append: load.append)
         let progress = LoadProgressBar(sink: err, enabled: err.isTerminal && isInteractive)
-        let summary = try Loader(database: database).load(request) { progress.update($0) }
+        // The customer facts go stale with these roles; they are dropped in the load's own
+        // transaction (a kill between a commit and a separate drop left stale facts), and the
+        // first statement that needs them rebuilds them, so several loads pay for one rebuild.
+        var staleFacts = false
+        if case .role(let role) = target, [.orders, .customers, .nps].contains(role) { staleFacts = true }
+        let summary = try Loader(database: database).load(request, progress: { progress.update($0) },
+                                                          beforeCommit: staleFacts ? { try OrderSnapshot.invalidate($0) } : nil)
         progress.finish()
         say(summary.description)
+        try sayStatuses(summary)
         for note in summary.notes { say("  note: \(note)") }
-        if case .role(let role) = target, [.orders, .customers, .nps].contains(role) {
-            // The customer facts are stale now; the first statement that needs them
-            // rebuilds them, so several loads in a row pay for one rebuild.
-            try OrderSnapshot.invalidate(database)
-        }
     }
 
     /// Data paths in a script are resolved from the script's folder, like `run`.

@@ -32,6 +32,8 @@ extension Session {
                 throw ShellError("maxrows takes a whole number (0 shows every row)", at: v.range)
             }
             options.maxRows = Int(n)
+        case "status":
+            try setStatusWord(s)
         default:
             try setAnalysisSetting(s)
         }

@@ -18,9 +18,9 @@ extension Session {
         guard MetricSettings.names.contains(name) else {
             throw Diagnostic.unknownName("setting", s.name.name, at: s.name.range, among: known)
         }
-        let text = s.values.map { v -> String in
+        let text = try s.values.map { v -> String in
             switch v.value {
-            case .literal(.duration(let t)): return String(Int(t.days))
+            case .literal(.duration(let t)): return String(try wholeNumber(t.days, "a duration in days", at: v.range, limit: 36_500))
             case .literal(.string(let x)): return x
             case .word(let w): return w
             case .literal(let l): return "\(optionValue(.literal(l)))"

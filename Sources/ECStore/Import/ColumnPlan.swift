@@ -11,6 +11,8 @@ struct ColumnPlan {
         case constant(String)
         /// Days since 1970-01-01 of the date in column `i` of the table.
         case dayOf(Int)
+        /// `base` + the record's line, as an integer (the row's rowid: the load finds file lines by it).
+        case lineRowid(base: Int64)
     }
 
     var name: String

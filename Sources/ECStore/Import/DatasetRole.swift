@@ -8,12 +8,15 @@ public enum DatasetRole: String, CaseIterable, Sendable {
         case .orders:
             return [
                 .init("order_id", .text, required: true),
-                .init("customer_id", .text, required: true),
+                // No customer key: a guest order (order-level KPIs only).
+                .init("customer_id", .text),
                 .init("ordered_at", .timestamp, required: true),
                 .init("day", .integer, derived: true),
                 .init("amount", .real, required: true),
                 .init("channel", .text, lowercased: true),
                 .init("status", .text, lowercased: true),
+                // The status word as written; `status` holds its meaning (StatusVocabulary).
+                .init("status_raw", .text, derived: true),
                 .init("discount", .real), .init("points", .real), .init("cogs", .real),
                 .init("shipping", .real), .init("commission", .real),
                 .init("quantity", .integer),
@@ -48,7 +51,18 @@ public enum DatasetRole: String, CaseIterable, Sendable {
                 .init("day", .integer, derived: true),
                 .init("customer_id", .text),
                 .init("comment", .text),
+                .init("response_id", .text),
             ]
+        }
+    }
+
+    /// The field that identifies a row: a later load with the same value replaces it (nil: rows just add up).
+    public var identity: String? {
+        switch self {
+        case .orders: return "order_id"
+        case .customers: return "customer_id"
+        case .nps: return "response_id"
+        case .spend, .traffic: return nil
         }
     }
 

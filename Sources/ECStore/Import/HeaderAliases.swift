@@ -12,6 +12,17 @@ enum HeaderAliases {
         return out
     }
 
+    /// The header without a trailing note in parentheses: `合計金額(-99999=無効値)` → `合計金額`.
+    static func withoutNotes(_ header: String) -> String {
+        var text = Substring(header.trimmingBlanks)
+        while let last = text.last, last == ")" || last == "）",
+              let open = text.lastIndex(where: { $0 == "(" || $0 == "（" }), open > text.startIndex {
+            text = text[..<open]
+            while let c = text.last, c == " " || c == "\u{3000}" { text.removeLast() }
+        }
+        return String(text)
+    }
+
     static func aliases(role: DatasetRole, field: String) -> [String] {
         let shared: [String: [String]] = [
             "customer_id": ["customer_id", "customer id", "customer number", "customer no", "customer", "client id",
@@ -56,6 +67,8 @@ enum HeaderAliases {
         case (.nps, "score"): specific = ["score", "nps", "nps score", "rating", "recommend", "likelihood to recommend", "スコア", "推奨度", "評価"]
         case (.nps, "responded_at"):
             specific = ["responded_at", "response date", "responded", "submitted at", "submitted", "date", "created at", "回答日", "回答日時", "日付"]
+        case (.nps, "response_id"):
+            specific = ["response_id", "response id", "responseid", "submission id", "survey response id", "回答ID", "回答番号"]
         case (.nps, "comment"): specific = ["comment", "comments", "feedback", "reason", "コメント", "自由回答", "理由", "ご意見"]
         default: specific = [field]
         }

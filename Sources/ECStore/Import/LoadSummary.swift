@@ -11,6 +11,38 @@ public struct LoadSummary: Sendable {
     public var seconds: Double
     /// Things worth knowing: detected encoding, widened columns, where rejects went.
     public var notes: [String]
+    /// Orders of this load per canonical status (StatusVocabulary order), empty without a status column.
+    public var statuses: [Count] = []
+    /// Status words the vocabulary does not know, most frequent first.
+    public var unknownStatuses: [UnknownStatus] = []
+    /// Rows identical to another row with the same id, collapsed into it.
+    public var exactRepeats = 0
+    /// Rows with the id of a later, different row (`on_error skip`: the later row won).
+    public var replacedRepeats = 0
+    /// `append` onto rows that were already there: what happened to them.
+    public var merge: Merge?
+    /// Orders without a customer key (guests), for orders loads.
+    public var guests = 0
+
+    /// A name and how many rows have it.
+    public struct Count: Sendable, Equatable {
+        public var name: String
+        public var count: Int
+    }
+
+    /// A status word outside the vocabulary: as written, as stored in `status`, and how often.
+    public struct UnknownStatus: Sendable, Equatable {
+        public var raw: String
+        public var stored: String
+        public var count: Int
+    }
+
+    /// `N new, M updated, K unchanged`.
+    public struct Merge: Sendable, Equatable {
+        public var new: Int
+        public var updated: Int
+        public var unchanged: Int
+    }
 
     /// "loaded 12,345 orders (14 columns) from 'x.csv' in 0.41 s (30,110 rows/s)"
     public var description: String {
@@ -18,10 +50,25 @@ public struct LoadSummary: Sendable {
         let rate = seconds > 0 ? Int((Double(rows) / seconds).rounded()) : rows
         var text = "loaded \(LoadSummary.grouped(rows)) \(what) (\(columns) columns) from '\(source)'"
         text += " in \(String(format2: seconds)) s (\(LoadSummary.grouped(rate)) rows/s)"
+        if let merge {
+            text += "; \(LoadSummary.grouped(merge.new)) new, \(LoadSummary.grouped(merge.updated)) updated, \(LoadSummary.grouped(merge.unchanged)) unchanged"
+        }
         if skipped > 0 {
             text += "; skipped \(LoadSummary.grouped(skipped)) bad rows (see ecsh_rejects)"
         }
         return text
+    }
+
+    /// `statuses: 9,395 completed · 300 cancelled · 203 returned`, nil without statuses.
+    public var statusLine: String? { LoadSummary.statusLine(statuses, unknownStatuses) }
+
+    /// The one-line breakdown, nil when there is nothing to break down.
+    public static func statusLine(_ statuses: [Count], _ unknownStatuses: [UnknownStatus]) -> String? {
+        if statuses.isEmpty && unknownStatuses.isEmpty { return nil }
+        var parts = statuses.map { "\(LoadSummary.grouped($0.count)) \($0.name)" }
+        let unknown = unknownStatuses.reduce(0) { $0 + $1.count }
+        if unknown > 0 { parts.append("\(LoadSummary.grouped(unknown)) unknown") }
+        return "statuses: " + parts.joined(separator: " · ")
     }
 
     /// 1234567 → "1,234,567" (no locale involved).

@@ -7,6 +7,8 @@ struct FilePlan {
     var names: [String]
     var columns: [ColumnPlan]
     var notes: [String] = []
+    /// Records that look like a title above the header (0: none), for the `with skip N` hint.
+    var preamble = 0
 }
 
 extension Loader {
@@ -80,15 +82,30 @@ extension Loader {
         var guesses = [KindGuess](repeating: KindGuess(), count: names.count)
         if !hasHeader { observe(reader, &guesses, numbers, dates) }
         var seen = 0
+        var fieldCounts = [first.count]
         while seen < Loader.sampleRecords, try readRecord(reader, request) {
             if reader.count == names.count { observe(reader, &guesses, numbers, dates) }
+            if fieldCounts.count < 50 { fieldCounts.append(reader.count) }
             seen += 1
         }
         let kinds = guesses.map { $0.kind(preferDates: options.dateFormat != nil) }
         let columns = names.indices.map { i in
             ColumnPlan(name: names[i], source: .field(i), header: hasHeader ? names[i] : nil, kind: kinds[i])
         }
-        return FilePlan(encoding: encoding, delimiter: delimiter!, hasHeader: hasHeader, names: names, columns: columns)
+        return FilePlan(encoding: encoding, delimiter: delimiter!, hasHeader: hasHeader, names: names, columns: columns,
+                        preamble: options.header == nil ? Loader.preambleLines(fieldCounts) : 0)
+    }
+
+    /// Records above the real header: leading records with fewer fields than the rest of the file
+    /// (a title such as `Report exported 2024-12-31`), for the `with skip N` hint.
+    static func preambleLines(_ counts: [Int]) -> Int {
+        guard counts.count >= 3 else { return 0 }
+        var frequency: [Int: Int] = [:]
+        for c in counts.dropFirst() { frequency[c, default: 0] += 1 }
+        guard let modal = frequency.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key })?.key,
+              modal > 1, counts[0] < modal,
+              let header = counts.firstIndex(of: modal) else { return 0 }
+        return header
     }
 
     private func observe(_ reader: CSVReader, _ guesses: inout [KindGuess], _ numbers: NumberReader, _ dates: DateReader) {

@@ -6,7 +6,10 @@ extension Loader {
     /// clause that would fix it.
     func roleColumns(_ role: DatasetRole, _ plan: FilePlan, _ request: LoadRequest, preset: Preset?) throws -> [ColumnPlan] {
         let names = plan.names
-        let normalized = names.map(HeaderAliases.normalize)
+        let normalized = names.map { HeaderAliases.normalize(HeaderAliases.withoutNotes($0)) }
+        // A preset that reads the amount from item lines when they are there (Yahoo!), or as a fallback.
+        let itemHeaders = preset?.itemAmount.map { [$0.price, $0.quantity] } ?? []
+        let hasItems = !itemHeaders.isEmpty && itemHeaders.allSatisfy { h in normalized.contains(HeaderAliases.normalize(h)) }
         let fields = role.fields
         for key in request.fieldMap.keys where !fields.contains(where: { $0.name == key && !$0.derived }) {
             let known = fields.filter { !$0.derived }.map(\.name).joined(separator: ", ")
@@ -27,6 +30,8 @@ extension Loader {
         }
         for field in fields where !field.derived && chosen[field.name] == nil {
             if let constant = preset?.constants[field.name] { chosen[field.name] = .constant(constant); continue }
+            if preset?.itemOnlyFields.contains(field.name) == true && !hasItems { continue }
+            if field.name == "amount" && hasItems && preset?.amountFromItemsFirst == true { continue }
             let candidates = preset?.headers[field.name] ?? HeaderAliases.aliases(role: role, field: field.name)
             for alias in candidates {
                 let key = HeaderAliases.normalize(alias)
@@ -37,12 +42,11 @@ extension Loader {
                 }
             }
         }
-        let missing = fields.filter { $0.required && chosen[$0.name] == nil }
+        let missing = fields.filter { $0.required && chosen[$0.name] == nil && !($0.name == "amount" && hasItems) }
         if !missing.isEmpty {
-            let clause = missing.map { field -> String in
-                let guess = names.indices.first { !used.contains($0) && Loader.fits(plan.columns[$0].kind, field) }
-                return "\(field.name) = \"\(guess.map { names[$0] } ?? "...")\""
-            }.joined(separator: ", ")
+            let guesses = MapSuggestion.suggest(missing: missing, role: role, names: names, kinds: plan.columns.map(\.kind),
+                                                taken: used)
+            let clause = missing.map { "\($0.name) = \"\(guesses[$0.name] ?? "...")\"" }.joined(separator: ", ")
             let what = missing.map(\.name).joined(separator: ", ")
             throw LoadError(file: request.path,
                             reason: "has no column for \(what) (required for \(role.rawValue)); columns found: \(Loader.listed(names))",
@@ -52,6 +56,12 @@ extension Loader {
         var columns: [ColumnPlan] = []
         var mainIndex: Int?
         for field in fields {
+            if field.name == "status_raw", let status = columns.first(where: { $0.name == "status" }) {
+                // Same source as status: the raw word is kept, its meaning goes to status.
+                columns.append(ColumnPlan(name: field.name, source: status.source, header: status.header, kind: .text,
+                                          canonical: field))
+                continue
+            }
             if field.derived {
                 columns.append(ColumnPlan(name: field.name, source: mainIndex.map { .dayOf($0) } ?? .none, header: nil,
                                           kind: .integer, canonical: field))

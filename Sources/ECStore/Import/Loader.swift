@@ -14,11 +14,13 @@ public final class Loader {
         self.database = database
     }
 
-    /// Runs one `load`. `progress` is called every few thousand rows.
-    public func load(_ request: LoadRequest, progress: ((LoadProgress) -> Void)? = nil) throws -> LoadSummary {
+    /// Runs one `load`. `progress` is called every few thousand rows. `beforeCommit` runs inside
+    /// the load's transaction (the shell drops derived tables there), so a crash at any moment
+    /// leaves either the old data with its derived tables or the new data without them.
+    public func load(_ request: LoadRequest, progress: ((LoadProgress) -> Void)? = nil,
+                     beforeCommit: ((Database) throws -> Void)? = nil) throws -> LoadSummary {
         let started = Loader.now()
         var notes: [String] = []
-        let table = request.target.tableName
         try Loader.checkTableName(request.target)
         var preset: Preset?
         if let name = request.preset {
@@ -31,8 +33,8 @@ public final class Loader {
             preset = p
         }
         var options = request.options
-        if preset?.name == "rakuten" && options.encoding == nil {
-            // RMS downloads are CP932: where bytes could be EUC-JP too, trust the preset.
+        if ["rakuten", "yahoo"].contains(preset?.name) && options.encoding == nil {
+            // RMS and Yahoo! downloads are CP932: where bytes could be EUC-JP too, trust the preset.
             let sample = try TextSource.sample(path: request.path, capacity: Loader.sampleBytes)
             let found = sample.bytes.withUnsafeBufferPointer { TextEncoding.detect(sample: $0, isWholeFile: sample.isWholeFile) }
             if found == .eucJP || found == nil { options.encoding = "cp932" }
@@ -41,7 +43,31 @@ public final class Loader {
         resolved.options = options
         let encoding = try chooseEncoding(resolved, notes: &notes)
         let maxColumns = Int(sqlite3_limit(database.handle, SQLITE_LIMIT_COLUMN, -1))
-        var plan = try planFile(resolved, encoding: encoding, maxColumns: maxColumns)
+        let plan = try planFile(resolved, encoding: encoding, maxColumns: maxColumns)
+        let presetHint = preset == nil && request.target == .role(.orders) ? Preset.suggestion(for: plan.names, path: request.path) : nil
+        do {
+            var summary = try load(resolved, plan: plan, preset: preset, maxColumns: maxColumns, started: started,
+                                   progress: progress, beforeCommit: beforeCommit)
+            if let presetHint { summary.notes.append(presetHint) }
+            summary.notes = notes + summary.notes
+            return summary
+        } catch var e as LoadError where presetHint != nil || plan.preamble > 0 {
+            // Whatever went wrong, the preset (or skipping the title lines) is the way out.
+            let skip = "the first \(plan.preamble == 1 ? "line looks" : "\(plan.preamble) lines look") like a title above the header: load \(request.target.tableName) from '\(request.path)' with skip \(plan.preamble)"
+            e.help = (presetHint ?? skip) + (e.help.map { "; otherwise: \($0)" } ?? "")
+            throw e
+        }
+    }
+
+    /// The load once the file is planned: columns for the role, then one transaction.
+    private func load(_ request: LoadRequest, plan: FilePlan, preset: Preset?, maxColumns: Int, started: Double,
+                      progress: ((LoadProgress) -> Void)?,
+                      beforeCommit: ((Database) throws -> Void)?) throws -> LoadSummary {
+        var plan = plan
+        var notes: [String] = []
+        let table = request.target.tableName
+        let options = request.options
+        let resolved = request
         switch request.target {
         case .role(let role): plan.columns = try roleColumns(role, plan, resolved, preset: preset)
         case .table: break
@@ -51,6 +77,8 @@ public final class Loader {
         }
         let role: DatasetRole? = if case .role(let r) = request.target { r } else { nil }
         var outcome = LoadOutcome()
+        var summary = LoadSummary(table: table, role: role, source: request.path, rows: 0, columns: 0, skipped: 0,
+                                  seconds: 0, notes: [])
         // A bulk load in WAL mode writes every page twice (WAL, then checkpoint).
         // For the load alone, a rollback journal is as atomic and durable and
         // writes new pages once; WAL comes back afterwards, error or not.
@@ -62,13 +90,40 @@ public final class Loader {
         try database.transaction {
             try Bookkeeping.createTables(database)
             try prepareTable(table, plan: &plan, append: request.append)
-            let converter = RowConverter(columns: plan.columns, options: options, checkRequired: preset == nil)
-            outcome = try insertRows(resolved, plan: plan, converter: converter, table: table, preset: preset,
+            // Rows of this load get rowid base + line: reconciliation finds them, and their lines, by it.
+            let base = role == nil ? 0 : (try database.scalar("SELECT coalesce(max(rowid), 0) FROM \(quoteIdentifier(table))").intValue ?? 0)
+            var insertPlan = plan
+            if role != nil {
+                insertPlan.columns.append(ColumnPlan(name: "rowid", source: .lineRowid(base: base), header: nil, kind: .integer))
+            }
+            let converter = RowConverter(columns: insertPlan.columns, options: options, checkRequired: preset == nil)
+            outcome = try insertRows(resolved, plan: insertPlan, converter: converter, table: table, preset: preset,
                                      started: started, progress: progress)
-            plan.columns = converter.finishedColumns()
+            plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
+            if let role {
+                try reconcile(role, table: table, base: base, plan: plan, request: resolved, summary: &summary)
+                outcome.rows = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ?",
+                                                       [.integer(base)]).intValue ?? 0)
+            }
             try retypeWidenedColumns(table, plan.columns, notes: &notes)
+            if let key = role?.identity, plan.columns.contains(where: { $0.name == key && $0.source != .none }) {
+                try database.execute("CREATE INDEX IF NOT EXISTS \(quoteIdentifier("ecsh_\(table)_\(key)")) ON \(quoteIdentifier(table))(\(quoteIdentifier(key)))")
+            }
             try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: plan.columns,
                                    replace: !request.append)
+            try beforeCommit?(database)
+        }
+        outcome.skipped += summary.replacedRepeats
+        if let key = role?.identity, summary.exactRepeats > 0 {
+            notes.append("collapsed \(summary.exactRepeats) exact repeat row\(summary.exactRepeats == 1 ? "" : "s") (same \(key), same values)")
+        }
+        if summary.replacedRepeats > 0, let key = role?.identity {
+            notes.append("\(summary.replacedRepeats) row\(summary.replacedRepeats == 1 ? "" : "s") replaced by a later row with the same \(key) (on_error skip: the later row wins)")
+        }
+        if let preset, preset.noBuyerKey {
+            notes.append("the \(preset.title) has no buyer identity: its orders load as guest orders, and customer KPIs (customers, repeat, F2, retention, cohorts, CLV) cannot include them")
+        } else if summary.guests > 0 {
+            notes.append("\(LoadSummary.grouped(summary.guests)) guest order\(summary.guests == 1 ? "" : "s") (no customer key): counted in order KPIs (gmv, orders, aov, revenue, margin), left out of customer KPIs")
         }
         if outcome.skipped > 0 {
             notes.append("\(outcome.skipped) bad rows skipped: see `sql select line, col, field, reason, raw from ecsh_rejects where dataset = '\(table)'`")
@@ -77,8 +132,28 @@ public final class Loader {
             notes.append("column '\(c.name)' became \(c.kind.rawValue) at line \(c.widenedAt!) (was \(c.widenedFrom!.rawValue))")
         }
         if preset != nil { notes.append("collapsed \(outcome.records) line items into \(outcome.rows) orders (preset \(preset!.name))") }
-        return LoadSummary(table: table, role: role, source: request.path, rows: outcome.rows, columns: plan.columns.count,
-                           skipped: outcome.skipped, seconds: Loader.now() - started, notes: notes)
+        summary.rows = outcome.rows
+        summary.columns = plan.columns.count
+        summary.skipped = outcome.skipped
+        summary.seconds = Loader.now() - started
+        summary.notes = notes
+        return summary
+    }
+
+    /// Statuses, unique ids, the merge with earlier rows and the guest count, for this load's rows.
+    private func reconcile(_ role: DatasetRole, table: String, base: Int64, plan: FilePlan, request: LoadRequest,
+                           summary: inout LoadSummary) throws {
+        let mapped = { (name: String) in plan.columns.contains { $0.name == name && $0.source != .none } }
+        if role == .orders && mapped("status") { try applyStatusVocabulary(table, base: base) }
+        if let key = role.identity, mapped(key) {
+            try collapseRepeats(table, key: key, base: base, request: request, summary: &summary)
+            if request.append && base > 0 { try mergeWithEarlier(table, key: key, base: base, summary: &summary) }
+        }
+        if role == .orders {
+            if mapped("status") { (summary.statuses, summary.unknownStatuses) = try statusBreakdown(table, base: base) }
+            summary.guests = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ? AND customer_id IS NULL",
+                                                     [.integer(base)]).intValue ?? 0)
+        }
     }
 
     struct LoadOutcome {
@@ -124,11 +199,10 @@ public final class Loader {
         var collapse = preset.map { OrderCollapser(preset: $0, columns: plan.columns, statement: insert) }
         let interrupt = database.interruptFlag
         let onError = request.options.onError
-        let presetHint = preset == nil && request.target == .role(.orders) ? Preset.suggestion(for: plan.names, path: request.path) : nil
         func reject(_ p: RowProblem, line: Int, raw: String) throws {
             if onError == .stop {
                 throw LoadError(file: request.path, line: line, column: p.column, field: p.field, rawValue: p.raw,
-                                reason: p.reason, help: presetHint ?? p.help)
+                                reason: p.reason, help: p.help)
             }
             try rejects.bind([.text(table), .text(request.path), .integer(Int64(line)), p.column.map { .integer(Int64($0)) } ?? .null,
                               p.field.map { .text($0) } ?? .null, .text(p.reason), .text(raw)])

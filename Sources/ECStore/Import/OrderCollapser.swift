@@ -1,29 +1,43 @@
 /// Collapses a preset export's line-item rows into one row per order.
 ///
-/// Rows of one order are consecutive in both Shopify and Rakuten exports:
-/// quantities add up, every other column keeps its first non-empty value,
-/// and required fields are checked on the collapsed order.
+/// Rows of one order are consecutive in every preset's export: quantities
+/// (and the preset's `summed` fields) add up, every other column keeps its
+/// first non-empty value, and required fields are checked on the collapsed
+/// order. Rows of one order that are not next to each other become two rows
+/// with the same id, which the load's id check then reports.
 struct OrderCollapser {
     typealias Problem = (problem: RowProblem, line: Int, raw: String)
 
     let preset: Preset
-    let names: [String]
     let columns: [ColumnPlan]
     let statement: Statement
+    private let finishColumns: PresetColumns
     private(set) var inserted = 0
     private var current: [Value]?
     private var currentKey: Value = .null
     private var firstLine = 0
     private let orderIndex: Int
-    private let quantityIndex: Int?
+    private let summedIndexes: Set<Int>
+    /// Amount column, and the item price and quantity columns it is computed from.
+    private let itemAmount: (amount: Int, price: Int, quantity: Int)?
+    private var itemTotal = 0.0
+    private var itemCount = 0
 
     init(preset: Preset, columns: [ColumnPlan], statement: Statement) {
         self.preset = preset
         self.columns = columns
-        self.names = columns.map(\.name)
         self.statement = statement
-        orderIndex = names.firstIndex(of: "order_id")!
-        quantityIndex = names.firstIndex(of: "quantity")
+        let names = columns.map(\.name)
+        finishColumns = PresetColumns(names: names, headers: columns.map(\.header))
+        orderIndex = names.firstIndex(of: "order_id") ?? 0
+        summedIndexes = Set((preset.summed.union(["quantity"])).compactMap { names.firstIndex(of: $0) })
+        if let item = preset.itemAmount, let a = names.firstIndex(of: "amount"), columns[a].source == .none,
+           let p = columns.firstIndex(where: { $0.header == item.price }),
+           let q = columns.firstIndex(where: { $0.header == item.quantity }) {
+            itemAmount = (a, p, q)
+        } else {
+            itemAmount = nil
+        }
     }
 
     mutating func add(_ values: [Value], line: Int) throws -> Problem? {
@@ -34,27 +48,44 @@ struct OrderCollapser {
         }
         if var order = current, key == currentKey {
             for k in order.indices {
-                if k == quantityIndex, let a = order[k].intValue, let b = values[k].intValue {
-                    order[k] = .integer(a + b)
+                if summedIndexes.contains(k), !values[k].isNull, !order[k].isNull {
+                    order[k] = OrderCollapser.sum(order[k], values[k])
                 } else if order[k].isNull {
                     order[k] = values[k]
                 }
             }
             current = order
+            addItem(values)
             return nil
         }
         let problem = try flush()
         current = values
         currentKey = key
         firstLine = line
+        addItem(values)
         return problem
+    }
+
+    private mutating func addItem(_ values: [Value]) {
+        guard let item = itemAmount, let price = values[item.price].doubleValue,
+              let quantity = values[item.quantity].doubleValue else { return }
+        itemTotal += price * quantity
+        itemCount += 1
+    }
+
+    static func sum(_ a: Value, _ b: Value) -> Value {
+        if let x = a.intValue, let y = b.intValue, case .integer = a, case .integer = b { return .integer(x + y) }
+        return .real((a.doubleValue ?? 0) + (b.doubleValue ?? 0))
     }
 
     /// Inserts the order being collected, if any.
     mutating func flush() throws -> Problem? {
         guard var order = current else { return nil }
         current = nil
-        preset.finish(&order, names)
+        if let item = itemAmount, itemCount > 0 { order[item.amount] = .real(itemTotal) }
+        itemTotal = 0
+        itemCount = 0
+        preset.finish(&order, finishColumns)
         for (k, column) in columns.enumerated() where column.canonical?.required == true && order[k].isNull {
             return (RowProblem(column: nil, field: column.header ?? column.name, raw: nil,
                                reason: "order \(currentKey) has no \(column.name) on any of its rows"), firstLine,

@@ -8,7 +8,7 @@
 final class RowConverter {
     /// One column's rules, trivially copyable.
     struct Spec {
-        enum Source { case field, lineNumber, none, constant, dayOf }
+        enum Source { case field, lineNumber, none, constant, dayOf, lineRowid }
         var source: Source
         var index: Int           // field index, or table column for dayOf
         var kind: FieldKind
@@ -19,6 +19,7 @@ final class RowConverter {
         var low: Int64
         var high: Int64
         var isDate: Bool
+        var rowidBase: Int64
         var sawTime = false
         var widenedAt = 0
         var widenedFrom: FieldKind = .text
@@ -49,19 +50,21 @@ final class RowConverter {
         for (k, c) in columns.enumerated() {
             var source = Spec.Source.none
             var index = 0
+            var rowidBase: Int64 = 0
             switch c.source {
             case .field(let i): source = .field; index = i
             case .lineNumber: source = .lineNumber
             case .none: source = .none
             case .constant(let text): source = .constant; index = constants.count; constants.append(Array(text.utf8))
             case .dayOf(let i): source = .dayOf; index = i
+            case .lineRowid(let base): source = .lineRowid; rowidBase = base
             }
             let canonical = c.canonical
             specs.advanced(by: k).initialize(to: Spec(
                 source: source, index: index, kind: canonical?.kind ?? c.kind, strict: canonical != nil,
                 required: checkRequired && canonical?.required == true, lowercased: canonical?.lowercased == true,
                 hasRange: canonical?.range != nil, low: canonical?.range?.lowerBound ?? 0,
-                high: canonical?.range?.upperBound ?? 0, isDate: canonical?.isDate == true))
+                high: canonical?.range?.upperBound ?? 0, isDate: canonical?.isDate == true, rowidBase: rowidBase))
         }
         self.constants = constants
     }
@@ -100,6 +103,8 @@ final class RowConverter {
             case .lineNumber:
                 var text = String(line)
                 cells[k] = text.withUTF8 { store($0, batch) }
+            case .lineRowid:
+                cells[k] = .integer(spec.pointee.rowidBase + Int64(line))
             case .dayOf:
                 let d = days[spec.pointee.index]
                 cells[k] = d == Int64.min ? .null : .integer(d)

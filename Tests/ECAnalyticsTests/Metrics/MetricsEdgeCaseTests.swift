@@ -91,11 +91,12 @@ import ECStore
         try s.set("as_of", to: "2024-06-30")
         try s.set("week_start", to: "Sunday")
         try s.set("f2_window", to: "60 days")
-        try s.set("excluded_statuses", to: "cancelled, void")
+        // Status words are read through the vocabulary: void is cancelled, 返品 is returned.
+        try s.set("excluded_statuses", to: "cancelled, void, 返品")
         try s.save(to: db)
         let back = try MetricSettings.load(from: db)
         #expect(back == s)
-        #expect(back.countedCondition(alias: "o") == SQLFragment("(\"o\".\"status\" IS NULL OR \"o\".\"status\" NOT IN (?, ?))", ["cancelled", "void"]))
+        #expect(back.countedCondition(alias: "o") == SQLFragment("(\"o\".\"status\" IS NULL OR \"o\".\"status\" NOT IN (?, ?))", ["cancelled", "returned"]))
         #expect(throws: MetricsError.self) { try s.set("f2_window", to: "soon") }
         #expect(throws: MetricsError.self) { try s.set("colour", to: "red") }
         #expect(s.describe().rows.count == 7)

@@ -17,7 +17,7 @@ func snapshot(_ db: Database) throws -> [String] {
     @Test(arguments: [
         ("wrong field count", "order_id,customer_id,ordered_at,amount\nX,c,2024-01-01,1\nY,c,2024-01-02\n", 3, nil as Int?, "has 3 fields, expected 4"),
         ("unterminated quote", "order_id,customer_id,ordered_at,amount\nX,c,2024-01-01,1\nY,\"c,2024-01-02,5\n", 3, 2, "never closed"),
-        ("required empty", "order_id,customer_id,ordered_at,amount\nX,c,2024-01-01,1\nY,,2024-01-02,5\n", 3, 2, "is required"),
+        ("required empty", "order_id,customer_id,ordered_at,amount\nX,c,2024-01-01,1\n,c,2024-01-02,5\n", 3, 1, "is required"),
         ("unreadable amount", "order_id,customer_id,ordered_at,amount\nX,c,2024-01-01,1\nY,c,2024-01-02,12x\n", 3, 4, "is not a number"),
         ("unreadable date", "order_id,customer_id,ordered_at,amount\nX,c,2024-01-01,1\nY,c,yesterday,5\n", 3, 3, "is not a date"),
     ])

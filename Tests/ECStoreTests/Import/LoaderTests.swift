@@ -82,13 +82,13 @@ final class LoadFixture {
         let s = try f.load(.role(.orders), path)
         #expect(s.rows == 2 && s.role == .orders)
         #expect(try f.db.columns(of: "orders").map(\.name) == [
-            "order_id", "customer_id", "ordered_at", "day", "amount", "channel", "status", "discount", "points", "cogs",
+            "order_id", "customer_id", "ordered_at", "day", "amount", "channel", "status", "status_raw", "discount", "points", "cogs",
             "shipping", "commission", "quantity", "product", "category", "Gift wrap",
         ])
         // day: 2024-03-05 is 19,787 days after 1970-01-01 (54 years incl. 13 leap days = 19,723, + Jan 31 + Feb 29 + 4).
-        #expect(try f.rows("SELECT order_id, customer_id, ordered_at, day, amount, channel, status, discount, points, quantity, product, \"Gift wrap\" FROM orders ORDER BY order_id") == [
-            ["A1", "c1", "2024-03-05 23:30:00", 19787, 1980.0, "rakuten", "shipped", 100.0, nil, 2, "Tea", "yes"],
-            ["A2", "c2", "2024-03-06", 19788, 500.0, "own", "cancelled", nil, nil, 1, "Cup", "no"],
+        #expect(try f.rows("SELECT order_id, customer_id, ordered_at, day, amount, channel, status, status_raw, discount, points, quantity, product, \"Gift wrap\" FROM orders ORDER BY order_id") == [
+            ["A1", "c1", "2024-03-05 23:30:00", 19787, 1980.0, "rakuten", "completed", "Shipped", 100.0, nil, 2, "Tea", "yes"],
+            ["A2", "c2", "2024-03-06", 19788, 500.0, "own", "cancelled", "CANCELLED", nil, nil, 1, "Cup", "no"],
         ])
         #expect(try f.rows("SELECT role, source, rows, min_date, max_date FROM ecsh_datasets") == [["orders", .text(path), 2, "2024-03-05", "2024-03-06"]])
         #expect(try f.rows("SELECT source_header, type FROM ecsh_fields WHERE field IN ('ordered_at', 'points', 'amount') ORDER BY field") == [
@@ -105,7 +105,7 @@ final class LoadFixture {
             """.replacingOccurrences(of: "¥3,300", with: "\"¥3,300\""))
         try f.load(.role(.orders), path)
         #expect(try f.rows("SELECT order_id, customer_id, ordered_at, amount, points, shipping, commission, cogs, status, channel, quantity, product, category FROM orders") == [
-            ["1001", "M-1", "2024-04-01 09:15:00", 3300.0, 100.0, 500.0, 30.0, 1200.0, "発送済み", "楽天", 3, "緑茶", "飲料"],
+            ["1001", "M-1", "2024-04-01 09:15:00", 3300.0, 100.0, 500.0, 30.0, 1200.0, "completed", "楽天", 3, "緑茶", "飲料"],
         ])
     }
 

@@ -1,0 +1,54 @@
+import ECLanguage
+import ECStore
+
+/// One SQLite table whose single column stands for every name, so compiled predicates can be prepared.
+nonisolated(unsafe) let workspace: Database? = {
+    let db = try? Database()
+    try? db?.execute("CREATE TABLE t (x)")
+    return db
+}()
+
+/// libFuzzer target: the front end, text → statements → AST → SQL → a prepared SQLite statement.
+///
+/// The input is split into statements and each is parsed; the whole input is also parsed
+/// as one expression, compiled with every name standing for column `t.x`, and prepared.
+/// Oracles: no crash or hang; every diagnostic renders; and a predicate the parser accepts
+/// always compiles to SQL that SQLite prepares (SQLite's "parser stack overflow" or
+/// "Expression tree is too large" would mean the compiler emits SQL too deep for it).
+func fuzzLanguage(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data = bytes else { return 0 }
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    let source = Source(name: "<fuzz>", text: text)
+    let renderer = DiagnosticRenderer()
+    _ = StatementSplitter.completeness(of: text)
+    for statement in StatementSplitter.split(source) {
+        do {
+            _ = try Parser.parse(statement)
+        } catch {
+            _ = renderer.render(error, in: source)
+        }
+    }
+    let expr: Expr
+    do {
+        expr = try Parser.parseExpression(text)
+    } catch {
+        _ = renderer.render(error, in: source)
+        return 0
+    }
+    _ = expr.description
+    let resolver = ClosureNameResolver { _ throws(Diagnostic) in .column(SQLFragment("\"t\".\"x\"")) }
+    let sql: SQLFragment
+    do {
+        sql = try PredicateCompiler(resolver: resolver).compile(expr)
+    } catch {
+        _ = renderer.render(error, in: source)
+        return 0
+    }
+    guard let workspace else { fatalError("fuzz: no in-memory workspace") }
+    do {
+        _ = try workspace.prepare("SELECT 1 FROM t WHERE " + sql.sql)
+    } catch {
+        fatalError("fuzz: accepted expression compiled to SQL SQLite rejects: \(error)\n\(text)")
+    }
+    return 0
+}

@@ -1,0 +1,73 @@
+import ECStore
+import ECLanguage
+import ECAnalytics
+
+/// Order statuses in the shell: the load summary's breakdown and `set status 'WORD', STATUS`.
+extension Session {
+    /// The status breakdown of a load and, prominently, every word the vocabulary does not know.
+    func sayStatuses(_ summary: LoadSummary) throws {
+        guard let line = summary.statusLine else { return }
+        say("  \(line)")
+        let settings = try metricSettings()
+        for u in summary.unknownStatuses {
+            let treatment = settings.counts(status: u.stored)
+                ? "counted as a sale (\(settings.countedDescription))"
+                : "not counted (\(settings.countedDescription))"
+            say("  warning: unknown status '\(u.raw)' on \(grouped(u.count)) order\(u.count == 1 ? "" : "s"): \(treatment)")
+            say("    say what it means: set status '\(u.raw)', cancelled   (or one of \(StatusVocabulary.canonical.joined(separator: ", ")))")
+        }
+    }
+
+    /// `describe orders`: the status breakdown, unknown words and guest orders.
+    func orderStatusNotes() throws -> [String] {
+        let columns = try database.columns(of: "orders").map(\.name)
+        var notes: [String] = []
+        if columns.contains("status_raw") {
+            let (known, unknown) = try Loader.statusBreakdown(database, table: "orders")
+            if let line = LoadSummary.statusLine(known, unknown) { notes.append(line) }
+            let settings = try metricSettings()
+            for u in unknown {
+                notes.append("unknown status '\(u.raw)' on \(grouped(u.count)) orders: \(settings.counts(status: u.stored) ? "counted" : "not counted")"
+                             + "; set status '\(u.raw)', <meaning> says what it is")
+            }
+        }
+        if columns.contains("customer_id") {
+            let guests = Int(try database.scalar("SELECT count(*) FROM orders WHERE customer_id IS NULL").intValue ?? 0)
+            if guests > 0 { notes.append("\(grouped(guests)) guest orders (no customer_id): in order KPIs, not in customer KPIs") }
+        }
+        return notes
+    }
+
+    /// `set status 'WORD', STATUS`: the workspace's own meaning for a status word.
+    ///
+    /// Stored in `ecsh_settings` (`status_word:KEY`) so later loads use it, and
+    /// applied at once to orders already loaded with that word.
+    func setStatusWord(_ s: SetStatement) throws {
+        guard s.values.count == 2, let word = s.values[0].value.text, let target = s.values[1].value.text else {
+            throw ShellError("set status takes a status word and its meaning", at: s.name.range,
+                             help: "set status 'on hold', pending   (meanings: \(StatusVocabulary.canonical.joined(separator: ", ")))")
+        }
+        let status = target.lowercased()
+        guard StatusVocabulary.canonical.contains(status) else {
+            throw ShellError("'\(target)' is not a status meaning", at: s.values[1].range,
+                             help: "use one of: \(StatusVocabulary.canonical.joined(separator: ", "))")
+        }
+        let key = StatusVocabulary.key(word)
+        guard !key.isEmpty else { throw ShellError("the status word is empty", at: s.values[0].range) }
+        var updated = 0
+        try database.transaction {
+            try database.execute("CREATE TABLE IF NOT EXISTS ecsh_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            try database.execute("INSERT OR REPLACE INTO ecsh_settings (name, value) VALUES (?, ?)",
+                                 [.text("status_word:" + key), .text(status)])
+            guard try database.tableExists("orders"),
+                  try database.columns(of: "orders").contains(where: { $0.name == "status_raw" }) else { return }
+            let raws = try database.query("SELECT DISTINCT status_raw FROM orders WHERE status_raw IS NOT NULL").rows
+            for case let raw? in raws.map({ $0[0].textValue }) where StatusVocabulary.key(raw) == key {
+                try database.execute("UPDATE orders SET status = ? WHERE status_raw = ?", [.text(status), .text(raw)])
+                updated += database.changes
+            }
+            if updated > 0 { try OrderSnapshot.invalidate(database) }
+        }
+        say("status '\(word)' = \(status)\(updated > 0 ? " (\(grouped(updated)) loaded order\(updated == 1 ? "" : "s") updated)" : "")")
+    }
+}

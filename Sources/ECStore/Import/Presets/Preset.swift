@@ -1,0 +1,72 @@
+/// A known export layout: which headers feed which fields, and how line items collapse into orders.
+///
+/// Shopify's order export, Rakuten RMS's order download and Amazon's order
+/// report write one row per line item; order-level values sit on the first row
+/// (Shopify) or repeat on each (Rakuten, Amazon). The loader collapses
+/// consecutive rows with the same order id (OrderCollapser). docs/presets.md
+/// says, per preset, which column feeds which field and what counts as GMV.
+struct Preset: Sendable {
+    let name: String
+    /// The export in the user's words, for notes and errors.
+    let title: String
+    /// Canonical field → header names to look for, first match wins (notes in parentheses ignored).
+    let headers: [String: [String]]
+    /// Fields with one value for the whole file.
+    var constants: [String: String] = [:]
+    /// Canonical fields added up over an order's line items (quantity always is).
+    var summed: Set<String> = []
+    /// Headers of an item's unit price and quantity: the order's amount is Σ price × quantity
+    /// when no amount header is found (or always, with `amountFromItemsFirst`).
+    var itemAmount: (price: String, quantity: String)?
+    var amountFromItemsFirst = false
+    /// Fields mapped only when the file has item rows (`itemAmount` headers): an order-only
+    /// total is already net of them.
+    var itemOnlyFields: Set<String> = []
+    /// Headers that together say a file is this export.
+    let signature: [[String]]
+    /// The export gives no buyer identity: every order is a guest order.
+    var noBuyerKey = false
+    /// Adjusts a collapsed order row.
+    var finish: @Sendable (inout [Value], PresetColumns) -> Void = { _, _ in }
+
+    static let all: [Preset] = [shopify, rakuten, amazon, yahoo]
+    static let known = all.map(\.name)
+
+    static func named(_ name: String) -> Preset? {
+        switch name.lowercased() {
+        case "shopify": return shopify
+        case "rakuten", "rms", "rakuten_rms": return rakuten
+        case "amazon", "amazon_seller_central", "seller_central": return amazon
+        case "yahoo", "yahoo_shopping": return yahoo
+        default: return nil
+        }
+    }
+
+    /// When headers look like a known export loaded without its preset, the clause to add.
+    static func suggestion(for headers: [String], path: String) -> String? {
+        let present = Set(headers.map(HeaderAliases.withoutNotes).map(HeaderAliases.normalize))
+        for preset in all where preset.signature.allSatisfy({ choices in
+            choices.contains { present.contains(HeaderAliases.normalize($0)) }
+        }) {
+            return "this looks like the \(preset.title): load orders from '\(path)' preset \(preset.name)"
+        }
+        return nil
+    }
+}
+
+/// The columns of a collapsed order row, for a preset's `finish`.
+struct PresetColumns: Sendable {
+    /// Table column names (canonical fields, then the file's other headers).
+    let names: [String]
+    /// The header each column came from (nil when not in the file).
+    let headers: [String?]
+
+    func index(_ name: String) -> Int? { names.firstIndex(of: name) }
+
+    /// A key made from an e-mail address: trimmed and lower-cased; empty means a guest.
+    static func emailKey(_ values: inout [Value], at k: Int?) {
+        guard let k, case .text(let s) = values[k] else { return }
+        let key = s.trimmingBlanks.lowercased()
+        values[k] = key.isEmpty ? .null : .text(key)
+    }
+}
