@@ -69,6 +69,10 @@ public enum StatementKind: Sendable, Hashable {
     case predictAlive(PredictAliveQuery)
     /// `predict validate [holdout N weeks] [model M]`
     case predictValidate(holdout: Located<TimeSpan>?, model: Identifier?)
+    /// `simulate transition [from A, B] to NAME [by R% per quarter] [for N quarters]`
+    case simulateTransition(TransitionQuery)
+    /// `assume NAME VALUE`: a simulation assumption set by the user (`assume own_retention 40%`).
+    case assume(name: Identifier, value: Located<Double>)
 
     // MARK: Teaching
     /// `explain WORDS` (`explain ltv`, `explain sales equation`); the words as written.
@@ -305,6 +309,24 @@ public struct PredictLTVQuery: Sendable, Hashable {
         self.model = model
         self.annualDiscountRate = annualDiscountRate
         self.asOf = asOf
+    }
+}
+
+/// `simulate transition …`
+public struct TransitionQuery: Sendable, Hashable {
+    /// The marketplaces to move from; empty means every marketplace channel (setting `marketplaces`).
+    public var from: [Identifier]
+    /// The channel to move to (`own`).
+    public var to: Identifier?
+    /// `by 10% per quarter`: the share of the malls' GMV moved each quarter, as a fraction.
+    public var step: Located<Double>?
+    /// `for 8 quarters`
+    public var quarters: Located<Int>?
+    public init(from: [Identifier] = [], to: Identifier? = nil, step: Located<Double>? = nil, quarters: Located<Int>? = nil) {
+        self.from = from
+        self.to = to
+        self.step = step
+        self.quarters = quarters
     }
 }
 

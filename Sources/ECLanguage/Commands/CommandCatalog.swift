@@ -8,7 +8,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case sql, tables, describe, head, load, export
     case segment, segments, dropSegment
     case kpis, kpi, kpiTree, defineKPI, dropKPI, target, scorecard
-    case cohort, nps, npsCompare, unitEconomics, predictLTV, predictAlive, predictValidate
+    case cohort, nps, npsCompare, unitEconomics, predictLTV, predictAlive, predictValidate, simulateTransition, assume
     case explain, tutorial, answer, help
     case set, showSettings, showSQL, timer, chart, run, quit
 }
@@ -92,6 +92,12 @@ public enum CommandCatalog {
         c(.predictValidate, "predict validate", "predict validate [holdout N weeks] [model bgnbd|mbgnbd|paretonbd|auto]",
           "Check the model on a holdout period (default: the last quarter): purchases, spend and margin, predicted vs actual.", .analyses,
           ["predict validate", "predict validate holdout 26 weeks"], ["holdout", "weeks", "model", "bgnbd", "mbgnbd", "paretonbd", "auto"]),
+        c(.simulateTransition, "simulate transition", "simulate transition [from CHANNEL, ...] to CHANNEL [by R% per quarter] [for N quarters]",
+          "Project moving mall sales to the own site quarter by quarter: GMV, fees saved, margin, ad spend, cash flow, payback.", .analyses,
+          ["simulate transition to own", "simulate transition from rakuten, yahoo to own by 10% per quarter for 8 quarters"],
+          ["from", "to", "by", "per", "quarter", "for", "quarters"]),
+        c(.assume, "assume", "assume NAME VALUE", "Set a simulation assumption (own_retention, mall_retention, own_cac) instead of the measured value.", .analyses,
+          ["assume own_retention 35%"], ["own_retention", "mall_retention", "own_cac", "measured"]),
         // Teaching
         c(.explain, "explain", "explain [TOPIC [sql]]", "What a KPI or idea means, its formula, pitfalls and how ecsh computes it.", .teaching,
           ["explain", "explain ltv", "explain ltv/cac", "explain sales equation", "explain gmv sql"], ["sql"]),

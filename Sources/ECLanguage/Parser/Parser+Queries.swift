@@ -214,6 +214,28 @@ extension Parser {
         return query
     }
 
+    /// ```
+    /// transition := 'simulate' 'transition' ('from' names | 'to' name | 'by' PERCENT ['per' 'quarter'] | 'for' INTEGER ['quarters'])*
+    /// ```
+    mutating func parseTransition() throws(Diagnostic) -> TransitionQuery {
+        var query = TransitionQuery()
+        try parseClauses(["from", "to", "by", "for"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
+            switch keyword {
+            case "from": query.from = try p.parseNames("a channel after 'from'")
+            case "to": query.to = try p.parseName("a channel after 'to', e.g. own")
+            case "by":
+                guard case .percent(let step) = p.current.kind else { throw p.expected("a share per quarter as a percent, e.g. 10%") }
+                let range = try p.advance().range
+                if try p.accept("per") != nil { try p.expect("quarter", "after 'per' (by 10% per quarter)") }
+                query.step = Located(step, range: range)
+            default:
+                query.quarters = try p.parseCount("a number of quarters")
+                if try p.accept("quarters") == nil { _ = try p.accept("quarter") }
+            }
+        }
+        return query
+    }
+
     /// The start of the last consumed keyword, from its end and length (keywords are ASCII, one line).
     func previousTokenStart(length: Int) -> SourceLocation {
         SourceLocation(line: previousEnd.line, column: previousEnd.column - length)

@@ -143,6 +143,26 @@ extension Parser {
                 }
             }
             kind = .predictValidate(holdout: holdout, model: model)
+        case .simulateTransition: kind = .simulateTransition(try parseTransition())
+        case .assume:
+            let name = try parseName("an assumption name (own_retention, mall_retention, own_cac)")
+            let range = current.range
+            switch current.kind {
+            case .percent(let v): try advance(); kind = .assume(name: name, value: Located(v, range: range))
+            case .integer, .real:
+                let v = numberValue(current.kind) ?? 0
+                try advance()
+                kind = .assume(name: name, value: Located(v, range: range))
+            default:
+                if current.keyword == "measured" {
+                    // `assume NAME measured` goes back to the workspace's own figure.
+                    try advance()
+                    kind = .assume(name: name, value: Located(.nan, range: range))
+                } else {
+                    throw expected("a value such as 35% or 4000, or 'measured'")
+                }
+            }
+            try expectEnd(allowed: [])
         case .explain:
             // Empty lists the topics; `ltv/cac` and `ltv-cac` read as the words `ltv cac`.
             kind = .explain(topic: try parseWords(separators: [.divide, .minus]))

@@ -31,6 +31,8 @@ extension Session {
         case .predictLTV(let query): try predictLTV(query)
         case .predictAlive(let query): try predictAlive(query)
         case .predictValidate(let holdout, let model): try predictValidate(holdout: holdout, model: model)
+        case .simulateTransition(let query): try simulateTransition(query)
+        case .assume(let name, let value): try assume(name, value)
 
         case .explain(let topic): try explain(topic, at: statement.range)
         case .tutorial(let step): try tutorial(step)

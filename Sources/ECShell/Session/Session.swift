@@ -27,6 +27,8 @@ public final class Session {
     var isInteractive = false
     /// Where the learner is in the tutorial, and the tutorial's own sample-shop session.
     var tutorialState = TutorialState()
+    /// Simulation assumptions set with `assume` (name → value), overriding measured figures.
+    var assumptions: [String: Double] = [:]
     /// Suppresses confirmations (`say`) while the demo loads; errors still show.
     var quiet = false
     /// Where results go instead of standard output (`.output FILE`, `.once FILE`).

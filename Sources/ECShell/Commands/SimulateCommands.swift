@@ -1,0 +1,145 @@
+import Foundation
+import ECStore
+import ECLanguage
+import ECAnalytics
+
+/// `simulate transition …` and `assume NAME VALUE`: the mall-to-own projection and its assumptions.
+extension Session {
+    /// The assumptions a user may set, with what they mean.
+    static let transitionAssumptions: [(name: String, meaning: String, isShare: Bool)] = [
+        ("own_retention", "share of a quarter's own-site buyers who buy again the next quarter", true),
+        ("mall_retention", "the same for the malls moved from", true),
+        ("own_cac", "ad spend per new own-site customer", false),
+    ]
+
+    /// `assume NAME VALUE` or `assume NAME measured`.
+    func assume(_ name: Identifier, _ value: Located<Double>) throws {
+        guard let entry = Self.transitionAssumptions.first(where: { $0.name == name.folded }) else {
+            throw Diagnostic.unknownName("assumption", name.name, at: name.range, among: Self.transitionAssumptions.map(\.name))
+        }
+        if value.value.isNaN {
+            assumptions[entry.name] = nil
+            say("\(entry.name): back to the value measured in this workspace")
+            return
+        }
+        let valid = entry.isShare ? (0...1).contains(value.value) : value.value >= 0 && value.value.isFinite
+        guard valid else {
+            throw ShellError(entry.isShare ? "\(entry.name) is a share between 0% and 100%" : "\(entry.name) must be 0 or more",
+                             at: value.range)
+        }
+        assumptions[entry.name] = value.value
+        say("\(entry.name) = \(entry.isShare ? String(format: "%.1f%%", value.value * 100) : String(format: "%.2f", value.value)) (set by you; assume \(entry.name) measured goes back)")
+    }
+
+    /// `simulate transition [from A, B] to own [by 10% per quarter] [for 8 quarters]`
+    func simulateTransition(_ q: TransitionQuery) throws {
+        try requireTable("orders", for: "the transition simulation", load: "orders", at: nil)
+        let settings = try metricSettings()
+        let target = q.to?.folded ?? "own"
+        let malls = q.from.isEmpty ? settings.marketplaceChannels.map { $0.lowercased() } : q.from.map(\.folded)
+        if let clash = q.from.first(where: { $0.folded == target }) {
+            throw ShellError("'\(clash.name)' is both moved from and moved to", at: clash.range)
+        }
+        let step = q.step?.value ?? 0.10
+        guard step > 0 && step <= 1 else { throw ShellError("the step must be above 0% and at most 100% per quarter", at: q.step?.range) }
+        let quarters = q.quarters?.value ?? 8
+        guard quarters >= 1 && quarters <= TransitionSimulation.maximumQuarters else {
+            throw ShellError("the simulation runs 1 to \(TransitionSimulation.maximumQuarters) quarters", at: q.quarters?.range)
+        }
+        let measured = try measureChannels(end: try calibrationEnd(asOf: nil))
+        let known = Set(measured.byChannel.keys)
+        for (name, id) in zip(malls, q.from.isEmpty ? [] : q.from) where !known.contains(name) {
+            throw ShellError("no counted orders through channel '\(id.name)' in the measured year", at: id.range,
+                             help: "channels: " + known.sorted().joined(separator: ", "))
+        }
+        guard let own = measured.byChannel[target] else {
+            throw ShellError("no counted orders through channel '\(target)' in the measured year", at: q.to?.range,
+                             help: "channels: " + known.sorted().joined(separator: ", "))
+        }
+        let mall = malls.compactMap { measured.byChannel[$0] }.reduce(ChannelQuarter(), +)
+        let period = measured.period
+        var assumptionRows: [TransitionSimulation.Assumption] = []
+        func note(_ name: String, _ value: Double, _ source: String) -> Double {
+            assumptionRows.append(.init(name: name, value: value, source: source)); return value
+        }
+        let from = "measured: \(malls.joined(separator: " + ")), \(period), per quarter"
+        let mine = "measured: \(target), \(period), per quarter"
+        func chosen(_ name: String, _ measuredValue: Double, _ source: String) -> Double {
+            if let v = assumptions[name] { return note(name, v, "set by you (assume \(name) …)") }
+            return note(name, measuredValue, source)
+        }
+        let inputs = TransitionSimulation.Inputs(
+            mallGMV: note("mall_gmv", mall.gmv, from), mallRevenue: note("mall_revenue", mall.revenue, from),
+            mallMargin: note("mall_margin", mall.margin, from), mallFees: note("mall_fees", mall.fees, from + "; commission + discounts + points"),
+            mallCustomers: note("mall_customers", mall.customers, from),
+            ownGMV: note("own_gmv", own.gmv, mine), ownRevenue: note("own_revenue", own.revenue, mine),
+            ownMargin: note("own_margin", own.margin, mine), ownFees: note("own_fees", own.fees, mine + "; commission + discounts + points"),
+            ownRetention: chosen("own_retention", own.retention, "measured: \(target) quarter-on-quarter retention_rate, \(period)"),
+            mallRetention: chosen("mall_retention", mall.retention, "measured: retention_rate of \(malls.joined(separator: " + ")), \(period), weighted by buyers"),
+            ownCAC: chosen("own_cac", measured.ownCAC[target] ?? 0,
+                           measured.ownCAC[target] == nil ? "no ad spend on \(target) in \(period): 0" : "measured: cac of \(target) (spend / new customers), \(period)"),
+            step: note("step", step, q.step == nil ? "default 10% per quarter" : "set by you"),
+            quarters: Int(note("quarters", Double(quarters), q.quarters == nil ? "default 8 quarters" : "set by you")))
+        let simulation: TransitionSimulation
+        do { simulation = try TransitionSimulation(inputs) } catch let error as CLVError { throw ShellError(error.description) }
+        show(ResultTable(columns: ["assumption", "value", "source"],
+                         rows: assumptionRows.map { [.text($0.name), .real($0.value), .text($0.source)] },
+                         formats: [.text, .decimal(places: 4), .text],
+                         notes: ["money in \(settings.currency) per quarter; retention and step as shares; change with assume NAME VALUE"]), sql: nil)
+        show(simulation.table(currency: settings.currency), sql: nil)
+    }
+
+    /// Per-quarter figures of one channel (or a sum of channels).
+    struct ChannelQuarter {
+        var gmv = 0.0, revenue = 0.0, margin = 0.0, fees = 0.0, customers = 0.0
+        /// Retention weighted by buyers: Σ retention × customers / Σ customers.
+        var retentionWeight = 0.0
+        var retention: Double { customers > 0 ? retentionWeight / customers : 0 }
+        static func + (l: ChannelQuarter, r: ChannelQuarter) -> ChannelQuarter {
+            ChannelQuarter(gmv: l.gmv + r.gmv, revenue: l.revenue + r.revenue, margin: l.margin + r.margin, fees: l.fees + r.fees,
+                           customers: l.customers + r.customers, retentionWeight: l.retentionWeight + r.retentionWeight)
+        }
+    }
+
+    /// Quarterly averages per channel over the four calendar quarters ending with the one holding `end`,
+    /// from the KPI engine (one definition of every measure), and CAC by channel over the same span.
+    func measureChannels(end: Int) throws -> (byChannel: [String: ChannelQuarter], ownCAC: [String: Double], period: String) {
+        let (year, month, _) = DayNumber.civil(end)
+        let startMonth = (month - 1) / 3 * 3 + 1
+        let fromYear = startMonth > 9 ? year : year - 1
+        let fromMonth = startMonth > 9 ? 1 : startMonth + 3
+        let from = String(format: "%04d-%02d", fromYear, fromMonth), to = DayNumber.isoDate(end)
+        let engine = KPIEngine(database, settings: try metricSettings())
+        let result = try engine.run(ECAnalytics.KPIQuery(kpis: ["gmv", "revenue", "margin", "commission", "discount_rate", "customers", "retention_rate"],
+                                                         groupBy: [.grain(.quarter), .dimension(name: "channel")], from: from, to: to))
+        let t = result.table
+        func col(_ name: String) -> Int? { t.columns.firstIndex(of: name) }
+        var sums: [String: ChannelQuarter] = [:]
+        var quartersSeen = Set<String>()
+        for (i, row) in t.rows.enumerated() where !t.summaryRows.contains(i) {
+            guard let c = col("channel"), let channel = row[c].textValue?.lowercased() else { continue }
+            if let qc = col("quarter"), let quarter = row[qc].textValue { quartersSeen.insert(quarter) }
+            func v(_ name: String) -> Double { col(name).flatMap { row[$0].doubleValue } ?? 0 }
+            let gmv = v("gmv"), customers = v("customers")
+            var add = ChannelQuarter(gmv: gmv, revenue: v("revenue"), margin: v("margin"),
+                                     fees: v("commission") + v("discount_rate") * gmv, customers: customers)
+            add.retentionWeight = v("retention_rate") * customers
+            sums[channel] = (sums[channel] ?? ChannelQuarter()) + add
+        }
+        let n = Double(max(quartersSeen.count, 1))
+        let averages = sums.mapValues { s in
+            ChannelQuarter(gmv: s.gmv / n, revenue: s.revenue / n, margin: s.margin / n, fees: s.fees / n,
+                           customers: s.customers / n, retentionWeight: s.retentionWeight / n)
+        }
+        var cac: [String: Double] = [:]
+        if try database.tableExists("spend") {
+            let r = try engine.run(ECAnalytics.KPIQuery(kpis: ["cac"], groupBy: [.dimension(name: "channel")], from: from, to: to)).table
+            if let c = r.columns.firstIndex(of: "channel"), let k = r.columns.firstIndex(of: "cac") {
+                for (i, row) in r.rows.enumerated() where !r.summaryRows.contains(i) {
+                    if let ch = row[c].textValue?.lowercased(), let v = row[k].doubleValue { cac[ch] = v }
+                }
+            }
+        }
+        return (averages, cac, "\(from) to \(to) (\(quartersSeen.count) quarters)")
+    }
+}

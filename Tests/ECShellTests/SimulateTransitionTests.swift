@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+import ECTestSupport
+
+/// `simulate transition` and `assume` through the real binary on the sample shop.
+@Suite struct SimulateTransitionTests {
+    @Test func assumptionsCarryTheirSourceAndTheProjectionFollowsThem() throws {
+        let out = try runECSH(["--demo", "--format", "csv",
+                               "-c", "simulate transition from rakuten, yahoo to own by 25% per quarter for 4 quarters",
+                               "-c", "kpi gmv, margin by channel from 2024-01 to 2024-12",
+                               "-c", "assume own_retention 10%",
+                               "-c", "simulate transition from rakuten, yahoo to own by 25% per quarter for 4 quarters"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        func value(_ name: String, occurrence: Int) -> Double? {
+            let rows = lines.filter { $0.hasPrefix(name + ",") }
+            guard occurrence < rows.count else { return nil }
+            return Double(rows[occurrence].split(separator: ",")[1])
+        }
+        // Mall GMV per quarter = (rakuten + yahoo GMV over 2024) / 4, from the KPI table in the same run.
+        let kpi = lines.filter { $0.hasPrefix("rakuten,") || $0.hasPrefix("yahoo,") }.map { $0.split(separator: ",").map(String.init) }
+        let yearly = kpi.filter { $0.count == 3 }.reduce(0) { $0 + Double($1[1])! }
+        #expect(abs((value("mall_gmv", occurrence: 0) ?? 0) - yearly / 4) < 0.01)
+        #expect(lines.contains { $0.hasPrefix("own_retention,") && $0.contains("measured: own quarter-on-quarter retention_rate") })
+        #expect(lines.contains { $0.hasPrefix("own_retention,0.1,set by you") })
+        // Q+4 moves everything: mall GMV gone, own GMV + moved × own/mall retention.
+        let q4 = lines.filter { $0.hasPrefix("Q+4,") }.map { $0.split(separator: ",").map { Double($0) ?? .nan } }
+        #expect(q4.count == 2)
+        if q4.count == 2, let own = value("own_gmv", occurrence: 1), let mall = value("mall_gmv", occurrence: 1),
+           let retention = value("mall_retention", occurrence: 1) {
+            #expect(q4[1][1] == 1)
+            #expect(abs(q4[1][2] - (own + mall * 0.1 / retention)) < 1e-6 * q4[1][2])
+        }
+    }
+
+    @Test func errorsAreLocated() throws {
+        let out = try runECSH(["--demo", "-c", "simulate transition from rakuten to own for 99 quarters"])
+        #expect(out.status == 1 && out.stderr.contains("1 to 40 quarters") && out.stderr.contains("1:45"), "\(out.stderr)")
+        let unknown = try runECSH(["--demo", "-c", "simulate transition from ebay to own"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no counted orders through channel 'ebay'") && unknown.stderr.contains("1:26"))
+        let share = try runECSH(["--demo", "-c", "assume own_retention 150%"])
+        #expect(share.status == 1 && share.stderr.contains("between 0% and 100%"))
+        let explain = try runECSH(["--demo", "-c", "explain transition"])
+        #expect(explain.status == 0 && explain.stdout.contains("payback quarter"))
+    }
+}
