@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import ECRender
+import ECStore
 
 /// Word wrapping for prose (lesson text, interpretations), by display width so
 /// Japanese text and symbols such as ¥ and × count as they show.
