@@ -12,7 +12,7 @@ import ECTestSupport
                                "-c", "sql select count(*), sum(amount) from orders"], stdin: LoadSourceTests.csv)
         #expect(out.status == 0, "\(out.stderr)")
         // Three rows; 1200 + 800 + 500 = 2500.
-        #expect(out.stdout.contains("loaded 3 orders"), "\(out.stdout)")
+        #expect(out.stderr.contains("loaded 3 orders"), "\(out.stderr)")
         #expect(out.stdout.contains("3,2500"), "\(out.stdout)")
     }
 
