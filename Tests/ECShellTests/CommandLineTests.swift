@@ -100,7 +100,7 @@ import ECTestSupport
 
 /// Every tutorial lesson runs on the tutorial's own sample shop without an error.
 @Suite struct TutorialTests {
-    static let lessonCount = 11
+    static let lessonCount = 12
 
     @Test func everyLessonRuns() throws {
         let lessons = (1...Self.lessonCount).flatMap { ["-c", "tutorial \($0)"] }
@@ -115,7 +115,7 @@ import ECTestSupport
     @Test func tutorialNextFollowsTheCurrentLesson() throws {
         let out = try runECSH(["-c", "tutorial 2", "-c", "tutorial next"])
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("Lesson 2 of 11") && out.stdout.contains("Lesson 3 of 11"))
+        #expect(out.stdout.contains("Lesson 2 of 12") && out.stdout.contains("Lesson 3 of 12"))
     }
 
     /// With other data loaded (orders only, no traffic), the tutorial still computes on its own shop

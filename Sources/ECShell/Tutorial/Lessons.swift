@@ -2,6 +2,6 @@
 enum Lessons {
     static let all: [Lesson] = [
         gmvTrap, salesEquation, mallCosts, repeatBuyers, activeMembers, cohorts, nps, unitEconomics,
-        acquisitionQuality, predictedCLV, kpiTree,
+        acquisitionQuality, predictedCLV, kpiTree, transition,
     ]
 }
