@@ -92,6 +92,8 @@ def main():
     ap.add_argument("--ecsh", required=True)
     ap.add_argument("--full", action="store_true", help="also 10M rows")
     ap.add_argument("--data", default="bench-data")
+    ap.add_argument("--orders", type=int, action="append", help="order counts to run instead of 1M (and 10M)")
+    ap.add_argument("--predict-only", action="store_true", help="load, then only the predict ltv rows")
     a = ap.parse_args()
     ecsh = os.path.abspath(a.ecsh)
     os.makedirs(a.data, exist_ok=True)
@@ -102,9 +104,9 @@ def main():
     s = best(20, ["sqlite3", ":memory:", "select 1"])
     record("start-up: one trivial statement", e, "sqlite3", s)
 
-    sizes = [1_000_000] + ([10_000_000] if a.full else [])
+    sizes = a.orders or [1_000_000] + ([10_000_000] if a.full else [])
     for n in sizes:
-        label = f"{n // 1_000_000}M"
+        label = f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n / 1e6:g}M"
         shop = os.path.join(a.data, f"shop-{label}")
         orders = os.path.join(shop, "orders.csv")
         if not os.path.exists(orders):
@@ -116,6 +118,10 @@ def main():
             e = timed([ecsh, edb, "-c", f"load orders from '{orders}'"])
             s = timed(["sqlite3", sdb, f".import --csv {orders} orders"])
             record(f"load orders {label} ({mb:.0f} MB)", e[:2], "sqlite3 .import", s[:2])
+            if a.predict_only:
+                timed([ecsh, edb, "-c", "kpi new_customers by month"])  # builds the customer facts (not timed)
+                predict(ecsh, edb, label)
+                continue
             spend = os.path.join(shop, "ad_spend.csv")  # for CAC in unit economics (not timed)
             timed([ecsh, edb, "-c", f"load spend from '{spend}'"])
             timed(["sqlite3", sdb, f".import --csv {spend} spend"])
@@ -147,6 +153,7 @@ def main():
             e = best(3, [ecsh, edb, "-c", "unit economics by channel"])
             s = best(2, ["sqlite3", sdb, UE_SQL])
             record(f"unit economics by channel {label}", e, "sqlite3 SQL (no payback)", s)
+            predict(ecsh, edb, label)
 
     clv(ecsh)
     print()
@@ -157,6 +164,50 @@ def main():
             print(f"| {r[0]} | {r[1]:.3f} | {r[2]:.0f} | {r[3]} | – | – | – |")
         else:
             print(f"| {r[0]} | {r[1]:.3f} | {r[2]:.0f} | {r[3]} | {r[4]:.3f} | {r[5]:.0f} | {r[6]:.2f}x |")
+
+# The per-customer (x, t_x, T, m̄) summary in weeks, as CLVData builds it: counted orders, one
+# purchase per customer and day, m̄ over repeat purchases only, T up to the last counted order day.
+SUMMARY_SQL = """
+WITH p AS (SELECT customer_id AS c, day, TOTAL(amount) AS v FROM orders
+           WHERE day IS NOT NULL AND customer_id IS NOT NULL
+             AND (status IS NULL OR status NOT IN ('cancelled','returned','refunded'))
+           GROUP BY customer_id, day),
+f AS (SELECT c, min(day) AS d0, max(day) AS d1, count(*) AS n, TOTAL(v) AS tot FROM p GROUP BY c)
+SELECT f.n - 1, (f.d1 - f.d0) / 7.0, ((SELECT max(day) FROM orders WHERE status IS NULL OR status NOT IN ('cancelled','returned','refunded')) - f.d0) / 7.0,
+       CASE WHEN f.n > 1 THEN (f.tot - p.v) / (f.n - 1) ELSE 0 END
+FROM f JOIN p ON p.c = f.c AND p.day = f.d0
+"""
+
+def predict(ecsh, edb, label):
+    """`predict ltv horizon 12 months` against lifetimes' BG/NBD + Gamma-Gamma fits and 12-month CLV
+    on the same customer summary (read from the same workspace with the SQL above, not timed)."""
+    e = best(3, [ecsh, edb, "-c", "predict ltv horizon 12 months"])
+    n = subprocess.run(["sqlite3", edb, "SELECT count(DISTINCT customer_id) FROM orders"], capture_output=True, text=True).stdout.strip()
+    what = f"predict ltv horizon 12 months {label} orders ({int(n) / 1e6:.2f}M customers)"
+    try:
+        import lifetimes  # noqa: F401
+    except ImportError:
+        record(what, e, "lifetimes not installed (pip install lifetimes)", None)
+        return
+    code = (
+        "import sqlite3, sys, time, pandas as pd\n"
+        "from lifetimes import BetaGeoFitter, GammaGammaFitter\n"
+        "d = pd.DataFrame(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchall(), columns=['x', 't_x', 'T', 'm'])\n"
+        "t = time.perf_counter(); b = BetaGeoFitter().fit(d.x, d.t_x, d['T'])\n"
+        "r = d[d.x > 0]; g = GammaGammaFitter().fit(r.x, r.m)\n"
+        "clv = g.customer_lifetime_value(b, d.x, d.t_x, d['T'], d.m.where(d.x > 0, r.m.mean()), time=12, freq='W', discount_rate=0.01)\n"
+        "print(time.perf_counter() - t, len(d), clv.sum())\n")
+    try:
+        p = subprocess.run([sys.executable, "-c", code, edb, SUMMARY_SQL], capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        record(what, e, "lifetimes: did not finish in 10 min", None)
+        return
+    if p.returncode != 0:
+        print("lifetimes failed:", p.stderr[-500:])
+        record(what, e, "lifetimes failed", None)
+        return
+    fit_clv = float(p.stdout.split()[0])
+    record(what, e, "lifetimes fits + CLV only", (fit_clv, 0.0))
 
 def clv(ecsh):
     """BG/NBD + Gamma-Gamma on CDNOW: ecsh's whole statement against lifetimes' fits alone."""
