@@ -172,7 +172,8 @@ import Testing
     }
 
     @Test func everyCatalogExampleParses() throws {
-        for info in CommandCatalog.all {
+        // `report` and `end report` frame other statements and are run before the parser.
+        for info in CommandCatalog.all where ![.report, .endReport].contains(info.id) {
             for example in info.examples {
                 let statement = try Parser.parse(StatementText(text: example, start: loc(1, 1)))
                 #expect(statement != nil, "\(example)")

@@ -18,6 +18,8 @@ import ECTestSupport
         #expect(!out.stdout.contains("error:"), "\(out.stdout)")
         #expect(out.status == 0)
         #expect(FileManager.default.fileExists(atPath: dir.path("out.csv")))
+        // `report to 'kpis.html' …` then `end report` writes the page (with no results between them).
+        #expect((try? String(contentsOfFile: dir.path("kpis.html"), encoding: .utf8))?.contains("Sample shop KPIs") == true)
         let golden = BuiltBinary.packageRoot.appendingPathComponent("Tests/ECShellTests/Golden/help-examples.out")
         let actual = GoldenTranscript.transcript(of: out)
         if GoldenTranscript.recording {

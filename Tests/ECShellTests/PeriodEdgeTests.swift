@@ -47,4 +47,26 @@ import ECTestSupport
         #expect(out.stdout.hasPrefix("month,gmv\n2024-01,"), "\(out.stdout)")
         #expect(out.stderr.contains("* 2024-01 is partial"))
     }
+
+    /// The sample survey runs from Thursday 2023-01-05 to Tuesday 2024-12-31. NPS weeks start on Monday
+    /// and are labelled by it: 2023-01-02 (2–8 Jan) holds 5–8 Jan, 4 of 7 days; 2024-12-30 (30 Dec – 5 Jan)
+    /// holds 2. January 2023 holds 5–31, 27 of 31 days; 2023-Q1 holds 27 + 28 + 31 = 86 of 31 + 28 + 31 = 90.
+    @Test(arguments: [
+        ("nps by week", "2023-01-02*", ["* 2023-01-02 is partial: 2023-01-05 to 2023-01-08, 4 of its 7 days",
+                                        "* 2024-12-30 is partial: 2024-12-30 to 2024-12-31, 2 of its 7 days"]),
+        ("nps by month", "2023-01*", ["* 2023-01 is partial: 2023-01-05 to 2023-01-31, 27 of its 31 days"]),
+        ("nps by quarter", "2023-Q1*", ["* 2023-Q1 is partial: 2023-01-05 to 2023-03-31, 86 of its 90 days"]),
+        ("nps compare by quarter", "2023-Q1*", ["* 2023-Q1 is partial: 2023-01-05 to 2023-03-31, 86 of its 90 days"]),
+    ])
+    func npsByPeriod(_ statement: String, _ firstLabel: String, _ notes: [String]) throws {
+        let out = try runECSH(["--demo", "-c", statement, "-c", ".mode csv", "-c", "select min(responded_at), max(responded_at) from nps"])
+        #expect(out.status == 0, "\(out.stderr)")
+        // The survey's first and last response days the hand count starts from.
+        #expect(out.stdout.hasSuffix("2023-01-05 20:55:26,2024-12-31 18:01:05\n"), "\(out.stdout)")
+        let shown = out.stdout.split(separator: "\n").filter { $0.hasPrefix("│ 20") }.compactMap { $0.split(separator: "│").first?.trimmingCharacters(in: .whitespaces) }
+        #expect(shown.first == firstLabel)
+        // Only the edges are starred (a long weekly table may be cut before its last row).
+        #expect(shown.count > 2 && shown.dropFirst().dropLast().allSatisfy { !$0.hasSuffix("*") })
+        for note in notes { #expect(out.stderr.contains(note), "\(note)") }
+    }
 }

@@ -5,7 +5,7 @@ public enum CommandGroup: String, Sendable, Hashable, CaseIterable {
 
 /// Every command of the language, one case each; the parser dispatches on it exhaustively.
 public enum CommandID: String, Sendable, Hashable, CaseIterable {
-    case sql, tables, describe, head, load, export
+    case sql, tables, describe, head, load, export, report, endReport
     case segment, segments, dropSegment
     case kpis, kpi, kpiTree, defineKPI, dropKPI, target, scorecard
     case cohort, nps, npsCompare, unitEconomics, predictLTV, predictAlive, predictValidate, simulateTransition, assume
@@ -48,6 +48,12 @@ public enum CommandCatalog {
           ["sql select channel, count(*) from orders group by 1"], []),
         c(.export, "export", "export to 'FILE.EXT'", "Write the last result to a file; the format follows the extension (.csv .json .md .html).", .data,
           ["export to 'out.csv'", "export to 'report.md'"], ["to"]),
+        // Recognised before the parser (they frame other statements); listed here for help and completion.
+        c(.report, "report", "report to 'FILE.html' [title 'TEXT'] ... end report",
+          "Collect every result until end report into one HTML page: a title, the statement, the table and chart of each.", .data,
+          ["report to 'kpis.html' title 'Sample shop KPIs'"], ["to", "title"]),
+        c(.endReport, "end report", "end report", "Write the page that report to started and stop collecting.", .data,
+          ["end report"], []),
         // Segments
         c(.segment, "segment", "segment NAME = PREDICATE", "Define a named customer filter.", .segments,
           ["segment repeaters = orders >= 2", "segment one_timers = orders = 1", "segment own_first = first_channel = 'own'",

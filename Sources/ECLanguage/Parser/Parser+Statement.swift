@@ -100,6 +100,7 @@ extension Parser {
         case .kpi: kind = .kpi(try parseKPI())
         case .kpiTree: kind = .kpiTree(try parseKPITree())
         case .answer: throw Diagnostic("internal: answer is parsed before dispatch", at: current.range)
+        case .report, .endReport: throw Diagnostic("internal: report and end report are run before the parser", at: current.range)
         case .defineKPI:
             let name = try parseName("a KPI name")
             try expect(.equal, "after the KPI name (define kpi NAME = FORMULA)")

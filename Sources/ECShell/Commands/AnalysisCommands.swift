@@ -113,7 +113,8 @@ extension Session {
         if q.by.count > 1 { throw ShellError("nps groups by one thing at a time", at: q.by[1].range) }
         let table: ResultTable
         if let by = q.by.first {
-            table = try engine.summary(by: try npsGrouping(by), customerFilter: filter, orders: try npsOrders())
+            let grouping = try npsGrouping(by)
+            table = try markNPSPeriods(try engine.summary(by: grouping, customerFilter: filter, orders: try npsOrders()), grouping)
         } else {
             table = try engine.summary(customerFilter: filter)
         }
@@ -137,9 +138,10 @@ extension Session {
             show(try NPSEngine(database).compare(a: groups[0], b: groups[1]), sql: nil)
         case .by(let by, let segments):
             try requireTable("nps", for: "NPS", load: "nps", at: by.range)
-            let table = try NPSEngine(database).compare(by: try npsGrouping(by), customerFilter: try customerFilter(segments),
+            let grouping = try npsGrouping(by)
+            let table = try NPSEngine(database).compare(by: grouping, customerFilter: try customerFilter(segments),
                                                         orders: try npsOrders())
-            show(table, sql: nil)
+            show(try markNPSPeriods(table, grouping), sql: nil)
         }
     }
 

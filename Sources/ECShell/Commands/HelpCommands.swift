@@ -20,7 +20,6 @@ extension Session {
             }
             text += "\nStatements end at a newline or ';'. An open quote or parenthesis, or a trailing \\, continues on the next line.\n"
             text += "From sqlite3 or DuckDB: .help lists dot commands (.tables, .mode csv, .once FILE, ...); select/with/pragma run as SQL.\n"
-            text += "report to 'FILE.html' [title '...'] ... end report collects every result in between into one page.\n"
             emit(text)
             return
         }

@@ -11,11 +11,14 @@ import ECRender
 enum PeriodEdges {
     /// The table with partial edge periods marked (`2024-W48*`) in people's formats, and a
     /// note for each; unchanged when both edges are whole or the grain is a day.
+    /// `labelOf` names a period by its first day when the table labels periods its own way
+    /// (NPS labels a week by its Monday, `2024-12-02`, where KPIs write `2024-W49`).
     static func mark(_ table: ResultTable, grain: TimeGrain, range: ClosedRange<Int>,
-                     weekStart: MetricSettings.WeekStart, starLabels: Bool) -> ResultTable {
+                     weekStart: MetricSettings.WeekStart, starLabels: Bool, labelOf: ((Int) -> String)? = nil) -> ResultTable {
         guard grain != .day, let column = table.columns.firstIndex(of: PeriodCalendar.labelColumn(grain)) else { return table }
-        let first = PeriodCalendar.period(of: range.lowerBound, grain: grain, weekStart: weekStart)
-        let last = PeriodCalendar.period(of: range.upperBound, grain: grain, weekStart: weekStart)
+        var first = PeriodCalendar.period(of: range.lowerBound, grain: grain, weekStart: weekStart)
+        var last = PeriodCalendar.period(of: range.upperBound, grain: grain, weekStart: weekStart)
+        if let labelOf { first.label = labelOf(first.start); last.label = labelOf(last.start) }
         var partial: [(label: String, from: Int, to: Int, days: Int)] = []
         if first.start < range.lowerBound {
             partial.append((first.label, range.lowerBound, min(first.end, range.upperBound), first.end - first.start + 1))
@@ -37,5 +40,20 @@ enum PeriodEdges {
                                 + "\(inRange) of its \(p.days) days in the range; compare it with whole \(grain.rawValue)s with care")
         }
         return marked
+    }
+}
+
+extension Session {
+    /// `nps by week|month|quarter` and `nps compare by` one: partial first and last periods of the
+    /// survey (its first to its last response day) are marked as for `kpi`. NPS weeks start on Monday.
+    func markNPSPeriods(_ table: ResultTable, _ grouping: NPSGrouping) throws -> ResultTable {
+        guard case .period(let unit) = grouping, let grain = TimeGrain(rawValue: unit.rawValue) else { return table }
+        let statement = try database.prepare("SELECT min(day), max(day) FROM nps WHERE day IS NOT NULL")
+        guard try statement.step(), !statement.isNull(at: 0) else { return table }
+        let from = Int(statement.int64(at: 0)), to = Int(statement.int64(at: 1))
+        guard from <= to else { return table }
+        return PeriodEdges.mark(table, grain: grain, range: from...to, weekStart: .monday,
+                                starLabels: [.table, .line, .markdown].contains(options.format),
+                                labelOf: { unit.label(of: unit.index(ofDay: $0)) })
     }
 }

@@ -138,6 +138,8 @@ struct ContextCompleter {
         case .target: return rest.isEmpty ? v.kpis : []
         case .help: return rest.isEmpty ? CommandCatalog.all.map(\.name) : []
         case .timer, .chart: return rest.isEmpty ? ["on", "off"] : []
+        case .report: return rest.isEmpty ? ["to"] : rest.count == 2 ? ["title"] : []
+        case .endReport: return []
         case .load:
             if rest.isEmpty { return ["orders", "customers", "spend", "traffic", "nps", "table"] }
             return info.keywords

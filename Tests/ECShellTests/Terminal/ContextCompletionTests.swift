@@ -99,6 +99,17 @@ import Testing
         #expect(c.readlineMatches(line: line, wordStart: line.count - 2, word: "ec") == ["ecsh"])
     }
 
+    @Test func reportAndEndReportAreCommands() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let c = try Self.completer(dir)
+        #expect(c.candidates(before: "rep") == ["report"])
+        #expect(c.candidates(before: "end ") == ["report"])
+        #expect(c.candidates(before: "report ") == ["to"])
+        #expect(c.candidates(before: "report to 'k.html' ") == ["title"])
+        #expect(c.candidates(before: "end report ") == [])
+        #expect(c.candidates(before: "help rep") == ["report"])
+    }
+
     @Test func dotCommandsAndTheirArguments() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let c = try Self.completer(dir)
