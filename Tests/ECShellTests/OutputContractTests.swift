@@ -7,7 +7,7 @@ import ECTestSupport
     static let scripts = "Tests/ECShellTests/Scripts"
 
     /// The example: `ecsh --demo --format json -c 'kpi gmv by quarter'` is one JSON document,
-    /// and its numbers equal GMV per calendar quarter summed by plain SQL (METRICS.md: Σ amount of counted orders).
+    /// and its numbers equal GMV per calendar quarter summed by plain SQL (docs/metrics.md: Σ amount of counted orders).
     @Test func demoJSONIsOneDocumentWithTheRightNumbers() throws {
         let out = try runECSH(["--demo", "--format", "json", "-c", "kpi gmv by quarter"])
         #expect(out.status == 0, "\(out.stderr)")

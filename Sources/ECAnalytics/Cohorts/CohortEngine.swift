@@ -98,8 +98,8 @@ public struct CohortEngine {
                 guard offset <= n else { return }
                 let value: Double
                 switch measure {
-                case .revenue: value = order.amount - order.discounts
-                case .margin: value = order.amount - order.discounts - order.costs - order.commission
+                case .revenue: value = OrderMeasures.revenue(amount: order.amount, discounts: order.discounts)
+                case .margin: value = OrderMeasures.cm2(amount: order.amount, discounts: order.discounts, costs: order.costs, commission: order.commission)
                 default: value = 1
                 }
                 addRange(cohortOf[c], offset, query.cumulative ? lastOffset[c] : offset, value)
@@ -147,7 +147,7 @@ public struct CohortEngine {
         var matrix = CohortMatrix(query: query, rows: matrixRows, average: average, sql: stream.sql, notes: notes,
                                   missingCostFields: missingFields(query: query, stream: stream))
         if query.measure == .margin, query.cumulative, query.perCustomer {
-            try addPayback(to: &matrix)
+            try addPayback(to: &matrix, asOfDay: lastDay)
         }
         return matrix
     }

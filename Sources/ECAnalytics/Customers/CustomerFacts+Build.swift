@@ -151,8 +151,8 @@ extension CustomerFacts {
             }
             c.customer.append(Int32(k))
             c.orders[k] += 1
-            c.revenue[k] += amount - discounts
-            c.margin[k] += amount - discounts - costs - commission
+            c.revenue[k] += OrderMeasures.revenue(amount: amount, discounts: discounts)
+            c.margin[k] += OrderMeasures.cm2(amount: amount, discounts: discounts, costs: costs, commission: commission)
             if chan >= 64 { c.moreChannels.insert(Int64(k) << 32 | Int64(chan)) } else if chan >= 0 { c.channelMask[k] |= 1 << UInt64(chan) }
             if day > c.lastDay[k] { c.lastDay[k] = day }
             var becomesFirst = day < c.firstDay[k]
@@ -279,8 +279,8 @@ extension CustomerFacts {
         var b = 0, from = 0
         while from < n {
             let rows = order[from..<min(from + OrderSnapshot.blockSize, n)]
-            func put<T>(_ column: OrderSnapshot.Column, _ source: [T]) throws {
-                try w.put("\(column.rawValue).\(b)", rows.map { source[Int($0)] })
+            func put<T>(_ field: OrderSnapshot.Field<T>, _ source: [T]) throws {
+                try w.put("\(field.column.rawValue).\(b)", rows.map { source[Int($0)] })
             }
             try put(.day, c.day)
             try put(.customer, c.customer)

@@ -96,9 +96,16 @@ public struct OrderSnapshot: Sendable {
         return fields
     }
 
+    /// A per-order column tied to its element type, so a block is only ever read back
+    /// (and written) as the type it was stored with: `let day: [Double] = column(.day, …)`
+    /// does not compile.
+    public struct Field<Element: BitwiseCopyable>: Sendable {
+        public let column: Column
+    }
+
     /// One column of one block.
-    public func column<T>(_ c: Column, block: Int, in db: Database, as: T.Type = T.self) throws -> [T] {
-        try Self.array(db, "\(c.rawValue).\(block)")
+    public func column<T>(_ f: Field<T>, block: Int, in db: Database) throws -> [T] {
+        try Self.array(db, "\(f.column.rawValue).\(block)")
     }
 
     /// A per-customer array: `first_day`, `second_day` (Int32.max: none), `first_channel` (−1: NULL).
@@ -106,7 +113,8 @@ public struct OrderSnapshot: Sendable {
         try Self.array(db, "customer.\(name)")
     }
 
-    static func array<T>(_ db: Database, _ name: String) throws -> [T] {
+    /// A stored array copied byte for byte: only for plain values (`BitwiseCopyable`).
+    static func array<T: BitwiseCopyable>(_ db: Database, _ name: String) throws -> [T] {
         let s = try db.prepare("SELECT data FROM \(table) WHERE name = ?")
         try s.bind([.text(name)])
         guard try s.step() else { throw MetricsError("the order snapshot has no '\(name)'; reload orders to rebuild it") }
@@ -139,7 +147,8 @@ struct SnapshotWriter {
         insert = try db.prepare("INSERT INTO \(OrderSnapshot.table) (name, data) VALUES (?, ?)")
     }
 
-    func put<T>(_ name: String, _ values: [T]) throws {
+    /// Stores the bytes of plain values (`BitwiseCopyable`: no references to copy).
+    func put<T: BitwiseCopyable>(_ name: String, _ values: [T]) throws {
         insert.reset()
         try insert.bind([.text(name)])
         try values.withUnsafeBytes { try insert.bind(bytes: $0, at: 2) }
@@ -149,4 +158,24 @@ struct SnapshotWriter {
     func put(_ name: String, text: String) throws {
         try put(name, Array(text.utf8))
     }
+}
+
+
+/// The element type of each per-order column (`Column` names them in storage).
+extension OrderSnapshot.Field where Element == Int32 {
+    public static var day: Self { .init(column: .day) }
+    public static var customer: Self { .init(column: .customer) }
+    public static var channel: Self { .init(column: .channel) }
+}
+
+extension OrderSnapshot.Field where Element == UInt8 {
+    public static var first: Self { .init(column: .first) }
+}
+
+extension OrderSnapshot.Field where Element == Double {
+    public static var amount: Self { .init(column: .amount) }
+    public static var discounts: Self { .init(column: .discounts) }
+    public static var commission: Self { .init(column: .commission) }
+    public static var costs: Self { .init(column: .costs) }
+    public static var units: Self { .init(column: .units) }
 }

@@ -46,16 +46,13 @@ public enum Explainer {
             return "\(kpiName): a KPI you defined\nFormula: \(kpiName) = \(e.description)\nDivision by zero gives a blank (NULL)."
                 + workspaceLines(kpiName, settings: settings, db: db)
         }
-        if key != "sales", let def = KPICatalogue.named(kpiName) { return kpiText(def, settings: settings, db: db) }
-        if let c = (teachingConcepts + concepts).first(where: { $0.keys.contains(key) }) {
-            var text = "\(c.title)\n\n\(c.body)"
-            if key == "sales" || key == "sales equation", let def = KPICatalogue.named("sales") {
-                text += "\n\n" + kpiText(def, settings: settings, db: db)
-            }
-            return text
+        let concept = (teachingConcepts + concepts).first(where: { $0.keys.contains(key) })
+        // A KPI that is also a concept (sales, ltv, ltv_cac, payback): the concept, then the KPI's entry.
+        if let def = KPICatalogue.named(kpiName) ?? (key == "sales equation" ? KPICatalogue.named("sales") : nil) {
+            let entry = kpiText(def, settings: settings, db: db)
+            return concept.map { "\($0.title)\n\n\($0.body)\n\n" + entry } ?? entry
         }
-        if let def = KPICatalogue.named(kpiName) { return kpiText(def, settings: settings, db: db) }
-        return nil
+        return concept.map { "\($0.title)\n\n\($0.body)" }
     }
 
     static func kpiText(_ def: KPIDefinition, settings: MetricSettings, db: Database) -> String {

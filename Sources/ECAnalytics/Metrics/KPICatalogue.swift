@@ -10,6 +10,10 @@ public enum KPICatalogue {
     static let aovSQL = ratio("revenue", "orders")
     static let cvrSQL = ratio("orders", "sessions")
     static let retentionSQL = ratio("retained", "previous_active")
+    /// Blank where no spend rows fall in the group (AcquisitionCost): missing spend data is not a free customer.
+    static let cacSQL = "CASE WHEN spend_rows > 0 THEN \(ratio("spend", "new_customers")) END"
+    /// LTV(h) only where the period's customers have all reached month h (KPIEngine+Lifetime).
+    static let ltvSQL = "CASE WHEN ltv_final THEN \(ratio("ltv_margin", "ltv_customers")) END"
 
     public static let all: [KPIDefinition] = [
         .init("gmv", "gross merchandise value: what counted orders were worth before discounts and points",
@@ -100,7 +104,26 @@ public enum KPICatalogue {
               needs: ["spend", "orders.customer_id"],
               pitfalls: ["Blended CAC divides all spend by all new customers, including ones who came without ads; paid CAC (only ad-driven customers) is higher.",
                          "Vendors call different things CAC; ecsh's formula is printed above."],
-              total: .recompute, direction: .lowerIsBetter, display: .money, measures: [.spend, .new_customers], sql: ratio("spend", "new_customers")),
+              total: .recompute, direction: .lowerIsBetter, display: .money, measures: [.spend, .spend_rows, .new_customers], sql: cacSQL),
+        .init("ltv", "historical LTV(h): contribution margin per customer acquired in the period over their first h months",
+              formula: "Σ CM2 of their counted orders in month offsets 0..h / customers acquired in the period who have reached month h (h = ltv_horizon)",
+              needs: ["orders.customer_id", "orders.amount", "orders.cogs", "orders.shipping", "orders.commission"],
+              pitfalls: ["Blank for periods whose customers have not all reached month h by as_of: a young cohort would look poorer than it is.",
+                         "Observed margin, not a forecast: predict ltv gives the model-based CLV."],
+              total: .recompute, display: .money, measures: [.ltv_margin, .ltv_customers, .ltv_final], sql: ltvSQL),
+        .init("ltv_cac", "LTV(h) over CAC: how many times the margin of a period's new customers repays what they cost",
+              formula: "ltv / cac of the same period and channel", needs: ["spend", "orders.customer_id", "orders.cogs", "orders.shipping", "orders.commission"],
+              pitfalls: ["≥ 3 is a rule of thumb for healthy growth, not a law; below 1 each new customer has lost money so far.",
+                         "Blended: spend over all new customers, including those who came without ads."],
+              total: .recompute, display: .decimal, measures: [.ltv_margin, .ltv_customers, .ltv_final, .spend, .spend_rows, .new_customers],
+              sql: ratio(ltvSQL, cacSQL)),
+        .init("payback", "CAC payback: months after acquisition until the margin per customer acquired in the period reaches CAC",
+              formula: "first month offset k where Σ CM2 of offsets 0..k per customer observed at k ≥ cac",
+              needs: ["spend", "orders.customer_id", "orders.cogs", "orders.shipping", "orders.commission"],
+              pitfalls: ["Blank when the margin has not reached CAC in the data yet (or there is no spend): not the same as 0.",
+                         "Month 0 is the acquisition month: payback 0 means the first month's margin already covers CAC."],
+              total: .recompute, direction: .lowerIsBetter, display: .count, measures: [.payback_months, .spend, .new_customers],
+              sql: "payback_months"),
         .init("cpa", "cost per order", formula: "spend / orders", needs: ["spend", "orders"],
               pitfalls: ["Counts repeat orders too, so CPA is lower than CAC."],
               total: .recompute, direction: .lowerIsBetter, display: .money, measures: [.spend, .orders], sql: ratio("spend", "orders")),

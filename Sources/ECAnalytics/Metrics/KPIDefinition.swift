@@ -103,8 +103,10 @@ enum Measure: String, Sendable, CaseIterable {
     // Customer lifecycle.
     case repeat_customers, ever_customers, f2_new, f2_converted, f2_final
     case active_members, retained, previous_active
+    // Customers acquired in the group, followed over month offsets (KPIEngine+Lifetime).
+    case ltv_margin, ltv_customers, ltv_final, payback_months
     // Other datasets.
-    case spend, sessions, nps_responses, nps_promoters, nps_detractors
+    case spend, spend_rows, sessions, nps_responses, nps_promoters, nps_detractors
 
     var source: Source {
         switch self {
@@ -114,7 +116,8 @@ enum Measure: String, Sendable, CaseIterable {
         case .repeat_customers, .ever_customers: return .repeats
         case .active_members: return .active
         case .retained, .previous_active: return .retention
-        case .spend: return .spend
+        case .ltv_margin, .ltv_customers, .ltv_final, .payback_months: return .lifetime
+        case .spend, .spend_rows: return .spend
         case .sessions: return .traffic
         case .nps_responses, .nps_promoters, .nps_detractors: return .nps
         }
@@ -122,12 +125,12 @@ enum Measure: String, Sendable, CaseIterable {
 
     /// The CTE a measure comes from.
     enum Source: String, CaseIterable {
-        case orders, repeats, active, retention, spend, traffic, nps
+        case orders, repeats, active, retention, lifetime, spend, traffic, nps
 
         /// The loaded dataset this CTE reads.
         var dataset: DatasetRole {
             switch self {
-            case .orders, .repeats, .active, .retention: return .orders
+            case .orders, .repeats, .active, .retention, .lifetime: return .orders
             case .spend: return .spend
             case .traffic: return .traffic
             case .nps: return .nps

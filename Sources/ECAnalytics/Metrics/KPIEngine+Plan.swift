@@ -17,6 +17,8 @@ extension KPIEngine {
         var asOfDay: Int
         var f2Days: Int
         var windowDays: Int
+        /// LTV's horizon h: month offsets 0...h after the first order (the ltv_horizon setting).
+        var horizonMonths: Int
         var filter: SQLFragment?
         var settings: MetricSettings
         var hasOrders: Bool
@@ -30,10 +32,10 @@ extension KPIEngine {
         /// No time grain and no history: every counted order falls in the one period 'all' (period_no 0).
         var periodIsConstant: Bool { grain == nil && !needsHistory }
         var needsFacts: Bool {
-            dims.contains(where: \.fromFacts) || sources.contains(.repeats)
+            dims.contains(where: \.fromFacts) || !sources.isDisjoint(with: [.repeats, .lifetime])
                 || !measures.isDisjoint(with: [.new_customers, .returning_customers, .f2_new, .f2_converted])
         }
-        var needsBase: Bool { !sources.isDisjoint(with: [.orders, .repeats, .active, .retention]) }
+        var needsBase: Bool { !sources.isDisjoint(with: [.orders, .repeats, .active, .retention, .lifetime]) }
 
         var keyFormats: [ColumnFormat] { [.text] + (grain == nil ? [] : [.text]) + dims.map { _ in ColumnFormat.text } }
 
@@ -99,7 +101,7 @@ extension KPIEngine {
                         segments: query.segments.isEmpty ? [NamedSegment(name: "", predicate: SQLFragment("1"))] : query.segments,
                         hasSegments: !query.segments.isEmpty, measures: measures, kpiNames: names,
                         startDay: start, endDay: end, asOfDay: asOf, f2Days: query.f2WindowDays ?? settings.f2WindowDays,
-                        windowDays: settings.activeWindowDays, filter: query.orderFilter, settings: settings,
+                        windowDays: settings.activeWindowDays, horizonMonths: settings.ltvHorizonMonths, filter: query.orderFilter, settings: settings,
                         hasOrders: hasOrders,
                         respondents: sources.contains(.nps) && hasOrders && !query.segments.isEmpty
                             ? try CustomerFacts.everyone(db) : CustomerFacts.table)
@@ -118,6 +120,12 @@ extension KPIEngine {
             }
             if measures.contains(.f2_new) {
                 notes.append("f2_rate: second order within \(f2Days) days; blank where that window has not elapsed by as_of")
+            }
+            if measures.contains(.ltv_final) {
+                notes.append("ltv: CM2 per customer acquired in the period over month offsets 0..\(horizonMonths) (ltv_horizon); blank where that horizon has not elapsed by as_of")
+            }
+            if measures.contains(.payback_months) {
+                notes.append("payback: months after acquisition until CM2 per customer reaches CAC; blank when not reached yet or without CAC")
             }
             if measures.contains(.active_members) { notes.append("active_members: ordered in the \(windowDays) days up to the period end") }
             if filter != nil, !sources.isDisjoint(with: [.spend, .traffic]) {

@@ -60,6 +60,7 @@ extension KPIEngine.Plan {
             if src.contains(.repeats) { ctes += repeatCTEs(d: d, dList: dList) }
             if src.contains(.active) { ctes += activeCTEs(d: d, dList: dList) }
             if src.contains(.retention) { ctes.append(("rt", retention(d: d, dList: dList))) }
+            if src.contains(.lifetime) { ctes += lifetimeCTEs(d: d, dList: dList) }
         }
 
         // One row per key with every measure; missing groups read as 0.
@@ -69,7 +70,8 @@ extension KPIEngine.Plan {
         let joinOn = { (x: String) in
             "\(x).segment = k.segment AND \(x).period_no = k.period_no" + d.map { " AND \(x).\($0) IS k.\($0)" }.joined()
         }
-        let aliasOf: [Measure.Source: String] = [.orders: "oa", .repeats: "rp", .active: "ac", .retention: "rt", .spend: "sp", .traffic: "tr", .nps: "np"]
+        let aliasOf: [Measure.Source: String] = [.orders: "oa", .repeats: "rp", .active: "ac", .retention: "rt", .lifetime: "lv",
+                                                  .spend: "sp", .traffic: "tr", .nps: "np"]
         for s in Measure.Source.allCases where src.contains(s) {
             joins.append("LEFT JOIN \(aliasOf[s]!) ON \(joinOn(aliasOf[s]!))")
         }
@@ -88,6 +90,9 @@ extension KPIEngine.Plan {
                     bindings += [dayInt(f2Days), dayInt(asOfDay)]
                 }
                 select.append(conditions.isEmpty ? "1 AS f2_final" : "(" + conditions.joined(separator: " AND ") + ") AS f2_final")
+            } else if let column = lifetimeColumn(m, dims: d) {
+                select.append(column.sql)
+                bindings += column.bindings
             } else {
                 select.append("coalesce(\(aliasOf[m.source]!).\(m.rawValue), 0) AS \(m.rawValue)")
             }
@@ -161,14 +166,14 @@ extension KPIEngine.Plan {
             ordersFrom = SQLFragment("(") + periods + SQLFragment(") AS p JOIN orders AS o ON o.day BETWEEN p.start AND p.\"end\"")
         }
         var inputs: [String] = []
-        if !measures.isDisjoint(with: [.gmv, .mall_gmv]) { inputs.append("o.amount AS amount") }
-        if measures.contains(.revenue) { inputs.append("o.amount - coalesce(o.discount, 0) - coalesce(o.points, 0) AS net") }
+        if !measures.isDisjoint(with: [.gmv, .mall_gmv]) { inputs.append("\(OrderMeasures.gmvSQL()) AS amount") }
+        if measures.contains(.revenue) { inputs.append("\(OrderMeasures.revenueSQL()) AS net") }
         if measures.contains(.units) { inputs.append("o.quantity AS quantity") }
         if measures.contains(.margin) {
-            inputs.append("o.amount - coalesce(o.discount, 0) - coalesce(o.points, 0) - coalesce(o.cogs, 0) - coalesce(o.shipping, 0) - coalesce(o.commission, 0) AS cm2")
+            inputs.append("\(OrderMeasures.cm2SQL()) AS cm2")
         }
-        if measures.contains(.commission) { inputs.append("coalesce(o.commission, 0) AS commission") }
-        if measures.contains(.discounts) { inputs.append("coalesce(o.discount, 0) + coalesce(o.points, 0) AS discounts") }
+        if measures.contains(.commission) { inputs.append("\(OrderMeasures.commissionSQL()) AS commission") }
+        if measures.contains(.discounts) { inputs.append("\(OrderMeasures.discountsSQL()) AS discounts") }
         var mall = SQLFragment("")
         if measures.contains(.mall_gmv) {
             let list = settings.marketplaceChannels
@@ -229,7 +234,7 @@ extension KPIEngine.Plan {
     func datasetAggregate(table: String, column: String, measure: String, alias: String) -> SQLFragment {
         let (p, join) = bucket(day: "\(alias).day", calendar: "cal")
         let channel = dims.isEmpty ? "" : ", \(alias).channel AS d1"
-        return SQLFragment("SELECT '' AS segment, ") + p + SQLFragment("\(channel), sum(\(alias).\(quoteIdentifier(column))) AS \(measure)\n  FROM \(quoteIdentifier(table)) AS \(alias)\(join)\n  WHERE \(alias).day BETWEEN ? AND ?\n  GROUP BY period_no\(dims.isEmpty ? "" : ", d1")",
+        return SQLFragment("SELECT '' AS segment, ") + p + SQLFragment("\(channel), sum(\(alias).\(quoteIdentifier(column))) AS \(measure), count(*) AS \(measure)_rows\n  FROM \(quoteIdentifier(table)) AS \(alias)\(join)\n  WHERE \(alias).day BETWEEN ? AND ?\n  GROUP BY period_no\(dims.isEmpty ? "" : ", d1")",
             [.integer(Int64(startDay)), .integer(Int64(endDay))])
     }
 

@@ -21,7 +21,8 @@ extension KPIEngine {
 
     /// Fills `temp.ecsh_kpi_measures` for the plan; false when the plan needs the SQL route.
     func fillMeasuresFromSnapshot(_ plan: Plan) throws -> Bool {
-        guard plan.filter == nil, plan.needsBase else { return false }
+        // Lifetime measures (ltv, payback) follow customers past the range: the reference SQL computes them.
+        guard plan.filter == nil, plan.needsBase, !plan.sources.contains(.lifetime) else { return false }
         if plan.dims.contains(where: { !$0.fromFacts && $0.name.lowercased() != "channel" }) { return false }
         // Plan.make has made the facts and snapshot current (CustomerFacts.ensureCurrent).
         guard let snapshot = try OrderSnapshot.load(db, settings: settings, asOfDay: plan.asOfDay),
@@ -107,24 +108,6 @@ struct SnapshotPass {
 
     var slotCount: Int { slotNumber.count }
 
-    /// Accumulators over cells (slot × combination of dimension values).
-    struct Cells {
-        var lines: [Int32], inRange: [Int32]
-        var sums: [[Double]]
-        var counts: [[Int32]]
-        var events: [[Int32]]
-        init(cells: Int) {
-            lines = .init(repeating: 0, count: cells)
-            inRange = lines
-            sums = .init(repeating: .init(repeating: 0, count: cells), count: SnapshotPass.sumNames.count)
-            counts = .init(repeating: .init(repeating: 0, count: cells), count: SnapshotPass.countNames.count)
-            events = .init(repeating: .init(repeating: 0, count: cells), count: SnapshotPass.eventNames.count)
-        }
-    }
-    static let sumNames: [Measure] = [.gmv, .revenue, .units, .margin, .commission, .discounts, .mall_gmv]
-    static let countNames: [Measure] = [.orders, .customers, .new_customers, .returning_customers, .f2_new, .f2_converted, .retained]
-    static let eventNames: [Measure] = [.ever_customers, .repeat_customers, .active_members]
-
     mutating func run(settings: MetricSettings) throws {
         try db.execute("DROP TABLE IF EXISTS \(KPIEngine.measuresTable)")
         let dimColumns = plan.dims.indices.map { ", d\($0 + 1)" }.joined()
@@ -151,10 +134,10 @@ struct SnapshotPass {
     }
 
     /// The one pass over the blocks for one segment.
-    func scan(member: [Bool]?, firstDay: [Int32], secondDay: [Int32], isMall: [Bool]) throws -> Cells {
+    func scan(member: [Bool]?, firstDay: [Int32], secondDay: [Int32], isMall: [Bool]) throws -> SnapshotCells {
         let m = plan.measures
         let combos = comboCount, slots = slotCount
-        var cells = Cells(cells: combos * slots)
+        var cells = SnapshotCells(cells: combos * slots)
         let channelWidth = channelDims.isEmpty ? 1 : snapshot.channelNames.count + 1
         let stateCount = snapshot.customers * channelWidth
         let wantsCustomers = !m.isDisjoint(with: [.customers, .returning_customers, .previous_active, .retained])
@@ -174,9 +157,9 @@ struct SnapshotPass {
             }
             return k
         }
-        func addEvent(_ e: Int, day: Int32, combo: Int, _ delta: Int32) {
+        func addEvent(_ e: SnapshotCells.Event, day: Int32, combo: Int, _ delta: Int32) {
             guard day <= end else { return }
-            cells.events[e][slot(ofDay: day) * combos + combo] += delta
+            cells.add(e, slot(ofDay: day) * combos + combo, delta)
         }
 
         for block in snapshot.blocks {
@@ -205,40 +188,39 @@ struct SnapshotPass {
                 let cell = s * combos + k
                 cells.lines[cell] += 1
                 if d >= start { cells.inRange[cell] += 1 }
-                cells.counts[0][cell] += 1
+                cells.add(.orders, cell)
                 if needsNumbers {
-                    let net = amount[i] - discounts[i]
-                    cells.sums[0][cell] += amount[i]
-                    cells.sums[1][cell] += net
-                    if !units.isEmpty { cells.sums[2][cell] += units[i] }
-                    cells.sums[3][cell] += net - costs[i] - commission[i]
-                    cells.sums[4][cell] += commission[i]
-                    cells.sums[5][cell] += discounts[i]
-                    if ch >= 0, isMall[Int(ch)] { cells.sums[6][cell] += amount[i] }
+                    cells.add(.gmv, cell, amount[i])
+                    cells.add(.revenue, cell, OrderMeasures.revenue(amount: amount[i], discounts: discounts[i]))
+                    if !units.isEmpty { cells.add(.units, cell, units[i]) }
+                    cells.add(.margin, cell, OrderMeasures.cm2(amount: amount[i], discounts: discounts[i], costs: costs[i], commission: commission[i]))
+                    cells.add(.commission, cell, commission[i])
+                    cells.add(.discounts, cell, discounts[i])
+                    if ch >= 0, isMall[Int(ch)] { cells.add(.mallGMV, cell, amount[i]) }
                 }
                 guard c >= 0 else { continue }
                 let state = c * channelWidth + (channelDims.isEmpty ? 0 : Int(ch) + 1)
                 if wantsCustomers, seenSlot[state] != Int32(s) {
-                    cells.counts[1][cell] += 1
-                    if Int(firstDay[c]) < slotStart[s] { cells.counts[3][cell] += 1 }
-                    if seenSlot[state] == Int32(s - 1) { cells.counts[6][cell] += 1 }
+                    cells.add(.customers, cell)
+                    if Int(firstDay[c]) < slotStart[s] { cells.add(.returningCustomers, cell) }
+                    if seenSlot[state] == Int32(s - 1) { cells.add(.retained, cell) }
                     seenSlot[state] = Int32(s)
                 }
                 if first[i] == 1 {
-                    cells.counts[2][cell] += 1
+                    cells.add(.newCustomers, cell)
                     let f = firstDay[c], second = secondDay[c]
                     if f + f2 <= asOf {
-                        cells.counts[4][cell] += 1
-                        if second != .max, second - f <= f2 { cells.counts[5][cell] += 1 }
+                        cells.add(.f2New, cell)
+                        if second != .max, second - f <= f2 { cells.add(.f2Converted, cell) }
                     }
-                    addEvent(0, day: f, combo: k, 1)
-                    if second != .max { addEvent(1, day: second, combo: k, 1) }
+                    addEvent(.everCustomers, day: f, combo: k, 1)
+                    if second != .max { addEvent(.repeatCustomers, day: second, combo: k, 1) }
                 }
                 if wantsActive {
                     let last = lastActive[state]
                     if last == .min || d - last >= window {
-                        if last != .min { addEvent(2, day: last + window, combo: k, -1) }
-                        addEvent(2, day: d, combo: k, 1)
+                        if last != .min { addEvent(.activeMembers, day: last + window, combo: k, -1) }
+                        addEvent(.activeMembers, day: d, combo: k, 1)
                     }
                     lastActive[state] = d
                 }
@@ -247,14 +229,14 @@ struct SnapshotPass {
         if wantsActive {
             for state in 0..<stateCount where lastActive[state] != .min {
                 let c = state / channelWidth
-                addEvent(2, day: lastActive[state] + window, combo: combo(customer: c, channel: Int32(state % channelWidth) - 1), -1)
+                addEvent(.activeMembers, day: lastActive[state] + window, combo: combo(customer: c, channel: Int32(state % channelWidth) - 1), -1)
             }
         }
         return cells
     }
 
     /// Rows of `temp.ecsh_kpi_measures` for the shown periods and every combination seen.
-    func write(_ cells: Cells, segment: String, insert: Statement) throws {
+    func write(_ cells: SnapshotCells, segment: String, insert: Statement) throws {
         let combos = comboCount
         var seen = [Bool](repeating: false, count: combos)
         for (cell, n) in cells.lines.enumerated() where n > 0 { seen[cell % combos] = true }
@@ -277,15 +259,14 @@ struct SnapshotPass {
                 values += [.integer(Int64(cells.lines[cell])), .integer(Int64(cells.inRange[cell]))]
                 for measure in KPIEngine.snapshotMeasures {
                     switch measure {
-                    case .units where integerUnits: values.append(.integer(Int64(cells.sums[2][cell])))
+                    case .units where integerUnits: values.append(.integer(Int64(cells[.units, cell])))
                     case .previous_active:
-                        values.append(.integer(s > 0 ? Int64(cells.counts[1][cell - combos]) : 0))
-                    case .ever_customers: values.append(.integer(stocks[0][k]))
-                    case .repeat_customers: values.append(.integer(stocks[1][k]))
-                    case .active_members: values.append(.integer(stocks[2][k]))
+                        values.append(.integer(s > 0 ? Int64(cells[.customers, cell - combos]) : 0))
                     default:
-                        if let i = Self.sumNames.firstIndex(of: measure) { values.append(.real(cells.sums[i][cell])) }
-                        else { values.append(.integer(Int64(cells.counts[Self.countNames.firstIndex(of: measure)!][cell]))) }
+                        if let e = SnapshotCells.Event(measure) { values.append(.integer(stocks[e.rawValue][k])) }
+                        else if let x = SnapshotCells.Sum(measure) { values.append(.real(cells[x, cell])) }
+                        else if let x = SnapshotCells.Count(measure) { values.append(.integer(Int64(cells[x, cell]))) }
+                        else { values.append(.null) }
                     }
                 }
                 insert.reset()

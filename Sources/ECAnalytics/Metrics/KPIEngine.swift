@@ -80,7 +80,7 @@ public struct KPIEngine {
         if !plan.hasSegments, !table.columns.isEmpty { table = dropFirstColumn(table) }
         try addTotals(&table, columns: columns, plan: plan, query: query)
         if plan.segments.count > 1, plan.grain != nil || !plan.dims.isEmpty { table = table.pivotingSegments(kpiColumnCount: columns.count, segments: plan.segments.map(\.name)) }
-        return KPIResult(table: table, sql: sql, bindings: bindings, ranReferenceSQL: ranSQL)
+        return KPIResult(table: table, sql: sql, bindings: bindings, ranReferenceSQL: ranSQL, dateRange: plan.startDay...plan.endDay)
     }
 
     /// The output columns and measures of a KPI, following derived formulas.

@@ -66,11 +66,15 @@ public struct KPIResult: Sendable {
     /// True when `sql` is what ran; false when the snapshot route computed the
     /// same numbers and `sql` is the reference SQL (`show sql` says which).
     public var ranReferenceSQL: Bool
+    /// The days the query covered (`from … to …`, or the first data day to as_of), so callers
+    /// marking partial periods need not work it out again.
+    public var dateRange: ClosedRange<Int>?
 
-    public init(table: ResultTable, sql: String, bindings: [Value], ranReferenceSQL: Bool = true) {
+    public init(table: ResultTable, sql: String, bindings: [Value], ranReferenceSQL: Bool = true, dateRange: ClosedRange<Int>? = nil) {
         self.table = table
         self.sql = sql
         self.bindings = bindings
         self.ranReferenceSQL = ranReferenceSQL
+        self.dateRange = dateRange
     }
 }

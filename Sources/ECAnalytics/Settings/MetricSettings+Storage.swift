@@ -6,7 +6,7 @@ extension MetricSettings {
     /// The setting names `set NAME VALUE` accepts, in `show settings` order.
     public static let names = [
         "completed_statuses", "excluded_statuses", "active_window", "as_of",
-        "week_start", "currency", "f2_window", "marketplaces", "timezone",
+        "week_start", "currency", "f2_window", "ltv_horizon", "marketplaces", "timezone",
     ]
 
     static let createTable = "CREATE TABLE IF NOT EXISTS ecsh_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -53,6 +53,7 @@ extension MetricSettings {
             ("week_start", weekStart.rawValue),
             ("currency", currency),
             ("f2_window", String(f2WindowDays)),
+            ("ltv_horizon", String(ltvHorizonMonths)),
             ("marketplaces", marketplaceChannels.joined(separator: ",")),
         ]
         if let asOf { pairs.append(("as_of", asOf)) }
@@ -71,6 +72,13 @@ extension MetricSettings {
         case "excluded_statuses": counted = .excluding(Self.statusList(v))
         case "active_window": activeWindowDays = try Self.days(v, name)
         case "f2_window": f2WindowDays = try Self.days(v, name)
+        case "ltv_horizon":
+            let number = v.lowercased().replacingOccurrences(of: "months", with: "")
+                .replacingOccurrences(of: "month", with: "").trimmingCharacters(in: .whitespaces)
+            guard let n = Int(number), (0...600).contains(n) else {
+                throw MetricsError("ltv_horizon needs a number of months from 0 to 600, like 12 or '12 months'; got '\(value)'")
+            }
+            ltvHorizonMonths = n
         case "as_of":
             if ["last order", "last_order", "default", ""].contains(v.lowercased()) { asOf = nil; return }
             guard let r = DayNumber.parseRange(v), r.count == 1 else {
@@ -112,6 +120,7 @@ extension MetricSettings {
         add("week_start", weekStart.rawValue, "first day of a week")
         add("currency", currency, "currency of amounts")
         add("f2_window", "\(f2WindowDays) days", "window for the second order in f2_rate")
+        add("ltv_horizon", "\(ltvHorizonMonths) months", "month offsets 0..h after the first order that ltv and ltv_cac add up")
         add("marketplaces", marketplaceChannels.joined(separator: ", "), "channels counted as malls in mall_dependence")
         add("timezone", timezone ?? "system", "load moves timestamps with a UTC offset into this zone")
         return ResultTable(columns: ["setting", "value", "meaning"], rows: rows, formats: [.text, .text, .text])

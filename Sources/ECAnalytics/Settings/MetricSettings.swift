@@ -34,6 +34,8 @@ public struct MetricSettings: Sendable, Equatable {
     public var currency = "JPY"
     /// Window for `f2_rate`, in days.
     public var f2WindowDays = 90
+    /// Horizon h of `ltv`, `ltv_cac`: month offsets 0...h after the first order (as `unit economics horizon 12`).
+    public var ltvHorizonMonths = 12
     /// Channels counted as marketplaces by `mall_dependence`.
     public var marketplaceChannels = ["rakuten", "amazon", "yahoo"]
     /// The shop's time zone (`Asia/Tokyo`): `load` moves timestamps with a UTC offset into it

@@ -16,9 +16,9 @@ public struct UnitEconomicsEngine {
 
     public func run(_ query: UnitEconomicsQuery) throws -> UnitEconomics {
         guard query.horizonMonths >= 0 else { throw StoreError("the horizon must be 0 months or more (got \(query.horizonMonths))") }
-        guard let lastDay = try query.orders.lastDay(in: db) else { throw Self.noOrders }
+        guard let lastDay = try query.asOfDay ?? query.orders.lastDay(in: db) else { throw Self.noOrders }
         let lastMonth = PeriodUnit.month.index(ofDay: lastDay)
-        let read = try pass(query: query, lastMonth: lastMonth)
+        let read = try pass(query: query, lastMonth: lastMonth, asOfDay: lastDay)
         let pass = read.pass
         guard pass.all.orders > 0 else { throw Self.noOrders }
         var sums: [String: OrderSums] = [:]
@@ -28,7 +28,7 @@ public struct UnitEconomicsEngine {
             if let curve = pass.curve(g) { curves[label] = curve }
         }
         let all = pass.all
-        let spend = try spendByGroup(query: query)
+        let spend = try spendByGroup(query: query, asOfDay: lastDay)
         var notes: [String] = []
 
         var groups = Set(sums.keys).union(curves.keys)
@@ -74,7 +74,7 @@ public struct UnitEconomicsEngine {
     private func makeRow(group: String, sums: OrderSums, curve: CustomerCurve?, spend: Double?,
                          horizon h: Int, isMall: Bool?) -> UnitEconomicsRow {
         let newCustomers = curve?.size ?? 0
-        let cac = spend.flatMap { newCustomers > 0 ? $0 / Double(newCustomers) : nil }
+        let cac = AcquisitionCost.cac(spend: spend, newCustomers: newCustomers)
         let ltv = curve.flatMap { h < $0.margin.count ? $0.margin[h] : nil }
         var payback: CohortMatrix.Payback?
         var recovered: Recovery?
@@ -94,32 +94,19 @@ public struct UnitEconomicsEngine {
             payback: payback, recovered: recovered, gmv: sums.gmv, commission: sums.commission, isMall: isMall)
     }
 
-    /// Spend per group label and in total; nil when there is no spend table.
-    private func spendByGroup(query: UnitEconomicsQuery) throws -> (byGroup: [String: Double], total: Double?, notes: [String]) {
+    /// Spend per group label and in total (AcquisitionCost: up to as_of); nil total when there is no spend table.
+    private func spendByGroup(query: UnitEconomicsQuery, asOfDay: Int) throws -> (byGroup: [String: Double], total: Double?, notes: [String]) {
         guard let name = query.spendTable, try db.tableExists(name) else {
             return ([:], nil, ["no spend loaded: CAC, LTV/CAC and payback are empty"])
         }
-        let table = quoteIdentifier(name)
-        var byGroup: [String: Double] = [:]
-        var notes: [String] = []
-        let total = try db.scalar("SELECT sum(spend) FROM \(table)").doubleValue
+        let split: AcquisitionCost.Split
         switch query.by {
-        case .channel:
-            for row in try db.query("SELECT channel, sum(spend) FROM \(table) GROUP BY channel").rows {
-                guard let amount = row[1].doubleValue else { continue }
-                if row[0].isNull { notes.append("spend without a channel (\(amount)) counts only in the total") }
-                else { byGroup[row[0].description] = amount }
-            }
-        case .cohort, .month:
-            for row in try db.query("SELECT day, sum(spend) FROM \(table) WHERE day IS NOT NULL GROUP BY day").rows {
-                guard let day = row[0].intValue, let amount = row[1].doubleValue else { continue }
-                let label = PeriodUnit.month.label(of: PeriodUnit.month.index(ofDay: Int(day)))
-                byGroup[label, default: 0] += amount
-            }
-        case .none:
-            if let total { byGroup["all"] = total }
+        case .channel: split = .channel
+        case .cohort, .month: split = .period(.month)
+        case .none: split = .all
         }
-        return (byGroup, total, notes)
+        let spend = try AcquisitionCost.spend(db, table: name, split: split, asOfDay: asOfDay)
+        return (spend.byLabel, spend.total, [])
     }
 
     /// "1 month", "12 months".
@@ -130,14 +117,14 @@ public struct UnitEconomicsEngine {
         var lines: [String] = []
         switch query.by {
         case .channel:
-            lines.append("CAC (blended) = the channel's spend / new customers whose first counted order came through the channel")
+            lines.append("CAC (blended) = the channel's spend up to as_of / new customers whose first counted order came through the channel (spend without a channel: the (none) row)")
             lines.append("orders, AOV, CM2 per order, GMV: orders placed through the channel")
         case .cohort:
             lines.append("CAC (blended) = spend in the acquisition month / customers acquired that month; orders: all orders of the cohort")
         case .month:
             lines.append("CAC (blended) = spend in the month / customers acquired that month; orders: orders placed that month")
         case .none:
-            lines.append("CAC (blended) = total spend / all customers")
+            lines.append("CAC (blended) = total spend up to as_of / all customers")
         }
         lines.append("AOV = net revenue (amount − discount − points) / orders; " + ContributionMargin.formula)
         lines.append("LTV(\(h)) = cumulative CM2 per customer over month offsets 0..\(h) from the first order, cohorts at least \(Self.months(h)) old (historical LTV: observed margin; predict ltv gives the predicted CLV, a model)")

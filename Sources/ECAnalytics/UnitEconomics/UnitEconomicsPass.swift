@@ -43,13 +43,12 @@ struct UnitEconomicsPass {
         var eligible = Array(repeating: 0.0, count: (curveGroups + 1) * width)
         var last = [Int32](repeating: 0, count: firstMonth.count)
         for c in firstMonth.indices {
-            // Observed through the data's last month (a first order after it, which the
-            // callers' last month rules out, would leave the customer unobserved).
+            // Observed through as_of's month; a customer acquired after as_of is not acquired yet.
             let offset = max(-1, min(lastMonth - Int(firstMonth[c]), periods))
             last[c] = Int32(offset)
             func observe(_ slot: Int) {
-                sizes[slot] += 1
                 guard offset >= 0 else { return }
+                sizes[slot] += 1
                 eligible[slot * width] += 1
                 eligible[slot * width + offset + 1] -= 1
             }
@@ -67,8 +66,8 @@ struct UnitEconomicsPass {
     @inline(__always)
     mutating func add(customer c: Int, month: Int, orderGroup: Int,
                       amount: Double, discounts: Double, costs: Double, commission: Double) {
-        let revenue = amount - discounts
-        let cm2 = revenue - costs - commission
+        let revenue = OrderMeasures.revenue(amount: amount, discounts: discounts)
+        let cm2 = OrderMeasures.cm2(amount: amount, discounts: discounts, costs: costs, commission: commission)
         sums[orderGroup].add(amount: amount, revenue: revenue, margin: cm2, commission: commission)
         all.add(amount: amount, revenue: revenue, margin: cm2, commission: commission)
         guard c >= 0 else { return }  // a guest order: order-level sums only, no customer curve
@@ -169,7 +168,7 @@ extension UnitEconomicsEngine {
 
     /// The pass over the counted orders: the order snapshot block by block when it holds
     /// them (nothing per order is kept), else rows read with SQL (filtered selections).
-    func pass(query: UnitEconomicsQuery, lastMonth: Int) throws -> UnitEconomicsRead {
+    func pass(query: UnitEconomicsQuery, lastMonth: Int, asOfDay: Int) throws -> UnitEconomicsRead {
         // The first channel needs the channel label (ties on the first day broken by ordered_at, as in `cohort`).
         let stream = try OrderStream(db, selection: query.orders, money: true,
                                      label: query.by == .channel ? SQLFragment("channel") : nil)
@@ -186,6 +185,8 @@ extension UnitEconomicsEngine {
         // Guest orders count in the order-level columns (orders, AOV, GMV share), never in customer ones;
         // by cohort every order group is a customer's cohort, so guests have none.
         let visit = try stream.forEach(includingGuests: query.by != .cohort) { order in
+            // Orders after as_of are not placed yet.
+            guard order.day <= asOfDay else { return }
             let month = monthOf.index(ofDay: order.day)
             pass.add(customer: order.customer, month: month,
                      orderGroup: groups.orderGroup(customer: order.customer, month: month, channel: order.label),

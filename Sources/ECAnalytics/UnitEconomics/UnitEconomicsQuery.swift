@@ -24,16 +24,20 @@ public struct UnitEconomicsQuery: Sendable {
     public var mallChannels: Set<String>
     /// Adds a blended row over everything (when grouped).
     public var includeTotal: Bool
+    /// The as_of day: orders and spend after it do not count, and it ends the observed months.
+    /// nil: the orders' last day.
+    public var asOfDay: Int?
 
     public init(by: UnitEconomicsGrouping = .channel, horizonMonths: Int = 12, orders: OrderSelection,
                 spendTable: String? = "spend", mallChannels: Set<String> = ["rakuten", "amazon", "yahoo"],
-                includeTotal: Bool = true) {
+                includeTotal: Bool = true, asOfDay: Int? = nil) {
         self.by = by
         self.horizonMonths = horizonMonths
         self.orders = orders
         self.spendTable = spendTable
         self.mallChannels = mallChannels
         self.includeTotal = includeTotal
+        self.asOfDay = asOfDay
     }
 }
 

@@ -167,7 +167,8 @@ extension Session {
         let settings = try metricSettings()
         let query = ECAnalytics.UnitEconomicsQuery(by: by, horizonMonths: horizon,
                                                    orders: try snapshotSelection(segments: [], filter: nil),
-                                                   mallChannels: Set(settings.marketplaceChannels))
+                                                   mallChannels: Set(settings.marketplaceChannels),
+                                                   asOfDay: try KPIEngine.dateRange(database, settings: settings, from: nil, to: nil).upperBound)
         let result = try UnitEconomicsEngine(database).run(query)
         show(result.toResultTable(currency: settings.currency), sql: annotatedSQL(result.sql.sql, result.sql.bindings))
     }

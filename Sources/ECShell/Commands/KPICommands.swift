@@ -50,9 +50,8 @@ extension Session {
         }
         var table = result.table
         let grain = query.groupBy.lazy.compactMap { g -> TimeGrain? in if case .grain(let t) = g { return t } else { return nil } }.first
-        if let grain {
+        if let grain, let range = result.dateRange {
             // Machine formats keep the labels as they are (they are keys); the note says which periods are partial.
-            let range = try KPIEngine.dateRange(database, settings: settings, from: query.from, to: query.to)
             table = PeriodEdges.mark(table, grain: grain, range: range, weekStart: settings.weekStart,
                                      starLabels: [.table, .line, .markdown].contains(options.format))
         }

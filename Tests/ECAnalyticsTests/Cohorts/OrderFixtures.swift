@@ -58,6 +58,16 @@ enum Workspace {
         }
     }
 
+    /// `count` random spend rows over the generated shops' 700 days (from 2023-01-01), 100 to 5000 each.
+    static func randomSpend(seed: UInt64, count: Int, channels: [String]) -> [(date: String, spend: Double, channel: String?)] {
+        var rng = SeededRandom(seed: seed)
+        return (0..<count).map { _ in
+            let day = 19_358 + Int.random(in: 0..<700, using: &rng)
+            let spend = Double(Int.random(in: 100...5000, using: &rng))
+            return (ReferenceCalendar.dateText(ofDay: day), spend, channels.randomElement(using: &rng))
+        }
+    }
+
     static let counted = OrderSelection.excludingStatuses()
 }
 

@@ -99,7 +99,12 @@ import ECStore
         #expect(back.countedCondition(alias: "o") == SQLFragment("(\"o\".\"status\" IS NULL OR \"o\".\"status\" NOT IN (?, ?))", ["cancelled", "returned"]))
         #expect(throws: MetricsError.self) { try s.set("f2_window", to: "soon") }
         #expect(throws: MetricsError.self) { try s.set("colour", to: "red") }
-        #expect(s.describe().rows.count == 8)  // 7 analysis settings + timezone
+        #expect(s.describe().rows.count == 9)  // 8 analysis settings + timezone
+        try s.set("ltv_horizon", to: "6 months")
+        #expect(s.ltvHorizonMonths == 6)
+        #expect(throws: MetricsError.self) { try s.set("ltv_horizon", to: "-1") }
+        try s.save(to: db)
+        #expect(try MetricSettings.load(from: db).ltvHorizonMonths == 6)
     }
 
     @Test func expressionParser() throws {

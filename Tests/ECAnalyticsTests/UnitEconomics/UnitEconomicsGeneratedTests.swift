@@ -8,13 +8,7 @@ import ECStore
     @Test(arguments: [0, 3, 9])
     func byChannelMatchesPlainSwift(horizon h: Int) throws {
         let shop = try CohortGeneratedTests.makeShop(seed: 99)
-        var rng = SeededRandom(seed: 5)
-        var spendRows: [(date: String, spend: Double, channel: String?)] = []
-        for _ in 0..<40 {
-            let day = 19_358 + Int.random(in: 0..<700, using: &rng)
-            spendRows.append((ReferenceCalendar.dateText(ofDay: day), Double(Int.random(in: 100...5000, using: &rng)),
-                              ["own", "rakuten", "amazon", "yahoo"].randomElement(using: &rng)!))
-        }
+        let spendRows = Workspace.randomSpend(seed: 5, count: 40, channels: ["own", "rakuten", "amazon", "yahoo"])
         try Workspace.addSpend(shop.db, spendRows)
         let ue = try UnitEconomicsEngine(shop.db).run(UnitEconomicsQuery(by: .channel, horizonMonths: h, orders: Workspace.counted))
 

@@ -70,7 +70,7 @@ enum FaultHarness {
 
     /// The state of a workspace file as three numbers and SQLite's verdict, read through `ecsh`:
     /// `kpi orders`, an independent count of counted orders over the `orders` table
-    /// (status not cancelled, returned or refunded — METRICS.md), and all rows.
+    /// (status not cancelled, returned or refunded — docs/metrics.md), and all rows.
     struct Check: Equatable {
         var integrity: String
         var kpiOrders: Int?

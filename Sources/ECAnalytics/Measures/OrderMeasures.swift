@@ -1,0 +1,54 @@
+/// What one counted order contributes: the one definition of GMV, revenue,
+/// discounts and contribution margin (CM2) per order that the reference SQL,
+/// the snapshot pass, customer facts, cohorts and unit economics all use
+/// (docs/metrics.md, "Orders and customers" and "Margin").
+///
+/// Each measure has an SQL form over the columns of `orders` and a Swift form
+/// over the snapshot's stored columns (`discounts` = discount + points,
+/// `costs` = cogs + shipping, NULLs already 0), so the two routes cannot
+/// drift apart.
+enum OrderMeasures {
+    /// `alias.column`, or the bare column without an alias.
+    private static func column(_ alias: String?, _ name: String) -> String {
+        (alias.map { $0 + "." } ?? "") + name
+    }
+
+    /// A money column with NULL read as 0 (missing costs count as 0).
+    private static func money(_ alias: String?, _ name: String) -> String {
+        "coalesce(\(column(alias, name)), 0)"
+    }
+
+    /// GMV of an order: the amount before discounts and points.
+    static func gmvSQL(_ alias: String? = "o") -> String { column(alias, "amount") }
+
+    /// Discounts and points together.
+    static func discountsSQL(_ alias: String? = "o") -> String {
+        "\(money(alias, "discount")) + \(money(alias, "points"))"
+    }
+
+    /// Net revenue: amount − discount − points.
+    static func revenueSQL(_ alias: String? = "o") -> String {
+        "\(column(alias, "amount")) - \(money(alias, "discount")) - \(money(alias, "points"))"
+    }
+
+    /// Cost of goods and shipping together (the snapshot stores them as one `costs` column).
+    static func costsSQL(_ alias: String? = "o") -> String {
+        "\(money(alias, "cogs")) + \(money(alias, "shipping"))"
+    }
+
+    /// Payment fees and marketplace commission.
+    static func commissionSQL(_ alias: String? = "o") -> String { money(alias, "commission") }
+
+    /// CM2: amount − discount − points − cogs − shipping − commission.
+    static func cm2SQL(_ alias: String? = "o") -> String {
+        "\(revenueSQL(alias)) - \(money(alias, "cogs")) - \(money(alias, "shipping")) - \(money(alias, "commission"))"
+    }
+
+    /// Net revenue from the snapshot's columns.
+    @inline(__always) static func revenue(amount: Double, discounts: Double) -> Double { amount - discounts }
+
+    /// CM2 from the snapshot's columns.
+    @inline(__always) static func cm2(amount: Double, discounts: Double, costs: Double, commission: Double) -> Double {
+        amount - discounts - costs - commission
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import ECTestSupport
+
+/// The real `sql` path: a writing statement typed in the shell changes `orders` behind the
+/// order snapshot and customer facts the first `kpi` built; the next `kpi` must see it.
+/// Checked through the binary on the sample shop, against the orders' own rows read with `sql`.
+@Suite struct SQLInvalidationTests {
+    @Test func writingSQLReachesTheNextKPI() throws {
+        let ids = "('O00000001', 'O00000002')"
+        let statements = [
+            "sql SELECT order_id, amount, status FROM orders WHERE order_id IN \(ids) ORDER BY order_id",
+            "kpi gmv, orders, customers",
+            "sql UPDATE orders SET amount = amount + 1000 WHERE order_id = 'O00000001'",
+            "kpi gmv, orders, customers",
+            "sql UPDATE orders SET status = 'cancelled' WHERE order_id = 'O00000002'",
+            "kpi gmv, orders, customers",
+        ]
+        let output = try runECSH(["--demo", "--csv"] + statements.flatMap { ["-c", $0] })
+        #expect(output.status == 0, "\(output.stderr)")
+        let lines = output.stdout.split(separator: "\n").map(String.init)
+        // The SELECT (header + 2 rows), then three KPI results (header + 1 row each).
+        let kpiRows = lines.indices.filter { lines[$0] == "gmv,orders,customers" }.map { lines[$0 + 1] }
+        try #require(kpiRows.count == 3, "\(lines)")
+        let rows = kpiRows.map { $0.split(separator: ",").compactMap { Double($0) } }
+        let originals = lines[1...2].map { $0.split(separator: ",").map(String.init) }
+        // Both sample orders start out counted (completed), so each change shows in the KPIs.
+        #expect(originals.allSatisfy { $0.count == 3 && $0[2] == "completed" }, "\(originals)")
+        let secondAmount = try #require(Double(originals[1][1]))
+        // +1000 on a counted order: GMV + 1000, same orders.
+        #expect(rows[1][0] == rows[0][0] + 1000)
+        #expect(rows[1][1] == rows[0][1])
+        // Cancelling a counted order: GMV − its amount, one order fewer.
+        #expect(rows[2][0] == rows[1][0] - secondAmount)
+        #expect(rows[2][1] == rows[1][1] - 1)
+        // Its customer may still have other orders, so customers drops by at most one.
+        #expect(rows[2][2] <= rows[1][2] && rows[2][2] >= rows[1][2] - 1)
+    }
+}
