@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "ECLanguageTests", dependencies: ["ECLanguage", "ECStore", "ECTestSupport"]),
         .testTarget(name: "ECAnalyticsTests", dependencies: ["ECAnalytics", "ECStore", "ECLanguage", "ECTestSupport"]),
         .testTarget(name: "ECRenderTests", dependencies: ["ECRender", "ECTestSupport"]),
-        .testTarget(name: "ECShellTests", dependencies: ["ECShell", "ECLanguage", "ECTestSupport"],
+        .testTarget(name: "ECShellTests", dependencies: ["ECShell", "ECLanguage", "ECStore", "ECTestSupport"],
                     exclude: ["Scripts", "Golden", "Fixtures"]),
     ]
 )

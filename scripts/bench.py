@@ -87,6 +87,116 @@ SELECT ord.channel, cust.new_customers, sp.spend, round(sp.spend / cust.new_cust
 FROM ord LEFT JOIN cust USING (channel) LEFT JOIN sp USING (channel) ORDER BY ord.channel;
 """
 
+# DuckDB CLI (`pip install duckdb-cli`), the same questions in DuckDB SQL. The CSV is read by
+# read_csv's sniffer (ordered_at becomes a TIMESTAMP); months are local calendar months of ordered_at
+# as written, as ecsh counts them; counted orders: status not cancelled, returned or refunded.
+DUCK_COUNTED = "(status IS NULL OR status NOT IN ('cancelled','returned','refunded'))"
+DUCK_KPI_SQL = f"""
+WITH o AS (SELECT * FROM orders WHERE {DUCK_COUNTED}),
+m AS (SELECT strftime(ordered_at, '%Y-%m') AS month, sum(amount) AS gmv, count(*) AS orders,
+             sum(amount) / count(*) AS aov_gross, count(DISTINCT customer_id) AS customers FROM o GROUP BY 1),
+n AS (SELECT month, count(*) AS new_customers FROM
+        (SELECT strftime(min(ordered_at), '%Y-%m') AS month FROM o WHERE customer_id IS NOT NULL GROUP BY customer_id) GROUP BY 1)
+SELECT m.month, gmv, orders, aov_gross, customers, coalesce(new_customers, 0) AS new_customers
+FROM m LEFT JOIN n USING (month) ORDER BY 1;
+"""
+DUCK_COHORT_SQL = f"""
+WITH o AS (SELECT customer_id, year(ordered_at) * 12 + month(ordered_at) - 1 AS m FROM orders
+           WHERE customer_id IS NOT NULL AND {DUCK_COUNTED}),
+f AS (SELECT customer_id, min(m) AS c FROM o GROUP BY 1),
+a AS (SELECT DISTINCT o.customer_id, f.c, o.m - f.c AS k FROM o JOIN f USING (customer_id) WHERE o.m - f.c < 12)
+SELECT printf('%04d-%02d', c // 12, c % 12 + 1) AS cohort, k, count(*) AS customers FROM a GROUP BY c, k ORDER BY c, k;
+"""
+# Unit economics, scope all: new customers, orders, AOV (net), CM2 per order, orders per customer and
+# LTV over month offsets 0..12 for cohorts at least 12 months old (UE_SQL's rules).
+DUCK_UE_SQL = f"""
+WITH o AS (SELECT customer_id, amount - coalesce(discount,0) - coalesce(points,0) AS revenue,
+                  amount - coalesce(discount,0) - coalesce(points,0) - coalesce(cogs,0) - coalesce(shipping,0) - coalesce(commission,0) AS cm2,
+                  year(ordered_at) * 12 + month(ordered_at) - 1 AS m
+           FROM orders WHERE {DUCK_COUNTED}),
+last AS (SELECT max(year(ordered_at) * 12 + month(ordered_at) - 1) AS last FROM orders),
+per AS (SELECT customer_id, min(m) AS first_m FROM o WHERE customer_id IS NOT NULL GROUP BY 1),
+c AS (SELECT per.customer_id, sum(CASE WHEN o.m - per.first_m <= 12 THEN o.cm2 ELSE 0 END) AS cm2_12,
+             sum(CASE WHEN o.m - per.first_m <= 12 THEN 1 ELSE 0 END) AS orders_12
+      FROM per JOIN o USING (customer_id) WHERE per.first_m + 12 <= (SELECT last FROM last) GROUP BY 1)
+SELECT (SELECT count(*) FROM per) AS new_customers, (SELECT count(*) FROM o) AS orders,
+       (SELECT avg(revenue) FROM o) AS aov, (SELECT avg(cm2) FROM o) AS cm2_per_order,
+       (SELECT avg(orders_12) FROM c) AS orders_per_customer_12m, (SELECT avg(cm2_12) FROM c) AS ltv_12m;
+"""
+
+def duckdb_cli(data):
+    """The DuckDB CLI from PyPI (duckdb-cli), installed into a venv under the bench data folder if missing."""
+    found = shutil.which("duckdb")
+    if found:
+        return found
+    venv = os.path.join(os.path.abspath(data), ".venv")
+    exe = os.path.join(venv, "bin", "duckdb")
+    if not os.path.exists(exe):
+        print("installing duckdb-cli into", venv, flush=True)
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        subprocess.run([os.path.join(venv, "bin", "pip"), "install", "-q", "duckdb-cli"], check=True)
+    return exe
+
+def csv_rows(text):
+    return [line.split(",") for line in text.strip().splitlines()]
+
+def same_numbers(what, ours, theirs, tolerance=1e-9):
+    """Compares two tables of numbers cell by cell (relative tolerance); prints and returns agreement."""
+    def num(x):
+        try:
+            return float(x)
+        except ValueError:
+            return x
+    bad = [(a, b) for ra, rb in zip(ours, theirs) for a, b in zip(ra, rb)
+           if not (isinstance(num(a), float) and isinstance(num(b), float) and abs(num(a) - num(b)) <= tolerance * max(1, abs(num(b))))
+           and num(a) != num(b)]
+    ok = len(ours) == len(theirs) and not bad
+    print(f"  numbers {what}: {'equal' if ok else 'DIFFER'} ({len(ours)} rows{'' if ok else f'; first differences {bad[:3]}, rows {len(ours)} vs {len(theirs)}'})", flush=True)
+    return ok
+
+def duckdb_rows(ecsh, duck, orders, label, tmp):
+    """Load, load + first KPI, warm KPI, cohort retention and unit economics: ecsh against DuckDB CLI."""
+    kpi = "kpi gmv, orders, aov_gross, customers, new_customers by month"
+    e1, d1 = os.path.join(tmp, "e1.db"), os.path.join(tmp, "d1.duckdb")
+    create = f"CREATE TABLE orders AS FROM read_csv('{orders}');"
+    e = timed([ecsh, e1, "-c", f"load orders from '{orders}'"])
+    d = timed([duck, d1, "-c", create])
+    record(f"load orders {label}", e[:2], "DuckDB CLI", d[:2])
+    e2, d2 = os.path.join(tmp, "e2.db"), os.path.join(tmp, "d2.duckdb")
+    e = timed([ecsh, e2, "--format", "csv", "-c", f"load orders from '{orders}'", "-c", kpi])
+    d = timed([duck, d2, "-csv", "-c", create + DUCK_KPI_SQL])
+    record(f"load + first {kpi} {label}", e[:2], "DuckDB CLI", d[:2])
+    e = timed([ecsh, e2, "--format", "csv", "-c", kpi])
+    d = timed([duck, d2, "-csv", "-c", DUCK_KPI_SQL])
+    same_numbers(kpi, [r for r in csv_rows(e[2])[1:] if r[0] != "total"], csv_rows(d[2])[1:])
+    e_, d_ = best(3, [ecsh, e2, "-c", kpi]), best(3, [duck, d2, "-c", DUCK_KPI_SQL])
+    record(f"{kpi} (warm) {label}", e_, "DuckDB CLI", d_)
+    cohort = "cohort retention by month periods 12"
+    e = timed([ecsh, e2, "--format", "csv", "-c", cohort])
+    d = timed([duck, d2, "-csv", "-c", DUCK_COHORT_SQL])
+    # ecsh gives shares of the cohort's size; DuckDB counts: compare share × size with the counts.
+    counts = {(r[0], int(r[1])): int(r[2]) for r in csv_rows(d[2])[1:]}
+    ours, theirs = [], []
+    for r in csv_rows(e[2])[1:]:
+        if r[0] == "average":
+            continue
+        size = int(r[1])
+        for k, share in enumerate(r[2:]):
+            if share != "":
+                ours.append([r[0], k, round(float(share) * size)])
+                theirs.append([r[0], k, counts.get((r[0], k), 0)])
+    same_numbers(cohort + " (customers per cell)", ours, theirs)
+    e_, d_ = best(3, [ecsh, e2, "-c", cohort]), best(3, [duck, d2, "-c", DUCK_COHORT_SQL])
+    record(f"{cohort} (warm) {label}", e_, "DuckDB CLI", d_)
+    ue = "unit economics"
+    e = timed([ecsh, e2, "--format", "csv", "-c", ue])
+    d = timed([duck, d2, "-csv", "-c", DUCK_UE_SQL])
+    header, row = csv_rows(e[2])[0], csv_rows(e[2])[1]
+    pick = ["new_customers", "orders", "AOV", "CM2_per_order", "orders_per_customer_12m", "LTV_12m"]
+    same_numbers(ue + " (scope all)", [[row[header.index(c)] for c in pick]], csv_rows(d[2])[1:], tolerance=1e-6)
+    e_, d_ = best(3, [ecsh, e2, "-c", ue]), best(3, [duck, d2, "-c", DUCK_UE_SQL])
+    record(f"{ue} (warm) {label}", e_, "DuckDB CLI", d_)
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ecsh", required=True)
@@ -94,11 +204,22 @@ def main():
     ap.add_argument("--data", default="bench-data")
     ap.add_argument("--orders", type=int, action="append", help="order counts to run instead of 1M (and 10M)")
     ap.add_argument("--predict-only", action="store_true", help="load, then only the predict ltv rows")
+    ap.add_argument("--duckdb-only", action="store_true", help="only the rows against DuckDB CLI")
     a = ap.parse_args()
     ecsh = os.path.abspath(a.ecsh)
     os.makedirs(a.data, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores; sqlite3 {subprocess.run(['sqlite3','--version'],capture_output=True,text=True).stdout.split()[0]}")
 
+    duck = duckdb_cli(a.data)
+    print("DuckDB CLI", subprocess.run([duck, "--version"], capture_output=True, text=True).stdout.strip())
+    if a.duckdb_only:
+        for n in a.orders or [1_000_000] + ([10_000_000] if a.full else []):
+            label = f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n / 1e6:g}M"
+            orders = shop_orders(ecsh, a.data, n, label)
+            with tempfile.TemporaryDirectory(dir=a.data) as tmp:
+                duckdb_rows(ecsh, duck, orders, label, tmp)
+        table()
+        return
     # Start-up: a trivial statement, best of 20.
     e = best(20, [ecsh, "-c", "sql select 1"])
     s = best(20, ["sqlite3", ":memory:", "select 1"])
@@ -108,10 +229,7 @@ def main():
     for n in sizes:
         label = f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n / 1e6:g}M"
         shop = os.path.join(a.data, f"shop-{label}")
-        orders = os.path.join(shop, "orders.csv")
-        if not os.path.exists(orders):
-            print(f"generating {label} orders into {shop} ...", flush=True)
-            subprocess.run([ecsh, "generate", "shop", shop, "--orders", str(n), "--seed", "7"], check=True)
+        orders = shop_orders(ecsh, a.data, n, label)
         mb = os.path.getsize(orders) / 1e6
         with tempfile.TemporaryDirectory(dir=a.data) as tmp:
             edb, sdb = os.path.join(tmp, "e.db"), os.path.join(tmp, "s.db")
@@ -154,8 +272,21 @@ def main():
             s = best(2, ["sqlite3", sdb, UE_SQL])
             record(f"unit economics by channel {label}", e, "sqlite3 SQL (no payback)", s)
             predict(ecsh, edb, label)
+            duckdb_rows(ecsh, duck, orders, label, tmp)
 
     clv(ecsh)
+    table()
+
+def shop_orders(ecsh, data, n, label):
+    """The generated shop's orders file for n orders (made once, seed 7)."""
+    shop = os.path.join(data, f"shop-{label}")
+    orders = os.path.join(shop, "orders.csv")
+    if not os.path.exists(orders):
+        print(f"generating {label} orders into {shop} ...", flush=True)
+        subprocess.run([ecsh, "generate", "shop", shop, "--orders", str(n), "--seed", "7"], check=True)
+    return os.path.abspath(orders)
+
+def table():
     print()
     print("| measurement | ecsh s | ecsh MB | peer | peer s | peer MB | peer/ecsh |")
     print("|---|---:|---:|---|---:|---:|---:|")

@@ -1,48 +1,134 @@
 import CSQLite
+import Glibc
 
 /// A connection to the SQLite workspace: a file, or memory.
 ///
-/// Files are opened in WAL mode with foreign keys on. Every statement runs
-/// with a progress handler that watches `interruptFlag`, so Ctrl-C can stop
-/// a long query without killing the session.
+/// Files are opened in WAL mode with foreign keys on, so that other ecsh processes can read the
+/// last committed state while this one writes. A writer that finds the file locked waits (with a
+/// message after a second) instead of failing. A file this process may not write, or whose folder
+/// it may not write, opens read-only: reading statements work, writing ones fail with
+/// `DatabaseError.isReadOnly`. Every statement runs with a progress handler that watches
+/// `interruptFlag`, so Ctrl-C can stop a long query (or a wait) without killing the session.
 public final class Database {
     /// The file path, or nil for an in-memory workspace.
     public let path: String?
     let handle: OpaquePointer
     public let interruptFlag: InterruptFlag
+    /// True when the workspace cannot be written: the file or its folder is read-only for this process.
+    public let isReadOnly: Bool
+    private let hooks: ConnectionHooks
 
     /// Opens (creating if needed) a workspace.
     /// - Parameter path: a file path; nil or ":memory:" for memory.
     public init(path: String? = nil, interruptFlag: InterruptFlag = .shared) throws {
         let target = path.flatMap { $0 == ":memory:" ? nil : $0 } ?? ":memory:"
-        var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(target, &db, flags, nil)
-        guard rc == SQLITE_OK, let db else {
-            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-            if let db { sqlite3_close_v2(db) }
-            throw DatabaseError(code: rc, message: "cannot open workspace '\(target)': \(message)")
+        let isFile = target != ":memory:"
+        let hooks = ConnectionHooks(interruptFlag: interruptFlag)
+        hooks.workspaceName = "'\(target)'"
+        // A file we may not write opens read-only at once (SQLite would try, fail and fall back too).
+        let writable = !isFile || access(target, F_OK) != 0 || access(target, W_OK) == 0
+        var db = try Self.open(target, flags: writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY, hooks: hooks)
+        if isFile {
+            // Fails on a file that is not a database: report it now, not later (waiting, like any statement,
+            // while another process holds the file). A WAL file in a folder we may not write cannot be read
+            // the usual way (SQLite needs its -shm beside it): open it as a file nobody changes, which is
+            // what a read-only folder promises.
+            do {
+                try Self.check(db, sqlite3_db_readonly(db, "main") == 1 ? "SELECT count(*) FROM sqlite_schema" : "PRAGMA journal_mode = WAL")
+            } catch let e as DatabaseError where e.code & 0xff == SQLITE_READONLY || e.code & 0xff == SQLITE_CANTOPEN {
+                sqlite3_close_v2(db)
+                db = try Self.open("file:" + Self.uriPath(target) + "?immutable=1", flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, hooks: hooks)
+                do { try Self.check(db, "SELECT count(*) FROM sqlite_schema") } catch { sqlite3_close_v2(db); throw error }
+            } catch {
+                sqlite3_close_v2(db)
+                throw error
+            }
         }
         self.handle = db
-        self.path = target == ":memory:" ? nil : target
+        self.path = isFile ? target : nil
         self.interruptFlag = interruptFlag
-        sqlite3_extended_result_codes(db, 1)
-        let context = Unmanaged.passUnretained(interruptFlag).toOpaque()
-        sqlite3_progress_handler(db, 4000, { ctx in
-            guard let ctx else { return 0 }
-            return Unmanaged<InterruptFlag>.fromOpaque(ctx).takeUnretainedValue().isRaised ? 1 : 0
-        }, context)
+        self.isReadOnly = sqlite3_db_readonly(db, "main") == 1
+        self.hooks = hooks
         do {
-            if self.path != nil {
-                // Fails on a file that is not a database: report it now, not later.
-                try execute("PRAGMA journal_mode = WAL")
-            }
             try execute("PRAGMA foreign_keys = ON")
         } catch {
             sqlite3_close_v2(db)
             throw error
         }
     }
+
+    /// Opens a connection with the hooks installed (so that even the first read waits for a writer).
+    private static func open(_ target: String, flags: Int32, hooks: ConnectionHooks) throws -> OpaquePointer {
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(target, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let db { sqlite3_close_v2(db) }
+            throw DatabaseError(code: rc, message: "cannot open workspace '\(target)': \(message)")
+        }
+        sqlite3_extended_result_codes(db, 1)
+        let context = Unmanaged.passUnretained(hooks).toOpaque()
+        sqlite3_progress_handler(db, 4000, { ctx in
+            guard let ctx else { return 0 }
+            return Unmanaged<ConnectionHooks>.fromOpaque(ctx).takeUnretainedValue().progress()
+        }, context)
+        sqlite3_busy_handler(db, { ctx, attempt in
+            guard let ctx else { return 0 }
+            return Unmanaged<ConnectionHooks>.fromOpaque(ctx).takeUnretainedValue().busy(attempt: attempt)
+        }, context)
+        return db
+    }
+
+    /// Runs one statement on a connection not yet wrapped in a `Database`.
+    private static func check(_ db: OpaquePointer, _ sql: String) throws {
+        let rc = sqlite3_exec(db, sql, nil, nil, nil)
+        if rc != SQLITE_OK { throw DatabaseError(code: rc, message: String(cString: sqlite3_errmsg(db)), sql: sql) }
+    }
+
+    /// A path as the path part of an SQLite URI (`%`, `?` and `#` escaped).
+    static func uriPath(_ path: String) -> String {
+        var out = ""
+        for b in path.utf8 {
+            switch b {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"): out += "%" + String(b, radix: 16, uppercase: true)
+            default: out.unicodeScalars.append(Unicode.Scalar(b))
+            }
+        }
+        return out
+    }
+
+    /// Called every few thousand SQLite steps while set (for progress shown on a terminal).
+    public var onProgress: (() -> Void)? {
+        get { hooks.onProgress }
+        set { hooks.onProgress = newValue }
+    }
+
+    /// What the connection is busy with now, in words (`during`), for progress shown on a terminal.
+    public private(set) var activity: String?
+
+    /// Runs `body` with `activity` set to `what`.
+    public func during<T>(_ what: String, _ body: () throws -> T) rethrows -> T {
+        let outer = activity
+        activity = what
+        defer { activity = outer }
+        return try body()
+    }
+
+    /// Told once per wait, after about a second, that this connection waits for another writer.
+    public var onBusy: ((String) -> Void)? {
+        get { hooks.onBusy }
+        set { hooks.onBusy = newValue }
+    }
+
+    /// Seconds a writer waits for another connection's lock before failing with SQLITE_BUSY.
+    public var busyTimeout: Double {
+        get { hooks.busyTimeout }
+        set { hooks.busyTimeout = newValue }
+    }
+
+    /// The schema derived tables are written to: `main` normally, `temp` when the workspace is
+    /// read-only (then they last for the session; unqualified names find them before `main`'s).
+    public var derivedSchema: String { isReadOnly ? "temp" : "main" }
 
     deinit { sqlite3_close_v2(handle) }
 
@@ -90,20 +176,31 @@ public final class Database {
         return try stmt.step() ? stmt.value(at: 0) : .null
     }
 
-    /// Runs `body` inside a savepoint: all of it commits, or none of it.
+    /// Runs `body` inside a transaction: all of it commits, or none of it.
+    ///
+    /// The outermost level is `BEGIN IMMEDIATE`: it takes the write lock first, waiting (busy handler)
+    /// while another process writes. A deferred transaction would read first and then fail at once
+    /// with "database is locked" when it tries to write, because SQLite does not wait for a lock while
+    /// the connection holds a read snapshot that the other writer's commit would make stale. Inner
+    /// levels are savepoints. A read-only workspace gets a plain (read) transaction.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
+        let outermost = !isInTransaction
         let name = "ecsh_tx_\(savepointDepth)"
         savepointDepth += 1
         defer { savepointDepth -= 1 }
-        try execute("SAVEPOINT \(name)")
+        try execute(outermost ? (isReadOnly ? "BEGIN" : "BEGIN IMMEDIATE") : "SAVEPOINT \(name)")
         do {
             let result = try body()
-            try execute("RELEASE \(name)")
+            try execute(outermost ? "COMMIT" : "RELEASE \(name)")
             return result
         } catch {
-            // ROLLBACK TO undoes the work; RELEASE then ends the savepoint.
-            try? execute("ROLLBACK TO \(name)")
-            try? execute("RELEASE \(name)")
+            if outermost {
+                if isInTransaction { try? execute("ROLLBACK") }
+            } else {
+                // ROLLBACK TO undoes the work; RELEASE then ends the savepoint.
+                try? execute("ROLLBACK TO \(name)")
+                try? execute("RELEASE \(name)")
+            }
             throw error
         }
     }
@@ -125,8 +222,13 @@ public final class Database {
         }
     }
 
+    /// Whether a table or view of that name exists, in the file or (for derived tables of a
+    /// read-only workspace) in the connection's temp schema.
     public func tableExists(_ name: String) throws -> Bool {
-        try scalar("SELECT count(*) FROM sqlite_schema WHERE name = ? AND type IN ('table','view')", [.text(name)]).intValue ?? 0 > 0
+        try scalar("""
+            SELECT count(*) FROM (SELECT name, type FROM sqlite_schema UNION ALL SELECT name, type FROM temp.sqlite_schema)
+            WHERE name = ? AND type IN ('table','view')
+            """, [.text(name)]).intValue ?? 0 > 0
     }
 
     /// Rows changed by the most recent INSERT, UPDATE or DELETE; other statements leave it as it was

@@ -23,6 +23,12 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     /// The disk (or the connection's `PRAGMA max_page_count`) is full; SQLite has rolled the statement back
     /// (<https://www.sqlite.org/rescode.html#full>).
     public var isFull: Bool { code & 0xff == SQLITE_FULL }
+    /// The file is not an SQLite database (or is encrypted).
+    public var isNotADatabase: Bool { code & 0xff == SQLITE_NOTADB }
+    /// The workspace could not be written: the file, or its folder, is read-only for this process.
+    public var isReadOnly: Bool { code & 0xff == SQLITE_READONLY }
+    /// Another connection held a lock for longer than this one would wait.
+    public var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
 
     public var description: String { message }
 }

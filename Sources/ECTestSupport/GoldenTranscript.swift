@@ -20,6 +20,7 @@ public enum GoldenTranscript {
     public static func normalized(_ text: String) -> String {
         text.replacing(/in [0-9.]+ s \([0-9,]+ rows\/s\)/, with: "in <time>")
             .replacing(/Run time: [0-9.]+ s/, with: "Run time: <time>")
+            .replacing(/from input version ([0-9]+) in [0-9.]+ m?s\n/) { "from input version \($0.1) in <time>\n" }
     }
 
     /// Runs `script` (a path relative to the package root) and checks it against `golden`.

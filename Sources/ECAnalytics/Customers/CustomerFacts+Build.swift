@@ -202,7 +202,7 @@ extension CustomerFacts {
     static func writeFacts(_ db: Database, _ c: Collected, _ x: Extras, asOf: Int) throws {
         let more = zip(x.names, x.types).map { ", \(quoteIdentifier($0)) \($1)" }.joined()
         try db.execute("""
-            CREATE TABLE ecsh_customer_facts (customer_key INTEGER PRIMARY KEY, customer_id TEXT, first_order TEXT, cohort TEXT,
+            CREATE TABLE \(db.derivedSchema).ecsh_customer_facts (customer_key INTEGER PRIMARY KEY, customer_id TEXT, first_order TEXT, cohort TEXT,
               first_channel TEXT, last_order TEXT, orders INTEGER, revenue REAL, margin REAL, aov REAL, recency INTEGER,
               tenure INTEGER, channels INTEGER, first_day INTEGER, second_day INTEGER, last_day INTEGER, first_order_id TEXT,
               nps INTEGER\(more))

@@ -1,3 +1,4 @@
+import Foundation
 import ECStore
 
 /// The per-customer table `ecsh_customer_facts` that segments and customer
@@ -35,18 +36,20 @@ public enum CustomerFacts {
         }
         let asOf = try WorkspaceDates.asOfDay(db, settings: settings)
         let integerUnits = try db.columns(of: "orders").first { $0.name == "quantity" }?.type.uppercased() == "INTEGER"
-        try db.transaction {
+        let started = Date.timeIntervalSinceReferenceDate
+        try db.during("building the customer facts and the order snapshot") { try db.transaction {
             try OrderSnapshot.invalidate(db)
             let collected = try collect(db, settings: settings, asOf: asOf)
             try writeFacts(db, collected, try collectExtras(db, collected), asOf: asOf)
             let days = try db.query("SELECT min(day), max(day) FROM orders").rows[0].map { $0.intValue.map { Int($0) } }
             try writeSnapshot(db, collected, asOf: asOf, settings: settings, integerUnits: integerUnits, ordersDays: (days[0], days[1]))
-            try db.execute("CREATE UNIQUE INDEX ecsh_customer_facts_id ON ecsh_customer_facts(customer_id)")
+            try db.execute("CREATE UNIQUE INDEX \(db.derivedSchema).ecsh_customer_facts_id ON ecsh_customer_facts(customer_id)")
             // Statistics for segment and join plans, from a sample (a full ANALYZE reads every row).
             try db.execute("PRAGMA analysis_limit = 1000")
             try db.execute("ANALYZE ecsh_customer_facts")
             try db.execute("PRAGMA analysis_limit = 0")
-        }
+            try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
+        } }
     }
 
     /// Rebuilds the facts and snapshot when they are missing or were built under other settings.
@@ -57,7 +60,9 @@ public enum CustomerFacts {
 
     /// The index that lets SQL KPI queries read orders period by period without
     /// touching the table; built the first time a query takes the SQL route.
+    /// A read-only workspace goes without (the queries are the same, only slower).
     public static func ensureOrdersIndex(_ db: Database) throws {
+        guard !db.isReadOnly else { return }
         try db.execute("CREATE INDEX IF NOT EXISTS ecsh_orders_day ON orders(day, status, customer_id, channel, amount, discount, points)")
     }
 

@@ -85,9 +85,10 @@ public struct OrderSnapshot: Sendable {
         return counts.count == CostField.allCases.count ? counts : nil
     }
 
-    /// The snapshot's `key=value` description, or nil when there is no snapshot.
+    /// The snapshot's `key=value` description, or nil when there is no snapshot or it may not be
+    /// used: of another layout, or built from inputs that have changed since (`isCurrent`).
     static func meta(_ db: Database) throws -> [String: String]? {
-        guard try db.tableExists(table), try db.tableExists(CustomerFacts.table), let meta = try text(db, "meta") else { return nil }
+        guard try isCurrent(db), let meta = try text(db, "meta") else { return nil }
         var fields: [String: String] = [:]
         for line in meta.split(separator: "\n") {
             guard let eq = line.firstIndex(of: "=") else { continue }
@@ -130,10 +131,11 @@ public struct OrderSnapshot: Sendable {
         try db.scalar("SELECT CAST(data AS TEXT) FROM \(table) WHERE name = ?", [.text(name)]).textValue
     }
 
-    /// Drops the customer facts and the snapshot (after a load or a change to orders).
+    /// Drops the customer facts and the snapshot (after a load or a change to orders), from the
+    /// schema derived tables are written to (`Database.derivedSchema`).
     public static func invalidate(_ db: Database) throws {
-        try db.execute("DROP TABLE IF EXISTS \(CustomerFacts.table)")
-        try db.execute("DROP TABLE IF EXISTS \(table)")
+        try db.execute("DROP TABLE IF EXISTS \(db.derivedSchema).\(CustomerFacts.table)")
+        try db.execute("DROP TABLE IF EXISTS \(db.derivedSchema).\(table)")
     }
 }
 
@@ -142,9 +144,10 @@ struct SnapshotWriter {
     let insert: Statement
 
     init(_ db: Database) throws {
-        try db.execute("DROP TABLE IF EXISTS \(OrderSnapshot.table)")
-        try db.execute("CREATE TABLE \(OrderSnapshot.table) (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
-        insert = try db.prepare("INSERT INTO \(OrderSnapshot.table) (name, data) VALUES (?, ?)")
+        let table = "\(db.derivedSchema).\(OrderSnapshot.table)"
+        try db.execute("DROP TABLE IF EXISTS \(table)")
+        try db.execute("CREATE TABLE \(table) (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
+        insert = try db.prepare("INSERT INTO \(table) (name, data) VALUES (?, ?)")
     }
 
     /// Stores the bytes of plain values (`BitwiseCopyable`: no references to copy).

@@ -23,13 +23,13 @@ public enum PeriodCalendar {
         // A margin on both sides keeps small range changes from forcing a rebuild.
         let lo = range.lowerBound - 400, hi = range.upperBound + 800
         try db.transaction {
-            try db.execute("DROP TABLE IF EXISTS ecsh_calendar")
+            try db.execute("DROP TABLE IF EXISTS \(db.derivedSchema).ecsh_calendar")
             var columns = ["day INTEGER PRIMARY KEY", "week_start_setting INTEGER NOT NULL"]
             for g in TimeGrain.allCases {
                 columns += ["\(labelColumn(g)) TEXT NOT NULL", "\(g.rawValue)_no INTEGER NOT NULL",
                             "\(g.rawValue)_start INTEGER NOT NULL", "\(g.rawValue)_end INTEGER NOT NULL"]
             }
-            try db.execute("CREATE TABLE ecsh_calendar (\(columns.joined(separator: ", "))) WITHOUT ROWID")
+            try db.execute("CREATE TABLE \(db.derivedSchema).ecsh_calendar (\(columns.joined(separator: ", "))) WITHOUT ROWID")
             let marks = Array(repeating: "?", count: 2 + 4 * TimeGrain.allCases.count).joined(separator: ",")
             let insert = try db.prepare("INSERT INTO ecsh_calendar VALUES (\(marks))")
             for d in lo...hi {
@@ -44,8 +44,8 @@ public enum PeriodCalendar {
             }
             // One row per period, keyed by (grain, number): orders join it by day
             // range, so rows arrive grouped by period and GROUP BY needs no sort.
-            try db.execute("DROP TABLE IF EXISTS ecsh_periods")
-            try db.execute("CREATE TABLE ecsh_periods (grain TEXT NOT NULL, no INTEGER NOT NULL, label TEXT NOT NULL, start INTEGER NOT NULL, \"end\" INTEGER NOT NULL, PRIMARY KEY (grain, no)) WITHOUT ROWID")
+            try db.execute("DROP TABLE IF EXISTS \(db.derivedSchema).ecsh_periods")
+            try db.execute("CREATE TABLE \(db.derivedSchema).ecsh_periods (grain TEXT NOT NULL, no INTEGER NOT NULL, label TEXT NOT NULL, start INTEGER NOT NULL, \"end\" INTEGER NOT NULL, PRIMARY KEY (grain, no)) WITHOUT ROWID")
             for g in TimeGrain.allCases {
                 let n = g.rawValue
                 try db.execute("INSERT INTO ecsh_periods SELECT '\(n)', \(n)_no, min(\(labelColumn(g))), min(\(n)_start), max(\(n)_end) FROM ecsh_calendar GROUP BY \(n)_no")

@@ -21,6 +21,8 @@ public enum StatementKind: Sendable, Hashable {
     case sql(RawSQL)
     /// `tables`
     case tables
+    /// `rebuild`: recompute derived data now
+    case rebuild
     /// `describe NAME`
     case describe(Identifier)
     /// `head NAME [n]`

@@ -11,6 +11,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case cohort, nps, npsCompare, unitEconomics, predictLTV, predictAlive, predictValidate, simulateTransition, assume
     case explain, tutorial, answer, help
     case set, showSettings, showSQL, timer, chart, run, quit
+    case rebuild
 }
 
 /// One command: its words, how to write it, what it does, and the keywords it accepts.
@@ -52,7 +53,8 @@ public enum CommandCatalog {
           "Load a CSV file as a dataset (orders, customers, spend, traffic, nps) or a plain table.", .data,
           ["load orders from 'samples/shop/orders.csv'", "load spend from 'samples/shop/ad_spend.csv'", "load table regions from 'samples/shop/customers.csv' with header true"],
           ["orders", "customers", "spend", "traffic", "nps", "table", "from", "append", "with", "preset", "map"]),
-        c(.tables, "tables", "tables", "List datasets: role, rows, date range and source file.", .data, ["tables"], []),
+        c(.tables, "tables", "tables", "List datasets: role, rows, date range and source file; when derived data was built, and from which load.", .data, ["tables"], []),
+        c(.rebuild, "rebuild", "rebuild", "Recompute all derived data (customer facts, order snapshot, period calendar) from the loaded datasets now.", .data, ["rebuild"], []),
         c(.describe, "describe", "describe NAME", "Show a dataset's columns, types, role mapping, nulls, min and max.", .data,
           ["describe orders"], ["orders", "customers", "spend", "traffic", "nps"]),
         c(.head, "head", "head NAME [N]", "Show the first rows of a dataset (10 by default).", .data,

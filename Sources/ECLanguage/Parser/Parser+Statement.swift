@@ -82,6 +82,7 @@ extension Parser {
         switch id {
         case .sql: throw Diagnostic("internal: sql is parsed before dispatch", at: current.range)
         case .tables: kind = .tables
+        case .rebuild: kind = .rebuild
         case .describe: kind = .describe(try parseName("a dataset name after 'describe'"))
         case .head:
             let name = try parseName("a dataset name after 'head'")

@@ -9,31 +9,53 @@ extension Session {
         do {
             let statement = try database.prepare(raw.text)
             lastSQL = raw.text
-            if !statement.isReadOnly {
-                // The statement may change orders, customers or nps: derived tables are rebuilt when next needed.
-                try OrderSnapshot.invalidate(database)
-            }
-            if statement.columnCount == 0 {
-                // sqlite3_changes keeps the count of the last INSERT/UPDATE/DELETE, so a VACUUM or PRAGMA
-                // would repeat it: report changes only for those statements, or when the total moved.
-                let before = database.totalChanges
-                while try statement.step() {}
-                let firstWord = raw.text.split(whereSeparator: { !$0.isLetter }).first?.lowercased() ?? ""
-                let changesRows = ["insert", "update", "delete", "replace"].contains(firstWord)
-                if changesRows || database.totalChanges != before {
-                    let changed = database.totalChanges == before ? 0 : database.changes
-                    say("ok (\(grouped(changed)) row\(changed == 1 ? "" : "s") changed)")
-                } else {
-                    say("ok")
+            let firstWord = raw.text.split(whereSeparator: { !$0.isLetter }).first?.lowercased() ?? ""
+            guard !statement.isReadOnly, !database.isReadOnly else { return try run(statement, raw, firstWord: firstWord) }
+            // The statement may change orders, customers or nps: a new input version, and the derived tables
+            // go (rebuilt when next needed), in the statement's own transaction where SQLite allows one.
+            let cause = "sql " + String(raw.text.prefix { $0 != "\n" }.prefix(80))
+            if database.isInTransaction || Self.outsideTransactions.contains(firstWord) {
+                try inputsChanged(table: InputVersion.anyTable, cause: cause)
+                try run(statement, raw, firstWord: firstWord)
+            } else {
+                try database.transaction {
+                    try inputsChanged(table: InputVersion.anyTable, cause: cause)
+                    try run(statement, raw, firstWord: firstWord)
                 }
-                return
             }
-            let columns = statement.columnNames
-            let rows = try statement.allRows()
-            show(ResultTable(columns: columns, rows: rows), sql: raw.text)
         } catch let e as DatabaseError where !e.isInterrupt {
             throw SQLFailure(error: e, raw: raw)
         }
+    }
+
+    /// Statements SQLite runs only outside a transaction, or that end or start one.
+    static let outsideTransactions: Set<String> = ["begin", "commit", "end", "rollback", "savepoint", "release",
+                                                   "vacuum", "attach", "detach", "pragma"]
+
+    /// Records a change to the inputs of derived data (a new input version) and drops the derived tables.
+    func inputsChanged(table: String, cause: String) throws {
+        try InputVersion.bump(database, table: table, cause: cause)
+        try OrderSnapshot.invalidate(database)
+    }
+
+    private func run(_ statement: Statement, _ raw: RawSQL, firstWord: String) throws {
+        if statement.columnCount == 0 {
+            // sqlite3_changes keeps the count of the last INSERT/UPDATE/DELETE, so a VACUUM or PRAGMA
+            // would repeat it: report changes only for those statements, or when the total moved.
+            let before = database.totalChanges
+            while try statement.step() {}
+            let changesRows = ["insert", "update", "delete", "replace"].contains(firstWord)
+            if changesRows || database.totalChanges != before {
+                let changed = database.totalChanges == before ? 0 : database.changes
+                say("ok (\(grouped(changed)) row\(changed == 1 ? "" : "s") changed)")
+            } else {
+                say("ok")
+            }
+            return
+        }
+        let columns = statement.columnNames
+        let rows = try statement.allRows()
+        show(ResultTable(columns: columns, rows: rows), sql: raw.text)
     }
 
     /// `tables`: every table with its dataset role, rows, date range and source.
@@ -59,6 +81,7 @@ extension Session {
             return
         }
         show(table, sql: nil)
+        if let status = try derivedDataStatus() { say(status) }
     }
 
     /// Resolves a table name written by the user, with "did you mean".

@@ -32,6 +32,10 @@ extension Session {
         let request = LoadRequest(target: target, path: path, options: options, fieldMap: map,
                                   preset: load.preset?.name, append: load.append)
         let progress = LoadProgressBar(sink: err, enabled: err.isTerminal && isInteractive)
+        // The load draws its own bar: no second progress line while it runs.
+        let activity = database.onProgress
+        database.onProgress = nil
+        defer { database.onProgress = activity }
         // The customer facts go stale with these roles; they are dropped in the load's own
         // transaction (a kill between a commit and a separate drop left stale facts), and the
         // first statement that needs them rebuilds them, so several loads pay for one rebuild.

@@ -66,7 +66,7 @@ extension Session {
                 try database.execute("UPDATE orders SET status = ? WHERE status_raw = ?", [.text(status), .text(raw)])
                 updated += database.changes
             }
-            if updated > 0 { try OrderSnapshot.invalidate(database) }
+            if updated > 0 { try inputsChanged(table: "orders", cause: "set status '\(word)'") }
         }
         say("status '\(word)' = \(status)\(updated > 0 ? " (\(grouped(updated)) loaded order\(updated == 1 ? "" : "s") updated)" : "")")
     }

@@ -49,10 +49,13 @@ public enum Launcher {
             database = try Database(path: launch.workspace)
         } catch {
             err.write("error: \(error)\n")
-            if let path = launch.workspace {
+            if let path = launch.workspace, (error as? DatabaseError)?.isNotADatabase ?? true {
                 err.write("  help: is '\(path)' an SQLite workspace? Give a new file name to create one, or omit it for an in-memory workspace\n")
             }
             return 2
+        }
+        if database.isReadOnly, let path = database.path {
+            err.write("note: '\(path)' is read-only for this user: statements that read work; loads, definitions and settings cannot be saved\n")
         }
         var options = SessionOptions()
         options.echo = launch.echo

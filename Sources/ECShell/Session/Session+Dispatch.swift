@@ -7,6 +7,7 @@ extension Session {
         switch statement.kind {
         case .sql(let raw): try runSQL(raw)
         case .tables: try listTables()
+        case .rebuild: try rebuildDerivedData()
         case .describe(let name): try describeTable(name)
         case .head(let name, let rows): try head(name, rows: rows)
         case .load(let load): try runLoad(load)

@@ -15,6 +15,10 @@ extension Session {
             diagnostic = d
         case let e as ShellError:
             diagnostic = Diagnostic(e.message, at: e.range ?? whole, note: e.help)
+        case let e as SQLFailure where e.error.isReadOnly || e.error.isBusy:
+            diagnostic = Diagnostic(workspaceMessage(e.error), at: e.raw.range, note: workspaceHelp(e.error))
+        case let e as DatabaseError where e.isReadOnly || e.isBusy:
+            diagnostic = Diagnostic(workspaceMessage(e), at: whole, note: workspaceHelp(e))
         case let e as SQLFailure:
             diagnostic = Diagnostic(e.error.message, at: e.error.offset.map { e.raw.range(ofUTF8Offset: $0) } ?? e.raw.range,
                                     note: "the SQL is passed to SQLite as written; 'tables' and 'describe NAME' show the names available")
@@ -38,6 +42,20 @@ extension Session {
         }
         err.write(renderer.render(diagnostic, sourceName: source.name, line: { source.line($0) }))
         if let extra { err.write(extra) }
+    }
+
+    /// A read-only or locked workspace in plain words (SQLite says "attempt to write a readonly database").
+    func workspaceMessage(_ e: DatabaseError) -> String {
+        let name = database.path.map { "'\($0)'" } ?? "the workspace"
+        if e.isReadOnly { return "\(name) is read-only: this statement needs to write to it" }
+        return "\(name) is busy: another connection kept it locked for \(Int(database.busyTimeout)) s"
+    }
+
+    func workspaceHelp(_ e: DatabaseError) -> String {
+        if e.isReadOnly {
+            return "this user may not write the file or its folder; statements that only read (kpi, cohort, sql SELECT, tables) work; copy the file somewhere writable to change it"
+        }
+        return "another ecsh or program is loading or writing; nothing this statement wrote was kept: run it again when that is done"
     }
 
     /// The range of a whole statement (for errors not tied to one word).

@@ -44,6 +44,11 @@ public final class Session {
         self.out = out
         self.err = err
         self.options = options
+        // A second writer waits for the first; after a second it says so.
+        database.onBusy = { [err] message in
+            err.write("note: \(message)\n")
+            err.flush()
+        }
     }
 
     /// Whether coloured output is in force on standard output.
@@ -87,7 +92,12 @@ public final class Session {
     func execute(_ text: StatementText, in source: Source) -> Bool {
         InterruptFlag.shared.clear()
         let started = ContinuousClock.now
+        let activity = ActivityLine(sink: err, enabled: err.isTerminal && isInteractive, database: database, statement: text.text)
+        let outer = database.onProgress
+        database.onProgress = { activity.tick() }
         defer {
+            database.onProgress = outer
+            activity.finish()
             out.flush()
             err.flush()
         }

@@ -93,14 +93,9 @@ public final class Loader {
         var outcome = LoadOutcome()
         var summary = LoadSummary(table: table, role: role, source: request.path, rows: 0, columns: 0, skipped: 0,
                                   seconds: 0, notes: [])
-        // A bulk load in WAL mode writes every page twice (WAL, then checkpoint).
-        // For the load alone, a rollback journal is as atomic and durable and
-        // writes new pages once; WAL comes back afterwards, error or not.
-        // If another connection holds the file, the switch fails and the load simply runs in WAL.
-        let useRollbackJournal = try database.path != nil && !database.isInTransaction
-            && database.scalar("PRAGMA journal_mode") == .text("wal")
-            && (try? database.scalar("PRAGMA journal_mode = DELETE")) == .text("delete")
-        defer { if useRollbackJournal { try? database.execute("PRAGMA journal_mode = WAL") } }
+        // The load runs in WAL mode like every statement, though a rollback journal would write new
+        // pages once instead of twice (WAL, then checkpoint): with a rollback journal other ecsh
+        // processes could not read the workspace while it loads (docs/decisions.md).
         try database.transaction {
             try Bookkeeping.createTables(database)
             try prepareTable(table, plan: &plan, append: request.append)
@@ -126,6 +121,9 @@ public final class Loader {
             }
             try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: plan.columns,
                                    replace: !request.append)
+            // In the same transaction as the rows: derived data built from the old rows is never taken for current.
+            let what = role.map { "load \($0.rawValue)" } ?? "load table \(table)"
+            try InputVersion.bump(database, table: table, cause: "\(what) from '\(request.path)'\(request.append ? " append" : "")")
             try beforeCommit?(database)
         }
         outcome.skipped += summary.replacedRepeats

@@ -68,6 +68,18 @@ enum FaultHarness {
         return Run(output: output, exited: process.terminationReason == .exit, timedOut: timedOut)
     }
 
+    /// A workspace holding `old` with its derived tables built by `statements` (so stale ones would
+    /// show), and the file of `new` orders beside it.
+    static func workspace(in dir: TemporaryDirectory, old: GeneratedOrders, new: GeneratedOrders,
+                          statements: String = "kpi orders") throws -> (db: String, big: String) {
+        let small = try dir.write("small.csv", old.text)
+        let big = try dir.write("big.csv", new.text)
+        let db = dir.path("ws.db")
+        let setup = try run([db], stdin: "load orders from '\(small)'\n\(statements)\n")
+        #expect(setup.output.status == 0, "\(setup.output.stderr)")
+        return (db, big)
+    }
+
     /// The state of a workspace file as three numbers and SQLite's verdict, read through `ecsh`:
     /// `kpi orders`, an independent count of counted orders over the `orders` table
     /// (status not cancelled, returned or refunded — docs/metrics.md), and all rows.

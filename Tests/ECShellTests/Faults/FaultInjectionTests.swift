@@ -12,12 +12,7 @@ import ECTestSupport
 
     /// A workspace holding `old` with its derived tables built (so stale ones would show).
     func workspace(in dir: TemporaryDirectory) throws -> (db: String, big: String) {
-        let small = try dir.write("small.csv", Self.old.text)
-        let big = try dir.write("big.csv", Self.new.text)
-        let db = dir.path("ws.db")
-        let setup = try FaultHarness.run([db], stdin: "load orders from '\(small)'\nsegment buyers = orders >= 1\nkpi orders\n")
-        #expect(setup.output.status == 0, "\(setup.output.stderr)")
-        return (db, big)
+        try FaultHarness.workspace(in: dir, old: Self.old, new: Self.new, statements: "segment buyers = orders >= 1\nkpi orders")
     }
 
     /// The workspace file's size in pages, to set SQLite's max_page_count just above it.
@@ -73,6 +68,31 @@ import ECTestSupport
         }
         // Both outcomes occur when the kills span the load (recorded, not asserted: timing varies under load).
         print("killedLoadsLeaveAConsistentWorkspace: load \(loadTime) s, outcomes \(outcomes)")
+    }
+
+    /// kill -9 at 12 moments spread over the first KPI after a load, which builds the customer facts
+    /// and the order snapshot: every time, the next `kpi orders` agrees with the rows (the build is
+    /// one transaction, and its stamp names the inputs it read).
+    @Test func killedFactsRebuildsLeaveAConsistentWorkspace() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let (db, big) = try workspace(in: dir)
+        let load = try FaultHarness.run([db, "-c", "load orders from '\(big)'"])
+        #expect(load.output.status == 0, "\(load.output.stderr)")
+        let loaded = try Data(contentsOf: URL(fileURLWithPath: db))
+        let started = Date()
+        let first = try FaultHarness.run([db, "-c", "kpi orders"])
+        let buildTime = Date().timeIntervalSince(started)
+        #expect(first.output.status == 0, "\(first.output.stderr)")
+        for k in 1...12 {
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+            try loaded.write(to: URL(fileURLWithPath: db))
+            let delay = buildTime * Double(k) / 12
+            let run = try FaultHarness.run([db, "-c", "kpi orders"], killAfter: delay)
+            #expect(!run.timedOut)
+            let check = try FaultHarness.check(db)
+            expectConsistent(check, "killed after \(delay) s of the facts build")
+            #expect(check.allRows == Self.new.rows, "killed after \(delay) s: \(check)")
+        }
     }
 
     /// A full disk (SQLite's max_page_count) during a load: a clear error, the old data intact.

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import ECStore
+import ECTestSupport
+
+/// Issue 15, "never stale": derived data (customer facts, order snapshot) is used only while its
+/// stamp says it was built in this layout from the inputs as they are now. Each test changes the
+/// file behind ecsh's back with a plain SQLite connection (as another program, or another version
+/// of ecsh, would), then checks through the real binary that `kpi orders` equals an independent
+/// count over `orders` (FaultHarness.check), which differs from the count the old facts hold.
+@Suite(.serialized) struct DerivedDataStampTests {
+    /// 500 generated orders, 300 counted (3 in 5, GeneratedOrders), facts built; then rows with
+    /// i % 5 == 0 (100 rows, all counted: status completed) deleted without ecsh knowing.
+    func staleWorkspace(_ dir: TemporaryDirectory, tamper: String) throws -> (db: String, before: FaultHarness.Check) {
+        let orders = GeneratedOrders(rows: 500)
+        let csv = try dir.write("orders.csv", orders.text)
+        let db = dir.path("ws.db")
+        let setup = try FaultHarness.run([db, "-c", "load orders from '\(csv)'", "-c", "kpi orders"])
+        #expect(setup.output.status == 0, "\(setup.output.stderr)")
+        let before = try FaultHarness.check(db)
+        #expect(before.kpiOrders == orders.counted && orders.counted == 300)
+        let raw = try Database(path: db)
+        try raw.execute("DELETE FROM orders WHERE CAST(substr(order_id, 2) AS INTEGER) % 5 = 0")
+        if !tamper.isEmpty { try raw.execute(tamper) }
+        return (db, before)
+    }
+
+    /// The stamp's format (another layout), its input version, a missing stamp (a workspace from before
+    /// stamps), and a newer input version recorded by another process: each time the next KPI rebuilds.
+    @Test(arguments: [
+        "UPDATE ecsh_snapshot SET data = CAST(replace(CAST(data AS TEXT), 'format=2', 'format=1') AS BLOB) WHERE name = 'stamp'",
+        "UPDATE ecsh_snapshot SET data = CAST(replace(CAST(data AS TEXT), 'inputs=1', 'inputs=7') AS BLOB) WHERE name = 'stamp'",
+        "DELETE FROM ecsh_snapshot WHERE name = 'stamp'",
+        "UPDATE ecsh_inputs SET version = version + 1",
+    ])
+    func derivedDataFromOtherInputsIsRebuilt(_ tamper: String) throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let (db, _) = try staleWorkspace(dir, tamper: tamper)
+        let after = try FaultHarness.check(db)
+        // 300 counted − 100 deleted (every i % 5 == 0 row is completed, so counted) = 200.
+        #expect(after.countedRows == 200)
+        #expect(after.kpiOrders == 200, "\(tamper): \(after)")
+        #expect(after.integrity == "ok")
+    }
+
+    /// The control: the same change without touching the stamp is not seen (ecsh cannot know about
+    /// a change no version recorded), which shows that the tests above fail when stamps are ignored;
+    /// `rebuild` then brings the numbers back.
+    @Test func aChangeNoVersionRecordedNeedsRebuild() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let (db, _) = try staleWorkspace(dir, tamper: "")
+        #expect(try FaultHarness.check(db).kpiOrders == 300)
+        let rebuild = try FaultHarness.run([db, "-c", "rebuild"])
+        #expect(rebuild.output.status == 0, "\(rebuild.output.stderr)")
+        // 500 − 100 = 400 rows; customers: ids i % 997 over the 200 counted left, all distinct (i < 997).
+        #expect(rebuild.output.stderr.contains("rebuilt the customer facts and the order snapshot (200 customers, 200 counted orders)"),
+                "\(rebuild.output.stderr)")
+        #expect(try FaultHarness.check(db).kpiOrders == 200)
+    }
+
+    /// A writing `sql` statement takes a new input version in its own transaction; one rolled back
+    /// with the user's transaction leaves the old version, and the facts built inside it go too.
+    @Test func sqlWritesAndRollbacksKeepFactsInStep() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let csv = try dir.write("orders.csv", GeneratedOrders(rows: 500).text)
+        let db = dir.path("ws.db")
+        let run = try FaultHarness.run([db, "--format", "csv"], stdin: """
+            load orders from '\(csv)'
+            kpi orders
+            sql BEGIN
+            sql DELETE FROM orders WHERE status_raw = 'completed'
+            kpi orders
+            sql ROLLBACK
+            kpi orders
+            sql DELETE FROM orders WHERE status IS NULL
+            kpi orders
+            """)
+        #expect(run.output.status == 0, "\(run.output.stderr)")
+        let numbers = run.output.stdout.split(separator: "\n").compactMap { Int($0) }
+        // 500 rows: 100 each written completed, cancelled, shipped, returned, and empty (counted: completed,
+        // shipped, empty = 300). Deleting those written completed leaves 200; the rollback brings 300 back;
+        // deleting the empty ones (stored as NULL) leaves 200.
+        #expect(numbers == [300, 200, 300, 200], "\(run.output.stdout)")
+    }
+
+    /// `tables` says when derived data was built and from which load, or that it is missing or out of date.
+    @Test func tablesSaysWhatDerivedDataWasBuiltFrom() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let csv = try dir.write("orders.csv", GeneratedOrders(rows: 50).text)
+        let db = dir.path("ws.db")
+        let run = try FaultHarness.run([db], stdin: """
+            load orders from '\(csv)'
+            tables
+            kpi orders
+            tables
+            sql UPDATE orders SET amount = amount + 1 WHERE order_id = 'O1'
+            tables
+            rebuild
+            tables
+            """)
+        #expect(run.output.status == 0, "\(run.output.stderr)")
+        let lines = run.output.stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix("derived data") || $0.hasPrefix("rebuilt") }
+        #expect(lines.count == 5, "\(run.output.stderr)")
+        guard lines.count == 5 else { return }
+        #expect(lines[0].contains("not built yet"))
+        #expect(lines[1].contains("from input version 1: load orders from '\(csv)' at "), "\(lines[1])")
+        #expect(lines[2].contains("not built yet"), "\(lines[2])")  // the sql statement dropped it
+        // 50 rows, 30 counted (3 in 5); customers C(i % 997): 30 distinct.
+        #expect(lines[3].hasPrefix("rebuilt the customer facts and the order snapshot (30 customers, 30 counted orders) from input version 2"), "\(lines[3])")
+        #expect(lines[4].contains("from input version 2: sql UPDATE orders SET amount = amount + 1 WHERE order_id = 'O1' at "), "\(lines[4])")
+    }
+}
