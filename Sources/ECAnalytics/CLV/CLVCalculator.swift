@@ -103,8 +103,17 @@ public struct CLVCalculator: Sendable {
 
     /// Every customer's predictions, computing the purchase part once per unique (x, t_x, T).
     public func predictions(for customers: [CustomerSummary]) -> [CustomerPrediction] {
+        var out: [CustomerPrediction] = []
+        out.reserveCapacity(customers.count)
+        forEachPrediction(customers) { out.append($0) }
+        return out
+    }
+
+    /// Each customer's prediction in turn, without keeping them: summaries over
+    /// a million customers need no million-element array of predictions.
+    public func forEachPrediction(_ customers: [CustomerSummary], _ body: (CustomerPrediction) -> Void) {
         var cache: [PredictionKey: (alive: Double, purchases: Double, discounted: Double)] = [:]
-        return customers.map { c in
+        for c in customers {
             let key = PredictionKey(x: c.x, tx: c.tx.bitPattern, T: c.T.bitPattern)
             let parts: (alive: Double, purchases: Double, discounted: Double)
             if let hit = cache[key] {
@@ -115,8 +124,8 @@ public struct CLVCalculator: Sendable {
                 cache[key] = parts
             }
             let expectedSpend = spend.expectedSpend(x: c.x, monetaryMean: c.monetaryMean)
-            return CustomerPrediction(customer: c, probabilityAlive: parts.alive, expectedPurchases: parts.purchases,
-                                      expectedSpend: expectedSpend, clv: parts.discounted * expectedSpend * margin)
+            body(CustomerPrediction(customer: c, probabilityAlive: parts.alive, expectedPurchases: parts.purchases,
+                                    expectedSpend: expectedSpend, clv: parts.discounted * expectedSpend * margin))
         }
     }
 

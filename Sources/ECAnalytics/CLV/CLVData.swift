@@ -32,8 +32,13 @@ public enum CLVData {
         // One row per customer and purchase day, in order: the Swift side streams through it.
         // customer_id has TEXT affinity (workspace.md), so 42 and '42' are already one id;
         // grouping on the bare column lets an index on (customer_id, day) skip the sort.
+        // The holdout's CM2 per customer (docs/metrics.md: revenue − cogs − shipping − commission), NULL costs as 0.
+        let costColumns = ["discount", "points", "cogs", "shipping", "commission"]
+        let present = Set(try db.columns(of: table).map { $0.name.lowercased() })
+        let margin = holdoutEnd != nil && costColumns.allSatisfy(present.contains)
+            ? "TOTAL(amount" + costColumns.map { " - coalesce(\($0), 0)" }.joined() + ")" : "0"
         let sql = """
-            SELECT customer_id, day, TOTAL(amount) FROM \(quoteIdentifier(table))
+            SELECT customer_id, day, TOTAL(amount), \(margin) FROM \(quoteIdentifier(table))
             WHERE \(filter.sql)
             GROUP BY customer_id, day ORDER BY customer_id, day
             """
@@ -46,13 +51,14 @@ public enum CLVData {
             let id = value.textValue ?? value.description
             let day = Int(statement.int64(at: 1))
             let amount = statement.double(at: 2)
+            let cm2 = statement.double(at: 3)
             if builder?.customerID != id {
                 if let done = builder?.summary(calibrationEnd: calibrationEnd, unit: unit, holdout: holdoutEnd != nil) {
                     summaries.append(done)
                 }
                 builder = HistoryBuilder(customerID: id)
             }
-            builder!.add(day: day, amount: amount, inCalibration: day <= calibrationEnd)
+            builder?.add(day: day, amount: amount, margin: cm2, inCalibration: day <= calibrationEnd)
         }
         if let done = builder?.summary(calibrationEnd: calibrationEnd, unit: unit, holdout: holdoutEnd != nil) {
             summaries.append(done)
@@ -70,13 +76,15 @@ private struct HistoryBuilder {
     var repeatValue = 0.0
     var holdoutPurchases = 0
     var holdoutValue = 0.0
+    var holdoutMargin = 0.0
 
     init(customerID: String) { self.customerID = customerID }
 
-    mutating func add(day: Int, amount: Double, inCalibration: Bool) {
+    mutating func add(day: Int, amount: Double, margin: Double, inCalibration: Bool) {
         guard inCalibration else {
             holdoutPurchases += 1
             holdoutValue += amount
+            holdoutMargin += margin
             return
         }
         if firstDay == nil { firstDay = day } else { repeatValue += amount }
@@ -93,6 +101,7 @@ private struct HistoryBuilder {
                                T: Double(calibrationEnd - firstDay) / unit.days,
                                monetaryMean: x > 0 ? repeatValue / Double(x) : nil,
                                holdoutPurchases: holdout ? holdoutPurchases : nil,
-                               holdoutValue: holdout ? holdoutValue : nil)
+                               holdoutValue: holdout ? holdoutValue : nil,
+                               holdoutMargin: holdout ? holdoutMargin : nil)
     }
 }

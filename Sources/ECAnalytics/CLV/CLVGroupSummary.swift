@@ -35,14 +35,23 @@ public struct CLVGroupSummary: Sendable, Equatable {
     /// Groups predictions by label; a customer in several groups (overlapping segments) counts in each.
     /// Labels keep the order given; the total row counts each prediction once.
     public static func summarize(_ predictions: [CustomerPrediction], labels: [String],
-                                 groupsOf: (String) -> [Int]) -> (groups: [CLVGroupSummary], total: CLVGroupSummary) {
-        var groups = labels.map(CLVGroupSummary.init(label:))
-        var total = CLVGroupSummary(label: "total")
-        for p in predictions {
+                                 membership: CLVMembership) -> (groups: [CLVGroupSummary], total: CLVGroupSummary) {
+        var summary = Accumulator(labels: labels)
+        for p in predictions { summary.add(p, membership: membership) }
+        return (summary.groups, summary.total)
+    }
+
+    /// Group rows and the total, filled one prediction at a time (no array of predictions needed).
+    public struct Accumulator: Sendable {
+        public var groups: [CLVGroupSummary]
+        public var total = CLVGroupSummary(label: "total")
+
+        public init(labels: [String]) { groups = labels.map(CLVGroupSummary.init(label:)) }
+
+        public mutating func add(_ p: CustomerPrediction, membership: CLVMembership) {
             total.add(p)
-            for g in groupsOf(p.customer.customerID) { groups[g].add(p) }
+            membership.forEachGroup(ofKey: p.customer.key) { groups[$0].add(p) }
         }
-        return (groups, total)
     }
 
     /// The side-by-side table: one row per group, then the total.

@@ -14,7 +14,12 @@ public enum CLVTimeUnit: String, Sendable, CaseIterable {
 ///
 /// Orders on the same calendar day merge into one purchase.
 public struct CustomerSummary: Sendable, Equatable {
+    /// The customer's id; empty when the histories were read from the order
+    /// snapshot, which numbers customers instead (`CLVData.customerIDs` resolves them).
     public var customerID: String
+    /// The customer's number in the customer facts (`customer_key`), −1 when not known.
+    /// Groupings index by it: no text hashing per customer.
+    public var key: Int32
     /// Repeat purchases in the calibration period (purchases − 1).
     public var x: Int
     /// Recency: time from the first to the last calibration purchase.
@@ -27,16 +32,20 @@ public struct CustomerSummary: Sendable, Equatable {
     public var holdoutPurchases: Int?
     /// Total value of the holdout purchases, when a holdout was asked for.
     public var holdoutValue: Double?
+    /// The customer's own contribution margin (CM2) in the holdout, when a holdout was asked for.
+    public var holdoutMargin: Double?
 
-    public init(customerID: String, x: Int, tx: Double, T: Double, monetaryMean: Double? = nil,
-                holdoutPurchases: Int? = nil, holdoutValue: Double? = nil) {
+    public init(customerID: String, key: Int32 = -1, x: Int, tx: Double, T: Double, monetaryMean: Double? = nil,
+                holdoutPurchases: Int? = nil, holdoutValue: Double? = nil, holdoutMargin: Double? = nil) {
         self.customerID = customerID
+        self.key = key
         self.x = x
         self.tx = tx
         self.T = T
         self.monetaryMean = monetaryMean
         self.holdoutPurchases = holdoutPurchases
         self.holdoutValue = holdoutValue
+        self.holdoutMargin = holdoutMargin
     }
 }
 

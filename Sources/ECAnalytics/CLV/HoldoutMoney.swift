@@ -5,10 +5,11 @@ import ECStore
 ///
 /// Predicted spend of a customer = expected holdout purchases × Gamma-Gamma
 /// expected spend per purchase; predicted margin = that × the calibration
-/// period's margin ratio (CM2 / GMV). Actual spend is the customer's holdout
-/// order amounts (same-day orders merged, as in calibration); actual margin is
-/// that × the holdout period's margin ratio, so a change of margin between
-/// the periods shows up as margin error and not as spend error.
+/// period's margin ratio (CM2 / GMV), the only margin the model can know.
+/// Actual spend is the customer's holdout order amounts (same-day orders
+/// merged, as in calibration); actual margin is the customer's own CM2 on
+/// those orders, so a customer who bought on deep discount or through a
+/// high-commission mall shows up as margin error, not hidden in an average.
 public struct HoldoutMoney: Sendable {
     /// One compared quantity, summed over customers.
     public struct Measure: Sendable, Equatable {
@@ -38,19 +39,19 @@ public struct HoldoutMoney: Sendable {
     public var customers: Int
 
     public static func run(fit: any PurchaseModelFit, spend spendFit: GammaGammaFit, customers: [CustomerSummary],
-                           holdoutLength: Double, calibrationMargin: Double, holdoutMargin: Double) throws -> HoldoutMoney {
+                           holdoutLength: Double, calibrationMargin: Double) throws -> HoldoutMoney {
         guard holdoutLength > 0 else { throw CLVError.invalidInput("the holdout period must be longer than 0") }
         guard !customers.isEmpty else { throw CLVError.noCustomers }
         let top = HoldoutValidation.topGroup
         var groups = (0...top).map { Group(label: $0 == top ? "\($0)+" : "\($0)") }
         var sums = Array(repeating: (actual: 0.0, predicted: 0.0, absolute: 0.0), count: 3)
         for c in customers {
-            guard let count = c.holdoutPurchases, let value = c.holdoutValue else {
+            guard let count = c.holdoutPurchases, let value = c.holdoutValue, let margin = c.holdoutMargin else {
                 throw CLVError.invalidInput("customer \(c.customerID) has no holdout figures; extract with a holdout end")
             }
             let purchases = fit.expectedPurchases(t: holdoutLength, x: c.x, tx: c.tx, T: c.T)
             let spend = purchases * spendFit.expectedSpend(x: c.x, monetaryMean: c.monetaryMean)
-            let pairs = [(Double(count), purchases), (value, spend), (value * holdoutMargin, spend * calibrationMargin)]
+            let pairs = [(Double(count), purchases), (value, spend), (margin, spend * calibrationMargin)]
             for (i, (actual, predicted)) in pairs.enumerated() {
                 sums[i].actual += actual
                 sums[i].predicted += predicted
@@ -60,7 +61,7 @@ public struct HoldoutMoney: Sendable {
             groups[g].customers += 1
             groups[g].actualSpend += value
             groups[g].predictedSpend += spend
-            groups[g].actualMargin += value * holdoutMargin
+            groups[g].actualMargin += margin
             groups[g].predictedMargin += spend * calibrationMargin
         }
         let n = Double(customers.count)

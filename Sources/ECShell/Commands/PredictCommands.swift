@@ -75,9 +75,7 @@ extension Session {
     func clvCustomers(segments: [Identifier], asOf: Located<CalendarDate>?) throws -> (customers: [CustomerSummary], end: Int) {
         try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
         let end = try calibrationEnd(asOf: asOf)
-        let customers = try CLVData.extract(db: database, countedOrders: try metricSettings().countedCondition(),
-                                            calibrationEnd: end, unit: .weeks, segment: try customerFilter(segments))
-        return (customers, end)
+        return (try clvHistories(segments: segments, calibrationEnd: end), end)
     }
 
     func fitCLV(segments: [Identifier], asOf: Located<CalendarDate>?, horizonMonths: Int, annualDiscount: Double,
@@ -88,7 +86,8 @@ extension Session {
 
     /// `predict alive [for SEG] [top N]`
     func predictAlive(_ q: PredictAliveQuery) throws {
-        let fit = try fitCLV(segments: q.segments, asOf: nil, horizonMonths: 12, annualDiscount: 0.10)
+        var fit = try fitCLV(segments: q.segments, asOf: nil, horizonMonths: 12, annualDiscount: 0.10)
+        try resolveCustomerIDs(&fit.customers)
         let top = q.top?.value ?? 20
         var table = fit.calculator.customerTable(fit.customers, orderedBy: .expectedPurchases, limit: nil,
                                                  currency: try metricSettings().currency)
@@ -108,12 +107,11 @@ extension Session {
         let last = try calibrationEnd(asOf: nil)
         let end = try holdoutDays(holdout).map { last - $0 } ?? lastQuarterCalibrationEnd(last)
         let weeks = Double(last - end) / 7
-        let customers = try CLVData.extract(db: database, countedOrders: try metricSettings().countedCondition(),
-                                            calibrationEnd: end, unit: .weeks, holdoutEnd: last)
+        let customers = try clvHistories(segments: [], calibrationEnd: end, holdoutEnd: last)
         let fit = try fitCLV(customers: customers, kind: kind, end: end, horizonMonths: 12, annualDiscount: 0)
         let validation = try HoldoutValidation.run(fit: fit.transactions, customers: customers, holdoutLength: weeks)
         let money = try HoldoutMoney.run(fit: fit.transactions, spend: fit.spend, customers: customers, holdoutLength: weeks,
-                                         calibrationMargin: try marginRatio(to: end), holdoutMargin: try marginRatio(from: end + 1, to: last))
+                                         calibrationMargin: try marginRatio(to: end))
         say("Calibration to \(DayNumber.isoDate(end)), holdout \(DayNumber.isoDate(end + 1)) to \(DayNumber.isoDate(last)) (\(String(format: "%.1f", weeks)) weeks)"
             + (holdout == nil ? ", the last quarter" : "") + "; time unit weeks.")
         if let choice = fit.choice { say(modelChoiceLine(choice)) }

@@ -10,9 +10,7 @@ extension Session {
     struct CLVGrouping {
         var header: String
         var labels: [String]
-        var membership: [String: [Int]]
-        /// True when a customer can be in more than one group (segments may overlap).
-        var mayOverlap: Bool
+        var membership: CLVMembership
     }
 
     /// `predict ltv [horizon N months] [for SEG, …] [by DIM] [pooled|separate] [model M] [discount R% per year] [as_of DATE]`
@@ -47,15 +45,19 @@ extension Session {
             try showSeparateFits(fit, grouping: grouping, kind: model.kind, currency: currency, notes: notes)
             return
         }
-        let predictions = fit.calculator.predictions(for: fit.customers)
+        // One pass over the predictions fills every grouping's rows; none is kept.
+        var sums = groupings.map { CLVGroupSummary.Accumulator(labels: $0.labels) }
+        fit.calculator.forEachPrediction(fit.customers) { p in
+            for g in groupings.indices { sums[g].add(p, membership: groupings[g].membership) }
+        }
         for (i, grouping) in groupings.enumerated() {
             var tableNotes = i == groupings.count - 1 ? notes : []
-            if grouping.mayOverlap, overlaps(grouping) {
+            if grouping.membership.overlaps {
                 tableNotes.append("segments overlap: a customer in several counts in each row, once in the total")
             }
             if i == groupings.count - 1 { notes = [] }
-            let (groups, total) = CLVGroupSummary.summarize(predictions, labels: grouping.labels) { grouping.membership[$0] ?? [] }
-            show(CLVGroupSummary.table(groups, total: total, header: grouping.header, currency: currency, notes: tableNotes), sql: nil)
+            show(CLVGroupSummary.table(sums[i].groups, total: sums[i].total, header: grouping.header, currency: currency,
+                                       notes: tableNotes), sql: nil)
         }
     }
 
@@ -78,6 +80,12 @@ extension Session {
             return [try attributeGrouping(by.folded, at: by.range)]
         }
         if q.segments.count > 1 { return [try segmentGrouping(q.segments)] }
+        let settings = try metricSettings()
+        if let channel = try CLVMembership.byFirstChannel(db: database, settings: settings),
+           let cohort = try CLVMembership.byAcquisitionQuarter(db: database, settings: settings) {
+            return [CLVGrouping(header: "first_channel", labels: channel.labels, membership: channel.membership),
+                    CLVGrouping(header: "cohort", labels: cohort.labels, membership: cohort.membership)]
+        }
         return [try attributeGrouping("first_channel", at: nil), try attributeGrouping("cohort", at: nil)]
     }
 
@@ -105,35 +113,34 @@ extension Session {
             }
             column = match
         }
-        var membership: [String: [Int]] = [:]
+        var group = try Array(repeating: Int32(-1), count: customerKeyCount())
         var labels: [String] = []
-        var index: [String: Int] = [:]
-        for r in try database.query("SELECT customer_id, \(quoteIdentifier(column)) FROM ecsh_customer_facts").rows {
-            guard let id = r[0].textValue else { continue }
-            let l = label(r[1])
-            if index[l] == nil { index[l] = labels.count; labels.append(l) }
-            membership[id] = [index[l]!]
+        var index: [String: Int32] = [:]
+        let s = try database.prepare("SELECT customer_key, \(quoteIdentifier(column)) FROM \(CustomerFacts.table)")
+        while try s.step() {
+            let k = Int(s.int64(at: 0))
+            let l = label(s.value(at: 1))
+            if index[l] == nil { index[l] = Int32(labels.count); labels.append(l) }
+            if group.indices.contains(k) { group[k] = index[l] ?? -1 }
         }
         // Show groups sorted by label; renumber the membership to match.
         let order = labels.indices.sorted { labels[$0] < labels[$1] }
-        var newIndex = Array(repeating: 0, count: labels.count)
-        for (new, old) in order.enumerated() { newIndex[old] = new }
+        var newIndex = Array(repeating: Int32(0), count: labels.count)
+        for (new, old) in order.enumerated() { newIndex[old] = Int32(new) }
         return CLVGrouping(header: header, labels: order.map { labels[$0] },
-                           membership: membership.mapValues { $0.map { newIndex[$0] } }, mayOverlap: false)
+                           membership: .partition(group.map { $0 >= 0 ? newIndex[Int($0)] : -1 }))
     }
 
     /// One group per named segment.
     private func segmentGrouping(_ segments: [Identifier]) throws -> CLVGrouping {
-        var membership: [String: [Int]] = [:]
-        for (i, segment) in segments.enumerated() {
-            guard let filter = try customerFilter([segment]) else { continue }
-            let sql = SQLFragment("SELECT customer_id FROM ecsh_customer_facts WHERE ") + filter
-            for r in try database.query(sql.sql, sql.bindings).rows {
-                if let id = r[0].textValue { membership[id, default: []].append(i) }
-            }
+        guard segments.count <= CLVMembership.maximumSegments else {
+            throw ShellError("at most \(CLVMembership.maximumSegments) segments in one 'for'", at: segments.last?.range)
         }
-        return CLVGrouping(header: "segment", labels: segments.map(\.name), membership: membership, mayOverlap: true)
+        var masks = try Array(repeating: UInt64(0), count: customerKeyCount())
+        for (i, segment) in segments.enumerated() {
+            guard let member = try segmentMembers([segment]) else { continue }
+            for k in member.indices where member[k] && k < masks.count { masks[k] |= 1 << UInt64(i) }
+        }
+        return CLVGrouping(header: "segment", labels: segments.map(\.name), membership: .segments(masks))
     }
-
-    private func overlaps(_ grouping: CLVGrouping) -> Bool { grouping.membership.values.contains { $0.count > 1 } }
 }

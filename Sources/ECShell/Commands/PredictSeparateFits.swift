@@ -9,7 +9,7 @@ extension Session {
                           currency: String, notes: [String]) throws {
         var members = Array(repeating: [CustomerSummary](), count: grouping.labels.count)
         for c in pooled.customers {
-            for g in grouping.membership[c.customerID] ?? [] { members[g].append(c) }
+            grouping.membership.forEachGroup(ofKey: c.key) { members[$0].append(c) }
         }
         let groups = zip(grouping.labels, members).map { (label: $0.0, customers: $0.1) }
         for warning in SeparateFits.smallGroupWarnings(groups) { say(warning) }
@@ -51,7 +51,7 @@ extension Session {
         let pooledEquity = pooled.calculator.predictions(for: pooled.customers).reduce(0) { $0 + $1.clv }
         tableNotes.append("customer equity from the pooled fit: \(grouped(Int(pooledEquity.rounded())))")
         let fitted = fits.compactMap(\.transactions)
-        if grouping.mayOverlap, grouping.membership.values.contains(where: { $0.count > 1 }) {
+        if grouping.membership.overlaps {
             tableNotes.append("segments overlap, so the likelihood-ratio test does not apply")
         } else if fitted.count == fits.count, fitted.count > 1 {
             let test = LikelihoodRatioTest(pooledLogLikelihood: pooled.transactions.logLikelihood,

@@ -66,9 +66,9 @@ func cdnowDatabase() throws -> Database {
         let weeks = try CLVData.extract(db: db, countedOrders: countedOrders, calibrationEnd: 130, unit: .weeks, holdoutEnd: 150)
         #expect(weeks.map(\.customerID) == ["A", "B", "D"])
         // A: purchases on days 100, 107, 128 → x = 2, t_x = 28 days, T = 30 days; m̄ = (20 + 40) / 2.
-        #expect(weeks[0] == CustomerSummary(customerID: "A", x: 2, tx: 4, T: 30.0 / 7, monetaryMean: 30, holdoutPurchases: 1, holdoutValue: 7))
-        #expect(weeks[1] == CustomerSummary(customerID: "B", x: 0, tx: 0, T: 5.0 / 7, monetaryMean: nil, holdoutPurchases: 0, holdoutValue: 0))
-        #expect(weeks[2] == CustomerSummary(customerID: "D", x: 0, tx: 0, T: 20.0 / 7, monetaryMean: nil, holdoutPurchases: 1, holdoutValue: 10))
+        #expect(weeks[0] == CustomerSummary(customerID: "A", x: 2, tx: 4, T: 30.0 / 7, monetaryMean: 30, holdoutPurchases: 1, holdoutValue: 7, holdoutMargin: 7))
+        #expect(weeks[1] == CustomerSummary(customerID: "B", x: 0, tx: 0, T: 5.0 / 7, monetaryMean: nil, holdoutPurchases: 0, holdoutValue: 0, holdoutMargin: 0))
+        #expect(weeks[2] == CustomerSummary(customerID: "D", x: 0, tx: 0, T: 20.0 / 7, monetaryMean: nil, holdoutPurchases: 1, holdoutValue: 10, holdoutMargin: 10))
 
         let days = try CLVData.extract(db: db, countedOrders: countedOrders, calibrationEnd: 130, unit: .days,
                                        segment: SQLFragment("customer_id IN (?, ?)", ["A", "D"]))

@@ -4,7 +4,7 @@ import Testing
 
 /// Validation in money on a simulated shop where the truth is known.
 @Suite struct HoldoutMoneyTests {
-    struct SimulatedCustomer { var summary: CustomerSummary; var holdoutCount: Int; var holdoutSpend: Double }
+    struct SimulatedCustomer { var summary: CustomerSummary; var holdoutCount: Int; var holdoutSpend: Double; var holdoutMargin: Double }
 
     /// BG/NBD purchases (λ ~ Gamma(r, α), p ~ Beta(a, b)) with Gamma-Gamma spend (ν ~ Gamma(q, γ),
     /// each purchase ~ Gamma(p_s, ν)), followed through calibration age T and a holdout of `holdout` weeks.
@@ -16,17 +16,19 @@ import Testing
             let lambda = rng.gamma(shape: r, rate: alpha), dropout = rng.beta(a, b)
             let nu = rng.gamma(shape: q, rate: gamma)
             let age = 20 + 40 * rng.uniform()
-            var t = 0.0, x = 0, last = 0.0, repeatSpend = 0.0, holdoutCount = 0, holdoutSpend = 0.0
+            // Each customer's own margin rate (discounts, mall fees and costs differ by customer).
+            let marginRate = 0.1 + 0.3 * rng.uniform()
+            var t = 0.0, x = 0, last = 0.0, repeatSpend = 0.0, holdoutCount = 0, holdoutSpend = 0.0, holdoutMargin = 0.0
             while true {
                 t += rng.exponential(rate: lambda)
                 if t > age + holdout { break }
                 let amount = rng.gamma(shape: ps, rate: nu)
-                if t <= age { x += 1; last = t; repeatSpend += amount } else { holdoutCount += 1; holdoutSpend += amount }
+                if t <= age { x += 1; last = t; repeatSpend += amount } else { holdoutCount += 1; holdoutSpend += amount; holdoutMargin += marginRate * amount }
                 if rng.uniform() < dropout { break }
             }
             let summary = CustomerSummary(customerID: "c\(i)", x: x, tx: last, T: age, monetaryMean: x > 0 ? repeatSpend / Double(x) : nil,
-                                          holdoutPurchases: holdoutCount, holdoutValue: holdoutSpend)
-            return SimulatedCustomer(summary: summary, holdoutCount: holdoutCount, holdoutSpend: holdoutSpend)
+                                          holdoutPurchases: holdoutCount, holdoutValue: holdoutSpend, holdoutMargin: holdoutMargin)
+            return SimulatedCustomer(summary: summary, holdoutCount: holdoutCount, holdoutSpend: holdoutSpend, holdoutMargin: holdoutMargin)
         }
     }
 
@@ -36,11 +38,14 @@ import Testing
         let fit = try BGNBDModel.fit(customers: customers)
         let spend = try GammaGammaModel.fit(customers)
         let money = try HoldoutMoney.run(fit: fit, spend: spend, customers: customers, holdoutLength: 13,
-                                         calibrationMargin: 0.3, holdoutMargin: 0.25)
+                                         calibrationMargin: 0.3)
         // Actual figures are the simulated ones, summed independently.
         #expect(money.purchases.actual == Double(shop.reduce(0) { $0 + $1.holdoutCount }))
         #expect(abs(money.spend.actual - shop.reduce(0) { $0 + $1.holdoutSpend }) < 1e-6 * money.spend.actual)
-        #expect(abs(money.margin.actual - 0.25 * money.spend.actual) < 1e-6 * money.spend.actual)
+        // Actual margin is each customer's own, summed: not the spend times one ratio.
+        let simulatedMargin = shop.reduce(0) { $0 + $1.holdoutMargin }
+        #expect(abs(money.margin.actual - simulatedMargin) < 1e-9 * simulatedMargin)
+        #expect(abs(money.groups.map(\.actualMargin).reduce(0, +) - simulatedMargin) < 1e-9 * simulatedMargin)
         #expect(abs(money.margin.predicted - 0.3 * money.spend.predicted) < 1e-6 * money.spend.predicted)
         // Expected error of the total: customers are independent, so its standard deviation is about
         // √Σ (actual − predicted)² over customers; the prediction must land within 3 of them.
@@ -68,9 +73,12 @@ import Testing
         // BG/NBD with known parameters; Gamma-Gamma with p = 2, q = 3, γ = 10 (population mean 2·10/2 = 10).
         let fit = BGNBDFit(r: 0.5, alpha: 4, a: 0.8, b: 2.5)
         let spend = GammaGammaFit(p: 2, q: 3, gamma: 10)
-        let one = CustomerSummary(customerID: "1", x: 0, tx: 0, T: 10, monetaryMean: nil, holdoutPurchases: 1, holdoutValue: 30)
-        let two = CustomerSummary(customerID: "2", x: 2, tx: 8, T: 10, monetaryMean: 20, holdoutPurchases: 0, holdoutValue: 0)
-        let money = try HoldoutMoney.run(fit: fit, spend: spend, customers: [one, two], holdoutLength: 5, calibrationMargin: 0.5, holdoutMargin: 0.4)
+        // Customer 1's holdout order: amount 30 − discount 3 − cogs 12 − shipping 2 − commission 2 = CM2 11.
+        let one = CustomerSummary(customerID: "1", x: 0, tx: 0, T: 10, monetaryMean: nil, holdoutPurchases: 1, holdoutValue: 30,
+                                  holdoutMargin: 30 - 3 - 12 - 2 - 2)
+        let two = CustomerSummary(customerID: "2", x: 2, tx: 8, T: 10, monetaryMean: 20, holdoutPurchases: 0, holdoutValue: 0,
+                                  holdoutMargin: 0)
+        let money = try HoldoutMoney.run(fit: fit, spend: spend, customers: [one, two], holdoutLength: 5, calibrationMargin: 0.5)
         let e1 = fit.expectedPurchases(t: 5, x: 0, tx: 0, T: 10), e2 = fit.expectedPurchases(t: 5, x: 2, tx: 8, T: 10)
         // Expected spend: x = 0 → 10; x = 2, m̄ = 20 → p(γ + x m̄)/(p x + q − 1) = 2·50/6.
         let s1 = e1 * 10, s2 = e2 * 100 / 6
@@ -78,7 +86,9 @@ import Testing
         #expect(money.spend.actual == 30)
         #expect(abs(money.spend.meanAbsoluteError - (abs(s1 - 30) + s2) / 2) < 1e-12)
         #expect(abs(money.margin.predicted - 0.5 * (s1 + s2)) < 1e-12)
-        #expect(money.margin.actual == 12)
+        #expect(money.margin.actual == 11)
+        #expect(money.groups[0].actualMargin == 11 && money.groups[2].actualMargin == 0)
+        #expect(abs(money.margin.meanAbsoluteError - (abs(0.5 * s1 - 11) + 0.5 * s2) / 2) < 1e-12)
         #expect(money.groups[0].customers == 1 && money.groups[2].customers == 1)
     }
 }

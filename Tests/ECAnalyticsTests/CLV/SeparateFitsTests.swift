@@ -56,12 +56,14 @@ import Testing
         let all = Self.customers("c", r: 0.6, alpha: 5, a: 0.8, b: 3, count: 3_000, seed: 31)
         let calc = try CLVCalculator(transactions: try BGNBDModel.fit(customers: all), spend: try GammaGammaModel.fit(all),
                                      unit: .weeks, horizonMonths: 12, discount: .annual(0.1), margin: 0.3)
-        let predictions = calc.predictions(for: all)
-        // Three groups by the last digit of the id: a partition.
-        let (groups, total) = CLVGroupSummary.summarize(predictions, labels: ["0-3", "4-6", "7-9"]) { id in
-            let d = Int(String(id.last!))!
-            return [d <= 3 ? 0 : d <= 6 ? 1 : 2]
+        // Number the customers; three groups by the last digit of the id: a partition.
+        let keyed = all.enumerated().map { i, c in var c = c; c.key = Int32(i); return c }
+        let predictions = calc.predictions(for: keyed)
+        let group = keyed.map { c -> Int32 in
+            let d = c.customerID.last?.wholeNumberValue ?? 0
+            return d <= 3 ? 0 : d <= 6 ? 1 : 2
         }
+        let (groups, total) = CLVGroupSummary.summarize(predictions, labels: ["0-3", "4-6", "7-9"], membership: .partition(group))
         #expect(groups.map(\.customers).reduce(0, +) == total.customers)
         #expect(total.customers == all.count)
         // Independent total: Σ CLV straight from the calculator, one customer at a time.

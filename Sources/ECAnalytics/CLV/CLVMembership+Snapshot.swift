@@ -1,0 +1,43 @@
+import ECStore
+
+/// The default `predict ltv` groupings, first channel and acquisition quarter,
+/// straight from the order snapshot's per-customer arrays: no text per customer.
+extension CLVMembership {
+    /// A grouping's labels (sorted) and membership.
+    public typealias Labelled = (labels: [String], membership: CLVMembership)
+
+    /// By channel of the first counted order (`first_channel` in the customer facts); nil without a current snapshot.
+    public static func byFirstChannel(db: Database, settings: MetricSettings) throws -> Labelled? {
+        guard let snapshot = try currentSnapshot(db, settings: settings) else { return nil }
+        let channels = try snapshot.customerColumn("first_channel", in: db)
+        let names = snapshot.channelNames
+        return labelled(channels, names: { $0 >= 0 && Int($0) < names.count ? names[Int($0)] : "(none)" })
+    }
+
+    /// By calendar quarter of the first counted order (`cohort` in the customer facts, as YYYY-Qn).
+    public static func byAcquisitionQuarter(db: Database, settings: MetricSettings) throws -> Labelled? {
+        guard let snapshot = try currentSnapshot(db, settings: settings) else { return nil }
+        let days = try snapshot.customerColumn("first_day", in: db)
+        // Quarter number since year 0 per customer; labels only per distinct quarter.
+        let quarters = days.map { d -> Int32 in
+            let (y, m, _) = DayNumber.civil(Int(d))
+            return Int32(y * 4 + (m - 1) / 3)
+        }
+        return labelled(quarters, names: { "\($0 / 4)-Q\($0 % 4 + 1)" })
+    }
+
+    /// Codes per customer → groups sorted by label.
+    private static func labelled(_ codes: [Int32], names: (Int32) -> String) -> Labelled {
+        let distinct = Set(codes)
+        let labelOf = Dictionary(uniqueKeysWithValues: distinct.map { ($0, names($0)) })
+        let labels = Array(Set(labelOf.values)).sorted()
+        let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
+        let groupOf = labelOf.mapValues { index[$0] ?? -1 }
+        // Few distinct codes: a small dictionary lookup per customer, no text.
+        return (labels, .partition(codes.map { groupOf[$0] ?? -1 }))
+    }
+
+    private static func currentSnapshot(_ db: Database, settings: MetricSettings) throws -> OrderSnapshot? {
+        try OrderSnapshot.load(db, settings: settings, asOfDay: try WorkspaceDates.asOfDay(db, settings: settings))
+    }
+}

@@ -1,0 +1,61 @@
+import ECStore
+import ECLanguage
+import ECAnalytics
+
+/// Where `predict` reads customer histories from: the order snapshot when it
+/// covers the period asked (the fast route), else the orders table through SQL.
+extension Session {
+    /// Customer histories up to `end` (and the holdout to `holdoutEnd`), only those in the segments when given.
+    func clvHistories(segments: [Identifier], calibrationEnd end: Int, holdoutEnd: Int? = nil) throws -> [CustomerSummary] {
+        try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
+        try requireCustomerFacts(for: "predictive CLV", at: nil)
+        let settings = try metricSettings()
+        if let fast = try CLVData.fromSnapshot(db: database, settings: settings, calibrationEnd: end, unit: .weeks,
+                                               include: try segmentMembers(segments), holdoutEnd: holdoutEnd) {
+            return fast
+        }
+        // The snapshot ends before the period asked (e.g. as_of after the settings' as_of): read orders.
+        var customers = try CLVData.extract(db: database, countedOrders: settings.countedCondition(), calibrationEnd: end,
+                                            unit: .weeks, segment: try customerFilter(segments), holdoutEnd: holdoutEnd)
+        var keys: [String: Int32] = [:]
+        let s = try database.prepare("SELECT customer_id, customer_key FROM \(CustomerFacts.table)")
+        while try s.step() { keys[String(decoding: s.bytes(at: 0), as: UTF8.self)] = Int32(truncatingIfNeeded: s.int64(at: 1)) }
+        for i in customers.indices { customers[i].key = keys[customers[i].customerID] ?? -1 }
+        return customers
+    }
+
+    /// Which customer keys are in any of the segments; nil when no segment is named.
+    func segmentMembers(_ names: [Identifier]) throws -> [Bool]? {
+        let segments = try namedSegments(names)
+        guard !segments.isEmpty else { return nil }
+        var member = try Array(repeating: false, count: customerKeyCount())
+        let any = SQLFragment.joined(segments.map { SQLFragment("(") + $0.predicate + SQLFragment(")") }, separator: " OR ")
+        let sql = SQLFragment("SELECT customer_key FROM \(CustomerFacts.table) WHERE ") + any
+        let s = try database.prepare(sql.sql)
+        try s.bind(sql.bindings)
+        while try s.step() {
+            let k = Int(s.int64(at: 0))
+            if member.indices.contains(k) { member[k] = true }
+        }
+        return member
+    }
+
+    /// One more than the largest customer key in the facts.
+    func customerKeyCount() throws -> Int {
+        Int(try database.scalar("SELECT coalesce(max(customer_key), -1) + 1 FROM \(CustomerFacts.table)").intValue ?? 0)
+    }
+
+    /// Fills in the text ids of histories read from the snapshot (for tables that list customers).
+    func resolveCustomerIDs(_ customers: inout [CustomerSummary]) throws {
+        guard customers.contains(where: { $0.customerID.isEmpty && $0.key >= 0 }) else { return }
+        var ids = try Array(repeating: "", count: customerKeyCount())
+        let s = try database.prepare("SELECT customer_key, customer_id FROM \(CustomerFacts.table)")
+        while try s.step() {
+            let k = Int(s.int64(at: 0))
+            if ids.indices.contains(k) { ids[k] = String(decoding: s.bytes(at: 1), as: UTF8.self) }
+        }
+        for i in customers.indices where customers[i].customerID.isEmpty && ids.indices.contains(Int(customers[i].key)) {
+            customers[i].customerID = ids[Int(customers[i].key)]
+        }
+    }
+}
