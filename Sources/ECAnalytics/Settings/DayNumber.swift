@@ -41,6 +41,8 @@ public enum DayNumber {
         let parts = datePart.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
         guard !parts.isEmpty, !parts.contains(where: { $0 == nil }) else { return nil }
         let y = parts[0]!
+        // Four-digit years only: a year like 99999999999999999 overflowed the day arithmetic (a trap).
+        guard (0...9999).contains(y) else { return nil }
         switch parts.count {
         case 1:
             return from(year: y, month: 1, day: 1)...(from(year: y + 1, month: 1, day: 1) - 1)

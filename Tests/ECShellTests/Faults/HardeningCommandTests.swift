@@ -72,6 +72,7 @@ import ECTestSupport
             unit economics horizon 99999999999999999999 months
             set active 99999999999999999999 days
             cohort retention periods 99999
+            set as_of '99999999999999999-01-01'
             """, deadline: 120)
         #expect(run.exited && !run.timedOut)
         let located = run.output.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") || $0.hasPrefix(" --> ") }
@@ -80,6 +81,8 @@ import ECTestSupport
             "error: the horizon in months must be at most 1,200", " --> <stdin>:2:24",
             "error: a duration in days must be at most 36,500", " --> <stdin>:3:12",
             "error: at most 1000 periods", " --> <stdin>:4:26",
+            // the year overflowed the day arithmetic (SIGILL) before it was limited to four digits
+            "error: as_of needs a date like 2024-12-31, or 'last order'; got '99999999999999999-01-01'", " --> <stdin>:5:11",
         ])
     }
 }
