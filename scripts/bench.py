@@ -309,16 +309,34 @@ SELECT f.n - 1, (f.d1 - f.d0) / 7.0, ((SELECT max(day) FROM orders WHERE status 
 FROM f JOIN p ON p.c = f.c AND p.day = f.d0
 """
 
+def lifetimes_python():
+    """A Python that has lifetimes: this one, or a venv in bench-data/ the bench makes and fills itself.
+    lifetimes 0.11 is the reference implementation of BG/NBD + Gamma-Gamma the numbers are checked against."""
+    try:
+        import lifetimes  # noqa: F401
+        return sys.executable
+    except ImportError:
+        pass
+    venv = os.path.abspath(os.path.join("bench-data", "venv-lifetimes"))
+    python = os.path.join(venv, "bin", "python")
+    if not os.path.exists(python):
+        print("installing lifetimes into", venv, flush=True)
+        if subprocess.run([sys.executable, "-m", "venv", venv]).returncode != 0:
+            return None
+    if subprocess.run([python, "-c", "import lifetimes"], capture_output=True).returncode != 0:
+        if subprocess.run([python, "-m", "pip", "install", "-q", "lifetimes"]).returncode != 0:
+            return None
+    return python
+
 def predict(ecsh, edb, label):
     """`predict ltv horizon 12 months` against lifetimes' BG/NBD + Gamma-Gamma fits and 12-month CLV
     on the same customer summary (read from the same workspace with the SQL above, not timed)."""
     e = best(3, [ecsh, edb, "-c", "predict ltv horizon 12 months"])
     n = subprocess.run(["sqlite3", edb, "SELECT count(DISTINCT customer_id) FROM orders"], capture_output=True, text=True).stdout.strip()
     what = f"predict ltv horizon 12 months {label} orders ({int(n) / 1e6:.2f}M customers)"
-    try:
-        import lifetimes  # noqa: F401
-    except ImportError:
-        record(what, e, "lifetimes not installed (pip install lifetimes)", None)
+    python = lifetimes_python()
+    if python is None:
+        record(what, e, "lifetimes could not be installed (pip install lifetimes)", None)
         return
     code = (
         "import sqlite3, sys, time, pandas as pd\n"
@@ -327,9 +345,10 @@ def predict(ecsh, edb, label):
         "t = time.perf_counter(); b = BetaGeoFitter().fit(d.x, d.t_x, d['T'])\n"
         "r = d[d.x > 0]; g = GammaGammaFitter().fit(r.x, r.m)\n"
         "clv = g.customer_lifetime_value(b, d.x, d.t_x, d['T'], d.m.where(d.x > 0, r.m.mean()), time=12, freq='W', discount_rate=0.01)\n"
-        "print(time.perf_counter() - t, len(d), clv.sum())\n")
+        "print(time.perf_counter() - t, len(d), clv.sum())\n"
+        "print('lifetimes BG/NBD', ' '.join(f'{k} {v:.4f}' for k, v in b.params_.items()))\n")
     try:
-        p = subprocess.run([sys.executable, "-c", code, edb, SUMMARY_SQL], capture_output=True, text=True, timeout=600)
+        p = subprocess.run([python, "-c", code, edb, SUMMARY_SQL], capture_output=True, text=True, timeout=900)
     except subprocess.TimeoutExpired:
         record(what, e, "lifetimes: did not finish in 10 min", None)
         return
@@ -338,6 +357,10 @@ def predict(ecsh, edb, label):
         record(what, e, "lifetimes failed", None)
         return
     fit_clv = float(p.stdout.split()[0])
+    # The estimates must agree: ecsh's parameter table against lifetimes' fit on the same customers.
+    print(p.stdout.strip().splitlines()[-1], flush=True)
+    table = subprocess.run([ecsh, edb, "--format", "csv", "-c", "predict ltv horizon 12 months"], capture_output=True, text=True).stdout
+    print("ecsh BG/NBD", " ".join(l.replace(",", " ")[:20] for l in table.splitlines()[1:5]), flush=True)
     record(what, e, "lifetimes fits + CLV only", (fit_clv, 0.0))
 
 def clv(ecsh):

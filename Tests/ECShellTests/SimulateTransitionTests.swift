@@ -33,6 +33,33 @@ import ECTestSupport
         }
     }
 
+    @Test func theTableViewDrawsTheCumulativeCashFlowAndSplitsTheFees() throws {
+        // Table notes go to stderr; merged here to read the payback note next to the chart.
+        let out = try runECSH(["--demo", "-c", "simulate transition from rakuten, yahoo to own by 25% per quarter for 4 quarters"],
+                              mergingStandardError: true)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("mall_fees_avoided") && out.stdout.contains("own_fees_added") && !out.stdout.contains("fees_saved"))
+        // One bar row per quarter under the chart's header; the payback quarter of the note carries the mark.
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        guard let header = lines.firstIndex(where: { $0.hasPrefix("quarter  cumulative_cash_flow (left of │ below zero)") }) else {
+            Issue.record("no chart in \(out.stdout)")
+            return
+        }
+        let bars = lines[(header + 1)...].prefix(4)
+        #expect(bars.map { String($0.prefix(3)) } == ["Q+1", "Q+2", "Q+3", "Q+4"])
+        #expect(bars.allSatisfy { $0.contains("│") })
+        if let note = lines.first(where: { $0.contains("pays back in Q+") }), let at = note.range(of: "pays back in ") {
+            let quarter = note[at.upperBound...].prefix { $0 != " " }
+            #expect(bars.first { $0.hasPrefix(quarter + " ") }?.hasSuffix("← pays back") == true, "\(quarter): \(bars)")
+            #expect(bars.filter { $0.hasSuffix("← pays back") }.count == 1)
+        } else {
+            #expect(lines.contains { $0.contains("does not pay back") } && !bars.contains { $0.contains("pays back") })
+        }
+        // Machine formats carry the table only.
+        let csv = try runECSH(["--demo", "--format", "csv", "-c", "simulate transition to own for 2 quarters"])
+        #expect(!csv.stdout.contains("below zero"))
+    }
+
     @Test func errorsAreLocated() throws {
         let out = try runECSH(["--demo", "-c", "simulate transition from rakuten to own for 99 quarters"])
         #expect(out.status == 1 && out.stderr.contains("1 to 40 quarters") && out.stderr.contains("1:45"), "\(out.stderr)")

@@ -11,7 +11,13 @@ import ECStore
 ///     migrated_q  = moved_q · own_retention / mall_retention   (migrated customers keep buying like own customers)
 ///     GMV_q       = mall GMV − moved_q + own GMV + migrated_q
 ///     revenue_q   = mall revenue · (1 − s_q) + own revenue + migrated_q · own revenue/GMV
-///     fees saved  = moved_q · mall fee rate − migrated_q · own fee rate   (commission, discounts and points per GMV)
+///     mall fees avoided = moved_q · mall fee rate      (commission, discounts and points per GMV no longer paid)
+///     own fees added    = migrated_q · own fee rate    (the own site's discounts, points and card fees on the moved sales)
+///
+/// The two fee lines are shown apart: their difference (once one "fees saved"
+/// column) is often negative, because the own site's points and coupons on a
+/// grown GMV can cost more than the commission saved, and a learner reading one
+/// negative "saved" number cannot tell why.
 ///     margin_q    = mall CM2 · (1 − s_q) + own CM2 + migrated_q · own CM2/GMV
 ///     ad spend_q  = (s_q − s_(q−1)) · mall customers per quarter · own CAC   (re-acquiring the moved customers)
 ///     cash flow_q = (margin_q − baseline margin) − ad spend_q
@@ -62,7 +68,10 @@ public struct TransitionSimulation: Sendable {
         public var shareMoved: Double
         public var gmv: Double
         public var revenue: Double
-        public var feesSaved: Double
+        /// Mall commission, discounts and points no longer paid on the moved GMV.
+        public var mallFeesAvoided: Double
+        /// The own site's commission, discounts and points on the migrated GMV.
+        public var ownFeesAdded: Double
         public var margin: Double
         public var marginChange: Double
         public var adSpend: Double
@@ -102,7 +111,7 @@ public struct TransitionSimulation: Sendable {
             rows.append(Quarter(index: q, shareMoved: share,
                                 gmv: i.mallGMV - moved + i.ownGMV + migrated,
                                 revenue: i.mallRevenue * (1 - share) + i.ownRevenue + migrated * i.ownRevenue / i.ownGMV,
-                                feesSaved: moved * i.mallFees / i.mallGMV - migrated * i.ownFees / i.ownGMV,
+                                mallFeesAvoided: moved * i.mallFees / i.mallGMV, ownFeesAdded: migrated * i.ownFees / i.ownGMV,
                                 margin: margin, marginChange: margin - baseline, adSpend: adSpend,
                                 cashFlow: cashFlow, cumulativeCashFlow: cumulative))
             previousShare = share
@@ -121,17 +130,19 @@ public struct TransitionSimulation: Sendable {
     public func table(currency: String) -> ResultTable {
         let money = ColumnFormat.currency(code: currency)
         let rows: [[Value]] = quarters.map { q in
-            [.text("Q+\(q.index)"), .real(q.shareMoved), .real(q.gmv), .real(q.revenue), .real(q.feesSaved), .real(q.margin),
+            [.text("Q+\(q.index)"), .real(q.shareMoved), .real(q.gmv), .real(q.revenue), .real(q.mallFeesAvoided), .real(q.ownFeesAdded),
+             .real(q.margin),
              .real(q.marginChange), .real(q.adSpend), .real(q.cashFlow), .real(q.cumulativeCashFlow)]
         }
         let payback = paybackQuarter.map { "the transition pays back in Q+\($0) (cumulative cash flow ≥ 0 from then on)" }
             ?? "the transition does not pay back within \(quarters.count) quarters"
-        return ResultTable(columns: ["quarter", "share_moved", "gmv", "revenue", "fees_saved", "margin", "margin_change",
+        return ResultTable(columns: ["quarter", "share_moved", "gmv", "revenue", "mall_fees_avoided", "own_fees_added", "margin", "margin_change",
                                      "ad_spend", "cash_flow", "cumulative_cash_flow"],
                            rows: rows,
-                           formats: [.text, .percent(places: 0), money, money, money, money, money, money, money, money],
+                           formats: [.text, .percent(places: 0), money, money, money, money, money, money, money, money, money],
                            notes: [payback,
-                                   "fees = commission + discounts + points; margin = contribution margin (CM2); cash flow = margin change − ad spend",
-                                   "export to 'transition.html' (or .svg) charts the columns; explain transition says how to read it"])
+                                   "fees = commission + discounts + points: mall_fees_avoided on the moved GMV, own_fees_added on what the own site sells instead (their difference is the net fee change; margin already counts both)",
+                                   "margin = contribution margin (CM2); cash flow = margin change − ad spend",
+                                   "the chart below shows the cumulative cash flow; export to 'transition.html' (or .svg) charts every column; explain transition says how to read it"])
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import ECStore
 import ECLanguage
 import ECAnalytics
+import ECRender
 
 /// `simulate transition …` and `assume NAME VALUE`: the mall-to-own projection and its assumptions.
 extension Session {
@@ -86,7 +87,17 @@ extension Session {
                          rows: assumptionRows.map { [.text($0.name), .real($0.value), .text($0.source)] },
                          formats: [.text, .decimal(places: 4), .text],
                          notes: ["money in \(settings.currency) per quarter; retention and step as shares; change with assume NAME VALUE"]), sql: nil)
-        show(simulation.table(currency: settings.currency), sql: nil)
+        let table = simulation.table(currency: settings.currency)
+        show(table, sql: nil)
+        // The cumulative cash flow as bars either side of zero, under the table view only (not in csv/json).
+        if options.format == .table, let column = table.columns.firstIndex(of: "cumulative_cash_flow") {
+            var ro = RenderOptions()
+            ro.color = colorEnabled
+            let marks = simulation.paybackQuarter.map { [$0 - 1: "pays back"] } ?? [:]
+            do { try DivergingBarRenderer(options: ro).render(table, valueColumn: column, marks: marks, to: results) } catch {
+                say("(no chart: \(error))")
+            }
+        }
     }
 
     /// Per-quarter figures of one channel (or a sum of channels).

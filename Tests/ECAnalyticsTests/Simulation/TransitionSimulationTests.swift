@@ -19,7 +19,8 @@ import Testing
         #expect(q1.shareMoved == 0.25)
         #expect(q1.gmv == 1750)                 // 1000 − 250 + 500 + 500
         #expect(abs(q1.revenue - 1635) < 1e-9)  // 900·0.75 + 480 + 500·(480/500)
-        #expect(abs(q1.feesSaved - 17.5) < 1e-9) // 250·0.15 − 500·0.04
+        #expect(abs(q1.mallFeesAvoided - 37.5) < 1e-9) // 250 moved · mall fee rate 150/1000
+        #expect(abs(q1.ownFeesAdded - 20) < 1e-9)      // 500 migrated · own fee rate 20/500
         #expect(q1.margin == 375)               // 100·0.75 + 150 + 500·0.3
         #expect(q1.marginChange == 125)         // 375 − 250
         #expect(q1.adSpend == 25)               // 0.25 · 50 buyers · CAC 2
