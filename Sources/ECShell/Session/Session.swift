@@ -36,6 +36,8 @@ public final class Session {
     /// The text of the statement running now, and of the one that made `lastResult`.
     var currentStatement: String?
     var lastResultStatement: String?
+    /// The progress line of the statement running now (wiped before anything else is written).
+    var activityLine: ActivityLine?
     /// Results being collected for one HTML page (`-o FILE`, `report to … end report`).
     var report: RunReport?
 
@@ -45,7 +47,8 @@ public final class Session {
         self.err = err
         self.options = options
         // A second writer waits for the first; after a second it says so.
-        database.onBusy = { [err] message in
+        database.onBusy = { [err, weak self] message in
+            self?.activityLine?.finish()
             err.write("note: \(message)\n")
             err.flush()
         }
@@ -93,10 +96,12 @@ public final class Session {
         InterruptFlag.shared.clear()
         let started = ContinuousClock.now
         let activity = ActivityLine(sink: err, enabled: err.isTerminal && isInteractive, database: database, statement: text.text)
-        let outer = database.onProgress
+        let outer = database.onProgress, outerLine = activityLine
         database.onProgress = { activity.tick() }
+        activityLine = activity
         defer {
             database.onProgress = outer
+            activityLine = outerLine
             activity.finish()
             out.flush()
             err.flush()
@@ -117,6 +122,7 @@ public final class Session {
             }
             return true
         } catch {
+            activity.finish()
             report(error, statement: text, source: source)
             return false
         }
@@ -185,12 +191,19 @@ public final class Session {
     }
 
     /// Where results go: standard output, or the file of `.output`/`.once`.
-    var results: FileSink { redirect?.sink ?? out }
+    /// Wipes the progress line first, so that output starts at the beginning of a clean line.
+    var results: FileSink {
+        activityLine?.finish()
+        return redirect?.sink ?? out
+    }
 
     /// Where notes go (load summaries, confirmations, footnotes, model explanations, timings):
     /// standard output only for the table format on a terminal, so a terminal reads as before
     /// and machine formats or a redirected stdout carry nothing but results (docs/language.md).
-    var notes: FileSink { options.format == .table && out.isTerminal && redirect == nil ? out : err }
+    var notes: FileSink {
+        activityLine?.finish()
+        return options.format == .table && out.isTerminal && redirect == nil ? out : err
+    }
 
     /// A result that is text (help, explain, show sql, a tutorial lesson).
     func emit(_ text: String) {
