@@ -78,13 +78,9 @@ import ECTestSupport
 
     /// UTF-8 for the first MB, then one CP932 line: with on_error skip that line is the one reject.
     @Test func laterCP932LineIsRejected() throws {
-        var bytes = Array("id,name\n".utf8)
-        var n = 1
-        while bytes.count < EncodingSniffer.sampleBytes + 4096 {
-            bytes += Array("\(n),山田\n".utf8)
-            n += 1
-        }
-        bytes += encode("\(n),佐藤\n", "CP932") + Array("\(n + 1),鈴木\n".utf8)
+        let body = linesPastSample(header: "id,name") { "\($0),山田" }
+        let n = body.rows + 1
+        let bytes = body.bytes + encode("\(n),佐藤\n", "CP932") + Array("\(n + 1),鈴木\n".utf8)
         let f = try LoadFixture()
         let s = try f.load(.table("t"), try f.file("t.csv", bytes: bytes), [("on_error", "skip")])
         // Lines 2...n are rows 1...n-1; row n (line n + 1) is CP932; row n + 1 loads.
