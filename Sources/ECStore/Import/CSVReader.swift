@@ -80,6 +80,7 @@ final class CSVReader {
          maxFields: Int = CSVFailure.maxColumns, passControls: Bool = false) {
         self.source = source
         self.passControls = passControls
+        if passControls && source.encoding == .utf8 { source.passInvalid = true }
         self.dialect = dialect
         self.delimiter = dialect.delimiter
         self.maxRecordBytes = maxRecordBytes
@@ -186,11 +187,17 @@ final class CSVReader {
     var strings: [String] { (0..<count).map { string($0) } }
 
     /// The record as it appeared in the file, line break removed (for `ecsh_rejects`).
-    var rawRecord: String {
+    var rawRecord: String { String(decoding: rawRecordBytes, as: UTF8.self) }
+
+    /// The record's bytes as in the file, line break removed; valid until the next `next()`.
+    var rawRecordBytes: UnsafeBufferPointer<UInt8> {
         var end = recordEnd
         while end > recordStart && (buffer[end - 1] == 10 || buffer[end - 1] == 13) { end -= 1 }
-        return String(decoding: UnsafeBufferPointer(start: buffer + recordStart, count: end - recordStart), as: UTF8.self)
+        return UnsafeBufferPointer(start: buffer + recordStart, count: end - recordStart)
     }
+
+    /// Bytes that are not UTF-8 reach the fields unchecked (`passControls` on a UTF-8 file).
+    var passesInvalidUTF8: Bool { source.passInvalid }
 
     private func isBlankLine() -> Bool {
         var i = recordStart

@@ -35,10 +35,17 @@ extension Loader {
         case .encoding(let found):
             if found != .utf8 { notes.append("detected encoding \(found.displayName)") }
             return found
+        case .strayBytes(let line, _, _, .utf8) where request.options.onError == .skip:
+            // The rows with bad bytes go to ecsh_rejects, one by one, as they are read.
+            notes.append("line \(line) has bytes that are not valid utf-8: read as utf-8, rows with such bytes go to ecsh_rejects (on_error skip)")
+            return .utf8
         case .strayBytes(let line, let column, let bytes, let encoding):
             throw LoadError(file: file, line: line, column: column,
                             reason: "has bytes \(Loader.hex(bytes)) that are not valid \(encoding.displayName) (the rest of the file is \(encoding.displayName))",
                             help: "fix or remove the bytes; or, if the whole file is in another encoding, name it: with encoding 'cp932' (or 'latin-1', 'euc-jp')")
+        case .mixed(let firstLine, .utf8, let otherLine, let other) where request.options.onError == .skip:
+            notes.append("line \(otherLine) is \(other.displayName) but line \(firstLine) is utf-8: the file mixes encodings; read as utf-8, rows that are not go to ecsh_rejects (on_error skip)")
+            return .utf8
         case .mixed(let firstLine, let first, let otherLine, let other):
             throw Loader.mixedError(file: file, firstLine: firstLine, first: first, otherLine: otherLine, other: other)
         case .unknown(let line, let column, let bytes):
@@ -104,9 +111,9 @@ extension Loader {
             throw LoadError(file: request.path, reason: "has no rows\(skip > 0 ? " after skipping \(skip) lines" : "")")
         }
         // The header is never a row to skip: a control character there stops the load as it always does.
-        if let (column, text) = reader.firstControl() {
+        if let (column, text, reason) = reader.firstBadField() {
             throw LoadError(file: request.path, line: reader.line, column: column, rawValue: text,
-                            reason: CSVReader.controlReason, help: CSVReader.controlHelp)
+                            reason: reason, help: CSVReader.controlHelp)
         }
         let first = reader.strings
         if first.count > maxColumns {
@@ -118,7 +125,7 @@ extension Loader {
         var seen = 0
         var fieldCounts = [first.count]
         while seen < Loader.sampleRecords, try readRecord(reader, request) {
-            if reader.count == first.count && !(reader.passControls && reader.firstControl() != nil) {
+            if reader.count == first.count && !(reader.passControls && reader.firstBadField() != nil) {
                 observe(reader, &guesses, numbers, dates)
             }
             if fieldCounts.count < 50 { fieldCounts.append(reader.count) }

@@ -31,6 +31,9 @@ final class TextSource {
     private var carry: [UInt8] = []
     private var pending: DecodeFailure?
     private var first = true
+    /// UTF-8 only: hand bytes on without validating (`on_error skip`: rows with bad bytes
+    /// are rejected one by one by `CSVReader.badBytesProblem()` instead of ending the load).
+    var passInvalid = false
 
     init(path: String, encoding: TextEncoding) throws {
         let fd = open(path, O_RDONLY)
@@ -140,6 +143,7 @@ final class TextSource {
                 total -= 3
             }
         }
+        if passInvalid { return total }
         let result = UTF8Validator.check(UnsafeBufferPointer(start: dest, count: total))
         if let bad = result.invalidAt {
             let failure = DecodeFailure(outputOffset: outputBytes + bad,

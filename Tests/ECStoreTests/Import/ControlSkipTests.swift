@@ -62,4 +62,30 @@ import ECTestSupport
         #expect(try f.rows("SELECT line, col, raw FROM ecsh_rejects") == [[1503, 2, "1502,n\\01502"]])
         #expect(try f.db.scalar("SELECT sum(id) FROM t") == .integer(2000 * 2001 / 2 - 1502))
     }
+
+    /// A stray Latin-1 byte on line 3 of a UTF-8 file (inside the detection sample): with on_error skip the
+    /// row is rejected with the byte in hex, the others load (ids 1 + 3 = 4), nothing decoded as CP932.
+    @Test func strayByteRowIsRejected() throws {
+        let bytes = Array("id,name,amount\n1,山田,100\n2,caf".utf8) + [0xE9] + Array(",200\n3,佐藤,300\n".utf8)
+        let f = try LoadFixture()
+        let s = try f.load(.table("t"), try f.file("t.csv", bytes: bytes), [("on_error", "skip")])
+        #expect(s.rows == 2 && s.skipped == 1, "\(s)")
+        #expect(try f.rows("SELECT id, name, amount FROM t ORDER BY id") == [[1, "山田", 100], [3, "佐藤", 300]])
+        #expect(try f.rows("SELECT line, col, raw FROM ecsh_rejects") == [[3, 2, "2,caf\\x{E9},200"]])
+        #expect(try f.db.scalar("SELECT reason FROM ecsh_rejects").textValue?.contains("0xE9") == true)
+        #expect(s.notes.contains { $0.contains("line 3 has bytes that are not valid utf-8") }, "\(s.notes)")
+    }
+
+    /// UTF-8 for the first MB, then one CP932 line: with on_error skip that line is the one reject.
+    @Test func laterCP932LineIsRejected() throws {
+        let body = linesPastSample(header: "id,name") { "\($0),山田" }
+        let n = body.rows + 1
+        let bytes = body.bytes + encode("\(n),佐藤\n", "CP932") + Array("\(n + 1),鈴木\n".utf8)
+        let f = try LoadFixture()
+        let s = try f.load(.table("t"), try f.file("t.csv", bytes: bytes), [("on_error", "skip")])
+        // Lines 2...n are rows 1...n-1; row n (line n + 1) is CP932; row n + 1 loads.
+        #expect(s.rows == n && s.skipped == 1, "\(s)")
+        #expect(try f.rows("SELECT line, col FROM ecsh_rejects") == [[.integer(Int64(n + 1)), 2]])
+        #expect(try f.rows("SELECT name FROM t WHERE id = \(n + 1)") == [["鈴木"]])
+    }
 }

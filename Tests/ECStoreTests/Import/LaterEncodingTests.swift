@@ -6,15 +6,11 @@ import ECTestSupport
 /// Encodings past the detection sample (issue 12): a file whose first MB is UTF-8 and a
 /// later line CP932 is an error naming the first line that differs, not a stray byte.
 @Suite struct LaterEncodingTests {
-    /// Header, then `rows` UTF-8 lines (`n,山田,n` or ASCII `n,yamada,n`) until past the sample; returns bytes and the next line number.
+    /// Header, then UTF-8 lines (`n,山田,n` or ASCII `n,yamada,n`, n = line number) until past the sample;
+    /// returns bytes and the next line number.
     func utf8Body(japanese: Bool) -> (bytes: [UInt8], nextLine: Int) {
-        var bytes = Array("id,name,amount\n".utf8)
-        var line = 2
-        while bytes.count < EncodingSniffer.sampleBytes + 4096 {
-            bytes += Array("\(line),\(japanese ? "山田" : "yamada"),\(line)\n".utf8)
-            line += 1
-        }
-        return (bytes, line)
+        let body = linesPastSample(header: "id,name,amount") { "\($0 + 1),\(japanese ? "山田" : "yamada"),\($0 + 1)" }
+        return (body.bytes, body.rows + 2)
     }
 
     func loadError(_ bytes: [UInt8]) throws -> LoadError? {
@@ -53,4 +49,16 @@ import ECTestSupport
         let e = try #require(try loadError(body + Array("\(n),caf".utf8) + [0xE9] + Array(",1\n".utf8)))
         #expect(e.line == n && e.reason.contains("0xE9") && !e.reason.contains("mixes"), "\(e)")
     }
+}
+
+/// `header`, then rows `row(1)`, `row(2)`, … (row k on line k + 1) until the file is past the
+/// encoding detection sample (the first MB); returns the bytes and the number of rows.
+func linesPastSample(header: String, _ row: (Int) -> String) -> (bytes: [UInt8], rows: Int) {
+    var bytes = Array((header + "\n").utf8)
+    var k = 0
+    while bytes.count < EncodingSniffer.sampleBytes + 4096 {
+        k += 1
+        bytes += Array((row(k) + "\n").utf8)
+    }
+    return (bytes, k)
 }
