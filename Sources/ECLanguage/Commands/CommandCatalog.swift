@@ -17,7 +17,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
 public struct CommandInfo: Sendable, Hashable {
     public var id: CommandID
     /// The command words, lower case: "kpi", "unit economics", "drop segment".
-    public var name: String
+    public let name: String
     /// Other spellings of the whole name ("exit" for "quit").
     public var aliases: [String]
     public var usage: String
@@ -27,8 +27,21 @@ public struct CommandInfo: Sendable, Hashable {
     /// Keywords that may follow the command words (for tab completion).
     public var keywords: [String]
 
-    /// The name's words.
-    public var words: [String] { name.split(separator: " ").map(String.init) }
+    /// The name's words, split once here: the parser matches every statement against them.
+    public let words: [String]
+
+    public init(id: CommandID, name: String, aliases: [String], usage: String, summary: String, group: CommandGroup,
+                examples: [String], keywords: [String]) {
+        self.id = id
+        self.name = name
+        self.aliases = aliases
+        self.usage = usage
+        self.summary = summary
+        self.group = group
+        self.examples = examples
+        self.keywords = keywords
+        self.words = name.split(separator: " ").map(String.init)
+    }
 }
 
 /// The one command table: it drives dispatch, help, tab completion and "did you mean".
@@ -130,11 +143,11 @@ public enum CommandCatalog {
     public static func info(_ id: CommandID) -> CommandInfo { all.first { $0.id == id }! }
 
     /// Every first word a statement may start with (names and aliases), for "did you mean" and completion.
-    public static var firstWords: [String] {
+    public static let firstWords: [String] = {
         var seen: [String] = []
-        for entry in all { for w in [entry.words[0]] + entry.aliases where !seen.contains(w) { seen.append(w) } }
+        for entry in all { for w in entry.words.prefix(1) + entry.aliases where !seen.contains(w) { seen.append(w) } }
         return seen
-    }
+    }()
 
     /// The command whose words start `words` (case-insensitive), preferring the longest name, and how many words it used.
     public static func match(_ words: [String]) -> (info: CommandInfo, wordCount: Int)? {

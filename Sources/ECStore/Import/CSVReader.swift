@@ -83,7 +83,8 @@ final class CSVReader {
         hasQuote = dialect.quote != nil
         escape = dialect.escape ?? quote
         comment = dialect.comment.map(Int.init) ?? -1
-        capacity = 1 << 20
+        // 1 MB, or twice the file for a small one (it grows for longer records, up to maxRecordBytes).
+        capacity = min(1 << 20, max(2 * CSVReader.minimumFree, 2 * source.totalBytes + 4096))
         buffer = .allocate(capacity: capacity)
         fields = .allocate(capacity: fieldCapacity)
         scratch = .allocate(capacity: scratchCapacity)

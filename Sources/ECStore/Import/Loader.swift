@@ -230,8 +230,9 @@ public final class Loader {
             rejects.reset()
             outcome.skipped += 1
         }
+        // A batch never needs more rows than the file has bytes (a small file: small batches).
         let pipeline = RowPipeline(reader: reader, converter: converter, expectedFields: plan.names.count,
-                                   nullPadding: request.options.nullPadding)
+                                   nullPadding: request.options.nullPadding, batchRows: min(4096, source.totalBytes + 1))
         pipeline.start()
         // However this ends, the parsing thread lets go of the reader before we return.
         defer {

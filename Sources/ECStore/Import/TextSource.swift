@@ -23,7 +23,8 @@ final class TextSource {
     private let fd: Int32
     private var converter: iconv_t?
     private let raw: UnsafeMutablePointer<UInt8>
-    private let rawCapacity = 256 * 1024
+    /// At most 256 KB; a small file gets a buffer its size (a fuzzer loads thousands of tiny files a second).
+    private let rawCapacity: Int
     private var rawStart = 0
     private var rawEnd = 0
     private var atEOF = false
@@ -46,6 +47,7 @@ final class TextSource {
         self.fd = fd
         self.totalBytes = Int(st.st_size)
         self.encoding = encoding
+        self.rawCapacity = min(256 * 1024, max(4096, totalBytes + 1))
         self.raw = .allocate(capacity: rawCapacity)
         if let name = encoding.iconvName {
             let cd = iconv_open("UTF-8", name)
@@ -71,16 +73,32 @@ final class TextSource {
             throw StoreError("cannot open '\(path)': \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: capacity)
+        // Sized to the file when it is smaller (st_size is 0 for a FIFO: then the whole capacity),
+        // and never zero-filled: a small file costs a small allocation.
+        var st = stat()
+        let size = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : capacity
+        let room = max(1, min(capacity, size + 1))
         var got = 0
-        while got < capacity {
-            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, capacity - got) }
-            if n <= 0 { break }
-            got += n
+        var bytes = [UInt8](unsafeUninitializedCapacity: room) { buffer, initialized in
+            while got < room, let base = buffer.baseAddress {
+                let n = Glibc.read(fd, base + got, room - got)
+                if n <= 0 { break }
+                got += n
+            }
+            initialized = got
+        }
+        // A file that grew since fstat: read on up to the capacity.
+        if got == room && room < capacity {
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while bytes.count < capacity {
+                let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, min(4096, capacity - bytes.count)) }
+                if n <= 0 { break }
+                bytes.append(contentsOf: chunk[0..<n])
+            }
         }
         var probe: UInt8 = 0
-        let more = got == capacity && Glibc.read(fd, &probe, 1) == 1
-        return (Array(bytes[0..<got]), !more)
+        let more = bytes.count == capacity && Glibc.read(fd, &probe, 1) == 1
+        return (bytes, !more)
     }
 
     /// Fills `dest` with the next UTF-8 bytes; 0 means end of file.
