@@ -51,6 +51,13 @@ extension CLVData {
         return state.summaries(calibrationEnd: calibrationEnd, unit: unit)
     }
 
+    /// The last counted order day (`SELECT max(day) FROM orders WHERE counted`) from a snapshot
+    /// that holds every counted order under the current rule; nil when there is none such.
+    public static func lastCountedDay(db: Database, settings: MetricSettings) throws -> Int? {
+        let snapshot = try OrderSnapshot.load(db) { $0["counted"] == settings.countedDescription && $0["after_as_of"] == "0" }
+        return snapshot?.blocks.last?.lastDay
+    }
+
     /// CM2 per order of one block: amount − (discount + points) − (cogs + shipping) − commission, NULLs as 0.
     private static func contributionMargins(_ snapshot: OrderSnapshot, block: Int, amounts: [Double],
                                             in db: Database) throws -> [Double] {

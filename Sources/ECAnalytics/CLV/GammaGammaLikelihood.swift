@@ -1,8 +1,11 @@
 import Foundation
 
-/// The Gamma-Gamma log-likelihood over customers, terms in x shared per distinct x.
+/// The Gamma-Gamma log-likelihood over customers, terms in x shared per distinct x
+/// and terms in m̄ shared per distinct (x, m̄): prices repeat, so at a million
+/// customers the 311k repeat customers' m̄ fall on far fewer values, and the
+/// log per value was most of the fit's time.
 struct GammaGammaLikelihood {
-    private var groups: [(x: Double, logX: Double, count: Double, sumLogM: Double, m: [Double])] = []
+    private var groups: [(x: Double, logX: Double, count: Double, sumLogM: Double, m: [(value: Double, count: Double)])] = []
 
     init(x: [Int], m: [Double]) {
         var byX: [Int: [Double]] = [:]
@@ -10,7 +13,12 @@ struct GammaGammaLikelihood {
         groups = byX.keys.sorted().map { key in
             // Sorted, so sums (and the numeric Hessian's standard errors) do not depend on the customers' order.
             let values = (byX[key] ?? []).sorted()
-            return (Double(key), log(Double(key)), Double(values.count), values.reduce(0) { $0 + log($1) }, values)
+            var distinct: [(value: Double, count: Double)] = []
+            for v in values {
+                if let last = distinct.last, last.value == v { distinct[distinct.count - 1].count += 1 } else { distinct.append((v, 1)) }
+            }
+            return (Double(key), log(Double(key)), Double(values.count),
+                    distinct.reduce(0) { $0 + $1.count * log($1.value) }, distinct)
         }
     }
 
@@ -26,13 +34,13 @@ struct GammaGammaLikelihood {
             dp += group.count * group.x * (psiPXQ - psiPX + group.logX) + group.x * group.sumLogM
             dq += group.count * (psiPXQ - psiQ + logG)
             dg += group.count * q / g
-            for m in group.m {
+            for (m, count) in group.m {
                 let denominator = g + group.x * m
                 let logDen = log(denominator)
-                ll -= (px + q) * logDen
-                dp -= group.x * logDen
-                dq -= logDen
-                dg -= (px + q) / denominator
+                ll -= count * (px + q) * logDen
+                dp -= count * group.x * logDen
+                dq -= count * logDen
+                dg -= count * (px + q) / denominator
             }
         }
         return (ll, [dp, dq, dg])

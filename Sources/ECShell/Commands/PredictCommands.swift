@@ -9,6 +9,8 @@ extension Session {
         if let d = asOf?.value { return DayNumber.from(year: d.year, month: d.month, day: d.day) }
         let settings = try metricSettings()
         if let text = settings.asOf, let r = DayNumber.parseRange(text) { return r.upperBound }
+        // The order snapshot knows the last counted day; asking orders scans every row.
+        if let day = try CLVData.lastCountedDay(db: database, settings: settings) { return day }
         let counted = settings.countedCondition()
         let last = try database.scalar("SELECT max(day) FROM orders WHERE \(counted.sql)", counted.bindings)
         guard let day = last.intValue else {

@@ -67,11 +67,16 @@ import Testing
         let db = try Self.handShop()
         let settings = MetricSettings()
         try CustomerFacts.rebuild(db, settings: settings)
+        // The last counted day from the snapshot is the SQL's max(day) over counted orders: 151 (order 12).
+        let counted = settings.countedCondition()
+        #expect(try CLVData.lastCountedDay(db: db, settings: settings) == 151)
+        #expect(try db.scalar("SELECT max(day) FROM orders WHERE \(counted.sql)", counted.bindings).intValue == 151)
         // The snapshot ends at the last counted day, 151: a holdout to 160 needs orders it does not hold.
         #expect(try CLVData.fromSnapshot(db: db, settings: settings, calibrationEnd: 130, unit: .weeks, holdoutEnd: 160) == nil)
         #expect(try CLVData.fromSnapshot(db: db, settings: settings, calibrationEnd: 151, unit: .weeks) != nil)
         // Without a snapshot there is nothing to read.
         try db.execute("DROP TABLE \(OrderSnapshot.table)")
+        #expect(try CLVData.lastCountedDay(db: db, settings: settings) == nil)
         #expect(try CLVData.fromSnapshot(db: db, settings: settings, calibrationEnd: 130, unit: .weeks) == nil)
         #expect(throws: CLVError.self) {
             try CustomerFacts.rebuild(db, settings: settings)
