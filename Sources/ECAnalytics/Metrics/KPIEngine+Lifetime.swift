@@ -26,7 +26,7 @@ extension KPIEngine.Plan {
         let customers = SQLFragment("SELECT DISTINCT b.segment, b.period_no\(d.map { ", b." + $0 }.joined()), b.customer_id, fm.month_no AS first_month, ")
             + asOfMonthSQL + SQLFragment(" - fm.month_no AS last_offset\n  FROM base AS b JOIN ecsh_calendar AS fm ON fm.day = b.first_day\n  WHERE b.is_first AND b.period_no IS NOT NULL AND b.customer_id IS NOT NULL")
         // Their counted orders up to as_of, at month offsets from the first order.
-        var orders = SQLFragment("SELECT c.segment, c.customer_id, om.month_no - c.first_month AS month_offset, \(OrderMeasures.cm2SQL()) AS cm2\n  FROM orders AS o JOIN lv_customers AS c ON c.customer_id = o.customer_id JOIN ecsh_calendar AS om ON om.day = o.day\n  WHERE ")
+        var orders = SQLFragment("SELECT c.segment, c.period_no\(cList), c.customer_id, c.last_offset, om.month_no - c.first_month AS month_offset, \(OrderMeasures.cm2SQL()) AS cm2\n  FROM orders AS o JOIN lv_customers AS c ON c.customer_id = o.customer_id JOIN ecsh_calendar AS om ON om.day = o.day\n  WHERE ")
             + settings.countedCondition(alias: "o") + SQLFragment(" AND o.day BETWEEN ? AND ?", [.integer(Int64(startDay)), .integer(Int64(asOfDay))])
         if let filter { orders = orders + SQLFragment(" AND (") + filter + SQLFragment(")") }
         var ctes: [(String, SQLFragment)] = [("lv_customers", customers), ("lv_orders", orders)]
@@ -41,16 +41,23 @@ extension KPIEngine.Plan {
             """, [h, h])
         ctes.append(("lv", value))
         if measures.contains(.payback_months) {
-            // The cumulative CM2 curve per observed customer at each month offset.
-            let offsets = SQLFragment("SELECT DISTINCT cal.month_no - r.first AS month_offset\n  FROM ecsh_calendar AS cal, (SELECT min(first_month) AS first, max(first_month + last_offset) AS last FROM lv_customers) AS r\n  WHERE cal.month_no BETWEEN r.first AND r.last")
-            let curve = SQLFragment("""
-                SELECT c.segment, c.period_no\(cList), k.month_offset, count(DISTINCT c.customer_id) AS observed,
-                         coalesce(sum(o.cm2), 0) AS margin
-                  FROM lv_customers AS c JOIN lv_offsets AS k ON k.month_offset <= c.last_offset
-                  LEFT JOIN lv_orders AS o ON o.segment = c.segment AND o.customer_id = c.customer_id AND o.month_offset <= k.month_offset
-                  GROUP BY c.segment, c.period_no\(cList), k.month_offset
+            // The cumulative CM2 curve per observed customer at each month offset, as range additions
+            // (an order at offset o counts from o to its customer's last observed offset L; a customer
+            // is observed from 0 to L): +/− events summed in offset order, O(orders), not customers × offsets.
+            let key = "segment, period_no\(dList)"
+            let events = SQLFragment("""
+                SELECT \(key), month_offset AS k, cm2 AS dm, 0 AS dn FROM lv_orders
+                  UNION ALL SELECT \(key), last_offset + 1, -cm2, 0 FROM lv_orders
+                  UNION ALL SELECT \(key), 0, 0, 1 FROM lv_customers
+                  UNION ALL SELECT \(key), last_offset + 1, 0, -1 FROM lv_customers
                 """)
-            ctes += [("lv_offsets", offsets), ("lv_curve", curve)]
+            let curve = SQLFragment("""
+                SELECT \(key), k AS month_offset,
+                         sum(sum(dn)) OVER (PARTITION BY \(key) ORDER BY k) AS observed,
+                         sum(sum(dm)) OVER (PARTITION BY \(key) ORDER BY k) AS margin
+                  FROM lv_events GROUP BY \(key), k
+                """)
+            ctes += [("lv_events", events), ("lv_curve", curve)]
         }
         return ctes
     }
@@ -75,7 +82,7 @@ extension KPIEngine.Plan {
         case .payback_months:
             let on = d.map { " AND cv.\($0) IS k.\($0)" }.joined()
             return ("(SELECT min(cv.month_offset) FROM lv_curve AS cv WHERE cv.segment = k.segment AND cv.period_no = k.period_no\(on)"
-                    + " AND cv.margin >= cv.observed * (1.0 * sp.spend / NULLIF(coalesce(oa.new_customers, 0), 0))) AS payback_months", [])
+                    + " AND cv.observed > 0 AND cv.margin >= cv.observed * (1.0 * sp.spend / NULLIF(coalesce(oa.new_customers, 0), 0))) AS payback_months", [])
         default:
             return nil
         }
