@@ -8,7 +8,8 @@ struct GammaGammaLikelihood {
         var byX: [Int: [Double]] = [:]
         for (xi, mi) in zip(x, m) { byX[xi, default: []].append(mi) }
         groups = byX.keys.sorted().map { key in
-            let values = byX[key]!
+            // Sorted, so sums (and the numeric Hessian's standard errors) do not depend on the customers' order.
+            let values = (byX[key] ?? []).sorted()
             return (Double(key), log(Double(key)), Double(values.count), values.reduce(0) { $0 + log($1) }, values)
         }
     }

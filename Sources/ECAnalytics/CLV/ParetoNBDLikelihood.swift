@@ -8,11 +8,10 @@ import Foundation
 ///        + ln( (α+T)^−(r+x) (β+T)^−s + s/(r+s+x) · A₀ )
 ///
 /// Every term is kept in logs (log-sum-exp), because (α+T)^−(r+x) underflows for
-/// frequent buyers. The gradient is a central difference in log-parameters:
-/// the analytic one needs derivatives of ₂F₁ in its parameters, and the
-/// optimizer only needs it to ~1e-9 (checked in ParetoNBDModelTests).
+/// frequent buyers. The gradient is analytic, from the integral form of A₀
+/// (ParetoNBDGradient.swift; checked against finite differences in ParetoNBDModelTests).
 struct ParetoNBDLikelihood: Sendable {
-    private var rows: [CompressedRow]
+    let rows: [CompressedRow]
     /// Σ weights: the number of customers.
     let totalWeight: Double
 
@@ -34,17 +33,10 @@ struct ParetoNBDLikelihood: Sendable {
         return ll
     }
 
-    /// Value and the central-difference gradient with respect to the log-parameters.
+    /// Value and the analytic gradient (`gradientInLogs`) with respect to the log-parameters.
     func evaluateInLogs(_ logs: [Double]) -> (value: Double, gradient: [Double]) {
-        let f0 = value(logs.map { exp($0) })
-        let h = 1e-5
-        let gradient = (0..<4).map { i -> Double in
-            var up = logs, down = logs
-            up[i] += h
-            down[i] -= h
-            return (value(up.map { exp($0) }) - value(down.map { exp($0) })) / (2 * h)
-        }
-        return (f0, gradient)
+        let p = logs.map { exp($0) }
+        return (value(p), gradientInLogs(p))
     }
 
     /// ln( (α+T)^−(r+x)(β+T)^−s + s/(r+s+x) A₀ ).

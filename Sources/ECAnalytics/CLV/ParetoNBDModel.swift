@@ -50,7 +50,7 @@ public struct ParetoNBDFit: PurchaseModelFit, Equatable {
     }
 }
 
-/// Fits Pareto/NBD by maximum likelihood (BFGS over log-parameters, numeric gradient).
+/// Fits Pareto/NBD by maximum likelihood (BFGS over log-parameters, analytic gradient).
 public enum ParetoNBDModel {
     public static func fit(_ rows: [CompressedRow], minimumRepeatCustomers: Double = 10) throws -> ParetoNBDFit {
         let (customers, repeaters, rate) = try PurchaseModelEstimate.prepare(rows, minimumRepeatCustomers: minimumRepeatCustomers)
