@@ -12,7 +12,8 @@ nonisolated(unsafe) let workspace: Database? = {
 ///
 /// The input is split into statements and each is parsed; the whole input is also parsed
 /// as one expression, compiled with every name standing for column `t.x`, and prepared.
-/// Oracles: no crash or hang; every diagnostic renders; and a predicate the parser accepts
+/// Oracles: no crash or hang; every diagnostic renders; the REPL's line-at-a-time completeness
+/// check agrees with the whole-text splitter; and a predicate the parser accepts
 /// always compiles to SQL that SQLite prepares (SQLite's "parser stack overflow" or
 /// "Expression tree is too large" would mean the compiler emits SQL too deep for it).
 func fuzzLanguage(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -20,7 +21,12 @@ func fuzzLanguage(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     let source = Source(name: "<fuzz>", text: text)
     let renderer = DiagnosticRenderer()
-    _ = StatementSplitter.completeness(of: text)
+    // The REPL's line-at-a-time check must give the whole-text splitter's answer.
+    let whole = StatementSplitter.completeness(of: text)
+    var lines = LineCompleteness()
+    var incremental = InputCompleteness.complete
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) { incremental = lines.append(line: String(line)) }
+    if incremental != whole { fatalError("fuzz: line-at-a-time completeness \(incremental) differs from the whole text's \(whole)") }
     for statement in StatementSplitter.split(source) {
         do {
             _ = try Parser.parse(statement)

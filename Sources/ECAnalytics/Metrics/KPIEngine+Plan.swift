@@ -20,6 +20,9 @@ extension KPIEngine {
         var filter: SQLFragment?
         var settings: MetricSettings
         var hasOrders: Bool
+        /// The customers a segment selects NPS respondents from: every customer
+        /// (`CustomerFacts.everyone`), since a respondent need not have a counted order.
+        var respondents: String = CustomerFacts.table
 
         var sources: Set<Measure.Source> { Set(measures.map(\.source)) }
         /// Lifecycle measures look at orders before the first period shown.
@@ -97,7 +100,9 @@ extension KPIEngine {
                         hasSegments: !query.segments.isEmpty, measures: measures, kpiNames: names,
                         startDay: start, endDay: end, asOfDay: asOf, f2Days: query.f2WindowDays ?? settings.f2WindowDays,
                         windowDays: settings.activeWindowDays, filter: query.orderFilter, settings: settings,
-                        hasOrders: hasOrders)
+                        hasOrders: hasOrders,
+                        respondents: sources.contains(.nps) && hasOrders && !query.segments.isEmpty
+                            ? try CustomerFacts.everyone(db) : CustomerFacts.table)
         }
 
         /// Lines printed under the table: definitions in force and caveats.

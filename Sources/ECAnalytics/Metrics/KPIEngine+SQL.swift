@@ -239,7 +239,7 @@ extension KPIEngine.Plan {
             var f = SQLFragment("SELECT ? AS segment, ", [.text(s.name)]) + p
                 + SQLFragment(", count(*) AS nps_responses, \(NPSSummary.promoterSQL("n.score")) AS nps_promoters, \(NPSSummary.detractorSQL("n.score")) AS nps_detractors\n  FROM nps AS n\(join)\n  WHERE n.day BETWEEN ? AND ?", [.integer(Int64(startDay)), .integer(Int64(endDay))])
             if hasSegments {
-                f = f + SQLFragment(" AND n.customer_id IN (SELECT customer_id FROM ecsh_customer_facts WHERE ") + s.predicate + SQLFragment(")")
+                f = f + SQLFragment(" AND n.customer_id IN (SELECT customer_id FROM \(respondents) AS f WHERE ") + s.predicate + SQLFragment(")")
             }
             return f + SQLFragment(" GROUP BY period_no")
         }

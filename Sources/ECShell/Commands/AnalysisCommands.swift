@@ -109,7 +109,7 @@ extension Session {
     func runNPS(_ q: NPSQuery) throws {
         try requireTable("nps", for: "NPS", load: "nps", at: nil)
         let engine = NPSEngine(database)
-        let filter = try customerFilter(q.segments)
+        let filter = try customerFilter(q.segments, everyone: true)
         if q.by.count > 1 { throw ShellError("nps groups by one thing at a time", at: q.by[1].range) }
         let table: ResultTable
         if let by = q.by.first {
@@ -133,13 +133,13 @@ extension Session {
         case .segments(let a, let b):
             try requireTable("nps", for: "NPS", load: "nps", at: a.range)
             let groups = try [a, b].map { id -> NPSEngine.Group in
-                NPSEngine.Group(label: id.name, condition: try customerFilter([id])!)
+                NPSEngine.Group(label: id.name, condition: try customerFilter([id], everyone: true)!)
             }
             show(try NPSEngine(database).compare(a: groups[0], b: groups[1]), sql: nil)
         case .by(let by, let segments):
             try requireTable("nps", for: "NPS", load: "nps", at: by.range)
             let grouping = try npsGrouping(by)
-            let table = try NPSEngine(database).compare(by: grouping, customerFilter: try customerFilter(segments),
+            let table = try NPSEngine(database).compare(by: grouping, customerFilter: try customerFilter(segments, everyone: true),
                                                         orders: try npsOrders())
             show(try markNPSPeriods(table, grouping), sql: nil)
         }

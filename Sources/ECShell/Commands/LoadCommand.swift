@@ -21,7 +21,7 @@ extension Session {
         do {
             options = try LoadOptions(pairs: load.options.map { ($0.name.name, optionValue($0.value.value)) })
         } catch let e as StoreError {
-            let bad = load.options.first { e.message.contains("'\($0.name.name)'") }
+            let bad = load.options.first { e.message.contains("'\($0.name.name)'") || e.message.hasPrefix($0.name.name.lowercased() + " ") }
             throw ShellError(e.message, at: bad?.name.range)
         }
         // The workspace's time zone, unless the statement names one (`with timezone 'UTC'`).

@@ -124,11 +124,14 @@ extension Session {
     }
 
     /// A condition on `customer_id` selecting the customers of the given segments (any of them).
-    func customerFilter(_ names: [Identifier]) throws -> SQLFragment? {
+    /// `everyone`: over every customer (`CustomerFacts.everyone`), for NPS, whose respondents
+    /// may have no counted order; otherwise over the facts, which order analyses only need.
+    func customerFilter(_ names: [Identifier], everyone: Bool = false) throws -> SQLFragment? {
         let segs = try namedSegments(names)
         guard !segs.isEmpty else { return nil }
         let any = SQLFragment.joined(segs.map { SQLFragment("(") + $0.predicate + SQLFragment(")") }, separator: " OR ")
-        return SQLFragment("customer_id IN (SELECT customer_id FROM ecsh_customer_facts WHERE ") + any + SQLFragment(")")
+        let relation = everyone ? try CustomerFacts.everyone(database) + " AS f" : CustomerFacts.table
+        return SQLFragment("customer_id IN (SELECT customer_id FROM \(relation) WHERE ") + any + SQLFragment(")")
     }
 
     /// Compiles a `where` predicate over order columns.

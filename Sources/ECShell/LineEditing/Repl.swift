@@ -1,11 +1,14 @@
+import ECLanguage
 import ECStore
 import Foundation
 
 /// The read-eval loop: reads lines until a statement is complete, then runs it.
 ///
-/// Lines accumulate (shown with the continuation prompt) until `isComplete`
-/// accepts the text; the whole statement is then added to the history and
-/// handed to `execute`. Ctrl-C while typing throws the statement away; Ctrl-D
+/// Lines accumulate (shown with the continuation prompt) until the language's
+/// splitter finds the text complete; the whole statement is then added to the
+/// history and handed to `execute`. Each line is scanned once (`LineCompleteness`
+/// keeps the splitter's state between lines), so typing or pasting a statement of
+/// n lines costs O(n), not the O(n²) of rescanning everything typed so far. Ctrl-C while typing throws the statement away; Ctrl-D
 /// or the end of the input ends the loop.
 public final class Repl {
     /// Shown before the first line of a statement.
@@ -14,23 +17,23 @@ public final class Repl {
     public static let continuationPrompt = "  ...> "
 
     private let reader: any LineReader
-    private let isComplete: (String) -> Bool
+    private var completeness = LineCompleteness()
     private let execute: (String) -> Void
     private let interruptFlag: InterruptFlag
 
+    /// Characters the completeness check has scanned so far (tests count work with it).
+    public var scannedCharacters: Int { completeness.scannedCharacters }
+
     /// - Parameters:
     ///   - reader: where lines come from (`LineReaders.standardInput()` for the real shell).
-    ///   - isComplete: whether the accumulated text (lines joined with `\n`) is a whole statement.
-    ///   - execute: runs one statement; it reports its own errors.
+    ///   - execute: runs one statement (lines joined with `\n`); it reports its own errors.
     public init(
         reader: any LineReader,
         interruptFlag: InterruptFlag = .shared,
-        isComplete: @escaping (String) -> Bool,
         execute: @escaping (String) -> Void
     ) {
         self.reader = reader
         self.interruptFlag = interruptFlag
-        self.isComplete = isComplete
         self.execute = execute
     }
 
@@ -53,9 +56,10 @@ public final class Repl {
             case .line(let line):
                 if lines.isEmpty && line.allSatisfy(\.isWhitespace) { continue }
                 lines.append(line)
+                guard completeness.append(line: line) == .complete else { continue }
                 let statement = lines.joined(separator: "\n")
-                guard isComplete(statement) else { continue }
                 lines.removeAll()
+                completeness.reset()
                 // Stored before running, so a statement that crashes the shell can be recalled.
                 reader.addHistory(statement)
                 interruptFlag.clear()
@@ -63,6 +67,7 @@ public final class Repl {
                 if !reader.isInteractive && interruptFlag.isRaised { return .interrupted }
             case .interrupted:
                 lines.removeAll()
+                completeness.reset()
                 if !reader.isInteractive { return .interrupted }
             case .end:
                 // An unfinished last statement still runs, so its error (say, an
@@ -75,35 +80,4 @@ public final class Repl {
             }
         }
     }
-}
-
-/// A simple completeness test for when the language's own is not at hand:
-/// quotes closed, parentheses balanced, and no trailing backslash.
-///
-/// `'…'` and `"…"` quote (doubling escapes), `#` and `--` start comments.
-public func isBalancedStatement(_ text: String) -> Bool {
-    var depth = 0
-    var quote: Character? = nil
-    var chars = Array(text)
-    var i = 0
-    while i < chars.count {
-        let ch = chars[i]
-        if let open = quote {
-            if ch == open { quote = nil }  // a doubled quote reopens at the next character
-        } else if ch == "'" || ch == "\"" {
-            quote = ch
-        } else if ch == "(" {
-            depth += 1
-        } else if ch == ")" {
-            depth = max(0, depth - 1)
-        } else if ch == "#" || (ch == "-" && i + 1 < chars.count && chars[i + 1] == "-") {
-            // Comment to the end of the line.
-            while i < chars.count, chars[i] != "\n" { i += 1 }
-            continue
-        }
-        i += 1
-    }
-    if quote != nil || depth > 0 { return false }
-    while let last = chars.last, last == " " || last == "\t" { chars.removeLast() }
-    return chars.last != "\\"
 }

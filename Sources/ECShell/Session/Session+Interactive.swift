@@ -31,7 +31,6 @@ extension Session {
             out.flush()
         }
         let repl = Repl(reader: reader,
-                        isComplete: { StatementSplitter.completeness(of: $0) == .complete },
                         execute: { [unowned self] text in
                             self.run(text: text, sourceName: "<input>")
                             names.set(self.completionVocabulary())

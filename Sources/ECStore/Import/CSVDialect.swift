@@ -30,6 +30,41 @@ struct CSVDialect: Equatable, Sendable, CustomStringConvertible {
         return parts.joined(separator: ", ")
     }
 
+    /// A `with quote|escape|comment` setting as a dialect byte (nil: off).
+    static func byte(_ choice: LoadOptions.ByteChoice) -> UInt8? {
+        if case .byte(let b) = choice { return b }
+        return nil
+    }
+
+    /// The dialect with the user's `quote`, `escape` and `comment` settings in force
+    /// (detection already chose with them; this covers its fallbacks). An escape equal
+    /// to the quote means doubled quotes; without quoting there is nothing to escape.
+    func overridden(by options: LoadOptions) -> CSVDialect {
+        var d = self
+        if case .whitespace = delimiter { return d }
+        if let q = options.quote { d.quote = CSVDialect.byte(q) }
+        if let e = options.escape { d.escape = CSVDialect.byte(e) }
+        if let c = options.comment { d.comment = CSVDialect.byte(c) }
+        if d.escape == d.quote || d.quote == nil { d.escape = nil }
+        return d
+    }
+
+    /// The dialect, or an error when two roles share one character (`quote ','` with `,` as
+    /// the delimiter): the reader could not tell them apart.
+    func checked() throws -> CSVDialect {
+        var roles: [(String, UInt8)] = []
+        if case .byte(let d) = delimiter { roles.append(("delimiter", d)) }
+        if let quote { roles.append(("quote", quote)) }
+        if let escape { roles.append(("escape", escape)) }
+        if let comment { roles.append(("comment", comment)) }
+        for (i, a) in roles.enumerated() {
+            if let b = roles[(i + 1)...].first(where: { $0.1 == a.1 }) {
+                throw StoreError("\(a.0) and \(b.0) are both '\(CSVDialect.show(a.1))'; give them different characters")
+            }
+        }
+        return self
+    }
+
     static func show(_ b: UInt8) -> String {
         b == 39 ? "''" : String(decoding: [b], as: UTF8.self)
     }

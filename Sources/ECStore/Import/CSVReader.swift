@@ -65,6 +65,8 @@ final class CSVReader {
     /// The escape byte; equal to `quote` for doubled quotes.
     private let escape: UInt8
     private let comment: Int
+    /// Control characters are field bytes (`on_error skip`), checked per row by `firstControl()`.
+    let passControls: Bool
 
     /// An RFC 4180 reader (double quotes, doubled to escape) with the given delimiter.
     convenience init(source: TextSource, delimiter: LoadOptions.Delimiter, maxRecordBytes: Int = CSVFailure.maxRecordBytes,
@@ -72,9 +74,12 @@ final class CSVReader {
         self.init(source: source, dialect: CSVDialect(delimiter: delimiter), maxRecordBytes: maxRecordBytes, maxFields: maxFields)
     }
 
+    /// `passControls`: control characters are read as field bytes instead of stopping the
+    /// read (`on_error skip`: the row is then rejected by `firstControl()`, the rest loads).
     init(source: TextSource, dialect: CSVDialect, maxRecordBytes: Int = CSVFailure.maxRecordBytes,
-         maxFields: Int = CSVFailure.maxColumns) {
+         maxFields: Int = CSVFailure.maxColumns, passControls: Bool = false) {
         self.source = source
+        self.passControls = passControls
         self.dialect = dialect
         self.delimiter = dialect.delimiter
         self.maxRecordBytes = maxRecordBytes
@@ -92,7 +97,7 @@ final class CSVReader {
         stops.initialize(repeating: false, count: 256)
         quotedStops = .allocate(capacity: 256)
         quotedStops.initialize(repeating: false, count: 256)
-        for b in 0..<256 where ControlEscaper.isControl(UInt8(b)) {
+        for b in 0..<256 where !passControls && ControlEscaper.isControl(UInt8(b)) {
             stops[b] = true
             quotedStops[b] = true
         }
@@ -117,6 +122,9 @@ final class CSVReader {
     }
 
     static let minimumFree = 64 * 1024
+
+    /// The encoding the file is read in.
+    var encoding: TextEncoding { source.encoding }
 
     /// Bytes of the file consumed so far, for progress.
     var rawBytesRead: Int { source.rawBytesRead }

@@ -32,8 +32,9 @@ struct DialectSniffer {
 
     /// The dialect, and how many records above the table to skip (titles, notes: a preamble
     /// whose records have fewer fields than every record after it).
+    /// `options`: a quote, escape or comment the user set is the only candidate for it.
     static func detect(_ text: UnsafeBufferPointer<UInt8>, isWholeFile: Bool,
-                       delimiter: LoadOptions.Delimiter? = nil) -> (dialect: CSVDialect, preamble: Int) {
+                       delimiter: LoadOptions.Delimiter? = nil, options: LoadOptions = LoadOptions()) -> (dialect: CSVDialect, preamble: Int) {
         // Quotes count only at the start of a field (after a possible delimiter, a line break or blanks):
         // an apostrophe inside "don't" is text in every dialect.
         var hasSingle = false, hasBackslash = false, hasHash = false, hasDouble = false
@@ -54,8 +55,11 @@ struct DialectSniffer {
         var quotes: [UInt8?] = [34]
         if hasSingle { quotes.append(39) }
         quotes.append(nil)
-        let escapes: [UInt8?] = hasBackslash ? [nil, 92] : [nil]
-        let comments: [UInt8?] = hasHash ? [nil, 35] : [nil]
+        var escapes: [UInt8?] = hasBackslash ? [nil, 92] : [nil]
+        var comments: [UInt8?] = hasHash ? [nil, 35] : [nil]
+        if let q = options.quote { quotes = [CSVDialect.byte(q)] }
+        if let e = options.escape { escapes = [CSVDialect.byte(e)] }
+        if let c = options.comment { comments = [CSVDialect.byte(c)] }
         let delimiters: [UInt8]
         if case .byte(let d)? = delimiter { delimiters = [d] } else { delimiters = Self.delimiters }
         var best: (CSVDialect, Score)?
@@ -65,6 +69,8 @@ struct DialectSniffer {
             for (qi, q) in quotes.enumerated() {
                 for (ei, e) in escapes.enumerated() where q != nil || ei == 0 {
                     for (ci, c) in comments.enumerated() {
+                        // A character has one role (a set quote `|` is not also a candidate delimiter).
+                        if q == d || e == d || c == d || (c != nil && (c == q || c == e)) { continue }
                         let dialect = CSVDialect(delimiter: .byte(d), quote: q, escape: e, comment: c)
                         let outcome = parse(text, dialect, isWholeFile: isWholeFile)
                         if outcome == .unterminated && q == 34 && e == nil && c == nil { unterminated.insert(d) }
@@ -80,14 +86,14 @@ struct DialectSniffer {
             }
         }
         if let best, best.1.fields > 1 || delimiter != nil {
-            if best.0.quote == nil, case .byte(let d) = best.0.delimiter, unterminated.contains(d) {
+            if best.0.quote == nil, options.quote == nil, case .byte(let d) = best.0.delimiter, unterminated.contains(d) {
                 // Reading quotes as text would hide the unclosed quote: read RFC 4180 and report it.
                 return (CSVDialect(delimiter: best.0.delimiter), 0)
             }
             return (best.0, best.1.preamble)
         }
         if delimiter == nil && Dialect.looksWhitespaceSeparated(text) { return (CSVDialect(delimiter: .whitespace, quote: nil), 0) }
-        return (best?.0 ?? CSVDialect(delimiter: .byte(44)), 0)
+        return (best?.0 ?? CSVDialect(delimiter: delimiter ?? .byte(44)), 0)
     }
 
     static func score(_ all: [Int], preference: Int) -> Score? {

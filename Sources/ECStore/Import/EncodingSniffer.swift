@@ -43,7 +43,7 @@ enum EncodingSniffer {
         return nil
     }
 
-    private enum LineKind { case ascii, utf8, other }
+    enum LineKind { case ascii, utf8, other }
 
     private static func utf8Verdict(_ s: UnsafeBufferPointer<UInt8>, isWholeFile: Bool) -> Verdict {
         let check = UTF8Validator.check(s)
@@ -92,7 +92,7 @@ enum EncodingSniffer {
         return .unknown(line: other.line, column: 1, bytes: [])
     }
 
-    private static func kind(_ line: UnsafeBufferPointer<UInt8>) -> LineKind {
+    static func kind(_ line: UnsafeBufferPointer<UInt8>) -> LineKind {
         var ascii = true
         for b in line where b >= 0x80 { ascii = false; break }
         if ascii { return .ascii }
@@ -102,7 +102,7 @@ enum EncodingSniffer {
 
     /// CP932 or EUC-JP when the whole line converts and has Japanese text in it, and its first
     /// non-ASCII byte already breaks UTF-8 (a UTF-8 line with a stray byte has UTF-8 text before it).
-    private static func japaneseEncoding(_ line: UnsafeBufferPointer<UInt8>) -> TextEncoding? {
+    static func japaneseEncoding(_ line: UnsafeBufferPointer<UInt8>) -> TextEncoding? {
         guard let firstHigh = line.firstIndex(where: { $0 >= 0x80 }),
               UTF8Validator.check(line).invalidAt == firstHigh else { return nil }
         var trimmed = line

@@ -16,8 +16,20 @@ public struct LoadOptions: Sendable, Equatable {
         case skip
     }
 
+    /// A character setting that can also be switched off: `with quote none`.
+    public enum ByteChoice: Sendable, Equatable {
+        case none
+        case byte(UInt8)
+    }
+
     /// nil: detect from the first lines.
     public var delimiter: Delimiter?
+    /// nil: detect (`"`, `'` or none); `.none`: quotes are plain text.
+    public var quote: ByteChoice?
+    /// nil: detect (doubled quotes or `\`); `.none` or the quote itself: a quote is doubled (RFC 4180).
+    public var escape: ByteChoice?
+    /// nil: detect (`#`); `.none`: no comments, a `#` is text.
+    public var comment: ByteChoice?
     /// nil: detect whether the first row is a header.
     public var header: Bool?
     /// nil: UTF-8, or CP932 when the bytes say so.
@@ -46,7 +58,8 @@ public struct LoadOptions: Sendable, Equatable {
     }
 
     /// Option names accepted in `with`, in the order help lists them.
-    public static let knownNames = ["delimiter", "header", "encoding", "skip", "date_format", "decimal", "on_error", "null_padding", "timezone"]
+    public static let knownNames = ["delimiter", "quote", "escape", "comment", "header", "encoding", "skip", "date_format", "decimal",
+                                    "on_error", "null_padding", "timezone"]
 
     /// Builds options from a `with` clause: `with delimiter ';', header false, on_error skip`.
     ///
@@ -62,6 +75,17 @@ public struct LoadOptions: Sendable, Equatable {
                     throw StoreError("delimiter '\(text)' is not one character; use ',', 'tab', ';', '|' or 'whitespace'")
                 }
                 delimiter = d
+            case "quote", "quotechar", "escape", "escapechar", "comment":
+                let which = name.hasPrefix("quote") ? "quote" : name.hasPrefix("escape") ? "escape" : "comment"
+                guard let choice = LoadOptions.byteChoice(text) else {
+                    let example = ["quote": "''''", "escape": "'\\'", "comment": "'#'"][which] ?? "'#'"
+                    throw StoreError("\(which) '\(text)' is not one character; write e.g. \(which) \(example), or \(which) none")
+                }
+                switch which {
+                case "quote": quote = choice
+                case "escape": escape = choice
+                default: comment = choice
+                }
             case "header":
                 guard let b = LoadOptions.bool(value) else {
                     throw StoreError("header must be true or false, not '\(text)'")
@@ -122,6 +146,14 @@ public struct LoadOptions: Sendable, Equatable {
         case "false", "no", "off": return false
         default: return nil
         }
+    }
+
+    /// `none` or `''` (empty): off; otherwise one ASCII character other than a line break.
+    static func byteChoice(_ text: String) -> ByteChoice? {
+        if text.isEmpty || text.lowercased() == "none" { return ByteChoice.none }
+        let bytes = Array(text.utf8)
+        guard bytes.count == 1, bytes[0] < 128, bytes[0] != 10, bytes[0] != 13 else { return nil }
+        return .byte(bytes[0])
     }
 
     static func delimiter(named name: String) -> Delimiter? {

@@ -30,7 +30,7 @@ extension Loader {
     /// Reads the whole file once more, only for the columns still undecided.
     private func scanSlashEvidence(_ request: LoadRequest, plan: FilePlan, columns: [Int], into guesses: inout [KindGuess]) throws {
         let reader = CSVReader(source: try TextSource(path: request.readPath, encoding: plan.encoding), dialect: plan.dialect,
-                               maxFields: plan.names.count + 64)
+                               maxFields: plan.names.count + 64, passControls: request.options.onError == .skip)
         var skip = plan.skip + (plan.hasHeader ? 1 : 0)
         while skip > 0, try readRecord(reader, request) { skip -= 1 }
         let dates = DateReader(format: nil)

@@ -40,14 +40,18 @@ extension Loader {
                             reason: "has bytes \(Loader.hex(bytes)) that are not valid \(encoding.displayName) (the rest of the file is \(encoding.displayName))",
                             help: "fix or remove the bytes; or, if the whole file is in another encoding, name it: with encoding 'cp932' (or 'latin-1', 'euc-jp')")
         case .mixed(let firstLine, let first, let otherLine, let other):
-            throw LoadError(file: file, line: otherLine,
-                            reason: "is \(other.displayName) but line \(firstLine) is \(first.displayName): the file mixes encodings",
-                            help: "convert the file to one encoding (e.g. iconv -f \(other.displayName) -t utf-8 for those lines), or name one and load the rest separately: with encoding '\(first.displayName)'")
+            throw Loader.mixedError(file: file, firstLine: firstLine, first: first, otherLine: otherLine, other: other)
         case .unknown(let line, let column, let bytes):
             throw LoadError(file: file, line: line, column: column,
                             reason: "has bytes \(Loader.hex(bytes)) that are neither UTF-8 nor Shift_JIS (cp932) nor EUC-JP",
                             help: "name the encoding: with encoding 'latin-1' (or 'utf-16', 'cp932', 'euc-jp')")
         }
+    }
+
+    static func mixedError(file: String, firstLine: Int, first: TextEncoding, otherLine: Int, other: TextEncoding) -> LoadError {
+        LoadError(file: file, line: otherLine,
+                  reason: "is \(other.displayName) but line \(firstLine) is \(first.displayName): the file mixes encodings",
+                  help: "convert the file to one encoding (e.g. iconv -f \(other.displayName) -t utf-8 for those lines), or name one and load the rest separately: with encoding '\(first.displayName)'")
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
@@ -83,20 +87,26 @@ extension Loader {
                 skipped = UnsafeBufferPointer(rebasing: skipped[(lf + 1)...])
                 toSkip -= 1
             }
-            let found = DialectSniffer.detect(skipped, isWholeFile: atEnd, delimiter: options.delimiter)
-            dialect = found.dialect
+            let found = DialectSniffer.detect(skipped, isWholeFile: atEnd, delimiter: options.delimiter, options: options)
+            dialect = try found.dialect.overridden(by: options).checked()
             if options.skip == 0 && found.preamble > 0 && options.header != false {
                 skip = found.preamble
                 notes.append("skipped \(skip) line\(skip == 1 ? "" : "s") above the header (as with skip \(skip))")
             }
         }
-        let reader = CSVReader(source: try TextSource(path: request.readPath, encoding: encoding), dialect: dialect, maxFields: maxColumns + 1)
+        let reader = CSVReader(source: try TextSource(path: request.readPath, encoding: encoding), dialect: dialect, maxFields: maxColumns + 1,
+                               passControls: options.onError == .skip)
         let numbers = NumberReader(decimal: options.decimal)
         let dates = DateReader(format: options.dateFormat)
         var skipped = 0
         while skipped < skip, try readRecord(reader, request) { skipped += 1 }
         guard try readRecord(reader, request) else {
             throw LoadError(file: request.path, reason: "has no rows\(skip > 0 ? " after skipping \(skip) lines" : "")")
+        }
+        // The header is never a row to skip: a control character there stops the load as it always does.
+        if let (column, text) = reader.firstControl() {
+            throw LoadError(file: request.path, line: reader.line, column: column, rawValue: text,
+                            reason: CSVReader.controlReason, help: CSVReader.controlHelp)
         }
         let first = reader.strings
         if first.count > maxColumns {
@@ -108,7 +118,9 @@ extension Loader {
         var seen = 0
         var fieldCounts = [first.count]
         while seen < Loader.sampleRecords, try readRecord(reader, request) {
-            if reader.count == first.count { observe(reader, &guesses, numbers, dates) }
+            if reader.count == first.count && !(reader.passControls && reader.firstControl() != nil) {
+                observe(reader, &guesses, numbers, dates)
+            }
             if fieldCounts.count < 50 { fieldCounts.append(reader.count) }
             seen += 1
         }
@@ -192,23 +204,37 @@ extension Loader {
         do {
             return try reader.next()
         } catch {
-            throw Loader.loadError(error, request)
+            throw Loader.loadError(error, request, encoding: reader.encoding)
         }
     }
 
-    static func loadError(_ failure: CSVFailure, _ request: LoadRequest) -> LoadError {
+    /// `encoding`: the one the file is being read in (detected or named).
+    static func loadError(_ failure: CSVFailure, _ request: LoadRequest, encoding: TextEncoding) -> LoadError {
         let file = request.path
         switch failure {
         case .invalidEncoding(let line, let column, let bytes):
-            let current = request.options.encoding ?? "utf-8"
+            let current = encoding.displayName
+            // Detected from the first MB; a later line in another encoding is told apart from a stray byte.
+            if request.options.encoding == nil, encoding == .utf8,
+               let verdict = EncodingSniffer.laterLine(path: request.readPath, line: line) {
+                switch verdict {
+                case .mixed(let firstLine, let first, let otherLine, let other):
+                    return mixedError(file: file, firstLine: firstLine, first: first, otherLine: otherLine, other: other)
+                case .encoding(let other):
+                    return LoadError(file: file, line: line, column: column,
+                                     reason: "has bytes \(hex(bytes)) that are not valid utf-8; the lines above are plain ASCII and this one reads as \(other.displayName)",
+                                     help: "the whole file is probably \(other.displayName): with encoding '\(other.displayName)'")
+                default: break
+                }
+            }
             return LoadError(file: file, line: line, column: column, reason: "has bytes \(hex(bytes)) that are not valid \(current)",
                              help: request.options.encoding == nil
-                                 ? "if the file comes from Japanese Windows or a mall export: with encoding 'cp932'"
+                                 ? "fix or remove the bytes (the file reads as \(current) up to here); or, if the whole file is in another encoding, name it: with encoding 'cp932' (or 'latin-1', 'euc-jp')"
                                  : "check the encoding: with encoding 'utf-8', 'cp932', 'euc-jp', 'utf-16' or 'latin-1'")
         case .controlCharacter(let line, let column, let text):
             return LoadError(file: file, line: line, column: column, rawValue: text,
-                             reason: "has a control character (shown escaped); a NUL or control byte is not text",
-                             help: "remove it from the file (e.g. tr -d '\\000' < in.csv > out.csv), or check the encoding: with encoding 'utf-16'")
+                             reason: CSVReader.controlReason,
+                             help: CSVReader.controlHelp + ", or check the encoding: with encoding 'utf-16'; to load the other rows: with on_error skip")
         case .unterminatedQuote(let line, let column):
             return LoadError(file: file, line: line, column: column, reason: "has a quote that is never closed",
                              help: "a field starting with \" must end with \"; write a literal quote as \"\"")

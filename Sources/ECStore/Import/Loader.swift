@@ -204,7 +204,8 @@ public final class Loader {
     private func insertRows(_ request: LoadRequest, plan: FilePlan, converter: RowConverter, table: String, preset: Preset?,
                             started: Double, progress: ((LoadProgress) -> Void)?) throws -> LoadOutcome {
         let source = try TextSource(path: request.readPath, encoding: plan.encoding)
-        let reader = CSVReader(source: source, dialect: plan.dialect, maxFields: plan.names.count + 64)
+        let reader = CSVReader(source: source, dialect: plan.dialect, maxFields: plan.names.count + 64,
+                               passControls: request.options.onError == .skip)
         var skip = plan.skip + (plan.hasHeader ? 1 : 0)
         while skip > 0, try readRecord(reader, request) { skip -= 1 }
         let quoted = plan.columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
@@ -272,7 +273,7 @@ public final class Loader {
                 }
             }
             if let failure = batch.failure {
-                throw (failure as? CSVFailure).map { Loader.loadError($0, request) } ?? failure
+                throw (failure as? CSVFailure).map { Loader.loadError($0, request, encoding: reader.encoding) } ?? failure
             }
             if interrupt.isRaised { throw DatabaseError(code: SQLITE_INTERRUPT, message: "interrupted") }
             batches += 1

@@ -117,6 +117,9 @@ final class RowPipeline: @unchecked Sendable {
                                              : "to read short rows with empty values for the missing fields: with null_padding true; to leave them out: with on_error skip")
                 batch.status[r] = batch.problems.count
                 batch.problems.append((problem, reader.rawRecord))
+            } else if reader.passControls, let problem = reader.controlProblem() {
+                batch.status[r] = batch.problems.count
+                batch.problems.append((problem, reader.escapedRawRecord))
             } else if let problem = converter.convert(reader, line: line, into: batch, row: r) {
                 batch.status[r] = batch.problems.count
                 batch.problems.append((problem, reader.rawRecord))

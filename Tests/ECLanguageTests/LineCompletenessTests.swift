@@ -1,0 +1,77 @@
+import Testing
+@testable import ECLanguage
+
+/// `LineCompleteness` (one line at a time, for the REPL) against the whole-text splitter it must agree with.
+@Suite struct LineCompletenessTests {
+    /// The incremental answer after each line, next to the whole-text splitter's answer on the lines so far.
+    func both(_ lines: [String]) -> [(incremental: InputCompleteness, whole: InputCompleteness)] {
+        var tracker = LineCompleteness()
+        return lines.indices.map { k in
+            (tracker.append(line: lines[k]), StatementSplitter.completeness(of: lines[...k].joined(separator: "\n")))
+        }
+    }
+
+    @Test(arguments: [
+        // Worked by hand: what the shell must do after the last line.
+        (["sql select 1"], InputCompleteness.complete),
+        (["sql select (1"], .needsContinuation(.unclosedParenthesis)),
+        (["sql select (1", "  + 2)"], .complete),
+        (["sql select (1))"], .complete),
+        (["x 'a(b'"], .complete),                       // the parenthesis is inside a string
+        (["x 'it''s'"], .complete),                     // a doubled quote
+        (["x 'it''s"], .needsContinuation(.unclosedString)),
+        (["x 'one", "two' (", "3)"], .complete),        // a string across lines, then a parenthesis
+        (["x \"Created at"], .needsContinuation(.unclosedQuotedIdentifier)),
+        (["x \\"], .needsContinuation(.trailingBackslash)),
+        (["x \\  "], .needsContinuation(.trailingBackslash)),
+        (["x \\", ""], .needsContinuation(.trailingBackslash)),  // the join swallowed the only line break
+        (["x \\", "by month"], .complete),
+        (["x # ("], .complete),                         // a comment
+        (["x -- 'y"], .complete),
+        (["x -", "- ("], .needsContinuation(.unclosedParenthesis)),  // '-' then '-' on the next line is no comment
+        (["x (", "# )", ")"], .complete),
+        (["x ) (", "y"], .complete),                    // a statement ends where depth is not above 0
+        (["x (; y"], .needsContinuation(.unclosedParenthesis)),
+        (["x \\\r", "(y"], .needsContinuation(.unclosedParenthesis)),  // \r + the joining \n are one line break
+        (["x (\r"], .needsContinuation(.unclosedParenthesis)),
+    ])
+    func answersAsWorkedByHand(lines: [String], expected: InputCompleteness) {
+        let answers = both(lines)
+        #expect(answers.last?.incremental == expected)
+        #expect(answers.last?.whole == expected)
+        for (k, answer) in answers.enumerated() { #expect(answer.incremental == answer.whole, "after line \(k + 1) of \(lines)") }
+    }
+
+    /// 20,000 seeded random line sequences over the characters that matter to the splitter.
+    @Test func agreesWithTheWholeTextSplitterOnRandomLines() {
+        let alphabet: [Character] = ["a", " ", "\t", "'", "\"", "(", ")", "\\", "#", "-", ";", "\r", "\u{2028}", "é"]
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407  // Knuth's MMIX LCG
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        var disagreements: [[String]] = []
+        for _ in 0..<20_000 {
+            let lines = (0..<(1 + next(5))).map { _ in String((0..<next(7)).map { _ in alphabet[next(alphabet.count)] }) }
+            if both(lines).contains(where: { $0.incremental != $0.whole }) { disagreements.append(lines) }
+        }
+        #expect(disagreements.isEmpty, "first disagreements: \(disagreements.prefix(3).map { $0.debugDescription })")
+    }
+
+    /// Work is counted, not timed: a 20,000-line statement costs one scan of its characters.
+    /// Rescanning all lines typed so far (the shell before this change) scans about
+    /// 20,000² / 2 lines of 5 characters, a billion characters.
+    @Test func aLongStatementIsScannedOnce() {
+        var tracker = LineCompleteness()
+        let lines = ["sql select ("] + Array(repeating: "  1 +", count: 19_998) + ["  1)"]
+        var answers: [InputCompleteness] = []
+        for line in lines { answers.append(tracker.append(line: line)) }
+        #expect(answers.dropLast().allSatisfy { $0 == .needsContinuation(.unclosedParenthesis) })
+        #expect(answers.last == .complete)
+        // 12 + 19,998 × 5 + 4 characters, and 19,999 joining line breaks.
+        #expect(tracker.scannedCharacters == 12 + 19_998 * 5 + 4 + 19_999)
+        tracker.reset()
+        #expect(tracker.append(line: "kpis") == .complete)
+        #expect(tracker.scannedCharacters == 12 + 19_998 * 5 + 4 + 19_999 + 4)
+    }
+}
