@@ -26,7 +26,8 @@ public struct OrderSelection: Sendable {
     }
 
     /// docs/metrics.md's default: every status except the given ones (and NULL status) counts.
-    public static func excludingStatuses(_ statuses: [String] = ["cancelled", "returned", "refunded"],
+    /// The default list is the settings' own, so that this and `MetricSettings` cannot drift apart.
+    public static func excludingStatuses(_ statuses: [String] = MetricSettings.defaultExcluded,
                                          table: String = "orders") -> OrderSelection {
         let marks = Array(repeating: "?", count: statuses.count).joined(separator: ",")
         let condition = statuses.isEmpty
