@@ -3,7 +3,7 @@
 /// adding or reordering a measure cannot make one column read another's sums.
 struct SnapshotCells {
     /// Order-level sums (money and units).
-    enum Sum: Int, CaseIterable {
+    enum Sum: Int, MeasureSlot {
         case gmv, revenue, units, margin, commission, discounts, mallGMV
 
         var measure: Measure {
@@ -17,15 +17,10 @@ struct SnapshotCells {
             case .mallGMV: return .mall_gmv
             }
         }
-
-        init?(_ measure: Measure) {
-            guard let s = Self.allCases.first(where: { $0.measure == measure }) else { return nil }
-            self = s
-        }
     }
 
     /// Counts of orders and of customers (each customer once per cell).
-    enum Count: Int, CaseIterable {
+    enum Count: Int, MeasureSlot {
         case orders, customers, newCustomers, returningCustomers, f2New, f2Converted, retained
 
         var measure: Measure {
@@ -39,15 +34,10 @@ struct SnapshotCells {
             case .retained: return .retained
             }
         }
-
-        init?(_ measure: Measure) {
-            guard let c = Self.allCases.first(where: { $0.measure == measure }) else { return nil }
-            self = c
-        }
     }
 
     /// +1/−1 events whose running sum is a stock at each period end.
-    enum Event: Int, CaseIterable {
+    enum Event: Int, MeasureSlot {
         case everCustomers, repeatCustomers, activeMembers
 
         var measure: Measure {
@@ -56,11 +46,6 @@ struct SnapshotCells {
             case .repeatCustomers: return .repeat_customers
             case .activeMembers: return .active_members
             }
-        }
-
-        init?(_ measure: Measure) {
-            guard let e = Self.allCases.first(where: { $0.measure == measure }) else { return nil }
-            self = e
         }
     }
 
@@ -84,4 +69,17 @@ struct SnapshotCells {
 
     subscript(_ s: Sum, _ cell: Int) -> Double { sums[s.rawValue][cell] }
     subscript(_ c: Count, _ cell: Int) -> Int32 { counts[c.rawValue][cell] }
+}
+
+/// A slot of `SnapshotCells` named by the measure it accumulates; the slot for a
+/// measure is found from that naming, so it is written once per slot kind.
+protocol MeasureSlot: CaseIterable {
+    var measure: Measure { get }
+}
+
+extension MeasureSlot {
+    init?(_ measure: Measure) {
+        guard let slot = Self.allCases.first(where: { $0.measure == measure }) else { return nil }
+        self = slot
+    }
 }
