@@ -25,7 +25,9 @@ extension Session {
     func defineSegment(_ name: Identifier, _ predicate: Expr) throws {
         try requireCustomerFacts(for: "a segment", at: name.range)
         let size = try segmentCatalog.define(name, as: predicate)
-        say("segment \(name.name): \(grouped(size.customers)) of \(grouped(size.total)) customers (\(percentText(size.customers, size.total)))")
+        // Segments are counted among customers with a counted order (the customer facts); say so,
+        // since the customers dataset may hold more (respondents, sign-ups without an order).
+        say("segment \(name.name): \(grouped(size.customers)) of \(grouped(size.total)) customers with counted orders (\(percentText(size.customers, size.total)))")
     }
 
     /// `segments`: name, definition, customers and share.
@@ -35,11 +37,13 @@ extension Session {
             return
         }
         try requireCustomerFacts(for: "segments", at: nil)
-        let rows: [[Value]] = try segmentCatalog.sizes().map { s in
+        let sizes = try segmentCatalog.sizes()
+        let rows: [[Value]] = sizes.map { s in
             [.text(s.name), .text(s.definition), .integer(Int64(s.customers)), s.share.map(Value.real) ?? .null]
         }
         show(ResultTable(columns: ["segment", "definition", "customers", "share"], rows: rows,
-                         formats: [.text, .text, .auto, .percent(places: 1)]), sql: nil)
+                         formats: [.text, .text, .auto, .percent(places: 1)],
+                         notes: ["share: of the \(grouped(sizes.first?.total ?? 0)) customers with a counted order"]), sql: nil)
     }
 
     /// `drop segment NAME`
