@@ -122,7 +122,7 @@ import ECTestSupport
         var random = SplitMix64(seed: 160)
         for _ in 0..<2_000 {
             let lines = (0..<3).map { _ in (0..<Int.random(in: 0...400, using: &random)).map { _ in alphabet.randomElement(using: &random) ?? "" }.joined() }
-            let breaks = ["\n", "\r\n", "\u{2028}"]
+            let breaks = ["\n", "\r\n", "\r", "\u{2028}", "\u{2029}", "\u{85}", "\u{0B}", "\u{0C}"]
             let text = lines[0] + (breaks.randomElement(using: &random) ?? "\n") + lines[1] + (breaks.randomElement(using: &random) ?? "\n") + lines[2]
             let number = Int.random(in: 1...3, using: &random)
             let line = Array(lines[number - 1])

@@ -73,6 +73,7 @@ public struct DiagnosticRenderer: Sendable {
 private extension String {
     /// Tabs as four spaces, matching `DisplayWidth.of("\t")`.
     func replacingTabs() -> String {
+        guard utf8.contains(UInt8(ascii: "\t")) else { return self }
         var out = ""
         for c in self { if c == "\t" { out += "    " } else { out.append(c) } }
         return out

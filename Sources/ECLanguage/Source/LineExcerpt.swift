@@ -13,23 +13,13 @@ extension Source {
     /// Line `number`'s excerpt around `column`: the whole line when it has at most `width`
     /// Characters; else `width` Characters starting `width / 4` before the column (or ending
     /// at the line's end), with "…" at each cut. Why not `line(_:)` and a cut: a 1 MB line
-    /// would be copied and counted whole; this looks at the lines before it and at most
-    /// `column + width` Characters of it.
+    /// would be copied and counted whole; this looks at the bytes of the lines before it
+    /// (for line breaks only) and at most `column + width` Characters of it.
     public func excerpt(line number: Int, column: Int, width: Int) -> LineExcerpt? {
         let characters = UTF8Characters(text)
         var work = 0
-        // The start of the line: step over `number - firstLine` line breaks.
-        var offset = 0
-        var breaks = number - firstLine
-        guard breaks >= 0 else { return nil }
-        while breaks > 0 {
-            guard offset < characters.count else { return nil }
-            let step = characters.step(at: offset)
-            work += 1
-            offset += step.length
-            if step.isNewline { breaks -= 1 }
-        }
-        let lineStart = offset
+        guard number >= firstLine, let lineStart = characters.offset(afterLineBreaks: number - firstLine) else { return nil }
+        var offset = lineStart
         // Count the line's Characters, but no further than the window could reach.
         let reach = max(0, column - 1 - width / 4) + width + 1
         var count = 0

@@ -49,6 +49,33 @@ struct UTF8Characters {
         let length = character.utf8.count
         return Step(length: length, ascii: length == 1 ? b : Self.other, isNewline: character.isNewline)
     }
+
+    /// The byte offset just after the `count`-th line break (0 for none), or nil when the
+    /// text has fewer. Line-break scalars (LF, VT, FF, CR, NEL, U+2028, U+2029) are always
+    /// Characters of their own (grapheme rules GB4 and GB5), except CR LF, which is one; so
+    /// counting them byte by byte gives `Character.isNewline`'s count without forming Characters.
+    func offset(afterLineBreaks count: Int) -> Int? {
+        var remaining = count, i = 0
+        while remaining > 0 {
+            guard i < bytes.count else { return nil }
+            let b = bytes[i]
+            i += 1
+            switch b {
+            case 0x0A, 0x0B, 0x0C:
+                remaining -= 1
+            case 0x0D:
+                if i < bytes.count && bytes[i] == 0x0A { i += 1 }
+                remaining -= 1
+            case 0xC2:
+                if i < bytes.count && bytes[i] == 0x85 { i += 1; remaining -= 1 }
+            case 0xE2:
+                if i + 1 < bytes.count && bytes[i] == 0x80 && (bytes[i + 1] == 0xA8 || bytes[i + 1] == 0xA9) { i += 2; remaining -= 1 }
+            default:
+                break
+            }
+        }
+        return i
+    }
 }
 
 extension SourceLocation {
