@@ -1,5 +1,6 @@
 import Testing
 import ECStore
+import ECTestSupport
 @testable import ECLanguage
 
 @Suite struct DiagnosticTests {
@@ -70,6 +71,32 @@ import ECStore
         #expect(editDistance(Array("kitten"), Array("sitting")) == 3)
         #expect(editDistance(Array("ca"), Array("ac")) == 1)
         #expect(editDistance(Array("abc"), []) == 3)
+        // The swap rule needs the row two back: "abcd" → "badc" is two swaps; OSA never edits a swapped pair again.
+        #expect(editDistance(Array("abcd"), Array("badc")) == 2)
+        #expect(editDistance(Array("ca"), Array("abc")) == 3)
+    }
+
+    /// The three-row distance against the whole table (Wagner-Fischer with the OSA swap rule,
+    /// written out in full here) on 3,000 seeded random pairs over a small alphabet, where swaps are common.
+    @Test func editDistanceMatchesTheFullTable() {
+        func table(_ a: [Character], _ b: [Character]) -> Int {
+            var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+            for i in 0...a.count { d[i][0] = i }
+            for j in 0...b.count { d[0][j] = j }
+            for i in stride(from: 1, through: a.count, by: 1) {
+                for j in stride(from: 1, through: b.count, by: 1) {
+                    d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+                }
+            }
+            return d[a.count][b.count]
+        }
+        var random = SplitMix64(seed: 3)
+        for _ in 0..<3_000 {
+            let a = (0..<Int.random(in: 0...8, using: &random)).map { _ in Character(["a", "b", "c", "é"].randomElement(using: &random) ?? "a") }
+            let b = (0..<Int.random(in: 0...8, using: &random)).map { _ in Character(["a", "b", "c", "é"].randomElement(using: &random) ?? "a") }
+            #expect(editDistance(a, b) == table(a, b), "\(String(a)) → \(String(b))")
+        }
     }
 
     @Test func displayWidths() {

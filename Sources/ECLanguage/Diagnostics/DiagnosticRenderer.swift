@@ -14,15 +14,29 @@ public struct DiagnosticRenderer: Sendable {
 
     public init(color: Bool = false) { self.color = color }
 
+    /// The rendered text, ending with a line break, for a diagnostic in `source`.
+    public func render(_ diagnostic: Diagnostic, in source: Source) -> String {
+        render(diagnostic, sourceName: source.name) { number, column in
+            source.excerpt(line: number, column: column, width: Self.lineWindow)
+        }
+    }
+
     /// The rendered text, ending with a line break. `sourceName` names the file; `line(n)` gives source line n.
     public func render(_ diagnostic: Diagnostic, sourceName: String, line: (Int) -> String?) -> String {
+        render(diagnostic, sourceName: sourceName) { number, column in
+            line(number).flatMap { Source(name: sourceName, text: $0).excerpt(line: 1, column: column, width: Self.lineWindow) }
+        }
+    }
+
+    /// The rendered text; `excerpt(line, column)` gives the part of the source line to show.
+    func render(_ diagnostic: Diagnostic, sourceName: String, excerpt: (Int, Int) -> LineExcerpt?) -> String {
         let start = diagnostic.range.start
         let gutter = String(start.line).count
         let pad = String(repeating: " ", count: gutter)
         var out = paint("error", "1;31") + paint(": " + Self.shortened(diagnostic.headline), "1") + "\n"
         out += pad + paint("--> ", "1;34") + "\(sourceName):\(start.line):\(start.column)\n"
-        if let full = line(start.line) {
-            let (text, column) = Self.window(Array(full), column: start.column)
+        if let shownLine = excerpt(start.line, start.column) {
+            let text = shownLine.text, column = shownLine.column
             let characters = Array(text)
             let before = characters.prefix(max(0, column - 1))
             // Underline to the range's end on this line, or to the line's end for multi-line ranges; at least one caret.
@@ -41,22 +55,9 @@ public struct DiagnosticRenderer: Sendable {
         return out
     }
 
-    /// Renders against a whole source (its name and lines).
-    public func render(_ diagnostic: Diagnostic, in source: Source) -> String {
-        render(diagnostic, sourceName: source.name, line: source.line)
-    }
-
-    /// The longest source line shown whole; longer ones are cut to a window around the caret.
+    /// The longest source line shown whole; longer ones are cut to a window around the caret
+    /// (`Source.excerpt(line:column:width:)`).
     static let lineWindow = 160
-
-    /// The part of a long line around `column` (with "…" where it was cut) and the column within it.
-    static func window(_ line: [Character], column: Int) -> (text: String, column: Int) {
-        guard line.count > lineWindow else { return (String(line), column) }
-        let from = max(0, min(column - 1 - lineWindow / 4, line.count - lineWindow))
-        let to = min(line.count, from + lineWindow)
-        let text = (from > 0 ? "…" : "") + String(line[from..<to]) + (to < line.count ? "…" : "")
-        return (text, column - from + (from > 0 ? 1 : 0))
-    }
 
     /// A message cut in the middle when a name in it is huge (a 100,000-character word, say).
     static func shortened(_ message: String) -> String {
@@ -72,6 +73,7 @@ public struct DiagnosticRenderer: Sendable {
 private extension String {
     /// Tabs as four spaces, matching `DisplayWidth.of("\t")`.
     func replacingTabs() -> String {
+        guard utf8.contains(UInt8(ascii: "\t")) else { return self }
         var out = ""
         for c in self { if c == "\t" { out += "    " } else { out.append(c) } }
         return out

@@ -21,21 +21,28 @@ public func didYouMean(_ word: String, among candidates: [String]) -> String? {
 }
 
 /// The optimal-string-alignment distance between two character arrays.
+///
+/// Three rows of the table rather than all of it (row i needs rows i-1 and i-2 only):
+/// every unknown word is measured against every command name, and allocating a row per
+/// character was most of that cost.
 func editDistance(_ a: [Character], _ b: [Character]) -> Int {
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
-    // d[i][j] = distance between a[..<i] and b[..<j]
-    var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
-    for i in 0...a.count { d[i][0] = i }
-    for j in 0...b.count { d[0][j] = j }
+    // previous2, previous, row: d[i-2], d[i-1], d[i], where d[i][j] = distance between a[..<i] and b[..<j]
+    var previous2 = [Int](repeating: 0, count: b.count + 1)
+    var previous = Array(0...b.count)
+    var row = [Int](repeating: 0, count: b.count + 1)
     for i in 1...a.count {
+        row[0] = i
         for j in 1...b.count {
             let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
             if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+                row[j] = min(row[j], previous2[j - 2] + 1)
             }
         }
+        swap(&previous2, &previous)
+        swap(&previous, &row)
     }
-    return d[a.count][b.count]
+    return previous[b.count]
 }

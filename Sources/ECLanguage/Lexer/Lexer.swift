@@ -35,14 +35,6 @@ public struct Lexer: Sendable {
         return (String(characters[offset...]), SourceRange(start: start, end: end))
     }
 
-    /// Where the character at `offset` is, or nil when the text is shorter (for the statement-length limit).
-    func locationOfCharacter(_ offset: Int) -> SourceLocation? {
-        guard offset < characters.count else { return nil }
-        var location = location
-        for c in characters[index..<offset] { location = location.advanced(over: c) }
-        return location
-    }
-
     private func peek(_ offset: Int = 0) -> Character? {
         index + offset < characters.count ? characters[index + offset] : nil
     }

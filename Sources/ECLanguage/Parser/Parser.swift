@@ -57,13 +57,14 @@ public struct Parser {
     var terms = 0
 
     public init(_ statement: StatementText) throws(Diagnostic) {
-        lexer = Lexer(statement)
-        previousEnd = statement.start
-        if let beyond = lexer.locationOfCharacter(LanguageLimits.statementLength) {
+        // Checked before the lexer copies the text into Characters: a 1 MB statement is refused at once.
+        if let beyond = statement.locationOfCharacter(LanguageLimits.statementLength) {
             throw Diagnostic("statement too long (more than \(LanguageLimits.statementLength) characters)",
                              at: SourceRange(at: beyond),
                              note: "load long lists from a file; split long scripts into statements")
         }
+        lexer = Lexer(statement)
+        previousEnd = statement.start
         current = try lexer.next()
     }
 

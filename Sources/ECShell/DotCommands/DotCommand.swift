@@ -20,10 +20,20 @@ struct DotCommandLine {
 
     /// The parsed line, or nil when `text` does not start with `.` (after blanks).
     init?(_ statement: StatementText) {
-        guard let words = Self.words(statement), let first = words.first, first.text.hasPrefix("."), first.text.count > 1 else { return nil }
+        guard Self.leadingByte(statement) == UInt8(ascii: "."), let words = Self.words(statement), let first = words.first, first.text.hasPrefix("."), first.text.count > 1 else { return nil }
         nameWord = first
         name = String(first.text.dropFirst()).lowercased()
         arguments = Array(words.dropFirst())
+    }
+
+    /// The statement's first byte that is not a blank or a quote, nil when there is none.
+    ///
+    /// The first word's text can start with `.` only when this byte is `.` (everything
+    /// `words` skips or groups by before that word's first Character is a blank or a quote),
+    /// so every other statement is told apart by its first bytes rather than by splitting a
+    /// possibly 1 MB statement into words.
+    static func leadingByte(_ statement: StatementText) -> UInt8? {
+        statement.text.utf8.first { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "\"") }
     }
 
     /// A statement's words split on blanks, quotes grouping (and removed); nil when empty.

@@ -43,7 +43,10 @@ extension Session {
     /// `report to 'FILE.html' [title 'T']` and `end report`, recognised before the parser
     /// (they frame other statements rather than compute anything). Nil when `line` is neither.
     func reportStatement(_ statement: StatementText) -> (() throws -> Void)? {
-        guard let words = DotCommandLine.words(statement), let first = words.first else { return nil }
+        // Only statements whose first word can be `end` or `report` are split into words (ASCII `e`/`r`:
+        // no other Character lowercases to a text starting with those letters).
+        guard let lead = DotCommandLine.leadingByte(statement), "eErR".utf8.contains(lead),
+              let words = DotCommandLine.words(statement), let first = words.first else { return nil }
         let lowered = words.map { $0.text.lowercased() }
         if lowered == ["end", "report"] { return { [unowned self] in try self.finishReport() } }
         guard first.text.lowercased() == "report", lowered.count >= 2, lowered[1] == "to" else { return nil }

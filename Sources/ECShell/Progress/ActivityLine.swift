@@ -25,8 +25,15 @@ final class ActivityLine {
         self.enabled = enabled
         self.database = database
         self.started = Date.timeIntervalSinceReferenceDate
-        let word = statement.split(whereSeparator: { $0 == " " || $0 == "\n" }).first.map(String.init) ?? "statement"
-        self.fallback = "running \(word)"
+        self.fallback = "running " + Self.firstWord(of: statement)
+    }
+
+    /// The statement's first word (at most 64 Characters), looking no further: splitting all of
+    /// a 1 MB statement into words took a third of the time its error took.
+    static func firstWord(of statement: String) -> String {
+        let isSeparator: (Character) -> Bool = { $0 == " " || $0 == "\n" }
+        let word = statement.drop(while: isSeparator).lazy.prefix(while: { !isSeparator($0) }).prefix(64)
+        return word.isEmpty ? "statement" : String(word)
     }
 
     /// Called from SQLite's progress handler.

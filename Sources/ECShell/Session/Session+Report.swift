@@ -7,7 +7,8 @@ extension Session {
     func report(_ error: Error, statement: StatementText, source: Source) {
         if error is AlreadyReported { return }
         let renderer = DiagnosticRenderer(color: errorColorEnabled)
-        let whole = statementRange(statement)
+        // Only the errors not tied to a word look at the statement's first line (a 1 MB line costs a pass).
+        var whole: SourceRange { statementRange(statement) }
         let diagnostic: Diagnostic
         var extra: String?
         switch error {
@@ -40,7 +41,7 @@ extension Session {
         default:
             diagnostic = Diagnostic("\(error)", at: whole)
         }
-        err.write(renderer.render(diagnostic, sourceName: source.name, line: { source.line($0) }))
+        err.write(renderer.render(diagnostic, in: source))
         if let extra { err.write(extra) }
     }
 
@@ -59,10 +60,7 @@ extension Session {
     }
 
     /// The range of a whole statement (for errors not tied to one word).
-    func statementRange(_ s: StatementText) -> SourceRange {
-        let firstLine = s.text.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
-        return SourceRange(start: s.start, end: SourceLocation(line: s.start.line, column: s.start.column + firstLine.count))
-    }
+    func statementRange(_ s: StatementText) -> SourceRange { s.firstLineRange }
 
     /// A message without a source position (a file that cannot be read, a nesting limit).
     func renderPlain(message: String, help: String?) -> String {

@@ -38,6 +38,31 @@ import ECTestSupport
         #expect(run.output.stderr.contains("statement too long"), "\(run.output.stderr.prefix(300))")
     }
 
+    /// The three 1 MB shapes of issue 13 as script files through `ecsh -f`: each is refused at
+    /// the 100,001st character with its source line cut to a window and the caret under it
+    /// (from = 100,001 - 1 - 40 = 99,960, so the caret is at column 42 of the window, after
+    /// the gutter "  | "). The deadline is generous; the release binary needs about 0.05 s
+    /// (docs/reliability.md).
+    @Test(arguments: [
+        "kpi " + String(repeating: "g", count: 1_000_000),
+        "kpi x where a = '" + String(repeating: "g", count: 1_000_000) + "'",
+        "segment c = " + Array(repeating: "a", count: 200_000).joined(separator: " and "),
+    ])
+    func oneMegabyteScriptStatementsGetALocatedError(statement: String) throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let script = try dir.write("big.ecsh", "# one long statement\n" + statement + "\n")
+        let run = try FaultHarness.run(["-f", script], deadline: 60)
+        #expect(run.exited && !run.timedOut)
+        let lines = run.output.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first == "error: statement too long (more than 100000 characters)", "\(run.output.stderr.prefix(400))")
+        #expect(lines.count > 4 && lines[1] == " --> \(script):2:100001")
+        if lines.count > 4 {
+            let shown = Array(statement)[99_960..<100_120]
+            #expect(lines[3] == "2 | …" + String(shown) + "…")
+            #expect(lines[4] == "  | " + String(repeating: " ", count: 41) + "^")
+        }
+    }
+
     /// `sql` reports changed rows only for statements that change rows (VACUUM and PRAGMA
     /// repeated the last DELETE's "1 row changed").
     @Test func sqlReportsChangesOnlyWhenRowsChange() throws {

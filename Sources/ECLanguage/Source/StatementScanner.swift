@@ -1,0 +1,137 @@
+/// Cuts a text into statements: knows quotes, comments, parentheses and line joins.
+///
+/// It steps over the text's UTF-8 bytes (`UTF8Characters`), a Character at a time, so a
+/// 1 MB statement is split in a few milliseconds; the Characters, columns and line breaks
+/// it sees are those of the `String` (a test compares it with a `[Character]` scanner on
+/// random text with combining marks, emoji, `\r\n` and U+2028). `LineCompleteness` mirrors
+/// its rules one typed line at a time; the `FuzzLanguage` target checks that they agree.
+struct StatementScanner {
+    private let characters: UTF8Characters
+    /// Byte offset of the next Character.
+    private var position = 0
+    private var location: SourceLocation
+    /// Why the last statement was still open at the end of the text, if it was.
+    private(set) var openReason: ContinuationReason?
+    /// Characters looked at so far (each a bounded number of times: see `StatementSplitter.split(_:work:)`).
+    private(set) var work = 0
+
+    private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), backslash = UInt8(ascii: "\\")
+    private static let semicolon = UInt8(ascii: ";"), hash = UInt8(ascii: "#"), minus = UInt8(ascii: "-")
+    private static let quote = UInt8(ascii: "'"), doubleQuote = UInt8(ascii: "\"")
+    private static let open = UInt8(ascii: "("), close = UInt8(ascii: ")")
+
+    init(text: String, start: SourceLocation) {
+        characters = UTF8Characters(text)
+        location = start
+    }
+
+    private var atEnd: Bool { position >= characters.count }
+
+    private mutating func look(_ offset: Int) -> UTF8Characters.Step {
+        work += 1
+        return characters.step(at: offset)
+    }
+
+    /// Consumes the Character `step` at `position`, adding its bytes to `text` when a statement has started.
+    private mutating func take(_ step: UTF8Characters.Step, into text: inout [UInt8], started: Bool) {
+        if started {
+            if step.length == 1 { text.append(characters.bytes[position]) }
+            else { text.append(contentsOf: characters.bytes[position..<position + step.length]) }
+        }
+        position += step.length
+        location = location.advanced(over: step)
+    }
+
+    private static func isBlank(_ step: UTF8Characters.Step) -> Bool { step.ascii == space || step.ascii == tab }
+
+    /// True when the `\` at `position` is followed only by spaces and tabs up to a line break or the end.
+    private mutating func isLineJoin() -> Bool {
+        var offset = position + 1
+        while offset < characters.count {
+            let step = look(offset)
+            guard Self.isBlank(step) else { return step.isNewline }
+            offset += step.length
+        }
+        return true
+    }
+
+    /// The next non-empty statement, or nil at the end. Every iteration consumes a Character.
+    mutating func nextStatement() -> (text: String, start: SourceLocation)? {
+        while !atEnd {
+            openReason = nil
+            var text: [UInt8] = []
+            var start: SourceLocation?
+            var depth = 0
+            var lastContentLength = 0  // bytes of text up to the last non-blank Character
+            while !atEnd {
+                let step = look(position)
+                let c = step.ascii
+                if c == Self.backslash && isLineJoin() {
+                    // A line join: the backslash becomes a space, the line break stays, so columns still match.
+                    take(step, into: &text, started: false)
+                    if start != nil { text.append(Self.space) }
+                    while !atEnd {
+                        let next = look(position)
+                        guard Self.isBlank(next) else { break }
+                        take(next, into: &text, started: start != nil)
+                    }
+                    if !atEnd {
+                        let next = look(position)
+                        if next.isNewline { take(next, into: &text, started: start != nil) }
+                    }
+                    if atEnd { openReason = .trailingBackslash }
+                    continue
+                }
+                if (step.isNewline || c == Self.semicolon) && depth <= 0 {
+                    take(step, into: &text, started: false)
+                    break
+                }
+                if c == Self.hash || (c == Self.minus && lookAscii(position + 1) == Self.minus) {
+                    while !atEnd {
+                        let next = look(position)
+                        if next.isNewline { break }
+                        take(next, into: &text, started: start != nil)
+                    }
+                    continue
+                }
+                if start == nil {
+                    if Self.isBlank(step) || step.isNewline { take(step, into: &text, started: false); continue }
+                    start = location
+                }
+                if c == Self.quote || c == Self.doubleQuote {
+                    take(step, into: &text, started: true)
+                    var closed = false
+                    while !atEnd {
+                        let next = look(position)
+                        take(next, into: &text, started: true)
+                        if next.ascii == c {
+                            if !atEnd {
+                                let doubled = look(position)
+                                if doubled.ascii == c { take(doubled, into: &text, started: true); continue }
+                            }
+                            closed = true
+                            break
+                        }
+                    }
+                    lastContentLength = text.count
+                    if !closed { openReason = c == Self.quote ? .unclosedString : .unclosedQuotedIdentifier }
+                    continue
+                }
+                if c == Self.open { depth += 1 }
+                if c == Self.close { depth -= 1 }
+                take(step, into: &text, started: true)
+                if !(Self.isBlank(step) || step.isNewline) { lastContentLength = text.count }
+            }
+            if openReason == nil && depth > 0 { openReason = .unclosedParenthesis }
+            if let start {
+                return (String(decoding: text[..<lastContentLength], as: UTF8.self), start)
+            }
+        }
+        return nil
+    }
+
+    /// The Character at byte offset `offset` as one ASCII byte, or `UTF8Characters.other`.
+    private mutating func lookAscii(_ offset: Int) -> UInt8 {
+        offset < characters.count ? look(offset).ascii : UTF8Characters.other
+    }
+}
