@@ -13,12 +13,12 @@ public enum PostgresServer {
     private static let started: Result<String, PostgresServerError> = {
         if let url = ProcessInfo.processInfo.environment["ECSH_PG_URL"], !url.isEmpty { return .success(url) }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ecsh-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        let script = BuiltBinary.packageRoot.appendingPathComponent("scripts/pg-cluster").path
+        let clusterScript = script("pg-cluster")
         // posix_spawn and waitpid rather than Foundation's Process: this runs inside a lazy global's
         // one-time initialiser while other tests wait on it, and Process.waitUntilExit then never
         // saw the child exit (its termination source needs a thread those tests hold).
         let status = spawnAndWait(["/bin/bash", "-c", "\"$0\" start \"$1\" --until-exit \"$2\" >\"$1.uri\" 2>\"$1.log\"",
-                                   script, dir, String(getpid())])
+                                   clusterScript, dir, String(getpid())])
         let url = ((try? String(contentsOfFile: dir + ".uri", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let log = (try? String(contentsOfFile: dir + ".log", encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(atPath: dir + ".uri")
@@ -30,8 +30,29 @@ public enum PostgresServer {
         return .success(url)
     }()
 
+    /// A sharded topology for this test process (scripts/pg-shards: a coordinator whose distributed
+    /// tables are hash-partitioned by a key into foreign tables on two shard servers), started on
+    /// first use and stopped when the process ends. Each test distributes tables of its own names.
+    public static func sharded() throws -> ShardedTopology { try shardedTopology.get() }
+
+    private static let shardedTopology: Result<ShardedTopology, PostgresServerError> = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ecsh-shards-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        let status = spawnAndWait(["/bin/bash", "-c", "\"$0\" start \"$1\" --until-exit \"$2\" >\"$1.uri\" 2>\"$1.log\"",
+                                   script("pg-shards"), dir, String(getpid())])
+        let url = ((try? String(contentsOfFile: dir + ".uri", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let log = (try? String(contentsOfFile: dir + ".log", encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: dir + ".uri")
+        try? FileManager.default.removeItem(atPath: dir + ".log")
+        guard status == 0, url.hasPrefix("postgresql://") else {
+            return .failure(PostgresServerError(message: "scripts/pg-shards could not start the sharded topology: \(log)"))
+        }
+        return .success(ShardedTopology(directory: dir, coordinator: url))
+    }()
+
+    static func script(_ name: String) -> String { BuiltBinary.packageRoot.appendingPathComponent("scripts/\(name)").path }
+
     /// Runs a program to its end; its exit status, or -1 if it could not run.
-    private static func spawnAndWait(_ arguments: [String]) -> Int32 {
+    static func spawnAndWait(_ arguments: [String]) -> Int32 {
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
@@ -83,4 +104,24 @@ public enum PostgresServer {
 public struct PostgresServerError: Error, Sendable, CustomStringConvertible {
     public let message: String
     public var description: String { message }
+}
+
+/// The coordinator of a sharded topology and the directory its servers live in.
+public struct ShardedTopology: Sendable {
+    public let directory: String
+    /// The coordinator's connection URI.
+    public let coordinator: String
+
+    /// Creates TABLE on the coordinator, hash-partitioned by `key` into TABLE_p0 on shard 1 and
+    /// TABLE_p1 on shard 2.
+    public func distribute(_ table: String, columns: String, by key: String) throws {
+        let status = PostgresServer.spawnAndWait(["/bin/bash", PostgresServer.script("pg-shards"), "distribute", directory, table, columns, key])
+        guard status == 0 else { throw PostgresServerError(message: "scripts/pg-shards distribute \(table) failed (\(status))") }
+    }
+
+    /// The URI of shard 1 or 2, to look at what it holds directly.
+    public func shard(_ n: Int) throws -> String {
+        let port = try String(contentsOfFile: directory + "/shard\(n)/port", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return "postgresql://postgres@127.0.0.1:\(port)/postgres"
+    }
 }
