@@ -26,7 +26,7 @@ extension BFGSMinimizer {
             let p = result.point.map { exp($0) }
             attempts.append("start \(label) = \(formatted(start)): \(result.reason) after \(result.iterations) iterations (\(result.evaluations) evaluations) at \(formatted(p))")
             guard result.converged else { continue }
-            if best == nil || result.value < best!.value { best = result }
+            if best.map({ result.value < $0.value }) ?? true { best = result }
             // A clean converged fit inside the sensible range needs no further starts.
             if p.allSatisfy(sensibleRange.contains) { break }
         }

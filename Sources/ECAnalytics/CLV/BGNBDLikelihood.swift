@@ -9,7 +9,10 @@ import Foundation
 ///        + ln( (α+T)^−(r+x) + [x>0] · a/(b+x−1) · (α+t_x)^−(r+x) )
 ///
 /// Terms that depend only on x are computed once per distinct x (rows are
-/// grouped by x), so the per-row work is two logs and one exp.
+/// grouped by x), and ln(α + t) once per distinct t_x or T value per call:
+/// histories counted in days take a few hundred values over a few years, so
+/// at a million customers (about 150k distinct rows) the per-row work is one
+/// exp and one log instead of two exps and three logs. Both give the same bits.
 ///
 /// With `dropoutAtFirstPurchase` it is the MBG/NBD likelihood (Batislam,
 /// Denizel & Filiztekin 2007), where a customer may also drop out right after
@@ -23,6 +26,10 @@ struct BGNBDLikelihood: Sendable {
     private var tx: [Double] = []
     private var T: [Double] = []
     private var w: [Double] = []
+    /// The distinct values t_x and T take, and each row's index into them.
+    private var ages: [Double] = []
+    private var txAge: [Int32] = []
+    private var TAge: [Int32] = []
     /// Σ weights: the number of customers.
     private(set) var totalWeight = 0.0
 
@@ -41,6 +48,10 @@ struct BGNBDLikelihood: Sendable {
             i = j
         }
         totalWeight = w.reduce(0, +)
+        ages = Array(Set(tx + T)).sorted()
+        let index = Dictionary(ages.enumerated().map { ($0.element, Int32($0.offset)) }, uniquingKeysWith: { first, _ in first })
+        txAge = tx.map { index[$0] ?? 0 }
+        TAge = T.map { index[$0] ?? 0 }
     }
 
     /// Σ weight · LL and its gradient with respect to (r, α, a, b).
@@ -52,6 +63,10 @@ struct BGNBDLikelihood: Sendable {
         let psiR = SpecialFunctions.digamma(r), psiB = SpecialFunctions.digamma(b)
         let psiAB = SpecialFunctions.digamma(a + b)
         var ll = 0.0, dr = 0.0, dalpha = 0.0, da = 0.0, db = 0.0
+        let logAge = ages.map { log(alpha + $0) }
+        logAge.withUnsafeBufferPointer { logAge in
+        txAge.withUnsafeBufferPointer { txAge in
+        TAge.withUnsafeBufferPointer { TAge in
         tx.withUnsafeBufferPointer { tx in
         T.withUnsafeBufferPointer { T in
         w.withUnsafeBufferPointer { w in
@@ -75,7 +90,7 @@ struct BGNBDLikelihood: Sendable {
                 if group.x == 0 && shift == 0 {
                     // Only the "still alive" term: LL part = −r ln(α+T).
                     for i in group.start..<group.end {
-                        let lnT = log(alpha + T[i])
+                        let lnT = logAge[Int(TAge[i])]
                         ll -= w[i] * r * lnT
                         dr -= w[i] * lnT
                         dalpha -= w[i] * r / (alpha + T[i])
@@ -85,12 +100,13 @@ struct BGNBDLikelihood: Sendable {
                 let logDropout = logA - log(b + flips - 1)
                 var sumW4 = 0.0, sumR = 0.0, sumAlpha = 0.0
                 for i in group.start..<group.end {
-                    let lnT = log(alpha + T[i]), lnTx = log(alpha + tx[i])
+                    let lnT = logAge[Int(TAge[i])], lnTx = logAge[Int(txAge[i])]
                     let a3 = -rx * lnT
                     let a4 = logDropout - rx * lnTx
-                    // log-sum-exp with the larger term factored out.
+                    // log-sum-exp with the larger term factored out: its exp is exactly 1.
                     let m = max(a3, a4)
-                    let e3 = exp(a3 - m), e4 = exp(a4 - m)
+                    let smaller = exp(-abs(a3 - a4))
+                    let e3 = a3 >= a4 ? 1 : smaller, e4 = a3 >= a4 ? smaller : 1
                     let total = e3 + e4
                     ll += w[i] * (m + log(total))
                     // w3, w4: the shares of "alive at T" and "dropped out after t_x".
@@ -104,7 +120,7 @@ struct BGNBDLikelihood: Sendable {
                 da += sumW4 / a
                 db -= sumW4 / (b + flips - 1)
             }
-        }}}
+        }}}}}}
         return (ll, [dr, dalpha, da, db])
     }
 }

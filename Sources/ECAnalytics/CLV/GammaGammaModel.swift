@@ -19,8 +19,9 @@ public enum GammaGammaModel {
     ///
     /// Customers with x = 0 are not eligible and are skipped; customers with
     /// x > 0 whose mean spend is missing, zero or negative are excluded and counted.
+    /// - Parameter starts: where the search begins (tests pin one); by default four spread-out starts scaled by the mean spend.
     public static func fit(frequencies: [Int], monetaryMeans: [Double?], correlationLimit: Double? = nil,
-                           minimumCustomers: Int = 10) throws -> GammaGammaFit {
+                           minimumCustomers: Int = 10, starts: [[Double]]? = nil) throws -> GammaGammaFit {
         precondition(frequencies.count == monetaryMeans.count, "one mean per frequency")
         var xs: [Int] = [], ms: [Double] = []
         var excluded = 0
@@ -39,7 +40,7 @@ public enum GammaGammaModel {
         let likelihood = GammaGammaLikelihood(x: xs, m: ms)
         let n = Double(xs.count)
         let meanSpend = ms.reduce(0, +) / n
-        let starts: [[Double]] = [[1, 2, meanSpend], [5, 3, 0.4 * meanSpend], [0.5, 1.5, 0.25 * meanSpend], [20, 10, 0.45 * meanSpend]]
+        let starts = starts ?? [[1, 2, meanSpend], [5, 3, 0.4 * meanSpend], [0.5, 1.5, 0.25 * meanSpend], [20, 10, 0.45 * meanSpend]]
         let objective: BFGSMinimizer.Objective = { logs in
             let p = logs.map { exp($0) }
             let (ll, g) = likelihood.evaluate(p)
@@ -48,7 +49,9 @@ public enum GammaGammaModel {
         let (fitted, attempts) = BFGSMinimizer.fitPositive(starts: starts, label: "(p, q, γ)", sensibleRange: BGNBDModel.sensibleRange, objective)
         guard let fitted else { throw CLVError.notConverged(model: "Gamma-Gamma", attempts: attempts) }
         let iterations = fitted.iterations
-        let p = fitted.parameters
+        // BFGS leaves γ loose in the 5th digit along the (p, q, γ) ridge; Newton steps pin it to ~1e-9.
+        let polished = BFGSMinimizer.polished(fitted.parameters.map { log($0) }, value: fitted.value, objective)
+        let p = polished.point.map { exp($0) }
         if p[1] <= 1 { throw CLVError.infiniteMeanSpend(q: p[1]) }
         let names = ["p", "q", "γ"]
         let outside = zip(names, p).filter { !BGNBDModel.sensibleRange.contains($0.1) }
@@ -64,7 +67,7 @@ public enum GammaGammaModel {
         if abs(pearson) > warningCorrelation {
             warnings.append(String(format: "spend and frequency correlate (Pearson r = %.3f > %.1f); Gamma-Gamma assumes independence, treat spend predictions with care", pearson, warningCorrelation))
         }
-        return GammaGammaFit(p: p[0], q: p[1], gamma: p[2], logLikelihood: -fitted.value * n,
+        return GammaGammaFit(p: p[0], q: p[1], gamma: p[2], logLikelihood: -polished.value * n,
                              customers: xs.count, excluded: excluded,
                              standardErrors: SmallMatrix.standardErrors(hessian: hessian),
                              iterations: iterations, frequencySpendCorrelation: pearson,
