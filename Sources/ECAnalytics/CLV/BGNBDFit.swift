@@ -38,16 +38,27 @@ public struct BGNBDFit: Sendable, Equatable {
     /// Expected purchases in (T, T + t] for a customer with history (x, t_x, T).
     public func expectedPurchases(t: Double, x: Int, tx: Double, T: Double) -> Double {
         guard t > 0 else { return 0 }
-        // c = a + b + x − 1 hits the pole c = 0 of ₂F₁ only when x = 0 and a + b = 1.
-        return Self.avoidingSingularity(a, singular: { abs($0 - 1) < 1e-6 || (x == 0 && abs($0 + b - 1) < 1e-6) }) { a in
+        return Self.avoidingSingularity(a, singular: { singular($0, x: x) }) { a in
             let xd = Double(x)
-            let rx = r + xd
-            let z = t / (alpha + T + t)
-            let f = SpecialFunctions.hypergeometric2F1(rx, b + xd, a + b + xd - 1, z)
-            let numerator = (a + b + xd - 1) / (a - 1) * (1 - exp(rx * log((alpha + T) / (alpha + T + t))) * f)
-            let denominator = x > 0 ? 1 + a / (b + xd - 1) * exp(rx * (log(alpha + T) - log(alpha + tx))) : 1
-            return numerator / denominator
+            let denominator = x > 0 ? 1 + a / (b + xd - 1) * exp((r + xd) * (log(alpha + T) - log(alpha + tx))) : 1
+            return ifAlive(a: a, t: t, x: x, T: T) / denominator
         }
+    }
+
+    /// The numerator of eq. 10: expected purchases given alive at T (the denominator is 1 / P(alive)).
+    public func expectedPurchasesIfAlive(t: Double, x: Int, T: Double) -> Double {
+        guard t > 0 else { return 0 }
+        return Self.avoidingSingularity(a, singular: { singular($0, x: x) }) { ifAlive(a: $0, t: t, x: x, T: T) }
+    }
+
+    /// c = a + b + x − 1 hits the pole c = 0 of ₂F₁ only when x = 0 and a + b = 1; a = 1 divides by zero.
+    private func singular(_ a: Double, x: Int) -> Bool { abs(a - 1) < 1e-6 || (x == 0 && abs(a + b - 1) < 1e-6) }
+
+    private func ifAlive(a: Double, t: Double, x: Int, T: Double) -> Double {
+        let xd = Double(x)
+        let rx = r + xd
+        let f = SpecialFunctions.hypergeometric2F1(rx, b + xd, a + b + xd - 1, t / (alpha + T + t))
+        return (a + b + xd - 1) / (a - 1) * (1 - exp(rx * log((alpha + T) / (alpha + T + t))) * f)
     }
 
     /// Expected purchases in (0, t] for a randomly chosen new customer (E[X(t)]).

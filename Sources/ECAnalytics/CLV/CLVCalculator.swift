@@ -70,6 +70,11 @@ public struct CLVCalculator: Sendable {
     /// (CLVCalculatorTests.longHorizonMatchesMonthByMonthSum). The undiscounted
     /// total is exact: it is the cumulative expectation at the horizon.
     private func monthlyPurchases(x: Int, tx: Double, T: Double) -> (discounted: Double, total: Double) {
+        monthlySums { transactions.expectedPurchases(t: $0, x: x, tx: tx, T: T) }
+    }
+
+    /// The discounted sum and the total of `cumulative(t)` (expected purchases in (T, T + t]) over the horizon's months.
+    func monthlySums(_ cumulativePurchases: (Double) -> Double) -> (discounted: Double, total: Double) {
         let v = 1 / (1 + discount.monthly)
         var previous = 0.0
         var total = 0.0
@@ -77,14 +82,14 @@ public struct CLVCalculator: Sendable {
         let exact = min(horizonMonths, Self.exactMonths)
         for k in 1...exact {
             factor *= v
-            let cumulative = transactions.expectedPurchases(t: Double(k) * unit.perMonth, x: x, tx: tx, T: T)
+            let cumulative = cumulativePurchases(Double(k) * unit.perMonth)
             total += (cumulative - previous) * factor
             previous = cumulative
         }
         var month = exact
         while month < horizonMonths {
             let block = min(12, horizonMonths - month)
-            let cumulative = transactions.expectedPurchases(t: Double(month + block) * unit.perMonth, x: x, tx: tx, T: T)
+            let cumulative = cumulativePurchases(Double(month + block) * unit.perMonth)
             // Σ_{j=1..block} v^(month+j): a geometric sum.
             var weights = 0.0
             for _ in 0..<block { factor *= v; weights += factor }

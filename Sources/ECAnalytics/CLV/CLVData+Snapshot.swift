@@ -21,6 +21,21 @@ extension CLVData {
     /// - Returns: summaries ordered by customer key, with `key` set and `customerID` empty.
     public static func fromSnapshot(db: Database, settings: MetricSettings, calibrationEnd: Int, unit: CLVTimeUnit,
                                     include: [Bool]? = nil, holdoutEnd: Int? = nil) throws -> [CustomerSummary]? {
+        try scanSnapshot(db: db, settings: settings, calibrationEnd: calibrationEnd, include: include, holdoutEnd: holdoutEnd)?
+            .summaries(calibrationEnd: calibrationEnd, unit: unit)
+    }
+
+    /// The calibration histories as `fromSnapshot` reads them, as columns (no holdout):
+    /// `predict ltv`'s route, with no per-customer struct.
+    public static func columnsFromSnapshot(db: Database, settings: MetricSettings, calibrationEnd: Int, unit: CLVTimeUnit,
+                                           include: [Bool]? = nil) throws -> CustomerColumns? {
+        try scanSnapshot(db: db, settings: settings, calibrationEnd: calibrationEnd, include: include, holdoutEnd: nil)?
+            .columns(calibrationEnd: calibrationEnd, unit: unit)
+    }
+
+    /// One pass over the snapshot's blocks into per-customer state; nil when the snapshot cannot answer.
+    private static func scanSnapshot(db: Database, settings: MetricSettings, calibrationEnd: Int,
+                                     include: [Bool]?, holdoutEnd: Int?) throws -> HistoryColumns? {
         if let holdoutEnd, holdoutEnd <= calibrationEnd {
             throw CLVError.invalidInput("the holdout must end after the calibration end (day \(holdoutEnd) ≤ \(calibrationEnd))")
         }
@@ -48,7 +63,7 @@ extension CLVData {
                 }
             }
         }
-        return state.summaries(calibrationEnd: calibrationEnd, unit: unit)
+        return state
     }
 
     /// The last counted order day (`SELECT max(day) FROM orders WHERE counted`) from a snapshot
@@ -113,6 +128,17 @@ private struct HistoryColumns {
         }
         holdoutValue[k] += amount
         holdoutMargin[k] += margin
+    }
+
+    /// The same customers as `summaries`, as columns.
+    func columns(calibrationEnd: Int, unit: CLVTimeUnit) -> CustomerColumns {
+        var out = CustomerColumns(unit: unit, capacity: firstDay.count)
+        for k in firstDay.indices where firstDay[k] != .max {
+            let x = Int(purchases[k]) - 1
+            out.append(key: Int32(k), x: x, recencyDays: Int(lastDay[k] - firstDay[k]),
+                       ageDays: calibrationEnd - Int(firstDay[k]), monetaryMean: x > 0 ? repeatValue[k] / Double(x) : nil)
+        }
+        return out
     }
 
     /// One summary per customer acquired by the calibration end, in key order.

@@ -22,14 +22,29 @@ public struct CLVGroupSummary: Sendable, Equatable {
     }
 
     public mutating func add(_ p: CustomerPrediction) {
+        add(repeatCustomer: p.customer.x > 0, alive: p.probabilityAlive, purchases: p.expectedPurchases, clv: p.clv)
+    }
+
+    @inline(__always)
+    public mutating func add(repeatCustomer: Bool, alive: Double, purchases: Double, clv: Double) {
         customers += 1
-        aliveSum += p.probabilityAlive
-        purchasesSum += p.expectedPurchases
-        equity += p.clv
-        if p.customer.x > 0 {
+        aliveSum += alive
+        purchasesSum += purchases
+        equity += clv
+        if repeatCustomer {
             repeatCustomers += 1
-            repeatAliveSum += p.probabilityAlive
+            repeatAliveSum += alive
         }
+    }
+
+    /// Adds another part's sums (the parts of a chunked pass, in a fixed order).
+    public mutating func merge(_ other: CLVGroupSummary) {
+        customers += other.customers
+        repeatCustomers += other.repeatCustomers
+        aliveSum += other.aliveSum
+        repeatAliveSum += other.repeatAliveSum
+        purchasesSum += other.purchasesSum
+        equity += other.equity
     }
 
     /// Groups predictions by label; a customer in several groups (overlapping segments) counts in each.
@@ -51,6 +66,19 @@ public struct CLVGroupSummary: Sendable, Equatable {
         public mutating func add(_ p: CustomerPrediction, membership: CLVMembership) {
             total.add(p)
             membership.forEachGroup(ofKey: p.customer.key) { groups[$0].add(p) }
+        }
+
+        @inline(__always)
+        public mutating func add(key: Int32, repeatCustomer: Bool, _ f: CLVCalculator.Forecast, membership: CLVMembership) {
+            total.add(repeatCustomer: repeatCustomer, alive: f.probabilityAlive, purchases: f.expectedPurchases, clv: f.clv)
+            membership.forEachGroup(ofKey: key) {
+                groups[$0].add(repeatCustomer: repeatCustomer, alive: f.probabilityAlive, purchases: f.expectedPurchases, clv: f.clv)
+            }
+        }
+
+        public mutating func merge(_ other: Accumulator) {
+            total.merge(other.total)
+            for g in groups.indices where g < other.groups.count { groups[g].merge(other.groups[g]) }
         }
     }
 

@@ -76,6 +76,16 @@ public enum GammaGammaModel {
         try fit(frequencies: customers.map(\.x), monetaryMeans: customers.map(\.monetaryMean), correlationLimit: correlationLimit)
     }
 
+    /// Fits on column histories: only the repeat customers' x and m̄ are gathered.
+    public static func fit(_ c: CustomerColumns, correlationLimit: Double? = nil) throws -> GammaGammaFit {
+        var xs: [Int] = [], ms: [Double?] = []
+        for i in 0..<c.count where c.x[i] > 0 {
+            xs.append(Int(c.x[i]))
+            ms.append(c.mean(i))
+        }
+        return try fit(frequencies: xs, monetaryMeans: ms, correlationLimit: correlationLimit)
+    }
+
     /// The Gamma-Gamma log-likelihood and its gradient with respect to (p, q, γ).
     public static func logLikelihood(frequencies: [Int], monetaryMeans: [Double], p: Double, q: Double, gamma: Double) -> (value: Double, gradient: [Double]) {
         GammaGammaLikelihood(x: frequencies, m: monetaryMeans).evaluate([p, q, gamma])

@@ -32,11 +32,21 @@ public struct MBGNBDFit: PurchaseModelFit, Equatable {
         // The closed form divides by a − 1 (a removable singularity); c = a + b + x > 0 always.
         return BGNBDFit.avoidingSingularity(a, singular: { abs($0 - 1) < 1e-6 }) { a in
             let xd = Double(x)
-            let rx = r + xd
-            let f = SpecialFunctions.hypergeometric2F1(rx, b + xd + 1, a + b + xd, t / (alpha + T + t))
-            let numerator = (a + b + xd) / (a - 1) * (1 - exp(rx * log((alpha + T) / (alpha + T + t))) * f)
-            return numerator / (1 + a / (b + xd) * exp(rx * (log(alpha + T) - log(alpha + tx))))
+            return ifAlive(a: a, t: t, x: x, T: T) / (1 + a / (b + xd) * exp((r + xd) * (log(alpha + T) - log(alpha + tx))))
         }
+    }
+
+    /// The numerator: expected purchases given alive at T (the denominator is 1 / P(alive)).
+    public func expectedPurchasesIfAlive(t: Double, x: Int, T: Double) -> Double {
+        guard t > 0 else { return 0 }
+        return BGNBDFit.avoidingSingularity(a, singular: { abs($0 - 1) < 1e-6 }) { ifAlive(a: $0, t: t, x: x, T: T) }
+    }
+
+    private func ifAlive(a: Double, t: Double, x: Int, T: Double) -> Double {
+        let xd = Double(x)
+        let rx = r + xd
+        let f = SpecialFunctions.hypergeometric2F1(rx, b + xd + 1, a + b + xd, t / (alpha + T + t))
+        return (a + b + xd) / (a - 1) * (1 - exp(rx * log((alpha + T) / (alpha + T + t))) * f)
     }
 
     /// A new customer is one with x = 0 observed at T = 0: b/(a−1) · (1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))).

@@ -31,10 +31,14 @@ public struct ParetoNBDFit: PurchaseModelFit, Equatable {
 
     /// (r+x)(β+T) / ((α+T)(s−1)) · (1 − ((β+T)/(β+T+t))^(s−1)) · P(alive)  (note 009, eq. 21).
     public func expectedPurchases(t: Double, x: Int, tx: Double, T: Double) -> Double {
+        expectedPurchasesIfAlive(t: t, x: x, T: T) * probabilityAlive(x: x, tx: tx, T: T)
+    }
+
+    /// (r+x)(β+T) / ((α+T)(s−1)) · (1 − ((β+T)/(β+T+t))^(s−1)): expected purchases given alive at T.
+    public func expectedPurchasesIfAlive(t: Double, x: Int, T: Double) -> Double {
         guard t > 0 else { return 0 }
         let rx = r + Double(x)
         return rx / (alpha + T) * (beta + T) * Self.lifetimeFactor(s: s, log((beta + T + t) / (beta + T)))
-            * probabilityAlive(x: x, tx: tx, T: T)
     }
 
     /// E[X(t)] = rβ / (α(s−1)) · (1 − (β/(β+t))^(s−1))  (note 009, eq. 17).

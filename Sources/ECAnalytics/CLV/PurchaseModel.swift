@@ -57,6 +57,10 @@ public protocol PurchaseModelFit: Sendable {
     func probabilityAlive(x: Int, tx: Double, T: Double) -> Double
     /// Expected purchases in (T, T + t] for a customer with history (x, t_x, T).
     func expectedPurchases(t: Double, x: Int, tx: Double, T: Double) -> Double
+    /// Expected purchases in (T, T + t] for a customer still alive at T with x repeat purchases:
+    /// in every model here E[Y(t) | x, t_x, T] = this × P(alive | x, t_x, T), and this part does
+    /// not depend on t_x, so CLV computes it once per (x, T) instead of once per customer.
+    func expectedPurchasesIfAlive(t: Double, x: Int, T: Double) -> Double
     /// Expected purchases in (0, t] for a randomly chosen new customer (E[X(t)]).
     func expectedPurchases(t: Double) -> Double
 }

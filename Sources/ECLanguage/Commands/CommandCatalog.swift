@@ -114,7 +114,7 @@ public enum CommandCatalog {
           "Check the model on a holdout period (default: the last quarter): purchases, spend and margin, predicted vs actual.", .analyses,
           ["predict validate", "predict validate holdout 26 weeks"], ["holdout", "weeks", "model", "bgnbd", "mbgnbd", "paretonbd", "auto"]),
         c(.simulateTransition, "simulate transition", "simulate transition [from CHANNEL, ...] to CHANNEL [by R% per quarter] [for N quarters]",
-          "Project moving mall sales to the own site quarter by quarter: GMV, fees saved, margin, ad spend, cash flow, payback.", .analyses,
+          "Project moving mall sales to the own site quarter by quarter: GMV, mall fees avoided and own-site fees added, margin, ad spend, cash flow, payback.", .analyses,
           ["simulate transition to own", "simulate transition from rakuten, yahoo to own by 10% per quarter for 8 quarters"],
           ["from", "to", "by", "per", "quarter", "for", "quarters"]),
         c(.assume, "assume", "assume NAME VALUE", "Set a simulation assumption (own_retention, mall_retention, own_cac) instead of the measured value.", .analyses,

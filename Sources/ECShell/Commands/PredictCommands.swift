@@ -31,7 +31,10 @@ extension Session {
     }
 
     struct FittedCLV {
-        var customers: [CustomerSummary]
+        /// The histories fitted, as columns.
+        var columns: CustomerColumns
+        /// The same histories as summaries, when the caller read them so (text ids, holdouts).
+        var summaries: [CustomerSummary]?
         var transactions: any PurchaseModelFit
         var spend: GammaGammaFit
         var calculator: CLVCalculator
@@ -39,6 +42,9 @@ extension Session {
         var margin: Double
         /// How the model was chosen, when `model auto` compared several.
         var choice: PurchaseModelChoice?
+
+        /// The histories as summaries (for statements that list or split customers).
+        var customers: [CustomerSummary] { summaries ?? columns.summaries }
     }
 
     /// The purchase model named by `model …`: nil for `auto`, BG/NBD when not given.
@@ -55,6 +61,15 @@ extension Session {
     /// Fits the purchase model (`kind`, or the lowest BIC when nil) and Gamma-Gamma on `customers`.
     func fitCLV(customers: [CustomerSummary], kind: PurchaseModelKind?, end: Int, horizonMonths: Int,
                 annualDiscount: Double) throws -> FittedCLV {
+        var fit = try fitCLV(columns: CustomerColumns(customers, unit: .weeks), kind: kind, end: end,
+                             horizonMonths: horizonMonths, annualDiscount: annualDiscount)
+        fit.summaries = customers
+        return fit
+    }
+
+    /// Fits the purchase model and Gamma-Gamma on column histories (no per-customer struct).
+    func fitCLV(columns customers: CustomerColumns, kind: PurchaseModelKind?, end: Int, horizonMonths: Int,
+                annualDiscount: Double) throws -> FittedCLV {
         let rows = CompressedRow.compress(customers)
         var choice: PurchaseModelChoice?
         let transactions: any PurchaseModelFit
@@ -69,29 +84,25 @@ extension Session {
         let margin = try marginRatio()
         let calculator = try CLVCalculator(transactions: transactions, spend: spend, unit: .weeks,
                                            horizonMonths: horizonMonths, discount: .annual(annualDiscount), margin: margin)
-        return FittedCLV(customers: customers, transactions: transactions, spend: spend, calculator: calculator,
+        return FittedCLV(columns: customers, transactions: transactions, spend: spend, calculator: calculator,
                          end: end, margin: margin, choice: choice)
-    }
-
-    /// Customer histories up to the calibration end, optionally only those in the segments.
-    func clvCustomers(segments: [Identifier], asOf: Located<CalendarDate>?) throws -> (customers: [CustomerSummary], end: Int) {
-        try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
-        let end = try calibrationEnd(asOf: asOf)
-        return (try clvHistories(segments: segments, calibrationEnd: end), end)
     }
 
     func fitCLV(segments: [Identifier], asOf: Located<CalendarDate>?, horizonMonths: Int, annualDiscount: Double,
                 kind: PurchaseModelKind? = .bgnbd) throws -> FittedCLV {
-        let (customers, end) = try clvCustomers(segments: segments, asOf: asOf)
-        return try fitCLV(customers: customers, kind: kind, end: end, horizonMonths: horizonMonths, annualDiscount: annualDiscount)
+        try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
+        let end = try calibrationEnd(asOf: asOf)
+        return try fitCLV(columns: try clvColumns(segments: segments, calibrationEnd: end), kind: kind, end: end,
+                          horizonMonths: horizonMonths, annualDiscount: annualDiscount)
     }
 
     /// `predict alive [for SEG] [top N]`
     func predictAlive(_ q: PredictAliveQuery) throws {
-        var fit = try fitCLV(segments: q.segments, asOf: nil, horizonMonths: 12, annualDiscount: 0.10)
-        try resolveCustomerIDs(&fit.customers)
+        let fit = try fitCLV(segments: q.segments, asOf: nil, horizonMonths: 12, annualDiscount: 0.10)
+        var customers = fit.customers
+        try resolveCustomerIDs(&customers)
         let top = q.top?.value ?? 20
-        var table = fit.calculator.customerTable(fit.customers, orderedBy: .expectedPurchases, limit: nil,
+        var table = fit.calculator.customerTable(customers, orderedBy: .expectedPurchases, limit: nil,
                                                  currency: try metricSettings().currency)
         table.notes.insert("customers most likely to buy in the next 12 months first: P(alive) and expected purchases (BG/NBD, weeks, same-day orders merged); one-time buyers have P(alive) 1 by the model's assumption", at: 0)
         var shown = table

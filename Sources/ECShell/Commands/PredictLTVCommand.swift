@@ -29,27 +29,25 @@ extension Session {
         say("Time unit: weeks; orders on the same day merge into one purchase; calibration ends \(DayNumber.isoDate(fit.end)).")
         if let choice = fit.choice { say(modelChoiceLine(choice)) }
         let model = fit.transactions
-        say("\(model.kind.title) (purchase and dropout), fitted on \(grouped(fit.customers.count)) customers; "
+        say("\(model.kind.title) (purchase and dropout), fitted on \(grouped(fit.columns.count)) customers; "
             + String(format: "log-likelihood %.2f, BIC %.1f, %@ after %d iterations:", model.logLikelihood, model.bic,
                      model.converged ? "converged" : "NOT converged", model.iterations))
         show(model.parameterTable(unit: .weeks), sql: nil)
         say("Gamma-Gamma (spend per purchase):")
         show(fit.spend.parameterTable(), sql: nil)
 
-        let oneTime = fit.customers.filter { $0.x == 0 }.count
+        let oneTime = fit.columns.oneTimeBuyers
         var notes = [String(format: "CLV = Σ over the next %d months of expected purchases × expected spend × margin %.1f%%, discounted %.1f%% per year", horizon, fit.margin * 100, discount * 100),
                      "customer equity = Σ CLV over customers",
-                     "\(model.kind.oneTimeBuyerAssumption); \(grouped(oneTime)) of \(grouped(fit.customers.count)) customers bought once"
+                     "\(model.kind.oneTimeBuyerAssumption); \(grouped(oneTime)) of \(grouped(fit.columns.count)) customers bought once"
                         + (model.kind == .bgnbd ? ", so read p_alive_repeaters" : "")]
         if separate, let grouping = groupings.first {
             try showSeparateFits(fit, grouping: grouping, kind: model.kind, currency: currency, notes: notes)
             return
         }
-        // One pass over the predictions fills every grouping's rows; none is kept.
-        var sums = groupings.map { CLVGroupSummary.Accumulator(labels: $0.labels) }
-        fit.calculator.forEachPrediction(fit.customers) { p in
-            for g in groupings.indices { sums[g].add(p, membership: groupings[g].membership) }
-        }
+        // One pass over the customers fills every grouping's rows; no prediction is kept.
+        let sums = CLVGroupSummary.summarize(fit.columns, calculator: fit.calculator,
+                                             groupings: groupings.map { ($0.labels, $0.membership) })
         for (i, grouping) in groupings.enumerated() {
             var tableNotes = i == groupings.count - 1 ? notes : []
             if grouping.membership.overlaps {

@@ -48,8 +48,9 @@ extension Session {
             summaries.append(summary)
         }
         var tableNotes = notes
-        let pooledEquity = pooled.calculator.predictions(for: pooled.customers).reduce(0) { $0 + $1.clv }
-        tableNotes.append("customer equity from the pooled fit: \(grouped(Int(pooledEquity.rounded())))")
+        let pooledSums = CLVGroupSummary.summarize(pooled.columns, calculator: pooled.calculator,
+                                                   groupings: [(grouping.labels, grouping.membership)])
+        tableNotes.append("customer equity from the pooled fit: " + Self.wholeAmount(pooledSums.first?.total.equity ?? 0))
         let fitted = fits.compactMap(\.transactions)
         if grouping.membership.overlaps {
             tableNotes.append("segments overlap, so the likelihood-ratio test does not apply")
@@ -62,5 +63,14 @@ extension Session {
             tableNotes.append("likelihood-ratio test not computed: not every group could be fitted")
         }
         show(CLVGroupSummary.table(summaries, total: total, header: grouping.header, currency: currency, notes: tableNotes), sql: nil)
+    }
+
+    /// An amount as a whole number with thousands separators; absurd amounts (spend near the
+    /// largest Double) can make equity overflow to infinity, which `Int(_:)` would trap on.
+    static func wholeAmount(_ amount: Double) -> String {
+        guard amount.isFinite, abs(amount) < 9e18 else {
+            return amount.isFinite ? String(format: "%.6g", amount) : "not a finite number (spend amounts too large to add up)"
+        }
+        return grouped(Int(amount.rounded()))
     }
 }

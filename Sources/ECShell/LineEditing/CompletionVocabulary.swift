@@ -49,7 +49,7 @@ extension Session {
             attributes += ((try? database.columns(of: "customers").map(\.name)) ?? []).filter { !attributes.contains($0) }
         }
         v.customerAttributes = attributes.filter { $0 != "customer_id" }
-        v.segments = ((try? segmentDefinitions().values.map(\.name)) ?? []).sorted()
+        v.segments = ((try? segmentCatalog.definitions().values.map(\.name)) ?? []).sorted()
         v.definedKPIs = ((try? DerivedKPIs.load(database).keys.map { $0 }) ?? []).sorted()
         v.kpis = KPICatalogue.all.map(\.name) + v.definedKPIs
         v.topics = ExplainTopics.all(definedKPIs: v.definedKPIs).map(\.name)

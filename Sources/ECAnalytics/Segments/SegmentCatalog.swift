@@ -1,0 +1,170 @@
+import ECStore
+import ECLanguage
+
+/// Named customer segments: predicates over customer attributes (the columns of
+/// `ecsh_customer_facts`), stored as text in the workspace's `ecsh_segments` and
+/// compiled to SQL when used, so that a segment always means its definition over
+/// the data loaded now, not over the data it was defined on.
+///
+/// A segment may use other segments by name; they are expanded in place, and a
+/// definition that reaches itself is an error naming the chain. The shell reads
+/// statements and prints; everything a segment *is* lives here.
+///
+/// Reading a segment's members needs current customer facts: callers bring them
+/// up to date first (`CustomerFacts.ensureCurrent`), as the shell does before any
+/// segment statement.
+public struct SegmentCatalog {
+    /// The table the definitions live in.
+    public static let table = "ecsh_segments"
+
+    /// A stored definition: the name as first written and the predicate's text.
+    public struct Definition: Sendable, Equatable {
+        public let name: String
+        public let text: String
+    }
+
+    /// How many customers with counted orders a segment holds, out of how many.
+    public struct Size: Sendable, Equatable {
+        public let name: String
+        public let definition: String
+        public let customers: Int
+        public let total: Int
+        /// customers ÷ total; nil when there are no customers at all.
+        public var share: Double? { total > 0 ? Double(customers) / Double(total) : nil }
+    }
+
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    /// Creates the definitions table if this workspace has none yet.
+    public static func ensureTable(_ db: Database) throws {
+        try db.execute("CREATE TABLE IF NOT EXISTS \(table) (name TEXT PRIMARY KEY, definition TEXT NOT NULL);")
+    }
+
+    /// Stored definitions by lower-cased name (names are case-insensitive, as everywhere in ecsh).
+    public func definitions() throws -> [String: Definition] {
+        guard try db.tableExists(Self.table) else { return [:] }
+        var result: [String: Definition] = [:]
+        for r in try db.query("SELECT name, definition FROM \(Self.table)").rows {
+            if let n = r[0].textValue, let d = r[1].textValue { result[n.lowercased()] = Definition(name: n, text: d) }
+        }
+        return result
+    }
+
+    /// Compiles a predicate over customer attributes to SQL over `ecsh_customer_facts`;
+    /// segment names expand to their own definitions. `chain` holds the segments being
+    /// expanded (folded names), so that a definition that uses itself is caught.
+    public func compile(_ expr: Expr, expanding chain: [String] = []) throws -> SQLFragment {
+        let attributes = try CustomerFacts.attributes(db).map(\.name)
+        return try compile(expr, expanding: chain, attributes: attributes, segments: try definitions())
+    }
+
+    private func compile(_ expr: Expr, expanding chain: [String], attributes: [String],
+                         segments: [String: Definition]) throws -> SQLFragment {
+        let resolver = ClosureNameResolver { id throws(Diagnostic) in
+            if let a = attributes.first(where: { $0.lowercased() == id.folded }) {
+                return .column(SQLFragment(quoteIdentifier(a)))
+            }
+            if chain.contains(id.folded) {
+                throw Diagnostic("segment '\(id.name)' refers to itself (\((chain + [id.folded]).joined(separator: " → ")))", at: id.range)
+            }
+            if let seg = segments[id.folded] {
+                do {
+                    let inner = try Parser.parseExpression(seg.text)
+                    return .segment(try self.compile(inner, expanding: chain + [id.folded], attributes: attributes, segments: segments))
+                } catch let d as Diagnostic {
+                    throw d
+                } catch {
+                    throw Diagnostic("segment '\(id.name)' cannot be used: \(error)", at: id.range)
+                }
+            }
+            throw Diagnostic.unknownName("customer attribute or segment", id.name, at: id.range,
+                                         among: attributes + segments.values.map(\.name))
+        }
+        return try PredicateCompiler(dialect: .sqlite, resolver: resolver).compile(expr)
+    }
+
+    /// `segment NAME = PREDICATE`: checks and stores the definition (replacing one of the
+    /// same name) and returns its size now.
+    @discardableResult
+    public func define(_ name: Identifier, as predicate: Expr) throws -> Size {
+        let reserved = try CustomerFacts.attributes(db).map { $0.name.lowercased() }
+        if reserved.contains(name.folded) {
+            throw Diagnostic("'\(name.name)' is a customer attribute; choose another segment name", at: name.range)
+        }
+        // Compiled with the new name in the chain, so that a definition using itself is caught.
+        let compiled = try compile(predicate, expanding: [name.folded])
+        let size = try self.size(name: name.name, definition: predicate.description, compiled: compiled)
+        try Self.ensureTable(db)
+        try db.execute("INSERT OR REPLACE INTO \(Self.table) (name, definition) VALUES (?, ?)",
+                       [.text(name.name), .text(predicate.description)])
+        return size
+    }
+
+    /// Every stored segment with its size now, by name.
+    public func sizes() throws -> [Size] {
+        try definitions().values.sorted { $0.name < $1.name }.map { d in
+            let compiled = try compile(Parser.parseExpression(d.text), expanding: [d.name.lowercased()])
+            return try size(name: d.name, definition: d.text, compiled: compiled)
+        }
+    }
+
+    private func size(name: String, definition: String, compiled: SQLFragment) throws -> Size {
+        let count = try db.scalar("SELECT count(*) FROM \(CustomerFacts.table) WHERE \(compiled.sql)", compiled.bindings)
+        let total = try db.scalar("SELECT count(*) FROM \(CustomerFacts.table)")
+        return Size(name: name, definition: definition, customers: Int(count.intValue ?? 0), total: Int(total.intValue ?? 0))
+    }
+
+    /// `drop segment NAME`: refuses while another segment uses it. Returns what was dropped.
+    @discardableResult
+    public func drop(_ name: Identifier) throws -> Definition {
+        let defs = try definitions()
+        guard let d = defs[name.folded] else {
+            throw Diagnostic.unknownName("segment", name.name, at: name.range, among: defs.values.map(\.name))
+        }
+        let users = try defs.values.filter { other in
+            try other.name.lowercased() != name.folded && Parser.parseExpression(other.text).mentions(name.folded)
+        }.sorted { $0.name < $1.name }
+        if let u = users.first {
+            throw Diagnostic("segment '\(u.name)' uses '\(d.name)'", at: name.range, note: "drop segment \(u.name) first, or redefine it")
+        }
+        try db.execute("DELETE FROM \(Self.table) WHERE name = ?", [.text(d.name)])
+        return d
+    }
+
+    /// `for A, B`: the named segments as predicates over customer facts, in the order written.
+    public func resolve(_ names: [Identifier]) throws -> [NamedSegment] {
+        guard !names.isEmpty else { return [] }
+        let defs = try definitions()
+        return try names.map { id in
+            guard let d = defs[id.folded] else {
+                throw Diagnostic.unknownName("segment", id.name, at: id.range, among: defs.values.map(\.name))
+            }
+            return NamedSegment(name: d.name, predicate: try compile(Expr(.identifier(id), range: id.range)))
+        }
+    }
+
+    /// A condition on `customer_id` selecting the customers of any of the given segments.
+    /// `everyone`: over every customer (`CustomerFacts.everyone`), for NPS, whose respondents
+    /// may have no counted order; otherwise over the facts, which is all order analyses need.
+    public func customerFilter(_ names: [Identifier], everyone: Bool = false) throws -> SQLFragment? {
+        let segments = try resolve(names)
+        guard !segments.isEmpty else { return nil }
+        let any = SQLFragment.joined(segments.map { SQLFragment("(") + $0.predicate + SQLFragment(")") }, separator: " OR ")
+        let relation = everyone ? try CustomerFacts.everyone(db) + " AS f" : CustomerFacts.table
+        return SQLFragment("customer_id IN (SELECT customer_id FROM \(relation) WHERE ") + any + SQLFragment(")")
+    }
+
+    /// Compiles a `where` predicate over the columns of `orders`.
+    public static func orderPredicate(_ expr: Expr, db: Database) throws -> SQLFragment {
+        let columns = try db.columns(of: "orders").map(\.name)
+        let resolver = ClosureNameResolver { id throws(Diagnostic) in
+            if let c = columns.first(where: { $0.lowercased() == id.folded }) {
+                return .column(SQLFragment(quoteIdentifier(c)))
+            }
+            throw Diagnostic.unknownName("orders column", id.name, at: id.range, among: columns)
+        }
+        return try PredicateCompiler(dialect: .sqlite, resolver: resolver).compile(expr)
+    }
+}

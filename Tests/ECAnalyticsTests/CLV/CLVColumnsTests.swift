@@ -1,0 +1,113 @@
+import ECStore
+import Foundation
+import Testing
+@testable import ECAnalytics
+
+/// The column route of `predict ltv` against the per-customer route it replaces:
+/// compression by sorting packed day keys against hashing Doubles, the
+/// "if alive" factor × P(alive) against each model's closed form, and group
+/// sums from the per-(x, T) table on chunks against per-customer predictions.
+@Suite struct CLVColumnsTests {
+    /// Simulated BG/NBD customers on whole days (in weeks), with a spend for repeaters and a few
+    /// customers sharing each history, as in a shop where many customers start on the same day.
+    static func shop(count: Int, seed: UInt64) -> [CustomerSummary] {
+        var rng = SeededRandom(seed: seed)
+        let simulated = BGNBDSimulator.simulate(count: count, r: 0.25, alpha: 4, a: 0.8, b: 2.5, T: 1...78,
+                                                seed: seed, roundTo: 1.0 / 7)
+        return simulated.enumerated().map { i, c in
+            let x = c.x
+            return CustomerSummary(customerID: "", key: Int32(i), x: x, tx: (c.tx * 7).rounded() / 7, T: (c.T * 7).rounded() / 7,
+                                   monetaryMean: x > 0 ? (20 + 200 * rng.uniform()).rounded() : nil)
+        }
+    }
+
+    @Test func columnsGiveBackTheSummaries() {
+        let customers = Self.shop(count: 3_000, seed: 11)
+        let columns = CustomerColumns(customers, unit: .weeks)
+        #expect(columns.summaries == customers)
+        #expect(columns.oneTimeBuyers == customers.filter { $0.x == 0 }.count)
+    }
+
+    @Test func sortedCompressionEqualsHashedCompression() {
+        let customers = Self.shop(count: 20_000, seed: 12)
+        let hashed = CompressedRow.compress(customers)
+        let sorted = CompressedRow.compress(CustomerColumns(customers, unit: .weeks))
+        #expect(sorted == hashed)
+        #expect(sorted.reduce(0) { $0 + $1.weight } == 20_000)
+        // Fewer rows than customers: the shop shares histories.
+        #expect(sorted.count < 20_000 / 2)
+        // Days out of the packable range (negative here) take the hashing route, with the same rows.
+        var odd = customers
+        odd[0].T = -1
+        #expect(CompressedRow.compress(CustomerColumns(odd, unit: .weeks)) == CompressedRow.compress(odd))
+    }
+
+    @Test func gammaGammaOnColumnsEqualsTheSummaries() throws {
+        let customers = Self.shop(count: 5_000, seed: 13)
+        #expect(try GammaGammaModel.fit(CustomerColumns(customers, unit: .weeks)) == GammaGammaModel.fit(customers))
+    }
+
+    /// E[Y(t) | x, t_x, T] = E[Y(t) | alive, x, T] · P(alive | x, t_x, T) in each model.
+    @Test(arguments: [(0, 0.0, 30.0, 52.0), (1, 2.0, 30.0, 4.0), (3, 25.0, 39.0, 12.0), (14, 36.0, 38.0, 104.0), (2, 1.0, 60.0, 0.5)])
+    func ifAliveTimesPAliveIsTheConditionalExpectation(x: Int, tx: Double, T: Double, t: Double) {
+        let models: [any PurchaseModelFit] = [
+            BGNBDFit(r: 0.243, alpha: 4.414, a: 0.793, b: 2.426),
+            MBGNBDFit(r: 0.525, alpha: 6.183, a: 0.891, b: 1.614),
+            ParetoNBDFit(r: 0.553, alpha: 10.58, s: 0.606, beta: 11.67),
+        ]
+        for m in models {
+            let whole = m.expectedPurchases(t: t, x: x, tx: tx, T: T)
+            let factored = m.expectedPurchasesIfAlive(t: t, x: x, T: T) * m.probabilityAlive(x: x, tx: tx, T: T)
+            #expect(abs(factored - whole) <= 1e-12 * abs(whole), "\(m.kind): \(factored) vs \(whole)")
+        }
+        // a = 1 is a removable singularity: the factor is extrapolated on its own, still within O(δ⁴).
+        let singular = BGNBDFit(r: 0.243, alpha: 4.414, a: 1, b: 2.426)
+        let whole = singular.expectedPurchases(t: t, x: x, tx: tx, T: T)
+        let factored = singular.expectedPurchasesIfAlive(t: t, x: x, T: T) * singular.probabilityAlive(x: x, tx: tx, T: T)
+        #expect(abs(factored - whole) <= 1e-8 * abs(whole))
+    }
+
+    /// Group rows from the column route (per-(x, T) table, chunks on the cores) equal the sums
+    /// of the per-customer predictions, which CLVCalculatorTests check against CDNOW and hand sums.
+    @Test(arguments: [PurchaseModelKind.bgnbd, .paretonbd])
+    func groupSumsEqualThePerCustomerPredictions(kind: PurchaseModelKind) throws {
+        let customers = Self.shop(count: 6_000, seed: 14)
+        let transactions = try kind.fit(CompressedRow.compress(customers))
+        let calculator = try CLVCalculator(transactions: transactions, spend: try GammaGammaModel.fit(customers), unit: .weeks,
+                                           horizonMonths: 40, discount: .annual(0.1), margin: 0.3)
+        // Three groups by key; key −1 customers count in the total only.
+        var keyed = customers
+        for i in stride(from: 0, to: keyed.count, by: 97) { keyed[i].key = -1 }
+        let membership = CLVMembership.partition((0..<customers.count).map { Int32($0 % 3) })
+        let labels = ["g0", "g1", "g2"]
+        let expected = CLVGroupSummary.summarize(calculator.predictions(for: keyed), labels: labels, membership: membership)
+        let columns = CustomerColumns(keyed, unit: .weeks)
+        let oneChunk = CLVGroupSummary.summarize(columns, calculator: calculator, groupings: [(labels, membership)],
+                                                 chunkSize: columns.count)
+        let manyChunks = CLVGroupSummary.summarize(columns, calculator: calculator, groupings: [(labels, membership)],
+                                                   chunkSize: 1_000)
+        for got in [oneChunk[0], manyChunks[0]] {
+            for (g, e) in zip(got.groups + [got.total], expected.groups + [expected.total]) {
+                #expect(g.customers == e.customers && g.repeatCustomers == e.repeatCustomers)
+                for (a, b) in [(g.aliveSum, e.aliveSum), (g.repeatAliveSum, e.repeatAliveSum),
+                               (g.purchasesSum, e.purchasesSum), (g.equity, e.equity)] {
+                    #expect(abs(a - b) <= 1e-10 * abs(b), "\(g.label): \(a) vs \(b)")
+                }
+            }
+        }
+        #expect(expected.total.customers == 6_000 && expected.groups.reduce(0) { $0 + $1.customers } < 6_000)
+        // The same chunks give the same sums, bit for bit, run after run.
+        let again = CLVGroupSummary.summarize(columns, calculator: calculator, groupings: [(labels, membership)], chunkSize: 1_000)
+        #expect(again[0].groups == manyChunks[0].groups && again[0].total == manyChunks[0].total)
+    }
+
+    @Test func columnsFromTheSnapshotEqualTheSummaries() throws {
+        let db = try CLVSnapshotTests.handShop()
+        let settings = MetricSettings()
+        try CustomerFacts.rebuild(db, settings: settings)
+        let summaries = try #require(try CLVData.fromSnapshot(db: db, settings: settings, calibrationEnd: 130, unit: .weeks))
+        let columns = try #require(try CLVData.columnsFromSnapshot(db: db, settings: settings, calibrationEnd: 130, unit: .weeks))
+        #expect(columns.summaries == summaries)
+        #expect(columns.count == 3)
+    }
+}
