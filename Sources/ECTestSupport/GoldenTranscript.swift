@@ -21,6 +21,10 @@ public enum GoldenTranscript {
         text.replacing(/in [0-9.]+ s \([0-9,]+ rows\/s\)/, with: "in <time>")
             .replacing(/Run time: [0-9.]+ s/, with: "Run time: <time>")
             .replacing(/from input version ([0-9]+) in [0-9.]+ m?s\n/) { "from input version \($0.1) in <time>\n" }
+            // `tables` after a load: the derived data's build time and the load's time.
+            .replacing(/built [0-9-]+ [0-9:]+ in [0-9.]+ m?s from input version ([0-9]+): (.*) at [0-9-]+ [0-9:]+\n/) {
+                "built <when> in <time> from input version \($0.1): \($0.2) at <when>\n"
+            }
     }
 
     /// Runs `script` (a path relative to the package root) and checks it against `golden`.

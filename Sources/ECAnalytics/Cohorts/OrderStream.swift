@@ -140,8 +140,8 @@ struct OrderStream {
                                   amount: 0, discounts: 0, costs: 0, commission: 0)
                 if money {
                     order.amount = n[0][r]
-                    order.discounts = n[1][r] + n[2][r]
-                    order.costs = n[3][r] + n[4][r]
+                    order.discounts = OrderMeasures.discounts(discount: n[1][r], points: n[2][r])
+                    order.costs = OrderMeasures.costs(cogs: n[3][r], shipping: n[4][r])
                     order.commission = n[5][r]
                 }
                 try body(order)

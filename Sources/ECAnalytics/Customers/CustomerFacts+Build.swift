@@ -127,7 +127,9 @@ extension CustomerFacts {
                     c.channelNames.append(name)
                 }
             }
-            let amount = number(5), discounts = number(6) + number(7), costs = number(8) + number(9), commission = number(10)
+            let amount = number(5), commission = number(10)
+            let discounts = OrderMeasures.discounts(discount: number(6), points: number(7))
+            let costs = OrderMeasures.costs(cogs: number(8), shipping: number(9))
             c.day.append(day)
             c.channel.append(chan)
             c.amount.append(amount)
@@ -200,13 +202,7 @@ extension CustomerFacts {
 
     /// Writes `ecsh_customer_facts` (one row per customer, `customer_key` = number).
     static func writeFacts(_ db: Database, _ c: Collected, _ x: Extras, asOf: Int) throws {
-        let more = zip(x.names, x.types).map { ", \(quoteIdentifier($0)) \($1)" }.joined()
-        try db.execute("""
-            CREATE TABLE \(db.derivedSchema).ecsh_customer_facts (customer_key INTEGER PRIMARY KEY, customer_id TEXT, first_order TEXT, cohort TEXT,
-              first_channel TEXT, last_order TEXT, orders INTEGER, revenue REAL, margin REAL, aov REAL, recency INTEGER,
-              tenure INTEGER, channels INTEGER, first_day INTEGER, second_day INTEGER, last_day INTEGER, first_order_id TEXT,
-              nps INTEGER\(more))
-            """)
+        try createFactsTable(db, x, name: table)
         let marks = Array(repeating: "?", count: 18 + x.names.count).joined(separator: ",")
         let insert = try db.prepare("INSERT INTO ecsh_customer_facts VALUES (\(marks))")
         let customerRow = x.names.isEmpty ? nil
@@ -255,6 +251,18 @@ extension CustomerFacts {
             }
             try insert.step()
         }
+    }
+
+    /// Creates the (empty) facts table: `customer_key`, the own columns, `nps`, then the
+    /// customers dataset's other columns (`x.names`).
+    static func createFactsTable(_ db: Database, _ x: Extras, name: String) throws {
+        let more = zip(x.names, x.types).map { ", \(quoteIdentifier($0)) \($1)" }.joined()
+        try db.execute("""
+            CREATE TABLE \(db.derivedSchema).\(name) (customer_key INTEGER PRIMARY KEY, customer_id TEXT, first_order TEXT, cohort TEXT,
+              first_channel TEXT, last_order TEXT, orders INTEGER, revenue REAL, margin REAL, aov REAL, recency INTEGER,
+              tenure INTEGER, channels INTEGER, first_day INTEGER, second_day INTEGER, last_day INTEGER, first_order_id TEXT,
+              nps INTEGER\(more))
+            """)
     }
 
     /// Writes the snapshot: orders in day order (a stable counting sort), in blocks.

@@ -43,13 +43,18 @@ public enum CustomerFacts {
             try writeFacts(db, collected, try collectExtras(db, collected), asOf: asOf)
             let days = try db.query("SELECT min(day), max(day) FROM orders").rows[0].map { $0.intValue.map { Int($0) } }
             try writeSnapshot(db, collected, asOf: asOf, settings: settings, integerUnits: integerUnits, ordersDays: (days[0], days[1]))
-            try db.execute("CREATE UNIQUE INDEX \(db.derivedSchema).ecsh_customer_facts_id ON ecsh_customer_facts(customer_id)")
-            // Statistics for segment and join plans, from a sample (a full ANALYZE reads every row).
-            try db.execute("PRAGMA analysis_limit = 1000")
-            try db.execute("ANALYZE ecsh_customer_facts")
-            try db.execute("PRAGMA analysis_limit = 0")
-            try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
+            try finishFacts(db, started: started)
         } }
+    }
+
+    /// The facts' index and statistics, then the stamp that makes facts and snapshot current.
+    static func finishFacts(_ db: Database, started: Double) throws {
+        try db.execute("CREATE UNIQUE INDEX \(db.derivedSchema).ecsh_customer_facts_id ON ecsh_customer_facts(customer_id)")
+        // Statistics for segment and join plans, from a sample (a full ANALYZE reads every row).
+        try db.execute("PRAGMA analysis_limit = 1000")
+        try db.execute("ANALYZE ecsh_customer_facts")
+        try db.execute("PRAGMA analysis_limit = 0")
+        try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
     }
 
     /// Rebuilds the facts and snapshot when they are missing or were built under other settings.

@@ -48,6 +48,12 @@ enum OrderMeasures {
         "\(revenueSQL(alias)) - \(money(alias, "cogs")) - \(money(alias, "shipping")) - \(money(alias, "commission"))"
     }
 
+    /// The snapshot's `discounts` column from an order's fields (NULL read as 0 by the caller).
+    @inline(__always) static func discounts(discount: Double, points: Double) -> Double { discount + points }
+
+    /// The snapshot's `costs` column from an order's fields (NULL read as 0 by the caller).
+    @inline(__always) static func costs(cogs: Double, shipping: Double) -> Double { cogs + shipping }
+
     /// Net revenue from the snapshot's columns.
     @inline(__always) static func revenue(amount: Double, discounts: Double) -> Double { amount - discounts }
 

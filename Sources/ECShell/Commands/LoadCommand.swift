@@ -36,13 +36,16 @@ extension Session {
         let activity = database.onProgress
         database.onProgress = nil
         defer { database.onProgress = activity }
-        // The customer facts go stale with these roles; they are dropped in the load's own
-        // transaction (a kill between a commit and a separate drop left stale facts), and the
-        // first statement that needs them rebuilds them, so several loads pay for one rebuild.
-        var staleFacts = false
-        if case .role(let role) = target, [.orders, .customers, .nps].contains(role) { staleFacts = true }
-        let summary = try Loader(database: database).load(request, progress: { progress.update($0) },
-                                                          beforeCommit: staleFacts ? { try OrderSnapshot.invalidate($0) } : nil)
+        // The customer facts and the order snapshot are built in the load's own transaction
+        // (CustomerFacts.refreshInLoad): a kill at any moment leaves old rows with old facts or
+        // new rows with new facts, and the first statement after the load only reads. A load of
+        // customers or NPS answers joins its columns onto the facts without reading the orders.
+        var refresh: ((Database) throws -> Void)?
+        if case .role(let role) = target {
+            let settings = try metricSettings()
+            refresh = { try CustomerFacts.refreshInLoad($0, role: role, settings: settings) }
+        }
+        let summary = try Loader(database: database).load(request, progress: { progress.update($0) }, beforeCommit: refresh)
         progress.finish()
         say(summary.description)
         try sayStatuses(summary)
