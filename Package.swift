@@ -34,7 +34,12 @@ let package = Package(
             name: "CReadline",
             providers: [.apt(["libreadline-dev"])]
         ),
-        .target(name: "ECStore", dependencies: ["CSQLite"]),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(name: "ECStore", dependencies: ["CSQLite", "CLibPQ"]),
         .target(name: "ECLanguage", dependencies: ["ECStore"]),
         .target(name: "ECAnalytics", dependencies: ["ECStore", "ECLanguage", "ECRender"]),
         .target(name: "ECRender", dependencies: ["ECStore"]),

@@ -79,7 +79,7 @@ extension CLVData {
         let discounts: [Double] = try snapshot.column(.discounts, block: block, in: db)
         let costs: [Double] = try snapshot.column(.costs, block: block, in: db)
         let commission: [Double] = try snapshot.column(.commission, block: block, in: db)
-        return amounts.indices.map { amounts[$0] - discounts[$0] - costs[$0] - commission[$0] }
+        return amounts.indices.map { OrderMeasures.cm2(amount: amounts[$0], discounts: discounts[$0], costs: costs[$0], commission: commission[$0]) }
     }
 }
 

@@ -33,10 +33,10 @@ public enum CLVData {
         // customer_id has TEXT affinity (workspace.md), so 42 and '42' are already one id;
         // grouping on the bare column lets an index on (customer_id, day) skip the sort.
         // The holdout's CM2 per customer (docs/metrics.md: revenue − cogs − shipping − commission), NULL costs as 0.
-        let costColumns = ["discount", "points", "cogs", "shipping", "commission"]
+        let costColumns = CostField.allCases.map(\.rawValue)
         let present = Set(try db.columns(of: table).map { $0.name.lowercased() })
         let margin = holdoutEnd != nil && costColumns.allSatisfy(present.contains)
-            ? "TOTAL(amount" + costColumns.map { " - coalesce(\($0), 0)" }.joined() + ")" : "0"
+            ? "TOTAL(\(OrderMeasures.cm2SQL(nil)))" : "0"
         let sql = """
             SELECT customer_id, day, TOTAL(amount), \(margin) FROM \(quoteIdentifier(table))
             WHERE \(filter.sql)

@@ -11,6 +11,8 @@ public struct CohortEngine {
 
     public init(_ db: Database) { self.db = db }
 
+    static let noOrders = StoreError("no counted orders to build cohorts from; load orders or loosen the filters")
+
     /// Runs a cohort query.
     /// - Throws: `StoreError` for bad arguments or an empty orders table; `DatabaseError` from SQLite.
     public func run(_ query: CohortQuery) throws -> CohortMatrix {
@@ -20,12 +22,12 @@ public struct CohortEngine {
         if case .attribute(let attribute) = query.grouping, case .firstOrder(let expression) = attribute.source {
             label = expression
         }
-        let stream = try OrderStream(db, selection: query.orders, money: query.measure == .revenue || query.measure == .margin,
-                                     label: label)
+        // Observed up to as_of: a cancelled last order does not extend the window, `set as_of` cuts it.
+        guard let lastDay = try query.asOfDay ?? query.orders.lastCountedDay(in: db) else { throw Self.noOrders }
+        let stream = try OrderStream(db, selection: try query.orders.through(day: lastDay, in: db),
+                                     money: query.measure == .revenue || query.measure == .margin, label: label)
         var notes: [String] = []
-        guard let lastDay = try query.orders.lastDay(in: db), let days = stream.days else {
-            throw StoreError("no counted orders to build cohorts from; load orders or loosen the filters")
-        }
+        guard let days = stream.days else { throw Self.noOrders }
         let lastPeriod = unit.index(ofDay: lastDay)
         let periodOf = PeriodTable(unit, days: days)
         let customers = stream.customers

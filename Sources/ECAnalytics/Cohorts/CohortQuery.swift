@@ -44,11 +44,15 @@ public struct CohortQuery: Sendable {
     public var cohortLimit: Int?
     /// The spend table for CAC and payback (margin, cumulative); skipped when absent.
     public var spendTable: String?
+    /// The day the data is observed to (as_of): cells after its period are empty and
+    /// orders after it are left out. Nil: the last counted order's day (the as_of default).
+    public var asOfDay: Int?
 
     public init(measure: CohortMeasure = .retention, cumulative: Bool = false,
                 grouping: CohortGrouping = .period(.month), mode: RetentionMode = .on,
                 periods: Int = 12, orders: OrderSelection, perCustomer: Bool = true,
-                offsetUnit: PeriodUnit = .month, cohortLimit: Int? = nil, spendTable: String? = "spend") {
+                offsetUnit: PeriodUnit = .month, cohortLimit: Int? = nil, spendTable: String? = "spend",
+                asOfDay: Int? = nil) {
         self.measure = measure
         self.cumulative = cumulative
         self.grouping = grouping
@@ -59,6 +63,7 @@ public struct CohortQuery: Sendable {
         self.offsetUnit = offsetUnit
         self.cohortLimit = cohortLimit
         self.spendTable = spendTable
+        self.asOfDay = asOfDay
     }
 
     /// The unit of cohorts and offsets.

@@ -49,6 +49,26 @@ public struct OrderSelection: Sendable {
         SQLFragment("SELECT \(columns.joined(separator: ", ")) FROM \(quoteIdentifier(table)) WHERE ") + condition
     }
 
+    /// The last counted order's day in the whole table (filters aside): the default as_of,
+    /// as `WorkspaceDates.asOfDay` has it. A cancelled order after it does not extend the data.
+    func lastCountedDay(in db: Database) throws -> Int? {
+        let counted = OrderSelection(table: table, countedOrders: countedOrders)
+        if let snapshot = try OrderSnapshot.holding(counted, in: db) { return snapshot.blocks.last?.lastDay }
+        let query = SQLFragment("SELECT max(day) FROM \(quoteIdentifier(table)) WHERE (") + countedOrders + SQLFragment(")")
+        return try db.scalar(query.sql, query.bindings).intValue.map { Int($0) }
+    }
+
+    /// The selection without orders after `day`. Unchanged when no counted order comes
+    /// later (the default as_of), so that the snapshot route stays open and the reference
+    /// SQL stays as it was; otherwise `day <= ?` joins the order filter.
+    func through(day: Int, in db: Database) throws -> OrderSelection {
+        if let last = try lastCountedDay(in: db), last <= day { return self }
+        var cut = self
+        let bound = SQLFragment("day <= ?", [.integer(Int64(day))])
+        cut.orderFilter = orderFilter.map { SQLFragment("(") + $0 + SQLFragment(") AND ") + bound } ?? bound
+        return cut
+    }
+
     /// The last day with any order in the table (counted or not): where the data ends.
     func lastDay(in db: Database) throws -> Int? {
         // Recorded when the snapshot was built (loads and SQL writes drop it): no scan.

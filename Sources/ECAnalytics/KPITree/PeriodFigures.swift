@@ -6,13 +6,13 @@ import ECStore
 struct PeriodFigures {
     var label: String
     var gmv = 0.0, discount = 0.0, points = 0.0, cogs = 0.0, shipping = 0.0, commission = 0.0
+    /// Net revenue and CM2, summed per order by the one definition (OrderMeasures).
+    var revenue = 0.0, margin = 0.0
     var orders = 0.0, customers = 0.0, newCustomers = 0.0, mallGMV = 0.0
     var sessions: Double?
     /// Trailing window ending at the period's last day (`activeWindowDays`).
     var members = 0.0, newMembers = 0.0, memberOrders = 0.0, memberMargin = 0.0
 
-    var revenue: Double { gmv - discount - points }
-    var margin: Double { revenue - cogs - shipping - commission }
     var returningCustomers: Double { customers - newCustomers }
     var returningMembers: Double { members - newMembers }
 
@@ -20,24 +20,24 @@ struct PeriodFigures {
     static func read(_ db: Database, selection: OrderSelection, settings: MetricSettings,
                      label: String, days: ClosedRange<Int>) throws -> PeriodFigures {
         var f = PeriodFigures(label: label)
-        let present = Set(try db.query("SELECT name FROM pragma_table_info(?)", [.text(selection.table)]).rows
-            .compactMap { row -> String? in if case .text(let s) = row[0] { return s.lowercased() } else { return nil } })
-        func sum(_ column: String) -> String { present.contains(column) ? "coalesce(sum(\(column)), 0)" : "0" }
+        // Every canonical column exists in a loaded orders table (docs/workspace.md); money per
+        // order comes from OrderMeasures, as in the KPI engine's reference SQL.
+        func sum(_ expression: String) -> String { "coalesce(sum(\(expression)), 0)" }
         let malls = settings.marketplaceChannels
-        let mall = present.contains("channel") && !malls.isEmpty
-            ? "coalesce(sum(CASE WHEN channel IN (\(malls.map { _ in "?" }.joined(separator: ","))) THEN amount ELSE 0 END), 0)"
-            : "0"
-        let totals = selection.select([sum("amount"), sum("discount"), sum("points"), sum("cogs"), sum("shipping"),
-                                       sum("commission"), "count(*)", "count(DISTINCT customer_id)", mall])
+        let mall = malls.isEmpty ? "0"
+            : "coalesce(sum(CASE WHEN channel IN (\(malls.map { _ in "?" }.joined(separator: ","))) THEN amount ELSE 0 END), 0)"
+        let totals = selection.select([sum(OrderMeasures.gmvSQL(nil))] + CostField.allCases.map { sum(OrderMeasures.costSQL($0, nil)) }
+                                      + ["count(*)", "count(DISTINCT customer_id)", mall,
+                                         sum(OrderMeasures.revenueSQL(nil)), sum(OrderMeasures.cm2SQL(nil))])
         let inPeriod = SQLFragment(" AND day BETWEEN ? AND ?", [.integer(Int64(days.lowerBound)), .integer(Int64(days.upperBound))])
         // The mall channel names are bound after the select list's own bindings, before the WHERE's.
         let query = SQLFragment(totals.sql + inPeriod.sql,
                                 (mall == "0" ? [] : malls.map { Value.text($0) }) + totals.bindings + inPeriod.bindings)
         let row = try db.query(query.sql, query.bindings).rows.first ?? []
         let n = row.map { $0.doubleValue ?? 0 }
-        guard n.count == 9 else { throw MetricsError("kpi tree: unexpected result reading the orders") }
+        guard n.count == 11 else { throw MetricsError("kpi tree: unexpected result reading the orders") }
         (f.gmv, f.discount, f.points, f.cogs, f.shipping, f.commission) = (n[0], n[1], n[2], n[3], n[4], n[5])
-        (f.orders, f.customers, f.mallGMV) = (n[6], n[7], n[8])
+        (f.orders, f.customers, f.mallGMV, f.revenue, f.margin) = (n[6], n[7], n[8], n[9], n[10])
 
         let firsts = SQLFragment("SELECT customer_id, min(day) AS first FROM (") + selection.select(["customer_id", "day"])
             + SQLFragment(") GROUP BY customer_id")
@@ -54,8 +54,7 @@ struct PeriodFigures {
         }
 
         let window = (days.upperBound - settings.activeWindowDays + 1)...days.upperBound
-        let margin = ["amount", "discount", "points", "cogs", "shipping", "commission"].map(sum).joined(separator: " - ")
-        let members = selection.select(["count(DISTINCT customer_id)", "count(*)", margin])
+        let members = selection.select(["count(DISTINCT customer_id)", "count(*)", sum(OrderMeasures.cm2SQL(nil))])
             + SQLFragment(" AND day BETWEEN ? AND ?", [.integer(Int64(window.lowerBound)), .integer(Int64(window.upperBound))])
         let m = (try db.query(members.sql, members.bindings).rows.first ?? []).map { $0.doubleValue ?? 0 }
         guard m.count == 3 else { throw MetricsError("kpi tree: unexpected result reading active members") }

@@ -1,6 +1,7 @@
 /// What one counted order contributes: the one definition of GMV, revenue,
 /// discounts and contribution margin (CM2) per order that the reference SQL,
 /// the snapshot pass, customer facts, cohorts and unit economics all use
+/// as do the KPI tree's period figures and the CLV holdout's margin
 /// (docs/metrics.md, "Orders and customers" and "Margin").
 ///
 /// Each measure has an SQL form over the columns of `orders` and a Swift form
@@ -35,6 +36,9 @@ enum OrderMeasures {
     static func costsSQL(_ alias: String? = "o") -> String {
         "\(money(alias, "cogs")) + \(money(alias, "shipping"))"
     }
+
+    /// One cost field on its own, NULL as 0 (the KPI tree shows each as a child of margin).
+    static func costSQL(_ field: CostField, _ alias: String? = "o") -> String { money(alias, field.rawValue) }
 
     /// Payment fees and marketplace commission.
     static func commissionSQL(_ alias: String? = "o") -> String { money(alias, "commission") }

@@ -69,13 +69,16 @@ public struct KPIDefinition: Sendable {
     public let display: Display
     let measures: Set<Measure>
     let outputs: [Output]
+    /// Money per order or customer (aov, cac, ltv, cpa) rather than an amount: the unit
+    /// algebra of derived KPIs needs it (revenue / aov is a number of orders).
+    let perCount: Bool
 
     /// The display format under the given currency.
     public func format(currency: String) -> ColumnFormat { display.format(currency: currency) }
 
     init(_ name: String, _ meaning: String, formula: String, needs: [String], pitfalls: [String],
-         total: TotalRule, direction: Direction = .higherIsBetter, display: Display, measures: Set<Measure>,
-         sql: String? = nil, outputs: [Output]? = nil) {
+         total: TotalRule, direction: Direction = .higherIsBetter, display: Display, perCount: Bool = false,
+         measures: Set<Measure>, sql: String? = nil, outputs: [Output]? = nil) {
         self.name = name
         self.meaning = meaning
         self.formula = formula
@@ -85,6 +88,7 @@ public struct KPIDefinition: Sendable {
         self.direction = direction
         self.display = display
         self.measures = measures
+        self.perCount = perCount
         self.outputs = outputs ?? [Output(name: name, expression: sql ?? name, display: display, total: total)]
     }
 

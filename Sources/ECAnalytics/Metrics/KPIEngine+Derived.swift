@@ -5,13 +5,16 @@ extension KPIEngine {
     /// A compiled formula. `display` is nil for a bare number, which has no unit of its own.
     struct Compiled {
         var sql: String
-        var display: KPIDefinition.Display?
+        var unit: DerivedUnit?
         var total: KPIDefinition.TotalRule
         /// How tightly the SQL binds: 4 an atom, 3 unary minus, 2 * and /, 1 + and −.
         var precedence: Int = 4
 
         /// The SQL as an operand that needs at least `minimum` binding strength.
         func operand(_ minimum: Int) -> String { precedence < minimum ? "(\(sql))" : sql }
+
+        /// How the value reads; nil for a bare number.
+        var display: KPIDefinition.Display? { unit?.display }
     }
 
     /// Compiles a derived formula, writing out derived references, and checks it
@@ -22,9 +25,10 @@ extension KPIEngine {
     /// The SQL has only the parentheses precedence needs, so a long chain
     /// (`gmv + gmv + …`) stays flat however many terms it has.
     ///
-    /// Units follow the arithmetic: yen ÷ count is yen (margin / orders), a quantity
-    /// ÷ the same quantity is a share (margin / revenue, shown as a percent), a rate
-    /// times yen is yen, and a bare number keeps the other side's unit (gmv * 2).
+    /// Units follow the arithmetic (DerivedUnit): yen ÷ count is yen (margin / orders),
+    /// yen ÷ yen is a ratio (ltv / cac reads 0.41 like ltv_cac) unless both come from the
+    /// same rows (margin / revenue is a share, like margin_rate), a rate times yen is yen,
+    /// and a bare number keeps the other side's unit (gmv * 2).
     /// Totals: sums and differences of summable KPIs and their multiples still add
     /// up; anything else is recomputed over the whole range; a formula over a KPI
     /// that has no total has none.
@@ -70,10 +74,10 @@ extension KPIEngine {
     private static func compileExpanded(_ e: KPIExpression, measures: inout Set<Measure>) throws -> Compiled {
         switch e {
         case .number(let v):
-            return Compiled(sql: String(v), display: nil, total: .sum)
+            return Compiled(sql: String(v), unit: nil, total: .sum)
         case .negate(let x):
             let c = try compileExpanded(x, measures: &measures)
-            return Compiled(sql: "-" + (c.precedence < 4 ? "(\(c.sql))" : c.sql), display: c.display, total: c.total, precedence: 3)
+            return Compiled(sql: "-" + (c.precedence < 4 ? "(\(c.sql))" : c.sql), unit: c.unit, total: c.total, precedence: 3)
         case .ref(let n):
             guard let def = KPICatalogue.named(n) else { throw MetricsError("unknown KPI '\(n)' in a derived formula", about: n) }
             guard def.outputs.count == 1 else {
@@ -82,43 +86,20 @@ extension KPIEngine {
             measures.formUnion(def.measures)
             let sql = def.outputs[0].expression
             let bare = sql.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
-            return Compiled(sql: bare ? sql : "(\(sql))", display: def.display, total: def.total)
+            return Compiled(sql: bare ? sql : "(\(sql))", unit: DerivedUnit(of: def), total: def.total)
         case .binary(let op, let l, let r):
             let a = try compileExpanded(l, measures: &measures)
             let b = try compileExpanded(r, measures: &measures)
             let total = combinedTotal(op, a, b)
             switch op {
             case .divide:
-                return Compiled(sql: "1.0 * \(a.operand(2)) / NULLIF(\(b.sql), 0)", display: quotientUnit(a.display, b.display),
+                return Compiled(sql: "1.0 * \(a.operand(2)) / NULLIF(\(b.sql), 0)", unit: DerivedUnit.quotient(a.unit, b.unit),
                                 total: total, precedence: 2)
             case .multiply:
-                return Compiled(sql: "\(a.operand(2)) * \(b.operand(3))", display: productUnit(a.display, b.display), total: total, precedence: 2)
+                return Compiled(sql: "\(a.operand(2)) * \(b.operand(3))", unit: DerivedUnit.product(a.unit, b.unit), total: total, precedence: 2)
             case .add, .subtract:
-                return Compiled(sql: "\(a.operand(1)) \(op.rawValue) \(b.operand(2))", display: a.display ?? b.display, total: total, precedence: 1)
+                return Compiled(sql: "\(a.operand(1)) \(op.rawValue) \(b.operand(2))", unit: DerivedUnit.sum(a.unit, b.unit), total: total, precedence: 1)
             }
-        }
-    }
-
-    /// yen ÷ count = yen; x ÷ x = a share; x ÷ number = x; yen ÷ share = yen; otherwise a plain ratio.
-    static func quotientUnit(_ a: KPIDefinition.Display?, _ b: KPIDefinition.Display?) -> KPIDefinition.Display? {
-        switch (a, b) {
-        case (let x, nil): return x
-        case (nil, _): return .decimal
-        case (.money?, .count?), (.money?, .percent?): return .money
-        case (.count?, .percent?): return .count
-        case (let x?, let y?) where x == y: return .percent
-        default: return .decimal
-        }
-    }
-
-    /// number × x = x; share × yen = yen; share × count = count; otherwise a plain number.
-    static func productUnit(_ a: KPIDefinition.Display?, _ b: KPIDefinition.Display?) -> KPIDefinition.Display? {
-        switch (a, b) {
-        case (nil, let y): return y
-        case (let x, nil): return x
-        case (.percent?, let y?) where y != .percent: return y
-        case (let x?, .percent?): return x
-        default: return .decimal
         }
     }
 

@@ -16,7 +16,7 @@ public struct UnitEconomicsEngine {
 
     public func run(_ query: UnitEconomicsQuery) throws -> UnitEconomics {
         guard query.horizonMonths >= 0 else { throw StoreError("the horizon must be 0 months or more (got \(query.horizonMonths))") }
-        guard let lastDay = try query.asOfDay ?? query.orders.lastDay(in: db) else { throw Self.noOrders }
+        guard let lastDay = try query.asOfDay ?? query.orders.lastCountedDay(in: db) else { throw Self.noOrders }
         let lastMonth = PeriodUnit.month.index(ofDay: lastDay)
         let read = try pass(query: query, lastMonth: lastMonth, asOfDay: lastDay)
         let pass = read.pass

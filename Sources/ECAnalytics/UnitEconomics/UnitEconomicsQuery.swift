@@ -25,7 +25,7 @@ public struct UnitEconomicsQuery: Sendable {
     /// Adds a blended row over everything (when grouped).
     public var includeTotal: Bool
     /// The as_of day: orders and spend after it do not count, and it ends the observed months.
-    /// nil: the orders' last day.
+    /// nil: the last counted order's day (a cancelled order after it does not extend the data).
     public var asOfDay: Int?
 
     public init(by: UnitEconomicsGrouping = .channel, horizonMonths: Int = 12, orders: OrderSelection,

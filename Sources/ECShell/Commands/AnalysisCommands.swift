@@ -88,7 +88,8 @@ extension Session {
         }
         let query = ECAnalytics.CohortQuery(
             measure: measure, cumulative: q.cumulative, grouping: try cohortGrouping(q.by), mode: mode,
-            periods: periods - 1, orders: try snapshotSelection(segments: q.segments, filter: q.filter))
+            periods: periods - 1, orders: try snapshotSelection(segments: q.segments, filter: q.filter),
+            asOfDay: try KPIEngine.dateRange(database, settings: try metricSettings(), from: nil, to: nil).upperBound)
         let matrix = try CohortEngine(database).run(query)
         let table = matrix.toResultTable(currency: try metricSettings().currency)
         lastSQL = annotatedSQL(matrix.sql.sql, matrix.sql.bindings)

@@ -14,7 +14,9 @@ import ECStore
 
         // Reference.
         func month(_ day: Int) -> Int { ReferenceCalendar.period(.month, ofDay: day).ordinal }
-        let lastMonth = month(shop.days.max()!)
+        // as_of: the last counted order's day (a later cancelled order does not extend the data).
+        let countedDays = zip(shop.orders, shop.days).filter { !["cancelled", "returned", "refunded"].contains($0.0.status ?? "") }.map(\.1)
+        let lastMonth = month(countedDays.max()!)
         struct Line { var order: OrderFixture; var day: Int }
         var byCustomer: [String: [Line]] = [:]
         var orders: [String: (n: Int, revenue: Double, margin: Double, gmv: Double, commission: Double)] = [:]

@@ -1,0 +1,86 @@
+import Foundation
+
+/// A real PostgreSQL server for the tests: the one `ECSH_PG_URL` names (scripts/test starts one
+/// and sets it), or else one started on first use for this test process with `scripts/pg-cluster`
+/// in a temporary directory; its watchdog stops it and removes the directory when the process
+/// ends. No mocks: if neither works the tests that need it fail with the reason, never skip.
+public enum PostgresServer {
+    /// The connection URI of the server, started if needed.
+    public static func url() throws -> String {
+        try started.get()
+    }
+
+    private static let started: Result<String, PostgresServerError> = {
+        if let url = ProcessInfo.processInfo.environment["ECSH_PG_URL"], !url.isEmpty { return .success(url) }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ecsh-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        let script = BuiltBinary.packageRoot.appendingPathComponent("scripts/pg-cluster").path
+        // posix_spawn and waitpid rather than Foundation's Process: this runs inside a lazy global's
+        // one-time initialiser while other tests wait on it, and Process.waitUntilExit then never
+        // saw the child exit (its termination source needs a thread those tests hold).
+        let status = spawnAndWait(["/bin/bash", "-c", "\"$0\" start \"$1\" --until-exit \"$2\" >\"$1.uri\" 2>\"$1.log\"",
+                                   script, dir, String(getpid())])
+        let url = ((try? String(contentsOfFile: dir + ".uri", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let log = (try? String(contentsOfFile: dir + ".log", encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: dir + ".uri")
+        try? FileManager.default.removeItem(atPath: dir + ".log")
+        guard status == 0, url.hasPrefix("postgresql://") else {
+            return .failure(PostgresServerError(message: "scripts/pg-cluster could not start a PostgreSQL server "
+                + "(bash scripts/setup installs it; or set ECSH_PG_URL): \(log)"))
+        }
+        return .success(url)
+    }()
+
+    /// Runs a program to its end; its exit status, or -1 if it could not run.
+    private static func spawnAndWait(_ arguments: [String]) -> Int32 {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        guard posix_spawn(&pid, arguments[0], nil, nil, argv, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            if errno != EINTR { return -1 }
+        }
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+    }
+
+    /// A fresh database on the server for one test (tests run in parallel; each gets its own),
+    /// as a connection URI. The database stays until the server goes away.
+    public static func freshDatabase(_ label: String) throws -> String {
+        let base = try url()
+        let name = "t_" + label.lowercased().filter { $0.isLetter || $0.isNumber }.prefix(30) + "_\(UInt32.random(in: 0...UInt32.max))"
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        psql.arguments = ["psql", base, "-v", "ON_ERROR_STOP=1", "-qAtc", "CREATE DATABASE \(name)"]
+        let err = Pipe()
+        psql.standardError = err
+        psql.standardOutput = FileHandle.nullDevice
+        try psql.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        psql.waitUntilExit()
+        guard psql.terminationStatus == 0 else { throw PostgresServerError(message: "CREATE DATABASE failed: \(message)") }
+        guard let slash = base.range(of: "/", options: .backwards) else { throw PostgresServerError(message: "odd URI \(base)") }
+        return base[..<slash.upperBound] + name
+    }
+
+    /// Runs psql (the reference client, independent of ecsh's libpq code) and returns its output:
+    /// unaligned, tuples only, `|` between fields.
+    public static func psql(_ url: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtX", "-c", sql]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw PostgresServerError(message: "psql failed: \(message)") }
+        return text
+    }
+}
+
+public struct PostgresServerError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
