@@ -17,7 +17,7 @@ public enum PostgresServer {
         // posix_spawn and waitpid rather than Foundation's Process: this runs inside a lazy global's
         // one-time initialiser while other tests wait on it, and Process.waitUntilExit then never
         // saw the child exit (its termination source needs a thread those tests hold).
-        let status = spawnAndWait(["/bin/bash", "-c", "\"$0\" start \"$1\" --until-exit \"$2\" >\"$1.uri\" 2>\"$1.log\"",
+        let status = spawnAndWait(["/bin/bash", "-c", closeInherited + "\"$0\" start \"$1\" --until-exit \"$2\" >\"$1.uri\" 2>\"$1.log\"",
                                    clusterScript, dir, String(getpid())])
         let url = ((try? String(contentsOfFile: dir + ".uri", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let log = (try? String(contentsOfFile: dir + ".log", encoding: .utf8)) ?? ""
@@ -37,7 +37,7 @@ public enum PostgresServer {
 
     private static let shardedTopology: Result<ShardedTopology, PostgresServerError> = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ecsh-shards-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        let status = spawnAndWait(["/bin/bash", "-c", "\"$0\" start \"$1\" --until-exit \"$2\" >\"$1.uri\" 2>\"$1.log\"",
+        let status = spawnAndWait(["/bin/bash", "-c", closeInherited + "\"$0\" start \"$1\" --until-exit \"$2\" >\"$1.uri\" 2>\"$1.log\"",
                                    script("pg-shards"), dir, String(getpid())])
         let url = ((try? String(contentsOfFile: dir + ".uri", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let log = (try? String(contentsOfFile: dir + ".log", encoding: .utf8)) ?? ""
@@ -48,6 +48,11 @@ public enum PostgresServer {
         }
         return .success(ShardedTopology(directory: dir, coordinator: url))
     }()
+
+    /// Shell code that closes every descriptor but 0, 1 and 2 first: the server and its watchdog
+    /// outlive the call, and an inherited descriptor of a file another test is writing at that
+    /// moment (a copied executable) would keep that file "busy" (ETXTBSY) for as long as they run.
+    static let closeInherited = "for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ \"$fd\" -gt 2 ] && eval \"exec $fd>&-\"; done 2>/dev/null; "
 
     static func script(_ name: String) -> String { BuiltBinary.packageRoot.appendingPathComponent("scripts/\(name)").path }
 
