@@ -1,9 +1,9 @@
 import Foundation
 
-/// A real PostgreSQL server for the tests: the one `ECSH_PG_URL` names (scripts/test starts one
-/// and sets it), or else one started on first use for this test process with `scripts/pg-cluster`
-/// in a temporary directory; its watchdog stops it and removes the directory when the process
-/// ends. No mocks: if neither works the tests that need it fail with the reason, never skip.
+/// A real PostgreSQL server for the tests: the one `ECSH_PG_URL` names, or else one started on
+/// first use for this test process with `scripts/pg-cluster` in a temporary directory; its
+/// watchdog stops it and removes the directory when the process ends. No mocks: if neither works
+/// the tests that need it fail with the reason, never skip.
 public enum PostgresServer {
     /// The connection URI of the server, started if needed.
     public static func url() throws -> String {
@@ -12,22 +12,7 @@ public enum PostgresServer {
 
     private static let started: Result<String, PostgresServerError> = {
         if let url = ProcessInfo.processInfo.environment["ECSH_PG_URL"], !url.isEmpty { return .success(url) }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ecsh-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        let clusterScript = script("pg-cluster")
-        // posix_spawn and waitpid rather than Foundation's Process: this runs inside a lazy global's
-        // one-time initialiser while other tests wait on it, and Process.waitUntilExit then never
-        // saw the child exit (its termination source needs a thread those tests hold).
-        let status = spawnAndWait(["/bin/bash", "-c", closeInherited + "\"$0\" start \"$1\" --until-exit \"$2\" >\"$1.uri\" 2>\"$1.log\"",
-                                   clusterScript, dir, String(getpid())])
-        let url = ((try? String(contentsOfFile: dir + ".uri", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let log = (try? String(contentsOfFile: dir + ".log", encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(atPath: dir + ".uri")
-        try? FileManager.default.removeItem(atPath: dir + ".log")
-        guard status == 0, url.hasPrefix("postgresql://") else {
-            return .failure(PostgresServerError(message: "scripts/pg-cluster could not start a PostgreSQL server "
-                + "(bash scripts/setup installs it; or set ECSH_PG_URL): \(log)"))
-        }
-        return .success(url)
+        return startWatched("pg-cluster", label: "ecsh-pg", what: "a PostgreSQL server (bash scripts/setup --tests installs it; or set ECSH_PG_URL)").map(\.url)
     }()
 
     /// A sharded topology for this test process (scripts/pg-shards: a coordinator whose distributed
@@ -36,18 +21,31 @@ public enum PostgresServer {
     public static func sharded() throws -> ShardedTopology { try shardedTopology.get() }
 
     private static let shardedTopology: Result<ShardedTopology, PostgresServerError> = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ecsh-shards-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        startWatched("pg-shards", label: "ecsh-shards", what: "the sharded topology").map {
+            ShardedTopology(directory: $0.directory, coordinator: $0.url)
+        }
+    }()
+
+    /// Runs `scripts/NAME start DIR --until-exit <this process>` in a fresh temporary DIR and
+    /// returns DIR and the URI the script prints.
+    ///
+    /// posix_spawn and waitpid rather than Foundation's Process: this runs inside a lazy global's
+    /// one-time initialiser while other tests wait on it, and Process.waitUntilExit then never
+    /// saw the child exit (its termination source needs a thread those tests hold).
+    private static func startWatched(_ name: String, label: String, what: String)
+        -> Result<(directory: String, url: String), PostgresServerError> {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
         let status = spawnAndWait(["/bin/bash", "-c", closeInherited + "\"$0\" start \"$1\" --until-exit \"$2\" >\"$1.uri\" 2>\"$1.log\"",
-                                   script("pg-shards"), dir, String(getpid())])
+                                   script(name), dir, String(getpid())])
         let url = ((try? String(contentsOfFile: dir + ".uri", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let log = (try? String(contentsOfFile: dir + ".log", encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(atPath: dir + ".uri")
         try? FileManager.default.removeItem(atPath: dir + ".log")
         guard status == 0, url.hasPrefix("postgresql://") else {
-            return .failure(PostgresServerError(message: "scripts/pg-shards could not start the sharded topology: \(log)"))
+            return .failure(PostgresServerError(message: "scripts/\(name) could not start \(what): \(log)"))
         }
-        return .success(ShardedTopology(directory: dir, coordinator: url))
-    }()
+        return .success((dir, url))
+    }
 
     /// Shell code that closes every descriptor but 0, 1 and 2 first: the server and its watchdog
     /// outlive the call, and an inherited descriptor of a file another test is writing at that
