@@ -9,10 +9,22 @@ import Glibc
 /// it may not write, opens read-only: reading statements work, writing ones fail with
 /// `DatabaseError.isReadOnly`. Every statement runs with a progress handler that watches
 /// `interruptFlag`, so Ctrl-C can stop a long query (or a wait) without killing the session.
+///
+/// A workspace can also live in a PostgreSQL-wire database (`Database(postgres:)`): then `query`,
+/// `execute`, `scalar`, `transaction` and the catalog calls go to the server through libpq, with
+/// the SQL the statements write for SQLite's bookkeeping translated by `PostgresDialect`, and
+/// `prepare` (SQLite's streaming statements) is not available: statements that need it check
+/// `engine` and take their SQL route.
 public final class Database {
-    /// The file path, or nil for an in-memory workspace.
+    /// The engine a workspace lives in.
+    public enum Engine: Sendable, Equatable { case sqlite, postgresql }
+
+    /// The file path, or nil for an in-memory workspace (and for a PostgreSQL workspace).
     public let path: String?
-    let handle: OpaquePointer
+    /// SQLite's connection; nil for a PostgreSQL workspace.
+    let handle: OpaquePointer!
+    /// The server connection of a PostgreSQL workspace.
+    public let postgres: PostgresConnection?
     public let interruptFlag: InterruptFlag
     /// True when the workspace cannot be written: the file or its folder is read-only for this process.
     public let isReadOnly: Bool
@@ -45,6 +57,7 @@ public final class Database {
             }
         }
         self.handle = db
+        self.postgres = nil
         self.path = isFile ? target : nil
         self.interruptFlag = interruptFlag
         self.isReadOnly = sqlite3_db_readonly(db, "main") == 1
@@ -55,6 +68,51 @@ public final class Database {
             sqlite3_close_v2(db)
             throw error
         }
+    }
+
+    /// Opens a workspace in a PostgreSQL-wire database: `conninfo` is a libpq URI
+    /// (`postgresql://user@host:5432/shop`, `postgres://…`); the PG* environment variables and
+    /// ~/.pgpass fill in what it leaves out. ecsh's bookkeeping goes in the schema `ecsh`, created on
+    /// first use; datasets go in the first schema of the server's search path (normally `public`).
+    public init(postgres conninfo: String, interruptFlag: InterruptFlag = .shared) throws {
+        let connection = try PostgresConnection(conninfo, interruptFlag: interruptFlag)
+        let hooks = ConnectionHooks(interruptFlag: interruptFlag)
+        hooks.workspaceName = "database '\(connection.databaseName)'"
+        self.handle = nil
+        self.postgres = connection
+        self.path = nil
+        self.interruptFlag = interruptFlag
+        self.isReadOnly = false
+        self.hooks = hooks
+        // Bookkeeping tables are found unqualified after the user's own schemas.
+        let path = try connection.scalar("SELECT current_setting('search_path')").textValue ?? "\"$user\", public"
+        try connection.execute("CREATE SCHEMA IF NOT EXISTS ecsh")
+        if !path.split(separator: ",").contains(where: { $0.filter { $0 != " " } == "ecsh" }) {
+            try connection.execute("SELECT set_config('search_path', $1, false)", [.text(path + ", ecsh")])
+        }
+    }
+
+    /// Opens the workspace a command line names: a PostgreSQL URI, an SQLite file, or memory (nil).
+    public static func open(_ workspace: String?, interruptFlag: InterruptFlag = .shared) throws -> Database {
+        if let w = workspace, isPostgresURI(w) { return try Database(postgres: w, interruptFlag: interruptFlag) }
+        return try Database(path: workspace, interruptFlag: interruptFlag)
+    }
+
+    /// Whether a workspace argument names a PostgreSQL database rather than a file.
+    public static func isPostgresURI(_ s: String) -> Bool {
+        s.hasPrefix("postgresql://") || s.hasPrefix("postgres://")
+    }
+
+    /// The engine this workspace lives in.
+    public var engine: Engine { postgres == nil ? .sqlite : .postgresql }
+
+    /// What is open, for banners and `.info`: "SQLite 3.40.1, shop.db", "PostgreSQL 15.18, database shop at 127.0.0.1:5432".
+    public var engineDescription: String {
+        if let pg = postgres {
+            let v = pg.serverVersion
+            return "PostgreSQL \(v / 10000).\(v % 100), database \(pg.databaseName) at \(pg.host):\(pg.port) as \(pg.userName)"
+        }
+        return "SQLite \(Self.sqliteVersion), " + (path ?? "in memory")
     }
 
     /// Opens a connection with the hooks installed (so that even the first read waits for a writer).
@@ -128,9 +186,9 @@ public final class Database {
 
     /// The schema derived tables are written to: `main` normally, `temp` when the workspace is
     /// read-only (then they last for the session; unqualified names find them before `main`'s).
-    public var derivedSchema: String { isReadOnly ? "temp" : "main" }
+    public var derivedSchema: String { postgres != nil ? "ecsh" : isReadOnly ? "temp" : "main" }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit { if let handle { sqlite3_close_v2(handle) } }
 
     /// Builds an error from the connection's current state.
     func error(code: Int32, sql: String?) -> DatabaseError {
@@ -140,11 +198,18 @@ public final class Database {
     }
 
     public func prepare(_ sql: String) throws -> Statement {
-        try Statement(database: self, sql: sql)
+        if postgres != nil {
+            throw StoreError("this step reads rows one by one, which ecsh does only in an SQLite workspace; it does not run on PostgreSQL yet")
+        }
+        return try Statement(database: self, sql: sql)
     }
 
     /// Runs one or more statements that return no rows of interest.
     public func execute(_ sql: String, _ bindings: [Value] = []) throws {
+        if let pg = postgres {
+            for statement in PostgresDialect.translate(sql) { try pg.execute(statement, bindings) }
+            return
+        }
         if bindings.isEmpty {
             var message: UnsafeMutablePointer<CChar>?
             let rc = sqlite3_exec(handle, sql, nil, nil, &message)
@@ -163,14 +228,27 @@ public final class Database {
 
     /// Runs a query and collects its rows.
     public func query(_ sql: String, _ bindings: [Value] = []) throws -> ResultTable {
+        if let pg = postgres {
+            var table = ResultTable(columns: [], rows: [])
+            for statement in PostgresDialect.translate(sql) { table = try pg.query(statement, bindings) }
+            return table
+        }
         let stmt = try prepare(sql)
         try stmt.bind(bindings)
         let columns = stmt.columnNames
         return ResultTable(columns: columns, rows: try stmt.allRows())
     }
 
+    /// Runs a user's statement as written, in the engine's own dialect (`sql` on a PostgreSQL
+    /// workspace): its rows, or no columns for a command.
+    public func passthrough(_ sql: String) throws -> ResultTable {
+        guard let pg = postgres else { return try query(sql) }
+        return try pg.query(sql)
+    }
+
     /// The first column of the first row, or `.null`.
     public func scalar(_ sql: String, _ bindings: [Value] = []) throws -> Value {
+        if postgres != nil { return try query(sql, bindings).rows.first?.first ?? .null }
         let stmt = try prepare(sql)
         try stmt.bind(bindings)
         return try stmt.step() ? stmt.value(at: 0) : .null
@@ -188,7 +266,7 @@ public final class Database {
         let name = "ecsh_tx_\(savepointDepth)"
         savepointDepth += 1
         defer { savepointDepth -= 1 }
-        try execute(outermost ? (isReadOnly ? "BEGIN" : "BEGIN IMMEDIATE") : "SAVEPOINT \(name)")
+        try execute(outermost ? (isReadOnly || postgres != nil ? "BEGIN" : "BEGIN IMMEDIATE") : "SAVEPOINT \(name)")
         do {
             let result = try body()
             try execute(outermost ? "COMMIT" : "RELEASE \(name)")
@@ -208,7 +286,14 @@ public final class Database {
 
     /// Names of user tables (not SQLite's or ecsh's bookkeeping), sorted.
     public func tableNames() throws -> [String] {
-        try query("""
+        if postgres != nil {
+            return try query("""
+                SELECT DISTINCT table_name FROM information_schema.tables
+                WHERE table_schema = ANY (current_schemas(false)) AND table_schema <> 'ecsh' AND table_name NOT LIKE 'ecsh\\_%'
+                ORDER BY table_name
+                """).rows.compactMap { $0[0].textValue }
+        }
+        return try query("""
             SELECT name FROM sqlite_schema
             WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'ecsh_%'
             ORDER BY name
@@ -217,7 +302,13 @@ public final class Database {
 
     /// Column names and declared types of a table, in order.
     public func columns(of table: String) throws -> [(name: String, type: String)] {
-        try query("SELECT name, type FROM pragma_table_info(?)", [.text(table)]).rows.map {
+        if postgres != nil {
+            return try query("""
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                WHERE a.attrelid = to_regclass(?)::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
+                """, [.text(quoteIdentifier(table))]).rows.map { ($0[0].textValue ?? "", PostgresDialect.sqliteType($0[1].textValue ?? "")) }
+        }
+        return try query("SELECT name, type FROM pragma_table_info(?)", [.text(table)]).rows.map {
             ($0[0].textValue ?? "", $0[1].textValue ?? "")
         }
     }
@@ -225,7 +316,10 @@ public final class Database {
     /// Whether a table or view of that name exists, in the file or (for derived tables of a
     /// read-only workspace) in the connection's temp schema.
     public func tableExists(_ name: String) throws -> Bool {
-        try scalar("""
+        if postgres != nil {
+            return try scalar("SELECT to_regclass(?) IS NOT NULL", [.text(quoteIdentifier(name))]).intValue ?? 0 > 0
+        }
+        return try scalar("""
             SELECT count(*) FROM (SELECT name, type FROM sqlite_schema UNION ALL SELECT name, type FROM temp.sqlite_schema)
             WHERE name = ? AND type IN ('table','view')
             """, [.text(name)]).intValue ?? 0 > 0
@@ -233,10 +327,10 @@ public final class Database {
 
     /// Rows changed by the most recent INSERT, UPDATE or DELETE; other statements leave it as it was
     /// (<https://www.sqlite.org/c3ref/changes.html>), so compare `totalChanges` to know whether one ran.
-    public var changes: Int { Int(sqlite3_changes64(handle)) }
+    public var changes: Int { postgres?.lastChanges ?? Int(sqlite3_changes64(handle)) }
     /// Rows changed by every INSERT, UPDATE and DELETE (triggers included) since the connection opened.
-    public var totalChanges: Int { Int(sqlite3_total_changes64(handle)) }
-    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    public var totalChanges: Int { postgres?.totalChanges ?? Int(sqlite3_total_changes64(handle)) }
+    public var isInTransaction: Bool { postgres?.isInTransaction ?? (sqlite3_get_autocommit(handle) == 0) }
 
     /// SQLite's library version, e.g. "3.40.1".
     public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }

@@ -105,6 +105,18 @@ public final class Statement {
         }
     }
 
+    /// The storage class of column `i` in the current row.
+    public enum Kind { case null, integer, real, text, blob }
+    @inline(__always) public func value(kindAt i: Int) -> Kind {
+        switch sqlite3_column_type(handle, Int32(i)) {
+        case SQLITE_INTEGER: return .integer
+        case SQLITE_FLOAT: return .real
+        case SQLITE_TEXT: return .text
+        case SQLITE_BLOB: return .blob
+        default: return .null
+        }
+    }
+
     @inline(__always) public func int64(at i: Int) -> Int64 { sqlite3_column_int64(handle, Int32(i)) }
     @inline(__always) public func double(at i: Int) -> Double { sqlite3_column_double(handle, Int32(i)) }
     @inline(__always) public func isNull(at i: Int) -> Bool { sqlite3_column_type(handle, Int32(i)) == SQLITE_NULL }

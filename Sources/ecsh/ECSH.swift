@@ -7,7 +7,7 @@ import ECShell
 struct ECSH: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ecsh",
-        abstract: "An analysis shell for e-commerce data: KPIs, cohorts, NPS, unit economics and CLV over SQLite.",
+        abstract: "An analysis shell for e-commerce data: KPIs, cohorts, NPS, unit economics and CLV over SQLite or PostgreSQL.",
         discussion: """
             Run with no arguments for an interactive in-memory workspace, give a workspace file to keep \
             your data, or replay scripts with -f. Examples:
@@ -16,6 +16,7 @@ struct ECSH: ParsableCommand {
               ecsh shop.db -f analysis.ecsh     replay a script; stops at the first error, exit 1
               ecsh -c 'kpi gmv by month' shop.db
               ecsh shop.db 'kpi gmv by month'   a statement after the workspace, as in sqlite3
+              ecsh postgresql://me@db:5432/shop a workspace in a PostgreSQL database (libpq URI)
               ecsh -json shop.db 'kpi gmv by quarter' | jq .   results only on stdout; notes on stderr
               ecsh generate shop DIR --orders N --seed S   write a sample shop as CSV files
             """,
@@ -33,7 +34,7 @@ struct ECSH: ParsableCommand {
         }
     }
 
-    @Argument(help: "Workspace file (SQLite; created if missing). In memory when omitted.")
+    @Argument(help: "Workspace: an SQLite file (created if missing) or a postgresql:// URI. In memory when omitted.")
     var workspace: String?
 
     @Argument(help: "Statements to run after the workspace, as in sqlite3 (ecsh shop.db 'kpi gmv'); then exit.")

@@ -6,6 +6,7 @@ import ECAnalytics
 extension Session {
     /// `sql <any SQLite SQL>`: rows are shown; other statements report changes.
     func runSQL(_ raw: RawSQL) throws {
+        if database.engine == .postgresql { return try runServerSQL(raw) }
         do {
             let statement = try database.prepare(raw.text)
             lastSQL = raw.text
@@ -25,6 +26,33 @@ extension Session {
             }
         } catch let e as DatabaseError where !e.isInterrupt {
             throw SQLFailure(error: e, raw: raw)
+        }
+    }
+
+    /// `sql` on a PostgreSQL workspace: the text goes to the server as written (its dialect, not
+    /// SQLite's). There is no way to ask the server beforehand whether a statement writes, so it runs
+    /// in a transaction of its own and, if it changed rows or is not a plain query (DDL, COPY, …), the
+    /// input version is bumped inside that same transaction, as for SQLite.
+    func runServerSQL(_ raw: RawSQL) throws {
+        lastSQL = raw.text
+        let firstWord = raw.text.split(whereSeparator: { !$0.isLetter }).first?.lowercased() ?? ""
+        let reads: Set<String> = ["select", "with", "show", "explain", "table", "values"]
+        let cause = "sql " + String(raw.text.prefix { $0 != "\n" }.prefix(80))
+        let before = database.totalChanges
+        var changed = 0
+        func go() throws -> ResultTable {
+            let table = try database.passthrough(raw.text)
+            changed = database.totalChanges - before
+            if changed != 0 || !reads.contains(firstWord) {
+                try inputsChanged(table: InputVersion.anyTable, cause: cause)
+            }
+            return table
+        }
+        let table = database.isInTransaction || Self.outsideTransactions.contains(firstWord) ? try go() : try database.transaction(go)
+        if table.columns.isEmpty {
+            say(changed > 0 || ["insert", "update", "delete", "merge"].contains(firstWord) ? "ok (\(grouped(changed)) row\(changed == 1 ? "" : "s") changed)" : "ok")
+        } else {
+            show(table, sql: raw.text)
         }
     }
 

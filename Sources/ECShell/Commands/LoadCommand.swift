@@ -45,7 +45,13 @@ extension Session {
             let settings = try metricSettings()
             refresh = { try CustomerFacts.refreshInLoad($0, role: role, settings: settings) }
         }
-        let summary = try Loader(database: database).load(request, progress: { progress.update($0) }, beforeCommit: refresh)
+        if database.engine == .postgresql {
+            // The facts are built on the server by SQL when a statement first needs them.
+            refresh = { try OrderSnapshot.invalidate($0) }
+        }
+        let summary = database.engine == .postgresql
+            ? try ServerLoader(database: database).load(request, progress: { progress.update($0) }, beforeCommit: refresh)
+            : try Loader(database: database).load(request, progress: { progress.update($0) }, beforeCommit: refresh)
         progress.finish()
         say(summary.description)
         try sayStatuses(summary)

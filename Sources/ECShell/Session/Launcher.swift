@@ -46,13 +46,18 @@ public enum Launcher {
         defer { out.flush(); err.flush() }
         let database: Database
         do {
-            database = try Database(path: launch.workspace)
+            database = try Database.open(launch.workspace)
         } catch {
             err.write("error: \(error)\n")
-            if let path = launch.workspace, (error as? DatabaseError)?.isNotADatabase ?? true {
+            if let w = launch.workspace, Database.isPostgresURI(w) {
+                err.write("  help: check the server is running and the URI (postgresql://user@host:port/database); libpq also reads PGPASSWORD, PGHOST, … and ~/.pgpass\n")
+            } else if let path = launch.workspace, (error as? DatabaseError)?.isNotADatabase ?? true {
                 err.write("  help: is '\(path)' an SQLite workspace? Give a new file name to create one, or omit it for an in-memory workspace\n")
             }
             return 2
+        }
+        if database.engine == .postgresql {
+            err.write("note: workspace: \(database.engineDescription); ecsh's own tables are in its schema ecsh\n")
         }
         if database.isReadOnly, let path = database.path {
             err.write("note: '\(path)' is read-only for this user: statements that read work; loads, definitions and settings cannot be saved\n")

@@ -70,6 +70,23 @@ public final class PostgresConnection {
         }
     }
 
+    /// Rows changed by the last INSERT, UPDATE, DELETE or COPY (other statements leave it as it was),
+    /// and by all of them since the connection opened: SQLite's `changes` and `total_changes`.
+    public private(set) var lastChanges = 0
+    public private(set) var totalChanges = 0
+
+    /// Whether a transaction is open (or failed and not yet rolled back).
+    public var isInTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
+
+    /// Notes the rows a command changed, as SQLite counts them: data changes only.
+    func countChanges(_ result: OpaquePointer) {
+        let status = String(cString: PQcmdStatus(result))
+        guard ["INSERT", "UPDATE", "DELETE", "MERGE", "COPY"].contains(where: { status.hasPrefix($0 + " ") }),
+              let n = Int(String(cString: PQcmdTuples(result))) else { return }
+        lastChanges = n
+        totalChanges += n
+    }
+
     // MARK: Sending and waiting
 
     /// Sends the statement, waits for every result, and returns the last one's rows (a
@@ -91,8 +108,10 @@ public final class PostgresConnection {
             switch PQresultStatus(result) {
             case PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE:
                 table = Self.table(result)
+                countChanges(result)
             case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
                 table = ResultTable(columns: [], rows: [])
+                countChanges(result)
             case PGRES_COPY_IN:
                 // A COPY FROM STDIN sent through `execute` has no data: end it so the connection is usable.
                 PQputCopyEnd(handle, "COPY FROM STDIN needs data: use copyIn")

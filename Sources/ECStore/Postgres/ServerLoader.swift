@@ -1,0 +1,178 @@
+import Foundation
+
+/// `load` into a PostgreSQL workspace: the file goes through the same `Loader` as for SQLite, into
+/// a staging SQLite file on local disk, so that every rule is the same (dialects, encodings,
+/// presets, statuses, repeated ids, `on_error skip`, located errors, widened columns); then its
+/// rows stream to the server with `COPY … FROM STDIN`, in one server transaction with the
+/// bookkeeping, the input version and `beforeCommit`. A failure anywhere leaves the server as it
+/// was. Client memory stays bounded: the staging file is on disk and rows are streamed.
+///
+/// `append` stages the new file alone, then merges on the server as the SQLite loader merges:
+/// rows of this load replace earlier rows with the same id (`N new, M updated, K unchanged`).
+public struct ServerLoader {
+    public let database: Database
+
+    public init(database: Database) {
+        precondition(database.postgres != nil, "ServerLoader needs a PostgreSQL workspace")
+        self.database = database
+    }
+
+    public func load(_ request: LoadRequest, progress: ((LoadProgress) -> Void)? = nil,
+                     beforeCommit: ((Database) throws -> Void)? = nil) throws -> LoadSummary {
+        let started = Loader.now()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ecsh-stage-\(getpid())-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let staging = try Database(path: folder + "/staging.db", interruptFlag: database.interruptFlag)
+        try staging.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+        var staged = request
+        staged.append = false
+        var summary = try Loader(database: staging).load(staged, progress: progress)
+        let table = request.target.tableName
+        let role = summary.role
+        let columns = try staging.columns(of: table)
+        try database.transaction {
+            try Bookkeeping.createTables(database)
+            let t = quoteIdentifier(table)
+            if request.append, try database.tableExists(table) {
+                try widen(table, to: columns)
+                try database.execute("DROP TABLE IF EXISTS pg_temp.ecsh_load_new")
+                try database.execute("CREATE TEMP TABLE ecsh_load_new (\(Self.definitions(columns))) ON COMMIT DROP")
+                try copy(from: staging, table: table, into: "ecsh_load_new", columns: columns)
+                let names = columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
+                if let key = role?.identity, columns.contains(where: { $0.name == key }) {
+                    summary.merge = try merge(table, key: key, columns: columns)
+                }
+                try database.execute("INSERT INTO \(t) (\(names)) SELECT \(names) FROM ecsh_load_new")
+            } else {
+                try database.execute("DROP TABLE IF EXISTS \(t)")
+                try database.execute("DELETE FROM ecsh_rejects WHERE dataset = ?", [.text(table)])
+                try database.execute("CREATE TABLE \(t) (\(Self.definitions(columns)))")
+                try copy(from: staging, table: table, into: table, columns: columns)
+            }
+            try copyBookkeeping(from: staging, table: table)
+            if let key = role?.identity, columns.contains(where: { $0.name == key }) {
+                try database.execute("CREATE INDEX IF NOT EXISTS \(quoteIdentifier("ecsh_\(table)_\(key)")) ON \(t)(\(quoteIdentifier(key)))")
+            }
+            try database.execute("ANALYZE \(t)")
+            let what = role.map { "load \($0.rawValue)" } ?? "load table \(table)"
+            try InputVersion.bump(database, table: table, cause: "\(what) from '\(request.path)'\(request.append ? " append" : "")")
+            try beforeCommit?(database)
+        }
+        summary.seconds = Loader.now() - started
+        return summary
+    }
+
+    /// Column definitions in PostgreSQL types for the staging table's SQLite types.
+    static func definitions(_ columns: [(name: String, type: String)]) -> String {
+        columns.map { "\(quoteIdentifier($0.name)) \(serverType($0.type))" }.joined(separator: ", ")
+    }
+
+    static func serverType(_ sqliteType: String) -> String {
+        switch sqliteType.uppercased() {
+        case "INTEGER": return "bigint"
+        case "REAL": return "double precision"
+        case "BLOB": return "bytea"
+        default: return "text"
+        }
+    }
+
+    /// `append` with a column the table lacks adds it; a column whose type must widen (an integer
+    /// column meeting decimals, a number meeting text) is altered, as the SQLite loader retypes.
+    func widen(_ table: String, to columns: [(name: String, type: String)]) throws {
+        let t = quoteIdentifier(table)
+        let existing = try database.columns(of: table)
+        for c in columns {
+            guard let e = existing.first(where: { $0.name.lowercased() == c.name.lowercased() }) else {
+                try database.execute("ALTER TABLE \(t) ADD COLUMN \(quoteIdentifier(c.name)) \(Self.serverType(c.type))")
+                continue
+            }
+            let have = e.type.uppercased(), new = c.type.uppercased()
+            guard have != new else { continue }
+            let wider = (have == "INTEGER" && new == "REAL") || (have == "REAL" && new == "INTEGER") ? "REAL" : "TEXT"
+            if wider != have {
+                let type = Self.serverType(wider)
+                try database.execute("ALTER TABLE \(t) ALTER COLUMN \(quoteIdentifier(e.name)) TYPE \(type) USING \(quoteIdentifier(e.name))::\(type)")
+            }
+        }
+    }
+
+    /// Counts what the new rows do to earlier ones with the same key, then removes those earlier rows.
+    func merge(_ table: String, key: String, columns: [(name: String, type: String)]) throws -> LoadSummary.Merge {
+        let t = quoteIdentifier(table), k = quoteIdentifier(key)
+        let same = columns.map { "n.\(quoteIdentifier($0.name)) IS NOT DISTINCT FROM o.\(quoteIdentifier($0.name))" }.joined(separator: " AND ")
+        let counts = try database.query("""
+            SELECT (SELECT count(*) FROM ecsh_load_new),
+                   count(DISTINCT n.\(k)), count(DISTINCT CASE WHEN \(same) THEN n.\(k) END)
+            FROM ecsh_load_new n JOIN \(t) o ON o.\(k) = n.\(k)
+            """).rows[0].map { Int($0.intValue ?? 0) }
+        if counts[1] > 0 {
+            try database.execute("DELETE FROM \(t) WHERE \(k) IN (SELECT \(k) FROM ecsh_load_new)")
+        }
+        return LoadSummary.Merge(new: counts[0] - counts[1], updated: counts[1] - counts[2], unchanged: counts[2])
+    }
+
+    /// Streams the staging table's rows to the server in COPY's text format.
+    func copy(from staging: Database, table: String, into target: String, columns: [(name: String, type: String)]) throws {
+        let names = columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
+        let read = try staging.prepare("SELECT \(names) FROM \(quoteIdentifier(table)) ORDER BY rowid")
+        let n = columns.count
+        guard let pg = database.postgres else { return }
+        _ = try pg.copyIn("COPY \(quoteIdentifier(target)) (\(names)) FROM STDIN") { writer in
+            var line: [UInt8] = []
+            line.reserveCapacity(512)
+            while try read.step() {
+                line.removeAll(keepingCapacity: true)
+                for i in 0..<n {
+                    if i > 0 { line.append(9) }
+                    Self.appendCopyField(read, i, to: &line)
+                }
+                line.append(10)
+                try writer.write(line)
+            }
+        }
+    }
+
+    /// One field in COPY's text format: `\N` for NULL; backslash, tab, newline and CR escaped.
+    static func appendCopyField(_ s: Statement, _ i: Int, to line: inout [UInt8]) {
+        switch s.value(kindAt: i) {
+        case .null: line += [92, 78]
+        case .integer: line += String(s.int64(at: i)).utf8
+        case .real: line += "\(s.double(at: i))".utf8
+        case .text, .blob:
+            for b in s.bytes(at: i) {
+                switch b {
+                case 92: line += [92, 92]
+                case 9: line += [92, 116]
+                case 10: line += [92, 110]
+                case 13: line += [92, 114]
+                default: line.append(b)
+                }
+            }
+        }
+    }
+
+    /// The load's rejects and field mapping, from the staging file to the server's bookkeeping.
+    func copyBookkeeping(from staging: Database, table: String) throws {
+        let rejects = try staging.query("SELECT dataset, source, line, col, field, reason, raw FROM ecsh_rejects WHERE dataset = ? ORDER BY rowid", [.text(table)])
+        for row in rejects.rows {
+            try database.execute("INSERT INTO ecsh_rejects (dataset, source, line, col, field, reason, raw) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+        }
+        let fields = try staging.query("SELECT dataset, field, source_header, type FROM ecsh_fields WHERE dataset = ?", [.text(table)])
+        for row in fields.rows {
+            try database.execute("INSERT OR REPLACE INTO ecsh_fields (dataset, field, source_header, type) VALUES (?, ?, ?, ?)", row)
+        }
+        let d = try staging.query("SELECT name, role, source FROM ecsh_datasets WHERE name = ?", [.text(table)])
+        guard let row = d.rows.first else { return }
+        let t = quoteIdentifier(table)
+        var range: [Value] = [.null, .null]
+        if let role = row[1].textValue.flatMap(DatasetRole.init(rawValue:)), let main = role.mainDate,
+           try database.columns(of: table).contains(where: { $0.name == main }) {
+            range = try database.query("SELECT substr(min(\(quoteIdentifier(main))), 1, 10), substr(max(\(quoteIdentifier(main))), 1, 10) FROM \(t)").rows[0]
+        }
+        try database.execute("""
+            INSERT OR REPLACE INTO ecsh_datasets (name, role, source, rows, loaded_at, min_date, max_date)
+            VALUES (?, ?, ?, (SELECT count(*) FROM \(t)), strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime'), ?, ?)
+            """, [row[0], row[1], row[2], range[0], range[1]])
+    }
+}
