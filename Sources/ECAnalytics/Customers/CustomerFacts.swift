@@ -34,6 +34,7 @@ public enum CustomerFacts {
         guard try db.tableExists("orders") else {
             throw MetricsError("customer facts need orders: load orders from 'file.csv'")
         }
+        if db.engine == .postgresql { return try rebuildInEngine(db, settings: settings) }
         let asOf = try WorkspaceDates.asOfDay(db, settings: settings)
         let integerUnits = try db.columns(of: "orders").first { $0.name == "quantity" }?.type.uppercased() == "INTEGER"
         let started = Date.timeIntervalSinceReferenceDate
@@ -59,6 +60,10 @@ public enum CustomerFacts {
 
     /// Rebuilds the facts and snapshot when they are missing or were built under other settings.
     public static func ensureCurrent(_ db: Database, settings: MetricSettings) throws {
+        if db.engine == .postgresql {
+            if try !engineFactsCurrent(db, settings: settings) { try rebuildInEngine(db, settings: settings) }
+            return
+        }
         let asOf = try WorkspaceDates.asOfDay(db, settings: settings)
         if try OrderSnapshot.load(db, settings: settings, asOfDay: asOf) == nil { try rebuild(db, settings: settings) }
     }

@@ -34,7 +34,9 @@ extension OrderSnapshot {
         let inputs = try InputVersion.current(db, of: inputTables)
         let builtAt = try db.scalar("SELECT strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime')").textValue ?? ""
         let text = "format=\(formatVersion)\ninputs=\(inputs)\nbuilt_at=\(builtAt)\nseconds=\(seconds)"
-        try db.execute("INSERT OR REPLACE INTO \(db.derivedSchema).\(table) (name, data) VALUES ('stamp', CAST(? AS BLOB))", [.text(text)])
+        // A PostgreSQL workspace keeps these entries as text (`CustomerFacts.rebuildInEngine`).
+        let value = db.engine == .postgresql ? "?" : "CAST(? AS BLOB)"
+        try db.execute("INSERT OR REPLACE INTO \(db.derivedSchema).\(table) (name, data) VALUES ('stamp', \(value))", [.text(text)])
     }
 
     /// The stamp of the derived data in the workspace, nil when there is none (not built, or

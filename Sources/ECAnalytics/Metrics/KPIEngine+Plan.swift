@@ -31,6 +31,9 @@ extension KPIEngine {
         var needsHistory: Bool { !sources.isDisjoint(with: [.repeats, .active, .retention]) || measures.contains(.returning_customers) }
         /// No time grain and no history: every counted order falls in the one period 'all' (period_no 0).
         var periodIsConstant: Bool { grain == nil && !needsHistory }
+        /// Standard SQL for an engine other than SQLite (PostgreSQL): no bare columns beside an
+        /// aggregate, `IS NOT DISTINCT FROM` for `IS`, aliases on every derived table.
+        var portable = false
         var needsFacts: Bool {
             dims.contains(where: \.fromFacts) || !sources.isDisjoint(with: [.repeats, .lifetime])
                 || !measures.isDisjoint(with: [.new_customers, .returning_customers, .f2_new, .f2_converted])
@@ -97,7 +100,7 @@ extension KPIEngine {
             let range = try KPIEngine.dateRange(db, settings: settings, from: query.from, to: query.to)
             let start = range.lowerBound, end = range.upperBound
             try PeriodCalendar.ensure(db, covering: min(start, first)...max(end, asOf), weekStart: settings.weekStart)
-            return Plan(grain: grain, dims: dims,
+            var plan = Plan(grain: grain, dims: dims,
                         segments: query.segments.isEmpty ? [NamedSegment(name: "", predicate: SQLFragment("1"))] : query.segments,
                         hasSegments: !query.segments.isEmpty, measures: measures, kpiNames: names,
                         startDay: start, endDay: end, asOfDay: asOf, f2Days: query.f2WindowDays ?? settings.f2WindowDays,
@@ -105,6 +108,8 @@ extension KPIEngine {
                         hasOrders: hasOrders,
                         respondents: sources.contains(.nps) && hasOrders && !query.segments.isEmpty
                             ? try CustomerFacts.everyone(db) : CustomerFacts.table)
+            plan.portable = db.engine != .sqlite
+            return plan
         }
 
         /// Lines printed under the table: definitions in force and caveats.

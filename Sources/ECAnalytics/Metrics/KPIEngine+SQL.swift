@@ -226,6 +226,8 @@ extension KPIEngine.Plan {
         // period) costs about a third of the whole query on a million orders.
         var keys = (hasSegments ? ["segment"] : []) + (periodIsConstant ? [] : ["period_no"]) + dims.indices.map { "d\($0 + 1)" }
         if keys.isEmpty { keys = ["segment"] }
+        // SQLite takes the other selected columns from any row of the group; standard SQL groups by them.
+        if portable { keys = ["segment", "period_no"] + dims.indices.map { "d\($0 + 1)" } }
         return SQLFragment("SELECT segment, period_no\(dList),\n         " + aggs.joined(separator: ",\n         ")
                            + "\n  FROM base WHERE period_no IS NOT NULL GROUP BY " + keys.joined(separator: ", "), b)
     }

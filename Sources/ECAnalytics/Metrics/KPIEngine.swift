@@ -66,7 +66,8 @@ public struct KPIEngine {
         let (sql, bindings) = plan.sql(columns: columns)
         var table: ResultTable
         var ranSQL = false
-        if route != .sql, plan.hasOrders, try fillMeasuresFromSnapshot(plan) {
+        // A PostgreSQL workspace has no snapshot: the reference SQL runs in the engine.
+        if route != .sql, db.engine == .sqlite, plan.hasOrders, try fillMeasuresFromSnapshot(plan) {
             let fast = plan.sql(columns: columns, fromSnapshot: true)
             table = try db.query(fast.0, fast.1)
         } else {

@@ -30,17 +30,29 @@ public enum PeriodCalendar {
                             "\(g.rawValue)_start INTEGER NOT NULL", "\(g.rawValue)_end INTEGER NOT NULL"]
             }
             try db.execute("CREATE TABLE \(db.derivedSchema).ecsh_calendar (\(columns.joined(separator: ", "))) WITHOUT ROWID")
-            let marks = Array(repeating: "?", count: 2 + 4 * TimeGrain.allCases.count).joined(separator: ",")
-            let insert = try db.prepare("INSERT INTO ecsh_calendar VALUES (\(marks))")
-            for d in lo...hi {
+            let marks = "(" + Array(repeating: "?", count: 2 + 4 * TimeGrain.allCases.count).joined(separator: ",") + ")"
+            func values(_ d: Int) -> [Value] {
                 var values: [Value] = [.integer(Int64(d)), .integer(Int64(weekStart.offset))]
                 for g in TimeGrain.allCases {
                     let p = period(of: d, grain: g, weekStart: weekStart)
                     values += [.text(p.label), .integer(Int64(p.number)), .integer(Int64(p.start)), .integer(Int64(p.end))]
                 }
-                insert.reset()
-                try insert.bind(values)
-                try insert.step()
+                return values
+            }
+            if db.engine == .sqlite {
+                let insert = try db.prepare("INSERT INTO ecsh_calendar VALUES \(marks)")
+                for d in lo...hi {
+                    insert.reset()
+                    try insert.bind(values(d))
+                    try insert.step()
+                }
+            } else {
+                // A server round trip per 200 days.
+                for start in stride(from: lo, through: hi, by: 200) {
+                    let days = start...min(hi, start + 199)
+                    try db.execute("INSERT INTO ecsh_calendar VALUES " + Array(repeating: marks, count: days.count).joined(separator: ", "),
+                                   days.flatMap(values))
+                }
             }
             // One row per period, keyed by (grain, number): orders join it by day
             // range, so rows arrive grouped by period and GROUP BY needs no sort.

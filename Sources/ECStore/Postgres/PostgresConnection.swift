@@ -96,8 +96,17 @@ public final class PostgresConnection {
         if bindings.isEmpty {
             sent = PQsendQuery(handle, sql)
         } else {
+            // Numbers go with their types (int8, float8) so that a bare `$1 AS period_start` or `first_day + $2`
+            // is a number, as SQLite takes it; text is left for the server to infer from its context.
+            let types: [Oid] = bindings.map { v in
+                switch v {
+                case .integer: return 20
+                case .real: return 701
+                default: return 0
+                }
+            }
             sent = Self.withParameters(bindings) { values, lengths, formats in
-                PQsendQueryParams(handle, sql, Int32(bindings.count), nil, values, lengths, formats, 0)
+                PQsendQueryParams(handle, sql, Int32(bindings.count), types, values, lengths, formats, 0)
             }
         }
         guard sent == 1 else { throw connectionError(sql: sql) }
