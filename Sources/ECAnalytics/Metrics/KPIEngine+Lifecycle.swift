@@ -22,7 +22,7 @@ extension KPIEngine.Plan {
         let buckets = SQLFragment("SELECT e.segment\(d.map { ", e." + $0 }.joined()), \(bucketSQL) AS period_no, \(sums)\n  FROM \(events) AS e\(join)\n  WHERE e.day <= ?\n  GROUP BY e.segment\(d.map { ", e." + $0 }.joined()), period_no",
                                   bucketBindings + [.integer(Int64(endDay))])
         let totals = columns.map { "sum(b.\($0.0)) AS \($0.1)" }.joined(separator: ", ")
-        let on = d.map { " AND b.\($0) IS k.\($0)" }.joined()
+        let on = d.map { " AND " + same("b.\($0)", "k.\($0)") }.joined()
         let acc = SQLFragment("SELECT k.segment, k.period_no\(d.map { ", k." + $0 }.joined()), \(totals)\n  FROM keys AS k JOIN \(events)_buckets AS b ON b.segment = k.segment\(on) AND b.period_no <= k.period_no\n  GROUP BY k.segment, k.period_no\(d.map { ", k." + $0 }.joined())")
         return [("\(events)_buckets", buckets), (events == "rp_events" ? "rp" : "ac", acc)]
     }
@@ -59,10 +59,10 @@ extension KPIEngine.Plan {
     func retention(d: [String], dList: String) -> SQLFragment {
         SQLFragment("""
             SELECT segment, period_no + 1 AS period_no\(dList),
-                     count(*) AS previous_active, sum(next_period_no IS period_no + 1) AS retained
+                     count(*) AS previous_active, \(portable ? "sum(CASE WHEN next_period_no = period_no + 1 THEN 1 ELSE 0 END)" : "sum(next_period_no IS period_no + 1)") AS retained
               FROM (SELECT segment, period_no\(dList),
                            lead(period_no) OVER (PARTITION BY segment\(dList), customer_id ORDER BY period_no) AS next_period_no
-                    FROM (SELECT DISTINCT segment, period_no\(dList), customer_id FROM base WHERE period_no IS NOT NULL AND customer_id IS NOT NULL))
+                    FROM (SELECT DISTINCT segment, period_no\(dList), customer_id FROM base WHERE period_no IS NOT NULL AND customer_id IS NOT NULL)\(alias("active_periods")))\(alias("marked"))
               GROUP BY segment, period_no + 1\(dList)
             """)
     }

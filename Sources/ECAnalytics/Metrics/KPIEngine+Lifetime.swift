@@ -78,9 +78,9 @@ extension KPIEngine.Plan {
                 conditions.append("(SELECT cp.no FROM ecsh_periods AS cp WHERE cp.grain = 'month' AND cp.label = k.d\(i + 1)) + ? <= " + asOfMonthSQL.sql)
                 bindings += [.integer(Int64(horizonMonths))] + asOfMonthSQL.bindings
             }
-            return (conditions.isEmpty ? "1 AS ltv_final" : "coalesce(" + conditions.joined(separator: " AND ") + ", 0) AS ltv_final", bindings)
+            return (conditions.isEmpty ? "\(trueSQL) AS ltv_final" : "coalesce(" + conditions.joined(separator: " AND ") + ", \(falseSQL)) AS ltv_final", bindings)
         case .payback_months:
-            let on = d.map { " AND cv.\($0) IS k.\($0)" }.joined()
+            let on = d.map { " AND " + same("cv.\($0)", "k.\($0)") }.joined()
             return ("(SELECT min(cv.month_offset) FROM lv_curve AS cv WHERE cv.segment = k.segment AND cv.period_no = k.period_no\(on)"
                     + " AND cv.observed > 0 AND cv.margin >= cv.observed * (1.0 * sp.spend / NULLIF(coalesce(oa.new_customers, 0), 0))) AS payback_months", [])
         default:

@@ -34,6 +34,14 @@ extension KPIEngine {
         /// Standard SQL for an engine other than SQLite (PostgreSQL): no bare columns beside an
         /// aggregate, `IS NOT DISTINCT FROM` for `IS`, aliases on every derived table.
         var portable = false
+
+        /// `a IS b` (NULL-safe equality) in the engine's words.
+        func same(_ a: String, _ b: String) -> String { portable ? "\(a) IS NOT DISTINCT FROM \(b)" : "\(a) IS \(b)" }
+        /// A constant true column, and the fallback of a condition that may be NULL.
+        var trueSQL: String { portable ? "TRUE" : "1" }
+        var falseSQL: String { portable ? "FALSE" : "0" }
+        /// The alias a derived table needs in standard SQL (SQLite takes none).
+        func alias(_ name: String) -> String { portable ? " AS \(name)" : "" }
         var needsFacts: Bool {
             dims.contains(where: \.fromFacts) || !sources.isDisjoint(with: [.repeats, .lifetime])
                 || !measures.isDisjoint(with: [.new_customers, .returning_customers, .f2_new, .f2_converted])

@@ -68,7 +68,7 @@ extension KPIEngine.Plan {
         var joins: [String] = []
         var bindings: [Value] = []
         let joinOn = { (x: String) in
-            "\(x).segment = k.segment AND \(x).period_no = k.period_no" + d.map { " AND \(x).\($0) IS k.\($0)" }.joined()
+            "\(x).segment = k.segment AND \(x).period_no = k.period_no" + d.map { " AND " + same("\(x).\($0)", "k.\($0)") }.joined()
         }
         let aliasOf: [Measure.Source: String] = [.orders: "oa", .repeats: "rp", .active: "ac", .retention: "rt", .lifetime: "lv",
                                                   .spend: "sp", .traffic: "tr", .nps: "np"]
@@ -89,7 +89,7 @@ extension KPIEngine.Plan {
                     conditions.append("(SELECT cp.\"end\" FROM ecsh_periods AS cp WHERE cp.grain = 'month' AND cp.label = k.d\(k + 1)) + ? <= ?")
                     bindings += [dayInt(f2Days), dayInt(asOfDay)]
                 }
-                select.append(conditions.isEmpty ? "1 AS f2_final" : "(" + conditions.joined(separator: " AND ") + ") AS f2_final")
+                select.append(conditions.isEmpty ? "\(trueSQL) AS f2_final" : "(" + conditions.joined(separator: " AND ") + ") AS f2_final")
             } else if let column = lifetimeColumn(m, dims: d) {
                 select.append(column.sql)
                 bindings += column.bindings
@@ -236,7 +236,7 @@ extension KPIEngine.Plan {
     func datasetAggregate(table: String, column: String, measure: String, alias: String) -> SQLFragment {
         let (p, join) = bucket(day: "\(alias).day", calendar: "cal")
         let channel = dims.isEmpty ? "" : ", \(alias).channel AS d1"
-        return SQLFragment("SELECT '' AS segment, ") + p + SQLFragment("\(channel), sum(\(alias).\(quoteIdentifier(column))) AS \(measure), count(*) AS \(measure)_rows\n  FROM \(quoteIdentifier(table)) AS \(alias)\(join)\n  WHERE \(alias).day BETWEEN ? AND ?\n  GROUP BY period_no\(dims.isEmpty ? "" : ", d1")",
+        return SQLFragment("SELECT '' AS segment, ") + p + SQLFragment("\(channel), sum(\(alias).\(quoteIdentifier(column))) AS \(measure), count(*) AS \(measure)_rows\n  FROM \(quoteIdentifier(table)) AS \(alias)\(join)\n  WHERE \(alias).day BETWEEN ? AND ?\n  GROUP BY \(portable ? "period, period_no, period_start, period_end" : "period_no")\(dims.isEmpty ? "" : ", d1")",
             [.integer(Int64(startDay)), .integer(Int64(endDay))])
     }
 
@@ -248,7 +248,7 @@ extension KPIEngine.Plan {
             if hasSegments {
                 f = f + SQLFragment(" AND n.customer_id IN (SELECT customer_id FROM \(respondents) AS f WHERE ") + s.predicate + SQLFragment(")")
             }
-            return f + SQLFragment(" GROUP BY period_no")
+            return f + SQLFragment(portable ? " GROUP BY period, period_no, period_start, period_end" : " GROUP BY period_no")
         }
         return SQLFragment.joined(blocks, separator: "\n  UNION ALL\n  ")
     }

@@ -66,7 +66,7 @@ public struct NPSEngine {
 
     /// `count(*), promoters, passives, detractors` over `score`, zero (not NULL) when there are no rows.
     static func countColumns(score: String) -> String {
-        "count(*), coalesce(\(NPSSummary.promoterSQL(score)), 0), coalesce(sum(\(score) BETWEEN \(NPSSummary.detractorMaximum + 1) AND \(NPSSummary.promoterMinimum - 1)), 0), coalesce(\(NPSSummary.detractorSQL(score)), 0)"
+        "count(*), coalesce(\(NPSSummary.promoterSQL(score)), 0), coalesce(\(NPSSummary.passiveSQL(score)), 0), coalesce(\(NPSSummary.detractorSQL(score)), 0)"
     }
 
     /// An `NPSSummary` from the four values of `countColumns`.
@@ -80,9 +80,18 @@ public struct NPSEngine {
 
     /// The one score check, shared by `nps` and `kpi nps`.
     static func checkScores(_ db: Database, table: String = "nps") throws {
+        // SQLite keeps a text value in a numeric column; a PostgreSQL column has one type for every row.
+        var notNumber = "typeof(score) NOT IN ('integer', 'real') OR "
+        if db.engine != .sqlite {
+            notNumber = ""
+            let type = try db.columns(of: table).first { $0.name == "score" }?.type ?? ""
+            if !["INTEGER", "REAL"].contains(type) {
+                throw StoreError("NPS scores in \(table) are not numbers (the column is \(type.lowercased())); fix the file and reload")
+            }
+        }
         let bad = try db.query("""
             SELECT count(*), min(score), max(score) FROM \(quoteIdentifier(table))
-            WHERE score IS NULL OR typeof(score) NOT IN ('integer', 'real') OR score < 0 OR score > 10 OR score <> CAST(score AS INTEGER)
+            WHERE score IS NULL OR \(notNumber)score < 0 OR score > 10 OR score <> CAST(score AS INTEGER)
             """).rows[0]
         let count = bad[0].intValue ?? 0
         if count > 0 {

@@ -17,9 +17,13 @@ public struct NPSSummary: Sendable, Equatable {
     /// The highest detractor score.
     public static let detractorMaximum = 6
 
-    /// SQL counting promoters and detractors among `score` values (`sum(score >= 9)`, `sum(score <= 6)`).
-    static func promoterSQL(_ score: String) -> String { "sum(\(score) >= \(promoterMinimum))" }
-    static func detractorSQL(_ score: String) -> String { "sum(\(score) <= \(detractorMaximum))" }
+    /// SQL counting promoters, passives and detractors among `score` values, in standard SQL
+    /// (SQLite's `sum(score >= 9)` sums booleans, which PostgreSQL has no sum for).
+    static func promoterSQL(_ score: String) -> String { "count(CASE WHEN \(score) >= \(promoterMinimum) THEN 1 END)" }
+    static func passiveSQL(_ score: String) -> String {
+        "count(CASE WHEN \(score) BETWEEN \(detractorMaximum + 1) AND \(promoterMinimum - 1) THEN 1 END)"
+    }
+    static func detractorSQL(_ score: String) -> String { "count(CASE WHEN \(score) <= \(detractorMaximum) THEN 1 END)" }
 
     /// The z value of a two-sided 95% interval.
     public static let z95 = 1.96
