@@ -58,9 +58,9 @@ extension CustomerFacts {
         guard try db.tableExists("nps") else { return nil }
         let names = Set(try db.columns(of: "nps").map { $0.name.lowercased() })
         guard names.contains("customer_id"), names.contains("score") else { return nil }
-        let order = ["day", "responded_at"].filter(names.contains).map { "\($0) DESC" }
+        let order = ["day", "responded_at"].filter(names.contains).map { "\($0) DESC NULLS LAST" }
         let window = order.isEmpty ? "" : "ORDER BY " + order.joined(separator: ", ")
         return "(SELECT customer_id, score FROM (SELECT customer_id, score, row_number() OVER (PARTITION BY customer_id \(window)) AS rn"
-            + " FROM nps WHERE customer_id IS NOT NULL) WHERE rn = 1)"
+            + " FROM nps WHERE customer_id IS NOT NULL) AS ranked WHERE rn = 1)"
     }
 }

@@ -39,7 +39,19 @@ extension KPIEngine.Plan {
               WHERE c.last_offset >= ?
               GROUP BY c.segment, c.period_no\(cList)
             """, [h, h])
-        ctes.append(("lv", value))
+        if portable {
+            // PostgreSQL plans the join onto the per-customer sums as a nested loop that re-aggregates
+            // them for every customer (its estimates through CTEs are one row): the same sums, grouped
+            // straight from the orders (each carries its customer's group and last offset).
+            let keys = "segment, period_no\(dList)"
+            let n = SQLFragment("SELECT \(keys), count(*) AS ltv_customers FROM lv_customers WHERE last_offset >= ? GROUP BY \(keys)", [h])
+            let m = SQLFragment("SELECT \(keys), sum(cm2) AS ltv_margin FROM lv_orders WHERE month_offset <= ? AND last_offset >= ? GROUP BY \(keys)", [h, h])
+            let on = d.map { " AND " + same("m.\($0)", "n.\($0)") }.joined()
+            let joined = SQLFragment("SELECT n.segment, n.period_no\(d.map { ", n." + $0 }.joined()), n.ltv_customers, coalesce(m.ltv_margin, 0) AS ltv_margin\n  FROM lv_n AS n LEFT JOIN lv_m AS m ON m.segment = n.segment AND m.period_no = n.period_no\(on)")
+            ctes += [("lv_n", n), ("lv_m", m), ("lv", joined)]
+        } else {
+            ctes.append(("lv", value))
+        }
         if measures.contains(.payback_months) {
             // The cumulative CM2 curve per observed customer at each month offset, as range additions
             // (an order at offset o counts from o to its customer's last observed offset L; a customer

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import ECTestSupport
+
+/// The same statements through the real binary on an SQLite workspace and on a PostgreSQL
+/// workspace (a real server, `PostgresServer`), compared cell by cell: text exactly, numbers within
+/// 1e-9 relative (the engines add floating-point sums in different orders). Errors must agree too:
+/// a statement that fails on one engine and not the other shifts the output and fails the test.
+///
+/// The SQLite side computes order measures from its snapshot and customer facts in Swift; the
+/// PostgreSQL side runs the reference SQL and builds the facts in SQL on the server: two
+/// independent computations of every number below.
+@Suite struct PostgresParityTests {
+    static let kpis = ["gmv", "revenue", "orders", "aov", "aov_gross", "units", "customers", "new_customers",
+                       "returning_customers", "repeat_rate", "f2_rate", "active_members", "retention_rate", "churn_rate",
+                       "sessions", "cvr", "sales", "spend", "cac", "ltv", "ltv_cac", "payback", "cpa", "roas", "mer",
+                       "margin", "margin_rate", "commission", "mall_dependence", "discount_rate", "nps"]
+
+    /// Every catalogue KPI by month, by quarter and channel, over the whole range and by cohort
+    /// (the splits a KPI does not allow fail alike on both engines).
+    static let everyKPI: [String] = kpis.flatMap { k in
+        ["kpi \(k) by month", "kpi \(k) by quarter, channel", "kpi \(k)", "kpi \(k) by cohort from 2023-01 to 2023-12"]
+    }
+
+    /// Segments, filters, ranges, derived KPIs, settings that move counted orders and as_of, weeks.
+    static let statements: [String] = [
+        "tables",
+        "segment vip = revenue >= 20000",
+        "segment loyal = orders >= 3 and channels = 1",
+        "segment lapsed = recency > 180 and not first_channel = 'rakuten'",
+        "segments",
+        "kpi gmv, aov, customers, f2_rate, repeat_rate by quarter for vip, loyal, lapsed",
+        "kpi gmv, orders, ltv for vip, loyal",
+        "kpi customers, revenue by first_channel",
+        "kpi gmv, orders by month where channel = 'rakuten' from 2024-01 to 2024-06",
+        "kpi nps, customers by quarter for vip",
+        "define kpi gpo = gmv / orders",
+        "define kpi net_share = revenue / gmv",
+        "kpi gpo, net_share by quarter",
+        "set week_start sunday",
+        "kpi orders, customers, active_members by week from 2024-11-01 to 2024-12-31",
+        "set f2_window 60 days",
+        "kpi f2_rate by month from 2024-01",
+        "set excluded_statuses cancelled",
+        "kpi gmv, orders, customers, new_customers by quarter",
+        "segments",
+        "set as_of 2024-06-30",
+        "kpi active_members, retention_rate, ltv by quarter",
+        "kpi customers for vip",
+    ]
+
+    @Test func sampleShopGivesTheSameNumbersOnBothEngines() throws {
+        let shop = BuiltBinary.packageRoot.appendingPathComponent("samples/shop").path
+        let loads = """
+            set timezone 'Asia/Tokyo'
+            load orders from '\(shop)/orders.csv'
+            load customers from '\(shop)/customers.csv'
+            load spend from '\(shop)/ad_spend.csv'
+            load traffic from '\(shop)/traffic.csv'
+            load nps from '\(shop)/nps.csv'
+            """
+        try compare(script: loads + "\n" + (Self.everyKPI + Self.statements).joined(separator: "\n"), label: "sample")
+    }
+
+    /// Randomized shops: other customers, orders, ties and gaps than the sample's.
+    @Test(arguments: [7, 1234]) func generatedShopsGiveTheSameNumbers(seed: Int) throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let made = try runECSH(["generate", "shop", dir.path("shop"), "--orders", "3000", "--seed", "\(seed)"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let loads = ["orders": "orders.csv", "customers": "customers.csv", "spend": "ad_spend.csv", "traffic": "traffic.csv", "nps": "nps.csv"]
+            .sorted { $0.key < $1.key }.map { "load \($0.key) from '\(dir.path("shop"))/\($0.value)'" }
+        let statements = ["kpi gmv, revenue, orders, aov, customers, new_customers, returning_customers by month",
+                          "kpi repeat_rate, f2_rate, active_members, retention_rate, churn_rate by quarter, channel",
+                          "kpi ltv, cac, ltv_cac, payback, margin, margin_rate by quarter",
+                          "kpi sessions, cvr, sales, spend, roas, mer, nps by quarter",
+                          "segment big = revenue >= 10000 or orders >= 4",
+                          "kpi gmv, customers, f2_rate by cohort for big"]
+        try compare(script: (loads + statements).joined(separator: "\n"), label: "seed\(seed)")
+    }
+
+    /// Runs `script` on a new SQLite file and a new PostgreSQL database and compares the results.
+    func compare(script: String, label: String) throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let file = dir.path("parity.ecsh")
+        try script.write(toFile: file, atomically: true, encoding: .utf8)
+        let server = try PostgresServer.freshDatabase(label)
+        let sqlite = try runECSH([dir.path("w.db"), "--format", "csv", "--keep-going", "-f", file])
+        let pg = try runECSH([server, "--format", "csv", "--keep-going", "-f", file])
+        let errors = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("error") }.map(String.init) }
+        #expect(errors(pg.stderr) == errors(sqlite.stderr), "errors differ:\nSQLite:\n\(sqlite.stderr)\nPostgreSQL:\n\(pg.stderr)")
+        let a = sqlite.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let b = pg.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(a.count == b.count, "SQLite gave \(a.count) lines, PostgreSQL \(b.count)")
+        #expect(a.count > 100, "too little output to compare: \(sqlite.stderr)")
+        var differences: [String] = []
+        for (i, (x, y)) in zip(a, b).enumerated() where !Self.sameLine(String(x), String(y)) {
+            differences.append("line \(i + 1):\n  SQLite:     \(x)\n  PostgreSQL: \(y)")
+        }
+        #expect(differences.isEmpty, "\(differences.count) lines differ:\n\(differences.prefix(15).joined(separator: "\n"))")
+    }
+
+    /// Two CSV lines agree: the same cells, numbers within 1e-9 relative (1e-9 absolute near 0).
+    static func sameLine(_ x: String, _ y: String) -> Bool {
+        if x == y { return true }
+        let cx = x.split(separator: ",", omittingEmptySubsequences: false), cy = y.split(separator: ",", omittingEmptySubsequences: false)
+        guard cx.count == cy.count else { return false }
+        for (p, q) in zip(cx, cy) where p != q {
+            guard let u = Double(p), let v = Double(q) else { return false }
+            if abs(u - v) > 1e-9 * max(1, abs(u), abs(v)) { return false }
+        }
+        return true
+    }
+}
