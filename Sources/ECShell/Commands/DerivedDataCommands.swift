@@ -47,6 +47,9 @@ extension Session {
                 : "built \(stamp.builtAt) from input version \(stamp.inputs); the inputs are now at \(describe(latest))"
             return "derived data (customer facts, order snapshot): out of date, \(why); the next statement that needs it rebuilds it, or run rebuild"
         }
+        if database.engine == .postgresql {
+            return "derived data (customer facts, built by SQL on the server): built \(stamp.builtAt)\(took) from \(describe(latest))"
+        }
         let temporary = try database.scalar("SELECT count(*) FROM temp.sqlite_schema WHERE name = ?", [.text(OrderSnapshot.table)]).intValue ?? 0 > 0
         return "derived data (customer facts, order snapshot): built \(stamp.builtAt)\(took) from \(describe(latest))"
             + (temporary ? " (for this session only: the workspace is read-only)" : "")
