@@ -188,6 +188,12 @@ public final class Database {
         set { hooks.busyTimeout = newValue }
     }
 
+    /// An ORDER BY key giving a small bookkeeping table's rows in the order they were last written
+    /// (`INSERT OR REPLACE` moves a row to the end): SQLite's rowid; PostgreSQL's ctid, the row
+    /// version's place in the heap, where a rewritten row's new version goes after the others in a
+    /// table of a few rows that is only ever appended to and updated.
+    public var insertionOrder: String { postgres == nil ? "rowid" : "ctid" }
+
     /// The schema derived tables are written to: `main` normally, `temp` when the workspace is
     /// read-only (then they last for the session; unqualified names find them before `main`'s).
     public var derivedSchema: String { postgres != nil ? "ecsh" : isReadOnly ? "temp" : "main" }

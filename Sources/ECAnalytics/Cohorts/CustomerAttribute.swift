@@ -56,8 +56,8 @@ public struct CustomerAttribute: Sendable {
             }
             // A window over counted orders: one pass, no correlated subquery.
             return SQLFragment("SELECT customer_id, value FROM (SELECT customer_id, (") + expression
-                + SQLFragment(") AS value, row_number() OVER (PARTITION BY customer_id ORDER BY day, ordered_at, order_id) AS rn FROM \(quoteIdentifier(orders.table)) WHERE ")
-                + orders.condition + SQLFragment(") WHERE rn = 1")
+                + SQLFragment(") AS value, row_number() OVER (PARTITION BY customer_id ORDER BY day, ordered_at NULLS FIRST, order_id NULLS FIRST) AS rn FROM \(quoteIdentifier(orders.table)) WHERE ")
+                + orders.condition + SQLFragment(") AS ranked WHERE rn = 1")
         }
     }
 }

@@ -40,9 +40,9 @@ struct PeriodFigures {
         (f.orders, f.customers, f.mallGMV, f.revenue, f.margin) = (n[6], n[7], n[8], n[9], n[10])
 
         let firsts = SQLFragment("SELECT customer_id, min(day) AS first FROM (") + selection.select(["customer_id", "day"])
-            + SQLFragment(") GROUP BY customer_id")
+            + SQLFragment(") AS o GROUP BY customer_id")
         let newIn = { (range: ClosedRange<Int>) throws -> Double in
-            let q = SQLFragment("SELECT count(*) FROM (") + firsts + SQLFragment(") WHERE first BETWEEN ? AND ?",
+            let q = SQLFragment("SELECT count(*) FROM (") + firsts + SQLFragment(") AS f WHERE first BETWEEN ? AND ?",
                 [.integer(Int64(range.lowerBound)), .integer(Int64(range.upperBound))])
             return try db.scalar(q.sql, q.bindings).doubleValue ?? 0
         }

@@ -58,7 +58,8 @@ public struct NPSEngine {
             query = query + SQLFragment(" WHERE r.customer_id IN (SELECT customer_id FROM \(quoteIdentifier(table)) WHERE ")
                 + customerFilter + SQLFragment(")")
         }
-        query = query + SQLFragment(" GROUP BY grp ORDER BY grp = '\(CustomerAttribute.noValue)', grp")
+        // Ordered outside the grouping: standard SQL sorts by an expression of an output column only there.
+        query = SQLFragment("SELECT * FROM (") + query + SQLFragment(" GROUP BY grp) AS g ORDER BY grp = '\(CustomerAttribute.noValue)', grp")
         return try db.query(query.sql, query.bindings).rows.map { row in
             (row[0].description, Self.summary(counts: row.dropFirst()))
         }

@@ -28,7 +28,7 @@ public enum TargetStore {
     public static func load(_ db: Database) throws -> (targets: [Target], problems: [String]) {
         guard try db.tableExists(table) else { return ([], []) }
         let hasObjective = try db.columns(of: table).contains { $0.name == "objective" }
-        let rows = try db.query("SELECT kpi, op, value, \(hasObjective ? "objective" : "NULL") FROM ecsh_targets ORDER BY rowid").rows
+        let rows = try db.query("SELECT kpi, op, value, \(hasObjective ? "objective" : "NULL") FROM ecsh_targets ORDER BY \(db.insertionOrder)").rows
         var targets: [Target] = [], problems: [String] = []
         for r in rows {
             let name = r[0].textValue ?? r[0].description

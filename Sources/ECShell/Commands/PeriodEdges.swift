@@ -48,9 +48,9 @@ extension Session {
     /// survey (its first to its last response day) are marked as for `kpi`. NPS weeks start on Monday.
     func markNPSPeriods(_ table: ResultTable, _ grouping: NPSGrouping) throws -> ResultTable {
         guard case .period(let unit) = grouping, let grain = TimeGrain(rawValue: unit.rawValue) else { return table }
-        let statement = try database.prepare("SELECT min(day), max(day) FROM nps WHERE day IS NOT NULL")
-        guard try statement.step(), !statement.isNull(at: 0) else { return table }
-        let from = Int(statement.int64(at: 0)), to = Int(statement.int64(at: 1))
+        let edges = try database.query("SELECT min(day), max(day) FROM nps WHERE day IS NOT NULL").rows.first ?? []
+        guard edges.count == 2, let first = edges[0].intValue, let last = edges[1].intValue else { return table }
+        let from = Int(first), to = Int(last)
         guard from <= to else { return table }
         return PeriodEdges.mark(table, grain: grain, range: from...to, weekStart: .monday,
                                 starLabels: [.table, .line, .markdown].contains(options.format),

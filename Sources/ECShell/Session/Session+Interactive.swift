@@ -76,7 +76,7 @@ extension Session {
         quiet = false
         guard loaded else { return false }
         // One line, free of local paths, so transcripts read the same on every machine.
-        let counts = (try? database.query("SELECT name, rows FROM ecsh_datasets ORDER BY rowid").rows) ?? []
+        let counts = (try? database.query("SELECT name, rows FROM ecsh_datasets ORDER BY \(database.insertionOrder)").rows) ?? []
         say("sample shop loaded: " + counts.map { "\($0[0]) \(grouped(Int($0[1].intValue ?? 0)))" }.joined(separator: ", "))
         return true
     }
