@@ -50,6 +50,12 @@ extension Loader {
     /// GROUP BY past 256 distinct pairs.
     func statusPairs(_ table: String, base: Int64) throws -> [StatusPair] {
         let t = quoteIdentifier(table)
+        if database.engine == .postgresql {
+            // The server groups (base is 0 there: describe reads the whole table).
+            return try database.query("SELECT status, status_raw, count(*) FROM \(t) GROUP BY 1, 2").rows.map {
+                StatusPair(status: $0[0].textValue, raw: $0[1].textValue, count: Int($0[2].intValue ?? 0))
+            }
+        }
         let read = try database.prepare("SELECT status, status_raw FROM \(t) WHERE rowid > ?")
         try read.bind([.integer(base)])
         var seen: [(status: [UInt8]?, raw: [UInt8]?, count: Int)] = []

@@ -44,6 +44,10 @@ public struct ServerLoader {
                     summary.merge = try merge(table, key: key, columns: columns)
                 }
                 try database.execute("INSERT INTO \(t) (\(names)) SELECT \(names) FROM ecsh_load_new")
+            } else if try keepsLayout(table, columns: columns) {
+                try database.execute("TRUNCATE \(t)")
+                try database.execute("DELETE FROM ecsh_rejects WHERE dataset = ?", [.text(table)])
+                try copy(from: staging, table: table, into: table, columns: columns)
             } else {
                 try database.execute("DROP TABLE IF EXISTS \(t)")
                 try database.execute("DELETE FROM ecsh_rejects WHERE dataset = ?", [.text(table)])
@@ -61,6 +65,24 @@ public struct ServerLoader {
         }
         summary.seconds = Loader.now() - started
         return summary
+    }
+
+    /// Whether the table is laid out by its owner (partitioned, e.g. hash-partitioned by customer_id
+    /// into foreign tables on shards, or itself a foreign table): then a load replaces its rows and
+    /// keeps the table, which must have every column the file gives, with the same kind of type.
+    func keepsLayout(_ table: String, columns: [(name: String, type: String)]) throws -> Bool {
+        let kind = try database.scalar("SELECT relkind::text FROM pg_class WHERE oid = to_regclass(?)", [.text(quoteIdentifier(table))]).textValue
+        guard kind == "p" || kind == "f" else { return false }
+        let existing = try database.columns(of: table)
+        for c in columns {
+            guard let e = existing.first(where: { $0.name == c.name }) else {
+                throw StoreError("\(table) is a partitioned or foreign table, laid out on the server, without the column \(c.name) the file gives; add it (\(quoteIdentifier(c.name)) \(Self.serverType(c.type))) or drop the table so that load creates it")
+            }
+            guard e.type.uppercased() == c.type.uppercased() else {
+                throw StoreError("\(table) is a partitioned or foreign table, laid out on the server, whose column \(c.name) is \(e.type.lowercased()), but the file's values are \(c.type.lowercased()); change the column to \(Self.serverType(c.type)) or drop the table so that load creates it")
+            }
+        }
+        return true
     }
 
     /// Column definitions in PostgreSQL types for the staging table's SQLite types.
