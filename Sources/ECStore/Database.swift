@@ -209,7 +209,7 @@ public final class Database {
 
     public func prepare(_ sql: String) throws -> Statement {
         if postgres != nil {
-            throw StoreError("this step reads rows one by one, which ecsh does only in an SQLite workspace; it does not run on PostgreSQL yet")
+            throw StoreError("this statement reads orders one by one, which ecsh does only in an SQLite workspace; it does not run on PostgreSQL yet (docs/scale-out.md lists what does): load the same files into an SQLite workspace (ecsh shop.db) for it")
         }
         return try Statement(database: self, sql: sql)
     }

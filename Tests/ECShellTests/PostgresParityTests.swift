@@ -52,6 +52,8 @@ import ECTestSupport
         "kpi tree revenue by month from 2024-04 to 2024-05",
         "target gmv >= 15000000", "target repeat_rate >= 0.3", "scorecard by quarter",
         "describe orders",
+        "predict ltv horizon 12 months", "predict ltv horizon 12 months by first_channel",
+        "predict ltv horizon 6 months for vip", "predict validate holdout 26 weeks",
     ]
 
     @Test func sampleShopGivesTheSameNumbersOnBothEngines() throws {
@@ -108,7 +110,7 @@ import ECTestSupport
                           "kpi repeat_rate, f2_rate, active_members, retention_rate by quarter, channel",
                           "kpi ltv, cac, ltv_cac, margin by quarter", "kpi nps, sessions, cvr by quarter",
                           "segment big = revenue >= 10000 or orders >= 4", "kpi gmv, customers, f2_rate by cohort for big",
-                          "nps by first_channel", "segments"]
+                          "nps by first_channel", "segments", "predict ltv horizon 12 months"]
         try compare(script: (loads + statements).joined(separator: "\n"), label: "sharded", server: topology.coordinator)
         // The rows went through the layout: every order is on one of the shards.
         let loaded = try PostgresServer.psql(topology.coordinator, "SELECT count(*) FROM orders").trimmingCharacters(in: .whitespacesAndNewlines)

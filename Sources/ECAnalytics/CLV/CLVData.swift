@@ -37,6 +37,10 @@ public enum CLVData {
         let present = Set(try db.columns(of: table).map { $0.name.lowercased() })
         let margin = holdoutEnd != nil && costColumns.allSatisfy(present.contains)
             ? "TOTAL(\(OrderMeasures.cm2SQL(nil)))" : "0"
+        if db.engine != .sqlite {
+            return try summariesInEngine(db: db, filter: filter, margin: margin == "0" ? "0" : "coalesce(sum(\(OrderMeasures.cm2SQL(nil))), 0)",
+                                         calibrationEnd: calibrationEnd, unit: unit, holdout: holdoutEnd != nil, table: table)
+        }
         let sql = """
             SELECT customer_id, day, TOTAL(amount), \(margin) FROM \(quoteIdentifier(table))
             WHERE \(filter.sql)
@@ -64,6 +68,42 @@ public enum CLVData {
             summaries.append(done)
         }
         return summaries
+    }
+}
+
+extension CLVData {
+    /// The same summaries computed by the engine (a PostgreSQL server): purchase days per customer,
+    /// then one row per customer, so only per-customer rows cross the wire. The rules are
+    /// `HistoryBuilder`'s: calibration purchases up to `calibrationEnd`, the first of them opens the
+    /// history, the repeat value sums the others; purchases after it are the holdout's.
+    static func summariesInEngine(db: Database, filter: SQLFragment, margin: String, calibrationEnd: Int, unit: CLVTimeUnit,
+                                  holdout: Bool, table: String) throws -> [CustomerSummary] {
+        let c = Value.integer(Int64(calibrationEnd))
+        let sql = SQLFragment("""
+            WITH d AS (
+              SELECT customer_id, day, coalesce(sum(amount), 0) AS amount, \(margin) AS margin,
+                     row_number() OVER (PARTITION BY customer_id ORDER BY day) AS k
+              FROM \(quoteIdentifier(table)) WHERE \(filter.sql)
+              GROUP BY customer_id, day
+            )
+            SELECT customer_id, min(CASE WHEN day <= ? THEN day END), max(CASE WHEN day <= ? THEN day END),
+                   count(CASE WHEN day <= ? THEN 1 END), sum(CASE WHEN day <= ? AND k > 1 THEN amount ELSE 0 END),
+                   count(CASE WHEN day > ? THEN 1 END), sum(CASE WHEN day > ? THEN amount ELSE 0 END),
+                   sum(CASE WHEN day > ? THEN margin ELSE 0 END)
+            FROM d GROUP BY customer_id HAVING min(day) <= ?
+            ORDER BY customer_id COLLATE "C"
+            """, filter.bindings + Array(repeating: c, count: 8))
+        return try db.query(sql.sql, sql.bindings).rows.compactMap { r -> CustomerSummary? in
+            guard let first = r[1].intValue, let last = r[2].intValue else { return nil }
+            let x = Int(r[3].intValue ?? 1) - 1
+            let id = r[0].textValue ?? r[0].description
+            return CustomerSummary(customerID: id, x: x, tx: Double(last - first) / unit.days,
+                                   T: Double(Int64(calibrationEnd) - first) / unit.days,
+                                   monetaryMean: x > 0 ? (r[4].doubleValue ?? 0) / Double(x) : nil,
+                                   holdoutPurchases: holdout ? Int(r[5].intValue ?? 0) : nil,
+                                   holdoutValue: holdout ? r[6].doubleValue ?? 0 : nil,
+                                   holdoutMargin: holdout ? r[7].doubleValue ?? 0 : nil)
+        }
     }
 }
 

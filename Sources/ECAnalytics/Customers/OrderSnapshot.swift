@@ -56,6 +56,8 @@ public struct OrderSnapshot: Sendable {
 
     /// The snapshot when `accept` approves its description.
     static func load(_ db: Database, accept: ([String: String]) -> Bool) throws -> OrderSnapshot? {
+        // A PostgreSQL workspace keeps facts only (`CustomerFacts.rebuildInEngine`): statements take their SQL route.
+        guard db.engine == .sqlite else { return nil }
         guard let fields = try meta(db), accept(fields) else { return nil }
         guard let rows = fields["rows"].flatMap(Int.init), let customers = fields["customers"].flatMap(Int.init),
               let asOf = fields["as_of"].flatMap(Int.init), let counted = fields["counted"] else { return nil }

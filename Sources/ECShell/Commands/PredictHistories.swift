@@ -18,8 +18,9 @@ extension Session {
         var customers = try CLVData.extract(db: database, countedOrders: settings.countedCondition(), calibrationEnd: end,
                                             unit: .weeks, segment: try customerFilter(segments), holdoutEnd: holdoutEnd)
         var keys: [String: Int32] = [:]
-        let s = try database.prepare("SELECT customer_id, customer_key FROM \(CustomerFacts.table)")
-        while try s.step() { keys[String(decoding: s.bytes(at: 0), as: UTF8.self)] = Int32(truncatingIfNeeded: s.int64(at: 1)) }
+        try forEachFact(SQLFragment("SELECT customer_key, customer_id FROM \(CustomerFacts.table)")) { k, id in
+            if let id = id.textValue { keys[id] = Int32(truncatingIfNeeded: k) }
+        }
         for i in customers.indices { customers[i].key = keys[customers[i].customerID] ?? -1 }
         return customers
     }
@@ -41,14 +42,23 @@ extension Session {
         guard !segments.isEmpty else { return nil }
         var member = try Array(repeating: false, count: customerKeyCount())
         let any = SQLFragment.joined(segments.map { SQLFragment("(") + $0.predicate + SQLFragment(")") }, separator: " OR ")
-        let sql = SQLFragment("SELECT customer_key FROM \(CustomerFacts.table) WHERE ") + any
-        let s = try database.prepare(sql.sql)
-        try s.bind(sql.bindings)
-        while try s.step() {
-            let k = Int(s.int64(at: 0))
-            if member.indices.contains(k) { member[k] = true }
+        let sql = SQLFragment("SELECT customer_key, NULL FROM \(CustomerFacts.table) WHERE ") + any
+        try forEachFact(sql) { k, _ in
+            if member.indices.contains(Int(k)) { member[Int(k)] = true }
         }
         return member
+    }
+
+    /// Calls `body` with each (customer_key, value) row of a query on the facts: streamed from
+    /// SQLite, or in one result from a server (one row per customer, never per order).
+    func forEachFact(_ sql: SQLFragment, _ body: (Int64, Value) -> Void) throws {
+        if database.engine != .sqlite {
+            for row in try database.query(sql.sql, sql.bindings).rows { body(row[0].intValue ?? -1, row[1]) }
+            return
+        }
+        let s = try database.prepare(sql.sql)
+        try s.bind(sql.bindings)
+        while try s.step() { body(s.int64(at: 0), s.value(at: 1)) }
     }
 
     /// One more than the largest customer key in the facts.

@@ -114,10 +114,9 @@ extension Session {
         var group = try Array(repeating: Int32(-1), count: customerKeyCount())
         var labels: [String] = []
         var index: [String: Int32] = [:]
-        let s = try database.prepare("SELECT customer_key, \(quoteIdentifier(column)) FROM \(CustomerFacts.table)")
-        while try s.step() {
-            let k = Int(s.int64(at: 0))
-            let l = label(s.value(at: 1))
+        try forEachFact(SQLFragment("SELECT customer_key, \(quoteIdentifier(column)) FROM \(CustomerFacts.table)")) { key, value in
+            let k = Int(key)
+            let l = label(value)
             if index[l] == nil { index[l] = Int32(labels.count); labels.append(l) }
             if group.indices.contains(k) { group[k] = index[l] ?? -1 }
         }
