@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import ECTestSupport
+
+/// A PostgreSQL workspace through the real binary: what is promised for SQLite files holds on a
+/// server (failed loads leave it as it was, `sql` writes invalidate derived data), and a server
+/// that cannot be reached is a clear error with exit status 2. Checked with psql, not with ecsh.
+@Suite struct PostgresWorkspaceTests {
+    @Test func aFailedLoadLeavesTheServerAsItWas() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let good = try dir.write("good.csv", "order_id,customer_id,ordered_at,amount\nA1,C1,2024-01-05,1000\nA2,C2,2024-01-06,2000\nA3,C1,2024-02-07,1500\n")
+        let bad = try dir.write("bad.csv", "order_id,customer_id,ordered_at,amount\nB1,C1,2024-01-05,1000\nB2,C2,2024-13-45,2000\n")
+        let url = try PostgresServer.freshDatabase("failedload")
+        let first = try runECSH([url, "-c", "load orders from '\(good)'", "-c", "kpi orders, gmv"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("¥4,500"))
+        let before = try PostgresServer.psql(url, "SELECT count(*), sum(amount), (SELECT count(*) FROM ecsh.ecsh_inputs) FROM orders")
+        #expect(before == "3|4500|1\n")
+        // The bad date is on line 3, column 3 of the file; nothing of the load reaches the server.
+        let second = try runECSH([url, "-c", "load orders from '\(bad)'"])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("bad.csv:3:3"), "\(second.stderr)")
+        #expect(second.stderr.contains("nothing was loaded; the workspace is as it was"), "\(second.stderr)")
+        #expect(try PostgresServer.psql(url, "SELECT count(*), sum(amount), (SELECT count(*) FROM ecsh.ecsh_inputs) FROM orders") == before)
+    }
+
+    @Test func sqlGoesToTheServerAndItsWritesInvalidateDerivedData() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let good = try dir.write("good.csv", "order_id,customer_id,ordered_at,amount\nA1,C1,2024-01-05,1000\nA2,C2,2024-01-06,2000\nA3,C1,2024-02-07,1500\n")
+        let url = try PostgresServer.freshDatabase("sqlwrites")
+        // PostgreSQL's own dialect passes through (`::`, `generate_series`); a DELETE says how many rows
+        // it changed and the next KPI is computed from the rows left (2 orders, ¥3,500), not from old facts.
+        let out = try runECSH([url, "--format", "csv", "-c", "load orders from '\(good)'", "-c", "kpi orders, customers",
+                               "-c", "sql SELECT sum(x)::int AS s FROM generate_series(1, 10) AS x",
+                               "-c", "sql DELETE FROM orders WHERE order_id = 'A3'", "-c", "kpi orders, customers, gmv"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout == "orders,customers\n3,2\ns\n55\norders,customers,gmv\n2,2,3000.0\n", "\(out.stdout)")
+        #expect(out.stderr.contains("ok (1 row changed)"), "\(out.stderr)")
+    }
+
+    @Test func anUnreachableServerIsAClearErrorWithStatusTwo() throws {
+        let out = try runECSH(["postgresql://nobody@127.0.0.1:1/nothing", "-c", "kpi gmv"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("cannot connect to"), "\(out.stderr)")
+        #expect(out.stderr.contains("help: check the server is running"), "\(out.stderr)")
+    }
+}
