@@ -54,6 +54,12 @@ import ECTestSupport
         "describe orders",
         "predict ltv horizon 12 months", "predict ltv horizon 12 months by first_channel",
         "predict ltv horizon 6 months for vip", "predict validate holdout 26 weeks",
+        "cohort", "cohort retention by week periods 8", "cohort retention by quarter mode on_or_after periods 6",
+        "cohort retention by month mode cumulative periods 12", "cohort customers by quarter periods 6",
+        "cohort orders by month periods 6", "cohort revenue cumulative by quarter periods 6",
+        "cohort margin cumulative by month periods 12", "cohort margin by first_channel periods 4",
+        "cohort retention by region periods 4", "cohort retention by acquisition_channel mode on_or_after periods 4",
+        "cohort retention by quarter for vip periods 4", "cohort orders by quarter where channel = 'rakuten' periods 4",
     ]
 
     @Test func sampleShopGivesTheSameNumbersOnBothEngines() throws {
@@ -110,7 +116,8 @@ import ECTestSupport
                           "kpi repeat_rate, f2_rate, active_members, retention_rate by quarter, channel",
                           "kpi ltv, cac, ltv_cac, margin by quarter", "kpi nps, sessions, cvr by quarter",
                           "segment big = revenue >= 10000 or orders >= 4", "kpi gmv, customers, f2_rate by cohort for big",
-                          "nps by first_channel", "segments", "predict ltv horizon 12 months"]
+                          "nps by first_channel", "segments", "predict ltv horizon 12 months",
+                          "cohort retention by quarter periods 4", "cohort margin cumulative by month periods 6"]
         try compare(script: (loads + statements).joined(separator: "\n"), label: "sharded", server: topology.coordinator)
         // The rows went through the layout: every order is on one of the shards.
         let loaded = try PostgresServer.psql(topology.coordinator, "SELECT count(*) FROM orders").trimmingCharacters(in: .whitespacesAndNewlines)

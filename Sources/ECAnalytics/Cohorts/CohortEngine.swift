@@ -17,6 +17,7 @@ public struct CohortEngine {
     /// - Throws: `StoreError` for bad arguments or an empty orders table; `DatabaseError` from SQLite.
     public func run(_ query: CohortQuery) throws -> CohortMatrix {
         guard query.periods >= 0 else { throw StoreError("periods must be 0 or more (got \(query.periods))") }
+        if db.engine != .sqlite { return try runInEngine(query) }
         let unit = query.unit
         var label: SQLFragment?
         if case .attribute(let attribute) = query.grouping, case .firstOrder(let expression) = attribute.source {
@@ -113,6 +114,20 @@ public struct CohortEngine {
             if let note = ContributionMargin.missingNote(nullCounts: missing, orders: visit.orders) { notes.append(note) }
         }
 
+        if let note = visit.skipped > 0 ? "\(visit.skipped) orders without customer_id or day were skipped" : nil { notes.append(note) }
+        return try assemble(query: query, labels: labels, sizes: sizes, eligible: eligible, totals: totals, notes: notes,
+                            lastPeriod: lastPeriod, lastDay: lastDay, sql: stream.sql,
+                            missingCostFields: missingFields(query: query, stream: stream))
+    }
+
+    /// The matrix from the range additions per cohort (`eligible`: customers observed; `totals`: the
+    /// measure), whichever route gathered them.
+    func assemble(query: CohortQuery, labels: [String], sizes: [Int], eligible: [[Double]], totals: [[Double]],
+                  notes extra: [String], lastPeriod: Int, lastDay: Int, sql: SQLFragment,
+                  missingCostFields: [CostField]) throws -> CohortMatrix {
+        let n = query.periods
+        let cohortCount = labels.count
+        var notes = extra
         // Prefix sums turn range additions into cell values.
         var matrixRows: [CohortMatrix.Row] = []
         var coveredByRow: [[Double]] = []
@@ -145,9 +160,8 @@ public struct CohortEngine {
         }
 
         notes.insert(contentsOf: describe(query: query, lastPeriod: lastPeriod), at: 0)
-        if visit.skipped > 0 { notes.append("\(visit.skipped) orders without customer_id or day were skipped") }
-        var matrix = CohortMatrix(query: query, rows: matrixRows, average: average, sql: stream.sql, notes: notes,
-                                  missingCostFields: missingFields(query: query, stream: stream))
+        var matrix = CohortMatrix(query: query, rows: matrixRows, average: average, sql: sql, notes: notes,
+                                  missingCostFields: missingCostFields)
         if query.measure == .margin, query.cumulative, query.perCustomer {
             try addPayback(to: &matrix, asOfDay: lastDay)
         }
@@ -203,7 +217,7 @@ public struct CohortEngine {
     }
 
     /// The definition in force, for the notes under the table.
-    private func describe(query: CohortQuery, lastPeriod: Int) -> [String] {
+    func describe(query: CohortQuery, lastPeriod: Int) -> [String] {
         let unit = query.unit
         var lines: [String] = []
         switch query.measure {

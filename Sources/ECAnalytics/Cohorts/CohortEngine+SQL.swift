@@ -1,0 +1,145 @@
+import ECStore
+
+/// Cohorts computed in the engine (a PostgreSQL workspace): the same range additions as the
+/// streaming route, each reduced by SQL to a count or a sum per (cohort, offset[, last offset]),
+/// so only a few rows per cohort and offset cross the wire; `assemble` then makes the matrix.
+///
+/// Per customer (counted orders of the selection, up to the last day, with a customer and a day):
+/// the first period is the period of the first order; the cohort is that period, the first
+/// order's label (by day, then ordered_at, then order_id) or a customer attribute; the last
+/// observed offset is min(last period − first period, periods).
+extension CohortEngine {
+    func runInEngine(_ query: CohortQuery) throws -> CohortMatrix {
+        let unit = query.unit
+        let n = query.periods
+        guard let lastDay = try query.asOfDay ?? query.orders.lastCountedDay(in: db) else { throw Self.noOrders }
+        let selection = try query.orders.through(day: lastDay, in: db)
+        let lastPeriod = unit.index(ofDay: lastDay)
+        // The period of a day: Monday weeks counted from 1970-01-05 (PeriodUnit), months and quarters by the calendar date.
+        let date = "(DATE '1970-01-01' + CAST(o.day AS integer))"
+        let month = "(CAST(extract(year FROM \(date)) AS integer) * 12 + CAST(extract(month FROM \(date)) AS integer) - 1)"
+        let period: String
+        switch unit {
+        case .week: period = "(o.day + 3) / 7"
+        case .month: period = month
+        case .quarter: period = "\(month) / 3"
+        }
+        var label = "CAST(NULL AS TEXT)"
+        var labelBindings: [Value] = []
+        if case .attribute(let attribute) = query.grouping, case .firstOrder(let expression) = attribute.source {
+            label = "CAST((\(expression.sql)) AS TEXT)"
+            labelBindings = expression.bindings
+        }
+        let value: String
+        switch query.measure {
+        case .revenue: value = OrderMeasures.revenueSQL("o")
+        case .margin: value = OrderMeasures.cm2SQL("o")
+        default: value = "1"
+        }
+        let orders = SQLFragment("SELECT o.customer_id, o.day, \(period) AS per, \(value) AS v, \(label) AS lab, "
+                                 + "row_number() OVER (PARTITION BY o.customer_id ORDER BY o.day, o.ordered_at NULLS FIRST, o.order_id NULLS FIRST) AS rn\n"
+                                 + "    FROM \(quoteIdentifier(selection.table)) AS o\n    WHERE o.customer_id IS NOT NULL AND o.day IS NOT NULL AND (",
+                                 labelBindings) + selection.condition + SQLFragment(")")
+        var cohort = "0"
+        var lookup = SQLFragment("")
+        switch query.grouping {
+        case .all: cohort = "'all'"
+        case .period: cohort = "CAST(f.first_per AS TEXT)"
+        case .attribute(let attribute):
+            switch attribute.source {
+            case .firstOrder: cohort = "f.first_label"
+            case .lookup:
+                lookup = SQLFragment(",\n  attr AS (SELECT customer_id, max(CAST(value AS TEXT)) AS value FROM (") + (try attribute.lookupQuery(orders: nil))
+                    + SQLFragment(") AS a (customer_id, value) GROUP BY customer_id)")
+                cohort = "(SELECT attr.value FROM attr WHERE attr.customer_id = f.customer_id)"
+            }
+        }
+        let head = SQLFragment("WITH o AS (\n    ") + orders + SQLFragment("\n  ),\n  f AS (\n    SELECT customer_id, min(per) AS first_per, "
+            + "max(CASE WHEN rn = 1 THEN lab END) AS first_label, max(CASE WHEN rn = 2 THEN per END) AS second_per, max(per) AS latest_per\n"
+            + "    FROM o GROUP BY customer_id\n  )") + lookup
+            + SQLFragment(",\n  c AS (\n    SELECT customer_id, first_per, second_per, latest_per, coalesce(\(cohort), ?) AS cohort,\n"
+                          + "           CASE WHEN ? - first_per < ? THEN ? - first_per ELSE ? END AS last_k\n    FROM f\n  )\n",
+                          [.text(CustomerAttribute.noValue), .integer(Int64(lastPeriod)), .integer(Int64(n)), .integer(Int64(lastPeriod)), .integer(Int64(n))])
+        func rows(_ tail: String, _ bindings: [Value] = []) throws -> [[Value]] {
+            let q = head + SQLFragment(tail, bindings)
+            return try db.query(q.sql, q.bindings).rows
+        }
+
+        // Cohorts, their sizes and the customers observed at each offset.
+        var index: [String: Int] = [:]
+        var keys: [String] = []
+        let observed = try rows("SELECT cohort, last_k, count(*) FROM c GROUP BY cohort, last_k")
+        for r in observed where index[r[0].description] == nil {
+            index[r[0].description] = 0
+            keys.append(r[0].description)
+        }
+        keys = order(keys, grouping: query.grouping)
+        for (i, k) in keys.enumerated() { index[k] = i }
+        guard !keys.isEmpty else { throw Self.noOrders }
+        var eligible = Array(repeating: Array(repeating: 0.0, count: n + 2), count: keys.count)
+        var totals = eligible
+        var sizes = Array(repeating: 0, count: keys.count)
+        for r in observed {
+            let c = index[r[0].description]!, last = Int(r[1].intValue ?? 0), count = Double(r[2].intValue ?? 0)
+            sizes[c] += Int(count)
+            eligible[c][0] += count
+            eligible[c][last + 1] -= count
+        }
+        func addRange(_ c: Int, _ from: Int, _ through: Int, _ v: Double) {
+            guard from <= through, from >= 0 else { return }
+            totals[c][from] += v
+            totals[c][through + 1] -= v
+        }
+        let m = Value.integer(Int64(n))
+        var notes: [String] = []
+        if query.countsCustomers {
+            switch query.effectiveMode {
+            case .on:
+                for r in try rows("SELECT c.cohort, o.per - c.first_per AS k, count(DISTINCT o.customer_id) FROM o JOIN c ON c.customer_id = o.customer_id"
+                                  + " WHERE o.per - c.first_per <= ? GROUP BY c.cohort, o.per - c.first_per", [m]) {
+                    let k = Int(r[1].intValue ?? 0)
+                    addRange(index[r[0].description]!, k, k, Double(r[2].intValue ?? 0))
+                }
+            case .onOrAfter:
+                for r in try rows("SELECT cohort, CASE WHEN latest_per - first_per < last_k THEN latest_per - first_per ELSE last_k END AS k, count(*) FROM c GROUP BY 1, 2") {
+                    addRange(index[r[0].description]!, 0, Int(r[1].intValue ?? 0), Double(r[2].intValue ?? 0))
+                }
+            case .cumulative:
+                for r in try rows("SELECT cohort, second_per - first_per, last_k, count(*) FROM c WHERE second_per IS NOT NULL GROUP BY 1, 2, 3") {
+                    addRange(index[r[0].description]!, Int(r[1].intValue ?? 0), Int(r[2].intValue ?? 0), Double(r[3].intValue ?? 0))
+                }
+            }
+        } else {
+            let through = query.cumulative ? "c.last_k" : "o.per - c.first_per"
+            for r in try rows("SELECT c.cohort, o.per - c.first_per AS k, \(through) AS t, sum(o.v) FROM o JOIN c ON c.customer_id = o.customer_id"
+                              + " WHERE o.per - c.first_per <= ? GROUP BY c.cohort, o.per - c.first_per, \(through)", [m]) {
+                addRange(index[r[0].description]!, Int(r[1].intValue ?? 0), Int(r[2].intValue ?? 0), r[3].doubleValue ?? 0)
+            }
+        }
+        // What the streaming route says about orders it could not use and costs it counted as 0.
+        let fields: [CostField] = query.measure == .margin ? CostField.allCases : query.measure == .revenue ? [.discount, .points] : []
+        let counts = SQLFragment("SELECT count(*), count(CASE WHEN customer_id IS NULL OR day IS NULL THEN 1 END)"
+                                 + fields.map { ", count(CASE WHEN day IS NOT NULL AND \(quoteIdentifier($0.rawValue)) IS NULL THEN 1 END)" }.joined()
+                                 + " FROM \(quoteIdentifier(selection.table)) WHERE ") + selection.condition
+        let c = try db.query(counts.sql, counts.bindings).rows.first?.map { Int($0.intValue ?? 0) } ?? []
+        var missing: [CostField: Int] = [:]
+        for (i, field) in fields.enumerated() where c.count > 2 + i && c[2 + i] > 0 { missing[field] = c[2 + i] }
+        let visited = (c.first ?? 0) - (c.count > 1 ? c[1] : 0)
+        if let note = ContributionMargin.missingNote(nullCounts: missing, orders: visited) { notes.append(note) }
+        if c.count > 1, c[1] > 0 { notes.append("\(c[1]) orders without customer_id or day were skipped") }
+        let labels: [String]
+        if case .period(let u) = query.grouping { labels = keys.map { Int($0).map(u.label(of:)) ?? $0 } } else { labels = keys }
+        return try assemble(query: query, labels: labels, sizes: sizes, eligible: eligible, totals: totals, notes: notes,
+                            lastPeriod: lastPeriod, lastDay: lastDay, sql: head + SQLFragment("SELECT * FROM c"),
+                            missingCostFields: fields.filter { missing[$0] != nil })
+    }
+
+    /// Cohort keys in display order: periods in time order; names sorted, customers without a value last.
+    private func order(_ keys: [String], grouping: CohortGrouping) -> [String] {
+        if case .period = grouping { return keys.sorted { (Int($0) ?? 0) < (Int($1) ?? 0) } }
+        return keys.sorted { a, b in
+            if a == CustomerAttribute.noValue || b == CustomerAttribute.noValue { return b == CustomerAttribute.noValue && a != b }
+            return a < b
+        }
+    }
+}
