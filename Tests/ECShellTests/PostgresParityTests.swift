@@ -60,6 +60,8 @@ import ECTestSupport
         "cohort margin cumulative by month periods 12", "cohort margin by first_channel periods 4",
         "cohort retention by region periods 4", "cohort retention by acquisition_channel mode on_or_after periods 4",
         "cohort retention by quarter for vip periods 4", "cohort orders by quarter where channel = 'rakuten' periods 4",
+        "unit economics", "unit economics by channel horizon 12 months", "unit economics by cohort horizon 6 months",
+        "unit economics by month horizon 3 months",
     ]
 
     @Test func sampleShopGivesTheSameNumbersOnBothEngines() throws {
@@ -87,7 +89,9 @@ import ECTestSupport
                           "kpi ltv, cac, ltv_cac, payback, margin, margin_rate by quarter",
                           "kpi sessions, cvr, sales, spend, roas, mer, nps by quarter",
                           "segment big = revenue >= 10000 or orders >= 4",
-                          "kpi gmv, customers, f2_rate by cohort for big"]
+                          "kpi gmv, customers, f2_rate by cohort for big",
+                          "cohort retention by month periods 6", "cohort margin cumulative by first_channel periods 6",
+                          "unit economics by channel horizon 6 months", "predict ltv horizon 12 months"]
         try compare(script: (loads + statements).joined(separator: "\n"), label: "seed\(seed)")
     }
 
@@ -117,7 +121,8 @@ import ECTestSupport
                           "kpi ltv, cac, ltv_cac, margin by quarter", "kpi nps, sessions, cvr by quarter",
                           "segment big = revenue >= 10000 or orders >= 4", "kpi gmv, customers, f2_rate by cohort for big",
                           "nps by first_channel", "segments", "predict ltv horizon 12 months",
-                          "cohort retention by quarter periods 4", "cohort margin cumulative by month periods 6"]
+                          "cohort retention by quarter periods 4", "cohort margin cumulative by month periods 6",
+                          "unit economics by channel horizon 6 months"]
         try compare(script: (loads + statements).joined(separator: "\n"), label: "sharded", server: topology.coordinator)
         // The rows went through the layout: every order is on one of the shards.
         let loaded = try PostgresServer.psql(topology.coordinator, "SELECT count(*) FROM orders").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -18,16 +18,11 @@ public struct UnitEconomicsEngine {
         guard query.horizonMonths >= 0 else { throw StoreError("the horizon must be 0 months or more (got \(query.horizonMonths))") }
         guard let lastDay = try query.asOfDay ?? query.orders.lastCountedDay(in: db) else { throw Self.noOrders }
         let lastMonth = PeriodUnit.month.index(ofDay: lastDay)
-        let read = try pass(query: query, lastMonth: lastMonth, asOfDay: lastDay)
-        let pass = read.pass
-        guard pass.all.orders > 0 else { throw Self.noOrders }
-        var sums: [String: OrderSums] = [:]
-        var curves: [String: CustomerCurve] = [:]
-        for (g, label) in read.labels.enumerated() {
-            if pass.sums[g].orders > 0 { sums[label] = pass.sums[g] }
-            if let curve = pass.curve(g) { curves[label] = curve }
-        }
-        let all = pass.all
+        let read = db.engine == .sqlite ? try pass(query: query, lastMonth: lastMonth, asOfDay: lastDay).figures
+            : try figuresInEngine(query: query, lastMonth: lastMonth, asOfDay: lastDay)
+        guard read.all.orders > 0 else { throw Self.noOrders }
+        let sums = read.sums, curves = read.curves
+        let all = read.all
         let spend = try spendByGroup(query: query, asOfDay: lastDay)
         var notes: [String] = []
 
@@ -41,7 +36,7 @@ public struct UnitEconomicsEngine {
         }
         var total: UnitEconomicsRow?
         if query.by != .none && query.includeTotal {
-            total = makeRow(group: "total", sums: all, curve: pass.curve(nil), spend: spend.total,
+            total = makeRow(group: "total", sums: all, curve: read.totalCurve, spend: spend.total,
                             horizon: query.horizonMonths, isMall: nil)
         } else if query.by == .none {
             result = [makeRow(group: "all", sums: all, curve: curves["all"], spend: spend.total, horizon: query.horizonMonths, isMall: nil)]
@@ -51,7 +46,7 @@ public struct UnitEconomicsEngine {
         notes.append(contentsOf: spend.notes)
         var missing: [CostField: Int] = [:]
         for (i, field) in CostField.allCases.enumerated() { missing[field] = read.nullCounts[i] }
-        if let note = ContributionMargin.missingNote(nullCounts: missing, orders: pass.all.orders) { notes.append(note) }
+        if let note = ContributionMargin.missingNote(nullCounts: missing, orders: all.orders) { notes.append(note) }
         if read.skipped > 0 { notes.append("\(read.skipped) orders without customer_id or day were skipped") }
         if read.guests > 0 {
             notes.append("\(read.guests) guest orders (no customer_id) count in orders, AOV, CM2 per order and GMV share, not in customers, CAC or LTV")

@@ -150,6 +150,19 @@ struct UnitEconomicsGroups {
 }
 
 /// One pass with its group labels and what the read noticed.
+/// What unit economics are computed from, whichever route read it: order sums and customer
+/// curves by group label, the total curve, and what the read left out.
+struct UnitEconomicsFigures {
+    var sums: [String: OrderSums] = [:]
+    var all = OrderSums()
+    var curves: [String: CustomerCurve] = [:]
+    var totalCurve: CustomerCurve?
+    var nullCounts: [Int]
+    var skipped: Int
+    var guests: Int
+    var sql: SQLFragment
+}
+
 struct UnitEconomicsRead {
     var pass: UnitEconomicsPass
     var labels: [String]
@@ -161,6 +174,15 @@ struct UnitEconomicsRead {
     var guests: Int
     /// The reference query over the orders (for `show sql`).
     var sql: SQLFragment
+
+    var figures: UnitEconomicsFigures {
+        var f = UnitEconomicsFigures(all: pass.all, totalCurve: pass.curve(nil), nullCounts: nullCounts, skipped: skipped, guests: guests, sql: sql)
+        for (g, label) in labels.enumerated() {
+            if pass.sums[g].orders > 0 { f.sums[label] = pass.sums[g] }
+            if let curve = pass.curve(g) { f.curves[label] = curve }
+        }
+        return f
+    }
 }
 
 extension UnitEconomicsEngine {

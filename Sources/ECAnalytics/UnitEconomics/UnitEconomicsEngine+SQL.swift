@@ -1,0 +1,117 @@
+import ECStore
+
+/// Unit economics computed in the engine (a PostgreSQL workspace), by the rules of
+/// `UnitEconomicsPass`: order sums per group (orders after as_of not placed yet; guests in the
+/// order-level sums except by cohort), and per customer-curve group the customers observed at each
+/// month offset and their CM2 and orders as range additions from the order's offset to the
+/// customer's last observed one, each reduced by SQL to a few rows per group and offset.
+extension UnitEconomicsEngine {
+    func figuresInEngine(query: UnitEconomicsQuery, lastMonth: Int, asOfDay: Int) throws -> UnitEconomicsFigures {
+        let date = "(DATE '1970-01-01' + CAST(o.day AS integer))"
+        let month = "(CAST(extract(year FROM \(date)) AS integer) * 12 + CAST(extract(month FROM \(date)) AS integer) - 1)"
+        let none = Value.text(CustomerAttribute.noValue)
+        let orders = SQLFragment("""
+            WITH o AS (
+              SELECT o.customer_id, o.day, \(month) AS mon, o.channel, \(OrderMeasures.gmvSQL("o")) AS gmv,
+                     \(OrderMeasures.revenueSQL("o")) AS revenue, \(OrderMeasures.cm2SQL("o")) AS cm2, \(OrderMeasures.commissionSQL("o")) AS commission,
+                     row_number() OVER (PARTITION BY o.customer_id ORDER BY o.day, o.ordered_at NULLS FIRST, o.order_id NULLS FIRST) AS rn
+              FROM \(quoteIdentifier(query.orders.table)) AS o WHERE o.day IS NOT NULL AND (
+            """) + query.orders.condition + SQLFragment("""
+            )
+            ),
+            c AS (
+              SELECT customer_id, min(mon) AS first_mon, max(CASE WHEN rn = 1 THEN channel END) AS first_channel
+              FROM o WHERE customer_id IS NOT NULL GROUP BY customer_id
+            )
+            """)
+        func rows(_ tail: String, _ bindings: [Value] = []) throws -> [[Value]] {
+            let q = orders + SQLFragment("\n" + tail, bindings)
+            return try db.query(q.sql, q.bindings).rows
+        }
+        guard let firstMonth = try rows("SELECT min(first_mon) FROM c").first?.first?.intValue else { throw Self.noOrders }
+        let periods = max(query.horizonMonths, lastMonth - Int(firstMonth))
+        // The customer's curve group, and the order's group, as text keys.
+        let curveKey: String
+        let orderKey: String
+        switch query.by {
+        case .channel: curveKey = "coalesce(c.first_channel, ?)"; orderKey = "coalesce(o.channel, ?)"
+        case .cohort: curveKey = "CAST(c.first_mon AS TEXT)"; orderKey = "CAST(c.first_mon AS TEXT)"
+        case .month: curveKey = "CAST(c.first_mon AS TEXT)"; orderKey = "CAST(o.mon AS TEXT)"
+        case .none: curveKey = "'all'"; orderKey = "'all'"
+        }
+        let curveBindings: [Value] = query.by == .channel ? [none] : []
+        let orderBindings: [Value] = query.by == .channel ? [none] : []
+        func label(_ v: Value) -> String {
+            switch query.by {
+            case .cohort, .month: return Int(v.description).map(PeriodUnit.month.label(of:)) ?? v.description
+            default: return v.textValue ?? v.description
+            }
+        }
+        let last = "CASE WHEN ? - c.first_mon < ? THEN ? - c.first_mon ELSE ? END"
+        let lastBindings: [Value] = [.integer(Int64(lastMonth)), .integer(Int64(periods)), .integer(Int64(lastMonth)), .integer(Int64(periods))]
+
+        var figures = UnitEconomicsFigures(nullCounts: [], skipped: 0, guests: 0, sql: orders + SQLFragment("SELECT * FROM c"))
+        // Order sums per group; by cohort only customers' orders count.
+        let guestFilter = query.by == .cohort ? " AND o.customer_id IS NOT NULL" : ""
+        for r in try rows("SELECT \(orderKey), count(*), sum(o.gmv), sum(o.revenue), sum(o.cm2), sum(o.commission) FROM o LEFT JOIN c ON c.customer_id = o.customer_id"
+                          + " WHERE o.day <= ?\(guestFilter) GROUP BY 1", orderBindings + [.integer(Int64(asOfDay))]) {
+            let sums = OrderSums(orders: Int(r[1].intValue ?? 0), gmv: r[2].doubleValue ?? 0, revenue: r[3].doubleValue ?? 0,
+                                 margin: r[4].doubleValue ?? 0, commission: r[5].doubleValue ?? 0)
+            figures.sums[label(r[0])] = sums
+            figures.all.orders += sums.orders
+            figures.all.gmv += sums.gmv
+            figures.all.revenue += sums.revenue
+            figures.all.margin += sums.margin
+            figures.all.commission += sums.commission
+        }
+        // Curves: customers observed per offset, and CM2 and orders from each order's offset to the customer's last.
+        let width = periods + 2
+        var sizes: [String: Int] = [:]
+        var eligible: [String: [Double]] = [:], margin: [String: [Double]] = [:], count: [String: [Double]] = [:]
+        let total = "\u{0}total"
+        for r in try rows("SELECT \(curveKey), \(last) AS last_k, count(*) FROM c WHERE ? - c.first_mon >= 0 GROUP BY 1, 2",
+                          curveBindings + lastBindings + [.integer(Int64(lastMonth))]) {
+            let n = Double(r[2].intValue ?? 0), k = Int(r[1].intValue ?? 0)
+            for key in [label(r[0]), total] {
+                sizes[key, default: 0] += Int(n)
+                eligible[key, default: Array(repeating: 0, count: width)][0] += n
+                eligible[key, default: Array(repeating: 0, count: width)][k + 1] -= n
+            }
+        }
+        for r in try rows("SELECT \(curveKey), o.mon - c.first_mon AS k, \(last) AS last_k, sum(o.cm2), count(*) FROM o JOIN c ON c.customer_id = o.customer_id"
+                          + " WHERE o.day <= ? AND o.mon - c.first_mon >= 0 AND o.mon - c.first_mon <= \(last) GROUP BY 1, 2, 3",
+                          curveBindings + lastBindings + [.integer(Int64(asOfDay))] + lastBindings) {
+            let from = Int(r[1].intValue ?? 0), through = Int(r[2].intValue ?? 0)
+            let m = r[3].doubleValue ?? 0, n = Double(r[4].intValue ?? 0)
+            for key in [label(r[0]), total] {
+                margin[key, default: Array(repeating: 0, count: width)][from] += m
+                margin[key, default: Array(repeating: 0, count: width)][through + 1] -= m
+                count[key, default: Array(repeating: 0, count: width)][from] += n
+                count[key, default: Array(repeating: 0, count: width)][through + 1] -= n
+            }
+        }
+        for (key, size) in sizes where size > 0 {
+            let e = eligible[key]!, m = margin[key] ?? Array(repeating: 0, count: width), c = count[key] ?? Array(repeating: 0, count: width)
+            var runningMargin = 0.0, runningOrders = 0.0, covered = 0.0
+            var curve = CustomerCurve(size: size, margin: [], orders: [])
+            for k in 0...periods {
+                runningMargin += m[k]
+                runningOrders += c[k]
+                covered += e[k]
+                curve.margin.append(covered > 0 ? runningMargin / covered : nil)
+                curve.orders.append(covered > 0 ? runningOrders / covered : nil)
+            }
+            if key == total { figures.totalCurve = curve } else { figures.curves[key] = curve }
+        }
+        // What the streaming route says about the rows: NULL costs among orders with a day, skipped and guest orders.
+        let counts = SQLFragment("SELECT count(CASE WHEN day IS NULL THEN 1 END), count(CASE WHEN day IS NOT NULL AND customer_id IS NULL THEN 1 END)"
+                                 + CostField.allCases.map { ", count(CASE WHEN day IS NOT NULL AND \(quoteIdentifier($0.rawValue)) IS NULL THEN 1 END)" }.joined()
+                                 + " FROM \(quoteIdentifier(query.orders.table)) WHERE ") + query.orders.condition
+        let c = try db.query(counts.sql, counts.bindings).rows.first?.map { Int($0.intValue ?? 0) } ?? []
+        guard c.count == 2 + CostField.allCases.count else { throw Self.noOrders }
+        figures.nullCounts = Array(c.dropFirst(2))
+        figures.skipped = c[0] + (query.by == .cohort ? c[1] : 0)
+        figures.guests = query.by == .cohort ? 0 : c[1]
+        return figures
+    }
+}
