@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ECLanguage
 import ECTestSupport
 
 /// The same statements through the real binary on an SQLite workspace and on a PostgreSQL
@@ -77,6 +78,19 @@ import ECTestSupport
         try compare(script: loads + "\n" + (Self.everyKPI + Self.statements).joined(separator: "\n"), label: "sample")
     }
 
+    /// Every example `help` shows, after the sample shop's loads, on both engines.
+    @Test func everyHelpExampleGivesTheSameOutput() throws {
+        let shop = BuiltBinary.packageRoot.appendingPathComponent("samples/shop").path
+        let loads = ["set timezone 'Asia/Tokyo'"] + [("orders", "orders.csv"), ("customers", "customers.csv"), ("spend", "ad_spend.csv"),
+                                                    ("traffic", "traffic.csv"), ("nps", "nps.csv")].map { "load \($0.0) from '\(shop)/\($0.1)'" }
+        // `sql` examples pass SQL through as written, in each engine's own dialect (PostgreSQL names and orders a
+        // bare count(*) differently), and `show sql` and `explain … sql` print the SQL each engine runs (standard
+        // SQL on PostgreSQL): they are left out; everything else must agree.
+        let examples = CommandCatalog.all.flatMap(\.examples).filter { !$0.hasPrefix("sql ") && !$0.hasSuffix(" sql") && $0 != "show sql" }
+        #expect(examples.count >= 40)
+        try compare(script: (loads + examples).joined(separator: "\n"), label: "help", linkSamples: true)
+    }
+
     /// Randomized shops: other customers, orders, ties and gaps than the sample's.
     @Test(arguments: [7, 1234]) func generatedShopsGiveTheSameNumbers(seed: Int) throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
@@ -133,13 +147,23 @@ import ECTestSupport
 
     /// Runs `script` on a new SQLite file and a PostgreSQL database (a new one unless `server` names
     /// one) and compares the results.
-    func compare(script: String, label: String, server given: String? = nil) throws {
+    func compare(script: String, label: String, server given: String? = nil, linkSamples: Bool = false) throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let file = dir.path("parity.ecsh")
         try script.write(toFile: file, atomically: true, encoding: .utf8)
         let server = try given ?? PostgresServer.freshDatabase(label)
-        let sqlite = try runECSH([dir.path("w.db"), "--format", "csv", "--keep-going", "-f", file])
-        let pg = try runECSH([server, "--format", "csv", "--keep-going", "-f", file])
+        // Each engine runs in a folder of its own (statements may export files), with samples/ beside it when asked.
+        func folder(_ name: String) throws -> URL {
+            let url = dir.url.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            if linkSamples {
+                try FileManager.default.createSymbolicLink(atPath: url.appendingPathComponent("samples").path,
+                                                           withDestinationPath: BuiltBinary.packageRoot.appendingPathComponent("samples").path)
+            }
+            return url
+        }
+        let sqlite = try runECSH([dir.path("w.db"), "--format", "csv", "--keep-going", "-f", file], directory: try folder("sqlite"))
+        let pg = try runECSH([server, "--format", "csv", "--keep-going", "-f", file], directory: try folder("pg"))
         let errors = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("error") }.map(String.init) }
         #expect(errors(pg.stderr) == errors(sqlite.stderr), "errors differ:\nSQLite:\n\(sqlite.stderr)\nPostgreSQL:\n\(pg.stderr)")
         let a = sqlite.stdout.split(separator: "\n", omittingEmptySubsequences: false)

@@ -70,10 +70,9 @@ extension Session {
     func resolveCustomerIDs(_ customers: inout [CustomerSummary]) throws {
         guard customers.contains(where: { $0.customerID.isEmpty && $0.key >= 0 }) else { return }
         var ids = try Array(repeating: "", count: customerKeyCount())
-        let s = try database.prepare("SELECT customer_key, customer_id FROM \(CustomerFacts.table)")
-        while try s.step() {
-            let k = Int(s.int64(at: 0))
-            if ids.indices.contains(k) { ids[k] = String(decoding: s.bytes(at: 1), as: UTF8.self) }
+        try forEachFact(SQLFragment("SELECT customer_key, customer_id FROM \(CustomerFacts.table)")) { key, id in
+            let k = Int(key)
+            if ids.indices.contains(k) { ids[k] = id.textValue ?? id.description }
         }
         for i in customers.indices where customers[i].customerID.isEmpty && ids.indices.contains(Int(customers[i].key)) {
             customers[i].customerID = ids[Int(customers[i].key)]
