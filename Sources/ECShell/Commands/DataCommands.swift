@@ -48,7 +48,16 @@ extension Session {
             }
             return table
         }
-        let table = database.isInTransaction || Self.outsideTransactions.contains(firstWord) ? try go() : try database.transaction(go)
+        let table: ResultTable
+        do {
+            table = database.isInTransaction || Self.outsideTransactions.contains(firstWord) ? try go() : try database.transaction(go)
+        } catch let e as PostgresError where !e.isCancelled && !e.isConnection {
+            // Point at the server's position in the statement (characters, 1-based).
+            let at = e.position.map { p in raw.range(ofUTF8Offset: raw.text.prefix(max(0, p - 1)).utf8.count) } ?? raw.range
+            let help = [e.detail, e.hint].compactMap { $0 }.joined(separator: "; ")
+            throw ShellError("PostgreSQL: \(e.message)", at: at,
+                             help: (help.isEmpty ? "" : help + "; ") + "the SQL is passed to the server as written; 'tables' and 'describe NAME' show the names available")
+        }
         if table.columns.isEmpty {
             say(changed > 0 || ["insert", "update", "delete", "merge"].contains(firstWord) ? "ok (\(grouped(changed)) row\(changed == 1 ? "" : "s") changed)" : "ok")
         } else {

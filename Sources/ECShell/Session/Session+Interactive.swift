@@ -27,7 +27,11 @@ extension Session {
         }
         if reader.isInteractive {
             out.write("ecsh \(ShellInfo.version) — help lists commands, tutorial teaches the KPI framework, quit leaves.\n")
-            out.write(database.path.map { "workspace: \($0)\n" } ?? "workspace: in memory (give a file name to keep your work: ecsh shop.db)\n")
+            if database.engine == .postgresql {
+                out.write("workspace: \(database.engineDescription)\n")
+            } else {
+                out.write(database.path.map { "workspace: \($0)\n" } ?? "workspace: in memory (give a file name to keep your work: ecsh shop.db)\n")
+            }
             out.flush()
         }
         let repl = Repl(reader: reader,

@@ -26,6 +26,16 @@ extension Session {
         case let e as DatabaseError where e.isInterrupt:
             err.write("\ninterrupted\n")
             return
+        case let e as PostgresError where e.isCancelled:
+            // Ctrl-C: libpq's PQcancel stopped the statement on the server, as SQLite's interrupt does locally.
+            err.write("\ninterrupted\n")
+            return
+        case let e as PostgresError:
+            let help = [e.detail, e.hint].compactMap { $0 }.joined(separator: "; ")
+            let note = e.isConnection ? "the connection to the server failed; check it is running and reachable, then open the workspace again"
+                : e.isFull ? "nothing this statement wrote was kept; free space on the server and run it again"
+                : help.isEmpty ? nil : help
+            diagnostic = Diagnostic("PostgreSQL: \(e.message)", at: whole, note: note)
         case let e as DatabaseError where e.isFull:
             diagnostic = Diagnostic(e.message, at: whole,
                                     note: "nothing this statement wrote was kept; free some disk space and run it again")
