@@ -38,6 +38,30 @@ import ECTestSupport
         #expect(out.stderr.contains("ok (1 row changed)"), "\(out.stderr)")
     }
 
+    /// `on_error skip` on the server: the good rows load, each bad one is in ecsh_rejects with its line
+    /// and column, as on SQLite (2 of 5 data lines bad here, worked out by hand; an append merges by id).
+    @Test func skippedRowsGoToTheServersRejectsAndAppendMerges() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let file = try dir.write("mixed.csv", """
+            order_id,customer_id,ordered_at,amount
+            A1,C1,2024-01-05,1000
+            A2,C2,2024-13-45,2000
+            A3,C1,2024-02-07,1500
+            A4,C3,2024-02-08,abc
+            A5,C3,2024-02-09,700
+
+            """)
+        let more = try dir.write("more.csv", "order_id,customer_id,ordered_at,amount\nA5,C3,2024-02-09,900\nA6,C4,2024-03-01,300\n")
+        let url = try PostgresServer.freshDatabase("rejects")
+        let out = try runECSH([url, "-c", "load orders from '\(file)' with on_error skip", "-c", "load orders from '\(more)' append"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("skipped 2 bad rows"), "\(out.stderr)")
+        #expect(out.stderr.contains("1 new, 1 updated, 0 unchanged"), "\(out.stderr)")
+        #expect(try PostgresServer.psql(url, "SELECT line, col, field FROM ecsh.ecsh_rejects ORDER BY line") == "3|3|ordered_at\n5|4|amount\n")
+        // A1, A3, A5 (now 900), A6: 1000 + 1500 + 900 + 300.
+        #expect(try PostgresServer.psql(url, "SELECT count(*), sum(amount) FROM orders") == "4|3700\n")
+    }
+
     @Test func anUnreachableServerIsAClearErrorWithStatusTwo() throws {
         let out = try runECSH(["postgresql://nobody@127.0.0.1:1/nothing", "-c", "kpi gmv"])
         #expect(out.status == 2)

@@ -176,10 +176,9 @@ public struct ServerLoader {
 
     /// The load's rejects and field mapping, from the staging file to the server's bookkeeping.
     func copyBookkeeping(from staging: Database, table: String) throws {
-        let rejects = try staging.query("SELECT dataset, source, line, col, field, reason, raw FROM ecsh_rejects WHERE dataset = ? ORDER BY rowid", [.text(table)])
-        for row in rejects.rows {
-            try database.execute("INSERT INTO ecsh_rejects (dataset, source, line, col, field, reason, raw) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
-        }
+        // The staging file holds this load's rejects only: all of them go, in one COPY.
+        try copy(from: staging, table: "ecsh_rejects", into: "ecsh_rejects",
+                 columns: ["dataset", "source", "line", "col", "field", "reason", "raw"].map { ($0, "") })
         let fields = try staging.query("SELECT dataset, field, source_header, type FROM ecsh_fields WHERE dataset = ?", [.text(table)])
         for row in fields.rows {
             try database.execute("INSERT OR REPLACE INTO ecsh_fields (dataset, field, source_header, type) VALUES (?, ?, ?, ?)", row)
