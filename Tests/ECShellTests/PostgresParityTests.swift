@@ -91,6 +91,15 @@ import ECTestSupport
         try compare(script: (loads + examples).joined(separator: "\n"), label: "help", linkSamples: true)
     }
 
+    /// Every sample script, as a user replays it, on both engines.
+    @Test(arguments: ["load-shop", "tour", "kpi-tree", "cohorts", "nps", "sales-equation", "unit-economics",
+                      "mall-to-own", "scorecard", "tutorial"])
+    func sampleScriptGivesTheSameOutput(name: String) throws {
+        let path = BuiltBinary.packageRoot.appendingPathComponent("samples/\(name).ecsh").path
+        #expect(FileManager.default.fileExists(atPath: path))
+        try compare(script: "run '\(path)'", label: "sample\(name)", minimumLines: 0)
+    }
+
     /// Randomized shops: other customers, orders, ties and gaps than the sample's.
     @Test(arguments: [7, 1234]) func generatedShopsGiveTheSameNumbers(seed: Int) throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
@@ -147,7 +156,8 @@ import ECTestSupport
 
     /// Runs `script` on a new SQLite file and a PostgreSQL database (a new one unless `server` names
     /// one) and compares the results.
-    func compare(script: String, label: String, server given: String? = nil, linkSamples: Bool = false) throws {
+    func compare(script: String, label: String, server given: String? = nil, linkSamples: Bool = false,
+                 minimumLines: Int = 40) throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let file = dir.path("parity.ecsh")
         try script.write(toFile: file, atomically: true, encoding: .utf8)
@@ -169,7 +179,7 @@ import ECTestSupport
         let a = sqlite.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         let b = pg.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(a.count == b.count, "SQLite gave \(a.count) lines, PostgreSQL \(b.count)")
-        #expect(a.count > 40, "too little output to compare: \(sqlite.stderr)")
+        #expect(a.count > minimumLines, "too little output to compare: \(sqlite.stderr)")
         var differences: [String] = []
         for (i, (x, y)) in zip(a, b).enumerated() where !Self.sameLine(String(x), String(y)) {
             differences.append("line \(i + 1):\n  SQLite:     \(x)\n  PostgreSQL: \(y)")
