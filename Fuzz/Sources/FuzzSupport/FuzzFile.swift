@@ -134,14 +134,17 @@ final class FuzzWorkspace {
 /// Process settings for the file targets that change no result, only what the system does
 /// again for every input.
 enum FuzzProcess {
+    /// The iconv descriptors kept open for the run (kept here, so LeakSanitizer does not take them for leaks).
+    nonisolated(unsafe) static var held: [iconv_t] = []
+
     static func setUp() {
         // Every load that converts or sniffs an encoding opens an iconv descriptor and closes it
         // again; glibc unloads the conversion module (a dlopen'ed gconv .so) when its last
         // descriptor closes and loads it again for the next input. One descriptor per module held
         // for the whole run keeps the modules loaded; the loads still open and close their own.
         for name in ["CP932", "EUC-JP-MS", "UTF-16", "UTF-16LE", "UTF-16BE", "ISO-8859-1"] {
-            let cd = iconv_open("UTF-8", name)
-            if cd == iconv_t(bitPattern: -1) { fatalError("fuzz: iconv cannot convert from \(name)") }
+            guard let cd = iconv_open("UTF-8", name), cd != iconv_t(bitPattern: -1) else { fatalError("fuzz: iconv cannot convert from \(name)") }
+            held.append(cd)
         }
         // The load's buffers (hundreds of KB for a large input) would each be a fresh mmap and
         // munmap, and freed memory given back with brk: keep it in the heap for the next input.
