@@ -23,6 +23,15 @@ enum HeaderAliases {
         return String(text)
     }
 
+    /// `aliases(role:field:)`, normalized: worked out once for every role's fields, not for every load.
+    static func normalizedAliases(role: DatasetRole, field: String) -> [String] {
+        normalizedTable[role]?[field] ?? aliases(role: role, field: field).map(normalize)
+    }
+
+    private static let normalizedTable: [DatasetRole: [String: [String]]] = Dictionary(uniqueKeysWithValues: DatasetRole.allCases.map { role in
+        (role, Dictionary(role.fields.map { ($0.name, aliases(role: role, field: $0.name).map(normalize)) }, uniquingKeysWith: { a, _ in a }))
+    })
+
     static func aliases(role: DatasetRole, field: String) -> [String] {
         let shared: [String: [String]] = [
             "customer_id": ["customer_id", "customer id", "customer number", "customer no", "customer", "client id",

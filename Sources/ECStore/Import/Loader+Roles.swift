@@ -32,9 +32,8 @@ extension Loader {
             if let constant = preset?.constants[field.name] { chosen[field.name] = .constant(constant); continue }
             if preset?.itemOnlyFields.contains(field.name) == true && !hasItems { continue }
             if field.name == "amount" && hasItems && preset?.amountFromItemsFirst == true { continue }
-            let candidates = preset?.headers[field.name] ?? HeaderAliases.aliases(role: role, field: field.name)
-            for alias in candidates {
-                let key = HeaderAliases.normalize(alias)
+            let keys = preset?.headers[field.name]?.map(HeaderAliases.normalize) ?? HeaderAliases.normalizedAliases(role: role, field: field.name)
+            for key in keys {
                 if let i = normalized.indices.first(where: { normalized[$0] == key && !used.contains($0) }) {
                     chosen[field.name] = .field(i)
                     used.insert(i)

@@ -186,6 +186,17 @@ public final class Loader {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
+    /// Cells a row batch holds at most: 4,096 rows of 64 columns (6 MB of cells).
+    static let batchCells = 4096 * 64
+
+    /// Rows in each of the pipeline's batches. A batch never needs more rows than the file has
+    /// bytes (a small file: small batches), and holds at most `batchCells` cells: three batches of
+    /// 4,096 rows of a 2,000-column file took 590 MB, even for a file of a few KB. The number of rows
+    /// is a capacity, not a limit: a file with more rows fills more batches, with the same result.
+    static func batchRows(width: Int, fileBytes: Int) -> Int {
+        max(1, min(4096, fileBytes + 1, batchCells / max(1, width)))
+    }
+
     static func checkTableName(_ target: LoadTarget) throws {
         guard case .table(let name) = target else { return }
         let lower = name.lowercased()
@@ -229,9 +240,9 @@ public final class Loader {
             rejects.reset()
             outcome.skipped += 1
         }
-        // A batch never needs more rows than the file has bytes (a small file: small batches).
         let pipeline = RowPipeline(reader: reader, converter: converter, expectedFields: plan.names.count,
-                                   nullPadding: request.options.nullPadding, batchRows: min(4096, source.totalBytes + 1))
+                                   nullPadding: request.options.nullPadding,
+                                   batchRows: Loader.batchRows(width: converter.width, fileBytes: source.totalBytes))
         pipeline.start()
         // However this ends, the parsing thread lets go of the reader before we return.
         defer {

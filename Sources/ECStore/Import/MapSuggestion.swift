@@ -22,13 +22,18 @@ enum MapSuggestion {
         "sessions": ["session", "visit", "traffic", "セッション", "訪問", "アクセス"],
     ]
 
+    static let normalizedKeywords = keywords.mapValues { $0.map(HeaderAliases.normalize) }
+
     /// Field name → suggested header (nil: nothing plausible).
     static func suggest(missing: [CanonicalField], role: DatasetRole, names: [String], kinds: [FieldKind],
                         taken: Set<Int>) -> [String: String] {
         var pairs: [(score: Double, field: String, column: Int)] = []
+        // Each header is normalized once, not once per field; the fields' names once per process.
+        let headers = names.map { HeaderAliases.normalize(HeaderAliases.withoutNotes($0)) }
         for field in missing {
+            let words = Words(field, role: role)
             for i in names.indices where !taken.contains(i) {
-                if let score = score(field, role: role, header: names[i], kind: kinds[i]) {
+                if let score = score(field, words: words, normalizedHeader: headers[i], kind: kinds[i]) {
                     pairs.append((score, field.name, i))
                 }
             }
@@ -43,16 +48,25 @@ enum MapSuggestion {
         return chosen
     }
 
-    /// How plausible `header` is for `field`; nil when it is not.
-    static func score(_ field: CanonicalField, role: DatasetRole, header: String, kind: FieldKind) -> Double? {
-        guard Loader.fits(kind, field) else { return nil }
-        let h = HeaderAliases.normalize(HeaderAliases.withoutNotes(header))
-        var similarity = 0.0
-        for alias in HeaderAliases.aliases(role: role, field: field.name) {
-            let a = HeaderAliases.normalize(alias)
-            if a.count >= 2 && (h.contains(a) || (h.count >= 2 && a.contains(h))) { similarity = max(similarity, 0.8) }
+    /// A field's aliases and keywords, normalized.
+    struct Words {
+        var aliases: [String]
+        var keywords: [String]
+
+        init(_ field: CanonicalField, role: DatasetRole) {
+            aliases = HeaderAliases.normalizedAliases(role: role, field: field.name)
+            keywords = MapSuggestion.normalizedKeywords[field.name] ?? []
         }
-        for word in keywords[field.name] ?? [] where h.contains(HeaderAliases.normalize(word)) {
+    }
+
+    /// How plausible a header (normalized) is for `field`; nil when it is not.
+    static func score(_ field: CanonicalField, words: Words, normalizedHeader h: String, kind: FieldKind) -> Double? {
+        guard Loader.fits(kind, field) else { return nil }
+        var similarity = 0.0
+        for a in words.aliases where a.count >= 2 && (h.contains(a) || (h.count >= 2 && a.contains(h))) {
+            similarity = max(similarity, 0.8)
+        }
+        for word in words.keywords where h.contains(word) {
             similarity = max(similarity, 0.5)
         }
         // Content that speaks for itself: dates for a date field, decimals for an amount.

@@ -224,3 +224,36 @@ final class LoadFixture {
         #expect(throws: StoreError.self) { try f.load(.table("ecsh_x"), try f.file("a.csv", "a\n1\n")) }
     }
 }
+
+/// Wide files: a row batch holds at most `Loader.batchCells` cells (fuzzing found three batches of
+/// a 2,000-column, 4 KB file taking 590 MB), and a file spread over more, smaller batches loads the same.
+@Suite struct WideFileBatchTests {
+    @Test func batchRowsBoundCellsAndFileBytes() {
+        #expect(Loader.batchCells == 262_144)
+        #expect(Loader.batchRows(width: 2000, fileBytes: 4096) == 131)  // 262,144 / 2,000
+        #expect(Loader.batchRows(width: 2000, fileBytes: 4096) * 2000 <= Loader.batchCells)
+        #expect(Loader.batchRows(width: 64, fileBytes: 10_000_000) == 4096)  // as before for up to 64 columns
+        #expect(Loader.batchRows(width: 10, fileBytes: 10_000_000) == 4096)
+        #expect(Loader.batchRows(width: 10, fileBytes: 5) == 6)  // a small file: small batches, as before
+        #expect(Loader.batchRows(width: 0, fileBytes: 0) == 1)
+        #expect(Loader.batchRows(width: 1_000_000, fileBytes: 10_000_000) == 1)
+    }
+
+    /// 1,500 columns: 174 rows a batch, so the 400 rows fill three batches. Row i, column j holds i × j:
+    /// column j sums to j × (1 + … + 400) = j × 80,200.
+    @Test func wideFileOverSeveralBatchesLoadsEveryRow() throws {
+        let width = 1500, rows = 400
+        #expect(Loader.batchRows(width: width, fileBytes: 3_000_000) == 174)
+        var text = (1...width).map { "c\($0)" }.joined(separator: ",") + "\n"
+        for i in 1...rows { text += (1...width).map { String(i * $0) }.joined(separator: ",") + "\n" }
+        let f = try LoadFixture()
+        let s = try f.load(.table("w"), try f.file("w.csv", text))
+        #expect(s.rows == rows && s.columns == width)
+        #expect(try f.rows("SELECT count(*), sum(c1), sum(c2), sum(c750), sum(c1500), min(c1500), max(c1500) FROM w")
+                == [[400, 80_200, 160_400, 60_150_000, 120_300_000, 1500, 600_000]])  // j × 80,200 for j = 1, 2, 750, 1,500
+        #expect(try f.rows("SELECT rows FROM ecsh_datasets WHERE name = 'w'") == [[400]])
+        // Every row whole and in its place: row i (rowid i) holds i × j in every column j checked.
+        let checks = [1, 2, 173, 174, 175, 777, 1499, 1500].map { "c\($0) = rowid * \($0)" }.joined(separator: " AND ")
+        #expect(try f.rows("SELECT count(*) FROM w WHERE \(checks)") == [[400]])
+    }
+}

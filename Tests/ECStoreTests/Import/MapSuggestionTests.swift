@@ -16,6 +16,26 @@ import Testing
     }
 
     /// The case: an RMS-like file without the preset no longer suggests a status or a member flag.
+    /// The aliases and keywords normalized once per process are those normalized at each use, for
+    /// every field of every role (and a field no role has falls back to its own name).
+    @Test func normalizedOnceEqualsNormalizedEachTime() {
+        var fields = 0
+        for role in DatasetRole.allCases {
+            for field in role.fields {
+                #expect(HeaderAliases.normalizedAliases(role: role, field: field.name)
+                        == HeaderAliases.aliases(role: role, field: field.name).map(HeaderAliases.normalize), "\(role) \(field.name)")
+                fields += 1
+            }
+        }
+        #expect(fields == DatasetRole.allCases.map(\.fields.count).reduce(0, +) && fields > 20)
+        #expect(HeaderAliases.normalizedAliases(role: .orders, field: "Not A_Field") == ["notafield"])
+        #expect(HeaderAliases.normalizedAliases(role: .orders, field: "order_id").contains("注文id"))
+        for (field, words) in MapSuggestion.keywords {
+            #expect(MapSuggestion.normalizedKeywords[field] == words.map(HeaderAliases.normalize), "\(field)")
+        }
+        #expect(MapSuggestion.normalizedKeywords.count == MapSuggestion.keywords.count)
+    }
+
     @Test func namesAndContentNotTheFirstColumnThatFits() throws {
         let h = try help("受注ID,受注ステータス,楽天会員フラグ,購入日,決済金額\nx,完了,1,2024-01-02,1000\n")
         #expect(h.contains("map order_id = \"受注ID\", amount = \"決済金額\""), "\(h)")

@@ -1,5 +1,6 @@
 #include <stddef.h>
 #include <stdint.h>
+#include <malloc.h>  /* mallopt, for the file targets' process settings */
 
 /// libFuzzer's entry for programs that have their own main (compiler-rt FuzzerInterface.h).
 /// SwiftPM gives every executable target a Swift main, so libFuzzer's main is never linked.
