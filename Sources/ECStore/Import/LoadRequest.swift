@@ -1,3 +1,5 @@
+import Glibc
+
 /// Where loaded rows go: a role's canonical table, or a plain table.
 public enum LoadTarget: Sendable, Equatable {
     case role(DatasetRole)
@@ -50,4 +52,22 @@ public struct LoadProgress: Sendable {
     public var rows: Int
     /// Seconds since the load started.
     public var elapsed: Double
+}
+
+/// Seconds per step of a load on standard error when `ECSH_LOAD_TRACE` is set: where a
+/// load's time goes, for BENCHMARKS.md, without a profiler.
+public enum LoadTrace {
+    public static let enabled = getenv("ECSH_LOAD_TRACE") != nil
+    nonisolated(unsafe) private static var last = Loader.now()
+
+    /// Prints the seconds since the previous mark (or the process start) and the peak RSS so far.
+    public static func mark(_ step: String) {
+        guard enabled else { return }
+        let now = Loader.now()
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let line = "load trace: \(step) \(Double(Int((now - last) * 1000)) / 1000) s, peak \(usage.ru_maxrss / 1024) MB\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+        last = now
+    }
 }
