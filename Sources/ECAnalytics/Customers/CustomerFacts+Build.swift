@@ -40,6 +40,12 @@ extension CustomerFacts {
         /// (customer << 32 | channel) for channel numbers ≥ 64.
         var moreChannels: Set<Int64> = []
         var customerKey: [String: Int32] = [:]
+
+        mutating func reserve(_ n: Int) {
+            ids.reserveCapacity(n); firstDay.reserveCapacity(n); secondDay.reserveCapacity(n); lastDay.reserveCapacity(n)
+            firstChannel.reserveCapacity(n); firstRowid.reserveCapacity(n); firstOrderID.reserveCapacity(n); orders.reserveCapacity(n)
+            revenue.reserveCapacity(n); margin.reserveCapacity(n); channelMask.reserveCapacity(n)
+        }
     }
 
     /// Per-customer columns from the other datasets: the latest NPS score, and
@@ -132,6 +138,11 @@ extension CustomerFacts {
         st.keyOfRow = [Int32](repeating: -1, count: max(0, rowSpan))
         st.flags = [UInt8](repeating: 0, count: max(0, rowSpan))
         let passes = max(1, (rowSpan + ordersPerPass - 1) / max(1, ordersPerPass))
+        let expected = try db.tableExists("ecsh_datasets")
+            ? Int(try db.scalar("SELECT max(rows) FROM ecsh_datasets WHERE name IN ('orders', 'customers')").intValue ?? 0) : 0
+        if passes > 1 {
+            for a in [\BuildState.firstDay, \.secondDay, \.firstChannel] { st[keyPath: a].reserveCapacity(expected * 5 / 8) }
+        }
         // as_of from the settings, else the last counted day (known after the first read: no order is after it).
         let fixedAsOf: Int64? = settings.asOf.flatMap(DayNumber.parseRange).map { Int64($0.lowerBound) }
         var asOf = fixedAsOf ?? 0
@@ -153,8 +164,6 @@ extension CustomerFacts {
         var inDayOrder = true
         var lastSeenDay = Int64.min
         var offset = 0
-        let expected = try db.tableExists("ecsh_datasets")
-            ? Int(try db.scalar("SELECT max(rows) FROM ecsh_datasets WHERE name IN ('orders', 'customers')").intValue ?? 0) : 0
 
         func number(_ i: Int) -> Double { read.isNull(at: i) ? 0 : read.double(at: i) }
 
@@ -162,7 +171,10 @@ extension CustomerFacts {
             var c = Collected()
             // Growing a hash map of millions of text keys rehashes them all each time, and holds the
             // old and the new table at once: reserve for a customer per 1.6 orders (the sample shop has 1.8).
-            c.customerKey.reserveCapacity(expected * 5 / 8 / passes)
+            // The same for the per-customer arrays (a doubling array briefly holds both copies).
+            let share = expected * 5 / 8 / passes
+            c.customerKey.reserveCapacity(share)
+            if passes > 1 { c.reserve(share) }
             read.reset()
             while try read.step() {
                 let isCounted = !read.isNull(at: 13) && read.int64(at: 13) != 0
