@@ -160,6 +160,7 @@ extension CustomerFacts {
         // they are read again one range of days at a time (`writeSortedChunks`).
         let inMemory = rowSpan <= ordersInMemory
         var held = HeldOrders()
+        if inMemory { held.reserve(rowSpan) }
         var perDay = DayHistogram()
         var inDayOrder = true
         var lastSeenDay = Int64.min
@@ -349,6 +350,8 @@ extension CustomerFacts {
             while to + 1 < perDay.counts.count && n + perDay.counts[to + 1] <= limit { to += 1; n += perDay.counts[to] }
             let lo = Int64(perDay.first + from), hi = Int64(perDay.first + to)
             var held = HeldOrders()
+            // Sized up front: a doubling array of millions of orders would briefly hold two copies.
+            held.reserve(n)
             read.reset()
             while try read.step() {
                 guard !read.isNull(at: 1) else { continue }
@@ -514,6 +517,11 @@ struct OrderValues {
 struct HeldOrders {
     var rows: [Int32] = []
     var values: [OrderValues] = []
+
+    mutating func reserve(_ n: Int) {
+        rows.reserveCapacity(n)
+        values.reserveCapacity(n)
+    }
 
     mutating func add(row: Int32, _ v: OrderValues) {
         rows.append(row)
