@@ -29,22 +29,24 @@ public enum CustomerFacts {
         ("first_order_id", "text", "order_id of the first counted order"),
     ]
 
-    /// Rebuilds `ecsh_customer_facts` and the order snapshot (`OrderSnapshot`).
-    public static func rebuild(_ db: Database, settings: MetricSettings) throws {
+    /// Rebuilds `ecsh_customer_facts` and the order snapshot (`OrderSnapshot`). Past `ordersPerPass`
+    /// orders the customers are built share by share, past `ordersInMemory` the snapshot's orders are
+    /// not held all at once (`build`), so memory stays bounded.
+    public static func rebuild(_ db: Database, settings: MetricSettings, ordersPerPass: Int = defaultOrdersPerPass,
+                               ordersInMemory: Int = defaultOrdersInMemory) throws {
         guard try db.tableExists("orders") else {
             throw MetricsError("customer facts need orders: load orders from 'file.csv'")
         }
         if db.engine == .postgresql { return try rebuildInEngine(db, settings: settings) }
-        let asOf = try WorkspaceDates.asOfDay(db, settings: settings)
         let integerUnits = try db.columns(of: "orders").first { $0.name == "quantity" }?.type.uppercased() == "INTEGER"
         let started = Date.timeIntervalSinceReferenceDate
         try db.during("building the customer facts and the order snapshot") { try db.transaction {
             try OrderSnapshot.invalidate(db)
-            let collected = try collect(db, settings: settings, asOf: asOf)
-            try writeFacts(db, collected, try collectExtras(db, collected), asOf: asOf)
-            let days = try db.query("SELECT min(day), max(day) FROM orders").rows[0].map { $0.intValue.map { Int($0) } }
-            try writeSnapshot(db, collected, asOf: asOf, settings: settings, integerUnits: integerUnits, ordersDays: (days[0], days[1]))
+            LoadTrace.mark("facts: start")
+            try build(db, settings: settings, integerUnits: integerUnits, ordersPerPass: ordersPerPass, ordersInMemory: ordersInMemory)
+            LoadTrace.mark("facts: build (read orders, write facts and snapshot)")
             try finishFacts(db, started: started)
+            LoadTrace.mark("facts: index, analyze, stamp")
         } }
     }
 

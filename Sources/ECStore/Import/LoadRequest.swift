@@ -1,3 +1,5 @@
+import Glibc
+
 /// Where loaded rows go: a role's canonical table, or a plain table.
 public enum LoadTarget: Sendable, Equatable {
     case role(DatasetRole)
@@ -50,4 +52,24 @@ public struct LoadProgress: Sendable {
     public var rows: Int
     /// Seconds since the load started.
     public var elapsed: Double
+}
+
+/// Seconds per step of a load on standard error when `ECSH_LOAD_TRACE` is set: where a
+/// load's time goes, for BENCHMARKS.md, without a profiler.
+public enum LoadTrace {
+    public static let enabled = getenv("ECSH_LOAD_TRACE") != nil
+    nonisolated(unsafe) private static var last = (wall: Loader.now(), cpu: 0.0)
+
+    /// Prints the wall and CPU seconds since the previous mark (or the process start) and the peak RSS so far.
+    public static func mark(_ step: String) {
+        guard enabled else { return }
+        let now = Loader.now()
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        func ms(_ x: Double) -> String { "\(Double(Int(x * 1000)) / 1000)" }
+        let line = "load trace: \(step) \(ms(now - last.wall)) s wall, \(ms(cpu - last.cpu)) s CPU, peak \(usage.ru_maxrss / 1024) MB\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+        last = (now, cpu)
+    }
 }
