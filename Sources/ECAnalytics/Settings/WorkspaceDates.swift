@@ -15,7 +15,8 @@ enum WorkspaceDates {
             throw MetricsError("no dated data yet: load orders from 'file.csv'")
         }
         // The snapshot was built from the same orders under the same rule (loads and SQL edits drop it).
-        if let meta = try OrderSnapshot.meta(db), meta["counted"] == settings.countedDescription,
+        // Not on a server: its facts record the as_of they were built for, which is what is checked against this.
+        if db.engine == .sqlite, let meta = try OrderSnapshot.meta(db), meta["counted"] == settings.countedDescription,
            let d = meta["as_of"].flatMap(Int.init) {
             return d
         }
