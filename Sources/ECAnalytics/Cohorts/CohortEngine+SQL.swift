@@ -15,15 +15,7 @@ extension CohortEngine {
         guard let lastDay = try query.asOfDay ?? query.orders.lastCountedDay(in: db) else { throw Self.noOrders }
         let selection = try query.orders.through(day: lastDay, in: db)
         let lastPeriod = unit.index(ofDay: lastDay)
-        // The period of a day: Monday weeks counted from 1970-01-05 (PeriodUnit), months and quarters by the calendar date.
-        let date = "(DATE '1970-01-01' + CAST(o.day AS integer))"
-        let month = "(CAST(extract(year FROM \(date)) AS integer) * 12 + CAST(extract(month FROM \(date)) AS integer) - 1)"
-        let period: String
-        switch unit {
-        case .week: period = "(o.day + 3) / 7"
-        case .month: period = month
-        case .quarter: period = "\(month) / 3"
-        }
+        let period = unit.indexSQL(day: "o.day")
         var label = "CAST(NULL AS TEXT)"
         var labelBindings: [Value] = []
         if case .attribute(let attribute) = query.grouping, case .firstOrder(let expression) = attribute.source {

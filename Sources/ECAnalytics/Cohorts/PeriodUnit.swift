@@ -17,6 +17,18 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
     }
 
     /// A label for a period index: "2024-03", "2024-Q1", or the week's Monday "2024-03-04".
+    /// `index(ofDay:)` as standard SQL over a day-number column, for engines that compute periods
+    /// themselves (PostgreSQL): Monday weeks counted from 1970-01-05, months and quarters by the calendar date.
+    func indexSQL(day: String) -> String {
+        let date = "(DATE '1970-01-01' + CAST(\(day) AS integer))"
+        let month = "(CAST(extract(year FROM \(date)) AS integer) * 12 + CAST(extract(month FROM \(date)) AS integer) - 1)"
+        switch self {
+        case .week: return "(\(day) + 3) / 7"
+        case .month: return month
+        case .quarter: return "\(month) / 3"
+        }
+    }
+
     public func label(of index: Int) -> String {
         switch self {
         case .week: return CivilDate(day: index * 7 - 3).isoText

@@ -7,8 +7,7 @@ import ECStore
 /// customer's last observed one, each reduced by SQL to a few rows per group and offset.
 extension UnitEconomicsEngine {
     func figuresInEngine(query: UnitEconomicsQuery, lastMonth: Int, asOfDay: Int) throws -> UnitEconomicsFigures {
-        let date = "(DATE '1970-01-01' + CAST(o.day AS integer))"
-        let month = "(CAST(extract(year FROM \(date)) AS integer) * 12 + CAST(extract(month FROM \(date)) AS integer) - 1)"
+        let month = PeriodUnit.month.indexSQL(day: "o.day")
         let none = Value.text(CustomerAttribute.noValue)
         let orders = SQLFragment("""
             WITH o AS (
