@@ -62,6 +62,15 @@ import ECTestSupport
         #expect(try PostgresServer.psql(url, "SELECT count(*), sum(amount) FROM orders") == "4|3700\n")
     }
 
+    /// A server error in `sql` is located at the server's position in the statement (column 12: `nosuch`).
+    @Test func aServerErrorInSQLIsLocated() throws {
+        let url = try PostgresServer.freshDatabase("sqlerror")
+        let out = try runECSH([url, "-c", "sql select nosuch from pg_class"])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("PostgreSQL: column \"nosuch\" does not exist"), "\(out.stderr)")
+        #expect(out.stderr.contains("<command line>:1:12"), "\(out.stderr)")
+    }
+
     @Test func anUnreachableServerIsAClearErrorWithStatusTwo() throws {
         let out = try runECSH(["postgresql://nobody@127.0.0.1:1/nothing", "-c", "kpi gmv"])
         #expect(out.status == 2)
