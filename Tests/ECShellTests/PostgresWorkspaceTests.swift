@@ -62,6 +62,26 @@ import ECTestSupport
         #expect(try PostgresServer.psql(url, "SELECT count(*), sum(amount) FROM orders") == "4|3700\n")
     }
 
+    /// Repeated ids on the server as on SQLite: an exact repeat collapses with a note, a differing one is
+    /// the located error (the staging file once ran without a journal, so the rollback that finds
+    /// repeats did nothing: the server got 3 orders, ¥2,500, instead of 2 and ¥1,500).
+    @Test func repeatedIdsCollapseOrFailAsOnSQLite() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let header = "order_id,customer_id,ordered_at,amount\n"
+        let exact = try dir.write("exact.csv", header + "A1,C1,2024-01-05,1000\nA2,C2,2024-01-06,500\nA1,C1,2024-01-05,1000\n")
+        let differing = try dir.write("differing.csv", header + "A1,C1,2024-01-05,1000\nA2,C2,2024-01-06,500\nA1,C1,2024-01-05,900\n")
+        let url = try PostgresServer.freshDatabase("repeats")
+        for file in [exact, differing] {
+            let onSQLite = try runECSH(["-c", "load orders from '\(file)'", "-c", "kpi orders, gmv"])
+            let onServer = try runECSH([url, "-c", "load orders from '\(file)'", "-c", "kpi orders, gmv"])
+            #expect(onServer.status == onSQLite.status)
+            #expect(onServer.stdout == onSQLite.stdout)
+            let lines = { (s: String) in s.split(separator: "\n").filter { !$0.hasPrefix("note: workspace") && !$0.hasPrefix("loaded ") } }
+            #expect(lines(onServer.stderr) == lines(onSQLite.stderr))
+        }
+        #expect(try PostgresServer.psql(url, "SELECT count(*), sum(amount) FROM orders") == "2|1500\n")
+    }
+
     /// A server error in `sql` is located at the server's position in the statement (column 12: `nosuch`).
     @Test func aServerErrorInSQLIsLocated() throws {
         let url = try PostgresServer.freshDatabase("sqlerror")

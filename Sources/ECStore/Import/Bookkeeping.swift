@@ -14,24 +14,27 @@ enum Bookkeeping {
     }
 
     /// Records the dataset's size, date range and column mapping after a load.
-    static func record(_ db: Database, table: String, role: DatasetRole?, source: String, columns: [ColumnPlan], replace: Bool) throws {
+    /// `known`: the row count and main-date range when the caller counted them while loading.
+    static func record(_ db: Database, table: String, role: DatasetRole?, source: String, columns: [ColumnPlan], replace: Bool,
+                       known: (rows: Int, minDate: Value, maxDate: Value)? = nil) throws {
         let t = quoteIdentifier(table)
         var minDate: Value = .null, maxDate: Value = .null
-        if let main = role?.mainDate {
+        if let known {
+            minDate = known.minDate
+            maxDate = known.maxDate
+        } else if let main = role?.mainDate {
             let range = try db.query("SELECT substr(min(\(quoteIdentifier(main))), 1, 10), substr(max(\(quoteIdentifier(main))), 1, 10) FROM \(t)")
             minDate = range.rows[0][0]
             maxDate = range.rows[0][1]
         }
         try db.execute("""
             INSERT OR REPLACE INTO ecsh_datasets (name, role, source, rows, loaded_at, min_date, max_date)
-            VALUES (?, ?, ?, (SELECT count(*) FROM \(t)), strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime'), ?, ?)
+            VALUES (?, ?, ?, \(known.map { String($0.rows) } ?? "(SELECT count(*) FROM \(t))"), strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime'), ?, ?)
             """, [.text(table), role.map { .text($0.rawValue) } ?? .null, .text(source), minDate, maxDate])
         if replace { try db.execute("DELETE FROM ecsh_fields WHERE dataset = ?", [.text(table)]) }
-        let insert = try db.prepare("INSERT OR REPLACE INTO ecsh_fields (dataset, field, source_header, type) VALUES (?, ?, ?, ?)")
         for c in columns {
-            try insert.bind([.text(table), .text(c.name), c.header.map { .text($0) } ?? .null, .text(c.recordedKind.rawValue)])
-            try insert.step()
-            insert.reset()
+            try db.execute("INSERT OR REPLACE INTO ecsh_fields (dataset, field, source_header, type) VALUES (?, ?, ?, ?)",
+                           [.text(table), .text(c.name), c.header.map { .text($0) } ?? .null, .text(c.recordedKind.rawValue)])
         }
     }
 }

@@ -20,6 +20,8 @@ public final class Loader {
     /// `request.path` may be `-` or `stdin` (standard input), a FIFO or a pipe: such a source is read once.
     public func load(_ request: LoadRequest, progress: ((LoadProgress) -> Void)? = nil,
                      beforeCommit: ((Database) throws -> Void)? = nil) throws -> LoadSummary {
+        // A caller that spooled the source already (the PostgreSQL loader may read it twice) passes the copy.
+        if request.spooledPath != nil { return try loadOnce(request, progress: progress, beforeCommit: beforeCommit) }
         let spool = try InputSpool(path: request.path)
         var request = request
         if spool.path != request.path { request.spooledPath = spool.path }
@@ -29,6 +31,19 @@ public final class Loader {
     private func loadOnce(_ request: LoadRequest, progress: ((LoadProgress) -> Void)?,
                           beforeCommit: ((Database) throws -> Void)?) throws -> LoadSummary {
         let started = Loader.now()
+        let planned = try planLoad(request)
+        do {
+            var summary = try load(planned, started: started, progress: progress, beforeCommit: beforeCommit)
+            if let hint = planned.presetHint { summary.notes.append(hint) }
+            summary.notes = planned.notes + summary.notes
+            return summary
+        } catch let e as LoadError {
+            throw planned.withWayOut(e)
+        }
+    }
+
+    /// What `load` settles before reading rows: preset, encoding, dialect, header and column types.
+    func planLoad(_ request: LoadRequest) throws -> PlannedLoad {
         var notes: [String] = []
         try Loader.checkTableName(request.target)
         var preset: Preset?
@@ -59,36 +74,32 @@ public final class Loader {
         let plan = try planFile(resolved, encoding: encoding, maxColumns: maxColumns)
         notes += plan.notes
         let presetHint = preset == nil && request.target == .role(.orders) ? Preset.suggestion(for: plan.names, path: request.path) : nil
-        do {
-            var summary = try load(resolved, plan: plan, preset: preset, maxColumns: maxColumns, started: started,
-                                   progress: progress, beforeCommit: beforeCommit)
-            if let presetHint { summary.notes.append(presetHint) }
-            summary.notes = notes + summary.notes
-            return summary
-        } catch var e as LoadError where presetHint != nil || plan.preamble > 0 {
-            // Whatever went wrong, the preset (or skipping the title lines) is the way out.
-            let skip = "the first \(plan.preamble == 1 ? "line looks" : "\(plan.preamble) lines look") like a title above the header: load \(request.target.tableName) from '\(request.path)' with skip \(plan.preamble)"
-            e.help = (presetHint ?? skip) + (e.help.map { "; otherwise: \($0)" } ?? "")
-            throw e
+        return PlannedLoad(request: resolved, plan: plan, preset: preset, maxColumns: maxColumns, notes: notes, presetHint: presetHint)
+    }
+
+    /// The columns the target gets: a role's canonical columns, or the file's own.
+    func targetColumns(_ planned: PlannedLoad) throws -> [ColumnPlan] {
+        var columns = planned.plan.columns
+        if case .role(let role) = planned.request.target {
+            columns = try roleColumns(role, planned.plan, planned.request, preset: planned.preset)
         }
+        if columns.count > planned.maxColumns {
+            throw LoadError(file: planned.request.path, reason: "needs \(columns.count) columns; a SQLite table holds at most \(planned.maxColumns)")
+        }
+        return columns
     }
 
     /// The load once the file is planned: columns for the role, then one transaction.
-    private func load(_ request: LoadRequest, plan: FilePlan, preset: Preset?, maxColumns: Int, started: Double,
-                      progress: ((LoadProgress) -> Void)?,
+    private func load(_ planned: PlannedLoad, started: Double, progress: ((LoadProgress) -> Void)?,
                       beforeCommit: ((Database) throws -> Void)?) throws -> LoadSummary {
-        var plan = plan
+        let request = planned.request
+        let preset = planned.preset
+        var plan = planned.plan
         var notes: [String] = []
         let table = request.target.tableName
         let options = request.options
         let resolved = request
-        switch request.target {
-        case .role(let role): plan.columns = try roleColumns(role, plan, resolved, preset: preset)
-        case .table: break
-        }
-        if plan.columns.count > maxColumns {
-            throw LoadError(file: request.path, reason: "needs \(plan.columns.count) columns; a SQLite table holds at most \(maxColumns)")
-        }
+        plan.columns = try targetColumns(planned)
         let role: DatasetRole? = if case .role(let r) = request.target { r } else { nil }
         var outcome = LoadOutcome()
         var summary = LoadSummary(table: table, role: role, source: request.path, rows: 0, columns: 0, skipped: 0,
@@ -142,7 +153,7 @@ public final class Loader {
         if let preset, preset.noBuyerKey {
             notes.append("the \(preset.title) has no buyer identity: its orders load as guest orders, and customer KPIs (customers, repeat, F2, retention, cohorts, CLV) cannot include them")
         } else if summary.guests > 0 {
-            notes.append("\(LoadSummary.grouped(summary.guests)) guest order\(summary.guests == 1 ? "" : "s") (no customer key): counted in order KPIs (gmv, orders, aov, revenue, margin), left out of customer KPIs")
+            notes.append(Loader.guestNote(summary.guests))
         }
         if outcome.skipped > 0 {
             notes.append("\(outcome.skipped) bad rows skipped: see `sql select line, col, field, reason, raw from ecsh_rejects where dataset = '\(table)'`")
@@ -178,6 +189,10 @@ public final class Loader {
             summary.guests = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ? AND customer_id IS NULL",
                                                      [.integer(base)]).intValue ?? 0)
         }
+    }
+
+    static func guestNote(_ guests: Int) -> String {
+        "\(LoadSummary.grouped(guests)) guest order\(guests == 1 ? "" : "s") (no customer key): counted in order KPIs (gmv, orders, aov, revenue, margin), left out of customer KPIs"
     }
 
     struct LoadOutcome {
@@ -218,11 +233,7 @@ public final class Loader {
     /// Second pass: records parsed and converted on a second thread, inserted on this one.
     private func insertRows(_ request: LoadRequest, plan: FilePlan, converter: RowConverter, table: String, preset: Preset?,
                             started: Double, progress: ((LoadProgress) -> Void)?) throws -> LoadOutcome {
-        let source = try TextSource(path: request.readPath, encoding: plan.encoding)
-        let reader = CSVReader(source: source, dialect: plan.dialect, maxFields: plan.names.count + 64,
-                               passControls: request.options.onError == .skip)
-        var skip = plan.skip + (plan.hasHeader ? 1 : 0)
-        while skip > 0, try readRecord(reader, request) { skip -= 1 }
+        let (pipeline, source) = try openPipeline(request, plan: plan, converter: converter)
         let quoted = plan.columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
         let marks = Array(repeating: "?", count: plan.columns.count).joined(separator: ", ")
         let insertSQL = "INSERT INTO \(quoteIdentifier(table)) (\(quoted)) VALUES "
@@ -246,9 +257,6 @@ public final class Loader {
             rejects.reset()
             outcome.skipped += 1
         }
-        let pipeline = RowPipeline(reader: reader, converter: converter, expectedFields: plan.names.count,
-                                   nullPadding: request.options.nullPadding,
-                                   batchRows: Loader.batchRows(width: converter.width, fileBytes: source.totalBytes))
         pipeline.start()
         // However this ends, the parsing thread lets go of the reader before we return.
         defer {
@@ -288,7 +296,7 @@ public final class Loader {
                 }
             }
             if let failure = batch.failure {
-                throw (failure as? CSVFailure).map { Loader.loadError($0, request, encoding: reader.encoding) } ?? failure
+                throw (failure as? CSVFailure).map { Loader.loadError($0, request, encoding: pipeline.reader.encoding) } ?? failure
             }
             if interrupt.isRaised { throw DatabaseError(code: SQLITE_INTERRUPT, message: "interrupted") }
             batches += 1

@@ -9,7 +9,7 @@ import Foundation
 /// hand-over is what `@unchecked Sendable` vouches for; SQLite is only ever
 /// called from the consumer (calling) thread.
 final class RowPipeline: @unchecked Sendable {
-    private let reader: CSVReader
+    let reader: CSVReader
     private let converter: RowConverter
     private let expectedFields: Int
     private let nullPadding: Bool

@@ -1,14 +1,22 @@
 import Foundation
 
-/// `load` into a PostgreSQL workspace: the file goes through the same `Loader` as for SQLite, into
-/// a staging SQLite file on local disk, so that every rule is the same (dialects, encodings,
-/// presets, statuses, repeated ids, `on_error skip`, located errors, widened columns); then its
-/// rows stream to the server with `COPY … FROM STDIN`, in one server transaction with the
-/// bookkeeping, the input version and `beforeCommit`. A failure anywhere leaves the server as it
-/// was. Client memory stays bounded: the staging file is on disk and rows are streamed.
+/// `load` into a PostgreSQL workspace, with the same `Loader` as for SQLite, so that every rule is
+/// the same (dialects, encodings, presets, statuses, repeated ids, `on_error skip`, located errors,
+/// widened columns), in one server transaction with the bookkeeping, the input version and
+/// `beforeCommit`. A failure anywhere leaves the server as it was.
 ///
-/// `append` stages the new file alone, then merges on the server as the SQLite loader merges:
-/// rows of this load replace earlier rows with the same id (`N new, M updated, K unchanged`).
+/// Two ways, one result:
+/// - **Streamed** (a first load or a reload of a clean file): the loader's converted rows go
+///   straight to `COPY … FROM STDIN (FORMAT binary)` as they are parsed, on the parsing thread's
+///   heels, while the server stores them; statuses are mapped, and ids checked for repeats, on the
+///   way. Client memory stays bounded (the row batches, and the hashes of up to 4M ids).
+/// - **Staged** (`append`, presets, and any file the stream declines: a bad row, a repeated id, a
+///   widened column): the file loads into a staging SQLite file on local disk exactly as into a
+///   SQLite workspace, and its rows then stream to the server. A declined stream is rolled back
+///   to its savepoint first, so the file's located error or its exact result comes from one place.
+///
+/// `append` merges on the server as the SQLite loader merges: rows of this load replace earlier
+/// rows with the same id (`N new, M updated, K unchanged`).
 public struct ServerLoader {
     public let database: Database
 
@@ -20,51 +28,97 @@ public struct ServerLoader {
     public func load(_ request: LoadRequest, progress: ((LoadProgress) -> Void)? = nil,
                      beforeCommit: ((Database) throws -> Void)? = nil) throws -> LoadSummary {
         let started = Loader.now()
+        // A FIFO or standard input is read once, into a file both ways can read.
+        let spool = try InputSpool(path: request.path)
+        var request = request
+        if spool.path != request.path { request.spooledPath = spool.path }
+        var summary = try withExtendedLifetime(spool) {
+            try database.transaction { () throws -> LoadSummary in
+                try Bookkeeping.createTables(database)
+                let words = try StatusVocabulary.workspaceWords(database)
+                let summary = try streamed(request, words: words, started: started, progress: progress)
+                    ?? staged(request, words: words, progress: progress)
+                LoadTrace.mark("server: load")
+                let what = summary.role.map { "load \($0.rawValue)" } ?? "load table \(summary.table)"
+                try InputVersion.bump(database, table: summary.table, cause: "\(what) from '\(request.path)'\(request.append ? " append" : "")")
+                try beforeCommit?(database)
+                return summary
+            }
+        }
+        LoadTrace.mark("server: commit")
+        summary.seconds = Loader.now() - started
+        return summary
+    }
+
+    /// The streamed way, in a savepoint; nil when the stream declines the file (nothing of it is kept).
+    func streamed(_ request: LoadRequest, words: [String: String], started: Double,
+                  progress: ((LoadProgress) -> Void)?) throws -> LoadSummary? {
+        guard !request.append, request.preset == nil else { return nil }
+        do {
+            return try database.transaction { try ServerStream(database: database, words: words).load(request, started: started, progress: progress) }
+        } catch let e as StreamDeclined {
+            LoadTrace.mark("server: stream declined (\(e.reason))")
+        } catch let e where e is LoadError || e is StoreError {
+            // The staged way meets the same error and reports it with every hint the loader has.
+            LoadTrace.mark("server: stream stopped by a load error (\(e))")
+        }
+        return nil
+    }
+
+    /// The staged way: the whole loader into a local SQLite file, then its rows to the server.
+    func staged(_ request: LoadRequest, words: [String: String], progress: ((LoadProgress) -> Void)?) throws -> LoadSummary {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ecsh-stage-\(getpid())-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let staging = try Database(path: folder + "/staging.db", interruptFlag: database.interruptFlag)
-        try staging.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+        // A rollback journal in memory, not none: the loader rolls back to savepoints (a repeated id
+        // found by a failing UNIQUE index), which without a journal left the repeat in the table.
+        try staging.execute("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF")
+        // The workspace's own status words (`set status`) live on the server: the staging load needs them.
+        try staging.execute("CREATE TABLE ecsh_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        for (key, status) in words {
+            try staging.execute("INSERT INTO ecsh_settings (name, value) VALUES (?, ?)", [.text("status_word:" + key), .text(status)])
+        }
         var staged = request
         staged.append = false
         var summary = try Loader(database: staging).load(staged, progress: progress)
         let table = request.target.tableName
         let role = summary.role
         let columns = try staging.columns(of: table)
-        try database.transaction {
-            try Bookkeeping.createTables(database)
-            let t = quoteIdentifier(table)
-            if request.append, try database.tableExists(table) {
-                try widen(table, to: columns)
-                try database.execute("DROP TABLE IF EXISTS pg_temp.ecsh_load_new")
-                try database.execute("CREATE TEMP TABLE ecsh_load_new (\(Self.definitions(columns))) ON COMMIT DROP")
-                try copy(from: staging, table: table, into: "ecsh_load_new", columns: columns)
-                let names = columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
-                if let key = role?.identity, columns.contains(where: { $0.name == key }) {
-                    summary.merge = try merge(table, key: key, columns: columns)
-                }
-                try database.execute("INSERT INTO \(t) (\(names)) SELECT \(names) FROM ecsh_load_new")
-            } else if try keepsLayout(table, columns: columns) {
-                try database.execute("TRUNCATE \(t)")
-                try database.execute("DELETE FROM ecsh_rejects WHERE dataset = ?", [.text(table)])
-                try copy(from: staging, table: table, into: table, columns: columns)
-            } else {
-                try database.execute("DROP TABLE IF EXISTS \(t)")
-                try database.execute("DELETE FROM ecsh_rejects WHERE dataset = ?", [.text(table)])
-                try database.execute("CREATE TABLE \(t) (\(Self.definitions(columns)))")
-                try copy(from: staging, table: table, into: table, columns: columns)
-            }
-            try copyBookkeeping(from: staging, table: table)
+        let t = quoteIdentifier(table)
+        if request.append, try database.tableExists(table) {
+            try widen(table, to: columns)
+            try database.execute("DROP TABLE IF EXISTS pg_temp.ecsh_load_new")
+            try database.execute("CREATE TEMP TABLE ecsh_load_new (\(Self.definitions(columns))) ON COMMIT DROP")
+            try copy(from: staging, table: table, into: "ecsh_load_new", columns: columns)
+            let names = columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
             if let key = role?.identity, columns.contains(where: { $0.name == key }) {
-                try database.execute("CREATE INDEX IF NOT EXISTS \(quoteIdentifier("ecsh_\(table)_\(key)")) ON \(t)(\(quoteIdentifier(key)))")
+                summary.merge = try merge(table, key: key, columns: columns)
             }
-            try database.execute("ANALYZE \(t)")
-            let what = role.map { "load \($0.rawValue)" } ?? "load table \(table)"
-            try InputVersion.bump(database, table: table, cause: "\(what) from '\(request.path)'\(request.append ? " append" : "")")
-            try beforeCommit?(database)
+            try database.execute("INSERT INTO \(t) (\(names)) SELECT \(names) FROM ecsh_load_new")
+        } else {
+            try replaceTable(table, columns: columns)
+            try copy(from: staging, table: table, into: table, columns: columns)
         }
-        summary.seconds = Loader.now() - started
+        try copyBookkeeping(from: staging, table: table)
         return summary
+    }
+
+    /// Empties the table for a new load: dropped and created with the load's columns, or, laid out
+    /// on the server (partitioned, foreign), truncated and kept. The table's rejects go too.
+    /// Returns whether the table was created.
+    @discardableResult
+    func replaceTable(_ table: String, columns: [(name: String, type: String)]) throws -> Bool {
+        let t = quoteIdentifier(table)
+        let kept = try keepsLayout(table, columns: columns)
+        if kept {
+            try database.execute("TRUNCATE \(t)")
+        } else {
+            try database.execute("DROP TABLE IF EXISTS \(t)")
+            try database.execute("CREATE TABLE \(t) (\(Self.definitions(columns)))")
+        }
+        try database.execute("DELETE FROM ecsh_rejects WHERE dataset = ?", [.text(table)])
+        return !kept
     }
 
     /// Whether the table is laid out by its owner (partitioned, e.g. hash-partitioned by customer_id

@@ -1,0 +1,88 @@
+import CSQLite
+
+/// A load whose file is planned (preset, encoding, dialect, header, column types) and not yet read.
+struct PlannedLoad {
+    /// The request with the options the preset implies.
+    var request: LoadRequest
+    var plan: FilePlan
+    var preset: Preset?
+    var maxColumns: Int
+    /// What planning found worth saying (detected encoding, title lines skipped…).
+    var notes: [String]
+    /// "this looks like a Rakuten export: … with preset rakuten", for orders loaded without a preset.
+    var presetHint: String?
+
+    var role: DatasetRole? { if case .role(let r) = request.target { r } else { nil } }
+
+    /// A load error with the way out planning found: the preset, or skipping the title lines.
+    func withWayOut(_ error: LoadError) -> LoadError {
+        guard presetHint != nil || plan.preamble > 0 else { return error }
+        var e = error
+        let skip = "the first \(plan.preamble == 1 ? "line looks" : "\(plan.preamble) lines look") like a title above the header: load \(request.target.tableName) from '\(request.path)' with skip \(plan.preamble)"
+        e.help = (presetHint ?? skip) + (e.help.map { "; otherwise: \($0)" } ?? "")
+        return e
+    }
+}
+
+/// The streaming load declined a file that needs the whole loader (a bad row, a widened column,
+/// a repeated id…): the caller loads it the full way, which gives the exact result or the located error.
+struct StreamDeclined: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { "the streaming load handed over to the full loader: \(reason)" }
+}
+
+extension Loader {
+    /// The file's records, past the title lines and the header, parsed and converted on a second thread.
+    func openPipeline(_ request: LoadRequest, plan: FilePlan, converter: RowConverter) throws -> (RowPipeline, TextSource) {
+        let source = try TextSource(path: request.readPath, encoding: plan.encoding)
+        let reader = CSVReader(source: source, dialect: plan.dialect, maxFields: plan.names.count + 64,
+                               passControls: request.options.onError == .skip)
+        var skip = plan.skip + (plan.hasHeader ? 1 : 0)
+        while skip > 0, try readRecord(reader, request) { skip -= 1 }
+        let pipeline = RowPipeline(reader: reader, converter: converter, expectedFields: plan.names.count,
+                                   nullPadding: request.options.nullPadding,
+                                   batchRows: Loader.batchRows(width: converter.width, fileBytes: source.totalBytes))
+        return (pipeline, source)
+    }
+
+    /// Streams a planned file's converted rows, in file order, to `row(batch, index)`, for a load that
+    /// writes somewhere other than this database (COPY to a PostgreSQL server). Only clean files go
+    /// this way: a row problem, a structural error, a preset or a widened column throws
+    /// `StreamDeclined` (nothing is half-decided here; the caller loads the file the full way).
+    /// Returns the columns as the load finished them.
+    func stream(_ planned: PlannedLoad, columns: [ColumnPlan], started: Double, progress: ((LoadProgress) -> Void)?,
+                row: (RowBatch, Int) throws -> Void) throws -> [ColumnPlan] {
+        if let preset = planned.preset { throw StreamDeclined(reason: "preset \(preset.name) collapses line items") }
+        let request = planned.request
+        var plan = planned.plan
+        plan.columns = columns
+        let converter = RowConverter(columns: columns, options: request.options, checkRequired: true,
+                                     slashOrders: plan.slashOrders)
+        let (pipeline, source) = try openPipeline(request, plan: plan, converter: converter)
+        pipeline.start()
+        defer { pipeline.stop() }
+        let interrupt = database.interruptFlag
+        var rows = 0, batches = 0
+        while let batch = pipeline.next() {
+            for r in 0..<batch.count {
+                let status = batch.status[r]
+                if status >= 0 { throw StreamDeclined(reason: "line \(batch.lines[r]): \(batch.problems[status].problem.reason)") }
+                try row(batch, r)
+            }
+            rows += batch.count
+            if let failure = batch.failure { throw StreamDeclined(reason: "\(failure)") }
+            if interrupt.isRaised { throw DatabaseError(code: SQLITE_INTERRUPT, message: "interrupted") }
+            batches += 1
+            if batches % 4 == 0 || batch.count < batch.capacity {
+                progress?(LoadProgress(bytesDone: batch.bytesRead, bytesTotal: source.totalBytes, rows: rows,
+                                       elapsed: Loader.now() - started))
+            }
+            pipeline.recycle(batch)
+        }
+        let finished = Array(converter.finishedColumns().prefix(columns.count))
+        if let widened = finished.first(where: { $0.kind.sqlType != $0.declaredKind.sqlType }) {
+            throw StreamDeclined(reason: "column \(widened.name) widened")
+        }
+        return finished
+    }
+}
