@@ -7,7 +7,7 @@ the server against the hand-written query in psql. Each into a fresh database; b
 """
 import argparse, os, subprocess, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import timed, best, record, table, shop_orders  # noqa: E402
+from bench import timed, best, record, table, shop_orders, csv_rows, same_numbers  # noqa: E402
 
 # The file's columns as psql's peer gets them: the types a careful analyst would declare.
 TYPES = {"amount": "double precision", "discount": "double precision", "points": "double precision",
@@ -20,6 +20,31 @@ SELECT to_char(ordered_at, 'YYYY-MM') AS month, sum(amount) AS gmv, count(*) AS 
        count(DISTINCT customer_id) AS customers
 FROM orders WHERE status IS NULL OR status NOT IN ('cancelled','returned','refunded','failed')
 GROUP BY 1 ORDER BY 1
+"""
+
+# The same questions as scripts/bench.py asks DuckDB, in PostgreSQL's SQL: months are calendar months of
+# ordered_at as written; counted orders: status not cancelled, returned or refunded.
+PG_COUNTED = "(status IS NULL OR status NOT IN ('cancelled','returned','refunded'))"
+PG_MONTH = "(extract(year FROM ordered_at)::int * 12 + extract(month FROM ordered_at)::int - 1)"
+PG_COHORT_SQL = f"""
+WITH o AS (SELECT customer_id, {PG_MONTH} AS m FROM orders WHERE customer_id IS NOT NULL AND {PG_COUNTED}),
+f AS (SELECT customer_id, min(m) AS c FROM o GROUP BY 1),
+a AS (SELECT DISTINCT o.customer_id, f.c, o.m - f.c AS k FROM o JOIN f USING (customer_id) WHERE o.m - f.c < 12)
+SELECT to_char(make_date(c / 12, c % 12 + 1, 1), 'YYYY-MM') AS cohort, k, count(*) AS customers FROM a GROUP BY c, k ORDER BY c, k
+"""
+PG_UE_SQL = f"""
+WITH o AS (SELECT customer_id, amount - coalesce(discount,0) - coalesce(points,0) AS revenue,
+                  amount - coalesce(discount,0) - coalesce(points,0) - coalesce(cogs,0) - coalesce(shipping,0) - coalesce(commission,0) AS cm2,
+                  {PG_MONTH} AS m
+           FROM orders WHERE {PG_COUNTED}),
+last AS (SELECT max({PG_MONTH}) AS last FROM orders),
+per AS (SELECT customer_id, min(m) AS first_m FROM o WHERE customer_id IS NOT NULL GROUP BY 1),
+c AS (SELECT per.customer_id, sum(CASE WHEN o.m - per.first_m <= 12 THEN o.cm2 ELSE 0 END) AS cm2_12,
+             sum(CASE WHEN o.m - per.first_m <= 12 THEN 1 ELSE 0 END) AS orders_12
+      FROM per JOIN o USING (customer_id) WHERE per.first_m + 12 <= (SELECT last FROM last) GROUP BY 1)
+SELECT (SELECT count(*) FROM per) AS new_customers, (SELECT count(*) FROM o) AS orders,
+       (SELECT avg(revenue) FROM o) AS aov, (SELECT avg(cm2) FROM o) AS cm2_per_order,
+       (SELECT avg(orders_12) FROM c) AS orders_per_customer_12m, (SELECT avg(cm2_12) FROM c) AS ltv_12m
 """
 
 def psql(url, *args):
@@ -36,6 +61,7 @@ def main():
     ap.add_argument("--url", required=True)
     ap.add_argument("--data", default="bench-data")
     ap.add_argument("--orders", type=int, default=1_000_000)
+    ap.add_argument("--loads-only", action="store_true", help="only the load rows (the 10M run: statements are timed at 1M)")
     a = ap.parse_args()
     ecsh = os.path.abspath(a.ecsh)
     n = a.orders
@@ -58,6 +84,9 @@ def main():
     e = min((ecsh_load(i)[:2] for i in range(3)), key=lambda r: r[0])
     p = min((psql_load(i)[:2] for i in range(3)), key=lambda r: r[0])
     record(f"PG: load orders {label}", e, "psql \\copy", p)
+    if a.loads_only:
+        table()
+        return
     # Load + the first KPI statement (ecsh builds the customer facts on the server first).
     e = timed([ecsh, fresh(a.url, "e9"), "-c", f"load orders from '{orders}'", "-c", "kpi gmv, orders, aov, customers by month"])
     db = fresh(a.url, "p9")
@@ -69,6 +98,28 @@ def main():
     e = best(3, [ecsh, edb, "-c", "kpi gmv, orders, aov, customers by month"])
     p = best(3, psql(pdb, "-c", KPI_PG))
     record(f"PG: kpi gmv,orders,aov,customers by month {label}", e, "psql SQL", p)
+    # Cohorts and unit economics, checked against the hand-written SQL's numbers before they are timed.
+    cohort = "cohort retention by month periods 12"
+    e = timed([ecsh, edb, "--format", "csv", "-c", cohort])
+    p = timed(psql(pdb, "--csv", "-c", PG_COHORT_SQL))
+    counts = {(r[0], int(r[1])): int(r[2]) for r in csv_rows(p[2])}
+    ours, theirs = [], []
+    for r in csv_rows(e[2])[1:]:
+        if r[0] == "average":
+            continue
+        for k, share in enumerate(r[2:]):
+            if share != "":
+                ours.append([r[0], k, round(float(share) * int(r[1]))])
+                theirs.append([r[0], k, counts.get((r[0], k), 0)])
+    same_numbers(cohort + " (customers per cell, PostgreSQL)", ours, theirs)
+    record(f"PG: {cohort} {label}", best(3, [ecsh, edb, "-c", cohort]), "psql SQL", best(3, psql(pdb, "-c", PG_COHORT_SQL)))
+    ue = "unit economics"
+    e = timed([ecsh, edb, "--format", "csv", "-c", ue])
+    p = timed(psql(pdb, "--csv", "-c", PG_UE_SQL))
+    header, row = csv_rows(e[2])[0], csv_rows(e[2])[1]
+    pick = ["new_customers", "orders", "AOV", "CM2_per_order", "orders_per_customer_12m", "LTV_12m"]
+    same_numbers(ue + " (scope all, PostgreSQL)", [[row[header.index(c)] for c in pick]], csv_rows(p[2]), tolerance=1e-6)
+    record(f"PG: {ue} {label}", best(3, [ecsh, edb, "-c", ue]), "psql SQL", best(3, psql(pdb, "-c", PG_UE_SQL)))
     e = best(3, [ecsh, edb, "-c", "kpi new_customers, repeat_rate, f2_rate, active_members, retention_rate by month"])
     record(f"PG: lifecycle KPIs by month {label}", e, "(no hand-written peer)", None)
     e = best(2, [ecsh, edb, "-c", "predict ltv horizon 12 months"])

@@ -28,8 +28,11 @@ extension CohortEngine {
         case .margin: value = OrderMeasures.cm2SQL("o")
         default: value = "1"
         }
-        let orders = SQLFragment("SELECT o.customer_id, o.day, \(period) AS per, \(value) AS v, \(label) AS lab, "
-                                 + "row_number() OVER (PARTITION BY o.customer_id ORDER BY o.day, o.ordered_at NULLS FIRST, o.order_id NULLS FIRST) AS rn\n"
+        // Each customer's orders are ranked (a sort of every order) only when the first order's label
+        // or the second order's period is asked for; retention by period needs neither.
+        let ranked = label != "CAST(NULL AS TEXT)" || (query.countsCustomers && query.effectiveMode == .cumulative)
+        let rank = ranked ? "row_number() OVER (PARTITION BY o.customer_id ORDER BY o.day, o.ordered_at NULLS FIRST, o.order_id NULLS FIRST)" : "0"
+        let orders = SQLFragment("SELECT o.customer_id, o.day, \(period) AS per, \(value) AS v, \(label) AS lab, \(rank) AS rn\n"
                                  + "    FROM \(quoteIdentifier(selection.table)) AS o\n    WHERE o.customer_id IS NOT NULL AND o.day IS NOT NULL AND (",
                                  labelBindings) + selection.condition + SQLFragment(")")
         var cohort = "0"
@@ -52,15 +55,37 @@ extension CohortEngine {
             + SQLFragment(",\n  c AS (\n    SELECT customer_id, first_per, second_per, latest_per, coalesce(\(cohort), ?) AS cohort,\n"
                           + "           CASE WHEN ? - first_per < ? THEN ? - first_per ELSE ? END AS last_k\n    FROM f\n  )\n",
                           [.text(CustomerAttribute.noValue), .integer(Int64(lastPeriod)), .integer(Int64(n)), .integer(Int64(lastPeriod)), .integer(Int64(n))])
-        func rows(_ tail: String, _ bindings: [Value] = []) throws -> [[Value]] {
-            let q = head + SQLFragment(tail, bindings)
-            return try db.query(q.sql, q.bindings).rows
+        // One statement, so the server reads and groups the orders once: part 0 gives the cohorts, their
+        // sizes and the customers observed at each offset; part 1 the range additions of the measure,
+        // as (cohort, a, b, value) rows whose meaning `cells` says.
+        let m = Value.integer(Int64(n))
+        var cells: String
+        var bindings: [Value] = []
+        if query.countsCustomers {
+            switch query.effectiveMode {
+            case .on:
+                cells = "SELECT 1, c.cohort, o.per - c.first_per, CAST(NULL AS BIGINT), count(DISTINCT o.customer_id) FROM o JOIN c ON c.customer_id = o.customer_id"
+                    + " WHERE o.per - c.first_per <= ? GROUP BY c.cohort, o.per - c.first_per"
+                bindings = [m]
+            case .onOrAfter:
+                cells = "SELECT 1, cohort, CASE WHEN latest_per - first_per < last_k THEN latest_per - first_per ELSE last_k END, CAST(NULL AS BIGINT), count(*) FROM c GROUP BY 2, 3"
+            case .cumulative:
+                cells = "SELECT 1, cohort, second_per - first_per, last_k, count(*) FROM c WHERE second_per IS NOT NULL GROUP BY 2, 3, 4"
+            }
+        } else {
+            let through = query.cumulative ? "c.last_k" : "o.per - c.first_per"
+            cells = "SELECT 1, c.cohort, o.per - c.first_per, \(through), sum(o.v) FROM o JOIN c ON c.customer_id = o.customer_id"
+                + " WHERE o.per - c.first_per <= ? GROUP BY c.cohort, o.per - c.first_per, \(through)"
+            bindings = [m]
         }
+        let statement = head + SQLFragment("SELECT 0, cohort, last_k, CAST(NULL AS BIGINT), count(*) FROM c GROUP BY cohort, last_k\nUNION ALL\n" + cells, bindings)
+        let all = try db.query(statement.sql, statement.bindings).rows
+        let observed = all.filter { $0[0].intValue == 0 }.map { Array($0.dropFirst()) }
+        let additions = all.filter { $0[0].intValue == 1 }.map { Array($0.dropFirst()) }
 
         // Cohorts, their sizes and the customers observed at each offset.
         var index: [String: Int] = [:]
         var keys: [String] = []
-        let observed = try rows("SELECT cohort, last_k, count(*) FROM c GROUP BY cohort, last_k")
         for r in observed where index[r[0].description] == nil {
             index[r[0].description] = 0
             keys.append(r[0].description)
@@ -72,7 +97,7 @@ extension CohortEngine {
         var totals = eligible
         var sizes = Array(repeating: 0, count: keys.count)
         for r in observed {
-            let c = index[r[0].description]!, last = Int(r[1].intValue ?? 0), count = Double(r[2].intValue ?? 0)
+            let c = index[r[0].description]!, last = Int(r[1].intValue ?? 0), count = r[3].doubleValue ?? 0
             sizes[c] += Int(count)
             eligible[c][0] += count
             eligible[c][last + 1] -= count
@@ -82,30 +107,17 @@ extension CohortEngine {
             totals[c][from] += v
             totals[c][through + 1] -= v
         }
-        let m = Value.integer(Int64(n))
         var notes: [String] = []
-        if query.countsCustomers {
-            switch query.effectiveMode {
-            case .on:
-                for r in try rows("SELECT c.cohort, o.per - c.first_per AS k, count(DISTINCT o.customer_id) FROM o JOIN c ON c.customer_id = o.customer_id"
-                                  + " WHERE o.per - c.first_per <= ? GROUP BY c.cohort, o.per - c.first_per", [m]) {
-                    let k = Int(r[1].intValue ?? 0)
-                    addRange(index[r[0].description]!, k, k, Double(r[2].intValue ?? 0))
+        for r in additions {
+            let c = index[r[0].description]!, a = Int(r[1].intValue ?? 0), v = r[3].doubleValue ?? 0
+            if query.countsCustomers {
+                switch query.effectiveMode {
+                case .on: addRange(c, a, a, v)
+                case .onOrAfter: addRange(c, 0, a, v)
+                case .cumulative: addRange(c, a, Int(r[2].intValue ?? 0), v)
                 }
-            case .onOrAfter:
-                for r in try rows("SELECT cohort, CASE WHEN latest_per - first_per < last_k THEN latest_per - first_per ELSE last_k END AS k, count(*) FROM c GROUP BY 1, 2") {
-                    addRange(index[r[0].description]!, 0, Int(r[1].intValue ?? 0), Double(r[2].intValue ?? 0))
-                }
-            case .cumulative:
-                for r in try rows("SELECT cohort, second_per - first_per, last_k, count(*) FROM c WHERE second_per IS NOT NULL GROUP BY 1, 2, 3") {
-                    addRange(index[r[0].description]!, Int(r[1].intValue ?? 0), Int(r[2].intValue ?? 0), Double(r[3].intValue ?? 0))
-                }
-            }
-        } else {
-            let through = query.cumulative ? "c.last_k" : "o.per - c.first_per"
-            for r in try rows("SELECT c.cohort, o.per - c.first_per AS k, \(through) AS t, sum(o.v) FROM o JOIN c ON c.customer_id = o.customer_id"
-                              + " WHERE o.per - c.first_per <= ? GROUP BY c.cohort, o.per - c.first_per, \(through)", [m]) {
-                addRange(index[r[0].description]!, Int(r[1].intValue ?? 0), Int(r[2].intValue ?? 0), r[3].doubleValue ?? 0)
+            } else {
+                addRange(c, a, Int(r[2].intValue ?? 0), v)
             }
         }
         // What the streaming route says about orders it could not use and costs it counted as 0.

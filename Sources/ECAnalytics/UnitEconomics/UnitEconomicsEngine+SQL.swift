@@ -9,11 +9,14 @@ extension UnitEconomicsEngine {
     func figuresInEngine(query: UnitEconomicsQuery, lastMonth: Int, asOfDay: Int) throws -> UnitEconomicsFigures {
         let month = PeriodUnit.month.indexSQL(day: "o.day")
         let none = Value.text(CustomerAttribute.noValue)
+        // Each customer's orders are ranked (a sort of every order) only for the first order's channel.
+        let rank = query.by == .channel
+            ? "row_number() OVER (PARTITION BY o.customer_id ORDER BY o.day, o.ordered_at NULLS FIRST, o.order_id NULLS FIRST)" : "0"
         let orders = SQLFragment("""
             WITH o AS (
               SELECT o.customer_id, o.day, \(month) AS mon, o.channel, \(OrderMeasures.gmvSQL("o")) AS gmv,
                      \(OrderMeasures.revenueSQL("o")) AS revenue, \(OrderMeasures.cm2SQL("o")) AS cm2, \(OrderMeasures.commissionSQL("o")) AS commission,
-                     row_number() OVER (PARTITION BY o.customer_id ORDER BY o.day, o.ordered_at NULLS FIRST, o.order_id NULLS FIRST) AS rn
+                     \(rank) AS rn
               FROM \(quoteIdentifier(query.orders.table)) AS o WHERE o.day IS NOT NULL AND (
             """) + query.orders.condition + SQLFragment("""
             )
@@ -27,7 +30,8 @@ extension UnitEconomicsEngine {
             let q = orders + SQLFragment("\n" + tail, bindings)
             return try db.query(q.sql, q.bindings).rows
         }
-        guard let firstMonth = try rows("SELECT min(first_mon) FROM c").first?.first?.intValue else { throw Self.noOrders }
+        // The first month of any customer: the least month of customers' orders (`o` read once, not grouped).
+        guard let firstMonth = try rows("SELECT min(mon) FROM o WHERE customer_id IS NOT NULL").first?.first?.intValue else { throw Self.noOrders }
         let periods = max(query.horizonMonths, lastMonth - Int(firstMonth))
         // The customer's curve group, and the order's group, as text keys.
         let curveKey: String
@@ -50,13 +54,29 @@ extension UnitEconomicsEngine {
         let lastBindings: [Value] = [.integer(Int64(lastMonth)), .integer(Int64(periods)), .integer(Int64(lastMonth)), .integer(Int64(periods))]
 
         var figures = UnitEconomicsFigures(nullCounts: [], skipped: 0, guests: 0, sql: orders + SQLFragment("SELECT * FROM c"))
-        // Order sums per group; by cohort only customers' orders count.
+        // One statement, so the server reads and groups the orders once. Rows are (part, group, a, b, n1…n5):
+        // part 0, order sums per group (by cohort only customers' orders count): orders, gmv, revenue, CM2,
+        // commission; part 1, customers per curve group and last observed offset a; part 2, CM2 and orders
+        // of each curve group from offset a through the customer's last observed offset b. NULLs are typed:
+        // PostgreSQL takes an untyped NULL in the first two arms of a UNION for text.
         let guestFilter = query.by == .cohort ? " AND o.customer_id IS NOT NULL" : ""
-        for r in try rows("SELECT \(orderKey), count(*), sum(o.gmv), sum(o.revenue), sum(o.cm2), sum(o.commission) FROM o LEFT JOIN c ON c.customer_id = o.customer_id"
-                          + " WHERE o.day <= ?\(guestFilter) GROUP BY 1", orderBindings + [.integer(Int64(asOfDay))]) {
-            let sums = OrderSums(orders: Int(r[1].intValue ?? 0), gmv: r[2].doubleValue ?? 0, revenue: r[3].doubleValue ?? 0,
-                                 margin: r[4].doubleValue ?? 0, commission: r[5].doubleValue ?? 0)
-            figures.sums[label(r[0])] = sums
+        let statement = orders + SQLFragment("""
+
+            SELECT 0, \(orderKey), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), count(*), sum(o.gmv), sum(o.revenue), sum(o.cm2), sum(o.commission)
+              FROM o LEFT JOIN c ON c.customer_id = o.customer_id WHERE o.day <= ?\(guestFilter) GROUP BY 2
+            UNION ALL
+            SELECT 1, \(curveKey), \(last), CAST(NULL AS BIGINT), count(*), NULL, NULL, NULL, NULL FROM c WHERE ? - c.first_mon >= 0 GROUP BY 2, 3
+            UNION ALL
+            SELECT 2, \(curveKey), o.mon - c.first_mon, \(last), count(*), sum(o.cm2), NULL, NULL, NULL FROM o JOIN c ON c.customer_id = o.customer_id
+              WHERE o.day <= ? AND o.mon - c.first_mon >= 0 AND o.mon - c.first_mon <= \(last) GROUP BY 2, 3, 4
+            """, orderBindings + [.integer(Int64(asOfDay))]
+                + curveBindings + lastBindings + [.integer(Int64(lastMonth))]
+                + curveBindings + lastBindings + [.integer(Int64(asOfDay))] + lastBindings)
+        let all = try db.query(statement.sql, statement.bindings).rows
+        for r in all where r[0].intValue == 0 {
+            let sums = OrderSums(orders: Int(r[4].intValue ?? 0), gmv: r[5].doubleValue ?? 0, revenue: r[6].doubleValue ?? 0,
+                                 margin: r[7].doubleValue ?? 0, commission: r[8].doubleValue ?? 0)
+            figures.sums[label(r[1])] = sums
             figures.all.orders += sums.orders
             figures.all.gmv += sums.gmv
             figures.all.revenue += sums.revenue
@@ -68,21 +88,18 @@ extension UnitEconomicsEngine {
         var sizes: [String: Int] = [:]
         var eligible: [String: [Double]] = [:], margin: [String: [Double]] = [:], count: [String: [Double]] = [:]
         let total = "\u{0}total"
-        for r in try rows("SELECT \(curveKey), \(last) AS last_k, count(*) FROM c WHERE ? - c.first_mon >= 0 GROUP BY 1, 2",
-                          curveBindings + lastBindings + [.integer(Int64(lastMonth))]) {
-            let n = Double(r[2].intValue ?? 0), k = Int(r[1].intValue ?? 0)
-            for key in [label(r[0]), total] {
+        for r in all where r[0].intValue == 1 {
+            let n = r[4].doubleValue ?? 0, k = Int(r[2].intValue ?? 0)
+            for key in [label(r[1]), total] {
                 sizes[key, default: 0] += Int(n)
                 eligible[key, default: Array(repeating: 0, count: width)][0] += n
                 eligible[key, default: Array(repeating: 0, count: width)][k + 1] -= n
             }
         }
-        for r in try rows("SELECT \(curveKey), o.mon - c.first_mon AS k, \(last) AS last_k, sum(o.cm2), count(*) FROM o JOIN c ON c.customer_id = o.customer_id"
-                          + " WHERE o.day <= ? AND o.mon - c.first_mon >= 0 AND o.mon - c.first_mon <= \(last) GROUP BY 1, 2, 3",
-                          curveBindings + lastBindings + [.integer(Int64(asOfDay))] + lastBindings) {
-            let from = Int(r[1].intValue ?? 0), through = Int(r[2].intValue ?? 0)
-            let m = r[3].doubleValue ?? 0, n = Double(r[4].intValue ?? 0)
-            for key in [label(r[0]), total] {
+        for r in all where r[0].intValue == 2 {
+            let from = Int(r[2].intValue ?? 0), through = Int(r[3].intValue ?? 0)
+            let n = r[4].doubleValue ?? 0, m = r[5].doubleValue ?? 0
+            for key in [label(r[1]), total] {
                 margin[key, default: Array(repeating: 0, count: width)][from] += m
                 margin[key, default: Array(repeating: 0, count: width)][through + 1] -= m
                 count[key, default: Array(repeating: 0, count: width)][from] += n
