@@ -249,6 +249,21 @@ public final class Database {
         return ResultTable(columns: columns, rows: try stmt.allRows())
     }
 
+    /// Runs a query and hands its rows to `body` one at a time: stepped from SQLite, or streamed
+    /// from the server row by row. Client memory stays at one row whatever the result's size.
+    public func forEachRow(_ sql: String, _ bindings: [Value] = [], _ body: ([Value]) throws -> Void) throws {
+        if let pg = postgres {
+            let statements = PostgresDialect.translate(sql)
+            for statement in statements.dropLast() { try pg.execute(statement, bindings) }
+            if let last = statements.last { try pg.forEachRow(last, bindings, body) }
+            return
+        }
+        let stmt = try prepare(sql)
+        try stmt.bind(bindings)
+        let n = stmt.columnCount
+        while try stmt.step() { try body((0..<n).map { stmt.value(at: $0) }) }
+    }
+
     /// Runs a user's statement as written, in the engine's own dialect (`sql` on a PostgreSQL
     /// workspace): its rows, or no columns for a command.
     public func passthrough(_ sql: String) throws -> ResultTable {

@@ -93,17 +93,20 @@ extension CLVData {
             FROM d GROUP BY customer_id HAVING min(day) <= ?
             ORDER BY customer_id COLLATE "C"
             """, filter.bindings + Array(repeating: c, count: 8))
-        return try db.query(sql.sql, sql.bindings).rows.compactMap { r -> CustomerSummary? in
-            guard let first = r[1].intValue, let last = r[2].intValue else { return nil }
+        // Streamed row by row: the summaries are the only per-customer data ecsh keeps.
+        var summaries: [CustomerSummary] = []
+        try db.forEachRow(sql.sql, sql.bindings) { r in
+            guard let first = r[1].intValue, let last = r[2].intValue else { return }
             let x = Int(r[3].intValue ?? 1) - 1
             let id = r[0].textValue ?? r[0].description
-            return CustomerSummary(customerID: id, x: x, tx: Double(last - first) / unit.days,
-                                   T: Double(Int64(calibrationEnd) - first) / unit.days,
-                                   monetaryMean: x > 0 ? (r[4].doubleValue ?? 0) / Double(x) : nil,
-                                   holdoutPurchases: holdout ? Int(r[5].intValue ?? 0) : nil,
-                                   holdoutValue: holdout ? r[6].doubleValue ?? 0 : nil,
-                                   holdoutMargin: holdout ? r[7].doubleValue ?? 0 : nil)
+            summaries.append(CustomerSummary(customerID: id, x: x, tx: Double(last - first) / unit.days,
+                                             T: Double(Int64(calibrationEnd) - first) / unit.days,
+                                             monetaryMean: x > 0 ? (r[4].doubleValue ?? 0) / Double(x) : nil,
+                                             holdoutPurchases: holdout ? Int(r[5].intValue ?? 0) : nil,
+                                             holdoutValue: holdout ? r[6].doubleValue ?? 0 : nil,
+                                             holdoutMargin: holdout ? r[7].doubleValue ?? 0 : nil))
         }
+        return summaries
     }
 }
 

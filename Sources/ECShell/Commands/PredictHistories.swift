@@ -49,11 +49,11 @@ extension Session {
         return member
     }
 
-    /// Calls `body` with each (customer_key, value) row of a query on the facts: streamed from
-    /// SQLite, or in one result from a server (one row per customer, never per order).
+    /// Calls `body` with each (customer_key, value) row of a query on the facts, streamed from
+    /// SQLite or from the server (one row per customer, never per order).
     func forEachFact(_ sql: SQLFragment, _ body: (Int64, Value) -> Void) throws {
         if database.engine != .sqlite {
-            for row in try database.query(sql.sql, sql.bindings).rows { body(row[0].intValue ?? -1, row[1]) }
+            try database.forEachRow(sql.sql, sql.bindings) { row in body(row[0].intValue ?? -1, row[1]) }
             return
         }
         let s = try database.prepare(sql.sql)

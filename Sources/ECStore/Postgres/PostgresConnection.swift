@@ -89,9 +89,35 @@ public final class PostgresConnection {
 
     // MARK: Sending and waiting
 
-    /// Sends the statement, waits for every result, and returns the last one's rows (a
-    /// multi-statement text returns the last statement's). Throws the first error.
-    private func run(_ sql: String, _ bindings: [Value]) throws -> ResultTable {
+    /// Runs one statement and hands its rows to `body` one at a time as the server sends them
+    /// (libpq's single-row mode), so a result of a million rows is never held whole. If `body`
+    /// throws, the statement is cancelled on the server and the error rethrown.
+    public func forEachRow(_ sql: String, _ bindings: [Value] = [], _ body: ([Value]) throws -> Void) throws {
+        try send(sql, bindings)
+        PQsetSingleRowMode(handle)
+        var failure: Error?
+        while let result = try nextResult(sql: sql) {
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_SINGLE_TUPLE:
+                guard failure == nil else { continue }
+                do {
+                    try body(Self.table(result).rows[0])
+                } catch {
+                    failure = error
+                    cancel()
+                }
+            case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                break
+            default:
+                if failure == nil { failure = Self.error(result, sql: sql) }
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Sends one statement (several without bindings), with numbers typed as SQLite would take them.
+    private func send(_ sql: String, _ bindings: [Value]) throws {
         let sent: Int32
         if bindings.isEmpty {
             sent = PQsendQuery(handle, sql)
@@ -110,6 +136,12 @@ public final class PostgresConnection {
             }
         }
         guard sent == 1 else { throw connectionError(sql: sql) }
+    }
+
+    /// Sends the statement, waits for every result, and returns the last one's rows (a
+    /// multi-statement text returns the last statement's). Throws the first error.
+    private func run(_ sql: String, _ bindings: [Value]) throws -> ResultTable {
+        try send(sql, bindings)
         var table = ResultTable(columns: [], rows: [])
         var failure: PostgresError?
         while let result = try nextResult(sql: sql) {

@@ -4,8 +4,9 @@ import Foundation
 /// `COPY … (FORMAT binary)`. What the SQLite loader settles with SQL after inserting, this settles
 /// on the way, row by row, and declines (`StreamDeclined`) whatever needs the whole loader:
 /// - statuses: mapped through the vocabulary and the workspace's words, as `applyStatusVocabulary`;
-/// - repeated ids: every id is hashed into a set (64-bit hashes; up to `trackedKeys` of them, then
-///   the server counts); a repeat, or a hash collision, declines, and the staged way decides;
+/// - repeated ids: every id's 64-bit hash goes to a `RepeatCheck` (sorted runs, spilled to a
+///   temporary file, merged at the end: bounded memory); a repeat, or a collision of two ids'
+///   hashes, declines, and the staged way decides;
 /// - a value whose kind is not its column's (a widened column) declines;
 /// - the row count, the guests and the main date's range are counted for the bookkeeping.
 struct ServerStream {
@@ -13,8 +14,8 @@ struct ServerStream {
     /// The workspace's own status words (`set status`), from the server.
     let words: [String: String]
 
-    /// Ids hashed on the client at most (about 64 MB of set); past them the server looks for repeats.
-    var trackedKeys = 4 << 20
+    /// Hashes per sorted run of the repeat check (8 MB at the default).
+    var runSize = 1 << 20
 
     func load(_ request: LoadRequest, started: Double, progress: ((LoadProgress) -> Void)?) throws -> LoadSummary {
         guard let pg = database.postgres else { throw StoreError("the streamed load needs a PostgreSQL workspace") }
@@ -29,7 +30,7 @@ struct ServerStream {
         LoadTrace.mark("server: plan, table")
 
         let mapped = { (name: String) in columns.firstIndex { $0.name == name && $0.source != .none } }
-        var state = State(width: columns.count, types: types, trackedKeys: trackedKeys)
+        var state = State(width: columns.count, types: types, repeats: RepeatCheck(runSize: runSize))
         if role == .orders {
             state.status = mapped("status")
             state.raw = columns.firstIndex { $0.name == "status_raw" }
@@ -50,11 +51,8 @@ struct ServerStream {
             try writer.endBinary()
         }
         LoadTrace.mark("server: copy")
-        if let key = state.key, state.keysOverflowed {
-            let k = quoteIdentifier(columns[key].name)
-            let repeated = try database.scalar("SELECT count(*) FROM (SELECT 1 FROM \(quoteIdentifier(table)) WHERE \(k) IS NOT NULL GROUP BY \(k) HAVING count(*) > 1 LIMIT 1) r")
-            if repeated.intValue ?? 0 > 0 { throw StreamDeclined(reason: "a repeated \(columns[key].name)") }
-        }
+        if let key = state.key, try !state.repeats.finish() { throw StreamDeclined(reason: "a repeated \(columns[key].name)") }
+        LoadTrace.mark("server: repeated ids checked")
         try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: finished, replace: true,
                                known: (state.rows, state.minDate.map { .text($0) } ?? .null, state.maxDate.map { .text($0) } ?? .null))
 
@@ -90,20 +88,17 @@ struct ServerStream {
         var guests = 0
         var minDate: String?
         var maxDate: String?
-        var keys = Set<Int>()
-        var keysOverflowed = false
+        let repeats: RepeatCheck
         /// Each (status, status_raw) seen: the bytes as loaded, the stored meaning, and the count.
         var statusPairs: [(loaded: [UInt8]?, rawBytes: [UInt8]?, storedBytes: [UInt8]?, status: String?, raw: String?, count: Int)] = []
         var minBytes: [UInt8] = []
         var maxBytes: [UInt8] = []
 
-        let trackedKeys: Int
-
-        init(width: Int, types: [String], trackedKeys: Int) {
+        init(width: Int, types: [String], repeats: RepeatCheck) {
             self.width = width
             self.types = types
             wires = types.map { $0 == "INTEGER" ? .int8 : $0 == "REAL" ? .float8 : .text }
-            self.trackedKeys = trackedKeys
+            self.repeats = repeats
         }
 
         mutating func write(_ batch: RowBatch, row r: Int, to writer: inout PostgresCopyWriter, words: [String: String]) throws {
@@ -161,9 +156,9 @@ struct ServerStream {
             return statusPairs.count - 1
         }
 
-        /// Adds the row's id to the set; a repeat (or a collision of two ids' hashes) declines.
+        /// Adds the row's id to the repeat check; a repeat found on the way (or a collision of two ids'
+        /// hashes) declines.
         mutating func track(key cell: Cell, text: UnsafeMutablePointer<UInt8>, line: Int) throws {
-            guard !keysOverflowed else { return }
             var hasher = Hasher()
             switch cell {
             case .null: return
@@ -171,10 +166,8 @@ struct ServerStream {
             case .real(let d): hasher.combine(1 as UInt8); hasher.combine(d)
             case .text(let start, let count): hasher.combine(2 as UInt8); hasher.combine(bytes: UnsafeRawBufferPointer(start: text + start, count: count))
             }
-            guard keys.insert(hasher.finalize()).inserted else { throw StreamDeclined(reason: "line \(line): a repeated id") }
-            if keys.count >= trackedKeys {
-                keysOverflowed = true
-                keys = []
+            guard try repeats.add(UInt64(bitPattern: Int64(hasher.finalize()))) else {
+                throw StreamDeclined(reason: "a repeated id by line \(line)")
             }
         }
 

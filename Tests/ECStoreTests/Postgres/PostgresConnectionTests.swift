@@ -27,6 +27,36 @@ import ECTestSupport
         #expect(try pg.scalar("SELECT count(*) FROM v") == .integer(2))
     }
 
+    /// Rows one at a time (single-row mode): every row arrives, in order, with its types; a body that
+    /// throws stops the statement and leaves the connection usable. Σ i and Σ i/2 for i = 1…n by formula.
+    @Test func forEachRowStreamsEveryRowAndStopsCleanly() throws {
+        let url = try PostgresServer.freshDatabase("rows")
+        let db = try Database(postgres: url, interruptFlag: InterruptFlag())
+        let n = 100_000
+        var count = 0, sum: Int64 = 0, half = 0.0, last: Int64 = 0, ordered = true
+        try db.forEachRow("SELECT i, i / 2.0::float8, 'c' || i FROM generate_series(1, ?) AS i", [.integer(Int64(n))]) { row in
+            count += 1
+            let i = row[0].intValue ?? 0
+            if i != last + 1 || row[2] != .text("c\(i)") { ordered = false }
+            last = i
+            sum += i
+            half += row[1].doubleValue ?? 0
+        }
+        #expect(count == n && ordered)
+        #expect(sum == Int64(n * (n + 1) / 2))
+        #expect(half == Double(n * (n + 1)) / 4)
+        struct Stop: Error {}
+        var seen = 0
+        #expect(throws: Stop.self) {
+            try db.forEachRow("SELECT i FROM generate_series(1, 10000000) AS i") { _ in
+                seen += 1
+                if seen == 10 { throw Stop() }
+            }
+        }
+        #expect(seen == 10)
+        #expect(try db.scalar("SELECT 41 + 1") == .integer(42))
+    }
+
     @Test func copyInLoadsEveryRowOrNone() throws {
         let url = try PostgresServer.freshDatabase("copy")
         let pg = try PostgresConnection(url, interruptFlag: InterruptFlag())

@@ -131,34 +131,49 @@ import ECTestSupport
                 == "double precision\n\(1200 * 1201 / 2 - 1100 + 2).5\n")
     }
 
-    /// Past the ids the client tracks, the server looks for repeats: the stream declines a repeat it
-    /// did not see itself (here the client tracks 2 ids and the repeat is the 4th row).
-    @Test func pastTheTrackedIdsTheServerFindsRepeats() throws {
+    /// The repeat check finds a repeat inside a run, across spilled runs (runs of 2 hashes here, so
+    /// the 4th row's id meets the 1st only in the merge), and none in a clean file.
+    @Test func repeatedIdsAreFoundAcrossSpilledRuns() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
-        let file = try dir.write("orders.csv", "order_id,customer_id,ordered_at,amount\nA1,C1,2024-01-05,1000\nA2,C2,2024-01-06,500\nA3,C2,2024-01-07,300\nA1,C1,2024-01-05,1000\n")
-        let url = try PostgresServer.freshDatabase("tracked")
+        let file = try dir.write("orders.csv", "order_id,customer_id,ordered_at,amount\nA1,C1,2024-01-05,1000\nA2,C2,2024-01-06,500\nA3,C2,2024-01-07,300\nA1,C1,2024-01-05,1000\nA4,C3,2024-01-08,10\n")
+        let url = try PostgresServer.freshDatabase("runs")
         let db = try Database(postgres: url, interruptFlag: InterruptFlag())
         let request = LoadRequest(target: .role(.orders), path: file)
-        try db.transaction {
-            try Bookkeeping.createTables(db)
-            #expect(throws: StreamDeclined.self) {
-                _ = try ServerStream(database: db, words: [:], trackedKeys: 2).load(request, started: 0, progress: nil)
+        for runSize in [2, 1 << 20] {
+            try db.transaction {
+                try Bookkeeping.createTables(db)
+                #expect(throws: StreamDeclined.self) {
+                    _ = try ServerStream(database: db, words: [:], runSize: runSize).load(request, started: 0, progress: nil)
+                }
             }
         }
-        // With room for every id, the client sees the repeat itself.
-        try db.transaction {
-            try Bookkeeping.createTables(db)
-            #expect(throws: StreamDeclined.self) {
-                _ = try ServerStream(database: db, words: [:]).load(request, started: 0, progress: nil)
-            }
-        }
-        // And without the repeat, both stream.
-        let clean = try dir.write("clean.csv", "order_id,customer_id,ordered_at,amount\nA1,C1,2024-01-05,1000\nA2,C2,2024-01-06,500\nA3,C2,2024-01-07,300\n")
+        let clean = try dir.write("clean.csv", "order_id,customer_id,ordered_at,amount\nA1,C1,2024-01-05,1000\nA2,C2,2024-01-06,500\nA3,C2,2024-01-07,300\nA4,C3,2024-01-08,10\nA5,C3,2024-01-09,20\n")
         let summary = try db.transaction {
             try Bookkeeping.createTables(db)
-            return try ServerStream(database: db, words: [:], trackedKeys: 2).load(LoadRequest(target: .role(.orders), path: clean), started: 0, progress: nil)
+            return try ServerStream(database: db, words: [:], runSize: 2).load(LoadRequest(target: .role(.orders), path: clean), started: 0, progress: nil)
         }
-        #expect(summary.rows == 3)
-        #expect(try PostgresServer.psql(url, "SELECT count(*), sum(amount) FROM orders") == "3|1800\n")
+        #expect(summary.rows == 5)
+        #expect(try PostgresServer.psql(url, "SELECT count(*), sum(amount) FROM orders") == "5|1830\n")
+    }
+
+    /// The check itself on many hashes: distinct values in runs of 1,000 pass; one repeat anywhere
+    /// (inside a run, or the first value again at the very end) is found.
+    @Test func theRepeatCheckMergesItsRuns() throws {
+        var rng = SplitMix64(seed: 11)
+        let values = (0..<25_000).map { _ in rng.next() }
+        #expect(Set(values).count == values.count)
+        let clean = RepeatCheck(runSize: 1000)
+        for v in values { #expect(try clean.add(v)) }
+        #expect(try clean.finish())
+        let across = RepeatCheck(runSize: 1000)
+        for v in values { _ = try across.add(v) }
+        _ = try across.add(values[0])
+        #expect(try !across.finish())
+        let inside = RepeatCheck(runSize: 1000)
+        var found = false
+        for v in Array(values.prefix(500)) + [values[10]] + Array(values.dropFirst(500)) {
+            if try !inside.add(v) { found = true; break }
+        }
+        #expect(found)
     }
 }

@@ -1,0 +1,132 @@
+import Glibc
+
+/// Finds a repeated value among a load's ids in bounded memory, whatever the file's size: each id
+/// is a 64-bit hash; hashes are kept in sorted runs of `runSize` (8 MB at the default), each run
+/// checked when it fills and spilled to an anonymous temporary file; `finish` merges the runs.
+/// Equal hashes mean a repeated id or (about one chance in 10^5 at 10M ids) two ids whose hashes
+/// collide: the caller treats both the same (it hands the file to the exact, slower way).
+final class RepeatCheck {
+    let runSize: Int
+    private var run: [UInt64] = []
+    private var spilled: [(offset: Int, count: Int)] = []
+    private var file: UnsafeMutablePointer<FILE>?
+    private var written = 0
+
+    init(runSize: Int = 1 << 20) {
+        self.runSize = max(1, runSize)
+        run.reserveCapacity(min(self.runSize, 1 << 16))
+    }
+
+    deinit { if let file { fclose(file) } }
+
+    /// Adds a hash; false when the run it completes holds a repeat.
+    func add(_ hash: UInt64) throws -> Bool {
+        run.append(hash)
+        guard run.count >= runSize else { return true }
+        run.sort()
+        if Self.hasNeighbours(run) { return false }
+        try spill()
+        return true
+    }
+
+    /// Whether every hash added is distinct.
+    func finish() throws -> Bool {
+        run.sort()
+        if Self.hasNeighbours(run) { return false }
+        guard !spilled.isEmpty, let file else { return true }
+        guard fflush(file) == 0 else { throw StoreError("cannot write the id check's temporary file: \(String(cString: strerror(errno)))") }
+        // A k-way merge of the spilled runs and the last one, smallest head first (a binary heap).
+        var readers = try spilled.map { try RunReader(fd: fileno(file), offset: $0.offset, count: $0.count) }
+        let last = run
+        var lastIndex = 0
+        var heap: [(value: UInt64, source: Int)] = []
+        func push(_ item: (value: UInt64, source: Int)) {
+            heap.append(item)
+            var i = heap.count - 1
+            while i > 0, heap[(i - 1) / 2].value > heap[i].value { heap.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
+        }
+        func pop() -> (value: UInt64, source: Int) {
+            let top = heap[0]
+            heap[0] = heap[heap.count - 1]
+            heap.removeLast()
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count, heap[l].value < heap[m].value { m = l }
+                if r < heap.count, heap[r].value < heap[m].value { m = r }
+                if m == i { break }
+                heap.swapAt(i, m)
+                i = m
+            }
+            return top
+        }
+        func next(_ source: Int) throws -> UInt64? {
+            if source == readers.count {
+                defer { lastIndex += 1 }
+                return lastIndex < last.count ? last[lastIndex] : nil
+            }
+            return try readers[source].next()
+        }
+        for s in 0...readers.count { if let v = try next(s) { push((v, s)) } }
+        var previous: UInt64?
+        while !heap.isEmpty {
+            let (v, s) = pop()
+            if v == previous { return false }
+            previous = v
+            if let more = try next(s) { push((more, s)) }
+        }
+        return true
+    }
+
+    private func spill() throws {
+        if file == nil {
+            guard let f = tmpfile() else { throw StoreError("cannot make a temporary file for the id check: \(String(cString: strerror(errno)))") }
+            file = f
+        }
+        let n = run.withUnsafeBytes { fwrite($0.baseAddress, 8, run.count, file) }
+        guard n == run.count else { throw StoreError("cannot write the id check's temporary file: \(String(cString: strerror(errno)))") }
+        spilled.append((written, run.count))
+        written += run.count * 8
+        run.removeAll(keepingCapacity: true)
+    }
+
+    static func hasNeighbours(_ sorted: [UInt64]) -> Bool {
+        var i = 1
+        while i < sorted.count {
+            if sorted[i] == sorted[i - 1] { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// One spilled run, read back in blocks of 8,192 hashes.
+    struct RunReader {
+        let fd: Int32
+        var offset: Int
+        var left: Int
+        var block: [UInt64] = []
+        var index = 0
+
+        init(fd: Int32, offset: Int, count: Int) throws {
+            self.fd = fd
+            self.offset = offset
+            left = count
+        }
+
+        mutating func next() throws -> UInt64? {
+            if index == block.count {
+                guard left > 0 else { return nil }
+                let n = min(left, 8192)
+                block = Array(repeating: 0, count: n)
+                let got = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress, n * 8, off_t(offset)) }
+                guard got == n * 8 else { throw StoreError("cannot read the id check's temporary file: \(String(cString: strerror(errno)))") }
+                offset += n * 8
+                left -= n
+                index = 0
+            }
+            defer { index += 1 }
+            return block[index]
+        }
+    }
+}
