@@ -109,20 +109,24 @@ SELECT printf('%04d-%02d', c // 12, c % 12 + 1) AS cohort, k, count(*) AS custom
 """
 # Unit economics, scope all: new customers, orders, AOV (net), CM2 per order, orders per customer and
 # LTV over month offsets 0..12 for cohorts at least 12 months old (UE_SQL's rules).
-DUCK_UE_SQL = f"""
+def ue_sql(month, counted):
+    """Unit economics of scope all in an engine's SQL, given its month index of ordered_at."""
+    return f"""
 WITH o AS (SELECT customer_id, amount - coalesce(discount,0) - coalesce(points,0) AS revenue,
                   amount - coalesce(discount,0) - coalesce(points,0) - coalesce(cogs,0) - coalesce(shipping,0) - coalesce(commission,0) AS cm2,
-                  year(ordered_at) * 12 + month(ordered_at) - 1 AS m
-           FROM orders WHERE {DUCK_COUNTED}),
-last AS (SELECT max(year(ordered_at) * 12 + month(ordered_at) - 1) AS last FROM orders),
+                  {month} AS m
+           FROM orders WHERE {counted}),
+last AS (SELECT max({month}) AS last FROM orders),
 per AS (SELECT customer_id, min(m) AS first_m FROM o WHERE customer_id IS NOT NULL GROUP BY 1),
 c AS (SELECT per.customer_id, sum(CASE WHEN o.m - per.first_m <= 12 THEN o.cm2 ELSE 0 END) AS cm2_12,
              sum(CASE WHEN o.m - per.first_m <= 12 THEN 1 ELSE 0 END) AS orders_12
       FROM per JOIN o USING (customer_id) WHERE per.first_m + 12 <= (SELECT last FROM last) GROUP BY 1)
 SELECT (SELECT count(*) FROM per) AS new_customers, (SELECT count(*) FROM o) AS orders,
        (SELECT avg(revenue) FROM o) AS aov, (SELECT avg(cm2) FROM o) AS cm2_per_order,
-       (SELECT avg(orders_12) FROM c) AS orders_per_customer_12m, (SELECT avg(cm2_12) FROM c) AS ltv_12m;
+       (SELECT avg(orders_12) FROM c) AS orders_per_customer_12m, (SELECT avg(cm2_12) FROM c) AS ltv_12m
 """
+
+DUCK_UE_SQL = ue_sql("year(ordered_at) * 12 + month(ordered_at) - 1", DUCK_COUNTED)
 
 def duckdb_cli(data):
     """The DuckDB CLI from PyPI (duckdb-cli), installed into a venv under the bench data folder if missing."""

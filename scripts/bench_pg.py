@@ -7,7 +7,7 @@ the server against the hand-written query in psql. Each into a fresh database; b
 """
 import argparse, os, subprocess, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import timed, best, record, table, shop_orders, csv_rows, same_numbers  # noqa: E402
+from bench import timed, best, record, table, shop_orders, csv_rows, same_numbers, ue_sql  # noqa: E402
 
 # The file's columns as psql's peer gets them: the types a careful analyst would declare.
 TYPES = {"amount": "double precision", "discount": "double precision", "points": "double precision",
@@ -32,20 +32,7 @@ f AS (SELECT customer_id, min(m) AS c FROM o GROUP BY 1),
 a AS (SELECT DISTINCT o.customer_id, f.c, o.m - f.c AS k FROM o JOIN f USING (customer_id) WHERE o.m - f.c < 12)
 SELECT to_char(make_date(c / 12, c % 12 + 1, 1), 'YYYY-MM') AS cohort, k, count(*) AS customers FROM a GROUP BY c, k ORDER BY c, k
 """
-PG_UE_SQL = f"""
-WITH o AS (SELECT customer_id, amount - coalesce(discount,0) - coalesce(points,0) AS revenue,
-                  amount - coalesce(discount,0) - coalesce(points,0) - coalesce(cogs,0) - coalesce(shipping,0) - coalesce(commission,0) AS cm2,
-                  {PG_MONTH} AS m
-           FROM orders WHERE {PG_COUNTED}),
-last AS (SELECT max({PG_MONTH}) AS last FROM orders),
-per AS (SELECT customer_id, min(m) AS first_m FROM o WHERE customer_id IS NOT NULL GROUP BY 1),
-c AS (SELECT per.customer_id, sum(CASE WHEN o.m - per.first_m <= 12 THEN o.cm2 ELSE 0 END) AS cm2_12,
-             sum(CASE WHEN o.m - per.first_m <= 12 THEN 1 ELSE 0 END) AS orders_12
-      FROM per JOIN o USING (customer_id) WHERE per.first_m + 12 <= (SELECT last FROM last) GROUP BY 1)
-SELECT (SELECT count(*) FROM per) AS new_customers, (SELECT count(*) FROM o) AS orders,
-       (SELECT avg(revenue) FROM o) AS aov, (SELECT avg(cm2) FROM o) AS cm2_per_order,
-       (SELECT avg(orders_12) FROM c) AS orders_per_customer_12m, (SELECT avg(cm2_12) FROM c) AS ltv_12m
-"""
+PG_UE_SQL = ue_sql(PG_MONTH, PG_COUNTED)
 
 def psql(url, *args):
     return ["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtX", *args]
