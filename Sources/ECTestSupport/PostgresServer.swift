@@ -69,12 +69,13 @@ public enum PostgresServer {
 
     /// A fresh database on the server for one test (tests run in parallel; each gets its own),
     /// as a connection URI. The database stays until the server goes away.
-    public static func freshDatabase(_ label: String) throws -> String {
+    /// `options` go after `CREATE DATABASE name` (a locale, a template).
+    public static func freshDatabase(_ label: String, options: String = "") throws -> String {
         let base = try url()
         let name = "t_" + label.lowercased().filter { $0.isLetter || $0.isNumber }.prefix(30) + "_\(UInt32.random(in: 0...UInt32.max))"
         let psql = Process()
         psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        psql.arguments = ["psql", base, "-v", "ON_ERROR_STOP=1", "-qAtc", "CREATE DATABASE \(name)"]
+        psql.arguments = ["psql", base, "-v", "ON_ERROR_STOP=1", "-qAtc", "CREATE DATABASE \(name) \(options)"]
         let err = Pipe()
         psql.standardError = err
         psql.standardOutput = FileHandle.nullDevice

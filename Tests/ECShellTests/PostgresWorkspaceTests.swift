@@ -82,6 +82,26 @@ import ECTestSupport
         #expect(try PostgresServer.psql(url, "SELECT count(*), sum(amount) FROM orders") == "2|1500\n")
     }
 
+    /// Groups come in SQLite's order (NULL first, text byte by byte) on a server whose collation sorts
+    /// otherwise: here ICU's en-US, which puts 'amazon' before 'Own' and an empty group last.
+    @Test func groupsKeepSQLitesOrderWhateverTheServersCollation() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", "order_id,customer_id,ordered_at,amount,channel,category\nA1,C1,2024-01-05,1000,Own,x\nA2,C2,2024-01-06,500,amazon,\nA3,C3,2024-01-07,300,b-2,Y\nA4,C4,2024-02-08,10,b1,y\nA5,C1,2024-02-09,20,_x,x\n")
+        let nps = try dir.write("nps.csv", "customer_id,responded_at,score,channel\nC1,2024-01-10,9,Own\nC2,2024-01-11,3,amazon\nC3,2024-01-12,7,b-2\nC4,2024-02-12,10,B1\nC5,2024-02-13,10,\n")
+        let url = try PostgresServer.freshDatabase("icu", options: "LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C' TEMPLATE template0")
+        // The server's own order is not SQLite's: the test would see a difference.
+        #expect(try PostgresServer.psql(url, "SELECT x FROM (VALUES ('Own'), ('amazon'), (NULL)) AS v(x) ORDER BY x") == "amazon\nOwn\n\n")
+        let statements = ["load orders from '\(orders)'", "load nps from '\(nps)'", "kpi orders, gmv by category", "kpi orders by month, category",
+                          "nps by channel", "kpi orders by cohort, category"]
+        let arguments = ["--format", "csv"] + statements.flatMap { ["-c", $0] }
+        let onSQLite = try runECSH(arguments)
+        let onServer = try runECSH([url] + arguments)
+        #expect(onSQLite.status == 0 && onServer.status == 0, "\(onServer.stderr)")
+        #expect(onServer.stdout == onSQLite.stdout)
+        // By hand: the empty category first, then 'Y' before 'x' and 'y' (bytes: 'Y' is 0x59).
+        #expect(onSQLite.stdout.contains("category,orders,gmv\n,1,500.0\nY,1,300.0\nx,2,1020.0\ny,1,10.0\n"), "\(onSQLite.stdout)")
+    }
+
     /// A server error in `sql` is located at the server's position in the statement (column 12: `nosuch`).
     @Test func aServerErrorInSQLIsLocated() throws {
         let url = try PostgresServer.freshDatabase("sqlerror")

@@ -3,7 +3,11 @@ import ECStore
 extension KPIEngine {
     /// A resolved query: grain, dimensions, date range, the measures to compute.
     struct Plan {
-        struct Dimension { var name: String; var expression: String; var fromFacts: Bool }
+        struct Dimension {
+            var name: String; var expression: String; var fromFacts: Bool
+            /// A text column: ordered byte by byte (as SQLite orders text) on every engine.
+            var isText = false
+        }
 
         var grain: TimeGrain?
         var dims: [Dimension]
@@ -56,9 +60,12 @@ extension KPIEngine {
             var dims: [Dimension] = []
             // Spend and traffic can be asked for before any orders are loaded.
             let hasOrders = try db.tableExists("orders")
-            let orderColumns = hasOrders ? try db.columns(of: "orders").map(\.name) : []
+            let orderTypes = hasOrders ? try db.columns(of: "orders") : []
+            let orderColumns = orderTypes.map(\.name)
             if hasOrders { try CustomerFacts.ensureCurrent(db, settings: settings) }
-            let factColumns = hasOrders ? try CustomerFacts.attributes(db).map(\.name) : []
+            let factTypes = hasOrders ? try CustomerFacts.attributes(db) : []
+            let factColumns = factTypes.map(\.name)
+            func isText(_ type: String?) -> Bool { type.map { ["TEXT", "DATE", "TIMESTAMP"].contains($0.uppercased()) } ?? false }
             for g in query.groupBy {
                 switch g {
                 case .grain(let t):
@@ -68,9 +75,11 @@ extension KPIEngine {
                     let n = name.lowercased() == "segment" ? "segment" : name
                     if n == "segment" { continue }
                     if let c = orderColumns.first(where: { $0.lowercased() == n.lowercased() }), c != "day" {
-                        dims.append(Dimension(name: c, expression: "o." + quoteIdentifier(c), fromFacts: false))
+                        dims.append(Dimension(name: c, expression: "o." + quoteIdentifier(c), fromFacts: false,
+                                              isText: isText(orderTypes.first { $0.name == c }?.type)))
                     } else if let c = factColumns.first(where: { $0.lowercased() == n.lowercased() }) {
-                        dims.append(Dimension(name: c, expression: "f." + quoteIdentifier(c), fromFacts: true))
+                        dims.append(Dimension(name: c, expression: "f." + quoteIdentifier(c), fromFacts: true,
+                                              isText: isText(factTypes.first { $0.name == c }?.type)))
                     } else {
                         throw MetricsError("cannot group by '\(name)': it is neither a column of orders nor a customer attribute"
                             + KPIEngine.suggestion(for: n, among: orderColumns + factColumns), about: name)

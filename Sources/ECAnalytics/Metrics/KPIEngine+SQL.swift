@@ -108,7 +108,12 @@ extension KPIEngine.Plan {
         }
         var order = SQLFragment("CASE segment")
         for (i, s) in segments.enumerated() { order = order + SQLFragment(" WHEN ? THEN \(i)", [.text(s.name)]) }
-        order = order + SQLFragment(" END, period_no" + dList)
+        if portable {
+            // SQLite's order on every engine: NULL first, text byte by byte (whatever the database's collation).
+            order = order + SQLFragment(" END, period_no" + zip(d, dims).map { ", \($0)\($1.isText ? " COLLATE \"C\"" : "") NULLS FIRST" }.joined())
+        } else {
+            order = order + SQLFragment(" END, period_no" + dList)
+        }
 
         var text = "WITH\n"
         var all: [Value] = []

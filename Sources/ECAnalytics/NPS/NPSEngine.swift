@@ -59,7 +59,9 @@ public struct NPSEngine {
                 + customerFilter + SQLFragment(")")
         }
         // Ordered outside the grouping: standard SQL sorts by an expression of an output column only there.
-        query = SQLFragment("SELECT * FROM (") + query + SQLFragment(" GROUP BY grp) AS g ORDER BY grp = '\(CustomerAttribute.noValue)', grp")
+        // Text byte by byte on every engine, as SQLite orders it, whatever a server's collation.
+        let bytes = db.engine == .sqlite ? "" : " COLLATE \"C\""
+        query = SQLFragment("SELECT * FROM (") + query + SQLFragment(" GROUP BY grp) AS g ORDER BY grp = '\(CustomerAttribute.noValue)', grp\(bytes)")
         return try db.query(query.sql, query.bindings).rows.map { row in
             (row[0].description, Self.summary(counts: row.dropFirst()))
         }
