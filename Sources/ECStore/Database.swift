@@ -216,6 +216,7 @@ public final class Database {
 
     /// Runs one or more statements that return no rows of interest.
     public func execute(_ sql: String, _ bindings: [Value] = []) throws {
+        if !remembered.isEmpty { remembered.removeAll() }
         if let pg = postgres {
             for statement in PostgresDialect.translate(sql) { try pg.execute(statement, bindings) }
             return
@@ -272,6 +273,23 @@ public final class Database {
     }
 
     /// The first column of the first row, or `.null`.
+    /// `scalar` for the bounds a statement asks for several times (the last counted day, the first
+    /// day): on a server the first answer is kept until `forgetRemembered` (the shell calls it before
+    /// each statement) or until anything is written through this connection; each is a full scan
+    /// of a table there. On SQLite the query runs each time (an index or the snapshot answers it).
+    public func rememberedScalar(_ sql: String, _ bindings: [Value] = []) throws -> Value {
+        guard postgres != nil else { return try scalar(sql, bindings) }
+        let key = ([sql] + bindings.map { "\($0)" }).joined(separator: "\u{1}")
+        if let known = remembered[key] { return known }
+        let value = try scalar(sql, bindings)
+        remembered[key] = value
+        return value
+    }
+
+    /// Forgets what `rememberedScalar` kept: the data may have changed since.
+    public func forgetRemembered() { remembered.removeAll() }
+    private var remembered: [String: Value] = [:]
+
     public func scalar(_ sql: String, _ bindings: [Value] = []) throws -> Value {
         if postgres != nil { return try query(sql, bindings).rows.first?.first ?? .null }
         let stmt = try prepare(sql)

@@ -55,7 +55,7 @@ public struct OrderSelection: Sendable {
         let counted = OrderSelection(table: table, countedOrders: countedOrders)
         if let snapshot = try OrderSnapshot.holding(counted, in: db) { return snapshot.blocks.last?.lastDay }
         let query = SQLFragment("SELECT max(day) FROM \(quoteIdentifier(table)) WHERE (") + countedOrders + SQLFragment(")")
-        return try db.scalar(query.sql, query.bindings).intValue.map { Int($0) }
+        return try db.rememberedScalar(query.sql, query.bindings).intValue.map { Int($0) }
     }
 
     /// The selection without orders after `day`. Unchanged when no counted order comes

@@ -9,7 +9,7 @@ enum WorkspaceDates {
         if try !db.tableExists("orders") {
             var last: Int?
             for t in ["spend", "traffic", "nps"] where try db.tableExists(t) {
-                if let d = try db.scalar("SELECT max(day) FROM \(quoteIdentifier(t))").intValue { last = max(last ?? Int(d), Int(d)) }
+                if let d = try db.rememberedScalar("SELECT max(day) FROM \(quoteIdentifier(t))").intValue { last = max(last ?? Int(d), Int(d)) }
             }
             if let last { return last }
             throw MetricsError("no dated data yet: load orders from 'file.csv'")
@@ -21,10 +21,10 @@ enum WorkspaceDates {
             return d
         }
         let counted = settings.countedCondition()
-        if let d = try db.scalar("SELECT max(day) FROM orders WHERE \(counted.sql)", counted.bindings).intValue {
+        if let d = try db.rememberedScalar("SELECT max(day) FROM orders WHERE \(counted.sql)", counted.bindings).intValue {
             return Int(d)
         }
-        if let d = try db.scalar("SELECT max(day) FROM orders").intValue { return Int(d) }
+        if let d = try db.rememberedScalar("SELECT max(day) FROM orders").intValue { return Int(d) }
         throw MetricsError("orders has no dates yet: load orders from 'file.csv'")
     }
 
@@ -37,7 +37,7 @@ enum WorkspaceDates {
                 best = min(best ?? d, d)
                 continue
             }
-            if let d = try db.scalar("SELECT min(day) FROM \(quoteIdentifier(t))").intValue {
+            if let d = try db.rememberedScalar("SELECT min(day) FROM \(quoteIdentifier(t))").intValue {
                 best = min(best ?? Int(d), Int(d))
             }
         }

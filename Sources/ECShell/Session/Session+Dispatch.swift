@@ -4,6 +4,8 @@ import ECLanguage
 /// Sends each parsed statement to its handler.
 extension Session {
     func dispatch(_ statement: ShellStatement) throws {
+        // Bounds a previous statement asked the server for may have changed since (another client's writes).
+        database.forgetRemembered()
         switch statement.kind {
         case .sql(let raw): try runSQL(raw)
         case .tables: try listTables()

@@ -57,6 +57,23 @@ import ECTestSupport
         #expect(try db.scalar("SELECT 41 + 1") == .integer(42))
     }
 
+    /// A remembered bound is asked once per statement: kept while nothing is written, forgotten
+    /// when the shell starts the next statement or when ecsh writes (psql's write stands for another
+    /// client's; ecsh does not see it until it forgets).
+    @Test func rememberedBoundsLastUntilForgottenOrWritten() throws {
+        let url = try PostgresServer.freshDatabase("remembered")
+        let db = try Database(postgres: url, interruptFlag: InterruptFlag())
+        try db.execute("CREATE TABLE d (day bigint)")
+        try db.execute("INSERT INTO d VALUES (10), (20)")
+        #expect(try db.rememberedScalar("SELECT max(day) FROM d") == .integer(20))
+        _ = try PostgresServer.psql(url, "INSERT INTO d VALUES (30)")
+        #expect(try db.rememberedScalar("SELECT max(day) FROM d") == .integer(20))
+        db.forgetRemembered()
+        #expect(try db.rememberedScalar("SELECT max(day) FROM d") == .integer(30))
+        try db.execute("INSERT INTO d VALUES (40)")
+        #expect(try db.rememberedScalar("SELECT max(day) FROM d") == .integer(40))
+    }
+
     @Test func copyInLoadsEveryRowOrNone() throws {
         let url = try PostgresServer.freshDatabase("copy")
         let pg = try PostgresConnection(url, interruptFlag: InterruptFlag())
