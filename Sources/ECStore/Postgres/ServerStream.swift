@@ -64,7 +64,7 @@ struct ServerStream {
                 let pairs = state.statusPairs.map { Loader.StatusPair(status: $0.status, raw: $0.raw, count: $0.count) }
                 (summary.statuses, summary.unknownStatuses) = Loader.breakdown(pairs)
             }
-            summary.guests = state.customer == nil ? 0 : state.guests
+            summary.guests = state.guests
             if summary.guests > 0 { notes.append(Loader.guestNote(summary.guests)) }
         }
         if let hint = planned.presetHint { notes.append(hint) }

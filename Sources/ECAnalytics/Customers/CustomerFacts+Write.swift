@@ -1,0 +1,126 @@
+import ECStore
+
+/// Writing the customer facts table from what a build pass collected: the pass's own columns, and
+/// per customer the latest NPS answer and the row of the customers dataset, read from those tables.
+extension CustomerFacts {
+    /// Per-customer columns from the other datasets: the latest NPS score, and
+    /// where each customer's row of `customers` is (its columns are copied row by
+    /// row while the facts are written: no per-customer copy of every value).
+    struct Extras {
+        var nps: [Int32] = []
+        var names: [String] = []
+        var types: [String] = []
+        /// rowid in `customers` per customer, 0 when the customer has no row there.
+        var customerRow: [Int64] = []
+    }
+
+    static func collectExtras(_ db: Database, _ c: Collected) throws -> Extras {
+        var x = Extras()
+        x.nps = [Int32](repeating: -1, count: c.ids.count)
+        if try db.tableExists("nps"), try db.columns(of: "nps").contains(where: { $0.name == "customer_id" }) {
+            // Latest answer: ORDER BY day DESC, responded_at DESC (NULLs last), as the SQL window did.
+            var best: [Int32: (day: Int64?, at: String?)] = [:]
+            let s = try db.prepare("SELECT customer_id, day, responded_at, score FROM nps WHERE customer_id IS NOT NULL")
+            while try s.step() {
+                guard let k = c.customerKey[String(decoding: s.bytes(at: 0), as: UTF8.self)] else { continue }
+                let day = s.isNull(at: 1) ? nil : s.int64(at: 1)
+                let at = s.isNull(at: 2) ? nil : String(decoding: s.bytes(at: 2), as: UTF8.self)
+                if let old = best[k] {
+                    func later(_ a: Int64?, _ b: Int64?) -> Int { a == b ? 0 : (a == nil ? -1 : (b == nil ? 1 : (a! > b! ? 1 : -1))) }
+                    let byDay = later(day, old.day)
+                    let wins = byDay != 0 ? byDay > 0 : (at ?? "") > (old.at ?? "") && at != nil
+                    if !wins { continue }
+                }
+                best[k] = (day, at)
+                x.nps[Int(k)] = s.isNull(at: 3) ? -1 : Int32(truncatingIfNeeded: s.int64(at: 3))
+            }
+        }
+        let extra = try extraColumns(db)
+        guard !extra.names.isEmpty else { return x }
+        x.names = extra.names
+        x.types = extra.types
+        x.customerRow = [Int64](repeating: 0, count: c.ids.count)
+        // A customer listed twice takes the later row, as SQLite's GROUP BY customer_id did.
+        let s = try db.prepare("SELECT rowid, customer_id FROM customers WHERE customer_id IS NOT NULL")
+        while try s.step() {
+            guard let k = c.customerKey[String(decoding: s.bytes(at: 1), as: UTF8.self)] else { continue }
+            x.customerRow[Int(k)] = s.int64(at: 0)
+        }
+        return x
+    }
+
+    /// The customers dataset's columns the facts carry (names and types only).
+    static func extraColumns(_ db: Database) throws -> Extras {
+        var x = Extras()
+        guard try db.tableExists("customers") else { return x }
+        let taken = Set((ownColumns.map(\.name) + ["nps", "customer_key"]).map { $0.lowercased() })
+        let extra = try db.columns(of: "customers").filter { !taken.contains($0.name.lowercased()) }
+        x.names = extra.map(\.name)
+        x.types = extra.map(\.type)
+        return x
+    }
+
+    /// Appends one pass's customers to `ecsh_customer_facts` (`customer_key` = offset + number).
+    static func writeFacts(_ db: Database, _ c: Collected, _ x: Extras, asOf: Int, offset: Int, channelNames: [String]) throws {
+        let marks = Array(repeating: "?", count: 18 + x.names.count).joined(separator: ",")
+        let insert = try db.prepare("INSERT INTO \(db.derivedSchema).\(table) VALUES (\(marks))")
+        let customerRow = x.names.isEmpty ? nil
+            : try db.prepare("SELECT \(x.names.map(quoteIdentifier).joined(separator: ", ")) FROM customers WHERE rowid = ?")
+        // Dates and months repeat: format each day once.
+        var dates: [Int32: (date: String, month: String)] = [:]
+        func label(_ d: Int32) -> (date: String, month: String) {
+            if let known = dates[d] { return known }
+            let iso = DayNumber.isoDate(Int(d))
+            let l = (iso, String(iso.prefix(7)))
+            dates[d] = l
+            return l
+        }
+        var extra: [Int32: Int] = [:]
+        for key in c.moreChannels { extra[Int32(truncatingIfNeeded: key >> 32), default: 0] += 1 }
+        for k in 0..<c.ids.count {
+            let first = label(c.firstDay[k]), last = label(c.lastDay[k])
+            let chan = c.firstChannel[k]
+            insert.reset()
+            insert.bind(int64: Int64(offset + k), at: 1)
+            insert.bind(text: c.ids[k], at: 2)
+            insert.bind(text: first.date, at: 3)
+            insert.bind(text: first.month, at: 4)
+            if chan < 0 { insert.bindNull(at: 5) } else { insert.bind(text: channelNames[Int(chan)], at: 5) }
+            insert.bind(text: last.date, at: 6)
+            insert.bind(int64: Int64(c.orders[k]), at: 7)
+            insert.bind(double: c.revenue[k], at: 8)
+            insert.bind(double: c.margin[k], at: 9)
+            insert.bind(double: c.revenue[k] / Double(c.orders[k]), at: 10)
+            insert.bind(int64: Int64(asOf) - Int64(c.lastDay[k]), at: 11)
+            insert.bind(int64: Int64(asOf) - Int64(c.firstDay[k]), at: 12)
+            insert.bind(int64: Int64(c.channelMask[k].nonzeroBitCount + (extra[Int32(k)] ?? 0)), at: 13)
+            insert.bind(int64: Int64(c.firstDay[k]), at: 14)
+            if c.secondDay[k] == .max { insert.bindNull(at: 15) } else { insert.bind(int64: Int64(c.secondDay[k]), at: 15) }
+            insert.bind(int64: Int64(c.lastDay[k]), at: 16)
+            if let id = c.firstOrderID[k] { insert.bind(text: id, at: 17) } else { insert.bindNull(at: 17) }
+            if x.nps[k] < 0 { insert.bindNull(at: 18) } else { insert.bind(int64: Int64(x.nps[k]), at: 18) }
+            var found = false
+            if let customerRow, x.customerRow[k] != 0 {
+                customerRow.reset()
+                customerRow.bind(int64: x.customerRow[k], at: 1)
+                found = try customerRow.step()
+            }
+            for i in x.names.indices {
+                if found, let customerRow { insert.bind(columnOf: customerRow, i, at: Int32(19 + i)) } else { insert.bindNull(at: Int32(19 + i)) }
+            }
+            try insert.step()
+        }
+    }
+
+    /// Creates the (empty) facts table: `customer_key`, the own columns, `nps`, then the
+    /// customers dataset's other columns (`x.names`).
+    static func createFactsTable(_ db: Database, _ x: Extras, name: String) throws {
+        let more = zip(x.names, x.types).map { ", \(quoteIdentifier($0)) \($1)" }.joined()
+        try db.execute("""
+            CREATE TABLE \(db.derivedSchema).\(name) (customer_key INTEGER PRIMARY KEY, customer_id TEXT, first_order TEXT, cohort TEXT,
+              first_channel TEXT, last_order TEXT, orders INTEGER, revenue REAL, margin REAL, aov REAL, recency INTEGER,
+              tenure INTEGER, channels INTEGER, first_day INTEGER, second_day INTEGER, last_day INTEGER, first_order_id TEXT,
+              nps INTEGER\(more))
+            """)
+    }
+}
