@@ -19,18 +19,39 @@ extension KPIEngine {
         .ever_customers, .repeat_customers, .active_members, .previous_active, .retained,
     ]
 
-    /// Fills `temp.ecsh_kpi_measures` for the plan; false when the plan needs the SQL route.
-    func fillMeasuresFromSnapshot(_ plan: Plan) throws -> Bool {
-        // Lifetime measures (ltv, payback) follow customers past the range: the reference SQL computes them.
-        guard plan.filter == nil, plan.needsBase, !plan.sources.contains(.lifetime) else { return false }
-        if plan.dims.contains(where: { !$0.fromFacts && $0.name.lowercased() != "channel" }) { return false }
+    /// The cells of a query's total row (the same query over the whole range, `totalsQuery`),
+    /// counted in the same read of the snapshot as the query's own rows; `run(_:counted:)`
+    /// writes them instead of reading the snapshot a second time.
+    struct CountedTotals {
+        let pass: SnapshotPass
+        let cells: [SnapshotCells]
+    }
+
+    /// Fills `temp.ecsh_kpi_measures` for the plan; nil when the plan needs the SQL route.
+    /// With `totals` (the total row's plan), its cells are counted in the same read when they
+    /// can be, and returned.
+    func fillMeasuresFromSnapshot(_ plan: Plan, totals: Plan? = nil) throws -> (filled: Bool, totals: CountedTotals?) {
+        guard canTakeSnapshot(plan) else { return (false, nil) }
         // Plan.make has made the facts and snapshot current (CustomerFacts.ensureCurrent).
         guard let snapshot = try OrderSnapshot.load(db, settings: settings, asOfDay: plan.asOfDay),
-              snapshot.channelNames.count <= 64 else { return false }
-        var pass = try SnapshotPass(plan: plan, snapshot: snapshot, db: db)
-        guard pass.comboCount <= 100_000 else { return false }
-        try pass.run(settings: settings)
-        return true
+              snapshot.channelNames.count <= 64 else { return (false, nil) }
+        let pass = try SnapshotPass(plan: plan, snapshot: snapshot, db: db)
+        guard pass.comboCount <= 100_000 else { return (false, nil) }
+        var beside: SnapshotPass?
+        if let totals, canTakeSnapshot(totals) {
+            let other = try SnapshotPass(plan: totals, snapshot: snapshot, db: db)
+            if pass.canCount(beside: other) { beside = other }
+        }
+        let cells = try pass.run(settings: settings, beside: beside)
+        return (true, beside.map { CountedTotals(pass: $0, cells: cells) })
+    }
+
+    /// Whether the snapshot holds what the plan needs: no `where` filter, order measures,
+    /// no lifetime measures (ltv, payback follow customers past the range: the reference SQL
+    /// computes them), groups by time, channel and customer attributes only.
+    func canTakeSnapshot(_ plan: Plan) -> Bool {
+        guard plan.filter == nil, plan.needsBase, !plan.sources.contains(.lifetime) else { return false }
+        return !plan.dims.contains(where: { !$0.fromFacts && $0.name.lowercased() != "channel" })
     }
 }
 
@@ -108,17 +129,35 @@ struct SnapshotPass {
 
     var slotCount: Int { slotNumber.count }
 
-    mutating func run(settings: MetricSettings) throws {
+    /// Creates `temp.ecsh_kpi_measures` and returns its insert statement.
+    func createMeasuresTable() throws -> Statement {
         try db.execute("DROP TABLE IF EXISTS \(KPIEngine.measuresTable)")
         let dimColumns = plan.dims.indices.map { ", d\($0 + 1)" }.joined()
         let measureColumns = KPIEngine.snapshotMeasures.map { ", \($0.rawValue)" }.joined()
         try db.execute("CREATE TABLE \(KPIEngine.measuresTable) (segment, period_no\(dimColumns), lines, seen_range\(measureColumns))")
         let marks = Array(repeating: "?", count: 4 + plan.dims.count + KPIEngine.snapshotMeasures.count).joined(separator: ",")
-        let insert = try db.prepare("INSERT INTO \(KPIEngine.measuresTable) VALUES (\(marks))")
-        let firstDay = try snapshot.customerColumn("first_day", in: db)
-        let secondDay = try snapshot.customerColumn("second_day", in: db)
+        return try db.prepare("INSERT INTO \(KPIEngine.measuresTable) VALUES (\(marks))")
+    }
+
+    /// Whether `other` (the same query over the whole range, for the total row) can be
+    /// counted in this pass's read: the same orders (range, segments), one cell per period.
+    func canCount(beside other: SnapshotPass) -> Bool {
+        other.plan.startDay == plan.startDay && other.plan.endDay == plan.endDay
+            && other.plan.segments.map(\.name) == plan.segments.map(\.name)
+            && zip(other.plan.segments, plan.segments).allSatisfy { $0.predicate.sql == $1.predicate.sql }
+            && other.comboCount == 1
+    }
+
+    /// Counts every segment's cells in one read of the snapshot each and writes them to the
+    /// measures table. With `beside` (see `canCount(beside:)`), its cells are counted in the
+    /// same read and returned, one per segment, for `write` once this pass's rows are used.
+    func run(settings: MetricSettings, beside: SnapshotPass? = nil) throws -> [SnapshotCells] {
+        let insert = try createMeasuresTable()
+        let customers = CustomerDays(first: try snapshot.customerColumn("first_day", in: db),
+                                     second: try snapshot.customerColumn("second_day", in: db))
         let mall = Set(settings.marketplaceChannels)
         let isMall = snapshot.channelNames.map { mall.contains($0) }
+        var besideCells: [SnapshotCells] = []
         for segment in plan.segments {
             var member: [Bool]?
             if plan.hasSegments {
@@ -128,40 +167,37 @@ struct SnapshotPass {
                 while try s.step() { m[Int(s.int64(at: 0))] = true }
                 member = m
             }
-            let cells = try scan(member: member, firstDay: firstDay, secondDay: secondDay, isMall: isMall)
-            try write(cells, segment: segment.name, insert: insert)
+            let tally = Tally(self, customers: customers, isMall: isMall)
+            let other = beside.map { Tally($0, customers: customers, isMall: isMall) }
+            try scan(tally, other, member: member)
+            try write(tally.finish(), segment: segment.name, insert: insert)
+            if let other { besideCells.append(other.finish()) }
         }
+        return besideCells
     }
 
-    /// The one pass over the blocks for one segment.
-    func scan(member: [Bool]?, firstDay: [Int32], secondDay: [Int32], isMall: [Bool]) throws -> SnapshotCells {
-        let m = plan.measures
-        let combos = comboCount, slots = slotCount
-        var cells = SnapshotCells(cells: combos * slots)
-        let channelWidth = channelDims.isEmpty ? 1 : snapshot.channelNames.count + 1
-        let stateCount = snapshot.customers * channelWidth
-        let wantsCustomers = !m.isDisjoint(with: [.customers, .returning_customers, .previous_active, .retained])
-        let wantsActive = m.contains(.active_members)
-        var seenSlot = wantsCustomers ? [Int32](repeating: .min, count: stateCount) : []
-        var lastActive = wantsActive ? [Int32](repeating: .min, count: stateCount) : []
-        let window = Int32(plan.windowDays), end = Int32(plan.endDay), start = Int32(plan.startDay)
-        let f2 = Int32(plan.f2Days), asOf = Int32(plan.asOfDay)
-        let history = plan.needsHistory
-        let needsNumbers = !m.isDisjoint(with: [.gmv, .revenue, .margin, .mall_gmv, .units, .commission, .discounts])
+    /// Writes cells counted beside another pass (`run(settings:beside:)`), one per segment.
+    func write(counted: [SnapshotCells]) throws {
+        let insert = try createMeasuresTable()
+        for (segment, cells) in zip(plan.segments, counted) { try write(cells, segment: segment.name, insert: insert) }
+    }
 
-        func slot(ofDay d: Int32) -> Int { Int(slotOfDay[Int(d) - dayBase]) }
-        func combo(customer c: Int, channel: Int32) -> Int {
-            var k = 0
-            for (i, codes) in customerCodes.enumerated() {
-                k += radix[i] * Int(codes.map { c >= 0 ? $0[c] : 0 } ?? (channel + 1))
-            }
-            return k
-        }
-        func addEvent(_ e: SnapshotCells.Event, day: Int32, combo: Int, _ delta: Int32) {
-            guard day <= end else { return }
-            cells.add(e, slot(ofDay: day) * combos + combo, delta)
-        }
+    /// Every customer's first and second counted day (Int32.max: none), by customer number.
+    struct CustomerDays {
+        let first: [Int32], second: [Int32]
+    }
 
+    /// One block's order values that sums need (empty when no tally sums money or units).
+    struct BlockNumbers {
+        var amount: [Double] = [], discounts: [Double] = [], commission: [Double] = [], costs: [Double] = [], units: [Double] = []
+    }
+
+    /// The one read over the blocks for one segment, counting into `tally` and `other`.
+    func scan(_ tally: Tally, _ other: Tally?, member: [Bool]?) throws {
+        let end = Int32(plan.endDay), start = Int32(plan.startDay)
+        let history = tally.history || other?.history == true
+        let needsNumbers = tally.needsNumbers || other?.needsNumbers == true
+        let needsUnits = tally.wantsUnits || other?.wantsUnits == true
         for block in snapshot.blocks {
             if block.firstDay > plan.endDay { break }
             if !history, block.lastDay < plan.startDay { continue }
@@ -169,13 +205,13 @@ struct SnapshotPass {
             let customer: [Int32] = try snapshot.column(.customer, block: block.index, in: db)
             let channel: [Int32] = try snapshot.column(.channel, block: block.index, in: db)
             let first: [UInt8] = try snapshot.column(.first, block: block.index, in: db)
-            var amount: [Double] = [], discounts: [Double] = [], commission: [Double] = [], costs: [Double] = [], units: [Double] = []
+            var numbers = BlockNumbers()
             if needsNumbers {
-                amount = try snapshot.column(.amount, block: block.index, in: db)
-                discounts = try snapshot.column(.discounts, block: block.index, in: db)
-                commission = try snapshot.column(.commission, block: block.index, in: db)
-                costs = try snapshot.column(.costs, block: block.index, in: db)
-                if m.contains(.units) { units = try snapshot.column(.units, block: block.index, in: db) }
+                numbers.amount = try snapshot.column(.amount, block: block.index, in: db)
+                numbers.discounts = try snapshot.column(.discounts, block: block.index, in: db)
+                numbers.commission = try snapshot.column(.commission, block: block.index, in: db)
+                numbers.costs = try snapshot.column(.costs, block: block.index, in: db)
+                if needsUnits { numbers.units = try snapshot.column(.units, block: block.index, in: db) }
             }
             for i in 0..<block.rows {
                 let d = day[i]
@@ -183,69 +219,128 @@ struct SnapshotPass {
                 if !history, d < start { continue }
                 let c = Int(customer[i])
                 if let member, c < 0 || !member[c] { continue }
-                let s = slot(ofDay: d), ch = channel[i]
-                let k = combo(customer: c, channel: ch)
-                let cell = s * combos + k
-                cells.lines[cell] += 1
-                if d >= start { cells.inRange[cell] += 1 }
-                cells.add(.orders, cell)
-                if needsNumbers {
-                    cells.add(.gmv, cell, amount[i])
-                    cells.add(.revenue, cell, OrderMeasures.revenue(amount: amount[i], discounts: discounts[i]))
-                    if !units.isEmpty { cells.add(.units, cell, units[i]) }
-                    cells.add(.margin, cell, OrderMeasures.cm2(amount: amount[i], discounts: discounts[i], costs: costs[i], commission: commission[i]))
-                    cells.add(.commission, cell, commission[i])
-                    cells.add(.discounts, cell, discounts[i])
-                    if ch >= 0, isMall[Int(ch)] { cells.add(.mallGMV, cell, amount[i]) }
-                }
-                guard c >= 0 else { continue }
-                let state = c * channelWidth + (channelDims.isEmpty ? 0 : Int(ch) + 1)
-                if wantsCustomers, seenSlot[state] != Int32(s) {
-                    cells.add(.customers, cell)
-                    if Int(firstDay[c]) < slotStart[s] { cells.add(.returningCustomers, cell) }
-                    if seenSlot[state] == Int32(s - 1) { cells.add(.retained, cell) }
-                    seenSlot[state] = Int32(s)
-                }
-                if first[i] == 1 {
-                    cells.add(.newCustomers, cell)
-                    let f = firstDay[c], second = secondDay[c]
-                    if f + f2 <= asOf {
-                        cells.add(.f2New, cell)
-                        if second != .max, second - f <= f2 { cells.add(.f2Converted, cell) }
-                    }
-                    addEvent(.everCustomers, day: f, combo: k, 1)
-                    if second != .max { addEvent(.repeatCustomers, day: second, combo: k, 1) }
-                }
-                if wantsActive {
-                    let last = lastActive[state]
-                    if last == .min || d - last >= window {
-                        if last != .min { addEvent(.activeMembers, day: last + window, combo: k, -1) }
-                        addEvent(.activeMembers, day: d, combo: k, 1)
-                    }
-                    lastActive[state] = d
-                }
+                tally.add(day: d, customer: c, channel: channel[i], isFirst: first[i] == 1, row: i, numbers)
+                other?.add(day: d, customer: c, channel: channel[i], isFirst: first[i] == 1, row: i, numbers)
             }
         }
-        if wantsActive {
-            for state in 0..<stateCount where lastActive[state] != .min {
-                let c = state / channelWidth
-                addEvent(.activeMembers, day: lastActive[state] + window, combo: combo(customer: c, channel: Int32(state % channelWidth) - 1), -1)
+    }
+
+    /// One pass's counting state while the blocks are read: its cells, and per customer (and
+    /// channel, when split by channel) the last period seen and the last active day.
+    struct Tally {
+        let pass: SnapshotPass
+        let cells: SnapshotCells
+        let customers: CustomerDays
+        let isMall: [Bool]
+        let combos: Int, channelWidth: Int
+        let wantsCustomers: Bool, wantsActive: Bool, wantsUnits: Bool, needsNumbers: Bool, history: Bool
+        let seenSlot: PlainBuffer<Int32>, lastActive: PlainBuffer<Int32>
+        let window: Int32, end: Int32, start: Int32, f2: Int32, asOf: Int32
+
+        init(_ pass: SnapshotPass, customers: CustomerDays, isMall: [Bool]) {
+            let plan = pass.plan, m = plan.measures
+            self.pass = pass
+            self.customers = customers
+            self.isMall = isMall
+            combos = pass.comboCount
+            cells = SnapshotCells(cells: combos * pass.slotCount)
+            channelWidth = pass.channelDims.isEmpty ? 1 : pass.snapshot.channelNames.count + 1
+            let stateCount = pass.snapshot.customers * channelWidth
+            wantsCustomers = !m.isDisjoint(with: [.customers, .returning_customers, .previous_active, .retained])
+            wantsActive = m.contains(.active_members)
+            wantsUnits = m.contains(.units)
+            needsNumbers = !m.isDisjoint(with: [.gmv, .revenue, .margin, .mall_gmv, .units, .commission, .discounts])
+            history = plan.needsHistory
+            seenSlot = PlainBuffer(repeating: .min, count: wantsCustomers ? stateCount : 0)
+            lastActive = PlainBuffer(repeating: .min, count: wantsActive ? stateCount : 0)
+            window = Int32(plan.windowDays); end = Int32(plan.endDay); start = Int32(plan.startDay)
+            f2 = Int32(plan.f2Days); asOf = Int32(plan.asOfDay)
+        }
+
+        @inline(__always) func slot(ofDay d: Int32) -> Int { Int(pass.slotOfDay[Int(d) - pass.dayBase]) }
+
+        func combo(customer c: Int, channel: Int32) -> Int {
+            var k = 0
+            for (i, codes) in pass.customerCodes.enumerated() {
+                k += pass.radix[i] * Int(codes.map { c >= 0 ? $0[c] : 0 } ?? (channel + 1))
+            }
+            return k
+        }
+
+        @inline(__always) func addEvent(_ e: SnapshotCells.Event, day: Int32, combo: Int, _ delta: Int32) {
+            guard day <= end else { return }
+            cells.add(e, slot(ofDay: day) * combos + combo, delta)
+        }
+
+        /// One order (row `row` of the block), already inside the read's range and segment.
+        @inline(__always) func add(day d: Int32, customer c: Int, channel ch: Int32, isFirst: Bool, row i: Int, _ n: BlockNumbers) {
+            if !history, d < start { return }
+            let s = slot(ofDay: d)
+            let k = pass.customerCodes.isEmpty ? 0 : combo(customer: c, channel: ch)
+            let cell = s * combos + k
+            cells.addLine(cell, inRange: d >= start)
+            cells.add(.orders, cell)
+            if needsNumbers {
+                let amount = n.amount[i], discounts = n.discounts[i], commission = n.commission[i]
+                cells.add(.gmv, cell, amount)
+                cells.add(.revenue, cell, OrderMeasures.revenue(amount: amount, discounts: discounts))
+                if wantsUnits { cells.add(.units, cell, n.units[i]) }
+                cells.add(.margin, cell, OrderMeasures.cm2(amount: amount, discounts: discounts, costs: n.costs[i], commission: commission))
+                cells.add(.commission, cell, commission)
+                cells.add(.discounts, cell, discounts)
+                if ch >= 0, isMall[Int(ch)] { cells.add(.mallGMV, cell, amount) }
+            }
+            guard c >= 0 else { return }
+            let state = c * channelWidth + (channelWidth == 1 ? 0 : Int(ch) + 1)
+            if wantsCustomers, seenSlot[state] != Int32(s) {
+                cells.add(.customers, cell)
+                if Int(customers.first[c]) < pass.slotStart[s] { cells.add(.returningCustomers, cell) }
+                if seenSlot[state] == Int32(s - 1) { cells.add(.retained, cell) }
+                seenSlot[state] = Int32(s)
+            }
+            if isFirst {
+                cells.add(.newCustomers, cell)
+                let f = customers.first[c], second = customers.second[c]
+                if f + f2 <= asOf {
+                    cells.add(.f2New, cell)
+                    if second != .max, second - f <= f2 { cells.add(.f2Converted, cell) }
+                }
+                addEvent(.everCustomers, day: f, combo: k, 1)
+                if second != .max { addEvent(.repeatCustomers, day: second, combo: k, 1) }
+            }
+            if wantsActive {
+                let last = lastActive[state]
+                if last == .min || d - last >= window {
+                    if last != .min { addEvent(.activeMembers, day: last + window, combo: k, -1) }
+                    addEvent(.activeMembers, day: d, combo: k, 1)
+                }
+                lastActive[state] = d
             }
         }
-        return cells
+
+        /// The cells once every order is counted: active stretches still open end `window` days after their last order.
+        func finish() -> SnapshotCells {
+            if wantsActive {
+                for state in 0..<lastActive.count where lastActive[state] != .min {
+                    let c = state / channelWidth
+                    addEvent(.activeMembers, day: lastActive[state] + window, combo: combo(customer: c, channel: Int32(state % channelWidth) - 1), -1)
+                }
+            }
+            return cells
+        }
     }
 
     /// Rows of `temp.ecsh_kpi_measures` for the shown periods and every combination seen.
     func write(_ cells: SnapshotCells, segment: String, insert: Statement) throws {
         let combos = comboCount
         var seen = [Bool](repeating: false, count: combos)
-        for (cell, n) in cells.lines.enumerated() where n > 0 { seen[cell % combos] = true }
+        for cell in 0..<cells.count where cells.lines(cell) > 0 { seen[cell % combos] = true }
         // Stocks (repeat, active) are sums of events up to each period.
-        var stocks = cells.events.map { _ in [Int64](repeating: 0, count: combos) }
+        var stocks = SnapshotCells.Event.allCases.map { _ in [Int64](repeating: 0, count: combos) }
         let integerUnits = snapshot.integerUnits
         for s in 0..<slotCount {
             for k in 0..<combos {
-                for e in stocks.indices { stocks[e][k] += Int64(cells.events[e][s * combos + k]) }
+                for e in SnapshotCells.Event.allCases { stocks[e.rawValue][k] += Int64(cells[e, s * combos + k]) }
             }
             guard shownSlots.contains(s) else { continue }
             for k in 0..<combos where seen[k] {
@@ -256,7 +351,7 @@ struct SnapshotPass {
                     values.insert(dimValues[i][rest / radix[i]], at: 2)
                     rest %= radix[i]
                 }
-                values += [.integer(Int64(cells.lines[cell])), .integer(Int64(cells.inRange[cell]))]
+                values += [.integer(Int64(cells.lines(cell))), .integer(Int64(cells.inRange(cell)))]
                 for measure in KPIEngine.snapshotMeasures {
                     switch measure {
                     case .units where integerUnits: values.append(.integer(Int64(cells[.units, cell])))

@@ -6,14 +6,15 @@ extension KPIEngine {
     ///
     /// `sum` columns add their rows. `recompute` and `distinct` columns take the
     /// value of the same query over the whole range without the split (one more
-    /// query): total AOV is total revenue / total orders, total customers counts
+    /// query; on the snapshot route its cells are counted in the same read as the rows,
+    /// `counted`): total AOV is total revenue / total orders, total customers counts
     /// each customer once. `none` columns stay blank. A note says which rule each
     /// non-summed column followed.
-    func addTotals(_ t: inout ResultTable, columns: [Column], plan: Plan, query: KPIQuery) throws {
+    func addTotals(_ t: inout ResultTable, columns: [Column], plan: Plan, query: KPIQuery, counted: CountedTotals? = nil) throws {
         guard plan.grain != nil || !plan.dims.isEmpty, columns.contains(where: { $0.total != .none }) else { return }
         let keyCount = t.columns.count - columns.count
         let segmentIndex: Int? = plan.hasSegments ? 0 : nil
-        let overRange = try wholeRange(columns: columns, query: query, hasSegments: plan.hasSegments)
+        let overRange = try wholeRange(columns: columns, query: query, plan: plan, counted: counted)
         var out: [[Value]] = []
         var summary: Set<Int> = []
         var i = 0
@@ -52,17 +53,34 @@ extension KPIEngine {
         return .real(values.reduce(0.0) { $0 + ($1.doubleValue ?? 0) })
     }
 
-    /// The recompute and distinct columns over the whole range, by segment then column name.
-    private func wholeRange(columns: [Column], query: KPIQuery, hasSegments: Bool) throws -> [String: [String: Value]] {
+    /// The query a total row's recompute and distinct columns come from: the same KPIs over
+    /// the whole range without the split; nil when the rows get no such total.
+    func totalsQuery(columns: [Column], query: KPIQuery, plan: Plan) -> KPIQuery? {
+        guard plan.grain != nil || !plan.dims.isEmpty else { return nil }
         var kpis: [String] = []
         for c in columns where c.total == .recompute || c.total == .distinct {
             if !kpis.contains(c.kpi) { kpis.append(c.kpi) }
         }
-        guard !kpis.isEmpty else { return [:] }
+        guard !kpis.isEmpty else { return nil }
         var whole = query
         whole.kpis = kpis
         whole.groupBy = []
-        let table = try run(whole).table
+        return whole
+    }
+
+    /// The plan of `totalsQuery`, for the snapshot pass to count beside the rows; nil when
+    /// there is none or it cannot be made (then `wholeRange` runs it alone and says why).
+    func totalsPlan(columns: [Column], query: KPIQuery, plan: Plan) -> Plan? {
+        guard let whole = totalsQuery(columns: columns, query: query, plan: plan),
+              let (_, measures, _) = try? resolveAll(whole) else { return nil }
+        return try? Plan.make(query: whole, measures: measures, engine: self)
+    }
+
+    /// The recompute and distinct columns over the whole range, by segment then column name.
+    private func wholeRange(columns: [Column], query: KPIQuery, plan: Plan, counted: CountedTotals?) throws -> [String: [String: Value]] {
+        guard let whole = totalsQuery(columns: columns, query: query, plan: plan) else { return [:] }
+        let hasSegments = plan.hasSegments
+        let table = try run(whole, counted: counted).table
         var out: [String: [String: Value]] = [:]
         let offset = hasSegments ? 1 : 0
         for row in table.rows {

@@ -46,28 +46,32 @@ public struct KPIEngine {
         var kpi: String
     }
 
-    public func run(_ query: KPIQuery) throws -> KPIResult {
-        guard !query.kpis.isEmpty else { throw MetricsError("name at least one KPI, e.g. kpi gmv by month; `kpis` lists them") }
-        let derived = try DerivedKPIs.load(db)
-        var columns: [Column] = []
-        var measures: Set<Measure> = []
-        var notes: [String] = []
-        for name in query.kpis {
-            let (cols, ms, note) = try resolve(name.lowercased(), derived: derived)
-            columns += cols
-            measures.formUnion(ms)
-            if let note { notes.append(note) }
-        }
+    public func run(_ query: KPIQuery) throws -> KPIResult { try run(query, counted: nil) }
+
+    /// `counted`: the query is a total row's, whose cells the snapshot pass of the query it
+    /// totals has counted already (`CountedTotals`).
+    func run(_ query: KPIQuery, counted: CountedTotals?) throws -> KPIResult {
+        let (columns, measures, resolvedNotes) = try resolveAll(query)
+        var notes = resolvedNotes
         try checkData(measures: measures, kpis: query.kpis)
-        let plan = try Plan.make(query: query, measures: measures, engine: self)
+        let plan = try counted?.pass.plan ?? Plan.make(query: query, measures: measures, engine: self)
         notes += try plan.notes(engine: self)
         // show sql prints the reference SQL over orders; the snapshot route computes the same
         // order measures in one pass and finishes with the same SQL over its measures table.
         let (sql, bindings) = plan.sql(columns: columns)
         var table: ResultTable
         var ranSQL = false
+        var filled = false, countedTotals: CountedTotals?
         // A PostgreSQL workspace has no snapshot: the reference SQL runs in the engine.
-        if route != .sql, db.engine == .sqlite, plan.hasOrders, try fillMeasuresFromSnapshot(plan) {
+        if route != .sql, db.engine == .sqlite, plan.hasOrders {
+            if let counted {
+                try counted.pass.write(counted: counted.cells)
+                filled = true
+            } else {
+                (filled, countedTotals) = try fillMeasuresFromSnapshot(plan, totals: totalsPlan(columns: columns, query: query, plan: plan))
+            }
+        }
+        if filled {
             let fast = plan.sql(columns: columns, fromSnapshot: true)
             table = try db.query(fast.0, fast.1)
         } else {
@@ -79,9 +83,25 @@ public struct KPIEngine {
         table.formats = plan.keyFormats + columns.map { $0.display.format(currency: settings.currency) }
         table.notes = notes
         if !plan.hasSegments, !table.columns.isEmpty { table = dropFirstColumn(table) }
-        try addTotals(&table, columns: columns, plan: plan, query: query)
+        try addTotals(&table, columns: columns, plan: plan, query: query, counted: countedTotals)
         if plan.segments.count > 1, plan.grain != nil || !plan.dims.isEmpty { table = table.pivotingSegments(kpiColumnCount: columns.count, segments: plan.segments.map(\.name)) }
         return KPIResult(table: table, sql: sql, bindings: bindings, ranReferenceSQL: ranSQL, dateRange: plan.startDay...plan.endDay)
+    }
+
+    /// Every KPI's output columns, the measures they need and the notes on their formulas.
+    func resolveAll(_ query: KPIQuery) throws -> ([Column], Set<Measure>, [String]) {
+        guard !query.kpis.isEmpty else { throw MetricsError("name at least one KPI, e.g. kpi gmv by month; `kpis` lists them") }
+        let derived = try DerivedKPIs.load(db)
+        var columns: [Column] = []
+        var measures: Set<Measure> = []
+        var notes: [String] = []
+        for name in query.kpis {
+            let (cols, ms, note) = try resolve(name.lowercased(), derived: derived)
+            columns += cols
+            measures.formUnion(ms)
+            if let note { notes.append(note) }
+        }
+        return (columns, measures, notes)
     }
 
     /// The output columns and measures of a KPI, following derived formulas.

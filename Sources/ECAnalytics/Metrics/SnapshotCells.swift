@@ -49,26 +49,74 @@ struct SnapshotCells {
         }
     }
 
-    /// Orders per cell (history included) and orders inside the shown range.
-    var lines: [Int32], inRange: [Int32]
-    private var sums: [[Double]]
-    private var counts: [[Int32]]
-    private(set) var events: [[Int32]]
+    /// Cells (period slots × combinations).
+    let count: Int
+    /// Every counter in one buffer: lines, in-range lines, the counts, then the events,
+    /// `count` each; every sum in another. Plain memory rather than arrays of arrays: the
+    /// snapshot pass adds to a dozen of them per order, and each `array[i][j] += x` on
+    /// nested arrays re-checks that both levels are uniquely referenced.
+    private let counters: PlainBuffer<Int32>
+    private let sums: PlainBuffer<Double>
+    private static let countersBefore = 2, eventsBefore = 2 + Count.allCases.count
 
+    /// Cells share their storage when copied (the pass fills one set and hands it on).
     init(cells: Int) {
-        lines = .init(repeating: 0, count: cells)
-        inRange = lines
-        sums = .init(repeating: .init(repeating: 0, count: cells), count: Sum.allCases.count)
-        counts = .init(repeating: .init(repeating: 0, count: cells), count: Count.allCases.count)
-        events = .init(repeating: .init(repeating: 0, count: cells), count: Event.allCases.count)
+        count = cells
+        counters = PlainBuffer(repeating: 0, count: cells * (Self.eventsBefore + Event.allCases.count))
+        sums = PlainBuffer(repeating: 0, count: cells * Sum.allCases.count)
     }
 
-    @inline(__always) mutating func add(_ s: Sum, _ cell: Int, _ value: Double) { sums[s.rawValue][cell] += value }
-    @inline(__always) mutating func add(_ c: Count, _ cell: Int) { counts[c.rawValue][cell] += 1 }
-    @inline(__always) mutating func add(_ e: Event, _ cell: Int, _ delta: Int32) { events[e.rawValue][cell] += delta }
+    /// One more order in `cell`; `inRange`: its day is inside the shown range.
+    @inline(__always) func addLine(_ cell: Int, inRange: Bool) {
+        precondition(cell >= 0 && cell < count, "snapshot cell out of range")
+        counters[cell] += 1
+        if inRange { counters[count + cell] += 1 }
+    }
+    @inline(__always) func add(_ s: Sum, _ cell: Int, _ value: Double) {
+        precondition(cell >= 0 && cell < count, "snapshot cell out of range")
+        sums[s.rawValue * count + cell] += value
+    }
+    @inline(__always) func add(_ c: Count, _ cell: Int) {
+        precondition(cell >= 0 && cell < count, "snapshot cell out of range")
+        counters[(Self.countersBefore + c.rawValue) * count + cell] += 1
+    }
+    @inline(__always) func add(_ e: Event, _ cell: Int, _ delta: Int32) {
+        precondition(cell >= 0 && cell < count, "snapshot cell out of range")
+        counters[(Self.eventsBefore + e.rawValue) * count + cell] += delta
+    }
 
-    subscript(_ s: Sum, _ cell: Int) -> Double { sums[s.rawValue][cell] }
-    subscript(_ c: Count, _ cell: Int) -> Int32 { counts[c.rawValue][cell] }
+    /// Orders per cell (history included) and orders inside the shown range.
+    func lines(_ cell: Int) -> Int32 { counters[cell] }
+    func inRange(_ cell: Int) -> Int32 { counters[count + cell] }
+    subscript(_ s: Sum, _ cell: Int) -> Double { sums[s.rawValue * count + cell] }
+    subscript(_ c: Count, _ cell: Int) -> Int32 { counters[(Self.countersBefore + c.rawValue) * count + cell] }
+    subscript(_ e: Event, _ cell: Int) -> Int32 { counters[(Self.eventsBefore + e.rawValue) * count + cell] }
+}
+
+/// A fixed-size buffer of plain values, zero-cost to index in a hot loop (no copy-on-write
+/// check; a `let` reference, so no exclusivity check either), bounds still checked.
+final class PlainBuffer<T: BitwiseCopyable> {
+    let count: Int
+    private let base: UnsafeMutablePointer<T>
+
+    init(repeating value: T, count: Int) {
+        self.count = count
+        base = .allocate(capacity: max(1, count))
+        base.initialize(repeating: value, count: count)
+    }
+
+    deinit { base.deallocate() }
+
+    subscript(i: Int) -> T {
+        @inline(__always) get {
+            precondition(i >= 0 && i < count, "index out of range")
+            return base[i]
+        }
+        @inline(__always) set {
+            precondition(i >= 0 && i < count, "index out of range")
+            base[i] = newValue
+        }
+    }
 }
 
 /// A slot of `SnapshotCells` named by the measure it accumulates; the slot for a
