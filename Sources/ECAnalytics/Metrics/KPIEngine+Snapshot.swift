@@ -147,8 +147,7 @@ struct SnapshotPass {
     /// counted in this pass's read: the same orders (range, segments), one cell per period.
     func canCount(beside other: SnapshotPass) -> Bool {
         other.plan.startDay == plan.startDay && other.plan.endDay == plan.endDay
-            && other.plan.segments.map(\.name) == plan.segments.map(\.name)
-            && zip(other.plan.segments, plan.segments).allSatisfy { $0.predicate.sql == $1.predicate.sql }
+            && other.plan.segments == plan.segments
             && other.comboCount == 1 && other.slotCount < Int(UInt8.max)
     }
 
