@@ -68,7 +68,8 @@ public struct KPIEngine {
                 try counted.pass.write(counted: counted.cells)
                 filled = true
             } else {
-                (filled, countedTotals) = try fillMeasuresFromSnapshot(plan, totals: totalsPlan(columns: columns, query: query, plan: plan))
+                let totals = canTakeSnapshot(plan) ? totalsPlan(columns: columns, query: query, plan: plan) : nil
+                (filled, countedTotals) = try fillMeasuresFromSnapshot(plan, totals: totals)
             }
         }
         if filled {
