@@ -10,9 +10,11 @@ import ECStore
 /// stays bounded on large tables:
 /// - Nothing is kept per order but a customer key and a flag (5 bytes a row):
 ///   when the counted orders come in day order (an export sorted by date, the
-///   usual case), the snapshot's blocks are written during the first read;
-///   otherwise one more read in `ORDER BY day, rowid` (SQLite's sorter, which
-///   spills to disk) writes them.
+///   usual case), the snapshot's blocks are written during the first read.
+///   Up to `ordersInMemory` orders their snapshot values are held and sorted by
+///   day; past that they also go to a temporary file (`OrderSpill`, 56 bytes an
+///   order), read back once per range of days that fits in memory when they
+///   turn out not to be in day order.
 /// - Past `ordersPerPass` orders, customers are split by a hash of their id and
 ///   each read builds the facts of one share (`passes` reads): the per-customer
 ///   arrays and the hash map hold one share at a time.
@@ -104,6 +106,9 @@ extension CustomerFacts {
         let inMemory = rowSpan <= ordersInMemory
         var held = HeldOrders()
         if inMemory { held.reserve(rowSpan) }
+        // Past that, the snapshot's orders also go to a temporary file, read back per range of days
+        // if they turn out not to be in day order (rather than reading `orders` again per range).
+        let spill: OrderSpill? = inMemory ? nil : try OrderSpill()
         var perDay = DayHistogram()
         var inDayOrder = true
         var lastSeenDay = Int64.min
@@ -162,9 +167,12 @@ extension CustomerFacts {
                                              costs: OrderMeasures.costs(cogs: number(8), shipping: number(9)), units: number(11))
                     if inMemory {
                         held.add(row: Int32(r), values)
-                    } else if inDayOrder {
-                        blocks.add(values)
-                        if blocks.isFull { try blocks.flush(writer) }
+                    } else {
+                        try spill?.append(row: Int32(r), values)
+                        if inDayOrder {
+                            blocks.add(values)
+                            if blocks.isFull { try blocks.flush(writer) }
+                        }
                     }
                 }
                 guard !read.isNull(at: 1) else { continue }
@@ -257,7 +265,8 @@ extension CustomerFacts {
             if !customer.isEmpty { try flush() }
         } else {
             blocks.withCustomers = true
-            try writeSortedChunks(db, counted: counted, perDay: perDay, limit: ordersInMemory, st: st, into: &blocks, writer)
+            guard let spill else { throw MetricsError("internal: the snapshot's orders were not kept for sorting") }
+            try writeSortedChunks(spill, perDay: perDay, limit: ordersInMemory, st: st, into: &blocks, writer)
         }
         if blocks.count > 0 { try blocks.flush(writer) }
         try writer.put("blocks", blocks.writtenDays)
@@ -280,35 +289,23 @@ extension CustomerFacts {
     /// Orders held in memory before the snapshot past this many (about 52 bytes each).
     public static let defaultOrdersInMemory = 2_500_000
 
-    /// Out of day order and too many to hold: reads the orders once per range of days holding at most
-    /// `limit` of them (by `perDay`, counted in the first read), sorts each range by day (stable:
-    /// table order within a day, as SQL's ORDER BY day, rowid) and appends it to the blocks.
-    static func writeSortedChunks(_ db: Database, counted: SQLFragment, perDay: DayHistogram, limit: Int, st: BuildState,
+    /// Out of day order and too many to hold: reads the spilled orders (table order) once per range
+    /// of days holding at most `limit` of them (by `perDay`, counted in the first read), sorts each
+    /// range by day (stable: table order within a day, as SQL's ORDER BY day, rowid) and appends
+    /// it to the blocks.
+    static func writeSortedChunks(_ spill: OrderSpill, perDay: DayHistogram, limit: Int, st: BuildState,
                                   into blocks: inout SnapshotBlocks, _ writer: SnapshotWriter) throws {
-        let read = try db.prepare("SELECT rowid, day, channel, amount, discount, points, cogs, shipping, commission, quantity FROM orders")
-        func value(_ i: Int) -> Double { read.isNull(at: i) ? 0 : read.double(at: i) }
         var from = 0
         while from < perDay.counts.count {
             var to = from, n = perDay.counts[from]
             while to + 1 < perDay.counts.count && n + perDay.counts[to + 1] <= limit { to += 1; n += perDay.counts[to] }
-            let lo = Int64(perDay.first + from), hi = Int64(perDay.first + to)
+            let lo = Int32(perDay.first + from), hi = Int32(perDay.first + to)
             var held = HeldOrders()
             // Sized up front: a doubling array of millions of orders would briefly hold two copies.
             held.reserve(n)
-            read.reset()
-            while try read.step() {
-                guard !read.isNull(at: 1) else { continue }
-                let day = read.int64(at: 1)
-                guard day >= lo && day <= hi else { continue }
-                let r = Int(read.int64(at: 0) - st.lowRowid)
-                guard st.flags[r] & 1 != 0 else { continue }
-                let chan = read.isNull(at: 2) ? -1 : st.channelCode[String(decoding: read.bytes(at: 2), as: UTF8.self)] ?? -1
-                held.add(row: Int32(r), OrderValues(day: Int32(truncatingIfNeeded: day), channel: chan, amount: value(3),
-                                                    discounts: OrderMeasures.discounts(discount: value(4), points: value(5)),
-                                                    commission: value(8), costs: OrderMeasures.costs(cogs: value(6), shipping: value(7)),
-                                                    units: value(9)))
+            try spill.forEach { o in
+                if o.values.day >= lo && o.values.day <= hi { held.add(row: o.row, o.values) }
             }
-            read.reset()
             try held.write(into: &blocks, writer, st)
             from = to + 1
         }
