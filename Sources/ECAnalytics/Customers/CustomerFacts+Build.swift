@@ -15,9 +15,11 @@ import ECStore
 ///   day; past that they also go to a temporary file (`OrderSpill`, 56 bytes an
 ///   order), read back once per range of days that fits in memory when they
 ///   turn out not to be in day order.
-/// - Past `ordersPerPass` orders, customers are split by a hash of their id and
-///   each read builds the facts of one share (`passes` reads): the per-customer
-///   arrays and the hash map hold one share at a time.
+/// - Past `ordersPerPass` orders, customers are split by a hash of their id into
+///   `passes` shares, whose facts are built one after the other: the per-customer
+///   arrays and the hash map hold one share at a time. The first read of `orders`
+///   builds share 0 and writes each later share's orders to a temporary file of its
+///   own (`ShareSpill`), which that share's pass reads instead of `orders`.
 /// With one pass the customers are numbered as before (first appearance in
 /// table order); the numbering is internal, the facts and every figure are the same.
 extension CustomerFacts {
@@ -116,6 +118,12 @@ extension CustomerFacts {
 
         func number(_ i: Int) -> Double { read.isNull(at: i) ? 0 : read.double(at: i) }
 
+        // Past one share, the first read writes each later share's orders to its own file, which that
+        // share's pass reads instead of scanning `orders` again (`ShareSpill`).
+        var shareSpills: [ShareSpill?] = passes > 1 ? try (0..<passes).map { $0 == 0 ? nil : try ShareSpill() } : []
+        // The ordered_at of a row read back from a share's file, for ties on the first day.
+        let orderedAtLookup = try db.prepare("SELECT ordered_at FROM orders WHERE rowid = ?")
+
         for pass in 0..<passes {
             var c = Collected()
             // Growing a hash map of millions of text keys rehashes them all each time, and holds the
@@ -124,34 +132,89 @@ extension CustomerFacts {
             let share = expected * 5 / 8 / passes
             c.customerKey.reserveCapacity(share)
             if passes > 1 { c.reserve(share) }
-            read.reset()
-            while try read.step() {
-                let isCounted = !read.isNull(at: 13) && read.int64(at: 13) != 0
-                let hasDay = !read.isNull(at: 2)
-                let wide = hasDay ? read.int64(at: 2) : 0
-                if pass == 0 && hasDay {
-                    st.minDay = min(st.minDay ?? wide, wide)
-                    st.maxDay = max(st.maxDay ?? wide, wide)
-                    if isCounted { st.maxCountedDay = max(st.maxCountedDay ?? wide, wide) }
+
+            /// One counted order of this pass's share, into its customer's facts.
+            func accumulate(row r: Int, day: Int32, chan: Int32, revenue: Double, margin: Double,
+                            id idBytes: UnsafeRawBufferPointer, orderID: UnsafeRawBufferPointer?,
+                            orderedAt: () throws -> [UInt8]?) throws {
+                let rowid = st.lowRowid + Int64(r)
+                let id = String(decoding: idBytes, as: UTF8.self)
+                let k: Int
+                if let known = c.customerKey[id] {
+                    k = Int(known)
+                } else {
+                    k = c.ids.count
+                    c.customerKey[id] = Int32(k)
+                    c.ids.append(id)
+                    c.firstDay.append(.max); c.secondDay.append(.max); c.lastDay.append(.min); c.firstChannel.append(-1)
+                    c.firstRowid.append(0); c.firstOrderID.append(nil)
+                    c.orders.append(0); c.revenue.append(0); c.margin.append(0); c.channelMask.append(0)
                 }
-                guard isCounted else { continue }
-                guard hasDay else { if pass == 0 { st.withoutDay += 1 }; continue }
-                if let fixedAsOf, wide > fixedAsOf { if pass == 0 { st.afterAsOf += 1 }; continue }
-                let day = Int32(truncatingIfNeeded: wide)
-                let rowid = read.int64(at: 0)
-                let r = Int(rowid - st.lowRowid)
-                var chan: Int32 = -1
-                func resolveChannel() {
-                    guard !read.isNull(at: 4) else { return }
-                    let name = String(decoding: read.bytes(at: 4), as: UTF8.self)
-                    if let known = st.channelCode[name] { chan = known } else {
-                        chan = Int32(st.channelNames.count)
-                        st.channelCode[name] = chan
-                        st.channelNames.append(name)
+                st.keyOfRow[r] = Int32(offset + k)
+                c.orders[k] += 1
+                c.revenue[k] += revenue
+                c.margin[k] += margin
+                if chan >= 64 { c.moreChannels.insert(Int64(k) << 32 | Int64(chan)) } else if chan >= 0 { c.channelMask[k] |= 1 << UInt64(chan) }
+                if day > c.lastDay[k] { c.lastDay[k] = day }
+                var becomesFirst = day < c.firstDay[k]
+                if day == c.firstDay[k] {
+                    // Same first day: the earlier (ordered_at, order_id) wins; NULL sorts first.
+                    let mine = (try orderedAt(), orderID.map { Array($0) })
+                    tieLookup.reset()
+                    try tieLookup.bind([.integer(c.firstRowid[k])])
+                    _ = try tieLookup.step()
+                    let theirs = (tieLookup.isNull(at: 0) ? nil : Array(tieLookup.bytes(at: 0)), tieLookup.isNull(at: 1) ? nil : Array(tieLookup.bytes(at: 1)))
+                    tieLookup.reset()
+                    becomesFirst = precedes(mine, theirs)
+                }
+                if becomesFirst {
+                    c.secondDay[k] = c.firstDay[k]
+                    c.firstDay[k] = day
+                    c.firstChannel[k] = chan
+                    c.firstRowid[k] = rowid
+                    c.firstOrderID[k] = orderID.map { String(decoding: $0, as: UTF8.self) }
+                } else if day < c.secondDay[k] {
+                    c.secondDay[k] = day
+                }
+            }
+
+            if pass > 0 {
+                guard let file = shareSpills[pass] else { throw MetricsError("internal: share \(pass)'s orders were not kept") }
+                try file.forEach { o, id, orderID in
+                    try accumulate(row: Int(o.row), day: o.day, chan: o.channel, revenue: o.revenue, margin: o.margin,
+                                   id: id, orderID: orderID) {
+                        orderedAtLookup.reset()
+                        try orderedAtLookup.bind([.integer(st.lowRowid + Int64(o.row))])
+                        guard try orderedAtLookup.step(), !orderedAtLookup.isNull(at: 0) else { return nil }
+                        return Array(orderedAtLookup.bytes(at: 0))
                     }
                 }
-                if pass == 0 {
-                    resolveChannel()
+                shareSpills[pass] = nil
+            } else {
+                read.reset()
+                while try read.step() {
+                    let isCounted = !read.isNull(at: 13) && read.int64(at: 13) != 0
+                    let hasDay = !read.isNull(at: 2)
+                    let wide = hasDay ? read.int64(at: 2) : 0
+                    if hasDay {
+                        st.minDay = min(st.minDay ?? wide, wide)
+                        st.maxDay = max(st.maxDay ?? wide, wide)
+                        if isCounted { st.maxCountedDay = max(st.maxCountedDay ?? wide, wide) }
+                    }
+                    guard isCounted else { continue }
+                    guard hasDay else { st.withoutDay += 1; continue }
+                    if let fixedAsOf, wide > fixedAsOf { st.afterAsOf += 1; continue }
+                    let day = Int32(truncatingIfNeeded: wide)
+                    let r = Int(read.int64(at: 0) - st.lowRowid)
+                    var chan: Int32 = -1
+                    if !read.isNull(at: 4) {
+                        let name = String(decoding: read.bytes(at: 4), as: UTF8.self)
+                        if let known = st.channelCode[name] { chan = known } else {
+                            chan = Int32(st.channelNames.count)
+                            st.channelCode[name] = chan
+                            st.channelNames.append(name)
+                        }
+                    }
                     st.rows += 1
                     st.flags[r] = 1
                     for f in 0..<5 where read.isNull(at: 6 + f) { st.costNulls[f] += 1 }
@@ -174,51 +237,26 @@ extension CustomerFacts {
                             if blocks.isFull { try blocks.flush(writer) }
                         }
                     }
-                }
-                guard !read.isNull(at: 1) else { continue }
-                let idBytes = read.bytes(at: 1)
-                if passes > 1 && Int(Self.hash(idBytes) % UInt64(passes)) != pass { continue }
-                if pass > 0 { resolveChannel() }
-                let id = String(decoding: idBytes, as: UTF8.self)
-                let k: Int
-                if let known = c.customerKey[id] {
-                    k = Int(known)
-                } else {
-                    k = c.ids.count
-                    c.customerKey[id] = Int32(k)
-                    c.ids.append(id)
-                    c.firstDay.append(.max); c.secondDay.append(.max); c.lastDay.append(.min); c.firstChannel.append(-1)
-                    c.firstRowid.append(0); c.firstOrderID.append(nil)
-                    c.orders.append(0); c.revenue.append(0); c.margin.append(0); c.channelMask.append(0)
-                }
-                st.keyOfRow[r] = Int32(offset + k)
-                let amount = number(5), commission = number(10)
-                let discounts = OrderMeasures.discounts(discount: number(6), points: number(7))
-                let costs = OrderMeasures.costs(cogs: number(8), shipping: number(9))
-                c.orders[k] += 1
-                c.revenue[k] += OrderMeasures.revenue(amount: amount, discounts: discounts)
-                c.margin[k] += OrderMeasures.cm2(amount: amount, discounts: discounts, costs: costs, commission: commission)
-                if chan >= 64 { c.moreChannels.insert(Int64(k) << 32 | Int64(chan)) } else if chan >= 0 { c.channelMask[k] |= 1 << UInt64(chan) }
-                if day > c.lastDay[k] { c.lastDay[k] = day }
-                var becomesFirst = day < c.firstDay[k]
-                if day == c.firstDay[k] {
-                    // Same first day: the earlier (ordered_at, order_id) wins; NULL sorts first.
-                    tieLookup.reset()
-                    try tieLookup.bind([.integer(c.firstRowid[k])])
-                    _ = try tieLookup.step()
-                    let mine = (read.isNull(at: 12) ? nil : Array(read.bytes(at: 12)), read.isNull(at: 3) ? nil : Array(read.bytes(at: 3)))
-                    let theirs = (tieLookup.isNull(at: 0) ? nil : Array(tieLookup.bytes(at: 0)), tieLookup.isNull(at: 1) ? nil : Array(tieLookup.bytes(at: 1)))
-                    tieLookup.reset()
-                    becomesFirst = precedes(mine, theirs)
-                }
-                if becomesFirst {
-                    c.secondDay[k] = c.firstDay[k]
-                    c.firstDay[k] = day
-                    c.firstChannel[k] = chan
-                    c.firstRowid[k] = rowid
-                    c.firstOrderID[k] = read.isNull(at: 3) ? nil : String(decoding: read.bytes(at: 3), as: UTF8.self)
-                } else if day < c.secondDay[k] {
-                    c.secondDay[k] = day
+                    guard !read.isNull(at: 1) else { continue }
+                    let idBytes = read.bytes(at: 1)
+                    let amount = number(5), commission = number(10)
+                    let discounts = OrderMeasures.discounts(discount: number(6), points: number(7))
+                    let costs = OrderMeasures.costs(cogs: number(8), shipping: number(9))
+                    let revenue = OrderMeasures.revenue(amount: amount, discounts: discounts)
+                    let margin = OrderMeasures.cm2(amount: amount, discounts: discounts, costs: costs, commission: commission)
+                    let orderID: UnsafeRawBufferPointer? = read.isNull(at: 3) ? nil : read.bytes(at: 3)
+                    if passes > 1 {
+                        // A later share's order goes to that share's file, read by its pass.
+                        let owner = Int(Self.hash(idBytes) % UInt64(passes))
+                        guard owner == 0 else {
+                            try shareSpills[owner]?.append(ShareOrder(row: Int32(r), day: day, channel: chan, idLength: 0, orderIDLength: 0,
+                                                                      revenue: revenue, margin: margin), id: idBytes, orderID: orderID)
+                            continue
+                        }
+                    }
+                    try accumulate(row: r, day: day, chan: chan, revenue: revenue, margin: margin, id: idBytes, orderID: orderID) {
+                        read.isNull(at: 12) ? nil : Array(read.bytes(at: 12))
+                    }
                 }
             }
             read.reset()
