@@ -1,3 +1,4 @@
+import ECStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,8 +16,8 @@ struct SpilledOrder {
 ///
 /// Why: reading them back through SQLite meant a scan of the whole orders table per range
 /// of days (four of the nine scans of a 10M-order build, about 10 s each); this file holds
-/// 56 bytes an order and is read sequentially. It is `tmpfile()`'s: unlinked from the
-/// start, so nothing is left behind whatever happens to the process.
+/// 56 bytes an order and is read sequentially. It is a `TemporaryFile` (in `$TMPDIR`,
+/// unlinked from the start, so nothing is left behind whatever happens to the process).
 final class OrderSpill {
     private let file: UnsafeMutablePointer<FILE>
     private var pending: [SpilledOrder] = []
@@ -24,7 +25,7 @@ final class OrderSpill {
     static let chunk = 65_536
 
     init() throws {
-        guard let f = tmpfile() else { throw Self.failure("make", errno) }
+        guard let f = TemporaryFile.open(prefix: "ecsh-build") else { throw Self.failure("make", errno) }
         file = f
         pending.reserveCapacity(Self.chunk)
     }
@@ -32,7 +33,7 @@ final class OrderSpill {
     deinit { fclose(file) }
 
     static func failure(_ what: String, _ code: Int32) -> MetricsError {
-        MetricsError("cannot \(what) the temporary file of the customer facts build: \(String(cString: strerror(code))) (it holds 56 bytes an order in the system's temporary folder)")
+        MetricsError("cannot \(what) the temporary file of the customer facts build: \(String(cString: strerror(code))) (it holds 56 bytes an order, in \(TemporaryFile.folder); set TMPDIR to use another folder)")
     }
 
     func append(row: Int32, _ values: OrderValues) throws {

@@ -1,3 +1,4 @@
+import ECStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,7 +26,7 @@ struct ShareOrder {
 /// fifth of the customers (four full scans of a 10M-order table); this file holds only
 /// the share's orders, about 40 bytes plus the two ids each, read sequentially once.
 /// Revenue and margin are computed once, in the first read, by the same expressions the
-/// pass used, so the sums are the same bits. It is `tmpfile()`'s: unlinked from the start.
+/// pass used, so the sums are the same bits. It is a `TemporaryFile`, unlinked from the start.
 final class ShareSpill {
     private let file: UnsafeMutablePointer<FILE>
     private var pending: [UInt8] = []
@@ -34,7 +35,7 @@ final class ShareSpill {
     static let header = MemoryLayout<ShareOrder>.stride
 
     init() throws {
-        guard let f = tmpfile() else { throw Self.failure("make", errno) }
+        guard let f = TemporaryFile.open(prefix: "ecsh-build") else { throw Self.failure("make", errno) }
         file = f
         pending.reserveCapacity(Self.flushAt + 4_096)
     }
@@ -42,7 +43,7 @@ final class ShareSpill {
     deinit { fclose(file) }
 
     static func failure(_ what: String, _ code: Int32) -> MetricsError {
-        MetricsError("cannot \(what) a temporary file of the customer facts build: \(String(cString: strerror(code))) (past 2M orders it holds about 60 bytes an order in the system's temporary folder)")
+        MetricsError("cannot \(what) a temporary file of the customer facts build: \(String(cString: strerror(code))) (past 2M orders they hold about 60 bytes an order, in \(TemporaryFile.folder); set TMPDIR to use another folder)")
     }
 
     func append(_ order: ShareOrder, id: UnsafeRawBufferPointer, orderID: UnsafeRawBufferPointer?) throws {

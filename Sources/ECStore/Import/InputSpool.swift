@@ -40,7 +40,7 @@ final class InputSpool {
             ownsFD = true
         }
         defer { if ownsFD { close(fd) } }
-        let dir = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        let dir = TemporaryFile.folder
         var template = Array("\(dir)/ecsh-load-XXXXXX".utf8CString)
         let out = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard out >= 0 else { throw StoreError("cannot make a temporary copy of '\(source)' in \(dir): \(String(cString: strerror(errno)))") }

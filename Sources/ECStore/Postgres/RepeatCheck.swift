@@ -81,7 +81,9 @@ final class RepeatCheck {
 
     private func spill() throws {
         if file == nil {
-            guard let f = tmpfile() else { throw StoreError("cannot make a temporary file for the id check: \(String(cString: strerror(errno)))") }
+            guard let f = TemporaryFile.open(prefix: "ecsh-ids") else {
+                throw StoreError("cannot make a temporary file for the id check in \(TemporaryFile.folder): \(String(cString: strerror(errno))); set TMPDIR to use another folder")
+            }
             file = f
         }
         let n = run.withUnsafeBytes { fwrite($0.baseAddress, 8, run.count, file) }
