@@ -133,58 +133,14 @@ extension CustomerFacts {
             c.customerKey.reserveCapacity(share)
             if passes > 1 { c.reserve(share) }
 
-            /// One counted order of this pass's share, into its customer's facts.
-            func accumulate(row r: Int, day: Int32, chan: Int32, revenue: Double, margin: Double,
-                            id idBytes: UnsafeRawBufferPointer, orderID: UnsafeRawBufferPointer?,
-                            orderedAt: () throws -> [UInt8]?) throws {
-                let rowid = st.lowRowid + Int64(r)
-                let id = String(decoding: idBytes, as: UTF8.self)
-                let k: Int
-                if let known = c.customerKey[id] {
-                    k = Int(known)
-                } else {
-                    k = c.ids.count
-                    c.customerKey[id] = Int32(k)
-                    c.ids.append(id)
-                    c.firstDay.append(.max); c.secondDay.append(.max); c.lastDay.append(.min); c.firstChannel.append(-1)
-                    c.firstRowid.append(0); c.firstOrderID.append(nil)
-                    c.orders.append(0); c.revenue.append(0); c.margin.append(0); c.channelMask.append(0)
-                }
-                st.keyOfRow[r] = Int32(offset + k)
-                c.orders[k] += 1
-                c.revenue[k] += revenue
-                c.margin[k] += margin
-                if chan >= 64 { c.moreChannels.insert(Int64(k) << 32 | Int64(chan)) } else if chan >= 0 { c.channelMask[k] |= 1 << UInt64(chan) }
-                if day > c.lastDay[k] { c.lastDay[k] = day }
-                var becomesFirst = day < c.firstDay[k]
-                if day == c.firstDay[k] {
-                    // Same first day: the earlier (ordered_at, order_id) wins; NULL sorts first.
-                    let mine = (try orderedAt(), orderID.map { Array($0) })
-                    tieLookup.reset()
-                    try tieLookup.bind([.integer(c.firstRowid[k])])
-                    _ = try tieLookup.step()
-                    let theirs = (tieLookup.isNull(at: 0) ? nil : Array(tieLookup.bytes(at: 0)), tieLookup.isNull(at: 1) ? nil : Array(tieLookup.bytes(at: 1)))
-                    tieLookup.reset()
-                    becomesFirst = precedes(mine, theirs)
-                }
-                if becomesFirst {
-                    c.secondDay[k] = c.firstDay[k]
-                    c.firstDay[k] = day
-                    c.firstChannel[k] = chan
-                    c.firstRowid[k] = rowid
-                    c.firstOrderID[k] = orderID.map { String(decoding: $0, as: UTF8.self) }
-                } else if day < c.secondDay[k] {
-                    c.secondDay[k] = day
-                }
-            }
-
             if pass > 0 {
                 guard let file = shareSpills[pass] else { throw MetricsError("internal: share \(pass)'s orders were not kept") }
+                let lowRowid = st.lowRowid
                 try file.forEach { o, id, orderID in
-                    try accumulate(row: Int(o.row), day: o.day, chan: o.channel, revenue: o.revenue, margin: o.margin,
-                                   id: id, orderID: orderID) {
+                    try c.add(OrderOfShare(row: Int(o.row), day: o.day, chan: o.channel, revenue: o.revenue, margin: o.margin),
+                              id: id, orderID: orderID, offset: offset, st: &st, tieLookup: tieLookup) {
                         orderedAtLookup.reset()
-                        try orderedAtLookup.bind([.integer(st.lowRowid + Int64(o.row))])
+                        try orderedAtLookup.bind([.integer(lowRowid + Int64(o.row))])
                         guard try orderedAtLookup.step(), !orderedAtLookup.isNull(at: 0) else { return nil }
                         return Array(orderedAtLookup.bytes(at: 0))
                     }
@@ -254,7 +210,8 @@ extension CustomerFacts {
                             continue
                         }
                     }
-                    try accumulate(row: r, day: day, chan: chan, revenue: revenue, margin: margin, id: idBytes, orderID: orderID) {
+                    try c.add(OrderOfShare(row: r, day: day, chan: chan, revenue: revenue, margin: margin),
+                              id: idBytes, orderID: orderID, offset: offset, st: &st, tieLookup: tieLookup) {
                         read.isNull(at: 12) ? nil : Array(read.bytes(at: 12))
                     }
                 }
@@ -373,6 +330,65 @@ extension CustomerFacts {
         }
         let first = compare(a.0, b.0)
         return first != 0 ? first < 0 : compare(a.1, b.1) < 0
+    }
+}
+
+/// A counted order as its customer's facts need it.
+struct OrderOfShare {
+    var row: Int
+    var day: Int32
+    var chan: Int32
+    var revenue: Double
+    var margin: Double
+}
+
+extension CustomerFacts.Collected {
+    /// One counted order of this share into its customer's facts (customers numbered from
+    /// `offset` in the order they first appear). A method with its state passed in, not a
+    /// local function: a local function capturing the build's variables made Swift check
+    /// exclusive access to them at run time on every order (6 % of a 1M build).
+    mutating func add(_ o: OrderOfShare, id idBytes: UnsafeRawBufferPointer, orderID: UnsafeRawBufferPointer?, offset: Int,
+                      st: inout CustomerFacts.BuildState, tieLookup: Statement, orderedAt: () throws -> [UInt8]?) throws {
+        let day = o.day, chan = o.chan
+        let rowid = st.lowRowid + Int64(o.row)
+        let id = String(decoding: idBytes, as: UTF8.self)
+        let k: Int
+        if let known = customerKey[id] {
+            k = Int(known)
+        } else {
+            k = ids.count
+            customerKey[id] = Int32(k)
+            ids.append(id)
+            firstDay.append(.max); secondDay.append(.max); lastDay.append(.min); firstChannel.append(-1)
+            firstRowid.append(0); firstOrderID.append(nil)
+            orders.append(0); revenue.append(0); margin.append(0); channelMask.append(0)
+        }
+        st.keyOfRow[o.row] = Int32(offset + k)
+        orders[k] += 1
+        revenue[k] += o.revenue
+        margin[k] += o.margin
+        if chan >= 64 { moreChannels.insert(Int64(k) << 32 | Int64(chan)) } else if chan >= 0 { channelMask[k] |= 1 << UInt64(chan) }
+        if day > lastDay[k] { lastDay[k] = day }
+        var becomesFirst = day < firstDay[k]
+        if day == firstDay[k] {
+            // Same first day: the earlier (ordered_at, order_id) wins; NULL sorts first.
+            let mine = (try orderedAt(), orderID.map { Array($0) })
+            tieLookup.reset()
+            try tieLookup.bind([.integer(firstRowid[k])])
+            _ = try tieLookup.step()
+            let theirs = (tieLookup.isNull(at: 0) ? nil : Array(tieLookup.bytes(at: 0)), tieLookup.isNull(at: 1) ? nil : Array(tieLookup.bytes(at: 1)))
+            tieLookup.reset()
+            becomesFirst = CustomerFacts.precedes(mine, theirs)
+        }
+        if becomesFirst {
+            secondDay[k] = firstDay[k]
+            firstDay[k] = day
+            firstChannel[k] = chan
+            firstRowid[k] = rowid
+            firstOrderID[k] = orderID.map { String(decoding: $0, as: UTF8.self) }
+        } else if day < secondDay[k] {
+            secondDay[k] = day
+        }
     }
 }
 
