@@ -139,7 +139,9 @@ extension CustomerFacts {
                 try file.forEach { o, id, orderID in
                     try c.add(OrderOfShare(row: Int(o.row), day: o.day, chan: o.channel, revenue: o.revenue, margin: o.margin),
                               id: id, orderID: orderID, offset: offset, st: &st, tieLookup: tieLookup) {
+                        // Reset after use too: a statement left stepping keeps a read open on `orders`.
                         orderedAtLookup.reset()
+                        defer { orderedAtLookup.reset() }
                         try orderedAtLookup.bind([.integer(lowRowid + Int64(o.row))])
                         guard try orderedAtLookup.step(), !orderedAtLookup.isNull(at: 0) else { return nil }
                         return Array(orderedAtLookup.bytes(at: 0))
