@@ -137,8 +137,7 @@ extension CustomerFacts {
                 guard let file = shareSpills[pass] else { throw MetricsError("internal: share \(pass)'s orders were not kept") }
                 let lowRowid = st.lowRowid
                 try file.forEach { o, id, orderID in
-                    try c.add(OrderOfShare(row: Int(o.row), day: o.day, chan: o.channel, revenue: o.revenue, margin: o.margin),
-                              id: id, orderID: orderID, offset: offset, st: &st, tieLookup: tieLookup) {
+                    try c.add(o, id: id, orderID: orderID, offset: offset, st: &st, tieLookup: tieLookup) {
                         // Reset after use too: a statement left stepping keeps a read open on `orders`.
                         orderedAtLookup.reset()
                         defer { orderedAtLookup.reset() }
@@ -203,17 +202,17 @@ extension CustomerFacts {
                     let revenue = OrderMeasures.revenue(amount: amount, discounts: discounts)
                     let margin = OrderMeasures.cm2(amount: amount, discounts: discounts, costs: costs, commission: commission)
                     let orderID: UnsafeRawBufferPointer? = read.isNull(at: 3) ? nil : read.bytes(at: 3)
+                    let order = ShareOrder(row: Int32(r), day: day, channel: chan, idLength: 0, orderIDLength: 0,
+                                           revenue: revenue, margin: margin)
                     if passes > 1 {
                         // A later share's order goes to that share's file, read by its pass.
                         let owner = Int(Self.hash(idBytes) % UInt64(passes))
                         guard owner == 0 else {
-                            try shareSpills[owner]?.append(ShareOrder(row: Int32(r), day: day, channel: chan, idLength: 0, orderIDLength: 0,
-                                                                      revenue: revenue, margin: margin), id: idBytes, orderID: orderID)
+                            try shareSpills[owner]?.append(order, id: idBytes, orderID: orderID)
                             continue
                         }
                     }
-                    try c.add(OrderOfShare(row: r, day: day, chan: chan, revenue: revenue, margin: margin),
-                              id: idBytes, orderID: orderID, offset: offset, st: &st, tieLookup: tieLookup) {
+                    try c.add(order, id: idBytes, orderID: orderID, offset: offset, st: &st, tieLookup: tieLookup) {
                         read.isNull(at: 12) ? nil : Array(read.bytes(at: 12))
                     }
                 }
@@ -335,24 +334,15 @@ extension CustomerFacts {
     }
 }
 
-/// A counted order as its customer's facts need it.
-struct OrderOfShare {
-    var row: Int
-    var day: Int32
-    var chan: Int32
-    var revenue: Double
-    var margin: Double
-}
-
 extension CustomerFacts.Collected {
     /// One counted order of this share into its customer's facts (customers numbered from
     /// `offset` in the order they first appear). A method with its state passed in, not a
     /// local function: a local function capturing the build's variables made Swift check
     /// exclusive access to them at run time on every order (6 % of a 1M build).
-    mutating func add(_ o: OrderOfShare, id idBytes: UnsafeRawBufferPointer, orderID: UnsafeRawBufferPointer?, offset: Int,
+    mutating func add(_ o: ShareOrder, id idBytes: UnsafeRawBufferPointer, orderID: UnsafeRawBufferPointer?, offset: Int,
                       st: inout CustomerFacts.BuildState, tieLookup: Statement, orderedAt: () throws -> [UInt8]?) throws {
-        let day = o.day, chan = o.chan
-        let rowid = st.lowRowid + Int64(o.row)
+        let day = o.day, chan = o.channel, row = Int(o.row)
+        let rowid = st.lowRowid + Int64(row)
         let id = String(decoding: idBytes, as: UTF8.self)
         let k: Int
         if let known = customerKey[id] {
@@ -365,7 +355,7 @@ extension CustomerFacts.Collected {
             firstRowid.append(0); firstOrderID.append(nil)
             orders.append(0); revenue.append(0); margin.append(0); channelMask.append(0)
         }
-        st.keyOfRow[o.row] = Int32(offset + k)
+        st.keyOfRow[row] = Int32(offset + k)
         orders[k] += 1
         revenue[k] += o.revenue
         margin[k] += o.margin

@@ -3,9 +3,9 @@ import ECStore
 import Glibc
 #endif
 
-/// What the customer facts need of one counted order of a later share: its row index
-/// (rowid − lowest rowid), day, channel code, revenue and margin, followed in the file by
-/// the customer id's bytes and the order id's (none when NULL).
+/// What the customer facts need of one counted order: its row index (rowid − lowest rowid),
+/// day, channel code, revenue and margin. In a share's file it is followed by the customer
+/// id's bytes and the order id's (none when NULL), whose lengths `append` sets.
 struct ShareOrder {
     var row: Int32
     var day: Int32
@@ -26,24 +26,17 @@ struct ShareOrder {
 /// fifth of the customers (four full scans of a 10M-order table); this file holds only
 /// the share's orders, about 40 bytes plus the two ids each, read sequentially once.
 /// Revenue and margin are computed once, in the first read, by the same expressions the
-/// pass used, so the sums are the same bits. It is a `TemporaryFile`, unlinked from the start.
+/// pass used, so the sums are the same bits.
 final class ShareSpill {
-    private let file: UnsafeMutablePointer<FILE>
+    private let scratch: BuildScratch
     private var pending: [UInt8] = []
     private(set) var count = 0
     static let flushAt = 1 << 20
     static let header = MemoryLayout<ShareOrder>.stride
 
     init() throws {
-        guard let f = TemporaryFile.open(prefix: "ecsh-build") else { throw Self.failure("make", errno) }
-        file = f
+        scratch = try BuildScratch(holding: "about 60 bytes an order of its share of the customers")
         pending.reserveCapacity(Self.flushAt + 4_096)
-    }
-
-    deinit { fclose(file) }
-
-    static func failure(_ what: String, _ code: Int32) -> MetricsError {
-        MetricsError("cannot \(what) a temporary file of the customer facts build: \(String(cString: strerror(code))) (past 2M orders they hold about 60 bytes an order, in \(TemporaryFile.folder); set TMPDIR to use another folder)")
     }
 
     func append(_ order: ShareOrder, id: UnsafeRawBufferPointer, orderID: UnsafeRawBufferPointer?) throws {
@@ -58,9 +51,7 @@ final class ShareSpill {
     }
 
     private func flush() throws {
-        guard !pending.isEmpty else { return }
-        let written = pending.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        guard written == pending.count else { throw Self.failure("write", errno) }
+        try pending.withUnsafeBytes { try scratch.write($0) }
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -68,7 +59,7 @@ final class ShareSpill {
     /// (valid during the call only).
     func forEach(_ body: (ShareOrder, UnsafeRawBufferPointer, UnsafeRawBufferPointer?) throws -> Void) throws {
         try flush()
-        guard fflush(file) == 0, fseek(file, 0, SEEK_SET) == 0 else { throw Self.failure("write", errno) }
+        try scratch.rewind()
         var buffer = [UInt8](repeating: 0, count: Self.flushAt)
         var at = 0, end = 0
         /// At least `n` bytes from `at` in the buffer (a record longer than the buffer grows it).
@@ -84,8 +75,8 @@ final class ShareSpill {
             }
             if buffer.count < n { buffer += [UInt8](repeating: 0, count: n - buffer.count) }
             while end < n {
-                let got = buffer.withUnsafeMutableBytes { raw in fread(raw.baseAddress! + end, 1, raw.count - end, file) }
-                guard got > 0 else { throw Self.failure("read", ferror(file) != 0 ? errno : EIO) }
+                let got = try buffer.withUnsafeMutableBytes { try scratch.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[end...])) }
+                guard got > 0 else { throw scratch.failure("read", EIO) }
                 end += got
             }
         }
