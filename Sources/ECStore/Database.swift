@@ -64,6 +64,9 @@ public final class Database {
         self.hooks = hooks
         do {
             try execute("PRAGMA foreign_keys = ON")
+            // SQLite keeps a write-ahead log at its largest size to reuse it; after a big load that is
+            // gigabytes. Cut it back to this when it is next reset (and see `releaseLog`).
+            if isFile && !isReadOnly { try execute("PRAGMA journal_size_limit = \(Self.logSizeLimit)") }
         } catch {
             sqlite3_close_v2(db)
             throw error
@@ -305,11 +308,76 @@ public final class Database {
     /// the connection holds a read snapshot that the other writer's commit would make stale. Inner
     /// levels are savepoints. A read-only workspace gets a plain (read) transaction.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try transaction(begin: { try execute(isReadOnly || postgres != nil ? "BEGIN" : "BEGIN IMMEDIATE") }, body)
+    }
+
+    /// A transaction for derived data that a reading statement needs (the period calendar): written
+    /// to `derivedSchema` when the write lock is free at once, else, without waiting, to `temp`, for
+    /// this session only (unqualified names find `temp`'s first). So a reader never waits for another
+    /// process's load to commit just to build a table it could build for itself in milliseconds.
+    /// `body` gets the schema to write to.
+    ///
+    /// Inside a read transaction (`readTransaction`) the write to `main` is tried in a savepoint: SQLite
+    /// refuses it at once while another connection writes, and then it goes to `temp` the same way.
+    public func derivedTransaction<T>(_ body: (_ schema: String) throws -> T) throws -> T {
+        guard postgres == nil, !isReadOnly else { return try transaction { try body(derivedSchema) } }
+        if isInTransaction {
+            do {
+                return try transaction { try body("main") }
+            } catch let e as DatabaseError where e.isBusy && !interruptFlag.isRaised {
+                return try transaction { try body("temp") }
+            }
+        }
+        var schema = "main"
+        return try transaction(begin: {
+            let patience = hooks.busyTimeout
+            hooks.busyTimeout = 0
+            defer { hooks.busyTimeout = patience }
+            do {
+                try execute("BEGIN IMMEDIATE")
+            } catch let e as DatabaseError where e.isBusy && !interruptFlag.isRaised {
+                schema = "temp"
+                try execute("BEGIN")
+            }
+        }) { try body(schema) }
+    }
+
+    /// Bytes of write-ahead log kept for reuse once it has been copied into the workspace file.
+    static let logSizeLimit = 64 << 20
+
+    /// After a big write (a load, `rebuild`): copies the write-ahead log into the workspace file and
+    /// truncates it, so the disk it took (several gigabytes after a 10M-order load, about twice the
+    /// workspace's size) is free while the session goes on, not only when it ends. Does not wait:
+    /// while another connection reads, the log stays as it is and is cut to `logSizeLimit` later.
+    public func releaseLog() {
+        guard postgres == nil, path != nil, !isReadOnly, !isInTransaction else { return }
+        let patience = hooks.busyTimeout
+        hooks.busyTimeout = 0
+        defer { hooks.busyTimeout = patience }
+        try? execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    /// Runs `body` in one read transaction, so that every query in it sees the same committed state,
+    /// taken now, even when another process commits (a load) while it runs: a statement that reads the
+    /// workspace in several queries never mixes the data before a commit with the data after it.
+    /// A write in `body` is tried without waiting (SQLite refuses to upgrade a read transaction while
+    /// another connection writes, or once the state read is no longer the latest): it throws
+    /// SQLITE_BUSY then, and the caller decides what to do (`derivedTransaction` writes to `temp`).
+    public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        guard postgres == nil, !isInTransaction else { return try body() }
+        return try transaction(begin: {
+            try execute("BEGIN")
+            // A deferred transaction takes its snapshot at its first read: take it now.
+            do { _ = try scalar("SELECT count(*) FROM sqlite_schema") } catch { try? execute("ROLLBACK"); throw error }
+        }, body)
+    }
+
+    private func transaction<T>(begin: () throws -> Void, _ body: () throws -> T) throws -> T {
         let outermost = !isInTransaction
         let name = "ecsh_tx_\(savepointDepth)"
         savepointDepth += 1
         defer { savepointDepth -= 1 }
-        try execute(outermost ? (isReadOnly || postgres != nil ? "BEGIN" : "BEGIN IMMEDIATE") : "SAVEPOINT \(name)")
+        if outermost { try begin() } else { try execute("SAVEPOINT \(name)") }
         do {
             let result = try body()
             try execute(outermost ? "COMMIT" : "RELEASE \(name)")

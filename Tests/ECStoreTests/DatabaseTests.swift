@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ECStore
 import ECTestSupport
@@ -50,5 +51,82 @@ import ECTestSupport
         let db = try Database(path: dir.path("w.db"))
         #expect(try db.scalar("PRAGMA journal_mode") == .text("wal"))
         #expect(try db.scalar("PRAGMA foreign_keys") == .integer(1))
+    }
+
+    /// Two connections to one file: `a` reads, `b` writes.
+    static func pair(_ dir: TemporaryDirectory) throws -> (a: Database, b: Database) {
+        let a = try Database(path: dir.path("w.db"))
+        try a.execute("CREATE TABLE t (x)")
+        try a.execute("INSERT INTO t VALUES (1)")
+        return (a, try Database(path: dir.path("w.db")))
+    }
+
+    @Test func aReadTransactionSeesTheStateItBeganWith() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let (a, b) = try Self.pair(dir)
+        let inside = try a.readTransaction {
+            let before = try a.scalar("SELECT count(*) FROM t")
+            try b.execute("INSERT INTO t VALUES (2)")
+            return (before, try a.scalar("SELECT count(*) FROM t"))
+        }
+        #expect(inside.0 == .integer(1) && inside.1 == .integer(1))
+        #expect(!a.isInTransaction)
+        #expect(try a.scalar("SELECT count(*) FROM t") == .integer(2))
+        // Taken when it begins, not at its first query of the caller's.
+        let later = try a.readTransaction {
+            try b.execute("INSERT INTO t VALUES (3)")
+            return try a.scalar("SELECT count(*) FROM t")
+        }
+        #expect(later == .integer(2))
+    }
+
+    @Test func derivedDataGoesToTempWhileAnotherConnectionWrites() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let (a, b) = try Self.pair(dir)
+        func build(_ db: Database) throws -> String {
+            try db.derivedTransaction { schema in
+                try db.execute("DROP TABLE IF EXISTS \(schema).d")
+                try db.execute("CREATE TABLE \(schema).d (x)")
+                try db.execute("INSERT INTO \(schema).d SELECT x FROM t")
+                return schema
+            }
+        }
+        a.busyTimeout = 30
+        try b.execute("BEGIN IMMEDIATE")
+        let started = ContinuousClock.now
+        #expect(try build(a) == "temp")
+        // Inside a read transaction too, where SQLite refuses the write at once.
+        #expect(try a.readTransaction { try build(a) } == "temp")
+        #expect(ContinuousClock.now - started < .seconds(20), "it waited for the other writer")
+        #expect(try a.scalar("SELECT count(*) FROM temp.d") == .integer(1))
+        try b.execute("COMMIT")
+        #expect(try build(a) == "main")
+        #expect(try a.readTransaction { try build(a) } == "main")
+        #expect(try b.scalar("SELECT count(*) FROM main.d") == .integer(1))
+    }
+
+    @Test func releaseLogGivesTheLogsDiskBack() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let (a, b) = try Self.pair(dir)
+        func logSize() -> Int { (try? FileManager.default.attributesOfItem(atPath: dir.path("w.db") + "-wal")[.size] as? Int) ?? -1 }
+        // No checkpoint at the commit, so the reader below reads its rows from the log, holding it.
+        try a.execute("PRAGMA wal_autocheckpoint = 0")
+        try a.transaction {
+            try a.execute("CREATE TABLE big (x)")
+            try a.execute("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 20000) INSERT INTO big SELECT randomblob(1000) FROM c")
+        }
+        #expect(logSize() > 10_000_000)
+        // A reader keeps the log: no wait, no error, the log stays.
+        a.busyTimeout = 30
+        let started = ContinuousClock.now
+        try b.readTransaction {
+            _ = try b.scalar("SELECT count(*) FROM big")
+            a.releaseLog()
+        }
+        #expect(ContinuousClock.now - started < .seconds(20), "it waited for the reader")
+        #expect(logSize() > 10_000_000)
+        a.releaseLog()
+        #expect(logSize() == 0)
+        #expect(try b.scalar("SELECT count(*) FROM big") == .integer(20000))
     }
 }

@@ -75,9 +75,15 @@ public enum CustomerFacts {
     /// A read-only workspace goes without (the queries are the same, only slower). A server needs
     /// it too: the KPI query joins periods to orders by day range, which without it took 3.6 s
     /// instead of 0.8 s at 1M orders on PostgreSQL.
+    /// So does a statement while another process writes the workspace (a load): it does not wait for it.
     public static func ensureOrdersIndex(_ db: Database) throws {
         guard !db.isReadOnly else { return }
-        try db.execute("CREATE INDEX IF NOT EXISTS ecsh_orders_day ON orders(day, status, customer_id, channel, amount, discount, points)")
+        let create = "CREATE INDEX IF NOT EXISTS ecsh_orders_day ON orders(day, status, customer_id, channel, amount, discount, points)"
+        guard db.engine == .sqlite else { return try db.execute(create) }
+        guard try db.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'ecsh_orders_day'").intValue == 0 else { return }
+        try db.derivedTransaction { schema in
+            if schema == "main" { try db.execute(create) }
+        }
     }
 
     /// Attribute names and types of the facts table, for `describe customers`

@@ -22,14 +22,20 @@ public enum PeriodCalendar {
         }
         // A margin on both sides keeps small range changes from forcing a rebuild.
         let lo = range.lowerBound - 400, hi = range.upperBound + 800
-        try db.transaction {
-            try db.execute("DROP TABLE IF EXISTS \(db.derivedSchema).ecsh_calendar")
+        // While another process writes the workspace (a load), this session builds its own in `temp`.
+        try db.derivedTransaction { schema in
+            if schema == "main" {
+                // A calendar this session built for itself would hide the one written now.
+                try db.execute("DROP TABLE IF EXISTS temp.ecsh_calendar")
+                try db.execute("DROP TABLE IF EXISTS temp.ecsh_periods")
+            }
+            try db.execute("DROP TABLE IF EXISTS \(schema).ecsh_calendar")
             var columns = ["day INTEGER PRIMARY KEY", "week_start_setting INTEGER NOT NULL"]
             for g in TimeGrain.allCases {
                 columns += ["\(labelColumn(g)) TEXT NOT NULL", "\(g.rawValue)_no INTEGER NOT NULL",
                             "\(g.rawValue)_start INTEGER NOT NULL", "\(g.rawValue)_end INTEGER NOT NULL"]
             }
-            try db.execute("CREATE TABLE \(db.derivedSchema).ecsh_calendar (\(columns.joined(separator: ", "))) WITHOUT ROWID")
+            try db.execute("CREATE TABLE \(schema).ecsh_calendar (\(columns.joined(separator: ", "))) WITHOUT ROWID")
             let marks = "(" + Array(repeating: "?", count: 2 + 4 * TimeGrain.allCases.count).joined(separator: ",") + ")"
             func values(_ d: Int) -> [Value] {
                 var values: [Value] = [.integer(Int64(d)), .integer(Int64(weekStart.offset))]
@@ -40,7 +46,7 @@ public enum PeriodCalendar {
                 return values
             }
             if db.engine == .sqlite {
-                let insert = try db.prepare("INSERT INTO ecsh_calendar VALUES \(marks)")
+                let insert = try db.prepare("INSERT INTO \(schema).ecsh_calendar VALUES \(marks)")
                 for d in lo...hi {
                     insert.reset()
                     try insert.bind(values(d))
@@ -50,17 +56,17 @@ public enum PeriodCalendar {
                 // A server round trip per 200 days.
                 for start in stride(from: lo, through: hi, by: 200) {
                     let days = start...min(hi, start + 199)
-                    try db.execute("INSERT INTO ecsh_calendar VALUES " + Array(repeating: marks, count: days.count).joined(separator: ", "),
+                    try db.execute("INSERT INTO \(schema).ecsh_calendar VALUES " + Array(repeating: marks, count: days.count).joined(separator: ", "),
                                    days.flatMap(values))
                 }
             }
             // One row per period, keyed by (grain, number): orders join it by day
             // range, so rows arrive grouped by period and GROUP BY needs no sort.
-            try db.execute("DROP TABLE IF EXISTS \(db.derivedSchema).ecsh_periods")
-            try db.execute("CREATE TABLE \(db.derivedSchema).ecsh_periods (grain TEXT NOT NULL, no INTEGER NOT NULL, label TEXT NOT NULL, start INTEGER NOT NULL, \"end\" INTEGER NOT NULL, PRIMARY KEY (grain, no)) WITHOUT ROWID")
+            try db.execute("DROP TABLE IF EXISTS \(schema).ecsh_periods")
+            try db.execute("CREATE TABLE \(schema).ecsh_periods (grain TEXT NOT NULL, no INTEGER NOT NULL, label TEXT NOT NULL, start INTEGER NOT NULL, \"end\" INTEGER NOT NULL, PRIMARY KEY (grain, no)) WITHOUT ROWID")
             for g in TimeGrain.allCases {
                 let n = g.rawValue
-                try db.execute("INSERT INTO ecsh_periods SELECT '\(n)', \(n)_no, min(\(labelColumn(g))), min(\(n)_start), max(\(n)_end) FROM ecsh_calendar GROUP BY \(n)_no")
+                try db.execute("INSERT INTO \(schema).ecsh_periods SELECT '\(n)', \(n)_no, min(\(labelColumn(g))), min(\(n)_start), max(\(n)_end) FROM \(schema).ecsh_calendar GROUP BY \(n)_no")
             }
         }
     }

@@ -32,9 +32,16 @@ extension Session {
         let request = LoadRequest(target: target, path: path, options: options, fieldMap: map,
                                   preset: load.preset?.name, append: load.append)
         let progress = LoadProgressBar(sink: err, enabled: err.isTerminal && isInteractive)
-        // The load draws its own bar: no second progress line while it runs.
+        // The load draws its own bar while it reads the rows: no second progress line then. Once the
+        // rows are in, the steps after them (statuses and ids, the customer facts: a minute at 10M
+        // orders) say what they do (`Database.during`): the bar gives way to the statement's activity line.
         let activity = database.onProgress
-        database.onProgress = nil
+        let db = database
+        database.onProgress = {
+            guard db.activity != nil else { return }
+            progress.finish()
+            activity?()
+        }
         defer { database.onProgress = activity }
         // The customer facts and the order snapshot are built in the load's own transaction
         // (CustomerFacts.refreshInLoad): a kill at any moment leaves old rows with old facts or
@@ -126,6 +133,7 @@ final class LoadProgressBar {
 
     func finish() {
         guard shown else { return }
+        shown = false
         sink.write("\r\u{1B}[K")
         sink.flush()
     }

@@ -1,4 +1,5 @@
 import ECStore
+import ECAnalytics
 import ECLanguage
 
 /// Sends each parsed statement to its handler.
@@ -20,21 +21,21 @@ extension Session {
         case .dropSegment(let name): try dropSegment(name)
 
         case .kpis: try listKPIs()
-        case .kpi(let query): try runKPI(query)
-        case .kpiTree(let query): try runKPITree(query)
+        case .kpi(let query): try reading { try runKPI(query) }
+        case .kpiTree(let query): try reading { try runKPITree(query) }
         case .defineKPI(let name, let formula): try defineKPI(name, formula)
         case .dropKPI(let name): try dropKPI(name)
         case .target(let target): try setTarget(target)
-        case .scorecard(let by): try scorecard(by: by)
+        case .scorecard(let by): try reading { try scorecard(by: by) }
 
-        case .cohort(let query): try runCohort(query)
-        case .nps(let query): try runNPS(query)
-        case .npsCompare(let comparison): try compareNPS(comparison)
-        case .unitEconomics(let query): try runUnitEconomics(query)
-        case .predictLTV(let query): try predictLTV(query)
-        case .predictAlive(let query): try predictAlive(query)
-        case .predictValidate(let holdout, let model): try predictValidate(holdout: holdout, model: model)
-        case .simulateTransition(let query): try simulateTransition(query)
+        case .cohort(let query): try reading { try runCohort(query) }
+        case .nps(let query): try reading { try runNPS(query) }
+        case .npsCompare(let comparison): try reading { try compareNPS(comparison) }
+        case .unitEconomics(let query): try reading { try runUnitEconomics(query) }
+        case .predictLTV(let query): try reading { try predictLTV(query) }
+        case .predictAlive(let query): try reading { try predictAlive(query) }
+        case .predictValidate(let holdout, let model): try reading { try predictValidate(holdout: holdout, model: model) }
+        case .simulateTransition(let query): try reading { try simulateTransition(query) }
         case .assume(let name, let value): try assume(name, value)
 
         case .explain(let topic): try explain(topic, at: statement.range)
@@ -49,6 +50,30 @@ extension Session {
         case .chart(let on): options.chart = on; say("charts \(on ? "on" : "off")")
         case .run(let path): try runNested(path)
         case .quit: quitRequested = true
+        }
+    }
+
+    /// Runs a statement that reads the workspace (KPIs, cohorts, NPS, unit economics, CLV) in one
+    /// read transaction: all its queries see the state committed when it began, even when another
+    /// process commits a load while it runs (reading the facts before that commit and the order
+    /// snapshot after it would give numbers that belong to neither state). Derived data is brought
+    /// up to date first, outside, where it may wait for another writer; what the statement still
+    /// writes (the period calendar) goes to `temp` when the workspace is being written.
+    func reading(_ body: () throws -> Void) throws {
+        guard database.engine == .sqlite, !database.isInTransaction else { return try body() }
+        if try database.tableExists("orders") {
+            // A workspace the facts cannot be built for says why from the statement itself, if it needs them.
+            do { try CustomerFacts.ensureCurrent(database, settings: try metricSettings()) } catch is MetricsError {}
+        }
+        do {
+            try database.readTransaction {
+                snapshotTaken?()
+                try body()
+            }
+        } catch let e as DatabaseError where e.isBusy && !database.interruptFlag.isRaised {
+            // It had to write to the workspace after all, while another process wrote: once more,
+            // without the read transaction, waiting for the other writer as any write does.
+            try body()
         }
     }
 }

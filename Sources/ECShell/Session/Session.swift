@@ -38,6 +38,9 @@ public final class Session {
     var lastResultStatement: String?
     /// The progress line of the statement running now (wiped before anything else is written).
     var activityLine: ActivityLine?
+    /// Called by `reading` once its read transaction holds a snapshot, before the statement's own
+    /// queries: tests commit another connection's change there.
+    var snapshotTaken: (() -> Void)?
     /// Results being collected for one HTML page (`-o FILE`, `report to … end report`).
     var report: RunReport?
 

@@ -122,27 +122,30 @@ public final class Loader {
             outcome = try insertRows(resolved, plan: insertPlan, converter: converter, table: table, preset: preset,
                                      started: started, progress: progress)
             LoadTrace.mark("insert rows")
-            plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
-            if let role {
-                try reconcile(role, table: table, base: base, plan: plan, request: resolved, summary: &summary)
-                outcome.rows = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ?",
-                                                       [.integer(base)]).intValue ?? 0)
+            try database.during("checking the new rows (statuses, repeated ids)") {
+                plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
+                if let role {
+                    try reconcile(role, table: table, base: base, plan: plan, request: resolved, summary: &summary)
+                    outcome.rows = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ?",
+                                                           [.integer(base)]).intValue ?? 0)
+                }
+                LoadTrace.mark("reconcile")
+                try retypeWidenedColumns(table, plan.columns, notes: &notes)
+                if let key = role?.identity, plan.columns.contains(where: { $0.name == key && $0.source != .none }) {
+                    try database.execute("CREATE INDEX IF NOT EXISTS \(quoteIdentifier("ecsh_\(table)_\(key)")) ON \(quoteIdentifier(table))(\(quoteIdentifier(key)))")
+                }
+                try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: plan.columns,
+                                       replace: !request.append)
+                // In the same transaction as the rows: derived data built from the old rows is never taken for current.
+                let what = role.map { "load \($0.rawValue)" } ?? "load table \(table)"
+                try InputVersion.bump(database, table: table, cause: "\(what) from '\(request.path)'\(request.append ? " append" : "")")
+                LoadTrace.mark("index, bookkeeping")
             }
-            LoadTrace.mark("reconcile")
-            try retypeWidenedColumns(table, plan.columns, notes: &notes)
-            if let key = role?.identity, plan.columns.contains(where: { $0.name == key && $0.source != .none }) {
-                try database.execute("CREATE INDEX IF NOT EXISTS \(quoteIdentifier("ecsh_\(table)_\(key)")) ON \(quoteIdentifier(table))(\(quoteIdentifier(key)))")
-            }
-            try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: plan.columns,
-                                   replace: !request.append)
-            // In the same transaction as the rows: derived data built from the old rows is never taken for current.
-            let what = role.map { "load \($0.rawValue)" } ?? "load table \(table)"
-            try InputVersion.bump(database, table: table, cause: "\(what) from '\(request.path)'\(request.append ? " append" : "")")
-            LoadTrace.mark("index, bookkeeping")
-            try beforeCommit?(database)
+            try database.during("updating the derived data") { try beforeCommit?(database) }
             LoadTrace.mark("before commit (derived data)")
         }
         LoadTrace.mark("commit")
+        database.releaseLog()
         outcome.skipped += summary.replacedRepeats
         if let key = role?.identity, summary.exactRepeats > 0 {
             notes.append("collapsed \(summary.exactRepeats) exact repeat row\(summary.exactRepeats == 1 ? "" : "s") (same \(key), same values)")

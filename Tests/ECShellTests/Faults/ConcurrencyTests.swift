@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import ECTestSupport
+import ECStore
+@testable import ECShell
 
 /// Issue 15, readers and writers, with real processes on one workspace file: a reader while another
 /// ecsh loads sees the last committed state at once; a second writer waits for the first (and says
@@ -48,6 +50,62 @@ import ECTestSupport
                 "\(reader)")
         let after = try FaultHarness.check(db)
         #expect(after.allRows == Self.new.rows && after.kpiOrders == Self.new.counted, "\(after)")
+    }
+
+    /// What a reading statement builds for itself when the committed state lacks it (`rebuild` drops
+    /// the period calendar; the index of the SQL route is made by its first statement) is built
+    /// without waiting for the load: in `temp` for the session, and in the workspace once it is free.
+    @Test func aReaderBuildsWhatItNeedsWithoutWaitingForALoad() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let (db, big) = try FaultHarness.workspace(in: dir, old: Self.old, new: Self.new, statements: "kpi orders\nrebuild")
+        let objects = "sql SELECT group_concat(name, ' ') FROM (SELECT name FROM main.sqlite_schema WHERE name IN ('ecsh_calendar', 'ecsh_periods', 'ecsh_orders_day') ORDER BY name)"
+        let before = try FaultHarness.run([db, "--format", "csv", "-c", objects])
+        #expect(before.output.status == 0 && !before.output.stdout.contains("ecsh_"), "the calendar should be gone after rebuild: \(before.output.stdout)")
+        let writer = try startLoad(db, big)
+        #expect(writer.isRunning, "the load ended before the reader could start; make the file bigger")
+        let reader = try FaultHarness.run([db, "--format", "csv", "-c", "kpi orders", "-c", "kpi orders by status"])
+        let writerStillRunning = writer.isRunning
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0)
+        #expect(writerStillRunning, "the reader finished after the load: it waited instead of reading")
+        #expect(reader.output.status == 0 && !reader.output.stderr.contains("waiting"), "\(reader.output.stderr)")
+        // Both statements answered from the 50 old rows: the total, and the same total split by status.
+        let lines = reader.output.stdout.split(whereSeparator: \.isNewline).map(String.init)
+        #expect(lines.prefix(3) == ["orders", "\(Self.old.counted)", "status,orders"], "\(lines)")
+        let byStatus = lines.dropFirst(3).filter { !$0.hasPrefix("total,") }.compactMap { $0.split(separator: ",").last.flatMap { Int($0) } }
+        #expect(byStatus.count >= 2 && byStatus.reduce(0, +) == Self.old.counted, "\(lines)")
+        #expect(lines.last == "total,\(Self.old.counted)", "\(lines)")
+        // The next statement with the workspace free writes them to it for every later session.
+        let after = try FaultHarness.run([db, "--format", "csv", "-c", "kpi orders by status", "-c", objects])
+        #expect(after.output.stdout.split(whereSeparator: \.isNewline).last == "ecsh_calendar ecsh_orders_day ecsh_periods", "\(after.output.stdout)")
+    }
+
+    /// One statement, one state: another connection commits a load after a KPI statement has begun
+    /// and before its queries run. The statement answers from the state it began with (the facts, the
+    /// order snapshot and the calendar all from before the commit); the next one from the new state.
+    @Test func aStatementReadsOneCommittedStateThroughout() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let (db, big) = try workspace(dir)
+        let outPath = dir.path("out.csv")
+        let out = try #require(FileSink.creating(path: outPath))
+        let null = try #require(FileSink.creating(path: "/dev/null"))
+        let reader = Session(database: try Database(path: db), out: out, err: null)
+        #expect(reader.run(text: "set format csv", sourceName: "<reader>"))
+        var committed = false
+        reader.snapshotTaken = {
+            guard !committed else { return }
+            do {
+                let writer = Session(database: try Database(path: db), out: null, err: null)
+                committed = writer.run(text: "load orders from '\(big)'", sourceName: "<writer>")
+            } catch {
+                Issue.record("the second connection could not open the workspace: \(error)")
+            }
+        }
+        #expect(reader.run(text: "kpi orders\nkpi orders", sourceName: "<reader>"))
+        out.flush()
+        #expect(committed, "the other connection's load did not commit")
+        let lines = try String(contentsOfFile: outPath, encoding: .utf8).split(whereSeparator: \.isNewline).map(String.init)
+        #expect(lines.filter { $0 != "ok" } == ["orders", "\(Self.old.counted)", "orders", "\(Self.new.counted)"], "\(lines)")
     }
 
     @Test func aSecondWriterWaitsAndSaysSo() throws {
