@@ -19,6 +19,7 @@ public final class Repl {
     private let reader: any LineReader
     private var completeness = LineCompleteness()
     private let execute: (String) -> Void
+    private let stopRequested: () -> Bool
     private let interruptFlag: InterruptFlag
 
     /// Characters the completeness check has scanned so far (tests count work with it).
@@ -26,14 +27,17 @@ public final class Repl {
 
     /// - Parameters:
     ///   - reader: where lines come from (`LineReaders.standardInput()` for the real shell).
+    ///   - stopRequested: asked after each statement; true ends the loop (`quit`).
     ///   - execute: runs one statement (lines joined with `\n`); it reports its own errors.
     public init(
         reader: any LineReader,
         interruptFlag: InterruptFlag = .shared,
+        stopRequested: @escaping () -> Bool = { false },
         execute: @escaping (String) -> Void
     ) {
         self.reader = reader
         self.interruptFlag = interruptFlag
+        self.stopRequested = stopRequested
         self.execute = execute
     }
 
@@ -43,6 +47,8 @@ public final class Repl {
         case endOfInput
         /// Ctrl-C stopped a script (the caller may exit with status 130).
         case interrupted
+        /// A statement asked to leave (`quit`, `exit`, `.quit`).
+        case stopped
     }
 
     /// Runs statements until the input ends. A script (non-interactive input)
@@ -64,6 +70,7 @@ public final class Repl {
                 reader.addHistory(statement)
                 interruptFlag.clear()
                 execute(statement)
+                if stopRequested() { return .stopped }
                 if !reader.isInteractive && interruptFlag.isRaised { return .interrupted }
             case .interrupted:
                 lines.removeAll()

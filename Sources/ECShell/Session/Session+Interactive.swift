@@ -35,6 +35,7 @@ extension Session {
             out.flush()
         }
         let repl = Repl(reader: reader,
+                        stopRequested: { [unowned self] in self.quitRequested },
                         execute: { [unowned self] text in
                             self.run(text: text, sourceName: "<input>")
                             names.set(self.completionVocabulary())

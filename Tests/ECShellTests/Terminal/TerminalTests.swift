@@ -140,4 +140,20 @@ struct TerminalTests {
         let prompt = try #require(lines.firstIndex(of: "ecsh>"))
         #expect(lines.dropFirst(prompt + 1).first == "[exited with status 0]", "screen:\n\(screen)")
     }
+
+    /// `quit`, `exit` and `.quit` leave at once, like Ctrl-D (they used to be taken and the shell
+    /// prompted again: only Ctrl-D left an interactive session).
+    @Test(arguments: ["quit", "exit", ".quit"]) func quitLeaves(_ word: String) throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let shell = try Self.start(history: dir.path("history"))
+        defer { shell.close() }
+        try shell.type(word)
+        try shell.press("Enter")
+        let status = try shell.waitForExit()
+        let lines = try shell.screenLines()
+        let screen = lines.joined(separator: "\n")
+        #expect(status == 0, "screen:\n\(screen)")
+        let typed = try #require(lines.firstIndex(of: "ecsh> \(word)"), "screen:\n\(screen)")
+        #expect(lines.dropFirst(typed + 1).first == "[exited with status 0]", "screen:\n\(screen)")
+    }
 }
