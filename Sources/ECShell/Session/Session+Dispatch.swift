@@ -17,7 +17,7 @@ extension Session {
         case .export(let path): try export(to: path)
 
         case .defineSegment(let name, let predicate): try defineSegment(name, predicate)
-        case .segments: try listSegments()
+        case .segments: try reading { try listSegments() }
         case .dropSegment(let name): try dropSegment(name)
 
         case .kpis: try listKPIs()
