@@ -330,16 +330,22 @@ public final class Database {
         }
         var schema = "main"
         return try transaction(begin: {
-            let patience = hooks.busyTimeout
-            hooks.busyTimeout = 0
-            defer { hooks.busyTimeout = patience }
             do {
-                try execute("BEGIN IMMEDIATE")
+                try withoutWaiting { try execute("BEGIN IMMEDIATE") }
             } catch let e as DatabaseError where e.isBusy && !interruptFlag.isRaised {
                 schema = "temp"
                 try execute("BEGIN")
             }
         }) { try body(schema) }
+    }
+
+    /// Runs `body` with the busy handler giving up at once: a lock another connection holds
+    /// fails with SQLITE_BUSY instead of being waited for.
+    private func withoutWaiting<T>(_ body: () throws -> T) rethrows -> T {
+        let patience = hooks.busyTimeout
+        hooks.busyTimeout = 0
+        defer { hooks.busyTimeout = patience }
+        return try body()
     }
 
     /// Bytes of write-ahead log kept for reuse once it has been copied into the workspace file.
@@ -351,10 +357,7 @@ public final class Database {
     /// while another connection reads, the log stays as it is and is cut to `logSizeLimit` later.
     public func releaseLog() {
         guard postgres == nil, path != nil, !isReadOnly, !isInTransaction else { return }
-        let patience = hooks.busyTimeout
-        hooks.busyTimeout = 0
-        defer { hooks.busyTimeout = patience }
-        try? execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try? withoutWaiting { try execute("PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     /// Runs `body` in one read transaction, so that every query in it sees the same committed state,
