@@ -169,13 +169,16 @@ public final class Database {
     }
 
     /// What the connection is busy with now, in words (`during`), for progress shown on a terminal.
-    public private(set) var activity: String?
+    public var activity: String? { activityText.text }
+
+    /// The same, for a thread that draws the progress line.
+    public let activityText = ActivityText()
 
     /// Runs `body` with `activity` set to `what`.
     public func during<T>(_ what: String, _ body: () throws -> T) rethrows -> T {
         let outer = activity
-        activity = what
-        defer { activity = outer }
+        activityText.set(what)
+        defer { activityText.set(outer) }
         return try body()
     }
 
@@ -201,7 +204,26 @@ public final class Database {
     /// read-only (then they last for the session; unqualified names find them before `main`'s).
     public var derivedSchema: String { postgres != nil ? "ecsh" : isReadOnly ? "temp" : "main" }
 
-    deinit { if let handle { sqlite3_close_v2(handle) } }
+    deinit {
+        if let handle {
+            interruptFlag.forget(handle)
+            sqlite3_close_v2(handle)
+        }
+    }
+
+    /// Runs `body` with Ctrl-C interrupting this connection's running step at once
+    /// (`InterruptFlag.raise`), not only at the progress handler's next call.
+    public func interruptible<T>(_ body: () throws -> T) rethrows -> T {
+        guard let handle else { return try body() }
+        let outer = interruptFlag.watch(handle)
+        defer { _ = interruptFlag.watch(outer) }
+        return try body()
+    }
+
+    /// Throws SQLITE_INTERRUPT when Ctrl-C was pressed: for steps that run outside SQLite.
+    public func checkInterrupted() throws {
+        if interruptFlag.isRaised { throw DatabaseError(code: SQLITE_INTERRUPT, message: "interrupted") }
+    }
 
     /// Builds an error from the connection's current state.
     func error(code: Int32, sql: String?) -> DatabaseError {
@@ -387,7 +409,16 @@ public final class Database {
             return result
         } catch {
             if outermost {
-                if isInTransaction { try? execute("ROLLBACK") }
+                if isInTransaction, (try? execute("ROLLBACK")) == nil, isInTransaction, let handle {
+                    // After Ctrl-C (`sqlite3_interrupt`) a statement left stepping keeps every new
+                    // statement interrupted, ROLLBACK too: reset them all, then roll back.
+                    var statement = sqlite3_next_stmt(handle, nil)
+                    while let s = statement {
+                        sqlite3_reset(s)
+                        statement = sqlite3_next_stmt(handle, s)
+                    }
+                    try? execute("ROLLBACK")
+                }
             } else {
                 // ROLLBACK TO undoes the work; RELEASE then ends the savepoint.
                 try? execute("ROLLBACK TO \(name)")

@@ -37,6 +37,8 @@ extension Session {
         // orders) say what they do (`Database.during`): the bar gives way to the statement's activity line.
         let activity = database.onProgress
         let db = database
+        // Held back while the bar is drawn: released by the first step that says what it does.
+        activityLine?.finish()
         database.onProgress = {
             guard db.activity != nil else { return }
             progress.finish()

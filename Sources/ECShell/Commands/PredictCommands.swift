@@ -70,17 +70,21 @@ extension Session {
     /// Fits the purchase model and Gamma-Gamma on column histories (no per-customer struct).
     func fitCLV(columns customers: CustomerColumns, kind: PurchaseModelKind?, end: Int, horizonMonths: Int,
                 annualDiscount: Double) throws -> FittedCLV {
-        let rows = CompressedRow.compress(customers)
-        var choice: PurchaseModelChoice?
-        let transactions: any PurchaseModelFit
-        if let kind {
-            transactions = try kind.fit(rows)
-        } else {
-            let chosen = try PurchaseModelChoice.byBIC(rows)
-            choice = chosen
-            transactions = chosen.chosen
+        let (choice, transactions, spend) = try database.during("fitting the purchase and spend models to \(grouped(customers.count)) customers") {
+            let rows = CompressedRow.compress(customers)
+            var choice: PurchaseModelChoice?
+            let transactions: any PurchaseModelFit
+            if let kind {
+                transactions = try kind.fit(rows)
+            } else {
+                let chosen = try PurchaseModelChoice.byBIC(rows)
+                choice = chosen
+                transactions = chosen.chosen
+            }
+            return (choice, transactions, try GammaGammaModel.fit(customers))
         }
-        let spend = try GammaGammaModel.fit(customers)
+        // The fits run in Swift, where Ctrl-C is not seen: it stops the statement here.
+        try database.checkInterrupted()
         let margin = try marginRatio()
         let calculator = try CLVCalculator(transactions: transactions, spend: spend, unit: .weeks,
                                            horizonMonths: horizonMonths, discount: .annual(annualDiscount), margin: margin)

@@ -1,31 +1,33 @@
 import Foundation
+import Glibc
+import Synchronization
 import ECStore
 
 /// A one-line progress display on the terminal for any step that runs longer than a second
-/// (building the customer facts, a slow SQL route), like the load's bar.
+/// (building the customer facts, a slow SQL route, a model fit, a load's commit), like the load's bar.
 ///
-/// Driven by SQLite's progress handler (`Database.onProgress`, every few thousand steps), so it
-/// costs nothing unless a statement runs long, and it needs no cooperation from the code that
-/// runs the statement: it says what the connection is doing (`Database.activity`), or the
-/// statement's first word, and for how long. Drawn only when standard error is a terminal and a
-/// person is typing; scripts' output never sees it. The line is wiped when the statement ends.
+/// Drawn by a thread of its own, five times a second once the statement has run for a second, so
+/// that it keeps moving where the statement's thread is busy outside SQLite's VM (an index sort, a
+/// commit, a fit in Swift) and needs no cooperation from the code that runs the statement: it says
+/// what the connection is doing (`Database.activity`), or the statement's first word, and for how
+/// long. Drawn only when standard error is a terminal and a person is typing; scripts' output never
+/// sees it, and no thread is started for them.
+///
+/// Output of the statement's own goes through `finish()` first (`Session.results`, `notes`): that
+/// wipes the line and holds it back until the statement shows it is working again (SQLite steps,
+/// `tick()`, or a new `Database.during`), so the line is never drawn into a result. `end()` wipes
+/// it for good when the statement ends.
 final class ActivityLine {
-    let sink: FileSink
-    let enabled: Bool
-    let started: Double
-    let fallback: String
-    private weak var database: Database?
-    private var shown = false
-    private var lastDraw = 0.0
-    private var ticks = 0
-    private static let frames = Array("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
+    private let shared: Shared?
 
-    init(sink: FileSink, enabled: Bool, database: Database, statement: String) {
-        self.sink = sink
-        self.enabled = enabled
-        self.database = database
-        self.started = Date.timeIntervalSinceReferenceDate
-        self.fallback = "running " + Self.firstWord(of: statement)
+    init(enabled: Bool, database: Database, statement: String) {
+        guard enabled else { shared = nil; return }
+        let shared = Shared(descriptor: 2, activity: database.activityText,
+                            fallback: "running " + Self.firstWord(of: statement))
+        self.shared = shared
+        let thread = Thread { shared.run() }
+        thread.name = "ecsh progress line"
+        thread.start()
     }
 
     /// The statement's first word (at most 64 Characters), looking no further: splitting all of
@@ -36,26 +38,111 @@ final class ActivityLine {
         return word.isEmpty ? "statement" : String(word)
     }
 
-    /// Called from SQLite's progress handler.
+    /// Called from SQLite's progress handler: the statement is working (releases `finish`'s hold).
     func tick() {
-        guard enabled else { return }
-        ticks += 1
-        guard ticks % 16 == 0 else { return }  // a clock read every ~64k SQLite steps
-        let elapsed = Date.timeIntervalSinceReferenceDate - started
-        guard elapsed >= 1.0, elapsed - lastDraw >= 0.2 else { return }
-        lastDraw = elapsed
-        shown = true
-        let frame = Self.frames[Int(elapsed * 5) % Self.frames.count]
-        let what = database?.activity ?? fallback
-        sink.write("\r\(frame) \(what) … \(Int(elapsed)) s (Ctrl-C stops it) ")
-        sink.flush()
+        shared?.ticks.add(1, ordering: .relaxed)
     }
 
-    /// Wipes the line, if it was drawn.
+    /// Wipes the line, if it was drawn, and holds it back until the statement works on.
     func finish() {
-        guard shown else { return }
-        shown = false
-        sink.write("\r\u{1B}[K")
-        sink.flush()
+        shared?.hold()
+    }
+
+    /// Wipes the line for good: the statement has ended.
+    func end() {
+        shared?.stop()
+    }
+
+    /// What the drawing thread and the statement's thread share.
+    final class Shared: Sendable {
+        struct State {
+            var shown = false
+            var stopped = false
+            /// Ticks and activity generation when the line was held back; nil when not held.
+            var heldAt: (ticks: Int, generation: Int)?
+        }
+
+        let descriptor: Int32
+        let activity: ActivityText
+        let fallback: String
+        let started: Double
+        let ticks = Atomic<Int>(0)
+        private let state = Mutex(State())
+        private static let frames = Array("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
+
+        init(descriptor: Int32, activity: ActivityText, fallback: String) {
+            self.descriptor = descriptor
+            self.activity = activity
+            self.fallback = fallback
+            self.started = Self.now()
+        }
+
+        /// The drawing thread: every 0.2 s until `stop`.
+        func run() {
+            while true {
+                usleep(200_000)
+                if !drawIfDue() { return }
+            }
+        }
+
+        /// Draws the line when it is due; false once stopped.
+        func drawIfDue() -> Bool {
+            let elapsed = Self.now() - started
+            let (what, generation) = activity.current
+            let ticksNow = ticks.load(ordering: .relaxed)
+            return state.withLock { s in
+                if s.stopped { return false }
+                guard elapsed >= 1.0 else { return true }
+                if let held = s.heldAt {
+                    guard held.ticks != ticksNow || held.generation != generation else { return true }
+                    s.heldAt = nil
+                }
+                let frame = Self.frames[Int(elapsed * 5) % Self.frames.count]
+                // Cleared first: the line may take the place of the load's bar, which is longer.
+                write("\r\u{1B}[K\(frame) \(what ?? fallback) … \(Int(elapsed)) s (Ctrl-C stops it) ")
+                s.shown = true
+                return true
+            }
+        }
+
+        func hold() {
+            let at = (ticks: ticks.load(ordering: .relaxed), generation: activity.current.generation)
+            state.withLock { s in
+                s.heldAt = at
+                wipe(&s)
+            }
+        }
+
+        func stop() {
+            state.withLock { s in
+                s.stopped = true
+                wipe(&s)
+            }
+        }
+
+        private func wipe(_ s: inout State) {
+            guard s.shown else { return }
+            s.shown = false
+            write("\r\u{1B}[K")
+        }
+
+        private func write(_ text: String) {
+            var bytes = Array(text.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += n
+            }
+        }
+
+        static func now() -> Double {
+            var ts = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &ts)
+            return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        }
     }
 }

@@ -98,27 +98,35 @@ public final class Session {
     func execute(_ text: StatementText, in source: Source) -> Bool {
         InterruptFlag.shared.clear()
         let started = ContinuousClock.now
-        let activity = ActivityLine(sink: err, enabled: err.isTerminal && isInteractive, database: database, statement: text.text)
         let outer = database.onProgress, outerLine = activityLine
+        // A statement of a script run by `run`: its own line, not the `run`'s, while it runs.
+        outerLine?.finish()
+        let activity = ActivityLine(enabled: err.isTerminal && isInteractive, database: database, statement: text.text)
         database.onProgress = { activity.tick() }
         activityLine = activity
         defer {
             database.onProgress = outer
             activityLine = outerLine
-            activity.finish()
+            activity.end()
             out.flush()
             err.flush()
         }
         do {
             currentStatement = text.text
-            if let dot = DotCommandLine(text) {
-                try runDotCommand(dot)
-            } else if let framing = reportStatement(text) {
-                try framing()
-            } else {
-                guard let statement = try Parser.parse(text) else { return true }
-                try dispatch(statement)
+            // Ctrl-C stops a step that runs long inside SQLite too (a function over a large value,
+            // an index's sort), not only at the progress handler's next call (InterruptFlag).
+            let ran = try database.interruptible {
+                if let dot = DotCommandLine(text) {
+                    try runDotCommand(dot)
+                } else if let framing = reportStatement(text) {
+                    try framing()
+                } else {
+                    guard let statement = try Parser.parse(text) else { return false }
+                    try dispatch(statement)
+                }
+                return true
             }
+            guard ran else { return true }
             if options.timer {
                 let elapsed = ContinuousClock.now - started
                 notes.write("Run time: \(formatSeconds(elapsed))\n")
