@@ -174,11 +174,11 @@ public final class Database {
     /// The same, for a thread that draws the progress line.
     public let activityText = ActivityText()
 
-    /// Runs `body` with `activity` set to `what`.
-    public func during<T>(_ what: String, _ body: () throws -> T) rethrows -> T {
-        let outer = activity
-        activityText.set(what)
-        defer { activityText.set(outer) }
+    /// Runs `body` with `activity` set to `what`; `stoppable` false says Ctrl-C cannot stop it (a commit).
+    public func during<T>(_ what: String, stoppable: Bool = true, _ body: () throws -> T) rethrows -> T {
+        let outer = activityText.current
+        activityText.set(what, stoppable: stoppable)
+        defer { activityText.set(outer.text, stoppable: outer.stoppable) }
         return try body()
     }
 
@@ -333,6 +333,13 @@ public final class Database {
         try transaction(begin: { try execute(isReadOnly || postgres != nil ? "BEGIN" : "BEGIN IMMEDIATE") }, body)
     }
 
+    /// A transaction whose commit is shown as `committing` on the progress line (a load's commit
+    /// writes its rows out: seconds at 10M rows, and Ctrl-C can no longer stop it).
+    public func transaction<T>(committing: String, _ body: () throws -> T) throws -> T {
+        try transaction(begin: { try execute(isReadOnly || postgres != nil ? "BEGIN" : "BEGIN IMMEDIATE") },
+                        committing: committing, body)
+    }
+
     /// A transaction for derived data that a reading statement needs (the period calendar): written
     /// to `derivedSchema` when the write lock is free at once, else, without waiting, to `temp`, for
     /// this session only (unqualified names find `temp`'s first). So a reader never waits for another
@@ -377,9 +384,9 @@ public final class Database {
     /// truncates it, so the disk it took (several gigabytes after a 10M-order load, about twice the
     /// workspace's size) is free while the session goes on, not only when it ends. Does not wait:
     /// while another connection reads, the log stays as it is and is cut to `logSizeLimit` later.
-    public func releaseLog() {
+    public func releaseLog(showing what: String = "saving the changes to the workspace file") {
         guard postgres == nil, path != nil, !isReadOnly, !isInTransaction else { return }
-        try? withoutWaiting { try execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+        during(what, stoppable: false) { try? withoutWaiting { try execute("PRAGMA wal_checkpoint(TRUNCATE)") } }
     }
 
     /// Runs `body` in one read transaction, so that every query in it sees the same committed state,
@@ -397,7 +404,7 @@ public final class Database {
         }, body)
     }
 
-    private func transaction<T>(begin: () throws -> Void, _ body: () throws -> T) throws -> T {
+    private func transaction<T>(begin: () throws -> Void, committing: String? = nil, _ body: () throws -> T) throws -> T {
         let outermost = !isInTransaction
         let name = "ecsh_tx_\(savepointDepth)"
         savepointDepth += 1
@@ -405,7 +412,11 @@ public final class Database {
         if outermost { try begin() } else { try execute("SAVEPOINT \(name)") }
         do {
             let result = try body()
-            try execute(outermost ? "COMMIT" : "RELEASE \(name)")
+            if outermost, let committing {
+                try during(committing, stoppable: false) { try execute("COMMIT") }
+            } else {
+                try execute(outermost ? "COMMIT" : "RELEASE \(name)")
+            }
             return result
         } catch {
             if outermost {

@@ -45,6 +45,65 @@ import ECTestSupport
         }
     }
 
+    /// Ctrl-C interrupts the watched connection's running step at once (sqlite3_interrupt), one
+    /// that never reaches the progress handler too; only while watched.
+    @Test func ctrlCInterruptsTheWatchedConnectionsStep() throws {
+        let flag = InterruptFlag()
+        let db = try Database(interruptFlag: flag)
+        // Steps of a few VM instructions that run long: a function over a 20 MB value, per row. 200 rows
+        // are fewer than the 4,000 VM steps between two calls of the progress handler, and take ~40 s.
+        let long = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) SELECT sum(length(hex(randomblob(20000000)))) FROM n"
+        let started = ContinuousClock.now
+        do {
+            try db.interruptible {
+                DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { flag.raise() }
+                _ = try db.query(long)
+            }
+            Issue.record("expected interruption")
+        } catch let e as DatabaseError {
+            #expect(e.isInterrupt)
+        }
+        #expect(ContinuousClock.now - started < .seconds(20))
+        flag.clear()
+        // Not watched any more: raising the flag leaves the connection alone (only the progress handler sees it).
+        flag.raise()
+        flag.clear()
+        #expect(try db.scalar("SELECT 6 * 7") == .integer(42))
+    }
+
+    /// After Ctrl-C a statement left stepping keeps new statements interrupted, ROLLBACK too: the
+    /// transaction still ends, with nothing of it kept.
+    @Test func aTransactionEndsAfterCtrlCEvenWithAStatementLeftStepping() throws {
+        let flag = InterruptFlag()
+        let db = try Database(interruptFlag: flag)
+        try db.execute("CREATE TABLE t (x)")
+        try db.execute("INSERT INTO t VALUES (1), (2), (3)")
+        var stepping: Statement?
+        do {
+            try db.interruptible {
+                try db.transaction {
+                    try db.execute("INSERT INTO t VALUES (4)")
+                    let s = try db.prepare("SELECT x FROM t")
+                    _ = try s.step()
+                    stepping = s
+                    flag.raise()
+                    // A read interrupted: SQLite keeps the transaction open (a write would roll it back itself).
+                    _ = try db.scalar("SELECT count(*) FROM t")
+                }
+            }
+            Issue.record("expected interruption")
+        } catch let e as DatabaseError {
+            #expect(e.isInterrupt)
+        }
+        #expect(!db.isInTransaction, "the transaction was left open")
+        #expect(stepping != nil)
+        stepping = nil
+        flag.clear()
+        #expect(try db.scalar("SELECT count(*) FROM t") == .integer(3))
+        try db.execute("INSERT INTO t VALUES (4)")
+        #expect(try db.scalar("SELECT count(*) FROM t") == .integer(4))
+    }
+
     @Test func fileWorkspaceUsesWAL() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

@@ -40,7 +40,7 @@ public enum CustomerFacts {
         if db.engine == .postgresql { return try rebuildInEngine(db, settings: settings) }
         let integerUnits = try db.columns(of: "orders").first { $0.name == "quantity" }?.type.uppercased() == "INTEGER"
         let started = Date.timeIntervalSinceReferenceDate
-        try db.during("building the customer facts and the order snapshot") { try db.transaction {
+        try db.during("building the customer facts and the order snapshot") { try db.transaction(committing: "saving the customer facts to the workspace file") {
             try OrderSnapshot.invalidate(db)
             LoadTrace.mark("facts: start")
             try build(db, settings: settings, integerUnits: integerUnits, ordersPerPass: ordersPerPass, ordersInMemory: ordersInMemory)

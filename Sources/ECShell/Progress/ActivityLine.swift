@@ -70,11 +70,11 @@ final class ActivityLine {
         private let state = Mutex(State())
         private static let frames = Array("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
 
-        init(descriptor: Int32, activity: ActivityText, fallback: String) {
+        init(descriptor: Int32, activity: ActivityText, fallback: String, started: Double = Shared.now()) {
             self.descriptor = descriptor
             self.activity = activity
             self.fallback = fallback
-            self.started = Self.now()
+            self.started = started
         }
 
         /// The drawing thread: every 0.2 s until `stop`.
@@ -88,18 +88,19 @@ final class ActivityLine {
         /// Draws the line when it is due; false once stopped.
         func drawIfDue() -> Bool {
             let elapsed = Self.now() - started
-            let (what, generation) = activity.current
+            let now = activity.current
             let ticksNow = ticks.load(ordering: .relaxed)
             return state.withLock { s in
                 if s.stopped { return false }
                 guard elapsed >= 1.0 else { return true }
                 if let held = s.heldAt {
-                    guard held.ticks != ticksNow || held.generation != generation else { return true }
+                    guard held.ticks != ticksNow || held.generation != now.generation else { return true }
                     s.heldAt = nil
                 }
                 let frame = Self.frames[Int(elapsed * 5) % Self.frames.count]
                 // Cleared first: the line may take the place of the load's bar, which is longer.
-                write("\r\u{1B}[K\(frame) \(what ?? fallback) … \(Int(elapsed)) s (Ctrl-C stops it) ")
+                let stop = now.stoppable ? " (Ctrl-C stops it)" : ""
+                write("\r\u{1B}[K\(frame) \(now.text ?? fallback) … \(Int(elapsed)) s\(stop) ")
                 s.shown = true
                 return true
             }

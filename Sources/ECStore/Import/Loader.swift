@@ -107,7 +107,7 @@ public final class Loader {
         // The load runs in WAL mode like every statement, though a rollback journal would write new
         // pages once instead of twice (WAL, then checkpoint): with a rollback journal other ecsh
         // processes could not read the workspace while it loads (docs/decisions.md).
-        try database.transaction {
+        try database.transaction(committing: "saving the load to the workspace file") {
             try Bookkeeping.createTables(database)
             try prepareTable(table, plan: &plan, append: request.append)
             // Rows of this load get rowid base + line: reconciliation finds them, and their lines, by it.
@@ -145,7 +145,8 @@ public final class Loader {
             LoadTrace.mark("before commit (derived data)")
         }
         LoadTrace.mark("commit")
-        database.releaseLog()
+        database.releaseLog(showing: "saving the load to the workspace file")
+        LoadTrace.mark("checkpoint")
         outcome.skipped += summary.replacedRepeats
         if let key = role?.identity, summary.exactRepeats > 0 {
             notes.append("collapsed \(summary.exactRepeats) exact repeat row\(summary.exactRepeats == 1 ? "" : "s") (same \(key), same values)")
