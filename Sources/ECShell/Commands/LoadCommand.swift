@@ -32,6 +32,8 @@ extension Session {
         let request = LoadRequest(target: target, path: path, options: options, fieldMap: map,
                                   preset: load.preset?.name, append: load.append)
         let progress = LoadProgressBar(sink: err, enabled: err.isTerminal && isInteractive)
+        // Wiped however the load ends: a failed or interrupted load leaves no bar above its error.
+        defer { progress.finish() }
         // The load draws its own bar while it reads the rows: no second progress line then. Once the
         // rows are in, the steps after them (statuses and ids, the customer facts: a minute at 10M
         // orders) say what they do (`Database.during`): the bar gives way to the statement's activity line.

@@ -67,6 +67,42 @@ struct ProgressLineTests {
         #expect(TerminalTests.hasRow(next, "42"))
     }
 
+    /// A load draws its bar while it reads the rows; Ctrl-C then stops it at once, wipes the bar,
+    /// and leaves the workspace as it was.
+    @Test func ctrlCDuringALoadWipesTheBarAndKeepsTheWorkspace() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        for (name, orders) in [("small", "1000"), ("large", "300000")] {
+            let made = try runECSH(["generate", "shop", dir.path(name), "--orders", orders, "--seed", "7"])
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+        let shell = try TmuxSession(command: [try TerminalTests.ecshBinary(), dir.path("shop.db")],
+                                    environment: ["ECSH_HISTORY": dir.path("history")], width: 140)
+        defer { shell.close() }
+        try shell.waitUntil("the first prompt") { $0.last == "ecsh>" }
+        try shell.type("load orders from '\(dir.path("small"))/orders.csv'")
+        try shell.press("Enter")
+        try shell.waitUntil("the small load", timeout: .seconds(60)) { $0.contains { $0.hasPrefix("loaded ") } && $0.last == "ecsh>" }
+        try shell.type("sql select count(*) as before_count from orders")
+        try shell.press("Enter")
+        let counted = try shell.waitUntil("the count", timeout: .seconds(30)) { $0.contains { $0.contains("before_count") } && $0.last == "ecsh>" }
+        let value = { (line: String) in line.trimmingCharacters(in: CharacterSet(charactersIn: "│ ")) }
+        let before = try #require(counted.last { $0.hasPrefix("│") && !$0.contains("before_count") }.map(value))
+        #expect((Int(before.replacingOccurrences(of: ",", with: "")) ?? 0) > 0, "\(before)")
+
+        try shell.type("load orders from '\(dir.path("large"))/orders.csv'")
+        try shell.press("Enter")
+        _ = try shell.waitUntil("the load's bar", timeout: .seconds(60)) { $0.contains { $0.contains(" rows/s ") } }
+        try shell.press("C-c")
+        let after = try shell.waitUntil("the load to stop", timeout: .seconds(30)) { $0.contains("interrupted") && $0.last == "ecsh>" }
+        #expect(!after.contains { $0.contains(" rows/s ") }, "the bar was left:\n\(after.joined(separator: "\n"))")
+        #expect(!after.contains { $0.hasPrefix("loaded ") && $0.contains("300") }, "the load went on")
+
+        try shell.type("sql select count(*) as after_count from orders")
+        try shell.press("Enter")
+        let recounted = try shell.waitUntil("the count again", timeout: .seconds(30)) { $0.contains { $0.contains("after_count") } && $0.last == "ecsh>" }
+        #expect(recounted.last { $0.hasPrefix("│") && !$0.contains("after_count") }.map(value) == before)
+    }
+
     @Test func noProgressLineWithoutATerminal() throws {
         // 3,000,000 steps of the CTE take more than a second in a debug build; nothing is drawn anyway.
         let started = Date()
