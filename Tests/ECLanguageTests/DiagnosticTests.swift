@@ -113,7 +113,7 @@ import ECTestSupport
         ("kpi gmv «bye» month", "unexpected 'bye'; did you mean 'by'?"),
         ("kpi gmv by month «by» channel", "'by' is given twice"),
         ("load «order» from 'x.csv'", "unknown dataset 'order'; did you mean 'orders'?"),
-        ("load orders from «x».csv", "expected a file name in quotes, found 'x'"),
+        ("load orders from «x».csv", "expected a file name in quotes, or stdin, found 'x'"),
         ("load orders from 'x.csv' with sep «$»", "unexpected character '$'"),
         ("drop «segmnt» vip", "expected 'segment' or 'kpi' after 'drop', found 'segmnt'; did you mean 'drop segment'?"),
         ("segment s = revenue > «and»", "expected a value, found 'and'"),

@@ -6,9 +6,10 @@ import ECTestSupport
 @Suite struct LoadSourceTests {
     static let csv = "order_id,customer_id,ordered_at,amount\nA,c1,2024-01-05,1200\nB,c2,2024-01-06,800\nC,c1,2024-02-01,500\n"
 
-    @Test(arguments: ["-", "stdin"])
+    /// `stdin` may be written without quotes too, as psql's `\copy ... from stdin`.
+    @Test(arguments: ["'-'", "'stdin'", "stdin", "STDIN"])
     func loadsFromStandardInput(_ source: String) throws {
-        let out = try runECSH(["--format", "csv", "-c", "load orders from '\(source)'",
+        let out = try runECSH(["--format", "csv", "-c", "load orders from \(source)",
                                "-c", "sql select count(*), sum(amount) from orders"], stdin: LoadSourceTests.csv)
         #expect(out.status == 0, "\(out.stderr)")
         // Three rows; 1200 + 800 + 500 = 2500.

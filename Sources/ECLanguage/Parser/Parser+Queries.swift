@@ -17,7 +17,10 @@ extension Parser {
             throw expected("a dataset (orders, customers, spend, traffic, nps) or 'table NAME'")
         }
         try expect("from", "before the file name (load orders from 'orders.csv')")
-        var load = LoadStatement(target: target, path: try parseString("a file name in quotes"))
+        // Standard input may be named without quotes, as in psql's `\copy … from stdin`.
+        let path = current.keyword == "stdin" ? Located("stdin", range: try advance().range)
+            : try parseString("a file name in quotes, or stdin")
+        var load = LoadStatement(target: target, path: path)
         try parseClauses(["append", "with", "preset", "map"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
             switch keyword {
             case "append": load.append = true
