@@ -20,6 +20,9 @@ public struct RenderOptions: Sendable {
     public var rowCount: RowCountFooter
     /// The export example suggested when rows are hidden.
     public var exportHint: String
+    /// The terminal's width in columns when a table wider than it is shown one row per block
+    /// (`set expanded auto`, on a terminal); nil: tables are drawn whatever their width.
+    public var screenWidth: Int?
 
     public init(
         format: OutputFormat = .table, color: Bool = false, maxRows: Int = 0,

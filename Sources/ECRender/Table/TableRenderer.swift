@@ -46,6 +46,9 @@ public struct TableRenderer: Sendable {
         let layout = TableLayout(table, formatter: options.cellFormatter, maxRows: options.maxRows,
                                  maxColumnWidth: options.maxColumnWidth)
         let border = options.border
+        if let screen = options.screenWidth, width(of: layout, border) > screen {
+            return renderExpanded(table, layout, tableWidth: width(of: layout, border), screenWidth: screen, to: sink, notes: notes)
+        }
         var out = ""
         if border.hasFrame { out += rule(border.top, layout.widths) }
         out += line(layout.headers.enumerated().map { c, h in
@@ -67,25 +70,81 @@ public struct TableRenderer: Sendable {
             }, border)
         }
         if border.hasFrame { out += rule(border.bottom, layout.widths) }
+        out += hiddenRowsLine(layout)
+        sink.write(out)
+        if let notes { writeNotes(footnotes(table, layout), to: notes) }
+    }
+
+    /// The table's own notes, and one on cut cells: a cut cell otherwise reads as the whole value.
+    private func footnotes(_ table: ResultTable, _ layout: TableLayout, cutTo width: Int? = nil) -> [String] {
+        var footnotes = table.notes
+        if layout.cutCells > 0 {
+            let n = layout.cutCells
+            footnotes.append("\(NumberText.grouped(Int64(n))) cell\(n == 1 ? "" : "s") cut to \(width ?? options.maxColumnWidth) characters with … "
+                             + "(set maxwidth 0 to show whole cells, or set format line)")
+        }
+        return footnotes
+    }
+
+    /// Under the rows: how many were hidden (maxrows), or how many there are.
+    private func hiddenRowsLine(_ layout: TableLayout) -> String {
+        let color = options.color
         if layout.hiddenRows > 0 {
             let hidden = NumberText.grouped(Int64(layout.hiddenRows))
             let total = NumberText.grouped(Int64(layout.dataRowCount))
             let noun = layout.hiddenRows == 1 ? "row" : "rows"
             let message = "… \(hidden) more \(noun) hidden, \(total) in all "
                 + "(set maxrows 0 to show all, or \(options.exportHint))"
-            out += ANSIStyle.apply(ANSIStyle.dim, message, when: color) + "\n"
+            return ANSIStyle.apply(ANSIStyle.dim, message, when: color) + "\n"
         } else if showsRowCount(layout.dataRowCount) {
             let noun = layout.dataRowCount == 1 ? "row" : "rows"
-            out += ANSIStyle.apply(ANSIStyle.dim, "\(NumberText.grouped(Int64(layout.dataRowCount))) \(noun)", when: color) + "\n"
+            return ANSIStyle.apply(ANSIStyle.dim, "\(NumberText.grouped(Int64(layout.dataRowCount))) \(noun)", when: color) + "\n"
         }
+        return ""
+    }
+
+    /// Characters a drawn table takes across: its cells, a space either side, and the lines between.
+    private func width(of layout: TableLayout, _ border: TableBorder) -> Int {
+        let cells = layout.widths.reduce(0, +) + 2 * layout.widths.count
+        let lines = max(0, layout.widths.count - 1) * DisplayWidth.of(border.vertical)
+        return cells + lines + (border.hasFrame ? 2 * DisplayWidth.of(border.vertical) : -1)
+    }
+
+    /// A table wider than the terminal, one row per block (`name │ value` lines), as psql's
+    /// `\x auto` does: the terminal would otherwise wrap every line into an unreadable grid.
+    /// The same cells as the table (formatted, cut, coloured), the same rows (maxrows), and a note.
+    private func renderExpanded(_ table: ResultTable, _ drawn: TableLayout, tableWidth: Int, screenWidth: Int,
+                                to sink: TextSink, notes: TextSink?) {
+        let color = options.color
+        let nameWidth = drawn.headers.map(DisplayWidth.of).max() ?? 0
+        // A value has the screen's width beside its name, not only a table column's.
+        let room = options.maxColumnWidth == 0 ? 0 : max(options.maxColumnWidth, screenWidth - nameWidth - 3)
+        let layout = TableLayout(table, formatter: options.cellFormatter, maxRows: options.maxRows, maxColumnWidth: room)
+        let v = options.border.vertical
+        var out = ""
+        var record = 0
+        for row in layout.rows {
+            record += 1
+            let title = row.isSummary ? "[ \(row.cells.first ?? "total") ]" : "[ row \(NumberText.grouped(Int64(record))) ]"
+            out += ANSIStyle.apply(ANSIStyle.dim, "─" + title + String(repeating: "─", count: max(2, nameWidth + 2 - DisplayWidth.of(title))), when: color) + "\n"
+            for (c, text) in row.cells.enumerated() {
+                var value = text
+                if row.values[c].isNull {
+                    value = ANSIStyle.apply(ANSIStyle.dim, text, when: color)
+                } else if let tone = table.tones[row.index]?[c] {
+                    value = ANSIStyle.apply(tone == .good ? ANSIStyle.green : ANSIStyle.red, text, when: color)
+                } else if row.isSummary {
+                    value = ANSIStyle.apply(ANSIStyle.bold, text, when: color)
+                }
+                let name = ANSIStyle.apply(ANSIStyle.bold, CellText.pad(layout.headers[c], to: nameWidth, right: false), when: color)
+                out += name + " " + v + " " + value + "\n"
+            }
+        }
+        out += hiddenRowsLine(layout)
         sink.write(out)
-        var footnotes = table.notes
-        if layout.cutCells > 0 {
-            // Say so: a cut cell otherwise reads as the whole value.
-            let n = layout.cutCells
-            footnotes.append("\(NumberText.grouped(Int64(n))) cell\(n == 1 ? "" : "s") cut to \(options.maxColumnWidth) characters with … "
-                             + "(set maxwidth 0 to show whole cells, or set format line)")
-        }
+        var footnotes = footnotes(table, layout, cutTo: room)
+        footnotes.append("one row per block: the table is \(tableWidth) characters wide, the terminal \(screenWidth) "
+                         + "(set expanded off to draw it as a table, or set pager on to scroll it sideways)")
         if let notes { writeNotes(footnotes, to: notes) }
     }
 

@@ -44,6 +44,12 @@ extension Session {
                 throw ShellError("\(name) takes on or off", at: v.range, help: "use: set \(name) on|off")
             }
             if name == "headers" { options.headers = text == "on" } else { options.pager = text == "on" }
+        case "expanded":
+            let v = try single()
+            guard let text = v.value.text?.lowercased(), ["auto", "off"].contains(text) else {
+                throw ShellError("expanded takes auto or off", at: v.range, help: "use: set expanded auto|off")
+            }
+            options.expanded = text == "auto"
         case "status":
             try setStatusWord(s)
         default:

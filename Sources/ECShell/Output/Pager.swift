@@ -1,4 +1,5 @@
 import Foundation
+import ECStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,14 +14,39 @@ enum Pager {
         return Int(size.ws_row)
     }
 
-    /// Whether `text` needs a pager on a terminal of `rows` rows (one row is kept for the prompt).
-    static func needsPaging(_ text: String, rows: Int) -> Bool {
+    /// The terminal's width in columns, or nil when standard output is not a terminal.
+    static func terminalColumns() -> Int? {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
+    /// Whether `text` needs a pager on a terminal of `rows` rows (one row is kept for the prompt),
+    /// or, given `columns`, has a line wider than that (`less -S` scrolls it sideways).
+    static func needsPaging(_ text: String, rows: Int, columns: Int? = nil) -> Bool {
         var lines = 0
         for c in text.utf8 where c == UInt8(ascii: "\n") {
             lines += 1
             if lines >= rows { return true }
         }
-        return false
+        guard let columns else { return false }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).contains { DisplayWidth.of(withoutEscapes($0)) > columns }
+    }
+
+    /// A line without its colour escapes (ESC [ … letter), which take no room on the screen.
+    static func withoutEscapes(_ line: Substring) -> String {
+        var out = ""
+        var inEscape = false
+        for scalar in line.unicodeScalars {
+            if inEscape {
+                if ("@"..."~").contains(scalar) && scalar != "[" { inEscape = false }
+            } else if scalar == "\u{1B}" {
+                inEscape = true
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// Runs the pager with `text` on its standard input and waits for it.

@@ -179,7 +179,7 @@ public final class Session {
             // Render whole, then page it when it is taller than the screen.
             let page = StringSink()
             TableRenderer(options: renderOptions).render(table, to: page, notes: notes === out ? page : notes)
-            if Pager.needsPaging(page.text, rows: rows) {
+            if Pager.needsPaging(page.text, rows: rows, columns: Pager.terminalColumns()) {
                 out.flush()
                 if Pager.show(page.text) { return }
             }
@@ -198,6 +198,11 @@ public final class Session {
         renderOptions.maxRows = redirect == nil ? options.maxRows : 0
         renderOptions.maxColumnWidth = options.maxWidth
         renderOptions.headers = options.headers
+        // A table wider than the terminal would wrap into an unreadable grid: one row per block
+        // instead (the pager, when on, scrolls it sideways; files and pipes get the table).
+        if options.expanded, !options.pager, redirect == nil, out.isTerminal {
+            renderOptions.screenWidth = Pager.terminalColumns()
+        }
         return renderOptions
     }
 

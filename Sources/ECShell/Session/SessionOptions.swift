@@ -21,6 +21,8 @@ public struct SessionOptions: Sendable, Equatable {
     public var headers = true
     /// Page results taller than the terminal through `$PAGER` (`set pager on`).
     public var pager = false
+    /// On a terminal, show a table wider than the screen one row per block (`set expanded auto|off`).
+    public var expanded = true
     public var timer = false
     /// Draw a bar chart under KPI series (`chart on`).
     public var chart = false
@@ -32,12 +34,12 @@ public struct SessionOptions: Sendable, Equatable {
     public init() {}
 
     /// The names `set` accepts for these options (for "did you mean" and completion).
-    static let names = ["format", "color", "maxrows", "maxwidth", "headers", "pager"]
+    static let names = ["format", "color", "maxrows", "maxwidth", "headers", "pager", "expanded"]
 
     /// The values each option takes, for completion after `set NAME`.
     static let values: [String: [String]] = [
         "format": OutputFormat.allCases.map(\.rawValue), "color": ColorMode.allCases.map(\.rawValue),
-        "headers": ["on", "off"], "pager": ["on", "off"], "maxrows": ["0", "40"], "maxwidth": ["0", "40", "80"],
+        "headers": ["on", "off"], "pager": ["on", "off"], "expanded": ["auto", "off"], "maxrows": ["0", "40"], "maxwidth": ["0", "40", "80"],
     ]
 
     /// Lines for `show settings`.
@@ -47,6 +49,7 @@ public struct SessionOptions: Sendable, Equatable {
          ("maxwidth", maxWidth == 0 ? "0 (no cut)" : String(maxWidth)),
          ("headers", headers ? "on" : "off"),
          ("pager", pager ? "on" : "off"),
+         ("expanded", expanded ? "auto" : "off"),
          ("timer", timer ? "on" : "off")]
     }
 }

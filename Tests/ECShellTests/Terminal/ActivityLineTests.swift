@@ -77,3 +77,21 @@ import Testing
         #expect(screen.drawn() == "")
     }
 }
+
+/// When `set pager on` pages a result: taller than the screen, or (new) wider, counting what the
+/// screen shows (colour escapes take no room; a wide character takes two).
+@Suite struct PagerDecisionTests {
+    @Test func tallOrWideResultsArePagedNarrowShortOnesAreNot() {
+        let short = "┌──┐\n│ab│\n└──┘\n"
+        #expect(!Pager.needsPaging(short, rows: 10, columns: 80))
+        #expect(Pager.needsPaging(String(repeating: "x\n", count: 10), rows: 10, columns: 80))
+        #expect(Pager.needsPaging(String(repeating: "x", count: 81) + "\n", rows: 10, columns: 80))
+        #expect(!Pager.needsPaging(String(repeating: "x", count: 80) + "\n", rows: 10, columns: 80))
+        // 80 visible characters in bold: fits.
+        #expect(!Pager.needsPaging("\u{1B}[1m" + String(repeating: "x", count: 80) + "\u{1B}[0m\n", rows: 10, columns: 80))
+        // 41 characters two columns wide: 82 columns.
+        #expect(Pager.needsPaging(String(repeating: "顧", count: 41) + "\n", rows: 10, columns: 80))
+        // Without a width, only height counts (as before).
+        #expect(!Pager.needsPaging(String(repeating: "x", count: 200) + "\n", rows: 10))
+    }
+}
