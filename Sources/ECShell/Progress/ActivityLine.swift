@@ -53,11 +53,20 @@ final class ActivityLine {
         shared?.stop()
     }
 
+    /// Wipes the line and draws nothing while `body` runs: a statement of a script that `run`
+    /// runs has its own line, and the labels it sets are its own, not the `run`'s.
+    func suspended<T>(_ body: () throws -> T) rethrows -> T {
+        shared?.suspend(true)
+        defer { shared?.suspend(false) }
+        return try body()
+    }
+
     /// What the drawing thread and the statement's thread share.
     final class Shared: Sendable {
         struct State {
             var shown = false
             var stopped = false
+            var suspended = false
             /// Ticks and activity generation when the line was held back; nil when not held.
             var heldAt: (ticks: Int, generation: Int)?
         }
@@ -92,7 +101,7 @@ final class ActivityLine {
             let ticksNow = ticks.load(ordering: .relaxed)
             return state.withLock { s in
                 if s.stopped { return false }
-                guard elapsed >= 1.0 else { return true }
+                guard elapsed >= 1.0, !s.suspended else { return true }
                 if let held = s.heldAt {
                     guard held.ticks != ticksNow || held.generation != now.generation else { return true }
                     s.heldAt = nil
@@ -109,6 +118,16 @@ final class ActivityLine {
         func hold() {
             let at = (ticks: ticks.load(ordering: .relaxed), generation: activity.current.generation)
             state.withLock { s in
+                s.heldAt = at
+                wipe(&s)
+            }
+        }
+
+        /// While suspended nothing is drawn; afterwards the line is held until the statement works on.
+        func suspend(_ on: Bool) {
+            let at = (ticks: ticks.load(ordering: .relaxed), generation: activity.current.generation)
+            state.withLock { s in
+                s.suspended = on
                 s.heldAt = at
                 wipe(&s)
             }

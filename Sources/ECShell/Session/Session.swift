@@ -98,9 +98,15 @@ public final class Session {
     func execute(_ text: StatementText, in source: Source) -> Bool {
         InterruptFlag.shared.clear()
         let started = ContinuousClock.now
-        let outer = database.onProgress, outerLine = activityLine
         // A statement of a script run by `run`: its own line, not the `run`'s, while it runs.
-        outerLine?.finish()
+        if let outerLine = activityLine {
+            return outerLine.suspended { executeWithItsOwnLine(text, in: source, started: started) }
+        }
+        return executeWithItsOwnLine(text, in: source, started: started)
+    }
+
+    private func executeWithItsOwnLine(_ text: StatementText, in source: Source, started: ContinuousClock.Instant) -> Bool {
+        let outer = database.onProgress, outerLine = activityLine
         let activity = ActivityLine(enabled: err.isTerminal && isInteractive, database: database, statement: text.text)
         database.onProgress = { activity.tick() }
         activityLine = activity

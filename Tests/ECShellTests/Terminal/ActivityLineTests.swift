@@ -78,6 +78,33 @@ import Testing
     }
 }
 
+extension ActivityLineTests {
+    /// `run 'script.ecsh'`: while one of its statements runs (with its own line and labels), the
+    /// `run`'s line draws nothing, and afterwards waits for the `run` to work on.
+    @Test func aSuspendedLineDrawsNothingWhateverTheLabels() throws {
+        let db = try Database()
+        let screen = try Screen()
+        let line = ActivityLine.Shared(descriptor: screen.write, activity: db.activityText, fallback: "running run",
+                                       started: ActivityLine.Shared.now() - 3)
+        #expect(line.drawIfDue())
+        #expect(screen.drawn().contains("running run … 3 s"))
+        line.suspend(true)
+        #expect(screen.drawn() == "\r\u{1B}[K")
+        db.during("building the customer facts") {
+            line.ticks.add(1, ordering: .relaxed)
+            #expect(line.drawIfDue())
+            #expect(screen.drawn() == "", "the run's line drew over its statement's")
+        }
+        line.suspend(false)
+        #expect(line.drawIfDue())
+        #expect(screen.drawn() == "")
+        line.ticks.add(1, ordering: .relaxed)
+        #expect(line.drawIfDue())
+        #expect(screen.drawn().contains("running run … 3 s"))
+        line.stop()
+    }
+}
+
 /// When `set pager on` pages a result: taller than the screen, or (new) wider, counting what the
 /// screen shows (colour escapes take no room; a wide character takes two).
 @Suite struct PagerDecisionTests {

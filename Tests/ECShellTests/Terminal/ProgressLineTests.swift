@@ -95,12 +95,40 @@ struct ProgressLineTests {
         try shell.press("C-c")
         let after = try shell.waitUntil("the load to stop", timeout: .seconds(30)) { $0.contains("interrupted") && $0.last == "ecsh>" }
         #expect(!after.contains { $0.contains(" rows/s ") }, "the bar was left:\n\(after.joined(separator: "\n"))")
-        #expect(!after.contains { $0.hasPrefix("loaded ") && $0.contains("300") }, "the load went on")
+        #expect(after.filter { $0.hasPrefix("loaded ") }.count == 1, "the load went on:\n\(after.joined(separator: "\n"))")
 
         try shell.type("sql select count(*) as after_count from orders")
         try shell.press("Enter")
         let recounted = try shell.waitUntil("the count again", timeout: .seconds(30)) { $0.contains { $0.contains("after_count") } && $0.last == "ecsh>" }
         #expect(recounted.last { $0.hasPrefix("│") && !$0.contains("after_count") }.map(value) == before)
+    }
+
+    /// `run 'script.ecsh'`: the line is the running statement's, never the `run`'s over it.
+    @Test func aScriptRunFromThePromptShowsItsStatementsLines() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        // A load in the script: its labels (`during`, seconds of them) must not wake the `run`'s line.
+        let made = try runECSH(["generate", "shop", dir.path("shop"), "--orders", "150000", "--seed", "7"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let slow = Self.stepWithoutCallbacks.replacingOccurrences(of: "i < 1000", with: "i < 10")
+        let script = try dir.write("slow.ecsh", """
+            load orders from '\(dir.path("shop"))/orders.csv'
+            \(slow)
+            sql select 2 as done_now
+            """)
+        let shell = try TerminalTests.start(history: dir.path("history"))
+        defer { shell.close() }
+        try shell.type("run '\(script)'")
+        try shell.press("Enter")
+        var seen: Set<String> = []
+        let finished = try shell.waitUntil("the script to end", timeout: .seconds(90)) { lines in
+            for line in lines where line.hasSuffix("(Ctrl-C stops it)") {
+                seen.insert(line.contains("running run") ? "run" : line.contains("running sql") ? "sql" : "label")
+            }
+            return lines.contains { $0.contains("done_now") } && lines.last == "ecsh>"
+        }
+        #expect(seen.contains("sql") && seen.contains("label"), "no progress line for the script's statements: \(seen)")
+        #expect(!seen.contains("run"), "the run's line was drawn: \(seen)")
+        #expect(!finished.contains { $0.hasSuffix("(Ctrl-C stops it)") })
     }
 
     @Test func noProgressLineWithoutATerminal() throws {
