@@ -106,9 +106,12 @@ public struct OrderSnapshot: Sendable {
         public let column: Column
     }
 
-    /// One column of one block.
+    /// One column of one block. Ctrl-C stops a pass here, between blocks: a block is read in a
+    /// few SQLite steps, too few for the progress handler that watches for it, and the passes over
+    /// the blocks (KPIs, cohorts, unit economics, predict: seconds at 10M orders) run in Swift.
     public func column<T>(_ f: Field<T>, block: Int, in db: Database) throws -> [T] {
-        try Self.array(db, "\(f.column.rawValue).\(block)")
+        try db.checkInterrupted()
+        return try Self.array(db, "\(f.column.rawValue).\(block)")
     }
 
     /// A per-customer array: `first_day`, `second_day` (Int32.max: none), `first_channel` (−1: NULL).

@@ -4,11 +4,12 @@ import Synchronization
 
 /// The shell's signal handlers: Ctrl-C raises a flag instead of killing the process.
 ///
-/// SIGINT only raises `InterruptFlag.shared` (one atomic store, which is
-/// async-signal-safe). It is installed without `SA_RESTART`, so a blocking
-/// `poll`/`read` returns EINTR and the line reader notices at once; a running
-/// query notices through the progress handler `Database` installs and fails
-/// with SQLITE_INTERRUPT. SIGWINCH only records that the terminal was resized,
+/// SIGINT only raises `InterruptFlag.shared` (atomic stores, which are
+/// async-signal-safe: the flag, and `sqlite3_interrupt`'s on the connection a
+/// statement runs on, as SQLite's own shell does). It is installed without
+/// `SA_RESTART`, so a blocking `poll`/`read` returns EINTR and the line reader
+/// notices at once; a running query notices at its next VM check (or the
+/// progress handler `Database` installs) and fails with SQLITE_INTERRUPT. SIGWINCH only records that the terminal was resized,
 /// for readline to pick up between keys (its own handlers are off).
 public enum SignalHandling {
     /// Set by SIGWINCH; the readline loop resizes and clears it.
