@@ -48,7 +48,7 @@ import ECTestSupport
     /// Ctrl-C interrupts the watched connection's running step at once (sqlite3_interrupt), one
     /// that never reaches the progress handler too; only while watched.
     @Test func ctrlCInterruptsTheWatchedConnectionsStep() throws {
-        let flag = InterruptFlag()
+        let flag = InterruptFlag(watchesConnections: true)
         let db = try Database(interruptFlag: flag)
         // Steps of a few VM instructions that run long: a function over a 20 MB value, per row. 200 rows
         // are fewer than the 4,000 VM steps between two calls of the progress handler, and take ~40 s.
@@ -74,7 +74,7 @@ import ECTestSupport
     /// After Ctrl-C a statement left stepping keeps new statements interrupted, ROLLBACK too: the
     /// transaction still ends, with nothing of it kept.
     @Test func aTransactionEndsAfterCtrlCEvenWithAStatementLeftStepping() throws {
-        let flag = InterruptFlag()
+        let flag = InterruptFlag(watchesConnections: true)
         let db = try Database(interruptFlag: flag)
         try db.execute("CREATE TABLE t (x)")
         try db.execute("INSERT INTO t VALUES (1), (2), (3)")

@@ -20,6 +20,7 @@ public enum SignalHandling {
         // Touch the globals now: their lazy initialisation must not run inside a handler.
         _ = InterruptFlag.shared.isRaised
         _ = terminalResized.load(ordering: .relaxed)
+        InterruptFlag.shared.watchesConnections = true
         setHandler(SIGINT) { _ in InterruptFlag.shared.raise() }
         setHandler(SIGWINCH) { _ in SignalHandling.terminalResized.store(true, ordering: .relaxed) }
         // A launcher may have left them blocked (the mask is inherited): Ctrl-C must get through.
@@ -32,6 +33,7 @@ public enum SignalHandling {
 
     /// Restores the default SIGINT and SIGWINCH behaviour.
     public static func uninstall() {
+        InterruptFlag.shared.watchesConnections = false
         signal(SIGINT, SIG_DFL)
         signal(SIGWINCH, SIG_DFL)
     }
