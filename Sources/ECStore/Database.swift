@@ -222,7 +222,7 @@ public final class Database {
 
     /// Throws SQLITE_INTERRUPT when Ctrl-C was pressed: for steps that run outside SQLite.
     public func checkInterrupted() throws {
-        if interruptFlag.isRaised { throw DatabaseError(code: SQLITE_INTERRUPT, message: "interrupted") }
+        if interruptFlag.isRaised { throw DatabaseError.interrupted }
     }
 
     /// Builds an error from the connection's current state.

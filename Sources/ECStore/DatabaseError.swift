@@ -20,6 +20,8 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
 
     /// True when the statement was stopped by `Database.interrupt` or the progress check.
     public var isInterrupt: Bool { code & 0xff == SQLITE_INTERRUPT }
+    /// What a step that runs outside SQLite throws when it sees Ctrl-C, as SQLite would.
+    public static var interrupted: DatabaseError { DatabaseError(code: SQLITE_INTERRUPT, message: "interrupted") }
     /// The disk (or the connection's `PRAGMA max_page_count`) is full; SQLite has rolled the statement back
     /// (<https://www.sqlite.org/rescode.html#full>).
     public var isFull: Bool { code & 0xff == SQLITE_FULL }

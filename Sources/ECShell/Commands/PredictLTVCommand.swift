@@ -46,8 +46,9 @@ extension Session {
             return
         }
         // One pass over the customers fills every grouping's rows; no prediction is kept.
-        let sums = CLVGroupSummary.summarize(fit.columns, calculator: fit.calculator,
-                                             groupings: groupings.map { ($0.labels, $0.membership) })
+        let sums = try CLVGroupSummary.summarize(fit.columns, calculator: fit.calculator,
+                                                 groupings: groupings.map { ($0.labels, $0.membership) },
+                                                 interrupt: database.interruptFlag)
         for (i, grouping) in groupings.enumerated() {
             var tableNotes = i == groupings.count - 1 ? notes : []
             if grouping.membership.overlaps {

@@ -48,8 +48,9 @@ extension Session {
             summaries.append(summary)
         }
         var tableNotes = notes
-        let pooledSums = CLVGroupSummary.summarize(pooled.columns, calculator: pooled.calculator,
-                                                   groupings: [(grouping.labels, grouping.membership)])
+        let pooledSums = try CLVGroupSummary.summarize(pooled.columns, calculator: pooled.calculator,
+                                                       groupings: [(grouping.labels, grouping.membership)],
+                                                       interrupt: database.interruptFlag)
         tableNotes.append("customer equity from the pooled fit: " + Self.wholeAmount(pooledSums.first?.total.equity ?? 0))
         let fitted = fits.compactMap(\.transactions)
         if grouping.membership.overlaps {
