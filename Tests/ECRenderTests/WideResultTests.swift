@@ -22,7 +22,53 @@ import ECStore
             """)
     }
 
-    /// `set expanded auto` on a terminal: a table wider than the screen is shown one row per block
+    /// `set wide panels` (the default on a terminal): a table wider than the screen is cut into
+    /// panels of its columns that fit, each led by the first column, with its total row; the
+    /// cells are the table's, and the hidden-rows line and notes come once, at the end.
+    @Test func aTableWiderThanTheScreenIsShownInPanelsOfColumns() {
+        let table = ResultTable(columns: ["month", "orders", "gmv", "repeat_rate"],
+                                rows: [["2024-01", 1234, 1234567.0, 0.153], ["2024-02", 987, .null, 0.2], ["total", 2221, 1234567.0, .null]],
+                                formats: [.text, .auto, .currency(code: "JPY"), .percent(places: 1)],
+                                notes: ["repeat_rate = repeat customers / customers"], summaryRows: [2])
+        // Whole, the table is 47 characters: │ + " 2024-01 " (9) + │ + " orders " (8) + │ + " ¥1,234,567 " (12) + │ + " repeat_rate " (13) + │.
+        let whole = TableRenderer(options: RenderOptions()).string(table)
+        #expect(whole.split(separator: "\n").first.map { DisplayWidth.of($0) } == 47)
+        var options = RenderOptions()
+        options.screenWidth = 40
+        #expect(TableRenderer(options: options).string(table) == """
+            ┌─────────┬────────┬────────────┐
+            │ month   │ orders │        gmv │
+            ├─────────┼────────┼────────────┤
+            │ 2024-01 │  1,234 │ ¥1,234,567 │
+            │ 2024-02 │    987 │          ∅ │
+            ├─────────┼────────┼────────────┤
+            │ total   │  2,221 │ ¥1,234,567 │
+            └─────────┴────────┴────────────┘
+
+            ┌─────────┬─────────────┐
+            │ month   │ repeat_rate │
+            ├─────────┼─────────────┤
+            │ 2024-01 │       15.3% │
+            │ 2024-02 │       20.0% │
+            ├─────────┼─────────────┤
+            │ total   │           ∅ │
+            └─────────┴─────────────┘
+            repeat_rate = repeat customers / customers
+            columns in 2 panels, each led by month: the table is 47 characters wide, the terminal 40 (set wide blocks for one row per block, set wide wrap for the whole table)
+
+            """)
+        // Every panel within the screen.
+        #expect(TableRenderer(options: options).string(table).split(separator: "\n").allSatisfy { !$0.hasPrefix("┌") || DisplayWidth.of($0) <= 40 })
+        // wrap: the whole table, whatever the screen.
+        options.wide = .wrap
+        #expect(TableRenderer(options: options).string(table) == whole)
+        // A column that does not fit beside the first: one row per block instead.
+        options.wide = .panels
+        options.screenWidth = 20
+        #expect(TableRenderer(options: options).string(table).hasPrefix("─[ row 1 ]"))
+    }
+
+    /// `set wide blocks` on a terminal: a table wider than the screen is shown one row per block
     /// (psql's `\x auto`); one that fits is drawn as before.
     @Test func aTableWiderThanTheScreenIsShownOneRowPerBlock() {
         let table = ResultTable(columns: ["channel", "cac", "repeat_rate"],
@@ -31,6 +77,7 @@ import ECStore
                                 notes: ["CAC = spend / new customers"], summaryRows: [2])
         // Drawn, the table is 34 characters wide: │ + " channel " (9) + │ + " ¥1,234 " (8) + │ + " repeat_rate " (13) + │.
         var options = RenderOptions()
+        options.wide = .blocks
         options.screenWidth = 34
         let fits = TableRenderer(options: options).string(table)
         #expect(fits == TableRenderer(options: RenderOptions()).string(table))
@@ -50,7 +97,7 @@ import ECStore
             cac         │ ¥1,234
             repeat_rate │ 25.0%
             CAC = spend / new customers
-            one row per block: the table is 34 characters wide, the terminal 33 (set expanded off to draw it as a table, or set pager on to scroll it sideways)
+            one row per block: the table is 34 characters wide, the terminal 33 (set wide wrap for the whole table, or set pager on to scroll it sideways)
 
             """)
     }
@@ -62,6 +109,7 @@ import ECStore
         let table = ResultTable(columns: ["a", "bbbbbbbbbb", "cccccccccc"],
                                 rows: (1...3).map { [.text(long), .integer(Int64($0)), .integer(Int64($0))] })
         var options = RenderOptions(maxRows: 2, maxColumnWidth: 40)
+        options.wide = .blocks
         // The table, its cells cut to 40: 1 + 42 + 1 + 12 + 1 + 12 + 1 = 70 characters.
         options.screenWidth = 65
         let text = TableRenderer(options: options).string(table)

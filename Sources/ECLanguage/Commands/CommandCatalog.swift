@@ -131,8 +131,8 @@ public enum CommandCatalog {
         // Session
         c(.set, "set", "set NAME VALUE[, VALUE...]", "Change a setting (format, color, maxrows, currency, as_of, week_start, completed, ...).", .session,
           ["set format csv", "set as_of 2024-12-31", "set completed 'completed', 'shipped'"],
-          ["format", "color", "maxrows", "maxwidth", "headers", "pager", "expanded", "currency", "as_of", "week_start", "completed", "active_window", "f2_window", "ltv_horizon", "timezone",
-           "table", "csv", "tsv", "json", "markdown", "line", "auto", "on", "off"]),
+          ["format", "color", "maxrows", "maxwidth", "headers", "pager", "wide", "currency", "as_of", "week_start", "completed", "active_window", "f2_window", "ltv_horizon", "timezone",
+           "table", "csv", "tsv", "json", "markdown", "line", "auto", "on", "off", "panels", "blocks", "wrap"]),
         c(.showSettings, "show settings", "show settings", "Show every setting and its value.", .session, ["show settings"], []),
         c(.showSQL, "show sql", "show sql", "Print the SQL of the last statement.", .session, ["show sql"], []),
         c(.timer, "timer", "timer on|off", "Show how long each statement takes.", .session, ["timer on"], ["on", "off"]),

@@ -94,7 +94,7 @@ extension Parser {
         while try accept(.comma) != nil { values.append(try parseOptionValue()) }
         let choices: [String: [String]] = [
             "format": ["table", "csv", "tsv", "json", "markdown", "line"],
-            "headers": ["on", "off"], "pager": ["on", "off"], "expanded": ["auto", "off"],
+            "headers": ["on", "off"], "pager": ["on", "off"], "wide": ["panels", "blocks", "wrap"],
             "color": ["auto", "on", "off"],
         ]
         let folded = name.folded

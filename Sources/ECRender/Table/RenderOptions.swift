@@ -20,9 +20,11 @@ public struct RenderOptions: Sendable {
     public var rowCount: RowCountFooter
     /// The export example suggested when rows are hidden.
     public var exportHint: String
-    /// The terminal's width in columns when a table wider than it is shown one row per block
-    /// (`set expanded auto`, on a terminal); nil: tables are drawn whatever their width.
+    /// The terminal's width in columns, when a table wider than it is to be reshaped (`wide`, on a
+    /// terminal); nil: tables are drawn whatever their width.
     public var screenWidth: Int?
+    /// How a table wider than `screenWidth` is shown.
+    public var wide: WideTables = .panels
 
     public init(
         format: OutputFormat = .table, color: Bool = false, maxRows: Int = 0,
@@ -52,4 +54,15 @@ public enum RowCountFooter: Sendable {
     case automatic
     case always
     case never
+}
+
+/// How a table wider than the terminal is shown (`set wide`).
+public enum WideTables: String, Sendable, CaseIterable {
+    /// Its columns in panels that fit, one under the other, each led by the first column again
+    /// (as R and pandas print wide frames); one row per block when a column will not fit beside it.
+    case panels
+    /// One row per block, a `name │ value` line per column (psql's `\x auto`).
+    case blocks
+    /// Drawn whole; the terminal wraps its lines.
+    case wrap
 }

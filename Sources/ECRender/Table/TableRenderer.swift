@@ -46,9 +46,21 @@ public struct TableRenderer: Sendable {
         let layout = TableLayout(table, formatter: options.cellFormatter, maxRows: options.maxRows,
                                  maxColumnWidth: options.maxColumnWidth)
         let border = options.border
-        if let screen = options.screenWidth, width(of: layout, border) > screen {
-            return renderExpanded(table, layout, tableWidth: width(of: layout, border), screenWidth: screen, to: sink, notes: notes)
+        if let screen = options.screenWidth, options.wide != .wrap, width(of: layout.widths, border) > screen {
+            let tableWidth = width(of: layout.widths, border)
+            if options.wide == .panels, let panels = panels(layout.widths, screen: screen, border) {
+                return renderPanels(table, layout, panels, tableWidth: tableWidth, screenWidth: screen, to: sink, notes: notes)
+            }
+            return renderExpanded(table, layout, tableWidth: tableWidth, screenWidth: screen, to: sink, notes: notes)
         }
+        sink.write(grid(table, layout) + hiddenRowsLine(layout))
+        if let notes { writeNotes(footnotes(table, layout), to: notes) }
+    }
+
+    /// The drawn table: rules, header, rows, a rule above total rows.
+    private func grid(_ table: ResultTable, _ layout: TableLayout) -> String {
+        let color = options.color
+        let border = options.border
         var out = ""
         if border.hasFrame { out += rule(border.top, layout.widths) }
         out += line(layout.headers.enumerated().map { c, h in
@@ -70,9 +82,7 @@ public struct TableRenderer: Sendable {
             }, border)
         }
         if border.hasFrame { out += rule(border.bottom, layout.widths) }
-        out += hiddenRowsLine(layout)
-        sink.write(out)
-        if let notes { writeNotes(footnotes(table, layout), to: notes) }
+        return out
     }
 
     /// The table's own notes, and one on cut cells: a cut cell otherwise reads as the whole value.
@@ -104,10 +114,57 @@ public struct TableRenderer: Sendable {
     }
 
     /// Characters a drawn table takes across: its cells, a space either side, and the lines between.
-    private func width(of layout: TableLayout, _ border: TableBorder) -> Int {
-        let cells = layout.widths.reduce(0, +) + 2 * layout.widths.count
-        let lines = max(0, layout.widths.count - 1) * DisplayWidth.of(border.vertical)
+    private func width(of widths: [Int], _ border: TableBorder) -> Int {
+        let cells = widths.reduce(0, +) + 2 * widths.count
+        let lines = max(0, widths.count - 1) * DisplayWidth.of(border.vertical)
         return cells + lines + (border.hasFrame ? 2 * DisplayWidth.of(border.vertical) : -1)
+    }
+
+    /// The columns of each panel, each led by column 0, packed in order as long as they fit;
+    /// nil when a column does not fit beside the first (then blocks), or there is nothing to split.
+    private func panels(_ widths: [Int], screen: Int, _ border: TableBorder) -> [[Int]]? {
+        guard widths.count > 2 else { return nil }
+        var panels: [[Int]] = []
+        var current = [0]
+        for c in 1..<widths.count {
+            if width(of: (current + [c]).map { widths[$0] }, border) <= screen {
+                current.append(c)
+                continue
+            }
+            guard current.count > 1, width(of: [widths[0], widths[c]], border) <= screen else { return nil }
+            panels.append(current)
+            current = [0, c]
+        }
+        panels.append(current)
+        return panels
+    }
+
+    /// A table wider than the terminal in panels of its columns, one under the other, each led by
+    /// the first column (the period, channel or segment the rows are about), as R and pandas
+    /// print wide frames: every panel is a whole table that reads across, with its totals.
+    private func renderPanels(_ table: ResultTable, _ layout: TableLayout, _ panels: [[Int]], tableWidth: Int, screenWidth: Int,
+                              to sink: TextSink, notes: TextSink?) {
+        var out = ""
+        for (p, columns) in panels.enumerated() {
+            if p > 0 { out += "\n" }
+            var part = ResultTable(columns: columns.map { table.columns[$0] },
+                                   rows: table.rows.map { row in columns.map { $0 < row.count ? row[$0] : .null } },
+                                   formats: columns.map { $0 < table.formats.count ? table.formats[$0] : .auto },
+                                   summaryRows: table.summaryRows)
+            for (r, tones) in table.tones {
+                var kept: [Int: CellTone] = [:]
+                for (i, c) in columns.enumerated() { if let tone = tones[c] { kept[i] = tone } }
+                if !kept.isEmpty { part.tones[r] = kept }
+            }
+            out += grid(part, TableLayout(part, formatter: options.cellFormatter, maxRows: options.maxRows,
+                                          maxColumnWidth: options.maxColumnWidth))
+        }
+        out += hiddenRowsLine(layout)
+        sink.write(out)
+        var footnotes = footnotes(table, layout)
+        footnotes.append("columns in \(panels.count) panels, each led by \(table.columns[0]): the table is \(tableWidth) characters wide, "
+                         + "the terminal \(screenWidth) (set wide blocks for one row per block, set wide wrap for the whole table)")
+        if let notes { writeNotes(footnotes, to: notes) }
     }
 
     /// A table wider than the terminal, one row per block (`name │ value` lines), as psql's
@@ -144,7 +201,7 @@ public struct TableRenderer: Sendable {
         sink.write(out)
         var footnotes = footnotes(table, layout, cutTo: room)
         footnotes.append("one row per block: the table is \(tableWidth) characters wide, the terminal \(screenWidth) "
-                         + "(set expanded off to draw it as a table, or set pager on to scroll it sideways)")
+                         + "(set wide wrap for the whole table, or set pager on to scroll it sideways)")
         if let notes { writeNotes(footnotes, to: notes) }
     }
 

@@ -44,12 +44,12 @@ extension Session {
                 throw ShellError("\(name) takes on or off", at: v.range, help: "use: set \(name) on|off")
             }
             if name == "headers" { options.headers = text == "on" } else { options.pager = text == "on" }
-        case "expanded":
+        case "wide":
             let v = try single()
-            guard let text = v.value.text?.lowercased(), ["auto", "off"].contains(text) else {
-                throw ShellError("expanded takes auto or off", at: v.range, help: "use: set expanded auto|off")
+            guard let text = v.value.text?.lowercased(), let mode = WideTables(rawValue: text) else {
+                throw ShellError("wide takes panels, blocks or wrap", at: v.range, help: "use: set wide panels|blocks|wrap")
             }
-            options.expanded = text == "auto"
+            options.wide = mode
         case "status":
             try setStatusWord(s)
         default:

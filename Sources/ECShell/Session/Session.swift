@@ -204,10 +204,12 @@ public final class Session {
         renderOptions.maxRows = redirect == nil ? options.maxRows : 0
         renderOptions.maxColumnWidth = options.maxWidth
         renderOptions.headers = options.headers
-        // A table wider than the terminal would wrap into an unreadable grid: one row per block
-        // instead (the pager, when on, scrolls it sideways; files and pipes get the table).
-        if options.expanded, !options.pager, redirect == nil, out.isTerminal {
+        // A table wider than the terminal would wrap into an unreadable grid: panels of its columns
+        // or one row per block instead (the pager, when on, scrolls it sideways; files and pipes get
+        // the table).
+        if options.wide != .wrap, !options.pager, redirect == nil, out.isTerminal {
             renderOptions.screenWidth = Pager.terminalColumns()
+            renderOptions.wide = options.wide
         }
         return renderOptions
     }

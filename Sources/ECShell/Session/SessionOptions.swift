@@ -21,8 +21,8 @@ public struct SessionOptions: Sendable, Equatable {
     public var headers = true
     /// Page results taller than the terminal through `$PAGER` (`set pager on`).
     public var pager = false
-    /// On a terminal, show a table wider than the screen one row per block (`set expanded auto|off`).
-    public var expanded = true
+    /// On a terminal, how a table wider than the screen is shown (`set wide panels|blocks|wrap`).
+    public var wide: WideTables = .panels
     public var timer = false
     /// Draw a bar chart under KPI series (`chart on`).
     public var chart = false
@@ -34,12 +34,12 @@ public struct SessionOptions: Sendable, Equatable {
     public init() {}
 
     /// The names `set` accepts for these options (for "did you mean" and completion).
-    static let names = ["format", "color", "maxrows", "maxwidth", "headers", "pager", "expanded"]
+    static let names = ["format", "color", "maxrows", "maxwidth", "headers", "pager", "wide"]
 
     /// The values each option takes, for completion after `set NAME`.
     static let values: [String: [String]] = [
         "format": OutputFormat.allCases.map(\.rawValue), "color": ColorMode.allCases.map(\.rawValue),
-        "headers": ["on", "off"], "pager": ["on", "off"], "expanded": ["auto", "off"], "maxrows": ["0", "40"], "maxwidth": ["0", "40", "80"],
+        "headers": ["on", "off"], "pager": ["on", "off"], "wide": WideTables.allCases.map(\.rawValue), "maxrows": ["0", "40"], "maxwidth": ["0", "40", "80"],
     ]
 
     /// Lines for `show settings`.
@@ -49,7 +49,7 @@ public struct SessionOptions: Sendable, Equatable {
          ("maxwidth", maxWidth == 0 ? "0 (no cut)" : String(maxWidth)),
          ("headers", headers ? "on" : "off"),
          ("pager", pager ? "on" : "off"),
-         ("expanded", expanded ? "auto" : "off"),
+         ("wide", wide.rawValue),
          ("timer", timer ? "on" : "off")]
     }
 }
