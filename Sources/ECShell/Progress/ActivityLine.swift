@@ -6,7 +6,7 @@ import ECStore
 /// A one-line progress display on the terminal for any step that runs longer than a second
 /// (building the customer facts, a slow SQL route, a model fit, a load's commit), like the load's bar.
 ///
-/// Drawn by a thread of its own, five times a second once the statement has run for a second, so
+/// Drawn by a thread of its own (`Drawer`), five times a second once the statement has run for a second, so
 /// that it keeps moving where the statement's thread is busy outside SQLite's VM (an index sort, a
 /// commit, a fit in Swift) and needs no cooperation from the code that runs the statement: it says
 /// what the connection is doing (`Database.activity`), or the statement's first word, and for how
@@ -25,9 +25,7 @@ final class ActivityLine {
         let shared = Shared(descriptor: 2, activity: database.activityText,
                             fallback: "running " + Self.firstWord(of: statement))
         self.shared = shared
-        let thread = Thread { shared.run() }
-        thread.name = "ecsh progress line"
-        thread.start()
+        Drawer.shared.show(shared)
     }
 
     /// The statement's first word (at most 64 Characters), looking no further: splitting all of
@@ -50,7 +48,35 @@ final class ActivityLine {
 
     /// Wipes the line for good: the statement has ended.
     func end() {
-        shared?.stop()
+        guard let shared else { return }
+        shared.stop()
+        Drawer.shared.remove(shared)
+    }
+
+    /// The one thread that draws the lines, started with the first line and kept for the process:
+    /// a thread per statement piled up by the hundred when a pasted script ran thousands of quick
+    /// statements. It draws the newest line shown (a statement run by `run` over the `run`'s).
+    final class Drawer: Sendable {
+        static let shared = Drawer()
+        private let lines = Mutex<[Shared]>([])
+        private let started = Atomic<Bool>(false)
+
+        func show(_ line: Shared) {
+            lines.withLock { $0.append(line) }
+            guard started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+            let thread = Thread { [self] in
+                while true {
+                    usleep(200_000)
+                    lines.withLock { $0.last }.map { _ = $0.drawIfDue() }
+                }
+            }
+            thread.name = "ecsh progress line"
+            thread.start()
+        }
+
+        func remove(_ line: Shared) {
+            lines.withLock { $0.removeAll { $0 === line } }
+        }
     }
 
     /// Wipes the line and draws nothing while `body` runs: a statement of a script that `run`
@@ -84,14 +110,6 @@ final class ActivityLine {
             self.activity = activity
             self.fallback = fallback
             self.started = started
-        }
-
-        /// The drawing thread: every 0.2 s until `stop`.
-        func run() {
-            while true {
-                usleep(200_000)
-                if !drawIfDue() { return }
-            }
         }
 
         /// Draws the line when it is due; false once stopped.
