@@ -53,6 +53,9 @@ final class ActivityLine {
         Drawer.shared.remove(shared)
     }
 
+    /// A line never ended (it cannot happen through `Session.execute`) must not go on being drawn.
+    deinit { end() }
+
     /// The one thread that draws the lines, started with the first line and kept for the process:
     /// a thread per statement piled up by the hundred when a pasted script ran thousands of quick
     /// statements. It draws the newest line shown (a statement run by `run` over the `run`'s).
