@@ -34,9 +34,14 @@ final class InputSpool {
                 temporary = false
                 return
             }
-            // A FIFO or character device: opened once, here.
-            fd = open(source, O_RDONLY)
-            guard fd >= 0 else { throw StoreError("cannot open '\(source)': \(String(cString: strerror(errno)))") }
+            // A FIFO or character device: opened once, here. Opening a FIFO waits for its writer, and a
+            // signal (a terminal resized, a child process ending) breaks the wait off with EINTR: wait
+            // again, unless it was Ctrl-C.
+            var opened = open(source, O_RDONLY)
+            while opened < 0 && errno == EINTR && !InterruptFlag.shared.isRaised { opened = open(source, O_RDONLY) }
+            if opened < 0 && errno == EINTR { throw DatabaseError.interrupted }
+            guard opened >= 0 else { throw StoreError("cannot open '\(source)': \(String(cString: strerror(errno)))") }
+            fd = opened
             ownsFD = true
         }
         defer { if ownsFD { close(fd) } }

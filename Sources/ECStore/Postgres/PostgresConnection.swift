@@ -166,8 +166,12 @@ public final class PostgresConnection {
 
     /// Waits for the next result of the statement in flight (nil when there are no more), in
     /// slices of 100 ms, cancelling the query on the server if the interrupt flag is raised.
+    ///
+    /// A ROLLBACK is never cancelled: it is what runs after Ctrl-C stopped the statement before it
+    /// (the flag is still raised then), and a cancelled ROLLBACK left the session in an aborted
+    /// transaction ("current transaction is aborted") whenever the cancel reached the server in time.
     func nextResult(sql: String) throws -> OpaquePointer? {
-        var cancelled = false
+        var cancelled = sql.hasPrefix("ROLLBACK")
         while PQisBusy(handle) == 1 {
             if interruptFlag.isRaised && !cancelled {
                 cancelled = true

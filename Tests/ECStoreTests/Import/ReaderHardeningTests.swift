@@ -146,7 +146,9 @@ import ECTestSupport
         let fifo = dir.path("orders.fifo")
         #expect(mkfifo(fifo, 0o600) == 0)
         let writer = Thread {
-            let fd = open(fifo, O_WRONLY)
+            // A signal to the test process (a child ending) may break the wait for the reader off.
+            var fd = open(fifo, O_WRONLY)
+            while fd < 0 && errno == EINTR { fd = open(fifo, O_WRONLY) }
             let text = Array("id,amount\n1,100\n2,250\n".utf8)
             _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             close(fd)
