@@ -13,11 +13,7 @@ enum TextWrap {
     /// Columns to wrap to: the terminal's width on a terminal, else $COLUMNS, else 80; at least 40, at most 100
     /// (long lines of prose are hard to read even on a wide terminal).
     static func width(isTerminal: Bool) -> Int {
-        var columns = 0
-        if isTerminal {
-            var size = winsize()
-            if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 { columns = Int(size.ws_col) }
-        }
+        var columns = isTerminal ? Pager.terminalColumns() ?? 0 : 0
         if columns == 0, let text = ProcessInfo.processInfo.environment["COLUMNS"], let n = Int(text) { columns = n }
         if columns == 0 { columns = 80 }
         return min(100, max(40, columns))

@@ -71,7 +71,7 @@ extension Loader {
             }
             rows += batch.count
             if let failure = batch.failure { throw StreamDeclined(reason: "\(failure)") }
-            if interrupt.isRaised { throw DatabaseError(code: SQLITE_INTERRUPT, message: "interrupted") }
+            if interrupt.isRaised { throw DatabaseError.interrupted }
             batches += 1
             if batches % 4 == 0 || batch.count < batch.capacity {
                 progress?(LoadProgress(bytesDone: batch.bytesRead, bytesTotal: source.totalBytes, rows: rows,

@@ -302,7 +302,7 @@ public final class Loader {
             if let failure = batch.failure {
                 throw (failure as? CSVFailure).map { Loader.loadError($0, request, encoding: pipeline.reader.encoding) } ?? failure
             }
-            if interrupt.isRaised { throw DatabaseError(code: SQLITE_INTERRUPT, message: "interrupted") }
+            if interrupt.isRaised { throw DatabaseError.interrupted }
             batches += 1
             if batches % 4 == 0 || batch.count < batch.capacity {
                 progress?(LoadProgress(bytesDone: batch.bytesRead, bytesTotal: source.totalBytes,
