@@ -167,19 +167,31 @@ import ECTestSupport
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let copy = dir.path("ecsh")
         try FileManager.default.copyItem(atPath: BuiltBinary.ecsh.path, toPath: copy)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: copy)
-        process.arguments = ["--demo", "--format", "csv", "-c", "kpi gmv, orders, customers by year", "-c", "tables"]
-        process.currentDirectoryURL = dir.url
         var env = ProcessInfo.processInfo.environment
         env["ECSH_SAMPLES"] = nil
         env["ECSH_HISTORY"] = "/dev/null"
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        let errorPipe = Pipe()
-        process.standardError = errorPipe
-        try process.run()
+        var process = Process()
+        var pipe = Pipe(), errorPipe = Pipe()
+        // Another test's child, forked while the copy was being written, may hold the copy open for
+        // writing for a moment: exec then fails with ETXTBSY ("Text file busy"). Start it again.
+        for attempt in 1...40 {
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: copy)
+            process.arguments = ["--demo", "--format", "csv", "-c", "kpi gmv, orders, customers by year", "-c", "tables"]
+            process.currentDirectoryURL = dir.url
+            process.environment = env
+            pipe = Pipe()
+            errorPipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = errorPipe
+            do {
+                try process.run()
+                break
+            } catch let error as NSError where attempt < 40
+                && (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY) {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         let errorData = errorPipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
