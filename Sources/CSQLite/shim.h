@@ -19,4 +19,9 @@ static inline int ecsh_result_text(sqlite3_context *ctx, const char *text, int l
 static inline int ecsh_enable_defensive(sqlite3 *db) {
     return sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
 }
+// sqlite3_config is variadic too. Memory statistics (on by default) take a process-wide
+// mutex on every allocation SQLite makes; ecsh never reads them.
+static inline int ecsh_disable_memory_statistics(void) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 #endif

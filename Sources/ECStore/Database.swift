@@ -122,8 +122,12 @@ public final class Database {
         return "SQLite \(Self.sqliteVersion), " + (path ?? "in memory")
     }
 
+    /// SQLite's process-wide configuration, set once before the first connection opens.
+    private static let configured: Void = { _ = ecsh_disable_memory_statistics() }()
+
     /// Opens a connection with the hooks installed (so that even the first read waits for a writer).
     private static func open(_ target: String, flags: Int32, hooks: ConnectionHooks) throws -> OpaquePointer {
+        _ = configured
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(target, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {

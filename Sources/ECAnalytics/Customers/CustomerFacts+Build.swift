@@ -30,7 +30,8 @@ extension CustomerFacts {
     /// Per-customer state of one pass: the customers of one share, numbered from 0
     /// (their `customer_key` is the pass's offset plus this number).
     struct Collected {
-        var ids: [String] = []
+        /// The share's customer ids, numbered in the order they first appear.
+        var customers = TextNumbering()
         var firstDay: [Int32] = []
         var secondDay: [Int32] = []
         var lastDay: [Int32] = []
@@ -43,10 +44,9 @@ extension CustomerFacts {
         var channelMask: [UInt64] = []
         /// (customer << 32 | channel) for channel numbers ≥ 64.
         var moreChannels: Set<Int64> = []
-        var customerKey: [String: Int32] = [:]
 
         mutating func reserve(_ n: Int) {
-            ids.reserveCapacity(n); firstDay.reserveCapacity(n); secondDay.reserveCapacity(n); lastDay.reserveCapacity(n)
+            firstDay.reserveCapacity(n); secondDay.reserveCapacity(n); lastDay.reserveCapacity(n)
             firstChannel.reserveCapacity(n); firstRowid.reserveCapacity(n); firstOrderID.reserveCapacity(n); orders.reserveCapacity(n)
             revenue.reserveCapacity(n); margin.reserveCapacity(n); channelMask.reserveCapacity(n)
         }
@@ -55,7 +55,7 @@ extension CustomerFacts {
     /// What the whole build keeps across passes.
     struct BuildState {
         var channelNames: [String] = []
-        var channelCode: [String: Int32] = [:]
+        var channelCode = TextNumbering()
         /// Counted orders left out: no day, or after as_of.
         var withoutDay = 0, afterAsOf = 0
         /// NULLs per cost field (discount, points, cogs, shipping, commission) among the snapshot's orders.
@@ -116,8 +116,6 @@ extension CustomerFacts {
         var lastSeenDay = Int64.min
         var offset = 0
 
-        func number(_ i: Int) -> Double { read.isNull(at: i) ? 0 : read.double(at: i) }
-
         // Past one share, the first read writes each later share's orders to its own file, which that
         // share's pass reads instead of scanning `orders` again (`ShareSpill`).
         var shareSpills: [ShareSpill?] = passes > 1 ? try (0..<passes).map { $0 == 0 ? nil : try ShareSpill() } : []
@@ -130,7 +128,7 @@ extension CustomerFacts {
             // old and the new table at once: reserve for a customer per 1.6 orders (the sample shop has 1.8).
             // The same for the per-customer arrays (a doubling array briefly holds both copies).
             let share = expected * 5 / 8 / passes
-            c.customerKey.reserveCapacity(share)
+            c.customers.reserve(share)
             if passes > 1 { c.reserve(share) }
 
             if pass > 0 {
@@ -165,16 +163,18 @@ extension CustomerFacts {
                     let r = Int(read.int64(at: 0) - st.lowRowid)
                     var chan: Int32 = -1
                     if !read.isNull(at: 4) {
-                        let name = String(decoding: read.bytes(at: 4), as: UTF8.self)
-                        if let known = st.channelCode[name] { chan = known } else {
-                            chan = Int32(st.channelNames.count)
-                            st.channelCode[name] = chan
-                            st.channelNames.append(name)
-                        }
+                        let name = read.bytes(at: 4)
+                        let (code, isNew) = st.channelCode.add(name)
+                        chan = code
+                        if isNew { st.channelNames.append(String(decoding: name, as: UTF8.self)) }
                     }
                     st.rows += 1
                     st.flags[r] = 1
                     for f in 0..<5 where read.isNull(at: 6 + f) { st.costNulls[f] += 1 }
+                    // Each number once (a NULL reads as 0, as SQLite's column_double gives it).
+                    let amount = read.double(at: 5), commission = read.double(at: 10)
+                    let discounts = OrderMeasures.discounts(discount: read.double(at: 6), points: read.double(at: 7))
+                    let costs = OrderMeasures.costs(cogs: read.double(at: 8), shipping: read.double(at: 9))
                     if inDayOrder && wide < lastSeenDay {
                         // Not in day order: the blocks are written after the passes.
                         inDayOrder = false
@@ -182,9 +182,8 @@ extension CustomerFacts {
                     }
                     lastSeenDay = wide
                     if !inMemory { perDay.add(day) }
-                    let values = OrderValues(day: day, channel: chan, amount: number(5),
-                                             discounts: OrderMeasures.discounts(discount: number(6), points: number(7)), commission: number(10),
-                                             costs: OrderMeasures.costs(cogs: number(8), shipping: number(9)), units: number(11))
+                    let values = OrderValues(day: day, channel: chan, amount: amount, discounts: discounts, commission: commission,
+                                             costs: costs, units: read.double(at: 11))
                     if inMemory {
                         held.add(row: Int32(r), values)
                     } else {
@@ -196,9 +195,6 @@ extension CustomerFacts {
                     }
                     guard !read.isNull(at: 1) else { continue }
                     let idBytes = read.bytes(at: 1)
-                    let amount = number(5), commission = number(10)
-                    let discounts = OrderMeasures.discounts(discount: number(6), points: number(7))
-                    let costs = OrderMeasures.costs(cogs: number(8), shipping: number(9))
                     let revenue = OrderMeasures.revenue(amount: amount, discounts: discounts)
                     let margin = OrderMeasures.cm2(amount: amount, discounts: discounts, costs: costs, commission: commission)
                     let orderID: UnsafeRawBufferPointer? = read.isNull(at: 3) ? nil : read.bytes(at: 3)
@@ -227,11 +223,11 @@ extension CustomerFacts {
                 try createFactsTable(db, try extraColumns(db), name: table)
             }
             try writeFacts(db, c, try collectExtras(db, c), asOf: Int(asOf), offset: offset, channelNames: st.channelNames)
-            for k in c.ids.indices { st.flags[Int(c.firstRowid[k] - st.lowRowid)] |= 2 }
+            for k in 0..<c.customers.count { st.flags[Int(c.firstRowid[k] - st.lowRowid)] |= 2 }
             st.firstDay += c.firstDay
             st.secondDay += c.secondDay
             st.firstChannel += c.firstChannel
-            offset += c.ids.count
+            offset += c.customers.count
         }
         try writer.put("customer.first_day", st.firstDay)
         try writer.put("customer.second_day", st.secondDay)
@@ -343,14 +339,9 @@ extension CustomerFacts.Collected {
                       st: inout CustomerFacts.BuildState, tieLookup: Statement, orderedAt: () throws -> [UInt8]?) throws {
         let day = o.day, chan = o.channel, row = Int(o.row)
         let rowid = st.lowRowid + Int64(row)
-        let id = String(decoding: idBytes, as: UTF8.self)
-        let k: Int
-        if let known = customerKey[id] {
-            k = Int(known)
-        } else {
-            k = ids.count
-            customerKey[id] = Int32(k)
-            ids.append(id)
+        let (key, isNew) = customers.add(idBytes)
+        let k = Int(key)
+        if isNew {
             firstDay.append(.max); secondDay.append(.max); lastDay.append(.min); firstChannel.append(-1)
             firstRowid.append(0); firstOrderID.append(nil)
             orders.append(0); revenue.append(0); margin.append(0); channelMask.append(0)
@@ -461,10 +452,19 @@ struct HeldOrders {
             order[start[Int(v.day) - Int(lo)]] = Int32(i)
             start[Int(v.day) - Int(lo)] += 1
         }
-        for i in order {
-            let r = Int(rows[Int(i)])
-            blocks.add(values[Int(i)], customer: st.keyOfRow[r], first: st.flags[r] >> 1)
-            if blocks.isFull { try blocks.flush(writer) }
+        // Through buffer pointers: subscripting the arrays here was not inlined (3 % of a 1M build).
+        try values.withUnsafeBufferPointer { values in
+            try rows.withUnsafeBufferPointer { rows in
+                try st.keyOfRow.withUnsafeBufferPointer { keyOfRow in
+                    try st.flags.withUnsafeBufferPointer { flags in
+                        for i in order {
+                            let r = Int(rows[Int(i)])
+                            blocks.add(values[Int(i)], customer: keyOfRow[r], first: flags[r] >> 1)
+                            if blocks.isFull { try blocks.flush(writer) }
+                        }
+                    }
+                }
+            }
         }
     }
 }

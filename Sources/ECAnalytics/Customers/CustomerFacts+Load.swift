@@ -46,10 +46,9 @@ extension CustomerFacts {
         var c = Collected()
         let keys = try db.prepare("SELECT customer_key, customer_id FROM \(table) ORDER BY customer_key")
         while try keys.step() {
-            let id = String(decoding: keys.bytes(at: 1), as: UTF8.self)
-            guard Int(keys.int64(at: 0)) == c.ids.count else { throw MetricsError("customer facts are not numbered 0..<n") }
-            c.customerKey[id] = Int32(c.ids.count)
-            c.ids.append(id)
+            guard Int(keys.int64(at: 0)) == c.customers.count, c.customers.add(keys.bytes(at: 1)).isNew else {
+                throw MetricsError("customer facts are not numbered 0..<n")
+            }
         }
         let x = try collectExtras(db, c)
         let old = "ecsh_customer_facts_before"
@@ -63,7 +62,7 @@ extension CustomerFacts {
         let columns = x.names.map(quoteIdentifier)
         let setExtras = columns.isEmpty ? "" : ", (\(columns.joined(separator: ", "))) = (SELECT \(columns.joined(separator: ", ")) FROM customers WHERE rowid = ?2)"
         let update = try db.prepare("UPDATE \(schema).\(table) SET nps = ?1\(setExtras) WHERE customer_key = ?3")
-        for k in 0..<c.ids.count {
+        for k in 0..<c.customers.count {
             let row = columns.isEmpty ? 0 : x.customerRow[k]
             guard x.nps[k] >= 0 || row != 0 else { continue }
             update.reset()

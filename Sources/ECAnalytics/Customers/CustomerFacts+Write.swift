@@ -16,13 +16,13 @@ extension CustomerFacts {
 
     static func collectExtras(_ db: Database, _ c: Collected) throws -> Extras {
         var x = Extras()
-        x.nps = [Int32](repeating: -1, count: c.ids.count)
+        x.nps = [Int32](repeating: -1, count: c.customers.count)
         if try db.tableExists("nps"), try db.columns(of: "nps").contains(where: { $0.name == "customer_id" }) {
             // Latest answer: ORDER BY day DESC, responded_at DESC (NULLs last), as the SQL window did.
             var best: [Int32: (day: Int64?, at: String?)] = [:]
             let s = try db.prepare("SELECT customer_id, day, responded_at, score FROM nps WHERE customer_id IS NOT NULL")
             while try s.step() {
-                guard let k = c.customerKey[String(decoding: s.bytes(at: 0), as: UTF8.self)] else { continue }
+                guard let k = c.customers.find(s.bytes(at: 0)) else { continue }
                 let day = s.isNull(at: 1) ? nil : s.int64(at: 1)
                 let at = s.isNull(at: 2) ? nil : String(decoding: s.bytes(at: 2), as: UTF8.self)
                 if let old = best[k] {
@@ -39,11 +39,11 @@ extension CustomerFacts {
         guard !extra.names.isEmpty else { return x }
         x.names = extra.names
         x.types = extra.types
-        x.customerRow = [Int64](repeating: 0, count: c.ids.count)
+        x.customerRow = [Int64](repeating: 0, count: c.customers.count)
         // A customer listed twice takes the later row, as SQLite's GROUP BY customer_id did.
         let s = try db.prepare("SELECT rowid, customer_id FROM customers WHERE customer_id IS NOT NULL")
         while try s.step() {
-            guard let k = c.customerKey[String(decoding: s.bytes(at: 1), as: UTF8.self)] else { continue }
+            guard let k = c.customers.find(s.bytes(at: 1)) else { continue }
             x.customerRow[Int(k)] = s.int64(at: 0)
         }
         return x
@@ -62,8 +62,13 @@ extension CustomerFacts {
 
     /// Appends one pass's customers to `ecsh_customer_facts` (`customer_key` = offset + number).
     static func writeFacts(_ db: Database, _ c: Collected, _ x: Extras, asOf: Int, offset: Int, channelNames: [String]) throws {
-        let marks = Array(repeating: "?", count: 18 + x.names.count).joined(separator: ",")
-        let insert = try db.prepare("INSERT INTO \(db.derivedSchema).\(table) VALUES (\(marks))")
+        let width = 18 + x.names.count
+        let marks = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
+        let sql = "INSERT INTO \(db.derivedSchema).\(table) VALUES "
+        // Many rows per statement: SQLite's per-statement work (reset, step, the VM's start) is paid once a group.
+        let group = max(1, min(32, 32_000 / width))
+        let insert = try db.prepare(sql + marks)
+        let insertGroup = try db.prepare(sql + Array(repeating: marks, count: group).joined(separator: ","))
         let customerRow = x.names.isEmpty ? nil
             : try db.prepare("SELECT \(x.names.map(quoteIdentifier).joined(separator: ", ")) FROM customers WHERE rowid = ?")
         // Dates and months repeat: format each day once.
@@ -77,28 +82,27 @@ extension CustomerFacts {
         }
         var extra: [Int32: Int] = [:]
         for key in c.moreChannels { extra[Int32(truncatingIfNeeded: key >> 32), default: 0] += 1 }
-        for k in 0..<c.ids.count {
+        func bind(_ k: Int, into s: Statement, from base: Int32) throws {
             let first = label(c.firstDay[k]), last = label(c.lastDay[k])
             let chan = c.firstChannel[k]
-            insert.reset()
-            insert.bind(int64: Int64(offset + k), at: 1)
-            insert.bind(text: c.ids[k], at: 2)
-            insert.bind(text: first.date, at: 3)
-            insert.bind(text: first.month, at: 4)
-            if chan < 0 { insert.bindNull(at: 5) } else { insert.bind(text: channelNames[Int(chan)], at: 5) }
-            insert.bind(text: last.date, at: 6)
-            insert.bind(int64: Int64(c.orders[k]), at: 7)
-            insert.bind(double: c.revenue[k], at: 8)
-            insert.bind(double: c.margin[k], at: 9)
-            insert.bind(double: c.revenue[k] / Double(c.orders[k]), at: 10)
-            insert.bind(int64: Int64(asOf) - Int64(c.lastDay[k]), at: 11)
-            insert.bind(int64: Int64(asOf) - Int64(c.firstDay[k]), at: 12)
-            insert.bind(int64: Int64(c.channelMask[k].nonzeroBitCount + (extra[Int32(k)] ?? 0)), at: 13)
-            insert.bind(int64: Int64(c.firstDay[k]), at: 14)
-            if c.secondDay[k] == .max { insert.bindNull(at: 15) } else { insert.bind(int64: Int64(c.secondDay[k]), at: 15) }
-            insert.bind(int64: Int64(c.lastDay[k]), at: 16)
-            if let id = c.firstOrderID[k] { insert.bind(text: id, at: 17) } else { insert.bindNull(at: 17) }
-            if x.nps[k] < 0 { insert.bindNull(at: 18) } else { insert.bind(int64: Int64(x.nps[k]), at: 18) }
+            s.bind(int64: Int64(offset + k), at: base + 1)
+            c.customers.withID(k) { s.bind(utf8: $0, at: base + 2) }
+            s.bind(text: first.date, at: base + 3)
+            s.bind(text: first.month, at: base + 4)
+            if chan < 0 { s.bindNull(at: base + 5) } else { s.bind(text: channelNames[Int(chan)], at: base + 5) }
+            s.bind(text: last.date, at: base + 6)
+            s.bind(int64: Int64(c.orders[k]), at: base + 7)
+            s.bind(double: c.revenue[k], at: base + 8)
+            s.bind(double: c.margin[k], at: base + 9)
+            s.bind(double: c.revenue[k] / Double(c.orders[k]), at: base + 10)
+            s.bind(int64: Int64(asOf) - Int64(c.lastDay[k]), at: base + 11)
+            s.bind(int64: Int64(asOf) - Int64(c.firstDay[k]), at: base + 12)
+            s.bind(int64: Int64(c.channelMask[k].nonzeroBitCount + (extra[Int32(k)] ?? 0)), at: base + 13)
+            s.bind(int64: Int64(c.firstDay[k]), at: base + 14)
+            if c.secondDay[k] == .max { s.bindNull(at: base + 15) } else { s.bind(int64: Int64(c.secondDay[k]), at: base + 15) }
+            s.bind(int64: Int64(c.lastDay[k]), at: base + 16)
+            if let id = c.firstOrderID[k] { s.bind(text: id, at: base + 17) } else { s.bindNull(at: base + 17) }
+            if x.nps[k] < 0 { s.bindNull(at: base + 18) } else { s.bind(int64: Int64(x.nps[k]), at: base + 18) }
             var found = false
             if let customerRow, x.customerRow[k] != 0 {
                 customerRow.reset()
@@ -106,9 +110,22 @@ extension CustomerFacts {
                 found = try customerRow.step()
             }
             for i in x.names.indices {
-                if found, let customerRow { insert.bind(columnOf: customerRow, i, at: Int32(19 + i)) } else { insert.bindNull(at: Int32(19 + i)) }
+                if found, let customerRow { s.bind(columnOf: customerRow, i, at: base + Int32(19 + i)) } else { s.bindNull(at: base + Int32(19 + i)) }
             }
+        }
+        let count = c.customers.count
+        var k = 0
+        while k + group <= count {
+            insertGroup.reset()
+            for j in 0..<group { try bind(k + j, into: insertGroup, from: Int32(j * width)) }
+            try insertGroup.step()
+            k += group
+        }
+        while k < count {
+            insert.reset()
+            try bind(k, into: insert, from: 0)
             try insert.step()
+            k += 1
         }
     }
 
