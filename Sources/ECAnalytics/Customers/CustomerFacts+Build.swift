@@ -304,11 +304,7 @@ extension CustomerFacts {
     }
 
     /// FNV-1a over a customer id's bytes: which share (pass) a customer belongs to.
-    @inline(__always) static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return h
-    }
+    @inline(__always) static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 { TextNumbering.hash(bytes) }
 
     /// A counted-order condition as one line, to tell whether a selection is the snapshot's.
     static func countedKey(_ f: SQLFragment) -> String {

@@ -33,7 +33,8 @@ struct StreamDeclined: Error, CustomStringConvertible {
 
 extension Loader {
     /// The file's records, past the title lines and the header, parsed and converted on a second thread.
-    func openPipeline(_ request: LoadRequest, plan: FilePlan, converter: RowConverter) throws -> (RowPipeline, TextSource) {
+    func openPipeline(_ request: LoadRequest, plan: FilePlan, converter: RowConverter,
+                      tally: RowTally? = nil) throws -> (RowPipeline, TextSource) {
         let source = try TextSource(path: request.readPath, encoding: plan.encoding)
         let reader = CSVReader(source: source, dialect: plan.dialect, maxFields: plan.names.count + 64,
                                passControls: request.options.onError == .skip)
@@ -41,7 +42,7 @@ extension Loader {
         while skip > 0, try readRecord(reader, request) { skip -= 1 }
         let pipeline = RowPipeline(reader: reader, converter: converter, expectedFields: plan.names.count,
                                    nullPadding: request.options.nullPadding,
-                                   batchRows: Loader.batchRows(width: converter.width, fileBytes: source.totalBytes))
+                                   batchRows: Loader.batchRows(width: converter.width, fileBytes: source.totalBytes), tally: tally)
         return (pipeline, source)
     }
 

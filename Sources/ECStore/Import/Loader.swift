@@ -118,14 +118,19 @@ public final class Loader {
             }
             let converter = RowConverter(columns: insertPlan.columns, options: options, checkRequired: preset == nil,
                                          slashOrders: plan.slashOrders)
+            // Orders have their statuses mapped and their rows counted while they are parsed (`RowTally`);
+            // a preset's line items are merged first, so theirs are settled with SQL afterwards.
+            let tally = role == .orders && preset == nil
+                ? RowTally(columns: insertPlan.columns, mainDate: role?.mainDate, words: try StatusVocabulary.workspaceWords(database))
+                : nil
             LoadTrace.mark("before insert")
             outcome = try insertRows(resolved, plan: insertPlan, converter: converter, table: table, preset: preset,
-                                     started: started, progress: progress)
+                                     started: started, progress: progress, tally: tally)
             LoadTrace.mark("insert rows")
             try database.during("checking the new rows (statuses, repeated ids)") {
                 plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
                 if let role {
-                    try reconcile(role, table: table, base: base, plan: plan, request: resolved, summary: &summary)
+                    try reconcile(role, table: table, base: base, plan: plan, request: resolved, summary: &summary, tally: tally)
                     outcome.rows = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ?",
                                                            [.integer(base)]).intValue ?? 0)
                 }
@@ -134,8 +139,11 @@ public final class Loader {
                 if let key = role?.identity, plan.columns.contains(where: { $0.name == key && $0.source != .none }) {
                     try database.execute("CREATE INDEX IF NOT EXISTS \(quoteIdentifier("ecsh_\(table)_\(key)")) ON \(quoteIdentifier(table))(\(quoteIdentifier(key)))")
                 }
+                // A new table whose rows all stayed: its date range as counted while parsing.
+                let removed = summary.exactRepeats + summary.replacedRepeats > 0
+                let range = base == 0 && !removed ? tally?.dateRange : nil
                 try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: plan.columns,
-                                       replace: !request.append)
+                                       replace: !request.append, known: range.map { (outcome.rows, $0.min, $0.max) })
                 // In the same transaction as the rows: derived data built from the old rows is never taken for current.
                 let what = role.map { "load \($0.rawValue)" } ?? "load table \(table)"
                 try InputVersion.bump(database, table: table, cause: "\(what) from '\(request.path)'\(request.append ? " append" : "")")
@@ -176,22 +184,28 @@ public final class Loader {
 
     /// Statuses, unique ids, the merge with earlier rows and the guest count, for this load's rows.
     private func reconcile(_ role: DatasetRole, table: String, base: Int64, plan: FilePlan, request: LoadRequest,
-                           summary: inout LoadSummary) throws {
+                           summary: inout LoadSummary, tally: RowTally?) throws {
         let mapped = { (name: String) in plan.columns.contains { $0.name == name && $0.source != .none } }
         var pairs: [StatusPair] = []
-        if role == .orders && mapped("status") { pairs = try applyStatusVocabulary(table, base: base) }
+        // Mapped while parsing when the tally holds; else (a preset, a status that was not text) with SQL.
+        if role == .orders && mapped("status") { pairs = try tally?.statusPairs ?? applyStatusVocabulary(table, base: base) }
         if let key = role.identity, mapped(key) {
             try collapseRepeats(table, key: key, base: base, request: request, summary: &summary)
             if request.append && base > 0 { try mergeWithEarlier(table, key: key, base: base, summary: &summary) }
         }
         if role == .orders {
+            // Repeats removed rows of this load: count again.
+            let removed = summary.exactRepeats + summary.replacedRepeats > 0
             if mapped("status") {
-                // Repeats removed rows of this load: count again.
-                if summary.exactRepeats + summary.replacedRepeats > 0 { pairs = try statusPairs(table, base: base) }
+                if removed { pairs = try statusPairs(table, base: base) }
                 (summary.statuses, summary.unknownStatuses) = Loader.breakdown(pairs)
             }
-            summary.guests = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ? AND customer_id IS NULL",
-                                                     [.integer(base)]).intValue ?? 0)
+            if let tally, !removed {
+                summary.guests = tally.guests
+            } else {
+                summary.guests = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ? AND customer_id IS NULL",
+                                                         [.integer(base)]).intValue ?? 0)
+            }
         }
     }
 
@@ -236,8 +250,8 @@ public final class Loader {
 
     /// Second pass: records parsed and converted on a second thread, inserted on this one.
     private func insertRows(_ request: LoadRequest, plan: FilePlan, converter: RowConverter, table: String, preset: Preset?,
-                            started: Double, progress: ((LoadProgress) -> Void)?) throws -> LoadOutcome {
-        let (pipeline, source) = try openPipeline(request, plan: plan, converter: converter)
+                            started: Double, progress: ((LoadProgress) -> Void)?, tally: RowTally?) throws -> LoadOutcome {
+        let (pipeline, source) = try openPipeline(request, plan: plan, converter: converter, tally: tally)
         let quoted = plan.columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
         let marks = Array(repeating: "?", count: plan.columns.count).joined(separator: ", ")
         let insertSQL = "INSERT INTO \(quoteIdentifier(table)) (\(quoted)) VALUES "

@@ -6,6 +6,11 @@ enum Cell {
     case integer(Int64)
     case real(Double)
     case text(start: Int, count: Int)
+
+    var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
 }
 
 /// Why one record cannot be loaded.

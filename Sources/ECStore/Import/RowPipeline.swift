@@ -19,10 +19,13 @@ final class RowPipeline: @unchecked Sendable {
     private var producerDone = false
     private var cancelled = false
     private var started = false
+    /// Maps and counts each good row on this thread (orders); read by the loader once the pipeline ends.
+    private let tally: RowTally?
 
     init(reader: CSVReader, converter: RowConverter, expectedFields: Int, nullPadding: Bool = false,
-         batchRows: Int = 4096, batches: Int = 3) {
+         batchRows: Int = 4096, batches: Int = 3, tally: RowTally? = nil) {
         self.reader = reader
+        self.tally = tally
         self.nullPadding = nullPadding
         self.converter = converter
         self.expectedFields = expectedFields
@@ -123,6 +126,8 @@ final class RowPipeline: @unchecked Sendable {
             } else if let problem = converter.convert(reader, line: line, into: batch, row: r) {
                 batch.status[r] = batch.problems.count
                 batch.problems.append((problem, reader.rawRecord))
+            } else {
+                tally?.add(batch, row: r)
             }
             batch.count += 1
         }

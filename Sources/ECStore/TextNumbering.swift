@@ -1,13 +1,13 @@
 import Glibc
 
-/// Texts (customer ids, channel names) numbered 0, 1, 2… in the order they are first added,
-/// found by their UTF-8 bytes.
+/// Texts numbered 0, 1, 2… in the order they are first added, found by their UTF-8 bytes: the
+/// customer ids and channels of the facts build, the status words of a load.
 ///
-/// The facts build looks up every order's customer id and channel. A `[String: Int32]` built a String per
-/// order and hashed it with SipHash, and held each id as a String beside it: about 8 % of a
-/// build at 1M orders by `perf`. Here the ids' bytes sit end to end in one array, and an
-/// open-addressing table (at most half full) holds their numbers.
-struct TextNumbering {
+/// The facts build used a `[String: Int32]`, which built a String per order, hashed it with
+/// SipHash and held each id as a String beside it: about 8 % of a build at 1M orders by `perf`.
+/// Here the texts' bytes sit end to end in one array, and an open-addressing table (at most
+/// half full) holds their numbers.
+public struct TextNumbering {
     /// Every text's bytes, end to end; text k is `bytes[ends[k - 1]..<ends[k]]` (from 0 for k = 0).
     private var bytes: [UInt8] = []
     private var ends: [Int] = []
@@ -15,17 +15,19 @@ struct TextNumbering {
     private var slots: [Int32] = []
     private var shift = 64
 
-    var count: Int { ends.count }
+    public init() {}
+
+    public var count: Int { ends.count }
 
     /// Room for `n` ids without growing the table.
-    mutating func reserve(_ n: Int) {
+    public mutating func reserve(_ n: Int) {
         ends.reserveCapacity(n)
         bytes.reserveCapacity(n * 12)
         if n * 2 > slots.count { rehash(capacity: n * 2) }
     }
 
     /// The number of `id`, when it was added.
-    func find(_ id: UnsafeRawBufferPointer) -> Int32? {
+    public func find(_ id: UnsafeRawBufferPointer) -> Int32? {
         guard !slots.isEmpty else { return nil }
         var s = slot(of: Self.hash(id))
         while true {
@@ -37,7 +39,7 @@ struct TextNumbering {
     }
 
     /// The number of `id`, adding it (as the next number) when it is new.
-    mutating func add(_ id: UnsafeRawBufferPointer) -> (key: Int32, isNew: Bool) {
+    public mutating func add(_ id: UnsafeRawBufferPointer) -> (key: Int32, isNew: Bool) {
         if (ends.count + 1) * 2 > slots.count { rehash(capacity: max(64, slots.count * 2)) }
         var s = slot(of: Self.hash(id))
         while true {
@@ -54,13 +56,13 @@ struct TextNumbering {
     }
 
     /// Calls `body` with id `k`'s bytes.
-    func withID<R>(_ k: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    public func withID<R>(_ k: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let from = k == 0 ? 0 : ends[k - 1]
         return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[from..<ends[k]])) }
     }
 
     /// Id `k` as text.
-    func string(_ k: Int) -> String { withID(k) { String(decoding: $0, as: UTF8.self) } }
+    public func string(_ k: Int) -> String { withID(k) { String(decoding: $0, as: UTF8.self) } }
 
     private func matches(_ k: Int, _ id: UnsafeRawBufferPointer) -> Bool {
         let from = k == 0 ? 0 : ends[k - 1]
@@ -88,5 +90,10 @@ struct TextNumbering {
         }
     }
 
-    @inline(__always) static func hash(_ id: UnsafeRawBufferPointer) -> UInt64 { CustomerFacts.hash(id) }
+    /// FNV-1a over the bytes.
+    @inline(__always) public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
 }

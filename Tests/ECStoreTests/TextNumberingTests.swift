@@ -1,6 +1,6 @@
 import Testing
 import ECTestSupport
-@testable import ECAnalytics
+import ECStore
 
 /// `TextNumbering`, the byte-keyed table the facts build numbers customers and channels with,
 /// checked against a Swift dictionary doing the same numbering.
