@@ -64,8 +64,9 @@ extension CustomerFacts {
     static func writeFacts(_ db: Database, _ c: Collected, _ x: Extras, asOf: Int, offset: Int, channelNames: [String]) throws {
         let width = 18 + x.names.count
         let marks = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
-        let sql = "INSERT INTO \(db.derivedSchema).\(table) VALUES "
         // Many rows per statement: SQLite's per-statement work (reset, step, the VM's start) is paid once a group.
+        // OR FAIL spares the statement journal a multi-row INSERT keeps otherwise (see `Loader.insertRows`).
+        let sql = "INSERT OR FAIL INTO \(db.derivedSchema).\(table) VALUES "
         let group = max(1, min(32, 32_000 / width))
         let insert = try db.prepare(sql + marks)
         let insertGroup = try db.prepare(sql + Array(repeating: marks, count: group).joined(separator: ","))
