@@ -52,14 +52,14 @@ extension Loader {
     /// `StreamDeclined` (nothing is half-decided here; the caller loads the file the full way).
     /// Returns the columns as the load finished them.
     func stream(_ planned: PlannedLoad, columns: [ColumnPlan], started: Double, progress: ((LoadProgress) -> Void)?,
-                row: (RowBatch, Int) throws -> Void) throws -> [ColumnPlan] {
+                tally: RowTally? = nil, row: (RowBatch, Int) throws -> Void) throws -> [ColumnPlan] {
         if let preset = planned.preset { throw StreamDeclined(reason: "preset \(preset.name) collapses line items") }
         let request = planned.request
         var plan = planned.plan
         plan.columns = columns
         let converter = RowConverter(columns: columns, options: request.options, checkRequired: true,
                                      slashOrders: plan.slashOrders)
-        let (pipeline, source) = try openPipeline(request, plan: plan, converter: converter)
+        let (pipeline, source) = try openPipeline(request, plan: plan, converter: converter, tally: tally)
         pipeline.start()
         defer { pipeline.stop() }
         let interrupt = database.interruptFlag

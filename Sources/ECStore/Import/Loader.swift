@@ -121,7 +121,7 @@ public final class Loader {
             // Orders have their statuses mapped and their rows counted while they are parsed (`RowTally`);
             // a preset's line items are merged first, so theirs are settled with SQL afterwards.
             let tally = role == .orders && preset == nil
-                ? RowTally(columns: insertPlan.columns, mainDate: role?.mainDate, words: try StatusVocabulary.workspaceWords(database))
+                ? RowTally(columns: insertPlan.columns, role: role, words: try StatusVocabulary.workspaceWords(database))
                 : nil
             LoadTrace.mark("before insert")
             outcome = try insertRows(resolved, plan: insertPlan, converter: converter, table: table, preset: preset,

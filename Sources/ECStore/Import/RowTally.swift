@@ -35,13 +35,15 @@ final class RowTally: @unchecked Sendable {
     private(set) var countsHold = true
     private var datesHold = true
 
-    /// `columns` are the INSERT's, in cell order; `words` the workspace's own status words.
-    init(columns: [ColumnPlan], mainDate: String?, words: [String: String]) {
+    /// `columns` are the load's, in cell order; `words` the workspace's own status words. Statuses and
+    /// guests are an orders load's; any role's rows and main date are counted.
+    init(columns: [ColumnPlan], role: DatasetRole?, words: [String: String]) {
         let index = { (name: String) in columns.firstIndex { $0.name == name } }
-        status = columns.firstIndex { $0.name == "status" && $0.source != .none }
+        let orders = role == .orders
+        status = orders ? columns.firstIndex { $0.name == "status" && $0.source != .none } : nil
         raw = status == nil ? nil : index("status_raw")
-        customer = index("customer_id")
-        date = mainDate.flatMap(index)
+        customer = orders ? index("customer_id") : nil
+        date = role?.mainDate.flatMap(index)
         self.words = words
     }
 

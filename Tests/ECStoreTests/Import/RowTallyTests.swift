@@ -124,7 +124,7 @@ import ECTestSupport
         put(1, ["O2", nil, "2023-12-31 23:00:00", "paid", "Paid"])
         put(2, ["O3", "C2", nil, nil, nil])
         put(3, ["O4", "C1", "2024-05-02 08:00:00", "発送済み", "発送済み"])
-        let tally = RowTally(columns: columns, mainDate: "ordered_at", words: [:])
+        let tally = RowTally(columns: columns, role: .orders, words: [:])
         for r in 0..<4 { tally.add(batch, row: r) }
         #expect((0..<4).map { text($0, 3) } == ["completed", "completed", nil, "completed"])
         #expect((0..<4).map { text($0, 4) } == ["発送済み", "Paid", nil, "発送済み"])
