@@ -98,8 +98,7 @@ extension CustomerFacts {
               \(counted.sql) FROM orders
             """)
         try read.bind(counted.bindings)
-        // Ties on the first day are broken like SQL's ORDER BY day, ordered_at, order_id.
-        let tieLookup = try db.prepare("SELECT ordered_at, order_id FROM orders WHERE rowid = ?")
+        let ties = try TieBreak(db)
         let writer = try SnapshotWriter(db)
         var blocks = SnapshotBlocks()
         // Up to `ordersInMemory` orders the snapshot's columns are kept from the first read and sorted
@@ -119,8 +118,6 @@ extension CustomerFacts {
         // Past one share, the first read writes each later share's orders to its own file, which that
         // share's pass reads instead of scanning `orders` again (`ShareSpill`).
         var shareSpills: [ShareSpill?] = passes > 1 ? try (0..<passes).map { $0 == 0 ? nil : try ShareSpill() } : []
-        // The ordered_at of a row read back from a share's file, for ties on the first day.
-        let orderedAtLookup = try db.prepare("SELECT ordered_at FROM orders WHERE rowid = ?")
 
         for pass in 0..<passes {
             var c = Collected()
@@ -135,55 +132,33 @@ extension CustomerFacts {
                 guard let file = shareSpills[pass] else { throw MetricsError("internal: share \(pass)'s orders were not kept") }
                 let lowRowid = st.lowRowid
                 try file.forEach { o, id, orderID in
-                    try c.add(o, id: id, orderID: orderID, offset: offset, st: &st, tieLookup: tieLookup) {
-                        // Reset after use too: a statement left stepping keeps a read open on `orders`.
-                        orderedAtLookup.reset()
-                        defer { orderedAtLookup.reset() }
-                        try orderedAtLookup.bind([.integer(lowRowid + Int64(o.row))])
-                        guard try orderedAtLookup.step(), !orderedAtLookup.isNull(at: 0) else { return nil }
-                        return Array(orderedAtLookup.bytes(at: 0))
+                    try c.add(o, id: id, orderID: orderID, offset: offset, st: &st) { _, incumbent in
+                        try ties.precedes(ties.key(of: lowRowid + Int64(o.row)), incumbent)
                     }
                 }
                 shareSpills[pass] = nil
             } else {
                 read.reset()
                 while try read.step() {
-                    let isCounted = !read.isNull(at: 13) && read.int64(at: 13) != 0
-                    let hasDay = !read.isNull(at: 2)
-                    let wide = hasDay ? read.int64(at: 2) : 0
-                    if hasDay {
-                        st.minDay = min(st.minDay ?? wide, wide)
-                        st.maxDay = max(st.maxDay ?? wide, wide)
-                        if isCounted { st.maxCountedDay = max(st.maxCountedDay ?? wide, wide) }
-                    }
-                    guard isCounted else { continue }
-                    guard hasDay else { st.withoutDay += 1; continue }
-                    if let fixedAsOf, wide > fixedAsOf { st.afterAsOf += 1; continue }
-                    let day = Int32(truncatingIfNeeded: wide)
                     let r = Int(read.int64(at: 0) - st.lowRowid)
-                    var chan: Int32 = -1
-                    if !read.isNull(at: 4) {
-                        let name = read.bytes(at: 4)
-                        let (code, isNew) = st.channelCode.add(name)
-                        chan = code
-                        if isNew { st.channelNames.append(String(decoding: name, as: UTF8.self)) }
-                    }
-                    st.rows += 1
-                    st.flags[r] = 1
-                    for f in 0..<5 where read.isNull(at: 6 + f) { st.costNulls[f] += 1 }
+                    let isCounted = !read.isNull(at: 13) && read.int64(at: 13) != 0
                     // Each number once (a NULL reads as 0, as SQLite's column_double gives it).
-                    let amount = read.double(at: 5), commission = read.double(at: 10)
-                    let discounts = OrderMeasures.discounts(discount: read.double(at: 6), points: read.double(at: 7))
-                    let costs = OrderMeasures.costs(cogs: read.double(at: 8), shipping: read.double(at: 9))
+                    guard let values = st.admit(row: r, counted: isCounted, day: read.isNull(at: 2) ? nil : read.int64(at: 2),
+                                                channel: read.isNull(at: 4) ? nil : read.bytes(at: 4), fixedAsOf: fixedAsOf, numbers: {
+                        var n = OrderNumbers(amount: read.double(at: 5), discount: read.double(at: 6), points: read.double(at: 7),
+                                             cogs: read.double(at: 8), shipping: read.double(at: 9), commission: read.double(at: 10),
+                                             units: read.double(at: 11))
+                        for f in 0..<5 where read.isNull(at: 6 + f) { n.nulls |= 1 << f }
+                        return n
+                    }) else { continue }
+                    let wide = read.int64(at: 2)
                     if inDayOrder && wide < lastSeenDay {
                         // Not in day order: the blocks are written after the passes.
                         inDayOrder = false
                         if !inMemory { blocks = SnapshotBlocks() }
                     }
                     lastSeenDay = wide
-                    if !inMemory { perDay.add(day) }
-                    let values = OrderValues(day: day, channel: chan, amount: amount, discounts: discounts, commission: commission,
-                                             costs: costs, units: read.double(at: 11))
+                    if !inMemory { perDay.add(values.day) }
                     if inMemory {
                         held.add(row: Int32(r), values)
                     } else {
@@ -195,11 +170,8 @@ extension CustomerFacts {
                     }
                     guard !read.isNull(at: 1) else { continue }
                     let idBytes = read.bytes(at: 1)
-                    let revenue = OrderMeasures.revenue(amount: amount, discounts: discounts)
-                    let margin = OrderMeasures.cm2(amount: amount, discounts: discounts, costs: costs, commission: commission)
                     let orderID: UnsafeRawBufferPointer? = read.isNull(at: 3) ? nil : read.bytes(at: 3)
-                    let order = ShareOrder(row: Int32(r), day: day, channel: chan, idLength: 0, orderIDLength: 0,
-                                           revenue: revenue, margin: margin)
+                    let order = ShareOrder(row: Int32(r), values)
                     if passes > 1 {
                         // A later share's order goes to that share's file, read by its pass.
                         let owner = Int(Self.hash(idBytes) % UInt64(passes))
@@ -208,31 +180,21 @@ extension CustomerFacts {
                             continue
                         }
                     }
-                    try c.add(order, id: idBytes, orderID: orderID, offset: offset, st: &st, tieLookup: tieLookup) {
-                        read.isNull(at: 12) ? nil : Array(read.bytes(at: 12))
+                    try c.add(order, id: idBytes, orderID: orderID, offset: offset, st: &st) { _, incumbent in
+                        try ties.precedes((read.isNull(at: 12) ? nil : Array(read.bytes(at: 12)), orderID.map { Array($0) }), incumbent)
                     }
                 }
             }
             read.reset()
             if pass == 0 {
-                if fixedAsOf == nil {
-                    guard let last = st.maxCountedDay ?? st.maxDay else { throw MetricsError("orders has no dates yet: load orders from 'file.csv'") }
-                    asOf = last
-                }
+                asOf = try st.asOf(fixed: fixedAsOf)
                 if !inMemory && inDayOrder && blocks.count > 0 { try blocks.flush(writer) }
                 try createFactsTable(db, try extraColumns(db), name: table)
             }
-            try writeFacts(db, c, try collectExtras(db, c), asOf: Int(asOf), offset: offset, channelNames: st.channelNames)
-            for k in 0..<c.customers.count { st.flags[Int(c.firstRowid[k] - st.lowRowid)] |= 2 }
-            st.firstDay += c.firstDay
-            st.secondDay += c.secondDay
-            st.firstChannel += c.firstChannel
+            try writeShare(db, c, st: &st, asOf: asOf, offset: offset)
             offset += c.customers.count
         }
-        try writer.put("customer.first_day", st.firstDay)
-        try writer.put("customer.second_day", st.secondDay)
-        try writer.put("customer.first_channel", st.firstChannel)
-        st.firstDay = []; st.secondDay = []; st.firstChannel = []
+        try writeCustomerColumns(writer, st: &st)
         if inMemory {
             blocks.withCustomers = true
             try held.write(into: &blocks, writer, st)
@@ -260,12 +222,37 @@ extension CustomerFacts {
             guard let spill else { throw MetricsError("internal: the snapshot's orders were not kept for sorting") }
             try writeSortedChunks(spill, perDay: perDay, limit: ordersInMemory, st: st, into: &blocks, writer)
         }
+        try finishSnapshot(writer, st: st, blocks: &blocks, customers: offset, asOf: asOf, settings: settings,
+                           integerUnits: integerUnits, counted: counted)
+    }
+
+    /// One pass's customers into the facts table (created before the first), their first orders
+    /// flagged, their snapshot columns kept for `writeSnapshot`.
+    static func writeShare(_ db: Database, _ c: Collected, st: inout BuildState, asOf: Int64, offset: Int) throws {
+        try writeFacts(db, c, try collectExtras(db, c), asOf: Int(asOf), offset: offset, channelNames: st.channelNames)
+        for k in 0..<c.customers.count { st.flags[Int(c.firstRowid[k] - st.lowRowid)] |= 2 }
+        st.firstDay += c.firstDay
+        st.secondDay += c.secondDay
+        st.firstChannel += c.firstChannel
+    }
+
+    /// The snapshot's customer columns once every customer is written (then let go).
+    static func writeCustomerColumns(_ writer: SnapshotWriter, st: inout BuildState) throws {
+        try writer.put("customer.first_day", st.firstDay)
+        try writer.put("customer.second_day", st.secondDay)
+        try writer.put("customer.first_channel", st.firstChannel)
+        st.firstDay = []; st.secondDay = []; st.firstChannel = []
+    }
+
+    /// The snapshot after its order blocks: the last block, the blocks' days, the channels and the meta.
+    static func finishSnapshot(_ writer: SnapshotWriter, st: BuildState, blocks: inout SnapshotBlocks, customers: Int,
+                               asOf: Int64, settings: MetricSettings, integerUnits: Bool, counted: SQLFragment) throws {
         if blocks.count > 0 { try blocks.flush(writer) }
         try writer.put("blocks", blocks.writtenDays)
         try writer.put("channels", text: st.channelNames.joined(separator: "\u{1F}"))
         try writer.put("meta", text: """
             rows=\(st.rows)
-            customers=\(offset)
+            customers=\(customers)
             as_of=\(asOf)
             counted=\(settings.countedDescription)
             integer_units=\(integerUnits ? 1 : 0)
@@ -332,7 +319,7 @@ extension CustomerFacts.Collected {
     /// local function: a local function capturing the build's variables made Swift check
     /// exclusive access to them at run time on every order (6 % of a 1M build).
     mutating func add(_ o: ShareOrder, id idBytes: UnsafeRawBufferPointer, orderID: UnsafeRawBufferPointer?, offset: Int,
-                      st: inout CustomerFacts.BuildState, tieLookup: Statement, orderedAt: () throws -> [UInt8]?) throws {
+                      st: inout CustomerFacts.BuildState, precedesFirst: (_ customer: Int, _ incumbent: Int64) throws -> Bool) throws {
         let day = o.day, chan = o.channel, row = Int(o.row)
         let rowid = st.lowRowid + Int64(row)
         let (key, isNew) = customers.add(idBytes)
@@ -348,17 +335,9 @@ extension CustomerFacts.Collected {
         margin[k] += o.margin
         if chan >= 64 { moreChannels.insert(Int64(k) << 32 | Int64(chan)) } else if chan >= 0 { channelMask[k] |= 1 << UInt64(chan) }
         if day > lastDay[k] { lastDay[k] = day }
+        // Same first day: the earlier (ordered_at, order_id) wins (`TieBreak`). Either way both days are that day.
         var becomesFirst = day < firstDay[k]
-        if day == firstDay[k] {
-            // Same first day: the earlier (ordered_at, order_id) wins; NULL sorts first.
-            let mine = (try orderedAt(), orderID.map { Array($0) })
-            tieLookup.reset()
-            try tieLookup.bind([.integer(firstRowid[k])])
-            _ = try tieLookup.step()
-            let theirs = (tieLookup.isNull(at: 0) ? nil : Array(tieLookup.bytes(at: 0)), tieLookup.isNull(at: 1) ? nil : Array(tieLookup.bytes(at: 1)))
-            tieLookup.reset()
-            becomesFirst = CustomerFacts.precedes(mine, theirs)
-        }
+        if day == firstDay[k] { becomesFirst = try precedesFirst(k, firstRowid[k]) }
         if becomesFirst {
             secondDay[k] = firstDay[k]
             firstDay[k] = day

@@ -15,14 +15,15 @@ extension CustomerFacts {
     /// transaction (after `InputVersion.bump`). A build that cannot be made (orders
     /// without dates, say) leaves no derived data: the load still commits, and the first
     /// statement that needs the facts says what is wrong.
-    public static func refreshInLoad(_ db: Database, role: DatasetRole, settings: MetricSettings) throws {
+    /// `pass` is what the load collected from its rows (an orders load), used when it saw them all.
+    public static func refreshInLoad(_ db: Database, role: DatasetRole, settings: MetricSettings, collected pass: LoadPass? = nil) throws {
         guard [.orders, .customers, .nps].contains(role) else { return }
         guard try db.tableExists("orders") else { return try OrderSnapshot.invalidate(db) }
         do {
             if role != .orders, try ordersUnchangedSinceBuild(db) {
                 try rejoinAttributes(db)
             } else {
-                try rebuild(db, settings: settings)
+                try rebuild(db, settings: settings, from: role == .orders && pass?.isUsable == true ? pass : nil)
             }
         } catch let e as DatabaseError {
             throw e

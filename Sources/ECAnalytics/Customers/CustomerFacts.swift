@@ -31,9 +31,10 @@ public enum CustomerFacts {
 
     /// Rebuilds `ecsh_customer_facts` and the order snapshot (`OrderSnapshot`). Past `ordersPerPass`
     /// orders the customers are built share by share, past `ordersInMemory` the snapshot's orders are
-    /// not held all at once (`build`), so memory stays bounded.
+    /// not held all at once (`build`), so memory stays bounded. With `pass` (usable: the load that
+    /// just wrote `orders` saw every row), from what it collected, without reading `orders`.
     public static func rebuild(_ db: Database, settings: MetricSettings, ordersPerPass: Int = defaultOrdersPerPass,
-                               ordersInMemory: Int = defaultOrdersInMemory) throws {
+                               ordersInMemory: Int = defaultOrdersInMemory, from pass: LoadPass? = nil) throws {
         guard try db.tableExists("orders") else {
             throw MetricsError("customer facts need orders: load orders from 'file.csv'")
         }
@@ -43,8 +44,13 @@ public enum CustomerFacts {
         try db.during("building the customer facts and the order snapshot") { try db.transaction(committing: "saving the customer facts to the workspace file") {
             try OrderSnapshot.invalidate(db)
             LoadTrace.mark("facts: start")
-            try build(db, settings: settings, integerUnits: integerUnits, ordersPerPass: ordersPerPass, ordersInMemory: ordersInMemory)
-            LoadTrace.mark("facts: build (read orders, write facts and snapshot)")
+            if let pass {
+                try build(db, from: pass, settings: settings, integerUnits: integerUnits)
+                LoadTrace.mark("facts: build from the load's rows (write facts and snapshot)")
+            } else {
+                try build(db, settings: settings, integerUnits: integerUnits, ordersPerPass: ordersPerPass, ordersInMemory: ordersInMemory)
+                LoadTrace.mark("facts: build (read orders, write facts and snapshot)")
+            }
             try finishFacts(db, started: started)
             LoadTrace.mark("facts: index, analyze, stamp")
         } }

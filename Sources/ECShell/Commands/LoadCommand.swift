@@ -52,9 +52,12 @@ extension Session {
         // new rows with new facts, and the first statement after the load only reads. A load of
         // customers or NPS answers joins its columns onto the facts without reading the orders.
         var refresh: ((Database) throws -> Void)?
+        // An orders load also hands its rows, as they are parsed, to what builds the facts (`LoadPass`).
+        var pass: CustomerFacts.LoadPass?
         if case .role(let role) = target {
             let settings = try metricSettings()
-            refresh = { try CustomerFacts.refreshInLoad($0, role: role, settings: settings) }
+            if role == .orders && database.engine == .sqlite { pass = CustomerFacts.LoadPass(settings: settings) }
+            refresh = { [pass] in try CustomerFacts.refreshInLoad($0, role: role, settings: settings, collected: pass) }
         }
         if database.engine == .postgresql {
             // The facts are built on the server by SQL when a statement first needs them.
@@ -62,7 +65,7 @@ extension Session {
         }
         let summary = database.engine == .postgresql
             ? try ServerLoader(database: database).load(request, progress: { progress.update($0) }, beforeCommit: refresh)
-            : try Loader(database: database).load(request, progress: { progress.update($0) }, beforeCommit: refresh)
+            : try Loader(database: database, rowObserver: pass).load(request, progress: { progress.update($0) }, beforeCommit: refresh)
         progress.finish()
         say(summary.description)
         try sayStatuses(summary)

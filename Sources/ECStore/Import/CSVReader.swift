@@ -129,6 +129,8 @@ final class CSVReader {
 
     /// Bytes of the file consumed so far, for progress.
     var rawBytesRead: Int { source.rawBytesRead }
+    /// The source's size in bytes (0 for a pipe).
+    var totalBytes: Int { source.totalBytes }
 
     /// Moves to the next non-blank record; false at end of file.
     func next() throws(CSVFailure) -> Bool {

@@ -9,9 +9,13 @@ import Glibc
 /// everything back, or with `on_error skip` goes to `ecsh_rejects`.
 public final class Loader {
     public let database: Database
+    /// Sees the rows of an orders load as they are parsed (the customer facts built in the same pass);
+    /// told after reconciliation whether the table holds exactly those rows (`LoadRowObserver`).
+    public var rowObserver: LoadRowObserver?
 
-    public init(database: Database) {
+    public init(database: Database, rowObserver: LoadRowObserver? = nil) {
         self.database = database
+        self.rowObserver = rowObserver
     }
 
     /// Runs one `load`. `progress` is called every few thousand rows. `beforeCommit` runs inside
@@ -123,9 +127,12 @@ public final class Loader {
             let tally = role == .orders && preset == nil
                 ? RowTally(columns: insertPlan.columns, role: role, words: try StatusVocabulary.workspaceWords(database))
                 : nil
+            // Rows are observed as stored only where the tally maps them: an orders load without a preset, into a new table.
+            let observer = tally != nil && base == 0 ? rowObserver : nil
+            observer?.begin(columns: insertPlan.columns.map(\.name))
             LoadTrace.mark("before insert")
             outcome = try insertRows(resolved, plan: insertPlan, converter: converter, table: table, preset: preset,
-                                     started: started, progress: progress, tally: tally)
+                                     started: started, progress: progress, tally: tally, observer: observer)
             LoadTrace.mark("insert rows")
             try database.during("checking the new rows (statuses, repeated ids)") {
                 plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
@@ -135,12 +142,16 @@ public final class Loader {
                                                            [.integer(base)]).intValue ?? 0)
                 }
                 LoadTrace.mark("reconcile")
+                let widened = plan.columns.contains { $0.kind.sqlType != $0.declaredKind.sqlType }
+                let removed = summary.exactRepeats + summary.replacedRepeats > 0
+                // The table holds exactly the rows the observer saw, as it saw them: nothing removed, retyped
+                // or mapped by SQL (the tally mapped every status).
+                rowObserver?.settled(intact: observer != nil && !removed && !widened && tally?.countsHold == true)
                 try retypeWidenedColumns(table, plan.columns, notes: &notes)
                 if let key = role?.identity, plan.columns.contains(where: { $0.name == key && $0.source != .none }) {
                     try database.execute("CREATE INDEX IF NOT EXISTS \(quoteIdentifier("ecsh_\(table)_\(key)")) ON \(quoteIdentifier(table))(\(quoteIdentifier(key)))")
                 }
                 // A new table whose rows all stayed: its date range as counted while parsing.
-                let removed = summary.exactRepeats + summary.replacedRepeats > 0
                 let range = base == 0 && !removed ? tally?.dateRange : nil
                 try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: plan.columns,
                                        replace: !request.append, known: range.map { (outcome.rows, $0.min, $0.max) })
@@ -250,8 +261,9 @@ public final class Loader {
 
     /// Second pass: records parsed and converted on a second thread, inserted on this one.
     private func insertRows(_ request: LoadRequest, plan: FilePlan, converter: RowConverter, table: String, preset: Preset?,
-                            started: Double, progress: ((LoadProgress) -> Void)?, tally: RowTally?) throws -> LoadOutcome {
-        let (pipeline, source) = try openPipeline(request, plan: plan, converter: converter, tally: tally)
+                            started: Double, progress: ((LoadProgress) -> Void)?, tally: RowTally?,
+                            observer: LoadRowObserver?) throws -> LoadOutcome {
+        let (pipeline, source) = try openPipeline(request, plan: plan, converter: converter, tally: tally, observer: observer)
         let quoted = plan.columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
         let marks = Array(repeating: "?", count: plan.columns.count).joined(separator: ", ")
         // OR FAIL: a failing row ends the load, whose transaction rolls back whole, so SQLite need not keep

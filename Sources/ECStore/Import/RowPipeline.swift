@@ -21,11 +21,14 @@ final class RowPipeline: @unchecked Sendable {
     private var started = false
     /// Maps and counts each good row on this thread (orders); read by the loader once the pipeline ends.
     private let tally: RowTally?
+    /// Sees each good row after the tally, on this thread (`LoadRowObserver`).
+    private let observer: LoadRowObserver?
 
     init(reader: CSVReader, converter: RowConverter, expectedFields: Int, nullPadding: Bool = false,
-         batchRows: Int = 4096, batches: Int = 3, tally: RowTally? = nil) {
+         batchRows: Int = 4096, batches: Int = 3, tally: RowTally? = nil, observer: LoadRowObserver? = nil) {
         self.reader = reader
         self.tally = tally
+        self.observer = observer
         self.nullPadding = nullPadding
         self.converter = converter
         self.expectedFields = expectedFields
@@ -94,7 +97,10 @@ final class RowPipeline: @unchecked Sendable {
     /// Fills one batch; true at end of file or on a structural error.
     private func fill(_ batch: RowBatch) -> Bool {
         let expected = expectedFields
-        defer { batch.bytesRead = reader.rawBytesRead }
+        defer {
+            batch.bytesRead = reader.rawBytesRead
+            observer?.read(bytes: batch.bytesRead, of: reader.totalBytes)
+        }
         while batch.count < batch.capacity {
             do {
                 guard try reader.next() else { return true }
@@ -128,6 +134,8 @@ final class RowPipeline: @unchecked Sendable {
                 batch.problems.append((problem, reader.rawRecord))
             } else {
                 tally?.add(batch, row: r)
+                // After the tally, which may have moved the batch's text.
+                observer?.add(LoadedRow(cells: batch.cells + r * batch.width, text: batch.text.pointee.bytes))
             }
             batch.count += 1
         }

@@ -1,0 +1,209 @@
+import Foundation
+import ECStore
+
+extension CustomerFacts {
+    /// Collects the customer facts and the order snapshot from an orders load's rows while they are
+    /// parsed (a `LoadRowObserver`, on the load's parsing thread), so that the load writes its derived
+    /// data without reading `orders` back (issue 15, "built while loading"): that read was about a
+    /// third of the build at 1M orders.
+    ///
+    /// It holds what a one-pass, in-memory build holds (`build`), so a load of more orders than that
+    /// (by the file's size, or counted) stops collecting, lets go of what it held, and the build reads
+    /// `orders` in bounded memory as before. So does a value of a type the table would store
+    /// differently (text in a number column, say). What it collected is used only when the loader
+    /// settles the table as holding exactly the rows seen (`isUsable`); the figures are the same
+    /// either way (the tests build both ways and compare).
+    public final class LoadPass: LoadRowObserver, @unchecked Sendable {
+        let settings: MetricSettings
+        let fixedAsOf: Int64?
+        /// Orders held at most: the smaller of one pass and the orders held in memory by `build`.
+        let limit: Int
+        private var state = Collector()
+        private var columns = Columns()
+        private var statuses = TextNumbering()
+        private var statusCounts: [Bool] = []
+        private var seen = 0
+        private var reserved = false
+        private(set) var collecting = true
+        private var intact = false
+
+        /// The number columns `build` reads, in `OrderNumbers`' order (the margin itself is OrderMeasures').
+        static let numberColumns = ["amount", "discount", "points",
+                                    "cogs", "shipping", "commission", "quantity"]
+
+        struct Columns {
+            var rowid = -1, customer = -1, day = -1, orderID = -1, channel = -1, status = -1
+            /// amount, discount, points, cogs, shipping, commission, quantity.
+            var numbers: [Int] = []
+        }
+
+        /// What one pass of `build` keeps, and the ties on a customer's first day, settled once the rows are
+        /// in the table (`TieBreak` looks them up): customer, row, day, channel of each order that tied.
+        struct Collector {
+            var c = Collected()
+            var st = BuildState()
+            var held = HeldOrders()
+            var ties: [(customer: Int32, row: Int32, day: Int32, channel: Int32)] = []
+        }
+
+        public init(settings: MetricSettings, limit: Int = min(defaultOrdersPerPass, defaultOrdersInMemory)) {
+            self.settings = settings
+            self.limit = limit
+            fixedAsOf = settings.asOf.flatMap(DayNumber.parseRange).map { Int64($0.lowerBound) }
+        }
+
+        /// Whether the facts can be built from what was collected.
+        public var isUsable: Bool { collecting && intact }
+
+        public func begin(columns names: [String]) {
+            func at(_ name: String) -> Int { names.firstIndex(of: name) ?? -1 }
+            columns = Columns(rowid: at("rowid"), customer: at("customer_id"), day: at("day"), orderID: at("order_id"),
+                              channel: at("channel"), status: at("status"),
+                              numbers: Self.numberColumns.map(at))
+            let all = [columns.rowid, columns.customer, columns.day, columns.orderID, columns.channel, columns.status] + columns.numbers
+            if all.contains(-1) { stop() }
+        }
+
+        public func read(bytes: Int, of total: Int) {
+            // A file that by its size holds more orders than can be held is left to the build that reads `orders`.
+            guard collecting, total > 0, bytes > 0, seen > 0 else { return }
+            let estimate = Double(seen) * Double(total) / Double(bytes)
+            if estimate > Double(limit) * 1.1 { return stop() }
+            if !reserved {
+                // Sized once from the first batch: doubling arrays and a growing hash table of customer
+                // ids copy and rehash everything they hold each time.
+                reserved = true
+                state.reserve(min(limit, Int(estimate * 1.05) + 1024))
+            }
+        }
+
+        public func settled(intact: Bool) { self.intact = intact }
+
+        /// Stops collecting and lets go of what was held.
+        private func stop() {
+            collecting = false
+            state = Collector()
+        }
+
+        /// What was collected (left empty here).
+        func take() -> Collector {
+            defer { state = Collector() }
+            return state
+        }
+
+        /// A number cell as a double (NULL: 0, with `bit` set in `nulls`); clears `ok` for any other cell.
+        @inline(__always) private static func number(_ row: LoadedRow, _ c: Int, bit: UInt8, _ nulls: inout UInt8, _ ok: inout Bool) -> Double {
+            if row.isNull(c) { nulls |= bit; return 0 }
+            guard let v = row.number(c) else { ok = false; return 0 }
+            return v
+        }
+
+        @inline(__always) private static func textOrNull(_ row: LoadedRow, _ c: Int) -> Bool { row.isNull(c) || row.isText(c) }
+
+        public func add(_ row: LoadedRow) {
+            guard collecting else { return }
+            seen += 1
+            guard seen <= limit, let rowid = row.integer(columns.rowid) else { return stop() }
+            if seen == 1 { state.st.lowRowid = rowid }
+            // Counted as the table will say: the status as stored (mapped), through the settings' rule.
+            var counted = true
+            if !row.isNull(columns.status) {
+                guard row.isText(columns.status) else { return stop() }
+                let word = row.bytes(columns.status)
+                let (k, isNew) = statuses.add(word)
+                if isNew { statusCounts.append(settings.counts(status: String(decoding: word, as: UTF8.self))) }
+                counted = statusCounts[Int(k)]
+            }
+            var day: Int64?
+            if !row.isNull(columns.day) {
+                guard let d = row.integer(columns.day) else { return stop() }
+                day = d
+            }
+            // Numbers as SQLite's column_double reads them: NULL as 0; text (a widened column) is not taken.
+            var n = OrderNumbers(), ok = true
+            let at = columns.numbers
+            n.amount = Self.number(row, at[0], bit: 0, &n.nulls, &ok)
+            n.discount = Self.number(row, at[1], bit: 1, &n.nulls, &ok)
+            n.points = Self.number(row, at[2], bit: 2, &n.nulls, &ok)
+            n.cogs = Self.number(row, at[3], bit: 4, &n.nulls, &ok)
+            n.shipping = Self.number(row, at[4], bit: 8, &n.nulls, &ok)
+            n.commission = Self.number(row, at[5], bit: 16, &n.nulls, &ok)
+            n.units = Self.number(row, at[6], bit: 0, &n.nulls, &ok)
+            let texts = Self.textOrNull(row, columns.channel) && Self.textOrNull(row, columns.customer) && Self.textOrNull(row, columns.orderID)
+            guard ok && texts else { return stop() }
+            if !state.take(row, rowid: rowid, counted: counted, day: day, numbers: n, columns: columns, fixedAsOf: fixedAsOf) {
+                stop()
+            }
+        }
+    }
+}
+
+extension CustomerFacts.LoadPass.Collector {
+    /// Room for about `rows` orders (and a customer per 1.6 of them, as `build` reserves).
+    mutating func reserve(_ rows: Int) {
+        held.reserve(rows)
+        st.flags.reserveCapacity(rows)
+        st.keyOfRow.reserveCapacity(rows)
+        c.customers.reserve(rows * 5 / 8)
+        c.reserve(rows * 5 / 8)
+    }
+
+    /// One row into the build's state, as `build`'s first read takes a row of `orders`; false when
+    /// its rowid is out of order.
+    mutating func take(_ row: LoadedRow, rowid: Int64, counted: Bool, day: Int64?, numbers: OrderNumbers,
+                       columns: CustomerFacts.LoadPass.Columns, fixedAsOf: Int64?) -> Bool {
+        let r = Int(rowid - st.lowRowid)
+        guard r >= st.flags.count else { return false }
+        st.flags.append(contentsOf: repeatElement(0, count: r + 1 - st.flags.count))
+        st.keyOfRow.append(contentsOf: repeatElement(-1, count: r + 1 - st.keyOfRow.count))
+        let channel = row.isNull(columns.channel) ? nil : row.bytes(columns.channel)
+        guard let values = st.admit(row: r, counted: counted, day: day, channel: channel, fixedAsOf: fixedAsOf, numbers: { numbers }) else {
+            return true
+        }
+        held.add(row: Int32(r), values)
+        guard !row.isNull(columns.customer) else { return true }
+        let orderID = row.isNull(columns.orderID) ? nil : row.bytes(columns.orderID)
+        var tie: Int?
+        // The closure only notes the tie: it cannot throw.
+        try? c.add(ShareOrder(row: Int32(r), values), id: row.bytes(columns.customer), orderID: orderID, offset: 0, st: &st) { k, _ in
+            tie = k
+            return false
+        }
+        if let tie { ties.append((Int32(tie), Int32(r), values.day, values.channel)) }
+        return true
+    }
+}
+
+extension CustomerFacts {
+    /// Writes the facts and the snapshot from what `pass` collected during the load (inside its
+    /// transaction, after `OrderSnapshot.invalidate`), as `build` writes them after its read.
+    static func build(_ db: Database, from pass: LoadPass, settings: MetricSettings, integerUnits: Bool) throws {
+        var s = pass.take()
+        // A tie on a first day kept the earlier order; now that the rows are in, the earlier (ordered_at,
+        // order_id) wins, in table order, as `build` decides it while reading.
+        let tieBreak = try TieBreak(db)
+        for t in s.ties where s.c.firstDay[Int(t.customer)] == t.day {
+            let k = Int(t.customer), rowid = s.st.lowRowid + Int64(t.row)
+            let mine = try tieBreak.key(of: rowid)
+            if try tieBreak.precedes(mine, s.c.firstRowid[k]) {
+                s.c.firstRowid[k] = rowid
+                s.c.firstChannel[k] = t.channel
+                s.c.firstOrderID[k] = mine.1.map { String(decoding: $0, as: UTF8.self) }
+            }
+        }
+        s.ties = []
+        let writer = try SnapshotWriter(db)
+        let asOf = try s.st.asOf(fixed: pass.fixedAsOf)
+        try createFactsTable(db, try extraColumns(db), name: table)
+        try writeShare(db, s.c, st: &s.st, asOf: asOf, offset: 0)
+        let customers = s.c.customers.count
+        s.c = Collected()
+        try writeCustomerColumns(writer, st: &s.st)
+        var blocks = SnapshotBlocks()
+        blocks.withCustomers = true
+        try s.held.write(into: &blocks, writer, s.st)
+        s.held = HeldOrders()
+        try finishSnapshot(writer, st: s.st, blocks: &blocks, customers: customers, asOf: asOf, settings: settings,
+                           integerUnits: integerUnits, counted: settings.countedCondition())
+    }
+}

@@ -1,0 +1,55 @@
+/// Sees each good row of an orders load on the parsing thread, as it will be stored (statuses
+/// mapped by `RowTally`), so that what is built from the rows (the customer facts and the order
+/// snapshot) needs no second read of the table (issue 15, "built while loading").
+///
+/// The parsing thread owns the observer from the first `add` until the pipeline ends; the loader
+/// calls `settled` afterwards, on its own thread. An observer that cannot use what it sees (a value
+/// of an unexpected type, too many rows to hold) just stops collecting: the caller then reads the
+/// table as before. What it collected may be used only when `settled(intact: true)` came: the table
+/// then holds exactly the rows seen, with the values seen.
+public protocol LoadRowObserver: AnyObject {
+    /// Before the first row: the load's columns in cell order (the last one is `rowid`).
+    func begin(columns: [String])
+    /// One good row.
+    func add(_ row: LoadedRow)
+    /// After each batch of rows: the file's bytes read so far, and its size when known (0 for a pipe).
+    func read(bytes: Int, of total: Int)
+    /// After the rows are reconciled, in the load's transaction: true when no row was removed,
+    /// mapped or retyped by SQL afterwards and the table held no earlier rows.
+    func settled(intact: Bool)
+}
+
+/// One converted row, valid only during `LoadRowObserver.add`.
+public struct LoadedRow {
+    let cells: UnsafeMutablePointer<Cell>
+    let text: UnsafeMutablePointer<UInt8>
+
+    public func isNull(_ column: Int) -> Bool { cells[column].isNull }
+
+    /// The cell as an integer; nil when it is NULL or another type.
+    public func integer(_ column: Int) -> Int64? {
+        if case .integer(let v) = cells[column] { return v }
+        return nil
+    }
+
+    /// The cell as SQLite reads a stored number as REAL: an integer or a real; nil when NULL or text.
+    public func number(_ column: Int) -> Double? {
+        switch cells[column] {
+        case .integer(let v): return Double(v)
+        case .real(let d): return d
+        default: return nil
+        }
+    }
+
+    /// Whether the cell is text (its bytes in `bytes`).
+    public func isText(_ column: Int) -> Bool {
+        if case .text = cells[column] { return true }
+        return false
+    }
+
+    /// The cell's bytes when it is text; empty otherwise.
+    public func bytes(_ column: Int) -> UnsafeRawBufferPointer {
+        guard case .text(let start, let count) = cells[column] else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: text + start, count: count)
+    }
+}

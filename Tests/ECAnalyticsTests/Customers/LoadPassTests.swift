@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+import ECStore
+import ECTestSupport
+@testable import ECAnalytics
+
+/// The customer facts and the order snapshot collected from a load's rows as they are parsed
+/// (`CustomerFacts.LoadPass`) must be the very rows and bytes that the build reading `orders` back
+/// writes (`CustomerFacts.build`, itself checked against SQL in StreamingBuildTests and
+/// SnapshotRouteTests), on randomized exports with what makes the build careful: ties on a
+/// customer's first day (broken by ordered_at, then order_id), guests, statuses spelled in
+/// Japanese or unknown, NULL costs, rows out of day order, quoted line breaks (rowid gaps),
+/// skipped bad rows, as_of and counted-status settings. Where the table does not hold exactly
+/// the rows seen (repeated ids removed, an append) or there are too many rows to hold, the pass
+/// must stand aside and the build read `orders` as before.
+@Suite struct LoadPassTests {
+    /// A randomized orders export of `rows` rows.
+    static func export(seed: UInt64, rows: Int, repeatedID: Bool = false, badRow: Bool = false) -> String {
+        var g = SplitMix64(seed: seed)
+        func pick<T>(_ xs: [T]) -> T { xs[Int(g.next() % UInt64(xs.count))] }
+        func maybe(_ p: Double) -> Bool { Double(g.next() % 1000) < p * 1000 }
+        var out = "order_id,customer_id,ordered_at,amount,channel,status,discount,points,cogs,shipping,commission,quantity,product\n"
+        let statuses = ["completed", "completed", "completed", "発送済み", "キャンセル", "返品", "cancelled", "shipped", "", "On Hold"]
+        let channels = ["own", "Rakuten", "amazon", "yahoo", "", "OWN"]
+        for i in 0..<rows {
+            let customer = maybe(0.05) ? "" : "C\(g.next() % UInt64(rows / 6))"
+            // Few days and few times: many orders of a customer on one day, some at the same second.
+            let day = 1 + Int(g.next() % 30)
+            let month = 1 + (day - 1) / 28, dom = 1 + (day - 1) % 28
+            let time = pick(["09:00:00", "09:00:00", "12:30:00", "18:45:10"])
+            let id = repeatedID && i == rows / 2 ? "O\(rows / 3)" : "O\(i % 3 == 1 ? pick(["A", "b"]) : "")\(i)"
+            func cost() -> String { maybe(0.3) ? "" : String(Int(g.next() % 500)) }
+            let amount = maybe(0.2) ? String(format: "%.1f", Double(g.next() % 100_000) / 10) : String(Int(g.next() % 20_000) + 100)
+            let product = maybe(0.02) ? "\"two\nlines\"" : pick(["tea", "cup", ""])
+            let fields = [id, customer, String(format: "2023-%02d-%02d %@", month, dom, time), amount, pick(channels), pick(statuses),
+                          cost(), cost(), cost(), cost(), cost(), maybe(0.1) ? "" : String(1 + g.next() % 3), product]
+            out += fields.joined(separator: ",") + "\n"
+            if badRow && i == 7 { out += "bad,C1,not a date,12,own,completed,,,,,,,\n" }
+        }
+        return out
+    }
+
+    static func derived(_ db: Database) throws -> (facts: [[Value]], snapshot: [[Value]]) {
+        (try db.query("SELECT * FROM \(CustomerFacts.table) ORDER BY customer_key").rows,
+         try db.query("SELECT name, data FROM \(OrderSnapshot.table) WHERE name <> 'stamp' ORDER BY name").rows)
+    }
+
+    /// Loads `csv` into a new workspace with a pass; returns the workspace and the pass.
+    static func load(_ csv: String, in dir: TemporaryDirectory, settings: MetricSettings, limit: Int? = nil,
+                     options: LoadOptions = LoadOptions()) throws -> (Database, CustomerFacts.LoadPass) {
+        let file = dir.path("orders-\(UUID().uuidString).csv")
+        try csv.write(toFile: file, atomically: true, encoding: .utf8)
+        let db = try Database(path: dir.path("w-\(UUID().uuidString).db"))
+        let pass = limit.map { CustomerFacts.LoadPass(settings: settings, limit: $0) } ?? CustomerFacts.LoadPass(settings: settings)
+        _ = try Loader(database: db, rowObserver: pass).load(LoadRequest(target: .role(.orders), path: file, options: options), beforeCommit: {
+            try CustomerFacts.refreshInLoad($0, role: .orders, settings: settings, collected: pass)
+        })
+        return (db, pass)
+    }
+
+    /// The derived data as loaded equals a build that reads `orders` back.
+    static func expectSameAsReadBack(_ db: Database, settings: MetricSettings, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(try OrderSnapshot.isCurrent(db), sourceLocation: sourceLocation)
+        let loaded = try derived(db)
+        try CustomerFacts.rebuild(db, settings: settings)
+        let readBack = try derived(db)
+        #expect(loaded.facts.count > 100, sourceLocation: sourceLocation)
+        #expect(loaded.snapshot.count > 10, sourceLocation: sourceLocation)
+        #expect(loaded.snapshot == readBack.snapshot, sourceLocation: sourceLocation)
+        for (a, b) in zip(loaded.facts, readBack.facts) where a != b {
+            Issue.record("as loaded \(a), read back \(b)", sourceLocation: sourceLocation)
+            break
+        }
+        #expect(loaded.facts.count == readBack.facts.count, sourceLocation: sourceLocation)
+    }
+
+    static var settingsVariants: [MetricSettings] {
+        var asOf = MetricSettings()
+        asOf.asOf = "2023-02-05"
+        var only = MetricSettings()
+        only.counted = .only(["completed"])
+        return [MetricSettings(), asOf, only]
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func sameAsReadingOrdersBack(seed: UInt64) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let csv = Self.export(seed: seed, rows: 3000)
+        for settings in Self.settingsVariants {
+            let (db, pass) = try Self.load(csv, in: dir, settings: settings)
+            #expect(pass.isUsable, "the pass was not used: the test would compare the read-back build with itself")
+            try Self.expectSameAsReadBack(db, settings: settings)
+        }
+        // The ties the export is built to have: customers whose first counted order is not the first of
+        // their first day in table order (a later row won on ordered_at or order_id).
+        let (db, _) = try Self.load(csv, in: dir, settings: MetricSettings())
+        let counted = MetricSettings().countedCondition(alias: "o")
+        let overtaken = try db.scalar("""
+            SELECT count(*) FROM \(CustomerFacts.table) f
+            WHERE (SELECT rowid FROM orders WHERE order_id = f.first_order_id)
+                > (SELECT min(o.rowid) FROM orders o WHERE o.customer_id = f.customer_id AND o.day = f.first_day AND \(counted.sql))
+            """, counted.bindings).intValue ?? 0
+        #expect(overtaken > 5)
+    }
+
+    /// A bad row skipped (`on_error skip`) leaves a gap in the rows seen; the rest are used.
+    @Test func skippedRowsLeaveTheRestUsable() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let (db, pass) = try Self.load(Self.export(seed: 9, rows: 2000, badRow: true), in: dir, settings: MetricSettings(),
+                                       options: LoadOptions(onError: .skip))
+        #expect(pass.isUsable)
+        #expect(try db.scalar("SELECT count(*) FROM ecsh_rejects").intValue == 1)
+        try Self.expectSameAsReadBack(db, settings: MetricSettings())
+    }
+
+    /// Rows removed after the insert (a repeated order id, the later row wins): the pass stands aside.
+    @Test func repeatedIDsMakeTheBuildReadOrders() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let (db, pass) = try Self.load(Self.export(seed: 4, rows: 2000, repeatedID: true), in: dir, settings: MetricSettings(),
+                                       options: LoadOptions(onError: .skip))
+        #expect(!pass.isUsable)
+        #expect(try db.scalar("SELECT count(*) FROM orders").intValue == 1999)
+        try Self.expectSameAsReadBack(db, settings: MetricSettings())
+    }
+
+    /// More rows than the pass may hold: it stops collecting, and the build reads `orders`.
+    @Test func tooManyRowsMakeTheBuildReadOrders() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let (db, pass) = try Self.load(Self.export(seed: 5, rows: 2000), in: dir, settings: MetricSettings(), limit: 500)
+        #expect(!pass.isUsable)
+        try Self.expectSameAsReadBack(db, settings: MetricSettings())
+    }
+
+    /// An append loads next to earlier rows the pass never saw.
+    @Test func anAppendMakesTheBuildReadOrders() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let (db, first) = try Self.load(Self.export(seed: 6, rows: 1000), in: dir, settings: MetricSettings())
+        #expect(first.isUsable)
+        let more = dir.path("more.csv")
+        try Self.export(seed: 7, rows: 1000).replacingOccurrences(of: "\nO", with: "\nN").write(toFile: more, atomically: true, encoding: .utf8)
+        let pass = CustomerFacts.LoadPass(settings: MetricSettings())
+        _ = try Loader(database: db, rowObserver: pass).load(LoadRequest(target: .role(.orders), path: more, append: true), beforeCommit: {
+            try CustomerFacts.refreshInLoad($0, role: .orders, settings: MetricSettings(), collected: pass)
+        })
+        #expect(!pass.isUsable)
+        #expect(try db.scalar("SELECT count(*) FROM orders").intValue == 2000)
+        try Self.expectSameAsReadBack(db, settings: MetricSettings())
+    }
+}
