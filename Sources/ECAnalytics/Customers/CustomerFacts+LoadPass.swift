@@ -3,7 +3,7 @@ import ECStore
 
 extension CustomerFacts {
     /// Collects the customer facts and the order snapshot from an orders load's rows while they are
-    /// parsed (a `LoadRowObserver`, on the load's parsing thread), so that the load writes its derived
+    /// parsed (a `LoadRowObserver`, on a thread of the load's pipeline), so that the load writes its derived
     /// data without reading `orders` back (issue 15, "built while loading"): that read was about a
     /// third of the build at 1M orders.
     ///

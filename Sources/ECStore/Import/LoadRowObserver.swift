@@ -1,9 +1,10 @@
-/// Sees each good row of an orders load on the parsing thread, as it will be stored (statuses
+/// Sees each good row of an orders load as it is parsed, as it will be stored (statuses
 /// mapped by `RowTally`), so that what is built from the rows (the customer facts and the order
 /// snapshot) needs no second read of the table (issue 15, "built while loading").
 ///
-/// The parsing thread owns the observer from the first `add` until the pipeline ends; the loader
-/// calls `settled` afterwards, on its own thread. An observer that cannot use what it sees (a value
+/// A thread of the load's pipeline owns the observer from the first `add` until the pipeline ends
+/// (`RowPipeline`: it sees each batch while the loader inserts it); the loader calls `settled`
+/// afterwards, on its own thread. An observer that cannot use what it sees (a value
 /// of an unexpected type, too many rows to hold) just stops collecting: the caller then reads the
 /// table as before. What it collected may be used only when `settled(intact: true)` came: the table
 /// then holds exactly the rows seen, with the values seen.

@@ -42,6 +42,8 @@ final class RowBatch {
     var problems: [(problem: RowProblem, raw: String)] = []
     /// A structural error (bad quote, bad bytes) found after the last row of this batch.
     var failure: Error?
+    /// Threads still reading the batch (the inserting one, the observing one); `RowPipeline` changes it under its lock.
+    var holders = 0
 
     init(width: Int, capacity: Int) {
         self.width = width

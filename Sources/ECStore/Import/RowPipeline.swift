@@ -8,6 +8,11 @@ import Foundation
 /// the condition lock, so no memory is touched by both threads at once. That
 /// hand-over is what `@unchecked Sendable` vouches for; SQLite is only ever
 /// called from the consumer (calling) thread.
+///
+/// With an observer (`LoadRowObserver`), a third thread shows it each batch once parsed, while the
+/// calling thread inserts the same batch: both only read it, and it is reused once both are done.
+/// On the machine's two cores the operating system then shares the observer's work out, where on the
+/// parsing thread it made that thread the slower of the two.
 final class RowPipeline: @unchecked Sendable {
     let reader: CSVReader
     private let converter: RowConverter
@@ -19,9 +24,13 @@ final class RowPipeline: @unchecked Sendable {
     private var producerDone = false
     private var cancelled = false
     private var started = false
+    /// Batches the observing thread has yet to see, in file order.
+    private var toObserve: [RowBatch] = []
+    private var observerDone = true
+    private let totalBytes: Int
     /// Maps and counts each good row on this thread (orders); read by the loader once the pipeline ends.
     private let tally: RowTally?
-    /// Sees each good row after the tally, on this thread (`LoadRowObserver`).
+    /// Sees each good row after the tally, on a thread of its own (`LoadRowObserver`).
     private let observer: LoadRowObserver?
 
     init(reader: CSVReader, converter: RowConverter, expectedFields: Int, nullPadding: Bool = false,
@@ -32,7 +41,8 @@ final class RowPipeline: @unchecked Sendable {
         self.nullPadding = nullPadding
         self.converter = converter
         self.expectedFields = expectedFields
-        free = (0..<batches).map { _ in RowBatch(width: converter.width, capacity: batchRows) }
+        totalBytes = reader.totalBytes
+        free = (0..<batches + (observer == nil ? 0 : 1)).map { _ in RowBatch(width: converter.width, capacity: batchRows) }
     }
 
     func start() {
@@ -40,6 +50,13 @@ final class RowPipeline: @unchecked Sendable {
         let thread = Thread { [self] in produce() }
         thread.name = "ecsh-load-parse"
         thread.stackSize = 1 << 20
+        if observer != nil {
+            observerDone = false
+            let watcher = Thread { [self] in observe() }
+            watcher.name = "ecsh-load-observe"
+            watcher.stackSize = 1 << 20
+            watcher.start()
+        }
         thread.start()
     }
 
@@ -53,19 +70,51 @@ final class RowPipeline: @unchecked Sendable {
 
     func recycle(_ batch: RowBatch) {
         condition.lock()
-        free.append(batch)
-        condition.signal()
+        release(batch)
         condition.unlock()
     }
 
-    /// Stops the producer (if still running) and waits until it has let go of the reader.
+    /// One holder less (under the lock); the last one frees the batch for the producer.
+    private func release(_ batch: RowBatch) {
+        batch.holders -= 1
+        guard batch.holders == 0 else { return }
+        free.append(batch)
+        condition.broadcast()
+    }
+
+    /// Stops the producer (if still running) and waits until it has let go of the reader; then waits
+    /// for the observer, which sees every batch when the file was read to its end, else stops early.
     func stop() {
         guard started else { return }
         condition.lock()
-        cancelled = true
+        if !producerDone { cancelled = true }
         condition.broadcast()
-        while !producerDone { condition.wait() }
+        while !producerDone || !observerDone { condition.wait() }
         condition.unlock()
+    }
+
+    /// The observing thread: every batch, in file order, each good row to the observer.
+    private func observe() {
+        guard let observer else { return }
+        while true {
+            condition.lock()
+            while toObserve.isEmpty && !producerDone && !cancelled { condition.wait() }
+            if cancelled || toObserve.isEmpty {
+                observerDone = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let batch = toObserve.removeFirst()
+            condition.unlock()
+            for r in 0..<batch.count where batch.status[r] < 0 {
+                observer.add(LoadedRow(cells: batch.cells + r * batch.width, text: batch.text.pointee.bytes))
+            }
+            observer.read(bytes: batch.bytesRead, of: totalBytes)
+            condition.lock()
+            release(batch)
+            condition.unlock()
+        }
     }
 
     private func produce() {
@@ -85,6 +134,11 @@ final class RowPipeline: @unchecked Sendable {
             atEnd = fill(batch)
             condition.lock()
             ready.append(batch)
+            batch.holders = 1
+            if observer != nil {
+                toObserve.append(batch)
+                batch.holders = 2
+            }
             condition.broadcast()
             condition.unlock()
         }
@@ -97,10 +151,7 @@ final class RowPipeline: @unchecked Sendable {
     /// Fills one batch; true at end of file or on a structural error.
     private func fill(_ batch: RowBatch) -> Bool {
         let expected = expectedFields
-        defer {
-            batch.bytesRead = reader.rawBytesRead
-            observer?.read(bytes: batch.bytesRead, of: reader.totalBytes)
-        }
+        defer { batch.bytesRead = reader.rawBytesRead }
         while batch.count < batch.capacity {
             do {
                 guard try reader.next() else { return true }
@@ -134,8 +185,6 @@ final class RowPipeline: @unchecked Sendable {
                 batch.problems.append((problem, reader.rawRecord))
             } else {
                 tally?.add(batch, row: r)
-                // After the tally, which may have moved the batch's text.
-                observer?.add(LoadedRow(cells: batch.cells + r * batch.width, text: batch.text.pointee.bytes))
             }
             batch.count += 1
         }
