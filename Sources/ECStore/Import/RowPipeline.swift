@@ -99,12 +99,7 @@ final class RowPipeline: @unchecked Sendable {
         while true {
             condition.lock()
             while toObserve.isEmpty && !producerDone && !cancelled { condition.wait() }
-            if cancelled || toObserve.isEmpty {
-                observerDone = true
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
+            if cancelled || toObserve.isEmpty { return markDone(\.observerDone) }
             let batch = toObserve.removeFirst()
             condition.unlock()
             for r in 0..<batch.count where batch.status[r] < 0 {
@@ -122,12 +117,7 @@ final class RowPipeline: @unchecked Sendable {
         while !atEnd {
             condition.lock()
             while free.isEmpty && !cancelled { condition.wait() }
-            if cancelled {
-                producerDone = true
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
+            if cancelled { return markDone(\.producerDone) }
             let batch = free.removeLast()
             condition.unlock()
             batch.reset()
@@ -143,7 +133,12 @@ final class RowPipeline: @unchecked Sendable {
             condition.unlock()
         }
         condition.lock()
-        producerDone = true
+        markDone(\.producerDone)
+    }
+
+    /// Marks a thread done (under the lock, which it lets go) and wakes whoever waits for it.
+    private func markDone(_ flag: ReferenceWritableKeyPath<RowPipeline, Bool>) {
+        self[keyPath: flag] = true
         condition.broadcast()
         condition.unlock()
     }
