@@ -196,12 +196,15 @@ extension CustomerFacts {
             }
         }
         s.ties = []
-        let writer = try SnapshotWriter(db)
         let asOf = try s.st.asOf(fixed: pass.fixedAsOf)
         try createFactsTable(db, try extraColumns(db), name: table)
         try writeShare(db, s.c, st: &s.st, asOf: asOf, offset: 0)
         let customers = s.c.customers.count
         s.c = Collected()
+        // The snapshot's table made after the facts, not before: its first pages, written to the log and then
+        // changed again by every put, would otherwise make the commit rewrite the checksums of the facts'
+        // frames (see `Bookkeeping.createRejectsTable`).
+        let writer = try SnapshotWriter(db)
         try writeCustomerColumns(writer, st: &s.st)
         var blocks = SnapshotBlocks()
         blocks.withCustomers = true

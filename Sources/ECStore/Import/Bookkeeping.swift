@@ -1,6 +1,7 @@
 /// The `ecsh_` tables that describe loaded datasets (docs/workspace.md).
 enum Bookkeeping {
     static func createTables(_ db: Database) throws {
+        try createRejectsTable(db)
         try db.execute("""
             CREATE TABLE IF NOT EXISTS ecsh_datasets (
               name TEXT PRIMARY KEY, role TEXT, source TEXT NOT NULL, rows INTEGER NOT NULL,
@@ -8,8 +9,17 @@ enum Bookkeeping {
             CREATE TABLE IF NOT EXISTS ecsh_fields (
               dataset TEXT NOT NULL, field TEXT NOT NULL, source_header TEXT, type TEXT NOT NULL,
               PRIMARY KEY (dataset, field));
+            """)
+    }
+
+    /// The rejects table alone: what a load needs before its rows. The others are created (when new) just
+    /// before `record`: a page SQLite wrote to the log early in a big transaction and changes again at its
+    /// end is rewritten in place, and every log frame after it then has its checksum read and written
+    /// again at the commit (`walRewriteChecksums`): 120k extra system calls at 1M orders.
+    static func createRejectsTable(_ db: Database) throws {
+        try db.execute("""
             CREATE TABLE IF NOT EXISTS ecsh_rejects (
-              dataset TEXT, source TEXT, line INTEGER, col INTEGER, field TEXT, reason TEXT, raw TEXT);
+              dataset TEXT, source TEXT, line INTEGER, col INTEGER, field TEXT, reason TEXT, raw TEXT)
             """)
     }
 
@@ -17,6 +27,7 @@ enum Bookkeeping {
     /// `known`: the row count and main-date range when the caller counted them while loading.
     static func record(_ db: Database, table: String, role: DatasetRole?, source: String, columns: [ColumnPlan], replace: Bool,
                        known: (rows: Int, minDate: Value, maxDate: Value)? = nil) throws {
+        try createTables(db)
         let t = quoteIdentifier(table)
         var minDate: Value = .null, maxDate: Value = .null
         if let known {

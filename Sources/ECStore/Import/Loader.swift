@@ -112,7 +112,7 @@ public final class Loader {
         // pages once instead of twice (WAL, then checkpoint): with a rollback journal other ecsh
         // processes could not read the workspace while it loads (docs/decisions.md).
         try database.transaction(committing: "saving the load to the workspace file") {
-            try Bookkeeping.createTables(database)
+            try Bookkeeping.createRejectsTable(database)
             try prepareTable(table, plan: &plan, append: request.append)
             // Rows of this load get rowid base + line: reconciliation finds them, and their lines, by it.
             let base = role == nil ? 0 : (try database.scalar("SELECT coalesce(max(rowid), 0) FROM \(quoteIdentifier(table))").intValue ?? 0)
