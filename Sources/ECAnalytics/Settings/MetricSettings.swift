@@ -64,11 +64,14 @@ public struct MetricSettings: Sendable, Equatable {
     }
 
     /// Whether an order with this stored (canonical) status counts, the Swift twin of `countedCondition`.
+    /// Words are compared byte for byte, as SQLite's `IN` compares text: Swift's `==` on strings would
+    /// also match another Unicode spelling of the same word (ガ written as カ and a combining mark).
     public func counts(status: String?) -> Bool {
         guard let status else { return true }
+        let listed = { (word: String) in word.utf8.elementsEqual(status.utf8) }
         switch counted {
-        case .excluding(let list): return !list.contains(status)
-        case .only(let list): return list.contains(status)
+        case .excluding(let list): return !list.contains(where: listed)
+        case .only(let list): return list.contains(where: listed)
         }
     }
 

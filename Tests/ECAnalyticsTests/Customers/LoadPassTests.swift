@@ -104,6 +104,23 @@ import ECTestSupport
         #expect(overtaken > 5)
     }
 
+    /// The pass decides which orders count with `MetricSettings.counts(status:)`; SQL with `IN`. Two
+    /// spellings of one word (composed and decomposed) are equal to Swift's `==` but not to SQLite.
+    @Test func countedStatusesCompareBytesAsSQLiteDoes() throws {
+        let composed = "\u{30AC}", decomposed = "\u{30AB}\u{3099}"
+        #expect(composed == decomposed)
+        let db = try Database()
+        for (list, word) in [([composed], decomposed), ([decomposed], composed), ([composed], composed), (["completed"], "completed")] {
+            for counted in [MetricSettings.CountedStatuses.only(list), .excluding(list)] {
+                var s = MetricSettings()
+                s.counted = counted
+                let condition = s.countedCondition()
+                let sql = try db.scalar("SELECT \(condition.sql) FROM (SELECT ? AS status)", condition.bindings + [.text(word)]).intValue
+                #expect(s.counts(status: word) == (sql == 1), "\(counted) on \(Array(word.unicodeScalars))")
+            }
+        }
+    }
+
     /// A bad row skipped (`on_error skip`) leaves a gap in the rows seen; the rest are used.
     @Test func skippedRowsLeaveTheRestUsable() throws {
         let dir = try TemporaryDirectory()
