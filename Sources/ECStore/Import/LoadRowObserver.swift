@@ -15,9 +15,16 @@ public protocol LoadRowObserver: AnyObject {
     func add(_ row: LoadedRow)
     /// After each batch of rows: the file's bytes read so far, and its size when known (0 for a pipe).
     func read(bytes: Int, of total: Int)
+    /// On the observing thread, after the last batch (not when the load was stopped first); the loader
+    /// reads what it settles once the pipeline has ended.
+    func finished()
     /// After the rows are reconciled, in the load's transaction: true when no row was removed,
     /// mapped or retyped by SQL afterwards and the table held no earlier rows.
     func settled(intact: Bool)
+}
+
+extension LoadRowObserver {
+    public func finished() {}
 }
 
 /// One converted row, valid only during `LoadRowObserver.add`.
@@ -53,4 +60,23 @@ public struct LoadedRow {
         guard case .text(let start, let count) = cells[column] else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         return UnsafeRawBufferPointer(start: text + start, count: count)
     }
+}
+
+/// Several observers on the pipeline's one observing thread, each told everything in turn.
+final class LoadRowObservers: LoadRowObserver {
+    private let all: [LoadRowObserver]
+
+    /// nil for none, the observer itself for one.
+    static func combine(_ observers: [LoadRowObserver?]) -> LoadRowObserver? {
+        let present = observers.compactMap { $0 }
+        return present.count > 1 ? LoadRowObservers(present) : present.first
+    }
+
+    private init(_ all: [LoadRowObserver]) { self.all = all }
+
+    func begin(columns: [String]) { for o in all { o.begin(columns: columns) } }
+    func add(_ row: LoadedRow) { for o in all { o.add(row) } }
+    func read(bytes: Int, of total: Int) { for o in all { o.read(bytes: bytes, of: total) } }
+    func finished() { for o in all { o.finished() } }
+    func settled(intact: Bool) { for o in all { o.settled(intact: intact) } }
 }

@@ -23,6 +23,8 @@ public struct LoadSummary: Sendable {
     public var merge: Merge?
     /// Orders without a customer key (guests), for orders loads.
     public var guests = 0
+    /// The ids of a new table were proven distinct while parsing (`RepeatWatch`): no id index was built.
+    public var idsProven = false
 
     /// A name and how many rows have it.
     public struct Count: Sendable, Equatable {

@@ -12,6 +12,9 @@ public final class Loader {
     /// Sees the rows of an orders load as they are parsed (the customer facts built in the same pass);
     /// told after reconciliation whether the table holds exactly those rows (`LoadRowObserver`).
     public var rowObserver: LoadRowObserver?
+    /// Whether a new table's ids may be proven distinct while parsing (`RepeatWatch`); off, the loader
+    /// always takes the exact way (tests compare the two).
+    var provesIdsWhileParsing = true
 
     public init(database: Database, rowObserver: LoadRowObserver? = nil) {
         self.database = database
@@ -128,7 +131,10 @@ public final class Loader {
                 ? RowTally(columns: insertPlan.columns, role: role, words: try StatusVocabulary.workspaceWords(database))
                 : nil
             // Rows are observed as stored only where the tally maps them: an orders load without a preset, into a new table.
-            let observer = tally != nil && base == 0 ? rowObserver : nil
+            let pass = tally != nil && base == 0 ? rowObserver : nil
+            // The ids of a new table without a preset (whose line items merge later) are checked for repeats on the way.
+            let watch = base == 0 && preset == nil && provesIdsWhileParsing ? role.flatMap { RepeatWatch(role: $0, columns: insertPlan.columns) } : nil
+            let observer = LoadRowObservers.combine([watch, pass])
             observer?.begin(columns: insertPlan.columns.map(\.name))
             LoadTrace.mark("before insert")
             outcome = try insertRows(resolved, plan: insertPlan, converter: converter, table: table, preset: preset,
@@ -137,18 +143,23 @@ public final class Loader {
             try database.during("checking the new rows (statuses, repeated ids)") {
                 plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
                 if let role {
-                    try reconcile(role, table: table, base: base, plan: plan, request: resolved, summary: &summary, tally: tally)
-                    outcome.rows = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ?",
-                                                           [.integer(base)]).intValue ?? 0)
+                    try reconcile(role, table: table, base: base, plan: plan, request: resolved, summary: &summary, tally: tally,
+                                  distinct: watch?.distinct() == true)
+                    // Rows inserted one for one and none removed: the count is the loader's own.
+                    if preset != nil || summary.exactRepeats + summary.replacedRepeats > 0 {
+                        outcome.rows = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ?",
+                                                               [.integer(base)]).intValue ?? 0)
+                    }
                 }
                 LoadTrace.mark("reconcile")
                 let widened = plan.columns.contains { $0.kind.sqlType != $0.declaredKind.sqlType }
                 let removed = summary.exactRepeats + summary.replacedRepeats > 0
                 // The table holds exactly the rows the observer saw, as it saw them: nothing removed, retyped
                 // or mapped by SQL (the tally mapped every status).
-                rowObserver?.settled(intact: observer != nil && !removed && !widened && tally?.countsHold == true)
+                rowObserver?.settled(intact: pass != nil && !removed && !widened && tally?.countsHold == true)
                 try retypeWidenedColumns(table, plan.columns, notes: &notes)
-                if let key = role?.identity, plan.columns.contains(where: { $0.name == key && $0.source != .none }) {
+                // The id index serves the repeat query and joins; ids proven distinct on the way need neither.
+                if let key = role?.identity, plan.columns.contains(where: { $0.name == key && $0.source != .none }), !summary.idsProven {
                     try database.execute("CREATE INDEX IF NOT EXISTS \(quoteIdentifier("ecsh_\(table)_\(key)")) ON \(quoteIdentifier(table))(\(quoteIdentifier(key)))")
                 }
                 // A new table whose rows all stayed: its date range as counted while parsing.
@@ -195,13 +206,15 @@ public final class Loader {
 
     /// Statuses, unique ids, the merge with earlier rows and the guest count, for this load's rows.
     private func reconcile(_ role: DatasetRole, table: String, base: Int64, plan: FilePlan, request: LoadRequest,
-                           summary: inout LoadSummary, tally: RowTally?) throws {
+                           summary: inout LoadSummary, tally: RowTally?, distinct: Bool) throws {
         let mapped = { (name: String) in plan.columns.contains { $0.name == name && $0.source != .none } }
         var pairs: [StatusPair] = []
         // Mapped while parsing when the tally holds; else (a preset, a status that was not text) with SQL.
         if role == .orders && mapped("status") { pairs = try tally?.statusPairs ?? applyStatusVocabulary(table, base: base) }
         if let key = role.identity, mapped(key) {
-            try collapseRepeats(table, key: key, base: base, request: request, summary: &summary)
+            if distinct { summary.idsProven = true } else {
+                try collapseRepeats(table, key: key, base: base, request: request, summary: &summary)
+            }
             if request.append && base > 0 { try mergeWithEarlier(table, key: key, base: base, summary: &summary) }
         }
         if role == .orders {

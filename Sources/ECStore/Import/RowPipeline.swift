@@ -99,7 +99,15 @@ final class RowPipeline: @unchecked Sendable {
         while true {
             condition.lock()
             while toObserve.isEmpty && !producerDone && !cancelled { condition.wait() }
-            if cancelled || toObserve.isEmpty { return markDone(\.observerDone) }
+            if cancelled || toObserve.isEmpty {
+                // The whole file was seen: what the observer settles at the end, it settles on this thread.
+                if !cancelled {
+                    condition.unlock()
+                    observer.finished()
+                    condition.lock()
+                }
+                return markDone(\.observerDone)
+            }
             let batch = toObserve.removeFirst()
             condition.unlock()
             for r in 0..<batch.count where batch.status[r] < 0 {

@@ -113,14 +113,8 @@ struct ServerStream {
         /// Adds the row's id to the repeat check; a repeat found on the way (or a collision of two ids'
         /// hashes) declines.
         mutating func track(key cell: Cell, text: UnsafeMutablePointer<UInt8>, line: Int) throws {
-            var hasher = Hasher()
-            switch cell {
-            case .null: return
-            case .integer(let v): hasher.combine(0 as UInt8); hasher.combine(v)
-            case .real(let d): hasher.combine(1 as UInt8); hasher.combine(d)
-            case .text(let start, let count): hasher.combine(2 as UInt8); hasher.combine(bytes: UnsafeRawBufferPointer(start: text + start, count: count))
-            }
-            guard try repeats.add(UInt64(bitPattern: Int64(hasher.finalize()))) else {
+            guard let (_, hash) = RepeatCheck.hash(cell, text: text) else { return }
+            guard try repeats.add(hash) else {
                 throw StreamDeclined(reason: "a repeated id by line \(line)")
             }
         }

@@ -93,6 +93,20 @@ final class RepeatCheck {
         run.removeAll(keepingCapacity: true)
     }
 
+    /// An id's hash for `add`, with its kind (0 integer, 1 real, 2 text); nil for NULL, which
+    /// repeats freely (as in a UNIQUE index).
+    static func hash(_ cell: Cell, text: UnsafeMutablePointer<UInt8>) -> (kind: UInt8, hash: UInt64)? {
+        var hasher = Hasher()
+        let kind: UInt8
+        switch cell {
+        case .null: return nil
+        case .integer(let v): kind = 0; hasher.combine(kind); hasher.combine(v)
+        case .real(let d): kind = 1; hasher.combine(kind); hasher.combine(d)
+        case .text(let start, let count): kind = 2; hasher.combine(kind); hasher.combine(bytes: UnsafeRawBufferPointer(start: text + start, count: count))
+        }
+        return (kind, UInt64(bitPattern: Int64(hasher.finalize())))
+    }
+
     static func hasNeighbours(_ sorted: [UInt64]) -> Bool {
         var i = 1
         while i < sorted.count {
