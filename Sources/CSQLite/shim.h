@@ -1,5 +1,6 @@
 #ifndef ECSH_CSQLITE_SHIM_H
 #define ECSH_CSQLITE_SHIM_H
+#include <sys/types.h>
 #include <sqlite3.h>
 
 // SQLITE_TRANSIENT is a cast macro Swift cannot import; these helpers ask
@@ -23,5 +24,12 @@ static inline int ecsh_enable_defensive(sqlite3 *db) {
 // mutex on every allocation SQLite makes; ecsh never reads them.
 static inline int ecsh_disable_memory_statistics(void) {
     return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+// sync_file_range is a GNU extension (fcntl.h with _GNU_SOURCE) Swift's Glibc module does not
+// show: it starts writing a file's dirty pages to disk without waiting for them (LogWriteback, for
+// SQLite's log file). 2 is SYNC_FILE_RANGE_WRITE.
+extern int sync_file_range(int fd, __off64_t offset, __off64_t count, unsigned int flags);
+static inline int ecsh_start_writeback(int fd) {
+    return sync_file_range(fd, 0, 0, 2);
 }
 #endif

@@ -87,6 +87,9 @@ extension Database {
         savepointDepth += 1
         defer { savepointDepth -= 1 }
         if outermost { try begin() } else { try execute("SAVEPOINT \(name)") }
+        // A big write (a load, a rebuild) has its log written out as it goes (`LogWriteback`).
+        let writeback = outermost && committing != nil && postgres == nil && !isReadOnly && path != nil ? handle.flatMap(LogWriteback.start) : nil
+        defer { writeback?.stop() }
         do {
             let result = try body()
             if outermost, let committing {

@@ -29,6 +29,35 @@ import ECTestSupport
         #expect(log < pages / 20, "\(log) pages written to drop a table of \(pages)")
     }
 
+    /// A big write's log is handed to the kernel's writeback while it grows (`LogWriteback`): the
+    /// `-wal` file is held open a second time during a committing transaction of a file workspace, and only then.
+    @Test func committingTransactionWritesItsLogBack() throws {
+        func openLogs(_ path: String) -> Int {
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+            return fds.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == path + "-wal" }.count
+        }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.path("w.db")
+        let db = try Database(path: path)
+        try db.execute("CREATE TABLE t (x)")
+        #expect(openLogs(path) == 1)
+        try db.transaction(committing: "saving") {
+            try db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO t SELECT randomblob(100) FROM n")
+            usleep(300_000)
+            // SQLite's own handle on the log, and the writeback's.
+            #expect(openLogs(path) == 2)
+        }
+        #expect(openLogs(path) == 1)
+        #expect(try db.scalar("SELECT count(*) FROM t").intValue == 20000)
+        // Small transactions go without.
+        try db.transaction {
+            try db.execute("INSERT INTO t VALUES (1)")
+            usleep(300_000)
+            #expect(openLogs(path) == 1)
+        }
+    }
+
     @Test func transactionRollsBackOnError() throws {
         let db = try Database()
         try db.execute("CREATE TABLE t (x)")
