@@ -9,6 +9,11 @@ static inline int ecsh_bind_text(sqlite3_stmt *stmt, int index, const char *text
     // An empty Swift buffer has no base address; bind "" rather than NULL.
     return sqlite3_bind_text(stmt, index, text ? text : "", length, SQLITE_TRANSIENT);
 }
+// SQLITE_STATIC: SQLite reads the bytes where they are, until the parameter is bound again or the
+// statement is reset with its bindings cleared; the caller keeps them alive that long.
+static inline int ecsh_bind_text_static(sqlite3_stmt *stmt, int index, const char *text, int length) {
+    return sqlite3_bind_text(stmt, index, text ? text : "", length, SQLITE_STATIC);
+}
 static inline int ecsh_bind_blob(sqlite3_stmt *stmt, int index, const void *bytes, int length) {
     return sqlite3_bind_blob(stmt, index, bytes, length, SQLITE_TRANSIENT);
 }

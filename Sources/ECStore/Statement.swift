@@ -62,6 +62,15 @@ public final class Statement {
         }
     }
 
+    /// Binds UTF-8 bytes as text that SQLite reads in place, without a copy: the bytes must stay where
+    /// they are, unchanged, until the statement has stepped and the parameter is bound again (or
+    /// `clearBindings`). For bulk writes from one stable array.
+    @inline(__always) public func bind(stableUTF8 bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
+        bytes.withMemoryRebound(to: CChar.self) {
+            _ = ecsh_bind_text_static(handle, index, $0.baseAddress, Int32($0.count))
+        }
+    }
+
     /// Binds text without building a `Value`.
     @inline(__always) public func bind(text: String, at index: Int32) {
         var text = text

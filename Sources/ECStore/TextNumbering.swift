@@ -61,6 +61,22 @@ public struct TextNumbering {
         return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[from..<ends[k]])) }
     }
 
+    /// Calls `body` with every id's bytes at once, in place for the whole call (`IDs[k]`).
+    public func withIDs<R>(_ body: (IDs) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { b in try ends.withUnsafeBufferPointer { e in try body(IDs(bytes: b, ends: e)) } }
+    }
+
+    /// The ids' bytes, valid during `withIDs`.
+    public struct IDs {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let ends: UnsafeBufferPointer<Int>
+
+        public subscript(k: Int) -> UnsafeBufferPointer<UInt8> {
+            let from = k == 0 ? 0 : ends[k - 1]
+            return UnsafeBufferPointer(rebasing: bytes[from..<ends[k]])
+        }
+    }
+
     /// Id `k` as text.
     public func string(_ k: Int) -> String { withID(k) { String(decoding: $0, as: UTF8.self) } }
 

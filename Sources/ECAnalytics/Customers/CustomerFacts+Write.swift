@@ -72,61 +72,71 @@ extension CustomerFacts {
         let insertGroup = try db.prepare(sql + Array(repeating: marks, count: group).joined(separator: ","))
         let customerRow = x.names.isEmpty ? nil
             : try db.prepare("SELECT \(x.names.map(quoteIdentifier).joined(separator: ", ")) FROM customers WHERE rowid = ?")
-        // Dates and months repeat: format each day once.
-        var dates: [Int32: (date: String, month: String)] = [:]
-        func label(_ d: Int32) -> (date: String, month: String) {
-            if let known = dates[d] { return known }
-            let iso = DayNumber.isoDate(Int(d))
-            let l = (iso, String(iso.prefix(7)))
-            dates[d] = l
-            return l
+        // Dates, months, channels and ids are bound where they lie (no copy per value, `bind(stableUTF8:)`):
+        // every first and last day's date is formatted once, into one array built before the rows.
+        var labels = TextLabels()
+        for k in 0..<c.customers.count {
+            labels.add(day: c.firstDay[k])
+            labels.add(day: c.lastDay[k])
         }
+        let channelLabels = TextLabels(channelNames)
         var extra: [Int32: Int] = [:]
         for key in c.moreChannels { extra[Int32(truncatingIfNeeded: key >> 32), default: 0] += 1 }
-        func bind(_ k: Int, into s: Statement, from base: Int32) throws {
-            let first = label(c.firstDay[k]), last = label(c.lastDay[k])
-            let chan = c.firstChannel[k]
-            s.bind(int64: Int64(offset + k), at: base + 1)
-            c.customers.withID(k) { s.bind(utf8: $0, at: base + 2) }
-            s.bind(text: first.date, at: base + 3)
-            s.bind(text: first.month, at: base + 4)
-            if chan < 0 { s.bindNull(at: base + 5) } else { s.bind(text: channelNames[Int(chan)], at: base + 5) }
-            s.bind(text: last.date, at: base + 6)
-            s.bind(int64: Int64(c.orders[k]), at: base + 7)
-            s.bind(double: c.revenue[k], at: base + 8)
-            s.bind(double: c.margin[k], at: base + 9)
-            s.bind(double: c.revenue[k] / Double(c.orders[k]), at: base + 10)
-            s.bind(int64: Int64(asOf) - Int64(c.lastDay[k]), at: base + 11)
-            s.bind(int64: Int64(asOf) - Int64(c.firstDay[k]), at: base + 12)
-            s.bind(int64: Int64(c.channelMask[k].nonzeroBitCount + (extra[Int32(k)] ?? 0)), at: base + 13)
-            s.bind(int64: Int64(c.firstDay[k]), at: base + 14)
-            if c.secondDay[k] == .max { s.bindNull(at: base + 15) } else { s.bind(int64: Int64(c.secondDay[k]), at: base + 15) }
-            s.bind(int64: Int64(c.lastDay[k]), at: base + 16)
-            if let id = c.firstOrderID[k] { s.bind(text: id, at: base + 17) } else { s.bindNull(at: base + 17) }
-            if x.nps[k] < 0 { s.bindNull(at: base + 18) } else { s.bind(int64: Int64(x.nps[k]), at: base + 18) }
-            var found = false
-            if let customerRow, x.customerRow[k] != 0 {
-                customerRow.reset()
-                customerRow.bind(int64: x.customerRow[k], at: 1)
-                found = try customerRow.step()
+        try labels.withBytes { dates in
+            try channelLabels.withBytes { channels in
+                try c.customers.withIDs { ids in
+                    func bind(_ k: Int, into s: Statement, from base: Int32) throws {
+                        let first = labels.day(c.firstDay[k], in: dates), last = labels.day(c.lastDay[k], in: dates)
+                        let chan = c.firstChannel[k]
+                        s.bind(int64: Int64(offset + k), at: base + 1)
+                        s.bind(stableUTF8: ids[k], at: base + 2)
+                        s.bind(stableUTF8: first, at: base + 3)
+                        s.bind(stableUTF8: UnsafeBufferPointer(rebasing: first.prefix(7)), at: base + 4)
+                        if chan < 0 { s.bindNull(at: base + 5) } else { s.bind(stableUTF8: channelLabels.text(Int(chan), in: channels), at: base + 5) }
+                        s.bind(stableUTF8: last, at: base + 6)
+                        s.bind(int64: Int64(c.orders[k]), at: base + 7)
+                        s.bind(double: c.revenue[k], at: base + 8)
+                        s.bind(double: c.margin[k], at: base + 9)
+                        s.bind(double: c.revenue[k] / Double(c.orders[k]), at: base + 10)
+                        s.bind(int64: Int64(asOf) - Int64(c.lastDay[k]), at: base + 11)
+                        s.bind(int64: Int64(asOf) - Int64(c.firstDay[k]), at: base + 12)
+                        s.bind(int64: Int64(c.channelMask[k].nonzeroBitCount + (extra[Int32(k)] ?? 0)), at: base + 13)
+                        s.bind(int64: Int64(c.firstDay[k]), at: base + 14)
+                        if c.secondDay[k] == .max { s.bindNull(at: base + 15) } else { s.bind(int64: Int64(c.secondDay[k]), at: base + 15) }
+                        s.bind(int64: Int64(c.lastDay[k]), at: base + 16)
+                        if let id = c.firstOrderID[k] { s.bind(text: id, at: base + 17) } else { s.bindNull(at: base + 17) }
+                        if x.nps[k] < 0 { s.bindNull(at: base + 18) } else { s.bind(int64: Int64(x.nps[k]), at: base + 18) }
+                        var found = false
+                        if let customerRow, x.customerRow[k] != 0 {
+                            customerRow.reset()
+                            customerRow.bind(int64: x.customerRow[k], at: 1)
+                            found = try customerRow.step()
+                        }
+                        for i in x.names.indices {
+                            if found, let customerRow { s.bind(columnOf: customerRow, i, at: base + Int32(19 + i)) } else { s.bindNull(at: base + Int32(19 + i)) }
+                        }
+                    }
+                    // The bound bytes live as long as this closure: no statement keeps them past it.
+                    defer {
+                        insertGroup.clearBindings()
+                        insert.clearBindings()
+                    }
+                    let count = c.customers.count
+                    var k = 0
+                    while k + group <= count {
+                        insertGroup.reset()
+                        for j in 0..<group { try bind(k + j, into: insertGroup, from: Int32(j * width)) }
+                        try insertGroup.step()
+                        k += group
+                    }
+                    while k < count {
+                        insert.reset()
+                        try bind(k, into: insert, from: 0)
+                        try insert.step()
+                        k += 1
+                    }
+                }
             }
-            for i in x.names.indices {
-                if found, let customerRow { s.bind(columnOf: customerRow, i, at: base + Int32(19 + i)) } else { s.bindNull(at: base + Int32(19 + i)) }
-            }
-        }
-        let count = c.customers.count
-        var k = 0
-        while k + group <= count {
-            insertGroup.reset()
-            for j in 0..<group { try bind(k + j, into: insertGroup, from: Int32(j * width)) }
-            try insertGroup.step()
-            k += group
-        }
-        while k < count {
-            insert.reset()
-            try bind(k, into: insert, from: 0)
-            try insert.step()
-            k += 1
         }
     }
 
@@ -140,5 +150,45 @@ extension CustomerFacts {
               tenure INTEGER, channels INTEGER, first_day INTEGER, second_day INTEGER, last_day INTEGER, first_order_id TEXT,
               nps INTEGER\(more))
             """)
+    }
+}
+
+/// Texts laid end to end in one array, bound in place by the facts write: the channel names, and the
+/// ISO dates of the days it writes (a month is a date's first seven bytes, `YYYY-MM`).
+struct TextLabels {
+    private var bytes: [UInt8] = []
+    private var ranges: [(start: Int, count: Int)] = []
+    private var dayIndex: [Int32: Int32] = [:]
+
+    init() {}
+
+    init(_ texts: [String]) {
+        for t in texts { append(t) }
+    }
+
+    private mutating func append(_ text: String) {
+        ranges.append((bytes.count, text.utf8.count))
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Adds day `d`'s date once.
+    mutating func add(day d: Int32) {
+        guard dayIndex[d] == nil else { return }
+        dayIndex[d] = Int32(ranges.count)
+        append(DayNumber.isoDate(Int(d)))
+    }
+
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer(body)
+    }
+
+    /// Text `i` within `base` (from `withBytes`).
+    func text(_ i: Int, in base: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: base[ranges[i].start..<ranges[i].start + ranges[i].count])
+    }
+
+    /// Day `d`'s date (added before) within `base`.
+    func day(_ d: Int32, in base: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        text(Int(dayIndex[d]!), in: base)
     }
 }

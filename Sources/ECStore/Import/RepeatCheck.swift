@@ -23,7 +23,7 @@ final class RepeatCheck {
     func add(_ hash: UInt64) throws -> Bool {
         run.append(hash)
         guard run.count >= runSize else { return true }
-        run.sort()
+        Self.radixSort(&run)
         if Self.hasNeighbours(run) { return false }
         try spill()
         return true
@@ -31,7 +31,7 @@ final class RepeatCheck {
 
     /// Whether every hash added is distinct.
     func finish() throws -> Bool {
-        run.sort()
+        Self.radixSort(&run)
         if Self.hasNeighbours(run) { return false }
         guard !spilled.isEmpty, let file else { return true }
         guard fflush(file) == 0 else { throw StoreError("cannot write the id check's temporary file: \(String(cString: strerror(errno)))") }
@@ -94,17 +94,52 @@ final class RepeatCheck {
     }
 
     /// An id's hash for `add`, with its kind (0 integer, 1 real, 2 text); nil for NULL, which
-    /// repeats freely (as in a UNIQUE index).
+    /// repeats freely (as in a UNIQUE index). Not seeded and not built to resist crafted input: a
+    /// collision only sends the load the exact way, and this runs once per row of every load.
+    @inline(__always)
     static func hash(_ cell: Cell, text: UnsafeMutablePointer<UInt8>) -> (kind: UInt8, hash: UInt64)? {
-        var hasher = Hasher()
-        let kind: UInt8
         switch cell {
         case .null: return nil
-        case .integer(let v): kind = 0; hasher.combine(kind); hasher.combine(v)
-        case .real(let d): kind = 1; hasher.combine(kind); hasher.combine(d)
-        case .text(let start, let count): kind = 2; hasher.combine(kind); hasher.combine(bytes: UnsafeRawBufferPointer(start: text + start, count: count))
+        case .integer(let v): return (0, mix(UInt64(bitPattern: v)))
+        case .real(let d): return (1, mix(d.bitPattern))
+        case .text(let start, let count): return (2, mix(TextNumbering.hash(UnsafeRawBufferPointer(start: text + start, count: count))))
         }
-        return (kind, UInt64(bitPattern: Int64(hasher.finalize())))
+    }
+
+    /// SplitMix64's finalizer: spreads FNV-1a's low-entropy high bits over the whole word.
+    @inline(__always)
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    /// Sorts hashes by their bytes, least significant first (four passes of 16 bits): a few times
+    /// faster than the standard library's comparison sort for a run of a million.
+    static func radixSort(_ a: inout [UInt64]) {
+        guard a.count > 1 else { return }
+        var scratch = [UInt64](repeating: 0, count: a.count)
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        for pass in 0..<4 {
+            let shift = UInt64(pass * 16)
+            a.withUnsafeBufferPointer { from in
+                scratch.withUnsafeMutableBufferPointer { to in
+                    counts.withUnsafeMutableBufferPointer { c in
+                        for i in c.indices { c[i] = 0 }
+                        for v in from { c[Int((v >> shift) & 0xFFFF)] += 1 }
+                        var total = 0
+                        for i in c.indices { let n = c[i]; c[i] = total; total += n }
+                        for v in from {
+                            let d = Int((v >> shift) & 0xFFFF)
+                            to[c[d]] = v
+                            c[d] += 1
+                        }
+                    }
+                }
+            }
+            swap(&a, &scratch)
+        }
     }
 
     static func hasNeighbours(_ sorted: [UInt64]) -> Bool {

@@ -77,6 +77,20 @@ import ECTestSupport
         #expect(try f.rows("SELECT order_id, amount FROM orders ORDER BY order_id") == [["A", 100.0], ["B", 250.0], ["C", 300.0]])
     }
 
+    /// The check's radix sort against the standard library's sort, on random words, runs of few
+    /// distinct values and the extremes.
+    @Test(arguments: [0, 1, 2, 3, 1000, 70_000] as [Int])
+    func radixSortOrdersLikeSort(count: Int) {
+        var rng = SplitMix64(seed: UInt64(count) + 7)
+        for few in [false, true] {
+            var words = (0..<count).map { _ in few ? UInt64.random(in: 0...5, using: &rng) << 48 | 0xFFFF : UInt64.random(in: .min ... .max, using: &rng) }
+            if count > 3 { words[0] = .max; words[1] = 0; words[2] = 1 << 63 }
+            var sorted = words
+            RepeatCheck.radixSort(&sorted)
+            #expect(sorted == words.sorted())
+        }
+    }
+
     /// Customers keep their id index: other datasets join on customer_id.
     @Test func customersKeepTheirIndex() throws {
         let f = try LoadFixture()
