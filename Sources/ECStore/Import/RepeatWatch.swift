@@ -10,7 +10,8 @@
 /// once stored), an id is a real number, or the check's temporary file fails.
 final class RepeatWatch: LoadRowObserver {
     private let key: Int
-    private let check: RepeatCheck
+    /// Let go once settled: its run (8 MB) is not held through the rest of the load.
+    private var check: RepeatCheck?
     private var kind: UInt8?
     private var failed = false
     private var proven = false
@@ -32,12 +33,13 @@ final class RepeatWatch: LoadRowObserver {
         guard !failed, let (kind, hash) = RepeatCheck.hash(row.cells[key], text: row.text) else { return }
         if kind == 1 || (self.kind != nil && self.kind != kind) { failed = true; return }
         self.kind = kind
-        do { if try !check.add(hash) { failed = true } } catch { failed = true }
+        do { if try check?.add(hash) == false { failed = true } } catch { failed = true }
     }
 
     /// The last run is sorted and the runs merged on the observing thread, beside the loader's last inserts.
     func finished() {
-        guard !failed else { return }
+        defer { check = nil }
+        guard !failed, let check else { return }
         proven = (try? check.finish()) ?? false
     }
 
