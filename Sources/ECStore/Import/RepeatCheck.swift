@@ -101,7 +101,8 @@ final class RepeatCheck {
         switch cell {
         case .null: return nil
         case .integer(let v): return (0, mix(UInt64(bitPattern: v)))
-        case .real(let d): return (1, mix(d.bitPattern))
+        // Equal reals hash equally: -0.0 as 0.0, every NaN as one (a UNIQUE constraint takes them as equal).
+        case .real(let d): return (1, mix(d == 0 ? 0 : d.isNaN ? Double.nan.bitPattern : d.bitPattern))
         case .text(let start, let count): return (2, mix(TextNumbering.hash(UnsafeRawBufferPointer(start: text + start, count: count))))
         }
     }

@@ -91,6 +91,20 @@ import ECTestSupport
         }
     }
 
+    /// Values a UNIQUE constraint takes as equal hash equally; different ones (almost surely) not.
+    @Test func equalIdsHashEqually() {
+        let text = UnsafeMutablePointer<UInt8>.allocate(capacity: 8)
+        defer { text.deallocate() }
+        for (i, b) in Array("A1A1B1".utf8).enumerated() { text[i] = b }
+        func h(_ c: Cell) -> UInt64? { RepeatCheck.hash(c, text: text)?.hash }
+        #expect(h(.real(0.0)) == h(.real(-0.0)))
+        #expect(h(.real(.nan)) == h(.real(-.nan)))
+        #expect(h(.text(start: 0, count: 2)) == h(.text(start: 2, count: 2)))
+        #expect(h(.text(start: 0, count: 2)) != h(.text(start: 4, count: 2)))
+        #expect(h(.integer(7)) != h(.integer(8)))
+        #expect(h(.null) == nil)
+    }
+
     /// Customers keep their id index: other datasets join on customer_id.
     @Test func customersKeepTheirIndex() throws {
         let f = try LoadFixture()
