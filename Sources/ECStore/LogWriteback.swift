@@ -11,7 +11,9 @@ import Glibc
 /// thread asks for writeback of whatever is dirty (`sync_file_range` with `SYNC_FILE_RANGE_WRITE`,
 /// which starts writes and does not wait for them). It only changes when bytes reach the disk, not
 /// what or in which order SQLite syncs: durability is SQLite's as before. It opens the log file read-only
-/// and never locks it (SQLite's WAL locks are on the `-shm` file).
+/// and never locks it (SQLite's WAL locks are on the `-shm` file). It must never open the workspace file
+/// itself: closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's too.
+/// (The checkpoint the COMMIT runs, copying the log into that file, therefore syncs it unhelped.)
 final class LogWriteback: @unchecked Sendable {
     private let path: String
     private let condition = NSCondition()
