@@ -229,7 +229,7 @@ extension CustomerFacts {
     /// One pass's customers into the facts table (created before the first), their first orders
     /// flagged, their snapshot columns kept for `writeCustomerColumns`.
     static func writeShare(_ db: Database, _ c: Collected, st: inout BuildState, asOf: Int64, offset: Int) throws {
-        try writeFacts(db, c, try collectExtras(db, c), asOf: Int(asOf), offset: offset, channelNames: st.channelNames)
+        try writeFacts(db, c, try collectExtras(db, c), asOf: Int(asOf), offset: offset, channels: st.channelCode)
         for k in 0..<c.customers.count { st.flags[Int(c.firstRowid[k] - st.lowRowid)] |= 2 }
         st.firstDay += c.firstDay
         st.secondDay += c.secondDay

@@ -61,7 +61,7 @@ extension CustomerFacts {
     }
 
     /// Appends one pass's customers to `ecsh_customer_facts` (`customer_key` = offset + number).
-    static func writeFacts(_ db: Database, _ c: Collected, _ x: Extras, asOf: Int, offset: Int, channelNames: [String]) throws {
+    static func writeFacts(_ db: Database, _ c: Collected, _ x: Extras, asOf: Int, offset: Int, channels: TextNumbering) throws {
         let width = 18 + x.names.count
         let marks = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
         // Many rows per statement: SQLite's per-statement work (reset, step, the VM's start) is paid once a group.
@@ -73,26 +73,31 @@ extension CustomerFacts {
         let customerRow = x.names.isEmpty ? nil
             : try db.prepare("SELECT \(x.names.map(quoteIdentifier).joined(separator: ", ")) FROM customers WHERE rowid = ?")
         // Dates, months, channels and ids are bound where they lie (no copy per value, `bind(stableUTF8:)`):
-        // every first and last day's date is formatted once, into one array built before the rows.
-        var labels = TextLabels()
-        for k in 0..<c.customers.count {
-            labels.add(day: c.firstDay[k])
-            labels.add(day: c.lastDay[k])
+        // every first and last day's date is formatted once, numbered before the rows.
+        var dates = TextNumbering()
+        var dateOf: [Int32: Int] = [:]
+        func number(_ d: Int32) {
+            guard dateOf[d] == nil else { return }
+            var iso = DayNumber.isoDate(Int(d))
+            dateOf[d] = Int(iso.withUTF8 { dates.add(UnsafeRawBufferPointer($0)).key })
         }
-        let channelLabels = TextLabels(channelNames)
+        for k in 0..<c.customers.count {
+            number(c.firstDay[k])
+            number(c.lastDay[k])
+        }
         var extra: [Int32: Int] = [:]
         for key in c.moreChannels { extra[Int32(truncatingIfNeeded: key >> 32), default: 0] += 1 }
-        try labels.withBytes { dates in
-            try channelLabels.withBytes { channels in
+        try dates.withIDs { dates in
+            try channels.withIDs { channels in
                 try c.customers.withIDs { ids in
                     func bind(_ k: Int, into s: Statement, from base: Int32) throws {
-                        let first = labels.day(c.firstDay[k], in: dates), last = labels.day(c.lastDay[k], in: dates)
+                        let first = dates[dateOf[c.firstDay[k]]!], last = dates[dateOf[c.lastDay[k]]!]
                         let chan = c.firstChannel[k]
                         s.bind(int64: Int64(offset + k), at: base + 1)
                         s.bind(stableUTF8: ids[k], at: base + 2)
                         s.bind(stableUTF8: first, at: base + 3)
                         s.bind(stableUTF8: UnsafeBufferPointer(rebasing: first.prefix(7)), at: base + 4)
-                        if chan < 0 { s.bindNull(at: base + 5) } else { s.bind(stableUTF8: channelLabels.text(Int(chan), in: channels), at: base + 5) }
+                        if chan < 0 { s.bindNull(at: base + 5) } else { s.bind(stableUTF8: channels[Int(chan)], at: base + 5) }
                         s.bind(stableUTF8: last, at: base + 6)
                         s.bind(int64: Int64(c.orders[k]), at: base + 7)
                         s.bind(double: c.revenue[k], at: base + 8)
@@ -150,45 +155,5 @@ extension CustomerFacts {
               tenure INTEGER, channels INTEGER, first_day INTEGER, second_day INTEGER, last_day INTEGER, first_order_id TEXT,
               nps INTEGER\(more))
             """)
-    }
-}
-
-/// Texts laid end to end in one array, bound in place by the facts write: the channel names, and the
-/// ISO dates of the days it writes (a month is a date's first seven bytes, `YYYY-MM`).
-struct TextLabels {
-    private var bytes: [UInt8] = []
-    private var ranges: [(start: Int, count: Int)] = []
-    private var dayIndex: [Int32: Int32] = [:]
-
-    init() {}
-
-    init(_ texts: [String]) {
-        for t in texts { append(t) }
-    }
-
-    private mutating func append(_ text: String) {
-        ranges.append((bytes.count, text.utf8.count))
-        bytes.append(contentsOf: text.utf8)
-    }
-
-    /// Adds day `d`'s date once.
-    mutating func add(day d: Int32) {
-        guard dayIndex[d] == nil else { return }
-        dayIndex[d] = Int32(ranges.count)
-        append(DayNumber.isoDate(Int(d)))
-    }
-
-    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try bytes.withUnsafeBufferPointer(body)
-    }
-
-    /// Text `i` within `base` (from `withBytes`).
-    func text(_ i: Int, in base: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(rebasing: base[ranges[i].start..<ranges[i].start + ranges[i].count])
-    }
-
-    /// Day `d`'s date (added before) within `base`.
-    func day(_ d: Int32, in base: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        text(Int(dayIndex[d]!), in: base)
     }
 }
