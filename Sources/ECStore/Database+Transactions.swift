@@ -56,15 +56,36 @@ extension Database {
 
     /// Bytes of write-ahead log kept for reuse once it has been copied into the workspace file.
     static let logSizeLimit = 64 << 20
+    /// SQLite's default: a commit that leaves the log longer than this many pages copies it into the file.
+    static let autoCheckpointPages: Int32 = 1000
 
-    /// After a big write (a load, `rebuild`): copies the write-ahead log into the workspace file and
-    /// truncates it, so the disk it took (several gigabytes after a 10M-order load, about twice the
-    /// workspace's size) is free while the session goes on, not only when it ends. Does not wait:
-    /// while another connection reads, the log stays as it is and is cut to `logSizeLimit` later.
-    public func releaseLog(showing what: String = "saving the changes to the workspace file") {
-        guard postgres == nil, path != nil, !isReadOnly, !isInTransaction else { return }
-        during(what, stoppable: false) { try? withoutWaiting { try execute("PRAGMA wal_checkpoint(TRUNCATE)") } }
+    /// After a big write (a load, a facts build) has committed: copies the write-ahead log into the
+    /// workspace file and truncates it, on a thread of its own (`LogCopy`), so the next statement need
+    /// not wait, and the disk the log took (several gigabytes after a 10M-order load, about twice the
+    /// workspace's size) is free while the session goes on, not only when it ends. Never waits for a
+    /// reader: while another connection reads older pages, the log stays and is cut back later.
+    private func startLogCopy() {
+        guard postgres == nil, let path, !isReadOnly else { return }
+        finishLogCopy()
+        if let copy = LogCopy.start(path: path) {
+            logCopy = copy
+        } else {
+            // No second connection (out of descriptors, say): copy it here, as SQLite's COMMIT would have.
+            try? withoutWaiting { try execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
     }
+
+    /// Waits for the copy of the last big write's log into the workspace file, if it still runs: before
+    /// the next big write (so the log never holds two), and before the session ends (so the file alone
+    /// holds everything once ecsh exits). `what` is what the progress line says meanwhile.
+    public func finishLogCopy(showing what: String = "saving the last load to the workspace file") {
+        guard let copy = logCopy else { return }
+        if !copy.isFinished { during(what, stoppable: false) { copy.wait() } }
+        logCopy = nil
+    }
+
+    /// Whether the copy of the last big write's log into the workspace file still runs.
+    public var isCopyingLog: Bool { logCopy.map { !$0.isFinished } ?? false }
 
     /// Runs `body` in one read transaction, so that every query in it sees the same committed state,
     /// taken now, even when another process commits (a load) while it runs: a statement that reads the
@@ -86,14 +107,25 @@ extension Database {
         let name = "ecsh_tx_\(savepointDepth)"
         savepointDepth += 1
         defer { savepointDepth -= 1 }
+        // A big write (a load, a rebuild) on a workspace file: the log of the last one is copied into the file
+        // first; this one's is written out as it goes (`LogWriteback`), and copied after the commit (`LogCopy`).
+        let big = outermost && committing != nil && postgres == nil && !isReadOnly && path != nil
+        if big { finishLogCopy() }
         if outermost { try begin() } else { try execute("SAVEPOINT \(name)") }
-        // A big write (a load, a rebuild) has its log written out as it goes (`LogWriteback`).
-        let writeback = outermost && committing != nil && postgres == nil && !isReadOnly && path != nil ? handle.flatMap(LogWriteback.start) : nil
+        let writeback = big ? handle.flatMap(LogWriteback.start) : nil
         defer { writeback?.stop() }
         do {
             let result = try body()
             if outermost, let committing {
-                try during(committing, stoppable: false) { try execute("COMMIT") }
+                if big {
+                    // No automatic checkpoint in the COMMIT: the copy runs after it, on its own thread.
+                    sqlite3_wal_autocheckpoint(handle, 0)
+                    defer { sqlite3_wal_autocheckpoint(handle, Self.autoCheckpointPages) }
+                    try during(committing, stoppable: false) { try execute("COMMIT") }
+                    startLogCopy()
+                } else {
+                    try during(committing, stoppable: false) { try execute("COMMIT") }
+                }
             } else {
                 try execute(outermost ? "COMMIT" : "RELEASE \(name)")
             }

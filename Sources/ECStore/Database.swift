@@ -70,7 +70,7 @@ public final class Database {
             // pages keep their old bytes until reused (`sql vacuum` rewrites the file without them).
             try execute("PRAGMA secure_delete = OFF")
             // SQLite keeps a write-ahead log at its largest size to reuse it; after a big load that is
-            // gigabytes. Cut it back to this when it is next reset (and see `releaseLog`).
+            // gigabytes. Cut it back to this when it is next reset (and see `LogCopy`).
             if isFile && !isReadOnly { try execute("PRAGMA journal_size_limit = \(Self.logSizeLimit)") }
         } catch {
             sqlite3_close_v2(db)
@@ -214,6 +214,8 @@ public final class Database {
     public var derivedSchema: String { postgres != nil ? "ecsh" : isReadOnly ? "temp" : "main" }
 
     deinit {
+        // The file must hold everything before this connection, maybe the last, goes.
+        logCopy?.wait()
         if let handle {
             interruptFlag.forget(handle)
             sqlite3_close_v2(handle)
@@ -333,6 +335,8 @@ public final class Database {
 
     /// Savepoint levels open now (`transaction`, Database+Transactions.swift).
     var savepointDepth = 0
+    /// The copy of the last big write's log into the workspace file, while it may still run (`LogCopy`).
+    var logCopy: LogCopy?
 
     /// Names of user tables (not SQLite's or ecsh's bookkeeping), sorted.
     public func tableNames() throws -> [String] {

@@ -21,7 +21,6 @@ extension Session {
             try database.execute("DROP TABLE IF EXISTS \(database.derivedSchema).\(PeriodCalendar.table)")
             try database.execute("DROP TABLE IF EXISTS \(database.derivedSchema).ecsh_periods")
         }
-        database.releaseLog()
         let elapsed = ContinuousClock.now - started
         let version = try InputVersion.current(database, of: OrderSnapshot.inputTables)
         let sizes = try OrderSnapshot.sizes(database).map { " (\(grouped($0.customers)) customers, \(grouped($0.orders)) counted orders)" } ?? ""

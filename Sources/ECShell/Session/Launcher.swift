@@ -71,6 +71,8 @@ public enum Launcher {
             session.startReport(path: path, title: reportTitle(launch))
         }
         let status = run(session, launch)
+        // The workspace file holds everything before ecsh exits (the copy of a load's log may still run).
+        database.finishLogCopy()
         if session.report != nil {
             do { try session.finishReport() } catch {
                 err.write(session.renderPlain(message: (error as? ShellError)?.message ?? "\(error)", help: nil))

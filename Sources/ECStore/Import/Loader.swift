@@ -174,9 +174,8 @@ public final class Loader {
             try database.during("updating the derived data") { try beforeCommit?(database) }
             LoadTrace.mark("before commit (derived data)")
         }
+        // The log is copied into the workspace file on a thread of its own from here (`LogCopy`).
         LoadTrace.mark("commit")
-        database.releaseLog(showing: "saving the load to the workspace file")
-        LoadTrace.mark("checkpoint")
         outcome.skipped += summary.replacedRepeats
         if let key = role?.identity, summary.exactRepeats > 0 {
             notes.append("collapsed \(summary.exactRepeats) exact repeat row\(summary.exactRepeats == 1 ? "" : "s") (same \(key), same values)")
