@@ -78,7 +78,7 @@ extension Database {
     /// Waits for the copy of the last big write's log into the workspace file, if it still runs: before
     /// the next big write (so the log never holds two), and before the session ends (so the file alone
     /// holds everything once ecsh exits). `what` is what the progress line says meanwhile.
-    public func finishLogCopy(showing what: String = "saving the last load to the workspace file") {
+    public func finishLogCopy(showing what: String = "saving the last changes to the workspace file") {
         guard let copy = logCopy else { return }
         if !copy.isFinished { during(what, stoppable: false) { copy.wait() } }
         logCopy = nil

@@ -44,8 +44,9 @@ extension Session {
             if repl.run() == .endOfInput { break }
             if quitRequested { break }
         }
-        // A big load's log may still be on its way into the workspace file (`Database.finishLogCopy`): say why quitting waits.
-        if database.isCopyingLog, err.isTerminal { err.write("saving the last load to the workspace file…\n") }
+        // A big write's log (a load, a facts build) may still be on its way into the workspace file
+        // (`Database.finishLogCopy`): say why quitting waits.
+        if database.isCopyingLog, err.isTerminal { err.write("saving the last changes to the workspace file…\n") }
         database.finishLogCopy()
     }
 
