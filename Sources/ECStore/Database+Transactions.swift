@@ -117,15 +117,11 @@ extension Database {
         do {
             let result = try body()
             if outermost, let committing {
-                if big {
-                    // No automatic checkpoint in the COMMIT: the copy runs after it, on its own thread.
-                    sqlite3_wal_autocheckpoint(handle, 0)
-                    defer { sqlite3_wal_autocheckpoint(handle, Self.autoCheckpointPages) }
-                    try during(committing, stoppable: false) { try execute("COMMIT") }
-                    startLogCopy()
-                } else {
-                    try during(committing, stoppable: false) { try execute("COMMIT") }
-                }
+                // A big write's COMMIT runs without the automatic checkpoint: the copy runs after it, on its own thread.
+                if big { sqlite3_wal_autocheckpoint(handle, 0) }
+                defer { if big { sqlite3_wal_autocheckpoint(handle, Self.autoCheckpointPages) } }
+                try during(committing, stoppable: false) { try execute("COMMIT") }
+                if big { startLogCopy() }
             } else {
                 try execute(outermost ? "COMMIT" : "RELEASE \(name)")
             }

@@ -57,8 +57,7 @@ public struct TextNumbering {
 
     /// Calls `body` with id `k`'s bytes.
     public func withID<R>(_ k: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let from = k == 0 ? 0 : ends[k - 1]
-        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[from..<ends[k]])) }
+        try withIDs { try body($0[k]) }
     }
 
     /// Calls `body` with every id's bytes at once, in place for the whole call (`IDs[k]`).

@@ -145,15 +145,15 @@ public final class Loader {
                 if let role {
                     try reconcile(role, table: table, base: base, plan: plan, request: resolved, summary: &summary, tally: tally,
                                   distinct: watch?.distinct() == true)
-                    // Rows inserted one for one and none removed: the count is the loader's own.
-                    if preset != nil || summary.exactRepeats + summary.replacedRepeats > 0 {
-                        outcome.rows = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ?",
-                                                               [.integer(base)]).intValue ?? 0)
-                    }
+                }
+                let removed = summary.exactRepeats + summary.replacedRepeats > 0
+                // Rows inserted one for one and none removed: the count is the loader's own.
+                if role != nil && (preset != nil || removed) {
+                    outcome.rows = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ?",
+                                                           [.integer(base)]).intValue ?? 0)
                 }
                 LoadTrace.mark("reconcile")
                 let widened = plan.columns.contains { $0.kind.sqlType != $0.declaredKind.sqlType }
-                let removed = summary.exactRepeats + summary.replacedRepeats > 0
                 // The table holds exactly the rows the observer saw, as it saw them: nothing removed, retyped
                 // or mapped by SQL (the tally mapped every status).
                 rowObserver?.settled(intact: pass != nil && !removed && !widened && tally?.countsHold == true)
