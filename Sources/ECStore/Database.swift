@@ -30,6 +30,13 @@ public final class Database {
     public let isReadOnly: Bool
     let hooks: ConnectionHooks
 
+    /// The page size of a new workspace file: SQLite's largest. A 1M-order load (orders, customer facts,
+    /// snapshot; 229 MB) writes 3,500 pages instead of 56,000, each one a log frame with its header,
+    /// checksum and write call, and B-tree work per page: about 17 % less CPU, and warm statements
+    /// 3–25 % faster (BENCHMARKS.md). A workspace made before keeps its page size: SQLite cannot change it
+    /// in WAL mode.
+    static let pageSize = 65536
+
     /// Opens (creating if needed) a workspace.
     /// - Parameter path: a file path; nil or ":memory:" for memory.
     public init(path: String? = nil, interruptFlag: InterruptFlag = .shared) throws {
@@ -39,6 +46,8 @@ public final class Database {
         hooks.workspaceName = "'\(target)'"
         // A file we may not write opens read-only at once (SQLite would try, fail and fall back too).
         let writable = !isFile || access(target, F_OK) != 0 || access(target, W_OK) == 0
+        var info = stat()
+        let isNew = isFile && writable && (stat(target, &info) != 0 || info.st_size == 0)
         var db = try Self.open(target, flags: writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY, hooks: hooks)
         if isFile {
             // Fails on a file that is not a database: report it now, not later (waiting, like any statement,
@@ -46,6 +55,8 @@ public final class Database {
             // the usual way (SQLite needs its -shm beside it): open it as a file nobody changes, which is
             // what a read-only folder promises.
             do {
+                // Set before anything is written, the only time SQLite can (see `pageSize`).
+                if isNew { try Self.check(db, "PRAGMA page_size = \(Self.pageSize)") }
                 try Self.check(db, sqlite3_db_readonly(db, "main") == 1 ? "SELECT count(*) FROM sqlite_schema" : "PRAGMA journal_mode = WAL")
             } catch let e as DatabaseError where e.code & 0xff == SQLITE_READONLY || e.code & 0xff == SQLITE_CANTOPEN {
                 sqlite3_close_v2(db)

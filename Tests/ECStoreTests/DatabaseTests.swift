@@ -19,10 +19,10 @@ import ECTestSupport
         defer { dir.remove() }
         let db = try Database(path: dir.path("w.db"))
         try db.execute("CREATE TABLE t (x)")
-        try db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO t SELECT randomblob(100) FROM n")
+        try db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO t SELECT randomblob(1000) FROM n")
         try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         let pages = try #require(try db.scalar("PRAGMA page_count").intValue)
-        #expect(pages > 500)
+        #expect(pages > 200)
         try db.execute("DROP TABLE t")
         // (busy, frames in the log, frames copied): the drop wrote the schema and the freelist's trunk.
         let log = try #require(try db.query("PRAGMA wal_checkpoint").rows.first?[1].intValue)
@@ -31,6 +31,38 @@ import ECTestSupport
 
     /// A big write's log is handed to the kernel's writeback while it grows (`LogWriteback`): the
     /// `-wal` file is held open a second time during a committing transaction of a file workspace, and only then.
+    /// A workspace file ecsh creates gets SQLite's largest page (a load writes a sixteenth of the pages
+    /// it wrote at 4 KiB); one made before keeps its page size, and loads and reads as before.
+    @Test func aNewWorkspaceFileHas64KiBPagesAndAnOldOneKeepsItsOwn() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let fresh = try Database(path: dir.path("new.db"))
+        #expect(try fresh.scalar("PRAGMA page_size").intValue == 65536)
+        #expect(try fresh.scalar("PRAGMA journal_mode").textValue == "wal")
+        // An empty file (as `touch` leaves) is new too.
+        _ = FileManager.default.createFile(atPath: dir.path("empty.db"), contents: Data())
+        #expect(try Database(path: dir.path("empty.db")).scalar("PRAGMA page_size").intValue == 65536)
+
+        // A workspace written by an earlier ecsh, with SQLite's default page.
+        let old4k = dir.path("old4k.db")
+        do {
+            let made = try Database()
+            try made.execute("PRAGMA page_size = 4096")
+            try made.execute("CREATE TABLE t (x)")
+            try made.execute("INSERT INTO t VALUES (1), (2)")
+            try made.execute("VACUUM INTO '\(old4k)'")
+        }
+        let old = try Database(path: old4k)
+        #expect(try old.scalar("PRAGMA page_size").intValue == 4096)
+        try old.transaction(committing: "rows") {
+            try old.execute("WITH RECURSIVE n(i) AS (SELECT 3 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) INSERT INTO t SELECT i FROM n")
+        }
+        old.finishLogCopy()
+        #expect(try old.scalar("SELECT count(*) FROM t").intValue == 5000)
+        #expect(try old.scalar("SELECT sum(x) FROM t").intValue == 5000 * 5001 / 2)
+        #expect(try old.scalar("PRAGMA page_size").intValue == 4096)
+    }
+
     @Test func committingTransactionWritesItsLogBack() throws {
         func openLogs(_ path: String) -> Int {
             let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
