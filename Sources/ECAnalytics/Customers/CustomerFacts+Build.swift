@@ -197,7 +197,7 @@ extension CustomerFacts {
         try writeCustomerColumns(writer, st: &st)
         if inMemory {
             blocks.withCustomers = true
-            try held.write(into: &blocks, writer, st)
+            try held.write(into: &blocks, writer, keyOfRow: st.keyOfRow, flags: st.flags)
         } else if inDayOrder {
             // Table order is day order: the customer and first-order columns of the blocks written above.
             var b = 0
@@ -285,7 +285,7 @@ extension CustomerFacts {
             try spill.forEach { o in
                 if o.values.day >= lo && o.values.day <= hi { held.add(row: o.row, o.values) }
             }
-            try held.write(into: &blocks, writer, st)
+            try held.write(into: &blocks, writer, keyOfRow: st.keyOfRow, flags: st.flags)
             from = to + 1
         }
     }
@@ -369,7 +369,7 @@ struct SnapshotBlocks {
         if withCustomers { customer.append(cu); first.append(f) }
     }
 
-    mutating func flush(_ w: SnapshotWriter) throws {
+    mutating func flush<W: SnapshotSink>(_ w: W) throws {
         let b = written
         try w.put("\(OrderSnapshot.Column.day.rawValue).\(b)", day)
         try w.put("\(OrderSnapshot.Column.channel.rawValue).\(b)", channel)
@@ -417,7 +417,7 @@ struct HeldOrders {
     }
 
     /// A stable counting sort by day, then the blocks with each order's customer key and first flag.
-    func write(into blocks: inout SnapshotBlocks, _ writer: SnapshotWriter, _ st: CustomerFacts.BuildState) throws {
+    func write<W: SnapshotSink>(into blocks: inout SnapshotBlocks, _ writer: W, keyOfRow: [Int32], flags: [UInt8]) throws {
         guard let lo = values.lazy.map(\.day).min(), let hi = values.lazy.map(\.day).max() else { return }
         var start = [Int](repeating: 0, count: Int(hi) - Int(lo) + 2)
         for v in values { start[Int(v.day) - Int(lo) + 1] += 1 }
@@ -430,8 +430,8 @@ struct HeldOrders {
         // Through buffer pointers: subscripting the arrays here was not inlined (3 % of a 1M build).
         try values.withUnsafeBufferPointer { values in
             try rows.withUnsafeBufferPointer { rows in
-                try st.keyOfRow.withUnsafeBufferPointer { keyOfRow in
-                    try st.flags.withUnsafeBufferPointer { flags in
+                try keyOfRow.withUnsafeBufferPointer { keyOfRow in
+                    try flags.withUnsafeBufferPointer { flags in
                         for i in order {
                             let r = Int(rows[Int(i)])
                             blocks.add(values[Int(i)], customer: keyOfRow[r], first: flags[r] >> 1)

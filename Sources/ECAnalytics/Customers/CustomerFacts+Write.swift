@@ -75,11 +75,13 @@ extension CustomerFacts {
         // Dates, months, channels and ids are bound where they lie (no copy per value, `bind(stableUTF8:)`):
         // every first and last day's date is formatted once, numbered before the rows.
         var dates = TextNumbering()
-        var dateOf: [Int32: Int] = [:]
+        // A date's number by its day (from the first day on): an array, not a hash map, as it is read twice a row.
+        let firstDay = Int(c.firstDay.min() ?? 0)
+        var dateOf = [Int](repeating: -1, count: c.customers.count == 0 ? 0 : Int(c.lastDay.max() ?? 0) - firstDay + 1)
         func number(_ d: Int32) {
-            guard dateOf[d] == nil else { return }
+            guard dateOf[Int(d) - firstDay] < 0 else { return }
             var iso = DayNumber.isoDate(Int(d))
-            dateOf[d] = Int(iso.withUTF8 { dates.add(UnsafeRawBufferPointer($0)).key })
+            dateOf[Int(d) - firstDay] = Int(iso.withUTF8 { dates.add(UnsafeRawBufferPointer($0)).key })
         }
         for k in 0..<c.customers.count {
             number(c.firstDay[k])
@@ -91,7 +93,7 @@ extension CustomerFacts {
             try channels.withIDs { channels in
                 try c.customers.withIDs { ids in
                     func bind(_ k: Int, into s: Statement, from base: Int32) throws {
-                        let first = dates[dateOf[c.firstDay[k]]!], last = dates[dateOf[c.lastDay[k]]!]
+                        let first = dates[dateOf[Int(c.firstDay[k]) - firstDay]], last = dates[dateOf[Int(c.lastDay[k]) - firstDay]]
                         let chan = c.firstChannel[k]
                         s.bind(int64: Int64(offset + k), at: base + 1)
                         s.bind(stableUTF8: ids[k], at: base + 2)

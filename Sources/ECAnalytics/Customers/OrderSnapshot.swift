@@ -144,8 +144,14 @@ public struct OrderSnapshot: Sendable {
     }
 }
 
+/// Where snapshot entries go: the table (`SnapshotWriter`) or memory (`SnapshotBuffer`).
+protocol SnapshotSink {
+    /// Stores the bytes of plain values (`BitwiseCopyable`: no references to copy) under `name`.
+    func put<T: BitwiseCopyable>(_ name: String, _ values: [T]) throws
+}
+
 /// Writes snapshot entries.
-struct SnapshotWriter {
+struct SnapshotWriter: SnapshotSink {
     let insert: Statement
 
     init(_ db: Database) throws {
@@ -165,6 +171,25 @@ struct SnapshotWriter {
 
     func put(_ name: String, text: String) throws {
         try put(name, Array(text.utf8))
+    }
+}
+
+/// Snapshot entries kept in memory, in the order they were put, for a `SnapshotWriter` later
+/// (`SnapshotBlocksJob`). Used by one thread at a time.
+final class SnapshotBuffer: SnapshotSink, @unchecked Sendable {
+    private(set) var entries: [(name: String, bytes: [UInt8])] = []
+
+    func put<T: BitwiseCopyable>(_ name: String, _ values: [T]) throws {
+        entries.append((name, values.withUnsafeBytes { Array($0) }))
+    }
+
+    /// Puts every entry into `writer`, in order, letting go of each once written.
+    func write(to writer: SnapshotWriter) throws {
+        for i in entries.indices {
+            try writer.put(entries[i].name, entries[i].bytes)
+            entries[i].bytes = []
+        }
+        entries = []
     }
 }
 
