@@ -29,8 +29,6 @@ import ECTestSupport
         #expect(log < pages / 20, "\(log) pages written to drop a table of \(pages)")
     }
 
-    /// A big write's log is handed to the kernel's writeback while it grows (`LogWriteback`): the
-    /// `-wal` file is held open a second time during a committing transaction of a file workspace, and only then.
     /// A workspace file ecsh creates gets SQLite's largest page (a load writes a sixteenth of the pages
     /// it wrote at 4 KiB); one made before keeps its page size, and loads and reads as before.
     @Test func aNewWorkspaceFileHas64KiBPagesAndAnOldOneKeepsItsOwn() throws {
@@ -63,6 +61,8 @@ import ECTestSupport
         #expect(try old.scalar("PRAGMA page_size").intValue == 4096)
     }
 
+    /// A big write's log is handed to the kernel's writeback while it grows (`LogWriteback`): the
+    /// `-wal` file is held open a second time during a committing transaction of a file workspace, and only then.
     @Test func committingTransactionWritesItsLogBack() throws {
         func openLogs(_ path: String) -> Int {
             let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
