@@ -22,9 +22,8 @@ import Foundation
 /// The second connection is SQLite's own: in one process its Unix VFS shares the file's locks
 /// between connections, so closing it cannot drop the first one's locks (which is why `LogWriteback`
 /// opens only the log, with a bare descriptor).
-final class LogCopy: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var finished = false
+final class LogCopy: Sendable {
+    private let job: BackgroundJob<Void>
 
     /// Starts copying the log of the workspace at `path`; nil when a second connection cannot be
     /// opened (the caller copies it itself, then).
@@ -40,7 +39,7 @@ final class LogCopy: @unchecked Sendable {
     private init(handle: OpaquePointer) {
         // The handle is this thread's alone from here on (SQLite's default threading mode serializes anyway).
         nonisolated(unsafe) let connection = handle
-        let thread = Thread { [self] in
+        job = BackgroundJob(name: "ecsh-log-copy", stackSize: 1 << 20) {
             // PASSIVE copies without SQLite's write lock, so writes of this session and of other processes go on
             // meanwhile (TRUNCATE holds that lock through the whole copy: a `segment` after a load waited for it).
             // TRUNCATE then only cuts the copied log, if nobody writes or reads older pages; with no busy
@@ -48,27 +47,12 @@ final class LogCopy: @unchecked Sendable {
             sqlite3_exec(connection, "PRAGMA wal_checkpoint(PASSIVE)", nil, nil, nil)
             sqlite3_exec(connection, "PRAGMA wal_checkpoint(TRUNCATE)", nil, nil, nil)
             sqlite3_close_v2(connection)
-            condition.lock()
-            finished = true
-            condition.broadcast()
-            condition.unlock()
         }
-        thread.name = "ecsh-log-copy"
-        thread.stackSize = 1 << 20
-        thread.start()
     }
 
     /// Whether the copy has ended.
-    var isFinished: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return finished
-    }
+    var isFinished: Bool { job.isFinished }
 
     /// Waits until the copy has ended and its connection is closed.
-    func wait() {
-        condition.lock()
-        while !finished { condition.wait() }
-        condition.unlock()
-    }
+    func wait() { job.value() }
 }

@@ -191,6 +191,7 @@ extension CustomerFacts {
                 if !inMemory && inDayOrder && blocks.count > 0 { try blocks.flush(writer) }
                 try createFactsTable(db, try extraColumns(db), name: table)
             }
+            markFirstOrders(c, st: &st)
             try writeShare(db, c, st: &st, asOf: asOf, offset: offset)
             offset += c.customers.count
         }
@@ -226,11 +227,15 @@ extension CustomerFacts {
                            integerUnits: integerUnits, counted: counted)
     }
 
-    /// One pass's customers into the facts table (created before the first), their first orders
-    /// flagged, their snapshot columns kept for `writeCustomerColumns`.
+    /// Flags one pass's customers' first orders among the rows (`BuildState.flags`), for the snapshot.
+    static func markFirstOrders(_ c: Collected, st: inout BuildState) {
+        for k in 0..<c.customers.count { st.flags[Int(c.firstRowid[k] - st.lowRowid)] |= 2 }
+    }
+
+    /// One pass's customers into the facts table (created before the first), their snapshot columns
+    /// kept for `writeCustomerColumns` (their first orders flagged before: `markFirstOrders`).
     static func writeShare(_ db: Database, _ c: Collected, st: inout BuildState, asOf: Int64, offset: Int) throws {
         try writeFacts(db, c, try collectExtras(db, c), asOf: Int(asOf), offset: offset, channels: st.channelCode)
-        for k in 0..<c.customers.count { st.flags[Int(c.firstRowid[k] - st.lowRowid)] |= 2 }
         st.firstDay += c.firstDay
         st.secondDay += c.secondDay
         st.firstChannel += c.firstChannel

@@ -198,9 +198,9 @@ extension CustomerFacts {
         }
         s.ties = []
         let asOf = try s.st.asOf(fixed: pass.fixedAsOf)
-        // Every customer's first order flagged now (`writeShare` flags them again, after the facts), so that
-        // the snapshot's order blocks are sorted and cut on a thread of their own while the facts are written.
-        for k in 0..<s.c.customers.count { s.st.flags[Int(s.c.firstRowid[k] - s.st.lowRowid)] |= 2 }
+        // First orders flagged before the facts are written, so that the snapshot's order blocks are sorted
+        // and cut on a thread of their own meanwhile.
+        markFirstOrders(s.c, st: &s.st)
         let job = SnapshotBlocksJob(s.held, keyOfRow: s.st.keyOfRow, flags: s.st.flags)
         s.held = HeldOrders()
         try createFactsTable(db, try extraColumns(db), name: table)
@@ -222,36 +222,26 @@ extension CustomerFacts {
 /// thread of its own, into memory, while the loading thread writes the customer facts: about a tenth of
 /// the facts step of a 1M-order load, which SQLite's one writing connection need not wait for. The
 /// blocks are then written in the order a build on one thread writes them.
-final class SnapshotBlocksJob: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var outcome: Result<SnapshotBlocks, Error>?
+struct SnapshotBlocksJob {
     private let buffer = SnapshotBuffer()
+    private let job: BackgroundJob<Result<SnapshotBlocks, Error>>
 
     init(_ held: HeldOrders, keyOfRow: [Int32], flags: [UInt8]) {
-        let thread = Thread { [self] in
+        let buffer = self.buffer
+        job = BackgroundJob(name: "ecsh-snapshot-blocks") {
             var blocks = SnapshotBlocks()
             blocks.withCustomers = true
-            let result = Result { () throws -> SnapshotBlocks in
+            return Result {
                 try held.write(into: &blocks, buffer, keyOfRow: keyOfRow, flags: flags)
                 return blocks
             }
-            condition.lock()
-            outcome = result
-            condition.broadcast()
-            condition.unlock()
         }
-        thread.name = "ecsh-snapshot-blocks"
-        thread.start()
     }
 
     /// Waits for the blocks, writes the full ones to `writer` and returns the blocks' state (the last,
     /// partly filled block still to write, the days of those written).
     func write(to writer: SnapshotWriter) throws -> SnapshotBlocks {
-        condition.lock()
-        while outcome == nil { condition.wait() }
-        let result = outcome!
-        condition.unlock()
-        let blocks = try result.get()
+        let blocks = try job.value().get()
         try buffer.write(to: writer)
         return blocks
     }

@@ -177,7 +177,7 @@ struct SnapshotWriter: SnapshotSink {
 /// Snapshot entries kept in memory, in the order they were put, for a `SnapshotWriter` later
 /// (`SnapshotBlocksJob`). Used by one thread at a time.
 final class SnapshotBuffer: SnapshotSink, @unchecked Sendable {
-    private(set) var entries: [(name: String, bytes: [UInt8])] = []
+    private var entries: [(name: String, bytes: [UInt8])] = []
 
     func put<T: BitwiseCopyable>(_ name: String, _ values: [T]) throws {
         entries.append((name, values.withUnsafeBytes { Array($0) }))
