@@ -130,12 +130,7 @@ extension CustomerFacts {
 
             if pass > 0 {
                 guard let file = shareSpills[pass] else { throw MetricsError("internal: share \(pass)'s orders were not kept") }
-                let lowRowid = st.lowRowid
-                try file.forEach { o, id, orderID in
-                    try c.add(o, id: id, orderID: orderID, offset: offset, st: &st) { _, incumbent in
-                        try ties.precedes(ties.key(of: lowRowid + Int64(o.row)), incumbent)
-                    }
-                }
+                try c.addAll(of: file, offset: offset, st: &st, ties: ties)
                 shareSpills[pass] = nil
             } else {
                 read.reset()
@@ -273,6 +268,20 @@ extension CustomerFacts {
     /// Orders held in memory before the snapshot past this many (about 52 bytes each).
     public static let defaultOrdersInMemory = 2_500_000
 
+    /// In day order: the spilled orders (table order) into the blocks as they come, with each order's
+    /// customer key and first flag.
+    static func writeInDayOrder(_ spill: OrderSpill, st: BuildState, into blocks: inout SnapshotBlocks, _ writer: SnapshotWriter) throws {
+        try st.keyOfRow.withUnsafeBufferPointer { keyOfRow in
+            try st.flags.withUnsafeBufferPointer { flags in
+                try spill.forEach { o in
+                    let r = Int(o.row)
+                    blocks.add(o.values, customer: keyOfRow[r], first: flags[r] >> 1)
+                    if blocks.isFull { try blocks.flush(writer) }
+                }
+            }
+        }
+    }
+
     /// Out of day order and too many to hold: reads the spilled orders (table order) once per range
     /// of days holding at most `limit` of them (by `perDay`, counted in the first read), sorts each
     /// range by day (stable: table order within a day, as SQL's ORDER BY day, rowid) and appends
@@ -319,6 +328,17 @@ extension CustomerFacts {
 }
 
 extension CustomerFacts.Collected {
+    /// A later share's orders from its file (`ShareSpill`, in table order), as the first read would have
+    /// added them; a tie on a first day is broken by the rows' (ordered_at, order_id) in the table (`TieBreak`).
+    mutating func addAll(of file: ShareSpill, offset: Int, st: inout CustomerFacts.BuildState, ties: TieBreak) throws {
+        let lowRowid = st.lowRowid
+        try file.forEach { o, id, orderID in
+            try add(o, id: id, orderID: orderID, offset: offset, st: &st) { _, incumbent in
+                try ties.precedes(ties.key(of: lowRowid + Int64(o.row)), incumbent)
+            }
+        }
+    }
+
     /// One counted order of this share into its customer's facts (customers numbered from
     /// `offset` in the order they first appear). A method with its state passed in, not a
     /// local function: a local function capturing the build's variables made Swift check

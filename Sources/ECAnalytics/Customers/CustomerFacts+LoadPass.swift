@@ -7,12 +7,16 @@ extension CustomerFacts {
     /// data without reading `orders` back (issue 15, "built while loading"): that read was about a
     /// third of the build at 1M orders.
     ///
-    /// It holds what a one-pass, in-memory build holds (`build`), so a load of more orders than
-    /// `limit` (by the file's size, or counted) stops collecting, lets go of what it held, and the build
-    /// reads `orders` in bounded memory as before. So does a value of a type the table would store
-    /// differently (text in a number column, say). What it collected is used only when the loader
-    /// settles the table as holding exactly the rows seen (`isUsable`); the figures are the same
-    /// either way (the tests build both ways and compare).
+    /// Up to `limit` orders it holds what a one-pass, in-memory build holds (`build`). A file that by
+    /// its size (seen from the first batch) holds more is collected as `build`'s first read takes a
+    /// large table (`Spilled`): customers split into shares by a hash of their id, the first share's
+    /// facts collected here, every later share's orders and the snapshot's orders written to scratch
+    /// files, which the build then reads instead of `orders`. A load that turns out to have more rows
+    /// than it was sized for (a pipe, a file whose first rows misled the estimate) stops collecting,
+    /// lets go of what it held, and the build reads `orders` in bounded memory as before. So does a
+    /// value of a type the table would store differently (text in a number column, say). What it
+    /// collected is used only when the loader settles the table as holding exactly the rows seen
+    /// (`isUsable`); the figures are the same either way (the tests build both ways and compare).
     public final class LoadPass: LoadRowObserver, @unchecked Sendable {
         let settings: MetricSettings
         let fixedAsOf: Int64?
@@ -23,6 +27,17 @@ extension CustomerFacts {
         /// 296 MB, against issue 15's 300 MB budget; at 1.5M about 240 MB, and 264 MB at 1.45M since the
         /// snapshot's blocks are cut into memory beside the facts write (`SnapshotBlocksJob`).
         public static let defaultLimit = 1_500_000
+        /// Orders per share of customers past `limit` (`CustomerFacts.defaultOrdersPerPass`).
+        let ordersPerPass: Int
+        /// Orders sorted in memory at a time for the snapshot, past `limit` (`defaultOrdersInMemory`).
+        let ordersInMemory: Int
+        /// Whether a file larger than `limit` is collected into scratch files (else the pass stops).
+        let spills: Bool
+        /// Rows taken at most once spilling (the shares were sized for a third fewer, the estimate's 1.5×):
+        /// past that the shares would outgrow the memory they were planned for.
+        private var spillCap = 0
+        /// Shares of customers when the load's rows went to scratch files (nil: held in memory, one share).
+        private(set) var spilledPasses: Int?
         private var state = Collector()
         private var columns = Columns()
         private var statuses = TextNumbering()
@@ -49,11 +64,35 @@ extension CustomerFacts {
             var st = BuildState()
             var held = HeldOrders()
             var ties: [(customer: Int32, row: Int32, day: Int32, channel: Int32)] = []
+            /// Past `limit`: the later shares and the snapshot's orders, on their way to scratch files (`c`
+            /// then holds the first share's customers, `held` nothing).
+            var spilled: Spilled?
         }
 
-        public init(settings: MetricSettings, limit: Int = defaultLimit) {
+        /// As `build`'s first read keeps a table of more than one share: each later share's orders in a
+        /// file of its own, the snapshot's orders in another, with what cutting them into days needs.
+        struct Spilled {
+            let passes: Int
+            var shares: [ShareSpill?]
+            let orders: OrderSpill
+            var perDay = DayHistogram()
+            var inDayOrder = true
+            var lastSeenDay = Int64.min
+
+            init(passes: Int) throws {
+                self.passes = passes
+                shares = try (0..<passes).map { $0 == 0 ? nil : try ShareSpill() }
+                orders = try OrderSpill()
+            }
+        }
+
+        public init(settings: MetricSettings, limit: Int = defaultLimit, ordersPerPass: Int = CustomerFacts.defaultOrdersPerPass,
+                    ordersInMemory: Int = CustomerFacts.defaultOrdersInMemory, spills: Bool = true) {
             self.settings = settings
             self.limit = limit
+            self.ordersPerPass = ordersPerPass
+            self.ordersInMemory = ordersInMemory
+            self.spills = spills
             fixedAsOf = settings.asOf.flatMap(DayNumber.parseRange).map { Int64($0.lowerBound) }
         }
 
@@ -69,9 +108,34 @@ extension CustomerFacts {
             if all.contains(-1) { stop() }
         }
 
+        public func willAdd(rows: Int, bytes: Int, of total: Int) {
+            // From the first batch: a file that by its size holds more orders than can be held is collected
+            // into scratch files, in shares of customers sized with half to spare (the first rows may be
+            // longer or shorter than the rest; the shares cannot change once orders are in them).
+            guard spills, collecting, seen == 0, !reserved, state.spilled == nil, total > 0, bytes > 0, rows > 0 else { return }
+            let estimate = Double(rows) * Double(total) / Double(bytes)
+            // Near the limit already: a file a little longer than its first rows suggest would outgrow it.
+            guard estimate > Double(limit) * 0.95 else { return }
+            let passes = max(2, Int((estimate * 1.5 / Double(max(1, ordersPerPass))).rounded(.up)))
+            do {
+                state.spilled = try Spilled(passes: passes)
+            } catch {
+                return stop()
+            }
+            reserved = true
+            spilledPasses = passes
+            spillCap = passes * ordersPerPass * 3 / 2
+            let rows = Int(estimate * 1.05) + 1024
+            state.st.flags.reserveCapacity(rows)
+            state.st.keyOfRow.reserveCapacity(rows)
+            state.c.customers.reserve(rows / passes * 5 / 8)
+            state.c.reserve(rows / passes * 5 / 8)
+        }
+
+
         public func read(bytes: Int, of total: Int) {
             // A file that by its size holds more orders than can be held is left to the build that reads `orders`.
-            guard collecting, total > 0, bytes > 0, seen > 0 else { return }
+            guard collecting, state.spilled == nil, total > 0, bytes > 0, seen > 0 else { return }
             let estimate = Double(seen) * Double(total) / Double(bytes)
             if estimate > Double(limit) * 1.1 { return stop() }
             if !reserved {
@@ -108,7 +172,7 @@ extension CustomerFacts {
         public func add(_ row: LoadedRow) {
             guard collecting else { return }
             seen += 1
-            guard seen <= limit, let rowid = row.integer(columns.rowid) else { return stop() }
+            guard seen <= (state.spilled == nil ? limit : spillCap), let rowid = row.integer(columns.rowid) else { return stop() }
             if seen == 1 { state.st.lowRowid = rowid }
             // Counted as the table will say: the status as stored (mapped), through the settings' rule.
             var counted = true
@@ -165,9 +229,29 @@ extension CustomerFacts.LoadPass.Collector {
         guard let values = st.admit(row: r, counted: counted, day: day, channel: channel, fixedAsOf: fixedAsOf, numbers: { numbers }) else {
             return true
         }
-        held.add(row: Int32(r), values)
-        guard !row.isNull(columns.customer) else { return true }
         let orderID = row.isNull(columns.orderID) ? nil : row.bytes(columns.orderID)
+        if spilled != nil {
+            // As `build`'s first read keeps a table of more than one share.
+            do {
+                try spilled!.orders.append(row: Int32(r), values)
+                let wide = day ?? 0
+                if wide < spilled!.lastSeenDay { spilled!.inDayOrder = false }
+                spilled!.lastSeenDay = wide
+                spilled!.perDay.add(values.day)
+                guard !row.isNull(columns.customer) else { return true }
+                let id = row.bytes(columns.customer)
+                let owner = Int(CustomerFacts.hash(id) % UInt64(spilled!.passes))
+                if owner != 0 {
+                    try spilled!.shares[owner]?.append(ShareOrder(row: Int32(r), values), id: id, orderID: orderID)
+                    return true
+                }
+            } catch {
+                return false
+            }
+        } else {
+            held.add(row: Int32(r), values)
+        }
+        guard !row.isNull(columns.customer) else { return true }
         var tie: Int?
         // The closure only notes the tie: it cannot throw.
         try? c.add(ShareOrder(row: Int32(r), values), id: row.bytes(columns.customer), orderID: orderID, offset: 0, st: &st) { k, _ in
@@ -201,6 +285,10 @@ extension CustomerFacts {
         // First orders flagged before the facts are written, so that the snapshot's order blocks are sorted
         // and cut on a thread of their own meanwhile.
         markFirstOrders(s.c, st: &s.st)
+        if s.spilled != nil {
+            return try buildSpilled(db, &s, tieBreak: tieBreak, asOf: asOf, ordersInMemory: pass.ordersInMemory,
+                                    settings: settings, integerUnits: integerUnits)
+        }
         let job = SnapshotBlocksJob(s.held, keyOfRow: s.st.keyOfRow, flags: s.st.flags)
         s.held = HeldOrders()
         try createFactsTable(db, try extraColumns(db), name: table)
@@ -213,6 +301,47 @@ extension CustomerFacts {
         let writer = try SnapshotWriter(db)
         try writeCustomerColumns(writer, st: &s.st)
         var blocks = try job.write(to: writer)
+        try finishSnapshot(writer, st: s.st, blocks: &blocks, customers: customers, asOf: asOf, settings: settings,
+                           integerUnits: integerUnits, counted: settings.countedCondition())
+    }
+}
+
+extension CustomerFacts {
+    /// Writes the facts and the snapshot from what a load of more than one share of customers collected
+    /// (`LoadPass.Spilled`), as `build` writes them after its first read of a table that large: the
+    /// first share's facts (its first orders flagged, its ties broken), then each later share's from its
+    /// file, then the snapshot's orders from theirs, in day order. Each part is let go of once written
+    /// (`s` is taken apart in place: a copy of its per-row arrays would hold them twice).
+    private static func buildSpilled(_ db: Database, _ s: inout LoadPass.Collector, tieBreak: TieBreak, asOf: Int64, ordersInMemory: Int,
+                                     settings: MetricSettings, integerUnits: Bool) throws {
+        guard var spilled = s.spilled else { return }
+        s.spilled = nil
+        try createFactsTable(db, try extraColumns(db), name: table)
+        try writeShare(db, s.c, st: &s.st, asOf: asOf, offset: 0)
+        var customers = s.c.customers.count
+        s.c = Collected()
+        // Each share sized as the first turned out, with a tenth to spare (a growing hash map rehashes everything).
+        let share = customers + customers / 10
+        for k in 1..<spilled.passes {
+            guard let file = spilled.shares[k] else { throw MetricsError("internal: share \(k)'s orders were not kept") }
+            var c = Collected()
+            c.customers.reserve(share)
+            c.reserve(share)
+            try c.addAll(of: file, offset: customers, st: &s.st, ties: tieBreak)
+            spilled.shares[k] = nil
+            markFirstOrders(c, st: &s.st)
+            try writeShare(db, c, st: &s.st, asOf: asOf, offset: customers)
+            customers += c.customers.count
+        }
+        let writer = try SnapshotWriter(db)
+        try writeCustomerColumns(writer, st: &s.st)
+        var blocks = SnapshotBlocks()
+        blocks.withCustomers = true
+        if spilled.inDayOrder {
+            try writeInDayOrder(spilled.orders, st: s.st, into: &blocks, writer)
+        } else {
+            try writeSortedChunks(spilled.orders, perDay: spilled.perDay, limit: ordersInMemory, st: s.st, into: &blocks, writer)
+        }
         try finishSnapshot(writer, st: s.st, blocks: &blocks, customers: customers, asOf: asOf, settings: settings,
                            integerUnits: integerUnits, counted: settings.countedCondition())
     }

@@ -129,6 +129,15 @@ final class CSVReader {
 
     /// Bytes of the file consumed so far, for progress.
     var rawBytesRead: Int { source.rawBytesRead }
+    /// Bytes of the file behind the records handed out so far, about: what was read less what waits in
+    /// the buffers (read ahead of the first records, it is most of what was read), in the file's bytes.
+    /// For estimating a file's rows from its first ones.
+    var bytesParsed: Int {
+        let output = source.outputBytes
+        guard output > 0 else { return 0 }
+        let parsed = max(0, output - (dataEnd - pos))
+        return Int(Double(parsed) * Double(source.rawBytesRead) / Double(output))
+    }
     /// The source's size in bytes (0 for a pipe).
     var totalBytes: Int { source.totalBytes }
 

@@ -13,6 +13,10 @@ public protocol LoadRowObserver: AnyObject {
     func begin(columns: [String])
     /// One good row.
     func add(_ row: LoadedRow)
+    /// Before each batch's rows: how many rows it holds (good or not), the file's bytes behind the rows
+    /// parsed so far (this batch's included), and its size when known (0 for a pipe). From the first
+    /// batch an observer can tell roughly how many rows the file holds before it sees any.
+    func willAdd(rows: Int, bytes: Int, of total: Int)
     /// After each batch of rows: the file's bytes read so far, and its size when known (0 for a pipe).
     func read(bytes: Int, of total: Int)
     /// On the observing thread, after the last batch (not when the load was stopped first); the loader
@@ -24,6 +28,7 @@ public protocol LoadRowObserver: AnyObject {
 }
 
 extension LoadRowObserver {
+    public func willAdd(rows: Int, bytes: Int, of total: Int) {}
     public func finished() {}
 }
 
@@ -75,6 +80,7 @@ final class LoadRowObservers: LoadRowObserver {
     private init(_ all: [LoadRowObserver]) { self.all = all }
 
     func begin(columns: [String]) { for o in all { o.begin(columns: columns) } }
+    func willAdd(rows: Int, bytes: Int, of total: Int) { for o in all { o.willAdd(rows: rows, bytes: bytes, of: total) } }
     func add(_ row: LoadedRow) { for o in all { o.add(row) } }
     func read(bytes: Int, of total: Int) { for o in all { o.read(bytes: bytes, of: total) } }
     func finished() { for o in all { o.finished() } }

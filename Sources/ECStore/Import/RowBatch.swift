@@ -39,6 +39,9 @@ final class RowBatch {
     var count = 0
     /// File bytes read when the batch was filled (for progress).
     var bytesRead = 0
+    /// File bytes behind the rows parsed when the batch was filled (less than `bytesRead`, which
+    /// includes what was read ahead): for estimating the file's rows.
+    var bytesParsed = 0
     var problems: [(problem: RowProblem, raw: String)] = []
     /// A structural error (bad quote, bad bytes) found after the last row of this batch.
     var failure: Error?

@@ -110,6 +110,7 @@ final class RowPipeline: @unchecked Sendable {
             }
             let batch = toObserve.removeFirst()
             condition.unlock()
+            observer.willAdd(rows: batch.count, bytes: batch.bytesParsed, of: totalBytes)
             for r in 0..<batch.count where batch.status[r] < 0 {
                 observer.add(LoadedRow(cells: batch.cells + r * batch.width, text: batch.text.pointee.bytes))
             }
@@ -154,7 +155,10 @@ final class RowPipeline: @unchecked Sendable {
     /// Fills one batch; true at end of file or on a structural error.
     private func fill(_ batch: RowBatch) -> Bool {
         let expected = expectedFields
-        defer { batch.bytesRead = reader.rawBytesRead }
+        defer {
+            batch.bytesRead = reader.rawBytesRead
+            batch.bytesParsed = reader.bytesParsed
+        }
         while batch.count < batch.capacity {
             do {
                 guard try reader.next() else { return true }

@@ -47,11 +47,11 @@ import ECTestSupport
 
     /// Loads `csv` into a new workspace with a pass; returns the workspace and the pass.
     static func load(_ csv: String, in dir: TemporaryDirectory, settings: MetricSettings, limit: Int? = nil,
-                     options: LoadOptions = LoadOptions()) throws -> (Database, CustomerFacts.LoadPass) {
+                     options: LoadOptions = LoadOptions(), pass given: CustomerFacts.LoadPass? = nil) throws -> (Database, CustomerFacts.LoadPass) {
         let file = dir.path("orders-\(UUID().uuidString).csv")
         try csv.write(toFile: file, atomically: true, encoding: .utf8)
         let db = try Database(path: dir.path("w-\(UUID().uuidString).db"))
-        let pass = limit.map { CustomerFacts.LoadPass(settings: settings, limit: $0) } ?? CustomerFacts.LoadPass(settings: settings)
+        let pass = given ?? limit.map { CustomerFacts.LoadPass(settings: settings, limit: $0) } ?? CustomerFacts.LoadPass(settings: settings)
         _ = try Loader(database: db, rowObserver: pass).load(LoadRequest(target: .role(.orders), path: file, options: options), beforeCommit: {
             try CustomerFacts.refreshInLoad($0, role: .orders, settings: settings, collected: pass)
         })
@@ -59,10 +59,12 @@ import ECTestSupport
     }
 
     /// The derived data as loaded equals a build that reads `orders` back.
-    static func expectSameAsReadBack(_ db: Database, settings: MetricSettings, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectSameAsReadBack(_ db: Database, settings: MetricSettings, ordersPerPass: Int = CustomerFacts.defaultOrdersPerPass,
+                                     ordersInMemory: Int = CustomerFacts.defaultOrdersInMemory,
+                                     sourceLocation: SourceLocation = #_sourceLocation) throws {
         #expect(try OrderSnapshot.isCurrent(db), sourceLocation: sourceLocation)
         let loaded = try derived(db)
-        try CustomerFacts.rebuild(db, settings: settings)
+        try CustomerFacts.rebuild(db, settings: settings, ordersPerPass: ordersPerPass, ordersInMemory: ordersInMemory)
         let readBack = try derived(db)
         #expect(loaded.facts.count > 100, sourceLocation: sourceLocation)
         #expect(loaded.snapshot.count > 10, sourceLocation: sourceLocation)
@@ -143,13 +145,63 @@ import ECTestSupport
         try Self.expectSameAsReadBack(db, settings: MetricSettings())
     }
 
-    /// More rows than the pass may hold: it stops collecting, and the build reads `orders`.
+    /// The file's rows are estimated from its first batch by the bytes behind the rows parsed, not by
+    /// what was read ahead of them: a file of several batches gets the shares its size asks for.
+    @Test func theSharesAreSizedByTheFirstBatchsRows() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let pass = CustomerFacts.LoadPass(settings: MetricSettings(), limit: 2000, ordersPerPass: 3000)
+        let (db, _) = try Self.load(Self.export(seed: 14, rows: 12_000), in: dir, settings: MetricSettings(), pass: pass)
+        #expect(pass.isUsable)
+        // 12,000 orders and half as many again, 3,000 a share: 6 (reading ahead made it 4 or fewer).
+        let passes = try #require(pass.spilledPasses)
+        #expect((5...7).contains(passes))
+        let rows = Int(try db.scalar("SELECT max(rowid) - min(rowid) + 1 FROM orders").intValue!)
+        let perPass = try #require((1...rows).reversed().first { (rows + $0 - 1) / $0 == passes })
+        try Self.expectSameAsReadBack(db, settings: MetricSettings(), ordersPerPass: perPass)
+    }
+
+    /// More rows than the pass may hold, and no scratch files: it stops collecting, and the build reads `orders`.
     @Test func tooManyRowsMakeTheBuildReadOrders() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let (db, pass) = try Self.load(Self.export(seed: 5, rows: 2000), in: dir, settings: MetricSettings(), limit: 500)
+        let pass = CustomerFacts.LoadPass(settings: MetricSettings(), limit: 500, spills: false)
+        let (db, _) = try Self.load(Self.export(seed: 5, rows: 2000), in: dir, settings: MetricSettings(), pass: pass)
         #expect(!pass.isUsable)
         try Self.expectSameAsReadBack(db, settings: MetricSettings())
+    }
+
+    /// A file that by its size holds more orders than the pass holds in memory: the first share of
+    /// customers is collected, the later shares' orders and the snapshot's orders go to scratch files,
+    /// and the facts and snapshot are those of a build that reads `orders` back in as many shares
+    /// (the customers are numbered share by share), whether the rows come in day order (the snapshot's
+    /// orders then read back once) or not (sorted one range of days at a time).
+    @Test(arguments: [(11, false), (12, false), (13, true)] as [(UInt64, Bool)])
+    func pastTheLimitTheRowsGoToScratchFilesAsTheBuildKeepsThem(seed: UInt64, dayOrder: Bool) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var csv = Self.export(seed: seed, rows: 3000)
+        if dayOrder {
+            // Sorted by ordered_at (a record's quoted line break keeps it whole: split on the id's start).
+            var lines = csv.components(separatedBy: "\nO")
+            let header = lines.removeFirst()
+            lines.sort { $0.split(separator: ",", maxSplits: 3, omittingEmptySubsequences: false)[2] < $1.split(separator: ",", maxSplits: 3, omittingEmptySubsequences: false)[2] }
+            csv = ([header] + lines).joined(separator: "\nO")
+        }
+        for settings in Self.settingsVariants {
+            let pass = CustomerFacts.LoadPass(settings: settings, limit: 500, ordersPerPass: 700, ordersInMemory: 900)
+            let (db, _) = try Self.load(csv, in: dir, settings: settings, pass: pass)
+            #expect(pass.isUsable)
+            // About 3,000 orders and half as many again, 700 a share.
+            let passes = try #require(pass.spilledPasses)
+            #expect(passes == 7)
+            let span = try db.query("SELECT min(rowid), max(rowid) FROM orders").rows[0]
+            let rows = Int(span[1].intValue! - span[0].intValue! + 1)
+            let perPass = try #require((1...rows).reversed().first { (rows + $0 - 1) / $0 == passes })
+            try Self.expectSameAsReadBack(db, settings: settings, ordersPerPass: perPass, ordersInMemory: 900)
+            let descents = try db.scalar("SELECT count(*) FROM orders a JOIN orders b ON b.rowid = a.rowid + 1 WHERE b.day < a.day")
+            #expect((descents.intValue == 0) == dayOrder)
+        }
     }
 
     /// An append loads next to earlier rows the pass never saw.
