@@ -67,7 +67,11 @@ public struct CohortEngine {
                 // One bit per (customer, offset) so several orders in a period count once.
                 let words = (n + 64) / 64
                 var seen = [UInt64](repeating: 0, count: customers * words)
-                visit = try stream.forEach { order in
+                visit = try stream.forEach(prefetch: { c in
+                    prefetchElement(firstPeriod, c)
+                    prefetchElement(cohortOf, c)
+                    prefetchElement(seen, c * words)
+                }) { order in
                     let c = order.customer
                     let offset = periodOf.index(ofDay: order.day) - firstPeriod[c]
                     guard offset <= n else { return }
@@ -95,7 +99,12 @@ public struct CohortEngine {
             }
         } else {
             let measure = query.measure
-            visit = try stream.forEach { order in
+            let lastOffsets = lastOffset  // read below, never changed (a `var` read in the closure would be retained per order)
+            visit = try stream.forEach(prefetch: { c in
+                prefetchElement(firstPeriod, c)
+                prefetchElement(cohortOf, c)
+                prefetchElement(lastOffsets, c)
+            }) { order in
                 let c = order.customer
                 let offset = periodOf.index(ofDay: order.day) - firstPeriod[c]
                 guard offset <= n else { return }

@@ -124,9 +124,12 @@ struct OrderStream {
     }
 
     /// Visits every order (in day order from the snapshot, in table order from SQL).
-    @discardableResult
     /// Guest orders (no customer) are skipped unless `includingGuests`; then they come with customer −1.
-    func forEach(includingGuests: Bool = false, _ body: (Order) throws -> Void) throws -> Visit {
+    /// From the snapshot, `prefetch` is told the customer of the order `SnapshotPass.lookahead`
+    /// orders ahead, to start loading what `body` will read of that customer (`prefetchElement`): the
+    /// orders come by day, their customers at random, and at millions of customers each is a cache miss.
+    @discardableResult
+    func forEach(includingGuests: Bool = false, prefetch: (Int) -> Void = { _ in }, _ body: (Order) throws -> Void) throws -> Visit {
         var visit = Visit()
         switch source {
         case .rows(let rows):
@@ -160,7 +163,9 @@ struct OrderStream {
                 let discounts: [Double] = money ? try snapshot.column(.discounts, block: b, in: db) : none
                 let costs: [Double] = money ? try snapshot.column(.costs, block: b, in: db) : none
                 let commission: [Double] = money ? try snapshot.column(.commission, block: b, in: db) : none
+                let ahead = SnapshotPass.lookahead
                 for i in 0..<block.rows {
+                    if i + ahead < block.rows, customer[i + ahead] >= 0 { prefetch(Int(customer[i + ahead])) }
                     let c = Int(customer[i])
                     if c < 0 {
                         if !includingGuests { visit.skipped += 1; continue }

@@ -1,3 +1,4 @@
+import CSQLite
 import ECStore
 
 /// The snapshot route: the order measures of a KPI query computed in one pass
@@ -204,6 +205,10 @@ struct SnapshotPass {
         var amount: [Double] = [], discounts: [Double] = [], commission: [Double] = [], costs: [Double] = [], units: [Double] = []
     }
 
+    /// Orders ahead whose customers' state is prefetched (`Tally.prefetch`): orders are in day order,
+    /// customers at random, so each order's state is a likely cache miss at millions of customers.
+    static let lookahead = 16
+
     /// The one read over the blocks for one segment, counting into `tally` and `other`.
     func scan<A, B>(_ tally: Tally<A>, _ other: Tally<B>?, member: [Bool]?) throws {
         let end = Int32(plan.endDay), start = Int32(plan.startDay)
@@ -226,6 +231,12 @@ struct SnapshotPass {
                 if needsUnits { numbers.units = try snapshot.column(.units, block: block.index, in: db) }
             }
             for i in 0..<block.rows {
+                // The per-customer state a few orders ahead, loaded while these are counted.
+                if i + Self.lookahead < block.rows {
+                    let ahead = Int(customer[i + Self.lookahead])
+                    tally.prefetch(customer: ahead, channel: channel[i + Self.lookahead])
+                    other?.prefetch(customer: ahead, channel: channel[i + Self.lookahead])
+                }
                 let d = day[i]
                 if d > end { break }
                 if !history, d < start { continue }
@@ -276,6 +287,17 @@ struct SnapshotPass {
         }
 
         @inline(__always) func slot(ofDay d: Int32) -> Int { Int(pass.slotOfDay[Int(d) - pass.dayBase]) }
+
+        /// Starts loading what `add` reads of customer `c` (its state, its first day), as a hint.
+        @inline(__always) func prefetch(customer c: Int, channel ch: Int32) {
+            guard c >= 0 else { return }
+            let state = c * channelWidth + (channelWidth == 1 ? 0 : Int(ch) + 1)
+            if wantsCustomers {
+                seenSlot.prefetch(state)
+                customers.first.withUnsafeBufferPointer { if c < $0.count { ecsh_prefetch($0.baseAddress! + c) } }
+            }
+            if wantsActive { lastActive.prefetch(state) }
+        }
 
         func combo(customer c: Int, channel: Int32) -> Int {
             var k = 0

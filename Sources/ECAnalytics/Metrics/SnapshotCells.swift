@@ -1,3 +1,4 @@
+import CSQLite
 /// The snapshot pass's accumulators over cells (period slot × combination of
 /// dimension values), addressed by measure rather than by position, so that
 /// adding or reordering a measure cannot make one column read another's sums.
@@ -107,6 +108,11 @@ final class PlainBuffer<T: BitwiseCopyable> {
 
     deinit { base.deallocate() }
 
+    /// Starts bringing element `i` into the cache (nothing when out of range).
+    @inline(__always) func prefetch(_ i: Int) {
+        if i >= 0 && i < count { ecsh_prefetch(base + i) }
+    }
+
     subscript(i: Int) -> T {
         @inline(__always) get {
             precondition(i >= 0 && i < count, "index out of range")
@@ -117,6 +123,13 @@ final class PlainBuffer<T: BitwiseCopyable> {
             base[i] = newValue
         }
     }
+}
+
+/// Starts bringing element `i` of `array` into the cache (nothing when out of range): a hint for
+/// per-customer arrays read at random, once per order, in passes over the snapshot's day-ordered
+/// orders (`OrderStream.forEach`'s `prefetch`).
+@inline(__always) func prefetchElement<T>(_ array: [T], _ i: Int) {
+    array.withUnsafeBufferPointer { if i >= 0 && i < $0.count { ecsh_prefetch($0.baseAddress! + i) } }
 }
 
 /// A slot of `SnapshotCells` named by the measure it accumulates; the slot for a

@@ -62,6 +62,9 @@ struct UnitEconomicsPass {
         lastOffset = last
     }
 
+    /// Per customer, the last month offset observed (what `add` reads beside the first month and curve group).
+    var lastOffsets: [Int32] { lastOffset }
+
     /// One order of customer `c` placed in month `month`.
     @inline(__always)
     mutating func add(customer c: Int, month: Int, orderGroup: Int,
@@ -206,7 +209,14 @@ extension UnitEconomicsEngine {
                                      periods: max(query.horizonMonths, span))
         // Guest orders count in the order-level columns (orders, AOV, GMV share), never in customer ones;
         // by cohort every order group is a customer's cohort, so guests have none.
-        let visit = try stream.forEach(includingGuests: query.by != .cohort) { order in
+        // What `add` reads per customer, prefetched a few orders ahead: copies of the pass's arrays taken
+        // here, since reading them through the `pass` being changed would retain them on every order.
+        let lastOffsets = pass.lastOffsets, curveGroups = groups.curveGroup
+        let visit = try stream.forEach(includingGuests: query.by != .cohort, prefetch: { c in
+            prefetchElement(customerMonths, c)
+            prefetchElement(lastOffsets, c)
+            prefetchElement(curveGroups, c)
+        }) { order in
             // Orders after as_of are not placed yet.
             guard order.day <= asOfDay else { return }
             let month = monthOf.index(ofDay: order.day)
