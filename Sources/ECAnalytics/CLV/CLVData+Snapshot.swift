@@ -52,7 +52,10 @@ extension CLVData {
             if holdoutEnd != nil, block.lastDay > calibrationEnd {
                 margins = try contributionMargins(snapshot, block: block.index, amounts: amounts, in: db)
             }
+            let ahead = SnapshotPass.lookahead
             for i in 0..<block.rows {
+                // Orders come by day, customers at random: their state a few orders ahead starts loading now.
+                if i + ahead < block.rows { state.prefetch(customer: Int(customers[i + ahead])) }
                 let day = days[i], k = customers[i]
                 guard k >= 0, day <= lastDay else { continue }
                 if let include, Int(k) >= include.count || !include[Int(k)] { continue }
@@ -108,6 +111,15 @@ private struct HistoryColumns {
             holdoutValue = Array(repeating: 0, count: n)
             holdoutMargin = Array(repeating: 0, count: n)
         }
+    }
+
+    /// Starts loading what `addCalibration` reads of customer `k` (a hint).
+    @inline(__always) func prefetch(customer k: Int) {
+        guard k >= 0 else { return }
+        prefetchElement(firstDay, k)
+        prefetchElement(lastDay, k)
+        prefetchElement(purchases, k)
+        prefetchElement(repeatValue, k)
     }
 
     /// Days arrive in order, so an order on the customer's last day joins that purchase.

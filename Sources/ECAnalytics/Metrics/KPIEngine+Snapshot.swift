@@ -236,6 +236,7 @@ struct SnapshotPass {
                     let ahead = Int(customer[i + Self.lookahead])
                     tally.prefetch(customer: ahead, channel: channel[i + Self.lookahead])
                     other?.prefetch(customer: ahead, channel: channel[i + Self.lookahead])
+                    if let member { prefetchElement(member, ahead) }
                 }
                 let d = day[i]
                 if d > end { break }
