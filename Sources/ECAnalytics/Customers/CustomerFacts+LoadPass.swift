@@ -53,8 +53,9 @@ extension CustomerFacts {
 
         struct Columns {
             var rowid = -1, customer = -1, day = -1, orderID = -1, channel = -1, status = -1
-            /// amount, discount, points, cogs, shipping, commission, quantity.
-            var numbers: [Int] = []
+            /// amount, discount, points, cogs, shipping, commission, quantity (a tuple, not an array: the
+            /// columns are read once per row, and an array would be retained and released each time).
+            var numbers = (-1, -1, -1, -1, -1, -1, -1)
         }
 
         /// What one pass of `build` keeps, and the ties on a customer's first day, settled once the rows are
@@ -103,8 +104,9 @@ extension CustomerFacts {
             func at(_ name: String) -> Int { names.firstIndex(of: name) ?? -1 }
             columns = Columns(rowid: at("rowid"), customer: at("customer_id"), day: at("day"), orderID: at("order_id"),
                               channel: at("channel"), status: at("status"),
-                              numbers: Self.numberColumns.map(at))
-            let all = [columns.rowid, columns.customer, columns.day, columns.orderID, columns.channel, columns.status] + columns.numbers
+                              numbers: (at("amount"), at("discount"), at("points"), at("cogs"), at("shipping"), at("commission"),
+                                        at("quantity")))
+            let all = [columns.rowid, columns.customer, columns.day, columns.orderID, columns.channel, columns.status] + Self.numberColumns.map(at)
             if all.contains(-1) { stop() }
         }
 
@@ -191,13 +193,13 @@ extension CustomerFacts {
             // Numbers as SQLite's column_double reads them: NULL as 0; text (a widened column) is not taken.
             var n = OrderNumbers(), ok = true
             let at = columns.numbers
-            n.amount = Self.number(row, at[0], bit: 0, &n.nulls, &ok)
-            n.discount = Self.number(row, at[1], bit: 1, &n.nulls, &ok)
-            n.points = Self.number(row, at[2], bit: 2, &n.nulls, &ok)
-            n.cogs = Self.number(row, at[3], bit: 4, &n.nulls, &ok)
-            n.shipping = Self.number(row, at[4], bit: 8, &n.nulls, &ok)
-            n.commission = Self.number(row, at[5], bit: 16, &n.nulls, &ok)
-            n.units = Self.number(row, at[6], bit: 0, &n.nulls, &ok)
+            n.amount = Self.number(row, at.0, bit: 0, &n.nulls, &ok)
+            n.discount = Self.number(row, at.1, bit: 1, &n.nulls, &ok)
+            n.points = Self.number(row, at.2, bit: 2, &n.nulls, &ok)
+            n.cogs = Self.number(row, at.3, bit: 4, &n.nulls, &ok)
+            n.shipping = Self.number(row, at.4, bit: 8, &n.nulls, &ok)
+            n.commission = Self.number(row, at.5, bit: 16, &n.nulls, &ok)
+            n.units = Self.number(row, at.6, bit: 0, &n.nulls, &ok)
             let texts = Self.textOrNull(row, columns.channel) && Self.textOrNull(row, columns.customer) && Self.textOrNull(row, columns.orderID)
             guard ok && texts else { return stop() }
             if !state.take(row, rowid: rowid, counted: counted, day: day, numbers: n, columns: columns, fixedAsOf: fixedAsOf) {

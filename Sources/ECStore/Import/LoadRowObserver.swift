@@ -34,19 +34,24 @@ extension LoadRowObserver {
 
 /// One converted row, valid only during `LoadRowObserver.add`.
 public struct LoadedRow {
-    let cells: UnsafeMutablePointer<Cell>
-    let text: UnsafeMutablePointer<UInt8>
+    @usableFromInline let cells: UnsafeMutablePointer<Cell>
+    @usableFromInline let text: UnsafeMutablePointer<UInt8>
 
-    public func isNull(_ column: Int) -> Bool { cells[column].isNull }
+    init(cells: UnsafeMutablePointer<Cell>, text: UnsafeMutablePointer<UInt8>) {
+        self.cells = cells
+        self.text = text
+    }
+
+    @inlinable public func isNull(_ column: Int) -> Bool { cells[column].isNull }
 
     /// The cell as an integer; nil when it is NULL or another type.
-    public func integer(_ column: Int) -> Int64? {
+    @inlinable public func integer(_ column: Int) -> Int64? {
         if case .integer(let v) = cells[column] { return v }
         return nil
     }
 
     /// The cell as SQLite reads a stored number as REAL: an integer or a real; nil when NULL or text.
-    public func number(_ column: Int) -> Double? {
+    @inlinable public func number(_ column: Int) -> Double? {
         switch cells[column] {
         case .integer(let v): return Double(v)
         case .real(let d): return d
@@ -55,13 +60,13 @@ public struct LoadedRow {
     }
 
     /// Whether the cell is text (its bytes in `bytes`).
-    public func isText(_ column: Int) -> Bool {
+    @inlinable public func isText(_ column: Int) -> Bool {
         if case .text = cells[column] { return true }
         return false
     }
 
     /// The cell's bytes when it is text; empty otherwise.
-    public func bytes(_ column: Int) -> UnsafeRawBufferPointer {
+    @inlinable public func bytes(_ column: Int) -> UnsafeRawBufferPointer {
         guard case .text(let start, let count) = cells[column] else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         return UnsafeRawBufferPointer(start: text + start, count: count)
     }

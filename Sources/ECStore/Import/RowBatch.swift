@@ -1,13 +1,15 @@
 import CSQLite
 
 /// One converted value, ready to bind; text lives in the batch's arena.
-enum Cell {
+// Usable from inlinable code: `LoadedRow`'s accessors are inlined into the facts collector (another
+// module), once per cell of a million rows.
+@usableFromInline enum Cell {
     case null
     case integer(Int64)
     case real(Double)
     case text(start: Int, count: Int)
 
-    var isNull: Bool {
+    @usableFromInline var isNull: Bool {
         if case .null = self { return true }
         return false
     }
