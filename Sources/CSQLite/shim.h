@@ -38,8 +38,9 @@ static inline int ecsh_start_writeback(int fd) {
     return sync_file_range(fd, 0, 0, 2);
 }
 // A hint to bring the cache line at `p` in for writing, without waiting for it (it never faults):
-// the KPI pass reads and sets a byte per customer at random, once per order, and at millions of
-// customers most of those reads miss the cache. Not SQLite's, but the one C header ecsh has.
+// the snapshot passes (KPIs, cohorts, unit economics, predict ltv) read and set per-customer values
+// at random, once per order, and at millions of customers most of those reads miss the cache.
+// Not SQLite's, but the one C header ecsh has.
 static inline void ecsh_prefetch(const void *p) {
     __builtin_prefetch(p, 1, 3);
 }

@@ -134,7 +134,6 @@ extension CustomerFacts {
             state.c.reserve(rows / passes * 5 / 8)
         }
 
-
         public func read(bytes: Int, of total: Int) {
             // A file that by its size holds more orders than can be held is left to the build that reads `orders`.
             guard collecting, state.spilled == nil, total > 0, bytes > 0, seen > 0 else { return }
