@@ -12,11 +12,12 @@ extension CustomerFacts {
     /// large table (`Spilled`): customers split into shares by a hash of their id, the first share's
     /// facts collected here, every later share's orders and the snapshot's orders written to scratch
     /// files, which the build then reads instead of `orders`. A load that turns out to have more rows
-    /// than it was sized for (a pipe, a file whose first rows misled the estimate) stops collecting,
-    /// lets go of what it held, and the build reads `orders` in bounded memory as before. So does a
-    /// value of a type the table would store differently (text in a number column, say). What it
-    /// collected is used only when the loader settles the table as holding exactly the rows seen
-    /// (`isUsable`); the figures are the same either way (the tests build both ways and compare).
+    /// than it was sized for (a pipe, whose size is unknown; a file whose first rows misled the
+    /// estimate) stops collecting, lets go of what it held, and the build reads `orders` in bounded
+    /// memory as before. So does a value of a type the table would store differently (text in a
+    /// number column, say). What it collected is used only when the loader settles the table as
+    /// holding exactly the rows seen (`isUsable`); the figures are the same either way (the tests
+    /// build both ways and compare).
     public final class LoadPass: LoadRowObserver, @unchecked Sendable {
         let settings: MetricSettings
         let fixedAsOf: Int64?
