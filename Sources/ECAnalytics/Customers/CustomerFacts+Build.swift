@@ -120,72 +120,69 @@ extension CustomerFacts {
         var shareSpills: [ShareSpill?] = passes > 1 ? try (0..<passes).map { $0 == 0 ? nil : try ShareSpill() } : []
 
         for pass in 0..<passes {
-            var c = Collected()
             // Growing a hash map of millions of text keys rehashes them all each time, and holds the
             // old and the new table at once: reserve for a customer per 1.6 orders (the sample shop has 1.8).
             // The same for the per-customer arrays (a doubling array briefly holds both copies).
             let share = expected * 5 / 8 / passes
-            c.customers.reserve(share)
-            if passes > 1 { c.reserve(share) }
-
             if pass > 0 {
                 guard let file = shareSpills[pass] else { throw MetricsError("internal: share \(pass)'s orders were not kept") }
-                try c.addAll(of: file, offset: offset, st: &st, ties: ties)
+                offset += try writeShare(db, from: file, reserving: share, offset: offset, st: &st, ties: ties, asOf: asOf)
                 shareSpills[pass] = nil
-            } else {
-                read.reset()
-                while try read.step() {
-                    let r = Int(read.int64(at: 0) - st.lowRowid)
-                    let isCounted = !read.isNull(at: 13) && read.int64(at: 13) != 0
-                    // Each number once (a NULL reads as 0, as SQLite's column_double gives it).
-                    guard let values = st.admit(row: r, counted: isCounted, day: read.isNull(at: 2) ? nil : read.int64(at: 2),
-                                                channel: read.isNull(at: 4) ? nil : read.bytes(at: 4), fixedAsOf: fixedAsOf, numbers: {
-                        var n = OrderNumbers(amount: read.double(at: 5), discount: read.double(at: 6), points: read.double(at: 7),
-                                             cogs: read.double(at: 8), shipping: read.double(at: 9), commission: read.double(at: 10),
-                                             units: read.double(at: 11))
-                        for f in 0..<5 where read.isNull(at: 6 + f) { n.nulls |= 1 << f }
-                        return n
-                    }) else { continue }
-                    let wide = read.int64(at: 2)
-                    if inDayOrder && wide < lastSeenDay {
-                        // Not in day order: the blocks are written after the passes.
-                        inDayOrder = false
-                        if !inMemory { blocks = SnapshotBlocks() }
+                continue
+            }
+            var c = Collected()
+            c.customers.reserve(share)
+            if passes > 1 { c.reserve(share) }
+            read.reset()
+            while try read.step() {
+                let r = Int(read.int64(at: 0) - st.lowRowid)
+                let isCounted = !read.isNull(at: 13) && read.int64(at: 13) != 0
+                // Each number once (a NULL reads as 0, as SQLite's column_double gives it).
+                guard let values = st.admit(row: r, counted: isCounted, day: read.isNull(at: 2) ? nil : read.int64(at: 2),
+                                            channel: read.isNull(at: 4) ? nil : read.bytes(at: 4), fixedAsOf: fixedAsOf, numbers: {
+                    var n = OrderNumbers(amount: read.double(at: 5), discount: read.double(at: 6), points: read.double(at: 7),
+                                         cogs: read.double(at: 8), shipping: read.double(at: 9), commission: read.double(at: 10),
+                                         units: read.double(at: 11))
+                    for f in 0..<5 where read.isNull(at: 6 + f) { n.nulls |= 1 << f }
+                    return n
+                }) else { continue }
+                let wide = read.int64(at: 2)
+                if inDayOrder && wide < lastSeenDay {
+                    // Not in day order: the blocks are written after the passes.
+                    inDayOrder = false
+                    if !inMemory { blocks = SnapshotBlocks() }
+                }
+                lastSeenDay = wide
+                if !inMemory { perDay.add(values.day) }
+                if inMemory {
+                    held.add(row: Int32(r), values)
+                } else {
+                    try spill?.append(row: Int32(r), values)
+                    if inDayOrder {
+                        blocks.add(values)
+                        if blocks.isFull { try blocks.flush(writer) }
                     }
-                    lastSeenDay = wide
-                    if !inMemory { perDay.add(values.day) }
-                    if inMemory {
-                        held.add(row: Int32(r), values)
-                    } else {
-                        try spill?.append(row: Int32(r), values)
-                        if inDayOrder {
-                            blocks.add(values)
-                            if blocks.isFull { try blocks.flush(writer) }
-                        }
+                }
+                guard !read.isNull(at: 1) else { continue }
+                let idBytes = read.bytes(at: 1)
+                let orderID: UnsafeRawBufferPointer? = read.isNull(at: 3) ? nil : read.bytes(at: 3)
+                let order = ShareOrder(row: Int32(r), values)
+                if passes > 1 {
+                    // A later share's order goes to that share's file, read by its pass.
+                    let owner = Int(Self.hash(idBytes) % UInt64(passes))
+                    guard owner == 0 else {
+                        try shareSpills[owner]?.append(order, id: idBytes, orderID: orderID)
+                        continue
                     }
-                    guard !read.isNull(at: 1) else { continue }
-                    let idBytes = read.bytes(at: 1)
-                    let orderID: UnsafeRawBufferPointer? = read.isNull(at: 3) ? nil : read.bytes(at: 3)
-                    let order = ShareOrder(row: Int32(r), values)
-                    if passes > 1 {
-                        // A later share's order goes to that share's file, read by its pass.
-                        let owner = Int(Self.hash(idBytes) % UInt64(passes))
-                        guard owner == 0 else {
-                            try shareSpills[owner]?.append(order, id: idBytes, orderID: orderID)
-                            continue
-                        }
-                    }
-                    try c.add(order, id: idBytes, orderID: orderID, offset: offset, st: &st) { _, incumbent in
-                        try ties.precedes((read.isNull(at: 12) ? nil : Array(read.bytes(at: 12)), orderID.map { Array($0) }), incumbent)
-                    }
+                }
+                try c.add(order, id: idBytes, orderID: orderID, offset: offset, st: &st) { _, incumbent in
+                    try ties.precedes((read.isNull(at: 12) ? nil : Array(read.bytes(at: 12)), orderID.map { Array($0) }), incumbent)
                 }
             }
             read.reset()
-            if pass == 0 {
-                asOf = try st.asOf(fixed: fixedAsOf)
-                if !inMemory && inDayOrder && blocks.count > 0 { try blocks.flush(writer) }
-                try createFactsTable(db, try extraColumns(db), name: table)
-            }
+            asOf = try st.asOf(fixed: fixedAsOf)
+            if !inMemory && inDayOrder && blocks.count > 0 { try blocks.flush(writer) }
+            try createFactsTable(db, try extraColumns(db), name: table)
             markFirstOrders(c, st: &st)
             try writeShare(db, c, st: &st, asOf: asOf, offset: offset)
             offset += c.customers.count
@@ -234,6 +231,19 @@ extension CustomerFacts {
         st.firstDay += c.firstDay
         st.secondDay += c.secondDay
         st.firstChannel += c.firstChannel
+    }
+
+    /// A later share's facts from its file (`ShareSpill`): its customers collected (`Collected.addAll`),
+    /// their first orders flagged, written from key `offset`; returns how many customers it had.
+    static func writeShare(_ db: Database, from file: ShareSpill, reserving share: Int, offset: Int, st: inout BuildState,
+                           ties: TieBreak, asOf: Int64) throws -> Int {
+        var c = Collected()
+        c.customers.reserve(share)
+        c.reserve(share)
+        try c.addAll(of: file, offset: offset, st: &st, ties: ties)
+        markFirstOrders(c, st: &st)
+        try writeShare(db, c, st: &st, asOf: asOf, offset: offset)
+        return c.customers.count
     }
 
     /// The snapshot's customer columns once every customer is written (then let go).

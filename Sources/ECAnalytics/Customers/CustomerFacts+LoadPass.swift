@@ -128,11 +128,7 @@ extension CustomerFacts {
             reserved = true
             spilledPasses = passes
             spillCap = passes * ordersPerPass * 3 / 2
-            let rows = Int(estimate * 1.05) + 1024
-            state.st.flags.reserveCapacity(rows)
-            state.st.keyOfRow.reserveCapacity(rows)
-            state.c.customers.reserve(rows / passes * 5 / 8)
-            state.c.reserve(rows / passes * 5 / 8)
+            state.reserve(Int(estimate * 1.05) + 1024, shares: passes)
         }
 
         public func read(bytes: Int, of total: Int) {
@@ -210,13 +206,14 @@ extension CustomerFacts {
 }
 
 extension CustomerFacts.LoadPass.Collector {
-    /// Room for about `rows` orders (and a customer per 1.6 of them, as `build` reserves).
-    mutating func reserve(_ rows: Int) {
-        held.reserve(rows)
+    /// Room for about `rows` orders (and a customer per 1.6 of them, as `build` reserves), the customers
+    /// of one of `shares` shares; the snapshot's orders are held only with one share (else spilled).
+    mutating func reserve(_ rows: Int, shares: Int = 1) {
+        if shares == 1 { held.reserve(rows) }
         st.flags.reserveCapacity(rows)
         st.keyOfRow.reserveCapacity(rows)
-        c.customers.reserve(rows * 5 / 8)
-        c.reserve(rows * 5 / 8)
+        c.customers.reserve(rows / shares * 5 / 8)
+        c.reserve(rows / shares * 5 / 8)
     }
 
     /// One row into the build's state, as `build`'s first read takes a row of `orders`; false when
@@ -326,14 +323,8 @@ extension CustomerFacts {
         let share = customers + customers / 10
         for k in 1..<spilled.passes {
             guard let file = spilled.shares[k] else { throw MetricsError("internal: share \(k)'s orders were not kept") }
-            var c = Collected()
-            c.customers.reserve(share)
-            c.reserve(share)
-            try c.addAll(of: file, offset: customers, st: &s.st, ties: tieBreak)
+            customers += try writeShare(db, from: file, reserving: share, offset: customers, st: &s.st, ties: tieBreak, asOf: asOf)
             spilled.shares[k] = nil
-            markFirstOrders(c, st: &s.st)
-            try writeShare(db, c, st: &s.st, asOf: asOf, offset: customers)
-            customers += c.customers.count
         }
         let writer = try SnapshotWriter(db)
         try writeCustomerColumns(writer, st: &s.st)

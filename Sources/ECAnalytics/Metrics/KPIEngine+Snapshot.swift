@@ -295,7 +295,7 @@ struct SnapshotPass {
             let state = c * channelWidth + (channelWidth == 1 ? 0 : Int(ch) + 1)
             if wantsCustomers {
                 seenSlot.prefetch(state)
-                customers.first.withUnsafeBufferPointer { if c < $0.count { ecsh_prefetch($0.baseAddress! + c) } }
+                prefetchElement(customers.first, c)
             }
             if wantsActive { lastActive.prefetch(state) }
         }
