@@ -47,7 +47,7 @@ extension Database {
 
     /// Runs `body` with the busy handler giving up at once: a lock another connection holds
     /// fails with SQLITE_BUSY instead of being waited for.
-    private func withoutWaiting<T>(_ body: () throws -> T) rethrows -> T {
+    func withoutWaiting<T>(_ body: () throws -> T) rethrows -> T {
         let patience = hooks.busyTimeout
         hooks.busyTimeout = 0
         defer { hooks.busyTimeout = patience }
@@ -141,7 +141,7 @@ extension Database {
     /// Ends the outermost transaction after a failure. After Ctrl-C (`sqlite3_interrupt`) a statement
     /// left stepping keeps every new statement interrupted, ROLLBACK too: then reset them all and
     /// roll back again.
-    private func rollBack() {
+    func rollBack() {
         guard isInTransaction, (try? execute("ROLLBACK")) == nil, isInTransaction, let handle else { return }
         var statement = sqlite3_next_stmt(handle, nil)
         while let s = statement {

@@ -87,6 +87,7 @@ public final class Database {
             sqlite3_close_v2(db)
             throw error
         }
+        if isFile && !isReadOnly { dropAbandonedStagedTablesAtOpen() }
     }
 
     /// Opens a workspace in a PostgreSQL-wire database: `conninfo` is a libpq URI

@@ -81,8 +81,12 @@ extension Loader {
         }
         try database.execute("DROP TABLE IF EXISTS \(t)")
         try database.execute("DELETE FROM ecsh_rejects WHERE dataset = ?", [.text(table)])
-        let defs = plan.columns.map { "\(quoteIdentifier($0.name)) \($0.kind.sqlType)" }.joined(separator: ", ")
-        try database.execute("CREATE TABLE \(t) (\(defs))")
+        try database.execute("CREATE TABLE \(t) (\(Loader.columnDefinitions(plan.columns)))")
+    }
+
+    /// The column definitions of a new table for `columns`.
+    static func columnDefinitions(_ columns: [ColumnPlan]) -> String {
+        columns.map { "\(quoteIdentifier($0.name)) \($0.kind.sqlType)" }.joined(separator: ", ")
     }
 
     static func kind(ofDeclared type: String) -> FieldKind? {

@@ -15,6 +15,12 @@ public final class Loader {
     /// Whether a new table's ids may be proven distinct while parsing (`RepeatWatch`); off, the loader
     /// always takes the exact way (tests compare the two).
     var provesIdsWhileParsing = true
+    /// Whether a whole table loaded anew commits its rows in parts first (`StagedRows`); off, every load
+    /// is one transaction from its first row (tests compare the two). `stagePartBytes`: bytes of the file per part.
+    var stagesRows = true
+    var stagePartBytes: Int?
+    /// Parts the last load committed before its transaction (0: it was not staged).
+    private(set) var stagedParts = 0
 
     public init(database: Database, rowObserver: LoadRowObserver? = nil) {
         self.database = database
@@ -114,65 +120,97 @@ public final class Loader {
         // The load runs in WAL mode like every statement, though a rollback journal would write new
         // pages once instead of twice (WAL, then checkpoint): with a rollback journal other ecsh
         // processes could not read the workspace while it loads (docs/decisions.md).
-        try database.transaction(committing: "saving the load to the workspace file") {
-            try Bookkeeping.createRejectsTable(database)
-            try prepareTable(table, plan: &plan, append: request.append)
+        // Set up just before the rows go in: in the load's transaction, or before it when they are staged.
+        var base: Int64 = 0
+        var converter: RowConverter?
+        var tally: RowTally?
+        var pass: LoadRowObserver?
+        var watch: RepeatWatch?
+        func insertAll(into target: String, staged: StagedRows?) throws {
             // Rows of this load get rowid base + line: reconciliation finds them, and their lines, by it.
-            let base = role == nil ? 0 : (try database.scalar("SELECT coalesce(max(rowid), 0) FROM \(quoteIdentifier(table))").intValue ?? 0)
+            base = role == nil ? 0 : (try database.scalar("SELECT coalesce(max(rowid), 0) FROM \(quoteIdentifier(target))").intValue ?? 0)
             var insertPlan = plan
             if role != nil {
                 insertPlan.columns.append(ColumnPlan(name: "rowid", source: .lineRowid(base: base), header: nil, kind: .integer))
             }
-            let converter = RowConverter(columns: insertPlan.columns, options: options, checkRequired: preset == nil,
-                                         slashOrders: plan.slashOrders)
+            let rowConverter = RowConverter(columns: insertPlan.columns, options: options, checkRequired: preset == nil,
+                                            slashOrders: plan.slashOrders)
+            converter = rowConverter
             // Orders have their statuses mapped and their rows counted while they are parsed (`RowTally`);
             // a preset's line items are merged first, so theirs are settled with SQL afterwards.
-            let tally = role == .orders && preset == nil
+            tally = role == .orders && preset == nil
                 ? RowTally(columns: insertPlan.columns, role: role, words: try StatusVocabulary.workspaceWords(database))
                 : nil
             // Rows are observed as stored only where the tally maps them: an orders load without a preset, into a new table.
-            let pass = tally != nil && base == 0 ? rowObserver : nil
+            pass = tally != nil && base == 0 ? rowObserver : nil
             // The ids of a new table without a preset (whose line items merge later) are checked for repeats on the way.
-            let watch = base == 0 && preset == nil && provesIdsWhileParsing ? role.flatMap { RepeatWatch(role: $0, columns: insertPlan.columns) } : nil
+            watch = base == 0 && preset == nil && provesIdsWhileParsing ? role.flatMap { RepeatWatch(role: $0, columns: insertPlan.columns) } : nil
             let observer = LoadRowObservers.combine([watch, pass])
             observer?.begin(columns: insertPlan.columns.map(\.name))
             LoadTrace.mark("before insert")
-            outcome = try insertRows(resolved, plan: insertPlan, converter: converter, table: table, preset: preset,
-                                     started: started, progress: progress, tally: tally, observer: observer)
+            outcome = try insertRows(resolved, plan: insertPlan, converter: rowConverter, table: target, preset: preset,
+                                     started: started, progress: progress, tally: tally, observer: observer, staged: staged)
             LoadTrace.mark("insert rows")
-            try database.during("checking the new rows (statuses, repeated ids)") {
-                plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
-                if let role {
-                    try reconcile(role, table: table, base: base, plan: plan, request: resolved, summary: &summary, tally: tally,
-                                  distinct: watch?.distinct() == true)
-                }
-                let removed = summary.exactRepeats + summary.replacedRepeats > 0
-                // Rows inserted one for one and none removed: the count is the loader's own.
-                if role != nil && (preset != nil || removed) {
-                    outcome.rows = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ?",
-                                                           [.integer(base)]).intValue ?? 0)
-                }
-                LoadTrace.mark("reconcile")
-                let widened = plan.columns.contains { $0.kind.sqlType != $0.declaredKind.sqlType }
-                // The table holds exactly the rows the observer saw, as it saw them: nothing removed, retyped
-                // or mapped by SQL (the tally mapped every status).
-                rowObserver?.settled(intact: pass != nil && !removed && !widened && tally?.countsHold == true)
-                try retypeWidenedColumns(table, plan.columns, notes: &notes)
-                // The id index serves the repeat query and joins; ids proven distinct on the way need neither.
-                if let key = role?.identity, plan.columns.contains(where: { $0.name == key && $0.source != .none }), !summary.idsProven {
-                    try database.execute("CREATE INDEX IF NOT EXISTS \(quoteIdentifier("ecsh_\(table)_\(key)")) ON \(quoteIdentifier(table))(\(quoteIdentifier(key)))")
-                }
-                // A new table whose rows all stayed: its date range as counted while parsing.
-                let range = base == 0 && !removed ? tally?.dateRange : nil
-                try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: plan.columns,
-                                       replace: !request.append, known: range.map { (outcome.rows, $0.min, $0.max) })
-                // In the same transaction as the rows: derived data built from the old rows is never taken for current.
-                let what = role.map { "load \($0.rawValue)" } ?? "load table \(table)"
-                try InputVersion.bump(database, table: table, cause: "\(what) from '\(request.path)'\(request.append ? " append" : "")")
-                LoadTrace.mark("index, bookkeeping")
+        }
+        // A whole table loaded anew commits its rows in parts into a table of its own first (`StagedRows`).
+        var info = stat()
+        let fileBytes = stat(request.readPath, &info) == 0 ? Int(info.st_size) : 0
+        let staged = stagesRows && StagedRows.applies(to: database, request, preset: preset, fileBytes: fileBytes)
+            ? try StagedRows(database, columns: plan.columns, partBytes: stagePartBytes ?? StagedRows.partBytes(fileBytes: fileBytes)) : nil
+        do {
+            if let staged {
+                try insertAll(into: staged.name, staged: staged)
+                try staged.finish()
+                stagedParts = staged.parts
             }
-            try database.during("updating the derived data") { try beforeCommit?(database) }
-            LoadTrace.mark("before commit (derived data)")
+            try database.transaction(committing: "saving the load to the workspace file") {
+                try Bookkeeping.createRejectsTable(database)
+                if let staged {
+                    try database.execute("DELETE FROM ecsh_rejects WHERE dataset = ?", [.text(table)])
+                    try staged.adopt(as: table)
+                } else {
+                    try prepareTable(table, plan: &plan, append: request.append)
+                    try insertAll(into: table, staged: nil)
+                }
+                guard let converter else { preconditionFailure("the rows went in without a converter") }
+                try database.during("checking the new rows (statuses, repeated ids)") {
+                    plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
+                    if let role {
+                        try reconcile(role, table: table, base: base, plan: plan, request: resolved, summary: &summary, tally: tally,
+                                      distinct: watch?.distinct() == true)
+                    }
+                    let removed = summary.exactRepeats + summary.replacedRepeats > 0
+                    // Rows inserted one for one and none removed: the count is the loader's own.
+                    if role != nil && (preset != nil || removed) {
+                        outcome.rows = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ?",
+                                                               [.integer(base)]).intValue ?? 0)
+                    }
+                    LoadTrace.mark("reconcile")
+                    let widened = plan.columns.contains { $0.kind.sqlType != $0.declaredKind.sqlType }
+                    // The table holds exactly the rows the observer saw, as it saw them: nothing removed, retyped
+                    // or mapped by SQL (the tally mapped every status).
+                    rowObserver?.settled(intact: pass != nil && !removed && !widened && tally?.countsHold == true)
+                    try retypeWidenedColumns(table, plan.columns, notes: &notes)
+                    // The id index serves the repeat query and joins; ids proven distinct on the way need neither.
+                    if let key = role?.identity, plan.columns.contains(where: { $0.name == key && $0.source != .none }), !summary.idsProven {
+                        try database.execute("CREATE INDEX IF NOT EXISTS \(quoteIdentifier("ecsh_\(table)_\(key)")) ON \(quoteIdentifier(table))(\(quoteIdentifier(key)))")
+                    }
+                    // A new table whose rows all stayed: its date range as counted while parsing.
+                    let range = base == 0 && !removed ? tally?.dateRange : nil
+                    try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: plan.columns,
+                                           replace: !request.append, known: range.map { (outcome.rows, $0.min, $0.max) })
+                    // In the same transaction as the rows: derived data built from the old rows is never taken for current.
+                    let what = role.map { "load \($0.rawValue)" } ?? "load table \(table)"
+                    try InputVersion.bump(database, table: table, cause: "\(what) from '\(request.path)'\(request.append ? " append" : "")")
+                    LoadTrace.mark("index, bookkeeping")
+                }
+                try database.during("updating the derived data") { try beforeCommit?(database) }
+                LoadTrace.mark("before commit (derived data)")
+            }
+        } catch {
+            // The staged rows were not adopted (or the adopting transaction rolled back): drop them.
+            staged?.discard()
+            throw error
         }
         // The log is copied into the workspace file on a thread of its own from here (`LogCopy`).
         LoadTrace.mark("commit")
@@ -274,7 +312,7 @@ public final class Loader {
     /// Second pass: records parsed and converted on a second thread, inserted on this one.
     private func insertRows(_ request: LoadRequest, plan: FilePlan, converter: RowConverter, table: String, preset: Preset?,
                             started: Double, progress: ((LoadProgress) -> Void)?, tally: RowTally?,
-                            observer: LoadRowObserver?) throws -> LoadOutcome {
+                            observer: LoadRowObserver?, staged: StagedRows?) throws -> LoadOutcome {
         let (pipeline, source) = try openPipeline(request, plan: plan, converter: converter, tally: tally, observer: observer)
         let quoted = plan.columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
         let marks = Array(repeating: "?", count: plan.columns.count).joined(separator: ", ")
@@ -345,6 +383,7 @@ public final class Loader {
                 throw (failure as? CSVFailure).map { Loader.loadError($0, request, encoding: pipeline.reader.encoding) } ?? failure
             }
             if interrupt.isRaised { throw DatabaseError.interrupted }
+            try staged?.rowsInserted(throughByte: batch.bytesParsed)
             batches += 1
             if batches % 4 == 0 || batch.count < batch.capacity {
                 progress?(LoadProgress(bytesDone: batch.bytesRead, bytesTotal: source.totalBytes,

@@ -1,0 +1,170 @@
+import CSQLite
+import Foundation
+import Glibc
+
+/// A load's rows committed in parts into a table of its own (`ecsh_staged_<pid>_<n>`) before the
+/// load's one transaction adopts them: the transaction drops the old table and renames this one in
+/// its place, with everything else the load changes (bookkeeping, the input counter, the derived data).
+///
+/// Why: in one transaction a 10M-order load wrote 2.3 GB of log, which SQLite could copy into the
+/// workspace file only after the commit; on this project's machines every page of that log and of the
+/// file was memory the kernel had to find fresh, and the copy ran after the statement (12–18 s of a
+/// 10M load's process). Committed in parts, the rows' log is copied part by part while the next part
+/// is written (`LogFollower`), and SQLite starts the log over, so its pages are reused
+/// (docs/decisions.md, "A load's rows committed in parts into a table of their own").
+///
+/// Nothing about what readers see changes: until the adopting transaction commits, the workspace has
+/// the old rows and their derived data, and a table named `ecsh_staged_…` (ecsh's reserved prefix;
+/// `tables` leaves it out). A load that fails or is stopped drops it; one whose process was killed
+/// leaves it, and the next session that opens the workspace for writing drops it
+/// (`Database.dropAbandonedStagedTables`), telling it from another process's by the process id.
+final class StagedRows {
+    static let prefix = "ecsh_staged_"
+    /// Bytes of the file between two commits, at most: about as many bytes of rows (a 1M-order file of
+    /// 103 MB makes 114 MB of table). Two parts' worth of log (the load waits for the copies every second
+    /// part) stays under `Database.logSizeLimit`, which SQLite would otherwise cut the log back to.
+    static let maxPartBytes = 24 << 20
+    /// Files smaller than this load in one transaction from the first row: a part's commit and the
+    /// follower's thread would cost more than the log they save.
+    static let minFileBytes = 1 << 20
+
+    /// Bytes of the file per part for a file of `fileBytes`: an eighth of it, from 256 KiB to `maxPartBytes`.
+    static func partBytes(fileBytes: Int) -> Int { min(maxPartBytes, max(256 << 10, fileBytes / 8)) }
+
+    let database: Database
+    let name: String
+    private let partBytes: Int
+    private var follower: LogFollower?
+    /// Parts committed so far.
+    private(set) var parts = 0
+    private var committedAtByte = 0
+    private var synchronous: Int64 = 2
+    /// Whether a part's transaction is open.
+    private var isOpen = false
+
+    /// Whether a load of `request` into `database` may stage its rows: a workspace file in WAL mode,
+    /// outside any transaction, loading a whole table anew (an append merges with the rows there), with
+    /// nothing that writes beside the rows (`on_error skip` writes its rejects; a preset merges lines).
+    static func applies(to database: Database, _ request: LoadRequest, preset: Preset?, fileBytes: Int) -> Bool {
+        guard database.postgres == nil, !database.isReadOnly, database.path != nil, !database.isInTransaction,
+              !request.append, preset == nil, request.options.onError == .stop, fileBytes >= minFileBytes else { return false }
+        return (try? database.scalar("PRAGMA journal_mode").textValue?.lowercased()) == "wal"
+    }
+
+    /// Creates the table (committed at once, empty) and opens the first part's transaction.
+    init(_ database: Database, columns: [ColumnPlan], partBytes: Int) throws {
+        self.database = database
+        self.partBytes = max(1, partBytes)
+        name = "\(Self.prefix)\(getpid())_\(UInt32.random(in: 1...UInt32.max))"
+        // The last big write's log is copied first, as before any big write.
+        database.finishLogCopy()
+        try database.transaction {
+            try database.dropAbandonedStagedTables()
+            // The insert prepares its statement for rejected rows (none, on_error stop) with the rows'.
+            try Bookkeeping.createRejectsTable(database)
+            try database.execute("CREATE TABLE \(quoteIdentifier(name)) (\(Loader.columnDefinitions(columns)))")
+        }
+        // The parts need not reach the disk at their commits: until the adopting transaction commits
+        // (synchronous as before) they are nobody's data. In WAL mode NORMAL never corrupts the file.
+        synchronous = try database.scalar("PRAGMA synchronous").intValue ?? 2
+        try database.execute("PRAGMA synchronous = NORMAL")
+        // The follower copies each part; SQLite's own copy at a commit would run on this thread.
+        sqlite3_wal_autocheckpoint(database.handle, 0)
+        follower = database.path.flatMap(LogFollower.start)
+        do { try begin() } catch { discard(); throw error }
+    }
+
+    private func begin() throws {
+        try database.execute("BEGIN IMMEDIATE")
+        isOpen = true
+    }
+
+    private func commit() throws {
+        try database.during("saving the rows loaded so far", stoppable: false) { try database.execute("COMMIT") }
+        isOpen = false
+        parts += 1
+        follower?.copy()
+    }
+
+    /// After each batch of rows: commits a part once `partBytes` of the file have gone in since the last,
+    /// and every second part waits for the copies, so that the next part starts the log over.
+    func rowsInserted(throughByte byte: Int) throws {
+        guard byte - committedAtByte >= partBytes else { return }
+        committedAtByte = byte
+        try commit()
+        if parts % 2 == 0 { follower?.waitForCopies() }
+        try begin()
+    }
+
+    /// Commits the last part and stops the follower; what it has not copied, the log keeps for the copy
+    /// after the load's commit. The adopting transaction comes next (`adopt`).
+    func finish() throws {
+        try commit()
+        restore()
+    }
+
+    /// Inside the load's transaction: the staged table takes the place of `table` (dropped if there).
+    func adopt(as table: String) throws {
+        try database.execute("DROP TABLE IF EXISTS \(quoteIdentifier(table))")
+        // Legacy renaming leaves views and triggers alone: one over the old table reads the new one by
+        // its name, and a view naming the table just dropped does not stop the rename.
+        try database.execute("PRAGMA legacy_alter_table = ON")
+        defer { try? database.execute("PRAGMA legacy_alter_table = OFF") }
+        try database.execute("ALTER TABLE \(quoteIdentifier(name)) RENAME TO \(quoteIdentifier(table))")
+    }
+
+    /// After a failure: rolls back the open part, then drops the table (the next load or session does,
+    /// if this cannot).
+    func discard() {
+        if isOpen { database.rollBack(); isOpen = false }
+        restore()
+        try? database.during("discarding the rows loaded so far", stoppable: false) {
+            try database.transaction { try database.execute("DROP TABLE IF EXISTS \(quoteIdentifier(name))") }
+        }
+    }
+
+    private func restore() {
+        follower?.stop()
+        follower = nil
+        sqlite3_wal_autocheckpoint(database.handle, Database.autoCheckpointPages)
+        try? database.execute("PRAGMA synchronous = \(synchronous)")
+    }
+}
+
+extension Database {
+    /// The condition on `name` that finds staged tables in `sqlite_schema`.
+    static let stagedNames = "name LIKE 'ecsh\\_staged\\_%' ESCAPE '\\'"
+
+    /// When a workspace file opens for writing: drops the staged tables of loads whose process was
+    /// killed, if any (a look at the schema otherwise). Never waits for another process's write lock:
+    /// the next session, or the next load, drops them then.
+    func dropAbandonedStagedTablesAtOpen() {
+        guard let found = try? scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND \(Self.stagedNames)").intValue,
+              found > 0 else { return }
+        try? withoutWaiting { try transaction { try dropAbandonedStagedTables() } }
+    }
+
+    /// Drops staged tables (`StagedRows`) that no load will adopt: those of a process that no longer
+    /// runs (killed while loading), and this process's own (a load here stages one at a time).
+    func dropAbandonedStagedTables() throws {
+        let names = try query("SELECT name FROM sqlite_schema WHERE type = 'table' AND \(Self.stagedNames)")
+            .rows.compactMap { $0[0].textValue }
+        for name in names {
+            let parts = name.dropFirst(StagedRows.prefix.count).split(separator: "_")
+            guard let pid = parts.first.flatMap({ pid_t($0) }) else { continue }
+            if pid == getpid() || !Self.processRuns(pid) {
+                try execute("DROP TABLE IF EXISTS \(quoteIdentifier(name))")
+            }
+        }
+    }
+
+    /// Whether process `pid` runs: it exists and is not a zombie (a process killed and not yet waited
+    /// for by its parent still answers `kill(pid, 0)`).
+    static func processRuns(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: end)...].first { $0 != " " }
+        return state != "Z" && state != "X"
+    }
+}

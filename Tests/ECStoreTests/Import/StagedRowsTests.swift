@@ -1,0 +1,145 @@
+import Foundation
+import Glibc
+import Testing
+@testable import ECStore
+import ECTestSupport
+
+/// A whole table loaded anew commits its rows in parts into a table of its own (`StagedRows`) before
+/// the load's transaction adopts them: the same table as one transaction, readers that never see the
+/// parts, nothing left behind by a failed load, and abandoned parts dropped by the next session.
+@Suite struct StagedRowsTests {
+    static let header = "order_id,customer_id,ordered_at,amount,status,channel\n"
+
+    /// `n` orders (about 60 bytes each), ids distinct; `bad` puts a date nobody can read on that line.
+    static func orders(_ n: Int, seed: UInt64, bad line: Int? = nil, idPrefix: String = "O") -> String {
+        var rng = SplitMix64(seed: seed)
+        var text = header
+        for k in 0..<n {
+            let day = line == k + 2 ? "2024-13-45" : "2024-\(String(format: "%02d", Int.random(in: 1...12, using: &rng)))-\(String(format: "%02d", Int.random(in: 1...28, using: &rng)))"
+            let status = ["paid", "shipped", "cancelled", "返品", "発送済み"][Int.random(in: 0..<5, using: &rng)]
+            text += "\(idPrefix)\(k),c\(Int.random(in: 0..<(n / 3 + 1), using: &rng)),\(day),\(Int.random(in: 1...90_000, using: &rng)),\(status),\(["shop", "rakuten", "amazon"][k % 3])\n"
+        }
+        return text
+    }
+
+    static func contents(_ db: Database) throws -> [[Value]] {
+        try db.query("SELECT rowid, * FROM orders ORDER BY rowid").rows
+            + db.query("SELECT name, role, source, rows, min_date, max_date FROM ecsh_datasets ORDER BY name").rows
+            + db.query("SELECT name, type FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name").rows
+    }
+
+    static func stagedTables(_ db: Database) throws -> Int {
+        Int(try db.scalar("SELECT count(*) FROM sqlite_schema WHERE \(Database.stagedNames)").intValue ?? -1)
+    }
+
+    /// Loads `path` into the workspace file at `dbPath`, staged in parts of `partBytes` or in one transaction.
+    static func load(_ dbPath: String, _ path: String, staged: Bool, partBytes: Int = 64 << 10,
+                     progress: ((LoadProgress) -> Void)? = nil) throws -> (LoadSummary, Int) {
+        let db = try Database(path: dbPath)
+        let loader = Loader(database: db)
+        loader.stagesRows = staged
+        loader.stagePartBytes = partBytes
+        let s = try loader.load(LoadRequest(target: .role(.orders), path: path), progress: progress)
+        db.finishLogCopy()
+        return (s, loader.stagedParts)
+    }
+
+    /// Random files, loaded into a new workspace and then again over the first load: staged in parts
+    /// or in one transaction, the same rows, bookkeeping and schema, and the same summary.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func stagedLoadsEqualOneTransaction(seed: UInt64) throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let first = try dir.write("a.csv", Self.orders(30_000 + Int(seed) * 1_000, seed: seed))
+        let second = try dir.write("b.csv", Self.orders(26_000, seed: seed + 100, idPrefix: "P"))
+        for path in [first, second] {
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            #expect(size >= StagedRows.minFileBytes)
+        }
+        let staged = dir.path("staged.db"), whole = dir.path("whole.db")
+        for path in [first, second] {
+            let (a, parts) = try Self.load(staged, path, staged: true)
+            let (b, none) = try Self.load(whole, path, staged: false)
+            // About one part per 64 KiB of the file (committed at the batch that passes the mark).
+            #expect(parts > 5, "seed \(seed): \(parts) parts")
+            #expect(none == 0)
+            #expect(a.rows == b.rows && a.statuses == b.statuses && a.notes == b.notes && a.idsProven == b.idsProven)
+            let x = try Database(path: staged), y = try Database(path: whole)
+            #expect(try Self.contents(x) == Self.contents(y), "seed \(seed), \(path)")
+            #expect(try Self.stagedTables(x) == 0)
+            #expect(try x.scalar("PRAGMA integrity_check").textValue == "ok")
+        }
+    }
+
+    /// A second connection, asked at each progress report of a staged load: it still reads the old
+    /// orders (and `tableNames` never lists the parts), while the parts are committed in the file.
+    @Test func readersSeeTheOldRowsWhileThePartsCommit() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let dbPath = dir.path("w.db")
+        _ = try Self.load(dbPath, try dir.write("old.csv", Self.orders(30, seed: 9)), staged: true)
+        let reader = try Database(path: dbPath)
+        var seen: [(orders: Int, staged: Int, listed: [String])] = []
+        func count(_ sql: String) -> Int { ((try? reader.scalar(sql).intValue) ?? nil).map(Int.init) ?? -1 }
+        let new = try dir.write("new.csv", Self.orders(40_000, seed: 10))
+        let (s, parts) = try Self.load(dbPath, new, staged: true, partBytes: 256 << 10) { _ in
+            let part = (try? reader.query("SELECT name FROM sqlite_schema WHERE \(Database.stagedNames)").rows.first?.first?.textValue) ?? nil
+            seen.append((count("SELECT count(*) FROM orders"), part.map { count("SELECT count(*) FROM \(quoteIdentifier($0))") } ?? 0,
+                         (try? reader.tableNames()) ?? ["failed"]))
+        }
+        #expect(s.rows == 40_000 && parts > 4, "\(parts) parts")
+        #expect(!seen.isEmpty)
+        #expect(seen.allSatisfy { $0.orders == 30 && $0.listed == ["orders"] }, "\(seen)")
+        // Some rows were committed to the parts before the load's own commit.
+        #expect(seen.contains { $0.staged > 0 }, "\(seen)")
+        #expect(try reader.scalar("SELECT count(*) FROM orders").intValue == 40_000)
+        #expect(try Self.stagedTables(reader) == 0)
+    }
+
+    /// A bad row near the end of a staged load (many parts committed by then): a located error, the
+    /// old rows as they were, and no parts left in the file.
+    @Test func aFailedStagedLoadLeavesTheWorkspaceAsItWas() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let dbPath = dir.path("w.db")
+        _ = try Self.load(dbPath, try dir.write("old.csv", Self.orders(30, seed: 1)), staged: true)
+        let before = try Self.contents(try Database(path: dbPath))
+        let bad = try dir.write("bad.csv", Self.orders(30_000, seed: 2, bad: 29_990))
+        let db = try Database(path: dbPath)
+        let loader = Loader(database: db)
+        loader.stagePartBytes = 64 << 10
+        #expect {
+            try loader.load(LoadRequest(target: .role(.orders), path: bad))
+        } throws: { error in
+            (error as? LoadError).map { $0.line == 29_990 && $0.field == "ordered_at" } ?? false
+        }
+        db.finishLogCopy()
+        #expect(try Self.contents(db) == before)
+        #expect(try Self.stagedTables(db) == 0)
+        #expect(try db.scalar("PRAGMA integrity_check").textValue == "ok")
+    }
+
+    /// Staged tables of a process that no longer runs are dropped when the workspace next opens for
+    /// writing, and by the next load; another running process's are left alone.
+    @Test func abandonedPartsAreDroppedAndOthersKept() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let dbPath = dir.path("w.db")
+        // A process id that has ended: a child that ran and was waited for.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let dead = child.processIdentifier
+        #expect(kill(dead, 0) != 0)
+        do {
+            let db = try Database(path: dbPath)
+            try db.execute("CREATE TABLE ecsh_staged_\(dead)_12 (order_id TEXT)")
+            try db.execute("INSERT INTO ecsh_staged_\(dead)_12 VALUES ('x')")
+            // Process 1 runs as long as the machine does.
+            try db.execute("CREATE TABLE ecsh_staged_1_34 (order_id TEXT)")
+        }
+        let db = try Database(path: dbPath)
+        #expect(try db.query("SELECT name FROM sqlite_schema WHERE \(Database.stagedNames)").rows == [["ecsh_staged_1_34"]])
+        try db.execute("CREATE TABLE ecsh_staged_\(getpid())_56 (order_id TEXT)")
+        // A load drops this process's own leftovers too (a load here stages one at a time).
+        _ = try Self.load(dbPath, try dir.write("o.csv", Self.orders(20_000, seed: 3)), staged: true)
+        #expect(try db.query("SELECT name FROM sqlite_schema WHERE \(Database.stagedNames)").rows == [["ecsh_staged_1_34"]])
+    }
+}
