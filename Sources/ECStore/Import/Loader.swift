@@ -16,9 +16,11 @@ public final class Loader {
     /// always takes the exact way (tests compare the two).
     var provesIdsWhileParsing = true
     /// Whether a whole table loaded anew commits its rows in parts first (`StagedRows`); off, every load
-    /// is one transaction from its first row (tests compare the two). `stagePartBytes`: bytes of the file per part.
+    /// is one transaction from its first row (tests compare the two). `stagePartBytes`: bytes of the file per part;
+    /// `stageReplacingFrom`: the least file size at which a load replacing a table stages.
     var stagesRows = true
     var stagePartBytes: Int?
+    var stageReplacingFrom = StagedRows.minReplacingFileBytes
     /// Parts the last load committed before its transaction (0: it was not staged).
     private(set) var stagedParts = 0
 
@@ -155,7 +157,8 @@ public final class Loader {
         // A whole table loaded anew commits its rows in parts into a table of its own first (`StagedRows`).
         var info = stat()
         let fileBytes = stat(request.readPath, &info) == 0 ? Int(info.st_size) : 0
-        let staged = stagesRows && StagedRows.applies(to: database, request, preset: preset, fileBytes: fileBytes)
+        let staged = stagesRows && StagedRows.applies(to: database, request, preset: preset, fileBytes: fileBytes,
+                                                      replacingFrom: stageReplacingFrom)
             ? try StagedRows(database, columns: plan.columns, partBytes: stagePartBytes ?? StagedRows.partBytes(fileBytes: fileBytes)) : nil
         do {
             if let staged {

@@ -33,12 +33,14 @@ import ECTestSupport
     }
 
     /// Loads `path` into the workspace file at `dbPath`, staged in parts of `partBytes` or in one transaction.
-    static func load(_ dbPath: String, _ path: String, staged: Bool, partBytes: Int = 64 << 10,
+    /// `replacingFrom`: the least file size at which a load replacing a table stages (lowered from 256 MB).
+    static func load(_ dbPath: String, _ path: String, staged: Bool, partBytes: Int = 64 << 10, replacingFrom: Int = 1 << 20,
                      progress: ((LoadProgress) -> Void)? = nil) throws -> (LoadSummary, Int) {
         let db = try Database(path: dbPath)
         let loader = Loader(database: db)
         loader.stagesRows = staged
         loader.stagePartBytes = partBytes
+        loader.stageReplacingFrom = replacingFrom
         let s = try loader.load(LoadRequest(target: .role(.orders), path: path), progress: progress)
         db.finishLogCopy()
         return (s, loader.stagedParts)
@@ -68,6 +70,23 @@ import ECTestSupport
             #expect(try Self.stagedTables(x) == 0)
             #expect(try x.scalar("PRAGMA integrity_check").textValue == "ok")
         }
+    }
+
+    /// A load replacing a table from a file under `StagedRows.minReplacingFileBytes` goes in one transaction,
+    /// reusing the old rows' pages; staged, the file keeps room for both (the old pages left free).
+    @Test func smallReplacingLoadsReuseTheOldPages() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let file = try dir.write("o.csv", Self.orders(40_000, seed: 4))
+        func pages(_ path: String) throws -> Int { Int(try Database(path: path).scalar("PRAGMA page_count").intValue ?? 0) }
+        let reused = dir.path("reused.db"), staged = dir.path("staged.db")
+        #expect(try Self.load(reused, file, staged: true).1 > 0)
+        #expect(try Self.load(staged, file, staged: true).1 > 0)
+        let first = try pages(reused)
+        #expect(try Self.load(reused, file, staged: true, replacingFrom: StagedRows.minReplacingFileBytes).1 == 0)
+        #expect(try Self.load(staged, file, staged: true).1 > 0)
+        let (afterReuse, afterStaged) = (try pages(reused), try pages(staged))
+        #expect(afterReuse <= first + 2, "\(first) → \(afterReuse)")
+        #expect(afterStaged > first + first / 4, "\(first) → \(afterStaged)")
     }
 
     /// A second connection, asked at each progress report of a staged load: it still reads the old
