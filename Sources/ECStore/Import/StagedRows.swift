@@ -73,14 +73,19 @@ final class StagedRows {
             try Bookkeeping.createRejectsTable(database)
             try database.execute("CREATE TABLE \(quoteIdentifier(name)) (\(Loader.columnDefinitions(columns)))")
         }
-        // The parts need not reach the disk at their commits: until the adopting transaction commits
-        // (synchronous as before) they are nobody's data. In WAL mode NORMAL never corrupts the file.
-        synchronous = try database.scalar("PRAGMA synchronous").intValue ?? 2
-        try database.execute("PRAGMA synchronous = NORMAL")
-        // The follower copies each part; SQLite's own copy at a commit would run on this thread.
-        sqlite3_wal_autocheckpoint(database.handle, 0)
-        follower = database.path.flatMap(LogFollower.start)
-        do { try begin() } catch { discard(); throw error }
+        do {
+            // The parts need not reach the disk at their commits: until the adopting transaction commits
+            // (synchronous as before) they are nobody's data. In WAL mode NORMAL never corrupts the file.
+            synchronous = try database.scalar("PRAGMA synchronous").intValue ?? 2
+            try database.execute("PRAGMA synchronous = NORMAL")
+            // The follower copies each part; SQLite's own copy at a commit would run on this thread.
+            sqlite3_wal_autocheckpoint(database.handle, 0)
+            follower = database.path.flatMap(LogFollower.start)
+            try begin()
+        } catch {
+            discard()
+            throw error
+        }
     }
 
     private func begin() throws {
