@@ -28,12 +28,17 @@ final class LogCopy: Sendable {
     /// Starts copying the log of the workspace at `path`; nil when a second connection cannot be
     /// opened (the caller copies it itself, then).
     static func start(path: String) -> LogCopy? {
+        secondConnection(path).map(LogCopy.init)
+    }
+
+    /// A second connection to the workspace at `path`, for copying its log; nil if it cannot be opened.
+    static func secondConnection(_ path: String) -> OpaquePointer? {
         var handle: OpaquePointer?
         guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let handle else {
             sqlite3_close_v2(handle)
             return nil
         }
-        return LogCopy(handle: handle)
+        return handle
     }
 
     private init(handle: OpaquePointer) {

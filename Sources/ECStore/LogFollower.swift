@@ -12,32 +12,22 @@ import Foundation
 /// the log stays a few tens of megabytes whose pages are written again in place, and the copy into the
 /// file runs beside the load instead of after it. Like `LogCopy`'s, this connection is SQLite's own, so
 /// closing it cannot drop the load's locks.
-final class LogFollower: @unchecked Sendable {
-    private let condition = NSCondition()
+final class LogFollower: WorkerThread, @unchecked Sendable {
     /// Parts committed and handed over (`copy`), parts copied; both under `condition`.
     private var requested = 0
     private var copied = 0
-    private var stopping = false
-    private var running = true
     private let connection: OpaquePointer
 
     /// Starts following the log of the workspace at `path`; nil when a second connection cannot be
-    /// opened (the load then commits its parts and SQLite's own checkpoints copy them).
+    /// opened (the parts then stay in the log until the copy after the load's commit, as the rows of a
+    /// load in one transaction do).
     static func start(path: String) -> LogFollower? {
-        var handle: OpaquePointer?
-        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let handle else {
-            sqlite3_close_v2(handle)
-            return nil
-        }
-        return LogFollower(connection: handle)
+        LogCopy.secondConnection(path).map(LogFollower.init)
     }
 
     private init(connection: OpaquePointer) {
         self.connection = connection
-        let thread = Thread { [self] in run() }
-        thread.name = "ecsh-log-follower"
-        thread.stackSize = 1 << 20
-        thread.start()
+        super.init(name: "ecsh-log-follower", stackSize: 1 << 20)
     }
 
     /// A part has committed: copy it.
@@ -55,17 +45,10 @@ final class LogFollower: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Ends the thread once the copy under way, if any, has ended; parts not yet copied stay in the
-    /// log for the next copy (`LogCopy`, after the load's last commit). Closes the connection.
-    func stop() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while running { condition.wait() }
-        condition.unlock()
-    }
+    // `stop()` (WorkerThread) ends the thread once the copy under way, if any, has ended; parts not yet
+    // copied stay in the log for the next copy (`LogCopy`, after the load's last commit).
 
-    private func run() {
+    override func work() {
         condition.lock()
         while true {
             while requested == copied && !stopping { condition.wait() }
@@ -79,9 +62,5 @@ final class LogFollower: @unchecked Sendable {
         }
         condition.unlock()
         sqlite3_close_v2(connection)
-        condition.lock()
-        running = false
-        condition.broadcast()
-        condition.unlock()
     }
 }

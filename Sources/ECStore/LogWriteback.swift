@@ -14,11 +14,8 @@ import Glibc
 /// and never locks it (SQLite's WAL locks are on the `-shm` file). It must never open the workspace file
 /// itself: closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's too.
 /// (The checkpoint the COMMIT runs, copying the log into that file, therefore syncs it unhelped.)
-final class LogWriteback: @unchecked Sendable {
+final class LogWriteback: WorkerThread, @unchecked Sendable {
     private let path: String
-    private let condition = NSCondition()
-    private var stopping = false
-    private var running = true
 
     /// Starts for the log of `handle`'s main database; nil without one (in memory, not in WAL mode).
     static func start(_ handle: OpaquePointer) -> LogWriteback? {
@@ -29,22 +26,10 @@ final class LogWriteback: @unchecked Sendable {
 
     private init(path: String) {
         self.path = path
-        let thread = Thread { [self] in run() }
-        thread.name = "ecsh-log-writeback"
-        thread.stackSize = 1 << 18
-        thread.start()
+        super.init(name: "ecsh-log-writeback", stackSize: 1 << 18)
     }
 
-    /// Stops the thread and waits until it has closed the file.
-    func stop() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while running { condition.wait() }
-        condition.unlock()
-    }
-
-    private func run() {
+    override func work() {
         var fd: Int32 = -1
         condition.lock()
         while !stopping {
@@ -57,9 +42,5 @@ final class LogWriteback: @unchecked Sendable {
         }
         condition.unlock()
         if fd >= 0 { close(fd) }
-        condition.lock()
-        running = false
-        condition.broadcast()
-        condition.unlock()
     }
 }
