@@ -72,6 +72,33 @@ import ECTestSupport
         }
     }
 
+    /// A table of the file's own columns (`load table`), one of them widened past the sample near the
+    /// end (the adopting transaction rebuilds the table with the wider type): staged or not, the same.
+    @Test func aStagedTableWithAWidenedColumnEqualsOneTransaction() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        var text = "n,q,label\n"
+        for i in 1...80_000 { text += "\(i),\(i * 7),item \(i % 97)\n" }
+        text += "80001,2.5,late\n80002,n/a,later\n"
+        let path = try dir.write("t.csv", text)
+        var results: [[[Value]]] = []
+        for staged in [true, false] {
+            let db = try Database(path: dir.path("\(staged).db"))
+            let loader = Loader(database: db)
+            loader.stagesRows = staged
+            loader.stagePartBytes = 64 << 10
+            let s = try loader.load(LoadRequest(target: .table("t"), path: path))
+            #expect((loader.stagedParts > 5) == staged, "\(loader.stagedParts) parts")
+            #expect(s.notes.contains { $0.contains("'q' became text at line 80002 (was integer)") }, "\(s.notes)")
+            db.finishLogCopy()
+            results.append(try db.query("SELECT rowid, n, q, typeof(q), label FROM t ORDER BY rowid").rows
+                           + db.query("SELECT name, type FROM pragma_table_info('t')").rows
+                           + db.query("SELECT name FROM sqlite_schema ORDER BY name").rows)
+        }
+        #expect(results[0] == results[1])
+        // Independently of the one-transaction load: the file's values, the earlier ones as text now.
+        #expect(results[0][79_999][2] == "560000" && results[0][80_000][2] == "2.5" && results[0][80_001][2] == "n/a")
+    }
+
     /// A load replacing a table from a file under `StagedRows.minReplacingFileBytes` goes in one transaction,
     /// reusing the old rows' pages; staged, the file keeps room for both (the old pages left free).
     @Test func smallReplacingLoadsReuseTheOldPages() throws {
