@@ -155,6 +155,7 @@ public final class Loader {
             LoadTrace.mark("insert rows")
         }
         // A whole table loaded anew commits its rows in parts into a table of its own first (`StagedRows`).
+        stagedParts = 0
         var info = stat()
         let fileBytes = stat(request.readPath, &info) == 0 ? Int(info.st_size) : 0
         let staged = stagesRows && StagedRows.applies(to: database, request, preset: preset, fileBytes: fileBytes,
