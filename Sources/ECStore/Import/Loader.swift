@@ -123,36 +123,31 @@ public final class Loader {
         // pages once instead of twice (WAL, then checkpoint): with a rollback journal other ecsh
         // processes could not read the workspace while it loads (docs/decisions.md).
         // Set up just before the rows go in: in the load's transaction, or before it when they are staged.
-        var base: Int64 = 0
-        var converter: RowConverter?
-        var tally: RowTally?
-        var pass: LoadRowObserver?
-        var watch: RepeatWatch?
-        func insertAll(into target: String, staged: StagedRows?) throws {
+        func insertAll(into target: String, staged: StagedRows?) throws -> InsertedRows {
             // Rows of this load get rowid base + line: reconciliation finds them, and their lines, by it.
-            base = role == nil ? 0 : (try database.scalar("SELECT coalesce(max(rowid), 0) FROM \(quoteIdentifier(target))").intValue ?? 0)
+            let base = role == nil ? 0 : (try database.scalar("SELECT coalesce(max(rowid), 0) FROM \(quoteIdentifier(target))").intValue ?? 0)
             var insertPlan = plan
             if role != nil {
                 insertPlan.columns.append(ColumnPlan(name: "rowid", source: .lineRowid(base: base), header: nil, kind: .integer))
             }
-            let rowConverter = RowConverter(columns: insertPlan.columns, options: options, checkRequired: preset == nil,
-                                            slashOrders: plan.slashOrders)
-            converter = rowConverter
+            let converter = RowConverter(columns: insertPlan.columns, options: options, checkRequired: preset == nil,
+                                         slashOrders: plan.slashOrders)
             // Orders have their statuses mapped and their rows counted while they are parsed (`RowTally`);
             // a preset's line items are merged first, so theirs are settled with SQL afterwards.
-            tally = role == .orders && preset == nil
+            let tally = role == .orders && preset == nil
                 ? RowTally(columns: insertPlan.columns, role: role, words: try StatusVocabulary.workspaceWords(database))
                 : nil
             // Rows are observed as stored only where the tally maps them: an orders load without a preset, into a new table.
-            pass = tally != nil && base == 0 ? rowObserver : nil
+            let pass = tally != nil && base == 0 ? rowObserver : nil
             // The ids of a new table without a preset (whose line items merge later) are checked for repeats on the way.
-            watch = base == 0 && preset == nil && provesIdsWhileParsing ? role.flatMap { RepeatWatch(role: $0, columns: insertPlan.columns) } : nil
+            let watch = base == 0 && preset == nil && provesIdsWhileParsing ? role.flatMap { RepeatWatch(role: $0, columns: insertPlan.columns) } : nil
             let observer = LoadRowObservers.combine([watch, pass])
             observer?.begin(columns: insertPlan.columns.map(\.name))
             LoadTrace.mark("before insert")
-            outcome = try insertRows(resolved, plan: insertPlan, converter: rowConverter, table: target, preset: preset,
+            outcome = try insertRows(resolved, plan: insertPlan, converter: converter, table: target, preset: preset,
                                      started: started, progress: progress, tally: tally, observer: observer, staged: staged)
             LoadTrace.mark("insert rows")
+            return InsertedRows(base: base, converter: converter, tally: tally, pass: pass, watch: watch)
         }
         // A whole table loaded anew commits its rows in parts into a table of its own first (`StagedRows`).
         stagedParts = 0
@@ -162,21 +157,24 @@ public final class Loader {
                                                       replacingFrom: stageReplacingFrom)
             ? try StagedRows(database, columns: plan.columns, partBytes: stagePartBytes ?? StagedRows.partBytes(fileBytes: fileBytes)) : nil
         do {
-            if let staged {
-                try insertAll(into: staged.name, staged: staged)
+            let stagedRows = try staged.map { staged in
+                let rows = try insertAll(into: staged.name, staged: staged)
                 try staged.finish()
                 stagedParts = staged.parts
+                return rows
             }
             try database.transaction(committing: "saving the load to the workspace file") {
                 try Bookkeeping.createRejectsTable(database)
-                if let staged {
+                let inserted: InsertedRows
+                if let staged, let stagedRows {
                     try database.execute("DELETE FROM ecsh_rejects WHERE dataset = ?", [.text(table)])
                     try staged.adopt(as: table)
+                    inserted = stagedRows
                 } else {
                     try prepareTable(table, plan: &plan, append: request.append)
-                    try insertAll(into: table, staged: nil)
+                    inserted = try insertAll(into: table, staged: nil)
                 }
-                guard let converter else { preconditionFailure("the rows went in without a converter") }
+                let (base, converter, tally, pass, watch) = (inserted.base, inserted.converter, inserted.tally, inserted.pass, inserted.watch)
                 try database.during("checking the new rows (statuses, repeated ids)") {
                     plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
                     if let role {
@@ -276,6 +274,15 @@ public final class Loader {
 
     static func guestNote(_ guests: Int) -> String {
         "\(LoadSummary.grouped(guests)) guest order\(guests == 1 ? "" : "s") (no customer key): counted in order KPIs (gmv, orders, aov, revenue, margin), left out of customer KPIs"
+    }
+
+    /// What the insert of a load's rows set up, for the checks after it.
+    struct InsertedRows {
+        let base: Int64
+        let converter: RowConverter
+        let tally: RowTally?
+        let pass: LoadRowObserver?
+        let watch: RepeatWatch?
     }
 
     struct LoadOutcome {
