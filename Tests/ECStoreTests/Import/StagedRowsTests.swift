@@ -72,6 +72,30 @@ import ECTestSupport
         }
     }
 
+    /// Exact repeats (collapsed by the adopting transaction's SQL, the ids not proven while parsing), guest
+    /// orders and odd status words, staged or not: the same rows, the same counts and notes.
+    @Test func stagedRepeatsAndGuestsEqualOneTransaction() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        var lines = Self.orders(30_000, seed: 21).split(separator: "\n").map(String.init)
+        // Guests: no customer id on every 50th order; exact repeats of every 400th.
+        for k in stride(from: 1, to: lines.count, by: 50) {
+            var cells = lines[k].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            cells[1] = ""
+            lines[k] = cells.joined(separator: ",")
+        }
+        lines += stride(from: 3, to: lines.count, by: 400).map { lines[$0] }
+        let path = try dir.write("r.csv", lines.joined(separator: "\n") + "\n")
+        let (a, parts) = try Self.load(dir.path("staged.db"), path, staged: true)
+        let (b, _) = try Self.load(dir.path("whole.db"), path, staged: false)
+        #expect(parts > 5)
+        #expect(a.exactRepeats == 75 && b.exactRepeats == 75 && !a.idsProven)
+        #expect(a.guests == 600 && b.guests == 600)
+        #expect(a.rows == 30_000 && a.rows == b.rows && a.statuses == b.statuses && a.notes == b.notes)
+        let x = try Database(path: dir.path("staged.db")), y = try Database(path: dir.path("whole.db"))
+        #expect(try Self.contents(x) == Self.contents(y))
+        #expect(try Self.stagedTables(x) == 0)
+    }
+
     /// A table of the file's own columns (`load table`), one of them widened past the sample near the
     /// end (the adopting transaction rebuilds the table with the wider type): staged or not, the same.
     @Test func aStagedTableWithAWidenedColumnEqualsOneTransaction() throws {
