@@ -148,9 +148,13 @@ extension CustomerFacts {
                 }) else { continue }
                 let wide = read.int64(at: 2)
                 if inDayOrder && wide < lastSeenDay {
-                    // Not in day order: the blocks are written after the passes.
+                    // Not in day order: the blocks are written after the passes, those written so far dropped
+                    // (they would be written again under the same names).
                     inDayOrder = false
-                    if !inMemory { blocks = SnapshotBlocks() }
+                    if !inMemory {
+                        blocks = SnapshotBlocks()
+                        try writer.removeAll()
+                    }
                 }
                 lastSeenDay = wide
                 if !inMemory { perDay.add(values.day) }

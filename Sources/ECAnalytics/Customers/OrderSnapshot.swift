@@ -153,9 +153,12 @@ protocol SnapshotSink {
 /// Writes snapshot entries.
 struct SnapshotWriter: SnapshotSink {
     let insert: Statement
+    private let db: Database
+    private let table: String
 
     init(_ db: Database) throws {
-        let table = "\(db.derivedSchema).\(OrderSnapshot.table)"
+        self.db = db
+        table = "\(db.derivedSchema).\(OrderSnapshot.table)"
         try db.execute("DROP TABLE IF EXISTS \(table)")
         try db.execute("CREATE TABLE \(table) (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
         insert = try db.prepare("INSERT INTO \(table) (name, data) VALUES (?, ?)")
@@ -167,6 +170,11 @@ struct SnapshotWriter: SnapshotSink {
         try insert.bind([.text(name)])
         try values.withUnsafeBytes { try insert.bind(bytes: $0, at: 2) }
         try insert.step()
+    }
+
+    /// Drops every entry put so far.
+    func removeAll() throws {
+        try db.execute("DELETE FROM \(table)")
     }
 
     func put(_ name: String, text: String) throws {

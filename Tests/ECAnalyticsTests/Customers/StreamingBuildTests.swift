@@ -73,4 +73,25 @@ import ECStore
         s.asOf = "2023-09-30"
         try Self.check(db, settings: s)
     }
+    /// In day order past a whole block of the snapshot (written during the first read), then an earlier
+    /// order: the blocks written are dropped and the sorted read writes them again (it failed on the
+    /// names already taken, "UNIQUE constraint failed: ecsh_snapshot.name", past 2.5M orders).
+    @Test func dayOrderBrokenAfterAWholeBlock() throws {
+        let shop = try SnapshotRouteTests.shop()
+        let db = shop.w.db
+        try db.execute("CREATE TEMP TABLE sorted AS SELECT * FROM orders ORDER BY day, ordered_at, order_id")
+        try db.execute("DELETE FROM orders")
+        try db.execute("INSERT INTO orders SELECT * FROM temp.sorted")
+        let last = try #require(try db.scalar("SELECT max(day) FROM orders").intValue)
+        let more = OrderSnapshot.blockSize + 5_000
+        try db.execute("""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(more))
+            INSERT INTO orders (order_id, customer_id, ordered_at, day, amount, channel, status)
+            SELECT 'D' || i, 'D' || (i % 9000), '2024-01-01 10:00:00', \(last) + i / 400, 100 + i % 7, 'own', 'completed' FROM n
+            """)
+        try db.execute("INSERT INTO orders (order_id, customer_id, ordered_at, day, amount, channel, status) VALUES ('E1', 'D5', '2023-02-01 10:00:00', \(WorkspaceBuilder.day("2023-02-01")), 900, 'amazon', 'completed')")
+        let descents = try db.scalar("SELECT count(*) FROM (SELECT day < lag(day) OVER (ORDER BY rowid) AS d FROM orders) WHERE d").intValue ?? 0
+        #expect(descents == 1)
+        try Self.check(db)
+    }
 }
