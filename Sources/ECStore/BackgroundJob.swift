@@ -34,4 +34,14 @@ public final class BackgroundJob<Value: Sendable>: @unchecked Sendable {
         while result == nil { condition.wait() }
         return result!
     }
+
+    /// The work's value, once it has ended, moved out of the job: the job no longer holds it, so the
+    /// caller's copy is the only one (arrays in it change in place, not copied). For one caller, once.
+    public func take() -> Value {
+        condition.lock()
+        defer { condition.unlock() }
+        while result == nil { condition.wait() }
+        defer { result = nil }
+        return result!
+    }
 }

@@ -14,18 +14,29 @@ import ECStore
 ///   Up to `ordersInMemory` orders their snapshot values are held and sorted by
 ///   day; past that they also go to a temporary file (`OrderSpill`, 56 bytes an
 ///   order), read back once per range of days that fits in memory when they
-///   turn out not to be in day order.
+///   turn out not to be in day order; those ranges are sorted and cut into blocks on
+///   a second thread while this one writes them (`writeBlocksBeside`).
 /// - Past `ordersPerPass` orders, customers are split by a hash of their id into
-///   `passes` shares, whose facts are built one after the other: the per-customer
-///   arrays and the hash map hold one share at a time. The first read of `orders`
-///   builds share 0 and writes each later share's orders to a temporary file of its
-///   own (`ShareSpill`), which that share's pass reads instead of `orders`.
+///   shares of half that many orders, whose facts are built one after the other:
+///   the per-customer arrays and the hash map hold two shares at a time, one
+///   written while the next is collected on a second thread (`LaterShares`). The
+///   first read of `orders` builds share 0 and writes each later share's orders to
+///   a temporary file of its own (`ShareSpill`), which that share's pass reads
+///   instead of `orders`.
 /// With one pass the customers are numbered as before (first appearance in
 /// table order); the numbering is internal, the facts and every figure are the same.
 extension CustomerFacts {
     /// Orders per read of `orders` before customers are split into shares (a share of
     /// 2M orders, about 1M customers in the sample shop's shape, holds ~130 MB).
     public static let defaultOrdersPerPass = 2_000_000
+
+    /// Shares the customers of `orders` orders are split into: one up to `ordersPerPass`, else shares of
+    /// half that, since two are held at once (one written while the next is collected, `LaterShares`).
+    static func sharesOfCustomers(orders: Int, ordersPerPass: Int) -> Int {
+        guard orders > ordersPerPass else { return 1 }
+        let share = max(1, ordersPerPass / 2)
+        return (orders + share - 1) / share
+    }
 
     /// Per-customer state of one pass: the customers of one share, numbered from 0
     /// (their `customer_key` is the pass's offset plus this number).
@@ -84,7 +95,7 @@ extension CustomerFacts {
         let rowSpan = Int((span[1].intValue ?? 0) - st.lowRowid + 1)
         st.keyOfRow = [Int32](repeating: -1, count: max(0, rowSpan))
         st.flags = [UInt8](repeating: 0, count: max(0, rowSpan))
-        let passes = max(1, (rowSpan + ordersPerPass - 1) / max(1, ordersPerPass))
+        let passes = sharesOfCustomers(orders: rowSpan, ordersPerPass: ordersPerPass)
         let expected = try db.tableExists("ecsh_datasets")
             ? Int(try db.scalar("SELECT max(rows) FROM ecsh_datasets WHERE name IN ('orders', 'customers')").intValue ?? 0) : 0
         if passes > 1 {
@@ -113,83 +124,81 @@ extension CustomerFacts {
         var perDay = DayHistogram()
         var inDayOrder = true
         var lastSeenDay = Int64.min
-        var offset = 0
 
         // Past one share, the first read writes each later share's orders to its own file, which that
         // share's pass reads instead of scanning `orders` again (`ShareSpill`).
         var shareSpills: [ShareSpill?] = passes > 1 ? try (0..<passes).map { $0 == 0 ? nil : try ShareSpill() } : []
 
-        for pass in 0..<passes {
-            // Growing a hash map of millions of text keys rehashes them all each time, and holds the
-            // old and the new table at once: reserve for a customer per 1.6 orders (the sample shop has 1.8).
-            // The same for the per-customer arrays (a doubling array briefly holds both copies).
-            let share = expected * 5 / 8 / passes
-            if pass > 0 {
-                guard let file = shareSpills[pass] else { throw MetricsError("internal: share \(pass)'s orders were not kept") }
-                offset += try writeShare(db, from: file, reserving: share, offset: offset, st: &st, ties: ties, asOf: asOf)
-                shareSpills[pass] = nil
-                continue
-            }
-            var c = Collected()
-            c.customers.reserve(share)
-            if passes > 1 { c.reserve(share) }
-            read.reset()
-            while try read.step() {
-                let r = Int(read.int64(at: 0) - st.lowRowid)
-                let isCounted = !read.isNull(at: 13) && read.int64(at: 13) != 0
-                // Each number once (a NULL reads as 0, as SQLite's column_double gives it).
-                guard let values = st.admit(row: r, counted: isCounted, day: read.isNull(at: 2) ? nil : read.int64(at: 2),
-                                            channel: read.isNull(at: 4) ? nil : read.bytes(at: 4), fixedAsOf: fixedAsOf, numbers: {
-                    var n = OrderNumbers(amount: read.double(at: 5), discount: read.double(at: 6), points: read.double(at: 7),
-                                         cogs: read.double(at: 8), shipping: read.double(at: 9), commission: read.double(at: 10),
-                                         units: read.double(at: 11))
-                    for f in 0..<5 where read.isNull(at: 6 + f) { n.nulls |= 1 << f }
-                    return n
-                }) else { continue }
-                let wide = read.int64(at: 2)
-                if inDayOrder && wide < lastSeenDay {
-                    // Not in day order: the blocks are written after the passes, those written so far dropped
-                    // (they would be written again under the same names).
-                    inDayOrder = false
-                    if !inMemory {
-                        blocks = SnapshotBlocks()
-                        try writer.removeAll()
-                    }
-                }
-                lastSeenDay = wide
-                if !inMemory { perDay.add(values.day) }
-                if inMemory {
-                    held.add(row: Int32(r), values)
-                } else {
-                    try spill?.append(row: Int32(r), values)
-                    if inDayOrder {
-                        blocks.add(values)
-                        if blocks.isFull { try blocks.flush(writer) }
-                    }
-                }
-                guard !read.isNull(at: 1) else { continue }
-                let idBytes = read.bytes(at: 1)
-                let orderID: UnsafeRawBufferPointer? = read.isNull(at: 3) ? nil : read.bytes(at: 3)
-                let order = ShareOrder(row: Int32(r), values)
-                if passes > 1 {
-                    // A later share's order goes to that share's file, read by its pass.
-                    let owner = Int(Self.hash(idBytes) % UInt64(passes))
-                    guard owner == 0 else {
-                        try shareSpills[owner]?.append(order, id: idBytes, orderID: orderID)
-                        continue
-                    }
-                }
-                try c.add(order, id: idBytes, orderID: orderID, offset: offset, st: &st) { _, incumbent in
-                    try ties.precedes((read.isNull(at: 12) ? nil : Array(read.bytes(at: 12)), orderID.map { Array($0) }), incumbent)
+        // Growing a hash map of millions of text keys rehashes them all each time, and holds the
+        // old and the new table at once: reserve for a customer per 1.6 orders (the sample shop has 1.8).
+        // The same for the per-customer arrays (a doubling array briefly holds both copies).
+        let share = expected * 5 / 8 / passes
+        var c = Collected()
+        c.customers.reserve(share)
+        if passes > 1 { c.reserve(share) }
+        read.reset()
+        while try read.step() {
+            let r = Int(read.int64(at: 0) - st.lowRowid)
+            let isCounted = !read.isNull(at: 13) && read.int64(at: 13) != 0
+            // Each number once (a NULL reads as 0, as SQLite's column_double gives it).
+            guard let values = st.admit(row: r, counted: isCounted, day: read.isNull(at: 2) ? nil : read.int64(at: 2),
+                                        channel: read.isNull(at: 4) ? nil : read.bytes(at: 4), fixedAsOf: fixedAsOf, numbers: {
+                var n = OrderNumbers(amount: read.double(at: 5), discount: read.double(at: 6), points: read.double(at: 7),
+                                     cogs: read.double(at: 8), shipping: read.double(at: 9), commission: read.double(at: 10),
+                                     units: read.double(at: 11))
+                for f in 0..<5 where read.isNull(at: 6 + f) { n.nulls |= 1 << f }
+                return n
+            }) else { continue }
+            let wide = read.int64(at: 2)
+            if inDayOrder && wide < lastSeenDay {
+                // Not in day order: the blocks are written after the passes, those written so far dropped
+                // (they would be written again under the same names).
+                inDayOrder = false
+                if !inMemory {
+                    blocks = SnapshotBlocks()
+                    try writer.removeAll()
                 }
             }
-            read.reset()
-            asOf = try st.asOf(fixed: fixedAsOf)
-            if !inMemory && inDayOrder && blocks.count > 0 { try blocks.flush(writer) }
-            try createFactsTable(db, try extraColumns(db), name: table)
-            markFirstOrders(c, st: &st)
-            try writeShare(db, c, st: &st, asOf: asOf, offset: offset)
-            offset += c.customers.count
+            lastSeenDay = wide
+            if !inMemory { perDay.add(values.day) }
+            if inMemory {
+                held.add(row: Int32(r), values)
+            } else {
+                try spill?.append(row: Int32(r), values)
+                if inDayOrder {
+                    blocks.add(values)
+                    if blocks.isFull { try blocks.flush(writer) }
+                }
+            }
+            guard !read.isNull(at: 1) else { continue }
+            let idBytes = read.bytes(at: 1)
+            let orderID: UnsafeRawBufferPointer? = read.isNull(at: 3) ? nil : read.bytes(at: 3)
+            let order = ShareOrder(row: Int32(r), values)
+            if passes > 1 {
+                // A later share's order goes to that share's file, read by its pass.
+                let owner = Int(Self.hash(idBytes) % UInt64(passes))
+                guard owner == 0 else {
+                    try shareSpills[owner]?.append(order, id: idBytes, orderID: orderID)
+                    continue
+                }
+            }
+            try c.add(order, id: idBytes, orderID: orderID, offset: 0, st: &st) { _, incumbent in
+                try ties.precedes((read.isNull(at: 12) ? nil : Array(read.bytes(at: 12)), orderID.map { Array($0) }), incumbent)
+            }
+        }
+        read.reset()
+        asOf = try st.asOf(fixed: fixedAsOf)
+        if !inMemory && inDayOrder && blocks.count > 0 { try blocks.flush(writer) }
+        try createFactsTable(db, try extraColumns(db), name: table)
+        let firstShare = c
+        c = Collected()
+        let files = shareSpills
+        shareSpills = []
+        // Every later share from its file, collected beside the write of the one before (`writeShares`).
+        let customers = try writeShares(db, first: firstShare.customers.count, files: consume files, reserving: share, st: &st,
+                                        ties: ties, asOf: asOf) { st in
+            markFirstOrders(firstShare, st: &st)
+            try writeShare(db, firstShare, st: &st, asOf: asOf, offset: 0)
         }
         try writeCustomerColumns(writer, st: &st)
         if inMemory {
@@ -215,11 +224,17 @@ extension CustomerFacts {
             }
             if !customer.isEmpty { try flush() }
         } else {
-            blocks.withCustomers = true
             guard let spill else { throw MetricsError("internal: the snapshot's orders were not kept for sorting") }
-            try writeSortedChunks(spill, perDay: perDay, limit: ordersInMemory, st: st, into: &blocks, writer)
+            // Sorted and cut on a thread of their own while this one writes them.
+            let orders = HandedOver(value: spill), keyOfRow = st.keyOfRow, flags = st.flags, perDay = perDay, limit = ordersInMemory
+            blocks = try writeBlocksBeside(writer) { queue in
+                var blocks = SnapshotBlocks()
+                blocks.withCustomers = true
+                try writeSortedChunks(orders.value, perDay: perDay, limit: limit, keyOfRow: keyOfRow, flags: flags, into: &blocks, queue)
+                return blocks
+            }
         }
-        try finishSnapshot(writer, st: st, blocks: &blocks, customers: offset, asOf: asOf, settings: settings,
+        try finishSnapshot(writer, st: st, blocks: &blocks, customers: customers, asOf: asOf, settings: settings,
                            integerUnits: integerUnits, counted: counted)
     }
 
@@ -235,19 +250,6 @@ extension CustomerFacts {
         st.firstDay += c.firstDay
         st.secondDay += c.secondDay
         st.firstChannel += c.firstChannel
-    }
-
-    /// A later share's facts from its file (`ShareSpill`): its customers collected (`Collected.addAll`),
-    /// their first orders flagged, written from key `offset`; returns how many customers it had.
-    static func writeShare(_ db: Database, from file: ShareSpill, reserving share: Int, offset: Int, st: inout BuildState,
-                           ties: TieBreak, asOf: Int64) throws -> Int {
-        var c = Collected()
-        c.customers.reserve(share)
-        c.reserve(share)
-        try c.addAll(of: file, offset: offset, st: &st, ties: ties)
-        markFirstOrders(c, st: &st)
-        try writeShare(db, c, st: &st, asOf: asOf, offset: offset)
-        return c.customers.count
     }
 
     /// The snapshot's customer columns once every customer is written (then let go).
@@ -284,9 +286,10 @@ extension CustomerFacts {
 
     /// In day order: the spilled orders (table order) into the blocks as they come, with each order's
     /// customer key and first flag.
-    static func writeInDayOrder(_ spill: OrderSpill, st: BuildState, into blocks: inout SnapshotBlocks, _ writer: SnapshotWriter) throws {
-        try st.keyOfRow.withUnsafeBufferPointer { keyOfRow in
-            try st.flags.withUnsafeBufferPointer { flags in
+    static func writeInDayOrder<W: SnapshotSink>(_ spill: OrderSpill, keyOfRow: [Int32], flags: [UInt8], into blocks: inout SnapshotBlocks,
+                                                 _ writer: W) throws {
+        try keyOfRow.withUnsafeBufferPointer { keyOfRow in
+            try flags.withUnsafeBufferPointer { flags in
                 try spill.forEach { o in
                     let r = Int(o.row)
                     blocks.add(o.values, customer: keyOfRow[r], first: flags[r] >> 1)
@@ -300,8 +303,8 @@ extension CustomerFacts {
     /// of days holding at most `limit` of them (by `perDay`, counted in the first read), sorts each
     /// range by day (stable: table order within a day, as SQL's ORDER BY day, rowid) and appends
     /// it to the blocks.
-    static func writeSortedChunks(_ spill: OrderSpill, perDay: DayHistogram, limit: Int, st: BuildState,
-                                  into blocks: inout SnapshotBlocks, _ writer: SnapshotWriter) throws {
+    static func writeSortedChunks<W: SnapshotSink>(_ spill: OrderSpill, perDay: DayHistogram, limit: Int, keyOfRow: [Int32], flags: [UInt8],
+                                                   into blocks: inout SnapshotBlocks, _ writer: W) throws {
         var from = 0
         while from < perDay.counts.count {
             var to = from, n = perDay.counts[from]
@@ -313,7 +316,7 @@ extension CustomerFacts {
             try spill.forEach { o in
                 if o.values.day >= lo && o.values.day <= hi { held.add(row: o.row, o.values) }
             }
-            try held.write(into: &blocks, writer, keyOfRow: st.keyOfRow, flags: st.flags)
+            try held.write(into: &blocks, writer, keyOfRow: keyOfRow, flags: flags)
             from = to + 1
         }
     }
@@ -342,17 +345,6 @@ extension CustomerFacts {
 }
 
 extension CustomerFacts.Collected {
-    /// A later share's orders from its file (`ShareSpill`, in table order), as the first read would have
-    /// added them; a tie on a first day is broken by the rows' (ordered_at, order_id) in the table (`TieBreak`).
-    mutating func addAll(of file: ShareSpill, offset: Int, st: inout CustomerFacts.BuildState, ties: TieBreak) throws {
-        let lowRowid = st.lowRowid
-        try file.forEach { o, id, orderID in
-            try add(o, id: id, orderID: orderID, offset: offset, st: &st) { _, incumbent in
-                try ties.precedes(ties.key(of: lowRowid + Int64(o.row)), incumbent)
-            }
-        }
-    }
-
     /// One counted order of this share into its customer's facts (customers numbered from
     /// `offset` in the order they first appear). A method with its state passed in, not a
     /// local function: a local function capturing the build's variables made Swift check

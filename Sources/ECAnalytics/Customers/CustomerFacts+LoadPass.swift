@@ -65,7 +65,7 @@ extension CustomerFacts {
             var c = Collected()
             var st = BuildState()
             var held = HeldOrders()
-            var ties: [(customer: Int32, row: Int32, day: Int32, channel: Int32)] = []
+            var ties: [FirstDayTie] = []
             /// Past `limit`: the later shares and the snapshot's orders, on their way to scratch files (`c`
             /// then holds the first share's customers, `held` nothing).
             var spilled: Spilled?
@@ -119,7 +119,7 @@ extension CustomerFacts {
             let estimate = Double(rows) * Double(total) / Double(bytes)
             // Near the limit already: a file a little longer than its first rows suggest would outgrow it.
             guard estimate > Double(limit) * 0.95 else { return }
-            let passes = max(2, Int((estimate * 1.5 / Double(max(1, ordersPerPass))).rounded(.up)))
+            let passes = max(2, CustomerFacts.sharesOfCustomers(orders: Int(estimate * 1.5), ordersPerPass: ordersPerPass))
             do {
                 state.spilled = try Spilled(passes: passes)
             } catch {
@@ -127,7 +127,7 @@ extension CustomerFacts {
             }
             reserved = true
             spilledPasses = passes
-            spillCap = passes * ordersPerPass * 3 / 2
+            spillCap = passes * max(1, ordersPerPass / 2) * 3 / 2
             state.reserve(Int(estimate * 1.05) + 1024, shares: passes)
         }
 
@@ -257,7 +257,7 @@ extension CustomerFacts.LoadPass.Collector {
             tie = k
             return false
         }
-        if let tie { ties.append((Int32(tie), Int32(r), values.day, values.channel)) }
+        if let tie { ties.append(FirstDayTie(customer: Int32(tie), row: Int32(r), day: values.day, channel: values.channel)) }
         return true
     }
 }
@@ -270,15 +270,7 @@ extension CustomerFacts {
         // A tie on a first day kept the earlier order; now that the rows are in, the earlier (ordered_at,
         // order_id) wins, in table order, as `build` decides it while reading.
         let tieBreak = try TieBreak(db)
-        for t in s.ties where s.c.firstDay[Int(t.customer)] == t.day {
-            let k = Int(t.customer), rowid = s.st.lowRowid + Int64(t.row)
-            let mine = try tieBreak.key(of: rowid)
-            if try tieBreak.precedes(mine, s.c.firstRowid[k]) {
-                s.c.firstRowid[k] = rowid
-                s.c.firstChannel[k] = t.channel
-                s.c.firstOrderID[k] = mine.1.map { String(decoding: $0, as: UTF8.self) }
-            }
-        }
+        try s.c.breakTies(s.ties, lowRowid: s.st.lowRowid, tieBreak: tieBreak)
         s.ties = []
         let asOf = try s.st.asOf(fixed: pass.fixedAsOf)
         // First orders flagged before the facts are written, so that the snapshot's order blocks are sorted
@@ -316,24 +308,32 @@ extension CustomerFacts {
         guard var spilled = s.spilled else { return }
         s.spilled = nil
         try createFactsTable(db, try extraColumns(db), name: table)
-        try writeShare(db, s.c, st: &s.st, asOf: asOf, offset: 0)
-        var customers = s.c.customers.count
+        let firstShare = s.c
         s.c = Collected()
+        let files = spilled.shares
+        spilled.shares = []
         // Each share sized as the first turned out, with a tenth to spare (a growing hash map rehashes everything).
-        let share = customers + customers / 10
-        for k in 1..<spilled.passes {
-            guard let file = spilled.shares[k] else { throw MetricsError("internal: share \(k)'s orders were not kept") }
-            customers += try writeShare(db, from: file, reserving: share, offset: customers, st: &s.st, ties: tieBreak, asOf: asOf)
-            spilled.shares[k] = nil
+        let first = firstShare.customers.count
+        let customers = try writeShares(db, first: first, files: consume files, reserving: first + first / 10, st: &s.st,
+                                        ties: tieBreak, asOf: asOf) { st in
+            try writeShare(db, firstShare, st: &st, asOf: asOf, offset: 0)
         }
+        LoadTrace.mark("facts: \(spilled.passes) shares of customers written")
         let writer = try SnapshotWriter(db)
         try writeCustomerColumns(writer, st: &s.st)
-        var blocks = SnapshotBlocks()
-        blocks.withCustomers = true
-        if spilled.inDayOrder {
-            try writeInDayOrder(spilled.orders, st: s.st, into: &blocks, writer)
-        } else {
-            try writeSortedChunks(spilled.orders, perDay: spilled.perDay, limit: ordersInMemory, st: s.st, into: &blocks, writer)
+        // The orders sorted (if need be) and cut into blocks on a thread of their own while this one writes them.
+        let orders = HandedOver(value: spilled.orders), keyOfRow = s.st.keyOfRow, flags = s.st.flags
+        let inDayOrder = spilled.inDayOrder, perDay = spilled.perDay
+        var blocks = try writeBlocksBeside(writer) { queue in
+            var blocks = SnapshotBlocks()
+            blocks.withCustomers = true
+            if inDayOrder {
+                try writeInDayOrder(orders.value, keyOfRow: keyOfRow, flags: flags, into: &blocks, queue)
+            } else {
+                try writeSortedChunks(orders.value, perDay: perDay, limit: ordersInMemory, keyOfRow: keyOfRow, flags: flags,
+                                      into: &blocks, queue)
+            }
+            return blocks
         }
         try finishSnapshot(writer, st: s.st, blocks: &blocks, customers: customers, asOf: asOf, settings: settings,
                            integerUnits: integerUnits, counted: settings.countedCondition())
