@@ -190,16 +190,11 @@ extension CustomerFacts {
         asOf = try st.asOf(fixed: fixedAsOf)
         if !inMemory && inDayOrder && blocks.count > 0 { try blocks.flush(writer) }
         try createFactsTable(db, try extraColumns(db), name: table)
-        let firstShare = c
-        c = Collected()
         let files = shareSpills
         shareSpills = []
         // Every later share from its file, collected beside the write of the one before (`writeShares`).
-        let customers = try writeShares(db, first: firstShare.customers.count, files: consume files, reserving: share, st: &st,
-                                        ties: ties, asOf: asOf) { st in
-            markFirstOrders(firstShare, st: &st)
-            try writeShare(db, firstShare, st: &st, asOf: asOf, offset: 0)
-        }
+        let customers = try writeShares(db, first: &c, files: consume files, reserving: share, st: &st, ties: ties, asOf: asOf)
+        LoadTrace.mark("facts: \(passes) shares of customers written")
         try writeCustomerColumns(writer, st: &st)
         if inMemory {
             blocks.withCustomers = true

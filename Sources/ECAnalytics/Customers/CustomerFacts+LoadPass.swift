@@ -308,16 +308,12 @@ extension CustomerFacts {
         guard var spilled = s.spilled else { return }
         s.spilled = nil
         try createFactsTable(db, try extraColumns(db), name: table)
-        let firstShare = s.c
-        s.c = Collected()
         let files = spilled.shares
         spilled.shares = []
         // Each share sized as the first turned out, with a tenth to spare (a growing hash map rehashes everything).
-        let first = firstShare.customers.count
-        let customers = try writeShares(db, first: first, files: consume files, reserving: first + first / 10, st: &s.st,
-                                        ties: tieBreak, asOf: asOf) { st in
-            try writeShare(db, firstShare, st: &st, asOf: asOf, offset: 0)
-        }
+        let first = s.c.customers.count
+        let customers = try writeShares(db, first: &s.c, files: consume files, reserving: first + first / 10, st: &s.st,
+                                        ties: tieBreak, asOf: asOf)
         LoadTrace.mark("facts: \(spilled.passes) shares of customers written")
         let writer = try SnapshotWriter(db)
         try writeCustomerColumns(writer, st: &s.st)

@@ -97,16 +97,18 @@ final class LaterShares: @unchecked Sendable {
 }
 
 extension CustomerFacts {
-    /// Writes the shares after the first from their files, each collected on a thread of its own while
-    /// the one before it is written (`LaterShares`); `writeFirst` writes the first share meanwhile.
-    /// Returns the customers of every share, the first's included.
-    static func writeShares(_ db: Database, first: Int, files: [ShareSpill?], reserving: Int, st: inout BuildState,
-                            ties: TieBreak, asOf: Int64, writeFirst: (inout BuildState) throws -> Void) throws -> Int {
+    /// Writes the first share's customers (`first`, let go of once written), then the later shares' from
+    /// their files, each collected on a thread of its own while the one before it is written (`LaterShares`).
+    /// Returns the customers of every share.
+    static func writeShares(_ db: Database, first: inout Collected, files: [ShareSpill?], reserving: Int, st: inout BuildState,
+                            ties: TieBreak, asOf: Int64) throws -> Int {
         let shares = LaterShares(files: files, reserving: reserving, st: &st)
         defer { shares.finish(into: &st) }
-        var customers = first
+        var customers = first.customers.count
         if shares.count > 1 { shares.collect(1, offset: customers) }
-        try writeFirst(&st)
+        markFirstOrders(first, st: &st)
+        try writeShare(db, first, st: &st, asOf: asOf, offset: 0)
+        first = Collected()
         for k in 1..<max(1, shares.count) {
             var share = try shares.take()
             if k + 1 < shares.count { shares.collect(k + 1, offset: customers + share.c.customers.count) }
