@@ -35,13 +35,15 @@ final class LaterShares: @unchecked Sendable {
     /// Takes the rows' customer keys out of `st` until `finish` (nothing else reads them meanwhile).
     init(files: [ShareSpill?], reserving: Int, st: inout CustomerFacts.BuildState) {
         self.files = files
+        count = files.count
         self.reserving = reserving
         lowRowid = st.lowRowid
         keyOfRow = st.keyOfRow
         st.keyOfRow = []
     }
 
-    var count: Int { files.count }
+    /// Shares, the first included (a constant: the collecting thread changes `files`).
+    let count: Int
 
     /// Starts collecting share `k` (≥ 1), its customers keyed from `offset`.
     func collect(_ k: Int, offset: Int) {
