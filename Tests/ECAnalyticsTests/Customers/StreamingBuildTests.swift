@@ -59,13 +59,20 @@ import ECStore
         try Self.check(db, settings: s)
     }
 
-    /// In day order (rows renumbered by day): the blocks are written during the first read.
-    @Test func inDayOrder() throws {
+    /// The test shop with its orders renumbered in day order.
+    static func sortedShop() throws -> KPIGeneratedShop {
         let shop = try SnapshotRouteTests.shop()
         let db = shop.w.db
         try db.execute("CREATE TEMP TABLE sorted AS SELECT * FROM orders ORDER BY day, ordered_at, order_id")
         try db.execute("DELETE FROM orders")
         try db.execute("INSERT INTO orders SELECT * FROM temp.sorted")
+        return shop
+    }
+
+    /// In day order (rows renumbered by day): the blocks are written during the first read.
+    @Test func inDayOrder() throws {
+        let shop = try Self.sortedShop()
+        let db = shop.w.db
         let descents = try db.scalar("SELECT count(*) FROM (SELECT day < lag(day) OVER (ORDER BY rowid) AS d FROM orders) WHERE d").intValue ?? 1
         #expect(descents == 0)
         try Self.check(db)
@@ -73,15 +80,13 @@ import ECStore
         s.asOf = "2023-09-30"
         try Self.check(db, settings: s)
     }
+
     /// In day order past a whole block of the snapshot (written during the first read), then an earlier
     /// order: the blocks written are dropped and the sorted read writes them again (it failed on the
     /// names already taken, "UNIQUE constraint failed: ecsh_snapshot.name", past 2.5M orders).
     @Test func dayOrderBrokenAfterAWholeBlock() throws {
-        let shop = try SnapshotRouteTests.shop()
+        let shop = try Self.sortedShop()
         let db = shop.w.db
-        try db.execute("CREATE TEMP TABLE sorted AS SELECT * FROM orders ORDER BY day, ordered_at, order_id")
-        try db.execute("DELETE FROM orders")
-        try db.execute("INSERT INTO orders SELECT * FROM temp.sorted")
         let last = try #require(try db.scalar("SELECT max(day) FROM orders").intValue)
         let more = OrderSnapshot.blockSize + 5_000
         try db.execute("""
