@@ -58,8 +58,8 @@ public enum CustomerFacts {
 
     /// The facts' index and statistics, then the stamp that makes facts and snapshot current.
     static func finishFacts(_ db: Database, started: Double) throws {
-        // The index's sort on helper threads too (SQLite's multi-threaded sorter, off by default): 2.6 s
-        // against 1.8 s for 5.45M customers on two cores. Only for this sort: other statements keep one thread.
+        // The index's sort on helper threads too (SQLite's multi-threaded sorter, off by default): 2.3–2.8 s
+        // against 1.9 s for 5.45M customers on two cores. Only for this sort: other statements keep one thread.
         try db.execute("PRAGMA threads = \(min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)))")
         defer { try? db.execute("PRAGMA threads = 0") }
         try db.execute("CREATE UNIQUE INDEX \(db.derivedSchema).ecsh_customer_facts_id ON ecsh_customer_facts(customer_id)")
