@@ -8,6 +8,8 @@ final class SnapshotQueue: SnapshotSink, @unchecked Sendable {
     private let condition = NSCondition()
     private var entries: [(name: String, bytes: [UInt8])] = []
     private var waiting = 0
+    /// The most bytes that waited at once (for the tests: at most `limit` plus one entry).
+    private(set) var mostWaiting = 0
     private var closed = false
     private var cancelled = false
     let limit: Int
@@ -23,6 +25,7 @@ final class SnapshotQueue: SnapshotSink, @unchecked Sendable {
         if cancelled { throw MetricsError("the snapshot's writer stopped") }
         entries.append((name, bytes))
         waiting += bytes.count
+        mostWaiting = max(mostWaiting, waiting)
         condition.broadcast()
     }
 
@@ -69,9 +72,9 @@ extension CustomerFacts {
     /// on a thread of its own while this thread writes what it puts, and returns its blocks' state (the last,
     /// partly filled block still to write, the days of those written). Sorting and cutting the orders were
     /// about half of the snapshot's step of a 10M-order load, SQLite's writes the other half.
-    static func writeBlocksBeside(_ writer: SnapshotWriter,
+    static func writeBlocksBeside(_ writer: SnapshotWriter, limit: Int = 4 << 20,
                                   _ cut: @escaping @Sendable (SnapshotQueue) throws -> SnapshotBlocks) throws -> SnapshotBlocks {
-        let queue = SnapshotQueue(limit: 4 << 20)
+        let queue = SnapshotQueue(limit: limit)
         let job = BackgroundJob(name: "ecsh-snapshot-blocks") { () -> Result<SnapshotBlocks, Error> in
             defer { queue.close() }
             return Result { try cut(queue) }
