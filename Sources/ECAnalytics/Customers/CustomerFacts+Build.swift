@@ -26,8 +26,9 @@ import ECStore
 /// With one pass the customers are numbered as before (first appearance in
 /// table order); the numbering is internal, the facts and every figure are the same.
 extension CustomerFacts {
-    /// Orders per read of `orders` before customers are split into shares (a share of
-    /// 2M orders, about 1M customers in the sample shop's shape, holds ~130 MB).
+    /// Orders up to which the customers are built in one share; past it, in shares of half as many
+    /// orders, two held at once (`sharesOfCustomers`). A share of 2M orders, about 1M customers in
+    /// the sample shop's shape, holds ~130 MB.
     public static let defaultOrdersPerPass = 2_000_000
 
     /// Shares the customers of `orders` orders are split into: one up to `ordersPerPass`, else shares of

@@ -28,7 +28,7 @@ extension CustomerFacts {
         /// 296 MB, against issue 15's 300 MB budget; at 1.5M about 240 MB, and 264 MB at 1.45M since the
         /// snapshot's blocks are cut into memory beside the facts write (`SnapshotBlocksJob`).
         public static let defaultLimit = 1_500_000
-        /// Orders per share of customers past `limit` (`CustomerFacts.defaultOrdersPerPass`).
+        /// Past `limit`, the customers go into shares of half this many orders (`CustomerFacts.sharesOfCustomers`).
         let ordersPerPass: Int
         /// Orders sorted in memory at a time for the snapshot, past `limit` (`defaultOrdersInMemory`).
         let ordersInMemory: Int
