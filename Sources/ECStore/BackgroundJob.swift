@@ -28,20 +28,17 @@ public final class BackgroundJob<Value: Sendable>: @unchecked Sendable {
     }
 
     /// The work's value, once it has ended (waits until then).
-    public func value() -> Value {
-        condition.lock()
-        defer { condition.unlock() }
-        while result == nil { condition.wait() }
-        return result!
-    }
+    public func value() -> Value { waitForResult(letGo: false) }
 
     /// The work's value, once it has ended, moved out of the job: the job no longer holds it, so the
     /// caller's copy is the only one (arrays in it change in place, not copied). For one caller, once.
-    public func take() -> Value {
+    public func take() -> Value { waitForResult(letGo: true) }
+
+    private func waitForResult(letGo: Bool) -> Value {
         condition.lock()
         defer { condition.unlock() }
         while result == nil { condition.wait() }
-        defer { result = nil }
+        defer { if letGo { result = nil } }
         return result!
     }
 }

@@ -35,9 +35,12 @@ extension CustomerFacts {
     /// half that, since two are held at once (one written while the next is collected, `LaterShares`).
     static func sharesOfCustomers(orders: Int, ordersPerPass: Int) -> Int {
         guard orders > ordersPerPass else { return 1 }
-        let share = max(1, ordersPerPass / 2)
+        let share = ordersPerShare(ordersPerPass: ordersPerPass)
         return (orders + share - 1) / share
     }
+
+    /// Orders per share once the customers are split (half of `ordersPerPass`).
+    static func ordersPerShare(ordersPerPass: Int) -> Int { max(1, ordersPerPass / 2) }
 
     /// Per-customer state of one pass: the customers of one share, numbered from 0
     /// (their `customer_key` is the pass's offset plus this number).
@@ -128,7 +131,7 @@ extension CustomerFacts {
 
         // Past one share, the first read writes each later share's orders to its own file, which that
         // share's pass reads instead of scanning `orders` again (`ShareSpill`).
-        var shareSpills: [ShareSpill?] = passes > 1 ? try (0..<passes).map { $0 == 0 ? nil : try ShareSpill() } : []
+        let shareSpills: [ShareSpill?] = passes > 1 ? try (0..<passes).map { $0 == 0 ? nil : try ShareSpill() } : []
 
         // Growing a hash map of millions of text keys rehashes them all each time, and holds the
         // old and the new table at once: reserve for a customer per 1.6 orders (the sample shop has 1.8).
@@ -191,10 +194,8 @@ extension CustomerFacts {
         asOf = try st.asOf(fixed: fixedAsOf)
         if !inMemory && inDayOrder && blocks.count > 0 { try blocks.flush(writer) }
         try createFactsTable(db, try extraColumns(db), name: table)
-        let files = shareSpills
-        shareSpills = []
         // Every later share from its file, collected beside the write of the one before (`writeShares`).
-        let customers = try writeShares(db, first: &c, files: consume files, reserving: share, st: &st, ties: ties, asOf: asOf)
+        let customers = try writeShares(db, first: &c, files: consume shareSpills, reserving: share, st: &st, ties: ties, asOf: asOf)
         LoadTrace.mark("facts: \(passes) shares of customers written")
         try writeCustomerColumns(writer, st: &st)
         if inMemory {

@@ -127,7 +127,7 @@ extension CustomerFacts {
             }
             reserved = true
             spilledPasses = passes
-            spillCap = passes * max(1, ordersPerPass / 2) * 3 / 2
+            spillCap = passes * CustomerFacts.ordersPerShare(ordersPerPass: ordersPerPass) * 3 / 2
             state.reserve(Int(estimate * 1.05) + 1024, shares: passes)
         }
 
@@ -273,13 +273,13 @@ extension CustomerFacts {
         try s.c.breakTies(s.ties, lowRowid: s.st.lowRowid, tieBreak: tieBreak)
         s.ties = []
         let asOf = try s.st.asOf(fixed: pass.fixedAsOf)
-        // First orders flagged before the facts are written, so that the snapshot's order blocks are sorted
-        // and cut on a thread of their own meanwhile.
-        markFirstOrders(s.c, st: &s.st)
         if s.spilled != nil {
             return try buildSpilled(db, &s, tieBreak: tieBreak, asOf: asOf, ordersInMemory: pass.ordersInMemory,
                                     settings: settings, integerUnits: integerUnits)
         }
+        // First orders flagged before the facts are written, so that the snapshot's order blocks are sorted
+        // and cut on a thread of their own meanwhile (past one share, `writeShares` flags each share's).
+        markFirstOrders(s.c, st: &s.st)
         let job = SnapshotBlocksJob(s.held, keyOfRow: s.st.keyOfRow, flags: s.st.flags)
         s.held = HeldOrders()
         try createFactsTable(db, try extraColumns(db), name: table)
