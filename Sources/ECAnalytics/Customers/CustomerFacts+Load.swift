@@ -20,8 +20,8 @@ extension CustomerFacts {
         guard [.orders, .customers, .nps].contains(role) else { return }
         guard try db.tableExists("orders") else { return try OrderSnapshot.invalidate(db) }
         do {
-            if role != .orders, try ordersUnchangedSinceBuild(db) {
-                try rejoinAttributes(db)
+            if role != .orders, let stamp = try stampOfUnchangedOrders(db) {
+                try rejoinAttributes(db, since: stamp)
             } else {
                 try rebuild(db, settings: settings, from: role == .orders && pass?.isUsable == true ? pass : nil)
             }
@@ -32,17 +32,120 @@ extension CustomerFacts {
         }
     }
 
-    /// True when the facts and snapshot in the workspace were built, in this layout, after the
-    /// last change of the orders (and of any table of unknown reach).
-    static func ordersUnchangedSinceBuild(_ db: Database) throws -> Bool {
-        guard let stamp = try OrderSnapshot.stamp(db), stamp.format == OrderSnapshot.formatVersion else { return false }
-        return stamp.inputs >= (try InputVersion.current(db, of: ["orders"]))
+    /// The stamp of the facts and snapshot in the workspace when they were built, in this layout,
+    /// after the last change of the orders (and of any table of unknown reach); nil otherwise.
+    static func stampOfUnchangedOrders(_ db: Database) throws -> OrderSnapshot.Stamp? {
+        guard let stamp = try OrderSnapshot.stamp(db), stamp.format == OrderSnapshot.formatVersion else { return nil }
+        return stamp.inputs >= (try InputVersion.current(db, of: ["orders"])) ? stamp : nil
+    }
+
+    /// Brings the facts' attribute columns up to date, keeping every column computed from orders
+    /// as it is, by the cheapest way that gives what a full build gives:
+    /// - only the NPS answers changed since `stamp`: `nps` is set where it changes (`rejoinScores`);
+    /// - only the customers dataset changed, its ids indexed text: the facts are copied once with
+    ///   its columns joined on by SQL (`rejoinCustomers`);
+    /// - otherwise both are joined afresh (`rejoinEverything`).
+    /// The first two keep what did not change; the stamp's input version says it did not.
+    static func rejoinAttributes(_ db: Database, since stamp: OrderSnapshot.Stamp) throws {
+        let unchanged = { (table: String) in stamp.inputs >= (try InputVersion.current(db, of: [table])) }
+        if try unchanged("customers"), try factsCarryCustomerColumns(db) {
+            try rejoinScores(db)
+        } else if try unchanged("nps"), let join = try customersJoin(db) {
+            try rejoinCustomers(db, on: join)
+        } else {
+            try rejoinEverything(db)
+        }
+    }
+
+    /// Whether the facts' columns after `nps` are the customers dataset's columns as they are now.
+    static func factsCarryCustomerColumns(_ db: Database) throws -> Bool {
+        let columns = try db.columns(of: table)
+        guard let nps = columns.firstIndex(where: { $0.name == "nps" }) else { return false }
+        let extra = try extraColumns(db)
+        let carried = columns[(nps + 1)...]
+        return carried.map(\.name) == extra.names && carried.map(\.type) == extra.types
+    }
+
+    /// How SQL finds a facts row's row of the customers dataset as the full build's byte-keyed lookup
+    /// does (the row whose id has the facts' id's bytes; the last such row), or nil when it cannot
+    /// do so quickly. `customers.customer_id` must be a text column leading an index in binary order:
+    /// a unique index of its own (what a customers load leaves) joins on the id, any other takes the
+    /// largest rowid under the id.
+    static func customersJoin(_ db: Database) throws -> String? {
+        guard try db.tableExists("customers"),
+              try db.columns(of: "customers").first(where: { $0.name.lowercased() == "customer_id" })?.type.uppercased() == "TEXT"
+        else { return nil }
+        let unique = try db.scalar("""
+            SELECT max(l."unique" = 1 AND (SELECT count(*) FROM pragma_index_xinfo(l.name) WHERE key = 1) = 1)
+            FROM pragma_index_list('customers') AS l
+            WHERE l.partial = 0 AND (SELECT lower(name) = 'customer_id' AND coll = 'BINARY' FROM pragma_index_xinfo(l.name) WHERE seqno = 0)
+            """).intValue
+        switch unique {
+        case 1: return "c.customer_id = f.customer_id"
+        case 0: return "c.rowid = (SELECT max(rowid) FROM customers WHERE customer_id = f.customer_id)"
+        default: return nil
+        }
+    }
+
+    /// After an NPS load, customers unchanged: each customer's latest score by the full build's
+    /// rules (`LatestScores`), set where it differs from the facts'. No other column or index changes.
+    static func rejoinScores(_ db: Database) throws {
+        let started = Date.timeIntervalSinceReferenceDate
+        let facts = "\(db.derivedSchema).\(table)"
+        let count = Int(try db.scalar("SELECT coalesce(max(customer_key) + 1, 0) FROM \(facts)").intValue ?? 0)
+        func key(_ s: Statement) throws -> Int {
+            let k = Int(s.int64(at: 0))
+            guard k >= 0, k < count else { throw MetricsError("customer facts are not numbered 0..<n") }
+            return k
+        }
+        var scores = [Int32](repeating: -1, count: count)
+        if try LatestScores.available(db) {
+            // The facts' id index finds each respondent's key; CAST gives the id's bytes, as the full build reads them.
+            let s = try db.prepare("""
+                SELECT f.customer_key, n.day, n.responded_at, n.score FROM nps AS n
+                JOIN \(facts) AS f ON f.customer_id = CAST(n.customer_id AS TEXT)
+                WHERE n.customer_id IS NOT NULL ORDER BY n.rowid
+                """)
+            var latest = LatestScores()
+            while try s.step() { latest.add(s, key: Int32(try key(s)), into: &scores) }
+        }
+        var before = [Int32](repeating: -1, count: count)
+        let old = try db.prepare("SELECT customer_key, nps FROM \(facts) WHERE nps IS NOT NULL")
+        while try old.step() { before[try key(old)] = Int32(truncatingIfNeeded: old.int64(at: 1)) }
+        let update = try db.prepare("UPDATE \(facts) SET nps = ?1 WHERE customer_key = ?2")
+        for k in 0..<count where scores[k] != before[k] {
+            update.reset()
+            if scores[k] < 0 { update.bindNull(at: 1) } else { update.bind(int64: Int64(scores[k]), at: 1) }
+            update.bind(int64: Int64(k), at: 2)
+            try update.step()
+        }
+        try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
+    }
+
+    /// After a customers load, NPS unchanged: the facts copied once into a new table with the
+    /// customers dataset's columns joined on by id (`customersJoin`), `nps` kept.
+    static func rejoinCustomers(_ db: Database, on join: String) throws {
+        let started = Date.timeIntervalSinceReferenceDate
+        let schema = db.derivedSchema
+        let x = try extraColumns(db)
+        let new = "ecsh_customer_facts_new"
+        try db.execute("DROP TABLE IF EXISTS \(schema).\(new)")
+        try createFactsTable(db, x, name: new)
+        let own = (["customer_key"] + ownColumns.map(\.name) + ["nps"]).map { "f." + quoteIdentifier($0) }
+        let joined = x.names.map { "c." + quoteIdentifier($0) }
+        try db.execute("""
+            INSERT INTO \(schema).\(new) SELECT \((own + joined).joined(separator: ", "))
+            FROM \(schema).\(table) AS f LEFT JOIN customers AS c ON \(join) ORDER BY f.customer_key
+            """)
+        try db.execute("DROP TABLE \(schema).\(table)")
+        try db.execute("ALTER TABLE \(schema).\(new) RENAME TO \(table)")
+        try finishFacts(db, started: started)
     }
 
     /// Rewrites the facts with the customers dataset's columns and the latest NPS score
     /// taken afresh (`collectExtras`, the rules of a full build), keeping every column
     /// computed from orders as it is. Customers are read by key from the facts themselves.
-    static func rejoinAttributes(_ db: Database) throws {
+    static func rejoinEverything(_ db: Database) throws {
         let started = Date.timeIntervalSinceReferenceDate
         var c = Collected()
         let keys = try db.prepare("SELECT customer_key, customer_id FROM \(table) ORDER BY customer_key")

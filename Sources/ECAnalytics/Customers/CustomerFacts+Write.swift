@@ -17,22 +17,12 @@ extension CustomerFacts {
     static func collectExtras(_ db: Database, _ c: Collected) throws -> Extras {
         var x = Extras()
         x.nps = [Int32](repeating: -1, count: c.customers.count)
-        if try db.tableExists("nps"), try db.columns(of: "nps").contains(where: { $0.name == "customer_id" }) {
-            // Latest answer: ORDER BY day DESC, responded_at DESC (NULLs last), as the SQL window did.
-            var best: [Int32: (day: Int64?, at: String?)] = [:]
+        if try LatestScores.available(db) {
+            var latest = LatestScores()
             let s = try db.prepare("SELECT customer_id, day, responded_at, score FROM nps WHERE customer_id IS NOT NULL")
             while try s.step() {
                 guard let k = c.customers.find(s.bytes(at: 0)) else { continue }
-                let day = s.isNull(at: 1) ? nil : s.int64(at: 1)
-                let at = s.isNull(at: 2) ? nil : String(decoding: s.bytes(at: 2), as: UTF8.self)
-                if let old = best[k] {
-                    func later(_ a: Int64?, _ b: Int64?) -> Int { a == b ? 0 : (a == nil ? -1 : (b == nil ? 1 : (a! > b! ? 1 : -1))) }
-                    let byDay = later(day, old.day)
-                    let wins = byDay != 0 ? byDay > 0 : (at ?? "") > (old.at ?? "") && at != nil
-                    if !wins { continue }
-                }
-                best[k] = (day, at)
-                x.nps[Int(k)] = s.isNull(at: 3) ? -1 : Int32(truncatingIfNeeded: s.int64(at: 3))
+                latest.add(s, key: k, into: &x.nps)
             }
         }
         let extra = try extraColumns(db)
@@ -157,5 +147,32 @@ extension CustomerFacts {
               tenure INTEGER, channels INTEGER, first_day INTEGER, second_day INTEGER, last_day INTEGER, first_order_id TEXT,
               nps INTEGER\(more))
             """)
+    }
+}
+
+/// Each customer's latest NPS answer, as the facts' `nps` column takes it: latest `day`, then latest
+/// `responded_at` (NULLs last), the first row read among equals, as SQL's window over the rows in
+/// table order did.
+struct LatestScores {
+    private var best: [Int32: (day: Int64?, at: String?)] = [:]
+
+    /// Whether the workspace has answers with customer ids to take scores from.
+    static func available(_ db: Database) throws -> Bool {
+        try db.tableExists("nps") && db.columns(of: "nps").contains(where: { $0.name == "customer_id" })
+    }
+
+    /// Takes the answer in the row at `s` (columns 1...3: day, responded_at, score) for customer `k`,
+    /// setting `scores[k]` (−1: NULL) when it is the latest so far.
+    mutating func add(_ s: Statement, key k: Int32, into scores: inout [Int32]) {
+        let day = s.isNull(at: 1) ? nil : s.int64(at: 1)
+        let at = s.isNull(at: 2) ? nil : String(decoding: s.bytes(at: 2), as: UTF8.self)
+        if let old = best[k] {
+            func later(_ a: Int64?, _ b: Int64?) -> Int { a == b ? 0 : (a == nil ? -1 : (b == nil ? 1 : (a! > b! ? 1 : -1))) }
+            let byDay = later(day, old.day)
+            let wins = byDay != 0 ? byDay > 0 : (at ?? "") > (old.at ?? "") && at != nil
+            if !wins { return }
+        }
+        best[k] = (day, at)
+        scores[Int(k)] = s.isNull(at: 3) ? -1 : Int32(truncatingIfNeeded: s.int64(at: 3))
     }
 }

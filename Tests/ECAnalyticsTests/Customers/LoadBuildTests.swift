@@ -66,4 +66,94 @@ import ECTestSupport
         #expect(try Self.facts(db) == joined)
         #expect(joined.count > 1000)
     }
+
+    /// Loads `file` (a path) as `role` into the workspace `ws`.
+    static func load(_ ws: String, _ role: String, path: String) throws {
+        let out = try runECSH([ws, "-c", "load \(role) from '\(path)'"])
+        #expect(out.status == 0, "\(out.stderr)")
+    }
+
+    /// Expects the facts in `ws` to be current and equal to a full build from the orders (which
+    /// then replaces them, so the next step starts from a full build).
+    static func expectFullBuild(_ ws: String, _ step: String) throws {
+        let db = try Database(path: ws)
+        #expect(try OrderSnapshot.isCurrent(db), "\(step)")
+        let joined = try facts(db)
+        try CustomerFacts.rebuild(db, settings: try MetricSettings.load(from: db))
+        let built = try facts(db)
+        let same = joined == built
+        #expect(same, "\(step): \(zip(joined, built).first { $0 != $1 }.map { "\($0) against \($1)" } ?? "\(joined.count) against \(built.count) rows")")
+    }
+
+    static func rootPage(_ db: Database) throws -> Int64? {
+        try db.scalar("SELECT rootpage FROM sqlite_schema WHERE name = ?", [.text(CustomerFacts.table)]).intValue
+    }
+
+    /// Each way a customers or NPS load joins its columns onto the facts gives a full build's facts:
+    /// scores set in place (answers dropped, changed, added, ties within a day), customers joined on a
+    /// unique id index, on an index with repeats (the later row), and both taken afresh.
+    @Test func attributesJoinedEachWayEqualAFullBuild() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let ws = dir.path("shop.db")
+        let shop = BuiltBinary.packageRoot.appendingPathComponent("samples/shop").path
+        for role in ["orders", "customers", "nps"] { try Self.load(ws, role, path: "\(shop)/\(role).csv") }
+        try Self.expectFullBuild(ws, "customers and nps loaded")
+
+        // Answers: every third one dropped (those customers' scores go or fall back to an earlier
+        // answer), every fifth one's score changed, and a customer answering twice the same day.
+        let answered = try Database(path: ws).query("SELECT responded_at, customer_id, score FROM nps ORDER BY rowid").rows
+        var answers = ["responded_at,customer_id,score"]
+        for (i, r) in answered.enumerated() where i % 3 != 0 {
+            let score = Int(r[2].intValue ?? 0)
+            answers.append("\(r[0].textValue ?? ""),\(r[1].textValue ?? ""),\(i % 5 == 0 ? (score + 3) % 11 : score)")
+        }
+        answers += ["2024-06-01 09:00:00,C00000001,2", "2024-06-01 18:00:00,C00000001,10", "2024-06-01 12:00:00,C00000001,4"]
+        try (answers.joined(separator: "\n") + "\n").write(toFile: dir.path("nps2.csv"), atomically: true, encoding: .utf8)
+        let before = try Self.rootPage(try Database(path: ws))
+        try Self.load(ws, "nps", path: dir.path("nps2.csv"))
+        // Scores were set in the facts as they were: the table was not written anew.
+        #expect(try Self.rootPage(try Database(path: ws)) == before)
+        #expect(try Database(path: ws).scalar("SELECT nps FROM \(CustomerFacts.table) WHERE customer_id = 'C00000001'").intValue == 10)
+        try Self.expectFullBuild(ws, "answers loaded again")
+
+        // Customers: a column more, every fourth customer left out, regions changed, and one row twice
+        // (an exact repeat: the load keeps one, and the id index is not unique).
+        let customers = try String(contentsOfFile: "\(shop)/customers.csv", encoding: .utf8).split(separator: "\n")
+        var rows = [String(customers[0]) + ",tier"]
+        for (i, line) in customers.dropFirst().enumerated() where i % 4 != 1 {
+            rows.append(line.replacingOccurrences(of: ",Tokyo,", with: ",Tokyo-to,") + (i % 2 == 0 ? ",gold" : ","))
+        }
+        rows.append(rows[1])
+        try (rows.joined(separator: "\n") + "\n").write(toFile: dir.path("customers2.csv"), atomically: true, encoding: .utf8)
+        try Self.load(ws, "customers", path: dir.path("customers2.csv"))
+        #expect(try CustomerFacts.customersJoin(try Database(path: ws))?.contains("max(rowid)") == true)
+        #expect(try Database(path: ws).scalar("SELECT count(*) FROM \(CustomerFacts.table) WHERE tier = 'gold'").intValue ?? 0 > 1000)
+        try Self.expectFullBuild(ws, "customers with a repeat loaded")
+
+        try Self.load(ws, "customers", path: "\(shop)/customers.csv")
+        #expect(try CustomerFacts.customersJoin(try Database(path: ws)) == "c.customer_id = f.customer_id")
+        try Self.expectFullBuild(ws, "customers loaded again")
+
+        // Neither way applies: both taken afresh. Customers and answers changed together, then
+        // customers without an index on their ids.
+        let db = try Database(path: ws)
+        try db.transaction {
+            try db.execute("UPDATE customers SET region = 'Hokkaido' WHERE rowid % 7 = 0")
+            try db.execute("DELETE FROM nps WHERE rowid % 2 = 0")
+            try InputVersion.bump(db, table: "customers", cause: "test")
+            try InputVersion.bump(db, table: "nps", cause: "test")
+            try CustomerFacts.refreshInLoad(db, role: .customers, settings: try MetricSettings.load(from: db))
+        }
+        try Self.expectFullBuild(ws, "customers and answers changed")
+        try db.transaction {
+            try db.execute("DROP INDEX ecsh_customers_customer_id")
+            try db.execute("UPDATE customers SET region = 'Okinawa' WHERE rowid % 5 = 0")
+            try InputVersion.bump(db, table: "customers", cause: "test")
+            #expect(try CustomerFacts.customersJoin(db) == nil)
+            try CustomerFacts.refreshInLoad(db, role: .customers, settings: try MetricSettings.load(from: db))
+        }
+        try Self.expectFullBuild(ws, "customers changed, their ids not indexed")
+    }
 }
+

@@ -33,6 +33,9 @@ struct PostgresTerminalTests {
         try shell.press("Enter")
         // The answer's cell, not just "42": the banner's port number may hold those digits.
         _ = try shell.waitFor("42 │")
+        // Typed only at the prompt: keys typed while the answer is still being written are echoed by
+        // the terminal before the prompt ("kpi gmv by chanecsh> kpi gmv by channel", one full run).
+        _ = try shell.waitUntil("the prompt after the answer") { $0.last == "ecsh>" || $0.last == "ecsh> " }
         try shell.type("kpi gmv by chan")
         try shell.press("Tab")
         // The completed line is the last one (waiting for that, not for the text anywhere: one CI run caught
