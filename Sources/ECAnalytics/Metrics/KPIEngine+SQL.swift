@@ -56,6 +56,13 @@ extension KPIEngine.Plan {
             for (source, name, columns) in stocks where src.contains(source) {
                 ctes.append((name, SQLFragment("SELECT segment, period_no\(dList), \(columns) FROM \(snapshotTable)")))
             }
+            // Lifetime groups counted by the snapshot pass (`runLifetime`), as `lifetimeCTEs` gives them.
+            if src.contains(.lifetime) {
+                ctes.append(("lv", SQLFragment("SELECT segment, period_no\(dList), ltv_customers, ltv_margin FROM \(KPIEngine.lifetimeTable)")))
+                if measures.contains(.payback_months) {
+                    ctes.append(("lv_curve", SQLFragment("SELECT segment, period_no\(dList), month_offset, observed, margin FROM \(KPIEngine.curveTable)")))
+                }
+            }
         } else {
             if src.contains(.repeats) { ctes += repeatCTEs(d: d, dList: dList) }
             if src.contains(.active) { ctes += activeCTEs(d: d, dList: dList) }

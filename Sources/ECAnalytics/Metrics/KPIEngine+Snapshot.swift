@@ -38,20 +38,23 @@ extension KPIEngine {
               snapshot.channelNames.count <= 64 else { return (false, nil) }
         let pass = try SnapshotPass(plan: plan, snapshot: snapshot, db: db)
         guard pass.comboCount <= 100_000, pass.slotCount <= SnapshotPass.maxSlots else { return (false, nil) }
+        let lifetime = plan.sources.contains(.lifetime)
+        if lifetime, !pass.canCountLifetime { return (false, nil) }
         var beside: SnapshotPass?
-        if let totals, canTakeSnapshot(totals) {
+        // The total row's lifetime groups are its own pass's (`runLifetime`), not counted beside.
+        if let totals, canTakeSnapshot(totals), !totals.sources.contains(.lifetime) {
             let other = try SnapshotPass(plan: totals, snapshot: snapshot, db: db)
             if pass.canCount(beside: other) { beside = other }
         }
         let cells = try pass.run(settings: settings, beside: beside)
+        if lifetime { try pass.runLifetime() }
         return (true, beside.map { CountedTotals(pass: $0, cells: cells) })
     }
 
-    /// Whether the snapshot holds what the plan needs: no `where` filter, order measures,
-    /// no lifetime measures (ltv, payback follow customers past the range: the reference SQL
-    /// computes them), groups by time, channel and customer attributes only.
+    /// Whether the snapshot holds what the plan needs: no `where` filter, order measures
+    /// (lifetime ones too: `runLifetime`), groups by time, channel and customer attributes only.
     func canTakeSnapshot(_ plan: Plan) -> Bool {
-        guard plan.filter == nil, plan.needsBase, !plan.sources.contains(.lifetime) else { return false }
+        guard plan.filter == nil, plan.needsBase else { return false }
         return !plan.dims.contains(where: { !$0.fromFacts && $0.name.lowercased() != "channel" })
     }
 }
@@ -134,6 +137,15 @@ struct SnapshotPass {
 
     var slotCount: Int { slotNumber.count }
 
+    /// The combination of dimension values of an order of customer `c` (−1: none) through `channel`.
+    func combo(customer c: Int, channel: Int32) -> Int {
+        var k = 0
+        for (i, codes) in customerCodes.enumerated() {
+            k += radix[i] * Int(codes.map { c >= 0 ? $0[c] : 0 } ?? (channel + 1))
+        }
+        return k
+    }
+
     /// Creates `temp.ecsh_kpi_measures` and returns its insert statement.
     func createMeasuresTable() throws -> Statement {
         try db.execute("DROP TABLE IF EXISTS \(KPIEngine.measuresTable)")
@@ -163,14 +175,7 @@ struct SnapshotPass {
         let isMall = snapshot.channelNames.map { mall.contains($0) }
         var besideCells: [SnapshotCells] = []
         for segment in plan.segments {
-            var member: [Bool]?
-            if plan.hasSegments {
-                var m = [Bool](repeating: false, count: snapshot.customers)
-                let s = try db.prepare("SELECT customer_key FROM ecsh_customer_facts WHERE " + segment.predicate.sql)
-                try s.bind(segment.predicate.bindings)
-                while try s.step() { m[Int(s.int64(at: 0))] = true }
-                member = m
-            }
+            let member = try members(of: segment)
             // The whole range has one or two periods: a byte per customer for the last one seen.
             let other = beside.map { Tally<UInt8>($0, customers: customers, isMall: isMall) }
             let cells: SnapshotCells
@@ -300,13 +305,7 @@ struct SnapshotPass {
             if wantsActive { lastActive.prefetch(state) }
         }
 
-        func combo(customer c: Int, channel: Int32) -> Int {
-            var k = 0
-            for (i, codes) in pass.customerCodes.enumerated() {
-                k += pass.radix[i] * Int(codes.map { c >= 0 ? $0[c] : 0 } ?? (channel + 1))
-            }
-            return k
-        }
+        @inline(__always) func combo(customer c: Int, channel: Int32) -> Int { pass.combo(customer: c, channel: channel) }
 
         @inline(__always) func addEvent(_ e: SnapshotCells.Event, day: Int32, combo: Int, _ delta: Int32) {
             guard day <= end else { return }

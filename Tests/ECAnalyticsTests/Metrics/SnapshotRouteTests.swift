@@ -37,6 +37,8 @@ import ECStore
         ["customers", "new_customers", "returning_customers", "repeat_rate", "f2_rate"],
         ["active_members", "customers", "gmv"],
         ["cac", "cpa", "roas", "sales", "cvr"],
+        ["ltv"],
+        ["ltv", "ltv_cac", "payback", "new_customers", "gmv"],
     ]
 
     static let groupings: [[Grouping]] = [
@@ -80,7 +82,7 @@ import ECStore
         try CustomerFacts.rebuild(shop.w.db, settings: MetricSettings())
         for kpis in Self.kpiSets {
             for g in Self.groupings {
-                let usesOtherData = kpis.contains("cac") || kpis.contains("sales")
+                let usesOtherData = kpis.contains("cac") || kpis.contains("sales") || kpis.contains("payback")
                 if usesOtherData, g.contains(where: { if case .dimension(let n) = $0 { n != "channel" } else { false } }) { continue }
                 for (from, to) in Self.ranges {
                     try Self.assertSame(shop.w.db, KPIQuery(kpis: kpis, groupBy: g, from: from, to: to))
@@ -105,6 +107,12 @@ import ECStore
                                              groupBy: g, segments: segments))
         }
         try Self.assertSame(db, KPIQuery(kpis: ["f2_rate", "new_customers"], groupBy: [.grain(.month)], f2WindowDays: 30))
+        // Lifetime KPIs per segment, beside history (active members read orders before the range).
+        for g: [Grouping] in [[], [.grain(.quarter)], [.grain(.month), .dimension(name: "channel")]] {
+            for (from, to) in Self.ranges {
+                try Self.assertSame(db, KPIQuery(kpis: ["ltv", "active_members"], groupBy: g, segments: segments, from: from, to: to))
+            }
+        }
         // Other definitions: a shorter activity window, counted statuses, as_of and week start.
         var s = MetricSettings()
         s.activeWindowDays = 60
@@ -113,6 +121,12 @@ import ECStore
         s.counted = .only(["completed"])
         try Self.assertSame(db, KPIQuery(kpis: ["active_members", "customers", "repeat_rate", "gmv"], groupBy: [.grain(.week)]), settings: s)
         try Self.assertSame(db, KPIQuery(kpis: ["retention_rate", "f2_rate", "returning_customers"], groupBy: [.grain(.month), .dimension(name: "channel")]), settings: s)
+        // A shorter LTV horizon, as_of inside the data (orders after it left out).
+        s.ltvHorizonMonths = 3
+        for g: [Grouping] in [[.grain(.month)], [.grain(.quarter), .dimension(name: "channel")]] {
+            try Self.assertSame(db, KPIQuery(kpis: ["ltv", "ltv_cac", "payback"], groupBy: g), settings: s)
+        }
+        try Self.assertSame(db, KPIQuery(kpis: ["ltv"], groupBy: [.dimension(name: "cohort")]), settings: s)
     }
 
     /// The facts written from the Swift pass against the window query the SQL route used to build them with.
