@@ -117,21 +117,33 @@ public struct CLVCalculator: Sendable {
     /// Each customer's prediction in turn, without keeping them: summaries over
     /// a million customers need no million-element array of predictions.
     public func forEachPrediction(_ customers: [CustomerSummary], _ body: (CustomerPrediction) -> Void) {
-        var cache: [PredictionKey: (alive: Double, purchases: Double, discounted: Double)] = [:]
+        var cache = PredictionCache()
         for c in customers {
-            let key = PredictionKey(x: c.x, tx: c.tx.bitPattern, T: c.T.bitPattern)
-            let parts: (alive: Double, purchases: Double, discounted: Double)
-            if let hit = cache[key] {
-                parts = hit
-            } else {
-                let monthly = monthlyPurchases(x: c.x, tx: c.tx, T: c.T)
-                parts = (transactions.probabilityAlive(x: c.x, tx: c.tx, T: c.T), monthly.total, monthly.discounted)
-                cache[key] = parts
-            }
-            let expectedSpend = spend.expectedSpend(x: c.x, monetaryMean: c.monetaryMean)
-            body(CustomerPrediction(customer: c, probabilityAlive: parts.alive, expectedPurchases: parts.purchases,
-                                    expectedSpend: expectedSpend, clv: parts.discounted * expectedSpend * margin))
+            let f = forecast(x: c.x, tx: c.tx, T: c.T, monetaryMean: c.monetaryMean, cache: &cache)
+            body(CustomerPrediction(customer: c, probabilityAlive: f.probabilityAlive, expectedPurchases: f.expectedPurchases,
+                                    expectedSpend: f.expectedSpend, clv: f.clv))
         }
+    }
+
+    /// Purchase parts per unique (x, t_x, T): P(alive), expected purchases, discounted purchases.
+    struct PredictionCache {
+        fileprivate var parts: [PredictionKey: (alive: Double, purchases: Double, discounted: Double)] = [:]
+    }
+
+    /// One customer's predictions, the purchase part looked up in (or added to) `cache`.
+    func forecast(x: Int, tx: Double, T: Double, monetaryMean: Double?, cache: inout PredictionCache) -> Forecast {
+        let key = PredictionKey(x: x, tx: tx.bitPattern, T: T.bitPattern)
+        let parts: (alive: Double, purchases: Double, discounted: Double)
+        if let hit = cache.parts[key] {
+            parts = hit
+        } else {
+            let monthly = monthlyPurchases(x: x, tx: tx, T: T)
+            parts = (transactions.probabilityAlive(x: x, tx: tx, T: T), monthly.total, monthly.discounted)
+            cache.parts[key] = parts
+        }
+        let expectedSpend = spend.expectedSpend(x: x, monetaryMean: monetaryMean)
+        return Forecast(probabilityAlive: parts.alive, expectedPurchases: parts.purchases, expectedSpend: expectedSpend,
+                        clv: parts.discounted * expectedSpend * margin)
     }
 
     /// Customer equity: Σ CLV over the customers.

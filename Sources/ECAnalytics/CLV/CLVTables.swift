@@ -54,20 +54,68 @@ extension CLVCalculator {
         }
         var sorted = predictions.sorted { key($0) != key($1) ? key($0) > key($1) : $0.customer.customerID < $1.customer.customerID }
         if let limit { sorted = Array(sorted.prefix(max(0, limit))) }
-        let rows: [[Value]] = sorted.map { p in
-            [.text(p.customer.customerID), .integer(Int64(p.customer.x)), .real(p.customer.tx), .real(p.customer.T),
-             p.customer.monetaryMean.map(Value.real) ?? .null,
-             .real(p.probabilityAlive), .real(p.expectedPurchases), .real(p.expectedSpend), .real(p.clv)]
+        let rows = sorted.map(Self.row)
+        return customerTable(rows: rows, customers: predictions.count, equity: predictions.reduce(0) { $0 + $1.clv }, currency: currency)
+    }
+
+    /// The first `limit` customers of `customerTable(_:orderedBy:limit:currency:)` for customers held as
+    /// columns, the same rows and notes without a prediction or a row per customer: each customer's key
+    /// is computed by the same formulas, the customers at or above the `limit`-th key are kept, and only
+    /// their ids are asked for (`ids`, by position in `c`) to break ties as the full table does.
+    public func topCustomerTable(_ c: CustomerColumns, orderedBy order: CustomerPredictionOrder, limit: Int, currency: String?,
+                                 ids: ([Int]) throws -> [String]) rethrows -> ResultTable {
+        var cache = PredictionCache()
+        var keys = [Double](repeating: 0, count: c.count)
+        var equity = 0.0
+        for i in 0..<c.count {
+            let f = forecast(x: Int(c.x[i]), tx: c.tx(i), T: c.T(i), monetaryMean: c.mean(i), cache: &cache)
+            equity += f.clv
+            switch order {
+            case .probabilityAlive: keys[i] = f.probabilityAlive
+            case .expectedPurchases: keys[i] = f.expectedPurchases
+            case .clv: keys[i] = f.clv
+            }
         }
+        let n = min(max(0, limit), c.count)
+        var candidates: [Int] = []
+        if n > 0 {
+            // The n-th largest key (the least of the n largest, kept in a min-heap); every customer
+            // tied with it is a candidate (ties go by id).
+            var heap = MinHeap(capacity: n)
+            for k in keys { heap.offer(k) }
+            let threshold = heap.least
+            candidates = keys.indices.filter { keys[$0] >= threshold }
+        }
+        let candidateIDs = try ids(candidates)
+        let chosen = candidates.indices.sorted {
+            let a = keys[candidates[$0]], b = keys[candidates[$1]]
+            return a != b ? a > b : candidateIDs[$0] < candidateIDs[$1]
+        }.prefix(n)
+        let rows = chosen.map { j -> [Value] in
+            let i = candidates[j]
+            let f = forecast(x: Int(c.x[i]), tx: c.tx(i), T: c.T(i), monetaryMean: c.mean(i), cache: &cache)
+            let summary = CustomerSummary(customerID: candidateIDs[j], key: c.key[i], x: Int(c.x[i]), tx: c.tx(i), T: c.T(i), monetaryMean: c.mean(i))
+            return Self.row(CustomerPrediction(customer: summary, probabilityAlive: f.probabilityAlive, expectedPurchases: f.expectedPurchases,
+                                               expectedSpend: f.expectedSpend, clv: f.clv))
+        }
+        return customerTable(rows: Array(rows), customers: c.count, equity: equity, currency: currency)
+    }
+
+    private static func row(_ p: CustomerPrediction) -> [Value] {
+        [.text(p.customer.customerID), .integer(Int64(p.customer.x)), .real(p.customer.tx), .real(p.customer.T),
+         p.customer.monetaryMean.map(Value.real) ?? .null,
+         .real(p.probabilityAlive), .real(p.expectedPurchases), .real(p.expectedSpend), .real(p.clv)]
+    }
+
+    private func customerTable(rows: [[Value]], customers: Int, equity: Double, currency: String?) -> ResultTable {
         let money: ColumnFormat = currency.map { .currency(code: $0) } ?? .decimal(places: 2)
-        let equity = predictions.reduce(0) { $0 + $1.clv }
         return ResultTable(
             columns: ["customer_id", "x", "t_x", "T", "mean_spend", "p_alive", "expected_purchases", "expected_spend", "clv"],
             rows: rows,
             formats: [.text, .auto, .decimal(places: 2), .decimal(places: 2), money, .percent(places: 1), .decimal(places: 3), money, money],
             notes: ["t_x and T in \(unit.rawValue); expected purchases over \(horizonMonths) months",
                     "CLV = Σ monthly expected purchases × expected spend × margin \(format(margin * 100, 1))% / (1 + \(format(discount.monthly * 100, 3))%)^month",
-                    "customer equity (all \(predictions.count) customers) = \(format(equity, 2))"])
+                    "customer equity (all \(customers) customers) = \(format(equity, 2))"])
     }
 }
 
@@ -92,3 +140,40 @@ private func format(_ v: Double, _ places: Int) -> String {
     guard v.isFinite else { return "n/a" }
     return String(format: "%.\(places)f", v)
 }
+
+/// The n largest of the values offered, the least of them on top.
+private struct MinHeap {
+    private var values: [Double] = []
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        values.reserveCapacity(capacity)
+    }
+
+    var least: Double { values[0] }
+
+    mutating func offer(_ v: Double) {
+        if values.count < capacity {
+            values.append(v)
+            var i = values.count - 1
+            while i > 0, values[(i - 1) / 2] > values[i] {
+                values.swapAt(i, (i - 1) / 2)
+                i = (i - 1) / 2
+            }
+        } else if v > values[0] {
+            values[0] = v
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < values.count, values[l] < values[m] { m = l }
+                if r < values.count, values[r] < values[m] { m = r }
+                if m == i { break }
+                values.swapAt(i, m)
+                i = m
+            }
+        }
+    }
+}
+

@@ -98,9 +98,10 @@ extension Session {
 
     /// `export to 'file.ext'`: the last result, format from the extension.
     func export(to path: Located<String>) throws {
-        guard let table = lastResult else {
+        guard let shown = lastResult else {
             throw ShellError("nothing to export yet", at: path.range, help: "run a statement that shows a table (e.g. kpi gmv by month), then export it")
         }
+        let table = try lastResultWhole.map { try $0() } ?? shown
         var options = RenderOptions()
         options.currency = (try? metricSettings().currency) ?? "JPY"
         do {

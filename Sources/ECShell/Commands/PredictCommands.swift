@@ -103,17 +103,31 @@ extension Session {
     /// `predict alive [for SEG] [top N]`
     func predictAlive(_ q: PredictAliveQuery) throws {
         let fit = try fitCLV(segments: q.segments, asOf: nil, horizonMonths: 12, annualDiscount: 0.10)
-        var customers = fit.customers
-        try resolveCustomerIDs(&customers)
         let top = q.top?.value ?? 20
-        var table = fit.calculator.customerTable(customers, orderedBy: .expectedPurchases, limit: nil,
-                                                 currency: try metricSettings().currency)
-        table.notes.insert("customers most likely to buy in the next 12 months first: P(alive) and expected purchases (BG/NBD, weeks, same-day orders merged); one-time buyers have P(alive) 1 by the model's assumption", at: 0)
-        var shown = table
-        shown.rows = Array(table.rows.prefix(top))
-        shown.notes.append("top \(min(top, table.rows.count)) of \(grouped(table.rows.count)) customers; export to 'file.csv' writes them all")
+        let currency = try metricSettings().currency
+        let about = "customers most likely to buy in the next 12 months first: P(alive) and expected purchases (BG/NBD, weeks, same-day orders merged); one-time buyers have P(alive) 1 by the model's assumption"
+        // Every customer, in order: what export writes.
+        let whole = { [unowned self] () throws -> ResultTable in
+            var customers = fit.customers
+            try self.resolveCustomerIDs(&customers)
+            var table = fit.calculator.customerTable(customers, orderedBy: .expectedPurchases, limit: nil, currency: currency)
+            table.notes.insert(about, at: 0)
+            return table
+        }
+        var shown: ResultTable
+        if fit.summaries == nil {
+            // Histories read as columns (the snapshot): only the top customers become rows and get their ids.
+            shown = try fit.calculator.topCustomerTable(fit.columns, orderedBy: .expectedPurchases, limit: top, currency: currency) {
+                try self.customerIDs(ofKeys: $0.map { fit.columns.key[$0] })
+            }
+            shown.notes.insert(about, at: 0)
+        } else {
+            shown = try whole()
+            shown.rows = Array(shown.rows.prefix(top))
+        }
+        shown.notes.append("top \(shown.rows.count) of \(grouped(fit.columns.count)) customers; export to 'file.csv' writes them all")
         show(shown, sql: nil)
-        lastResult = table
+        lastResultWhole = whole
     }
 
     /// `predict validate [holdout N weeks] [model M]`: fit on the calibration period, compare

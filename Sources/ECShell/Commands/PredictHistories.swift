@@ -66,6 +66,19 @@ extension Session {
         Int(try database.scalar("SELECT coalesce(max(customer_key), -1) + 1 FROM \(CustomerFacts.table)").intValue ?? 0)
     }
 
+    /// The text ids of customers by facts key (empty for an unknown key), looked up 500 keys a query.
+    func customerIDs(ofKeys keys: [Int32]) throws -> [String] {
+        var found: [Int32: String] = [:]
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            let chunk = keys[start..<min(keys.count, start + 500)]
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            let rows = try database.query("SELECT customer_key, customer_id FROM \(CustomerFacts.table) WHERE customer_key IN (\(marks))",
+                                          chunk.map { .integer(Int64($0)) }).rows
+            for r in rows { if let k = r[0].intValue { found[Int32(k)] = r[1].textValue ?? r[1].description } }
+        }
+        return keys.map { found[$0] ?? "" }
+    }
+
     /// Fills in the text ids of histories read from the snapshot (for tables that list customers).
     func resolveCustomerIDs(_ customers: inout [CustomerSummary]) throws {
         guard customers.contains(where: { $0.customerID.isEmpty && $0.key >= 0 }) else { return }

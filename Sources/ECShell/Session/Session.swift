@@ -15,6 +15,9 @@ public final class Session {
     public internal(set) var options: SessionOptions
     /// The last table shown (for `export`).
     public internal(set) var lastResult: ResultTable?
+    /// Every row of the last result when it showed only some and holding all would cost too much
+    /// (`predict alive` at millions of customers): made when `export` asks for it.
+    var lastResultWhole: (() throws -> ResultTable)?
     /// The SQL the last statement ran (for `show sql`).
     public internal(set) var lastSQL: String?
     /// Scripts being run, innermost last (for nesting and relative paths).

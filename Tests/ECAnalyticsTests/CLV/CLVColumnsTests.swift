@@ -129,4 +129,31 @@ import Testing
         #expect(columns.summaries == summaries)
         #expect(columns.count == 3)
     }
+
+    /// `predict alive`'s top rows from columns (a threshold, ids asked only for the customers at or
+    /// above it) against the full table sorted and cut: the same rows and notes for every order, with
+    /// many customers tied on the cut (the shop shares histories) and ids that do not follow positions.
+    @Test func topRowsFromColumnsEqualTheFullTableCut() throws {
+        var customers = Self.shop(count: 4_000, seed: 15)
+        for i in customers.indices { customers[i].customerID = String(format: "C%05d", (i * 7919) % 10_007) }
+        let transactions = try PurchaseModelKind.bgnbd.fit(CompressedRow.compress(customers))
+        let calculator = try CLVCalculator(transactions: transactions, spend: try GammaGammaModel.fit(customers), unit: .weeks,
+                                           horizonMonths: 12, discount: .annual(0.1), margin: 0.3)
+        let columns = CustomerColumns(customers, unit: .weeks)
+        var asked = 0
+        for order in CustomerPredictionOrder.allCases {
+            for limit in [0, 1, 7, 50, 4_000, 5_000] {
+                let full = calculator.customerTable(customers, orderedBy: order, limit: limit, currency: "JPY")
+                let top = calculator.topCustomerTable(columns, orderedBy: order, limit: limit, currency: "JPY") { positions in
+                    asked = positions.count
+                    return positions.map { customers[$0].customerID }
+                }
+                #expect(top.rows == full.rows, "\(order) top \(limit)")
+                #expect(top.notes == full.notes, "\(order) top \(limit)")
+                #expect(top.columns == full.columns)
+                if limit == 7 { #expect(asked < 4_000, "\(order): ids asked for \(asked) customers") }
+            }
+        }
+    }
 }
+
