@@ -51,10 +51,11 @@ public enum KPITreeEngine {
         guard previous.start < current.start else {
             throw MetricsError("kpi tree compares an earlier period with a later one: \(previous.label) is not before \(current.label)")
         }
+        let firstDays = try PeriodFigures.FirstDays(db, selection: selection)
         let a = try PeriodFigures.read(db, selection: selection, settings: settings, label: previous.label,
-                                       days: previous.start...previous.end)
+                                       days: previous.start...previous.end, firstDays: firstDays)
         let b = try PeriodFigures.read(db, selection: selection, settings: settings, label: current.label,
-                                       days: current.start...current.end)
+                                       days: current.start...current.end, firstDays: firstDays)
         let trees = KPITreeBuilder.tree(query.root, a, b)
         return KPITreeResult(trees: trees, previous: previous.label, current: current.label,
                              table: table(trees, previous: previous.label, current: current.label,
