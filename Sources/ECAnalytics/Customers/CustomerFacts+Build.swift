@@ -240,10 +240,21 @@ extension CustomerFacts {
         for k in 0..<c.customers.count { st.flags[Int(c.firstRowid[k] - st.lowRowid)] |= 2 }
     }
 
+    /// Share `index` of `of` shares of customers, split by `hash(id) % of`.
+    struct CustomerShare {
+        var index: Int
+        var of: Int
+
+        /// Whether the customer with id `bytes` is in this share.
+        @inline(__always) func holds(_ bytes: UnsafeRawBufferPointer) -> Bool { Int(CustomerFacts.hash(bytes) % UInt64(of)) == index }
+    }
+
     /// One pass's customers into the facts table (created before the first), their snapshot columns
     /// kept for `writeCustomerColumns` (their first orders flagged before: `markFirstOrders`).
-    static func writeShare(_ db: Database, _ c: Collected, st: inout BuildState, asOf: Int64, offset: Int) throws {
-        try writeFacts(db, c, try collectExtras(db, c), asOf: Int(asOf), offset: offset, channels: st.channelCode)
+    /// `share`: which of how many shares `c` is (customers split by `hash(id) % of`), nil for all customers.
+    static func writeShare(_ db: Database, _ c: Collected, st: inout BuildState, asOf: Int64, offset: Int,
+                           share: CustomerShare? = nil) throws {
+        try writeFacts(db, c, try collectExtras(db, c, share: share), asOf: Int(asOf), offset: offset, channels: st.channelCode)
         st.firstDay += c.firstDay
         st.secondDay += c.secondDay
         st.firstChannel += c.firstChannel

@@ -14,14 +14,18 @@ extension CustomerFacts {
         var customerRow: [Int64] = []
     }
 
-    static func collectExtras(_ db: Database, _ c: Collected) throws -> Extras {
+    /// `share`: the share `c` holds; rows of other shares' customers are skipped by their id's hash
+    /// alone (every share reads both tables, and looking every id up cost most of a 10M build's time).
+    static func collectExtras(_ db: Database, _ c: Collected, share: CustomerShare? = nil) throws -> Extras {
         var x = Extras()
         x.nps = [Int32](repeating: -1, count: c.customers.count)
         if try LatestScores.available(db) {
             var latest = LatestScores()
             let s = try db.prepare("SELECT customer_id, day, responded_at, score FROM nps WHERE customer_id IS NOT NULL")
             while try s.step() {
-                guard let k = c.customers.find(s.bytes(at: 0)) else { continue }
+                let id = s.bytes(at: 0)
+                if let share, !share.holds(id) { continue }
+                guard let k = c.customers.find(id) else { continue }
                 latest.add(s, key: k, into: &x.nps)
             }
         }
@@ -33,7 +37,9 @@ extension CustomerFacts {
         // A customer listed twice takes the later row, as SQLite's GROUP BY customer_id did.
         let s = try db.prepare("SELECT rowid, customer_id FROM customers WHERE customer_id IS NOT NULL")
         while try s.step() {
-            guard let k = c.customers.find(s.bytes(at: 1)) else { continue }
+            let id = s.bytes(at: 1)
+            if let share, !share.holds(id) { continue }
+            guard let k = c.customers.find(id) else { continue }
             x.customerRow[Int(k)] = s.int64(at: 0)
         }
         return x

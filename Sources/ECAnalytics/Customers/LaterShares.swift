@@ -109,7 +109,9 @@ extension CustomerFacts {
         var customers = first.customers.count
         if shares.count > 1 { shares.collect(1, offset: customers) }
         markFirstOrders(first, st: &st)
-        try writeShare(db, first, st: &st, asOf: asOf, offset: 0)
+        // Each share's customers by the hash that split them (no shares: one `files` entry or none).
+        let shareOf = { (k: Int) in shares.count > 1 ? CustomerShare(index: k, of: shares.count) : nil }
+        try writeShare(db, first, st: &st, asOf: asOf, offset: 0, share: shareOf(0))
         first = Collected()
         for k in 1..<max(1, shares.count) {
             var share = try shares.take()
@@ -117,7 +119,7 @@ extension CustomerFacts {
             try share.c.breakTies(share.ties, lowRowid: st.lowRowid, tieBreak: ties)
             share.ties = []
             markFirstOrders(share.c, st: &st)
-            try writeShare(db, share.c, st: &st, asOf: asOf, offset: customers)
+            try writeShare(db, share.c, st: &st, asOf: asOf, offset: customers, share: shareOf(k))
             customers += share.c.customers.count
         }
         return customers

@@ -52,6 +52,9 @@ import ECStore
         let db = shop.w.db
         let descents = try db.scalar("SELECT count(*) FROM (SELECT day < lag(day) OVER (ORDER BY rowid) AS d FROM orders) WHERE d").intValue ?? 0
         #expect(descents > 0)
+        // Customers' columns too: each share takes only its own customers' rows of the customers and NPS tables.
+        try db.execute("INSERT INTO customers (customer_id, region) SELECT DISTINCT customer_id, CASE WHEN customer_id < 'C00150' THEN 'Tokyo' ELSE 'Osaka' END FROM orders WHERE customer_id IS NOT NULL")
+        #expect(try db.scalar("SELECT count(*) FROM nps WHERE customer_id IN (SELECT customer_id FROM orders)").intValue ?? 0 > 20)
         try Self.check(db)
         var s = MetricSettings()
         s.asOf = "2023-12-31"
