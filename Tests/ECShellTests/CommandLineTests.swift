@@ -223,6 +223,17 @@ import ECTestSupport
         #expect(lines.count == expected + 1)
         #expect(lines.first?.hasPrefix("customer_id,") == true)
     }
+
+    /// Every customer's id is read from the facts when exported: after the facts were built again the
+    /// export says so instead of naming customers by keys that may have moved.
+    @Test func exportAfterTheFactsChangedFails() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let csv = dir.path("alive.csv")
+        let out = try runECSH(["--demo", "-c", "predict alive top 3", "-c", "rebuild", "-c", "export to '\(csv)'"])
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("the customer facts changed since predict alive ran"), "\(out.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: csv))
+    }
 }
 
 /// `predict ltv` summaries: the groups add up to the total, and both summaries agree.

@@ -106,8 +106,14 @@ extension Session {
         let top = q.top?.value ?? 20
         let currency = try metricSettings().currency
         let about = "customers most likely to buy in the next 12 months first: P(alive) and expected purchases (BG/NBD, weeks, same-day orders merged); one-time buyers have P(alive) 1 by the model's assumption"
-        // Every customer, in order: what export writes.
+        // Every customer, in order: what export writes. Ids are read from the facts then, so only from the
+        // facts this prediction was made with (a load in between renumbers the customers).
+        let stamp = try OrderSnapshot.stamp(database)
         let whole = { [unowned self] () throws -> ResultTable in
+            guard try OrderSnapshot.stamp(self.database) == stamp else {
+                throw ShellError("the customer facts changed since predict alive ran (a load or a rebuild)",
+                                 help: "run predict alive again, then export")
+            }
             var customers = fit.customers
             try self.resolveCustomerIDs(&customers)
             var table = fit.calculator.customerTable(customers, orderedBy: .expectedPurchases, limit: nil, currency: currency)
