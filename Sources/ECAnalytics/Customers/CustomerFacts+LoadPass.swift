@@ -239,7 +239,7 @@ extension CustomerFacts.LoadPass.Collector {
                 spilled!.perDay.add(values.day)
                 guard !row.isNull(columns.customer) else { return true }
                 let id = row.bytes(columns.customer)
-                let owner = Int(CustomerFacts.hash(id) % UInt64(spilled!.passes))
+                let owner = CustomerFacts.share(of: id, shares: spilled!.passes)
                 if owner != 0 {
                     try spilled!.shares[owner]?.append(ShareOrder(row: Int32(r), values), id: id, orderID: orderID)
                     return true

@@ -387,12 +387,7 @@ struct SnapshotPass {
             guard shownSlots.contains(s) else { continue }
             for k in 0..<combos where seen[k] {
                 let cell = s * combos + k
-                var values: [Value] = [.text(segment), .integer(Int64(slotNumber[s]))]
-                var rest = k
-                for i in plan.dims.indices.reversed() {
-                    values.insert(dimValues[i][rest / radix[i]], at: 2)
-                    rest %= radix[i]
-                }
+                var values = keyValues(group: cell, segment: segment)
                 values += [.integer(Int64(cells.lines(cell))), .integer(Int64(cells.inRange(cell)))]
                 for measure in KPIEngine.snapshotMeasures {
                     switch measure {

@@ -104,7 +104,8 @@ extension SnapshotPass {
         return m
     }
 
-    /// The key columns of group `g` (a slot × a combination of dimension values): period_no, then each dimension's value.
+    /// The key columns of group or cell `g` (a slot × a combination of dimension values): the segment,
+    /// period_no, then each dimension's value; the measures table's rows start with them too.
     func keyValues(group g: Int, segment: String) -> [Value] {
         var values: [Value] = [.text(segment), .integer(Int64(slotNumber[g / comboCount]))]
         var rest = g % comboCount
