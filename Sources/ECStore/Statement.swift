@@ -129,6 +129,8 @@ public final class Statement {
     @inline(__always) public func int64(at i: Int) -> Int64 { sqlite3_column_int64(handle, Int32(i)) }
     @inline(__always) public func double(at i: Int) -> Double { sqlite3_column_double(handle, Int32(i)) }
     @inline(__always) public func isNull(at i: Int) -> Bool { sqlite3_column_type(handle, Int32(i)) == SQLITE_NULL }
+    /// The storage class of column `i` of the current row (`SQLITE_NULL`, `SQLITE_TEXT`, …).
+    @inline(__always) public func storageClass(at i: Int) -> Int32 { sqlite3_column_type(handle, Int32(i)) }
 
     /// The bytes of a blob or text column, valid until the next step, reset or finalize.
     @inline(__always) public func bytes(at i: Int) -> UnsafeRawBufferPointer {

@@ -84,3 +84,27 @@ import ECTestSupport
         #expect(economics.contains { $0.hasPrefix("own,1,,,2,3000.0,3000.0,") }, "\(economics)")
     }
 }
+
+/// `kpi … where` on an order column the customer facts also have (`customer_id`): the filter names
+/// the orders' column, on both routes (it was "ambiguous column name: customer_id" where the KPI
+/// SQL joins the facts: new customers, lifetime KPIs).
+@Suite struct KPIWhereOnSharedColumnTests {
+    @Test func customerIDFilterAnswersOnBothRoutes() throws {
+        let statements = ["kpi new_customers, gmv, customers by channel where customer_id < 'C00001000'",
+                          "kpi ltv, new_customers by quarter where customer_id < 'C00001000'",
+                          "sql SELECT count(*) AS facts FROM ecsh_customer_facts WHERE customer_id < 'C00001000'"]
+        var outputs: [String] = []
+        for route in ["auto", "sql"] {
+            let out = try runECSH(["--demo", "--format", "csv"] + statements.flatMap { ["-c", $0] }, environment: ["ECSH_KPI_ROUTE": route])
+            #expect(out.status == 0, "\(out.stderr)")
+            outputs.append(out.stdout)
+        }
+        #expect(outputs[0] == outputs[1])
+        // The total row's new customers: every customer in the facts under that id (each one's first order passes).
+        let lines = outputs[0].split(separator: "\n")
+        let total = try #require(lines.first { $0.hasPrefix("total,") }).split(separator: ",")
+        let facts = try #require(lines.last)
+        #expect(Int(facts) ?? -1 > 100)
+        #expect(total[1] == facts)
+    }
+}

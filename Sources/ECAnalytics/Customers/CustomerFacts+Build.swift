@@ -170,7 +170,7 @@ extension CustomerFacts {
             } else {
                 try spill?.append(row: Int32(r), values)
                 if inDayOrder {
-                    blocks.add(values)
+                    blocks.add(values, row: Int32(r))
                     if blocks.isFull { try blocks.flush(writer) }
                 }
             }
@@ -282,6 +282,7 @@ extension CustomerFacts {
         try writer.put("channels", text: st.channelNames.joined(separator: "\u{1F}"))
         try writer.put("meta", text: """
             rows=\(st.rows)
+            low_rowid=\(st.lowRowid)
             customers=\(customers)
             as_of=\(asOf)
             counted=\(settings.countedDescription)
@@ -306,7 +307,7 @@ extension CustomerFacts {
             try flags.withUnsafeBufferPointer { flags in
                 try spill.forEach { o in
                     let r = Int(o.row)
-                    blocks.add(o.values, customer: keyOfRow[r], first: flags[r] >> 1)
+                    blocks.add(o.values, row: o.row, customer: keyOfRow[r], first: flags[r] >> 1)
                     if blocks.isFull { try blocks.flush(writer) }
                 }
             }

@@ -11,8 +11,9 @@ import ECStore
 extension OrderSnapshot {
     /// The layout of `ecsh_snapshot` and `ecsh_customer_facts`. Change it whenever an entry, a
     /// column or the meaning of a value changes: workspaces of the old layout are then rebuilt.
-    /// 1 was the layout before stamps (no `stamp` entry); 2 added the stamp.
-    public static let formatVersion = 2
+    /// 1 was the layout before stamps (no `stamp` entry); 2 added the stamp; 3 the blocks' `row`
+    /// column and `low_rowid` (a `where` filter on the snapshot route).
+    public static let formatVersion = 3
 
     /// The tables the facts and the snapshot are computed from.
     public static let inputTables = ["orders", "customers", "nps"]

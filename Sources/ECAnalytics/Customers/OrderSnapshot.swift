@@ -26,6 +26,8 @@ public struct OrderSnapshot: Sendable {
         /// cogs + shipping.
         case costs
         case units
+        /// The order's row in `orders`: rowid − `low_rowid` (Int32), to apply a `where` filter's rowids.
+        case row
     }
 
     public struct Block: Sendable {
@@ -80,6 +82,9 @@ public struct OrderSnapshot: Sendable {
         let key = CustomerFacts.countedKey(selection.countedOrders)
         return try load(db) { $0["counted_sql"] == key && $0["after_as_of"] == "0" }
     }
+
+    /// The rowid the `row` column counts from.
+    var lowRowid: Int64? { fields["low_rowid"].flatMap(Int64.init) }
 
     /// NULLs per cost field (`CostField` order) among the counted orders, as the build counted them.
     var costNulls: [Int]? {
@@ -207,6 +212,7 @@ extension OrderSnapshot.Field where Element == Int32 {
     public static var day: Self { .init(column: .day) }
     public static var customer: Self { .init(column: .customer) }
     public static var channel: Self { .init(column: .channel) }
+    public static var row: Self { .init(column: .row) }
 }
 
 extension OrderSnapshot.Field where Element == UInt8 {

@@ -6,6 +6,8 @@ import ECStore
 /// The snapshot's per-order columns of the block being filled, written block by block.
 struct SnapshotBlocks {
     var day: [Int32] = [], channel: [Int32] = [], customer: [Int32] = [], first: [UInt8] = []
+    /// Each order's row in `orders`: rowid − the build's lowest rowid (`low_rowid` in the meta).
+    var row: [Int32] = []
     var amount: [Double] = [], discounts: [Double] = [], commission: [Double] = [], costs: [Double] = [], units: [Double] = []
     /// Whether `customer` and `first` are filled here (else written after the passes).
     var withCustomers = false
@@ -16,8 +18,8 @@ struct SnapshotBlocks {
     var count: Int { day.count }
     var isFull: Bool { day.count == OrderSnapshot.blockSize }
 
-    mutating func add(_ v: OrderValues, customer cu: Int32 = -1, first f: UInt8 = 0) {
-        day.append(v.day); channel.append(v.channel); amount.append(v.amount); discounts.append(v.discounts)
+    mutating func add(_ v: OrderValues, row r: Int32, customer cu: Int32 = -1, first f: UInt8 = 0) {
+        day.append(v.day); row.append(r); channel.append(v.channel); amount.append(v.amount); discounts.append(v.discounts)
         commission.append(v.commission); costs.append(v.costs); units.append(v.units)
         if withCustomers { customer.append(cu); first.append(f) }
     }
@@ -26,6 +28,7 @@ struct SnapshotBlocks {
         let b = written
         try w.put("\(OrderSnapshot.Column.day.rawValue).\(b)", day)
         try w.put("\(OrderSnapshot.Column.channel.rawValue).\(b)", channel)
+        try w.put("\(OrderSnapshot.Column.row.rawValue).\(b)", row)
         try w.put("\(OrderSnapshot.Column.amount.rawValue).\(b)", amount)
         try w.put("\(OrderSnapshot.Column.discounts.rawValue).\(b)", discounts)
         try w.put("\(OrderSnapshot.Column.commission.rawValue).\(b)", commission)
@@ -37,7 +40,7 @@ struct SnapshotBlocks {
         }
         writtenDays += [day.first!, day.last!]
         written += 1
-        day.removeAll(keepingCapacity: true); channel.removeAll(keepingCapacity: true); customer.removeAll(keepingCapacity: true)
+        day.removeAll(keepingCapacity: true); row.removeAll(keepingCapacity: true); channel.removeAll(keepingCapacity: true); customer.removeAll(keepingCapacity: true)
         first.removeAll(keepingCapacity: true); amount.removeAll(keepingCapacity: true); discounts.removeAll(keepingCapacity: true)
         commission.removeAll(keepingCapacity: true); costs.removeAll(keepingCapacity: true); units.removeAll(keepingCapacity: true)
     }
@@ -87,7 +90,7 @@ struct HeldOrders {
                     try flags.withUnsafeBufferPointer { flags in
                         for i in order {
                             let r = Int(rows[Int(i)])
-                            blocks.add(values[Int(i)], customer: keyOfRow[r], first: flags[r] >> 1)
+                            blocks.add(values[Int(i)], row: Int32(r), customer: keyOfRow[r], first: flags[r] >> 1)
                             if blocks.isFull { try blocks.flush(writer) }
                         }
                     }

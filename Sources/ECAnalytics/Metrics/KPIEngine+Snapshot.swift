@@ -8,8 +8,10 @@ import ECStore
 ///
 /// Per-customer state lives in arrays indexed by customer number (and
 /// channel when split by channel), so distinct counts, activity stretches and
-/// period-to-period retention are O(orders) with no sort. Queries with a
-/// `where` filter or a dimension the snapshot does not hold take the SQL route.
+/// period-to-period retention are O(orders) with no sort. A `where` filter is
+/// applied as a mask of the orders SQLite says it keeps (`OrderMask`), and a
+/// column of `orders` the snapshot does not hold is read by row
+/// (`OrderColumnCodes`); what a pass cannot hold takes the SQL route.
 extension KPIEngine {
     static let measuresTable = "temp.ecsh_kpi_measures"
 
@@ -36,14 +38,22 @@ extension KPIEngine {
         // Plan.make has made the facts and snapshot current (CustomerFacts.ensureCurrent).
         guard let snapshot = try OrderSnapshot.load(db, settings: settings, asOfDay: plan.asOfDay),
               snapshot.channelNames.count <= 64 else { return (false, nil) }
-        let pass = try SnapshotPass(plan: plan, snapshot: snapshot, db: db)
+        var pass: SnapshotPass
+        do { pass = try SnapshotPass(plan: plan, snapshot: snapshot, db: db) } catch is SnapshotPass.Declined { return (false, nil) }
         guard pass.comboCount <= 100_000, pass.slotCount <= SnapshotPass.maxSlots else { return (false, nil) }
+        if pass.hasRowDims, pass.orderWidth * snapshot.customers > SnapshotPass.maxStates { return (false, nil) }
         let lifetime = plan.sources.contains(.lifetime)
-        if lifetime, !pass.canCountLifetime { return (false, nil) }
+        // A lifetime group is the first order's; the pass knows a customer's first channel, not its other columns.
+        if lifetime, !pass.canCountLifetime || pass.hasRowDims { return (false, nil) }
+        if let filter = plan.filter {
+            guard let mask = try orderMasks.mask(filter, db: db, snapshot: snapshot) else { return (false, nil) }
+            pass.mask = mask
+        }
         var beside: SnapshotPass?
         // The total row's lifetime groups are its own pass's (`runLifetime`), not counted beside.
-        if let totals, canTakeSnapshot(totals), !totals.sources.contains(.lifetime) {
-            let other = try SnapshotPass(plan: totals, snapshot: snapshot, db: db)
+        if let totals, canTakeSnapshot(totals), !totals.sources.contains(.lifetime), totals.filter == plan.filter {
+            var other = try SnapshotPass(plan: totals, snapshot: snapshot, db: db)
+            other.mask = pass.mask
             if pass.canCount(beside: other) { beside = other }
         }
         let cells = try pass.run(settings: settings, beside: beside)
@@ -51,11 +61,13 @@ extension KPIEngine {
         return (true, beside.map { CountedTotals(pass: $0, cells: cells) })
     }
 
-    /// Whether the snapshot holds what the plan needs: no `where` filter, order measures
-    /// (lifetime ones too: `runLifetime`), groups by time, channel and customer attributes only.
+    /// Whether the snapshot route may answer the plan: order measures (lifetime ones too:
+    /// `runLifetime`, but not with a `where` filter, whose customers are acquired by a first
+    /// order that passes it). A `where` filter is applied as a mask of the orders it keeps
+    /// (`OrderMask`); a column of `orders` other than channel is grouped by through its codes by
+    /// row (`OrderColumnCodes`); `fillMeasuresFromSnapshot` still declines what a pass cannot hold.
     func canTakeSnapshot(_ plan: Plan) -> Bool {
-        guard plan.filter == nil, plan.needsBase else { return false }
-        return !plan.dims.contains(where: { !$0.fromFacts && $0.name.lowercased() != "channel" })
+        plan.needsBase && (plan.filter == nil || !plan.sources.contains(.lifetime))
     }
 }
 
@@ -68,11 +80,21 @@ struct SnapshotPass {
     let plan: KPIEngine.Plan
     let snapshot: OrderSnapshot
     let db: Database
+    /// The orders a `where` filter keeps; nil: every order.
+    var mask: OrderMask?
 
     /// Dimension values: `codes[dim]` per customer (facts) or per channel; `values[dim][code]`.
     var dimValues: [[Value]] = []
     var customerCodes: [[Int32]?] = []
-    var channelDims: [Int] = []
+    /// Dimensions of the order rather than the customer: channel (from the blocks) or another column
+    /// of `orders` (`rowCodes`, read by row). An order's key is Σ `orderRadix[j]` × its code in
+    /// dimension j (0: NULL), minus 1: with channel alone, the channel (−1: NULL).
+    var orderDims: [Int] = []
+    var orderRadix: [Int] = []
+    /// Per order dimension: codes by row for a column of `orders`, nil for channel.
+    var rowCodes: [[Int32]?] = []
+    /// Distinct order keys + 1: the per-customer state's width (1 without order dimensions).
+    var orderWidth = 1
     var radix: [Int] = []
     var comboCount = 1
 
@@ -105,9 +127,19 @@ struct SnapshotPass {
                 dimValues.append(values)
                 customerCodes.append(codes)
             } else {
-                dimValues.append([.null] + snapshot.channelNames.map { .text($0) })
+                if d.name.lowercased() == "channel" {
+                    dimValues.append([.null] + snapshot.channelNames.map { .text($0) })
+                    rowCodes.append(nil)
+                } else {
+                    guard let column = try OrderColumnCodes.read(db, expression: d.expression, snapshot: snapshot,
+                                                                 limit: Self.maxOrderDimValues) else { throw Declined() }
+                    dimValues.append(column.values)
+                    rowCodes.append(column.codes)
+                }
                 customerCodes.append(nil)
-                channelDims.append(i)
+                orderDims.append(i)
+                orderRadix.append(orderWidth)
+                orderWidth *= dimValues[i].count
             }
             radix.append(comboCount)
             comboCount *= dimValues[i].count
@@ -137,13 +169,49 @@ struct SnapshotPass {
 
     var slotCount: Int { slotNumber.count }
 
-    /// The combination of dimension values of an order of customer `c` (−1: none) through `channel`.
-    func combo(customer c: Int, channel: Int32) -> Int {
-        var k = 0
+    /// Values a column of `orders` may take to be grouped by on this route; more take the SQL route.
+    static let maxOrderDimValues = 64
+    /// Per-customer states (customers × order keys) a pass may keep; more take the SQL route.
+    static let maxStates = 40_000_000
+
+    /// Thrown by `init` when the pass cannot hold what the plan asks (the SQL route answers).
+    struct Declined: Error {}
+
+    /// Whether an order dimension other than channel is read by row.
+    var hasRowDims: Bool { rowCodes.contains { $0 != nil } }
+
+    /// The combination of dimension values of an order of customer `c` (−1: none) with order key `key`.
+    func combo(customer c: Int, channel key: Int32) -> Int {
+        var k = 0, j = 0
         for (i, codes) in customerCodes.enumerated() {
-            k += radix[i] * Int(codes.map { c >= 0 ? $0[c] : 0 } ?? (channel + 1))
+            if let codes {
+                k += radix[i] * Int(c >= 0 ? codes[c] : 0)
+            } else {
+                k += radix[i] * ((Int(key) + 1) / orderRadix[j] % dimValues[i].count)
+                j += 1
+            }
         }
         return k
+    }
+
+    /// Each order's key in a block (`orderDims`): its channel, combined with the codes by row.
+    func orderKeys(channel: [Int32], row: [Int32]) -> [Int32] {
+        var keys = [Int32](repeating: 0, count: channel.count)
+        for i in channel.indices {
+            var k = 0
+            for (j, codes) in rowCodes.enumerated() {
+                let code: Int
+                if let codes {
+                    let r = Int(row[i])
+                    code = r < codes.count ? Int(codes[r]) : 0
+                } else {
+                    code = Int(channel[i]) + 1
+                }
+                k += orderRadix[j] * code
+            }
+            keys[i] = Int32(k - 1)
+        }
+        return keys
     }
 
     /// Creates `temp.ecsh_kpi_measures` and returns its insert statement.
@@ -227,6 +295,9 @@ struct SnapshotPass {
             let customer: [Int32] = try snapshot.column(.customer, block: block.index, in: db)
             let channel: [Int32] = try snapshot.column(.channel, block: block.index, in: db)
             let first: [UInt8] = try snapshot.column(.first, block: block.index, in: db)
+            let row: [Int32] = mask == nil && !hasRowDims ? [] : try snapshot.column(.row, block: block.index, in: db)
+            // The order keys: the channel, unless a column of orders is grouped by too.
+            let key = hasRowDims ? orderKeys(channel: channel, row: row) : channel
             var numbers = BlockNumbers()
             if needsNumbers {
                 numbers.amount = try snapshot.column(.amount, block: block.index, in: db)
@@ -239,8 +310,8 @@ struct SnapshotPass {
                 // The per-customer state a few orders ahead, loaded while these are counted.
                 if i + Self.lookahead < block.rows {
                     let ahead = Int(customer[i + Self.lookahead])
-                    tally.prefetch(customer: ahead, channel: channel[i + Self.lookahead])
-                    other?.prefetch(customer: ahead, channel: channel[i + Self.lookahead])
+                    tally.prefetch(customer: ahead, channel: key[i + Self.lookahead])
+                    other?.prefetch(customer: ahead, channel: key[i + Self.lookahead])
                     if let member { prefetchElement(member, ahead) }
                 }
                 let d = day[i]
@@ -248,8 +319,9 @@ struct SnapshotPass {
                 if !history, d < start { continue }
                 let c = Int(customer[i])
                 if let member, c < 0 || !member[c] { continue }
-                tally.add(day: d, customer: c, channel: channel[i], isFirst: first[i] == 1, row: i, numbers)
-                other?.add(day: d, customer: c, channel: channel[i], isFirst: first[i] == 1, row: i, numbers)
+                if let mask, !mask.contains(row[i]) { continue }
+                tally.add(day: d, customer: c, channel: channel[i], key: key[i], isFirst: first[i] == 1, row: i, numbers)
+                other?.add(day: d, customer: c, channel: channel[i], key: key[i], isFirst: first[i] == 1, row: i, numbers)
             }
         }
     }
@@ -278,7 +350,7 @@ struct SnapshotPass {
             self.isMall = isMall
             combos = pass.comboCount
             cells = SnapshotCells(cells: combos * pass.slotCount)
-            channelWidth = pass.channelDims.isEmpty ? 1 : pass.snapshot.channelNames.count + 1
+            channelWidth = pass.orderWidth
             let stateCount = pass.snapshot.customers * channelWidth
             wantsCustomers = !m.isDisjoint(with: [.customers, .returning_customers, .previous_active, .retained])
             wantsActive = m.contains(.active_members)
@@ -313,10 +385,11 @@ struct SnapshotPass {
         }
 
         /// One order (row `row` of the block), already inside the read's range and segment.
-        @inline(__always) func add(day d: Int32, customer c: Int, channel ch: Int32, isFirst: Bool, row i: Int, _ n: BlockNumbers) {
+        /// `ch`: the order's channel (mall GMV); `key`: its order key (`SnapshotPass.orderDims`).
+        @inline(__always) func add(day d: Int32, customer c: Int, channel ch: Int32, key: Int32, isFirst: Bool, row i: Int, _ n: BlockNumbers) {
             if !history, d < start { return }
             let s = slot(ofDay: d)
-            let k = pass.customerCodes.isEmpty ? 0 : combo(customer: c, channel: ch)
+            let k = pass.customerCodes.isEmpty ? 0 : combo(customer: c, channel: key)
             let cell = s * combos + k
             cells.addLine(cell, inRange: d >= start)
             cells.add(.orders, cell)
@@ -331,7 +404,7 @@ struct SnapshotPass {
                 if ch >= 0, isMall[Int(ch)] { cells.add(.mallGMV, cell, amount) }
             }
             guard c >= 0 else { return }
-            let state = c * channelWidth + (channelWidth == 1 ? 0 : Int(ch) + 1)
+            let state = c * channelWidth + (channelWidth == 1 ? 0 : Int(key) + 1)
             let seen = wantsCustomers ? Int(seenSlot[state]) : 0
             if wantsCustomers, seen != s + 1 {
                 cells.add(.customers, cell)

@@ -14,8 +14,9 @@ import ECLanguage
 /// (`vip gmv`, `one_timers gmv`, …; `pivotingSegments`).
 ///
 /// Order measures come from the snapshot route (`KPIEngine+Snapshot`) when
-/// the query has no `where` filter and groups only by time, channel and
-/// customer attributes; otherwise from the reference SQL over `orders`, which
+/// it can hold the query (a `where` filter is a mask of the orders it keeps,
+/// `OrderMask`; a column of `orders` is read by row, `OrderColumnCodes`; not
+/// with lifetime KPIs); otherwise from the reference SQL over `orders`, which
 /// is also what `show sql` prints.
 ///
 /// Acquisition KPIs (new_customers, f2_rate, repeat_rate, cac) follow the
@@ -27,6 +28,8 @@ public struct KPIEngine {
     public let settings: MetricSettings
     /// How order measures are computed; `.auto` takes the snapshot when it can.
     public var route: Route = .auto
+    /// The `where` filter's order mask, shared with the total row's query (`OrderMasks`).
+    let orderMasks = OrderMasks()
 
     public enum Route: Sendable { case auto, sql, snapshot }
 

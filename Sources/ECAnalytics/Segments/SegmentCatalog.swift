@@ -157,11 +157,14 @@ public struct SegmentCatalog {
     }
 
     /// Compiles a `where` predicate over the columns of `orders`.
-    public static func orderPredicate(_ expr: Expr, db: Database) throws -> SQLFragment {
+    /// `alias`: the name `orders` goes by in the SQL the predicate is put into (the KPI SQL's `o`,
+    /// where a bare `customer_id` would be ambiguous beside the customer facts), else none.
+    public static func orderPredicate(_ expr: Expr, db: Database, alias: String? = nil) throws -> SQLFragment {
         let columns = try db.columns(of: "orders").map(\.name)
+        let prefix = alias.map { $0 + "." } ?? ""
         let resolver = ClosureNameResolver { id throws(Diagnostic) in
             if let c = columns.first(where: { $0.lowercased() == id.folded }) {
-                return .column(SQLFragment(quoteIdentifier(c)))
+                return .column(SQLFragment(prefix + quoteIdentifier(c)))
             }
             throw Diagnostic.unknownName("orders column", id.name, at: id.range, among: columns)
         }

@@ -10,7 +10,7 @@ extension Session {
         let settings = try metricSettings()
         return OrderSelection(countedOrders: settings.countedCondition(),
                               customerFilter: try customerFilter(segments),
-                              orderFilter: try filter.map(compileOrderPredicate))
+                              orderFilter: try filter.map { try compileOrderPredicate($0) })
     }
 
     /// The counted orders for an analysis that reads them all; with no segment or

@@ -23,7 +23,8 @@ extension Session {
         let groupBy: [Grouping] = q.by.map { id in
             TimeGrain(rawValue: id.folded).map(Grouping.grain) ?? .dimension(name: id.name)
         }
-        let filter = try q.filter.map(compileOrderPredicate)
+        // The KPI SQL names orders `o`: a bare `customer_id` would be ambiguous beside the facts' own.
+        let filter = try q.filter.map { try compileOrderPredicate($0, alias: "o") }
         func bound(_ b: Located<DateBound>?) -> String? {
             switch b?.value {
             case .day(let d): return d.description

@@ -67,9 +67,9 @@ extension Session {
         return try segmentCatalog.customerFilter(names, everyone: everyone)
     }
 
-    /// Compiles a `where` predicate over order columns.
-    func compileOrderPredicate(_ expr: Expr) throws -> SQLFragment {
-        try SegmentCatalog.orderPredicate(expr, db: database)
+    /// Compiles a `where` predicate over order columns (named `alias.column` when given).
+    func compileOrderPredicate(_ expr: Expr, alias: String? = nil) throws -> SQLFragment {
+        try SegmentCatalog.orderPredicate(expr, db: database, alias: alias)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ECStore
+import ECAnalytics
 import ECTestSupport
 
 /// Issue 15, "never stale": derived data (customer facts, order snapshot) is used only while its
@@ -28,7 +29,7 @@ import ECTestSupport
     /// The stamp's format (another layout), its input version, a missing stamp (a workspace from before
     /// stamps), and a newer input version recorded by another process: each time the next KPI rebuilds.
     @Test(arguments: [
-        "UPDATE ecsh_snapshot SET data = CAST(replace(CAST(data AS TEXT), 'format=2', 'format=1') AS BLOB) WHERE name = 'stamp'",
+        "UPDATE ecsh_snapshot SET data = CAST(replace(CAST(data AS TEXT), 'format=\(OrderSnapshot.formatVersion)', 'format=1') AS BLOB) WHERE name = 'stamp'",
         "UPDATE ecsh_snapshot SET data = CAST(replace(CAST(data AS TEXT), 'inputs=1', 'inputs=7') AS BLOB) WHERE name = 'stamp'",
         "DELETE FROM ecsh_snapshot WHERE name = 'stamp'",
         "UPDATE ecsh_inputs SET version = version + 1",
