@@ -278,11 +278,14 @@ extension CustomerFacts {
     static func finishSnapshot(_ writer: SnapshotWriter, st: BuildState, blocks: inout SnapshotBlocks, customers: Int,
                                asOf: Int64, settings: MetricSettings, integerUnits: Bool, counted: SQLFragment) throws {
         if blocks.count > 0 { try blocks.flush(writer) }
+        // The rowids of `orders` as the blocks' rows count them (`OrderSnapshot.rowBase`).
+        let rowids = try writer.db.query("SELECT min(rowid), max(rowid) FROM orders").rows[0].map { $0.intValue.map(String.init) ?? "" }
         try writer.put("blocks", blocks.writtenDays)
         try writer.put("channels", text: st.channelNames.joined(separator: "\u{1F}"))
         try writer.put("meta", text: """
             rows=\(st.rows)
             low_rowid=\(st.lowRowid)
+            orders_rowids=\(rowids.joined(separator: ","))
             customers=\(customers)
             as_of=\(asOf)
             counted=\(settings.countedDescription)

@@ -12,8 +12,9 @@ extension OrderSnapshot {
     /// The layout of `ecsh_snapshot` and `ecsh_customer_facts`. Change it whenever an entry, a
     /// column or the meaning of a value changes: workspaces of the old layout are then rebuilt.
     /// 1 was the layout before stamps (no `stamp` entry); 2 added the stamp; 3 the blocks' `row`
-    /// column and `low_rowid` (a `where` filter on the snapshot route).
-    public static let formatVersion = 3
+    /// column and `low_rowid` (a `where` filter on the snapshot route); 4 `orders_rowids` (rows
+    /// renumbered by another program's VACUUM).
+    public static let formatVersion = 4
 
     /// The tables the facts and the snapshot are computed from.
     public static let inputTables = ["orders", "customers", "nps"]

@@ -83,8 +83,16 @@ public struct OrderSnapshot: Sendable {
         return try load(db) { $0["counted_sql"] == key && $0["after_as_of"] == "0" }
     }
 
-    /// The rowid the `row` column counts from.
-    var lowRowid: Int64? { fields["low_rowid"].flatMap(Int64.init) }
+    /// The rowid the `row` column counts from, while `orders` still numbers its rows as when the
+    /// snapshot was built; nil otherwise. A VACUUM by another program (sqlite3, a DB browser)
+    /// renumbers the rows of a table without an INTEGER PRIMARY KEY, closing the gaps deleted rows
+    /// left, without changing data or input version: then its first or last rowid moves, and a
+    /// filter or an order column read by row takes the SQL route rather than misread the blocks.
+    func rowBase(in db: Database) throws -> Int64? {
+        guard let low = fields["low_rowid"].flatMap(Int64.init), let built = fields["orders_rowids"] else { return nil }
+        let now = try db.query("SELECT min(rowid), max(rowid) FROM orders").rows[0].map { $0.intValue.map(String.init) ?? "" }
+        return now.joined(separator: ",") == built ? low : nil
+    }
 
     /// NULLs per cost field (`CostField` order) among the counted orders, as the build counted them.
     var costNulls: [Int]? {
@@ -158,7 +166,7 @@ protocol SnapshotSink {
 /// Writes snapshot entries.
 struct SnapshotWriter: SnapshotSink {
     let insert: Statement
-    private let db: Database
+    let db: Database
     private let table: String
 
     init(_ db: Database) throws {

@@ -187,7 +187,8 @@ struct SnapshotPass {
             if let codes {
                 k += radix[i] * Int(c >= 0 ? codes[c] : 0)
             } else {
-                k += radix[i] * ((Int(key) + 1) / orderRadix[j] % dimValues[i].count)
+                // With one order dimension (channel alone, the common case) the key is its code − 1.
+                k += radix[i] * (orderDims.count == 1 ? Int(key) + 1 : (Int(key) + 1) / orderRadix[j] % dimValues[i].count)
                 j += 1
             }
         }

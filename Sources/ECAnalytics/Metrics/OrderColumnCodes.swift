@@ -15,7 +15,7 @@ struct OrderColumnCodes {
     let values: [Value]
 
     static func read(_ db: Database, expression: String, snapshot: OrderSnapshot, limit: Int) throws -> OrderColumnCodes? {
-        guard let low = snapshot.lowRowid else { return nil }
+        guard let low = try snapshot.rowBase(in: db) else { return nil }
         let s = try db.prepare("SELECT o.rowid - ?, \(expression) FROM orders AS o WHERE o.rowid >= ?")
         try s.bind([.integer(low), .integer(low)])
         var codes: [Int32] = []

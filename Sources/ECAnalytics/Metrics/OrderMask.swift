@@ -19,10 +19,10 @@ struct OrderMask: Sendable {
         return r >= 0 && r >> 6 < bits.count && bits[r >> 6] & (1 << UInt64(r & 63)) != 0
     }
 
-    /// The rows of `orders AS o` where `filter` holds, or nil when the snapshot does not record
-    /// its rows (a layout without them).
+    /// The rows of `orders AS o` where `filter` holds, or nil when the snapshot's rows no longer
+    /// name the same orders (`OrderSnapshot.rowBase`).
     static func make(_ db: Database, filter: SQLFragment, snapshot: OrderSnapshot) throws -> OrderMask? {
-        guard let low = snapshot.lowRowid else { return nil }
+        guard let low = try snapshot.rowBase(in: db) else { return nil }
         let s = try db.prepare("SELECT o.rowid - ? FROM orders AS o WHERE o.rowid >= ? AND (\(filter.sql))")
         try s.bind([.integer(low), .integer(low)] + filter.bindings)
         var bits: [UInt64] = []
@@ -42,12 +42,13 @@ struct OrderMask: Sendable {
 /// The last `where` filter's mask in one engine's statement: the total row's query (run apart
 /// when it cannot be counted beside) has the same filter, and need not scan `orders` again.
 final class OrderMasks: @unchecked Sendable {
-    private var last: (filter: SQLFragment, rows: Int, low: Int64?, mask: OrderMask)?
+    private var last: (filter: SQLFragment, mask: OrderMask)?
 
+    /// An engine runs one statement in one read transaction: the snapshot cannot change in between.
     func mask(_ filter: SQLFragment, db: Database, snapshot: OrderSnapshot) throws -> OrderMask? {
-        if let last, last.filter == filter, last.rows == snapshot.rows, last.low == snapshot.lowRowid { return last.mask }
+        if let last, last.filter == filter { return last.mask }
         guard let mask = try OrderMask.make(db, filter: filter, snapshot: snapshot) else { return nil }
-        last = (filter, snapshot.rows, snapshot.lowRowid, mask)
+        last = (filter, mask)
         return mask
     }
 }
