@@ -107,7 +107,9 @@ struct ProgressLineTests {
     @Test func aScriptRunFromThePromptShowsItsStatementsLines() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         // A load in the script: its labels (`during`, seconds of them) must not wake the `run`'s line.
-        let made = try runECSH(["generate", "shop", dir.path("shop"), "--orders", "150000", "--seed", "7"])
+        // Large enough that the steps after the rows (checks, derived data) stay on screen for a
+        // while: at 150,000 orders a busy machine's full test run once missed them between polls.
+        let made = try runECSH(["generate", "shop", dir.path("shop"), "--orders", "400000", "--seed", "7"])
         #expect(made.status == 0, "\(made.stderr)")
         let slow = Self.stepWithoutCallbacks.replacingOccurrences(of: "i < 1000", with: "i < 10")
         let script = try dir.write("slow.ecsh", """
