@@ -93,7 +93,7 @@ extension CustomerFacts {
     static func build(_ db: Database, settings: MetricSettings, integerUnits: Bool, ordersPerPass: Int,
                       ordersInMemory: Int = defaultOrdersInMemory) throws {
         let counted = settings.countedCondition()
-        let span = try db.query("SELECT min(rowid), max(rowid) FROM orders").rows[0]
+        let span = try OrderSnapshot.rowidSpan(db)
         var st = BuildState()
         st.lowRowid = span[0].intValue ?? 1
         let rowSpan = Int((span[1].intValue ?? 0) - st.lowRowid + 1)
@@ -279,7 +279,7 @@ extension CustomerFacts {
                                asOf: Int64, settings: MetricSettings, integerUnits: Bool, counted: SQLFragment) throws {
         if blocks.count > 0 { try blocks.flush(writer) }
         // The rowids of `orders` as the blocks' rows count them (`OrderSnapshot.rowBase`).
-        let rowids = try writer.db.query("SELECT min(rowid), max(rowid) FROM orders").rows[0].map { $0.intValue.map(String.init) ?? "" }
+        let rowids = try OrderSnapshot.rowidSpan(writer.db).map { $0.intValue.map(String.init) ?? "" }
         try writer.put("blocks", blocks.writtenDays)
         try writer.put("channels", text: st.channelNames.joined(separator: "\u{1F}"))
         try writer.put("meta", text: """

@@ -34,6 +34,8 @@ extension CustomerFacts {
         let ordersInMemory: Int
         /// Whether a file larger than `limit` is collected into scratch files (else the pass stops).
         let spills: Bool
+        /// Rows to a chunk of the columns' codes (`OrderCodes.chunkRows`).
+        let codeChunkRows: Int
         /// Rows taken at most once spilling (the shares were sized for a third fewer, the estimate's 1.5×):
         /// past that the shares would outgrow the memory they were planned for.
         private var spillCap = 0
@@ -69,6 +71,8 @@ extension CustomerFacts {
             /// Past `limit`: the later shares and the snapshot's orders, on their way to scratch files (`c`
             /// then holds the first share's customers, `held` nothing).
             var spilled: Spilled?
+            /// The columns with few values, a byte per row (`OrderCodes`).
+            var codes: OrderCodes.Collector?
         }
 
         /// As `build`'s first read keeps a table of more than one share: each later share's orders in a
@@ -89,7 +93,8 @@ extension CustomerFacts {
         }
 
         public init(settings: MetricSettings, limit: Int = defaultLimit, ordersPerPass: Int = CustomerFacts.defaultOrdersPerPass,
-                    ordersInMemory: Int = CustomerFacts.defaultOrdersInMemory, spills: Bool = true) {
+                    ordersInMemory: Int = CustomerFacts.defaultOrdersInMemory, spills: Bool = true, codeChunkRows: Int = 1 << 20) {
+            self.codeChunkRows = codeChunkRows
             self.settings = settings
             self.limit = limit
             self.ordersPerPass = ordersPerPass
@@ -108,7 +113,8 @@ extension CustomerFacts {
                               numbers: (at("amount"), at("discount"), at("points"), at("cogs"), at("shipping"), at("commission"),
                                         at("quantity")))
             let all = [columns.rowid, columns.customer, columns.day, columns.orderID, columns.channel, columns.status] + Self.numberColumns.map(at)
-            if all.contains(-1) { stop() }
+            if all.contains(-1) { return stop() }
+            state.codes = OrderCodes.Collector(columns: names, skip: [columns.rowid], chunkRows: codeChunkRows)
         }
 
         public func willAdd(rows: Int, bytes: Int, of total: Int) {
@@ -198,9 +204,10 @@ extension CustomerFacts {
             n.units = Self.number(row, at.6, bit: 0, &n.nulls, &ok)
             let texts = Self.textOrNull(row, columns.channel) && Self.textOrNull(row, columns.customer) && Self.textOrNull(row, columns.orderID)
             guard ok && texts else { return stop() }
-            if !state.take(row, rowid: rowid, counted: counted, day: day, numbers: n, columns: columns, fixedAsOf: fixedAsOf) {
-                stop()
+            guard state.take(row, rowid: rowid, counted: counted, day: day, numbers: n, columns: columns, fixedAsOf: fixedAsOf) else {
+                return stop()
             }
+            state.codes?.add(row, at: Int(rowid - state.st.lowRowid))
         }
     }
 }
@@ -292,6 +299,7 @@ extension CustomerFacts {
         let writer = try SnapshotWriter(db)
         try writeCustomerColumns(writer, st: &s.st)
         var blocks = try job.write(to: writer)
+        try s.codes?.write(to: writer)
         try finishSnapshot(writer, st: s.st, blocks: &blocks, customers: customers, asOf: asOf, settings: settings,
                            integerUnits: integerUnits, counted: settings.countedCondition())
     }
@@ -331,6 +339,7 @@ extension CustomerFacts {
             }
             return blocks
         }
+        try s.codes?.write(to: writer)
         try finishSnapshot(writer, st: s.st, blocks: &blocks, customers: customers, asOf: asOf, settings: settings,
                            integerUnits: integerUnits, counted: settings.countedCondition())
     }

@@ -131,7 +131,7 @@ struct SnapshotPass {
                     dimValues.append([.null] + snapshot.channelNames.map { .text($0) })
                     rowCodes.append(nil)
                 } else {
-                    guard let column = try OrderColumnCodes.read(db, expression: d.expression, snapshot: snapshot,
+                    guard let column = try OrderColumnCodes.read(db, column: d.name, expression: d.expression, snapshot: snapshot,
                                                                  limit: Self.maxOrderDimValues) else { throw Declined() }
                     dimValues.append(column.values)
                     rowCodes.append(column.codes)

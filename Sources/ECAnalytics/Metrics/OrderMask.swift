@@ -2,8 +2,9 @@ import ECStore
 
 /// The orders a `where` filter keeps, as one bit per row of `orders` (rowid − the snapshot's
 /// `low_rowid`), so that a KPI with a filter takes the snapshot route: SQLite evaluates the
-/// predicate in one scan of `orders` (the same expression, so the same answer as the reference
-/// SQL's), and the pass over the blocks skips the orders whose `row` bit is clear.
+/// predicate (the same expression, so the same answer as the reference SQL's) on one row per code
+/// when it names only columns the load kept as codes (`fromCodes`), else in one scan of `orders`,
+/// and the pass over the blocks skips the orders whose `row` bit is clear.
 ///
 /// The snapshot and `orders` are of one input version (the stamp), so a row names the same order
 /// in both; rows that `orders` holds outside the snapshot (not counted, before `low_rowid`) only
@@ -21,8 +22,9 @@ struct OrderMask: Sendable {
 
     /// The rows of `orders AS o` where `filter` holds, or nil when the snapshot's rows no longer
     /// name the same orders (`OrderSnapshot.rowBase`).
-    static func make(_ db: Database, filter: SQLFragment, snapshot: OrderSnapshot) throws -> OrderMask? {
+    static func make(_ db: Database, filter: SQLFragment, snapshot: OrderSnapshot, codes useCodes: Bool = true) throws -> OrderMask? {
         guard let low = try snapshot.rowBase(in: db) else { return nil }
+        if useCodes, let mask = try fromCodes(db, filter: filter, low: low) { return mask }
         let s = try db.prepare("SELECT o.rowid - ? FROM orders AS o WHERE o.rowid >= ? AND (\(filter.sql))")
         try s.bind([.integer(low), .integer(low)] + filter.bindings)
         var bits: [UInt64] = []
@@ -36,6 +38,69 @@ struct OrderMask: Sendable {
             kept += 1
         }
         return OrderMask(bits: bits, kept: kept)
+    }
+
+    /// The mask from the codes of the columns the filter names (`OrderCodes`), nil when one of them
+    /// is not kept or they combine in too many ways: SQLite evaluates the filter on one row of `orders`
+    /// per code (per combination of codes, over several columns), and every row with a code it keeps
+    /// passes. The filter names nothing but those columns, and holds no function, so its answer on a
+    /// row depends on their values alone.
+    static func fromCodes(_ db: Database, filter: SQLFragment, low: Int64) throws -> OrderMask? {
+        let names = OrderCodes.columnsNamed(in: filter.sql)
+        guard !names.isEmpty, names.count <= 3, let kept = try OrderCodes.columns(db) else { return nil }
+        var columns: [OrderCodes.Stored] = []
+        for name in names {
+            guard let c = try OrderCodes.read(db, column: name, among: kept) else { return nil }
+            columns.append(c)
+        }
+        let n = columns.map(\.codes.count).min() ?? 0
+        // A key per row: the codes side by side, a byte each (0: no row in some column).
+        func key(_ r: Int) -> Int {
+            var k = 0
+            for (j, c) in columns.enumerated() {
+                let code = Int(c.codes[r])
+                if code == 0 { return 0 }
+                k |= code << (8 * j)
+            }
+            return k
+        }
+        // Each key that occurs, with its first row.
+        var first: [Int: Int32] = [:]
+        if columns.count == 1 {
+            for (code, row) in columns[0].rows.enumerated() where code > 0 && row >= 0 { first[code] = row }
+        } else {
+            for r in 0..<n {
+                let k = key(r)
+                if k != 0 && first[k] == nil {
+                    first[k] = Int32(r)
+                    if first.count > OrderCodes.maxCombinations { return nil }
+                }
+            }
+        }
+        // The keys whose row the filter keeps.
+        var passes = Set<Int>()
+        let keyOfRow = Dictionary(uniqueKeysWithValues: first.map { (Int64($1), $0) })
+        try OrderCodes.select(db, "1", rows: Array(keyOfRow.keys), low: low, filter: filter) { s in
+            if let k = keyOfRow[s.int64(at: 0)] { passes.insert(k) }
+        }
+        var bits = [UInt64](repeating: 0, count: (n + 63) / 64)
+        var count = 0
+        if columns.count == 1 {
+            var keep = [Bool](repeating: false, count: 256)
+            for k in passes { keep[k] = true }
+            columns[0].codes.withUnsafeBufferPointer { codes in
+                for r in 0..<n where keep[Int(codes[r])] {
+                    bits[r >> 6] |= 1 << UInt64(r & 63)
+                    count += 1
+                }
+            }
+        } else if !passes.isEmpty {
+            for r in 0..<n where passes.contains(key(r)) {
+                bits[r >> 6] |= 1 << UInt64(r & 63)
+                count += 1
+            }
+        }
+        return OrderMask(bits: bits, kept: count)
     }
 }
 
