@@ -29,8 +29,10 @@ extension CLVData {
     /// `predict ltv`'s route, with no per-customer struct.
     public static func columnsFromSnapshot(db: Database, settings: MetricSettings, calibrationEnd: Int, unit: CLVTimeUnit,
                                            include: [Bool]? = nil) throws -> CustomerColumns? {
-        try scanSnapshot(db: db, settings: settings, calibrationEnd: calibrationEnd, include: include, holdoutEnd: nil)?
-            .columns(calibrationEnd: calibrationEnd, unit: unit)
+        guard var state = try scanSnapshot(db: db, settings: settings, calibrationEnd: calibrationEnd, include: include, holdoutEnd: nil) else {
+            return nil
+        }
+        return state.takeColumns(calibrationEnd: calibrationEnd, unit: unit)
     }
 
     /// One pass over the snapshot's blocks into per-customer state; nil when the snapshot cannot answer.
@@ -142,14 +144,35 @@ private struct HistoryColumns {
         holdoutMargin[k] += margin
     }
 
-    /// The same customers as `summaries`, as columns.
-    func columns(calibrationEnd: Int, unit: CLVTimeUnit) -> CustomerColumns {
-        var out = CustomerColumns(unit: unit, capacity: firstDay.count)
-        for k in firstDay.indices where firstDay[k] != .max {
-            let x = Int(purchases[k]) - 1
-            out.append(key: Int32(k), x: x, recencyDays: Int(lastDay[k] - firstDay[k]),
-                       ageDays: calibrationEnd - Int(firstDay[k]), monetaryMean: x > 0 ? repeatValue[k] / Double(x) : nil)
+    /// The same customers as `summaries`, as columns, made in the per-customer arrays themselves (taken
+    /// from this state, which is left empty): each customer's values are written at or before its own
+    /// place, so only the keys take new memory (at 5M customers, 120 MB less at the statement's peak
+    /// than columns built beside the state).
+    mutating func takeColumns(calibrationEnd: Int, unit: CLVTimeUnit) -> CustomerColumns {
+        var first = firstDay, last = lastDay, count = purchases, value = repeatValue
+        firstDay = []; lastDay = []; purchases = []; repeatValue = []
+        let n = first.count
+        var keys: [Int32] = []
+        keys.reserveCapacity(n)
+        var j = 0
+        for k in 0..<n where first[k] != .max {
+            let x = Int(count[k]) - 1, f = Int(first[k])
+            keys.append(Int32(k))
+            count[j] = Int32(clamping: x)
+            last[j] = Int32(clamping: Int(last[k]) - f)
+            first[j] = Int32(clamping: calibrationEnd - f)
+            value[j] = x > 0 ? value[k] / Double(x) : .nan
+            j += 1
         }
+        if j < n {
+            first.removeLast(n - j); last.removeLast(n - j); count.removeLast(n - j); value.removeLast(n - j)
+        }
+        var out = CustomerColumns(unit: unit)
+        out.key = keys
+        out.x = count
+        out.recencyDays = last
+        out.ageDays = first
+        out.monetaryMean = value
         return out
     }
 

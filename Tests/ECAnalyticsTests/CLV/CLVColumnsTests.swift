@@ -1,4 +1,5 @@
 import ECStore
+import ECTestSupport
 import Foundation
 import Testing
 @testable import ECAnalytics
@@ -128,6 +129,37 @@ import Testing
         let columns = try #require(try CLVData.columnsFromSnapshot(db: db, settings: settings, calibrationEnd: 130, unit: .weeks))
         #expect(columns.summaries == summaries)
         #expect(columns.count == 3)
+        // Columns are made in place (`takeColumns`): customers left out before others (not yet acquired
+        // at the calibration end, or outside the included keys) must not shift anyone's values.
+        for end in [100, 110, 125, 131, 151] {
+            for include in [nil, [true, false, true, true], [false, true, false, true], [false, false, false, false]] as [[Bool]?] {
+                let expected = try #require(try CLVData.fromSnapshot(db: db, settings: settings, calibrationEnd: end, unit: .weeks, include: include))
+                let got = try #require(try CLVData.columnsFromSnapshot(db: db, settings: settings, calibrationEnd: end, unit: .weeks, include: include))
+                #expect(got.summaries == expected, "calibration end \(end), include \(String(describing: include))")
+            }
+        }
+    }
+
+    /// The top keys with their ties from one pass (`TopWithTies`) are exactly the entries whose key is at
+    /// least the n-th largest, on streams with many equal keys (entries the heap lets go that tie with
+    /// its new least must stay candidates).
+    @Test func topWithTiesKeepsEveryEntryAtOrAboveTheCut() {
+        var g = SplitMix64(seed: 77)
+        for trial in 0..<300 {
+            let count = 1 + Int(g.next() % 60), distinct = 1 + Int(g.next() % 6)
+            let keys = (0..<count).map { _ in Double(g.next() % UInt64(distinct)) }
+            for n in [1, 2, 3, 5, count, count + 2] {
+                var top = TopWithTies(capacity: n)
+                for (i, k) in keys.enumerated() { top.offer(k, i) }
+                let cut = keys.sorted(by: >)[min(n, count) - 1]
+                let expected = keys.indices.filter { keys[$0] >= cut }
+                #expect(top.all.map(\.index).sorted() == expected, "trial \(trial), n \(n), keys \(keys)")
+            }
+        }
+        // Let go and tied: the heap holds 3, 3, 5; 7 pushes one 3 out while the other stays the least.
+        var top = TopWithTies(capacity: 3)
+        for (i, k) in [3.0, 3, 5, 7].enumerated() { top.offer(k, i) }
+        #expect(top.all.map(\.index).sorted() == [0, 1, 2, 3])
     }
 
     /// `predict alive`'s top rows from columns (a threshold, ids asked only for the customers at or
