@@ -36,6 +36,9 @@ import ECStore
         ["gmv", "revenue", "orders", "aov", "aov_gross", "units", "margin", "margin_rate", "commission", "discount_rate", "mall_dependence"],
         ["customers", "new_customers", "returning_customers", "repeat_rate", "f2_rate"],
         ["active_members", "customers", "gmv"],
+        // Each of the detail measures alone beside the amount (the pass reads their columns only when asked).
+        ["discount_rate", "customers"],
+        ["commission", "gmv"],
         ["cac", "cpa", "roas", "sales", "cvr"],
         ["ltv"],
         ["ltv", "ltv_cac", "payback", "new_customers", "gmv"],
