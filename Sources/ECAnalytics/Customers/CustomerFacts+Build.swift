@@ -108,9 +108,11 @@ extension CustomerFacts {
         // as_of from the settings, else the last counted day (known after the first read: no order is after it).
         let fixedAsOf: Int64? = settings.asOf.flatMap(DayNumber.parseRange).map { Int64($0.lowerBound) }
         var asOf = fixedAsOf ?? 0
+        // After these 14 columns, the others with few values as the load's own build keeps them (`OrderCodes`).
+        let codes = try OrderCodes.Collector.reading(db, after: 14)
         let read = try db.prepare("""
             SELECT rowid, customer_id, day, order_id, channel, amount, discount, points, cogs, shipping, commission, quantity, ordered_at,
-              \(counted.sql) FROM orders
+              \(counted.sql)\(codes.map { ", " + $0.select } ?? "") FROM orders
             """)
         try read.bind(counted.bindings)
         let ties = try TieBreak(db)
@@ -143,6 +145,7 @@ extension CustomerFacts {
         read.reset()
         while try read.step() {
             let r = Int(read.int64(at: 0) - st.lowRowid)
+            codes?.collector.add(OrderCodes.StatementRow(read), at: r)
             let isCounted = !read.isNull(at: 13) && read.int64(at: 13) != 0
             // Each number once (a NULL reads as 0, as SQLite's column_double gives it).
             guard let values = st.admit(row: r, counted: isCounted, day: read.isNull(at: 2) ? nil : read.int64(at: 2),
@@ -231,6 +234,7 @@ extension CustomerFacts {
                 return blocks
             }
         }
+        try codes?.collector.write(to: writer)
         try finishSnapshot(writer, st: st, blocks: &blocks, customers: customers, asOf: asOf, settings: settings,
                            integerUnits: integerUnits, counted: counted)
     }

@@ -1,3 +1,4 @@
+import CSQLite
 import ECStore
 #if canImport(Glibc)
 import Glibc
@@ -18,9 +19,9 @@ import Glibc
 ///
 /// Entries in `ecsh_snapshot`: `coded` (the kept columns' names, joined by U+001F), and for the
 /// column at index i of that list `code.i.rows` (Int32 by code; −1: none) and `code.i.c`, the codes of
-/// rows c × `chunkRows` ..< (c + 1) × `chunkRows` (the last chunk may be shorter). Only a load that
-/// builds the derived data from its own rows writes them; a build that reads `orders` (`rebuild`, an
-/// appending load) does not, and its statements scan `orders` as before.
+/// rows c × `chunkRows` ..< (c + 1) × `chunkRows` (the last chunk may be shorter). A load that builds
+/// the derived data from its own rows collects them as it parses; a build that reads `orders`
+/// (`rebuild`, an appending load) in one more read of it (`collect`), stopped once no column is left.
 enum OrderCodes {
     static let chunkRows = 1 << 20
     /// Values kept at most (codes 2…255).
@@ -41,12 +42,48 @@ enum OrderCodes {
     struct Stored {
         var codes: [UInt8]
         var rows: [Int32]
+        /// 1: texts, 2: integers (0: NULLs only).
+        var kind: UInt8
+        /// By code (from 2): the value's bytes as collected (a text's, an integer's eight).
+        var values: [[UInt8]]
+
+        /// Whether the value at column `i` of the statement's row is still the one `code` stood for
+        /// when built. A program other than ecsh (the sqlite3 shell) may change `orders` without a new
+        /// input version; a code's row changed so would otherwise pass or fail the filter for every
+        /// order of that code, where the rest of the snapshot is only as stale as the rows changed.
+        func holds(_ s: Statement, at i: Int, code: Int) -> Bool {
+            if code == 1 { return s.storageClass(at: i) == SQLITE_NULL }
+            guard code >= 2, code < values.count else { return false }
+            switch kind {
+            case 1:
+                return s.storageClass(at: i) == SQLITE_TEXT && s.bytes(at: i).elementsEqual(values[code])
+            case 2:
+                guard s.storageClass(at: i) == SQLITE_INTEGER else { return false }
+                var v = s.int64(at: i)
+                return withUnsafeBytes(of: &v) { $0.elementsEqual(values[code]) }
+            default:
+                return false
+            }
+        }
     }
+
+    static func valuesEntry(_ index: Int) -> String { "code.\(index).values" }
 
     /// The kept column named `column` (as `orders` spells it), nil when it is not kept.
     static func read(_ db: Database, column: String, among names: [String]) throws -> Stored? {
         guard let i = names.firstIndex(of: column) else { return nil }
         let rows: [Int32] = try OrderSnapshot.array(db, rowsEntry(i))
+        let packed: [UInt8] = try OrderSnapshot.array(db, valuesEntry(i))
+        guard let kind = packed.first else { return nil }
+        // After the kind, each value as a little-endian UInt32 length and its bytes.
+        var values: [[UInt8]] = [[], []]
+        var at = 1
+        while at + 4 <= packed.count {
+            let n = Int(packed[at]) | Int(packed[at + 1]) << 8 | Int(packed[at + 2]) << 16 | Int(packed[at + 3]) << 24
+            guard at + 4 + n <= packed.count else { return nil }
+            values.append(Array(packed[(at + 4)..<(at + 4 + n)]))
+            at += 4 + n
+        }
         var codes: [UInt8] = []
         let s = try db.prepare("SELECT data FROM \(OrderSnapshot.table) WHERE name = ?")
         var chunk = 0
@@ -57,21 +94,19 @@ enum OrderCodes {
             codes.append(contentsOf: s.bytes(at: 0))
             chunk += 1
         }
-        return Stored(codes: codes, rows: rows)
+        return Stored(codes: codes, rows: rows, kind: kind, values: values)
     }
 
-    /// `SELECT o.rowid − low, <columns> FROM orders AS o` for the rows at `rows` (rowid − `low`) that
-    /// `filter` keeps, a few hundred rows to a statement; `body` sees each row returned.
-    static func select(_ db: Database, _ columns: String, rows: [Int64], low: Int64, filter: SQLFragment? = nil,
-                       _ body: (Statement) throws -> Void) throws {
+    /// `SELECT o.rowid − low, <columns> FROM orders AS o` for the rows at `rows` (rowid − `low`), a few
+    /// hundred rows to a statement; `body` sees each row returned.
+    static func select(_ db: Database, _ columns: SQLFragment, rows: [Int64], low: Int64, _ body: (Statement) throws -> Void) throws {
         let rows = rows.sorted()
         var from = 0
         while from < rows.count {
             let part = rows[from..<min(from + 500, rows.count)]
             let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
-            let s = try db.prepare("SELECT o.rowid - ?, \(columns) FROM orders AS o WHERE o.rowid IN (\(marks))"
-                                   + (filter.map { " AND (\($0.sql))" } ?? ""))
-            try s.bind([.integer(low)] + part.map { .integer($0 + low) } + (filter?.bindings ?? []))
+            let s = try db.prepare("SELECT o.rowid - ?, \(columns.sql) FROM orders AS o WHERE o.rowid IN (\(marks))")
+            try s.bind([.integer(low)] + columns.bindings + part.map { .integer($0 + low) })
             while try s.step() { try body(s) }
             from += part.count
         }
@@ -103,6 +138,36 @@ enum OrderCodes {
             i = j + 1
         }
         return names
+    }
+
+    /// Columns never coded: ids and times (a filter on dates is `from … to …`), which a column of few
+    /// values would rarely be and would take rows to give up on.
+    static let skipped: Set<String> = ["order_id", "customer_id", "ordered_at", "day"]
+
+    /// A row's cells as `Collector` reads them: a load's converted row, or a stored row of `orders`.
+    protocol Cells {
+        /// 0: NULL, 1: text, 2: integer, 3: anything else (one call, where a statement's type costs one each).
+        func kind(_ column: Int) -> UInt8
+        /// A text cell's bytes.
+        func bytes(_ column: Int) -> UnsafeRawBufferPointer
+        /// An integer cell's value.
+        func integerValue(_ column: Int) -> Int64
+    }
+
+    /// A stepped statement's row as cells.
+    struct StatementRow: Cells {
+        let s: Statement
+        init(_ s: Statement) { self.s = s }
+        @inline(__always) func kind(_ c: Int) -> UInt8 {
+            switch s.storageClass(at: c) {
+            case SQLITE_NULL: return 0
+            case SQLITE_TEXT: return 1
+            case SQLITE_INTEGER: return 2
+            default: return 3
+            }
+        }
+        @inline(__always) func bytes(_ c: Int) -> UnsafeRawBufferPointer { s.bytes(at: c) }
+        @inline(__always) func integerValue(_ c: Int) -> Int64 { s.int64(at: c) }
     }
 
     /// Collects the codes of an orders load's rows (on the pipeline's observing thread, in row order),
@@ -142,6 +207,17 @@ enum OrderCodes {
             deinit {
                 state.deallocate(); slots.deallocate(); hashes.deallocate(); ends.deallocate(); rows.deallocate()
                 bytes.deallocate(); chunk.deallocate()
+            }
+
+            /// The kind, then each value (from code 2) as a little-endian UInt32 length and its bytes.
+            var packedValues: [UInt8] {
+                var out: [UInt8] = [UInt8(truncatingIfNeeded: state[0])]
+                for c in 2..<state[1] {
+                    let n = ends[c] - ends[c - 1]
+                    out += [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24 & 0xFF)]
+                    out += UnsafeRawBufferPointer(start: bytes + ends[c - 1], count: n)
+                }
+                return out
             }
 
             /// First row by code, −1 for none.
@@ -205,17 +281,29 @@ enum OrderCodes {
         /// (chunk, column) of each chunk in the scratch file, in file order, `chunkRows` bytes each.
         private var spilled: [(chunk: Int, column: Int)] = []
 
-        /// `names`: the load's columns in cell order; `skip`: cells not to code (the rowid).
+        /// `names`: the columns in cell order; `skip`: cells not to code (the rowid). Ids and times
+        /// (`skipped`) are not coded either.
         init(columns names: [String], skip: Set<Int>, chunkRows: Int = OrderCodes.chunkRows) {
             self.chunkRows = chunkRows
-            columns = names.indices.filter { !skip.contains($0) && !names[$0].contains("\u{1F}") }
+            columns = names.indices.filter { !skip.contains($0) && !names[$0].contains("\u{1F}") && !skipped.contains(names[$0].lowercased()) }
                 .map { Column(name: names[$0], cell: $0, chunkRows: chunkRows) }
             live = columns
         }
 
+        /// For a build that reads `orders` (`rebuild`, an appending load): a collector of the stored
+        /// columns (ids and times left out), to be selected after the read's first `first` columns.
+        static func reading(_ db: Database, after first: Int) throws -> (collector: Collector, select: String)? {
+            let names = try db.columns(of: "orders").map(\.name).filter { !skipped.contains($0.lowercased()) }
+            guard !names.isEmpty else { return nil }
+            let collector = Collector(columns: Array(repeating: "", count: first) + names, skip: Set(0..<first))
+            return (collector, names.map(quoteIdentifier).joined(separator: ", "))
+        }
+
         /// The row at index `r` (rowid − the load's first rowid; increasing from call to call).
-        func add(_ row: LoadedRow, at r: Int) {
+        func add<R: Cells>(_ row: R, at r: Int) {
             guard !live.isEmpty else { return }
+            // Rows out of order (a read that took another path than the table's) keep no codes at all.
+            guard r >= chunkStart + filled else { return dropAll() }
             while r >= chunkStart + chunkRows {
                 guard flushChunk() else { return dropAll() }
             }
@@ -236,19 +324,23 @@ enum OrderCodes {
             if dead { live = live.filter(\.alive) }
         }
 
-        @inline(__always) private func code(_ row: LoadedRow, _ c: Column, _ r: Int) -> UInt8? {
-            if row.isNull(c.cell) {
+        @inline(__always) private func code<R: Cells>(_ row: R, _ c: Column, _ r: Int) -> UInt8? {
+            switch row.kind(c.cell) {
+            case 0:
                 if c.rows[1] < 0 { c.rows[1] = Int32(r) }
                 return 1
-            }
-            if row.isText(c.cell) {
+            case 1:
                 guard c.state[0] != 2 else { return nil }
                 c.state[0] = 1
                 return c.code(of: row.bytes(c.cell), row: r)
+            case 2:
+                guard c.state[0] != 1 else { return nil }
+                c.state[0] = 2
+                var v = row.integerValue(c.cell)
+                return withUnsafeBytes(of: &v) { c.code(of: $0, row: r) }
+            default:
+                return nil
             }
-            guard var v = row.integer(c.cell), c.state[0] != 1 else { return nil }
-            c.state[0] = 2
-            return withUnsafeBytes(of: &v) { c.code(of: $0, row: r) }
         }
 
         /// The current chunk of every kept column to the scratch file; false when it cannot be written.
@@ -292,8 +384,14 @@ enum OrderCodes {
             for (i, c) in kept.enumerated() {
                 try writer.put(OrderCodes.chunkEntry(i, last), Array(UnsafeBufferPointer(start: columns[c].chunk, count: filled)))
                 try writer.put(OrderCodes.rowsEntry(i), columns[c].firstRows)
+                try writer.put(OrderCodes.valuesEntry(i), columns[c].packedValues)
             }
             try writer.put("coded", text: kept.map { columns[$0].name }.joined(separator: "\u{1F}"))
         }
     }
+}
+
+extension LoadedRow: OrderCodes.Cells {
+    @inline(__always) func kind(_ c: Int) -> UInt8 { isNull(c) ? 0 : isText(c) ? 1 : integer(c) != nil ? 2 : 3 }
+    @inline(__always) func integerValue(_ c: Int) -> Int64 { integer(c) ?? 0 }
 }

@@ -18,8 +18,9 @@ struct OrderColumnCodes {
     static func read(_ db: Database, column: String, expression: String, snapshot: OrderSnapshot, limit: Int,
                      codes useCodes: Bool = true) throws -> OrderColumnCodes? {
         guard let low = try snapshot.rowBase(in: db) else { return nil }
-        if useCodes, let kept = try OrderCodes.columns(db), let stored = try OrderCodes.read(db, column: column, among: kept) {
-            return try fromStored(db, stored, expression: expression, low: low, limit: limit)
+        if useCodes, let kept = try OrderCodes.columns(db), let stored = try OrderCodes.read(db, column: column, among: kept),
+           let codes = try fromStored(db, stored, expression: expression, low: low, limit: limit) {
+            return codes
         }
         let s = try db.prepare("SELECT o.rowid - ?, \(expression) FROM orders AS o WHERE o.rowid >= ?")
         try s.bind([.integer(low), .integer(low)])
@@ -37,20 +38,22 @@ struct OrderColumnCodes {
         return OrderColumnCodes(codes: codes, values: numbering.values)
     }
 
-    /// From the codes the load kept (`OrderCodes`): each code's value read from its first row, codes
-    /// of one stored value (texts the column's affinity made numbers alike) made one.
+    /// From the codes the build kept (`OrderCodes`): each code's value read from its first row, which must
+    /// still hold the value the code stood for (`Stored.holds`); nil otherwise, and the caller scans.
     static func fromStored(_ db: Database, _ stored: OrderCodes.Stored, expression: String, low: Int64, limit: Int) throws -> OrderColumnCodes? {
         var codeOf = [Int32](repeating: 0, count: 256)
         var numbering = ValueNumbering(limit: limit)
         var codeOfRow: [Int64: Int] = [:]
         for (code, row) in stored.rows.enumerated() where code >= 2 && row >= 0 { codeOfRow[Int64(row)] = code }
-        var declined = false
-        try OrderCodes.select(db, expression, rows: Array(codeOfRow.keys), low: low) { s in
-            guard let stored = codeOfRow[s.int64(at: 0)] else { return }
-            guard let code = numbering.code(s, at: 1) else { declined = true; return }
-            codeOf[stored] = code
+        var declined = false, seen = 0
+        try OrderCodes.select(db, SQLFragment(expression), rows: Array(codeOfRow.keys), low: low) { s in
+            guard let code = codeOfRow[s.int64(at: 0)] else { return }
+            seen += 1
+            // A row changed behind ecsh's back (`Stored.holds`): the scan reads the column as it is.
+            guard stored.holds(s, at: 1, code: code), let group = numbering.code(s, at: 1) else { declined = true; return }
+            codeOf[code] = group
         }
-        if declined { return nil }
+        if declined || seen != codeOfRow.count { return nil }
         let values = numbering.values
         var codes = [Int32](repeating: 0, count: stored.codes.count)
         stored.codes.withUnsafeBufferPointer { byRow in

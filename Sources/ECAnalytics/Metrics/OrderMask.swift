@@ -77,12 +77,20 @@ struct OrderMask: Sendable {
                 }
             }
         }
-        // The keys whose row the filter keeps.
+        // The keys whose row the filter keeps, each row checked to hold its codes' values still.
         var passes = Set<Int>()
         let keyOfRow = Dictionary(uniqueKeysWithValues: first.map { (Int64($1), $0) })
-        try OrderCodes.select(db, "1", rows: Array(keyOfRow.keys), low: low, filter: filter) { s in
-            if let k = keyOfRow[s.int64(at: 0)] { passes.insert(k) }
+        let list = SQLFragment("CASE WHEN (") + filter + SQLFragment(") THEN 1 ELSE 0 END, "
+                                                                      + names.map { "o." + quoteIdentifier($0) }.joined(separator: ", "))
+        var seen = 0, changed = false
+        try OrderCodes.select(db, list, rows: Array(keyOfRow.keys), low: low) { s in
+            guard let k = keyOfRow[s.int64(at: 0)] else { return }
+            seen += 1
+            for (j, c) in columns.enumerated() where !c.holds(s, at: 2 + j, code: (k >> (8 * j)) & 0xFF) { changed = true }
+            if s.int64(at: 1) == 1 { passes.insert(k) }
         }
+        // A row gone or changed behind ecsh's back: the scan reads `orders` as it is.
+        if changed || seen != keyOfRow.count { return nil }
         var bits = [UInt64](repeating: 0, count: (n + 63) / 64)
         var count = 0
         if columns.count == 1 {

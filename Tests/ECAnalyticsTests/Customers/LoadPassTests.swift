@@ -42,7 +42,7 @@ import ECTestSupport
 
     static func derived(_ db: Database) throws -> (facts: [[Value]], snapshot: [[Value]]) {
         (try db.query("SELECT * FROM \(CustomerFacts.table) ORDER BY customer_key").rows,
-         try db.query("SELECT name, data FROM \(OrderSnapshot.table) WHERE name <> 'stamp' AND name <> 'coded' AND name NOT LIKE 'code.%' ORDER BY name").rows)
+         try db.query("SELECT name, data FROM \(OrderSnapshot.table) WHERE name <> 'stamp' ORDER BY name").rows)
     }
 
     /// Loads `csv` into a new workspace with a pass; returns the workspace and the pass.

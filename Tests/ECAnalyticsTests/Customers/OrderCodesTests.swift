@@ -86,6 +86,39 @@ import ECTestSupport
         }
     }
 
+    /// A program other than ecsh (the sqlite3 shell) changes a row of `orders` without a new input
+    /// version. When that row is the one a code is evaluated on, the codes must not be used: the
+    /// filter and the grouping read `orders` as it is, as the scan does.
+    @Test func aCodesRowChangedBehindOurBackIsNotTrusted() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let (db, pass) = try LoadPassTests.load(LoadPassTests.export(seed: 41, rows: 2000), in: dir, settings: MetricSettings())
+        #expect(pass.isUsable)
+        let amazon = SQLFragment("o.\"channel\" = ?", [.text("amazon")]), moved = SQLFragment("o.\"channel\" = ?", [.text("elsewhere")])
+        let snapshot = try #require(try OrderSnapshot.load(db) { _ in true })
+        let low = try #require(try snapshot.rowBase(in: db))
+        #expect(try OrderMask.fromCodes(db, filter: amazon, low: low) != nil)
+        try db.execute("UPDATE orders SET channel = 'elsewhere' WHERE rowid = (SELECT min(rowid) FROM orders WHERE channel = 'amazon')")
+        #expect(try OrderSnapshot.isCurrent(db), "the change went behind ecsh's back: the stamp still matches")
+        #expect(try OrderMask.fromCodes(db, filter: amazon, low: low) == nil)
+        for filter in [amazon, moved] { try Self.expectSameMaskAsAScan(db, filter) }
+        let expression = "o.\"channel\""
+        let coded = try #require(try OrderColumnCodes.read(db, column: "channel", expression: expression, snapshot: snapshot, limit: 64))
+        let scanned = try #require(try OrderColumnCodes.read(db, column: "channel", expression: expression, snapshot: snapshot, limit: 64, codes: false))
+        #expect(coded.codes.indices.allSatisfy { coded.values[Int(coded.codes[$0])] == scanned.values[Int(scanned.codes[$0])] })
+        #expect(coded.values.contains(.text("elsewhere")))
+    }
+
+    static func expectSameMaskAsAScan(_ db: Database, _ filter: SQLFragment, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let snapshot = try #require(try OrderSnapshot.load(db) { _ in true })
+        let low = try #require(try snapshot.rowBase(in: db))
+        let used = try #require(try OrderMask.make(db, filter: filter, snapshot: snapshot))
+        let scanned = try #require(try OrderMask.make(db, filter: filter, snapshot: snapshot, codes: false))
+        let rows = Int(try db.scalar("SELECT max(rowid) - ? + 2 FROM orders", [.integer(low)]).intValue ?? 0)
+        #expect((0..<rows).allSatisfy { used.contains(Int32($0)) == scanned.contains(Int32($0)) }, "\(filter.sql)", sourceLocation: sourceLocation)
+        #expect(used.kept == scanned.kept, sourceLocation: sourceLocation)
+    }
+
     @Test func columnsNamedInACompiledFilter() {
         #expect(OrderCodes.columnsNamed(in: "o.\"channel\" = ? AND (o.\"a\"\"b\" IS NULL OR o.\"channel\" <> ?)") == ["channel", "a\"b"])
         #expect(OrderCodes.columnsNamed(in: "promo.\"x\" = 1 AND o.\"y\" = 2") == ["y"])
