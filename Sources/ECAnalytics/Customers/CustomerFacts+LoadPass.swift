@@ -93,8 +93,8 @@ extension CustomerFacts {
         }
 
         public init(settings: MetricSettings, limit: Int = defaultLimit, ordersPerPass: Int = CustomerFacts.defaultOrdersPerPass,
-                    ordersInMemory: Int = CustomerFacts.defaultOrdersInMemory, spills: Bool = true, codeChunkRows: Int = 1 << 20) {
-            self.codeChunkRows = codeChunkRows
+                    ordersInMemory: Int = CustomerFacts.defaultOrdersInMemory, spills: Bool = true, codeChunkRows: Int? = nil) {
+            self.codeChunkRows = codeChunkRows ?? OrderCodes.chunkRows
             self.settings = settings
             self.limit = limit
             self.ordersPerPass = ordersPerPass
