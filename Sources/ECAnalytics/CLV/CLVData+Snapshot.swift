@@ -46,10 +46,12 @@ extension CLVData {
         // The snapshot leaves out orders after its as_of day: it answers only up to there.
         guard lastDay <= asOf, let snapshot = try OrderSnapshot.load(db, settings: settings, asOfDay: asOf) else { return nil }
         var state = HistoryColumns(customers: snapshot.customers, holdout: holdoutEnd != nil)
+        // One buffer per column, refilled block after block.
+        var days: [Int32] = [], customers: [Int32] = [], amounts: [Double] = []
         for block in snapshot.blocks where block.firstDay <= lastDay {
-            let days: [Int32] = try snapshot.column(.day, block: block.index, in: db)
-            let customers: [Int32] = try snapshot.column(.customer, block: block.index, in: db)
-            let amounts: [Double] = try snapshot.column(.amount, block: block.index, in: db)
+            try snapshot.column(.day, block: block.index, in: db, into: &days)
+            try snapshot.column(.customer, block: block.index, in: db, into: &customers)
+            try snapshot.column(.amount, block: block.index, in: db, into: &amounts)
             var margins: [Double]?
             if holdoutEnd != nil, block.lastDay > calibrationEnd {
                 margins = try contributionMargins(snapshot, block: block.index, amounts: amounts, in: db)

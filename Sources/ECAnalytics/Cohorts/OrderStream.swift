@@ -153,16 +153,20 @@ struct OrderStream {
             visit.skipped += rows.skipped
         case .snapshot(let snapshot, let db):
             visit.skipped = Int(snapshot.fields["without_day"] ?? "") ?? 0
+            // One buffer per column, refilled block after block.
+            var day: [Int32] = [], customer: [Int32] = [], label: [Int32] = []
+            var amount: [Double] = [], discounts: [Double] = [], costs: [Double] = [], commission: [Double] = []
             for block in snapshot.blocks {
                 let b = block.index
-                let day: [Int32] = try snapshot.column(.day, block: b, in: db)
-                let customer: [Int32] = try snapshot.column(.customer, block: b, in: db)
-                let label: [Int32] = withLabel ? try snapshot.column(.channel, block: b, in: db) : []
-                let none: [Double] = []
-                let amount: [Double] = money ? try snapshot.column(.amount, block: b, in: db) : none
-                let discounts: [Double] = money ? try snapshot.column(.discounts, block: b, in: db) : none
-                let costs: [Double] = money ? try snapshot.column(.costs, block: b, in: db) : none
-                let commission: [Double] = money ? try snapshot.column(.commission, block: b, in: db) : none
+                try snapshot.column(.day, block: b, in: db, into: &day)
+                try snapshot.column(.customer, block: b, in: db, into: &customer)
+                if withLabel { try snapshot.column(.channel, block: b, in: db, into: &label) }
+                if money {
+                    try snapshot.column(.amount, block: b, in: db, into: &amount)
+                    try snapshot.column(.discounts, block: b, in: db, into: &discounts)
+                    try snapshot.column(.costs, block: b, in: db, into: &costs)
+                    try snapshot.column(.commission, block: b, in: db, into: &commission)
+                }
                 let ahead = SnapshotPass.lookahead
                 for i in 0..<block.rows {
                     if i + ahead < block.rows, customer[i + ahead] >= 0 { prefetch(Int(customer[i + ahead])) }

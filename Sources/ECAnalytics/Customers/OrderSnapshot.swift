@@ -134,6 +134,14 @@ public struct OrderSnapshot: Sendable {
         return try Self.array(db, "\(f.column.rawValue).\(block)")
     }
 
+    /// One column of one block into `buffer`, whose memory is reused from block to block: passes
+    /// over every block read them this way, as a new array per column and block cost more (page
+    /// faults on fresh memory) than the copy itself.
+    public func column<T>(_ f: Field<T>, block: Int, in db: Database, into buffer: inout [T]) throws {
+        try db.checkInterrupted()
+        try Self.read(db, "\(f.column.rawValue).\(block)", into: &buffer)
+    }
+
     /// A per-customer array: `first_day`, `second_day` (Int32.max: none), `first_channel` (−1: NULL).
     public func customerColumn(_ name: String, in db: Database) throws -> [Int32] {
         try Self.array(db, "customer.\(name)")
@@ -141,14 +149,27 @@ public struct OrderSnapshot: Sendable {
 
     /// A stored array copied byte for byte: only for plain values (`BitwiseCopyable`).
     static func array<T: BitwiseCopyable>(_ db: Database, _ name: String) throws -> [T] {
-        let s = try db.prepare("SELECT data FROM \(table) WHERE name = ?")
-        try s.bind([.text(name)])
-        guard try s.step() else { throw MetricsError("the order snapshot has no '\(name)'; reload orders to rebuild it") }
-        let bytes = s.bytes(at: 0)
-        let n = bytes.count / MemoryLayout<T>.stride
-        return [T](unsafeUninitializedCapacity: n) { buffer, count in
-            if n > 0 { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<(n * MemoryLayout<T>.stride)])) }
-            count = n
+        var array: [T] = []
+        try read(db, name, into: &array)
+        return array
+    }
+
+    /// Copies a stored array into `buffer`, in place when it already has the length.
+    static func read<T: BitwiseCopyable>(_ db: Database, _ name: String, into buffer: inout [T]) throws {
+        try db.withCachedStatement("SELECT data FROM \(table) WHERE name = ?") { s in
+            s.bind(text: name, at: 1)
+            guard try s.step() else { throw MetricsError("the order snapshot has no '\(name)'; reload orders to rebuild it") }
+            let bytes = s.bytes(at: 0)
+            let n = bytes.count / MemoryLayout<T>.stride
+            let stored = UnsafeRawBufferPointer(rebasing: bytes[0..<(n * MemoryLayout<T>.stride)])
+            if buffer.count == n {
+                buffer.withUnsafeMutableBytes { $0.copyMemory(from: stored) }
+            } else {
+                buffer = [T](unsafeUninitializedCapacity: n) { b, count in
+                    if n > 0 { UnsafeMutableRawBufferPointer(b).copyMemory(from: stored) }
+                    count = n
+                }
+            }
         }
     }
 

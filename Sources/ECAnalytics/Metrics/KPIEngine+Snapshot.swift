@@ -198,6 +198,16 @@ struct SnapshotPass {
     /// Each order's key in a block (`orderDims`): its channel, combined with the codes by row.
     func orderKeys(channel: [Int32], row: [Int32]) -> [Int32] {
         var keys = [Int32](repeating: 0, count: channel.count)
+        // One column of orders alone (`by category`): its code − 1.
+        if rowCodes.count == 1, let codes = rowCodes[0] {
+            codes.withUnsafeBufferPointer { codes in
+                for i in row.indices {
+                    let r = Int(row[i])
+                    keys[i] = r < codes.count ? codes[r] - 1 : -1
+                }
+            }
+            return keys
+        }
         for i in channel.indices {
             var k = 0
             for (j, codes) in rowCodes.enumerated() {
@@ -243,22 +253,31 @@ struct SnapshotPass {
         let mall = Set(settings.marketplaceChannels)
         let isMall = snapshot.channelNames.map { mall.contains($0) }
         var besideCells: [SnapshotCells] = []
+        func count<A: SeenSlots, B: SeenSlots>(_: A.Type, _: B.Type, member: [Bool]?) throws -> (SnapshotCells, SnapshotCells?) {
+            let tally = Tally<A>(self, customers: customers, isMall: isMall)
+            guard let beside else {
+                try scan(tally, NoTally(), member: member)
+                return (tally.finish(), nil)
+            }
+            let other = Tally<B>(beside, customers: customers, isMall: isMall)
+            try scan(tally, other, member: member)
+            return (tally.finish(), other.finish())
+        }
+        // The narrowest per-state store for the slots (`SeenSlots`); the total row's range has one or two.
+        let otherBits = (beside?.slotCount ?? 1) <= SeenBits.maxSlots
         for segment in plan.segments {
             let member = try members(of: segment)
-            // The whole range has one or two periods: a byte per customer for the last one seen.
-            let other = beside.map { Tally<UInt8>($0, customers: customers, isMall: isMall) }
-            let cells: SnapshotCells
-            if slotCount < Int(UInt8.max) {
-                let tally = Tally<UInt8>(self, customers: customers, isMall: isMall)
-                try scan(tally, other, member: member)
-                cells = tally.finish()
-            } else {
-                let tally = Tally<UInt16>(self, customers: customers, isMall: isMall)
-                try scan(tally, other, member: member)
-                cells = tally.finish()
+            let counted: (SnapshotCells, SnapshotCells?)
+            switch (slotCount, otherBits) {
+            case (...SeenBits.maxSlots, true): counted = try count(SeenBits.self, SeenBits.self, member: member)
+            case (...SeenBits.maxSlots, false): counted = try count(SeenBits.self, PlainBuffer<UInt8>.self, member: member)
+            case (...PlainBuffer<UInt8>.maxSlots, true): counted = try count(PlainBuffer<UInt8>.self, SeenBits.self, member: member)
+            case (...PlainBuffer<UInt8>.maxSlots, false): counted = try count(PlainBuffer<UInt8>.self, PlainBuffer<UInt8>.self, member: member)
+            case (_, true): counted = try count(PlainBuffer<UInt16>.self, SeenBits.self, member: member)
+            case (_, false): counted = try count(PlainBuffer<UInt16>.self, PlainBuffer<UInt8>.self, member: member)
             }
-            try write(cells, segment: segment.name, insert: insert)
-            if let other { besideCells.append(other.finish()) }
+            try write(counted.0, segment: segment.name, insert: insert)
+            if let other = counted.1 { besideCells.append(other) }
         }
         return besideCells
     }
@@ -283,39 +302,44 @@ struct SnapshotPass {
     /// customers at random, so each order's state is a likely cache miss at millions of customers.
     static let lookahead = 16
 
-    /// The one read over the blocks for one segment, counting into `tally` and `other`.
-    func scan<A, B>(_ tally: Tally<A>, _ other: Tally<B>?, member: [Bool]?) throws {
+    /// The one read over the blocks for one segment, counting into `tally` and `other` (a `Tally`,
+    /// or `NoTally`: a generic parameter rather than an optional, which cost a copy of the whole
+    /// tally per order to unwrap).
+    func scan<A: OrderTally, B: OrderTally>(_ tally: A, _ other: B, member: [Bool]?) throws {
         let end = Int32(plan.endDay), start = Int32(plan.startDay)
-        let history = tally.history || other?.history == true
-        let needsNumbers = tally.needsNumbers || other?.needsNumbers == true
-        let needsUnits = tally.wantsUnits || other?.wantsUnits == true
-        let needsDetail = tally.wantsDetail || other?.wantsDetail == true
+        let history = tally.history || other.history
+        let needsNumbers = tally.needsNumbers || other.needsNumbers
+        let needsUnits = tally.wantsUnits || other.wantsUnits
+        let needsDetail = tally.wantsDetail || other.wantsDetail
+        // One buffer per column, refilled block after block.
+        var day: [Int32] = [], customer: [Int32] = [], channel: [Int32] = [], first: [UInt8] = [], row: [Int32] = []
+        var numbers = BlockNumbers()
         for block in snapshot.blocks {
             if block.firstDay > plan.endDay { break }
             if !history, block.lastDay < plan.startDay { continue }
-            let day: [Int32] = try snapshot.column(.day, block: block.index, in: db)
-            let customer: [Int32] = try snapshot.column(.customer, block: block.index, in: db)
-            let channel: [Int32] = try snapshot.column(.channel, block: block.index, in: db)
-            let first: [UInt8] = try snapshot.column(.first, block: block.index, in: db)
-            let row: [Int32] = mask == nil && !hasRowDims ? [] : try snapshot.column(.row, block: block.index, in: db)
+            let b = block.index
+            try snapshot.column(.day, block: b, in: db, into: &day)
+            try snapshot.column(.customer, block: b, in: db, into: &customer)
+            try snapshot.column(.channel, block: b, in: db, into: &channel)
+            try snapshot.column(.first, block: b, in: db, into: &first)
+            if mask != nil || hasRowDims { try snapshot.column(.row, block: b, in: db, into: &row) }
             // The order keys: the channel, unless a column of orders is grouped by too.
             let key = hasRowDims ? orderKeys(channel: channel, row: row) : channel
-            var numbers = BlockNumbers()
             if needsNumbers {
-                numbers.amount = try snapshot.column(.amount, block: block.index, in: db)
+                try snapshot.column(.amount, block: b, in: db, into: &numbers.amount)
                 if needsDetail {
-                    numbers.discounts = try snapshot.column(.discounts, block: block.index, in: db)
-                    numbers.commission = try snapshot.column(.commission, block: block.index, in: db)
-                    numbers.costs = try snapshot.column(.costs, block: block.index, in: db)
+                    try snapshot.column(.discounts, block: b, in: db, into: &numbers.discounts)
+                    try snapshot.column(.commission, block: b, in: db, into: &numbers.commission)
+                    try snapshot.column(.costs, block: b, in: db, into: &numbers.costs)
                 }
-                if needsUnits { numbers.units = try snapshot.column(.units, block: block.index, in: db) }
+                if needsUnits { try snapshot.column(.units, block: b, in: db, into: &numbers.units) }
             }
             for i in 0..<block.rows {
                 // The per-customer state a few orders ahead, loaded while these are counted.
                 if i + Self.lookahead < block.rows {
-                    let ahead = Int(customer[i + Self.lookahead])
-                    tally.prefetch(customer: ahead, channel: key[i + Self.lookahead])
-                    other?.prefetch(customer: ahead, channel: key[i + Self.lookahead])
+                    let ahead = Int(customer[i + Self.lookahead]), aheadFirst = first[i + Self.lookahead] == 1
+                    tally.prefetch(customer: ahead, channel: key[i + Self.lookahead], isFirst: aheadFirst)
+                    other.prefetch(customer: ahead, channel: key[i + Self.lookahead], isFirst: aheadFirst)
                     if let member { prefetchElement(member, ahead) }
                 }
                 let d = day[i]
@@ -325,29 +349,52 @@ struct SnapshotPass {
                 if let member, c < 0 || !member[c] { continue }
                 if let mask, !mask.contains(row[i]) { continue }
                 tally.add(day: d, customer: c, channel: channel[i], key: key[i], isFirst: first[i] == 1, row: i, numbers)
-                other?.add(day: d, customer: c, channel: channel[i], key: key[i], isFirst: first[i] == 1, row: i, numbers)
+                other.add(day: d, customer: c, channel: channel[i], key: key[i], isFirst: first[i] == 1, row: i, numbers)
             }
         }
+    }
+
+    /// What `scan` counts each order into.
+    protocol OrderTally {
+        var history: Bool { get }
+        var needsNumbers: Bool { get }
+        var wantsUnits: Bool { get }
+        var wantsDetail: Bool { get }
+        func prefetch(customer c: Int, channel ch: Int32, isFirst: Bool)
+        func add(day d: Int32, customer c: Int, channel ch: Int32, key: Int32, isFirst: Bool, row i: Int, _ n: BlockNumbers)
+    }
+
+    /// No second tally beside the first (`scan`).
+    struct NoTally: OrderTally {
+        var history: Bool { false }
+        var needsNumbers: Bool { false }
+        var wantsUnits: Bool { false }
+        var wantsDetail: Bool { false }
+        @inline(__always) func prefetch(customer c: Int, channel ch: Int32, isFirst: Bool) {}
+        @inline(__always) func add(day d: Int32, customer c: Int, channel ch: Int32, key: Int32, isFirst: Bool, row i: Int, _ n: BlockNumbers) {}
     }
 
     /// One pass's counting state while the blocks are read: its cells, and per customer (and
     /// channel, when split by channel) the last period seen and the last active day.
     ///
-    /// The last period seen is kept as its slot + 1 (0: none yet) in the narrowest type that
-    /// holds every slot (`SnapshotPass` declines more than `maxSlots`): the array is read at
-    /// random, once per order, and at 5M customers a byte each (5 MB) stays in cache where
-    /// four (20 MB) did not.
-    struct Tally<State: FixedWidthInteger & UnsignedInteger & BitwiseCopyable> {
+    /// The last period seen is kept as its slot + 1 (0: none yet) in the narrowest store that
+    /// holds every slot (`SeenSlots`; `SnapshotPass` declines more than `maxSlots`): the store is
+    /// read at random, once per order, and at 5M customers a byte each (5 MB) stays in cache where
+    /// four (20 MB) did not; a bit each when there is one period.
+    struct Tally<Seen: SeenSlots>: OrderTally {
         let pass: SnapshotPass
         let cells: SnapshotCells
         let customers: CustomerDays
         let isMall: [Bool]
         let combos: Int, channelWidth: Int
         let wantsCustomers: Bool, wantsReturning: Bool, wantsActive: Bool, wantsUnits: Bool, needsNumbers: Bool, history: Bool
+        /// Whether a customer's first order counts toward something asked (new, F2, ever and repeat customers):
+        /// each reads the customer's first and second days at random, a likely cache miss at millions of customers.
+        let wantsFirsts: Bool
         /// Whether more than the amount is summed (revenue, margin, commission, discounts): else the pass
         /// reads two of the blocks' five number columns, 24 of 45 bytes an order (`BlockNumbers`).
         let wantsDetail: Bool
-        let seenSlot: PlainBuffer<State>, lastActive: PlainBuffer<Int32>
+        let seenSlot: Seen, lastActive: PlainBuffer<Int32>
         let window: Int32, end: Int32, start: Int32, f2: Int32, asOf: Int32
 
         init(_ pass: SnapshotPass, customers: CustomerDays, isMall: [Bool]) {
@@ -363,12 +410,13 @@ struct SnapshotPass {
             // A customer's first day is read at random for each order only when returning customers are asked for.
             wantsReturning = m.contains(.returning_customers)
             wantsActive = m.contains(.active_members)
+            wantsFirsts = !m.isDisjoint(with: [.new_customers, .f2_new, .f2_converted, .ever_customers, .repeat_customers])
             wantsUnits = m.contains(.units)
             needsNumbers = !m.isDisjoint(with: [.gmv, .revenue, .margin, .mall_gmv, .units, .commission, .discounts])
             wantsDetail = !m.isDisjoint(with: [.revenue, .margin, .commission, .discounts])
             history = plan.needsHistory
-            precondition(pass.slotCount < Int(State.max), "more periods than the state type holds")
-            seenSlot = PlainBuffer(repeating: 0, count: wantsCustomers ? stateCount : 0)
+            precondition(pass.slotCount <= Seen.maxSlots, "more periods than the state type holds")
+            seenSlot = Seen(states: wantsCustomers ? stateCount : 0)
             lastActive = PlainBuffer(repeating: .min, count: wantsActive ? stateCount : 0)
             window = Int32(plan.windowDays); end = Int32(plan.endDay); start = Int32(plan.startDay)
             f2 = Int32(plan.f2Days); asOf = Int32(plan.asOfDay)
@@ -377,12 +425,16 @@ struct SnapshotPass {
         @inline(__always) func slot(ofDay d: Int32) -> Int { Int(pass.slotOfDay[Int(d) - pass.dayBase]) }
 
         /// Starts loading what `add` reads of customer `c` (its state, its first day), as a hint.
-        @inline(__always) func prefetch(customer c: Int, channel ch: Int32) {
+        @inline(__always) func prefetch(customer c: Int, channel ch: Int32, isFirst: Bool) {
             guard c >= 0 else { return }
             let state = c * channelWidth + (channelWidth == 1 ? 0 : Int(ch) + 1)
             if wantsCustomers {
                 seenSlot.prefetch(state)
                 if wantsReturning { prefetchElement(customers.first, c) }
+            }
+            if isFirst, wantsFirsts {
+                prefetchElement(customers.first, c)
+                prefetchElement(customers.second, c)
             }
             if wantsActive { lastActive.prefetch(state) }
         }
@@ -418,15 +470,15 @@ struct SnapshotPass {
             }
             guard c >= 0 else { return }
             let state = c * channelWidth + (channelWidth == 1 ? 0 : Int(key) + 1)
-            let seen = wantsCustomers ? Int(seenSlot[state]) : 0
+            let seen = wantsCustomers ? seenSlot.seen(state) : 0
             if wantsCustomers, seen != s + 1 {
                 cells.add(.customers, cell)
                 if wantsReturning, Int(customers.first[c]) < pass.slotStart[s] { cells.add(.returningCustomers, cell) }
                 // Seen in the period before (slot s − 1, kept as s).
                 if s > 0, seen == s { cells.add(.retained, cell) }
-                seenSlot[state] = State(truncatingIfNeeded: s + 1)
+                seenSlot.mark(state, slot: s)
             }
-            if isFirst {
+            if isFirst, wantsFirsts {
                 cells.add(.newCustomers, cell)
                 let f = customers.first[c], second = customers.second[c]
                 if f + f2 <= asOf {

@@ -71,15 +71,19 @@ extension SnapshotPass {
                 group[c] = Int32(g)
                 counts.acquired(group: g, lastOffset: asOfMonth - months[f - dayBase], horizon: h)
             }
+            // One buffer per column, refilled block after block.
+            var day: [Int32] = [], customer: [Int32] = []
+            var amount: [Double] = [], discounts: [Double] = [], commission: [Double] = [], costs: [Double] = []
             for block in snapshot.blocks {
                 if block.firstDay > asOf { break }
                 if block.lastDay < start { continue }
-                let day: [Int32] = try snapshot.column(.day, block: block.index, in: db)
-                let customer: [Int32] = try snapshot.column(.customer, block: block.index, in: db)
-                let amount: [Double] = try snapshot.column(.amount, block: block.index, in: db)
-                let discounts: [Double] = try snapshot.column(.discounts, block: block.index, in: db)
-                let commission: [Double] = try snapshot.column(.commission, block: block.index, in: db)
-                let costs: [Double] = try snapshot.column(.costs, block: block.index, in: db)
+                let b = block.index
+                try snapshot.column(.day, block: b, in: db, into: &day)
+                try snapshot.column(.customer, block: b, in: db, into: &customer)
+                try snapshot.column(.amount, block: b, in: db, into: &amount)
+                try snapshot.column(.discounts, block: b, in: db, into: &discounts)
+                try snapshot.column(.commission, block: b, in: db, into: &commission)
+                try snapshot.column(.costs, block: b, in: db, into: &costs)
                 for i in 0..<block.rows {
                     let d = Int(day[i]), c = Int(customer[i])
                     if d > asOf { break }
