@@ -177,6 +177,10 @@ struct SnapshotPass {
     /// Thrown by `init` when the pass cannot hold what the plan asks (the SQL route answers).
     struct Declined: Error {}
 
+    /// Whether every dimension is the order's (none from the facts): then an order's combination
+    /// is its key + 1, `orderRadix` and `radix` being the same products.
+    var keyIsCombo: Bool { !customerCodes.isEmpty && customerCodes.allSatisfy { $0 == nil } }
+
     /// Whether an order dimension other than channel is read by row.
     var hasRowDims: Bool { rowCodes.contains { $0 != nil } }
 
@@ -248,8 +252,11 @@ struct SnapshotPass {
     /// same read and returned, one per segment, for `write` once this pass's rows are used.
     func run(settings: MetricSettings, beside: SnapshotPass? = nil) throws -> [SnapshotCells] {
         let insert = try createMeasuresTable()
-        let customers = CustomerDays(first: try snapshot.customerColumn("first_day", in: db),
-                                     second: try snapshot.customerColumn("second_day", in: db))
+        // Every customer's first and second days (8 bytes a customer), read only for the measures that look at them.
+        let readsDays = ([plan] + (beside.map { [$0.plan] } ?? [])).contains { !$0.measures.isDisjoint(with: Self.dayMeasures) }
+        let customers = readsDays ? CustomerDays(first: try snapshot.customerColumn("first_day", in: db),
+                                                 second: try snapshot.customerColumn("second_day", in: db))
+            : CustomerDays(first: [], second: [])
         let mall = Set(settings.marketplaceChannels)
         let isMall = snapshot.channelNames.map { mall.contains($0) }
         var besideCells: [SnapshotCells] = []
@@ -288,7 +295,13 @@ struct SnapshotPass {
         for (segment, cells) in zip(plan.segments, counted) { try write(cells, segment: segment.name, insert: insert) }
     }
 
-    /// Every customer's first and second counted day (Int32.max: none), by customer number.
+    /// Measures counted on a customer's first order (`Tally.wantsFirsts`), which reads the customer's
+    /// first and second days, as returning customers read the first.
+    static let firstOrderMeasures: Set<Measure> = [.new_customers, .f2_new, .f2_converted, .ever_customers, .repeat_customers]
+    static let dayMeasures = firstOrderMeasures.union([.returning_customers])
+
+    /// Every customer's first and second counted day (Int32.max: none), by customer number; empty
+    /// when no measure asked for reads them.
     struct CustomerDays {
         let first: [Int32], second: [Int32]
     }
@@ -391,6 +404,10 @@ struct SnapshotPass {
         /// Whether a customer's first order counts toward something asked (new, F2, ever and repeat customers):
         /// each reads the customer's first and second days at random, a likely cache miss at millions of customers.
         let wantsFirsts: Bool
+        /// Whether GMV through marketplaces is asked for (`mall_gmv`).
+        let wantsMall: Bool
+        /// No dimensions (one combination); every dimension the order's (`SnapshotPass.keyIsCombo`).
+        let noDims: Bool, keyIsCombo: Bool
         /// Whether more than the amount is summed (revenue, margin, commission, discounts): else the pass
         /// reads two of the blocks' five number columns, 24 of 45 bytes an order (`BlockNumbers`).
         let wantsDetail: Bool
@@ -410,7 +427,10 @@ struct SnapshotPass {
             // A customer's first day is read at random for each order only when returning customers are asked for.
             wantsReturning = m.contains(.returning_customers)
             wantsActive = m.contains(.active_members)
-            wantsFirsts = !m.isDisjoint(with: [.new_customers, .f2_new, .f2_converted, .ever_customers, .repeat_customers])
+            wantsFirsts = !m.isDisjoint(with: SnapshotPass.firstOrderMeasures)
+            wantsMall = m.contains(.mall_gmv)
+            noDims = pass.customerCodes.isEmpty
+            keyIsCombo = pass.keyIsCombo
             wantsUnits = m.contains(.units)
             needsNumbers = !m.isDisjoint(with: [.gmv, .revenue, .margin, .mall_gmv, .units, .commission, .discounts])
             wantsDetail = !m.isDisjoint(with: [.revenue, .margin, .commission, .discounts])
@@ -451,7 +471,7 @@ struct SnapshotPass {
         @inline(__always) func add(day d: Int32, customer c: Int, channel ch: Int32, key: Int32, isFirst: Bool, row i: Int, _ n: BlockNumbers) {
             if !history, d < start { return }
             let s = slot(ofDay: d)
-            let k = pass.customerCodes.isEmpty ? 0 : combo(customer: c, channel: key)
+            let k = noDims ? 0 : keyIsCombo ? Int(key) + 1 : combo(customer: c, channel: key)
             let cell = s * combos + k
             cells.addLine(cell, inRange: d >= start)
             cells.add(.orders, cell)
@@ -466,7 +486,7 @@ struct SnapshotPass {
                     cells.add(.discounts, cell, discounts)
                 }
                 if wantsUnits { cells.add(.units, cell, n.units[i]) }
-                if ch >= 0, isMall[Int(ch)] { cells.add(.mallGMV, cell, amount) }
+                if wantsMall, ch >= 0, isMall[Int(ch)] { cells.add(.mallGMV, cell, amount) }
             }
             guard c >= 0 else { return }
             let state = c * channelWidth + (channelWidth == 1 ? 0 : Int(key) + 1)
