@@ -92,7 +92,7 @@ struct SnapshotPass {
     var orderDims: [Int] = []
     var orderRadix: [Int] = []
     /// Per order dimension: codes by row for a column of `orders`, nil for channel.
-    var rowCodes: [[Int32]?] = []
+    var rowCodes: [[UInt8]?] = []
     /// Distinct order keys + 1: the per-customer state's width (1 without order dimensions).
     var orderWidth = 1
     var radix: [Int] = []
@@ -199,18 +199,19 @@ struct SnapshotPass {
         return k
     }
 
-    /// Each order's key in a block (`orderDims`): its channel, combined with the codes by row.
-    func orderKeys(channel: [Int32], row: [Int32]) -> [Int32] {
-        var keys = [Int32](repeating: 0, count: channel.count)
+    /// Each order's key in a block (`orderDims`): its channel, combined with the codes by row, into
+    /// `keys` (reused from block to block).
+    func orderKeys(channel: [Int32], row: [Int32], into keys: inout [Int32]) {
+        if keys.count != channel.count { keys = [Int32](repeating: 0, count: channel.count) }
         // One column of orders alone (`by category`): its code − 1.
         if rowCodes.count == 1, let codes = rowCodes[0] {
             codes.withUnsafeBufferPointer { codes in
                 for i in row.indices {
                     let r = Int(row[i])
-                    keys[i] = r < codes.count ? codes[r] - 1 : -1
+                    keys[i] = r < codes.count ? Int32(codes[r]) - 1 : -1
                 }
             }
-            return keys
+            return
         }
         for i in channel.indices {
             var k = 0
@@ -226,7 +227,6 @@ struct SnapshotPass {
             }
             keys[i] = Int32(k - 1)
         }
-        return keys
     }
 
     /// Creates `temp.ecsh_kpi_measures` and returns its insert statement.
@@ -325,7 +325,7 @@ struct SnapshotPass {
         let needsUnits = tally.wantsUnits || other.wantsUnits
         let needsDetail = tally.wantsDetail || other.wantsDetail
         // One buffer per column, refilled block after block.
-        var day: [Int32] = [], customer: [Int32] = [], channel: [Int32] = [], first: [UInt8] = [], row: [Int32] = []
+        var day: [Int32] = [], customer: [Int32] = [], channel: [Int32] = [], first: [UInt8] = [], row: [Int32] = [], keys: [Int32] = []
         var numbers = BlockNumbers()
         for block in snapshot.blocks {
             if block.firstDay > plan.endDay { break }
@@ -337,7 +337,8 @@ struct SnapshotPass {
             try snapshot.column(.first, block: b, in: db, into: &first)
             if mask != nil || hasRowDims { try snapshot.column(.row, block: b, in: db, into: &row) }
             // The order keys: the channel, unless a column of orders is grouped by too.
-            let key = hasRowDims ? orderKeys(channel: channel, row: row) : channel
+            if hasRowDims { orderKeys(channel: channel, row: row, into: &keys) }
+            let key = hasRowDims ? keys : channel
             if needsNumbers {
                 try snapshot.column(.amount, block: b, in: db, into: &numbers.amount)
                 if needsDetail {

@@ -10,13 +10,15 @@ import ECStore
 /// integer or a real by its value. A column holding both integers and reals (where SQL's 1 and 1.0
 /// are one group) or blobs is left to the SQL route, as is one with more than `limit` values.
 struct OrderColumnCodes {
-    /// Code by row; a row the scan did not reach reads 0 (no counted order has such a row).
-    let codes: [Int32]
+    /// Code by row, a byte each (`limit` is at most 255); a row the scan did not reach reads 0 (no
+    /// counted order has such a row).
+    let codes: [UInt8]
     /// Values by code; `values[0]` is NULL.
     let values: [Value]
 
     static func read(_ db: Database, column: String, expression: String, snapshot: OrderSnapshot, limit: Int,
                      codes useCodes: Bool = true) throws -> OrderColumnCodes? {
+        precondition(limit <= Int(UInt8.max), "codes by row are bytes")
         guard let low = try snapshot.rowBase(in: db) else { return nil }
         if useCodes, let kept = try OrderCodes.columns(db), let stored = try OrderCodes.read(db, column: column, among: kept),
            let codes = try fromStored(db, stored, expression: expression, low: low, limit: limit) {
@@ -24,7 +26,7 @@ struct OrderColumnCodes {
         }
         let s = try db.prepare("SELECT o.rowid - ?, \(expression) FROM orders AS o WHERE o.rowid >= ?")
         try s.bind([.integer(low), .integer(low)])
-        var codes: [Int32] = []
+        var codes: [UInt8] = []
         codes.reserveCapacity(snapshot.rows)
         var numbering = ValueNumbering(limit: limit)
         while try s.step() {
@@ -33,7 +35,7 @@ struct OrderColumnCodes {
             guard let code = numbering.code(s, at: 1) else { return nil }
             let row = Int(r)
             if row >= codes.count { codes.append(contentsOf: repeatElement(0, count: row + 1 - codes.count)) }
-            codes[row] = code
+            codes[row] = UInt8(code)
         }
         return OrderColumnCodes(codes: codes, values: numbering.values)
     }
@@ -41,7 +43,7 @@ struct OrderColumnCodes {
     /// From the codes the build kept (`OrderCodes`): each code's value read from its first row, which must
     /// still hold the value the code stood for (`Stored.holds`); nil otherwise, and the caller scans.
     static func fromStored(_ db: Database, _ stored: OrderCodes.Stored, expression: String, low: Int64, limit: Int) throws -> OrderColumnCodes? {
-        var codeOf = [Int32](repeating: 0, count: 256)
+        var codeOf = [UInt8](repeating: 0, count: 256)
         var numbering = ValueNumbering(limit: limit)
         var codeOfRow: [Int64: Int] = [:]
         for (code, row) in stored.rows.enumerated() where code >= 2 && row >= 0 { codeOfRow[Int64(row)] = code }
@@ -51,11 +53,11 @@ struct OrderColumnCodes {
             seen += 1
             // A row changed behind ecsh's back (`Stored.holds`): the scan reads the column as it is.
             guard stored.holds(s, at: 1, code: code), let group = numbering.code(s, at: 1) else { declined = true; return }
-            codeOf[code] = group
+            codeOf[code] = UInt8(group)
         }
         if declined || seen != codeOfRow.count { return nil }
         let values = numbering.values
-        var codes = [Int32](repeating: 0, count: stored.codes.count)
+        var codes = [UInt8](repeating: 0, count: stored.codes.count)
         stored.codes.withUnsafeBufferPointer { byRow in
             codes.withUnsafeMutableBufferPointer { out in
                 for r in 0..<byRow.count { out[r] = codeOf[Int(byRow[r])] }

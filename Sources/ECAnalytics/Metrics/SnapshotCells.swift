@@ -150,14 +150,25 @@ extension PlainBuffer: SeenSlots where T: FixedWidthInteger & UnsignedInteger {
 /// values that is 4.4 MB read at random (35 MB as bytes), and the total row's 640 KB stays in cache.
 final class SeenBits: SeenSlots {
     static var maxSlots: Int { 1 }
-    private let words: PlainBuffer<UInt64>
-    init(states: Int) { words = PlainBuffer(repeating: 0, count: (states + 63) / 64) }
-    @inline(__always) func seen(_ i: Int) -> Int { Int(truncatingIfNeeded: words[i >> 6] >> UInt64(i & 63)) & 1 }
+    /// The words themselves, not a `PlainBuffer`: one pointer fewer to follow per order.
+    private let words: UnsafeMutablePointer<UInt64>
+    private let states: Int
+    init(states: Int) {
+        self.states = states
+        let count = max(1, (states + 63) / 64)
+        words = .allocate(capacity: count)
+        words.initialize(repeating: 0, count: count)
+    }
+    deinit { words.deallocate() }
+    @inline(__always) func seen(_ i: Int) -> Int {
+        precondition(i >= 0 && i < states, "state out of range")
+        return Int(truncatingIfNeeded: words[i >> 6] >> UInt64(i & 63)) & 1
+    }
     @inline(__always) func mark(_ i: Int, slot: Int) {
-        precondition(slot == 0, "a bit holds one period")
+        precondition(i >= 0 && i < states && slot == 0, "a bit holds one period of the states")
         words[i >> 6] |= 1 << UInt64(i & 63)
     }
-    @inline(__always) func prefetch(_ i: Int) { words.prefetch(i >> 6) }
+    @inline(__always) func prefetch(_ i: Int) { if i >= 0 && i < states { ecsh_prefetch(words + (i >> 6)) } }
 }
 
 /// Starts bringing element `i` of `array` into the cache (nothing when out of range): a hint for
