@@ -41,7 +41,10 @@ public struct CohortEngine {
 
         // Range additions per cohort over offsets 0...n (+1 for the closing mark).
         var eligible = Array(repeating: Array(repeating: 0.0, count: n + 2), count: cohortCount)
-        var totals = eligible
+        // The measure's range additions, cohort by cohort, in one plain buffer: added to once per order,
+        // where nested arrays checked both levels for a unique reference each time.
+        let width = n + 2
+        let totalCells = PlainBuffer<Double>(repeating: 0, count: cohortCount * width)
         var sizes = Array(repeating: 0, count: cohortCount)
         var lastOffset = Array(repeating: 0, count: customers)
         for c in 0..<customers {
@@ -56,8 +59,8 @@ public struct CohortEngine {
 
         func addRange(_ cohort: Int, _ from: Int, _ through: Int, _ value: Double) {
             guard from <= through else { return }
-            totals[cohort][from] += value
-            totals[cohort][through + 1] -= value
+            totalCells[cohort * width + from] += value
+            totalCells[cohort * width + through + 1] -= value
         }
 
         let visit: OrderStream.Visit
@@ -66,11 +69,11 @@ public struct CohortEngine {
             case .on:
                 // One bit per (customer, offset) so several orders in a period count once.
                 let words = (n + 64) / 64
-                var seen = [UInt64](repeating: 0, count: customers * words)
+                let seen = PlainBuffer<UInt64>(repeating: 0, count: customers * words)
                 visit = try stream.forEach(prefetch: { c in
                     prefetchElement(firstPeriod, c)
                     prefetchElement(cohortOf, c)
-                    prefetchElement(seen, c * words)
+                    seen.prefetch(c * words)
                 }) { order in
                     let c = order.customer
                     let offset = periodOf.index(ofDay: order.day) - firstPeriod[c]
@@ -83,7 +86,7 @@ public struct CohortEngine {
                     }
                 }
             case .onOrAfter:
-                var latestDay = [Int32](repeating: .min, count: customers)
+                let latestDay = PlainBuffer<Int32>(repeating: .min, count: customers)
                 visit = try stream.forEach { order in latestDay[order.customer] = max(latestDay[order.customer], Int32(order.day)) }
                 for c in 0..<customers {
                     let latest = min(periodOf.index(ofDay: Int(latestDay[c])) - firstPeriod[c], lastOffset[c])
@@ -114,7 +117,7 @@ public struct CohortEngine {
                 case .margin: value = OrderMeasures.cm2(amount: order.amount, discounts: order.discounts, costs: order.costs, commission: order.commission)
                 default: value = 1
                 }
-                addRange(cohortOf[c], offset, query.cumulative ? lastOffset[c] : offset, value)
+                addRange(cohortOf[c], offset, query.cumulative ? lastOffsets[c] : offset, value)
             }
             var missing: [CostField: Int] = [:]
             for field in missingFields(query: query, stream: stream) {
@@ -124,6 +127,7 @@ public struct CohortEngine {
         }
 
         if let note = visit.skipped > 0 ? "\(visit.skipped) orders without customer_id or day were skipped" : nil { notes.append(note) }
+        let totals = (0..<cohortCount).map { k in (0..<width).map { totalCells[k * width + $0] } }
         return try assemble(query: query, labels: labels, sizes: sizes, eligible: eligible, totals: totals, notes: notes,
                             lastPeriod: lastPeriod, lastDay: lastDay, sql: stream.sql,
                             missingCostFields: missingFields(query: query, stream: stream))
@@ -183,10 +187,23 @@ public struct CohortEngine {
         case .all:
             return (Array(repeating: 0, count: stream.customers), ["all"])
         case .period(let unit):
-            let periods = Set(firstPeriod).sorted()
-            var number: [Int: Int] = [:]
-            for (i, p) in periods.enumerated() { number[p] = i }
-            return (firstPeriod.map { number[$0]! }, periods.map(unit.label(of:)))
+            // Periods number a short span (months, weeks, days of the data): numbered through an array
+            // over the span rather than a set and a dictionary of millions of customers' periods.
+            guard let low = firstPeriod.min(), let high = firstPeriod.max() else { return ([], []) }
+            if high - low > max(1 << 20, 4 * firstPeriod.count) {
+                let periods = Set(firstPeriod).sorted()
+                var number: [Int: Int] = [:]
+                for (i, p) in periods.enumerated() { number[p] = i }
+                return (firstPeriod.map { number[$0]! }, periods.map(unit.label(of:)))
+            }
+            var number = [Int](repeating: -1, count: high - low + 1)
+            for p in firstPeriod { number[p - low] = 0 }
+            var periods: [Int] = []
+            for i in number.indices where number[i] == 0 {
+                number[i] = periods.count
+                periods.append(low + i)
+            }
+            return (firstPeriod.map { number[$0 - low] }, periods.map(unit.label(of:)))
         case .attribute(let attribute):
             var value = Array(repeating: CustomerAttribute.noValue, count: stream.customers)
             switch attribute.source {
