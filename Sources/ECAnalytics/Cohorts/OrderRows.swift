@@ -19,8 +19,8 @@ struct OrderRows {
     /// `labels[column][order]`: an index into `labelNames[column]`, or -1 for NULL.
     var labels: [[Int32]]
     var labelNames: [[String]]
-    /// `ordered_at` per order when asked for (ties on the first day).
-    var orderedAt: [String] = []
+    /// `ordered_at` and `order_id` per order when asked for (ties on the first day), NULL as nil.
+    var orderedAt: [([UInt8]?, [UInt8]?)] = []
     /// Rows skipped because day was NULL.
     var skipped = 0
     /// Guest orders (no customer_id): kept with customer −1, for order-level sums only.
@@ -28,7 +28,7 @@ struct OrderRows {
 
     var count: Int { day.count }
 
-    /// `SELECT customer_id, day, <numbers>, <labels>[, ordered_at] FROM table WHERE selection`.
+    /// `SELECT customer_id, day, <numbers>, <labels>[, ordered_at, order_id] FROM table WHERE selection`.
     static func referenceQuery(selection: OrderSelection, numberColumns: [String], labelColumns: [SQLFragment],
                                withOrderedAt: Bool) -> SQLFragment {
         var columns = ["customer_id", "day"] + numberColumns.map(quoteIdentifier)
@@ -37,12 +37,12 @@ struct OrderRows {
             columns.append("(\(label.sql)) AS label\(i)")
             labelBindings += label.bindings
         }
-        if withOrderedAt { columns.append("ordered_at") }
+        if withOrderedAt { columns += ["ordered_at", "order_id"] }
         return SQLFragment("SELECT \(columns.joined(separator: ", ")) FROM \(quoteIdentifier(selection.table)) WHERE ",
                            labelBindings) + selection.condition
     }
 
-    /// Reads `SELECT customer_id, day, <numbers>, <labels>[, ordered_at]` rows.
+    /// Reads `SELECT customer_id, day, <numbers>, <labels>[, ordered_at, order_id]` rows.
     init(db: Database, selection: OrderSelection, numberColumns: [String], labelColumns: [SQLFragment],
          withOrderedAt: Bool = false) throws {
         numbers = Array(repeating: [], count: numberColumns.count)
@@ -87,14 +87,19 @@ struct OrderRows {
                 labelNames[c].append(value.description)
                 labels[c].append(n)
             }
-            if withOrderedAt { orderedAt.append(statement.value(at: firstLabel + labelColumns.count).description) }
+            if withOrderedAt {
+                let at = firstLabel + labelColumns.count
+                orderedAt.append((statement.isNull(at: at) ? nil : Array(statement.bytes(at: at)),
+                                  statement.isNull(at: at + 1) ? nil : Array(statement.bytes(at: at + 1))))
+            }
         }
     }
 
     /// The query that read the rows (for `show sql`).
     let sql: SQLFragment
 
-    /// Each customer's first order (earliest day, then ordered_at when read, then row order)
+    /// Each customer's first order (earliest day, then ordered_at and order_id when read, as the
+    /// facts' first order (`CustomerFacts.precedes`), then row order)
     /// and their second-earliest order day (`Int32.max` with a single order).
     func customerSpans() -> CustomerSpans {
         let n = customerIDs.count
@@ -105,7 +110,7 @@ struct OrderRows {
             let c = Int(customer[row]), d = day[row]
             if c < 0 { continue }
             if d < spans.firstDay[c] || (d == spans.firstDay[c] && !orderedAt.isEmpty
-                                           && orderedAt[row] < orderedAt[Int(spans.firstRow[c])]) {
+                                           && CustomerFacts.precedes(orderedAt[row], orderedAt[Int(spans.firstRow[c])])) {
                 spans.secondDay[c] = spans.firstDay[c]
                 spans.firstDay[c] = d
                 spans.firstRow[c] = Int32(row)

@@ -16,13 +16,18 @@ public struct OrderSelection: Sendable {
     public var customerFilter: SQLFragment?
     /// A condition on order columns (a `where` clause), or nil.
     public var orderFilter: SQLFragment?
+    /// The same condition compiled for `orders AS o`, every column named `o."column"`, so that the
+    /// snapshot can apply it through the codes of the columns it names (`OrderMask.fromCodes`, as a
+    /// KPI's filter); nil: the snapshot applies `orderFilter` by a scan of `orders`.
+    public var aliasedOrderFilter: SQLFragment?
 
     public init(table: String = "orders", countedOrders: SQLFragment,
-                customerFilter: SQLFragment? = nil, orderFilter: SQLFragment? = nil) {
+                customerFilter: SQLFragment? = nil, orderFilter: SQLFragment? = nil, aliasedOrderFilter: SQLFragment? = nil) {
         self.table = table
         self.countedOrders = countedOrders
         self.customerFilter = customerFilter
         self.orderFilter = orderFilter
+        self.aliasedOrderFilter = aliasedOrderFilter
     }
 
     /// docs/metrics.md's default: every status except the given ones (and NULL status) counts.
@@ -64,8 +69,13 @@ public struct OrderSelection: Sendable {
     func through(day: Int, in db: Database) throws -> OrderSelection {
         if let last = try lastCountedDay(in: db), last <= day { return self }
         var cut = self
-        let bound = SQLFragment("day <= ?", [.integer(Int64(day))])
-        cut.orderFilter = orderFilter.map { SQLFragment("(") + $0 + SQLFragment(") AND ") + bound } ?? bound
+        func and(_ filter: SQLFragment?, _ column: String) -> SQLFragment {
+            let bound = SQLFragment("\(column) <= ?", [.integer(Int64(day))])
+            return filter.map { SQLFragment("(") + $0 + SQLFragment(") AND ") + bound } ?? bound
+        }
+        cut.orderFilter = and(orderFilter, "day")
+        // Without an aliased form of the filter there is none of the cut either: a bare column would be missed.
+        cut.aliasedOrderFilter = orderFilter == nil || aliasedOrderFilter != nil ? and(aliasedOrderFilter, "o.\"day\"") : nil
         return cut
     }
 

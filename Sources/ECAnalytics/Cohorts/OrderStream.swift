@@ -4,10 +4,11 @@ import ECStore
 /// known per customer before the first visit (first and second order day,
 /// the first order's label).
 ///
-/// When the order snapshot holds exactly the selection's orders (every counted
-/// order, no filters, the label is `channel` or none) the stream reads the
-/// snapshot block by block and keeps nothing per order; otherwise it reads the
-/// rows with SQL into memory (`OrderRows`). Either way customers are numbered
+/// When the order snapshot holds the selection's counted orders (the label is
+/// `channel` or none) the stream reads the snapshot block by block and keeps
+/// nothing per order, narrowed by a `where` filter or segments when the
+/// selection has them (`NarrowedOrders`, which may decline); otherwise it reads
+/// the rows with SQL into memory (`OrderRows`). Either way customers are numbered
 /// 0..<customers and `sql` is the reference query for the same orders.
 struct OrderStream {
     /// One counted order that has a day (and a customer, unless guests were asked for).
@@ -37,7 +38,8 @@ struct OrderStream {
     }
 
     private enum Source {
-        case snapshot(OrderSnapshot, Database)
+        /// The snapshot's orders, narrowed or (nil) all of them.
+        case snapshot(OrderSnapshot, Database, NarrowedOrders?)
         case rows(OrderRows)
     }
 
@@ -49,8 +51,9 @@ struct OrderStream {
     let customers: Int
     /// Per customer: the day of the first counted order.
     let firstDay: [Int32]
-    /// Per customer, from SQL rows: the day of the second counted order (the snapshot reads it on demand).
-    private let rowsSecondDay: [Int32]
+    /// Per customer, from SQL rows or a narrowed snapshot: the day of the second counted order (the
+    /// whole snapshot reads it on demand).
+    private let knownSecondDay: [Int32]
     /// Per customer: the first order's label (earliest day, then ordered_at, then order id); empty without a label.
     let firstLabel: [Int32]
     let labelNames: [String]
@@ -58,7 +61,7 @@ struct OrderStream {
     let nullCounts: [Int]
     /// The first and last day with a selected order; nil when there are none.
     let days: ClosedRange<Int>?
-    /// The reference query: `SELECT customer_id, day[, money][, label, ordered_at] FROM … WHERE …`.
+    /// The reference query: `SELECT customer_id, day[, money][, label, ordered_at, order_id] FROM … WHERE …`.
     let sql: SQLFragment
 
     var readsSnapshot: Bool {
@@ -78,11 +81,25 @@ struct OrderStream {
         sql = OrderRows.referenceQuery(selection: selection, numberColumns: numberColumns, labelColumns: labelColumns,
                                        withOrderedAt: label != nil)
         let channelOnly = label.map { $0.sql == "channel" && $0.bindings.isEmpty } ?? true
-        if channelOnly, let snapshot = try OrderSnapshot.holding(selection, in: db), let costNulls = snapshot.costNulls {
-            source = .snapshot(snapshot, db)
+        let whole = OrderSelection(table: selection.table, countedOrders: selection.countedOrders)
+        let narrowed = selection.orderFilter != nil || selection.customerFilter != nil
+        if channelOnly, narrowed, let snapshot = try OrderSnapshot.holding(whole, in: db),
+           let part = try NarrowedOrders.make(db, snapshot: snapshot, selection: selection, money: money, withLabel: label != nil) {
+            source = .snapshot(snapshot, db, part)
+            customers = part.customers
+            firstDay = part.firstDay
+            knownSecondDay = part.secondDay
+            firstLabel = part.firstLabel
+            labelNames = label == nil ? [] : snapshot.channelNames
+            nullCounts = Array(repeating: 0, count: CostField.allCases.count)  // `make` declines money with NULL costs
+            days = part.days
+            return
+        }
+        if channelOnly, !narrowed, let snapshot = try OrderSnapshot.holding(selection, in: db), let costNulls = snapshot.costNulls {
+            source = .snapshot(snapshot, db, nil)
             customers = snapshot.customers
             firstDay = try snapshot.customerColumn("first_day", in: db)
-            rowsSecondDay = []
+            knownSecondDay = []
             firstLabel = label == nil ? [] : try snapshot.customerColumn("first_channel", in: db)
             labelNames = label == nil ? [] : snapshot.channelNames
             nullCounts = money ? costNulls : Array(repeating: 0, count: CostField.allCases.count)
@@ -99,7 +116,7 @@ struct OrderStream {
         customers = rows.customerIDs.count
         let spans = rows.customerSpans()
         firstDay = spans.firstDay
-        rowsSecondDay = spans.secondDay
+        knownSecondDay = spans.secondDay
         firstLabel = label == nil ? [] : spans.firstRow.map { rows.labels[0][Int($0)] }
         labelNames = label == nil ? [] : rows.labelNames[0]
         nullCounts = money ? Array(rows.nullCounts.dropFirst()) : Array(repeating: 0, count: CostField.allCases.count)
@@ -109,8 +126,8 @@ struct OrderStream {
     /// Per customer: the day of the second counted order, `Int32.max` with one order.
     func secondDays() throws -> [Int32] {
         switch source {
-        case .rows: return rowsSecondDay
-        case .snapshot(let snapshot, let db): return try snapshot.customerColumn("second_day", in: db)
+        case .rows, .snapshot(_, _, .some): return knownSecondDay
+        case .snapshot(let snapshot, let db, nil): return try snapshot.customerColumn("second_day", in: db)
         }
     }
 
@@ -118,8 +135,9 @@ struct OrderStream {
     func customerIDs() throws -> [String] {
         switch source {
         case .rows(let rows): return rows.customerIDs
-        case .snapshot(_, let db):
-            return try db.query("SELECT customer_id FROM \(CustomerFacts.table) ORDER BY customer_key").rows.map { $0[0].description }
+        case .snapshot(_, let db, let part):
+            let ids = try db.query("SELECT customer_id FROM \(CustomerFacts.table) ORDER BY customer_key").rows.map { $0[0].description }
+            return part.map { $0.key.map { ids[Int($0)] } } ?? ids
         }
     }
 
@@ -151,16 +169,19 @@ struct OrderStream {
             }
             visit.orders = rows.count - (includingGuests ? 0 : rows.guests)
             visit.skipped += rows.skipped
-        case .snapshot(let snapshot, let db):
+        case .snapshot(let snapshot, let db, let part):
             visit.skipped = Int(snapshot.fields["without_day"] ?? "") ?? 0
             // One buffer per column, refilled block after block.
-            var day: [Int32] = [], customer: [Int32] = [], label: [Int32] = []
+            var day: [Int32] = [], customer: [Int32] = [], label: [Int32] = [], row: [Int32] = []
             var amount: [Double] = [], discounts: [Double] = [], costs: [Double] = [], commission: [Double] = []
             for block in snapshot.blocks {
                 let b = block.index
                 try snapshot.column(.day, block: b, in: db, into: &day)
                 try snapshot.column(.customer, block: b, in: db, into: &customer)
                 if withLabel { try snapshot.column(.channel, block: b, in: db, into: &label) }
+                if part?.mask != nil { try snapshot.column(.row, block: b, in: db, into: &row) }
+                // Narrowed: unselected orders marked `NarrowedOrders.unselected`, customers numbered among the selected.
+                if let part { part.renumber(block.rows, customer: &customer, row: row) }
                 if money {
                     try snapshot.column(.amount, block: b, in: db, into: &amount)
                     try snapshot.column(.discounts, block: b, in: db, into: &discounts)
@@ -172,6 +193,7 @@ struct OrderStream {
                     if i + ahead < block.rows, customer[i + ahead] >= 0 { prefetch(Int(customer[i + ahead])) }
                     let c = Int(customer[i])
                     if c < 0 {
+                        if c == NarrowedOrders.unselected { continue }
                         if !includingGuests { visit.skipped += 1; continue }
                         visit.guests += 1
                     }

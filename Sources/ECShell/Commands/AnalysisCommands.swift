@@ -10,17 +10,16 @@ extension Session {
         let settings = try metricSettings()
         return OrderSelection(countedOrders: settings.countedCondition(),
                               customerFilter: try customerFilter(segments),
-                              orderFilter: try filter.map { try compileOrderPredicate($0) })
+                              orderFilter: try filter.map { try compileOrderPredicate($0) },
+                              aliasedOrderFilter: try filter.map { try compileOrderPredicate($0, alias: "o") })
     }
 
-    /// The counted orders for an analysis that reads them all; with no segment or
-    /// filter, the customer facts and order snapshot are built first (once after a
-    /// load, as the first KPI statement does), so the analysis reads the snapshot.
+    /// The counted orders for an analysis that reads them; the customer facts and order
+    /// snapshot are built first (once after a load, as the first KPI statement does), so the
+    /// analysis reads the snapshot, narrowed by segments and a filter when it has them.
     func snapshotSelection(segments: [Identifier], filter: Expr?) throws -> OrderSelection {
         let selection = try orderSelection(segments: segments, filter: filter)
-        if selection.customerFilter == nil && selection.orderFilter == nil {
-            try CustomerFacts.ensureCurrent(database, settings: try metricSettings())
-        }
+        try CustomerFacts.ensureCurrent(database, settings: try metricSettings())
         return selection
     }
 
