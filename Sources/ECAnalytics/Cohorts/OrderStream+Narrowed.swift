@@ -25,6 +25,9 @@ struct NarrowedOrders {
     let member: [Bool]?
     /// Customer number by snapshot customer key; −1: no selected order.
     let number: [Int32]
+    /// Per block, the positions of the selected orders in it (a block holds at most 65,536), so that
+    /// the pass visits them alone: 2 bytes per selected order.
+    let selected: [[UInt16]]
     /// Snapshot customer key by customer number.
     let key: [Int32]
     let firstDay: [Int32]
@@ -37,22 +40,19 @@ struct NarrowedOrders {
 
     var customers: Int { key.count }
 
-    /// A block's customer number for an order left out (guests are −1).
-    static let unselected = Int32.min
-
-    /// A block's snapshot customer keys turned into customer numbers among the selected, and
-    /// `unselected` for the orders the narrowing leaves out; `row`: the block's rows (read when
-    /// there is a mask).
-    func renumber(_ count: Int, customer: inout [Int32], row: [Int32]) {
+    /// The customer numbers (−1: guest) of block `b`'s selected orders, in `selected[b]`'s order,
+    /// into `numbers`; `customer`: the block's snapshot customer keys.
+    func renumber(block b: Int, customer: [Int32], into numbers: inout [Int32]) {
+        let positions = selected[b]
+        numbers.removeAll(keepingCapacity: true)
         let ahead = SnapshotPass.lookahead
-        for i in 0..<count {
-            if i + ahead < count, customer[i + ahead] >= 0 {
-                let k = Int(customer[i + ahead])
-                prefetchElement(number, k)
-                if let member { prefetchElement(member, k) }
+        for k in positions.indices {
+            // Customers' numbers are read at random: fetched ahead.
+            if k + ahead < positions.count, customer[Int(positions[k + ahead])] >= 0 {
+                prefetchElement(number, Int(customer[Int(positions[k + ahead])]))
             }
-            let c = Int(customer[i])
-            customer[i] = !selects(row: mask == nil ? 0 : row[i], customer: c) ? Self.unselected : c < 0 ? -1 : number[c]
+            let c = Int(customer[Int(positions[k])])
+            numbers.append(c < 0 ? -1 : number[c])
         }
     }
 
@@ -87,13 +87,17 @@ struct NarrowedOrders {
             member = m
         }
         let n = snapshot.customers
-        var first = [Int32](repeating: .max, count: n), second = [Int32](repeating: .max, count: n)
+        // Per customer, side by side (one cache line for both): the first and the second day of a
+        // selected order, `Int32.max` for none.
+        var span = [Int32](repeating: .max, count: 2 * n)
         var label = [Int32](repeating: -1, count: withLabel ? n : 0)
         // Customers whose first day's selected orders disagree on the label (`breakTies`).
         var tied = [Bool](repeating: false, count: withLabel ? n : 0), ties = 0
         var low = Int32.max, high = Int32.min
+        precondition(OrderSnapshot.blockSize <= 1 << 16, "positions in a block are 16 bits")
+        var selected: [[UInt16]] = []
         var day: [Int32] = [], customer: [Int32] = [], row: [Int32] = [], channel: [Int32] = []
-        let probe = NarrowedOrders(mask: mask, member: member, number: [], key: [], firstDay: [], secondDay: [],
+        let probe = NarrowedOrders(mask: mask, member: member, number: [], selected: [], key: [], firstDay: [], secondDay: [],
                                    firstLabel: [], days: nil)
         for block in snapshot.blocks {
             let b = block.index
@@ -102,48 +106,58 @@ struct NarrowedOrders {
             if mask != nil { try snapshot.column(.row, block: b, in: db, into: &row) }
             if withLabel { try snapshot.column(.channel, block: b, in: db, into: &channel) }
             let ahead = SnapshotPass.lookahead
+            var positions: [UInt16] = []
             for i in 0..<block.rows {
-                if i + ahead < block.rows, customer[i + ahead] >= 0 {
+                if i + ahead < block.rows, customer[i + ahead] >= 0, mask?.contains(row[i + ahead]) ?? true {
                     let k = Int(customer[i + ahead])
-                    prefetchElement(first, k)
-                    prefetchElement(second, k)
+                    prefetchElement(span, 2 * k)
+                    if withLabel { prefetchElement(label, k) }
                     if let member { prefetchElement(member, k) }
                 }
                 let c = Int(customer[i])
                 guard probe.selects(row: mask == nil ? 0 : row[i], customer: c) else { continue }
+                positions.append(UInt16(i))
                 let d = day[i]
                 low = min(low, d)
                 high = max(high, d)
                 guard c >= 0 else { continue }
-                if d < first[c] {
-                    second[c] = first[c]
-                    first[c] = d
+                let first = span[2 * c]
+                if d < first {
+                    span[2 * c + 1] = first
+                    span[2 * c] = d
                     if withLabel { label[c] = channel[i]; tied[c] = false }
                 } else {
-                    if d == first[c], withLabel, label[c] != channel[i], !tied[c] { tied[c] = true; ties += 1 }
-                    second[c] = min(second[c], d)
+                    if d == first, withLabel, label[c] != channel[i], !tied[c] { tied[c] = true; ties += 1 }
+                    span[2 * c + 1] = min(span[2 * c + 1], d)
                 }
             }
+            selected.append(positions)
         }
         if ties > 0 {
-            guard try breakTies(db, snapshot: snapshot, probe: probe, tied: tied, first: first, label: &label) else { return nil }
+            guard try breakTies(db, snapshot: snapshot, probe: probe, tied: tied, span: span, label: &label) else { return nil }
         }
-        var number = [Int32](repeating: -1, count: n), key: [Int32] = []
-        for c in 0..<n where first[c] != .max {
-            number[c] = Int32(key.count)
+        // The selected customers in key order; their numbers overwrite the front of `span` (customer
+        // c's number goes to slot c, whose day customer c / 2 has had read already).
+        var key: [Int32] = [], firstDay: [Int32] = [], secondDay: [Int32] = [], firstLabel: [Int32] = []
+        for c in 0..<n {
+            let first = span[2 * c], second = span[2 * c + 1]
+            guard first != .max else { span[c] = -1; continue }
+            span[c] = Int32(key.count)
             key.append(Int32(c))
+            firstDay.append(first)
+            secondDay.append(second)
+            if withLabel { firstLabel.append(label[c]) }
         }
-        return NarrowedOrders(mask: mask, member: member, number: number, key: key,
-                              firstDay: key.map { first[Int($0)] }, secondDay: key.map { second[Int($0)] },
-                              firstLabel: withLabel ? key.map { label[Int($0)] } : [],
-                              days: low <= high ? Int(low)...Int(high) : nil)
+        span.removeLast(n)
+        return NarrowedOrders(mask: mask, member: member, number: span, selected: selected, key: key, firstDay: firstDay, secondDay: secondDay,
+                              firstLabel: firstLabel, days: low <= high ? Int(low)...Int(high) : nil)
     }
 
     /// Gives each tied customer the label of their first day's selected order that comes first by
     /// `ordered_at`, then `order_id` (`TieBreak`, as the facts' first order), then row; false
     /// (decline) when `orders` no longer numbers its rows as the snapshot does.
     private static func breakTies(_ db: Database, snapshot: OrderSnapshot, probe: NarrowedOrders, tied: [Bool],
-                                  first: [Int32], label: inout [Int32]) throws -> Bool {
+                                  span: [Int32], label: inout [Int32]) throws -> Bool {
         guard let low = try snapshot.rowBase(in: db) else { return false }
         // The tied customers' candidates: (customer, row, label).
         var candidates: [(customer: Int32, row: Int32, label: Int32)] = []
@@ -156,7 +170,7 @@ struct NarrowedOrders {
             try snapshot.column(.channel, block: b, in: db, into: &channel)
             for i in 0..<block.rows {
                 let c = Int(customer[i])
-                guard c >= 0, tied[c], day[i] == first[c], probe.selects(row: row[i], customer: c) else { continue }
+                guard c >= 0, tied[c], day[i] == span[2 * c], probe.selects(row: row[i], customer: c) else { continue }
                 candidates.append((customer[i], row[i], channel[i]))
             }
         }

@@ -172,16 +172,17 @@ struct OrderStream {
         case .snapshot(let snapshot, let db, let part):
             visit.skipped = Int(snapshot.fields["without_day"] ?? "") ?? 0
             // One buffer per column, refilled block after block.
-            var day: [Int32] = [], customer: [Int32] = [], label: [Int32] = [], row: [Int32] = []
+            var day: [Int32] = [], customer: [Int32] = [], label: [Int32] = [], numbers: [Int32] = []
             var amount: [Double] = [], discounts: [Double] = [], costs: [Double] = [], commission: [Double] = []
             for block in snapshot.blocks {
                 let b = block.index
                 try snapshot.column(.day, block: b, in: db, into: &day)
                 try snapshot.column(.customer, block: b, in: db, into: &customer)
                 if withLabel { try snapshot.column(.channel, block: b, in: db, into: &label) }
-                if part?.mask != nil { try snapshot.column(.row, block: b, in: db, into: &row) }
-                // Narrowed: unselected orders marked `NarrowedOrders.unselected`, customers numbered among the selected.
-                if let part { part.renumber(block.rows, customer: &customer, row: row) }
+                // Narrowed: the selected orders alone (by position), customers numbered among the selected.
+                let positions = part?.selected[b] ?? []
+                if let part { part.renumber(block: b, customer: customer, into: &numbers) }
+                let narrowed = part != nil, count = narrowed ? positions.count : block.rows
                 if money {
                     try snapshot.column(.amount, block: b, in: db, into: &amount)
                     try snapshot.column(.discounts, block: b, in: db, into: &discounts)
@@ -189,11 +190,14 @@ struct OrderStream {
                     try snapshot.column(.commission, block: b, in: db, into: &commission)
                 }
                 let ahead = SnapshotPass.lookahead
-                for i in 0..<block.rows {
-                    if i + ahead < block.rows, customer[i + ahead] >= 0 { prefetch(Int(customer[i + ahead])) }
-                    let c = Int(customer[i])
+                for k in 0..<count {
+                    if k + ahead < count {
+                        let next = narrowed ? numbers[k + ahead] : customer[k + ahead]
+                        if next >= 0 { prefetch(Int(next)) }
+                    }
+                    let i = narrowed ? Int(positions[k]) : k
+                    let c = Int(narrowed ? numbers[k] : customer[i])
                     if c < 0 {
-                        if c == NarrowedOrders.unselected { continue }
                         if !includingGuests { visit.skipped += 1; continue }
                         visit.guests += 1
                     }
