@@ -205,11 +205,11 @@ public struct CohortEngine {
             }
             return (firstPeriod.map { number[$0 - low] }, periods.map(unit.label(of:)))
         case .attribute(let attribute):
-            var value = Array(repeating: CustomerAttribute.noValue, count: stream.customers)
             switch attribute.source {
             case .firstOrder:
-                for (c, label) in stream.firstLabel.enumerated() where label >= 0 { value[c] = stream.labelNames[Int(label)] }
+                return firstOrderCohorts(stream)
             case .lookup:
+                var value = Array(repeating: CustomerAttribute.noValue, count: stream.customers)
                 var number: [String: Int] = [:]
                 for (i, id) in try stream.customerIDs().enumerated() { number[id] = i }
                 let lookup = try attribute.lookupQuery(orders: nil)
@@ -219,16 +219,37 @@ public struct CohortEngine {
                     let v = statement.value(at: 1)
                     if let c = number[statement.value(at: 0).description], !v.isNull { value[c] = v.description }
                 }
+                let names = Self.groupNames(Set(value))
+                var cohort: [String: Int] = [:]
+                for (i, name) in names.enumerated() { cohort[name] = i }
+                return (value.map { cohort[$0]! }, names)
             }
-            // Named groups sorted, customers without a value last.
-            let names = Set(value).sorted { a, b in
-                if a == CustomerAttribute.noValue || b == CustomerAttribute.noValue { return b == CustomerAttribute.noValue && a != b }
-                return a < b
-            }
-            var number: [String: Int] = [:]
-            for (i, name) in names.enumerated() { number[name] = i }
-            return (value.map { number[$0]! }, names)
         }
+    }
+
+    /// Named groups sorted, customers without a value last.
+    private static func groupNames(_ values: Set<String>) -> [String] {
+        values.sorted { a, b in
+            if a == CustomerAttribute.noValue || b == CustomerAttribute.noValue { return b == CustomerAttribute.noValue && a != b }
+            return a < b
+        }
+    }
+
+    /// Cohorts by the first order's label: groups by the label's name, as for any attribute, found
+    /// per label code (a few) rather than per customer (millions of strings to hash).
+    private func firstOrderCohorts(_ stream: OrderStream) -> ([Int], [String]) {
+        // Name by code + 1 (0: no value), and which codes occur.
+        let nameOf = [CustomerAttribute.noValue] + stream.labelNames
+        var occurs = [Bool](repeating: false, count: nameOf.count)
+        for label in stream.firstLabel { occurs[Int(max(label, -1)) + 1] = true }
+        if stream.firstLabel.count < stream.customers { occurs[0] = true }
+        let names = Self.groupNames(Set(nameOf.indices.filter { occurs[$0] }.map { nameOf[$0] }))
+        var number: [String: Int] = [:]
+        for (i, name) in names.enumerated() { number[name] = i }
+        let cohortOfCode = nameOf.map { number[$0] ?? -1 }
+        return ((0..<stream.customers).map { c in
+            c < stream.firstLabel.count ? cohortOfCode[Int(max(stream.firstLabel[c], -1)) + 1] : cohortOfCode[0]
+        }, names)
     }
 
     /// The cost fields the measure subtracts that have NULLs.
