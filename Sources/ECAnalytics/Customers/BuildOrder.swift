@@ -3,8 +3,10 @@ import ECStore
 /// An order's numbers as SQLite reads them as REAL (NULL as 0), with which cost fields were NULL.
 struct OrderNumbers {
     var amount = 0.0, discount = 0.0, points = 0.0, cogs = 0.0, shipping = 0.0, commission = 0.0, units = 0.0
-    /// Bit f set when cost field f (discount, points, cogs, shipping, commission) is NULL.
+    /// Bit f set when cost field f (discount, points, cogs, shipping, commission) is NULL;
+    /// `amountNotANumber` when amount is NULL or not stored as a number.
     var nulls: UInt8 = 0
+    static let amountNotANumber: UInt8 = 1 << 5
 }
 
 extension CustomerFacts.BuildState {
@@ -32,6 +34,7 @@ extension CustomerFacts.BuildState {
         flags[r] = 1
         let n = numbers()
         for f in 0..<5 where n.nulls & (1 << f) != 0 { costNulls[f] += 1 }
+        if n.nulls & OrderNumbers.amountNotANumber != 0 { amountsNotNumbers += 1 }
         return OrderValues(day: Int32(truncatingIfNeeded: wide), channel: chan, amount: n.amount,
                            discounts: OrderMeasures.discounts(discount: n.discount, points: n.points), commission: n.commission,
                            costs: OrderMeasures.costs(cogs: n.cogs, shipping: n.shipping), units: n.units)

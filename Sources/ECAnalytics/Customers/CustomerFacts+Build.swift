@@ -1,4 +1,5 @@
 import Foundation
+import CSQLite
 import ECStore
 
 /// Builds the customer facts and the order snapshot by streaming `orders`, in bounded memory.
@@ -75,6 +76,9 @@ extension CustomerFacts {
         var withoutDay = 0, afterAsOf = 0
         /// NULLs per cost field (discount, points, cogs, shipping, commission) among the snapshot's orders.
         var costNulls = [Int](repeating: 0, count: 5)
+        /// The snapshot's orders whose amount is NULL or not stored as a number: its `amount` column
+        /// holds what SQL's amount is for the others (`OrderMask.fromAmounts`).
+        var amountsNotNumbers = 0
         /// Orders in the snapshot.
         var rows = 0
         /// Per customer, every pass, in key order: the snapshot's customer columns.
@@ -154,6 +158,8 @@ extension CustomerFacts {
                                      cogs: read.double(at: 8), shipping: read.double(at: 9), commission: read.double(at: 10),
                                      units: read.double(at: 11))
                 for f in 0..<5 where read.isNull(at: 6 + f) { n.nulls |= 1 << f }
+                let amount = read.storageClass(at: 5)
+                if amount != SQLITE_INTEGER && amount != SQLITE_FLOAT { n.nulls |= OrderNumbers.amountNotANumber }
                 return n
             }) else { continue }
             let wide = read.int64(at: 2)
@@ -300,6 +306,7 @@ extension CustomerFacts {
             without_day=\(st.withoutDay)
             after_as_of=\(st.afterAsOf)
             cost_nulls=\(st.costNulls.map(String.init).joined(separator: ","))
+            amounts_not_numbers=\(st.amountsNotNumbers)
             """)
     }
 

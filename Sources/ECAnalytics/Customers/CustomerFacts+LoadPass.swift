@@ -195,7 +195,7 @@ extension CustomerFacts {
             // Numbers as SQLite's column_double reads them: NULL as 0; text (a widened column) is not taken.
             var n = OrderNumbers(), ok = true
             let at = columns.numbers
-            n.amount = Self.number(row, at.0, bit: 0, &n.nulls, &ok)
+            n.amount = Self.number(row, at.0, bit: OrderNumbers.amountNotANumber, &n.nulls, &ok)
             n.discount = Self.number(row, at.1, bit: 1, &n.nulls, &ok)
             n.points = Self.number(row, at.2, bit: 2, &n.nulls, &ok)
             n.cogs = Self.number(row, at.3, bit: 4, &n.nulls, &ok)

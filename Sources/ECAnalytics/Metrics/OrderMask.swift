@@ -25,6 +25,7 @@ struct OrderMask: Sendable {
     static func make(_ db: Database, filter: SQLFragment, snapshot: OrderSnapshot, codes useCodes: Bool = true) throws -> OrderMask? {
         guard let low = try snapshot.rowBase(in: db) else { return nil }
         if useCodes, let mask = try fromCodes(db, filter: filter, low: low) { return mask }
+        if useCodes, let mask = try fromAmounts(db, filter: filter, snapshot: snapshot) { return mask }
         let s = try db.prepare("SELECT o.rowid - ? FROM orders AS o WHERE o.rowid >= ? AND (\(filter.sql))")
         try s.bind([.integer(low), .integer(low)] + filter.bindings)
         var bits: [UInt64] = []
@@ -109,6 +110,120 @@ struct OrderMask: Sendable {
             }
         }
         return OrderMask(bits: bits, kept: count)
+    }
+}
+
+extension OrderMask {
+    /// Distinct amounts past this many are left to the scan (each is a row SQLite evaluates the filter on).
+    static let maxAmounts = 1 << 18
+
+    /// The mask from the snapshot's `amount` column, for a filter that names `amount` alone (`o."amount"`,
+    /// as `fromCodes` finds names); nil when it names another column, the build saw an amount that is not
+    /// a number (`amounts_not_numbers`: NULL, text), one is past 2^53 (a double's exact integers), or there
+    /// are more than `maxAmounts` distinct ones. SQLite evaluates the filter once per distinct amount, on a
+    /// one-column temporary table of the same affinity as `orders.amount` (so each value is stored, and
+    /// compares, as it does in `orders`), and every snapshot order whose amount it keeps sets its row's
+    /// bit, in one pass over the blocks. Orders outside the snapshot (not counted) get no bit: no pass
+    /// asks for them.
+    static func fromAmounts(_ db: Database, filter: SQLFragment, snapshot: OrderSnapshot) throws -> OrderMask? {
+        guard OrderCodes.columnsNamed(in: filter.sql) == ["amount"], snapshot.fields["amounts_not_numbers"] == "0",
+              let declared = try db.columns(of: "orders").first(where: { $0.name == "amount" })?.type,
+              let schema = try db.scalar("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'orders'").textValue,
+              !schema.uppercased().contains("COLLATE") else { return nil }
+        let table = "temp.ecsh_mask_amounts"
+        try db.execute("DROP TABLE IF EXISTS \(table)")
+        try db.execute("CREATE TABLE \(table) (amount \(affinityType(declared)))")
+        defer { try? db.execute("DROP TABLE IF EXISTS \(table)") }
+        let insert = try db.prepare("INSERT INTO \(table) (rowid, amount) VALUES (?, ?)")
+        let verdicts = try db.prepare("SELECT o.rowid FROM \(table) AS o WHERE o.rowid >= ? AND (\(filter.sql))")
+        // One pass: each block's amounts numbered by bit pattern (in order of appearance), the filter
+        // evaluated on the amounts new in the block, then a bit per kept order's row.
+        var numbering = AmountNumbering(), keeps: [Bool] = [], codes: [Int32] = []
+        var amount: [Double] = [], row: [Int32] = []
+        var bits = [UInt64](repeating: 0, count: 1), count = 0
+        for block in snapshot.blocks {
+            try snapshot.column(.amount, block: block.index, in: db, into: &amount)
+            try snapshot.column(.row, block: block.index, in: db, into: &row)
+            codes.removeAll(keepingCapacity: true)
+            for v in amount {
+                guard abs(v) < 0x1p53 else { return nil }
+                codes.append(Int32(numbering.number(v)))
+            }
+            let known = keeps.count, now = numbering.values.count
+            if now > known {
+                guard now <= maxAmounts else { return nil }
+                for i in known..<now {
+                    insert.reset()
+                    try insert.bind([.integer(Int64(i)), .real(numbering.values[i])])
+                    try insert.step()
+                }
+                keeps += repeatElement(false, count: now - known)
+                verdicts.reset()
+                try verdicts.bind([.integer(Int64(known))] + filter.bindings)
+                while try verdicts.step() { keeps[Int(verdicts.int64(at: 0))] = true }
+            }
+            for i in 0..<block.rows where keeps[Int(codes[i])] {
+                let r = Int(row[i])
+                guard r >= 0 else { continue }
+                if r >> 6 >= bits.count { bits.append(contentsOf: repeatElement(0, count: max(r >> 6 + 1 - bits.count, bits.count))) }
+                bits[r >> 6] |= 1 << UInt64(r & 63)
+                count += 1
+            }
+        }
+        return OrderMask(bits: bits, kept: count)
+    }
+
+    /// The type keyword of the affinity SQLite gives a column declared `declared` (its five rules, in order),
+    /// so that a temporary column stores and compares values as the declared one does.
+    static func affinityType(_ declared: String) -> String {
+        let t = declared.uppercased()
+        if t.contains("INT") { return "INTEGER" }
+        if t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT") { return "TEXT" }
+        if t.contains("BLOB") || t.isEmpty { return "BLOB" }
+        if t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB") { return "REAL" }
+        return "NUMERIC"
+    }
+}
+
+/// Distinct doubles numbered 0, 1, … by bit pattern, in an open-addressing table that holds each key
+/// beside its number (a lookup per order of a pass: one memory access, where a `Dictionary` hashes
+/// through `Hasher`).
+struct AmountNumbering {
+    private(set) var values: [Double] = []
+    /// Per slot: the key's bit pattern and its number + 1 (0: empty).
+    private var keys = [UInt64](repeating: 0, count: 1 << 10)
+    private var numbers = [Int32](repeating: 0, count: 1 << 10)
+
+    @inline(__always) private static func slot(_ bits: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+    }
+
+    /// The number of `v`, numbering it when new.
+    @discardableResult @inline(__always) mutating func number(_ v: Double) -> Int {
+        let bits = v.bitPattern, mask = keys.count - 1
+        var i = Self.slot(bits, mask)
+        while numbers[i] != 0 {
+            if keys[i] == bits { return Int(numbers[i]) - 1 }
+            i = (i + 1) & mask
+        }
+        let k = values.count
+        values.append(v)
+        keys[i] = bits
+        numbers[i] = Int32(k + 1)
+        if values.count * 2 > keys.count { grow() }
+        return k
+    }
+
+    private mutating func grow() {
+        let count = keys.count * 2, mask = count - 1
+        keys = [UInt64](repeating: 0, count: count)
+        numbers = [Int32](repeating: 0, count: count)
+        for (k, v) in values.enumerated() {
+            var i = Self.slot(v.bitPattern, mask)
+            while numbers[i] != 0 { i = (i + 1) & mask }
+            keys[i] = v.bitPattern
+            numbers[i] = Int32(k + 1)
+        }
     }
 }
 
