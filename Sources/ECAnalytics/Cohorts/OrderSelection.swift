@@ -14,6 +14,10 @@ public struct OrderSelection: Sendable {
     public var countedOrders: SQLFragment
     /// A condition on `customer_id` (a segment), or nil for every customer.
     public var customerFilter: SQLFragment?
+    /// The same segments as a condition on a row of the customer facts (`customerFilter` is
+    /// `customer_id IN (SELECT customer_id FROM ecsh_customer_facts WHERE it)`), which the snapshot
+    /// evaluates once per customer; nil: the snapshot evaluates `customerFilter` itself.
+    public var factsCondition: SQLFragment?
     /// A condition on order columns (a `where` clause), or nil.
     public var orderFilter: SQLFragment?
     /// The same condition compiled for `orders AS o`, every column named `o."column"`, so that the
@@ -22,10 +26,12 @@ public struct OrderSelection: Sendable {
     public var aliasedOrderFilter: SQLFragment?
 
     public init(table: String = "orders", countedOrders: SQLFragment,
-                customerFilter: SQLFragment? = nil, orderFilter: SQLFragment? = nil, aliasedOrderFilter: SQLFragment? = nil) {
+                customerFilter: SQLFragment? = nil, factsCondition: SQLFragment? = nil,
+                orderFilter: SQLFragment? = nil, aliasedOrderFilter: SQLFragment? = nil) {
         self.table = table
         self.countedOrders = countedOrders
         self.customerFilter = customerFilter
+        self.factsCondition = factsCondition
         self.orderFilter = orderFilter
         self.aliasedOrderFilter = aliasedOrderFilter
     }

@@ -77,8 +77,10 @@ struct NarrowedOrders {
         var member: [Bool]?
         if let segments = selection.customerFilter {
             var m = [Bool](repeating: false, count: snapshot.customers)
-            let s = try db.prepare("SELECT customer_key FROM \(CustomerFacts.table) WHERE " + segments.sql)
-            try s.bind(segments.bindings)
+            // On the facts row itself when the caller has the condition (no set of ids to build and probe).
+            let condition = selection.factsCondition ?? segments
+            let s = try db.prepare("SELECT customer_key FROM \(CustomerFacts.table) WHERE " + condition.sql)
+            try s.bind(condition.bindings)
             while try s.step() {
                 let k = Int(s.int64(at: 0))
                 guard k >= 0 && k < m.count else { return nil }

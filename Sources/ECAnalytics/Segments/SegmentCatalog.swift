@@ -149,11 +149,17 @@ public struct SegmentCatalog {
     /// `everyone`: over every customer (`CustomerFacts.everyone`), for NPS, whose respondents
     /// may have no counted order; otherwise over the facts, which is all order analyses need.
     public func customerFilter(_ names: [Identifier], everyone: Bool = false) throws -> SQLFragment? {
-        let segments = try resolve(names)
-        guard !segments.isEmpty else { return nil }
-        let any = SQLFragment.joined(segments.map { SQLFragment("(") + $0.predicate + SQLFragment(")") }, separator: " OR ")
+        guard let any = try factsCondition(names) else { return nil }
         let relation = everyone ? try CustomerFacts.everyone(db) + " AS f" : CustomerFacts.table
         return SQLFragment("customer_id IN (SELECT customer_id FROM \(relation) WHERE ") + any + SQLFragment(")")
+    }
+
+    /// The condition on a row of the customer facts that `customerFilter` (not `everyone`) selects
+    /// the customer ids of: any of the segments' predicates, or nil for none.
+    public func factsCondition(_ names: [Identifier]) throws -> SQLFragment? {
+        let segments = try resolve(names)
+        guard !segments.isEmpty else { return nil }
+        return SQLFragment.joined(segments.map { SQLFragment("(") + $0.predicate + SQLFragment(")") }, separator: " OR ")
     }
 
     /// Compiles a `where` predicate over the columns of `orders`.

@@ -10,6 +10,7 @@ extension Session {
         let settings = try metricSettings()
         return OrderSelection(countedOrders: settings.countedCondition(),
                               customerFilter: try customerFilter(segments),
+                              factsCondition: try segmentCatalog.factsCondition(segments),
                               orderFilter: try filter.map { try compileOrderPredicate($0) },
                               aliasedOrderFilter: try filter.map { try compileOrderPredicate($0, alias: "o") })
     }

@@ -160,10 +160,12 @@ import ECStore
             (SQLFragment("\"amount\" < 0"), SQLFragment("o.\"amount\" < 0")),
             (SQLFragment("\"customer_id\" IS NULL"), SQLFragment("o.\"customer_id\" IS NULL")),
         ]
-        let segments: [SQLFragment?] = [
-            nil,
-            SQLFragment("customer_id IN (SELECT customer_id FROM ecsh_customer_facts WHERE (orders >= ?))", [.integer(2)]),
-            SQLFragment("customer_id IN (SELECT customer_id FROM ecsh_customer_facts WHERE (first_channel = 'rakuten') OR (orders >= 3))"),
+        // (segments as a condition on customer_id, the same on a facts row); nil: the first alone.
+        let segments: [(SQLFragment?, SQLFragment?)] = [
+            (nil, nil),
+            (SQLFragment("customer_id IN (SELECT customer_id FROM ecsh_customer_facts WHERE (orders >= ?))", [.integer(2)]), nil),
+            (SQLFragment("customer_id IN (SELECT customer_id FROM ecsh_customer_facts WHERE (first_channel = 'rakuten') OR (orders >= 3))"),
+             SQLFragment("(first_channel = 'rakuten') OR (orders >= 3)")),
         ]
         enum Outcome { case matrix(CohortMatrix), failed(String) }
         func outcome(_ q: CohortQuery) -> Outcome {
@@ -175,8 +177,9 @@ import ECStore
                 try db.execute("UPDATE orders SET discount = coalesce(discount, 0), points = coalesce(points, 0), cogs = coalesce(cogs, 0), shipping = coalesce(shipping, 0), commission = coalesce(commission, 0)")
             }
             for (filter, aliased) in filters {
-                for segment in segments {
-                    let selection = OrderSelection(countedOrders: counted, customerFilter: segment, orderFilter: filter, aliasedOrderFilter: aliased)
+                for (segment, facts) in segments {
+                    let selection = OrderSelection(countedOrders: counted, customerFilter: segment, factsCondition: facts,
+                                                   orderFilter: filter, aliasedOrderFilter: aliased)
                     for q in Self.queries(selection) {
                         let what = "\(q.measure) \(q.grouping) \(filter?.sql ?? "-") \(segment?.sql ?? "-") filled \(filled)"
                         var label: SQLFragment?
