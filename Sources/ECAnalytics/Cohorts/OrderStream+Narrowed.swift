@@ -1,12 +1,12 @@
 import ECStore
 
-/// The snapshot's orders narrowed by a `where` filter and a segment, so that a cohort with either
+/// The snapshot's orders narrowed by a `where` filter and segments, so that a cohort with either
 /// reads the snapshot instead of every selected row through SQL (3.3 s against DuckDB's 0.7 s for
 /// `cohort retention by month periods 12 where channel = 'amazon'` at 10M orders).
 ///
 /// The filter is applied as `OrderMask` applies it to a KPI (SQLite evaluates the predicate, on one
-/// row per code when it names only columns kept as codes, else in one scan of `orders`), the segment
-/// as the customers' facts rows SQLite keeps. A first pass over the blocks finds what the facts hold
+/// row per code when it names only columns kept as codes, on one row per distinct amount when it names
+/// `amount` alone, else in one scan of `orders`), the segments as the customers' facts rows SQLite keeps. A first pass over the blocks finds what the facts hold
 /// for every counted order but a narrowed selection changes: each customer's first and second day
 /// and first label among the selected orders; the customers with none are left out and the rest
 /// renumbered 0..<customers, in key order.
@@ -18,11 +18,22 @@ import ECStore
 /// orders without a day among the counted ones, and money with NULL cost fields (the SQL route
 /// counts both among the selected orders).
 struct NarrowedOrders {
-    /// The orders the `where` filter keeps; nil without one.
-    let mask: OrderMask?
-    /// The customers the segments keep, by snapshot customer key; nil without segments. Guest orders
-    /// are outside every segment (`customer_id IN (…)` is not true for NULL).
-    let member: [Bool]?
+    /// Which of the snapshot's orders a narrowing selects.
+    struct Selects {
+        /// The orders the `where` filter keeps; nil without one.
+        let mask: OrderMask?
+        /// The customers the segments keep, by snapshot customer key; nil without segments. Guest
+        /// orders are outside every segment (`customer_id IN (…)` is not true for NULL).
+        let member: [Bool]?
+
+        /// Whether the order (its `row` and snapshot customer key) is selected: guests only without segments.
+        @inline(__always) func callAsFunction(row: Int32, customer c: Int) -> Bool {
+            if let mask, !mask.contains(row) { return false }
+            guard let member else { return true }
+            return c >= 0 && member[c]
+        }
+    }
+
     /// Customer number by snapshot customer key; −1: no selected order.
     let number: [Int32]
     /// Per block, the positions of the selected orders in it (a block holds at most 65,536), so that
@@ -54,13 +65,6 @@ struct NarrowedOrders {
             let c = Int(customer[Int(positions[k])])
             numbers.append(c < 0 ? -1 : number[c])
         }
-    }
-
-    /// Whether the order (its `row` and snapshot customer key) is selected: guests only without segments.
-    @inline(__always) func selects(row: Int32, customer c: Int) -> Bool {
-        if let mask, !mask.contains(row) { return false }
-        guard let member else { return true }
-        return c >= 0 && member[c]
     }
 
     /// The narrowing of `selection` over the snapshot `snapshot` (which holds its counted orders unnarrowed).
@@ -99,8 +103,7 @@ struct NarrowedOrders {
         precondition(OrderSnapshot.blockSize <= 1 << 16, "positions in a block are 16 bits")
         var selected: [[UInt16]] = []
         var day: [Int32] = [], customer: [Int32] = [], row: [Int32] = [], channel: [Int32] = []
-        let probe = NarrowedOrders(mask: mask, member: member, number: [], selected: [], key: [], firstDay: [], secondDay: [],
-                                   firstLabel: [], days: nil)
+        let selects = Selects(mask: mask, member: member)
         for block in snapshot.blocks {
             let b = block.index
             try snapshot.column(.day, block: b, in: db, into: &day)
@@ -117,7 +120,7 @@ struct NarrowedOrders {
                     if let member { prefetchElement(member, k) }
                 }
                 let c = Int(customer[i])
-                guard probe.selects(row: mask == nil ? 0 : row[i], customer: c) else { continue }
+                guard selects(row: mask == nil ? 0 : row[i], customer: c) else { continue }
                 positions.append(UInt16(i))
                 let d = day[i]
                 low = min(low, d)
@@ -136,7 +139,7 @@ struct NarrowedOrders {
             selected.append(positions)
         }
         if ties > 0 {
-            guard try breakTies(db, snapshot: snapshot, probe: probe, tied: tied, span: span, label: &label) else { return nil }
+            guard try breakTies(db, snapshot: snapshot, selects: selects, tied: tied, span: span, label: &label) else { return nil }
         }
         // The selected customers in key order; their numbers overwrite the front of `span` (customer
         // c's number goes to slot c, whose day customer c / 2 has had read already).
@@ -151,14 +154,14 @@ struct NarrowedOrders {
             if withLabel { firstLabel.append(label[c]) }
         }
         span.removeLast(n)
-        return NarrowedOrders(mask: mask, member: member, number: span, selected: selected, key: key, firstDay: firstDay, secondDay: secondDay,
+        return NarrowedOrders(number: span, selected: selected, key: key, firstDay: firstDay, secondDay: secondDay,
                               firstLabel: firstLabel, days: low <= high ? Int(low)...Int(high) : nil)
     }
 
     /// Gives each tied customer the label of their first day's selected order that comes first by
     /// `ordered_at`, then `order_id` (`TieBreak`, as the facts' first order), then row; false
     /// (decline) when `orders` no longer numbers its rows as the snapshot does.
-    private static func breakTies(_ db: Database, snapshot: OrderSnapshot, probe: NarrowedOrders, tied: [Bool],
+    private static func breakTies(_ db: Database, snapshot: OrderSnapshot, selects: Selects, tied: [Bool],
                                   span: [Int32], label: inout [Int32]) throws -> Bool {
         guard let low = try snapshot.rowBase(in: db) else { return false }
         // The tied customers' candidates: (customer, row, label).
@@ -172,7 +175,7 @@ struct NarrowedOrders {
             try snapshot.column(.channel, block: b, in: db, into: &channel)
             for i in 0..<block.rows {
                 let c = Int(customer[i])
-                guard c >= 0, tied[c], day[i] == span[2 * c], probe.selects(row: row[i], customer: c) else { continue }
+                guard c >= 0, tied[c], day[i] == span[2 * c], selects(row: row[i], customer: c) else { continue }
                 candidates.append((customer[i], row[i], channel[i]))
             }
         }
