@@ -34,8 +34,8 @@ public struct CohortEngine {
         let customers = stream.customers
         let n = query.periods
 
-        // Cohort of each customer.
-        let firstPeriod = stream.firstDay.map { periodOf.index(ofDay: Int($0)) }
+        // Cohort of each customer. Per-customer arrays hold 32-bit values: at 5M customers each is 20 MB, not 40.
+        let firstPeriod = stream.firstDay.map { Int32(periodOf.index(ofDay: Int($0))) }
         let (cohortOf, labels) = try assignCohorts(query: query, stream: stream, firstPeriod: firstPeriod)
         let cohortCount = labels.count
 
@@ -46,13 +46,13 @@ public struct CohortEngine {
         let width = n + 2
         let totalCells = PlainBuffer<Double>(repeating: 0, count: cohortCount * width)
         var sizes = Array(repeating: 0, count: cohortCount)
-        var lastOffset = Array(repeating: 0, count: customers)
+        var lastOffset = [Int32](repeating: 0, count: customers)
         for c in 0..<customers {
-            let cohort = cohortOf[c]
+            let cohort = Int(cohortOf[c])
             sizes[cohort] += 1
             // A customer is observed up to the data's last period.
-            let last = min(lastPeriod - firstPeriod[c], n)
-            lastOffset[c] = last
+            let last = min(lastPeriod - Int(firstPeriod[c]), n)
+            lastOffset[c] = Int32(last)
             eligible[cohort][0] += 1
             eligible[cohort][last + 1] -= 1
         }
@@ -76,27 +76,27 @@ public struct CohortEngine {
                     seen.prefetch(c * words)
                 }) { order in
                     let c = order.customer
-                    let offset = periodOf.index(ofDay: order.day) - firstPeriod[c]
+                    let offset = periodOf.index(ofDay: order.day) - Int(firstPeriod[c])
                     guard offset <= n else { return }
                     let bit = UInt64(1) << UInt64(offset % 64)
                     let slot = c * words + offset / 64
                     if seen[slot] & bit == 0 {
                         seen[slot] |= bit
-                        addRange(cohortOf[c], offset, offset, 1)
+                        addRange(Int(cohortOf[c]), offset, offset, 1)
                     }
                 }
             case .onOrAfter:
                 let latestDay = PlainBuffer<Int32>(repeating: .min, count: customers)
                 visit = try stream.forEach { order in latestDay[order.customer] = max(latestDay[order.customer], Int32(order.day)) }
                 for c in 0..<customers {
-                    let latest = min(periodOf.index(ofDay: Int(latestDay[c])) - firstPeriod[c], lastOffset[c])
-                    addRange(cohortOf[c], 0, latest, 1)
+                    let latest = min(periodOf.index(ofDay: Int(latestDay[c])) - Int(firstPeriod[c]), Int(lastOffset[c]))
+                    addRange(Int(cohortOf[c]), 0, latest, 1)
                 }
             case .cumulative:
                 let secondDay = try stream.secondDays()
                 for c in 0..<customers where secondDay[c] != .max {
-                    let repeatOffset = periodOf.index(ofDay: Int(secondDay[c])) - firstPeriod[c]
-                    addRange(cohortOf[c], repeatOffset, lastOffset[c], 1)
+                    let repeatOffset = periodOf.index(ofDay: Int(secondDay[c])) - Int(firstPeriod[c])
+                    addRange(Int(cohortOf[c]), repeatOffset, Int(lastOffset[c]), 1)
                 }
                 visit = try stream.forEach { _ in }  // counts the orders skipped for the note
             }
@@ -109,7 +109,7 @@ public struct CohortEngine {
                 prefetchElement(lastOffsets, c)
             }) { order in
                 let c = order.customer
-                let offset = periodOf.index(ofDay: order.day) - firstPeriod[c]
+                let offset = periodOf.index(ofDay: order.day) - Int(firstPeriod[c])
                 guard offset <= n else { return }
                 let value: Double
                 switch measure {
@@ -117,7 +117,7 @@ public struct CohortEngine {
                 case .margin: value = OrderMeasures.cm2(amount: order.amount, discounts: order.discounts, costs: order.costs, commission: order.commission)
                 default: value = 1
                 }
-                addRange(cohortOf[c], offset, query.cumulative ? lastOffsets[c] : offset, value)
+                addRange(Int(cohortOf[c]), offset, query.cumulative ? Int(lastOffsets[c]) : offset, value)
             }
             var missing: [CostField: Int] = [:]
             for field in missingFields(query: query, stream: stream) {
@@ -182,28 +182,28 @@ public struct CohortEngine {
     }
 
     /// Puts each customer into a cohort; returns cohort numbers and labels in display order.
-    private func assignCohorts(query: CohortQuery, stream: OrderStream, firstPeriod: [Int]) throws -> ([Int], [String]) {
+    private func assignCohorts(query: CohortQuery, stream: OrderStream, firstPeriod: [Int32]) throws -> ([Int32], [String]) {
         switch query.grouping {
         case .all:
             return (Array(repeating: 0, count: stream.customers), ["all"])
         case .period(let unit):
             // Periods number a short span (months, weeks, days of the data): numbered through an array
             // over the span rather than a set and a dictionary of millions of customers' periods.
-            guard let low = firstPeriod.min(), let high = firstPeriod.max() else { return ([], []) }
+            guard let low = firstPeriod.min().map(Int.init), let high = firstPeriod.max().map(Int.init) else { return ([], []) }
             if high - low > max(1 << 20, 4 * firstPeriod.count) {
                 let periods = Set(firstPeriod).sorted()
-                var number: [Int: Int] = [:]
-                for (i, p) in periods.enumerated() { number[p] = i }
-                return (firstPeriod.map { number[$0]! }, periods.map(unit.label(of:)))
+                var number: [Int32: Int32] = [:]
+                for (i, p) in periods.enumerated() { number[p] = Int32(i) }
+                return (firstPeriod.map { number[$0]! }, periods.map { unit.label(of: Int($0)) })
             }
-            var number = [Int](repeating: -1, count: high - low + 1)
-            for p in firstPeriod { number[p - low] = 0 }
+            var number = [Int32](repeating: -1, count: high - low + 1)
+            for p in firstPeriod { number[Int(p) - low] = 0 }
             var periods: [Int] = []
             for i in number.indices where number[i] == 0 {
-                number[i] = periods.count
+                number[i] = Int32(periods.count)
                 periods.append(low + i)
             }
-            return (firstPeriod.map { number[$0 - low] }, periods.map(unit.label(of:)))
+            return (firstPeriod.map { number[Int($0) - low] }, periods.map(unit.label(of:)))
         case .attribute(let attribute):
             switch attribute.source {
             case .firstOrder:
@@ -220,8 +220,8 @@ public struct CohortEngine {
                     if let c = number[statement.value(at: 0).description], !v.isNull { value[c] = v.description }
                 }
                 let names = Self.groupNames(Set(value))
-                var cohort: [String: Int] = [:]
-                for (i, name) in names.enumerated() { cohort[name] = i }
+                var cohort: [String: Int32] = [:]
+                for (i, name) in names.enumerated() { cohort[name] = Int32(i) }
                 return (value.map { cohort[$0]! }, names)
             }
         }
@@ -237,15 +237,15 @@ public struct CohortEngine {
 
     /// Cohorts by the first order's label: groups by the label's name, as for any attribute, found
     /// per label code (a few) rather than per customer (millions of strings to hash).
-    private func firstOrderCohorts(_ stream: OrderStream) -> ([Int], [String]) {
+    private func firstOrderCohorts(_ stream: OrderStream) -> ([Int32], [String]) {
         // Name by code + 1 (0: no value), and which codes occur.
         let nameOf = [CustomerAttribute.noValue] + stream.labelNames
         var occurs = [Bool](repeating: false, count: nameOf.count)
         for label in stream.firstLabel { occurs[Int(max(label, -1)) + 1] = true }
         if stream.firstLabel.count < stream.customers { occurs[0] = true }
         let names = Self.groupNames(Set(nameOf.indices.filter { occurs[$0] }.map { nameOf[$0] }))
-        var number: [String: Int] = [:]
-        for (i, name) in names.enumerated() { number[name] = i }
+        var number: [String: Int32] = [:]
+        for (i, name) in names.enumerated() { number[name] = Int32(i) }
         let cohortOfCode = nameOf.map { number[$0] ?? -1 }
         return ((0..<stream.customers).map { c in
             c < stream.firstLabel.count ? cohortOfCode[Int(max(stream.firstLabel[c], -1)) + 1] : cohortOfCode[0]

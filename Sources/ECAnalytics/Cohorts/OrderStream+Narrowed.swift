@@ -39,8 +39,6 @@ struct NarrowedOrders {
     /// Per block, the positions of the selected orders in it (a block holds at most 65,536), so that
     /// the pass visits them alone: 2 bytes per selected order.
     let selected: [[UInt16]]
-    /// Snapshot customer key by customer number.
-    let key: [Int32]
     let firstDay: [Int32]
     /// `Int32.max`: one selected order.
     let secondDay: [Int32]
@@ -49,7 +47,10 @@ struct NarrowedOrders {
     /// The first and last day of a selected order, guests' included; nil when none is selected.
     let days: ClosedRange<Int>?
 
-    var customers: Int { key.count }
+    var customers: Int { firstDay.count }
+
+    /// Snapshot customer key by customer number (customers are numbered in key order).
+    var keys: [Int32] { number.indices.filter { number[$0] >= 0 }.map { Int32($0) } }
 
     /// The customer numbers (−1: guest) of block `b`'s selected orders, in `selected[b]`'s order,
     /// into `numbers`; `customer`: the block's snapshot customer keys.
@@ -141,20 +142,16 @@ struct NarrowedOrders {
         if ties > 0 {
             guard try breakTies(db, snapshot: snapshot, selects: selects, tied: tied, span: span, label: &label) else { return nil }
         }
-        // The selected customers in key order; their numbers overwrite the front of `span` (customer
-        // c's number goes to slot c, whose day customer c / 2 has had read already).
-        var key: [Int32] = [], firstDay: [Int32] = [], secondDay: [Int32] = [], firstLabel: [Int32] = []
-        for c in 0..<n {
-            let first = span[2 * c], second = span[2 * c + 1]
-            guard first != .max else { span[c] = -1; continue }
-            span[c] = Int32(key.count)
-            key.append(Int32(c))
-            firstDay.append(first)
-            secondDay.append(second)
+        // The selected customers numbered in key order.
+        var number = [Int32](repeating: -1, count: n)
+        var firstDay: [Int32] = [], secondDay: [Int32] = [], firstLabel: [Int32] = []
+        for c in 0..<n where span[2 * c] != .max {
+            number[c] = Int32(firstDay.count)
+            firstDay.append(span[2 * c])
+            secondDay.append(span[2 * c + 1])
             if withLabel { firstLabel.append(label[c]) }
         }
-        span.removeLast(n)
-        return NarrowedOrders(number: span, selected: selected, key: key, firstDay: firstDay, secondDay: secondDay,
+        return NarrowedOrders(number: number, selected: selected, firstDay: firstDay, secondDay: secondDay,
                               firstLabel: firstLabel, days: low <= high ? Int(low)...Int(high) : nil)
     }
 

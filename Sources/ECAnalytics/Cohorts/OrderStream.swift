@@ -137,7 +137,7 @@ struct OrderStream {
         case .rows(let rows): return rows.customerIDs
         case .snapshot(_, let db, let part):
             let ids = try db.query("SELECT customer_id FROM \(CustomerFacts.table) ORDER BY customer_key").rows.map { $0[0].description }
-            return part.map { $0.key.map { ids[Int($0)] } } ?? ids
+            return part.map { $0.keys.map { ids[Int($0)] } } ?? ids
         }
     }
 
