@@ -38,7 +38,18 @@ import ECStore
             CohortQuery(measure: .margin, cumulative: true, grouping: .attribute(.firstChannel), periods: 12, orders: selection),
             CohortQuery(measure: .retention, grouping: .period(.week), periods: 10, orders: selection, offsetUnit: .week),
             CohortQuery(measure: .retention, periods: 4, orders: selection, asOfDay: WorkspaceBuilder.day("2023-06-30")),
+            CohortQuery(measure: .retention, grouping: .attribute(.column("region")), periods: 6, orders: selection),
         ]
+    }
+
+    /// Regions for most customers (the rest have none), for the cohorts by a customers column.
+    static func addRegions(_ db: Database) throws {
+        try db.execute("CREATE TABLE IF NOT EXISTS customers (customer_id TEXT, region TEXT)")
+        try db.execute("""
+            INSERT INTO customers (customer_id, region) SELECT DISTINCT customer_id,
+              CASE WHEN customer_id < 'C00100' THEN 'Tokyo' WHEN customer_id < 'C00250' THEN 'Osaka' END
+            FROM orders WHERE customer_id IS NOT NULL AND customer_id NOT LIKE '%7'
+            """)
     }
 
     /// Two routes' matrices: the same cohorts, sizes, cells, CAC and payback, average, notes and SQL.
@@ -57,7 +68,7 @@ import ECStore
     @Test func cohortMatricesAgree() throws {
         let shop = try SnapshotRouteTests.shop()
         let db = shop.w.db
-        try db.execute("CREATE TABLE IF NOT EXISTS customers (customer_id TEXT, region TEXT)")
+        try Self.addRegions(db)
         for q in Self.queries(OrderSelection(countedOrders: MetricSettings().countedCondition())) {
             let (a, b) = try Self.bothRoutes(db) { try CohortEngine(db).run(q) }
             Self.expectSame(a, b, "\(q.measure) \(q.grouping)")
@@ -146,7 +157,7 @@ import ECStore
     @Test func narrowedCohortsAgree() throws {
         let shop = try SnapshotRouteTests.shop()
         let db = shop.w.db
-        try db.execute("CREATE TABLE IF NOT EXISTS customers (customer_id TEXT, region TEXT)")
+        try Self.addRegions(db)
         try Self.addTies(shop.w)
         let counted = MetricSettings().countedCondition()
         // (filter, the same for `orders AS o`); nil: the second applied by a scan, the first alone.
