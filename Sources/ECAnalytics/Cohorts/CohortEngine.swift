@@ -238,18 +238,16 @@ public struct CohortEngine {
     /// Cohorts by the first order's label: groups by the label's name, as for any attribute, found
     /// per label code (a few) rather than per customer (millions of strings to hash).
     private func firstOrderCohorts(_ stream: OrderStream) -> ([Int32], [String]) {
+        precondition(stream.firstLabel.count == stream.customers, "a first-order grouping reads every customer's label")
         // Name by code + 1 (0: no value), and which codes occur.
         let nameOf = [CustomerAttribute.noValue] + stream.labelNames
         var occurs = [Bool](repeating: false, count: nameOf.count)
         for label in stream.firstLabel { occurs[Int(max(label, -1)) + 1] = true }
-        if stream.firstLabel.count < stream.customers { occurs[0] = true }
         let names = Self.groupNames(Set(nameOf.indices.filter { occurs[$0] }.map { nameOf[$0] }))
         var number: [String: Int32] = [:]
         for (i, name) in names.enumerated() { number[name] = Int32(i) }
         let cohortOfCode = nameOf.map { number[$0] ?? -1 }
-        return ((0..<stream.customers).map { c in
-            c < stream.firstLabel.count ? cohortOfCode[Int(max(stream.firstLabel[c], -1)) + 1] : cohortOfCode[0]
-        }, names)
+        return (stream.firstLabel.map { cohortOfCode[Int(max($0, -1)) + 1] }, names)
     }
 
     /// The cost fields the measure subtracts that have NULLs.

@@ -149,7 +149,12 @@ public struct SegmentCatalog {
     /// `everyone`: over every customer (`CustomerFacts.everyone`), for NPS, whose respondents
     /// may have no counted order; otherwise over the facts, which is all order analyses need.
     public func customerFilter(_ names: [Identifier], everyone: Bool = false) throws -> SQLFragment? {
-        guard let any = try factsCondition(names) else { return nil }
+        try factsCondition(names).map { try customerFilter(facts: $0, everyone: everyone) }
+    }
+
+    /// The condition on `customer_id` selecting the customers whose facts row meets `facts`
+    /// (a `factsCondition`).
+    public func customerFilter(facts any: SQLFragment, everyone: Bool = false) throws -> SQLFragment {
         let relation = everyone ? try CustomerFacts.everyone(db) + " AS f" : CustomerFacts.table
         return SQLFragment("customer_id IN (SELECT customer_id FROM \(relation) WHERE ") + any + SQLFragment(")")
     }

@@ -8,9 +8,11 @@ extension Session {
     /// The counted orders, narrowed by segments and a `where` filter.
     func orderSelection(segments: [Identifier], filter: Expr?) throws -> OrderSelection {
         let settings = try metricSettings()
+        // The segments compiled once, as a condition on the facts row and on customer_id.
+        let facts = try factsCondition(segments)
         return OrderSelection(countedOrders: settings.countedCondition(),
-                              customerFilter: try customerFilter(segments),
-                              factsCondition: try segmentCatalog.factsCondition(segments),
+                              customerFilter: try facts.map { try segmentCatalog.customerFilter(facts: $0) },
+                              factsCondition: facts,
                               orderFilter: try filter.map { try compileOrderPredicate($0) },
                               aliasedOrderFilter: try filter.map { try compileOrderPredicate($0, alias: "o") })
     }

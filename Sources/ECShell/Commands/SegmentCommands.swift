@@ -62,9 +62,14 @@ extension Session {
     /// A condition on `customer_id` selecting the customers of the given segments (any of them);
     /// `everyone` for NPS, whose respondents may have no counted order (see `SegmentCatalog`).
     func customerFilter(_ names: [Identifier], everyone: Bool = false) throws -> SQLFragment? {
+        try factsCondition(names).map { try segmentCatalog.customerFilter(facts: $0, everyone: everyone) }
+    }
+
+    /// The given segments (any of them) as a condition on a row of the customer facts; nil for none.
+    func factsCondition(_ names: [Identifier]) throws -> SQLFragment? {
         guard !names.isEmpty else { return nil }
         try requireCustomerFacts(for: "a segment", at: names.first?.range)
-        return try segmentCatalog.customerFilter(names, everyone: everyone)
+        return try segmentCatalog.factsCondition(names)
     }
 
     /// Compiles a `where` predicate over order columns (named `alias.column` when given).
