@@ -4,9 +4,10 @@ import ECStore
 /// reads the snapshot instead of every selected row through SQL (3.3 s against DuckDB's 0.7 s for
 /// `cohort retention by month periods 12 where channel = 'amazon'` at 10M orders).
 ///
-/// The filter is applied as `OrderMask` applies it to a KPI (SQLite evaluates the predicate, on one
+/// The filter picks orders as it does for a KPI (`OrderPicks`: SQLite evaluates the predicate on one
 /// row per code when it names only columns kept as codes, on one row per distinct amount when it names
-/// `amount` alone, else in one scan of `orders`), the segments as the customers' facts rows SQLite keeps. A first pass over the blocks finds what the facts hold
+/// `amount` alone, else in one scan of `orders`), the segments as the customers' facts rows SQLite
+/// keeps. A first pass over the blocks (over the orders the filter picks) finds what the facts hold
 /// for every counted order but a narrowed selection changes: each customer's first and second day
 /// and first label among the selected orders; the customers with none are left out and the rest
 /// renumbered 0..<customers, in key order.
@@ -18,22 +19,6 @@ import ECStore
 /// orders without a day among the counted ones, and money with NULL cost fields (the SQL route
 /// counts both among the selected orders).
 struct NarrowedOrders {
-    /// Which of the snapshot's orders a narrowing selects.
-    struct Selects {
-        /// The orders the `where` filter keeps; nil without one.
-        let mask: OrderMask?
-        /// The customers the segments keep, by snapshot customer key; nil without segments. Guest
-        /// orders are outside every segment (`customer_id IN (…)` is not true for NULL).
-        let member: [Bool]?
-
-        /// Whether the order (its `row` and snapshot customer key) is selected: guests only without segments.
-        @inline(__always) func callAsFunction(row: Int32, customer c: Int) -> Bool {
-            if let mask, !mask.contains(row) { return false }
-            guard let member else { return true }
-            return c >= 0 && member[c]
-        }
-    }
-
     /// Customer number by snapshot customer key; −1: no selected order.
     let number: [Int32]
     /// Per block, the positions of the selected orders in it (a block holds at most 65,536), so that
@@ -73,11 +58,11 @@ struct NarrowedOrders {
                      money: Bool, withLabel: Bool) throws -> NarrowedOrders? {
         guard snapshot.fields["without_day"] == "0", let costNulls = snapshot.costNulls,
               !money || costNulls.allSatisfy({ $0 == 0 }) else { return nil }
-        var mask: OrderMask?
+        var picks: OrderPicks?
         if let filter = selection.orderFilter {
             let aliased = selection.aliasedOrderFilter
-            guard let m = try OrderMask.make(db, filter: aliased ?? filter, snapshot: snapshot, codes: aliased != nil) else { return nil }
-            mask = m
+            guard let p = try OrderPicks.make(db, filter: aliased ?? filter, snapshot: snapshot, codes: aliased != nil) else { return nil }
+            picks = p
         }
         var member: [Bool]?
         if let segments = selection.customerFilter {
@@ -103,25 +88,33 @@ struct NarrowedOrders {
         var low = Int32.max, high = Int32.min
         precondition(OrderSnapshot.blockSize <= 1 << 16, "positions in a block are 16 bits")
         var selected: [[UInt16]] = []
-        var day: [Int32] = [], customer: [Int32] = [], row: [Int32] = [], channel: [Int32] = []
-        let selects = Selects(mask: mask, member: member)
+        var day: [Int32] = [], customer: [Int32] = [], row: [Int32] = [], channel: [Int32] = [], amount: [Double] = []
+        // The positions the filter keeps in a block, else all.
+        var picked: [Int32] = []
+        let all = (0..<Int32(OrderSnapshot.blockSize)).map { $0 }
         for block in snapshot.blocks {
             let b = block.index
+            if let picks { try picks.pick(block, snapshot: snapshot, db: db, row: &row, amount: &amount, into: &picked) }
+            let candidates = picks == nil ? all : picked
+            let count = picks == nil ? block.rows : picked.count
+            var positions: [UInt16] = []
+            defer { selected.append(positions) }
+            if count == 0 { continue }
             try snapshot.column(.day, block: b, in: db, into: &day)
             try snapshot.column(.customer, block: b, in: db, into: &customer)
-            if mask != nil { try snapshot.column(.row, block: b, in: db, into: &row) }
             if withLabel { try snapshot.column(.channel, block: b, in: db, into: &channel) }
             let ahead = SnapshotPass.lookahead
-            var positions: [UInt16] = []
-            for i in 0..<block.rows {
-                if i + ahead < block.rows, customer[i + ahead] >= 0, mask?.contains(row[i + ahead]) ?? true {
-                    let k = Int(customer[i + ahead])
+            for j in 0..<count {
+                if j + ahead < count, customer[Int(candidates[j + ahead])] >= 0 {
+                    let k = Int(customer[Int(candidates[j + ahead])])
                     prefetchElement(span, 2 * k)
                     if withLabel { prefetchElement(label, k) }
                     if let member { prefetchElement(member, k) }
                 }
+                let i = Int(candidates[j])
                 let c = Int(customer[i])
-                guard selects(row: mask == nil ? 0 : row[i], customer: c) else { continue }
+                // Guest orders are outside every segment (`customer_id IN (…)` is not true for NULL).
+                if let member, c < 0 || !member[c] { continue }
                 positions.append(UInt16(i))
                 let d = day[i]
                 low = min(low, d)
@@ -137,10 +130,9 @@ struct NarrowedOrders {
                     span[2 * c + 1] = min(span[2 * c + 1], d)
                 }
             }
-            selected.append(positions)
         }
         if ties > 0 {
-            guard try breakTies(db, snapshot: snapshot, selects: selects, tied: tied, span: span, label: &label) else { return nil }
+            guard try breakTies(db, snapshot: snapshot, selected: selected, tied: tied, span: span, label: &label) else { return nil }
         }
         // The selected customers numbered in key order.
         var number = [Int32](repeating: -1, count: n)
@@ -158,21 +150,21 @@ struct NarrowedOrders {
     /// Gives each tied customer the label of their first day's selected order that comes first by
     /// `ordered_at`, then `order_id` (`TieBreak`, as the facts' first order), then row; false
     /// (decline) when `orders` no longer numbers its rows as the snapshot does.
-    private static func breakTies(_ db: Database, snapshot: OrderSnapshot, selects: Selects, tied: [Bool],
+    private static func breakTies(_ db: Database, snapshot: OrderSnapshot, selected: [[UInt16]], tied: [Bool],
                                   span: [Int32], label: inout [Int32]) throws -> Bool {
         guard let low = try snapshot.rowBase(in: db) else { return false }
         // The tied customers' candidates: (customer, row, label).
         var candidates: [(customer: Int32, row: Int32, label: Int32)] = []
         var day: [Int32] = [], customer: [Int32] = [], row: [Int32] = [], channel: [Int32] = []
-        for block in snapshot.blocks {
+        for block in snapshot.blocks where !selected[block.index].isEmpty {
             let b = block.index
             try snapshot.column(.day, block: b, in: db, into: &day)
             try snapshot.column(.customer, block: b, in: db, into: &customer)
             try snapshot.column(.row, block: b, in: db, into: &row)
             try snapshot.column(.channel, block: b, in: db, into: &channel)
-            for i in 0..<block.rows {
-                let c = Int(customer[i])
-                guard c >= 0, tied[c], day[i] == span[2 * c], selects(row: row[i], customer: c) else { continue }
+            for p in selected[b] {
+                let i = Int(p), c = Int(customer[i])
+                guard c >= 0, tied[c], day[i] == span[2 * c] else { continue }
                 candidates.append((customer[i], row[i], channel[i]))
             }
         }

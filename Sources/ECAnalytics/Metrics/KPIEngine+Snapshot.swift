@@ -46,14 +46,14 @@ extension KPIEngine {
         // A lifetime group is the first order's; the pass knows a customer's first channel, not its other columns.
         if lifetime, !pass.canCountLifetime || pass.hasRowDims { return (false, nil) }
         if let filter = plan.filter {
-            guard let mask = try orderMasks.mask(filter, db: db, snapshot: snapshot) else { return (false, nil) }
-            pass.mask = mask
+            guard let picks = try orderMasks.picks(filter, db: db, snapshot: snapshot) else { return (false, nil) }
+            pass.picks = picks
         }
         var beside: SnapshotPass?
         // The total row's lifetime groups are its own pass's (`runLifetime`), not counted beside.
         if let totals, canTakeSnapshot(totals), !totals.sources.contains(.lifetime), totals.filter == plan.filter {
             var other = try SnapshotPass(plan: totals, snapshot: snapshot, db: db)
-            other.mask = pass.mask
+            other.picks = pass.picks
             if pass.canCount(beside: other) { beside = other }
         }
         let cells = try pass.run(settings: settings, beside: beside)
@@ -81,7 +81,7 @@ struct SnapshotPass {
     let snapshot: OrderSnapshot
     let db: Database
     /// The orders a `where` filter keeps; nil: every order.
-    var mask: OrderMask?
+    var picks: OrderPicks?
 
     /// Dimension values: `codes[dim]` per customer (facts) or per channel; `values[dim][code]`.
     var dimValues: [[Value]] = []
@@ -329,20 +329,27 @@ struct SnapshotPass {
         // One buffer per column, refilled block after block.
         var day: [Int32] = [], customer: [Int32] = [], channel: [Int32] = [], first: [UInt8] = [], row: [Int32] = [], keys: [Int32] = []
         var numbers = BlockNumbers()
+        // The positions of the orders the pass visits in a block: those the filter keeps, else all.
+        var picked: [Int32] = []
+        let all = (0..<Int32(OrderSnapshot.blockSize)).map { $0 }
         for block in snapshot.blocks {
             if block.firstDay > plan.endDay { break }
             if !history, block.lastDay < plan.startDay { continue }
             let b = block.index
+            if let picks { try picks.pick(block, snapshot: snapshot, db: db, row: &row, amount: &numbers.amount, into: &picked) }
+            let positions = picks == nil ? all : picked
+            let n = picks == nil ? block.rows : picked.count
+            if n == 0 { continue }
             try snapshot.column(.day, block: b, in: db, into: &day)
             try snapshot.column(.customer, block: b, in: db, into: &customer)
             try snapshot.column(.channel, block: b, in: db, into: &channel)
             try snapshot.column(.first, block: b, in: db, into: &first)
-            if mask != nil || hasRowDims { try snapshot.column(.row, block: b, in: db, into: &row) }
+            if hasRowDims, picks?.readsRow != true { try snapshot.column(.row, block: b, in: db, into: &row) }
             // The order keys: the channel, unless a column of orders is grouped by too.
             if hasRowDims { orderKeys(channel: channel, row: row, into: &keys) }
             let key = hasRowDims ? keys : channel
             if needsNumbers {
-                try snapshot.column(.amount, block: b, in: db, into: &numbers.amount)
+                if picks?.readsAmount != true { try snapshot.column(.amount, block: b, in: db, into: &numbers.amount) }
                 if needsDetail {
                     try snapshot.column(.discounts, block: b, in: db, into: &numbers.discounts)
                     try snapshot.column(.commission, block: b, in: db, into: &numbers.commission)
@@ -350,20 +357,21 @@ struct SnapshotPass {
                 }
                 if needsUnits { try snapshot.column(.units, block: b, in: db, into: &numbers.units) }
             }
-            for i in 0..<block.rows {
-                // The per-customer state a few orders ahead, loaded while these are counted.
-                if i + Self.lookahead < block.rows {
-                    let ahead = Int(customer[i + Self.lookahead]), aheadFirst = first[i + Self.lookahead] == 1
-                    tally.prefetch(customer: ahead, channel: key[i + Self.lookahead], isFirst: aheadFirst)
-                    other.prefetch(customer: ahead, channel: key[i + Self.lookahead], isFirst: aheadFirst)
+            for j in 0..<n {
+                // The per-customer state a few visited orders ahead, loaded while these are counted.
+                if j + Self.lookahead < n {
+                    let a = Int(positions[j + Self.lookahead])
+                    let ahead = Int(customer[a]), aheadFirst = first[a] == 1
+                    tally.prefetch(customer: ahead, channel: key[a], isFirst: aheadFirst)
+                    other.prefetch(customer: ahead, channel: key[a], isFirst: aheadFirst)
                     if let member { prefetchElement(member, ahead) }
                 }
+                let i = Int(positions[j])
                 let d = day[i]
                 if d > end { break }
                 if !history, d < start { continue }
                 let c = Int(customer[i])
                 if let member, c < 0 || !member[c] { continue }
-                if let mask, !mask.contains(row[i]) { continue }
                 tally.add(day: d, customer: c, channel: channel[i], key: key[i], isFirst: first[i] == 1, row: i, numbers)
                 other.add(day: d, customer: c, channel: channel[i], key: key[i], isFirst: first[i] == 1, row: i, numbers)
             }

@@ -20,12 +20,26 @@ struct OrderMask: Sendable {
         return r >= 0 && r >> 6 < bits.count && bits[r >> 6] & (1 << UInt64(r & 63)) != 0
     }
 
+    /// The positions (of `rows`) whose row passes, ascending, appended to `positions`.
+    func pick(_ row: [Int32], rows: Int, into positions: inout [Int32]) {
+        let rows = min(rows, row.count), start = positions.count
+        var kept = start
+        positions.append(contentsOf: repeatElement(0, count: rows))
+        positions.withUnsafeMutableBufferPointer { out in
+            for i in 0..<rows {
+                // Written always, kept by the count: no branch on the bit.
+                out[kept] = Int32(i)
+                kept += contains(row[i]) ? 1 : 0
+            }
+        }
+        positions.removeLast(positions.count - kept)
+    }
+
     /// The rows of `orders AS o` where `filter` holds, or nil when the snapshot's rows no longer
     /// name the same orders (`OrderSnapshot.rowBase`).
     static func make(_ db: Database, filter: SQLFragment, snapshot: OrderSnapshot, codes useCodes: Bool = true) throws -> OrderMask? {
         guard let low = try snapshot.rowBase(in: db) else { return nil }
         if useCodes, let mask = try fromCodes(db, filter: filter, low: low) { return mask }
-        if useCodes, let mask = try fromAmounts(db, filter: filter, snapshot: snapshot) { return mask }
         let s = try db.prepare("SELECT o.rowid - ? FROM orders AS o WHERE o.rowid >= ? AND (\(filter.sql))")
         try s.bind([.integer(low), .integer(low)] + filter.bindings)
         var bits: [UInt64] = []
@@ -113,66 +127,173 @@ struct OrderMask: Sendable {
     }
 }
 
-extension OrderMask {
-    /// Distinct amounts past this many are left to the scan (each is a row SQLite evaluates the filter on).
-    static let maxAmounts = 1 << 18
+/// Which orders of each snapshot block a `where` filter keeps, as their positions in the block, so
+/// that a pass visits those alone (and fetches their customers' state ahead among them): from a mask
+/// of rows (`OrderMask`), or, for a filter on `amount` alone, from a verdict per distinct amount
+/// (`AmountVerdicts`), given as the pass reads the blocks, in the same read as its sums.
+enum OrderPicks {
+    case rows(OrderMask)
+    case amounts(AmountVerdicts)
 
-    /// The mask from the snapshot's `amount` column, for a filter that names `amount` alone (`o."amount"`,
-    /// as `fromCodes` finds names); nil when it names another column, the build saw an amount that is not
-    /// a number (`amounts_not_numbers`: NULL, text), one is past 2^53 (a double's exact integers), or there
-    /// are more than `maxAmounts` distinct ones. SQLite evaluates the filter once per distinct amount, on a
-    /// one-column temporary table of the same affinity as `orders.amount` (so each value is stored, and
-    /// compares, as it does in `orders`), and every snapshot order whose amount it keeps sets its row's
-    /// bit, in one pass over the blocks. Orders outside the snapshot (not counted) get no bit: no pass
-    /// asks for them.
-    static func fromAmounts(_ db: Database, filter: SQLFragment, snapshot: OrderSnapshot) throws -> OrderMask? {
+    /// The picks of `filter` (compiled for `orders AS o`), or nil when the snapshot's rows no longer
+    /// name the same orders (`OrderSnapshot.rowBase`). Without `codes`, the mask of one scan of `orders`.
+    static func make(_ db: Database, filter: SQLFragment, snapshot: OrderSnapshot, codes useCodes: Bool = true) throws -> OrderPicks? {
+        guard let low = try snapshot.rowBase(in: db) else { return nil }
+        if useCodes, let mask = try OrderMask.fromCodes(db, filter: filter, low: low) { return .rows(mask) }
+        if useCodes, let verdicts = try AmountVerdicts.make(db, filter: filter, snapshot: snapshot, low: low) { return .amounts(verdicts) }
+        return try OrderMask.make(db, filter: filter, snapshot: snapshot, codes: false).map { .rows($0) }
+    }
+
+    /// Whether `pick` reads the block's amounts (into the pass's `amount` buffer, for its sums too).
+    var readsAmount: Bool {
+        if case .amounts = self { return true }
+        return false
+    }
+
+    /// Whether `pick` reads the block's rows (into the pass's `row` buffer).
+    var readsRow: Bool { !readsAmount }
+
+    /// The positions of block `block`'s orders the filter keeps, ascending, into `positions`; `row`
+    /// and `amount` are the pass's buffers, refilled with the block's column this reads (`readsRow`,
+    /// `readsAmount`).
+    func pick(_ block: OrderSnapshot.Block, snapshot: OrderSnapshot, db: Database,
+              row: inout [Int32], amount: inout [Double], into positions: inout [Int32]) throws {
+        positions.removeAll(keepingCapacity: true)
+        switch self {
+        case .rows(let mask):
+            try snapshot.column(.row, block: block.index, in: db, into: &row)
+            mask.pick(row, rows: block.rows, into: &positions)
+        case .amounts(let verdicts):
+            try snapshot.column(.amount, block: block.index, in: db, into: &amount)
+            try verdicts.pick(amount, block: block, snapshot: snapshot, db: db, into: &positions)
+        }
+    }
+}
+
+/// A `where` filter on `amount` alone, evaluated by SQLite once per distinct amount instead of on every
+/// row of `orders`: on a one-column temporary table of the same affinity as `orders.amount` (so each value
+/// is stored, and compares, as it does in `orders`), for the amounts a block shows first, as a pass reaches
+/// it. An amount past 2^53 (where a double no longer holds every integer `orders` may) is judged on its
+/// row of `orders` instead. Only for a snapshot whose build saw every counted amount a number
+/// (`amounts_not_numbers` = 0: SQL's answer on NULL or text depends on what the snapshot does not hold).
+final class AmountVerdicts {
+    let filter: SQLFragment
+    /// The temporary column's type keyword (`affinityType` of `orders.amount`'s declared type).
+    let affinity: String
+    /// `orders`' rowid of snapshot row 0 (`OrderSnapshot.rowBase`).
+    let low: Int64
+    private var numbering = AmountNumbering()
+    /// The verdict per amount number.
+    private var keeps: [Bool] = []
+    /// The same verdicts by bit pattern, for the probe per order.
+    private var verdicts = VerdictTable([], [])
+    /// The positions of a block's amounts not numbered before it or past 2^53, reused from block to block.
+    private var misses: [Int] = []
+
+    private init(filter: SQLFragment, affinity: String, low: Int64) {
+        self.filter = filter
+        self.affinity = affinity
+        self.low = low
+    }
+
+    /// The verdicts of `filter` when it names `amount` alone (`o."amount"`, as `fromCodes` finds names),
+    /// the snapshot's build saw every amount a number, and the column has no collation; else nil.
+    static func make(_ db: Database, filter: SQLFragment, snapshot: OrderSnapshot, low: Int64) throws -> AmountVerdicts? {
         guard OrderCodes.columnsNamed(in: filter.sql) == ["amount"], snapshot.fields["amounts_not_numbers"] == "0",
               let declared = try db.columns(of: "orders").first(where: { $0.name == "amount" })?.type,
               let schema = try db.scalar("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'orders'").textValue,
               !schema.uppercased().contains("COLLATE") else { return nil }
-        let table = "temp.ecsh_mask_amounts"
-        try db.execute("DROP TABLE IF EXISTS \(table)")
-        try db.execute("CREATE TABLE \(table) (amount \(affinityType(declared)))")
-        defer { try? db.execute("DROP TABLE IF EXISTS \(table)") }
-        let insert = try db.prepare("INSERT INTO \(table) (rowid, amount) VALUES (?, ?)")
-        let verdicts = try db.prepare("SELECT o.rowid FROM \(table) AS o WHERE o.rowid >= ? AND (\(filter.sql))")
-        // One pass: each block's amounts numbered by bit pattern (in order of appearance), the filter
-        // evaluated on the amounts new in the block, then a bit per kept order's row.
-        var numbering = AmountNumbering(), keeps: [Bool] = [], codes: [Int32] = []
-        var amount: [Double] = [], row: [Int32] = []
-        var bits = [UInt64](repeating: 0, count: 1), count = 0
-        for block in snapshot.blocks {
-            try snapshot.column(.amount, block: block.index, in: db, into: &amount)
-            try snapshot.column(.row, block: block.index, in: db, into: &row)
-            codes.removeAll(keepingCapacity: true)
-            for v in amount {
-                guard abs(v) < 0x1p53 else { return nil }
-                codes.append(Int32(numbering.number(v)))
-            }
-            let known = keeps.count, now = numbering.values.count
-            if now > known {
-                guard now <= maxAmounts else { return nil }
-                for i in known..<now {
-                    insert.reset()
-                    try insert.bind([.integer(Int64(i)), .real(numbering.values[i])])
-                    try insert.step()
-                }
-                keeps += repeatElement(false, count: now - known)
-                verdicts.reset()
-                try verdicts.bind([.integer(Int64(known))] + filter.bindings)
-                while try verdicts.step() { keeps[Int(verdicts.int64(at: 0))] = true }
-            }
-            for i in 0..<block.rows where keeps[Int(codes[i])] {
-                let r = Int(row[i])
-                guard r >= 0 else { continue }
-                if r >> 6 >= bits.count { bits.append(contentsOf: repeatElement(0, count: max(r >> 6 + 1 - bits.count, bits.count))) }
-                bits[r >> 6] |= 1 << UInt64(r & 63)
-                count += 1
-            }
-        }
-        return OrderMask(bits: bits, kept: count)
+        return AmountVerdicts(filter: filter, affinity: OrderMask.affinityType(declared), low: low)
     }
 
+    /// The positions of the block's orders (their `amount`s) the filter keeps, into `positions`.
+    func pick(_ amount: [Double], block: OrderSnapshot.Block, snapshot: OrderSnapshot, db: Database,
+              into positions: inout [Int32]) throws {
+        // The state worked on as locals, swapped back after (a class's properties are checked for
+        // exclusive access at every use).
+        var numbering = AmountNumbering(), misses: [Int] = []
+        swap(&numbering, &self.numbering)
+        swap(&misses, &self.misses)
+        defer {
+            swap(&numbering, &self.numbering)
+            swap(&misses, &self.misses)
+        }
+        misses.removeAll(keepingCapacity: true)
+        // Every amount numbered so far has its verdict (`verdicts`): one probe per order, the new ones
+        // (and those past 2^53, never numbered) set aside.
+        let rows = min(block.rows, amount.count)
+        var kept = positions.count
+        positions.append(contentsOf: repeatElement(0, count: rows))
+        verdicts.withTable { keys, states in
+            let mask = keys.count - 1
+            amount.withUnsafeBufferPointer { amount in
+                positions.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<rows {
+                        let bits = amount[i].bitPattern
+                        var s = AmountNumbering.slot(bits, mask)
+                        var state = states[s]
+                        while state != 0 && keys[s] != bits {
+                            s = (s &+ 1) & mask
+                            state = states[s]
+                        }
+                        if state == 0 { misses.append(i); continue }
+                        // Written always, kept by the count (no branch on the verdict: it is as
+                        // likely one way as the other, order after order).
+                        out[kept] = Int32(i)
+                        kept += Int(state >> 1)
+                    }
+                }
+            }
+        }
+        positions.removeLast(positions.count - kept)
+        guard !misses.isEmpty else { return }
+        for i in misses where abs(amount[i]) < 0x1p53 { numbering.number(amount[i]) }
+        if numbering.values.count > keeps.count {
+            try judgeNew(numbering.values, db)
+            verdicts = VerdictTable(numbering.values, keeps)
+        }
+        var row: [Int32] = []
+        let before = positions.count
+        for i in misses {
+            let v = amount[i]
+            if abs(v) < 0x1p53 {
+                if keeps[numbering.number(v)] { positions.append(Int32(i)) }
+            } else {
+                if row.isEmpty { try snapshot.column(.row, block: block.index, in: db, into: &row) }
+                if try judge(row: row[i], db) { positions.append(Int32(i)) }
+            }
+        }
+        if positions.count > before { positions.sort() }
+    }
+
+    /// The verdicts of the amounts numbered since the last (in one query over a temporary table).
+    private func judgeNew(_ values: [Double], _ db: Database) throws {
+        let known = keeps.count, now = values.count
+        let table = "temp.ecsh_mask_amounts"
+        try db.execute("DROP TABLE IF EXISTS \(table)")
+        try db.execute("CREATE TABLE \(table) (amount \(affinity))")
+        defer { try? db.execute("DROP TABLE IF EXISTS \(table)") }
+        let insert = try db.prepare("INSERT INTO \(table) (rowid, amount) VALUES (?, ?)")
+        for i in known..<now {
+            insert.reset()
+            try insert.bind([.integer(Int64(i)), .real(values[i])])
+            try insert.step()
+        }
+        keeps += repeatElement(false, count: now - known)
+        let verdicts = try db.prepare("SELECT o.rowid FROM \(table) AS o WHERE (\(filter.sql))")
+        try verdicts.bind(filter.bindings)
+        while try verdicts.step() { keeps[Int(verdicts.int64(at: 0))] = true }
+    }
+
+    /// The verdict on the order at snapshot row `row`, from its row of `orders`.
+    private func judge(row: Int32, _ db: Database) throws -> Bool {
+        let s = try db.prepare("SELECT CASE WHEN (\(filter.sql)) THEN 1 ELSE 0 END FROM orders AS o WHERE o.rowid = ?")
+        try s.bind(filter.bindings + [.integer(low + Int64(row))])
+        return try s.step() && s.int64(at: 0) == 1
+    }
+}
+
+extension OrderMask {
     /// The type keyword of the affinity SQLite gives a column declared `declared` (its five rules, in order),
     /// so that a temporary column stores and compares values as the declared one does.
     static func affinityType(_ declared: String) -> String {
@@ -194,8 +315,11 @@ struct AmountNumbering {
     private var keys = [UInt64](repeating: 0, count: 1 << 10)
     private var numbers = [Int32](repeating: 0, count: 1 << 10)
 
-    @inline(__always) private static func slot(_ bits: UInt64, _ mask: Int) -> Int {
-        Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+    /// The first slot of `bits` in a table of `mask` + 1 slots: the product's high bytes, which depend
+    /// on every bit of the key (a yen amount's double has its low 40 bits zero, so the low and middle
+    /// bits of the product hardly vary), brought down by a byte swap.
+    @inline(__always) static func slot(_ bits: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15).byteSwapped) & mask
     }
 
     /// The number of `v`, numbering it when new.
@@ -204,7 +328,7 @@ struct AmountNumbering {
         var i = Self.slot(bits, mask)
         while numbers[i] != 0 {
             if keys[i] == bits { return Int(numbers[i]) - 1 }
-            i = (i + 1) & mask
+            i = (i &+ 1) & mask
         }
         let k = values.count
         values.append(v)
@@ -220,23 +344,51 @@ struct AmountNumbering {
         numbers = [Int32](repeating: 0, count: count)
         for (k, v) in values.enumerated() {
             var i = Self.slot(v.bitPattern, mask)
-            while numbers[i] != 0 { i = (i + 1) & mask }
+            while numbers[i] != 0 { i = (i &+ 1) & mask }
             keys[i] = v.bitPattern
             numbers[i] = Int32(k + 1)
         }
     }
 }
 
-/// The last `where` filter's mask in one engine's statement: the total row's query (run apart
+/// Verdicts by a double's bit pattern, in an open-addressing table a quarter full at most (a probe per
+/// order of a pass, in L1 cache for the few hundred amounts a shop has): per slot the key, and its state,
+/// 0: empty, 1: the filter drops the amount, 2: it keeps it.
+struct VerdictTable {
+    private var keys: [UInt64]
+    private var states: [UInt8]
+
+    init(_ values: [Double], _ keeps: [Bool]) {
+        var count = 64
+        while count < 4 * values.count { count *= 2 }
+        keys = [UInt64](repeating: 0, count: count)
+        states = [UInt8](repeating: 0, count: count)
+        let mask = count - 1
+        for (v, keep) in zip(values, keeps) {
+            var i = AmountNumbering.slot(v.bitPattern, mask)
+            while states[i] != 0 { i = (i &+ 1) & mask }
+            keys[i] = v.bitPattern
+            states[i] = keep ? 2 : 1
+        }
+    }
+
+    /// The slots (a power of two), for probes without a bounds check each: a key is in the slot
+    /// `AmountNumbering.slot` gives or the first after it, cyclically, before an empty one.
+    func withTable<R>(_ body: (UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try keys.withUnsafeBufferPointer { keys in try states.withUnsafeBufferPointer { states in try body(keys, states) } }
+    }
+}
+
+/// The last `where` filter's picks in one engine's statement: the total row's query (run apart
 /// when it cannot be counted beside) has the same filter, and need not scan `orders` again.
 final class OrderMasks: @unchecked Sendable {
-    private var last: (filter: SQLFragment, mask: OrderMask)?
+    private var last: (filter: SQLFragment, picks: OrderPicks)?
 
     /// An engine runs one statement in one read transaction: the snapshot cannot change in between.
-    func mask(_ filter: SQLFragment, db: Database, snapshot: OrderSnapshot) throws -> OrderMask? {
-        if let last, last.filter == filter { return last.mask }
-        guard let mask = try OrderMask.make(db, filter: filter, snapshot: snapshot) else { return nil }
-        last = (filter, mask)
-        return mask
+    func picks(_ filter: SQLFragment, db: Database, snapshot: OrderSnapshot) throws -> OrderPicks? {
+        if let last, last.filter == filter { return last.picks }
+        guard let picks = try OrderPicks.make(db, filter: filter, snapshot: snapshot) else { return nil }
+        last = (filter, picks)
+        return picks
     }
 }

@@ -2,9 +2,9 @@ import Testing
 import ECStore
 @testable import ECAnalytics
 
-/// A `where` filter on `amount` alone is applied from the snapshot's amounts (`OrderMask.fromAmounts`):
-/// SQLite evaluates it once per distinct amount instead of scanning `orders`. Its mask must keep exactly
-/// the snapshot orders the scan keeps, for comparisons with integers, reals and text (which the column's
+/// A `where` filter on `amount` alone is applied from the snapshot's amounts (`AmountVerdicts`): SQLite
+/// evaluates it once per distinct amount instead of scanning `orders`. Its picks must be exactly the
+/// snapshot orders the scan's mask keeps, for comparisons with integers, reals and text (which the column's
 /// affinity turns into numbers), ranges, lists and negations; and it must step aside (the scan answers)
 /// when an amount is not a number, as SQL's answer then depends on what the snapshot does not hold.
 @Suite struct AmountMaskTests {
@@ -19,13 +19,27 @@ import ECStore
         SQLFragment("o.\"amount\" * 2 > ?", [.integer(20_000)]),
     ]
 
-    /// Snapshot orders the mask keeps, by row.
-    static func kept(_ mask: OrderMask, _ db: Database, _ snapshot: OrderSnapshot) throws -> [Int32] {
-        var rows: [Int32] = []
+    /// Snapshot orders the picks keep, by row, block after block as a pass reads them.
+    static func kept(_ picks: OrderPicks, _ db: Database, _ snapshot: OrderSnapshot) throws -> [Int32] {
+        var rows: [Int32] = [], row: [Int32] = [], amount: [Double] = [], positions: [Int32] = []
         for block in snapshot.blocks {
-            rows += try snapshot.column(.row, block: block.index, in: db).filter { mask.contains($0) }
+            try picks.pick(block, snapshot: snapshot, db: db, row: &row, amount: &amount, into: &positions)
+            let blockRows = try snapshot.column(.row, block: block.index, in: db)
+            rows += positions.map { blockRows[Int($0)] }
         }
         return rows
+    }
+
+    /// The picks from the amounts (failing when `OrderPicks` takes another way) and from a scan of `orders`.
+    static func bothWays(_ db: Database, _ filter: SQLFragment, _ snapshot: OrderSnapshot) throws -> (fast: OrderPicks, scan: OrderPicks) {
+        let fast = try #require(try OrderPicks.make(db, filter: filter, snapshot: snapshot))
+        guard case .amounts = fast else { Issue.record("\(filter.sql): not picked by amount"); return (fast, fast) }
+        return (fast, try #require(try OrderPicks.make(db, filter: filter, snapshot: snapshot, codes: false)))
+    }
+
+    /// The verdicts of `filter`, nil when the amounts cannot give them.
+    static func verdicts(_ db: Database, _ filter: SQLFragment, _ snapshot: OrderSnapshot) throws -> AmountVerdicts? {
+        try AmountVerdicts.make(db, filter: filter, snapshot: snapshot, low: try #require(try snapshot.rowBase(in: db)))
     }
 
     @Test func amountMasksKeepWhatTheScanKeeps() throws {
@@ -37,8 +51,7 @@ import ECStore
         let snapshot = try #require(try OrderSnapshot.load(db) { _ in true })
         #expect(snapshot.fields["amounts_not_numbers"] == "0")
         for filter in Self.filters {
-            let fast = try #require(try OrderMask.fromAmounts(db, filter: filter, snapshot: snapshot), "\(filter.sql)")
-            let scan = try #require(try OrderMask.make(db, filter: filter, snapshot: snapshot, codes: false))
+            let (fast, scan) = try Self.bothWays(db, filter, snapshot)
             let keptFast = try Self.kept(fast, db, snapshot), keptScan = try Self.kept(scan, db, snapshot)
             #expect(keptFast == keptScan, "\(filter.sql) \(filter.bindings)")
             #expect(!keptScan.isEmpty || filter.sql.contains("IS NULL"), "\(filter.sql) keeps some orders")
@@ -46,12 +59,13 @@ import ECStore
                                                           groupBy: [.grain(.month), .dimension(name: "channel")], orderFilter: filter))
         }
         // A filter naming another column too, or the same with a scan: not from the amounts.
-        #expect(try OrderMask.fromAmounts(db, filter: SQLFragment("o.\"amount\" > 0 AND o.\"channel\" = 'own'"), snapshot: snapshot) == nil)
-        #expect(try OrderMask.fromAmounts(db, filter: SQLFragment("\"amount\" > 0"), snapshot: snapshot) == nil)
+        #expect(try Self.verdicts(db, SQLFragment("o.\"amount\" > 0 AND o.\"channel\" = 'own'"), snapshot) == nil)
+        #expect(try Self.verdicts(db, SQLFragment("\"amount\" > 0"), snapshot) == nil)
     }
 
-    /// 126,000 counted orders in two blocks (by day), the second with amounts the first never has:
-    /// the filter is evaluated on the amounts new in each block as the pass reaches it.
+    /// 126,000 counted orders in two blocks (by day), the second with amounts the first never has among
+    /// those it has: the filter is evaluated on the amounts new in each block as the pass reaches it,
+    /// and the block's picks stay in order.
     @Test func amountsNewInALaterBlockAreEvaluatedToo() throws {
         let w = try WorkspaceBuilder()
         try w.db.execute("""
@@ -59,7 +73,7 @@ import ECStore
             INSERT INTO orders (order_id, customer_id, ordered_at, day, amount, channel, status)
             SELECT printf('O%06d', i), printf('C%05d', i % 9000), date('2023-01-01', printf('+%d days', i / 1000)) || ' 10:00:00',
                    \(WorkspaceBuilder.day("2023-01-01")) + i / 1000,
-                   CASE WHEN i < 100000 THEN 100 * (i % 40) ELSE 100 * (i % 40) + 55000.5 END,
+                   CASE WHEN i < 100000 OR i % 3 <> 0 THEN 100 * (i % 40) ELSE 100 * (i % 40) + 55000.5 END,
                    'own', CASE WHEN i % 10 = 0 THEN 'cancelled' ELSE 'completed' END FROM n
             """)
         try CustomerFacts.rebuild(w.db, settings: MetricSettings())
@@ -73,8 +87,7 @@ import ECStore
             SQLFragment("o.\"amount\" IN (?, ?)", [.real(55_100.5), .integer(200)]),
         ]
         for filter in filters {
-            let fast = try #require(try OrderMask.fromAmounts(w.db, filter: filter, snapshot: snapshot))
-            let scan = try #require(try OrderMask.make(w.db, filter: filter, snapshot: snapshot, codes: false))
+            let (fast, scan) = try Self.bothWays(w.db, filter, snapshot)
             let keptFast = try Self.kept(fast, w.db, snapshot)
             #expect(keptFast == (try Self.kept(scan, w.db, snapshot)), "\(filter.sql)")
             #expect(keptFast.contains { $0 >= 100_000 }, "\(filter.sql) keeps orders of the second block's amounts")
@@ -93,9 +106,39 @@ import ECStore
             let snapshot = try #require(try OrderSnapshot.load(db) { _ in true })
             #expect(snapshot.fields["amounts_not_numbers"] == "3", "\(change)")
             for filter in Self.filters {
-                #expect(try OrderMask.fromAmounts(db, filter: filter, snapshot: snapshot) == nil)
+                #expect(try Self.verdicts(db, filter, snapshot) == nil)
                 try SnapshotRouteTests.assertSame(db, KPIQuery(kpis: ["gmv", "orders", "customers"], groupBy: [.grain(.quarter)], orderFilter: filter))
             }
+        }
+    }
+
+    /// Amounts past 2^53, where a double no longer holds every integer: each such order is judged on
+    /// its row of `orders`, the others by their amount's verdict.
+    @Test func amountsPast2To53AreJudgedOnTheirRows() throws {
+        let shop = try SnapshotRouteTests.shop()
+        let db = shop.w.db
+        try db.execute("""
+            UPDATE orders SET amount = CASE WHEN rowid % 2 = 0 THEN 9007199254740994.0 ELSE -1e17 END
+            WHERE rowid % 17 = 0 AND status = 'completed'
+            """)
+        try CustomerFacts.rebuild(db, settings: MetricSettings())
+        let snapshot = try #require(try OrderSnapshot.load(db) { _ in true })
+        let big = Set(try db.query("SELECT rowid - ? FROM orders WHERE abs(amount) >= 9007199254740992", [.integer(try #require(try snapshot.rowBase(in: db)))])
+            .rows.map { Int32($0[0].intValue ?? -1) })
+        #expect(big.count > 20)
+        let filters = [
+            SQLFragment("o.\"amount\" > ?", [.integer(9_007_199_254_740_993)]),
+            SQLFragment("o.\"amount\" < ?", [.integer(0)]),
+            SQLFragment("o.\"amount\" BETWEEN ? AND ?", [.integer(1000), .integer(4000)]),
+        ]
+        for (n, filter) in filters.enumerated() {
+            let (fast, scan) = try Self.bothWays(db, filter, snapshot)
+            let keptFast = try Self.kept(fast, db, snapshot)
+            #expect(keptFast == (try Self.kept(scan, db, snapshot)), "\(filter.sql)")
+            // The first two keep about half the big amounts each, the third none of them.
+            let keptBig = keptFast.filter(big.contains).count
+            #expect(n < 2 ? keptBig > 10 && keptBig < big.count : keptBig == 0, "\(filter.sql): \(keptBig) of \(big.count)")
+            try SnapshotRouteTests.assertSame(db, KPIQuery(kpis: ["orders", "customers", "new_customers"], groupBy: [.grain(.month)], orderFilter: filter))
         }
     }
 
