@@ -77,7 +77,7 @@ extension CustomerFacts {
         /// NULLs per cost field (discount, points, cogs, shipping, commission) among the snapshot's orders.
         var costNulls = [Int](repeating: 0, count: 5)
         /// The snapshot's orders whose amount is NULL or not stored as a number: its `amount` column
-        /// holds what SQL's amount is for the others (`OrderMask.fromAmounts`).
+        /// holds what SQL's amount is for the others (`AmountVerdicts`).
         var amountsNotNumbers = 0
         /// Orders in the snapshot.
         var rows = 0

@@ -9,7 +9,8 @@ import ECStore
 /// Per-customer state lives in arrays indexed by customer number (and
 /// channel when split by channel), so distinct counts, activity stretches and
 /// period-to-period retention are O(orders) with no sort. A `where` filter is
-/// applied as a mask of the orders SQLite says it keeps (`OrderMask`), and a
+/// applied as the positions of each block's orders SQLite says it keeps
+/// (`OrderPicks`), the pass visiting those alone, and a
 /// column of `orders` the snapshot does not hold is read by row
 /// (`OrderColumnCodes`); what a pass cannot hold takes the SQL route.
 extension KPIEngine {
@@ -63,8 +64,8 @@ extension KPIEngine {
 
     /// Whether the snapshot route may answer the plan: order measures (lifetime ones too:
     /// `runLifetime`, but not with a `where` filter, whose customers are acquired by a first
-    /// order that passes it). A `where` filter is applied as a mask of the orders it keeps
-    /// (`OrderMask`); a column of `orders` other than channel is grouped by through its codes by
+    /// order that passes it). A `where` filter is applied as the orders it keeps
+    /// (`OrderPicks`); a column of `orders` other than channel is grouped by through its codes by
     /// row (`OrderColumnCodes`); `fillMeasuresFromSnapshot` still declines what a pass cannot hold.
     func canTakeSnapshot(_ plan: Plan) -> Bool {
         plan.needsBase && (plan.filter == nil || !plan.sources.contains(.lifetime))

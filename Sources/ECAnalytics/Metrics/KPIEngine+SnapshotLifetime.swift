@@ -57,18 +57,22 @@ extension SnapshotPass {
         let firstDay = try snapshot.customerColumn("first_day", in: db)
         let firstChannel = try snapshot.customerColumn("first_channel", in: db)
         let width = curveWidth, h = Int32(plan.horizonMonths)
+        // Hoisted: the plan's properties are computed (a set of sources built per call).
+        let history = plan.needsHistory, end = plan.endDay
         for segment in plan.segments {
             let member = try members(of: segment)
             var counts = LifetimeCounts(groups: slotCount * comboCount, width: width)
-            // Each customer's group (−1: not acquired in a shown period of this segment).
-            var group = [Int32](repeating: -1, count: snapshot.customers)
+            // Each customer's group (−1: not acquired in a shown period of this segment) and first
+            // month, side by side: read at random once per order, one cache line for both.
+            var group = [Int32](repeating: -1, count: 2 * snapshot.customers)
             for c in 0..<snapshot.customers where member.map({ $0[c] }) ?? true {
                 let f = Int(firstDay[c])
-                guard f >= dayBase, f <= plan.endDay, f <= asOf, plan.needsHistory || f >= start else { continue }
+                guard f >= dayBase, f <= end, f <= asOf, history || f >= start else { continue }
                 let s = Int(slotOfDay[f - dayBase])
                 guard shownSlots.contains(s) else { continue }
                 let g = s * comboCount + combo(customer: c, channel: firstChannel[c])
-                group[c] = Int32(g)
+                group[2 * c] = Int32(g)
+                group[2 * c + 1] = months[f - dayBase]
                 counts.acquired(group: g, lastOffset: asOfMonth - months[f - dayBase], horizon: h)
             }
             // One buffer per column, refilled block after block.
@@ -85,12 +89,16 @@ extension SnapshotPass {
                 try snapshot.column(.commission, block: b, in: db, into: &commission)
                 try snapshot.column(.costs, block: b, in: db, into: &costs)
                 for i in 0..<block.rows {
+                    // Customers are at random: their state fetched a few orders ahead.
+                    if i + Self.lookahead < block.rows, customer[i + Self.lookahead] >= 0 {
+                        prefetchElement(group, 2 * Int(customer[i + Self.lookahead]))
+                    }
                     let d = Int(day[i]), c = Int(customer[i])
                     if d > asOf { break }
-                    guard d >= start, c >= 0, group[c] >= 0 else { continue }
-                    let firstMonth = months[Int(firstDay[c]) - dayBase]
+                    guard d >= start, c >= 0, group[2 * c] >= 0 else { continue }
+                    let firstMonth = group[2 * c + 1]
                     let cm2 = OrderMeasures.cm2(amount: amount[i], discounts: discounts[i], costs: costs[i], commission: commission[i])
-                    counts.order(group: Int(group[c]), offset: months[d - dayBase] - firstMonth, lastOffset: asOfMonth - firstMonth,
+                    counts.order(group: Int(group[2 * c]), offset: months[d - dayBase] - firstMonth, lastOffset: asOfMonth - firstMonth,
                                  horizon: h, cm2: cm2)
                 }
             }
