@@ -41,6 +41,7 @@ extension KPIEngine {
               snapshot.channelNames.count <= 64 else { return (false, nil) }
         var pass: SnapshotPass
         do { pass = try SnapshotPass(plan: plan, snapshot: snapshot, db: db) } catch is SnapshotPass.Declined { return (false, nil) }
+        pass.segmentMembers = segmentMembers
         guard pass.comboCount <= 100_000, pass.slotCount <= SnapshotPass.maxSlots else { return (false, nil) }
         if pass.hasRowDims, pass.orderWidth * snapshot.customers > SnapshotPass.maxStates { return (false, nil) }
         let lifetime = plan.sources.contains(.lifetime)
@@ -55,6 +56,7 @@ extension KPIEngine {
         if let totals, canTakeSnapshot(totals), !totals.sources.contains(.lifetime), totals.filter == plan.filter {
             var other = try SnapshotPass(plan: totals, snapshot: snapshot, db: db)
             other.picks = pass.picks
+            other.segmentMembers = segmentMembers
             if pass.canCount(beside: other) { beside = other }
         }
         let cells = try pass.run(settings: settings, beside: beside)
@@ -83,6 +85,8 @@ struct SnapshotPass {
     let db: Database
     /// The orders a `where` filter keeps; nil: every order.
     var picks: OrderPicks?
+    /// The statement's segments evaluated so far (the engine's), nil to evaluate them here.
+    var segmentMembers: SegmentMembers?
 
     /// Dimension values: `codes[dim]` per customer (facts) or per channel; `values[dim][code]`.
     var dimValues: [[Value]] = []

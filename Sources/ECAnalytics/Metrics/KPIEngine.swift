@@ -30,6 +30,8 @@ public struct KPIEngine {
     public var route: Route = .auto
     /// The `where` filter's order mask, shared with the total row's query (`OrderMasks`).
     let orderMasks = OrderMasks()
+    /// The segments' customers, shared by the statement's passes (`SegmentMembers`).
+    let segmentMembers = SegmentMembers()
 
     public enum Route: Sendable { case auto, sql, snapshot }
 
