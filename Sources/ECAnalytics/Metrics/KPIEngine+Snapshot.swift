@@ -29,6 +29,9 @@ extension KPIEngine {
     struct CountedTotals {
         let pass: SnapshotPass
         let cells: [SnapshotCells]
+        /// Its lifetime groups, summed from the query's (`SnapshotPass.canFoldLifetime`); nil: the
+        /// total row counts its own (`runLifetime`) if it has lifetime measures.
+        var lifetime: [LifetimeCounts]? = nil
     }
 
     /// Fills `temp.ecsh_kpi_measures` for the plan; nil when the plan needs the SQL route.
@@ -52,16 +55,17 @@ extension KPIEngine {
             pass.picks = picks
         }
         var beside: SnapshotPass?
-        // The total row's lifetime groups are its own pass's (`runLifetime`), not counted beside.
-        if let totals, canTakeSnapshot(totals), !totals.sources.contains(.lifetime), totals.filter == plan.filter {
+        // The total row's lifetime groups are counted beside only as sums of the query's (one group,
+        // the same customers); else they are its own pass's (`runLifetime`), and so are its cells.
+        if let totals, canTakeSnapshot(totals), totals.filter == plan.filter {
             var other = try SnapshotPass(plan: totals, snapshot: snapshot, db: db)
             other.picks = pass.picks
             other.segmentMembers = segmentMembers
-            if pass.canCount(beside: other) { beside = other }
+            if pass.canCount(beside: other), !lifetime || pass.canFoldLifetime(into: other) { beside = other }
         }
         let cells = try pass.run(settings: settings, beside: beside)
-        if lifetime { try pass.runLifetime() }
-        return (true, beside.map { CountedTotals(pass: $0, cells: cells) })
+        let folded = lifetime ? try pass.runLifetime(foldingInto: beside) : nil
+        return (true, beside.map { CountedTotals(pass: $0, cells: cells, lifetime: folded) })
     }
 
     /// Whether the snapshot route may answer the plan: order measures (lifetime ones too:

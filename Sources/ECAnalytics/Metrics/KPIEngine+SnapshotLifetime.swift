@@ -38,19 +38,44 @@ extension SnapshotPass {
         PeriodCalendar.period(of: day, grain: .month, weekStart: plan.settings.weekStart).number
     }
 
-    /// Counts every segment's lifetime groups and writes `temp.ecsh_kpi_lifetime` (and, for payback,
-    /// `temp.ecsh_kpi_curve`), the relations `lv` and `lv_curve` of the query's SQL.
-    func runLifetime() throws {
+    /// Creates `temp.ecsh_kpi_lifetime` and `temp.ecsh_kpi_curve` and returns their inserts.
+    private func createLifetimeTables() throws -> (lifetime: Statement, curve: Statement) {
         let dimColumns = plan.dims.indices.map { ", d\($0 + 1)" }.joined()
         let marks = { (n: Int) in Array(repeating: "?", count: n).joined(separator: ",") }
         try db.execute("DROP TABLE IF EXISTS \(KPIEngine.lifetimeTable)")
         try db.execute("DROP TABLE IF EXISTS \(KPIEngine.curveTable)")
         try db.execute("CREATE TABLE \(KPIEngine.lifetimeTable) (segment, period_no\(dimColumns), ltv_customers, ltv_margin)")
         try db.execute("CREATE TABLE \(KPIEngine.curveTable) (segment, period_no\(dimColumns), month_offset, observed, margin)")
-        let lifetime = try db.prepare("INSERT INTO \(KPIEngine.lifetimeTable) VALUES (\(marks(4 + plan.dims.count)))")
-        let curve = try db.prepare("INSERT INTO \(KPIEngine.curveTable) VALUES (\(marks(5 + plan.dims.count)))")
+        return (try db.prepare("INSERT INTO \(KPIEngine.lifetimeTable) VALUES (\(marks(4 + plan.dims.count)))"),
+                try db.prepare("INSERT INTO \(KPIEngine.curveTable) VALUES (\(marks(5 + plan.dims.count)))"))
+    }
+
+    /// Whether the lifetime groups of `totals` (this query's total row, counted beside: one group,
+    /// no dimensions) are the sums of this pass's groups: the same customers acquired (from the
+    /// range's start, no history read before it), observed to the same as_of over the same horizon.
+    func canFoldLifetime(into totals: SnapshotPass) -> Bool {
+        comboCount == 1 && totals.comboCount == 1 && totals.slotCount == 1 && plan.dims.isEmpty && totals.plan.dims.isEmpty
+            && !plan.needsHistory && !totals.plan.needsHistory
+            && plan.asOfDay == totals.plan.asOfDay && plan.horizonMonths == totals.plan.horizonMonths
+            && plan.startDay == totals.plan.startDay && plan.endDay == totals.plan.endDay && plan.segments == totals.plan.segments
+    }
+
+    /// Writes lifetime groups counted by another pass (`runLifetime(foldingInto:)`), one per segment.
+    func writeLifetime(counted: [LifetimeCounts]) throws {
+        let (lifetime, curve) = try createLifetimeTables()
+        for (segment, counts) in zip(plan.segments, counted) { try write(counts, segment: segment.name, lifetime: lifetime, curve: curve) }
+    }
+
+    /// Counts every segment's lifetime groups and writes `temp.ecsh_kpi_lifetime` (and, for payback,
+    /// `temp.ecsh_kpi_curve`), the relations `lv` and `lv_curve` of the query's SQL. With `totals`
+    /// (`canFoldLifetime(into:)`), returns its groups, one per segment, as the sums of this pass's,
+    /// for `writeLifetime(counted:)`; nil when they cannot be (then the total row counts its own).
+    @discardableResult
+    func runLifetime(foldingInto totals: SnapshotPass? = nil) throws -> [LifetimeCounts]? {
+        let (lifetime, curve) = try createLifetimeTables()
         let start = plan.startDay, asOf = plan.asOfDay
-        guard asOf >= dayBase else { return }
+        guard asOf >= dayBase else { return nil }
+        var folded: [LifetimeCounts]? = totals == nil ? nil : []
         // Month numbers by day, from the first day a pass looks at through as_of.
         let months = (dayBase...max(asOf, dayBase)).map { Int32(monthNumber($0)) }
         let asOfMonth = months[asOf - dayBase]
@@ -103,7 +128,9 @@ extension SnapshotPass {
                 }
             }
             try write(counts, segment: segment.name, lifetime: lifetime, curve: curve)
+            if let totals, folded != nil { folded = counts.folded(width: totals.curveWidth).map { folded! + [$0] } }
         }
+        return folded
     }
 
     /// Whether each customer is in `segment` (nil: every customer, no segments asked for), from the
@@ -189,6 +216,26 @@ struct LifetimeCounts {
         guard width > 0 else { return }
         event(g, Int(o)) { $0.marginDelta[$1] += cm2 }
         event(g, Int(l) + 1) { $0.marginDelta[$1] -= cm2 }
+    }
+
+    /// The sums of every group, as one group over curves `width` offsets wide; nil when an event
+    /// lies past them (then the total row's own pass counts it).
+    func folded(width w: Int) -> LifetimeCounts? {
+        var total = LifetimeCounts(groups: 1, width: w)
+        for g in customers.indices {
+            total.customers[0] += customers[g]
+            total.margin[0] += margin[g]
+        }
+        guard width > 0 || w > 0 else { return total }
+        for g in customers.indices {
+            for k in 0..<width where hasEvent[g * width + k] {
+                guard k < w else { return nil }
+                total.hasEvent[k] = true
+                total.observedDelta[k] += observedDelta[g * width + k]
+                total.marginDelta[k] += marginDelta[g * width + k]
+            }
+        }
+        return total
     }
 
     private mutating func event(_ g: Int, _ k: Int, _ change: (inout LifetimeCounts, Int) -> Void) {

@@ -71,6 +71,9 @@ public struct KPIEngine {
         if route != .sql, db.engine == .sqlite, plan.hasOrders {
             if let counted {
                 try counted.pass.write(counted: counted.cells)
+                if plan.sources.contains(.lifetime) {
+                    if let folded = counted.lifetime { try counted.pass.writeLifetime(counted: folded) } else { try counted.pass.runLifetime() }
+                }
                 filled = true
             } else {
                 let totals = canTakeSnapshot(plan) ? totalsPlan(columns: columns, query: query, plan: plan) : nil
