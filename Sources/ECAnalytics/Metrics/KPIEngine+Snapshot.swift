@@ -263,6 +263,12 @@ struct SnapshotPass {
         let insert = try createMeasuresTable()
         // Every customer's first and second days (8 bytes a customer), read only for the measures that look at them.
         let readsDays = [plan, beside?.plan].contains { $0.map { !$0.measures.isDisjoint(with: Self.dayMeasures) } ?? false }
+        // The blocks' channels and first-order flags, read only when something counts by them (4 and 1
+        // of the 13 to 21 bytes an order a pass reads): order dimensions, mall GMV, first orders.
+        let columns = ScanColumns(
+            channel: !orderDims.isEmpty || beside.map { !$0.orderDims.isEmpty } == true
+                || [plan, beside?.plan].contains { $0?.measures.contains(.mall_gmv) == true },
+            first: [plan, beside?.plan].contains { $0.map { !$0.measures.isDisjoint(with: Self.firstOrderMeasures) } ?? false })
         let customers = readsDays ? CustomerDays(first: try snapshot.customerColumn("first_day", in: db),
                                                  second: try snapshot.customerColumn("second_day", in: db))
             : CustomerDays(first: [], second: [])
@@ -274,16 +280,16 @@ struct SnapshotPass {
         func count<A: SeenSlots>(_: A.Type, member: [Bool]?) throws -> (SnapshotCells, SnapshotCells?) {
             let tally = Tally<A>(self, customers: customers, isMall: isMall)
             guard let beside else {
-                try scan(tally, NoTally(), member: member)
+                try scan(tally, NoTally(), member: member, columns: columns)
                 return (tally.finish(), nil)
             }
             if beside.slotCount <= SeenBits.maxSlots {
                 let other = Tally<SeenBits>(beside, customers: customers, isMall: isMall)
-                try scan(tally, other, member: member)
+                try scan(tally, other, member: member, columns: columns)
                 return (tally.finish(), other.finish())
             }
             let other = Tally<PlainBuffer<UInt8>>(beside, customers: customers, isMall: isMall)
-            try scan(tally, other, member: member)
+            try scan(tally, other, member: member, columns: columns)
             return (tally.finish(), other.finish())
         }
         for segment in plan.segments {
@@ -329,7 +335,12 @@ struct SnapshotPass {
     /// The one read over the blocks for one segment, counting into `tally` and `other` (a `Tally`,
     /// or `NoTally`: a generic parameter rather than an optional, which cost a copy of the whole
     /// tally per order to unwrap).
-    func scan<A: OrderTally, B: OrderTally>(_ tally: A, _ other: B, member: [Bool]?) throws {
+    /// Which of the optional columns a scan reads.
+    struct ScanColumns {
+        let channel: Bool, first: Bool
+    }
+
+    func scan<A: OrderTally, B: OrderTally>(_ tally: A, _ other: B, member: [Bool]?, columns: ScanColumns) throws {
         let end = Int32(plan.endDay), start = Int32(plan.startDay)
         let history = tally.history || other.history
         let needsNumbers = tally.needsNumbers || other.needsNumbers
@@ -341,6 +352,9 @@ struct SnapshotPass {
         // The positions of the orders the pass visits in a block: those the filter keeps, else all.
         var picked: [Int32] = []
         let all = (0..<Int32(OrderSnapshot.blockSize)).map { $0 }
+        // Not read: every order has no channel (−1) and is not a first order.
+        if !columns.channel { channel = [Int32](repeating: -1, count: OrderSnapshot.blockSize) }
+        if !columns.first { first = [UInt8](repeating: 0, count: OrderSnapshot.blockSize) }
         for block in snapshot.blocks {
             if block.firstDay > plan.endDay { break }
             if !history, block.lastDay < plan.startDay { continue }
@@ -351,8 +365,8 @@ struct SnapshotPass {
             if n == 0 { continue }
             try snapshot.column(.day, block: b, in: db, into: &day)
             try snapshot.column(.customer, block: b, in: db, into: &customer)
-            try snapshot.column(.channel, block: b, in: db, into: &channel)
-            try snapshot.column(.first, block: b, in: db, into: &first)
+            if columns.channel { try snapshot.column(.channel, block: b, in: db, into: &channel) }
+            if columns.first { try snapshot.column(.first, block: b, in: db, into: &first) }
             if hasRowDims, picks?.readsRow != true { try snapshot.column(.row, block: b, in: db, into: &row) }
             // The order keys: the channel, unless a column of orders is grouped by too.
             if hasRowDims { orderKeys(channel: channel, row: row, into: &keys) }
