@@ -332,14 +332,15 @@ struct SnapshotPass {
     /// customers at random, so each order's state is a likely cache miss at millions of customers.
     static let lookahead = 16
 
-    /// The one read over the blocks for one segment, counting into `tally` and `other` (a `Tally`,
-    /// or `NoTally`: a generic parameter rather than an optional, which cost a copy of the whole
-    /// tally per order to unwrap).
-    /// Which of the optional columns a scan reads.
+    /// Which of the optional columns a scan reads: decided from the plans, as asking the generic
+    /// tallies through `OrderTally` made the compiler copy a per-customer store once per block.
     struct ScanColumns {
         let channel: Bool, first: Bool
     }
 
+    /// The one read over the blocks for one segment, counting into `tally` and `other` (a `Tally`,
+    /// or `NoTally`: a generic parameter rather than an optional, which cost a copy of the whole
+    /// tally per order to unwrap).
     func scan<A: OrderTally, B: OrderTally>(_ tally: A, _ other: B, member: [Bool]?, columns: ScanColumns) throws {
         let end = Int32(plan.endDay), start = Int32(plan.startDay)
         let history = tally.history || other.history
