@@ -195,26 +195,43 @@ final class AmountVerdicts {
     private var verdicts = VerdictTable([], [])
     /// The positions of a block's amounts not numbered before it or past 2^53, reused from block to block.
     private var misses: [Int] = []
+    /// Distinct amounts judged at most; past them the rest of the pass reads a mask from one scan of
+    /// `orders` (`fallback`), as the verdicts' tables would grow with every order (a shop whose amounts
+    /// are all different, to the sen).
+    let maxAmounts: Int
+    private(set) var fallback: OrderMask?
+    private var fallbackRows: [Int32] = []
 
-    private init(filter: SQLFragment, affinity: String, low: Int64) {
+    /// Distinct amounts judged by default (under 20 MB of tables: the numbering and the verdicts).
+    static let defaultMaxAmounts = 1 << 18
+
+    private init(filter: SQLFragment, affinity: String, low: Int64, maxAmounts: Int) {
         self.filter = filter
         self.affinity = affinity
         self.low = low
+        self.maxAmounts = maxAmounts
     }
 
     /// The verdicts of `filter` when it names `amount` alone (`o."amount"`, as `fromCodes` finds names),
     /// the snapshot's build saw every amount a number, and the column has no collation; else nil.
-    static func make(_ db: Database, filter: SQLFragment, snapshot: OrderSnapshot, low: Int64) throws -> AmountVerdicts? {
+    static func make(_ db: Database, filter: SQLFragment, snapshot: OrderSnapshot, low: Int64,
+                     maxAmounts: Int = defaultMaxAmounts) throws -> AmountVerdicts? {
         guard OrderCodes.columnsNamed(in: filter.sql) == ["amount"], snapshot.fields["amounts_not_numbers"] == "0",
               let declared = try db.columns(of: "orders").first(where: { $0.name == "amount" })?.type,
               let schema = try db.scalar("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'orders'").textValue,
               !schema.uppercased().contains("COLLATE") else { return nil }
-        return AmountVerdicts(filter: filter, affinity: OrderMask.affinityType(declared), low: low)
+        return AmountVerdicts(filter: filter, affinity: OrderMask.affinityType(declared), low: low, maxAmounts: maxAmounts)
     }
 
     /// The positions of the block's orders (their `amount`s) the filter keeps, into `positions`.
     func pick(_ amount: [Double], block: OrderSnapshot.Block, snapshot: OrderSnapshot, db: Database,
               into positions: inout [Int32]) throws {
+        if let fallback {
+            try snapshot.column(.row, block: block.index, in: db, into: &fallbackRows)
+            fallback.pick(fallbackRows, rows: block.rows, into: &positions)
+            return
+        }
+        let start = positions.count
         // The state worked on as locals, swapped back after (a class's properties are checked for
         // exclusive access at every use).
         var numbering = AmountNumbering(), misses: [Int] = []
@@ -254,6 +271,18 @@ final class AmountVerdicts {
         positions.removeLast(positions.count - kept)
         guard !misses.isEmpty else { return }
         for i in misses where abs(amount[i]) < 0x1p53 { numbering.number(amount[i]) }
+        if numbering.values.count > maxAmounts {
+            // Too many to judge one by one: this block and the rest from the scan's mask.
+            guard let mask = try OrderMask.make(db, filter: filter, snapshot: snapshot, codes: false) else {
+                throw MetricsError("the orders table changed while a statement read it; run the statement again")
+            }
+            fallback = mask
+            numbering = AmountNumbering()
+            keeps = []
+            verdicts = VerdictTable([], [])
+            positions.removeLast(positions.count - start)
+            return try pick(amount, block: block, snapshot: snapshot, db: db, into: &positions)
+        }
         if numbering.values.count > keeps.count {
             try judgeNew(numbering.values, db)
             verdicts = VerdictTable(numbering.values, keeps)

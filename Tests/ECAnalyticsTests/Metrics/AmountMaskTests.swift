@@ -95,6 +95,31 @@ import ECStore
         }
     }
 
+    /// Past `maxAmounts` distinct amounts, the block where the cap is passed and every later one are
+    /// picked from the scan's mask: here the cap is passed in the first block (40 amounts, cap 30) or
+    /// in the second (cap 45, the second block bringing 40 more), and the picks stay the scan's.
+    @Test func pastTheCapTheScansMaskPicks() throws {
+        let w = try WorkspaceBuilder()
+        try w.db.execute("""
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 139999)
+            INSERT INTO orders (order_id, customer_id, ordered_at, day, amount, channel, status)
+            SELECT printf('O%06d', i), printf('C%05d', i % 9000), date('2023-01-01', printf('+%d days', i / 1000)) || ' 10:00:00',
+                   \(WorkspaceBuilder.day("2023-01-01")) + i / 1000,
+                   CASE WHEN i < 100000 OR i % 3 <> 0 THEN 100 * (i % 40) ELSE 100 * (i % 40) + 55000.5 END,
+                   'own', 'completed' FROM n
+            """)
+        try CustomerFacts.rebuild(w.db, settings: MetricSettings())
+        let snapshot = try #require(try OrderSnapshot.load(w.db) { _ in true })
+        let low = try #require(try snapshot.rowBase(in: w.db))
+        let filter = SQLFragment("o.\"amount\" > ?", [.integer(3000)])
+        let scan = try Self.kept(try #require(try OrderPicks.make(w.db, filter: filter, snapshot: snapshot, codes: false)), w.db, snapshot)
+        for cap in [30, 45, 1000] {
+            let verdicts = try #require(try AmountVerdicts.make(w.db, filter: filter, snapshot: snapshot, low: low, maxAmounts: cap))
+            #expect(try Self.kept(.amounts(verdicts), w.db, snapshot) == scan, "cap \(cap)")
+            #expect((verdicts.fallback != nil) == (cap < 80), "cap \(cap): the scan's mask used past the cap only")
+        }
+    }
+
     /// A counted order without an amount (NULL) or with a text one: the build counts it, the mask
     /// steps aside, and the routes still agree.
     @Test func amountsThatAreNotNumbersLeaveItToTheScan() throws {
