@@ -91,12 +91,9 @@ struct NarrowedOrders {
         var day: [Int32] = [], customer: [Int32] = [], row: [Int32] = [], channel: [Int32] = [], amount: [Double] = []
         // The positions the filter keeps in a block, else all.
         var picked: [Int32] = []
-        let all = (0..<Int32(OrderSnapshot.blockSize)).map { $0 }
         for block in snapshot.blocks {
             let b = block.index
-            if let picks { try picks.pick(block, snapshot: snapshot, db: db, row: &row, amount: &amount, into: &picked) }
-            let candidates = picks == nil ? all : picked
-            let count = picks == nil ? block.rows : picked.count
+            let (candidates, count) = try OrderPicks.visit(picks, block, snapshot: snapshot, db: db, row: &row, amount: &amount, picked: &picked)
             var positions: [UInt16] = []
             defer { selected.append(positions) }
             if count == 0 { continue }

@@ -352,7 +352,6 @@ struct SnapshotPass {
         var numbers = BlockNumbers()
         // The positions of the orders the pass visits in a block: those the filter keeps, else all.
         var picked: [Int32] = []
-        let all = (0..<Int32(OrderSnapshot.blockSize)).map { $0 }
         // Not read: every order has no channel (−1) and is not a first order.
         if !columns.channel { channel = [Int32](repeating: -1, count: OrderSnapshot.blockSize) }
         if !columns.first { first = [UInt8](repeating: 0, count: OrderSnapshot.blockSize) }
@@ -360,9 +359,7 @@ struct SnapshotPass {
             if block.firstDay > plan.endDay { break }
             if !history, block.lastDay < plan.startDay { continue }
             let b = block.index
-            if let picks { try picks.pick(block, snapshot: snapshot, db: db, row: &row, amount: &numbers.amount, into: &picked) }
-            let positions = picks == nil ? all : picked
-            let n = picks == nil ? block.rows : picked.count
+            let (positions, n) = try OrderPicks.visit(picks, block, snapshot: snapshot, db: db, row: &row, amount: &numbers.amount, picked: &picked)
             if n == 0 { continue }
             try snapshot.column(.day, block: b, in: db, into: &day)
             try snapshot.column(.customer, block: b, in: db, into: &customer)

@@ -150,6 +150,18 @@ enum OrderPicks {
         return try OrderMask.make(db, filter: filter, snapshot: snapshot, codes: false).map { .rows($0) }
     }
 
+    /// Every position of a full block, in order: what a pass without a filter visits.
+    static let everyPosition = (0..<Int32(OrderSnapshot.blockSize)).map { $0 }
+
+    /// The positions a pass visits in `block` and how many: those `picks` keeps (refilling `picked`,
+    /// and `row` or `amount` as `pick` does), else every one.
+    static func visit(_ picks: OrderPicks?, _ block: OrderSnapshot.Block, snapshot: OrderSnapshot, db: Database,
+                      row: inout [Int32], amount: inout [Double], picked: inout [Int32]) throws -> (positions: [Int32], count: Int) {
+        guard let picks else { return (everyPosition, block.rows) }
+        try picks.pick(block, snapshot: snapshot, db: db, row: &row, amount: &amount, into: &picked)
+        return (picked, picked.count)
+    }
+
     /// Whether `pick` reads the block's amounts (into the pass's `amount` buffer, for its sums too).
     var readsAmount: Bool {
         if case .amounts = self { return true }

@@ -63,10 +63,10 @@ import ECStore
         #expect(try Self.verdicts(db, SQLFragment("\"amount\" > 0"), snapshot) == nil)
     }
 
-    /// 126,000 counted orders in two blocks (by day), the second with amounts the first never has among
-    /// those it has: the filter is evaluated on the amounts new in each block as the pass reaches it,
-    /// and the block's picks stay in order.
-    @Test func amountsNewInALaterBlockAreEvaluatedToo() throws {
+    /// 140,000 orders over 140 days in two snapshot blocks: amounts 0…3,900 in steps of 100, and from
+    /// order 100,000 on every third one 55,000.5 more (amounts the first block never has, among those
+    /// it has); `status`: an SQL expression of the order number `i`.
+    static func twoBlockShop(status: String) throws -> (WorkspaceBuilder, OrderSnapshot) {
         let w = try WorkspaceBuilder()
         try w.db.execute("""
             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 139999)
@@ -74,10 +74,17 @@ import ECStore
             SELECT printf('O%06d', i), printf('C%05d', i % 9000), date('2023-01-01', printf('+%d days', i / 1000)) || ' 10:00:00',
                    \(WorkspaceBuilder.day("2023-01-01")) + i / 1000,
                    CASE WHEN i < 100000 OR i % 3 <> 0 THEN 100 * (i % 40) ELSE 100 * (i % 40) + 55000.5 END,
-                   'own', CASE WHEN i % 10 = 0 THEN 'cancelled' ELSE 'completed' END FROM n
+                   'own', \(status) FROM n
             """)
         try CustomerFacts.rebuild(w.db, settings: MetricSettings())
-        let snapshot = try #require(try OrderSnapshot.load(w.db) { _ in true })
+        return (w, try #require(try OrderSnapshot.load(w.db) { _ in true }))
+    }
+
+    /// 126,000 counted orders in two blocks (by day), the second with amounts the first never has among
+    /// those it has: the filter is evaluated on the amounts new in each block as the pass reaches it,
+    /// and the block's picks stay in order.
+    @Test func amountsNewInALaterBlockAreEvaluatedToo() throws {
+        let (w, snapshot) = try Self.twoBlockShop(status: "CASE WHEN i % 10 = 0 THEN 'cancelled' ELSE 'completed' END")
         #expect(snapshot.blocks.count == 2)
         let firstBlock = Set(try snapshot.column(.amount, block: 0, in: w.db))
         #expect(!firstBlock.contains(55_100.5))
@@ -99,17 +106,7 @@ import ECStore
     /// picked from the scan's mask: here the cap is passed in the first block (40 amounts, cap 30) or
     /// in the second (cap 45, the second block bringing 40 more), and the picks stay the scan's.
     @Test func pastTheCapTheScansMaskPicks() throws {
-        let w = try WorkspaceBuilder()
-        try w.db.execute("""
-            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 139999)
-            INSERT INTO orders (order_id, customer_id, ordered_at, day, amount, channel, status)
-            SELECT printf('O%06d', i), printf('C%05d', i % 9000), date('2023-01-01', printf('+%d days', i / 1000)) || ' 10:00:00',
-                   \(WorkspaceBuilder.day("2023-01-01")) + i / 1000,
-                   CASE WHEN i < 100000 OR i % 3 <> 0 THEN 100 * (i % 40) ELSE 100 * (i % 40) + 55000.5 END,
-                   'own', 'completed' FROM n
-            """)
-        try CustomerFacts.rebuild(w.db, settings: MetricSettings())
-        let snapshot = try #require(try OrderSnapshot.load(w.db) { _ in true })
+        let (w, snapshot) = try Self.twoBlockShop(status: "'completed'")
         let low = try #require(try snapshot.rowBase(in: w.db))
         let filter = SQLFragment("o.\"amount\" > ?", [.integer(3000)])
         let scan = try Self.kept(try #require(try OrderPicks.make(w.db, filter: filter, snapshot: snapshot, codes: false)), w.db, snapshot)
