@@ -46,10 +46,10 @@ extension KPIEngine {
         do { pass = try SnapshotPass(plan: plan, snapshot: snapshot, db: db) } catch is SnapshotPass.Declined { return (false, nil) }
         pass.segmentMembers = segmentMembers
         guard pass.comboCount <= 100_000, pass.slotCount <= SnapshotPass.maxSlots else { return (false, nil) }
-        if pass.hasRowDims, pass.orderWidth * snapshot.customers > SnapshotPass.maxStates { return (false, nil) }
+        pass.shareKeys(stateBytes: stateBytes)
         let lifetime = plan.sources.contains(.lifetime)
-        // A lifetime group is the first order's; the pass knows a customer's first channel, not its other columns.
-        if lifetime, !pass.canCountLifetime || pass.hasRowDims { return (false, nil) }
+        // A lifetime group is the first order's (its channel, or its key with a column of orders: `firstOrderKeys`).
+        if lifetime, !pass.canCountLifetime { return (false, nil) }
         if let filter = plan.filter {
             guard let picks = try orderMasks.picks(filter, db: db, snapshot: snapshot) else { return (false, nil) }
             pass.picks = picks
@@ -61,7 +61,7 @@ extension KPIEngine {
             var other = try SnapshotPass(plan: totals, snapshot: snapshot, db: db)
             other.picks = pass.picks
             other.segmentMembers = segmentMembers
-            if pass.canCount(beside: other), !lifetime || pass.canFoldLifetime(into: other) { beside = other }
+            if pass.canCount(beside: other), !lifetime || pass.canFoldLifetime(into: other), pass.keyShares.count == 1 { beside = other }
         }
         let cells = try pass.run(settings: settings, beside: beside)
         let folded = lifetime ? try pass.runLifetime(foldingInto: beside) : nil
@@ -104,6 +104,9 @@ struct SnapshotPass {
     var rowCodes: [[UInt8]?] = []
     /// Distinct order keys + 1: the per-customer state's width (1 without order dimensions).
     var orderWidth = 1
+    /// The order keys (key + 1, 0 ..< `orderWidth`) counted together, one read of the blocks each
+    /// (`shareKeys`): one share of every key unless the state would not fit.
+    var keyShares: [Range<Int>] = []
     var radix: [Int] = []
     var comboCount = 1
 
@@ -174,14 +177,46 @@ struct SnapshotPass {
         }
         let shownFirst = number(plan.startDay) - first
         shownSlots = shownFirst...max(shownFirst, slotNumber.count - 1)
+        keyShares = [0..<orderWidth]
     }
 
     var slotCount: Int { slotNumber.count }
 
-    /// Values a column of `orders` may take to be grouped by on this route; more take the SQL route.
-    static let maxOrderDimValues = 64
-    /// Per-customer states (customers × order keys) a pass may keep; more take the SQL route.
-    static let maxStates = 40_000_000
+    /// Values a column of `orders` may take to be grouped by on this route (NULL included; the
+    /// codes by row are bytes); more take the SQL route.
+    static let maxOrderDimValues = 255
+    /// Bytes of per-customer state (customers × order keys, `Tally`) a read of the blocks keeps at
+    /// most: past it the order keys are counted a share at a time, one read each (`keyShares`).
+    static let defaultStateBytes = 128 << 20
+
+    /// Whether a tally keeps, per customer and order key, the last period seen (customers, returning,
+    /// retained) and the last active day (active members).
+    static func keepsSeen(_ m: Set<Measure>) -> Bool { !m.isDisjoint(with: [.customers, .returning_customers, .previous_active, .retained]) }
+    static func keepsActive(_ m: Set<Measure>) -> Bool { m.contains(.active_members) }
+
+    /// Bytes of `Tally` state per customer and order key: the last period seen in the narrowest
+    /// store for the slots (an eighth of a byte for one period), and four for the last active day.
+    var bytesPerState: Double {
+        let m = plan.measures
+        let seen: Double = !Self.keepsSeen(m) ? 0 : slotCount <= SeenBits.maxSlots ? 0.125
+            : slotCount <= PlainBuffer<UInt8>.maxSlots ? 1 : 2
+        return seen + (Self.keepsActive(m) ? 4 : 0)
+    }
+
+    /// Splits the order keys into shares whose per-customer state fits in `stateBytes` (at least one
+    /// key a share): a statement grouped by a column of many values at millions of customers (`kpi
+    /// customers by product`, 5.45M customers × 19 keys) counts in a few reads of the blocks rather
+    /// than taking the SQL route. A customer's state for one key never looks at another key's, and
+    /// an order's cell is its key's, so the shares add into one set of cells.
+    mutating func shareKeys(stateBytes: Int) {
+        let perKey = Double(snapshot.customers) * bytesPerState
+        guard orderWidth > 1, perKey > 0, perKey * Double(orderWidth) > Double(stateBytes) else {
+            keyShares = [0..<orderWidth]
+            return
+        }
+        let width = max(1, Int(Double(stateBytes) / perKey))
+        keyShares = stride(from: 0, to: orderWidth, by: width).map { $0..<min(orderWidth, $0 + width) }
+    }
 
     /// Thrown by `init` when the pass cannot hold what the plan asks (the SQL route answers).
     struct Declined: Error {}
@@ -278,11 +313,18 @@ struct SnapshotPass {
         // The narrowest per-state store for the pass's slots (`SeenSlots`), a bit each with one period;
         // the total row's range has one or two.
         func count<A: SeenSlots>(_: A.Type, member: [Bool]?) throws -> (SnapshotCells, SnapshotCells?) {
-            let tally = Tally<A>(self, customers: customers, isMall: isMall)
             guard let beside else {
-                try scan(tally, NoTally(), member: member, columns: columns)
-                return (tally.finish(), nil)
+                // A read of the blocks per share of the order keys (`keyShares`; one, mostly), into one set of cells.
+                var cells: SnapshotCells?
+                for keys in keyShares {
+                    let tally = Tally<A>(self, customers: customers, isMall: isMall, keys: keys, cells: cells)
+                    try scan(tally, NoTally(), member: member, columns: columns, keys: keyShares.count > 1 ? keys : nil)
+                    cells = tally.finish()
+                }
+                return (cells!, nil)
             }
+            precondition(keyShares.count == 1, "a total row is counted beside one read of every key")
+            let tally = Tally<A>(self, customers: customers, isMall: isMall)
             if beside.slotCount <= SeenBits.maxSlots {
                 let other = Tally<SeenBits>(beside, customers: customers, isMall: isMall)
                 try scan(tally, other, member: member, columns: columns)
@@ -341,7 +383,8 @@ struct SnapshotPass {
     /// The one read over the blocks for one segment, counting into `tally` and `other` (a `Tally`,
     /// or `NoTally`: a generic parameter rather than an optional, which cost a copy of the whole
     /// tally per order to unwrap).
-    func scan<A: OrderTally, B: OrderTally>(_ tally: A, _ other: B, member: [Bool]?, columns: ScanColumns) throws {
+    /// `keys`: the share of the order keys (key + 1) counted in this read; nil: every order.
+    func scan<A: OrderTally, B: OrderTally>(_ tally: A, _ other: B, member: [Bool]?, columns: ScanColumns, keys share: Range<Int>? = nil) throws {
         let end = Int32(plan.endDay), start = Int32(plan.startDay)
         let history = tally.history || other.history
         let needsNumbers = tally.needsNumbers || other.needsNumbers
@@ -382,15 +425,19 @@ struct SnapshotPass {
                 // The per-customer state a few visited orders ahead, loaded while these are counted.
                 if j + Self.lookahead < n {
                     let a = Int(positions[j + Self.lookahead])
-                    let ahead = Int(customer[a]), aheadFirst = first[a] == 1
-                    tally.prefetch(customer: ahead, channel: key[a], isFirst: aheadFirst)
-                    other.prefetch(customer: ahead, channel: key[a], isFirst: aheadFirst)
-                    if let member { prefetchElement(member, ahead) }
+                    if share?.contains(Int(key[a]) + 1) != false {
+                        let ahead = Int(customer[a]), aheadFirst = first[a] == 1
+                        tally.prefetch(customer: ahead, channel: key[a], isFirst: aheadFirst)
+                        other.prefetch(customer: ahead, channel: key[a], isFirst: aheadFirst)
+                        if let member { prefetchElement(member, ahead) }
+                    }
                 }
                 let i = Int(positions[j])
                 let d = day[i]
                 if d > end { break }
                 if !history, d < start { continue }
+                // Another share's order (`keyShares`): counted in another read.
+                if let share, !share.contains(Int(key[i]) + 1) { continue }
                 let c = Int(customer[i])
                 if let member, c < 0 || !member[c] { continue }
                 tally.add(day: d, customer: c, channel: channel[i], key: key[i], isFirst: first[i] == 1, row: i, numbers)

@@ -80,7 +80,8 @@ extension SnapshotPass {
         let months = (dayBase...max(asOf, dayBase)).map { Int32(monthNumber($0)) }
         let asOfMonth = months[asOf - dayBase]
         let firstDay = try snapshot.customerColumn("first_day", in: db)
-        let firstChannel = try snapshot.customerColumn("first_channel", in: db)
+        // The key of each customer's first order: its channel, or with a column of orders grouped by, its codes too.
+        let firstKey = hasRowDims ? try firstOrderKeys() : try snapshot.customerColumn("first_channel", in: db)
         let width = curveWidth, h = Int32(plan.horizonMonths)
         // Hoisted: the plan's properties are computed (a set of sources built per call).
         let history = plan.needsHistory, end = plan.endDay
@@ -95,7 +96,7 @@ extension SnapshotPass {
                 guard f >= dayBase, f <= end, f <= asOf, history || f >= start else { continue }
                 let s = Int(slotOfDay[f - dayBase])
                 guard shownSlots.contains(s) else { continue }
-                let g = s * comboCount + combo(customer: c, channel: firstChannel[c])
+                let g = s * comboCount + combo(customer: c, channel: firstKey[c])
                 group[2 * c] = Int32(g)
                 group[2 * c + 1] = months[f - dayBase]
                 counts.acquired(group: g, lastOffset: asOfMonth - months[f - dayBase], horizon: h)
@@ -131,6 +132,24 @@ extension SnapshotPass {
             if let totals, folded != nil { folded = counts.folded(width: totals.curveWidth).map { folded! + [$0] } }
         }
         return folded
+    }
+
+    /// Each customer's first counted order's key (`orderKeys`), −1 for none: from one read of the
+    /// blocks' customers, first-order flags, channels and rows, the first order being the one the
+    /// blocks flag (the customer's first counted order, ties broken as the SQL breaks them).
+    func firstOrderKeys() throws -> [Int32] {
+        var keyOf = [Int32](repeating: -1, count: snapshot.customers)
+        var customer: [Int32] = [], first: [UInt8] = [], channel: [Int32] = [], row: [Int32] = [], keys: [Int32] = []
+        for block in snapshot.blocks {
+            let b = block.index
+            try snapshot.column(.customer, block: b, in: db, into: &customer)
+            try snapshot.column(.first, block: b, in: db, into: &first)
+            try snapshot.column(.channel, block: b, in: db, into: &channel)
+            try snapshot.column(.row, block: b, in: db, into: &row)
+            orderKeys(channel: channel, row: row, into: &keys)
+            for i in 0..<block.rows where first[i] == 1 && customer[i] >= 0 { keyOf[Int(customer[i])] = keys[i] }
+        }
+        return keyOf
     }
 
     /// Whether each customer is in `segment` (nil: every customer, no segments asked for), from the

@@ -33,7 +33,11 @@ extension SnapshotPass {
         let cells: SnapshotCells
         let customers: CustomerDays
         let isMall: [Bool]
-        let combos: Int, channelWidth: Int
+        let combos: Int
+        /// Order keys (key + 1) this tally keeps per-customer state for: `keys.lowerBound` + 0 ..<
+        /// `channelWidth` (the whole `orderWidth` unless the pass counts a share of the keys at a time,
+        /// `SnapshotPass.keyShares`); the scan gives it no order outside them.
+        let keyLow: Int, channelWidth: Int
         let wantsCustomers: Bool, wantsReturning: Bool, wantsActive: Bool, wantsUnits: Bool, needsNumbers: Bool, history: Bool
         /// Whether a customer's first order counts toward something asked (new, F2, ever and repeat customers):
         /// each reads the customer's first and second days at random, a likely cache miss at millions of customers.
@@ -48,19 +52,22 @@ extension SnapshotPass {
         let seenSlot: Seen, lastActive: PlainBuffer<Int32>
         let window: Int32, end: Int32, start: Int32, f2: Int32, asOf: Int32
 
-        init(_ pass: SnapshotPass, customers: CustomerDays, isMall: [Bool]) {
+        /// `cells`: the cells to count into (a share of the keys adds to the cells of the shares before it).
+        init(_ pass: SnapshotPass, customers: CustomerDays, isMall: [Bool], keys: Range<Int>? = nil, cells: SnapshotCells? = nil) {
             let plan = pass.plan, m = plan.measures
             self.pass = pass
             self.customers = customers
             self.isMall = isMall
             combos = pass.comboCount
-            cells = SnapshotCells(cells: combos * pass.slotCount)
-            channelWidth = pass.orderWidth
+            self.cells = cells ?? SnapshotCells(cells: combos * pass.slotCount)
+            let keys = keys ?? 0..<pass.orderWidth
+            keyLow = keys.lowerBound
+            channelWidth = keys.count
             let stateCount = pass.snapshot.customers * channelWidth
-            wantsCustomers = !m.isDisjoint(with: [.customers, .returning_customers, .previous_active, .retained])
+            wantsCustomers = SnapshotPass.keepsSeen(m)
             // A customer's first day is read at random for each order only when returning customers are asked for.
             wantsReturning = m.contains(.returning_customers)
-            wantsActive = m.contains(.active_members)
+            wantsActive = SnapshotPass.keepsActive(m)
             wantsFirsts = !m.isDisjoint(with: SnapshotPass.firstOrderMeasures)
             wantsMall = m.contains(.mall_gmv)
             noDims = pass.customerCodes.isEmpty
@@ -78,10 +85,15 @@ extension SnapshotPass {
 
         @inline(__always) func slot(ofDay d: Int32) -> Int { Int(pass.slotOfDay[Int(d) - pass.dayBase]) }
 
+        /// Customer `c`'s state for order key `key` (one of this tally's keys).
+        @inline(__always) func state(customer c: Int, key: Int32) -> Int {
+            c * channelWidth + (channelWidth == 1 ? 0 : Int(key) + 1 - keyLow)
+        }
+
         /// Starts loading what `add` reads of customer `c` (its state, its first day), as a hint.
         @inline(__always) func prefetch(customer c: Int, channel ch: Int32, isFirst: Bool) {
             guard c >= 0 else { return }
-            let state = c * channelWidth + (channelWidth == 1 ? 0 : Int(ch) + 1)
+            let state = state(customer: c, key: ch)
             if wantsCustomers {
                 seenSlot.prefetch(state)
                 if wantsReturning { prefetchElement(customers.first, c) }
@@ -123,7 +135,7 @@ extension SnapshotPass {
                 if wantsMall, ch >= 0, isMall[Int(ch)] { cells.add(.mallGMV, cell, amount) }
             }
             guard c >= 0 else { return }
-            let state = c * channelWidth + (channelWidth == 1 ? 0 : Int(key) + 1)
+            let state = state(customer: c, key: key)
             let seen = wantsCustomers ? seenSlot.seen(state) : 0
             if wantsCustomers, seen != s + 1 {
                 cells.add(.customers, cell)
@@ -157,7 +169,8 @@ extension SnapshotPass {
             if wantsActive {
                 for state in 0..<lastActive.count where lastActive[state] != .min {
                     let c = state / channelWidth
-                    addEvent(.activeMembers, day: lastActive[state] + window, combo: combo(customer: c, channel: Int32(state % channelWidth) - 1), -1)
+                    let key = Int32(keyLow + (channelWidth == 1 ? 0 : state % channelWidth)) - 1
+                    addEvent(.activeMembers, day: lastActive[state] + window, combo: combo(customer: c, channel: key), -1)
                 }
             }
             return cells

@@ -32,6 +32,8 @@ public struct KPIEngine {
     let orderMasks = OrderMasks()
     /// The segments' customers, shared by the statement's passes (`SegmentMembers`).
     let segmentMembers = SegmentMembers()
+    /// Bytes of per-customer state a read of the snapshot keeps at most (`SnapshotPass.shareKeys`).
+    var stateBytes = SnapshotPass.defaultStateBytes
 
     public enum Route: Sendable { case auto, sql, snapshot }
 
