@@ -109,6 +109,9 @@ struct SnapshotPass {
     var keyShares: [Range<Int>] = []
     var radix: [Int] = []
     var comboCount = 1
+    /// Per customer and per order key + 1, their parts of a combination (`combo`); empty without
+    /// dimensions of that kind.
+    var customerPart: [Int32] = [], keyPart: [Int32] = []
 
     // Days and periods.
     let dayBase: Int
@@ -123,20 +126,18 @@ struct SnapshotPass {
         self.snapshot = snapshot
         self.db = db
         for (i, d) in plan.dims.enumerated() {
-            if d.fromFacts {
+            if d.fromFacts, let (codes, values) = try Self.acquisitionCodes(d, snapshot: snapshot, db: db) {
+                dimValues.append(values)
+                customerCodes.append(codes)
+            } else if d.fromFacts {
                 let s = try db.prepare("SELECT customer_key, \(d.expression) FROM ecsh_customer_facts AS f")
                 var codes = [Int32](repeating: 0, count: snapshot.customers)
-                var known: [Value: Int32] = [.null: 0]
-                var values: [Value] = [.null]
+                // Texts numbered by their bytes: no String made and hashed per customer (5.45M at 10M orders).
+                var numbering = ValueNumbering(strict: false)
                 while try s.step() {
-                    let v = s.value(at: 1)
-                    let code: Int32
-                    if let k = known[v] { code = k } else {
-                        code = Int32(values.count); known[v] = code; values.append(v)
-                    }
-                    codes[Int(s.int64(at: 0))] = code
+                    codes[Int(s.int64(at: 0))] = numbering.code(s, at: 1)!
                 }
-                dimValues.append(values)
+                dimValues.append(numbering.values)
                 customerCodes.append(codes)
             } else {
                 if d.name.lowercased() == "channel" {
@@ -178,6 +179,10 @@ struct SnapshotPass {
         let shownFirst = number(plan.startDay) - first
         shownSlots = shownFirst...max(shownFirst, slotNumber.count - 1)
         keyShares = [0..<orderWidth]
+        // Combinations are counted in Int32 parts (and the engine takes at most 100,000 of them).
+        guard comboCount <= Int(Int32.max) else { throw Declined() }
+        (customerPart, keyPart) = Self.comboParts(customers: snapshot.customers, customerCodes: customerCodes, dimValues: dimValues,
+                                                  radix: radix, orderRadix: orderRadix, orderWidth: orderWidth)
     }
 
     var slotCount: Int { slotNumber.count }
@@ -221,6 +226,37 @@ struct SnapshotPass {
     /// Thrown by `init` when the pass cannot hold what the plan asks (the SQL route answers).
     struct Declined: Error {}
 
+    /// `first_channel` and `cohort`, the customer's acquisition, by customer from the snapshot's own
+    /// arrays, which the facts' columns are written from (the channel's name; the first day's
+    /// 'YYYY-MM'): 4 bytes a customer instead of a read of every facts row through SQLite (0.6 s of
+    /// 1.3 at 10M orders). nil for other dimensions.
+    static func acquisitionCodes(_ d: KPIEngine.Plan.Dimension, snapshot: OrderSnapshot, db: Database) throws -> (codes: [Int32], values: [Value])? {
+        switch d.expression {
+        case "f." + quoteIdentifier("first_channel"):
+            let first = try snapshot.customerColumn("first_channel", in: db)
+            return (first.map { $0 + 1 }, [.null] + snapshot.channelNames.map { .text($0) })
+        case "f." + quoteIdentifier("cohort"):
+            let first = try snapshot.customerColumn("first_day", in: db)
+            guard let low = first.min(), let high = first.filter({ $0 != .max }).max(), low <= high else {
+                return ([Int32](repeating: 0, count: first.count), [.null])
+            }
+            // Each day's month, numbered once per day: 'YYYY-MM' as the facts write it (the ISO date's first seven).
+            var values: [Value] = [.null]
+            var codeOfMonth: [String: Int32] = [:]
+            let codeOfDay = (Int(low)...Int(high)).map { day -> Int32 in
+                let month = String(DayNumber.isoDate(day).prefix(7))
+                if let code = codeOfMonth[month] { return code }
+                let code = Int32(values.count)
+                codeOfMonth[month] = code
+                values.append(.text(month))
+                return code
+            }
+            return (first.map { $0 == .max ? 0 : codeOfDay[Int($0 - low)] }, values)
+        default:
+            return nil
+        }
+    }
+
     /// Whether every dimension is the order's (none from the facts): then an order's combination
     /// is its key + 1, `orderRadix` and `radix` being the same products.
     var keyIsCombo: Bool { !customerCodes.isEmpty && customerCodes.allSatisfy { $0 == nil } }
@@ -228,19 +264,34 @@ struct SnapshotPass {
     /// Whether an order dimension other than channel is read by row.
     var hasRowDims: Bool { rowCodes.contains { $0 != nil } }
 
-    /// The combination of dimension values of an order of customer `c` (−1: none) with order key `key`.
-    func combo(customer c: Int, channel key: Int32) -> Int {
-        var k = 0, j = 0
+    /// The combination of dimension values of an order of customer `c` (−1: none) with order key `key`:
+    /// the customer's part plus the key's, both tabled (`comboParts`), as it is asked once per order.
+    @inline(__always) func combo(customer c: Int, channel key: Int32) -> Int {
+        (customerPart.isEmpty || c < 0 ? 0 : Int(customerPart[c])) + (keyPart.isEmpty ? 0 : Int(keyPart[Int(key) + 1]))
+    }
+
+    /// `customerPart` and `keyPart`: what the customer's dimensions (its codes, 0 for no customer) and
+    /// what the order's (its key + 1 taken apart into each dimension's code) add to a combination.
+    static func comboParts(customers: Int, customerCodes: [[Int32]?], dimValues: [[Value]], radix: [Int],
+                           orderRadix: [Int], orderWidth: Int) -> (customer: [Int32], key: [Int32]) {
+        var customer: [Int32] = []
+        var key: [Int32] = []
+        let orderDimCount = customerCodes.filter { $0 == nil }.count
+        var j = 0
         for (i, codes) in customerCodes.enumerated() {
             if let codes {
-                k += radix[i] * Int(c >= 0 ? codes[c] : 0)
+                if customer.isEmpty { customer = [Int32](repeating: 0, count: customers) }
+                for c in 0..<customers { customer[c] += Int32(radix[i]) * codes[c] }
             } else {
+                if key.isEmpty { key = [Int32](repeating: 0, count: orderWidth) }
                 // With one order dimension (channel alone, the common case) the key is its code − 1.
-                k += radix[i] * (orderDims.count == 1 ? Int(key) + 1 : (Int(key) + 1) / orderRadix[j] % dimValues[i].count)
+                for k1 in 0..<orderWidth {
+                    key[k1] += Int32(radix[i] * (orderDimCount == 1 ? k1 : k1 / orderRadix[j] % dimValues[i].count))
+                }
                 j += 1
             }
         }
-        return k
+        return (customer, key)
     }
 
     /// Each order's key in a block (`orderDims`): its channel, combined with the codes by row, into

@@ -69,9 +69,11 @@ struct OrderColumnCodes {
 
 /// Codes for a column's values as SQL's GROUP BY tells them apart: NULL is 0, a text by its bytes, an
 /// integer or a real by its value; nil for a blob, for integers and reals in one column, and past `limit`
-/// codes (NULL's included).
-private struct ValueNumbering {
+/// codes (NULL's included). Not `strict` (a customer attribute, as the facts dimensions read them): no
+/// limit, and every value other than a text by its `Value`.
+struct ValueNumbering {
     let limit: Int
+    var strict = true
     /// Values by code; `values[0]` is NULL.
     private(set) var values: [Value] = [.null]
     private var texts = TextNumbering(), codeOfText: [Int32] = []
@@ -79,6 +81,7 @@ private struct ValueNumbering {
     private var sawInteger = false, sawReal = false
 
     init(limit: Int) { self.limit = limit }
+    init(strict: Bool) { limit = .max; self.strict = strict }
 
     /// The code of the value in column `i` of the statement's row.
     mutating func code(_ s: Statement, at i: Int) -> Int32? {
@@ -90,6 +93,9 @@ private struct ValueNumbering {
             let (k, isNew) = texts.add(s.bytes(at: i))
             if isNew { codeOfText.append(Int32(values.count)); values.append(s.value(at: i)) }
             code = codeOfText[Int(k)]
+        case _ where !strict:
+            let v = s.value(at: i)
+            if let k = numbers[v] { code = k } else { code = Int32(values.count); numbers[v] = code; values.append(v) }
         case SQLITE_INTEGER, SQLITE_FLOAT:
             let v = s.value(at: i)
             if case .integer = v { sawInteger = true } else { sawReal = true }
