@@ -18,6 +18,9 @@ public struct CustomerAttribute: Sendable {
     public var source: Source
     /// True when values are spend-table channels, so CAC per group can be computed.
     public var matchesSpendChannel: Bool
+    /// The column of the customer facts that holds the same value per customer, when the facts are
+    /// built from every counted order (`lookupQuery(orders:in:)`).
+    var factsColumn: String?
 
     public init(name: String, source: Source, matchesSpendChannel: Bool = false) {
         self.name = name
@@ -26,8 +29,11 @@ public struct CustomerAttribute: Sendable {
     }
 
     /// The channel of the customer's first counted order.
-    public static let firstChannel = CustomerAttribute(
-        name: "first_channel", source: .firstOrder(SQLFragment("channel")), matchesSpendChannel: true)
+    public static let firstChannel: CustomerAttribute = {
+        var a = CustomerAttribute(name: "first_channel", source: .firstOrder(SQLFragment("channel")), matchesSpendChannel: true)
+        a.factsColumn = "first_channel"
+        return a
+    }()
 
     /// A column of the customer's first counted order, e.g. `category` → "first_category".
     public static func firstOrder(column: String) -> CustomerAttribute {
@@ -46,13 +52,20 @@ public struct CustomerAttribute: Sendable {
 
     /// A query of `(customer_id, value)` rows, one per customer.
     /// - Parameter orders: needed for `.firstOrder`, which reads counted orders.
-    func lookupQuery(orders: OrderSelection?) throws -> SQLFragment {
+    /// With `db`, an attribute the customer facts hold (`factsColumn`) is read from them when they are
+    /// current and built from exactly `orders` (every counted order, none after as_of, no filter):
+    /// the same first order, ties broken alike, without sorting every order by customer (20 s of
+    /// `nps compare by channel` at 10M orders).
+    func lookupQuery(orders: OrderSelection?, in db: Database? = nil) throws -> SQLFragment {
         switch source {
         case .lookup(let query):
             return query
         case .firstOrder(let expression):
             guard let orders else {
                 throw StoreError("the attribute '\(name)' comes from first orders; load orders or group by a customer column instead")
+            }
+            if let factsColumn, let db, db.engine == .sqlite, try OrderSnapshot.holding(orders, in: db) != nil {
+                return SQLFragment("SELECT customer_id, \(quoteIdentifier(factsColumn)) FROM \(CustomerFacts.table)")
             }
             // A window over counted orders: one pass, no correlated subquery.
             return SQLFragment("SELECT customer_id, value FROM (SELECT customer_id, (") + expression

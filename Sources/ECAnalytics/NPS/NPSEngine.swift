@@ -43,7 +43,7 @@ public struct NPSEngine {
         let groupExpression: String
         switch grouping {
         case .attribute(let attribute)?:
-            query = SQLFragment("WITH attribute(customer_id, value) AS (") + (try attribute.lookupQuery(orders: orders))
+            query = SQLFragment("WITH attribute(customer_id, value) AS (") + (try attribute.lookupQuery(orders: orders, in: db))
                 + SQLFragment(") ")
             groupExpression = "coalesce(CAST(a.value AS TEXT), '\(CustomerAttribute.noValue)')"
         case .responseColumn(let column)?:

@@ -282,6 +282,48 @@ import ECStore
         #expect(plain.keyShares.count == 1)
     }
 
+    /// A customer's first channel for NPS and cohorts by first_channel: read from the facts when they
+    /// hold every counted order, the same as the window over the orders (ties, NULL channels and all);
+    /// the window itself when the facts stop at an earlier as_of or the orders are filtered.
+    @Test func firstChannelFromTheFactsMatchesTheWindow() throws {
+        let shop = try Self.shop()
+        let db = shop.w.db
+        // A customer whose first order has no channel.
+        try shop.w.order("N1", "NOCH", "2023-02-01 10:00:00", 1500, nil, "completed")
+        try shop.w.order("N2", "NOCH", "2023-04-01 10:00:00", 1500, "own", "completed")
+        try CustomerFacts.rebuild(db, settings: MetricSettings())
+        let counted = OrderSelection(countedOrders: MetricSettings().countedCondition())
+        func rows(_ q: SQLFragment) throws -> [[Value]] {
+            try db.query("WITH a(customer_id, value) AS (" + q.sql + ") SELECT customer_id, value FROM a WHERE customer_id IS NOT NULL ORDER BY customer_id", q.bindings).rows
+        }
+        let attribute = CustomerAttribute.firstChannel
+        let fromFacts = try attribute.lookupQuery(orders: counted, in: db)
+        let window = try attribute.lookupQuery(orders: counted)
+        #expect(fromFacts.sql.contains(CustomerFacts.table))
+        #expect(!window.sql.contains(CustomerFacts.table))
+        let expected = try rows(window)
+        #expect(expected.count > 250 && expected.contains { $0[1] == .null } && expected.contains { $0[0] == .text("TIE") && $0[1] == .text("rakuten") })
+        #expect(try rows(fromFacts) == expected)
+        // NPS by first channel gives the same groups either way.
+        let nps = try NPSEngine(db).groups(by: .attribute(attribute), orders: counted)
+        try db.execute("UPDATE orders SET amount = amount WHERE rowid = 1")
+        try db.execute("DELETE FROM ecsh_snapshot WHERE name = 'stamp'")
+        #expect(try !attribute.lookupQuery(orders: counted, in: db).sql.contains(CustomerFacts.table), "stale facts are not read")
+        let viaWindow = try NPSEngine(db).groups(by: .attribute(attribute), orders: counted)
+        #expect(nps.map(\.label) == viaWindow.map(\.label) && nps.map(\.summary) == viaWindow.map(\.summary))
+        // Facts built to an earlier as_of leave out the later orders (a customer's first may be one of them).
+        var early = MetricSettings()
+        early.asOf = "2023-06-30"
+        try CustomerFacts.rebuild(db, settings: early)
+        #expect(try !attribute.lookupQuery(orders: counted, in: db).sql.contains(CustomerFacts.table))
+        // A filtered selection is not every counted order.
+        try CustomerFacts.rebuild(db, settings: MetricSettings())
+        var filtered = counted
+        filtered.orderFilter = SQLFragment("amount > 2500")
+        #expect(try attribute.lookupQuery(orders: counted, in: db).sql.contains(CustomerFacts.table))
+        #expect(try !attribute.lookupQuery(orders: filtered, in: db).sql.contains(CustomerFacts.table))
+    }
+
     /// A VACUUM by another program renumbers the rows of `orders` (no INTEGER PRIMARY KEY) where
     /// deleted rows left gaps, and records no new input version: the blocks' rows then name other
     /// orders, so a filter or an order column read by row declines the snapshot route, and the
