@@ -60,6 +60,25 @@ import ECStore
         }
     }
 
+    /// The KPIs over orders come from one statement: each line's two periods are those of the KPI
+    /// asked alone, on a generated shop with spend and NPS, by month and by quarter.
+    @Test func linesMatchEachKPIAskedAlone() throws {
+        let shop = try SnapshotRouteTests.shop()
+        let db = shop.w.db
+        for grain in [TimeGrain.month, .quarter] {
+            let card = try Scorecard.build(db: db, settings: MetricSettings(), grain: grain)
+            #expect(card.lines.map(\.kpi) == Scorecard.standardKPIs)
+            for line in card.lines {
+                let alone = try KPIEngine(db, settings: MetricSettings()).run(KPIQuery(kpis: [line.kpi], groupBy: [.grain(grain)])).table
+                let data = alone.rows.enumerated().filter { !alone.summaryRows.contains($0.offset) }.map(\.element)
+                let column = try #require(alone.columns.firstIndex(of: line.kpi))
+                #expect(SnapshotRouteTests.same(line.current, data[data.count - 1][column]), "\(line.kpi) by \(grain)")
+                #expect(SnapshotRouteTests.same(line.previous, data[data.count - 2][column]), "\(line.kpi) by \(grain)")
+                #expect(card.periods.latest == data[data.count - 1][0].description)
+            }
+        }
+    }
+
     @Test func comparisonsHoldAsWritten() {
         #expect(Target.Comparison.atLeast.holds(3, 3) && !Target.Comparison.above.holds(3, 3))
         #expect(Target.Comparison.atMost.holds(3, 3) && !Target.Comparison.below.holds(3, 3))
