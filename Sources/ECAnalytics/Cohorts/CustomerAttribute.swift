@@ -43,9 +43,14 @@ public struct CustomerAttribute: Sendable {
 
     /// A column of a per-customer table, e.g. `acquisition_channel` of `customers`.
     public static func column(_ column: String, of table: String = "customers") -> CustomerAttribute {
-        CustomerAttribute(name: column, source: .lookup(SQLFragment(
+        var a = CustomerAttribute(name: column, source: .lookup(SQLFragment(
             "SELECT customer_id, \(quoteIdentifier(column)) FROM \(quoteIdentifier(table))")))
+        a.tableColumn = (table, column)
+        return a
     }
+
+    /// The table and column a `column(_:of:)` attribute reads.
+    var tableColumn: (table: String, column: String)?
 
     /// The label of customers without a value.
     static let noValue = "(none)"

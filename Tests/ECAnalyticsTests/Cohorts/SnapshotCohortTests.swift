@@ -75,6 +75,67 @@ import ECStore
         }
     }
 
+    /// Cohorts by a column of the customers dataset against SQL's own count of each group's customers:
+    /// a value by the customer's id (a value stored as an integer grouped by its text), customers
+    /// without one in '(none)', for every customer and for a segment (a narrowed stream), from the
+    /// snapshot and from SQL.
+    @Test func cohortsByACustomersColumnCountEachGroupsCustomers() throws {
+        let shop = try SnapshotRouteTests.shop()
+        let db = shop.w.db
+        try Self.addRegions(db)
+        // Regions that change from one customer to the next (by orders and revenue), so that any customer
+        // given another's region moves the counts.
+        try CustomerFacts.rebuild(db, settings: MetricSettings())
+        try db.execute("""
+            UPDATE customers SET region = (SELECT CASE (f.orders + CAST(f.revenue AS INTEGER) / 100) % 3 WHEN 0 THEN 'Tokyo' WHEN 1 THEN 'Osaka' END
+                                           FROM ecsh_customer_facts AS f WHERE f.customer_id = customers.customer_id)
+            """)
+        // A region stored as an integer, and a customers row naming a customer with no counted order.
+        try db.execute("UPDATE customers SET region = 7 WHERE customer_id LIKE '%3'")
+        try db.execute("INSERT INTO customers (customer_id, region) VALUES ('NOBODY', 'Nagoya')")
+        let counted = MetricSettings().countedCondition()
+        let segments: [(SQLFragment?, SQLFragment?, String)] = [
+            (nil, nil, "1"),
+            (SQLFragment("customer_id IN (SELECT customer_id FROM ecsh_customer_facts WHERE (orders >= 2))"), SQLFragment("orders >= 2"), "orders >= 2"),
+        ]
+        for (segment, facts, condition) in segments {
+            try CustomerFacts.rebuild(db, settings: MetricSettings())
+            let expected = try db.query(
+                "SELECT coalesce(CAST(c.region AS TEXT), '(none)') AS g, count(*) FROM ecsh_customer_facts AS f "
+                + "LEFT JOIN customers AS c USING (customer_id) WHERE \(condition) GROUP BY g ORDER BY g = '(none)', g"
+            ).rows.map { "\($0[0].description)=\($0[1].description)" }
+            #expect(expected.count == 4)
+            let q = CohortQuery(measure: .retention, grouping: .attribute(.column("region")), periods: 6,
+                                orders: OrderSelection(countedOrders: counted, customerFilter: segment, factsCondition: facts))
+            let (a, b) = try Self.bothRoutes(db) { try CohortEngine(db).run(q) }
+            #expect(a.rows.map { "\($0.label)=\($0.size)" } == expected, "\(condition)")
+            #expect(b.rows.map { "\($0.label)=\($0.size)" } == expected, "\(condition)")
+            // Which customer has which value: each group's orders, over every month offset of the data.
+            let orders = try db.query(
+                "SELECT coalesce(CAST(c.region AS TEXT), '(none)') AS g, sum(f.orders) FROM ecsh_customer_facts AS f "
+                + "LEFT JOIN customers AS c USING (customer_id) WHERE \(condition) GROUP BY g ORDER BY g = '(none)', g"
+            ).rows.map { "\($0[0].description)=\($0[1].description)" }
+            let q2 = CohortQuery(measure: .orders, grouping: .attribute(.column("region")), periods: 40,
+                                 orders: OrderSelection(countedOrders: counted, customerFilter: segment, factsCondition: facts), perCustomer: false)
+            let (c, d) = try Self.bothRoutes(db) { try CohortEngine(db).run(q2) }
+            for m in [c, d] {
+                #expect(m.rows.map { "\($0.label)=\(Int(($0.cells.compactMap { $0 }.reduce(0, +)).rounded()))" } == orders, "\(condition)")
+            }
+        }
+        // A customers column named like a column the facts derive is the customers' own.
+        try db.execute("ALTER TABLE customers ADD COLUMN cohort TEXT")
+        try db.execute("UPDATE customers SET cohort = CASE WHEN customer_id < 'C00150' THEN 'early' ELSE 'late' END")
+        try CustomerFacts.rebuild(db, settings: MetricSettings())
+        let own = try db.query(
+            "SELECT coalesce(c.cohort, '(none)') AS g, count(*) FROM ecsh_customer_facts AS f "
+            + "LEFT JOIN customers AS c USING (customer_id) GROUP BY g ORDER BY g = '(none)', g"
+        ).rows.map { "\($0[0].description)=\($0[1].description)" }
+        #expect(own.count == 3)
+        let q = CohortQuery(measure: .retention, grouping: .attribute(.column("cohort")), periods: 6, orders: OrderSelection(countedOrders: counted))
+        let (a, b) = try Self.bothRoutes(db) { try CohortEngine(db).run(q) }
+        #expect(a.rows.map { "\($0.label)=\($0.size)" } == own && b.rows.map { "\($0.label)=\($0.size)" } == own)
+    }
+
     @Test func unitEconomicsAgree() throws {
         let shop = try SnapshotRouteTests.shop()
         let db = shop.w.db
