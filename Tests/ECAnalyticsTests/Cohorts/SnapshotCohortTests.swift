@@ -94,16 +94,20 @@ import ECStore
         try db.execute("UPDATE customers SET region = 7 WHERE customer_id LIKE '%3'")
         try db.execute("INSERT INTO customers (customer_id, region) VALUES ('NOBODY', 'Nagoya')")
         let counted = MetricSettings().countedCondition()
+        // SQL's own figure per group of a customers column, as "group=figure", '(none)' last.
+        func perGroup(_ column: String, _ figure: String, _ condition: String) throws -> [String] {
+            try db.query(
+                "SELECT coalesce(CAST(c.\(column) AS TEXT), '(none)') AS g, \(figure) FROM ecsh_customer_facts AS f "
+                + "LEFT JOIN customers AS c USING (customer_id) WHERE \(condition) GROUP BY g ORDER BY g = '(none)', g"
+            ).rows.map { "\($0[0].description)=\($0[1].description)" }
+        }
         let segments: [(SQLFragment?, SQLFragment?, String)] = [
             (nil, nil, "1"),
             (SQLFragment("customer_id IN (SELECT customer_id FROM ecsh_customer_facts WHERE (orders >= 2))"), SQLFragment("orders >= 2"), "orders >= 2"),
         ]
         for (segment, facts, condition) in segments {
             try CustomerFacts.rebuild(db, settings: MetricSettings())
-            let expected = try db.query(
-                "SELECT coalesce(CAST(c.region AS TEXT), '(none)') AS g, count(*) FROM ecsh_customer_facts AS f "
-                + "LEFT JOIN customers AS c USING (customer_id) WHERE \(condition) GROUP BY g ORDER BY g = '(none)', g"
-            ).rows.map { "\($0[0].description)=\($0[1].description)" }
+            let expected = try perGroup("region", "count(*)", condition)
             #expect(expected.count == 4)
             let q = CohortQuery(measure: .retention, grouping: .attribute(.column("region")), periods: 6,
                                 orders: OrderSelection(countedOrders: counted, customerFilter: segment, factsCondition: facts))
@@ -111,10 +115,7 @@ import ECStore
             #expect(a.rows.map { "\($0.label)=\($0.size)" } == expected, "\(condition)")
             #expect(b.rows.map { "\($0.label)=\($0.size)" } == expected, "\(condition)")
             // Which customer has which value: each group's orders, over every month offset of the data.
-            let orders = try db.query(
-                "SELECT coalesce(CAST(c.region AS TEXT), '(none)') AS g, sum(f.orders) FROM ecsh_customer_facts AS f "
-                + "LEFT JOIN customers AS c USING (customer_id) WHERE \(condition) GROUP BY g ORDER BY g = '(none)', g"
-            ).rows.map { "\($0[0].description)=\($0[1].description)" }
+            let orders = try perGroup("region", "sum(f.orders)", condition)
             let q2 = CohortQuery(measure: .orders, grouping: .attribute(.column("region")), periods: 40,
                                  orders: OrderSelection(countedOrders: counted, customerFilter: segment, factsCondition: facts), perCustomer: false)
             let (c, d) = try Self.bothRoutes(db) { try CohortEngine(db).run(q2) }
@@ -126,10 +127,7 @@ import ECStore
         try db.execute("ALTER TABLE customers ADD COLUMN cohort TEXT")
         try db.execute("UPDATE customers SET cohort = CASE WHEN customer_id < 'C00150' THEN 'early' ELSE 'late' END")
         try CustomerFacts.rebuild(db, settings: MetricSettings())
-        let own = try db.query(
-            "SELECT coalesce(c.cohort, '(none)') AS g, count(*) FROM ecsh_customer_facts AS f "
-            + "LEFT JOIN customers AS c USING (customer_id) GROUP BY g ORDER BY g = '(none)', g"
-        ).rows.map { "\($0[0].description)=\($0[1].description)" }
+        let own = try perGroup("cohort", "count(*)", "1")
         #expect(own.count == 3)
         let q = CohortQuery(measure: .retention, grouping: .attribute(.column("cohort")), periods: 6, orders: OrderSelection(countedOrders: counted))
         let (a, b) = try Self.bothRoutes(db) { try CohortEngine(db).run(q) }
