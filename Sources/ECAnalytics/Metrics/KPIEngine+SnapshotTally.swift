@@ -93,8 +93,8 @@ extension SnapshotPass {
         /// Starts loading what `add` reads of customer `c` (its state, its first day), as a hint.
         @inline(__always) func prefetch(customer c: Int, channel ch: Int32, isFirst: Bool) {
             guard c >= 0 else { return }
-            // The customer's dimension values (`combo`).
-            if !keyIsCombo { prefetchElement(pass.customerPart, c) }
+            // The customer's dimension values (`combo`), when it has some.
+            if !noDims && !keyIsCombo { prefetchElement(pass.customerPart, c) }
             let state = state(customer: c, key: ch)
             if wantsCustomers {
                 seenSlot.prefetch(state)
