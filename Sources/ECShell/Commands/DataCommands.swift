@@ -157,23 +157,35 @@ extension Session {
         // The facts know their attributes' types (dates are stored as text).
         let derivedTypes = table == "ecsh_customer_facts"
             ? Dictionary(try CustomerFacts.attributes(database).map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a }) : [:]
-        var select: [String] = ["count(*)"]
-        for c in columns {
-            let q = quoteIdentifier(c.name)
-            select.append("count(\(q))")
-            select.append("min(\(q))")
-            select.append("max(\(q))")
+        // The load's own count of each column (`ColumnStatistics`) while the table is as it left it; a scan
+        // of the table with three aggregates per column for any column it could not count.
+        let counted = try ColumnStatistics.current(database, dataset: table)
+        let scanned = columns.filter { counted?.figures[$0.name] == nil }
+        var figures = counted?.figures ?? [:]
+        var total = Int64(counted?.rows ?? 0)
+        if counted == nil || !scanned.isEmpty {
+            var select: [String] = ["count(*)"]
+            for c in scanned {
+                let q = quoteIdentifier(c.name)
+                select.append("count(\(q))")
+                select.append("min(\(q))")
+                select.append("max(\(q))")
+            }
+            let stats = try database.query("SELECT \(select.joined(separator: ", ")) FROM \(quoteIdentifier(table))").rows[0]
+            total = stats[0].intValue ?? 0
+            for (i, c) in scanned.enumerated() {
+                figures[c.name] = ColumnStatistics.Figures(field: c.name, nonNull: Int(stats[1 + 3 * i].intValue ?? 0),
+                                                           min: stats[2 + 3 * i], max: stats[3 + 3 * i])
+            }
         }
-        let stats = try database.query("SELECT \(select.joined(separator: ", ")) FROM \(quoteIdentifier(table))").rows[0]
-        let total = stats[0].intValue ?? 0
         var rows: [[Value]] = []
-        for (i, c) in columns.enumerated() {
-            let nonNull = stats[1 + 3 * i].intValue ?? 0
+        for c in columns {
+            let f = figures[c.name]
             let meta = mapping[c.name]
             let type = meta?.type ?? derivedTypes[c.name] ?? c.type.lowercased()
             let source: Value = meta.map { $0.header.map(Value.text) ?? .text("(not in file)") } ?? .null
-            rows.append([.text(c.name), .text(type), source, .integer(total - nonNull),
-                         stats[2 + 3 * i], stats[3 + 3 * i]])
+            rows.append([.text(c.name), .text(type), source, .integer(total - Int64(f?.nonNull ?? 0)),
+                         f?.min ?? .null, f?.max ?? .null])
         }
         show(ResultTable(columns: ["column", "type", "from header", "nulls", "min", "max"], rows: rows,
                          formats: [.text, .text, .text, .auto, .auto, .auto],

@@ -22,8 +22,10 @@ extension Session {
     func orderStatusNotes() throws -> [String] {
         let columns = try database.columns(of: "orders").map(\.name)
         var notes: [String] = []
+        // As the load counted them while the table is as it left it (`ColumnStatistics`), else by a scan.
+        let counted = try ColumnStatistics.current(database, dataset: "orders")
         if columns.contains("status_raw") {
-            let (known, unknown) = try Loader.statusBreakdown(database, table: "orders")
+            let (known, unknown) = try counted?.statuses ?? Loader.statusBreakdown(database, table: "orders")
             if let line = LoadSummary.statusLine(known, unknown) { notes.append(line) }
             let settings = try metricSettings()
             for u in unknown {
@@ -32,7 +34,8 @@ extension Session {
             }
         }
         if columns.contains("customer_id") {
-            let guests = Int(try database.scalar("SELECT count(*) FROM orders WHERE customer_id IS NULL").intValue ?? 0)
+            let guests = try counted.flatMap { c in c.figures["customer_id"].map { c.rows - $0.nonNull } }
+                ?? Int(try database.scalar("SELECT count(*) FROM orders WHERE customer_id IS NULL").intValue ?? 0)
             if guests > 0 { notes.append("\(grouped(guests)) guest orders (no customer_id): in order KPIs, not in customer KPIs") }
         }
         return notes

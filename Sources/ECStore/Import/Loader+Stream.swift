@@ -34,7 +34,8 @@ struct StreamDeclined: Error, CustomStringConvertible {
 extension Loader {
     /// The file's records, past the title lines and the header, parsed and converted on a second thread.
     func openPipeline(_ request: LoadRequest, plan: FilePlan, converter: RowConverter,
-                      tally: RowTally? = nil, observer: LoadRowObserver? = nil) throws -> (RowPipeline, TextSource) {
+                      tally: RowTally? = nil, columnTally: ColumnTally? = nil,
+                      observer: LoadRowObserver? = nil) throws -> (RowPipeline, TextSource) {
         let source = try TextSource(path: request.readPath, encoding: plan.encoding)
         let reader = CSVReader(source: source, dialect: plan.dialect, maxFields: plan.names.count + 64,
                                passControls: request.options.onError == .skip)
@@ -43,7 +44,7 @@ extension Loader {
         let pipeline = RowPipeline(reader: reader, converter: converter, expectedFields: plan.names.count,
                                    nullPadding: request.options.nullPadding,
                                    batchRows: Loader.batchRows(width: converter.width, fileBytes: source.totalBytes), tally: tally,
-                                   observer: observer)
+                                   columnTally: columnTally, observer: observer)
         return (pipeline, source)
     }
 

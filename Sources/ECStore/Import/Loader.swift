@@ -143,11 +143,15 @@ public final class Loader {
             let watch = base == 0 && preset == nil && provesIdsWhileParsing ? role.flatMap { RepeatWatch(role: $0, columns: insertPlan.columns) } : nil
             let observer = LoadRowObservers.combine([watch, pass])
             observer?.begin(columns: insertPlan.columns.map(\.name))
+            // Each column's count, minimum and maximum for `describe`, where the table will hold this load's rows alone.
+            let columnTally = base == 0 && !request.append && preset == nil && database.engine == .sqlite
+                ? ColumnTally(columns: insertPlan.columns) : nil
             LoadTrace.mark("before insert")
             outcome = try insertRows(resolved, plan: insertPlan, converter: converter, table: target, preset: preset,
-                                     started: started, progress: progress, tally: tally, observer: observer, staged: staged)
+                                     started: started, progress: progress, tally: tally, columnTally: columnTally,
+                                     observer: observer, staged: staged)
             LoadTrace.mark("insert rows")
-            return InsertedRows(base: base, converter: converter, tally: tally, pass: pass, watch: watch)
+            return InsertedRows(base: base, converter: converter, tally: tally, columnTally: columnTally, pass: pass, watch: watch)
         }
         // A whole table loaded anew commits its rows in parts into a table of its own first (`StagedRows`).
         stagedParts = 0
@@ -204,6 +208,16 @@ public final class Loader {
                     // In the same transaction as the rows: derived data built from the old rows is never taken for current.
                     let what = role.map { "load \($0.rawValue)" } ?? "load table \(table)"
                     try InputVersion.bump(database, table: table, cause: "\(what) from '\(request.path)'\(request.append ? " append" : "")")
+                    // The columns' figures as counted while parsing, where the table holds the rows as they were
+                    // counted: none removed, every status mapped by the tally; a retyped column is left to SQL.
+                    let counted = inserted.columnTally.flatMap { c in
+                        !removed && (role != .orders || tally?.countsHold == true) && c.rows == outcome.rows ? c : nil
+                    }
+                    let retyped = Set(plan.columns.filter { $0.kind.sqlType != $0.declaredKind.sqlType }.map(\.name))
+                    try ColumnStatistics.record(database, dataset: table, rows: outcome.rows,
+                                                figures: counted?.statistics(excluding: retyped) ?? [],
+                                                statuses: role == .orders && plan.columns.contains { $0.name == "status" && $0.source != .none }
+                                                    ? (summary.statuses, summary.unknownStatuses) : nil)
                     LoadTrace.mark("index, bookkeeping")
                 }
                 try database.during("updating the derived data") { try beforeCommit?(database) }
@@ -281,6 +295,7 @@ public final class Loader {
         let base: Int64
         let converter: RowConverter
         let tally: RowTally?
+        let columnTally: ColumnTally?
         let pass: LoadRowObserver?
         let watch: RepeatWatch?
     }
@@ -322,9 +337,10 @@ public final class Loader {
 
     /// Second pass: records parsed and converted on a second thread, inserted on this one.
     private func insertRows(_ request: LoadRequest, plan: FilePlan, converter: RowConverter, table: String, preset: Preset?,
-                            started: Double, progress: ((LoadProgress) -> Void)?, tally: RowTally?,
+                            started: Double, progress: ((LoadProgress) -> Void)?, tally: RowTally?, columnTally: ColumnTally?,
                             observer: LoadRowObserver?, staged: StagedRows?) throws -> LoadOutcome {
-        let (pipeline, source) = try openPipeline(request, plan: plan, converter: converter, tally: tally, observer: observer)
+        let (pipeline, source) = try openPipeline(request, plan: plan, converter: converter, tally: tally, columnTally: columnTally,
+                                                  observer: observer)
         let quoted = plan.columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
         let marks = Array(repeating: "?", count: plan.columns.count).joined(separator: ", ")
         // OR FAIL: a failing row ends the load, whose transaction rolls back whole, so SQLite need not keep

@@ -30,13 +30,17 @@ final class RowPipeline: @unchecked Sendable {
     private let totalBytes: Int
     /// Maps and counts each good row on this thread (orders); read by the loader once the pipeline ends.
     private let tally: RowTally?
+    /// Each column's count, minimum and maximum, on this thread after the status tally (`ColumnTally`).
+    private let columnTally: ColumnTally?
     /// Sees each good row after the tally, on a thread of its own (`LoadRowObserver`).
     private let observer: LoadRowObserver?
 
     init(reader: CSVReader, converter: RowConverter, expectedFields: Int, nullPadding: Bool = false,
-         batchRows: Int = 4096, batches: Int = 3, tally: RowTally? = nil, observer: LoadRowObserver? = nil) {
+         batchRows: Int = 4096, batches: Int = 3, tally: RowTally? = nil, columnTally: ColumnTally? = nil,
+         observer: LoadRowObserver? = nil) {
         self.reader = reader
         self.tally = tally
+        self.columnTally = columnTally
         self.observer = observer
         self.nullPadding = nullPadding
         self.converter = converter
@@ -192,6 +196,7 @@ final class RowPipeline: @unchecked Sendable {
                 batch.problems.append((problem, reader.rawRecord))
             } else {
                 tally?.add(batch, row: r)
+                columnTally?.add(batch, row: r)
             }
             batch.count += 1
         }

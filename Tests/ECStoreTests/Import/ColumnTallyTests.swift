@@ -1,0 +1,135 @@
+import Testing
+import ECTestSupport
+@testable import ECStore
+
+/// Each column's count, minimum and maximum as the load counts them while parsing (`ColumnTally`,
+/// kept by `ColumnStatistics` for `describe`), checked against `count`, `min` and `max` in SQL over
+/// the table the load left; and never used once the table changed.
+@Suite struct ColumnTallyTests {
+    /// Texts that order differently by bytes than by characters or case, prefixes of each other, non-ASCII,
+    /// one character in two forms (equal as Swift strings, not as bytes).
+    static let texts = ["a", "ab", "B", "b", "Ä", "A\u{308}", "ä", "z", "東京", "とうきょう", "ｶﾅ", "a b", "zz", "0", "~"]
+
+    /// A file with an id, text of many shapes, integers, reals (negative, whole, fractional, -0 the largest),
+    /// a column of one character in its two forms, a date, a timestamp, a column that widens from integer to real halfway, and one that turns to
+    /// text; about a tenth of the cells empty.
+    static func file(_ f: LoadFixture, seed: UInt64, rows: Int, statuses: Bool = false) throws -> String {
+        var rng = SplitMix64(seed: seed)
+        var text = "order_id,customer_id,ordered_at,amount,note,form,qty,ratio,negative,widens,turns,signup" + (statuses ? ",status" : "") + "\n"
+        func maybe(_ s: String) -> String { rng.next() % 10 == 0 ? "" : s }
+        for i in 0..<rows {
+            let note = texts[Int(rng.next() % UInt64(texts.count))] + (rng.next() % 3 == 0 ? "\(rng.next() % 100)" : "")
+            let amount = ["-0", "0", "12.5", "-3", "1e3", "99999.25", "7"][Int(rng.next() % 7)]
+            let qty = Int64(rng.next() % 2_000_001) - 1_000_000
+            let ratio = Double(Int64(rng.next() % 20_001) - 10_000) / 64
+            let widens = i < rows / 2 ? "\(rng.next() % 50)" : "\(rng.next() % 50).5"
+            let turns = i == rows - 3 ? "n/a" : "\(rng.next() % 9)"
+            let day = "202\(3 + rng.next() % 2)-\(String(format: "%02d", 1 + rng.next() % 12))-\(String(format: "%02d", 1 + rng.next() % 28))"
+            let status = ["completed", "発送済み", "キャンセル", "odd word", ""][Int(rng.next() % 5)]
+            text += "O\(i),\(maybe("C\(rng.next() % 300)")),\(day) \(String(format: "%02d", rng.next() % 24)):00:00,\(amount),"
+                + "\"\(maybe(note))\",\(rng.next() % 2 == 0 ? "Ä" : "A\u{308}"),\(maybe("\(qty)")),\(maybe("\(ratio)")),\(["-0", "-0.0", "-2.5"][Int(rng.next() % 3)]),\(widens),\(turns),\(maybe(day))"
+                + (statuses ? ",\(status)" : "") + "\n"
+        }
+        return try f.file("t\(seed).csv", text)
+    }
+
+    /// SQL's figures for every column of `table`, and its row count.
+    static func sqlFigures(_ db: Database, _ table: String) throws -> (rows: Int, figures: [String: ColumnStatistics.Figures]) {
+        var figures: [String: ColumnStatistics.Figures] = [:]
+        for c in try db.columns(of: table) {
+            let q = quoteIdentifier(c.name)
+            let r = try db.query("SELECT count(\(q)), min(\(q)), max(\(q)) FROM \(quoteIdentifier(table))").rows[0]
+            figures[c.name] = ColumnStatistics.Figures(field: c.name, nonNull: Int(r[0].intValue ?? -1), min: r[1], max: r[2])
+        }
+        return (Int(try db.scalar("SELECT count(*) FROM \(quoteIdentifier(table))").intValue ?? -1), figures)
+    }
+
+    /// What the load counted equals SQL over the table, column for column and value for value (types
+    /// included, `Value` being equal only within a storage class: a whole amount reads back REAL); the columns it could not count are the retyped ones.
+    static func expectAgreement(_ db: Database, _ table: String, uncounted: Set<String>) throws {
+        let counted = try #require(try ColumnStatistics.current(db, dataset: table))
+        let sql = try sqlFigures(db, table)
+        #expect(counted.rows == sql.rows)
+        #expect(Set(sql.figures.keys).subtracting(counted.figures.keys) == uncounted)
+        for (name, f) in counted.figures {
+            let s = try #require(sql.figures[name])
+            #expect(f == s, "\(table).\(name): counted \(f), SQL \(s)")
+            // Strings compare canonically equivalent forms equal, and Doubles -0.0 equal to 0.0: bytes and signs too.
+            #expect([f.min, f.max].map { $0.textValue.map { Array($0.utf8) } } == [s.min, s.max].map { $0.textValue.map { Array($0.utf8) } },
+                    "\(table).\(name)")
+            #expect([f.min, f.max].map(\.doubleValue?.sign) == [s.min, s.max].map(\.doubleValue?.sign), "\(table).\(name)")
+        }
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64]) func aPlainTableAgreesWithSQL(seed: UInt64) throws {
+        let f = try LoadFixture()
+        try f.load(.table("t"), try Self.file(f, seed: seed, rows: 2000))
+        try Self.expectAgreement(f.db, "t", uncounted: ["widens", "turns"])
+    }
+
+    @Test(arguments: [4, 5] as [UInt64]) func ordersAgreeWithSQL(seed: UInt64) throws {
+        let f = try LoadFixture()
+        try RowTallyTests.setOwnWord(f)
+        try f.load(.role(.orders), try Self.file(f, seed: seed, rows: 2000, statuses: true))
+        try Self.expectAgreement(f.db, "orders", uncounted: ["widens", "turns"])
+        // The statuses as the load reported them, as a scan reads them (unknown words included).
+        let statuses = try #require(try ColumnStatistics.current(f.db, dataset: "orders")?.statuses)
+        let scanned = try Loader.statusBreakdown(f.db, table: "orders")
+        #expect(statuses.known == scanned.known && statuses.unknown == scanned.unknown && !scanned.unknown.isEmpty)
+    }
+
+    /// Rows committed in parts into a table of their own, then adopted: the same figures.
+    @Test func stagedRowsAgreeWithSQL() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let (s, parts) = try StagedRowsTests.load(dir.path("w.db"), try dir.write("o.csv", StagedRowsTests.orders(30_000, seed: 9)),
+                                                  staged: true)
+        #expect(s.rows == 30_000 && parts > 1)
+        try Self.expectAgreement(try Database(path: dir.path("w.db")), "orders", uncounted: [])
+    }
+
+    /// Loads whose rows change after parsing record nothing: repeats removed, statuses mapped by SQL
+    /// (a preset's line items), an append; an earlier load's figures go with them.
+    @Test func changedRowsRecordNothing() throws {
+        let f = try LoadFixture()
+        let path = try Self.file(f, seed: 6, rows: 300)
+        try f.load(.role(.orders), path)
+        #expect(try ColumnStatistics.current(f.db, dataset: "orders") != nil)
+        // The same file again with its last row repeated.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try f.load(.role(.orders), try f.file("rep.csv", text + text.split(separator: "\n").last! + "\n"))
+        #expect(try ColumnStatistics.current(f.db, dataset: "orders") == nil)
+        #expect(try f.rows("SELECT count(*) FROM ecsh_column_stats WHERE dataset = 'orders'") == [[0]])
+        #expect(try f.rows("SELECT count(*) FROM ecsh_status_stats WHERE dataset = 'orders'") == [[0]])
+        try f.load(.role(.orders), path)
+        try f.load(.role(.orders), try f.file("more.csv", "order_id,customer_id,ordered_at,amount\nX1,C1,2025-01-01,5\n"), append: true)
+        #expect(try ColumnStatistics.current(f.db, dataset: "orders") == nil)
+        try f.load(.role(.orders), try f.file("shopify.csv", PresetTests.shopify), [("timezone", "Asia/Tokyo")],
+                   preset: "shopify")
+        #expect(try ColumnStatistics.current(f.db, dataset: "orders") == nil)
+    }
+
+    /// A later change to the table (a writing statement, another program's VACUUM renumbering rows) leaves
+    /// the figures unused; a load of another table does not.
+    @Test func figuresGoUnusedOnceTheTableChanges() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let f = try LoadFixture()
+        try f.load(.table("t"), try Self.file(f, seed: 7, rows: 500))
+        try f.load(.table("u"), try Self.file(f, seed: 8, rows: 50))
+        #expect(try ColumnStatistics.current(f.db, dataset: "t") != nil)
+        try f.db.transaction {
+            try f.db.execute("UPDATE t SET qty = 5000000 WHERE rowid = 10")
+            try InputVersion.bump(f.db, table: InputVersion.anyTable, cause: "sql UPDATE")
+        }
+        #expect(try ColumnStatistics.current(f.db, dataset: "t") == nil)
+        #expect(try ColumnStatistics.current(f.db, dataset: "u") == nil)
+        // Rows renumbered behind ecsh's back (no new version): the rowids moved.
+        let path = dir.path("w.db")
+        let db = try Database(path: path)
+        _ = try Loader(database: db).load(LoadRequest(target: .table("t"), path: try Self.file(f, seed: 7, rows: 500),
+                                                  options: try LoadOptions(pairs: []), fieldMap: [:], preset: nil, append: false))
+        #expect(try ColumnStatistics.current(db, dataset: "t") != nil)
+        try db.execute("DELETE FROM t WHERE rowid = 100")
+        try db.execute("VACUUM")
+        #expect(try ColumnStatistics.current(db, dataset: "t") == nil)
+    }
+}
