@@ -130,14 +130,8 @@ struct SnapshotPass {
                 dimValues.append(values)
                 customerCodes.append(codes)
             } else if d.fromFacts {
-                let s = try db.prepare("SELECT customer_key, \(d.expression) FROM ecsh_customer_facts AS f")
-                var codes = [Int32](repeating: 0, count: snapshot.customers)
-                // Texts numbered by their bytes: no String made and hashed per customer (5.45M at 10M orders).
-                var numbering = ValueNumbering(strict: false)
-                while try s.step() {
-                    codes[Int(s.int64(at: 0))] = numbering.code(s, at: 1)!
-                }
-                dimValues.append(numbering.values)
+                let (codes, values) = try CustomerColumnCodes.read(db, column: d.name, expression: d.expression, snapshot: snapshot)
+                dimValues.append(values)
                 customerCodes.append(codes)
             } else {
                 if d.name.lowercased() == "channel" {
