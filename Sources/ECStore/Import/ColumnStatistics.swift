@@ -40,22 +40,19 @@ public enum ColumnStatistics {
     static func record(_ db: Database, dataset: String, rows: Int, figures: [Figures],
                        statuses: (known: [LoadSummary.Count], unknown: [LoadSummary.UnknownStatus])? = nil) throws {
         guard db.engine == .sqlite else { return }
-        let exists = try db.tableExists(table)
-        if exists {
-            try db.execute("DELETE FROM \(table) WHERE dataset = ?", [.text(dataset)])
-            try db.execute("DELETE FROM \(statusTable) WHERE dataset = ?", [.text(dataset)])
+        // Each table on its own: one may be missing (dropped by hand, or a workspace of an earlier build).
+        for t in [table, statusTable] where try db.tableExists(t) {
+            try db.execute("DELETE FROM \(t) WHERE dataset = ?", [.text(dataset)])
         }
         guard !figures.isEmpty else { return }
-        if !exists {
-            try db.execute("""
-                CREATE TABLE \(table) (
-                  dataset TEXT NOT NULL, field TEXT NOT NULL, version INTEGER NOT NULL, rows INTEGER NOT NULL,
-                  rowids TEXT NOT NULL, non_null INTEGER NOT NULL, min_value, max_value,
-                  PRIMARY KEY (dataset, field));
-                CREATE TABLE \(statusTable) (
-                  dataset TEXT NOT NULL, known INTEGER NOT NULL, status TEXT NOT NULL, raw TEXT, count INTEGER NOT NULL);
-                """)
-        }
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS \(table) (
+              dataset TEXT NOT NULL, field TEXT NOT NULL, version INTEGER NOT NULL, rows INTEGER NOT NULL,
+              rowids TEXT NOT NULL, non_null INTEGER NOT NULL, min_value, max_value,
+              PRIMARY KEY (dataset, field));
+            CREATE TABLE IF NOT EXISTS \(statusTable) (
+              dataset TEXT NOT NULL, known INTEGER NOT NULL, status TEXT NOT NULL, raw TEXT, count INTEGER NOT NULL);
+            """)
         if let statuses {
             let insert = try db.prepare("INSERT INTO \(statusTable) (dataset, known, status, raw, count) VALUES (?, ?, ?, ?, ?)")
             for c in statuses.known {
@@ -99,6 +96,7 @@ public enum ColumnStatistics {
             figures[field] = Figures(field: field, nonNull: Int(nonNull), min: r[5], max: r[6])
         }
         // Written in the same transaction as the figures, in the order the load reported them.
+        guard try db.tableExists(statusTable) else { return Counted(rows: Int(rows), figures: figures, statuses: nil) }
         let statusRows = try db.query("SELECT known, status, raw, count FROM \(statusTable) WHERE dataset = ? ORDER BY rowid",
                                       [.text(dataset)]).rows
         var known: [LoadSummary.Count] = [], unknown: [LoadSummary.UnknownStatus] = []

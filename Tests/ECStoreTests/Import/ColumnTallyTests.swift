@@ -108,6 +108,22 @@ import ECTestSupport
         #expect(try ColumnStatistics.current(f.db, dataset: "orders") == nil)
     }
 
+    /// Either table missing (dropped by hand, or a workspace of a build that had only the first): a
+    /// load writes both again, and figures without statuses still serve.
+    @Test func aMissingTableIsMadeAgain() throws {
+        let f = try LoadFixture()
+        let path = try Self.file(f, seed: 10, rows: 2000, statuses: true)
+        try f.load(.role(.orders), path)
+        try f.db.execute("DROP TABLE ecsh_status_stats")
+        #expect(try ColumnStatistics.current(f.db, dataset: "orders")?.statuses == nil)
+        #expect(try ColumnStatistics.current(f.db, dataset: "orders")?.figures.isEmpty == false)
+        try f.load(.role(.orders), path)
+        #expect(try ColumnStatistics.current(f.db, dataset: "orders")?.statuses != nil)
+        try f.db.execute("DROP TABLE ecsh_column_stats")
+        try f.load(.role(.orders), path)
+        try Self.expectAgreement(f.db, "orders", uncounted: ["widens", "turns"])
+    }
+
     /// A later change to the table (a writing statement, another program's VACUUM renumbering rows) leaves
     /// the figures unused; a load of another table does not.
     @Test func figuresGoUnusedOnceTheTableChanges() throws {
