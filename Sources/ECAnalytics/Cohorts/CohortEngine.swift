@@ -214,17 +214,15 @@ public struct CohortEngine {
                 // customer (at 5M customers 11 s and 736 MB with them, `cohort retention by region`).
                 var code = [Int32](repeating: 0, count: stream.customers)
                 var values = ValueNumbering(strict: false)
-                if let keys = stream.factsKeys(), let column = try factsColumn(for: attribute) {
+                var valueList: [Value]? = nil
+                if let keys = stream.factsKeys(), let snapshot = stream.snapshot, let column = try factsColumn(for: attribute) {
                     // From the snapshot: the facts carry the column (the customers dataset's row for each
-                    // customer, the later of two, as segments read it), by the key the stream's customers have.
-                    var customerOfKey = [Int32](repeating: -1, count: keys.isEmpty ? 0 : Int(keys.max()!) + 1)
-                    for (c, key) in keys.enumerated() { customerOfKey[Int(key)] = Int32(c) }
-                    let statement = try db.prepare("SELECT customer_key, \(quoteIdentifier(column)) FROM \(CustomerFacts.table)")
-                    while try statement.step() {
-                        let key = Int(statement.int64(at: 0))
-                        guard key >= 0, key < customerOfKey.count, customerOfKey[key] >= 0 else { continue }
-                        code[Int(customerOfKey[key])] = values.code(statement, at: 1)!
-                    }
+                    // customer, the later of two, as segments read it), by the key the stream's customers
+                    // have; numbered by customer key as KPIs grouped by it number it, and kept for the next
+                    // statement (`CustomerColumnCodes`).
+                    let kept = try CustomerColumnCodes.read(db, column: column, expression: "f." + quoteIdentifier(column), snapshot: snapshot)
+                    for (c, key) in keys.enumerated() { code[c] = kept.codes[Int(key)] }
+                    valueList = kept.values
                 } else {
                     // Customers found by id (compared as text, as the customers' ids are), the last row's value winning.
                     let (ids, customerOf) = try stream.customerIndex()
@@ -239,7 +237,7 @@ public struct CohortEngine {
                     }
                 }
                 // Groups by the value's text (NULL: none), as a value and its text are one group.
-                let text = values.values.map { $0.isNull ? CustomerAttribute.noValue : $0.description }
+                let text = (valueList ?? values.values).map { $0.isNull ? CustomerAttribute.noValue : $0.description }
                 var used = [Bool](repeating: false, count: text.count)
                 for v in code { used[Int(v)] = true }
                 let names = Self.groupNames(Set(text.indices.filter { used[$0] }.map { text[$0] }))

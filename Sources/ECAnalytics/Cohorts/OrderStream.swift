@@ -132,6 +132,12 @@ struct OrderStream {
     }
 
     /// Customer ids by customer number.
+    /// The snapshot the stream reads, if it reads one.
+    var snapshot: OrderSnapshot? {
+        guard case .snapshot(let snapshot, _, _) = source else { return nil }
+        return snapshot
+    }
+
     /// Each of the stream's customers' key in the customer facts, when the stream reads the snapshot
     /// (whose customers the facts number); nil otherwise.
     func factsKeys() -> [Int32]? {

@@ -53,6 +53,14 @@ import ECTestSupport
         #expect(second.snapshot == second.sql)
         #expect(second.snapshot != first.snapshot)
         #expect(try Self.kept(ws, "region") != build)
+        // Cohorts by the column read the same kept codes: each group's size is the SQL route's customers.
+        let cohorts = try runECSH([ws, "--csv", "-c", "cohort retention by region periods 2"])
+        let sizes = cohorts.stdout.split(separator: "\n").map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
+        let customers = try runECSH([ws, "--csv", "-c", "kpi customers by region"], environment: ["ECSH_KPI_ROUTE": "sql"])
+        // (Both end with a line over all groups: the cohorts' average, the KPI's total.)
+        #expect(Array(sizes.dropFirst().dropLast()) == customers.stdout.split(separator: "\n").dropFirst().dropLast().map(String.init),
+                "\(cohorts.stdout)")
+        #expect(sizes.count > 10)
 
         // A setting that rebuilds the facts (customers numbered anew) under the same inputs.
         #expect(try runECSH([ws, "-c", "set as_of '2024-06-30'"]).status == 0)
