@@ -157,13 +157,17 @@ extension Session {
         // The facts know their attributes' types (dates are stored as text).
         let derivedTypes = table == "ecsh_customer_facts"
             ? Dictionary(try CustomerFacts.attributes(database).map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a }) : [:]
-        // The load's own count of each column (`ColumnStatistics`) while the table is as it left it; a scan
-        // of the table with three aggregates per column for any column it could not count.
+        // The load's own count of each column (`ColumnStatistics`) while the table is as it left it; for any
+        // column it could not count, one scan of the table compared in Swift (`ColumnStatistics.scan`), or
+        // SQL's three aggregates per column where only SQL may (a view, another collation, PostgreSQL).
         let counted = try ColumnStatistics.current(database, dataset: table)
         let scanned = columns.filter { counted?.figures[$0.name] == nil }
         var figures = counted?.figures ?? [:]
         var total = Int64(counted?.rows ?? 0)
-        if counted == nil || !scanned.isEmpty {
+        if counted == nil || !scanned.isEmpty, let scan = try ColumnStatistics.scan(database, dataset: table, columns: scanned.map(\.name)) {
+            total = Int64(scan.rows)
+            for f in scan.figures { figures[f.field] = f }
+        } else if counted == nil || !scanned.isEmpty {
             var select: [String] = ["count(*)"]
             for c in scanned {
                 let q = quoteIdentifier(c.name)

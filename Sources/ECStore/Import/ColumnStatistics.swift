@@ -111,6 +111,12 @@ public enum ColumnStatistics {
         return Counted(rows: Int(rows), figures: figures, statuses: statusRows.isEmpty ? nil : (known, unknown))
     }
 
+    /// The row count and the figures of `columns` of `dataset` by one scan in Swift (`ColumnScan`), nil
+    /// where only SQL may compute them (another engine, a view, a column of another collation).
+    public static func scan(_ db: Database, dataset: String, columns: [String]) throws -> (rows: Int, figures: [Figures])? {
+        try ColumnScan.figures(db, table: dataset, columns: columns)
+    }
+
     /// The table's first and last rowid by two seeks ("" for an empty table).
     private static func rowidSpan(_ db: Database, _ dataset: String) throws -> String {
         let t = quoteIdentifier(dataset)

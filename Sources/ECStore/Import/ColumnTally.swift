@@ -54,6 +54,11 @@ final class ColumnTally: @unchecked Sendable {
         }
 
         var text: String { String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self) }
+
+        mutating func free() {
+            bytes?.deallocate()
+            self = Bound()
+        }
     }
 
     /// One column's figures so far; plain values only, kept in raw memory.

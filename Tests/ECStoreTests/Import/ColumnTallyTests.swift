@@ -108,6 +108,47 @@ import ECTestSupport
         #expect(try ColumnStatistics.current(f.db, dataset: "orders") == nil)
     }
 
+    /// The scan in Swift (`ColumnScan`) against SQL's aggregates on columns of every storage class at once:
+    /// integers near the ends of Int64 beside reals that round to them, whole reals equal to integers
+    /// (the first one seen stays), texts in both forms of a character, blobs, NULLs; each column's values
+    /// in a random order, several seeds.
+    @Test(arguments: [11, 12, 13, 14] as [UInt64]) func aScanAgreesWithSQLOnEveryStorageClass(seed: UInt64) throws {
+        let db = try Database()
+        try db.execute("CREATE TABLE m (a, b INTEGER, c REAL, d TEXT, e BLOB, f, g, h)")
+        var rng = SplitMix64(seed: seed)
+        let pool: [Value] = [.null, .integer(1), .real(1.0), .integer(-1), .real(-0.5), .integer(Int64.max), .integer(Int64.min),
+                             .real(9.223372036854775807e18), .real(-9.3e18), .integer(1 << 53 + 1), .real(Double(1 << 53)),
+                             .real(1e300), .text(""), .text("a"), .text("ab"), .text("Ä"), .text("A\u{308}"), .text("10"),
+                             .text("東京"), .blob([]), .blob([0]), .blob([0, 1]), .blob([255])]
+        let between: [Value] = [.integer(3), .real(3.5), .real(4.5), .integer(4), .real(2.5)]
+        let insert = try db.prepare("INSERT INTO m VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        for _ in 0..<300 {
+            insert.reset()
+            // f: 1 and 1.0 only, equal at both ends (the first seen is the answer); g: NULLs; h: integers and
+            // reals between them (an integer against a real of the same whole part).
+            var row: [Value] = (0..<5).map { k in pool[Int(rng.next() % UInt64(k == 0 ? pool.count : 8 + k))] }
+            row.append(pool[1 + Int(rng.next() % 2)])
+            row.append(.null)
+            row.append(between[Int(rng.next() % UInt64(between.count))])
+            try insert.bind(row)
+            _ = try insert.step()
+        }
+        let columns = ["a", "b", "c", "d", "e", "f", "g", "h"]
+        let scan = try #require(try ColumnStatistics.scan(db, dataset: "m", columns: columns))
+        let sql = try Self.sqlFigures(db, "m")
+        #expect(scan.rows == sql.rows)
+        for f in scan.figures {
+            let s = try #require(sql.figures[f.field])
+            #expect(f == s, "\(f.field): scan \(f), SQL \(s)")
+            #expect([f.min, f.max].map { $0.textValue.map { Array($0.utf8) } } == [s.min, s.max].map { $0.textValue.map { Array($0.utf8) } })
+            #expect([f.min, f.max].map(\.doubleValue?.sign) == [s.min, s.max].map(\.doubleValue?.sign))
+        }
+        // Text ordered by another collation, and a view: SQL's to compute.
+        try db.execute("CREATE TABLE n (x TEXT COLLATE NOCASE); CREATE VIEW v AS SELECT * FROM m")
+        #expect(try ColumnStatistics.scan(db, dataset: "n", columns: ["x"]) == nil)
+        #expect(try ColumnStatistics.scan(db, dataset: "v", columns: ["a"]) == nil)
+    }
+
     /// Either table missing (dropped by hand, or a workspace of a build that had only the first): a
     /// load writes both again, and figures without statuses still serve.
     @Test func aMissingTableIsMadeAgain() throws {
