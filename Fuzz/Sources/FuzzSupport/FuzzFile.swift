@@ -37,6 +37,18 @@ public enum FuzzFile {
             let rows = try db.scalar("SELECT count(*) FROM \(quoteIdentifier(table))").intValue
             let recorded = try db.scalar("SELECT rows FROM ecsh_datasets WHERE name = ?", [.text(table)]).intValue
             if rows != recorded { fatalError("fuzz: \(table) holds \(rows ?? -1) rows, ecsh_datasets says \(recorded ?? -1)") }
+            // The figures the load counted for `describe` are SQL's over the table, value, storage class and bytes.
+            if let counted = try ColumnStatistics.current(db, dataset: table) {
+                if Int64(counted.rows) != rows { fatalError("fuzz: \(table) holds \(rows ?? -1) rows, its figures say \(counted.rows)") }
+                for (name, f) in counted.figures {
+                    let q = quoteIdentifier(name)
+                    let sql = try db.query("SELECT count(\(q)), min(\(q)), max(\(q)) FROM \(quoteIdentifier(table))").rows[0]
+                    let same = { (a: Value, b: Value) in a == b && a.textValue.map { Array($0.utf8) } == b.textValue.map { Array($0.utf8) } }
+                    if sql[0].intValue != Int64(f.nonNull) || !same(sql[1], f.min) || !same(sql[2], f.max) {
+                        fatalError("fuzz: \(table).\(name): the load counted \(f), SQL says \(sql)")
+                    }
+                }
+            }
             try workspace.reset(droppingTable: table)
         } catch {
             fatalError("fuzz: workspace check failed: \(error)")
@@ -47,7 +59,8 @@ public enum FuzzFile {
 /// One in-memory workspace for the whole run, kept at a template between inputs.
 ///
 /// The template is a workspace after one load and its undoing: the bookkeeping tables
-/// (`ecsh_datasets`, `ecsh_fields`, `ecsh_rejects`, `ecsh_inputs`) exist and are empty, and
+/// (`ecsh_datasets`, `ecsh_fields`, `ecsh_rejects`, `ecsh_inputs`, `ecsh_column_stats`,
+/// `ecsh_status_stats`) exist and are empty, and
 /// there is no other table. Opening a workspace and creating those tables does not depend on
 /// the input, yet cost about a fifth of a file target's execution; reusing one workspace
 /// keeps every input's load the same, because each starts from the same schema and no rows,
@@ -56,7 +69,7 @@ final class FuzzWorkspace {
     nonisolated(unsafe) static let shared = FuzzWorkspace()
 
     let database: Database
-    private static let bookkeeping = ["ecsh_datasets", "ecsh_fields", "ecsh_rejects", "ecsh_inputs"]
+    private static let bookkeeping = ["ecsh_datasets", "ecsh_fields", "ecsh_rejects", "ecsh_inputs", "ecsh_column_stats", "ecsh_status_stats"]
     /// Entries in the template's schema (tables and their primary-key indexes), in main and in temp.
     private let templateEntries: (main: Int64, temp: Int64)
     /// The schema cookie (`PRAGMA schema_version`) after the last reset: SQLite adds one for every

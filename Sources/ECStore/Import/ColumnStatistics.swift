@@ -5,7 +5,7 @@
 /// Never stale: the figures carry the table's input version (`InputVersion`) from the load's own
 /// transaction, and the table's first and last rowid; any later change to the table (a writing `sql`
 /// statement, `set status`, another load, an append) moves the version, and a VACUUM by another program
-/// moves the rowids, so `current` then has nothing and `describe` counts with SQL as before.
+/// moves the rowids, so `current` then has nothing and `describe` counts over the table (`scan`).
 public enum ColumnStatistics {
     public static let table = "ecsh_column_stats"
     static let statusTable = "ecsh_status_stats"
