@@ -143,14 +143,17 @@ extension Session {
             return
         }
         let table = try resolveTable(name)
-        try describe(table: table, notes: table == "orders" ? try orderStatusNotes() : [])
+        // The load's figures, read once for the table and for the orders' notes.
+        let counted = try ColumnStatistics.current(database, dataset: table)
+        try describe(table: table, notes: table == "orders" ? try orderStatusNotes(counted: counted) : [], counted: counted)
     }
 
     func describe(table: String, note: String?) throws {
         try describe(table: table, notes: note.map { [$0] } ?? [])
     }
 
-    func describe(table: String, notes: [String]) throws {
+    /// `counted`: the load's figures for `table` (`ColumnStatistics.current`), when the caller has read them.
+    func describe(table: String, notes: [String], counted: ColumnStatistics.Counted? = nil) throws {
         // The facts' customer_key is the snapshot's customer number, not an attribute.
         let columns = try database.columns(of: table).filter { table != CustomerFacts.table || $0.name != "customer_key" }
         let mapping = try fieldMapping(of: table)
@@ -160,26 +163,28 @@ extension Session {
         // The load's own count of each column (`ColumnStatistics`) while the table is as it left it; for any
         // column it could not count, one scan of the table compared in Swift (`ColumnStatistics.scan`), or
         // SQL's three aggregates per column where only SQL may (a view, another collation, PostgreSQL).
-        let counted = try ColumnStatistics.current(database, dataset: table)
+        let counted = try counted ?? ColumnStatistics.current(database, dataset: table)
         let scanned = columns.filter { counted?.figures[$0.name] == nil }
         var figures = counted?.figures ?? [:]
         var total = Int64(counted?.rows ?? 0)
-        if counted == nil || !scanned.isEmpty, let scan = try ColumnStatistics.scan(database, dataset: table, columns: scanned.map(\.name)) {
-            total = Int64(scan.rows)
-            for f in scan.figures { figures[f.field] = f }
-        } else if counted == nil || !scanned.isEmpty {
-            var select: [String] = ["count(*)"]
-            for c in scanned {
-                let q = quoteIdentifier(c.name)
-                select.append("count(\(q))")
-                select.append("min(\(q))")
-                select.append("max(\(q))")
-            }
-            let stats = try database.query("SELECT \(select.joined(separator: ", ")) FROM \(quoteIdentifier(table))").rows[0]
-            total = stats[0].intValue ?? 0
-            for (i, c) in scanned.enumerated() {
-                figures[c.name] = ColumnStatistics.Figures(field: c.name, nonNull: Int(stats[1 + 3 * i].intValue ?? 0),
-                                                           min: stats[2 + 3 * i], max: stats[3 + 3 * i])
+        if counted == nil || !scanned.isEmpty {
+            if let scan = try ColumnStatistics.scan(database, dataset: table, columns: scanned.map(\.name)) {
+                total = Int64(scan.rows)
+                for f in scan.figures { figures[f.field] = f }
+            } else {
+                var select: [String] = ["count(*)"]
+                for c in scanned {
+                    let q = quoteIdentifier(c.name)
+                    select.append("count(\(q))")
+                    select.append("min(\(q))")
+                    select.append("max(\(q))")
+                }
+                let stats = try database.query("SELECT \(select.joined(separator: ", ")) FROM \(quoteIdentifier(table))").rows[0]
+                total = stats[0].intValue ?? 0
+                for (i, c) in scanned.enumerated() {
+                    figures[c.name] = ColumnStatistics.Figures(field: c.name, nonNull: Int(stats[1 + 3 * i].intValue ?? 0),
+                                                               min: stats[2 + 3 * i], max: stats[3 + 3 * i])
+                }
             }
         }
         var rows: [[Value]] = []

@@ -19,11 +19,11 @@ extension Session {
     }
 
     /// `describe orders`: the status breakdown, unknown words and guest orders.
-    func orderStatusNotes() throws -> [String] {
+    /// `counted`: the load's figures for `orders` (`ColumnStatistics.current`): the statuses and guests as
+    /// the load counted them while the table is as it left it; else they are counted by a scan.
+    func orderStatusNotes(counted: ColumnStatistics.Counted?) throws -> [String] {
         let columns = try database.columns(of: "orders").map(\.name)
         var notes: [String] = []
-        // As the load counted them while the table is as it left it (`ColumnStatistics`), else by a scan.
-        let counted = try ColumnStatistics.current(database, dataset: "orders")
         if columns.contains("status_raw") {
             let (known, unknown) = try counted?.statuses ?? Loader.statusBreakdown(database, table: "orders")
             if let line = LoadSummary.statusLine(known, unknown) { notes.append(line) }
