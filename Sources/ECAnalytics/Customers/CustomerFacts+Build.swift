@@ -202,7 +202,7 @@ extension CustomerFacts {
         read.reset()
         asOf = try st.asOf(fixed: fixedAsOf)
         if !inMemory && inDayOrder && blocks.count > 0 { try blocks.flush(writer) }
-        try createFactsTable(db, try extraColumns(db), name: table)
+        try createFactsTables(db, try extraColumns(db))
         // Every later share from its file, collected beside the write of the one before (`writeShares`).
         let customers = try writeShares(db, first: &c, files: consume shareSpills, reserving: share, st: &st, ties: ties, asOf: asOf)
         LoadTrace.mark("facts: \(passes) shares of customers written")

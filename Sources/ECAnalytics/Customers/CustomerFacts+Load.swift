@@ -20,7 +20,8 @@ extension CustomerFacts {
         guard [.orders, .customers, .nps].contains(role) else { return }
         guard try db.tableExists("orders") else { return try OrderSnapshot.invalidate(db) }
         do {
-            if role != .orders, let stamp = try stampOfUnchangedOrders(db) {
+            // PostgreSQL keeps the facts as one table built by SQL on the server (`rebuildInEngine`).
+            if role != .orders, db.engine == .sqlite, let stamp = try stampOfUnchangedOrders(db) {
                 try rejoinAttributes(db, since: stamp)
             } else {
                 try rebuild(db, settings: settings, from: role == .orders && pass?.isUsable == true ? pass : nil)
@@ -91,90 +92,84 @@ extension CustomerFacts {
     /// rules (`LatestScores`), set where it differs from the facts'. No other column or index changes.
     static func rejoinScores(_ db: Database) throws {
         let started = Date.timeIntervalSinceReferenceDate
-        let facts = "\(db.derivedSchema).\(table)"
-        let count = Int(try db.scalar("SELECT coalesce(max(customer_key) + 1, 0) FROM \(facts)").intValue ?? 0)
-        func key(_ s: Statement) throws -> Int {
-            let k = Int(s.int64(at: 0))
-            guard k >= 0, k < count else { throw MetricsError("customer facts are not numbered 0..<n") }
-            return k
-        }
+        let base = "\(db.derivedSchema).\(baseTable)"
+        let count = try customerCount(db)
         var scores = [Int32](repeating: -1, count: count)
         if try LatestScores.available(db) {
             // The facts' id index finds each respondent's key; CAST gives the id's bytes, as the full build reads them.
             let s = try db.prepare("""
                 SELECT f.customer_key, n.day, n.responded_at, n.score FROM nps AS n
-                JOIN \(facts) AS f ON f.customer_id = CAST(n.customer_id AS TEXT)
+                JOIN \(base) AS f ON f.customer_id = CAST(n.customer_id AS TEXT)
                 WHERE n.customer_id IS NOT NULL ORDER BY n.rowid
                 """)
             var latest = LatestScores()
-            while try s.step() { latest.add(s, key: Int32(try key(s)), into: &scores) }
+            while try s.step() { latest.add(s, key: Int32(try key(s, below: count)), into: &scores) }
         }
-        var before = [Int32](repeating: -1, count: count)
-        let old = try db.prepare("SELECT customer_key, nps FROM \(facts) WHERE nps IS NOT NULL")
-        while try old.step() { before[try key(old)] = Int32(truncatingIfNeeded: old.int64(at: 1)) }
-        let update = try db.prepare("UPDATE \(facts) SET nps = ?1 WHERE customer_key = ?2")
-        for k in 0..<count where scores[k] != before[k] {
+        try setScores(db, scores)
+        try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
+    }
+
+    /// The number of customers in the facts (keys 0..<n).
+    static func customerCount(_ db: Database) throws -> Int {
+        Int(try db.scalar("SELECT coalesce(max(customer_key) + 1, 0) FROM \(db.derivedSchema).\(baseTable)").intValue ?? 0)
+    }
+
+    /// The customer key in column 0 of `s`, checked to lie in 0..<count.
+    static func key(_ s: Statement, below count: Int) throws -> Int {
+        let k = Int(s.int64(at: 0))
+        guard k >= 0, k < count else { throw MetricsError("customer facts are not numbered 0..<n") }
+        return k
+    }
+
+    /// Sets `nps` in the facts to `scores` (by key; −1: NULL) where it differs.
+    static func setScores(_ db: Database, _ scores: [Int32]) throws {
+        let base = "\(db.derivedSchema).\(baseTable)"
+        var before = [Int32](repeating: -1, count: scores.count)
+        let old = try db.prepare("SELECT customer_key, nps FROM \(base) WHERE nps IS NOT NULL")
+        while try old.step() { before[try key(old, below: scores.count)] = Int32(truncatingIfNeeded: old.int64(at: 1)) }
+        let update = try db.prepare("UPDATE \(base) SET nps = ?1 WHERE customer_key = ?2")
+        for k in scores.indices where scores[k] != before[k] {
             update.reset()
             if scores[k] < 0 { update.bindNull(at: 1) } else { update.bind(int64: Int64(scores[k]), at: 1) }
             update.bind(int64: Int64(k), at: 2)
             try update.step()
         }
-        try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
     }
 
-    /// After a customers load, NPS unchanged: the facts copied once into a new table with the
-    /// customers dataset's columns joined on by id (`customersJoin`), `nps` kept.
+    /// After a customers load, NPS unchanged: the customers dataset's columns written afresh into
+    /// `ecsh_customer_attrs`, joined by id (`customersJoin`); the base and its index stay as they are.
     static func rejoinCustomers(_ db: Database, on join: String) throws {
         let started = Date.timeIntervalSinceReferenceDate
         let schema = db.derivedSchema
         let x = try extraColumns(db)
-        let new = "ecsh_customer_facts_new"
-        try db.execute("DROP TABLE IF EXISTS \(schema).\(new)")
-        try createFactsTable(db, x, name: new)
-        let own = (["customer_key"] + ownColumns.map(\.name) + ["nps"]).map { "f." + quoteIdentifier($0) }
-        let joined = x.names.map { "c." + quoteIdentifier($0) }
-        try db.execute("""
-            INSERT INTO \(schema).\(new) SELECT \((own + joined).joined(separator: ", "))
-            FROM \(schema).\(table) AS f LEFT JOIN customers AS c ON \(join) ORDER BY f.customer_key
-            """)
-        try db.execute("DROP TABLE \(schema).\(table)")
-        try db.execute("ALTER TABLE \(schema).\(new) RENAME TO \(table)")
-        try finishFacts(db, started: started)
+        try createAttributes(db, x)
+        if !x.names.isEmpty {
+            let names = x.names.map(quoteIdentifier)
+            try db.execute("""
+                INSERT INTO \(schema).\(attributesTable) (customer_key, \(names.joined(separator: ", ")))
+                SELECT f.customer_key, \(names.map { "c." + $0 }.joined(separator: ", "))
+                FROM \(schema).\(baseTable) AS f JOIN customers AS c ON \(join) ORDER BY f.customer_key
+                """)
+        }
+        try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
     }
 
-    /// Rewrites the facts with the customers dataset's columns and the latest NPS score
-    /// taken afresh (`collectExtras`, the rules of a full build), keeping every column
-    /// computed from orders as it is. Customers are read by key from the facts themselves.
+    /// The customers dataset's columns and the latest NPS score taken afresh (`collectExtras`, the rules
+    /// of a full build), keeping every column computed from orders as it is. Customers are read by key
+    /// from the facts themselves.
     static func rejoinEverything(_ db: Database) throws {
         let started = Date.timeIntervalSinceReferenceDate
         var c = Collected()
-        let keys = try db.prepare("SELECT customer_key, customer_id FROM \(table) ORDER BY customer_key")
+        let keys = try db.prepare("SELECT customer_key, customer_id FROM \(db.derivedSchema).\(baseTable) ORDER BY customer_key")
         while try keys.step() {
             guard Int(keys.int64(at: 0)) == c.customers.count, c.customers.add(keys.bytes(at: 1)).isNew else {
                 throw MetricsError("customer facts are not numbered 0..<n")
             }
         }
         let x = try collectExtras(db, c)
-        let old = "ecsh_customer_facts_before"
-        let schema = db.derivedSchema
-        try db.execute("DROP INDEX IF EXISTS \(schema).ecsh_customer_facts_id")
-        try db.execute("ALTER TABLE \(schema).\(table) RENAME TO \(old)")
-        try createFactsTable(db, x, name: table)
-        let own = (["customer_key"] + ownColumns.map(\.name)).map(quoteIdentifier).joined(separator: ", ")
-        try db.execute("INSERT INTO \(schema).\(table) (\(own)) SELECT \(own) FROM \(schema).\(old) ORDER BY customer_key")
-        try db.execute("DROP TABLE \(schema).\(old)")
-        let columns = x.names.map(quoteIdentifier)
-        let setExtras = columns.isEmpty ? "" : ", (\(columns.joined(separator: ", "))) = (SELECT \(columns.joined(separator: ", ")) FROM customers WHERE rowid = ?2)"
-        let update = try db.prepare("UPDATE \(schema).\(table) SET nps = ?1\(setExtras) WHERE customer_key = ?3")
-        for k in 0..<c.customers.count {
-            let row = columns.isEmpty ? 0 : x.customerRow[k]
-            guard x.nps[k] >= 0 || row != 0 else { continue }
-            update.reset()
-            if x.nps[k] < 0 { update.bindNull(at: 1) } else { update.bind(int64: Int64(x.nps[k]), at: 1) }
-            if !columns.isEmpty { update.bind(int64: row, at: 2) }
-            update.bind(int64: Int64(k), at: 3)
-            try update.step()
-        }
-        try finishFacts(db, started: started)
+        try createAttributes(db, x)
+        try writeAttributes(db, x, offset: 0)
+        try setScores(db, x.nps)
+        try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
     }
 }

@@ -289,7 +289,7 @@ extension CustomerFacts {
         markFirstOrders(s.c, st: &s.st)
         let job = SnapshotBlocksJob(s.held, keyOfRow: s.st.keyOfRow, flags: s.st.flags)
         s.held = HeldOrders()
-        try createFactsTable(db, try extraColumns(db), name: table)
+        try createFactsTables(db, try extraColumns(db))
         try writeShare(db, s.c, st: &s.st, asOf: asOf, offset: 0)
         let customers = s.c.customers.count
         s.c = Collected()
@@ -315,7 +315,7 @@ extension CustomerFacts {
                                      settings: MetricSettings, integerUnits: Bool) throws {
         guard var spilled = s.spilled else { return }
         s.spilled = nil
-        try createFactsTable(db, try extraColumns(db), name: table)
+        try createFactsTables(db, try extraColumns(db))
         let files = spilled.shares
         spilled.shares = []
         // Each share sized as the first turned out, with a tenth to spare (a growing hash map rehashes everything).

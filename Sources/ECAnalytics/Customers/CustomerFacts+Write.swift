@@ -56,18 +56,18 @@ extension CustomerFacts {
         return x
     }
 
-    /// Appends one pass's customers to `ecsh_customer_facts` (`customer_key` = offset + number).
+    /// Appends one pass's customers to the facts (`customer_key` = offset + number): their own columns to
+    /// `ecsh_customer_base`, their row of the customers dataset, where they have one, to `ecsh_customer_attrs`.
     static func writeFacts(_ db: Database, _ c: Collected, _ x: Extras, asOf: Int, offset: Int, channels: TextNumbering) throws {
-        let width = 18 + x.names.count
+        let width = 18
         let marks = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
         // Many rows per statement: SQLite's per-statement work (reset, step, the VM's start) is paid once a group.
         // OR FAIL spares the statement journal a multi-row INSERT keeps otherwise (see `Loader.insertRows`).
-        let sql = "INSERT OR FAIL INTO \(db.derivedSchema).\(table) VALUES "
+        let sql = "INSERT OR FAIL INTO \(db.derivedSchema).\(baseTable) VALUES "
         let group = max(1, min(32, 32_000 / width))
         let insert = try db.prepare(sql + marks)
         let insertGroup = try db.prepare(sql + Array(repeating: marks, count: group).joined(separator: ","))
-        let customerRow = x.names.isEmpty ? nil
-            : try db.prepare("SELECT \(x.names.map(quoteIdentifier).joined(separator: ", ")) FROM customers WHERE rowid = ?")
+        try writeAttributes(db, x, offset: offset)
         // Dates, months, channels and ids are bound where they lie (no copy per value, `bind(stableUTF8:)`):
         // every first and last day's date is formatted once, numbered before the rows.
         var dates = TextNumbering()
@@ -109,15 +109,6 @@ extension CustomerFacts {
                         s.bind(int64: Int64(c.lastDay[k]), at: base + 16)
                         if let id = c.firstOrderID[k] { s.bind(text: id, at: base + 17) } else { s.bindNull(at: base + 17) }
                         if x.nps[k] < 0 { s.bindNull(at: base + 18) } else { s.bind(int64: Int64(x.nps[k]), at: base + 18) }
-                        var found = false
-                        if let customerRow, x.customerRow[k] != 0 {
-                            customerRow.reset()
-                            customerRow.bind(int64: x.customerRow[k], at: 1)
-                            found = try customerRow.step()
-                        }
-                        for i in x.names.indices {
-                            if found, let customerRow { s.bind(columnOf: customerRow, i, at: base + Int32(19 + i)) } else { s.bindNull(at: base + Int32(19 + i)) }
-                        }
                     }
                     // The bound bytes live as long as this closure: no statement keeps them past it.
                     defer {
@@ -143,16 +134,67 @@ extension CustomerFacts {
         }
     }
 
-    /// Creates the (empty) facts table: `customer_key`, the own columns, `nps`, then the
-    /// customers dataset's other columns (`x.names`).
-    static func createFactsTable(_ db: Database, _ x: Extras, name: String) throws {
-        let more = zip(x.names, x.types).map { ", \(quoteIdentifier($0)) \($1)" }.joined()
+    /// Each customer's row of the customers dataset (`x.customerRow`) copied into `ecsh_customer_attrs`
+    /// under its key (`offset` + number); customers without one get no row (the view's join gives NULLs).
+    static func writeAttributes(_ db: Database, _ x: Extras, offset: Int) throws {
+        guard !x.names.isEmpty else { return }
+        let names = x.names.map(quoteIdentifier).joined(separator: ", ")
+        let copy = try db.prepare("""
+            INSERT OR FAIL INTO \(db.derivedSchema).\(attributesTable) (customer_key, \(names))
+            SELECT ?1, \(names) FROM customers WHERE rowid = ?2
+            """)
+        for (k, row) in x.customerRow.enumerated() where row != 0 {
+            copy.reset()
+            copy.bind(int64: Int64(offset + k), at: 1)
+            copy.bind(int64: row, at: 2)
+            try copy.step()
+        }
+    }
+
+    /// Creates the (empty) facts: the table `ecsh_customer_base` (`customer_key`, the own columns, `nps`),
+    /// the table `ecsh_customer_attrs` (`customer_key`, the customers dataset's other columns `x.names`;
+    /// none when there are none) and the view `ecsh_customer_facts` joining them.
+    static func createFactsTables(_ db: Database, _ x: Extras) throws {
+        let schema = db.derivedSchema
+        try dropFacts(db)
         try db.execute("""
-            CREATE TABLE \(db.derivedSchema).\(name) (customer_key INTEGER PRIMARY KEY, customer_id TEXT, first_order TEXT, cohort TEXT,
+            CREATE TABLE \(schema).\(baseTable) (customer_key INTEGER PRIMARY KEY, customer_id TEXT, first_order TEXT, cohort TEXT,
               first_channel TEXT, last_order TEXT, orders INTEGER, revenue REAL, margin REAL, aov REAL, recency INTEGER,
               tenure INTEGER, channels INTEGER, first_day INTEGER, second_day INTEGER, last_day INTEGER, first_order_id TEXT,
-              nps INTEGER\(more))
+              nps INTEGER)
             """)
+        try createAttributes(db, x)
+    }
+
+    /// Creates `ecsh_customer_attrs` for `x`'s columns (none: no table) and the view over it and the base.
+    static func createAttributes(_ db: Database, _ x: Extras) throws {
+        let schema = db.derivedSchema
+        try db.execute("DROP VIEW IF EXISTS \(schema).\(table)")
+        try db.execute("DROP TABLE IF EXISTS \(schema).\(attributesTable)")
+        let own = (["customer_key"] + ownColumns.map(\.name) + ["nps"]).map { "b." + quoteIdentifier($0) }
+        guard !x.names.isEmpty else {
+            return try db.execute("CREATE VIEW \(schema).\(table) AS SELECT \(own.joined(separator: ", ")) FROM \(baseTable) AS b")
+        }
+        let more = zip(x.names, x.types).map { ", \(quoteIdentifier($0)) \($1)" }.joined()
+        try db.execute("CREATE TABLE \(schema).\(attributesTable) (customer_key INTEGER PRIMARY KEY\(more))")
+        let joined = x.names.map { "a." + quoteIdentifier($0) }
+        // A LEFT JOIN on the key: a statement that reads none of the attributes does not visit their table.
+        try db.execute("""
+            CREATE VIEW \(schema).\(table) AS SELECT \((own + joined).joined(separator: ", "))
+            FROM \(baseTable) AS b LEFT JOIN \(attributesTable) AS a ON a.customer_key = b.customer_key
+            """)
+    }
+
+    /// Drops the facts: the view (or, in a workspace from before the view, the table) and both tables.
+    static func dropFacts(_ db: Database) throws {
+        let schema = db.derivedSchema
+        if db.engine == .sqlite,
+           try db.scalar("SELECT count(*) FROM \(schema).sqlite_schema WHERE name = ? AND type = 'view'", [.text(table)]).intValue ?? 0 > 0 {
+            try db.execute("DROP VIEW \(schema).\(table)")
+        }
+        try db.execute("DROP TABLE IF EXISTS \(schema).\(table)")
+        try db.execute("DROP TABLE IF EXISTS \(schema).\(attributesTable)")
+        try db.execute("DROP TABLE IF EXISTS \(schema).\(baseTable)")
     }
 }
 

@@ -1,13 +1,23 @@
 import Foundation
 import ECStore
 
-/// The per-customer table `ecsh_customer_facts` that segments and customer
+/// The per-customer relation `ecsh_customer_facts` that segments and customer
 /// dimensions read: one row per customer with at least one counted order.
 ///
 /// Rebuilt after each load of orders, customers or nps, and after a change
 /// of settings that moves counted orders or as_of.
+///
+/// In an SQLite workspace it is a view over two derived tables, both keyed by `customer_key`:
+/// `ecsh_customer_base` (the columns computed from orders, and `nps`) and `ecsh_customer_attrs` (the
+/// customers dataset's other columns, a row per customer listed there). A customers load rewrites only
+/// the second, not every facts row (docs/decisions.md, "The customers columns in a table of their
+/// own"). A PostgreSQL workspace keeps one table of that name (`rebuildInEngine`).
 public enum CustomerFacts {
     public static let table = "ecsh_customer_facts"
+    /// The table of the columns computed from orders (and `nps`), under the view `table` (SQLite).
+    public static let baseTable = "ecsh_customer_base"
+    /// The customers dataset's columns by `customer_key`, joined on by the view `table` (SQLite).
+    public static let attributesTable = "ecsh_customer_attrs"
 
     /// The facts computed from orders, in column order, with their meaning.
     static let ownColumns: [(name: String, type: String, meaning: String)] = [
@@ -62,10 +72,10 @@ public enum CustomerFacts {
         // against 1.9 s for 5.45M customers on two cores. Only for this sort: other statements keep one thread.
         try db.execute("PRAGMA threads = \(min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)))")
         defer { try? db.execute("PRAGMA threads = 0") }
-        try db.execute("CREATE UNIQUE INDEX \(db.derivedSchema).ecsh_customer_facts_id ON ecsh_customer_facts(customer_id)")
+        try db.execute("CREATE UNIQUE INDEX \(db.derivedSchema).ecsh_customer_facts_id ON \(baseTable)(customer_id)")
         // Statistics for segment and join plans, from a sample (a full ANALYZE reads every row).
         try db.execute("PRAGMA analysis_limit = 1000")
-        try db.execute("ANALYZE ecsh_customer_facts")
+        try db.execute("ANALYZE \(db.derivedSchema).\(baseTable)")
         try db.execute("PRAGMA analysis_limit = 0")
         try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
     }
@@ -94,6 +104,13 @@ public enum CustomerFacts {
         try db.derivedTransaction { schema in
             if schema == "main" { try db.execute(create) }
         }
+    }
+
+    /// The customers columns of the facts when they are the view over `ecsh_customer_base` and
+    /// `ecsh_customer_attrs` (empty: the view has none); nil otherwise (PostgreSQL, or no facts).
+    public static func viewAttributes(_ db: Database) throws -> [String]? {
+        guard db.engine == .sqlite, try db.tableExists(baseTable) else { return nil }
+        return try db.tableExists(attributesTable) ? db.columns(of: attributesTable).map(\.name).filter { $0 != "customer_key" } : []
     }
 
     /// Attribute names and types of the facts table, for `describe customers`

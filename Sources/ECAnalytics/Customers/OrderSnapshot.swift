@@ -180,7 +180,7 @@ public struct OrderSnapshot: Sendable {
     /// Drops the customer facts and the snapshot (after a load or a change to orders), from the
     /// schema derived tables are written to (`Database.derivedSchema`).
     public static func invalidate(_ db: Database) throws {
-        try db.execute("DROP TABLE IF EXISTS \(db.derivedSchema).\(CustomerFacts.table)")
+        try CustomerFacts.dropFacts(db)
         try db.execute("DROP TABLE IF EXISTS \(db.derivedSchema).\(table)")
     }
 }

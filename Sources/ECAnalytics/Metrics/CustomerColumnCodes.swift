@@ -27,12 +27,18 @@ enum CustomerColumnCodes {
            let kept = try kept(db, name: name, customers: snapshot.customers) {
             return kept
         }
-        let s = try db.prepare("SELECT customer_key, \(expression) FROM ecsh_customer_facts AS f")
+        // A customers column is read from its own table, without the view's join per customer: a customer
+        // without a row there keeps code 0, NULL (`ValueNumbering.values[0]`).
+        let attribute = try CustomerFacts.viewAttributes(db)?.first { "f." + quoteIdentifier($0) == expression }
+        let s = try db.prepare(attribute.map { "SELECT customer_key, \(quoteIdentifier($0)) FROM \(CustomerFacts.attributesTable)" }
+                               ?? "SELECT customer_key, \(expression) FROM ecsh_customer_facts AS f")
         var codes = [Int32](repeating: 0, count: snapshot.customers)
         // Texts numbered by their bytes: no String made and hashed per customer (5.45M at 10M orders).
         var numbering = ValueNumbering(strict: false)
         while try s.step() {
-            codes[Int(s.int64(at: 0))] = numbering.code(s, at: 1)!
+            let k = Int(s.int64(at: 0))
+            guard k >= 0, k < codes.count else { throw MetricsError("customer facts are not numbered 0..<n") }
+            codes[k] = numbering.code(s, at: 1)!
         }
         if let build, numbering.values.count <= maxKeptValues {
             // Keeping them only saves the next statement a read: a failed write (a full disk) leaves the answer as it is.

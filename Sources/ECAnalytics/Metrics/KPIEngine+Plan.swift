@@ -29,6 +29,9 @@ extension KPIEngine {
         /// The customers a segment selects NPS respondents from: every customer
         /// (`CustomerFacts.everyone`), since a respondent need not have a counted order.
         var respondents: String = CustomerFacts.table
+        /// The customers columns of the facts when they are a view over two tables (SQLite: the SQL route joins
+        /// the tables, `base()`); nil when the facts are one table (PostgreSQL) or not built.
+        var factAttributes: [String]?
 
         var sources: Set<Measure.Source> { Set(measures.map(\.source)) }
         /// Lifecycle measures look at orders before the first period shown.
@@ -126,6 +129,7 @@ extension KPIEngine {
                         respondents: sources.contains(.nps) && hasOrders && !query.segments.isEmpty
                             ? try CustomerFacts.everyone(db) : CustomerFacts.table)
             plan.portable = db.engine != .sqlite
+            plan.factAttributes = try CustomerFacts.viewAttributes(db)
             return plan
         }
 

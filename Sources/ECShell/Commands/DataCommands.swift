@@ -168,7 +168,8 @@ extension Session {
         var figures = counted?.figures ?? [:]
         var total = Int64(counted?.rows ?? 0)
         if counted == nil || !scanned.isEmpty {
-            if let scan = try ColumnStatistics.scan(database, dataset: table, columns: scanned.map(\.name)) {
+            if let scan = try ColumnStatistics.scan(database, dataset: table, columns: scanned.map(\.name),
+                                                    derivedView: table == CustomerFacts.table) {
                 total = Int64(scan.rows)
                 for f in scan.figures { figures[f.field] = f }
             } else {

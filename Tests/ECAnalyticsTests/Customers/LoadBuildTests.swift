@@ -85,8 +85,9 @@ import ECTestSupport
         #expect(same, "\(step): \(zip(joined, built).first { $0 != $1 }.map { "\($0) against \($1)" } ?? "\(joined.count) against \(built.count) rows")")
     }
 
-    static func rootPage(_ db: Database) throws -> Int64? {
-        try db.scalar("SELECT rootpage FROM sqlite_schema WHERE name = ?", [.text(CustomerFacts.table)]).intValue
+    /// Where a table of the facts starts in the file: a table written anew starts elsewhere.
+    static func rootPage(_ db: Database, _ table: String = CustomerFacts.baseTable) throws -> Int64? {
+        try db.scalar("SELECT rootpage FROM sqlite_schema WHERE name = ? AND type = 'table'", [.text(table)]).intValue
     }
 
     /// Each way a customers or NPS load joins its columns onto the facts gives a full build's facts:
@@ -126,7 +127,12 @@ import ECTestSupport
         }
         rows.append(rows[1])
         try (rows.joined(separator: "\n") + "\n").write(toFile: dir.path("customers2.csv"), atomically: true, encoding: .utf8)
+        let base = try #require(try Self.rootPage(try Database(path: ws)))
         try Self.load(ws, "customers", path: dir.path("customers2.csv"))
+        // Only the customers columns were written anew (`tier` is among them); the facts computed from
+        // orders stayed where they were.
+        #expect(try Self.rootPage(try Database(path: ws)) == base)
+        #expect(try CustomerFacts.viewAttributes(try Database(path: ws))?.last == "tier")
         #expect(try CustomerFacts.customersJoin(try Database(path: ws))?.contains("max(rowid)") == true)
         #expect(try Database(path: ws).scalar("SELECT count(*) FROM \(CustomerFacts.table) WHERE tier = 'gold'").intValue ?? 0 > 1000)
         try Self.expectFullBuild(ws, "customers with a repeat loaded")
@@ -155,5 +161,50 @@ import ECTestSupport
         }
         try Self.expectFullBuild(ws, "customers changed, their ids not indexed")
     }
-}
 
+    /// The facts are a view over the base and the customers columns; the reference SQL of a KPI grouped by
+    /// a customers column joins the two tables (a view that is a join would be copied whole as the right
+    /// side of its LEFT JOIN) and answers as the snapshot does; a customers column with a row for each
+    /// listed customer, none for the others.
+    @Test func theFactsViewAndTheReferenceSQLOverItsTables() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let ws = dir.path("shop.db")
+        for role in ["orders", "customers"] { try Self.load(ws, role, "\(role).csv") }
+        let db = try Database(path: ws)
+        #expect(try db.scalar("SELECT type FROM sqlite_schema WHERE name = ?", [.text(CustomerFacts.table)]).textValue == "view")
+        #expect(try CustomerFacts.viewAttributes(db)?.contains("region") == true)
+        // A row of attributes for each customer with facts listed in `customers`, and no other.
+        let listed = try db.scalar("SELECT count(*) FROM \(CustomerFacts.baseTable) WHERE customer_id IN (SELECT customer_id FROM customers)").intValue
+        #expect(try db.scalar("SELECT count(*) FROM \(CustomerFacts.attributesTable)").intValue == listed)
+        #expect(try db.scalar("SELECT count(*) FROM \(CustomerFacts.table)").intValue
+                == db.scalar("SELECT count(*) FROM \(CustomerFacts.baseTable)").intValue)
+        let query = KPIQuery(kpis: ["gmv", "customers", "new_customers"], groupBy: [.dimension(name: "region")])
+        let settings = try MetricSettings.load(from: db)
+        let reference = try KPIEngine(db, settings: settings, route: .sql).run(query)
+        #expect(reference.ranReferenceSQL)
+        #expect(reference.sql.contains("LEFT JOIN \(CustomerFacts.attributesTable) AS fa"))
+        let plan = try db.query("EXPLAIN QUERY PLAN " + reference.sql, reference.bindings).rows.map { $0.last?.textValue ?? "" }
+        #expect(!plan.contains { $0.contains("MATERIALIZE \(CustomerFacts.table)") }, "\(plan)")
+        let snapshot = try KPIEngine(db, settings: settings).run(query)
+        #expect(!snapshot.ranReferenceSQL)
+        #expect(reference.table.rows == snapshot.table.rows)
+        #expect(reference.table.rows.count > 3)
+
+        // Every third customer left out of the customers file: no row of attributes, a NULL region on
+        // both routes (the snapshot route reads the column from the attributes table alone).
+        let path = BuiltBinary.packageRoot.appendingPathComponent("samples/shop/customers.csv").path
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        let kept = [lines[0]] + lines.dropFirst().enumerated().filter { $0.offset % 3 != 0 }.map(\.element)
+        try (kept.joined(separator: "\n") + "\n").write(toFile: dir.path("some.csv"), atomically: true, encoding: .utf8)
+        try Self.load(ws, "customers", path: dir.path("some.csv"))
+        let again = try Database(path: ws)
+        let unlisted = try again.scalar("SELECT count(*) FROM \(CustomerFacts.table) WHERE region IS NULL").intValue ?? 0
+        #expect(unlisted > 100)
+        let byRoute = try [KPIEngine.Route.sql, .auto].map { try KPIEngine(again, settings: settings, route: $0).run(query) }
+        #expect(byRoute[0].table.rows == byRoute[1].table.rows)
+        #expect(!byRoute[1].ranReferenceSQL)
+        let none = byRoute[1].table.rows.first { $0[0] == .null }
+        #expect(none?[2] == .integer(Int64(unlisted)), "\(byRoute[1].table.rows)")
+    }
+}

@@ -44,6 +44,29 @@ import ECTestSupport
         #expect(after.integrity == "ok")
     }
 
+    /// A workspace of layout 5, whose facts were one table (not the view over `ecsh_customer_base` and
+    /// `ecsh_customer_attrs`): the next KPI drops that table, rebuilds, and leaves the view.
+    @Test func factsOfTheLayoutBeforeTheViewAreRebuilt() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let (db, _) = try staleWorkspace(dir, tamper: "")
+        let raw = try Database(path: db)
+        for statement in [
+            "CREATE TABLE old_facts AS SELECT * FROM ecsh_customer_facts",
+            "DROP VIEW ecsh_customer_facts",
+            "DROP TABLE IF EXISTS ecsh_customer_attrs",
+            "DROP TABLE ecsh_customer_base",
+            "ALTER TABLE old_facts RENAME TO ecsh_customer_facts",
+            "UPDATE ecsh_snapshot SET data = CAST(replace(CAST(data AS TEXT), 'format=\(OrderSnapshot.formatVersion)', 'format=5') AS BLOB) WHERE name = 'stamp'",
+        ] { try raw.execute(statement) }
+        #expect(try raw.scalar("SELECT type FROM sqlite_schema WHERE name = 'ecsh_customer_facts'").textValue == "table")
+        let after = try FaultHarness.check(db)
+        #expect(after.kpiOrders == 200, "\(after)")
+        #expect(after.integrity == "ok")
+        let kinds = try Database(path: db).query("SELECT type, name FROM sqlite_schema WHERE name LIKE 'ecsh_customer%' ORDER BY name").rows
+        #expect(kinds == [[.text("table"), .text("ecsh_customer_base")], [.text("view"), .text("ecsh_customer_facts")],
+                          [.text("index"), .text("ecsh_customer_facts_id")]], "\(kinds)")
+    }
+
     /// The control: the same change without touching the stamp is not seen (ecsh cannot know about
     /// a change no version recorded), which shows that the tests above fail when stamps are ignored;
     /// `rebuild` then brings the numbers back.
