@@ -291,6 +291,7 @@ extension CustomerFacts {
         s.held = HeldOrders()
         try createFactsTables(db, try extraColumns(db))
         try writeShare(db, s.c, st: &s.st, asOf: asOf, offset: 0)
+        LoadTrace.mark("facts: customers written")
         let customers = s.c.customers.count
         s.c = Collected()
         // The snapshot's table made after the facts, not before: its first pages, written to the log and then
@@ -299,6 +300,7 @@ extension CustomerFacts {
         let writer = try SnapshotWriter(db)
         try writeCustomerColumns(writer, st: &s.st)
         var blocks = try job.write(to: writer)
+        LoadTrace.mark("facts: snapshot blocks written")
         try s.codes?.write(to: writer)
         try finishSnapshot(writer, st: s.st, blocks: &blocks, customers: customers, asOf: asOf, settings: settings,
                            integerUnits: integerUnits, counted: settings.countedCondition())

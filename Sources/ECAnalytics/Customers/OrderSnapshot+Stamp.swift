@@ -45,7 +45,9 @@ extension OrderSnapshot {
     /// The stamp of the derived data in the workspace, nil when there is none (not built, or
     /// built before stamps were kept).
     public static func stamp(_ db: Database) throws -> Stamp? {
+        // In SQLite the facts are a view: the table under it must be there too.
         guard try db.tableExists(table), try db.tableExists(CustomerFacts.table),
+              try db.engine != .sqlite || db.tableExists(CustomerFacts.baseTable),
               let text = try text(db, "stamp") else { return nil }
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n") {

@@ -168,8 +168,7 @@ extension Session {
         var figures = counted?.figures ?? [:]
         var total = Int64(counted?.rows ?? 0)
         if counted == nil || !scanned.isEmpty {
-            if let scan = try ColumnStatistics.scan(database, dataset: table, columns: scanned.map(\.name),
-                                                    derivedView: table == CustomerFacts.table) {
+            if let scan = try scanFigures(table, columns: scanned.map(\.name)) {
                 total = Int64(scan.rows)
                 for f in scan.figures { figures[f.field] = f }
             } else {
@@ -200,6 +199,21 @@ extension Session {
         show(ResultTable(columns: ["column", "type", "from header", "nulls", "min", "max"], rows: rows,
                          formats: [.text, .text, .text, .auto, .auto, .auto],
                          notes: notes + ["\(grouped(Int(total))) rows"]), sql: nil)
+    }
+
+    /// The row count and figures of `columns` by one scan in Swift (`ColumnStatistics.scan`), nil where only
+    /// SQL may. The customer facts' view is scanned as its two tables, without its join per customer: its rows
+    /// are the base's, and a customer without a row of attributes has NULLs there, which no figure counts.
+    func scanFigures(_ table: String, columns: [String]) throws -> (rows: Int, figures: [ColumnStatistics.Figures])? {
+        guard table == CustomerFacts.table, let attributes = try CustomerFacts.viewAttributes(database) else {
+            return try ColumnStatistics.scan(database, dataset: table, columns: columns)
+        }
+        let own = columns.filter { !attributes.contains($0) }, more = columns.filter(attributes.contains)
+        guard let base = try ColumnStatistics.scan(database, dataset: CustomerFacts.baseTable, columns: own.isEmpty ? ["customer_key"] : own)
+        else { return nil }
+        guard !more.isEmpty else { return (base.rows, own.isEmpty ? [] : base.figures) }
+        guard let extra = try ColumnStatistics.scan(database, dataset: CustomerFacts.attributesTable, columns: more) else { return nil }
+        return (base.rows, (own.isEmpty ? [] : base.figures) + extra.figures)
     }
 
     /// The loader's record of which header each column came from, if any.

@@ -81,17 +81,14 @@ enum ColumnScan {
     }
 
     /// The table's row count and each of `columns`' figures, or nil when the scan may not stand in for SQL.
-    /// `derivedView`: the relation may be a view ecsh made over its own tables, whose text is all BINARY.
-    static func figures(_ db: Database, table: String, columns: [String],
-                        derivedView: Bool = false) throws -> (rows: Int, figures: [ColumnStatistics.Figures])? {
+    static func figures(_ db: Database, table: String, columns: [String]) throws -> (rows: Int, figures: [ColumnStatistics.Figures])? {
         guard db.engine == .sqlite, !columns.isEmpty else { return nil }
         // The table as unqualified names find it (temp first): an ordinary table whose text is all BINARY.
         let schema = try db.query("""
             SELECT type, sql FROM (SELECT 0 AS o, type, name, sql FROM temp.sqlite_schema UNION ALL SELECT 1, type, name, sql FROM main.sqlite_schema)
             WHERE name = ? AND type IN ('table', 'view') ORDER BY o LIMIT 1
             """, [.text(table)]).rows.first
-        guard let schema, schema[0].textValue == "table" || (derivedView && schema[0].textValue == "view"),
-              let sql = schema[1].textValue?.uppercased(),
+        guard let schema, schema[0].textValue == "table", let sql = schema[1].textValue?.uppercased(),
               !sql.contains("COLLATE"), !sql.hasPrefix("CREATE VIRTUAL") else { return nil }
         let statement = try db.prepare("SELECT \(columns.map(quoteIdentifier).joined(separator: ", ")) FROM \(quoteIdentifier(table))")
         let s = statement.handle

@@ -113,10 +113,8 @@ public enum ColumnStatistics {
 
     /// The row count and the figures of `columns` of `dataset` by one scan in Swift (`ColumnScan`), nil
     /// where only SQL may compute them (another engine, a view, a column of another collation).
-    /// `derivedView`: `dataset` may be a view ecsh made over its own tables (the customer facts).
-    public static func scan(_ db: Database, dataset: String, columns: [String],
-                            derivedView: Bool = false) throws -> (rows: Int, figures: [Figures])? {
-        try ColumnScan.figures(db, table: dataset, columns: columns, derivedView: derivedView)
+    public static func scan(_ db: Database, dataset: String, columns: [String]) throws -> (rows: Int, figures: [Figures])? {
+        try ColumnScan.figures(db, table: dataset, columns: columns)
     }
 
     /// The table's first and last rowid by two seeks ("" for an empty table).

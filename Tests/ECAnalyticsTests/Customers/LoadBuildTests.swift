@@ -206,5 +206,24 @@ import ECTestSupport
         #expect(!byRoute[1].ranReferenceSQL)
         let none = byRoute[1].table.rows.first { $0[0] == .null }
         #expect(none?[2] == .integer(Int64(unlisted)), "\(byRoute[1].table.rows)")
+
+        // `describe customers` scans the view's two tables apart; a view of the facts made by another
+        // program is described by SQL's count, min and max over it: the same nulls, minimum and maximum.
+        try again.execute("CREATE VIEW facts_copy AS SELECT * FROM \(CustomerFacts.table)")
+        /// Each line's column name, nulls, min and max (the count line as it is); `customer_key` left out.
+        func figures(_ name: String) throws -> [[String]] {
+            let out = try runECSH([ws, "--csv", "-c", "describe \(name)"])
+            #expect(out.status == 0, "\(out.stderr)")
+            var lines: [[String]] = []
+            for line in out.stdout.split(separator: "\n").dropFirst() {
+                let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                if cells.first == "customer_key" { continue }
+                lines.append(cells.count == 6 ? [cells[0], cells[3], cells[4], cells[5]] : cells)
+            }
+            return lines
+        }
+        let scanned = try figures("customers"), bySQL = try figures("facts_copy")
+        #expect(scanned == bySQL)
+        #expect(scanned.contains { $0.first == "region" && $0[1] == String(unlisted) }, "\(scanned)")
     }
 }
