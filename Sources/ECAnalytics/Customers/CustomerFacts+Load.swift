@@ -51,8 +51,8 @@ extension CustomerFacts {
         let unchanged = { (table: String) in stamp.inputs >= (try InputVersion.current(db, of: [table])) }
         if try unchanged("customers"), try factsCarryCustomerColumns(db) {
             try rejoinScores(db)
-        } else if try unchanged("nps"), let join = try customersJoin(db) {
-            try rejoinCustomers(db, on: join)
+        } else if try unchanged("nps"), try customersJoin(db) != nil {
+            try rejoinCustomers(db)
         } else {
             try rejoinEverything(db)
         }
@@ -138,19 +138,10 @@ extension CustomerFacts {
 
     /// After a customers load, NPS unchanged: the customers dataset's columns written afresh into
     /// `ecsh_customer_attrs`, joined by id (`customersJoin`); the base and its index stay as they are.
-    static func rejoinCustomers(_ db: Database, on join: String) throws {
+    static func rejoinCustomers(_ db: Database) throws {
         let started = Date.timeIntervalSinceReferenceDate
-        let schema = db.derivedSchema
-        let x = try extraColumns(db)
-        try createAttributes(db, x)
-        if !x.names.isEmpty {
-            let names = x.names.map(quoteIdentifier)
-            try db.execute("""
-                INSERT INTO \(schema).\(attributesTable) (customer_key, \(names.joined(separator: ", ")))
-                SELECT f.customer_key, \(names.map { "c." + $0 }.joined(separator: ", "))
-                FROM \(schema).\(baseTable) AS f JOIN customers AS c ON \(join) ORDER BY f.customer_key
-                """)
-        }
+        try createAttributes(db, try extraColumns(db))
+        try joinAttributes(db)
         try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
     }
 
@@ -168,7 +159,7 @@ extension CustomerFacts {
         }
         let x = try collectExtras(db, c)
         try createAttributes(db, x)
-        try writeAttributes(db, x, offset: 0)
+        if x.joinedBySQL { try joinAttributes(db) } else { try writeAttributes(db, x, offset: 0) }
         try setScores(db, x.nps)
         try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
     }

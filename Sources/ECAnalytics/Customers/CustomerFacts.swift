@@ -61,6 +61,9 @@ public enum CustomerFacts {
                 try build(db, settings: settings, integerUnits: integerUnits, ordersPerPass: ordersPerPass, ordersInMemory: ordersInMemory)
                 LoadTrace.mark("facts: build (read orders, write facts and snapshot)")
             }
+            // The customers columns, when `collectExtras` left them to one join by SQL.
+            try joinAttributes(db)
+            LoadTrace.mark("facts: customers columns joined")
             try finishFacts(db, started: started)
             LoadTrace.mark("facts: index, analyze, stamp")
         } }

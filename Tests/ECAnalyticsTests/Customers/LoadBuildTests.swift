@@ -78,11 +78,28 @@ import ECTestSupport
     static func expectFullBuild(_ ws: String, _ step: String) throws {
         let db = try Database(path: ws)
         #expect(try OrderSnapshot.isCurrent(db), "\(step)")
+        try expectLatestCustomerRows(db, step)
         let joined = try facts(db)
         try CustomerFacts.rebuild(db, settings: try MetricSettings.load(from: db))
         let built = try facts(db)
         let same = joined == built
         #expect(same, "\(step): \(zip(joined, built).first { $0 != $1 }.map { "\($0) against \($1)" } ?? "\(joined.count) against \(built.count) rows")")
+    }
+
+    /// Expects every facts row's customers columns to be those of the last row of `customers` whose id has
+    /// the same bytes (NULLs where there is none), by SQL of the test's own: ids compared as blobs, the row
+    /// taken by `max(rowid)`, neither join nor lookup of the build.
+    static func expectLatestCustomerRows(_ db: Database, _ step: String) throws {
+        guard try db.tableExists("customers"), let attributes = try CustomerFacts.viewAttributes(db), !attributes.isEmpty else { return }
+        let same = attributes.map { "f.\(quoteIdentifier($0)) IS c.\(quoteIdentifier($0))" }.joined(separator: " AND ")
+        let wrong = try db.scalar("""
+            WITH latest AS (SELECT CAST(customer_id AS BLOB) AS id, max(rowid) AS r FROM customers WHERE customer_id IS NOT NULL GROUP BY 1)
+            SELECT count(*) FROM \(CustomerFacts.table) AS f LEFT JOIN latest AS l ON l.id = CAST(f.customer_id AS BLOB)
+            LEFT JOIN customers AS c ON c.rowid = l.r WHERE NOT (\(same))
+            """).intValue
+        #expect(wrong == 0, "\(step): \(wrong ?? -1) facts rows with other customers columns than the latest row of customers")
+        let listed = try db.scalar("SELECT count(*) FROM \(CustomerFacts.table) WHERE customer_id IN (SELECT customer_id FROM customers)").intValue
+        #expect(listed ?? 0 > 100, "\(step)")
     }
 
     /// Where a table of the facts starts in the file: a table written anew starts elsewhere.
