@@ -25,6 +25,21 @@ enum Bookkeeping {
 
     /// Records the dataset's size, date range and column mapping after a load.
     /// `known`: the row count and main-date range when the caller counted them while loading.
+    /// The date range `record` would take by SQL (`substr(min(column), 1, 10)` and the same of `max`) from a
+    /// column's figures as the load counted them: texts cut to their first ten code points, as `substr` cuts
+    /// them; NULLs for a column without values; nil for numbers (left to SQL, which would write them as text).
+    static func dateRange(_ f: ColumnStatistics.Figures) -> (min: Value, max: Value)? {
+        func cut(_ v: Value) -> Value? {
+            switch v {
+            case .null: return .null
+            case .text(let t): return .text(String(String.UnicodeScalarView(t.unicodeScalars.prefix(10))))
+            default: return nil
+            }
+        }
+        guard let low = cut(f.min), let high = cut(f.max) else { return nil }
+        return (low, high)
+    }
+
     static func record(_ db: Database, table: String, role: DatasetRole?, source: String, columns: [ColumnPlan], replace: Bool,
                        known: (rows: Int, minDate: Value, maxDate: Value)? = nil) throws {
         try createTables(db)

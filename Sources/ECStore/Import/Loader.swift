@@ -201,21 +201,27 @@ public final class Loader {
                     if let key = role?.identity, plan.columns.contains(where: { $0.name == key && $0.source != .none }), !summary.idsProven {
                         try database.execute("CREATE INDEX IF NOT EXISTS \(quoteIdentifier("ecsh_\(table)_\(key)")) ON \(quoteIdentifier(table))(\(quoteIdentifier(key)))")
                     }
-                    // A new table whose rows all stayed: its date range as counted while parsing.
-                    let range = base == 0 && !removed ? tally?.dateRange : nil
-                    try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: plan.columns,
-                                           replace: !request.append, known: range.map { (outcome.rows, $0.min, $0.max) })
-                    // In the same transaction as the rows: derived data built from the old rows is never taken for current.
-                    let what = role.map { "load \($0.rawValue)" } ?? "load table \(table)"
-                    try InputVersion.bump(database, table: table, cause: "\(what) from '\(request.path)'\(request.append ? " append" : "")")
                     // The columns' figures as counted while parsing, where the table holds the rows as they were
                     // counted: none removed, every status mapped by the tally; a retyped column is left to SQL.
                     let counted = inserted.columnTally.flatMap { c in
                         !removed && (role != .orders || tally?.countsHold == true) && c.rows == outcome.rows ? c : nil
                     }
                     let retyped = Set(plan.columns.filter { $0.kind.sqlType != $0.declaredKind.sqlType }.map(\.name))
+                    let figures = counted?.statistics(excluding: retyped) ?? []
+                    // A new table whose rows all stayed: its date range as counted while parsing (by the orders' tally,
+                    // else from the main date column's figures), not by a scan of the table.
+                    let range = base == 0 && !removed ? tally?.dateRange : nil
+                    let known = range.map { (outcome.rows, $0.min, $0.max) }
+                        ?? role?.mainDate.flatMap { main in figures.first { $0.field == main } }.flatMap { f in
+                            Bookkeeping.dateRange(f).map { (outcome.rows, $0.min, $0.max) }
+                        }
+                    try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: plan.columns,
+                                           replace: !request.append, known: known)
+                    // In the same transaction as the rows: derived data built from the old rows is never taken for current.
+                    let what = role.map { "load \($0.rawValue)" } ?? "load table \(table)"
+                    try InputVersion.bump(database, table: table, cause: "\(what) from '\(request.path)'\(request.append ? " append" : "")")
                     try ColumnStatistics.record(database, dataset: table, rows: outcome.rows,
-                                                figures: counted?.statistics(excluding: retyped) ?? [],
+                                                figures: figures,
                                                 statuses: role == .orders && plan.columns.contains { $0.name == "status" && $0.source != .none }
                                                     ? (summary.statuses, summary.unknownStatuses) : nil)
                     LoadTrace.mark("index, bookkeeping")

@@ -78,6 +78,45 @@ import ECTestSupport
         #expect(statuses.known == scanned.known && statuses.unknown == scanned.unknown && !scanned.unknown.isEmpty)
     }
 
+    /// A new table's date range in `ecsh_datasets` (`tables`) comes from its main date column's figures
+    /// rather than a scan; the same as SQL's `substr(min(…), 1, 10)`, for customers with timestamps, bare
+    /// dates and empty cells, and for answers dated with slashes.
+    @Test func theDateRangeOfANewTableIsSQLs() throws {
+        let f = try LoadFixture()
+        var rng = SplitMix64(seed: 21)
+        var customers = "customer_id,signed_up_at,region\n"
+        for i in 0..<1500 {
+            let day = "202\(2 + rng.next() % 3)-\(String(format: "%02d", 1 + rng.next() % 12))-\(String(format: "%02d", 1 + rng.next() % 28))"
+            customers += "C\(i),\(i % 7 == 0 ? "" : day + (i % 2 == 0 ? " \(String(format: "%02d", rng.next() % 24)):30:00" : "")),R\(i % 5)\n"
+        }
+        try f.load(.role(.customers), try f.file("c.csv", customers))
+        var answers = "responded_at,customer_id,score\n"
+        for i in 0..<300 { answers += "2024/\(1 + i % 12)/\(1 + i % 27),C\(i),\(i % 11)\n" }
+        try f.load(.role(.nps), try f.file("n.csv", answers))
+        for (table, date) in [("customers", "signed_up_at"), ("nps", "responded_at")] {
+            let recorded = try f.rows("SELECT rows, min_date, max_date FROM ecsh_datasets WHERE name = '\(table)'")
+            let sql = try f.rows("SELECT count(*), substr(min(\(date)), 1, 10), substr(max(\(date)), 1, 10) FROM \(table)")
+            #expect(recorded == sql, "\(table)")
+            #expect(try ColumnStatistics.current(f.db, dataset: table)?.figures[date] != nil, "\(table): counted while parsing")
+        }
+        #expect(try f.rows("SELECT min_date, max_date FROM ecsh_datasets WHERE name = 'nps'") == [[.text("2024-01-01"), .text("2024-12-27")]])
+    }
+
+    /// The cut of a counted text to SQL's first ten characters: code points, as SQLite's `substr` counts
+    /// them, not Swift's characters (a letter with a combining accent is two); numbers are left to SQL.
+    @Test func theCutIsSubstrs() throws {
+        let db = try Database()
+        for text in ["2024-01-02 03:04:05", "2024-01-02", "e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}", "２０２４年０１月０２日です", "short", ""] {
+            let figures = ColumnStatistics.Figures(field: "d", nonNull: 1, min: .text(text), max: .text(text))
+            let cut = try #require(Bookkeeping.dateRange(figures))
+            let sql = try db.scalar("SELECT substr(?, 1, 10)", [.text(text)])
+            #expect(cut.min == sql && cut.max == sql, "\(text)")
+            #expect(cut.min.textValue.map { Array($0.utf8) } == sql.textValue.map { Array($0.utf8) })
+        }
+        #expect(Bookkeeping.dateRange(ColumnStatistics.Figures(field: "d", nonNull: 1, min: .integer(20240101), max: .integer(20240102))) == nil)
+        #expect(Bookkeeping.dateRange(ColumnStatistics.Figures(field: "d", nonNull: 0, min: .null, max: .null)).map { [$0.min, $0.max] } == [.null, .null])
+    }
+
     /// Rows committed in parts into a table of their own, then adopted: the same figures.
     @Test func stagedRowsAgreeWithSQL() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
