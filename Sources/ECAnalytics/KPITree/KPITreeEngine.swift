@@ -51,12 +51,10 @@ public enum KPITreeEngine {
         guard previous.start < current.start else {
             throw MetricsError("kpi tree compares an earlier period with a later one: \(previous.label) is not before \(current.label)")
         }
-        let firstDays = try PeriodFigures.FirstDays(db, selection: selection)
-        let a = try PeriodFigures.read(db, selection: selection, settings: settings, label: previous.label,
-                                       days: previous.start...previous.end, firstDays: firstDays)
-        let b = try PeriodFigures.read(db, selection: selection, settings: settings, label: current.label,
-                                       days: current.start...current.end, firstDays: firstDays)
-        let trees = KPITreeBuilder.tree(query.root, a, b)
+        let figures = try PeriodFigures.readAll(db, selection: selection, settings: settings,
+                                                periods: [(previous.label, previous.start...previous.end),
+                                                          (current.label, current.start...current.end)])
+        let trees = KPITreeBuilder.tree(query.root, figures[0], figures[1])
         return KPITreeResult(trees: trees, previous: previous.label, current: current.label,
                              table: table(trees, previous: previous.label, current: current.label,
                                           currency: settings.currency, window: settings.activeWindowDays))

@@ -23,13 +23,21 @@ struct PeriodFigures {
         var counts: [(day: Int, customers: Int)] = []
 
         init(_ db: Database, selection: OrderSelection) throws {
+            // Guest orders (no customer_id) are no one's first order.
             let firsts = SQLFragment("SELECT min(day) AS first FROM (") + selection.select(["customer_id", "day"])
-                + SQLFragment(") AS o GROUP BY customer_id")
+                + SQLFragment(") AS o WHERE customer_id IS NOT NULL GROUP BY customer_id")
             let q = SQLFragment("SELECT first, count(*) FROM (") + firsts + SQLFragment(") AS f WHERE first IS NOT NULL GROUP BY first ORDER BY first")
             counts = try db.query(q.sql, q.bindings).rows.compactMap { r in
                 guard let d = r[0].intValue, let n = r[1].intValue else { return nil }
                 return (Int(d), Int(n))
             }
+        }
+
+        /// From each customer's first day (the snapshot's `first_day`), counted by day over `days`.
+        init(firstDays: [Int32], days: ClosedRange<Int>) {
+            var perDay = [Int](repeating: 0, count: days.count)
+            for d in firstDays where days.contains(Int(d)) { perDay[Int(d) - days.lowerBound] += 1 }
+            counts = perDay.enumerated().compactMap { i, n in n > 0 ? (days.lowerBound + i, n) : nil }
         }
 
         /// Customers whose first counted order falls in `range`.
@@ -63,10 +71,7 @@ struct PeriodFigures {
 
         f.newCustomers = firstDays.customers(in: days)
 
-        if try db.tableExists("traffic") {
-            f.sessions = try db.scalar("SELECT sum(sessions) FROM traffic WHERE day BETWEEN ? AND ?",
-                                       [.integer(Int64(days.lowerBound)), .integer(Int64(days.upperBound))]).doubleValue
-        }
+        f.sessions = try sessions(db, days: days)
 
         let window = (days.upperBound - settings.activeWindowDays + 1)...days.upperBound
         let members = selection.select(["count(DISTINCT customer_id)", "count(*)", sum(OrderMeasures.cm2SQL(nil))])
