@@ -64,13 +64,16 @@ public struct CustomerAttribute: Sendable {
     func lookupQuery(orders: OrderSelection?, in db: Database? = nil) throws -> SQLFragment {
         switch source {
         case .lookup(let query):
+            if let (table, column) = tableColumn, table == CustomerFacts.table, let db {
+                return SQLFragment("SELECT customer_id, \(quoteIdentifier(column)) FROM \(try CustomerFacts.relation(reading: column, db))")
+            }
             return query
         case .firstOrder(let expression):
             guard let orders else {
                 throw StoreError("the attribute '\(name)' comes from first orders; load orders or group by a customer column instead")
             }
             if let factsColumn, let db, db.engine == .sqlite, try OrderSnapshot.holding(orders, in: db) != nil {
-                return SQLFragment("SELECT customer_id, \(quoteIdentifier(factsColumn)) FROM \(CustomerFacts.table)")
+                return SQLFragment("SELECT customer_id, \(quoteIdentifier(factsColumn)) FROM \(try CustomerFacts.relation(reading: factsColumn, db))")
             }
             // A window over counted orders: one pass, no correlated subquery.
             return SQLFragment("SELECT customer_id, value FROM (SELECT customer_id, (") + expression

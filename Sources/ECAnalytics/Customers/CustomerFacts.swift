@@ -109,6 +109,15 @@ public enum CustomerFacts {
         }
     }
 
+    /// What to read the facts' `column` from by customer_id: their own table under the view when it holds
+    /// the column, else the view. A statement that joins such a lookup to its rows (NPS responses by
+    /// `first_channel` or `cohort`) then joins by that table's id index, where SQLite copied the view
+    /// (itself a join) whole first: 14 s against 1.1 s for 750k responses at 10M orders.
+    public static func relation(reading column: String, _ db: Database) throws -> String {
+        guard try viewAttributes(db) != nil, try db.columns(of: baseTable).contains(where: { $0.name == column }) else { return table }
+        return baseTable
+    }
+
     /// The customers columns of the facts when they are the view over `ecsh_customer_base` and
     /// `ecsh_customer_attrs` (empty: the view has none); nil otherwise (PostgreSQL, or no facts).
     public static func viewAttributes(_ db: Database) throws -> [String]? {
