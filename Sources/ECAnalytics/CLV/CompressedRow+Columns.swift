@@ -14,17 +14,18 @@ extension CompressedRow {
     /// Unique (x, t_x, T) rows with weights, ordered by x, t_x, T: the rows `compress` gives for the same customers.
     public static func compress(_ c: CustomerColumns) -> [CompressedRow] {
         let dayLimit = Int32(1 << dayBits), xLimit = Int32(1 << xBits)
-        var maxOneTimeAge: Int32 = -1
+        var maxOneTimeAge: Int32 = -1, others = 0
         for i in 0..<c.count {
             guard c.x[i] >= 0, c.x[i] < xLimit, c.recencyDays[i] >= 0, c.recencyDays[i] < dayLimit,
                   c.ageDays[i] >= 0, c.ageDays[i] < dayLimit else {
                 // Not whole non-negative days within range (hand-built histories): hash the Doubles.
                 return compress((0..<c.count).lazy.map { (Int(c.x[$0]), c.tx($0), c.T($0)) })
             }
-            if c.x[i] == 0, c.recencyDays[i] == 0 { maxOneTimeAge = max(maxOneTimeAge, c.ageDays[i]) }
+            if c.x[i] == 0, c.recencyDays[i] == 0 { maxOneTimeAge = max(maxOneTimeAge, c.ageDays[i]) } else { others += 1 }
         }
         var oneTimeByAge = Array(repeating: 0, count: Int(maxOneTimeAge) + 1)
         var packed: [UInt64] = []
+        packed.reserveCapacity(others)
         for i in 0..<c.count {
             if c.x[i] == 0, c.recencyDays[i] == 0 {
                 oneTimeByAge[Int(c.ageDays[i])] += 1

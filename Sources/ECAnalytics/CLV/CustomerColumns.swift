@@ -21,6 +21,16 @@ public struct CustomerColumns: Sendable {
     public var ageDays: [Int32] = []
     /// Mean value of the repeat purchases; NaN when x = 0.
     public var monetaryMean: [Double] = []
+    /// With a holdout (`predict validate`), per customer in column order: the holdout's purchases (merged
+    /// days), spend and own CM2; empty without one.
+    public var holdoutPurchases: [Int32] = []
+    public var holdoutValue: [Double] = []
+    public var holdoutMargin: [Double] = []
+
+    /// Whether every customer has holdout figures.
+    public var hasHoldout: Bool {
+        holdoutPurchases.count == count && holdoutValue.count == count && holdoutMargin.count == count
+    }
 
     public init(unit: CLVTimeUnit, capacity: Int = 0) {
         self.unit = unit
@@ -40,6 +50,12 @@ public struct CustomerColumns: Sendable {
         for s in summaries {
             append(key: s.key, x: s.x, recencyDays: Int((s.tx * unit.days).rounded()),
                    ageDays: Int((s.T * unit.days).rounded()), monetaryMean: s.monetaryMean)
+        }
+        // The holdout figures when every summary has them.
+        if summaries.allSatisfy({ $0.holdoutPurchases != nil && $0.holdoutValue != nil && $0.holdoutMargin != nil }) {
+            holdoutPurchases = summaries.map { Int32(clamping: $0.holdoutPurchases ?? 0) }
+            holdoutValue = summaries.map { $0.holdoutValue ?? 0 }
+            holdoutMargin = summaries.map { $0.holdoutMargin ?? 0 }
         }
     }
 

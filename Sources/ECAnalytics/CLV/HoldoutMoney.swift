@@ -40,18 +40,40 @@ public struct HoldoutMoney: Sendable {
 
     public static func run(fit: any PurchaseModelFit, spend spendFit: GammaGammaFit, customers: [CustomerSummary],
                            holdoutLength: Double, calibrationMargin: Double) throws -> HoldoutMoney {
-        guard holdoutLength > 0 else { throw CLVError.invalidInput("the holdout period must be longer than 0") }
-        guard !customers.isEmpty else { throw CLVError.noCustomers }
-        let top = HoldoutValidation.topGroup
-        var groups = (0...top).map { Group(label: $0 == top ? "\($0)+" : "\($0)") }
-        var sums = Array(repeating: (actual: 0.0, predicted: 0.0, absolute: 0.0), count: 3)
-        for c in customers {
+        try run(fit: fit, spend: spendFit, count: customers.count, holdoutLength: holdoutLength, calibrationMargin: calibrationMargin) { i in
+            let c = customers[i]
             guard let count = c.holdoutPurchases, let value = c.holdoutValue, let margin = c.holdoutMargin else {
                 throw CLVError.invalidInput("customer \(c.customerID) has no holdout figures; extract with a holdout end")
             }
+            return (c.x, c.tx, c.T, c.monetaryMean, count, value, margin)
+        }
+    }
+
+    /// The same from histories as columns (`predict validate` at millions of customers: no struct each).
+    public static func run(fit: any PurchaseModelFit, spend spendFit: GammaGammaFit, columns: CustomerColumns,
+                           holdoutLength: Double, calibrationMargin: Double) throws -> HoldoutMoney {
+        guard columns.hasHoldout else { throw CLVError.invalidInput("the histories have no holdout figures; extract with a holdout end") }
+        return try run(fit: fit, spend: spendFit, count: columns.count, holdoutLength: holdoutLength, calibrationMargin: calibrationMargin) { i in
+            (Int(columns.x[i]), columns.tx(i), columns.T(i), columns.mean(i), Int(columns.holdoutPurchases[i]),
+             columns.holdoutValue[i], columns.holdoutMargin[i])
+        }
+    }
+
+    /// Customer i's calibration history and holdout figures by `customer`.
+    private static func run(fit: any PurchaseModelFit, spend spendFit: GammaGammaFit, count n: Int, holdoutLength: Double,
+                            calibrationMargin: Double,
+                            customer: (Int) throws -> (x: Int, tx: Double, T: Double, mean: Double?, count: Int, value: Double, margin: Double))
+        throws -> HoldoutMoney {
+        guard holdoutLength > 0 else { throw CLVError.invalidInput("the holdout period must be longer than 0") }
+        guard n > 0 else { throw CLVError.noCustomers }
+        let top = HoldoutValidation.topGroup
+        var groups = (0...top).map { Group(label: $0 == top ? "\($0)+" : "\($0)") }
+        var sums = Array(repeating: (actual: 0.0, predicted: 0.0, absolute: 0.0), count: 3)
+        for i in 0..<n {
+            let c = try customer(i)
             let purchases = fit.expectedPurchases(t: holdoutLength, x: c.x, tx: c.tx, T: c.T)
-            let spend = purchases * spendFit.expectedSpend(x: c.x, monetaryMean: c.monetaryMean)
-            let pairs = [(Double(count), purchases), (value, spend), (margin, spend * calibrationMargin)]
+            let spend = purchases * spendFit.expectedSpend(x: c.x, monetaryMean: c.mean)
+            let pairs = [(Double(c.count), purchases), (c.value, spend), (c.margin, spend * calibrationMargin)]
             for (i, (actual, predicted)) in pairs.enumerated() {
                 sums[i].actual += actual
                 sums[i].predicted += predicted
@@ -59,16 +81,15 @@ public struct HoldoutMoney: Sendable {
             }
             let g = min(c.x, top)
             groups[g].customers += 1
-            groups[g].actualSpend += value
+            groups[g].actualSpend += c.value
             groups[g].predictedSpend += spend
-            groups[g].actualMargin += margin
+            groups[g].actualMargin += c.margin
             groups[g].predictedMargin += spend * calibrationMargin
         }
-        let n = Double(customers.count)
         let measures = zip(["purchases", "spend", "margin"], sums).map {
-            Measure(name: $0.0, actual: $0.1.actual, predicted: $0.1.predicted, meanAbsoluteError: $0.1.absolute / n)
+            Measure(name: $0.0, actual: $0.1.actual, predicted: $0.1.predicted, meanAbsoluteError: $0.1.absolute / Double(n))
         }
-        return HoldoutMoney(purchases: measures[0], spend: measures[1], margin: measures[2], groups: groups, customers: customers.count)
+        return HoldoutMoney(purchases: measures[0], spend: measures[1], margin: measures[2], groups: groups, customers: n)
     }
 
     /// Totals: actual, predicted, error and per-customer MAE (rows) for purchases, spend and margin (columns).

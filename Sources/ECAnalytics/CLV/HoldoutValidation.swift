@@ -38,26 +38,44 @@ public struct HoldoutValidation: Sendable {
 
     /// Validates a given fit on the customers' holdout purchases.
     public static func run(fit: any PurchaseModelFit, customers: [CustomerSummary], holdoutLength: Double) throws -> HoldoutValidation {
-        guard holdoutLength > 0 else { throw CLVError.invalidInput("the holdout period must be longer than 0") }
-        guard !customers.isEmpty else { throw CLVError.noCustomers }
-        var groups = (0...topGroup).map { Group(label: $0 == topGroup ? "\($0)+" : "\($0)", customers: 0, actualPurchases: 0, predictedPurchases: 0) }
-        var absoluteError = 0.0
-        for c in customers {
+        try run(fit: fit, count: customers.count, holdoutLength: holdoutLength) { i in
+            let c = customers[i]
             guard let actual = c.holdoutPurchases else {
                 throw CLVError.invalidInput("customer \(c.customerID) has no holdout count; extract with a holdout end")
             }
+            return (c.x, c.tx, c.T, actual)
+        }
+    }
+
+    /// The same from histories as columns (`predict validate` at millions of customers: no struct each).
+    public static func run(fit: any PurchaseModelFit, columns: CustomerColumns, holdoutLength: Double) throws -> HoldoutValidation {
+        guard columns.hasHoldout else { throw CLVError.invalidInput("the histories have no holdout counts; extract with a holdout end") }
+        return try run(fit: fit, count: columns.count, holdoutLength: holdoutLength) { i in
+            (Int(columns.x[i]), columns.tx(i), columns.T(i), Int(columns.holdoutPurchases[i]))
+        }
+    }
+
+    /// Customer i's (x, t_x, T, actual holdout purchases) by `customer`.
+    private static func run(fit: any PurchaseModelFit, count: Int, holdoutLength: Double,
+                            customer: (Int) throws -> (x: Int, tx: Double, T: Double, actual: Int)) throws -> HoldoutValidation {
+        guard holdoutLength > 0 else { throw CLVError.invalidInput("the holdout period must be longer than 0") }
+        guard count > 0 else { throw CLVError.noCustomers }
+        var groups = (0...topGroup).map { Group(label: $0 == topGroup ? "\($0)+" : "\($0)", customers: 0, actualPurchases: 0, predictedPurchases: 0) }
+        var absoluteError = 0.0
+        for i in 0..<count {
+            let c = try customer(i)
             let predicted = fit.expectedPurchases(t: holdoutLength, x: c.x, tx: c.tx, T: c.T)
             let g = min(c.x, topGroup)
             groups[g].customers += 1
-            groups[g].actualPurchases += Double(actual)
+            groups[g].actualPurchases += Double(c.actual)
             groups[g].predictedPurchases += predicted
-            absoluteError += abs(predicted - Double(actual))
+            absoluteError += abs(predicted - Double(c.actual))
         }
         let actual = groups.reduce(0) { $0 + $1.actualPurchases }
         let predicted = groups.reduce(0) { $0 + $1.predictedPurchases }
-        return HoldoutValidation(fit: fit, holdoutLength: holdoutLength, groups: groups, customers: customers.count,
+        return HoldoutValidation(fit: fit, holdoutLength: holdoutLength, groups: groups, customers: count,
                                  actualPurchases: actual, predictedPurchases: predicted,
-                                 meanAbsoluteError: absoluteError / Double(customers.count),
+                                 meanAbsoluteError: absoluteError / Double(count),
                                  totalRelativeError: actual > 0 ? (predicted - actual) / actual : .nan)
     }
 }

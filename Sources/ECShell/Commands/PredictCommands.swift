@@ -144,10 +144,12 @@ extension Session {
         let last = try calibrationEnd(asOf: nil)
         let end = try holdoutDays(holdout).map { last - $0 } ?? lastQuarterCalibrationEnd(last)
         let weeks = Double(last - end) / 7
-        let customers = try clvHistories(segments: [], calibrationEnd: end, holdoutEnd: last)
-        let fit = try fitCLV(customers: customers, kind: kind, end: end, horizonMonths: 12, annualDiscount: 0)
-        let validation = try HoldoutValidation.run(fit: fit.transactions, customers: customers, holdoutLength: weeks)
-        let money = try HoldoutMoney.run(fit: fit.transactions, spend: fit.spend, customers: customers, holdoutLength: weeks,
+        let customers = try clvColumns(segments: [], calibrationEnd: end, holdoutEnd: last)
+        LoadTrace.mark("predict validate: histories read")
+        let fit = try fitCLV(columns: customers, kind: kind, end: end, horizonMonths: 12, annualDiscount: 0)
+        LoadTrace.mark("predict validate: models fitted")
+        let validation = try HoldoutValidation.run(fit: fit.transactions, columns: customers, holdoutLength: weeks)
+        let money = try HoldoutMoney.run(fit: fit.transactions, spend: fit.spend, columns: customers, holdoutLength: weeks,
                                          calibrationMargin: try marginRatio(to: end))
         say("Calibration to \(DayNumber.isoDate(end)), holdout \(DayNumber.isoDate(end + 1)) to \(DayNumber.isoDate(last)) (\(String(format: "%.1f", weeks)) weeks)"
             + (holdout == nil ? ", the last quarter" : "") + "; time unit weeks.")

@@ -25,15 +25,16 @@ extension Session {
         return customers
     }
 
-    /// Calibration histories as columns: the snapshot read straight into columns, else the SQL route's summaries converted.
-    func clvColumns(segments: [Identifier], calibrationEnd end: Int) throws -> CustomerColumns {
+    /// Calibration histories as columns (with the holdout's figures when `holdoutEnd` is given): the snapshot
+    /// read straight into columns, else the SQL route's summaries converted.
+    func clvColumns(segments: [Identifier], calibrationEnd end: Int, holdoutEnd: Int? = nil) throws -> CustomerColumns {
         try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
         try requireCustomerFacts(for: "predictive CLV", at: nil)
         if let fast = try CLVData.columnsFromSnapshot(db: database, settings: try metricSettings(), calibrationEnd: end,
-                                                      unit: .weeks, include: try segmentMembers(segments)) {
+                                                      unit: .weeks, include: try segmentMembers(segments), holdoutEnd: holdoutEnd) {
             return fast
         }
-        return CustomerColumns(try clvHistories(segments: segments, calibrationEnd: end), unit: .weeks)
+        return CustomerColumns(try clvHistories(segments: segments, calibrationEnd: end, holdoutEnd: holdoutEnd), unit: .weeks)
     }
 
     /// Which customer keys are in any of the segments; nil when no segment is named.

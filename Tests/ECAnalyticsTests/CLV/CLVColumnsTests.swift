@@ -189,3 +189,52 @@ import Testing
     }
 }
 
+
+/// `predict validate` from columns: the snapshot's holdout figures (purchases merged by day, spend, CM2)
+/// against the SQL route's on a generated shop, and the validation tables from columns against the same
+/// from summaries.
+@Suite struct CLVHoldoutColumnsTests {
+    @Test(arguments: [(200, 400), (350, 540), (450, 540)])
+    func holdoutColumnsEqualTheSQLRoute(calibrationDays: Int, holdoutDays: Int) throws {
+        let shop = try KPIGeneratedShop(seed: 17, count: 3000)
+        let db = shop.w.db
+        let settings = MetricSettings()
+        let start = WorkspaceBuilder.day("2023-01-01")
+        let end = start + calibrationDays, holdout = start + holdoutDays
+        let columns = try #require(try CLVData.columnsFromSnapshot(db: db, settings: settings, calibrationEnd: end, unit: .weeks,
+                                                                   holdoutEnd: holdout))
+        #expect(columns.hasHoldout)
+        // The SQL route by text id, in the columns' order (by customer key).
+        let sql = try CLVData.extract(db: db, countedOrders: settings.countedCondition(), calibrationEnd: end, unit: .weeks, holdoutEnd: holdout)
+        var key: [String: Int32] = [:]
+        for r in try db.query("SELECT customer_id, customer_key FROM \(CustomerFacts.table)").rows {
+            key[r[0].textValue!] = Int32(r[1].intValue!)
+        }
+        let byKey = sql.map { c in var c = c; c.key = key[c.customerID]!; c.customerID = ""; return c }.sorted { $0.key < $1.key }
+        let fromSQL = CustomerColumns(byKey, unit: .weeks)
+        #expect(columns.key == fromSQL.key && columns.x == fromSQL.x)
+        #expect(columns.holdoutPurchases == fromSQL.holdoutPurchases)
+        #expect(close(columns.holdoutValue.map { $0 }, fromSQL.holdoutValue.map { $0 }))
+        #expect(close(columns.holdoutMargin.map { $0 }, fromSQL.holdoutMargin.map { $0 }))
+        // Customers with two or more holdout purchases: the merge by day is tested, not only its first day.
+        #expect(columns.holdoutPurchases.filter { $0 >= 2 }.count > 10)
+        // The tables from columns are the tables from the summaries.
+        // Published CDNOW estimates (Fader, Hardie & Lee 2005; Gamma-Gamma 2013 note): the tables, not a fit, are compared.
+        let fit = BGNBDFit(r: 0.243, alpha: 4.414, a: 0.793, b: 2.426)
+        let spend = GammaGammaFit(p: 6.25, q: 3.74, gamma: 15.44)
+        let weeks = Double(holdout - end) / 7
+        let a = try HoldoutValidation.run(fit: fit, columns: columns, holdoutLength: weeks)
+        let b = try HoldoutValidation.run(fit: fit, customers: byKey, holdoutLength: weeks)
+        #expect(a.groups.map(\.customers) == b.groups.map(\.customers) && a.customers == b.customers)
+        #expect(close(a.groups.map(\.actualPurchases), b.groups.map(\.actualPurchases)))
+        #expect(close(a.groups.map(\.predictedPurchases), b.groups.map(\.predictedPurchases), tolerance: 1e-9))
+        let m = try HoldoutMoney.run(fit: fit, spend: spend, columns: columns, holdoutLength: weeks, calibrationMargin: 0.3)
+        let n = try HoldoutMoney.run(fit: fit, spend: spend, customers: byKey, holdoutLength: weeks, calibrationMargin: 0.3)
+        #expect(close([m.spend.actual, m.spend.predicted, m.margin.actual, m.margin.predicted, m.purchases.meanAbsoluteError],
+                      [n.spend.actual, n.spend.predicted, n.margin.actual, n.margin.predicted, n.purchases.meanAbsoluteError], tolerance: 1e-9))
+        // Without a holdout the columns say so.
+        let plain = try #require(try CLVData.columnsFromSnapshot(db: db, settings: settings, calibrationEnd: end, unit: .weeks))
+        #expect(!plain.hasHoldout)
+        #expect(throws: CLVError.self) { try HoldoutValidation.run(fit: fit, columns: plain, holdoutLength: weeks) }
+    }
+}
