@@ -297,10 +297,12 @@ import ECStore
             try db.query("WITH a(customer_id, value) AS (" + q.sql + ") SELECT customer_id, value FROM a WHERE customer_id IS NOT NULL ORDER BY customer_id", q.bindings).rows
         }
         let attribute = CustomerAttribute.firstChannel
+        // The facts are read from their own table under the view (`CustomerFacts.relation`).
+        func readsFacts(_ q: SQLFragment) -> Bool { q.sql.contains(CustomerFacts.table) || q.sql.contains(CustomerFacts.baseTable) }
         let fromFacts = try attribute.lookupQuery(orders: counted, in: db)
         let window = try attribute.lookupQuery(orders: counted)
-        #expect(fromFacts.sql.contains(CustomerFacts.table))
-        #expect(!window.sql.contains(CustomerFacts.table))
+        #expect(readsFacts(fromFacts))
+        #expect(!readsFacts(window))
         let expected = try rows(window)
         #expect(expected.count > 250 && expected.contains { $0[1] == .null } && expected.contains { $0[0] == .text("TIE") && $0[1] == .text("rakuten") })
         #expect(try rows(fromFacts) == expected)
@@ -308,20 +310,20 @@ import ECStore
         let nps = try NPSEngine(db).groups(by: .attribute(attribute), orders: counted)
         try db.execute("UPDATE orders SET amount = amount WHERE rowid = 1")
         try db.execute("DELETE FROM ecsh_snapshot WHERE name = 'stamp'")
-        #expect(try !attribute.lookupQuery(orders: counted, in: db).sql.contains(CustomerFacts.table), "stale facts are not read")
+        #expect(try !readsFacts(attribute.lookupQuery(orders: counted, in: db)), "stale facts are not read")
         let viaWindow = try NPSEngine(db).groups(by: .attribute(attribute), orders: counted)
         #expect(nps.map(\.label) == viaWindow.map(\.label) && nps.map(\.summary) == viaWindow.map(\.summary))
         // Facts built to an earlier as_of leave out the later orders (a customer's first may be one of them).
         var early = MetricSettings()
         early.asOf = "2023-06-30"
         try CustomerFacts.rebuild(db, settings: early)
-        #expect(try !attribute.lookupQuery(orders: counted, in: db).sql.contains(CustomerFacts.table))
+        #expect(try !readsFacts(attribute.lookupQuery(orders: counted, in: db)))
         // A filtered selection is not every counted order.
         try CustomerFacts.rebuild(db, settings: MetricSettings())
         var filtered = counted
         filtered.orderFilter = SQLFragment("amount > 2500")
-        #expect(try attribute.lookupQuery(orders: counted, in: db).sql.contains(CustomerFacts.table))
-        #expect(try !attribute.lookupQuery(orders: filtered, in: db).sql.contains(CustomerFacts.table))
+        #expect(try readsFacts(attribute.lookupQuery(orders: counted, in: db)))
+        #expect(try !readsFacts(attribute.lookupQuery(orders: filtered, in: db)))
     }
 
     /// A VACUUM by another program renumbers the rows of `orders` (no INTEGER PRIMARY KEY) where
