@@ -180,8 +180,16 @@ import Testing
                     asked = positions.count
                     return positions.map { customers[$0].customerID }
                 }
-                #expect(top.rows == full.rows, "\(order) top \(limit)")
-                #expect(top.notes == full.notes, "\(order) top \(limit)")
+                // The same customers in the same order; forecasts from each customer's (x, T) parts (`forwardTable`:
+                // P(alive) × purchases if alive) against the direct formula agree to rounding.
+                #expect(top.rows.map { $0[0] } == full.rows.map { $0[0] }, "\(order) top \(limit)")
+                #expect(top.rows.map { Array($0[1...4]) } == full.rows.map { Array($0[1...4]) }, "\(order) top \(limit)")
+                for (a, b) in zip(top.rows, full.rows) {
+                    #expect(close(a[5...].map(\.doubleValue), b[5...].map(\.doubleValue), tolerance: 1e-12), "\(order) top \(limit)")
+                }
+                #expect(top.notes.dropLast() == full.notes.dropLast(), "\(order) top \(limit)")
+                func equity(_ notes: [String]) -> Double? { notes.last.flatMap { Double($0.split(separator: "=").last!.trimmingCharacters(in: .whitespaces)) } }
+                #expect(equity(top.notes) != nil && close([equity(top.notes)], [equity(full.notes)], tolerance: 1e-12), "\(top.notes.last ?? "")")
                 #expect(top.columns == full.columns)
                 if limit == 7 { #expect(asked < 4_000, "\(order): ids asked for \(asked) customers") }
             }
