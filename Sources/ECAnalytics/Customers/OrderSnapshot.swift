@@ -262,3 +262,24 @@ extension OrderSnapshot.Field where Element == Double {
     public static var costs: Self { .init(column: .costs) }
     public static var units: Self { .init(column: .units) }
 }
+
+/// One block's day, customer and money columns, read into buffers reused from block to block: what a pass
+/// that sums contribution margin per order reads (lifetime KPIs, the KPI tree's trailing windows).
+struct MarginColumns {
+    var day: [Int32] = [], customer: [Int32] = []
+    var amount: [Double] = [], discounts: [Double] = [], costs: [Double] = [], commission: [Double] = []
+
+    mutating func read(_ snapshot: OrderSnapshot, block b: Int, in db: Database) throws {
+        try snapshot.column(.day, block: b, in: db, into: &day)
+        try snapshot.column(.customer, block: b, in: db, into: &customer)
+        try snapshot.column(.amount, block: b, in: db, into: &amount)
+        try snapshot.column(.discounts, block: b, in: db, into: &discounts)
+        try snapshot.column(.costs, block: b, in: db, into: &costs)
+        try snapshot.column(.commission, block: b, in: db, into: &commission)
+    }
+
+    /// Order i's CM2.
+    @inline(__always) func margin(_ i: Int) -> Double {
+        OrderMeasures.cm2(amount: amount[i], discounts: discounts[i], costs: costs[i], commission: commission[i])
+    }
+}

@@ -30,18 +30,11 @@ extension PeriodFigures {
         var marks = [UInt8](repeating: 0, count: snapshot.customers)
         let spans = periods.map(\.days) + windows
         let low = spans.map(\.lowerBound).min() ?? 0, high = spans.map(\.upperBound).max() ?? -1
-        var day: [Int32] = [], customer: [Int32] = [], amount: [Double] = [], discounts: [Double] = []
-        var costs: [Double] = [], commission: [Double] = []
+        var m = MarginColumns()
         for block in snapshot.blocks where block.lastDay >= low && block.firstDay <= high {
-            let b = block.index
-            try snapshot.column(.day, block: b, in: db, into: &day)
-            try snapshot.column(.customer, block: b, in: db, into: &customer)
-            try snapshot.column(.amount, block: b, in: db, into: &amount)
-            try snapshot.column(.discounts, block: b, in: db, into: &discounts)
-            try snapshot.column(.costs, block: b, in: db, into: &costs)
-            try snapshot.column(.commission, block: b, in: db, into: &commission)
+            try m.read(snapshot, block: block.index, in: db)
             for i in 0..<block.rows {
-                let d = Int(day[i]), c = Int(customer[i])
+                let d = Int(m.day[i]), c = Int(m.customer[i])
                 for p in periods.indices {
                     if c >= 0, periods[p].days.contains(d), marks[c] & (1 << (2 * p)) == 0 {
                         marks[c] |= 1 << (2 * p)
@@ -50,8 +43,7 @@ extension PeriodFigures {
                     guard windows[p].contains(d) else { continue }
                     // Guest orders count as orders and margin of the window, not as members.
                     figures[p].memberOrders += 1
-                    figures[p].memberMargin += OrderMeasures.cm2(amount: amount[i], discounts: discounts[i],
-                                                                 costs: costs[i], commission: commission[i])
+                    figures[p].memberMargin += m.margin(i)
                     if c >= 0, marks[c] & (2 << (2 * p)) == 0 {
                         marks[c] |= 2 << (2 * p)
                         figures[p].members += 1

@@ -102,18 +102,12 @@ extension SnapshotPass {
                 counts.acquired(group: g, lastOffset: asOfMonth - months[f - dayBase], horizon: h)
             }
             // One buffer per column, refilled block after block.
-            var day: [Int32] = [], customer: [Int32] = []
-            var amount: [Double] = [], discounts: [Double] = [], commission: [Double] = [], costs: [Double] = []
+            var m = MarginColumns()
             for block in snapshot.blocks {
                 if block.firstDay > asOf { break }
                 if block.lastDay < start { continue }
-                let b = block.index
-                try snapshot.column(.day, block: b, in: db, into: &day)
-                try snapshot.column(.customer, block: b, in: db, into: &customer)
-                try snapshot.column(.amount, block: b, in: db, into: &amount)
-                try snapshot.column(.discounts, block: b, in: db, into: &discounts)
-                try snapshot.column(.commission, block: b, in: db, into: &commission)
-                try snapshot.column(.costs, block: b, in: db, into: &costs)
+                try m.read(snapshot, block: block.index, in: db)
+                let day = m.day, customer = m.customer
                 for i in 0..<block.rows {
                     // Customers are at random: their state fetched a few orders ahead.
                     if i + Self.lookahead < block.rows, customer[i + Self.lookahead] >= 0 {
@@ -123,7 +117,7 @@ extension SnapshotPass {
                     if d > asOf { break }
                     guard d >= start, c >= 0, group[2 * c] >= 0 else { continue }
                     let firstMonth = group[2 * c + 1]
-                    let cm2 = OrderMeasures.cm2(amount: amount[i], discounts: discounts[i], costs: costs[i], commission: commission[i])
+                    let cm2 = m.margin(i)
                     counts.order(group: Int(group[2 * c]), offset: months[d - dayBase] - firstMonth, lastOffset: asOfMonth - firstMonth,
                                  horizon: h, cm2: cm2)
                 }
