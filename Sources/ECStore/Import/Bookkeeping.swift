@@ -23,8 +23,6 @@ enum Bookkeeping {
             """)
     }
 
-    /// Records the dataset's size, date range and column mapping after a load.
-    /// `known`: the row count and main-date range when the caller counted them while loading.
     /// The date range `record` would take by SQL (`substr(min(column), 1, 10)` and the same of `max`) from a
     /// column's figures as the load counted them: texts cut to their first ten code points, as `substr` cuts
     /// them; NULLs for a column without values; nil for numbers (left to SQL, which would write them as text).
@@ -40,6 +38,8 @@ enum Bookkeeping {
         return (low, high)
     }
 
+    /// Records the dataset's size, date range and column mapping after a load.
+    /// `known`: the row count and main-date range when the caller counted them while loading.
     static func record(_ db: Database, table: String, role: DatasetRole?, source: String, columns: [ColumnPlan], replace: Bool,
                        known: (rows: Int, minDate: Value, maxDate: Value)? = nil) throws {
         try createTables(db)
