@@ -59,6 +59,11 @@ enum ColumnScan {
             }
         }
 
+        /// This value as a cell (its bytes are the bound's, valid while it is unchanged).
+        var cell: Cell {
+            Cell(kind: kind, integer: integer, real: real, bytes: UnsafeRawBufferPointer(start: bytes.bytes, count: bytes.count))
+        }
+
         @inline(__always) mutating func take(_ c: Cell) {
             kind = c.kind
             switch c.kind {
@@ -81,31 +86,121 @@ enum ColumnScan {
     }
 
     /// The table's row count and each of `columns`' figures, or nil when the scan may not stand in for SQL.
-    static func figures(_ db: Database, table: String, columns: [String]) throws -> (rows: Int, figures: [ColumnStatistics.Figures])? {
+    /// `splitFrom`: the rowid span from which the scan is split between two threads (`scanInTwo`).
+    static func figures(_ db: Database, table: String, columns: [String],
+                        splitFrom: Int64 = splitRows) throws -> (rows: Int, figures: [ColumnStatistics.Figures])? {
         guard db.engine == .sqlite, !columns.isEmpty else { return nil }
         // The table as unqualified names find it (temp first): an ordinary table whose text is all BINARY.
         let schema = try db.query("""
-            SELECT type, sql FROM (SELECT 0 AS o, type, name, sql FROM temp.sqlite_schema UNION ALL SELECT 1, type, name, sql FROM main.sqlite_schema)
+            SELECT type, sql, o FROM (SELECT 0 AS o, type, name, sql FROM temp.sqlite_schema UNION ALL SELECT 1, type, name, sql FROM main.sqlite_schema)
             WHERE name = ? AND type IN ('table', 'view') ORDER BY o LIMIT 1
             """, [.text(table)]).rows.first
         guard let schema, schema[0].textValue == "table", let sql = schema[1].textValue?.uppercased(),
               !sql.contains("COLLATE"), !sql.hasPrefix("CREATE VIRTUAL") else { return nil }
-        let statement = try db.prepare("SELECT \(columns.map(quoteIdentifier).joined(separator: ", ")) FROM \(quoteIdentifier(table))")
-        let s = statement.handle
-        let n = columns.count
-        // Raw memory: no copy-on-write check or exclusivity check per cell.
-        let nonNull = UnsafeMutablePointer<Int>.allocate(capacity: n)
-        nonNull.initialize(repeating: 0, count: n)
-        let low = UnsafeMutablePointer<Extreme>.allocate(capacity: n)
-        low.initialize(repeating: Extreme(), count: n)
-        let high = UnsafeMutablePointer<Extreme>.allocate(capacity: n)
-        high.initialize(repeating: Extreme(), count: n)
-        var rows = 0
-        defer {
+        let select = "SELECT \(columns.map(quoteIdentifier).joined(separator: ", ")) FROM \(quoteIdentifier(table))"
+        let tally = Tally(columns.count)
+        if schema[2].intValue == 1, !sql.contains("WITHOUT ROWID"), try scanInTwo(db, table: table, select: select, into: tally, from: splitFrom) {
+            return tally.result(columns)
+        }
+        let statement = try db.prepare(select)
+        while try statement.step() { tally.add(statement.handle) }
+        return tally.result(columns)
+    }
+
+    /// Rows from which a scan is split between two threads (below, one thread: the second connection
+    /// costs more than it saves).
+    static let splitRows: Int64 = 200_000
+
+    /// A big table of a workspace file scanned on two cores: the first half of its rowids on `db`'s
+    /// connection, the second on a read-only connection of its own, then the two tallies merged (the
+    /// first half's values first, so that of equal values the first in rowid order stays, as in one
+    /// scan). False, with `tally` untouched, where it does not apply or cannot be trusted: memory,
+    /// inside a transaction (the other connection would not see its changes), a small table, a second
+    /// connection that cannot read, or a commit by another connection while the halves were read
+    /// (`PRAGMA data_version` changed: the halves may come from different states of the file).
+    static func scanInTwo(_ db: Database, table: String, select: String, into tally: Tally, from rows: Int64 = splitRows) throws -> Bool {
+        guard let path = db.path, sqlite3_get_autocommit(db.handle) != 0 else { return false }
+        let t = quoteIdentifier(table)
+        let span = try db.query("SELECT (SELECT min(rowid) FROM main.\(t)), (SELECT max(rowid) FROM main.\(t))").rows[0]
+        guard let low = span[0].intValue, let high = span[1].intValue, high - low >= rows else { return false }
+        let middle = low + (high - low) / 2
+        let before = try db.scalar("PRAGMA data_version")
+        var handle: OpaquePointer?
+        var statement: OpaquePointer?
+        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let handle,
+              sqlite3_prepare_v2(handle, select + " WHERE rowid > ?1", -1, &statement, nil) == SQLITE_OK, let statement
+        else {
+            sqlite3_close_v2(handle)
+            return false
+        }
+        sqlite3_bind_int64(statement, 1, middle)
+        let later = Tally(tally.n)
+        // The connection and its statement are the job's alone until it has ended.
+        nonisolated(unsafe) let s = statement
+        let job = BackgroundJob(name: "ecsh-scan") { [later] in
+            var rc = sqlite3_step(s)
+            while rc == SQLITE_ROW {
+                later.add(s)
+                rc = sqlite3_step(s)
+            }
+            return rc == SQLITE_DONE
+        }
+        let finished: Bool
+        do {
+            let first = try db.prepare(select + " WHERE rowid <= ?1")
+            first.bind(int64: middle, at: 1)
+            while try first.step() { tally.add(first.handle) }
+        } catch {
+            sqlite3_interrupt(handle)
+            _ = job.value()
+            sqlite3_finalize(statement)
+            sqlite3_close_v2(handle)
+            throw error
+        }
+        finished = job.value()
+        sqlite3_finalize(statement)
+        sqlite3_close_v2(handle)
+        guard finished, try db.scalar("PRAGMA data_version") == before else {
+            tally.reset()
+            return false
+        }
+        tally.merge(later)
+        return true
+    }
+
+    /// The row count and each column's non-NULL count, least and greatest value of the rows added.
+    /// Raw memory: no copy-on-write check or exclusivity check per cell.
+    final class Tally: @unchecked Sendable {
+        let n: Int
+        private(set) var rows = 0
+        private let nonNull: UnsafeMutablePointer<Int>
+        private let low: UnsafeMutablePointer<Extreme>
+        private let high: UnsafeMutablePointer<Extreme>
+
+        init(_ n: Int) {
+            self.n = n
+            nonNull = .allocate(capacity: n)
+            nonNull.initialize(repeating: 0, count: n)
+            low = .allocate(capacity: n)
+            low.initialize(repeating: Extreme(), count: n)
+            high = .allocate(capacity: n)
+            high.initialize(repeating: Extreme(), count: n)
+        }
+
+        deinit {
             for k in 0..<n { low[k].bytes.free(); high[k].bytes.free() }
             nonNull.deallocate(); low.deallocate(); high.deallocate()
         }
-        while try statement.step() {
+
+        /// Back to no rows.
+        func reset() {
+            for k in 0..<n { low[k].bytes.free(); high[k].bytes.free(); low[k] = Extreme(); high[k] = Extreme() }
+            nonNull.update(repeating: 0, count: n)
+            rows = 0
+        }
+
+        /// The row `s` has stepped to (columns 0..<n).
+        @inline(__always) func add(_ s: OpaquePointer) {
             rows += 1
             for k in 0..<n {
                 // One call into the connection per cell: its value, read without the connection's mutex
@@ -121,17 +216,40 @@ enum ColumnScan {
                     c = Cell(kind: t == SQLITE_TEXT ? 3 : 4, bytes: UnsafeRawBufferPointer(start: count > 0 ? p : nil, count: count))
                 default: continue
                 }
-                if nonNull[k] == 0 {
-                    low[k].take(c)
-                    high[k].take(c)
-                } else if low[k].compare(c) < 0 {
-                    low[k].take(c)
-                } else if high[k].compare(c) > 0 {
-                    high[k].take(c)
-                }
-                nonNull[k] += 1
+                take(c, k)
             }
         }
-        return (rows, (0..<n).map { ColumnStatistics.Figures(field: columns[$0], nonNull: nonNull[$0], min: low[$0].value, max: high[$0].value) })
+
+        /// One non-NULL value of column `k`.
+        @inline(__always) private func take(_ c: Cell, _ k: Int) {
+            if nonNull[k] == 0 {
+                low[k].take(c)
+                high[k].take(c)
+            } else if low[k].compare(c) < 0 {
+                low[k].take(c)
+            } else if high[k].compare(c) > 0 {
+                high[k].take(c)
+            }
+            nonNull[k] += 1
+        }
+
+        /// `later`'s rows added after these: its extremes replace these only where strictly beyond them.
+        func merge(_ later: Tally) {
+            rows += later.rows
+            for k in 0..<n where later.nonNull[k] > 0 {
+                if nonNull[k] == 0 {
+                    low[k].take(later.low[k].cell)
+                    high[k].take(later.high[k].cell)
+                } else {
+                    if low[k].compare(later.low[k].cell) < 0 { low[k].take(later.low[k].cell) }
+                    if high[k].compare(later.high[k].cell) > 0 { high[k].take(later.high[k].cell) }
+                }
+                nonNull[k] += later.nonNull[k]
+            }
+        }
+
+        func result(_ columns: [String]) -> (rows: Int, figures: [ColumnStatistics.Figures]) {
+            (rows, (0..<n).map { ColumnStatistics.Figures(field: columns[$0], nonNull: nonNull[$0], min: low[$0].value, max: high[$0].value) })
+        }
     }
 }

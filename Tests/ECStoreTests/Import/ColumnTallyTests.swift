@@ -150,9 +150,23 @@ import ECTestSupport
     /// The scan in Swift (`ColumnScan`) against SQL's aggregates on columns of every storage class at once:
     /// integers near the ends of Int64 beside reals that round to them, whole reals equal to integers
     /// (the first one seen stays), texts in both forms of a character, blobs, NULLs; each column's values
-    /// in a random order, several seeds.
+    /// in a random order, several seeds. In memory the scan is one; in a workspace file it is split
+    /// between two connections from `splitFrom` rows (here every table), merged in rowid order.
     @Test(arguments: [11, 12, 13, 14] as [UInt64]) func aScanAgreesWithSQLOnEveryStorageClass(seed: UInt64) throws {
-        let db = try Database()
+        try Self.scanAgrees(try Database(), seed: seed)
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let file = try Database(path: dir.path("w.db"))
+        try Self.scanAgrees(file, seed: seed, split: true)
+        // Inside a transaction the second connection would not see its rows: one scan, the same figures.
+        try file.execute("BEGIN; INSERT INTO m (a) VALUES ('zzz')")
+        #expect(try !ColumnScan.scanInTwo(file, table: "m", select: "SELECT a FROM m", into: ColumnScan.Tally(1), from: 2))
+        let inside = try #require(try ColumnScan.figures(file, table: "m", columns: ["a"], splitFrom: 2))
+        let sqlInside = try Self.sqlFigures(file, "m")
+        #expect(inside.rows == 301 && sqlInside.rows == 301 && inside.figures[0] == sqlInside.figures["a"])
+        try file.execute("ROLLBACK")
+    }
+
+    static func scanAgrees(_ db: Database, seed: UInt64, split: Bool = false) throws {
         try db.execute("CREATE TABLE m (a, b INTEGER, c REAL, d TEXT, e BLOB, f, g, h)")
         var rng = SplitMix64(seed: seed)
         let pool: [Value] = [.null, .integer(1), .real(1.0), .integer(-1), .real(-0.5), .integer(Int64.max), .integer(Int64.min),
@@ -173,7 +187,9 @@ import ECTestSupport
             _ = try insert.step()
         }
         let columns = ["a", "b", "c", "d", "e", "f", "g", "h"]
-        let scan = try #require(try ColumnStatistics.scan(db, dataset: "m", columns: columns))
+        let select = "SELECT \(columns.joined(separator: ", ")) FROM m"
+        #expect(try ColumnScan.scanInTwo(db, table: "m", select: select, into: ColumnScan.Tally(columns.count), from: 2) == split)
+        let scan = try #require(try ColumnScan.figures(db, table: "m", columns: columns, splitFrom: 2))
         let sql = try Self.sqlFigures(db, "m")
         #expect(scan.rows == sql.rows)
         for f in scan.figures {
