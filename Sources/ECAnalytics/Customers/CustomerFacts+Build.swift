@@ -217,8 +217,8 @@ extension CustomerFacts {
             customer.reserveCapacity(OrderSnapshot.blockSize)
             first.reserveCapacity(OrderSnapshot.blockSize)
             func flush() throws {
-                try writer.put("\(OrderSnapshot.Column.customer.rawValue).\(b)", customer)
-                try writer.put("\(OrderSnapshot.Column.first.rawValue).\(b)", first)
+                try writer.put(.customer, block: b, customer)
+                try writer.put(.first, block: b, first)
                 customer.removeAll(keepingCapacity: true)
                 first.removeAll(keepingCapacity: true)
                 b += 1

@@ -14,8 +14,9 @@ extension OrderSnapshot {
     /// 1 was the layout before stamps (no `stamp` entry); 2 added the stamp; 3 the blocks' `row`
     /// column and `low_rowid` (a `where` filter on the snapshot route); 4 `orders_rowids` (rows
     /// renumbered by another program's VACUUM); 5 the codes of columns with few values (`OrderCodes`); 6 the
-    /// facts as a view over `ecsh_customer_base` and `ecsh_customer_attrs`.
-    public static let formatVersion = 6
+    /// facts as a view over `ecsh_customer_base` and `ecsh_customer_attrs`; 7 the blocks' per-order
+    /// columns packed (`BlockPacking`).
+    public static let formatVersion = 7
 
     /// The tables the facts and the snapshot are computed from.
     public static let inputTables = ["orders", "customers", "nps"]

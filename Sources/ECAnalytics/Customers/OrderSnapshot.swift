@@ -129,17 +129,18 @@ public struct OrderSnapshot: Sendable {
     /// One column of one block. Ctrl-C stops a pass here, between blocks: a block is read in a
     /// few SQLite steps, too few for the progress handler that watches for it, and the passes over
     /// the blocks (KPIs, cohorts, unit economics, predict: seconds at 10M orders) run in Swift.
-    public func column<T>(_ f: Field<T>, block: Int, in db: Database) throws -> [T] {
-        try db.checkInterrupted()
-        return try Self.array(db, "\(f.column.rawValue).\(block)")
+    public func column<T: SnapshotElement>(_ f: Field<T>, block: Int, in db: Database) throws -> [T] {
+        var values: [T] = []
+        try column(f, block: block, in: db, into: &values)
+        return values
     }
 
     /// One column of one block into `buffer`, whose memory is reused from block to block: passes
     /// over every block read them this way, as a new array per column and block cost more (page
     /// faults on fresh memory) than the copy itself.
-    public func column<T>(_ f: Field<T>, block: Int, in db: Database, into buffer: inout [T]) throws {
+    public func column<T: SnapshotElement>(_ f: Field<T>, block: Int, in db: Database, into buffer: inout [T]) throws {
         try db.checkInterrupted()
-        try Self.read(db, "\(f.column.rawValue).\(block)", into: &buffer)
+        try Self.read(db, "\(f.column.rawValue).\(block)") { try BlockPacking.unpack($0, into: &buffer, name: $1) }
     }
 
     /// A per-customer array: `first_day`, `second_day` (Int32.max: none), `first_channel` (−1: NULL).
@@ -156,20 +157,15 @@ public struct OrderSnapshot: Sendable {
 
     /// Copies a stored array into `buffer`, in place when it already has the length.
     static func read<T: BitwiseCopyable>(_ db: Database, _ name: String, into buffer: inout [T]) throws {
+        try read(db, name) { bytes, _ in BlockPacking.copy(bytes, into: &buffer) }
+    }
+
+    /// The stored bytes of entry `name`, handed to `use` with the name (valid only during the call).
+    static func read(_ db: Database, _ name: String, _ use: (UnsafeRawBufferPointer, String) throws -> Void) throws {
         try db.withCachedStatement("SELECT data FROM \(table) WHERE name = ?") { s in
             s.bind(text: name, at: 1)
             guard try s.step() else { throw MetricsError("the order snapshot has no '\(name)'; reload orders to rebuild it") }
-            let bytes = s.bytes(at: 0)
-            let n = bytes.count / MemoryLayout<T>.stride
-            let stored = UnsafeRawBufferPointer(rebasing: bytes[0..<(n * MemoryLayout<T>.stride)])
-            if buffer.count == n {
-                buffer.withUnsafeMutableBytes { $0.copyMemory(from: stored) }
-            } else {
-                buffer = [T](unsafeUninitializedCapacity: n) { b, count in
-                    if n > 0 { UnsafeMutableRawBufferPointer(b).copyMemory(from: stored) }
-                    count = n
-                }
-            }
+            try use(s.bytes(at: 0), name)
         }
     }
 

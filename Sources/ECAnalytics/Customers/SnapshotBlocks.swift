@@ -26,17 +26,17 @@ struct SnapshotBlocks {
 
     mutating func flush<W: SnapshotSink>(_ w: W) throws {
         let b = written
-        try w.put("\(OrderSnapshot.Column.day.rawValue).\(b)", day)
-        try w.put("\(OrderSnapshot.Column.channel.rawValue).\(b)", channel)
-        try w.put("\(OrderSnapshot.Column.row.rawValue).\(b)", row)
-        try w.put("\(OrderSnapshot.Column.amount.rawValue).\(b)", amount)
-        try w.put("\(OrderSnapshot.Column.discounts.rawValue).\(b)", discounts)
-        try w.put("\(OrderSnapshot.Column.commission.rawValue).\(b)", commission)
-        try w.put("\(OrderSnapshot.Column.costs.rawValue).\(b)", costs)
-        try w.put("\(OrderSnapshot.Column.units.rawValue).\(b)", units)
+        try w.put(.day, block: b, day)
+        try w.put(.channel, block: b, channel)
+        try w.put(.row, block: b, row)
+        try w.put(.amount, block: b, amount)
+        try w.put(.discounts, block: b, discounts)
+        try w.put(.commission, block: b, commission)
+        try w.put(.costs, block: b, costs)
+        try w.put(.units, block: b, units)
         if withCustomers {
-            try w.put("\(OrderSnapshot.Column.customer.rawValue).\(b)", customer)
-            try w.put("\(OrderSnapshot.Column.first.rawValue).\(b)", first)
+            try w.put(.customer, block: b, customer)
+            try w.put(.first, block: b, first)
         }
         writtenDays += [day.first!, day.last!]
         written += 1
