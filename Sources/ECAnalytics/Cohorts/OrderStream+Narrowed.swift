@@ -69,7 +69,7 @@ struct NarrowedOrders {
             var m = [Bool](repeating: false, count: snapshot.customers)
             // On the facts row itself when the caller has the condition (no set of ids to build and probe).
             let condition = selection.factsCondition ?? segments
-            let s = try db.prepare("SELECT customer_key FROM \(CustomerFacts.table) WHERE " + condition.sql)
+            let s = try db.prepare("SELECT customer_key FROM \(try CustomerFacts.relation(for: condition.sql, db)) WHERE " + condition.sql)
             try s.bind(condition.bindings)
             while try s.step() {
                 let k = Int(s.int64(at: 0))

@@ -161,7 +161,7 @@ struct OrderStream {
             return (ids, customer)
         case .snapshot(let snapshot, let db, let part):
             ids.reserve(snapshot.customers)
-            let s = try db.prepare("SELECT customer_id FROM \(CustomerFacts.table) ORDER BY customer_key")
+            let s = try db.prepare("SELECT customer_id FROM \(try CustomerFacts.relation(for: "", db)) ORDER BY customer_key")
             while try s.step() { _ = ids.add(s.bytes(at: 0)) }
             guard let part else { return (ids, (0..<Int32(ids.count)).map { $0 }) }
             var customer = [Int32](repeating: -1, count: ids.count)
@@ -174,7 +174,7 @@ struct OrderStream {
         switch source {
         case .rows(let rows): return rows.customerIDs
         case .snapshot(_, let db, let part):
-            let ids = try db.query("SELECT customer_id FROM \(CustomerFacts.table) ORDER BY customer_key").rows.map { $0[0].description }
+            let ids = try db.query("SELECT customer_id FROM \(try CustomerFacts.relation(for: "", db)) ORDER BY customer_key").rows.map { $0[0].description }
             return part.map { $0.keys.map { ids[Int($0)] } } ?? ids
         }
     }

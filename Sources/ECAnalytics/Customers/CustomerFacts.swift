@@ -118,6 +118,17 @@ public enum CustomerFacts {
         return baseTable
     }
 
+    /// What a query on the facts whose SQL (select list, condition) is `sql` reads from: their own table
+    /// under the view when `sql` names none of the customers columns, else the view. SQLite does not drop
+    /// the view's LEFT JOIN of the attributes when nothing of them is read: `count(*)` over the view took
+    /// 1.5 s at 5M customers and 0.01 s over the table, a segment's members 0.68 s and 0.35 s. Columns are
+    /// named quoted (`quoteIdentifier`), so a mention is found as text; a literal that happens to hold one
+    /// only sends the query to the view, which is always right.
+    public static func relation(for sql: String, _ db: Database) throws -> String {
+        guard let attributes = try viewAttributes(db), !attributes.contains(where: { sql.contains(quoteIdentifier($0)) }) else { return table }
+        return baseTable
+    }
+
     /// The customers columns of the facts when they are the view over `ecsh_customer_base` and
     /// `ecsh_customer_attrs` (empty: the view has none); nil otherwise (PostgreSQL, or no facts).
     public static func viewAttributes(_ db: Database) throws -> [String]? {

@@ -111,8 +111,9 @@ public struct SegmentCatalog {
     }
 
     private func size(name: String, definition: String, compiled: SQLFragment) throws -> Size {
-        let count = try db.scalar("SELECT count(*) FROM \(CustomerFacts.table) WHERE \(compiled.sql)", compiled.bindings)
-        let total = try db.scalar("SELECT count(*) FROM \(CustomerFacts.table)")
+        let count = try db.scalar("SELECT count(*) FROM \(try CustomerFacts.relation(for: compiled.sql, db)) WHERE \(compiled.sql)",
+                                  compiled.bindings)
+        let total = try db.scalar("SELECT count(*) FROM \(try CustomerFacts.relation(for: "", db))")
         return Size(name: name, definition: definition, customers: Int(count.intValue ?? 0), total: Int(total.intValue ?? 0))
     }
 

@@ -18,7 +18,7 @@ extension Session {
         var customers = try CLVData.extract(db: database, countedOrders: settings.countedCondition(), calibrationEnd: end,
                                             unit: .weeks, segment: try customerFilter(segments), holdoutEnd: holdoutEnd)
         var keys: [String: Int32] = [:]
-        try forEachFact(SQLFragment("SELECT customer_key, customer_id FROM \(CustomerFacts.table)")) { k, id in
+        try forEachFact(SQLFragment("SELECT customer_key, customer_id FROM \(try facts())")) { k, id in
             if let id = id.textValue { keys[id] = Int32(truncatingIfNeeded: k) }
         }
         for i in customers.indices { customers[i].key = keys[customers[i].customerID] ?? -1 }
@@ -43,7 +43,7 @@ extension Session {
         guard !segments.isEmpty else { return nil }
         var member = try Array(repeating: false, count: customerKeyCount())
         let any = SQLFragment.joined(segments.map { SQLFragment("(") + $0.predicate + SQLFragment(")") }, separator: " OR ")
-        let sql = SQLFragment("SELECT customer_key, NULL FROM \(CustomerFacts.table) WHERE ") + any
+        let sql = SQLFragment("SELECT customer_key, NULL FROM \(try CustomerFacts.relation(for: any.sql, database)) WHERE ") + any
         try forEachFact(sql) { k, _ in
             if member.indices.contains(Int(k)) { member[Int(k)] = true }
         }
@@ -62,9 +62,12 @@ extension Session {
         while try s.step() { body(s.int64(at: 0), s.value(at: 1)) }
     }
 
+    /// The facts' own table when it is under the view (for their own columns: no join of the customers columns).
+    private func facts() throws -> String { try CustomerFacts.relation(for: "", database) }
+
     /// One more than the largest customer key in the facts.
     func customerKeyCount() throws -> Int {
-        Int(try database.scalar("SELECT coalesce(max(customer_key), -1) + 1 FROM \(CustomerFacts.table)").intValue ?? 0)
+        Int(try database.scalar("SELECT coalesce(max(customer_key), -1) + 1 FROM \(try facts())").intValue ?? 0)
     }
 
     /// The text ids of customers by facts key (empty for an unknown key), looked up 500 keys a query.
@@ -73,7 +76,7 @@ extension Session {
         for start in stride(from: 0, to: keys.count, by: 500) {
             let chunk = keys[start..<min(keys.count, start + 500)]
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-            let rows = try database.query("SELECT customer_key, customer_id FROM \(CustomerFacts.table) WHERE customer_key IN (\(marks))",
+            let rows = try database.query("SELECT customer_key, customer_id FROM \(try facts()) WHERE customer_key IN (\(marks))",
                                           chunk.map { .integer(Int64($0)) }).rows
             for r in rows { if let k = r[0].intValue { found[Int32(k)] = r[1].textValue ?? r[1].description } }
         }
@@ -84,7 +87,7 @@ extension Session {
     func resolveCustomerIDs(_ customers: inout [CustomerSummary]) throws {
         guard customers.contains(where: { $0.customerID.isEmpty && $0.key >= 0 }) else { return }
         var ids = try Array(repeating: "", count: customerKeyCount())
-        try forEachFact(SQLFragment("SELECT customer_key, customer_id FROM \(CustomerFacts.table)")) { key, id in
+        try forEachFact(SQLFragment("SELECT customer_key, customer_id FROM \(try facts())")) { key, id in
             let k = Int(key)
             if ids.indices.contains(k) { ids[k] = id.textValue ?? id.description }
         }

@@ -115,7 +115,7 @@ extension Session {
         var group = try Array(repeating: Int32(-1), count: customerKeyCount())
         var labels: [String] = []
         var index: [String: Int32] = [:]
-        try forEachFact(SQLFragment("SELECT customer_key, \(quoteIdentifier(column)) FROM \(CustomerFacts.table)")) { key, value in
+        try forEachFact(SQLFragment("SELECT customer_key, \(quoteIdentifier(column)) FROM \(try CustomerFacts.relation(reading: column, database))")) { key, value in
             let k = Int(key)
             let l = label(value)
             if index[l] == nil { index[l] = Int32(labels.count); labels.append(l) }
