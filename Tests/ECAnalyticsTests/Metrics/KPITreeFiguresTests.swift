@@ -58,7 +58,9 @@ import ECTestSupport
     @Test(arguments: [(UInt64(3), "2023-05-01", "2023-05-31", "2023-06-01", "2023-06-30"),
                       (UInt64(3), "2023-10-01", "2023-12-31", "2024-04-01", "2024-06-30"),
                       (UInt64(8), "2024-06-17", "2024-06-23", "2024-06-24", "2024-06-30"),
-                      (UInt64(8), "2022-12-01", "2022-12-31", "2023-01-01", "2023-01-31")])
+                      (UInt64(8), "2022-12-01", "2022-12-31", "2023-01-01", "2023-01-31"),
+                      // Both periods before the first order: no rows to sum (the snapshot's row range is empty).
+                      (UInt64(8), "2022-10-01", "2022-10-31", "2022-11-01", "2022-11-30")])
     func snapshotAndRowsGiveTheSameFiguresAsSwift(seed: UInt64, a0: String, a1: String, b0: String, b1: String) throws {
         let (shop, orders) = try Self.shop(seed: seed)
         let db = shop.w.db
@@ -83,6 +85,10 @@ import ECTestSupport
         }
         // Something to compare: orders, guests and members in both periods (the last pair's first period has none).
         if a0 >= "2023" { #expect(fromSnapshot.allSatisfy { $0.orders > 0 && $0.members > 0 }) }
-        #expect(orders.contains { o in o.customer.isEmpty && o.counted && periods.contains { $0.days.contains(o.day) } })
+        if a0 >= "2022-12" {
+            #expect(orders.contains { o in o.customer.isEmpty && o.counted && periods.contains { $0.days.contains(o.day) } })
+        } else {
+            #expect(fromSnapshot.allSatisfy { $0.orders == 0 && $0.gmv == 0 })
+        }
     }
 }
