@@ -114,12 +114,15 @@ enum ColumnScan {
     /// A big table of a workspace file scanned on two cores: the first half of its rowids on `db`'s
     /// connection, the second on a read-only connection of its own, then the two tallies merged (the
     /// first half's values first, so that of equal values the first in rowid order stays, as in one
-    /// scan). False, with `tally` untouched, where it does not apply or cannot be trusted: memory,
-    /// inside a transaction (the other connection would not see its changes), a small table, a second
-    /// connection that cannot read, or a commit by another connection while the halves were read
-    /// (`PRAGMA data_version` changed: the halves may come from different states of the file).
+    /// scan). False, with `tally` empty, where it does not apply or cannot be trusted: memory, a
+    /// read-only workspace, inside a transaction (the other connection would not see its changes), a
+    /// small table, a second connection that cannot read, or a commit by another connection while the
+    /// halves were read (`PRAGMA data_version` changed: the halves may come from different states of
+    /// the file).
     static func scanInTwo(_ db: Database, table: String, select: String, into tally: Tally, from rows: Int64 = splitRows) throws -> Bool {
-        guard let path = db.path, sqlite3_get_autocommit(db.handle) != 0 else { return false }
+        // Not on a read-only workspace: it may be open as immutable (ignoring its log), which a second
+        // connection would not be.
+        guard let path = db.path, !db.isReadOnly, sqlite3_get_autocommit(db.handle) != 0 else { return false }
         let t = quoteIdentifier(table)
         let span = try db.query("SELECT (SELECT min(rowid) FROM main.\(t)), (SELECT max(rowid) FROM main.\(t))").rows[0]
         guard let low = span[0].intValue, let high = span[1].intValue, high - low >= rows else { return false }
