@@ -126,8 +126,9 @@ enum BlockPacking {
 }
 
 extension SnapshotSink {
-    /// One per-order column of block `block`, packed (`BlockPacking`).
-    func put<T: SnapshotElement>(_ column: OrderSnapshot.Column, block: Int, _ values: [T]) throws {
-        try put("\(column.rawValue).\(block)", BlockPacking.pack(values))
+    /// One per-order column of block `block`, packed (`BlockPacking`); the field's type is the values'
+    /// (`put(.day, block: b, days)` with Doubles does not compile), as `OrderSnapshot.column` reads it.
+    func put<T: SnapshotElement>(_ field: OrderSnapshot.Field<T>, block: Int, _ values: [T]) throws {
+        try put("\(field.column.rawValue).\(block)", BlockPacking.pack(values))
     }
 }

@@ -34,7 +34,10 @@ extension CustomerFacts {
         // The facts' rows: the base table and the attributes by key where the facts are that view
         // (a view on the right of a LEFT JOIN would be copied whole), else the facts table.
         let split = try viewAttributes(db) != nil
-        let facts = "LEFT JOIN \(split ? baseTable : table) AS b ON b.customer_id = l.customer_id"
+        // CAST: the id's text, as the facts hold it, whatever the responses column's type (a number
+        // compared with a text column would not use its index).
+        let id = "CAST(l.customer_id AS TEXT)"
+        let facts = "LEFT JOIN \(split ? baseTable : table) AS b ON b.customer_id = \(id)"
             + (split ? " LEFT JOIN \(attributesTable) AS a ON a.customer_key = b.customer_key" : "")
         let absent = "b.customer_id IS NULL"
         let attributes = split ? Set(try viewAttributes(db) ?? []) : []
@@ -49,7 +52,7 @@ extension CustomerFacts {
             else { return "\(fact) AS \(q)" }
             return "CASE WHEN \(absent) THEN \(other) ELSE \(fact) END AS \(q)"
         }.joined(separator: ", ")
-        let customers = listed ? " LEFT JOIN customers AS c ON c.customer_id = l.customer_id" : ""
+        let customers = listed ? " LEFT JOIN customers AS c ON c.customer_id = \(id)" : ""
         return "(SELECT \(select) FROM \(latest) AS l \(facts)\(customers))"
     }
 

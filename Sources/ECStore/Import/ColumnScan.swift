@@ -148,7 +148,6 @@ enum ColumnScan {
             }
             return rc == SQLITE_DONE
         }
-        let finished: Bool
         do {
             let first = try db.prepare(select + " WHERE rowid <= ?1")
             first.bind(int64: middle, at: 1)
@@ -160,7 +159,7 @@ enum ColumnScan {
             sqlite3_close_v2(handle)
             throw error
         }
-        finished = job.value()
+        let finished = job.value()
         sqlite3_finalize(statement)
         sqlite3_close_v2(handle)
         guard finished, try db.scalar("PRAGMA data_version") == before else {
