@@ -72,6 +72,23 @@ import ECTestSupport
         #expect(Array(lines[(kpi + 1)...].prefix(4)) == ["organic,-50.0", "ads,100.0", "promoters,50.0", "passives,0.0"])
     }
 
+    /// A segment on the facts' own columns that holds respondents without orders: `orders = 0` = C3 9, C4 3,
+    /// C5 0 and 10, C9 8 (in neither orders nor customers): 5 responses, 2 promoters, 1 passive, 2 detractors,
+    /// NPS 0, SE = 100 × √((0.4 + 0.4) − 0²) / √5 = 40. The response without a customer (10) is nobody's:
+    /// counted, it would make 6 responses and NPS 16.7. By month: January C5 0 (NPS −100); February the
+    /// other four, 2 promoters, 1 passive, 1 detractor (NPS 25). The same responses through `nps for`,
+    /// `nps by month for`, `nps compare` and `kpi nps`, each a different place the condition is put in.
+    @Test func npsForSegmentOnOrdersCountsRespondentsWithoutOrders() throws {
+        let lines = try run(["segment nobuy = orders = 0", "nps for nobuy", "nps by month for nobuy",
+                             "nps compare nobuy, organic", "kpi nps for nobuy", "kpi nps by month for nobuy"])
+        #expect(lines.contains { $0.hasPrefix("all,5,2,1,2,0.0,40.0,") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("2024-01,1,0,0,1,-100.0,") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("2024-02,4,2,1,1,25.0,") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("nobuy,5,2,1,2,0.0,") }, "\(lines)")
+        #expect(lines.contains("nobuy,0.0"), "\(lines)")
+        #expect(lines.contains("nobuy,2024-01,-100.0") && lines.contains("nobuy,2024-02,25.0"), "\(lines)")
+    }
+
     /// A segment and a grouping together: `nps by acquisition_channel for organic` has the one group, organic,
     /// with the same 4 responses.
     @Test func npsByAttributeForSegment() throws {

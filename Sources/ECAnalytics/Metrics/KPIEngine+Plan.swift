@@ -26,9 +26,10 @@ extension KPIEngine {
         var filter: SQLFragment?
         var settings: MetricSettings
         var hasOrders: Bool
-        /// The customers a segment selects NPS respondents from: every customer
-        /// (`CustomerFacts.everyone`), since a respondent need not have a counted order.
-        var respondents: String = CustomerFacts.table
+        /// Per segment, the condition on a response `n` that its respondent is in the segment: over every
+        /// customer (`CustomerFacts.respondentCondition`), since a respondent need not have a counted order.
+        /// Empty unless NPS is split by segment.
+        var respondentConditions: [SQLFragment] = []
         /// The customers columns of the facts when they are a view over two tables (SQLite: the SQL route joins
         /// the tables, `base()`); nil when the facts are one table (PostgreSQL) or not built.
         var factAttributes: [String]?
@@ -125,9 +126,13 @@ extension KPIEngine {
                         hasSegments: !query.segments.isEmpty, measures: measures, kpiNames: names,
                         startDay: start, endDay: end, asOfDay: asOf, f2Days: query.f2WindowDays ?? settings.f2WindowDays,
                         windowDays: settings.activeWindowDays, horizonMonths: settings.ltvHorizonMonths, filter: query.orderFilter, settings: settings,
-                        hasOrders: hasOrders,
-                        respondents: sources.contains(.nps) && hasOrders && !query.segments.isEmpty
-                            ? try CustomerFacts.everyone(db) : CustomerFacts.table)
+                        hasOrders: hasOrders)
+            if sources.contains(.nps) {
+                plan.respondentConditions = try query.segments.map { s in
+                    hasOrders ? try CustomerFacts.respondentCondition(db, id: "n.customer_id", predicate: s.predicate)
+                        : SQLFragment("n.customer_id IN (SELECT customer_id FROM \(CustomerFacts.table) AS f WHERE ") + s.predicate + SQLFragment(")")
+                }
+            }
             plan.portable = db.engine != .sqlite
             plan.factAttributes = try CustomerFacts.viewAttributes(db)
             return plan

@@ -267,11 +267,11 @@ extension KPIEngine.Plan {
 
     func npsAggregate() -> SQLFragment {
         let (p, join) = bucket(day: "n.day", calendar: "cal")
-        let blocks = segments.map { s in
+        let blocks = segments.enumerated().map { i, s in
             var f = SQLFragment("SELECT ? AS segment, ", [.text(s.name)]) + p
                 + SQLFragment(", count(*) AS nps_responses, \(NPSSummary.promoterSQL("n.score")) AS nps_promoters, \(NPSSummary.detractorSQL("n.score")) AS nps_detractors\n  FROM nps AS n\(join)\n  WHERE n.day BETWEEN ? AND ?", [.integer(Int64(startDay)), .integer(Int64(endDay))])
             if hasSegments {
-                f = f + SQLFragment(" AND n.customer_id IN (SELECT customer_id FROM \(respondents) AS f WHERE ") + s.predicate + SQLFragment(")")
+                f = f + SQLFragment(" AND ") + respondentConditions[i]
             }
             return f + SQLFragment(portable ? " GROUP BY period, period_no, period_start, period_end" : " GROUP BY period_no")
         }

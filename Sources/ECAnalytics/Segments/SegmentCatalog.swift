@@ -154,11 +154,15 @@ public struct SegmentCatalog {
     }
 
     /// The condition on `customer_id` selecting the customers whose facts row meets `facts`
-    /// (a `factsCondition`).
+    /// (a `factsCondition`). `everyone`: a condition on a row of the responses table `nps`, named so
+    /// (not aliased) in the FROM it is put under (`CustomerFacts.respondentCondition`).
     public func customerFilter(facts any: SQLFragment, everyone: Bool = false) throws -> SQLFragment {
-        let relation = everyone ? try CustomerFacts.everyone(db) + " AS f" : CustomerFacts.table
-        return SQLFragment("customer_id IN (SELECT customer_id FROM \(relation) WHERE ") + any + SQLFragment(")")
+        if everyone { return try CustomerFacts.respondentCondition(db, id: Self.responses + ".customer_id", predicate: any) }
+        return SQLFragment("customer_id IN (SELECT customer_id FROM \(CustomerFacts.table) WHERE ") + any + SQLFragment(")")
     }
+
+    /// The responses table as an `everyone` filter names it.
+    public static let responses = quoteIdentifier("nps")
 
     /// The condition on a row of the customer facts that `customerFilter` (not `everyone`) selects
     /// the customer ids of: any of the segments' predicates, or nil for none.
