@@ -89,6 +89,29 @@ import ECTestSupport
         #expect(lines.contains("nobuy,2024-01,-100.0") && lines.contains("nobuy,2024-02,25.0"), "\(lines)")
     }
 
+    /// Orders and responses without a customers dataset (no customers columns in the facts): a segment on
+    /// orders, on the latest score, through each NPS statement. buyers (orders >= 1) = C1 10, C2 6: 2 responses,
+    /// 1 promoter, 1 detractor; nobuy = C3 9, C4 3, C5 0 and 10, C9 8: 5 responses, 2/1/2; happy (latest score
+    /// ≥ 9) = C1, C3, C5: C1 10, C3 9, C5 0, C5 10, 3 promoters and 1 detractor, NPS 50. (Session 31's
+    /// relation named the attributes' table, which a workspace without customers does not have.)
+    @Test func npsForSegmentsWithoutCustomersDataset() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", ExportLayoutTests.guestOrders)
+        let nps = try dir.write("nps.csv", EveryCustomerTests.responses)
+        var args = ["--format", "csv", "-c", "load orders from '\(orders)'", "-c", "load nps from '\(nps)'",
+                    "-c", "segment buyers = orders >= 1", "-c", "segment nobuy = orders = 0", "-c", "segment happy = nps >= 9"]
+        for s in ["nps for buyers", "nps compare buyers, nobuy", "kpi nps for buyers, nobuy, happy", "nps for happy"] {
+            args += ["-c", s]
+        }
+        let out = try runECSH(args)
+        #expect(out.status == 0, "\(out.stderr)")
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("all,2,1,0,1,0.0,") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("buyers,2,1,0,1,0.0,") } && lines.contains { $0.hasPrefix("nobuy,5,2,1,2,0.0,") }, "\(lines)")
+        #expect(lines.contains("buyers,0.0") && lines.contains("nobuy,0.0") && lines.contains("happy,50.0"), "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("all,4,3,0,1,50.0,") }, "\(lines)")
+    }
+
     /// A segment and a grouping together: `nps by acquisition_channel for organic` has the one group, organic,
     /// with the same 4 responses.
     @Test func npsByAttributeForSegment() throws {

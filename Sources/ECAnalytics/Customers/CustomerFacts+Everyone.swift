@@ -64,7 +64,7 @@ extension CustomerFacts {
         // compared with a text column would not use its index).
         let id = "CAST(l.customer_id AS TEXT)"
         let facts = "LEFT JOIN \(split ? baseTable : table) AS b ON b.customer_id = \(id)"
-            + (split ? " LEFT JOIN \(attributesTable) AS a ON a.customer_key = b.customer_key" : "")
+            + (attributes.isEmpty ? "" : " LEFT JOIN \(attributesTable) AS a ON a.customer_key = b.customer_key")
         let absent = "b.customer_id IS NULL"
         let select = factColumns.map { name -> String in
             let q = quoteIdentifier(name)
