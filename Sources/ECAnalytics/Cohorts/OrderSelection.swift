@@ -15,7 +15,8 @@ public struct OrderSelection: Sendable {
     /// A condition on `customer_id` (a segment), or nil for every customer.
     public var customerFilter: SQLFragment?
     /// The same segments as a condition on a row of the customer facts (`customerFilter` is
-    /// `customer_id IN (SELECT customer_id FROM ecsh_customer_facts WHERE it)`), which the snapshot
+    /// `customer_id IN (SELECT customer_id FROM ecsh_customer_facts WHERE it)`, or from `ecsh_customer_base`
+    /// when `it` names no customers column: `CustomerFacts.relation(for:)`), which the snapshot
     /// evaluates once per customer; nil: the snapshot evaluates `customerFilter` itself.
     public var factsCondition: SQLFragment?
     /// A condition on order columns (a `where` clause), or nil.

@@ -158,7 +158,7 @@ public struct SegmentCatalog {
     /// (not aliased) in the FROM it is put under (`CustomerFacts.respondentCondition`).
     public func customerFilter(facts any: SQLFragment, everyone: Bool = false) throws -> SQLFragment {
         if everyone { return try CustomerFacts.respondentCondition(db, id: Self.responses + ".customer_id", predicate: any) }
-        return SQLFragment("customer_id IN (SELECT customer_id FROM \(CustomerFacts.table) WHERE ") + any + SQLFragment(")")
+        return SQLFragment("customer_id IN (SELECT customer_id FROM \(try CustomerFacts.relation(for: any.sql, db)) WHERE ") + any + SQLFragment(")")
     }
 
     /// The responses table as an `everyone` filter names it.
