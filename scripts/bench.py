@@ -183,6 +183,28 @@ SELECT (SELECT count(*) FROM per) AS new_customers, (SELECT count(*) FROM o) AS 
 
 DUCK_UE_SQL = ue_sql("year(ordered_at) * 12 + month(ordered_at) - 1", DUCK_COUNTED)
 
+# NPS split by a segment on the customer facts: `repeaters = orders >= 2` (counted orders). A respondent
+# without a counted order has 0 orders; a response without a customer id belongs to no segment.
+NPS_SEGMENT = "segment repeaters = orders >= 2"
+NPS_FOR = "nps for repeaters"
+NPS_KPI = "kpi nps by quarter for repeaters"
+DUCK_REPEATERS = f"""
+WITH f AS (SELECT customer_id, count(*) AS orders FROM orders WHERE {DUCK_COUNTED} AND customer_id IS NOT NULL GROUP BY 1),
+r AS (SELECT n.responded_at, n.score FROM nps n LEFT JOIN f USING (customer_id)
+      WHERE n.customer_id IS NOT NULL AND coalesce(f.orders, 0) >= 2)
+"""
+DUCK_NPS_FOR_SQL = DUCK_REPEATERS + """
+SELECT count(*) AS responses, count(*) FILTER (WHERE score >= 9) AS promoters,
+       count(*) FILTER (WHERE score BETWEEN 7 AND 8) AS passives, count(*) FILTER (WHERE score <= 6) AS detractors,
+       100.0 * (count(*) FILTER (WHERE score >= 9) - count(*) FILTER (WHERE score <= 6)) / count(*) AS nps
+FROM r;
+"""
+DUCK_NPS_KPI_SQL = DUCK_REPEATERS + """
+SELECT 'repeaters' AS segment, year(responded_at) || '-Q' || quarter(responded_at) AS quarter,
+       100.0 * (count(*) FILTER (WHERE score >= 9) - count(*) FILTER (WHERE score <= 6)) / count(*) AS nps
+FROM r GROUP BY 2 ORDER BY 2;
+"""
+
 def duckdb_cli(data):
     """The DuckDB CLI from PyPI (duckdb-cli), installed into a venv under the bench data folder if missing."""
     found = shutil.which("duckdb")
@@ -280,6 +302,21 @@ def duckdb_rows(ecsh, duck, orders, label, tmp):
     same_numbers(ue + " (scope all)", [[row[header.index(c)] for c in pick]], csv_rows(d[2])[1:], tolerance=1e-6)
     e_, d_ = best(3, [ecsh, e2, "-c", ue]), best(3, [duck, d2, "-c", DUCK_UE_SQL])
     record(f"{ue} (warm) {label}", e_, "DuckDB CLI", d_)
+    nps = os.path.join(os.path.dirname(orders), "nps.csv")
+    if os.path.exists(nps):
+        e = timed([ecsh, e2, "-c", f"load nps from '{nps}'"])
+        d = timed([duck, d2, "-c", f"CREATE OR REPLACE TABLE nps AS FROM read_csv('{nps}');"])
+        record(f"load nps after orders {label}", e[:2], "DuckDB CLI", d[:2])
+        timed([ecsh, e2, "-c", NPS_SEGMENT])  # defines the segment (not timed)
+        e = timed([ecsh, e2, "--format", "csv", "-c", NPS_FOR])
+        d = timed([duck, d2, "-csv", "-c", DUCK_NPS_FOR_SQL])
+        same_numbers(NPS_FOR, [r[1:6] for r in csv_rows(e[2])[1:]], csv_rows(d[2])[1:])
+        e = timed([ecsh, e2, "--format", "csv", "-c", NPS_KPI])
+        d = timed([duck, d2, "-csv", "-c", DUCK_NPS_KPI_SQL])
+        same_numbers(NPS_KPI, [r for r in csv_rows(e[2])[1:] if r[1] != "total" and "" not in r[1:]], csv_rows(d[2])[1:])
+        for statement, sql in [(NPS_FOR, DUCK_NPS_FOR_SQL), (NPS_KPI, DUCK_NPS_KPI_SQL)]:
+            e_, d_ = best(3, [ecsh, e2, "-c", statement]), best(3, [duck, d2, "-c", sql])
+            record(f"{statement} (warm) {label}", e_, "DuckDB CLI", d_)
 
 def main():
     ap = argparse.ArgumentParser()
