@@ -102,7 +102,7 @@ extension CustomerFacts {
                 JOIN \(base) AS f ON f.customer_id = CAST(n.customer_id AS TEXT)
                 WHERE n.customer_id IS NOT NULL ORDER BY n.rowid
                 """)
-            var latest = LatestScores()
+            var latest = LatestScores(customers: count)
             while try s.step() { latest.add(s, key: Int32(try key(s, below: count)), into: &scores) }
         }
         try setScores(db, scores)

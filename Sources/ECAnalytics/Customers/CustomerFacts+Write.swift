@@ -1,4 +1,5 @@
 import ECStore
+import Glibc
 
 /// Writing the customer facts table from what a build pass collected: the pass's own columns, and
 /// per customer the latest NPS answer and the row of the customers dataset, read from those tables.
@@ -23,7 +24,7 @@ extension CustomerFacts {
         var x = Extras()
         x.nps = [Int32](repeating: -1, count: c.customers.count)
         if try LatestScores.available(db) {
-            var latest = LatestScores()
+            var latest = LatestScores(customers: c.customers.count)
             let s = try db.prepare("SELECT customer_id, day, responded_at, score FROM nps WHERE customer_id IS NOT NULL")
             while try s.step() {
                 let id = s.bytes(at: 0)
@@ -226,7 +227,26 @@ extension CustomerFacts {
 /// `responded_at` (NULLs last), the first row read among equals, as SQL's window over the rows in
 /// table order did.
 struct LatestScores {
-    private var best: [Int32: (day: Int64?, at: String?)] = [:]
+    /// The best answer so far of a customer: its day (`hasDay` false: NULL) and its `responded_at`
+    /// as bytes `at ..< at + length` of `times` (`length` −1: NULL).
+    private struct Best {
+        var day: Int64
+        var at: Int32
+        var length: Int32
+        var hasDay: Bool
+    }
+
+    /// Per customer key, the index of its best answer in `best` (−1: none yet). Arrays, not a dictionary
+    /// of strings: at 753k answers the dictionary's allocations took about a third of an NPS load's
+    /// rejoin, and its peak memory (docs/decisions.md).
+    private var slot: [Int32]
+    private var best: [Best] = []
+    private var times: [UInt8] = []
+
+    /// Answers of customers with keys `0 ..< customers`.
+    init(customers: Int) {
+        slot = [Int32](repeating: -1, count: customers)
+    }
 
     /// Whether the workspace has answers with customer ids to take scores from.
     static func available(_ db: Database) throws -> Bool {
@@ -234,17 +254,40 @@ struct LatestScores {
     }
 
     /// Takes the answer in the row at `s` (columns 1...3: day, responded_at, score) for customer `k`,
-    /// setting `scores[k]` (−1: NULL) when it is the latest so far.
+    /// setting `scores[k]` (−1: NULL) when it is the latest so far: the latest day (NULL before any day),
+    /// then the latest `responded_at` by its bytes (NULL before any), the earlier row among equals.
     mutating func add(_ s: Statement, key k: Int32, into scores: inout [Int32]) {
-        let day = s.isNull(at: 1) ? nil : s.int64(at: 1)
-        let at = s.isNull(at: 2) ? nil : String(decoding: s.bytes(at: 2), as: UTF8.self)
-        if let old = best[k] {
-            func later(_ a: Int64?, _ b: Int64?) -> Int { a == b ? 0 : (a == nil ? -1 : (b == nil ? 1 : (a! > b! ? 1 : -1))) }
-            let byDay = later(day, old.day)
-            let wins = byDay != 0 ? byDay > 0 : (at ?? "") > (old.at ?? "") && at != nil
-            if !wins { return }
+        let hasDay = !s.isNull(at: 1)
+        let day = hasDay ? s.int64(at: 1) : 0
+        let hasAt = !s.isNull(at: 2)
+        let at = hasAt ? s.bytes(at: 2) : UnsafeRawBufferPointer(start: nil, count: 0)
+        let i = Int(slot[Int(k)])
+        if i >= 0 {
+            let old = best[i]
+            if hasDay != old.hasDay {
+                if !hasDay { return }
+            } else if hasDay && day != old.day {
+                if day < old.day { return }
+            } else {
+                // The same day: a later responded_at wins; NULL never does, and beats nothing.
+                guard hasAt, old.length < 0 || Self.compare(at, times, from: Int(old.at), count: Int(old.length)) > 0 else { return }
+            }
         }
-        best[k] = (day, at)
+        let b = Best(day: day, at: Int32(times.count), length: hasAt ? Int32(at.count) : -1, hasDay: hasDay)
+        times.append(contentsOf: at)
+        if i >= 0 { best[i] = b } else { slot[Int(k)] = Int32(best.count); best.append(b) }
         scores[Int(k)] = s.isNull(at: 3) ? -1 : Int32(truncatingIfNeeded: s.int64(at: 3))
+    }
+
+    /// `a` against `count` bytes of `arena` from `from`, byte by byte (SQLite's BINARY order).
+    private static func compare(_ a: UnsafeRawBufferPointer, _ arena: [UInt8], from: Int, count: Int) -> Int {
+        arena.withUnsafeBufferPointer { buffer in
+            let n = min(a.count, count)
+            if n > 0, let p = a.baseAddress, let q = buffer.baseAddress {
+                let c = memcmp(p, q + from, n)
+                if c != 0 { return Int(c) }
+            }
+            return a.count - count
+        }
     }
 }

@@ -111,7 +111,9 @@ struct ProgressLineTests {
         // while: at 150,000 orders a busy machine's full test run once missed them between polls.
         let made = try runECSH(["generate", "shop", dir.path("shop"), "--orders", "400000", "--seed", "7"])
         #expect(made.status == 0, "\(made.stderr)")
-        let slow = Self.stepWithoutCallbacks.replacingOccurrences(of: "i < 1000", with: "i < 10")
+        // Thirty 20 MB blobs: a few seconds, well past the line's first second (ten took about as long as that
+        // second on a quiet machine, and a full test run once saw no line for it).
+        let slow = Self.stepWithoutCallbacks.replacingOccurrences(of: "i < 1000", with: "i < 30")
         let script = try dir.write("slow.ecsh", """
             load orders from '\(dir.path("shop"))/orders.csv'
             \(slow)
