@@ -231,8 +231,8 @@ struct LatestScores {
     /// as bytes `at ..< at + length` of `times` (`length` −1: NULL).
     private struct Best {
         var day: Int64
-        var at: Int32
-        var length: Int32
+        var at: Int
+        var length: Int
         var hasDay: Bool
     }
 
@@ -270,10 +270,10 @@ struct LatestScores {
                 if day < old.day { return }
             } else {
                 // The same day: a later responded_at wins; NULL never does, and beats nothing.
-                guard hasAt, old.length < 0 || Self.compare(at, times, from: Int(old.at), count: Int(old.length)) > 0 else { return }
+                guard hasAt, old.length < 0 || Self.compare(at, times, from: old.at, count: old.length) > 0 else { return }
             }
         }
-        let b = Best(day: day, at: Int32(times.count), length: hasAt ? Int32(at.count) : -1, hasDay: hasDay)
+        let b = Best(day: day, at: times.count, length: hasAt ? at.count : -1, hasDay: hasDay)
         times.append(contentsOf: at)
         if i >= 0 { best[i] = b } else { slot[Int(k)] = Int32(best.count); best.append(b) }
         scores[Int(k)] = s.isNull(at: 3) ? -1 : Int32(truncatingIfNeeded: s.int64(at: 3))
