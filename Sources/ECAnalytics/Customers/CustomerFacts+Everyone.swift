@@ -39,12 +39,16 @@ extension CustomerFacts {
     /// which a respondent without a counted order has only in `everyone`) and PostgreSQL, which
     /// builds a hashed list of the ids itself, keep the list.
     public static func respondentCondition(_ db: Database, id: String, predicate: SQLFragment) throws -> SQLFragment {
-        if db.engine == .sqlite, !predicate.sql.contains(quoteIdentifier("nps")), try latestScores(db) != nil {
-            // The relation's `nps` is NULL for a respondent without a counted order: never read (see above).
-            let one = try respondents(db, from: "(SELECT \(id) AS customer_id, NULL AS score) AS l")
-            return SQLFragment("(\(id) IS NOT NULL AND EXISTS (SELECT 1 FROM \(one) AS f WHERE ") + predicate + SQLFragment("))")
+        guard let latest = try latestScores(db) else {
+            return SQLFragment("\(id) IN (SELECT customer_id FROM \(table) AS f WHERE ") + predicate + SQLFragment(")")
         }
-        return SQLFragment("\(id) IN (SELECT customer_id FROM \(try everyone(db)) AS f WHERE ") + predicate + SQLFragment(")")
+        guard db.engine == .sqlite, !predicate.sql.contains(quoteIdentifier("nps")) else {
+            return SQLFragment("\(id) IN (SELECT customer_id FROM \(try respondents(db, from: "\(latest) AS l")) AS f WHERE ")
+                + predicate + SQLFragment(")")
+        }
+        // The relation's `nps` is NULL for a respondent without a counted order: never read (see above).
+        let one = try respondents(db, from: "(SELECT \(id) AS customer_id, NULL AS score) AS l")
+        return SQLFragment("(\(id) IS NOT NULL AND EXISTS (SELECT 1 FROM \(one) AS f WHERE ") + predicate + SQLFragment("))")
     }
 
     /// The columns of the facts for each row of `source` (an aliased relation `l` with `customer_id`
