@@ -15,7 +15,8 @@ public struct NPSEngine {
     /// - Parameters:
     ///   - grouping: a customer attribute; responses are joined on `customer_id`
     ///     (responses without one, or customers without a value, form "(none)").
-    ///   - customerFilter: a condition on `customer_id` (a segment), or nil.
+    ///   - customerFilter: a condition on a response, which the query names `"nps"` (a segment's
+    ///     `SegmentCatalog.customerFilter(everyone: true)`), or nil.
     ///   - orders: the counted orders, needed when the attribute comes from first orders.
     /// - Throws: `StoreError` when any score is outside 0..10.
     public func summary(by grouping: CustomerAttribute? = nil, customerFilter: SQLFragment? = nil,
@@ -41,26 +42,32 @@ public struct NPSEngine {
         if case .period(let unit) = grouping { return try periodGroups(unit, customerFilter: customerFilter) }
         var query = SQLFragment("")
         let groupExpression: String
+        // The responses go by the name a segment's filter gives them (`SegmentCatalog.customerFilter(everyone:)`).
+        let r = SegmentCatalog.responses
         switch grouping {
         case .attribute(let attribute)?:
             query = SQLFragment("WITH attribute(customer_id, value) AS (") + (try attribute.lookupQuery(orders: orders, in: db))
                 + SQLFragment(") ")
             groupExpression = "coalesce(CAST(a.value AS TEXT), '\(CustomerAttribute.noValue)')"
         case .responseColumn(let column)?:
-            groupExpression = "coalesce(CAST(r.\(quoteIdentifier(column)) AS TEXT), '\(CustomerAttribute.noValue)')"
+            groupExpression = "coalesce(CAST(\(r).\(quoteIdentifier(column)) AS TEXT), '\(CustomerAttribute.noValue)')"
         case .period?, nil:
             groupExpression = "'all'"
         }
-        query = query + SQLFragment("SELECT \(groupExpression) AS grp, \(Self.countColumns(score: "r.score")) FROM \(quoteIdentifier(table)) AS r")
-        if case .attribute? = grouping { query = query + SQLFragment(" LEFT JOIN attribute AS a ON a.customer_id = r.customer_id") }
-        if let customerFilter {
-            // The filter names bare `customer_id`, which the join makes ambiguous: apply it in a subquery.
-            query = query + SQLFragment(" WHERE r.customer_id IN (SELECT customer_id FROM \(quoteIdentifier(table)) WHERE ")
-                + customerFilter + SQLFragment(")")
-        }
+        query = query + SQLFragment("SELECT \(groupExpression) AS grp, \(Self.countColumns(score: "\(r).score")) FROM \(quoteIdentifier(table)) AS \(r)")
+        if case .attribute? = grouping { query = query + SQLFragment(" LEFT JOIN attribute AS a ON a.customer_id = \(r).customer_id") }
+        // The filter is a condition on the response named `r` (each response looks up its own respondent:
+        // `CustomerFacts.respondentCondition`); inside a subquery over the responses it cost a second pass.
+        if let customerFilter { query = query + SQLFragment(" WHERE ") + customerFilter }
         // Ordered outside the grouping: standard SQL sorts by an expression of an output column only there.
         // Text byte by byte on every engine, as SQLite orders it, whatever a server's collation.
         let bytes = db.engine == .sqlite ? "" : " COLLATE \"C\""
+        if grouping == nil {
+            // One group: no GROUP BY, which SQLite would answer by sorting every response on the constant.
+            // Without a response, no group (as the grouped query gives none).
+            let row = try db.query(query.sql, query.bindings).rows[0]
+            return row[1].intValue ?? 0 > 0 ? [(row[0].description, Self.summary(counts: row.dropFirst()))] : []
+        }
         query = SQLFragment("SELECT * FROM (") + query + SQLFragment(" GROUP BY grp) AS g ORDER BY grp = '\(CustomerAttribute.noValue)', grp\(bytes)")
         return try db.query(query.sql, query.bindings).rows.map { row in
             (row[0].description, Self.summary(counts: row.dropFirst()))

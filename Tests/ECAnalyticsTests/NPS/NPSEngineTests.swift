@@ -58,6 +58,11 @@ import ECStore
         let inSegment = scores.filter { ($0.customer ?? "zz") < "c2" && channels[$0.customer!] != nil }
         #expect(filtered.rows.count == 1)
         #expect(filtered.rows[0][1] == .integer(Int64(inSegment.count)))
+        // A filter no response meets: no group at all (not a group of 0), as a grouping by an attribute gives.
+        // The filter names the responses `"nps"`, as a segment's does (bare `customer_id` is ambiguous beside the attribute).
+        let nobody = SQLFragment("\"nps\".customer_id = ?", ["nobody"])
+        #expect(try NPSEngine(db).summary(customerFilter: nobody).rows.isEmpty)
+        #expect(try NPSEngine(db).summary(by: Self.byChannel, customerFilter: nobody).rows.isEmpty)
     }
 
     /// The reference vector through SQL: 80 promoters, 80 passives, 40 detractors vs 45/60/45.
