@@ -30,6 +30,9 @@ extension KPIEngine {
         /// customer (`CustomerFacts.respondentCondition`), since a respondent need not have a counted order.
         /// Empty unless NPS is split by segment.
         var respondentConditions: [SQLFragment] = []
+        /// The statement's NPS counts per segment slot and day (`NPSDayCounts`, SQLite), which the NPS
+        /// measures are summed from; nil: counted from `nps` by the SQL itself (the reference SQL).
+        var npsDays: String?
         /// The customers columns of the facts when they are a view over two tables (SQLite: the SQL route joins
         /// the tables, `base()`); nil when the facts are one table (PostgreSQL) or not built.
         var factAttributes: [String]?

@@ -265,11 +265,17 @@ extension KPIEngine.Plan {
             [.integer(Int64(startDay)), .integer(Int64(endDay))])
     }
 
+    /// NPS answers per segment and period: counted from `nps` (the reference SQL), or summed from the
+    /// statement's counts per day when `npsDays` names them (`NPSDayCounts`).
     func npsAggregate() -> SQLFragment {
         let (p, join) = bucket(day: "n.day", calendar: "cal")
         let blocks = segments.enumerated().map { i, s in
+            let range: [Value] = [.integer(Int64(startDay)), .integer(Int64(endDay))]
             var f = SQLFragment("SELECT ? AS segment, ", [.text(s.name)]) + p
-                + SQLFragment(", count(*) AS nps_responses, \(NPSSummary.promoterSQL("n.score")) AS nps_promoters, \(NPSSummary.detractorSQL("n.score")) AS nps_detractors\n  FROM nps AS n\(join)\n  WHERE n.day BETWEEN ? AND ?", [.integer(Int64(startDay)), .integer(Int64(endDay))])
+            if let npsDays {
+                return f + SQLFragment(", sum(n.responses) AS nps_responses, sum(n.promoters) AS nps_promoters, sum(n.detractors) AS nps_detractors\n  FROM \(npsDays) AS n\(join)\n  WHERE n.slot = ? AND n.day BETWEEN ? AND ? GROUP BY period_no", [.integer(Int64(i))] + range)
+            }
+            f = f + SQLFragment(", count(*) AS nps_responses, \(NPSSummary.promoterSQL("n.score")) AS nps_promoters, \(NPSSummary.detractorSQL("n.score")) AS nps_detractors\n  FROM nps AS n\(join)\n  WHERE n.day BETWEEN ? AND ?", range)
             if hasSegments {
                 f = f + SQLFragment(" AND ") + respondentConditions[i]
             }

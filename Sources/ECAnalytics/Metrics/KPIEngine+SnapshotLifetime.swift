@@ -273,4 +273,7 @@ final class SegmentMembers: @unchecked Sendable {
     func keep(_ members: [Bool], of predicate: SQLFragment) {
         known.append((predicate, members))
     }
+
+    /// Drops what it knows: a new statement evaluates afresh (the facts may have changed since).
+    func forget() { known = [] }
 }

@@ -32,6 +32,8 @@ public struct KPIEngine {
     let orderMasks = OrderMasks()
     /// The segments' customers, shared by the statement's passes (`SegmentMembers`).
     let segmentMembers = SegmentMembers()
+    /// The NPS answers per segment and day, shared with the total row's query (`NPSDayCounts`).
+    let npsDays = NPSDayCounts()
     /// Bytes of per-customer state a read of the snapshot keeps at most (`SnapshotPass.shareKeys`).
     var stateBytes = SnapshotPass.defaultStateBytes
 
@@ -53,7 +55,14 @@ public struct KPIEngine {
         var kpi: String
     }
 
-    public func run(_ query: KPIQuery) throws -> KPIResult { try run(query, counted: nil) }
+    /// Runs one statement. What the engine keeps between a statement's passes (segment members, NPS
+    /// counts per day) is for that statement only: an engine that runs several (a scorecard) reads
+    /// each afresh.
+    public func run(_ query: KPIQuery) throws -> KPIResult {
+        segmentMembers.forget()
+        npsDays.forget()
+        return try run(query, counted: nil)
+    }
 
     /// `counted`: the query is a total row's, whose cells the snapshot pass of the query it
     /// totals has counted already (`CountedTotals`).
@@ -66,6 +75,11 @@ public struct KPIEngine {
         // show sql prints the reference SQL over orders; the snapshot route computes the same
         // order measures in one pass and finishes with the same SQL over its measures table.
         let (sql, bindings) = plan.sql(columns: columns)
+        // What runs: NPS answers counted once for the rows and the total row (not on the reference route).
+        var running = plan
+        if route != .sql, db.engine == .sqlite, plan.sources.contains(.nps), try db.tableExists("nps") {
+            running.npsDays = try npsDays.table(for: plan, in: db)
+        }
         var table: ResultTable
         var ranSQL = false
         var filled = false, countedTotals: CountedTotals?
@@ -83,12 +97,13 @@ public struct KPIEngine {
             }
         }
         if filled {
-            let fast = plan.sql(columns: columns, fromSnapshot: true)
+            let fast = running.sql(columns: columns, fromSnapshot: true)
             table = try db.query(fast.0, fast.1)
         } else {
             guard route != .snapshot else { throw MetricsError("this query cannot take the snapshot route") }
             if plan.needsBase { try CustomerFacts.ensureOrdersIndex(db) }
-            table = try db.query(sql, bindings)
+            let (runSQL, runBindings) = running.npsDays == nil ? (sql, bindings) : running.sql(columns: columns)
+            table = try db.query(runSQL, runBindings)
             ranSQL = true
         }
         table.formats = plan.keyFormats + columns.map { $0.display.format(currency: settings.currency) }

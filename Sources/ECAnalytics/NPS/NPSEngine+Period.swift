@@ -10,18 +10,27 @@ extension NPSEngine {
     /// Responses per period of their `day`. Every period from the first to the last
     /// response appears, so a month without responses is visible (with n = 0).
     func periodGroups(_ unit: PeriodUnit, customerFilter: SQLFragment?) throws -> [(label: String, summary: NPSSummary)] {
-        // Counted per day in the engine (a PostgreSQL server sends one row per day, not per response),
-        // then summed per period here.
-        var query = SQLFragment("SELECT day, \(Self.countColumns(score: "score")) FROM \(quoteIdentifier(table)) WHERE day IS NOT NULL")
+        // Counted per day: by SQLite's reader here (its GROUP BY sorts every response: 0.54 s for 753k
+        // against 0.1 s to read them), by a PostgreSQL server in the engine (one row per day, not per
+        // response); then summed per period.
+        var query = SQLFragment("FROM \(quoteIdentifier(table)) WHERE day IS NOT NULL")
         if let customerFilter { query = query + SQLFragment(" AND ") + customerFilter }
-        query = query + SQLFragment(" GROUP BY day")
+        var perDay: [(day: Int, counts: NPSDayCounts.Counts)] = []
+        if db.engine == .sqlite {
+            perDay = try NPSDayCounts.countsPerDay(SQLFragment("SELECT day, score ") + query, in: db)
+        } else {
+            query = SQLFragment("SELECT day, \(Self.countColumns(score: "score")) ") + query + SQLFragment(" GROUP BY day")
+            for row in try db.query(query.sql, query.bindings).rows {
+                guard let day = row[0].intValue else { continue }
+                let v = row.dropFirst().map { Int($0.intValue ?? 0) }
+                perDay.append((Int(day), NPSDayCounts.Counts(n: v[0], promoters: v[1], passives: v[2], detractors: v[3])))
+            }
+        }
         var counts: [Int: (n: Int, p: Int, pa: Int, d: Int)] = [:]
-        for row in try db.query(query.sql, query.bindings).rows {
-            guard let day = row[0].intValue else { continue }
-            let period = unit.index(ofDay: Int(day))
-            let v = row.dropFirst().map { Int($0.intValue ?? 0) }
+        for (day, v) in perDay {
+            let period = unit.index(ofDay: day)
             var c = counts[period] ?? (0, 0, 0, 0)
-            c.n += v[0]; c.p += v[1]; c.pa += v[2]; c.d += v[3]
+            c.n += v.n; c.p += v.promoters; c.pa += v.passives; c.d += v.detractors
             counts[period] = c
         }
         guard let first = counts.keys.min(), let last = counts.keys.max() else { return [] }

@@ -91,13 +91,18 @@ public struct NPSEngine {
     /// The one score check, shared by `nps` and `kpi nps`.
     static func checkScores(_ db: Database, table: String = "nps") throws {
         // SQLite keeps a text value in a numeric column; a PostgreSQL column has one type for every row.
+        let type = try db.columns(of: table).first { $0.name.lowercased() == "score" }?.type.uppercased() ?? ""
         var notNumber = "typeof(score) NOT IN ('integer', 'real') OR "
         if db.engine != .sqlite {
             notNumber = ""
-            let type = try db.columns(of: table).first { $0.name == "score" }?.type ?? ""
             if !["INTEGER", "REAL"].contains(type) {
                 throw StoreError("NPS scores in \(table) are not numbers (the column is \(type.lowercased())); fix the file and reload")
             }
+        } else if ["INT", "REAL", "FLOA", "DOUB"].contains(where: type.contains) {
+            // A column of numeric affinity keeps text only when it is no number, and compared with the
+            // number 10 such text (or a blob) is the greater: `score > 10` catches it. The typeof test is
+            // for other columns, whose text '10' would pass the comparisons (0.14 → 0.09 s at 753k responses).
+            notNumber = ""
         }
         let bad = try db.query("""
             SELECT count(*), min(score), max(score) FROM \(quoteIdentifier(table))

@@ -54,9 +54,10 @@ import ECStore
     static let ranges: [(String?, String?)] = [(nil, nil), ("2023-04", "2023-11"), ("2023-03-15", "2024-02-10"), ("2024-01", nil)]
 
     static func assertSame(_ db: Database, _ query: KPIQuery, settings: MetricSettings = MetricSettings(),
-                           stateBytes: Int? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
+                           stateBytes: Int? = nil, route: KPIEngine.Route = .snapshot,
+                           sourceLocation: SourceLocation = #_sourceLocation) throws {
         let reference = try KPIEngine(db, settings: settings, route: .sql).run(query).table
-        var engine = KPIEngine(db, settings: settings, route: .snapshot)
+        var engine = KPIEngine(db, settings: settings, route: route)
         if let stateBytes { engine.stateBytes = stateBytes }
         let snapshot = try engine.run(query).table
         let label = "\(query.kpis) by \(query.groupBy) for \(query.segments.map(\.name)) \(query.from ?? "-")…\(query.to ?? "-")"
@@ -100,6 +101,54 @@ import ECStore
                 try Self.assertSame(shop.w.db, KPIQuery(kpis: ["retention_rate", "churn_rate", "active_members"], groupBy: g, from: from, to: to))
             }
         }
+    }
+
+    /// NPS counted once per segment and day for a statement (`NPSDayCounts`), its rows and total row summed
+    /// from those days, against the reference SQL that counts the responses itself: segments on orders, on
+    /// the latest score (the respondents' list) and none; every grain; ranges that cut periods.
+    @Test func npsFromDayCountsAgreesWithReferenceSQL() throws {
+        let shop = try Self.shop()
+        let db = shop.w.db
+        let segments = [NamedSegment(name: "repeaters", predicate: SQLFragment("orders >= ?", [.integer(2)])),
+                        NamedSegment(name: "happy", predicate: SQLFragment("nps >= 9")),
+                        NamedSegment(name: "rakuten_first", predicate: SQLFragment("first_channel = 'rakuten'"))]
+        for g: [Grouping] in [[], [.grain(.month)], [.grain(.quarter)], [.grain(.week)]] {
+            for (from, to) in Self.ranges {
+                for s in [[], segments, [segments[1]]] {
+                    try Self.assertSame(db, KPIQuery(kpis: ["nps"], groupBy: g, segments: s, from: from, to: to), route: .auto)
+                }
+                try Self.assertSame(db, KPIQuery(kpis: ["nps", "gmv"], groupBy: g, segments: segments, from: from, to: to), route: .auto)
+            }
+        }
+    }
+
+    /// `NPSDayCounts` counts again when asked for other segments or for days it has not counted, and
+    /// keeps its counts for fewer days of the same segments (the aggregate sums only the days asked).
+    @Test func npsDayCountsCountAgainForOtherSegmentsOrDays() throws {
+        let shop = try Self.shop()
+        let db = shop.w.db
+        let engine = KPIEngine(db, settings: MetricSettings())
+        func plan(_ q: KPIQuery) throws -> KPIEngine.Plan {
+            try .make(query: q, measures: try engine.resolveAll(q).1, engine: engine)
+        }
+        func counted() throws -> Int64 { try db.scalar("SELECT sum(responses) FROM \(NPSDayCounts.table)").intValue ?? -1 }
+        func expected(_ p: KPIEngine.Plan) throws -> Int64 {
+            var q = SQLFragment("SELECT count(*) FROM nps AS n WHERE n.day BETWEEN ? AND ?", [.integer(Int64(p.startDay)), .integer(Int64(p.endDay))])
+            if p.hasSegments { q = q + SQLFragment(" AND ") + p.respondentConditions[0] }
+            return try db.scalar(q.sql, q.bindings).intValue ?? -2
+        }
+        let happy = [NamedSegment(name: "happy", predicate: SQLFragment("nps >= 9"))]
+        let all = try plan(KPIQuery(kpis: ["nps"])), spring = try plan(KPIQuery(kpis: ["nps"], from: "2023-04", to: "2023-06"))
+        let happyAll = try plan(KPIQuery(kpis: ["nps"], segments: happy))
+        #expect(try expected(spring) < expected(all) && expected(happyAll) < expected(all))
+        let counts = NPSDayCounts()
+        for (p, held) in [(spring, spring), (all, all), (spring, all), (happyAll, happyAll), (all, all)] {
+            _ = try counts.table(for: p, in: db)
+            #expect(try counted() == expected(held))
+        }
+        counts.forget()
+        _ = try counts.table(for: spring, in: db)
+        #expect(try counted() == expected(spring))
     }
 
     @Test func segmentsSettingsAndWindowsAgree() throws {

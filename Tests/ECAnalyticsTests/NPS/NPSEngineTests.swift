@@ -65,6 +65,27 @@ import ECStore
         #expect(try NPSEngine(db).summary(by: Self.byChannel, customerFilter: nobody).rows.isEmpty)
     }
 
+    /// A score that is not a number is refused whatever the column's type: in an INTEGER column
+    /// SQLite keeps 'n/a', '9.5' and a blob as they are; in a TEXT column '10' is text (compared with 9 as
+    /// text it is smaller: counted, it would be a detractor).
+    @Test func scoresThatAreNoNumbersAreRefusedInAnyColumn() throws {
+        for (type, bad) in [("INTEGER", "'n/a'"), ("INTEGER", "'9.5'"), ("INTEGER", "x'09'"), ("TEXT", "'10'"),
+                            ("TEXT", "'7'"), ("", "'10'"), ("NUMERIC", "'abc'"), ("REAL", "''")] {
+            let db = try Database()
+            try db.execute("CREATE TABLE nps (score \(type), responded_at TEXT, day INTEGER, customer_id TEXT)")
+            // The bad value alone: beside 9 (text '9' in a TEXT column), '10' > 10 compares '9' > '10' as text.
+            try db.execute("INSERT INTO nps (score, day) VALUES (\(bad), 19844)")
+            #expect(throws: StoreError.self, "\(type) \(bad)") { try NPSEngine(db).summary() }
+        }
+        // (A TEXT column stores even these as text: refused, as above.)
+        for type in ["INTEGER", "REAL", "NUMERIC", ""] {
+            let db = try Database()
+            try db.execute("CREATE TABLE nps (score \(type), responded_at TEXT, day INTEGER, customer_id TEXT)")
+            try db.execute("INSERT INTO nps (score, day) VALUES (9, 19844), (10, 19844), (0, 19844), (7.0, 19844)")
+            #expect(try NPSEngine(db).summary().rows.first?[1] == .integer(4), "\(type)")
+        }
+    }
+
     /// The reference vector through SQL: 80 promoters, 80 passives, 40 detractors vs 45/60/45.
     @Test func compareReproducesReference() throws {
         var scores: [(score: Int, customer: String?)] = []
