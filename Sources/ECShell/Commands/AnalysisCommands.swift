@@ -43,6 +43,15 @@ extension Session {
     /// customer facts — or nil, with the attribute names to suggest from.
     func customerAttribute(_ name: Identifier, for what: String) throws -> (CustomerAttribute?, names: [String]) {
         if name.folded == "first_channel" || name.folded == "channel" { return (.firstChannel, []) }
+        // Without orders there are no customer facts, but a column of the customers dataset is still each
+        // customer's (`nps by region` for a survey team that has customers and answers only).
+        if try !database.tableExists("orders"), try database.tableExists("customers") {
+            let columns = try database.columns(of: "customers").map(\.name).filter { $0.lowercased() != "customer_id" }
+            if try database.columns(of: "customers").contains(where: { $0.name.lowercased() == "customer_id" }),
+               let column = columns.first(where: { $0.lowercased() == name.folded }) {
+                return (.column(column, of: "customers"), columns)
+            }
+        }
         try requireCustomerFacts(for: what, at: name.range)
         let attributes = try CustomerFacts.attributes(database).map(\.name)
         let match = attributes.first { $0.lowercased() == name.folded }
