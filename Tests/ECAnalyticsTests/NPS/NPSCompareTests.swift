@@ -87,5 +87,9 @@ import ECStore
         #expect(byColumn.column("touchpoint") == ["mall", "site"])
         #expect(abs(byColumn.rows[1][7].doubleValue! - 1.6285) < 0.0001)
         #expect(abs(byColumn.rows[0][7].doubleValue! + 1.6285) < 0.0001)
+        // A segment's filter names the responses "nps", as `SegmentCatalog.customerFilter(everyone:)` does.
+        let site = try NPSEngine(db).summary(by: .responseColumn("touchpoint"), customerFilter: SQLFragment("\"nps\".customer_id = ?", ["o"]))
+        #expect(site.column("touchpoint") == ["site"])
+        #expect(site.rows.first?[1] == .integer(Int64(try db.scalar("SELECT count(*) FROM nps WHERE customer_id = 'o'").intValue ?? -1)))
     }
 }
