@@ -37,14 +37,74 @@ public enum InputVersion {
 
     /// Gives `tableName` the next version. Call it inside the transaction that changes the table,
     /// so that the version and the change commit (or vanish) together.
+    /// It also disarms the table's watch triggers (every table's for `anyTable`), so that ecsh's own change
+    /// made after the bump in the same transaction (a `sql` statement's) is not recorded again as another
+    /// program's.
     @discardableResult
     public static func bump(_ db: Database, table tableName: String, cause: String) throws -> Int {
         try createTable(db)
+        if db.engine == .sqlite, try db.tableExists(armedTable) {
+            if tableName == anyTable {
+                try db.execute("DELETE FROM \(armedTable)")
+            } else {
+                try db.execute("DELETE FROM \(armedTable) WHERE name = ?", [.text(tableName)])
+            }
+        }
         try db.execute("""
             INSERT OR REPLACE INTO \(table) (name, version, changed_at, cause)
             VALUES (?, (SELECT coalesce(max(version), 0) + 1 FROM \(table)), strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime'), ?)
             """, [.text(tableName), .text(cause)])
         return try current(db, of: [tableName])
+    }
+
+    /// The table of inputs whose next change by any program must give them a new version (`watch`).
+    public static let armedTable = "ecsh_inputs_armed"
+    /// What a change seen by a `watch` trigger records as its cause.
+    public static let outsideCause = "a change made outside ecsh (another program wrote the table)"
+
+    /// Makes the next change to any of `tables` (those that exist) move its version, whichever
+    /// program makes it: the sqlite3 shell, a script, another tool. Call it inside the transaction
+    /// that writes derived data built from them (its stamp).
+    ///
+    /// A version bumped by ecsh's own writes tells derived data it is stale; another program's
+    /// `UPDATE orders …` did not, and the next statement showed the numbers of the orders as they
+    /// were. SQLite runs triggers for every connection, so each table gets one per kind of change
+    /// (`ecsh_watch_<table>_insert|update|delete`): while the table is armed, the first changed row
+    /// disarms it and gives it the next version, inside the writer's transaction (a change rolled
+    /// back leaves no trace). Later rows find it disarmed: one lookup in a one-row-per-table table.
+    /// A load that replaces a table drops its triggers with it; the load's own stamp makes them again.
+    /// SQLite only (a PostgreSQL server's tables are ecsh's to change), main schema only (a
+    /// read-only workspace cannot be written by ecsh either).
+    public static func watch(_ db: Database, tables: [String]) throws {
+        guard db.engine == .sqlite, db.derivedSchema == "main" else { return }
+        try createTable(db)
+        try db.execute("CREATE TABLE IF NOT EXISTS \(armedTable) (name TEXT PRIMARY KEY)")
+        for t in tables where try db.tableExists(t) {
+            let name = t.replacingOccurrences(of: "'", with: "''")
+            for (kind, event) in [("insert", "INSERT"), ("update", "UPDATE"), ("delete", "DELETE")] {
+                try db.execute("""
+                    CREATE TRIGGER IF NOT EXISTS main.\(quoteIdentifier("ecsh_watch_\(t)_\(kind)")) AFTER \(event) ON \(quoteIdentifier(t))
+                    WHEN EXISTS (SELECT 1 FROM \(armedTable) WHERE name = '\(name)')
+                    BEGIN
+                      DELETE FROM \(armedTable) WHERE name = '\(name)';
+                      INSERT OR REPLACE INTO \(table) (name, version, changed_at, cause)
+                      VALUES ('\(name)', (SELECT coalesce(max(version), 0) + 1 FROM \(table)),
+                              strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime'), '\(outsideCause)');
+                    END
+                    """)
+            }
+            try db.execute("INSERT OR IGNORE INTO \(armedTable) (name) VALUES (?)", [.text(t)])
+        }
+    }
+
+    /// Drops `table`'s watch triggers, for a write of ecsh's own that gives the table its version itself
+    /// (a load): an append of a million rows would otherwise run a trigger per row (about 0.45 s). The
+    /// stamp of the derived data the load builds makes them again.
+    public static func unwatch(_ db: Database, table t: String) throws {
+        guard db.engine == .sqlite, !db.isReadOnly else { return }
+        for kind in ["insert", "update", "delete"] {
+            try db.execute("DROP TRIGGER IF EXISTS main.\(quoteIdentifier("ecsh_watch_\(t)_\(kind)"))")
+        }
     }
 
     /// The version derived data built now from `tables` (and from changes of unknown reach) gets:

@@ -44,8 +44,11 @@ import ECTestSupport
         let database = try Database(path: path)
         var result: [String: [[Value]]] = [:]
         for name in try database.query("SELECT name FROM sqlite_schema WHERE type = 'table'").rows.compactMap({ $0[0].textValue }) {
-            result[name] = try database.query("SELECT * FROM \(quoteIdentifier(name)) ORDER BY 1, 2").rows
+            result[name] = try database.query("SELECT * FROM \(quoteIdentifier(name))").rows.sorted { "\($0)" < "\($1)" }
         }
+        // And the schema: tables, indexes, views and ecsh's triggers on the inputs (which a load drops
+        // while it writes).
+        result["(schema)"] = try database.query("SELECT type, name FROM sqlite_schema ORDER BY type, name").rows
         return result
     }
 

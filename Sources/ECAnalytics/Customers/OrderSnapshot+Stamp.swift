@@ -7,7 +7,8 @@ import ECStore
 /// `OrderSnapshot.meta` (which every reader of the facts and the snapshot goes through, via
 /// `CustomerFacts.ensureCurrent`) treats derived data whose stamp is missing, of another format
 /// or of another input version as absent, so it is rebuilt and never misread: a workspace
-/// written by another version of ecsh, or changed behind ecsh's back, cannot show stale numbers.
+/// written by another version of ecsh, or changed by another program (whose writes to the inputs
+/// the stamp's triggers give a version: `InputVersion.watch`), cannot show stale numbers.
 extension OrderSnapshot {
     /// The layout of `ecsh_snapshot` and `ecsh_customer_facts`. Change it whenever an entry, a
     /// column or the meaning of a value changes: workspaces of the old layout are then rebuilt.
@@ -41,6 +42,8 @@ extension OrderSnapshot {
         // A PostgreSQL workspace keeps these entries as text (`CustomerFacts.rebuildInEngine`).
         let value = db.engine == .postgresql ? "?" : "CAST(? AS BLOB)"
         try db.execute("INSERT OR REPLACE INTO \(db.derivedSchema).\(table) (name, data) VALUES ('stamp', \(value))", [.text(text)])
+        // Another program's change to an input moves its version too (triggers; SQLite only).
+        try InputVersion.watch(db, tables: inputTables)
     }
 
     /// The stamp of the derived data in the workspace, nil when there is none (not built, or

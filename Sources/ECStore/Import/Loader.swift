@@ -169,6 +169,8 @@ public final class Loader {
             }
             try database.transaction(committing: "saving the load to the workspace file") {
                 try Bookkeeping.createRejectsTable(database)
+                // The load gives the table its next version itself (`InputVersion.bump` below).
+                try InputVersion.unwatch(database, table: table)
                 let inserted: InsertedRows
                 if let staged, let stagedRows {
                     try database.execute("DELETE FROM ecsh_rejects WHERE dataset = ?", [.text(table)])

@@ -19,6 +19,73 @@ import ECTestSupport
         try db.query("SELECT * FROM \(CustomerFacts.table) ORDER BY customer_key").rows
     }
 
+    /// Another program's change to an input: here a plain SQLite connection of the test's own, as the
+    /// sqlite3 shell would make it. Each change (an UPDATE, a DELETE and an INSERT of orders, an UPDATE of
+    /// the answers) leaves the derived data stale, with the change's cause recorded; the binary's next
+    /// statement rebuilds it, and its numbers equal the reference SQL's over the changed rows. Until these
+    /// triggers, the stamp stayed current and `kpi` answered from the facts of the orders as they had been.
+    @Test func changesByAnotherProgramMakeDerivedDataStale() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let ws = dir.path("shop.db")
+        try Self.load(ws, "orders", "orders.csv")
+        try Self.load(ws, "nps", "nps.csv")
+        func kpi(route: String? = nil) throws -> String {
+            let out = try runECSH([ws, "--csv", "-c", "kpi orders, gmv, customers, repeat_rate by quarter"],
+                                  environment: route.map { ["ECSH_KPI_ROUTE": $0] } ?? [:])
+            #expect(out.status == 0, "\(out.stderr)")
+            return out.stdout
+        }
+        var previous = try kpi()
+        let changes = [
+            "UPDATE orders SET amount = amount * 2 WHERE rowid % 3 = 0",
+            "DELETE FROM orders WHERE rowid % 11 = 0",
+            """
+            INSERT INTO orders (order_id, customer_id, ordered_at, day, amount, channel, status)
+            SELECT order_id || '-again', customer_id, ordered_at, day, amount, channel, status FROM orders WHERE rowid % 13 = 0
+            """,
+            "UPDATE nps SET score = 10 - score",
+        ]
+        for change in changes {
+            do {
+                let other = try Database(path: ws)
+                try other.execute(change)
+            }
+            do {
+                let db = try Database(path: ws)
+                #expect(try !OrderSnapshot.isCurrent(db), "\(change)")
+                #expect(try InputVersion.latest(db, of: OrderSnapshot.inputTables)?.cause == InputVersion.outsideCause, "\(change)")
+            }
+            let now = try kpi()
+            #expect(now == (try kpi(route: "sql")), "\(change)")
+            if !change.hasPrefix("UPDATE nps") { #expect(now != previous, "\(change)") }
+            previous = now
+            let db = try Database(path: ws)
+            #expect(try OrderSnapshot.isCurrent(db), "\(change)")
+            // The facts' latest score per customer is the answers' as they are now, by SQL's own window.
+            let npsWrong = try db.scalar("""
+                SELECT count(*) FROM \(CustomerFacts.table) f LEFT JOIN (
+                  SELECT customer_id, score FROM (SELECT customer_id, score, row_number() OVER (
+                    PARTITION BY customer_id ORDER BY day DESC, responded_at DESC) AS r FROM nps WHERE customer_id IS NOT NULL) WHERE r = 1
+                ) AS l USING (customer_id) WHERE f.nps IS NOT l.score
+                """).intValue
+            #expect(npsWrong == 0, "\(change)")
+        }
+        // ecsh's own append gives the table its version itself, with its own cause, and leaves the triggers
+        // (dropped for the load's rows) made again and armed by the load's stamp.
+        let sample = try String(contentsOf: BuiltBinary.packageRoot.appendingPathComponent("samples/shop/orders.csv"), encoding: .utf8)
+        let lines = sample.split(separator: "\n").prefix(3).enumerated().map { i, l in i == 0 ? String(l) : "Z" + l.dropFirst() }
+        let extra = try dir.write("extra.csv", lines.joined(separator: "\n") + "\n")
+        let append = try runECSH([ws, "-c", "load orders from '\(extra)' append"])
+        #expect(append.status == 0, "\(append.stderr)")
+        let db = try Database(path: ws)
+        #expect(try OrderSnapshot.isCurrent(db))
+        #expect(try InputVersion.latest(db, of: ["orders"])?.cause.hasPrefix("load orders from") == true)
+        #expect(try db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'ecsh_watch_orders_%'").intValue == 3)
+        #expect(try db.scalar("SELECT count(*) FROM \(InputVersion.armedTable) WHERE name IN ('orders', 'nps')").intValue == 2)
+        #expect(try kpi() == (try kpi(route: "sql")))
+    }
+
     @Test func everyLoadLeavesCurrentDerivedData() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

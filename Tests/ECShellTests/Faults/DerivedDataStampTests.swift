@@ -12,7 +12,10 @@ import ECTestSupport
 @Suite(.serialized) struct DerivedDataStampTests {
     /// 500 generated orders, 300 counted (3 in 5, GeneratedOrders), facts built; then rows with
     /// i % 5 == 0 (100 rows, all counted: status completed) deleted without ecsh knowing.
-    func staleWorkspace(_ dir: TemporaryDirectory, tamper: String) throws -> (db: String, before: FaultHarness.Check) {
+    /// `watched: false` drops ecsh's triggers on `orders` first (`InputVersion.watch`), as in a workspace
+    /// whose derived data an earlier ecsh built: the delete then records no version, and only `tamper`
+    /// can make the derived data stale.
+    func staleWorkspace(_ dir: TemporaryDirectory, tamper: String, watched: Bool = false) throws -> (db: String, before: FaultHarness.Check) {
         let orders = GeneratedOrders(rows: 500)
         let csv = try dir.write("orders.csv", orders.text)
         let db = dir.path("ws.db")
@@ -21,6 +24,7 @@ import ECTestSupport
         let before = try FaultHarness.check(db)
         #expect(before.kpiOrders == orders.counted && orders.counted == 300)
         let raw = try Database(path: db)
+        if !watched { try InputVersion.unwatch(raw, table: "orders") }
         try raw.execute("DELETE FROM orders WHERE CAST(substr(order_id, 2) AS INTEGER) % 5 = 0")
         if !tamper.isEmpty { try raw.execute(tamper) }
         return (db, before)
@@ -67,9 +71,25 @@ import ECTestSupport
                           [.text("index"), .text("ecsh_customer_facts_id")]], "\(kinds)")
     }
 
-    /// The control: the same change without touching the stamp is not seen (ecsh cannot know about
-    /// a change no version recorded), which shows that the tests above fail when stamps are ignored;
-    /// `rebuild` then brings the numbers back.
+    /// The same delete by another program in a workspace whose derived data this ecsh built: its triggers
+    /// give `orders` a new version inside the deleting transaction, so the next KPI rebuilds (200, not the
+    /// old facts' 300) and `tables` names the cause.
+    @Test func aChangeByAnotherProgramIsSeen() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let (db, _) = try staleWorkspace(dir, tamper: "", watched: true)
+        let after = try FaultHarness.check(db)
+        #expect(after.countedRows == 200)
+        #expect(after.kpiOrders == 200, "\(after)")
+        let tables = try FaultHarness.run([db, "-c", "tables"])
+        #expect(tables.output.status == 0, "\(tables.output.stderr)")
+        // The KPI above rebuilt: derived data is current, built after the outside change.
+        #expect(try OrderSnapshot.isCurrent(try Database(path: db)))
+    }
+
+    /// The control: the same change without touching the stamp, in a workspace without ecsh's triggers
+    /// (derived data an earlier ecsh built), is not seen (ecsh cannot know about a change no version
+    /// recorded), which shows that the tests above fail when stamps are ignored; `rebuild` then brings
+    /// the numbers back.
     @Test func aChangeNoVersionRecordedNeedsRebuild() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let (db, _) = try staleWorkspace(dir, tamper: "")
