@@ -79,7 +79,11 @@ public enum InputVersion {
         guard db.engine == .sqlite, db.derivedSchema == "main" else { return }
         try createTable(db)
         try db.execute("CREATE TABLE IF NOT EXISTS \(armedTable) (name TEXT PRIMARY KEY)")
-        for t in tables where try db.tableExists(t) {
+        // Tables of the main schema only: a view (a user's `CREATE VIEW orders …`) takes no AFTER trigger.
+        let existing = try tables.filter {
+            try db.scalar("SELECT count(*) FROM main.sqlite_schema WHERE type = 'table' AND name = ?", [.text($0)]).intValue ?? 0 > 0
+        }
+        for t in existing {
             let name = t.replacingOccurrences(of: "'", with: "''")
             for (kind, event) in [("insert", "INSERT"), ("update", "UPDATE"), ("delete", "DELETE")] {
                 try db.execute("""

@@ -86,6 +86,22 @@ import ECTestSupport
         #expect(try kpi() == (try kpi(route: "sql")))
     }
 
+    /// An input that is a view (a user's `CREATE VIEW customers …`) takes no trigger (SQLite refuses AFTER
+    /// triggers on views), and the build that watches the tables still succeeds.
+    @Test func aViewAmongTheInputsIsNotWatched() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let ws = dir.path("shop.db")
+        try Self.load(ws, "orders", "orders.csv")
+        let out = try runECSH([ws, "-c", "sql CREATE VIEW customers AS SELECT DISTINCT customer_id, 'Tokyo' AS region FROM orders",
+                               "-c", "rebuild", "-c", "kpi orders"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let db = try Database(path: ws)
+        #expect(try OrderSnapshot.isCurrent(db))
+        let triggers = try db.query("SELECT tbl_name, count(*) FROM sqlite_schema WHERE type = 'trigger' GROUP BY tbl_name").rows
+        #expect(triggers == [[.text("orders"), .integer(3)]], "\(triggers)")
+    }
+
     @Test func everyLoadLeavesCurrentDerivedData() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
