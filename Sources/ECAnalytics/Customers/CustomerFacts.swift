@@ -90,7 +90,28 @@ public enum CustomerFacts {
             return
         }
         let asOf = try WorkspaceDates.asOfDay(db, settings: settings)
-        if try OrderSnapshot.load(db, settings: settings, asOfDay: asOf) == nil { try rebuild(db, settings: settings) }
+        if try OrderSnapshot.load(db, settings: settings, asOfDay: asOf) == nil {
+            try rebuild(db, settings: settings)
+        } else {
+            try watchInputs(db)
+        }
+    }
+
+    /// Current derived data that an earlier ecsh built has no triggers on its inputs (`InputVersion.watch`,
+    /// which every build's stamp calls): another program's change would go unseen. They are made by the
+    /// first statement that reads the facts, when the workspace can be written without waiting.
+    static func watchInputs(_ db: Database) throws {
+        guard !db.isReadOnly, db.derivedSchema == "main" else { return }
+        let inputs = try db.scalar("""
+            SELECT count(*) FROM main.sqlite_schema WHERE type = 'table' AND name IN ('orders', 'customers', 'nps')
+            """).intValue ?? 0
+        let triggers = try db.scalar("""
+            SELECT count(*) FROM main.sqlite_schema WHERE type = 'trigger' AND name LIKE 'ecsh\\_watch\\_%' ESCAPE '\\'
+            """).intValue ?? 0
+        guard triggers < 3 * inputs else { return }
+        try db.derivedTransaction { schema in
+            if schema == "main" { try InputVersion.watch(db, tables: OrderSnapshot.inputTables) }
+        }
     }
 
     /// The index that lets SQL KPI queries read orders period by period without

@@ -86,6 +86,25 @@ import ECTestSupport
         #expect(try OrderSnapshot.isCurrent(try Database(path: db)))
     }
 
+    /// A workspace whose derived data an earlier ecsh built (no triggers, nothing armed) gets them from the
+    /// first statement that reads the facts; another program's delete after that is seen (200, not 300).
+    @Test func aWorkspaceAnEarlierEcshBuiltGetsTheTriggers() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let csv = try dir.write("orders.csv", GeneratedOrders(rows: 500).text)
+        let db = dir.path("ws.db")
+        let setup = try FaultHarness.run([db, "-c", "load orders from '\(csv)'"])
+        #expect(setup.output.status == 0, "\(setup.output.stderr)")
+        do {
+            let raw = try Database(path: db)
+            try InputVersion.unwatch(raw, table: "orders")
+            try raw.execute("DROP TABLE \(InputVersion.armedTable)")
+        }
+        #expect(try FaultHarness.check(db).kpiOrders == 300)
+        try Database(path: db).execute("DELETE FROM orders WHERE CAST(substr(order_id, 2) AS INTEGER) % 5 = 0")
+        let after = try FaultHarness.check(db)
+        #expect(after.kpiOrders == 200, "\(after)")
+    }
+
     /// The control: the same change without touching the stamp, in a workspace without ecsh's triggers
     /// (derived data an earlier ecsh built), is not seen (ecsh cannot know about a change no version
     /// recorded), which shows that the tests above fail when stamps are ignored; `rebuild` then brings
