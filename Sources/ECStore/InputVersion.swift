@@ -85,9 +85,9 @@ public enum InputVersion {
         }
         for t in existing {
             let name = t.replacingOccurrences(of: "'", with: "''")
-            for (kind, event) in [("insert", "INSERT"), ("update", "UPDATE"), ("delete", "DELETE")] {
+            for event in watchedEvents {
                 try db.execute("""
-                    CREATE TRIGGER IF NOT EXISTS main.\(quoteIdentifier("ecsh_watch_\(t)_\(kind)")) AFTER \(event) ON \(quoteIdentifier(t))
+                    CREATE TRIGGER IF NOT EXISTS main.\(quoteIdentifier(triggerName(t, event))) AFTER \(event) ON \(quoteIdentifier(t))
                     WHEN EXISTS (SELECT 1 FROM \(armedTable) WHERE name = '\(name)')
                     BEGIN
                       DELETE FROM \(armedTable) WHERE name = '\(name)';
@@ -106,10 +106,26 @@ public enum InputVersion {
     /// stamp of the derived data the load builds makes them again.
     public static func unwatch(_ db: Database, table t: String) throws {
         guard db.engine == .sqlite, !db.isReadOnly else { return }
-        for kind in ["insert", "update", "delete"] {
-            try db.execute("DROP TRIGGER IF EXISTS main.\(quoteIdentifier("ecsh_watch_\(t)_\(kind)"))")
+        for event in watchedEvents {
+            try db.execute("DROP TRIGGER IF EXISTS main.\(quoteIdentifier(triggerName(t, event)))")
         }
     }
+
+    /// Whether every table of `tables` that exists in the main schema has its watch triggers (one query).
+    /// False in a workspace whose derived data an earlier ecsh built.
+    public static func isWatching(_ db: Database, tables: [String]) throws -> Bool {
+        guard db.engine == .sqlite else { return true }
+        let names = tables.flatMap { t in watchedEvents.map { triggerName(t, $0) } }
+        func marks(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }
+        return try db.scalar("""
+            SELECT (SELECT count(*) FROM main.sqlite_schema WHERE type = 'trigger' AND name IN (\(marks(names.count))))
+                 >= \(watchedEvents.count) * (SELECT count(*) FROM main.sqlite_schema WHERE type = 'table' AND name IN (\(marks(tables.count))))
+            """, (names + tables).map { .text($0) }).intValue == 1
+    }
+
+    /// The changes a watch trigger is made for, and its name for a table and one of them.
+    static let watchedEvents = ["INSERT", "UPDATE", "DELETE"]
+    static func triggerName(_ table: String, _ event: String) -> String { "ecsh_watch_\(table)_\(event.lowercased())" }
 
     /// The version derived data built now from `tables` (and from changes of unknown reach) gets:
     /// the largest of their versions, 0 when none of them has changed since versions were kept.

@@ -101,14 +101,7 @@ public enum CustomerFacts {
     /// which every build's stamp calls): another program's change would go unseen. They are made by the
     /// first statement that reads the facts, when the workspace can be written without waiting.
     static func watchInputs(_ db: Database) throws {
-        guard !db.isReadOnly, db.derivedSchema == "main" else { return }
-        let inputs = try db.scalar("""
-            SELECT count(*) FROM main.sqlite_schema WHERE type = 'table' AND name IN ('orders', 'customers', 'nps')
-            """).intValue ?? 0
-        let triggers = try db.scalar("""
-            SELECT count(*) FROM main.sqlite_schema WHERE type = 'trigger' AND name LIKE 'ecsh\\_watch\\_%' ESCAPE '\\'
-            """).intValue ?? 0
-        guard triggers < 3 * inputs else { return }
+        guard !db.isReadOnly, db.derivedSchema == "main", try !InputVersion.isWatching(db, tables: OrderSnapshot.inputTables) else { return }
         try db.derivedTransaction { schema in
             if schema == "main" { try InputVersion.watch(db, tables: OrderSnapshot.inputTables) }
         }

@@ -273,11 +273,10 @@ extension KPIEngine.Plan {
             let range: [Value] = [.integer(Int64(startDay)), .integer(Int64(endDay))]
             var f = SQLFragment("SELECT ? AS segment, ", [.text(s.name)]) + p
             if let npsDays {
-                return f + SQLFragment(", sum(n.responses) AS nps_responses, sum(n.promoters) AS nps_promoters, sum(n.detractors) AS nps_detractors\n  FROM \(npsDays) AS n\(join)\n  WHERE n.slot = ? AND n.day BETWEEN ? AND ? GROUP BY period_no", [.integer(Int64(i))] + range)
-            }
-            f = f + SQLFragment(", count(*) AS nps_responses, \(NPSSummary.promoterSQL("n.score")) AS nps_promoters, \(NPSSummary.detractorSQL("n.score")) AS nps_detractors\n  FROM nps AS n\(join)\n  WHERE n.day BETWEEN ? AND ?", range)
-            if hasSegments {
-                f = f + SQLFragment(" AND ") + respondentConditions[i]
+                f = f + SQLFragment(", sum(n.responses) AS nps_responses, sum(n.promoters) AS nps_promoters, sum(n.detractors) AS nps_detractors\n  FROM \(npsDays) AS n\(join)\n  WHERE n.slot = ? AND n.day BETWEEN ? AND ?", [.integer(Int64(i))] + range)
+            } else {
+                f = f + SQLFragment(", count(*) AS nps_responses, \(NPSSummary.promoterSQL("n.score")) AS nps_promoters, \(NPSSummary.detractorSQL("n.score")) AS nps_detractors\n  FROM nps AS n\(join)\n  WHERE n.day BETWEEN ? AND ?", range)
+                if hasSegments { f = f + SQLFragment(" AND ") + respondentConditions[i] }
             }
             return f + SQLFragment(portable ? " GROUP BY period, period_no, period_start, period_end" : " GROUP BY period_no")
         }

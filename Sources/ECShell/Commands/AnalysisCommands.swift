@@ -46,9 +46,9 @@ extension Session {
         // Without orders there are no customer facts, but a column of the customers dataset is still each
         // customer's (`nps by region` for a survey team that has customers and answers only).
         if try !database.tableExists("orders"), try database.tableExists("customers") {
-            let columns = try database.columns(of: "customers").map(\.name).filter { $0.lowercased() != "customer_id" }
-            if try database.columns(of: "customers").contains(where: { $0.name.lowercased() == "customer_id" }),
-               let column = columns.first(where: { $0.lowercased() == name.folded }) {
+            let all = try database.columns(of: "customers").map(\.name)
+            let columns = all.filter { $0.lowercased() != "customer_id" }
+            if columns.count < all.count, let column = columns.first(where: { $0.lowercased() == name.folded }) {
                 return (.column(column, of: "customers"), columns)
             }
         }
