@@ -92,18 +92,19 @@ extension CustomerFacts {
     /// rules (`LatestScores`), set where it differs from the facts'. No other column or index changes.
     static func rejoinScores(_ db: Database) throws {
         let started = Date.timeIntervalSinceReferenceDate
-        let base = "\(db.derivedSchema).\(baseTable)"
         let count = try customerCount(db)
         var scores = [Int32](repeating: -1, count: count)
         if try LatestScores.available(db) {
-            // The facts' id index finds each respondent's key; CAST gives the id's bytes, as the full build reads them.
-            let s = try db.prepare("""
-                SELECT f.customer_key, n.day, n.responded_at, n.score FROM nps AS n
-                JOIN \(base) AS f ON f.customer_id = CAST(n.customer_id AS TEXT)
-                WHERE n.customer_id IS NOT NULL ORDER BY n.rowid
-                """)
+            // The facts' id index finds each respondent's key; kept for the statements (`NPSAnswerKeys`).
             var latest = LatestScores(customers: count)
-            while try s.step() { latest.add(s, key: Int32(try key(s, below: count)), into: &scores) }
+            var keys = NPSAnswerKeys.Collector()
+            try NPSAnswerKeys.eachAnswer(db) { s, key in
+                keys.add(row: s.int64(at: 0), key: key)
+                if let key { latest.add(s, key: key, into: &scores) }
+            }
+            try keys.write(db, customers: count)
+        } else {
+            try NPSAnswerKeys.remove(db)
         }
         try setScores(db, scores)
         try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
@@ -161,6 +162,7 @@ extension CustomerFacts {
         try createAttributes(db, x)
         if x.joinedBySQL { try joinAttributes(db) } else { try writeAttributes(db, x, offset: 0) }
         try setScores(db, x.nps)
+        try NPSAnswerKeys.write(db)
         try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
     }
 }

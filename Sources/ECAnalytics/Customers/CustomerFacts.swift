@@ -80,6 +80,8 @@ public enum CustomerFacts {
         try db.execute("PRAGMA analysis_limit = 1000")
         try db.execute("ANALYZE \(db.derivedSchema).\(baseTable)")
         try db.execute("PRAGMA analysis_limit = 0")
+        // Each NPS answer's respondent by key, for the statements on segments (by the id index just made).
+        try NPSAnswerKeys.write(db)
         try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
     }
 

@@ -151,11 +151,7 @@ extension SnapshotPass {
     func members(of segment: NamedSegment) throws -> [Bool]? {
         guard plan.hasSegments else { return nil }
         if let known = segmentMembers?.members(of: segment.predicate, customers: snapshot.customers) { return known }
-        var m = [Bool](repeating: false, count: snapshot.customers)
-        let s = try db.prepare("SELECT customer_key FROM \(try CustomerFacts.relation(for: segment.predicate.sql, db)) WHERE "
-                               + segment.predicate.sql)
-        try s.bind(segment.predicate.bindings)
-        while try s.step() { m[Int(s.int64(at: 0))] = true }
+        let m = try CustomerFacts.members(of: segment.predicate, customers: snapshot.customers, db)
         segmentMembers?.keep(m, of: segment.predicate)
         return m
     }

@@ -69,16 +69,20 @@ public struct KPIEngine {
     func run(_ query: KPIQuery, counted: CountedTotals?) throws -> KPIResult {
         let (columns, measures, resolvedNotes) = try resolveAll(query)
         var notes = resolvedNotes
-        try checkData(measures: measures, kpis: query.kpis)
+        // NPS answers counted once for the rows and the total row (not on the reference route), by a scan that
+        // checks their scores too.
+        let countsNPSDays = route != .sql && db.engine == .sqlite && measures.contains { $0.source == .nps }
+        try checkData(measures: measures, kpis: query.kpis, scores: !countsNPSDays)
         let plan = try counted?.pass.plan ?? Plan.make(query: query, measures: measures, engine: self)
         notes += try plan.notes(engine: self)
         // show sql prints the reference SQL over orders; the snapshot route computes the same
         // order measures in one pass and finishes with the same SQL over its measures table.
         let (sql, bindings) = plan.sql(columns: columns)
-        // What runs: NPS answers counted once for the rows and the total row (not on the reference route).
         var running = plan
-        if route != .sql, db.engine == .sqlite, plan.sources.contains(.nps), try db.tableExists("nps") {
-            running.npsDays = try npsDays.table(for: plan, in: db)
+        if countsNPSDays {
+            do { running.npsDays = try npsDays.table(for: plan, in: db, members: segmentMembers) } catch let e as StoreError {
+                throw MetricsError(e.message, about: query.kpis.first)
+            }
         }
         var table: ResultTable
         var ranSQL = false
@@ -156,7 +160,8 @@ public struct KPIEngine {
 
     /// Fails with what to load when a KPI reads a dataset that is not there
     /// (the datasets come from the KPIs' measures, as the catalogue declares them).
-    func checkData(measures: Set<Measure>, kpis: [String]) throws {
+    /// `scores`: check the NPS answers' scores here (else the statement's scan of them does: `NPSDayCounts`).
+    func checkData(measures: Set<Measure>, kpis: [String], scores: Bool) throws {
         let names = kpis.map { $0.lowercased() }.joined(separator: ", ")
         let needed = Set(measures.map(\.source.dataset))
         for dataset in DatasetRole.allCases where needed.contains(dataset) {
@@ -164,7 +169,7 @@ public struct KPIEngine {
             throw MetricsError("\(names) needs \(dataset.missingMessage)", about: kpis.first)
         }
         // Scores outside 0..10 are data errors for `kpi nps` as for `nps`, not detractors.
-        if needed.contains(.nps) {
+        if needed.contains(.nps), scores {
             do { try NPSEngine.checkScores(db) } catch let e as StoreError { throw MetricsError(e.message, about: kpis.first) }
         }
     }

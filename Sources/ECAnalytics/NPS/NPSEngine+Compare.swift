@@ -45,11 +45,11 @@ extension NPSEngine {
 
     /// `nps compare by X`: every group of `grouping` against a reference — the
     /// period before for a time grain, all other responses otherwise.
-    public func compare(by grouping: NPSGrouping, customerFilter: SQLFragment? = nil,
+    public func compare(by grouping: NPSGrouping, customerFilter: SQLFragment? = nil, segment: SQLFragment? = nil,
                         orders: OrderSelection? = nil) throws -> ResultTable {
         let reference: NPSReference
         if case .period = grouping { reference = .previousPeriod } else { reference = .rest }
-        return Self.comparisonTable(try groups(by: grouping, customerFilter: customerFilter, orders: orders),
+        return Self.comparisonTable(try groups(by: grouping, customerFilter: customerFilter, segment: segment, orders: orders),
                                     header: grouping.header, reference: reference)
     }
 

@@ -15,31 +15,45 @@ public struct NPSEngine {
     /// - Parameters:
     ///   - grouping: a customer attribute; responses are joined on `customer_id`
     ///     (responses without one, or customers without a value, form "(none)").
-    ///   - customerFilter: a condition on a response, which the query names `"nps"` (a segment's
-    ///     `SegmentCatalog.customerFilter(everyone: true)`), or nil.
+    ///   - customerFilter: a condition on a response, which the query names `"nps"`, or nil.
+    ///   - segment: a condition on the customer facts' columns (`SegmentCatalog.factsCondition`) that a
+    ///     response's respondent must meet, over every respondent (`CustomerFacts.respondentCondition`), or nil.
     ///   - orders: the counted orders, needed when the attribute comes from first orders.
     /// - Throws: `StoreError` when any score is outside 0..10.
-    public func summary(by grouping: CustomerAttribute? = nil, customerFilter: SQLFragment? = nil,
+    public func summary(by grouping: CustomerAttribute? = nil, customerFilter: SQLFragment? = nil, segment: SQLFragment? = nil,
                         orders: OrderSelection? = nil) throws -> ResultTable {
         guard let grouping else {
-            return Self.table(try groups(by: nil, customerFilter: customerFilter), header: "group")
+            return Self.table(try groups(by: nil, customerFilter: customerFilter, segment: segment), header: "group")
         }
-        return try summary(by: .attribute(grouping), customerFilter: customerFilter, orders: orders)
+        return try summary(by: .attribute(grouping), customerFilter: customerFilter, segment: segment, orders: orders)
     }
 
     /// NPS per group of `grouping` (`nps by X`).
-    public func summary(by grouping: NPSGrouping, customerFilter: SQLFragment? = nil,
+    public func summary(by grouping: NPSGrouping, customerFilter: SQLFragment? = nil, segment: SQLFragment? = nil,
                         orders: OrderSelection? = nil) throws -> ResultTable {
-        Self.table(try groups(by: grouping, customerFilter: customerFilter, orders: orders), header: grouping.header)
+        Self.table(try groups(by: grouping, customerFilter: customerFilter, segment: segment, orders: orders), header: grouping.header)
     }
 
     /// The responses counted per group, in display order: one group "all" without a grouping;
     /// attribute and column values sorted with "(none)" last; every period from the first to the last.
     /// - Throws: `StoreError` when any score is outside 0..10.
-    public func groups(by grouping: NPSGrouping?, customerFilter: SQLFragment? = nil,
+    public func groups(by grouping: NPSGrouping?, customerFilter: SQLFragment? = nil, segment: SQLFragment? = nil,
                        orders: OrderSelection? = nil) throws -> [(label: String, summary: NPSSummary)] {
-        try checkScores()
-        if case .period(let unit) = grouping { return try periodGroups(unit, customerFilter: customerFilter) }
+        // One group and periods are counted here on SQLite, from one scan of the answers (`NPSDayCounts.counts`).
+        let countedHere = db.engine == .sqlite && (grouping == nil || grouping?.isPeriod == true)
+        // A segment's respondents are picked by their keys where the workspace keeps them (`NPSAnswerMembership`)
+        // for the groups counted here; else by a condition on each answer, put with the filter.
+        let answers = try segment.flatMap { countedHere ? try NPSAnswerMembership.make(db, predicate: $0) : nil }
+        var filter = customerFilter
+        if let segment, answers == nil {
+            let condition = try CustomerFacts.respondentCondition(db, id: SegmentCatalog.responses + ".customer_id", predicate: segment)
+            filter = filter.map { SQLFragment("(") + $0 + SQLFragment(") AND ") + condition } ?? condition
+        }
+        // A scan here that reads every answer checks their scores as it goes; any other query is preceded by the check.
+        if !countedHere || filter != nil { try checkScores() }
+        if case .period(let unit) = grouping { return try periodGroups(unit, customerFilter: filter, answers: answers) }
+        if countedHere { return try oneGroup(customerFilter: filter, answers: answers) }
+        let customerFilter = filter
         var query = SQLFragment("")
         let groupExpression: String
         // The responses go by the name a segment's filter gives them (`SegmentCatalog.customerFilter(everyone:)`).
@@ -72,6 +86,17 @@ public struct NPSEngine {
         return try db.query(query.sql, query.bindings).rows.map { row in
             (row[0].description, Self.summary(counts: row.dropFirst()))
         }
+    }
+
+    /// Every answer (of `answers`, meeting `customerFilter`) as one group "all", counted here (SQLite); none
+    /// without an answer. Without a filter the scan reads every answer and checks its score.
+    func oneGroup(customerFilter: SQLFragment?, answers: NPSAnswerMembership?) throws -> [(label: String, summary: NPSSummary)] {
+        let r = SegmentCatalog.responses
+        var query = SQLFragment("SELECT NULL, \(r).score, \(r).rowid FROM \(quoteIdentifier(table)) AS \(r)")
+        if let customerFilter { query = query + SQLFragment(" WHERE ") + customerFilter }
+        let counts = try NPSDayCounts.counts(query, in: db, answers: answers, checking: customerFilter == nil ? self : nil) { _ in 0 }
+        guard let c = counts[0] else { return [] }
+        return [("all", NPSSummary(n: c.n, promoters: c.promoters, passives: c.passives, detractors: c.detractors))]
     }
 
     /// `count(*), promoters, passives, detractors` over `score`, zero (not NULL) when there are no rows.

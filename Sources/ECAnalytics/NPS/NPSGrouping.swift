@@ -10,6 +10,12 @@ public enum NPSGrouping: Sendable {
     /// A column of the responses themselves, e.g. a survey's `channel` or `touchpoint`.
     case responseColumn(String)
 
+    /// Whether the groups are periods of the responses' days.
+    var isPeriod: Bool {
+        if case .period = self { return true }
+        return false
+    }
+
     /// The header of the group column.
     public var header: String {
         switch self {

@@ -121,14 +121,14 @@ extension Session {
     func runNPS(_ q: NPSQuery) throws {
         try requireTable("nps", for: "NPS", load: "nps", at: nil)
         let engine = NPSEngine(database)
-        let filter = try customerFilter(q.segments, everyone: true)
+        let segment = try factsCondition(q.segments)
         if q.by.count > 1 { throw ShellError("nps groups by one thing at a time", at: q.by[1].range) }
         let table: ResultTable
         if let by = q.by.first {
             let grouping = try npsGrouping(by)
-            table = try markNPSPeriods(try engine.summary(by: grouping, customerFilter: filter, orders: try npsOrders()), grouping)
+            table = try markNPSPeriods(try engine.summary(by: grouping, segment: segment, orders: try npsOrders()), grouping)
         } else {
-            table = try engine.summary(customerFilter: filter)
+            table = try engine.summary(segment: segment)
         }
         show(table, sql: nil)
     }
@@ -151,8 +151,7 @@ extension Session {
         case .by(let by, let segments):
             try requireTable("nps", for: "NPS", load: "nps", at: by.range)
             let grouping = try npsGrouping(by)
-            let table = try NPSEngine(database).compare(by: grouping, customerFilter: try customerFilter(segments, everyone: true),
-                                                        orders: try npsOrders())
+            let table = try NPSEngine(database).compare(by: grouping, segment: try factsCondition(segments), orders: try npsOrders())
             show(try markNPSPeriods(table, grouping), sql: nil)
         }
     }
