@@ -66,17 +66,9 @@ struct NarrowedOrders {
         }
         var member: [Bool]?
         if let segments = selection.customerFilter {
-            var m = [Bool](repeating: false, count: snapshot.customers)
             // On the facts row itself when the caller has the condition (no set of ids to build and probe).
             let condition = selection.factsCondition ?? segments
-            let s = try db.prepare("SELECT customer_key FROM \(try CustomerFacts.relation(for: condition.sql, db)) WHERE " + condition.sql)
-            try s.bind(condition.bindings)
-            while try s.step() {
-                let k = Int(s.int64(at: 0))
-                guard k >= 0 && k < m.count else { return nil }
-                m[k] = true
-            }
-            member = m
+            do { member = try CustomerFacts.members(of: condition, customers: snapshot.customers, db) } catch is MetricsError { return nil }
         }
         let n = snapshot.customers
         // Per customer, side by side (one cache line for both): the first and the second day of a

@@ -62,19 +62,3 @@ struct NPSAnswerMembership {
         return k == NPSAnswerKeys.notInFacts && others.contains(row)
     }
 }
-
-extension CustomerFacts {
-    /// Whether each customer of the facts (keys 0..<customers) meets `predicate`, a condition on the
-    /// facts' columns: one pass over the facts (`relation(for:)`).
-    static func members(of predicate: SQLFragment, customers: Int, _ db: Database) throws -> [Bool] {
-        var m = [Bool](repeating: false, count: customers)
-        let s = try db.prepare("SELECT customer_key FROM \(try relation(for: predicate.sql, db)) WHERE " + predicate.sql)
-        try s.bind(predicate.bindings)
-        while try s.step() {
-            let k = Int(s.int64(at: 0))
-            guard k >= 0, k < customers else { throw MetricsError("customer facts are not numbered 0..<n") }
-            m[k] = true
-        }
-        return m
-    }
-}
