@@ -111,10 +111,15 @@ public struct SegmentCatalog {
     }
 
     private func size(name: String, definition: String, compiled: SQLFragment) throws -> Size {
+        let total = Int(try db.scalar("SELECT count(*) FROM \(try CustomerFacts.relation(for: "", db))").intValue ?? 0)
+        // With current derived data, by the members the statements on the segment read (kept for them: `CustomerFacts.members`).
+        if db.engine == .sqlite, try OrderSnapshot.isCurrent(db) {
+            let members = try CustomerFacts.members(of: compiled, customers: try CustomerFacts.customerCount(db), db)
+            return Size(name: name, definition: definition, customers: members.lazy.filter { $0 }.count, total: total)
+        }
         let count = try db.scalar("SELECT count(*) FROM \(try CustomerFacts.relation(for: compiled.sql, db)) WHERE \(compiled.sql)",
                                   compiled.bindings)
-        let total = try db.scalar("SELECT count(*) FROM \(try CustomerFacts.relation(for: "", db))")
-        return Size(name: name, definition: definition, customers: Int(count.intValue ?? 0), total: Int(total.intValue ?? 0))
+        return Size(name: name, definition: definition, customers: Int(count.intValue ?? 0), total: total)
     }
 
     /// `drop segment NAME`: refuses while another segment uses it. Returns what was dropped.
@@ -169,6 +174,8 @@ public struct SegmentCatalog {
     public func factsCondition(_ names: [Identifier]) throws -> SQLFragment? {
         let segments = try resolve(names)
         guard !segments.isEmpty else { return nil }
+        // One segment's predicate is one ( … ) group already, the text a KPI's segment has: one entry of kept members.
+        if segments.count == 1 { return segments[0].predicate }
         return SQLFragment.joined(segments.map { SQLFragment("(") + $0.predicate + SQLFragment(")") }, separator: " OR ")
     }
 

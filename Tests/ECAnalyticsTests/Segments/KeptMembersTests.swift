@@ -76,9 +76,13 @@ import ECTestSupport
         }
         _ = try run("segment happy = nps >= 9")
         _ = try run("segment tokyo = region = 'Tokyo'")
+        // The definitions counted the members and kept them; the statements on the segments read those.
+        #expect(try Self.entries(try Database(path: ws)) == 2)
         let kpi = "kpi customers, gmv by quarter for happy, tokyo"
         let before = try run(kpi)
         #expect(before == (try run(kpi, route: "sql")))
+        _ = try run("nps for tokyo")
+        _ = try run("cohort retention by quarter for happy")
         #expect(try Self.entries(try Database(path: ws)) == 2)
         #expect(try run(kpi) == before, "read back")
         // Every score turned around, every region moved: the segments' members change.
