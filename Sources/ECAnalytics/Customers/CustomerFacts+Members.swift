@@ -38,6 +38,9 @@ extension CustomerFacts {
 /// the header of that many bytes (`tag`), then a bit per customer key, least significant bit first.
 enum KeptMembers {
     static let prefix = "members."
+    /// At most this many conditions are kept per build (40 MB at 5M customers): past it, the kept ones are
+    /// dropped and keeping starts again, so a script that tries many conditions does not grow the file.
+    static let maxKept = 64
 
     /// The header for `predicate` over the current build: `build` (the stamp and the snapshot's description)
     /// and `condition` (the SQL and its bound values). nil when the derived data is not current (then
@@ -89,6 +92,9 @@ enum KeptMembers {
             // Members of another build are never read again.
             try db.execute("DELETE FROM \(table) WHERE name LIKE 'members.%' AND substr(data, 5, ?) IS NOT ?",
                            [.integer(Int64(tag.build.count)), .blob(tag.build)])
+            if try db.scalar("SELECT count(*) FROM \(table) WHERE name LIKE 'members.%'").intValue ?? 0 >= maxKept {
+                try db.execute("DELETE FROM \(table) WHERE name LIKE 'members.%'")
+            }
             let put = try db.prepare("INSERT OR REPLACE INTO \(table) (name, data) VALUES (?, ?)")
             try put.bind([.text(name(tag.condition))])
             try data.withUnsafeBytes { try put.bind(bytes: $0, at: 2) }

@@ -58,6 +58,19 @@ import ECTestSupport
         #expect(now == (try Self.fresh(db, two, customers: after)) && now.filter { $0 }.count < m2.filter { $0 }.count)
     }
 
+    /// Many conditions: no more than `maxKept` entries at any time, and every answer still the fresh one.
+    @Test func aBoundedNumberOfConditionsIsKept() throws {
+        let shop = try KPIGeneratedShop(seed: 32, count: 400)
+        let db = shop.w.db
+        let n = try CustomerFacts.customerCount(db)
+        for i in 0..<(KeptMembers.maxKept + 6) {
+            let p = SQLFragment("\"revenue\" >= ?", [.integer(Int64(100 * i))])
+            #expect(try CustomerFacts.members(of: p, customers: n, db) == (try Self.fresh(db, p, customers: n)))
+            #expect(try Self.entries(db) <= KeptMembers.maxKept)
+        }
+        #expect(try Self.entries(db) >= 1)
+    }
+
     /// Through the binary on the sample shop: after an NPS load and a customers load, which write the facts'
     /// columns again without a new snapshot, a statement on a segment of those columns gives what the
     /// reference SQL route gives (which evaluates the condition in its own SQL), not the kept members.
