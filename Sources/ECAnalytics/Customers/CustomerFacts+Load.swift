@@ -98,7 +98,7 @@ extension CustomerFacts {
             // The facts' id index finds each respondent's key; kept for the statements (`NPSAnswerKeys`).
             var latest = LatestScores(customers: count)
             var keys = NPSAnswerKeys.Collector()
-            try NPSAnswerKeys.eachAnswer(db) { s, key in
+            try NPSAnswerKeys.eachAnswer(db, customers: count) { s, key in
                 keys.add(row: s.int64(at: 0), key: key)
                 if let key { latest.add(s, key: key, into: &scores) }
             }

@@ -53,11 +53,7 @@ extension OrderSnapshot {
         guard try db.tableExists(table), try db.tableExists(CustomerFacts.table),
               try db.engine != .sqlite || db.tableExists(CustomerFacts.baseTable),
               let text = try text(db, "stamp") else { return nil }
-        var fields: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            guard let eq = line.firstIndex(of: "=") else { continue }
-            fields[String(line[..<eq])] = String(line[line.index(after: eq)...])
-        }
+        let fields = fields(of: text)
         guard let format = fields["format"].flatMap(Int.init), let inputs = fields["inputs"].flatMap(Int.init) else { return nil }
         return Stamp(format: format, inputs: inputs, builtAt: fields["built_at"] ?? "", seconds: fields["seconds"].flatMap(Double.init))
     }

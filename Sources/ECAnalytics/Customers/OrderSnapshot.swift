@@ -111,8 +111,13 @@ public struct OrderSnapshot: Sendable {
     /// used: of another layout, or built from inputs that have changed since (`isCurrent`).
     static func meta(_ db: Database) throws -> [String: String]? {
         guard try isCurrent(db), let meta = try text(db, "meta") else { return nil }
+        return fields(of: meta)
+    }
+
+    /// The fields of an entry written as `key=value` lines (`meta`, `stamp`, `nps_keys`).
+    static func fields(of text: String) -> [String: String] {
         var fields: [String: String] = [:]
-        for line in meta.split(separator: "\n") {
+        for line in text.split(separator: "\n") {
             guard let eq = line.firstIndex(of: "=") else { continue }
             fields[String(line[..<eq])] = String(line[line.index(after: eq)...])
         }

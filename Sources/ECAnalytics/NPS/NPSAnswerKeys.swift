@@ -63,9 +63,9 @@ enum NPSAnswerKeys {
     /// Every answer naming a customer, in rowid order, with the facts' key of its respondent (nil: not in
     /// the facts), found as the full build finds it: the facts' id with the bytes of the answer's id (CAST).
     /// Columns of `s`: 0 rowid, 1 day, 2 responded_at, 3 score.
-    static func eachAnswer(_ db: Database, _ body: (_ s: Statement, _ key: Int32?) throws -> Void) throws {
+    /// `count`: the facts' customers (keys 0..<count).
+    static func eachAnswer(_ db: Database, customers count: Int, _ body: (_ s: Statement, _ key: Int32?) throws -> Void) throws {
         let base = "\(db.derivedSchema).\(CustomerFacts.baseTable)"
-        let count = try CustomerFacts.customerCount(db)
         let s = try db.prepare("""
             SELECT n.rowid, n.day, n.responded_at, n.score, f.customer_key FROM nps AS n
             LEFT JOIN \(base) AS f ON f.customer_id = CAST(n.customer_id AS TEXT)
@@ -83,9 +83,10 @@ enum NPSAnswerKeys {
     /// without answers naming customers, removes any stored keys.
     static func write(_ db: Database) throws {
         guard try LatestScores.available(db) else { return try remove(db) }
+        let count = try CustomerFacts.customerCount(db)
         var keys = Collector()
-        try eachAnswer(db) { s, key in keys.add(row: s.int64(at: 0), key: key) }
-        try keys.write(db, customers: try CustomerFacts.customerCount(db))
+        try eachAnswer(db, customers: count) { s, key in keys.add(row: s.int64(at: 0), key: key) }
+        try keys.write(db, customers: count)
     }
 
     /// The stored keys, read back.
@@ -99,11 +100,7 @@ enum NPSAnswerKeys {
         /// scattered, PostgreSQL) or the derived data is not current.
         static func load(_ db: Database) throws -> Lookup? {
             guard db.engine == .sqlite, try OrderSnapshot.isCurrent(db), let list = try OrderSnapshot.text(db, listEntry) else { return nil }
-            var fields: [String: String] = [:]
-            for line in list.split(separator: "\n") {
-                guard let eq = line.firstIndex(of: "=") else { continue }
-                fields[String(line[..<eq])] = String(line[line.index(after: eq)...])
-            }
+            let fields = OrderSnapshot.fields(of: list)
             guard let customers = fields["customers"].flatMap(Int.init), let listed = fields["chunks"] else { return nil }
             let numbers = listed.split(separator: ",").compactMap { Int64($0) }
             guard let first = numbers.first, let last = numbers.last else {
