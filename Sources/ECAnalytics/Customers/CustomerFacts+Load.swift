@@ -97,17 +97,19 @@ extension CustomerFacts {
         if try LatestScores.available(db) {
             // The facts' id index finds each respondent's key; kept for the statements (`NPSAnswerKeys`).
             var latest = LatestScores(customers: count)
-            var keys = NPSAnswerKeys.Collector()
-            try NPSAnswerKeys.eachAnswer(db, customers: count) { s, key in
-                keys.add(row: s.int64(at: 0), key: key)
+            let keys = try NPSAnswerKeys.eachAnswer(db, customers: count) { s, key in
                 if let key { latest.add(s, key: key, into: &scores) }
             }
+            LoadTrace.mark("facts: answers read, latest scores")
             try keys.write(db, customers: count)
+            LoadTrace.mark("facts: answers' keys written")
         } else {
             try NPSAnswerKeys.remove(db)
         }
         try setScores(db, scores)
+        LoadTrace.mark("facts: scores set")
         try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
+        LoadTrace.mark("facts: stamp")
     }
 
     /// The number of customers in the facts (keys 0..<n).

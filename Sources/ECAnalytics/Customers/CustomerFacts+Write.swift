@@ -161,19 +161,103 @@ extension CustomerFacts {
         }
     }
 
-    /// Fills `ecsh_customer_attrs` from the customers dataset by one join on the id (`customersJoin`), once
+    /// Fills `ecsh_customer_attrs` from the customers dataset by its id index (`customersJoin`), once
     /// `ecsh_customer_base` holds every customer; the builds and rejoins whose `collectExtras` left that to SQL.
     /// Nothing when the customers dataset has no other column or no id index to join by.
-    static func joinAttributes(_ db: Database) throws {
+    ///
+    /// One join in key order looks every id up in the customers' index. That index is read nearly in order
+    /// when ids grow with the first order (numbered members), and it fits the lookup cache below 1.5M
+    /// customers (`Database.withLookupCache`). Past that, ids in no such order (hashed from e-mail addresses,
+    /// a marketplace's buyer ids) made nearly every lookup a page the cache had lost: the join of a 10M-order
+    /// shop's 5M customers took 54 s instead of 6 (BENCHMARKS.md, "Lookups by id at random"). Those take two
+    /// steps, neither of which looks anything up at random: each customer's row of customers is found in id
+    /// order, walking the facts' id index beside the customers' (`rowOf`), and the rows are then copied in
+    /// key order through a temporary table of (key, row). `inTwoSteps` forces the choice (tests).
+    static func joinAttributes(_ db: Database, inTwoSteps: Bool? = nil) throws {
         let x = try extraColumns(db)
         guard !x.names.isEmpty, let join = try customersJoin(db) else { return }
         let schema = db.derivedSchema
         let names = x.names.map(quoteIdentifier)
-        try db.execute("""
-            INSERT INTO \(schema).\(attributesTable) (customer_key, \(names.joined(separator: ", ")))
-            SELECT f.customer_key, \(names.map { "c." + $0 }.joined(separator: ", "))
-            FROM \(schema).\(baseTable) AS f JOIN customers AS c ON \(join) ORDER BY f.customer_key
-            """)
+        let count = try customerCount(db)
+        guard try inTwoSteps ?? (count > 1_500_000 && !idsFollowKeys(db, customers: count)) else {
+            return try db.withLookupCache {
+                try db.execute("""
+                    INSERT INTO \(schema).\(attributesTable) (customer_key, \(names.joined(separator: ", ")))
+                    SELECT f.customer_key, \(names.map { "c." + $0 }.joined(separator: ", "))
+                    FROM \(schema).\(baseTable) AS f JOIN customers AS c ON \(join) ORDER BY f.customer_key
+                    """)
+            }
+        }
+        var rowOf = [Int64](repeating: 0, count: count)
+        // A unique id index joins on the id; any other takes the largest rowid under the id (`customersJoin`).
+        let base: String = schema + "." + baseTable
+        var rows: String = "SELECT f.customer_key, c.rowid FROM " + base + " AS f JOIN customers AS c ON " + join + " ORDER BY f.customer_id"
+        if join != "c.customer_id = f.customer_id" {
+            rows = "SELECT f.customer_key, (SELECT max(rowid) FROM customers WHERE customer_id = f.customer_id) FROM " + base
+                + " AS f ORDER BY f.customer_id"
+        }
+        try db.withLookupCache {
+            let s = try db.prepare(rows)
+            while try s.step() {
+                if s.isNull(at: 1) { continue }
+                let k = Int(s.int64(at: 0))
+                guard k >= 0, k < count else { throw MetricsError("customer facts are not numbered 0..<n") }
+                rowOf[k] = s.int64(at: 1)
+            }
+        }
+        let pairs = "temp.ecsh_customer_rows"
+        try db.execute("DROP TABLE IF EXISTS " + pairs)
+        try db.execute("CREATE TABLE " + pairs + " (customer_key INTEGER PRIMARY KEY, row INTEGER NOT NULL)")
+        defer { try? db.execute("DROP TABLE IF EXISTS " + pairs) }
+        // Many pairs per statement, as `writeFacts` writes its rows.
+        let group = 500
+        let insert = try db.prepare("INSERT INTO " + pairs + " VALUES (?, ?)")
+        let insertGroup = try db.prepare("INSERT INTO " + pairs + " VALUES " + Array(repeating: "(?, ?)", count: group).joined(separator: ", "))
+        var held = 0
+        for k in 0..<count where rowOf[k] != 0 {
+            insertGroup.bind(int64: Int64(k), at: Int32(2 * held + 1))
+            insertGroup.bind(int64: rowOf[k], at: Int32(2 * held + 2))
+            held += 1
+            if held == group {
+                try insertGroup.step()
+                insertGroup.reset()
+                held = 0
+            }
+        }
+        if held > 0 {
+            // The last pairs, one by one: the group statement's first `held` pairs are bound already, but
+            // it would insert all `group`.
+            for k in (0..<count).reversed() where rowOf[k] != 0 && held > 0 {
+                held -= 1
+                insert.reset()
+                insert.bind(int64: Int64(k), at: 1)
+                insert.bind(int64: rowOf[k], at: 2)
+                try insert.step()
+            }
+        }
+        let copied = names.map { "c." + $0 }.joined(separator: ", ")
+        try db.execute("INSERT INTO " + schema + "." + attributesTable + " (customer_key, " + names.joined(separator: ", ") + ") SELECT t.customer_key, "
+                       + copied + " FROM " + pairs + " AS t JOIN customers AS c ON c.rowid = t.row ORDER BY t.customer_key")
+    }
+
+    /// Whether the facts' ids mostly grow with their keys: of a thousand customers evenly spread over the keys,
+    /// nine in ten pairs of neighbours in key order are in id order too (hashed ids: about half).
+    static func idsFollowKeys(_ db: Database, customers count: Int) throws -> Bool {
+        let s = try db.prepare("SELECT CAST(customer_id AS BLOB) FROM \(db.derivedSchema).\(baseTable) WHERE customer_key = ?")
+        var previous: [UInt8]?
+        var pairs = 0, ascending = 0
+        for k in stride(from: 0, to: count, by: max(1, count / 1000)) {
+            s.reset()
+            s.bind(int64: Int64(k), at: 1)
+            guard try s.step() else { continue }
+            let id = [UInt8](s.bytes(at: 0))
+            if let previous {
+                pairs += 1
+                if previous.lexicographicallyPrecedes(id) { ascending += 1 }
+            }
+            previous = id
+        }
+        return ascending * 10 >= pairs * 9
     }
 
     /// Creates the (empty) facts: the table `ecsh_customer_base` (`customer_key`, the own columns, `nps`),

@@ -262,6 +262,50 @@ import ECTestSupport
         try Self.expectFullBuild(ws, "customers changed, their ids not indexed")
     }
 
+    /// The customers columns joined in one step (in key order) and in two (ids looked up in id order, rows
+    /// copied in key order through a table of pairs) are the same rows, with a unique id index and with a
+    /// repeated id (the later row), and those of the last row of `customers` by the test's own SQL. The
+    /// sample shop's numbered ids follow its keys; the same shop with hashed ids does not.
+    @Test func attributesJoinedInOneStepOrTwoAreTheSame() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let shop = BuiltBinary.packageRoot.appendingPathComponent("samples/shop").path
+        // The shop again with each id C00001234 replaced by a hash-like id of its number.
+        for file in ["orders.csv", "customers.csv"] {
+            let text = try String(contentsOfFile: "\(shop)/\(file)", encoding: .utf8)
+            let hashed = text.replacing(/C(\d{8})/) { m in "H" + String(UInt64(m.1)! &* 0x9E37_79B9_7F4A_7C15, radix: 16) }
+            try hashed.write(toFile: dir.path("hashed-\(file)"), atomically: true, encoding: .utf8)
+        }
+        for (name, prefix, numbered) in [("numbered.db", "\(shop)/", true), ("hashed.db", dir.path("hashed-"), false)] {
+            let ws = dir.path(name)
+            try Self.load(ws, "orders", path: prefix + "orders.csv")
+            try Self.load(ws, "customers", path: prefix + "customers.csv")
+            let db = try Database(path: ws)
+            let count = try CustomerFacts.customerCount(db)
+            #expect(count > 1000)
+            #expect(try CustomerFacts.idsFollowKeys(db, customers: count) == numbered, "\(name)")
+            func joined(inTwoSteps: Bool) throws -> [[Value]] {
+                try db.execute("DELETE FROM \(CustomerFacts.attributesTable)")
+                try CustomerFacts.joinAttributes(db, inTwoSteps: inTwoSteps)
+                try Self.expectLatestCustomerRows(db, "\(name), in two steps: \(inTwoSteps)")
+                return try db.query("SELECT * FROM \(CustomerFacts.attributesTable) ORDER BY customer_key").rows
+            }
+            let one = try joined(inTwoSteps: false)
+            #expect(one.count > 1000)
+            #expect(try joined(inTwoSteps: true) == one, "\(name)")
+            // A repeated id: the id index is no longer unique, and the later row is the one joined.
+            try db.execute("DROP INDEX ecsh_customers_customer_id")
+            try db.execute("CREATE INDEX ecsh_customers_customer_id ON customers(customer_id)")
+            try db.execute("INSERT INTO customers SELECT * FROM customers WHERE rowid IN (SELECT min(rowid) FROM customers)")
+            try db.execute("UPDATE customers SET region = 'Okinawa-test' WHERE rowid = (SELECT max(rowid) FROM customers)")
+            #expect(try CustomerFacts.customersJoin(db)?.contains("max(rowid)") == true)
+            let repeated = try joined(inTwoSteps: false)
+            #expect(try joined(inTwoSteps: true) == repeated, "\(name), repeated id")
+            #expect(repeated != one)
+            #expect(try db.scalar("SELECT count(*) FROM \(CustomerFacts.table) WHERE region = 'Okinawa-test'").intValue == 1)
+        }
+    }
+
     /// The facts are a view over the base and the customers columns; the reference SQL of a KPI grouped by
     /// a customers column joins the two tables (a view that is a join would be copied whole as the right
     /// side of its LEFT JOIN) and answers as the snapshot does; a customers column with a row for each

@@ -1,0 +1,27 @@
+import CSQLite
+
+extension Database {
+    /// The page cache a statement that looks rows up by key gets (`withLookupCache`): 64 MB, 1,024 pages of
+    /// a new workspace's 64 KiB.
+    public static let lookupCacheKiB = 65_536
+
+    /// Runs `body` with this connection's page cache at `kibibytes` (SQLite's default is 2 MB: 31 pages of
+    /// 64 KiB), then puts the size back and frees the pages it no longer keeps.
+    ///
+    /// For the derived data's joins by customer id. Each lookup in an index larger than the cache that
+    /// misses it copies a 64 KiB page from the operating system again; ids in no particular order (hashed
+    /// ids, answers in date order) miss nearly every time. A customers load with hashed ids spent 3.4–4.0 s
+    /// instead of 0.8 s on its join at 1M orders (BENCHMARKS.md, "Lookups by id at random"). Only around
+    /// those joins, not for the whole connection: a 10M load already peaks near issue 15's 300 MB with its
+    /// own arrays, and a cache is memory as soon as it is filled.
+    public func withLookupCache<T>(kibibytes: Int = lookupCacheKiB, _ body: () throws -> T) throws -> T {
+        guard let handle else { return try body() }
+        let before = try scalar("PRAGMA cache_size").intValue ?? -2000
+        try execute("PRAGMA cache_size = -\(kibibytes)")
+        defer {
+            try? execute("PRAGMA cache_size = \(before)")
+            sqlite3_db_release_memory(handle)
+        }
+        return try body()
+    }
+}
