@@ -213,27 +213,24 @@ extension CustomerFacts {
         let group = 500
         let insert = try db.prepare("INSERT INTO " + pairs + " VALUES (?, ?)")
         let insertGroup = try db.prepare("INSERT INTO " + pairs + " VALUES " + Array(repeating: "(?, ?)", count: group).joined(separator: ", "))
-        var held = 0
+        var held: [Int] = []
+        held.reserveCapacity(group)
         for k in 0..<count where rowOf[k] != 0 {
-            insertGroup.bind(int64: Int64(k), at: Int32(2 * held + 1))
-            insertGroup.bind(int64: rowOf[k], at: Int32(2 * held + 2))
-            held += 1
-            if held == group {
-                try insertGroup.step()
-                insertGroup.reset()
-                held = 0
+            held.append(k)
+            guard held.count == group else { continue }
+            insertGroup.reset()
+            for (i, k) in held.enumerated() {
+                insertGroup.bind(int64: Int64(k), at: Int32(2 * i + 1))
+                insertGroup.bind(int64: rowOf[k], at: Int32(2 * i + 2))
             }
+            try insertGroup.step()
+            held.removeAll(keepingCapacity: true)
         }
-        if held > 0 {
-            // The last pairs, one by one: the group statement's first `held` pairs are bound already, but
-            // it would insert all `group`.
-            for k in (0..<count).reversed() where rowOf[k] != 0 && held > 0 {
-                held -= 1
-                insert.reset()
-                insert.bind(int64: Int64(k), at: 1)
-                insert.bind(int64: rowOf[k], at: 2)
-                try insert.step()
-            }
+        for k in held {
+            insert.reset()
+            insert.bind(int64: Int64(k), at: 1)
+            insert.bind(int64: rowOf[k], at: 2)
+            try insert.step()
         }
         let copied = names.map { "c." + $0 }.joined(separator: ", ")
         try db.execute("INSERT INTO " + schema + "." + attributesTable + " (customer_key, " + names.joined(separator: ", ") + ") SELECT t.customer_key, "
