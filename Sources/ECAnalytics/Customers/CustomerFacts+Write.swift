@@ -166,7 +166,7 @@ extension CustomerFacts {
     /// Nothing when the customers dataset has no other column or no id index to join by.
     ///
     /// One join in key order looks every id up in the customers' index. That index is read nearly in order
-    /// when ids grow with the first order (numbered members), and it fits the lookup cache below 1.5M
+    /// when ids grow with the first order (numbered members); otherwise it fits the lookup cache below 1.5M
     /// customers (`Database.withLookupCache`). Past that, ids in no such order (hashed from e-mail addresses,
     /// a marketplace's buyer ids) made nearly every lookup a page the cache had lost: the join of a 10M-order
     /// shop's 5M customers took 54 s instead of 6 (BENCHMARKS.md, "Lookups by id at random"). Those take two
@@ -179,14 +179,17 @@ extension CustomerFacts {
         let schema = db.derivedSchema
         let names = x.names.map(quoteIdentifier)
         let count = try customerCount(db)
-        guard try inTwoSteps ?? (count > 1_500_000 && !idsFollowKeys(db, customers: count)) else {
-            return try db.withLookupCache {
+        let follows = try idsFollowKeys(db, customers: count)
+        guard inTwoSteps ?? (count > 1_500_000 && !follows) else {
+            let oneJoin = {
                 try db.execute("""
                     INSERT INTO \(schema).\(attributesTable) (customer_key, \(names.joined(separator: ", ")))
                     SELECT f.customer_key, \(names.map { "c." + $0 }.joined(separator: ", "))
                     FROM \(schema).\(baseTable) AS f JOIN customers AS c ON \(join) ORDER BY f.customer_key
                     """)
             }
+            // Ids in key order read the index in order: no cache needed (nor its 64 MB).
+            return follows ? try oneJoin() : try db.withLookupCache(oneJoin)
         }
         var rowOf = [Int64](repeating: 0, count: count)
         // A unique id index joins on the id; any other takes the largest rowid under the id (`customersJoin`).
