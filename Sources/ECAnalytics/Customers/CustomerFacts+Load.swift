@@ -67,6 +67,9 @@ extension CustomerFacts {
         return carried.map(\.name) == extra.names && carried.map(\.type) == extra.types
     }
 
+    /// `customersJoin` where the customers' ids have a unique index of their own.
+    static let joinOnUniqueID = "c.customer_id = f.customer_id"
+
     /// How SQL finds a facts row's row of the customers dataset as the full build's byte-keyed lookup
     /// does (the row whose id has the facts' id's bytes; the last such row), or nil when it cannot
     /// do so quickly. `customers.customer_id` must be a text column leading an index in binary order:
@@ -82,7 +85,7 @@ extension CustomerFacts {
             WHERE l.partial = 0 AND (SELECT lower(name) = 'customer_id' AND coll = 'BINARY' FROM pragma_index_xinfo(l.name) WHERE seqno = 0)
             """).intValue
         switch unique {
-        case 1: return "c.customer_id = f.customer_id"
+        case 1: return joinOnUniqueID
         case 0: return "c.rowid = (SELECT max(rowid) FROM customers WHERE customer_id = f.customer_id)"
         default: return nil
         }

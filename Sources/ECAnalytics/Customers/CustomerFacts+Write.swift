@@ -178,24 +178,23 @@ extension CustomerFacts {
         guard !x.names.isEmpty, let join = try customersJoin(db) else { return }
         let schema = db.derivedSchema
         let names = x.names.map(quoteIdentifier)
+        let insert = "INSERT INTO \(schema).\(attributesTable) (customer_key, \(names.joined(separator: ", ")))"
+        let copied = names.map { "c." + $0 }.joined(separator: ", ")
         let count = try customerCount(db)
         let follows = try idsFollowKeys(db, customers: count)
         guard inTwoSteps ?? (count > 1_500_000 && !follows) else {
             let oneJoin = {
-                try db.execute("""
-                    INSERT INTO \(schema).\(attributesTable) (customer_key, \(names.joined(separator: ", ")))
-                    SELECT f.customer_key, \(names.map { "c." + $0 }.joined(separator: ", "))
-                    FROM \(schema).\(baseTable) AS f JOIN customers AS c ON \(join) ORDER BY f.customer_key
-                    """)
+                try db.execute("\(insert) SELECT f.customer_key, \(copied) FROM \(schema).\(baseTable) AS f JOIN customers AS c ON \(join) ORDER BY f.customer_key")
             }
             // Ids in key order read the index in order: no cache needed (nor its 64 MB).
             return follows ? try oneJoin() : try db.withLookupCache(oneJoin)
         }
-        var rowOf = [Int64](repeating: 0, count: count)
+        // Int64.min: no row (a rowid SQLite never gives a row itself; 0 and negative ones can be set by hand).
+        var rowOf = [Int64](repeating: .min, count: count)
         // A unique id index joins on the id; any other takes the largest rowid under the id (`customersJoin`).
         let base: String = schema + "." + baseTable
         var rows: String = "SELECT f.customer_key, c.rowid FROM " + base + " AS f JOIN customers AS c ON " + join + " ORDER BY f.customer_id"
-        if join != "c.customer_id = f.customer_id" {
+        if join != joinOnUniqueID {
             rows = "SELECT f.customer_key, (SELECT max(rowid) FROM customers WHERE customer_id = f.customer_id) FROM " + base
                 + " AS f ORDER BY f.customer_id"
         }
@@ -214,11 +213,11 @@ extension CustomerFacts {
         defer { try? db.execute("DROP TABLE IF EXISTS " + pairs) }
         // Many pairs per statement, as `writeFacts` writes its rows.
         let group = 500
-        let insert = try db.prepare("INSERT INTO " + pairs + " VALUES (?, ?)")
+        let insertPair = try db.prepare("INSERT INTO " + pairs + " VALUES (?, ?)")
         let insertGroup = try db.prepare("INSERT INTO " + pairs + " VALUES " + Array(repeating: "(?, ?)", count: group).joined(separator: ", "))
         var held: [Int] = []
         held.reserveCapacity(group)
-        for k in 0..<count where rowOf[k] != 0 {
+        for k in 0..<count where rowOf[k] != .min {
             held.append(k)
             guard held.count == group else { continue }
             insertGroup.reset()
@@ -230,14 +229,12 @@ extension CustomerFacts {
             held.removeAll(keepingCapacity: true)
         }
         for k in held {
-            insert.reset()
-            insert.bind(int64: Int64(k), at: 1)
-            insert.bind(int64: rowOf[k], at: 2)
-            try insert.step()
+            insertPair.reset()
+            insertPair.bind(int64: Int64(k), at: 1)
+            insertPair.bind(int64: rowOf[k], at: 2)
+            try insertPair.step()
         }
-        let copied = names.map { "c." + $0 }.joined(separator: ", ")
-        try db.execute("INSERT INTO " + schema + "." + attributesTable + " (customer_key, " + names.joined(separator: ", ") + ") SELECT t.customer_key, "
-                       + copied + " FROM " + pairs + " AS t JOIN customers AS c ON c.rowid = t.row ORDER BY t.customer_key")
+        try db.execute("\(insert) SELECT t.customer_key, \(copied) FROM \(pairs) AS t JOIN customers AS c ON c.rowid = t.row ORDER BY t.customer_key")
     }
 
     /// Whether the facts' ids mostly grow with their keys: of a thousand customers evenly spread over the keys,
