@@ -60,19 +60,21 @@ extension CustomerFacts {
         let listed = hasCustomers && customerColumns.contains("customer_id")
         let zero: Set<String> = ["orders", "revenue", "margin", "channels"]
         let own = Set(ownColumns.map(\.name) + ["customer_key"])
-        // The facts' rows: the base table and the attributes by key where the facts are that view
+        // The facts' rows: the base table, the scores and the attributes by key where the facts are that view
         // (a view on the right of a LEFT JOIN would be copied whole), else the facts table.
         let viewed = try viewAttributes(db)
         let split = viewed != nil, attributes = Set(viewed ?? [])
+        let scored = split && factColumns.contains("nps")
         // CAST: the id's text, as the facts hold it, whatever the responses column's type (a number
         // compared with a text column would not use its index).
         let id = "CAST(l.customer_id AS TEXT)"
         let facts = "LEFT JOIN \(split ? baseTable : table) AS b ON b.customer_id = \(id)"
+            + (scored ? " LEFT JOIN \(scoresTable) AS s ON s.customer_key = b.customer_key" : "")
             + (attributes.isEmpty ? "" : " LEFT JOIN \(attributesTable) AS a ON a.customer_key = b.customer_key")
         let absent = "b.customer_id IS NULL"
         let select = factColumns.map { name -> String in
             let q = quoteIdentifier(name)
-            let fact = attributes.contains(name) ? "a.\(q)" : "b.\(q)"
+            let fact = attributes.contains(name) ? "a.\(q)" : scored && name == "nps" ? "s.nps" : "b.\(q)"
             let other: String
             if name == "customer_id" { return "l.customer_id AS customer_id" }
             if zero.contains(name) { other = "0" }

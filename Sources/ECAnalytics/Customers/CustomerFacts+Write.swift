@@ -67,9 +67,10 @@ extension CustomerFacts {
     }
 
     /// Appends one pass's customers to the facts (`customer_key` = offset + number): their own columns to
-    /// `ecsh_customer_base`, their row of the customers dataset, where they have one, to `ecsh_customer_attrs`.
+    /// `ecsh_customer_base`, their latest score, where they have one, to `ecsh_customer_scores`, their row of
+    /// the customers dataset, where they have one, to `ecsh_customer_attrs`.
     static func writeFacts(_ db: Database, _ c: Collected, _ x: Extras, asOf: Int, offset: Int, channels: TextNumbering) throws {
-        let width = 18
+        let width = 17
         let marks = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
         // Many rows per statement: SQLite's per-statement work (reset, step, the VM's start) is paid once a group.
         // OR FAIL spares the statement journal a multi-row INSERT keeps otherwise (see `Loader.insertRows`).
@@ -78,6 +79,7 @@ extension CustomerFacts {
         let insert = try db.prepare(sql + marks)
         let insertGroup = try db.prepare(sql + Array(repeating: marks, count: group).joined(separator: ","))
         try writeAttributes(db, x, offset: offset)
+        try writeScores(db, x.nps, offset: offset)
         // Dates, months, channels and ids are bound where they lie (no copy per value, `bind(stableUTF8:)`):
         // every first and last day's date is formatted once, numbered before the rows.
         var dates = TextNumbering()
@@ -118,7 +120,6 @@ extension CustomerFacts {
                         if c.secondDay[k] == .max { s.bindNull(at: base + 15) } else { s.bind(int64: Int64(c.secondDay[k]), at: base + 15) }
                         s.bind(int64: Int64(c.lastDay[k]), at: base + 16)
                         if let id = c.firstOrderID[k] { s.bind(text: id, at: base + 17) } else { s.bindNull(at: base + 17) }
-                        if x.nps[k] < 0 { s.bindNull(at: base + 18) } else { s.bind(int64: Int64(x.nps[k]), at: base + 18) }
                     }
                     // The bound bytes live as long as this closure: no statement keeps them past it.
                     defer {
@@ -158,6 +159,43 @@ extension CustomerFacts {
             copy.bind(int64: Int64(offset + k), at: 1)
             copy.bind(int64: row, at: 2)
             try copy.step()
+        }
+    }
+
+    /// Appends to `ecsh_customer_scores` the scores of `scores` (by key − `offset`; −1: none, no row).
+    static func writeScores(_ db: Database, _ scores: [Int32], offset: Int) throws {
+        try insertPairs(db, into: "\(db.derivedSchema).\(scoresTable)", scores.indices.lazy.filter { scores[$0] >= 0 }) {
+            (Int64(offset + $0), Int64(scores[$0]))
+        }
+    }
+
+    /// Inserts into `table` (two integer columns) the pair `pair(i)` of each of `indices`, many rows a
+    /// statement, as `writeFacts` writes its rows.
+    static func insertPairs(_ db: Database, into table: String, _ indices: some Sequence<Int>, pair: (Int) -> (Int64, Int64)) throws {
+        let sql = "INSERT OR FAIL INTO " + table + " VALUES "
+        let group = 500
+        let insert = try db.prepare(sql + "(?, ?)")
+        let insertGroup = try db.prepare(sql + Array(repeating: "(?, ?)", count: group).joined(separator: ", "))
+        var held: [Int] = []
+        held.reserveCapacity(group)
+        for i in indices {
+            held.append(i)
+            guard held.count == group else { continue }
+            insertGroup.reset()
+            for (j, i) in held.enumerated() {
+                let (a, b) = pair(i)
+                insertGroup.bind(int64: a, at: Int32(2 * j + 1))
+                insertGroup.bind(int64: b, at: Int32(2 * j + 2))
+            }
+            try insertGroup.step()
+            held.removeAll(keepingCapacity: true)
+        }
+        for i in held {
+            let (a, b) = pair(i)
+            insert.reset()
+            insert.bind(int64: a, at: 1)
+            insert.bind(int64: b, at: 2)
+            try insert.step()
         }
     }
 
@@ -211,29 +249,7 @@ extension CustomerFacts {
         try db.execute("DROP TABLE IF EXISTS " + pairs)
         try db.execute("CREATE TABLE " + pairs + " (customer_key INTEGER PRIMARY KEY, row INTEGER NOT NULL)")
         defer { try? db.execute("DROP TABLE IF EXISTS " + pairs) }
-        // Many pairs per statement, as `writeFacts` writes its rows.
-        let group = 500
-        let insertPair = try db.prepare("INSERT INTO " + pairs + " VALUES (?, ?)")
-        let insertGroup = try db.prepare("INSERT INTO " + pairs + " VALUES " + Array(repeating: "(?, ?)", count: group).joined(separator: ", "))
-        var held: [Int] = []
-        held.reserveCapacity(group)
-        for k in 0..<count where rowOf[k] != .min {
-            held.append(k)
-            guard held.count == group else { continue }
-            insertGroup.reset()
-            for (i, k) in held.enumerated() {
-                insertGroup.bind(int64: Int64(k), at: Int32(2 * i + 1))
-                insertGroup.bind(int64: rowOf[k], at: Int32(2 * i + 2))
-            }
-            try insertGroup.step()
-            held.removeAll(keepingCapacity: true)
-        }
-        for k in held {
-            insertPair.reset()
-            insertPair.bind(int64: Int64(k), at: 1)
-            insertPair.bind(int64: rowOf[k], at: 2)
-            try insertPair.step()
-        }
+        try insertPairs(db, into: pairs, (0..<count).lazy.filter { rowOf[$0] != .min }) { (Int64($0), rowOf[$0]) }
         try db.execute("\(insert) SELECT t.customer_key, \(copied) FROM \(pairs) AS t JOIN customers AS c ON c.rowid = t.row ORDER BY t.customer_key")
     }
 
@@ -257,41 +273,43 @@ extension CustomerFacts {
         return ascending * 10 >= pairs * 9
     }
 
-    /// Creates the (empty) facts: the table `ecsh_customer_base` (`customer_key`, the own columns, `nps`),
-    /// the table `ecsh_customer_attrs` (`customer_key`, the customers dataset's other columns `x.names`;
-    /// none when there are none) and the view `ecsh_customer_facts` joining them.
+    /// Creates the (empty) facts: the table `ecsh_customer_base` (`customer_key`, the own columns), the table
+    /// `ecsh_customer_scores` (`customer_key`, `nps`), the table `ecsh_customer_attrs` (`customer_key`, the
+    /// customers dataset's other columns `x.names`; none when there are none) and the view `ecsh_customer_facts`
+    /// joining them (the own columns, `nps`, the customers columns).
     static func createFactsTables(_ db: Database, _ x: Extras) throws {
         let schema = db.derivedSchema
         try dropFacts(db)
         try db.execute("""
             CREATE TABLE \(schema).\(baseTable) (customer_key INTEGER PRIMARY KEY, customer_id TEXT, first_order TEXT, cohort TEXT,
               first_channel TEXT, last_order TEXT, orders INTEGER, revenue REAL, margin REAL, aov REAL, recency INTEGER,
-              tenure INTEGER, channels INTEGER, first_day INTEGER, second_day INTEGER, last_day INTEGER, first_order_id TEXT,
-              nps INTEGER)
+              tenure INTEGER, channels INTEGER, first_day INTEGER, second_day INTEGER, last_day INTEGER, first_order_id TEXT)
             """)
+        try db.execute("CREATE TABLE \(schema).\(scoresTable) (customer_key INTEGER PRIMARY KEY, nps INTEGER NOT NULL)")
         try createAttributes(db, x)
     }
 
-    /// Creates `ecsh_customer_attrs` for `x`'s columns (none: no table) and the view over it and the base.
+    /// Creates `ecsh_customer_attrs` for `x`'s columns (none: no table) and the view over it, the base and the scores.
     static func createAttributes(_ db: Database, _ x: Extras) throws {
         let schema = db.derivedSchema
         try db.execute("DROP VIEW IF EXISTS \(schema).\(table)")
         try db.execute("DROP TABLE IF EXISTS \(schema).\(attributesTable)")
-        let own = (["customer_key"] + ownColumns.map(\.name) + ["nps"]).map { "b." + quoteIdentifier($0) }
+        let own = (["customer_key"] + ownColumns.map(\.name)).map { "b." + quoteIdentifier($0) } + ["s.nps AS nps"]
+        // LEFT JOINs on the key: a customer without a score or a row of attributes has NULLs there.
+        let scores = "FROM \(baseTable) AS b LEFT JOIN \(scoresTable) AS s ON s.customer_key = b.customer_key"
         guard !x.names.isEmpty else {
-            return try db.execute("CREATE VIEW \(schema).\(table) AS SELECT \(own.joined(separator: ", ")) FROM \(baseTable) AS b")
+            return try db.execute("CREATE VIEW \(schema).\(table) AS SELECT \(own.joined(separator: ", ")) \(scores)")
         }
         let more = zip(x.names, x.types).map { ", \(quoteIdentifier($0)) \($1)" }.joined()
         try db.execute("CREATE TABLE \(schema).\(attributesTable) (customer_key INTEGER PRIMARY KEY\(more))")
         let joined = x.names.map { "a." + quoteIdentifier($0) }
-        // A LEFT JOIN on the key: a statement that reads none of the attributes does not visit their table.
         try db.execute("""
             CREATE VIEW \(schema).\(table) AS SELECT \((own + joined).joined(separator: ", "))
-            FROM \(baseTable) AS b LEFT JOIN \(attributesTable) AS a ON a.customer_key = b.customer_key
+            \(scores) LEFT JOIN \(attributesTable) AS a ON a.customer_key = b.customer_key
             """)
     }
 
-    /// Drops the facts: the view (or, in a workspace from before the view, the table) and both tables.
+    /// Drops the facts: the view (or, in a workspace from before the view, the table) and its tables.
     static func dropFacts(_ db: Database) throws {
         let schema = db.derivedSchema
         if db.engine == .sqlite,
@@ -300,6 +318,7 @@ extension CustomerFacts {
         }
         try db.execute("DROP TABLE IF EXISTS \(schema).\(table)")
         try db.execute("DROP TABLE IF EXISTS \(schema).\(attributesTable)")
+        try db.execute("DROP TABLE IF EXISTS \(schema).\(scoresTable)")
         try db.execute("DROP TABLE IF EXISTS \(schema).\(baseTable)")
     }
 }

@@ -7,15 +7,19 @@ import ECStore
 /// Rebuilt after each load of orders, customers or nps, and after a change
 /// of settings that moves counted orders or as_of.
 ///
-/// In an SQLite workspace it is a view over two derived tables, both keyed by `customer_key`:
-/// `ecsh_customer_base` (the columns computed from orders, and `nps`) and `ecsh_customer_attrs` (the
-/// customers dataset's other columns, a row per customer listed there). A customers load rewrites only
+/// In an SQLite workspace it is a view over three derived tables, all keyed by `customer_key`:
+/// `ecsh_customer_base` (the columns computed from orders), `ecsh_customer_scores` (`nps`, a row per
+/// customer whose latest answer has a score) and `ecsh_customer_attrs` (the customers dataset's other
+/// columns, a row per customer listed there). A customers load rewrites only the third, an NPS load only
 /// the second, not every facts row (docs/decisions.md, "The customers columns in a table of their
-/// own"). A PostgreSQL workspace keeps one table of that name (`rebuildInEngine`).
+/// own", "NPS scores in a table of their own"). A PostgreSQL workspace keeps one table of that name
+/// (`rebuildInEngine`).
 public enum CustomerFacts {
     public static let table = "ecsh_customer_facts"
-    /// The table of the columns computed from orders (and `nps`), under the view `table` (SQLite).
+    /// The table of the columns computed from orders, under the view `table` (SQLite).
     public static let baseTable = "ecsh_customer_base"
+    /// Each customer's latest NPS score by `customer_key` (column `nps`; no row: NULL), joined on by the view `table` (SQLite).
+    public static let scoresTable = "ecsh_customer_scores"
     /// The customers dataset's columns by `customer_key`, joined on by the view `table` (SQLite).
     public static let attributesTable = "ecsh_customer_attrs"
 
@@ -135,18 +139,21 @@ public enum CustomerFacts {
     }
 
     /// What a query on the facts whose SQL (select list, condition) is `sql` reads from: their own table
-    /// under the view when `sql` names none of the customers columns, else the view. SQLite does not drop
-    /// the view's LEFT JOIN of the attributes when nothing of them is read: `count(*)` over the view took
-    /// 1.5 s at 5M customers and 0.01 s over the table, a segment's members 0.68 s and 0.35 s. Columns are
-    /// named quoted (`quoteIdentifier`), so a mention is found as text; a literal that happens to hold one
-    /// only sends the query to the view, which is always right.
+    /// under the view when `sql` names none of the customers columns nor `nps`, else the view. SQLite does not
+    /// drop the view's LEFT JOINs of the attributes and scores when nothing of them is read: `count(*)` over the view took
+    /// 1.5 s at 5M customers and 0.01 s over the table, a segment's members 0.68 s and 0.35 s. A column is
+    /// found as a word of the text, quoted or not (`NPSAnswerMembership.mentions`); a literal or another name
+    /// that happens to hold one only sends the query to the view, which is always right.
     public static func relation(for sql: String, _ db: Database) throws -> String {
-        guard let attributes = try viewAttributes(db), !attributes.contains(where: { sql.contains(quoteIdentifier($0)) }) else { return table }
+        guard let attributes = try viewAttributes(db),
+              !(attributes + ["nps"]).contains(where: { NPSAnswerMembership.mentions(sql, $0.lowercased()) })
+        else { return table }
         return baseTable
     }
 
-    /// The customers columns of the facts when they are the view over `ecsh_customer_base` and
-    /// `ecsh_customer_attrs` (empty: the view has none); nil otherwise (PostgreSQL, or no facts).
+    /// The customers columns of the facts when they are the view over `ecsh_customer_base`, `ecsh_customer_scores`
+    /// and `ecsh_customer_attrs` (empty: the view has none); nil otherwise (PostgreSQL, or no facts). `nps`,
+    /// the view's column from the scores, is not among them.
     public static func viewAttributes(_ db: Database) throws -> [String]? {
         guard db.engine == .sqlite, try db.tableExists(baseTable) else { return nil }
         return try db.tableExists(attributesTable) ? db.columns(of: attributesTable).map(\.name).filter { $0 != "customer_key" } : []

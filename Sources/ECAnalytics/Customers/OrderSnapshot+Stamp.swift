@@ -16,8 +16,9 @@ extension OrderSnapshot {
     /// column and `low_rowid` (a `where` filter on the snapshot route); 4 `orders_rowids` (rows
     /// renumbered by another program's VACUUM); 5 the codes of columns with few values (`OrderCodes`); 6 the
     /// facts as a view over `ecsh_customer_base` and `ecsh_customer_attrs`; 7 the blocks' per-order
-    /// columns packed (`BlockPacking`); 8 each NPS answer's customer key (`NPSAnswerKeys`).
-    public static let formatVersion = 8
+    /// columns packed (`BlockPacking`); 8 each NPS answer's customer key (`NPSAnswerKeys`); 9 the facts' `nps` in a
+    /// table of its own, `ecsh_customer_scores`.
+    public static let formatVersion = 9
 
     /// The tables the facts and the snapshot are computed from.
     public static let inputTables = ["orders", "customers", "nps"]

@@ -27,11 +27,14 @@ enum CustomerColumnCodes {
            let kept = try kept(db, name: name, customers: snapshot.customers) {
             return kept
         }
-        // A customers column is read from its own table, without the view's join per customer: a customer
-        // without a row there keeps code 0, NULL (`ValueNumbering.values[0]`).
-        let attribute = try CustomerFacts.viewAttributes(db)?.first { "f." + quoteIdentifier($0) == expression }
+        // A customers column or `nps` is read from its own table, without the view's joins per customer: a
+        // customer without a row there keeps code 0, NULL (`ValueNumbering.values[0]`).
+        let viewed = try CustomerFacts.viewAttributes(db)
+        let attribute = viewed?.first { "f." + quoteIdentifier($0) == expression }
+        let score = viewed != nil && expression == "f." + quoteIdentifier("nps")
         let s = try db.prepare(attribute.map { "SELECT customer_key, \(quoteIdentifier($0)) FROM \(CustomerFacts.attributesTable)" }
-                               ?? "SELECT customer_key, \(expression) FROM ecsh_customer_facts AS f")
+                               ?? (score ? "SELECT customer_key, nps FROM \(CustomerFacts.scoresTable)"
+                                   : "SELECT customer_key, \(expression) FROM ecsh_customer_facts AS f"))
         var codes = [Int32](repeating: 0, count: snapshot.customers)
         // Texts numbered by their bytes: no String made and hashed per customer (5.45M at 10M orders).
         var numbering = ValueNumbering(strict: false)

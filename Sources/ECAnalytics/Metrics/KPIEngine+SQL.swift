@@ -193,17 +193,22 @@ extension KPIEngine.Plan {
                 : SQLFragment(", CASE WHEN o.channel IN (\(list.map { _ in "?" }.joined(separator: ", "))) THEN o.amount ELSE 0 END AS mall_amount", list.map { .text($0) })
         }
         if needsFacts { inputs += ["o.order_id = f.first_order_id AS is_first", "f.first_day AS first_day", "f.second_day AS second_day"] }
-        // In SQLite the facts are a view joining two tables; as the right side of a LEFT JOIN a view that is
-        // a join is copied whole first, so the tables are joined here, the customers columns as `fa`.
+        // In SQLite the facts are a view joining three tables; as the right side of a LEFT JOIN a view that is
+        // a join is copied whole first, so the tables are joined here, the customers columns as `fa`, the scores as `fs`.
         let split = needsFacts && factAttributes != nil
         let attributes = factAttributes ?? []
+        let score = "f." + quoteIdentifier("nps")
         let dimSelect = dims.enumerated().map { i, d in
             let column = d.fromFacts && split ? attributes.first { "f." + quoteIdentifier($0) == d.expression } : nil
-            return ", \(column.map { "fa." + quoteIdentifier($0) } ?? d.expression) AS d\(i + 1)"
+            let scored = d.fromFacts && split && d.expression == score
+            return ", \(column.map { "fa." + quoteIdentifier($0) } ?? (scored ? "fs.nps" : d.expression)) AS d\(i + 1)"
         }.joined()
         var factJoin = needsFacts ? " LEFT JOIN ecsh_customer_facts AS f ON f.customer_id = o.customer_id" : ""
         if split {
             factJoin = " LEFT JOIN \(CustomerFacts.baseTable) AS f ON f.customer_id = o.customer_id"
+            if dims.contains(where: { d in d.fromFacts && d.expression == score }) {
+                factJoin += " LEFT JOIN \(CustomerFacts.scoresTable) AS fs ON fs.customer_key = f.customer_key"
+            }
             if dims.contains(where: { d in attributes.contains { "f." + quoteIdentifier($0) == d.expression } }) {
                 factJoin += " LEFT JOIN \(CustomerFacts.attributesTable) AS fa ON fa.customer_key = f.customer_key"
             }

@@ -202,18 +202,23 @@ extension Session {
     }
 
     /// The row count and figures of `columns` by one scan in Swift (`ColumnStatistics.scan`), nil where only
-    /// SQL may. The customer facts' view is scanned as its two tables, without its join per customer: its rows
-    /// are the base's, and a customer without a row of attributes has NULLs there, which no figure counts.
+    /// SQL may. The customer facts' view is scanned as its three tables, without its joins per customer: its rows
+    /// are the base's, and a customer without a score or a row of attributes has NULLs there, which no figure counts.
     func scanFigures(_ table: String, columns: [String]) throws -> (rows: Int, figures: [ColumnStatistics.Figures])? {
         guard table == CustomerFacts.table, let attributes = try CustomerFacts.viewAttributes(database) else {
             return try ColumnStatistics.scan(database, dataset: table, columns: columns)
         }
-        let own = columns.filter { !attributes.contains($0) }, more = columns.filter(attributes.contains)
+        let outside = attributes + ["nps"]
+        let own = columns.filter { !outside.contains($0) }
         guard let base = try ColumnStatistics.scan(database, dataset: CustomerFacts.baseTable, columns: own.isEmpty ? ["customer_key"] : own)
         else { return nil }
-        guard !more.isEmpty else { return (base.rows, own.isEmpty ? [] : base.figures) }
-        guard let extra = try ColumnStatistics.scan(database, dataset: CustomerFacts.attributesTable, columns: more) else { return nil }
-        return (base.rows, (own.isEmpty ? [] : base.figures) + extra.figures)
+        var figures = own.isEmpty ? [] : base.figures
+        for (names, source) in [(columns.filter { $0 == "nps" }, CustomerFacts.scoresTable), (columns.filter(attributes.contains), CustomerFacts.attributesTable)]
+        where !names.isEmpty {
+            guard let extra = try ColumnStatistics.scan(database, dataset: source, columns: names) else { return nil }
+            figures += extra.figures
+        }
+        return (base.rows, figures)
     }
 
     /// The loader's record of which header each column came from, if any.

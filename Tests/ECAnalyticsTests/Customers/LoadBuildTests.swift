@@ -162,6 +162,7 @@ import ECTestSupport
         let db = try Database(path: ws)
         #expect(try OrderSnapshot.isCurrent(db), "\(step)")
         try expectLatestCustomerRows(db, step)
+        try expectLatestScores(db, step)
         let joined = try facts(db)
         try CustomerFacts.rebuild(db, settings: try MetricSettings.load(from: db))
         let built = try facts(db)
@@ -183,6 +184,24 @@ import ECTestSupport
         #expect(wrong == 0, "\(step): \(wrong ?? -1) facts rows with other customers columns than the latest row of customers")
         let listed = try db.scalar("SELECT count(*) FROM \(CustomerFacts.table) WHERE customer_id IN (SELECT customer_id FROM customers)").intValue
         #expect(listed ?? 0 > 100, "\(step)")
+    }
+
+    /// Expects every facts row's `nps` to be the score of its customer's latest answer by SQL of the test's own
+    /// (ids compared as blobs; latest day, then latest `responded_at` by its bytes, NULLs before any; the
+    /// earlier row among equals), and the scores' table to hold a row exactly for each score that is not NULL.
+    static func expectLatestScores(_ db: Database, _ step: String) throws {
+        guard try db.tableExists("nps"), try db.tableExists(CustomerFacts.scoresTable) else { return }
+        let wrong = try db.scalar("""
+            SELECT count(*) FROM \(CustomerFacts.table) AS f WHERE f.nps IS NOT (SELECT n.score FROM nps AS n
+              WHERE CAST(n.customer_id AS BLOB) = CAST(f.customer_id AS BLOB)
+              ORDER BY n.day IS NULL, n.day DESC, n.responded_at IS NULL, CAST(n.responded_at AS BLOB) DESC, n.rowid LIMIT 1)
+            """).intValue
+        #expect(wrong == 0, "\(step): \(wrong ?? -1) facts rows whose nps is not their latest answer's score")
+        let scored = try db.scalar("SELECT count(*) FROM \(CustomerFacts.table) WHERE nps IS NOT NULL").intValue
+        let rows = try db.scalar("SELECT count(*) FROM \(CustomerFacts.scoresTable)").intValue
+        #expect(scored ?? 0 > 100 && scored == rows, "\(step)")
+        let baseColumns = try db.columns(of: CustomerFacts.baseTable).map(\.name)
+        #expect(!baseColumns.contains("nps"), "\(step)")
     }
 
     /// Where a table of the facts starts in the file: a table written anew starts elsewhere.
@@ -212,9 +231,11 @@ import ECTestSupport
         answers += ["2024-06-01 09:00:00,C00000001,2", "2024-06-01 18:00:00,C00000001,10", "2024-06-01 12:00:00,C00000001,4"]
         try (answers.joined(separator: "\n") + "\n").write(toFile: dir.path("nps2.csv"), atomically: true, encoding: .utf8)
         let before = try Self.rootPage(try Database(path: ws))
+        let baseRows = try Database(path: ws).query("SELECT * FROM \(CustomerFacts.baseTable) ORDER BY customer_key").rows
         try Self.load(ws, "nps", path: dir.path("nps2.csv"))
-        // Scores were set in the facts as they were: the table was not written anew.
+        // Only the scores were written: the table of the facts computed from orders is where and as it was.
         #expect(try Self.rootPage(try Database(path: ws)) == before)
+        #expect(try Database(path: ws).query("SELECT * FROM \(CustomerFacts.baseTable) ORDER BY customer_key").rows == baseRows)
         #expect(try Database(path: ws).scalar("SELECT nps FROM \(CustomerFacts.table) WHERE customer_id = 'C00000001'").intValue == 10)
         try Self.expectFullBuild(ws, "answers loaded again")
 

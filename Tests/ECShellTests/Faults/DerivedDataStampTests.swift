@@ -48,8 +48,8 @@ import ECTestSupport
         #expect(after.integrity == "ok")
     }
 
-    /// A workspace of layout 5, whose facts were one table (not the view over `ecsh_customer_base` and
-    /// `ecsh_customer_attrs`): the next KPI drops that table, rebuilds, and leaves the view.
+    /// A workspace of layout 5, whose facts were one table (not the view over `ecsh_customer_base`,
+    /// `ecsh_customer_scores` and `ecsh_customer_attrs`): the next KPI drops that table, rebuilds, and leaves the view.
     @Test func factsOfTheLayoutBeforeTheViewAreRebuilt() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let (db, _) = try staleWorkspace(dir, tamper: "")
@@ -58,6 +58,7 @@ import ECTestSupport
             "CREATE TABLE old_facts AS SELECT * FROM ecsh_customer_facts",
             "DROP VIEW ecsh_customer_facts",
             "DROP TABLE IF EXISTS ecsh_customer_attrs",
+            "DROP TABLE IF EXISTS ecsh_customer_scores",
             "DROP TABLE ecsh_customer_base",
             "ALTER TABLE old_facts RENAME TO ecsh_customer_facts",
             "UPDATE ecsh_snapshot SET data = CAST(replace(CAST(data AS TEXT), 'format=\(OrderSnapshot.formatVersion)', 'format=5') AS BLOB) WHERE name = 'stamp'",
@@ -68,7 +69,7 @@ import ECTestSupport
         #expect(after.integrity == "ok")
         let kinds = try Database(path: db).query("SELECT type, name FROM sqlite_schema WHERE name LIKE 'ecsh_customer%' ORDER BY name").rows
         #expect(kinds == [[.text("table"), .text("ecsh_customer_base")], [.text("view"), .text("ecsh_customer_facts")],
-                          [.text("index"), .text("ecsh_customer_facts_id")]], "\(kinds)")
+                          [.text("index"), .text("ecsh_customer_facts_id")], [.text("table"), .text("ecsh_customer_scores")]], "\(kinds)")
     }
 
     /// The same delete by another program in a workspace whose derived data this ecsh built: its triggers
