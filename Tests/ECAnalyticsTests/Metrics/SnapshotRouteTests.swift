@@ -48,6 +48,8 @@ import ECStore
         [], [.grain(.month)], [.grain(.week)], [.grain(.quarter)], [.grain(.day)], [.dimension(name: "channel")],
         [.dimension(name: "first_channel")], [.dimension(name: "cohort")], [.grain(.month), .dimension(name: "channel")],
         [.grain(.year), .dimension(name: "first_channel")], [.dimension(name: "region")],
+        // The latest score and a customers column: each from its own table beside the facts' base.
+        [.dimension(name: "nps"), .dimension(name: "region")],
     ]
 
     /// (from, to) ranges, including ones that start and end inside a period.
