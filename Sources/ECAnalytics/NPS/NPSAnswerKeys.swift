@@ -78,22 +78,17 @@ enum NPSAnswerKeys {
     }
 
     /// Every answer's key, found as the full build finds it: the facts' id with the bytes of the answer's id
-    /// (CAST). The ids are looked up in the order of the facts' id index, not the answers' order, with the
-    /// lookup cache (`Database.withLookupCache`): answers exported by date, or ids hashed from e-mail
-    /// addresses, name their respondents at random, and each lookup that left SQLite's default cache (2 MB,
-    /// 31 pages of 64 KiB) copied a page of the index again (BENCHMARKS.md, "Lookups by id at random").
-    /// The answers are sorted into a temporary table first, whose rowid order is the ids' order: SQLite (3.40)
-    /// drops the ORDER BY of a subquery in FROM when the outer query is a plain join, so the earlier
-    /// `FROM (SELECT … ORDER BY id) LEFT JOIN` the facts looked the ids up in the answers' order after all:
-    /// 4.4 s for 753k answers of hashed ids among 5.04M customers, 0.9 s through the sorted table.
+    /// (CAST). The ids are looked up in the order of the facts' id index, not the answers' order
+    /// (`AnswersByRespondent`), with the lookup cache (`Database.withLookupCache`): answers exported by date,
+    /// or ids hashed from e-mail addresses, name their respondents at random, and each lookup that left
+    /// SQLite's default cache (2 MB, 31 pages of 64 KiB) copied a page of the index again (BENCHMARKS.md,
+    /// "Lookups by id at random").
     static func collect(_ db: Database, customers count: Int) throws -> Collector {
         let base = "\(db.derivedSchema).\(CustomerFacts.baseTable)"
-        let sorted = "temp.ecsh_answer_ids"
-        try db.execute("DROP TABLE IF EXISTS " + sorted)
-        try db.execute("CREATE TABLE " + sorted + " AS SELECT rowid AS r, CAST(customer_id AS TEXT) AS id FROM nps WHERE customer_id IS NOT NULL ORDER BY id")
-        defer { try? db.execute("DROP TABLE IF EXISTS " + sorted) }
+        let sorted = try AnswersByRespondent(db)
+        defer { sorted.drop() }
         // In the sorted table's rowid order, which is the ids' order.
-        let s = try db.prepare("SELECT n.r, f.customer_key FROM \(sorted) AS n LEFT JOIN \(base) AS f ON f.customer_id = n.id ORDER BY n.rowid")
+        let s = try db.prepare("SELECT n.r, f.customer_key FROM \(sorted.name) AS n LEFT JOIN \(base) AS f ON f.customer_id = n.id ORDER BY n.rowid")
         defer { s.reset() }
         var keys = Collector()
         try db.withLookupCache { while try s.step() {
