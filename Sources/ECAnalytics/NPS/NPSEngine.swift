@@ -44,6 +44,10 @@ public struct NPSEngine {
         // A segment's respondents are picked by their keys where the workspace keeps them (`NPSAnswerMembership`)
         // for the groups counted here; else by a condition on each answer, put with the filter.
         let answers = try segment.flatMap { countedHere ? try NPSAnswerMembership.make(db, predicate: $0) : nil }
+        if case .attribute(let attribute)? = grouping, customerFilter == nil, segment == nil,
+           let counted = try attributeGroupsByKey(attribute, orders: orders) {
+            return counted
+        }
         var filter = customerFilter
         if let segment, answers == nil {
             let condition = try CustomerFacts.respondentCondition(db, id: SegmentCatalog.responses + ".customer_id", predicate: segment)

@@ -184,4 +184,47 @@ import ECTestSupport
         }
         try check("changes by another program")
     }
+
+    /// `nps by` an attribute counted from the answers' keys (`attributeGroupsByKey`) gives the SQL's groups
+    /// (the same query with a filter that keeps every answer, which takes the SQL), for a customers column
+    /// (respondents without a counted order read from customers, unknown ids and answers without one in
+    /// "(none)"), the first channel, and facts columns of text, integers and reals; the customers column's
+    /// groups also against plain Swift over the generated answers.
+    @Test func attributeGroupsFromKeysEqualTheSQL() throws {
+        let (shop, answers) = try Self.shop()
+        let db = shop.w.db
+        try db.execute("CREATE UNIQUE INDEX ecsh_customers_customer_id ON customers(customer_id)")
+        try CustomerFacts.rebuild(db, settings: MetricSettings())
+        let orders = OrderSelection(countedOrders: MetricSettings().countedCondition())
+        let engine = NPSEngine(db)
+        let facts = CustomerFacts.table
+        let attributes: [CustomerAttribute] = [.column("region", of: "customers"), .firstChannel, .column("cohort", of: facts),
+                                               .column("orders", of: facts), .column("revenue", of: facts), .column("region", of: facts)]
+        for attribute in attributes {
+            let keyed = try #require(try engine.attributeGroupsByKey(attribute, orders: orders), "\(attribute.name) not counted from the keys")
+            let sql = try engine.groups(by: .attribute(attribute), customerFilter: SQLFragment("1"), orders: orders)
+            #expect(keyed.map(\.label) == sql.map(\.label) && keyed.map(\.summary) == sql.map(\.summary), "\(attribute.name)")
+            #expect(try engine.groups(by: .attribute(attribute), orders: orders).map(\.summary) == sql.map(\.summary))
+            #expect(sql.count > 1, "\(attribute.name)")
+        }
+        // Plain Swift: each answer's region by its id in customers ("(none)" for no id, an unknown id or a NULL region).
+        var region: [String: String] = [:]
+        for row in try db.query("SELECT customer_id, region FROM customers").rows {
+            if let id = row[0].textValue, let r = row[1].textValue { region[id] = r }
+        }
+        var want: [String: NPSSummary] = [:]
+        for a in answers {
+            let label = a.id.flatMap { region[$0] } ?? CustomerAttribute.noValue
+            let s = want[label] ?? NPSSummary(n: 0, promoters: 0, passives: 0, detractors: 0)
+            want[label] = NPSSummary(n: s.n + 1, promoters: s.promoters + (a.score >= 9 ? 1 : 0), passives: s.passives + (7...8 ~= a.score ? 1 : 0),
+                                     detractors: s.detractors + (a.score <= 6 ? 1 : 0))
+        }
+        let keyed = try #require(try engine.attributeGroupsByKey(.column("region", of: "customers"), orders: orders))
+        #expect(Dictionary(uniqueKeysWithValues: keyed.map { ($0.label, $0.summary) }) == want)
+        #expect(keyed.last?.label == CustomerAttribute.noValue)
+        // With repeated ids in customers the SQL's join counts an answer once per row: not counted from the keys.
+        try db.execute("DROP INDEX ecsh_customers_customer_id")
+        try CustomerFacts.rebuild(db, settings: MetricSettings())
+        #expect(try engine.attributeGroupsByKey(.column("region", of: "customers"), orders: orders) == nil)
+    }
 }

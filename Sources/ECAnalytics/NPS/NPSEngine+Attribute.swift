@@ -1,0 +1,102 @@
+import ECStore
+
+extension NPSEngine {
+    /// `nps by` a customer attribute (`nps by region`, `by first_channel`, `by cohort`) counted here, without a
+    /// lookup per answer: each answer's respondent by the key the snapshot keeps (`NPSAnswerKeys`), each
+    /// customer's value by the codes of the facts' column (`CustomerColumnCodes`). Nil where that does not
+    /// give what the SQL's `LEFT JOIN attribute` gives, and the caller takes the SQL: not SQLite, a filter or
+    /// a segment, keys or snapshot not current, or an attribute the facts do not hold as that query reads it.
+    ///
+    /// In SQL each answer looks its respondent up by id, then reads the respondent's row: at 10M orders
+    /// (753k answers, 5.04M customers) 0.85 s when the answers come in the customers' order, 6.5–7 s when
+    /// they come by date or the ids are hashed, for the lookups then go at random through an index and a
+    /// table larger than SQLite's page cache. Sorting the answers by id first put the index lookups in
+    /// order but not the rows' (BENCHMARKS.md, "NPS by a customer attribute from the answers' keys").
+    ///
+    /// The groups are SQL's: labelled `CAST(value AS TEXT)` by SQLite itself (`(none)` for NULL and for an
+    /// answer without a respondent), values with one label counted together, ordered by the labels' bytes
+    /// with `(none)` last. A respondent without a counted order has no facts row: for a column of the
+    /// customers dataset, their value is read from it by id, as the SQL's join reads every respondent's.
+    func attributeGroupsByKey(_ attribute: CustomerAttribute, orders: OrderSelection?) throws -> [(label: String, summary: NPSSummary)]? {
+        guard db.engine == .sqlite, table == "nps", try LatestScores.available(db),
+              let keys = try NPSAnswerKeys.Lookup.load(db),
+              let snapshot = try OrderSnapshot.load(db, accept: { _ in true }), snapshot.customers == keys.customers,
+              let (column, customersColumn) = try factsColumn(of: attribute, orders: orders)
+        else { return nil }
+        let (codes, values) = try CustomerColumnCodes.read(db, column: column, expression: "f." + quoteIdentifier(column), snapshot: snapshot)
+        guard codes.count == keys.customers else { return nil }
+        // A respondent outside the facts: the customers column by id (its unique index), else no value.
+        let outside = try customersColumn.map { c in
+            try db.prepare("SELECT \(quoteIdentifier(c)) FROM customers WHERE customer_id = ?")
+        }
+        var outsideValues: [Value] = []
+        var outsideCode: [String: Int] = [:]
+        var failure: (any Error)?
+        let query = SQLFragment("SELECT customer_id, score, rowid FROM \(quoteIdentifier(table)) AS \(SegmentCatalog.responses)")
+        let counts = try NPSDayCounts.counts(query, in: db, checking: self) { s -> Int in
+            let k = keys.key(ofRow: s.int64(at: 2))
+            if k >= 0 { return Int(codes[Int(k)]) }
+            guard k == NPSAnswerKeys.notInFacts, let outside, !s.isNull(at: 0), failure == nil else { return 0 }
+            let id = s.value(at: 0)
+            if let known = outsideCode[id.description] { return known }
+            do {
+                outside.reset()
+                try outside.bind([id])
+                let value: Value = try outside.step() ? outside.value(at: 0) : .null
+                let code = value == .null ? 0 : values.count + outsideValues.count
+                if code != 0 { outsideValues.append(value) }
+                outsideCode[id.description] = code
+                return code
+            } catch {
+                failure = error
+                return 0
+            }
+        }
+        if let failure { throw failure }
+        // Labels by SQLite's own CAST, counts added up by label.
+        let cast = try db.prepare("SELECT CAST(? AS TEXT)")
+        var byLabel: [String: NPSDayCounts.Counts] = [:]
+        for (code, c) in counts {
+            let value = code < values.count ? values[code] : outsideValues[code - values.count]
+            var label = CustomerAttribute.noValue
+            if value != .null {
+                cast.reset()
+                try cast.bind([value])
+                guard try cast.step() else { return nil }
+                label = cast.value(at: 0).textValue ?? CustomerAttribute.noValue
+            }
+            var total = byLabel[label] ?? NPSDayCounts.Counts()
+            total.n += c.n
+            total.promoters += c.promoters
+            total.passives += c.passives
+            total.detractors += c.detractors
+            byLabel[label] = total
+        }
+        let none = CustomerAttribute.noValue
+        return byLabel.sorted { a, b in
+            (a.key == none) != (b.key == none) ? b.key == none : Array(a.key.utf8).lexicographicallyPrecedes(Array(b.key.utf8))
+        }.map { ($0.key, NPSSummary(n: $0.value.n, promoters: $0.value.promoters, passives: $0.value.passives, detractors: $0.value.detractors)) }
+    }
+
+    /// The facts' column that holds `attribute` per customer as `lookupQuery` reads it, and the customers
+    /// column to read a respondent outside the facts from (nil: such a respondent has no value); nil when none.
+    private func factsColumn(of attribute: CustomerAttribute, orders: OrderSelection?) throws -> (String, String?)? {
+        let facts = Set(try db.columns(of: CustomerFacts.table).map(\.name))
+        switch attribute.source {
+        case .firstOrder:
+            guard let column = attribute.factsColumn, facts.contains(column), let orders,
+                  try OrderSnapshot.holding(orders, in: db) != nil else { return nil }
+            return (column, nil)
+        case .lookup:
+            guard let (table, column) = attribute.tableColumn, facts.contains(column), column != "customer_id" else { return nil }
+            if table == CustomerFacts.table { return (column, nil) }
+            // The customers column the facts carry: the same row by the same id bytes only where the ids are
+            // text on both sides and unique in customers (with repeats the SQL's join counts an answer twice).
+            guard table == "customers", try CustomerFacts.viewAttributes(db)?.contains(column) == true,
+                  try CustomerFacts.customersJoin(db) == CustomerFacts.joinOnUniqueID,
+                  try db.columns(of: "nps").first(where: { $0.name.lowercased() == "customer_id" })?.type.uppercased() == "TEXT"
+            else { return nil }
+            return (column, column)
+        }
+    }
+}
