@@ -44,8 +44,8 @@ public struct NPSEngine {
         // A segment's respondents are picked by their keys where the workspace keeps them (`NPSAnswerMembership`)
         // for the groups counted here; else by a condition on each answer, put with the filter.
         let answers = try segment.flatMap { countedHere ? try NPSAnswerMembership.make(db, predicate: $0) : nil }
-        if case .attribute(let attribute)? = grouping, customerFilter == nil, segment == nil,
-           let counted = try attributeGroupsByKey(attribute, orders: orders) {
+        if case .attribute(let attribute)? = grouping, customerFilter == nil,
+           let counted = try attributeGroupsByKey(attribute, segment: segment, orders: orders) {
             return counted
         }
         var filter = customerFilter

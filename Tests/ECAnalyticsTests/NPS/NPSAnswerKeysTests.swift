@@ -200,13 +200,20 @@ import ECTestSupport
         let facts = CustomerFacts.table
         let attributes: [CustomerAttribute] = [.column("region", of: "customers"), .firstChannel, .column("cohort", of: facts),
                                                .column("orders", of: facts), .column("revenue", of: facts), .column("region", of: facts)]
+        // No segment, one on a customers column (respondents without a counted order decided by SQL), one on orders.
+        let segments: [SQLFragment?] = [nil, SQLFragment("\"region\" = 'north'"), SQLFragment("\"orders\" >= 2")]
         for attribute in attributes {
-            let keyed = try #require(try engine.attributeGroupsByKey(attribute, orders: orders), "\(attribute.name) not counted from the keys")
-            let sql = try engine.groups(by: .attribute(attribute), customerFilter: SQLFragment("1"), orders: orders)
-            #expect(keyed.map(\.label) == sql.map(\.label) && keyed.map(\.summary) == sql.map(\.summary), "\(attribute.name)")
-            #expect(try engine.groups(by: .attribute(attribute), orders: orders).map(\.summary) == sql.map(\.summary))
-            #expect(sql.count > 1, "\(attribute.name)")
+            for segment in segments {
+                let context = "\(attribute.name) for \(segment?.sql ?? "everyone")"
+                let keyed = try #require(try engine.attributeGroupsByKey(attribute, segment: segment, orders: orders), "\(context) not counted from the keys")
+                let sql = try engine.groups(by: .attribute(attribute), customerFilter: SQLFragment("1"), segment: segment, orders: orders)
+                #expect(keyed.map(\.label) == sql.map(\.label) && keyed.map(\.summary) == sql.map(\.summary), "\(context)")
+                #expect(try engine.groups(by: .attribute(attribute), segment: segment, orders: orders).map(\.summary) == sql.map(\.summary))
+                #expect(segment == nil ? sql.count > 1 : !sql.isEmpty, "\(context)")
+            }
         }
+        // A segment that reads `nps` is not decided by the keys (`NPSAnswerMembership`): the SQL counts it.
+        #expect(try engine.attributeGroupsByKey(.firstChannel, segment: SQLFragment("\"nps\" >= 9"), orders: orders) == nil)
         // Plain Swift: each answer's region by its id in customers ("(none)" for no id, an unknown id or a NULL region).
         var region: [String: String] = [:]
         for row in try db.query("SELECT customer_id, region FROM customers").rows {
