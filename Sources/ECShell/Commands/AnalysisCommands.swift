@@ -145,7 +145,7 @@ extension Session {
         case .segments(let a, let b):
             try requireTable("nps", for: "NPS", load: "nps", at: a.range)
             let groups = try [a, b].map { id -> NPSEngine.Group in
-                NPSEngine.Group(label: id.name, condition: try customerFilter([id], everyone: true)!)
+                NPSEngine.Group(label: id.name, condition: try customerFilter([id], everyone: true)!, segment: try factsCondition([id]))
             }
             show(try NPSEngine(database).compare(a: groups[0], b: groups[1]), sql: nil)
         case .by(let by, let segments):

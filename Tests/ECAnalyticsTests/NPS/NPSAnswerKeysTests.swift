@@ -212,6 +212,17 @@ import ECTestSupport
                 #expect(segment == nil ? sql.count > 1 : !sql.isEmpty, "\(context)")
             }
         }
+        // `nps compare A, B` with the segments counted by the keys: the table the conditions on every answer give.
+        for (a, b) in [(segments[1]!, segments[2]!), (SQLFragment("\"nps\" >= 9"), segments[1]!)] {
+            let groups = try [a, b].enumerated().map { i, p in
+                NPSEngine.Group(label: "s\(i)", condition: try CustomerFacts.respondentCondition(db, id: SegmentCatalog.responses + ".customer_id", predicate: p),
+                                segment: p)
+            }
+            let plain = groups.map { NPSEngine.Group(label: $0.label, condition: $0.condition) }
+            let keyed = try engine.compare(a: groups[0], b: groups[1]), sql = try engine.compare(a: plain[0], b: plain[1])
+            #expect(keyed.rows == sql.rows && keyed.notes == sql.notes, "\(a.sql) against \(b.sql)")
+            #expect(keyed.rows.count == 2 && keyed.rows.allSatisfy { $0[1].intValue ?? 0 > 0 })
+        }
         // A segment that reads `nps` is not decided by the keys (`NPSAnswerMembership`): the SQL counts it.
         #expect(try engine.attributeGroupsByKey(.firstChannel, segment: SQLFragment("\"nps\" >= 9"), orders: orders) == nil)
         // Plain Swift: each answer's region by its id in customers ("(none)" for no id, an unknown id or a NULL region).
