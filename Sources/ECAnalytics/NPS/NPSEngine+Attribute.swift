@@ -12,7 +12,7 @@ extension NPSEngine {
     /// (753k answers, 5.04M customers) 0.85 s when the answers come in the customers' order, 6.5–7 s when
     /// they come by date or the ids are hashed, for the lookups then go at random through an index and a
     /// table larger than SQLite's page cache. Sorting the answers by id first put the index lookups in
-    /// order but not the rows' (BENCHMARKS.md, "NPS by a customer attribute from the answers' keys").
+    /// order but not the rows' (docs/decisions.md, "NPS by a customer attribute from the answers' keys").
     ///
     /// The groups are SQL's: labelled `CAST(value AS TEXT)` by SQLite itself (`(none)` for NULL and for an
     /// answer without a respondent), values with one label counted together, ordered by the labels' bytes
@@ -20,7 +20,10 @@ extension NPSEngine {
     /// customers dataset, their value is read from it by id, as the SQL's join reads every respondent's.
     func attributeGroupsByKey(_ attribute: CustomerAttribute, segment: SQLFragment? = nil,
                               orders: OrderSelection?) throws -> [(label: String, summary: NPSSummary)]? {
+        // The keys match an answer's id to the facts' by its text; SQL's `=` compares a number with a text as
+        // numbers ('007' = 7): only text ids on the answers' side give both the same respondents.
         guard db.engine == .sqlite, table == "nps", try LatestScores.available(db),
+              try db.columns(of: table).first(where: { $0.name.lowercased() == "customer_id" })?.type.uppercased() == "TEXT",
               let keys = try NPSAnswerKeys.Lookup.load(db),
               let snapshot = try OrderSnapshot.load(db, accept: { _ in true }), snapshot.customers == keys.customers,
               let (column, customersColumn) = try factsColumn(of: attribute, orders: orders)
@@ -98,10 +101,9 @@ extension NPSEngine {
             guard let (table, column) = attribute.tableColumn, facts.contains(column), column != "customer_id" else { return nil }
             if table == CustomerFacts.table { return (column, nil) }
             // The customers column the facts carry: the same row by the same id bytes only where the ids are
-            // text on both sides and unique in customers (with repeats the SQL's join counts an answer twice).
+            // unique in customers (with repeats the SQL's join counts an answer once per row).
             guard table == "customers", try CustomerFacts.viewAttributes(db)?.contains(column) == true,
-                  try CustomerFacts.customersJoin(db) == CustomerFacts.joinOnUniqueID,
-                  try db.columns(of: "nps").first(where: { $0.name.lowercased() == "customer_id" })?.type.uppercased() == "TEXT"
+                  try CustomerFacts.customersJoin(db) == CustomerFacts.joinOnUniqueID
             else { return nil }
             return (column, column)
         }
