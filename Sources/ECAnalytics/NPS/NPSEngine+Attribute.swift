@@ -22,11 +22,12 @@ extension NPSEngine {
                               orders: OrderSelection?) throws -> [(label: String, summary: NPSSummary)]? {
         // The keys match an answer's id to the facts' by its text; SQL's `=` compares a number with a text as
         // numbers ('007' = 7): only text ids on the answers' side give both the same respondents.
+        // The catalogue's answers first; the keys and the snapshot are read only when they will be used.
         guard db.engine == .sqlite, table == "nps", try LatestScores.available(db),
               try db.columns(of: table).first(where: { $0.name.lowercased() == "customer_id" })?.type.uppercased() == "TEXT",
+              let (column, customersColumn) = try factsColumn(of: attribute, orders: orders),
               let keys = try NPSAnswerKeys.Lookup.load(db),
-              let snapshot = try OrderSnapshot.load(db, accept: { _ in true }), snapshot.customers == keys.customers,
-              let (column, customersColumn) = try factsColumn(of: attribute, orders: orders)
+              let snapshot = try OrderSnapshot.load(db, accept: { _ in true }), snapshot.customers == keys.customers
         else { return nil }
         var answers: NPSAnswerMembership?
         if let segment {
