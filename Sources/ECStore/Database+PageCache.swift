@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 extension Database {
     /// The page cache a statement that looks rows up by key gets (`withLookupCache`): 64 MB, 1,024 pages of
@@ -22,6 +23,18 @@ extension Database {
             try? execute("PRAGMA cache_size = \(before)")
             sqlite3_db_release_memory(handle)
         }
+        return try body()
+    }
+
+    /// Runs `body` with SQLite's sorter on helper threads (`PRAGMA threads`, one per core up to four; off by
+    /// default), then puts it back to none. For the sorts of an index built over a whole table: the facts' id
+    /// index (2.3–2.8 s against 1.9 s for 5.45M customers on two cores) and a load's unique id index (5.04M
+    /// hashed customer ids: 4.6 s against 3.1 s in the sqlite3 shell). Only there: other statements keep one
+    /// thread, and each helper holds a sort buffer of its own.
+    public func withSortThreads<T>(_ body: () throws -> T) throws -> T {
+        guard engine == .sqlite else { return try body() }
+        try execute("PRAGMA threads = \(min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)))")
+        defer { try? execute("PRAGMA threads = 0") }
         return try body()
     }
 }

@@ -120,9 +120,9 @@ extension CustomerFacts {
         Int(try db.scalar("SELECT coalesce(max(customer_key) + 1, 0) FROM \(db.derivedSchema).\(baseTable)").intValue ?? 0)
     }
 
-    /// The customer key in column 0 of `s`, checked to lie in 0..<count.
-    static func key(_ s: Statement, below count: Int) throws -> Int {
-        let k = Int(s.int64(at: 0))
+    /// The customer key in column `column` of `s`, checked to lie in 0..<count.
+    static func key(_ s: Statement, at column: Int = 0, below count: Int) throws -> Int {
+        let k = Int(s.int64(at: column))
         guard k >= 0, k < count else { throw MetricsError("customer facts are not numbered 0..<n") }
         return k
     }
@@ -146,6 +146,7 @@ extension CustomerFacts {
     static func rejoinCustomers(_ db: Database) throws {
         let started = Date.timeIntervalSinceReferenceDate
         try createAttributes(db, try extraColumns(db))
+        LoadTrace.mark("facts: customers columns' table created")
         try joinAttributes(db)
         try OrderSnapshot.writeStamp(db, seconds: Date.timeIntervalSinceReferenceDate - started)
     }

@@ -203,14 +203,14 @@ extension CustomerFacts {
     /// `ecsh_customer_base` holds every customer; the builds and rejoins whose `collectExtras` left that to SQL.
     /// Nothing when the customers dataset has no other column or no id index to join by.
     ///
-    /// One join in key order looks every id up in the customers' index. That index is read nearly in order
-    /// when ids grow with the first order (numbered members); otherwise it fits the lookup cache below 1.5M
-    /// customers (`Database.withLookupCache`). Past that, ids in no such order (hashed from e-mail addresses,
-    /// a marketplace's buyer ids) made nearly every lookup a page the cache had lost: the join of a 10M-order
-    /// shop's 5M customers took 54 s instead of 6 (BENCHMARKS.md, "Lookups by id at random"). Those take two
-    /// steps, neither of which looks anything up at random: each customer's row of customers is found in id
-    /// order, walking the facts' id index beside the customers' (`rowOf`), and the rows are then copied in
-    /// key order through a temporary table of (key, row). `inTwoSteps` forces the choice (tests).
+    /// Ids that grow with the first order (numbered members) take one join in key order, which reads the
+    /// customers' id index nearly in order. Ids in no such order (hashed from e-mail addresses, a marketplace's
+    /// buyer ids) made nearly every lookup of that join a page SQLite's cache had lost: the join of a 10M-order
+    /// shop's 5M customers took 54 s instead of 6 (BENCHMARKS.md, "Lookups by id at random"), and at 1M
+    /// orders needed a 64 MB cache to take 0.9 s. Those take two steps, neither of which looks anything up
+    /// at random: each customer's row of customers is found by walking the facts' id index beside the
+    /// customers' (`customerRows`), and the rows are then copied in key order through a temporary table of
+    /// (key, row). `inTwoSteps` forces the choice (tests).
     static func joinAttributes(_ db: Database, inTwoSteps: Bool? = nil) throws {
         let x = try extraColumns(db)
         guard !x.names.isEmpty, let join = try customersJoin(db) else { return }
@@ -219,38 +219,60 @@ extension CustomerFacts {
         let insert = "INSERT INTO \(schema).\(attributesTable) (customer_key, \(names.joined(separator: ", ")))"
         let copied = names.map { "c." + $0 }.joined(separator: ", ")
         let count = try customerCount(db)
-        let follows = try idsFollowKeys(db, customers: count)
-        guard inTwoSteps ?? (count > 1_500_000 && !follows) else {
-            let oneJoin = {
-                try db.execute("\(insert) SELECT f.customer_key, \(copied) FROM \(schema).\(baseTable) AS f JOIN customers AS c ON \(join) ORDER BY f.customer_key")
-            }
-            // Ids in key order read the index in order: no cache needed (nor its 64 MB).
-            return follows ? try oneJoin() : try db.withLookupCache(oneJoin)
+        guard try inTwoSteps ?? !idsFollowKeys(db, customers: count) else {
+            // Ids in key order read the index in order: no lookup cache needed (nor its 64 MB).
+            return try db.execute("\(insert) SELECT f.customer_key, \(copied) FROM \(schema).\(baseTable) AS f JOIN customers AS c ON \(join) ORDER BY f.customer_key")
         }
         // Int64.min: no row (a rowid SQLite never gives a row itself; 0 and negative ones can be set by hand).
-        var rowOf = [Int64](repeating: .min, count: count)
-        // A unique id index joins on the id; any other takes the largest rowid under the id (`customersJoin`).
-        let base: String = schema + "." + baseTable
-        var rows: String = "SELECT f.customer_key, c.rowid FROM " + base + " AS f JOIN customers AS c ON " + join + " ORDER BY f.customer_id"
-        if join != joinOnUniqueID {
-            rows = "SELECT f.customer_key, (SELECT max(rowid) FROM customers WHERE customer_id = f.customer_id) FROM " + base
-                + " AS f ORDER BY f.customer_id"
-        }
-        try db.withLookupCache {
-            let s = try db.prepare(rows)
-            while try s.step() {
-                if s.isNull(at: 1) { continue }
-                let k = Int(s.int64(at: 0))
-                guard k >= 0, k < count else { throw MetricsError("customer facts are not numbered 0..<n") }
-                rowOf[k] = s.int64(at: 1)
-            }
-        }
+        let rowOf = try customerRows(db, customers: count)
+        LoadTrace.mark("facts: customers' rows found in id order")
         let pairs = "temp.ecsh_customer_rows"
         try db.execute("DROP TABLE IF EXISTS " + pairs)
         try db.execute("CREATE TABLE " + pairs + " (customer_key INTEGER PRIMARY KEY, row INTEGER NOT NULL)")
         defer { try? db.execute("DROP TABLE IF EXISTS " + pairs) }
         try insertPairs(db, into: pairs, (0..<count).lazy.filter { rowOf[$0] != .min }) { (Int64($0), rowOf[$0]) }
+        LoadTrace.mark("facts: keys and rows written")
         try db.execute("\(insert) SELECT t.customer_key, \(copied) FROM \(pairs) AS t JOIN customers AS c ON c.rowid = t.row ORDER BY t.customer_key")
+    }
+
+    /// Each customer's row of the customers dataset by key (`Int64.min`: none), as `customersJoin` finds it: the
+    /// row whose id has the facts' id's bytes, the last such row. Found by walking the facts' id index and the
+    /// customers' id index side by side, each read once in order (SQLite's join looked each facts id up in the
+    /// customers' index from its root: 3.6 s against 3.0 s for 5.04M hashed ids in a load's transaction).
+    static func customerRows(_ db: Database, customers count: Int) throws -> [Int64] {
+        var rowOf = [Int64](repeating: .min, count: count)
+        // Both in the order of their index (binary, as `customersJoin` requires); text ids only, as SQL's `=`
+        // matches a text id with text alone.
+        let f = try db.prepare("SELECT customer_id, customer_key FROM \(db.derivedSchema).\(baseTable) WHERE typeof(customer_id) = 'text' ORDER BY customer_id")
+        let c = try db.prepare("SELECT customer_id, rowid FROM customers WHERE typeof(customer_id) = 'text' ORDER BY customer_id")
+        defer { f.reset(); c.reset() }
+        var inFacts = try f.step()
+        var inCustomers = try c.step()
+        while inFacts && inCustomers {
+            let order = binaryOrder(f.bytes(at: 0), c.bytes(at: 0))
+            if order < 0 { inFacts = try f.step(); continue }
+            if order > 0 { inCustomers = try c.step(); continue }
+            // The last of the customers' rows with this id (an index lists equal ids by rowid; max all the same).
+            var row = c.int64(at: 1)
+            while true {
+                inCustomers = try c.step()
+                guard inCustomers, binaryOrder(f.bytes(at: 0), c.bytes(at: 0)) == 0 else { break }
+                row = max(row, c.int64(at: 1))
+            }
+            rowOf[try key(f, at: 1, below: count)] = row
+            inFacts = try f.step()
+        }
+        return rowOf
+    }
+
+    /// SQLite's BINARY collation: the bytes compared up to the shorter length, then the shorter first.
+    static func binaryOrder(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        let n = min(a.count, b.count)
+        if n > 0, let x = a.baseAddress, let y = b.baseAddress {
+            let d = memcmp(x, y, n)
+            if d != 0 { return Int(d) }
+        }
+        return a.count - b.count
     }
 
     /// Whether the facts' ids mostly grow with their keys: of a thousand customers evenly spread over the keys,

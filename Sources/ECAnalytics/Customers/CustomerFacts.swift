@@ -75,11 +75,10 @@ public enum CustomerFacts {
 
     /// The facts' index and statistics, then the stamp that makes facts and snapshot current.
     static func finishFacts(_ db: Database, started: Double) throws {
-        // The index's sort on helper threads too (SQLite's multi-threaded sorter, off by default): 2.3–2.8 s
-        // against 1.9 s for 5.45M customers on two cores. Only for this sort: other statements keep one thread.
-        try db.execute("PRAGMA threads = \(min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)))")
-        defer { try? db.execute("PRAGMA threads = 0") }
-        try db.execute("CREATE UNIQUE INDEX \(db.derivedSchema).ecsh_customer_facts_id ON \(baseTable)(customer_id)")
+        // The index's sort on helper threads too (`withSortThreads`).
+        try db.withSortThreads {
+            try db.execute("CREATE UNIQUE INDEX \(db.derivedSchema).ecsh_customer_facts_id ON \(baseTable)(customer_id)")
+        }
         // Statistics for segment and join plans, from a sample (a full ANALYZE reads every row).
         try db.execute("PRAGMA analysis_limit = 1000")
         try db.execute("ANALYZE \(db.derivedSchema).\(baseTable)")

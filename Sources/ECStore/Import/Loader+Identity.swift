@@ -118,7 +118,8 @@ extension Loader {
             // step (one sort), so the repeat query below runs only when there are some.
             try database.execute("SAVEPOINT ecsh_unique_ids")
             do {
-                try database.execute("CREATE UNIQUE INDEX \(index) ON \(t)(\(k))")
+                // The sort on helper threads too (`withSortThreads`).
+                try database.withSortThreads { try database.execute("CREATE UNIQUE INDEX \(index) ON \(t)(\(k))") }
                 try database.execute("RELEASE ecsh_unique_ids")
                 return
             } catch let e as DatabaseError where e.code & 0xFF == SQLITE_CONSTRAINT {
@@ -126,7 +127,7 @@ extension Loader {
                 try database.execute("RELEASE ecsh_unique_ids")
             }
         }
-        try database.execute("CREATE INDEX IF NOT EXISTS \(index) ON \(t)(\(k))")
+        try database.withSortThreads { try database.execute("CREATE INDEX IF NOT EXISTS \(index) ON \(t)(\(k))") }
         let repeated = "SELECT max(rowid) AS keep, \(k) AS key FROM \(t) WHERE rowid > \(base) AND \(k) IS NOT NULL GROUP BY \(k) HAVING count(*) > 1"
         guard try database.scalar("SELECT count(*) FROM (\(repeated))").intValue ?? 0 > 0 else { return }
         let columns = try database.columns(of: table).map(\.name)

@@ -327,6 +327,50 @@ import ECTestSupport
         }
     }
 
+    /// The two-step join walks two id indexes side by side (`customerRows`), so its byte order must be SQLite's
+    /// for text: random ids with shared prefixes, bytes above 0x7F (UTF-8), upper and lower case and embedded
+    /// NULs sort as `ORDER BY` sorts them, and the walk finds for each facts id exactly the row the SQL join
+    /// finds (the last row of a repeated id; none for an id that is missing or only a blob in customers).
+    @Test func idsWalkedInSQLitesOrder() throws {
+        let db = try Database()
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [String] = ["a", "b", "A", "é", "日", "\u{0}", "1", "10", "z"]
+        var ids = Set<String>()
+        while ids.count < 400 { ids.insert((0..<Int.random(in: 0...4, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()) }
+        try db.execute("CREATE TABLE t (x TEXT)")
+        for id in ids { try db.execute("INSERT INTO t VALUES (?)", [.text(id)]) }
+        let bySQL = try db.query("SELECT CAST(x AS BLOB) FROM t ORDER BY x").rows.map { row -> [UInt8] in
+            guard case .blob(let b) = row[0] else { return [] }
+            return b
+        }
+        let bySwift = ids.map { Array($0.utf8) }.sorted { a, b in
+            a.withUnsafeBytes { a in b.withUnsafeBytes { b in CustomerFacts.binaryOrder(a, b) < 0 } }
+        }
+        #expect(bySQL.count == ids.count)
+        #expect(bySQL == bySwift)
+        // The walk against SQL's join over the same ids: facts of every other id, customers of a random half,
+        // some listed twice (a plain index), and one a blob of a facts id's bytes.
+        let sorted = ids.sorted()
+        let facts = sorted.enumerated().filter { $0.offset % 2 == 0 }.map(\.element).shuffled(using: &generator)
+        try db.execute("CREATE TABLE \(CustomerFacts.baseTable) (customer_key INTEGER PRIMARY KEY, customer_id TEXT)")
+        try db.execute("CREATE UNIQUE INDEX ecsh_customer_facts_id ON \(CustomerFacts.baseTable)(customer_id)")
+        for (k, id) in facts.enumerated() { try db.execute("INSERT INTO \(CustomerFacts.baseTable) VALUES (?, ?)", [.integer(Int64(k)), .text(id)]) }
+        try db.execute("CREATE TABLE customers (customer_id TEXT, region TEXT)")
+        for id in sorted.shuffled(using: &generator) where Bool.random(using: &generator) {
+            for _ in 0..<Int.random(in: 1...2, using: &generator) { try db.execute("INSERT INTO customers VALUES (?, 'x')", [.text(id)]) }
+        }
+        try db.execute("INSERT INTO customers VALUES (CAST(? AS BLOB), 'blob')", [.text(facts[0])])
+        try db.execute("CREATE INDEX ecsh_customers_customer_id ON customers(customer_id)")
+        let join = try #require(try CustomerFacts.customersJoin(db))
+        var expected = [Int64](repeating: .min, count: facts.count)
+        for row in try db.query("SELECT f.customer_key, c.rowid FROM \(CustomerFacts.baseTable) AS f JOIN customers AS c ON \(join)").rows {
+            expected[Int(row[0].intValue!)] = row[1].intValue!
+        }
+        #expect(expected.contains(.min) && expected.contains { $0 != .min })
+        #expect(try db.scalar("SELECT count(*) FROM customers GROUP BY customer_id ORDER BY 1 DESC LIMIT 1").intValue == 2)
+        #expect(try CustomerFacts.customerRows(db, customers: facts.count) == expected)
+    }
+
     /// The facts are a view over the base and the customers columns; the reference SQL of a KPI grouped by
     /// a customers column joins the two tables (a view that is a join would be copied whole as the right
     /// side of its LEFT JOIN) and answers as the snapshot does; a customers column with a row for each
