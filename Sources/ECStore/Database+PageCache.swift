@@ -9,11 +9,12 @@ extension Database {
     /// Runs `body` with this connection's page cache at `kibibytes` (SQLite's default is 2 MB: 31 pages of
     /// 64 KiB), then puts the size back and frees the pages it no longer keeps.
     ///
-    /// For the derived data's joins by customer id. Each lookup in an index larger than the cache that
-    /// misses it copies a 64 KiB page from the operating system again; ids in no particular order (hashed
-    /// ids, answers in date order) miss nearly every time. A customers load with hashed ids spent 2.2–2.4 s
-    /// instead of 0.6 s on its join at 1M orders (BENCHMARKS.md, "Lookups by id at random"). Only around
-    /// those joins, not for the whole connection: a 10M load already peaks near issue 15's 300 MB with its
+    /// For the derived data's lookups by customer id (the NPS answers' respondents). Each lookup in an index
+    /// larger than the cache that misses it copies a 64 KiB page from the operating system again; ids in no
+    /// particular order (hashed ids, answers in date order) miss nearly every time. A customers load with
+    /// hashed ids spent 2.2–2.4 s instead of 0.6 s on its join at 1M orders (BENCHMARKS.md, "Lookups by id at
+    /// random"; that join now walks the two id indexes instead, `CustomerFacts.customerRows`). Only around
+    /// those lookups, not for the whole connection: a 10M load already peaks near issue 15's 300 MB with its
     /// own arrays, and a cache is memory as soon as it is filled.
     public func withLookupCache<T>(kibibytes: Int = lookupCacheKiB, _ body: () throws -> T) throws -> T {
         guard let handle else { return try body() }

@@ -24,7 +24,7 @@ extension CustomerFacts {
             if role != .orders, db.engine == .sqlite, let stamp = try stampOfUnchangedOrders(db) {
                 try rejoinAttributes(db, since: stamp)
             } else {
-                try rebuild(db, settings: settings, from: role == .orders && pass?.isUsable == true ? pass : nil)
+                try rebuild(db, settings: settings, from: role == .orders && pass?.isUsable == true ? pass : nil, inLoad: true)
             }
         } catch let e as DatabaseError {
             throw e

@@ -47,15 +47,22 @@ public enum CustomerFacts {
     /// orders the customers are built share by share, past `ordersInMemory` the snapshot's orders are
     /// not held all at once (`build`), so memory stays bounded. With `pass` (usable: the load that
     /// just wrote `orders` saw every row), from what it collected, without reading `orders`.
+    ///
+    /// `inLoad`: inside a load's transaction, which rolls back whole on an error of SQLite, and whose caller
+    /// drops whatever a failed build left (`refreshInLoad`, `OrderSnapshot.invalidate`). The build then opens
+    /// no savepoint of its own: with one open, SQLite copies every page the build writes that the file
+    /// already held into a statement journal, in case of a rollback to the savepoint. A load replacing its
+    /// orders frees the old rows' pages and the build takes them again: a 10M load copied 1 GB that way
+    /// (BENCHMARKS.md, "Loading again without a savepoint").
     public static func rebuild(_ db: Database, settings: MetricSettings, ordersPerPass: Int = defaultOrdersPerPass,
-                               ordersInMemory: Int = defaultOrdersInMemory, from pass: LoadPass? = nil) throws {
+                               ordersInMemory: Int = defaultOrdersInMemory, from pass: LoadPass? = nil, inLoad: Bool = false) throws {
         guard try db.tableExists("orders") else {
             throw MetricsError("customer facts need orders: load orders from 'file.csv'")
         }
         if db.engine == .postgresql { return try rebuildInEngine(db, settings: settings) }
         let integerUnits = try db.columns(of: "orders").first { $0.name == "quantity" }?.type.uppercased() == "INTEGER"
         let started = Date.timeIntervalSinceReferenceDate
-        try db.during("building the customer facts and the order snapshot") { try db.transaction(committing: "saving the customer facts to the workspace file") {
+        func buildAll() throws {
             try OrderSnapshot.invalidate(db)
             LoadTrace.mark("facts: start")
             if let pass {
@@ -70,7 +77,13 @@ public enum CustomerFacts {
             LoadTrace.mark("facts: customers columns joined")
             try finishFacts(db, started: started)
             LoadTrace.mark("facts: index, analyze, stamp")
-        } }
+        }
+        try db.during("building the customer facts and the order snapshot") {
+            guard inLoad && db.isInTransaction else {
+                return try db.transaction(committing: "saving the customer facts to the workspace file") { try buildAll() }
+            }
+            try buildAll()
+        }
     }
 
     /// The facts' index and statistics, then the stamp that makes facts and snapshot current.
