@@ -53,7 +53,8 @@ public enum CustomerFacts {
     /// no savepoint of its own: with one open, SQLite copies every page the build writes that the file
     /// already held into a statement journal, in case of a rollback to the savepoint. A load replacing its
     /// orders frees the old rows' pages and the build takes them again: a 10M load copied 1 GB that way
-    /// (BENCHMARKS.md, "Loading again without a savepoint").
+    /// (BENCHMARKS.md, "Customers joined by walking two indexes"; docs/decisions.md, "The facts build inside a
+    /// load without a savepoint").
     public static func rebuild(_ db: Database, settings: MetricSettings, ordersPerPass: Int = defaultOrdersPerPass,
                                ordersInMemory: Int = defaultOrdersInMemory, from pass: LoadPass? = nil, inLoad: Bool = false) throws {
         guard try db.tableExists("orders") else {
