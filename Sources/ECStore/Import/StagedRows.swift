@@ -93,8 +93,16 @@ final class StagedRows {
         isOpen = true
     }
 
-    private func commit() throws {
-        try database.during("saving the rows loaded so far", stoppable: false) { try database.execute("COMMIT") }
+    /// `announced`: said on the progress line (`Database.during`). A part committed while the rows are read is
+    /// not: the load's bar shows that step, and a `during` there gave the line back to the statement's activity
+    /// line at every part, so the two took turns on the terminal (the bar, then "running load … 2 s", then the
+    /// bar again). The last part's commit, after the rows, is.
+    private func commit(announced: Bool) throws {
+        if announced {
+            try database.during("saving the rows loaded so far", stoppable: false) { try database.execute("COMMIT") }
+        } else {
+            try database.execute("COMMIT")
+        }
         isOpen = false
         parts += 1
         follower?.copy()
@@ -105,7 +113,7 @@ final class StagedRows {
     func rowsInserted(throughByte byte: Int) throws {
         guard byte - committedAtByte >= partBytes else { return }
         committedAtByte = byte
-        try commit()
+        try commit(announced: false)
         if parts % 2 == 0 { follower?.waitForCopies() }
         try begin()
     }
@@ -113,7 +121,7 @@ final class StagedRows {
     /// Commits the last part and stops the follower; what it has not copied, the log keeps for the copy
     /// after the load's commit. The adopting transaction comes next (`adopt`).
     func finish() throws {
-        try commit()
+        try commit(announced: true)
         restore()
     }
 

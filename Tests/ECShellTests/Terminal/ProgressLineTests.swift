@@ -103,6 +103,36 @@ struct ProgressLineTests {
         #expect(recounted.last { $0.hasPrefix("│") && !$0.contains("after_count") }.map(value) == before)
     }
 
+    /// A load into a new workspace commits its rows in parts (`StagedRows`: a 30 MB file, eight parts) while its
+    /// bar is drawn. The bar alone shows that step: until the twenty-third session each part's commit gave the
+    /// line to the statement's activity line, and the two took turns ("running load … 2 s", then the bar again).
+    @Test func aLoadInPartsShowsOnlyItsBarWhileItReadsTheRows() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let made = try runECSH(["generate", "shop", dir.path("large"), "--orders", "300000", "--seed", "7"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let shell = try TmuxSession(command: [try TerminalTests.ecshBinary(), dir.path("shop.db")],
+                                    environment: ["ECSH_HISTORY": dir.path("history")], width: 140)
+        defer { shell.close() }
+        try shell.waitUntil("the first prompt") { $0.last == "ecsh>" }
+        try shell.type("load orders from '\(dir.path("large"))/orders.csv'")
+        try shell.press("Enter")
+        // The last line of the screen, every 40 ms, until the load has said what it loaded.
+        var seen: [String] = []
+        let deadline = ContinuousClock.now + .seconds(180)
+        while ContinuousClock.now < deadline {
+            let lines = try shell.screenLines()
+            if let last = lines.last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) { seen.append(last) }
+            if lines.contains(where: { $0.hasPrefix("loaded ") }) && lines.last == "ecsh>" { break }
+            usleep(40_000)
+        }
+        #expect(seen.last == "ecsh>", "the load did not end:\n\(seen.suffix(5).joined(separator: "\n"))")
+        let lastBar = try #require(seen.lastIndex { $0.contains(" rows/s ") }, "no bar was drawn")
+        let bars = seen[..<lastBar].filter { $0.contains(" rows/s ") }.count
+        let turns = seen[..<lastBar].filter { $0.contains("running load") || $0.contains("saving the rows loaded so far") }
+        #expect(bars >= 5, "\(bars) samples of the bar")
+        #expect(turns.isEmpty, "the activity line took turns with the bar:\n\(turns.prefix(5).joined(separator: "\n"))")
+    }
+
     /// `run 'script.ecsh'`: the line is the running statement's, never the `run`'s over it.
     @Test func aScriptRunFromThePromptShowsItsStatementsLines() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
