@@ -119,5 +119,15 @@ final class NPSDayCounts: @unchecked Sendable {
     /// One day's responses and how many of them were promoters, passives and detractors.
     struct Counts {
         var n = 0, promoters = 0, passives = 0, detractors = 0
+
+        /// Adds `other`'s responses to these.
+        mutating func add(_ other: Counts) {
+            n += other.n
+            promoters += other.promoters
+            passives += other.passives
+            detractors += other.detractors
+        }
+
+        var summary: NPSSummary { NPSSummary(n: n, promoters: promoters, passives: passives, detractors: detractors) }
     }
 }

@@ -76,17 +76,12 @@ extension NPSEngine {
                 guard try cast.step() else { return nil }
                 label = cast.value(at: 0).textValue ?? CustomerAttribute.noValue
             }
-            var total = byLabel[label] ?? NPSDayCounts.Counts()
-            total.n += c.n
-            total.promoters += c.promoters
-            total.passives += c.passives
-            total.detractors += c.detractors
-            byLabel[label] = total
+            byLabel[label, default: NPSDayCounts.Counts()].add(c)
         }
         let none = CustomerAttribute.noValue
         return byLabel.sorted { a, b in
             (a.key == none) != (b.key == none) ? b.key == none : Array(a.key.utf8).lexicographicallyPrecedes(Array(b.key.utf8))
-        }.map { ($0.key, NPSSummary(n: $0.value.n, promoters: $0.value.promoters, passives: $0.value.passives, detractors: $0.value.detractors)) }
+        }.map { ($0.key, $0.value.summary) }
     }
 
     /// The facts' column that holds `attribute` per customer as `lookupQuery` reads it, and the customers

@@ -32,17 +32,9 @@ extension NPSEngine {
                 perDay.append((Int(day), NPSDayCounts.Counts(n: v[0], promoters: v[1], passives: v[2], detractors: v[3])))
             }
         }
-        var counts: [Int: (n: Int, p: Int, pa: Int, d: Int)] = [:]
-        for (day, v) in perDay {
-            let period = unit.index(ofDay: day)
-            var c = counts[period] ?? (0, 0, 0, 0)
-            c.n += v.n; c.p += v.promoters; c.pa += v.passives; c.d += v.detractors
-            counts[period] = c
-        }
+        var counts: [Int: NPSDayCounts.Counts] = [:]
+        for (day, v) in perDay { counts[unit.index(ofDay: day), default: NPSDayCounts.Counts()].add(v) }
         guard let first = counts.keys.min(), let last = counts.keys.max() else { return [] }
-        return (first...last).map { i in
-            let c = counts[i] ?? (0, 0, 0, 0)
-            return (unit.label(of: i), NPSSummary(n: c.n, promoters: c.p, passives: c.pa, detractors: c.d))
-        }
+        return (first...last).map { i in (unit.label(of: i), (counts[i] ?? NPSDayCounts.Counts()).summary) }
     }
 }

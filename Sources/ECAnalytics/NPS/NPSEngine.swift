@@ -100,7 +100,7 @@ public struct NPSEngine {
         if let customerFilter { query = query + SQLFragment(" WHERE ") + customerFilter }
         let counts = try NPSDayCounts.counts(query, in: db, answers: answers, checking: customerFilter == nil ? self : nil) { _ in 0 }
         guard let c = counts[0] else { return [] }
-        return [("all", NPSSummary(n: c.n, promoters: c.promoters, passives: c.passives, detractors: c.detractors))]
+        return [("all", c.summary)]
     }
 
     /// `count(*), promoters, passives, detractors` over `score`, zero (not NULL) when there are no rows.

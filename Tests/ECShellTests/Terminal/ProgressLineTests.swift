@@ -67,18 +67,29 @@ struct ProgressLineTests {
         #expect(TerminalTests.hasRow(next, "42"))
     }
 
-    /// A load draws its bar while it reads the rows; Ctrl-C then stops it at once, wipes the bar,
-    /// and leaves the workspace as it was.
-    @Test func ctrlCDuringALoadWipesTheBarAndKeepsTheWorkspace() throws {
-        let dir = try TemporaryDirectory(); defer { dir.remove() }
-        for (name, orders) in [("small", "1000"), ("large", "300000")] {
-            let made = try runECSH(["generate", "shop", dir.path(name), "--orders", orders, "--seed", "7"])
+    /// Generated shops (`name`, orders) in `dir`, and the shell at its first prompt on `dir`/shop.db, 140 wide.
+    static func shellBesideShops(in dir: TemporaryDirectory, _ shops: [(name: String, orders: String)]) throws -> TmuxSession {
+        for shop in shops {
+            let made = try runECSH(["generate", "shop", dir.path(shop.name), "--orders", shop.orders, "--seed", "7"])
             #expect(made.status == 0, "\(made.stderr)")
         }
         let shell = try TmuxSession(command: [try TerminalTests.ecshBinary(), dir.path("shop.db")],
                                     environment: ["ECSH_HISTORY": dir.path("history")], width: 140)
+        do {
+            try shell.waitUntil("the first prompt") { $0.last == "ecsh>" }
+        } catch {
+            shell.close()
+            throw error
+        }
+        return shell
+    }
+
+    /// A load draws its bar while it reads the rows; Ctrl-C then stops it at once, wipes the bar,
+    /// and leaves the workspace as it was.
+    @Test func ctrlCDuringALoadWipesTheBarAndKeepsTheWorkspace() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let shell = try Self.shellBesideShops(in: dir, [("small", "1000"), ("large", "300000")])
         defer { shell.close() }
-        try shell.waitUntil("the first prompt") { $0.last == "ecsh>" }
         try shell.type("load orders from '\(dir.path("small"))/orders.csv'")
         try shell.press("Enter")
         try shell.waitUntil("the small load", timeout: .seconds(60)) { $0.contains { $0.hasPrefix("loaded ") } && $0.last == "ecsh>" }
@@ -108,12 +119,8 @@ struct ProgressLineTests {
     /// line to the statement's activity line, and the two took turns ("running load … 2 s", then the bar again).
     @Test func aLoadInPartsShowsOnlyItsBarWhileItReadsTheRows() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
-        let made = try runECSH(["generate", "shop", dir.path("large"), "--orders", "300000", "--seed", "7"])
-        #expect(made.status == 0, "\(made.stderr)")
-        let shell = try TmuxSession(command: [try TerminalTests.ecshBinary(), dir.path("shop.db")],
-                                    environment: ["ECSH_HISTORY": dir.path("history")], width: 140)
+        let shell = try Self.shellBesideShops(in: dir, [("large", "300000")])
         defer { shell.close() }
-        try shell.waitUntil("the first prompt") { $0.last == "ecsh>" }
         try shell.type("load orders from '\(dir.path("large"))/orders.csv'")
         try shell.press("Enter")
         // The last line of the screen, every 40 ms, until the load has said what it loaded.
