@@ -33,6 +33,18 @@ extension CustomerFacts {
         }
     }
 
+    /// The derived tables a load of `role` drops and writes again in its transaction (`refreshInLoad`): an orders
+    /// load builds the facts and the snapshot afresh; a customers load writes the customers columns again, an NPS
+    /// load the scores. (The load reads their old pages ahead while its rows go in: `Loader.alsoReplaced`.)
+    public static func tablesReplaced(byLoadOf role: DatasetRole) -> [String] {
+        switch role {
+        case .orders: [baseTable, scoresTable, attributesTable, OrderSnapshot.table]
+        case .customers: [attributesTable]
+        case .nps: [scoresTable]
+        case .spend, .traffic: []
+        }
+    }
+
     /// The stamp of the facts and snapshot in the workspace when they were built, in this layout,
     /// after the last change of the orders (and of any table of unknown reach); nil otherwise.
     static func stampOfUnchangedOrders(_ db: Database) throws -> OrderSnapshot.Stamp? {

@@ -54,7 +54,9 @@ extension Session {
         var refresh: ((Database) throws -> Void)?
         // An orders load also hands its rows, as they are parsed, to what builds the facts (`LoadPass`).
         var pass: CustomerFacts.LoadPass?
+        var replaced: [String] = []
         if case .role(let role) = target {
+            replaced = CustomerFacts.tablesReplaced(byLoadOf: role)
             let settings = try metricSettings()
             if role == .orders && database.engine == .sqlite { pass = CustomerFacts.LoadPass(settings: settings) }
             refresh = { [pass] in try CustomerFacts.refreshInLoad($0, role: role, settings: settings, collected: pass) }
@@ -65,7 +67,8 @@ extension Session {
         }
         let summary = database.engine == .postgresql
             ? try ServerLoader(database: database).load(request, progress: { progress.update($0) }, beforeCommit: refresh)
-            : try Loader(database: database, rowObserver: pass).load(request, progress: { progress.update($0) }, beforeCommit: refresh)
+            : try Loader(database: database, rowObserver: pass, alsoReplaced: replaced)
+                .load(request, progress: { progress.update($0) }, beforeCommit: refresh)
         progress.finish()
         say(summary.description)
         try sayStatuses(summary)

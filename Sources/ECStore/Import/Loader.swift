@@ -23,10 +23,16 @@ public final class Loader {
     var stageReplacingFrom = StagedRows.minReplacingFileBytes
     /// Parts the last load committed before its transaction (0: it was not staged).
     private(set) var stagedParts = 0
+    /// Tables (with their indexes) that the load's `beforeCommit` drops and builds again (the customer facts and
+    /// the order snapshot): a staged load reads their pages ahead, with the old rows' (`PagePrefetch`).
+    public var alsoReplaced: [String] = []
+    /// The byte ranges of the workspace file the last staged load read ahead (tests).
+    private(set) var prefetchedRanges: [Range<Int>] = []
 
-    public init(database: Database, rowObserver: LoadRowObserver? = nil) {
+    public init(database: Database, rowObserver: LoadRowObserver? = nil, alsoReplaced: [String] = []) {
         self.database = database
         self.rowObserver = rowObserver
+        self.alsoReplaced = alsoReplaced
     }
 
     /// Runs one `load`. `progress` is called every few thousand rows. `beforeCommit` runs inside
@@ -155,16 +161,20 @@ public final class Loader {
         }
         // A whole table loaded anew commits its rows in parts into a table of its own first (`StagedRows`).
         stagedParts = 0
+        prefetchedRanges = []
         var info = stat()
         let fileBytes = stat(request.readPath, &info) == 0 ? Int(info.st_size) : 0
         let staged = stagesRows && StagedRows.applies(to: database, request, preset: preset, fileBytes: fileBytes,
                                                       replacingFrom: stageReplacingFrom)
-            ? try StagedRows(database, columns: plan.columns, partBytes: stagePartBytes ?? StagedRows.partBytes(fileBytes: fileBytes)) : nil
+            ? try StagedRows(database, columns: plan.columns, partBytes: stagePartBytes ?? StagedRows.partBytes(fileBytes: fileBytes),
+                             replacing: [table] + alsoReplaced, fileBytes: fileBytes) : nil
         do {
             let stagedRows = try staged.map { staged in
                 let rows = try insertAll(into: staged.name, staged: staged)
                 try staged.finish()
+                LoadTrace.mark("last part committed")
                 stagedParts = staged.parts
+                prefetchedRanges = staged.prefetched
                 return rows
             }
             try database.transaction(committing: "saving the load to the workspace file") {
@@ -175,6 +185,7 @@ public final class Loader {
                 if let staged, let stagedRows {
                     try database.execute("DELETE FROM ecsh_rejects WHERE dataset = ?", [.text(table)])
                     try staged.adopt(as: table)
+                    LoadTrace.mark("staged rows adopted")
                     inserted = stagedRows
                 } else {
                     try prepareTable(table, plan: &plan, append: request.append)

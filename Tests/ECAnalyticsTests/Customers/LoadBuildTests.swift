@@ -143,6 +143,14 @@ import ECTestSupport
             ) n USING (customer_id) WHERE f.nps IS NOT n.score
             """).intValue
         #expect(npsWrong == 0)
+        // The tables a load names as replaced (their old pages read ahead while its rows go in) are the ones it
+        // writes: each is a table of the workspace, and an orders load's build writes them all.
+        let tables = Set(try db.query("SELECT name FROM sqlite_schema WHERE type = 'table'").rows.compactMap { $0[0].textValue })
+        for role in DatasetRole.allCases {
+            let named = CustomerFacts.tablesReplaced(byLoadOf: role)
+            #expect(Set(named).isSubset(of: tables), "\(role): \(named)")
+            #expect(Set(named).isSubset(of: CustomerFacts.tablesReplaced(byLoadOf: .orders)))
+        }
         // The joined facts equal a full build from the orders.
         let joined = try Self.facts(db)
         try CustomerFacts.rebuild(db, settings: try MetricSettings.load(from: db))
