@@ -46,18 +46,45 @@ final class PagePrefetch: Sendable {
     func wait() { job.value() }
 
     /// The byte ranges of the workspace file holding the b-trees (tables and indexes of `database`'s main
-    /// schema) named in `names` or belonging to a table named there, merged where pages follow each other;
-    /// empty when the file cannot be read this way. Runs on the caller's thread: it reads interior pages only.
+    /// schema) named in `names` or belonging to a table named there: each name's in turn (the order the load
+    /// drops them in), pages that follow each other merged, a page only once. Empty when the file cannot be read
+    /// this way. Runs on the caller's thread: it reads interior pages only.
     static func ranges(of names: [String], in database: Database) -> [Range<Int>] {
-        guard !names.isEmpty, let fd = descriptor(of: database) else { return [] }
-        let list = names.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
-        guard let roots = try? database.query("SELECT rootpage FROM main.sqlite_schema WHERE (name IN (\(list)) OR tbl_name IN (\(list))) AND type IN ('table', 'index') AND rootpage > 0")
-                .rows.compactMap({ $0[0].intValue }),
-              let pageSize = try? database.scalar("PRAGMA main.page_size").intValue, pageSize >= 512 else { return [] }
+        guard !names.isEmpty, let fd = descriptor(of: database),
+              let pageSize = try? database.scalar("PRAGMA main.page_size").intValue.map(Int.init), pageSize >= 512 else { return [] }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return [] }
-        let pages = BTreePages(descriptor: fd, pageSize: Int(pageSize), pageCount: Int(info.st_size) / Int(pageSize))
-        return merged(roots.flatMap { pages.all(root: Int($0)) }, pageSize: Int(pageSize))
+        let pages = BTreePages(descriptor: fd, pageSize: pageSize, pageCount: Int(info.st_size) / pageSize)
+        var seen = Set<Int>()
+        var result: [Range<Int>] = []
+        for name in names {
+            guard let roots = try? database.query(
+                "SELECT rootpage FROM main.sqlite_schema WHERE (name = ? OR tbl_name = ?) AND type IN ('table', 'index') AND rootpage > 0",
+                [.text(name), .text(name)]).rows.compactMap({ $0[0].intValue }) else { return [] }
+            result += merged(roots.flatMap { pages.all(root: Int($0)) }.filter { seen.insert($0).inserted }, pageSize: pageSize)
+        }
+        return result
+    }
+
+    /// The first `budget` bytes of `ranges`, in their order (the last range kept cut short).
+    static func limited(_ ranges: [Range<Int>], to budget: Int) -> [Range<Int>] {
+        var left = max(0, budget)
+        var kept: [Range<Int>] = []
+        for range in ranges where left > 0 {
+            let length = min(range.count, left)
+            kept.append(range.lowerBound..<(range.lowerBound + length))
+            left -= length
+        }
+        return kept
+    }
+
+    /// How much to ask for at most: half the memory the kernel says is available without swapping
+    /// (`MemAvailable`). Pages asked for beyond what the cache can keep would be let go again before the DROP
+    /// reads them, and would push out what the load itself reads back. Nil when it cannot be read (no limit).
+    static func memoryBudget(meminfo: String? = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) -> Int? {
+        guard let line = meminfo?.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
+              let kib = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
+        return kib * 1024 / 2
     }
 
     /// Page numbers (from 1) as byte ranges of the file, consecutive pages merged into one range.

@@ -96,6 +96,7 @@ final class StagedRows {
             sqlite3_wal_autocheckpoint(database.handle, 0)
             follower = database.path.flatMap(LogFollower.start)
             prefetchRanges = PagePrefetch.ranges(of: replacing, in: database)
+            if let budget = PagePrefetch.memoryBudget() { prefetchRanges = PagePrefetch.limited(prefetchRanges, to: budget) }
             if !prefetchRanges.isEmpty { prefetchAt = Int(Double(fileBytes) * Self.prefetchShare) }
             try begin()
         } catch {
