@@ -12,12 +12,13 @@ import Glibc
 /// adoption waited 4.3 s (0.8 s of CPU) and the old facts' drop 1.0 s (0.3 s of CPU); with the file in the cache,
 /// 0.3 s and 0.2 s (BENCHMARKS.md, "Old pages read ahead while a load replaces a table").
 ///
-/// Finding the pages reads only the interior pages of each b-tree (a few for a table of gigabytes: at 64 KiB a
-/// page lists thousands of children, and every leaf of a b-tree is at the same depth, so one leaf says the rest of
-/// its level are leaves too). The leaves are then asked for by `posix_fadvise(POSIX_FADV_WILLNEED)`, which reads
-/// them in the kernel, in large requests, without copying them to this process. A hint only: a page that is not
-/// where the file's bytes said (the log held a newer copy of an interior page), or a page the cache lets go again,
-/// changes the DROP's speed, never its result.
+/// Finding the pages reads the interior pages of each b-tree (a few for a table of gigabytes: at 64 KiB a page
+/// lists thousands of children, and every leaf of a b-tree is at the same depth, so one leaf says the rest of its
+/// level are leaves too), and the leaves of small tables only, for their overflow pages (the snapshot's blobs). The
+/// pages are then asked for by `posix_fadvise(POSIX_FADV_WILLNEED)`, which reads them in the kernel, in large
+/// requests, without copying them to this process. All of it on a thread of its own. A hint only: a page that is
+/// not where the file's bytes said (the log held a newer copy of an interior page, an overflow chain did not follow
+/// itself), or a page the cache lets go again, changes the DROP's speed, never its result.
 ///
 /// The file is read through SQLite's own descriptor (`descriptor(of:)`), never one opened here: closing any
 /// descriptor of a file drops every POSIX lock this process holds on it, SQLite's included.
@@ -26,44 +27,68 @@ final class PagePrefetch: Sendable {
     /// whole 1.1 GB file read 8 MB of it).
     static let requestBytes = 2 << 20
 
-    private let job: BackgroundJob<Void>
+    private let job: BackgroundJob<[Range<Int>]>
 
-    /// Starts asking for `ranges` of the file behind `descriptor` on a thread of its own.
-    init(descriptor fd: Int32, ranges: [Range<Int>]) {
-        job = BackgroundJob(name: "ecsh-page-prefetch", stackSize: 256 << 10) {
-            for range in ranges {
-                var offset = range.lowerBound
-                while offset < range.upperBound {
-                    let length = min(Self.requestBytes, range.upperBound - offset)
-                    _ = posix_fadvise(fd, off_t(offset), off_t(length), POSIX_FADV_WILLNEED)
-                    offset += length
-                }
+    /// What to read ahead, found on the caller's thread by SQL alone: the b-trees' root pages, name by name.
+    struct Plan: Sendable {
+        let descriptor: Int32
+        let pageSize: Int
+        /// The file's pages when planned: the old tables' pages are among them (a load's new pages come after).
+        let pageCount: Int
+        let roots: [[Int]]
+
+        /// The byte ranges of the b-trees' pages: each name's in turn (the order the load drops them in), pages that
+        /// follow each other merged, a page only once. Reads interior pages (and the leaves of small tables).
+        func ranges() -> [Range<Int>] {
+            let pages = BTreePages(descriptor: descriptor, pageSize: pageSize, pageCount: pageCount)
+            var seen = Set<Int>()
+            return roots.flatMap { roots in
+                PagePrefetch.merged(roots.flatMap { pages.all(root: $0) }.filter { seen.insert($0).inserted }, pageSize: pageSize)
             }
         }
     }
 
-    /// Waits until every request has been made (not until the pages are read).
-    func wait() { job.value() }
-
-    /// The byte ranges of the workspace file holding the b-trees (tables and indexes of `database`'s main
-    /// schema) named in `names` or belonging to a table named there: each name's in turn (the order the load
-    /// drops them in), pages that follow each other merged, a page only once. Empty when the file cannot be read
-    /// this way. Runs on the caller's thread: it reads interior pages only.
-    static func ranges(of names: [String], in database: Database) -> [Range<Int>] {
-        guard !names.isEmpty, let fd = descriptor(of: database),
-              let pageSize = try? database.scalar("PRAGMA main.page_size").intValue.map(Int.init), pageSize >= 512 else { return [] }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return [] }
-        let pages = BTreePages(descriptor: fd, pageSize: pageSize, pageCount: Int(info.st_size) / pageSize)
-        var seen = Set<Int>()
-        var result: [Range<Int>] = []
-        for name in names {
-            guard let roots = try? database.query(
-                "SELECT rootpage FROM main.sqlite_schema WHERE (name = ? OR tbl_name = ?) AND type IN ('table', 'index') AND rootpage > 0",
-                [.text(name), .text(name)]).rows.compactMap({ $0[0].intValue }) else { return [] }
-            result += merged(roots.flatMap { pages.all(root: Int($0)) }.filter { seen.insert($0).inserted }, pageSize: pageSize)
+    /// Starts, on a thread of its own, finding the pages of `plan` and asking for them, the first `budget` bytes.
+    init(_ plan: Plan, budget: Int?) {
+        job = BackgroundJob(name: "ecsh-page-prefetch", stackSize: 512 << 10) {
+            let found = plan.ranges()
+            let ranges = budget.map { PagePrefetch.limited(found, to: $0) } ?? found
+            for range in ranges {
+                var offset = range.lowerBound
+                while offset < range.upperBound {
+                    let length = min(Self.requestBytes, range.upperBound - offset)
+                    _ = posix_fadvise(plan.descriptor, off_t(offset), off_t(length), POSIX_FADV_WILLNEED)
+                    offset += length
+                }
+            }
+            return ranges
         }
-        return result
+    }
+
+    /// Waits until every request has been made (not until the pages are read); the byte ranges asked for.
+    func wait() -> [Range<Int>] { job.value() }
+
+    /// The plan for the b-trees (tables and indexes of `database`'s main schema) named in `names` or belonging to
+    /// a table named there, in that order; nil when the file cannot be read this way.
+    static func plan(of names: [String], in database: Database) -> Plan? {
+        guard !names.isEmpty, let fd = descriptor(of: database),
+              let pageSize = try? database.scalar("PRAGMA main.page_size").intValue.map(Int.init), pageSize >= 512 else { return nil }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        var roots: [[Int]] = []
+        for name in names {
+            guard let found = try? database.query(
+                "SELECT rootpage FROM main.sqlite_schema WHERE (name = ? OR tbl_name = ?) AND type IN ('table', 'index') AND rootpage > 0",
+                [.text(name), .text(name)]).rows.compactMap({ $0[0].intValue.map(Int.init) }) else { return nil }
+            roots.append(found)
+        }
+        guard roots.contains(where: { !$0.isEmpty }) else { return nil }
+        return Plan(descriptor: fd, pageSize: pageSize, pageCount: Int(info.st_size) / pageSize, roots: roots)
+    }
+
+    /// `plan(of:in:)`'s ranges, found on the caller's thread (tests).
+    static func ranges(of names: [String], in database: Database) -> [Range<Int>] {
+        plan(of: names, in: database)?.ranges() ?? []
     }
 
     /// The first `budget` bytes of `ranges`, in their order (the last range kept cut short).
@@ -127,9 +152,24 @@ struct BTreePages {
     let descriptor: Int32
     let pageSize: Int
     let pageCount: Int
+    /// The leaves of a table read for their cells' overflow pages, at most: the snapshot's entries (a few hundred
+    /// leaves, 330 MB of blobs in overflow pages at 10M orders), not the rows of a dataset (thousands of leaves,
+    /// rows that fit in their page).
+    var overflowLeaves = 512
+    /// Bytes of a page SQLite uses (the page size less the reserved bytes the file's header gives at byte 20).
+    let usableSize: Int
 
-    /// Every page of the b-tree whose root is page `root`: its interior pages and its leaves (not the overflow
-    /// pages of long cells). Stops at anything that is not a b-tree page as expected.
+    init(descriptor: Int32, pageSize: Int, pageCount: Int) {
+        self.descriptor = descriptor
+        self.pageSize = pageSize
+        self.pageCount = pageCount
+        var reserved: UInt8 = 0
+        usableSize = pread(descriptor, &reserved, 1, 20) == 1 ? pageSize - Int(reserved) : pageSize
+    }
+
+    /// Every page of the b-tree whose root is page `root`: its interior pages, its leaves, and for a table of at
+    /// most `overflowLeaves` leaves the overflow pages of its long cells (`overflowGuesses`). Stops at anything
+    /// that is not a b-tree page as expected.
     func all(root: Int) -> [Int] {
         guard (1...pageCount).contains(root) else { return [] }
         var found: [Int] = []
@@ -140,7 +180,12 @@ struct BTreePages {
             guard let kind = read(level[0], into: &buffer) else { return found }
             guard isInterior(kind) else {
                 // Every leaf of a b-tree is at the same depth: this level is all leaves.
-                return found + (isLeaf(kind) ? level : [])
+                guard isLeaf(kind) else { return found }
+                var overflow: [Int] = []
+                if kind == 0x0D, level.count <= overflowLeaves {
+                    for page in level where read(page, into: &buffer) == 0x0D { overflow += overflowGuesses(of: page, in: buffer) }
+                }
+                return found + level + overflow
             }
             found += level
             var next: [Int] = []
@@ -163,6 +208,52 @@ struct BTreePages {
         let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, size, off_t((page - 1) * size)) }
         guard got == size else { return nil }
         return buffer[page == 1 ? 100 : 0]
+    }
+
+    /// The overflow pages of a table leaf's cells, guessed: each chain's first page (at the end of the cell's part in
+    /// the page) and the pages after it, as many as the rest of the payload needs. SQLite takes a chain's pages one
+    /// after another from the end of the file or from free pages near it, so a chain written in one go (the snapshot's
+    /// blobs, written by the load) follows itself; a guess that is wrong reads pages for nothing.
+    private func overflowGuesses(of page: Int, in bytes: [UInt8]) -> [Int] {
+        let header = page == 1 ? 100 : 0
+        guard header + 8 <= bytes.count else { return [] }
+        let cells = Int(bytes[header + 3]) << 8 | Int(bytes[header + 4])
+        guard header + 8 + 2 * cells <= bytes.count else { return [] }
+        // The file format's bounds on a table leaf cell's part kept in the page (sqlite.org/fileformat2.html).
+        let u = usableSize
+        let most = u - 35, least = (u - 12) * 32 / 255 - 23
+        guard u > 35, least > 0 else { return [] }
+        var result: [Int] = []
+        for c in 0..<cells {
+            var at = Int(bytes[header + 8 + 2 * c]) << 8 | Int(bytes[header + 9 + 2 * c])
+            guard at >= header + 8, let (payload, n) = Self.varint(bytes, at) else { continue }
+            at += n
+            guard let (_, m) = Self.varint(bytes, at) else { continue }
+            at += m
+            guard payload > most, payload <= pageCount * u else { continue }
+            let k = least + (payload - least) % (u - 4)
+            let local = k <= most ? k : least
+            guard at + local + 4 <= bytes.count else { continue }
+            let p = at + local
+            let first = Int(bytes[p]) << 24 | Int(bytes[p + 1]) << 16 | Int(bytes[p + 2]) << 8 | Int(bytes[p + 3])
+            let count = (payload - local + u - 5) / (u - 4)
+            guard (1...pageCount).contains(first), count > 0 else { continue }
+            result += first..<min(first + count, pageCount + 1)
+        }
+        return result
+    }
+
+    /// An SQLite varint at `at`: its value and its length in bytes (1 to 9); nil past the end.
+    static func varint(_ bytes: [UInt8], _ at: Int) -> (Int, Int)? {
+        var value: UInt64 = 0
+        for k in 0..<9 {
+            guard at + k < bytes.count else { return nil }
+            let byte = bytes[at + k]
+            if k == 8 { return (Int(truncatingIfNeeded: value << 8 | UInt64(byte)), 9) }
+            value = value << 7 | UInt64(byte & 0x7F)
+            if byte & 0x80 == 0 { return (Int(truncatingIfNeeded: value), k + 1) }
+        }
+        return nil
     }
 
     /// The child page numbers an interior page lists, each checked to lie in the file.

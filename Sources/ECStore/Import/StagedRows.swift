@@ -47,10 +47,10 @@ final class StagedRows {
     private var synchronous: Int64 = 2
     /// Whether a part's transaction is open.
     private var isOpen = false
-    /// The file's pages of the tables this load will drop, asked for from the operating system once this many
-    /// bytes of the file have gone in (`PagePrefetch`); nil once asked for, or when there are none.
+    /// The file's pages of the tables this load will drop (`prefetchPlan`), found and asked for from the operating
+    /// system on a thread of its own once `prefetchAt` bytes of the file have gone in (`PagePrefetch`).
     private var prefetchAt: Int?
-    private var prefetchRanges: [Range<Int>] = []
+    private var prefetchPlan: PagePrefetch.Plan?
     private var prefetch: PagePrefetch?
     /// The byte ranges asked for (tests).
     private(set) var prefetched: [Range<Int>] = []
@@ -95,9 +95,8 @@ final class StagedRows {
             // The follower copies each part; SQLite's own copy at a commit would run on this thread.
             sqlite3_wal_autocheckpoint(database.handle, 0)
             follower = database.path.flatMap(LogFollower.start)
-            prefetchRanges = PagePrefetch.ranges(of: replacing, in: database)
-            if let budget = PagePrefetch.memoryBudget() { prefetchRanges = PagePrefetch.limited(prefetchRanges, to: budget) }
-            if !prefetchRanges.isEmpty { prefetchAt = Int(Double(fileBytes) * Self.prefetchShare) }
+            prefetchPlan = PagePrefetch.plan(of: replacing, in: database)
+            if prefetchPlan != nil { prefetchAt = Int(Double(fileBytes) * Self.prefetchShare) }
             try begin()
         } catch {
             discard()
@@ -128,11 +127,10 @@ final class StagedRows {
     /// After each batch of rows: commits a part once `partBytes` of the file have gone in since the last,
     /// and every second part waits for the copies, so that the next part starts the log over.
     func rowsInserted(throughByte byte: Int) throws {
-        if let at = prefetchAt, byte >= at, let fd = PagePrefetch.descriptor(of: database) {
+        if let at = prefetchAt, byte >= at, let plan = prefetchPlan {
             prefetchAt = nil
-            prefetch = PagePrefetch(descriptor: fd, ranges: prefetchRanges)
-            prefetched = prefetchRanges
-            prefetchRanges = []
+            prefetchPlan = nil
+            prefetch = PagePrefetch(plan, budget: PagePrefetch.memoryBudget())
         }
         guard byte - committedAtByte >= partBytes else { return }
         committedAtByte = byte
@@ -172,9 +170,10 @@ final class StagedRows {
         follower?.stop()
         follower = nil
         // Its requests are made in well under a second; the descriptor it uses is the connection's own.
-        prefetch?.wait()
+        if let prefetch { prefetched = prefetch.wait() }
         prefetch = nil
         prefetchAt = nil
+        prefetchPlan = nil
         sqlite3_wal_autocheckpoint(database.handle, Database.autoCheckpointPages)
         try? database.execute("PRAGMA synchronous = \(synchronous)")
     }

@@ -8,11 +8,12 @@ import ECTestSupport
 /// every page SQLite's own `dbstat` lists for the tables and their indexes (overflow pages aside); a damaged file
 /// never makes the walk fail or leave the file; a replacing load asks for exactly the old tables' pages.
 @Suite struct PagePrefetchTests {
-    /// The b-tree pages (interior and leaf, not overflow) `dbstat` lists for `names` and their indexes, as ranges.
-    static func dbstatRanges(_ db: Database, _ names: [String], pageSize: Int) throws -> [Range<Int>] {
+    /// The b-tree pages (interior and leaf; overflow pages too when `overflow`) `dbstat` lists for `names` and
+    /// their indexes, as ranges.
+    static func dbstatRanges(_ db: Database, _ names: [String], pageSize: Int, overflow: Bool = false) throws -> [Range<Int>] {
         let list = names.map { "'\($0)'" }.joined(separator: ", ")
         let pages = try db.query("""
-            SELECT pageno FROM dbstat WHERE pagetype IN ('internal', 'leaf')
+            SELECT pageno FROM dbstat WHERE pagetype IN ('internal', 'leaf'\(overflow ? ", 'overflow'" : ""))
               AND name IN (SELECT name FROM sqlite_schema WHERE name IN (\(list)) OR tbl_name IN (\(list)))
             """).rows.compactMap { $0[0].intValue.map(Int.init) }
         return PagePrefetch.merged(pages, pageSize: pageSize)
@@ -31,6 +32,12 @@ import ECTestSupport
         try memory.execute("CREATE TABLE gaps (n INTEGER, pad TEXT)")
         try memory.execute("CREATE TABLE one (n INTEGER)")
         try memory.execute("INSERT INTO one VALUES (1)")
+        // Entries like the snapshot's: a name and a blob, most of them longer than a page.
+        try memory.execute("CREATE TABLE blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
+        for k in 0..<(150 + Int(seed) * 20) {
+            let size = [Int.random(in: 1...400, using: &rng), Int.random(in: 400...6_000, using: &rng), Int.random(in: 20_000...60_000, using: &rng)][k % 3]
+            try memory.execute("INSERT INTO blobs VALUES (?, zeroblob(?))", [.text("entry.\(k)"), .integer(Int64(size))])
+        }
         try memory.transaction {
             for k in 0..<(6_000 + Int(seed) * 500) {
                 let long = Int.random(in: 0..<40, using: &rng) == 0 ? String(repeating: "x", count: 1_500) : "n\(k)"
@@ -54,16 +61,32 @@ import ECTestSupport
         // Deep enough to have levels of interior pages below the root.
         #expect(try db.scalar("SELECT max(length(path) - length(replace(path, '/', ''))) FROM dbstat WHERE name = 't'").intValue ?? 0 >= 3)
         #expect(try db.scalar("SELECT count(*) FROM dbstat WHERE name = 't' AND pagetype = 'overflow'").intValue ?? 0 > 0)
+        // Every page, overflow pages included (t's long notes, written in one go); indexes (w is one, without rowid):
+        // their interior pages and leaves.
         for name in ["t", "w", "gaps", "one", "t_id"] {
             let found = PagePrefetch.ranges(of: [name], in: db)
             #expect(!found.isEmpty)
-            #expect(found == (try Self.dbstatRanges(db, [name], pageSize: 512)), "seed \(seed), \(name)")
+            #expect(found == (try Self.dbstatRanges(db, [name], pageSize: 512, overflow: true)), "seed \(seed), \(name)")
         }
+        // A table of more leaves than `overflowLeaves`: its interior pages and leaves only (reading every leaf of a
+        // dataset's table for overflow pages would be the DROP's own reads).
+        let fd = try #require(PagePrefetch.descriptor(of: db))
+        let root = Int(try db.scalar("SELECT rootpage FROM sqlite_schema WHERE name = 't'").intValue ?? 0)
+        var few = BTreePages(descriptor: fd, pageSize: 512, pageCount: Int(try db.scalar("PRAGMA page_count").intValue ?? 0))
+        few.overflowLeaves = 10
+        let tableOnly = try db.query("SELECT pageno FROM dbstat WHERE name = 't' AND pagetype IN ('internal', 'leaf')").rows.compactMap { $0[0].intValue.map(Int.init) }
+        #expect(Set(few.all(root: root)) == Set(tableOnly), "seed \(seed)")
+        #expect(Set(PagePrefetch.ranges(of: ["t"], in: db).flatMap { stride(from: $0.lowerBound, to: $0.upperBound, by: 512).map { $0 / 512 + 1 } })
+                .isStrictSuperset(of: Set(tableOnly)))
+        // A table of few leaves, blobs longer than a page written in one go: its overflow pages too, each chain guessed
+        // from its first page and the payload's length.
+        #expect(try db.scalar("SELECT count(*) FROM dbstat WHERE name = 'blobs' AND pagetype = 'overflow'").intValue ?? 0 > 1_000)
+        #expect(PagePrefetch.ranges(of: ["blobs"], in: db) == (try Self.dbstatRanges(db, ["blobs"], pageSize: 512, overflow: true)), "seed \(seed)")
         // Several names: each one's pages in turn, in the order given; a page named twice (the index, with its
         // table and by its own name) only the first time.
         let names = ["gaps", "t", "w", "t_id", "one"]
         #expect(PagePrefetch.ranges(of: names, in: db)
-                == (try ["gaps", "t", "w", "one"].flatMap { try Self.dbstatRanges(db, [$0], pageSize: 512) }), "seed \(seed)")
+                == (try ["gaps", "t", "w", "one"].flatMap { try Self.dbstatRanges(db, [$0], pageSize: 512, overflow: true) }), "seed \(seed)")
         // The table's own index comes with it; names not in the schema, none.
         #expect(PagePrefetch.ranges(of: ["t"], in: db) != PagePrefetch.ranges(of: ["t_id"], in: db))
         #expect(PagePrefetch.ranges(of: ["nothing"], in: db).isEmpty)
