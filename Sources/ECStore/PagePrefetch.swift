@@ -215,27 +215,21 @@ struct BTreePages {
     /// after another from the end of the file or from free pages near it, so a chain written in one go (the snapshot's
     /// blobs, written by the load) follows itself; a guess that is wrong reads pages for nothing.
     private func overflowGuesses(of page: Int, in bytes: [UInt8]) -> [Int] {
-        let header = page == 1 ? 100 : 0
-        guard header + 8 <= bytes.count else { return [] }
-        let cells = Int(bytes[header + 3]) << 8 | Int(bytes[header + 4])
-        guard header + 8 + 2 * cells <= bytes.count else { return [] }
         // The file format's bounds on a table leaf cell's part kept in the page (sqlite.org/fileformat2.html).
         let u = usableSize
         let most = u - 35, least = (u - 12) * 32 / 255 - 23
         guard u > 35, least > 0 else { return [] }
         var result: [Int] = []
-        for c in 0..<cells {
-            var at = Int(bytes[header + 8 + 2 * c]) << 8 | Int(bytes[header + 9 + 2 * c])
-            guard at >= header + 8, let (payload, n) = Self.varint(bytes, at) else { continue }
-            at += n
+        for cell in cells(of: page, in: bytes, headerBytes: 8) {
+            guard let (payload, n) = Self.varint(bytes, cell) else { continue }
+            var at = cell + n
             guard let (_, m) = Self.varint(bytes, at) else { continue }
             at += m
             guard payload > most, payload <= pageCount * u else { continue }
             let k = least + (payload - least) % (u - 4)
             let local = k <= most ? k : least
             guard at + local + 4 <= bytes.count else { continue }
-            let p = at + local
-            let first = Int(bytes[p]) << 24 | Int(bytes[p + 1]) << 16 | Int(bytes[p + 2]) << 8 | Int(bytes[p + 3])
+            let first = Self.u32(bytes, at + local)
             let count = (payload - local + u - 5) / (u - 4)
             guard (1...pageCount).contains(first), count > 0 else { continue }
             result += first..<min(first + count, pageCount + 1)
@@ -256,24 +250,28 @@ struct BTreePages {
         return nil
     }
 
-    /// The child page numbers an interior page lists, each checked to lie in the file.
+    /// The child page numbers an interior page lists (each cell's first four bytes, then the right-most child in
+    /// the header), each checked to lie in the file.
     private func children(of page: Int, in bytes: [UInt8]) -> [Int] {
+        let offsets = cells(of: page, in: bytes, headerBytes: 12)
         let header = page == 1 ? 100 : 0
         guard header + 12 <= bytes.count else { return [] }
-        func u16(_ at: Int) -> Int { Int(bytes[at]) << 8 | Int(bytes[at + 1]) }
-        func u32(_ at: Int) -> Int { Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3]) }
-        let cells = u16(header + 3)
-        guard header + 12 + 2 * cells <= bytes.count else { return [] }
-        var result: [Int] = []
-        result.reserveCapacity(cells + 1)
-        for c in 0..<cells {
-            let at = u16(header + 12 + 2 * c)
-            guard at >= header + 12, at + 4 <= bytes.count else { continue }
-            let child = u32(at)
-            if (1...pageCount).contains(child) { result.append(child) }
-        }
-        let right = u32(header + 8)
-        if (1...pageCount).contains(right) { result.append(right) }
-        return result
+        return (offsets.filter { $0 + 4 <= bytes.count }.map { Self.u32(bytes, $0) } + [Self.u32(bytes, header + 8)])
+            .filter { (1...pageCount).contains($0) }
+    }
+
+    /// Where a page's cells start (its cell pointer array, after a page header of `headerBytes`: 12 on interior
+    /// pages, 8 on leaves), each inside the page past that array; none when the array itself does not fit.
+    private func cells(of page: Int, in bytes: [UInt8], headerBytes: Int) -> [Int] {
+        let header = page == 1 ? 100 : 0
+        guard header + headerBytes <= bytes.count else { return [] }
+        let count = Self.u16(bytes, header + 3), array = header + headerBytes
+        guard array + 2 * count <= bytes.count else { return [] }
+        return (0..<count).map { Self.u16(bytes, array + 2 * $0) }.filter { $0 >= array + 2 * count && $0 < bytes.count }
+    }
+
+    private static func u16(_ bytes: [UInt8], _ at: Int) -> Int { Int(bytes[at]) << 8 | Int(bytes[at + 1]) }
+    private static func u32(_ bytes: [UInt8], _ at: Int) -> Int {
+        Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3])
     }
 }

@@ -25,7 +25,7 @@ public final class Loader {
     private(set) var stagedParts = 0
     /// Tables (with their indexes) that the load's `beforeCommit` drops and builds again (the customer facts and
     /// the order snapshot): a staged load reads their pages ahead, with the old rows' (`PagePrefetch`).
-    public var alsoReplaced: [String] = []
+    public let alsoReplaced: [String]
     /// The byte ranges of the workspace file the last staged load read ahead (tests).
     private(set) var prefetchedRanges: [Range<Int>] = []
 

@@ -75,7 +75,7 @@ final class StagedRows {
     /// `replacing`: the tables (with their indexes) the load drops after its rows, the table it replaces and the
     /// derived data its build replaces, whose pages are read ahead while the last rows of the file's `fileBytes`
     /// go in (`PagePrefetch`).
-    init(_ database: Database, columns: [ColumnPlan], partBytes: Int, replacing: [String] = [], fileBytes: Int = 0) throws {
+    init(_ database: Database, columns: [ColumnPlan], partBytes: Int, replacing: [String], fileBytes: Int) throws {
         self.database = database
         self.partBytes = max(1, partBytes)
         name = "\(Self.prefix)\(getpid())_\(UInt32.random(in: 1...UInt32.max))"
