@@ -21,6 +21,10 @@ public final class Loader {
     var stagesRows = true
     var stagePartBytes: Int?
     var stageReplacingFrom = StagedRows.minReplacingFileBytes
+    /// Whether a staged load writes its rows as SQLite pages for SQLite to copy (`RowPages`); off, it binds them
+    /// (tests compare the two). `pagedRows`: the rows the last load copied so.
+    var writesPages = true
+    private(set) var pagedRows = 0
     /// Parts the last load committed before its transaction (0: it was not staged).
     private(set) var stagedParts = 0
     /// Tables (with their indexes) that the load's `beforeCommit` drops and builds again (the customer facts and
@@ -161,13 +165,14 @@ public final class Loader {
         }
         // A whole table loaded anew commits its rows in parts into a table of its own first (`StagedRows`).
         stagedParts = 0
+        pagedRows = 0
         prefetchedRanges = []
         var info = stat()
         let fileBytes = stat(request.readPath, &info) == 0 ? Int(info.st_size) : 0
         let staged = stagesRows && StagedRows.applies(to: database, request, preset: preset, fileBytes: fileBytes,
                                                       replacingFrom: stageReplacingFrom)
             ? try StagedRows(database, columns: plan.columns, partBytes: stagePartBytes ?? StagedRows.partBytes(fileBytes: fileBytes),
-                             replacing: [table] + alsoReplaced, fileBytes: fileBytes) : nil
+                             replacing: [table] + alsoReplaced, fileBytes: fileBytes, writesPages: writesPages) : nil
         do {
             let stagedRows = try staged.map { staged in
                 let rows = try insertAll(into: staged.name, staged: staged)
@@ -175,6 +180,7 @@ public final class Loader {
                 LoadTrace.mark("last part committed")
                 stagedParts = staged.parts
                 prefetchedRanges = staged.prefetched
+                pagedRows = staged.copiedRows
                 return rows
             }
             try database.transaction(committing: "saving the load to the workspace file") {
@@ -395,9 +401,23 @@ public final class Loader {
             insertGroup.clearBindings()
         }
         var batches = 0
+        // A staged load writes its rows as SQLite pages, copied in at each part (`RowPages`), while it can.
+        let rowidCell = plan.columns.lastIndex { if case .lineRowid = $0.source { true } else { false } }
         while let batch = pipeline.next() {
             var r = 0
             while r < batch.count {
+                if let staged, staged.pages != nil, collapse == nil, batch.status[r] < 0 {
+                    let rowid: Int64? = rowidCell.flatMap { if case .integer(let v) = batch.cells[r * batch.width + $0] { v } else { nil } }
+                    if try !staged.addToPages(batch, row: r, rowid: rowid) {
+                        batch.bind(row: r, to: insert)
+                        try insert.step()
+                        insert.reset()
+                    }
+                    outcome.rows += 1
+                    outcome.records += 1
+                    r += 1
+                    continue
+                }
                 // A run of `group` good rows goes in with one statement.
                 if collapse == nil && r + group <= batch.count && (r..<r + group).allSatisfy({ batch.status[$0] < 0 }) {
                     for k in 0..<group { batch.bind(row: r + k, to: insertGroup, firstParameter: 1 + k * plan.columns.count) }

@@ -35,10 +35,13 @@ import ECTestSupport
     /// Loads `path` into the workspace file at `dbPath`, staged in parts of `partBytes` or in one transaction.
     /// `replacingFrom`: the least file size at which a load replacing a table stages (lowered from 256 MB).
     static func load(_ dbPath: String, _ path: String, staged: Bool, partBytes: Int = 64 << 10, replacingFrom: Int = 1 << 20,
-                     progress: ((LoadProgress) -> Void)? = nil) throws -> (LoadSummary, Int) {
+                     pages: Bool = true, progress: ((LoadProgress) -> Void)? = nil,
+                     paged: ((Int) -> Void)? = nil) throws -> (LoadSummary, Int) {
         let db = try Database(path: dbPath)
         let loader = Loader(database: db)
         loader.stagesRows = staged
+        loader.writesPages = pages
+        defer { paged?(loader.pagedRows) }
         loader.stagePartBytes = partBytes
         loader.stageReplacingFrom = replacingFrom
         let s = try loader.load(LoadRequest(target: .role(.orders), path: path), progress: progress)
@@ -70,6 +73,44 @@ import ECTestSupport
             #expect(try Self.stagedTables(x) == 0)
             #expect(try x.scalar("PRAGMA integrity_check").textValue == "ok")
         }
+    }
+
+    /// Rows written as SQLite pages and copied in (`RowPages`) against the same rows bound: orders with a note
+    /// of several lines here and there (the next record's rowid, its line, skips: bound with it, the pages going
+    /// on after), then so many that the pages stop and the rest is bound. The same rows, rowids and summary.
+    @Test(arguments: [(7, 4), (8, 300), (9, 0)] as [(UInt64, Int)])
+    func rowsCopiedFromPagesEqualRowsBound(seed: UInt64, notes: Int) throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        var rng = SplitMix64(seed: seed)
+        var lines = Self.orders(30_000, seed: seed).split(separator: "\n").map(String.init)
+        lines[0] += ",note"
+        let noted = Set((0..<notes).map { _ in Int.random(in: 1..<lines.count, using: &rng) })
+        for k in 1..<lines.count {
+            lines[k] += noted.contains(k) ? ",\"a note,\non two lines 注文\"" : (k % 7 == 0 ? ",\"短い, note\"" : ",")
+        }
+        let path = try dir.write("n.csv", lines.joined(separator: "\n") + "\n")
+        var paged: [Int] = []
+        let (a, parts) = try Self.load(dir.path("pages.db"), path, staged: true, paged: { paged.append($0) })
+        let (b, _) = try Self.load(dir.path("bound.db"), path, staged: true, pages: false, paged: { paged.append($0) })
+        let (c, none) = try Self.load(dir.path("whole.db"), path, staged: false)
+        #expect(parts > 5 && none == 0)
+        #expect(a.rows == 30_000 && a.rows == b.rows && b.rows == c.rows && a.statuses == b.statuses && a.notes == c.notes)
+        let x = try Database(path: dir.path("pages.db"))
+        let contents = try Self.contents(x)
+        #expect(try contents == Self.contents(Database(path: dir.path("bound.db"))))
+        #expect(try contents == Self.contents(Database(path: dir.path("whole.db"))))
+        // Rowids are the records' lines: the last record's line counts the lines of the notes before it.
+        #expect(try x.scalar("SELECT max(rowid) FROM orders").intValue == Int64(30_001 + noted.count))
+        #expect(try x.scalar("SELECT count(*) FROM orders WHERE note LIKE '%' || char(10) || '%'").intValue == Int64(noted.count))
+        // Bound: the first record (line 2, the pages' first rowid would be 1) and each after a note, up to 64 of them;
+        // past those the pages stop.
+        let bound = min(1 + noted.count, StagedRows.maxBoundRows + 1)
+        if noted.count < StagedRows.maxBoundRows {
+            #expect(paged == [30_000 - bound, 0], "\(paged), \(noted.count) notes")
+        } else {
+            #expect(paged[0] > 0 && paged[0] < 30_000 - 1_000 && paged[1] == 0, "\(paged)")
+        }
+        #expect(try x.scalar("PRAGMA integrity_check").textValue == "ok")
     }
 
     /// Exact repeats (collapsed by the adopting transaction's SQL, the ids not proven while parsing), guest
@@ -183,6 +224,37 @@ import ECTestSupport
         db.finishLogCopy()
         #expect(try Self.contents(db) == before)
         #expect(try Self.stagedTables(db) == 0)
+        #expect(try db.scalar("PRAGMA integrity_check").textValue == "ok")
+    }
+
+    /// A staged load stopped (Ctrl-C) after parts of its rows were copied from pages: the old rows as they were,
+    /// no parts left, and the pages' file detached (the connection has its workspace alone).
+    @Test func aLoadStoppedAfterPagesWereCopiedLeavesTheWorkspaceAsItWas() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let dbPath = dir.path("w.db")
+        _ = try Self.load(dbPath, try dir.write("old.csv", Self.orders(30, seed: 1)), staged: true)
+        let before = try Self.contents(try Database(path: dbPath))
+        let flag = InterruptFlag()
+        let db = try Database(path: dbPath, interruptFlag: flag)
+        let loader = Loader(database: db)
+        loader.stagePartBytes = 64 << 10
+        loader.stageReplacingFrom = 1 << 20
+        var reports = 0
+        var stagedRows: [Int] = []
+        let reader = try Database(path: dbPath)
+        #expect(throws: DatabaseError.self) {
+            try loader.load(LoadRequest(target: .role(.orders), path: try dir.write("new.csv", Self.orders(40_000, seed: 3)))) { _ in
+                reports += 1
+                let part = (try? reader.query("SELECT name FROM sqlite_schema WHERE \(Database.stagedNames)").rows.first?.first?.textValue) ?? nil
+                stagedRows.append(part.flatMap { Int((try? reader.scalar("SELECT count(*) FROM \(quoteIdentifier($0))").intValue) ?? -1) } ?? 0)
+                if reports == 2 { flag.raise() }
+            }
+        }
+        #expect(stagedRows.contains { $0 > 10_000 }, "\(stagedRows)")
+        db.finishLogCopy()
+        #expect(try Self.contents(db) == before)
+        #expect(try Self.stagedTables(db) == 0)
+        #expect(try !db.query("PRAGMA database_list").rows.contains { $0[1] == .text(RowPages.schema) })
         #expect(try db.scalar("PRAGMA integrity_check").textValue == "ok")
     }
 

@@ -1,0 +1,148 @@
+import Foundation
+import Glibc
+import Testing
+@testable import ECStore
+import ECTestSupport
+
+/// Rows written as SQLite pages (`RowPages`): SQLite reads the file as a sound database (`integrity_check`), finds
+/// every value it would have stored had the same values been bound to the same columns, and copies the records
+/// into a table of the same columns as they are, at the same size as its own.
+@Suite struct RowPagesTests {
+    static let definitions = "\"i\" INTEGER, \"r\" REAL, \"t\" TEXT, \"j\" INTEGER, \"s\" REAL"
+    static let kinds: [FieldKind] = [.integer, .real, .text, .integer, .real]
+
+    /// Values at every edge of SQLite's integer serial types, of REAL's integer form, and texts long enough for
+    /// chains of overflow pages at every page size tested.
+    static func value(for kind: FieldKind, _ rng: inout SplitMix64) -> Value {
+        let edges: [Int64] = [0, 1, -1, 2, 127, 128, -128, -129, 32767, 32768, 8_388_607, 8_388_608, 2_147_483_647, 2_147_483_648,
+                              140_737_488_355_327, 140_737_488_355_328, -140_737_488_355_328, -140_737_488_355_329,
+                              Int64.max, Int64.min, Int64.max - 1, Int64.min + 1]
+        switch Int.random(in: 0..<10, using: &rng) {
+        case 0: return .null
+        default: break
+        }
+        switch kind {
+        case .integer:
+            return Bool.random(using: &rng) ? .integer(edges.randomElement(using: &rng)!) : .integer(Int64.random(in: -5_000...500_000, using: &rng))
+        case .real:
+            let reals: [Double] = [0, -0.0, 1, 1.5, -2.25, 1e300, -1e-300, .infinity, -.infinity, .nan, 9.2233720368547758e18,
+                                   -9.2233720368547758e18, 140_737_488_355_327, 140_737_488_355_328, 4_503_599_627_370_496, 1980, 0.1]
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0: return .real(reals.randomElement(using: &rng)!)
+            // An integer into a REAL column: kept as one up to 6 bytes, a double past them.
+            case 3: return .integer(edges.randomElement(using: &rng)!)
+            case 1: return .real(Double(Int.random(in: -100...100_000, using: &rng)))
+            default: return .real(Double(edges.randomElement(using: &rng)!))
+            }
+        default:
+            let lengths = [0, 1, 5, 40, 120, 600, 5_000, 70_000, 200_000]
+            let n = Int.random(in: 0..<20, using: &rng) == 0 ? lengths.randomElement(using: &rng)! : Int.random(in: 0...30, using: &rng)
+            let letters = Array("abcxyz 注文顧客ß€🛒'\"".unicodeScalars)
+            var s = ""
+            while s.utf8.count < n { s.unicodeScalars.append(letters.randomElement(using: &rng)!) }
+            return .text(s)
+        }
+    }
+
+    /// Fills a batch's cells with `values`, texts in its arena.
+    static func batch(_ rows: [[Value]]) -> RowBatch {
+        let batch = RowBatch(width: rows.first?.count ?? 1, capacity: max(1, rows.count))
+        for (r, row) in rows.enumerated() {
+            for (k, v) in row.enumerated() {
+                let cell: Cell
+                switch v {
+                case .null: cell = .null
+                case .integer(let n): cell = .integer(n)
+                case .real(let d): cell = .real(d)
+                case .text(let s):
+                    let bytes = Array(s.utf8)
+                    batch.text.pointee.reserve(bytes.count)
+                    let start = batch.text.pointee.count
+                    bytes.withUnsafeBufferPointer { (batch.text.pointee.bytes + start).update(from: $0.baseAddress!, count: bytes.count) }
+                    batch.text.pointee.count += bytes.count
+                    cell = .text(start: start, count: bytes.count)
+                default: cell = .null
+                }
+                batch.cells[r * batch.width + k] = cell
+            }
+            batch.status[r] = -1
+        }
+        batch.count = rows.count
+        return batch
+    }
+
+    static let columnsQuoted = "rowid, quote(i), quote(r), quote(t), quote(j), quote(s), typeof(i), typeof(r), typeof(j), typeof(s)"
+
+    @Test(arguments: [(512, UInt64(1)), (512, 2), (4096, 3), (65536, 4), (1024, 5)])
+    func sqliteReadsWhatBindingWouldStore(pageSize: Int, seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let rowCount = pageSize == 65536 ? 3_000 : 2_500
+        let rows = (0..<rowCount).map { _ in Self.kinds.map { Self.value(for: $0, &rng) } }
+        // Keys rise with gaps, as a file's lines do past a record of several lines.
+        var keys: [Int64] = []
+        var key: Int64 = 1
+        for _ in rows { key += Int64.random(in: 0..<6, using: &rng) == 0 ? Int64.random(in: 2...40, using: &rng) : 1; keys.append(key) }
+
+        let db = try Database()
+        try db.execute("PRAGMA page_size = \(pageSize)")
+        try db.execute("CREATE TABLE bound (\(Self.definitions))")
+        for (row, key) in zip(rows, keys) {
+            try db.execute("INSERT INTO bound (rowid, i, r, t, j, s) VALUES (?, ?, ?, ?, ?, ?)", [.integer(key)] + row)
+        }
+        let pages = try RowPages(columns: Self.kinds, tableColumns: Self.definitions, maxRecord: 1_000_000_000, pageSize: pageSize)
+        let batch = Self.batch(rows)
+        for r in 0..<rows.count { #expect(try pages.add(batch, row: r, key: keys[r]) == .added) }
+        #expect(try pages.finish() == rows.count)
+        try pages.attach(to: db)
+        #expect(try db.scalar("PRAGMA ecsh_rows.integrity_check").textValue == "ok")
+        let bound = try db.query("SELECT \(Self.columnsQuoted) FROM bound ORDER BY rowid").rows
+        let written = try db.query("SELECT \(Self.columnsQuoted) FROM ecsh_rows.t ORDER BY rowid").rows
+        #expect(written.count == bound.count)
+        for (w, b) in zip(written, bound) where w != b {
+            Issue.record("row \(b[0]): written \(w.map(\.description).joined(separator: " ").prefix(300)), bound \(b.map(\.description).joined(separator: " ").prefix(300))")
+            break
+        }
+        // SQLite copies the records as they are into a table of the same columns: their bytes add up to its own.
+        try db.execute("CREATE TABLE copied (\(Self.definitions))")
+        try db.execute("INSERT INTO copied SELECT * FROM ecsh_rows.t")
+        let copied = try db.query("SELECT \(Self.columnsQuoted) FROM copied ORDER BY rowid").rows
+        #expect(copied.map { Array($0.dropFirst()) } == bound.map { Array($0.dropFirst()) })
+        let sizes = try db.query("SELECT name, sum(payload) FROM dbstat WHERE name IN ('bound', 'copied') GROUP BY name ORDER BY name").rows
+        #expect(sizes.count == 2 && sizes[0][1] == sizes[1][1], "payload bytes bound / copied: \(sizes)")
+        #expect(try db.scalar("PRAGMA integrity_check").textValue == "ok")
+    }
+}
+
+extension RowPagesTests {
+    /// The file rewritten part after part, each part copied in a transaction of its own into a workspace file in
+    /// WAL mode: SQLite reads each part's rows, never the part before's from its cache.
+    @Test func partAfterPartIsReadAnew() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let db = try Database(path: dir.path("w.db"))
+        try db.execute("CREATE TABLE s (\(Self.definitions))")
+        let pages = try RowPages(columns: Self.kinds, tableColumns: Self.definitions, maxRecord: 1_000_000_000)
+        try pages.attach(to: db)
+        var rng = SplitMix64(seed: 11)
+        var all: [[Value]] = []
+        for part in 0..<16 {
+            let n = [1, 3_000, 3_000, 40, 9_000, 0, 700, 700][part % 8]
+            // The last parts alike but for their values (the same pages, the same header but for the change
+            // counter): only the counter tells SQLite that its cached pages are not the file's.
+            let rows = part >= 13
+                ? (0..<2_000).map { r in [Value.integer(Int64(1_000_000 * part + r)), .real(1.5), .text("part \(part)"), .null, .integer(7)] }
+                : (0..<n).map { _ in Self.kinds.map { Self.value(for: $0, &rng) } }
+            let batch = Self.batch(rows)
+            for r in rows.indices { _ = try pages.add(batch, row: r, key: Int64(all.count + r + 1)) }
+            try pages.finish()
+            try db.execute("BEGIN")
+            try db.execute("INSERT INTO s SELECT * FROM ecsh_rows.t")
+            try db.execute("COMMIT")
+            pages.reset()
+            all += rows
+            #expect(try db.scalar("SELECT count(*) FROM s").intValue == Int64(all.count), "part \(part)")
+        }
+        try db.execute("CREATE TABLE bound (\(Self.definitions))")
+        for row in all { try db.execute("INSERT INTO bound VALUES (?, ?, ?, ?, ?)", row) }
+        #expect(try db.query("SELECT \(Self.columnsQuoted) FROM s").rows == db.query("SELECT \(Self.columnsQuoted) FROM bound").rows)
+    }
+}
