@@ -67,7 +67,7 @@ final class StagedRows {
     /// The rowid SQLite gives the next row copied from the pages (the table's largest + 1): a row keyed otherwise
     /// (the next line after a record of several lines) is bound, with its own rowid.
     private(set) var nextRowid: Int64 = 1
-    /// Rows bound out of the pages' order (`bindsNext`); past `maxBoundRows` the pages stop.
+    /// Rows bound between rows of the pages, keyed past the next rowid (`addToPages`); past `maxBoundRows` the pages stop.
     private var boundRows = 0
     static let maxBoundRows = 64
     /// Rows copied from pages so far (tests).
@@ -248,7 +248,7 @@ final class StagedRows {
     }
 
     private func restore() {
-        if pages != nil || attached {
+        if attached {
             try? database.execute("DETACH DATABASE \(RowPages.schema)")
             pages = nil
             retired = nil
