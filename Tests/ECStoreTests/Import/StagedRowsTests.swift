@@ -285,3 +285,49 @@ import ECTestSupport
         #expect(try db.query("SELECT name FROM sqlite_schema WHERE \(Database.stagedNames)").rows == [["ecsh_staged_1_34"]])
     }
 }
+
+extension StagedRowsTests {
+    /// Files of every kind of field an export has (whole numbers of every size, zero-padded codes, decimals with
+    /// separators and currency marks, dates, empty fields, quotes, text of several lines and scripts) loaded as a
+    /// table of the file's own columns: written as pages or bound, the same values of the same types, row by row.
+    @Test(arguments: [31, 32, 33] as [UInt64])
+    func messyFieldsCopiedFromPagesEqualFieldsBound(seed: UInt64) throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        var rng = SplitMix64(seed: seed)
+        func field(_ kind: Int) -> String {
+            if Int.random(in: 0..<25, using: &rng) == 0 { return "" }
+            switch kind {
+            case 0: return String([Int64.random(in: -9...9, using: &rng), Int64.random(in: -200_000...200_000, using: &rng),
+                                   Int64.max, Int64.min + 1, 140_737_488_355_328, 0, 1][Int.random(in: 0..<7, using: &rng)])
+            case 1: return ["\"1,980\"", "\"¥2,500\"", "3.25", "-0.5", "1e3", "980円", "12", "0", "1", "2.5e-7", "$ 12.50"][Int.random(in: 0..<11, using: &rng)]
+            case 2: return ["007", "0123", "42", "A-17", "00"][Int.random(in: 0..<5, using: &rng)]
+            case 3: return "2024-\(String(format: "%02d", Int.random(in: 1...12, using: &rng)))-0\(Int.random(in: 1...9, using: &rng))" + (Bool.random(using: &rng) ? " 10:2\(Int.random(in: 0...9, using: &rng))" : "")
+            default:
+                let words = ["plain", "\"quoted, with comma\"", "\"two\nlines\"", "注文 テスト", "emoji 🛒", "\"say \"\"hi\"\"\"", "  padded  "]
+                return words[Int.random(in: 0..<(Int.random(in: 0..<50, using: &rng) == 0 ? words.count : 2), using: &rng)]
+            }
+        }
+        var text = "n,amount,code,day,note\n"
+        while text.utf8.count < 1_300_000 { text += (0..<5).map { field($0) }.joined(separator: ",") + "\n" }
+        // A field late in the file that widens a column the sample typed as numbers.
+        if seed == 33 { text += "n/a,7,code-x,2024-01-01,late\n" }
+        let path = try dir.write("m.csv", text)
+        var results: [[[Value]]] = []
+        var paged: [Int] = []
+        for pages in [true, false] {
+            let db = try Database(path: dir.path("\(pages).db"))
+            let loader = Loader(database: db)
+            loader.stagePartBytes = 64 << 10
+            loader.writesPages = pages
+            _ = try loader.load(LoadRequest(target: .table("m"), path: path))
+            #expect(loader.stagedParts > 5)
+            paged.append(loader.pagedRows)
+            results.append(try db.query("""
+                SELECT rowid, quote(n), typeof(n), quote(amount), typeof(amount), quote(code), typeof(code), quote(day), quote(note) FROM m ORDER BY rowid
+                """).rows + db.query("SELECT name, type FROM pragma_table_info('m')").rows)
+        }
+        #expect(results[0].count > 20_000)
+        #expect(results[0] == results[1])
+        #expect(paged[0] > 1_000 && paged[1] == 0, "\(paged)")
+    }
+}
