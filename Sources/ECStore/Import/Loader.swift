@@ -21,7 +21,7 @@ public final class Loader {
     var stagesRows = true
     var stagePartBytes: Int?
     var stageReplacingFrom = StagedRows.minReplacingFileBytes
-    /// Whether a staged load writes its rows as SQLite pages for SQLite to copy (`RowPages`); off, it binds them
+    /// Whether a staged load writes its rows as SQLite pages for SQLite to copy (`PagedRows`); off, it binds them
     /// (tests compare the two). `pagedRows`: the rows the last load copied so.
     var writesPages = true
     private(set) var pagedRows = 0
@@ -133,7 +133,7 @@ public final class Loader {
         // pages once instead of twice (WAL, then checkpoint): with a rollback journal other ecsh
         // processes could not read the workspace while it loads (docs/decisions.md).
         // Set up just before the rows go in: in the load's transaction, or before it when they are staged.
-        func insertAll(into target: String, staged: StagedRows?) throws -> InsertedRows {
+        func insertAll(into target: String, staged: StagedRows?, paged: PagedRows?) throws -> InsertedRows {
             // Rows of this load get rowid base + line: reconciliation finds them, and their lines, by it.
             let base = role == nil ? 0 : (try database.scalar("SELECT coalesce(max(rowid), 0) FROM \(quoteIdentifier(target))").intValue ?? 0)
             var insertPlan = plan
@@ -159,7 +159,7 @@ public final class Loader {
             LoadTrace.mark("before insert")
             outcome = try insertRows(resolved, plan: insertPlan, converter: converter, table: target, preset: preset,
                                      started: started, progress: progress, tally: tally, columnTally: columnTally,
-                                     observer: observer, staged: staged)
+                                     observer: observer, staged: staged, paged: paged)
             LoadTrace.mark("insert rows")
             return InsertedRows(base: base, converter: converter, tally: tally, columnTally: columnTally, pass: pass, watch: watch)
         }
@@ -175,12 +175,12 @@ public final class Loader {
                              replacing: [table] + alsoReplaced, fileBytes: fileBytes, writesPages: writesPages) : nil
         do {
             let stagedRows = try staged.map { staged in
-                let rows = try insertAll(into: staged.name, staged: staged)
+                let rows = try insertAll(into: staged.name, staged: staged, paged: staged.pages)
                 try staged.finish()
                 LoadTrace.mark("last part committed")
                 stagedParts = staged.parts
                 prefetchedRanges = staged.prefetched
-                pagedRows = staged.copiedRows
+                pagedRows = staged.pages?.copiedRows ?? 0
                 return rows
             }
             try database.transaction(committing: "saving the load to the workspace file") {
@@ -195,7 +195,7 @@ public final class Loader {
                     inserted = stagedRows
                 } else {
                     try prepareTable(table, plan: &plan, append: request.append)
-                    inserted = try insertAll(into: table, staged: nil)
+                    inserted = try insertAll(into: table, staged: nil, paged: nil)
                 }
                 let (base, converter, tally, pass, watch) = (inserted.base, inserted.converter, inserted.tally, inserted.pass, inserted.watch)
                 try database.during("checking the new rows (statuses, repeated ids)") {
@@ -363,7 +363,7 @@ public final class Loader {
     /// Second pass: records parsed and converted on a second thread, inserted on this one.
     private func insertRows(_ request: LoadRequest, plan: FilePlan, converter: RowConverter, table: String, preset: Preset?,
                             started: Double, progress: ((LoadProgress) -> Void)?, tally: RowTally?, columnTally: ColumnTally?,
-                            observer: LoadRowObserver?, staged: StagedRows?) throws -> LoadOutcome {
+                            observer: LoadRowObserver?, staged: StagedRows?, paged: PagedRows?) throws -> LoadOutcome {
         let (pipeline, source) = try openPipeline(request, plan: plan, converter: converter, tally: tally, columnTally: columnTally,
                                                   observer: observer)
         let quoted = plan.columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
@@ -401,14 +401,14 @@ public final class Loader {
             insertGroup.clearBindings()
         }
         var batches = 0
-        // A staged load writes its rows as SQLite pages, copied in at each part (`RowPages`), while it can.
+        // Rows written as SQLite pages, copied in at each part and at the end (`PagedRows`), while they can be.
         let rowidCell = plan.columns.lastIndex { if case .lineRowid = $0.source { true } else { false } }
         while let batch = pipeline.next() {
             var r = 0
             while r < batch.count {
-                if let staged, staged.pages != nil, collapse == nil, batch.status[r] < 0 {
+                if let paged, !paged.stopped, collapse == nil, batch.status[r] < 0 {
                     let rowid: Int64? = rowidCell.flatMap { if case .integer(let v) = batch.cells[r * batch.width + $0] { v } else { nil } }
-                    if try !staged.addToPages(batch, row: r, rowid: rowid) {
+                    if try !paged.add(batch, row: r, rowid: rowid) {
                         batch.bind(row: r, to: insert)
                         try insert.step()
                         insert.reset()
@@ -461,6 +461,7 @@ public final class Loader {
             if let problem = try collapse!.flush() { try reject(problem.problem, line: problem.line, raw: problem.raw) }
             outcome.rows = collapse!.inserted
         }
+        try paged?.copy()
         return outcome
     }
 }

@@ -1,8 +1,8 @@
 import CSQLite
 import Glibc
 
-/// A part of a load's rows written in SQLite's own file format, as a database file of one table, for the
-/// load's connection to copy with `INSERT INTO staged SELECT * FROM ecsh_rows.t`.
+/// Some of a load's rows written in SQLite's own file format, as a database file of one table, for the load's
+/// connection to attach and copy with `INSERT INTO <table> SELECT * FROM <schema>.t`.
 ///
 /// Why: binding a row's values and SQLite's making a record of them cost the inserting thread about 0.7 µs a
 /// row, most of a load's critical path (measured with the insert left out: a 1M-order load 2.1 → 1.4 s). When
@@ -14,12 +14,11 @@ import Glibc
 ///
 /// A record is written as SQLite would store the same values bound to the same columns, or not at all:
 /// `add` says when a value would be converted by the column's affinity in a way it does not copy (a number
-/// into a text column, text into a number column), and the load then binds the rest of its rows. The file
-/// is rewritten for each part; its change counter moves each time, which makes SQLite drop the pages it
-/// cached from the part before (SQLite checks it whenever it takes the file's shared lock, at each part's
-/// first read). One file per load, attached under `schema`, in `$TMPDIR`, unlinked once attached.
+/// into a text column, text into a number column), and the load then binds the rest of its rows. Each file
+/// is written once, complete, before it is attached (inside the load's transaction, where SQLite allows
+/// ATTACH but not DETACH), so SQLite never holds a page of it from before; `PagedRows` makes one per copy.
+/// In `$TMPDIR`, unlinked once attached.
 final class RowPages {
-    static let schema = "ecsh_rows"
     /// The column affinities SQLite gives the load's table (`FieldKind.sqlType`).
     enum Affinity { case integer, real, text }
 
@@ -40,8 +39,7 @@ final class RowPages {
     /// Leaves written, with their largest key.
     private var leaves: [(page: UInt32, key: Int64)] = []
     private var nextPage: UInt32 = 3
-    private var changeCounter: UInt32 = 1
-    /// Rows in this part.
+    /// Rows written.
     private(set) var rows = 0
 
     /// `columns`: the table's declared types, in order; `maxRecord`: the connection's length limit.
@@ -63,8 +61,6 @@ final class RowPages {
             throw StoreError("cannot make a temporary file for the load's rows in \(TemporaryFile.folder): \(String(cString: strerror(errno)))")
         }
         startLeaf()
-        try finish()
-        reset()
     }
 
     /// The file's path until `attach` unlinks it.
@@ -75,11 +71,11 @@ final class RowPages {
         close(fd)
     }
 
-    /// Attaches the file to `database` (outside a transaction) and unlinks it: SQLite keeps it open, and nothing
-    /// is left behind however the process ends.
-    func attach(to database: Database) throws {
+    /// Attaches the finished file to `database` as `schema` and unlinks it: SQLite keeps it open, and nothing is
+    /// left behind however the process ends.
+    func attach(to database: Database, as schema: String) throws {
         defer { unlink(path) }
-        try database.execute("ATTACH DATABASE ? AS \(Self.schema)", [.text(path)])
+        try database.execute("ATTACH DATABASE ? AS \(schema)", [.text(path)])
     }
 
     // MARK: Rows
@@ -216,8 +212,8 @@ final class RowPages {
 
     // MARK: The file
 
-    /// Completes the part's file: interior pages over the leaves, the root on page 2, the header and schema on
-    /// page 1 with a new change counter; the file cut to its pages. Returns the rows it holds.
+    /// Completes the file: interior pages over the leaves, the root on page 2, the header and schema on page 1.
+    /// Returns the rows it holds.
     @discardableResult
     func finish() throws -> Int {
         if leaves.isEmpty {
@@ -246,15 +242,6 @@ final class RowPages {
         try writeSchemaPage(pages: pages)
         guard ftruncate(fd, off_t(Int(pages) * pageSize)) == 0 else { throw failure("cut") }
         return rows
-    }
-
-    /// Starts the next part's file (after its rows were copied).
-    func reset() {
-        leaves.removeAll(keepingCapacity: true)
-        nextPage = 3
-        rows = 0
-        changeCounter &+= 1
-        startLeaf()
     }
 
     /// Children grouped into interior pages: each page's last child is its right-most pointer, the others cells of
@@ -306,12 +293,12 @@ final class RowPages {
         Self.putBigEndian(UInt64(pageSize == 65536 ? 1 : pageSize), bytes: 2, buffer + 16)
         buffer[18] = 1; buffer[19] = 1               // rollback journal
         buffer[21] = 64; buffer[22] = 32; buffer[23] = 32
-        Self.putBigEndian(UInt64(changeCounter), bytes: 4, buffer + 24)
+        Self.putBigEndian(1, bytes: 4, buffer + 24)   // change counter
         Self.putBigEndian(UInt64(pages), bytes: 4, buffer + 28)
         Self.putBigEndian(1, bytes: 4, buffer + 40)  // schema cookie
         Self.putBigEndian(4, bytes: 4, buffer + 44)  // schema format
         Self.putBigEndian(1, bytes: 4, buffer + 56)  // UTF-8
-        Self.putBigEndian(UInt64(changeCounter), bytes: 4, buffer + 92)
+        Self.putBigEndian(1, bytes: 4, buffer + 92)   // the counter the size is valid for
         Self.putBigEndian(UInt64(SQLITE_VERSION_NUMBER), bytes: 4, buffer + 96)
         // The schema row: type, name, tbl_name, rootpage, sql.
         let texts = ["table", "t", "t"].map { Array($0.utf8) }

@@ -54,24 +54,8 @@ final class StagedRows {
     private var prefetch: PagePrefetch?
     /// The byte ranges asked for (tests).
     private(set) var prefetched: [Range<Int>] = []
-    /// The rows written as SQLite pages and copied into the table a part at a time (`RowPages`); nil where the
-    /// file cannot be attached, or once a row could not be written so (the rest are bound).
-    private(set) var pages: RowPages?
-    /// Whether this part's transaction copied pages already: SQLite reads the attached file again only in a new
-    /// transaction, so a second copy in a part commits first.
-    private var copiedInPart = false
-    /// Whether the pages' file is attached (until `restore`, even once the pages stopped).
-    private var attached = false
-    /// The pages once stopped: their file stays open until it is detached.
-    private var retired: RowPages?
-    /// The rowid SQLite gives the next row copied from the pages (the table's largest + 1): a row keyed otherwise
-    /// (the next line after a record of several lines) is bound, with its own rowid.
-    private(set) var nextRowid: Int64 = 1
-    /// Rows bound between rows of the pages, keyed past the next rowid (`addToPages`); past `maxBoundRows` the pages stop.
-    private var boundRows = 0
-    static let maxBoundRows = 64
-    /// Rows copied from pages so far (tests).
-    private(set) var copiedRows = 0
+    /// The rows written as SQLite pages and copied into the table at each part (`PagedRows`); nil when not asked for.
+    private(set) var pages: PagedRows?
     /// The share of the file read when the old pages are asked for: early enough for the disk to read them while
     /// the rest of the rows go in (at 10M orders 6 s of rows for 2–3 GB), late enough that the cache still holds
     /// them when the adopting transaction drops them.
@@ -116,16 +100,7 @@ final class StagedRows {
             follower = database.path.flatMap(LogFollower.start)
             prefetchPlan = PagePrefetch.plan(of: replacing, in: database)
             if prefetchPlan != nil { prefetchAt = Int(Double(fileBytes) * Self.prefetchShare) }
-            if writesPages {
-                // A file that cannot be made or attached (a workspace in UTF-16, no room in TMPDIR) leaves the rows bound.
-                let limit = Int(sqlite3_limit(database.handle, SQLITE_LIMIT_LENGTH, -1))
-                if let made = try? RowPages(columns: columns.map(\.kind), tableColumns: Loader.columnDefinitions(columns),
-                                            maxRecord: limit),
-                   (try? made.attach(to: database)) != nil {
-                    pages = made
-                    attached = true
-                }
-            }
+            if writesPages { pages = PagedRows(database, table: name, columns: columns) }
             try begin()
         } catch {
             discard()
@@ -133,57 +108,8 @@ final class StagedRows {
         }
     }
 
-    /// Copies the rows written as pages into the table, in the part's transaction (committed first and begun
-    /// again if it copied once already), and starts the pages over.
-    private func copyPages() throws {
-        guard let pages, pages.rows > 0 else { return }
-        if copiedInPart {
-            try database.execute("COMMIT")
-            isOpen = false
-            copiedInPart = false
-            try begin()
-        }
-        try pages.finish()
-        try database.execute("INSERT INTO main.\(quoteIdentifier(name)) SELECT * FROM \(RowPages.schema).t")
-        copiedInPart = true
-        copiedRows += pages.rows
-        pages.reset()
-    }
-
-    /// Writes a row of `batch` as pages, keyed `rowid` (nil: the next), if it can be: false when it must be bound
-    /// (the pages were copied first, so rowids keep the rows' order). A value the pages cannot hold stops them for
-    /// the rest of the load, as do many rows keyed out of order.
-    func addToPages(_ batch: RowBatch, row r: Int, rowid: Int64?) throws -> Bool {
-        guard let pages else { return false }
-        let key = rowid ?? nextRowid
-        if key == nextRowid {
-            if try pages.add(batch, row: r, key: key) == .added {
-                nextRowid += 1
-                return true
-            }
-            try stopPages()
-            return false
-        }
-        // Keyed past the next rowid (the first row, the line after a record of several lines): bound, with its
-        // rowid, after the rows the pages hold; the pages go on from it.
-        try copyPages()
-        boundRows += 1
-        if key < nextRowid || boundRows > Self.maxBoundRows { try stopPages() }
-        nextRowid = key + 1
-        return false
-    }
-
-    /// Copies what the pages hold and binds the rest of the load's rows.
-    private func stopPages() throws {
-        try copyPages()
-        retired = pages
-        pages = nil
-    }
-
     private func begin() throws {
-        // BEGIN IMMEDIATE would open every attached file too, the pages' file before this part's rows are in it:
-        // its first statement takes the workspace's write lock instead (and waits for it as BEGIN IMMEDIATE would).
-        try database.execute(attached ? "BEGIN" : "BEGIN IMMEDIATE")
+        try database.execute("BEGIN IMMEDIATE")
         isOpen = true
     }
 
@@ -198,7 +124,7 @@ final class StagedRows {
             try database.execute("COMMIT")
         }
         isOpen = false
-        copiedInPart = false
+        pages?.detachAll()
         parts += 1
         follower?.copy()
     }
@@ -213,7 +139,7 @@ final class StagedRows {
         }
         guard byte - committedAtByte >= partBytes else { return }
         committedAtByte = byte
-        try copyPages()
+        try pages?.copy()
         try commit(announced: false)
         if parts % 2 == 0 { follower?.waitForCopies() }
         try begin()
@@ -222,7 +148,7 @@ final class StagedRows {
     /// Commits the last part and stops the follower; what it has not copied, the log keeps for the copy
     /// after the load's commit. The adopting transaction comes next (`adopt`).
     func finish() throws {
-        try copyPages()
+        try pages?.copy()
         try commit(announced: true)
         restore()
     }
@@ -248,12 +174,7 @@ final class StagedRows {
     }
 
     private func restore() {
-        if attached {
-            try? database.execute("DETACH DATABASE \(RowPages.schema)")
-            pages = nil
-            retired = nil
-            attached = false
-        }
+        pages?.detachAll()
         follower?.stop()
         follower = nil
         // Its requests are made in well under a second; the descriptor it uses is the connection's own.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ECTestSupport
-import ECStore
+@testable import ECStore
 @testable import ECShell
 
 /// Issue 15, readers and writers, with real processes on one workspace file: a reader while another
@@ -16,8 +16,21 @@ import ECStore
         try FaultHarness.workspace(in: dir, old: Self.old, new: Self.new)
     }
 
+    /// Whether another connection holds the workspace's write lock: a probe's `BEGIN IMMEDIATE` fails at once.
+    /// (The log's size does not tell: a load writes its rows as pages to a file of its own first.)
+    static func writerHoldsTheLock(_ db: String) -> Bool {
+        guard let probe = try? Database(path: db) else { return false }
+        do {
+            try probe.withoutWaiting { try probe.execute("BEGIN IMMEDIATE") }
+            try? probe.execute("ROLLBACK")
+            return false
+        } catch {
+            return (error as? DatabaseError).map { $0.code & 0xFF == 5 } ?? false  // SQLITE_BUSY
+        }
+    }
+
     /// Starts `ecsh ws.db -c "load orders from big"` and waits until its transaction has begun
-    /// (its write-ahead log has grown past a few pages).
+    /// (it holds the workspace's write lock).
     func startLoad(_ db: String, _ big: String) throws -> Process {
         let process = Process()
         process.executableURL = BuiltBinary.ecsh
@@ -27,8 +40,7 @@ import ECStore
         try process.run()
         let started = Date()
         while Date().timeIntervalSince(started) < 60, process.isRunning {
-            let size = (try? FileManager.default.attributesOfItem(atPath: db + "-wal")[.size] as? Int) ?? 0
-            if size > 64 * 1024 { break }
+            if Self.writerHoldsTheLock(db) { break }
             usleep(10_000)
         }
         return process

@@ -104,13 +104,31 @@ import ECTestSupport
         #expect(try x.scalar("SELECT count(*) FROM orders WHERE note LIKE '%' || char(10) || '%'").intValue == Int64(noted.count))
         // Bound: the first record (line 2, the pages' first rowid would be 1) and each after a note, up to 64 of them;
         // past those the pages stop.
-        let bound = min(1 + noted.count, StagedRows.maxBoundRows + 1)
-        if noted.count < StagedRows.maxBoundRows {
+        let bound = min(1 + noted.count, PagedRows.maxBoundRows + 1)
+        if noted.count < PagedRows.maxBoundRows {
             #expect(paged == [30_000 - bound, 0], "\(paged), \(noted.count) notes")
         } else {
             #expect(paged[0] > 0 && paged[0] < 30_000 - 1_000 && paged[1] == 0, "\(paged)")
         }
         #expect(try x.scalar("PRAGMA integrity_check").textValue == "ok")
+    }
+
+    /// A workspace in UTF-16 (made by another program) cannot attach the pages' UTF-8 files: its staged load binds
+    /// every row, and loads what a UTF-8 workspace loads.
+    @Test func aWorkspaceInUTF16BindsItsRows() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let memory = try Database()
+        try memory.execute("PRAGMA encoding = 'UTF-16le'")
+        try memory.execute("CREATE TABLE note (x TEXT)")
+        try memory.execute("VACUUM INTO ?", [.text(dir.path("utf16.db"))])
+        let path = try dir.write("o.csv", Self.orders(30_000, seed: 12))
+        var paged: [Int] = []
+        let (a, parts) = try Self.load(dir.path("utf16.db"), path, staged: true, paged: { paged.append($0) })
+        let (b, _) = try Self.load(dir.path("utf8.db"), path, staged: true, paged: { paged.append($0) })
+        #expect(try Database(path: dir.path("utf16.db")).scalar("PRAGMA encoding").textValue == "UTF-16le")
+        #expect(parts > 5 && a.rows == 30_000 && a.rows == b.rows && a.statuses == b.statuses)
+        #expect(paged == [0, 30_000 - 1], "\(paged)")
+        #expect(try Self.contents(Database(path: dir.path("utf16.db"))).prefix(30_000) == Self.contents(Database(path: dir.path("utf8.db"))).prefix(30_000))
     }
 
     /// Exact repeats (collapsed by the adopting transaction's SQL, the ids not proven while parsing), guest
@@ -254,7 +272,7 @@ import ECTestSupport
         db.finishLogCopy()
         #expect(try Self.contents(db) == before)
         #expect(try Self.stagedTables(db) == 0)
-        #expect(try !db.query("PRAGMA database_list").rows.contains { $0[1] == .text(RowPages.schema) })
+        #expect(try !db.query("PRAGMA database_list").rows.contains { $0[1].textValue?.hasPrefix("ecsh_rows") == true })
         #expect(try db.scalar("PRAGMA integrity_check").textValue == "ok")
     }
 
