@@ -45,6 +45,7 @@ final class PagedRows {
         nextRowid = lastRowid + 1
         let utf8 = (try? database.scalar("PRAGMA encoding").textValue) == "UTF-8"
         stopped = maxFiles == 0 || !utf8
+        if !stopped { RowPages.removeAbandoned() }
     }
 
     /// Writes a row of `batch` as pages, keyed `rowid` (nil: the next), if it can be: false when it must be bound

@@ -53,7 +53,7 @@ final class RowPages {
         self.maxRecord = maxRecord
         serials = Array(repeating: 0, count: columns.count)
         page = .allocate(capacity: pageSize)
-        var template = Array("\(TemporaryFile.folder)/ecsh-rows-XXXXXX".utf8CString)
+        var template = Array("\(TemporaryFile.folder)/\(Self.prefix)\(getpid())-XXXXXX".utf8CString)
         fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         guard fd >= 0 else {
@@ -65,16 +65,35 @@ final class RowPages {
 
     /// The file's path until `attach` unlinks it.
     let path: String
+    private var unlinked = false
+    /// The start of the files' names; the process's id follows, so that a later load can remove the files of one killed
+    /// before it attached them (`removeAbandoned`).
+    static let prefix = "ecsh-rows-"
 
     deinit {
         page.deallocate()
         close(fd)
+        // Never attached (the load failed or was stopped first): nothing left behind either.
+        if !unlinked { unlink(path) }
+    }
+
+    /// Removes the files of processes that no longer run (killed between writing a file and attaching it) from
+    /// `folder`; another running process's are left alone.
+    static func removeAbandoned(in folder: String = TemporaryFile.folder) {
+        guard let dir = opendir(folder) else { return }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix(prefix), let pid = name.dropFirst(prefix.count).split(separator: "-").first.flatMap({ pid_t($0) }),
+                  pid != getpid(), !Database.processRuns(pid) else { continue }
+            unlink(folder + "/" + name)
+        }
     }
 
     /// Attaches the finished file to `database` as `schema` and unlinks it: SQLite keeps it open, and nothing is
     /// left behind however the process ends.
     func attach(to database: Database, as schema: String) throws {
-        defer { unlink(path) }
+        defer { unlink(path); unlinked = true }
         try database.execute("ATTACH DATABASE ? AS \(schema)", [.text(path)])
     }
 

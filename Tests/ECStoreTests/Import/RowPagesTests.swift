@@ -152,3 +152,37 @@ extension RowPagesTests {
         #expect(try !db.query("PRAGMA database_list").rows.contains { $0[1].textValue?.hasPrefix("ecsh_rows") == true })
     }
 }
+
+extension RowPagesTests {
+    /// A file written and never attached (the load failed or was stopped before its copy) is removed with its writer;
+    /// one attached is gone from the folder at once.
+    @Test func noFileIsLeftInTheFolder() throws {
+        var path = ""
+        do {
+            let pages = try RowPages(columns: Self.kinds, tableColumns: Self.definitions, maxRecord: 1_000_000_000)
+            let batch = Self.batch([[.integer(1), .real(2.5), .text("x"), .null, .null]])
+            _ = try pages.add(batch, row: 0, key: 1)
+            try pages.finish()
+            path = pages.path
+            #expect(access(path, F_OK) == 0)
+            #expect(path.hasPrefix("\(TemporaryFile.folder)/ecsh-rows-\(getpid())-"))
+        }
+        #expect(access(path, F_OK) != 0)
+    }
+
+    /// The files of a process that was killed between writing a file and attaching it are removed by the next load's
+    /// sweep; this process's and another running process's are left, as is anything else in the folder.
+    @Test func filesOfEndedProcessesAreRemoved() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let dead = child.processIdentifier
+        let names = ["ecsh-rows-\(dead)-a1b2c3", "ecsh-rows-\(getpid())-d4e5f6", "ecsh-rows-1-g7h8i9", "ecsh-rows-x", "notes.txt"]
+        for name in names { _ = try dir.write(name, "x") }
+        RowPages.removeAbandoned(in: dir.url.path)
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).sorted()
+        #expect(left == names.dropFirst().sorted(), "\(left)")
+    }
+}
