@@ -31,9 +31,9 @@ final class PagedRows {
     /// Rows copied from pages so far (tests).
     private(set) var copiedRows = 0
 
-    /// Pages for the rows of `table` (just created, with `columns`, no rows after rowid `lastRowid`). A workspace
-    /// that cannot attach the files (one in UTF-16 cannot attach a UTF-8 file) binds its rows.
-    init(_ database: Database, table: String, columns: [ColumnPlan], lastRowid: Int64 = 0) {
+    /// Pages for the rows of `table` (just created, empty, with `columns`). A workspace that cannot attach the files
+    /// (one in UTF-16 cannot attach a UTF-8 file) binds its rows.
+    init(_ database: Database, table: String, columns: [ColumnPlan]) {
         self.database = database
         self.table = table
         kinds = columns.map(\.kind)
@@ -42,7 +42,7 @@ final class PagedRows {
         let limit = Int(sqlite3_limit(database.handle, SQLITE_LIMIT_ATTACHED, -1))
         let inUse = ((try? database.query("PRAGMA database_list").rows.count) ?? 2) - 2
         maxFiles = max(0, min(8, limit - inUse))
-        nextRowid = lastRowid + 1
+        nextRowid = 1
         let utf8 = (try? database.scalar("PRAGMA encoding").textValue) == "UTF-8"
         stopped = maxFiles == 0 || !utf8
         if !stopped { RowPages.removeAbandoned() }
