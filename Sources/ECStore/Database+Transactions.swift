@@ -112,6 +112,8 @@ extension Database {
         let big = outermost && committing != nil && postgres == nil && !isReadOnly && path != nil
         if big { finishLogCopy() }
         if outermost { try begin() } else { try execute("SAVEPOINT \(name)") }
+        // Files attached for a copy (`TablePages`) once the transaction has ended, committed or rolled back.
+        defer { if outermost { detachPending() } }
         let writeback = big ? handle.flatMap(LogWriteback.start) : nil
         defer { writeback?.stop() }
         do {

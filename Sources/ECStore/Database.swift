@@ -366,6 +366,12 @@ public final class Database {
     var savepointDepth = 0
     /// The copy of the last big write's log into the workspace file, while it may still run (`LogCopy`).
     var logCopy: LogCopy?
+    /// Files attached inside the open transaction, detached when it ends (`detachAtEnd`).
+    var pendingDetach: [String] = []
+    /// Whether derived tables' rows are written as pages and copied in (`TablePages`); tests turn it off to compare.
+    public var writesDerivedPages = true
+    /// Rows `TablePages` copied into tables on this connection (tests).
+    public internal(set) var rowsCopiedFromPages = 0
 
     /// Names of user tables (not SQLite's or ecsh's bookkeeping), sorted.
     public func tableNames() throws -> [String] {

@@ -90,6 +90,17 @@ extension CustomerFacts {
         var lowRowid: Int64 = 0
         /// min/max day over all orders, max day over counted orders.
         var minDay: Int64?, maxDay: Int64?, maxCountedDay: Int64?
+        /// The base's rows of every share, as pages, until `copyFacts` (`createFactsTables`).
+        var factsPages: TablePages?
+
+        /// Copies the facts' rows the pages hold into the base, once every share is written.
+        mutating func copyFacts() throws {
+            guard let pages = factsPages else { return }
+            factsPages = nil
+            LoadTrace.mark("facts: customers written as pages (\(pages.rows) rows)")
+            try pages.copy()
+            LoadTrace.mark("facts: customers' pages copied")
+        }
     }
 
     /// Builds facts and snapshot (inside the caller's transaction, after `OrderSnapshot.invalidate`).
@@ -202,7 +213,7 @@ extension CustomerFacts {
         read.reset()
         asOf = try st.asOf(fixed: fixedAsOf)
         if !inMemory && inDayOrder && blocks.count > 0 { try blocks.flush(writer) }
-        try createFactsTables(db, try extraColumns(db))
+        st.factsPages = try createFactsTables(db, try extraColumns(db))
         // Every later share from its file, collected beside the write of the one before (`writeShares`).
         let customers = try writeShares(db, first: &c, files: consume shareSpills, reserving: share, st: &st, ties: ties, asOf: asOf)
         LoadTrace.mark("facts: \(passes) shares of customers written")
@@ -270,7 +281,8 @@ extension CustomerFacts {
     /// `share`: which of how many shares `c` is (customers split by `hash(id) % of`), nil for all customers.
     static func writeShare(_ db: Database, _ c: Collected, st: inout BuildState, asOf: Int64, offset: Int,
                            share: CustomerShare? = nil) throws {
-        try writeFacts(db, c, try collectExtras(db, c, share: share), asOf: Int(asOf), offset: offset, channels: st.channelCode)
+        try writeFacts(db, c, try collectExtras(db, c, share: share), asOf: Int(asOf), offset: offset, channels: st.channelCode,
+                       pages: st.factsPages)
         st.firstDay += c.firstDay
         st.secondDay += c.secondDay
         st.firstChannel += c.firstChannel

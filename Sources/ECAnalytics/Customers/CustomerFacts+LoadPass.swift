@@ -289,8 +289,9 @@ extension CustomerFacts {
         markFirstOrders(s.c, st: &s.st)
         let job = SnapshotBlocksJob(s.held, keyOfRow: s.st.keyOfRow, flags: s.st.flags)
         s.held = HeldOrders()
-        try createFactsTables(db, try extraColumns(db))
+        s.st.factsPages = try createFactsTables(db, try extraColumns(db))
         try writeShare(db, s.c, st: &s.st, asOf: asOf, offset: 0)
+        try s.st.copyFacts()
         LoadTrace.mark("facts: customers written")
         let customers = s.c.customers.count
         s.c = Collected()
@@ -317,7 +318,7 @@ extension CustomerFacts {
                                      settings: MetricSettings, integerUnits: Bool) throws {
         guard var spilled = s.spilled else { return }
         s.spilled = nil
-        try createFactsTables(db, try extraColumns(db))
+        s.st.factsPages = try createFactsTables(db, try extraColumns(db))
         let files = spilled.shares
         spilled.shares = []
         // Each share sized as the first turned out, with a tenth to spare (a growing hash map rehashes everything).

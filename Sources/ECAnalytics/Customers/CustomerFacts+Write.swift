@@ -69,7 +69,10 @@ extension CustomerFacts {
     /// Appends one pass's customers to the facts (`customer_key` = offset + number): their own columns to
     /// `ecsh_customer_base`, their latest score, where they have one, to `ecsh_customer_scores`, their row of
     /// the customers dataset, where they have one, to `ecsh_customer_attrs`.
-    static func writeFacts(_ db: Database, _ c: Collected, _ x: Extras, asOf: Int, offset: Int, channels: TextNumbering) throws {
+    /// With `pages`, the base's rows go to them (copied in by `TablePages.copy` once every share is written) until
+    /// they stop; the rest are bound.
+    static func writeFacts(_ db: Database, _ c: Collected, _ x: Extras, asOf: Int, offset: Int, channels: TextNumbering,
+                           pages: TablePages? = nil) throws {
         let width = 17
         let marks = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
         // Many rows per statement: SQLite's per-statement work (reset, step, the VM's start) is paid once a group.
@@ -100,7 +103,7 @@ extension CustomerFacts {
         try dates.withIDs { dates in
             try channels.withIDs { channels in
                 try c.customers.withIDs { ids in
-                    func bind(_ k: Int, into s: Statement, from base: Int32) throws {
+                    func bind<S: ValueSink>(_ k: Int, into s: S, from base: Int32) {
                         let first = dates[dateOf[Int(c.firstDay[k]) - firstDay]], last = dates[dateOf[Int(c.lastDay[k]) - firstDay]]
                         let chan = c.firstChannel[k]
                         s.bind(int64: Int64(offset + k), at: base + 1)
@@ -128,15 +131,22 @@ extension CustomerFacts {
                     }
                     let count = c.customers.count
                     var k = 0
+                    if let pages {
+                        while k < count {
+                            bind(k, into: pages, from: 0)
+                            guard try pages.addRow() else { break }
+                            k += 1
+                        }
+                    }
                     while k + group <= count {
                         insertGroup.reset()
-                        for j in 0..<group { try bind(k + j, into: insertGroup, from: Int32(j * width)) }
+                        for j in 0..<group { bind(k + j, into: insertGroup, from: Int32(j * width)) }
                         try insertGroup.step()
                         k += group
                     }
                     while k < count {
                         insert.reset()
-                        try bind(k, into: insert, from: 0)
+                        bind(k, into: insert, from: 0)
                         try insert.step()
                         k += 1
                     }
@@ -162,23 +172,34 @@ extension CustomerFacts {
         }
     }
 
-    /// Appends to `ecsh_customer_scores` the scores of `scores` (by key − `offset`; −1: none, no row).
-    static func writeScores(_ db: Database, _ scores: [Int32], offset: Int) throws {
-        try insertPairs(db, into: "\(db.derivedSchema).\(scoresTable)", scores.indices.lazy.filter { scores[$0] >= 0 }) {
+    /// Appends to `ecsh_customer_scores` the scores of `scores` (by key − `offset`; −1: none, no row). `asPages`: through
+    /// `TablePages` (a build writes a share's scores with its facts, each share's apart: bound, as a transaction may
+    /// attach only so many files).
+    static func writeScores(_ db: Database, _ scores: [Int32], offset: Int, asPages: Bool = false) throws {
+        try insertPairs(db, into: (db.derivedSchema, scoresTable), asPages: asPages, scores.indices.lazy.filter { scores[$0] >= 0 }) {
             (Int64(offset + $0), Int64(scores[$0]))
         }
     }
 
     /// Inserts into `table` (two integer columns) the pair `pair(i)` of each of `indices`, many rows a
     /// statement, as `writeFacts` writes its rows.
-    static func insertPairs(_ db: Database, into table: String, _ indices: some Sequence<Int>, pair: (Int) -> (Int64, Int64)) throws {
-        let sql = "INSERT OR FAIL INTO " + table + " VALUES "
+    /// `asPages`: written as pages and copied in (`TablePages`), until a pair they cannot hold; the rest bound.
+    static func insertPairs(_ db: Database, into table: (schema: String, name: String), asPages: Bool,
+                            _ indices: some Sequence<Int>, pair: (Int) -> (Int64, Int64)) throws {
+        let sql = "INSERT OR FAIL INTO \(table.schema).\(table.name) VALUES "
         let group = 500
         let insert = try db.prepare(sql + "(?, ?)")
         let insertGroup = try db.prepare(sql + Array(repeating: "(?, ?)", count: group).joined(separator: ", "))
+        let pages = asPages ? TablePages.make(db, schema: table.schema, table: table.name) : nil
         var held: [Int] = []
         held.reserveCapacity(group)
         for i in indices {
+            if let pages, !pages.stopped {
+                let (a, b) = pair(i)
+                pages.bind(int64: a, at: 1)
+                pages.bind(int64: b, at: 2)
+                if try pages.addRow() { continue }
+            }
             held.append(i)
             guard held.count == group else { continue }
             insertGroup.reset()
@@ -197,6 +218,7 @@ extension CustomerFacts {
             insert.bind(int64: b, at: 2)
             try insert.step()
         }
+        try pages?.copy()
     }
 
     /// Fills `ecsh_customer_attrs` from the customers dataset by its id index (`customersJoin`), once
@@ -230,7 +252,9 @@ extension CustomerFacts {
         try db.execute("DROP TABLE IF EXISTS " + pairs)
         try db.execute("CREATE TABLE " + pairs + " (customer_key INTEGER PRIMARY KEY, row INTEGER NOT NULL)")
         defer { try? db.execute("DROP TABLE IF EXISTS " + pairs) }
-        try insertPairs(db, into: pairs, (0..<count).lazy.filter { rowOf[$0] != .min }) { (Int64($0), rowOf[$0]) }
+        try insertPairs(db, into: ("temp", "ecsh_customer_rows"), asPages: true, (0..<count).lazy.filter { rowOf[$0] != .min }) {
+            (Int64($0), rowOf[$0])
+        }
         LoadTrace.mark("facts: keys and rows written")
         try db.execute("\(insert) SELECT t.customer_key, \(copied) FROM \(pairs) AS t JOIN customers AS c ON c.rowid = t.row ORDER BY t.customer_key")
     }
@@ -298,8 +322,9 @@ extension CustomerFacts {
     /// Creates the (empty) facts: the table `ecsh_customer_base` (`customer_key`, the own columns), the table
     /// `ecsh_customer_scores` (`customer_key`, `nps`), the table `ecsh_customer_attrs` (`customer_key`, the
     /// customers dataset's other columns `x.names`; none when there are none) and the view `ecsh_customer_facts`
-    /// joining them (the own columns, `nps`, the customers columns).
-    static func createFactsTables(_ db: Database, _ x: Extras) throws {
+    /// joining them (the own columns, `nps`, the customers columns). Returns pages for the base's rows
+    /// (`TablePages`; nil: they are bound), which `BuildState.copyFacts` copies in once every share is written.
+    static func createFactsTables(_ db: Database, _ x: Extras) throws -> TablePages? {
         let schema = db.derivedSchema
         try dropFacts(db)
         try db.execute("""
@@ -309,6 +334,7 @@ extension CustomerFacts {
             """)
         try db.execute("CREATE TABLE \(schema).\(scoresTable) (customer_key INTEGER PRIMARY KEY, nps INTEGER NOT NULL)")
         try createAttributes(db, x)
+        return TablePages.make(db, schema: schema, table: baseTable)
     }
 
     /// Creates `ecsh_customer_attrs` for `x`'s columns (none: no table) and the view over it, the base and the scores.

@@ -122,6 +122,7 @@ extension CustomerFacts {
             try writeShare(db, share.c, st: &st, asOf: asOf, offset: customers, share: shareOf(k))
             customers += share.c.customers.count
         }
+        try st.copyFacts()
         return customers
     }
 }

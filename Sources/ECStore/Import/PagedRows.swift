@@ -84,10 +84,7 @@ final class PagedRows {
         guard let pages, pages.rows > 0 else { return }
         self.pages = nil
         try pages.finish()
-        let names = Set(try database.query("PRAGMA database_list").rows.compactMap { $0[1].textValue })
-        guard let name = (1...32).lazy.map({ "ecsh_rows_\($0)" }).first(where: { !names.contains($0) }) else {
-            throw StoreError("cannot attach the load's rows: every ecsh_rows_ name is taken")
-        }
+        let name = try database.unusedSchemaName("ecsh_rows_")
         try pages.attach(to: database, as: name)
         attached.append(name)
         try database.execute("INSERT INTO main.\(quoteIdentifier(table)) SELECT * FROM \(name).t")

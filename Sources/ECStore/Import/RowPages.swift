@@ -29,9 +29,15 @@ final class RowPages {
     private let createSQL: String
     /// The largest record SQLite would take (`SQLITE_LIMIT_LENGTH`): longer ones are left to the bound insert and its error.
     private let maxRecord: Int
-    private var page: UnsafeMutablePointer<UInt8>
-    private var record: [UInt8] = []
-    private var serials: [UInt64]
+    private let page: UnsafeMutablePointer<UInt8>
+    /// Each column's affinity, as `affinities` (read once per value: a pointer, no array checks).
+    private let kinds: UnsafeMutablePointer<Affinity>
+    /// The record being made: its header's varints in `head`, its body in `buffer` from `headRoom` on, the header
+    /// then copied in front of the body; the record is `buffer.bytes[recordStart ..< recordStart + payload]`.
+    private let head: UnsafeMutablePointer<UInt8>
+    private let headRoom: Int
+    private var buffer = TextArena()
+    private var recordStart = 0
     /// The leaf being filled: its cell count and where its cell content starts.
     private var cells = 0
     private var contentStart = 0
@@ -41,23 +47,37 @@ final class RowPages {
     private var nextPage: UInt32 = 3
     /// Rows written.
     private(set) var rows = 0
+    /// Columns of a record.
+    var columns: Int { affinities.count }
 
     /// `columns`: the table's declared types, in order; `maxRecord`: the connection's length limit.
-    init(columns: [FieldKind], tableColumns definitions: String, maxRecord: Int, pageSize: Int = 65536) throws {
+    convenience init(columns: [FieldKind], tableColumns definitions: String, maxRecord: Int, pageSize: Int = 65536) throws {
+        try self.init(affinities: columns.map { kind in
+            switch kind.sqlType { case "INTEGER": .integer; case "REAL": .real; default: .text }
+        }, tableColumns: definitions, maxRecord: maxRecord, pageSize: pageSize)
+    }
+
+    /// `affinities`: the columns' of `definitions` (the table's column declarations, as SQLite's copy compares them).
+    init(affinities: [Affinity], tableColumns definitions: String, maxRecord: Int, pageSize: Int = 65536) throws {
         precondition(pageSize >= 512 && pageSize <= 65536 && pageSize & (pageSize - 1) == 0)
         self.pageSize = pageSize
-        affinities = columns.map { kind in
-            switch kind.sqlType { case "INTEGER": .integer; case "REAL": .real; default: .text }
-        }
+        self.affinities = affinities
         createSQL = "CREATE TABLE t (\(definitions))"
         self.maxRecord = maxRecord
-        serials = Array(repeating: 0, count: columns.count)
+        kinds = .allocate(capacity: max(1, affinities.count))
+        kinds.initialize(from: affinities, count: affinities.count)
+        // A serial type's varint takes at most 9 bytes, as does the header's length.
+        headRoom = 9 * affinities.count + 9
+        head = .allocate(capacity: headRoom)
         page = .allocate(capacity: pageSize)
         var template = Array("\(TemporaryFile.folder)/\(Self.prefix)\(getpid())-XXXXXX".utf8CString)
         fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         guard fd >= 0 else {
             page.deallocate()
+            kinds.deallocate()
+            head.deallocate()
+            buffer.bytes.deallocate()
             throw StoreError("cannot make a temporary file for the load's rows in \(TemporaryFile.folder): \(String(cString: strerror(errno)))")
         }
         startLeaf()
@@ -72,6 +92,9 @@ final class RowPages {
 
     deinit {
         page.deallocate()
+        kinds.deallocate()
+        head.deallocate()
+        buffer.bytes.deallocate()
         close(fd)
         // Never attached (the load failed or was stopped first): nothing left behind either.
         if !unlinked { unlink(path) }
@@ -105,69 +128,84 @@ final class RowPages {
     /// Adds a row of `batch` as the next record, keyed `key` (keys must rise). `.notCopied`: a value the column's
     /// affinity would convert (SQLite's copy would keep it as written), or a record longer than SQLite takes.
     func add(_ batch: RowBatch, row r: Int, key: Int64) throws -> Added {
-        let base = batch.cells + r * batch.width
-        let text = batch.text.pointee.bytes
-        var headerBytes = 0
-        var bodyBytes = 0
-        for k in 0..<affinities.count {
-            let serial: UInt64
-            switch (base[k], affinities[k]) {
+        try add(batch.cells + r * batch.width, text: batch.text.pointee.bytes, key: key)
+    }
+
+    /// Adds the row of cells at `base` (one per column; their text in `text`) as the next record, keyed `key`.
+    ///
+    /// One pass over the values: each one's serial type goes to the header, its bytes to the body, as it comes.
+    func add(_ base: UnsafePointer<Cell>, text: UnsafePointer<UInt8>, key: Int64) throws -> Added {
+        let columns = affinities.count, head = self.head, kinds = self.kinds
+        var out = buffer.bytes, capacity = buffer.capacity
+        var b = headRoom
+        var h = 0
+        /// Room for `n` more body bytes.
+        @inline(__always) func reserve(_ n: Int) {
+            guard b + n > capacity else { return }
+            buffer.count = b
+            buffer.reserve(n)
+            out = buffer.bytes
+            capacity = buffer.capacity
+        }
+        @inline(__always) func integer(_ v: Int64) {
+            let serial = Self.integerSerial(v)
+            head[h] = UInt8(serial)
+            h += 1
+            let n = Self.serialLength(serial)
+            Self.putBigEndian(UInt64(bitPattern: v), bytes: n, out + b)
+            b += n
+        }
+        @inline(__always) func double(_ d: Double) {
+            head[h] = 7
+            h += 1
+            Self.putBigEndian(d.bitPattern, bytes: 8, out + b)
+            b += 8
+        }
+        for k in 0..<columns {
+            reserve(8)
+            switch (base[k], kinds[k]) {
             case (.null, _):
-                serial = 0
+                head[h] = 0
+                h += 1
             case (.integer(let v), .integer):
-                serial = Self.integerSerial(v)
+                integer(v)
             case (.integer(let v), .real):
                 // REAL affinity keeps an integer of up to 6 bytes as one, a longer one as a double.
-                serial = Self.fitsSixBytes(v) ? Self.integerSerial(v) : 7
+                if Self.fitsSixBytes(v) { integer(v) } else { double(Double(v)) }
             case (.real(let d), .integer), (.real(let d), .real):
-                if d.isNaN { serial = 0; break }  // bound, a NaN is NULL
-                if let v = Self.exactInteger(d), affinities[k] == .integer || Self.fitsSixBytes(v) {
-                    serial = Self.integerSerial(v)
+                if d.isNaN {
+                    // Bound, a NaN is NULL.
+                    head[h] = 0
+                    h += 1
+                } else if let v = Self.exactInteger(d), kinds[k] == .integer || Self.fitsSixBytes(v) {
+                    integer(v)
                 } else {
-                    serial = 7
+                    double(d)
                 }
-            case (.text(_, let n), .text):
-                serial = 13 + 2 * UInt64(n)
+            case (.text(let start, let n), .text):
+                h += Self.putVarint(13 + 2 * UInt64(n), head + h)
+                reserve(n)
+                if n > 0 { (out + b).update(from: text + start, count: n) }
+                b += n
             default:
                 return .notCopied
             }
-            serials[k] = serial
-            headerBytes += Self.varintLength(serial)
-            bodyBytes += Self.serialLength(serial)
         }
         // The header's length counts its own varint.
-        var headerLength = headerBytes + 1
-        if Self.varintLength(UInt64(headerLength)) > 1 { headerLength = headerBytes + Self.varintLength(UInt64(headerBytes + 2)) }
-        let payload = headerLength + bodyBytes
+        var headerLength = h + 1
+        if Self.varintLength(UInt64(headerLength)) > 1 { headerLength = h + Self.varintLength(UInt64(h + 2)) }
+        let payload = headerLength + b - headRoom
         guard payload <= maxRecord else { return .notCopied }
-        if record.count < payload { record = Array(repeating: 0, count: max(payload, record.count * 2)) }
-        record.withUnsafeMutableBufferPointer { buffer in
-            let out = buffer.baseAddress!
-            var h = Self.putVarint(UInt64(headerLength), out)
-            var b = headerLength
-            for k in 0..<affinities.count {
-                let serial = serials[k]
-                h += Self.putVarint(serial, out + h)
-                switch serial {
-                case 0, 8, 9: break
-                case 7:
-                    let d: Double = switch base[k] { case .real(let d): d; case .integer(let v): Double(v); default: 0 }
-                    Self.putBigEndian(d.bitPattern, bytes: 8, out + b)
-                case 1...6:
-                    let v: Int64 = switch base[k] { case .integer(let v): v; case .real(let d): Int64(d); default: 0 }
-                    Self.putBigEndian(UInt64(bitPattern: v), bytes: Self.serialLength(serial), out + b)
-                default:
-                    if case .text(let start, let n) = base[k], n > 0 { (out + b).update(from: text + start, count: n) }
-                }
-                b += Self.serialLength(serial)
-            }
-        }
+        let start = headRoom - headerLength
+        let n = Self.putVarint(UInt64(headerLength), out + start)
+        (out + start + n).update(from: head, count: h)
+        recordStart = start
         try addCell(payload: payload, key: key)
         rows += 1
         return .added
     }
 
-    /// The cell of the record now in `record` on the leaf, the leaf written out first if the cell does not fit.
+    /// The cell of the record now in `buffer` on the leaf, the leaf written out first if the cell does not fit.
     private func addCell(payload: Int, key: Int64) throws {
         let local = localPayload(payload)
         let cellBytes = Self.varintLength(UInt64(payload)) + Self.varintLength(UInt64(bitPattern: key)) + local
@@ -179,7 +217,7 @@ final class RowPages {
         var p = page + contentStart
         p += Self.putVarint(UInt64(payload), p)
         p += Self.putVarint(UInt64(bitPattern: key), p)
-        record.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: local) }
+        p.update(from: buffer.bytes + recordStart, count: local)
         if local < payload { Self.putBigEndian(UInt64(overflow), bytes: 4, p + local) }
         Self.putBigEndian(UInt64(contentStart), bytes: 2, page + 8 + 2 * cells)
         cells += 1
@@ -199,7 +237,7 @@ final class RowPages {
             buffer.initialize(repeating: 0, count: pageSize)
             let n = min(room, payload - offset)
             Self.putBigEndian(UInt64(i == chain - 1 ? 0 : first + UInt32(i) + 1), bytes: 4, buffer)
-            record.withUnsafeBufferPointer { (buffer + 4).update(from: $0.baseAddress! + offset, count: n) }
+            (buffer + 4).update(from: self.buffer.bytes + recordStart + offset, count: n)
             offset += n
             try write(buffer, at: first + UInt32(i))
         }

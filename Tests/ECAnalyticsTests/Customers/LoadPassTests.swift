@@ -167,6 +167,51 @@ import ECTestSupport
         try Self.expectSameAsReadBack(db, settings: MetricSettings(), ordersPerPass: perPass)
     }
 
+    /// The facts' base rows written as pages and copied in (`TablePages`) are those bound, value by value, type by type
+    /// and byte for byte: from a load's rows in one share and in several (scratch files), and from a rebuild reading
+    /// `orders` in one share and in several.
+    @Test func factsWrittenAsPagesAreThoseBound() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        // By id: several shares number the customers share by share.
+        let names = CustomerFacts.ownColumns.map(\.name).joined(separator: ", ")
+        let base = """
+            SELECT \(names), typeof(revenue), typeof(margin), typeof(aov), typeof(second_day), typeof(first_order_id)
+            FROM \(CustomerFacts.baseTable) ORDER BY customer_id
+            """
+        let payload = "SELECT sum(payload) FROM dbstat WHERE name = '\(CustomerFacts.baseTable)'"
+        let csv = Self.export(seed: 14, rows: 12_000)
+        let (db, _) = try Self.load(csv, in: dir, settings: MetricSettings())
+        let customers = try db.query(base).rows.count
+        #expect(customers > 1000 && db.rowsCopiedFromPages == customers)
+        let asLoaded = (try db.query(base).rows, try db.scalar(payload))
+        db.writesDerivedPages = false
+        try CustomerFacts.rebuild(db, settings: MetricSettings())
+        #expect(db.rowsCopiedFromPages == customers)
+        let bound = (try db.query(base).rows, try db.scalar(payload))
+        #expect(asLoaded.0 == bound.0 && asLoaded.1 == bound.1)
+        db.writesDerivedPages = true
+        #expect(CustomerFacts.sharesOfCustomers(orders: 12_000, ordersPerPass: 3000) > 4)
+        try CustomerFacts.rebuild(db, settings: MetricSettings(), ordersPerPass: 3000)
+        #expect(db.rowsCopiedFromPages == 2 * customers)
+        #expect(try db.query(base).rows == bound.0 && db.scalar(payload) == bound.1)
+
+        // Scores set after an NPS load go in as pages too (a build's, share by share, are bound).
+        var rng = SplitMix64(seed: 3)
+        let scores = (0..<customers).map { _ in Int32.random(in: -1...10, using: &rng) }
+        try db.transaction { try CustomerFacts.setScores(db, scores) }
+        let kept = scores.enumerated().filter { $0.element >= 0 }
+        #expect(db.rowsCopiedFromPages == 2 * customers + kept.count)
+        #expect(try db.query("SELECT customer_key, nps, typeof(nps) FROM \(CustomerFacts.scoresTable) ORDER BY customer_key").rows
+                == kept.map { [.integer(Int64($0.offset)), .integer(Int64($0.element)), .text("integer")] })
+
+        let pass = CustomerFacts.LoadPass(settings: MetricSettings(), limit: 2000, ordersPerPass: 3000)
+        let (spilled, _) = try Self.load(csv, in: dir, settings: MetricSettings(), pass: pass)
+        #expect(try #require(pass.spilledPasses) > 4)
+        #expect(spilled.rowsCopiedFromPages == customers)
+        #expect(try spilled.query(base).rows == bound.0 && spilled.scalar(payload) == bound.1)
+    }
+
     /// More rows than the pass may hold, and no scratch files: it stops collecting, and the build reads `orders`.
     @Test func tooManyRowsMakeTheBuildReadOrders() throws {
         let dir = try TemporaryDirectory()

@@ -13,7 +13,7 @@ import ECTestSupport
 
     /// Values at every edge of SQLite's integer serial types, of REAL's integer form, and texts long enough for
     /// chains of overflow pages at every page size tested.
-    static func value(for kind: FieldKind, _ rng: inout SplitMix64) -> Value {
+    static func value(for kind: FieldKind, _ rng: inout SplitMix64, shortestText: Int = 0) -> Value {
         let edges: [Int64] = [0, 1, -1, 2, 127, 128, -128, -129, 32767, 32768, 8_388_607, 8_388_608, 2_147_483_647, 2_147_483_648,
                               140_737_488_355_327, 140_737_488_355_328, -140_737_488_355_328, -140_737_488_355_329,
                               Int64.max, Int64.min, Int64.max - 1, Int64.min + 1]
@@ -36,7 +36,8 @@ import ECTestSupport
             }
         default:
             let lengths = [0, 1, 5, 40, 120, 600, 5_000, 70_000, 200_000]
-            let n = Int.random(in: 0..<20, using: &rng) == 0 ? lengths.randomElement(using: &rng)! : Int.random(in: 0...30, using: &rng)
+            let n = Int.random(in: 0..<20, using: &rng) == 0 ? lengths.randomElement(using: &rng)!
+                : Int.random(in: shortestText...(shortestText + 30), using: &rng)
             let letters = Array("abcxyz 注文顧客ß€🛒'\"".unicodeScalars)
             var s = ""
             while s.utf8.count < n { s.unicodeScalars.append(letters.randomElement(using: &rng)!) }
@@ -73,11 +74,36 @@ import ECTestSupport
 
     static let columnsQuoted = "rowid, quote(i), quote(r), quote(t), quote(j), quote(s), typeof(i), typeof(r), typeof(j), typeof(s)"
 
+    /// A table of `kinds` (columns c0, c1, …): its declarations and the selection comparing rows value by value.
+    struct Layout {
+        let kinds: [FieldKind]
+        var definitions: String { kinds.enumerated().map { "c\($0.offset) \($0.element.sqlType)" }.joined(separator: ", ") }
+        var names: String { kinds.indices.map { "c\($0)" }.joined(separator: ", ") }
+        var quoted: String { (["rowid"] + kinds.indices.map { "quote(c\($0)), typeof(c\($0))" }).joined(separator: ", ") }
+    }
+
     @Test(arguments: [(512, UInt64(1)), (512, 2), (4096, 3), (65536, 4), (1024, 5)])
     func sqliteReadsWhatBindingWouldStore(pageSize: Int, seed: UInt64) throws {
+        try check(Layout(kinds: Self.kinds), pageSize: pageSize, seed: seed, rows: pageSize == 65536 ? 3_000 : 2_500)
+    }
+
+    /// 140 columns: a record's header passes 127 bytes (its length then a varint of two bytes), and the values of
+    /// one record (texts up to 200 KB each) outgrow the writer's buffer.
+    @Test(arguments: [(4096, UInt64(6)), (65536, 7)])
+    func wideRecords(pageSize: Int, seed: UInt64) throws {
+        let layout = Layout(kinds: Array(repeating: Self.kinds, count: 28).flatMap { $0 })
+        let rows = try check(layout, pageSize: pageSize, seed: seed, rows: 300, shortestText: 60)
+        // The case this test is for: headers longer than 127 bytes (a text of 57 bytes or more takes a serial type of two).
+        let longest = rows.map { row in
+            row.map { v in if case .text(let t) = v { RowPages.varintLength(13 + 2 * UInt64(t.utf8.count)) } else { 1 } }.reduce(1, +)
+        }.max() ?? 0
+        #expect(longest > 127)
+    }
+
+    @discardableResult
+    func check(_ layout: Layout, pageSize: Int, seed: UInt64, rows rowCount: Int, shortestText: Int = 0) throws -> [[Value]] {
         var rng = SplitMix64(seed: seed)
-        let rowCount = pageSize == 65536 ? 3_000 : 2_500
-        let rows = (0..<rowCount).map { _ in Self.kinds.map { Self.value(for: $0, &rng) } }
+        let rows = (0..<rowCount).map { _ in layout.kinds.map { Self.value(for: $0, &rng, shortestText: shortestText) } }
         // Keys rise with gaps, as a file's lines do past a record of several lines.
         var keys: [Int64] = []
         var key: Int64 = 1
@@ -85,31 +111,33 @@ import ECTestSupport
 
         let db = try Database()
         try db.execute("PRAGMA page_size = \(pageSize)")
-        try db.execute("CREATE TABLE bound (\(Self.definitions))")
+        try db.execute("CREATE TABLE bound (\(layout.definitions))")
+        let marks = Array(repeating: "?", count: layout.kinds.count + 1).joined(separator: ", ")
         for (row, key) in zip(rows, keys) {
-            try db.execute("INSERT INTO bound (rowid, i, r, t, j, s) VALUES (?, ?, ?, ?, ?, ?)", [.integer(key)] + row)
+            try db.execute("INSERT INTO bound (rowid, \(layout.names)) VALUES (\(marks))", [.integer(key)] + row)
         }
-        let pages = try RowPages(columns: Self.kinds, tableColumns: Self.definitions, maxRecord: 1_000_000_000, pageSize: pageSize)
+        let pages = try RowPages(columns: layout.kinds, tableColumns: layout.definitions, maxRecord: 1_000_000_000, pageSize: pageSize)
         let batch = Self.batch(rows)
         for r in 0..<rows.count { #expect(try pages.add(batch, row: r, key: keys[r]) == .added) }
         #expect(try pages.finish() == rows.count)
         try pages.attach(to: db, as: "ecsh_rows")
         #expect(try db.scalar("PRAGMA ecsh_rows.integrity_check").textValue == "ok")
-        let bound = try db.query("SELECT \(Self.columnsQuoted) FROM bound ORDER BY rowid").rows
-        let written = try db.query("SELECT \(Self.columnsQuoted) FROM ecsh_rows.t ORDER BY rowid").rows
+        let bound = try db.query("SELECT \(layout.quoted) FROM bound ORDER BY rowid").rows
+        let written = try db.query("SELECT \(layout.quoted) FROM ecsh_rows.t ORDER BY rowid").rows
         #expect(written.count == bound.count)
         for (w, b) in zip(written, bound) where w != b {
             Issue.record("row \(b[0]): written \(w.map(\.description).joined(separator: " ").prefix(300)), bound \(b.map(\.description).joined(separator: " ").prefix(300))")
             break
         }
         // SQLite copies the records as they are into a table of the same columns: their bytes add up to its own.
-        try db.execute("CREATE TABLE copied (\(Self.definitions))")
+        try db.execute("CREATE TABLE copied (\(layout.definitions))")
         try db.execute("INSERT INTO copied SELECT * FROM ecsh_rows.t")
-        let copied = try db.query("SELECT \(Self.columnsQuoted) FROM copied ORDER BY rowid").rows
+        let copied = try db.query("SELECT \(layout.quoted) FROM copied ORDER BY rowid").rows
         #expect(copied.map { Array($0.dropFirst()) } == bound.map { Array($0.dropFirst()) })
         let sizes = try db.query("SELECT name, sum(payload) FROM dbstat WHERE name IN ('bound', 'copied') GROUP BY name ORDER BY name").rows
         #expect(sizes.count == 2 && sizes[0][1] == sizes[1][1], "payload bytes bound / copied: \(sizes)")
         #expect(try db.scalar("PRAGMA integrity_check").textValue == "ok")
+        return rows
     }
 }
 
