@@ -18,8 +18,9 @@ extension Statement: ValueSink {}
 /// values bound to a statement and made into a record by SQLite: about 0.6 µs a row, the longest part of a 10M
 /// load's facts (5.45M rows).
 ///
-/// The table needs a rowid column (`INTEGER PRIMARY KEY`) and columns declared `INTEGER`, `REAL` or `TEXT`, `NOT NULL`
-/// or not, without defaults (`make` says nil otherwise, and the caller binds). A row's values are bound as to a statement (parameter `i`:
+/// The table needs a rowid column (`INTEGER PRIMARY KEY`) and columns declared `INTEGER`, `REAL` or `TEXT`, without
+/// `NOT NULL` or defaults (`make` says nil otherwise, and the caller binds). Worth it for wide rows: the facts' 17
+/// columns take about half the time bound; pairs of two integers took longer than bound (`insertPairs`). A row's values are bound as to a statement (parameter `i`:
 /// the table's column `i`), then `addRow`; its key is the rowid column's value, and keys must rise. SQLite's copy
 /// keeps a rowid column's values, so rows bound to a statement meanwhile (`addRow` false: a value the pages do
 /// not store as binding would) may take any keys. The file is attached at `copy` (SQLite allows ATTACH inside a
@@ -29,9 +30,6 @@ public final class TablePages: ValueSink {
     private let target: String
     private let pages: RowPages
     private let keyColumn: Int
-    /// Columns declared `NOT NULL`: SQLite's copy trusts a source declared so, so a NULL there is refused here (and
-    /// bound by the caller, which then fails as an `INSERT` does).
-    private let notNull: [Int]
     private let width: Int
     private let cells: UnsafeMutablePointer<Cell>
     private var text = TextArena()
@@ -53,9 +51,10 @@ public final class TablePages: ValueSink {
         var affinities: [RowPages.Affinity] = []
         var definitions: [String] = []
         var keyColumn: Int?
-        var notNull: [Int] = []
         for (i, c) in columns.enumerated() {
-            guard let name = c[1].textValue, let type = c[2].textValue?.uppercased(), c[4] == .null else { return nil }
+            // No NOT NULL: SQLite's copy trusts a source column declared so, and this one would have to check it.
+            guard let name = c[1].textValue, let type = c[2].textValue?.uppercased(), (c[3].intValue ?? 0) == 0,
+                  c[4] == .null else { return nil }
             switch type {
             case "INTEGER": affinities.append(.integer)
             case "REAL": affinities.append(.real)
@@ -68,10 +67,6 @@ public final class TablePages: ValueSink {
                 keyColumn = i
                 definition += " PRIMARY KEY"
             }
-            if (c[3].intValue ?? 0) != 0 {
-                notNull.append(i)
-                definition += " NOT NULL"
-            }
             definitions.append(definition)
         }
         let limit = Int(sqlite3_limit(database.handle, SQLITE_LIMIT_ATTACHED, -1))
@@ -82,16 +77,14 @@ public final class TablePages: ValueSink {
         let maxRecord = Int(sqlite3_limit(database.handle, SQLITE_LIMIT_LENGTH, -1))
         guard let pages = try? RowPages(affinities: affinities, tableColumns: definitions.joined(separator: ", "), maxRecord: maxRecord)
         else { return nil }
-        return TablePages(database, target: "\(schema).\(quoteIdentifier(table))", pages: pages, keyColumn: keyColumn,
-                          notNull: notNull)
+        return TablePages(database, target: "\(schema).\(quoteIdentifier(table))", pages: pages, keyColumn: keyColumn)
     }
 
-    private init(_ database: Database, target: String, pages: RowPages, keyColumn: Int, notNull: [Int]) {
+    private init(_ database: Database, target: String, pages: RowPages, keyColumn: Int) {
         self.database = database
         self.target = target
         self.pages = pages
         self.keyColumn = keyColumn
-        self.notNull = notNull
         width = pages.columns
         cells = .allocate(capacity: width)
         cells.initialize(repeating: .null, count: width)
@@ -121,12 +114,10 @@ public final class TablePages: ValueSink {
     }
 
     /// Adds the row bound since the last: false when the pages cannot hold it (its key not above the last, not
-    /// an integer, a NULL in a `NOT NULL` column, or a value the column would convert): the caller binds it and every
-    /// later row.
+    /// an integer, or a value the column would convert): the caller binds it and every later row.
     public func addRow() throws -> Bool {
         defer { text.count = 0 }
-        guard !stopped, !copied, case .integer(let key) = cells[keyColumn], lastKey.map({ key > $0 }) ?? true,
-              !notNull.contains(where: { cells[$0].isNull }) else {
+        guard !stopped, !copied, case .integer(let key) = cells[keyColumn], lastKey.map({ key > $0 }) ?? true else {
             stopped = true
             return false
         }

@@ -150,7 +150,7 @@ extension CustomerFacts {
         while try old.step() { before[try key(old, below: scores.count)] = Int32(truncatingIfNeeded: old.int64(at: 1)) }
         guard before != scores else { return }
         try db.execute("DELETE FROM \(table)")
-        try writeScores(db, scores, offset: 0, asPages: true)
+        try writeScores(db, scores, offset: 0)
     }
 
     /// After a customers load, NPS unchanged: the customers dataset's columns written afresh into

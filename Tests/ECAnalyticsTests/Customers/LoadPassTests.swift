@@ -196,15 +196,6 @@ import ECTestSupport
         #expect(db.rowsCopiedFromPages == 2 * customers)
         #expect(try db.query(base).rows == bound.0 && db.scalar(payload) == bound.1)
 
-        // Scores set after an NPS load go in as pages too (a build's, share by share, are bound).
-        var rng = SplitMix64(seed: 3)
-        let scores = (0..<customers).map { _ in Int32.random(in: -1...10, using: &rng) }
-        try db.transaction { try CustomerFacts.setScores(db, scores) }
-        let kept = scores.enumerated().filter { $0.element >= 0 }
-        #expect(db.rowsCopiedFromPages == 2 * customers + kept.count)
-        #expect(try db.query("SELECT customer_key, nps, typeof(nps) FROM \(CustomerFacts.scoresTable) ORDER BY customer_key").rows
-                == kept.map { [.integer(Int64($0.offset)), .integer(Int64($0.element)), .text("integer")] })
-
         let pass = CustomerFacts.LoadPass(settings: MetricSettings(), limit: 2000, ordersPerPass: 3000)
         let (spilled, _) = try Self.load(csv, in: dir, settings: MetricSettings(), pass: pass)
         #expect(try #require(pass.spilledPasses) > 4)
