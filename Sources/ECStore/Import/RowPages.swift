@@ -78,7 +78,7 @@ final class RowPages {
             kinds.deallocate()
             head.deallocate()
             buffer.bytes.deallocate()
-            throw StoreError("cannot make a temporary file for the load's rows in \(TemporaryFile.folder): \(String(cString: strerror(errno)))")
+            throw StoreError("cannot make a temporary file for rows to copy into the workspace in \(TemporaryFile.folder): \(String(cString: strerror(errno)))")
         }
         startLeaf()
     }
@@ -403,7 +403,7 @@ final class RowPages {
     }
 
     private func failure(_ what: String) -> StoreError {
-        StoreError("cannot \(what) the temporary file of the load's rows in \(TemporaryFile.folder): \(String(cString: strerror(errno))) (set TMPDIR to use another folder)")
+        StoreError("cannot \(what) the temporary file of rows to copy into the workspace in \(TemporaryFile.folder): \(String(cString: strerror(errno))) (set TMPDIR to use another folder)")
     }
 
     // MARK: The format's pieces
