@@ -73,20 +73,17 @@ public final class Database {
         self.interruptFlag = interruptFlag
         self.isReadOnly = sqlite3_db_readonly(db, "main") == 1
         self.hooks = hooks
-        do {
-            try execute("PRAGMA foreign_keys = ON")
-            // Debian builds SQLite with secure_delete on: every page a DROP or DELETE frees is zeroed and
-            // written again, which made loading orders again dearer than loading them into a new workspace
-            // (0.6 s of CPU at 1M; FAST does the same for a DROP). Off, as upstream SQLite ships it: freed
-            // pages keep their old bytes until reused (`sql vacuum` rewrites the file without them).
-            try execute("PRAGMA secure_delete = OFF")
-            // SQLite keeps a write-ahead log at its largest size to reuse it; after a big load that is
-            // gigabytes. Cut it back to this when it is next reset (and see `LogCopy`).
-            if isFile && !isReadOnly { try execute("PRAGMA journal_size_limit = \(Self.logSizeLimit)") }
-        } catch {
-            sqlite3_close_v2(db)
-            throw error
-        }
+        // Should one of these fail, every property is set, so `deinit` closes the connection (closing it here
+        // too would close it twice).
+        try execute("PRAGMA foreign_keys = ON")
+        // Debian builds SQLite with secure_delete on: every page a DROP or DELETE frees is zeroed and
+        // written again, which made loading orders again dearer than loading them into a new workspace
+        // (0.6 s of CPU at 1M; FAST does the same for a DROP). Off, as upstream SQLite ships it: freed
+        // pages keep their old bytes until reused (`sql vacuum` rewrites the file without them).
+        try execute("PRAGMA secure_delete = OFF")
+        // SQLite keeps a write-ahead log at its largest size to reuse it; after a big load that is
+        // gigabytes. Cut it back to this when it is next reset (and see `LogCopy`).
+        if isFile && !isReadOnly { try execute("PRAGMA journal_size_limit = \(Self.logSizeLimit)") }
         if isFile && !isReadOnly { dropAbandonedStagedTablesAtOpen() }
     }
 

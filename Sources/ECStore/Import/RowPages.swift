@@ -25,6 +25,8 @@ final class RowPages {
     /// Bytes per page: 65536, SQLite's largest (fewest pages); tests make deep trees with small ones.
     let pageSize: Int
     private let fd: Int32
+    /// The folder the file is in (`$TMPDIR`'s, or a test's), for errors.
+    private let folder: String
     private let affinities: [Affinity]
     private let createSQL: String
     /// The largest record SQLite would take (`SQLITE_LIMIT_LENGTH`): longer ones are left to the bound insert and its error.
@@ -58,9 +60,12 @@ final class RowPages {
     }
 
     /// `affinities`: the columns' of `definitions` (the table's column declarations, as SQLite's copy compares them).
-    init(affinities: [Affinity], tableColumns definitions: String, maxRecord: Int, pageSize: Int = 65536) throws {
+    /// `folder`: where the file is made (a test passes one that cannot take files).
+    init(affinities: [Affinity], tableColumns definitions: String, maxRecord: Int, pageSize: Int = 65536,
+         folder: String = TemporaryFile.folder) throws {
         precondition(pageSize >= 512 && pageSize <= 65536 && pageSize & (pageSize - 1) == 0)
         self.pageSize = pageSize
+        self.folder = folder
         self.affinities = affinities
         createSQL = "CREATE TABLE t (\(definitions))"
         self.maxRecord = maxRecord
@@ -70,15 +75,15 @@ final class RowPages {
         headRoom = 9 * affinities.count + 9
         head = .allocate(capacity: headRoom)
         page = .allocate(capacity: pageSize)
-        var template = Array("\(TemporaryFile.folder)/\(Self.prefix)\(getpid())-XXXXXX".utf8CString)
+        var template = Array("\(folder)/\(Self.prefix)\(getpid())-XXXXXX".utf8CString)
         fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         guard fd >= 0 else {
-            page.deallocate()
-            kinds.deallocate()
-            head.deallocate()
-            buffer.bytes.deallocate()
-            throw StoreError("cannot make a temporary file for rows to copy into the workspace in \(TemporaryFile.folder): \(String(cString: strerror(errno)))")
+            // Every property is set, so `deinit` runs when this throws and frees the buffers: they are not freed
+            // here too (that was a double free that aborted the process when TMPDIR could not take a file).
+            let reason = String(cString: strerror(errno))
+            unlinked = true
+            throw StoreError("cannot make a temporary file for rows to copy into the workspace in \(folder): \(reason)")
         }
         startLeaf()
     }
@@ -95,7 +100,7 @@ final class RowPages {
         kinds.deallocate()
         head.deallocate()
         buffer.bytes.deallocate()
-        close(fd)
+        if fd >= 0 { close(fd) }
         // Never attached (the load failed or was stopped first): nothing left behind either.
         if !unlinked { unlink(path) }
     }
@@ -403,7 +408,7 @@ final class RowPages {
     }
 
     private func failure(_ what: String) -> StoreError {
-        StoreError("cannot \(what) the temporary file of rows to copy into the workspace in \(TemporaryFile.folder): \(String(cString: strerror(errno))) (set TMPDIR to use another folder)")
+        StoreError("cannot \(what) the temporary file of rows to copy into the workspace in \(folder): \(String(cString: strerror(errno))) (set TMPDIR to use another folder)")
     }
 
     // MARK: The format's pieces

@@ -35,7 +35,12 @@ final class TextSource {
     /// are rejected one by one by `CSVReader.badBytesProblem()` instead of ending the load).
     var passInvalid = false
 
-    init(path: String, encoding: TextEncoding) throws {
+    convenience init(path: String, encoding: TextEncoding) throws {
+        try self.init(path: path, encoding: encoding, converterName: encoding.iconvName)
+    }
+
+    /// `converterName`: iconv's name of the encoding (nil: UTF-8, no converter); a test passes one iconv lacks.
+    init(path: String, encoding: TextEncoding, converterName: String?) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
@@ -52,11 +57,11 @@ final class TextSource {
         self.encoding = encoding
         self.rawCapacity = min(256 * 1024, max(4096, totalBytes + 1))
         self.raw = .allocate(capacity: rawCapacity)
-        if let name = encoding.iconvName {
+        if let name = converterName {
             let cd = iconv_open("UTF-8", name)
             guard let cd, cd != iconv_t(bitPattern: -1) else {
-                close(fd)
-                raw.deallocate()
+                // Every property is set, so `deinit` runs when this throws: it closes the file and frees the
+                // buffer (doing it here too was a double free).
                 throw StoreError("this system cannot convert from \(encoding.displayName) (iconv has no '\(name)')")
             }
             converter = cd

@@ -19,9 +19,9 @@ enum FaultHarness {
     }
 
     /// `ecsh ARGS` with `stdin`; killed with SIGKILL after `killAfter` seconds if given,
-    /// and after `deadline` seconds in any case (then `timedOut` is true).
+    /// and after `deadline` seconds in any case (then `timedOut` is true); `environment` is added to this process's.
     static func run(_ arguments: [String], stdin: String = "", killAfter: Double? = nil, deadline: Double = 120,
-                    launcher: [String] = [], directory: URL? = nil) throws -> Run {
+                    launcher: [String] = [], directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         if launcher.isEmpty {
             process.executableURL = BuiltBinary.ecsh
@@ -34,6 +34,7 @@ enum FaultHarness {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         env["ECSH_HISTORY"] = "/dev/null"
+        env.merge(environment) { $1 }
         process.environment = env
         let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("ecsh-fault-\(UUID().uuidString)")
         let errFile = outFile.appendingPathExtension("err"), inFile = outFile.appendingPathExtension("in")

@@ -98,6 +98,27 @@ import ECTestSupport
         }
     }
 
+    /// A TMPDIR that cannot take a file (it does not exist): the load's rows (a file of 1 MB or more) and the
+    /// customer facts' rows, which go there as pages to be copied in, are bound instead, with the same numbers.
+    /// Until the twenty-seventh session of issue 15 the process aborted (a double free) as soon as it tried.
+    @Test func aTMPDIRThatCannotTakeAFileBindsTheRowsInstead() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let big = try dir.write("big.csv", Self.new.text)
+        #expect(Self.new.text.utf8.count >= 1 << 20)  // large enough for the load's rows to go as pages
+        let expected = FaultHarness.Check(integrity: "ok", kpiOrders: Self.new.counted, countedRows: Self.new.counted,
+                                          allRows: Self.new.rows)
+        for (name, tmp) in [("usable", dir.url.path), ("missing", dir.path("missing"))] {
+            let db = dir.path("\(name).db")
+            let run = try FaultHarness.run([db, "-c", "load orders from '\(big)'"],
+                                           environment: ["TMPDIR": tmp, "ECSH_LOAD_TRACE": "1"])
+            #expect(run.exited && run.output.status == 0, "\(name): \(run.output.stderr)")
+            // The facts' rows went as pages only where the folder could take their file.
+            #expect(run.output.stderr.contains("facts: customers written as pages") == (name == "usable"), "\(run.output.stderr)")
+            #expect(try FaultHarness.check(db) == expected, "\(name)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.hasPrefix("ecsh-rows") }.isEmpty)
+    }
+
     /// A full disk (SQLite's max_page_count) during a load: a clear error, the old data intact.
     @Test func fullDiskDuringALoadLeavesTheOldData() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }

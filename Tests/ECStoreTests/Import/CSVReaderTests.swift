@@ -107,6 +107,22 @@ func readRecords(_ bytes: [UInt8], delimiter: LoadOptions.Delimiter = .byte(44),
         #expect(records.last == ["顧客", "2"])
     }
 
+    /// An encoding this system's iconv cannot convert: an error naming it, and the file closed and the buffer freed
+    /// once (they were also freed by the failed init itself, a double free that aborted the process).
+    @Test func anEncodingIconvLacksIsAnError() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let path = try dir.write("t.csv", "a,b\n1,2\n")
+        for _ in 0..<3 {
+            do {
+                _ = try TextSource(path: path, encoding: .cp932, converterName: "NO-SUCH-ENCODING-ECSH")
+                Issue.record("a source was made with an encoding iconv lacks")
+            } catch let error as StoreError {
+                #expect(error.message == "this system cannot convert from \(TextEncoding.cp932.displayName) (iconv has no 'NO-SUCH-ENCODING-ECSH')")
+            }
+        }
+        #expect(try readRecords(Array("a,b\n1,2\n".utf8)) == [["a", "b"], ["1", "2"]])
+    }
+
     @Test func hugeFieldIsRefusedNotHeld() throws {
         var bytes = Array("h\n\"".utf8)
         bytes += [UInt8](repeating: 120, count: 3 << 20)

@@ -198,6 +198,24 @@ extension RowPagesTests {
         #expect(access(path, F_OK) != 0)
     }
 
+    /// A folder that cannot take a file (here: one that does not exist): the writer is not made, with an error naming
+    /// the folder and the reason, and nothing is freed twice (the buffers were, once by the failed init and once by
+    /// `deinit`, which aborted the process). The callers bind those rows instead (FaultInjectionTests).
+    @Test func aFolderThatCannotTakeAFile() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let missing = dir.path("missing")
+        for _ in 0..<3 {
+            do {
+                _ = try RowPages(affinities: [.integer, .real, .text], tableColumns: "a INTEGER, b REAL, c TEXT",
+                                 maxRecord: 1_000_000_000, folder: missing)
+                Issue.record("a writer was made in \(missing)")
+            } catch let error as StoreError {
+                #expect(error.message == "cannot make a temporary file for rows to copy into the workspace in \(missing): No such file or directory")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+
     /// The files of a process that was killed between writing a file and attaching it are removed by the next load's
     /// sweep; this process's and another running process's are left, as is anything else in the folder.
     @Test func filesOfEndedProcessesAreRemoved() throws {
