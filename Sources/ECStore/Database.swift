@@ -367,6 +367,8 @@ public final class Database {
     var pendingDetach: [String] = []
     /// Whether derived tables' rows are written as pages and copied in (`TablePages`); tests turn it off to compare.
     public var writesDerivedPages = true
+    /// What those pages leave free in `TMPDIR` (tests pass a folder that runs low).
+    public var derivedPagesRoom = ScratchRoom.standard
     /// Rows `TablePages` copied into tables on this connection (tests).
     public internal(set) var rowsCopiedFromPages = 0
 

@@ -75,7 +75,8 @@ public final class TablePages: ValueSink {
         }
         RowPages.removeAbandoned()
         let maxRecord = Int(sqlite3_limit(database.handle, SQLITE_LIMIT_LENGTH, -1))
-        guard let pages = try? RowPages(affinities: affinities, tableColumns: definitions.joined(separator: ", "), maxRecord: maxRecord)
+        guard let pages = try? RowPages(affinities: affinities, tableColumns: definitions.joined(separator: ", "), maxRecord: maxRecord,
+                                        room: database.derivedPagesRoom)
         else { return nil }
         return TablePages(database, target: "\(schema).\(quoteIdentifier(table))", pages: pages, keyColumn: keyColumn)
     }
@@ -114,7 +115,7 @@ public final class TablePages: ValueSink {
     }
 
     /// Adds the row bound since the last: false when the pages cannot hold it (its key not above the last, not
-    /// an integer, or a value the column would convert): the caller binds it and every later row.
+    /// an integer, a value the column would convert, or `TMPDIR` low on room): the caller binds it and every later row.
     public func addRow() throws -> Bool {
         defer { text.count = 0 }
         guard !stopped, !copied, case .integer(let key) = cells[keyColumn], lastKey.map({ key > $0 }) ?? true else {

@@ -15,6 +15,14 @@ public enum TemporaryFile {
         return v
     }
 
+    /// Bytes free in `folder` for this process (`statvfs`), nil when it cannot be told.
+    @Sendable public static func freeBytes(in folder: String) -> Int? {
+        var info = statvfs()
+        guard statvfs(folder, &info) == 0 else { return nil }
+        let (bytes, overflow) = Int(info.f_bavail).multipliedReportingOverflow(by: Int(info.f_frsize))
+        return overflow ? Int.max : bytes
+    }
+
     /// A new, already unlinked file in `folder`, open for reading and writing; nil with `errno`
     /// set when it cannot be made.
     public static func open(prefix: String, in folder: String = folder) -> UnsafeMutablePointer<FILE>? {
@@ -30,4 +38,24 @@ public enum TemporaryFile {
         }
         return file
     }
+}
+
+/// How much room a folder of scratch files keeps for others when what ecsh writes there only saves time (`RowPages`,
+/// the rows SQLite copies in): a TMPDIR too small for them (a RAM-backed `/tmp`, say) must not fail a statement that
+/// binding its rows would finish. The free space is looked at when such a file is made and then at every
+/// `checkEvery` bytes written; with less than `reserve` left, the writer takes no more rows and the caller binds
+/// them. (A folder filled by someone else in between can still fail a write, with an error naming it.)
+public struct ScratchRoom: Sendable {
+    public var reserve: Int
+    public var checkEvery: Int
+    /// Bytes free in a folder for this process, nil when unknown (then the writing goes on).
+    public var free: @Sendable (String) -> Int?
+
+    public init(reserve: Int, checkEvery: Int, free: @escaping @Sendable (String) -> Int?) {
+        self.reserve = reserve
+        self.checkEvery = checkEvery
+        self.free = free
+    }
+
+    public static let standard = ScratchRoom(reserve: 64 << 20, checkEvery: 8 << 20, free: TemporaryFile.freeBytes)
 }

@@ -50,7 +50,7 @@ final class PagedRows {
 
     /// Writes a row of `batch` as pages, keyed `rowid` (nil: the next), if it can be: false when it must be bound
     /// now (what the pages held was copied first). A value the pages cannot hold stops them for the rest of the
-    /// load, as do many rows keyed out of order or a transaction out of files.
+    /// load, as do `TMPDIR` low on room (`ScratchRoom`), many rows keyed out of order or a transaction out of files.
     func add(_ batch: RowBatch, row r: Int, rowid: Int64?) throws -> Bool {
         guard !stopped else { return false }
         let key = rowid ?? nextRowid
@@ -95,6 +95,14 @@ final class PagedRows {
     func stop() throws {
         try copy()
         stopped = true
+    }
+
+    /// After a failure, outside a transaction: the rows not copied go with their file, and no more are taken. A
+    /// full TMPDIR gets its room back before the staged table is dropped, which may need a temporary file there.
+    func abandon() {
+        pages = nil
+        stopped = true
+        detachAll()
     }
 
     /// Detaches the files copied from, outside a transaction (after a commit or a rollback); a staged load's next

@@ -27,6 +27,11 @@ final class RowPages {
     private let fd: Int32
     /// The folder the file is in (`$TMPDIR`'s, or a test's), for errors.
     private let folder: String
+    private let room: ScratchRoom
+    /// Bytes written since the folder's free space was last looked at.
+    private var writtenSinceLook = 0
+    /// Whether the folder had less than `room.reserve` free when last looked at: no more rows are taken.
+    private(set) var outOfRoom = false
     private let affinities: [Affinity]
     private let createSQL: String
     /// The largest record SQLite would take (`SQLITE_LIMIT_LENGTH`): longer ones are left to the bound insert and its error.
@@ -60,12 +65,13 @@ final class RowPages {
     }
 
     /// `affinities`: the columns' of `definitions` (the table's column declarations, as SQLite's copy compares them).
-    /// `folder`: where the file is made (a test passes one that cannot take files).
+    /// `folder`: where the file is made (a test passes one that cannot take files); `room`: what it leaves free there.
     init(affinities: [Affinity], tableColumns definitions: String, maxRecord: Int, pageSize: Int = 65536,
-         folder: String = TemporaryFile.folder) throws {
+         folder: String = TemporaryFile.folder, room: ScratchRoom = .standard) throws {
         precondition(pageSize >= 512 && pageSize <= 65536 && pageSize & (pageSize - 1) == 0)
         self.pageSize = pageSize
         self.folder = folder
+        self.room = room
         self.affinities = affinities
         createSQL = "CREATE TABLE t (\(definitions))"
         self.maxRecord = maxRecord
@@ -86,6 +92,7 @@ final class RowPages {
             throw StoreError("cannot make a temporary file for rows to copy into the workspace in \(folder): \(reason)")
         }
         startLeaf()
+        lookAtRoom()
     }
 
     /// The file's path until `attach` unlinks it.
@@ -128,10 +135,11 @@ final class RowPages {
     // MARK: Rows
 
     /// What `add` did with a row.
-    enum Added { case added, notCopied }
+    enum Added { case added, notCopied, outOfRoom }
 
     /// Adds a row of `batch` as the next record, keyed `key` (keys must rise). `.notCopied`: a value the column's
-    /// affinity would convert (SQLite's copy would keep it as written), or a record longer than SQLite takes.
+    /// affinity would convert (SQLite's copy would keep it as written), or a record longer than SQLite takes;
+    /// `.outOfRoom`: the folder has less free than `ScratchRoom.reserve` (then every later row too).
     func add(_ batch: RowBatch, row r: Int, key: Int64) throws -> Added {
         try add(batch.cells + r * batch.width, text: batch.text.pointee.bytes, key: key)
     }
@@ -140,6 +148,7 @@ final class RowPages {
     ///
     /// One pass over the values: each one's serial type goes to the header, its bytes to the body, as it comes.
     func add(_ base: UnsafePointer<Cell>, text: UnsafePointer<UInt8>, key: Int64) throws -> Added {
+        if outOfRoom { return .outOfRoom }
         let columns = affinities.count, head = self.head, kinds = self.kinds
         var out = buffer.bytes, capacity = buffer.capacity
         var b = headRoom
@@ -405,6 +414,13 @@ final class RowPages {
             guard n > 0 else { throw failure("write") }
             done += n
         }
+        writtenSinceLook += pageSize
+        if writtenSinceLook >= room.checkEvery { lookAtRoom() }
+    }
+
+    private func lookAtRoom() {
+        writtenSinceLook = 0
+        if let free = room.free(folder), free < room.reserve { outOfRoom = true }
     }
 
     private func failure(_ what: String) -> StoreError {

@@ -167,6 +167,7 @@ final class StagedRows {
     /// if this cannot).
     func discard() {
         if isOpen { database.rollBack(); isOpen = false }
+        pages?.abandon()
         restore()
         try? database.during("discarding the rows loaded so far", stoppable: false) {
             try database.transaction { try database.execute("DROP TABLE IF EXISTS \(quoteIdentifier(name))") }

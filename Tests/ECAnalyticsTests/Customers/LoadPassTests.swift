@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import ECStore
 import ECTestSupport
@@ -201,6 +202,43 @@ import ECTestSupport
         #expect(try #require(pass.spilledPasses) > 4)
         #expect(spilled.rowsCopiedFromPages == customers)
         #expect(try spilled.query(base).rows == bound.0 && spilled.scalar(payload) == bound.1)
+    }
+
+    /// `TMPDIR` running low while the facts' rows go there as pages (`ScratchRoom`): the rows written before are
+    /// copied, the rest bound, and the facts are those bound, row for row and byte for byte; with too little room
+    /// from the start, every row is bound. (Until the twenty-seventh session a small TMPDIR failed every statement
+    /// that built the facts.)
+    @Test func factsPagesStopWhenTMPDIRRunsLow() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let names = CustomerFacts.ownColumns.map(\.name).joined(separator: ", ")
+        let base = "SELECT \(names), typeof(revenue), typeof(margin) FROM \(CustomerFacts.baseTable) ORDER BY customer_key"
+        let payload = "SELECT sum(payload) FROM dbstat WHERE name = '\(CustomerFacts.baseTable)'"
+        let (db, _) = try Self.load(Self.export(seed: 15, rows: 20_000), in: dir, settings: MetricSettings())
+        db.writesDerivedPages = false
+        try CustomerFacts.rebuild(db, settings: MetricSettings())
+        let bound = (try db.query(base).rows, try db.scalar(payload))
+        // Enough rows for more than two pages of 64 KiB.
+        let bytes = try #require(bound.1.intValue)
+        #expect(bytes > 3 * 65536, "\(bytes)")
+        db.writesDerivedPages = true
+        final class Looks: Sendable { let count = Atomic<Int>(0) }
+        for roomyLooks in [0, 2] {
+            // The folder looked at when the file is made and after each page: roomy that many times, then full.
+            let looks = Looks()
+            db.derivedPagesRoom = ScratchRoom(reserve: 1 << 20, checkEvery: 65536) { _ in
+                looks.count.add(1, ordering: .relaxed).newValue <= roomyLooks ? 1 << 40 : 0
+            }
+            let before = db.rowsCopiedFromPages
+            try CustomerFacts.rebuild(db, settings: MetricSettings())
+            let copied = db.rowsCopiedFromPages - before
+            if roomyLooks == 0 {
+                #expect(copied == 0)
+            } else {
+                #expect(copied > 0 && copied < bound.0.count, "\(copied) of \(bound.0.count)")
+            }
+            #expect(try db.query(base).rows == bound.0 && db.scalar(payload) == bound.1)
+        }
     }
 
     /// More rows than the pass may hold, and no scratch files: it stops collecting, and the build reads `orders`.

@@ -216,6 +216,50 @@ extension RowPagesTests {
         #expect(!FileManager.default.fileExists(atPath: missing))
     }
 
+    /// The folder's room (`ScratchRoom`): rows are taken while it has more than the reserve free (looked at when the
+    /// file is made and every `checkEvery` bytes), then none; the file holds the rows taken, whole. Here the folder
+    /// behaves as a file system of 200 KB: its free space is that less what it holds.
+    @Test(arguments: [200 << 10, 60 << 10])
+    func rowsStopWhenTheFolderRunsLow(size: Int) throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let room = ScratchRoom(reserve: 64 << 10, checkEvery: 16 << 10) { folder in
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            return size - names.reduce(0) { used, name in
+                used + ((try? FileManager.default.attributesOfItem(atPath: "\(folder)/\(name)"))?[.size] as? Int ?? 0)
+            }
+        }
+        let pages = try RowPages(affinities: [.integer, .text], tableColumns: "k INTEGER, t TEXT", maxRecord: 1 << 30,
+                                 pageSize: 4096, folder: dir.url.path, room: room)
+        let rows = 2000
+        let batch = Self.batch((0..<rows).map { [.integer(Int64($0)), .text(String(repeating: "x", count: 200))] })
+        var taken = 0, refused = 0
+        for r in 0..<rows {
+            switch try pages.add(batch, row: r, key: Int64(r + 1)) {
+            case .added:
+                #expect(refused == 0, "row \(r) taken after one was refused")
+                taken += 1
+            case .outOfRoom: refused += 1
+            case .notCopied: Issue.record("row \(r) not copied")
+            }
+        }
+        let fileBytes = try #require(try FileManager.default.attributesOfItem(atPath: pages.path)[.size] as? Int)
+        if size < 64 << 10 {
+            #expect(taken == 0)
+        } else {
+            // Stopped once less than the reserve was left, at most `checkEvery` and a page later.
+            #expect(taken > 100 && taken < rows)
+            #expect(fileBytes >= size - (64 << 10) - 4096 && fileBytes <= size - (64 << 10) + (16 << 10) + 4096, "\(fileBytes)")
+        }
+        #expect(taken + refused == rows)
+        try pages.finish()
+        let db = try Database()
+        try pages.attach(to: db, as: "ecsh_rows")
+        let row = try db.query("SELECT count(*), min(rowid), max(rowid), min(k), max(k), total(length(t)) FROM ecsh_rows.t").rows[0]
+        #expect(row == [.integer(Int64(taken)), taken == 0 ? .null : .integer(1), taken == 0 ? .null : .integer(Int64(taken)),
+                        taken == 0 ? .null : .integer(0), taken == 0 ? .null : .integer(Int64(taken - 1)), .real(Double(200 * taken))])
+        #expect(try db.scalar("PRAGMA ecsh_rows.integrity_check").textValue == "ok")
+    }
+
     /// The files of a process that was killed between writing a file and attaching it are removed by the next load's
     /// sweep; this process's and another running process's are left, as is anything else in the folder.
     @Test func filesOfEndedProcessesAreRemoved() throws {
