@@ -37,8 +37,8 @@ extension Session {
                 : help.isEmpty ? nil : help
             diagnostic = Diagnostic("PostgreSQL: \(e.message)", at: whole, note: note)
         case let e as DatabaseError where e.isFull:
-            diagnostic = Diagnostic(e.message, at: whole,
-                                    note: "nothing this statement wrote was kept; free some disk space and run it again")
+            let tmp = TemporaryFile.folder
+            diagnostic = Diagnostic(e.message, at: whole, note: Self.fullHelp(temporaryFolder: tmp, free: TemporaryFile.freeBytes(in: tmp)))
         case let e as LoadError:
             // The statement is right; the data file is wrong: name the file position first.
             let what = (e.field.map { "field '\($0)': " } ?? "") + (e.rawValue.map { "'\($0.prefix(80))' " } ?? "")
@@ -60,6 +60,18 @@ extension Session {
         let name = database.path.map { "'\($0)'" } ?? "the workspace"
         if e.isReadOnly { return "\(name) is read-only: this statement needs to write to it" }
         return "\(name) is busy: another connection kept it locked for \(Int(database.busyTimeout)) s"
+    }
+
+    /// SQLite's "database or disk is full": the workspace's disk, or the folder of SQLite's temporary files (sorts
+    /// for an index, a large join), `TMPDIR`, which may be a small RAM-backed one with the workspace's disk far from
+    /// full. That folder is named when it has less free than a scratch file keeps (`ScratchRoom.standard`).
+    static func fullHelp(temporaryFolder: String, free: Int?) -> String {
+        let kept = "nothing this statement wrote was kept; "
+        if let free, free < ScratchRoom.standard.reserve {
+            return kept + "SQLite's temporary files go to \(temporaryFolder) (TMPDIR), which has \(free >> 20) MB free: "
+                + "set TMPDIR to a folder with more room (or free some there) and run it again"
+        }
+        return kept + "free some disk space and run it again"
     }
 
     func workspaceHelp(_ e: DatabaseError) -> String {
