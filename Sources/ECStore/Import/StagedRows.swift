@@ -47,6 +47,8 @@ final class StagedRows {
     private var synchronous: Int64 = 2
     /// Whether a part's transaction is open.
     private var isOpen = false
+    /// Whether this load made `ecsh_rejects` (a new workspace): a failed load drops it again, empty.
+    private var madeRejects = false
     /// The file's pages of the tables this load will drop (`prefetchPlan`), found and asked for from the operating
     /// system on a thread of its own once `prefetchAt` bytes of the file have gone in (`PagePrefetch`).
     private var prefetchAt: Int?
@@ -87,6 +89,7 @@ final class StagedRows {
         try database.transaction {
             try database.dropAbandonedStagedTables()
             // The insert prepares its statement for rejected rows (none, on_error stop) with the rows'.
+            madeRejects = try !database.tableExists("ecsh_rejects")
             try Bookkeeping.createRejectsTable(database)
             try database.execute("CREATE TABLE \(quoteIdentifier(name)) (\(Loader.columnDefinitions(columns)))")
         }
@@ -170,7 +173,13 @@ final class StagedRows {
         pages?.abandon()
         restore()
         try? database.during("discarding the rows loaded so far", stoppable: false) {
-            try database.transaction { try database.execute("DROP TABLE IF EXISTS \(quoteIdentifier(name))") }
+            try database.transaction {
+                try database.execute("DROP TABLE IF EXISTS \(quoteIdentifier(name))")
+                // The workspace as it was: no bookkeeping table left behind by a load that kept nothing.
+                if madeRejects, try database.scalar("SELECT count(*) FROM ecsh_rejects").intValue == 0 {
+                    try database.execute("DROP TABLE ecsh_rejects")
+                }
+            }
         }
     }
 
