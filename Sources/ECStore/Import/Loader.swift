@@ -133,7 +133,7 @@ public final class Loader {
         // pages once instead of twice (WAL, then checkpoint): with a rollback journal other ecsh
         // processes could not read the workspace while it loads (docs/decisions.md).
         // Set up just before the rows go in: in the load's transaction, or before it when they are staged.
-        func insertAll(into target: String, staged: StagedRows?) throws -> InsertedRows {
+        func insertAll(into target: String, staged: StagedRows?, paged: PagedRows? = nil) throws -> InsertedRows {
             // Rows of this load get rowid base + line: reconciliation finds them, and their lines, by it.
             let base = role == nil ? 0 : (try database.scalar("SELECT coalesce(max(rowid), 0) FROM \(quoteIdentifier(target))").intValue ?? 0)
             var insertPlan = plan
@@ -159,7 +159,7 @@ public final class Loader {
             LoadTrace.mark("before insert")
             outcome = try insertRows(resolved, plan: insertPlan, converter: converter, table: target, preset: preset,
                                      started: started, progress: progress, tally: tally, columnTally: columnTally,
-                                     observer: observer, staged: staged)
+                                     observer: observer, staged: staged, paged: paged)
             LoadTrace.mark("insert rows")
             return InsertedRows(base: base, converter: converter, tally: tally, columnTally: columnTally, pass: pass, watch: watch)
         }
@@ -173,6 +173,12 @@ public final class Loader {
                                                       replacingFrom: stageReplacingFrom)
             ? try StagedRows(database, columns: plan.columns, partBytes: stagePartBytes ?? StagedRows.partBytes(fileBytes: fileBytes),
                              replacing: [table] + alsoReplaced, fileBytes: fileBytes, writesPages: writesPages) : nil
+        // A load in one transaction that makes its table anew (replacing one from a file under
+        // `StagedRows.minReplacingFileBytes`, or in a workspace that does not stage) writes its rows as pages too,
+        // copied in at its end, the files detached when the transaction ends.
+        let pagesInOneTransaction = staged == nil && writesPages && database.postgres == nil && !database.isReadOnly
+            && database.path != nil && !database.isInTransaction && !request.append && preset == nil
+            && request.options.onError == .stop && fileBytes >= StagedRows.minFileBytes
         do {
             let stagedRows = try staged.map { staged in
                 let rows = try insertAll(into: staged.name, staged: staged)
@@ -195,7 +201,9 @@ public final class Loader {
                     inserted = stagedRows
                 } else {
                     try prepareTable(table, plan: &plan, append: request.append)
-                    inserted = try insertAll(into: table, staged: nil)
+                    let paged = pagesInOneTransaction ? PagedRows(database, table: table, columns: plan.columns, detachesAtEnd: true) : nil
+                    inserted = try insertAll(into: table, staged: nil, paged: paged)
+                    pagedRows = paged?.copiedRows ?? 0
                 }
                 let (base, converter, tally, pass, watch) = (inserted.base, inserted.converter, inserted.tally, inserted.pass, inserted.watch)
                 try database.during("checking the new rows (statuses, repeated ids)") {
@@ -363,7 +371,7 @@ public final class Loader {
     /// Second pass: records parsed and converted on a second thread, inserted on this one.
     private func insertRows(_ request: LoadRequest, plan: FilePlan, converter: RowConverter, table: String, preset: Preset?,
                             started: Double, progress: ((LoadProgress) -> Void)?, tally: RowTally?, columnTally: ColumnTally?,
-                            observer: LoadRowObserver?, staged: StagedRows?) throws -> LoadOutcome {
+                            observer: LoadRowObserver?, staged: StagedRows?, paged inOneTransaction: PagedRows? = nil) throws -> LoadOutcome {
         let (pipeline, source) = try openPipeline(request, plan: plan, converter: converter, tally: tally, columnTally: columnTally,
                                                   observer: observer)
         let quoted = plan.columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
@@ -401,8 +409,9 @@ public final class Loader {
             insertGroup.clearBindings()
         }
         var batches = 0
-        // A staged load's rows written as SQLite pages, copied in at each part's commit (`PagedRows`), while they can be.
-        let paged = staged?.pages
+        // A staged load's rows written as SQLite pages, copied in at each part's commit (`PagedRows`), while they can be;
+        // a load in one transaction's, at its end.
+        let paged = staged?.pages ?? inOneTransaction
         let rowidCell = plan.columns.lastIndex { if case .lineRowid = $0.source { true } else { false } }
         while let batch = pipeline.next() {
             var r = 0
@@ -462,6 +471,7 @@ public final class Loader {
             if let problem = try collapse!.flush() { try reject(problem.problem, line: problem.line, raw: problem.raw) }
             outcome.rows = collapse!.inserted
         }
+        try inOneTransaction?.copy()
         return outcome
     }
 }

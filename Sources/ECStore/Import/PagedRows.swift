@@ -30,11 +30,14 @@ final class PagedRows {
     let maxFiles: Int
     /// Rows copied from pages so far (tests).
     private(set) var copiedRows = 0
+    /// A load in one transaction (not staged): its files are detached when that transaction ends, not by `detachAll`.
+    private let detachesAtEnd: Bool
 
     /// Pages for the rows of `table` (just created, empty, with `columns`). A workspace that cannot attach the files
-    /// (one in UTF-16 cannot attach a UTF-8 file) binds its rows.
-    init(_ database: Database, table: String, columns: [ColumnPlan]) {
+    /// (one in UTF-16 cannot attach a UTF-8 file) binds its rows. `detachesAtEnd`: a load in one transaction.
+    init(_ database: Database, table: String, columns: [ColumnPlan], detachesAtEnd: Bool = false) {
         self.database = database
+        self.detachesAtEnd = detachesAtEnd
         self.table = table
         kinds = columns.map(\.kind)
         definitions = Loader.columnDefinitions(columns)
@@ -87,6 +90,7 @@ final class PagedRows {
         let name = try database.unusedSchemaName("ecsh_rows_")
         try pages.attach(to: database, as: name)
         attached.append(name)
+        if detachesAtEnd { database.detachAtEnd(name) }
         try database.execute("INSERT INTO main.\(quoteIdentifier(table)) SELECT * FROM \(name).t")
         copiedRows += pages.rows
     }

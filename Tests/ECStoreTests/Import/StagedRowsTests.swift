@@ -60,10 +60,15 @@ import ECTestSupport
             let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             #expect(size >= StagedRows.minFileBytes)
         }
-        let staged = dir.path("staged.db"), whole = dir.path("whole.db")
+        let staged = dir.path("staged.db"), whole = dir.path("whole.db"), bound = dir.path("bound.db")
         for path in [first, second] {
             let (a, parts) = try Self.load(staged, path, staged: true)
-            let (b, none) = try Self.load(whole, path, staged: false)
+            // In one transaction, the second replacing the first: rows as pages too, copied at the end; and bound.
+            var paged = 0
+            let (b, none) = try Self.load(whole, path, staged: false, paged: { paged = $0 })
+            #expect(paged == b.rows - 1, "the first record, line 2, is bound; \(paged)")
+            _ = try Self.load(bound, path, staged: false, pages: false)
+            #expect(try Self.contents(Database(path: whole)) == Self.contents(Database(path: bound)), "seed \(seed), \(path)")
             // About one part per 64 KiB of the file (committed at the batch that passes the mark).
             #expect(parts > 5, "seed \(seed): \(parts) parts")
             #expect(none == 0)
@@ -92,7 +97,8 @@ import ECTestSupport
         var paged: [Int] = []
         let (a, parts) = try Self.load(dir.path("pages.db"), path, staged: true, paged: { paged.append($0) })
         let (b, _) = try Self.load(dir.path("bound.db"), path, staged: true, pages: false, paged: { paged.append($0) })
-        let (c, none) = try Self.load(dir.path("whole.db"), path, staged: false)
+        var wholePaged = 0
+        let (c, none) = try Self.load(dir.path("whole.db"), path, staged: false, paged: { wholePaged = $0 })
         #expect(parts > 5 && none == 0)
         #expect(a.rows == 30_000 && a.rows == b.rows && b.rows == c.rows && a.statuses == b.statuses && a.notes == c.notes)
         let x = try Database(path: dir.path("pages.db"))
@@ -110,7 +116,31 @@ import ECTestSupport
         } else {
             #expect(paged[0] > 0 && paged[0] < 30_000 - 1_000 && paged[1] == 0, "\(paged)")
         }
+        // In one transaction a copy after each note takes a file of its own, and past 8 files the rest is bound.
+        if noted.count < 8 {
+            #expect(wholePaged == 30_000 - bound, "\(wholePaged), \(noted.count) notes")
+        } else {
+            #expect(wholePaged > 0 && wholePaged < 30_000 - 1_000, "\(wholePaged)")
+        }
         #expect(try x.scalar("PRAGMA integrity_check").textValue == "ok")
+    }
+
+    /// A load in one transaction (here replacing a table from a file under 256 MB, twice on one connection) detaches
+    /// the files it copied from once its transaction ends, and leaves none of them in the folder.
+    @Test func aLoadInOneTransactionDetachesItsFiles() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let path = try dir.write("o.csv", Self.orders(30_000, seed: 21))
+        let db = try Database(path: dir.path("w.db"))
+        let loader = Loader(database: db)
+        loader.stagesRows = false
+        for _ in 0..<2 {
+            _ = try loader.load(LoadRequest(target: .role(.orders), path: path))
+            #expect(loader.stagedParts == 0 && loader.pagedRows == 29_999)
+            #expect(try db.query("PRAGMA database_list").rows.compactMap { $0[1].textValue }.filter { $0.hasPrefix("ecsh_rows") } == [])
+        }
+        let mine = "\(RowPages.prefix)\(getpid())-"
+        #expect(try FileManager.default.contentsOfDirectory(atPath: TemporaryFile.folder).filter { $0.hasPrefix(mine) } == [])
+        #expect(try db.scalar("SELECT count(*) FROM orders").intValue == 30_000)
     }
 
     /// A workspace in UTF-16 (made by another program) cannot attach the pages' UTF-8 files: its staged load binds
