@@ -11,6 +11,11 @@ extension Session {
             let statement = try database.prepare(raw.text)
             lastSQL = raw.text
             let firstWord = raw.text.split(whereSeparator: { !$0.isLetter }).first?.lowercased() ?? ""
+            // In a transaction the user began (`sql BEGIN`, deferred), a write upgrades the read transaction its
+            // first query opened, and SQLite refuses that at once, without waiting, while another connection holds
+            // the write lock: this session's own copy of the last load's log does, briefly, at its end (`LogCopy`,
+            // TRUNCATE), which failed a DELETE after `sql BEGIN` as "busy" on a slow machine. It finishes first.
+            if database.isInTransaction || firstWord == "begin" { database.finishLogCopy() }
             guard !statement.isReadOnly, !database.isReadOnly else { return try run(statement, raw, firstWord: firstWord) }
             // The statement may change orders, customers or nps: a new input version, and the derived tables
             // go (rebuilt when next needed), in the statement's own transaction where SQLite allows one.
