@@ -44,8 +44,7 @@ public final class TablePages: ValueSink {
     /// workspace, a table without a rowid column or with a column of another type, no free attachment, no
     /// temporary file (`TMPDIR`), or `Database.writesDerivedPages` off.
     public static func make(_ database: Database, schema: String, table: String) -> TablePages? {
-        guard database.postgres == nil, database.writesDerivedPages,
-              (try? database.scalar("PRAGMA encoding").textValue) == "UTF-8",
+        guard database.writesDerivedPages, RowPages.attachableFiles(database) > 0,
               let columns = try? database.query("PRAGMA \(schema).table_info(\(quoteIdentifier(table)))").rows,
               !columns.isEmpty else { return nil }
         var affinities: [RowPages.Affinity] = []
@@ -69,10 +68,7 @@ public final class TablePages: ValueSink {
             }
             definitions.append(definition)
         }
-        let limit = Int(sqlite3_limit(database.handle, SQLITE_LIMIT_ATTACHED, -1))
-        guard let keyColumn, let attached = try? database.query("PRAGMA database_list").rows.count, attached - 2 < limit else {
-            return nil
-        }
+        guard let keyColumn else { return nil }
         RowPages.removeAbandoned()
         let maxRecord = Int(sqlite3_limit(database.handle, SQLITE_LIMIT_LENGTH, -1))
         guard let pages = try? RowPages(affinities: affinities, tableColumns: definitions.joined(separator: ", "), maxRecord: maxRecord,

@@ -176,9 +176,8 @@ public final class Loader {
         // A load in one transaction that makes its table anew (replacing one from a file under
         // `StagedRows.minReplacingFileBytes`, or in a workspace that does not stage) writes its rows as pages too,
         // copied in at its end, the files detached when the transaction ends.
-        let pagesInOneTransaction = staged == nil && writesPages && database.postgres == nil && !database.isReadOnly
-            && database.path != nil && !database.isInTransaction && !request.append && preset == nil
-            && request.options.onError == .stop && fileBytes >= StagedRows.minFileBytes
+        let pagesInOneTransaction = staged == nil && writesPages
+            && StagedRows.loadsWholeTable(into: database, request, preset: preset, fileBytes: fileBytes)
         do {
             let stagedRows = try staged.map { staged in
                 let rows = try insertAll(into: staged.name, staged: staged)
@@ -201,7 +200,7 @@ public final class Loader {
                     inserted = stagedRows
                 } else {
                     try prepareTable(table, plan: &plan, append: request.append)
-                    let paged = pagesInOneTransaction ? PagedRows(database, table: table, columns: plan.columns, detachesAtEnd: true) : nil
+                    let paged = pagesInOneTransaction ? PagedRows(database, table: table, columns: plan.columns) : nil
                     inserted = try insertAll(into: table, staged: nil, paged: paged)
                     pagedRows = paged?.copiedRows ?? 0
                 }

@@ -17,8 +17,8 @@ final class PagedRows {
     private let maxRecord: Int
     /// The rows not yet copied.
     private var pages: RowPages?
-    /// Files attached and not yet detached.
-    private var attached: [String] = []
+    /// Files attached in the open transaction (detached when it ends).
+    private var attached = 0
     /// Whether the pages stopped: the rest of the load is bound.
     private(set) var stopped = false
     /// The rowid SQLite gives the next row copied (the table's largest + 1).
@@ -30,24 +30,18 @@ final class PagedRows {
     let maxFiles: Int
     /// Rows copied from pages so far (tests).
     private(set) var copiedRows = 0
-    /// A load in one transaction (not staged): its files are detached when that transaction ends, not by `detachAll`.
-    private let detachesAtEnd: Bool
 
     /// Pages for the rows of `table` (just created, empty, with `columns`). A workspace that cannot attach the files
-    /// (one in UTF-16 cannot attach a UTF-8 file) binds its rows. `detachesAtEnd`: a load in one transaction.
-    init(_ database: Database, table: String, columns: [ColumnPlan], detachesAtEnd: Bool = false) {
+    /// (one in UTF-16 cannot attach a UTF-8 file) binds its rows.
+    init(_ database: Database, table: String, columns: [ColumnPlan]) {
         self.database = database
-        self.detachesAtEnd = detachesAtEnd
         self.table = table
         kinds = columns.map(\.kind)
         definitions = Loader.columnDefinitions(columns)
         maxRecord = Int(sqlite3_limit(database.handle, SQLITE_LIMIT_LENGTH, -1))
-        let limit = Int(sqlite3_limit(database.handle, SQLITE_LIMIT_ATTACHED, -1))
-        let inUse = ((try? database.query("PRAGMA database_list").rows.count) ?? 2) - 2
-        maxFiles = max(0, min(8, limit - inUse))
+        maxFiles = min(8, RowPages.attachableFiles(database))
         nextRowid = 1
-        let utf8 = (try? database.scalar("PRAGMA encoding").textValue) == "UTF-8"
-        stopped = maxFiles == 0 || !utf8
+        stopped = maxFiles == 0
         if !stopped { RowPages.removeAbandoned() }
     }
 
@@ -77,7 +71,7 @@ final class PagedRows {
         try copy()
         boundRows += 1
         // The next copy needs a file of its own in this transaction.
-        if key < nextRowid || boundRows > Self.maxBoundRows || attached.count >= maxFiles { try stop() }
+        if key < nextRowid || boundRows > Self.maxBoundRows || attached >= maxFiles { try stop() }
         nextRowid = key + 1
         return false
     }
@@ -89,8 +83,10 @@ final class PagedRows {
         try pages.finish()
         let name = try database.unusedSchemaName("ecsh_rows_")
         try pages.attach(to: database, as: name)
-        attached.append(name)
-        if detachesAtEnd { database.detachAtEnd(name) }
+        attached += 1
+        // Detached when the transaction ends: a staged part's commit (`detachAll`), a load's in one transaction
+        // (`Database.transaction`).
+        database.detachAtEnd(name)
         try database.execute("INSERT INTO main.\(quoteIdentifier(table)) SELECT * FROM \(name).t")
         copiedRows += pages.rows
     }
@@ -112,7 +108,7 @@ final class PagedRows {
     /// Detaches the files copied from, outside a transaction (after a commit or a rollback); a staged load's next
     /// part may attach again.
     func detachAll() {
-        for name in attached { try? database.execute("DETACH DATABASE \(name)") }
-        attached.removeAll()
+        database.detachPending()
+        attached = 0
     }
 }

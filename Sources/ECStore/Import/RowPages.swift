@@ -112,6 +112,14 @@ final class RowPages {
         if !unlinked { unlink(path) }
     }
 
+    /// Files `database` may still attach for pages: none for a PostgreSQL workspace or one in UTF-16 (it cannot
+    /// attach a UTF-8 file), else SQLite's limit on attached files less those attached now.
+    static func attachableFiles(_ database: Database) -> Int {
+        guard database.postgres == nil, (try? database.scalar("PRAGMA encoding").textValue) == "UTF-8",
+              let listed = try? database.query("PRAGMA database_list").rows.count else { return 0 }
+        return max(0, Int(sqlite3_limit(database.handle, SQLITE_LIMIT_ATTACHED, -1)) - (listed - 2))
+    }
+
     /// Removes the files of processes that no longer run (killed between writing a file and attaching it) from
     /// `folder`; another running process's are left alone.
     static func removeAbandoned(in folder: String = TemporaryFile.folder) {

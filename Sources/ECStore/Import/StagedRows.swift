@@ -63,14 +63,20 @@ final class StagedRows {
     /// them when the adopting transaction drops them.
     static let prefetchShare = 0.6
 
-    /// Whether a load of `request` into `database` may stage its rows: a workspace file in WAL mode,
-    /// outside any transaction, loading a whole table anew (an append merges with the rows there), with
-    /// nothing that writes beside the rows (`on_error skip` writes its rejects; a preset merges lines).
-    /// `replacingFrom`: the least file size at which a load replacing a table stages (`minReplacingFileBytes`).
+    /// Whether a load of `request` into `database` makes a whole table anew from a file of `minFileBytes` or more,
+    /// in a workspace file, outside any transaction (an append merges with the rows there), with nothing that writes
+    /// beside the rows (`on_error skip` writes its rejects; a preset merges lines): what staging needs, and what a
+    /// load in one transaction needs to write its rows as pages (`PagedRows`).
+    static func loadsWholeTable(into database: Database, _ request: LoadRequest, preset: Preset?, fileBytes: Int) -> Bool {
+        database.postgres == nil && !database.isReadOnly && database.path != nil && !database.isInTransaction
+            && !request.append && preset == nil && request.options.onError == .stop && fileBytes >= minFileBytes
+    }
+
+    /// Whether a load of `request` into `database` may stage its rows: one that `loadsWholeTable`, into a workspace
+    /// in WAL mode, into a new table or from a file of `replacingFrom` or more (`minReplacingFileBytes`).
     static func applies(to database: Database, _ request: LoadRequest, preset: Preset?, fileBytes: Int,
                         replacingFrom: Int = minReplacingFileBytes) -> Bool {
-        guard database.postgres == nil, !database.isReadOnly, database.path != nil, !database.isInTransaction,
-              !request.append, preset == nil, request.options.onError == .stop, fileBytes >= minFileBytes,
+        guard loadsWholeTable(into: database, request, preset: preset, fileBytes: fileBytes),
               (try? database.scalar("PRAGMA journal_mode").textValue?.lowercased()) == "wal" else { return false }
         return fileBytes >= replacingFrom || (try? database.tableExists(request.target.tableName)) == false
     }
