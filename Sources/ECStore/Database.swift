@@ -60,6 +60,16 @@ public final class Database {
                 try Self.check(db, sqlite3_db_readonly(db, "main") == 1 ? "SELECT count(*) FROM sqlite_schema" : "PRAGMA journal_mode = WAL")
             } catch let e as DatabaseError where e.code & 0xff == SQLITE_READONLY || e.code & 0xff == SQLITE_CANTOPEN {
                 sqlite3_close_v2(db)
+                // Opened as a file nobody changes, SQLite reads the file alone: changes still in a log beside it
+                // would be missed, and the statements would answer from an older state without a word.
+                var log = stat()
+                if stat(target + "-wal", &log) == 0 && log.st_size > 0 {
+                    throw WorkspaceOpenError(
+                        "cannot read '\(target)': its log '\(target)-wal' holds \(log.st_size) bytes of changes that SQLite reads only "
+                            + "with '\(target)-shm' beside it, and that file is missing and cannot be made here (the folder is read-only)",
+                        help: "open it once as a user who can write its folder (ecsh copies the log into the file when it closes), "
+                            + "or copy '\(target)' and '\(target)-wal' together to a folder you can write and open the copy")
+                }
                 db = try Self.open("file:" + Self.uriPath(target) + "?immutable=1", flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, hooks: hooks)
                 do { try Self.check(db, "SELECT count(*) FROM sqlite_schema") } catch { sqlite3_close_v2(db); throw error }
             } catch {

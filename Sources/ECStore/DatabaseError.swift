@@ -27,6 +27,12 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     public var isFull: Bool { code & 0xff == SQLITE_FULL }
     /// The file is not an SQLite database (or is encrypted).
     public var isNotADatabase: Bool { code & 0xff == SQLITE_NOTADB }
+    /// The file is damaged ("database disk image is malformed").
+    public var isCorrupt: Bool { code & 0xff == SQLITE_CORRUPT }
+    /// The operating system failed a read or write (a full disk at open, a failing or network file system).
+    public var isIOError: Bool { code & 0xff == SQLITE_IOERR }
+    /// SQLite could not open the file (a missing folder, no permission).
+    public var cannotOpen: Bool { code & 0xff == SQLITE_CANTOPEN }
     /// The workspace could not be written: the file, or its folder, is read-only for this process.
     public var isReadOnly: Bool { code & 0xff == SQLITE_READONLY }
     /// Another connection held a lock for longer than this one would wait.
@@ -39,5 +45,13 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public let message: String
     public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A workspace that cannot be opened for a reason SQLite does not give, with the way out.
+public struct WorkspaceOpenError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public let help: String
+    public init(_ message: String, help: String) { self.message = message; self.help = help }
     public var description: String { message }
 }

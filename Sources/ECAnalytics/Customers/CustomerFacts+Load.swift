@@ -127,9 +127,11 @@ extension CustomerFacts {
         LoadTrace.mark("facts: stamp")
     }
 
-    /// The number of customers in the facts (keys 0..<n).
+    /// The number of customers in the facts (keys 0..<n). Unqualified, as readers name the facts: a read-only
+    /// workspace reads the file's current facts from `main` until it builds its own in `temp`, which then come
+    /// first (`derivedSchema` names where they would be built: `temp.ecsh_customer_base` failed `segments`).
     static func customerCount(_ db: Database) throws -> Int {
-        Int(try db.scalar("SELECT coalesce(max(customer_key) + 1, 0) FROM \(db.derivedSchema).\(baseTable)").intValue ?? 0)
+        Int(try db.scalar("SELECT coalesce(max(customer_key) + 1, 0) FROM \(baseTable)").intValue ?? 0)
     }
 
     /// The customer key in column `column` of `s`, checked to lie in 0..<count.

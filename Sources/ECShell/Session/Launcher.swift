@@ -48,11 +48,14 @@ public enum Launcher {
         do {
             database = try Database.open(launch.workspace)
         } catch {
-            err.write("error: \(error)\n")
+            let sqlite = error as? DatabaseError
+            err.write("error: \(openFailure(error, workspace: launch.workspace))\n")
             if let w = launch.workspace, Database.isPostgresURI(w) {
                 err.write("  help: check the server is running and the URI (postgresql://user@host:port/database); libpq also reads PGPASSWORD, PGHOST, … and ~/.pgpass\n")
-            } else if let path = launch.workspace, (error as? DatabaseError)?.isNotADatabase ?? true {
-                err.write("  help: is '\(path)' an SQLite workspace? Give a new file name to create one, or omit it for an in-memory workspace\n")
+            } else if let e = error as? WorkspaceOpenError {
+                err.write("  help: \(e.help)\n")
+            } else if let path = launch.workspace, let help = openHelp(sqlite, path: path) {
+                err.write("  help: \(help)\n")
             }
             return 2
         }
@@ -80,6 +83,33 @@ public enum Launcher {
             }
         }
         return status
+    }
+
+    /// What an error opening the workspace says: SQLite's own words name no file, so the file is named.
+    static func openFailure(_ error: any Error, workspace: String?) -> String {
+        guard let e = error as? DatabaseError, let path = workspace, !Database.isPostgresURI(path),
+              !e.message.contains(path) else { return "\(error)" }
+        return "cannot open '\(path)': \(e.message)"
+    }
+
+    /// The way out of an SQLite error opening the workspace file `path` (nil: none to give).
+    static func openHelp(_ error: DatabaseError?, path: String) -> String? {
+        guard let error, !error.isNotADatabase else {
+            return "is '\(path)' an SQLite workspace? Give a new file name to create one, or omit it for an in-memory workspace"
+        }
+        if error.isCorrupt {
+            return "the file is damaged: `sqlite3 '\(path)' .recover | sqlite3 recovered.db` rescues what can be read; "
+                + "or load the data again into a new workspace"
+        }
+        if error.isIOError || error.isFull {
+            let folder = (path as NSString).deletingLastPathComponent
+            let free = TemporaryFile.freeBytes(in: folder.isEmpty ? "." : folder)
+            let room = free.map { " (\($0 >> 20) MB free there now)" } ?? ""
+            return "ecsh could not read or write beside the file: is the disk holding '\(path)' full\(room), or the file on a "
+                + "failing or network file system? Free some space, or copy the workspace to a local disk"
+        }
+        if error.cannotOpen { return "check that the folder of '\(path)' exists and that you may read the file" }
+        return nil
     }
 
     /// The report's title: the scripts' names, else "ecsh report".
