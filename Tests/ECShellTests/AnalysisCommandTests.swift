@@ -108,3 +108,73 @@ import ECTestSupport
         #expect(total[1] == facts)
     }
 }
+
+/// `set ltv_horizon` written as a duration counts months (it was read as days: `1 month` became 30 months).
+@Suite struct LTVHorizonSettingTests {
+    @Test func aDurationInMonthsOrYearsIsMonths() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        // One January 2021 cohort of two customers, no costs: CM2 = revenue. Month offsets 0..1 hold C1's 1000 + 1000
+        // and C2's 2000: ltv over 0..1 = 4000 / 2 = 2000. Offsets 0..12 add nothing more (C1's next order is in
+        // 2023-06, C2's in 2024-01): 2000 as well; offsets 0..30 add C1's 5000: (4000 + 5000) / 2 = 4500.
+        let orders = try dir.write("orders.csv", """
+            order_id,customer_id,ordered_at,amount,channel,status
+            O1,C1,2021-01-05,1000,own,completed
+            O2,C2,2021-01-10,2000,own,completed
+            O3,C1,2021-02-03,1000,own,completed
+            O4,C1,2023-06-03,5000,own,completed
+            O5,C2,2024-01-20,100,own,completed
+
+            """)
+        func ltv(_ setting: String) throws -> (value: String, said: String) {
+            let out = try runECSH(["--format", "csv", "-c", "load orders from '\(orders)'", "-c", "set ltv_horizon \(setting)",
+                                   "-c", "kpi ltv by month from 2021-01 to 2021-01"])
+            #expect(out.status == 0, "\(out.stderr)")
+            let row = out.stdout.split(separator: "\n").first { $0.hasPrefix("2021-01,") }
+            return (String(row?.split(separator: ",").last ?? ""), out.stdout + out.stderr)
+        }
+        for (setting, months, value) in [("1 month", 1, "2000.0"), ("1", 1, "2000.0"), ("'1 month'", 1, "2000.0"),
+                                         ("30 months", 30, "4500.0"), ("1 year", 12, "2000.0"), ("'2 years'", 24, "2000.0")] {
+            let (got, said) = try ltv(setting)
+            #expect(got == value, "\(setting): \(said)")
+            #expect(said.contains("month offsets 0..\(months) (ltv_horizon)"), "\(setting): \(said)")
+        }
+        let days = try runECSH(["-c", "set ltv_horizon 90 days"])
+        #expect(days.status == 1)
+        #expect(days.stderr.contains("ltv_horizon counts months"), "\(days.stderr)")
+    }
+}
+
+/// Malls under the names exports give them (`Marketplaces`): `mall_dependence` counted them as own-shop sales (0%).
+@Suite struct MarketplaceNameTests {
+    @Test func mallsGoByTheirExportNamesOnBothRoutes() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        // 1000 + 2000 + 4000 + 8000 through malls (楽天市場, Amazon.co.jp, Yahoo!ショッピング, " Rakuten Ichiba "), 16000 own:
+        // mall_dependence = 15000 / 31000 = 48.4%.
+        let orders = try dir.write("orders.csv", """
+            order_id,customer_id,ordered_at,amount,channel,status
+            J1,C1,2024-01-05,1000,楽天市場,completed
+            J2,C2,2024-01-06,2000,Amazon.co.jp,completed
+            J3,C3,2024-01-07,4000,Yahoo!ショッピング,completed
+            J4,C4,2024-01-08,16000,自社EC,completed
+            J5,C5,2024-01-08,8000, Rakuten Ichiba ,completed
+
+            """)
+        for route in ["auto", "sql"] {
+            let out = try runECSH(["--format", "csv", "-c", "load orders from '\(orders)'", "-c", "kpi gmv, mall_dependence"],
+                                  environment: ["ECSH_KPI_ROUTE": route])
+            #expect(out.status == 0, "\(out.stderr)")
+            #expect(out.stdout.contains("31000.0,0.48387"), "\(route): \(out.stdout)")
+            #expect(!out.stderr.contains("no order's channel is a marketplace"), "\(route): \(out.stderr)")
+        }
+        // Unit economics by channel marks the same rows as malls: 15000 / 31000.
+        let ue = try runECSH(["-c", "load orders from '\(orders)'", "-c", "unit economics by channel"])
+        #expect(ue.status == 0, "\(ue.stderr)")
+        #expect((ue.stdout + ue.stderr).contains("/ total GMV = 48.4%"), "\(ue.stdout)\(ue.stderr)")
+        // A setting that names none of them: 0%, and a note naming the channels and the way out.
+        let none = try runECSH(["-c", "load orders from '\(orders)'", "-c", "set marketplaces 'zozotown'", "-c", "kpi mall_dependence"])
+        #expect(none.status == 0, "\(none.stderr)")
+        #expect((none.stdout + none.stderr).contains("mall_dependence: no order's channel is a marketplace (zozotown); channels: "),
+                "\(none.stdout)\(none.stderr)")
+        #expect((none.stdout + none.stderr).contains("set marketplaces 'name, …'"))
+    }
+}

@@ -108,7 +108,7 @@ extension PeriodFigures {
     /// after last: no rows; nil: not known, the whole table).
     static func sums(_ db: Database, selection: OrderSelection, settings: MetricSettings,
                      periods: [(label: String, days: ClosedRange<Int>)], rows: (first: Int64, last: Int64)? = nil) throws -> [PeriodFigures] {
-        let malls = settings.marketplaceChannels
+        let malls = settings.marketplaces.condition("channel")
         var columns: [String] = [], mallBindings: [Value] = []
         for p in periods {
             // Day numbers are integers of ecsh's own, written into the SQL; channel names are bound.
@@ -116,12 +116,8 @@ extension PeriodFigures {
             func sum(_ expression: String) -> String { "coalesce(sum(CASE WHEN \(inPeriod) THEN \(expression) END), 0)" }
             columns += [sum(OrderMeasures.gmvSQL(nil))] + CostField.allCases.map { sum(OrderMeasures.costSQL($0, nil)) }
             columns.append("count(CASE WHEN \(inPeriod) THEN 1 END)")
-            if malls.isEmpty {
-                columns.append("0")
-            } else {
-                columns.append("coalesce(sum(CASE WHEN \(inPeriod) AND channel IN (\(malls.map { _ in "?" }.joined(separator: ","))) THEN amount END), 0)")
-                mallBindings += malls.map { .text($0) }
-            }
+            columns.append("coalesce(sum(CASE WHEN \(inPeriod) AND \(malls.sql) THEN amount END), 0)")
+            mallBindings += malls.bindings
             columns += [sum(OrderMeasures.revenueSQL(nil)), sum(OrderMeasures.cm2SQL(nil))]
         }
         // The days first: SQLite tests the terms in the order written, and the counted-status test (a

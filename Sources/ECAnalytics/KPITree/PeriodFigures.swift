@@ -53,16 +53,15 @@ struct PeriodFigures {
         // Every canonical column exists in a loaded orders table (docs/workspace.md); money per
         // order comes from OrderMeasures, as in the KPI engine's reference SQL.
         func sum(_ expression: String) -> String { "coalesce(sum(\(expression)), 0)" }
-        let malls = settings.marketplaceChannels
-        let mall = malls.isEmpty ? "0"
-            : "coalesce(sum(CASE WHEN channel IN (\(malls.map { _ in "?" }.joined(separator: ","))) THEN amount ELSE 0 END), 0)"
+        let malls = settings.marketplaces.condition("channel")
+        let mall = "coalesce(sum(CASE WHEN \(malls.sql) THEN amount ELSE 0 END), 0)"
         let totals = selection.select([sum(OrderMeasures.gmvSQL(nil))] + CostField.allCases.map { sum(OrderMeasures.costSQL($0, nil)) }
                                       + ["count(*)", "count(DISTINCT customer_id)", mall,
                                          sum(OrderMeasures.revenueSQL(nil)), sum(OrderMeasures.cm2SQL(nil))])
         let inPeriod = SQLFragment(" AND day BETWEEN ? AND ?", [.integer(Int64(days.lowerBound)), .integer(Int64(days.upperBound))])
         // The mall channel names are bound after the select list's own bindings, before the WHERE's.
         let query = SQLFragment(totals.sql + inPeriod.sql,
-                                (mall == "0" ? [] : malls.map { Value.text($0) }) + totals.bindings + inPeriod.bindings)
+                                malls.bindings + totals.bindings + inPeriod.bindings)
         let row = try db.query(query.sql, query.bindings).rows.first ?? []
         let n = row.map { $0.doubleValue ?? 0 }
         guard n.count == 11 else { throw MetricsError("kpi tree: unexpected result reading the orders") }

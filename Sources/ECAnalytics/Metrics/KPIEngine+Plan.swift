@@ -141,6 +141,18 @@ extension KPIEngine {
             return plan
         }
 
+        /// When orders have channels and none is a marketplace: `mall_dependence` is 0%, which a shop whose malls go by
+        /// names the setting does not know would read as no dependence at all. Scans `orders` only in that case.
+        static func noMallNote(_ db: Database, _ malls: Marketplaces) throws -> String? {
+            let mall = SQLFragment("SELECT 1 FROM orders WHERE ") + malls.condition("channel") + SQLFragment(" LIMIT 1")
+            guard try db.query(mall.sql, mall.bindings).rows.isEmpty else { return nil }
+            let channels = try db.query("SELECT DISTINCT channel FROM orders WHERE channel IS NOT NULL LIMIT 6").rows.compactMap { $0.first?.textValue }
+            guard !channels.isEmpty else { return nil }
+            let listed = channels.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (channels.count > 5 ? ", …" : "")
+            return "mall_dependence: no order's channel is a marketplace (\(malls.described.isEmpty ? "none set" : malls.described)); "
+                + "channels: \(listed); say which are with set marketplaces 'name, …'"
+        }
+
         /// Lines printed under the table: definitions in force and caveats.
         func notes(engine: KPIEngine) throws -> [String] {
             var notes: [String] = []
@@ -162,6 +174,7 @@ extension KPIEngine {
                 notes.append("payback: months after acquisition until CM2 per customer reaches CAC; blank when not reached yet or without CAC")
             }
             if measures.contains(.active_members) { notes.append("active_members: ordered in the \(windowDays) days up to the period end") }
+            if measures.contains(.mall_gmv), let note = try Self.noMallNote(engine.db, settings.marketplaces) { notes.append(note) }
             if filter != nil, !sources.isDisjoint(with: [.spend, .traffic]) {
                 notes.append("where filters orders only; spend and traffic are not filtered")
             }

@@ -188,9 +188,7 @@ extension KPIEngine.Plan {
         if measures.contains(.discounts) { inputs.append("\(OrderMeasures.discountsSQL()) AS discounts") }
         var mall = SQLFragment("")
         if measures.contains(.mall_gmv) {
-            let list = settings.marketplaceChannels
-            mall = list.isEmpty ? SQLFragment(", 0 AS mall_amount")
-                : SQLFragment(", CASE WHEN o.channel IN (\(list.map { _ in "?" }.joined(separator: ", "))) THEN o.amount ELSE 0 END AS mall_amount", list.map { .text($0) })
+            mall = SQLFragment(", CASE WHEN ") + settings.marketplaces.condition("o.channel") + SQLFragment(" THEN o.amount ELSE 0 END AS mall_amount")
         }
         if needsFacts { inputs += ["o.order_id = f.first_order_id AS is_first", "f.first_day AS first_day", "f.second_day AS second_day"] }
         // In SQLite the facts are a view joining three tables; as the right side of a LEFT JOIN a view that is

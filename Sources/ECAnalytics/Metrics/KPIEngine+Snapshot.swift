@@ -218,8 +218,8 @@ struct SnapshotPass {
         let customers = readsDays ? CustomerDays(first: try snapshot.customerColumn("first_day", in: db),
                                                  second: try snapshot.customerColumn("second_day", in: db))
             : CustomerDays(first: [], second: [])
-        let mall = Set(settings.marketplaceChannels)
-        let isMall = snapshot.channelNames.map { mall.contains($0) }
+        let malls = settings.marketplaces
+        let isMall = snapshot.channelNames.map(malls.contains)
         var besideCells: [SnapshotCells] = []
         // The narrowest per-state store for the pass's slots (`SeenSlots`), a bit each with one period;
         // the total row's range has one or two.

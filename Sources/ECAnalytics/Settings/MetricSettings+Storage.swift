@@ -61,6 +61,18 @@ extension MetricSettings {
         return pairs
     }
 
+    /// A whole number of months written `12`, `12 months`, `1 month`, `2 years` or `1 year` (nil otherwise:
+    /// days and weeks are not months, and a duration in days must not be read as months).
+    static func months(_ text: String) -> Int? {
+        let words = text.lowercased().split(separator: " ", omittingEmptySubsequences: true)
+        guard let first = words.first, let n = Int(first), words.count <= 2 else { return nil }
+        switch words.count == 2 ? String(words[1]) : "months" {
+        case "month", "months": return n
+        case "year", "years": return n.multipliedReportingOverflow(by: 12).overflow ? nil : n * 12
+        default: return nil
+        }
+    }
+
     /// Changes one setting from its text form, as typed after `set NAME`.
     ///
     /// Windows accept `90` or `90 days`; `as_of` accepts a date or `last order`;
@@ -73,10 +85,8 @@ extension MetricSettings {
         case "active_window": activeWindowDays = try Self.days(v, name)
         case "f2_window": f2WindowDays = try Self.days(v, name)
         case "ltv_horizon":
-            let number = v.lowercased().replacingOccurrences(of: "months", with: "")
-                .replacingOccurrences(of: "month", with: "").trimmingCharacters(in: .whitespaces)
-            guard let n = Int(number), (0...600).contains(n) else {
-                throw MetricsError("ltv_horizon needs a number of months from 0 to 600, like 12 or '12 months'; got '\(value)'")
+            guard let n = Self.months(v), (0...600).contains(n) else {
+                throw MetricsError("ltv_horizon needs a number of months from 0 to 600, like 12, '12 months' or '1 year'; got '\(value)'")
             }
             ltvHorizonMonths = n
         case "as_of":

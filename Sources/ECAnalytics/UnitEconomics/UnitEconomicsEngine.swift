@@ -56,7 +56,7 @@ public struct UnitEconomicsEngine {
             let mallGMV = result.filter { $0.isMall == true }.reduce(0) { $0 + $1.gmv }
             mallDependence = mallGMV / all.gmv
             let share = (mallDependence! * 1000).rounded() / 10
-            notes.append("mall dependence = GMV through mall channels (\(query.mallChannels.sorted().joined(separator: ", "))) / total GMV = \(share)%")
+            notes.append("mall dependence = GMV through mall channels (\(query.mallChannels.described)) / total GMV = \(share)%")
             notes.append("commission burden = commission / GMV of the orders placed through the channel")
         }
         if result.contains(where: { $0.newCustomers > 0 && $0.ltv == nil }) {

@@ -21,7 +21,7 @@ public struct UnitEconomicsQuery: Sendable {
     /// The spend table; CAC is left empty when it is absent.
     public var spendTable: String?
     /// Channels that are marketplaces (malls) rather than the own shop.
-    public var mallChannels: Set<String>
+    public var mallChannels: Marketplaces
     /// Adds a blended row over everything (when grouped).
     public var includeTotal: Bool
     /// The as_of day: orders and spend after it do not count, and it ends the observed months.
@@ -29,7 +29,7 @@ public struct UnitEconomicsQuery: Sendable {
     public var asOfDay: Int?
 
     public init(by: UnitEconomicsGrouping = .channel, horizonMonths: Int = 12, orders: OrderSelection,
-                spendTable: String? = "spend", mallChannels: Set<String> = ["rakuten", "amazon", "yahoo"],
+                spendTable: String? = "spend", mallChannels: Marketplaces = MetricSettings().marketplaces,
                 includeTotal: Bool = true, asOfDay: Int? = nil) {
         self.by = by
         self.horizonMonths = horizonMonths

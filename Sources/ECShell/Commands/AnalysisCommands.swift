@@ -167,7 +167,9 @@ extension Session {
             }
             by = g
         }
-        var horizon = 12
+        let settings = try metricSettings()
+        // Without `horizon`, the ltv_horizon setting's, as `kpi ltv` uses it.
+        var horizon = settings.ltvHorizonMonths
         if let h = q.horizon {
             guard h.value.unit == .month || h.value.unit == .year else {
                 throw ShellError("the horizon is counted in months", at: h.range, help: "e.g. horizon 12 months")
@@ -175,10 +177,9 @@ extension Session {
             horizon = try wholeNumber(h.value.unit == .year ? h.value.amount * 12 : h.value.amount, "the horizon in months",
                                       at: h.range, limit: 1_200)
         }
-        let settings = try metricSettings()
         let query = ECAnalytics.UnitEconomicsQuery(by: by, horizonMonths: horizon,
                                                    orders: try snapshotSelection(segments: [], filter: nil),
-                                                   mallChannels: Set(settings.marketplaceChannels),
+                                                   mallChannels: settings.marketplaces,
                                                    asOfDay: try KPIEngine.dateRange(database, settings: settings, from: nil, to: nil).upperBound)
         let result = try UnitEconomicsEngine(database).run(query)
         show(result.toResultTable(currency: settings.currency), sql: annotatedSQL(result.sql.sql, result.sql.bindings))

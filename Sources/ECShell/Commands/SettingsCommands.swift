@@ -20,6 +20,16 @@ extension Session {
         }
         let text = try s.values.map { v -> String in
             switch v.value {
+            // ltv_horizon counts months: `12 months` or `1 year` is 12, not a number of days.
+            case .literal(.duration(let t)) where name == "ltv_horizon":
+                guard t.unit == .month || t.unit == .year else {
+                    throw ShellError("ltv_horizon counts months: write 12, 12 months or 1 year; got \(t)", at: v.range)
+                }
+                let months = t.amount * (t.unit == .year ? 12 : 1)
+                guard months.isFinite, months.rounded() == months, abs(months) <= 1e6 else {
+                    throw ShellError("ltv_horizon needs a whole number of months; got \(t)", at: v.range)
+                }
+                return months == 1 ? "1 month" : "\(Int(months)) months"
             case .literal(.duration(let t)): return String(try wholeNumber(t.days, "a duration in days", at: v.range, limit: 36_500))
             case .literal(.string(let x)): return x
             case .word(let w): return w

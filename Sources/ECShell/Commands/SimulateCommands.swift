@@ -37,7 +37,6 @@ extension Session {
         try requireTable("orders", for: "the transition simulation", load: "orders", at: nil)
         let settings = try metricSettings()
         let target = q.to?.folded ?? "own"
-        let malls = q.from.isEmpty ? settings.marketplaceChannels.map { $0.lowercased() } : q.from.map(\.folded)
         if let clash = q.from.first(where: { $0.folded == target }) {
             throw ShellError("'\(clash.name)' is both moved from and moved to", at: clash.range)
         }
@@ -49,6 +48,14 @@ extension Session {
         }
         let measured = try measureChannels(end: try calibrationEnd(asOf: nil))
         let known = Set(measured.byChannel.keys)
+        // By default the channels measured that the marketplaces setting counts (`Marketplaces`: other spellings too),
+        // in the setting's order.
+        var malls = q.from.map(\.folded)
+        if q.from.isEmpty {
+            for entry in settings.marketplaceChannels {
+                malls += known.filter { Marketplaces([entry]).contains($0) && !malls.contains($0) }.sorted()
+            }
+        }
         for (name, id) in zip(malls, q.from.isEmpty ? [] : q.from) where !known.contains(name) {
             throw ShellError("no counted orders through channel '\(id.name)' in the measured year", at: id.range,
                              help: "channels: " + known.sorted().joined(separator: ", "))

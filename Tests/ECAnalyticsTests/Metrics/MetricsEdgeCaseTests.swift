@@ -103,6 +103,15 @@ import ECStore
         try s.set("ltv_horizon", to: "6 months")
         #expect(s.ltvHorizonMonths == 6)
         #expect(throws: MetricsError.self) { try s.set("ltv_horizon", to: "-1") }
+        // Months and years, never days or weeks read as months.
+        for (text, months) in [("1 month", 1), ("2 years", 24), ("1 year", 12), ("  18  ", 18)] {
+            try s.set("ltv_horizon", to: text)
+            #expect(s.ltvHorizonMonths == months, "\(text)")
+        }
+        for text in ["30 days", "4 weeks", "12 months later", "1.5 months", "60 years"] {
+            #expect(throws: MetricsError.self, "\(text)") { try s.set("ltv_horizon", to: text) }
+        }
+        try s.set("ltv_horizon", to: "6 months")
         try s.save(to: db)
         #expect(try MetricSettings.load(from: db).ltvHorizonMonths == 6)
     }
@@ -162,5 +171,29 @@ import ECStore
         #expect(shown.contains { $0[0] == "big" && $0[1] == "2024-01" && $0[2] == "own" && $0[3].doubleValue == 10000 && $0[4].intValue == 1 })
         #expect(r.sql.hasPrefix("WITH\n") && r.sql.contains("\nFROM measures\nORDER BY"))
         if ProcessInfo.processInfo.environment["ECSH_SHOW_SQL"] != nil { print(r.sql) }
+    }
+}
+
+@Suite struct MarketplacesTests {
+    @Test func namesAreComparedTrimmedAndWithoutASCIICase() {
+        let m = MetricSettings().marketplaces
+        for name in ["rakuten", "Rakuten", " RAKUTEN ", "楽天市場", "Rakuten Ichiba", "Amazon.co.jp", "Yahoo!ショッピング", "ヤフー"] {
+            #expect(m.contains(name), "\(name)")
+        }
+        for name in ["own", "自社EC", "rakutenx", "zozotown", ""] { #expect(!m.contains(name), "\(name)") }
+        // An entry of the user's own is matched as written (trimmed, ASCII case), with no aliases.
+        let own = Marketplaces(["ZOZOTOWN"])
+        #expect(own.contains("zozotown ") && !own.contains("rakuten"))
+        #expect(Marketplaces.key("  Ａmazon ") == "Ａmazon")  // full-width letters are not ASCII: left as they are
+        #expect(Marketplaces([]).condition("channel").sql == "0")
+    }
+
+    /// SQL's lower(trim(x)) and `Marketplaces.key` agree, so the snapshot and SQL routes count the same channels.
+    @Test func keyMatchesSQLiteLowerTrim() throws {
+        let db = try Database(path: nil)
+        for name in ["  Rakuten Ichiba  ", "ÄMAZON", "Yahoo!ショッピング", "\tAmazon", "ＡＢＣ", "MiXeD cAsE"] {
+            let sql = try db.query("SELECT lower(trim(?))", [.text(name)]).rows.first?.first?.textValue
+            #expect(sql == Marketplaces.key(name), "\(name)")
+        }
     }
 }
