@@ -160,6 +160,8 @@ public final class Loader {
             outcome = try insertRows(resolved, plan: insertPlan, converter: converter, table: target, preset: preset,
                                      started: started, progress: progress, tally: tally, columnTally: columnTally,
                                      observer: observer, staged: staged, paged: paged)
+            // Known only once every row is read; thrown before anything is committed.
+            if let ambiguous = converter.ambiguousDecimals(file: request.path, options: options, plan: plan) { throw ambiguous }
             LoadTrace.mark("insert rows")
             return InsertedRows(base: base, converter: converter, tally: tally, columnTally: columnTally, pass: pass, watch: watch)
         }
@@ -281,6 +283,7 @@ public final class Loader {
             notes.append("column '\(c.name)' became \(c.kind.rawValue) at line \(c.widenedAt!) (was \(c.widenedFrom!.rawValue))")
         }
         if preset != nil { notes.append("collapsed \(outcome.records) line items into \(outcome.rows) orders (preset \(preset!.name))") }
+        notes += Loader.commentNotes(outcome, dialect: plan.dialect)
         summary.rows = outcome.rows
         summary.columns = plan.columns.count
         summary.skipped = outcome.skipped
@@ -336,6 +339,33 @@ public final class Loader {
         var rows = 0
         var skipped = 0
         var records = 0
+        /// Lines skipped as comments, and lines starting with the comment byte read as rows (the first few of each).
+        var commentLines = 0
+        var firstCommentLines: [Int] = []
+        var commentLikeRows = 0
+        var firstCommentLikeRows: [Int] = []
+    }
+
+    /// What the comment byte did: every skipped line is counted, and a row that starts with it is named.
+    static func commentNotes(_ outcome: LoadOutcome, dialect: CSVDialect) -> [String] {
+        guard let byte = dialect.comment else { return [] }
+        let mark = CSVDialect.show(byte)
+        func lines(_ list: [Int], of total: Int) -> String {
+            (list.count == 1 ? "line " : "lines ") + list.map(String.init).joined(separator: ", ") + (total > list.count ? ", …" : "")
+        }
+        var notes: [String] = []
+        if outcome.commentLines > 0 {
+            let n = outcome.commentLines
+            notes.append("skipped \(LoadSummary.grouped(n)) comment line\(n == 1 ? "" : "s") (starting with '\(mark)'): "
+                         + lines(outcome.firstCommentLines, of: n))
+        }
+        if outcome.commentLikeRows > 0, let fields = dialect.commentRowFields {
+            let n = outcome.commentLikeRows
+            notes.append("\(n == 1 ? "1 line starts" : "\(LoadSummary.grouped(n)) lines start") with '\(mark)' but \(n == 1 ? "has" : "have") "
+                         + "the header's \(fields) fields, so \(n == 1 ? "it was read as a row, not a comment" : "they were read as rows, not comments"): "
+                         + lines(outcome.firstCommentLikeRows, of: n) + "; to skip \(n == 1 ? "it as a comment" : "them as comments"): with comment '\(mark)'")
+        }
+        return notes
     }
 
     static func now() -> Double {
@@ -471,6 +501,12 @@ public final class Loader {
             outcome.rows = collapse!.inserted
         }
         try inOneTransaction?.copy()
+        // The parsing thread is done with the reader (the last batch was handed over).
+        let reader = pipeline.reader
+        outcome.commentLines = reader.commentLines
+        outcome.firstCommentLines = reader.firstCommentLines
+        outcome.commentLikeRows = reader.commentLikeRows
+        outcome.firstCommentLikeRows = reader.firstCommentLikeRows
         return outcome
     }
 }
