@@ -283,6 +283,13 @@ public final class Loader {
             notes.append("column '\(c.name)' became \(c.kind.rawValue) at line \(c.widenedAt!) (was \(c.widenedFrom!.rawValue))")
         }
         if preset != nil { notes.append("collapsed \(outcome.records) line items into \(outcome.rows) orders (preset \(preset!.name))") }
+        if outcome.unpriced > 0 {
+            let n = outcome.unpriced
+            let named = outcome.firstUnpriced.map { "\($0.order) (line \($0.line))" }.joined(separator: ", ") + (n > outcome.firstUnpriced.count ? ", …" : "")
+            notes.append("\(n == 1 ? "1 pending order has" : "\(LoadSummary.grouped(n)) pending orders have") no price yet (the report leaves a pending order's prices empty): "
+                         + "\(named); loaded with amount empty: \(n == 1 ? "it adds" : "they add") nothing to gmv or revenue until a later report prices \(n == 1 ? "it" : "them") "
+                         + "(and \(n == 1 ? "counts" : "count") in orders while pending orders count as sales, the default)")
+        }
         notes += Loader.commentNotes(outcome, dialect: plan.dialect)
         summary.rows = outcome.rows
         summary.columns = plan.columns.count
@@ -344,6 +351,9 @@ public final class Loader {
         var firstCommentLines: [Int] = []
         var commentLikeRows = 0
         var firstCommentLikeRows: [Int] = []
+        /// Pending orders a preset loaded without an amount (`Preset.pendingMayLackAmount`), the first few named.
+        var unpriced = 0
+        var firstUnpriced: [(order: String, line: Int)] = []
     }
 
     /// What the comment byte did: every skipped line is counted, and a row that starts with it is named.
@@ -416,7 +426,8 @@ public final class Loader {
         let insertGroup = try database.prepare(insertSQL + Array(repeating: "(\(marks))", count: group).joined(separator: ", "))
         let rejects = try database.prepare("INSERT INTO ecsh_rejects (dataset, source, line, col, field, reason, raw) VALUES (?, ?, ?, ?, ?, ?, ?)")
         var outcome = LoadOutcome()
-        var collapse = preset.map { OrderCollapser(preset: $0, columns: plan.columns, statement: insert) }
+        let words = preset?.pendingMayLackAmount == true ? try StatusVocabulary.workspaceWords(database) : [:]
+        var collapse = preset.map { OrderCollapser(preset: $0, columns: plan.columns, statement: insert, words: words) }
         let interrupt = database.interruptFlag
         let onError = request.options.onError
         func reject(_ p: RowProblem, line: Int, raw: String) throws {
@@ -499,6 +510,8 @@ public final class Loader {
         if collapse != nil {
             if let problem = try collapse!.flush() { try reject(problem.problem, line: problem.line, raw: problem.raw) }
             outcome.rows = collapse!.inserted
+            outcome.unpriced = collapse!.unpriced
+            outcome.firstUnpriced = collapse!.firstUnpriced
         }
         try inOneTransaction?.copy()
         // The parsing thread is done with the reader (the last batch was handed over).
