@@ -44,3 +44,29 @@ import ECTestSupport
         #expect(out.status != 0 && out.stderr.contains("Asia/Tokyo"))
     }
 }
+
+/// Loading defects of the QA probe, through the binary: where the error points, and what the shell's
+/// `currency` setting does to `1.234`.
+@Suite struct LoadAmbiguityShellTests {
+    /// The ambiguous date is on line 3, field 3 (the shell printed `:3` for the column alone).
+    @Test func ambiguousDatePointsAtItsLine() throws {
+        let csv = "order_id,customer_id,ordered_at,amount\nA,c1,2024-01-05,10\nB,c2,2/4/2024,20\n"
+        let out = try runECSH(["-c", "load orders from '-'"], stdin: csv)
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("--> -:3:3\n"), "\(out.stderr)")
+        #expect(out.stderr.contains("help: say which: with date_format"), "\(out.stderr)")
+    }
+
+    /// `1.500` and `2.250` as yen are asked about; in a USD workspace with commas and ISO dates they are
+    /// dollars and cents: 1.5 + 2.25 = 3.75.
+    @Test func threeDigitDecimalsFollowTheCurrency() throws {
+        let csv = "order_id,customer_id,ordered_at,amount\nA,c1,2024-01-05,1.500\nB,c2,2024-01-06,2.250\n"
+        let yen = try runECSH(["-c", "load orders from '-'"], stdin: csv)
+        #expect(yen.status != 0)
+        #expect(yen.stderr.contains("--> -:2:4\n") && yen.stderr.contains("with decimal ','"), "\(yen.stderr)")
+        let usd = try runECSH(["--format", "csv", "-c", "set currency USD", "-c", "load orders from '-'",
+                               "-c", "sql select sum(amount) from orders"], stdin: csv)
+        #expect(usd.status == 0, "\(usd.stderr)")
+        #expect(usd.stdout.contains("3.75"), "\(usd.stdout)")
+    }
+}

@@ -26,6 +26,8 @@ extension Session {
         }
         // The workspace's time zone, unless the statement names one (`with timezone 'UTC'`).
         if options.timezone == nil { options.timezone = try metricSettings().timezone }
+        // Amounts in a currency without a minor unit (yen): `1.500` is asked about, not read as 1.5.
+        options.currencyDecimals = Currency(code: try metricSettings().currency).decimals
         var map: [String: String] = [:]
         for m in load.mappings { map[m.field.name] = m.header.name }
         let path = resolveDataPath(load.path.value)

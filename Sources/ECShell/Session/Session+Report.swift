@@ -43,8 +43,7 @@ extension Session {
             // The statement is right; the data file is wrong: name the file position first.
             let what = (e.field.map { "field '\($0)': " } ?? "") + (e.rawValue.map { "'\($0.prefix(80))' " } ?? "")
             diagnostic = Diagnostic("cannot load '\(e.file)': \(what)\(e.reason)", at: whole, note: e.help)
-            let position = [e.line, e.column].compactMap { $0 }.map(String.init).joined(separator: ":")
-            extra = "  --> \(e.file)" + (position.isEmpty ? "" : ":" + position) + "\n"
+            extra = "  --> \(e.place)\n"
                 + "  nothing was loaded; the workspace is as it was\n"
         case let e as CLVError:
             diagnostic = Diagnostic(e.description, at: whole)

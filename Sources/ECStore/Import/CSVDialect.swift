@@ -8,6 +8,9 @@ struct CSVDialect: Equatable, Sendable, CustomStringConvertible {
     var escape: UInt8?
     /// A byte that starts a comment: a line starting with it is skipped, and after a value the rest of the line is.
     var comment: UInt8?
+    /// With a detected (not set) comment byte: a line that starts with it but has this many fields,
+    /// the header's, is a row and not a comment (`#1001,...`: Shopify names orders so). nil: every such line is a comment.
+    var commentRowFields: Int?
 
     init(delimiter: LoadOptions.Delimiter, quote: UInt8? = 34, escape: UInt8? = nil, comment: UInt8? = nil) {
         self.delimiter = delimiter

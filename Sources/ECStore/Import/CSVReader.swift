@@ -67,6 +67,19 @@ final class CSVReader {
     private let comment: Int
     /// Control characters are field bytes (`on_error skip`), checked per row by `firstControl()`.
     let passControls: Bool
+    /// A line starting with the comment byte that has this many fields is a row (`CSVDialect.commentRowFields`);
+    /// set by the caller once past the header (lines above it are never rows).
+    var commentRowFields: Int?
+    /// Lines skipped as comments so far, and the first few of them (for the load's note).
+    private(set) var commentLines = 0
+    private(set) var firstCommentLines: [Int] = []
+    /// Records that start with the comment byte but were read as rows (they have the header's fields).
+    private(set) var commentLikeRows = 0
+    private(set) var firstCommentLikeRows: [Int] = []
+    /// The record being parsed starts with the comment byte and is read as a row.
+    private var startsWithComment = false
+    /// How many lines the note lists.
+    static let linesNamed = 5
 
     /// An RFC 4180 reader (double quotes, doubled to escape) with the given delimiter.
     convenience init(source: TextSource, delimiter: LoadOptions.Delimiter, maxRecordBytes: Int = CSVFailure.maxRecordBytes,
@@ -150,10 +163,16 @@ final class CSVReader {
             case .endOfFile:
                 return false
             case .skipped(let end, let lines):
+                commentLines += 1
+                if firstCommentLines.count < CSVReader.linesNamed { firstCommentLines.append(nextLine) }
                 nextLine += lines
                 pos = end
             case .record(let end, let lines):
                 line = nextLine
+                if startsWithComment {
+                    commentLikeRows += 1
+                    if firstCommentLikeRows.count < CSVReader.linesNamed { firstCommentLikeRows.append(line) }
+                }
                 nextLine += lines
                 recordStart = pos
                 recordEnd = end
@@ -266,6 +285,7 @@ final class CSVReader {
     /// buffer doubles when full, so a long record costs O(n log n) at worst.
     private func parseRecord() throws(CSVFailure) -> Step {
         count = 0
+        startsWithComment = false
         var i = pos
         var lines = 0
         let end = dataEnd
@@ -273,7 +293,11 @@ final class CSVReader {
         if i == end { return sourceDone ? .endOfFile : .needMore }
         if case .whitespace = delimiter { return try parseWhitespaceRecord() }
         guard case .byte(let delim) = delimiter else { return .needMore }
-        if Int(buf[i]) == comment { return skipComment(from: i, lines: 0) }
+        if Int(buf[i]) == comment {
+            guard let isRow = lineIsRow(from: i, delim) else { return .needMore }
+            if !isRow { return skipComment(from: i, lines: 0) }
+            startsWithComment = true
+        }
         while true {
             if hasQuote && i < end && buf[i] == 32 && delim != 32 {
                 // Blanks before a quote: `a, "b"` is the quoted field b.
@@ -322,6 +346,8 @@ final class CSVReader {
                 if c != 10 && c != 13 { throw .strayQuote(line: nextLine + lines, column: column) }
             } else {
                 let start = i
+                // The comment byte that starts a row is the first byte of its first field (`#1001`).
+                if startsWithComment && i == pos { i += 1 }
                 while i < end && !stops[Int(buf[i])] { i += 1 }
                 if i >= end {
                     if !sourceDone { return .needMore }
@@ -345,6 +371,53 @@ final class CSVReader {
             }
             return .record(end: i, lines: lines + 1)
         }
+    }
+
+    /// Whether the line at `start`, which begins with the comment byte, is a row: it has
+    /// `commentRowFields` fields (one more when the last is empty: a trailing delimiter), counted
+    /// on the line itself as the parser would split it. A quoted field running past the line
+    /// keeps it a comment. nil: the buffer does not hold the whole line yet.
+    private func lineIsRow(from start: Int, _ delim: UInt8) -> Bool? {
+        guard let width = commentRowFields else { return false }
+        let end = dataEnd
+        var i = start + 1
+        var fields = 1
+        var atFieldStart = false
+        var lastFieldEmpty = false
+        while i < end {
+            let b = buffer[i]
+            if b == 10 || b == 13 || Int(b) == comment { break }
+            if b == delim {
+                fields += 1
+                atFieldStart = true
+                lastFieldEmpty = true
+                i += 1
+                continue
+            }
+            if hasQuote && b == quote && atFieldStart {
+                i += 1
+                var closed = false
+                while i < end && buffer[i] != 10 && buffer[i] != 13 {
+                    let c = buffer[i]
+                    if c == escape && escape != quote { i += 2; continue }
+                    if c == quote {
+                        if escape == quote && i + 1 < end && buffer[i + 1] == quote { i += 2; continue }
+                        closed = true
+                        i += 1
+                        break
+                    }
+                    i += 1
+                }
+                if !closed { return i >= end && !sourceDone ? nil : false }
+                atFieldStart = false
+                lastFieldEmpty = false
+                continue
+            }
+            if b != 32 { atFieldStart = false; lastFieldEmpty = false }
+            i += 1
+        }
+        if i >= end && !sourceDone { return nil }
+        return fields == width || (fields == width + 1 && lastFieldEmpty)
     }
 
     /// From a comment byte to the end of its line. A comment at the start of a

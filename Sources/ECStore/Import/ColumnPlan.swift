@@ -59,8 +59,11 @@ struct KindGuess {
     private(set) var slashDayFirst = 0
     private(set) var slashMonthFirst = 0
     private(set) var slashAmbiguous = 0
-    /// Line of the first ambiguous slash date (for the error asking for date_format).
+    /// The first ambiguous slash date in the file and its line (for the error asking for date_format).
     private(set) var firstAmbiguous: String?
+    private(set) var firstAmbiguousLine: Int?
+    /// Dates written `D.M.YYYY` seen (a European file: `.` may group thousands in its numbers).
+    private(set) var dayDotMonth = false
 
     /// The order the column's slash dates are in: nil when no value decides (or none is a slash date).
     var slashOrder: SlashOrder? {
@@ -78,7 +81,8 @@ struct KindGuess {
         slashMonthFirst += monthFirst
     }
 
-    mutating func observe(_ b: UnsafeBufferPointer<UInt8>, numbers: NumberReader, dates: DateReader) {
+    /// `line`: where the value is (the first record, when not a header, is observed after the others).
+    mutating func observe(_ b: UnsafeBufferPointer<UInt8>, line: Int, numbers: NumberReader, dates: DateReader) {
         if Trim.blanks(b).isEmpty { return }
         nonEmpty += 1
         if allInteger || allNumber {
@@ -91,13 +95,17 @@ struct KindGuess {
         if allDateOrTime {
             if let dt = dates.parse(b) {
                 if dt.hasTime { sawTime = true; allDate = false }
+                if dt.dayDotMonth { dayDotMonth = true }
                 switch dt.slashEvidence {
                 case .none: break
                 case .dayFirst: slashDayFirst += 1
                 case .monthFirst: slashMonthFirst += 1
                 case .ambiguous:
                     slashAmbiguous += 1
-                    if firstAmbiguous == nil { firstAmbiguous = String(decoding: b, as: UTF8.self) }
+                    if firstAmbiguousLine.map({ line < $0 }) ?? true {
+                        firstAmbiguous = String(decoding: b, as: UTF8.self)
+                        firstAmbiguousLine = line
+                    }
                 }
                 if slashDayFirst > 0 && slashMonthFirst > 0 { allDate = false; allDateOrTime = false }
             } else {

@@ -7,6 +7,8 @@ struct LocalDateTime: Equatable {
     var offsetMinutes: Int?
     /// For `A/B/YYYY` read without a known order: what the value says about the order.
     var slashEvidence: SlashEvidence = .none
+    /// Written `D.M.YYYY`, as in Europe (where `.` also groups thousands).
+    var dayDotMonth = false
 
     /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
     var dayNumber: Int64 {
@@ -186,7 +188,7 @@ struct DateReader {
         if i < n && p[i] >= 48 && p[i] <= 57 { return nil }
         dt.year = y
         if sep == 46 {
-            dt.day = a; dt.month = b
+            dt.day = a; dt.month = b; dt.dayDotMonth = true
             return i
         }
         switch order {

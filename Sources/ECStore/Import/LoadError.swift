@@ -29,10 +29,17 @@ public struct LoadError: Error, Sendable, CustomStringConvertible {
         self.help = help
     }
 
+    /// `file:line:column`; a column without a line is not written as if it were the line (`file (column 3)`).
+    public var place: String {
+        switch (line, column) {
+        case let (line?, column?): return "\(file):\(line):\(column)"
+        case let (line?, nil): return "\(file):\(line)"
+        case let (nil, column?): return "\(file) (column \(column))"
+        case (nil, nil): return file
+        }
+    }
+
     public var description: String {
-        var place = file
-        if let line { place += ":\(line)" }
-        if let column { place += ":\(column)" }
         var text = "\(place): "
         if let field { text += "field '\(field)': " }
         if let rawValue { text += "'\(rawValue)' " }

@@ -39,7 +39,16 @@ public struct LoadOptions: Sendable, Equatable {
     /// strftime-style pattern for dates the usual forms miss: `%d/%m/%Y`, `%Y%m%d`.
     public var dateFormat: String?
     /// The decimal mark in numbers: `.` or `,` (then `.` and spaces group thousands).
-    public var decimal: Character
+    public var decimal: Character {
+        get { givenDecimal ?? "." }
+        set { givenDecimal = newValue }
+    }
+    /// The decimal mark as the `with` clause gave it; nil: not given, `.` is read, and a money column
+    /// whose every decimal has three digits after the dot is asked about (`Loader.ambiguousDecimals`).
+    public var givenDecimal: Character?
+    /// Minor-unit digits of the workspace currency (0 for yen, the default): where there are none,
+    /// `1.500` as an amount is more likely 1500 than one and a half. The shell sets it from `currency`.
+    public var currencyDecimals = 0
     public var onError: OnError
     /// A row with fewer fields than the header gets empty values for the missing ones (DuckDB's `null_padding`).
     public var nullPadding = false
@@ -47,13 +56,13 @@ public struct LoadOptions: Sendable, Equatable {
     public var timezone: String?
 
     public init(delimiter: Delimiter? = nil, header: Bool? = nil, encoding: String? = nil, skip: Int = 0,
-                dateFormat: String? = nil, decimal: Character = ".", onError: OnError = .stop) {
+                dateFormat: String? = nil, decimal: Character? = nil, onError: OnError = .stop) {
         self.delimiter = delimiter
         self.header = header
         self.encoding = encoding
         self.skip = skip
         self.dateFormat = dateFormat
-        self.decimal = decimal
+        self.givenDecimal = decimal
         self.onError = onError
     }
 

@@ -18,8 +18,9 @@ extension Loader {
             if let order = guesses[i].slashOrder {
                 orders[i] = order
             } else if guesses[i].slashUndecided && [.date, .timestamp].contains(plan.columns[i].kind) {
+                // Located at the first value that could be read either way (the sample holds it).
                 let example = guesses[i].firstAmbiguous ?? "1/5/2024"
-                throw LoadError(file: request.path, column: i + 1, field: plan.names[i], rawValue: example,
+                throw LoadError(file: request.path, line: guesses[i].firstAmbiguousLine, column: i + 1, field: plan.names[i], rawValue: example,
                                 reason: "could be day/month/year or month/day/year, and no value in the column decides (none has a number over 12 first or second)",
                                 help: "say which: with date_format '%d/%m/%Y' (day first) or with date_format '%m/%d/%Y' (month first)")
             }
@@ -33,6 +34,7 @@ extension Loader {
                                maxFields: plan.names.count + 64, passControls: request.options.onError == .skip)
         var skip = plan.skip + (plan.hasHeader ? 1 : 0)
         while skip > 0, try readRecord(reader, request) { skip -= 1 }
+        reader.commentRowFields = plan.dialect.commentRowFields
         let dates = DateReader(format: nil)
         var open = Set(columns)
         while !open.isEmpty, try readRecord(reader, request) {

@@ -14,6 +14,8 @@ struct FilePlan {
     var slashOrders: [Int: SlashOrder] = [:]
     /// Records that look like a title above the header (0: none), for the `with skip N` hint.
     var preamble = 0
+    /// The sample has dates written `D.M.YYYY` (a European file).
+    var dayDotMonthDates = false
 }
 
 extension Loader {
@@ -116,6 +118,10 @@ extension Loader {
                             reason: reason, help: CSVReader.controlHelp)
         }
         let first = reader.strings
+        let firstLine = reader.line
+        // A detected comment byte: a line starting with it that has the header's fields is a row (`#1001,...`).
+        let commentRowFields = options.comment == nil && dialect.comment != nil ? first.count : nil
+        reader.commentRowFields = commentRowFields
         if first.count > maxColumns {
             throw LoadError(file: request.path, line: reader.line,
                             reason: "has \(first.count) columns; a SQLite table holds at most \(maxColumns)")
@@ -137,15 +143,18 @@ extension Loader {
         if !hasHeader {
             for (i, field) in first.enumerated() where i < guesses.count {
                 var text = field
-                text.withUTF8 { guesses[i].observe($0, numbers: numbers, dates: dates) }
+                text.withUTF8 { guesses[i].observe($0, line: firstLine, numbers: numbers, dates: dates) }
             }
         }
         let kinds = guesses.map { $0.kind(preferDates: options.dateFormat != nil) }
         let columns = names.indices.map { i in
             ColumnPlan(name: names[i], source: .field(i), header: hasHeader ? names[i] : nil, kind: kinds[i])
         }
-        var plan = FilePlan(encoding: encoding, dialect: dialect, hasHeader: hasHeader, skip: skip, names: names, columns: columns,
+        var rowDialect = dialect
+        rowDialect.commentRowFields = commentRowFields
+        var plan = FilePlan(encoding: encoding, dialect: rowDialect, hasHeader: hasHeader, skip: skip, names: names, columns: columns,
                             notes: notes, preamble: options.header == nil ? max(skip - options.skip, Loader.preambleLines(fieldCounts)) : 0)
+        plan.dayDotMonthDates = guesses.contains { $0.dayDotMonth }
         if options.dateFormat == nil {
             plan.slashOrders = try slashOrders(request, plan: plan, guesses: guesses, sampled: seen)
         }
@@ -186,7 +195,7 @@ extension Loader {
 
     private func observe(_ reader: CSVReader, _ guesses: inout [KindGuess], _ numbers: NumberReader, _ dates: DateReader) {
         for i in 0..<min(reader.count, guesses.count) {
-            guesses[i].observe(reader.field(i), numbers: numbers, dates: dates)
+            guesses[i].observe(reader.field(i), line: reader.line, numbers: numbers, dates: dates)
         }
     }
 

@@ -41,6 +41,7 @@ extension Loader {
                                passControls: request.options.onError == .skip)
         var skip = plan.skip + (plan.hasHeader ? 1 : 0)
         while skip > 0, try readRecord(reader, request) { skip -= 1 }
+        reader.commentRowFields = plan.dialect.commentRowFields
         let pipeline = RowPipeline(reader: reader, converter: converter, expectedFields: plan.names.count,
                                    nullPadding: request.options.nullPadding,
                                    batchRows: Loader.batchRows(width: converter.width, fileBytes: source.totalBytes), tally: tally,
@@ -82,6 +83,7 @@ extension Loader {
             }
             pipeline.recycle(batch)
         }
+        if let ambiguous = converter.ambiguousDecimals(file: request.path, options: request.options, plan: plan) { throw ambiguous }
         let finished = Array(converter.finishedColumns().prefix(columns.count))
         if let widened = finished.first(where: { $0.kind.sqlType != $0.declaredKind.sqlType }) {
             throw StreamDeclined(reason: "column \(widened.name) widened")

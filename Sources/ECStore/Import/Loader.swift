@@ -160,6 +160,8 @@ public final class Loader {
             outcome = try insertRows(resolved, plan: insertPlan, converter: converter, table: target, preset: preset,
                                      started: started, progress: progress, tally: tally, columnTally: columnTally,
                                      observer: observer, staged: staged, paged: paged)
+            // Known only once every row is read; thrown before anything is committed.
+            if let ambiguous = converter.ambiguousDecimals(file: request.path, options: options, plan: plan) { throw ambiguous }
             LoadTrace.mark("insert rows")
             return InsertedRows(base: base, converter: converter, tally: tally, columnTally: columnTally, pass: pass, watch: watch)
         }
@@ -281,6 +283,14 @@ public final class Loader {
             notes.append("column '\(c.name)' became \(c.kind.rawValue) at line \(c.widenedAt!) (was \(c.widenedFrom!.rawValue))")
         }
         if preset != nil { notes.append("collapsed \(outcome.records) line items into \(outcome.rows) orders (preset \(preset!.name))") }
+        if outcome.unpriced > 0 {
+            let n = outcome.unpriced
+            let named = outcome.firstUnpriced.map { "\($0.order) (line \($0.line))" }.joined(separator: ", ") + (n > outcome.firstUnpriced.count ? ", …" : "")
+            notes.append("\(n == 1 ? "1 pending order has" : "\(LoadSummary.grouped(n)) pending orders have") no price yet (the report leaves a pending order's prices empty): "
+                         + "\(named); loaded with amount empty: \(n == 1 ? "it adds" : "they add") nothing to gmv or revenue until a later report prices \(n == 1 ? "it" : "them") "
+                         + "(and \(n == 1 ? "counts" : "count") in orders while pending orders count as sales, the default)")
+        }
+        notes += Loader.commentNotes(outcome, dialect: plan.dialect)
         summary.rows = outcome.rows
         summary.columns = plan.columns.count
         summary.skipped = outcome.skipped
@@ -336,6 +346,36 @@ public final class Loader {
         var rows = 0
         var skipped = 0
         var records = 0
+        /// Lines skipped as comments, and lines starting with the comment byte read as rows (the first few of each).
+        var commentLines = 0
+        var firstCommentLines: [Int] = []
+        var commentLikeRows = 0
+        var firstCommentLikeRows: [Int] = []
+        /// Pending orders a preset loaded without an amount (`Preset.pendingMayLackAmount`), the first few named.
+        var unpriced = 0
+        var firstUnpriced: [(order: String, line: Int)] = []
+    }
+
+    /// What the comment byte did: every skipped line is counted, and a row that starts with it is named.
+    static func commentNotes(_ outcome: LoadOutcome, dialect: CSVDialect) -> [String] {
+        guard let byte = dialect.comment else { return [] }
+        let mark = CSVDialect.show(byte)
+        func lines(_ list: [Int], of total: Int) -> String {
+            (list.count == 1 ? "line " : "lines ") + list.map(String.init).joined(separator: ", ") + (total > list.count ? ", …" : "")
+        }
+        var notes: [String] = []
+        if outcome.commentLines > 0 {
+            let n = outcome.commentLines
+            notes.append("skipped \(LoadSummary.grouped(n)) comment line\(n == 1 ? "" : "s") (starting with '\(mark)'): "
+                         + lines(outcome.firstCommentLines, of: n))
+        }
+        if outcome.commentLikeRows > 0, let fields = dialect.commentRowFields {
+            let n = outcome.commentLikeRows
+            notes.append("\(n == 1 ? "1 line starts" : "\(LoadSummary.grouped(n)) lines start") with '\(mark)' but \(n == 1 ? "has" : "have") "
+                         + "the header's \(fields) fields, so \(n == 1 ? "it was read as a row, not a comment" : "they were read as rows, not comments"): "
+                         + lines(outcome.firstCommentLikeRows, of: n) + "; to skip \(n == 1 ? "it as a comment" : "them as comments"): with comment '\(mark)'")
+        }
+        return notes
     }
 
     static func now() -> Double {
@@ -386,7 +426,8 @@ public final class Loader {
         let insertGroup = try database.prepare(insertSQL + Array(repeating: "(\(marks))", count: group).joined(separator: ", "))
         let rejects = try database.prepare("INSERT INTO ecsh_rejects (dataset, source, line, col, field, reason, raw) VALUES (?, ?, ?, ?, ?, ?, ?)")
         var outcome = LoadOutcome()
-        var collapse = preset.map { OrderCollapser(preset: $0, columns: plan.columns, statement: insert) }
+        let words = preset?.pendingMayLackAmount == true ? try StatusVocabulary.workspaceWords(database) : [:]
+        var collapse = preset.map { OrderCollapser(preset: $0, columns: plan.columns, statement: insert, words: words) }
         let interrupt = database.interruptFlag
         let onError = request.options.onError
         func reject(_ p: RowProblem, line: Int, raw: String) throws {
@@ -469,8 +510,16 @@ public final class Loader {
         if collapse != nil {
             if let problem = try collapse!.flush() { try reject(problem.problem, line: problem.line, raw: problem.raw) }
             outcome.rows = collapse!.inserted
+            outcome.unpriced = collapse!.unpriced
+            outcome.firstUnpriced = collapse!.firstUnpriced
         }
         try inOneTransaction?.copy()
+        // The parsing thread is done with the reader (the last batch was handed over).
+        let reader = pipeline.reader
+        outcome.commentLines = reader.commentLines
+        outcome.firstCommentLines = reader.firstCommentLines
+        outcome.commentLikeRows = reader.commentLikeRows
+        outcome.firstCommentLikeRows = reader.firstCommentLikeRows
         return outcome
     }
 }

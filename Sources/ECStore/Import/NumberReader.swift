@@ -46,10 +46,18 @@ struct NumberReader {
         while n > i && (p[n - 1] == 32 || p[n - 1] == 9) { n -= 1 }
         if i == n { return nil }
         var negative = false
+        var sawSign = false
         var sawCurrency = false
-        // Sign and currency may come in either order: -¥100, ¥-100.
+        // Sign and currency may come in either order: -¥100, ¥-100. One sign only: `--100`, `-+100`
+        // and `-¥-100` say two things at once and are not numbers.
         for _ in 0..<2 {
-            if i < n && (p[i] == 45 || p[i] == 43) { negative = p[i] == 45; i += 1 }
+            if i < n && (p[i] == 45 || p[i] == 43) {
+                if sawSign { return nil }
+                sawSign = true
+                negative = p[i] == 45
+                i += 1
+                if i < n && (p[i] == 45 || p[i] == 43) { return nil }
+            }
             let c = NumberReader.currencyLength(p, i, n)
             if c > 0 && !sawCurrency {
                 sawCurrency = true

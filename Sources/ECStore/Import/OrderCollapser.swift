@@ -22,11 +22,19 @@ struct OrderCollapser {
     private let itemAmount: (amount: Int, price: Int, quantity: Int)?
     private var itemTotal = 0.0
     private var itemCount = 0
+    /// The status column and the workspace's own status words, to tell a pending order (`Preset.pendingMayLackAmount`).
+    private let statusIndex: Int?
+    private let words: [String: String]
+    /// Pending orders loaded without an amount: how many, and the first few (order id, line).
+    private(set) var unpriced = 0
+    private(set) var firstUnpriced: [(order: String, line: Int)] = []
 
-    init(preset: Preset, columns: [ColumnPlan], statement: Statement) {
+    init(preset: Preset, columns: [ColumnPlan], statement: Statement, words: [String: String] = [:]) {
         self.preset = preset
         self.columns = columns
         self.statement = statement
+        self.words = words
+        statusIndex = columns.firstIndex { $0.name == "status" && $0.source != .none }
         let names = columns.map(\.name)
         finishColumns = PresetColumns(names: names, headers: columns.map(\.header))
         orderIndex = names.firstIndex(of: "order_id") ?? 0
@@ -73,6 +81,12 @@ struct OrderCollapser {
         itemCount += 1
     }
 
+    /// The order's status means pending (`StatusVocabulary`, the workspace's own words first).
+    private func isPending(_ order: [Value]) -> Bool {
+        guard let s = statusIndex, let word = order[s].textValue else { return false }
+        return StatusVocabulary.status(of: word, extra: words) == "pending"
+    }
+
     static func sum(_ a: Value, _ b: Value) -> Value {
         if let x = a.intValue, let y = b.intValue, case .integer = a, case .integer = b { return .integer(x + y) }
         return .real((a.doubleValue ?? 0) + (b.doubleValue ?? 0))
@@ -87,9 +101,16 @@ struct OrderCollapser {
         itemCount = 0
         preset.finish(&order, finishColumns)
         for (k, column) in columns.enumerated() where column.canonical?.required == true && order[k].isNull {
+            if column.name == "amount" && preset.pendingMayLackAmount && isPending(order) {
+                unpriced += 1
+                if firstUnpriced.count < 5 { firstUnpriced.append(("\(currentKey)", firstLine)) }
+                continue
+            }
+            let header = column.header.map { "'\($0)'" } ?? column.name
             return (RowProblem(column: nil, field: column.header ?? column.name, raw: nil,
-                               reason: "order \(currentKey) has no \(column.name) on any of its rows"), firstLine,
-                    "order \(currentKey)")
+                               reason: "order \(currentKey) has no \(column.name) on any of its rows",
+                               help: "give the order its \(column.name) in \(header) on one of its rows; to load the other orders: with on_error skip"),
+                    firstLine, "order \(currentKey)")
         }
         try statement.bind(order)
         try statement.step()

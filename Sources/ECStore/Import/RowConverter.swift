@@ -25,6 +25,12 @@ final class RowConverter {
         var sawTime = false
         var widenedAt = 0
         var widenedFrom: FieldKind = .text
+        /// A money field's values read with a decimal point: those with exactly three digits after a lone
+        /// `.` (`1.234`: maybe 1234), the others (`12.5`, `1,234.50`: the dot is a decimal point), and the
+        /// line of the first of the former.
+        var threeDecimals = 0
+        var otherDecimals = 0
+        var firstThreeLine = 0
     }
 
     private(set) var columns: [ColumnPlan]
@@ -37,6 +43,10 @@ final class RowConverter {
     let dateFormat: String?
     /// Presets check required fields after collapsing line items, not per row.
     let checkRequired: Bool
+    /// No decimal mark was given: money fields' decimals are watched for `.` grouping thousands.
+    let watchesDecimals: Bool
+    /// Per column, the first value with three digits after a lone dot (`Spec.threeDecimals`).
+    private var threeExamples: [String?]
 
     init(columns: [ColumnPlan], options: LoadOptions, checkRequired: Bool = true, slashOrders: [Int: SlashOrder] = [:]) {
         self.columns = columns
@@ -46,6 +56,8 @@ final class RowConverter {
         dates = DateReader(format: options.dateFormat, zone: try? ZoneConverter(identifier: options.timezone))
         dateFormat = options.dateFormat
         self.checkRequired = checkRequired
+        watchesDecimals = options.givenDecimal == nil
+        threeExamples = Array(repeating: nil, count: columns.count)
         specs = .allocate(capacity: max(1, width))
         days = .allocate(capacity: max(1, width))
         days.initialize(repeating: Int64.min, count: max(1, width))
@@ -165,7 +177,7 @@ final class RowConverter {
             }
             return nil
         }
-        if spec.pointee.strict { return convertCanonical(spec, k, b, raw, cell, batch) }
+        if spec.pointee.strict { return convertCanonical(spec, k, b, raw, cell, batch, line) }
         // An inferred column: widen rather than reject.
         while true {
             switch spec.pointee.kind {
@@ -196,6 +208,59 @@ final class RowConverter {
         }
     }
 
+    /// Counts a money value read with a decimal point: three digits after a lone `.` and no `,`, or not.
+    private func watchDecimals(_ spec: UnsafeMutablePointer<Spec>, _ k: Int, _ b: UnsafeBufferPointer<UInt8>, _ line: Int) {
+        if RowConverter.hasThreeDigitsAfterLoneDot(b) {
+            spec.pointee.threeDecimals += 1
+            if spec.pointee.firstThreeLine == 0 {
+                spec.pointee.firstThreeLine = line
+                threeExamples[k] = String(decoding: b, as: UTF8.self)
+            }
+        } else {
+            spec.pointee.otherDecimals += 1
+        }
+    }
+
+    /// `1.234`, `¥12.500`, `-1.000円`: one `.`, exactly three digits after it, no `,` and no exponent.
+    static func hasThreeDigitsAfterLoneDot(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var dot = -1
+        for (i, c) in b.enumerated() {
+            if c == 44 || c == 101 || c == 69 { return false }
+            if c == 46 {
+                if dot >= 0 { return false }
+                dot = i
+            }
+        }
+        guard dot >= 0 else { return false }
+        var digits = 0
+        var i = dot + 1
+        while i < b.count && b[i] >= 48 && b[i] <= 57 { digits += 1; i += 1 }
+        return digits == 3
+    }
+
+    /// A money field all of whose decimals have three digits after a lone dot (`1.234`, `12.500`), where that
+    /// likely means thousands: the currency has no minor unit, or the file is European (`;`-separated,
+    /// `D.M.YYYY` dates). Read as decimals, ¥1,234 would be ¥1.234: the load asks which instead.
+    func ambiguousDecimals(file: String, options: LoadOptions, plan: FilePlan) -> LoadError? {
+        guard watchesDecimals else { return nil }
+        var why: [String] = []
+        if options.currencyDecimals == 0 { why.append("the workspace's currency has no minor unit") }
+        if case .byte(59) = plan.delimiter { why.append("the file is ';'-separated") }
+        if plan.dayDotMonthDates { why.append("its dates are written day.month.year") }
+        guard !why.isEmpty else { return nil }
+        for k in 0..<width where specs[k].strict && specs[k].kind == .real {
+            let s = specs[k]
+            guard s.threeDecimals > 0 && s.otherDecimals == 0, let example = threeExamples[k] else { continue }
+            let n = s.threeDecimals
+            return LoadError(file: file, line: s.firstThreeLine, column: s.index + 1, field: columns[k].header ?? columns[k].name,
+                             rawValue: example,
+                             reason: "could be a number with '.' grouping thousands or with a decimal point: \(n == 1 ? "the one value" : "all \(LoadSummary.grouped(n)) values") "
+                                 + "of \(columns[k].name) with a '.' \(n == 1 ? "has" : "have") three digits after it, and \(why.count > 1 ? why.dropLast().joined(separator: ", ") + " and " + why.last! : why[0])",
+                             help: "say which: with decimal ',' ('.' groups thousands: 1.234 is 1234) or with decimal '.' (1.234 is one and 234 thousandths)")
+        }
+        return nil
+    }
+
     @inline(__always)
     private static func order(_ code: UInt8) -> SlashOrder? {
         code == 1 ? .monthFirst : code == 2 ? .dayFirst : nil
@@ -211,7 +276,7 @@ final class RowConverter {
 
     private func convertCanonical(_ spec: UnsafeMutablePointer<Spec>, _ k: Int, _ b: UnsafeBufferPointer<UInt8>,
                                   _ raw: UnsafeBufferPointer<UInt8>, _ cell: UnsafeMutablePointer<Cell>,
-                                  _ batch: RowBatch) -> RowProblem? {
+                                  _ batch: RowBatch, _ line: Int) -> RowProblem? {
         switch spec.pointee.kind {
         case .integer:
             let value: Int64
@@ -228,7 +293,9 @@ final class RowConverter {
         case .real:
             switch numbers.parse(b) {
             case .integer(let v)?, .zeroPadded(let v)?: cell.pointee = .real(Double(v))
-            case .real(let d)?: cell.pointee = .real(d)
+            case .real(let d)?:
+                cell.pointee = .real(d)
+                if watchesDecimals { watchDecimals(spec, k, b, line) }
             case nil:
                 let hint = numbers.decimalMark == 46 ? " (if ',' is the decimal mark: with decimal ',')" : ""
                 return problem(k, raw, "is not a number\(hint)")

@@ -119,3 +119,46 @@ import Testing
         }
     }
 }
+
+/// Amazon's All Orders report leaves a Pending order's prices empty (QA probe, amazon.txt).
+@Suite struct AmazonPendingTests {
+    static let header = "amazon-order-id\tmerchant-order-id\tpurchase-date\tlast-updated-date\torder-status\tfulfillment-channel\tsales-channel\tproduct-name\tsku\tasin\titem-status\tquantity\tcurrency\titem-price\titem-tax\tshipping-price\tshipping-tax\titem-promotion-discount\tship-promotion-discount\n"
+    static let priced = """
+        503-1\t\t2024-05-01T10:15:00+09:00\t2024-05-02T00:00:00+09:00\tShipped\tAmazon\tAmazon.co.jp\tSencha\tS1\tB01\tShipped\t2\tJPY\t2000\t160\t0\t0\t-200\t0
+        503-1\t\t2024-05-01T10:15:00+09:00\t2024-05-02T00:00:00+09:00\tShipped\tAmazon\tAmazon.co.jp\tMatcha\tS2\tB02\tShipped\t1\tJPY\t3000\t240\t500\t40\t\t0
+        503-2\t\t2024-05-31T23:30:00+09:00\t2024-06-01T00:00:00+09:00\tCancelled\tAmazon\tAmazon.co.jp\tGyokuro\tS3\tB03\tCancelled\t1\tJPY\t0\t0\t0\t0\t0\t0
+
+        """
+    static func unpriced(_ status: String) -> String {
+        "503-3\t\t2024-05-31T15:30:00Z\t2024-06-01T00:00:00+09:00\t\(status)\tAmazon\tAmazon.co.jp\tGyokuro\tS3\tB03\tUnshipped\t1\tJPY\t\t\t\t\t\t\n"
+    }
+
+    /// 503-3 (line 5) is Pending with no item-price: it loads with amount NULL and a note names it.
+    /// Hand-worked: 503-1 = 2000 + 3000 = 5000, discount 200; 503-2 = 0 (cancelled); GMV of counted
+    /// orders (completed, pending) = 5000. The whole file was refused before ("has no amount", no help).
+    @Test func pendingOrderWithoutPriceLoads() throws {
+        let f = try LoadFixture()
+        let text = AmazonPendingTests.header + AmazonPendingTests.priced + AmazonPendingTests.unpriced("Pending")
+        let s = try f.load(.role(.orders), try f.file("amazon.txt", text), preset: "amazon")
+        #expect(s.rows == 3)
+        #expect(try f.rows("SELECT order_id, status, amount, quantity FROM orders ORDER BY order_id") == [
+            ["503-1", "completed", 5000.0, 3], ["503-2", "cancelled", 0.0, 1], ["503-3", "pending", .null, 1],
+        ])
+        #expect(try f.rows("SELECT sum(amount) FROM orders WHERE status IN ('completed', 'pending')") == [[5000.0]])
+        #expect(s.notes.contains { $0.hasPrefix("1 pending order has no price yet") && $0.contains("503-3 (line 5)") }, "\(s.notes)")
+    }
+
+    /// A shipped order without a price is still an error, at its first line, with a way out.
+    @Test func shippedOrderWithoutPriceStopsWithHelp() throws {
+        let f = try LoadFixture()
+        let text = AmazonPendingTests.header + AmazonPendingTests.priced + AmazonPendingTests.unpriced("Shipped")
+        let path = try f.file("amazon.txt", text)
+        #expect { try f.load(.role(.orders), path, preset: "amazon") } throws: { e in
+            guard let e = e as? LoadError else { return false }
+            return e.line == 5 && e.reason == "order 503-3 has no amount on any of its rows"
+                && e.help?.contains("with on_error skip") == true
+        }
+        let s = try f.load(.role(.orders), path, [("on_error", "skip")], preset: "amazon")
+        #expect(s.rows == 2 && s.skipped == 1)
+    }
+}

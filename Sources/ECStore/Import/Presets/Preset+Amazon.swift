@@ -5,6 +5,7 @@ extension Preset {
     /// its sum over the order; `item-promotion-discount` and `shipping-price` add
     /// up the same way (a discount is stored as a positive number whichever sign
     /// the report uses). The report has no buyer identity: every order is a guest order.
+    /// A Pending order's prices are empty until Amazon prices it: it loads without an amount.
     static let amazon = Preset(
         name: "amazon", title: "Amazon Seller Central order report (one row per item)",
         headers: [
@@ -17,6 +18,7 @@ extension Preset {
         summed: ["amount", "discount", "shipping"],
         signature: [["amazon-order-id"], ["purchase-date", "order-status"]],
         noBuyerKey: true,
+        pendingMayLackAmount: true,
         finish: { values, columns in
             if let d = columns.index("discount"), let x = values[d].doubleValue { values[d] = .real(abs(x)) }
         })

@@ -26,6 +26,9 @@ struct Preset: Sendable {
     let signature: [[String]]
     /// The export gives no buyer identity: every order is a guest order.
     var noBuyerKey = false
+    /// The export leaves a pending order's prices empty until it is priced (Amazon's All Orders report):
+    /// such an order loads with its amount empty, and the load says so, where any other stops it.
+    var pendingMayLackAmount = false
     /// Adjusts a collapsed order row.
     var finish: @Sendable (inout [Value], PresetColumns) -> Void = { _, _ in }
 
