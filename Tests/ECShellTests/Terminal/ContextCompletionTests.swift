@@ -133,31 +133,3 @@ import Testing
         #expect(lines.last == "ecsh> kpi gmv for repeaters")
     }
 }
-
-/// `set pager on` in a real terminal: a result taller than the screen goes through $PAGER, a short one does not.
-@Suite(.enabled(if: TmuxSession.isAvailable, "tmux is not installed"))
-struct PagerTerminalTests {
-    @Test func tallResultsArePaged() throws {
-        let dir = try TemporaryDirectory(); defer { dir.remove() }
-        let paged = dir.path("paged.txt")
-        let shell = try TmuxSession(command: [try TerminalTests.ecshBinary()],
-                                    environment: ["ECSH_HISTORY": dir.path("history"), "HOME": dir.url.path,
-                                                  "PAGER": "cat >> '\(paged)'"], height: 20)
-        defer { shell.close() }
-        try shell.waitUntil("the first prompt") { $0.last == "ecsh>" || $0.last == "ecsh> " }
-        try shell.type("set pager on")
-        try shell.press("Enter")
-        // 5 rows fit on 20 lines: shown directly.
-        try shell.type("with recursive c(n) as (select 1 union all select n + 1 from c where n < 5) select n from c")
-        try shell.press("Enter")
-        try shell.waitUntil("the short table") { lines in lines.contains { $0.hasPrefix("│") && $0.contains(" 5 ") } }
-        #expect(!FileManager.default.fileExists(atPath: paged))
-        // 30 rows need 35 lines: they go to the pager.
-        try shell.type("with recursive c(n) as (select 1 union all select n + 1 from c where n < 30) select n from c")
-        try shell.press("Enter")
-        try shell.waitUntil("the pager to run") { _ in FileManager.default.fileExists(atPath: paged) }
-        try shell.waitUntil("the next prompt") { $0.last == "ecsh>" || $0.last == "ecsh> " }
-        let text = try String(contentsOfFile: paged, encoding: .utf8)
-        #expect(text.contains("│ 30 │") && text.contains("30 rows"))
-    }
-}
