@@ -26,6 +26,8 @@ public final class Session {
     static let maximumRunDepth = 16
     /// Set by `quit`: stop reading statements.
     var quitRequested = false
+    /// Set when leaving was refused once because of an open `sql BEGIN` transaction; cleared when it ends.
+    var warnedAboutOpenTransaction = false
     /// Whether statements come from a person at a terminal.
     var isInteractive = false
     /// Where the learner is in the tutorial, and the tutorial's own sample-shop session.
