@@ -20,6 +20,9 @@ static inline char *ecsh_rl_line_buffer(void) { return rl_line_buffer; }
 static inline int ecsh_rl_point(void) { return rl_point; }
 static inline void ecsh_rl_set_done(int v) { rl_done = v; }
 static inline void ecsh_rl_set_append_character(int c) { rl_completion_append_character = c; }
+// Set inside the completion function (readline resets both before each completion):
+// no closing quote and no space after the one match (a folder the user completes into).
+static inline void ecsh_rl_keep_word_open(void) { rl_completion_suppress_quote = 1; rl_completion_suppress_append = 1; }
 // stdout is a mutable C global Swift 6 will not touch: write and flush through C,
 // to readline's output stream once readline has set it up.
 static inline void ecsh_rl_write(const char *s) {

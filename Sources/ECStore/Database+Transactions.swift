@@ -143,7 +143,7 @@ extension Database {
     /// Ends the outermost transaction after a failure. After Ctrl-C (`sqlite3_interrupt`) a statement
     /// left stepping keeps every new statement interrupted, ROLLBACK too: then reset them all and
     /// roll back again.
-    func rollBack() {
+    public func rollBack() {
         guard isInTransaction, (try? execute("ROLLBACK")) == nil, isInTransaction, let handle else { return }
         var statement = sqlite3_next_stmt(handle, nil)
         while let s = statement {

@@ -67,6 +67,40 @@ import ECTestSupport
         #expect(out.stderr.contains("<command line 2>:1:5"))
     }
 
+    /// A transaction left open by `sql BEGIN` when the run ends is rolled back, as SQLite does when the
+    /// connection closes, but said on stderr (it used to vanish silently).
+    @Test func anOpenTransactionAtTheEndIsRolledBackAndSaidSo() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let db = dir.path("w.db")
+        let run = try runECSH([db, "sql create table t(a)", "sql begin", "sql insert into t values (1), (2)"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("note: an open transaction (sql BEGIN) was rolled back: its changes were discarded"), "\(run.stderr)")
+        #expect(!run.stdout.contains("rolled back"))
+        let count = try runECSH([db, "--format", "csv", "sql select count(*) as n from t"])
+        #expect(count.stdout == "n\n0\n")
+        // A committed transaction says nothing.
+        let committed = try runECSH([db, "sql begin", "sql insert into t values (3)", "sql commit"])
+        #expect(!committed.stderr.contains("rolled back"), "\(committed.stderr)")
+    }
+
+    /// `ecsh w.db s1.ecsh` runs `s1.ecsh` as a statement: the error says how to run the script.
+    @Test func aScriptGivenAsAStatementGetsAHintToUseF() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let script = try dir.write("s1.ecsh", "tables\n")
+        let named = try runECSH([dir.path("w.db"), "s1.ecsh"], directory: dir.url)
+        #expect(named.status == 1)
+        #expect(named.stderr.contains("unknown command 's1'"))
+        #expect(named.stderr.contains("help: to run the script file s1.ecsh, give it with -f: ecsh \(dir.path("w.db")) -f s1.ecsh"), "\(named.stderr)")
+        // An existing file whatever its name, given by path.
+        let plain = try dir.write("weekly", "tables\n")
+        let path = try runECSH([dir.path("w.db"), plain])
+        #expect(path.stderr.contains("-f \(plain)"), "\(path.stderr)")
+        _ = script
+        // A statement that is not a file gets no such hint.
+        let typo = try runECSH([dir.path("w.db"), "tabels"], directory: dir.url)
+        #expect(!typo.stderr.contains("-f"), "\(typo.stderr)")
+    }
+
     @Test func aBinaryFileIsRefusedAsAScript() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let path = try dir.write("data.ecsh", bytes: [0x53, 0x51, 0x4C, 0x00, 0xFF, 0x10])
@@ -104,6 +138,16 @@ import ECTestSupport
 /// Every tutorial lesson runs on the tutorial's own sample shop without an error.
 @Suite struct TutorialTests {
     static let lessonCount = 12
+
+    /// The reference says how many lessons there are, in words, as the shell counts them ("Lesson N of 12").
+    @Test func theReferenceCountsTheLessons() throws {
+        let doc = try String(contentsOf: BuiltBinary.packageRoot.appendingPathComponent("docs/language.md"), encoding: .utf8)
+        let words = ["Ten", "Eleven", "Twelve", "Thirteen", "Fourteen"]
+        let said = words.enumerated().filter { doc.contains("\($0.element)\nlessons") || doc.contains("\($0.element) lessons") }.map { $0.offset + 10 }
+        let out = try runECSH(["-c", "tutorial"], environment: ["COLUMNS": "200"])
+        let shown = try #require(out.stdout.firstMatch(of: /Lesson 1 of (\d+)/)).1
+        #expect(said == [Int(shown)!], "\(said) in docs/language.md, \(shown) in the shell")
+    }
 
     @Test func everyLessonRuns() throws {
         let lessons = (1...Self.lessonCount).flatMap { ["-c", "tutorial \($0)"] }

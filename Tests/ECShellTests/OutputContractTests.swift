@@ -68,6 +68,17 @@ import ECTestSupport
         #expect(out.stdout.split(separator: "\n").allSatisfy { $0.contains("\t") })
     }
 
+    /// A table's footnote ("total: … no total for repeat_rate") is a note in every format: on stderr,
+    /// never after the results on stdout (markdown used to write it as a paragraph under the table).
+    @Test(arguments: ["csv", "tsv", "json", "line", "markdown", "table"])
+    func footnotesOfEveryFormatGoToStandardError(format: String) throws {
+        let out = try runECSH(["--demo", "--format", format, "-c", "kpi gmv, repeat_rate by quarter"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("no total for repeat_rate"))
+        #expect(!out.stdout.contains("no total"), "\(out.stdout)")
+        #expect(out.stdout.contains("2024-Q4"))
+    }
+
     /// A table on a pipe gets its footnotes on stderr; merged (2>&1) they follow the table in order.
     @Test func notesKeepTheirOrderWhenMerged() throws {
         let out = try runECSH(["--demo", "-c", "kpis", "-c", "tables"], mergingStandardError: true)

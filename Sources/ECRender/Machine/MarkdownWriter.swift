@@ -6,11 +6,12 @@ import ECStore
 /// Cells use the people's formatting (grouped numbers, percents, currency); NULL
 /// is an empty cell. `|` is escaped as `\|` and line breaks become `<br>` so a cell
 /// stays on its line. Numeric columns are right-aligned (`---:`). Cells are padded
-/// to line up in a monospaced editor; summary rows are bold. Notes follow the table
-/// as a paragraph. All rows are written (no truncation).
+/// to line up in a monospaced editor; summary rows are bold. In an exported file, notes
+/// follow the table as a paragraph; on standard output they are notes like any other
+/// and go to standard error (docs/language.md, "Output"). All rows are written (no truncation).
 public enum MarkdownWriter {
-    /// The whole table as Markdown text.
-    public static func text(_ table: ResultTable, formatter: CellFormatter = CellFormatter()) -> String {
+    /// The whole table as Markdown text, with its notes as a paragraph under it when `withNotes`.
+    public static func text(_ table: ResultTable, formatter: CellFormatter = CellFormatter(), withNotes: Bool = true) -> String {
         guard !table.columns.isEmpty else { return "" }
         var plain = formatter
         plain.nullText = ""
@@ -37,7 +38,7 @@ public enum MarkdownWriter {
             layout.rightAligned[c] ? String(repeating: "-", count: widths[c] - 1) + ":" : String(repeating: "-", count: widths[c])
         }.joined(separator: " | ") + " |\n"
         for row in layout.rows { out += line(row.cells) }
-        if !table.notes.isEmpty {
+        if withNotes, !table.notes.isEmpty {
             out += "\n" + table.notes.map(escape).joined(separator: "<br>\n") + "\n"
         }
         return out

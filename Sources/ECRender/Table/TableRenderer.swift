@@ -24,7 +24,8 @@ public struct TableRenderer: Sendable {
         case .csv: sink.write(CSVWriter.text(table, header: options.headers))
         case .tsv: sink.write(TSVWriter.text(table, header: options.headers))
         case .json: sink.write(JSONWriter.text(table))
-        case .markdown: sink.write(MarkdownWriter.text(table, formatter: options.cellFormatter))
+        // The notes are written to `noteSink` below, as for every machine format: never into the results.
+        case .markdown: sink.write(MarkdownWriter.text(table, formatter: options.cellFormatter, withNotes: false))
         }
         if options.format != .table, let noteSink { writeNotes(table.notes, to: noteSink) }
     }

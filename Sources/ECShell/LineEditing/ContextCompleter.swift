@@ -1,5 +1,6 @@
 import Foundation
 import ECLanguage
+import ECStore
 
 /// Tab completion that looks at where the cursor is: KPI names after `kpi`, grains and
 /// dimensions after `by`, segments after `for`, topics after `explain`, setting names and
@@ -33,37 +34,57 @@ struct ContextCompleter {
     }
 
     /// What precedes the token: the words (lower case), whether the token is inside
-    /// an open quote, and whether a comma came right before it.
+    /// an open quote (and which), and whether a comma came right before it.
     struct Context {
         var words: [String]
         var inQuote: Bool
         var afterComma: Bool
         var afterEquals: Bool
+        /// The open quote the token is in (`'` or `"`), nil outside quotes.
+        var quote: Character? = nil
+        /// Whether the last word was written in quotes (a file name, a header), not a keyword.
+        var lastWordQuoted = false
     }
 
+    /// Cuts `text` into the words before the token and the token itself. Inside quotes a doubled
+    /// quote (`'it''s'`) is the quote escape: it stays in the word as typed, so a file name with
+    /// a quote in it is one token.
     static func split(_ text: String) -> (token: String, context: Context) {
         var words: [String] = []
         var current = ""
         var quote: Character?
-        var afterComma = false, afterEquals = false
-        func finish() {
-            if !current.isEmpty { words.append(current.lowercased()); afterComma = false; afterEquals = false }
+        // The quote just seen inside quotes: it closes them unless the next character repeats it.
+        var closing = false
+        var afterComma = false, afterEquals = false, lastWordQuoted = false
+        func finish(quoted: Bool = false) {
+            if !current.isEmpty || quoted {
+                words.append(current.lowercased()); afterComma = false; afterEquals = false; lastWordQuoted = quoted
+            }
             current = ""
         }
         for c in text {
             if let q = quote {
-                if c == q { quote = nil; finish() } else { current.append(c) }
-                continue
+                if closing {
+                    closing = false
+                    if c == q { current.append(q); current.append(q); continue }
+                    quote = nil
+                    finish(quoted: true)
+                } else {
+                    if c == q { closing = true } else { current.append(c) }
+                    continue
+                }
             }
             switch c {
             case "'", "\"": finish(); quote = c
             case " ", "\t", "(", ")": finish()
             case ",": finish(); afterComma = true
-            case "=", "<", ">", "!": finish(); words.append(String(c)); afterEquals = c == "="
+            case "=", "<", ">", "!": finish(); words.append(String(c)); afterEquals = c == "="; lastWordQuoted = false
             default: current.append(c)
             }
         }
-        return (current, Context(words: words, inQuote: quote != nil, afterComma: afterComma, afterEquals: afterEquals))
+        if closing { quote = nil; finish(quoted: true) }
+        return (current, Context(words: words, inQuote: quote != nil, afterComma: afterComma, afterEquals: afterEquals,
+                                 quote: quote, lastWordQuoted: lastWordQuoted))
     }
 
     private func candidatesFor(context: Context, token: String) -> [String] {
@@ -76,7 +97,7 @@ struct ContextCompleter {
         }
         if context.inQuote {
             // Inside quotes after from/run/to (load, run, export): a file name.
-            if let previous = words.last, ["from", "run", "to"].contains(previous) { return files(token) }
+            if let previous = words.last, ["from", "run", "to"].contains(previous) { return files(token, quote: context.quote) }
             return []
         }
         guard let (info, count) = CommandCatalog.match(words) else {
@@ -126,7 +147,9 @@ struct ContextCompleter {
             guard rest.contains("=") else { return [] }
             return v.customerAttributes + v.segments + info.keywords
         case .explain:
-            return rest.isEmpty ? v.topics : (rest.count >= 1 && !context.afterComma ? ["sql"] : [])
+            // `explain TOPIC sql` ends the statement: nothing after `sql`.
+            if rest.isEmpty { return v.topics }
+            return context.afterComma || rest.last == "sql" ? [] : ["sql"]
         case .set:
             if rest.isEmpty { return v.settings + ["completed", "excluded"] }
             let name = rest[0] == "completed" ? "completed_statuses" : rest[0]
@@ -141,8 +164,12 @@ struct ContextCompleter {
         case .report: return rest.isEmpty ? ["to"] : rest.count == 2 ? ["title"] : []
         case .endReport: return []
         case .load:
-            if rest.isEmpty { return ["orders", "customers", "spend", "traffic", "nps", "table"] }
-            return info.keywords
+            return loadWords(rest, context)
+        case .export:
+            // `export to 'FILE'`: the file name completes inside its quotes; nothing follows it.
+            return rest.isEmpty ? ["to"] : []
+        case .run:
+            return []
         case .sql:
             return v.tables + v.columns
         default:
@@ -165,6 +192,33 @@ struct ContextCompleter {
         return keywords.filter { !rest.contains($0) }
     }
 
+    /// `load ROLE|table NAME from 'FILE' [append] [with …] [preset NAME] [map …]`: the dataset, then
+    /// `from`; once the file is named, only the clauses not used yet (never `from` or a dataset again).
+    private func loadWords(_ rest: [String], _ context: Context) -> [String] {
+        let roles = ["orders", "customers", "spend", "traffic", "nps", "table"]
+        guard let from = rest.firstIndex(of: "from") else {
+            if rest.isEmpty { return roles }
+            return rest.first == "table" && rest.count == 1 ? [] : ["from"]
+        }
+        let afterFrom = rest[(from + 1)...]
+        // Unquoted after `from`: only standard input (a file name needs quotes).
+        guard let file = afterFrom.first else { return ["stdin"] }
+        guard afterFrom.count > 1 || context.lastWordQuoted || file == "stdin" else { return [] }
+        let clauses = ["append", "with", "preset", "map"]
+        let used = Set(afterFrom.dropFirst()).intersection(clauses)
+        let open = afterFrom.dropFirst().last { clauses.contains($0) }
+        let remaining = clauses.filter { !used.contains($0) }
+        switch open {
+        case "preset" where afterFrom.last == "preset":
+            return LoadPresetNames.all
+        case "with", "map":
+            // An option or a mapping is being written: its names are free; after a complete one, more clauses.
+            return afterFrom.last == open || context.afterComma || context.afterEquals || context.inQuote ? [] : remaining
+        default:
+            return remaining
+        }
+    }
+
     private func dotArguments(_ command: String, _ wordCount: Int) -> [String] {
         guard wordCount == 1 else { return [] }
         switch command {
@@ -176,11 +230,15 @@ struct ContextCompleter {
     }
 
     /// File names for the path typed so far (folder part kept, so candidates are whole paths).
-    private func files(_ typed: String) -> [String] {
-        let expanded = typed.hasPrefix("~/") ? NSHomeDirectory() + typed.dropFirst(1) : typed
+    /// Inside single quotes a `'` in a name is written `''`, the language's quote escape, both in
+    /// what was typed and in the candidates.
+    private func files(_ typed: String, quote: Character? = nil) -> [String] {
+        let escape: (String) -> String = quote == "'" ? { $0.replacingOccurrences(of: "'", with: "''") } : { $0 }
+        let path = quote == "'" ? typed.replacingOccurrences(of: "''", with: "'") : typed
+        let expanded = path.hasPrefix("~/") ? NSHomeDirectory() + path.dropFirst(1) : path
         let folder = expanded.lastIndex(of: "/").map { String(expanded[...$0]) } ?? ""
         let shownFolder = typed.lastIndex(of: "/").map { String(typed[...$0]) } ?? ""
-        return listFolder(folder.isEmpty ? "." : folder).map { shownFolder + $0 }.sorted()
+        return listFolder(folder.isEmpty ? "." : folder).map { shownFolder + escape($0) }.sorted()
     }
 
     /// A folder's visible entries; folders end in "/".

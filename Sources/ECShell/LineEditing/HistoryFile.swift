@@ -56,7 +56,13 @@ public struct HistoryFile: Sendable {
     }
 
     /// Rewrites the file with the kept entries (atomically, readable only by the user).
+    ///
+    /// Only a regular file (or none) is replaced: `ECSH_HISTORY=/dev/null` (or a FIFO) must stay
+    /// what it is. Renaming over it would turn the system's /dev/null into a plain file when
+    /// ecsh runs as root, and every program that opens /dev/null after that breaks.
     public mutating func save() {
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG { return }
         let text = entries.map { Self.encode($0) + "\n" }.joined()
         let temporary = path + ".tmp-\(getpid())"
         guard FileManager.default.createFile(

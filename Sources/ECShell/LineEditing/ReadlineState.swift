@@ -38,6 +38,9 @@ enum ReadlineState {
             let line = String(decoding: lineBytes, as: UTF8.self)
             let wordStart = String(decoding: lineBytes.prefix(max(0, Int(start))), as: UTF8.self).count
             let matches = Completion.matches(complete(line, wordStart, word), for: word)
+            // A folder (`'sub/`): leave its quote open and add no space, so the next Tab completes
+            // inside it, as bash does. Readline would otherwise close the quote after the one match.
+            if matches.count == 1, matches[0].hasSuffix("/") { ecsh_rl_keep_word_open() }
             return Completion.readlineArray(matches)
         }
 }

@@ -49,25 +49,99 @@ enum Pager {
         return out
     }
 
+    /// How a run of the pager ended.
+    enum Outcome: Equatable {
+        /// The pager ran and exited with status 0: the text was shown.
+        case shown
+        /// The pager could not be started.
+        case notStarted
+        /// The pager exited with a non-zero status or was killed (`status` as the shell reports
+        /// it: 128 + N for signal N): it may not have shown the text.
+        case failed(command: String, status: Int32)
+    }
+
     /// Runs the pager with `text` on its standard input and waits for it.
-    /// False when it cannot be started (the caller then prints the text itself).
-    static func show(_ text: String) -> Bool {
+    ///
+    /// The pager runs in the shell's own process group, which is the terminal's foreground
+    /// group when a person is typing: a pager in a group of its own (what Foundation's
+    /// `Process` makes) is a background job, and reading the terminal for keys fails with
+    /// EIO (`less` exits 1 at once, showing nothing). It is started with `posix_spawn`, the
+    /// signals the shell catches or ignores back at their defaults and none blocked, so
+    /// `less` handles Ctrl-C, resizes and a closed pipe as it does from any shell.
+    static func show(_ text: String) -> Outcome {
         let environment = ProcessInfo.processInfo.environment
         let command = environment["PAGER"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? "less -S"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
         var childEnvironment = environment
         // less shows colour escapes as text unless told otherwise.
         if childEnvironment["LESS"] == nil { childEnvironment["LESS"] = "-R" }
-        process.environment = childEnvironment
-        let input = Pipe()
-        process.standardInput = input
-        do { try process.run() } catch { return false }
-        // A pager that quits early closes the pipe; SIGPIPE is ignored, so the write just stops.
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        return true
+
+        var pipeEnds: [Int32] = [0, 0]
+        guard pipe(&pipeEnds) == 0 else { return .notStarted }
+        let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
+        defer { close(readEnd) }
+        _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, readEnd, STDIN_FILENO)
+        posix_spawn_file_actions_addclose(&actions, readEnd)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGQUIT, SIGPIPE, SIGWINCH, SIGTSTP, SIGTTIN, SIGTTOU, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        // No POSIX_SPAWN_SETPGROUP: the pager must stay in the terminal's foreground group.
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let arguments = ["/bin/sh", "-c", command]
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = childEnvironment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid = pid_t()
+        guard posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, envp) == 0 else {
+            close(writeEnd)
+            return .notStarted
+        }
+        close(readEnd)
+        // A pager that quits early closes the pipe; SIGPIPE is ignored, so the write fails with
+        // EPIPE and just stops.
+        writeAll(Array(text.utf8), to: writeEnd)
+        close(writeEnd)
+
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { return .failed(command: command, status: -1) }
+        }
+        let exitCode = exitStatus(status)
+        return exitCode == 0 ? .shown : .failed(command: command, status: exitCode)
+    }
+
+    /// The status of a finished child as a shell reports it: its exit code, or 128 + N when
+    /// signal N ended it.
+    private static func exitStatus(_ status: Int32) -> Int32 {
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    }
+
+    /// Writes every byte, retrying after signals; stops at the first other error (a closed pipe).
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+        var offset = 0
+        bytes.withUnsafeBytes { buffer in
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
     }
 }

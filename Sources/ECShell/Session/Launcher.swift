@@ -74,6 +74,7 @@ public enum Launcher {
             session.startReport(path: path, title: reportTitle(launch))
         }
         let status = run(session, launch)
+        session.rollBackOpenTransaction()
         // The workspace file holds everything before ecsh exits (the copy of a load's log may still run).
         database.finishLogCopy()
         if session.report != nil {
@@ -143,6 +144,7 @@ public enum Launcher {
             for (i, command) in launch.commands.enumerated() {
                 let name = launch.commands.count == 1 ? "<command line>" : "<command line \(i + 1)>"
                 if !session.run(text: command, sourceName: name) {
+                    if let hint = scriptHint(command, workspace: launch.workspace) { err.write(hint) }
                     failed = true
                     if !launch.keepGoing { return 1 }
                 }
@@ -161,6 +163,18 @@ public enum Launcher {
         }
         session.runInteractive()
         return 0
+    }
+
+    /// `ecsh w.db s1.ecsh` runs `s1.ecsh` as a statement, which fails as an unknown command: when the
+    /// failed statement is one word naming a file or ending in `.ecsh`, say how to run it as a script.
+    static func scriptHint(_ command: String, workspace: String?) -> String? {
+        let word = command.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !word.isEmpty, !word.contains(where: \.isWhitespace) else { return nil }
+        var isFolder: ObjCBool = false
+        let isFile = FileManager.default.fileExists(atPath: word, isDirectory: &isFolder) && !isFolder.boolValue
+        guard isFile || word.lowercased().hasSuffix(".ecsh") else { return nil }
+        let shown = word
+        return "  = help: to run the script file \(shown), give it with -f: ecsh \(workspace.map { $0 + " " } ?? "")-f \(shown)\n"
     }
 
     /// The start-up script: `-init FILE`, else ~/.ecshrc when the policy says so and it exists.

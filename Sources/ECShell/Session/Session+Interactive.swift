@@ -39,15 +39,39 @@ extension Session {
                         execute: { [unowned self] text in
                             self.run(text: text, sourceName: "<input>")
                             names.set(self.completionVocabulary())
+                            if !self.database.isInTransaction { self.warnedAboutOpenTransaction = false }
                         })
-        while !quitRequested {
-            if repl.run() == .endOfInput { break }
-            if quitRequested { break }
+        while true {
+            let ending = repl.run()
+            guard ending == .endOfInput || quitRequested else { continue }
+            // Leaving would discard what `sql BEGIN` started: ask once; quitting again discards it
+            // (Launcher rolls it back and says so).
+            if reader.isInteractive, database.isInTransaction, !warnedAboutOpenTransaction {
+                warnedAboutOpenTransaction = true
+                quitRequested = false
+                err.write(Self.openTransactionQuestion)
+                err.flush()
+                continue
+            }
+            break
         }
         // A big write's log (a load, a facts build) may still be on its way into the workspace file
         // (`Database.finishLogCopy`): say why quitting waits.
         if database.isCopyingLog, err.isTerminal { err.write("saving the last changes to the workspace file…\n") }
         database.finishLogCopy()
+    }
+
+    static let openTransactionQuestion = "an open transaction (sql BEGIN) has changes not committed yet: "
+        + "sql COMMIT keeps them, sql ROLLBACK discards them; quit again (or Ctrl-D) to leave and discard them\n"
+
+    /// A transaction the user opened with `sql BEGIN` and left open when the session ends: rolled
+    /// back, as SQLite and PostgreSQL do when the connection closes, but never silently.
+    func rollBackOpenTransaction() {
+        guard database.isInTransaction else { return }
+        activityLine?.finish()
+        database.rollBack()
+        err.write("note: an open transaction (sql BEGIN) was rolled back: its changes were discarded (sql COMMIT keeps them)\n")
+        err.flush()
     }
 
     /// Loads the bundled sample shop (samples/shop) into this workspace.

@@ -26,6 +26,8 @@ public final class Session {
     static let maximumRunDepth = 16
     /// Set by `quit`: stop reading statements.
     var quitRequested = false
+    /// Set when leaving was refused once because of an open `sql BEGIN` transaction; cleared when it ends.
+    var warnedAboutOpenTransaction = false
     /// Whether statements come from a person at a terminal.
     var isInteractive = false
     /// Where the learner is in the tutorial, and the tutorial's own sample-shop session.
@@ -190,7 +192,15 @@ public final class Session {
             TableRenderer(options: renderOptions).render(table, to: page, notes: notes === out ? page : notes)
             if Pager.needsPaging(page.text, rows: rows, columns: Pager.terminalColumns()) {
                 out.flush()
-                if Pager.show(page.text) { return }
+                switch Pager.show(page.text) {
+                case .shown: return
+                case .notStarted: break
+                case .failed(let command, let status):
+                    // It may have shown nothing (a pager that cannot read the terminal exits at once):
+                    // never lose the result.
+                    err.write("note: the pager (\(command)) exited with status \(status); the result follows\n")
+                    err.flush()
+                }
             }
             out.write(page.text)
             return

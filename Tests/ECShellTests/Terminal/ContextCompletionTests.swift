@@ -99,6 +99,48 @@ import Testing
         #expect(c.readlineMatches(line: line, wordStart: line.count - 2, word: "ec") == ["ecsh"])
     }
 
+    /// `''` is the quote escape inside '…': a file name with a quote is offered escaped, and a name
+    /// typed with `''` is one token (readline's word then starts after the last quote).
+    @Test func aQuoteInAFileNameIsDoubled() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let c = try Self.completer(dir)
+        _ = try dir.write("it's here.csv", "a,b\n1,2\n")
+        let root = dir.url.path + "/"
+        #expect(c.candidates(before: "load table q from '\(root)it") == ["\(root)it''s here.csv"])
+        #expect(c.candidates(before: "load table q from '\(root)it''s h") == ["\(root)it''s here.csv"])
+        let line = "load table q from '\(root)it''s h"
+        #expect(c.readlineMatches(line: line, wordStart: line.count - 3, word: "s h") == ["s here.csv"])
+        // Double quotes are not the escape's: the name is offered as it is.
+        #expect(c.candidates(before: "run \"\(root)it") == ["\(root)it's here.csv"])
+    }
+
+    /// After a file name only what may follow it: load's remaining clauses, nothing after export's or run's.
+    @Test func afterAFileNameOnlyWhatMayFollowIt() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let c = try Self.completer(dir)
+        #expect(c.candidates(before: "load ") == ["orders", "customers", "spend", "traffic", "nps", "table"])
+        #expect(c.candidates(before: "load orders ") == ["from"])
+        #expect(c.candidates(before: "load table t ") == ["from"])
+        #expect(c.candidates(before: "load orders from 'x.csv' ") == ["append", "with", "preset", "map"])
+        #expect(c.candidates(before: "load orders from 'x.csv' append ") == ["with", "preset", "map"])
+        #expect(c.candidates(before: "load orders from 'x.csv' preset ") == ["shopify", "rakuten", "amazon", "yahoo"])
+        #expect(c.candidates(before: "load orders from 'x.csv' preset shopify ") == ["append", "with", "map"])
+        #expect(c.candidates(before: "load orders from 'x.csv' with ") == [])
+        #expect(c.candidates(before: "load orders from stdin ") == ["append", "with", "preset", "map"])
+        #expect(c.candidates(before: "export ") == ["to"])
+        #expect(c.candidates(before: "export to 'x.csv' ") == [])
+        #expect(c.candidates(before: "run 'x.ecsh' ") == [])
+    }
+
+    /// `explain TOPIC sql` is complete: Tab offers `sql` once, then nothing.
+    @Test func explainOffersSQLOnce() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let c = try Self.completer(dir)
+        #expect(c.candidates(before: "explain ltv ") == ["sql"])
+        #expect(c.candidates(before: "explain ltv sql ") == [])
+        #expect(c.candidates(before: "explain sales equation ") == ["sql"])
+    }
+
     @Test func reportAndEndReportAreCommands() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let c = try Self.completer(dir)
@@ -118,6 +160,57 @@ import Testing
         #expect(c.candidates(before: ".schema ") == ["orders"])
     }
 
+    /// In a real terminal, as in bash: Tab on a folder leaves its quote open so the next Tab completes
+    /// inside it (load and export); a file's quote closes, a quote in its name doubled; `explain TOPIC sql`
+    /// takes no more words.
+    @Test(.enabled(if: TmuxSession.isAvailable, "tmux is not installed"))
+    func fileNamesCompleteIntoFoldersInTheTerminal() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.path("sub"), withIntermediateDirectories: true)
+        _ = try dir.write("sub/inner.csv", "order_id,customer_id,ordered_at,amount\n1,c1,2024-01-05,100\n")
+        _ = try dir.write("it's here.csv", "a,b\n1,2\n")
+        let binary = try TerminalTests.ecshBinary()
+        let shell = try TmuxSession(command: ["sh", "-c", "cd \"$1\" && exec \"$2\"", "sh", dir.url.path, binary],
+                                    environment: ["ECSH_HISTORY": dir.path("history"), "HOME": dir.url.path])
+        defer { shell.close() }
+        try shell.waitUntil("the first prompt") { $0.last == "ecsh>" || $0.last == "ecsh> " }
+
+        try shell.type("load orders from 'su")
+        try shell.press("Tab")
+        try shell.waitUntil("the folder completed, its quote open") { $0.last == "ecsh> load orders from 'sub/" }
+        try shell.press("Tab")
+        try shell.waitUntil("the file inside completed and closed") { $0.last == "ecsh> load orders from 'sub/inner.csv'" }
+        try shell.press("C-u")
+        try shell.type("sql select 1")
+        try shell.press("Enter")
+        try shell.waitUntil("the prompt") { $0.last == "ecsh>" }
+
+        try shell.type("export to 'su")
+        try shell.press("Tab")
+        try shell.waitUntil("the folder completed after export") { $0.last == "ecsh> export to 'sub/" }
+        try shell.press("Tab")
+        try shell.waitUntil("the file inside after export") { $0.last == "ecsh> export to 'sub/inner.csv'" }
+        try shell.press("C-u")
+
+        try shell.type("load table q from 'it")
+        try shell.press("Tab")
+        try shell.waitUntil("the quote in the name doubled") { $0.last == "ecsh> load table q from 'it''s here.csv'" }
+        try shell.press("Enter")
+        // A complete statement: it runs (no continuation prompt) and the table holds the file's row.
+        try shell.waitUntil("the next prompt") { $0.last == "ecsh>" }
+        try shell.type("sql select a + b as s from q")
+        try shell.press("Enter")
+        try shell.waitUntil("a row reading 3") { TerminalTests.hasRow($0, "3") }
+
+        try shell.type("explain ltv ")
+        try shell.press("Tab")
+        try shell.waitUntil("sql offered") { $0.last == "ecsh> explain ltv sql" }
+        try shell.press("Tab")
+        try shell.press("Tab")
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(try shell.screenLines().last == "ecsh> explain ltv sql")
+    }
+
     /// Once through a real terminal: Tab after `for` completes the one segment.
     @Test(.enabled(if: TmuxSession.isAvailable, "tmux is not installed"))
     func tabAfterForCompletesASegmentInTheTerminal() throws {
@@ -131,33 +224,5 @@ import Testing
         try shell.press("Tab")
         let lines = try shell.waitFor("ecsh> kpi gmv for repeaters")
         #expect(lines.last == "ecsh> kpi gmv for repeaters")
-    }
-}
-
-/// `set pager on` in a real terminal: a result taller than the screen goes through $PAGER, a short one does not.
-@Suite(.enabled(if: TmuxSession.isAvailable, "tmux is not installed"))
-struct PagerTerminalTests {
-    @Test func tallResultsArePaged() throws {
-        let dir = try TemporaryDirectory(); defer { dir.remove() }
-        let paged = dir.path("paged.txt")
-        let shell = try TmuxSession(command: [try TerminalTests.ecshBinary()],
-                                    environment: ["ECSH_HISTORY": dir.path("history"), "HOME": dir.url.path,
-                                                  "PAGER": "cat >> '\(paged)'"], height: 20)
-        defer { shell.close() }
-        try shell.waitUntil("the first prompt") { $0.last == "ecsh>" || $0.last == "ecsh> " }
-        try shell.type("set pager on")
-        try shell.press("Enter")
-        // 5 rows fit on 20 lines: shown directly.
-        try shell.type("with recursive c(n) as (select 1 union all select n + 1 from c where n < 5) select n from c")
-        try shell.press("Enter")
-        try shell.waitUntil("the short table") { lines in lines.contains { $0.hasPrefix("│") && $0.contains(" 5 ") } }
-        #expect(!FileManager.default.fileExists(atPath: paged))
-        // 30 rows need 35 lines: they go to the pager.
-        try shell.type("with recursive c(n) as (select 1 union all select n + 1 from c where n < 30) select n from c")
-        try shell.press("Enter")
-        try shell.waitUntil("the pager to run") { _ in FileManager.default.fileExists(atPath: paged) }
-        try shell.waitUntil("the next prompt") { $0.last == "ecsh>" || $0.last == "ecsh> " }
-        let text = try String(contentsOfFile: paged, encoding: .utf8)
-        #expect(text.contains("│ 30 │") && text.contains("30 rows"))
     }
 }

@@ -47,6 +47,23 @@ import Testing
         #expect(HistoryFile(path: dir.path("h")).entries == [statement])
     }
 
+    /// `ECSH_HISTORY=/dev/null` (the tests' runECSH sets it) must never turn the device into a plain
+    /// file: saving renamed a new file over the path, which as root replaced /dev/null itself and
+    /// broke every program on the machine that opens it (tmux could no longer start). Tried here
+    /// through a link to /dev/null, which the old save replaced with a file (harmless to the device).
+    @Test func savingNeverReplacesADevice() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let link = dir.path("h")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/dev/null")
+        var history = HistoryFile(path: link, limit: 1)
+        history.add("tables")
+        history.add("describe orders")
+        history.save()
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "/dev/null")
+        var status = stat()
+        #expect(stat("/dev/null", &status) == 0 && status.st_mode & S_IFMT == S_IFCHR)
+    }
+
     @Test func aMissingFileIsAnEmptyHistory() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         var history = HistoryFile(path: dir.path("sub/none"))

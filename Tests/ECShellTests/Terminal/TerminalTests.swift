@@ -48,6 +48,54 @@ struct TerminalTests {
         #expect(lines.contains("ecsh> sql select 6*7"))
     }
 
+    /// `quit` or Ctrl-D with a `sql BEGIN` transaction open: the first asks (COMMIT or ROLLBACK),
+    /// the second leaves and the rollback is said; after COMMIT, Ctrl-D leaves at once.
+    @Test func leavingWithAnOpenTransactionAsksFirst() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let db = dir.path("w.db")
+        let question = "an open transaction (sql BEGIN) has changes not committed yet"
+        do {
+            let shell = try TmuxSession(command: [try Self.ecshBinary(), db], environment: ["ECSH_HISTORY": dir.path("history")])
+            defer { shell.close() }
+            try shell.waitUntil("the first prompt") { $0.last == "ecsh>" }
+            for statement in ["sql create table t(a)", "sql begin", "sql insert into t values (1)"] {
+                try shell.type(statement)
+                try shell.press("Enter")
+                try shell.waitUntil("the prompt after \(statement)") { $0.last == "ecsh>" && $0.contains("ecsh> " + statement) }
+            }
+            try shell.type("quit")
+            try shell.press("Enter")
+            let asked = try shell.waitFor(question)
+            #expect(try shell.exitStatus() == nil, "\(asked.joined(separator: "\n"))")
+            try shell.waitUntil("the prompt after the question") { $0.last == "ecsh>" }
+            try shell.type("quit")
+            try shell.press("Enter")
+            #expect(try shell.waitForExit() == 0)
+            #expect(try shell.screen().contains("note: an open transaction (sql BEGIN) was rolled back: its changes were discarded"))
+        }
+        #expect(try runECSH([db, "--format", "csv", "sql select count(*) as n from t"]).stdout == "n\n0\n")
+        do {
+            let shell = try TmuxSession(command: [try Self.ecshBinary(), db], environment: ["ECSH_HISTORY": dir.path("history")])
+            defer { shell.close() }
+            try shell.waitUntil("the first prompt") { $0.last == "ecsh>" }
+            for statement in ["sql begin", "sql insert into t values (2)"] {
+                try shell.type(statement)
+                try shell.press("Enter")
+                try shell.waitUntil("the prompt after \(statement)") { $0.last == "ecsh>" && $0.contains("ecsh> " + statement) }
+            }
+            try shell.press("C-d")
+            try shell.waitFor(question)
+            try shell.waitUntil("the prompt after the question") { $0.last == "ecsh>" }
+            try shell.type("sql commit")
+            try shell.press("Enter")
+            try shell.waitUntil("the prompt after commit") { $0.last == "ecsh>" && $0.contains("ecsh> sql commit") }
+            try shell.press("C-d")
+            #expect(try shell.waitForExit() == 0)
+            #expect(!(try shell.screen().contains("rolled back")))
+        }
+        #expect(try runECSH([db, "--format", "csv", "sql select count(*) as n from t"]).stdout == "n\n1\n")
+    }
+
     @Test func upRecallsAStatementFromTheLastSession() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let history = dir.path("history")

@@ -73,3 +73,8 @@ struct PresetColumns: Sendable {
         values[k] = key.isEmpty ? .null : .text(key)
     }
 }
+
+/// The preset names `load … preset NAME` accepts, for tab completion.
+public enum LoadPresetNames {
+    public static let all: [String] = Preset.known
+}
