@@ -82,6 +82,8 @@ extension Loader {
             }
             pipeline.recycle(batch)
         }
+        // The note on placeholder customer ids is the full load's (`Loader.placeholderNote`).
+        if !converter.placeholdersSeen.isEmpty { throw StreamDeclined(reason: "placeholder customer ids") }
         let finished = Array(converter.finishedColumns().prefix(columns.count))
         if let widened = finished.first(where: { $0.kind.sqlType != $0.declaredKind.sqlType }) {
             throw StreamDeclined(reason: "column \(widened.name) widened")

@@ -176,6 +176,7 @@ public final class Loader {
         // A load in one transaction that makes its table anew (replacing one from a file under
         // `StagedRows.minReplacingFileBytes`, or in a workspace that does not stage) writes its rows as pages too,
         // copied in at its end, the files detached when the transaction ends.
+        var placeholders: [CustomerKeyPlaceholders.Seen] = []
         let pagesInOneTransaction = staged == nil && writesPages
             && StagedRows.loadsWholeTable(into: database, request, preset: preset, fileBytes: fileBytes)
         do {
@@ -205,6 +206,7 @@ public final class Loader {
                     pagedRows = paged?.copiedRows ?? 0
                 }
                 let (base, converter, tally, pass, watch) = (inserted.base, inserted.converter, inserted.tally, inserted.pass, inserted.watch)
+                placeholders = converter.placeholdersSeen
                 try database.during("checking the new rows (statuses, repeated ids)") {
                     plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
                     if let role {
@@ -269,6 +271,8 @@ public final class Loader {
         if summary.replacedRepeats > 0, let key = role?.identity {
             notes.append("\(summary.replacedRepeats) row\(summary.replacedRepeats == 1 ? "" : "s") replaced by a later row with the same \(key) (on_error skip: the later row wins)")
         }
+        if let note = summary.mergeNote { notes.append(note) }
+        if let role, let note = Loader.placeholderNote(placeholders, role: role) { notes.append(note) }
         if let preset, preset.noBuyerKey {
             notes.append("the \(preset.title) has no buyer identity: its orders load as guest orders, and customer KPIs (customers, repeat, F2, retention, cohorts, CLV) cannot include them")
         } else if summary.guests > 0 {
@@ -300,7 +304,12 @@ public final class Loader {
             if distinct { summary.idsProven = true } else {
                 try collapseRepeats(table, key: key, base: base, request: request, summary: &summary)
             }
-            if request.append && base > 0 { try mergeWithEarlier(table, key: key, base: base, summary: &summary) }
+        }
+        if request.append && base > 0 {
+            let keys = role.appendKey(hasIdentity: role.identity.map(mapped) ?? false)
+            try mergeWithEarlier(table, keys: keys, base: base, summary: &summary)
+            summary.mergeKey = keys
+            summary.mappedChannel = mapped("channel")
         }
         if role == .orders {
             // Repeats removed rows of this load: count again.
@@ -315,6 +324,21 @@ public final class Loader {
                 summary.guests = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ? AND customer_id IS NULL",
                                                          [.integer(base)]).intValue ?? 0)
             }
+        }
+    }
+
+    /// What the load made of customer-id placeholders (`CustomerKeyPlaceholders`), nil when it met none.
+    static func placeholderNote(_ seen: [CustomerKeyPlaceholders.Seen], role: DatasetRole) -> String? {
+        let n = seen.reduce(0) { $0 + $1.count }
+        guard n > 0 else { return nil }
+        let listed = CustomerKeyPlaceholders.listed(seen)
+        switch role {
+        case .orders:
+            return "\(LoadSummary.grouped(n)) order\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): read as guest orders, not as customers"
+        case .nps:
+            return "\(LoadSummary.grouped(n)) response\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): read as responses without a customer"
+        case .customers, .spend, .traffic:
+            return "\(LoadSummary.grouped(n)) row\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): left out (see ecsh_rejects)"
         }
     }
 

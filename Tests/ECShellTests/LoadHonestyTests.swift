@@ -1,0 +1,32 @@
+import Testing
+import Foundation
+import ECTestSupport
+
+/// Loads that used to give wrong numbers silently (the QA probe), through the real binary: the right number,
+/// and the note or error that says what ecsh decided.
+@Suite struct LoadHonestyTests {
+    /// Overlapping NPS exports on a workspace file: 6 responses, NPS 100 × (3 − 2) / 6 = +16.7 (was 8 and −12.5).
+    @Test func appendedOverlappingNPSExportsCountEachResponseOnce() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try dir.write("nps_a.csv", "responded_at,customer_id,score\n2024-01-10 10:00:00,C1,10\n2024-01-11 10:00:00,C2,9\n2024-02-05 10:00:00,C3,2\n2024-02-06 10:00:00,C4,3\n")
+        _ = try dir.write("nps_b.csv", "responded_at,customer_id,score\n2024-02-05 10:00:00,C3,2\n2024-02-06 10:00:00,C4,3\n2024-03-01 10:00:00,C5,10\n2024-03-02 10:00:00,C6,8\n")
+        let out = try runECSH([dir.path("w.db"), "--format", "csv", "-c", "load nps from 'nps_a.csv'",
+                               "-c", "load nps from 'nps_b.csv' append", "-c", "nps"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("from 'nps_b.csv'") && out.stderr.contains("; 2 new, 0 updated, 2 unchanged"), "\(out.stderr)")
+        #expect(out.stdout.contains("all,6,3,1,2,16.66666666666666"), "\(out.stdout)")
+    }
+
+    /// Placeholders are guests: customers C1 and c1, C1 buys twice → repeat rate 1 / 2 = 50.0% (was 7 and 28.6%).
+    @Test func placeholderCustomerIdsAreGuests() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try dir.write("guests.csv", "order_id,customer_id,ordered_at,amount,status\nG1,\" \",2024-01-05,100,completed\nG2,-,2024-01-06,100,completed\nG3,NULL,2024-01-07,100,completed\nG4,guest,2024-01-08,100,completed\nG5,0,2024-01-09,100,completed\nG6,,2024-01-10,100,completed\nG7,C1,2024-01-11,100,completed\nG8,c1,2024-01-12,100,completed\nG9, C1,2024-01-13,100,completed\nG10,N/A,2024-01-14,100,completed\nG11,-,2024-01-15,100,completed\n")
+        let out = try runECSH(["--format", "csv", "-c", "load orders from 'guests.csv'", "-c", "kpi customers, repeat_rate, orders"],
+                              directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("customers,repeat_rate,orders\n2,0.5,11\n"), "\(out.stdout)")
+        #expect(out.stderr.contains("note: 6 orders have a placeholder for a customer id ('-' ×2, 'NULL', 'guest', '0', 'N/A'): read as guest orders"), "\(out.stderr)")
+    }
+}
