@@ -29,4 +29,16 @@ import ECTestSupport
         #expect(out.stdout.contains("customers,repeat_rate,orders\n2,0.5,11\n"), "\(out.stdout)")
         #expect(out.stderr.contains("note: 6 orders have a placeholder for a customer id ('-' ×2, 'NULL', 'guest', '0', 'N/A'): read as guest orders"), "\(out.stderr)")
     }
+
+    /// Coupons and points written negative: revenue 3000 − 300 − 50 = ¥2,650 and discount rate 350 / 3000 = 11.7%
+    /// (were ¥3,350 and −11.7%).
+    @Test func negativeDeductionsAreTakenOff() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try dir.write("negdisc.csv", "order_id,customer_id,ordered_at,amount,discount,points,status\nN1,C1,2024-01-05,1000,-100,-50,completed\nN2,C2,2024-01-06,2000,-200,0,completed\n")
+        let out = try runECSH(["-c", "load orders from 'negdisc.csv'", "-c", "kpi gmv, revenue, discount_rate"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("│ ¥3,000 │  ¥2,650 │         11.7% │"), "\(out.stdout)")
+        #expect(out.stderr.contains("note: 'discount' has only negative values (2 of them)"), "\(out.stderr)")
+    }
 }

@@ -23,6 +23,8 @@ public struct LoadSummary: Sendable {
     public var merge: Merge?
     /// The fields `append` matched rows by (`DatasetRole.appendKey`); more than one: a natural key, said in a note.
     public var mergeKey: [String] = []
+    /// Deduction columns (discount, points) whose values were all negative and were stored as positive: header and count.
+    public var negatedDeductions: [Count] = []
     /// Orders without a customer key (guests), for orders loads.
     public var guests = 0
     /// The ids of a new table were proven distinct while parsing (`RepeatWatch`): no id index was built.

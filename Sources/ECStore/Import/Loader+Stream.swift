@@ -66,10 +66,19 @@ extension Loader {
         defer { pipeline.stop() }
         let interrupt = database.interruptFlag
         var rows = 0, batches = 0
+        // A negative discount or points value is settled by the full load (`settleCostSigns`).
+        let deductions = columns.indices.filter { columns[$0].canonical != nil && Loader.deductionFields.contains(columns[$0].name) }
         while let batch = pipeline.next() {
             for r in 0..<batch.count {
                 let status = batch.status[r]
                 if status >= 0 { throw StreamDeclined(reason: "line \(batch.lines[r]): \(batch.problems[status].problem.reason)") }
+                for k in deductions {
+                    switch batch.cells[r * batch.width + k] {
+                    case .real(let d) where d < 0: throw StreamDeclined(reason: "a negative \(columns[k].name)")
+                    case .integer(let v) where v < 0: throw StreamDeclined(reason: "a negative \(columns[k].name)")
+                    default: break
+                    }
+                }
                 try row(batch, r)
             }
             rows += batch.count

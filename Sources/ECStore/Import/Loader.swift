@@ -223,7 +223,9 @@ public final class Loader {
                     let widened = plan.columns.contains { $0.kind.sqlType != $0.declaredKind.sqlType }
                     // The table holds exactly the rows the observer saw, as it saw them: nothing removed, retyped
                     // or mapped by SQL (the tally mapped every status).
-                    rowObserver?.settled(intact: pass != nil && !removed && !widened && tally?.countsHold == true)
+                    // Deductions stored with their sign turned were observed as read.
+                    let rewritten = !summary.negatedDeductions.isEmpty
+                    rowObserver?.settled(intact: pass != nil && !removed && !widened && !rewritten && tally?.countsHold == true)
                     try retypeWidenedColumns(table, plan.columns, notes: &notes)
                     // The id index serves the repeat query and joins; ids proven distinct on the way need neither.
                     if let key = role?.identity, plan.columns.contains(where: { $0.name == key && $0.source != .none }), !summary.idsProven {
@@ -232,7 +234,7 @@ public final class Loader {
                     // The columns' figures as counted while parsing, where the table holds the rows as they were
                     // counted: none removed, every status mapped by the tally; a retyped column is left to SQL.
                     let counted = inserted.columnTally.flatMap { c in
-                        !removed && (role != .orders || tally?.countsHold == true) && c.rows == outcome.rows ? c : nil
+                        !removed && !rewritten && (role != .orders || tally?.countsHold == true) && c.rows == outcome.rows ? c : nil
                     }
                     let retyped = Set(plan.columns.filter { $0.kind.sqlType != $0.declaredKind.sqlType }.map(\.name))
                     let figures = counted?.statistics(excluding: retyped) ?? []
@@ -272,6 +274,7 @@ public final class Loader {
             notes.append("\(summary.replacedRepeats) row\(summary.replacedRepeats == 1 ? "" : "s") replaced by a later row with the same \(key) (on_error skip: the later row wins)")
         }
         if let note = summary.mergeNote { notes.append(note) }
+        notes += Loader.negatedNote(summary.negatedDeductions)
         if let role, let note = Loader.placeholderNote(placeholders, role: role) { notes.append(note) }
         if let preset, preset.noBuyerKey {
             notes.append("the \(preset.title) has no buyer identity: its orders load as guest orders, and customer KPIs (customers, repeat, F2, retention, cohorts, CLV) cannot include them")
@@ -300,6 +303,8 @@ public final class Loader {
         var pairs: [StatusPair] = []
         // Mapped while parsing when the tally holds; else (a preset, a status that was not text) with SQL.
         if role == .orders && mapped("status") { pairs = try tally?.statusPairs ?? applyStatusVocabulary(table, base: base) }
+        // Before the merge, so that appended rows compare with earlier rows as stored.
+        if role == .orders { summary.negatedDeductions = try settleCostSigns(table, base: base, plan: plan, request: request) }
         if let key = role.identity, mapped(key) {
             if distinct { summary.idsProven = true } else {
                 try collapseRepeats(table, key: key, base: base, request: request, summary: &summary)
