@@ -41,4 +41,28 @@ import ECTestSupport
         #expect(out.stdout.contains("│ ¥3,000 │  ¥2,650 │         11.7% │"), "\(out.stdout)")
         #expect(out.stderr.contains("note: 'discount' has only negative values (2 of them)"), "\(out.stderr)")
     }
+
+    /// Price × Quantity: 1000 × 3 + 2000 × 2 = ¥7,000 (was ¥3,000); Subtotal beside Total: 3000 + 4000 = ¥7,000 (was ¥8,200).
+    @Test(arguments: [
+        "Order ID,Customer ID,Order Date,Product,Price,Quantity,Status\nP1,C1,2024-01-05,Sencha,1000,3,completed\nP2,C2,2024-01-06,Matcha,2000,2,completed\n",
+        "Order ID,Customer ID,Order Date,Subtotal,Shipping,Tax,Total,Status\nP1,C1,2024-01-05,3000,500,300,3800,completed\nP2,C2,2024-01-06,4000,0,400,4400,completed\n",
+    ])
+    func theAmountIsTheGoodsValue(_ csv: String) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try dir.write("o.csv", csv)
+        let out = try runECSH(["--format", "csv", "-c", "load orders from 'o.csv'", "-c", "kpi gmv"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout == "gmv\n7000.0\n", "\(out.stdout)")
+        #expect(out.stderr.contains("note: amount is '"), "\(out.stderr)")
+    }
+
+    @Test func repeatedAmountHeadersStopTheLoad() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try dir.write("duphdr.csv", "order_id,customer_id,ordered_at,amount,amount,status\nY1,C1,2024-01-05,100,999,completed\nY2,C2,2024-01-06,200,888,completed\n")
+        let out = try runECSH(["-c", "load orders from 'duphdr.csv'"], directory: dir.url)
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("help: say which: load orders from 'duphdr.csv' map amount = \"amount\" (column 4), or map amount = \"amount_2\" (column 5)"), "\(out.stderr)")
+    }
 }

@@ -25,6 +25,8 @@ public struct LoadSummary: Sendable {
     public var mergeKey: [String] = []
     /// Deduction columns (discount, points) whose values were all negative and were stored as positive: header and count.
     public var negatedDeductions: [Count] = []
+    /// The amount was a unit price, multiplied by each row's quantity (`Loader.amountChoice`).
+    public var amountTimesQuantity = false
     /// Orders without a customer key (guests), for orders loads.
     public var guests = 0
     /// The ids of a new table were proven distinct while parsing (`RepeatWatch`): no id index was built.

@@ -56,6 +56,7 @@ extension Loader {
     func stream(_ planned: PlannedLoad, columns: [ColumnPlan], started: Double, progress: ((LoadProgress) -> Void)?,
                 tally: RowTally? = nil, row: (RowBatch, Int) throws -> Void) throws -> [ColumnPlan] {
         if let preset = planned.preset { throw StreamDeclined(reason: "preset \(preset.name) collapses line items") }
+        if columns.contains(where: \.timesQuantity) { throw StreamDeclined(reason: "the amount is a unit price times the quantity") }
         let request = planned.request
         var plan = planned.plan
         plan.columns = columns

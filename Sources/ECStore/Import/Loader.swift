@@ -224,7 +224,7 @@ public final class Loader {
                     // The table holds exactly the rows the observer saw, as it saw them: nothing removed, retyped
                     // or mapped by SQL (the tally mapped every status).
                     // Deductions stored with their sign turned were observed as read.
-                    let rewritten = !summary.negatedDeductions.isEmpty
+                    let rewritten = !summary.negatedDeductions.isEmpty || summary.amountTimesQuantity
                     rowObserver?.settled(intact: pass != nil && !removed && !widened && !rewritten && tally?.countsHold == true)
                     try retypeWidenedColumns(table, plan.columns, notes: &notes)
                     // The id index serves the repeat query and joins; ids proven distinct on the way need neither.
@@ -273,6 +273,7 @@ public final class Loader {
         if summary.replacedRepeats > 0, let key = role?.identity {
             notes.append("\(summary.replacedRepeats) row\(summary.replacedRepeats == 1 ? "" : "s") replaced by a later row with the same \(key) (on_error skip: the later row wins)")
         }
+        notes += plan.columns.compactMap(\.note)
         if let note = summary.mergeNote { notes.append(note) }
         notes += Loader.negatedNote(summary.negatedDeductions)
         if let role, let note = Loader.placeholderNote(placeholders, role: role) { notes.append(note) }
@@ -305,6 +306,11 @@ public final class Loader {
         if role == .orders && mapped("status") { pairs = try tally?.statusPairs ?? applyStatusVocabulary(table, base: base) }
         // Before the merge, so that appended rows compare with earlier rows as stored.
         if role == .orders { summary.negatedDeductions = try settleCostSigns(table, base: base, plan: plan, request: request) }
+        if role == .orders, plan.columns.contains(where: { $0.name == "amount" && $0.timesQuantity }) {
+            // The amount column read a unit price (`Loader.amountChoice`).
+            try database.execute("UPDATE \(quoteIdentifier(table)) SET amount = amount * coalesce(quantity, 1) WHERE rowid > ?", [.integer(base)])
+            summary.amountTimesQuantity = true
+        }
         if let key = role.identity, mapped(key) {
             if distinct { summary.idsProven = true } else {
                 try collapseRepeats(table, key: key, base: base, request: request, summary: &summary)
