@@ -30,6 +30,10 @@ struct ColumnPlan {
     /// Line where an inferred column first needed a wider type.
     var widenedAt: Int?
     var widenedFrom: FieldKind?
+    /// The amount read from a unit price: multiplied by the row's quantity once the rows are in (`Loader.roleColumns`).
+    var timesQuantity = false
+    /// What the loader decided about this column that the user should hear (which header became `amount`).
+    var note: String?
 
     init(name: String, source: Source, header: String?, kind: FieldKind, canonical: CanonicalField? = nil) {
         self.name = name

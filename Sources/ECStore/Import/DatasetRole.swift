@@ -56,13 +56,29 @@ public enum DatasetRole: String, CaseIterable, Sendable {
         }
     }
 
-    /// The field that identifies a row: a later load with the same value replaces it (nil: rows just add up).
+    /// The field that identifies a row, unique in a table (nil: none; `appendKey` matches appended rows by their natural key).
     public var identity: String? {
         switch self {
         case .orders: return "order_id"
         case .customers: return "customer_id"
         case .nps: return "response_id"
         case .spend, .traffic: return nil
+        }
+    }
+
+    /// The fields by which `append` matches a new row to rows already loaded: the identity when the file
+    /// gives it, else the row's natural key (docs/language.md, `append`). A new row replaces every earlier
+    /// row with the same key values (NULL matching NULL), so a later export is the newer truth for that key.
+    /// `hasIdentity`: the file maps `identity`.
+    public func appendKey(hasIdentity: Bool) -> [String] {
+        switch self {
+        case .orders: return ["order_id"]
+        case .customers: return ["customer_id"]
+        // One respondent's answer at one moment is one response, whatever its score says now.
+        case .nps: return hasIdentity ? ["response_id"] : ["customer_id", "responded_at"]
+        // `day`, not `date`: the same day written two ways is one day.
+        case .spend: return ["day", "channel", "campaign"]
+        case .traffic: return ["day", "channel"]
         }
     }
 

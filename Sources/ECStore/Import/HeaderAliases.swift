@@ -32,6 +32,9 @@ enum HeaderAliases {
         (role, Dictionary(role.fields.map { ($0.name, aliases(role: role, field: $0.name).map(normalize)) }, uniquingKeysWith: { a, _ in a }))
     })
 
+    /// Amount headers that name the price of one unit, not the order's amount (normalized).
+    static let unitPrice: Set<String> = Set(["price", "unit price", "単価", "販売単価"].map(normalize))
+
     static func aliases(role: DatasetRole, field: String) -> [String] {
         let shared: [String: [String]] = [
             "customer_id": ["customer_id", "customer id", "customer number", "customer no", "customer", "client id",
@@ -49,8 +52,11 @@ enum HeaderAliases {
             specific = ["ordered_at", "order date", "order datetime", "order time", "ordered", "created at", "created",
                         "purchase date", "purchased at", "date", "注文日時", "注文日", "受注日時", "受注日", "購入日時", "購入日", "日付"]
         case (.orders, "amount"):
-            specific = ["amount", "order amount", "gross", "gross sales", "total", "order total", "total price", "grand total",
-                        "sales", "subtotal", "price", "金額", "合計金額", "注文金額", "商品金額", "商品合計金額", "売上", "売上金額", "小計"]
+            // GMV is the goods before tax and shipping (docs/metrics.md): a subtotal before a total, a unit
+            // price last (`unitPrice`: times the quantity when there is one).
+            specific = ["amount", "order amount", "gross", "gross sales", "sales", "subtotal", "sub total", "商品金額", "商品合計金額",
+                        "小計", "金額", "注文金額", "売上", "売上金額", "total", "order total", "total price", "grand total", "合計金額",
+                        "price", "unit price", "単価", "販売単価"]
         case (.orders, "channel"), (.spend, "channel"), (.traffic, "channel"): specific = shared["channel"]!
         case (.orders, "status"): specific = ["status", "order status", "financial status", "ステータス", "注文ステータス", "状態", "受注ステータス"]
         case (.orders, "discount"):

@@ -21,6 +21,12 @@ public struct LoadSummary: Sendable {
     public var replacedRepeats = 0
     /// `append` onto rows that were already there: what happened to them.
     public var merge: Merge?
+    /// The fields `append` matched rows by (`DatasetRole.appendKey`); more than one: a natural key, said in a note.
+    public var mergeKey: [String] = []
+    /// Deduction columns (discount, points) whose values were all negative and were stored as positive: header and count.
+    public var negatedDeductions: [Count] = []
+    /// The amount was a unit price, multiplied by each row's quantity (`Loader.amountChoice`).
+    public var amountTimesQuantity = false
     /// Orders without a customer key (guests), for orders loads.
     public var guests = 0
     /// The ids of a new table were proven distinct while parsing (`RepeatWatch`): no id index was built.
@@ -60,6 +66,22 @@ public struct LoadSummary: Sendable {
         }
         return text
     }
+
+    /// For an append matched by a natural key (no id in the file): how rows were matched, so the counts can be read.
+    public var mergeNote: String? {
+        guard merge != nil, mergeKey.count > 1, let role else { return nil }
+        let fields = mergeKey.map { $0 == "day" ? "date" : $0 }
+        let key = fields.dropLast().joined(separator: ", ") + " and " + fields.last!
+        let why = role == .nps ? "the file has no response_id" : "\(role.rawValue) rows have no id"
+        var text = "append matched rows already loaded by \(key) (\(why)): a row with the same \(key) replaces them"
+        if mergeKey.contains("channel") && !mappedChannel {
+            text += "; the file has no channel column, so rows of one date are one row: load each channel's file with a channel column, or it replaces another channel's rows"
+        }
+        return text
+    }
+
+    /// Whether the file gave `channel` (for `mergeNote`).
+    public var mappedChannel = true
 
     /// `statuses: 9,395 completed · 300 cancelled · 203 returned`, nil without statuses.
     public var statusLine: String? { LoadSummary.statusLine(statuses, unknownStatuses) }

@@ -171,22 +171,37 @@ extension Loader {
         return "values differ"
     }
 
-    /// `append`: rows of this load replace earlier rows with the same `key` (a later export is the newer truth).
-    func mergeWithEarlier(_ table: String, key: String, base: Int64, summary: inout LoadSummary) throws {
+    /// `append`: rows of this load replace earlier rows with the same values of `keys` (a later export is the
+    /// newer truth). One key is an id (`order_id`; NULL matches nothing, as before); several are a natural key
+    /// (`DatasetRole.appendKey`), matched with `IS` so that an empty channel or customer matches an empty one.
+    /// Every earlier row whose key a new row has goes, so a key held by several rows (two ad groups on one day)
+    /// is replaced as a group, never doubled.
+    func mergeWithEarlier(_ table: String, keys: [String], base: Int64, summary: inout LoadSummary) throws {
         let t = quoteIdentifier(table)
-        let k = quoteIdentifier(key)
+        let natural = keys.count > 1
+        if natural {
+            let index = quoteIdentifier("ecsh_\(table)_append_key")
+            try database.execute("CREATE INDEX IF NOT EXISTS \(index) ON \(t)(\(keys.map(quoteIdentifier).joined(separator: ", ")))")
+        }
+        let match = { (a: String, b: String) in
+            keys.map { "\(a).\(quoteIdentifier($0)) \(natural ? "IS" : "=") \(b).\(quoteIdentifier($0))" }.joined(separator: " AND ")
+        }
         let columns = try database.columns(of: table).map(\.name)
         let same = columns.map { "n.\(quoteIdentifier($0)) IS o.\(quoteIdentifier($0))" }.joined(separator: " AND ")
         let counts = try database.query("""
             SELECT count(DISTINCT n.rowid), count(DISTINCT CASE WHEN \(same) THEN n.rowid END)
-            FROM \(t) n JOIN \(t) o ON o.\(k) = n.\(k) AND o.rowid <= ? WHERE n.rowid > ?
+            FROM \(t) n JOIN \(t) o ON \(match("o", "n")) AND o.rowid <= ? WHERE n.rowid > ?
             """, [.integer(base), .integer(base)]).rows[0]
         let matched = Int(counts[0].intValue ?? 0)
         let unchanged = Int(counts[1].intValue ?? 0)
         let added = Int(try database.scalar("SELECT count(*) FROM \(t) WHERE rowid > ?", [.integer(base)]).intValue ?? 0)
         summary.merge = LoadSummary.Merge(new: added - matched, updated: matched - unchanged, unchanged: unchanged)
-        if matched > 0 {
-            try database.execute("DELETE FROM \(t) WHERE rowid <= ? AND \(k) IN (SELECT \(k) FROM \(t) WHERE rowid > ?)",
+        if matched > 0 && natural {
+            try database.execute("""
+                DELETE FROM \(t) WHERE rowid <= ? AND EXISTS (SELECT 1 FROM \(t) n WHERE n.rowid > ? AND \(match("n", t)))
+                """, [.integer(base), .integer(base)])
+        } else if matched > 0, let key = keys.first.map(quoteIdentifier) {
+            try database.execute("DELETE FROM \(t) WHERE rowid <= ? AND \(key) IN (SELECT \(key) FROM \(t) WHERE rowid > ?)",
                                  [.integer(base), .integer(base)])
         }
     }

@@ -8,6 +8,8 @@ struct FilePlan {
     var skip = 0
     /// Column names of the file (headers, or column1...N).
     var names: [String]
+    /// The header row as written (trimmed), before repeats were numbered in `names`; empty without a header.
+    var headers: [String] = []
     var columns: [ColumnPlan]
     var notes: [String] = []
     /// Field index → the order of its `A/B/YYYY` dates, decided from the column's values.
@@ -155,6 +157,7 @@ extension Loader {
         var plan = FilePlan(encoding: encoding, dialect: rowDialect, hasHeader: hasHeader, skip: skip, names: names, columns: columns,
                             notes: notes, preamble: options.header == nil ? max(skip - options.skip, Loader.preambleLines(fieldCounts)) : 0)
         plan.dayDotMonthDates = guesses.contains { $0.dayDotMonth }
+        if hasHeader { plan.headers = first.map(\.trimmingBlanks) }
         if options.dateFormat == nil {
             plan.slashOrders = try slashOrders(request, plan: plan, guesses: guesses, sampled: seen)
         }

@@ -15,6 +15,10 @@ extension Loader {
             let known = fields.filter { !$0.derived }.map(\.name).joined(separator: ", ")
             throw LoadError(file: request.path, reason: "has nothing to map to '\(key)': \(role.rawValue) fields are \(known)")
         }
+        // Headers that read the same (`amount,amount`, `Amount,amount`): the columns of each, in file order.
+        let written = plan.headers.count == names.count ? plan.headers : names
+        let alike = Dictionary(grouping: names.indices, by: { HeaderAliases.normalize(HeaderAliases.withoutNotes(written[$0])) })
+            .filter { $0.value.count > 1 }
         var used = Set<Int>()
         var chosen: [String: ColumnPlan.Source] = [:]
         // Explicit map first, so automatic matching cannot take its header.
@@ -35,6 +39,12 @@ extension Loader {
             let keys = preset?.headers[field.name]?.map(HeaderAliases.normalize) ?? HeaderAliases.normalizedAliases(role: role, field: field.name)
             for key in keys {
                 if let i = normalized.indices.first(where: { normalized[$0] == key && !used.contains($0) }) {
+                    if let columns = alike.first(where: { $0.value.contains(i) })?.value, preset == nil {
+                        let which = columns.map { "map \(field.name) = \"\(names[$0])\" (column \($0 + 1))" }
+                        throw LoadError(file: request.path, field: written[i],
+                                        reason: "has \(columns.count) columns headed alike (\(columns.map { "\($0 + 1) '\(written[$0])'" }.joined(separator: ", "))): ecsh cannot tell which one is \(field.name)",
+                                        help: "say which: load \(role.rawValue) from '\(request.path)' \(which.joined(separator: ", or "))")
+                    }
                     chosen[field.name] = .field(i)
                     used.insert(i)
                     break
@@ -52,6 +62,8 @@ extension Loader {
                             help: "say which column it is: load \(role.rawValue) from '\(request.path)' map \(clause)"
                                 + (missing.contains { $0.name == "order_id" } ? " (or map order_id = \"#line\" to number rows)" : ""))
         }
+        let amountNote = role == .orders && preset == nil && request.fieldMap["amount"] == nil
+            ? amountChoice(chosen, names: names, normalized: normalized, used: used) : nil
         var columns: [ColumnPlan] = []
         var mainIndex: Int?
         for field in fields {
@@ -71,7 +83,12 @@ extension Loader {
             if case .field(let i) = source { header = names[i] }
             if case .lineNumber = source { header = "#line" }
             if field.name == role.mainDate { mainIndex = columns.count }
-            columns.append(ColumnPlan(name: field.name, source: source, header: header, kind: field.kind, canonical: field))
+            var column = ColumnPlan(name: field.name, source: source, header: header, kind: field.kind, canonical: field)
+            if field.name == "amount", let amountNote {
+                column.note = amountNote.note
+                column.timesQuantity = amountNote.timesQuantity
+            }
+            columns.append(column)
         }
         var taken = Set(columns.map { $0.name.lowercased() })
         for i in names.indices where !used.contains(i) {
@@ -80,10 +97,32 @@ extension Loader {
             var n = 2
             while taken.contains(name.lowercased()) { name = "\(column.name)_\(n)"; n += 1 }
             taken.insert(name.lowercased())
+            if name != written[i] {
+                column.note = "column \(i + 1) '\(written[i])' is loaded as '\(name)': another column has the same name"
+            }
             column.name = name
             columns.append(column)
         }
         return columns
+    }
+
+    /// What the load says about the header that became `amount` when the choice was not the only one: a unit
+    /// price beside a quantity is multiplied by it; other amount-like headers stay plain columns.
+    func amountChoice(_ chosen: [String: ColumnPlan.Source], names: [String], normalized: [String], used: Set<Int>)
+        -> (note: String, timesQuantity: Bool)? {
+        guard case .field(let a)? = chosen["amount"] else { return nil }
+        let aliases = HeaderAliases.normalizedAliases(role: .orders, field: "amount")
+        let others = names.indices.filter { !used.contains($0) && aliases.contains(normalized[$0]) }
+        let otherText = others.isEmpty ? "" : "; also amount-like, kept as plain columns: "
+            + others.map { "'\(names[$0])'" }.joined(separator: ", ") + " (map amount = \"\(names[others[0]])\" to use one instead)"
+        if HeaderAliases.unitPrice.contains(normalized[a]) {
+            if case .field(let q)? = chosen["quantity"] {
+                return ("amount is '\(names[a])' × '\(names[q])': '\(names[a])' is the price of one unit (an empty quantity counts as 1; map amount = \"\(names[a])\" if it is the line's total)\(otherText)", true)
+            }
+            return ("amount is '\(names[a])', read as the order's amount: the file has no quantity column to multiply a unit price by\(otherText)", false)
+        }
+        guard !others.isEmpty else { return nil }
+        return ("amount is '\(names[a])' (GMV is the goods before tax and shipping)\(otherText)", false)
     }
 
     static func fits(_ kind: FieldKind, _ field: CanonicalField) -> Bool {

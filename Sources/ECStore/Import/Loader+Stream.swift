@@ -57,6 +57,7 @@ extension Loader {
     func stream(_ planned: PlannedLoad, columns: [ColumnPlan], started: Double, progress: ((LoadProgress) -> Void)?,
                 tally: RowTally? = nil, row: (RowBatch, Int) throws -> Void) throws -> [ColumnPlan] {
         if let preset = planned.preset { throw StreamDeclined(reason: "preset \(preset.name) collapses line items") }
+        if columns.contains(where: \.timesQuantity) { throw StreamDeclined(reason: "the amount is a unit price times the quantity") }
         let request = planned.request
         var plan = planned.plan
         plan.columns = columns
@@ -67,10 +68,19 @@ extension Loader {
         defer { pipeline.stop() }
         let interrupt = database.interruptFlag
         var rows = 0, batches = 0
+        // A negative discount or points value is settled by the full load (`settleCostSigns`).
+        let deductions = columns.indices.filter { columns[$0].canonical != nil && Loader.deductionFields.contains(columns[$0].name) }
         while let batch = pipeline.next() {
             for r in 0..<batch.count {
                 let status = batch.status[r]
                 if status >= 0 { throw StreamDeclined(reason: "line \(batch.lines[r]): \(batch.problems[status].problem.reason)") }
+                for k in deductions {
+                    switch batch.cells[r * batch.width + k] {
+                    case .real(let d) where d < 0: throw StreamDeclined(reason: "a negative \(columns[k].name)")
+                    case .integer(let v) where v < 0: throw StreamDeclined(reason: "a negative \(columns[k].name)")
+                    default: break
+                    }
+                }
                 try row(batch, r)
             }
             rows += batch.count
@@ -84,6 +94,8 @@ extension Loader {
             pipeline.recycle(batch)
         }
         if let ambiguous = converter.ambiguousDecimals(file: request.path, options: request.options, plan: plan) { throw ambiguous }
+        // The note on placeholder customer ids is the full load's (`Loader.placeholderNote`).
+        if !converter.placeholdersSeen.isEmpty { throw StreamDeclined(reason: "placeholder customer ids") }
         let finished = Array(converter.finishedColumns().prefix(columns.count))
         if let widened = finished.first(where: { $0.kind.sqlType != $0.declaredKind.sqlType }) {
             throw StreamDeclined(reason: "column \(widened.name) widened")

@@ -178,6 +178,7 @@ public final class Loader {
         // A load in one transaction that makes its table anew (replacing one from a file under
         // `StagedRows.minReplacingFileBytes`, or in a workspace that does not stage) writes its rows as pages too,
         // copied in at its end, the files detached when the transaction ends.
+        var placeholders: [CustomerKeyPlaceholders.Seen] = []
         let pagesInOneTransaction = staged == nil && writesPages
             && StagedRows.loadsWholeTable(into: database, request, preset: preset, fileBytes: fileBytes)
         do {
@@ -207,6 +208,7 @@ public final class Loader {
                     pagedRows = paged?.copiedRows ?? 0
                 }
                 let (base, converter, tally, pass, watch) = (inserted.base, inserted.converter, inserted.tally, inserted.pass, inserted.watch)
+                placeholders = converter.placeholdersSeen
                 try database.during("checking the new rows (statuses, repeated ids)") {
                     plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
                     if let role {
@@ -223,7 +225,9 @@ public final class Loader {
                     let widened = plan.columns.contains { $0.kind.sqlType != $0.declaredKind.sqlType }
                     // The table holds exactly the rows the observer saw, as it saw them: nothing removed, retyped
                     // or mapped by SQL (the tally mapped every status).
-                    rowObserver?.settled(intact: pass != nil && !removed && !widened && tally?.countsHold == true)
+                    // Deductions stored with their sign turned were observed as read.
+                    let rewritten = !summary.negatedDeductions.isEmpty || summary.amountTimesQuantity
+                    rowObserver?.settled(intact: pass != nil && !removed && !widened && !rewritten && tally?.countsHold == true)
                     try retypeWidenedColumns(table, plan.columns, notes: &notes)
                     // The id index serves the repeat query and joins; ids proven distinct on the way need neither.
                     if let key = role?.identity, plan.columns.contains(where: { $0.name == key && $0.source != .none }), !summary.idsProven {
@@ -232,7 +236,7 @@ public final class Loader {
                     // The columns' figures as counted while parsing, where the table holds the rows as they were
                     // counted: none removed, every status mapped by the tally; a retyped column is left to SQL.
                     let counted = inserted.columnTally.flatMap { c in
-                        !removed && (role != .orders || tally?.countsHold == true) && c.rows == outcome.rows ? c : nil
+                        !removed && !rewritten && (role != .orders || tally?.countsHold == true) && c.rows == outcome.rows ? c : nil
                     }
                     let retyped = Set(plan.columns.filter { $0.kind.sqlType != $0.declaredKind.sqlType }.map(\.name))
                     let figures = counted?.statistics(excluding: retyped) ?? []
@@ -271,6 +275,10 @@ public final class Loader {
         if summary.replacedRepeats > 0, let key = role?.identity {
             notes.append("\(summary.replacedRepeats) row\(summary.replacedRepeats == 1 ? "" : "s") replaced by a later row with the same \(key) (on_error skip: the later row wins)")
         }
+        notes += plan.columns.compactMap(\.note)
+        if let note = summary.mergeNote { notes.append(note) }
+        notes += Loader.negatedNote(summary.negatedDeductions)
+        if let role, let note = Loader.placeholderNote(placeholders, role: role) { notes.append(note) }
         if let preset, preset.noBuyerKey {
             notes.append("the \(preset.title) has no buyer identity: its orders load as guest orders, and customer KPIs (customers, repeat, F2, retention, cohorts, CLV) cannot include them")
         } else if summary.guests > 0 {
@@ -306,11 +314,23 @@ public final class Loader {
         var pairs: [StatusPair] = []
         // Mapped while parsing when the tally holds; else (a preset, a status that was not text) with SQL.
         if role == .orders && mapped("status") { pairs = try tally?.statusPairs ?? applyStatusVocabulary(table, base: base) }
+        // Before the merge, so that appended rows compare with earlier rows as stored.
+        if role == .orders { summary.negatedDeductions = try settleCostSigns(table, base: base, plan: plan, request: request) }
+        if role == .orders, plan.columns.contains(where: { $0.name == "amount" && $0.timesQuantity }) {
+            // The amount column read a unit price (`Loader.amountChoice`).
+            try database.execute("UPDATE \(quoteIdentifier(table)) SET amount = amount * coalesce(quantity, 1) WHERE rowid > ?", [.integer(base)])
+            summary.amountTimesQuantity = true
+        }
         if let key = role.identity, mapped(key) {
             if distinct { summary.idsProven = true } else {
                 try collapseRepeats(table, key: key, base: base, request: request, summary: &summary)
             }
-            if request.append && base > 0 { try mergeWithEarlier(table, key: key, base: base, summary: &summary) }
+        }
+        if request.append && base > 0 {
+            let keys = role.appendKey(hasIdentity: role.identity.map(mapped) ?? false)
+            try mergeWithEarlier(table, keys: keys, base: base, summary: &summary)
+            summary.mergeKey = keys
+            summary.mappedChannel = mapped("channel")
         }
         if role == .orders {
             // Repeats removed rows of this load: count again.
@@ -325,6 +345,21 @@ public final class Loader {
                 summary.guests = Int(try database.scalar("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE rowid > ? AND customer_id IS NULL",
                                                          [.integer(base)]).intValue ?? 0)
             }
+        }
+    }
+
+    /// What the load made of customer-id placeholders (`CustomerKeyPlaceholders`), nil when it met none.
+    static func placeholderNote(_ seen: [CustomerKeyPlaceholders.Seen], role: DatasetRole) -> String? {
+        let n = seen.reduce(0) { $0 + $1.count }
+        guard n > 0 else { return nil }
+        let listed = CustomerKeyPlaceholders.listed(seen)
+        switch role {
+        case .orders:
+            return "\(LoadSummary.grouped(n)) order\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): read as guest orders, not as customers"
+        case .nps:
+            return "\(LoadSummary.grouped(n)) response\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): read as responses without a customer"
+        case .customers, .spend, .traffic:
+            return "\(LoadSummary.grouped(n)) row\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): left out (see ecsh_rejects)"
         }
     }
 

@@ -31,7 +31,15 @@ final class RowConverter {
         var threeDecimals = 0
         var otherDecimals = 0
         var firstThreeLine = 0
+        /// A `customer_id`: placeholders (`CustomerKeyPlaceholders`) are no customer.
+        var customerKey = false
     }
+
+    /// The customer-id placeholders met, by `CustomerKeyPlaceholders.words` index (read once the rows are converted).
+    private(set) var placeholders: [Int: CustomerKeyPlaceholders.Seen] = [:]
+
+    /// The placeholders met, for the load's note; empty when none.
+    var placeholdersSeen: [CustomerKeyPlaceholders.Seen] { placeholders.values.sorted { $0.line < $1.line } }
 
     private(set) var columns: [ColumnPlan]
     let width: Int
@@ -80,7 +88,8 @@ final class RowConverter {
                 required: checkRequired && canonical?.required == true, lowercased: canonical?.lowercased == true,
                 hasRange: canonical?.range != nil, low: canonical?.range?.lowerBound ?? 0,
                 high: canonical?.range?.upperBound ?? 0, isDate: canonical?.isDate == true, rowidBase: rowidBase,
-                slashOrder: source == .field ? (slashOrders[index].map { $0 == .monthFirst ? 1 : 2 } ?? 0) : 0))
+                slashOrder: source == .field ? (slashOrders[index].map { $0 == .monthFirst ? 1 : 2 } ?? 0) : 0,
+                customerKey: canonical?.name == "customer_id"))
         }
         self.constants = constants
     }
@@ -174,6 +183,18 @@ final class RowConverter {
             cell.pointee = .null
             if spec.pointee.required {
                 return problem(k, raw, "is empty, but \(columns[k].name) is required")
+            }
+            return nil
+        }
+        if spec.pointee.customerKey, let p = CustomerKeyPlaceholders.index(of: b) {
+            cell.pointee = .null
+            if placeholders[p] == nil {
+                placeholders[p] = .init(written: String(decoding: b, as: UTF8.self), line: line, count: 0)
+            }
+            placeholders[p]!.count += 1
+            if spec.pointee.required {
+                return problem(k, raw, "is '\(String(decoding: b, as: UTF8.self))', a placeholder for no customer, but \(columns[k].name) is required",
+                               help: "with on_error skip leaves such rows out (to ecsh_rejects); the placeholders are listed under `load` in docs/language.md")
             }
             return nil
         }
@@ -311,7 +332,11 @@ final class RowConverter {
             days[k] = dt.dayNumber
             cell.pointee = storeDate(dt, batch)
         case .text:
-            cell.pointee = store(b, batch, lowercase: spec.pointee.lowercased)
+            // An e-mail address as a customer id is kept in lower case, in every dataset: the presets make their
+            // e-mail keys so (`PresetColumns.emailKey`), and `Taro@Example.jp` in a customers or NPS file must
+            // find the orders of `taro@example.jp` (it matched no order, silently: the QA probe's Tokyo segment).
+            let email = spec.pointee.customerKey && b.contains(64)
+            cell.pointee = store(b, batch, lowercase: spec.pointee.lowercased || email)
         }
         return nil
     }

@@ -92,8 +92,11 @@ public struct ServerLoader {
             try database.execute("CREATE TEMP TABLE ecsh_load_new (\(Self.definitions(columns))) ON COMMIT DROP")
             try copy(from: staging, table: table, into: "ecsh_load_new", columns: columns)
             let names = columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
-            if let key = role?.identity, columns.contains(where: { $0.name == key }) {
-                summary.merge = try merge(table, key: key, columns: columns)
+            if let role {
+                let keys = role.appendKey(hasIdentity: role.identity.map { key in columns.contains { $0.name == key } } ?? false)
+                summary.merge = try merge(table, keys: keys, columns: columns)
+                summary.mergeKey = keys
+                if let note = summary.mergeNote { summary.notes.append(note) }
             }
             try database.execute("INSERT INTO \(t) (\(names)) SELECT \(names) FROM ecsh_load_new")
         } else {
@@ -174,16 +177,21 @@ public struct ServerLoader {
     }
 
     /// Counts what the new rows do to earlier ones with the same key, then removes those earlier rows.
-    func merge(_ table: String, key: String, columns: [(name: String, type: String)]) throws -> LoadSummary.Merge {
-        let t = quoteIdentifier(table), k = quoteIdentifier(key)
+    func merge(_ table: String, keys: [String], columns: [(name: String, type: String)]) throws -> LoadSummary.Merge {
+        let t = quoteIdentifier(table)
+        // An id matches with `=` (NULL ids match nothing); a natural key's NULLs match (`DatasetRole.appendKey`).
+        let equal = keys.count > 1 ? "IS NOT DISTINCT FROM" : "="
+        let match = { (a: String, b: String) in
+            keys.map { "\(a).\(quoteIdentifier($0)) \(equal) \(b).\(quoteIdentifier($0))" }.joined(separator: " AND ")
+        }
         let same = columns.map { "n.\(quoteIdentifier($0.name)) IS NOT DISTINCT FROM o.\(quoteIdentifier($0.name))" }.joined(separator: " AND ")
         let counts = try database.query("""
             SELECT (SELECT count(*) FROM ecsh_load_new),
-                   count(DISTINCT n.\(k)), count(DISTINCT CASE WHEN \(same) THEN n.\(k) END)
-            FROM ecsh_load_new n JOIN \(t) o ON o.\(k) = n.\(k)
+                   count(DISTINCT n.ctid), count(DISTINCT CASE WHEN \(same) THEN n.ctid END)
+            FROM ecsh_load_new n JOIN \(t) o ON \(match("o", "n"))
             """).rows[0].map { Int($0.intValue ?? 0) }
         if counts[1] > 0 {
-            try database.execute("DELETE FROM \(t) WHERE \(k) IN (SELECT \(k) FROM ecsh_load_new)")
+            try database.execute("DELETE FROM \(t) o WHERE EXISTS (SELECT 1 FROM ecsh_load_new n WHERE \(match("n", "o")))")
         }
         return LoadSummary.Merge(new: counts[0] - counts[1], updated: counts[1] - counts[2], unchanged: counts[2])
     }

@@ -53,7 +53,8 @@ import Testing
             try f.load(.role(.orders), try f.file("orders_export.csv", PresetTests.shopify))
             Issue.record("expected an error: line items have no order total")
         } catch let e as LoadError {
-            #expect(e.line == 3 && e.field == "Total")
+            // Subtotal, not Total: GMV is before tax and shipping (AmountChoiceTests).
+            #expect(e.line == 3 && e.field == "Subtotal")
             #expect(e.help?.hasPrefix("this looks like the Shopify orders export (one row per line item): load orders from") == true)
             #expect(e.help?.contains("preset shopify") == true)
         }

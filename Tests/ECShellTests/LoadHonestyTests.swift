@@ -1,0 +1,108 @@
+import Testing
+import Foundation
+import ECTestSupport
+
+/// Loads that used to give wrong numbers silently (the QA probe), through the real binary: the right number,
+/// and the note or error that says what ecsh decided.
+@Suite struct LoadHonestyTests {
+    /// Overlapping NPS exports on a workspace file: 6 responses, NPS 100 × (3 − 2) / 6 = +16.7 (was 8 and −12.5).
+    @Test func appendedOverlappingNPSExportsCountEachResponseOnce() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try dir.write("nps_a.csv", "responded_at,customer_id,score\n2024-01-10 10:00:00,C1,10\n2024-01-11 10:00:00,C2,9\n2024-02-05 10:00:00,C3,2\n2024-02-06 10:00:00,C4,3\n")
+        _ = try dir.write("nps_b.csv", "responded_at,customer_id,score\n2024-02-05 10:00:00,C3,2\n2024-02-06 10:00:00,C4,3\n2024-03-01 10:00:00,C5,10\n2024-03-02 10:00:00,C6,8\n")
+        let out = try runECSH([dir.path("w.db"), "--format", "csv", "-c", "load nps from 'nps_a.csv'",
+                               "-c", "load nps from 'nps_b.csv' append", "-c", "nps"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("from 'nps_b.csv'") && out.stderr.contains("; 2 new, 0 updated, 2 unchanged"), "\(out.stderr)")
+        #expect(out.stdout.contains("all,6,3,1,2,16.66666666666666"), "\(out.stdout)")
+    }
+
+    /// Placeholders are guests: customers C1 and c1, C1 buys twice → repeat rate 1 / 2 = 50.0% (was 7 and 28.6%).
+    @Test func placeholderCustomerIdsAreGuests() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try dir.write("guests.csv", "order_id,customer_id,ordered_at,amount,status\nG1,\" \",2024-01-05,100,completed\nG2,-,2024-01-06,100,completed\nG3,NULL,2024-01-07,100,completed\nG4,guest,2024-01-08,100,completed\nG5,0,2024-01-09,100,completed\nG6,,2024-01-10,100,completed\nG7,C1,2024-01-11,100,completed\nG8,c1,2024-01-12,100,completed\nG9, C1,2024-01-13,100,completed\nG10,N/A,2024-01-14,100,completed\nG11,-,2024-01-15,100,completed\n")
+        let out = try runECSH(["--format", "csv", "-c", "load orders from 'guests.csv'", "-c", "kpi customers, repeat_rate, orders"],
+                              directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("customers,repeat_rate,orders\n2,0.5,11\n"), "\(out.stdout)")
+        #expect(out.stderr.contains("note: 6 orders have a placeholder for a customer id ('-' ×2, 'NULL', 'guest', '0', 'N/A'): read as guest orders"), "\(out.stderr)")
+    }
+
+    /// Coupons and points written negative: revenue 3000 − 300 − 50 = ¥2,650 and discount rate 350 / 3000 = 11.7%
+    /// (were ¥3,350 and −11.7%).
+    @Test func negativeDeductionsAreTakenOff() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try dir.write("negdisc.csv", "order_id,customer_id,ordered_at,amount,discount,points,status\nN1,C1,2024-01-05,1000,-100,-50,completed\nN2,C2,2024-01-06,2000,-200,0,completed\n")
+        let out = try runECSH(["-c", "load orders from 'negdisc.csv'", "-c", "kpi gmv, revenue, discount_rate"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("│ ¥3,000 │  ¥2,650 │         11.7% │"), "\(out.stdout)")
+        #expect(out.stderr.contains("note: 'discount' has only negative values (2 of them)"), "\(out.stderr)")
+    }
+
+    /// Price × Quantity: 1000 × 3 + 2000 × 2 = ¥7,000 (was ¥3,000); Subtotal beside Total: 3000 + 4000 = ¥7,000 (was ¥8,200).
+    @Test(arguments: [
+        "Order ID,Customer ID,Order Date,Product,Price,Quantity,Status\nP1,C1,2024-01-05,Sencha,1000,3,completed\nP2,C2,2024-01-06,Matcha,2000,2,completed\n",
+        "Order ID,Customer ID,Order Date,Subtotal,Shipping,Tax,Total,Status\nP1,C1,2024-01-05,3000,500,300,3800,completed\nP2,C2,2024-01-06,4000,0,400,4400,completed\n",
+    ])
+    func theAmountIsTheGoodsValue(_ csv: String) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try dir.write("o.csv", csv)
+        let out = try runECSH(["--format", "csv", "-c", "load orders from 'o.csv'", "-c", "kpi gmv"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout == "gmv\n7000.0\n", "\(out.stdout)")
+        #expect(out.stderr.contains("note: amount is '"), "\(out.stderr)")
+    }
+
+    @Test func repeatedAmountHeadersStopTheLoad() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try dir.write("duphdr.csv", "order_id,customer_id,ordered_at,amount,amount,status\nY1,C1,2024-01-05,100,999,completed\nY2,C2,2024-01-06,200,888,completed\n")
+        let out = try runECSH(["-c", "load orders from 'duphdr.csv'"], directory: dir.url)
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("help: say which: load orders from 'duphdr.csv' map amount = \"amount\" (column 4), or map amount = \"amount_2\" (column 5)"), "\(out.stderr)")
+    }
+}
+
+/// E-mail addresses as customer ids are one key whatever their case, in every dataset: a customers or NPS file
+/// with `Taro@Example.jp` found no orders of `taro@example.jp` (a preset lower-cases its e-mail keys).
+@Suite struct EmailCustomerKeyTests {
+    @Test func anAddressFindsItsOrdersWhateverItsCase() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        // Taro: 3000 + 2000 (written two ways); Hanako: 5000. C1 and c1 stay two customers (not addresses).
+        let orders = try dir.write("orders.csv", """
+            order_id,customer_id,ordered_at,amount
+            O1,taro@example.jp,2024-01-01,3000
+            O2,Taro@Example.JP,2024-02-01,2000
+            O3,hanako@example.jp,2024-01-02,5000
+            O4,C1,2024-01-03,100
+            O5,c1,2024-01-04,200
+
+            """)
+        let customers = try dir.write("customers.csv", """
+            customer_id,region
+            " Taro@Example.jp ",Tokyo
+            HANAKO@example.jp,Osaka
+            C1,Tokyo
+
+            """)
+        let nps = try dir.write("nps.csv", """
+            customer_id,responded_at,score
+            TARO@EXAMPLE.JP,2024-03-01,10
+
+            """)
+        let out = try runECSH(["--format", "csv", "-c", "load orders from '\(orders)'", "-c", "load customers from '\(customers)'",
+                               "-c", "load nps from '\(nps)'", "-c", "kpi gmv, customers by region",
+                               "-c", "sql SELECT count(*) AS matched FROM nps JOIN orders USING (customer_id)"])
+        #expect(out.status == 0, "\(out.stderr)")
+        // Tokyo: Taro 5000 + C1 100; Osaka: Hanako 5000; c1 (200) has no customers row.
+        #expect(out.stdout.contains("Tokyo,5100.0,2"), "\(out.stdout)")
+        #expect(out.stdout.contains("Osaka,5000.0,1"), "\(out.stdout)")
+        #expect(out.stdout.contains(",200.0,1"), "\(out.stdout)")
+        // Taro's answer names both of his orders.
+        #expect(out.stdout.contains("matched\n2\n"), "\(out.stdout)")
+    }
+}

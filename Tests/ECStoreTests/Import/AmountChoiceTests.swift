@@ -1,0 +1,54 @@
+import Testing
+@testable import ECStore
+import ECTestSupport
+
+/// Which header becomes `amount` is said, and never a unit price or a total after tax silently (`Loader.amountChoice`).
+@Suite struct AmountChoiceTests {
+    /// The QA repro: 1000 × 3 + 2000 × 2 = 7000 (was 3000, the unit prices).
+    @Test func aUnitPriceIsMultipliedByTheQuantity() throws {
+        let f = try LoadFixture()
+        let s = try f.load(.role(.orders), try f.file("price_qty.csv", "Order ID,Customer ID,Order Date,Product,Price,Quantity,Status\nP1,C1,2024-01-05,Sencha,1000,3,completed\nP2,C2,2024-01-06,Matcha,2000,2,completed\n"))
+        #expect(try f.rows("SELECT sum(amount) FROM orders") == [[7000.0]])
+        #expect(s.notes.contains { $0.hasPrefix("amount is 'Price' × 'Quantity': 'Price' is the price of one unit") })
+    }
+
+    /// `map amount = "Price"` is the way out when the price is the line's total.
+    @Test func mappingThePriceTakesItAsWritten() throws {
+        let f = try LoadFixture()
+        try f.load(.role(.orders), try f.file("p.csv", "Order ID,Customer ID,Order Date,Price,Quantity\nP1,C1,2024-01-05,1000,3\n"), map: ["amount": "Price"])
+        #expect(try f.rows("SELECT amount FROM orders") == [[1000.0]])
+    }
+
+    /// Subtotal 3000 + 4000 = 7000, GMV before tax and shipping (Total gave 8200).
+    @Test func aSubtotalIsPreferredToATotal() throws {
+        let f = try LoadFixture()
+        let s = try f.load(.role(.orders), try f.file("sub_total.csv", "Order ID,Customer ID,Order Date,Subtotal,Shipping,Tax,Total,Status\nP1,C1,2024-01-05,3000,500,300,3800,completed\nP2,C2,2024-01-06,4000,0,400,4400,completed\n"))
+        #expect(try f.rows("SELECT sum(amount), sum(\"Total\") FROM orders") == [[7000.0, 8200]])
+        #expect(s.notes.contains("amount is 'Subtotal' (GMV is the goods before tax and shipping); also amount-like, kept as plain columns: 'Total' (map amount = \"Total\" to use one instead)"))
+    }
+
+    @Test(arguments: ["amount,amount", "Amount,amount"])
+    func repeatedAmountHeadersAreAnErrorWithAWayOut(_ headers: String) throws {
+        let f = try LoadFixture()
+        let path = try f.file("dup.csv", "order_id,customer_id,ordered_at,\(headers),status\nY1,C1,2024-01-05,100,999,completed\nY2,C2,2024-01-06,200,888,completed\n")
+        do {
+            try f.load(.role(.orders), path)
+            Issue.record("expected an error")
+        } catch let e as LoadError {
+            #expect(e.reason.hasPrefix("has 2 columns headed alike (4 '") && e.reason.hasSuffix("ecsh cannot tell which one is amount"))
+            #expect(e.help?.contains("or map amount = \"amount_2\" (column 5)") == true)
+        }
+        #expect(try !f.db.tableExists("orders"))
+        let s = try f.load(.role(.orders), path, map: ["amount": "amount_2"])
+        #expect(try f.rows("SELECT sum(amount) FROM orders") == [[1887.0]])
+        #expect(s.notes.contains { $0.hasPrefix("column 4 '") && $0.hasSuffix("another column has the same name") })
+    }
+
+    /// Repeated headers that feed no field load as numbered columns, with a note.
+    @Test func repeatedPlainHeadersAreNoted() throws {
+        let f = try LoadFixture()
+        let s = try f.load(.role(.orders), try f.file("m.csv", "order_id,customer_id,ordered_at,amount,memo,memo\nA,C1,2024-01-05,100,x,y\n"))
+        #expect(try f.rows("SELECT memo, memo_2 FROM orders") == [["x", "y"]])
+        #expect(s.notes.contains("column 6 'memo' is loaded as 'memo_2': another column has the same name"))
+    }
+}
