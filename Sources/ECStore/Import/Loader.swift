@@ -213,6 +213,7 @@ public final class Loader {
                     plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
                     if let role {
                         try reconcile(role, table: table, base: base, plan: plan, request: resolved, summary: &summary, tally: tally,
+                                      converter: converter, preset: preset,
                                       distinct: watch?.distinct() == true)
                     }
                     let removed = summary.exactRepeats + summary.replacedRepeats > 0
@@ -309,13 +310,15 @@ public final class Loader {
 
     /// Statuses, unique ids, the merge with earlier rows and the guest count, for this load's rows.
     private func reconcile(_ role: DatasetRole, table: String, base: Int64, plan: FilePlan, request: LoadRequest,
-                           summary: inout LoadSummary, tally: RowTally?, distinct: Bool) throws {
+                           summary: inout LoadSummary, tally: RowTally?, converter: RowConverter, preset: Preset?, distinct: Bool) throws {
         let mapped = { (name: String) in plan.columns.contains { $0.name == name && $0.source != .none } }
         var pairs: [StatusPair] = []
         // Mapped while parsing when the tally holds; else (a preset, a status that was not text) with SQL.
         if role == .orders && mapped("status") { pairs = try tally?.statusPairs ?? applyStatusVocabulary(table, base: base) }
         // Before the merge, so that appended rows compare with earlier rows as stored.
-        if role == .orders { summary.negatedDeductions = try settleCostSigns(table, base: base, plan: plan, request: request) }
+        if role == .orders {
+            summary.negatedDeductions = try settleCostSigns(table, base: base, plan: plan, request: request, converter: converter, preset: preset)
+        }
         if role == .orders, plan.columns.contains(where: { $0.name == "amount" && $0.timesQuantity }) {
             // The amount column read a unit price (`Loader.amountChoice`).
             try database.execute("UPDATE \(quoteIdentifier(table)) SET amount = amount * coalesce(quantity, 1) WHERE rowid > ?", [.integer(base)])
