@@ -106,3 +106,51 @@ import ECTestSupport
         #expect(out.stdout.contains("matched\n2\n"), "\(out.stdout)")
     }
 }
+
+/// Natural keys of an append: a spend file's own text columns (an account) are part of the key, and an anonymous
+/// NPS answer is matched by nothing (the QA re-probe: the US account's append replaced the JP account's spend; two
+/// anonymous answers of one day became one).
+@Suite struct AppendNaturalKeyTests {
+    @Test func anotherAccountsSpendIsAdded() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        _ = try dir.write("jp.csv", "date,channel,campaign,account,spend\n2024-01-01,google,brand,JP,1000\n2024-01-02,google,brand,JP,1000\n")
+        _ = try dir.write("us.csv", "date,channel,campaign,account,spend\n2024-01-01,google,brand,US,700\n2024-01-02,google,brand,US,700\n")
+        // JP's second export corrects 2024-01-02 to 900.
+        _ = try dir.write("jp2.csv", "date,channel,campaign,account,spend\n2024-01-02,google,brand,JP,900\n")
+        let out = try runECSH([dir.path("w.db"), "--format", "csv", "-c", "load spend from 'jp.csv'", "-c", "load spend from 'us.csv' append",
+                               "-c", "load spend from 'jp2.csv' append", "-c", "sql SELECT sum(spend) AS total, count(*) AS n FROM spend"],
+                              directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        // 1000 + 900 (JP) + 700 + 700 (US) = 3300 in four rows.
+        #expect(out.stdout.contains("total,n\n3300.0,4\n"), "\(out.stdout)")
+        #expect(out.stderr.contains("from 'us.csv'") && out.stderr.contains("; 2 new, 0 updated, 0 unchanged"), "\(out.stderr)")
+        #expect(out.stderr.contains("; 0 new, 1 updated, 0 unchanged"), "\(out.stderr)")
+        #expect(out.stderr.contains("by date, channel, campaign and account"), "\(out.stderr)")
+    }
+
+    @Test func twoEarlierRowsOfAKeyReplacedByOneAreCounted() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        // Two ad groups of one day (no ad group column), then one corrected row for that day.
+        _ = try dir.write("a.csv", "date,channel,campaign,spend\n2024-01-01,google,brand,600\n2024-01-01,google,brand,400\n")
+        _ = try dir.write("b.csv", "date,channel,campaign,spend\n2024-01-01,google,brand,1100\n")
+        let out = try runECSH([dir.path("w.db"), "--format", "csv", "-c", "load spend from 'a.csv'", "-c", "load spend from 'b.csv' append",
+                               "-c", "sql SELECT sum(spend) AS total FROM spend"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("total\n1100.0\n"), "\(out.stdout)")
+        #expect(out.stderr.contains("2 earlier rows were replaced by 1 of this file's"), "\(out.stderr)")
+    }
+
+    @Test func anonymousAnswersMatchOnlyTheirExactRepeat() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        _ = try dir.write("a.csv", "responded_at,customer_id,score\n2024-01-10,,9\n2024-01-10,,3\n2024-01-11,C1,10\n")
+        // The anonymous 3 again (an overlapping export), a new anonymous 10 of the same day, C1's answer changed.
+        _ = try dir.write("b.csv", "responded_at,customer_id,score\n2024-01-10,,3\n2024-01-10,,10\n2024-01-11,C1,8\n")
+        let out = try runECSH([dir.path("w.db"), "--format", "csv", "-c", "load nps from 'a.csv'", "-c", "load nps from 'b.csv' append",
+                               "-c", "nps"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        // Kept: 9, 3, 10 (anonymous) and C1's 8 (replacing 10): 4 answers, promoters 2, detractors 1: NPS 25.
+        #expect(out.stdout.contains("all,4,2,1,1,25.0"), "\(out.stdout)")
+        #expect(out.stderr.contains("1 new, 1 updated, 1 unchanged"), "\(out.stderr)")
+        #expect(out.stderr.contains("an answer without a customer_id is the same answer only when every column is the same"), "\(out.stderr)")
+    }
+}

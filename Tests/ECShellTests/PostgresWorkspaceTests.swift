@@ -62,6 +62,25 @@ import ECTestSupport
         #expect(try PostgresServer.psql(url, "SELECT count(*), sum(amount) FROM orders") == "4|3700\n")
     }
 
+    /// Appends without ids on the server as on SQLite: a spend file's account is part of its key, an anonymous NPS
+    /// answer matches only its exact repeat, and several earlier rows of a key replaced by one are said.
+    @Test func naturalKeyAppendsMergeAsOnSQLite() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let jp = try dir.write("jp.csv", "date,channel,campaign,account,spend\n2024-01-01,google,brand,JP,1000\n2024-01-02,google,brand,JP,1000\n")
+        let us = try dir.write("us.csv", "date,channel,campaign,account,spend\n2024-01-01,google,brand,US,700\n2024-01-02,google,brand,JP,900\n")
+        let a = try dir.write("a.csv", "responded_at,customer_id,score\n2024-01-10,,9\n2024-01-10,,3\n2024-01-11,C1,10\n")
+        let b = try dir.write("b.csv", "responded_at,customer_id,score\n2024-01-10,,3\n2024-01-10,,10\n2024-01-11,C1,8\n")
+        let url = try PostgresServer.freshDatabase("naturalkeys")
+        let out = try runECSH([url, "-c", "load spend from '\(jp)'", "-c", "load spend from '\(us)' append",
+                               "-c", "load nps from '\(a)'", "-c", "load nps from '\(b)' append"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("; 1 new, 1 updated, 0 unchanged"), "\(out.stderr)")
+        #expect(out.stderr.contains("; 1 new, 1 updated, 1 unchanged"), "\(out.stderr)")
+        // Spend: JP 1000 + 900, US 700. NPS: 9, 3, 10 anonymous and C1's 8.
+        #expect(try PostgresServer.psql(url, "SELECT count(*), sum(spend) FROM spend") == "3|2600\n")
+        #expect(try PostgresServer.psql(url, "SELECT count(*), sum(score) FROM nps") == "4|30\n")
+    }
+
     /// Repeated ids on the server as on SQLite: an exact repeat collapses with a note, a differing one is
     /// the located error (the staging file once ran without a journal, so the rollback that finds
     /// repeats did nothing: the server got 3 orders, ¥2,500, instead of 2 and ¥1,500).

@@ -70,16 +70,32 @@ public enum DatasetRole: String, CaseIterable, Sendable {
     /// gives it, else the row's natural key (docs/language.md, `append`). A new row replaces every earlier
     /// row with the same key values (NULL matching NULL), so a later export is the newer truth for that key.
     /// `hasIdentity`: the file maps `identity`.
-    public func appendKey(hasIdentity: Bool) -> [String] {
+    /// `columns`: the table's columns (name, declared type); for spend and traffic its other text columns (an
+    /// account, an ad group, a device) are part of the key too, so two accounts' rows of one day and campaign stay
+    /// two rows (an append of the second account's export replaced the first's spend).
+    public func appendKey(hasIdentity: Bool, columns: [(name: String, type: String)] = []) -> [String] {
         switch self {
         case .orders: return ["order_id"]
         case .customers: return ["customer_id"]
         // One respondent's answer at one moment is one response, whatever its score says now.
         case .nps: return hasIdentity ? ["response_id"] : ["customer_id", "responded_at"]
         // `day`, not `date`: the same day written two ways is one day.
-        case .spend: return ["day", "channel", "campaign"]
-        case .traffic: return ["day", "channel"]
+        case .spend: return ["day", "channel", "campaign"] + otherTextColumns(columns)
+        case .traffic: return ["day", "channel"] + otherTextColumns(columns)
         }
+    }
+
+    /// Key fields without which a row is matched by its whole row instead of its key: an NPS answer without a
+    /// respondent is the same answer only as an exact repeat (matched by the date alone, one anonymous answer of a
+    /// day replaced another).
+    public func appendKeyRequired(hasIdentity: Bool) -> [String] {
+        self == .nps && !hasIdentity ? ["customer_id"] : []
+    }
+
+    /// The text columns of `columns` that are none of this role's fields (nor the raw `date` text).
+    private func otherTextColumns(_ columns: [(name: String, type: String)]) -> [String] {
+        let own = Set(fields.map(\.name)).union(["day", "date"])
+        return columns.filter { !own.contains($0.name) && $0.type.uppercased() == "TEXT" }.map(\.name)
     }
 
     /// The field whose date gives `day` and the dataset's date range.

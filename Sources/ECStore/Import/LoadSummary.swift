@@ -23,6 +23,8 @@ public struct LoadSummary: Sendable {
     public var merge: Merge?
     /// The fields `append` matched rows by (`DatasetRole.appendKey`); more than one: a natural key, said in a note.
     public var mergeKey: [String] = []
+    /// Earlier rows an append by natural key removed (several may share a key: two ad groups of one day).
+    public var replacedEarlier = 0
     /// Deduction columns (discount, points) whose values were all negative and were stored as positive: header and count.
     public var negatedDeductions: [Count] = []
     /// The amount was a unit price, multiplied by each row's quantity (`Loader.amountChoice`).
@@ -74,6 +76,12 @@ public struct LoadSummary: Sendable {
         let key = fields.dropLast().joined(separator: ", ") + " and " + fields.last!
         let why = role == .nps ? "the file has no response_id" : "\(role.rawValue) rows have no id"
         var text = "append matched rows already loaded by \(key) (\(why)): a row with the same \(key) replaces them"
+        if let merge, replacedEarlier > merge.updated + merge.unchanged {
+            text += "; \(LoadSummary.grouped(replacedEarlier)) earlier rows were replaced by \(LoadSummary.grouped(merge.updated + merge.unchanged)) of this file's"
+        }
+        if role == .nps && mergeKey.contains("customer_id") {
+            text += "; an answer without a customer_id is the same answer only when every column is the same"
+        }
         if mergeKey.contains("channel") && !mappedChannel {
             text += "; the file has no channel column, so rows of one date are one row: load each channel's file with a channel column, or it replaces another channel's rows"
         }

@@ -176,17 +176,18 @@ extension Loader {
     /// (`DatasetRole.appendKey`), matched with `IS` so that an empty channel or customer matches an empty one.
     /// Every earlier row whose key a new row has goes, so a key held by several rows (two ad groups on one day)
     /// is replaced as a group, never doubled.
-    func mergeWithEarlier(_ table: String, keys: [String], base: Int64, summary: inout LoadSummary) throws {
+    /// `required`: key fields without which a row matches only an identical row (`DatasetRole.appendKeyRequired`).
+    func mergeWithEarlier(_ table: String, keys: [String], required: [String] = [], base: Int64, summary: inout LoadSummary) throws {
         let t = quoteIdentifier(table)
         let natural = keys.count > 1
         if natural {
             let index = quoteIdentifier("ecsh_\(table)_append_key")
             try database.execute("CREATE INDEX IF NOT EXISTS \(index) ON \(t)(\(keys.map(quoteIdentifier).joined(separator: ", ")))")
         }
-        let match = { (a: String, b: String) in
-            keys.map { "\(a).\(quoteIdentifier($0)) \(natural ? "IS" : "=") \(b).\(quoteIdentifier($0))" }.joined(separator: " AND ")
-        }
         let columns = try database.columns(of: table).map(\.name)
+        let match = { (a: String, b: String) in
+            Loader.appendMatch(a, b, keys: keys, natural: natural, required: required, columns: columns, equal: "IS", same: "IS")
+        }
         let same = columns.map { "n.\(quoteIdentifier($0)) IS o.\(quoteIdentifier($0))" }.joined(separator: " AND ")
         let counts = try database.query("""
             SELECT count(DISTINCT n.rowid), count(DISTINCT CASE WHEN \(same) THEN n.rowid END)
@@ -200,9 +201,24 @@ extension Loader {
             try database.execute("""
                 DELETE FROM \(t) WHERE rowid <= ? AND EXISTS (SELECT 1 FROM \(t) n WHERE n.rowid > ? AND \(match("n", t)))
                 """, [.integer(base), .integer(base)])
+            // Rows of a key held by several earlier rows go as a group: say so when more went than were matched.
+            summary.replacedEarlier = database.changes
         } else if matched > 0, let key = keys.first.map(quoteIdentifier) {
             try database.execute("DELETE FROM \(t) WHERE rowid <= ? AND \(key) IN (SELECT \(key) FROM \(t) WHERE rowid > ?)",
                                  [.integer(base), .integer(base)])
         }
+    }
+
+    /// The condition that row `a` is an earlier or later version of row `b` for `append`: the key's fields equal
+    /// (`equal`: `=` for an id, SQL's NULL-matching equality for a natural key), and, where a `required` field is
+    /// NULL, every column alike instead (`same`).
+    static func appendMatch(_ a: String, _ b: String, keys: [String], natural: Bool, required: [String], columns: [String],
+                            equal: String, same: String) -> String {
+        let key = keys.map { "\(a).\(quoteIdentifier($0)) \(natural ? equal : "=") \(b).\(quoteIdentifier($0))" }.joined(separator: " AND ")
+        guard !required.isEmpty else { return key }
+        let present = required.map { "\(a).\(quoteIdentifier($0)) IS NOT NULL" }.joined(separator: " AND ")
+        let absent = required.map { "\(a).\(quoteIdentifier($0)) IS NULL" }.joined(separator: " AND ")
+        let whole = columns.map { "\(a).\(quoteIdentifier($0)) \(same) \(b).\(quoteIdentifier($0))" }.joined(separator: " AND ")
+        return "((\(key) AND \(present)) OR (\(absent) AND \(whole)))"
     }
 }

@@ -330,8 +330,9 @@ public final class Loader {
             }
         }
         if request.append && base > 0 {
-            let keys = role.appendKey(hasIdentity: role.identity.map(mapped) ?? false)
-            try mergeWithEarlier(table, keys: keys, base: base, summary: &summary)
+            let hasIdentity = role.identity.map(mapped) ?? false
+            let keys = role.appendKey(hasIdentity: hasIdentity, columns: try database.columns(of: table).map { ($0.name, $0.type) })
+            try mergeWithEarlier(table, keys: keys, required: role.appendKeyRequired(hasIdentity: hasIdentity), base: base, summary: &summary)
             summary.mergeKey = keys
             summary.mappedChannel = mapped("channel")
         }

@@ -93,8 +93,17 @@ public struct ServerLoader {
             try copy(from: staging, table: table, into: "ecsh_load_new", columns: columns)
             let names = columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
             if let role {
-                let keys = role.appendKey(hasIdentity: role.identity.map { key in columns.contains { $0.name == key } } ?? false)
-                summary.merge = try merge(table, keys: keys, columns: columns)
+                // The file gave the identity when any staged row has one: the staged table has every canonical
+                // column, a `response_id` the file lacks included (all NULL, which `=` never matches).
+                let hasIdentity = try role.identity.map { key in
+                    try columns.contains { $0.name == key }
+                        && !staging.scalar("SELECT 1 FROM \(quoteIdentifier(table)) WHERE \(quoteIdentifier(key)) IS NOT NULL LIMIT 1").isNull
+                } ?? false
+                let keys = role.appendKey(hasIdentity: hasIdentity, columns: columns)
+                var replaced = 0
+                summary.merge = try merge(table, keys: keys, required: role.appendKeyRequired(hasIdentity: hasIdentity), columns: columns,
+                                          replaced: &replaced)
+                summary.replacedEarlier = replaced
                 summary.mergeKey = keys
                 if let note = summary.mergeNote { summary.notes.append(note) }
             }
@@ -177,12 +186,14 @@ public struct ServerLoader {
     }
 
     /// Counts what the new rows do to earlier ones with the same key, then removes those earlier rows.
-    func merge(_ table: String, keys: [String], columns: [(name: String, type: String)]) throws -> LoadSummary.Merge {
+    func merge(_ table: String, keys: [String], required: [String] = [], columns: [(name: String, type: String)],
+               replaced replacedEarlier: inout Int) throws -> LoadSummary.Merge {
         let t = quoteIdentifier(table)
         // An id matches with `=` (NULL ids match nothing); a natural key's NULLs match (`DatasetRole.appendKey`).
         let equal = keys.count > 1 ? "IS NOT DISTINCT FROM" : "="
         let match = { (a: String, b: String) in
-            keys.map { "\(a).\(quoteIdentifier($0)) \(equal) \(b).\(quoteIdentifier($0))" }.joined(separator: " AND ")
+            Loader.appendMatch(a, b, keys: keys, natural: keys.count > 1, required: required, columns: columns.map(\.name),
+                               equal: equal, same: "IS NOT DISTINCT FROM")
         }
         let same = columns.map { "n.\(quoteIdentifier($0.name)) IS NOT DISTINCT FROM o.\(quoteIdentifier($0.name))" }.joined(separator: " AND ")
         let counts = try database.query("""
@@ -192,6 +203,7 @@ public struct ServerLoader {
             """).rows[0].map { Int($0.intValue ?? 0) }
         if counts[1] > 0 {
             try database.execute("DELETE FROM \(t) o WHERE EXISTS (SELECT 1 FROM ecsh_load_new n WHERE \(match("n", "o")))")
+            replacedEarlier = database.changes
         }
         return LoadSummary.Merge(new: counts[0] - counts[1], updated: counts[1] - counts[2], unchanged: counts[2])
     }
