@@ -19,7 +19,8 @@ public struct Marketplaces: Sendable, Equatable {
                     "楽天", "楽天市場", "楽天ichiba"],
         "amazon": ["amazon", "amazon.co.jp", "amazon jp", "amazon_jp", "amazon japan", "amazon.com", "アマゾン"],
         "yahoo": ["yahoo", "yahoo!", "yahoo shopping", "yahoo_shopping", "yahoo-shopping", "yahoo! shopping",
-                  "yahoo!ショッピング", "yahooショッピング", "ヤフー", "ヤフーショッピング", "ヤフー!ショッピング"],
+                  "yahoo!ショッピング", "yahoo！ショッピング", "yahoo！", "yahooショッピング", "ヤフー", "ヤフーショッピング",
+                  "ヤフー!ショッピング", "ヤフー！ショッピング"],
     ]
 
     public init(_ entries: [String]) {
@@ -32,12 +33,17 @@ public struct Marketplaces: Sendable, Equatable {
         self.names = names
     }
 
-    /// A channel name as compared: spaces trimmed at both ends, ASCII letters lower-cased (SQL's `lower(trim(x))`).
+    /// The spaces trimmed from a channel's ends: ASCII and ideographic (`楽天市場　`).
+    static let spaces = " \u{3000}"
+
+    /// A channel name as compared: spaces trimmed at both ends, ASCII letters lower-cased (SQL's `lower(trim(x, spaces))`).
     public static func key(_ channel: String) -> String {
-        var bytes = Array(channel.utf8)
-        while bytes.last == 0x20 { bytes.removeLast() }
-        let start = bytes.firstIndex { $0 != 0x20 } ?? bytes.count
-        return String(decoding: bytes[start...].map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
+        let trimmed = channel.unicodeScalars.drop { spaces.unicodeScalars.contains($0) }
+        var scalars = Array(trimmed)
+        while let last = scalars.last, spaces.unicodeScalars.contains(last) { scalars.removeLast() }
+        var out = String.UnicodeScalarView()
+        for c in scalars { out.append(("A"..."Z").contains(c) ? Unicode.Scalar(c.value + 32)! : c) }
+        return String(out)
     }
 
     public func contains(_ channel: String) -> Bool { names.contains(Self.key(channel)) }
@@ -46,7 +52,8 @@ public struct Marketplaces: Sendable, Equatable {
     public func condition(_ column: String) -> SQLFragment {
         guard !names.isEmpty else { return SQLFragment("0") }
         let sorted = names.sorted()
-        return SQLFragment("lower(trim(\(column))) IN (\(sorted.map { _ in "?" }.joined(separator: ", ")))", sorted.map { .text($0) })
+        return SQLFragment("lower(trim(\(column), ?)) IN (\(sorted.map { _ in "?" }.joined(separator: ", ")))",
+                           [.text(Self.spaces)] + sorted.map { .text($0) })
     }
 
     /// The setting's entries for notes, sorted: `amazon, rakuten, yahoo`.

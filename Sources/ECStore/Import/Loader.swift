@@ -193,6 +193,8 @@ public final class Loader {
             }
             try database.transaction(committing: "saving the load to the workspace file") {
                 try Bookkeeping.createRejectsTable(database)
+                // Before this load's rows meet earlier ones, those are brought under today's customer-id rules (once).
+                if let note = try CustomerKeyRules.upgrade(database) { notes.append(note) }
                 // The load gives the table its next version itself (`InputVersion.bump` below).
                 try InputVersion.unwatch(database, table: table)
                 let inserted: InsertedRows

@@ -177,7 +177,8 @@ import ECStore
 @Suite struct MarketplacesTests {
     @Test func namesAreComparedTrimmedAndWithoutASCIICase() {
         let m = MetricSettings().marketplaces
-        for name in ["rakuten", "Rakuten", " RAKUTEN ", "楽天市場", "Rakuten Ichiba", "Amazon.co.jp", "Yahoo!ショッピング", "ヤフー"] {
+        for name in ["rakuten", "Rakuten", " RAKUTEN ", "楽天市場", "Rakuten Ichiba", "Amazon.co.jp", "Yahoo!ショッピング", "ヤフー",
+                     "楽天市場\u{3000}", "\u{3000} Amazon", "Yahoo！ショッピング"] {
             #expect(m.contains(name), "\(name)")
         }
         for name in ["own", "自社EC", "rakutenx", "zozotown", ""] { #expect(!m.contains(name), "\(name)") }
@@ -191,8 +192,8 @@ import ECStore
     /// SQL's lower(trim(x)) and `Marketplaces.key` agree, so the snapshot and SQL routes count the same channels.
     @Test func keyMatchesSQLiteLowerTrim() throws {
         let db = try Database(path: nil)
-        for name in ["  Rakuten Ichiba  ", "ÄMAZON", "Yahoo!ショッピング", "\tAmazon", "ＡＢＣ", "MiXeD cAsE"] {
-            let sql = try db.query("SELECT lower(trim(?))", [.text(name)]).rows.first?.first?.textValue
+        for name in ["  Rakuten Ichiba  ", "ÄMAZON", "Yahoo!ショッピング", "\tAmazon", "ＡＢＣ", "MiXeD cAsE", "\u{3000}楽天\u{3000} \u{3000}"] {
+            let sql = try db.query("SELECT lower(trim(?, ?))", [.text(name), .text(Marketplaces.spaces)]).rows.first?.first?.textValue
             #expect(sql == Marketplaces.key(name), "\(name)")
         }
     }
