@@ -18,8 +18,9 @@ enum CustomerKeyRules {
         guard db.engine == .sqlite, !db.isReadOnly else { return nil }
         let done = try db.tableExists(table) ? (try db.scalar("SELECT max(version) FROM \(table)").intValue ?? 0) : 0
         guard done < version else { return nil }
-        try db.execute("CREATE TABLE IF NOT EXISTS \(table) (version INTEGER NOT NULL)")
-        try db.execute("INSERT INTO \(table) (version) VALUES (?)", [.integer(Int64(version))])
+        try db.execute("CREATE TABLE IF NOT EXISTS \(table) (version INTEGER NOT NULL, applied_at TEXT NOT NULL)")
+        try db.execute("INSERT INTO \(table) (version, applied_at) VALUES (?, strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime'))",
+                       [.integer(Int64(version))])
         var lowered = 0, placeholders = 0, dropped = 0
         for name in datasets where try db.tableExists(name) && db.columns(of: name).contains(where: { $0.name == "customer_id" }) {
             let t = quoteIdentifier(name)
