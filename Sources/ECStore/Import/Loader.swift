@@ -297,9 +297,9 @@ public final class Loader {
         if outcome.unpriced > 0 {
             let n = outcome.unpriced
             let named = outcome.firstUnpriced.map { "\($0.order) (line \($0.line))" }.joined(separator: ", ") + (n > outcome.firstUnpriced.count ? ", …" : "")
-            notes.append("\(n == 1 ? "1 pending order has" : "\(LoadSummary.grouped(n)) pending orders have") no price yet (the report leaves a pending order's prices empty): "
+            notes.append("\(n == 1 ? "1 pending or cancelled order has" : "\(LoadSummary.grouped(n)) pending or cancelled orders have") no price (the report leaves the prices of such orders empty): "
                          + "\(named); loaded with amount empty: \(n == 1 ? "it adds" : "they add") nothing to gmv or revenue until a later report prices \(n == 1 ? "it" : "them") "
-                         + "(and \(n == 1 ? "counts" : "count") in orders while pending orders count as sales, the default)")
+                         + "(a pending one counts in orders while pending orders count as sales, the default, and so lowers aov)")
         }
         notes += Loader.commentNotes(outcome, dialect: plan.dialect)
         summary.rows = outcome.rows

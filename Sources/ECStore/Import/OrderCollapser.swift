@@ -82,9 +82,11 @@ struct OrderCollapser {
     }
 
     /// The order's status means pending (`StatusVocabulary`, the workspace's own words first).
+    /// Whether the order is pending, or cancelled or failed before it was priced (Amazon's report leaves the prices
+    /// of all three empty; the latter two are no sales by default).
     private func isPending(_ order: [Value]) -> Bool {
         guard let s = statusIndex, let word = order[s].textValue else { return false }
-        return StatusVocabulary.status(of: word, extra: words) == "pending"
+        return ["pending", "cancelled", "failed"].contains(StatusVocabulary.status(of: word, extra: words))
     }
 
     static func sum(_ a: Value, _ b: Value) -> Value {

@@ -146,7 +146,18 @@ import Testing
             ["503-1", "completed", 5000.0, 3], ["503-2", "cancelled", 0.0, 1], ["503-3", "pending", .null, 1],
         ])
         #expect(try f.rows("SELECT sum(amount) FROM orders WHERE status IN ('completed', 'pending')") == [[5000.0]])
-        #expect(s.notes.contains { $0.hasPrefix("1 pending order has no price yet") && $0.contains("503-3 (line 5)") }, "\(s.notes)")
+        #expect(s.notes.contains { $0.hasPrefix("1 pending or cancelled order has no price") && $0.contains("503-3 (line 5)") }, "\(s.notes)")
+    }
+
+    /// A Canceled order without item-price loads too (Amazon leaves a cancelled order's prices empty as well): no sale
+    /// either way, so GMV stays 5000; it was refused ("has no amount").
+    @Test func cancelledOrderWithoutPriceLoads() throws {
+        let f = try LoadFixture()
+        let text = AmazonPendingTests.header + AmazonPendingTests.priced + AmazonPendingTests.unpriced("Canceled")
+        let s = try f.load(.role(.orders), try f.file("amazon.txt", text), preset: "amazon")
+        #expect(s.rows == 3)
+        #expect(try f.rows("SELECT status, amount FROM orders WHERE order_id = '503-3'") == [["cancelled", .null]])
+        #expect(try f.rows("SELECT sum(amount) FROM orders WHERE status IN ('completed', 'pending')") == [[5000.0]])
     }
 
     /// A shipped order without a price is still an error, at its first line, with a way out.
