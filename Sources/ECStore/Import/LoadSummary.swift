@@ -23,8 +23,11 @@ public struct LoadSummary: Sendable {
     public var merge: Merge?
     /// The fields `append` matched rows by (`DatasetRole.appendKey`); more than one: a natural key, said in a note.
     public var mergeKey: [String] = []
-    /// Deduction columns (discount, points) whose values were all negative and were stored as positive: header and count.
+    /// Deduction columns (discount, points) whose non-zero values all had the sign opposite to their row's amount
+    /// (written negative) and were stored with their sign turned: header and count.
     public var negatedDeductions: [Count] = []
+    /// Of each of `negatedDeductions`, how many were negative (all of them unless refund rows were among them).
+    var negatedNegatives: [Int] = []
     /// The amount was a unit price, multiplied by each row's quantity (`Loader.amountChoice`).
     public var amountTimesQuantity = false
     /// Orders without a customer key (guests), for orders loads.

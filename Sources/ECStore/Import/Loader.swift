@@ -278,7 +278,7 @@ public final class Loader {
         }
         notes += plan.columns.compactMap(\.note)
         if let note = summary.mergeNote { notes.append(note) }
-        notes += Loader.negatedNote(summary.negatedDeductions)
+        notes += Loader.negatedNote(summary.negatedDeductions, negatives: summary.negatedNegatives)
         if let role, let note = Loader.placeholderNote(placeholders, role: role) { notes.append(note) }
         if let preset, preset.noBuyerKey {
             notes.append("the \(preset.title) has no buyer identity: its orders load as guest orders, and customer KPIs (customers, repeat, F2, retention, cohorts, CLV) cannot include them")
@@ -317,7 +317,9 @@ public final class Loader {
         if role == .orders && mapped("status") { pairs = try tally?.statusPairs ?? applyStatusVocabulary(table, base: base) }
         // Before the merge, so that appended rows compare with earlier rows as stored.
         if role == .orders {
-            summary.negatedDeductions = try settleCostSigns(table, base: base, plan: plan, request: request, converter: converter, preset: preset)
+            let negated = try settleCostSigns(table, base: base, plan: plan, request: request, converter: converter, preset: preset)
+            summary.negatedDeductions = negated.map(\.column)
+            summary.negatedNegatives = negated.map(\.negatives)
         }
         if role == .orders, plan.columns.contains(where: { $0.name == "amount" && $0.timesQuantity }) {
             // The amount column read a unit price (`Loader.amountChoice`).

@@ -37,9 +37,14 @@ final class RowConverter {
         var watchesSign = false
     }
 
-    /// Per column, the signs of a deduction's values (`Spec.watchesSign`), counted while the rows are read so that
-    /// the load need not scan its rows again (`Loader.settleCostSigns`: two scans took 0.4 s of a 1M load).
+    /// Per column, the signs of a deduction's values (`Spec.watchesSign`) relative to the same row's amount,
+    /// counted while the rows are read so that the load need not scan its rows again (`Loader.settleCostSigns`:
+    /// two scans took 0.4 s of a 1M load).
     private var signs: [DeductionSigns]
+    /// The deduction columns (`Spec.watchesSign`) read from a field, and the amount column read from a field
+    /// (nil: none; a deduction is then judged against a positive amount).
+    private let deductionColumns: [Int]
+    private let amountColumn: Int?
 
     /// The customer-id placeholders met, by `CustomerKeyPlaceholders.words` index (read once the rows are converted).
     private(set) var placeholders: [Int: CustomerKeyPlaceholders.Seen] = [:]
@@ -100,6 +105,9 @@ final class RowConverter {
                 watchesSign: canonical.map { Loader.deductionFields.contains($0.name) } ?? false))
         }
         self.constants = constants
+        let specs = self.specs
+        deductionColumns = (0..<columns.count).filter { specs[$0].watchesSign && specs[$0].source == .field }
+        amountColumn = (0..<columns.count).first { columns[$0].canonical?.name == "amount" && specs[$0].source == .field }
     }
 
     deinit {
@@ -147,7 +155,34 @@ final class RowConverter {
                 if let problem = convertField(spec, k, raw, cells + k, batch, line) { return problem }
             }
         }
+        if !deductionColumns.isEmpty { countDeductionSigns(reader, cells, line) }
         return nil
+    }
+
+    /// A converted row's deductions judged against its amount: the same sign as the amount (or a positive value
+    /// where the amount is zero or empty) is a deduction as usual, the opposite sign one written negative (a
+    /// refund row's `-1000, -100` is usual; `1000, -100` and `-1000, 100` are not).
+    @inline(__always)
+    private func countDeductionSigns(_ reader: CSVReader, _ cells: UnsafeMutablePointer<Cell>, _ line: Int) {
+        var amount = 0.0
+        if let a = amountColumn {
+            switch cells[a] {
+            case .real(let d): amount = d
+            case .integer(let v): amount = Double(v)
+            default: break
+            }
+        }
+        for k in deductionColumns {
+            let value: Double
+            switch cells[k] {
+            case .real(let d): value = d
+            case .integer(let v): value = Double(v)
+            default: continue
+            }
+            guard value != 0 else { continue }
+            let opposite = amount < 0 ? value > 0 : value < 0
+            signs[k].add(opposite: opposite, negative: value < 0, line: line, Trim.blanks(reader.field(specs[k].index)))
+        }
     }
 
     @inline(__always)
@@ -329,11 +364,9 @@ final class RowConverter {
             switch numbers.parse(b) {
             case .integer(let v)?, .zeroPadded(let v)?:
                 cell.pointee = .real(Double(v))
-                if spec.pointee.watchesSign && v != 0 { signs[k].add(negative: v < 0, line: line, b) }
             case .real(let d)?:
                 cell.pointee = .real(d)
                 if watchesDecimals { watchDecimals(spec, k, b, line) }
-                if spec.pointee.watchesSign && d != 0 { signs[k].add(negative: d < 0, line: line, b) }
             case nil:
                 let hint = numbers.decimalMark == 46 ? " (if ',' is the decimal mark: with decimal ',')" : ""
                 return problem(k, raw, "is not a number\(hint)")
@@ -359,20 +392,25 @@ final class RowConverter {
     }
 }
 
-/// The non-zero values of a deduction column read by a load: how many of each sign, and the first of each (its line
-/// and the value as written), for `Loader.settleCostSigns`.
+/// The non-zero values of a deduction column read by a load, judged against their row's amount: how many have the
+/// amount's sign (`usual`: a positive amount and a positive discount, a refund's negative amount and negative
+/// discount; a positive value where the amount is zero or empty) and how many the opposite sign (`opposite`: written
+/// with a minus sign, or a refund's positive discount), how many of the latter are negative, and the first of each
+/// kind (its line and the value as written), for `Loader.settleCostSigns`.
 struct DeductionSigns {
-    var negatives = 0, positives = 0
-    var firstNegative: (line: Int, written: String)?
-    var firstPositive: (line: Int, written: String)?
+    var opposites = 0, usuals = 0
+    var negativeOpposites = 0
+    var firstOpposite: (line: Int, written: String)?
+    var firstUsual: (line: Int, written: String)?
 
-    mutating func add(negative: Bool, line: Int, _ b: UnsafeBufferPointer<UInt8>) {
-        if negative {
-            negatives += 1
-            if firstNegative == nil { firstNegative = (line, String(decoding: b, as: UTF8.self)) }
+    mutating func add(opposite: Bool, negative: Bool, line: Int, _ b: UnsafeBufferPointer<UInt8>) {
+        if opposite {
+            opposites += 1
+            if negative { negativeOpposites += 1 }
+            if firstOpposite == nil { firstOpposite = (line, String(decoding: b, as: UTF8.self)) }
         } else {
-            positives += 1
-            if firstPositive == nil { firstPositive = (line, String(decoding: b, as: UTF8.self)) }
+            usuals += 1
+            if firstUsual == nil { firstUsual = (line, String(decoding: b, as: UTF8.self)) }
         }
     }
 }
