@@ -285,7 +285,10 @@ final class RowConverter {
         }
     }
 
-    /// `1.234`, `¥12.500`, `-1.000円`: one `.`, exactly three digits after it, no `,` and no exponent.
+    /// `1.234`, `¥12.500`, `-1.000円`: one `.`, exactly three digits after it, no `,` and no exponent, and before
+    /// it one to three digits not starting with 0 (a thousands group could lead so). `1200.000`, `1234.567` and
+    /// `0.500` cannot be dot-grouped thousands (1.200.000 would group 1,200,000; 0.500 is no number of thousands):
+    /// the dot in them is plainly a decimal point.
     static func hasThreeDigitsAfterLoneDot(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var dot = -1
         for (i, c) in b.enumerated() {
@@ -296,6 +299,10 @@ final class RowConverter {
             }
         }
         guard dot >= 0 else { return false }
+        var lead = dot
+        while lead > 0 && b[lead - 1] >= 48 && b[lead - 1] <= 57 { lead -= 1 }
+        let group = dot - lead
+        guard group >= 1 && group <= 3 && b[lead] != 48 else { return false }
         var digits = 0
         var i = dot + 1
         while i < b.count && b[i] >= 48 && b[i] <= 57 { digits += 1; i += 1 }
