@@ -65,6 +65,9 @@ import ECTestSupport
     @Test(arguments: [
         "Order ID,Customer ID,Order Date,Product,Price,Quantity,Status\nP1,C1,2024-01-05,Sencha,1000,3,completed\nP2,C2,2024-01-06,Matcha,2000,2,completed\n",
         "Order ID,Customer ID,Order Date,Subtotal,Shipping,Tax,Total,Status\nP1,C1,2024-01-05,3000,500,300,3800,completed\nP2,C2,2024-01-06,4000,0,400,4400,completed\n",
+        // Price × Quantity before Total (which includes tax): 1000 × 3 + 2000 × 2 = ¥7,000 (Total gave ¥7,700).
+        "Order ID,Customer ID,Order Date,Price,Quantity,Total,Status\nP1,C1,2024-01-05,1000,3,3300,completed\nP2,C2,2024-01-06,2000,2,4400,completed\n",
+        "注文番号,顧客ID,注文日,単価,数量,合計金額\nP1,C1,2024-01-05,1000,3,3300\nP2,C2,2024-01-06,2000,2,4400\n",
     ])
     func theAmountIsTheGoodsValue(_ csv: String) throws {
         let dir = try TemporaryDirectory()
