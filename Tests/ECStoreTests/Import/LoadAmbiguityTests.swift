@@ -168,4 +168,38 @@ import Testing
             #expect(thousands == (value == "1.234"), "\(value)")
         }
     }
+
+    /// The QA re-probe: a footer comment with the header's four fields (`# generated,by,shopsystem,v2`) stopped
+    /// with help `with skip 1` (the `#` title line above the header), which does not help: the help names
+    /// `with comment '#'`, which loads 300 + 200 = 500. Likewise where the comment character was detected
+    /// (a `# note` line among the rows): the footer has the header's fields, so it was read as a row.
+    @Test(arguments: [
+        "# export from shop\norder_id,customer_id,order_date,amount\n1001,c1,2024-01-05,300\n1002,c2,2024-01-06,200\n# generated,by,shopsystem,v2\n",
+        "order_id,customer_id,order_date,amount\n1001,c1,2024-01-05,300\n# a note\n1002,c2,2024-01-06,200\n# generated,by,shopsystem,v2\n",
+    ])
+    func aFooterCommentWithTheHeadersFieldsPointsToWithComment(_ text: String) throws {
+        let f = try LoadFixture()
+        let path = try f.file("cm5.csv", text)
+        do {
+            try f.load(.role(.orders), path)
+            Issue.record("expected an error")
+        } catch let e as LoadError {
+            #expect(e.line == 5 && e.column == 3 && e.rawValue == "shopsystem")
+            #expect(e.help?.hasPrefix("the line starts with '#' and was read as a row") == true, "\(e.help ?? "")")
+            #expect(e.help?.contains("with comment '#' (every line starting with '#' is then a comment)") == true, "\(e.help ?? "")")
+            #expect(e.help?.contains("with skip") == false, "\(e.help ?? "")")
+            #expect(e.help?.contains("(it has the header's 4 fields)") == !text.hasPrefix("#"), "\(e.help ?? "")")
+        }
+        try f.load(.role(.orders), path, [("comment", "#")])
+        #expect(try f.rows("SELECT sum(amount) FROM orders") == [[500.0]])
+    }
+
+    /// A bad row that does not start with '#' keeps the title lines' help.
+    @Test func aBadRowKeepsTheSkipHelp() throws {
+        let f = try LoadFixture()
+        let path = try f.file("t.csv", "# export from shop\norder_id,customer_id,order_date,amount\n1001,c1,2024-01-05,300\n1002,c2,someday,200\n")
+        #expect { try f.load(.role(.orders), path) } throws: { e in
+            (e as? LoadError)?.help?.contains("with skip 1") == true && (e as? LoadError)?.help?.contains("with comment") == false
+        }
+    }
 }
