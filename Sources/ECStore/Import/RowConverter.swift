@@ -35,16 +35,23 @@ final class RowConverter {
         var customerKey = false
         /// A deduction (`Loader.deductionFields`): the signs of its values are counted (`DeductionSigns`).
         var watchesSign = false
+        /// A deduction's non-zero values with the sign opposite to the row's amount (of them negative) and with
+        /// its sign, and the line of the first of each (0: none yet); their text is in `signExamples`.
+        var opposites = 0, negativeOpposites = 0, usuals = 0
+        var firstOppositeLine = 0, firstUsualLine = 0
     }
 
     /// Per column, the signs of a deduction's values (`Spec.watchesSign`) relative to the same row's amount,
     /// counted while the rows are read so that the load need not scan its rows again (`Loader.settleCostSigns`:
     /// two scans took 0.4 s of a 1M load).
-    private var signs: [DeductionSigns]
-    /// The deduction columns (`Spec.watchesSign`) read from a field, and the amount column read from a field
-    /// (nil: none; a deduction is then judged against a positive amount).
-    private let deductionColumns: [Int]
-    private let amountColumn: Int?
+    /// Per column, the first opposite and first usual value as written (`Spec.opposites`, `Spec.usuals`).
+    private var signExamples: [(opposite: String?, usual: String?)]
+    /// The deduction columns (`Spec.watchesSign`) read from a field (in raw memory: the per-row loop pays no
+    /// reference counting or exclusivity checks), and the amount column read from a field (-1: none; a deduction
+    /// is then judged against a positive amount).
+    private let deductionColumns: UnsafeMutablePointer<Int>
+    private let deductionCount: Int
+    private let amountColumn: Int
 
     /// The customer-id placeholders met, by `CustomerKeyPlaceholders.words` index (read once the rows are converted).
     private(set) var placeholders: [Int: CustomerKeyPlaceholders.Seen] = [:]
@@ -77,7 +84,7 @@ final class RowConverter {
         self.checkRequired = checkRequired
         watchesDecimals = options.givenDecimal == nil
         threeExamples = Array(repeating: nil, count: columns.count)
-        signs = Array(repeating: DeductionSigns(), count: columns.count)
+        signExamples = Array(repeating: (nil, nil), count: columns.count)
         specs = .allocate(capacity: max(1, width))
         days = .allocate(capacity: max(1, width))
         days.initialize(repeating: Int64.min, count: max(1, width))
@@ -106,13 +113,17 @@ final class RowConverter {
         }
         self.constants = constants
         let specs = self.specs
-        deductionColumns = (0..<columns.count).filter { specs[$0].watchesSign && specs[$0].source == .field }
-        amountColumn = (0..<columns.count).first { columns[$0].canonical?.name == "amount" && specs[$0].source == .field }
+        let deductions = (0..<columns.count).filter { specs[$0].watchesSign && specs[$0].source == .field }
+        deductionCount = deductions.count
+        deductionColumns = .allocate(capacity: max(1, deductions.count))
+        deductionColumns.initialize(from: deductions, count: deductions.count)
+        amountColumn = (0..<columns.count).first { columns[$0].canonical?.name == "amount" && specs[$0].source == .field } ?? -1
     }
 
     deinit {
         specs.deallocate()
         days.deallocate()
+        deductionColumns.deallocate()
     }
 
     /// The column plans with what the load learned (widened types, seen times).
@@ -155,8 +166,12 @@ final class RowConverter {
                 if let problem = convertField(spec, k, raw, cells + k, batch, line) { return problem }
             }
         }
-        if !deductionColumns.isEmpty { countDeductionSigns(reader, cells, line) }
+        if deductionCount > 0 { countDeductionSigns(reader, cells, line) }
         return nil
+    }
+
+    private func writtenField(_ reader: CSVReader, _ k: Int) -> String {
+        String(decoding: Trim.blanks(reader.field(specs[k].index)), as: UTF8.self)
     }
 
     /// A converted row's deductions judged against its amount: the same sign as the amount (or a positive value
@@ -165,14 +180,15 @@ final class RowConverter {
     @inline(__always)
     private func countDeductionSigns(_ reader: CSVReader, _ cells: UnsafeMutablePointer<Cell>, _ line: Int) {
         var amount = 0.0
-        if let a = amountColumn {
-            switch cells[a] {
+        if amountColumn >= 0 {
+            switch cells[amountColumn] {
             case .real(let d): amount = d
             case .integer(let v): amount = Double(v)
             default: break
             }
         }
-        for k in deductionColumns {
+        for j in 0..<deductionCount {
+            let k = deductionColumns[j]
             let value: Double
             switch cells[k] {
             case .real(let d): value = d
@@ -180,8 +196,22 @@ final class RowConverter {
             default: continue
             }
             guard value != 0 else { continue }
-            let opposite = amount < 0 ? value > 0 : value < 0
-            signs[k].add(opposite: opposite, negative: value < 0, line: line, Trim.blanks(reader.field(specs[k].index)))
+            let spec = specs + k
+            // The value as written only for the first of each kind.
+            if amount < 0 ? value > 0 : value < 0 {
+                spec.pointee.opposites += 1
+                if value < 0 { spec.pointee.negativeOpposites += 1 }
+                if spec.pointee.firstOppositeLine == 0 {
+                    spec.pointee.firstOppositeLine = line
+                    signExamples[k].opposite = writtenField(reader, k)
+                }
+            } else {
+                spec.pointee.usuals += 1
+                if spec.pointee.firstUsualLine == 0 {
+                    spec.pointee.firstUsualLine = line
+                    signExamples[k].usual = writtenField(reader, k)
+                }
+            }
         }
     }
 
@@ -335,7 +365,14 @@ final class RowConverter {
     /// The signs counted for the column named `name` (nil: not a deduction this load reads).
     func deductionSigns(of name: String) -> DeductionSigns? {
         guard let k = columns.firstIndex(where: { $0.name == name }), specs[k].watchesSign else { return nil }
-        return signs[k]
+        let spec = specs[k]
+        var signs = DeductionSigns()
+        signs.opposites = spec.opposites
+        signs.negativeOpposites = spec.negativeOpposites
+        signs.usuals = spec.usuals
+        if spec.firstOppositeLine > 0 { signs.firstOpposite = (spec.firstOppositeLine, signExamples[k].opposite ?? "") }
+        if spec.firstUsualLine > 0 { signs.firstUsual = (spec.firstUsualLine, signExamples[k].usual ?? "") }
+        return signs
     }
 
     @inline(__always)
@@ -409,15 +446,4 @@ struct DeductionSigns {
     var negativeOpposites = 0
     var firstOpposite: (line: Int, written: String)?
     var firstUsual: (line: Int, written: String)?
-
-    mutating func add(opposite: Bool, negative: Bool, line: Int, _ b: UnsafeBufferPointer<UInt8>) {
-        if opposite {
-            opposites += 1
-            if negative { negativeOpposites += 1 }
-            if firstOpposite == nil { firstOpposite = (line, String(decoding: b, as: UTF8.self)) }
-        } else {
-            usuals += 1
-            if firstUsual == nil { firstUsual = (line, String(decoding: b, as: UTF8.self)) }
-        }
-    }
 }
