@@ -43,10 +43,32 @@ import ECStore
         #expect(out.stderr.contains("note: 'discount' has only negative values (2 of them)"), "\(out.stderr)")
     }
 
+    /// Refund rows write their amount and their discount negative: those discounts are kept. Refunds only: revenue
+    /// of the completed R2 −2000 − (−200) = −¥1,800 (was −¥2,200, the discounts turned to +200); among orders with
+    /// discounts 100, 200, 0: revenue 900 + 1800 + 3000 − 900 = ¥4,800 (the load stopped as mixed signs).
+    @Test(arguments: [
+        ("order_id,customer_id,order_date,amount,discount,status\nR1,c1,2024-01-10,-1000,-100,refunded\nR2,c2,2024-01-11,-2000,-200,completed\n",
+         "gmv,revenue\n-2000.0,-1800.0\n"),
+        ("order_id,customer_id,order_date,amount,discount,status\n1,c1,2024-01-05,1000,100,completed\n2,c2,2024-01-06,2000,200,completed\n3,c3,2024-01-07,3000,0,completed\nR1,c1,2024-01-10,-1000,-100,completed\n",
+         "gmv,revenue\n5000.0,4800.0\n"),
+    ])
+    func refundRowsKeepTheirDeductionsSign(_ csv: String, _ expected: String) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try dir.write("refunds.csv", csv)
+        let out = try runECSH(["--format", "csv", "-c", "load orders from 'refunds.csv'", "-c", "kpi gmv, revenue"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout == expected, "\(out.stdout)")
+        #expect(!out.stderr.contains("'discount' has only"), "\(out.stderr)")
+    }
+
     /// Price × Quantity: 1000 × 3 + 2000 × 2 = ¥7,000 (was ¥3,000); Subtotal beside Total: 3000 + 4000 = ¥7,000 (was ¥8,200).
     @Test(arguments: [
         "Order ID,Customer ID,Order Date,Product,Price,Quantity,Status\nP1,C1,2024-01-05,Sencha,1000,3,completed\nP2,C2,2024-01-06,Matcha,2000,2,completed\n",
         "Order ID,Customer ID,Order Date,Subtotal,Shipping,Tax,Total,Status\nP1,C1,2024-01-05,3000,500,300,3800,completed\nP2,C2,2024-01-06,4000,0,400,4400,completed\n",
+        // Price × Quantity before Total (which includes tax): 1000 × 3 + 2000 × 2 = ¥7,000 (Total gave ¥7,700).
+        "Order ID,Customer ID,Order Date,Price,Quantity,Total,Status\nP1,C1,2024-01-05,1000,3,3300,completed\nP2,C2,2024-01-06,2000,2,4400,completed\n",
+        "注文番号,顧客ID,注文日,単価,数量,合計金額\nP1,C1,2024-01-05,1000,3,3300\nP2,C2,2024-01-06,2000,2,4400\n",
     ])
     func theAmountIsTheGoodsValue(_ csv: String) throws {
         let dir = try TemporaryDirectory()
@@ -56,6 +78,21 @@ import ECStore
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout == "gmv\n7000.0\n", "\(out.stdout)")
         #expect(out.stderr.contains("note: amount is '"), "\(out.stderr)")
+    }
+
+    /// A footer comment with the header's field count: the help is `with comment '#'` (it was `with skip 1`), and
+    /// with it GMV is 300 + 200 = ¥500.
+    @Test func aFooterCommentGetsWithCommentAsItsHelp() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try dir.write("cm5.csv", "# export from shop\norder_id,customer_id,order_date,amount\n1001,c1,2024-01-05,300\n1002,c2,2024-01-06,200\n# generated,by,shopsystem,v2\n")
+        let out = try runECSH(["-c", "load orders from 'cm5.csv'"], directory: dir.url)
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("help: the line starts with '#' and was read as a row; if it is a comment: load orders from 'cm5.csv' with comment '#'"), "\(out.stderr)")
+        #expect(!out.stderr.contains("with skip"), "\(out.stderr)")
+        let fixed = try runECSH(["--format", "csv", "-c", "load orders from 'cm5.csv' with comment '#'", "-c", "kpi gmv"], directory: dir.url)
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+        #expect(fixed.stdout == "gmv\n500.0\n", "\(fixed.stdout)")
     }
 
     @Test func repeatedAmountHeadersStopTheLoad() throws {

@@ -35,6 +35,10 @@ enum HeaderAliases {
     /// Amount headers that name the price of one unit, not the order's amount (normalized).
     static let unitPrice: Set<String> = Set(["price", "unit price", "単価", "販売単価"].map(normalize))
 
+    /// Amount headers that name an order's total, which may include tax and shipping (normalized): a unit price
+    /// times a quantity is the goods' value and comes before them (`Loader.amountKeys`).
+    static let totals: Set<String> = Set(["total", "order total", "total price", "grand total", "合計金額"].map(normalize))
+
     static func aliases(role: DatasetRole, field: String) -> [String] {
         let shared: [String: [String]] = [
             "customer_id": ["customer_id", "customer id", "customer number", "customer no", "customer", "client id",
@@ -53,7 +57,8 @@ enum HeaderAliases {
                         "purchase date", "purchased at", "date", "注文日時", "注文日", "受注日時", "受注日", "購入日時", "購入日", "日付"]
         case (.orders, "amount"):
             // GMV is the goods before tax and shipping (docs/metrics.md): a subtotal before a total, a unit
-            // price last (`unitPrice`: times the quantity when there is one).
+            // price last (`unitPrice`: times the quantity when there is one, and then before a total:
+            // `Loader.amountKeys`).
             specific = ["amount", "order amount", "gross", "gross sales", "sales", "subtotal", "sub total", "商品金額", "商品合計金額",
                         "小計", "金額", "注文金額", "売上", "売上金額", "total", "order total", "total price", "grand total", "合計金額",
                         "price", "unit price", "単価", "販売単価"]

@@ -17,6 +17,9 @@ public struct LoadError: Error, Sendable, CustomStringConvertible {
     public var reason: String
     /// A way out: the `map` or `with` clause that would fix it.
     public var help: String?
+    /// The failing line starts with the detected comment character and was read as a row (it has the header's
+    /// fields): its help is `with comment`, not the title lines' `with skip` (`PlannedLoad.withWayOut`).
+    var commentLikeRow = false
 
     public init(file: String, line: Int? = nil, column: Int? = nil, field: String? = nil,
                 rawValue: String? = nil, reason: String, help: String? = nil) {

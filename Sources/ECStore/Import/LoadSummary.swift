@@ -25,8 +25,11 @@ public struct LoadSummary: Sendable {
     public var mergeKey: [String] = []
     /// Earlier rows an append by natural key removed (several may share a key: two ad groups of one day).
     public var replacedEarlier = 0
-    /// Deduction columns (discount, points) whose values were all negative and were stored as positive: header and count.
+    /// Deduction columns (discount, points) whose non-zero values all had the sign opposite to their row's amount
+    /// (written negative) and were stored with their sign turned: header and count.
     public var negatedDeductions: [Count] = []
+    /// Of each of `negatedDeductions`, how many were negative (all of them unless refund rows were among them).
+    var negatedNegatives: [Int] = []
     /// The amount was a unit price, multiplied by each row's quantity (`Loader.amountChoice`).
     public var amountTimesQuantity = false
     /// Orders without a customer key (guests), for orders loads.

@@ -36,7 +36,10 @@ extension Loader {
             if let constant = preset?.constants[field.name] { chosen[field.name] = .constant(constant); continue }
             if preset?.itemOnlyFields.contains(field.name) == true && !hasItems { continue }
             if field.name == "amount" && hasItems && preset?.amountFromItemsFirst == true { continue }
-            let keys = preset?.headers[field.name]?.map(HeaderAliases.normalize) ?? HeaderAliases.normalizedAliases(role: role, field: field.name)
+            var keys = preset?.headers[field.name]?.map(HeaderAliases.normalize) ?? HeaderAliases.normalizedAliases(role: role, field: field.name)
+            if role == .orders && field.name == "amount" && preset == nil {
+                keys = Loader.amountKeys(keys, normalized: normalized, used: used, quantityMapped: request.fieldMap["quantity"] != nil)
+            }
             for key in keys {
                 if let i = normalized.indices.first(where: { normalized[$0] == key && !used.contains($0) }) {
                     if let columns = alike.first(where: { $0.value.contains(i) })?.value, preset == nil {
@@ -106,6 +109,21 @@ extension Loader {
         return columns
     }
 
+    /// The amount's header aliases in the order they are tried: GMV is the goods before tax and shipping, so with a
+    /// unit price and a quantity in the file, price × quantity comes before a total (`HeaderAliases.totals`, which
+    /// may include tax and shipping), after an amount or a subtotal (`単価,数量,合計金額`: 単価 × 数量).
+    static func amountKeys(_ keys: [String], normalized: [String], used: Set<Int>, quantityMapped: Bool) -> [String] {
+        let free = normalized.indices.filter { !used.contains($0) }.map { normalized[$0] }
+        guard free.contains(where: HeaderAliases.unitPrice.contains) else { return keys }
+        let quantity = HeaderAliases.normalizedAliases(role: .orders, field: "quantity")
+        guard quantityMapped || free.contains(where: quantity.contains),
+              let firstTotal = keys.firstIndex(where: HeaderAliases.totals.contains) else { return keys }
+        let prices = keys.filter(HeaderAliases.unitPrice.contains)
+        var out = keys.filter { !HeaderAliases.unitPrice.contains($0) }
+        out.insert(contentsOf: prices, at: min(firstTotal, out.count))
+        return out
+    }
+
     /// What the load says about the header that became `amount` when the choice was not the only one: a unit
     /// price beside a quantity is multiplied by it; other amount-like headers stay plain columns.
     func amountChoice(_ chosen: [String: ColumnPlan.Source], names: [String], normalized: [String], used: Set<Int>)
@@ -113,15 +131,28 @@ extension Loader {
         guard case .field(let a)? = chosen["amount"] else { return nil }
         let aliases = HeaderAliases.normalizedAliases(role: .orders, field: "amount")
         let others = names.indices.filter { !used.contains($0) && aliases.contains(normalized[$0]) }
-        let otherText = others.isEmpty ? "" : "; also amount-like, kept as plain columns: "
-            + others.map { "'\(names[$0])'" }.joined(separator: ", ") + " (map amount = \"\(names[others[0]])\" to use one instead)"
-        if HeaderAliases.unitPrice.contains(normalized[a]) {
+        // The way out names a header that can be an order's amount; a unit price only as the price of one unit.
+        let perUnit = { (i: Int) in HeaderAliases.unitPrice.contains(normalized[i]) }
+        var otherText = ""
+        if !others.isEmpty {
+            otherText = "; also amount-like, kept as plain columns: "
+                + others.map { "'\(names[$0])'\(perUnit($0) ? " (the price of one unit)" : "")" }.joined(separator: ", ")
+            if let whole = others.first(where: { !perUnit($0) }) {
+                otherText += " (map amount = \"\(names[whole])\" to use one instead)"
+            } else {
+                otherText += " (map amount = \"\(names[others[0]])\" only if it is each order's whole amount)"
+            }
+        }
+        if perUnit(a) {
             if case .field(let q)? = chosen["quantity"] {
                 return ("amount is '\(names[a])' × '\(names[q])': '\(names[a])' is the price of one unit (an empty quantity counts as 1; map amount = \"\(names[a])\" if it is the line's total)\(otherText)", true)
             }
             return ("amount is '\(names[a])', read as the order's amount: the file has no quantity column to multiply a unit price by\(otherText)", false)
         }
         guard !others.isEmpty else { return nil }
+        if HeaderAliases.totals.contains(normalized[a]) {
+            return ("amount is '\(names[a])', a total that may include tax and shipping (GMV is the goods before them): the file has no subtotal, nor a unit price with a quantity\(otherText)", false)
+        }
         return ("amount is '\(names[a])' (GMV is the goods before tax and shipping)\(otherText)", false)
     }
 

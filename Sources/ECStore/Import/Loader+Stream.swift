@@ -16,7 +16,8 @@ struct PlannedLoad {
 
     /// A load error with the way out planning found: the preset, or skipping the title lines.
     func withWayOut(_ error: LoadError) -> LoadError {
-        guard presetHint != nil || plan.preamble > 0 else { return error }
+        // A row that starts with the comment character has its own way out (`with comment`), not `with skip`.
+        guard presetHint != nil || (plan.preamble > 0 && !error.commentLikeRow) else { return error }
         var e = error
         let skip = "the first \(plan.preamble == 1 ? "line looks" : "\(plan.preamble) lines look") like a title above the header: load \(request.target.tableName) from '\(request.path)' with skip \(plan.preamble)"
         e.help = (presetHint ?? skip) + (e.help.map { "; otherwise: \($0)" } ?? "")
@@ -68,17 +69,33 @@ extension Loader {
         defer { pipeline.stop() }
         let interrupt = database.interruptFlag
         var rows = 0, batches = 0
-        // A negative discount or points value is settled by the full load (`settleCostSigns`).
+        // A discount or points value of the sign opposite to its row's amount (written negative) is settled by the
+        // full load (`settleCostSigns`); a refund row's negative amount and negative discount is as usual.
         let deductions = columns.indices.filter { columns[$0].canonical != nil && Loader.deductionFields.contains(columns[$0].name) }
+        let amountIndex = columns.indices.first { columns[$0].canonical?.name == "amount" }
         while let batch = pipeline.next() {
             for r in 0..<batch.count {
                 let status = batch.status[r]
                 if status >= 0 { throw StreamDeclined(reason: "line \(batch.lines[r]): \(batch.problems[status].problem.reason)") }
-                for k in deductions {
-                    switch batch.cells[r * batch.width + k] {
-                    case .real(let d) where d < 0: throw StreamDeclined(reason: "a negative \(columns[k].name)")
-                    case .integer(let v) where v < 0: throw StreamDeclined(reason: "a negative \(columns[k].name)")
-                    default: break
+                if !deductions.isEmpty {
+                    var amount = 0.0
+                    if let a = amountIndex {
+                        switch batch.cells[r * batch.width + a] {
+                        case .real(let d): amount = d
+                        case .integer(let v): amount = Double(v)
+                        default: break
+                        }
+                    }
+                    for k in deductions {
+                        var value = 0.0
+                        switch batch.cells[r * batch.width + k] {
+                        case .real(let d): value = d
+                        case .integer(let v): value = Double(v)
+                        default: break
+                        }
+                        if amount < 0 ? value > 0 : value < 0 {
+                            throw StreamDeclined(reason: "a \(columns[k].name) of the sign opposite to its amount")
+                        }
                     }
                 }
                 try row(batch, r)

@@ -280,7 +280,7 @@ public final class Loader {
         }
         notes += plan.columns.compactMap(\.note)
         if let note = summary.mergeNote { notes.append(note) }
-        notes += Loader.negatedNote(summary.negatedDeductions)
+        notes += Loader.negatedNote(summary.negatedDeductions, negatives: summary.negatedNegatives)
         if let role, let note = Loader.placeholderNote(placeholders, role: role) { notes.append(note) }
         if let preset, preset.noBuyerKey {
             notes.append("the \(preset.title) has no buyer identity: its orders load as guest orders, and customer KPIs (customers, repeat, F2, retention, cohorts, CLV) cannot include them")
@@ -319,7 +319,9 @@ public final class Loader {
         if role == .orders && mapped("status") { pairs = try tally?.statusPairs ?? applyStatusVocabulary(table, base: base) }
         // Before the merge, so that appended rows compare with earlier rows as stored.
         if role == .orders {
-            summary.negatedDeductions = try settleCostSigns(table, base: base, plan: plan, request: request, converter: converter, preset: preset)
+            let negated = try settleCostSigns(table, base: base, plan: plan, request: request, converter: converter, preset: preset)
+            summary.negatedDeductions = negated.map(\.column)
+            summary.negatedNegatives = negated.map(\.negatives)
         }
         if role == .orders, plan.columns.contains(where: { $0.name == "amount" && $0.timesQuantity }) {
             // The amount column read a unit price (`Loader.amountChoice`).
@@ -473,8 +475,21 @@ public final class Loader {
         let onError = request.options.onError
         func reject(_ p: RowProblem, line: Int, raw: String) throws {
             if onError == .stop {
-                throw LoadError(file: request.path, line: line, column: p.column, field: p.field, rawValue: p.raw,
-                                reason: p.reason, help: p.help)
+                var e = LoadError(file: request.path, line: line, column: p.column, field: p.field, rawValue: p.raw,
+                                  reason: p.reason, help: p.help)
+                // A line starting with the comment character read as a row: it has the header's fields
+                // (`CSVDialect.commentRowFields`), or no comment character was detected (a `#` title line was
+                // skipped as a title): a footer such as `# generated,by,shopsystem,v2` is a comment, not a title.
+                let mark = plan.dialect.comment ?? (request.options.comment == nil ? 35 : nil)
+                if let byte = mark, raw.utf8.first == byte {
+                    let shown = CSVDialect.show(byte)
+                    let fields = plan.dialect.comment != nil ? plan.dialect.commentRowFields : nil
+                    e.help = "the line starts with '\(shown)' and was read as a row\(fields.map { " (it has the header's \($0) fields)" } ?? ""); "
+                        + "if it is a comment: load \(request.target.tableName) from '\(request.path)' with comment '\(shown)' (every line starting with '\(shown)' is then a comment)"
+                        + (p.help.map { "; otherwise: \($0)" } ?? "")
+                    e.commentLikeRow = true
+                }
+                throw e
             }
             try rejects.bind([.text(table), .text(request.path), .integer(Int64(line)), p.column.map { .integer(Int64($0)) } ?? .null,
                               p.field.map { .text($0) } ?? .null, .text(p.reason), .text(raw)])

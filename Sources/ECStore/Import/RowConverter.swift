@@ -35,11 +35,23 @@ final class RowConverter {
         var customerKey = false
         /// A deduction (`Loader.deductionFields`): the signs of its values are counted (`DeductionSigns`).
         var watchesSign = false
+        /// A deduction's non-zero values with the sign opposite to the row's amount (of them negative) and with
+        /// its sign, and the line of the first of each (0: none yet); their text is in `signExamples`.
+        var opposites = 0, negativeOpposites = 0, usuals = 0
+        var firstOppositeLine = 0, firstUsualLine = 0
     }
 
-    /// Per column, the signs of a deduction's values (`Spec.watchesSign`), counted while the rows are read so that
-    /// the load need not scan its rows again (`Loader.settleCostSigns`: two scans took 0.4 s of a 1M load).
-    private var signs: [DeductionSigns]
+    /// Per column, the signs of a deduction's values (`Spec.watchesSign`) relative to the same row's amount,
+    /// counted while the rows are read so that the load need not scan its rows again (`Loader.settleCostSigns`:
+    /// two scans took 0.4 s of a 1M load).
+    /// Per column, the first opposite and first usual value as written (`Spec.opposites`, `Spec.usuals`).
+    private var signExamples: [(opposite: String?, usual: String?)]
+    /// The deduction columns (`Spec.watchesSign`) read from a field (in raw memory: the per-row loop pays no
+    /// reference counting or exclusivity checks), and the amount column read from a field (-1: none; a deduction
+    /// is then judged against a positive amount).
+    private let deductionColumns: UnsafeMutablePointer<Int>
+    private let deductionCount: Int
+    private let amountColumn: Int
 
     /// The customer-id placeholders met, by `CustomerKeyPlaceholders.words` index (read once the rows are converted).
     private(set) var placeholders: [Int: CustomerKeyPlaceholders.Seen] = [:]
@@ -72,7 +84,7 @@ final class RowConverter {
         self.checkRequired = checkRequired
         watchesDecimals = options.givenDecimal == nil
         threeExamples = Array(repeating: nil, count: columns.count)
-        signs = Array(repeating: DeductionSigns(), count: columns.count)
+        signExamples = Array(repeating: (nil, nil), count: columns.count)
         specs = .allocate(capacity: max(1, width))
         days = .allocate(capacity: max(1, width))
         days.initialize(repeating: Int64.min, count: max(1, width))
@@ -100,11 +112,18 @@ final class RowConverter {
                 watchesSign: canonical.map { Loader.deductionFields.contains($0.name) } ?? false))
         }
         self.constants = constants
+        let specs = self.specs
+        let deductions = (0..<columns.count).filter { specs[$0].watchesSign && specs[$0].source == .field }
+        deductionCount = deductions.count
+        deductionColumns = .allocate(capacity: max(1, deductions.count))
+        deductionColumns.initialize(from: deductions, count: deductions.count)
+        amountColumn = (0..<columns.count).first { columns[$0].canonical?.name == "amount" && specs[$0].source == .field } ?? -1
     }
 
     deinit {
         specs.deallocate()
         days.deallocate()
+        deductionColumns.deallocate()
     }
 
     /// The column plans with what the load learned (widened types, seen times).
@@ -147,7 +166,53 @@ final class RowConverter {
                 if let problem = convertField(spec, k, raw, cells + k, batch, line) { return problem }
             }
         }
+        if deductionCount > 0 { countDeductionSigns(reader, cells, line) }
         return nil
+    }
+
+    private func writtenField(_ reader: CSVReader, _ k: Int) -> String {
+        String(decoding: Trim.blanks(reader.field(specs[k].index)), as: UTF8.self)
+    }
+
+    /// A converted row's deductions judged against its amount: the same sign as the amount (or a positive value
+    /// where the amount is zero or empty) is a deduction as usual, the opposite sign one written negative (a
+    /// refund row's `-1000, -100` is usual; `1000, -100` and `-1000, 100` are not).
+    @inline(__always)
+    private func countDeductionSigns(_ reader: CSVReader, _ cells: UnsafeMutablePointer<Cell>, _ line: Int) {
+        var amount = 0.0
+        if amountColumn >= 0 {
+            switch cells[amountColumn] {
+            case .real(let d): amount = d
+            case .integer(let v): amount = Double(v)
+            default: break
+            }
+        }
+        for j in 0..<deductionCount {
+            let k = deductionColumns[j]
+            let value: Double
+            switch cells[k] {
+            case .real(let d): value = d
+            case .integer(let v): value = Double(v)
+            default: continue
+            }
+            guard value != 0 else { continue }
+            let spec = specs + k
+            // The value as written only for the first of each kind.
+            if amount < 0 ? value > 0 : value < 0 {
+                spec.pointee.opposites += 1
+                if value < 0 { spec.pointee.negativeOpposites += 1 }
+                if spec.pointee.firstOppositeLine == 0 {
+                    spec.pointee.firstOppositeLine = line
+                    signExamples[k].opposite = writtenField(reader, k)
+                }
+            } else {
+                spec.pointee.usuals += 1
+                if spec.pointee.firstUsualLine == 0 {
+                    spec.pointee.firstUsualLine = line
+                    signExamples[k].usual = writtenField(reader, k)
+                }
+            }
+        }
     }
 
     @inline(__always)
@@ -250,7 +315,10 @@ final class RowConverter {
         }
     }
 
-    /// `1.234`, `¥12.500`, `-1.000円`: one `.`, exactly three digits after it, no `,` and no exponent.
+    /// `1.234`, `¥12.500`, `-1.000円`: one `.`, exactly three digits after it, no `,` and no exponent, and before
+    /// it one to three digits not starting with 0 (a thousands group could lead so). `1200.000`, `1234.567` and
+    /// `0.500` cannot be dot-grouped thousands (1.200.000 would group 1,200,000; 0.500 is no number of thousands):
+    /// the dot in them is plainly a decimal point.
     static func hasThreeDigitsAfterLoneDot(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var dot = -1
         for (i, c) in b.enumerated() {
@@ -261,6 +329,10 @@ final class RowConverter {
             }
         }
         guard dot >= 0 else { return false }
+        var lead = dot
+        while lead > 0 && b[lead - 1] >= 48 && b[lead - 1] <= 57 { lead -= 1 }
+        let group = dot - lead
+        guard group >= 1 && group <= 3 && b[lead] != 48 else { return false }
         var digits = 0
         var i = dot + 1
         while i < b.count && b[i] >= 48 && b[i] <= 57 { digits += 1; i += 1 }
@@ -293,7 +365,14 @@ final class RowConverter {
     /// The signs counted for the column named `name` (nil: not a deduction this load reads).
     func deductionSigns(of name: String) -> DeductionSigns? {
         guard let k = columns.firstIndex(where: { $0.name == name }), specs[k].watchesSign else { return nil }
-        return signs[k]
+        let spec = specs[k]
+        var signs = DeductionSigns()
+        signs.opposites = spec.opposites
+        signs.negativeOpposites = spec.negativeOpposites
+        signs.usuals = spec.usuals
+        if spec.firstOppositeLine > 0 { signs.firstOpposite = (spec.firstOppositeLine, signExamples[k].opposite ?? "") }
+        if spec.firstUsualLine > 0 { signs.firstUsual = (spec.firstUsualLine, signExamples[k].usual ?? "") }
+        return signs
     }
 
     @inline(__always)
@@ -329,11 +408,9 @@ final class RowConverter {
             switch numbers.parse(b) {
             case .integer(let v)?, .zeroPadded(let v)?:
                 cell.pointee = .real(Double(v))
-                if spec.pointee.watchesSign && v != 0 { signs[k].add(negative: v < 0, line: line, b) }
             case .real(let d)?:
                 cell.pointee = .real(d)
                 if watchesDecimals { watchDecimals(spec, k, b, line) }
-                if spec.pointee.watchesSign && d != 0 { signs[k].add(negative: d < 0, line: line, b) }
             case nil:
                 let hint = numbers.decimalMark == 46 ? " (if ',' is the decimal mark: with decimal ',')" : ""
                 return problem(k, raw, "is not a number\(hint)")
@@ -359,20 +436,14 @@ final class RowConverter {
     }
 }
 
-/// The non-zero values of a deduction column read by a load: how many of each sign, and the first of each (its line
-/// and the value as written), for `Loader.settleCostSigns`.
+/// The non-zero values of a deduction column read by a load, judged against their row's amount: how many have the
+/// amount's sign (`usual`: a positive amount and a positive discount, a refund's negative amount and negative
+/// discount; a positive value where the amount is zero or empty) and how many the opposite sign (`opposite`: written
+/// with a minus sign, or a refund's positive discount), how many of the latter are negative, and the first of each
+/// kind (its line and the value as written), for `Loader.settleCostSigns`.
 struct DeductionSigns {
-    var negatives = 0, positives = 0
-    var firstNegative: (line: Int, written: String)?
-    var firstPositive: (line: Int, written: String)?
-
-    mutating func add(negative: Bool, line: Int, _ b: UnsafeBufferPointer<UInt8>) {
-        if negative {
-            negatives += 1
-            if firstNegative == nil { firstNegative = (line, String(decoding: b, as: UTF8.self)) }
-        } else {
-            positives += 1
-            if firstPositive == nil { firstPositive = (line, String(decoding: b, as: UTF8.self)) }
-        }
-    }
+    var opposites = 0, usuals = 0
+    var negativeOpposites = 0
+    var firstOpposite: (line: Int, written: String)?
+    var firstUsual: (line: Int, written: String)?
 }

@@ -27,6 +27,33 @@ import ECTestSupport
         #expect(s.notes.contains("amount is 'Subtotal' (GMV is the goods before tax and shipping); also amount-like, kept as plain columns: 'Total' (map amount = \"Total\" to use one instead)"))
     }
 
+    /// The QA re-probe: price, quantity and total (which includes tax or shipping): GMV is price × quantity,
+    /// 100 × 3 + 200 × 1 = 500 (the total gave 330 + 220 = 550), in English and in Japanese.
+    @Test(arguments: [("price", "quantity", "total"), ("単価", "数量", "合計金額")])
+    func aUnitPriceTimesTheQuantityComesBeforeATotal(_ price: String, _ quantity: String, _ total: String) throws {
+        let f = try LoadFixture()
+        let s = try f.load(.role(.orders), try f.file("pqt.csv", "order_id,customer_id,order_date,\(price),\(quantity),\(total)\n1,c1,2024-01-05,100,3,330\n2,c2,2024-01-06,200,1,220\n"))
+        #expect(try f.rows("SELECT sum(amount), sum(\"\(total)\") FROM orders") == [[500.0, 550]])
+        #expect(s.notes.contains("amount is '\(price)' × '\(quantity)': '\(price)' is the price of one unit (an empty quantity counts as 1; map amount = \"\(price)\" if it is the line's total); also amount-like, kept as plain columns: '\(total)' (map amount = \"\(total)\" to use one instead)"), "\(s.notes)")
+    }
+
+    /// A subtotal still comes first: 300 + 200 = 500; a unit price among the others is said to be per unit.
+    @Test func aSubtotalComesBeforeAUnitPriceAndAQuantity() throws {
+        let f = try LoadFixture()
+        let s = try f.load(.role(.orders), try f.file("spqt.csv", "order_id,customer_id,order_date,Subtotal,Price,Quantity,Total\n1,c1,2024-01-05,300,100,3,330\n2,c2,2024-01-06,200,200,1,220\n"))
+        #expect(try f.rows("SELECT sum(amount) FROM orders") == [[500.0]])
+        #expect(s.notes.contains("amount is 'Subtotal' (GMV is the goods before tax and shipping); also amount-like, kept as plain columns: 'Price' (the price of one unit), 'Total' (map amount = \"Total\" to use one instead)"), "\(s.notes)")
+    }
+
+    /// Without a quantity a total is the amount (330 + 220 = 550), and the note says what it may include; the
+    /// unit price is not offered as an order's amount without saying it is per unit.
+    @Test func aTotalWithoutAQuantityIsSaidToMayIncludeTax() throws {
+        let f = try LoadFixture()
+        let s = try f.load(.role(.orders), try f.file("pt.csv", "order_id,customer_id,order_date,price,total\n1,c1,2024-01-05,100,330\n2,c2,2024-01-06,200,220\n"))
+        #expect(try f.rows("SELECT sum(amount) FROM orders") == [[550.0]])
+        #expect(s.notes.contains("amount is 'total', a total that may include tax and shipping (GMV is the goods before them): the file has no subtotal, nor a unit price with a quantity; also amount-like, kept as plain columns: 'price' (the price of one unit) (map amount = \"price\" only if it is each order's whole amount)"), "\(s.notes)")
+    }
+
     @Test(arguments: ["amount,amount", "Amount,amount"])
     func repeatedAmountHeadersAreAnErrorWithAWayOut(_ headers: String) throws {
         let f = try LoadFixture()

@@ -37,8 +37,8 @@ import ECTestSupport
             Issue.record("expected an error")
         } catch let e as LoadError {
             #expect(e.line == 4 && e.column == 5 && e.field == "discount" && e.rawValue == "30")
-            #expect(e.reason == "is positive, but 2 of the column's 3 non-zero values are negative: ecsh cannot tell deductions from additions")
-            #expect(e.help?.contains("write every discount with one sign") == true)
+            #expect(e.reason == "has its row's amount's sign, but 2 of the column's 3 non-zero values have the sign opposite to their amount's (a deduction written negative): ecsh cannot tell deductions from additions")
+            #expect(e.help?.contains("write every discount with its amount's sign") == true)
         }
         #expect(try snapshot(f.db) == before)
     }
@@ -52,5 +52,82 @@ import ECTestSupport
         do { try f.load(.role(.orders), path) } catch let e as LoadError {
             #expect(e.line == 3 && e.column == 6 && e.field == "points" && e.rawValue == "-10")
         }
+    }
+
+    // A deduction's sign is judged against its row's amount: a refund row writes its amount and its discount negative.
+    static let refundHeader = "order_id,customer_id,order_date,amount,discount,status\n"
+
+    /// The QA re-probe (a): refunds only, amount and discount both negative: kept as written (the flip made the
+    /// discounts +100 and +200 and revenue −2,200 where −1,800 is right).
+    @Test func refundRowsKeepTheirNegativeDeductions() throws {
+        for options in [[], [("on_error", "skip")]] as [[(String, Value)]] {
+            let f = try LoadFixture()
+            let s = try f.load(.role(.orders), try f.file("refunds.csv", DeductionSignTests.refundHeader
+                + "R1,c1,2024-01-10,-1000,-100,refunded\nR2,c2,2024-01-11,-2000,-200,completed\n"), options)
+            #expect(try f.rows("SELECT order_id, amount, discount FROM orders ORDER BY 1") == [["R1", -1000.0, -100.0], ["R2", -2000.0, -200.0]])
+            // Revenue of the sale R2 (R1 is refunded): −2000 − (−200) = −1800; both rows: −900 − 1800 = −2700.
+            #expect(try f.rows("SELECT sum(amount - discount) FROM orders WHERE order_id = 'R2'") == [[-1800.0]])
+            #expect(try f.rows("SELECT sum(amount - discount) FROM orders") == [[-2700.0]])
+            #expect(s.negatedDeductions.isEmpty)
+            #expect(!s.notes.contains { $0.contains("'discount' has only") })
+        }
+    }
+
+    /// The QA re-probe (b): discounts 100, 200, 0 and a refund row −1000, −100: every deduction has its amount's sign.
+    @Test func aRefundAmongOrdersDoesNotMixTheSigns() throws {
+        for options in [[], [("on_error", "skip")]] as [[(String, Value)]] {
+            let f = try LoadFixture()
+            let s = try f.load(.role(.orders), try f.file("ref.csv", DeductionSignTests.refundHeader
+                + "1,c1,2024-01-05,1000,100,completed\n2,c2,2024-01-06,2000,200,completed\n3,c3,2024-01-07,3000,0,completed\n"
+                + "R1,c1,2024-01-10,-1000,-100,completed\n"), options)
+            // GMV 1000 + 2000 + 3000 − 1000 = 5000; revenue 900 + 1800 + 3000 − 900 = 4800.
+            #expect(try f.rows("SELECT sum(amount), sum(amount - discount) FROM orders") == [[5000.0, 4800.0]])
+            #expect(s.negatedDeductions.isEmpty)
+        }
+    }
+
+    /// Written negative, refund included: an order's −100 against 1000 and a refund's +100 against −1000 are both
+    /// opposite to their amount; both turn (100 and −100), and the note says that not all were negative.
+    @Test func deductionsOppositeToTheirAmountTurnIncludingARefunds() throws {
+        for options in [[], [("on_error", "skip")]] as [[(String, Value)]] {
+            let f = try LoadFixture()
+            let s = try f.load(.role(.orders), try f.file("opp.csv", DeductionSignTests.refundHeader
+                + "1,c1,2024-01-05,1000,-100,completed\n2,c2,2024-01-06,2000,0,completed\nR1,c1,2024-01-10,-1000,100,completed\n"), options)
+            #expect(try f.rows("SELECT order_id, discount FROM orders ORDER BY 1") == [["1", 100.0], ["2", 0.0], ["R1", -100.0]])
+            // Revenue 900 + 2000 − 900 = 2000.
+            #expect(try f.rows("SELECT sum(amount - discount) FROM orders") == [[2000.0]])
+            #expect(s.negatedDeductions == [LoadSummary.Count(name: "discount", count: 2)])
+            #expect(s.notes.contains { $0.hasPrefix("'discount' has only values of the sign opposite to their row's amount (2 of them, 1 negative)") })
+        }
+    }
+
+    /// A refund's positive discount among usual deductions is the odd one out: line 5 (R1), column 5.
+    @Test func aRefundsPositiveDeductionAmongUsualOnesStops() throws {
+        for options in [[], [("on_error", "skip")]] as [[(String, Value)]] {
+            let f = try LoadFixture()
+            let path = try f.file("odd.csv", DeductionSignTests.refundHeader
+                + "1,c1,2024-01-05,1000,100,completed\n2,c2,2024-01-06,2000,200,completed\n3,c3,2024-01-07,3000,-0,completed\n"
+                + "R1,c1,2024-01-10,-1000,100,completed\n")
+            do {
+                try f.load(.role(.orders), path, options)
+                Issue.record("expected an error")
+            } catch let e as LoadError {
+                #expect((!options.isEmpty || e.line == 5) && e.column == 5 && e.field == "discount" && e.rawValue == "100")
+                #expect(e.reason == "has the sign opposite to its row's amount, but 2 of the column's 3 non-zero values have their amount's sign: ecsh cannot tell deductions from additions")
+            }
+        }
+    }
+
+    /// An amount of zero or empty: a positive deduction is usual, a negative one written negative.
+    @Test func aZeroAmountTakesAPositiveDeduction() throws {
+        let f = try LoadFixture()
+        let s = try f.load(.role(.orders), try f.file("z.csv", DeductionSignTests.refundHeader
+            + "1,c1,2024-01-05,0,100,completed\n2,c2,2024-01-06,1000,100,completed\n"))
+        #expect(try f.rows("SELECT sum(discount) FROM orders") == [[200.0]])
+        #expect(s.negatedDeductions.isEmpty)
+        let t = try f.load(.role(.orders), try f.file("z2.csv", DeductionSignTests.refundHeader
+            + "1,c1,2024-01-05,0,-100,completed\n2,c2,2024-01-06,1000,-100,completed\n"))
+        #expect(try f.rows("SELECT sum(discount) FROM orders") == [[200.0]])
+        #expect(t.negatedDeductions == [LoadSummary.Count(name: "discount", count: 2)])
     }
 }
