@@ -1,4 +1,5 @@
 import Foundation
+import ECStore
 
 /// A real PostgreSQL server for the tests: the one `ECSH_PG_URL` names, or else one started on
 /// first use for this test process with `scripts/pg-cluster` in a temporary directory; its
@@ -54,17 +55,13 @@ public enum PostgresServer {
 
     static func script(_ name: String) -> String { BuiltBinary.packageRoot.appendingPathComponent("scripts/\(name)").path }
 
-    /// Runs a program to its end; its exit status, or -1 if it could not run.
+    /// Runs a program to its end; its exit status (128 + N when signal N ended it), or -1 if it could not run.
     static func spawnAndWait(_ arguments: [String]) -> Int32 {
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         guard posix_spawn(&pid, arguments[0], nil, nil, argv, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 {
-            if errno != EINTR { return -1 }
-        }
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+        return ChildProcess.wait(pid) ?? -1
     }
 
     /// A fresh database on the server for one test (tests run in parallel; each gets its own),

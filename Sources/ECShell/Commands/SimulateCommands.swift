@@ -52,8 +52,8 @@ extension Session {
         // in the setting's order.
         var malls = q.from.map(\.folded)
         if q.from.isEmpty {
-            for entry in settings.marketplaceChannels {
-                malls += known.filter { Marketplaces([entry]).contains($0) && !malls.contains($0) }.sorted()
+            for entry in settings.marketplaceChannels.map({ Marketplaces([$0]) }) {
+                malls += known.filter { entry.contains($0) && !malls.contains($0) }.sorted()
             }
         }
         for (name, id) in zip(malls, q.from.isEmpty ? [] : q.from) where !known.contains(name) {

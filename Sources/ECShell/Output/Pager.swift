@@ -87,25 +87,16 @@ enum Pager {
         posix_spawn_file_actions_adddup2(&actions, readEnd, STDIN_FILENO)
         posix_spawn_file_actions_addclose(&actions, readEnd)
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGQUIT, SIGPIPE, SIGWINCH, SIGTSTP, SIGTTIN, SIGTTOU, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        // No POSIX_SPAWN_SETPGROUP: the pager must stay in the terminal's foreground group.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
         let arguments = ["/bin/sh", "-c", command]
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = childEnvironment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid = pid_t()
-        guard posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, envp) == 0 else {
+        // No POSIX_SPAWN_SETPGROUP: the pager must stay in the terminal's foreground group.
+        let spawned = ChildProcess.withAttributes(defaultSignals: [SIGINT, SIGQUIT, SIGPIPE, SIGWINCH, SIGTSTP, SIGTTIN, SIGTTOU, SIGCHLD]) {
+            posix_spawn(&pid, "/bin/sh", &actions, &$0, argv, envp)
+        }
+        guard spawned == 0 else {
             close(writeEnd)
             return .notStarted
         }
@@ -115,19 +106,8 @@ enum Pager {
         writeAll(Array(text.utf8), to: writeEnd)
         close(writeEnd)
 
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { return .failed(command: command, status: -1) }
-        }
-        let exitCode = exitStatus(status)
+        let exitCode = ChildProcess.wait(pid) ?? -1
         return exitCode == 0 ? .shown : .failed(command: command, status: exitCode)
-    }
-
-    /// The status of a finished child as a shell reports it: its exit code, or 128 + N when
-    /// signal N ended it.
-    private static func exitStatus(_ status: Int32) -> Int32 {
-        let signal = status & 0x7F
-        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
     }
 
     /// Writes every byte, retrying after signals; stops at the first other error (a closed pipe).

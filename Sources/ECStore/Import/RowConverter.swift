@@ -41,10 +41,9 @@ final class RowConverter {
         var firstOppositeLine = 0, firstUsualLine = 0
     }
 
-    /// Per column, the signs of a deduction's values (`Spec.watchesSign`) relative to the same row's amount,
-    /// counted while the rows are read so that the load need not scan its rows again (`Loader.settleCostSigns`:
-    /// two scans took 0.4 s of a 1M load).
-    /// Per column, the first opposite and first usual value as written (`Spec.opposites`, `Spec.usuals`).
+    /// Per column, the first opposite and first usual value as written of a deduction (`Spec.opposites`,
+    /// `Spec.usuals`: counted while the rows are read, so that the load need not scan its rows again; two scans took
+    /// 0.4 s of a 1M load, `Loader.settleCostSigns`).
     private var signExamples: [(opposite: String?, usual: String?)]
     /// The deduction columns (`Spec.watchesSign`) read from a field (in raw memory: the per-row loop pays no
     /// reference counting or exclusivity checks), and the amount column read from a field (-1: none; a deduction

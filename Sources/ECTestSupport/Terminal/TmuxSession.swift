@@ -1,4 +1,5 @@
 import Foundation
+import ECStore
 
 /// A program running in a real terminal (a detached tmux pane), driven by keys
 /// and read back from the screen, for end-to-end tests of line editing.
@@ -164,26 +165,15 @@ public final class TmuxSession {
         defer { (argv + envp).forEach { free($0) } }
         // Test runners call this from worker threads that block signals, and a
         // spawned program inherits that mask: the shell would never see Ctrl-C.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGQUIT, SIGPIPE, SIGCHLD, SIGWINCH, SIGTERM, SIGHUP] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid = pid_t()
-        let rc = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw TmuxError("cannot run \(path): \(String(cString: strerror(rc)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw TmuxError("waiting for tmux failed: \(String(cString: strerror(errno)))") }
+        let rc = ChildProcess.withAttributes(defaultSignals: [SIGINT, SIGQUIT, SIGPIPE, SIGCHLD, SIGWINCH, SIGTERM, SIGHUP]) {
+            posix_spawn(&pid, path, &actions, &$0, argv, envp)
         }
-        // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        guard rc == 0 else { throw TmuxError("cannot run \(path): \(String(cString: strerror(rc)))") }
+        guard let status = ChildProcess.wait(pid) else {
+            throw TmuxError("waiting for tmux failed: \(String(cString: strerror(errno)))")
+        }
+        return status
     }
 
     private static func shellQuoted(_ word: String) -> String {
