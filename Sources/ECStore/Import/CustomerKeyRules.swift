@@ -7,7 +7,8 @@
 /// is lower-cased (a customers row whose lower-cased id another row also has gives way to the later one, as a load
 /// keeps the last row of an id), and a placeholder id becomes no id. Each table changed gets a new input version, so
 /// derived data built from the old ids is rebuilt. A workspace records that it is done in `ecsh_key_rules`; a new one is
-/// marked at its first load without a scan.
+/// marked at its first load without a scan. The same on a PostgreSQL workspace (`ServerLoader`), where "the later row"
+/// of a customers id is the one stored last (`ctid`; SQLite's `rowid`).
 enum CustomerKeyRules {
     static let version = 1
     static let table = "ecsh_key_rules"
@@ -15,13 +16,14 @@ enum CustomerKeyRules {
 
     /// Brings earlier rows into line if this workspace has not been; the load's note, or nil when nothing changed.
     static func upgrade(_ db: Database) throws -> String? {
-        guard db.engine == .sqlite, !db.isReadOnly else { return nil }
+        guard !db.isReadOnly else { return nil }
         let done = try db.tableExists(table) ? (try db.scalar("SELECT max(version) FROM \(table)").intValue ?? 0) : 0
         guard done < version else { return nil }
         try db.execute("CREATE TABLE IF NOT EXISTS \(table) (version INTEGER NOT NULL, applied_at TEXT NOT NULL)")
         try db.execute("INSERT INTO \(table) (version, applied_at) VALUES (?, strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime'))",
                        [.integer(Int64(version))])
         var lowered = 0, placeholders = 0, dropped = 0
+        let position = db.engine == .sqlite ? "rowid" : "ctid"
         for name in datasets where try db.tableExists(name) && db.columns(of: name).contains(where: { $0.name == "customer_id" }) {
             let t = quoteIdentifier(name)
             let before = (lowered, placeholders)
@@ -29,8 +31,8 @@ enum CustomerKeyRules {
             if name == "customers" {
                 // Its ids are unique: of rows whose ids differ in case only, the last one stays.
                 try db.execute("""
-                    DELETE FROM \(t) WHERE customer_id LIKE '%@%' AND rowid NOT IN
-                      (SELECT max(rowid) FROM \(t) WHERE customer_id LIKE '%@%' GROUP BY lower(customer_id))
+                    DELETE FROM \(t) WHERE customer_id LIKE '%@%' AND \(position) NOT IN
+                      (SELECT max(\(position)) FROM \(t) WHERE customer_id LIKE '%@%' GROUP BY lower(customer_id))
                     """)
                 dropped += db.changes
             }

@@ -35,9 +35,12 @@ public struct ServerLoader {
         var summary = try withExtendedLifetime(spool) {
             try database.transaction { () throws -> LoadSummary in
                 try Bookkeeping.createTables(database)
+                // Rows an earlier ecsh loaded are brought under today's customer-id rules first (once; as on SQLite).
+                let keyNote = try CustomerKeyRules.upgrade(database)
                 let words = try StatusVocabulary.workspaceWords(database)
-                let summary = try streamed(request, words: words, started: started, progress: progress)
+                var summary = try streamed(request, words: words, started: started, progress: progress)
                     ?? staged(request, words: words, progress: progress)
+                if let keyNote { summary.notes.append(keyNote) }
                 LoadTrace.mark("server: load")
                 let what = summary.role.map { "load \($0.rawValue)" } ?? "load table \(summary.table)"
                 try InputVersion.bump(database, table: summary.table, cause: "\(what) from '\(request.path)'\(request.append ? " append" : "")")
