@@ -222,3 +222,43 @@ import ECStore
         #expect(out.stderr.components(separatedBy: note).count == 2, "\(out.stderr)")
     }
 }
+
+/// Counted orders of amount 0 (a free sample sent to a buyer) are orders and purchases by the catalogue's definition,
+/// which makes a one-order customer a repeat buyer: the load and `describe orders` say so, with the way out, and the
+/// way out works. By hand: C1 ¥1000 + a ¥0 sample, C2 ¥2000, C3 a cancelled ¥0 order (not counted), C4 ¥500 + ¥700.
+/// Customers C1, C2, C4; repeat buyers C1 and C4 (2 of 3); with the sample left out, C4 alone (1 of 3).
+@Suite struct ZeroAmountOrderTests {
+    @Test func zeroAmountOrdersAreSaidAndCanBeLeftOut() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        _ = try dir.write("o.csv", """
+            order_id,customer_id,ordered_at,amount,status
+            1,C1,2024-01-01,1000,completed
+            2,C1,2024-01-05,0,completed
+            3,C2,2024-01-02,2000,completed
+            4,C3,2024-01-03,0,cancelled
+            5,C4,2024-01-04,500,completed
+            6,C4,2024-02-04,700,completed
+
+            """)
+        let db = dir.path("w.db")
+        let note = "1 counted order has amount 0 (1 customer): they count as orders and as purchases (orders, aov, repeat_rate, f2_rate, retention, cohorts, CLV); "
+            + "if they are free samples, gifts or replacements, leave them out: sql UPDATE orders SET status = 'sample' WHERE amount = 0, "
+            + "then set excluded_statuses 'cancelled, returned, refunded, failed, sample'"
+        let load = try runECSH([db, "--format", "csv", "-c", "load orders from 'o.csv'", "-c", "kpi orders, customers, repeat_rate"], directory: dir.url)
+        #expect(load.status == 0, "\(load.stderr)")
+        #expect(load.stderr.contains("  note: " + note), "\(load.stderr)")
+        #expect(load.stdout.contains("orders,customers,repeat_rate\n5,3,0.6666666666666666\n"), "\(load.stdout)")
+        let described = try runECSH([db, "-c", "describe orders"], directory: dir.url)
+        #expect((described.stdout + described.stderr).contains(note), "\(described.stdout)\(described.stderr)")
+        let out = try runECSH([db, "--format", "csv", "-c", "sql UPDATE orders SET status = 'sample' WHERE amount = 0",
+                               "-c", "set excluded_statuses 'cancelled, returned, refunded, failed, sample'",
+                               "-c", "kpi orders, customers, repeat_rate", "-c", "describe orders"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("orders,customers,repeat_rate\n4,3,0.3333333333333333\n"), "\(out.stdout)")
+        #expect(!(out.stdout + out.stderr).contains("amount 0"), "\(out.stdout)\(out.stderr)")
+        // A shop without ¥0 orders hears nothing of it.
+        _ = try dir.write("p.csv", "order_id,customer_id,ordered_at,amount\n1,C1,2024-01-01,1000\n2,C1,2024-01-05,10\n")
+        let clean = try runECSH([dir.path("p.db"), "-c", "load orders from 'p.csv'", "-c", "describe orders"], directory: dir.url)
+        #expect(clean.status == 0 && !(clean.stdout + clean.stderr).contains("amount 0"), "\(clean.stdout)\(clean.stderr)")
+    }
+}

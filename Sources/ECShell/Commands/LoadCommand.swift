@@ -75,6 +75,9 @@ extension Session {
         say(summary.description)
         try sayStatuses(summary)
         for note in summary.notes { say("  note: \(note)") }
+        if case .role(.orders) = target, let note = try zeroAmountNote(counted: ColumnStatistics.current(database, dataset: "orders")) {
+            say("  note: \(note)")
+        }
     }
 
     /// Data paths in a script are resolved from the script's folder, like `run`.

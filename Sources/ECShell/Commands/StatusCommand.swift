@@ -38,7 +38,33 @@ extension Session {
                 ?? Int(try database.scalar("SELECT count(*) FROM orders WHERE customer_id IS NULL").intValue ?? 0)
             if guests > 0 { notes.append("\(grouped(guests)) guest orders (no customer_id): in order KPIs, not in customer KPIs") }
         }
+        if let zero = try zeroAmountNote(counted: counted) { notes.append(zero) }
         return notes
+    }
+
+    /// Counted orders of amount 0 (free samples, gifts, replacement shipments): they count as orders and as purchases,
+    /// so a customer with one paid order and a free sample is a repeat buyer, and nothing said so. Nil when there are
+    /// none; the load's figures (`counted`) spare the scan when the smallest amount is above 0.
+    func zeroAmountNote(counted: ColumnStatistics.Counted?) throws -> String? {
+        let columns = try database.columns(of: "orders").map(\.name)
+        guard columns.contains("amount"), columns.contains("status") else { return nil }
+        if let least = counted?.figures["amount"] {
+            guard least.nonNull > 0, let min = least.min.doubleValue, min <= 0 else { return nil }
+        }
+        let settings = try metricSettings()
+        let query = SQLFragment("SELECT count(*), count(DISTINCT customer_id) FROM orders WHERE amount = 0 AND ") + settings.countedCondition()
+        let row = try database.query(query.sql, query.bindings).rows.first
+        let orders = Int(row?[0].intValue ?? 0), customers = Int(row?[1].intValue ?? 0)
+        guard orders > 0 else { return nil }
+        var way = "sql UPDATE orders SET status = 'sample' WHERE amount = 0"
+        if case .excluding(let list) = settings.counted {
+            way += ", then set excluded_statuses '\((list + ["sample"]).joined(separator: ", "))'"
+        } else {
+            way += " (a status that is not counted)"
+        }
+        return "\(grouped(orders)) counted order\(orders == 1 ? " has" : "s have") amount 0 (\(grouped(customers)) customer\(customers == 1 ? "" : "s")): "
+            + "they count as orders and as purchases (orders, aov, repeat_rate, f2_rate, retention, cohorts, CLV); "
+            + "if they are free samples, gifts or replacements, leave them out: \(way)"
     }
 
     /// `set status 'WORD', STATUS`: the workspace's own meaning for a status word.
