@@ -262,3 +262,38 @@ import ECStore
         #expect(clean.status == 0 && !(clean.stdout + clean.stderr).contains("amount 0"), "\(clean.stdout)\(clean.stderr)")
     }
 }
+
+/// Timestamps with a UTC offset and no time zone named take their days in the machine's zone, which on a server in UTC
+/// put a Tokyo shop's order of 2024-04-01 00:30 +0900 in March without a word. The load says so, with the count of
+/// values whose day changed, and the note is gone once the zone is named. By hand: order 1 is 2024-03-31 15:30 UTC
+/// (March in UTC, April in Tokyo), order 2 is 2024-03-31 01:00 UTC (March either way).
+@Suite struct ImplicitTimeZoneTests {
+    @Test func daysTakenInTheMachinesZoneAreSaid() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        _ = try dir.write("o.csv", "order_id,customer_id,ordered_at,amount\n1,C1,2024-04-01 00:30:00 +0900,1000\n2,C2,2024-03-31 10:00:00 +0900,500\n")
+        _ = try dir.write("u.csv", "order_id,customer_id,ordered_at,amount\n1,C1,2024-03-31T15:30:00Z,1000\n")
+        _ = try dir.write("p.csv", "order_id,customer_id,ordered_at,amount\n1,C1,2024-03-31 15:30:00,1000\n")
+        let utc = ["TZ": "Etc/UTC"]
+        let out = try runECSH([dir.path("a.db"), "--format", "csv", "-c", "load orders from 'o.csv'", "-c", "kpi gmv by month"],
+                              directory: dir.url, environment: utc)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("month,gmv\n2024-03,1500.0\n"), "\(out.stdout)")
+        #expect(out.stderr.contains("note: no time zone is set: 2 timestamps written with a UTC offset (+09:00) took their days in this machine's zone, Etc/UTC "
+                                    + "(1 of them on another day than the file wrote); if the shop keeps another zone's days: set timezone 'Asia/Tokyo' (the shop's zone) and load again"),
+                "\(out.stderr)")
+        // UTC timestamps read in UTC: nothing moves, and still the day is a guess for a shop elsewhere.
+        let inUTC = try runECSH([dir.path("b.db"), "-c", "load orders from 'u.csv'"], directory: dir.url, environment: utc)
+        #expect(inUTC.stderr.contains("1 timestamp written with a UTC offset (+00:00) took its day in this machine's zone, Etc/UTC (none of them on another day than the file wrote)"),
+                "\(inUTC.stderr)")
+        // Named, the zone is no guess: no note, and the order of 00:30 in Tokyo is April's.
+        let named = try runECSH([dir.path("c.db"), "--format", "csv", "-c", "set timezone 'Asia/Tokyo'", "-c", "load orders from 'o.csv'", "-c", "kpi gmv by month"],
+                                directory: dir.url, environment: utc)
+        #expect(named.status == 0 && !named.stderr.contains("no time zone is set"), "\(named.stderr)")
+        #expect(named.stdout.contains("month,gmv\n2024-03,500.0\n2024-04,1000.0\n"), "\(named.stdout)")
+        let with = try runECSH([dir.path("d.db"), "-c", "load orders from 'u.csv' with timezone 'UTC'"], directory: dir.url, environment: utc)
+        #expect(with.status == 0 && !with.stderr.contains("no time zone is set"), "\(with.stderr)")
+        // Without offsets there is nothing to move and nothing to say.
+        let plain = try runECSH([dir.path("e.db"), "-c", "load orders from 'p.csv'"], directory: dir.url, environment: utc)
+        #expect(plain.status == 0 && !plain.stderr.contains("time zone"), "\(plain.stderr)")
+    }
+}

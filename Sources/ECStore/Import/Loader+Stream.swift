@@ -113,6 +113,7 @@ extension Loader {
         if let ambiguous = converter.ambiguousDecimals(file: request.path, options: request.options, plan: plan) { throw ambiguous }
         // The note on placeholder customer ids is the full load's (`Loader.placeholderNote`).
         if !converter.placeholdersSeen.isEmpty { throw StreamDeclined(reason: "placeholder customer ids") }
+        if converter.zoneNote != nil { throw StreamDeclined(reason: "days taken in the system's time zone") }
         let finished = Array(converter.finishedColumns().prefix(columns.count))
         if let widened = finished.first(where: { $0.kind.sqlType != $0.declaredKind.sqlType }) {
             throw StreamDeclined(reason: "column \(widened.name) widened")

@@ -179,6 +179,7 @@ public final class Loader {
         // `StagedRows.minReplacingFileBytes`, or in a workspace that does not stage) writes its rows as pages too,
         // copied in at its end, the files detached when the transaction ends.
         var placeholders: [CustomerKeyPlaceholders.Seen] = []
+        var zoneNote: String?
         let pagesInOneTransaction = staged == nil && writesPages
             && StagedRows.loadsWholeTable(into: database, request, preset: preset, fileBytes: fileBytes)
         do {
@@ -211,6 +212,7 @@ public final class Loader {
                 }
                 let (base, converter, tally, pass, watch) = (inserted.base, inserted.converter, inserted.tally, inserted.pass, inserted.watch)
                 placeholders = converter.placeholdersSeen
+                zoneNote = converter.zoneNote
                 try database.during("checking the new rows (statuses, repeated ids)") {
                     plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
                     if let role {
@@ -282,6 +284,7 @@ public final class Loader {
         if let note = summary.mergeNote { notes.append(note) }
         notes += Loader.negatedNote(summary.negatedDeductions, negatives: summary.negatedNegatives)
         if let role, let note = Loader.placeholderNote(placeholders, role: role) { notes.append(note) }
+        if let zoneNote { notes.append(zoneNote) }
         if let preset, preset.noBuyerKey {
             notes.append("the \(preset.title) has no buyer identity: its orders load as guest orders, and customer KPIs (customers, repeat, F2, retention, cohorts, CLV) cannot include them")
         } else if summary.guests > 0 {

@@ -57,6 +57,8 @@ final class RowConverter {
 
     /// The placeholders met, for the load's note; empty when none.
     var placeholdersSeen: [CustomerKeyPlaceholders.Seen] { placeholders.values.sorted { $0.line < $1.line } }
+    /// The note when the system's zone, no zone being named, moved timestamps to another day (`ZoneConverter`).
+    var zoneNote: String? { dates.zone?.implicitNote }
 
     private(set) var columns: [ColumnPlan]
     let width: Int

@@ -6,17 +6,29 @@ import Foundation
 /// Foundation's `TimeZone` knows the rules (summer time included); the last
 /// hour's offset is cached, so a file of timestamps near each other costs one
 /// look-up per hour of data, not per row. Used by one thread at a time.
+///
+/// Without a zone named (no `timezone` setting, no `with timezone`), the system's zone is used, and a machine in UTC
+/// (a server, a container) put an order written `2024-04-01 00:30:00 +0900` on 31 March without a word. The
+/// converter counts the values it moved and those whose calendar day changed, for the load's note (`implicitNote`).
 final class ZoneConverter {
     let zone: TimeZone
+    /// No zone was named: the system's is a guess.
+    let implicit: Bool
     private var cachedHour = Int64.min
     private var cachedOffset = 0
+    /// Values with an offset, those the move put on another calendar day, and the first few offsets met (minutes).
+    private(set) var converted = 0
+    private(set) var movedDays = 0
+    private(set) var offsets: [Int] = []
 
     /// nil or empty: the system's time zone. Throws for an unknown name.
     init(identifier: String?) throws {
         guard let name = identifier, !name.isEmpty else {
             zone = TimeZone.current
+            implicit = true
             return
         }
+        implicit = false
         guard let z = TimeZone(identifier: name) ?? TimeZone(abbreviation: name) else {
             throw StoreError("unknown time zone '\(name)'; use a name such as 'Asia/Tokyo', 'Europe/Berlin' or 'UTC'")
         }
@@ -43,7 +55,30 @@ final class ZoneConverter {
         out.minute = secs / 60 % 60
         out.second = secs % 60
         out.hasTime = true
+        converted += 1
+        if out.day != dt.day || out.month != dt.month || out.year != dt.year { movedDays += 1 }
+        if offsets.count < 4, !offsets.contains(offsetMinutes) { offsets.append(offsetMinutes) }
         return out
+    }
+
+    /// The load's note when no zone was named and timestamps had offsets: their days are this machine's zone's, a guess
+    /// that is wrong for a shop elsewhere (an Amazon report in UTC read on a server in UTC keeps a Tokyo shop's
+    /// 00:30 orders of 1 April on 31 March though nothing moved), so it is said, and how many days the move changed.
+    var implicitNote: String? {
+        guard implicit, converted > 0 else { return nil }
+        let written = offsets.map(Self.describe).joined(separator: ", ") + (offsets.count == 4 ? ", …" : "")
+        let here = zone.identifier, example = zone.identifier == "Asia/Tokyo" ? "Europe/London" : "Asia/Tokyo"
+        let moved = movedDays == 0 ? "none of them on another day than the file wrote"
+            : "\(LoadSummary.grouped(movedDays)) of them on another day than the file wrote"
+        return "no time zone is set: \(LoadSummary.grouped(converted)) timestamp\(converted == 1 ? "" : "s") written with a UTC offset (\(written)) "
+            + "took \(converted == 1 ? "its day" : "their days") in this machine's zone, \(here) (\(moved)); "
+            + "if the shop keeps another zone's days: set timezone '\(example)' (the shop's zone) and load again"
+    }
+
+    /// An offset in minutes as written in ISO 8601: `+09:00`, `-05:00`, `+00:00`.
+    static func describe(_ minutes: Int) -> String {
+        let m = abs(minutes)
+        return (minutes < 0 ? "-" : "+") + String(format: "%02d:%02d", m / 60, m % 60)
     }
 }
 
