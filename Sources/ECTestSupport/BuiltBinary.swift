@@ -37,6 +37,13 @@ public struct ProcessOutput: Sendable {
 /// so a transcript shows results, notes and errors in the order they were written.
 public func runECSH(_ arguments: [String], stdin: String? = nil, directory: URL? = nil,
                     environment extra: [String: String] = [:], mergingStandardError: Bool = false) throws -> ProcessOutput {
+    try runECSH(arguments, stdinBytes: stdin.map { Array($0.utf8) }, directory: directory, environment: extra,
+                mergingStandardError: mergingStandardError)
+}
+
+/// `runECSH` with standard input given as bytes (a script in another encoding).
+public func runECSH(_ arguments: [String], stdinBytes stdin: [UInt8]?, directory: URL? = nil,
+                    environment extra: [String: String] = [:], mergingStandardError: Bool = false) throws -> ProcessOutput {
     let process = Process()
     process.executableURL = BuiltBinary.ecsh
     process.arguments = arguments
@@ -51,7 +58,7 @@ public func runECSH(_ arguments: [String], stdin: String? = nil, directory: URL?
     process.standardError = mergingStandardError ? outPipe : errPipe
     process.standardInput = inPipe
     try process.run()
-    if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
+    if let stdin { inPipe.fileHandleForWriting.write(Data(stdin)) }
     try? inPipe.fileHandleForWriting.close()
     // Read both pipes fully before waiting, so a large output cannot block the child.
     let group = DispatchGroup()

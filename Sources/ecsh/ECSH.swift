@@ -14,6 +14,7 @@ struct ECSH: ParsableCommand {
               ecsh --demo                       explore the bundled sample shop
               ecsh shop.db                      interactive, on a workspace file (created if missing)
               ecsh shop.db -f analysis.ecsh     replay a script; stops at the first error, exit 1
+              ecsh shop.db -f - < analysis.ecsh the script from standard input (as ecsh shop.db < analysis.ecsh)
               ecsh -c 'kpi gmv by month' shop.db
               ecsh shop.db 'kpi gmv by month'   a statement after the workspace, as in sqlite3
               ecsh postgresql://me@db:5432/shop a workspace in a PostgreSQL database (libpq URI)
@@ -40,7 +41,7 @@ struct ECSH: ParsableCommand {
     @Argument(help: "Statements to run after the workspace, as in sqlite3 (ecsh shop.db 'kpi gmv'); then exit.")
     var statements: [String] = []
 
-    @Option(name: [.customShort("f"), .customLong("file")], help: "Run a script file (repeatable; in order).")
+    @Option(name: [.customShort("f"), .customLong("file")], help: "Run a script file (repeatable; in order); - reads the script from standard input.")
     var files: [String] = []
 
     @Option(name: [.customShort("c"), .customLong("command")], help: "Run a statement (repeatable; after the files).")
@@ -106,6 +107,9 @@ struct ECSH: ParsableCommand {
         }
         if let reportFile, !reportFile.lowercased().hasSuffix(".html") {
             throw ValidationError("-o writes an HTML report: name a .html file, not '\(reportFile)'")
+        }
+        if files.filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("-f - reads the script on standard input, which can be read once; give -f - once")
         }
         if bail && keepGoing { throw ValidationError("-bail and --keep-going contradict each other; give one") }
     }

@@ -67,7 +67,11 @@ extension Session {
     }
 
     /// `run 'file.ecsh'`: runs a script; relative to the including script's folder.
+    /// While it runs, the including statement is on `inclusions`, so errors inside name the chain.
     func runNested(_ path: Located<String>) throws {
+        let including = runningStatement.map(Inclusion.init)
+        if let including { inclusions.append(including) }
+        defer { if including != nil { inclusions.removeLast() } }
         if try !runScript(path: path.value, from: scriptStack.last, at: path.range) {
             throw AlreadyReported()
         }

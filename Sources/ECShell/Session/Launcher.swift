@@ -115,7 +115,8 @@ public enum Launcher {
 
     /// The report's title: the scripts' names, else "ecsh report".
     static func reportTitle(_ launch: LaunchConfiguration) -> String {
-        launch.files.isEmpty ? "ecsh report" : launch.files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
+        launch.files.isEmpty ? "ecsh report"
+            : launch.files.map { $0 == "-" ? ScriptFile.standardInputName : ($0 as NSString).lastPathComponent }.joined(separator: ", ")
     }
 
     /// Runs the session as the command line asked; the exit status.
@@ -136,7 +137,8 @@ public enum Launcher {
         if scripted {
             var failed = false
             for path in launch.files {
-                if !((try? session.runScript(path: path, from: nil)) ?? false) {
+                let ran = path == "-" ? session.runStandardInput() : (try? session.runScript(path: path, from: nil)) ?? false
+                if !ran {
                     failed = true
                     if !launch.keepGoing { return 1 }
                 }
@@ -151,15 +153,9 @@ public enum Launcher {
             }
             return failed ? 1 : 0
         }
+        // Piped or redirected: the same script reading as `-f -`.
         if isatty(0) == 0 {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            switch ScriptFile.decode(data, name: "<stdin>") {
-            case .success(let text):
-                return session.run(text: text, sourceName: "<stdin>") ? 0 : 1
-            case .failure(let e):
-                err.write("error: \(e.message)\n")
-                return 1
-            }
+            return session.runStandardInput() ? 0 : 1
         }
         session.runInteractive()
         return 0

@@ -13,6 +13,9 @@ final class CompletionNames: Sendable {
 }
 
 extension Session {
+    /// How a statement typed at the prompt is named in errors.
+    static let interactiveSourceName = "<input>"
+
     /// The interactive loop: readline on a terminal, with history and completion.
     func runInteractive() {
         isInteractive = true
@@ -37,7 +40,7 @@ extension Session {
         let repl = Repl(reader: reader,
                         stopRequested: { [unowned self] in self.quitRequested },
                         execute: { [unowned self] text in
-                            self.run(text: text, sourceName: "<input>")
+                            self.run(text: text, sourceName: Self.interactiveSourceName)
                             names.set(self.completionVocabulary())
                             if !self.database.isInTransaction { self.warnedAboutOpenTransaction = false }
                         })

@@ -52,6 +52,7 @@ extension Session {
         }
         err.write(renderer.render(diagnostic, in: source))
         if let extra { err.write(extra) }
+        err.write(Inclusion.chain(inclusions))
     }
 
     /// A read-only or locked workspace in plain words (SQLite says "attempt to write a readonly database").

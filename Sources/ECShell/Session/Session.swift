@@ -22,6 +22,10 @@ public final class Session {
     public internal(set) var lastSQL: String?
     /// Scripts being run, innermost last (for nesting and relative paths).
     var scriptStack: [String] = []
+    /// The `run` statements that led to the script running now, outermost first (for the error chain).
+    var inclusions: [Inclusion] = []
+    /// The statement running now (a `run` records it as the including statement).
+    var runningStatement: StatementText?
     /// Deepest `run` nesting allowed (a script that runs itself stops here).
     static let maximumRunDepth = 16
     /// Set by `quit`: stop reading statements.
@@ -102,6 +106,9 @@ public final class Session {
     /// Runs one statement, reporting any error; true on success.
     func execute(_ text: StatementText, in source: Source) -> Bool {
         InterruptFlag.shared.clear()
+        let outerStatement = runningStatement
+        runningStatement = text
+        defer { runningStatement = outerStatement }
         let started = ContinuousClock.now
         // A statement of a script run by `run`: its own line, not the `run`'s, while it runs.
         if let outerLine = activityLine {
@@ -173,6 +180,18 @@ public final class Session {
         if range != nil { throw failure }
         err.write(renderPlain(message: failure.message, help: failure.help))
         return false
+    }
+
+    /// Runs the script on standard input (`-f -`, or `ecsh W.db < script.ecsh`): named `<stdin>` in errors,
+    /// its relative paths resolved from the current folder.
+    func runStandardInput() -> Bool {
+        switch ScriptFile.readStandardInput() {
+        case .success(let text):
+            return run(text: text, sourceName: ScriptFile.standardInputName)
+        case .failure(let e):
+            err.write(renderPlain(message: e.message, help: e.help))
+            return false
+        }
     }
 
     /// A relative path in a script is resolved from that script's folder.

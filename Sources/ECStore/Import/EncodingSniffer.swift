@@ -124,7 +124,7 @@ enum EncodingSniffer {
     }
 
     /// How many leading bytes of `bytes` to show: the bad byte and any that follow it before an ASCII one.
-    private static func badRun(_ bytes: [UInt8]) -> Int {
+    static func badRun(_ bytes: [UInt8]) -> Int {
         var k = 1
         while k < bytes.count && bytes[k] >= 0x80 { k += 1 }
         return k
