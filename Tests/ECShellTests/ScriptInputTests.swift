@@ -43,6 +43,20 @@ import ECTestSupport
         #expect(out.stdout == "five\n5\n")
     }
 
+    /// `run` in a script reads beside the script first, then in the current folder (docs/language.md, as `load` does):
+    /// `d/o.ecsh` runs `five.ecsh` from the current folder when `d/` has none, and its own `d/six.ecsh` when it has one.
+    @Test func runInAScriptFallsBackToTheCurrentFolder() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.path("d"), withIntermediateDirectories: true)
+        _ = try dir.write("five.ecsh", "sql select 5 as five\n")
+        _ = try dir.write("six.ecsh", "sql select 0 as wrong\n")
+        _ = try dir.write("d/six.ecsh", "sql select 6 as six\n")
+        _ = try dir.write("d/o.ecsh", "run 'five.ecsh'\nrun 'six.ecsh'\n")
+        let out = try runECSH(["--no-rc", "--format", "csv", "-f", "d/o.ecsh"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout == "five\n5\nsix\n6\n", "\(out.stdout)")
+    }
+
     // MARK: encodings
 
     /// Lines 2–3 are one statement (an open parenthesis); line 4 fails at `nosuch`, column 23:

@@ -161,7 +161,9 @@ public final class Session {
     /// A file that cannot be read is reported here, or thrown located at `range` (for `run`).
     @discardableResult
     func runScript(path: String, from including: String?, at range: SourceRange? = nil) throws -> Bool {
-        let resolved = resolveScriptPath(path, from: including)
+        // Beside the including script first, then in the current folder (as `load` reads data files).
+        var resolved = resolveScriptPath(path, from: including)
+        if resolved != path, !FileManager.default.fileExists(atPath: resolved), FileManager.default.fileExists(atPath: path) { resolved = path }
         let failure: ShellError
         if scriptStack.count >= Self.maximumRunDepth {
             let chain = scriptStack.count > 4 ? scriptStack.prefix(2) + ["…"] + scriptStack.suffix(1) : scriptStack[...]
