@@ -297,3 +297,43 @@ import ECStore
         #expect(plain.status == 0 && !plain.stderr.contains("time zone"), "\(plain.stderr)")
     }
 }
+
+/// Two shops number their orders alike: the own shop's 1001 (¥1,000) and a Yahoo! store's 1001 (¥3,000). `append` took the
+/// second for a newer version of the first and dropped an order with only "1 updated" said (GMV ¥5,500 of 3 orders for
+/// ¥6,500 of 4). Now the append stops at the row (file:line:column) with both orders named, and `with id_prefix` loads it.
+@Suite struct OrderIdCollisionTests {
+    static let own = "order_id,customer_id,ordered_at,amount,channel\n1001,C1,2024-01-01,1000,own\n1002,C2,2024-01-02,2000,own\n"
+    static let yahoo = "order_id,customer_id,ordered_at,amount,channel\n1003,Y8,2024-01-04,500,yahoo\n1001,Y9,2024-01-03,3000,yahoo\n"
+    static let error = "order_id '1001' is already loaded as an order of channel 'own' (customer C1, 2024-01-01); "
+        + "this row is an order of channel 'yahoo' (customer Y9, 2024-01-03): two shops' orders with one id? append would replace the earlier order with this one"
+    static let help = "help: if they are two shops' orders, keep their ids apart: load orders from 'y.csv' append with id_prefix 'yahoo-'; "
+        + "if the order really moved to channel 'yahoo', remove the earlier row first: sql DELETE FROM orders WHERE order_id = '1001'"
+
+    @Test func anAppendedOrderOfAnotherChannelWithTheSameIdStops() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        _ = try dir.write("own.csv", Self.own)
+        _ = try dir.write("y.csv", Self.yahoo)
+        let db = dir.path("w.db")
+        let first = try runECSH([db, "-c", "load orders from 'own.csv'"], directory: dir.url)
+        #expect(first.status == 0, "\(first.stderr)")
+        let clash = try runECSH([db, "-c", "load orders from 'y.csv' append"], directory: dir.url)
+        #expect(clash.status == 1)
+        #expect(clash.stderr.contains(Self.error), "\(clash.stderr)")
+        #expect(clash.stderr.contains(Self.help), "\(clash.stderr)")
+        #expect(clash.stderr.contains("y.csv:3:1"), "\(clash.stderr)")
+        #expect(clash.stderr.contains("nothing was loaded; the workspace is as it was"), "\(clash.stderr)")
+        let out = try runECSH([db, "--format", "csv", "-c", "load orders from 'y.csv' append with id_prefix 'yahoo-'",
+                               "-c", "kpi gmv, orders, customers", "-c", "sql select order_id from orders order by order_id"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("gmv,orders,customers\n6500.0,4,4\n"), "\(out.stdout)")
+        #expect(out.stdout.contains("order_id\n1001\n1002\nyahoo-1001\nyahoo-1003\n"), "\(out.stdout)")
+        #expect(out.stderr.contains("2 new, 0 updated, 0 unchanged"), "\(out.stderr)")
+        // A later export of the same shop's orders (same channel) still updates them, and an id_prefix elsewhere is refused.
+        _ = try dir.write("y2.csv", "order_id,customer_id,ordered_at,amount,channel\n1001,Y9,2024-01-03,3300,yahoo\n")
+        let again = try runECSH([db, "--format", "csv", "-c", "load orders from 'y2.csv' append with id_prefix 'yahoo-'", "-c", "kpi gmv"], directory: dir.url)
+        #expect(again.stdout.contains("gmv\n6800.0\n"), "\(again.stdout)")
+        #expect(again.stderr.contains("0 new, 1 updated, 0 unchanged"), "\(again.stderr)")
+        let customers = try runECSH([db, "-c", "load customers from 'own.csv' with id_prefix 'x'"], directory: dir.url)
+        #expect(customers.status == 1 && customers.stderr.contains("id_prefix keeps apart the order ids of two shops: use it with `load orders`"), "\(customers.stderr)")
+    }
+}

@@ -157,6 +157,26 @@ import ECTestSupport
                 == "1|taro@example.jp\n2|(none)\n3|C9\n4|taro@example.jp\n5|(none)\n")
     }
 
+    /// Two shops' orders with one id on a server: the append stops as on SQLite (`OrderIdCollisionTests`), and with
+    /// `id_prefix` both orders count (¥6,500 of 4 orders, by hand), checked with psql.
+    @Test func anAppendedOrderOfAnotherChannelWithTheSameIdStops() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let own = try dir.write("own.csv", OrderIdCollisionTests.own)
+        _ = try dir.write("y.csv", OrderIdCollisionTests.yahoo)
+        let url = try PostgresServer.freshDatabase("idclash")
+        let first = try runECSH([url, "-c", "load orders from '\(own)'"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let clash = try runECSH([url, "-c", "load orders from 'y.csv' append"], directory: dir.url)
+        #expect(clash.status == 1)
+        #expect(clash.stderr.contains(OrderIdCollisionTests.error), "\(clash.stderr)")
+        #expect(clash.stderr.contains("y.csv:3"), "\(clash.stderr)")
+        #expect(try PostgresServer.psql(url, "SELECT count(*), sum(amount) FROM orders") == "2|3000\n")
+        let out = try runECSH([url, "-c", "load orders from 'y.csv' append with id_prefix 'yahoo-'"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(try PostgresServer.psql(url, "SELECT count(*), sum(amount), string_agg(order_id, ' ' ORDER BY order_id) FROM orders")
+                == "4|6500|1001 1002 yahoo-1001 yahoo-1003\n")
+    }
+
     @Test func anUnreachableServerIsAClearErrorWithStatusTwo() throws {
         let out = try runECSH(["postgresql://nobody@127.0.0.1:1/nothing", "-c", "kpi gmv"])
         #expect(out.status == 2)

@@ -54,6 +54,9 @@ public struct LoadOptions: Sendable, Equatable {
     public var nullPadding = false
     /// The workspace's time zone (`Asia/Tokyo`): timestamps with a UTC offset are moved into it. nil: the system's.
     public var timezone: String?
+    /// Written before every order_id of the file (`with id_prefix 'yahoo-'`): keeps apart the ids of shops that
+    /// number their orders alike, which `append` would otherwise take for one order (`Loader.idCollision`).
+    public var idPrefix: String?
 
     public init(delimiter: Delimiter? = nil, header: Bool? = nil, encoding: String? = nil, skip: Int = 0,
                 dateFormat: String? = nil, decimal: Character? = nil, onError: OnError = .stop) {
@@ -68,7 +71,7 @@ public struct LoadOptions: Sendable, Equatable {
 
     /// Option names accepted in `with`, in the order help lists them.
     public static let knownNames = ["delimiter", "quote", "escape", "comment", "header", "encoding", "skip", "date_format", "decimal",
-                                    "on_error", "null_padding", "timezone"]
+                                    "on_error", "null_padding", "timezone", "id_prefix"]
 
     /// Builds options from a `with` clause: `with delimiter ';', header false, on_error skip`.
     ///
@@ -129,6 +132,11 @@ public struct LoadOptions: Sendable, Equatable {
             case "timezone", "time_zone", "tz":
                 _ = try ZoneConverter(identifier: text)
                 timezone = text
+            case "id_prefix", "idprefix":
+                guard !text.isEmpty, !text.contains(where: \.isNewline) else {
+                    throw StoreError("id_prefix must be some text to write before each order_id, such as 'yahoo-'")
+                }
+                idPrefix = text
             case "null_padding", "nullpadding":
                 guard let b = LoadOptions.bool(value) else {
                     throw StoreError("null_padding must be true or false, not '\(text)'")

@@ -171,6 +171,44 @@ extension Loader {
         return "values differ"
     }
 
+    /// `append` of orders: an earlier order whose id a row of this load has, under another channel, is another shop's order
+    /// numbered alike (an own shop's #1001 and a mall's 1001), not an earlier version of it; replacing it lost an order
+    /// with only "1 updated" said. A located error at the first such row, with the ways out (`idCollision`).
+    func checkIdCollisions(_ table: String, base: Int64, request: LoadRequest, plan: FilePlan) throws {
+        let t = quoteIdentifier(table)
+        let clash = "FROM \(t) n JOIN \(t) o ON o.order_id = n.order_id AND o.rowid <= ? WHERE n.rowid > ? AND o.channel <> n.channel"
+        guard let first = try database.query("""
+            SELECT n.rowid, n.order_id, o.channel, o.customer_id, o.ordered_at, n.channel, n.customer_id, n.ordered_at \(clash)
+            ORDER BY n.rowid LIMIT 1
+            """, [.integer(base), .integer(base)]).rows.first else { return }
+        let count = Int(try database.scalar("SELECT count(DISTINCT n.order_id) \(clash)", [.integer(base), .integer(base)]).intValue ?? 1)
+        throw Loader.idCollision(file: request.path, line: Int((first[0].intValue ?? base) - base), column: Loader.fileColumn("order_id", plan.columns),
+                                 row: Array(first.dropFirst()), count: count, prefix: request.options.idPrefix)
+    }
+
+    /// The 1-based file column a table column is read from; nil when not from one field.
+    static func fileColumn(_ name: String, _ columns: [ColumnPlan]) -> Int? {
+        guard case .field(let i) = columns.first(where: { $0.name == name })?.source else { return nil }
+        return i + 1
+    }
+
+    /// The error for an appended order whose id an earlier order of another channel has. `row`: the id, then the earlier
+    /// order's channel, customer and time, then this row's.
+    static func idCollision(file: String, line: Int?, column: Int?, row: [Value], count: Int, prefix: String?) -> LoadError {
+        func order(_ channel: Value, _ customer: Value, _ at: Value) -> String {
+            "an order of channel '\(channel.textValue ?? "")' (\(customer.textValue.map { "customer \($0)" } ?? "a guest"), \(at.textValue ?? "no date"))"
+        }
+        let id = row[0].textValue ?? row[0].description
+        let others = count > 1 ? "; \(LoadSummary.grouped(count)) ids of this file are so" : ""
+        let channel = row[4].textValue ?? "shop"
+        let suggested = (prefix.map { $0 + channel } ?? channel) + "-"
+        return LoadError(file: file, line: line, column: column, field: "order_id",
+                         reason: "order_id '\(id)' is already loaded as \(order(row[1], row[2], row[3])); this row is \(order(row[4], row[5], row[6])): "
+                            + "two shops' orders with one id? append would replace the earlier order with this one\(others)",
+                         help: "if they are two shops' orders, keep their ids apart: load orders from '\(file)' append with id_prefix '\(suggested)'; "
+                            + "if the order really moved to channel '\(channel)', remove the earlier row first: sql DELETE FROM orders WHERE order_id = '\(id.replacingOccurrences(of: "'", with: "''"))'")
+    }
+
     /// `append`: rows of this load replace earlier rows with the same values of `keys` (a later export is the
     /// newer truth). One key is an id (`order_id`; NULL matches nothing, as before); several are a natural key
     /// (`DatasetRole.appendKey`), matched with `IS` so that an empty channel or customer matches an empty one.

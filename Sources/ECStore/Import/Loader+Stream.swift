@@ -59,6 +59,7 @@ extension Loader {
                 tally: RowTally? = nil, row: (RowBatch, Int) throws -> Void) throws -> [ColumnPlan] {
         if let preset = planned.preset { throw StreamDeclined(reason: "preset \(preset.name) collapses line items") }
         if columns.contains(where: \.timesQuantity) { throw StreamDeclined(reason: "the amount is a unit price times the quantity") }
+        if planned.request.options.idPrefix != nil { throw StreamDeclined(reason: "order ids get a prefix") }
         let request = planned.request
         var plan = planned.plan
         plan.columns = columns

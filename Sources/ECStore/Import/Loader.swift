@@ -82,6 +82,9 @@ public final class Loader {
             preset = p
         }
         var options = request.options
+        if options.idPrefix != nil, request.target != .role(.orders) {
+            throw StoreError("id_prefix keeps apart the order ids of two shops: use it with `load orders`")
+        }
         if ["rakuten", "yahoo"].contains(preset?.name) && options.encoding == nil {
             // RMS and Yahoo! downloads are CP932: where bytes could be EUC-JP too, trust the preset.
             let sample = try TextSource.sample(path: request.readPath, capacity: EncodingSniffer.sampleBytes)
@@ -231,7 +234,7 @@ public final class Loader {
                     // The table holds exactly the rows the observer saw, as it saw them: nothing removed, retyped
                     // or mapped by SQL (the tally mapped every status).
                     // Deductions stored with their sign turned were observed as read.
-                    let rewritten = !summary.negatedDeductions.isEmpty || summary.amountTimesQuantity
+                    let rewritten = !summary.negatedDeductions.isEmpty || summary.amountTimesQuantity || summary.idsPrefixed
                     rowObserver?.settled(intact: pass != nil && !removed && !widened && !rewritten && tally?.countsHold == true)
                     try retypeWidenedColumns(table, plan.columns, notes: &notes)
                     // The id index serves the repeat query and joins; ids proven distinct on the way need neither.
@@ -331,6 +334,11 @@ public final class Loader {
             try database.execute("UPDATE \(quoteIdentifier(table)) SET amount = amount * coalesce(quantity, 1) WHERE rowid > ?", [.integer(base)])
             summary.amountTimesQuantity = true
         }
+        if let key = role.identity, mapped(key), let prefix = request.options.idPrefix {
+            try database.execute("UPDATE \(quoteIdentifier(table)) SET \(quoteIdentifier(key)) = ? || \(quoteIdentifier(key)) WHERE rowid > ? AND \(quoteIdentifier(key)) IS NOT NULL",
+                                 [.text(prefix), .integer(base)])
+            summary.idsPrefixed = true
+        }
         if let key = role.identity, mapped(key) {
             if distinct { summary.idsProven = true } else {
                 try collapseRepeats(table, key: key, base: base, request: request, summary: &summary)
@@ -339,6 +347,9 @@ public final class Loader {
         if request.append && base > 0 {
             let hasIdentity = role.identity.map(mapped) ?? false
             let keys = role.appendKey(hasIdentity: hasIdentity, columns: try database.columns(of: table).map { ($0.name, $0.type) })
+            if role == .orders, keys == ["order_id"], mapped("channel") {
+                try checkIdCollisions(table, base: base, request: request, plan: plan)
+            }
             try mergeWithEarlier(table, keys: keys, required: role.appendKeyRequired(hasIdentity: hasIdentity), base: base, summary: &summary)
             summary.mergeKey = keys
             summary.mappedChannel = mapped("channel")
