@@ -221,3 +221,31 @@ import ECTestSupport
         }
     }
 }
+
+/// E-mail customer ids are stored lower-cased, so a literal written with capitals matched nothing, silently.
+@Suite struct EmailKeyLiteralTests {
+    /// Bob@X.com 1000 and bob@x.com 2000 (one customer, stored as bob@x.com), C3 3000, ann@y.jp 4000.
+    @Test func literalsAreLowerCasedWithANote() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", """
+            order_id,customer_id,ordered_at,amount,status
+            A1,Bob@X.com,2024-01-05,1000,completed
+            A2,bob@x.com,2024-01-06,2000,completed
+            A3,C3,2024-01-07,3000,completed
+            A4,ann@y.jp,2024-01-08,4000,completed
+
+            """)
+        let out = try runECSH(["--format", "csv", "-c", "load orders from '\(orders)'",
+                               "-c", "segment s = customer_id = 'BOB@x.com'",
+                               "-c", "kpi gmv where customer_id = 'BOB@x.com'",                       // 1000 + 2000 (was 0)
+                               "-c", "kpi gmv where customer_id in ('BOB@X.COM', 'Ann@Y.jp', 'C3')",  // 10000 (was 3000)
+                               "-c", "kpi gmv where customer_id != 'BOB@x.com'",                      // 3000 + 4000 (was 10000)
+                               "-c", "show sql"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("segment s: 1 of 3 customers with counted orders (33.3%)"), "\(out.stderr)")
+        #expect(out.stdout.contains("gmv\n3000.0\n") && out.stdout.contains("gmv\n10000.0\n") && out.stdout.contains("gmv\n7000.0\n"), "\(out.stdout)")
+        #expect(out.stderr.contains("note: compared 'BOB@X.COM' as 'bob@x.com', 'Ann@Y.jp' as 'ann@y.jp': customer ids that are e-mail addresses are stored in lower case"), "\(out.stderr)")
+        // show sql binds the literal as compared.
+        #expect(out.stdout.contains("= 'bob@x.com'") && !out.stdout.contains("'BOB@x.com'"), "\(out.stdout)")
+    }
+}
