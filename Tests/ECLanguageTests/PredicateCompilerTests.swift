@@ -5,7 +5,7 @@ import Testing
 @Suite struct PredicateCompilerTests {
     /// Columns resolve to "c"."name"; `vip` is a segment compiled earlier; anything else is unknown.
     let compiler = PredicateCompiler(resolver: ClosureNameResolver { (name: Identifier) throws(Diagnostic) -> ResolvedName in
-        let columns = ["revenue", "orders", "region", "recency", "cohort", "first_order", "email", "注文日時", "Created at", "a\"b"]
+        let columns = ["customer_id", "revenue", "orders", "region", "recency", "cohort", "first_order", "email", "注文日時", "Created at", "a\"b"]
         if name.folded == "vip" { return .segment(SQLFragment("\"c\".\"revenue\" >= ?", [.integer(50000)])) }
         guard let column = columns.first(where: { $0.lowercased() == name.folded }) else {
             throw Diagnostic.unknownName("customer attribute", name.name, at: name.range, among: columns)
@@ -34,6 +34,21 @@ import Testing
         try assertSQL("cohort between 2024-03 and 2024-05", #"("c"."cohort" BETWEEN ? AND ?)"#, ["2024-03", "2024-05"])
         try assertSQL("first_order >= 2024-03-05", #"("c"."first_order" >= ?)"#, ["2024-03-05"])
         try assertSQL("revenue > 15%", #"("c"."revenue" > ?)"#, [.real(0.15)])
+    }
+
+    /// E-mail ids are stored lower-cased (a load rule): a literal compared with customer_id is lowered to match, in
+    /// `=`, `!=` and `in`, either side; other columns, other operators and ids without an `@` keep the literal.
+    @Test func emailLiteralsComparedWithCustomerIdAreLowerCased() throws {
+        try assertSQL("customer_id = 'BOB@x.com'", #"("c"."customer_id" = ?)"#, ["bob@x.com"])
+        try assertSQL("'Ann@Y.JP' != customer_id", #"(? <> "c"."customer_id")"#, ["ann@y.jp"])
+        try assertSQL("customer_id in ('BOB@X.COM', 'C1', 'Ann@Y.jp')", #"("c"."customer_id" IN (?, ?, ?))"#, ["bob@x.com", "C1", "ann@y.jp"])
+        try assertSQL("customer_id = 'C1'", #"("c"."customer_id" = ?)"#, ["C1"])
+        try assertSQL("email = 'BOB@x.com'", #"("c"."email" = ?)"#, ["BOB@x.com"])
+        try assertSQL("customer_id like 'BOB@%'", #"("c"."customer_id" LIKE ?)"#, ["BOB@%"])
+        let changes = EmailKeyLiterals.changes(in: try Parser.parseExpression("customer_id = 'BOB@x.com' or customer_id in ('C1', 'Ann@Y.jp')"))
+        #expect(changes.map(\.written) == ["BOB@x.com", "Ann@Y.jp"] && changes.map(\.compared) == ["bob@x.com", "ann@y.jp"])
+        #expect(EmailKeyLiterals.note(changes) == "compared 'BOB@x.com' as 'bob@x.com', 'Ann@Y.jp' as 'ann@y.jp': customer ids that are e-mail addresses are stored in lower case")
+        #expect(EmailKeyLiterals.note(EmailKeyLiterals.changes(in: try Parser.parseExpression("customer_id = 'bob@x.com'"))) == nil)
     }
 
     @Test func otherForms() throws {

@@ -177,4 +177,75 @@ import ECTestSupport
                 "\(none.stdout)\(none.stderr)")
         #expect((none.stdout + none.stderr).contains("set marketplaces 'name, …'"))
     }
+
+    /// The probe's hand file: ＡＭＡＺＯＮ 1000, own 2000, Ａｍａｚｏｎ 3000, 楽天市場 4000. mall_dependence was
+    /// 4000 / 10000 = 40.0% (the full-width names counted as own-shop sales); now (1000 + 3000 + 4000) / 10000 = 80.0%.
+    static let fullWidthOrders = """
+        order_id,customer_id,ordered_at,amount,channel,status
+        A1,C1,2024-01-05,1000,ＡＭＡＺＯＮ,completed
+        A2,C2,2024-01-06,2000,own,completed
+        A3,C3,2024-01-07,3000,Ａｍａｚｏｎ,completed
+        A4,C4,2024-01-08,4000,楽天市場,completed
+
+        """
+
+    @Test func fullWidthMallNamesCountOnEveryRoute() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", Self.fullWidthOrders)
+        for route in ["auto", "sql"] {
+            let out = try runECSH(["--format", "csv", "-c", "load orders from '\(orders)'", "-c", "kpi gmv, mall_dependence"],
+                                  environment: ["ECSH_KPI_ROUTE": route])
+            #expect(out.status == 0, "\(out.stderr)")
+            #expect(out.stdout.contains("10000.0,0.8\n"), "\(route): \(out.stdout)")
+        }
+        // gmv by channel shows the channels as stored, one row each.
+        let byChannel = try runECSH(["--format", "csv", "-c", "load orders from '\(orders)'", "-c", "kpi gmv by channel"])
+        #expect(byChannel.stdout.contains("ＡＭＡＺＯＮ,1000.0") && byChannel.stdout.contains("Ａｍａｚｏｎ,3000.0"), "\(byChannel.stdout)")
+        let ue = try runECSH(["-c", "load orders from '\(orders)'", "-c", "unit economics by channel"])
+        #expect((ue.stdout + ue.stderr).contains("/ total GMV = 80.0%"), "\(ue.stdout)\(ue.stderr)")
+        // Half-width katakana and lower-case full width: ﾔﾌｰｼｮｯﾋﾟﾝｸﾞ 1000, ｒａｋｕｔｅｎ 3000, Ｙａｈｏｏ！ショッピング 4000,
+        // ﾗｸﾃﾝ 100, own 2000: 8100 / 10100 = 80.198…%.
+        let kana = try dir.write("kana.csv", """
+            order_id,customer_id,ordered_at,amount,channel,status
+            K1,C1,2024-01-05,1000,ﾔﾌｰｼｮｯﾋﾟﾝｸﾞ,completed
+            K2,C2,2024-01-06,2000,own,completed
+            K3,C3,2024-01-07,3000,ｒａｋｕｔｅｎ,completed
+            K4,C4,2024-01-08,4000,Ｙａｈｏｏ！ショッピング,completed
+            K5,C5,2024-01-08,100,ﾗｸﾃﾝ,completed
+
+            """)
+        for route in ["auto", "sql"] {
+            let out = try runECSH(["--format", "csv", "-c", "load orders from '\(kana)'", "-c", "kpi mall_dependence"],
+                                  environment: ["ECSH_KPI_ROUTE": route])
+            #expect(out.stdout.contains("0.80198"), "\(route): \(out.stdout)")
+        }
+    }
+}
+
+/// E-mail customer ids are stored lower-cased, so a literal written with capitals matched nothing, silently.
+@Suite struct EmailKeyLiteralTests {
+    /// Bob@X.com 1000 and bob@x.com 2000 (one customer, stored as bob@x.com), C3 3000, ann@y.jp 4000.
+    @Test func literalsAreLowerCasedWithANote() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", """
+            order_id,customer_id,ordered_at,amount,status
+            A1,Bob@X.com,2024-01-05,1000,completed
+            A2,bob@x.com,2024-01-06,2000,completed
+            A3,C3,2024-01-07,3000,completed
+            A4,ann@y.jp,2024-01-08,4000,completed
+
+            """)
+        let out = try runECSH(["--format", "csv", "-c", "load orders from '\(orders)'",
+                               "-c", "segment s = customer_id = 'BOB@x.com'",
+                               "-c", "kpi gmv where customer_id = 'BOB@x.com'",                       // 1000 + 2000 (was 0)
+                               "-c", "kpi gmv where customer_id in ('BOB@X.COM', 'Ann@Y.jp', 'C3')",  // 10000 (was 3000)
+                               "-c", "kpi gmv where customer_id != 'BOB@x.com'",                      // 3000 + 4000 (was 10000)
+                               "-c", "show sql"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("segment s: 1 of 3 customers with counted orders (33.3%)"), "\(out.stderr)")
+        #expect(out.stdout.contains("gmv\n3000.0\n") && out.stdout.contains("gmv\n10000.0\n") && out.stdout.contains("gmv\n7000.0\n"), "\(out.stdout)")
+        #expect(out.stderr.contains("note: compared 'BOB@X.COM' as 'bob@x.com', 'Ann@Y.jp' as 'ann@y.jp': customer ids that are e-mail addresses are stored in lower case"), "\(out.stderr)")
+        // show sql binds the literal as compared.
+        #expect(out.stdout.contains("= 'bob@x.com'") && !out.stdout.contains("'BOB@x.com'"), "\(out.stdout)")
+    }
 }

@@ -100,6 +100,16 @@ import ECTestSupport
         try compare(script: "run '\(path)'", label: "sample\(name)", minimumLines: 0)
     }
 
+    /// Full-width mall names (`MarketplaceNameTests`): the server's SQL counts them as the SQLite side does, 80.0%.
+    @Test func fullWidthMallNamesOnBothEngines() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", MarketplaceNameTests.fullWidthOrders)
+        let script = ["load orders from '\(orders)'", "kpi gmv, mall_dependence", "kpi gmv by channel", "unit economics by channel"]
+        try compare(script: script.joined(separator: "\n"), label: "fullwidth", minimumLines: 5)
+        let pg = try runECSH([try PostgresServer.freshDatabase("fullwidth2"), "--format", "csv", "-c", script[0], "-c", script[1]])
+        #expect(pg.stdout.contains("10000,0.8\n") || pg.stdout.contains("10000.0,0.8\n"), "\(pg.stdout)\(pg.stderr)")
+    }
+
     /// Randomized shops: other customers, orders, ties and gaps than the sample's.
     @Test(arguments: [7, 1234]) func generatedShopsGiveTheSameNumbers(seed: Int) throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }

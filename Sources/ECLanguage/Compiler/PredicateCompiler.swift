@@ -72,12 +72,15 @@ public struct PredicateCompiler {
             return try wrap("(NOT ", [try emit(operand)], ")", expr)
         case .binary(let op, _, _) where op == .add || op == .subtract || op == .multiply || op == .divide:
             return try emitArithmeticChain(expr)
+        case .binary(let op, let left, let right) where op == .equal || op == .notEqual:
+            return try wrap("(", [try emit(left, comparedWith: right), try emit(right, comparedWith: left)], ")", expr,
+                            separators: [" \(dialect.spelling(op)) "])
         case .binary(let op, let left, let right):
             return try wrap("(", [try emit(left), try emit(right)], ")", expr, separators: [" \(dialect.spelling(op)) "])
         case .inList(let subject, let items, let negated):
             var parts: [Compiled] = []
             parts.reserveCapacity(items.count)
-            for item in items { parts.append(try emit(item)) }
+            for item in items { parts.append(try emit(item, comparedWith: subject)) }
             let list = Compiled(sql: SQLFragment.joined(parts.map(\.sql), separator: ", "),
                                 nesting: parts.map(\.nesting).max() ?? 0, depth: parts.map(\.depth).max() ?? 0)
             return try wrap("(", [try emit(subject), list], "))", expr, separators: [negated ? " NOT IN (" : " IN ("], extraNesting: 1)
@@ -89,6 +92,15 @@ public struct PredicateCompiler {
         case .isNull(let subject, let negated):
             return try wrap("(", [try emit(subject)], negated ? " IS NOT NULL)" : " IS NULL)", expr)
         }
+    }
+
+    /// `expr` compared with `subject` (`=`, `!=`, `in`): an e-mail literal compared with a customer key is lower-cased
+    /// as the load stores the key (`EmailKeyLiterals`).
+    private func emit(_ expr: Expr, comparedWith subject: Expr) throws(Diagnostic) -> Compiled {
+        if case .literal(let literal) = expr.kind, let lowered = EmailKeyLiterals.lowered(literal, comparedWith: subject) {
+            return Compiled(sql: dialect.placeholder(.text(lowered)), nesting: 0, depth: 1)
+        }
+        return try emit(expr)
     }
 
     /// `a + b - c` (left-associative, one precedence level) as one parenthesized SQL chain, not

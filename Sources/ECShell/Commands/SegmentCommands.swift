@@ -28,6 +28,12 @@ extension Session {
         // Segments are counted among customers with a counted order (the customer facts); say so,
         // since the customers dataset may hold more (respondents, sign-ups without an order).
         say("segment \(name.name): \(grouped(size.customers)) of \(grouped(size.total)) customers with counted orders (\(percentText(size.customers, size.total)))")
+        noteLoweredKeys(predicate)
+    }
+
+    /// Says which e-mail literals compared with a customer key were lower-cased (`EmailKeyLiterals`), if any.
+    func noteLoweredKeys(_ expr: Expr?) {
+        if let expr, let note = EmailKeyLiterals.note(EmailKeyLiterals.changes(in: expr)) { say("note: " + note) }
     }
 
     /// `segments`: name, definition, customers and share.

@@ -10,8 +10,9 @@ enum EncodingSniffer {
         case encoding(TextEncoding)
         /// A byte that fits no encoding the rest of the file is in; 1-based line and column.
         case strayBytes(line: Int, column: Int, bytes: [UInt8], encoding: TextEncoding)
-        /// Lines in two encodings: `firstLine` is in `first`, `otherLine` in `other`.
-        case mixed(firstLine: Int, first: TextEncoding, otherLine: Int, other: TextEncoding)
+        /// Lines in two encodings: `firstLine` is the first in `first` (the file's encoding from the top), `otherLine`
+        /// the first in `other`, whose first non-ASCII character is at `column`.
+        case mixed(firstLine: Int, first: TextEncoding, otherLine: Int, column: Int, other: TextEncoding)
         /// Not UTF-8, and no Japanese encoding reads it.
         case unknown(line: Int, column: Int, bytes: [UInt8])
     }
@@ -75,9 +76,15 @@ enum EncodingSniffer {
         if let utf8Line = firstUTF8 {
             // The file has UTF-8 text: a line in a Japanese encoding means mixing; otherwise a stray byte.
             if let japanese = japaneseEncoding(otherLine) {
-                return utf8Line < other.line
-                    ? .mixed(firstLine: utf8Line, first: .utf8, otherLine: other.line, other: japanese)
-                    : .mixed(firstLine: other.line, first: japanese, otherLine: utf8Line, other: .utf8)
+                if utf8Line < other.line {
+                    return .mixed(firstLine: utf8Line, first: .utf8, otherLine: other.line, column: firstHighColumn(otherLine), other: japanese)
+                }
+                // The UTF-8 line is the one that differs: find it again for its column.
+                var start = 0, number = 1
+                while number < utf8Line, let lf = s[start...].firstIndex(of: 10) { start = lf + 1; number += 1 }
+                let end = s[start...].firstIndex(of: 10) ?? n
+                return .mixed(firstLine: other.line, first: japanese, otherLine: utf8Line,
+                              column: firstHighColumn(UnsafeBufferPointer(rebasing: s[start..<end])), other: .utf8)
             }
             return stray(otherLine, line: other.line, encoding: .utf8)
         }
@@ -128,6 +135,11 @@ enum EncodingSniffer {
         var k = 1
         while k < bytes.count && bytes[k] >= 0x80 { k += 1 }
         return k
+    }
+
+    /// 1-based column of the line's first non-ASCII byte (where it stops being ASCII, in any encoding).
+    static func firstHighColumn(_ line: UnsafeBufferPointer<UInt8>) -> Int {
+        characterColumn(line, upTo: line.firstIndex { $0 >= 0x80 } ?? line.count)
     }
 
     /// 1-based column of byte `offset`: characters (UTF-8 lead bytes) before it, plus one.

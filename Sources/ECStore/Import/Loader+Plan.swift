@@ -47,11 +47,11 @@ extension Loader {
             throw LoadError(file: file, line: line, column: column,
                             reason: "has bytes \(Loader.hex(bytes)) that are not valid \(encoding.displayName) (the rest of the file is \(encoding.displayName))",
                             help: "fix or remove the bytes; or, if the whole file is in another encoding, name it: with encoding 'cp932' (or 'latin-1', 'euc-jp')")
-        case .mixed(let firstLine, .utf8, let otherLine, let other) where request.options.onError == .skip:
+        case .mixed(let firstLine, .utf8, let otherLine, _, let other) where request.options.onError == .skip:
             notes.append("line \(otherLine) is \(other.displayName) but line \(firstLine) is utf-8: the file mixes encodings; read as utf-8, rows that are not go to ecsh_rejects (on_error skip)")
             return .utf8
-        case .mixed(let firstLine, let first, let otherLine, let other):
-            throw Loader.mixedError(file: file, firstLine: firstLine, first: first, otherLine: otherLine, other: other)
+        case .mixed(let firstLine, let first, let otherLine, let column, let other):
+            throw Loader.mixedError(file: file, firstLine: firstLine, first: first, otherLine: otherLine, column: column, other: other)
         case .unknown(let line, let column, let bytes):
             throw LoadError(file: file, line: line, column: column,
                             reason: "has bytes \(Loader.hex(bytes)) that are neither UTF-8 nor Shift_JIS (cp932) nor EUC-JP",
@@ -59,10 +59,15 @@ extension Loader {
         }
     }
 
-    static func mixedError(file: String, firstLine: Int, first: TextEncoding, otherLine: Int, other: TextEncoding) -> LoadError {
-        LoadError(file: file, line: otherLine,
-                  reason: "is \(other.displayName) but line \(firstLine) is \(first.displayName): the file mixes encodings",
-                  help: "convert the file to one encoding (e.g. iconv -f \(other.displayName) -t utf-8 for those lines), or name one and load the rest separately: with encoding '\(first.displayName)'")
+    /// Line `otherLine` (its first non-ASCII character at `column`) is in `other`, in a file that is in `first` from
+    /// line `firstLine` (the first with non-ASCII text) on: two exports joined, one from a system that writes CP932.
+    static func mixedError(file: String, firstLine: Int, first: TextEncoding, otherLine: Int, column: Int, other: TextEncoding) -> LoadError {
+        let help = first == .utf8
+            ? "convert the \(other.displayName) lines to utf-8 (iconv -f \(other.displayName) -t utf-8 on the export they came from, before joining the files); or load the utf-8 rows: with on_error skip (the \(other.displayName) rows go to ecsh_rejects)"
+            : "convert the file to one encoding before joining the exports (iconv -f \(first.displayName) -t utf-8 on the \(first.displayName) part); ecsh reads a file in one encoding"
+        return LoadError(file: file, line: otherLine, column: column,
+                         reason: "line \(otherLine) is \(other.displayName), but the file is \(first.displayName) (line \(firstLine) is the first with \(first.displayName) text): the file mixes encodings",
+                         help: help)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
@@ -231,20 +236,28 @@ extension Loader {
     static func loadError(_ failure: CSVFailure, _ request: LoadRequest, encoding: TextEncoding) -> LoadError {
         let file = request.path
         switch failure {
-        case .invalidEncoding(let line, let column, let bytes):
+        case .invalidEncoding(let line, let column, let found):
             let current = encoding.displayName
-            // Detected from the first MB; a later line in another encoding is told apart from a stray byte.
-            if request.options.encoding == nil, encoding == .utf8,
-               let verdict = EncodingSniffer.laterLine(path: request.readPath, line: line) {
+            // The bad bytes up to the end of their line (the reader may have more of the file after them).
+            let inLine = Array(found.prefix { $0 != 10 && $0 != 13 })
+            let bytes = inLine.isEmpty ? Array(found.prefix(1)) : inLine
+            // Read as UTF-8 (detected from the first MB, or named): a later line in another encoding is told apart from a stray byte.
+            if encoding == .utf8, let verdict = EncodingSniffer.laterLine(path: request.readPath, line: line) {
                 switch verdict {
-                case .mixed(let firstLine, let first, let otherLine, let other):
-                    return mixedError(file: file, firstLine: firstLine, first: first, otherLine: otherLine, other: other)
+                case .mixed(let firstLine, let first, let otherLine, _, let other):
+                    return mixedError(file: file, firstLine: firstLine, first: first, otherLine: otherLine, column: column, other: other)
                 case .encoding(let other):
                     return LoadError(file: file, line: line, column: column,
                                      reason: "has bytes \(hex(bytes)) that are not valid utf-8; the lines above are plain ASCII and this one reads as \(other.displayName)",
                                      help: "the whole file is probably \(other.displayName): with encoding '\(other.displayName)'")
                 default: break
                 }
+            }
+            // Read as CP932 or EUC-JP: a line that is UTF-8 text is named as such (at its first non-ASCII character).
+            if encoding != .utf8, let utf8Column = EncodingSniffer.utf8Text(path: request.readPath, line: line) {
+                return LoadError(file: file, line: line, column: utf8Column,
+                                 reason: "line \(line) is utf-8 text, not \(current) (it has bytes \(hex(bytes)) that are not valid \(current))",
+                                 help: "if the file is utf-8: with encoding 'utf-8'; if it joins exports in two encodings, convert it to one first (iconv -f \(current) -t utf-8 on the \(current) part)")
             }
             return LoadError(file: file, line: line, column: column, reason: "has bytes \(hex(bytes)) that are not valid \(current)",
                              help: request.options.encoding == nil

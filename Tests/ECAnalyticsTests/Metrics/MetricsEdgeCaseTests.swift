@@ -189,6 +189,31 @@ import ECStore
         #expect(Marketplaces([]).condition("channel").sql == "0")
     }
 
+    /// Full-width Latin and half-width katakana spellings of the malls, and of an entry of the user's own.
+    @Test func otherWidthsAreTheSameMall() {
+        let m = MetricSettings().marketplaces
+        for name in ["ＡＭＡＺＯＮ", "Ａｍａｚｏｎ", "ａｍａｚｏｎ", "ｒａｋｕｔｅｎ", "Ｒａｋｕｔｅｎ　Ｉｃｈｉｂａ", "Ｙａｈｏｏ！ショッピング",
+                     "ＹＡＨＯＯ！ショッピング", "Ａｍａｚｏｎ．ｃｏ．ｊｐ", "ﾔﾌｰｼｮｯﾋﾟﾝｸﾞ", "ﾔﾌｰ", "ﾗｸﾃﾝ", "ｱﾏｿﾞﾝ", " ＡＭＡＺＯＮ　"] {
+            #expect(m.contains(name), "\(name)")
+        }
+        // Mixed case in full width is not among the variants (docs/language.md says so); own shops stay own.
+        for name in ["ＡｍＡｚｏｎ", "ＯＷＮ", "自社ＥＣ"] { #expect(!m.contains(name), "\(name)") }
+        #expect(Marketplaces(["qoo10"]).contains("Ｑｏｏ１０") && Marketplaces(["qoo10"]).contains("ＱＯＯ１０"))
+    }
+
+    /// Every name the SQL condition lists is its own key (what `lower(trim(x))` leaves of it), so a channel the SQL
+    /// route matches is one `contains` matches, and the other way round.
+    @Test func everyListedNameIsItsOwnKey() throws {
+        let db = try Database(path: nil)
+        let m = MetricSettings().marketplaces
+        for name in m.names {
+            #expect(Marketplaces.key(name) == name, "\(name)")
+            let condition = m.condition("?")
+            let hit = try db.query("SELECT " + condition.sql, [.text(name)] + condition.bindings).rows.first?.first?.intValue
+            #expect(hit == 1, "\(name)")
+        }
+    }
+
     /// SQL's lower(trim(x)) and `Marketplaces.key` agree, so the snapshot and SQL routes count the same channels.
     @Test func keyMatchesSQLiteLowerTrim() throws {
         let db = try Database(path: nil)

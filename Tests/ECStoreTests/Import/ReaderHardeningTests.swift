@@ -58,8 +58,8 @@ import ECTestSupport
             try f.load(.table("m"), path)
             Issue.record("expected a mixed-encoding error")
         } catch let e as LoadError {
-            #expect(e.line == 3, "\(e)")
-            #expect(e.reason.contains("cp932") && e.reason.contains("line 1 is utf-8") && e.reason.contains("mixes"), "\(e)")
+            #expect(e.line == 3 && e.column == 3, "\(e)")
+            #expect(e.reason == "line 3 is cp932, but the file is utf-8 (line 1 is the first with utf-8 text): the file mixes encodings", "\(e)")
         }
     }
 
@@ -72,7 +72,8 @@ import ECTestSupport
             try f.load(.table("m"), path)
             Issue.record("expected a mixed-encoding error")
         } catch let e as LoadError {
-            #expect(e.line == 3 && e.reason.contains("line 1 is cp932"), "\(e)")
+            #expect(e.line == 3 && e.column == 3, "\(e)")
+            #expect(e.reason == "line 3 is utf-8, but the file is cp932 (line 1 is the first with cp932 text): the file mixes encodings", "\(e)")
         }
     }
 
