@@ -16,7 +16,7 @@ public struct EncodingFinding: Sendable, Equatable {
         case .encoding(let e):
             encoding = e == .utf8 ? nil : e.displayName
             if let encoding { guess = " (the text would read as \(encoding))" }
-        case .mixed(let firstLine, let first, let otherLine, let other):
+        case .mixed(let firstLine, let first, let otherLine, _, let other):
             encoding = nil
             guess = " (lines in \(first.displayName), as line \(firstLine), and in \(other.displayName), as line \(otherLine))"
         case .strayBytes, .unknown:
