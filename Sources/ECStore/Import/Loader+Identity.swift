@@ -215,7 +215,9 @@ extension Loader {
     /// Every earlier row whose key a new row has goes, so a key held by several rows (two ad groups on one day)
     /// is replaced as a group, never doubled.
     /// `required`: key fields without which a row matches only an identical row (`DatasetRole.appendKeyRequired`).
-    func mergeWithEarlier(_ table: String, keys: [String], required: [String] = [], base: Int64, summary: inout LoadSummary) throws {
+    /// `collisions`: called, before anything is removed, when a matched earlier row has another `channel` (it throws).
+    func mergeWithEarlier(_ table: String, keys: [String], required: [String] = [], base: Int64, summary: inout LoadSummary,
+                          collisions: (() throws -> Void)? = nil) throws {
         let t = quoteIdentifier(table)
         let natural = keys.count > 1
         if natural {
@@ -227,10 +229,12 @@ extension Loader {
             Loader.appendMatch(a, b, keys: keys, natural: natural, required: required, columns: columns, equal: "IS", same: "IS")
         }
         let same = columns.map { "n.\(quoteIdentifier($0)) IS o.\(quoteIdentifier($0))" }.joined(separator: " AND ")
+        let clash = collisions == nil ? "0" : "count(CASE WHEN o.channel <> n.channel THEN 1 END)"
         let counts = try database.query("""
-            SELECT count(DISTINCT n.rowid), count(DISTINCT CASE WHEN \(same) THEN n.rowid END)
+            SELECT count(DISTINCT n.rowid), count(DISTINCT CASE WHEN \(same) THEN n.rowid END), \(clash)
             FROM \(t) n JOIN \(t) o ON \(match("o", "n")) AND o.rowid <= ? WHERE n.rowid > ?
             """, [.integer(base), .integer(base)]).rows[0]
+        if counts[2].intValue ?? 0 > 0 { try collisions?() }
         let matched = Int(counts[0].intValue ?? 0)
         let unchanged = Int(counts[1].intValue ?? 0)
         let added = Int(try database.scalar("SELECT count(*) FROM \(t) WHERE rowid > ?", [.integer(base)]).intValue ?? 0)

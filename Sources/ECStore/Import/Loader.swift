@@ -347,10 +347,10 @@ public final class Loader {
         if request.append && base > 0 {
             let hasIdentity = role.identity.map(mapped) ?? false
             let keys = role.appendKey(hasIdentity: hasIdentity, columns: try database.columns(of: table).map { ($0.name, $0.type) })
-            if role == .orders, keys == ["order_id"], mapped("channel") {
-                try checkIdCollisions(table, base: base, request: request, plan: plan)
-            }
-            try mergeWithEarlier(table, keys: keys, required: role.appendKeyRequired(hasIdentity: hasIdentity), base: base, summary: &summary)
+            // Orders of other channels with this load's ids are checked in the merge's own join (`checkIdCollisions`).
+            let clashes = role == .orders && keys == ["order_id"] && mapped("channel")
+            try mergeWithEarlier(table, keys: keys, required: role.appendKeyRequired(hasIdentity: hasIdentity), base: base, summary: &summary,
+                                 collisions: clashes ? { try self.checkIdCollisions(table, base: base, request: request, plan: plan) } : nil)
             summary.mergeKey = keys
             summary.mappedChannel = mapped("channel")
         }
