@@ -141,7 +141,7 @@ public final class Loader {
                 insertPlan.columns.append(ColumnPlan(name: "rowid", source: .lineRowid(base: base), header: nil, kind: .integer))
             }
             let converter = RowConverter(columns: insertPlan.columns, options: options, checkRequired: preset == nil,
-                                         slashOrders: plan.slashOrders)
+                                         slashOrders: plan.slashOrders, role: role)
             // Orders have their statuses mapped and their rows counted while they are parsed (`RowTally`);
             // a preset's line items are merged first, so theirs are settled with SQL afterwards.
             let tally = role == .orders && preset == nil
@@ -179,6 +179,7 @@ public final class Loader {
         // `StagedRows.minReplacingFileBytes`, or in a workspace that does not stage) writes its rows as pages too,
         // copied in at its end, the files detached when the transaction ends.
         var placeholders: [CustomerKeyPlaceholders.Seen] = []
+        var reportNotes: [String] = []
         let pagesInOneTransaction = staged == nil && writesPages
             && StagedRows.loadsWholeTable(into: database, request, preset: preset, fileBytes: fileBytes)
         do {
@@ -211,8 +212,22 @@ public final class Loader {
                 }
                 let (base, converter, tally, pass, watch) = (inserted.base, inserted.converter, inserted.tally, inserted.pass, inserted.watch)
                 placeholders = converter.placeholdersSeen
+                reportNotes = converter.reportRows?.notes(table: table) ?? []
                 try database.during("checking the new rows (statuses, repeated ids)") {
                     plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
+                    if role == .spend {
+                        // Before the merge with earlier loads: a summary row is no day's spend to replace one with.
+                        let ranges = try settleSpendRanges(table, base: base, plan: plan)
+                        reportNotes += ranges.notes
+                        outcome.rows -= ranges.removed
+                    }
+                    if role == .nps && !plan.columns.contains(where: { $0.name == "response_id" && $0.source != .none }) {
+                        let n = try collapseRepeatedAnswers(table, base: base)
+                        if n > 0 {
+                            reportNotes.append("collapsed \(n) exact repeat answer\(n == 1 ? "" : "s") (same respondent, time, score and other values: one submission exported twice)")
+                            outcome.rows -= n
+                        }
+                    }
                     if let role {
                         try reconcile(role, table: table, base: base, plan: plan, request: resolved, summary: &summary, tally: tally,
                                       converter: converter, preset: preset,
@@ -282,6 +297,7 @@ public final class Loader {
         if let note = summary.mergeNote { notes.append(note) }
         notes += Loader.negatedNote(summary.negatedDeductions, negatives: summary.negatedNegatives)
         if let role, let note = Loader.placeholderNote(placeholders, role: role) { notes.append(note) }
+        notes += reportNotes
         if let preset, preset.noBuyerKey {
             notes.append("the \(preset.title) has no buyer identity: its orders load as guest orders, and customer KPIs (customers, repeat, F2, retention, cohorts, CLV) cannot include them")
         } else if summary.guests > 0 {
@@ -474,6 +490,8 @@ public final class Loader {
         let interrupt = database.interruptFlag
         let onError = request.options.onError
         func reject(_ p: RowProblem, line: Int, raw: String) throws {
+            // A totals row, a second header, an unanswered response: said in a note (`ReportRows`), not a bad row.
+            if p.isNoData { return }
             if onError == .stop {
                 var e = LoadError(file: request.path, line: line, column: p.column, field: p.field, rawValue: p.raw,
                                   reason: p.reason, help: p.help)
