@@ -4,7 +4,7 @@
 /// Every candidate dialect parses the sample; one whose quoting breaks (a quote
 /// never closed, text after a closing quote) is out. Of the rest, the winner
 /// has every record with the same number of fields (or failing that, at least
-/// 80% of them), then the fewest records above them taken for a title, then the most fields, then the most records that agree, then
+/// 80% of them), then the most fields, then the most records that agree, then
 /// the most usual settings (`,` `"` doubled quotes, no comments). Detection
 /// costs a few parses of the sample: O(sample), whatever the file's size.
 struct DialectSniffer {
@@ -20,11 +20,8 @@ struct DialectSniffer {
         /// Records before the consistent part (not part of the comparison).
         var preamble = 0
 
-        /// Fewer records taken for a preamble beat more fields: read without quotes, a file whose every row has
-        /// `"1,200"` has more fields in every row than its header, which then passed for a title, and the
-        /// columns were split inside the numbers (a Yahoo! ad report loaded as `"12` and `000"`).
         static func < (a: Score, b: Score) -> Bool {
-            (a.tier, -a.preamble, a.fields, a.agreeing, a.preference) < (b.tier, -b.preamble, b.fields, b.agreeing, b.preference)
+            (a.tier, a.fields, a.agreeing, a.preference) < (b.tier, b.fields, b.agreeing, b.preference)
         }
     }
 
@@ -82,7 +79,12 @@ struct DialectSniffer {
                         // (with none used, `"` wins by order and reads the same).
                         let quoteUsed = q.map { $0 == 34 ? hasDouble : hasSingle } ?? false
                         let preference = -(di * 100 + qi * 20 + ei * 5 + ci * 2) - (quoteUsed ? 0 : 1000)
-                        guard let score = score(counts, preference: preference) else { continue }
+                        guard var score = score(counts, preference: preference) else { continue }
+                        // Read without quotes, a file whose every row has `"1,200"` has more fields in every row than
+                        // its header, which then passes for a title: the columns split inside the numbers (a Yahoo! ad
+                        // report loaded as `"12` and `000"`). Quotes as text that need a title where the sample
+                        // quotes fields rank below the tier they reach.
+                        if q == nil && hasDouble && score.preamble > 0 { score.tier -= 1 }
                         if best.map({ $0.1 < score }) ?? true { best = (dialect, score) }
                     }
                 }

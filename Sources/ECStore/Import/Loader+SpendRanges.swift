@@ -43,17 +43,23 @@ extension Loader {
 }
 
 extension Loader {
-    /// NPS answers without a `response_id` repeated exactly in one file (the same respondent, moment, score and
-    /// everything else: a submission exported twice) are one answer: the repeats are removed. Returns how many.
-    /// (With a `response_id` the id check collapses them, `collapseRepeats`.)
-    func collapseRepeatedAnswers(_ table: String, base: Int64) throws -> Int {
+    /// NPS answers without a `response_id` repeated exactly in one file, to the second (the same respondent, moment,
+    /// score and everything else: a submission exported twice), are one answer: the repeats are removed. Answers
+    /// dated without a time of day are only counted (two answers of a day may be two). Returns both counts.
+    /// (With a `response_id` the id check collapses repeats, `collapseRepeats`.)
+    func collapseRepeatedAnswers(_ table: String, base: Int64) throws -> (removed: Int, sameDay: Int) {
         let t = quoteIdentifier(table)
         let columns = try database.columns(of: table).map { quoteIdentifier($0.name) }.joined(separator: ", ")
-        let before = try database.scalar("SELECT count(*) FROM \(t) WHERE rowid > ?", [.integer(base)]).intValue ?? 0
+        let timed = "rowid > ? AND length(responded_at) > 10"
+        let count = "SELECT count(*) FROM \(t) WHERE \(timed)"
+        let before = try database.scalar(count, [.integer(base)]).intValue ?? 0
         try database.execute("""
-            DELETE FROM \(t) WHERE rowid > ? AND rowid NOT IN (SELECT min(rowid) FROM \(t) WHERE rowid > ? GROUP BY \(columns))
+            DELETE FROM \(t) WHERE \(timed) AND rowid NOT IN (SELECT min(rowid) FROM \(t) WHERE \(timed) GROUP BY \(columns))
             """, [.integer(base), .integer(base)])
-        let after = try database.scalar("SELECT count(*) FROM \(t) WHERE rowid > ?", [.integer(base)]).intValue ?? 0
-        return Int(before - after)
+        let after = try database.scalar(count, [.integer(base)]).intValue ?? 0
+        let sameDay = try database.scalar("""
+            SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM \(t) WHERE rowid > ? AND length(responded_at) <= 10 GROUP BY \(columns))
+            """, [.integer(base)]).intValue ?? 0
+        return (Int(before - after), Int(sameDay))
     }
 }

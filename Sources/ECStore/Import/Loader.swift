@@ -222,10 +222,13 @@ public final class Loader {
                         outcome.rows -= ranges.removed
                     }
                     if role == .nps && !plan.columns.contains(where: { $0.name == "response_id" && $0.source != .none }) {
-                        let n = try collapseRepeatedAnswers(table, base: base)
+                        let (n, sameDay) = try collapseRepeatedAnswers(table, base: base)
                         if n > 0 {
-                            reportNotes.append("collapsed \(n) exact repeat answer\(n == 1 ? "" : "s") (same respondent, time, score and other values: one submission exported twice)")
+                            reportNotes.append("collapsed \(n) exact repeat answer\(n == 1 ? "" : "s") (same respondent, time to the second, score and other values: one submission exported twice)")
                             outcome.rows -= n
+                        }
+                        if sameDay > 0 {
+                            reportNotes.append("\(sameDay) answer\(sameDay == 1 ? " repeats" : "s repeat") another of the same day exactly (respondent, score, every value): counted as separate answers, as the file gives no time of day to tell them from one submission exported twice")
                         }
                     }
                     if let role {
