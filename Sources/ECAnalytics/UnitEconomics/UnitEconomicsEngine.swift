@@ -49,7 +49,9 @@ public struct UnitEconomicsEngine {
         notes.append(contentsOf: describe(query: query))
         notes.append(contentsOf: spend.notes)
         if query.by == .channel && !spendOnly.isEmpty {
-            let listed = spendOnly.map { "\($0) \(LoadSummary.grouped(Int((spend.byGroup[$0] ?? 0).rounded())))" }.joined(separator: ", ")
+            let listed = spendOnly.map { g in
+                (g == CustomerAttribute.noValue ? "without a channel" : g) + " \(LoadSummary.grouped(Int((spend.byGroup[g] ?? 0).rounded())))"
+            }.joined(separator: ", ")
             notes.append("spend in channels without orders: \(listed); their CAC is empty (no customer's first order came through them); "
                          + "when their ads bring customers to another channel, load that spend with the orders' channel name")
         }

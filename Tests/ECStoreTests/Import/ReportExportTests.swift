@@ -66,6 +66,23 @@ import ECTestSupport
         }
     }
 
+    /// A second table after a blank line (GA4's `Users by country`): the help says so, not `null_padding`.
+    @Test func anotherTableAfterABlankLineIsNamedInTheHelp() throws {
+        let f = try LoadFixture()
+        let text = "# ----\n# Account: Example\n# ----\n#\n# Start date: 20240301\nDate,Sessions,Users\n"
+            + "20240301,100,80\n20240302,200,150\n20240303,50,40\n20240304,50,40\n\n# ----\n# Users by country\n# ----\nCountry,Users\nJapan,230\n"
+        do {
+            try f.load(.role(.traffic), try f.file("ga4.csv", text))
+            Issue.record("expected an error")
+        } catch let e as LoadError {
+            #expect(e.line == 15 && e.reason == "has 2 fields, expected 3")
+            #expect(e.help?.hasPrefix("it follows a blank line: another table may start here") == true, "\(e.help ?? "")")
+            #expect(e.help?.contains("cut the file before line 15") == true)
+        }
+        try f.load(.role(.traffic), try f.file("ga4.csv", text), [("on_error", "skip")])
+        #expect(try f.rows("SELECT sum(sessions) FROM traffic") == [[400]])
+    }
+
     /// Meta: a summary row over the whole range (campaign empty), then one row per day.
     @Test func metaSummaryRowIsNotCountedTwice() throws {
         let f = try LoadFixture()
