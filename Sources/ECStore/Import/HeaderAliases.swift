@@ -23,6 +23,12 @@ enum HeaderAliases {
         return String(text)
     }
 
+    /// The header's note says its times are UTC: `Submit Date (UTC)` (Typeform), `Start Date (GMT)`.
+    static func saysUTC(_ header: String) -> Bool {
+        let note = header.trimmingBlanks.dropFirst(withoutNotes(header).count).uppercased()
+        return ["(UTC)", "（UTC）", "(GMT)", "（GMT）", "(UTC+0)", "(UTC+00:00)"].contains { note.hasSuffix($0) }
+    }
+
     /// `aliases(role:field:)`, normalized: worked out once for every role's fields, not for every load.
     static func normalizedAliases(role: DatasetRole, field: String) -> [String] {
         normalizedTable[role]?[field] ?? aliases(role: role, field: field).map(normalize)

@@ -102,6 +102,10 @@ extension Loader {
             if field.name == role.mainDate { mainIndex = columns.count }
             var column = ColumnPlan(name: field.name, source: source, header: header, kind: field.kind, canonical: field)
             if field.name == "score" { column.note = scoreNote }
+            if field.isDate, let header, HeaderAliases.saysUTC(header) {
+                let zone = request.options.timezone.map { "'\($0)'" } ?? "the workspace's"
+                column.note = "\(field.name) '\(header)' is in UTC, as its header says: its times are moved into \(zone) time zone before the day is taken"
+            }
             if field.name == "amount", let amountNote {
                 column.note = amountNote.note
                 column.timesQuantity = amountNote.timesQuantity

@@ -33,6 +33,8 @@ final class RowConverter {
         var firstThreeLine = 0
         /// A `customer_id`: placeholders (`CustomerKeyPlaceholders`) are no customer.
         var customerKey = false
+        /// A role's date whose header says its times are UTC (`Submit Date (UTC)`): a time without an offset is at +00:00.
+        var utc = false
         /// A deduction (`Loader.deductionFields`): the signs of its values are counted (`DeductionSigns`).
         var watchesSign = false
         /// A deduction's non-zero values with the sign opposite to the row's amount (of them negative) and with
@@ -112,6 +114,7 @@ final class RowConverter {
                 high: canonical?.range?.upperBound ?? 0, isDate: canonical?.isDate == true, rowidBase: rowidBase,
                 slashOrder: source == .field ? (slashOrders[index].map { $0 == .monthFirst ? 1 : 2 } ?? 0) : 0,
                 customerKey: canonical?.name == "customer_id",
+                utc: canonical?.isDate == true && c.header.map(HeaderAliases.saysUTC) == true,
                 watchesSign: canonical.map { Loader.deductionFields.contains($0.name) } ?? false))
         }
         self.constants = constants
@@ -437,13 +440,16 @@ final class RowConverter {
                 return problem(k, raw, "is not a number\(hint)")
             }
         case .date, .timestamp:
-            guard let dt = dates.parse(b, order: Self.order(spec.pointee.slashOrder)) else {
+            guard var dt = dates.parse(b, order: Self.order(spec.pointee.slashOrder)) else {
                 return problem(k, raw, "is not a date",
                                help: dateFormat == nil
                                    ? "write dates like 2024-03-05 or 2024/03/05 14:22, or give the form: with date_format '%d/%m/%Y'"
                                    : "the date_format '\(dateFormat!)' does not match it")
             }
             if dt.hasTime { spec.pointee.sawTime = true }
+            if spec.pointee.utc && dt.hasTime && dt.offsetMinutes == nil, let zone = dates.zone {
+                dt = zone.convert(dt, offsetMinutes: 0)
+            }
             days[k] = dt.dayNumber
             cell.pointee = storeDate(dt, batch)
         case .text:

@@ -129,6 +129,17 @@ import ECTestSupport
         #expect(s.notes.contains { $0.hasPrefix("collapsed 1 exact repeat answer") })
     }
 
+    /// Typeform's `Submit Date (UTC)`: 20:00 UTC on 31 March is 05:00 on 1 April in Tokyo, an April response.
+    @Test func aUTCHeaderMovesTimesIntoTheWorkspaceZone() throws {
+        let f = try LoadFixture()
+        let text = "#,How likely are you to recommend us?,Submit Date (UTC)\na1,10,2024-03-31 20:00:00\na2,3,2024-03-31 10:00:00\n"
+        let s = try f.load(.role(.nps), try f.file("tf.csv", text), [("timezone", "Asia/Tokyo")])
+        #expect(try f.rows("SELECT response_id, responded_at, date(day * 86400, 'unixepoch') FROM nps ORDER BY response_id") == [
+            ["a1", "2024-04-01 05:00:00", "2024-04-01"], ["a2", "2024-03-31 19:00:00", "2024-03-31"],
+        ])
+        #expect(s.notes.contains("responded_at 'Submit Date (UTC)' is in UTC, as its header says: its times are moved into 'Asia/Tokyo' time zone before the day is taken"))
+    }
+
     @Test func totalsLabels() {
         for label in ["Total", "Totals", "Total: Account", "Grand total", "合計", "総計", "合計："] { #expect(ReportRows.isTotalsLabel(label)) }
         for label in ["Totally", "合計金額", "Brand", ""] { #expect(!ReportRows.isTotalsLabel(label)) }
