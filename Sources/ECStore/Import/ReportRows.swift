@@ -103,6 +103,14 @@ final class ReportRows {
         return true
     }
 
+    /// The help for a spend or traffic row without a date that is no totals row this can tell (Meta puts its summary
+    /// row first, before the rows it adds up): how to leave it out. Nil for other problems.
+    func helpForMissingDate(_ problem: RowProblem) -> String? {
+        guard role != .nps, problem.help == nil, problem.column == dateField + 1, problem.raw?.isEmpty == true else { return nil }
+        return "if it is a totals or summary row (Meta puts its summary first), leave it out: with on_error skip (it goes to ecsh_rejects); "
+            + "a totals row is left out by itself when it says Total or 合計, or comes after the rows it adds up"
+    }
+
     /// `Total`, `Totals`, `Total: Account`, `Grand total`, `合計`, `総計`, `合計：` (case-insensitive).
     static func isTotalsLabel(_ text: String) -> Bool {
         let lower = text.lowercased()
