@@ -6,13 +6,16 @@ extension Loader {
     /// Headers (normalized) of the column where a row's range ends.
     static let rangeEndHeaders: Set<String> = Set(["reporting ends", "reporting end", "レポート終了日"].map(HeaderAliases.normalize))
 
+    /// A plain column where a spend row's range ends (`Reporting ends`).
+    static func isRangeEnd(_ c: ColumnPlan) -> Bool {
+        c.canonical == nil && c.header.map { rangeEndHeaders.contains(HeaderAliases.normalize(HeaderAliases.withoutNotes($0))) } == true
+    }
+
     /// Removes this load's summary rows: a row covering more than one day whose spend is the sum of the other rows
     /// of this load within its range (loaded, they would count that spend twice). Returns the notes: the summary
     /// rows skipped, and the rows still covering more than one day (their spend counts on the range's first day).
     func settleSpendRanges(_ table: String, base: Int64, plan: FilePlan) throws -> (notes: [String], removed: Int) {
-        guard let end = plan.columns.first(where: { c in
-            c.canonical == nil && c.header.map { Loader.rangeEndHeaders.contains(HeaderAliases.normalize(HeaderAliases.withoutNotes($0))) } == true
-        }) else { return ([], 0) }
+        guard let end = plan.columns.first(where: Loader.isRangeEnd) else { return ([], 0) }
         let t = quoteIdentifier(table)
         let endDay = "CAST(julianday(substr(\(quoteIdentifier(end.name)), 1, 10)) - 2440587.5 AS INTEGER)"
         let ranges = "SELECT rowid AS id, day AS first, \(endDay) AS last, spend FROM \(t) WHERE rowid > \(base) AND \(endDay) > day"

@@ -111,13 +111,14 @@ final class ReportRows {
             + "a totals row is left out by itself when it says Total or 合計, or comes after the rows it adds up"
     }
 
-    /// `Total`, `Totals`, `Total: Account`, `Grand total`, `合計`, `総計`, `合計：` (case-insensitive).
+    /// `Total`, `Totals`, `Total: Account`, `Grand total`, `合計`, `総計`, `合計：`, `Total (JPY)` (case-insensitive);
+    /// not `Total Beauty` (a campaign's name).
     static func isTotalsLabel(_ text: String) -> Bool {
         let lower = text.lowercased()
         for word in ["grand total", "totals", "total", "合計", "総計", "総合計"] where lower.hasPrefix(word) {
-            let rest = lower.dropFirst(word.count)
+            let rest = lower.dropFirst(word.count).drop { $0 == " " || $0 == "\u{3000}" }
             guard let next = rest.first else { return true }
-            return !next.isLetter && !next.isNumber
+            return ":：-(（".contains(next)
         }
         return false
     }

@@ -141,7 +141,7 @@ import ECTestSupport
     }
 
     @Test func totalsLabels() {
-        for label in ["Total", "Totals", "Total: Account", "Grand total", "合計", "総計", "合計："] { #expect(ReportRows.isTotalsLabel(label)) }
-        for label in ["Totally", "合計金額", "Brand", ""] { #expect(!ReportRows.isTotalsLabel(label)) }
+        for label in ["Total", "Totals", "Total: Account", "Grand total", "合計", "総計", "合計：", "Total (JPY)", "Total - Search"] { #expect(ReportRows.isTotalsLabel(label)) }
+        for label in ["Totally", "Total Beauty", "合計金額", "Brand", ""] { #expect(!ReportRows.isTotalsLabel(label)) }
     }
 }
