@@ -68,7 +68,7 @@ public struct NPSSummary: Sendable, Equatable {
 
     /// A warning for groups under 30 responses, or nil.
     public var warning: String? {
-        n < Self.smallSample ? "only \(n) responses (under \(Self.smallSample)): the interval is wide" : nil
+        n < Self.smallSample ? "only \(n) response\(n == 1 ? "" : "s") (under \(Self.smallSample)): the interval is wide" : nil
     }
 
     /// The difference between two groups: z = (NPS₁ − NPS₂) / √(SE₁² + SE₂²) and its two-sided p-value.

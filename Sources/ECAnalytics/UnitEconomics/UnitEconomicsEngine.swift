@@ -27,6 +27,10 @@ public struct UnitEconomicsEngine {
         var notes: [String] = []
 
         var groups = Set(sums.keys).union(curves.keys)
+        // Spend of a group no order has (an ad platform's channel name, `google`, beside orders of `own`) is a row of
+        // its own: left out, the rows' spend fell short of the total's with nothing said.
+        let spendOnly = query.by == .none ? [] : Set(spend.byGroup.keys).subtracting(groups).sorted()
+        groups.formUnion(spendOnly)
         if query.by == .none { groups = ["all"] }
         var result: [UnitEconomicsRow] = groups.sorted { a, b in
             a == CustomerAttribute.noValue ? false : (b == CustomerAttribute.noValue ? true : a < b)
@@ -44,6 +48,13 @@ public struct UnitEconomicsEngine {
 
         notes.append(contentsOf: describe(query: query))
         notes.append(contentsOf: spend.notes)
+        if query.by == .channel && !spendOnly.isEmpty {
+            let listed = spendOnly.map { g in
+                (g == CustomerAttribute.noValue ? "without a channel" : g) + " \(LoadSummary.grouped(Int((spend.byGroup[g] ?? 0).rounded())))"
+            }.joined(separator: ", ")
+            notes.append("spend in channels without orders: \(listed); their CAC is empty (no customer's first order came through them); "
+                         + "when their ads bring customers to another channel, load that spend with the orders' channel name")
+        }
         var missing: [CostField: Int] = [:]
         for (i, field) in CostField.allCases.enumerated() { missing[field] = read.nullCounts[i] }
         if let note = ContributionMargin.missingNote(nullCounts: missing, orders: all.orders) { notes.append(note) }

@@ -154,6 +154,11 @@ final class CSVReader {
     /// The source's size in bytes (0 for a pipe).
     var totalBytes: Int { source.totalBytes }
 
+    /// The current record comes after a blank line (comment lines may be between): where a report starts
+    /// another table (GA4's sections), for the help of a row with another number of fields.
+    private(set) var followsBlankLine = false
+    private var blankSinceRecord = false
+
     /// Moves to the next non-blank record; false at end of file.
     func next() throws(CSVFailure) -> Bool {
         while true {
@@ -179,8 +184,11 @@ final class CSVReader {
                 pos = end
                 if count == 1 && fields[0].start == fields[0].end && !fields[0].escaped
                     && (fields[0].start == recordStart || isBlankLine()) {
+                    blankSinceRecord = true
                     continue
                 }
+                followsBlankLine = blankSinceRecord
+                blankSinceRecord = false
                 return true
             }
         }

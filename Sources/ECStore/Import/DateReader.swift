@@ -78,7 +78,7 @@ enum SlashEvidence: Equatable {
 /// Always: `2024-03-05`, `2024/03/05`, `2024/3/5`, `2024.03.05`, `2024年3月5日`,
 /// `20240305`, `05.03.2024` (day first, as everywhere dots are used so),
 /// `3/5/2024` (order from `slashOrder`, or from the column: see `SlashEvidence`),
-/// each optionally followed by ` 14:22`, ` 14:22:00`, `T14:22:00.123`, ` 14時22分`,
+/// each optionally followed by ` 14:22`, ` 14:22:00`, `T14:22:00.123`, ` 14時22分`, ` 02:22:00 PM`,
 /// and a UTC offset (`Z`, `+09:00`, `-0500`). With a `zone`, a time with an
 /// offset is moved into that zone before the day is taken; without one the
 /// offset is only checked. A `date_format` adds one more form.
@@ -238,6 +238,13 @@ struct DateReader {
         }
         dt.hour = h; dt.minute = m; dt.second = s; dt.hasTime = true
         while i < n && p[i] == 32 { i += 1 }
+        // `02:12:40 PM` (SurveyMonkey, US exports): hours 1 to 12, 12 AM is midnight.
+        if i + 2 <= n, p[i] | 0x20 == 97 || p[i] | 0x20 == 112, p[i + 1] | 0x20 == 109 {
+            guard h >= 1 && h <= 12 else { return nil }
+            dt.hour = h % 12 + (p[i] | 0x20 == 112 ? 12 : 0)
+            i += 2
+            while i < n && p[i] == 32 { i += 1 }
+        }
         if i == n { return i }
         // UTC offset: kept for the time-zone conversion.
         if p[i] == 90 || p[i] == 122 { dt.offsetMinutes = 0; return i + 1 }

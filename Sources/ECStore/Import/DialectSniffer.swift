@@ -79,7 +79,12 @@ struct DialectSniffer {
                         // (with none used, `"` wins by order and reads the same).
                         let quoteUsed = q.map { $0 == 34 ? hasDouble : hasSingle } ?? false
                         let preference = -(di * 100 + qi * 20 + ei * 5 + ci * 2) - (quoteUsed ? 0 : 1000)
-                        guard let score = score(counts, preference: preference) else { continue }
+                        guard var score = score(counts, preference: preference) else { continue }
+                        // Read without quotes, a file whose every row has `"1,200"` has more fields in every row than
+                        // its header, which then passes for a title: the columns split inside the numbers (a Yahoo! ad
+                        // report loaded as `"12` and `000"`). Quotes as text that need a title where the sample
+                        // quotes fields rank below the tier they reach.
+                        if q == nil && hasDouble && score.preamble > 0 { score.tier -= 1 }
                         if best.map({ $0.1 < score }) ?? true { best = (dialect, score) }
                     }
                 }

@@ -23,6 +23,12 @@ enum HeaderAliases {
         return String(text)
     }
 
+    /// The header's note says its times are UTC: `Submit Date (UTC)` (Typeform), `Start Date (GMT)`.
+    static func saysUTC(_ header: String) -> Bool {
+        let note = header.trimmingBlanks.dropFirst(withoutNotes(header).count).uppercased()
+        return ["(UTC)", "（UTC）", "(GMT)", "（GMT）", "(UTC+0)", "(UTC+00:00)"].contains { note.hasSuffix($0) }
+    }
+
     /// `aliases(role:field:)`, normalized: worked out once for every role's fields, not for every load.
     static func normalizedAliases(role: DatasetRole, field: String) -> [String] {
         normalizedTable[role]?[field] ?? aliases(role: role, field: field).map(normalize)
@@ -39,11 +45,20 @@ enum HeaderAliases {
     /// times a quantity is the goods' value and comes before them (`Loader.amountKeys`).
     static let totals: Set<String> = Set(["total", "order total", "total price", "grand total", "合計金額"].map(normalize))
 
+    /// The one header (normalized) among those not `used` that asks the NPS question, how likely the respondent is
+    /// to recommend (`How likely are you to recommend us to a friend?`, `おすすめしたいと思いますか`); nil when none or
+    /// several do.
+    static func recommendQuestion(_ normalized: [String], used: Set<Int>) -> Int? {
+        let words = ["recommend", "すすめ", "勧め", "薦め", "推奨"]
+        let found = normalized.indices.filter { i in !used.contains(i) && words.contains { normalized[i].contains($0) } }
+        return found.count == 1 ? found[0] : nil
+    }
+
     static func aliases(role: DatasetRole, field: String) -> [String] {
         let shared: [String: [String]] = [
             "customer_id": ["customer_id", "customer id", "customer number", "customer no", "customer", "client id",
                             "user id", "member id", "buyer id", "顧客ID", "顧客番号", "顧客コード", "会員ID", "会員番号",
-                            "ユーザーID", "購入者ID", "お客様番号", "email", "e-mail", "customer email", "メールアドレス",
+                            "ユーザーID", "購入者ID", "お客様番号", "email", "e-mail", "email address", "customer email", "メールアドレス",
                             "注文者メールアドレス"],
             "channel": ["channel", "sales channel", "source", "販売チャネル", "チャネル", "チャネル名", "販路", "モール", "店舗"],
         ]
@@ -62,7 +77,10 @@ enum HeaderAliases {
             specific = ["amount", "order amount", "gross", "gross sales", "sales", "subtotal", "sub total", "商品金額", "商品合計金額",
                         "小計", "金額", "注文金額", "売上", "売上金額", "total", "order total", "total price", "grand total", "合計金額",
                         "price", "unit price", "単価", "販売単価"]
-        case (.orders, "channel"), (.spend, "channel"), (.traffic, "channel"): specific = shared["channel"]!
+        case (.orders, "channel"), (.spend, "channel"): specific = shared["channel"]!
+        // GA4 names its channel column after the scope (`Session default channel group`); a first user's channel
+        // is a customer's, not a session's, so it is not among these.
+        case (.traffic, "channel"): specific = shared["channel"]! + ["session default channel group", "default channel group"]
         case (.orders, "status"): specific = ["status", "order status", "financial status", "ステータス", "注文ステータス", "状態", "受注ステータス"]
         case (.orders, "discount"):
             specific = ["discount", "discount amount", "discounts", "coupon", "割引", "割引額", "割引金額", "値引き", "値引額", "クーポン利用額", "クーポン利用総額"]
@@ -78,17 +96,20 @@ enum HeaderAliases {
                         "created at", "created", "joined", "登録日", "登録日時", "会員登録日", "入会日", "作成日"]
         case (.customers, "acquisition_channel"):
             specific = ["acquisition_channel", "acquisition channel", "acquisition source", "source", "channel", "流入経路", "獲得チャネル", "流入元"]
-        case (.spend, "date"), (.traffic, "date"): specific = ["date", "day", "日付", "日", "年月日"]
-        case (.spend, "spend"): specific = ["spend", "ad spend", "cost", "amount", "spent", "広告費", "費用", "消化金額", "コスト", "広告費用"]
+        case (.traffic, "date"): specific = ["date", "day", "日付", "日", "年月日"]
+        // Meta's export gives each row a range (`Reporting starts`, `Reporting ends`): `Loader.settleSpendRanges`.
+        case (.spend, "date"): specific = ["date", "day", "日付", "日", "年月日", "reporting starts", "レポート開始日"]
+        case (.spend, "spend"): specific = ["spend", "ad spend", "cost", "amount", "spent", "amount spent", "広告費", "費用", "消化金額", "コスト", "広告費用", "ご利用金額", "利用金額"]
         case (.spend, "campaign"): specific = ["campaign", "campaign name", "キャンペーン", "キャンペーン名"]
         case (.spend, "impressions"): specific = ["impressions", "imps", "impr", "表示回数", "インプレッション", "インプレッション数"]
         case (.spend, "clicks"): specific = ["clicks", "click", "クリック", "クリック数"]
-        case (.traffic, "sessions"): specific = ["sessions", "visits", "session", "セッション", "セッション数", "訪問数", "アクセス数"]
+        case (.traffic, "sessions"): specific = ["sessions", "visits", "session", "sessions - total", "セッション", "セッション数", "訪問数", "アクセス数"]
         case (.nps, "score"): specific = ["score", "nps", "nps score", "rating", "recommend", "likelihood to recommend", "スコア", "推奨度", "評価"]
         case (.nps, "responded_at"):
-            specific = ["responded_at", "response date", "responded", "submitted at", "submitted", "date", "created at", "回答日", "回答日時", "日付"]
+            specific = ["responded_at", "response date", "responded", "submitted at", "submitted", "submit date", "date", "created at", "timestamp", "タイムスタンプ",
+                        "end date", "回答日", "回答日時", "日付"]
         case (.nps, "response_id"):
-            specific = ["response_id", "response id", "responseid", "submission id", "survey response id", "回答ID", "回答番号"]
+            specific = ["response_id", "response id", "responseid", "submission id", "survey response id", "respondent id", "回答ID", "回答番号"]
         case (.nps, "comment"): specific = ["comment", "comments", "feedback", "reason", "コメント", "自由回答", "理由", "ご意見"]
         default: specific = [field]
         }

@@ -54,6 +54,20 @@ extension Loader {
                 }
             }
         }
+        // A survey export heads the score with its question (`How likely are you to recommend us to a friend?`).
+        var scoreNote: String?
+        if role == .nps && chosen["score"] == nil && request.fieldMap["score"] == nil,
+           let i = HeaderAliases.recommendQuestion(normalized, used: used) {
+            chosen["score"] = .field(i)
+            used.insert(i)
+            scoreNote = "score is column \(i + 1) '\(names[i])' (the question asks how likely the respondent is to recommend); map score = \"...\" names another"
+        }
+        // Typeform heads its response token `#` (which normalizes to nothing).
+        if role == .nps && chosen["response_id"] == nil, let i = written.indices.first(where: { written[$0].trimmingBlanks == "#" }),
+           !used.contains(i) {
+            chosen["response_id"] = .field(i)
+            used.insert(i)
+        }
         let missing = fields.filter { $0.required && chosen[$0.name] == nil && !($0.name == "amount" && hasItems) }
         if !missing.isEmpty {
             let guesses = MapSuggestion.suggest(missing: missing, role: role, names: names, kinds: plan.columns.map(\.kind),
@@ -87,6 +101,11 @@ extension Loader {
             if case .lineNumber = source { header = "#line" }
             if field.name == role.mainDate { mainIndex = columns.count }
             var column = ColumnPlan(name: field.name, source: source, header: header, kind: field.kind, canonical: field)
+            if field.name == "score" { column.note = scoreNote }
+            if field.isDate, let header, HeaderAliases.saysUTC(header) {
+                let zone = request.options.timezone.map { "'\($0)'" } ?? "the workspace's"
+                column.note = "\(field.name) '\(header)' is in UTC, as its header says: its times are moved into \(zone) time zone before the day is taken"
+            }
             if field.name == "amount", let amountNote {
                 column.note = amountNote.note
                 column.timesQuantity = amountNote.timesQuantity

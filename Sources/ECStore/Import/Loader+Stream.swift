@@ -60,6 +60,11 @@ extension Loader {
         if let preset = planned.preset { throw StreamDeclined(reason: "preset \(preset.name) collapses line items") }
         if columns.contains(where: \.timesQuantity) { throw StreamDeclined(reason: "the amount is a unit price times the quantity") }
         if planned.request.options.idPrefix != nil { throw StreamDeclined(reason: "order ids get a prefix") }
+        // Settled with SQL over the inserted rows: Meta's summary rows, NPS answers exported twice.
+        if planned.role == .spend && columns.contains(where: Loader.isRangeEnd) { throw StreamDeclined(reason: "spend rows with a reporting range") }
+        if planned.role == .nps && !columns.contains(where: { $0.name == "response_id" && $0.source != .none }) {
+            throw StreamDeclined(reason: "NPS answers without a response_id")
+        }
         let request = planned.request
         var plan = planned.plan
         plan.columns = columns

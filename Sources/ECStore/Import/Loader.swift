@@ -144,7 +144,7 @@ public final class Loader {
                 insertPlan.columns.append(ColumnPlan(name: "rowid", source: .lineRowid(base: base), header: nil, kind: .integer))
             }
             let converter = RowConverter(columns: insertPlan.columns, options: options, checkRequired: preset == nil,
-                                         slashOrders: plan.slashOrders)
+                                         slashOrders: plan.slashOrders, role: role)
             // Orders have their statuses mapped and their rows counted while they are parsed (`RowTally`);
             // a preset's line items are merged first, so theirs are settled with SQL afterwards.
             let tally = role == .orders && preset == nil
@@ -183,6 +183,7 @@ public final class Loader {
         // copied in at its end, the files detached when the transaction ends.
         var placeholders: [CustomerKeyPlaceholders.Seen] = []
         var zoneNote: String?
+        var reportNotes: [String] = []
         let pagesInOneTransaction = staged == nil && writesPages
             && StagedRows.loadsWholeTable(into: database, request, preset: preset, fileBytes: fileBytes)
         do {
@@ -216,8 +217,25 @@ public final class Loader {
                 let (base, converter, tally, pass, watch) = (inserted.base, inserted.converter, inserted.tally, inserted.pass, inserted.watch)
                 placeholders = converter.placeholdersSeen
                 zoneNote = converter.zoneNote
+                reportNotes = converter.reportRows?.notes(table: table) ?? []
                 try database.during("checking the new rows (statuses, repeated ids)") {
                     plan.columns = Array(converter.finishedColumns().prefix(plan.columns.count))
+                    if role == .spend {
+                        // Before the merge with earlier loads: a summary row is no day's spend to replace one with.
+                        let ranges = try settleSpendRanges(table, base: base, plan: plan)
+                        reportNotes += ranges.notes
+                        outcome.rows -= ranges.removed
+                    }
+                    if role == .nps && !plan.columns.contains(where: { $0.name == "response_id" && $0.source != .none }) {
+                        let (n, sameDay) = try collapseRepeatedAnswers(table, base: base)
+                        if n > 0 {
+                            reportNotes.append("collapsed \(n) exact repeat answer\(n == 1 ? "" : "s") (same respondent, time to the second, score and other values: one submission exported twice)")
+                            outcome.rows -= n
+                        }
+                        if sameDay > 0 {
+                            reportNotes.append("\(sameDay) answer\(sameDay == 1 ? " repeats" : "s repeat") another of the same day exactly (respondent, score, every value): counted as separate answers, as the file gives no time of day to tell them from one submission exported twice")
+                        }
+                    }
                     if let role {
                         try reconcile(role, table: table, base: base, plan: plan, request: resolved, summary: &summary, tally: tally,
                                       converter: converter, preset: preset,
@@ -288,6 +306,7 @@ public final class Loader {
         notes += Loader.negatedNote(summary.negatedDeductions, negatives: summary.negatedNegatives)
         if let role, let note = Loader.placeholderNote(placeholders, role: role) { notes.append(note) }
         if let zoneNote { notes.append(zoneNote) }
+        notes += reportNotes
         if let preset, preset.noBuyerKey {
             notes.append("the \(preset.title) has no buyer identity: its orders load as guest orders, and customer KPIs (customers, repeat, F2, retention, cohorts, CLV) cannot include them")
         } else if summary.guests > 0 {
@@ -488,6 +507,8 @@ public final class Loader {
         let interrupt = database.interruptFlag
         let onError = request.options.onError
         func reject(_ p: RowProblem, line: Int, raw: String) throws {
+            // A totals row, a second header, an unanswered response: said in a note (`ReportRows`), not a bad row.
+            if p.isNoData { return }
             if onError == .stop {
                 var e = LoadError(file: request.path, line: line, column: p.column, field: p.field, rawValue: p.raw,
                                   reason: p.reason, help: p.help)

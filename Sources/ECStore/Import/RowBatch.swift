@@ -22,6 +22,8 @@ struct RowProblem: Error {
     var raw: String?
     var reason: String
     var help: String?
+    /// A row that is no data (`ReportRows`): left out, without an error or a reject, and counted in a note.
+    var isNoData = false
 }
 
 /// A block of converted rows handed from the parsing thread to the inserting one.

@@ -33,6 +33,8 @@ final class RowConverter {
         var firstThreeLine = 0
         /// A `customer_id`: placeholders (`CustomerKeyPlaceholders`) are no customer.
         var customerKey = false
+        /// A role's date whose header says its times are UTC (`Submit Date (UTC)`): a time without an offset is at +00:00.
+        var utc = false
         /// A deduction (`Loader.deductionFields`): the signs of its values are counted (`DeductionSigns`).
         var watchesSign = false
         /// A deduction's non-zero values with the sign opposite to the row's amount (of them negative) and with
@@ -74,9 +76,13 @@ final class RowConverter {
     let watchesDecimals: Bool
     /// Per column, the first value with three digits after a lone dot (`Spec.threeDecimals`).
     private var threeExamples: [String?]
+    /// Totals rows, second headers, unanswered scores, `--` and labelled scores of ad, traffic and survey exports.
+    let reportRows: ReportRows?
 
-    init(columns: [ColumnPlan], options: LoadOptions, checkRequired: Bool = true, slashOrders: [Int: SlashOrder] = [:]) {
+    init(columns: [ColumnPlan], options: LoadOptions, checkRequired: Bool = true, slashOrders: [Int: SlashOrder] = [:],
+         role: DatasetRole? = nil) {
         self.columns = columns
+        reportRows = ReportRows(role: role, columns: columns)
         width = columns.count
         numbers = NumberReader(decimal: options.decimal)
         // The option was checked when the `with` clause was read; an unknown zone cannot reach here.
@@ -110,6 +116,7 @@ final class RowConverter {
                 high: canonical?.range?.upperBound ?? 0, isDate: canonical?.isDate == true, rowidBase: rowidBase,
                 slashOrder: source == .field ? (slashOrders[index].map { $0 == .monthFirst ? 1 : 2 } ?? 0) : 0,
                 customerKey: canonical?.name == "customer_id",
+                utc: canonical?.isDate == true && c.header.map(HeaderAliases.saysUTC) == true,
                 watchesSign: canonical.map { Loader.deductionFields.contains($0.name) } ?? false))
         }
         self.constants = constants
@@ -164,9 +171,14 @@ final class RowConverter {
                 cells[k] = d == Int64.min ? .null : .integer(d)
             case .field:
                 let raw = reader.field(spec.pointee.index)
-                if let problem = convertField(spec, k, raw, cells + k, batch, line) { return problem }
+                if var problem = convertField(spec, k, raw, cells + k, batch, line) {
+                    problem.isNoData = reportRows?.isNoData(reader, line: line, numbers: numbers, dates: dates) == true
+                    if !problem.isNoData, let help = reportRows?.helpForMissingDate(problem) { problem.help = help }
+                    return problem
+                }
             }
         }
+        reportRows?.loaded(reader, numbers: numbers)
         if deductionCount > 0 { countDeductionSigns(reader, cells, line) }
         return nil
     }
@@ -399,10 +411,19 @@ final class RowConverter {
             case .integer(let v)?, .zeroPadded(let v)?: value = v
             case .real(let d)? where d.rounded() == d && abs(d) < 9e18: value = Int64(d)
             case .real?: return problem(k, raw, "is not a whole number (\(columns[k].name) counts things)")
-            case nil: return problem(k, raw, "is not a number")
+            case nil:
+                // An NPS score with its label (`10 - Extremely likely`); `--` for none in an ad or traffic report.
+                let score = spec.pointee.hasRange
+                if let reportRows, let v = score ? ReportRows.labelledScore(b) : ReportRows.dash(b) {
+                    reportRows.note(score ? .labelledScores : .dashes, line: line, text: String(decoding: b, as: UTF8.self))
+                    value = v
+                } else {
+                    return problem(k, raw, "is not a number")
+                }
             }
             if spec.pointee.hasRange && (value < spec.pointee.low || value > spec.pointee.high) {
-                return problem(k, raw, "is outside \(spec.pointee.low)..\(spec.pointee.high) (\(columns[k].name))")
+                return problem(k, raw, "is outside \(spec.pointee.low)..\(spec.pointee.high) (\(columns[k].name))",
+                               help: "with on_error skip leaves such rows out (to ecsh_rejects)")
             }
             cell.pointee = .integer(value)
         case .real:
@@ -413,17 +434,25 @@ final class RowConverter {
                 cell.pointee = .real(d)
                 if watchesDecimals { watchDecimals(spec, k, b, line) }
             case nil:
+                if let reportRows, ReportRows.dash(b) != nil {
+                    reportRows.note(.dashes, line: line, text: "--")
+                    cell.pointee = .real(0)
+                    return nil
+                }
                 let hint = numbers.decimalMark == 46 ? " (if ',' is the decimal mark: with decimal ',')" : ""
                 return problem(k, raw, "is not a number\(hint)")
             }
         case .date, .timestamp:
-            guard let dt = dates.parse(b, order: Self.order(spec.pointee.slashOrder)) else {
+            guard var dt = dates.parse(b, order: Self.order(spec.pointee.slashOrder)) else {
                 return problem(k, raw, "is not a date",
                                help: dateFormat == nil
                                    ? "write dates like 2024-03-05 or 2024/03/05 14:22, or give the form: with date_format '%d/%m/%Y'"
                                    : "the date_format '\(dateFormat!)' does not match it")
             }
             if dt.hasTime { spec.pointee.sawTime = true }
+            if spec.pointee.utc && dt.hasTime && dt.offsetMinutes == nil, let zone = dates.zone {
+                dt = zone.convert(dt, offsetMinutes: 0)
+            }
             days[k] = dt.dayNumber
             cell.pointee = storeDate(dt, batch)
         case .text:

@@ -183,7 +183,10 @@ final class RowPipeline: @unchecked Sendable {
             }
             if count != expected {
                 let problem = RowProblem(column: nil, field: nil, raw: nil, reason: "has \(count) fields, expected \(expected)",
-                                         help: count > expected
+                                         help: reader.followsBlankLine
+                                             ? "it follows a blank line: another table may start here (GA4 and other reports put several in one file); "
+                                                 + "to load the table above only, cut the file before line \(line), or with on_error skip (rows that do not fit go to ecsh_rejects)"
+                                             : count > expected
                                              ? "a delimiter inside a value must be quoted: \"a,b\"; to load the other rows: with on_error skip"
                                              : "to read short rows with empty values for the missing fields: with null_padding true; to leave them out: with on_error skip")
                 batch.status[r] = batch.problems.count

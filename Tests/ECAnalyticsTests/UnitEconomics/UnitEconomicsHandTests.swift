@@ -115,4 +115,18 @@ import ECStore
         close(ue.rows[2].marginPerOrder, 170.0 / 3, "Mar CM2/order")
         #expect(ue.toResultTable().notes.contains { $0.hasPrefix("no spend loaded") })
     }
+
+    /// Spend under an ad platform's channel name that no order has (`google` beside orders of `own`): its own row, so
+    /// the rows add up to the total (before, the row was left out and the rows' spend fell short by it, unsaid).
+    @Test func spendInAChannelWithoutOrdersIsARowAndANote() throws {
+        let db = try CohortHandTests.shop()
+        try db.execute("INSERT INTO spend (date, day, spend, channel) VALUES ('2024-02-01', CAST(julianday('2024-02-01') - 2440587.5 AS INTEGER), 320, 'google')")
+        let ue = try UnitEconomicsEngine(db).run(UnitEconomicsQuery(by: .channel, horizonMonths: 1, orders: Workspace.counted))
+        #expect(ue.rows.map(\.group) == ["amazon", "google", "own", "rakuten"])
+        let google = ue.rows[1]
+        // google: 320 of spend, no customer, no order: CAC empty. The rows' spend: 320 + 250 + 230 = 800 = the total's.
+        #expect(google.spend == 320 && google.newCustomers == 0 && google.orders == 0 && google.cac == nil)
+        #expect(ue.rows.compactMap(\.spend).reduce(0, +) == 800 && ue.total?.spend == 800)
+        #expect(ue.notes.contains { $0.hasPrefix("spend in channels without orders: google 320; their CAC is empty") })
+    }
 }

@@ -1,0 +1,147 @@
+import Testing
+@testable import ECStore
+import ECTestSupport
+
+/// Ad, traffic and survey exports as the platforms write them (totals rows, a summary row, `--`, a second header,
+/// unanswered and labelled scores): the figures are the ones worked out by hand from the data rows alone.
+@Suite struct ReportExportTests {
+    /// Google Ads: a title and a date range above the header, `--` for no cost, and three totals rows at the bottom.
+    static let googleAds = """
+        Campaign report
+        "March 1, 2024 - March 3, 2024"
+        Day,Campaign,Currency code,Cost,Impr.,Clicks,Conversions
+        2024-03-01,Brand,JPY,"1,234.56","12,000",300,4.00
+        2024-03-01,Generic,JPY,"2,000.00","8,000",150,2.00
+        2024-03-02,Brand,JPY,--,0,--,0.00
+        2024-03-02,Generic,JPY,"3,100.00","9,500",180,3.00
+        2024-03-03,Brand,JPY,500.00,"4,000",90,1.00
+        Total: Account,--,JPY,"6,834.56","33,500",720,10.00
+        Total: Search,--,JPY,"6,834.56","33,500",720,10.00
+        Total: Campaigns,--,JPY,"6,834.56","33,500",720,10.00
+
+        """
+
+    @Test func googleAdsTotalsRowsAreSkippedAndNamed() throws {
+        let f = try LoadFixture()
+        let s = try f.load(.role(.spend), try f.file("gads.csv", ReportExportTests.googleAds))
+        // 1,234.56 + 2,000 + 0 + 3,100 + 500 = 6,834.56 over five rows; clicks 300 + 150 + 0 + 180 + 90 = 720.
+        #expect(s.rows == 5)
+        #expect(try f.rows("SELECT count(*), round(sum(spend), 2), sum(clicks) FROM spend") == [[5, 6834.56, 720]])
+        #expect(s.notes.contains("skipped 3 totals rows (lines 9 'Total: Account', 10 'Total: Search', 11 'Total: Campaigns'): the report's sums of the rows above, not days; loaded they would count the spend twice"))
+        #expect(s.notes.contains("2 values written '--' (none) read as 0 (line 6)"))
+    }
+
+    /// A Yahoo! ad report in CP932: two title lines, `"1,200"` in every row, `ご利用金額`, and a `合計` row.
+    @Test func yahooAdReportReadsItsQuotedNumbersAndSkipsTheTotal() throws {
+        let f = try LoadFixture()
+        let text = "キャンペーンレポート\n集計期間：2024/03/01～2024/03/03\n日付,キャンペーン名,インプレッション数,クリック数,ご利用金額,コンバージョン数\n"
+            + "2024/03/01,ブランド,\"12,000\",300,\"1,200\",4\n2024/03/02,ブランド,\"11,000\",280,\"1,100\",3\n"
+            + "2024/03/03,ブランド,\"10,000\",250,\"1,000\",2\n合計,,\"33,000\",830,\"3,300\",9\n"
+        let s = try f.load(.role(.spend), try f.file("yahoo.csv", bytes: Array(text.utf8)))
+        // 1,200 + 1,100 + 1,000.
+        #expect(try f.rows("SELECT count(*), sum(spend), sum(impressions) FROM spend") == [[3, 3300.0, 33000]])
+        #expect(s.notes.contains { $0.hasPrefix("skipped 1 totals row (line 7 '合計')") })
+    }
+
+    /// Every row quoting its thousands (`"1,200"`) once passed its header off as a title: read without quotes, the
+    /// rows had more fields than the header.
+    @Test func quotedThousandsInEveryRowKeepTheHeader() throws {
+        let text = "a,b,c\n\"1,000\",x,\"2,000\"\n\"1,500\",y,\"2,500\"\n\"1,700\",z,\"2,700\"\n"
+        let found = Array(text.utf8).withUnsafeBufferPointer { DialectSniffer.detect($0, isWholeFile: true) }
+        #expect(found.dialect.quote == 34 && found.preamble == 0)
+    }
+
+    /// GA4: `#` lines, YYYYMMDD days, a total without a label (the sum of the rows above), then another table.
+    @Test func ga4TotalWithoutALabelIsSkippedWhenItIsTheSum() throws {
+        let f = try LoadFixture()
+        let text = "# ----\n# Account: Example\n# Start date: 20240301\nDate,Session default channel group,Sessions\n"
+            + "20240301,Organic Search,\"1,200\"\n20240301,Paid Search,300\n20240302,Organic Search,\"1,100\"\n,,\"2,600\"\n"
+        let s = try f.load(.role(.traffic), try f.file("ga4.csv", text))
+        #expect(try f.rows("SELECT count(*), sum(sessions), count(DISTINCT channel) FROM traffic") == [[3, 2600, 2]])
+        #expect(s.notes.contains { $0.hasPrefix("skipped 1 totals row (line 8)") })
+        // Without a label and not the sum, an empty date is still a bad row.
+        let g = try LoadFixture()
+        #expect(throws: LoadError.self) {
+            try g.load(.role(.traffic), try g.file("ga4b.csv", "Date,Sessions\n20240301,100\n20240302,200\n,250\n"))
+        }
+    }
+
+    /// A second table after a blank line (GA4's `Users by country`): the help says so, not `null_padding`.
+    @Test func anotherTableAfterABlankLineIsNamedInTheHelp() throws {
+        let f = try LoadFixture()
+        let text = "# ----\n# Account: Example\n# ----\n#\n# Start date: 20240301\nDate,Sessions,Users\n"
+            + "20240301,100,80\n20240302,200,150\n20240303,50,40\n20240304,50,40\n\n# ----\n# Users by country\n# ----\nCountry,Users\nJapan,230\n"
+        do {
+            try f.load(.role(.traffic), try f.file("ga4.csv", text))
+            Issue.record("expected an error")
+        } catch let e as LoadError {
+            #expect(e.line == 15 && e.reason == "has 2 fields, expected 3")
+            #expect(e.help?.hasPrefix("it follows a blank line: another table may start here") == true, "\(e.help ?? "")")
+            #expect(e.help?.contains("cut the file before line 15") == true)
+        }
+        try f.load(.role(.traffic), try f.file("ga4.csv", text), [("on_error", "skip")])
+        #expect(try f.rows("SELECT sum(sessions) FROM traffic") == [[400]])
+    }
+
+    /// Meta: a summary row over the whole range (campaign empty), then one row per day.
+    @Test func metaSummaryRowIsNotCountedTwice() throws {
+        let f = try LoadFixture()
+        let text = "Reporting starts,Reporting ends,Campaign name,Amount spent (JPY),Impressions\n"
+            + "2024-03-01,2024-03-03,,\"9,600\",50000\n2024-03-01,2024-03-01,Spring,3000,15000\n"
+            + "2024-03-02,2024-03-02,Spring,3500,17000\n2024-03-03,2024-03-03,Spring,3100,18000\n"
+        let s = try f.load(.role(.spend), try f.file("meta.csv", text))
+        // 3,000 + 3,500 + 3,100 = 9,600 (the old load counted 19,200).
+        #expect(s.rows == 3)
+        #expect(try f.rows("SELECT count(*), sum(spend) FROM spend") == [[3, 9600.0]])
+        #expect(try f.rows("SELECT rows FROM ecsh_datasets WHERE name = 'spend'") == [[3]])
+        #expect(s.notes.contains { $0.hasPrefix("skipped a summary row covering several days: line 2 (2024-03-01 to 2024-03-03, the sum of the 3 rows within it)") })
+        // A row over a month without daily rows stays, and the note says where its spend counts.
+        let g = try LoadFixture()
+        let month = try g.load(.role(.spend), try g.file("m.csv", "Reporting starts,Reporting ends,Campaign name,Amount spent (JPY)\n2024-03-01,2024-03-31,A,30000\n"))
+        #expect(try g.rows("SELECT sum(spend) FROM spend") == [[30000.0]])
+        #expect(month.notes.contains { $0.hasPrefix("1 row covers more than one day ('Reporting ends'; line 2: 2024-03-01 to 2024-03-31)") })
+    }
+
+    /// SurveyMonkey: a second header row, `02:12:40 PM` times, the question as the score's header.
+    @Test func surveyMonkeyExportLoads() throws {
+        let f = try LoadFixture()
+        let text = "Respondent ID,End Date,Email Address,How likely is it that you would recommend us to a friend or colleague?\n"
+            + ",,,Response\n1,03/05/2024 02:12:40 PM,a@x.jp,10\n2,03/05/2024 12:05:00 AM,b@x.jp,6\n3,03/13/2024 09:00:00 AM,c@x.jp,9\n"
+        let s = try f.load(.role(.nps), try f.file("sm.csv", text))
+        #expect(try f.rows("SELECT response_id, responded_at, customer_id, score FROM nps ORDER BY rowid") == [
+            ["1", "2024-03-05 14:12:40", "a@x.jp", 10], ["2", "2024-03-05 00:05:00", "b@x.jp", 6], ["3", "2024-03-13 09:00:00", "c@x.jp", 9],
+        ])
+        #expect(s.notes.contains("skipped line 2, a second header row under the header ('Response')"))
+    }
+
+    /// Google Forms: unanswered scores are no responses; scores with their label; a submission exported twice.
+    @Test func googleFormsScoresLabelsBlanksAndRepeats() throws {
+        let f = try LoadFixture()
+        let text = "Timestamp,Email Address,How likely are you to recommend us to a friend?\n"
+            + "2024/03/05 14:22:11,a@x.jp,10 - Extremely likely\n2024/03/05 15:00:00,b@x.jp,9\n2024/03/05 15:00:00,b@x.jp,9\n"
+            + "2024/03/06 10:00:00,c@x.jp,\n2024/03/06 11:00:00,d@x.jp,0（全くそう思わない）\n"
+        let s = try f.load(.role(.nps), try f.file("gf.csv", text))
+        // Responses: a 10, b 9 (once), d 0 → P 2, D 1, n 3: NPS 100 × (2 − 1) / 3 = 33.3.
+        #expect(try f.rows("SELECT count(*), sum(score >= 9), sum(score <= 6) FROM nps") == [[3, 2, 1]])
+        #expect(s.rows == 3)
+        #expect(s.notes.contains("1 response has no score (unanswered): left out of the responses (line 5)"))
+        #expect(s.notes.contains("2 scores are written with a label: the number before it is the score (lines 2 '10 - Extremely likely', 6 '0（全くそう思わない）')"))
+        #expect(s.notes.contains { $0.hasPrefix("collapsed 1 exact repeat answer") })
+    }
+
+    /// Typeform's `Submit Date (UTC)`: 20:00 UTC on 31 March is 05:00 on 1 April in Tokyo, an April response.
+    @Test func aUTCHeaderMovesTimesIntoTheWorkspaceZone() throws {
+        let f = try LoadFixture()
+        let text = "#,How likely are you to recommend us?,Submit Date (UTC)\na1,10,2024-03-31 20:00:00\na2,3,2024-03-31 10:00:00\n"
+        let s = try f.load(.role(.nps), try f.file("tf.csv", text), [("timezone", "Asia/Tokyo")])
+        #expect(try f.rows("SELECT response_id, responded_at, date(day * 86400, 'unixepoch') FROM nps ORDER BY response_id") == [
+            ["a1", "2024-04-01 05:00:00", "2024-04-01"], ["a2", "2024-03-31 19:00:00", "2024-03-31"],
+        ])
+        #expect(s.notes.contains("responded_at 'Submit Date (UTC)' is in UTC, as its header says: its times are moved into 'Asia/Tokyo' time zone before the day is taken"))
+    }
+
+    @Test func totalsLabels() {
+        for label in ["Total", "Totals", "Total: Account", "Grand total", "合計", "総計", "合計：", "Total (JPY)", "Total - Search"] { #expect(ReportRows.isTotalsLabel(label)) }
+        for label in ["Totally", "Total Beauty", "合計金額", "Brand", ""] { #expect(!ReportRows.isTotalsLabel(label)) }
+    }
+}
