@@ -98,7 +98,11 @@ extension KPIEngine {
             if !sources.isDisjoint(with: [.spend, .traffic]) {
                 for (source, table) in [(Measure.Source.spend, "spend"), (.traffic, "traffic")] where sources.contains(source) {
                     if !query.segments.isEmpty {
-                        throw MetricsError("\(names.joined(separator: ", ")) cannot be split by segment: \(table) is not tied to customers")
+                        // Name the KPIs that read the table (not gmv beside cac); a defined KPI is named whole.
+                        let reading = names.filter { KPICatalogue.named($0).map { $0.needs.contains(table) } ?? true }
+                        let named = reading.isEmpty ? names : reading
+                        throw MetricsError("\(named.joined(separator: ", ")) cannot be split by segment: \(table) is not tied to customers",
+                                           about: named.first)
                     }
                     if dims.count > 1 || (dims.count == 1 && dims[0].name.lowercased() != "channel") {
                         throw MetricsError("\(table) can only be split by channel, not by \(dims.map(\.name).joined(separator: ", "))")

@@ -104,7 +104,8 @@ extension Session {
             asOfDay: try KPIEngine.dateRange(database, settings: try metricSettings(), from: nil, to: nil).upperBound)
         let matrix = try CohortEngine(database).run(query)
         let table = matrix.toResultTable(currency: try metricSettings().currency)
-        lastSQL = annotatedSQL(matrix.sql.sql, matrix.sql.bindings)
+        lastSQL = "-- the rows ecsh reads for this cohort table; it computes the cells from them (docs/metrics.md, Cohorts)\n"
+            + annotatedSQL(matrix.sql.sql, matrix.sql.bindings)
         if out.isTerminal && options.format == .table && redirect == nil {
             var ro = RenderOptions()
             ro.color = colorEnabled
@@ -183,6 +184,8 @@ extension Session {
                                                    mallChannels: settings.marketplaces,
                                                    asOfDay: try KPIEngine.dateRange(database, settings: settings, from: nil, to: nil).upperBound)
         let result = try UnitEconomicsEngine(database).run(query)
-        show(result.toResultTable(currency: settings.currency), sql: annotatedSQL(result.sql.sql, result.sql.bindings))
+        show(result.toResultTable(currency: settings.currency),
+             sql: "-- the rows ecsh reads for unit economics; it computes the table from them (docs/metrics.md, Margin and unit economics)\n"
+                + annotatedSQL(result.sql.sql, result.sql.bindings))
     }
 }

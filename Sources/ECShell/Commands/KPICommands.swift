@@ -64,11 +64,9 @@ extension Session {
         if (q.chart || options.chart) && options.format == .table { try drawChart(table) }
     }
 
-    /// SQL for `show sql`, with the bound values listed under it.
+    /// SQL for `show sql` that runs as it is (`SQLFragment.runnable`).
     func annotatedSQL(_ sql: String, _ bindings: [Value]) -> String {
-        guard !bindings.isEmpty else { return sql }
-        let list = bindings.enumerated().map { "  ?\($0.offset + 1) = \(sqlLiteral($0.element))" }
-        return sql + "\n-- bound values:\n" + list.map { "--" + $0 }.joined(separator: "\n")
+        SQLFragment.runnable(sql, bindings)
     }
 
     /// Bars (one series or several in one unit) or sparklines under a KPI table.
@@ -105,13 +103,5 @@ extension Session {
                                          among: Array(try DerivedKPIs.load(database).keys))
         }
         say("dropped kpi \(name.folded)")
-    }
-}
-
-/// A value as an SQL literal, for reading (never executed).
-func sqlLiteral(_ v: Value) -> String {
-    switch v {
-    case .text(let s): return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
-    default: return v.description
     }
 }

@@ -60,7 +60,8 @@ extension Session {
     /// `show sql`: the SQL of the last statement that ran one.
     func showSQL() {
         guard let sql = lastSQL else {
-            say("no SQL yet: run a statement such as 'kpi gmv by month' or 'head orders', then 'show sql'")
+            say("no SQL for the last statement: show sql prints the SQL of kpi, cohort, unit economics, explain NAME, "
+                + "sql and head (nps, kpi tree, scorecard, segment, predict and simulate compute their results in ecsh)")
             return
         }
         emit(sql)

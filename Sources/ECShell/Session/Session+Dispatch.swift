@@ -7,6 +7,9 @@ extension Session {
     func dispatch(_ statement: ShellStatement) throws {
         // Bounds a previous statement asked the server for may have changed since (another client's writes).
         database.forgetRemembered()
+        // A statement that computes a result without SQL of its own (nps, kpi tree, scorecard, …) must not
+        // leave an earlier statement's SQL to `show sql`, as if it were its own.
+        if Self.computesResult(statement.kind) { lastSQL = nil }
         switch statement.kind {
         case .sql(let raw): try runSQL(raw)
         case .tables: try listTables()
@@ -50,6 +53,18 @@ extension Session {
         case .chart(let on): options.chart = on; say("charts \(on ? "on" : "off")")
         case .run(let path): try runNested(path)
         case .quit: quitRequested = true
+        }
+    }
+
+    /// Whether `show sql` after this statement is about it: true for every statement that shows a result
+    /// or reads data; false for those that change how results show or run others (set, timer, export, run, …).
+    static func computesResult(_ kind: StatementKind) -> Bool {
+        switch kind {
+        case .showSQL, .set, .showSettings, .timer, .chart, .help, .quit, .run, .export, .assume, .load, .rebuild,
+             .target, .defineKPI, .dropKPI, .dropSegment, .answer:
+            return false
+        default:
+            return true
         }
     }
 

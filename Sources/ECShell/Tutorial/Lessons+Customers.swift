@@ -23,7 +23,7 @@ extension Lessons {
             let t = try shown.table(0)
             let ratio = try t.number("own", "f2_rate") / t.number("rakuten", "f2_rate")
             return Question(
-                prompt: "How many times rakuten's F2 rate is the own site's? (one decimal)",
+                prompt: "The own site's F2 rate is how many times rakuten's? (own ÷ rakuten, one decimal)",
                 expected: .number(ratio, tolerance: 0.1), answerText: Say.fixed(ratio, 1),
                 hint: "Divide own's f2_rate by rakuten's.",
                 explanation: "\(Say.percent(try t.number("own", "f2_rate"))) ÷ \(Say.percent(try t.number("rakuten", "f2_rate"))) "
@@ -136,14 +136,28 @@ extension Lessons {
             acquired: the cumulative margin per customer, month by month after the first order, for each ad \
             campaign. A campaign with a cheap CAC can still be the worst buy if its customers never come back.
             """,
-        statements: ["cohort margin cumulative by acquisition_campaign periods 13"],
+        statements: ["cohort margin cumulative by acquisition_campaign periods 13",
+                     "sql SELECT campaign, sum(spend) AS spend, min(date) AS first_day FROM spend GROUP BY campaign ORDER BY campaign"],
         interpret: { shown in
-            let m12 = try shown.table(0).series("M12").sorted { $0.value > $1.value }
+            let cohorts = try shown.table(0), spend = try shown.table(1)
+            let m12 = try cohorts.series("M12").sorted { $0.value > $1.value }
             guard let best = m12.first, let worst = m12.last else { throw LessonDataError("no M12 column") }
+            // CAC per campaign: its spend / the customers it acquired (the cohort's size), from the two tables shown.
+            let cac = try spend.series("spend").compactMap { s -> (label: String, value: Double)? in
+                guard let size = try? cohorts.number(s.label, "size"), size > 0 else { return nil }
+                return (s.label, s.value / size)
+            }
+            guard let worstCAC = cac.first(where: { $0.label == worst.label }) else {
+                throw LessonDataError("no spend for \(worst.label)")
+            }
+            let cheapest = cac.min { $0.value < $1.value }?.label == worst.label
+            let since = (try? spend.text(worst.label, "first_day")).map { " (spend from \($0))" } ?? ""
             return "After 12 months, \(best.label) customers have brought \(Say.yen(best.value)) of margin each; "
-                + "\(worst.label) customers \(Say.yen(worst.value)). The half-price welcome campaign of September "
-                + "2023 bought customers for ¥900 each, the cheapest the shop ever paid, but they came for the "
-                + "discount and did not return: a year later they have not even paid back their first order's coupon."
+                + "\(worst.label) customers \(Say.yen(worst.value)). The \(worst.label) campaign\(since) bought customers "
+                + "for \(Say.yen(worstCAC.value)) each (its spend ÷ its cohort's size)"
+                + (cheapest ? ", the cheapest of any campaign," : ",")
+                + " but they came for the discount and did not return: a year later they have not even paid back "
+                + "their first order's coupon."
         },
         question: { shown in
             let negative = try shown.table(0).series("M12").filter { $0.value < 0 }.map(\.label)
