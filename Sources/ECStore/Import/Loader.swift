@@ -226,6 +226,11 @@ public final class Loader {
                         reportNotes += ranges.notes
                         outcome.rows -= ranges.removed
                     }
+                    if let role, role == .spend || role == .traffic {
+                        let subtotals = try settleDatedSubtotals(table, base: base, role: role)
+                        reportNotes += subtotals.notes
+                        outcome.rows -= subtotals.removed
+                    }
                     if role == .nps && !plan.columns.contains(where: { $0.name == "response_id" && $0.source != .none }) {
                         let (n, sameDay) = try collapseRepeatedAnswers(table, base: base)
                         if n > 0 {

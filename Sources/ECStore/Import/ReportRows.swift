@@ -111,11 +111,11 @@ final class ReportRows {
             + "a totals row is left out by itself when it says Total or 合計, or comes after the rows it adds up"
     }
 
-    /// `Total`, `Totals`, `Total: Account`, `Grand total`, `合計`, `総計`, `合計：`, `Total (JPY)` (case-insensitive);
+    /// `Total`, `Totals`, `Total: Account`, `Grand total`, `Subtotal`, `合計`, `小計`, `総計`, `合計：`, `Total (JPY)` (case-insensitive);
     /// not `Total Beauty` (a campaign's name).
     static func isTotalsLabel(_ text: String) -> Bool {
         let lower = text.lowercased()
-        for word in ["grand total", "totals", "total", "合計", "総計", "総合計"] where lower.hasPrefix(word) {
+        for word in ["grand total", "sub total", "subtotal", "totals", "total", "総合計", "合計", "小計", "総計"] where lower.hasPrefix(word) {
             let rest = lower.dropFirst(word.count).drop { $0 == " " || $0 == "\u{3000}" }
             guard let next = rest.first else { return true }
             return ":：-(（".contains(next)

@@ -31,6 +31,25 @@ import ECTestSupport
         #expect(s.notes.contains("2 values written '--' (none) read as 0 (line 6)"))
     }
 
+    /// Day totals with a date (a campaign column saying `合計` or `小計` under each day's rows) were loaded as data and
+    /// counted each day twice (¥11,999 for ¥6,999). By hand: 1000 + 2000 + 1500 + 500 + 700 + 300 + 999 = 6,999; the
+    /// rows of lines 4 and 7 are their day's sums and go; `Total Beauty` is a campaign; line 10's `合計` is the day's only
+    /// row (no sum to be), so it stays and is named. A traffic file's day total in the channel column goes the same way.
+    @Test func dayTotalsWithADateAreSkippedWhenTheyAreTheDaysSum() throws {
+        let f = try LoadFixture()
+        let spend = "日付,キャンペーン名,広告費\n2024-04-01,ブランド,1000\n2024-04-01,セール,2000\n2024-04-01,合計,3000\n"
+            + "2024-04-02,ブランド,1500\n2024-04-02,セール,500\n2024-04-02,小計,2000\n2024-04-03,ブランド,700\n2024-04-03,Total Beauty,300\n2024-04-04,合計,999\n"
+        let s = try f.load(.role(.spend), try f.file("days.csv", spend))
+        #expect(s.rows == 7)
+        #expect(try f.rows("SELECT count(*), sum(spend) FROM spend") == [[7, 6999.0]])
+        #expect(s.notes.contains("skipped 2 day total rows (line 4 '合計' (the sum of that day's 2 other rows), line 7 '小計' (the sum of that day's 2 other rows)): loaded they would count that day's spend twice"), "\(s.notes)")
+        #expect(s.notes.contains { $0.hasPrefix("a row says total (line 10 '合計') but its spend is not the sum of that day's other rows: loaded as data") }, "\(s.notes)")
+        let traffic = "date,channel,sessions\n2024-04-01,google,100\n2024-04-01,own,50\n2024-04-01,Total,150\n2024-04-02,google,80\n"
+        let t = try f.load(.role(.traffic), try f.file("traffic.csv", traffic))
+        #expect(t.rows == 3)
+        #expect(try f.rows("SELECT count(*), sum(sessions) FROM traffic") == [[3, 230]])
+    }
+
     /// A Yahoo! ad report in CP932: two title lines, `"1,200"` in every row, `ご利用金額`, and a `合計` row.
     @Test func yahooAdReportReadsItsQuotedNumbersAndSkipsTheTotal() throws {
         let f = try LoadFixture()
