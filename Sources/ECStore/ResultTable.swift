@@ -26,6 +26,13 @@ public struct ResultTable: Sendable, Equatable {
     /// Cells to colour as good or bad news, by row then column (the scorecard's
     /// trend and status follow each KPI's direction); colour only on a terminal.
     public var tones: [Int: [Int: CellTone]] = [:]
+    /// The rows the machine formats (CSV, TSV, JSON, and `export` to them) write, when a
+    /// column mixes units and so shows some cells scaled: `kpi tree` shows a rate as 1.56
+    /// under unit `%` and writes the ratio 0.0156, as `kpi` does. nil: `rows`.
+    public var machineRows: [[Value]]?
+
+    /// What CSV, TSV and JSON write.
+    public var rawRows: [[Value]] { machineRows ?? rows }
 
     public init(columns: [String], rows: [[Value]], formats: [ColumnFormat]? = nil, notes: [String] = [], summaryRows: Set<Int> = []) {
         self.columns = columns

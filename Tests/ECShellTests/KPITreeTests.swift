@@ -33,13 +33,15 @@ import ECTestSupport
         let revenue = try n(tree["revenue"], 4)
         #expect(abs(revenue - (try n(may, 4))) < 0.5)
         // The factors reproduce the root: sessions × cvr × aov = customers × orders/customer × aov = revenue.
-        let product = try n(tree["sessions"], 4) * n(tree["cvr"], 4) / 100 * n(tree["aov"], 4)
+        // cvr is written as the ratio `kpi` writes (unit `ratio`), not in percent as the table shows it.
+        #expect(tree["cvr"]?[2] == "ratio")
+        let product = try n(tree["sessions"], 4) * n(tree["cvr"], 4) * n(tree["aov"], 4)
         #expect(abs(product - revenue) < 1e-6 * revenue)
         let second = try n(tree["customers"], 4) * n(tree["orders_per_customer"], 4) * n(tree["aov"], 4)
         #expect(abs(second - revenue) < 1e-6 * revenue)
         // Each child is the KPI engine's number for the same month.
         #expect(try n(tree["sessions"], 3) == n(april, 1) && n(tree["sessions"], 4) == n(may, 1))
-        #expect(abs(try n(tree["cvr"], 4) / 100 - n(may, 2)) < 1e-12)
+        #expect(abs(try n(tree["cvr"], 4) - n(may, 2)) < 1e-15)
         #expect(abs(try n(tree["aov"], 4) - n(may, 3)) < 1e-9)
         #expect(try n(tree["customers"], 4) == n(may, 5))
         #expect(try n(tree["new_customers"], 4) == n(may, 6) && n(tree["returning_customers"], 4) == n(may, 7))
@@ -80,6 +82,43 @@ import ECTestSupport
         let marked = names.filter { tree[$0]?.last == "◀ biggest mover" }
         let top = zip(names, shares).max { $0.1 < $1.1 }?.0
         #expect(marked.count == 1 && marked.first == top, "\(marked) vs \(String(describing: top))")
+    }
+
+    /// The exported CSV and the JSON write cvr as a ratio: sessions × cvr × aov is revenue as plain SQL
+    /// over the rows computes it (the old tree wrote cvr 1.5887, in percent, so the product was 100× off).
+    @Test func exportedFactorsMultiplyBackToHandSQLRevenue() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let csv = dir.path("tree.csv")
+        let sql = """
+            sql select sum(amount - discount - points), count(*) from orders where ordered_at >= '2024-05-01' \
+            and ordered_at < '2024-06-01' and coalesce(status, '') not in ('cancelled', 'returned', 'refunded', 'failed')
+            """
+        let out = try runECSH(["--demo", "--format", "json", "-c", "kpi tree revenue by month from 2024-04 to 2024-05",
+                               "-c", "export to '\(csv)'",
+                               "-c", "sql select sum(sessions) from traffic where date >= '2024-05-01' and date < '2024-06-01'",
+                               "-c", sql])
+        #expect(out.status == 0, "\(out.stderr)")
+        let tree = Self.rows(Self.block(try String(contentsOfFile: csv, encoding: .utf8), header: "node"), until: "")
+        func n(_ name: String, _ i: Int) throws -> Double { try #require(tree[name].flatMap { Double($0[i]) }) }
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        func number(after key: String) throws -> [Double] {
+            let line = try #require(lines.first { $0.contains(key) })
+            return line.split(whereSeparator: { ",:{}\"".contains($0) }).compactMap { Double($0) }
+        }
+        let sessions = try #require(try number(after: "sum(sessions)").first)
+        let hand = try number(after: "sum(amount - discount - points)")
+        let (revenue, orders) = (hand[0], hand[1])
+        #expect(try n("sessions", 4) == sessions)
+        #expect(tree["cvr"]?[2] == "ratio")
+        #expect(abs(try n("cvr", 4) - orders / sessions) < 1e-15)
+        let product = try n("sessions", 4) * n("cvr", 4) * n("aov", 4)
+        #expect(abs(product - revenue) < 1e-6 * revenue, "\(product) vs \(revenue)")
+        // JSON: the same ratio, while the table view keeps percent (unit %, 2 decimals).
+        let json = try #require(lines.first { $0.contains("\"├─ cvr\"") })
+        #expect(json.contains("\"unit\":\"ratio\"") && json.contains("\"2024-05\":\(tree["cvr"]![4])"))
+        let shown = try runECSH(["--demo", "-c", "kpi tree revenue by month from 2024-04 to 2024-05"])
+        let row = try #require(shown.stdout.split(separator: "\n").first { $0.contains("├─ cvr") })
+        #expect(row.contains(" % ") && row.contains(String(format: "%.2f", orders / sessions * 100)))
     }
 
     @Test func htmlExportWritesTheTree() throws {

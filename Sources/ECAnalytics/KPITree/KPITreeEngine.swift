@@ -63,28 +63,35 @@ public enum KPITreeEngine {
     /// One row per node, drawn as a tree in the `node` column; the biggest mover under each root marked.
     static func table(_ trees: [KPITreeNode], previous: String, current: String, currency: String, window: Int) -> ResultTable {
         var rows: [[Value]] = []
+        // What CSV, TSV and JSON write: a rate as the ratio `kpi` writes (cvr 0.0156, unit `ratio`), so
+        // the factors multiply back to the root; the table shows it in percent (1.56, unit `%`).
+        var machineRows: [[Value]] = []
         var notes: [String] = []
         // Exact values (the table shows 2 decimals; CSV and JSON keep every digit, so the
         // products can be checked); sums of whole yen and counts stay integers.
-        func value(_ v: Double, _ unit: KPITreeNode.Unit) -> Value {
-            let shown = unit == .percent ? v * 100 : v
-            if shown == shown.rounded(), abs(shown) < 9e15 { return .integer(Int64(shown)) }
-            return .real(shown)
+        func value(_ v: Double, _ unit: KPITreeNode.Unit, shown: Bool) -> Value {
+            let number = unit == .percent && shown ? v * 100 : v
+            if number == number.rounded(), abs(number) < 9e15 { return .integer(Int64(number)) }
+            return .real(number)
         }
-        func unitText(_ unit: KPITreeNode.Unit) -> String {
+        func unitText(_ unit: KPITreeNode.Unit, shown: Bool) -> String {
             switch unit {
             case .money: return currency
             case .count: return "count"
-            case .percent: return "%"
+            case .percent: return shown ? "%" : "ratio"
             case .ratio: return "ratio"
             }
         }
         func walk(_ node: KPITreeNode, parent: KPITreeNode?, prefix: String, branch: String, mark: Bool) {
             let explains = parent.flatMap { node.explains(in: $0) }
-            rows.append([.text(prefix + branch + node.name), .text(node.formula.isEmpty ? "" : "= " + node.formula),
-                         .text(unitText(node.unit)), value(node.previous, node.unit), value(node.current, node.unit),
-                         node.change.map { .real($0) } ?? .null, explains.map { .real($0) } ?? .null,
-                         .text(mark ? "◀ biggest mover" : "")])
+            for shown in [true, false] {
+                let row: [Value] = [.text(prefix + branch + node.name), .text(node.formula.isEmpty ? "" : "= " + node.formula),
+                                    .text(unitText(node.unit, shown: shown)), value(node.previous, node.unit, shown: shown),
+                                    value(node.current, node.unit, shown: shown),
+                                    node.change.map { .real($0) } ?? .null, explains.map { .real($0) } ?? .null,
+                                    .text(mark ? "◀ biggest mover" : "")]
+                if shown { rows.append(row) } else { machineRows.append(row) }
+            }
             let top = biggest(node)
             let childPrefix = prefix + (branch == "├─ " ? "│  " : branch.isEmpty ? "" : "   ")
             for (i, child) in node.children.enumerated() {
@@ -104,9 +111,11 @@ public enum KPITreeEngine {
         if trees.contains(where: { $0.name == "customer_equity_12m" }) {
             notes.append("customer_equity_12m = contribution margin of the customers active in the \(window) days up to each period's end (historical, observed; predict ltv gives the model's forward-looking CLV)")
         }
-        return ResultTable(columns: ["node", "formula", "unit", previous, current, "change", "explains", "mark"], rows: rows,
-                           formats: [.text, .text, .text, .auto, .auto, .percent(places: 1), .percent(places: 0), .text],
-                           notes: notes)
+        var table = ResultTable(columns: ["node", "formula", "unit", previous, current, "change", "explains", "mark"], rows: rows,
+                                formats: [.text, .text, .text, .auto, .auto, .percent(places: 1), .percent(places: 0), .text],
+                                notes: notes)
+        if machineRows != rows { table.machineRows = machineRows }
+        return table
     }
 
     /// The child explaining the largest share of the node's change in its direction

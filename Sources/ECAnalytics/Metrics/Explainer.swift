@@ -34,7 +34,7 @@ public enum Explainer {
         (["transition", "simulate transition", "mall to own", "transition simulation"], "The mall-to-own transition simulation",
          "`simulate transition from rakuten, yahoo to own by 10% per quarter for 8 quarters` moves a growing share of the malls' GMV to the own site, one step per quarter, and follows the money. Read it in three parts.\nThe assumptions table first: every number with its source, measured in this workspace (quarterly averages over the last four quarters) or set by you with `assume own_retention 35%`, `assume mall_retention …`, `assume own_cac …` (`assume NAME measured` goes back). Moved customers are assumed to buy like the own site's customers: migrated GMV = moved GMV × own retention / mall retention. If the own site keeps customers better, the move grows sales; if not, it shrinks them.\nThen each quarter: mall_fees_avoided (the malls' commission, discounts and points no longer paid on the moved GMV) and own_fees_added (the own site's on what it sells instead; generous own-site points can make it the larger), which the margin already counts, the margin change, the ad spend needed to win the moved customers on the own site (share moved that quarter × mall buyers per quarter × own CAC), and the cash flow = margin change − ad spend. Early quarters lose money when the ads cost more than the margin gained (the chart under the table shows them left of the axis); the payback quarter is the first from which the cumulative cash flow stays at or above zero.\nPitfalls: the projection holds everything else fixed (prices, seasonality, the malls' own traffic); a smaller step spreads the ad spend; check the result with a different own_retention before acting on it."),
         (["payback", "cac payback"], "CAC payback",
-         "The first month after acquisition in which the cumulative contribution per customer reaches CAC; 'not yet' when it never does. Short payback means growth funds itself."),
+         "The first month after acquisition in which the cumulative contribution per customer reaches CAC; when that has not happened within the data, `unit economics` says 'not yet' and `kpi payback` leaves the cell blank. Short payback means growth funds itself."),
     ]
 
     /// The explanation, or nil when `name` is neither a KPI nor a known concept.
@@ -75,16 +75,26 @@ public enum Explainer {
         return lines.joined(separator: "\n") + workspaceLines(def.name, settings: settings, db: db)
     }
 
-    /// Customer KPIs leave guest orders out; says how many there are and why Amazon's are all guests.
+    /// Customer KPIs leave guest orders out; says how many this workspace has, by channel when
+    /// orders have one (a fact about the data, not about Amazon: a shop's own Amazon file may carry ids).
     static func guestLine(_ db: Database) -> String {
-        var line = "Guests: orders without a customer_id (guest checkouts, and every Amazon order: Amazon's order report gives no buyer identity) count in order KPIs (gmv, orders, aov, revenue, margin) but are left out here."
-        let guests = (try? db.query("SELECT count(*), coalesce(sum(channel = 'amazon'), 0) FROM orders WHERE customer_id IS NULL").rows.first) ?? nil
-        if let guests, let n = guests[0].intValue, n > 0 {
-            line += " In this workspace: \(n) guest order\(n == 1 ? "" : "s")"
-            if let amazon = guests[1].intValue, amazon > 0 { line += ", \(amazon) of them from Amazon" }
-            line += "."
+        var line = "Guests: orders without a customer_id (guest checkouts, and orders loaded with the amazon preset, "
+            + "whose report gives no buyer identity) count in order KPIs (gmv, orders, aov, revenue, margin) but are left out here."
+        guard let columns = try? db.columns(of: "orders").map(\.name) else { return line }
+        let byChannel = columns.contains("channel")
+        let sql = byChannel
+            ? "SELECT channel, count(*) FROM orders WHERE customer_id IS NULL GROUP BY channel ORDER BY count(*) DESC, channel"
+            : "SELECT NULL, count(*) FROM orders WHERE customer_id IS NULL"
+        guard let rows = try? db.query(sql).rows else { return line }
+        let counts = rows.compactMap { row in row[1].intValue.map { (channel: row[0], count: $0) } }.filter { $0.count > 0 }
+        let total = counts.reduce(0) { $0 + $1.count }
+        if total == 0 { return line + " In this workspace every order has a customer_id: none is left out." }
+        line += " In this workspace: \(total) guest order\(total == 1 ? "" : "s")"
+        if byChannel {
+            let names = CellFormatter(nullText: "no channel")
+            line += " (" + counts.map { names.text($0.channel, format: .text) + " \($0.count)" }.joined(separator: ", ") + ")"
         }
-        return line
+        return line + "."
     }
 
     static func settingsDetail(_ name: String, _ s: MetricSettings) -> String {
@@ -97,6 +107,21 @@ public enum Explainer {
         }
     }
 
+    /// Why a figure of `explain`'s workspace line is blank, as docs/metrics.md says it: a comparison
+    /// over all loaded data has no earlier period; a KPI whose pitfalls say when it is blank says that
+    /// (payback: the margin has not reached CAC in the data yet); otherwise nothing to compute it from.
+    static func blankReason(_ name: String, column: String, grouped: Bool) -> String {
+        if column.hasSuffix("_change") {
+            return "there is no earlier period to compare with" + (grouped ? "" : " (`kpi \(name) by month` compares months)")
+        }
+        let pitfall = KPICatalogue.named(name)?.pitfalls.first { $0.hasPrefix("Blank ") }
+        if var reason = pitfall.map({ String($0.dropFirst("Blank ".count)) }) {
+            if let colon = reason.range(of: ": ") { reason = String(reason[..<colon.lowerBound]) }
+            return reason.hasPrefix("when ") ? String(reason.dropFirst("when ".count)) : "it is blank " + reason
+        }
+        return "there is nothing to compute it from (no rows, or a division by zero)"
+    }
+
     /// "In this workspace, …" and the SQL, when the data for the KPI is loaded.
     static func workspaceLines(_ name: String, settings: MetricSettings, db: Database) -> String {
         let grouping: [Grouping] = ["retention_rate", "churn_rate"].contains(name) ? [.grain(.month)] : []
@@ -105,12 +130,29 @@ public enum Explainer {
               let row = grouping.isEmpty ? result.table.rows.first : result.table.rows.last(where: { !$0.isEmpty })
         else { return "" }
         let keyCount = grouping.isEmpty ? 0 : 1
-        // Formatted as table cells are (¥, %, thousands), so the figure reads as it does in `kpi`.
-        let cells = CellFormatter(currency: settings.currency, nullText: "(undefined)")
-        let figures = (keyCount..<row.count).map { i in
-            "\(result.table.columns[i]) \(cells.text(row[i], format: result.table.formats[i]))"
+        // Formatted as table cells are (¥, %, thousands), so the figure reads as it does in `kpi`;
+        // blanks are named after them, grouped by why they are blank (never "(undefined)").
+        let cells = CellFormatter(currency: settings.currency)
+        var figures: [String] = []
+        var blanks: [(reason: String, columns: [String])] = []
+        for i in keyCount..<row.count {
+            let column = result.table.columns[i]
+            guard row[i].isNull else {
+                figures.append("\(column) \(cells.text(row[i], format: result.table.formats[i]))")
+                continue
+            }
+            let reason = blankReason(name, column: column, grouped: !grouping.isEmpty)
+            if let k = blanks.firstIndex(where: { $0.reason == reason }) { blanks[k].columns.append(column) } else { blanks.append((reason, [column])) }
         }
         let scope = grouping.isEmpty ? "over all loaded data" : "in \(row[0])"
-        return "\n\nIn this workspace, \(figures.joined(separator: ", ")) \(scope).\n\nSQL ecsh runs:\n\(SQLFragment.runnable(result.sql, result.bindings))"
+        var sentence = figures.isEmpty ? "" : "In this workspace, \(figures.joined(separator: ", ")) \(scope)."
+        for blank in blanks {
+            let names = blank.columns.count == 1 ? blank.columns[0]
+                : blank.columns.dropLast().joined(separator: ", ") + " and " + blank.columns[blank.columns.count - 1]
+            let verb = blank.columns.count == 1 ? "is" : "are"
+            sentence += (sentence.isEmpty ? "In this workspace, \(names) \(verb) blank \(scope)" : " \(names) \(verb) blank")
+                + ": \(blank.reason)."
+        }
+        return "\n\n\(sentence)\n\nSQL ecsh runs:\n\(SQLFragment.runnable(result.sql, result.bindings))"
     }
 }

@@ -95,6 +95,12 @@ extension KPIEngine {
             }
             let names = query.kpis.map { $0.lowercased() }
             let sources = Set(measures.map(\.source))
+            // The first KPI of the request that reads `source` (a defined KPI through its formula): an error
+            // about what that source cannot do points at it, not at the first KPI written.
+            let derived = (try? DerivedKPIs.load(db)) ?? [:]
+            func reading(_ source: Measure.Source) -> String? {
+                names.first { name in (try? engine.resolve(name, derived: derived))?.1.contains { $0.source == source } ?? false }
+            }
             if !sources.isDisjoint(with: [.spend, .traffic]) {
                 for (source, table) in [(Measure.Source.spend, "spend"), (.traffic, "traffic")] where sources.contains(source) {
                     if !query.segments.isEmpty {
@@ -105,23 +111,25 @@ extension KPIEngine {
                                            about: named.first)
                     }
                     if dims.count > 1 || (dims.count == 1 && dims[0].name.lowercased() != "channel") {
-                        throw MetricsError("\(table) can only be split by channel, not by \(dims.map(\.name).joined(separator: ", "))")
+                        throw MetricsError("\(table) can only be split by channel, not by \(dims.map(\.name).joined(separator: ", "))",
+                                           about: reading(source))
                     }
                     if dims.count == 1, try db.tableExists(table),
                        try !db.columns(of: table).contains(where: { $0.name == "channel" }) {
-                        throw MetricsError("\(table) has no channel column, so it cannot be split by channel")
+                        throw MetricsError("\(table) has no channel column, so it cannot be split by channel", about: reading(source))
                     }
                 }
             }
             if sources.contains(.nps) {
-                if !dims.isEmpty { throw MetricsError("nps can be split by time and segment only") }
+                if !dims.isEmpty { throw MetricsError("nps can be split by time and segment only", about: reading(.nps)) }
                 if !query.segments.isEmpty, try db.tableExists("nps"),
                    try !db.columns(of: "nps").contains(where: { $0.name == "customer_id" }) {
-                    throw MetricsError("nps cannot be split by segment: the nps data has no customer_id")
+                    throw MetricsError("nps cannot be split by segment: the nps data has no customer_id", about: reading(.nps))
                 }
             }
             if sources.contains(.retention), grain == nil {
-                throw MetricsError("retention and churn compare consecutive periods: add a time grain, e.g. by month")
+                throw MetricsError("retention and churn compare consecutive periods: add a time grain, e.g. by month",
+                                   about: reading(.retention))
             }
             let asOf = try WorkspaceDates.asOfDay(db, settings: settings)
             let first = try WorkspaceDates.firstDay(db) ?? asOf

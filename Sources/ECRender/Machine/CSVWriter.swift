@@ -18,7 +18,7 @@ public enum CSVWriter {
     /// `header: false` leaves out the column names (`.headers off`).
     public static func text(_ table: ResultTable, delimiter: Character = ",", header: Bool = true) -> String {
         var out = header ? table.columns.map { field($0, delimiter: delimiter) }.joined(separator: String(delimiter)) + "\n" : ""
-        for row in table.rows {
+        for row in table.rawRows {
             out += table.columns.indices.map { c in
                 let value = c < row.count ? row[c] : .null
                 if value.isNull { return "" }

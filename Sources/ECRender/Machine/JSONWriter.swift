@@ -10,10 +10,10 @@ import ECStore
 public enum JSONWriter {
     /// The whole table as JSON text, ending in a newline.
     public static func text(_ table: ResultTable) -> String {
-        guard !table.rows.isEmpty else { return "[]\n" }
+        guard !table.rawRows.isEmpty else { return "[]\n" }
         let keys = uniqueKeys(table.columns).map(quoted)
         var lines: [String] = []
-        for row in table.rows {
+        for row in table.rawRows {
             let members = keys.indices.map { c in
                 keys[c] + ":" + value(c < row.count ? row[c] : .null)
             }

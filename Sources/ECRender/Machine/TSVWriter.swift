@@ -10,7 +10,7 @@ public enum TSVWriter {
     /// `header: false` leaves out the column names (`.headers off`).
     public static func text(_ table: ResultTable, header: Bool = true) -> String {
         var out = header ? table.columns.map(escape).joined(separator: "\t") + "\n" : ""
-        for row in table.rows {
+        for row in table.rawRows {
             out += table.columns.indices.map { c in
                 let value = c < row.count ? row[c] : .null
                 return value.isNull ? "\\N" : escape(RawValueText.text(value))

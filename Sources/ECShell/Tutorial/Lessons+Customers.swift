@@ -14,10 +14,13 @@ extension Lessons {
             let f2 = try shown.table(0).series("f2_rate").sorted { $0.value > $1.value }
             guard let best = f2.first, let worst = f2.last else { throw LessonDataError("no F2 rates") }
             let list = f2.map { "\($0.label) \(Say.percent($0.value))" }.joined(separator: ", ")
-            return "F2 by first channel: \(list). \(best.label) first buyers come back "
-                + "\(Say.fixed(best.value / worst.value, 1))× as often as \(worst.label)'s. A customer who chose the "
-                + "shop itself comes back; a customer who found a product in a mall search often does not know "
-                + "which shop sold it."
+            var text = "F2 by first channel: \(list). \(best.label) first buyers come back "
+                + "\(Say.fixed(best.value / worst.value, 1))× as often as \(worst.label)'s."
+            if best.label == "own" {
+                text += " A customer who chose the shop itself comes back; a customer who found a product in a mall "
+                    + "search often does not know which shop sold it."
+            }
+            return text
         },
         question: { shown in
             let t = try shown.table(0)
@@ -27,7 +30,8 @@ extension Lessons {
                 expected: .number(ratio, tolerance: 0.1), answerText: Say.fixed(ratio, 1),
                 hint: "Divide own's f2_rate by rakuten's.",
                 explanation: "\(Say.percent(try t.number("own", "f2_rate"))) ÷ \(Say.percent(try t.number("rakuten", "f2_rate"))) "
-                    + "= \(Say.fixed(ratio, 1)). The second order is where the own site wins.")
+                    + "= \(Say.fixed(ratio, 1))."
+                    + (ratio > 1 ? " The second order is where the own site wins." : " Here the own site does not win the second order."))
         },
         tryNext: "kpi f2_rate within 60 days by quarter")
 
@@ -48,10 +52,12 @@ extension Lessons {
             guard let m0 = members.first, let m1 = members.last, let r0 = retention.first, let r1 = retention.last,
                   let g1 = gmv.last, gmv.count >= 5 else { throw LessonDataError("too few quarters") }
             let g0 = gmv[gmv.count - 5]
-            return "Active members grew from \(Say.count(m0.value)) (\(m0.label)) to \(Say.count(m1.value)) "
+            let grew = m1.value > m0.value && r1.value > r0.value
+            return "Active members went from \(Say.count(m0.value)) (\(m0.label)) to \(Say.count(m1.value)) "
                 + "(\(m1.label)) and retention from \(Say.percent(r0.value)) (\(r0.label)) to \(Say.percent(r1.value)). "
-                + "GMV in \(g1.label) was \(Say.change(g1.value / g0.value - 1)) on \(g0.label): the growing, returning "
-                + "base carried it. A quarter of high GMV with falling retention would be a warning, not a success."
+                + "GMV in \(g1.label) was \(Say.change(g1.value / g0.value - 1)) on \(g0.label)"
+                + (grew && g1.value > g0.value ? ": the growing, returning base carried it. " : ". ")
+                + "A quarter of high GMV with falling retention would be a warning, not a success."
         },
         question: { shown in
             let members = try shown.table(0).series("active_members")
@@ -79,9 +85,9 @@ extension Lessons {
             let t = try shown.table(0)
             let q1 = try t.number("average", "Q1"), q4 = try t.number("average", "Q4")
             return "On average \(Say.percent(q1)) of a cohort buys in the quarter after its first order and "
-                + "\(Say.percent(q4)) four quarters later: the curve drops at once and then flattens. Most customers "
-                + "are lost right after the first order, which is why the first 90 days (F2) matter most; the ones "
-                + "who stay are the loyal base."
+                + "\(Say.percent(q4)) four quarters later"
+                + (q1 < 0.5 && q4 <= q1 ? ": most customers are lost right after the first order, which is why the first "
+                    + "90 days (F2) matter most; the ones who stay are the loyal base." : ".")
         },
         question: { shown in
             let q1 = try shown.table(0).number("average", "Q1") * 100
@@ -89,7 +95,7 @@ extension Lessons {
                 prompt: "What percent of an average cohort buys again in the quarter after its first (the average row, Q1)? (one decimal)",
                 expected: .number(q1, tolerance: 0.15), answerText: Say.fixed(q1, 1) + "%",
                 hint: "Look at the last row, average, in the column Q1.",
-                explanation: "\(Say.fixed(q1, 1))%: more than four in five new customers do not buy in the next quarter.")
+                explanation: "\(Say.fixed(q1, 1))%: the other \(Say.fixed(100 - q1, 1))% of new customers do not buy in the next quarter.")
         },
         tryNext: "cohort retention by first_channel periods 6")
 
@@ -115,7 +121,9 @@ extension Lessons {
                 + (apart ? "the intervals do not overlap, so the gap is real. " : "the intervals overlap; test before concluding. ")
                 + "Promoters repeat at \(Say.percent(try k.number("promoters", "repeat_rate"))) against "
                 + "\(Say.percent(try k.number("detractors", "repeat_rate"))) for detractors, and have brought "
-                + "\(Say.yen(perP)) of margin each against \(Say.yen(perD)): satisfaction shows up in behaviour."
+                + "\(Say.yen(perP)) of margin each against \(Say.yen(perD))"
+                + (try k.number("promoters", "repeat_rate") > k.number("detractors", "repeat_rate") && perP > perD
+                    ? ": satisfaction shows up in behaviour." : ".")
         },
         question: { shown in
             let k = try shown.table(1)
@@ -156,8 +164,8 @@ extension Lessons {
                 + "\(worst.label) customers \(Say.yen(worst.value)). The \(worst.label) campaign\(since) bought customers "
                 + "for \(Say.yen(worstCAC.value)) each (its spend ÷ its cohort's size)"
                 + (cheapest ? ", the cheapest of any campaign," : ",")
-                + " but they came for the discount and did not return: a year later they have not even paid back "
-                + "their first order's coupon."
+                + (worst.value < 0 ? " but a year later their cumulative margin is still below zero: their orders have cost "
+                    + "the shop more than they brought in, before any ad spend." : " and bring the least margin a year later.")
         },
         question: { shown in
             let negative = try shown.table(0).series("M12").filter { $0.value < 0 }.map(\.label)
@@ -184,8 +192,8 @@ extension Lessons {
             let t = try shown.table(shown.tables.count - 1)
             let alive = try t.number("total", "p_alive"), clv = try t.number("total", "clv_per_customer")
             let equity = try t.number("total", "customer_equity")
-            return "Average P(alive) is \(Say.percent(alive)), far above the 15–20% of customers who buy in any "
-                + "quarter: one-time buyers, most of the base, count as alive by assumption. Predicted CLV is "
+            return "Average P(alive) is \(Say.percent(alive)): one-time buyers count as alive by assumption, so the "
+                + "average says more about the model than about loyalty. Predicted CLV is "
                 + "\(Say.yen(clv)) per customer for the next 12 months, customer equity \(Say.yen(equity)). This is "
                 + "future margin of customers already acquired, a different number from historical LTV(12), which "
                 + "is past margin of customers in their first year."

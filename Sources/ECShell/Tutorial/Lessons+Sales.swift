@@ -15,14 +15,21 @@ extension Lessons {
         interpret: { shown in
             let t = try shown.table(0)
             let peak = try GMVPeak(t)
-            return """
+            // Discounts and points as a share of GMV, each month: GMV − revenue, from the table shown.
+            let given = 1 - peak.revenue / peak.gmv, givenBefore = 1 - peak.revenueBefore / peak.gmvBefore
+            let marginFell = peak.margin < peak.marginBefore
+            var text = """
                 \(peak.month) has the highest GMV: \(Say.yen(peak.gmv)), \(Say.change(peak.gmv / peak.gmvBefore - 1)) \
-                on \(peak.before). But its margin fell from \(Say.yen(peak.marginBefore)) to \(Say.yen(peak.margin)) \
-                (\(Say.change(peak.margin / peak.marginBefore - 1))): customers kept \(Say.percent(peak.revenue / peak.gmv)) \
-                of GMV as revenue, against \(Say.percent(peak.revenueBefore / peak.gmvBefore)) the month before. \
-                That was the May 2024 promotion: the coupons gave away more than the extra orders earned. \
-                Judge a promotion by margin, not by GMV.
+                on \(peak.before). \(marginFell ? "But its margin fell" : "Its margin went") from \(Say.yen(peak.marginBefore)) \
+                to \(Say.yen(peak.margin)) (\(Say.change(peak.margin / peak.marginBefore - 1))): customers kept \
+                \(Say.percent(peak.revenue / peak.gmv)) of GMV as revenue, against \(Say.percent(peak.revenueBefore / peak.gmvBefore)) \
+                the month before.
                 """
+            if marginFell, given > givenBefore {
+                text += " Discounts and points took \(Say.percent(given)) of \(peak.month)'s GMV against "
+                    + "\(Say.percent(givenBefore)) in \(peak.before): they gave away more than the extra orders earned."
+            }
+            return text + " Judge a promotion by margin, not by GMV."
         },
         question: { shown in
             let peak = try GMVPeak(try shown.table(0))
@@ -34,7 +41,8 @@ extension Lessons {
                 hint: "(margin in \(peak.month) − margin in \(peak.before)) ÷ margin in \(peak.before) × 100.",
                 explanation: "Margin went from \(Say.yen(peak.marginBefore)) to \(Say.yen(peak.margin)), "
                     + "\(Say.fixed(change, 1))%, while GMV rose \(Say.change(peak.gmv / peak.gmvBefore - 1)). "
-                    + "GMV rewarded the promotion; margin shows what it cost.")
+                    + (peak.margin < peak.marginBefore ? "GMV rewarded the month; margin shows what it cost."
+                        : "Here margin rose with GMV; judge by margin either way."))
         },
         tryNext: "kpi gmv, margin_rate, discount_rate by month chart")
 
@@ -55,8 +63,10 @@ extension Lessons {
                 \(Say.change(move.changes[0].1)), conversion \(Say.change(move.changes[1].1)), AOV \
                 \(Say.change(move.changes[2].1)). \(move.driver.name) moved most. The factors multiply back to \
                 revenue: \(Say.count(move.sessions)) × \(Say.percent(move.cvr, places: 2)) × \(Say.yen(move.aov)) = \
-                \(Say.yen(product)). The May promotion brought visitors; its coupons cut what each order paid.
-                """
+                \(Say.yen(product)).
+                """ + (move.changes[0].1 > 0 && move.changes[2].1 < 0
+                    ? " More visitors came while each order paid less (AOV is revenue per order, after discounts and points)."
+                    : "")
         },
         question: { shown in
             let move = try SalesMove(try shown.table(0))
@@ -88,8 +98,13 @@ extension Lessons {
             var text = "Commission plus discounts and points, as a share of each channel's GMV: \(list). "
             if let first = years.first, let last = years.last, years.count > 1 {
                 text += "Mall dependence went from \(Say.percent(first.value)) in \(first.label) to "
-                    + "\(Say.percent(last.value)) in \(last.label): customers are moving to the own site, "
-                    + "where each yen of GMV keeps more margin."
+                    + "\(Say.percent(last.value)) in \(last.label)"
+                    + (last.value < first.value ? ": GMV is moving to the own site" : ": the malls' share of GMV grew")
+                // The own site's fees against the malls', from the first table.
+                if let own = burden.first(where: { $0.0 == "own" }), burden.allSatisfy({ $0.0 == "own" || $0.1 > own.1 }) {
+                    text += ", and on the own site commission, discounts and points take the least of each yen (\(Say.percent(own.1)))"
+                }
+                text += "."
             }
             return text
         },
@@ -129,18 +144,21 @@ extension Lessons {
             return parts.joined(separator: "; ") + ". "
                 + (healthy.isEmpty ? "No channel reaches 3. " : "Healthy by the rule of thumb: \(healthy.joined(separator: ", ")). ")
                 + (losing.isEmpty ? "" : "Below 1, losing money on every new customer: \(losing.joined(separator: ", ")). ")
-                + "The channel with the most GMV is not the one that pays."
+                + "Judge a channel by what its customers return against what they cost, not by its GMV."
         },
         question: { shown in
             let t = try shown.table(0)
             let loss = try t.number("rakuten", "CAC") - t.number("rakuten", "LTV_12m")
+            // Asked as a loss, negative when rakuten's customers have brought more than they cost.
             return Question(
-                prompt: "How many yen does the shop lose on each new rakuten customer after 12 months (CAC − LTV_12m)?",
+                prompt: "How many yen does the shop lose on each new rakuten customer after 12 months (CAC − LTV_12m; "
+                    + "negative if it gains)?",
                 expected: .number(loss, tolerance: 3), answerText: Say.yen(loss),
                 hint: "Take rakuten's CAC and subtract its LTV_12m.",
                 explanation: "Each rakuten customer costs \(Say.yen(try t.number("rakuten", "CAC"))) and has brought "
-                    + "\(Say.yen(try t.number("rakuten", "LTV_12m"))) of margin after 12 months: \(Say.yen(loss)) short. "
-                    + "Growing such a channel grows the loss.")
+                    + "\(Say.yen(try t.number("rakuten", "LTV_12m"))) of margin after 12 months: "
+                    + (loss > 0 ? "\(Say.yen(loss)) short. Growing such a channel grows the loss."
+                        : "\(Say.yen(-loss)) more than it cost."))
         },
         tryNext: "cohort margin cumulative by first_channel periods 13")
 }
@@ -214,9 +232,10 @@ extension Lessons {
             let marked = t.rows.first { ($0.last.map { if case .text(let s) = $0 { return !s.isEmpty } else { return false } }) ?? false }
             let name = marked.flatMap { row -> String? in if case .text(let s) = row[0] { return s } else { return nil } }?
                 .trimmingCharacters(in: CharacterSet(charactersIn: "├└─│ ")) ?? "?"
+            let change = try t.number(root.label, "change")
             return "Customer equity (12 months of margin from active members) reached \(Say.yen(root.value)) in "
-                + "\(current), \(Say.change(try t.number(root.label, "change"))) on the quarter before; \(name) explains "
-                + "most of the rise. The scorecard then says whether each key result is on target: an OKR is this "
+                + "\(current), \(Say.change(change)) on the quarter before; \(name) explains "
+                + "most of the \(change >= 0 ? "rise" : "fall"). The scorecard then says whether each key result is on target: an OKR is this "
                 + "tree with targets on the nodes a team owns."
         },
         question: { shown in

@@ -23,7 +23,7 @@ extension Lessons {
             var text = payback.map { "The transition pays back in \($0): from then on the cumulative cash flow stays at or above zero. " }
                 ?? "The transition has not paid back by \(last.label): the cumulative cash flow is still below zero. "
             text += "By \(last.label), with \(Say.percent(lastShare, places: 0)) of the mall sales moved, margin is "
-                + "\(Say.yen(lastChange)) a quarter above today's, and the cumulative cash flow is \(Say.yen(last.value)) "
+                + "\(Say.yen(abs(lastChange))) a quarter \(lastChange >= 0 ? "above" : "below") today's, and the cumulative cash flow is \(Say.yen(last.value)) "
                 + "after \(Say.yen(adSpend)) of ads in all. "
             text += "Read it with the assumptions: moved customers are assumed to come back like the own site's "
                 + "customers, not like the malls' (migrated GMV = moved GMV × own retention ÷ mall retention), so the "
