@@ -111,6 +111,6 @@ public enum Explainer {
             "\(result.table.columns[i]) \(cells.text(row[i], format: result.table.formats[i]))"
         }
         let scope = grouping.isEmpty ? "over all loaded data" : "in \(row[0])"
-        return "\n\nIn this workspace, \(figures.joined(separator: ", ")) \(scope).\n\nSQL ecsh runs:\n\(SQLFragment.runnable(result.sql, result.bindings))"
+        return "\n\nIn this workspace, \(figures.joined(separator: ", ")) \(scope).\n\nSQL ecsh runs:\n\(SQLFragment.runnable(result.sql, result.bindings, in: db))"
     }
 }
