@@ -110,6 +110,63 @@ import ECTestSupport
         #expect(pg.stdout.contains("10000,0.8\n") || pg.stdout.contains("10000.0,0.8\n"), "\(pg.stdout)\(pg.stderr)")
     }
 
+    /// The load rules and notes of report exports and order files (`ReportExportTests`, `ZeroAmountOrderTests`,
+    /// `ImplicitTimeZoneTests`, `OrderIdCollisionTests`, `EmailKeyLiteralTests`): the same rows, numbers and messages
+    /// on both engines. The server's loads once lost the notes of a streamed file's columns (which column is the score,
+    /// a header in UTC, a renamed repeated header) and of its comment lines, and located an id collision at its line only.
+    @Test func loadRulesAndTheirNotesAgree() throws {
+        let files = [
+            // Google Ads: two title lines, `--`, three totals rows. Hand sum 1,234.56 + 2,000 + 3,100 + 500 = 6,834.56.
+            "gads.csv": "Campaign report\n\"March 1, 2024 - March 3, 2024\"\nDay,Campaign,Currency code,Cost,Impr.,Clicks\n"
+                + "2024-03-01,Brand,JPY,\"1,234.56\",\"12,000\",300\n2024-03-01,Generic,JPY,\"2,000.00\",\"8,000\",150\n"
+                + "2024-03-02,Brand,JPY,--,0,--\n2024-03-02,Generic,JPY,\"3,100.00\",\"9,500\",180\n2024-03-03,Brand,JPY,500.00,\"4,000\",90\n"
+                + "Total: Account,--,JPY,\"6,834.56\",\"33,500\",720\nTotal: Campaigns,--,JPY,\"6,834.56\",\"33,500\",720\n",
+            // Meta: a summary row over the three days (9,600), then the days: 3,000 + 3,500 + 3,100.
+            "meta.csv": "Reporting starts,Reporting ends,Campaign name,Amount spent (JPY)\n2024-03-01,2024-03-03,,\"9,600\"\n"
+                + "2024-03-01,2024-03-01,Spring,3000\n2024-03-02,2024-03-02,Spring,3500\n2024-03-03,2024-03-03,Spring,3100\n",
+            // Google Forms: a labelled 10, b's 9 exported twice, c unanswered, a labelled 0: P 2, D 1 of 3, NPS 33.3.
+            "gf.csv": "Timestamp,Email Address,How likely are you to recommend us to a friend?\n2024/03/05 14:22:11,a@x.jp,10 - Extremely likely\n"
+                + "2024/03/05 15:00:00,b@x.jp,9\n2024/03/05 15:00:00,b@x.jp,9\n2024/03/06 10:00:00,c@x.jp,\n2024/03/06 11:00:00,d@x.jp,0（全くそう思わない）\n",
+            // Typeform: the score is a question's column, times in UTC: a1 is 05:00 on 1 April in Tokyo.
+            "tf.csv": "#,How likely are you to recommend us?,Submit Date (UTC)\na1,10,2024-03-31 20:00:00\na2,3,2024-03-31 10:00:00\n",
+            // A ¥0 counted order (C1's sample), a comment line, a repeated header, offsets without a zone named.
+            "zero.csv": "order_id,customer_id,ordered_at,amount,status,note,note\n1,Bob@X.com,2024-01-01 10:00:00 +0900,1000,completed,a,b\n"
+                + "2,bob@x.com,2024-01-05 00:30:00 +0900,0,completed,a,b\n# exported by the shop\n3,C2,2024-01-02 10:00:00 +0900,2000,completed,a,b\n"
+                + "4,C3,2024-01-03 10:00:00 +0900,0,cancelled,a,b\n",
+            "own.csv": OrderIdCollisionTests.own, "y.csv": OrderIdCollisionTests.yahoo,
+        ]
+        let script = [
+            "load spend from 'gads.csv'", "sql SELECT count(*) AS n, sum(clicks) AS clicks FROM spend", "kpi spend",
+            "load spend from 'meta.csv'", "kpi spend", "describe spend",
+            "load nps from 'gf.csv'", "nps",
+            "set timezone 'Asia/Tokyo'", "load nps from 'tf.csv'", "nps by month", "set timezone ''",
+            "load orders from 'zero.csv' with comment '#'", "kpi orders, customers, repeat_rate by month", "describe orders",
+            "kpi gmv where customer_id = 'BOB@x.com'",
+            "load orders from 'own.csv'", "load orders from 'y.csv' append", "load orders from 'y.csv' append with id_prefix 'yahoo-'",
+            "kpi gmv, orders, customers",
+        ]
+        try compare(script: script.joined(separator: "\n"), label: "loadnotes", minimumLines: 20, notes: true, files: files,
+                    environment: ["TZ": "Etc/UTC"])
+    }
+
+    /// `show sql` on a server prints SQL for psql: it runs there as it is (ecsh's own tables found through the
+    /// `SET search_path` it starts with) and gives ecsh's numbers. By hand, orders above ¥0.5 (a real, written as
+    /// float8): January 1000 + 2000 + 500 in 3 orders, February 700 in 1.
+    @Test func showSQLRunsInPsqlWithTheSameNumbers() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("o.csv", "order_id,customer_id,ordered_at,amount\n1,C1,2024-01-01,1000\n2,C1,2024-01-05,0\n"
+                                   + "3,C2,2024-01-02,2000\n5,C4,2024-01-04,500\n6,C4,2024-02-04,700\n")
+        let url = try PostgresServer.freshDatabase("showsql")
+        let out = try runECSH([url, "--format", "csv", "-c", "load orders from '\(orders)'", "-c", "kpi gmv, orders by month where amount > 0.5",
+                               "-c", "show sql"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.hasPrefix("month,gmv,orders\n2024-01,3500.0,3\n2024-02,700.0,1\n"), "\(out.stdout)")
+        guard let start = out.stdout.range(of: "SET search_path") else { Issue.record("no SET search_path: \(out.stdout)"); return }
+        let sql = String(out.stdout[start.lowerBound...])
+        #expect(sql.contains("> 0.5::float8") && sql.hasSuffix("this runs as it is in psql\n"), "\(sql)")
+        #expect(try PostgresServer.psql(url, sql) == "|2024-01|3500|3\n|2024-02|700|1\n")
+    }
+
     /// Randomized shops: other customers, orders, ties and gaps than the sample's.
     @Test(arguments: [7, 1234]) func generatedShopsGiveTheSameNumbers(seed: Int) throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
@@ -166,8 +223,11 @@ import ECTestSupport
 
     /// Runs `script` on a new SQLite file and a PostgreSQL database (a new one unless `server` names
     /// one) and compares the results.
+    /// `notes`: the messages (load summaries, notes, errors and where they point) must agree too, but for the
+    /// workspace line and the load's speed. `files`: written into each engine's folder first.
     func compare(script: String, label: String, server given: String? = nil, linkSamples: Bool = false,
-                 minimumLines: Int = 40) throws {
+                 minimumLines: Int = 40, notes: Bool = false, files: [String: String] = [:],
+                 environment: [String: String] = [:]) throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let file = dir.path("parity.ecsh")
         try script.write(toFile: file, atomically: true, encoding: .utf8)
@@ -180,10 +240,21 @@ import ECTestSupport
                 try FileManager.default.createSymbolicLink(atPath: url.appendingPathComponent("samples").path,
                                                            withDestinationPath: BuiltBinary.packageRoot.appendingPathComponent("samples").path)
             }
+            for (name, text) in files { try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8) }
             return url
         }
-        let sqlite = try runECSH([dir.path("w.db"), "--format", "csv", "--keep-going", "-f", file], directory: try folder("sqlite"))
-        let pg = try runECSH([server, "--format", "csv", "--keep-going", "-f", file], directory: try folder("pg"))
+        let sqlite = try runECSH([dir.path("w.db"), "--format", "csv", "--keep-going", "-f", file], directory: try folder("sqlite"),
+                                 environment: environment)
+        let pg = try runECSH([server, "--format", "csv", "--keep-going", "-f", file], directory: try folder("pg"), environment: environment)
+        if notes {
+            let messages = { (text: String) in
+                text.split(separator: "\n").filter { !$0.hasPrefix("note: workspace: ") }
+                    .map { $0.replacing(#/ in [0-9.]+ s \([0-9,.]+ rows\/s\)/#, with: "") }
+            }
+            let (x, y) = (messages(sqlite.stderr), messages(pg.stderr))
+            let differing = zip(x, y).filter { $0 != $1 }.prefix(5).map { "  SQLite:     \($0)\n  PostgreSQL: \($1)" }
+            #expect(x == y, "messages differ (SQLite \(x.count) lines, PostgreSQL \(y.count)):\n\(differing.joined(separator: "\n"))")
+        }
         let errors = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("error") }.map(String.init) }
         #expect(errors(pg.stderr) == errors(sqlite.stderr), "errors differ:\nSQLite:\n\(sqlite.stderr)\nPostgreSQL:\n\(pg.stderr)")
         let a = sqlite.stdout.split(separator: "\n", omittingEmptySubsequences: false)

@@ -153,6 +153,6 @@ public enum Explainer {
             sentence += (sentence.isEmpty ? "In this workspace, \(names) \(verb) blank \(scope)" : " \(names) \(verb) blank")
                 + ": \(blank.reason)."
         }
-        return "\n\n\(sentence)\n\nSQL ecsh runs:\n\(SQLFragment.runnable(result.sql, result.bindings))"
+        return "\n\n\(sentence)\n\nSQL ecsh runs:\n\(SQLFragment.runnable(result.sql, result.bindings, in: db))"
     }
 }

@@ -64,9 +64,9 @@ extension Session {
         if (q.chart || options.chart) && options.format == .table { try drawChart(table) }
     }
 
-    /// SQL for `show sql` that runs as it is (`SQLFragment.runnable`).
+    /// SQL for `show sql` that runs as it is in the workspace's own shell (`SQLFragment.runnable`).
     func annotatedSQL(_ sql: String, _ bindings: [Value]) -> String {
-        SQLFragment.runnable(sql, bindings)
+        SQLFragment.runnable(sql, bindings, in: database)
     }
 
     /// Bars (one series or several in one unit) or sparklines under a KPI table.

@@ -29,7 +29,7 @@ extension Session {
             if let line = LoadSummary.statusLine(known, unknown) { notes.append(line) }
             let settings = try metricSettings()
             for u in unknown {
-                notes.append("unknown status '\(u.raw)' on \(grouped(u.count)) orders: \(settings.counts(status: u.stored) ? "counted" : "not counted")"
+                notes.append("unknown status '\(u.raw)' on \(grouped(u.count)) order\(u.count == 1 ? "" : "s"): \(settings.counts(status: u.stored) ? "counted" : "not counted")"
                              + "; set status '\(u.raw)', <meaning> says what it is")
             }
         }
@@ -56,7 +56,7 @@ extension Session {
         let row = try database.query(query.sql, query.bindings).rows.first
         let orders = Int(row?[0].intValue ?? 0), customers = Int(row?[1].intValue ?? 0)
         guard orders > 0 else { return nil }
-        var way = "sql UPDATE orders SET status = 'sample' WHERE amount = 0"
+        var way = "sql UPDATE orders SET status = 'sample', status_raw = 'sample' WHERE amount = 0"
         if case .excluding(let list) = settings.counted {
             way += ", then set excluded_statuses '\((list + ["sample"]).joined(separator: ", "))'"
         } else {

@@ -38,6 +38,9 @@ public struct LoadSummary: Sendable {
     public var guests = 0
     /// The ids of a new table were proven distinct while parsing (`RepeatWatch`): no id index was built.
     public var idsProven = false
+    /// The 1-based file column the role's id (`order_id`, …) is read from; nil when not from one field. A server
+    /// load staged in SQLite locates an append's id collision with it (`ServerLoader.checkIdCollisions`).
+    public var idColumn: Int?
 
     /// A name and how many rows have it.
     public struct Count: Sendable, Equatable {

@@ -54,9 +54,10 @@ extension Loader {
     /// writes somewhere other than this database (COPY to a PostgreSQL server). Only clean files go
     /// this way: a row problem, a structural error, a preset or a widened column throws
     /// `StreamDeclined` (nothing is half-decided here; the caller loads the file the full way).
-    /// Returns the columns as the load finished them.
+    /// Returns the columns as the load finished them, and the notes the full load would give on the file's
+    /// columns, report rows and comment lines (in `Loader.load`'s order: the guests' note goes between them).
     func stream(_ planned: PlannedLoad, columns: [ColumnPlan], started: Double, progress: ((LoadProgress) -> Void)?,
-                tally: RowTally? = nil, row: (RowBatch, Int) throws -> Void) throws -> [ColumnPlan] {
+                tally: RowTally? = nil, row: (RowBatch, Int) throws -> Void) throws -> StreamedFile {
         if let preset = planned.preset { throw StreamDeclined(reason: "preset \(preset.name) collapses line items") }
         if columns.contains(where: \.timesQuantity) { throw StreamDeclined(reason: "the amount is a unit price times the quantity") }
         if planned.request.options.idPrefix != nil { throw StreamDeclined(reason: "order ids get a prefix") }
@@ -126,6 +127,21 @@ extension Loader {
         if let widened = finished.first(where: { $0.kind.sqlType != $0.declaredKind.sqlType }) {
             throw StreamDeclined(reason: "column \(widened.name) widened")
         }
-        return finished
+        var outcome = LoadOutcome()
+        let reader = pipeline.reader
+        (outcome.commentLines, outcome.firstCommentLines) = (reader.commentLines, reader.firstCommentLines)
+        (outcome.commentLikeRows, outcome.firstCommentLikeRows) = (reader.commentLikeRows, reader.firstCommentLikeRows)
+        return StreamedFile(columns: finished,
+                            notes: finished.compactMap(\.note) + (converter.reportRows?.notes(table: request.target.tableName) ?? []),
+                            commentNotes: Loader.commentNotes(outcome, dialect: plan.dialect))
     }
+}
+
+/// What `Loader.stream` leaves: the finished columns and the notes of the file (`Loader.load` gives the same).
+struct StreamedFile {
+    var columns: [ColumnPlan] = []
+    /// The columns' notes (which column is the score, a header in UTC, a renamed repeat), then the report rows'.
+    var notes: [String] = []
+    /// Comment lines skipped, lines that look like comments read as rows.
+    var commentNotes: [String] = []
 }

@@ -132,6 +132,7 @@ public final class Loader {
         var outcome = LoadOutcome()
         var summary = LoadSummary(table: table, role: role, source: request.path, rows: 0, columns: 0, skipped: 0,
                                   seconds: 0, notes: [])
+        summary.idColumn = role?.identity.flatMap { Loader.fileColumn($0, plan.columns) }
         // The load runs in WAL mode like every statement, though a rollback journal would write new
         // pages once instead of twice (WAL, then checkpoint): with a rollback journal other ecsh
         // processes could not read the workspace while it loads (docs/decisions.md).

@@ -104,7 +104,7 @@ public struct ServerLoader {
                 } ?? false
                 let keys = role.appendKey(hasIdentity: hasIdentity, columns: columns)
                 if role == .orders, keys == ["order_id"], columns.contains(where: { $0.name == "channel" }) {
-                    try checkIdCollisions(table, staging: staging, request: request)
+                    try checkIdCollisions(table, staging: staging, request: request, column: summary.idColumn)
                 }
                 var replaced = 0
                 summary.merge = try merge(table, keys: keys, required: role.appendKeyRequired(hasIdentity: hasIdentity), columns: columns,
@@ -192,15 +192,16 @@ public struct ServerLoader {
     }
 
     /// An appended order whose id an earlier order of another channel has: the error the SQLite loader gives
-    /// (`Loader.checkIdCollisions`), its line found in the staging file (whose rowids are the file's lines).
-    func checkIdCollisions(_ table: String, staging: Database, request: LoadRequest) throws {
+    /// (`Loader.checkIdCollisions`), its line found in the staging file (whose rowids are the file's lines), its column the
+    /// staged load's (`LoadSummary.idColumn`).
+    func checkIdCollisions(_ table: String, staging: Database, request: LoadRequest, column: Int?) throws {
         let clash = "FROM ecsh_load_new n JOIN \(quoteIdentifier(table)) o ON o.order_id = n.order_id WHERE o.channel <> n.channel"
         guard let first = try database.query("""
             SELECT n.order_id, o.channel, o.customer_id, o.ordered_at, n.channel, n.customer_id, n.ordered_at \(clash) ORDER BY n.ctid LIMIT 1
             """).rows.first else { return }
         let count = Int(try database.scalar("SELECT count(DISTINCT n.order_id) \(clash)").intValue ?? 1)
         let line = try staging.scalar("SELECT min(rowid) FROM \(quoteIdentifier(table)) WHERE order_id = ?", [first[0]]).intValue
-        throw Loader.idCollision(file: request.path, line: line.map(Int.init), column: nil, row: first, count: count, prefix: request.options.idPrefix)
+        throw Loader.idCollision(file: request.path, line: line.map(Int.init), column: column, row: first, count: count, prefix: request.options.idPrefix)
     }
 
     /// Counts what the new rows do to earlier ones with the same key, then removes those earlier rows.

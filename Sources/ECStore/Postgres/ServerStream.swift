@@ -35,7 +35,7 @@ struct ServerStream {
         let tally = RowTally(columns: columns, role: role, words: words)
 
         let names = columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
-        var finished: [ColumnPlan] = []
+        var finished = StreamedFile()
         // FREEZE: the table was created in this savepoint, so its rows can be written frozen, sparing
         // the server a later pass over them (a table kept for its layout is only truncated).
         try pg.copyIn("COPY \(quoteIdentifier(table)) (\(names)) FROM STDIN (FORMAT binary\(created ? ", FREEZE" : ""))") { writer in
@@ -55,17 +55,18 @@ struct ServerStream {
             guard let counted = tally.dateRange else { throw StreamDeclined(reason: "a \(columns[tally.date!].name) that is not plain ASCII text") }
             range = counted
         }
-        try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: finished, replace: true,
+        try Bookkeeping.record(database, table: table, role: role, source: request.path, columns: finished.columns, replace: true,
                                known: (tally.rows, range.min, range.max))
 
         var summary = LoadSummary(table: table, role: role, source: request.path, rows: tally.rows, columns: columns.count,
                                   skipped: 0, seconds: 0, notes: [])
-        var notes: [String] = []
+        var notes = finished.notes
         if role == .orders {
             if let pairs { (summary.statuses, summary.unknownStatuses) = Loader.breakdown(pairs) }
             summary.guests = tally.guests
             if summary.guests > 0 { notes.append(Loader.guestNote(summary.guests)) }
         }
+        notes += finished.commentNotes
         if let hint = planned.presetHint { notes.append(hint) }
         summary.notes = planned.notes + notes
         return summary
