@@ -325,13 +325,7 @@ public final class Loader {
             notes.append("column '\(c.name)' became \(c.kind.rawValue) at line \(c.widenedAt!) (was \(c.widenedFrom!.rawValue))")
         }
         if preset != nil { notes.append("collapsed \(outcome.records) line items into \(outcome.rows) orders (preset \(preset!.name))") }
-        if outcome.unpriced > 0 {
-            let n = outcome.unpriced
-            let named = outcome.firstUnpriced.map { "\($0.order) (line \($0.line))" }.joined(separator: ", ") + (n > outcome.firstUnpriced.count ? ", …" : "")
-            notes.append("\(n == 1 ? "1 pending or cancelled order has" : "\(LoadSummary.grouped(n)) pending or cancelled orders have") no price (the report leaves the prices of such orders empty): "
-                         + "\(named); loaded with amount empty: \(n == 1 ? "it adds" : "they add") nothing to gmv or revenue until a later report prices \(n == 1 ? "it" : "them") "
-                         + "(a pending one counts in orders while pending orders count as sales, the default, and so lowers aov)")
-        }
+        if let note = Loader.unpricedNote(outcome) { notes.append(note) }
         notes += Loader.commentNotes(outcome, dialect: plan.dialect)
         summary.rows = outcome.rows
         summary.columns = plan.columns.count
@@ -395,25 +389,6 @@ public final class Loader {
         }
     }
 
-    /// What the load made of customer-id placeholders (`CustomerKeyPlaceholders`), nil when it met none.
-    static func placeholderNote(_ seen: [CustomerKeyPlaceholders.Seen], role: DatasetRole) -> String? {
-        let n = seen.reduce(0) { $0 + $1.count }
-        guard n > 0 else { return nil }
-        let listed = CustomerKeyPlaceholders.listed(seen)
-        switch role {
-        case .orders:
-            return "\(LoadSummary.grouped(n)) order\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): read as guest orders, not as customers"
-        case .nps:
-            return "\(LoadSummary.grouped(n)) response\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): read as responses without a customer"
-        case .customers, .spend, .traffic:
-            return "\(LoadSummary.grouped(n)) row\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): left out (see ecsh_rejects)"
-        }
-    }
-
-    static func guestNote(_ guests: Int) -> String {
-        "\(LoadSummary.grouped(guests)) guest order\(guests == 1 ? "" : "s") (no customer key): counted in order KPIs (gmv, orders, aov, revenue, margin), left out of customer KPIs"
-    }
-
     /// What the insert of a load's rows set up, for the checks after it.
     struct InsertedRows {
         let base: Int64
@@ -436,28 +411,6 @@ public final class Loader {
         /// Pending orders a preset loaded without an amount (`Preset.pendingMayLackAmount`), the first few named.
         var unpriced = 0
         var firstUnpriced: [(order: String, line: Int)] = []
-    }
-
-    /// What the comment byte did: every skipped line is counted, and a row that starts with it is named.
-    static func commentNotes(_ outcome: LoadOutcome, dialect: CSVDialect) -> [String] {
-        guard let byte = dialect.comment else { return [] }
-        let mark = CSVDialect.show(byte)
-        func lines(_ list: [Int], of total: Int) -> String {
-            (list.count == 1 ? "line " : "lines ") + list.map(String.init).joined(separator: ", ") + (total > list.count ? ", …" : "")
-        }
-        var notes: [String] = []
-        if outcome.commentLines > 0 {
-            let n = outcome.commentLines
-            notes.append("skipped \(LoadSummary.grouped(n)) comment line\(n == 1 ? "" : "s") (starting with '\(mark)'): "
-                         + lines(outcome.firstCommentLines, of: n))
-        }
-        if outcome.commentLikeRows > 0, let fields = dialect.commentRowFields {
-            let n = outcome.commentLikeRows
-            notes.append("\(n == 1 ? "1 line starts" : "\(LoadSummary.grouped(n)) lines start") with '\(mark)' but \(n == 1 ? "has" : "have") "
-                         + "the header's \(fields) fields, so \(n == 1 ? "it was read as a row, not a comment" : "they were read as rows, not comments"): "
-                         + lines(outcome.firstCommentLikeRows, of: n) + "; to skip \(n == 1 ? "it as a comment" : "them as comments"): with comment '\(mark)'")
-        }
-        return notes
     }
 
     static func now() -> Double {
