@@ -61,10 +61,9 @@ extension Loader {
         if let preset = planned.preset { throw StreamDeclined(reason: "preset \(preset.name) collapses line items") }
         if columns.contains(where: \.timesQuantity) { throw StreamDeclined(reason: "the amount is a unit price times the quantity") }
         if planned.request.options.idPrefix != nil { throw StreamDeclined(reason: "order ids get a prefix") }
-        // Settled with SQL over the inserted rows: Meta's summary rows, NPS answers exported twice.
-        if planned.role == .spend && columns.contains(where: Loader.isRangeEnd) { throw StreamDeclined(reason: "spend rows with a reporting range") }
-        // Day totals with a date are found with SQL over the inserted rows (`settleDatedSubtotals`); such reports are small.
-        if planned.role == .spend || planned.role == .traffic { throw StreamDeclined(reason: "spend and traffic rows are checked for day totals") }
+        // Settled with SQL over the inserted rows: Meta's summary rows and dated day totals (`settleSpendRanges`,
+        // `settleDatedSubtotals`; such reports are small), NPS answers exported twice.
+        if planned.role == .spend || planned.role == .traffic { throw StreamDeclined(reason: "spend and traffic rows are checked for summary rows and day totals") }
         if planned.role == .nps && !columns.contains(where: { $0.name == "response_id" && $0.source != .none }) {
             throw StreamDeclined(reason: "NPS answers without a response_id")
         }
