@@ -56,7 +56,10 @@ extension Session {
         let row = try database.query(query.sql, query.bindings).rows.first
         let orders = Int(row?[0].intValue ?? 0), customers = Int(row?[1].intValue ?? 0)
         guard orders > 0 else { return nil }
-        var way = "sql UPDATE orders SET status = 'sample', status_raw = 'sample' WHERE amount = 0"
+        // Only the counted ones: relabelling a cancelled ¥0 order `sample` too would call it an unknown word later.
+        let counted = settings.countedCondition()
+        let only = SQLFragment.inlined(counted.sql, counted.bindings).map { " AND " + $0 } ?? ""
+        var way = "sql UPDATE orders SET status = 'sample', status_raw = 'sample' WHERE amount = 0" + only
         if case .excluding(let list) = settings.counted {
             way += ", then set excluded_statuses '\((list + ["sample"]).joined(separator: ", "))'"
         } else {
