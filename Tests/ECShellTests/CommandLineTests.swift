@@ -124,6 +124,21 @@ import ECTestSupport
         #expect(try String(contentsOfFile: csv, encoding: .utf8) == "x,y\n\"a,b\",2\n")
     }
 
+    /// A channel named `=HYPERLINK(…)` (from a marketplace export) is written `'=HYPERLINK(…)` in CSV, on
+    /// standard output and in an exported file, and a note on standard error says so; JSON keeps the name.
+    @Test func csvNeutralisesFormulasWithANote() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let select = "sql select '=HYPERLINK(\"http://x\",\"y\")' as channel, 2 as orders"
+        let out = try runECSH(["-csv", "-c", select, "-c", "export to 'out.csv'", "-c", "export to 'out.json'"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        let expected = "channel,orders\n\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2\n"
+        #expect(out.stdout == expected)
+        #expect(try String(contentsOfFile: dir.path("out.csv"), encoding: .utf8) == expected)
+        #expect(try String(contentsOfFile: dir.path("out.json"), encoding: .utf8).contains("\"channel\":\"=HYPERLINK("))
+        let note = "1 cell starting with =, +, - or @ written with a leading ' so that a spreadsheet shows it as text"
+        #expect(out.stderr.components(separatedBy: note).count == 3, "\(out.stderr)")
+    }
+
     @Test func generateWritesTheSameShopForTheSameSeed() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         for name in ["a", "b"] {
