@@ -116,4 +116,40 @@ private func parse(_ text: String) -> (ok: Bool, counter: ElementCounter) {
         let plain = ResultTable(columns: ["a"], rows: [["x"]])
         #expect(throws: ExportError.self) { try ExportWriter.write(plain, to: dir.path("p.svg")) }
     }
+
+    /// The `x` and text of every SVG `<text>` element that matches `anchor`.
+    private func texts(_ svg: String, anchor: String) -> [(x: Double, text: String)] {
+        svg.split(separator: "\n").compactMap { line -> (Double, String)? in
+            guard line.hasPrefix("<text x=\""), line.contains("text-anchor=\"\(anchor)\""),
+                  let x = Double(line.dropFirst(9).prefix { $0 != "\"" }),
+                  let open = line.firstIndex(of: ">"), let close = line.range(of: "</text>") else { return nil }
+            return (x, String(line[line.index(after: open)..<close.lowerBound]))
+        }
+    }
+
+    /// A shop with ¥9 trillion in one channel: the axis labels `¥4,500,000,000,000` and `¥9,000,000,000,000`
+    /// are 18 characters, about 18 × 6.7 = 121 units at font size 12. They end 6 units left of the plot, which
+    /// started at x = 80, so the old labels ran off the picture and read `0,000,000,000`. Bar and line charts alike.
+    @Test func valueAxisLabelsFitLeftOfThePlot() throws {
+        let big = ResultTable(columns: ["channel", "gmv"], rows: [["own", 9_000_000_000_000.0], ["mall", 1_000_000_000_000.0]],
+                              formats: [.text, .currency(code: "JPY")])
+        var long = big
+        long.rows = (1...30).map { [.text("2024-\($0)"), .real(Double($0) * 300_000_000_000)] }
+        for table in [big, long] {
+            let labels = texts(try SVGChart.svg(for: table, standalone: true), anchor: "end")
+            #expect(labels.map(\.text) == ["¥0", "¥4,500,000,000,000", "¥9,000,000,000,000"])
+            for label in labels { #expect(label.x >= Double(label.text.count) * 6.7, "\(label)") }
+        }
+    }
+
+    /// 14 bars share 620 units (44 each): a 26-character channel name is cut to 4 characters and `…` so the
+    /// names do not run into each other; the bar's tooltip keeps the whole name.
+    @Test func barLabelsAreCutToTheirSlot() throws {
+        let table = ResultTable(columns: ["channel", "orders"],
+                                rows: (1...14).map { [.text("=hyperlink(\"http://x\",\"\($0)\")"), .integer(Int64($0))] })
+        let svg = try SVGChart.svg(for: table, standalone: true)
+        let names = texts(svg, anchor: "middle")
+        #expect(names.count == 14 && names.allSatisfy { $0.text == "=hyp…" }, "\(names)")
+        #expect(svg.contains("<title>=hyperlink(&quot;http://x&quot;,&quot;14&quot;): 14</title>"))
+    }
 }

@@ -64,6 +64,24 @@ private func readCSV(_ text: String) -> [[String?]] {
         }
     }
 
+    /// Campaign and channel names come from the shop's customers and platforms: a cell a spreadsheet would
+    /// run (`=HYPERLINK(…)`, `+cmd`, `-2+3`, `@SUM(…)`, a leading tab) gets a leading `'`; numbers written
+    /// as text (`-5`, `+1.5`) and NULL stay as they are; the note counts the 6 changed cells (one a column
+    /// name). TSV and JSON keep the text.
+    @Test func csvNeutralisesFormulas() {
+        let table = ResultTable(columns: ["channel", "=n"],
+                                rows: [["=HYPERLINK(\"http://x\",\"y\")", 1], ["+cmd", 2], ["-2+3", .null],
+                                       ["@SUM(A1)", 4], ["\tx", 5], ["-5", 6], ["+1.5", 7], ["a=b", 8], [.null, -9]])
+        #expect(CSVWriter.text(table) == "channel,'=n\n\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",1\n'+cmd,2\n'-2+3,\n"
+                + "'@SUM(A1),4\n'\tx,5\n-5,6\n+1.5,7\na=b,8\n,-9\n")
+        #expect(CSVWriter.formulaNote(table) == "6 cells starting with =, +, - or @ written with a leading ' so that a spreadsheet "
+                + "shows them as text instead of running a formula; .tsv and .json keep the text as it is")
+        #expect(CSVWriter.formulaNote(table, header: false)?.hasPrefix("5 cells ") == true)
+        #expect(CSVWriter.formulaNote(tricky) == nil)
+        #expect(TSVWriter.text(table).contains("\n+cmd\t2\n"))
+        #expect(JSONWriter.text(table).contains("{\"channel\":\"+cmd\",\"=n\":2}"))
+    }
+
     @Test func tsvEscapes() {
         let expected = "id\tname\tamount\tnote\n"
             + "1\tTanaka, Taro\t1234567.5\tsaid \"hi\"\n"

@@ -124,6 +124,44 @@ import ECTestSupport
         #expect(try String(contentsOfFile: csv, encoding: .utf8) == "x,y\n\"a,b\",2\n")
     }
 
+    /// A channel named `=HYPERLINK(…)` (from a marketplace export) is written `'=HYPERLINK(…)` in CSV, on
+    /// standard output and in an exported file, and a note on standard error says so; JSON keeps the name.
+    @Test func csvNeutralisesFormulasWithANote() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let select = "sql select '=HYPERLINK(\"http://x\",\"y\")' as channel, 2 as orders"
+        let out = try runECSH(["-csv", "-c", select, "-c", "export to 'out.csv'", "-c", "export to 'out.json'"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        let expected = "channel,orders\n\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2\n"
+        #expect(out.stdout == expected)
+        #expect(try String(contentsOfFile: dir.path("out.csv"), encoding: .utf8) == expected)
+        #expect(try String(contentsOfFile: dir.path("out.json"), encoding: .utf8).contains("\"channel\":\"=HYPERLINK("))
+        let note = "1 cell starting with =, +, - or @ written with a leading ' so that a spreadsheet shows it as text"
+        #expect(out.stderr.components(separatedBy: note).count == 3, "\(out.stderr)")
+    }
+
+    /// `scorecard` in JSON carries numbers a program can read (it wrote "¥13,405,270", "28.7%" and "+54.2%"):
+    /// the periods' values are those of `kpi … by quarter`, a rate's change is the difference of the ratios,
+    /// any other change the ratio of latest to previous minus 1.
+    @Test func scorecardMachineFormatsWriteNumbers() throws {
+        let card = try runECSH(["--demo", "-json", "scorecard"])
+        let kpis = try runECSH(["--demo", "-json", "kpi gmv, retention_rate by quarter"])
+        #expect(card.status == 0 && kpis.status == 0, "\(card.stderr)\(kpis.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(card.stdout.utf8)) as? [[String: Any]])
+        let quarters = try #require(try JSONSerialization.jsonObject(with: Data(kpis.stdout.utf8)) as? [[String: Any]])
+        func kpi(_ name: String, _ quarter: String) -> Double? {
+            quarters.first { $0["quarter"] as? String == quarter }?[name] as? Double
+        }
+        func line(_ name: String) -> [String: Any] { rows.first { $0["kpi"] as? String == name } ?? [:] }
+        let gmv = line("gmv"), retention = line("retention_rate")
+        let (q3, q4) = (try #require(kpi("gmv", "2024-Q3")), try #require(kpi("gmv", "2024-Q4")))
+        #expect(gmv["2024-Q3"] as? Double == q3 && gmv["2024-Q4"] as? Double == q4)
+        #expect(abs((gmv["change"] as? Double ?? 0) - (q4 / q3 - 1)) < 1e-12)
+        let (r3, r4) = (try #require(kpi("retention_rate", "2024-Q3")), try #require(kpi("retention_rate", "2024-Q4")))
+        #expect(retention["2024-Q3"] as? Double == r3 && retention["2024-Q4"] as? Double == r4)
+        #expect(abs((retention["change"] as? Double ?? 0) - (r4 - r3)) < 1e-12)
+        #expect(retention["trend"] as? String == "▲")
+    }
+
     @Test func generateWritesTheSameShopForTheSameSeed() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         for name in ["a", "b"] {

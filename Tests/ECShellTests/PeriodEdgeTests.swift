@@ -48,6 +48,28 @@ import ECTestSupport
         #expect(out.stderr.contains("* 2024-01 is partial"))
     }
 
+    /// `export` writes keys whatever the session's format: from a table session, CSV and JSON files hold
+    /// `2024-01` (the export used to write the shown `2024-01*`); Markdown and HTML, for people, keep the star
+    /// (also from a CSV session, where the shown rows had none).
+    @Test func exportsKeepKeysWhateverTheSessionFormat() throws {
+        let dir = try TemporaryDirectory("period-edge-export")
+        defer { dir.remove() }
+        for session in ["table", "csv"] {
+            let out = try runECSH(["--demo", "--format", session, "-c", "kpi gmv by month from 2024-01-15 to 2024-02",
+                                   "-c", "export to 'x.csv'", "-c", "export to 'x.json'", "-c", "export to 'x.md'", "-c", "export to 'x.html'"],
+                                  directory: dir.url)
+            #expect(out.status == 0, "\(out.stderr)")
+            let csv = try String(contentsOfFile: dir.path("x.csv"), encoding: .utf8)
+            #expect(csv.split(separator: "\n").map { $0.split(separator: ",")[0] } == ["month", "2024-01", "2024-02", "total"], "\(session): \(csv)")
+            let json = try String(contentsOfFile: dir.path("x.json"), encoding: .utf8)
+            #expect(json.contains("{\"month\":\"2024-01\",") && !json.contains("*"), "\(session): \(json)")
+            let markdown = try String(contentsOfFile: dir.path("x.md"), encoding: .utf8)
+            #expect(markdown.contains("| 2024-01*  |"), "\(session): \(markdown)")
+            let html = try String(contentsOfFile: dir.path("x.html"), encoding: .utf8)
+            #expect(html.contains("<td>2024-01*</td>"), "\(session): \(html)")
+        }
+    }
+
     /// The sample survey runs from Thursday 2023-01-05 to Tuesday 2024-12-31. NPS weeks start on Monday
     /// and are labelled by it: 2023-01-02 (2–8 Jan) holds 5–8 Jan, 4 of 7 days; 2024-12-30 (30 Dec – 5 Jan)
     /// holds 2. January 2023 holds 5–31, 27 of 31 days; 2023-Q1 holds 27 + 28 + 31 = 86 of 31 + 28 + 31 = 90.

@@ -27,20 +27,23 @@ public enum ExportWriter {
         }
     }
 
-    /// Writes `table` to `path` (replacing any file there).
     /// Writes a finished document (a run's report) to `path`, replacing any file there.
     public static func writeText(_ text: String, to path: String) throws(ExportError) {
         try AtomicFile.write(Array(text.utf8), to: path)
     }
 
     /// `title` (the statement that made the result) heads an HTML page; the file name when nil.
+    /// Returns what the reader should know about the file: CSV's note on cells written as text
+    /// rather than formulas (`CSVWriter.formulaNote`), or nothing.
+    @discardableResult
     public static func write(_ table: ResultTable, to path: String, options: RenderOptions = RenderOptions(),
-                             title: String? = nil) throws(ExportError) {
+                             title: String? = nil) throws(ExportError) -> [String] {
         guard let format = ExportFormat(path: path) else {
             throw ExportError("don't know how to export to '\(path)': use one of \(ExportFormat.knownExtensions)")
         }
         let title = title ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let contents = try text(table, format: format, options: options, title: title)
         try AtomicFile.write(Array(contents.utf8), to: path)
+        return format == .csv ? CSVWriter.formulaNote(table).map { [$0] } ?? [] : []
     }
 }

@@ -13,15 +13,21 @@ import ECStore
 /// - Numbers are raw (no grouping); reals in shortest round-trip form; NaN and
 ///   infinities as NaN / Infinity / -Infinity; blobs as hex. Summary rows are
 ///   written like any other row.
+/// - A text cell (or column name) that a spreadsheet would run as a formula, one starting
+///   with `=`, `+`, `-`, `@`, a tab or CR and not a plain number, is written with a leading
+///   `'`, as OWASP advises (<https://owasp.org/www-community/attacks/CSV_Injection>): a
+///   channel or campaign name comes from the shop's customers and platforms. `formulaNote`
+///   says how many cells were changed; TSV and JSON keep the text as it is.
 public enum CSVWriter {
     /// The whole table as CSV text.
     /// `header: false` leaves out the column names (`.headers off`).
     public static func text(_ table: ResultTable, delimiter: Character = ",", header: Bool = true) -> String {
-        var out = header ? table.columns.map { field($0, delimiter: delimiter) }.joined(separator: String(delimiter)) + "\n" : ""
+        var out = header ? table.columns.map { field(inert($0), delimiter: delimiter) }.joined(separator: String(delimiter)) + "\n" : ""
         for row in table.rawRows {
             out += table.columns.indices.map { c in
                 let value = c < row.count ? row[c] : .null
                 if value.isNull { return "" }
+                if case .text(let s) = value { return field(inert(s), delimiter: delimiter) }
                 return field(RawValueText.text(value), delimiter: delimiter)
             }.joined(separator: String(delimiter))
             out += "\n"
@@ -36,5 +42,29 @@ public enum CSVWriter {
             || text.first == " " || text.last == " "
         guard needsQuotes else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Whether a spreadsheet would take `text` for a formula: it starts with `=`, `+`, `-`, `@`,
+    /// a tab or CR, and is not a plain number (`-5`, `+1.5e3` stay numbers).
+    static func looksLikeFormula(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return false }
+        return Double(text) == nil
+    }
+
+    /// The text with a leading `'` when a spreadsheet would run it as a formula.
+    static func inert(_ text: String) -> String {
+        looksLikeFormula(text) ? "'" + text : text
+    }
+
+    /// The note that says how many cells CSV writes with a leading `'`, or nil when none
+    /// (`header`: whether the column names are written).
+    public static func formulaNote(_ table: ResultTable, header: Bool = true) -> String? {
+        var count = header ? table.columns.filter(looksLikeFormula).count : 0
+        for row in table.rawRows {
+            for value in row { if case .text(let s) = value, looksLikeFormula(s) { count += 1 } }
+        }
+        guard count > 0 else { return nil }
+        return "\(count) cell\(count == 1 ? "" : "s") starting with =, +, - or @ written with a leading ' so that a spreadsheet "
+            + "shows \(count == 1 ? "it" : "them") as text instead of running a formula; .tsv and .json keep the text as it is"
     }
 }

@@ -48,14 +48,34 @@ public enum SVGChart {
         return (lo, hi)
     }
 
+    /// The widest a character is drawn at font size 12 in the usual sans-serif faces (digits, `¥` and
+    /// Latin letters are 6.7 units or less); a CJK character, two columns wide, takes two.
+    static let columnWidth = 7.0
+
+    /// The value labels at the bottom, middle and top of the axis.
+    static func gridLabels(lo: Double, hi: Double, format: ColumnFormat, formatter: CellFormatter) -> [String] {
+        (0...2).map { i in formatter.text(.real(lo + (hi - lo) * Double(i) / 2), format: format) }
+    }
+
+    /// The plot's left edge: wide enough for the longest value label (`¥9,000,000,000,000` needs 132
+    /// units where 80 fit `¥39,091,114`), so no label runs off the picture and reads as a smaller number.
+    static func leftEdge(_ labels: [String]) -> Double {
+        max(left, (labels.map { Double(DisplayWidth.of($0)) }.max() ?? 0) * columnWidth + 10)
+    }
+
+    /// A label cut with `…` to fit `room` units, so neighbouring labels do not run into each other
+    /// (the whole label is in the table, and in the bar's tooltip).
+    static func fitted(_ text: String, room: Double) -> String {
+        CellText.truncate(text, to: max(2, Int(room / columnWidth)))
+    }
+
     /// Horizontal grid lines with value labels at the bottom, middle and top.
-    static func grid(lo: Double, hi: Double, format: ColumnFormat, formatter: CellFormatter) -> String {
+    static func grid(labels: [String], left: Double) -> String {
         var out = ""
-        for i in 0...2 {
-            let v = lo + (hi - lo) * Double(i) / 2
+        for (i, text) in labels.enumerated() {
             let y = top + (height - top - bottom) * (1 - Double(i) / 2)
             out += "<line x1=\"\(XMLText.number(left))\" y1=\"\(XMLText.number(y))\" x2=\"\(XMLText.number(width - right))\" y2=\"\(XMLText.number(y))\" stroke=\"#dddddd\"/>\n"
-            out += "<text x=\"\(XMLText.number(left - 6))\" y=\"\(XMLText.number(y + 4))\" text-anchor=\"end\">\(XMLText.escape(formatter.text(.real(v), format: format)))</text>\n"
+            out += "<text x=\"\(XMLText.number(left - 6))\" y=\"\(XMLText.number(y + 4))\" text-anchor=\"end\">\(XMLText.escape(text))</text>\n"
         }
         return out
     }
@@ -63,12 +83,14 @@ public enum SVGChart {
     static func bars(_ table: ResultTable, column c: Int, standalone: Bool, formatter: CellFormatter) -> String {
         let values = table.rows.map { c < $0.count ? $0[c].doubleValue : nil }
         let (lo, hi) = axis(values.compactMap { $0 })
+        let labels = gridLabels(lo: lo, hi: hi, format: format(table, c), formatter: formatter)
+        let left = leftEdge(labels)
         let plotW = width - left - right, plotH = height - top - bottom
         func y(_ v: Double) -> Double { top + plotH * (1 - (v - lo) / (hi - lo)) }
         let slot = plotW / Double(max(1, values.count))
         var out = open(width, height, standalone: standalone)
         out += "<title>\(XMLText.escape(table.columns[c]))</title>\n"
-        out += grid(lo: lo, hi: hi, format: format(table, c), formatter: formatter)
+        out += grid(labels: labels, left: left)
         let labelEvery = max(1, values.count / 12)
         for (i, v) in values.enumerated() {
             let x = left + slot * Double(i)
@@ -77,7 +99,7 @@ public enum SVGChart {
                 out += "<rect x=\"\(XMLText.number(x + slot * 0.15))\" y=\"\(XMLText.number(y0))\" width=\"\(XMLText.number(slot * 0.7))\" height=\"\(XMLText.number(y1 - y0))\" fill=\"\(palette[0])\"><title>\(XMLText.escape(label(table.rows[i], formatter: formatter) + ": " + formatter.text(.real(v), format: format(table, c))))</title></rect>\n"
             }
             if i % labelEvery == 0 {
-                out += "<text x=\"\(XMLText.number(x + slot / 2))\" y=\"\(XMLText.number(height - bottom + 16))\" text-anchor=\"middle\">\(XMLText.escape(label(table.rows[i], formatter: formatter)))</text>\n"
+                out += "<text x=\"\(XMLText.number(x + slot / 2))\" y=\"\(XMLText.number(height - bottom + 16))\" text-anchor=\"middle\">\(XMLText.escape(fitted(label(table.rows[i], formatter: formatter), room: slot * Double(labelEvery) - 6)))</text>\n"
             }
         }
         out += "<text x=\"\(XMLText.number(left))\" y=\"16\" font-weight=\"bold\">\(XMLText.escape(table.columns[c]))</text>\n"
@@ -105,13 +127,15 @@ public enum SVGChart {
     static func lines(_ table: ResultTable, columns: [Int], standalone: Bool, formatter: CellFormatter, colorOffset: Int = 0) -> String {
         let all = columns.flatMap { c in table.rows.compactMap { c < $0.count ? $0[c].doubleValue : nil } }
         let (lo, hi) = axis(all)
+        let labels = gridLabels(lo: lo, hi: hi, format: format(table, columns[0]), formatter: formatter)
+        let left = leftEdge(labels)
         let plotW = width - left - right, plotH = height - top - bottom
         let n = table.rows.count
         func x(_ i: Int) -> Double { left + (n > 1 ? plotW * Double(i) / Double(n - 1) : plotW / 2) }
         func y(_ v: Double) -> Double { top + plotH * (1 - (v - lo) / (hi - lo)) }
         var out = open(width, height, standalone: standalone)
         out += "<title>\(XMLText.escape(columns.map { table.columns[$0] }.joined(separator: ", ")))</title>\n"
-        out += grid(lo: lo, hi: hi, format: format(table, columns[0]), formatter: formatter)
+        out += grid(labels: labels, left: left)
         for (k, c) in columns.enumerated() {
             // A NULL breaks the line rather than dropping to zero.
             var path = "", pen = false
@@ -131,8 +155,9 @@ public enum SVGChart {
             out += "<text x=\"\(XMLText.number(left + 140 * Double(k)))\" y=\"16\" fill=\"\(palette[(k + colorOffset) % palette.count])\" font-weight=\"bold\">\(XMLText.escape(table.columns[c]))</text>\n"
         }
         let labelEvery = max(1, n / 8)
+        let room = n > 1 ? plotW * Double(labelEvery) / Double(n - 1) - 6 : plotW
         for i in stride(from: 0, to: n, by: labelEvery) {
-            out += "<text x=\"\(XMLText.number(x(i)))\" y=\"\(XMLText.number(height - bottom + 16))\" text-anchor=\"middle\">\(XMLText.escape(label(table.rows[i], formatter: formatter)))</text>\n"
+            out += "<text x=\"\(XMLText.number(x(i)))\" y=\"\(XMLText.number(height - bottom + 16))\" text-anchor=\"middle\">\(XMLText.escape(fitted(label(table.rows[i], formatter: formatter), room: room)))</text>\n"
         }
         return out + "</svg>\n"
     }

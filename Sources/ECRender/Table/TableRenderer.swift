@@ -27,7 +27,10 @@ public struct TableRenderer: Sendable {
         // The notes are written to `noteSink` below, as for every machine format: never into the results.
         case .markdown: sink.write(MarkdownWriter.text(table, formatter: options.cellFormatter, withNotes: false))
         }
-        if options.format != .table, let noteSink { writeNotes(table.notes, to: noteSink) }
+        if options.format != .table, let noteSink {
+            let formulas = options.format == .csv ? CSVWriter.formulaNote(table, header: options.headers) : nil
+            writeNotes(table.notes + (formulas.map { [$0] } ?? []), to: noteSink)
+        }
     }
 
     /// The rendering as a string; convenient for tests and one-off messages.

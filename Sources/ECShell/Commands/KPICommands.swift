@@ -54,8 +54,7 @@ extension Session {
         let grain = query.groupBy.lazy.compactMap { g -> TimeGrain? in if case .grain(let t) = g { return t } else { return nil } }.first
         if let grain, let range = result.dateRange {
             // Machine formats keep the labels as they are (they are keys); the note says which periods are partial.
-            table = PeriodEdges.mark(table, grain: grain, range: range, weekStart: settings.weekStart,
-                                     starLabels: [.table, .line, .markdown].contains(options.format))
+            table = PeriodEdges.mark(table, grain: grain, range: range, weekStart: settings.weekStart)
         }
         // The reference SQL computes the same numbers; say so when the snapshot route ran instead.
         let label = result.ranReferenceSQL ? "" : "-- reference SQL: the same numbers as the snapshot route that ran (ECSH_KPI_ROUTE=sql runs this)\n"

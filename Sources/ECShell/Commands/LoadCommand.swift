@@ -112,11 +112,13 @@ extension Session {
         let table = try lastResultWhole.map { try $0() } ?? shown
         var options = RenderOptions()
         options.currency = (try? metricSettings().currency) ?? "JPY"
+        let notes: [String]
         do {
-            try ExportWriter.write(table, to: path.value, options: options, title: lastResultStatement)
+            notes = try ExportWriter.write(table, to: path.value, options: options, title: lastResultStatement)
         } catch {
             throw ShellError("\(error)", at: path.range)
         }
+        for note in notes { say("note: " + note) }
         say("exported \(grouped(table.rows.count)) row\(table.rows.count == 1 ? "" : "s") to '\(path.value)'")
     }
 }

@@ -9,12 +9,14 @@ import ECRender
 /// read as full weeks they look like collapses. The label of such a period
 /// gets a `*` and a footnote says how many of its days are in the range.
 enum PeriodEdges {
-    /// The table with partial edge periods marked (`2024-W48*`) in people's formats, and a
-    /// note for each; unchanged when both edges are whole or the grain is a day.
+    /// The table with partial edge periods marked (`2024-W48*`) in the rows people read (table,
+    /// line, Markdown, HTML), and a note for each; unchanged when both edges are whole or the grain
+    /// is a day. The machine rows (CSV, TSV, JSON, and `export` to them, whatever the session's
+    /// format) keep the labels as they are: they are keys.
     /// `labelOf` names a period by its first day when the table labels periods its own way
     /// (NPS labels a week by its Monday, `2024-12-02`, where KPIs write `2024-W49`).
     static func mark(_ table: ResultTable, grain: TimeGrain, range: ClosedRange<Int>,
-                     weekStart: MetricSettings.WeekStart, starLabels: Bool, labelOf: ((Int) -> String)? = nil) -> ResultTable {
+                     weekStart: MetricSettings.WeekStart, labelOf: ((Int) -> String)? = nil) -> ResultTable {
         guard grain != .day, let column = table.columns.firstIndex(of: PeriodCalendar.labelColumn(grain)) else { return table }
         var first = PeriodCalendar.period(of: range.lowerBound, grain: grain, weekStart: weekStart)
         var last = PeriodCalendar.period(of: range.upperBound, grain: grain, weekStart: weekStart)
@@ -29,10 +31,9 @@ enum PeriodEdges {
         guard !partial.isEmpty else { return table }
         var marked = table
         let labels = Set(partial.map(\.label))
-        if starLabels {
-            for r in marked.rows.indices where !marked.summaryRows.contains(r) && column < marked.rows[r].count {
-                if case .text(let label) = marked.rows[r][column], labels.contains(label) { marked.rows[r][column] = .text(label + "*") }
-            }
+        marked.machineRows = table.rawRows
+        for r in marked.rows.indices where !marked.summaryRows.contains(r) && column < marked.rows[r].count {
+            if case .text(let label) = marked.rows[r][column], labels.contains(label) { marked.rows[r][column] = .text(label + "*") }
         }
         for p in partial {
             let inRange = p.to - p.from + 1
@@ -52,8 +53,6 @@ extension Session {
         guard edges.count == 2, let first = edges[0].intValue, let last = edges[1].intValue else { return table }
         let from = Int(first), to = Int(last)
         guard from <= to else { return table }
-        return PeriodEdges.mark(table, grain: grain, range: from...to, weekStart: .monday,
-                                starLabels: [.table, .line, .markdown].contains(options.format),
-                                labelOf: { unit.label(of: unit.index(ofDay: $0)) })
+        return PeriodEdges.mark(table, grain: grain, range: from...to, weekStart: .monday, labelOf: { unit.label(of: unit.index(ofDay: $0)) })
     }
 }

@@ -45,14 +45,19 @@ extension Session {
         let formatter = CellFormatter(currency: settings.currency)
         let objectives = card.objectives
         var rows: [[Value]] = []
+        // CSV, TSV and JSON get the numbers (0.242, not "24.2%"; a change of rates in points as the
+        // difference of the ratios, 0.044; any other change as a ratio, 0.542 for +54.2%).
+        var machineRows: [[Value]] = []
         var tones: [Int: [Int: CellTone]] = [:]
         func add(_ line: Scorecard.Line, indent: String) {
             let format = line.display.format(currency: settings.currency)
             let shown = { (v: Value) -> Value in v.isNull ? .null : .text(formatter.text(v, format: format)) }
-            var change: Value = .null
+            var change: Value = .null, rawChange: Value = .null
             switch line.change {
-            case .points(let p): change = .text(String(format: "%+.1f pt", p))
-            case .percent(let p): change = .text(String(format: "%+.1f%%", p))
+            case .points(let p):
+                change = .text(String(format: "%+.1f pt", p))
+                if let now = line.current.doubleValue, let before = line.previous.doubleValue { rawChange = .real(now - before) }
+            case .percent(let p): change = .text(String(format: "%+.1f%%", p)); rawChange = .real(p / 100)
             case nil: break
             }
             let target: Value = line.target.map { .text("\($0.comparison.rawValue) \(formatTarget($0.value, kpi: line.kpi))") } ?? .null
@@ -62,22 +67,28 @@ extension Session {
             if !rowTones.isEmpty { tones[rows.count] = rowTones }
             rows.append([.text(indent + line.kpi), shown(line.previous), shown(line.current), change, .text(line.trend), target,
                          .text(line.status.text(for: line.target))])
+            machineRows.append([rows[rows.count - 1][0], line.previous, line.current, rawChange] + rows[rows.count - 1][4...])
         }
         for objective in objectives {
             let results = card.lines.filter { $0.objective == objective }
             let met = results.filter { $0.status == .met }.count
             rows.append([.text(objective), "", "", "", "", "", .text("\(met) of \(results.count) key results met")])
+            machineRows.append(rows[rows.count - 1])
             tones[rows.count - 1] = [6: met == results.count ? .good : .bad]
             for line in results { add(line, indent: "  ") }
         }
         let others = card.lines.filter { $0.objective == nil }
-        if !objectives.isEmpty, !others.isEmpty { rows.append([.text("other KPIs")] + Array(repeating: Value.text(""), count: 6)) }
+        if !objectives.isEmpty, !others.isEmpty {
+            rows.append([.text("other KPIs")] + Array(repeating: Value.text(""), count: 6))
+            machineRows.append(rows[rows.count - 1])
+        }
         for line in others { add(line, indent: objectives.isEmpty ? "" : "  ") }
         var notes = card.notes
         if !objectives.isEmpty { notes.insert("objectives first, each with its key results (targets set with `under`)", at: 1) }
         var table = ResultTable(columns: ["kpi", card.periods.previous, card.periods.latest, "change", "trend", "target", "status"],
                                 rows: rows, formats: Array(repeating: .text, count: 7), notes: notes)
         table.tones = tones
+        table.machineRows = machineRows
         show(table, sql: nil)
     }
 
