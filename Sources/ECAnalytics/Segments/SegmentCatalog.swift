@@ -122,6 +122,32 @@ public struct SegmentCatalog {
         return Size(name: name, definition: definition, customers: Int(count.intValue ?? 0), total: total)
     }
 
+    /// The customers with a counted order that segment `name` leaves out only because its definition is
+    /// unknown for them: a negation (`region != 'Tokyo'`, `not vip`) over an attribute they have no value for
+    /// is neither true nor false in SQL, so they are in neither the segment nor its opposite. Nil when the
+    /// definition (or a segment it uses) negates nothing, or no customer is left out so.
+    /// `attributes`: the attributes the definition names that are empty for some of them.
+    public func leftOutAsUnknown(_ name: Identifier) throws -> (customers: Int, attributes: [String])? {
+        let defs = try definitions()
+        func negates(_ e: Expr, _ seen: Set<String>) -> Bool {
+            e.negates || defs.contains { key, d in
+                !seen.contains(key) && e.mentions(key) && (try? Parser.parseExpression(d.text)).map { negates($0, seen.union([key])) } == true
+            }
+        }
+        guard let d = defs[name.folded], let expr = try? Parser.parseExpression(d.text), negates(expr, [name.folded]),
+              let compiled = try resolve([name]).first?.predicate else { return nil }
+        let relation = try CustomerFacts.relation(for: compiled.sql, db)
+        let unknown = SQLFragment("(") + compiled + SQLFragment(") IS NULL")
+        let count = Int(try db.scalar("SELECT count(*) FROM \(relation) WHERE \(unknown.sql)", unknown.bindings).intValue ?? 0)
+        guard count > 0 else { return nil }
+        let named = try CustomerFacts.attributes(db).map(\.name).filter { expr.mentions($0.lowercased()) }
+        let empty = try named.filter { a in
+            let q = unknown + SQLFragment(" AND \(quoteIdentifier(a)) IS NULL")
+            return try db.scalar("SELECT EXISTS (SELECT 1 FROM \(relation) WHERE \(q.sql))", q.bindings).intValue == 1
+        }
+        return (count, empty)
+    }
+
     /// `drop segment NAME`: refuses while another segment uses it. Returns what was dropped.
     @discardableResult
     public func drop(_ name: Identifier) throws -> Definition {

@@ -98,6 +98,10 @@ extension Session {
 
     /// `drop kpi NAME`
     func dropKPI(_ name: Identifier) throws {
+        if let user = try DerivedKPIs.users(of: name.folded, db: database).first {
+            throw ShellError("kpi '\(user.name)' uses '\(name.folded)' (\(user.name) = \(user.formula))", at: name.range,
+                             help: "drop kpi \(user.name) first, or redefine it")
+        }
         guard try DerivedKPIs.drop(name.folded, db: database) else {
             throw Diagnostic.unknownName("defined KPI", name.name, at: name.range,
                                          among: Array(try DerivedKPIs.load(database).keys))

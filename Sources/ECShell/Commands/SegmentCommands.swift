@@ -29,6 +29,20 @@ extension Session {
         // since the customers dataset may hold more (respondents, sign-ups without an order).
         say("segment \(name.name): \(grouped(size.customers)) of \(grouped(size.total)) customers with counted orders (\(percentText(size.customers, size.total)))")
         noteLoweredKeys(predicate)
+        noteUnknowns(name, predicate)
+    }
+
+    /// Says which customers a negation leaves out because an attribute is empty (SQL's unknown), and
+    /// that `''` matches nothing since an empty field is loaded as null.
+    func noteUnknowns(_ name: Identifier, _ predicate: Expr) {
+        if !predicate.emptyTextComparisons.isEmpty {
+            say("note: '' matches no customer: an empty field is loaded as ∅ (null); write `ATTRIBUTE is null` for the customers without a value")
+        }
+        guard let left = try? segmentCatalog.leftOutAsUnknown(name) else { return }
+        let what = left.attributes.isEmpty ? "an attribute the definition reads is empty for them"
+            : "no \(left.attributes.joined(separator: " or ")) (∅)"
+        let way = left.attributes.first.map { "`\($0) is null or (…)`" } ?? "`ATTRIBUTE is null or (…)`"
+        say("note: \(grouped(left.customers)) \(left.customers == 1 ? "customer is" : "customers are") in neither \(name.name) nor its opposite: \(what), and a comparison with an empty value is unknown, not true; to count them in, write \(way)")
     }
 
     /// Says which e-mail literals compared with a customer key were lower-cased (`EmailKeyLiterals`), if any.
