@@ -46,6 +46,20 @@ import ECTestSupport
         #expect(empty.stderr.contains("note: '' matches no customer: an empty field is loaded as ∅ (null)"), "\(empty.stderr)")
     }
 
+    /// `where channel != 'own'` keeps o3 (mall, ¥500) only: o5 has no channel, so it is in neither that filter
+    /// nor `channel = 'own'` (¥6,800 of 4 orders); ¥500 + ¥6,800 < ¥8,800 is said.
+    @Test func aWhereNegationOverAnEmptyColumnSaysWhichOrdersItLeavesOut() throws {
+        let dir = try shop(); defer { dir.remove() }
+        let out = try run(["kpi revenue, orders where channel != 'own'"], in: dir)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("¥500"))
+        #expect(out.stderr.contains("note: 1 order is in neither the filter nor its opposite: no channel (∅)"), "\(out.stderr)")
+        #expect(out.stderr.contains("write `channel is null or (…)`"))
+        let positive = try run(["kpi revenue where channel = 'own'"], in: dir)
+        #expect(positive.stdout.contains("¥6,800"))
+        #expect(!positive.stderr.contains("in neither"))
+    }
+
     /// A defined KPI another one reads cannot be dropped (as with segments): the other would fail from then on.
     @Test func dropKPIRefusesWhileAnotherUsesIt() throws {
         let dir = try shop(); defer { dir.remove() }

@@ -25,7 +25,7 @@ extension Session {
         }
         // The KPI SQL names orders `o`: a bare `customer_id` would be ambiguous beside the facts' own.
         let filter = try q.filter.map { try compileOrderPredicate($0, alias: "o") }
-        noteLoweredKeys(q.filter)
+        noteFilter(q.filter)
         func bound(_ b: Located<DateBound>?) -> String? {
             switch b?.value {
             case .day(let d): return d.description

@@ -35,14 +35,28 @@ extension Session {
     /// Says which customers a negation leaves out because an attribute is empty (SQL's unknown), and
     /// that `''` matches nothing since an empty field is loaded as null.
     func noteUnknowns(_ name: Identifier, _ predicate: Expr) {
+        noteUnknowns(predicate, rows: ("customer", "customers"), left: try? segmentCatalog.leftOutAsUnknown(name), in: name.name)
+    }
+
+    /// A `where` filter's notes: e-mail literals lower-cased, and the counted orders a negation leaves out
+    /// because an order column is empty, as `segment` says for customers.
+    func noteFilter(_ filter: Expr?) {
+        noteLoweredKeys(filter)
+        guard let filter else { return }
+        let counted = (try? metricSettings())?.countedCondition() ?? SQLFragment("1")
+        noteUnknowns(filter, rows: ("order", "orders"), left: try? SegmentCatalog.ordersLeftOutAsUnknown(filter, counted: counted, db: database),
+                     in: "the filter")
+    }
+
+    private func noteUnknowns(_ predicate: Expr, rows: (one: String, many: String), left: SegmentCatalog.Unknowns??, in what: String) {
         if !predicate.emptyTextComparisons.isEmpty {
-            say("note: '' matches no customer: an empty field is loaded as ∅ (null); write `ATTRIBUTE is null` for the customers without a value")
+            say("note: '' matches no \(rows.one): an empty field is loaded as ∅ (null); write `COLUMN is null` for the \(rows.many) without a value")
         }
-        guard let left = try? segmentCatalog.leftOutAsUnknown(name) else { return }
-        let what = left.attributes.isEmpty ? "an attribute the definition reads is empty for them"
-            : "no \(left.attributes.joined(separator: " or ")) (∅)"
-        let way = left.attributes.first.map { "`\($0) is null or (…)`" } ?? "`ATTRIBUTE is null or (…)`"
-        say("note: \(grouped(left.customers)) \(left.customers == 1 ? "customer is" : "customers are") in neither \(name.name) nor its opposite: \(what), and a comparison with an empty value is unknown, not true; to count them in, write \(way)")
+        guard let left = left ?? nil else { return }
+        let why = left.columns.isEmpty ? "a value the condition reads is empty for them"
+            : "no \(left.columns.joined(separator: " or ")) (∅)"
+        let way = left.columns.first.map { "`\($0) is null or (…)`" } ?? "`COLUMN is null or (…)`"
+        say("note: \(grouped(left.rows)) \(left.rows == 1 ? "\(rows.one) is" : "\(rows.many) are") in neither \(what) nor its opposite: \(why), and a comparison with an empty value is unknown, not true; to count them in, write \(way)")
     }
 
     /// Says which e-mail literals compared with a customer key were lower-cased (`EmailKeyLiterals`), if any.
