@@ -60,6 +60,17 @@ import ECTestSupport
         #expect(!positive.stderr.contains("in neither"))
     }
 
+    /// Redefining a segment (names are case-insensitive) says what it replaced and which segments follow it:
+    /// big2 = big and region = 'Tokyo' goes from c1, c4 (revenue ≥ ¥1,000) to c1 (revenue ≥ ¥3,000).
+    @Test func redefiningASegmentSaysWhatFollowsIt() throws {
+        let dir = try shop(); defer { dir.remove() }
+        let out = try run(["segment big = revenue >= 1000", "segment big2 = big and region = 'Tokyo'", "segment Big = revenue >= 3000", "segments"], in: dir)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("note: replaces segment big = revenue >= 1000; big2 uses it and now follows the new definition"), "\(out.stderr)")
+        #expect(out.stderr.contains("segment big2: 2 of 5 customers"))
+        #expect(out.stdout.contains("big2    │ big and region = 'Tokyo' │         1"), "\(out.stdout)")
+    }
+
     /// A defined KPI another one reads cannot be dropped (as with segments): the other would fail from then on.
     @Test func dropKPIRefusesWhileAnotherUsesIt() throws {
         let dir = try shop(); defer { dir.remove() }

@@ -24,12 +24,20 @@ extension Session {
     /// `segment NAME = PREDICATE`
     func defineSegment(_ name: Identifier, _ predicate: Expr) throws {
         try requireCustomerFacts(for: "a segment", at: name.range)
+        let before = try segmentCatalog.definitions()
         let size = try segmentCatalog.define(name, as: predicate)
         // Segments are counted among customers with a counted order (the customer facts); say so,
         // since the customers dataset may hold more (respondents, sign-ups without an order).
         say("segment \(name.name): \(grouped(size.customers)) of \(grouped(size.total)) customers with counted orders (\(percentText(size.customers, size.total)))")
         noteLoweredKeys(predicate)
         noteUnknowns(name, predicate)
+        // Names are case-insensitive: `segment Big = …` replaces `big`, and the segments using it follow.
+        if let old = before[name.folded], old.text != predicate.description || old.name != name.name {
+            let users = before.values.filter { $0.name.lowercased() != name.folded && ((try? Parser.parseExpression($0.text).mentions(name.folded)) ?? false) }
+                .map(\.name).sorted()
+            say("note: replaces segment \(old.name) = \(old.text)" + (users.isEmpty ? "" :
+                "; \(users.joined(separator: ", ")) \(users.count == 1 ? "uses" : "use") it and now \(users.count == 1 ? "follows" : "follow") the new definition"))
+        }
     }
 
     /// Says which customers a negation leaves out because an attribute is empty (SQL's unknown), and
