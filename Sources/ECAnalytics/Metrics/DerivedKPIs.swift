@@ -44,12 +44,27 @@ public enum DerivedKPIs {
         return KPICatalogue.named(n) != nil ? "\(n) now replaces the built-in KPI of that name" : nil
     }
 
-    /// Removes a derived KPI; false when there was none.
+    /// Removes a derived KPI; false when there was none. Refuses while another defined KPI uses it
+    /// (as `drop segment` does), unless a built-in KPI of that name takes its place: a definition
+    /// checked when it was made must not start failing because a KPI it reads was dropped.
     @discardableResult
     public static func drop(_ name: String, db: Database) throws -> Bool {
         guard try db.tableExists("ecsh_kpis") else { return false }
-        try db.execute("DELETE FROM ecsh_kpis WHERE name = ?", [.text(name.lowercased())])
+        let n = name.lowercased()
+        if let user = try users(of: n, db: db).first {
+            throw MetricsError("kpi '\(user.name)' uses '\(n)' (\(user.name) = \(user.formula))", about: n)
+        }
+        try db.execute("DELETE FROM ecsh_kpis WHERE name = ?", [.text(n)])
         return db.changes > 0
+    }
+
+    /// The defined KPIs whose formulas read the defined KPI `name`, by name; none when `name` is
+    /// not defined or a built-in KPI of that name would take its place once it is dropped.
+    public static func users(of name: String, db: Database) throws -> [(name: String, formula: String)] {
+        let n = name.lowercased(), all = try load(db)
+        guard all[n] != nil, KPICatalogue.named(n) == nil else { return [] }
+        return all.filter { $0.key != n && $0.value.references.contains(n) }
+            .map { ($0.key, $0.value.description) }.sorted { $0.name < $1.name }
     }
 
     /// All derived KPIs by name. A stored formula that no longer reads (edited with

@@ -122,6 +122,51 @@ public struct SegmentCatalog {
         return Size(name: name, definition: definition, customers: Int(count.intValue ?? 0), total: total)
     }
 
+    /// The customers with a counted order that segment `name` leaves out only because its definition is
+    /// unknown for them: a negation (`region != 'Tokyo'`, `not vip`) over an attribute they have no value for
+    /// is neither true nor false in SQL, so they are in neither the segment nor its opposite. Nil when the
+    /// definition (or a segment it uses) negates nothing, or no customer is left out so.
+    public func leftOutAsUnknown(_ name: Identifier) throws -> Unknowns? {
+        let defs = try definitions()
+        func negates(_ e: Expr, _ seen: Set<String>) -> Bool {
+            e.negates || defs.contains { key, d in
+                !seen.contains(key) && e.mentions(key) && (try? Parser.parseExpression(d.text)).map { negates($0, seen.union([key])) } == true
+            }
+        }
+        guard let d = defs[name.folded], let expr = try? Parser.parseExpression(d.text), negates(expr, [name.folded]),
+              let compiled = try resolve([name]).first?.predicate else { return nil }
+        return try Self.unknownRows(of: compiled, in: try CustomerFacts.relation(for: compiled.sql, db),
+                                    columns: try CustomerFacts.attributes(db).map(\.name).filter { expr.mentions($0.lowercased()) }, db)
+    }
+
+    /// The counted orders a `where` filter that negates something leaves out only because it is unknown for
+    /// them (an order column they have no value for, as `leftOutAsUnknown` for segments); nil when none.
+    /// One more scan of `orders`, made only for a filter that negates.
+    public static func ordersLeftOutAsUnknown(_ filter: Expr, counted: SQLFragment, db: Database) throws -> Unknowns? {
+        guard filter.negates else { return nil }
+        let columns = try db.columns(of: "orders").map(\.name).filter { filter.mentions($0.lowercased()) }
+        return try unknownRows(of: try orderPredicate(filter, db: db), counted: counted, in: quoteIdentifier("orders"), columns: columns, db)
+    }
+
+    /// How many rows of `relation` (meeting `counted`) `predicate` is null for, and which of `columns` are null in some of them.
+    private static func unknownRows(of predicate: SQLFragment, counted: SQLFragment = SQLFragment("1"), in relation: String,
+                                    columns: [String], _ db: Database) throws -> Unknowns? {
+        let unknown = counted + SQLFragment(" AND (") + predicate + SQLFragment(") IS NULL")
+        let count = Int(try db.scalar("SELECT count(*) FROM \(relation) WHERE \(unknown.sql)", unknown.bindings).intValue ?? 0)
+        guard count > 0 else { return nil }
+        let empty = try columns.filter { c in
+            let q = unknown + SQLFragment(" AND \(quoteIdentifier(c)) IS NULL")
+            return try db.scalar("SELECT EXISTS (SELECT 1 FROM \(relation) WHERE \(q.sql))", q.bindings).intValue == 1
+        }
+        return Unknowns(rows: count, columns: empty)
+    }
+
+    /// Rows a condition is unknown for (null: neither true nor false) and the columns it names that are empty in some of them.
+    public struct Unknowns: Sendable, Equatable {
+        public let rows: Int
+        public let columns: [String]
+    }
+
     /// `drop segment NAME`: refuses while another segment uses it. Returns what was dropped.
     @discardableResult
     public func drop(_ name: Identifier) throws -> Definition {

@@ -14,3 +14,34 @@ extension Expr {
         }
     }
 }
+
+extension Expr {
+    /// Whether the expression negates anything (`not`, `!=`, `not in`, `not between`, `not like`): where an
+    /// operand is null SQL's answer is unknown, so such a row is in neither the expression nor its opposite.
+    public var negates: Bool {
+        switch kind {
+        case .literal, .identifier: return false
+        case .not: return true
+        case .negate(let e): return e.negates
+        case .binary(let op, let a, let b): return op == .notEqual || a.negates || b.negates
+        case .inList(let e, let list, let negated): return negated || e.negates || list.contains { $0.negates }
+        case .between(let e, let lo, let hi, let negated): return negated || e.negates || lo.negates || hi.negates
+        case .like(let e, let p, let negated): return negated || e.negates || p.negates
+        case .isNull(let e, _): return e.negates
+        }
+    }
+
+    /// The empty text literals compared with something (`region = ''`, `region in ('Osaka', '')`): an empty field
+    /// is loaded as null, so they match no row.
+    public var emptyTextComparisons: [Expr] {
+        switch kind {
+        case .literal(.string(let s)): return s.isEmpty ? [self] : []
+        case .literal, .identifier, .isNull: return []
+        case .not(let e), .negate(let e): return e.emptyTextComparisons
+        case .binary(let op, let a, let b): return op == .and || op == .or || op.isComparison ? a.emptyTextComparisons + b.emptyTextComparisons : []
+        case .inList(let e, let list, _): return e.emptyTextComparisons + list.flatMap(\.emptyTextComparisons)
+        case .between(let e, let lo, let hi, _): return e.emptyTextComparisons + lo.emptyTextComparisons + hi.emptyTextComparisons
+        case .like(let e, let p, _): return e.emptyTextComparisons + p.emptyTextComparisons
+        }
+    }
+}

@@ -10,7 +10,7 @@ extension Session {
         let settings = try metricSettings()
         // The segments compiled once, as a condition on the facts row and on customer_id.
         let facts = try factsCondition(segments)
-        noteLoweredKeys(filter)
+        noteFilter(filter)
         return OrderSelection(countedOrders: settings.countedCondition(),
                               customerFilter: try facts.map { try segmentCatalog.customerFilter(facts: $0) },
                               factsCondition: facts,

@@ -25,7 +25,7 @@ extension Session {
         }
         // The KPI SQL names orders `o`: a bare `customer_id` would be ambiguous beside the facts' own.
         let filter = try q.filter.map { try compileOrderPredicate($0, alias: "o") }
-        noteLoweredKeys(q.filter)
+        noteFilter(q.filter)
         func bound(_ b: Located<DateBound>?) -> String? {
             switch b?.value {
             case .day(let d): return d.description
@@ -97,6 +97,10 @@ extension Session {
 
     /// `drop kpi NAME`
     func dropKPI(_ name: Identifier) throws {
+        if let user = try DerivedKPIs.users(of: name.folded, db: database).first {
+            throw ShellError("kpi '\(user.name)' uses '\(name.folded)' (\(user.name) = \(user.formula))", at: name.range,
+                             help: "drop kpi \(user.name) first, or redefine it")
+        }
         guard try DerivedKPIs.drop(name.folded, db: database) else {
             throw Diagnostic.unknownName("defined KPI", name.name, at: name.range,
                                          among: Array(try DerivedKPIs.load(database).keys))

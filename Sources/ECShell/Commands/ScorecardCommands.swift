@@ -17,6 +17,12 @@ extension Session {
               let comparison = Target.Comparison(rawValue: t.comparison.value.rawValue) else {
             throw ShellError("a target is a number, e.g. 35% or 1200", at: t.value.range)
         }
+        // A share is stored as a fraction: `repeat_rate >= 30` is 3,000%, a target no share can meet.
+        if case .percent = t.value.value {} else if abs(value) > 1, KPIEngine.presentation(of: t.kpi.folded, db: database)?.display == .percent {
+            let written = Expr(.literal(t.value.value), range: t.value.range).description
+            throw ShellError("\(t.kpi.folded) is a share: \(written) reads as \(formatTarget(value, kpi: t.kpi.folded)), not \(written)%", at: t.value.range,
+                             help: "write \(written)% (the same as \(Expr(.literal(.real(value / 100)), range: t.value.range).description)); a share is a fraction of 1")
+        }
         try ensureBookkeeping()
         let target = Target(kpi: t.kpi.folded, comparison: comparison, value: value, objective: t.objective?.value)
         let text = "\(target.kpi) \(comparison.rawValue) \(formatTarget(value, kpi: target.kpi))"

@@ -24,11 +24,47 @@ extension Session {
     /// `segment NAME = PREDICATE`
     func defineSegment(_ name: Identifier, _ predicate: Expr) throws {
         try requireCustomerFacts(for: "a segment", at: name.range)
+        let before = try segmentCatalog.definitions()
         let size = try segmentCatalog.define(name, as: predicate)
         // Segments are counted among customers with a counted order (the customer facts); say so,
         // since the customers dataset may hold more (respondents, sign-ups without an order).
         say("segment \(name.name): \(grouped(size.customers)) of \(grouped(size.total)) customers with counted orders (\(percentText(size.customers, size.total)))")
         noteLoweredKeys(predicate)
+        noteUnknowns(name, predicate)
+        // Names are case-insensitive: `segment Big = …` replaces `big`, and the segments using it follow.
+        if let old = before[name.folded], old.text != predicate.description || old.name != name.name {
+            let users = before.values.filter { $0.name.lowercased() != name.folded && ((try? Parser.parseExpression($0.text).mentions(name.folded)) ?? false) }
+                .map(\.name).sorted()
+            say("note: replaces segment \(old.name) = \(old.text)" + (users.isEmpty ? "" :
+                "; \(users.joined(separator: ", ")) \(users.count == 1 ? "uses" : "use") it and now \(users.count == 1 ? "follows" : "follow") the new definition"))
+        }
+    }
+
+    /// Says which customers a negation leaves out because an attribute is empty (SQL's unknown), and
+    /// that `''` matches nothing since an empty field is loaded as null.
+    func noteUnknowns(_ name: Identifier, _ predicate: Expr) {
+        noteUnknowns(predicate, rows: ("customer", "customers"), left: try? segmentCatalog.leftOutAsUnknown(name), in: name.name)
+    }
+
+    /// A `where` filter's notes: e-mail literals lower-cased, and the counted orders a negation leaves out
+    /// because an order column is empty, as `segment` says for customers.
+    func noteFilter(_ filter: Expr?) {
+        noteLoweredKeys(filter)
+        guard let filter else { return }
+        let counted = (try? metricSettings())?.countedCondition() ?? SQLFragment("1")
+        noteUnknowns(filter, rows: ("order", "orders"), left: try? SegmentCatalog.ordersLeftOutAsUnknown(filter, counted: counted, db: database),
+                     in: "the filter")
+    }
+
+    private func noteUnknowns(_ predicate: Expr, rows: (one: String, many: String), left: SegmentCatalog.Unknowns??, in what: String) {
+        if !predicate.emptyTextComparisons.isEmpty {
+            say("note: '' matches no \(rows.one): an empty field is loaded as ∅ (null); write `COLUMN is null` for the \(rows.many) without a value")
+        }
+        guard let left = left ?? nil else { return }
+        let why = left.columns.isEmpty ? "a value the condition reads is empty for them"
+            : "no \(left.columns.joined(separator: " or ")) (∅)"
+        let way = left.columns.first.map { "`\($0) is null or (…)`" } ?? "`COLUMN is null or (…)`"
+        say("note: \(grouped(left.rows)) \(left.rows == 1 ? "\(rows.one) is" : "\(rows.many) are") in neither \(what) nor its opposite: \(why), and a comparison with an empty value is unknown, not true; to count them in, write \(way)")
     }
 
     /// Says which e-mail literals compared with a customer key were lower-cased (`EmailKeyLiterals`), if any.

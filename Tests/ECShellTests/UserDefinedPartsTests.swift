@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import ECTestSupport
+
+/// Segments, defined KPIs and targets the way analysts write them, on a shop small enough to work by hand:
+/// five customers with counted orders (¥8,800 of revenue), of whom c1 and c4 are in Tokyo, c3 in Osaka,
+/// c2 has an empty region and c5 is not in the customers file at all.
+@Suite struct UserDefinedPartsTests {
+    func shop() throws -> TemporaryDirectory {
+        let dir = try TemporaryDirectory()
+        _ = try dir.write("orders.csv", """
+            order_id,customer_id,ordered_at,amount,channel,status
+            o1,c1,2024-01-05,1000,own,completed
+            o2,c1,2024-02-05,2000,own,completed
+            o3,c2,2024-01-10,500,mall,completed
+            o4,c3,2024-02-11,3000,own,completed
+            o5,c4,2024-02-12,1500,,completed
+            o6,c5,2024-03-01,800,own,completed
+
+            """)
+        _ = try dir.write("customers.csv", "customer_id,region,tier\nc1,Tokyo,gold\nc2,,silver\nc3,Osaka,\nc4,Tokyo,gold\n")
+        return dir
+    }
+
+    /// Loads the shop and runs the statements; `workspace`: in that file, which then keeps what they made.
+    func run(_ statements: [String], in dir: TemporaryDirectory, workspace: String? = nil) throws -> ProcessOutput {
+        try runECSH(["-c", "load orders from 'orders.csv'", "-c", "load customers from 'customers.csv'"]
+                    + statements.flatMap { ["-c", $0] } + (workspace.map { [$0] } ?? []), directory: dir.url)
+    }
+
+    /// `region != 'Tokyo'` holds for c3 only: c2 and c5 have no region, so SQL's answer for them is unknown and
+    /// they are in neither the segment (1) nor `region = 'Tokyo'` (2); 1 + 2 < 5 is said, with the way to count them in.
+    @Test func aNegationOverAnEmptyAttributeSaysWhoItLeavesOut() throws {
+        let dir = try shop(); defer { dir.remove() }
+        let out = try run(["segment nt = region != 'Tokyo'", "segment t = region = 'Tokyo'", "segment nott = not t"], in: dir)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("segment nt: 1 of 5 customers"))
+        #expect(out.stderr.contains("note: 2 customers are in neither nt nor its opposite: no region (∅)"), "\(out.stderr)")
+        #expect(out.stderr.contains("write `region is null or (…)`"))
+        // A positive comparison leaves the unknown out as expected: no note for t.
+        #expect(!out.stderr.contains("in neither t nor"))
+        // Through another segment too.
+        #expect(out.stderr.contains("note: 2 customers are in neither nott nor its opposite"), "\(out.stderr)")
+        let empty = try run(["segment ins = region in ('Osaka', '')"], in: dir)
+        #expect(empty.stderr.contains("segment ins: 1 of 5 customers"))
+        #expect(empty.stderr.contains("note: '' matches no customer: an empty field is loaded as ∅ (null)"), "\(empty.stderr)")
+    }
+
+    /// `where channel != 'own'` keeps o3 (mall, ¥500) only: o5 has no channel, so it is in neither that filter
+    /// nor `channel = 'own'` (¥6,800 of 4 orders); ¥500 + ¥6,800 < ¥8,800 is said.
+    @Test func aWhereNegationOverAnEmptyColumnSaysWhichOrdersItLeavesOut() throws {
+        let dir = try shop(); defer { dir.remove() }
+        let out = try run(["kpi revenue, orders where channel != 'own'"], in: dir)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("¥500"))
+        #expect(out.stderr.contains("note: 1 order is in neither the filter nor its opposite: no channel (∅)"), "\(out.stderr)")
+        #expect(out.stderr.contains("write `channel is null or (…)`"))
+        let positive = try run(["kpi revenue where channel = 'own'"], in: dir)
+        #expect(positive.stdout.contains("¥6,800"))
+        #expect(!positive.stderr.contains("in neither"))
+    }
+
+    /// Redefining a segment (names are case-insensitive) says what it replaced and which segments follow it:
+    /// big2 = big and region = 'Tokyo' goes from c1, c4 (revenue ≥ ¥1,000) to c1 (revenue ≥ ¥3,000).
+    @Test func redefiningASegmentSaysWhatFollowsIt() throws {
+        let dir = try shop(); defer { dir.remove() }
+        let out = try run(["segment big = revenue >= 1000", "segment big2 = big and region = 'Tokyo'", "segment Big = revenue >= 3000", "segments"], in: dir)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("note: replaces segment big = revenue >= 1000; big2 uses it and now follows the new definition"), "\(out.stderr)")
+        #expect(out.stderr.contains("segment big2: 2 of 5 customers"))
+        #expect(out.stdout.contains("big2    │ big and region = 'Tokyo' │         1"), "\(out.stdout)")
+    }
+
+    /// A defined KPI another one reads cannot be dropped (as with segments): the other would fail from then on.
+    @Test func dropKPIRefusesWhileAnotherUsesIt() throws {
+        let dir = try shop(); defer { dir.remove() }
+        let out = try run(["define kpi a1 = revenue * 2", "define kpi a2 = a1 + 1", "drop kpi a1"], in: dir, workspace: "shop.db")
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("error: kpi 'a2' uses 'a1' (a2 = a1 + 1)"), "\(out.stderr)")
+        #expect(out.stderr.contains("help: drop kpi a2 first, or redefine it"))
+        // a2 still reads 2 × ¥8,800 + 1; dropping the user first works.
+        let after = try runECSH(["-c", "kpi a2", "-c", "drop kpi a2", "-c", "drop kpi a1", "shop.db"], directory: dir.url)
+        #expect(after.status == 0, "\(after.stderr)")
+        #expect(after.stdout.contains("¥17,601"))
+        #expect(after.stderr.contains("dropped kpi a1"))
+        // A defined KPI shadowing a built-in may go: the built-in takes its place in the formulas that read it.
+        let shadow = try run(["define kpi aov = revenue / 2", "define kpi x = aov * 1", "drop kpi aov", "kpi x"], in: dir)
+        #expect(shadow.status == 0, "\(shadow.stderr)")
+        #expect(shadow.stdout.contains("¥1,467"))  // 8,800 / 6 orders
+    }
+
+    /// `target repeat_rate >= 30` read as 3,000%, a target no share can meet; 30% and 0.3 are the same target.
+    @Test func aShareTargetAboveOneIsAnError() throws {
+        let dir = try shop(); defer { dir.remove() }
+        let out = try run(["target repeat_rate >= 30"], in: dir)
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("error: repeat_rate is a share: 30 reads as 3,000.0%, not 30%"), "\(out.stderr)")
+        #expect(out.stderr.contains("help: write 30% (the same as 0.3)"))
+        let ok = try run(["target repeat_rate >= 30%", "target retention_rate >= 0.3", "target orders >= 30"], in: dir)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stderr.contains("target repeat_rate >= 30.0%"))
+        #expect(ok.stderr.contains("target retention_rate >= 30.0%"))
+        #expect(ok.stderr.contains("target orders >= 30"))
+    }
+}
