@@ -141,10 +141,15 @@ public struct SegmentCatalog {
 
     /// The counted orders a `where` filter that negates something leaves out only because it is unknown for
     /// them (an order column they have no value for, as `leftOutAsUnknown` for segments); nil when none.
-    /// One more scan of `orders`, made only for a filter that negates.
+    /// One more scan of `orders`, made only for a filter that negates, and not when the load's own figures
+    /// (`ColumnStatistics`) show that every column the filter reads has a value in every row.
     public static func ordersLeftOutAsUnknown(_ filter: Expr, counted: SQLFragment, db: Database) throws -> Unknowns? {
         guard filter.negates else { return nil }
         let columns = try db.columns(of: "orders").map(\.name).filter { filter.mentions($0.lowercased()) }
+        if !filter.mayBeNullWithValues, let stats = try ColumnStatistics.current(db, dataset: "orders") {
+            let full = Dictionary(stats.figures.values.map { ($0.field.lowercased(), $0.nonNull == stats.rows) }, uniquingKeysWith: { $0 && $1 })
+            if filter.identifiers.allSatisfy({ full[$0] == true }) { return nil }
+        }
         return try unknownRows(of: try orderPredicate(filter, db: db), counted: counted, in: quoteIdentifier("orders"), columns: columns, db)
     }
 

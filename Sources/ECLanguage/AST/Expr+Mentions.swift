@@ -45,3 +45,31 @@ extension Expr {
         }
     }
 }
+
+extension Expr {
+    /// The folded names of the identifiers in the expression.
+    public var identifiers: Set<String> {
+        switch kind {
+        case .literal: return []
+        case .identifier(let id): return [id.folded]
+        case .negate(let e), .not(let e), .isNull(let e, _): return e.identifiers
+        case .binary(_, let a, let b), .like(let a, let b, _): return a.identifiers.union(b.identifiers)
+        case .inList(let e, let list, _): return list.reduce(e.identifiers) { $0.union($1.identifiers) }
+        case .between(let e, let lo, let hi, _): return e.identifiers.union(lo.identifiers).union(hi.identifiers)
+        }
+    }
+
+    /// Whether the expression may be null where every identifier it reads has a value: it holds a `null`
+    /// literal or a division (by zero).
+    public var mayBeNullWithValues: Bool {
+        switch kind {
+        case .literal(let l): return l == .null
+        case .identifier: return false
+        case .negate(let e), .not(let e), .isNull(let e, _): return e.mayBeNullWithValues
+        case .binary(let op, let a, let b): return op == .divide || a.mayBeNullWithValues || b.mayBeNullWithValues
+        case .like(let a, let b, _): return a.mayBeNullWithValues || b.mayBeNullWithValues
+        case .inList(let e, let list, _): return e.mayBeNullWithValues || list.contains { $0.mayBeNullWithValues }
+        case .between(let e, let lo, let hi, _): return [e, lo, hi].contains { $0.mayBeNullWithValues }
+        }
+    }
+}
