@@ -37,3 +37,26 @@ import ECTestSupport
         #expect(!(out.stdout + out.stderr).contains("counted as 0"))
     }
 }
+
+/// Refund rows (a counted order of a negative amount) through the real binary: they make no one a repeat customer.
+@Suite struct PredictRefundTests {
+    /// A refund of ¥1,000 on the demo's last day for five customers who bought once, a month or more before.
+    static let refunds = """
+        sql INSERT INTO orders (order_id, customer_id, ordered_at, day, amount, status, status_raw) \
+        SELECT 'R' || customer_id, customer_id, '2024-12-31 12:00:00', (SELECT max(day) FROM orders), -1000, 'completed', 'completed' \
+        FROM orders GROUP BY customer_id HAVING count(*) = 1 AND max(day) < (SELECT max(day) FROM orders) - 30 LIMIT 5
+        """
+
+    @Test func refundsMakeNoRepeatCustomers() throws {
+        let plain = try runECSH(["--demo", "--format", "csv", "-c", "predict ltv by first_channel"])
+        let refunded = try runECSH(["--demo", "--format", "csv", "-c", Self.refunds, "-c", "predict ltv by first_channel"])
+        #expect(plain.status == 0 && refunded.status == 0, "\(plain.stderr)\(refunded.stderr)")
+        func total(_ text: String) -> [String] {
+            text.split(separator: "\n").first { $0.hasPrefix("total,") }.map { $0.split(separator: ",").map(String.init) } ?? []
+        }
+        // customers and repeat_customers: the five refunds on a later day were five repeat purchases.
+        #expect(Array(total(refunded.stdout).prefix(3)) == Array(total(plain.stdout).prefix(3)), "\(refunded.stdout)")
+        #expect(refunded.stderr.contains("5 counted orders of a negative amount (refunds of 5,000 in all) left out"), "\(refunded.stderr)")
+        #expect(!plain.stderr.contains("negative amount"))
+    }
+}

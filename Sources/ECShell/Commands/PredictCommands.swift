@@ -48,6 +48,17 @@ extension Session {
         /// How the model was chosen, when `model auto` compared several.
         var choice: PurchaseModelChoice?
 
+        /// Notes on what the histories and the margin were made of: cost fields missing, refund rows left out.
+        var historyNotes: [String] {
+            var notes = marginNote.map { [$0] } ?? []
+            if columns.refundRows > 0 {
+                notes.append("\(grouped(columns.refundRows)) counted order\(columns.refundRows == 1 ? "" : "s") of a negative amount "
+                    + "(refunds of \(Session.wholeAmount(-columns.refundAmount)) in all) left out: a refund is not a purchase, "
+                    + "so it counts in neither the purchases nor the mean spend, which is before refunds")
+            }
+            return notes
+        }
+
         /// The histories as summaries (for statements that list or split customers).
         var customers: [CustomerSummary] { summaries ?? columns.summaries }
     }
@@ -123,7 +134,7 @@ extension Session {
             try self.resolveCustomerIDs(&customers)
             var table = fit.calculator.customerTable(customers, orderedBy: .expectedPurchases, limit: nil, currency: currency)
             table.notes.insert(about, at: 0)
-            if let note = fit.marginNote { table.notes.append(note) }
+            table.notes += fit.historyNotes
             return table
         }
         var shown: ResultTable
@@ -133,7 +144,7 @@ extension Session {
                 try self.customerIDs(ofKeys: $0.map { fit.columns.key[$0] })
             }
             shown.notes.insert(about, at: 0)
-            if let note = fit.marginNote { shown.notes.append(note) }
+            shown.notes += fit.historyNotes
         } else {
             shown = try whole()
             shown.rows = Array(shown.rows.prefix(top))
@@ -165,7 +176,7 @@ extension Session {
                    fit.transactions.logLikelihood, fit.transactions.bic, fit.transactions.converged ? "converged" : "NOT converged"))
         let currency = try metricSettings().currency
         var totals = money.totalsTable(currency: currency)
-        if let note = fit.marginNote { totals.notes.append(note) }
+        totals.notes += fit.historyNotes
         show(totals, sql: nil)
         show(money.groupTable(currency: currency), sql: nil)
         show(validation.table(), sql: nil)
