@@ -160,7 +160,7 @@ extension Session {
         try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
         let kind = try purchaseModel(model)
         let last = try calibrationEnd(asOf: nil)
-        let end = try holdoutDays(holdout).map { last - $0 } ?? lastQuarterCalibrationEnd(last)
+        let end = try holdoutCalibrationEnd(holdout, last: last) ?? lastQuarterCalibrationEnd(last)
         let weeks = Double(last - end) / 7
         let customers = try clvColumns(segments: [], calibrationEnd: end, holdoutEnd: last)
         LoadTrace.mark("predict validate: histories read")
