@@ -28,6 +28,16 @@ import ECTestSupport
         #expect((table.stdout + table.stderr).contains("total error (predicted vs actual): purchases"))
     }
 
+    @Test(arguments: [("predict validate holdout 3 months", "Calibration to 2024-09-30, holdout 2024-10-01 to 2024-12-31 (13.1 weeks);"),
+                      ("predict validate holdout 1 year", "Calibration to 2023-12-31, holdout 2024-01-01 to 2024-12-31 (52.3 weeks);"),
+                      ("predict validate holdout 13 weeks", "Calibration to 2024-10-01, holdout 2024-10-02 to 2024-12-31 (13.0 weeks);")])
+    func monthsAreCalendarMonths(statement: String, line: String) throws {
+        // The demo's last counted order is on 2024-12-31: 3 months back is the quarter (92 days, not 90), a year is 2024 (366 days).
+        let out = try runECSH(["--demo", "-c", statement])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect((out.stdout + out.stderr).contains(line), "\(out.stdout)\(out.stderr)")
+    }
+
     @Test func theCalibrationTableExportsAsAChart() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let svg = dir.path("calibration.svg")

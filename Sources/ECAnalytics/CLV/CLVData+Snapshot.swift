@@ -64,6 +64,12 @@ extension CLVData {
                 let day = days[i], k = customers[i]
                 guard k >= 0, day <= lastDay else { continue }
                 if let include, Int(k) >= include.count || !include[Int(k)] { continue }
+                // A refund row (negative amount) is not a purchase: docs/metrics.md.
+                if amounts[i] < 0 {
+                    state.refundRows += 1
+                    state.refundAmount += amounts[i]
+                    continue
+                }
                 if day <= calibrationEnd {
                     state.addCalibration(customer: Int(k), day: day, amount: amounts[i])
                 } else {
@@ -103,6 +109,9 @@ private struct HistoryColumns {
     var holdoutPurchases: [Int32] = []
     var holdoutValue: [Double] = []
     var holdoutMargin: [Double] = []
+    /// Refund rows (negative amount) left out, and their amounts' sum.
+    var refundRows = 0
+    var refundAmount = 0.0
     /// The holdout day being read, and a bit per customer who bought on it (`touched` lists them, to clear
     /// when the day changes): orders come in day order, so a bit a customer instead of a last day each.
     var holdoutDay = Int32.min
@@ -198,6 +207,7 @@ private struct HistoryColumns {
         out.ageDays = first
         out.monetaryMean = value
         if holdout { (out.holdoutPurchases, out.holdoutValue, out.holdoutMargin) = (hp, hv, hm) }
+        (out.refundRows, out.refundAmount) = (refundRows, refundAmount)
         return out
     }
 

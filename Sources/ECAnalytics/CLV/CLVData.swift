@@ -2,7 +2,8 @@ import ECStore
 
 /// Builds per-customer (x, t_x, T, m̄) histories from the orders table.
 ///
-/// Follows docs/metrics.md "Predictive CLV": counted orders only, orders on the
+/// Follows docs/metrics.md "Predictive CLV": counted orders of a non-negative amount only (a refund row
+/// is not a purchase; `refunds` counts those left out), orders on the
 /// same calendar day merge into one purchase (their amounts add up), x is
 /// purchases − 1, t_x runs from the first to the last purchase, T from the
 /// first purchase to the calibration end, and m̄ is the mean value of the
@@ -26,7 +27,9 @@ public enum CLVData {
         }
         var conditions = [SQLFragment("day IS NOT NULL AND customer_id IS NOT NULL"),
                           SQLFragment("day <= ?", [.integer(Int64(holdoutEnd ?? calibrationEnd))]),
-                          SQLFragment("(") + countedOrders + SQLFragment(")")]
+                          SQLFragment("(") + countedOrders + SQLFragment(")"),
+                          // A refund row (negative amount) is not a purchase: docs/metrics.md.
+                          SQLFragment("(amount IS NULL OR amount >= 0)")]
         if let segment { conditions.append(SQLFragment("(") + segment + SQLFragment(")")) }
         let filter = SQLFragment.joined(conditions, separator: " AND ")
         // One row per customer and purchase day, in order: the Swift side streams through it.
@@ -68,6 +71,20 @@ public enum CLVData {
             summaries.append(done)
         }
         return summaries
+    }
+
+    /// Counted orders of a negative amount (refund rows) up to `through`, and their amounts' sum: what
+    /// `extract` leaves out of the histories.
+    public static func refunds(db: Database, countedOrders: SQLFragment, through day: Int, segment: SQLFragment? = nil,
+                               table: String = "orders") throws -> (rows: Int, amount: Double) {
+        var conditions = [SQLFragment("day IS NOT NULL AND customer_id IS NOT NULL AND amount < 0"),
+                          SQLFragment("day <= ?", [.integer(Int64(day))]),
+                          SQLFragment("(") + countedOrders + SQLFragment(")")]
+        if let segment { conditions.append(SQLFragment("(") + segment + SQLFragment(")")) }
+        let filter = SQLFragment.joined(conditions, separator: " AND ")
+        let row = try db.query("SELECT count(*), coalesce(sum(amount), 0) FROM \(quoteIdentifier(table)) WHERE \(filter.sql)",
+                               filter.bindings).rows.first
+        return (Int(row?[0].intValue ?? 0), row?[1].doubleValue ?? 0)
     }
 }
 

@@ -20,7 +20,7 @@ public enum CLVError: Error, Equatable, CustomStringConvertible {
         case .noCustomers:
             return "no customers with counted orders before the calibration end; check the order filter, segment and calibration date"
         case .tooFewRepeatCustomers(let found, let needed):
-            return "only \(found) customers made a repeat purchase (need at least \(needed)); use a longer calibration period or a broader segment"
+            return "only \(found) customer\(found == 1 ? "" : "s") made a repeat purchase (need at least \(needed)); use a longer calibration period or a broader segment"
         case .notConverged(let model, let attempts):
             return "\(model) did not converge; tried: \(attempts.joined(separator: "; ")). The data may not fit the model; try a different time unit or calibration period"
         case .degenerateParameters(let model, let detail):

@@ -26,6 +26,10 @@ public struct CustomerColumns: Sendable {
     public var holdoutPurchases: [Int32] = []
     public var holdoutValue: [Double] = []
     public var holdoutMargin: [Double] = []
+    /// Counted orders of a negative amount (refunds) the histories left out, and their amounts' sum:
+    /// a refund is not a purchase (docs/metrics.md), so it is in neither x, t_x, T nor m̄.
+    public var refundRows = 0
+    public var refundAmount = 0.0
 
     /// Whether every customer has holdout figures.
     public var hasHoldout: Bool {

@@ -37,9 +37,11 @@ public struct GammaGammaFit: Sendable, Equatable {
 
     /// E[M | x, m̄]: a weighted mean of the population mean and the customer's own mean.
     ///
-    /// Customers without a repeat purchase (or no usable mean) get the population mean.
+    /// Customers without a repeat purchase (or no usable mean) get the population mean. A repeat customer
+    /// whose repeat purchases were all worth 0 (free samples) is left out of the fit but still has evidence:
+    /// p γ / (p x + q − 1), the formula at m̄ = 0 (as lifetimes computes it), below the population mean.
     public func expectedSpend(x: Int, monetaryMean: Double?) -> Double {
-        guard x > 0, let m = monetaryMean, m > 0 else { return populationMeanSpend }
+        guard x > 0, let m = monetaryMean, m >= 0, m.isFinite else { return populationMeanSpend }
         let px = p * Double(x)
         return p * (gamma + Double(x) * m) / (px + q - 1)
     }

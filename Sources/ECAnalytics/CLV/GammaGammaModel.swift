@@ -70,7 +70,8 @@ public enum GammaGammaModel {
         let hessian = SmallMatrix.numericHessian(at: p) { q in likelihood.evaluate(q).gradient.map { -$0 } }
         var warnings: [String] = []
         if excluded > 0 {
-            warnings.append("\(excluded) repeat customer(s) with zero, negative or missing mean spend excluded")
+            warnings.append("\(excluded) repeat customer(s) with zero, negative or missing mean spend excluded from the fit; "
+                            + "a mean of 0 still predicts a low spend, pγ / (px + q − 1), not the population mean")
         }
         if abs(pearson) > warningCorrelation {
             warnings.append(String(format: "spend and frequency correlate (Pearson r = %.3f > %.1f); Gamma-Gamma assumes independence, treat spend predictions with care", pearson, warningCorrelation))

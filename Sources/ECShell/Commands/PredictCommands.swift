@@ -19,15 +19,17 @@ extension Session {
         return Int(day)
     }
 
-    /// Contribution margin (CM2) as a share of GMV over counted orders (between the days, when given),
-    /// from the KPI engine's own `margin` and `gmv` (spend in the CLV model is the gross amount).
-    func marginRatio(from: Int? = nil, to: Int? = nil) throws -> Double {
-        let query = ECAnalytics.KPIQuery(kpis: ["margin", "gmv"], from: from.map(DayNumber.isoDate), to: to.map(DayNumber.isoDate))
+    /// Contribution margin (CM2) as a share of GMV over counted orders up to `to` (the calibration end: orders
+    /// after it are the future the model predicts), from the KPI engine's own `margin` and `gmv` (spend in the
+    /// CLV model is the gross amount), with the engine's note on cost fields missing from orders, if any.
+    func marginRatio(to: Int) throws -> (ratio: Double, note: String?) {
+        let query = ECAnalytics.KPIQuery(kpis: ["margin", "gmv"], to: DayNumber.isoDate(to))
         let result = try KPIEngine(database, settings: try metricSettings()).run(query)
+        let note = result.table.notes.first { $0.hasPrefix("margin: ") }.map { $0 + " in the CLV's margin too, which overstates it" }
         let row = result.table.rows.first
         guard let m = result.table.columns.firstIndex(of: "margin"), let g = result.table.columns.firstIndex(of: "gmv"),
-              let margin = row?[m].doubleValue, let gmv = row?[g].doubleValue, gmv > 0 else { return 1 }
-        return margin / gmv
+              let margin = row?[m].doubleValue, let gmv = row?[g].doubleValue, gmv > 0 else { return (1, note) }
+        return (margin / gmv, note)
     }
 
     struct FittedCLV {
@@ -39,9 +41,23 @@ extension Session {
         var spend: GammaGammaFit
         var calculator: CLVCalculator
         var end: Int
+        /// CM2 / GMV of the counted orders up to `end`.
         var margin: Double
+        /// Which cost fields the margin counted as 0 (the KPI engine's note), when some were missing.
+        var marginNote: String?
         /// How the model was chosen, when `model auto` compared several.
         var choice: PurchaseModelChoice?
+
+        /// Notes on what the histories and the margin were made of: cost fields missing, refund rows left out.
+        var historyNotes: [String] {
+            var notes = marginNote.map { [$0] } ?? []
+            if columns.refundRows > 0 {
+                notes.append("\(grouped(columns.refundRows)) counted order\(columns.refundRows == 1 ? "" : "s") of a negative amount "
+                    + "(refunds of \(Session.wholeAmount(-columns.refundAmount)) in all) left out: a refund is not a purchase, "
+                    + "so it counts in neither the purchases nor the mean spend, which is before refunds")
+            }
+            return notes
+        }
 
         /// The histories as summaries (for statements that list or split customers).
         var customers: [CustomerSummary] { summaries ?? columns.summaries }
@@ -85,11 +101,11 @@ extension Session {
         }
         // The fits run in Swift, where Ctrl-C is not seen: it stops the statement here.
         try database.checkInterrupted()
-        let margin = try marginRatio()
+        let margin = try marginRatio(to: end)
         let calculator = try CLVCalculator(transactions: transactions, spend: spend, unit: .weeks,
-                                           horizonMonths: horizonMonths, discount: .annual(annualDiscount), margin: margin)
+                                           horizonMonths: horizonMonths, discount: .annual(annualDiscount), margin: margin.ratio)
         return FittedCLV(columns: customers, transactions: transactions, spend: spend, calculator: calculator,
-                         end: end, margin: margin, choice: choice)
+                         end: end, margin: margin.ratio, marginNote: margin.note, choice: choice)
     }
 
     func fitCLV(segments: [Identifier], asOf: Located<CalendarDate>?, horizonMonths: Int, annualDiscount: Double,
@@ -118,6 +134,7 @@ extension Session {
             try self.resolveCustomerIDs(&customers)
             var table = fit.calculator.customerTable(customers, orderedBy: .expectedPurchases, limit: nil, currency: currency)
             table.notes.insert(about, at: 0)
+            table.notes += fit.historyNotes
             return table
         }
         var shown: ResultTable
@@ -127,6 +144,7 @@ extension Session {
                 try self.customerIDs(ofKeys: $0.map { fit.columns.key[$0] })
             }
             shown.notes.insert(about, at: 0)
+            shown.notes += fit.historyNotes
         } else {
             shown = try whole()
             shown.rows = Array(shown.rows.prefix(top))
@@ -142,7 +160,7 @@ extension Session {
         try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
         let kind = try purchaseModel(model)
         let last = try calibrationEnd(asOf: nil)
-        let end = try holdoutDays(holdout).map { last - $0 } ?? lastQuarterCalibrationEnd(last)
+        let end = try holdoutCalibrationEnd(holdout, last: last) ?? lastQuarterCalibrationEnd(last)
         let weeks = Double(last - end) / 7
         let customers = try clvColumns(segments: [], calibrationEnd: end, holdoutEnd: last)
         LoadTrace.mark("predict validate: histories read")
@@ -150,14 +168,16 @@ extension Session {
         LoadTrace.mark("predict validate: models fitted")
         let validation = try HoldoutValidation.run(fit: fit.transactions, columns: customers, holdoutLength: weeks)
         let money = try HoldoutMoney.run(fit: fit.transactions, spend: fit.spend, columns: customers, holdoutLength: weeks,
-                                         calibrationMargin: try marginRatio(to: end))
+                                         calibrationMargin: fit.margin)
         say("Calibration to \(DayNumber.isoDate(end)), holdout \(DayNumber.isoDate(end + 1)) to \(DayNumber.isoDate(last)) (\(String(format: "%.1f", weeks)) weeks)"
             + (holdout == nil ? ", the last quarter" : "") + "; time unit weeks.")
         if let choice = fit.choice { say(modelChoiceLine(choice)) }
         say(String(format: "%@ fitted on the calibration period: log-likelihood %.2f, BIC %.1f, %@.", fit.transactions.kind.title,
                    fit.transactions.logLikelihood, fit.transactions.bic, fit.transactions.converged ? "converged" : "NOT converged"))
         let currency = try metricSettings().currency
-        show(money.totalsTable(currency: currency), sql: nil)
+        var totals = money.totalsTable(currency: currency)
+        totals.notes += fit.historyNotes
+        show(totals, sql: nil)
         show(money.groupTable(currency: currency), sql: nil)
         show(validation.table(), sql: nil)
     }

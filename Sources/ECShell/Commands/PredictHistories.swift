@@ -34,7 +34,10 @@ extension Session {
                                                       unit: .weeks, include: try segmentMembers(segments), holdoutEnd: holdoutEnd) {
             return fast
         }
-        return CustomerColumns(try clvHistories(segments: segments, calibrationEnd: end, holdoutEnd: holdoutEnd), unit: .weeks)
+        var columns = CustomerColumns(try clvHistories(segments: segments, calibrationEnd: end, holdoutEnd: holdoutEnd), unit: .weeks)
+        (columns.refundRows, columns.refundAmount) = try CLVData.refunds(db: database, countedOrders: try metricSettings().countedCondition(),
+                                                                        through: holdoutEnd ?? end, segment: try customerFilter(segments))
+        return columns
     }
 
     /// Which customer keys are in any of the segments; nil when no segment is named.

@@ -41,6 +41,7 @@ extension Session {
                      "customer equity = Σ CLV over customers",
                      "\(model.kind.oneTimeBuyerAssumption); \(grouped(oneTime)) of \(grouped(fit.columns.count)) customers bought once"
                         + (model.kind == .bgnbd ? ", so read p_alive_repeaters" : "")]
+        notes.insert(contentsOf: fit.historyNotes, at: 1)
         if separate, let grouping = groupings.first {
             try showSeparateFits(fit, grouping: grouping, kind: model.kind, currency: currency, notes: notes)
             return

@@ -43,4 +43,17 @@ extension Session {
         }
         return Int(days.rounded())
     }
+
+    /// The calibration end for `holdout …` with data to `last`; nil when not given. Whole months or years count
+    /// calendar months back (3 months from 2024-12-31 holds out 2024-10-01 to 2024-12-31, the quarter; a month
+    /// is not 30 days here), the day of the month kept or, past the month's end, its last day; weeks and days count days.
+    func holdoutCalibrationEnd(_ holdout: Located<TimeSpan>?, last: Int) throws -> Int? {
+        guard let days = try holdoutDays(holdout), let h = holdout?.value else { return nil }
+        let months = h.unit == .year ? h.amount * 12 : h.amount
+        guard h.unit == .month || h.unit == .year, months == months.rounded() else { return last - days }
+        let (year, month, day) = DayNumber.civil(last)
+        let index = year * 12 + month - 1 - Int(months)
+        let start = DayNumber.firstOfMonth(index: index)
+        return min(start + day - 1, DayNumber.firstOfMonth(index: index + 1) - 1)
+    }
 }

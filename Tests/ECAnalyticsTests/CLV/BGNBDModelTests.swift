@@ -167,6 +167,10 @@ func sig3(_ v: Double) -> Double {
     @Test func tooFewRepeatCustomersIsAnError() {
         let rows = [CompressedRow(x: 0, tx: 0, T: 30, weight: 500), CompressedRow(x: 1, tx: 3, T: 30, weight: 4)]
         #expect(throws: CLVError.tooFewRepeatCustomers(found: 4, needed: 10)) { try BGNBDModel.fit(rows) }
+        // A shop of three customers with one repeater: "1 customer", not "1 customers".
+        #expect(CLVError.tooFewRepeatCustomers(found: 1, needed: 10).description
+                == "only 1 customer made a repeat purchase (need at least 10); use a longer calibration period or a broader segment")
+        #expect(CLVError.tooFewRepeatCustomers(found: 4, needed: 10).description.hasPrefix("only 4 customers made"))
     }
 
     @Test func invalidRowsAreRejected() {

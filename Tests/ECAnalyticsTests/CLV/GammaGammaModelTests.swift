@@ -64,6 +64,17 @@ import Testing
         #expect(fit.expectedSpend(x: 0, monetaryMean: nil) == fit.populationMeanSpend)
     }
 
+    @Test func repeatPurchasesWorthNothingPredictALowSpend() {
+        let fit = GammaGammaFit(p: 6.25, q: 3.74, gamma: 15.44)
+        // x = 3 repeat purchases all worth 0 (free samples): pγ / (px + q − 1) = 96.5 / (18.75 + 2.74) = 4.49046,
+        // the credibility-weighted mean with the customer's own mean at 0; it was the population mean, 35.22.
+        #expect(abs(fit.expectedSpend(x: 3, monetaryMean: 0) - 96.5 / 21.49) < 1e-9)
+        #expect(abs(fit.expectedSpend(x: 3, monetaryMean: 0) - 4.49046) < 1e-5)
+        // No usable mean at all still falls back to the population mean.
+        #expect(fit.expectedSpend(x: 3, monetaryMean: nil) == fit.populationMeanSpend)
+        #expect(fit.expectedSpend(x: 3, monetaryMean: .nan) == fit.populationMeanSpend)
+    }
+
     @Test func recoversSimulatedParameters() throws {
         // Spend per purchase z ~ Gamma(p, ν), ν ~ Gamma(q, γ) per customer; m̄ is the mean of x draws.
         let (p, q, g) = (6.0, 4.0, 15.0)
