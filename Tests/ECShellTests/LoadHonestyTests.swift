@@ -269,6 +269,42 @@ import ECStore
     }
 }
 
+/// A counted order of a negative amount (a refund row) is an order and a purchase to the KPIs: C1's ¥1000 order and
+/// its refund row made C1 a repeat buyer. By hand: C1 ¥1000 and −¥1000, C2 ¥2000, C3 ¥500 + ¥700. Orders 5, customers
+/// 3, repeat buyers C1 and C3 (2 of 3), gmv ¥3,200; with the refund row left out: orders 4, repeat buyers C3 alone
+/// (1 of 3), gmv ¥4,200 (before refunds). The load and `describe orders` say so, with that way out.
+@Suite struct RefundRowTests {
+    @Test func refundRowsAreSaidAndCanBeLeftOut() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        _ = try dir.write("o.csv", """
+            order_id,customer_id,ordered_at,amount
+            1,C1,2024-01-01,1000
+            2,C1,2024-01-05,-1000
+            3,C2,2024-01-02,2000
+            4,C3,2024-01-03,500
+            5,C3,2024-02-04,700
+
+            """)
+        let db = dir.path("w.db")
+        let way = "sql UPDATE orders SET status = 'refunded', status_raw = 'refunded' WHERE amount < 0 "
+            + "AND (\"status\" IS NULL OR \"status\" NOT IN ('cancelled', 'returned', 'refunded', 'failed'))"
+        let note = "1 counted order has a negative amount (1 customer), 1,000 in all: the KPIs count it as orders and as purchases "
+            + "(orders, aov, customers, repeat_rate, f2_rate, retention, cohorts) and its amount lowers gmv and revenue; predict leaves it out. "
+            + "If it is the refund of an earlier order, not a purchase, leave it out: \(way) (gmv and revenue are then before refunds)"
+        let load = try runECSH([db, "--format", "csv", "-c", "load orders from 'o.csv'", "-c", "kpi gmv, orders, customers, repeat_rate"], directory: dir.url)
+        #expect(load.status == 0, "\(load.stderr)")
+        #expect(load.stderr.contains("  note: " + note), "\(load.stderr)")
+        #expect(load.stdout.contains("gmv,orders,customers,repeat_rate\n3200.0,5,3,0.6666666666666666\n"), "\(load.stdout)")
+        let described = try runECSH([db, "-c", "describe orders"], directory: dir.url)
+        #expect((described.stdout + described.stderr).contains(note), "\(described.stdout)\(described.stderr)")
+        let out = try runECSH([db, "--format", "csv", "-c", way, "-c", "kpi gmv, orders, customers, repeat_rate", "-c", "describe orders"],
+                              directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("gmv,orders,customers,repeat_rate\n4200.0,4,3,0.3333333333333333\n"), "\(out.stdout)")
+        #expect(!(out.stdout + out.stderr).contains("negative amount"), "\(out.stdout)\(out.stderr)")
+    }
+}
+
 /// Timestamps with a UTC offset and no time zone named take their days in the machine's zone, which on a server in UTC
 /// put a Tokyo shop's order of 2024-04-01 00:30 +0900 in March without a word. The load says so, with the count of
 /// values whose day changed, and the note is gone once the zone is named. By hand: order 1 is 2024-03-31 15:30 UTC

@@ -75,8 +75,8 @@ extension Session {
         say(summary.description)
         try sayStatuses(summary)
         for note in summary.notes { say("  note: \(note)") }
-        if case .role(.orders) = target, let note = try zeroAmountNote(counted: ColumnStatistics.current(database, dataset: "orders")) {
-            say("  note: \(note)")
+        if case .role(.orders) = target {
+            for note in try unpaidAmountNotes(counted: ColumnStatistics.current(database, dataset: "orders")) { say("  note: \(note)") }
         }
     }
 

@@ -38,36 +38,62 @@ extension Session {
                 ?? Int(try database.scalar("SELECT count(*) FROM orders WHERE customer_id IS NULL").intValue ?? 0)
             if guests > 0 { notes.append("\(grouped(guests)) guest orders (no customer_id): in order KPIs, not in customer KPIs") }
         }
-        if let zero = try zeroAmountNote(counted: counted) { notes.append(zero) }
+        notes += try unpaidAmountNotes(counted: counted)
         return notes
     }
 
-    /// Counted orders of amount 0 (free samples, gifts, replacement shipments): they count as orders and as purchases,
-    /// so a customer with one paid order and a free sample is a repeat buyer, and nothing said so. Nil when there are
-    /// none; the load's figures (`counted`) spare the scan when the smallest amount is above 0.
-    func zeroAmountNote(counted: ColumnStatistics.Counted?) throws -> String? {
+    /// Counted orders of amount 0 (free samples, gifts, replacement shipments) and of a negative amount (refund
+    /// rows): they count as orders and as purchases, so a customer with one paid order and a free sample (or the
+    /// refund of that order) is a repeat buyer, and nothing said so. None when there are none; the load's figures
+    /// (`counted`) spare the scan when the smallest amount is above 0.
+    func unpaidAmountNotes(counted: ColumnStatistics.Counted?) throws -> [String] {
         let columns = try database.columns(of: "orders").map(\.name)
-        guard columns.contains("amount"), columns.contains("status") else { return nil }
+        guard columns.contains("amount"), columns.contains("status") else { return [] }
         if let least = counted?.figures["amount"] {
-            guard least.nonNull > 0, let min = least.min.doubleValue, min <= 0 else { return nil }
+            guard least.nonNull > 0, let min = least.min.doubleValue, min <= 0 else { return [] }
         }
         let settings = try metricSettings()
-        let query = SQLFragment("SELECT count(*), count(DISTINCT customer_id) FROM orders WHERE amount = 0 AND ") + settings.countedCondition()
-        let row = try database.query(query.sql, query.bindings).rows.first
-        let orders = Int(row?[0].intValue ?? 0), customers = Int(row?[1].intValue ?? 0)
-        guard orders > 0 else { return nil }
-        // Only the counted ones: relabelling a cancelled ¥0 order `sample` too would call it an unknown word later.
-        let counted = settings.countedCondition()
-        let only = SQLFragment.inlined(counted.sql, counted.bindings).map { " AND " + $0 } ?? ""
-        var way = "sql UPDATE orders SET status = 'sample', status_raw = 'sample' WHERE amount = 0" + only
-        if case .excluding(let list) = settings.counted {
-            way += ", then set excluded_statuses '\((list + ["sample"]).joined(separator: ", "))'"
-        } else {
-            way += " (a status that is not counted)"
+        let countedCondition = settings.countedCondition()
+        let query = SQLFragment("""
+            SELECT count(CASE WHEN amount = 0 THEN 1 END), count(DISTINCT CASE WHEN amount = 0 THEN customer_id END),
+                   count(CASE WHEN amount < 0 THEN 1 END), count(DISTINCT CASE WHEN amount < 0 THEN customer_id END),
+                   sum(CASE WHEN amount < 0 THEN amount END)
+            FROM orders WHERE amount <= 0 AND
+            """) + countedCondition
+        guard let row = try database.query(query.sql, query.bindings).rows.first else { return [] }
+        let figure = { (i: Int) in Int(row[i].intValue ?? 0) }
+        // Only the counted ones: relabelling a cancelled ¥0 order too would call it an unknown word later.
+        let only = SQLFragment.inlined(countedCondition.sql, countedCondition.bindings).map { " AND " + $0 } ?? ""
+        func way(_ word: String, _ condition: String) -> String {
+            var way = "sql UPDATE orders SET status = '\(word)', status_raw = '\(word)' WHERE \(condition)" + only
+            if case .excluding(let list) = settings.counted {
+                if !list.contains(word) { way += ", then set excluded_statuses '\((list + [word]).joined(separator: ", "))'" }
+            } else {
+                way += " (a status that is not counted)"
+            }
+            return way
         }
-        return "\(grouped(orders)) counted order\(orders == 1 ? " has" : "s have") amount 0 (\(grouped(customers)) customer\(customers == 1 ? "" : "s")): "
-            + "they count as orders and as purchases (orders, aov, repeat_rate, f2_rate, retention, cohorts, CLV); "
-            + "if they are free samples, gifts or replacements, leave them out: \(way)"
+        func whose(_ orders: Int, _ customers: Int, _ what: String) -> String {
+            "\(grouped(orders)) counted order\(orders == 1 ? " has" : "s have") \(what) (\(grouped(customers)) customer\(customers == 1 ? "" : "s"))"
+        }
+        var notes: [String] = []
+        if figure(0) > 0 {
+            notes.append(whose(figure(0), figure(1), "amount 0") + ": "
+                + "they count as orders and as purchases (orders, aov, repeat_rate, f2_rate, retention, cohorts, CLV); "
+                + "if they are free samples, gifts or replacements, leave them out: \(way("sample", "amount = 0"))")
+        }
+        if figure(2) > 0 {
+            let sum = Session.wholeAmount(-(row[4].doubleValue ?? 0))
+            let one = figure(2) == 1
+            notes.append(whose(figure(2), figure(3), "a negative amount") + ", \(sum) in all: "
+                + "the KPIs count \(one ? "it" : "them") as orders and as purchases (orders, aov, customers, repeat_rate, f2_rate, "
+                + "retention, cohorts) and \(one ? "its amount lowers" : "their amounts lower") gmv and revenue; predict leaves "
+                + "\(one ? "it" : "them") out. "
+                + (one ? "If it is the refund of an earlier order, not a purchase, leave it out: "
+                       : "If they are refunds of earlier orders, not purchases, leave them out: ")
+                + "\(way("refunded", "amount < 0")) (gmv and revenue are then before refunds)")
+        }
+        return notes
     }
 
     /// `set status 'WORD', STATUS`: the workspace's own meaning for a status word.
