@@ -33,6 +33,31 @@ import ECTestSupport
         }
     }
 
+    /// Without spend behind own_cac the moved buyers cost nothing to win and the transition "paid back in Q+1" without a
+    /// word beyond the assumption's source; the result now says why ad_spend is 0 and the way out. The assumptions show
+    /// each value in its unit (¥, buyers, %), CSV keeps the numbers.
+    @Test func noSpendLoadedIsSaidAndAssumptionsShowTheirUnits() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = BuiltBinary.packageRoot.appendingPathComponent("samples/shop/orders.csv").path
+        let db = dir.path("w.db")
+        let out = try runECSH([db, "--format", "csv", "-c", "load orders from '\(orders)'", "-c", "simulate transition to own for 2 quarters"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("\nown_cac,0.0,no spend loaded: 0\n"), "\(out.stdout)")
+        #expect(out.stderr.contains("ad_spend is 0 because no spend is loaded: winning the moved buyers costs nothing here, so the payback "
+            + "comes early; load spend from '…', or assume own_cac VALUE (the ad spend per new own customer)"), "\(out.stderr)")
+        // The same figures in the table view, each in its unit: mall_gmv from the CSV's number, retention in percent.
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        let gmv = lines.first { $0.hasPrefix("mall_gmv,") }.flatMap { Double($0.split(separator: ",")[1]) } ?? .nan
+        let retention = lines.first { $0.hasPrefix("own_retention,") }.flatMap { Double($0.split(separator: ",")[1]) } ?? .nan
+        let table = try runECSH([db, "-c", "simulate transition to own for 2 quarters"], mergingStandardError: true)
+        let yen = "¥" + Int(gmv.rounded(.toNearestOrEven)).formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
+        #expect(table.stdout.contains("│ mall_gmv       │ \(yen)"), "\(yen) in \(table.stdout)")
+        #expect(table.stdout.contains("│ own_retention  │ " + String(format: "%.1f%%", retention * 100)), "\(table.stdout)")
+        // With spend loaded (the demo) own_cac is measured and nothing is said.
+        let demo = try runECSH(["--demo", "--format", "csv", "-c", "simulate transition to own for 2 quarters"])
+        #expect(demo.stdout.contains("\nown_cac,") && !demo.stderr.contains("ad_spend is 0"), "\(demo.stderr)")
+    }
+
     @Test func theTableViewDrawsTheCumulativeCashFlowAndSplitsTheFees() throws {
         // Table notes go to stderr; merged here to read the payback note next to the chart.
         let out = try runECSH(["--demo", "-c", "simulate transition from rakuten, yahoo to own by 25% per quarter for 4 quarters"],

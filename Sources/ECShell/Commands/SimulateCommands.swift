@@ -65,6 +65,7 @@ extension Session {
                              help: "channels: " + known.sorted().joined(separator: ", "))
         }
         let mall = malls.compactMap { measured.byChannel[$0] }.reduce(ChannelQuarter(), +)
+        let spendLoaded = try database.tableExists("spend")
         let period = measured.period
         var assumptionRows: [TransitionSimulation.Assumption] = []
         func note(_ name: String, _ value: Double, _ source: String) -> Double {
@@ -85,16 +86,37 @@ extension Session {
             ownRetention: chosen("own_retention", own.retention, "measured: \(target) quarter-on-quarter retention_rate, \(period)"),
             mallRetention: chosen("mall_retention", mall.retention, "measured: retention_rate of \(malls.joined(separator: " + ")), \(period), weighted by buyers"),
             ownCAC: chosen("own_cac", measured.ownCAC[target] ?? 0,
-                           measured.ownCAC[target] == nil ? "no ad spend on \(target) in \(period): 0" : "measured: cac of \(target) (spend / new customers), \(period)"),
+                           measured.ownCAC[target] != nil ? "measured: cac of \(target) (spend / new customers), \(period)"
+                           : spendLoaded ? "no ad spend on \(target) in \(period): 0" : "no spend loaded: 0"),
             step: note("step", step, q.step == nil ? "default 10% per quarter" : "set by you"),
             quarters: Int(note("quarters", Double(quarters), q.quarters == nil ? "default 8 quarters" : "set by you")))
         let simulation: TransitionSimulation
         do { simulation = try TransitionSimulation(inputs) } catch let error as CLVError { throw ShellError(error.description) }
-        show(ResultTable(columns: ["assumption", "value", "source"],
-                         rows: assumptionRows.map { [.text($0.name), .real($0.value), .text($0.source)] },
-                         formats: [.text, .decimal(places: 4), .text],
-                         notes: ["money in \(settings.currency) per quarter; retention and step as shares; change with assume NAME VALUE"]), sql: nil)
-        let table = simulation.table(currency: settings.currency)
+        // Each value in its own unit (money, buyers, a share, quarters); the machine formats keep the numbers.
+        let formatter = CellFormatter(currency: settings.currency)
+        func shown(_ a: TransitionSimulation.Assumption) -> Value {
+            let format: ColumnFormat = switch a.name {
+            case "mall_customers", "own_customers": .decimal(places: 1)
+            case "own_retention", "mall_retention", "step": .percent(places: 1)
+            case "quarters": .auto
+            default: .currency(code: settings.currency)
+            }
+            return .text(formatter.text(.real(a.value), format: format))
+        }
+        var assumed = ResultTable(columns: ["assumption", "value", "source"],
+                                  rows: assumptionRows.map { [.text($0.name), shown($0), .text($0.source)] },
+                                  formats: [.text, .text, .text],
+                                  notes: ["money in \(settings.currency) per quarter, buyers per quarter; retention and step are shares (fractions in CSV and JSON); "
+                                          + "change with assume NAME VALUE"])
+        assumed.machineRows = assumptionRows.map { [.text($0.name), .real($0.value), .text($0.source)] }
+        show(assumed, sql: nil)
+        var table = simulation.table(currency: settings.currency)
+        // With no spend behind own_cac the moved buyers cost nothing to win, and the payback comes too early.
+        if assumptions["own_cac"] == nil, measured.ownCAC[target] == nil {
+            table.notes.insert("ad_spend is 0 because " + (spendLoaded ? "no ad spend on \(target) was found in \(period)" : "no spend is loaded")
+                + ": winning the moved buyers costs nothing here, so the payback comes early; "
+                + (spendLoaded ? "" : "load spend from '…', or ") + "assume own_cac VALUE (the ad spend per new \(target) customer)", at: 0)
+        }
         show(table, sql: nil)
         // The cumulative cash flow as bars either side of zero, under the table view only (not in csv/json).
         if options.format == .table, let column = table.columns.firstIndex(of: "cumulative_cash_flow") {
