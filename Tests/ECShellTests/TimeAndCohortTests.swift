@@ -60,6 +60,23 @@ import ECTestSupport
         #expect((out.stdout + out.stderr).contains("segment jan: 3 of 8 customers"), "\(out.stdout)\(out.stderr)")
     }
 
+    /// Cohorts by first counted order: January A, B, H; February C (her January order was cancelled), D, E;
+    /// March F; July G. January's M1 is A and B of 3; M6 (July) is H. The data ends on 3 July: July's cells
+    /// (January's M6, February's M5, March's M4, July's M0) hold 3 of its 31 days, and the notes say so.
+    @Test func lastPeriodIsMarkedPartial() throws {
+        let out = try run(["cohort customers periods 7"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let rows = out.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.dropFirst().map { $0.prefix(2).joined(separator: " ") } == ["2024-01 3", "2024-02 3", "2024-03 1", "2024-07 1", "average 8"])
+        #expect(rows[1].dropFirst(2).joined(separator: " ") == "3.0 2.0 0.0 1.0 0.0 0.0 1.0", "\(rows[1])")
+        #expect(out.stderr.contains("data ends in 2024-07*;"), "\(out.stderr)")
+        #expect(out.stderr.contains("* 2024-07 is partial: 2024-07-01 to 2024-07-03, 3 of its 31 days observed; a cohort's cell in it counts only those days"),
+                "\(out.stderr)")
+        // A week ends on Sunday: as_of on Sunday 7 July makes the week of Monday 1 July whole, and the note goes.
+        let whole = try run(["set as_of 2024-07-07", "cohort by week periods 1"])
+        #expect(whole.stderr.contains("data ends in 2024-07-01;") && !whole.stderr.contains("partial"), "\(whole.stderr)")
+    }
+
     /// A range written backwards selects nothing; it is an error at the range, not 0 orders.
     @Test func reversedDateRangeIsAnError() throws {
         let out = try run(["kpi orders where ordered_at between 2024-02-01 and '2024-01-01'"])
