@@ -77,6 +77,17 @@ import ECTestSupport
         #expect(whole.stderr.contains("data ends in 2024-07-01;") && !whole.stderr.contains("partial"), "\(whole.stderr)")
     }
 
+    /// Cohort weeks are Monday weeks; with week_start sunday `kpi … by week` counts Sunday weeks, and a note says
+    /// the two differ (B's Wednesday 31 January is in cohort week 2024-01-29 either way; the note is the point).
+    @Test func cohortWeeksSayTheyAreMondayWeeks() throws {
+        let out = try run(["set week_start sunday", "cohort by week periods 2"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("\n2024-01-29,1,"), "\(out.stdout)")
+        #expect(out.stderr.contains("cohort weeks run Monday to Sunday: week_start sunday applies to kpi … by week"), "\(out.stderr)")
+        let monday = try run(["cohort by week periods 2"])
+        #expect(!monday.stderr.contains("cohort weeks run"), "\(monday.stderr)")
+    }
+
     /// A range written backwards selects nothing; it is an error at the range, not 0 orders.
     @Test func reversedDateRangeIsAnError() throws {
         let out = try run(["kpi orders where ordered_at between 2024-02-01 and '2024-01-01'"])
