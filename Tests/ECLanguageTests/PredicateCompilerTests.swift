@@ -31,8 +31,9 @@ import Testing
         try assertSQL("recency > 6 months", #"("c"."recency" > ?)"#, [180])
         try assertSQL("recency > 2 weeks or recency < 1 year", #"(("c"."recency" > ?) OR ("c"."recency" < ?))"#, [14, 365])
         try assertSQL("recency > 1.5 days", #"("c"."recency" > ?)"#, [.real(1.5)])
-        try assertSQL("cohort between 2024-03 and 2024-05", #"("c"."cohort" BETWEEN ? AND ?)"#, ["2024-03", "2024-05"])
-        try assertSQL("first_order >= 2024-03-05", #"("c"."first_order" >= ?)"#, ["2024-03-05"])
+        try assertSQL("cohort between 2024-03 and 2024-05",
+                      #"(substr(CAST("c"."cohort" AS TEXT), 1, 7) >= ? AND substr(CAST("c"."cohort" AS TEXT), 1, 7) <= ?)"#, ["2024-03", "2024-05"])
+        try assertSQL("first_order >= 2024-03-05", #"(substr(CAST("c"."first_order" AS TEXT), 1, 10) >= ?)"#, ["2024-03-05"])
         try assertSQL("revenue > 15%", #"("c"."revenue" > ?)"#, [.real(0.15)])
     }
 
@@ -51,6 +52,24 @@ import Testing
         #expect(EmailKeyLiterals.note(EmailKeyLiterals.changes(in: try Parser.parseExpression("customer_id = 'bob@x.com'"))) == nil)
     }
 
+    /// A date or month (written bare or quoted) compared with a column compares the column's day (10 characters) or
+    /// month (7), so a timestamp at 23:59 on the last day is inside `<= 2024-01-31`; other text, numbers and
+    /// segments are compared as they are.
+    @Test func datesCompareWithTheColumnsDayOrMonth() throws {
+        try assertSQL("'2024-01-31' >= first_order", #"(? >= substr(CAST("c"."first_order" AS TEXT), 1, 10))"#, ["2024-01-31"])
+        try assertSQL("first_order = '2024-01'", #"(substr(CAST("c"."first_order" AS TEXT), 1, 7) = ?)"#, ["2024-01"])
+        try assertSQL("first_order not between 2024-01-15 and '2024-02'",
+                      #"(NOT (substr(CAST("c"."first_order" AS TEXT), 1, 10) >= ? AND substr(CAST("c"."first_order" AS TEXT), 1, 7) <= ?))"#,
+                      ["2024-01-15", "2024-02"])
+        try assertSQL("first_order <= '2024-01-31 12:00'", #"("c"."first_order" <= ?)"#, ["2024-01-31 12:00"])
+        try assertSQL("region = '2024-1'", #"("c"."region" = ?)"#, ["2024-1"])
+        try assertSQL("orders between 1 and 2024", #"("c"."orders" BETWEEN ? AND ?)"#, [1, 2024])
+        try assertSQL("vip = 2024-01", #"(("c"."revenue" >= ?) = ?)"#, [50000, "2024-01"])
+        #expect(throws: Diagnostic.self) { try compiler.compile(try Parser.parseExpression("first_order between 2024-02 and 2024-01-31")) }
+        try assertSQL("first_order between 2024-01-31 and 2024-01", #"(substr(CAST("c"."first_order" AS TEXT), 1, 10) >= ? AND substr(CAST("c"."first_order" AS TEXT), 1, 7) <= ?)"#,
+                      ["2024-01-31", "2024-01"])
+    }
+
     @Test func otherForms() throws {
         try assertSQL("not email like '%@example.com'", #"(NOT ("c"."email" LIKE ?))"#, ["%@example.com"])
         try assertSQL("email is not null", #"("c"."email" IS NOT NULL)"#, [])
@@ -59,7 +78,7 @@ import Testing
     }
 
     @Test func identifiersAreQuotedAndSegmentsInlined() throws {
-        try assertSQL("\"注文日時\" >= 2024-01-01", #"("c"."注文日時" >= ?)"#, ["2024-01-01"])
+        try assertSQL("\"注文日時\" >= 2024-01-01", #"(substr(CAST("c"."注文日時" AS TEXT), 1, 10) >= ?)"#, ["2024-01-01"])
         try assertSQL("\"a\"\"b\" = 1", #"("c"."a""b" = ?)"#, [1])
         try assertSQL("vip and orders >= 2", #"(("c"."revenue" >= ?) AND ("c"."orders" >= ?))"#, [50000, 2])
     }

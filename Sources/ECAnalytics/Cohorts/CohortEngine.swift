@@ -173,7 +173,7 @@ public struct CohortEngine {
             return weight > 0 ? numerator / weight : nil
         }
 
-        notes.insert(contentsOf: describe(query: query, lastPeriod: lastPeriod), at: 0)
+        notes.insert(contentsOf: describe(query: query, lastPeriod: lastPeriod, lastDay: lastDay), at: 0)
         var matrix = CohortMatrix(query: query, rows: matrixRows, average: average, sql: sql, notes: notes,
                                   missingCostFields: missingCostFields)
         if query.measure == .margin, query.cumulative, query.perCustomer {
@@ -295,7 +295,7 @@ public struct CohortEngine {
     }
 
     /// The definition in force, for the notes under the table.
-    func describe(query: CohortQuery, lastPeriod: Int) -> [String] {
+    func describe(query: CohortQuery, lastPeriod: Int, lastDay: Int) -> [String] {
         let unit = query.unit
         var lines: [String] = []
         switch query.measure {
@@ -310,7 +310,15 @@ public struct CohortEngine {
         case .margin: lines.append(ContributionMargin.formula + (query.perCustomer ? ", per cohort customer" : ""))
         }
         if query.cumulative && !query.countsCustomers { lines.append("cumulative: running total from offset 0 through k") }
-        lines.append("data ends in \(unit.label(of: lastPeriod)); later cells are empty; the average is weighted by the customers each cell covers")
+        let label = unit.label(of: lastPeriod)
+        let start = unit.firstDay(of: lastPeriod), length = unit.firstDay(of: lastPeriod + 1) - start
+        let partial = lastDay - start + 1 < length
+        lines.append("data ends in \(label)\(partial ? "*" : ""); later cells are empty; the average is weighted by the customers each cell covers")
+        if partial {
+            // Each cohort's last cell falls in this period: with a few of its days observed it reads as a drop.
+            lines.append("* \(label) is partial: \(DayNumber.isoDate(start)) to \(DayNumber.isoDate(lastDay)), \(lastDay - start + 1) of its \(length) days "
+                         + "observed; a cohort's cell in it counts only those days and reads low: compare it with whole periods with care")
+        }
         return lines
     }
 }

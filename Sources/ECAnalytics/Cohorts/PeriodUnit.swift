@@ -16,6 +16,15 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
         }
     }
 
+    /// The first day (days since 1970-01-01) of the period with `index`: `index(ofDay:)` turned back.
+    public func firstDay(of index: Int) -> Int {
+        switch self {
+        case .week: return index * 7 - 3
+        case .month: return DayNumber.firstOfMonth(index: index)
+        case .quarter: return DayNumber.firstOfMonth(index: index * 3)
+        }
+    }
+
     /// A label for a period index: "2024-03", "2024-Q1", or the week's Monday "2024-03-04".
     /// `index(ofDay:)` as standard SQL over a day-number column, for engines that compute periods
     /// themselves (PostgreSQL): Monday weeks counted from 1970-01-05, months and quarters by the calendar date.

@@ -24,7 +24,8 @@ public struct ClosureNameResolver: NameResolver {
 ///
 /// Values are always bound and names always come from the resolver (which quotes them),
 /// so no input reaches the SQL text unquoted. Durations bind as days (30 per month,
-/// 7 per week, 365 per year), months as 'YYYY-MM' text, dates as 'YYYY-MM-DD' text.
+/// 7 per week, 365 per year), months as 'YYYY-MM' text, dates as 'YYYY-MM-DD' text; a column compared
+/// with a date or a month compares its day or month (`DateLiterals`).
 /// Every sub-expression is parenthesized, so SQL precedence never differs from ecsh's.
 public struct PredicateCompiler {
     public var dialect: SQLDialect
@@ -75,6 +76,9 @@ public struct PredicateCompiler {
         case .binary(let op, let left, let right) where op == .equal || op == .notEqual:
             return try wrap("(", [try emit(left, comparedWith: right), try emit(right, comparedWith: left)], ")", expr,
                             separators: [" \(dialect.spelling(op)) "])
+        case .binary(let op, let left, let right) where op.isComparison:
+            return try wrap("(", [try emit(left, comparedWith: right, equality: false), try emit(right, comparedWith: left, equality: false)], ")", expr,
+                            separators: [" \(dialect.spelling(op)) "])
         case .binary(let op, let left, let right):
             return try wrap("(", [try emit(left), try emit(right)], ")", expr, separators: [" \(dialect.spelling(op)) "])
         case .inList(let subject, let items, let negated):
@@ -85,6 +89,17 @@ public struct PredicateCompiler {
                                 nesting: parts.map(\.nesting).max() ?? 0, depth: parts.map(\.depth).max() ?? 0)
             return try wrap("(", [try emit(subject), list], "))", expr, separators: [negated ? " NOT IN (" : " IN ("], extraNesting: 1)
         case .between(let subject, let low, let high, let negated):
+            let lowWidth = DateLiterals.width(of: low), highWidth = DateLiterals.width(of: high)
+            if lowWidth != nil || highWidth != nil, DateLiterals.isName(subject) {
+                if let lowWidth, let highWidth, DateLiterals.text(low).prefix(min(lowWidth, highWidth)) > DateLiterals.text(high).prefix(min(lowWidth, highWidth)) {
+                    throw Diagnostic("the date range is empty: \(DateLiterals.text(low)) is after \(DateLiterals.text(high))", at: expr.range,
+                                     help: "write the earlier date first: between \(low) and \(high) → between \(high) and \(low)")
+                }
+                // Each bound against the subject's day or month: `between 2024-01-01 and 2024-01` is January.
+                return try wrap(negated ? "(NOT (" : "(", [try emit(subject, comparedWith: low, equality: false), try emit(low),
+                                                          try emit(subject, comparedWith: high, equality: false), try emit(high)],
+                                negated ? "))" : ")", expr, separators: [" >= ", " AND ", " <= "], extraNesting: negated ? 1 : 0)
+            }
             return try wrap("(", [try emit(subject), try emit(low), try emit(high)], ")", expr,
                             separators: [negated ? " NOT BETWEEN " : " BETWEEN ", " AND "])
         case .like(let subject, let pattern, let negated):
@@ -96,11 +111,14 @@ public struct PredicateCompiler {
 
     /// `expr` compared with `subject` (`=`, `!=`, `in`): an e-mail literal compared with a customer key is lower-cased
     /// as the load stores the key (`EmailKeyLiterals`).
-    private func emit(_ expr: Expr, comparedWith subject: Expr) throws(Diagnostic) -> Compiled {
-        if case .literal(let literal) = expr.kind, let lowered = EmailKeyLiterals.lowered(literal, comparedWith: subject) {
+    /// A column compared with a date or month is its day or month (`DateLiterals`).
+    private func emit(_ expr: Expr, comparedWith subject: Expr, equality: Bool = true) throws(Diagnostic) -> Compiled {
+        if equality, case .literal(let literal) = expr.kind, let lowered = EmailKeyLiterals.lowered(literal, comparedWith: subject) {
             return Compiled(sql: dialect.placeholder(.text(lowered)), nesting: 0, depth: 1)
         }
-        return try emit(expr)
+        guard case .identifier(let name) = expr.kind, let width = DateLiterals.width(of: subject),
+              case .column(let column) = try resolver.resolve(name) else { return try emit(expr) }
+        return try wrap("substr(CAST(", [Compiled(sql: column, nesting: 0, depth: 1)], " AS TEXT), 1, \(width))", expr)
     }
 
     /// `a + b - c` (left-associative, one precedence level) as one parenthesized SQL chain, not

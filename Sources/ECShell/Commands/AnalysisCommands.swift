@@ -102,7 +102,13 @@ extension Session {
             measure: measure, cumulative: q.cumulative, grouping: try cohortGrouping(q.by), mode: mode,
             periods: periods - 1, orders: try snapshotSelection(segments: q.segments, filter: q.filter),
             asOfDay: try KPIEngine.dateRange(database, settings: try metricSettings(), from: nil, to: nil).upperBound)
-        let matrix = try CohortEngine(database).run(query)
+        var matrix = try CohortEngine(database).run(query)
+        let weekStart = try metricSettings().weekStart
+        if query.unit == .week, weekStart != .monday {
+            // Cohort weeks are Monday weeks whatever the setting: say so, as `kpi new_customers by week` counts other weeks.
+            matrix.notes.append("cohort weeks run Monday to Sunday: week_start \(weekStart.rawValue) applies to kpi … by week, "
+                                + "so its new_customers by week differ from these cohort sizes")
+        }
         let table = matrix.toResultTable(currency: try metricSettings().currency)
         lastSQL = "-- the rows ecsh reads for this cohort table; it computes the cells from them (docs/metrics.md, Cohorts)\n"
             + annotatedSQL(matrix.sql.sql, matrix.sql.bindings)
