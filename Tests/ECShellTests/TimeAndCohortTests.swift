@@ -95,4 +95,16 @@ import ECTestSupport
         #expect(out.stderr.contains("error: the date range is empty: 2024-02-01 is after 2024-01-01"), "\(out.stderr)")
         #expect(out.stderr.contains("between 2024-01-01 and 2024-02-01") || out.stderr.contains("between '2024-01-01' and 2024-02-01"), "\(out.stderr)")
     }
+
+    /// `day` holds day numbers; compared with a date it held for all 15 counted orders (the old ecsh: `day <= 2024-01-31`
+    /// gave 15, January has 3). It is an error pointing at `ordered_at`.
+    @Test func dayComparedWithADateIsAnError() throws {
+        let out = try run(["kpi orders where day <= 2024-01-31"])
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("error: 'day' is the order's day number (days since 1970-01-01), not a date: comparing it with 2024-01-31 "
+            + "would hold for every order or none"), "\(out.stderr)")
+        #expect(out.stderr.contains("compare ordered_at with the date instead: a date compares with its day"), "\(out.stderr)")
+        let right = try run(["kpi orders where ordered_at <= 2024-01-31"])
+        #expect(right.stdout.contains("orders\n3\n"), "\(right.stdout)")
+    }
 }

@@ -118,6 +118,12 @@ public struct PredicateCompiler {
         }
         guard case .identifier(let name) = expr.kind, let width = DateLiterals.width(of: subject),
               case .column(let column) = try resolver.resolve(name) else { return try emit(expr) }
+        // `day` holds day numbers (19,723 for 2024-01-01): compared with a date's text it was always true or always false.
+        if name.folded == "day" {
+            throw Diagnostic("'day' is the order's day number (days since 1970-01-01), not a date: comparing it with \(DateLiterals.text(subject)) "
+                             + "would hold for every order or none", at: expr.range,
+                             help: "compare ordered_at with the date instead: a date compares with its day")
+        }
         return try wrap("substr(CAST(", [Compiled(sql: column, nesting: 0, depth: 1)], " AS TEXT), 1, \(width))", expr)
     }
 
