@@ -107,4 +107,16 @@ import ECTestSupport
         let right = try run(["kpi orders where ordered_at <= 2024-01-31"])
         #expect(right.stdout.contains("orders\n3\n"), "\(right.stdout)")
     }
+
+    /// `cohort … where` picks the orders before first orders are found: with `ordered_at >= 2024-02` A and B (first
+    /// ordered in January) are in the 2024-02 cohort with C, D and E (5), and H in 2024-07 with G (2). A note says so.
+    @Test func cohortWhereSaysItPicksOrdersFirst() throws {
+        let out = try run(["cohort customers where ordered_at >= 2024-02"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("\n2024-02,5,") && out.stdout.contains("\n2024-07,2,"), "\(out.stdout)")
+        #expect(out.stderr.contains("where picks the orders first: each customer's cohort is the period of their first counted order "
+            + "among the rows it keeps"), "\(out.stderr)")
+        let plain = try run(["cohort customers"])
+        #expect(!plain.stderr.contains("where picks the orders first"), "\(plain.stderr)")
+    }
 }

@@ -109,6 +109,14 @@ extension Session {
             matrix.notes.append("cohort weeks run Monday to Sunday: week_start \(weekStart.rawValue) applies to kpi … by week, "
                                 + "so its new_customers by week differ from these cohort sizes")
         }
+        if q.filter != nil {
+            // `kpi … where` keeps customers' first orders; here the filter picks the orders first, so a customer
+            // acquired outside it joins a later cohort. Both are useful (an Amazon cohort by first Amazon order).
+            matrix.notes.append("where picks the orders first: each customer's cohort is the period of their first counted order "
+                                + "among the rows it keeps, so a customer first acquired outside the filter joins a later cohort "
+                                + "(kpi new_customers … where keeps first orders as they are); for the customers' own cohorts, "
+                                + "narrow by customers instead: cohort … for SEGMENT")
+        }
         let table = matrix.toResultTable(currency: try metricSettings().currency)
         lastSQL = "-- the rows ecsh reads for this cohort table; it computes the cells from them (docs/metrics.md, Cohorts)\n"
             + annotatedSQL(matrix.sql.sql, matrix.sql.bindings)
