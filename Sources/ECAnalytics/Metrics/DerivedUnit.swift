@@ -6,7 +6,9 @@
 /// orders, roas × spend is yen, sessions × cvr × aov is yen. A value without
 /// dimension reads one of three ways (`Plain`), and a quotient of like quantities
 /// picks between a share and a ratio the way the catalogue does:
-/// - count ÷ count is a share, shown as a percent (cvr = orders / sessions, repeat_rate);
+/// - count ÷ count of the same things is a share, shown as a percent (new_customers / customers), and so is a
+///   conversion, orders or customers ÷ sessions (cvr); of different things it is a ratio (orders / customers,
+///   1.2 orders per customer, not 120%; units / orders);
 /// - yen ÷ yen from the same rows is a share (margin_rate = margin / revenue,
 ///   discount_rate, mall_dependence: a part of the same orders' money);
 /// - yen ÷ yen from different rows is a ratio, shown as a plain number
@@ -21,6 +23,15 @@ struct DerivedUnit: Equatable {
     var plain: Plain
     /// The CTEs the value is computed from: the "same rows" test for yen ÷ yen.
     var sources: Set<Measure.Source>
+    /// What a plain count counts (`orders`, `customers`, `sessions`, …), when the value is one: the "same things"
+    /// test for count ÷ count. Nil for anything else, or when it is not known.
+    var counts: String? = nil
+
+    /// The things each count KPI of the catalogue counts.
+    static let countedThings: [String: String] = [
+        "orders": "orders", "units": "units", "customers": "customers", "new_customers": "customers",
+        "returning_customers": "customers", "active_members": "customers", "sessions": "sessions", "payback": "months",
+    ]
 
     /// The unit of a catalogue KPI (its single output column).
     init(of def: KPIDefinition) {
@@ -28,15 +39,15 @@ struct DerivedUnit: Equatable {
         plain = .ratio
         switch def.display {
         case .money: (yen, count) = (1, def.perCount ? -1 : 0)
-        case .count: (yen, count) = (0, 1)
+        case .count: (yen, count, counts) = (0, 1, Self.countedThings[def.name])
         case .percent: (yen, count, plain) = (0, 0, .share)
         case .decimal: (yen, count, plain) = (0, 0, .ratio)
         case .score: (yen, count, plain) = (0, 0, .score)
         }
     }
 
-    private init(yen: Int, count: Int, plain: Plain, sources: Set<Measure.Source>) {
-        (self.yen, self.count, self.plain, self.sources) = (yen, count, plain, sources)
+    private init(yen: Int, count: Int, plain: Plain, sources: Set<Measure.Source>, counts: String? = nil) {
+        (self.yen, self.count, self.plain, self.sources, self.counts) = (yen, count, plain, sources, counts)
     }
 
     var isDimensionless: Bool { yen == 0 && count == 0 }
@@ -68,7 +79,9 @@ struct DerivedUnit: Equatable {
         case (false, true): plain = a.plain
         case (false, false): plain = .ratio
         }
-        return DerivedUnit(yen: a.yen + b.yen, count: a.count + b.count, plain: plain, sources: a.sources.union(b.sources))
+        // A count scaled by a share or ratio still counts the same things (customers × repeat_rate).
+        let counts = a.isDimensionless ? b.counts : b.isDimensionless ? a.counts : nil
+        return DerivedUnit(yen: a.yen + b.yen, count: a.count + b.count, plain: plain, sources: a.sources.union(b.sources), counts: counts)
     }
 
     /// a ÷ b; dividing by a bare number keeps a's unit, a number divided by a KPI is a ratio.
@@ -80,17 +93,20 @@ struct DerivedUnit: Equatable {
         let plain: Plain
         if yen != 0 || count != 0 || a.isDimensionless {
             plain = b.isDimensionless && a.isDimensionless ? .ratio : (b.isDimensionless ? a.plain : .ratio)
+        } else if a.yen == 0, let things = a.counts, let per = b.counts, things != per, per != "sessions" {
+            plain = .ratio  // orders per customer, units per order
         } else if a.yen == 0 || a.sources == b.sources {
             plain = .share
         } else {
             plain = .ratio
         }
-        return DerivedUnit(yen: yen, count: count, plain: plain, sources: sources)
+        return DerivedUnit(yen: yen, count: count, plain: plain, sources: sources, counts: b.isDimensionless ? a.counts : nil)
     }
 
     /// a ± b: the first side's unit (a bare number takes the other side's: 1 − retention_rate is a share).
     static func sum(_ a: DerivedUnit?, _ b: DerivedUnit?) -> DerivedUnit? {
         guard let a else { return b }
-        return DerivedUnit(yen: a.yen, count: a.count, plain: a.plain, sources: a.sources.union(b?.sources ?? []))
+        return DerivedUnit(yen: a.yen, count: a.count, plain: a.plain, sources: a.sources.union(b?.sources ?? []),
+                           counts: b == nil || b?.counts == a.counts ? a.counts : nil)
     }
 }

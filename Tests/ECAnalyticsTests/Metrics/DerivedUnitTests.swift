@@ -43,6 +43,11 @@ import ECStore
         ("cvr * retention_rate", .percent), ("gmv * revenue", .decimal), ("1 / orders", .decimal),
         ("nps * 2", .score), ("nps / nps", .decimal), ("aov / aov_gross", .percent), ("cpa / cac", .percent),
         ("gmv - revenue", .money), ("2 * orders", .count), ("-gmv", .money), ("ltv / aov", .decimal),
+        // Counts of different things are a ratio (1.2 orders per customer, not 120%); of the same things, or a
+        // conversion per session, a share.
+        ("orders / customers", .decimal), ("units / orders", .decimal), ("sessions / orders", .decimal),
+        ("new_customers / customers", .percent), ("customers / sessions", .percent),
+        ("(new_customers + returning_customers) / customers", .percent), ("orders / (customers * 2)", .decimal),
     ])
     func uncataloguedCombinations(formula: String, display: KPIDefinition.Display) throws {
         let shop = try HandShop()
