@@ -196,7 +196,7 @@ extension KPIEngine {
             let partial = fields.filter { !none.contains($0) }
             var parts = none.isEmpty ? [] : ["no \(none.joined(separator: ", ")) in orders"]
             if !partial.isEmpty {
-                let count = SQLFragment("SELECT count(*)" + partial.map { ", sum(\(quoteIdentifier($0)) IS NULL)" }.joined()
+                let count = SQLFragment("SELECT count(*)" + partial.map { ", sum(CASE WHEN \(quoteIdentifier($0)) IS NULL THEN 1 ELSE 0 END)" }.joined()
                                         + " FROM orders WHERE ") + settings.countedCondition()
                     + SQLFragment(" AND day BETWEEN ? AND ?", [.integer(Int64(startDay)), .integer(Int64(endDay))])
                 let row = try db.query(count.sql, count.bindings).rows.first ?? []
