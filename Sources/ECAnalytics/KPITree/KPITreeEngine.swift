@@ -55,9 +55,18 @@ public enum KPITreeEngine {
                                                 periods: [(previous.label, previous.start...previous.end),
                                                           (current.label, current.start...current.end)])
         let trees = KPITreeBuilder.tree(query.root, figures[0], figures[1])
-        return KPITreeResult(trees: trees, previous: previous.label, current: current.label,
-                             table: table(trees, previous: previous.label, current: current.label,
-                                          currency: settings.currency, window: settings.activeWindowDays))
+        var result = table(trees, previous: previous.label, current: current.label, currency: settings.currency,
+                           window: settings.activeWindowDays)
+        // Traffic loaded but without rows in one of the two periods: the sessions tree cannot be drawn; say so
+        // rather than leave it out unsaid (or show 0 sessions, which no shop that sold anything had).
+        if query.root == .revenue, try db.tableExists("traffic") {
+            let missing = zip([previous.label, current.label], figures).filter { $0.1.sessions == nil }.map(\.0)
+            if !missing.isEmpty {
+                result.notes.insert("revenue = sessions × cvr × aov is left out: traffic has no rows in "
+                                    + missing.joined(separator: " or "), at: 0)
+            }
+        }
+        return KPITreeResult(trees: trees, previous: previous.label, current: current.label, table: result)
     }
 
     /// One row per node, drawn as a tree in the `node` column; the biggest mover under each root marked.
@@ -103,8 +112,8 @@ public enum KPITreeEngine {
             walk(tree, parent: nil, prefix: "", branch: "", mark: false)
             if let i = biggest(tree), let share = tree.children[i].explains(in: tree) {
                 let child = tree.children[i]
-                notes.append("\(tree.name) = \(tree.formula): \(child.name) \(percentText(child.change)) explains "
-                             + "\(percentText(share, signed: false)) of the change \(percentText(tree.change))")
+                notes.append("\(tree.name) = \(tree.formula): \(child.name) \(changeText(child)) explains "
+                             + "\(percentText(share, signed: false)) of the change \(changeText(tree))")
             }
         }
         notes.append("change = \(current) / \(previous) − 1; explains = share of the parent's change: for ×, ln(child ratio) / ln(parent ratio); for + and −, signed child change / parent change")
@@ -123,6 +132,12 @@ public enum KPITreeEngine {
     static func biggest(_ node: KPITreeNode) -> Int? {
         let shares = node.children.enumerated().compactMap { i, c in c.explains(in: node).map { (i, $0) } }
         return shares.filter { $0.1 > 0 }.max { $0.1 < $1.1 }?.0
+    }
+
+    /// A node's change as the note words it: from 0 there is no percentage, but there is a change.
+    private static func changeText(_ node: KPITreeNode) -> String {
+        guard node.change == nil, node.current != node.previous else { return percentText(node.change) }
+        return node.current > node.previous ? "(up from 0)" : "(down from 0)"
     }
 
     private static func percentText(_ ratio: Double?, signed: Bool = true) -> String {

@@ -12,6 +12,8 @@ public enum KPICatalogue {
     static let retentionSQL = ratio("retained", "previous_active")
     /// Blank where no spend rows fall in the group (AcquisitionCost): missing spend data is not a free customer.
     static let cacSQL = "CASE WHEN spend_rows > 0 THEN \(ratio("spend", "new_customers")) END"
+    /// Blank where no spend rows fall in the group, as CAC: an order without spend data did not cost ¥0.
+    static let cpaSQL = "CASE WHEN spend_rows > 0 THEN \(ratio("spend", "orders")) END"
     /// LTV(h) only where the period's customers have all reached month h (KPIEngine+Lifetime).
     static let ltvSQL = "CASE WHEN ltv_final THEN \(ratio("ltv_margin", "ltv_customers")) END"
 
@@ -125,8 +127,9 @@ public enum KPICatalogue {
               total: .recompute, direction: .lowerIsBetter, display: .count, measures: [.payback_months, .spend, .new_customers],
               sql: "payback_months"),
         .init("cpa", "cost per order", formula: "spend / orders", needs: ["spend", "orders"],
-              pitfalls: ["Counts repeat orders too, so CPA is lower than CAC."],
-              total: .recompute, direction: .lowerIsBetter, display: .money, perCount: true, measures: [.spend, .orders], sql: ratio("spend", "orders")),
+              pitfalls: ["Counts repeat orders too, so CPA is lower than CAC.",
+                         "Blank where no spend rows fall in the period or channel: orders without spend data did not cost nothing."],
+              total: .recompute, direction: .lowerIsBetter, display: .money, perCount: true, measures: [.spend, .spend_rows, .orders], sql: cpaSQL),
         .init("roas", "return on ad spend", formula: "revenue / spend", needs: ["spend", "orders"],
               pitfalls: ["Revenue, not margin: a ROAS of 3 can still lose money at a 25% margin."],
               total: .recompute, display: .decimal, measures: [.revenue, .spend], sql: ratio("revenue", "spend")),

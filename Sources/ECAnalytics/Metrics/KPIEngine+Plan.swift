@@ -165,17 +165,53 @@ extension KPIEngine {
                 + "channels: \(listed); say which are with set marketplaces 'name, …'"
         }
 
+        /// KPIs that divide orders by spend or sessions (cac, roas, cvr, …) when the range has counted
+        /// orders in months the spend or traffic file has no rows for (`DataCoverage`).
+        func coverageNotes(engine: KPIEngine) throws -> [String] {
+            let derived = try DerivedKPIs.load(engine.db)
+            let ordersSide: Set<Measure.Source> = [.orders, .repeats, .active, .retention, .lifetime]
+            var notes: [String] = []
+            for (source, table) in [(Measure.Source.spend, "spend"), (.traffic, "traffic")] where sources.contains(source) {
+                let mixed = kpiNames.filter { name in
+                    let read = Set(((try? engine.resolve(name.lowercased(), derived: derived).1) ?? []).map(\.source))
+                    return read.contains(source) && !read.isDisjoint(with: ordersSide)
+                }
+                guard !mixed.isEmpty, let note = try DataCoverage.note(engine.db, table: table, range: startDay...endDay, kpis: mixed.joined(separator: ", "),
+                                                                       counting: mixed.allSatisfy(["cac", "ltv_cac", "payback"].contains) ? .newCustomers : .orders,
+                                                                       orders: ("orders", settings.countedCondition())) else { continue }
+                notes.append(note)
+            }
+            return notes
+        }
+
+        /// Cost fields that are empty count as 0 in margin: which are empty on every order, and which on some of
+        /// the counted orders of the range (a cogs column filled for half the products overstates margin as much
+        /// as none, and used to pass without a word).
+        func marginNote(_ db: Database) throws -> String? {
+            let fields = ["cogs", "shipping", "commission"]
+            var none: [String] = []
+            for f in fields where try db.scalar("SELECT 1 FROM orders WHERE \(quoteIdentifier(f)) IS NOT NULL LIMIT 1").isNull {
+                none.append(f)
+            }
+            let partial = fields.filter { !none.contains($0) }
+            var parts = none.isEmpty ? [] : ["no \(none.joined(separator: ", ")) in orders"]
+            if !partial.isEmpty {
+                let count = SQLFragment("SELECT count(*)" + partial.map { ", sum(CASE WHEN \(quoteIdentifier($0)) IS NULL THEN 1 ELSE 0 END)" }.joined()
+                                        + " FROM orders WHERE ") + settings.countedCondition()
+                    + SQLFragment(" AND day BETWEEN ? AND ?", [.integer(Int64(startDay)), .integer(Int64(endDay))])
+                let row = try db.query(count.sql, count.bindings).rows.first ?? []
+                let orders = row.first?.intValue ?? 0
+                for (i, f) in partial.enumerated() {
+                    if let n = row[i + 1].intValue, n > 0 { parts.append("\(f) empty on \(n) of \(orders) counted orders") }
+                }
+            }
+            return parts.isEmpty ? nil : "margin: " + parts.joined(separator: "; ") + "; counted as 0"
+        }
+
         /// Lines printed under the table: definitions in force and caveats.
         func notes(engine: KPIEngine) throws -> [String] {
             var notes: [String] = []
-            if measures.contains(.margin) {
-                var missing: [String] = []
-                for f in ["cogs", "shipping", "commission"] {
-                    let probe = "SELECT 1 FROM orders WHERE \(quoteIdentifier(f)) IS NOT NULL LIMIT 1"
-                    if try engine.db.scalar(probe).isNull { missing.append(f) }
-                }
-                if !missing.isEmpty { notes.append("margin: no \(missing.joined(separator: ", ")) in orders; counted as 0") }
-            }
+            if measures.contains(.margin), let note = try marginNote(engine.db) { notes.append(note) }
             if measures.contains(.f2_new) {
                 notes.append("f2_rate: second order within \(f2Days) days; blank where that window has not elapsed by as_of")
             }
@@ -187,6 +223,7 @@ extension KPIEngine {
             }
             if measures.contains(.active_members) { notes.append("active_members: ordered in the \(windowDays) days up to the period end") }
             if measures.contains(.mall_gmv), let note = try Self.noMallNote(engine.db, settings.marketplaces) { notes.append(note) }
+            notes += try coverageNotes(engine: engine)
             if filter != nil, !sources.isDisjoint(with: [.spend, .traffic]) {
                 notes.append("where filters orders only; spend and traffic are not filtered")
             }

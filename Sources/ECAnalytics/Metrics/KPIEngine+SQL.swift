@@ -70,7 +70,7 @@ extension KPIEngine.Plan {
             if src.contains(.lifetime) { ctes += lifetimeCTEs(d: d, dList: dList) }
         }
 
-        // One row per key with every measure; missing groups read as 0.
+        // One row per key with every measure; missing groups read as 0 (sessions: blank).
         var select = ["k.segment", "k.period", "k.period_no", "k.period_start", "k.period_end"] + d.map { "k." + $0 }
         var joins: [String] = []
         var bindings: [Value] = []
@@ -100,6 +100,10 @@ extension KPIEngine.Plan {
             } else if let column = lifetimeColumn(m, dims: d) {
                 select.append(column.sql)
                 bindings += column.bindings
+            } else if m == .sessions {
+                // A period or channel without traffic rows has no sessions data, not 0 sessions (a shop is
+                // visited every day it sells): blank, so its cvr and sessions_change are blank too.
+                select.append("tr.sessions AS sessions")
             } else {
                 select.append("coalesce(\(aliasOf[m.source]!).\(m.rawValue), 0) AS \(m.rawValue)")
             }

@@ -48,6 +48,12 @@ public struct UnitEconomicsEngine {
 
         notes.append(contentsOf: describe(query: query))
         notes.append(contentsOf: spend.notes)
+        let first = SQLFragment("SELECT min(day) FROM \(quoteIdentifier(query.orders.table)) WHERE ") + query.orders.condition
+        if let table = query.spendTable, let firstDay = try db.scalar(first.sql, first.bindings).intValue.map(Int.init), firstDay <= lastDay,
+           let note = try DataCoverage.note(db, table: table, range: firstDay...lastDay, kpis: "CAC, LTV/CAC and payback", counting: .newCustomers,
+                                            orders: (query.orders.table, query.orders.condition)) {
+            notes.append(note)
+        }
         if query.by == .channel && !spendOnly.isEmpty {
             let listed = spendOnly.map { g in
                 (g == CustomerAttribute.noValue ? "without a channel" : g) + " \(LoadSummary.grouped(Int((spend.byGroup[g] ?? 0).rounded())))"

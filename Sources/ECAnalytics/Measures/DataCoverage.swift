@@ -1,0 +1,48 @@
+import ECStore
+
+/// Whether a spend or traffic file covers the months of the orders it is divided into.
+///
+/// An ad-platform export of one quarter beside two years of orders is the usual case: a ratio over
+/// the range (`kpi cac`, `roas`, `cvr`, a total row, `unit economics`'s CAC) then puts the orders
+/// and new customers of every month over the spend or sessions of the months the file has, and
+/// comes out too low (cac, cpa) or too high (roas, mer, cvr) with nothing said. ecsh cannot tell
+/// a month without spend rows from a month without spend, so the number stays as defined and a
+/// note says which orders fall outside the file's months, with the range that keeps to them.
+enum DataCoverage {
+    /// What falls outside the file's months: counted orders (cpa, roas, cvr) or customers acquired (cac).
+    enum Counted { case orders, newCustomers }
+
+    /// The note, or nil when every counted order (or first order) of `range` falls in a month from the
+    /// dataset's first row to its last (a monthly export dated the 1st covers its whole month).
+    /// `table`: the spend or traffic table, named so in the note; `kpis`: the figures affected, as the
+    /// note names them; `orders`: the orders table and the condition of the orders counted.
+    static func note(_ db: Database, table: String, range: ClosedRange<Int>, kpis: String, counting: Counted,
+                     orders: (table: String, counted: SQLFragment)) throws -> String? {
+        guard try db.tableExists(table), try db.tableExists(orders.table) else { return nil }
+        let row = try db.query("SELECT min(day), max(day) FROM \(quoteIdentifier(table))").rows.first
+        guard let first = row?[0].intValue.map(Int.init), let last = row?[1].intValue.map(Int.init) else { return nil }
+        let months = PeriodUnit.month
+        let coveredStart = DayNumber.firstOfMonth(index: months.index(ofDay: first))
+        let coveredEnd = DayNumber.firstOfMonth(index: months.index(ofDay: last) + 1) - 1
+        guard range.lowerBound < coveredStart || range.upperBound > coveredEnd else { return nil }
+        let source = SQLFragment(counting == .orders
+            ? "SELECT day FROM \(quoteIdentifier(orders.table)) WHERE ("
+            : "SELECT min(day) AS day FROM \(quoteIdentifier(orders.table)) WHERE customer_id IS NOT NULL AND (") + orders.counted
+            + SQLFragment(counting == .orders ? ")" : ") GROUP BY customer_id")
+        let outside = SQLFragment("SELECT count(*) FROM (") + source
+            + SQLFragment(") AS x WHERE day BETWEEN ? AND ? AND (day < ? OR day > ?)",
+                          [range.lowerBound, range.upperBound, coveredStart, coveredEnd].map { .integer(Int64($0)) })
+        let count = try db.scalar(outside.sql, outside.bindings).intValue ?? 0
+        guard count > 0 else { return nil }
+        let keep = (max(range.lowerBound, coveredStart), min(range.upperBound, coveredEnd))
+        let way = keep.0 <= keep.1
+            ? "from \(DayNumber.isoDate(keep.0)) to \(DayNumber.isoDate(keep.1)) keeps to its months"
+            : "no day of the range falls in its months"
+        let what = counting == .orders ? (count == 1 ? "counted order" : "counted orders")
+            : (count == 1 ? "customer acquired" : "customers acquired")
+        return "\(table) has rows from \(DayNumber.isoDate(first)) to \(DayNumber.isoDate(last)) only: \(count) \(what) "
+            + "from \(DayNumber.isoDate(range.lowerBound)) to \(DayNumber.isoDate(range.upperBound)) fall\(count == 1 ? "s" : "") "
+            + "in months without \(table) rows; in \(kpis) over the range \(count == 1 ? "it counts" : "they count") "
+            + "with no \(table) of \(count == 1 ? "its" : "their") own (\(way))"
+    }
+}
