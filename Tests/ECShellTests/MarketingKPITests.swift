@@ -92,4 +92,25 @@ import Testing
         #expect(out.stderr.contains("gmv = mall_gmv + own_gmv: own_gmv (up from 0) explains 100.0% of the change (up from 0)"), "\(out.stderr)")
         #expect(!out.stderr.contains("(no change)"), "\(out.stderr)")
     }
+
+    /// Channels typed in full width (`ｒａｋｕｔｅｎ` in a spend file, `ＡＭＡＺＯＮ` in orders) are folded to ASCII by the
+    /// load, as upper case is: rakuten's spend meets rakuten's new customers and amazon is one channel. By hand: rakuten
+    /// spend ¥3,000 + ¥6,000 over its 1 new customer = CAC ¥9,000 (the old ecsh: ¥3,000, the full-width row a channel
+    /// of its own); amazon 2 orders, ¥5,000.
+    @Test func fullWidthChannelsAreOneChannel() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", """
+            order_id,customer_id,ordered_at,amount,channel
+            1,A,2024-01-05,10000,rakuten
+            2,B,2024-01-10,2000,ＡＭＡＺＯＮ
+            3,C,2024-01-12,3000,amazon
+
+            """)
+        let spend = try dir.write("spend.csv", "date,channel,spend\n2024-01-01,Rakuten,3000\n2024-01-02,ｒａｋｕｔｅｎ,6000\n")
+        let out = try runECSH(["-csv", dir.path("w.db"), "-c", "load orders from '\(orders)'", "-c", "load spend from '\(spend)'",
+                               "-c", "kpi cac by channel", "-c", "kpi orders, gmv by channel"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("\nrakuten,9000.0\n"), "\(out.stdout)")
+        #expect(out.stdout.contains("\namazon,2,5000.0\n") && !out.stdout.contains("ａｍａｚｏｎ") && !out.stdout.contains("ＡＭＡＺＯＮ"), "\(out.stdout)")
+    }
 }

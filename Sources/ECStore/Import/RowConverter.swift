@@ -229,20 +229,43 @@ final class RowConverter {
     }
 
     @inline(__always)
+    /// `lowercase`: ASCII letters lower-cased and full-width ASCII (U+FF01–FF5E: `ＡＭＡＺＯＮ`, `ｒａｋｕｔｅｎ`, typed in
+    /// Japanese exports) folded to ASCII first, so a channel matches across files whatever width it was typed in
+    /// (a spend file's `ｒａｋｕｔｅｎ` put rakuten's spend in a channel of its own: its CAC ¥5,000 for ¥9,000).
     private func store(_ b: UnsafeBufferPointer<UInt8>, _ batch: RowBatch, lowercase: Bool = false) -> Cell {
         let arena = batch.text
         arena.pointee.reserve(b.count)
         let start = arena.pointee.count
+        var count = b.count
         if let p = b.baseAddress, b.count > 0 {
             let dest = arena.pointee.bytes + start
             if lowercase {
-                for i in 0..<b.count { let c = p[i]; dest[i] = c >= 65 && c <= 90 ? c + 32 : c }
+                var i = 0, j = 0
+                while i < b.count {
+                    var c = p[i]
+                    if c == 0xEF, i + 2 < b.count, let ascii = Self.fullWidthASCII(p[i + 1], p[i + 2]) {
+                        c = ascii
+                        i += 2
+                    }
+                    dest[j] = c >= 65 && c <= 90 ? c + 32 : c
+                    i += 1
+                    j += 1
+                }
+                count = j
             } else {
                 dest.update(from: p, count: b.count)
             }
         }
-        arena.pointee.count = start + b.count
-        return .text(start: start, count: b.count)
+        arena.pointee.count = start + count
+        return .text(start: start, count: count)
+    }
+
+    /// The ASCII character of a full-width form U+FF01–FF5E from its last two UTF-8 bytes (after 0xEF), or nil.
+    @inline(__always)
+    static func fullWidthASCII(_ b1: UInt8, _ b2: UInt8) -> UInt8? {
+        if b1 == 0xBC, b2 >= 0x81, b2 <= 0xBF { return b2 - 0x60 }  // U+FF01 ！ … U+FF3F ＿
+        if b1 == 0xBD, b2 >= 0x80, b2 <= 0x9E { return b2 - 0x20 }  // U+FF40 ｀ … U+FF5E ～
+        return nil
     }
 
     @inline(__always)
