@@ -24,12 +24,17 @@ import ECTestSupport
         return found
     }
 
-    @Test func eachGroupAtItsOwnMargin() throws {
-        // Costs change no purchase and no spend: at cogs 0 the CLV is the expected spend itself (margin 100%).
-        let free = try runECSH(["--demo", "--format", "csv", "-c", Self.costs(female: 0, other: 0), "-c", "predict ltv by gender"])
-        let costed = try runECSH(["--demo", "--format", "csv", "-c", Self.costs(female: 0.5, other: 0.1), "-c", "predict ltv by gender"])
+    /// `statement`'s rows with every cost 0 (costs change no purchase and no spend: the CLV is then the expected
+    /// spend itself, margin 100%), its rows with women's cogs 50% and everyone else's 10%, and that run's output.
+    static func freeAndCosted(_ statement: String) throws -> (spend: [String: [Double]], clv: [String: [Double]], costed: ProcessOutput) {
+        let free = try runECSH(["--demo", "--format", "csv", "-c", costs(female: 0, other: 0), "-c", statement])
+        let costed = try runECSH(["--demo", "--format", "csv", "-c", costs(female: 0.5, other: 0.1), "-c", statement])
         #expect(free.status == 0 && costed.status == 0, "\(free.stderr)\(costed.stderr)")
-        let spend = Self.rows(free.stdout), clv = Self.rows(costed.stdout)
+        return (rows(free.stdout), rows(costed.stdout), costed)
+    }
+
+    @Test func eachGroupAtItsOwnMargin() throws {
+        let (spend, clv, costed) = try Self.freeAndCosted("predict ltv by gender")
         let female = try #require(spend["female"]), male = try #require(spend["male"])
         let femaleCLV = try #require(clv["female"]), maleCLV = try #require(clv["male"])
         // Women's orders keep 50% of their amount, men's 90%: the shop's one ratio (about 70%) gave both the same.
@@ -44,10 +49,7 @@ import ECTestSupport
     }
 
     @Test func separateFitsTakeTheGroupsMarginsToo() throws {
-        let free = try runECSH(["--demo", "--format", "csv", "-c", Self.costs(female: 0, other: 0), "-c", "predict ltv by gender separate"])
-        let costed = try runECSH(["--demo", "--format", "csv", "-c", Self.costs(female: 0.5, other: 0.1), "-c", "predict ltv by gender separate"])
-        #expect(free.status == 0 && costed.status == 0, "\(free.stderr)\(costed.stderr)")
-        let spend = Self.rows(free.stdout), clv = Self.rows(costed.stdout)
+        let (spend, clv, _) = try Self.freeAndCosted("predict ltv by gender separate")
         let female = try #require(spend["female"]), femaleCLV = try #require(clv["female"])
         #expect(abs(femaleCLV[2] - 0.5 * female[2]) <= 1, "female equity \(femaleCLV[2]) for 0.5 × \(female[2])")
     }
