@@ -174,12 +174,11 @@ extension CLVData {
     public static func marginByCustomer(db: Database, countedOrders: SQLFragment, through day: Int, keys: Int,
                                         facts: String, table: String = "orders") throws -> (cm2: [Double], gmv: [Double]) {
         let present = Set(try db.columns(of: table).map { $0.name.lowercased() })
-        let costs = CostField.allCases.map(\.rawValue).filter(present.contains).map { " - coalesce(\($0), 0)" }.joined()
         let filter = SQLFragment("customer_id IS NOT NULL AND day <= ? AND (", [.integer(Int64(day))]) + countedOrders + SQLFragment(")")
         // Summed per customer id first, so the counted condition reads only the orders' columns.
         let sql = SQLFragment("""
             SELECT f.customer_key, s.cm2, s.gmv FROM (
-              SELECT customer_id, coalesce(sum(amount\(costs)), 0) AS cm2, coalesce(sum(amount), 0) AS gmv
+              SELECT customer_id, coalesce(sum(\(OrderMeasures.cm2SQL(columns: present))), 0) AS cm2, coalesce(sum(amount), 0) AS gmv
               FROM \(quoteIdentifier(table)) WHERE \(filter.sql) GROUP BY customer_id
             ) s JOIN \(facts) f ON f.customer_id = s.customer_id
             """, filter.bindings)
