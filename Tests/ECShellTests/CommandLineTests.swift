@@ -335,18 +335,18 @@ import ECTestSupport
             for line in lines[(start + 1)...] {
                 let f = line.split(separator: ",").map(String.init)
                 if f[0] == "total" {
-                    // Customers and equity (columns 2 and 8) are sums of the group rows above.
+                    // Customers and equity (column 2 and the last) are sums of the group rows above.
                     #expect(abs(Double(f[1])! - customers) < 0.5)
-                    #expect(abs(Double(f[7])! - equity) < 1e-6 * max(1, equity))
-                    totals.append([Double(f[1])!, Double(f[7])!])
+                    #expect(abs(Double(f[f.count - 1])! - equity) < 1e-6 * max(1, equity))
+                    totals.append([Double(f[1])!, Double(f[f.count - 1])!])
                     break
                 }
                 customers += Double(f[1])!
-                equity += Double(f[7])!
+                equity += Double(f[f.count - 1])!
             }
         }
-        // Same customers and equity whichever way they are grouped (sums in another order: tolerance).
-        #expect(totals.count == 2 && totals[0][0] == totals[1][0] && abs(totals[0][1] - totals[1][1]) < 1e-6 * totals[0][1])
+        // Same customers whichever way they are grouped; the equity differs, each group being at its own margin.
+        #expect(totals.count == 2 && totals[0][0] == totals[1][0])
         // Every customer with a counted order is in the model.
         #expect(totals.first?[0] == Double(lines.last!))
     }

@@ -27,8 +27,8 @@ import ECTestSupport
         // Customers per channel match plain SQL over the customer facts.
         let sqlCounts = out.stdout.split(separator: "\n").suffix(groups.count).map { $0.split(separator: ",").map(String.init) }
         #expect(groups.map { [$0[0], $0[1]] } == sqlCounts.map { [$0[0], $0[1]] })
-        // Equity and customers add up to the total row.
-        #expect(abs(groups.map { Double($0[7])! }.reduce(0, +) - Double(total[7])!) < 1e-6 * Double(total[7])!)
+        // Equity (the last column, after the groups' margins) and customers add up to the total row.
+        #expect(abs(groups.map { Double($0[8])! }.reduce(0, +) - Double(total[8])!) < 1e-6 * Double(total[8])!)
         #expect(groups.map { Int($0[1])! }.reduce(0, +) == Int(total[1])!)
     }
 

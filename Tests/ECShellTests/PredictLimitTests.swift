@@ -29,7 +29,7 @@ import ECTestSupport
         let totals = out.stdout.split(separator: "\n").filter { $0.hasPrefix("total,") }.map { $0.split(separator: ",").map(String.init) }
         // Four summaries (two per statement); equity over 100 years exceeds equity over 1 year.
         #expect(totals.count == 4)
-        if totals.count == 4, let long = Double(totals[0][7]), let short = Double(totals[2][7]) {
+        if totals.count == 4, let long = totals[0].last.flatMap(Double.init), let short = totals[2].last.flatMap(Double.init) {
             #expect(long > short)
         }
     }

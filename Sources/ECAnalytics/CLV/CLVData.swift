@@ -165,3 +165,29 @@ private struct HistoryBuilder {
                                holdoutMargin: holdout ? holdoutMargin : nil)
     }
 }
+
+extension CLVData {
+    /// Each customer's CM2 and GMV over counted orders up to `through`, by facts `customer_key` (arrays of `keys`
+    /// entries): what a group's own margin in `predict ltv` is summed from. Counted orders as the KPI engine's
+    /// `margin` and `gmv` take them (refund rows included, missing cost fields and NULL costs as 0), so over
+    /// every customer the sums are the shop's ratio but for orders with no customer.
+    public static func marginByCustomer(db: Database, countedOrders: SQLFragment, through day: Int, keys: Int,
+                                        facts: String, table: String = "orders") throws -> (cm2: [Double], gmv: [Double]) {
+        let present = Set(try db.columns(of: table).map { $0.name.lowercased() })
+        let filter = SQLFragment("customer_id IS NOT NULL AND day <= ? AND (", [.integer(Int64(day))]) + countedOrders + SQLFragment(")")
+        // Summed per customer id first, so the counted condition reads only the orders' columns.
+        let sql = SQLFragment("""
+            SELECT f.customer_key, s.cm2, s.gmv FROM (
+              SELECT customer_id, coalesce(sum(\(OrderMeasures.cm2SQL(columns: present))), 0) AS cm2, coalesce(sum(amount), 0) AS gmv
+              FROM \(quoteIdentifier(table)) WHERE \(filter.sql) GROUP BY customer_id
+            ) s JOIN \(facts) f ON f.customer_id = s.customer_id
+            """, filter.bindings)
+        var cm2 = Array(repeating: 0.0, count: keys), gmv = Array(repeating: 0.0, count: keys)
+        try db.forEachRow(sql.sql, sql.bindings) { r in
+            guard let k = r[0].intValue, k >= 0, Int(k) < keys else { return }
+            cm2[Int(k)] += r[1].doubleValue ?? 0
+            gmv[Int(k)] += r[2].doubleValue ?? 0
+        }
+        return (cm2, gmv)
+    }
+}

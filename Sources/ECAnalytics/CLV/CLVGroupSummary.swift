@@ -14,6 +14,8 @@ public struct CLVGroupSummary: Sendable, Equatable {
     public var repeatAliveSum = 0.0
     public var purchasesSum = 0.0
     public var equity = 0.0
+    /// The margin the group's expected spend was multiplied by, when groups have their own (`withMargins`).
+    public var margin: Double?
 
     public init(label: String) {
         self.label = label
@@ -45,6 +47,27 @@ public struct CLVGroupSummary: Sendable, Equatable {
         repeatAliveSum += other.repeatAliveSum
         purchasesSum += other.purchasesSum
         equity += other.equity
+    }
+
+    /// Rows summed at margin 1 (the expected spend, discounted) made CLV at each group's own margin. When the
+    /// groups partition the customers the total is the sum of the rows (customers in no group at `shop`), so
+    /// the rows still add up to it; when they overlap the total keeps the shop's margin. The total's `margin`
+    /// is the one its equity works out to (equity ÷ expected spend).
+    public static func withMargins(_ groups: [CLVGroupSummary], total: CLVGroupSummary, margins: [Double], shop: Double,
+                                   overlaps: Bool) -> (groups: [CLVGroupSummary], total: CLVGroupSummary) {
+        var rows = groups, sum = total
+        for g in rows.indices where g < margins.count {
+            rows[g].equity *= margins[g]
+            rows[g].margin = margins[g]
+        }
+        if overlaps {
+            sum.equity = total.equity * shop
+        } else {
+            let ungrouped = total.equity - groups.reduce(0) { $0 + $1.equity }
+            sum.equity = rows.reduce(0) { $0 + $1.equity } + ungrouped * shop
+        }
+        sum.margin = total.equity != 0 ? sum.equity / total.equity : shop
+        return (rows, sum)
     }
 
     /// Groups predictions by label; a customer in several groups (overlapping segments) counts in each.
@@ -86,16 +109,19 @@ public struct CLVGroupSummary: Sendable, Equatable {
     public static func table(_ groups: [CLVGroupSummary], total: CLVGroupSummary, header: String,
                              currency: String, notes: [String]) -> ResultTable {
         func mean(_ sum: Double, _ n: Int) -> Value { n > 0 ? .real(sum / Double(n)) : .null }
+        // A margin column when the groups have margins of their own (before the CLV it makes).
+        let margins = groups.contains { $0.margin != nil }
         let rows: [[Value]] = (groups + [total]).map { g in
             [.text(g.label), .integer(Int64(g.customers)), .integer(Int64(g.repeatCustomers)),
              mean(g.aliveSum, g.customers), mean(g.repeatAliveSum, g.repeatCustomers),
-             mean(g.purchasesSum, g.customers), mean(g.equity, g.customers), .real(g.equity)]
+             mean(g.purchasesSum, g.customers)] + (margins ? [g.margin.map(Value.real) ?? .null] : [])
+                + [mean(g.equity, g.customers), .real(g.equity)]
         }
         return ResultTable(columns: [header, "customers", "repeat_customers", "p_alive", "p_alive_repeaters",
-                                     "expected_purchases", "clv_per_customer", "customer_equity"],
+                                     "expected_purchases"] + (margins ? ["margin"] : []) + ["clv_per_customer", "customer_equity"],
                            rows: rows,
-                           formats: [.text, .auto, .auto, .percent(places: 1), .percent(places: 1), .decimal(places: 2),
-                                     .currency(code: currency), .currency(code: currency)],
+                           formats: [.text, .auto, .auto, .percent(places: 1), .percent(places: 1), .decimal(places: 2)]
+                                + (margins ? [.percent(places: 1)] : []) + [.currency(code: currency), .currency(code: currency)],
                            notes: notes, summaryRows: [rows.count - 1])
     }
 }

@@ -48,6 +48,12 @@ enum OrderMeasures {
         "\(revenueSQL(alias)) - \(money(alias, "cogs")) - \(money(alias, "shipping")) - \(money(alias, "commission"))"
     }
 
+    /// CM2 of a bare `orders` row whose table may lack cost columns (`present`, lowercased): a missing one counts
+    /// as 0, as in the KPI engine's `margin`.
+    static func cm2SQL(columns present: Set<String>) -> String {
+        gmvSQL(nil) + CostField.allCases.filter { present.contains($0.rawValue) }.map { " - " + money(nil, $0.rawValue) }.joined()
+    }
+
     /// The snapshot's `discounts` column from an order's fields (NULL read as 0 by the caller).
     @inline(__always) static func discounts(discount: Double, points: Double) -> Double { discount + points }
 

@@ -37,26 +37,34 @@ extension Session {
         show(fit.spend.parameterTable(), sql: nil)
 
         let oneTime = fit.columns.oneTimeBuyers
-        var notes = [String(format: "CLV = Σ over the next %d months of expected purchases × expected spend × margin %.1f%%, discounted %.1f%% per year", horizon, fit.margin * 100, discount * 100),
+        var notes = [String(format: "CLV = Σ over the next %d months of expected purchases × expected spend × the group's margin (the margin column; the shop's is %.1f%%), discounted %.1f%% per year", horizon, fit.margin * 100, discount * 100),
                      "customer equity = Σ CLV over customers",
                      "\(model.kind.oneTimeBuyerAssumption); \(grouped(oneTime)) of \(grouped(fit.columns.count)) customers bought once"
                         + (model.kind == .bgnbd ? ", so read p_alive_repeaters" : "")]
         notes.insert(contentsOf: fit.historyNotes, at: 1)
+        let customerMargins = try customerMargins(to: fit.end)
         if separate, let grouping = groupings.first {
-            try showSeparateFits(fit, grouping: grouping, kind: model.kind, currency: currency, notes: notes)
+            try showSeparateFits(fit, grouping: grouping, kind: model.kind, currency: currency, notes: notes,
+                                 margins: groupMargins(grouping, customerMargins, shop: fit.margin))
             return
         }
-        // One pass over the customers fills every grouping's rows; no prediction is kept.
-        let sums = try CLVGroupSummary.summarize(fit.columns, calculator: fit.calculator,
+        // One pass over the customers fills every grouping's rows at margin 1 (expected spend); no prediction is kept.
+        var spendOnly = fit.calculator
+        spendOnly.margin = 1
+        let sums = try CLVGroupSummary.summarize(fit.columns, calculator: spendOnly,
                                                  groupings: groupings.map { ($0.labels, $0.membership) },
                                                  interrupt: database.interruptFlag)
         for (i, grouping) in groupings.enumerated() {
-            var tableNotes = i == groupings.count - 1 ? notes : []
+            let own = groupMargins(grouping, customerMargins, shop: fit.margin)
+            let rows = CLVGroupSummary.withMargins(sums[i].groups, total: sums[i].total, margins: own.margins, shop: fit.margin,
+                                                   overlaps: grouping.membership.overlaps)
+            var tableNotes = own.note.map { [$0] } ?? []
             if grouping.membership.overlaps {
-                tableNotes.append("segments overlap: a customer in several counts in each row, once in the total")
+                tableNotes.append("segments overlap: a customer in several counts in each row, once in the total, which is at the shop's margin")
             }
-            if i == groupings.count - 1 { notes = [] }
-            show(CLVGroupSummary.table(sums[i].groups, total: sums[i].total, header: grouping.header, currency: currency,
+            tableNotes.append(Self.groupMarginNote(shop: fit.margin, shopEquity: sums[i].total.equity * fit.margin))
+            if i == groupings.count - 1 { tableNotes = notes + tableNotes; notes = [] }
+            show(CLVGroupSummary.table(rows.groups, total: rows.total, header: grouping.header, currency: currency,
                                        notes: tableNotes), sql: nil)
         }
     }

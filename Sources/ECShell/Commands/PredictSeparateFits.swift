@@ -6,7 +6,7 @@ import ECAnalytics
 /// with the likelihood-ratio test of separate against pooled.
 extension Session {
     func showSeparateFits(_ pooled: FittedCLV, grouping: CLVGrouping, kind: PurchaseModelKind,
-                          currency: String, notes: [String]) throws {
+                          currency: String, notes: [String], margins: (margins: [Double], note: String?)) throws {
         var members = Array(repeating: [CustomerSummary](), count: grouping.labels.count)
         for c in pooled.customers {
             grouping.membership.forEachGroup(ofKey: c.key) { members[$0].append(c) }
@@ -38,20 +38,38 @@ extension Session {
         // Each group's CLV from its own fits; the total is the sum over groups.
         var summaries: [CLVGroupSummary] = []
         var total = CLVGroupSummary(label: "total")
-        for fit in fits {
+        var spendTotal = 0.0
+        for (g, fit) in fits.enumerated() {
             var summary = CLVGroupSummary(label: fit.label)
+            let margin = g < margins.margins.count ? margins.margins[g] : pooled.margin
+            summary.margin = margin
             if let t = fit.transactions, let s = fit.spend {
                 let calculator = try CLVCalculator(transactions: t, spend: s, unit: .weeks, horizonMonths: pooled.calculator.horizonMonths,
-                                                   discount: pooled.calculator.discount, margin: pooled.margin)
-                for p in calculator.predictions(for: fit.customers) { summary.add(p); total.add(p) }
+                                                   discount: pooled.calculator.discount, margin: 1)
+                for p in calculator.predictions(for: fit.customers) {
+                    let repeatCustomer = p.customer.x > 0
+                    summary.add(repeatCustomer: repeatCustomer, alive: p.probabilityAlive, purchases: p.expectedPurchases, clv: p.clv * margin)
+                    total.add(repeatCustomer: repeatCustomer, alive: p.probabilityAlive, purchases: p.expectedPurchases, clv: p.clv * margin)
+                    spendTotal += p.clv
+                }
             }
             summaries.append(summary)
         }
-        var tableNotes = notes
-        let pooledSums = try CLVGroupSummary.summarize(pooled.columns, calculator: pooled.calculator,
+        var tableNotes = notes + (margins.note.map { [$0] } ?? [])
+        var spendOnly = pooled.calculator
+        spendOnly.margin = 1
+        let pooledSums = try CLVGroupSummary.summarize(pooled.columns, calculator: spendOnly,
                                                        groupings: [(grouping.labels, grouping.membership)],
                                                        interrupt: database.interruptFlag)
-        tableNotes.append("customer equity from the pooled fit: " + Self.wholeAmount(pooledSums.first?.total.equity ?? 0))
+        let spend = pooledSums.first?.total.equity ?? 0
+        total.margin = spendTotal != 0 ? total.equity / spendTotal : pooled.margin
+        tableNotes.append(Self.groupMarginNote(shop: pooled.margin, shopEquity: spendTotal * pooled.margin))
+        if let sums = pooledSums.first {
+            let pooledRows = CLVGroupSummary.withMargins(sums.groups, total: sums.total, margins: margins.margins,
+                                                         shop: pooled.margin, overlaps: grouping.membership.overlaps)
+            tableNotes.append("customer equity from the pooled fit, each group at its own margin: " + Self.wholeAmount(pooledRows.total.equity)
+                              + " (at the shop's: " + Self.wholeAmount(spend * pooled.margin) + ")")
+        }
         let fitted = fits.compactMap(\.transactions)
         if grouping.membership.overlaps {
             tableNotes.append("segments overlap, so the likelihood-ratio test does not apply")
