@@ -53,10 +53,8 @@ extension CLVData {
             try snapshot.column(.day, block: block.index, in: db, into: &days)
             try snapshot.column(.customer, block: block.index, in: db, into: &customers)
             try snapshot.column(.amount, block: block.index, in: db, into: &amounts)
-            var margins: [Double]?
-            if holdoutEnd != nil, block.lastDay > calibrationEnd {
-                margins = try contributionMargins(snapshot, block: block.index, amounts: amounts, in: db)
-            }
+            // CM2 per order: the holdout's margin, and each customer's own up to the calibration end (a group's margin).
+            let margins = try contributionMargins(snapshot, block: block.index, amounts: amounts, in: db)
             let ahead = SnapshotPass.lookahead
             for i in 0..<block.rows {
                 // Orders come by day, customers at random: their state a few orders ahead starts loading now.
@@ -64,6 +62,11 @@ extension CLVData {
                 let day = days[i], k = customers[i]
                 guard k >= 0, day <= lastDay else { continue }
                 if let include, Int(k) >= include.count || !include[Int(k)] { continue }
+                // The margin counts every counted order, refund rows too, as the KPI engine's `margin` and `gmv` do.
+                if day <= calibrationEnd {
+                    state.gmvSum[Int(k)] += amounts[i]
+                    state.marginSum[Int(k)] += margins[i]
+                }
                 // A refund row (negative amount) is not a purchase: docs/metrics.md.
                 if amounts[i] < 0 {
                     state.refundRows += 1
@@ -73,7 +76,7 @@ extension CLVData {
                 if day <= calibrationEnd {
                     state.addCalibration(customer: Int(k), day: day, amount: amounts[i])
                 } else {
-                    state.addHoldout(customer: Int(k), day: day, amount: amounts[i], margin: margins?[i] ?? 0)
+                    state.addHoldout(customer: Int(k), day: day, amount: amounts[i], margin: margins[i])
                 }
             }
         }
@@ -109,6 +112,9 @@ private struct HistoryColumns {
     var holdoutPurchases: [Int32] = []
     var holdoutValue: [Double] = []
     var holdoutMargin: [Double] = []
+    /// Each customer's GMV and CM2 of counted orders up to the calibration end, by key (refund rows included).
+    var gmvSum: [Double]
+    var marginSum: [Double]
     /// Refund rows (negative amount) left out, and their amounts' sum.
     var refundRows = 0
     var refundAmount = 0.0
@@ -123,6 +129,8 @@ private struct HistoryColumns {
         lastDay = Array(repeating: .min, count: n)
         purchases = Array(repeating: 0, count: n)
         repeatValue = Array(repeating: 0, count: n)
+        gmvSum = Array(repeating: 0, count: n)
+        marginSum = Array(repeating: 0, count: n)
         if holdout {
             holdoutPurchases = Array(repeating: 0, count: n)
             holdoutValue = Array(repeating: 0, count: n)
@@ -208,6 +216,8 @@ private struct HistoryColumns {
         out.monetaryMean = value
         if holdout { (out.holdoutPurchases, out.holdoutValue, out.holdoutMargin) = (hp, hv, hm) }
         (out.refundRows, out.refundAmount) = (refundRows, refundAmount)
+        out.keyMargins = (marginSum, gmvSum)
+        gmvSum = []; marginSum = []
         return out
     }
 

@@ -28,6 +28,9 @@ public struct CustomerColumns: Sendable {
     public var holdoutMargin: [Double] = []
     /// Counted orders of a negative amount (refunds) the histories left out, and their amounts' sum:
     /// a refund is not a purchase (docs/metrics.md), so it is in neither x, t_x, T nor m̄.
+    /// Each customer's CM2 and GMV of counted orders up to the calibration end, indexed by customer key (not by
+    /// row), when the histories came from the snapshot: what `predict ltv`'s group margins are summed from.
+    public var keyMargins: (cm2: [Double], gmv: [Double])?
     public var refundRows = 0
     public var refundAmount = 0.0
 

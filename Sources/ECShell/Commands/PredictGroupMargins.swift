@@ -11,9 +11,16 @@ extension Session {
         var gmv: [Double]
     }
 
-    func customerMargins(to end: Int) throws -> CustomerMargins {
-        let sums = try CLVData.marginByCustomer(db: database, countedOrders: try metricSettings().countedCondition(), through: end,
+    /// From the snapshot's pass when the histories came from it (`keyMargins`), else one SQL pass over `orders`.
+    /// Only the customers of `segments` (when named) count, as only they are fitted: `for vip by first_channel`
+    /// prices each channel's VIPs at the VIPs' own margin, not at the margin of all that channel's customers.
+    func customerMargins(to end: Int, columns: CustomerColumns, segments: [Identifier]) throws -> CustomerMargins {
+        if let sums = columns.keyMargins { return CustomerMargins(cm2: sums.cm2, gmv: sums.gmv) }
+        var sums = try CLVData.marginByCustomer(db: database, countedOrders: try metricSettings().countedCondition(), through: end,
                                                 keys: try customerKeyCount(), facts: try CustomerFacts.relation(for: "", database))
+        if let members = try segmentMembers(segments) {
+            for k in sums.gmv.indices where k >= members.count || !members[k] { (sums.cm2[k], sums.gmv[k]) = (0, 0) }
+        }
         return CustomerMargins(cm2: sums.cm2, gmv: sums.gmv)
     }
 

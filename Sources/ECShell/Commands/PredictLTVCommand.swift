@@ -42,7 +42,7 @@ extension Session {
                      "\(model.kind.oneTimeBuyerAssumption); \(grouped(oneTime)) of \(grouped(fit.columns.count)) customers bought once"
                         + (model.kind == .bgnbd ? ", so read p_alive_repeaters" : "")]
         notes.insert(contentsOf: fit.historyNotes, at: 1)
-        let customerMargins = try customerMargins(to: fit.end)
+        let customerMargins = try customerMargins(to: fit.end, columns: fit.columns, segments: q.segments)
         if separate, let grouping = groupings.first {
             try showSeparateFits(fit, grouping: grouping, kind: model.kind, currency: currency, notes: notes,
                                  margins: groupMargins(grouping, customerMargins, shop: fit.margin))

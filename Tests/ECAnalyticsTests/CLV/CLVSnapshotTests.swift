@@ -63,6 +63,26 @@ import Testing
         #expect(some.allSatisfy { $0.holdoutPurchases == nil && $0.holdoutMargin == nil })
     }
 
+    /// Each customer's CM2 and GMV up to the calibration end (a `predict ltv` group's own margin), read in the
+    /// snapshot's pass, equal the SQL pass over `orders`. By hand, to day 130 with cogs 5 on order 3: A 10 + 5 + 20
+    /// + 40 = 75 (order 4 cancelled), CM2 70; B 50 and 50; D 70 and 70; C's first order is on day 131.
+    @Test func calibrationMarginsFromTheSnapshotEqualTheSQLPass() throws {
+        let db = try Self.handShop()
+        try db.execute("UPDATE orders SET cogs = 5 WHERE order_id = '3'")
+        let settings = MetricSettings()
+        try CustomerFacts.rebuild(db, settings: settings)
+        let columns = try #require(try CLVData.columnsFromSnapshot(db: db, settings: settings, calibrationEnd: 130, unit: .weeks))
+        let fast = try #require(columns.keyMargins)
+        let sql = try CLVData.marginByCustomer(db: db, countedOrders: settings.countedCondition(), through: 130, keys: fast.gmv.count,
+                                               facts: CustomerFacts.table)
+        #expect(fast.cm2 == sql.cm2 && fast.gmv == sql.gmv, "\(fast) against \(sql)")
+        var byID: [String: [Double]] = [:]
+        for r in try db.query("SELECT customer_key, customer_id FROM \(CustomerFacts.table)").rows {
+            if let k = r[0].intValue, let id = r[1].textValue, Int(k) < fast.gmv.count { byID[id] = [fast.cm2[Int(k)], fast.gmv[Int(k)]] }
+        }
+        #expect(byID["A"] == [70, 75] && byID["B"] == [50, 50] && byID["D"] == [70, 70] && byID["C"] == [0, 0], "\(byID)")
+    }
+
     @Test func aPeriodPastTheSnapshotFallsBackToSQL() throws {
         let db = try Self.handShop()
         let settings = MetricSettings()
