@@ -190,10 +190,20 @@ extension KPIEngine {
         func marginNote(_ db: Database) throws -> String? {
             let fields = ["cogs", "shipping", "commission"]
             var none: [String] = []
-            for f in fields where try db.scalar("SELECT 1 FROM orders WHERE \(quoteIdentifier(f)) IS NOT NULL LIMIT 1").isNull {
-                none.append(f)
+            // The load's own figures say at once which fields are empty everywhere or nowhere; only a field empty on
+            // some rows takes the scan (it made every `kpi margin` read all orders: 0.05 → 0.35 s at 1M orders).
+            let counted = try ColumnStatistics.current(db, dataset: "orders")
+            let figures = Dictionary((counted?.figures.values).map { $0.map { ($0.field.lowercased(), $0.nonNull) } } ?? [],
+                                     uniquingKeysWith: { a, _ in a })
+            var full: Set<String> = []
+            for f in fields {
+                if let counted, let nonNull = figures[f] {
+                    if nonNull == 0 { none.append(f) } else if nonNull == counted.rows { full.insert(f) }
+                } else if try db.scalar("SELECT 1 FROM orders WHERE \(quoteIdentifier(f)) IS NOT NULL LIMIT 1").isNull {
+                    none.append(f)
+                }
             }
-            let partial = fields.filter { !none.contains($0) }
+            let partial = fields.filter { !none.contains($0) && !full.contains($0) }
             var parts = none.isEmpty ? [] : ["no \(none.joined(separator: ", ")) in orders"]
             if !partial.isEmpty {
                 let count = SQLFragment("SELECT count(*)" + partial.map { ", sum(CASE WHEN \(quoteIdentifier($0)) IS NULL THEN 1 ELSE 0 END)" }.joined()
