@@ -48,8 +48,12 @@ public struct UnitEconomicsEngine {
 
         notes.append(contentsOf: describe(query: query))
         notes.append(contentsOf: spend.notes)
-        let first = SQLFragment("SELECT min(day) FROM \(quoteIdentifier(query.orders.table)) WHERE ") + query.orders.condition
-        if let table = query.spendTable, let firstDay = try db.scalar(first.sql, first.bindings).intValue.map(Int.init), firstDay <= lastDay,
+        // The first counted day, only when there is a spend table to compare it with; in day order from the first
+        // (the day index), so the first row that counts ends it, where `min(day) … WHERE` read every order.
+        let first = SQLFragment("SELECT day FROM \(quoteIdentifier(query.orders.table)) WHERE day IS NOT NULL AND (") + query.orders.condition
+            + SQLFragment(") ORDER BY day LIMIT 1")
+        if let table = query.spendTable, try db.tableExists(table),
+           let firstDay = try db.scalar(first.sql, first.bindings).intValue.map(Int.init), firstDay <= lastDay,
            let note = try DataCoverage.note(db, table: table, range: firstDay...lastDay, kpis: "CAC, LTV/CAC and payback", counting: .newCustomers,
                                             orders: (query.orders.table, query.orders.condition)) {
             notes.append(note)
