@@ -223,6 +223,16 @@ import ECStore
     }
 }
 
+/// Loads `o.csv` into `db` and checks that the load and `describe orders` give `note`, and `kpi KPIS` the row `rows`.
+private func loadSays(_ note: String, kpis: String, rows: String, db: String, in dir: TemporaryDirectory) throws {
+    let load = try runECSH([db, "--format", "csv", "-c", "load orders from 'o.csv'", "-c", "kpi \(kpis)"], directory: dir.url)
+    #expect(load.status == 0, "\(load.stderr)")
+    #expect(load.stderr.contains("  note: " + note), "\(load.stderr)")
+    #expect(load.stdout.contains(kpis.replacingOccurrences(of: ", ", with: ",") + "\n" + rows + "\n"), "\(load.stdout)")
+    let described = try runECSH([db, "-c", "describe orders"], directory: dir.url)
+    #expect((described.stdout + described.stderr).contains(note), "\(described.stdout)\(described.stderr)")
+}
+
 /// Counted orders of amount 0 (a free sample sent to a buyer) are orders and purchases by the catalogue's definition,
 /// which makes a one-order customer a repeat buyer: the load and `describe orders` say so, with the way out, and the
 /// way out works. By hand: C1 ¥1000 + a ¥0 sample, C2 ¥2000, C3 a cancelled ¥0 order (not counted), C4 ¥500 + ¥700.
@@ -245,12 +255,7 @@ import ECStore
             + "if they are free samples, gifts or replacements, leave them out: sql UPDATE orders SET status = 'sample', status_raw = 'sample' WHERE amount = 0 "
             + "AND (\"status\" IS NULL OR \"status\" NOT IN ('cancelled', 'returned', 'refunded', 'failed')), "
             + "then set excluded_statuses 'cancelled, returned, refunded, failed, sample'"
-        let load = try runECSH([db, "--format", "csv", "-c", "load orders from 'o.csv'", "-c", "kpi orders, customers, repeat_rate"], directory: dir.url)
-        #expect(load.status == 0, "\(load.stderr)")
-        #expect(load.stderr.contains("  note: " + note), "\(load.stderr)")
-        #expect(load.stdout.contains("orders,customers,repeat_rate\n5,3,0.6666666666666666\n"), "\(load.stdout)")
-        let described = try runECSH([db, "-c", "describe orders"], directory: dir.url)
-        #expect((described.stdout + described.stderr).contains(note), "\(described.stdout)\(described.stderr)")
+        try loadSays(note, kpis: "orders, customers, repeat_rate", rows: "5,3,0.6666666666666666", db: db, in: dir)
         let way = "sql UPDATE orders SET status = 'sample', status_raw = 'sample' WHERE amount = 0 AND (\"status\" IS NULL OR \"status\" NOT IN ('cancelled', 'returned', 'refunded', 'failed'))"
         let out = try runECSH([db, "--format", "csv", "-c", way,
                                "-c", "set excluded_statuses 'cancelled, returned, refunded, failed, sample'",
@@ -291,12 +296,7 @@ import ECStore
         let note = "1 counted order has a negative amount (1 customer), 1,000 in all: the KPIs count it as orders and as purchases "
             + "(orders, aov, customers, repeat_rate, f2_rate, retention, cohorts) and its amount lowers gmv and revenue; predict leaves it out. "
             + "If it is the refund of an earlier order, not a purchase, leave it out: \(way) (gmv and revenue are then before refunds)"
-        let load = try runECSH([db, "--format", "csv", "-c", "load orders from 'o.csv'", "-c", "kpi gmv, orders, customers, repeat_rate"], directory: dir.url)
-        #expect(load.status == 0, "\(load.stderr)")
-        #expect(load.stderr.contains("  note: " + note), "\(load.stderr)")
-        #expect(load.stdout.contains("gmv,orders,customers,repeat_rate\n3200.0,5,3,0.6666666666666666\n"), "\(load.stdout)")
-        let described = try runECSH([db, "-c", "describe orders"], directory: dir.url)
-        #expect((described.stdout + described.stderr).contains(note), "\(described.stdout)\(described.stderr)")
+        try loadSays(note, kpis: "gmv, orders, customers, repeat_rate", rows: "3200.0,5,3,0.6666666666666666", db: db, in: dir)
         let out = try runECSH([db, "--format", "csv", "-c", way, "-c", "kpi gmv, orders, customers, repeat_rate", "-c", "describe orders"],
                               directory: dir.url)
         #expect(out.status == 0, "\(out.stderr)")
