@@ -126,7 +126,12 @@ final class RowPages {
         guard let dir = opendir(folder) else { return }
         defer { closedir(dir) }
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            // The name read where it is, up to its NUL: a dirent is only as long as its name, so copying the whole
+            // 256-byte `d_name` read past the last entry of readdir's buffer, and crashed (SIGSEGV in memcpy, a CI
+            // run of the forty-fourth session, with many `TemporaryDirectory.*` entries in /tmp) when that was the
+            // end of a mapping.
+            let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
+            let name = String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
             guard name.hasPrefix(prefix), let pid = name.dropFirst(prefix.count).split(separator: "-").first.flatMap({ pid_t($0) }),
                   pid != getpid(), !Database.processRuns(pid) else { continue }
             unlink(folder + "/" + name)

@@ -144,6 +144,22 @@ import ECTestSupport
 extension RowPagesTests {
     /// Files attached inside a transaction, several per transaction (SQLite allows ATTACH there, not DETACH), in a
     /// workspace file in WAL mode: each copy reads its own file's rows; the files are detached after the commit.
+    /// `removeAbandoned` reads each entry's name where readdir left it: among thousands of names of every length it
+    /// removes the page file of a process that is gone, keeps this process's own and every other file. (The old code
+    /// copied 256 bytes of each name and crashed once in CI past the end of readdir's buffer; that depends on the
+    /// buffer's place in memory, so this test checks the reading, not the crash.)
+    @Test func abandonedPageFilesAreFoundAmongManyNames() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        var names: [String] = []
+        for i in 0..<3000 { names.append("TemporaryDirectory." + String(repeating: "x", count: i % 200) + "\(i)") }
+        let dead = RowPages.prefix + "\(Int32.max)-1.db", mine = RowPages.prefix + "\(getpid())-1.db"
+        for name in names + [dead, mine] { #expect(FileManager.default.createFile(atPath: dir.path(name), contents: nil)) }
+        RowPages.removeAbandoned(in: dir.url.path)
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir.url.path))
+        #expect(!left.contains(dead) && left.contains(mine))
+        #expect(left.count == names.count + 1)
+    }
+
     @Test func filesAttachedInsideTransactions() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let db = try Database(path: dir.path("w.db"))
