@@ -12,18 +12,25 @@ enum DataCoverage {
     /// What falls outside the file's months: counted orders (cpa, roas, cvr) or customers acquired (cac).
     enum Counted { case orders, newCustomers }
 
+    /// The days of the dataset's first and last rows, and the months they cover (from the first row's month's
+    /// first day to the last row's month's last day); nil when the table is missing or empty.
+    static func coveredMonths(_ db: Database, table: String) throws -> (rows: ClosedRange<Int>, months: ClosedRange<Int>)? {
+        guard try db.tableExists(table) else { return nil }
+        let row = try db.query("SELECT min(day), max(day) FROM \(quoteIdentifier(table))").rows.first
+        guard let first = row?[0].intValue.map(Int.init), let last = row?[1].intValue.map(Int.init), first <= last else { return nil }
+        let months = PeriodUnit.month
+        return (first...last, DayNumber.firstOfMonth(index: months.index(ofDay: first))...(DayNumber.firstOfMonth(index: months.index(ofDay: last) + 1) - 1))
+    }
+
     /// The note, or nil when every counted order (or first order) of `range` falls in a month from the
     /// dataset's first row to its last (a monthly export dated the 1st covers its whole month).
     /// `table`: the spend or traffic table, named so in the note; `kpis`: the figures affected, as the
     /// note names them; `orders`: the orders table and the condition of the orders counted.
     static func note(_ db: Database, table: String, range: ClosedRange<Int>, kpis: String, counting: Counted,
                      orders: (table: String, counted: SQLFragment)) throws -> String? {
-        guard try db.tableExists(table), try db.tableExists(orders.table) else { return nil }
-        let row = try db.query("SELECT min(day), max(day) FROM \(quoteIdentifier(table))").rows.first
-        guard let first = row?[0].intValue.map(Int.init), let last = row?[1].intValue.map(Int.init) else { return nil }
-        let months = PeriodUnit.month
-        let coveredStart = DayNumber.firstOfMonth(index: months.index(ofDay: first))
-        let coveredEnd = DayNumber.firstOfMonth(index: months.index(ofDay: last) + 1) - 1
+        guard try db.tableExists(orders.table), let covered = try coveredMonths(db, table: table) else { return nil }
+        let (first, last) = (covered.rows.lowerBound, covered.rows.upperBound)
+        let (coveredStart, coveredEnd) = (covered.months.lowerBound, covered.months.upperBound)
         guard range.lowerBound < coveredStart || range.upperBound > coveredEnd else { return nil }
         let source = SQLFragment(counting == .orders
             ? "SELECT day FROM \(quoteIdentifier(orders.table)) WHERE ("
