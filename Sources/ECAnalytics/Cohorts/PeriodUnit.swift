@@ -25,7 +25,6 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
         }
     }
 
-    /// A label for a period index: "2024-03", "2024-Q1", or the week's Monday "2024-03-04".
     /// `index(ofDay:)` as standard SQL over a day-number column, for engines that compute periods
     /// themselves (PostgreSQL): Monday weeks counted from 1970-01-05, months and quarters by the calendar date.
     func indexSQL(day: String) -> String {
@@ -38,9 +37,10 @@ public enum PeriodUnit: String, Sendable, CaseIterable {
         }
     }
 
+    /// A label for a period index: "2024-03", "2024-Q1", or the week's Monday "2024-03-04".
     public func label(of index: Int) -> String {
         switch self {
-        case .week: return CivilDate(day: index * 7 - 3).isoText
+        case .week: return CivilDate(day: firstDay(of: index)).isoText
         case .month:
             let year = floorDivide(index, 12)
             return "\(pad(year, 4))-\(pad(index - year * 12 + 1, 2))"

@@ -14,7 +14,7 @@ enum DataCoverage {
 
     /// The days of the dataset's first and last rows, and the months they cover (from the first row's month's
     /// first day to the last row's month's last day); nil when the table is missing or empty.
-    static func coveredMonths(_ db: Database, table: String) throws -> (rows: ClosedRange<Int>, months: ClosedRange<Int>)? {
+    private static func coveredMonths(_ db: Database, table: String) throws -> (rows: ClosedRange<Int>, months: ClosedRange<Int>)? {
         guard try db.tableExists(table) else { return nil }
         let row = try db.query("SELECT min(day), max(day) FROM \(quoteIdentifier(table))").rows.first
         guard let first = row?[0].intValue.map(Int.init), let last = row?[1].intValue.map(Int.init), first <= last else { return nil }
@@ -29,6 +29,26 @@ enum DataCoverage {
     static func note(_ db: Database, table: String, range: ClosedRange<Int>, kpis: String, counting: Counted,
                      orders: (table: String, counted: SQLFragment)) throws -> String? {
         guard try db.tableExists(orders.table), let covered = try coveredMonths(db, table: table) else { return nil }
+        return try note(db, table: table, covered: covered, range: range, kpis: kpis, counting: counting, orders: orders)
+    }
+
+    /// The note for the range from the first counted order to `lastDay` (`unit economics`). The load's own figures
+    /// give the orders' first day at once: when it and `lastDay` fall in the file's months nothing can fall outside,
+    /// and the orders are not read; else the first counted day is read in day order (the first row that counts ends it).
+    static func note(_ db: Database, table: String, through lastDay: Int, kpis: String, counting: Counted,
+                     orders: (table: String, counted: SQLFragment)) throws -> String? {
+        guard try db.tableExists(orders.table), let covered = try coveredMonths(db, table: table) else { return nil }
+        let least = try ColumnStatistics.current(db, dataset: orders.table)?.figures(of: "day")?.min.intValue.map(Int.init)
+        guard lastDay > covered.months.upperBound || (least.map { $0 < covered.months.lowerBound } ?? true) else { return nil }
+        let first = SQLFragment("SELECT day FROM \(quoteIdentifier(orders.table)) WHERE day IS NOT NULL AND (") + orders.counted
+            + SQLFragment(") ORDER BY day LIMIT 1")
+        guard let firstDay = try db.scalar(first.sql, first.bindings).intValue.map(Int.init), firstDay <= lastDay else { return nil }
+        return try note(db, table: table, covered: covered, range: firstDay...lastDay, kpis: kpis, counting: counting, orders: orders)
+    }
+
+    private static func note(_ db: Database, table: String, covered: (rows: ClosedRange<Int>, months: ClosedRange<Int>),
+                             range: ClosedRange<Int>, kpis: String, counting: Counted,
+                             orders: (table: String, counted: SQLFragment)) throws -> String? {
         let (first, last) = (covered.rows.lowerBound, covered.rows.upperBound)
         let (coveredStart, coveredEnd) = (covered.months.lowerBound, covered.months.upperBound)
         guard range.lowerBound < coveredStart || range.upperBound > coveredEnd else { return nil }

@@ -146,9 +146,9 @@ public struct SegmentCatalog {
     public static func ordersLeftOutAsUnknown(_ filter: Expr, counted: SQLFragment, db: Database) throws -> Unknowns? {
         guard filter.negates else { return nil }
         let columns = try db.columns(of: "orders").map(\.name).filter { filter.mentions($0.lowercased()) }
-        if !filter.mayBeNullWithValues, let stats = try ColumnStatistics.current(db, dataset: "orders") {
-            let full = Dictionary(stats.figures.values.map { ($0.field.lowercased(), $0.nonNull == stats.rows) }, uniquingKeysWith: { $0 && $1 })
-            if filter.identifiers.allSatisfy({ full[$0] == true }) { return nil }
+        if !filter.mayBeNullWithValues, let stats = try ColumnStatistics.current(db, dataset: "orders"),
+           filter.identifiers.allSatisfy({ stats.figures(of: $0)?.nonNull == stats.rows }) {
+            return nil
         }
         return try unknownRows(of: try orderPredicate(filter, db: db), counted: counted, in: quoteIdentifier("orders"), columns: columns, db)
     }

@@ -48,17 +48,8 @@ public struct UnitEconomicsEngine {
 
         notes.append(contentsOf: describe(query: query))
         notes.append(contentsOf: spend.notes)
-        // The first counted day, only when there is a spend table to compare it with; in day order from the first
-        // (the day index), so the first row that counts ends it, where `min(day) … WHERE` read every order.
-        let first = SQLFragment("SELECT day FROM \(quoteIdentifier(query.orders.table)) WHERE day IS NOT NULL AND (") + query.orders.condition
-            + SQLFragment(") ORDER BY day LIMIT 1")
-        // The load's figures give the orders' first day at once: when it and the last day fall in the spend's months,
-        // no customer can have been acquired outside them, and the orders are not read for it.
-        let least = try ColumnStatistics.current(db, dataset: query.orders.table)?.figures["day"]?.min.intValue.map(Int.init)
-        if let table = query.spendTable, let covered = try DataCoverage.coveredMonths(db, table: table),
-           lastDay > covered.months.upperBound || (least.map { $0 < covered.months.lowerBound } ?? true),
-           let firstDay = try db.scalar(first.sql, first.bindings).intValue.map(Int.init), firstDay <= lastDay,
-           let note = try DataCoverage.note(db, table: table, range: firstDay...lastDay, kpis: "CAC, LTV/CAC and payback", counting: .newCustomers,
+        if let table = query.spendTable,
+           let note = try DataCoverage.note(db, table: table, through: lastDay, kpis: "CAC, LTV/CAC and payback", counting: .newCustomers,
                                             orders: (query.orders.table, query.orders.condition)) {
             notes.append(note)
         }

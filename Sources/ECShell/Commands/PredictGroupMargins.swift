@@ -6,22 +6,19 @@ import ECAnalytics
 /// so a channel of thin margins is not valued at the shop's (docs/metrics.md, Predictive CLV).
 extension Session {
     /// Each customer's CM2 and GMV up to `end`, by customer key, read once for every grouping shown.
-    struct CustomerMargins {
-        var cm2: [Double]
-        var gmv: [Double]
-    }
+    typealias CustomerMargins = (cm2: [Double], gmv: [Double])
 
     /// From the snapshot's pass when the histories came from it (`keyMargins`), else one SQL pass over `orders`.
     /// Only the customers of `segments` (when named) count, as only they are fitted: `for vip by first_channel`
     /// prices each channel's VIPs at the VIPs' own margin, not at the margin of all that channel's customers.
     func customerMargins(to end: Int, columns: CustomerColumns, segments: [Identifier]) throws -> CustomerMargins {
-        if let sums = columns.keyMargins { return CustomerMargins(cm2: sums.cm2, gmv: sums.gmv) }
+        if let sums = columns.keyMargins { return sums }
         var sums = try CLVData.marginByCustomer(db: database, countedOrders: try metricSettings().countedCondition(), through: end,
                                                 keys: try customerKeyCount(), facts: try CustomerFacts.relation(for: "", database))
         if let members = try segmentMembers(segments) {
             for k in sums.gmv.indices where k >= members.count || !members[k] { (sums.cm2[k], sums.gmv[k]) = (0, 0) }
         }
-        return CustomerMargins(cm2: sums.cm2, gmv: sums.gmv)
+        return sums
     }
 
     /// The margin of each group of `grouping`; a group with no GMV takes the shop's `shop`, which the note says.

@@ -96,7 +96,7 @@ extension Session {
         let formatter = CellFormatter(currency: settings.currency)
         func shown(_ a: TransitionSimulation.Assumption) -> Value {
             let format: ColumnFormat = switch a.name {
-            case "mall_customers", "own_customers": .decimal(places: 1)
+            case "mall_customers": .decimal(places: 1)
             case "own_retention", "mall_retention", "step": .percent(places: 1)
             case "quarters": .auto
             default: .currency(code: settings.currency)

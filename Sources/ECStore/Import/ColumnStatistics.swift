@@ -16,6 +16,11 @@ public enum ColumnStatistics {
         public var figures: [String: Figures]
         /// As `Loader.statusBreakdown` reads them from the table; nil when the load did not record them.
         public var statuses: (known: [LoadSummary.Count], unknown: [LoadSummary.UnknownStatus])?
+
+        /// The figures of `column`, its name compared ignoring ASCII case; nil when the load did not count it.
+        public func figures(of column: String) -> Figures? {
+            figures[column] ?? figures.values.first { $0.field.lowercased() == column.lowercased() }
+        }
     }
 
     /// One column's figures: `count(col)`, `min(col)`, `max(col)`.
