@@ -183,4 +183,33 @@ import ECTestSupport
         #expect(out.stderr.contains("cannot connect to"), "\(out.stderr)")
         #expect(out.stderr.contains("help: check the server is running"), "\(out.stderr)")
     }
+
+    /// The notes on negations over empty values (a segment's customers, a `where` filter's orders) on the
+    /// server as on SQLite: their count query joined the condition to a bare `1`, which PostgreSQL refuses
+    /// in `AND`, and the refusal was swallowed, so the server said nothing. By hand: c3 and c4 have no
+    /// region (2 of 5 customers); orders 3 and 4 have no shop_tag (2 of 5 orders).
+    @Test func negationNotesOnTheServerAsOnSQLite() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", """
+            order_id,customer_id,ordered_at,amount,shop_tag
+            1,c1,2024-01-05,1000,A
+            2,c2,2024-01-06,2000,B
+            3,c3,2024-02-01,3000,
+            4,c4,2024-02-03,500,
+            5,c5,2024-03-01,700,A
+
+            """)
+        let customers = try dir.write("customers.csv", "customer_id,region\nc1,Tokyo\nc2,Osaka\nc3,\nc4,\nc5,Tokyo\n")
+        let statements = ["load orders from '\(orders)'", "load customers from '\(customers)'", "segment nt = region != 'Tokyo'",
+                          "kpi orders where shop_tag != 'A'"]
+        let url = try PostgresServer.freshDatabase("negationnotes")
+        for workspace in [url, dir.path("w.db")] {
+            let out = try runECSH([workspace, "--format", "csv"] + statements.flatMap { ["-c", $0] })
+            #expect(out.status == 0, "\(out.stderr)")
+            #expect(out.stderr.contains("segment nt: 1 of 5 customers"), "\(workspace): \(out.stderr)")
+            #expect(out.stderr.contains("note: 2 customers are in neither nt nor its opposite: no region (∅)"), "\(workspace): \(out.stderr)")
+            #expect(out.stderr.contains("note: 2 orders are in neither the filter nor its opposite: no shop_tag (∅)"), "\(workspace): \(out.stderr)")
+            #expect(out.stdout == "orders\n1\n", "\(workspace): \(out.stdout)")
+        }
+    }
 }

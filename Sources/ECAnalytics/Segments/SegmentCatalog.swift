@@ -154,7 +154,7 @@ public struct SegmentCatalog {
     }
 
     /// How many rows of `relation` (meeting `counted`) `predicate` is null for, and which of `columns` are null in some of them.
-    private static func unknownRows(of predicate: SQLFragment, counted: SQLFragment = SQLFragment("1"), in relation: String,
+    private static func unknownRows(of predicate: SQLFragment, counted: SQLFragment = SQLFragment("TRUE"), in relation: String,
                                     columns: [String], _ db: Database) throws -> Unknowns? {
         let unknown = counted + SQLFragment(" AND (") + predicate + SQLFragment(") IS NULL")
         let count = Int(try db.scalar("SELECT count(*) FROM \(relation) WHERE \(unknown.sql)", unknown.bindings).intValue ?? 0)

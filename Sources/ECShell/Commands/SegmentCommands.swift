@@ -51,7 +51,7 @@ extension Session {
     func noteFilter(_ filter: Expr?) {
         noteLoweredKeys(filter)
         guard let filter else { return }
-        let counted = (try? metricSettings())?.countedCondition() ?? SQLFragment("1")
+        let counted = (try? metricSettings())?.countedCondition() ?? SQLFragment("TRUE")
         noteUnknowns(filter, rows: ("order", "orders"), left: try? SegmentCatalog.ordersLeftOutAsUnknown(filter, counted: counted, db: database),
                      in: "the filter")
     }
