@@ -91,4 +91,36 @@ import ECTestSupport
         #expect(shown.count > 2 && shown.dropFirst().dropLast().allSatisfy { !$0.hasSuffix("*") })
         for note in notes { #expect(out.stderr.contains(note), "\(note)") }
     }
+
+    /// A scorecard whose latest quarter the data covers in part (as_of 2024-10-15: 15 of Q4's 92 days) said only that
+    /// it "may still be in progress" while GMV fell 69.2% (¥6,500 in Q3, ¥2,000 in 15 days of Q4); like for like the
+    /// same 15 days of Q3 (1–15 July: one order, ¥1,000) doubled. f2_rate's 90-day window has not elapsed for Q4's (or
+    /// Q3's) new customers by 15 October: "no data" hid that Q1's 100% (c5's two orders) is the latest figure.
+    /// With as_of at the quarter's end the note goes.
+    @Test func scorecardSaysItsLatestPeriodIsPartialAndComparesLikeForLike() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", """
+            order_id,customer_id,ordered_at,amount
+            1,c5,2024-01-10,500
+            2,c5,2024-02-01,700
+            3,c1,2024-07-03,1000
+            4,c2,2024-07-20,2000
+            5,c3,2024-08-10,500
+            6,c1,2024-09-01,3000
+            7,c2,2024-10-02,1200
+            8,c4,2024-10-15,800
+
+            """)
+        let out = try runECSH([dir.path("w.db"), "--format", "csv", "-c", "load orders from '\(orders)'", "-c", "scorecard"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("gmv,6500.0,2000.0,"), "\(out.stdout)")
+        #expect(out.stderr.contains("2024-Q4 is partial: 2024-10-01 to 2024-10-15, 15 of its 92 days;"), "\(out.stderr)")
+        #expect(out.stderr.contains("like for like: gmv ¥2,000 against ¥1,000 in the same 15 days of 2024-Q3 (+100.0%) (kpi gmv, revenue from 2024-07-01 to 2024-07-15)"), "\(out.stderr)")
+        #expect(out.stdout.contains("f2_rate,,,,–,,not yet known"), "\(out.stdout)")
+        #expect(out.stderr.contains("the latest quarter with a figure is 2024-Q1: 100.0%"), "\(out.stderr)")
+        let whole = try runECSH([dir.path("w.db"), "-c", "set as_of 2024-12-31", "-c", "scorecard"])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        #expect(whole.stderr.contains("latest quarter 2024-Q4 against 2024-Q3"), "\(whole.stderr)")
+        #expect(!whole.stderr.contains("partial") && !whole.stderr.contains("may still be"), "\(whole.stderr)")
+    }
 }
