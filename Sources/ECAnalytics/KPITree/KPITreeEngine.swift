@@ -73,7 +73,8 @@ public enum KPITreeEngine {
     static func table(_ trees: [KPITreeNode], previous: String, current: String, currency: String, window: Int) -> ResultTable {
         var rows: [[Value]] = []
         // What CSV, TSV and JSON write: a rate as the ratio `kpi` writes (cvr 0.0156, unit `ratio`), so
-        // the factors multiply back to the root; the table shows it in percent (1.56, unit `%`).
+        // the factors multiply back to the root; the table shows it in percent (1.56, unit `%`). The formula
+        // without its leading `= `, which a spreadsheet would run as a formula (and CSV therefore wrote as `'= …`).
         var machineRows: [[Value]] = []
         var notes: [String] = []
         // Exact values (the table shows 2 decimals; CSV and JSON keep every digit, so the
@@ -94,7 +95,7 @@ public enum KPITreeEngine {
         func walk(_ node: KPITreeNode, parent: KPITreeNode?, prefix: String, branch: String, mark: Bool) {
             let explains = parent.flatMap { node.explains(in: $0) }
             for shown in [true, false] {
-                let row: [Value] = [.text(prefix + branch + node.name), .text(node.formula.isEmpty ? "" : "= " + node.formula),
+                let row: [Value] = [.text(prefix + branch + node.name), .text(node.formula.isEmpty || !shown ? node.formula : "= " + node.formula),
                                     .text(unitText(node.unit, shown: shown)), value(node.previous, node.unit, shown: shown),
                                     value(node.current, node.unit, shown: shown),
                                     node.change.map { .real($0) } ?? .null, explains.map { .real($0) } ?? .null,

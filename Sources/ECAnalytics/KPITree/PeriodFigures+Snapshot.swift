@@ -92,7 +92,7 @@ extension PeriodFigures {
         if let first = snapshot.blocks.first, let last = snapshot.blocks.last {
             firstDays = FirstDays(firstDays: try snapshot.customerColumn("first_day", in: db), days: first.firstDay...last.lastDay)
         } else {
-            firstDays = FirstDays(firstDays: [], days: 0...(-1))
+            firstDays = FirstDays()
         }
         for p in periods.indices {
             figures[p].newCustomers = firstDays.customers(in: periods[p].days)

@@ -33,6 +33,9 @@ struct PeriodFigures {
             }
         }
 
+        /// No first days (no counted order).
+        init() {}
+
         /// From each customer's first day (the snapshot's `first_day`), counted by day over `days`.
         init(firstDays: [Int32], days: ClosedRange<Int>) {
             var perDay = [Int](repeating: 0, count: days.count)
