@@ -23,4 +23,26 @@ import ECTestSupport
         #expect(out.stdout.contains("gmv,orders × aov_gross,JPY,0,0,"), "\(out.stdout)")
         #expect(out.stdout.hasSuffix("gmv,orders\n0,0\n"), "\(out.stdout)")
     }
+
+    /// A file whose customer column ecsh does not know (`buyer_ref`): every order a guest order. The load said
+    /// "2 guest orders" and no more; cohorts then failed with "no counted orders to build cohorts from" and
+    /// predict with "no customers … check the order filter, segment and calibration date", neither the cause.
+    /// Now the load names the unused column with the `map` way out, the statements name the cause, and
+    /// with the map the same file gives a cohort of 1 (b1 buys in March and April).
+    @Test func aShopWhoseOrdersAreAllGuestOrdersSaysWhy() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", "order_id,buyer_ref,ordered_at,amount\n1,b1,2024-03-05,1000\n2,b1,2024-04-05,2000\n")
+        let out = try runECSH([dir.path("w.db"), "-c", "load orders from '\(orders)'"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("note: no column of the file was read as customer_id, so every order is a guest order (columns not used for a role: \"buyer_ref\"); if one holds the customer, load again with map customer_id = \"buyer_ref\""), "\(out.stderr)")
+        for (statement, what) in [("cohort", "cohorts"), ("predict ltv", "predictions"), ("predict validate", "predictions"), ("unit economics", "unit economics")] {
+            let failed = try runECSH([dir.path("w.db"), "-c", statement])
+            #expect(failed.status == 1)
+            #expect(failed.stderr.contains("error: \(what) follow customers, and none of the 2 counted orders has a customer key (all are guest orders)"), "\(statement): \(failed.stderr)")
+            #expect(failed.stderr.contains("map customer_id = \"Header\""), "\(failed.stderr)")
+        }
+        let mapped = try runECSH([dir.path("w.db"), "--format", "csv", "-c", "load orders from '\(orders)' map customer_id = \"buyer_ref\"", "-c", "cohort periods 2"])
+        #expect(mapped.status == 0, "\(mapped.stderr)")
+        #expect(mapped.stdout.hasPrefix("cohort (month),size,M0,M1\n2024-03,1,1.0,1.0\n"), "\(mapped.stdout)")
+    }
 }

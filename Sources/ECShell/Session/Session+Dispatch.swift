@@ -31,13 +31,13 @@ extension Session {
         case .target(let target): try setTarget(target)
         case .scorecard(let by): try reading { try scorecard(by: by) }
 
-        case .cohort(let query): try reading { try runCohort(query) }
+        case .cohort(let query): try reading { try followingCustomers("cohorts") { try runCohort(query) } }
         case .nps(let query): try reading { try runNPS(query) }
         case .npsCompare(let comparison): try reading { try compareNPS(comparison) }
-        case .unitEconomics(let query): try reading { try runUnitEconomics(query) }
-        case .predictLTV(let query): try reading { try predictLTV(query) }
-        case .predictAlive(let query): try reading { try predictAlive(query) }
-        case .predictValidate(let holdout, let model): try reading { try predictValidate(holdout: holdout, model: model) }
+        case .unitEconomics(let query): try reading { try followingCustomers("unit economics") { try runUnitEconomics(query) } }
+        case .predictLTV(let query): try reading { try followingCustomers("predictions") { try predictLTV(query) } }
+        case .predictAlive(let query): try reading { try followingCustomers("predictions") { try predictAlive(query) } }
+        case .predictValidate(let holdout, let model): try reading { try followingCustomers("predictions") { try predictValidate(holdout: holdout, model: model) } }
         case .simulateTransition(let query): try reading { try simulateTransition(query) }
         case .assume(let name, let value): try assume(name, value)
 
@@ -53,6 +53,22 @@ extension Session {
         case .chart(let on): options.chart = on; say("charts \(on ? "on" : "off")")
         case .run(let path): try runNested(path)
         case .quit: quitRequested = true
+        }
+    }
+
+    /// Cohorts, unit economics and predictions follow customers. On a workspace whose counted orders all lack a
+    /// customer key (a file without a customer column, or one ecsh did not recognise) they failed with "no counted
+    /// orders" or "no customers … check the order filter, segment and calibration date", which hid the cause: the
+    /// statement's error names it instead, with the way out. Looked at only when the statement has failed.
+    func followingCustomers(_ what: String, _ body: () throws -> Void) throws {
+        do { try body() } catch {
+            let counted = (try? metricSettings())?.countedCondition() ?? SQLFragment("TRUE")
+            guard try database.tableExists("orders"),
+                  let row = try? database.query("SELECT count(*), count(customer_id) FROM orders WHERE \(counted.sql)", counted.bindings).rows.first,
+                  let orders = row[0].intValue, orders > 0, row[1].intValue == 0 else { throw error }
+            throw ShellError("\(what) follow customers, and none of the \(grouped(Int(orders))) counted orders has a customer key (all are guest orders)",
+                             help: "load the orders again naming the column that holds the customer: load orders from 'FILE' map customer_id = \"Header\" "
+                                 + "(order KPIs such as kpi gmv, orders, aov need none)")
         }
     }
 

@@ -20,6 +20,17 @@ extension Loader {
         "\(LoadSummary.grouped(guests)) guest order\(guests == 1 ? "" : "s") (no customer key): counted in order KPIs (gmv, orders, aov, revenue, margin), left out of customer KPIs"
     }
 
+    /// Every order a guest order because no column of the file was taken for `customer_id` (a header ecsh does not know
+    /// as a customer's, such as `buyer_ref`): the way out names the file's other columns, which may hold it.
+    static func noCustomerColumnNote(_ columns: [ColumnPlan]) -> String? {
+        guard let customer = columns.first(where: { $0.name == "customer_id" }), customer.header == nil else { return nil }
+        let others = columns.filter { $0.canonical == nil && $0.header != nil }.compactMap(\.header)
+        let example = others.first ?? "Header"
+        return "no column of the file was read as customer_id, so every order is a guest order"
+            + (others.isEmpty ? "" : " (columns not used for a role: " + others.prefix(6).map { "\"\($0)\"" }.joined(separator: ", ") + (others.count > 6 ? ", …" : "") + ")")
+            + "; if one holds the customer, load again with map customer_id = \"\(example)\""
+    }
+
     /// What the comment byte did: every skipped line is counted, and a row that starts with it is named.
     static func commentNotes(_ outcome: LoadOutcome, dialect: CSVDialect) -> [String] {
         guard let byte = dialect.comment else { return [] }

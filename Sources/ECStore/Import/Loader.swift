@@ -317,6 +317,7 @@ public final class Loader {
             notes.append("the \(preset.title) has no buyer identity: its orders load as guest orders, and customer KPIs (customers, repeat, F2, retention, cohorts, CLV) cannot include them")
         } else if summary.guests > 0 {
             notes.append(Loader.guestNote(summary.guests))
+            if summary.guests == outcome.rows, let note = Loader.noCustomerColumnNote(plan.columns) { notes.append(note) }
         }
         if outcome.skipped > 0 {
             notes.append("\(outcome.skipped) bad rows skipped: see `sql select line, col, field, reason, raw from ecsh_rejects where dataset = '\(table)'`")
