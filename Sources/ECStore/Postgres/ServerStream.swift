@@ -65,6 +65,7 @@ struct ServerStream {
             if let pairs { (summary.statuses, summary.unknownStatuses) = Loader.breakdown(pairs) }
             summary.guests = tally.guests
             if summary.guests > 0 { notes.append(Loader.guestNote(summary.guests)) }
+            if summary.guests > 0, summary.guests == tally.rows, let note = Loader.noCustomerColumnNote(columns) { notes.append(note) }
         }
         notes += finished.commentNotes
         if let hint = planned.presetHint { notes.append(hint) }
