@@ -32,8 +32,10 @@ import Testing
         guard case .head(let dataset, let rows) = try parse("head orders 5") else { Issue.record(); return }
         #expect(dataset.name == "orders" && rows?.value == 5)
         guard case .head(_, nil) = try parse("head orders") else { Issue.record(); return }
-        guard case .export(let path) = try parse("export to 'out.csv'") else { Issue.record(); return }
+        guard case .export(let path, nil) = try parse("export to 'out.csv'") else { Issue.record(); return }
         #expect(path.value == "out.csv" && path.range == span(1, 11, 1, 20))
+        guard case .export(_, let bom?) = try parse("export to 'out.csv' with BOM") else { Issue.record(); return }
+        #expect(bom == span(1, 26, 1, 29))
         guard case .run(let script) = try parse("run 'a.ecsh'") else { Issue.record(); return }
         #expect(script.value == "a.ecsh")
     }

@@ -29,8 +29,8 @@ public enum StatementKind: Sendable, Hashable {
     case head(Identifier, rows: Located<Int>?)
     /// `load ROLE from 'file' …` or `load table NAME from 'file' …`
     case load(LoadStatement)
-    /// `export to 'file.ext'`
-    case export(path: Located<String>)
+    /// `export to 'file.ext' [with bom]`; `bom` is the range of the word, when given.
+    case export(path: Located<String>, bom: SourceRange?)
 
     // MARK: Segments
     /// `segment NAME = PREDICATE`

@@ -61,8 +61,8 @@ public enum CommandCatalog {
           ["head orders", "head customers 5"], ["orders", "customers", "spend", "traffic", "nps"]),
         c(.sql, "sql", "sql SQLITE-SQL", "Run raw SQLite SQL against the workspace.", .data,
           ["sql select channel, count(*) from orders group by 1"], []),
-        c(.export, "export", "export to 'FILE.EXT'", "Write the last result to a file; the format follows the extension (.csv .json .md .html).", .data,
-          ["export to 'out.csv'", "export to 'report.md'"], ["to"]),
+        c(.export, "export", "export to 'FILE.EXT' [with bom]", "Write the last result to a file; the format follows the extension (.csv .json .md .html).", .data,
+          ["export to 'out.csv'", "export to 'report.md'", "export to 'for-excel.csv' with bom"], ["to", "with"]),
         // Recognised before the parser (they frame other statements); listed here for help and completion.
         c(.report, "report", "report to 'FILE.html' [title 'TEXT'] ... end report",
           "Collect every result until end report into one HTML page: a title, the statement, the table and chart of each.", .data,

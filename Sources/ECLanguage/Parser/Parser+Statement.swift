@@ -90,7 +90,17 @@ extension Parser {
         case .load: kind = .load(try parseLoad())
         case .export:
             try expect("to", "after 'export' (export to 'file.csv')")
-            kind = .export(path: try parseString("a file name in quotes"))
+            let path = try parseString("a file name in quotes")
+            var bom: SourceRange?
+            if try accept("with") != nil {
+                let option = try parseName("an export option after 'with' (bom)")
+                guard option.name.lowercased() == "bom" else {
+                    throw Diagnostic("unknown export option '\(option.name)'", at: option.range,
+                                     help: "the one option is 'bom' (export to 'x.csv' with bom), for Excel")
+                }
+                bom = option.range
+            }
+            kind = .export(path: path, bom: bom)
         case .segment:
             let name = try parseName("a segment name")
             try expect(.equal, "after the segment name (segment NAME = PREDICATE)")

@@ -12,7 +12,8 @@ enum AtomicFile {
         }
         let folder = parent(of: path)
         if stat(folder, &info) != 0 || info.st_mode & S_IFMT != S_IFDIR {
-            throw ExportError("cannot export to '\(path)': the folder '\(folder)' does not exist")
+            throw ExportError("cannot export to '\(path)': the folder '\(folder)' does not exist",
+                              help: "create it first (mkdir -p '\(folder)'), or name a file in a folder that exists")
         }
         let temporary = folder + "/.ecsh-export-\(getpid()).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

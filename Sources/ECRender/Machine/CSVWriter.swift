@@ -18,16 +18,19 @@ import ECStore
 ///   `'`, as OWASP advises (<https://owasp.org/www-community/attacks/CSV_Injection>): a
 ///   channel or campaign name comes from the shop's customers and platforms. `formulaNote`
 ///   says how many cells were changed; TSV and JSON keep the text as it is.
+/// - A NUL character inside a text is written as U+FFFD (`�`): readers stop at it or reject the
+///   line (Excel cuts the cell, R warns "embedded nul", Python's csv before 3.11 raises). TSV does
+///   the same; JSON keeps it exactly as `\u0000`. `nulNote` says how many cells had one.
 public enum CSVWriter {
     /// The whole table as CSV text.
     /// `header: false` leaves out the column names (`.headers off`).
     public static func text(_ table: ResultTable, delimiter: Character = ",", header: Bool = true) -> String {
-        var out = header ? table.columns.map { field(inert($0), delimiter: delimiter) }.joined(separator: String(delimiter)) + "\n" : ""
+        var out = header ? table.columns.map { field(inert(withoutNUL($0)), delimiter: delimiter) }.joined(separator: String(delimiter)) + "\n" : ""
         for row in table.rawRows {
             out += table.columns.indices.map { c in
                 let value = c < row.count ? row[c] : .null
                 if value.isNull { return "" }
-                if case .text(let s) = value { return field(inert(s), delimiter: delimiter) }
+                if case .text(let s) = value { return field(inert(withoutNUL(s)), delimiter: delimiter) }
                 return field(RawValueText.text(value), delimiter: delimiter)
             }.joined(separator: String(delimiter))
             out += "\n"
@@ -54,6 +57,29 @@ public enum CSVWriter {
     /// The text with a leading `'` when a spreadsheet would run it as a formula.
     static func inert(_ text: String) -> String {
         looksLikeFormula(text) ? "'" + text : text
+    }
+
+    /// The text with each NUL character replaced by U+FFFD.
+    static func withoutNUL(_ text: String) -> String {
+        guard text.utf8.contains(0) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : $0 }))
+    }
+
+    /// The notes for a CSV (or, with `tsv`, a TSV) of `table`: cells written with a leading `'`
+    /// (CSV only) and cells whose NUL characters were replaced.
+    public static func notes(_ table: ResultTable, header: Bool = true, tsv: Bool = false) -> [String] {
+        [tsv ? nil : formulaNote(table, header: header), nulNote(table, header: header, format: tsv ? "TSV" : "CSV")].compactMap { $0 }
+    }
+
+    /// The note that says how many cells had a NUL character, written as U+FFFD; nil when none.
+    static func nulNote(_ table: ResultTable, header: Bool, format: String) -> String? {
+        var count = header ? table.columns.filter { $0.utf8.contains(0) }.count : 0
+        for row in table.rawRows {
+            for value in row { if case .text(let s) = value, s.utf8.contains(0) { count += 1 } }
+        }
+        guard count > 0 else { return nil }
+        return "\(count) cell\(count == 1 ? "" : "s") with a NUL character (\\0) written in \(format) with � (U+FFFD) in its place, "
+            + "as spreadsheets and CSV readers stop at a NUL; .json keeps it as \\u0000"
     }
 
     /// The note that says how many cells CSV writes with a leading `'`, or nil when none

@@ -4,8 +4,11 @@ import ECStore
 /// A GitHub-flavoured Markdown pipe table, for pasting into reports.
 ///
 /// Cells use the people's formatting (grouped numbers, percents, currency); NULL
-/// is an empty cell. `|` is escaped as `\|` and line breaks become `<br>` so a cell
-/// stays on its line. Numeric columns are right-aligned (`---:`). Cells are padded
+/// is an empty cell. Text (a channel, a segment name, a note) is shown as it is, never as
+/// markup: `\`, `|`, `*`, `_`, `` ` ``, `~`, `[`, `]`, `<`, `>` and `&` get a backslash
+/// (CommonMark lets any ASCII punctuation be escaped so,
+/// <https://spec.commonmark.org/0.31.2/#backslash-escapes>), so `<script>` or `a|b` cannot add
+/// HTML, emphasis, a link or a column; line breaks become `<br>` so a cell stays on its line. Numeric columns are right-aligned (`---:`). Cells are padded
 /// to line up in a monospaced editor; summary rows are bold. In an exported file, notes
 /// follow the table as a paragraph; on standard output they are notes like any other
 /// and go to standard error (docs/language.md, "Output"). All rows are written (no truncation).
@@ -44,11 +47,31 @@ public enum MarkdownWriter {
         return out
     }
 
-    /// Cell text safe inside a pipe table.
+    /// The characters that start or end inline markup in GitHub-flavoured Markdown (a list item,
+    /// a heading or a code block cannot start inside a table cell).
+    static let markup: Set<Unicode.Scalar> = ["\\", "|", "*", "_", "`", "~", "[", "]", "<", ">", "&"]
+
+    /// Cell text safe inside a pipe table, shown literally. A `_` between two letters or digits
+    /// (`repeat_rate`) is left alone: it cannot open or close emphasis there.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|")
-            .replacingOccurrences(of: "\r\n", with: "<br>")
-            .replacingOccurrences(of: "\n", with: "<br>")
-            .replacingOccurrences(of: "\r", with: "<br>")
+        let scalars = Array(text.unicodeScalars)
+        func isAlphanumeric(_ i: Int) -> Bool {
+            guard scalars.indices.contains(i) else { return false }
+            return scalars[i].properties.isAlphabetic || scalars[i].properties.numericType != nil
+        }
+        var out = ""
+        var i = 0
+        while i < scalars.count {
+            let scalar = scalars[i]
+            if scalar == "\r" || scalar == "\n" {
+                if scalar == "\r", i + 1 < scalars.count, scalars[i + 1] == "\n" { i += 1 }
+                out += "<br>"
+            } else {
+                if markup.contains(scalar) && !(scalar == "_" && isAlphanumeric(i - 1) && isAlphanumeric(i + 1)) { out += "\\" }
+                out.unicodeScalars.append(scalar)
+            }
+            i += 1
+        }
+        return out
     }
 }

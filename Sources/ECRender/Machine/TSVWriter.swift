@@ -4,7 +4,7 @@ import ECStore
 ///
 /// Because a field cannot contain a tab or a line break, those are escaped the
 /// way PostgreSQL's text COPY format does: backslash `\\`, tab `\t`, LF `\n`,
-/// CR `\r`; NULL is `\N`. Header first, lines end in LF; numbers are raw.
+/// CR `\r`; NULL is `\N`. A NUL character is written as U+FFFD, as in CSV. Header first, lines end in LF; numbers are raw.
 public enum TSVWriter {
     /// The whole table as TSV text.
     /// `header: false` leaves out the column names (`.headers off`).
@@ -29,6 +29,8 @@ public enum TSVWriter {
             case "\t": out += "\\t"
             case "\n": out += "\\n"
             case "\r": out += "\\r"
+            // Readers stop at a NUL; PostgreSQL's text cannot hold one (CSVWriter.nulNote).
+            case "\0": out += "\u{FFFD}"
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -28,8 +28,9 @@ public struct TableRenderer: Sendable {
         case .markdown: sink.write(MarkdownWriter.text(table, formatter: options.cellFormatter, withNotes: false))
         }
         if options.format != .table, let noteSink {
-            let formulas = options.format == .csv ? CSVWriter.formulaNote(table, header: options.headers) : nil
-            writeNotes(table.notes + (formulas.map { [$0] } ?? []), to: noteSink)
+            let written = options.format == .csv || options.format == .tsv
+                ? CSVWriter.notes(table, header: options.headers, tsv: options.format == .tsv) : []
+            writeNotes(table.notes + written, to: noteSink)
         }
     }
 

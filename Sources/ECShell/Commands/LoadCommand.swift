@@ -81,7 +81,9 @@ extension Session {
     }
 
     /// Data paths in a script are resolved from the script's folder, like `run`.
+    /// `~` at the start is the home folder, as in a shell (`HomePath`).
     func resolveDataPath(_ path: String) -> String {
+        let path = HomePath.expand(path)
         let resolved = resolveScriptPath(path, from: scriptStack.last)
         if FileManager.default.fileExists(atPath: resolved) { return resolved }
         return path
@@ -104,8 +106,8 @@ extension Session {
         }
     }
 
-    /// `export to 'file.ext'`: the last result, format from the extension.
-    func export(to path: Located<String>) throws {
+    /// `export to 'file.ext' [with bom]`: the last result, format from the extension.
+    func export(to path: Located<String>, bom: SourceRange?) throws {
         guard let shown = lastResult else {
             throw ShellError("nothing to export yet", at: path.range, help: "run a statement that shows a table (e.g. kpi gmv by month), then export it")
         }
@@ -114,9 +116,9 @@ extension Session {
         options.currency = (try? metricSettings().currency) ?? "JPY"
         let notes: [String]
         do {
-            notes = try ExportWriter.write(table, to: path.value, options: options, title: lastResultStatement)
+            notes = try ExportWriter.write(table, to: path.value, options: options, title: lastResultStatement, bom: bom != nil)
         } catch {
-            throw ShellError("\(error)", at: path.range)
+            throw ShellError("\(error)", at: path.range, help: error.help)
         }
         for note in notes { say("note: " + note) }
         say("exported \(grouped(table.rows.count)) row\(table.rows.count == 1 ? "" : "s") to '\(path.value)'")

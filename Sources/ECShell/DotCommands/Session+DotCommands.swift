@@ -57,7 +57,7 @@ extension Session {
             }
             let w = try argument("a file name")
             redirect?.sink.flush()
-            guard let sink = FileSink.creating(path: w.text) else {
+            guard let sink = FileSink.creating(path: HomePath.expand(w.text)) else {
                 throw ShellError("cannot write '\(w.text)'", at: w.range, help: "check that the folder exists and is writable")
             }
             redirect = ResultRedirect(sink: sink, path: w.text, once: info.name == "once")

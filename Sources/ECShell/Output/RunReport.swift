@@ -35,7 +35,7 @@ extension Session {
         do {
             try ExportWriter.writeText(page, to: r.path)
         } catch {
-            throw ShellError("cannot write the report '\(r.path)': \(error)")
+            throw ShellError("cannot write the report '\(r.path)': \(error)", help: error.help)
         }
         say("report: \(r.entries.count) result\(r.entries.count == 1 ? "" : "s") written to '\(r.path)'")
         return true

@@ -17,7 +17,7 @@ extension Session {
         case .describe(let name): try describeTable(name)
         case .head(let name, let rows): try head(name, rows: rows)
         case .load(let load): try runLoad(load)
-        case .export(let path): try export(to: path)
+        case .export(let path, let bom): try export(to: path, bom: bom)
 
         case .defineSegment(let name, let predicate): try defineSegment(name, predicate)
         case .segments: try reading { try listSegments() }

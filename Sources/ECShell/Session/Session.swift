@@ -162,6 +162,7 @@ public final class Session {
     @discardableResult
     func runScript(path: String, from including: String?, at range: SourceRange? = nil) throws -> Bool {
         // Beside the including script first, then in the current folder (as `load` reads data files).
+        let path = HomePath.expand(path)
         var resolved = resolveScriptPath(path, from: including)
         if resolved != path, !FileManager.default.fileExists(atPath: resolved), FileManager.default.fileExists(atPath: path) { resolved = path }
         let failure: ShellError

@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+import ECTestSupport
+
+/// `export`'s file: `~` as in a shell, `with bom` for Excel, and what to do when the folder is missing.
+@Suite struct ExportPathTests {
+    @Test func tildeExportWritesInTheHomeFolderAndWithBomStartsWithTheMark() throws {
+        let home = try TemporaryDirectory(); defer { home.remove() }
+        let work = try TemporaryDirectory(); defer { work.remove() }
+        let out = try runECSH(["-c", "sql SELECT '楽天市場' AS channel, 3 AS orders", "-c", "export to '~/r.csv' with bom",
+                               "-c", "export to '~/r.tsv'"],
+                              directory: work.url, environment: ["HOME": home.url.path])
+        #expect(out.status == 0, "\(out.stderr)")
+        let csv = try [UInt8](Data(contentsOf: home.url.appendingPathComponent("r.csv")))
+        #expect(csv == [0xEF, 0xBB, 0xBF] + Array("channel,orders\n楽天市場,3\n".utf8))
+        #expect(try String(contentsOf: home.url.appendingPathComponent("r.tsv"), encoding: .utf8) == "channel\torders\n楽天市場\t3\n")
+        // Nothing named `~` in the current folder.
+        #expect(!FileManager.default.fileExists(atPath: work.path("~")))
+    }
+
+    @Test func unknownExportOptionAndMissingFolder() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let bad = try runECSH(["-c", "sql SELECT 1 AS n", "-c", "export to 'x.csv' with bon"], directory: dir.url)
+        #expect(bad.stderr.contains("error: unknown export option 'bon'; the one option is 'bom' (export to 'x.csv' with bom), for Excel"),
+                "\(bad.stderr)")
+        let missing = try runECSH(["-c", "sql SELECT 1 AS n", "-c", "export to 'no/such/x.csv'"], directory: dir.url)
+        #expect(missing.stderr.contains("error: cannot export to 'no/such/x.csv': the folder 'no/such' does not exist"), "\(missing.stderr)")
+        #expect(missing.stderr.contains("help: create it first (mkdir -p 'no/such'), or name a file in a folder that exists"))
+    }
+}
