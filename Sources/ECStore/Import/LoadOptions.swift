@@ -57,6 +57,9 @@ public struct LoadOptions: Sendable, Equatable {
     /// Written before every order_id of the file (`with id_prefix 'yahoo-'`): keeps apart the ids of shops that
     /// number their orders alike, which `append` would otherwise take for one order (`Loader.idCollision`).
     public var idPrefix: String?
+    /// The one currency to load from a preset export with a currency column (`with currency 'JPY'`): orders in
+    /// other currencies are left out (their amounts cannot be added to these).
+    public var currency: String?
 
     public init(delimiter: Delimiter? = nil, header: Bool? = nil, encoding: String? = nil, skip: Int = 0,
                 dateFormat: String? = nil, decimal: Character? = nil, onError: OnError = .stop) {
@@ -71,7 +74,7 @@ public struct LoadOptions: Sendable, Equatable {
 
     /// Option names accepted in `with`, in the order help lists them.
     public static let knownNames = ["delimiter", "quote", "escape", "comment", "header", "encoding", "skip", "date_format", "decimal",
-                                    "on_error", "null_padding", "timezone", "id_prefix"]
+                                    "on_error", "null_padding", "timezone", "id_prefix", "currency"]
 
     /// Builds options from a `with` clause: `with delimiter ';', header false, on_error skip`.
     ///
@@ -137,6 +140,12 @@ public struct LoadOptions: Sendable, Equatable {
                     throw StoreError("id_prefix must be some text to write before each order_id, such as 'yahoo-'")
                 }
                 idPrefix = text
+            case "currency":
+                let code = text.trimmingBlanks.uppercased()
+                guard !code.isEmpty, !code.contains(where: \.isNewline) else {
+                    throw StoreError("currency must be the code of the orders' currency to load, such as 'JPY'")
+                }
+                currency = code
             case "null_padding", "nullpadding":
                 guard let b = LoadOptions.bool(value) else {
                     throw StoreError("null_padding must be true or false, not '\(text)'")

@@ -62,4 +62,34 @@ extension Loader {
             + "\(named); loaded with amount empty: \(n == 1 ? "it adds" : "they add") nothing to gmv or revenue until a later report prices \(n == 1 ? "it" : "them") "
             + "(a pending one counts in orders while pending orders count as sales, the default, and so lowers aov)"
     }
+
+    /// Cancelled items of orders that kept other items (Amazon's `item-status`), nil when there were none.
+    static func cancelledItemsNote(_ outcome: LoadOutcome) -> String? {
+        let n = outcome.cancelledItems
+        guard n > 0 else { return nil }
+        let named = outcome.firstCancelledItems.map { "\($0.order) (line \($0.line))" }.joined(separator: ", ") + (n > outcome.firstCancelledItems.count ? ", …" : "")
+        return "\(n == 1 ? "1 item was" : "\(LoadSummary.grouped(n)) items were") cancelled in an order that kept other items (item-status): "
+            + "\(named); \(n == 1 ? "it adds" : "they add") nothing to the order's amount, discount, shipping or quantity"
+    }
+
+    /// Amounts in two currencies cannot be added: a preset export with more than one stops the load, unless
+    /// `with currency` picks one (then the note counts the orders left out). Nil when there is nothing to say.
+    static func currencyCheck(_ collapse: OrderCollapser, _ request: LoadRequest) throws -> String? {
+        let byCount = collapse.currencies.sorted { ($0.value.orders, $1.key) > ($1.value.orders, $0.key) }
+        let listed = byCount.map { "\($0.key) ×\(LoadSummary.grouped($0.value.orders))" }.joined(separator: ", ")
+        if let wanted = request.options.currency {
+            guard collapse.currencies[wanted] != nil else {
+                throw LoadError(file: request.path, reason: "no order is in \(wanted) (the file's currencies: \(listed.isEmpty ? "none" : listed))",
+                                help: byCount.first.map { "load orders from '\(request.path)' with currency '\($0.key)' preset \(collapse.preset.name)" })
+            }
+            let n = collapse.otherCurrencyOrders
+            guard n > 0 else { return nil }
+            return "left out \(LoadSummary.grouped(n)) order\(n == 1 ? "" : "s") in another currency than \(wanted) (the file's currencies: \(listed)): "
+                + "load \(n == 1 ? "it" : "them") into another workspace with currency '…'"
+        }
+        guard byCount.count > 1, let main = byCount.first, let other = byCount.dropFirst().first else { return nil }
+        throw LoadError(file: request.path, line: other.value.line,
+                        reason: "the orders are in \(byCount.count) currencies (\(listed)): their amounts cannot be added into one gmv",
+                        help: "load one currency's orders: load orders from '\(request.path)' with currency '\(main.key)' preset \(collapse.preset.name) (the others are left out, and a note counts them)")
+    }
 }

@@ -82,6 +82,10 @@ public final class Loader {
             preset = p
         }
         var options = request.options
+        if options.currency != nil, preset?.currency.isEmpty != false {
+            let with = Preset.all.filter { !$0.currency.isEmpty }.map { "preset \($0.name)" }.joined(separator: " or ")
+            throw StoreError("currency picks the orders of one currency from an export with a currency column: use it with `load orders` and \(with)")
+        }
         if options.idPrefix != nil, request.target != .role(.orders) {
             throw StoreError("id_prefix keeps apart the order ids of two shops: use it with `load orders`")
         }
@@ -327,6 +331,8 @@ public final class Loader {
         }
         if preset != nil { notes.append("collapsed \(outcome.records) line items into \(outcome.rows) orders (preset \(preset!.name))") }
         if let note = Loader.unpricedNote(outcome) { notes.append(note) }
+        if let note = Loader.cancelledItemsNote(outcome) { notes.append(note) }
+        if let note = outcome.currencyNote { notes.append(note) }
         notes += Loader.commentNotes(outcome, dialect: plan.dialect)
         summary.rows = outcome.rows
         summary.columns = plan.columns.count
@@ -412,6 +418,11 @@ public final class Loader {
         /// Pending orders a preset loaded without an amount (`Preset.pendingMayLackAmount`), the first few named.
         var unpriced = 0
         var firstUnpriced: [(order: String, line: Int)] = []
+        /// Cancelled items left out of orders that kept other items (`Preset.itemStatus`), the first few named.
+        var cancelledItems = 0
+        var firstCancelledItems: [(order: String, line: Int)] = []
+        /// Orders left out for `with currency` (`Loader.currencyCheck`).
+        var currencyNote: String?
     }
 
     static func now() -> Double {
@@ -463,7 +474,9 @@ public final class Loader {
         let rejects = try database.prepare("INSERT INTO ecsh_rejects (dataset, source, line, col, field, reason, raw) VALUES (?, ?, ?, ?, ?, ?, ?)")
         var outcome = LoadOutcome()
         let words = preset?.pendingMayLackAmount == true ? try StatusVocabulary.workspaceWords(database) : [:]
-        var collapse = preset.map { OrderCollapser(preset: $0, columns: plan.columns, statement: insert, words: words) }
+        var collapse = preset.map {
+            OrderCollapser(preset: $0, columns: plan.columns, statement: insert, words: words, currency: request.options.currency)
+        }
         let interrupt = database.interruptFlag
         let onError = request.options.onError
         func reject(_ p: RowProblem, line: Int, raw: String) throws {
@@ -563,6 +576,9 @@ public final class Loader {
             outcome.rows = collapse!.inserted
             outcome.unpriced = collapse!.unpriced
             outcome.firstUnpriced = collapse!.firstUnpriced
+            outcome.cancelledItems = collapse!.cancelledItems
+            outcome.firstCancelledItems = collapse!.firstCancelledItems
+            outcome.currencyNote = try Loader.currencyCheck(collapse!, request)
         }
         try inOneTransaction?.copy()
         // The parsing thread is done with the reader (the last batch was handed over).

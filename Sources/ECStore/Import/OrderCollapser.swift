@@ -13,8 +13,11 @@ struct OrderCollapser {
     let statement: Statement
     private let finishColumns: PresetColumns
     private(set) var inserted = 0
+    /// The order's rows whose item is live, and those whose `item-status` says the item was cancelled.
     private var current: [Value]?
+    private var cancelledRows: [Value]?
     private var currentKey: Value = .null
+    private var hasOrder = false
     private var firstLine = 0
     private let orderIndex: Int
     private let summedIndexes: Set<Int>
@@ -28,9 +31,28 @@ struct OrderCollapser {
     /// Pending orders loaded without an amount: how many, and the first few (order id, line).
     private(set) var unpriced = 0
     private(set) var firstUnpriced: [(order: String, line: Int)] = []
+    /// The item-status column (`Preset.itemStatus`): a cancelled item of an order with other items adds nothing to it.
+    private let itemStatusIndex: Int?
+    /// Cancelled items left out of an order that kept other items: how many, and the first few (order id, line).
+    private(set) var cancelledItems = 0
+    private(set) var firstCancelledItems: [(order: String, line: Int)] = []
+    private var cancelledLines: [Int] = []
+    /// The currency column (`Preset.currency`), the `with currency` choice, and each currency's orders and first line.
+    private let currencyIndex: Int?
+    private let wantedCurrency: String?
+    private(set) var currencies: [String: (orders: Int, line: Int)] = [:]
+    /// Orders in another currency than `with currency` asked for, left out.
+    private(set) var otherCurrencyOrders = 0
 
-    init(preset: Preset, columns: [ColumnPlan], statement: Statement, words: [String: String] = [:]) {
+    init(preset: Preset, columns: [ColumnPlan], statement: Statement, words: [String: String] = [:], currency: String? = nil) {
         self.preset = preset
+        func header(_ names: [String]) -> Int? {
+            let wanted = Set(names.map(HeaderAliases.normalize))
+            return columns.firstIndex { $0.header.map { wanted.contains(HeaderAliases.normalize($0)) } == true }
+        }
+        itemStatusIndex = header(preset.itemStatus)
+        currencyIndex = header(preset.currency)
+        wantedCurrency = currency
         self.columns = columns
         self.statement = statement
         self.words = words
@@ -54,24 +76,34 @@ struct OrderCollapser {
             return (RowProblem(column: nil, field: columns[orderIndex].header, raw: nil,
                                reason: "has no order id, so its line item belongs to no order"), line, "")
         }
-        if var order = current, key == currentKey {
-            for k in order.indices {
-                if summedIndexes.contains(k), !values[k].isNull, !order[k].isNull {
-                    order[k] = OrderCollapser.sum(order[k], values[k])
-                } else if order[k].isNull {
-                    order[k] = values[k]
-                }
-            }
-            current = order
-            addItem(values)
-            return nil
+        var problem: Problem?
+        if !hasOrder || key != currentKey {
+            problem = try flush()
+            hasOrder = true
+            currentKey = key
+            firstLine = line
         }
-        let problem = try flush()
-        current = values
-        currentKey = key
-        firstLine = line
-        addItem(values)
+        if let s = itemStatusIndex, let word = values[s].textValue, StatusVocabulary.status(of: word, extra: words) == "cancelled" {
+            cancelledRows = merged(cancelledRows, values)
+            cancelledLines.append(line)
+        } else {
+            current = merged(current, values)
+            addItem(values)
+        }
         return problem
+    }
+
+    /// A row added to an order's rows: summed fields add up, the others keep their first non-empty value.
+    private func merged(_ order: [Value]?, _ values: [Value]) -> [Value] {
+        guard var order else { return values }
+        for k in order.indices {
+            if summedIndexes.contains(k), !values[k].isNull, !order[k].isNull {
+                order[k] = OrderCollapser.sum(order[k], values[k])
+            } else if order[k].isNull {
+                order[k] = values[k]
+            }
+        }
+        return order
     }
 
     private mutating func addItem(_ values: [Value]) {
@@ -96,12 +128,35 @@ struct OrderCollapser {
 
     /// Inserts the order being collected, if any.
     mutating func flush() throws -> Problem? {
-        guard var order = current else { return nil }
+        guard hasOrder else { return nil }
+        hasOrder = false
+        // An order whose items were all cancelled keeps them (it is a cancelled order); otherwise its cancelled
+        // items add nothing, and lend only what its live rows leave empty.
+        var order: [Value]
+        if var live = current {
+            if let dropped = cancelledRows {
+                for k in live.indices where live[k].isNull && !summedIndexes.contains(k) { live[k] = dropped[k] }
+                cancelledItems += cancelledLines.count
+                for line in cancelledLines where firstCancelledItems.count < 5 { firstCancelledItems.append(("\(currentKey)", line)) }
+            }
+            order = live
+        } else {
+            order = cancelledRows ?? []
+        }
         current = nil
+        cancelledRows = nil
+        cancelledLines.removeAll(keepingCapacity: true)
         if let item = itemAmount, itemCount > 0 { order[item.amount] = .real(itemTotal) }
         itemTotal = 0
         itemCount = 0
         preset.finish(&order, finishColumns)
+        if let c = currencyIndex, let code = order[c].textValue?.trimmingBlanks.uppercased(), !code.isEmpty {
+            currencies[code, default: (0, firstLine)].orders += 1
+            if let wantedCurrency, code != wantedCurrency {
+                otherCurrencyOrders += 1
+                return nil
+            }
+        }
         for (k, column) in columns.enumerated() where column.canonical?.required == true && order[k].isNull {
             if column.name == "amount" && preset.pendingMayLackAmount && isPending(order) {
                 unpriced += 1

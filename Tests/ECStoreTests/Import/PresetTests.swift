@@ -174,3 +174,65 @@ import Testing
         #expect(s.rows == 2 && s.skipped == 1)
     }
 }
+
+/// Line-item exports whose per-line fields must not be added blindly: two currencies, a cancelled item.
+@Suite struct PresetLineItemTests {
+    /// Shopify: #1001 JPY (2 lines), #1003 USD. Subtotal 2700 + discount 300 = 3000 ¥; 40 $ is not 40 ¥.
+    static let currencies = """
+        Name,Email,Financial Status,Currency,Subtotal,Shipping,Total,Discount Amount,Created at,Lineitem quantity,Lineitem name,Lineitem price,Cancelled at
+        #1001,alice@example.com,paid,JPY,2700,500,3200,300,2024-03-05 10:00:00 +0900,2,Green Tea,1000,
+        #1001,alice@example.com,,,,,,,2024-03-05 10:00:00 +0900,1,Tea Cup,1000,
+        #1002,bob@example.com,paid,JPY,1000,0,1000,0,2024-03-06 10:00:00 +0900,1,Matcha,1000,
+        #1003,alice@example.com,paid,USD,40.00,5.00,45.00,0.00,2024-03-07 10:00:00 +0900,2,Sencha,20.00,
+
+        """
+
+    /// The old load added 40 $ to 4,000 ¥ (GMV 4,040, repeat rate 50 %); now it stops at #1003's line.
+    @Test func twoCurrenciesStopTheLoad() throws {
+        let f = try LoadFixture()
+        let path = try f.file("orders_export.csv", PresetLineItemTests.currencies)
+        #expect { try f.load(.role(.orders), path, preset: "shopify") } throws: { e in
+            guard let e = e as? LoadError else { return false }
+            return e.line == 5 && e.reason == "the orders are in 2 currencies (JPY ×2, USD ×1): their amounts cannot be added into one gmv"
+                && e.help == "load one currency's orders: load orders from '\(path)' with currency 'JPY' preset shopify (the others are left out, and a note counts them)"
+        }
+        #expect(try f.rows("SELECT count(*) FROM sqlite_master WHERE name = 'orders'") == [[0]])
+    }
+
+    /// `with currency 'jpy'`: the two yen orders, 3,000 + 1,000 = 4,000; the dollar order left out and counted.
+    @Test func currencyOptionKeepsOneCurrency() throws {
+        let f = try LoadFixture()
+        let path = try f.file("orders_export.csv", PresetLineItemTests.currencies)
+        let s = try f.load(.role(.orders), path, [("currency", "jpy")], preset: "shopify")
+        #expect(s.rows == 2)
+        #expect(try f.rows("SELECT sum(amount), count(*), count(DISTINCT customer_id) FROM orders") == [[4000.0, 2, 2]])
+        #expect(s.notes.contains("left out 1 order in another currency than JPY (the file's currencies: JPY ×2, USD ×1): load it into another workspace with currency '…'"), "\(s.notes)")
+        #expect { try f.load(.role(.orders), path, [("currency", "EUR")], preset: "shopify") } throws: { e in
+            (e as? LoadError)?.reason == "no order is in EUR (the file's currencies: JPY ×2, USD ×1)"
+        }
+        #expect { try f.load(.role(.orders), path, [("currency", "JPY")]) } throws: { e in
+            (e as? StoreError)?.message.hasPrefix("currency picks the orders of one currency") == true
+        }
+    }
+
+    /// Amazon: 250-1 has a shipped Sencha (2,000, promotion -200) and a cancelled Matcha that still carries its
+    /// item-price 3,000 (quantity 0). Hand-worked: 250-1 = 2,000, quantity 2; 250-2 = 3,000; GMV 5,000 (was 8,000).
+    /// 250-3 was cancelled whole: it keeps its items' figures (1,000) and is no sale.
+    @Test func amazonCancelledItemAddsNothing() throws {
+        let f = try LoadFixture()
+        let text = AmazonPendingTests.header + """
+            250-1\t\t2024-05-01T10:15:00+09:00\t2024-05-02T00:00:00+09:00\tShipped\tAmazon\tAmazon.co.jp\tMatcha\tS2\tB02\tCancelled\t0\tJPY\t3000\t240\t0\t0\t\t0
+            250-1\t\t2024-05-01T10:15:00+09:00\t2024-05-02T00:00:00+09:00\tShipped\tAmazon\tAmazon.co.jp\tSencha\tS1\tB01\tShipped\t2\tJPY\t2000\t160\t0\t0\t-200\t0
+            250-2\t\t2024-05-02T10:15:00+09:00\t2024-05-02T00:00:00+09:00\tShipped\tAmazon\tAmazon.co.jp\tMatcha\tS2\tB02\tShipped\t1\tJPY\t3000\t240\t500\t40\t\t0
+            250-3\t\t2024-05-03T10:15:00+09:00\t2024-05-03T00:00:00+09:00\tCancelled\tAmazon\tAmazon.co.jp\tHojicha\tS4\tB04\tCancelled\t1\tJPY\t1000\t80\t0\t0\t\t0
+
+            """
+        let s = try f.load(.role(.orders), try f.file("amazon.txt", text), preset: "amazon")
+        #expect(try f.rows("SELECT order_id, status, amount, discount, quantity, product FROM orders ORDER BY order_id") == [
+            ["250-1", "completed", 2000.0, 200.0, 2, "Sencha"], ["250-2", "completed", 3000.0, .null, 1, "Matcha"],
+            ["250-3", "cancelled", 1000.0, .null, 1, "Hojicha"],
+        ])
+        #expect(try f.rows("SELECT sum(amount) FROM orders WHERE status = 'completed'") == [[5000.0]])
+        #expect(s.notes.contains { $0.hasPrefix("1 item was cancelled in an order that kept other items (item-status): 250-1 (line 2)") }, "\(s.notes)")
+    }
+}

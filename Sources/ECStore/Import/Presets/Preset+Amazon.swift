@@ -19,6 +19,8 @@ extension Preset {
         signature: [["amazon-order-id"], ["purchase-date", "order-status"]],
         noBuyerKey: true,
         pendingMayLackAmount: true,
+        itemStatus: ["item-status"],
+        currency: ["currency"],
         finish: { values, columns in
             if let d = columns.index("discount"), let x = values[d].doubleValue { values[d] = .real(abs(x)) }
         })

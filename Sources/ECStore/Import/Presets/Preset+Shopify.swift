@@ -16,6 +16,7 @@ extension Preset {
         ],
         constants: ["channel": "own"],
         signature: [["Name"], ["Financial Status"], ["Lineitem quantity", "Lineitem name"]],
+        currency: ["Currency"],
         finish: { values, columns in
             if let a = columns.index("amount"), let amount = values[a].doubleValue {
                 values[a] = .real(amount + (columns.index("discount").flatMap { values[$0].doubleValue } ?? 0))

@@ -29,6 +29,12 @@ struct Preset: Sendable {
     /// The export leaves a pending order's prices empty until it is priced (Amazon's All Orders report):
     /// such an order loads with its amount empty, and the load says so, where any other stops it.
     var pendingMayLackAmount = false
+    /// Headers of an item's own status (Amazon's `item-status`): a cancelled item of an order that kept other
+    /// items adds nothing to its amount, discount, shipping or quantity.
+    var itemStatus: [String] = []
+    /// Headers of the order's currency: amounts in two currencies cannot be added, so a file with more than one
+    /// stops the load unless `with currency` picks one.
+    var currency: [String] = []
     /// Adjusts a collapsed order row.
     var finish: @Sendable (inout [Value], PresetColumns) -> Void = { _, _ in }
 
