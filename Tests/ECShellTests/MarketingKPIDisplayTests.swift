@@ -1,0 +1,81 @@
+import Foundation
+import ECTestSupport
+import Testing
+
+/// How marketing KPIs read on screen: small conversion rates keep their second decimal, a blank
+/// CAC or CPA says why, and a kpi tree ratio without a denominator is blank, not 0.
+@Suite struct MarketingKPIDisplayTests {
+    /// Orders: A own Feb 5 ¥1,000, B own Feb 10 ¥3,000, A own Mar 5 ¥2,000, C rakuten Mar 20 ¥1,000.
+    /// Spend: Jan own ¥500, Feb own ¥1,000 + google ¥700, Mar own ¥0 + rakuten ¥2,000.
+    /// Traffic: Jan 100, Feb 800, Mar 1,200 own + 400 rakuten sessions.
+    static func shop(_ dir: TemporaryDirectory) throws -> [String] {
+        let orders = try dir.write("orders.csv", """
+            order_id,customer_id,ordered_at,amount,cogs,channel
+            1,A,2024-02-05,1000,400,own
+            2,B,2024-02-10,3000,1000,own
+            3,A,2024-03-05,2000,800,own
+            4,C,2024-03-20,1000,300,rakuten
+
+            """)
+        let spend = try dir.write("spend.csv", """
+            date,channel,spend
+            2024-01-01,own,500
+            2024-02-01,own,1000
+            2024-02-01,google,700
+            2024-03-01,own,0
+            2024-03-01,rakuten,2000
+
+            """)
+        let traffic = try dir.write("traffic.csv", """
+            date,channel,sessions
+            2024-01-01,own,100
+            2024-02-01,own,800
+            2024-03-01,own,1200
+            2024-03-01,rakuten,400
+
+            """)
+        return ["-c", "load orders from '\(orders)'", "-c", "load spend from '\(spend)'", "-c", "load traffic from '\(traffic)'"]
+    }
+
+    /// February: 2 orders / 800 sessions = 0.25%; the range: 4 / 2,500 = 0.16%. At one decimal they
+    /// read 0.2% and 0.2% (as did March's 0.125%). CSV keeps the ratio unrounded.
+    @Test func smallConversionRatesShowTwoDecimals() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let out = try runECSH(Self.shop(dir) + ["-c", "kpi cvr by month", "-c", "kpi repeat_rate"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("│ 2024-02  │ 0.25% │"), "\(out.stdout)")
+        #expect(out.stdout.contains("│ total    │ 0.16% │"), "\(out.stdout)")
+        // A column without a rate under 10% keeps one decimal: repeat rate 1 of 3 customers.
+        #expect(out.stdout.contains("33.3%"), "\(out.stdout)")
+        let csv = try runECSH(["-csv"] + Self.shop(dir) + ["-c", "kpi cvr by month"])
+        #expect(csv.stdout.contains("2024-02,0.0025\n") && csv.stdout.contains("total,0.0016\n"), "\(csv.stdout)")
+    }
+
+    /// January: ¥500 of spend, no order at all; google in February: ¥700, no order; own in March:
+    /// ¥0 of spend, no new customer. Each blank CAC or CPA says which it is.
+    @Test func aBlankCACSaysWhy() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let out = try runECSH(["-csv"] + Self.shop(dir) + ["-c", "kpi cac, cpa by month", "-c", "kpi cac by channel",
+                                                          "-c", "kpi cac by month, channel"])
+        #expect(out.status == 0, "\(out.stderr)")
+        // CAC by month: Feb ¥1,700 / 2 new = 850, Mar ¥2,000 / 1 = 2,000; January blank.
+        #expect(out.stdout.contains("2024-01,,\n2024-02,850.0,850.0\n2024-03,2000.0,1000.0\n"), "\(out.stdout)")
+        #expect(out.stderr.contains("cac blank (spend but no new customer): 2024-01 (¥500); cpa blank (spend but no order): 2024-01 (¥500) (nothing to divide by: a blank, not ¥0)"),
+                "\(out.stderr)")
+        #expect(out.stderr.contains("cac blank (spend but no new customer): google (¥700) (nothing"), "\(out.stderr)")
+        #expect(out.stderr.contains("cac blank (no spend rows): 2024-01 google, 2024-01 rakuten, 2024-02 rakuten, 2024-03 google; "
+                                    + "cac blank (spend but no new customer): 2024-01 own (¥500), 2024-02 google (¥700), 2024-03 own (¥0) (nothing"),
+                "\(out.stderr)")
+    }
+
+    /// January has 100 sessions and no order: AOV and orders per customer are undefined (0 / 0), not
+    /// ¥0 and 0 as the tree showed; cvr is 0 / 100 = 0, a real zero.
+    @Test func kpiTreeLeavesUndefinedRatiosBlank() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let out = try runECSH(["-csv"] + Self.shop(dir) + ["-c", "kpi tree revenue by month from 2024-01 to 2024-02"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("└─ aov,,JPY,,2000,,,\n"), "\(out.stdout)")
+        #expect(out.stdout.contains("├─ orders_per_customer,,ratio,,1,,,\n"), "\(out.stdout)")
+        #expect(out.stdout.contains("├─ cvr,,ratio,0,0.0025,,,\n"), "\(out.stdout)")
+    }
+}
