@@ -47,4 +47,18 @@ extension KPIEngine {
         }
         return parts.joined(separator: "; ") + " (nothing to divide by: a blank, not \(money.format(0)))"
     }
+
+    /// Without `from`, the range starts at the first day of any loaded data: a spend or traffic file
+    /// that starts before the orders adds periods with no orders (¥0 GMV, cvr 0, roas 0) that read as
+    /// no sales, when the orders export may simply start later. Say where the orders begin.
+    func earlyStartNote(plan: Plan, query: KPIQuery) throws -> String? {
+        let ordersSide: Set<Measure.Source> = [.orders, .repeats, .active, .retention, .lifetime]
+        guard query.from == nil, !plan.sources.isDisjoint(with: ordersSide), try db.tableExists("orders") else { return nil }
+        let counted = try ColumnStatistics.current(db, dataset: "orders")?.figures["day"]?.min
+        guard let first = try (counted ?? db.scalar("SELECT min(day) FROM orders")).intValue.map(Int.init),
+              first > plan.startDay else { return nil }
+        let start = DayNumber.isoDate(plan.startDay), begin = DayNumber.isoDate(first)
+        return "the range starts \(start), the first day of the spend, traffic or NPS rows, but the first order is on \(begin): "
+            + "before it the rows show no orders, which may be the orders file starting later (from \(begin) keeps to the orders)"
+    }
 }
