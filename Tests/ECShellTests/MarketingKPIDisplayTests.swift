@@ -106,4 +106,25 @@ import Testing
         #expect(to.stdout.contains("2024-W06,4000.0\n2024-W07,0\n2024-W08,0\ntotal,4000.0"), "\(to.stdout)")
         #expect(!to.stderr.contains("where bounds"), "\(to.stderr)")
     }
+
+    /// Own: customer A, CM2 1,000 − 900 − 300 = −200 in January and 2,000 − 1,900 − 300 = −200 in
+    /// February; CAC (500 + 300) / 1 = 800. After 1 month the margin per customer is −400 = −50% of
+    /// CAC: none of it recovered (it read "-50% of CAC recovered after 1 months").
+    @Test func paybackWithANegativeMarginSaysSo() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("o.csv", """
+            order_id,customer_id,ordered_at,amount,cogs,shipping,channel
+            1,A,2024-01-05,1000,900,300,own
+            2,B,2024-01-10,3000,2000,300,rakuten
+            3,A,2024-02-05,2000,1900,300,own
+
+            """)
+        let spend = try dir.write("s.csv", "date,channel,spend\n2024-01-01,own,500\n2024-01-01,rakuten,700\n2024-02-01,own,300\n")
+        let out = try runECSH(["-csv", "-c", "load orders from '\(orders)'", "-c", "load spend from '\(spend)'", "-c", "unit economics by channel"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("own,1,800.0,800.0,2,1500.0,-200.0,"), "\(out.stdout)")
+        #expect(out.stdout.contains(",not yet: margin per customer is negative after 1 month (-50% of CAC),"), "\(out.stdout)")
+        // Rakuten: 3,000 − 2,000 − 300 = 700 of CAC 700 in month 0: paid back at once.
+        #expect(out.stdout.contains(",M0,"), "\(out.stdout)")
+    }
 }
