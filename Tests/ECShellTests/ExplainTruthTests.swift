@@ -21,7 +21,7 @@ import ECTestSupport
         #expect(out.status == 0, "\(out.stderr)")
         #expect(!out.stdout.contains("undefined"))
         #expect(out.stdout.contains("sessions_change, cvr_change, aov_change and revenue_change are blank: there is no earlier period to compare with (`kpi sales by month` compares months)."))
-        #expect(out.stdout.contains("In this workspace, sessions 1,208,065, cvr 1.6%, aov ¥2,969, revenue ¥57,206,248 over all loaded data."))
+        #expect(out.stdout.contains("In this workspace, sessions 1,208,065, cvr 1.60%, aov ¥2,969, revenue ¥57,206,248 over all loaded data."))
     }
 
     /// Every order of the sample shop has a customer_id (Amazon's too): the old line said every Amazon

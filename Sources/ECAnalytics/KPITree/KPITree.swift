@@ -15,14 +15,15 @@ public struct KPITreeNode: Sendable {
     /// How the children make this node, as shown ("sessions × cvr × aov"); empty for a leaf.
     public var formula: String
     public var unit: Unit
-    public var previous: Double
-    public var current: Double
+    /// nil for a ratio with a zero denominator (AOV of a period without orders): undefined, not 0.
+    public var previous: Double?
+    public var current: Double?
     /// −1 for a term subtracted from its parent (discounts in margin).
     public var sign: Double
     public var combination: Combination
     public var children: [KPITreeNode]
 
-    init(_ name: String, _ unit: Unit, _ previous: Double, _ current: Double, sign: Double = 1,
+    init(_ name: String, _ unit: Unit, _ previous: Double?, _ current: Double?, sign: Double = 1,
          formula: String = "", combination: Combination = .product, children: [KPITreeNode] = []) {
         self.name = name
         self.formula = formula
@@ -34,19 +35,22 @@ public struct KPITreeNode: Sendable {
         self.children = children
     }
 
-    /// current / previous − 1, nil when the previous value is 0.
-    public var change: Double? { previous != 0 ? current / previous - 1 : nil }
+    /// current / previous − 1, nil when the previous value is 0 or either is undefined.
+    public var change: Double? {
+        guard let previous, let current, previous != 0 else { return nil }
+        return current / previous - 1
+    }
 
     /// The share of `parent`'s change this node explains, nil when it cannot be said (no change, a zero).
     func explains(in parent: KPITreeNode) -> Double? {
         switch parent.combination {
         case .product:
-            guard previous > 0, current > 0, parent.previous > 0, parent.current > 0, parent.current != parent.previous else { return nil }
-            return log(current / previous) / log(parent.current / parent.previous)
+            guard let previous, let current, let p0 = parent.previous, let p1 = parent.current,
+                  previous > 0, current > 0, p0 > 0, p1 > 0, p1 != p0 else { return nil }
+            return log(current / previous) / log(p1 / p0)
         case .sum:
-            let whole = parent.current - parent.previous
-            guard whole != 0 else { return nil }
-            return sign * (current - previous) / whole
+            guard let previous, let current, let p0 = parent.previous, let p1 = parent.current, p1 != p0 else { return nil }
+            return sign * (current - previous) / (p1 - p0)
         }
     }
 }

@@ -17,7 +17,9 @@ enum KPITreeBuilder {
         }
     }
 
-    private static func ratio(_ x: Double, _ y: Double) -> Double { y != 0 ? x / y : 0 }
+    /// A ratio with a zero denominator is undefined (nil, shown blank), as `kpi` leaves AOV blank for a
+    /// period without orders: 0 would read as orders worth ¥0.
+    private static func ratio(_ x: Double, _ y: Double) -> Double? { y != 0 ? x / y : nil }
 
     /// customers = new + returning, as a sum node.
     private static func customers(_ a: PeriodFigures, _ b: PeriodFigures) -> KPITreeNode {

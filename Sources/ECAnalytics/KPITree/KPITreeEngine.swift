@@ -79,7 +79,8 @@ public enum KPITreeEngine {
         var notes: [String] = []
         // Exact values (the table shows 2 decimals; CSV and JSON keep every digit, so the
         // products can be checked); sums of whole yen and counts stay integers.
-        func value(_ v: Double, _ unit: KPITreeNode.Unit, shown: Bool) -> Value {
+        func value(_ v: Double?, _ unit: KPITreeNode.Unit, shown: Bool) -> Value {
+            guard let v else { return .null }
             let number = unit == .percent && shown ? v * 100 : v
             if number == number.rounded(), abs(number) < 9e15 { return .integer(Int64(number)) }
             return .real(number)
@@ -137,8 +138,10 @@ public enum KPITreeEngine {
 
     /// A node's change as the note words it: from 0 there is no percentage, but there is a change.
     private static func changeText(_ node: KPITreeNode) -> String {
-        guard node.change == nil, node.current != node.previous else { return percentText(node.change) }
-        return node.current > node.previous ? "(up from 0)" : "(down from 0)"
+        guard node.change == nil, let now = node.current, let before = node.previous, now != before else {
+            return percentText(node.change)
+        }
+        return now > before ? "(up from 0)" : "(down from 0)"
     }
 
     private static func percentText(_ ratio: Double?, signed: Bool = true) -> String {

@@ -38,8 +38,12 @@ public struct UnitEconomics: Sendable {
             switch r.payback {
             case .offset(let k)?: payback = .text("M\(k)")
             case .notYet?:
+                // A negative margin so far recovers none of CAC: "-50% of CAC recovered" read as a share on its way.
                 payback = .text(r.recovered.map {
-                    "not yet: \(Int(($0.share * 100).rounded()))% of CAC recovered after \($0.months) months"
+                    let months = $0.months == 1 ? "1 month" : "\($0.months) months"
+                    return $0.share < 0
+                        ? "not yet: margin per customer is negative after \(months) (\(Int(($0.share * 100).rounded()))% of CAC)"
+                        : "not yet: \(Int(($0.share * 100).rounded()))% of CAC recovered after \(months)"
                 } ?? "not yet")
             case nil: payback = .null
             }

@@ -56,11 +56,63 @@ extension Session {
             // Machine formats keep the labels as they are (they are keys); the note says which periods are partial.
             table = PeriodEdges.mark(table, grain: grain, range: range, weekStart: settings.weekStart)
         }
+        if let grain, let filter = q.filter {
+            table.notes += Self.dateFilterNotes(filter, grain: grain, from: q.from != nil, to: q.to != nil)
+        }
         // The reference SQL computes the same numbers; say so when the snapshot route ran instead.
         let label = result.ranReferenceSQL ? "" : "-- reference SQL: the same numbers as the snapshot route that ran (ECSH_KPI_ROUTE=sql runs this)\n"
         show(table, sql: label + annotatedSQL(result.sql, result.bindings))
         // Charts are for people: only under the table view, never inside a machine format.
         if (q.chart || options.chart) && options.format == .table { try drawChart(table) }
+    }
+
+    /// `where ordered_at <= '2024-02-20'` filters the orders, not the periods: the axis still runs to
+    /// as_of (or from the data's first day), and the periods past the bound read as periods without sales.
+    /// Say so, and that `to` (or `from`) narrows the axis. Only comparisons joined by `and` bound the orders.
+    static func dateFilterNotes(_ filter: Expr, grain: TimeGrain, from: Bool, to: Bool) -> [String] {
+        var upper: [String] = [], lower: [String] = []
+        func text(_ e: Expr) -> String? {
+            switch e.kind {
+            case .literal(.string(let s)): return s
+            case .literal(.date(let d)): return d.description
+            case .literal(.month(let m)): return m.description
+            default: return nil
+            }
+        }
+        func isDate(_ e: Expr) -> Bool {
+            if case .identifier(let id) = e.kind { return ["ordered_at", "day"].contains(id.name.lowercased()) }
+            return false
+        }
+        func walk(_ e: Expr) {
+            switch e.kind {
+            case .binary(.and, let a, let b): walk(a); walk(b)
+            case .binary(let op, let a, let b) where isDate(a) || isDate(b):
+                guard let value = text(isDate(a) ? b : a) else { return }
+                let below: Bool
+                switch op {
+                case .less, .lessOrEqual: below = isDate(a)
+                case .greater, .greaterOrEqual: below = !isDate(a)
+                default: return
+                }
+                if below { upper.append(value) } else { lower.append(value) }
+            case .between(let x, let low, let high, negated: false) where isDate(x):
+                if let l = text(low) { lower.append(l) }
+                if let h = text(high) { upper.append(h) }
+            default: return
+            }
+        }
+        walk(filter)
+        let unit = grain.rawValue + "s"
+        var notes: [String] = []
+        if let bound = upper.first, !to {
+            notes.append("where bounds the orders at '\(bound)', not the \(unit): those after it run on to as_of with no orders; "
+                         + "`to \(bound)` ends the \(unit) there")
+        }
+        if let bound = lower.first, !from {
+            notes.append("where bounds the orders from '\(bound)', not the \(unit): those before it start at the data's first day with no orders; "
+                         + "`from \(bound)` starts the \(unit) there")
+        }
+        return notes
     }
 
     /// SQL for `show sql` that runs as it is in the workspace's own shell (`SQLFragment.runnable`).
