@@ -199,7 +199,7 @@ struct CharacterScanner {
                     if index == characters.count { openReason = .trailingBackslash }
                     continue
                 }
-                if (c.isNewline && !endsInComma || c == ";") && depth <= 0 { _ = step(); break }
+                if (c.isNewline && !endsInComma || c == ";") && depth <= 0 { _ = step(); endsInComma = false; break }
                 if c == "#" || (c == "-" && peek(1) == "-") {
                     while let n = peek(), !n.isNewline { let s = step(); if start != nil { text.append(s) } }
                     continue

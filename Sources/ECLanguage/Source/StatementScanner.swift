@@ -85,6 +85,7 @@ struct StatementScanner {
                 }
                 if (step.isNewline && !endsInComma || c == Self.semicolon) && depth <= 0 {
                     take(step, into: &text, started: false)
+                    endsInComma = false  // ended by `;`: nothing open
                     break
                 }
                 if c == Self.hash || (c == Self.minus && lookAscii(position + 1) == Self.minus) {
