@@ -187,6 +187,7 @@ struct CharacterScanner {
             var start: ECLanguage.SourceLocation?
             var depth = 0
             var lastContentLength = 0  // text length up to the last non-blank character
+            var endsInComma = false
             while index < characters.count {
                 let c = characters[index]
                 if c == "\\" && isLineJoin() {
@@ -198,7 +199,7 @@ struct CharacterScanner {
                     if index == characters.count { openReason = .trailingBackslash }
                     continue
                 }
-                if (c.isNewline || c == ";") && depth <= 0 { _ = step(); break }
+                if (c.isNewline && !endsInComma || c == ";") && depth <= 0 { _ = step(); endsInComma = false; break }
                 if c == "#" || (c == "-" && peek(1) == "-") {
                     while let n = peek(), !n.isNewline { let s = step(); if start != nil { text.append(s) } }
                     continue
@@ -219,15 +220,17 @@ struct CharacterScanner {
                         }
                     }
                     lastContentLength = text.count
+                    endsInComma = false
                     if !closed { openReason = c == "'" ? .unclosedString : .unclosedQuotedIdentifier }
                     continue
                 }
                 if c == "(" { depth += 1 }
                 if c == ")" { depth -= 1 }
                 text.append(step())
-                if !(c == " " || c == "\t" || c.isNewline) { lastContentLength = text.count }
+                if !(c == " " || c == "\t" || c.isNewline) { lastContentLength = text.count; endsInComma = c == "," }
             }
             if openReason == nil && depth > 0 { openReason = .unclosedParenthesis }
+            if openReason == nil && endsInComma { openReason = .trailingComma }
             if let start {
                 return (String(text[..<lastContentLength]), start)
             }

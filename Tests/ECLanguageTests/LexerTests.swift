@@ -12,6 +12,9 @@ import Testing
         ("12", .integer(12)),
         ("3.5", .real(3.5)),
         ("1_000", .integer(1000)),
+        ("1e3", .real(1000)),                           // an exponent, as in SQL
+        ("2.5E-2", .real(0.025)),
+        ("5e+1%", .percent(0.5)),
         ("15%", .percent(0.15)),
         ("12.5%", .percent(0.125)),
         ("2024-03-05", .date(CalendarDate(year: 2024, month: 3, day: 5))),
@@ -37,6 +40,23 @@ import Testing
 
     @Test func commentsRunToEndOfLine() throws {
         #expect(try kinds("a # b c\nd -- e\nf") == [.word("a"), .word("d"), .word("f")])
+    }
+
+    /// An `e` not followed by digits is a word of its own, as before exponents were read.
+    @Test func anExponentNeedsDigits() throws {
+        #expect(try kinds("1e") == [.integer(1), .word("e")])
+        #expect(try kinds("2e-x") == [.integer(2), .word("e"), .symbol(.minus), .word("x")])
+        #expect(try kinds("90 days") == [.integer(90), .word("days")])
+    }
+
+    /// `1,000` is three tokens (a comma separates list items); the lexer knows it for the parser's error.
+    @Test func thousandsSeparatorsAreRecognisedForErrors() throws {
+        var lexer = Lexer(text: "x > 12,500,000 and y in (1, 2) and z = 3,14")
+        #expect(lexer.thousandsSeparated(at: 6)?.written == "12,500,000")
+        #expect(lexer.thousandsSeparated(at: 6)?.number == "12_500_000")
+        #expect(lexer.thousandsSeparated(at: 27) == nil)  // `1, 2`
+        #expect(lexer.thousandsSeparated(at: 41) == nil)  // `3,14`: two digits
+        _ = try lexer.next()
     }
 
     @Test func subtractionIsNotAMonth() throws {

@@ -34,6 +34,16 @@ import Testing
         (["x (; y"], .needsContinuation(.unclosedParenthesis)),
         (["x \\\r", "(y"], .needsContinuation(.unclosedParenthesis)),  // \r + the joining \n are one line break
         (["x (\r"], .needsContinuation(.unclosedParenthesis)),
+        // A line ending in `,` goes on (no statement ends in one), after blanks and comments too; not inside quotes.
+        (["kpi gmv,"], .needsContinuation(.trailingComma)),
+        (["kpi gmv,", "aov by month"], .complete),
+        (["kpi gmv,  # and", "", "aov"], .complete),
+        (["kpi gmv, -- more", "  "], .needsContinuation(.trailingComma)),
+        (["x ',"], .needsContinuation(.unclosedString)),
+        (["x ','"], .complete),
+        (["x ,;"], .complete),                          // `;` ends it all the same
+        (["x ,\r"], .needsContinuation(.trailingComma)),
+        (["x (a,", "b)"], .complete),
     ])
     func answersAsWorkedByHand(lines: [String], expected: InputCompleteness) {
         let answers = both(lines)
@@ -44,7 +54,7 @@ import Testing
 
     /// 20,000 seeded random line sequences over the characters that matter to the splitter.
     @Test func agreesWithTheWholeTextSplitterOnRandomLines() {
-        let alphabet: [Character] = ["a", " ", "\t", "'", "\"", "(", ")", "\\", "#", "-", ";", "\r", "\u{2028}", "é"]
+        let alphabet: [Character] = ["a", " ", "\t", "'", "\"", "(", ")", "\\", "#", "-", ";", "\r", "\u{2028}", "é", ","]
         var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next(_ bound: Int) -> Int {
             seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407  // Knuth's MMIX LCG

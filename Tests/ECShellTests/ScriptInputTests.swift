@@ -57,6 +57,32 @@ import ECTestSupport
         #expect(out.stdout == "five\n5\nsix\n6\n", "\(out.stdout)")
     }
 
+    /// A line ending in `,` goes on to the next (no statement ends in one), in a file as on standard input;
+    /// an error after it keeps its own line and column. `kpi`'s two columns: one statement, one result.
+    @Test func aLineEndingInACommaContinues() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        _ = try dir.write("list.ecsh", "sql select 1 as a,  -- and\n\n   2 as b\nsql select 3 as c,\n  nosuch\n")
+        let out = try runECSH(["--no-rc", "--format", "csv", "-f", "list.ecsh"], directory: dir.url)
+        #expect(out.status == 1)
+        #expect(out.stdout == "a,b\n1,2\n", "\(out.stdout)")
+        #expect(out.stderr.contains(" --> list.ecsh:5:3\n"), "\(out.stderr)")
+        let piped = try runECSH(["--no-rc", "--format", "csv", "-f", "-"], stdin: "sql select 1 as a,\n 2 as b\n")
+        #expect(piped.stdout == "a,b\n1,2\n", "\(piped.stderr)")
+    }
+
+    /// `run '-'`: standard input is read as a script only with `-f -`; the error says so (it used to say
+    /// "no such script file '-'" and to check the path). A file named `-` still runs.
+    @Test func runDashSaysStandardInputIsForTheCommandLine() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let out = try runECSH(["--no-rc", "-c", "run '-'"], stdin: "sql select 1\n", directory: dir.url)
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("error: run reads a script file, not standard input: '-' (standard input) is for the command line's -f -"),
+                "\(out.stderr)")
+        _ = try dir.write("-", "sql select 7 as seven\n")
+        let file = try runECSH(["--no-rc", "--format", "csv", "-c", "run '-'"], directory: dir.url)
+        #expect(file.stdout == "seven\n7\n", "\(file.stderr)")
+    }
+
     // MARK: encodings
 
     /// Lines 2–3 are one statement (an open parenthesis); line 4 fails at `nosuch`, column 23:

@@ -89,6 +89,46 @@ import ECTestSupport
         #expect(shadow.stdout.contains("¥1,467"))  // 8,800 / 6 orders
     }
 
+    /// `drop kpi` takes the KPI's target with it: left behind, scorecard skipped it ("big: skipped (unknown KPI 'big')"),
+    /// and for a KPI that shadowed a built-in, held the built-in to a target set for another formula.
+    @Test func droppingAKPIDropsItsTarget() throws {
+        let dir = try shop(); defer { dir.remove() }
+        let out = try run(["define kpi big = revenue * 2", "target big >= 100", "drop kpi big", "scorecard",
+                           "define kpi aov = revenue / 2", "target aov >= 5000", "drop kpi aov",
+                           "sql select count(*) as targets from ecsh_targets"], in: dir)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("dropped kpi big and its target (big >= ¥100)\n"), "\(out.stderr)")
+        #expect(out.stderr.contains("dropped kpi aov and its target (aov >= ¥5,000)\n"), "\(out.stderr)")
+        #expect(!out.stderr.contains("big: skipped"), "\(out.stderr)")
+        #expect(out.stdout.contains("│       0 │"), "\(out.stdout)")
+        // A KPI without a target says only that it was dropped.
+        let plain = try run(["define kpi big = revenue * 2", "drop kpi big"], in: dir)
+        #expect(plain.stderr.contains("dropped kpi big\n"), "\(plain.stderr)")
+    }
+
+    /// `segments` repeats, under its table, the notes about empty values that defining each segment gave:
+    /// nt (region != 'Tokyo') counts 1 customer and leaves out c2 and c5 (no region); ins matches '' never.
+    @Test func theSegmentListRepeatsTheEmptyValueNotes() throws {
+        let dir = try shop(); defer { dir.remove() }
+        let out = try run(["segment nt = region != 'Tokyo'", "segment t = region = 'Tokyo'", "segment ins = region in ('Osaka', '')",
+                           "segments"], in: dir)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("note on segment nt: 2 customers are in neither nt nor its opposite: no region (∅)"), "\(out.stderr)")
+        #expect(out.stderr.contains("note on segment ins: '' matches no customer"), "\(out.stderr)")
+        #expect(!out.stderr.contains("note on segment t:"))
+    }
+
+    /// `1e3` is a number (customers with revenue ≥ ¥3,000: c1 and c3); `50,000` is an error that says how to write it.
+    @Test func exponentsAreNumbersAndThousandsSeparatorsSayHowToWriteThem() throws {
+        let dir = try shop(); defer { dir.remove() }
+        let out = try run(["segment big = revenue >= 3e3"], in: dir)
+        #expect(out.stderr.contains("segment big: 2 of 5 customers"), "\(out.stderr)")
+        let comma = try run(["segment big = revenue >= 3,000"], in: dir)
+        #expect(comma.status == 1)
+        #expect(comma.stderr.contains("a comma separates list items, so 3,000 is not one number: write 3_000 (or 3000)"), "\(comma.stderr)")
+        #expect(comma.stderr.contains(":1:27"), "\(comma.stderr)")
+    }
+
     /// `target repeat_rate >= 30` read as 3,000%, a target no share can meet; 30% and 0.3 are the same target.
     @Test func aShareTargetAboveOneIsAnError() throws {
         let dir = try shop(); defer { dir.remove() }

@@ -22,6 +22,15 @@ public enum TargetStore {
                        [.text(t.kpi), .text(t.comparison.rawValue), .real(t.value), .text(text), t.objective.map { .text($0) } ?? .null])
     }
 
+    /// Removes the target of a KPI (with `drop kpi`); returns how it read (`big >= 100`), nil when it had none.
+    public static func remove(kpi: String, db: Database) throws -> String? {
+        guard try db.tableExists(table) else { return nil }
+        let rows = try db.query("SELECT definition FROM ecsh_targets WHERE kpi = ?", [.text(kpi)]).rows
+        guard let first = rows.first else { return nil }
+        try db.execute("DELETE FROM ecsh_targets WHERE kpi = ?", [.text(kpi)])
+        return first[0].textValue ?? kpi
+    }
+
     /// The stored targets, in the order they were set. A row a user edited into
     /// something unreadable (`sql UPDATE ecsh_targets SET value = 'x'`) is not
     /// a target; it is reported in `problems`, never a crash.

@@ -87,7 +87,7 @@ public enum CommandCatalog {
           ["kpi tree revenue", "kpi tree margin by quarter", "kpi tree gmv by month from 2024-03 to 2024-05"], ["by", "from", "to"]),
         c(.defineKPI, "define kpi", "define kpi NAME = FORMULA", "Define a KPI from other KPIs with + - * / and numbers.", .kpis,
           ["define kpi margin_rate = margin / revenue"], []),
-        c(.dropKPI, "drop kpi", "drop kpi NAME", "Forget a defined KPI.", .kpis, ["drop kpi margin_rate"], []),
+        c(.dropKPI, "drop kpi", "drop kpi NAME", "Forget a defined KPI and its target.", .kpis, ["drop kpi margin_rate"], []),
         c(.target, "target", "target KPI OP VALUE [under \"OBJECTIVE\"]", "Set a target for a KPI, shown by scorecard (a key result under an objective).", .kpis,
           ["target repeat_rate >= 35%", "target cac <= 3000 under \"Grow customer equity\""], ["under"]),
         c(.scorecard, "scorecard", "scorecard [by GRAIN]", "KPIs against their targets, with trend.", .kpis,

@@ -1,6 +1,6 @@
 /// Turns statement text into tokens, one at a time (the parser pulls them so `sql` can take its raw text).
 ///
-/// Literal forms: `'text'` (`''` escapes a quote), `12`, `3.5`, `1_000`, `15%`,
+/// Literal forms: `'text'` (`''` escapes a quote), `12`, `3.5`, `1_000`, `1e3`, `15%`,
 /// `2024-03-05` (a date), `2024-03` (a month), `"quoted identifier"` (`""` escapes).
 /// Comments run from `#` or `--` to the end of the line.
 public struct Lexer: Sendable {
@@ -33,6 +33,22 @@ public struct Lexer: Sendable {
         var end = start
         for c in characters[offset...] { end = end.advanced(over: c) }
         return (String(characters[offset...]), SourceRange(start: start, end: end))
+    }
+
+    /// When the `,` at `offset` sits inside digits as a thousands separator (`1,000`, `12,500,000`), the
+    /// number as written and as ecsh reads it (`1_000`); nil otherwise. A comma always separates list
+    /// items, so `1,000` is never a number: errors at such a comma say how to write it.
+    func thousandsSeparated(at offset: Int) -> (written: String, number: String)? {
+        func isDigit(_ i: Int) -> Bool { i >= 0 && i < characters.count && characters[i].isASCII && characters[i].isNumber }
+        guard offset < characters.count, characters[offset] == ",", isDigit(offset - 1) else { return nil }
+        var first = offset
+        while isDigit(first - 1) || (first - 1 >= 0 && characters[first - 1] == "_") { first -= 1 }
+        var end = offset
+        while end < characters.count, characters[end] == ",", (1...3).allSatisfy({ isDigit(end + $0) }), !isDigit(end + 4) { end += 4 }
+        guard end > offset else { return nil }
+        if end < characters.count, characters[end].isLetter || characters[end] == "_" || characters[end] == "." { return nil }
+        let written = String(characters[first..<end])
+        return (written, written.replacingOccurrences(of: ",", with: "_"))
     }
 
     private func peek(_ offset: Int = 0) -> Character? {
@@ -119,6 +135,16 @@ public struct Lexer: Sendable {
                 digits.append(step())
             } else {
                 break
+            }
+        }
+        // An exponent, as in SQL and every spreadsheet: `1e3` = 1000, `2.5E-2` = 0.025 (a real).
+        if let e = peek(), e == "e" || e == "E" {
+            let sign = peek(1) == "+" || peek(1) == "-" ? 1 : 0
+            if let d = peek(1 + sign), d.isASCII && d.isNumber, !digits.isEmpty {
+                isReal = true
+                digits.append(step())
+                if sign == 1 { digits.append(step()) }
+                while let c = peek(), c.isASCII && c.isNumber { digits.append(step()) }
             }
         }
         let range = SourceRange(start: start, end: location)

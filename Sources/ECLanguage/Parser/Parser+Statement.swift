@@ -188,7 +188,7 @@ extension Parser {
         case .showSQL: kind = .showSQL
         case .timer: kind = .timer(try parseSwitch("timer"))
         case .chart: kind = .chart(try parseSwitch("chart"))
-        case .run: kind = .run(path: try parseString("a script file name in quotes"))
+        case .run: kind = .run(path: try parseString("a script file name in quotes", example: "'analysis.ecsh'"))
         case .quit: kind = .quit
         }
         try expectEnd(allowed: CommandCatalog.info(id).keywords)

@@ -127,7 +127,13 @@ public struct Parser {
 
     /// "expected X, found Y" at the current token.
     func expected(_ what: String, help: String? = nil, note: String? = nil) -> Diagnostic {
-        Diagnostic("expected \(what), found \(current.display)", at: current.range, help: help, note: note)
+        Diagnostic("expected \(what), found \(current.display)", at: current.range, help: thousandsHelp ?? help, note: note)
+    }
+
+    /// At a `,` inside digits (`1,000`): how to write the number, since a comma separates list items.
+    var thousandsHelp: String? {
+        guard current.kind == .symbol(.comma), let n = lexer.thousandsSeparated(at: current.startOffset) else { return nil }
+        return "a comma separates list items, so \(n.written) is not one number: write \(n.number) (or \(n.number.replacingOccurrences(of: "_", with: "")))"
     }
 
     /// The range from `start` to the end of the last consumed token.
@@ -138,7 +144,7 @@ public struct Parser {
         if atEnd { return }
         let suggestion = current.keyword.flatMap { didYouMean($0, among: allowed) }.map { "did you mean '\($0)'?" }
         let note = allowed.isEmpty ? nil : "expected one of: " + allowed.joined(separator: ", ")
-        throw Diagnostic("unexpected \(current.display)", at: current.range, help: suggestion, note: note)
+        throw Diagnostic("unexpected \(current.display)", at: current.range, help: thousandsHelp ?? suggestion, note: note)
     }
 
     /// Enters one nesting level (parenthesis, `not`, unary minus); fails past `maxDepth`.
@@ -172,8 +178,8 @@ public struct Parser {
     }
 
     /// A 'quoted string'.
-    mutating func parseString(_ what: String) throws(Diagnostic) -> Located<String> {
-        guard case .string(let s) = current.kind else { throw expected(what, note: "write it in single quotes, e.g. 'orders.csv'") }
+    mutating func parseString(_ what: String, example: String = "'orders.csv'") throws(Diagnostic) -> Located<String> {
+        guard case .string(let s) = current.kind else { throw expected(what, note: "write it in single quotes, e.g. \(example)") }
         return Located(s, range: try advance().range)
     }
 

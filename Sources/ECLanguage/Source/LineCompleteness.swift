@@ -59,6 +59,8 @@ private struct ScanState: Sendable {
     var depth = 0
     /// The last character scanned belonged to a line join (so an end here is a trailing backslash).
     var joined = false
+    /// The last character outside blanks and comments was `,`: a line break does not end the statement.
+    var comma = false
 
     var completeness: InputCompleteness {
         switch mode {
@@ -66,7 +68,8 @@ private struct ScanState: Sendable {
         case .join: return .needsContinuation(.trailingBackslash)
         case .normal, .comment:
             if joined { return .needsContinuation(.trailingBackslash) }
-            return depth > 0 ? .needsContinuation(.unclosedParenthesis) : .complete
+            if depth > 0 { return .needsContinuation(.unclosedParenthesis) }
+            return comma ? .needsContinuation(.trailingComma) : .complete
         }
     }
 
@@ -97,13 +100,18 @@ private struct ScanState: Sendable {
                 joined = true
                 return i + 1
             }
-            if (c.isNewline || c == ";") && depth <= 0 {
+            if (c.isNewline && !comma || c == ";") && depth <= 0 {
                 depth = 0  // a new statement
+                comma = false
                 return i + 1
             }
+            if c == " " || c == "\t" || c.isNewline { return i + 1 }
             if c == "#" || (c == "-" && next == "-") {
-                mode = .comment
-            } else if c == "'" || c == "\"" {
+                mode = .comment  // a comment keeps what came before it: `kpi gmv, # more below` goes on
+                return i + 1
+            }
+            comma = c == ","
+            if c == "'" || c == "\"" {
                 mode = .quote(c)
             } else if c == "(" {
                 depth += 1

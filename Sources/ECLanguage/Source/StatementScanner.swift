@@ -18,7 +18,7 @@ struct StatementScanner {
     private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), backslash = UInt8(ascii: "\\")
     private static let semicolon = UInt8(ascii: ";"), hash = UInt8(ascii: "#"), minus = UInt8(ascii: "-")
     private static let quote = UInt8(ascii: "'"), doubleQuote = UInt8(ascii: "\"")
-    private static let open = UInt8(ascii: "("), close = UInt8(ascii: ")")
+    private static let open = UInt8(ascii: "("), close = UInt8(ascii: ")"), comma = UInt8(ascii: ",")
 
     init(text: String, start: SourceLocation) {
         characters = UTF8Characters(text)
@@ -63,6 +63,7 @@ struct StatementScanner {
             var start: SourceLocation?
             var depth = 0
             var lastContentLength = 0  // bytes of text up to the last non-blank Character
+            var endsInComma = false  // the last Character outside blanks and comments was `,`: a line break continues
             while !atEnd {
                 let step = look(position)
                 let c = step.ascii
@@ -82,8 +83,9 @@ struct StatementScanner {
                     if atEnd { openReason = .trailingBackslash }
                     continue
                 }
-                if (step.isNewline || c == Self.semicolon) && depth <= 0 {
+                if (step.isNewline && !endsInComma || c == Self.semicolon) && depth <= 0 {
                     take(step, into: &text, started: false)
+                    endsInComma = false  // ended by `;`: nothing open
                     break
                 }
                 if c == Self.hash || (c == Self.minus && lookAscii(position + 1) == Self.minus) {
@@ -114,15 +116,20 @@ struct StatementScanner {
                         }
                     }
                     lastContentLength = text.count
+                    endsInComma = false
                     if !closed { openReason = c == Self.quote ? .unclosedString : .unclosedQuotedIdentifier }
                     continue
                 }
                 if c == Self.open { depth += 1 }
                 if c == Self.close { depth -= 1 }
                 take(step, into: &text, started: true)
-                if !(Self.isBlank(step) || step.isNewline) { lastContentLength = text.count }
+                if !(Self.isBlank(step) || step.isNewline) {
+                    lastContentLength = text.count
+                    endsInComma = c == Self.comma
+                }
             }
             if openReason == nil && depth > 0 { openReason = .unclosedParenthesis }
+            if openReason == nil && endsInComma { openReason = .trailingComma }
             if let start {
                 return (String(decoding: text[..<lastContentLength], as: UTF8.self), start)
             }

@@ -57,12 +57,14 @@ public enum ContinuationReason: Sendable, Hashable {
     case unclosedQuotedIdentifier
     case unclosedParenthesis
     case trailingBackslash
+    /// The last line ends in `,` (outside quotes and comments): a list goes on (`kpi gmv,` ⏎ `aov`).
+    case trailingComma
 }
 
 /// Splits sources into statements and tells whether interactive input is complete.
 ///
 /// A statement ends at a newline or `;` outside quotes and parentheses; a `\` at the
-/// end of a line joins it with the next. Comments (`#`, `--`) run to the end of the line.
+/// end of a line joins it with the next, and so does a `,` (no statement ends in one). Comments (`#`, `--`) run to the end of the line.
 public enum StatementSplitter {
     /// The statements of a source, in order; blank and comment-only statements are skipped.
     public static func split(_ source: Source) -> [StatementText] {

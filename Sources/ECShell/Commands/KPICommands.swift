@@ -153,10 +153,15 @@ extension Session {
             throw ShellError("kpi '\(user.name)' uses '\(name.folded)' (\(user.name) = \(user.formula))", at: name.range,
                              help: "drop kpi \(user.name) first, or redefine it")
         }
-        guard try DerivedKPIs.drop(name.folded, db: database) else {
-            throw Diagnostic.unknownName("defined KPI", name.name, at: name.range,
-                                         among: Array(try DerivedKPIs.load(database).keys))
+        // Its target goes with it: left behind, scorecard would skip it, or (a KPI that shadowed a
+        // built-in) hold the built-in to a target set for another formula.
+        let target: String? = try database.transaction {
+            guard try DerivedKPIs.drop(name.folded, db: database) else {
+                throw Diagnostic.unknownName("defined KPI", name.name, at: name.range,
+                                             among: Array(try DerivedKPIs.load(database).keys))
+            }
+            return try TargetStore.remove(kpi: name.folded, db: database)
         }
-        say("dropped kpi \(name.folded)")
+        say("dropped kpi \(name.folded)" + (target.map { " and its target (\($0))" } ?? ""))
     }
 }

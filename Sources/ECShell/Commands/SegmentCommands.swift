@@ -43,7 +43,12 @@ extension Session {
     /// Says which customers a negation leaves out because an attribute is empty (SQL's unknown), and
     /// that `''` matches nothing since an empty field is loaded as null.
     func noteUnknowns(_ name: Identifier, _ predicate: Expr) {
-        noteUnknowns(predicate, rows: ("customer", "customers"), left: try? segmentCatalog.leftOutAsUnknown(name), in: name.name)
+        for note in unknownNotes(name, predicate) { say(note) }
+    }
+
+    /// The notes `segment` gives about empty values, for `segments` to repeat under its table.
+    func unknownNotes(_ name: Identifier, _ predicate: Expr) -> [String] {
+        unknownNotes(predicate, rows: ("customer", "customers"), left: try? segmentCatalog.leftOutAsUnknown(name), in: name.name)
     }
 
     /// A `where` filter's notes: e-mail literals lower-cased, and the counted orders a negation leaves out
@@ -57,14 +62,20 @@ extension Session {
     }
 
     private func noteUnknowns(_ predicate: Expr, rows: (one: String, many: String), left: SegmentCatalog.Unknowns??, in what: String) {
+        for note in unknownNotes(predicate, rows: rows, left: left, in: what) { say(note) }
+    }
+
+    private func unknownNotes(_ predicate: Expr, rows: (one: String, many: String), left: SegmentCatalog.Unknowns??, in what: String) -> [String] {
+        var notes: [String] = []
         if !predicate.emptyTextComparisons.isEmpty {
-            say("note: '' matches no \(rows.one): an empty field is loaded as ∅ (null); write `COLUMN is null` for the \(rows.many) without a value")
+            notes.append("note: '' matches no \(rows.one): an empty field is loaded as ∅ (null); write `COLUMN is null` for the \(rows.many) without a value")
         }
-        guard let left = left ?? nil else { return }
+        guard let left = left ?? nil else { return notes }
         let why = left.columns.isEmpty ? "a value the condition reads is empty for them"
             : "no \(left.columns.joined(separator: " or ")) (∅)"
         let way = left.columns.first.map { "`\($0) is null or (…)`" } ?? "`COLUMN is null or (…)`"
-        say("note: \(grouped(left.rows)) \(left.rows == 1 ? "\(rows.one) is" : "\(rows.many) are") in neither \(what) nor its opposite: \(why), and a comparison with an empty value is unknown, not true; to count them in, write \(way)")
+        notes.append("note: \(grouped(left.rows)) \(left.rows == 1 ? "\(rows.one) is" : "\(rows.many) are") in neither \(what) nor its opposite: \(why), and a comparison with an empty value is unknown, not true; to count them in, write \(way)")
+        return notes
     }
 
     /// Says which e-mail literals compared with a customer key were lower-cased (`EmailKeyLiterals`), if any.
@@ -83,9 +94,14 @@ extension Session {
         let rows: [[Value]] = sizes.map { s in
             [.text(s.name), .text(s.definition), .integer(Int64(s.customers)), s.share.map(Value.real) ?? .null]
         }
+        // The notes each definition gave about empty values still hold: a count here must not read as complete.
+        let emptyValueNotes = sizes.flatMap { s in
+            ((try? Parser.parseExpression(s.definition)).map { unknownNotes(Identifier(s.name, range: SourceRange(at: SourceLocation(line: 1, column: 1))), $0) } ?? [])
+                .map { "note on segment \(s.name): " + $0.dropFirst("note: ".count) }
+        }
         show(ResultTable(columns: ["segment", "definition", "customers", "share"], rows: rows,
                          formats: [.text, .text, .auto, .percent(places: 1)],
-                         notes: ["share: of the \(grouped(sizes.first?.total ?? 0)) customers with a counted order"]), sql: nil)
+                         notes: ["share: of the \(grouped(sizes.first?.total ?? 0)) customers with a counted order"] + emptyValueNotes), sql: nil)
     }
 
     /// `drop segment NAME`

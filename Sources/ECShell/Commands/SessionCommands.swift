@@ -1,3 +1,4 @@
+import Foundation
 import ECStore
 import ECLanguage
 import ECRender
@@ -73,6 +74,13 @@ extension Session {
         let including = runningStatement.map(Inclusion.init)
         if let including { inclusions.append(including) }
         defer { if including != nil { inclusions.removeLast() } }
+        // `-f -` reads standard input; `run` reads files only (standard input may be the very script or
+        // terminal this `run` came from). Said plainly instead of "no such script file '-'".
+        if path.value == "-", !FileManager.default.fileExists(atPath: resolveScriptPath("-", from: scriptStack.last)),
+           !FileManager.default.fileExists(atPath: "-") {
+            throw ShellError("run reads a script file, not standard input: '-' (standard input) is for the command line's -f -", at: path.range,
+                             help: "give the script on the command line (ecsh shop.db -f - < script.ecsh), or save it and run 'script.ecsh'")
+        }
         if try !runScript(path: path.value, from: scriptStack.last, at: path.range) {
             throw AlreadyReported()
         }

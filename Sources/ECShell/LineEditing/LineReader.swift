@@ -21,11 +21,15 @@ public protocol LineReader: AnyObject {
     var isInteractive: Bool { get }
     /// Saves what must outlive the session (history) and restores the terminal.
     func close()
+    /// The lines already typed of the statement the next line continues (none for a new statement),
+    /// so that Tab on `  ...> ao` after `kpi gmv,` completes a KPI name, not a command.
+    func setStatementSoFar(_ lines: [String])
 }
 
 extension LineReader {
     public var isInteractive: Bool { false }
     public func close() {}
+    public func setStatementSoFar(_ lines: [String]) {}
 }
 
 /// Picks the reader for the standard input.

@@ -79,6 +79,11 @@ public final class ReadlineLineReader: LineReader {
         }
     }
 
+    public func setStatementSoFar(_ lines: [String]) {
+        // Joined by blanks: the completer reads words, and a line break between them is a blank.
+        ReadlineState.statementSoFar.withLock { $0 = lines.map { $0 + " " }.joined() }
+    }
+
     /// Adds a statement to readline's recall list and appends it to the history file.
     public func addHistory(_ entry: String) {
         guard history.add(entry) else { return }

@@ -13,6 +13,8 @@ enum ReadlineState {
     static let pending = Mutex<LineInput?>(nil)
     /// The completer of the current reader.
     static let completer = Mutex<Completer?>(nil)
+    /// The earlier lines of an unfinished statement, joined by blanks; completion reads them before the line.
+    static let statementSoFar = Mutex<String>("")
 
     /// Readline's line handler: records the line and uninstalls itself, as CPython's does.
     static let lineArrived: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void = { text in
@@ -35,8 +37,9 @@ enum ReadlineState {
             guard let complete = ReadlineState.completer.withLock({ $0 }) else { return nil }
             let word = text.map { String(cString: $0) } ?? ""
             let lineBytes = ecsh_rl_line_buffer().map { Array(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: strlen($0))) } ?? []
-            let line = String(decoding: lineBytes, as: UTF8.self)
-            let wordStart = String(decoding: lineBytes.prefix(max(0, Int(start))), as: UTF8.self).count
+            let earlier = ReadlineState.statementSoFar.withLock { $0 }
+            let line = earlier + String(decoding: lineBytes, as: UTF8.self)
+            let wordStart = earlier.count + String(decoding: lineBytes.prefix(max(0, Int(start))), as: UTF8.self).count
             let matches = Completion.matches(complete(line, wordStart, word), for: word)
             // A folder (`'sub/`): leave its quote open and add no space, so the next Tab completes
             // inside it, as bash does. Readline would otherwise close the quote after the one match.

@@ -58,6 +58,7 @@ public final class Repl {
         var lines: [String] = []
         while true {
             let prompt = lines.isEmpty ? Self.prompt : Self.continuationPrompt
+            reader.setStatementSoFar(lines)
             switch reader.readLine(prompt: prompt) {
             case .line(let line):
                 if lines.isEmpty && line.allSatisfy(\.isWhitespace) { continue }

@@ -26,4 +26,31 @@ struct MultiLineTerminalTests {
         #expect(history.split(separator: "\n").count == 1)
         #expect(history.filter { $0 == "b" }.count == 2_000)
     }
+
+    /// A line ending in `,` continues at the prompt as in a script, and Tab on the next line completes
+    /// from the whole statement: after `kpi gmv,` a KPI name, not a command (it offered `rebuild`, `report`,
+    /// `run` for `r`, reading the continuation line as a new statement).
+    @Test func aTrailingCommaContinuesAndTabCompletesFromTheWholeStatement() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let shell = try TerminalTests.start(history: dir.path("history"))
+        defer { shell.close() }
+        try shell.type("kpi gmv,")
+        try shell.press("Enter")
+        try shell.waitUntil("the continuation prompt") { $0.last == "  ...>" }
+        try shell.type("repeat_r")
+        try shell.press("Tab")
+        try shell.waitUntil("the KPI completed") { $0.last == "  ...> repeat_rate" }
+        try shell.press("C-c")
+        try shell.waitUntil("a fresh prompt") { $0.last == "ecsh>" }
+        try shell.type("sql select 1 as a,")
+        try shell.press("Enter")
+        try shell.type("  2 as b")
+        try shell.press("Enter")
+        try shell.waitUntil("one row of two columns") { $0.contains("│ 1 │ 2 │") }
+        try shell.press("C-d")
+        #expect(try shell.waitForExit() == 0)
+        // One statement, one history entry.
+        let history = try String(contentsOfFile: dir.path("history"), encoding: .utf8)
+        #expect(history.split(separator: "\n").count == 1, "\(history)")
+    }
 }
