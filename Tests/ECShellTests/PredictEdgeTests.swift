@@ -84,4 +84,12 @@ import ECTestSupport
                                     + "actual margin = each customer's own CM2 on the holdout orders (\(own) of the actual spend)"), "\(out.stderr)")
         #expect(shop != own)
     }
+
+    /// A missing region and a region spelled "(none)" are two groups, not one summed under one label.
+    @Test func aMissingValueIsNotMergedWithAValueOfTheSameLabel() throws {
+        let out = try runECSH(["--demo", "--format", "csv", "-c", "sql UPDATE customers SET region = '(none)' WHERE rowid % 5 = 0",
+                               "-c", "sql UPDATE customers SET region = NULL WHERE rowid % 3 = 0", "-c", "predict ltv by region"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.split(separator: "\n").filter { $0.hasPrefix("(none),") }.count == 2, "\(out.stdout)")
+    }
 }
