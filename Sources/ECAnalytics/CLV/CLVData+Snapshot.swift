@@ -83,11 +83,32 @@ extension CLVData {
         return state
     }
 
-    /// The last counted order day (`SELECT max(day) FROM orders WHERE counted`) from a snapshot
-    /// that holds every counted order under the current rule; nil when there is none such.
-    public static func lastCountedDay(db: Database, settings: MetricSettings) throws -> Int? {
-        let snapshot = try OrderSnapshot.load(db) { $0["counted"] == settings.countedDescription && $0["after_as_of"] == "0" }
-        return snapshot?.blocks.last?.lastDay
+    /// The first and last purchase days (counted orders of a non-negative amount, NULL as 0: what the histories
+    /// take; a refund row is no purchase) and the last counted day (refund rows too): from a snapshot that
+    /// holds every counted order under the current rule, else from `orders`; nil when no counted order is a purchase.
+    public static func purchaseDays(db: Database, settings: MetricSettings) throws -> PurchaseDays? {
+        if let snapshot = try OrderSnapshot.load(db, accept: { $0["counted"] == settings.countedDescription && $0["after_as_of"] == "0" }),
+           let lastCounted = snapshot.blocks.last?.lastDay {
+            // Orders come in day order: the first purchase is in the earliest block holding one, the last in the latest.
+            func purchaseDay(_ blocks: [OrderSnapshot.Block], last: Bool) throws -> Int? {
+                for block in blocks {
+                    let amounts: [Double] = try snapshot.column(.amount, block: block.index, in: db)
+                    guard let i = last ? amounts.lastIndex(where: { $0 >= 0 }) : amounts.firstIndex(where: { $0 >= 0 }) else { continue }
+                    let days: [Int32] = try snapshot.column(.day, block: block.index, in: db)
+                    return Int(days[i])
+                }
+                return nil
+            }
+            if let first = try purchaseDay(snapshot.blocks, last: false), let last = try purchaseDay(snapshot.blocks.reversed(), last: true) {
+                return PurchaseDays(first: first, last: last, lastCounted: lastCounted)
+            }
+        }
+        let counted = settings.countedCondition()
+        let purchase = "CASE WHEN amount IS NULL OR amount >= 0 THEN day END"
+        let row = try db.query("SELECT min(\(purchase)), max(\(purchase)), max(day) FROM orders WHERE day IS NOT NULL AND \(counted.sql)",
+                               counted.bindings).rows.first
+        guard let first = row?[0].intValue, let last = row?[1].intValue, let lastCounted = row?[2].intValue else { return nil }
+        return PurchaseDays(first: Int(first), last: Int(last), lastCounted: Int(lastCounted))
     }
 
     /// CM2 per order of one block: amount − (discount + points) − (cogs + shipping) − commission, NULLs as 0.

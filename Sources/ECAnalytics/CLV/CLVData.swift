@@ -191,3 +191,14 @@ extension CLVData {
         return (cm2, gmv)
     }
 }
+
+/// Where the purchases lie: the first and last purchase days and the last counted day (a refund row may come later).
+public struct PurchaseDays: Sendable, Equatable {
+    public var first: Int
+    public var last: Int
+    public var lastCounted: Int
+
+    public init(first: Int, last: Int, lastCounted: Int) {
+        (self.first, self.last, self.lastCounted) = (first, last, lastCounted)
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import ECStore
+import ECRender
 
 /// ResultTable builders the shell prints for the CLV commands.
 extension PurchaseModelFit {
@@ -108,13 +109,15 @@ extension CLVCalculator {
 
     private func customerTable(rows: [[Value]], customers: Int, equity: Double, currency: String?) -> ResultTable {
         let money: ColumnFormat = currency.map { .currency(code: $0) } ?? .decimal(places: 2)
+        let total = CellFormatter(currency: currency ?? "").text(.real(equity), format: money)
         return ResultTable(
             columns: ["customer_id", "x", "t_x", "T", "mean_spend", "p_alive", "expected_purchases", "expected_spend", "clv"],
             rows: rows,
             formats: [.text, .auto, .decimal(places: 2), .decimal(places: 2), money, .percent(places: 1), .decimal(places: 3), money, money],
             notes: ["t_x and T in \(unit.rawValue); expected purchases over \(horizonMonths) months",
                     "CLV = Σ monthly expected purchases × expected spend × margin \(format(margin * 100, 1))% / (1 + \(format(discount.monthly * 100, 3))%)^month",
-                    "customer equity (all \(customers) customers) = \(format(equity, 2))"])
+                    "margin: the shop's CM2/GMV up to the calibration end, the same for every customer (predict ltv by a group prices each group at its own)",
+                    "customer equity (all \(LoadSummary.grouped(customers)) customers) = \(total)"])
     }
 }
 

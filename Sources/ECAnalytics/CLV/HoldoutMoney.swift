@@ -37,6 +37,8 @@ public struct HoldoutMoney: Sendable {
     public var margin: Measure
     public var groups: [Group]
     public var customers: Int
+    /// CM2 / GMV of the calibration period, the one margin every customer's predicted spend is multiplied by.
+    public var calibrationMargin = Double.nan
 
     public static func run(fit: any PurchaseModelFit, spend spendFit: GammaGammaFit, customers: [CustomerSummary],
                            holdoutLength: Double, calibrationMargin: Double) throws -> HoldoutMoney {
@@ -89,7 +91,8 @@ public struct HoldoutMoney: Sendable {
         let measures = zip(["purchases", "spend", "margin"], sums).map {
             Measure(name: $0.0, actual: $0.1.actual, predicted: $0.1.predicted, meanAbsoluteError: $0.1.absolute / Double(n))
         }
-        return HoldoutMoney(purchases: measures[0], spend: measures[1], margin: measures[2], groups: groups, customers: n)
+        return HoldoutMoney(purchases: measures[0], spend: measures[1], margin: measures[2], groups: groups, customers: n,
+                            calibrationMargin: calibrationMargin)
     }
 
     /// Totals: actual, predicted, error and per-customer MAE (rows) for purchases, spend and margin (columns).
@@ -106,8 +109,10 @@ public struct HoldoutMoney: Sendable {
         return ResultTable(columns: ["holdout", "purchases", "spend", "margin"], rows: rows,
                            formats: [.text, .decimal(places: 1), money, money],
                            notes: ["total error (predicted vs actual): " + percents.joined(separator: ", "),
-                                   "\(customers) customers acquired by the calibration end; error = predicted − actual; MAE = mean |predicted − actual| per customer",
-                                   "predicted spend = expected purchases × Gamma-Gamma expected spend; margin = spend × CM2/GMV of each period"])
+                                   "\(LoadSummary.grouped(customers)) customers acquired by the calibration end; error = predicted − actual; MAE = mean |predicted − actual| per customer",
+                                   "predicted spend = expected purchases × Gamma-Gamma expected spend; predicted margin = that × the shop's CM2/GMV of the calibration period, "
+                                       + String(format: "%.1f%%, the same for every customer; actual margin = each customer's own CM2 on the holdout orders (%@ of the actual spend)",
+                                                calibrationMargin * 100, ratio(margin.actual, spend.actual))])
     }
 
     /// Spend and margin by calibration frequency, with a total row.
@@ -120,5 +125,10 @@ public struct HoldoutMoney: Sendable {
         return ResultTable(columns: ["calibration_x", "customers", "actual_spend", "predicted_spend", "actual_margin", "predicted_margin"],
                            rows: rows, formats: [.text, .auto, money, money, money, money],
                            notes: ["holdout spend and margin by repeat purchases in calibration (x)"], summaryRows: [rows.count - 1])
+    }
+
+    /// a / b in percent with one decimal, or "n/a" without a b.
+    private func ratio(_ a: Double, _ b: Double) -> String {
+        b != 0 && (a / b).isFinite ? String(format: "%.1f%%", a / b * 100) : "n/a"
     }
 }

@@ -4,19 +4,34 @@ import ECAnalytics
 
 /// `predict ltv`, `predict alive`, `predict validate`: BG/NBD + Gamma-Gamma on counted orders.
 extension Session {
-    /// The last counted order day, or the `as_of` day.
-    func calibrationEnd(asOf: Located<CalendarDate>?) throws -> Int {
-        if let d = asOf?.value { return DayNumber.from(year: d.year, month: d.month, day: d.day) }
+    /// The last purchase day, or the `as_of` day.
+    func calibrationEnd(asOf: Located<CalendarDate>?) throws -> Int { try calibration(asOf: asOf).end }
+
+    /// The calibration end: `as_of` (the statement's, else the settings'), or the last purchase day (a counted
+    /// order of a non-negative amount: a refund row dated later is no purchase, and is left out of the histories),
+    /// with a note when that end is not the last day the orders hold. An end before the first purchase is an error.
+    func calibration(asOf: Located<CalendarDate>?) throws -> (end: Int, note: String?, firstPurchase: Int) {
         let settings = try metricSettings()
-        if let text = settings.asOf, let r = DayNumber.parseRange(text) { return r.upperBound }
-        // The order snapshot knows the last counted day; asking orders scans every row.
-        if let day = try CLVData.lastCountedDay(db: database, settings: settings) { return day }
-        let counted = settings.countedCondition()
-        let last = try database.scalar("SELECT max(day) FROM orders WHERE \(counted.sql)", counted.bindings)
-        guard let day = last.intValue else {
+        guard let days = try CLVData.purchaseDays(db: database, settings: settings) else {
             throw ShellError("no counted orders to fit a model on", help: "load orders first; show settings tells which statuses count")
         }
-        return Int(day)
+        var given: Int?
+        if let d = asOf?.value { given = DayNumber.from(year: d.year, month: d.month, day: d.day) }
+        else if let text = settings.asOf, let r = DayNumber.parseRange(text) { given = r.upperBound }
+        guard let end = given else {
+            guard days.lastCounted > days.last else { return (days.last, nil, days.first) }
+            return (days.last, "the orders end at the last purchase, \(DayNumber.isoDate(days.last)): the counted orders after it, "
+                        + "to \(DayNumber.isoDate(days.lastCounted)), are refund rows only, which are no purchase "
+                        + "(as_of \(DayNumber.isoDate(days.lastCounted)) ends there)", days.first)
+        }
+        let named = "as_of \(DayNumber.isoDate(end))"
+        if end < days.first {
+            throw ShellError("\(named) is before the first purchase (\(DayNumber.isoDate(days.first))): no customer has a history to fit", at: asOf?.range,
+                             help: "give as_of from \(DayNumber.isoDate(days.first)) to \(DayNumber.isoDate(days.last)), or leave it out to end on the last purchase")
+        }
+        guard end > days.last else { return (end, nil, days.first) }
+        return (end, "\(named) is \(grouped(end - days.last)) day\(end - days.last == 1 ? "" : "s") after the last purchase (\(DayNumber.isoDate(days.last))): "
+                    + "the model takes them as days in which no customer bought, which lowers P(alive) and the CLV if the orders just stop there", days.first)
     }
 
     /// Contribution margin (CM2) as a share of GMV over counted orders up to `to` (the calibration end: orders
@@ -47,10 +62,12 @@ extension Session {
         var marginNote: String?
         /// How the model was chosen, when `model auto` compared several.
         var choice: PurchaseModelChoice?
+        /// What the calibration end was taken from, when it is not simply the last counted day (`calibration(asOf:)`).
+        var endNote: String?
 
         /// Notes on what the histories and the margin were made of: cost fields missing, refund rows left out.
         var historyNotes: [String] {
-            var notes = marginNote.map { [$0] } ?? []
+            var notes = [endNote, marginNote].compactMap { $0 }
             if columns.refundRows > 0 {
                 notes.append("\(grouped(columns.refundRows)) counted order\(columns.refundRows == 1 ? "" : "s") of a negative amount "
                     + "(refunds of \(Session.wholeAmount(-columns.refundAmount)) in all) left out: a refund is not a purchase, "
@@ -111,13 +128,19 @@ extension Session {
     func fitCLV(segments: [Identifier], asOf: Located<CalendarDate>?, horizonMonths: Int, annualDiscount: Double,
                 kind: PurchaseModelKind? = .bgnbd) throws -> FittedCLV {
         try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
-        let end = try calibrationEnd(asOf: asOf)
-        return try fitCLV(columns: try clvColumns(segments: segments, calibrationEnd: end), kind: kind, end: end,
-                          horizonMonths: horizonMonths, annualDiscount: annualDiscount)
+        let (end, note, _) = try calibration(asOf: asOf)
+        var fit = try fitCLV(columns: try clvColumns(segments: segments, calibrationEnd: end), kind: kind, end: end,
+                             horizonMonths: horizonMonths, annualDiscount: annualDiscount)
+        fit.endNote = note
+        return fit
     }
 
     /// `predict alive [for SEG] [top N]`
     func predictAlive(_ q: PredictAliveQuery) throws {
+        if let top = q.top, top.value < 1 {
+            throw ShellError("'top' needs at least 1 customer", at: top.range,
+                             help: "e.g. top 20 (the default); to have every customer, export the result: export to 'alive.csv'")
+        }
         let fit = try fitCLV(segments: q.segments, asOf: nil, horizonMonths: 12, annualDiscount: 0.10)
         let top = q.top?.value ?? 20
         let currency = try metricSettings().currency
@@ -159,12 +182,18 @@ extension Session {
     func predictValidate(holdout: Located<TimeSpan>?, model: Identifier?) throws {
         try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
         let kind = try purchaseModel(model)
-        let last = try calibrationEnd(asOf: nil)
+        let (last, lastNote, first) = try calibration(asOf: nil)
         let end = try holdoutCalibrationEnd(holdout, last: last) ?? lastQuarterCalibrationEnd(last)
+        if end < first {
+            throw ShellError("the holdout from \(DayNumber.isoDate(end + 1)) to \(DayNumber.isoDate(last)) leaves no calibration period: "
+                                + "the first purchase is on \(DayNumber.isoDate(first))", at: holdout?.range,
+                             help: "hold out at most \(grouped((last - first) / 7)) weeks (the purchases run from \(DayNumber.isoDate(first)) to \(DayNumber.isoDate(last))); a longer calibration period fits better")
+        }
         let weeks = Double(last - end) / 7
         let customers = try clvColumns(segments: [], calibrationEnd: end, holdoutEnd: last)
         LoadTrace.mark("predict validate: histories read")
-        let fit = try fitCLV(columns: customers, kind: kind, end: end, horizonMonths: 12, annualDiscount: 0)
+        var fit = try fitCLV(columns: customers, kind: kind, end: end, horizonMonths: 12, annualDiscount: 0)
+        fit.endNote = lastNote
         LoadTrace.mark("predict validate: models fitted")
         let validation = try HoldoutValidation.run(fit: fit.transactions, columns: customers, holdoutLength: weeks)
         let money = try HoldoutMoney.run(fit: fit.transactions, spend: fit.spend, columns: customers, holdoutLength: weeks,

@@ -127,8 +127,10 @@ extension Session {
         try forEachFact(SQLFragment("SELECT customer_key, \(quoteIdentifier(column)) FROM \(try CustomerFacts.relation(reading: column, database))")) { key, value in
             let k = Int(key)
             let l = label(value)
-            if index[l] == nil { index[l] = Int32(labels.count); labels.append(l) }
-            if group.indices.contains(k) { group[k] = index[l] ?? -1 }
+            // Keyed apart from the label: a missing value is not the same group as a value spelled "(none)".
+            let id = value.isNull ? "\u{0}" : l
+            if index[id] == nil { index[id] = Int32(labels.count); labels.append(l) }
+            if group.indices.contains(k) { group[k] = index[id] ?? -1 }
         }
         // Show groups sorted by label; renumber the membership to match.
         let order = labels.indices.sorted { labels[$0] < labels[$1] }

@@ -83,20 +83,33 @@ import Testing
         #expect(byID["A"] == [70, 75] && byID["B"] == [50, 50] && byID["D"] == [70, 70] && byID["C"] == [0, 0], "\(byID)")
     }
 
+    /// A refund row (negative amount) after the last purchase is no purchase: the snapshot and the SQL agree on day 151.
+    @Test func aLaterRefundRowIsNotTheLastPurchase() throws {
+        let db = try Self.handShop()
+        try insertOrder(db, "13", "B", day: 160, amount: -50, status: nil)
+        try insertOrder(db, "14", "C", day: 90, amount: -5, status: nil)
+        let settings = MetricSettings()
+        try CustomerFacts.rebuild(db, settings: settings)
+        let expected = PurchaseDays(first: 100, last: 151, lastCounted: 160)
+        #expect(try CLVData.purchaseDays(db: db, settings: settings) == expected)
+        try db.execute("DROP TABLE \(OrderSnapshot.table)")
+        #expect(try CLVData.purchaseDays(db: db, settings: settings) == expected)
+    }
+
     @Test func aPeriodPastTheSnapshotFallsBackToSQL() throws {
         let db = try Self.handShop()
         let settings = MetricSettings()
         try CustomerFacts.rebuild(db, settings: settings)
-        // The last counted day from the snapshot is the SQL's max(day) over counted orders: 151 (order 12).
+        // The purchase days from the snapshot: the first order (day 100), the last (151, order 12), the SQL's max(day).
         let counted = settings.countedCondition()
-        #expect(try CLVData.lastCountedDay(db: db, settings: settings) == 151)
+        #expect(try CLVData.purchaseDays(db: db, settings: settings) == PurchaseDays(first: 100, last: 151, lastCounted: 151))
         #expect(try db.scalar("SELECT max(day) FROM orders WHERE \(counted.sql)", counted.bindings).intValue == 151)
         // The snapshot ends at the last counted day, 151: a holdout to 160 needs orders it does not hold.
         #expect(try CLVData.fromSnapshot(db: db, settings: settings, calibrationEnd: 130, unit: .weeks, holdoutEnd: 160) == nil)
         #expect(try CLVData.fromSnapshot(db: db, settings: settings, calibrationEnd: 151, unit: .weeks) != nil)
         // Without a snapshot there is nothing to read.
         try db.execute("DROP TABLE \(OrderSnapshot.table)")
-        #expect(try CLVData.lastCountedDay(db: db, settings: settings) == nil)
+        #expect(try CLVData.purchaseDays(db: db, settings: settings) == PurchaseDays(first: 100, last: 151, lastCounted: 151))
         #expect(try CLVData.fromSnapshot(db: db, settings: settings, calibrationEnd: 130, unit: .weeks) == nil)
         #expect(throws: CLVError.self) {
             try CustomerFacts.rebuild(db, settings: settings)

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import ECTestSupport
+
+/// `predict`'s edges through the real binary: where the calibration ends, dates outside the purchases,
+/// `top 0`, and which margin `predict alive` and `predict validate` put on money.
+@Suite struct PredictEdgeTests {
+    /// One refund row of ¥1,000, 20 days after the demo's last order (2024-12-31): no purchase.
+    static let lateRefund = """
+        sql INSERT INTO orders (order_id, customer_id, ordered_at, day, amount, status, status_raw) \
+        SELECT 'R1', customer_id, '2025-01-20 12:00:00', (SELECT max(day) FROM orders) + 20, -1000, 'completed', 'completed' \
+        FROM orders LIMIT 1
+        """
+
+    static func line(_ text: String, _ prefix: String) -> String? {
+        text.split(separator: "\n").map(String.init).first { $0.hasPrefix(prefix) }
+    }
+
+    @Test func aLaterRefundRowDoesNotMoveTheCalibrationEnd() throws {
+        let plain = try runECSH(["--demo", "--format", "csv", "-c", "predict ltv by first_channel"])
+        let refunded = try runECSH(["--demo", "--format", "csv", "-c", Self.lateRefund, "-c", "predict ltv by first_channel"])
+        #expect(plain.status == 0 && refunded.status == 0, "\(plain.stderr)\(refunded.stderr)")
+        // The calibration ended on the refund's day: every customer's T 20 days longer, equity 3,931,087 → 3,237,918.
+        #expect(refunded.stderr.contains("calibration ends 2024-12-31."), "\(refunded.stderr)")
+        let total = try #require(Self.line(plain.stdout, "total,"))
+        #expect(Self.line(refunded.stdout, "total,") == total, "\(refunded.stdout)")
+        #expect(refunded.stderr.contains("the orders end at the last purchase, 2024-12-31: the counted orders after it, to 2025-01-20, "
+                                         + "are refund rows only, which are no purchase (as_of 2025-01-20 ends there)"), "\(refunded.stderr)")
+        #expect(!plain.stderr.contains("the orders end at"))
+        // predict validate: the holdout was 2024-10-01 to 2025-01-20, 16 weeks for 13 weeks of purchases.
+        let validate = try runECSH(["--demo", "-c", Self.lateRefund, "-c", "predict validate"])
+        #expect((validate.stdout + validate.stderr).contains("holdout 2024-10-01 to 2024-12-31 (13.1 weeks), the last quarter"),
+                "\(validate.stdout)\(validate.stderr)")
+    }
+
+    @Test func asOfOutsideThePurchases() throws {
+        let before = try runECSH(["--demo", "-c", "predict ltv as_of 2022-06-01"])
+        #expect(before.status != 0)
+        #expect(before.stderr.contains("as_of 2022-06-01 is before the first purchase (2023-01-01): no customer has a history to fit"), "\(before.stderr)")
+        #expect(before.stderr.contains("help: give as_of from 2023-01-01 to 2024-12-31"), "\(before.stderr)")
+        // 2024-12-31 to 2026-06-01: 365 days of 2025 and 152 of 2026.
+        let after = try runECSH(["--demo", "-c", "predict ltv as_of 2026-06-01"])
+        #expect(after.status == 0, "\(after.stderr)")
+        #expect(after.stderr.contains("as_of 2026-06-01 is 517 days after the last purchase (2024-12-31): the model takes them as days in which no customer bought"),
+                "\(after.stderr)")
+        let inside = try runECSH(["--demo", "-c", "predict ltv as_of 2024-06-30"])
+        #expect(inside.status == 0 && !inside.stderr.contains("after the last purchase"), "\(inside.stderr)")
+    }
+
+    @Test func aHoldoutLongerThanThePurchasesSaysTheLongestThatFits() throws {
+        let out = try runECSH(["--demo", "-c", "predict validate holdout 3 years"])
+        #expect(out.status != 0)
+        // 2023-01-01 to 2024-12-31 is 730 days: 104 whole weeks.
+        #expect(out.stderr.contains("the holdout from 2022-01-01 to 2024-12-31 leaves no calibration period: the first purchase is on 2023-01-01"), "\(out.stderr)")
+        #expect(out.stderr.contains("help: hold out at most 104 weeks"), "\(out.stderr)")
+    }
+
+    @Test func topZeroIsAnError() throws {
+        let out = try runECSH(["--demo", "-c", "predict alive top 0"])
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("error: 'top' needs at least 1 customer") && out.stderr.contains("help: e.g. top 20"), "\(out.stderr)")
+    }
+
+    /// `predict alive`'s equity (10% a year, 12 months) is what `predict ltv`'s note says the shop's one margin makes.
+    @Test func aliveEquityIsTheShopMarginEquityInTheCurrency() throws {
+        let alive = try runECSH(["--demo", "-c", "predict alive top 1"])
+        let ltv = try runECSH(["--demo", "-c", "predict ltv by first_channel"])
+        #expect(alive.status == 0 && ltv.status == 0, "\(alive.stderr)\(ltv.stderr)")
+        let note = try #require(ltv.stderr.components(separatedBy: "customer equity would be ").last?.split(separator: "\n").first)
+        #expect(alive.stderr.contains("customer equity (all 10,280 customers) = ¥\(note)\n"), "\(alive.stderr) vs \(note)")
+        #expect(alive.stderr.contains("margin: the shop's CM2/GMV up to the calibration end, the same for every customer"), "\(alive.stderr)")
+    }
+
+    /// The margin note of `predict validate` gives the ratios its two margin figures are made with.
+    @Test func validateSaysWhichMarginItUses() throws {
+        let out = try runECSH(["--demo", "--format", "csv", "-c", "predict validate"])
+        #expect(out.status == 0, "\(out.stderr)")
+        func cells(_ prefix: String) throws -> [Double] {
+            try #require(Self.line(out.stdout, prefix)).split(separator: ",").dropFirst().compactMap { Double($0) }
+        }
+        let actual = try cells("actual,"), predicted = try cells("predicted,")
+        let shop = String(format: "%.1f%%", predicted[2] / predicted[1] * 100), own = String(format: "%.1f%%", actual[2] / actual[1] * 100)
+        #expect(out.stderr.contains("predicted margin = that × the shop's CM2/GMV of the calibration period, \(shop), the same for every customer; "
+                                    + "actual margin = each customer's own CM2 on the holdout orders (\(own) of the actual spend)"), "\(out.stderr)")
+        #expect(shop != own)
+    }
+
+    /// A missing region and a region spelled "(none)" are two groups, not one summed under one label.
+    @Test func aMissingValueIsNotMergedWithAValueOfTheSameLabel() throws {
+        let out = try runECSH(["--demo", "--format", "csv", "-c", "sql UPDATE customers SET region = '(none)' WHERE rowid % 5 = 0",
+                               "-c", "sql UPDATE customers SET region = NULL WHERE rowid % 3 = 0", "-c", "predict ltv by region"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.split(separator: "\n").filter { $0.hasPrefix("(none),") }.count == 2, "\(out.stdout)")
+    }
+}
