@@ -57,6 +57,9 @@ public struct LoadOptions: Sendable, Equatable {
     /// Written before every order_id of the file (`with id_prefix 'yahoo-'`): keeps apart the ids of shops that
     /// number their orders alike, which `append` would otherwise take for one order (`Loader.idCollision`).
     public var idPrefix: String?
+    /// `with scale '0-10'`: the NPS question was asked 0–10, so answers all 5 or less load as they are
+    /// (`Loader.checkScoreScale` otherwise takes them for a 1–5 scale).
+    public var scaleConfirmed = false
 
     public init(delimiter: Delimiter? = nil, header: Bool? = nil, encoding: String? = nil, skip: Int = 0,
                 dateFormat: String? = nil, decimal: Character? = nil, onError: OnError = .stop) {
@@ -71,7 +74,7 @@ public struct LoadOptions: Sendable, Equatable {
 
     /// Option names accepted in `with`, in the order help lists them.
     public static let knownNames = ["delimiter", "quote", "escape", "comment", "header", "encoding", "skip", "date_format", "decimal",
-                                    "on_error", "null_padding", "timezone", "id_prefix"]
+                                    "on_error", "null_padding", "timezone", "id_prefix", "scale"]
 
     /// Builds options from a `with` clause: `with delimiter ';', header false, on_error skip`.
     ///
@@ -137,6 +140,11 @@ public struct LoadOptions: Sendable, Equatable {
                     throw StoreError("id_prefix must be some text to write before each order_id, such as 'yahoo-'")
                 }
                 idPrefix = text
+            case "scale":
+                guard ["0-10", "0..10", "0–10", "10"].contains(text.filter { $0 != " " }) else {
+                    throw StoreError("scale must be '0-10' (the NPS question's scale), not '\(text)'; answers on another scale are no NPS: load them as a table")
+                }
+                scaleConfirmed = true
             case "null_padding", "nullpadding":
                 guard let b = LoadOptions.bool(value) else {
                     throw StoreError("null_padding must be true or false, not '\(text)'")
