@@ -11,6 +11,29 @@ import ECTestSupport
         #expect(out.stderr.contains("1 | nps compare by cohrt\n  |                ^^^^^"))
     }
 
+    /// `nps compare A, B` of overlapping segments: C1–C3 bought twice, C4–C6 once, one answer each. repeaters (C1 10,
+    /// C2 9, C3 3) are all among buyers (6 answers), so the two samples share 3 answers and no z test is given. Against
+    /// the rest of buyers (C4 10, C5 6, C6 8: NPS 0, SE 100 × √((2/3) / 3) = 47.14; repeaters NPS 33.33, SE 54.43):
+    /// z = 33.33 / √(54.43² + 47.14²) = 0.46, p = 0.6434.
+    @Test func overlappingSegmentsGetNoTest() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", "order_id,customer_id,ordered_at,amount\n"
+            + (1...6).map { "O\($0),C\($0),2024-01-0\($0),1000\n" }.joined() + (1...3).map { "P\($0),C\($0),2024-02-0\($0),1000\n" }.joined())
+        let nps = try dir.write("nps.csv", "customer_id,responded_at,score\nC1,2024-03-01,10\nC2,2024-03-01,9\nC3,2024-03-01,3\n"
+            + "C4,2024-03-02,10\nC5,2024-03-02,6\nC6,2024-03-02,8\n")
+        let out = try runECSH(["--format", "csv", "-c", "load orders from '\(orders)'", "-c", "load nps from '\(nps)'",
+                               "-c", "segment repeaters = orders >= 2", "-c", "segment buyers = orders >= 1",
+                               "-c", "segment buyers_rest = buyers and not repeaters",
+                               "-c", "nps compare repeaters, buyers", "-c", "nps compare repeaters, buyers_rest"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let notes = out.stdout + out.stderr
+        #expect(notes.contains("no test of repeaters − buyers: 3 responses are in both (their respondents are in both segments), "
+            + "and the z test needs two samples without a shared response; compare repeaters with the rest of buyers instead: "
+            + "segment buyers_rest = buyers and not repeaters"))
+        #expect(!notes.contains("difference repeaters − buyers:"))
+        #expect(notes.contains("difference repeaters − buyers_rest: z = 0.46, two-sided p = 0.6434"))
+    }
+
     @Test func groupsAddUpToAllResponses() throws {
         let out = try runECSH(["--demo", "--format", "csv", "-c", "nps compare by first_channel", "-c", "nps"])
         #expect(out.status == 0, "\(out.stderr)")

@@ -46,13 +46,32 @@ extension NPSEngine {
             groups.append((group.label, Self.summary(counts: try db.query(query.sql, query.bindings).rows[0][...])))
         }
         var table = Self.table(groups, header: "group")
-        if let test = NPSSummary.compare(groups[0].1, groups[1].1) {
+        // The test takes two samples without a shared answer: overlapping segments (`repeaters` and `big`, where every
+        // repeater is big) would have their shared answers on both sides, and z and p would be wrong.
+        let shared = try sharedResponses(a, b)
+        if shared > 0 {
+            table.notes.append("no test of \(a.label) − \(b.label): \(LoadSummary.grouped(shared)) response\(shared == 1 ? " is" : "s are") in both "
+                               + "(their respondents are in both segments), and the z test needs two samples without a shared response; "
+                               + (a.label.lowercased() == b.label.lowercased() ? "compare the segment with another"
+                                   : "compare \(a.label) with the rest of \(b.label) instead: segment \(b.label)_rest = \(b.label) and not \(a.label)"))
+        } else if let test = NPSSummary.compare(groups[0].1, groups[1].1) {
             table.notes.append(String(format: "difference %@ − %@: z = %.2f, two-sided p = %.4f", a.label, b.label, test.z, test.p))
             table.notes.append(Self.testNote)
         } else {
             table.notes.append("no comparison: a group has no responses (or both have zero spread)")
         }
         return table
+    }
+
+    /// The answers of both groups, counted as `compare` counts each.
+    func sharedResponses(_ a: Group, _ b: Group) throws -> Int {
+        if let first = a.segment, let second = b.segment {
+            let both = SQLFragment("(") + first + SQLFragment(") AND (") + second + SQLFragment(")")
+            return try groups(by: nil, segment: both).first?.summary.n ?? 0
+        }
+        let query = SQLFragment("SELECT count(*) FROM \(quoteIdentifier(table)) WHERE (") + a.condition + SQLFragment(") AND (")
+            + b.condition + SQLFragment(")")
+        return Int(try db.query(query.sql, query.bindings).rows[0][0].intValue ?? 0)
     }
 
     /// `nps compare by X`: every group of `grouping` against a reference — the

@@ -60,6 +60,9 @@ public struct LoadOptions: Sendable, Equatable {
     /// The one currency to load from a preset export with a currency column (`with currency 'JPY'`): orders in
     /// other currencies are left out (their amounts cannot be added to these).
     public var currency: String?
+    /// `with scale '0-10'`: the NPS question was asked 0–10, so answers all 5 or less load as they are
+    /// (`Loader.checkScoreScale` otherwise takes them for a 1–5 scale).
+    public var scaleConfirmed = false
 
     public init(delimiter: Delimiter? = nil, header: Bool? = nil, encoding: String? = nil, skip: Int = 0,
                 dateFormat: String? = nil, decimal: Character? = nil, onError: OnError = .stop) {
@@ -74,7 +77,8 @@ public struct LoadOptions: Sendable, Equatable {
 
     /// Option names accepted in `with`, in the order help lists them.
     public static let knownNames = ["delimiter", "quote", "escape", "comment", "header", "encoding", "skip", "date_format", "decimal",
-                                    "on_error", "null_padding", "timezone", "id_prefix", "currency"]
+                                    "on_error", "null_padding", "timezone", "id_prefix", "currency", "scale"]
+                                    "on_error", "null_padding", "timezone", "id_prefix", "scale"]
 
     /// Builds options from a `with` clause: `with delimiter ';', header false, on_error skip`.
     ///
@@ -146,6 +150,11 @@ public struct LoadOptions: Sendable, Equatable {
                     throw StoreError("currency must be the code of the orders' currency to load, such as 'JPY'")
                 }
                 currency = code
+            case "scale":
+                guard ["0-10", "0..10", "0–10", "10"].contains(text.filter { $0 != " " }) else {
+                    throw StoreError("scale must be '0-10' (the NPS question's scale), not '\(text)'; answers on another scale are no NPS: load them as a table")
+                }
+                scaleConfirmed = true
             case "null_padding", "nullpadding":
                 guard let b = LoadOptions.bool(value) else {
                     throw StoreError("null_padding must be true or false, not '\(text)'")

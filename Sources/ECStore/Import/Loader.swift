@@ -245,12 +245,18 @@ public final class Loader {
                         if sameDay > 0 {
                             reportNotes.append("\(sameDay) answer\(sameDay == 1 ? " repeats" : "s repeat") another of the same day exactly (respondent, score, every value): counted as separate answers, as the file gives no time of day to tell them from one submission exported twice")
                         }
+                        if let (note, removed) = try collapseSameMomentAnswers(table, base: base) {
+                            reportNotes.append(note)
+                            outcome.rows -= removed
+                        }
                     }
                     if let role {
                         try reconcile(role, table: table, base: base, plan: plan, request: resolved, summary: &summary, tally: tally,
                                       converter: converter, preset: preset,
                                       distinct: watch?.distinct() == true)
                     }
+                    // Over the whole dataset as it now stands (an appended file's answers with the earlier ones).
+                    if role == .nps, let note = try checkScoreScale(table, plan: plan, request: resolved) { reportNotes.append(note) }
                     let removed = summary.exactRepeats + summary.replacedRepeats > 0
                     // Rows inserted one for one and none removed: the count is the loader's own.
                     if role != nil && (preset != nil || removed) {

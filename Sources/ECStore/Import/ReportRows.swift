@@ -13,7 +13,7 @@
 ///
 /// docs/language.md (`load`, "Rows that are no data") states these rules.
 final class ReportRows {
-    enum Kind: CaseIterable { case totals, subheader, unanswered, dashes, labelledScores }
+    enum Kind: CaseIterable { case totals, subheader, unanswered, dashes, labelledScores, wideScores }
 
     /// How many of a kind were met, and the first few (line, text as written).
     struct Seen {
@@ -134,7 +134,26 @@ final class ReportRows {
         while i < b.count, b[i] == 32 { i += 1 }
         guard i < b.count else { return nil }
         let rest = String(decoding: UnsafeBufferPointer(rebasing: b[i...]), as: UTF8.self)
-        return ["-", "–", "—", "=", ":", "(", "（", "：", "ー"].contains(where: { rest.hasPrefix($0) }) ? value : nil
+        return labelMarks.contains(where: { rest.hasPrefix($0) }) ? value : nil
+    }
+
+    /// What may separate a score from its label.
+    static let labelMarks = ["-", "–", "—", "=", ":", "(", "（", "：", "ー", "－"]
+
+    /// An NPS score in full-width digits, as Japanese forms and spreadsheets write them: `１０`, `９`, `１０（非常にそう思う）`.
+    /// Nil unless the text is one to two full-width digits (U+FF10–FF19), alone or followed by blanks and a label as in
+    /// `labelledScore`.
+    static func wideScore(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var i = 0, digits = 0
+        var value: Int64 = 0
+        while i + 2 < b.count, b[i] == 0xEF, b[i + 1] == 0xBC, b[i + 2] >= 0x90, b[i + 2] <= 0x99, digits < 3 {
+            value = value * 10 + Int64(b[i + 2] - 0x90)
+            i += 3
+            digits += 1
+        }
+        guard digits > 0, digits <= 2 else { return nil }
+        let rest = String(decoding: UnsafeBufferPointer(rebasing: b[i...]), as: UTF8.self).drop { $0 == " " || $0 == "\u{3000}" }
+        return rest.isEmpty || labelMarks.contains(where: { rest.hasPrefix($0) }) ? value : nil
     }
 
     /// 0 for `--`, Google Ads' mark for no cost or no clicks on a day; nil for anything else.
@@ -162,6 +181,9 @@ final class ReportRows {
         }
         if let s = seen[.dashes] {
             out.append("\(LoadSummary.grouped(s.count)) value\(s.count == 1 ? "" : "s") written '--' (none) read as 0 (\(lines(s, quoted: false)))")
+        }
+        if let s = seen[.wideScores] {
+            out.append("\(LoadSummary.grouped(s.count)) score\(s.count == 1 ? " is" : "s are") written in full-width digits: read as the same number\(s.count == 1 ? "" : "s") (\(lines(s, quoted: true)))")
         }
         if let s = seen[.labelledScores] {
             out.append("\(LoadSummary.grouped(s.count)) score\(s.count == 1 ? " is" : "s are") written with a label: the number before it is the score (\(lines(s, quoted: true)))")

@@ -278,6 +278,10 @@ final class RowConverter {
         return .text(start: start, count: n)
     }
 
+    /// The way out of an NPS score that is no score (`7.5`, `N/A`).
+    static let scoreHelp = "an NPS score is a whole number from 0 to 10 (`10 - Extremely likely` and `１０` are read); "
+        + "an empty score is an unanswered question, left out; with on_error skip leaves such rows out (to ecsh_rejects)"
+
     private func problem(_ k: Int, _ raw: UnsafeBufferPointer<UInt8>, _ reason: String, help: String? = nil) -> RowProblem {
         let fieldIndex = specs[k].index
         return RowProblem(column: fieldIndex + 1, field: columns[k].header ?? columns[k].name,
@@ -433,15 +437,21 @@ final class RowConverter {
             switch numbers.parse(b) {
             case .integer(let v)?, .zeroPadded(let v)?: value = v
             case .real(let d)? where d.rounded() == d && abs(d) < 9e18: value = Int64(d)
+            case .real? where spec.pointee.hasRange:
+                return problem(k, raw, "is not a whole number (an NPS score is one of 0, 1, …, 10)", help: Self.scoreHelp)
             case .real?: return problem(k, raw, "is not a whole number (\(columns[k].name) counts things)")
             case nil:
-                // An NPS score with its label (`10 - Extremely likely`); `--` for none in an ad or traffic report.
+                // An NPS score with its label (`10 - Extremely likely`) or in full-width digits (`１０`);
+                // `--` for none in an ad or traffic report.
                 let score = spec.pointee.hasRange
-                if let reportRows, let v = score ? ReportRows.labelledScore(b) : ReportRows.dash(b) {
+                if let reportRows, score, let v = ReportRows.wideScore(b) {
+                    reportRows.note(.wideScores, line: line, text: String(decoding: b, as: UTF8.self))
+                    value = v
+                } else if let reportRows, let v = score ? ReportRows.labelledScore(b) : ReportRows.dash(b) {
                     reportRows.note(score ? .labelledScores : .dashes, line: line, text: String(decoding: b, as: UTF8.self))
                     value = v
                 } else {
-                    return problem(k, raw, "is not a number")
+                    return problem(k, raw, "is not a number", help: score ? Self.scoreHelp : nil)
                 }
             }
             if spec.pointee.hasRange && (value < spec.pointee.low || value > spec.pointee.high) {
