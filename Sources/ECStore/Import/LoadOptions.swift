@@ -78,7 +78,6 @@ public struct LoadOptions: Sendable, Equatable {
     /// Option names accepted in `with`, in the order help lists them.
     public static let knownNames = ["delimiter", "quote", "escape", "comment", "header", "encoding", "skip", "date_format", "decimal",
                                     "on_error", "null_padding", "timezone", "id_prefix", "currency", "scale"]
-                                    "on_error", "null_padding", "timezone", "id_prefix", "scale"]
 
     /// Builds options from a `with` clause: `with delimiter ';', header false, on_error skip`.
     ///
