@@ -125,7 +125,7 @@ import ECTestSupport
 
     /// NPS by a customers-dataset attribute covers customers without orders. C3 and C4 never ordered.
     /// ads: C1 10, C3 9 → 2 promoters, NPS 100; organic: C2 6, C4 3 → 2 detractors, NPS −100;
-    /// (none): C9 (not in customers) 8 and a response without customer 10 → NPS 100 × (1 − 0) / 2 = 50.
+    /// no value (∅, an empty CSV cell): C9 (not in customers) 8 and a response without customer 10 → NPS 100 × (1 − 0) / 2 = 50.
     @Test func npsByAcquisitionChannelIncludesRespondentsWithoutOrders() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let orders = try dir.write("orders.csv", ExportLayoutTests.guestOrders)
@@ -136,7 +136,7 @@ import ECTestSupport
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("ads,2,2,0,0,100.0,"), "\(out.stdout)")
         #expect(out.stdout.contains("organic,2,0,0,2,-100.0,"))
-        #expect(out.stdout.contains("(none),2,1,1,0,50.0,"))
+        #expect(out.stdout.contains("\n,2,1,1,0,50.0,"), "\(out.stdout)")
     }
 
     /// An unknown status is shown with its count and treatment; `set status` says what it means,

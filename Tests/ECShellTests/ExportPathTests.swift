@@ -27,4 +27,21 @@ import ECTestSupport
         #expect(missing.stderr.contains("error: cannot export to 'no/such/x.csv': the folder 'no/such' does not exist"), "\(missing.stderr)")
         #expect(missing.stderr.contains("help: create it first (mkdir -p 'no/such'), or name a file in a folder that exists"))
     }
+
+    /// A script's relative output paths are resolved from its folder, as its `load` and `run` paths are:
+    /// `ecsh -f analysis/monthly.ecsh` run from the folder above writes analysis/out.csv and analysis/r.html,
+    /// not out.csv and r.html in the current folder. `-c` keeps the current folder.
+    @Test func scriptWritesBesideItself() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("analysis"), withIntermediateDirectories: true)
+        _ = try dir.write("analysis/monthly.ecsh",
+                          "sql SELECT 'web' AS channel, 3 AS orders\nexport to 'out.csv'\nreport to 'r.html'\nsql SELECT 1 AS n\nend report\n")
+        let out = try runECSH(["-f", "analysis/monthly.ecsh", "-c", "export to 'here.csv'"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("exported 1 row to 'analysis/out.csv'"), "\(out.stderr)")
+        #expect(try String(contentsOf: dir.url.appendingPathComponent("analysis/out.csv"), encoding: .utf8) == "channel,orders\nweb,3\n")
+        #expect(FileManager.default.fileExists(atPath: dir.path("analysis/r.html")))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("out.csv")) && !FileManager.default.fileExists(atPath: dir.path("r.html")))
+        #expect(FileManager.default.fileExists(atPath: dir.path("here.csv")))
+    }
 }

@@ -24,7 +24,7 @@ extension CohortEngine {
                 return
             }
             split = .channel
-            matrix.notes.append("CAC = the channel's spend / customers whose first counted order came through it (spend without a channel: the (none) cohort)")
+            matrix.notes.append("CAC = the channel's spend / customers whose first counted order came through it (spend without a channel: the ∅ cohort)")
         case .all:
             split = .all
             matrix.notes.append("CAC = total spend / all customers")

@@ -52,9 +52,9 @@ extension CohortEngine {
         let head = SQLFragment("WITH o AS (\n    ") + orders + SQLFragment("\n  ),\n  f AS (\n    SELECT customer_id, min(per) AS first_per, "
             + "max(CASE WHEN rn = 1 THEN lab END) AS first_label, max(CASE WHEN rn = 2 THEN per END) AS second_per, max(per) AS latest_per\n"
             + "    FROM o GROUP BY customer_id\n  )") + lookup
-            + SQLFragment(",\n  c AS (\n    SELECT customer_id, first_per, second_per, latest_per, coalesce(\(cohort), ?) AS cohort,\n"
+            + SQLFragment(",\n  c AS (\n    SELECT customer_id, first_per, second_per, latest_per, \(cohort) AS cohort,\n"
                           + "           CASE WHEN ? - first_per < ? THEN ? - first_per ELSE ? END AS last_k\n    FROM f\n  )\n",
-                          [.text(CustomerAttribute.noValue), .integer(Int64(lastPeriod)), .integer(Int64(n)), .integer(Int64(lastPeriod)), .integer(Int64(n))])
+                          [.integer(Int64(lastPeriod)), .integer(Int64(n)), .integer(Int64(lastPeriod)), .integer(Int64(n))])
         // One statement, so the server reads and groups the orders once: part 0 gives the cohorts, their
         // sizes and the customers observed at each offset; part 1 the range additions of the measure,
         // as (cohort, a, b, value) rows whose meaning `cells` says.
@@ -84,11 +84,13 @@ extension CohortEngine {
         let additions = all.filter { $0[0].intValue == 1 }.map { Array($0.dropFirst()) }
 
         // Cohorts, their sizes and the customers observed at each offset.
-        var index: [String: Int] = [:]
-        var keys: [String] = []
-        for r in observed where index[r[0].description] == nil {
-            index[r[0].description] = 0
-            keys.append(r[0].description)
+        // A NULL cohort (customers without a value) is a key of its own, never a text.
+        func key(_ v: Value) -> String? { v.isNull ? nil : v.description }
+        var index: [String?: Int] = [:]
+        var keys: [String?] = []
+        for r in observed where index[key(r[0])] == nil {
+            index[key(r[0])] = 0
+            keys.append(key(r[0]))
         }
         keys = order(keys, grouping: query.grouping)
         for (i, k) in keys.enumerated() { index[k] = i }
@@ -97,7 +99,7 @@ extension CohortEngine {
         var totals = eligible
         var sizes = Array(repeating: 0, count: keys.count)
         for r in observed {
-            let c = index[r[0].description]!, last = Int(r[1].intValue ?? 0), count = r[3].doubleValue ?? 0
+            let c = index[key(r[0])]!, last = Int(r[1].intValue ?? 0), count = r[3].doubleValue ?? 0
             sizes[c] += Int(count)
             eligible[c][0] += count
             eligible[c][last + 1] -= count
@@ -109,7 +111,7 @@ extension CohortEngine {
         }
         var notes: [String] = []
         for r in additions {
-            let c = index[r[0].description]!, a = Int(r[1].intValue ?? 0), v = r[3].doubleValue ?? 0
+            let c = index[key(r[0])]!, a = Int(r[1].intValue ?? 0), v = r[3].doubleValue ?? 0
             if query.countsCustomers {
                 switch query.effectiveMode {
                 case .on: addRange(c, a, a, v)
@@ -131,19 +133,16 @@ extension CohortEngine {
         let visited = (c.first ?? 0) - (c.count > 1 ? c[1] : 0)
         if let note = ContributionMargin.missingNote(nullCounts: missing, orders: visited) { notes.append(note) }
         if c.count > 1, c[1] > 0 { notes.append("\(c[1]) orders without customer_id or day were skipped") }
-        let labels: [String]
-        if case .period(let u) = query.grouping { labels = keys.map { Int($0).map(u.label(of:)) ?? $0 } } else { labels = keys }
+        let labels: [String?]
+        if case .period(let u) = query.grouping { labels = keys.map { k in k.map { Int($0).map(u.label(of:)) ?? $0 } } } else { labels = keys }
         return try assemble(query: query, labels: labels, sizes: sizes, eligible: eligible, totals: totals, notes: notes,
                             lastPeriod: lastPeriod, lastDay: lastDay, sql: head + SQLFragment("SELECT * FROM c"),
                             missingCostFields: fields.filter { missing[$0] != nil })
     }
 
     /// Cohort keys in display order: periods in time order; names sorted, customers without a value last.
-    private func order(_ keys: [String], grouping: CohortGrouping) -> [String] {
-        if case .period = grouping { return keys.sorted { (Int($0) ?? 0) < (Int($1) ?? 0) } }
-        return keys.sorted { a, b in
-            if a == CustomerAttribute.noValue || b == CustomerAttribute.noValue { return b == CustomerAttribute.noValue && a != b }
-            return a < b
-        }
+    private func order(_ keys: [String?], grouping: CohortGrouping) -> [String?] {
+        if case .period = grouping { return keys.sorted { (Int($0 ?? "") ?? 0) < (Int($1 ?? "") ?? 0) } }
+        return Self.groupNames(keys)
     }
 }

@@ -136,7 +136,7 @@ public struct CohortEngine {
 
     /// The matrix from the range additions per cohort (`eligible`: customers observed; `totals`: the
     /// measure), whichever route gathered them.
-    func assemble(query: CohortQuery, labels: [String], sizes: [Int], eligible: [[Double]], totals: [[Double]],
+    func assemble(query: CohortQuery, labels: [String?], sizes: [Int], eligible: [[Double]], totals: [[Double]],
                   notes extra: [String], lastPeriod: Int, lastDay: Int, sql: SQLFragment,
                   missingCostFields: [CostField]) throws -> CohortMatrix {
         let n = query.periods
@@ -183,7 +183,7 @@ public struct CohortEngine {
     }
 
     /// Puts each customer into a cohort; returns cohort numbers and labels in display order.
-    private func assignCohorts(query: CohortQuery, stream: OrderStream, firstPeriod: [Int32]) throws -> ([Int32], [String]) {
+    private func assignCohorts(query: CohortQuery, stream: OrderStream, firstPeriod: [Int32]) throws -> ([Int32], [String?]) {
         switch query.grouping {
         case .all:
             return (Array(repeating: 0, count: stream.customers), ["all"])
@@ -236,12 +236,12 @@ public struct CohortEngine {
                         if c >= 0, v != 0 { code[Int(c)] = v }
                     }
                 }
-                // Groups by the value's text (NULL: none), as a value and its text are one group.
-                let text = (valueList ?? values.values).map { $0.isNull ? CustomerAttribute.noValue : $0.description }
+                // Groups by the value's text (NULL: nil, a group of its own), as a value and its text are one group.
+                let text = (valueList ?? values.values).map { $0.isNull ? nil : $0.description }
                 var used = [Bool](repeating: false, count: text.count)
                 for v in code { used[Int(v)] = true }
                 let names = Self.groupNames(Set(text.indices.filter { used[$0] }.map { text[$0] }))
-                var cohort: [String: Int32] = [:]
+                var cohort: [String?: Int32] = [:]
                 for (i, name) in names.enumerated() { cohort[name] = Int32(i) }
                 let cohortOfCode = text.map { cohort[$0] ?? -1 }
                 return (code.map { cohortOfCode[Int($0)] }, names)
@@ -260,24 +260,24 @@ public struct CohortEngine {
         return try db.columns(of: CustomerFacts.table).map(\.name).contains(column) ? column : nil
     }
 
-    /// Named groups sorted, customers without a value last.
-    private static func groupNames(_ values: Set<String>) -> [String] {
+    /// Named groups sorted, customers without a value (nil) last.
+    static func groupNames(_ values: some Collection<String?>) -> [String?] {
         values.sorted { a, b in
-            if a == CustomerAttribute.noValue || b == CustomerAttribute.noValue { return b == CustomerAttribute.noValue && a != b }
+            guard let a, let b else { return b == nil && a != nil }
             return a < b
         }
     }
 
     /// Cohorts by the first order's label: groups by the label's name, as for any attribute, found
     /// per label code (a few) rather than per customer (millions of strings to hash).
-    private func firstOrderCohorts(_ stream: OrderStream) -> ([Int32], [String]) {
+    private func firstOrderCohorts(_ stream: OrderStream) -> ([Int32], [String?]) {
         precondition(stream.firstLabel.count == stream.customers, "a first-order grouping reads every customer's label")
         // Name by code + 1 (0: no value), and which codes occur.
-        let nameOf = [CustomerAttribute.noValue] + stream.labelNames
+        let nameOf: [String?] = [nil] + stream.labelNames
         var occurs = [Bool](repeating: false, count: nameOf.count)
         for label in stream.firstLabel { occurs[Int(max(label, -1)) + 1] = true }
         let names = Self.groupNames(Set(nameOf.indices.filter { occurs[$0] }.map { nameOf[$0] }))
-        var number: [String: Int32] = [:]
+        var number: [String?: Int32] = [:]
         for (i, name) in names.enumerated() { number[name] = Int32(i) }
         let cohortOfCode = nameOf.map { number[$0] ?? -1 }
         return (stream.firstLabel.map { cohortOfCode[Int(max($0, -1)) + 1] }, names)

@@ -10,7 +10,8 @@ public struct CohortMatrix: Sendable {
 
     /// One cohort.
     public struct Row: Sendable, Equatable {
-        public var label: String
+        /// The cohort's name; nil for customers without a value (a NULL key, shown `∅`).
+        public var label: String?
         /// Customers in the cohort.
         public var size: Int
         /// Cells for offsets 0...periods; nil where the data has ended.
@@ -60,7 +61,7 @@ public struct CohortMatrix: Sendable {
             formats += [.currency(code: currency), .text]
         }
         var table = rows.map { row -> [Value] in
-            var values: [Value] = [.text(row.label), .integer(Int64(row.size))]
+            var values: [Value] = [row.label.map(Value.text) ?? .null, .integer(Int64(row.size))]
             values += row.cells.map { $0.map(Value.real) ?? .null }
             if payback {
                 values.append(row.cac.map(Value.real) ?? .null)

@@ -52,9 +52,6 @@ public struct CustomerAttribute: Sendable {
     /// The table and column a `column(_:of:)` attribute reads.
     var tableColumn: (table: String, column: String)?
 
-    /// The label of customers without a value.
-    static let noValue = "(none)"
-
     /// A query of `(customer_id, value)` rows, one per customer.
     /// - Parameter orders: needed for `.firstOrder`, which reads counted orders.
     /// With `db`, an attribute the customer facts hold (`factsColumn`) is read from them when they are

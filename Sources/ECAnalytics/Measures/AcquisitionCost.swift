@@ -17,17 +17,17 @@ public enum AcquisitionCost {
     enum Split {
         /// By the period of the spend row's day (acquisition months, weeks, quarters).
         case period(PeriodUnit)
-        /// By the spend row's channel; rows without a channel under `CustomerAttribute.noValue`.
+        /// By the spend row's channel; rows without a channel under nil (a NULL key).
         case channel
         /// One group, `all`.
         case all
     }
 
-    /// The spend per group label, and the total, of spend rows dated up to `asOfDay`.
-    static func spend(_ db: Database, table: String, split: Split, asOfDay: Int) throws -> (byLabel: [String: Double], total: Double) {
+    /// The spend per group label (nil: spend without a channel), and the total, of spend rows dated up to `asOfDay`.
+    static func spend(_ db: Database, table: String, split: Split, asOfDay: Int) throws -> (byLabel: [String?: Double], total: Double) {
         let t = quoteIdentifier(table)
         let through = [Value.integer(Int64(asOfDay))]
-        var byLabel: [String: Double] = [:]
+        var byLabel: [String?: Double] = [:]
         var total = 0.0
         switch split {
         case .period(let unit):
@@ -39,7 +39,7 @@ public enum AcquisitionCost {
         case .channel:
             for row in try db.query("SELECT channel, sum(spend) FROM \(t) WHERE day <= ? GROUP BY channel", through).rows {
                 guard let amount = row[1].doubleValue else { continue }
-                byLabel[row[0].isNull ? CustomerAttribute.noValue : row[0].description, default: 0] += amount
+                byLabel[row[0].isNull ? nil : row[0].description, default: 0] += amount
                 total += amount
             }
         case .all:

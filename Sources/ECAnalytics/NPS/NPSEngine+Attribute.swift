@@ -14,12 +14,12 @@ extension NPSEngine {
     /// table larger than SQLite's page cache. Sorting the answers by id first put the index lookups in
     /// order but not the rows' (docs/decisions.md, "NPS by a customer attribute from the answers' keys").
     ///
-    /// The groups are SQL's: labelled `CAST(value AS TEXT)` by SQLite itself (`(none)` for NULL and for an
-    /// answer without a respondent), values with one label counted together, ordered by the labels' bytes
-    /// with `(none)` last. A respondent without a counted order has no facts row: for a column of the
+    /// The groups are SQL's: labelled `CAST(value AS TEXT)` by SQLite itself (nil for NULL and for an
+    /// answer without a respondent: its own group, never a text), values with one label counted together,
+    /// ordered by the labels' bytes with nil last. A respondent without a counted order has no facts row: for a column of the
     /// customers dataset, their value is read from it by id, as the SQL's join reads every respondent's.
     func attributeGroupsByKey(_ attribute: CustomerAttribute, segment: SQLFragment? = nil,
-                              orders: OrderSelection?) throws -> [(label: String, summary: NPSSummary)]? {
+                              orders: OrderSelection?) throws -> [(label: String?, summary: NPSSummary)]? {
         // The keys match an answer's id to the facts' by its text; SQL's `=` compares a number with a text as
         // numbers ('007' = 7): only text ids on the answers' side give both the same respondents.
         // The catalogue's answers first; the keys and the snapshot are read only when they will be used.
@@ -66,21 +66,21 @@ extension NPSEngine {
         if let failure { throw failure }
         // Labels by SQLite's own CAST, counts added up by label.
         let cast = try db.prepare("SELECT CAST(? AS TEXT)")
-        var byLabel: [String: NPSDayCounts.Counts] = [:]
+        var byLabel: [String?: NPSDayCounts.Counts] = [:]
         for (code, c) in counts {
             let value = code < values.count ? values[code] : outsideValues[code - values.count]
-            var label = CustomerAttribute.noValue
+            var label: String?
             if value != .null {
                 cast.reset()
                 try cast.bind([value])
                 guard try cast.step() else { return nil }
-                label = cast.value(at: 0).textValue ?? CustomerAttribute.noValue
+                label = cast.value(at: 0).textValue
             }
             byLabel[label, default: NPSDayCounts.Counts()].add(c)
         }
-        let none = CustomerAttribute.noValue
         return byLabel.sorted { a, b in
-            (a.key == none) != (b.key == none) ? b.key == none : Array(a.key.utf8).lexicographicallyPrecedes(Array(b.key.utf8))
+            guard let x = a.key, let y = b.key else { return b.key == nil && a.key != nil }
+            return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8))
         }.map { ($0.key, $0.value.summary) }
     }
 

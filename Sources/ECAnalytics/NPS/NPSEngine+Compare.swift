@@ -32,7 +32,7 @@ extension NPSEngine {
     /// Two groups side by side with the z statistic and two-sided p-value of their difference.
     public func compare(a: Group, b: Group) throws -> ResultTable {
         try checkScores()
-        var groups: [(String, NPSSummary)] = []
+        var groups: [(String?, NPSSummary)] = []
         for group in [a, b] {
             // A segment's answers by their respondents' keys (`groups`): the condition looks every answer's
             // respondent up by id, at random where answers come by date or ids are hashed (36 s at 10M orders).
@@ -87,14 +87,14 @@ extension NPSEngine {
     /// One row per group: its responses, NPS and margin, the reference it is
     /// tested against, the difference, z and two-sided p (`NPSSummary.compare`).
     /// Blank where either side has no responses (or there is no period before).
-    public static func comparisonTable(_ groups: [(label: String, summary: NPSSummary)], header: String,
+    public static func comparisonTable(_ groups: [(label: String?, summary: NPSSummary)], header: String,
                                        reference: NPSReference) -> ResultTable {
         var total = (n: 0, p: 0, pa: 0, d: 0)
         for (_, s) in groups { total = (total.n + s.n, total.p + s.promoters, total.pa + s.passives, total.d + s.detractors) }
         var tests = 0
         let rows = groups.enumerated().map { i, group -> [Value] in
             let s = group.summary
-            let against: (label: String, summary: NPSSummary)?
+            let against: (label: String?, summary: NPSSummary)?
             switch reference {
             case .rest:
                 against = ("rest", NPSSummary(n: total.n - s.n, promoters: total.p - s.promoters,
@@ -105,8 +105,8 @@ extension NPSEngine {
             let test = against.flatMap { NPSSummary.compare(s, $0.summary) }
             if test != nil { tests += 1 }
             let difference = s.nps.flatMap { a in against?.summary.nps.map { a - $0 } }
-            return [.text(group.label), .integer(Int64(s.n)), real(s.nps), real(s.margin95),
-                    against.map { .text($0.label) } ?? .null, real(against?.summary.nps), real(difference),
+            return [group.label.map(Value.text) ?? .null, .integer(Int64(s.n)), real(s.nps), real(s.margin95),
+                    against?.label.map(Value.text) ?? .null, real(against?.summary.nps), real(difference),
                     real(test?.z), real(test?.p), s.warning.map(Value.text) ?? .null]
         }
         let columns = [header, "responses", "nps", "margin95", "vs", "vs_nps", "difference", "z", "p", "warning"]

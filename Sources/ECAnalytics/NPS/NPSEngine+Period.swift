@@ -11,7 +11,7 @@ extension NPSEngine {
     /// response appears, so a month without responses is visible (with n = 0).
     /// `answers`: the responses a segment keeps (SQLite), besides `customerFilter`.
     func periodGroups(_ unit: PeriodUnit, customerFilter: SQLFragment?,
-                      answers: NPSAnswerMembership? = nil) throws -> [(label: String, summary: NPSSummary)] {
+                      answers: NPSAnswerMembership? = nil) throws -> [(label: String?, summary: NPSSummary)] {
         // Counted per day: by SQLite's reader here (its GROUP BY sorts every response: 0.54 s for 753k
         // against 0.1 s to read them), by a PostgreSQL server in the engine (one row per day, not per
         // response); then summed per period.

@@ -14,7 +14,7 @@ public struct NPSEngine {
     /// NPS per group: one row for all responses, or one per attribute value.
     /// - Parameters:
     ///   - grouping: a customer attribute; responses are joined on `customer_id`
-    ///     (responses without one, or customers without a value, form "(none)").
+    ///     (responses without one, or customers without a value, form the group `∅`, a NULL key).
     ///   - customerFilter: a condition on a response, which the query names `"nps"`, or nil.
     ///   - segment: a condition on the customer facts' columns (`SegmentCatalog.factsCondition`) that a
     ///     response's respondent must meet, over every respondent (`CustomerFacts.respondentCondition`), or nil.
@@ -35,10 +35,11 @@ public struct NPSEngine {
     }
 
     /// The responses counted per group, in display order: one group "all" without a grouping;
-    /// attribute and column values sorted with "(none)" last; every period from the first to the last.
+    /// attribute and column values in byte order, the group without a value (a nil label, shown `∅`) last;
+    /// every period from the first to the last.
     /// - Throws: `StoreError` when any score is outside 0..10.
     public func groups(by grouping: NPSGrouping?, customerFilter: SQLFragment? = nil, segment: SQLFragment? = nil,
-                       orders: OrderSelection? = nil) throws -> [(label: String, summary: NPSSummary)] {
+                       orders: OrderSelection? = nil) throws -> [(label: String?, summary: NPSSummary)] {
         // One group and periods are counted here on SQLite, from one scan of the answers (`NPSDayCounts.counts`).
         let countedHere = db.engine == .sqlite && (grouping == nil || grouping?.isPeriod == true)
         // A segment's respondents are picked by their keys where the workspace keeps them (`NPSAnswerMembership`)
@@ -66,9 +67,9 @@ public struct NPSEngine {
         case .attribute(let attribute)?:
             query = SQLFragment("WITH attribute(customer_id, value) AS (") + (try attribute.lookupQuery(orders: orders, in: db))
                 + SQLFragment(") ")
-            groupExpression = "coalesce(CAST(a.value AS TEXT), '\(CustomerAttribute.noValue)')"
+            groupExpression = "CAST(a.value AS TEXT)"
         case .responseColumn(let column)?:
-            groupExpression = "coalesce(CAST(\(r).\(quoteIdentifier(column)) AS TEXT), '\(CustomerAttribute.noValue)')"
+            groupExpression = "CAST(\(r).\(quoteIdentifier(column)) AS TEXT)"
         case .period?, nil:
             groupExpression = "'all'"
         }
@@ -86,15 +87,16 @@ public struct NPSEngine {
             let row = try db.query(query.sql, query.bindings).rows[0]
             return row[1].intValue ?? 0 > 0 ? [(row[0].description, Self.summary(counts: row.dropFirst()))] : []
         }
-        query = SQLFragment("SELECT * FROM (") + query + SQLFragment(" GROUP BY grp) AS g ORDER BY grp = '\(CustomerAttribute.noValue)', grp\(bytes)")
+        query = SQLFragment("SELECT * FROM (") + query + SQLFragment(" GROUP BY grp) AS g ORDER BY grp IS NULL, grp\(bytes)")
+        // A NULL group (no value, or an answer without a respondent) is its own group, never a text.
         return try db.query(query.sql, query.bindings).rows.map { row in
-            (row[0].description, Self.summary(counts: row.dropFirst()))
+            (row[0].textValue, Self.summary(counts: row.dropFirst()))
         }
     }
 
     /// Every answer (of `answers`, meeting `customerFilter`) as one group "all", counted here (SQLite); none
     /// without an answer. Without a filter the scan reads every answer and checks its score.
-    func oneGroup(customerFilter: SQLFragment?, answers: NPSAnswerMembership?) throws -> [(label: String, summary: NPSSummary)] {
+    func oneGroup(customerFilter: SQLFragment?, answers: NPSAnswerMembership?) throws -> [(label: String?, summary: NPSSummary)] {
         let r = SegmentCatalog.responses
         var query = SQLFragment("SELECT NULL, \(r).score, \(r).rowid FROM \(quoteIdentifier(table)) AS \(r)")
         if let customerFilter { query = query + SQLFragment(" WHERE ") + customerFilter }
@@ -147,12 +149,12 @@ public struct NPSEngine {
         "NPS = 100 × (promoters 9–10 − detractors 0–6) / responses; SE = 100 × √(((p + d) − (p − d)²) / n); margin = 1.96 × SE"
 
     /// The summary table shared by `summary` and `compare`.
-    static func table(_ groups: [(String, NPSSummary)], header: String) -> ResultTable {
+    static func table(_ groups: [(String?, NPSSummary)], header: String) -> ResultTable {
         let columns = [header, "responses", "promoters", "passives", "detractors", "nps", "se", "margin95",
                        "adj_nps", "adj_low", "adj_high", "warning"]
         let rows = groups.map { label, s -> [Value] in
             let adjusted = s.adjustedWald
-            return [.text(label), .integer(Int64(s.n)), .integer(Int64(s.promoters)), .integer(Int64(s.passives)),
+            return [label.map(Value.text) ?? .null, .integer(Int64(s.n)), .integer(Int64(s.promoters)), .integer(Int64(s.passives)),
                     .integer(Int64(s.detractors)), s.nps.map(Value.real) ?? .null, s.standardError.map(Value.real) ?? .null,
                     s.margin95.map(Value.real) ?? .null, adjusted.map { .real($0.center) } ?? .null,
                     adjusted.map { .real($0.low) } ?? .null, adjusted.map { .real($0.high) } ?? .null,

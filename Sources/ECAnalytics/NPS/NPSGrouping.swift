@@ -5,7 +5,7 @@ public enum NPSGrouping: Sendable {
     /// The week, month or quarter of the response; every period in range appears, oldest first.
     case period(PeriodUnit)
     /// A property of the responding customer, joined on `customer_id`
-    /// (responses without one, or customers without a value, form "(none)").
+    /// (responses without one, or customers without a value, form the group `∅`, a NULL key).
     case attribute(CustomerAttribute)
     /// A column of the responses themselves, e.g. a survey's `channel` or `touchpoint`.
     case responseColumn(String)

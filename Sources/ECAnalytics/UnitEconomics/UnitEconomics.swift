@@ -47,7 +47,7 @@ public struct UnitEconomics: Sendable {
                 } ?? "not yet")
             case nil: payback = .null
             }
-            var out: [Value] = [.text(r.group), .integer(Int64(r.newCustomers)), v(r.spend), v(r.cac), .integer(Int64(r.orders)),
+            var out: [Value] = [r.group.map(Value.text) ?? .null, .integer(Int64(r.newCustomers)), v(r.spend), v(r.cac), .integer(Int64(r.orders)),
                                 v(r.aov), v(r.marginPerOrder), v(r.ordersPerCustomer), v(r.ltv), v(r.ltvToCAC), status, payback]
             if channel {
                 out.append(r.isMall.map { .text($0 ? "mall" : "own") } ?? .null)

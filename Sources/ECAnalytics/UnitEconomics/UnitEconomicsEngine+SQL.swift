@@ -8,7 +8,6 @@ import ECStore
 extension UnitEconomicsEngine {
     func figuresInEngine(query: UnitEconomicsQuery, lastMonth: Int, asOfDay: Int) throws -> UnitEconomicsFigures {
         let month = PeriodUnit.month.indexSQL(day: "o.day")
-        let none = Value.text(CustomerAttribute.noValue)
         // Each customer's orders are ranked (a sort of every order) only for the first order's channel.
         let rank = query.by == .channel
             ? "row_number() OVER (PARTITION BY o.customer_id ORDER BY o.day, o.ordered_at NULLS FIRST, o.order_id NULLS FIRST)" : "0"
@@ -37,14 +36,14 @@ extension UnitEconomicsEngine {
         let curveKey: String
         let orderKey: String
         switch query.by {
-        case .channel: curveKey = "coalesce(c.first_channel, ?)"; orderKey = "coalesce(o.channel, ?)"
+        case .channel: curveKey = "c.first_channel"; orderKey = "o.channel"
         case .cohort: curveKey = "CAST(c.first_mon AS TEXT)"; orderKey = "CAST(c.first_mon AS TEXT)"
         case .month: curveKey = "CAST(c.first_mon AS TEXT)"; orderKey = "CAST(o.mon AS TEXT)"
         case .none: curveKey = "'all'"; orderKey = "'all'"
         }
-        let curveBindings: [Value] = query.by == .channel ? [none] : []
-        let orderBindings: [Value] = query.by == .channel ? [none] : []
-        func label(_ v: Value) -> String {
+        // NULL (an order or customer without a channel) is a group of its own, nil, never a text.
+        func label(_ v: Value) -> String? {
+            if v.isNull { return nil }
             switch query.by {
             case .cohort, .month: return Int(v.description).map(PeriodUnit.month.label(of:)) ?? v.description
             default: return v.textValue ?? v.description
@@ -69,9 +68,8 @@ extension UnitEconomicsEngine {
             UNION ALL
             SELECT 2, \(curveKey), o.mon - c.first_mon, \(last), count(*), sum(o.cm2), NULL, NULL, NULL FROM o JOIN c ON c.customer_id = o.customer_id
               WHERE o.day <= ? AND o.mon - c.first_mon >= 0 AND o.mon - c.first_mon <= \(last) GROUP BY 2, 3, 4
-            """, orderBindings + [.integer(Int64(asOfDay))]
-                + curveBindings + lastBindings + [.integer(Int64(lastMonth))]
-                + curveBindings + lastBindings + [.integer(Int64(asOfDay))] + lastBindings)
+            """, [.integer(Int64(asOfDay))] + lastBindings + [.integer(Int64(lastMonth))]
+                + lastBindings + [.integer(Int64(asOfDay))] + lastBindings)
         let all = try db.query(statement.sql, statement.bindings).rows
         for r in all where r[0].intValue == 0 {
             let sums = OrderSums(orders: Int(r[4].intValue ?? 0), gmv: r[5].doubleValue ?? 0, revenue: r[6].doubleValue ?? 0,
@@ -85,9 +83,9 @@ extension UnitEconomicsEngine {
         }
         // Curves: customers observed per offset, and CM2 and orders from each order's offset to the customer's last.
         let width = periods + 2
-        var sizes: [String: Int] = [:]
-        var eligible: [String: [Double]] = [:], margin: [String: [Double]] = [:], count: [String: [Double]] = [:]
-        let total = "\u{0}total"
+        var sizes: [String?: Int] = [:]
+        var eligible: [String?: [Double]] = [:], margin: [String?: [Double]] = [:], count: [String?: [Double]] = [:]
+        let total: String? = "\u{0}total"
         for r in all where r[0].intValue == 1 {
             let n = r[4].doubleValue ?? 0, k = Int(r[2].intValue ?? 0)
             for key in [label(r[1]), total] {

@@ -29,14 +29,13 @@ public struct UnitEconomicsEngine {
         var groups = Set(sums.keys).union(curves.keys)
         // Spend of a group no order has (an ad platform's channel name, `google`, beside orders of `own`) is a row of
         // its own: left out, the rows' spend fell short of the total's with nothing said.
-        let spendOnly = query.by == .none ? [] : Set(spend.byGroup.keys).subtracting(groups).sorted()
+        let spendOnly = query.by == .none ? [] : CohortEngine.groupNames(Set(spend.byGroup.keys).subtracting(groups))
         groups.formUnion(spendOnly)
         if query.by == .none { groups = ["all"] }
-        var result: [UnitEconomicsRow] = groups.sorted { a, b in
-            a == CustomerAttribute.noValue ? false : (b == CustomerAttribute.noValue ? true : a < b)
-        }.map { key in
+        // Names in order, the group without a channel (nil, a NULL key) last.
+        var result: [UnitEconomicsRow] = CohortEngine.groupNames(groups).map { key in
             makeRow(group: key, sums: sums[key] ?? OrderSums(), curve: curves[key], spend: spend.byGroup[key],
-                    horizon: query.horizonMonths, isMall: query.by == .channel && key != CustomerAttribute.noValue ? query.mallChannels.contains(key) : nil)
+                    horizon: query.horizonMonths, isMall: query.by == .channel ? key.map(query.mallChannels.contains) : nil)
         }
         var total: UnitEconomicsRow?
         if query.by != .none && query.includeTotal {
@@ -55,7 +54,7 @@ public struct UnitEconomicsEngine {
         }
         if query.by == .channel && !spendOnly.isEmpty {
             let listed = spendOnly.map { g in
-                (g == CustomerAttribute.noValue ? "without a channel" : g) + " \(LoadSummary.grouped(Int((spend.byGroup[g] ?? 0).rounded())))"
+                (g ?? "without a channel") + " \(LoadSummary.grouped(Int((spend.byGroup[g] ?? 0).rounded())))"
             }.joined(separator: ", ")
             notes.append("spend in channels without orders: \(listed); their CAC is empty (no customer's first order came through them); "
                          + "when their ads bring customers to another channel, load that spend with the orders' channel name")
@@ -82,7 +81,7 @@ public struct UnitEconomicsEngine {
                              missingCostFields: CostField.allCases.filter { (missing[$0] ?? 0) > 0 }, sql: read.sql)
     }
 
-    private func makeRow(group: String, sums: OrderSums, curve: CustomerCurve?, spend: Double?,
+    private func makeRow(group: String?, sums: OrderSums, curve: CustomerCurve?, spend: Double?,
                          horizon h: Int, isMall: Bool?) -> UnitEconomicsRow {
         let newCustomers = curve?.size ?? 0
         let cac = AcquisitionCost.cac(spend: spend, newCustomers: newCustomers)
@@ -106,7 +105,7 @@ public struct UnitEconomicsEngine {
     }
 
     /// Spend per group label and in total (AcquisitionCost: up to as_of); nil total when there is no spend table.
-    private func spendByGroup(query: UnitEconomicsQuery, asOfDay: Int) throws -> (byGroup: [String: Double], total: Double?, notes: [String]) {
+    private func spendByGroup(query: UnitEconomicsQuery, asOfDay: Int) throws -> (byGroup: [String?: Double], total: Double?, notes: [String]) {
         guard let name = query.spendTable, try db.tableExists(name) else {
             return ([:], nil, ["no spend loaded: CAC, LTV/CAC and payback are empty"])
         }
@@ -128,7 +127,7 @@ public struct UnitEconomicsEngine {
         var lines: [String] = []
         switch query.by {
         case .channel:
-            lines.append("CAC (blended) = the channel's spend up to as_of / new customers whose first counted order came through the channel (spend without a channel: the (none) row)")
+            lines.append("CAC (blended) = the channel's spend up to as_of / new customers whose first counted order came through the channel (spend without a channel: the ∅ row)")
             lines.append("orders, AOV, CM2 per order, GMV: orders placed through the channel")
         case .cohort:
             lines.append("CAC (blended) = spend in the acquisition month / customers acquired that month; orders: all orders of the cohort")

@@ -117,7 +117,7 @@ struct UnitEconomicsGroups {
     let by: UnitEconomicsGrouping
     let firstMonth: Int
     /// Labels of order groups (curve groups use the same numbering).
-    let labels: [String]
+    let labels: [String?]
     /// Curve group per customer.
     let curveGroup: [Int32]
     private let noChannel: Int32
@@ -131,7 +131,7 @@ struct UnitEconomicsGroups {
         noChannel = Int32(channelNames.count)
         switch by {
         case .channel:
-            labels = channelNames + [CustomerAttribute.noValue]
+            labels = channelNames + [nil]
             curveGroup = firstChannel.map { [noChannel] in $0 >= 0 ? $0 : noChannel }
         case .cohort, .month:
             labels = months.map(PeriodUnit.month.label(of:))
@@ -156,9 +156,9 @@ struct UnitEconomicsGroups {
 /// What unit economics are computed from, whichever route read it: order sums and customer
 /// curves by group label, the total curve, and what the read left out.
 struct UnitEconomicsFigures {
-    var sums: [String: OrderSums] = [:]
+    var sums: [String?: OrderSums] = [:]
     var all = OrderSums()
-    var curves: [String: CustomerCurve] = [:]
+    var curves: [String?: CustomerCurve] = [:]
     var totalCurve: CustomerCurve?
     var nullCounts: [Int]
     var skipped: Int
@@ -168,7 +168,7 @@ struct UnitEconomicsFigures {
 
 struct UnitEconomicsRead {
     var pass: UnitEconomicsPass
-    var labels: [String]
+    var labels: [String?]
     /// NULLs per cost field, `CostField` order.
     var nullCounts: [Int]
     /// Orders without customer_id or day, left out.

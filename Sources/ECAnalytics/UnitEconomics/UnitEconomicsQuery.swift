@@ -43,7 +43,8 @@ public struct UnitEconomicsQuery: Sendable {
 
 /// One row of unit economics.
 public struct UnitEconomicsRow: Sendable, Equatable {
-    public var group: String
+    /// The group's name; nil for orders and customers without a channel (a NULL key, shown `∅`).
+    public var group: String?
     /// Customers whose first counted order falls in the group.
     public var newCustomers: Int
     /// Ad spend attributed to the group; nil without spend rows.

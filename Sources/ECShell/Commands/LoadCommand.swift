@@ -89,6 +89,13 @@ extension Session {
         return path
     }
 
+    /// Files a script writes (`export to`, `report to`) go to the script's folder too, so that
+    /// `ecsh -f analysis/monthly.ecsh` puts `export to 'out.csv'` beside the script and the data it
+    /// loads, from whatever folder it is run; at the prompt, with -c or from standard input, the current folder.
+    func resolveOutputPath(_ path: String) -> String {
+        resolveScriptPath(HomePath.expand(path), from: scriptStack.last)
+    }
+
     func optionValue(_ v: OptionValue) -> Value {
         switch v {
         case .word(let w): return .text(w)
@@ -116,12 +123,12 @@ extension Session {
         options.currency = (try? metricSettings().currency) ?? "JPY"
         let notes: [String]
         do {
-            notes = try ExportWriter.write(table, to: path.value, options: options, title: lastResultStatement, bom: bom != nil)
+            notes = try ExportWriter.write(table, to: resolveOutputPath(path.value), options: options, title: lastResultStatement, bom: bom != nil)
         } catch {
             throw ShellError("\(error)", at: path.range, help: error.help)
         }
         for note in notes { say("note: " + note) }
-        say("exported \(grouped(table.rows.count)) row\(table.rows.count == 1 ? "" : "s") to '\(path.value)'")
+        say("exported \(grouped(table.rows.count)) row\(table.rows.count == 1 ? "" : "s") to '\(resolveOutputPath(path.value))'")
     }
 }
 

@@ -60,8 +60,9 @@ extension Session {
             if words.count >= 5, lowered[3] == "title" { title = words[4].text }
             else if words.count > 3 { throw ShellError("expected title 'TEXT' or the end of the statement", at: words[3].range) }
             if self.report != nil { throw ShellError("a report is already being collected", at: first.range, help: "finish it with: end report") }
-            self.startReport(path: words[2].text, title: title)
-            self.say("collecting results for '\(words[2].text)' until end report")
+            let path = self.resolveOutputPath(words[2].text)
+            self.startReport(path: path, title: title)
+            self.say("collecting results for '\(path)' until end report")
         }
     }
 }

@@ -39,18 +39,18 @@ import ECLanguage
 
     /// The reference matrix: [label: cells] plus the average row, straight from the definitions.
     static func reference(_ shop: Shop, unit: PeriodUnit, measure: CohortMeasure, mode: RetentionMode,
-                          cumulative: Bool, periods n: Int, byChannel: Bool) -> (rows: [String: [Double?]], sizes: [String: Int], average: [Double?]) {
+                          cumulative: Bool, periods n: Int, byChannel: Bool) -> (rows: [String?: [Double?]], sizes: [String?: Int], average: [Double?]) {
         let lastOrdinal = ReferenceCalendar.period(unit, ofDay: shop.days.max()!).ordinal
         // Counted orders per customer, sorted by (day, ordered_at = date).
         var byCustomer: [String: [(ordinal: Int, order: OrderFixture, day: Int)]] = [:]
         for (o, day) in zip(shop.orders, shop.days) where !["cancelled", "returned", "refunded"].contains(o.status ?? "") {
             byCustomer[o.customer, default: []].append((ReferenceCalendar.period(unit, ofDay: day).ordinal, o, day))
         }
-        var numerators: [String: [Double]] = [:], covered: [String: [Double]] = [:], sizes: [String: Int] = [:]
+        var numerators: [String?: [Double]] = [:], covered: [String?: [Double]] = [:], sizes: [String?: Int] = [:]
         for (_, list) in byCustomer {
             let sorted = list.sorted { ($0.day, Int($0.order.id.dropFirst())!) < ($1.day, Int($1.order.id.dropFirst())!) }
             let first = sorted[0]
-            let cohort = byChannel ? (first.order.channel ?? "(none)") : ReferenceCalendar.period(unit, ofDay: first.day).label
+            let cohort: String? = byChannel ? first.order.channel : ReferenceCalendar.period(unit, ofDay: first.day).label
             sizes[cohort, default: 0] += 1
             var num = numerators[cohort] ?? Array(repeating: 0, count: n + 1)
             var cov = covered[cohort] ?? Array(repeating: 0, count: n + 1)
@@ -82,7 +82,7 @@ import ECLanguage
             numerators[cohort] = num
             covered[cohort] = cov
         }
-        var rows: [String: [Double?]] = [:]
+        var rows: [String?: [Double?]] = [:]
         var avgNum = Array(repeating: 0.0, count: n + 1), avgDen = avgNum
         for (cohort, num) in numerators {
             let cov = covered[cohort]!
@@ -128,14 +128,19 @@ import ECLanguage
         let expected = Self.reference(shop, unit: c.unit, measure: c.measure, mode: c.mode, cumulative: c.cumulative,
                                       periods: periods, byChannel: c.byChannel)
         #expect(m.rows.count == expected.rows.count)
-        #expect(m.rows.map(\.label) == m.rows.map(\.label).sorted { a, b in b == "(none)" ? a != b : (a != "(none)" && a < b) })
+        let labels = m.rows.map(\.label)
+        let sorted = labels.sorted { a, b in
+            guard let a, let b else { return b == nil && a != nil }
+            return a < b
+        }
+        #expect(labels == sorted)
         var sawEmpty = false
         for row in m.rows {
-            #expect(row.size == expected.sizes[row.label], "\(row.label)")
-            guard let cells = expected.rows[row.label] else { Issue.record("unexpected cohort \(row.label)"); continue }
+            #expect(row.size == expected.sizes[row.label], "\(String(describing: row.label))")
+            guard let cells = expected.rows[row.label] else { Issue.record("unexpected cohort \(String(describing: row.label))"); continue }
             for (k, (a, e)) in zip(row.cells, cells).enumerated() {
                 if e == nil { sawEmpty = true }
-                #expect(a.map { abs($0 - e!) < 1e-6 } ?? (e == nil), "\(row.label) offset \(k): \(String(describing: a)) vs \(String(describing: e))")
+                #expect(a.map { abs($0 - e!) < 1e-6 } ?? (e == nil), "\(String(describing: row.label)) offset \(k): \(String(describing: a)) vs \(String(describing: e))")
             }
         }
         for (k, (a, e)) in zip(m.average, expected.average).enumerated() {

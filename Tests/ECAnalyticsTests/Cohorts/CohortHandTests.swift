@@ -166,7 +166,7 @@ import ECLanguage
         #expect(throws: StoreError.self) { try CohortEngine(db).run(CohortQuery(periods: -1, orders: Workspace.counted)) }
     }
 
-    /// Cohorts by a customers-table column; F has no row there and lands in "(none)".
+    /// Cohorts by a customers-table column; F has no row there and lands in the NULL group (nil, shown ∅), last.
     @Test func byCustomerColumn() throws {
         let db = try Self.shop()
         try db.execute("CREATE TABLE customers (customer_id TEXT, signed_up_at TEXT, acquisition_channel TEXT)")
@@ -175,13 +175,13 @@ import ECLanguage
         }
         let m = try CohortEngine(db).run(CohortQuery(grouping: .attribute(.column("acquisition_channel")), periods: 3,
                                                      orders: Workspace.counted))
-        #expect(m.rows.map(\.label) == ["ads", "organic", "(none)"])
+        #expect(m.rows.map(\.label) == ["ads", "organic", nil])
         // ads: A (Jan, observed to M3), B (Jan, M3), E (Feb, M2).
         // M1: only B (Feb) → 1/3; M2: only A (Mar) → 1/3; M3: A and B observed, neither ordered in April → 0.
         expectCells(m.rows[0].cells, [1, 1.0 / 3, 1.0 / 3, 0], "ads")
         // organic: C (Jan), D (Feb). M1 nobody; M2 D in April → 1/2; M3 only C observed → 0.
         expectCells(m.rows[1].cells, [1, 0, 0.5, 0], "organic")
-        expectCells(m.rows[2].cells, [1, 0, nil, nil], "(none)")
+        expectCells(m.rows[2].cells, [1, 0, nil, nil], "no value")
         #expect(m.toResultTable().columns.first == "acquisition_channel")
     }
 }

@@ -94,12 +94,12 @@ import ECStore
         try db.execute("UPDATE customers SET region = 7 WHERE customer_id LIKE '%3'")
         try db.execute("INSERT INTO customers (customer_id, region) VALUES ('NOBODY', 'Nagoya')")
         let counted = MetricSettings().countedCondition()
-        // SQL's own figure per group of a customers column, as "group=figure", '(none)' last.
+        // SQL's own figure per group of a customers column, as "group=figure", NULL ('∅') last.
         func perGroup(_ column: String, _ figure: String, _ condition: String) throws -> [String] {
             try db.query(
-                "SELECT coalesce(CAST(c.\(column) AS TEXT), '(none)') AS g, \(figure) FROM ecsh_customer_facts AS f "
-                + "LEFT JOIN customers AS c USING (customer_id) WHERE \(condition) GROUP BY g ORDER BY g = '(none)', g"
-            ).rows.map { "\($0[0].description)=\($0[1].description)" }
+                "SELECT CAST(c.\(column) AS TEXT) AS g, \(figure) FROM ecsh_customer_facts AS f "
+                + "LEFT JOIN customers AS c USING (customer_id) WHERE \(condition) GROUP BY g ORDER BY g IS NULL, g"
+            ).rows.map { "\($0[0].textValue ?? "∅")=\($0[1].description)" }
         }
         let segments: [(SQLFragment?, SQLFragment?, String)] = [
             (nil, nil, "1"),
@@ -112,15 +112,15 @@ import ECStore
             let q = CohortQuery(measure: .retention, grouping: .attribute(.column("region")), periods: 6,
                                 orders: OrderSelection(countedOrders: counted, customerFilter: segment, factsCondition: facts))
             let (a, b) = try Self.bothRoutes(db) { try CohortEngine(db).run(q) }
-            #expect(a.rows.map { "\($0.label)=\($0.size)" } == expected, "\(condition)")
-            #expect(b.rows.map { "\($0.label)=\($0.size)" } == expected, "\(condition)")
+            #expect(a.rows.map { "\($0.label ?? "∅")=\($0.size)" } == expected, "\(condition)")
+            #expect(b.rows.map { "\($0.label ?? "∅")=\($0.size)" } == expected, "\(condition)")
             // Which customer has which value: each group's orders, over every month offset of the data.
             let orders = try perGroup("region", "sum(f.orders)", condition)
             let q2 = CohortQuery(measure: .orders, grouping: .attribute(.column("region")), periods: 40,
                                  orders: OrderSelection(countedOrders: counted, customerFilter: segment, factsCondition: facts), perCustomer: false)
             let (c, d) = try Self.bothRoutes(db) { try CohortEngine(db).run(q2) }
             for m in [c, d] {
-                #expect(m.rows.map { "\($0.label)=\(Int(($0.cells.compactMap { $0 }.reduce(0, +)).rounded()))" } == orders, "\(condition)")
+                #expect(m.rows.map { "\($0.label ?? "∅")=\(Int(($0.cells.compactMap { $0 }.reduce(0, +)).rounded()))" } == orders, "\(condition)")
             }
         }
         // A customers column named like a column the facts derive is the customers' own.
@@ -131,7 +131,7 @@ import ECStore
         #expect(own.count == 3)
         let q = CohortQuery(measure: .retention, grouping: .attribute(.column("cohort")), periods: 6, orders: OrderSelection(countedOrders: counted))
         let (a, b) = try Self.bothRoutes(db) { try CohortEngine(db).run(q) }
-        #expect(a.rows.map { "\($0.label)=\($0.size)" } == own && b.rows.map { "\($0.label)=\($0.size)" } == own)
+        #expect(a.rows.map { "\($0.label ?? "∅")=\($0.size)" } == own && b.rows.map { "\($0.label ?? "∅")=\($0.size)" } == own)
     }
 
     @Test func unitEconomicsAgree() throws {

@@ -102,16 +102,16 @@ import ECStore
                                                                          asOfDay: asOf))
         let kpi = try KPIEngine(shop.db, settings: settings).run(KPIQuery(kpis: ["new_customers", "cac", "ltv", "ltv_cac", "payback"],
                                                                           groupBy: [.grain(.month)]))
-        let months = kpi.values("month").map { $0.textValue ?? "" }
+        let months: [String?] = kpi.values("month").map(\.textValue)
         var compared = 0
         for row in ue.rows where row.newCustomers > 0 {
-            guard let i = months.firstIndex(of: row.group) else { Issue.record("no kpi row for \(row.group)"); continue }
-            #expect(kpi.doubles("new_customers")[i] == Double(row.newCustomers), "\(row.group)")
-            #expect(close([kpi.doubles("cac")[i]], [row.cac]), "\(row.group) cac")
-            #expect(close([kpi.doubles("ltv")[i]], [row.ltv]), "\(row.group) ltv")
-            #expect(close([kpi.doubles("ltv_cac")[i]], [row.ltvToCAC]), "\(row.group) ltv_cac")
+            guard let i = months.firstIndex(of: row.group) else { Issue.record("no kpi row for \(String(describing: row.group))"); continue }
+            #expect(kpi.doubles("new_customers")[i] == Double(row.newCustomers), "\(String(describing: row.group))")
+            #expect(close([kpi.doubles("cac")[i]], [row.cac]), "\(String(describing: row.group)) cac")
+            #expect(close([kpi.doubles("ltv")[i]], [row.ltv]), "\(String(describing: row.group)) ltv")
+            #expect(close([kpi.doubles("ltv_cac")[i]], [row.ltvToCAC]), "\(String(describing: row.group)) ltv_cac")
             let payback: Double? = if case .offset(let k)? = row.payback { Double(k) } else { nil }
-            #expect(kpi.doubles("payback")[i] == payback, "\(row.group) payback")
+            #expect(kpi.doubles("payback")[i] == payback, "\(String(describing: row.group)) payback")
             compared += 1
         }
         #expect(compared > 10)

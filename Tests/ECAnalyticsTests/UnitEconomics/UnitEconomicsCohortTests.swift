@@ -20,7 +20,7 @@ import ECStore
             #expect(try OrderSnapshot.holding(selection, in: db) != nil || !snapshot)
             for (by, grouping) in groupings {
                 let ue = try UnitEconomicsEngine(db).run(UnitEconomicsQuery(by: by, horizonMonths: h, orders: selection))
-                func matrix(_ measure: CohortMeasure, _ grouping: CohortGrouping) throws -> [String: CohortMatrix.Row] {
+                func matrix(_ measure: CohortMeasure, _ grouping: CohortGrouping) throws -> [String?: CohortMatrix.Row] {
                     let m = try CohortEngine(db).run(CohortQuery(measure: measure, cumulative: true, grouping: grouping, periods: 40,
                                                                  orders: selection, spendTable: nil))
                     return Dictionary(uniqueKeysWithValues: m.rows.map { ($0.label, $0) })
@@ -32,10 +32,10 @@ import ECStore
                     let isTotal = row.group == "total" || by == .none
                     guard let m = isTotal ? allMargin : margin[row.group], let o = isTotal ? allOrders : orders[row.group] else {
                         // A group with orders but no new customers (a month, or NULL channel on later orders) has no curve.
-                        #expect(by != .none && row.orders > 0 && row.newCustomers == 0 && row.ltv == nil, "\(by) \(row.group)")
+                        #expect(by != .none && row.orders > 0 && row.newCustomers == 0 && row.ltv == nil, "\(by) \(String(describing: row.group))")
                         continue
                     }
-                    let what = "\(by) \(row.group) h=\(h) snapshot=\(snapshot)"
+                    let what = "\(by) \(String(describing: row.group)) h=\(h) snapshot=\(snapshot)"
                     #expect(row.newCustomers == m.size, "\(what)")
                     #expect(Self.same(row.ltv, m.cells[h]), "\(what) LTV \(String(describing: row.ltv)) vs \(String(describing: m.cells[h]))")
                     #expect(Self.same(row.ordersPerCustomer, o.cells[h]), "\(what) orders/customer")
