@@ -101,7 +101,8 @@ public struct TransitionSimulation: Sendable {
         var rows: [Quarter] = []
         var previousShare = 0.0, cumulative = 0.0
         for q in 1...i.quarters {
-            let share = min(1, i.step * Double(q))
+            // Rounded to 12 places: 30% × 3 is 90%, not 89.99999999999999% (CSV writes the share as it is).
+            let share = min(1, (i.step * Double(q) * 1e12).rounded() / 1e12)
             let moved = share * i.mallGMV
             let migrated = moved * retentionFactor
             let margin = i.mallMargin * (1 - share) + i.ownMargin + migrated * i.ownMargin / i.ownGMV

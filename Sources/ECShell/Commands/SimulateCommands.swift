@@ -28,6 +28,11 @@ extension Session {
             throw ShellError(entry.isShare ? "\(entry.name) is a share between 0% and 100%" : "\(entry.name) must be 0 or more",
                              at: value.range)
         }
+        // Moved GMV comes back × own retention / mall retention: a mall keeping no one divides by 0.
+        guard entry.name != "mall_retention" || value.value > 0 else {
+            throw ShellError("mall_retention must be above 0%: the moved GMV is scaled by own_retention / mall_retention", at: value.range,
+                             help: "a mall that keeps almost no one: assume mall_retention 1%")
+        }
         assumptions[entry.name] = value.value
         say("\(entry.name) = \(entry.isShare ? String(format: "%.1f%%", value.value * 100) : String(format: "%.2f", value.value)) (set by you; assume \(entry.name) measured goes back)")
     }
@@ -53,7 +58,12 @@ extension Session {
         var malls = q.from.map(\.folded)
         if q.from.isEmpty {
             for entry in settings.marketplaceChannels.map({ Marketplaces([$0]) }) {
-                malls += known.filter { entry.contains($0) && !malls.contains($0) }.sorted()
+                malls += known.filter { entry.contains($0) && !malls.contains($0) && $0 != target }.sorted()
+            }
+            // `to amazon` moves the other malls to amazon, not amazon to itself.
+            guard !malls.isEmpty else {
+                throw ShellError("no mall other than '\(target)' has counted orders in the measured year to move from", at: q.to?.range,
+                                 help: "name the channels to move: simulate transition from CHANNEL, ... to \(target)")
             }
         }
         for (name, id) in zip(malls, q.from.isEmpty ? [] : q.from) where !known.contains(name) {
@@ -83,8 +93,8 @@ extension Session {
             mallCustomers: note("mall_customers", mall.customers, from),
             ownGMV: note("own_gmv", own.gmv, mine), ownRevenue: note("own_revenue", own.revenue, mine),
             ownMargin: note("own_margin", own.margin, mine), ownFees: note("own_fees", own.fees, mine + "; commission + discounts + points"),
-            ownRetention: chosen("own_retention", own.retention, "measured: \(target) quarter-on-quarter retention_rate, \(period)"),
-            mallRetention: chosen("mall_retention", mall.retention, "measured: retention_rate of \(malls.joined(separator: " + ")), \(period), weighted by buyers"),
+            ownRetention: chosen("own_retention", own.retention, "measured: \(target) quarter-on-quarter retention_rate, \(period), pooled: Σ retained / Σ last quarter's buyers"),
+            mallRetention: chosen("mall_retention", mall.retention, "measured: retention_rate of \(malls.joined(separator: " + ")), \(period), pooled: Σ retained / Σ last quarter's buyers"),
             ownCAC: chosen("own_cac", measured.ownCAC[target] ?? 0,
                            measured.ownCAC[target] != nil ? "measured: cac of \(target) (spend / new customers), \(period)"
                            : spendLoaded ? "no ad spend on \(target) in \(period): 0" : "no spend loaded: 0"),
@@ -108,6 +118,7 @@ extension Session {
                                   formats: [.text, .text, .text],
                                   notes: ["money in \(settings.currency) per quarter, buyers per quarter; retention and step are shares (fractions in CSV and JSON); "
                                           + "change with assume NAME VALUE"])
+        if let partial = measured.partial { assumed.notes.insert(partial, at: 0) }
         assumed.machineRows = assumptionRows.map { [.text($0.name), .real($0.value), .text($0.source)] }
         show(assumed, sql: nil)
         var table = simulation.table(currency: settings.currency)
@@ -132,44 +143,77 @@ extension Session {
     /// Per-quarter figures of one channel (or a sum of channels).
     struct ChannelQuarter {
         var gmv = 0.0, revenue = 0.0, margin = 0.0, fees = 0.0, customers = 0.0
-        /// Retention weighted by buyers: Σ retention × customers / Σ customers.
-        var retentionWeight = 0.0
-        var retention: Double { customers > 0 ? retentionWeight / customers : 0 }
+        /// Buyers who bought again the next quarter, and the buyers of the quarters before (retention_rate's denominator).
+        var retained = 0.0, previousBuyers = 0.0
+        /// Pooled quarter-on-quarter retention: Σ retained / Σ previous quarter's buyers, so a quarter counts by the
+        /// buyers it could keep, and one with no buyers before it (retention_rate ∅) does not count as 0%.
+        var retention: Double { previousBuyers > 0 ? retained / previousBuyers : 0 }
         static func + (l: ChannelQuarter, r: ChannelQuarter) -> ChannelQuarter {
             ChannelQuarter(gmv: l.gmv + r.gmv, revenue: l.revenue + r.revenue, margin: l.margin + r.margin, fees: l.fees + r.fees,
-                           customers: l.customers + r.customers, retentionWeight: l.retentionWeight + r.retentionWeight)
+                           customers: l.customers + r.customers, retained: l.retained + r.retained,
+                           previousBuyers: l.previousBuyers + r.previousBuyers)
         }
     }
 
     /// Quarterly averages per channel over the four calendar quarters ending with the one holding `end`,
     /// from the KPI engine (one definition of every measure), and CAC by channel over the same span.
-    func measureChannels(end: Int) throws -> (byChannel: [String: ChannelQuarter], ownCAC: [String: Double], period: String) {
+    /// `partial` says when the last quarter is cut short by the last counted day (or as_of): it still counts as a whole
+    /// quarter in the averages.
+    func measureChannels(end: Int) throws -> (byChannel: [String: ChannelQuarter], ownCAC: [String: Double], period: String, partial: String?) {
         let (year, month, _) = DayNumber.civil(end)
         let startMonth = (month - 1) / 3 * 3 + 1
+        let quarterStart = DayNumber.from(year: year, month: startMonth, day: 1)
+        let nextStart = DayNumber.from(year: startMonth > 9 ? year + 1 : year, month: startMonth > 9 ? 1 : startMonth + 3, day: 1)
+        let partial = end >= nextStart - 1 ? nil
+            : "\(year)-Q\((startMonth + 2) / 3) has data to \(DayNumber.isoDate(end)) only (\(end - quarterStart + 1) of its \(nextStart - quarterStart) days) "
+            + "but counts as a whole quarter in these averages, which understates the per-quarter money and buyers; "
+            + "set as_of \(DayNumber.isoDate(quarterStart - 1)) to measure the four whole quarters before it"
         let fromYear = startMonth > 9 ? year : year - 1
         let fromMonth = startMonth > 9 ? 1 : startMonth + 3
         let from = String(format: "%04d-%02d", fromYear, fromMonth), to = DayNumber.isoDate(end)
+        // The quarter before the four too: its buyers are the first quarter's retention denominator.
+        let before = String(format: "%04d-%02d", fromMonth > 3 ? fromYear : fromYear - 1, fromMonth > 3 ? fromMonth - 3 : 10)
         let engine = KPIEngine(database, settings: try metricSettings())
         let result = try engine.run(ECAnalytics.KPIQuery(kpis: ["gmv", "revenue", "margin", "commission", "discount_rate", "customers", "retention_rate"],
-                                                         groupBy: [.grain(.quarter), .dimension(name: "channel")], from: from, to: to))
+                                                         groupBy: [.grain(.quarter), .dimension(name: "channel")], from: before, to: to))
         let t = result.table
         func col(_ name: String) -> Int? { t.columns.firstIndex(of: name) }
+        /// A quarter label ("2024-Q1", maybe marked partial) as a running quarter number.
+        func quarterNumber(_ label: String) -> Int? {
+            let digits = label.filter(\.isNumber).compactMap(\.wholeNumberValue)
+            guard digits.count == 5 else { return nil }
+            return (digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]) * 4 + digits[4] - 1
+        }
+        let (firstYear, firstMonth) = (Int(from.prefix(4)) ?? 0, Int(from.suffix(2)) ?? 1)
+        let first = firstYear * 4 + (firstMonth - 1) / 3
         var sums: [String: ChannelQuarter] = [:]
-        var quartersSeen = Set<String>()
+        var buyers: [String: [Int: Double]] = [:]
+        var quartersSeen = Set<Int>()
+        var rows: [(channel: String, quarter: Int, row: [Value])] = []
         for (i, row) in t.rows.enumerated() where !t.summaryRows.contains(i) {
-            guard let c = col("channel"), let channel = row[c].textValue?.lowercased() else { continue }
-            if let qc = col("quarter"), let quarter = row[qc].textValue { quartersSeen.insert(quarter) }
+            guard let c = col("channel"), let channel = row[c].textValue?.lowercased(),
+                  let qc = col("quarter"), let quarter = row[qc].textValue.flatMap(quarterNumber) else { continue }
+            buyers[channel, default: [:]][quarter] = col("customers").flatMap { row[$0].doubleValue } ?? 0
+            if quarter >= first { rows.append((channel, quarter, row)); quartersSeen.insert(quarter) }
+        }
+        for (channel, quarter, row) in rows {
             func v(_ name: String) -> Double { col(name).flatMap { row[$0].doubleValue } ?? 0 }
-            let gmv = v("gmv"), customers = v("customers")
-            var add = ChannelQuarter(gmv: gmv, revenue: v("revenue"), margin: v("margin"),
-                                     fees: v("commission") + v("discount_rate") * gmv, customers: customers)
-            add.retentionWeight = v("retention_rate") * customers
+            let gmv = v("gmv"), previous = buyers[channel]?[quarter - 1] ?? 0
+            let add = ChannelQuarter(gmv: gmv, revenue: v("revenue"), margin: v("margin"),
+                                     fees: v("commission") + v("discount_rate") * gmv, customers: v("customers"),
+                                     retained: v("retention_rate") * previous, previousBuyers: previous)
             sums[channel] = (sums[channel] ?? ChannelQuarter()) + add
+        }
+        // A channel's quarter with no buyers has no row, but its buyers may still come back the quarter after.
+        for (channel, byQuarter) in buyers where sums[channel] != nil {
+            for quarter in quartersSeen where byQuarter[quarter] == nil {
+                sums[channel, default: ChannelQuarter()].previousBuyers += byQuarter[quarter - 1] ?? 0
+            }
         }
         let n = Double(max(quartersSeen.count, 1))
         let averages = sums.mapValues { s in
             ChannelQuarter(gmv: s.gmv / n, revenue: s.revenue / n, margin: s.margin / n, fees: s.fees / n,
-                           customers: s.customers / n, retentionWeight: s.retentionWeight / n)
+                           customers: s.customers / n, retained: s.retained, previousBuyers: s.previousBuyers)
         }
         var cac: [String: Double] = [:]
         if try database.tableExists("spend") {
@@ -180,6 +224,6 @@ extension Session {
                 }
             }
         }
-        return (averages, cac, "\(from) to \(to) (\(quartersSeen.count) quarters)")
+        return (averages, cac, "\(from) to \(to) (\(quartersSeen.count) quarters)", partial)
     }
 }
