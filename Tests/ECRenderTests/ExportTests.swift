@@ -152,4 +152,26 @@ private func parse(_ text: String) -> (ok: Bool, counter: ElementCounter) {
         #expect(names.count == 14 && names.allSatisfy { $0.text == "=hyp…" }, "\(names)")
         #expect(svg.contains("<title>=hyperlink(&quot;http://x&quot;,&quot;14&quot;): 14</title>"))
     }
+
+    /// Values 5 and −3: the axis runs from −3 to 5, with grid labels −3, 1 and 5 and nothing at 0, so a bar of −3
+    /// read as the shortest bar of a chart starting at −3, not as below zero. A darker line is drawn at 0, with a
+    /// `0` label: y = 30 + 240 × (1 − 3/8) = 180 (top 30, plot height 320 − 30 − 50), in bar and line charts alike.
+    /// With −4 and 4 a grid line is already at 0: the line is drawn, the label not twice. All positive: none.
+    @Test func aZeroLineWhenTheAxisCrossesZero() throws {
+        let table = ResultTable(columns: ["month", "margin"], rows: [["2024-01", 5.0], ["2024-02", -3.0]], formats: [.text, .decimal(places: 0)])
+        var lines = table
+        lines.rows += [["2024-03", 1.0], ["2024-04", 2.0]]
+        for chart in [table, lines] {
+            let svg = try SVGChart.svg(for: chart, standalone: true)
+            #expect(svg.contains("y1=\"180\" x2=") && svg.contains("stroke=\"#555555\" class=\"zero\""), "\(svg)")
+            #expect(texts(svg, anchor: "end").map(\.text) == ["-3", "1", "5", "0"], "\(svg)")
+        }
+        var even = table
+        even.rows = [["2024-01", 4.0], ["2024-02", -4.0]]
+        let svg = try SVGChart.svg(for: even, standalone: true)
+        #expect(svg.contains("class=\"zero\"") && texts(svg, anchor: "end").map(\.text) == ["-4", "0", "4"], "\(svg)")
+        var positive = table
+        positive.rows = [["2024-01", 4.0], ["2024-02", 2.0]]
+        #expect(!(try SVGChart.svg(for: positive, standalone: true)).contains("class=\"zero\""))
+    }
 }

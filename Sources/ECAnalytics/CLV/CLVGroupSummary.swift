@@ -17,6 +17,18 @@ public struct CLVGroupSummary: Sendable, Equatable {
     /// The margin the group's expected spend was multiplied by, when groups have their own (`withMargins`).
     public var margin: Double?
 
+    /// The label of the group of customers without a value (no first channel, no region): a character no export
+    /// holds (Unicode's first private-use one), so a real value spelled `(none)` stays a group of its own, and it
+    /// sorts after every letter, so the group comes last. Tables show it as a null key (`∅`, an empty CSV cell,
+    /// JSON null), as `kpi` and the other commands do.
+    public static let missingLabel = "\u{E000}"
+
+    /// The label as a table's key: null for the group without a value.
+    public static func key(_ label: String) -> Value { label == missingLabel ? .null : .text(label) }
+
+    /// The label in a sentence: ∅ for the group without a value.
+    public static func shown(_ label: String) -> String { label == missingLabel ? "∅" : label }
+
     public init(label: String) {
         self.label = label
         customers = 0
@@ -112,7 +124,7 @@ public struct CLVGroupSummary: Sendable, Equatable {
         // A margin column when the groups have margins of their own (before the CLV it makes).
         let margins = groups.contains { $0.margin != nil }
         let rows: [[Value]] = (groups + [total]).map { g in
-            [.text(g.label), .integer(Int64(g.customers)), .integer(Int64(g.repeatCustomers)),
+            [CLVGroupSummary.key(g.label), .integer(Int64(g.customers)), .integer(Int64(g.repeatCustomers)),
              mean(g.aliveSum, g.customers), mean(g.repeatAliveSum, g.repeatCustomers),
              mean(g.purchasesSum, g.customers)] + (margins ? [g.margin.map(Value.real) ?? .null] : [])
                 + [mean(g.equity, g.customers), .real(g.equity)]

@@ -11,7 +11,7 @@ extension CLVMembership {
         guard let snapshot = try currentSnapshot(db, settings: settings) else { return nil }
         let channels = try snapshot.customerColumn("first_channel", in: db)
         let names = snapshot.channelNames
-        return labelled(channels, names: { $0 >= 0 && Int($0) < names.count ? names[Int($0)] : "(none)" })
+        return labelled(channels, names: { $0 >= 0 && Int($0) < names.count ? names[Int($0)] : CLVGroupSummary.missingLabel })
     }
 
     /// By calendar quarter of the first counted order (`cohort` in the customer facts, as YYYY-Qn).

@@ -125,7 +125,7 @@ extension HoldoutValidation {
     /// Mean holdout purchases per customer, actual and predicted, by calibration frequency
     /// (lifetimes' calibration-vs-holdout plot as a table; two series, so it exports as a chart).
     public func table() -> ResultTable {
-        var rows: [[Value]] = groups.map { g in [.text(g.label), .real(g.actualMean), .real(g.predictedMean)] }
+        var rows: [[Value]] = groups.map { g in [CLVGroupSummary.key(g.label), .real(g.actualMean), .real(g.predictedMean)] }
         rows.append([.text("all"), .real(actualPurchases / Double(max(customers, 1))), .real(predictedPurchases / Double(max(customers, 1)))])
         return ResultTable(
             columns: ["calibration_x", "actual_purchases", "predicted_purchases"],

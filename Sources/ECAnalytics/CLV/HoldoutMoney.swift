@@ -119,7 +119,7 @@ public struct HoldoutMoney: Sendable {
     public func groupTable(currency: String) -> ResultTable {
         let money = ColumnFormat.currency(code: currency)
         var rows: [[Value]] = groups.map { g in
-            [.text(g.label), .integer(Int64(g.customers)), .real(g.actualSpend), .real(g.predictedSpend), .real(g.actualMargin), .real(g.predictedMargin)]
+            [CLVGroupSummary.key(g.label), .integer(Int64(g.customers)), .real(g.actualSpend), .real(g.predictedSpend), .real(g.actualMargin), .real(g.predictedMargin)]
         }
         rows.append([.text("all"), .integer(Int64(customers)), .real(spend.actual), .real(spend.predicted), .real(margin.actual), .real(margin.predicted)])
         return ResultTable(columns: ["calibration_x", "customers", "actual_spend", "predicted_spend", "actual_margin", "predicted_margin"],

@@ -44,7 +44,7 @@ public enum SeparateFits {
         groups.compactMap { g in
             let repeaters = g.customers.filter { $0.x > 0 }.count
             guard g.customers.count < smallGroupCustomers || repeaters < smallGroupRepeaters else { return nil }
-            return "warning: group \(g.label) has only \(g.customers.count) customers (\(repeaters) with a repeat purchase); estimates for it are unreliable (want ≥ \(smallGroupCustomers) customers and ≥ \(smallGroupRepeaters) repeaters)"
+            return "warning: group \(CLVGroupSummary.shown(g.label)) has only \(g.customers.count) customers (\(repeaters) with a repeat purchase); estimates for it are unreliable (want ≥ \(smallGroupCustomers) customers and ≥ \(smallGroupRepeaters) repeaters)"
         }
     }
 }

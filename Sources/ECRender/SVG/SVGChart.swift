@@ -80,6 +80,20 @@ public enum SVGChart {
         return out
     }
 
+    /// The zero line when the axis runs from below 0 to above it (a negative margin month among positive
+    /// ones): darker than the grid, with a `0` label unless a grid line is already at 0, so bars and points
+    /// read as above or below zero, not above the lowest value. Empty when the axis starts or ends at 0.
+    static func zeroLine(lo: Double, hi: Double, left: Double, format: ColumnFormat, formatter: CellFormatter) -> String {
+        guard lo < 0, hi > 0 else { return "" }
+        let y = top + (height - top - bottom) * (1 - (0 - lo) / (hi - lo))
+        var out = "<line x1=\"\(XMLText.number(left))\" y1=\"\(XMLText.number(y))\" x2=\"\(XMLText.number(width - right))\" y2=\"\(XMLText.number(y))\" stroke=\"#555555\" class=\"zero\"/>\n"
+        let onGrid = (0...2).contains { i in lo + (hi - lo) * Double(i) / 2 == 0 }
+        if !onGrid {
+            out += "<text x=\"\(XMLText.number(left - 6))\" y=\"\(XMLText.number(y + 4))\" text-anchor=\"end\">\(XMLText.escape(formatter.text(.real(0), format: format)))</text>\n"
+        }
+        return out
+    }
+
     static func bars(_ table: ResultTable, column c: Int, standalone: Bool, formatter: CellFormatter) -> String {
         let values = table.rows.map { c < $0.count ? $0[c].doubleValue : nil }
         let (lo, hi) = axis(values.compactMap { $0 })
@@ -91,6 +105,7 @@ public enum SVGChart {
         var out = open(width, height, standalone: standalone)
         out += "<title>\(XMLText.escape(table.columns[c]))</title>\n"
         out += grid(labels: labels, left: left)
+        out += zeroLine(lo: lo, hi: hi, left: left, format: format(table, c), formatter: formatter)
         let labelEvery = max(1, values.count / 12)
         for (i, v) in values.enumerated() {
             let x = left + slot * Double(i)
@@ -136,6 +151,7 @@ public enum SVGChart {
         var out = open(width, height, standalone: standalone)
         out += "<title>\(XMLText.escape(columns.map { table.columns[$0] }.joined(separator: ", ")))</title>\n"
         out += grid(labels: labels, left: left)
+        out += zeroLine(lo: lo, hi: hi, left: left, format: format(table, columns[0]), formatter: formatter)
         for (k, c) in columns.enumerated() {
             // A NULL breaks the line rather than dropping to zero.
             var path = "", pen = false

@@ -101,14 +101,14 @@ extension Session {
     private func attributeGrouping(_ name: String, at range: SourceRange?) throws -> CLVGrouping {
         var column: String
         var header = name
-        var label: (Value) -> String = { $0.textValue ?? ($0.isNull ? "(none)" : $0.description) }
+        var label: (Value) -> String = { $0.textValue ?? ($0.isNull ? CLVGroupSummary.missingLabel : $0.description) }
         switch name {
         case "channel", "first_channel", "acquisition_channel":
             column = "first_channel"; header = "first_channel"
         case "cohort", "quarter", "cohort_quarter":
             column = "cohort"; header = "cohort"
             label = { v in
-                guard let month = v.textValue, month.count == 7, let m = Int(month.suffix(2)) else { return "(none)" }
+                guard let month = v.textValue, month.count == 7, let m = Int(month.suffix(2)) else { return CLVGroupSummary.missingLabel }
                 return "\(month.prefix(4))-Q\((m - 1) / 3 + 1)"
             }
         case "month", "cohort_month":
@@ -127,10 +127,8 @@ extension Session {
         try forEachFact(SQLFragment("SELECT customer_key, \(quoteIdentifier(column)) FROM \(try CustomerFacts.relation(reading: column, database))")) { key, value in
             let k = Int(key)
             let l = label(value)
-            // Keyed apart from the label: a missing value is not the same group as a value spelled "(none)".
-            let id = value.isNull ? "\u{0}" : l
-            if index[id] == nil { index[id] = Int32(labels.count); labels.append(l) }
-            if group.indices.contains(k) { group[k] = index[id] ?? -1 }
+            if index[l] == nil { index[l] = Int32(labels.count); labels.append(l) }
+            if group.indices.contains(k) { group[k] = index[l] ?? -1 }
         }
         // Show groups sorted by label; renumber the membership to match.
         let order = labels.indices.sorted { labels[$0] < labels[$1] }

@@ -19,15 +19,15 @@ extension Session {
         var rows: [[Value]] = []
         for fit in fits {
             if let failure = fit.failure {
-                say("warning: group \(fit.label) was not fitted: \(failure)")
+                say("warning: group \(CLVGroupSummary.shown(fit.label)) was not fitted: \(failure)")
                 continue
             }
             guard let t = fit.transactions, let s = fit.spend else { continue }
             for (name, (value, error)) in zip(kind.parameterNames, zip(t.parameters, t.standardErrors)) {
-                rows.append([.text(fit.label), .text(kind.title), .text(name), .real(value), error.map(Value.real) ?? .null])
+                rows.append([CLVGroupSummary.key(fit.label), .text(kind.title), .text(name), .real(value), error.map(Value.real) ?? .null])
             }
             for (name, (value, error)) in zip(["p", "q", "gamma"], zip([s.p, s.q, s.gamma], s.standardErrors)) {
-                rows.append([.text(fit.label), .text("Gamma-Gamma"), .text(name), .real(value), error.map(Value.real) ?? .null])
+                rows.append([CLVGroupSummary.key(fit.label), .text("Gamma-Gamma"), .text(name), .real(value), error.map(Value.real) ?? .null])
             }
         }
         show(ResultTable(columns: [grouping.header, "model", "parameter", "estimate", "std_error"], rows: rows,
