@@ -479,8 +479,10 @@ public final class Loader {
         }
         let interrupt = database.interruptFlag
         let onError = request.options.onError
+        var heldSummary: (problem: RowProblem, line: Int, raw: String)?
         func reject(_ p: RowProblem, line: Int, raw: String) throws {
             // A totals row, a second header, an unanswered response: said in a note (`ReportRows`), not a bad row.
+            if p.isHeldSummary { heldSummary = (p, line, raw) }
             if p.isNoData { return }
             if onError == .stop {
                 var e = LoadError(file: request.path, line: line, column: p.column, field: p.field, rawValue: p.raw,
@@ -570,6 +572,12 @@ public final class Loader {
                                        rows: outcome.rows, elapsed: Loader.now() - started))
             }
             pipeline.recycle(batch)
+        }
+        // A first row without a date that the rows below do not add up to is the bad row it looked.
+        if var held = heldSummary, let report = converter.reportRows, report.leadingSummaryHolds() == false {
+            held.problem.isNoData = false
+            held.problem.help = report.leadingSummaryHelp()
+            try reject(held.problem, line: held.line, raw: held.raw)
         }
         if collapse != nil {
             if let problem = try collapse!.flush() { try reject(problem.problem, line: problem.line, raw: problem.raw) }

@@ -173,6 +173,7 @@ final class RowConverter {
                 let raw = reader.field(spec.pointee.index)
                 if var problem = convertField(spec, k, raw, cells + k, batch, line) {
                     problem.isNoData = reportRows?.isNoData(reader, line: line, numbers: numbers, dates: dates) == true
+                    problem.isHeldSummary = problem.isNoData && reportRows?.leading?.line == line
                     if !problem.isNoData, let help = reportRows?.helpForMissingDate(problem) { problem.help = help }
                     return problem
                 }
