@@ -332,7 +332,7 @@ public final class Loader {
         if preset != nil { notes.append("collapsed \(outcome.records) line items into \(outcome.rows) orders (preset \(preset!.name))") }
         if let note = Loader.unpricedNote(outcome) { notes.append(note) }
         if let note = Loader.cancelledItemsNote(outcome) { notes.append(note) }
-        if let note = outcome.currencyNote { notes.append(note) }
+        notes += outcome.currencyNotes
         notes += Loader.commentNotes(outcome, dialect: plan.dialect)
         summary.rows = outcome.rows
         summary.columns = plan.columns.count
@@ -422,7 +422,7 @@ public final class Loader {
         var cancelledItems = 0
         var firstCancelledItems: [(order: String, line: Int)] = []
         /// Orders left out for `with currency` (`Loader.currencyCheck`).
-        var currencyNote: String?
+        var currencyNotes: [String] = []
     }
 
     static func now() -> Double {
@@ -586,7 +586,7 @@ public final class Loader {
             outcome.firstUnpriced = collapse!.firstUnpriced
             outcome.cancelledItems = collapse!.cancelledItems
             outcome.firstCancelledItems = collapse!.firstCancelledItems
-            outcome.currencyNote = try Loader.currencyCheck(collapse!, request)
+            outcome.currencyNotes = try Loader.currencyCheck(collapse!, request, shown: try Loader.shownCurrency(database))
         }
         try inOneTransaction?.copy()
         // The parsing thread is done with the reader (the last batch was handed over).
