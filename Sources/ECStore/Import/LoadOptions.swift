@@ -60,6 +60,9 @@ public struct LoadOptions: Sendable, Equatable {
     /// The one currency to load from a preset export with a currency column (`with currency 'JPY'`): orders in
     /// other currencies are left out (their amounts cannot be added to these).
     public var currency: String?
+    /// Customer id `0` is a real customer (`with zero_is_customer true`), not the guest placeholder it is by default
+    /// (`CustomerKeyPlaceholders`).
+    public var zeroIsCustomer = false
 
     public init(delimiter: Delimiter? = nil, header: Bool? = nil, encoding: String? = nil, skip: Int = 0,
                 dateFormat: String? = nil, decimal: Character? = nil, onError: OnError = .stop) {
@@ -74,7 +77,8 @@ public struct LoadOptions: Sendable, Equatable {
 
     /// Option names accepted in `with`, in the order help lists them.
     public static let knownNames = ["delimiter", "quote", "escape", "comment", "header", "encoding", "skip", "date_format", "decimal",
-                                    "on_error", "null_padding", "timezone", "id_prefix", "currency"]
+                                    "on_error", "null_padding", "timezone", "id_prefix", "currency",
+                                    "zero_is_customer"]
 
     /// Builds options from a `with` clause: `with delimiter ';', header false, on_error skip`.
     ///
@@ -151,6 +155,11 @@ public struct LoadOptions: Sendable, Equatable {
                     throw StoreError("null_padding must be true or false, not '\(text)'")
                 }
                 nullPadding = b
+            case "zero_is_customer":
+                guard let b = LoadOptions.bool(value) else {
+                    throw StoreError("zero_is_customer must be true or false, not '\(text)'")
+                }
+                zeroIsCustomer = b
             default:
                 throw StoreError("unknown load option '\(rawName)'; known options: \(LoadOptions.knownNames.joined(separator: ", "))")
             }

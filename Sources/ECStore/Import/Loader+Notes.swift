@@ -6,13 +6,15 @@ extension Loader {
         let n = seen.reduce(0) { $0 + $1.count }
         guard n > 0 else { return nil }
         let listed = CustomerKeyPlaceholders.listed(seen)
+        // The one placeholder a shop can also use as a real id: say how to keep it.
+        let zero = seen.contains { $0.written == "0" } ? "; if customer 0 is a real customer: load again with zero_is_customer true" : ""
         switch role {
         case .orders:
-            return "\(LoadSummary.grouped(n)) order\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): read as guest orders, not as customers"
+            return "\(LoadSummary.grouped(n)) order\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): read as guest orders, not as customers\(zero)"
         case .nps:
-            return "\(LoadSummary.grouped(n)) response\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): read as responses without a customer"
+            return "\(LoadSummary.grouped(n)) response\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): read as responses without a customer\(zero)"
         case .customers, .spend, .traffic:
-            return "\(LoadSummary.grouped(n)) row\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): left out (see ecsh_rejects)"
+            return "\(LoadSummary.grouped(n)) row\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): left out (see ecsh_rejects)\(zero)"
         }
     }
 
