@@ -10,6 +10,9 @@ enum CustomerKeyPlaceholders {
 
     private static let bytes: [[UInt8]] = words.map { Array($0.utf8) }
 
+    /// The index of `0` in `words`: no placeholder when the load says customer 0 is real (`with zero_is_customer true`).
+    static let zero = words.firstIndex(of: "0")!
+
     /// The index in `words` of the placeholder `value` is, or nil when it is a customer id.
     static func index(of value: UnsafeBufferPointer<UInt8>) -> Int? {
         guard value.count <= 9 else { return nil }

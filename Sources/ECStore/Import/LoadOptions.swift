@@ -63,6 +63,9 @@ public struct LoadOptions: Sendable, Equatable {
     /// `with scale '0-10'`: the NPS question was asked 0–10, so answers all 5 or less load as they are
     /// (`Loader.checkScoreScale` otherwise takes them for a 1–5 scale).
     public var scaleConfirmed = false
+    /// Customer id `0` is a real customer (`with zero_is_customer true`), not the guest placeholder it is by default
+    /// (`CustomerKeyPlaceholders`).
+    public var zeroIsCustomer = false
 
     public init(delimiter: Delimiter? = nil, header: Bool? = nil, encoding: String? = nil, skip: Int = 0,
                 dateFormat: String? = nil, decimal: Character? = nil, onError: OnError = .stop) {
@@ -77,7 +80,8 @@ public struct LoadOptions: Sendable, Equatable {
 
     /// Option names accepted in `with`, in the order help lists them.
     public static let knownNames = ["delimiter", "quote", "escape", "comment", "header", "encoding", "skip", "date_format", "decimal",
-                                    "on_error", "null_padding", "timezone", "id_prefix", "currency", "scale"]
+                                    "on_error", "null_padding", "timezone", "id_prefix", "currency", "scale",
+                                    "zero_is_customer"]
 
     /// Builds options from a `with` clause: `with delimiter ';', header false, on_error skip`.
     ///
@@ -159,6 +163,11 @@ public struct LoadOptions: Sendable, Equatable {
                     throw StoreError("null_padding must be true or false, not '\(text)'")
                 }
                 nullPadding = b
+            case "zero_is_customer":
+                guard let b = LoadOptions.bool(value) else {
+                    throw StoreError("zero_is_customer must be true or false, not '\(text)'")
+                }
+                zeroIsCustomer = b
             default:
                 throw StoreError("unknown load option '\(rawName)'; known options: \(LoadOptions.knownNames.joined(separator: ", "))")
             }

@@ -6,13 +6,15 @@ extension Loader {
         let n = seen.reduce(0) { $0 + $1.count }
         guard n > 0 else { return nil }
         let listed = CustomerKeyPlaceholders.listed(seen)
+        // The one placeholder a shop can also use as a real id: say how to keep it.
+        let zero = seen.contains { $0.written == "0" } ? "; if customer 0 is a real customer: load again with zero_is_customer true" : ""
         switch role {
         case .orders:
-            return "\(LoadSummary.grouped(n)) order\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): read as guest orders, not as customers"
+            return "\(LoadSummary.grouped(n)) order\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): read as guest orders, not as customers\(zero)"
         case .nps:
-            return "\(LoadSummary.grouped(n)) response\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): read as responses without a customer"
+            return "\(LoadSummary.grouped(n)) response\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): read as responses without a customer\(zero)"
         case .customers, .spend, .traffic:
-            return "\(LoadSummary.grouped(n)) row\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): left out (see ecsh_rejects)"
+            return "\(LoadSummary.grouped(n)) row\(n == 1 ? " has" : "s have") a placeholder for a customer id (\(listed)): left out (see ecsh_rejects)\(zero)"
         }
     }
 
@@ -74,8 +76,26 @@ extension Loader {
 
     /// Amounts in two currencies cannot be added: a preset export with more than one stops the load, unless
     /// `with currency` picks one (then the note counts the orders left out). Nil when there is nothing to say.
-    static func currencyCheck(_ collapse: OrderCollapser, _ request: LoadRequest) throws -> String? {
+    static func currencyCheck(_ collapse: OrderCollapser, _ request: LoadRequest, shown: String) throws -> [String] {
         let byCount = collapse.currencies.sorted { ($0.value.orders, $1.key) > ($1.value.orders, $0.key) }
+        let loaded = request.options.currency ?? (byCount.count == 1 ? byCount[0].key : nil)
+        var notes = try currencyCheck(collapse, request, byCount: byCount).map { [$0] } ?? []
+        // The workspace's `currency` setting says how amounts are shown: USD orders under JPY would show $40.00 as ¥40.
+        if let loaded, loaded.uppercased() != shown.uppercased() {
+            notes.append("the orders are in \(loaded) but the workspace shows amounts as \(shown) (its currency setting): "
+                         + "set currency \(loaded.uppercased()) (amounts stay as loaded; only how they are shown changes)")
+        }
+        return notes
+    }
+
+    /// The workspace's `currency` setting (`ecsh_settings`), JPY when none was set.
+    static func shownCurrency(_ db: Database) throws -> String {
+        guard try db.tableExists("ecsh_settings") else { return "JPY" }
+        return try db.query("SELECT value FROM ecsh_settings WHERE name = 'currency'").rows.first?[0].textValue ?? "JPY"
+    }
+
+    private static func currencyCheck(_ collapse: OrderCollapser, _ request: LoadRequest,
+                                      byCount: [(key: String, value: (orders: Int, line: Int))]) throws -> String? {
         let listed = byCount.map { "\($0.key) ×\(LoadSummary.grouped($0.value.orders))" }.joined(separator: ", ")
         if let wanted = request.options.currency {
             guard collapse.currencies[wanted] != nil else {

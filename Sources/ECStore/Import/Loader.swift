@@ -338,7 +338,7 @@ public final class Loader {
         if preset != nil { notes.append("collapsed \(outcome.records) line items into \(outcome.rows) orders (preset \(preset!.name))") }
         if let note = Loader.unpricedNote(outcome) { notes.append(note) }
         if let note = Loader.cancelledItemsNote(outcome) { notes.append(note) }
-        if let note = outcome.currencyNote { notes.append(note) }
+        notes += outcome.currencyNotes
         notes += Loader.commentNotes(outcome, dialect: plan.dialect)
         summary.rows = outcome.rows
         summary.columns = plan.columns.count
@@ -428,7 +428,7 @@ public final class Loader {
         var cancelledItems = 0
         var firstCancelledItems: [(order: String, line: Int)] = []
         /// Orders left out for `with currency` (`Loader.currencyCheck`).
-        var currencyNote: String?
+        var currencyNotes: [String] = []
     }
 
     static func now() -> Double {
@@ -485,8 +485,10 @@ public final class Loader {
         }
         let interrupt = database.interruptFlag
         let onError = request.options.onError
+        var heldSummary: (problem: RowProblem, line: Int, raw: String)?
         func reject(_ p: RowProblem, line: Int, raw: String) throws {
             // A totals row, a second header, an unanswered response: said in a note (`ReportRows`), not a bad row.
+            if p.isHeldSummary { heldSummary = (p, line, raw) }
             if p.isNoData { return }
             if onError == .stop {
                 var e = LoadError(file: request.path, line: line, column: p.column, field: p.field, rawValue: p.raw,
@@ -577,6 +579,12 @@ public final class Loader {
             }
             pipeline.recycle(batch)
         }
+        // A first row without a date that the rows below do not add up to is the bad row it looked.
+        if var held = heldSummary, let report = converter.reportRows, report.leadingSummaryHolds() == false {
+            held.problem.isNoData = false
+            held.problem.help = report.leadingSummaryHelp()
+            try reject(held.problem, line: held.line, raw: held.raw)
+        }
         if collapse != nil {
             if let problem = try collapse!.flush() { try reject(problem.problem, line: problem.line, raw: problem.raw) }
             outcome.rows = collapse!.inserted
@@ -584,7 +592,7 @@ public final class Loader {
             outcome.firstUnpriced = collapse!.firstUnpriced
             outcome.cancelledItems = collapse!.cancelledItems
             outcome.firstCancelledItems = collapse!.firstCancelledItems
-            outcome.currencyNote = try Loader.currencyCheck(collapse!, request)
+            outcome.currencyNotes = try Loader.currencyCheck(collapse!, request, shown: try Loader.shownCurrency(database))
         }
         try inOneTransaction?.copy()
         // The parsing thread is done with the reader (the last batch was handed over).

@@ -5,6 +5,8 @@
 ///   `合計` under a Yahoo! or Rakuten ad report, and a total without a label (GA4's `,,"4,200"`) whose figure is the
 ///   sum of the rows above it. Loaded as rows they would count the spend or sessions twice; each is skipped and named
 ///   in a note. A row counts as one only when its date is no date (a row with a date is data, whatever it says).
+/// - **A summary row first** (Meta's export by day): the first row, without a date, is held and judged once every
+///   row is in: when the rows below add up to its figure it is skipped with a note, else it is the bad row it looks.
 /// - **A second header row** right under the header of an NPS export (SurveyMonkey's `Response`,
 ///   `Open-Ended Response`): text in every filled field, no date.
 /// - **Unanswered NPS responses** (the score left empty): no response to count, skipped and counted in a note.
@@ -13,7 +15,7 @@
 ///
 /// docs/language.md (`load`, "Rows that are no data") states these rules.
 final class ReportRows {
-    enum Kind: CaseIterable { case totals, subheader, unanswered, dashes, labelledScores, wideScores }
+    enum Kind: CaseIterable { case totals, leadingSummary, subheader, unanswered, dashes, labelledScores, wideScores }
 
     /// How many of a kind were met, and the first few (line, text as written).
     struct Seen {
@@ -43,6 +45,10 @@ final class ReportRows {
     private var sum = 0.0
     private var summed = 0
     private var records = 0
+    /// The first row when it has no date and a figure (`isNoData`), and the sum and count of the figure in the rows after it.
+    private(set) var leading: (line: Int, value: Double)?
+    private var belowSum = 0.0
+    private var belowSummed = 0
 
     /// Nil for roles whose exports have no such rows (orders, customers).
     init?(role: DatasetRole?, columns: [ColumnPlan]) {
@@ -66,6 +72,32 @@ final class ReportRows {
         guard measureField >= 0, let value = number(reader, measureField, numbers) else { return }
         sum += value
         summed += 1
+        if leading != nil {
+            belowSum += value
+            belowSummed += 1
+        }
+    }
+
+    /// Whether the held first row (`leading`) is the sum of the rows below it; nil without one. Called once every row
+    /// is in; when it holds, the row is noted as skipped.
+    func leadingSummaryHolds() -> Bool? {
+        guard let leading else { return nil }
+        let holds = belowSummed >= 1 && abs(leading.value - belowSum) < 0.005
+        if holds { note(.leadingSummary, line: leading.line, text: ReportRows.figure(leading.value)) }
+        return holds
+    }
+
+    /// The help for a held first row that is not the sum of the rows below.
+    func leadingSummaryHelp() -> String {
+        let figure = role == .spend ? "spend" : "sessions"
+        return "the first row has no date and its \(figure), \(ReportRows.figure(leading?.value ?? 0)), is not the sum of the rows below "
+            + "(\(ReportRows.figure(belowSum))), so it is no summary row ecsh can leave out by itself; "
+            + "if it is one, leave it out: with on_error skip (it goes to ecsh_rejects)"
+    }
+
+    /// A figure as a note shows it: `9,600`, `12.5`.
+    static func figure(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? LoadSummary.grouped(Int(value)) : String(value)
     }
 
     /// Whether the row, which failed to convert, is no data (a totals row, a second header, an unanswered response);
@@ -91,6 +123,11 @@ final class ReportRows {
             note(.totals, line: line, text: label)
             sum = 0
             summed = 0
+            return true
+        }
+        // The first row without a date, with a figure: Meta's summary row, when the rows below add up to it (judged at the end).
+        if records == 0, fields[dateField].isEmpty, measureField >= 0, let value = number(reader, measureField, numbers) {
+            leading = (line, value)
             return true
         }
         // No label: an empty date, numbers only, and the figure is the sum of the rows above.
@@ -172,6 +209,11 @@ final class ReportRows {
             let figure = role == .spend ? "spend" : "sessions"
             out.append("skipped \(s.count) totals row\(s.count == 1 ? "" : "s") (\(lines(s, quoted: true))): the report's sums of the rows above, "
                        + "not days; loaded they would count the \(figure) twice")
+        }
+        if let s = seen[.leadingSummary], let first = s.first.first {
+            let figure = role == .spend ? "spend" : "sessions"
+            out.append("skipped line \(first.line), a summary row first without a date: its \(figure), \(first.text), is the sum of the "
+                       + "\(LoadSummary.grouped(belowSummed)) rows below; loaded it would count the \(figure) twice")
         }
         if let s = seen[.subheader] {
             out.append("skipped \(lines(s, quoted: false)), a second header row under the header (\(s.first[0].text))")

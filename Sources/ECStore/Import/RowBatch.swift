@@ -24,6 +24,9 @@ struct RowProblem: Error {
     var help: String?
     /// A row that is no data (`ReportRows`): left out, without an error or a reject, and counted in a note.
     var isNoData = false
+    /// The first row without a date, left out for now: a summary when the rows below add up to it
+    /// (`ReportRows.leadingSummaryHolds`), else the bad row it looks like, reported once every row is in.
+    var isHeldSummary = false
 }
 
 /// A block of converted rows handed from the parsing thread to the inserting one.

@@ -56,6 +56,8 @@ final class RowConverter {
 
     /// The customer-id placeholders met, by `CustomerKeyPlaceholders.words` index (read once the rows are converted).
     private(set) var placeholders: [Int: CustomerKeyPlaceholders.Seen] = [:]
+    /// Customer id `0` is a customer, no placeholder (`with zero_is_customer true`).
+    private let zeroIsCustomer: Bool
 
     /// The placeholders met, for the load's note; empty when none.
     var placeholdersSeen: [CustomerKeyPlaceholders.Seen] { placeholders.values.sorted { $0.line < $1.line } }
@@ -90,6 +92,7 @@ final class RowConverter {
         dateFormat = options.dateFormat
         self.checkRequired = checkRequired
         watchesDecimals = options.givenDecimal == nil
+        zeroIsCustomer = options.zeroIsCustomer
         threeExamples = Array(repeating: nil, count: columns.count)
         signExamples = Array(repeating: (nil, nil), count: columns.count)
         specs = .allocate(capacity: max(1, width))
@@ -173,6 +176,7 @@ final class RowConverter {
                 let raw = reader.field(spec.pointee.index)
                 if var problem = convertField(spec, k, raw, cells + k, batch, line) {
                     problem.isNoData = reportRows?.isNoData(reader, line: line, numbers: numbers, dates: dates) == true
+                    problem.isHeldSummary = problem.isNoData && reportRows?.leading?.line == line
                     if !problem.isNoData, let help = reportRows?.helpForMissingDate(problem) { problem.help = help }
                     return problem
                 }
@@ -299,7 +303,7 @@ final class RowConverter {
             }
             return nil
         }
-        if spec.pointee.customerKey, let p = CustomerKeyPlaceholders.index(of: b) {
+        if spec.pointee.customerKey, let p = CustomerKeyPlaceholders.index(of: b), !(zeroIsCustomer && p == CustomerKeyPlaceholders.zero) {
             cell.pointee = .null
             if placeholders[p] == nil {
                 placeholders[p] = .init(written: String(decoding: b, as: UTF8.self), line: line, count: 0)

@@ -33,6 +33,10 @@ public enum StatusVocabulary {
             "succeeded", "captured", "settled", "archived", "partially_paid_shipped", "invoiced", "shipping completed",
             "完了", "処理済", "処理済み", "発送済", "発送済み", "発送完了", "出荷済", "出荷済み", "出荷完了", "配送済み",
             "配達完了", "支払済み", "入金済", "入金済み", "決済完了", "取引完了", "受注完了",
+            // Rakuten RMS 600 and 700 come after 500 発送済: the goods went out, Rakuten settles the payment.
+            "支払手続き中", "支払手続中", "支払手続き済", "支払手続済", "支払手続き済み",
+            // Amazon's shipped sub-statuses (order report, Seller Central).
+            "Shipped - Delivered to Buyer", "Shipped - Out for Delivery", "Shipped - Picked Up",
         ])
         add("pending", [
             "pending", "authorized", "authorised", "on-hold", "on hold", "hold", "processing", "unpaid", "unshipped",
@@ -45,12 +49,17 @@ public enum StatusVocabulary {
             "invoice unconfirmed", "pending availability", "partially_paid",
         ])
         add("partially_refunded", ["partially_refunded", "partially refunded", "partial refund", "一部返金", "一部返金済み"])
-        add("refunded", ["refunded", "refund", "fully refunded", "返金", "返金済", "返金済み", "返金完了", "全額返金"])
-        add("returned", ["returned", "return", "returns", "返品", "返品済", "返品済み", "返品完了", "返品受付"])
+        add("refunded", ["refunded", "refund", "fully refunded", "返金", "返金済", "返金済み", "返金完了", "全額返金",
+                         // Amazon refunds the buyer when the carrier reports the parcel lost.
+                         "Shipped - Lost in Transit"])
+        add("returned", ["returned", "return", "returns", "返品", "返品済", "返品済み", "返品完了", "返品受付",
+                         // Amazon: the parcel went back, undelivered or refused at the door.
+                         "Shipped - Returned to Seller", "Shipped - Rejected by Buyer", "Shipped - Returning to Seller"])
         add("cancelled", [
             "cancelled", "canceled", "cancel", "cancellation", "voided", "void", "cancelled by customer",
             "canceled by customer", "expired", "abandoned", "rejected",
             "キャンセル", "キャンセル確定", "キャンセル済", "キャンセル済み", "キャンセル処理中", "キャンセル申請中",
+            "キャンセル確定待ち",  // Rakuten RMS 800: the cancellation awaits confirmation; it is no sale
             "取消", "取消し", "取り消し", "取消済み", "注文取消", "無効",
         ])
         add("failed", ["failed", "fail", "payment failed", "declined", "payment declined", "error", "unfulfillable",

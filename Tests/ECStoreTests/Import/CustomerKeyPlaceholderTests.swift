@@ -27,8 +27,22 @@ import ECTestSupport
         // Guests: G1–G6, G10, G11 (8); customers: C1 (G7, G9) and c1 (G8).
         #expect(s.guests == 8)
         #expect(try f.rows("SELECT customer_id, count(*) FROM orders GROUP BY 1 ORDER BY 1") == [[nil, 8], ["C1", 2], ["c1", 1]])
-        #expect(s.notes.contains("6 orders have a placeholder for a customer id ('-' ×2, 'NULL', 'guest', '0', 'N/A'): read as guest orders, not as customers"))
+        #expect(s.notes.contains("6 orders have a placeholder for a customer id ('-' ×2, 'NULL', 'guest', '0', 'N/A'): read as guest orders, not as customers"
+                                 + "; if customer 0 is a real customer: load again with zero_is_customer true"), "\(s.notes)")
         #expect(s.notes.contains(Loader.guestNote(8)))
+    }
+
+    /// A shop whose customer 0 is real: `with zero_is_customer true` keeps G5's `0` (guests 8 → 7), the other
+    /// placeholders stay guests, and the note lists no `0`.
+    @Test func zeroIsCustomerKeepsCustomerZero() throws {
+        let f = try LoadFixture()
+        let s = try f.load(.role(.orders), try f.file("guests.csv", CustomerKeyPlaceholderTests.guests), [("zero_is_customer", "true")])
+        #expect(s.guests == 7)
+        #expect(try f.rows("SELECT customer_id, count(*) FROM orders GROUP BY 1 ORDER BY 1") == [[nil, 7], ["0", 1], ["C1", 2], ["c1", 1]])
+        #expect(s.notes.contains("5 orders have a placeholder for a customer id ('-' ×2, 'NULL', 'guest', 'N/A'): read as guest orders, not as customers"), "\(s.notes)")
+        #expect { try f.load(.role(.orders), try f.file("o.csv", "order_id,customer_id,ordered_at,amount\nA,0,2024-01-05,100\n"), [("zero_is_customer", "maybe")]) } throws: { e in
+            (e as? StoreError)?.message == "zero_is_customer must be true or false, not 'maybe'"
+        }
     }
 
     @Test(arguments: ["-", "--", "NULL", "Nil", "n/a", "NA", "#N/A", "None", "GUEST", "unknown", "0", "ゲスト", "非会員", " null "])

@@ -215,6 +215,24 @@ import Testing
         }
     }
 
+    /// A Shopify store in dollars loaded into a workspace that shows yen: $40.00 would read ¥40. The load says so
+    /// and how to show dollars; after `set currency USD` (the setting row) it has nothing to say.
+    @Test func ordersInAnotherCurrencyThanTheWorkspaceShowsAreNamed() throws {
+        let f = try LoadFixture()
+        let path = try f.file("orders_export.csv", PresetLineItemTests.currencies)
+        let s = try f.load(.role(.orders), path, [("currency", "usd")], preset: "shopify")
+        #expect(try f.rows("SELECT sum(amount) FROM orders") == [[40.0]])
+        let note = "the orders are in USD but the workspace shows amounts as JPY (its currency setting): "
+            + "set currency USD (amounts stay as loaded; only how they are shown changes)"
+        #expect(s.notes.contains(note), "\(s.notes)")
+        try f.db.execute("CREATE TABLE IF NOT EXISTS ecsh_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        try f.db.execute("INSERT INTO ecsh_settings VALUES ('currency', 'USD')")
+        let again = try f.load(.role(.orders), path, [("currency", "USD")], preset: "shopify")
+        #expect(!again.notes.contains { $0.hasPrefix("the orders are in") }, "\(again.notes)")
+        let yen = try f.load(.role(.orders), path, [("currency", "JPY")], preset: "shopify")
+        #expect(yen.notes.contains { $0.hasPrefix("the orders are in JPY but the workspace shows amounts as USD") }, "\(yen.notes)")
+    }
+
     /// Amazon: 250-1 has a shipped Sencha (2,000, promotion -200) and a cancelled Matcha that still carries its
     /// item-price 3,000 (quantity 0). Hand-worked: 250-1 = 2,000, quantity 2; 250-2 = 3,000; GMV 5,000 (was 8,000).
     /// 250-3 was cancelled whole: it keeps its items' figures (1,000) and is no sale.

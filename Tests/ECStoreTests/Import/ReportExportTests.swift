@@ -121,6 +121,30 @@ import ECTestSupport
         #expect(month.notes.contains { $0.hasPrefix("1 row covers more than one day ('Reporting ends'; line 2: 2024-03-01 to 2024-03-31)") })
     }
 
+    /// Meta by day: the summary row comes first with `Day` empty. Skipped when the rows below add up to it
+    /// (3,000 + 3,500 + 3,100 = 9,600); a first dateless row of 9,700 is still the error it was.
+    @Test func metaByDaySummaryRowFirstIsSkippedWhenItIsTheSum() throws {
+        let f = try LoadFixture()
+        let head = "Day,Campaign name,Amount spent (JPY),Impressions,Reporting starts,Reporting ends\n"
+        let days = "2024-03-01,Spring,3000,15000,2024-03-01,2024-03-01\n2024-03-02,Spring,3500,17000,2024-03-02,2024-03-02\n"
+            + "2024-03-03,Spring,3100,18000,2024-03-03,2024-03-03\n"
+        let s = try f.load(.role(.spend), try f.file("meta.csv", head + ",,\"9,600\",50000,2024-03-01,2024-03-03\n" + days))
+        #expect(try f.rows("SELECT count(*), sum(spend) FROM spend") == [[3, 9600.0]])
+        #expect(s.notes.contains("skipped line 2, a summary row first without a date: its spend, 9,600, is the sum of the 3 rows below; "
+                                 + "loaded it would count the spend twice"), "\(s.notes)")
+        let g = try LoadFixture()
+        do {
+            try g.load(.role(.spend), try g.file("meta.csv", head + ",,9700,50000,2024-03-01,2024-03-03\n" + days))
+            Issue.record("expected an error")
+        } catch let e as LoadError {
+            #expect(e.line == 2 && e.reason == "is empty, but date is required", "\(e.reason)")
+            #expect(e.help?.hasPrefix("the first row has no date and its spend, 9,700, is not the sum of the rows below (9,600)") == true, "\(e.help ?? "")")
+        }
+        try g.load(.role(.spend), try g.file("meta.csv", head + ",,9700,50000,2024-03-01,2024-03-03\n" + days), [("on_error", "skip")])
+        #expect(try g.rows("SELECT count(*), sum(spend) FROM spend") == [[3, 9600.0]])
+        #expect(try g.rows("SELECT line FROM ecsh_rejects WHERE dataset = 'spend'") == [[2]])
+    }
+
     /// SurveyMonkey: a second header row, `02:12:40 PM` times, the question as the score's header.
     @Test func surveyMonkeyExportLoads() throws {
         let f = try LoadFixture()

@@ -20,6 +20,13 @@ import Testing
         ("完了", "completed"), ("新規受付", "pending"), ("注文確認待ち", "pending"), ("楽天処理中", "pending"),
         ("発送待ち", "pending"), ("発送後入金待ち", "pending"), ("入金待ち", "pending"), ("決済処理中", "pending"),
         ("保留", "pending"), ("予約中", "pending"), ("ＣＡＮＣＥＬＬＥＤ", "cancelled"), (" paid ", "completed"),
+        // Rakuten RMS's order progress 100–900: 600 and 700 come after shipping, 800 is a cancellation.
+        ("変更確定待ち", "pending"), ("支払手続き中", "completed"), ("支払手続き済", "completed"),
+        ("キャンセル確定待ち", "cancelled"),
+        // Amazon's shipped sub-statuses.
+        ("Shipping", "pending"), ("Shipped - Delivered to Buyer", "completed"),
+        ("Shipped - Returned to Seller", "returned"), ("Shipped - Rejected by Buyer", "returned"),
+        ("Shipped - Lost in Transit", "refunded"),
     ])
     func knownWords(_ raw: String, _ status: String) {
         #expect(StatusVocabulary.status(of: raw) == status, "\(raw)")
