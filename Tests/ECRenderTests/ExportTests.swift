@@ -163,7 +163,7 @@ private func parse(_ text: String) -> (ok: Bool, counter: ElementCounter) {
         lines.rows += [["2024-03", 1.0], ["2024-04", 2.0]]
         for chart in [table, lines] {
             let svg = try SVGChart.svg(for: chart, standalone: true)
-            #expect(svg.contains("y1=\"180\" x2=") && svg.contains("stroke=\"#555555\" class=\"zero\""), "\(svg)")
+            #expect(svg.contains("y1=\"180.0\" x2=") && svg.contains("stroke=\"#555555\" class=\"zero\""), "\(svg)")
             #expect(texts(svg, anchor: "end").map(\.text) == ["-3", "1", "5", "0"], "\(svg)")
         }
         var even = table
