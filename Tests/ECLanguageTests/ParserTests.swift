@@ -239,6 +239,23 @@ import Testing
             #expect(sql.range(ofUTF8Offset: offset) == span(5, 4, 5, 8))
         }
     }
+
+    /// SQLite has no `#` comments: inside a multi-line statement (after a trailing comma, in parentheses)
+    /// ecsh blanks them, one space per Character, so the SQL runs and later offsets keep their columns.
+    @Test func hashCommentsInsideMultiLineSQLAreBlanked() throws {
+        let sql = try raw("sql select 1 as a, # x '\n  '#' as h, -- it's # y\n (3 + # 顧\n 4) as c, nope", at: loc(2, 1))
+        #expect(sql.text == "select 1 as a,      \n  '#' as h, -- it's # y\n (3 +    \n 4) as c, nope")
+        let db = try Database()
+        let table = try db.query("select * from (\(sql.text.replacingOccurrences(of: ", nope", with: "")))")
+        #expect(table.rows == [[.integer(1), .text("#"), .integer(7)]])
+        do {
+            _ = try db.query(sql.text)
+            Issue.record("the query should fail")
+        } catch let error as DatabaseError {
+            // 'nope' is on the fourth line of the SQL: " 4) as c, nope" puts it at column 11.
+            #expect(sql.range(ofUTF8Offset: try #require(error.offset)) == span(5, 11, 5, 15))
+        }
+    }
 }
 
 @Suite struct CommandCatalogTests {

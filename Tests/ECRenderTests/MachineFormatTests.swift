@@ -82,6 +82,19 @@ private func readCSV(_ text: String) -> [[String?]] {
         #expect(JSONWriter.text(table).contains("{\"channel\":\"+cmd\",\"=n\":2}"))
     }
 
+    /// `kpi gmv by week` sums to a real but writes SQLite's integer 0 for a week without orders: a column
+    /// that holds a real writes its integers as reals (`0.0`, and 2^53+1 digit for digit), so CSV, TSV and
+    /// JSON give one number type per column; an all-integer column stays integers.
+    @Test func aColumnWithRealsWritesItsIntegersAsReals() {
+        let table = ResultTable(columns: ["week", "gmv", "orders"],
+                                rows: [[.text("2024-W01"), .real(4000), .integer(3)], [.text("2024-W02"), .integer(0), .integer(0)],
+                                       [.text("2024-W03"), .integer(9_007_199_254_740_993), .null]])
+        #expect(CSVWriter.text(table) == "week,gmv,orders\n2024-W01,4000.0,3\n2024-W02,0.0,0\n2024-W03,9007199254740993.0,\n")
+        #expect(TSVWriter.text(table) == "week\tgmv\torders\n2024-W01\t4000.0\t3\n2024-W02\t0.0\t0\n2024-W03\t9007199254740993.0\t\\N\n")
+        #expect(JSONWriter.text(table) == "[\n{\"week\":\"2024-W01\",\"gmv\":4000.0,\"orders\":3},\n"
+                + "{\"week\":\"2024-W02\",\"gmv\":0.0,\"orders\":0},\n{\"week\":\"2024-W03\",\"gmv\":9007199254740993.0,\"orders\":null}\n]\n")
+    }
+
     @Test func tsvEscapes() {
         let expected = "id\tname\tamount\tnote\n"
             + "1\tTanaka, Taro\t1234567.5\tsaid \"hi\"\n"

@@ -74,8 +74,8 @@ import Testing
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let out = try runECSH(["-csv"] + Self.shop(dir) + ["-c", "kpi tree revenue by month from 2024-01 to 2024-02"])
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("└─ aov,\"\",JPY,,2000,,,\"\"\n"), "\(out.stdout)")
-        #expect(out.stdout.contains("├─ orders_per_customer,\"\",ratio,,1,,,\"\"\n"), "\(out.stdout)")
+        #expect(out.stdout.contains("└─ aov,\"\",JPY,,2000.0,,,\"\"\n"), "\(out.stdout)")
+        #expect(out.stdout.contains("├─ orders_per_customer,\"\",ratio,,1.0,,,\"\"\n"), "\(out.stdout)")
         #expect(out.stdout.contains("├─ cvr,\"\",ratio,0,0.0025,,,\"\"\n"), "\(out.stdout)")
     }
 
@@ -85,7 +85,7 @@ import Testing
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let out = try runECSH(["-csv"] + Self.shop(dir) + ["-c", "kpi gmv, roas by month"])
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("2024-01,0,0.0\n"), "\(out.stdout)")
+        #expect(out.stdout.contains("2024-01,0.0,0.0\n"), "\(out.stdout)")
         #expect(out.stderr.contains("the range starts 2024-01-01, the first day of the spend, traffic or NPS rows, but the first order "
                                     + "is on 2024-02-05: before it the rows show no orders, which may be the orders file starting later "
                                     + "(from 2024-02-05 keeps to the orders)"), "\(out.stderr)")
@@ -94,16 +94,16 @@ import Testing
     }
 
     /// `where ordered_at <= '2024-02-20'` keeps orders 1 and 2 (¥4,000) but the weeks run on to as_of
-    /// (2024-03-20), W08 to W12 at ¥0; `to 2024-02-20` ends them there, and the note says so.
+    /// (2024-03-20), W08 to W12 at ¥0 (written 0.0 in the real gmv column); `to 2024-02-20` ends them there, and the note says so.
     @Test func aDateBoundInWhereSaysItDoesNotNarrowThePeriods() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let out = try runECSH(["-csv"] + Self.shop(dir) + ["-c", "kpi gmv by week from 2024-02-05 where ordered_at <= '2024-02-20'"])
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("2024-W06,4000.0\n2024-W07,0\n2024-W08,0\n2024-W09,0\n2024-W10,0\n2024-W11,0\n2024-W12,0\ntotal,4000.0"), "\(out.stdout)")
+        #expect(out.stdout.contains("2024-W06,4000.0\n2024-W07,0.0\n2024-W08,0.0\n2024-W09,0.0\n2024-W10,0.0\n2024-W11,0.0\n2024-W12,0.0\ntotal,4000.0"), "\(out.stdout)")
         #expect(out.stderr.contains("where bounds the orders at '2024-02-20', not the weeks: those after it run on to as_of with no orders; "
                                     + "`to 2024-02-20` ends the weeks there"), "\(out.stderr)")
         let to = try runECSH(["-csv"] + Self.shop(dir) + ["-c", "kpi gmv by week from 2024-02-05 to 2024-02-20 where ordered_at <= '2024-02-20'"])
-        #expect(to.stdout.contains("2024-W06,4000.0\n2024-W07,0\n2024-W08,0\ntotal,4000.0"), "\(to.stdout)")
+        #expect(to.stdout.contains("2024-W06,4000.0\n2024-W07,0.0\n2024-W08,0.0\ntotal,4000.0"), "\(to.stdout)")
         #expect(!to.stderr.contains("where bounds"), "\(to.stderr)")
     }
 

@@ -117,7 +117,8 @@ public struct KPIEngine {
         if !plan.hasSegments, !table.columns.isEmpty { table = dropFirstColumn(table) }
         try addTotals(&table, columns: columns, plan: plan, query: query, counted: countedTotals)
         if plan.segments.count > 1, plan.grain != nil || !plan.dims.isEmpty { table = table.pivotingSegments(kpiColumnCount: columns.count, segments: plan.segments.map(\.name)) }
-        table.formats = Self.finerSmallPercents(table)
+        // Rates under 10% get two decimals; a change (revenue_change, `repeaters cvr_change`) keeps one.
+        table.formats = table.formatsWithFinerSmallPercents { $0.hasSuffix("_change") }
         return KPIResult(table: table, sql: sql, bindings: bindings, ranReferenceSQL: ranSQL, dateRange: plan.startDay...plan.endDay)
     }
 
@@ -174,20 +175,6 @@ public struct KPIEngine {
         // Scores outside 0..10 are data errors for `kpi nps` as for `nps`, not detractors.
         if needed.contains(.nps), scores {
             do { try NPSEngine.checkScores(db) } catch let e as StoreError { throw MetricsError(e.message, about: kpis.first) }
-        }
-    }
-
-    /// A percent column in which some rate is under 10% (a CVR of 0.25% beside one of 0.15%) shows two
-    /// decimals in every cell, one decimal otherwise: at one decimal both read 0.2%. CSV, TSV and JSON
-    /// write the unrounded ratio either way.
-    static func finerSmallPercents(_ t: ResultTable) -> [ColumnFormat] {
-        t.formats.enumerated().map { c, format in
-            guard case .percent(let places) = format, places < 2 else { return format }
-            let small = t.rows.contains { row in
-                guard c < row.count, let v = row[c].doubleValue, v.isFinite else { return false }
-                return v != 0 && abs(v) < 0.1
-            }
-            return small ? .percent(places: 2) : format
         }
     }
 

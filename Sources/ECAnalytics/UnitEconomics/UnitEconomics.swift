@@ -62,6 +62,8 @@ public struct UnitEconomics: Sendable {
             summary.insert(table.count)
             table.append(values(total))
         }
-        return ResultTable(columns: columns, rows: table, formats: formats, notes: notes, summaryRows: summary)
+        var result = ResultTable(columns: columns, rows: table, formats: formats, notes: notes, summaryRows: summary)
+        result.formats = result.formatsWithFinerSmallPercents()  // a commission burden under 10% gets two decimals, as kpi's rates
+        return result
     }
 }

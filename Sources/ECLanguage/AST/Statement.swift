@@ -105,7 +105,8 @@ public enum StatementKind: Sendable, Hashable {
 
 /// The raw SQL of a `sql` statement, exactly as written.
 public struct RawSQL: Sendable, Hashable {
-    /// The SQL text. A line-joining `\` is replaced by a space so offsets and lines still match the source.
+    /// The SQL text. A line-joining `\` and each Character of a `#` comment are replaced by a space, so
+    /// offsets and lines still match the source.
     public var text: String
     /// Where `text` starts and ends in the source.
     public var range: SourceRange

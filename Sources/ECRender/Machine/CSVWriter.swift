@@ -10,7 +10,8 @@ import ECStore
 ///   it keeps files diff-friendly. A quoted field may itself contain CR/LF.
 /// - NULL is an empty, unquoted field; the empty string is written `""` so the two
 ///   stay apart (PostgreSQL's COPY … CSV does the same).
-/// - Numbers are raw (no grouping); reals in shortest round-trip form; NaN and
+/// - Numbers are raw (no grouping); reals in shortest round-trip form, and an integer in a column
+///   that holds reals as a real (`0.0`), so each column reads as one type; NaN and
 ///   infinities as NaN / Infinity / -Infinity; blobs as hex. Summary rows are
 ///   written like any other row.
 /// - A text cell (or column name) that a spreadsheet would run as a formula, one starting
@@ -26,12 +27,13 @@ public enum CSVWriter {
     /// `header: false` leaves out the column names (`.headers off`).
     public static func text(_ table: ResultTable, delimiter: Character = ",", header: Bool = true) -> String {
         var out = header ? table.columns.map { field(inert(withoutNUL($0)), delimiter: delimiter) }.joined(separator: String(delimiter)) + "\n" : ""
+        let real = RawValueText.realColumns(table.rawRows, count: table.columns.count)
         for row in table.rawRows {
             out += table.columns.indices.map { c in
                 let value = c < row.count ? row[c] : .null
                 if value.isNull { return "" }
                 if case .text(let s) = value { return field(inert(withoutNUL(s)), delimiter: delimiter) }
-                return field(RawValueText.text(value), delimiter: delimiter)
+                return field(RawValueText.text(value, realColumn: real[c]), delimiter: delimiter)
             }.joined(separator: String(delimiter))
             out += "\n"
         }

@@ -2,7 +2,8 @@ import ECStore
 
 /// A JSON array of objects, one object per row, keys in column order.
 ///
-/// Integers and reals are JSON numbers (raw, full precision); NaN and infinities,
+/// Integers and reals are JSON numbers (raw, full precision; an integer in a column that holds
+/// reals is written as a real, `0.0`, so a typed reader sees one type per key); NaN and infinities,
 /// which JSON cannot express, become null, as does NULL. Text is escaped per
 /// RFC 8259 (quote, backslash, control characters); other characters are written
 /// as UTF-8. Blobs are hex strings. A repeated column name gets a suffix
@@ -12,10 +13,13 @@ public enum JSONWriter {
     public static func text(_ table: ResultTable) -> String {
         guard !table.rawRows.isEmpty else { return "[]\n" }
         let keys = uniqueKeys(table.columns).map(quoted)
+        let real = RawValueText.realColumns(table.rawRows, count: keys.count)
         var lines: [String] = []
         for row in table.rawRows {
             let members = keys.indices.map { c in
-                keys[c] + ":" + value(c < row.count ? row[c] : .null)
+                let v = c < row.count ? row[c] : .null
+                if real[c], case .integer = v { return keys[c] + ":" + RawValueText.text(v, realColumn: true) }
+                return keys[c] + ":" + value(v)
             }
             lines.append("{" + members.joined(separator: ",") + "}")
         }

@@ -4,16 +4,18 @@ import ECStore
 ///
 /// Because a field cannot contain a tab or a line break, those are escaped the
 /// way PostgreSQL's text COPY format does: backslash `\\`, tab `\t`, LF `\n`,
-/// CR `\r`; NULL is `\N`. A NUL character is written as U+FFFD, as in CSV. Header first, lines end in LF; numbers are raw.
+/// CR `\r`; NULL is `\N`. A NUL character is written as U+FFFD, as in CSV. Header first, lines end in LF; numbers are raw
+/// (an integer in a column that holds reals written as a real, as in CSV).
 public enum TSVWriter {
     /// The whole table as TSV text.
     /// `header: false` leaves out the column names (`.headers off`).
     public static func text(_ table: ResultTable, header: Bool = true) -> String {
         var out = header ? table.columns.map(escape).joined(separator: "\t") + "\n" : ""
+        let real = RawValueText.realColumns(table.rawRows, count: table.columns.count)
         for row in table.rawRows {
             out += table.columns.indices.map { c in
                 let value = c < row.count ? row[c] : .null
-                return value.isNull ? "\\N" : escape(RawValueText.text(value))
+                return value.isNull ? "\\N" : escape(RawValueText.text(value, realColumn: real[c]))
             }.joined(separator: "\t")
             out += "\n"
         }

@@ -56,12 +56,14 @@ extension Session {
         var machineRows: [[Value]] = []
         var tones: [Int: [Int: CellTone]] = [:]
         func add(_ line: Scorecard.Line, indent: String) {
-            let format = line.display.format(currency: settings.currency)
+            // A rate under 10% shows two decimals, and so does its change in points (cvr 1.58% → 1.55% is
+            // -0.03 pt; at one decimal it read 1.6%, 1.6%, -0.0 pt).
+            let format = line.display.format(currency: settings.currency).finer(forRates: [line.previous, line.current])
             let shown = { (v: Value) -> Value in v.isNull ? .null : .text(formatter.text(v, format: format)) }
             var change: Value = .null, rawChange: Value = .null
             switch line.change {
             case .points(let p):
-                change = .text(String(format: "%+.1f pt", p))
+                change = .text(String(format: format == .percent(places: 2) ? "%+.2f pt" : "%+.1f pt", p))
                 if let now = line.current.doubleValue, let before = line.previous.doubleValue { rawChange = .real(now - before) }
             case .percent(let p): change = .text(String(format: "%+.1f%%", p)); rawChange = .real(p / 100)
             case nil: break

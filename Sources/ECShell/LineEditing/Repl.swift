@@ -79,10 +79,13 @@ public final class Repl {
                 if !reader.isInteractive { return .interrupted }
             case .end:
                 // An unfinished last statement still runs, so its error (say, an
-                // unclosed quote) is reported instead of silently dropped.
+                // unclosed quote) is reported instead of silently dropped; it goes
+                // into the history like any statement that ran, to be fixed next time.
                 if !lines.isEmpty {
+                    let statement = lines.joined(separator: "\n")
+                    reader.addHistory(statement)
                     interruptFlag.clear()
-                    execute(lines.joined(separator: "\n"))
+                    execute(statement)
                 }
                 return .endOfInput
             }

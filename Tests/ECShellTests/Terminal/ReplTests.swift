@@ -41,6 +41,15 @@ private final class ScriptedReader: LineReader {
         #expect(reader.prompts == ["ecsh> ", "  ...> ", "ecsh> ", "  ...> ", "ecsh> ", "ecsh> "])
     }
 
+    /// Ctrl-D on a continuation line runs the unfinished statement, and it is recalled like any other.
+    @Test func ctrlDOnAContinuationLineKeepsTheStatementInHistory() {
+        var executed: [String] = []
+        let reader = ScriptedReader([.line("tables"), .line("sql select 1 as a,"), .line("  2 as b,"), .end])
+        Repl(reader: reader, interruptFlag: InterruptFlag()) { executed.append($0) }.run()
+        #expect(executed == ["tables", "sql select 1 as a,\n  2 as b,"])
+        #expect(reader.history == ["tables", "sql select 1 as a,\n  2 as b,"])
+    }
+
     @Test func aLongQueryIsInterruptedAndAScriptStops() throws {
         let flag = InterruptFlag()
         let database = try Database(interruptFlag: flag)
