@@ -54,9 +54,7 @@ extension KPIEngine {
     func earlyStartNote(plan: Plan, query: KPIQuery) throws -> String? {
         let ordersSide: Set<Measure.Source> = [.orders, .repeats, .active, .retention, .lifetime]
         guard query.from == nil, !plan.sources.isDisjoint(with: ordersSide), try db.tableExists("orders") else { return nil }
-        let counted = try ColumnStatistics.current(db, dataset: "orders")?.figures["day"]?.min
-        guard let first = try (counted ?? db.scalar("SELECT min(day) FROM orders")).intValue.map(Int.init),
-              first > plan.startDay else { return nil }
+        guard let first = try WorkspaceDates.firstDay(of: "orders", db), first > plan.startDay else { return nil }
         let start = DayNumber.isoDate(plan.startDay), begin = DayNumber.isoDate(first)
         return "the range starts \(start), the first day of the spend, traffic or NPS rows, but the first order is on \(begin): "
             + "before it the rows show no orders, which may be the orders file starting later (from \(begin) keeps to the orders)"
