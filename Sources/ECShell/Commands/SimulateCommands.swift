@@ -160,39 +160,35 @@ extension Session {
     /// `partial` says when the last quarter is cut short by the last counted day (or as_of): it still counts as a whole
     /// quarter in the averages.
     func measureChannels(end: Int) throws -> (byChannel: [String: ChannelQuarter], ownCAC: [String: Double], period: String, partial: String?) {
-        let (year, month, _) = DayNumber.civil(end)
-        let startMonth = (month - 1) / 3 * 3 + 1
-        let quarterStart = DayNumber.from(year: year, month: startMonth, day: 1)
-        let nextStart = DayNumber.from(year: startMonth > 9 ? year + 1 : year, month: startMonth > 9 ? 1 : startMonth + 3, day: 1)
-        let partial = end >= nextStart - 1 ? nil
-            : "\(year)-Q\((startMonth + 2) / 3) has data to \(DayNumber.isoDate(end)) only (\(end - quarterStart + 1) of its \(nextStart - quarterStart) days) "
+        // The calendar's quarters (labels and running numbers, as the KPI table labels them): the one holding
+        // `end`, the three before it, and the one before those, whose buyers are the first quarter's retention denominator.
+        func quarter(of day: Int) -> (label: String, number: Int, start: Int, end: Int) {
+            PeriodCalendar.period(of: day, grain: .quarter, weekStart: .monday)
+        }
+        let last = quarter(of: end)
+        var quarters = [last]
+        for _ in 0..<4 { quarters.insert(quarter(of: quarters[0].start - 1), at: 0) }
+        let before = quarters[0], firstQuarter = quarters[1]
+        let partial = end >= last.end ? nil
+            : "\(last.label) has data to \(DayNumber.isoDate(end)) only (\(end - last.start + 1) of its \(last.end - last.start + 1) days) "
             + "but counts as a whole quarter in these averages, which understates the per-quarter money and buyers; "
-            + "set as_of \(DayNumber.isoDate(quarterStart - 1)) to measure the four whole quarters before it"
-        let fromYear = startMonth > 9 ? year : year - 1
-        let fromMonth = startMonth > 9 ? 1 : startMonth + 3
-        let from = String(format: "%04d-%02d", fromYear, fromMonth), to = DayNumber.isoDate(end)
-        // The quarter before the four too: its buyers are the first quarter's retention denominator.
-        let before = String(format: "%04d-%02d", fromMonth > 3 ? fromYear : fromYear - 1, fromMonth > 3 ? fromMonth - 3 : 10)
+            + "set as_of \(DayNumber.isoDate(last.start - 1)) to measure the four whole quarters before it"
+        let from = String(DayNumber.isoDate(firstQuarter.start).prefix(7)), to = DayNumber.isoDate(end)
         let engine = KPIEngine(database, settings: try metricSettings())
         let result = try engine.run(ECAnalytics.KPIQuery(kpis: ["gmv", "revenue", "margin", "commission", "discount_rate", "customers", "retention_rate"],
-                                                         groupBy: [.grain(.quarter), .dimension(name: "channel")], from: before, to: to))
+                                                         groupBy: [.grain(.quarter), .dimension(name: "channel")],
+                                                         from: String(DayNumber.isoDate(before.start).prefix(7)), to: to))
         let t = result.table
         func col(_ name: String) -> Int? { t.columns.firstIndex(of: name) }
-        /// A quarter label ("2024-Q1", maybe marked partial) as a running quarter number.
-        func quarterNumber(_ label: String) -> Int? {
-            let digits = label.filter(\.isNumber).compactMap(\.wholeNumberValue)
-            guard digits.count == 5 else { return nil }
-            return (digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]) * 4 + digits[4] - 1
-        }
-        let (firstYear, firstMonth) = (Int(from.prefix(4)) ?? 0, Int(from.suffix(2)) ?? 1)
-        let first = firstYear * 4 + (firstMonth - 1) / 3
+        let numbers = Dictionary(uniqueKeysWithValues: quarters.map { ($0.label, $0.number) })
+        let first = firstQuarter.number
         var sums: [String: ChannelQuarter] = [:]
         var buyers: [String: [Int: Double]] = [:]
         var quartersSeen = Set<Int>()
         var rows: [(channel: String, quarter: Int, row: [Value])] = []
         for (i, row) in t.rows.enumerated() where !t.summaryRows.contains(i) {
             guard let c = col("channel"), let channel = row[c].textValue?.lowercased(),
-                  let qc = col("quarter"), let quarter = row[qc].textValue.flatMap(quarterNumber) else { continue }
+                  let qc = col("quarter"), let quarter = row[qc].textValue.flatMap({ numbers[$0] }) else { continue }
             buyers[channel, default: [:]][quarter] = col("customers").flatMap { row[$0].doubleValue } ?? 0
             if quarter >= first { rows.append((channel, quarter, row)); quartersSeen.insert(quarter) }
         }
