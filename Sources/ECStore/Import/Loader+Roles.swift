@@ -70,6 +70,8 @@ extension Loader {
         }
         let missing = fields.filter { $0.required && chosen[$0.name] == nil && !($0.name == "amount" && hasItems) }
         if !missing.isEmpty {
+            // An export's item file misses the order's date: say which file to load rather than what to map.
+            if role == .orders, let e = Preset.itemFileError(for: names, path: request.path, preset: preset) { throw e }
             let guesses = MapSuggestion.suggest(missing: missing, role: role, names: names, kinds: plan.columns.map(\.kind),
                                                 taken: used)
             let clause = missing.map { "\($0.name) = \"\(guesses[$0.name] ?? "...")\"" }.joined(separator: ", ")
@@ -105,6 +107,9 @@ extension Loader {
             if field.isDate, let header, HeaderAliases.saysUTC(header) {
                 let zone = request.options.timezone.map { "'\($0)'" } ?? "the workspace's"
                 column.note = "\(field.name) '\(header)' is in UTC, as its header says: its times are moved into \(zone) time zone before the day is taken"
+            }
+            if field.name == "amount", header != nil, !hasItems, preset?.amountFromItemsFirst == true {
+                column.note = preset?.orderTotalNote
             }
             if field.name == "amount", let amountNote {
                 column.note = amountNote.note

@@ -35,8 +35,9 @@ public enum StatusVocabulary {
             "配達完了", "支払済み", "入金済", "入金済み", "決済完了", "取引完了", "受注完了",
             // Rakuten RMS 600 and 700 come after 500 発送済: the goods went out, Rakuten settles the payment.
             "支払手続き中", "支払手続中", "支払手続き済", "支払手続済", "支払手続き済み",
-            // Amazon's shipped sub-statuses (order report, Seller Central).
-            "Shipped - Delivered to Buyer", "Shipped - Out for Delivery", "Shipped - Picked Up",
+            // Amazon's shipped sub-statuses (order report, Seller Central; Easy Ship's package statuses): on the way or delivered.
+            "Shipped - Delivered to Buyer", "Shipped - Out for Delivery", "Shipped - Picked Up", "Shipped - Dropped Off",
+            "Shipped - At Origin FC", "Shipped - At Destination FC",
         ])
         add("pending", [
             "pending", "authorized", "authorised", "on-hold", "on hold", "hold", "processing", "unpaid", "unshipped",
@@ -50,11 +51,12 @@ public enum StatusVocabulary {
         ])
         add("partially_refunded", ["partially_refunded", "partially refunded", "partial refund", "一部返金", "一部返金済み"])
         add("refunded", ["refunded", "refund", "fully refunded", "返金", "返金済", "返金済み", "返金完了", "全額返金",
-                         // Amazon refunds the buyer when the carrier reports the parcel lost.
-                         "Shipped - Lost in Transit"])
+                         // Amazon refunds the buyer when the carrier reports the parcel lost or damaged.
+                         "Shipped - Lost in Transit", "Shipped - Lost", "Shipped - Damaged"])
         add("returned", ["returned", "return", "returns", "返品", "返品済", "返品済み", "返品完了", "返品受付",
                          // Amazon: the parcel went back, undelivered or refused at the door.
-                         "Shipped - Returned to Seller", "Shipped - Rejected by Buyer", "Shipped - Returning to Seller"])
+                         "Shipped - Returned to Seller", "Shipped - Rejected by Buyer", "Shipped - Returning to Seller",
+                         "Shipped - Undeliverable"])
         add("cancelled", [
             "cancelled", "canceled", "cancel", "cancellation", "voided", "void", "cancelled by customer",
             "canceled by customer", "expired", "abandoned", "rejected",

@@ -110,6 +110,46 @@ import Testing
         ])
     }
 
+    /// Yahoo! Shopping's order CSV (`TotalPrice`, no item rows) loads with the preset: cancelled (4) is no sale.
+    /// Hand-worked: counted GMV = 3,400 (completed) + 1,800 (pending) = 5,200 over 2 orders. It stopped before
+    /// ("has no column for amount"), and its help led to a load without the preset, where 4 was an unknown word
+    /// counted as a sale (6,200 over 3 orders).
+    static let yahooOrders = """
+        OrderId,OrderTime,OrderStatus,PayStatus,ShipStatus,BillMailAddress,ShipCharge,PayCharge,Discount,UsePoint,TotalPrice
+        store-10000001,2024-06-01 10:00:00,5,1,3,A@Example.jp,500,0,0,100,3400
+        store-10000002,2024-06-02 11:00:00,4,0,0,b@example.jp,0,0,0,0,1000
+        store-10000003,2024-06-03 12:00:00,2,1,1,a@example.jp,0,0,200,0,1800
+
+        """
+
+    @Test func yahooOrderFileLoadsItsTotal() throws {
+        let f = try LoadFixture()
+        let s = try f.load(.role(.orders), try f.file("order.csv", PresetTests.yahooOrders), preset: "yahoo")
+        #expect(try f.rows("SELECT sum(amount), count(*), count(DISTINCT customer_id) FROM orders WHERE status IN ('completed', 'pending')")
+                == [[5200.0, 2, 1]])
+        #expect(try f.rows("SELECT points, discount FROM orders WHERE order_id = 'store-10000001'") == [[.null, .null]])
+        #expect(s.notes.contains { $0.hasPrefix("amount is the order's billed total (the file has no item rows") }, "\(s.notes)")
+    }
+
+    /// Yahoo!'s item CSV alone has no OrderTime: with or without the preset the load stops and names the order CSV,
+    /// where it asked to `map ordered_at = "..."` before.
+    @Test func yahooItemFileSaysWhichFileToLoad() throws {
+        let f = try LoadFixture()
+        let path = try f.file("item.csv", """
+            OrderId,LineId,ItemId,SubCode,Title,UnitPrice,Quantity,LineSubTotal,CouponDiscount
+            store-10000001,1,tea-1,,煎茶,1000,2,2000,0
+            store-10000001,2,cup-1,,湯呑み,1000,1,1000,0
+
+            """)
+        for preset in ["yahoo", nil] {
+            #expect { try f.load(.role(.orders), path, preset: preset) } throws: { e in
+                guard let e = e as? LoadError else { return false }
+                return e.reason == "is the Yahoo! Shopping item CSV (one row per item line, no order fields): it has no order date, status or buyer, so it is no orders file"
+                    && e.help?.hasPrefix("load the order CSV instead (OrderId, OrderTime, OrderStatus, TotalPrice): load orders from 'ORDERS.csv' preset yahoo") == true
+            }
+        }
+    }
+
     @Test func unknownPresetListsKnownOnes() throws {
         let f = try LoadFixture()
         do {
@@ -158,6 +198,24 @@ import Testing
         #expect(s.rows == 3)
         #expect(try f.rows("SELECT status, amount FROM orders WHERE order_id = '503-3'") == [["cancelled", .null]])
         #expect(try f.rows("SELECT sum(amount) FROM orders WHERE status IN ('completed', 'pending')") == [[5000.0]])
+    }
+
+    /// Easy Ship sub-statuses: a damaged parcel is refunded, an undeliverable one goes back; neither is a sale.
+    /// Hand-worked: counted GMV = 503-1 (5,000) + 503-6 in transit (1,000) = 6,000 over 2 orders; 503-4 (2,000) and
+    /// 503-5 (4,000) are out. The old vocabulary left both unknown and counted them: 12,000 over 4 orders.
+    @Test func damagedAndUndeliverableAreNoSales() throws {
+        let f = try LoadFixture()
+        func order(_ id: String, _ status: String, _ price: Int) -> String {
+            "\(id)\t\t2024-05-02T10:00:00+09:00\t2024-05-09T00:00:00+09:00\t\(status)\tMerchant\tAmazon.co.jp\tSencha\tS1\tB01\tShipped\t1\tJPY\t\(price)\t0\t0\t0\t\t0\n"
+        }
+        let text = AmazonPendingTests.header + AmazonPendingTests.priced + order("503-4", "Shipped - Damaged", 2000)
+            + order("503-5", "Shipped - Undeliverable", 4000) + order("503-6", "Shipped - At Destination FC", 1000)
+        let s = try f.load(.role(.orders), try f.file("amazon.txt", text), preset: "amazon")
+        #expect(s.unknownStatuses.isEmpty, "\(s.unknownStatuses)")
+        #expect(try f.rows("SELECT order_id, status FROM orders WHERE order_id > '503-3' ORDER BY order_id") == [
+            ["503-4", "refunded"], ["503-5", "returned"], ["503-6", "completed"],
+        ])
+        #expect(try f.rows("SELECT sum(amount), count(*) FROM orders WHERE status IN ('completed', 'pending')") == [[6000.0, 2]])
     }
 
     /// A shipped order without a price is still an error, at its first line, with a way out.

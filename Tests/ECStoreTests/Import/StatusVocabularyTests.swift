@@ -27,6 +27,11 @@ import Testing
         ("Shipping", "pending"), ("Shipped - Delivered to Buyer", "completed"),
         ("Shipped - Returned to Seller", "returned"), ("Shipped - Rejected by Buyer", "returned"),
         ("Shipped - Lost in Transit", "refunded"),
+        // Easy Ship's package statuses in the order report: damaged is refunded like lost, undeliverable goes back.
+        ("Shipped - Damaged", "refunded"), ("Shipped - Lost", "refunded"), ("Shipped - Undeliverable", "returned"),
+        ("Shipped - Returning to Seller", "returned"), ("Shipped - Out for Delivery", "completed"),
+        ("Shipped - Picked Up", "completed"), ("Shipped - Dropped Off", "completed"), ("Shipped - At Origin FC", "completed"),
+        ("Shipped - At Destination FC", "completed"),
     ])
     func knownWords(_ raw: String, _ status: String) {
         #expect(StatusVocabulary.status(of: raw) == status, "\(raw)")

@@ -22,6 +22,10 @@ struct Preset: Sendable {
     /// Fields mapped only when the file has item rows (`itemAmount` headers): an order-only
     /// total is already net of them.
     var itemOnlyFields: Set<String> = []
+    /// Said when a file with `amountFromItemsFirst` has no item rows and the amount is the order's total.
+    var orderTotalNote: String?
+    /// The export's file of item lines alone, which is no orders file (it has no order date, status or buyer).
+    var itemFile: ItemFile?
     /// Headers that together say a file is this export.
     let signature: [[String]]
     /// The export gives no buyer identity: every order is a guest order.
@@ -60,6 +64,34 @@ struct Preset: Sendable {
             return "this looks like the \(preset.title): load orders from '\(path)' preset \(preset.name)"
         }
         return nil
+    }
+
+    /// The load's error when the file is an export's item file, loaded with its preset or without one.
+    static func itemFileError(for headers: [String], path: String, preset: Preset?) -> LoadError? {
+        let present = Set(headers.map(HeaderAliases.withoutNotes).map(HeaderAliases.normalize))
+        for candidate in preset.map({ [$0] }) ?? all {
+            guard let file = candidate.itemFile, file.matches(present) else { continue }
+            return LoadError(file: path, reason: "is the \(file.title): it has no order date, status or buyer, so it is no orders file",
+                             help: file.help)
+        }
+        return nil
+    }
+}
+
+/// A file of an export that holds only item lines (Yahoo!'s item CSV beside its order CSV): loaded as orders it
+/// would make an order of each line or miss the order's date, so the load stops and says which file to load.
+struct ItemFile: Sendable {
+    /// Headers that together say a file is the item file.
+    let signature: [[String]]
+    /// Headers whose absence tells it from a file with order fields and item rows.
+    let orderHeaders: [String]
+    /// The file in the user's words, and what to load instead.
+    let title: String
+    let help: String
+
+    func matches(_ normalized: Set<String>) -> Bool {
+        signature.allSatisfy { $0.contains { normalized.contains(HeaderAliases.normalize($0)) } }
+            && !orderHeaders.contains { normalized.contains(HeaderAliases.normalize($0)) }
     }
 }
 
