@@ -83,6 +83,9 @@ public struct SegmentCatalog {
                     throw Self.unusable(seg, error, path: chain + [id.folded], at: id.range)
                 }
             }
+            if let field = (try? Self.renamedHeaders("customers", self.db))?[id.folded] {
+                throw Self.renamed(id, "customer attribute or segment", field: field, file: "customers")
+            }
             throw Diagnostic.unknownName("customer attribute or segment", id.name, at: id.range,
                                          among: attributes + segments.values.map(\.name))
         }
@@ -272,6 +275,25 @@ public struct SegmentCatalog {
         return SQLFragment.joined(segments.map { SQLFragment("(") + $0.predicate + SQLFragment(")") }, separator: " OR ")
     }
 
+    /// Headers a load stored under another name (`signup_date` → `signed_up_at`, `order_date` → `ordered_at`), by
+    /// folded header: the name the analyst knows from the file is not a column, and the error says which one it became.
+    static func renamedHeaders(_ dataset: String, _ db: Database) throws -> [String: String] {
+        guard try db.tableExists("ecsh_fields") else { return [:] }
+        var result: [String: String] = [:]
+        for r in try db.query("SELECT field, source_header FROM ecsh_fields WHERE dataset = ?", [.text(dataset)]).rows {
+            if let field = r[0].textValue, let header = r[1].textValue, header.lowercased() != field.lowercased() {
+                result[header.lowercased()] = field
+            }
+        }
+        return result
+    }
+
+    /// An unknown name that is the header of a loaded file's column stored as `field`.
+    static func renamed(_ id: Identifier, _ what: String, field: String, file: String) -> Diagnostic {
+        Diagnostic("unknown \(what) '\(id.name)'", at: id.range, help: "did you mean '\(field)'?",
+                   note: "the \(file) file's column '\(id.name)' was loaded as \(field); write \(field)")
+    }
+
     /// Compiles a `where` predicate over the columns of `orders`.
     /// `alias`: the name `orders` goes by in the SQL the predicate is put into (the KPI SQL's `o`,
     /// where a bare `customer_id` would be ambiguous beside the customer facts), else none.
@@ -281,6 +303,14 @@ public struct SegmentCatalog {
         let resolver = ClosureNameResolver { id throws(Diagnostic) in
             if let c = columns.first(where: { $0.lowercased() == id.folded }) {
                 return .column(SQLFragment(prefix + quoteIdentifier(c)))
+            }
+            if let field = (try? renamedHeaders("orders", db))?[id.folded] { throw Self.renamed(id, "orders column", field: field, file: "orders") }
+            if (try? db.tableExists(CustomerFacts.table)) == true,
+               let a = (try? CustomerFacts.attributes(db))?.map(\.name).first(where: { $0.lowercased() == id.folded }) {
+                // `where` filters order rows; a customer's attribute narrows by customers, which is what a segment does.
+                throw Diagnostic("unknown orders column '\(id.name)'", at: id.range,
+                                 note: "'\(a)' is a customer attribute; `where` reads the columns of orders: define a segment "
+                                     + "(segment s = \(a) = …) and write `for s`")
             }
             throw Diagnostic.unknownName("orders column", id.name, at: id.range, among: columns)
         }
