@@ -72,3 +72,27 @@ import ECTestSupport
         #expect(!out.stderr.contains("note on segment t:"))
     }
 }
+
+/// Names the analyst knows from the files: a header stored under ecsh's field name, a customer attribute in `where`.
+@Suite struct SegmentNamesFromFilesTests {
+    /// `signup_date` is loaded as `signed_up_at`; writing the header's name said only "unknown … 'signup_date'".
+    @Test func aHeaderLoadedUnderAFieldNameNamesTheField() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        _ = try dir.write("orders.csv", "order_id,customer_id,order_date,amount\no1,c1,2024-01-05,1000\no2,c2,2024-02-05,2000\n")
+        _ = try dir.write("customers.csv", "customer_id,signup_date,region\nc1,2023-12-01,Tokyo\nc2,2024-01-20,Osaka\n")
+        let out = try runECSH(["-c", "load orders from 'orders.csv'", "-c", "load customers from 'customers.csv'",
+                               "-c", "segment early = signup_date < 2024-01-01"], directory: dir.url)
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("error: unknown customer attribute or segment 'signup_date'; did you mean 'signed_up_at'?"), "\(out.stderr)")
+        #expect(out.stderr.contains("the customers file's column 'signup_date' was loaded as signed_up_at"), "\(out.stderr)")
+        let fixed = try runECSH(["-c", "load orders from 'orders.csv'", "-c", "load customers from 'customers.csv'",
+                                 "-c", "segment early = signed_up_at < 2024-01-01"], directory: dir.url)
+        #expect(fixed.stderr.contains("segment early: 1 of 2 customers"), "\(fixed.stderr)")  // c1 signed up in 2023
+        let order = try runECSH(["-c", "load orders from 'orders.csv'", "-c", "kpi orders where order_date >= 2024-02-01"], directory: dir.url)
+        #expect(order.stderr.contains("error: unknown orders column 'order_date'; did you mean 'ordered_at'?"), "\(order.stderr)")
+        let attribute = try runECSH(["-c", "load orders from 'orders.csv'", "-c", "load customers from 'customers.csv'",
+                                     "-c", "kpi customers where region = 'Tokyo'"], directory: dir.url)
+        #expect(attribute.stderr.contains("'region' is a customer attribute; `where` reads the columns of orders: define a segment "
+                                          + "(segment s = region = …) and write `for s`"), "\(attribute.stderr)")
+    }
+}
