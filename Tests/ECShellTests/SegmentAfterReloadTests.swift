@@ -8,6 +8,21 @@ import ECTestSupport
 @Suite struct SegmentAfterReloadTests {
     let parts = UserDefinedPartsTests()
 
+    /// A table's rows as trimmed cells.
+    func cells(_ table: String) -> [[String]] {
+        table.split(separator: "\n").map { $0.split(separator: "│").map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
+
+    /// `segments` on the workspace shop.db: its rows must list `counted` with its count and `uncounted` with none.
+    func expectListed(in dir: TemporaryDirectory, counted: (String, String), uncounted: String, note: String) throws {
+        let listed = try runECSH(["shop.db", "segments"], directory: dir.url)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let rows = cells(listed.stdout)
+        #expect(rows.contains { $0.first == counted.0 && $0.dropFirst(2).first == counted.1 }, "\(listed.stdout)")
+        #expect(rows.contains { $0.first == uncounted && $0.dropFirst(2).first == "∅" }, "\(listed.stdout)")
+        #expect(listed.stderr.contains(note), "\(listed.stderr)")
+    }
+
     /// `big = revenue >= 2000` is c1 and c3 (2), `bigtokyo = big and region = 'Tokyo'` is c1 (1). A customers file
     /// with a `big` column (1 for c1 … c4) loaded later made `for big` read the column: 4 customers, and bigtokyo
     /// c1 and c4 (2), with nothing said. Either meaning would be a guess: the name is an error naming both.
@@ -25,12 +40,8 @@ import ECTestSupport
         #expect(used.stderr.contains(":1:19"), "\(used.stderr)")  // at bigtokyo in the statement, not inside its definition
         #expect(used.stderr.contains("help: define the segment again under a name no attribute has (segment big_segment = revenue >= 2000)"))
         // The list still shows big (2: its own definition reads revenue only) and bigtokyo without a count, saying why.
-        let listed = try runECSH(["shop.db", "segments"], directory: dir.url)
-        #expect(listed.status == 0, "\(listed.stderr)")
-        let rows = listed.stdout.split(separator: "\n").map { $0.split(separator: "│").map { $0.trimmingCharacters(in: .whitespaces) } }
-        #expect(rows.contains { $0.first == "big" && $0.dropFirst(2).first == "2" }, "\(listed.stdout)")
-        #expect(rows.contains { $0.first == "bigtokyo" && $0.dropFirst(2).first == "∅" }, "\(listed.stdout)")
-        #expect(listed.stderr.contains("note on segment bigtokyo: cannot be counted now: 'big' is both segment big"), "\(listed.stderr)")
+        try expectListed(in: dir, counted: ("big", "2"), uncounted: "bigtokyo",
+                         note: "note on segment bigtokyo: cannot be counted now: 'big' is both segment big")
     }
 
     /// A customers file without `region` loaded after `tokyo = region = 'Tokyo'` and `nt = not tokyo`: using nt
@@ -49,14 +60,9 @@ import ECTestSupport
                                      + "in its definition tokyo = region = 'Tokyo'"), "\(used.stderr)")
         #expect(used.stderr.contains(":1:19"), "\(used.stderr)")
         #expect(used.stderr.contains("define segment tokyo again, or drop segment tokyo"))
-        let listed = try runECSH(["shop.db", "segments"], directory: dir.url)
-        #expect(listed.status == 0, "\(listed.stderr)")
-        let rows = listed.stdout.split(separator: "\n").map { $0.split(separator: "│").map { $0.trimmingCharacters(in: .whitespaces) } }
-        // repeaters (c1 only: two orders) is still counted; tokyo and nt are listed without a count.
-        #expect(rows.contains { $0.first == "repeaters" && $0.dropFirst(2).first == "1" }, "\(listed.stdout)")
-        #expect(rows.contains { $0.first == "tokyo" && $0.dropFirst(2).first == "∅" }, "\(listed.stdout)")
-        #expect(listed.stderr.contains("note on segment tokyo: cannot be counted now: unknown customer attribute or segment 'region'"),
-                "\(listed.stderr)")
+        // repeaters (c1 only: two orders) is still counted; tokyo (and nt) are listed without a count.
+        try expectListed(in: dir, counted: ("repeaters", "1"), uncounted: "tokyo",
+                         note: "note on segment tokyo: cannot be counted now: unknown customer attribute or segment 'region'")
     }
 
     /// `kpi customers for t, nott` (t = region = 'Tokyo': c1, c4; nott = not t: c3) shows 2 and 1 of 5 customers:
@@ -66,7 +72,7 @@ import ECTestSupport
         let dir = try parts.shop(); defer { dir.remove() }
         let out = try parts.run(["segment t = region = 'Tokyo'", "segment nott = not t", "kpi customers for t, nott"], in: dir)
         #expect(out.status == 0, "\(out.stderr)")
-        let rows = out.stdout.split(separator: "\n").map { $0.split(separator: "│").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let rows = cells(out.stdout)
         #expect(rows.contains { $0 == ["t", "2"] } && rows.contains { $0 == ["nott", "1"] }, "\(out.stdout)")
         #expect(out.stderr.contains("note on segment nott: 2 customers are in neither nott nor its opposite: no region (∅)"), "\(out.stderr)")
         #expect(!out.stderr.contains("note on segment t:"))
