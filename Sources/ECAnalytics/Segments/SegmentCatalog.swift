@@ -29,8 +29,11 @@ public struct SegmentCatalog {
         public let definition: String
         public let customers: Int
         public let total: Int
-        /// customers ÷ total; nil when there are no customers at all.
-        public var share: Double? { total > 0 ? Double(customers) / Double(total) : nil }
+        /// Why the segment cannot be counted now (its definition names an attribute the data loaded now
+        /// lacks, or a name that is now both a segment and an attribute); `customers` is then 0 and means nothing.
+        public var problem: Diagnostic? = nil
+        /// customers ÷ total; nil when there are no customers at all, or the segment cannot be counted.
+        public var share: Double? { total > 0 && problem == nil ? Double(customers) / Double(total) : nil }
     }
 
     let db: Database
@@ -64,6 +67,9 @@ public struct SegmentCatalog {
                          segments: [String: Definition]) throws -> SQLFragment {
         let resolver = ClosureNameResolver { id throws(Diagnostic) in
             if let a = attributes.first(where: { $0.lowercased() == id.folded }) {
+                // A column loaded after a segment of that name was defined (`define` refuses the other order):
+                // taking either silently would change what the statement counts, so neither is taken.
+                if let seg = segments[id.folded] { throw Self.bothSegmentAndAttribute(seg, attribute: a, at: id.range) }
                 return .column(SQLFragment(quoteIdentifier(a)))
             }
             if chain.contains(id.folded) {
@@ -73,16 +79,41 @@ public struct SegmentCatalog {
                 do {
                     let inner = try Parser.parseExpression(seg.text)
                     return .segment(try self.compile(inner, expanding: chain + [id.folded], attributes: attributes, segments: segments))
-                } catch let d as Diagnostic {
-                    throw d
                 } catch {
-                    throw Diagnostic("segment '\(id.name)' cannot be used: \(error)", at: id.range)
+                    throw Self.unusable(seg, error, path: chain + [id.folded], at: id.range)
                 }
+            }
+            if let field = (try? Self.renamedHeaders("customers", self.db))?[id.folded] {
+                throw Self.renamed(id, "customer attribute or segment", field: field, file: "customers")
             }
             throw Diagnostic.unknownName("customer attribute or segment", id.name, at: id.range,
                                          among: attributes + segments.values.map(\.name))
         }
         return try PredicateCompiler(dialect: .sqlite, resolver: resolver).compile(expr)
+    }
+
+    /// A failure inside a used segment's stored definition, pointed at where the statement uses it (the failure's
+    /// own place is in the definition's text, not in the statement): the segment, the chain that reached it, the
+    /// definition and what is wrong, with the way out. One already said so by a segment deeper in the chain (or a
+    /// cycle, which names its chain) is only moved to this use.
+    static func unusable(_ seg: Definition, _ error: any Error, path: [String], at range: SourceRange) -> Diagnostic {
+        guard let d = error as? Diagnostic else {
+            return Diagnostic("segment '\(seg.name)' cannot be used: \(error)", at: range)
+        }
+        if d.message.hasPrefix("segment '") || d.message.hasPrefix("'") { return Diagnostic(d.message, at: range, help: d.help, note: d.note) }
+        let via = path.count > 1 ? " (\(path.joined(separator: " → ")))" : ""
+        return Diagnostic("segment '\(seg.name)'\(via) cannot be used: \(d.message) in its definition \(seg.name) = \(seg.text)",
+                          at: range, help: d.help,
+                          note: "the customer attributes are those of the orders and customers loaded now (describe customers); "
+                              + "define segment \(seg.name) again, or drop segment \(seg.name)")
+    }
+
+    /// A name that is both a segment and a customer attribute: a column loaded after the segment was defined.
+    static func bothSegmentAndAttribute(_ seg: Definition, attribute: String, at range: SourceRange) -> Diagnostic {
+        Diagnostic("'\(seg.name)' is both segment \(seg.name) (\(seg.text)) and the customer attribute '\(attribute)' (a column loaded after the segment was defined)",
+                   at: range,
+                   note: "define the segment again under a name no attribute has (segment \(seg.name)_segment = \(seg.text)), use that name, "
+                       + "and drop segment \(seg.name) once no segment uses it")
     }
 
     /// `segment NAME = PREDICATE`: checks and stores the definition (replacing one of the
@@ -104,14 +135,21 @@ public struct SegmentCatalog {
 
     /// Every stored segment with its size now, by name.
     public func sizes() throws -> [Size] {
-        try definitions().values.sorted { $0.name < $1.name }.map { d in
-            let compiled = try compile(Parser.parseExpression(d.text), expanding: [d.name.lowercased()])
+        let total = try customersWithOrders()
+        return try definitions().values.sorted { $0.name < $1.name }.map { d in
+            let compiled: SQLFragment
+            do {
+                compiled = try compile(Parser.parseExpression(d.text), expanding: [d.name.lowercased()])
+            } catch let problem as Diagnostic {
+                // One segment the data loaded now cannot count does not hide the others: listed with what is wrong.
+                return Size(name: d.name, definition: d.text, customers: 0, total: total, problem: problem)
+            }
             return try size(name: d.name, definition: d.text, compiled: compiled)
         }
     }
 
     private func size(name: String, definition: String, compiled: SQLFragment) throws -> Size {
-        let total = Int(try db.scalar("SELECT count(*) FROM \(try CustomerFacts.relation(for: "", db))").intValue ?? 0)
+        let total = try customersWithOrders()
         // With current derived data, by the members the statements on the segment read (kept for them: `CustomerFacts.members`).
         if db.engine == .sqlite, try OrderSnapshot.isCurrent(db) {
             let members = try CustomerFacts.members(of: compiled, customers: try CustomerFacts.customerCount(db), db)
@@ -122,21 +160,29 @@ public struct SegmentCatalog {
         return Size(name: name, definition: definition, customers: Int(count.intValue ?? 0), total: total)
     }
 
+    /// The customers with a counted order: every segment's size is out of these.
+    private func customersWithOrders() throws -> Int {
+        Int(try db.scalar("SELECT count(*) FROM \(try CustomerFacts.relation(for: "", db))").intValue ?? 0)
+    }
+
     /// The customers with a counted order that segment `name` leaves out only because its definition is
     /// unknown for them: a negation (`region != 'Tokyo'`, `not vip`) over an attribute they have no value for
     /// is neither true nor false in SQL, so they are in neither the segment nor its opposite. Nil when the
     /// definition (or a segment it uses) negates nothing, or no customer is left out so.
     public func leftOutAsUnknown(_ name: Identifier) throws -> Unknowns? {
         let defs = try definitions()
-        func negates(_ e: Expr, _ seen: Set<String>) -> Bool {
-            e.negates || defs.contains { key, d in
-                !seen.contains(key) && e.mentions(key) && (try? Parser.parseExpression(d.text)).map { negates($0, seen.union([key])) } == true
-            }
+        // The definition and those of the segments it uses, however deep: `not tokyo` reads tokyo's `prefecture`.
+        var reached: [Expr] = []
+        var seen: Set<String> = []
+        var next = [name.folded]
+        while let key = next.popLast() {
+            guard seen.insert(key).inserted, let d = defs[key], let e = try? Parser.parseExpression(d.text) else { continue }
+            reached.append(e)
+            next += e.identifiers.filter { defs[$0] != nil }
         }
-        guard let d = defs[name.folded], let expr = try? Parser.parseExpression(d.text), negates(expr, [name.folded]),
-              let compiled = try resolve([name]).first?.predicate else { return nil }
+        guard reached.contains(where: \.negates), let compiled = try resolve([name]).first?.predicate else { return nil }
         return try Self.unknownRows(of: compiled, in: try CustomerFacts.relation(for: compiled.sql, db),
-                                    columns: try CustomerFacts.attributes(db).map(\.name).filter { expr.mentions($0.lowercased()) }, db)
+                                    columns: try CustomerFacts.attributes(db).map(\.name).filter { a in reached.contains { $0.mentions(a.lowercased()) } }, db)
     }
 
     /// The counted orders a `where` filter that negates something leaves out only because it is unknown for
@@ -229,6 +275,25 @@ public struct SegmentCatalog {
         return SQLFragment.joined(segments.map { SQLFragment("(") + $0.predicate + SQLFragment(")") }, separator: " OR ")
     }
 
+    /// Headers a load stored under another name (`signup_date` → `signed_up_at`, `order_date` → `ordered_at`), by
+    /// folded header: the name the analyst knows from the file is not a column, and the error says which one it became.
+    static func renamedHeaders(_ dataset: String, _ db: Database) throws -> [String: String] {
+        guard try db.tableExists("ecsh_fields") else { return [:] }
+        var result: [String: String] = [:]
+        for r in try db.query("SELECT field, source_header FROM ecsh_fields WHERE dataset = ?", [.text(dataset)]).rows {
+            if let field = r[0].textValue, let header = r[1].textValue, header.lowercased() != field.lowercased() {
+                result[header.lowercased()] = field
+            }
+        }
+        return result
+    }
+
+    /// An unknown name that is the header of a loaded file's column stored as `field`.
+    static func renamed(_ id: Identifier, _ what: String, field: String, file: String) -> Diagnostic {
+        Diagnostic("unknown \(what) '\(id.name)'", at: id.range, help: "did you mean '\(field)'?",
+                   note: "the \(file) file's column '\(id.name)' was loaded as \(field); write \(field)")
+    }
+
     /// Compiles a `where` predicate over the columns of `orders`.
     /// `alias`: the name `orders` goes by in the SQL the predicate is put into (the KPI SQL's `o`,
     /// where a bare `customer_id` would be ambiguous beside the customer facts), else none.
@@ -238,6 +303,14 @@ public struct SegmentCatalog {
         let resolver = ClosureNameResolver { id throws(Diagnostic) in
             if let c = columns.first(where: { $0.lowercased() == id.folded }) {
                 return .column(SQLFragment(prefix + quoteIdentifier(c)))
+            }
+            if let field = (try? renamedHeaders("orders", db))?[id.folded] { throw Self.renamed(id, "orders column", field: field, file: "orders") }
+            if (try? db.tableExists(CustomerFacts.table)) == true,
+               let a = (try? CustomerFacts.attributes(db))?.map(\.name).first(where: { $0.lowercased() == id.folded }) {
+                // `where` filters order rows; a customer's attribute narrows by customers, which is what a segment does.
+                throw Diagnostic("unknown orders column '\(id.name)'", at: id.range,
+                                 note: "'\(a)' is a customer attribute; `where` reads the columns of orders: define a segment "
+                                     + "(segment s = \(a) = …) and write `for s`")
             }
             throw Diagnostic.unknownName("orders column", id.name, at: id.range, among: columns)
         }

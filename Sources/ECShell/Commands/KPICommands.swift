@@ -33,9 +33,11 @@ extension Session {
             case nil: return nil
             }
         }
-        return ECAnalytics.KPIQuery(kpis: q.kpis.map(\.folded), groupBy: groupBy, segments: try namedSegments(q.segments),
-                                    orderFilter: filter, from: bound(q.from), to: bound(q.to),
-                                    f2WindowDays: try q.within.map { try wholeNumber($0.value.days, "the window in days", at: $0.range, limit: 36_500) })
+        let query = ECAnalytics.KPIQuery(kpis: q.kpis.map(\.folded), groupBy: groupBy, segments: try namedSegments(q.segments),
+                                         orderFilter: filter, from: bound(q.from), to: bound(q.to),
+                                         f2WindowDays: try q.within.map { try wholeNumber($0.value.days, "the window in days", at: $0.range, limit: 36_500) })
+        noteSegments(q.segments)
+        return query
     }
 
     /// `kpi A, B [by …] [for …] [where …] [from … to …] [chart]`

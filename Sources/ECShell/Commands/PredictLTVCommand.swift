@@ -25,6 +25,7 @@ extension Session {
                              help: "add 'by first_channel' (or another customer attribute) or 'for A, B'")
         }
         let fit = try fitCLV(segments: q.segments, asOf: q.asOf, horizonMonths: horizon, annualDiscount: discount, kind: kind)
+        noteSegments(q.segments)
         let currency = try metricSettings().currency
         say("Time unit: weeks; orders on the same day merge into one purchase; calibration ends \(DayNumber.isoDate(fit.end)).")
         if let choice = fit.choice { say(modelChoiceLine(choice)) }

@@ -92,16 +92,35 @@ extension Session {
         try requireCustomerFacts(for: "segments", at: nil)
         let sizes = try segmentCatalog.sizes()
         let rows: [[Value]] = sizes.map { s in
-            [.text(s.name), .text(s.definition), .integer(Int64(s.customers)), s.share.map(Value.real) ?? .null]
+            [.text(s.name), .text(s.definition), s.problem == nil ? .integer(Int64(s.customers)) : .null, s.share.map(Value.real) ?? .null]
+        }
+        // A segment the data loaded now cannot count (an attribute it names is gone) is listed, empty, with why.
+        let problemNotes = sizes.compactMap { s in
+            s.problem.map { "note on segment \(s.name): cannot be counted now: \($0.message); define it again, or drop segment \(s.name)" }
         }
         // The notes each definition gave about empty values still hold: a count here must not read as complete.
-        let emptyValueNotes = sizes.flatMap { s in
-            ((try? Parser.parseExpression(s.definition)).map { unknownNotes(Identifier(s.name, range: SourceRange(at: SourceLocation(line: 1, column: 1))), $0) } ?? [])
-                .map { "note on segment \(s.name): " + $0.dropFirst("note: ".count) }
-        }
+        let valueNotes = sizes.filter { $0.problem == nil }.flatMap { emptyValueNotes(segment: $0.name, definition: $0.definition) }
         show(ResultTable(columns: ["segment", "definition", "customers", "share"], rows: rows,
                          formats: [.text, .text, .auto, .percent(places: 1)],
-                         notes: ["share: of the \(grouped(sizes.first?.total ?? 0)) customers with a counted order"] + emptyValueNotes), sql: nil)
+                         notes: ["share: of the \(grouped(sizes.first?.total ?? 0)) customers with a counted order"] + problemNotes + valueNotes), sql: nil)
+    }
+
+    /// The notes defining a segment gave about empty values (customers in neither it nor its opposite, `''`),
+    /// named by segment, for the statements that count it again.
+    private func emptyValueNotes(segment name: String, definition: String) -> [String] {
+        ((try? Parser.parseExpression(definition)).map { unknownNotes(Identifier(name, range: SourceRange(at: SourceLocation(line: 1, column: 1))), $0) } ?? [])
+            .map { "note on segment \(name): " + $0.dropFirst("note: ".count) }
+    }
+
+    /// `for A, B` (and `nps compare A, B`): a statement counting a segment that leaves customers out as unknown
+    /// repeats the note its definition gave, so `for tokyo, not_tokyo` is not read as every customer.
+    func noteSegments(_ names: [Identifier]) {
+        guard !names.isEmpty, let defs = try? segmentCatalog.definitions() else { return }
+        var seen: Set<String> = []
+        for id in names where seen.insert(id.folded).inserted {
+            guard let d = defs[id.folded] else { continue }
+            for note in emptyValueNotes(segment: d.name, definition: d.text) { say(note) }
+        }
     }
 
     /// `drop segment NAME`
