@@ -89,6 +89,34 @@ import ECStore
         }
     }
 
+    /// Scores 1..11 are the 0–10 question numbered from 1: 11 is a 10. Skipping it, as the old way out said, would
+    /// count 1..10 (P 2, D 6, n 10 → NPS −40) where the answers were 0..10 (P 2, D 7, n 11 → NPS −45.5): the help
+    /// says what an 11 means instead.
+    @Test func anElevenSaysTheChoicesWereNumberedFromOne() throws {
+        let f = try LoadFixture()
+        let path = try f.file("shifted.csv", "customer_id,responded_at,score\n" + (1...11).map { "c\($0),2024-01-\(String(format: "%02d", $0)),\($0)\n" }.joined())
+        do {
+            try f.load(.role(.nps), path)
+            Issue.record("expected an error")
+        } catch let e as LoadError {
+            #expect(e.line == 12 && e.column == 3 && e.reason == "is outside 0..10 (score)")
+            #expect(e.help == "a survey that numbers the 11 choices of the 0–10 question 1 to 11 writes 11 for 10, and every other "
+                + "score one too high: export the answers as the choices' text (0–10) and load that; on_error skip would leave out the 10s")
+        }
+    }
+
+    /// A Google Forms export in Japanese: the question as the header, `GMT+9` timestamps, labelled and full-width
+    /// answers, one left empty. 10, 9, 0, 8, 10, 6, 3, 7, 9: P 4, D 3, n 9 → NPS 11.1.
+    @Test func aGoogleFormsExportLoads() throws {
+        let f = try LoadFixture()
+        let answers = ["10", "9", "0（まったく薦めない）", "8", "10（非常に薦めたい）", "６", "", "3", "7", "9"]
+        let text = "タイムスタンプ,メールアドレス,友人や同僚に薦める可能性はどのくらいありますか？,その理由を教えてください\n"
+            + answers.enumerated().map { "2024/03/31 23:3\($0.offset):22 GMT+9,u\($0.offset)@ex.jp,\($0.element),理由\n" }.joined()
+        let s = try f.load(.role(.nps), try f.file("forms.csv", text), [("timezone", "UTC")])
+        #expect(s.rows == 9)
+        #expect(try f.rows("SELECT count(*), sum(score >= 9), sum(score <= 6), min(responded_at) FROM nps") == [[9, 4, 3, "2024-03-31 14:30:22"]])
+    }
+
     @Test func scaleTakesOnlyZeroToTen() throws {
         #expect(throws: StoreError.self) { try LoadOptions(pairs: [("scale", .text("1-5"))]) }
         #expect(try LoadOptions(pairs: [("scale", .text("0-10"))]).scaleConfirmed)
