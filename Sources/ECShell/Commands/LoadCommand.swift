@@ -24,6 +24,13 @@ extension Session {
             let bad = load.options.first { e.message.contains("'\($0.name.name)'") || e.message.hasPrefix($0.name.name.lowercased() + " ") }
             throw ShellError(e.message, at: bad?.name.range)
         }
+        // `with scale '0-10'` confirms the scale of NPS answers; on any other load it would be read and ignored.
+        if options.scaleConfirmed, target != .role(.nps) {
+            let clause = load.options.first { $0.name.name.lowercased() == "scale" }
+            throw ShellError("scale says the NPS question was asked 0–10: it is for `load nps`, and this load is of \(target.tableName)",
+                             at: clause?.name.range,
+                             help: "leave `with scale` out; answers on another scale are loaded as a table (load table csat from '…')")
+        }
         // The workspace's time zone, unless the statement names one (`with timezone 'UTC'`).
         if options.timezone == nil { options.timezone = try metricSettings().timezone }
         // Amounts in a currency without a minor unit (yen): `1.500` is asked about, not read as 1.5.

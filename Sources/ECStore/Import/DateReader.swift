@@ -248,10 +248,17 @@ struct DateReader {
         if i == n { return i }
         // UTC offset: kept for the time-zone conversion.
         if p[i] == 90 || p[i] == 122 { dt.offsetMinutes = 0; return i + 1 }
+        // `GMT+9`, `UTC+09:00` (Google Forms' `2024/03/05 14:03:22 GMT+9`): the offset after the name may have
+        // hours of one digit; the name alone is +00:00.
+        let named = i + 3 <= n && [[103, 109, 116], [117, 116, 99]].contains([p[i] | 0x20, p[i + 1] | 0x20, p[i + 2] | 0x20])
+        if named {
+            i += 3
+            if i == n { dt.offsetMinutes = 0; return i }
+        }
         guard p[i] == 43 || p[i] == 45 else { return nil }
         let sign = p[i] == 45 ? -1 : 1
         i += 1
-        guard let oh = digits(p, &i, n, min: 2, max: 2), oh <= 14 else { return nil }
+        guard let oh = digits(p, &i, n, min: named ? 1 : 2, max: 2), oh <= 14 else { return nil }
         if i < n && p[i] == 58 { i += 1 }
         var om = 0
         if i < n {

@@ -286,6 +286,10 @@ final class RowConverter {
     static let scoreHelp = "an NPS score is a whole number from 0 to 10 (`10 - Extremely likely` and `１０` are read); "
         + "an empty score is an unanswered question, left out; with on_error skip leaves such rows out (to ecsh_rejects)"
 
+    /// The way out of a score of 11: the survey numbered its 11 choices 1–11, so every score is one too high.
+    static let elevenHelp = "a survey that numbers the 11 choices of the 0–10 question 1 to 11 writes 11 for 10, and every other "
+        + "score one too high: export the answers as the choices' text (0–10) and load that; on_error skip would leave out the 10s"
+
     private func problem(_ k: Int, _ raw: UnsafeBufferPointer<UInt8>, _ reason: String, help: String? = nil) -> RowProblem {
         let fieldIndex = specs[k].index
         return RowProblem(column: fieldIndex + 1, field: columns[k].header ?? columns[k].name,
@@ -459,8 +463,10 @@ final class RowConverter {
                 }
             }
             if spec.pointee.hasRange && (value < spec.pointee.low || value > spec.pointee.high) {
+                // An 11 where scores end at 10 is a 10 numbered 1–11: skipping those rows would drop the promoters.
+                let shifted = spec.pointee.high == 10 && value == 11
                 return problem(k, raw, "is outside \(spec.pointee.low)..\(spec.pointee.high) (\(columns[k].name))",
-                               help: "with on_error skip leaves such rows out (to ecsh_rejects)")
+                               help: shifted ? Self.elevenHelp : "with on_error skip leaves such rows out (to ecsh_rejects)")
             }
             cell.pointee = .integer(value)
         case .real:

@@ -36,6 +36,14 @@ import Testing
         // New York in July is UTC-4 (summer time), in January UTC-5.
         #expect(try date("2024-07-01T02:00:00Z", zone: "America/New_York") == "2024-06-30 22:00:00")
         #expect(try date("2024-01-01T02:00:00Z", zone: "America/New_York") == "2023-12-31 21:00:00")
+        // Google Forms writes the zone's name and hours of one digit: 2024-03-31 23:30 GMT+9 is 14:30 UTC.
+        #expect(try date("2024/03/31 23:30:00 GMT+9", zone: "UTC") == "2024-03-31 14:30:00")
+        #expect(try date("2024/03/31 23:30:00 GMT+9", zone: "Asia/Tokyo") == "2024-03-31 23:30:00")
+        #expect(try date("2024/03/31 23:30:00 utc+09:00", zone: "UTC") == "2024-03-31 14:30:00")
+        #expect(try date("2024/03/31 23:30:00 GMT", zone: "Asia/Tokyo") == "2024-04-01 08:30:00")
+        #expect(try date("2024/03/31 23:30:00 GMT-5:30", zone: "UTC") == "2024-04-01 05:00:00")
+        #expect(try date("2024/03/31 23:30:00 GMT+", zone: "UTC") == nil)
+        #expect(try date("2024/03/31 23:30:00 +9", zone: "UTC") == nil)
         // -0530 and a year boundary: 2023-12-31 22:00-05:30 is 2024-01-01 03:30 UTC.
         #expect(try date("2023-12-31 22:00:00 -0530", zone: "UTC") == "2024-01-01 03:30:00")
         // Without an offset the time is already local: unchanged.

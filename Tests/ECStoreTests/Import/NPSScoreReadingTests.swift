@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ECStore
 
@@ -29,14 +30,91 @@ import ECStore
         #expect(try f.rows("SELECT count(*), max(score) FROM nps") == [[20, 5]])
     }
 
-    /// Fewer than 20 such answers load, with a note; one answer above 5 (a 0–10 survey) gets none.
+    /// Fewer than 20 such answers load, with a note; one answer above 7 (a 0–10 survey) gets none.
     @Test func aFewLowScoresAreNoted() throws {
         let f = try LoadFixture()
         let s = try f.load(.role(.nps), try f.file("few.csv", Self.fivePoint(7)))
         #expect(s.notes.contains { $0.hasPrefix("every one of the 7 scores is between 1 and 5: a 1–5 (satisfaction) scale is no NPS") })
         let g = try LoadFixture()
-        let t = try g.load(.role(.nps), try g.file("nps.csv", Self.fivePoint(30) + "c99,2024-02-01,6\n"))
+        let t = try g.load(.role(.nps), try g.file("nps.csv", Self.fivePoint(30) + "c99,2024-02-01,8\n"))
         #expect(!t.notes.contains { $0.hasPrefix("every one of") })
+    }
+
+    /// 20 answers cycling 1..7 (1–6 three times each, 7 twice) counted as NPS: P 0, D 18 → NPS −90.0, and no answer
+    /// could have been a promoter. The load stops like the 1–5 case, with the NPS it would have shown.
+    @Test func aOneToSevenFileStopsTheLoad() throws {
+        let f = try LoadFixture()
+        let text = "customer_id,responded_at,score\n" + (0..<20).map { "c\($0),2024-01-\(String(format: "%02d", 1 + $0)),\(1 + $0 % 7)\n" }.joined()
+        let path = try f.file("agree.csv", text)
+        do {
+            try f.load(.role(.nps), path)
+            Issue.record("expected an error")
+        } catch let e as LoadError {
+            #expect(e.column == 3 && e.line == nil)
+            #expect(e.reason == "every one of the 20 scores is between 1 and 7, as on a 1–7 scale, not the 0–10 NPS question: a 1–7 "
+                + "(agreement or satisfaction) scale is no NPS, and counted as NPS none of its answers is a promoter (NPS −90.0)")
+            #expect(e.help == "load a 1–7 survey as a table (load table csat from '…'); if the question was asked 0–10, with scale '0-10' says so")
+        }
+        #expect(try !f.db.tableExists("nps"))
+        let s = try f.load(.role(.nps), path, [("scale", "0-10")])
+        #expect(s.rows == 20)
+        // Seven such answers load with a note; one 8 among 30 answers up to 7 is a 0–10 survey.
+        let g = try LoadFixture()
+        let few = try g.load(.role(.nps), try g.file("few.csv", "customer_id,responded_at,score\n" + (1...7).map { "c\($0),2024-01-0\($0),\($0)\n" }.joined()))
+        #expect(few.notes.contains { $0.hasPrefix("every one of the 7 scores is between 1 and 7: a 1–7 (agreement or satisfaction) scale is no NPS") })
+        let h = try LoadFixture()
+        let eight = try h.load(.role(.nps), try h.file("nps.csv", text + "c99,2024-02-01,8\n"))
+        #expect(!eight.notes.contains { $0.hasPrefix("every one of") })
+    }
+
+    /// 30 answers up to 10 with five 1s and no 0 (1×5, 5×3, 7×4, 8×6, 9×6, 10×6: P 12, D 8 → NPS 13.3) read as a
+    /// 1–10 scale: they load, with a note. Four 1s, or one 0 among them, get none; nor does `with scale '0-10'`.
+    @Test func aOneToTenScaleIsNoted() throws {
+        func answers(_ scores: [Int]) -> String {
+            "customer_id,responded_at,score\n" + scores.enumerated().map { "c\($0.offset),2024-01-01,\($0.element)\n" }.joined()
+        }
+        let rest = Array(repeating: 5, count: 3) + Array(repeating: 7, count: 4) + [8, 9, 10].flatMap { Array(repeating: $0, count: 6) }
+        let note = "no score is 0 but 5 of the 30 are 1, as on a 1–10 scale: the NPS counts them as answers to the 0–10 question "
+            + "(1–6 detractors), which is not comparable with 0–10 benchmarks; if the question was asked 0–10, with scale '0-10' says so"
+        let f = try LoadFixture()
+        let s = try f.load(.role(.nps), try f.file("ten.csv", answers(Array(repeating: 1, count: 5) + rest)))
+        #expect(s.notes.contains(note), "\(s.notes)")
+        #expect(try f.rows("SELECT count(*), sum(score >= 9), sum(score <= 6) FROM nps") == [[30, 12, 8]])
+        let quiet: [([Int], [(String, Value)])] = [(Array(repeating: 1, count: 4) + rest, []), ([0] + Array(repeating: 1, count: 5) + rest, []),
+                                                   (Array(repeating: 1, count: 5) + rest, [("scale", "0-10")])]
+        for (scores, options) in quiet {
+            let g = try LoadFixture()
+            let t = try g.load(.role(.nps), try g.file("ten.csv", answers(scores)), options)
+            #expect(!t.notes.contains { $0.hasPrefix("no score is 0") })
+        }
+    }
+
+    /// Scores 1..11 are the 0–10 question numbered from 1: 11 is a 10. Skipping it, as the old way out said, would
+    /// count 1..10 (P 2, D 6, n 10 → NPS −40) where the answers were 0..10 (P 2, D 7, n 11 → NPS −45.5): the help
+    /// says what an 11 means instead.
+    @Test func anElevenSaysTheChoicesWereNumberedFromOne() throws {
+        let f = try LoadFixture()
+        let path = try f.file("shifted.csv", "customer_id,responded_at,score\n" + (1...11).map { "c\($0),2024-01-\(String(format: "%02d", $0)),\($0)\n" }.joined())
+        do {
+            try f.load(.role(.nps), path)
+            Issue.record("expected an error")
+        } catch let e as LoadError {
+            #expect(e.line == 12 && e.column == 3 && e.reason == "is outside 0..10 (score)")
+            #expect(e.help == "a survey that numbers the 11 choices of the 0–10 question 1 to 11 writes 11 for 10, and every other "
+                + "score one too high: export the answers as the choices' text (0–10) and load that; on_error skip would leave out the 10s")
+        }
+    }
+
+    /// A Google Forms export in Japanese: the question as the header, `GMT+9` timestamps, labelled and full-width
+    /// answers, one left empty. 10, 9, 0, 8, 10, 6, 3, 7, 9: P 4, D 3, n 9 → NPS 11.1.
+    @Test func aGoogleFormsExportLoads() throws {
+        let f = try LoadFixture()
+        let answers = ["10", "9", "0（まったく薦めない）", "8", "10（非常に薦めたい）", "６", "", "3", "7", "9"]
+        let text = "タイムスタンプ,メールアドレス,友人や同僚に薦める可能性はどのくらいありますか？,その理由を教えてください\n"
+            + answers.enumerated().map { "2024/03/31 23:3\($0.offset):22 GMT+9,u\($0.offset)@ex.jp,\($0.element),理由\n" }.joined()
+        let s = try f.load(.role(.nps), try f.file("forms.csv", text), [("timezone", "UTC")])
+        #expect(s.rows == 9)
+        #expect(try f.rows("SELECT count(*), sum(score >= 9), sum(score <= 6), min(responded_at) FROM nps") == [[9, 4, 3, "2024-03-31 14:30:22"]])
     }
 
     @Test func scaleTakesOnlyZeroToTen() throws {
