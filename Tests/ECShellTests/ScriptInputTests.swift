@@ -70,6 +70,26 @@ import ECTestSupport
         #expect(piped.stdout == "a,b\n1,2\n", "\(piped.stderr)")
     }
 
+    /// SQLite's `/* … */`, `[name]` and `` `name` `` in SQL statements: a `;` or `'` inside neither ends the
+    /// statement nor opens a string, a comment may span lines, and one left open is an error at its `/*`
+    /// (line 5, column 19) instead of SQLite skipping the rest of the file. The binary before split
+    /// line 1 at the `;` in the comment (a syntax error) and ran line 5 with the rest as a comment.
+    @Test func sqliteCommentsAndBracketedNamesKeepStatementsApart() throws {
+        let script = """
+            sql select 1 as a /* it's ; here */, 2 as b
+            sql select [x;y], `p;q` from (select 3 as [x;y], 4 as `p;q`)
+            select 5 as c /* a comment
+              over two lines; it's */
+            sql select 6 as d /* left open
+            sql select 7 as e
+
+            """
+        let out = try runECSH(["--no-rc", "--format", "csv", "-f", "-"], stdin: script)
+        #expect(out.status == 1)
+        #expect(out.stdout == "a,b\n1,2\nx;y,p;q\n3,4\nc\n5\n", "\(out.stderr)")
+        #expect(out.stderr.contains("error: unterminated comment\n --> <stdin>:5:19\n"), "\(out.stderr)")
+    }
+
     /// `run '-'`: standard input is read as a script only with `-f -`; the error says so (it used to say
     /// "no such script file '-'" and to check the path). A file named `-` still runs.
     @Test func runDashSaysStandardInputIsForTheCommandLine() throws {
