@@ -11,15 +11,16 @@ struct ECSH: ParsableCommand {
         discussion: """
             Run with no arguments for an interactive in-memory workspace, give a workspace file to keep \
             your data, or replay scripts with -f. Examples:
-              ecsh --demo                       explore the bundled sample shop
-              ecsh shop.db                      interactive, on a workspace file (created if missing)
-              ecsh shop.db -f analysis.ecsh     replay a script; stops at the first error, exit 1
-              ecsh shop.db -f - < analysis.ecsh the script from standard input (as ecsh shop.db < analysis.ecsh)
-              ecsh -c 'kpi gmv by month' shop.db
-              ecsh shop.db 'kpi gmv by month'   a statement after the workspace, as in sqlite3
-              ecsh postgresql://me@db:5432/shop a workspace in a PostgreSQL database (libpq URI)
-              ecsh -json shop.db 'kpi gmv by quarter' | jq .   results only on stdout; notes on stderr
-              ecsh generate shop DIR --orders N --seed S   write a sample shop as CSV files
+              ecsh --demo                         explore the bundled sample shop
+              ecsh shop.db                        a workspace file (created if missing)
+              ecsh shop.db -f analysis.ecsh       replay a script (exit 1 at an error)
+              ecsh shop.db -f - < analysis.ecsh   the script on standard input
+              ecsh -c 'kpi gmv by month' shop.db  one statement (-c is repeatable)
+              ecsh shop.db 'kpi gmv by month'     the same, as in sqlite3
+              ecsh postgresql://me@db:5432/shop   a workspace in PostgreSQL (libpq URI)
+              ecsh -json shop.db 'kpi gmv' | jq . results only on stdout; notes on stderr
+              ecsh generate shop DIR --orders N --seed S
+                                                  write a sample shop as CSV files
             """,
         version: ShellInfo.version
     )

@@ -44,6 +44,15 @@ import Testing
         (["x ,;"], .complete),                          // `;` ends it all the same
         (["x ,\r"], .needsContinuation(.trailingComma)),
         (["x (a,", "b)"], .complete),
+        // SQL statements: `/* … */` across lines, `[…]` and `` `…` `` (not in ecsh's own statements).
+        (["sql select 1 /* a", "b */ as x"], .complete),
+        (["sql select 1 /* a", "b *", "/"], .needsContinuation(.unclosedComment)),  // `*` and `/` on two lines
+        (["select [a", "b]"], .complete),
+        (["select `a", "b``", "c`"], .complete),
+        (["explain query plan select [a"], .needsContinuation(.unclosedQuotedIdentifier)),
+        (["explain [a"], .complete),
+        (["sql \\", "select /*"], .needsContinuation(.unclosedComment)),
+        (["kpi gmv /*", "kpis"], .complete),
     ])
     func answersAsWorkedByHand(lines: [String], expected: InputCompleteness) {
         let answers = both(lines)
@@ -66,6 +75,28 @@ import Testing
             if both(lines).contains(where: { $0.incremental != $0.whole }) { disagreements.append(lines) }
         }
         #expect(disagreements.isEmpty, "first disagreements: \(disagreements.prefix(3).map { $0.debugDescription })")
+    }
+
+    /// The same on random lines of SQL words and SQLite's quoting characters, so SQL statements
+    /// (and ecsh's, where `[`, `` ` `` and `/*` are plain) are decided alike by both scanners.
+    @Test func agreesOnSQLQuotingOnRandomLines() {
+        let alphabet = ["sql ", "select ", "SELECT", "explain ", "query ", "kpi ", "a", " ", "[", "]", "`", "/", "*", "/*", "*/",
+                        "'", "\"", ";", "(", ")", ",", "\\", "#", "-", "\r", "é"]
+        var seed: UInt64 = 46
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407  // Knuth's MMIX LCG
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        var disagreements: [[String]] = []
+        var sqlAnswers = 0
+        for _ in 0..<20_000 {
+            let lines = (0..<(1 + next(4))).map { _ in (0..<next(8)).map { _ in alphabet[next(alphabet.count)] }.joined() }
+            let answers = both(lines)
+            if answers.contains(where: { $0.incremental != $0.whole }) { disagreements.append(lines) }
+            if answers.last?.whole == .needsContinuation(.unclosedComment) { sqlAnswers += 1 }
+        }
+        #expect(disagreements.isEmpty, "first disagreements: \(disagreements.prefix(3).map { $0.debugDescription })")
+        #expect(sqlAnswers > 100)  // the texts do reach SQL statements with open comments
     }
 
     /// Work is counted, not timed: a 20,000-line statement costs one scan of its characters.

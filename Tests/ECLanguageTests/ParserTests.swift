@@ -256,6 +256,25 @@ import Testing
             #expect(sql.range(ofUTF8Offset: try #require(error.offset)) == span(5, 11, 5, 15))
         }
     }
+
+    /// SQLite's own quoting keeps a `#` as written: inside `[…]`, `` `…` `` and `/* … */` it is
+    /// text, not an ecsh comment (the blanking turned `[a#b]` into `[a   ` before).
+    @Test func hashInsideSQLiteQuotingIsText() throws {
+        let sql = try raw("sql select 1 as [a#b], 2 as `c#d` /* # */ # gone", at: loc(1, 1))
+        #expect(sql.text == "select 1 as [a#b], 2 as `c#d` /* # */       ")
+        let table = try Database().query(sql.text)
+        #expect(table.columns == ["a#b", "c#d"])
+    }
+
+    /// A `/*` left open would make SQLite skip the rest, in a script every statement after it:
+    /// an error at the `/*` (line 2, column 8), as the sqlite3 shell's "incomplete SQL".
+    @Test func anUnterminatedBlockCommentIsAnError() {
+        #expect(throws: Diagnostic("unterminated comment", at: span(2, 8, 2, 10),
+                                   note: "close it with */; SQLite would skip everything after /*, in a script every line to the end of the file")) {
+            _ = try Parser.parse(StatementText(text: "sql select 1,\n  2 as /* b's\nsql select 3", start: loc(1, 1)))
+        }
+        #expect((try? raw("select 1 /**/ as a /*/ */", at: loc(1, 1)))?.text == "select 1 /**/ as a /*/ */")
+    }
 }
 
 @Suite struct CommandCatalogTests {

@@ -37,6 +37,23 @@ import Testing
         #expect(StatementSplitter.completeness(of: "kpi gmv,  ") == .needsContinuation(.trailingComma))
     }
 
+    /// In SQL statements (`sql …`, bare `select`/`with`/`pragma`/`values`/`explain query plan`), SQLite's
+    /// `/* … */`, `[…]` and `` `…` `` enclose text: a `;`, a quote or a line break inside does not end
+    /// the statement or open a string. Before, `[x;y]` was cut in two and the `'` of a comment's
+    /// "it's" swallowed the next statement. ecsh's own statements are unchanged.
+    @Test func sqliteQuotingHoldsSQLStatementsTogether() {
+        #expect(pieces("sql select 1 /* ; */ as a\nkpis") == ["sql select 1 /* ; */ as a", "kpis"])
+        #expect(pieces("sql select [x;y]; SELECT `p;q`\nkpis") == ["sql select [x;y]", "SELECT `p;q`", "kpis"])
+        #expect(pieces("sql select 1 /* it's */ as a\nsql select 5") == ["sql select 1 /* it's */ as a", "sql select 5"])
+        #expect(pieces("sql select 1 /* first\n ; still */ as a\nkpis") == ["sql select 1 /* first\n ; still */ as a", "kpis"])
+        #expect(pieces("select [a]]; kpis") == ["select [a]]", "kpis"])              // `]` is not doubled in SQLite
+        #expect(pieces("select `a``;b`; kpis") == ["select `a``;b`", "kpis"])        // a backtick is
+        #expect(pieces("explain query plan select [;]\nexplain [x;y]") == ["explain query plan select [;]", "explain [x", "y]"])
+        #expect(pieces("sql\\\n select [;]; kpis") == ["sql \n select [;]", "kpis"])  // a line join between the words
+        #expect(pieces("kpi gmv [x;y] /* ; */") == ["kpi gmv [x", "y] /*", "*/"])
+        #expect(pieces("with x as (select 1) select * from x /* a */ -- b ;\nkpis") == ["with x as (select 1) select * from x /* a */", "kpis"])
+    }
+
     @Test(arguments: [
         ("kpi gmv", InputCompleteness.complete),
         ("segment s = x in ('a'", .needsContinuation(.unclosedParenthesis)),
@@ -48,6 +65,13 @@ import Testing
         ("# a comment with ( and '", .complete),
         ("sql select ')'", .complete),
         ("tables\n", .complete),
+        ("sql select 1 /* open", .needsContinuation(.unclosedComment)),
+        ("sql select 1 /*/", .needsContinuation(.unclosedComment)),  // the opening `*` does not close it
+        ("sql select 1 /**/", .complete),
+        ("select [a", .needsContinuation(.unclosedQuotedIdentifier)),
+        ("pragma `a", .needsContinuation(.unclosedQuotedIdentifier)),
+        ("kpi [a", .complete),
+        ("kpi gmv /* x", .complete),
     ])
     func completeness(input: String, expected: InputCompleteness) {
         #expect(StatementSplitter.completeness(of: input) == expected)

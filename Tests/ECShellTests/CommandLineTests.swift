@@ -14,6 +14,9 @@ import ECTestSupport
         let help = try runECSH(["--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("USAGE:") && help.stdout.contains("--keep-going") && help.stdout.contains("ecsh generate shop"))
+        // The examples fit the 80 columns ArgumentParser wraps to off a terminal, so each description stays
+        // on its example's line ("ecsh shop.db" used to end "(created" and go on "if missing)").
+        #expect(help.stdout.contains("  ecsh shop.db                        a workspace file (created if missing)\n"), "\(help.stdout)")
     }
 
     @Test func aWorkspaceFileKeepsDataBetweenRuns() throws {

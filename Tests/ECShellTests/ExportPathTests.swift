@@ -44,4 +44,30 @@ import ECTestSupport
         #expect(!FileManager.default.fileExists(atPath: dir.path("out.csv")) && !FileManager.default.fileExists(atPath: dir.path("r.html")))
         #expect(FileManager.default.fileExists(atPath: dir.path("here.csv")))
     }
+
+    /// `.once` and `.output` in a script write beside it as `export to` does (they wrote to the current
+    /// folder before, so `-f analysis/m.ecsh` left once.csv and all.csv beside the caller); `-c` keeps the
+    /// current folder, and `.output` alone brings results back to standard output.
+    @Test func dotOnceAndOutputWriteBesideTheScript() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("analysis"), withIntermediateDirectories: true)
+        _ = try dir.write("analysis/m.ecsh", """
+            .mode csv
+            .once once.csv
+            sql SELECT 1 AS a
+            .output 'all.csv'
+            sql SELECT 2 AS b
+            sql SELECT 3 AS c
+            .output
+            sql SELECT 4 AS d
+
+            """)
+        let out = try runECSH(["--no-rc", "-f", "analysis/m.ecsh", "-c", ".once here.csv", "-c", "sql SELECT 5 AS e"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout == "d\n4\n")
+        #expect(try String(contentsOf: dir.url.appendingPathComponent("analysis/once.csv"), encoding: .utf8) == "a\n1\n")
+        #expect(try String(contentsOf: dir.url.appendingPathComponent("analysis/all.csv"), encoding: .utf8) == "b\n2\nc\n3\n")
+        #expect(try String(contentsOf: dir.url.appendingPathComponent("here.csv"), encoding: .utf8) == "e\n5\n")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("once.csv")) && !FileManager.default.fileExists(atPath: dir.path("all.csv")))
+    }
 }

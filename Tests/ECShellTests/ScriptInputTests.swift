@@ -70,6 +70,48 @@ import ECTestSupport
         #expect(piped.stdout == "a,b\n1,2\n", "\(piped.stderr)")
     }
 
+    /// SQLite's `/* … */`, `[name]` and `` `name` `` in SQL statements: a `;` or `'` inside neither ends the
+    /// statement nor opens a string, a comment may span lines, and one left open is an error at its `/*`
+    /// (line 5, column 19) instead of SQLite skipping the rest of the file. The binary before split
+    /// line 1 at the `;` in the comment (a syntax error) and ran line 5 with the rest as a comment.
+    @Test func sqliteCommentsAndBracketedNamesKeepStatementsApart() throws {
+        let script = """
+            sql select 1 as a /* it's ; here */, 2 as b
+            sql select [x;y], `p;q` from (select 3 as [x;y], 4 as `p;q`)
+            select 5 as c /* a comment
+              over two lines; it's */
+            sql select 6 as d /* left open
+            sql select 7 as e
+
+            """
+        let out = try runECSH(["--no-rc", "--format", "csv", "-f", "-"], stdin: script)
+        #expect(out.status == 1)
+        #expect(out.stdout == "a,b\n1,2\nx;y,p;q\n3,4\nc\n5\n", "\(out.stderr)")
+        #expect(out.stderr.contains("error: unterminated comment\n --> <stdin>:5:19\n"), "\(out.stderr)")
+    }
+
+    /// A `run` (or `.read`) of a script already running is an error at that `run`, before anything runs again:
+    /// with no conditions a script cannot stop repeating itself. The binary before ran a.ecsh → b.ecsh eight
+    /// times over (16 levels: "one", "two" eight times each, and a load or export in them as often) and then
+    /// failed on the nesting limit.
+    @Test func aScriptThatRunsItselfStopsAtTheRunThatLeadsBack() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.path("sub"), withIntermediateDirectories: true)
+        _ = try dir.write("a.ecsh", "sql select 1 as one\nrun 'sub/b.ecsh'\n")
+        _ = try dir.write("sub/b.ecsh", "sql select 2 as two\n.read ../a.ecsh\n")
+        _ = try dir.write("self.ecsh", "sql select 3 as three\n  run 'self.ecsh'\n")
+        let out = try runECSH(["--no-rc", "--format", "csv", "-f", "a.ecsh"], directory: dir.url)
+        #expect(out.status == 1)
+        #expect(out.stdout == "one\n1\ntwo\n2\n", "\(out.stdout)")
+        #expect(out.stderr.contains("error: run '../a.ecsh' would run a script that is already running, again and again\n"), "\(out.stderr)")
+        #expect(out.stderr.contains("= help: remove the run that leads back: a.ecsh → sub/b.ecsh → sub/../a.ecsh\n"), "\(out.stderr)")
+        #expect(out.stderr.contains("  in a.ecsh:2:1 (run 'sub/b.ecsh')\n"), "\(out.stderr)")
+        let selfRun = try runECSH(["--no-rc", "--format", "csv", "--keep-going", "-f", "self.ecsh", "-c", "sql select 4 as four"], directory: dir.url)
+        #expect(selfRun.status == 1)
+        #expect(selfRun.stdout == "three\n3\nfour\n4\n", "\(selfRun.stdout)")
+        #expect(selfRun.stderr.contains(" --> self.ecsh:2:7\n"), "\(selfRun.stderr)")
+    }
+
     /// `run '-'`: standard input is read as a script only with `-f -`; the error says so (it used to say
     /// "no such script file '-'" and to check the path). A file named `-` still runs.
     @Test func runDashSaysStandardInputIsForTheCommandLine() throws {

@@ -48,10 +48,10 @@ extension Parser {
         if keepingFirstWord {
             let keyword = current
             let raw = lexer.rawText(from: keyword.startOffset, at: keyword.range.start)
-            return ShellStatement(.sql(RawSQL(text: RawSQL.blankingHashComments(raw.text), range: raw.range)), range: SourceRange(start: start, end: raw.range.end))
+            return ShellStatement(.sql(try RawSQL.reading(raw.text, range: raw.range)), range: SourceRange(start: start, end: raw.range.end))
         }
         let raw = try restOfStatement(missing: "expected SQL after 'sql'", note: "for example: sql select count(*) from orders")
-        return ShellStatement(.sql(RawSQL(text: RawSQL.blankingHashComments(raw.text), range: raw.range)), range: SourceRange(start: start, end: raw.range.end))
+        return ShellStatement(.sql(try RawSQL.reading(raw.text, range: raw.range)), range: SourceRange(start: start, end: raw.range.end))
     }
 
     /// `answer TEXT` — the rest of the statement as written (`3.4`, `-71`, `34%`, `¥2,667`, `own`),

@@ -54,8 +54,11 @@ public struct LineCompleteness: Sendable {
 /// or the end of the text follows, and every lookahead (`''`, `--`, a `\` followed only
 /// by blanks) treats those two alike.
 private struct ScanState: Sendable {
-    enum Mode: Sendable { case normal, quote(Character), comment, join }
+    /// `quote(open, close)`: `'…'`, `"…"`, and in SQL `` `…` `` and `[…]`; `blockComment(afterStar:)`: `/* … */` in SQL.
+    enum Mode: Sendable { case normal, quote(Character, Character), comment, blockComment(afterStar: Bool), join }
     var mode = Mode.normal
+    /// Whether the statement is SQL, as the splitter decides it.
+    var sql = SQLStatementStart()
     var depth = 0
     /// The last character scanned belonged to a line join (so an end here is a trailing backslash).
     var joined = false
@@ -64,7 +67,8 @@ private struct ScanState: Sendable {
 
     var completeness: InputCompleteness {
         switch mode {
-        case .quote(let q): return .needsContinuation(q == "'" ? .unclosedString : .unclosedQuotedIdentifier)
+        case .quote(let q, _): return .needsContinuation(q == "'" ? .unclosedString : .unclosedQuotedIdentifier)
+        case .blockComment: return .needsContinuation(.unclosedComment)
         case .join: return .needsContinuation(.trailingBackslash)
         case .normal, .comment:
             if joined { return .needsContinuation(.trailingBackslash) }
@@ -78,10 +82,13 @@ private struct ScanState: Sendable {
         let c = cs[i]
         let next: Character? = i + 1 < cs.count ? cs[i + 1] : nil
         switch mode {
-        case .quote(let q):
-            guard c == q else { return i + 1 }
-            if next == q { return i + 2 }  // a doubled quote stays inside
+        case .quote(let q, let close):
+            guard c == close else { return i + 1 }
+            if q == close && next == q { return i + 2 }  // a doubled quote stays inside (`]` is never doubled)
             mode = .normal
+            return i + 1
+        case .blockComment(let afterStar):
+            mode = afterStar && c == "/" ? .normal : .blockComment(afterStar: c == "*")
             return i + 1
         case .comment:
             guard c.isNewline else { return i + 1 }
@@ -96,6 +103,7 @@ private struct ScanState: Sendable {
         case .normal:
             joined = false
             if c == "\\" && Self.onlyBlanksFollow(cs, after: i) {
+                sql.feed(UInt8(ascii: " "))
                 mode = .join
                 joined = true
                 return i + 1
@@ -103,16 +111,28 @@ private struct ScanState: Sendable {
             if (c.isNewline && !comma || c == ";") && depth <= 0 {
                 depth = 0  // a new statement
                 comma = false
+                sql = SQLStatementStart()
                 return i + 1
             }
-            if c == " " || c == "\t" || c.isNewline { return i + 1 }
+            if c == " " || c == "\t" || c.isNewline {
+                sql.feed(c.asciiValue ?? UTF8Characters.other, isNewline: c.isNewline)
+                return i + 1
+            }
             if c == "#" || (c == "-" && next == "-") {
+                sql.feed(UInt8(ascii: " "))
                 mode = .comment  // a comment keeps what came before it: `kpi gmv, # more below` goes on
                 return i + 1
             }
+            sql.feed(c.utf8.count == 1 ? c.asciiValue ?? UTF8Characters.other : UTF8Characters.other)
+            if sql.isSQL && c == "/" && next == "*" {
+                mode = .blockComment(afterStar: false)
+                return i + 2  // the opening `*` does not close it (`/*/` is still open), as in SQLite
+            }
             comma = c == ","
-            if c == "'" || c == "\"" {
-                mode = .quote(c)
+            if c == "'" || c == "\"" || (sql.isSQL && c == "`") {
+                mode = .quote(c, c)
+            } else if sql.isSQL && c == "[" {
+                mode = .quote(c, "]")
             } else if c == "(" {
                 depth += 1
             } else if c == ")" {

@@ -1,5 +1,9 @@
 /// Cuts a text into statements: knows quotes, comments, parentheses and line joins.
 ///
+/// In a SQL statement (`SQLStatementStart`) it also knows SQLite's own quoting: `/* … */`
+/// comments (across lines), `[identifier]` and `` `identifier` ``, so a `;`, a quote or a
+/// `#` inside them is text, as SQLite reads it.
+///
 /// It steps over the text's UTF-8 bytes (`UTF8Characters`), a Character at a time, so a
 /// 1 MB statement is split in a few milliseconds; the Characters, columns and line breaks
 /// it sees are those of the `String` (a test compares it with a `[Character]` scanner on
@@ -19,6 +23,8 @@ struct StatementScanner {
     private static let semicolon = UInt8(ascii: ";"), hash = UInt8(ascii: "#"), minus = UInt8(ascii: "-")
     private static let quote = UInt8(ascii: "'"), doubleQuote = UInt8(ascii: "\"")
     private static let open = UInt8(ascii: "("), close = UInt8(ascii: ")"), comma = UInt8(ascii: ",")
+    private static let slash = UInt8(ascii: "/"), star = UInt8(ascii: "*"), backtick = UInt8(ascii: "`")
+    private static let openBracket = UInt8(ascii: "["), closeBracket = UInt8(ascii: "]")
 
     init(text: String, start: SourceLocation) {
         characters = UTF8Characters(text)
@@ -64,6 +70,7 @@ struct StatementScanner {
             var depth = 0
             var lastContentLength = 0  // bytes of text up to the last non-blank Character
             var endsInComma = false  // the last Character outside blanks and comments was `,`: a line break continues
+            var sql = SQLStatementStart()
             while !atEnd {
                 let step = look(position)
                 let c = step.ascii
@@ -71,6 +78,7 @@ struct StatementScanner {
                     // A line join: the backslash becomes a space, the line break stays, so columns still match.
                     take(step, into: &text, started: false)
                     if start != nil { text.append(Self.space) }
+                    sql.feed(Self.space)
                     while !atEnd {
                         let next = look(position)
                         guard Self.isBlank(next) else { break }
@@ -89,6 +97,7 @@ struct StatementScanner {
                     break
                 }
                 if c == Self.hash || (c == Self.minus && lookAscii(position + 1) == Self.minus) {
+                    sql.feed(Self.space)
                     while !atEnd {
                         let next = look(position)
                         if next.isNewline { break }
@@ -100,14 +109,21 @@ struct StatementScanner {
                     if Self.isBlank(step) || step.isNewline { take(step, into: &text, started: false); continue }
                     start = location
                 }
-                if c == Self.quote || c == Self.doubleQuote {
+                sql.feed(c, isNewline: step.isNewline)
+                if sql.isSQL && c == Self.slash && lookAscii(position + 1) == Self.star {
+                    if !takeBlockComment(into: &text) { openReason = .unclosedComment }
+                    lastContentLength = text.count  // SQLite reads it (and reports one left open)
+                    continue
+                }
+                let closing = sql.isSQL && c == Self.openBracket ? Self.closeBracket : c
+                if c == Self.quote || c == Self.doubleQuote || (sql.isSQL && (c == Self.backtick || c == Self.openBracket)) {
                     take(step, into: &text, started: true)
                     var closed = false
                     while !atEnd {
                         let next = look(position)
                         take(next, into: &text, started: true)
-                        if next.ascii == c {
-                            if !atEnd {
+                        if next.ascii == closing {
+                            if closing == c && !atEnd {  // `]` is never doubled in SQLite; quotes and backticks are
                                 let doubled = look(position)
                                 if doubled.ascii == c { take(doubled, into: &text, started: true); continue }
                             }
@@ -135,6 +151,21 @@ struct StatementScanner {
             }
         }
         return nil
+    }
+
+    /// Takes a `/* … */` comment starting at `position` into `text`; false when the text ends before `*/`.
+    /// As in SQLite, the opening `*` does not close it (`/*/` is still open).
+    private mutating func takeBlockComment(into text: inout [UInt8]) -> Bool {
+        take(look(position), into: &text, started: true)  // `/`
+        take(look(position), into: &text, started: true)  // `*`
+        var afterStar = false
+        while !atEnd {
+            let step = look(position)
+            take(step, into: &text, started: true)
+            if afterStar && step.ascii == Self.slash { return true }
+            afterStar = step.ascii == Self.star
+        }
+        return false
     }
 
     /// The Character at byte offset `offset` as one ASCII byte, or `UTF8Characters.other`.

@@ -59,12 +59,15 @@ public enum ContinuationReason: Sendable, Hashable {
     case trailingBackslash
     /// The last line ends in `,` (outside quotes and comments): a list goes on (`kpi gmv,` ⏎ `aov`).
     case trailingComma
+    /// A `/* … */` comment of a SQL statement is not closed yet.
+    case unclosedComment
 }
 
 /// Splits sources into statements and tells whether interactive input is complete.
 ///
 /// A statement ends at a newline or `;` outside quotes and parentheses; a `\` at the
 /// end of a line joins it with the next, and so does a `,` (no statement ends in one). Comments (`#`, `--`) run to the end of the line.
+/// In SQL statements `/* … */`, `[…]` and `` `…` `` also enclose text, as in SQLite (`SQLStatementStart`).
 public enum StatementSplitter {
     /// The statements of a source, in order; blank and comment-only statements are skipped.
     public static func split(_ source: Source) -> [StatementText] {

@@ -57,10 +57,12 @@ extension Session {
             }
             let w = try argument("a file name")
             redirect?.sink.flush()
-            guard let sink = FileSink.creating(path: HomePath.expand(w.text)) else {
-                throw ShellError("cannot write '\(w.text)'", at: w.range, help: "check that the folder exists and is writable")
+            // Beside the script, as `export to` and `report to` write (`resolveOutputPath`).
+            let path = resolveOutputPath(w.text)
+            guard let sink = FileSink.creating(path: path) else {
+                throw ShellError("cannot write '\(path)'", at: w.range, help: "check that the folder exists and is writable")
             }
-            redirect = ResultRedirect(sink: sink, path: w.text, once: info.name == "once")
+            redirect = ResultRedirect(sink: sink, path: path, once: info.name == "once")
         case "maxwidth":
             let w = try argument("a number of characters")
             guard let n = Int(w.text), n >= 0 else {

@@ -166,7 +166,12 @@ public final class Session {
         var resolved = resolveScriptPath(path, from: including)
         if resolved != path, !FileManager.default.fileExists(atPath: resolved), FileManager.default.fileExists(atPath: path) { resolved = path }
         let failure: ShellError
-        if scriptStack.count >= Self.maximumRunDepth {
+        if let loop = Self.runLoop(scriptStack, resolved) {
+            // A script has no conditions, so one that runs a script already running repeats until the
+            // nesting limit (loads and exports sixteen times over); stopped here, before it runs again.
+            failure = ShellError("run '\(path)' would run a script that is already running, again and again", at: range,
+                                 help: "remove the run that leads back: " + loop.joined(separator: " → "))
+        } else if scriptStack.count >= Self.maximumRunDepth {
             let chain = scriptStack.count > 4 ? scriptStack.prefix(2) + ["…"] + scriptStack.suffix(1) : scriptStack[...]
             failure = ShellError("scripts nested more than \(Self.maximumRunDepth) deep (does '\(path)' run itself?)", at: range,
                                  help: "check the chain of run statements: " + chain.joined(separator: " → "))
@@ -183,6 +188,15 @@ public final class Session {
         if range != nil { throw failure }
         err.write(renderPlain(message: failure.message, help: failure.help))
         return false
+    }
+
+    /// The chain of scripts from the first run of `resolved` on `stack` back to it, or nil when it is not
+    /// running (compared as files: `a/../x.ecsh` and a link to it are `x.ecsh`).
+    static func runLoop(_ stack: [String], _ resolved: String) -> [String]? {
+        func file(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        let target = file(resolved)
+        guard let first = stack.firstIndex(where: { file($0) == target }) else { return nil }
+        return Array(stack[first...]) + [resolved]
     }
 
     /// Runs the script on standard input (`-f -`, or `ecsh W.db < script.ecsh`): named `<stdin>` in errors,
