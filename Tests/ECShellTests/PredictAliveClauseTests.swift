@@ -117,3 +117,26 @@ import ECTestSupport
         #expect(out.stderr.contains("in every row; actual_margin is each customer's own CM2"), "\(out.stderr)")
     }
 }
+
+/// `help predict` and an empty segment: the ways out a user reaches for first.
+@Suite struct PredictHelpAndEmptySegmentTests {
+    /// `help predict` said "unknown command 'predict'"; now it shows the three predict commands.
+    @Test func helpPredictShowsEachPredictCommand() throws {
+        let out = try runECSH(["--demo", "-c", "help predict"])
+        #expect(out.status == 0, "\(out.stderr)")
+        for usage in ["predict ltv [horizon N months]", "predict alive [for SEGMENT, ...] [top N] [horizon N months]", "predict validate [holdout N weeks]"] {
+            #expect(out.stdout.contains(usage), "\(out.stdout)")
+        }
+        let unknown = try runECSH(["--demo", "-c", "help predikt"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("unknown command 'predikt'"), "\(unknown.stderr)")
+    }
+
+    /// A segment of no customer: the error points at its name and says how to see the segments' sizes
+    /// (it said "no customers … check the order filter, segment and calibration date" with no help).
+    @Test func anEmptySegmentIsNamed() throws {
+        let out = try runECSH(["--demo", "-c", "segment nobody = orders > 100000", "-c", "predict alive for nobody"])
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("error: no customer of nobody made a purchase up to the calibration end, 2024-12-31"), "\(out.stderr)")
+        #expect(out.stderr.contains(":1:19") && out.stderr.contains("help: 'segments' lists the segments and how many customers each holds"), "\(out.stderr)")
+    }
+}

@@ -17,13 +17,23 @@ extension Session {
 
     /// Runs `body`, turning "only N customers made a repeat purchase" into an error whose help names the
     /// clause that narrowed the histories (a segment, an early as_of, a long holdout) or, when none did,
-    /// says the orders themselves hold too few repeat buyers.
+    /// says the orders themselves hold too few repeat buyers; and "no customers" of an empty segment into
+    /// an error at the segment's name.
     func explainingFewRepeatBuyers<T>(_ scope: () throws -> FitScope, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as CLVError {
-            guard case .tooFewRepeatCustomers = error else { throw error }
-            throw ShellError(error.description, help: Self.fewRepeatBuyersHelp(try scope()))
+            switch error {
+            case .tooFewRepeatCustomers: throw ShellError(error.description, help: Self.fewRepeatBuyersHelp(try scope()))
+            case .noCustomers:
+                let scope = try scope()
+                guard !scope.segments.isEmpty else { throw error }
+                let named = scope.segments.map(\.name).joined(separator: ", ")
+                throw ShellError("no customer of \(named) made a purchase up to the calibration end, \(DayNumber.isoDate(scope.end))",
+                                 at: scope.segments.first.map { $0.range.union(scope.segments.last?.range ?? $0.range) },
+                                 help: "'segments' lists the segments and how many customers each holds; name another, or leave out 'for \(named)'")
+            default: throw error
+            }
         }
     }
 
