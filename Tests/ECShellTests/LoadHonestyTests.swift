@@ -293,7 +293,7 @@ private func loadSays(_ note: String, kpis: String, rows: String, db: String, in
         let db = dir.path("w.db")
         let way = "sql UPDATE orders SET status = 'refunded', status_raw = 'refunded' WHERE amount < 0 "
             + "AND (\"status\" IS NULL OR \"status\" NOT IN ('cancelled', 'returned', 'refunded', 'failed'))"
-        let note = "1 counted order has a negative amount (1 customer), 1,000 in all: the KPIs count it as orders and as purchases "
+        let note = "1 counted order has a negative amount (1 customer), ¥1,000 in all: the KPIs count it as orders and as purchases "
             + "(orders, aov, customers, repeat_rate, f2_rate, retention, cohorts) and its amount lowers gmv and revenue; predict leaves it out. "
             + "If it is the refund of an earlier order, not a purchase, leave it out: \(way) (gmv and revenue are then before refunds)"
         try loadSays(note, kpis: "gmv, orders, customers, repeat_rate", rows: "3200.0,5,3,0.6666666666666666", db: db, in: dir)

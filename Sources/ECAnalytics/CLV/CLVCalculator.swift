@@ -20,6 +20,12 @@ public struct CLVCalculator: Sendable {
             case .annual(let d): return pow(1 + d, 1.0 / 12) - 1
             }
         }
+
+        /// The annual rate when it was given as one (the rate a note repeats).
+        public var annual: Double? {
+            if case .annual(let d) = self { return d }
+            return nil
+        }
     }
 
     /// The purchase-and-dropout model (BG/NBD, MBG/NBD or Pareto/NBD).

@@ -15,12 +15,19 @@ public enum CLVError: Error, Equatable, CustomStringConvertible {
     /// An input value the models cannot use.
     case invalidInput(String)
 
+    /// A way out, for the errors whose message does not end with one (the shell's is more precise: it knows
+    /// which clause narrowed the histories).
+    public var help: String? {
+        guard case .tooFewRepeatCustomers = self else { return nil }
+        return "use a longer calibration period or a broader segment"
+    }
+
     public var description: String {
         switch self {
         case .noCustomers:
             return "no customers with counted orders before the calibration end; check the order filter, segment and calibration date"
         case .tooFewRepeatCustomers(let found, let needed):
-            return "only \(found) customer\(found == 1 ? "" : "s") made a repeat purchase (need at least \(needed)); use a longer calibration period or a broader segment"
+            return "only \(found) customer\(found == 1 ? "" : "s") made a repeat purchase (need at least \(needed))"
         case .notConverged(let model, let attempts):
             return "\(model) did not converge; tried: \(attempts.joined(separator: "; ")). The data may not fit the model; try a different time unit or calibration period"
         case .degenerateParameters(let model, let detail):

@@ -19,14 +19,16 @@ extension PurchaseModelFit {
 }
 
 extension GammaGammaFit {
-    /// Parameters with standard errors; notes carry the correlation check and exclusions.
-    public func parameterTable() -> ResultTable {
+    /// Parameters with standard errors; notes carry the correlation check and exclusions, and the mean
+    /// spend in `currency` as the tables write money (a plain number without one).
+    public func parameterTable(currency: String? = nil) -> ResultTable {
         let names = ["p", "q", "gamma"]
         let values = [p, q, gamma]
         let rows: [[Value]] = (0..<3).map { i in
             [.text(names[i]), .real(values[i]), standardErrors[i].map(Value.real) ?? .null]
         }
-        var notes = ["Gamma-Gamma spend model on \(customers) repeat customers; mean spend per purchase \(format(populationMeanSpend, 2))",
+        var notes = ["Gamma-Gamma spend model on \(LoadSummary.grouped(customers)) repeat customers; mean spend per purchase "
+                        + (currency.map { Currency(code: $0).format(populationMeanSpend) } ?? format(populationMeanSpend, 2)),
                      "spend–frequency Pearson r = \(format(frequencySpendCorrelation, 3)) (the model assumes ≈ 0; warns above \(GammaGammaModel.warningCorrelation))"]
         notes += warnings
         return ResultTable(columns: ["parameter", "estimate", "std_error"], rows: rows,
@@ -115,7 +117,8 @@ extension CLVCalculator {
             rows: rows,
             formats: [.text, .auto, .decimal(places: 2), .decimal(places: 2), money, .percent(places: 1), .decimal(places: 3), money, money],
             notes: ["t_x and T in \(unit.rawValue); expected purchases over \(horizonMonths) months",
-                    "CLV = Σ monthly expected purchases × expected spend × margin \(format(margin * 100, 1))% / (1 + \(format(discount.monthly * 100, 3))%)^month",
+                    "CLV = Σ over the \(horizonMonths) months of monthly expected purchases × expected spend × margin \(format(margin * 100, 1))% / (1 + \(format(discount.monthly * 100, 3))%)^month"
+                        + (discount.annual.map { " (\(format($0 * 100, 1))% per year)" } ?? ""),
                     "margin: the shop's CM2/GMV up to the calibration end, the same for every customer (predict ltv by a group prices each group at its own)",
                     "customer equity (all \(LoadSummary.grouped(customers)) customers) = \(total)"])
     }

@@ -124,7 +124,12 @@ public struct HoldoutMoney: Sendable {
         rows.append([.text("all"), .integer(Int64(customers)), .real(spend.actual), .real(spend.predicted), .real(margin.actual), .real(margin.predicted)])
         return ResultTable(columns: ["calibration_x", "customers", "actual_spend", "predicted_spend", "actual_margin", "predicted_margin"],
                            rows: rows, formats: [.text, .auto, money, money, money, money],
-                           notes: ["holdout spend and margin by repeat purchases in calibration (x)"], summaryRows: [rows.count - 1])
+                           notes: ["holdout spend and margin by repeat purchases in calibration (x)",
+                                   String(format: "predicted_margin = predicted_spend × the shop's CM2/GMV of the calibration period, %.1f%%, in every row; ",
+                                          calibrationMargin * 100)
+                                       + "actual_margin is each customer's own CM2, so where actual_margin / actual_spend is far from it, "
+                                       + "the margin error of that row comes from the margin rate, not the purchases"],
+                           summaryRows: [rows.count - 1])
     }
 
     /// a / b in percent with one decimal, or "n/a" without a b.

@@ -67,7 +67,7 @@ public enum StatementKind: Sendable, Hashable {
     case unitEconomics(UnitEconomicsQuery)
     /// `predict ltv [horizon N months] [for SEG, …] [discount R% per year] [as_of DATE]`
     case predictLTV(PredictLTVQuery)
-    /// `predict alive [for SEG, …] [top N]`
+    /// `predict alive [for SEG, …] [top N] [horizon …] [model M] [discount …] [as_of DATE]`
     case predictAlive(PredictAliveQuery)
     /// `predict validate [holdout N weeks] [model M]`
     case predictValidate(holdout: Located<TimeSpan>?, model: Identifier?)
@@ -338,11 +338,27 @@ public enum CLVFitting: String, Sendable, Hashable, CaseIterable {
     case pooled, separate
 }
 
-/// `predict alive [for …] [top N]`
+/// `predict alive [for …] [top N] [horizon N months] [model M] [discount R% per year] [as_of DATE]`
 public struct PredictAliveQuery: Sendable, Hashable {
     public var segments: [Identifier]
     public var top: Located<Int>?
-    public init(segments: [Identifier] = [], top: Located<Int>? = nil) { self.segments = segments; self.top = top }
+    /// The horizon of the expected purchases and the CLV, as in `predict ltv` (12 months when not given).
+    public var horizon: Located<TimeSpan>?
+    /// `model bgnbd|mbgnbd|paretonbd|auto`, resolved by the shell.
+    public var model: Identifier?
+    /// `discount 10% per year` as a fraction.
+    public var annualDiscountRate: Located<Double>?
+    public var asOf: Located<CalendarDate>?
+
+    public init(segments: [Identifier] = [], top: Located<Int>? = nil, horizon: Located<TimeSpan>? = nil,
+                model: Identifier? = nil, annualDiscountRate: Located<Double>? = nil, asOf: Located<CalendarDate>? = nil) {
+        self.segments = segments
+        self.top = top
+        self.horizon = horizon
+        self.model = model
+        self.annualDiscountRate = annualDiscountRate
+        self.asOf = asOf
+    }
 }
 
 /// `tutorial [next | N]`

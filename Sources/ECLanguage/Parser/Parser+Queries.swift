@@ -185,19 +185,41 @@ extension Parser {
     }
 
     /// ```
-    /// predict-ltv := 'predict' 'ltv' ltv-clause*
-    /// ltv-clause  := 'horizon' SPAN | 'for' names | 'by' name | 'pooled' | 'separate' | 'model' name
-    ///              | 'discount' PERCENT ['per' 'year'] | 'as_of' DATE
+    /// predict-ltv   := 'predict' 'ltv' ltv-clause*
+    /// predict-alive := 'predict' 'alive' (ltv-clause | 'top' INTEGER)*      -- not 'by', 'pooled', 'separate'
+    /// ltv-clause    := 'horizon' SPAN | 'for' names | 'by' name | 'pooled' | 'separate' | 'model' name
+    ///                | 'discount' PERCENT ['per' 'year'] | 'as_of' DATE
     /// ```
     mutating func parsePredictLTV() throws(Diagnostic) -> PredictLTVQuery {
+        try parsePredictClauses(alive: false).query
+    }
+
+    /// `predict alive`: the clauses of `predict ltv` that mean something for one customer's prediction, and `top`.
+    mutating func parsePredictAlive() throws(Diagnostic) -> PredictAliveQuery {
+        let (q, top) = try parsePredictClauses(alive: true)
+        return PredictAliveQuery(segments: q.segments, top: top, horizon: q.horizon, model: q.model,
+                                 annualDiscountRate: q.annualDiscountRate, asOf: q.asOf)
+    }
+
+    /// One reading of the clauses `predict ltv` and `predict alive` share; `top` only for alive, and there
+    /// `by`, `pooled` and `separate` (which group customers) are refused where they are written.
+    private mutating func parsePredictClauses(alive: Bool) throws(Diagnostic) -> (query: PredictLTVQuery, top: Located<Int>?) {
         var query = PredictLTVQuery()
-        let clauses = ["horizon", "for", "by", "pooled", "separate", "model", "discount", "as_of"]
+        var top: Located<Int>?
+        let clauses = ["horizon", "for", "by", "pooled", "separate", "model", "discount", "as_of"] + (alive ? ["top"] : [])
         try parseClauses(clauses) { (p: inout Parser, keyword: String) throws(Diagnostic) in
+            if alive, ["by", "pooled", "separate"].contains(keyword) {
+                let range = SourceRange(start: p.previousTokenStart(length: keyword.count), end: p.previousEnd)
+                throw Diagnostic("'\(keyword)' has no meaning for predict alive, which lists customers one by one", at: range,
+                                 note: "to compare groups, use predict ltv \(keyword == "by" ? "by first_channel" : "by first_channel \(keyword)"); "
+                                    + "to list one group's customers, predict alive for SEGMENT")
+            }
             switch keyword {
             case "horizon": query.horizon = try p.parseTimeSpan("a horizon such as 12 months", defaultUnit: .month)
             case "for": query.segments = try p.parseNames("a segment after 'for'")
             case "by": query.by = try p.parseName("a customer attribute after 'by', e.g. first_channel")
             case "model": query.model = try p.parseName("a model after 'model' (bgnbd, mbgnbd, paretonbd or auto)")
+            case "top": top = try p.parseCount("a number of customers after 'top'")
             case "pooled", "separate":
                 let range = SourceRange(start: p.previousTokenStart(length: keyword.count), end: p.previousEnd)
                 if query.fitting != nil { throw Diagnostic("give either 'pooled' or 'separate'", at: range) }
@@ -214,7 +236,7 @@ extension Parser {
                 query.asOf = Located(d, range: try p.advance().range)
             }
         }
-        return query
+        return (query, top)
     }
 
     /// ```

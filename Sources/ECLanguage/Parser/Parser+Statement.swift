@@ -138,12 +138,7 @@ extension Parser {
             }
             kind = .unitEconomics(query)
         case .predictLTV: kind = .predictLTV(try parsePredictLTV())
-        case .predictAlive:
-            var query = PredictAliveQuery()
-            try parseClauses(["for", "top"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
-                if keyword == "for" { query.segments = try p.parseNames("a segment after 'for'") } else { query.top = try p.parseCount("a number of customers after 'top'") }
-            }
-            kind = .predictAlive(query)
+        case .predictAlive: kind = .predictAlive(try parsePredictAlive())
         case .predictValidate:
             var holdout: Located<TimeSpan>?
             var model: Identifier?

@@ -25,18 +25,27 @@ extension Session {
         }
         let words = topic.map(\.folded)
         guard let (info, _) = CommandCatalog.match(words) else {
+            // The first words of several commands (`help predict`, `help simulate`): each of them.
+            let family = CommandCatalog.all.filter { $0.name.split(separator: " ").map(String.init).starts(with: words) }
+            guard family.isEmpty else { return emit(family.map(Self.usageText).joined(separator: "\n")) }
             let names = CommandCatalog.all.map(\.name)
             throw Diagnostic.unknownName("command", topic.map(\.name).joined(separator: " "),
                                          at: topic.first!.range.union(topic.last!.range), among: names)
         }
-        var text = "\(info.usage)\n  \(info.summary)\n"
-        if !info.examples.isEmpty {
-            text += "Examples:\n" + info.examples.map { "  " + $0 + "\n" }.joined()
-        }
+        var text = Self.usageText(info)
         if let explained = Explainer.text(for: info.name, settings: try metricSettings(), db: database), info.group == .kpis {
             text += "\n" + explained + "\n"
         }
         emit(text)
+    }
+
+    /// A command's usage, summary and examples, as `help COMMAND` prints them.
+    static func usageText(_ info: CommandInfo) -> String {
+        var text = "\(info.usage)\n  \(info.summary)\n"
+        if !info.examples.isEmpty {
+            text += "Examples:\n" + info.examples.map { "  " + $0 + "\n" }.joined()
+        }
+        return text
     }
 
     /// `explain`: the topics; `explain NAME [sql]`: a KPI, a concept, or a command.

@@ -64,13 +64,15 @@ extension Session {
         var choice: PurchaseModelChoice?
         /// What the calibration end was taken from, when it is not simply the last counted day (`calibration(asOf:)`).
         var endNote: String?
+        /// The workspace currency, which the notes' amounts are written in.
+        var currency: String
 
         /// Notes on what the histories and the margin were made of: cost fields missing, refund rows left out.
         var historyNotes: [String] {
             var notes = [endNote, marginNote].compactMap { $0 }
             if columns.refundRows > 0 {
                 notes.append("\(grouped(columns.refundRows)) counted order\(columns.refundRows == 1 ? "" : "s") of a negative amount "
-                    + "(refunds of \(Session.wholeAmount(-columns.refundAmount)) in all) left out: a refund is not a purchase, "
+                    + "(refunds of \(Session.money(-columns.refundAmount, currency: currency)) in all) left out: a refund is not a purchase, "
                     + "so it counts in neither the purchases nor the mean spend, which is before refunds")
             }
             return notes
@@ -122,29 +124,43 @@ extension Session {
         let calculator = try CLVCalculator(transactions: transactions, spend: spend, unit: .weeks,
                                            horizonMonths: horizonMonths, discount: .annual(annualDiscount), margin: margin.ratio)
         return FittedCLV(columns: customers, transactions: transactions, spend: spend, calculator: calculator,
-                         end: end, margin: margin.ratio, marginNote: margin.note, choice: choice)
+                         end: end, margin: margin.ratio, marginNote: margin.note, choice: choice, currency: try metricSettings().currency)
     }
 
     func fitCLV(segments: [Identifier], asOf: Located<CalendarDate>?, horizonMonths: Int, annualDiscount: Double,
                 kind: PurchaseModelKind? = .bgnbd) throws -> FittedCLV {
         try requireTable("orders", for: "predictive CLV", load: "orders", at: nil)
-        let (end, note, _) = try calibration(asOf: asOf)
-        var fit = try fitCLV(columns: try clvColumns(segments: segments, calibrationEnd: end), kind: kind, end: end,
-                             horizonMonths: horizonMonths, annualDiscount: annualDiscount)
+        let (end, note, first) = try calibration(asOf: asOf)
+        var fit = try explainingFewRepeatBuyers({
+            let last = try CLVData.purchaseDays(db: database, settings: try metricSettings())?.last ?? end
+            return FitScope(segments: segments, end: end, lastPurchase: last, firstPurchase: first)
+        }) {
+            try fitCLV(columns: try clvColumns(segments: segments, calibrationEnd: end), kind: kind, end: end,
+                       horizonMonths: horizonMonths, annualDiscount: annualDiscount)
+        }
         fit.endNote = note
         return fit
     }
 
-    /// `predict alive [for SEG] [top N]`
+    /// `predict alive [for SEG] [top N] [horizon N months] [model M] [discount R% per year] [as_of DATE]`:
+    /// the horizon, discount, model and calibration end read as `predict ltv` reads them.
     func predictAlive(_ q: PredictAliveQuery) throws {
         if let top = q.top, top.value < 1 {
             throw ShellError("'top' needs at least 1 customer", at: top.range,
                              help: "e.g. top 20 (the default); to have every customer, export the result: export to 'alive.csv'")
         }
-        let fit = try fitCLV(segments: q.segments, asOf: nil, horizonMonths: 12, annualDiscount: 0.10)
+        let horizon = try horizonMonths(q.horizon)
+        let discount = try annualDiscount(q.annualDiscountRate)
+        let kind = try purchaseModel(q.model)
+        let fit = try fitCLV(segments: q.segments, asOf: q.asOf, horizonMonths: horizon, annualDiscount: discount, kind: kind)
         let top = q.top?.value ?? 20
         let currency = try metricSettings().currency
-        let about = "customers most likely to buy in the next 12 months first: P(alive) and expected purchases (BG/NBD, weeks, same-day orders merged); one-time buyers have P(alive) 1 by the model's assumption"
+        say("Calibration ends \(DayNumber.isoDate(fit.end)); horizon \(horizon) month\(horizon == 1 ? "" : "s"), "
+            + String(format: "discounted %.1f%% per year.", discount * 100))
+        if let choice = fit.choice { say(modelChoiceLine(choice)) }
+        let model = fit.transactions.kind
+        let about = "customers most likely to buy in the next \(horizon) month\(horizon == 1 ? "" : "s") first: P(alive) and expected purchases "
+            + "(\(model.title), weeks, same-day orders merged); \(model.oneTimeBuyerAssumption)"
         // Every customer, in order: what export writes. Ids are read from the facts then, so only from the
         // facts this prediction was made with (a load in between renumbers the customers).
         let stamp = try OrderSnapshot.stamp(database)
@@ -184,6 +200,12 @@ extension Session {
         let kind = try purchaseModel(model)
         let (last, lastNote, first) = try calibration(asOf: nil)
         let end = try holdoutCalibrationEnd(holdout, last: last) ?? lastQuarterCalibrationEnd(last)
+        if end < first, last - first < 7 {
+            // The shortest holdout is a week: "hold out at most 0 weeks" would be no way out.
+            throw ShellError("the purchases run from \(DayNumber.isoDate(first)) to \(DayNumber.isoDate(last)), \(grouped(last - first + 1)) "
+                                + "day\(last == first ? "" : "s"): too short to hold out the shortest holdout, 1 week, and fit on what is left", at: holdout?.range,
+                             help: "load a longer order history (predict validate needs more than a week of purchases; predict ltv and predict alive fit on what there is)")
+        }
         if end < first {
             throw ShellError("the holdout from \(DayNumber.isoDate(end + 1)) to \(DayNumber.isoDate(last)) leaves no calibration period: "
                                 + "the first purchase is on \(DayNumber.isoDate(first))", at: holdout?.range,
@@ -192,7 +214,9 @@ extension Session {
         let weeks = Double(last - end) / 7
         let customers = try clvColumns(segments: [], calibrationEnd: end, holdoutEnd: last)
         LoadTrace.mark("predict validate: histories read")
-        var fit = try fitCLV(columns: customers, kind: kind, end: end, horizonMonths: 12, annualDiscount: 0)
+        var fit = try explainingFewRepeatBuyers({ FitScope(end: end, lastPurchase: last, firstPurchase: first, holdoutDays: last - end) }) {
+            try fitCLV(columns: customers, kind: kind, end: end, horizonMonths: 12, annualDiscount: 0)
+        }
         fit.endNote = lastNote
         LoadTrace.mark("predict validate: models fitted")
         let validation = try HoldoutValidation.run(fit: fit.transactions, columns: customers, holdoutLength: weeks)

@@ -39,9 +39,9 @@ extension Session {
     }
 
     /// The note saying what the margin column is, and what the shop's one margin would have made the equity.
-    static func groupMarginNote(shop: Double, shopEquity: Double) -> String {
+    static func groupMarginNote(shop: Double, shopEquity: Double, currency: String) -> String {
         "margin: CM2/GMV of the group's own customers' counted orders up to the calibration end, which its expected spend is "
             + String(format: "multiplied by (the total's is the one its equity works out to); at the shop's %.1f%% for everyone, ", shop * 100)
-            + "customer equity would be " + wholeAmount(shopEquity)
+            + "customer equity would be " + money(shopEquity, currency: currency)
     }
 }

@@ -35,7 +35,7 @@ extension Session {
                      model.converged ? "converged" : "NOT converged", model.iterations))
         show(model.parameterTable(unit: .weeks), sql: nil)
         say("Gamma-Gamma (spend per purchase):")
-        show(fit.spend.parameterTable(), sql: nil)
+        show(fit.spend.parameterTable(currency: currency), sql: nil)
 
         let oneTime = fit.columns.oneTimeBuyers
         var notes = [String(format: "CLV = Σ over the next %d months of expected purchases × expected spend × the group's margin (the margin column; the shop's is %.1f%%), discounted %.1f%% per year", horizon, fit.margin * 100, discount * 100),
@@ -63,7 +63,7 @@ extension Session {
             if grouping.membership.overlaps {
                 tableNotes.append("segments overlap: a customer in several counts in each row, once in the total, which is at the shop's margin")
             }
-            tableNotes.append(Self.groupMarginNote(shop: fit.margin, shopEquity: sums[i].total.equity * fit.margin))
+            tableNotes.append(Self.groupMarginNote(shop: fit.margin, shopEquity: sums[i].total.equity * fit.margin, currency: currency))
             if i == groupings.count - 1 { tableNotes = notes + tableNotes; notes = [] }
             show(CLVGroupSummary.table(rows.groups, total: rows.total, header: grouping.header, currency: currency,
                                        notes: tableNotes), sql: nil)

@@ -1,6 +1,7 @@
 import ECStore
 import ECLanguage
 import ECAnalytics
+import ECRender
 
 /// `predict ltv by X separate`: one purchase and one spend fit per group, side by side,
 /// with the likelihood-ratio test of separate against pooled.
@@ -63,12 +64,12 @@ extension Session {
                                                        interrupt: database.interruptFlag)
         let spend = pooledSums.first?.total.equity ?? 0
         total.margin = spendTotal != 0 ? total.equity / spendTotal : pooled.margin
-        tableNotes.append(Self.groupMarginNote(shop: pooled.margin, shopEquity: spendTotal * pooled.margin))
+        tableNotes.append(Self.groupMarginNote(shop: pooled.margin, shopEquity: spendTotal * pooled.margin, currency: currency))
         if let sums = pooledSums.first {
             let pooledRows = CLVGroupSummary.withMargins(sums.groups, total: sums.total, margins: margins.margins,
                                                          shop: pooled.margin, overlaps: grouping.membership.overlaps)
-            tableNotes.append("customer equity from the pooled fit, each group at its own margin: " + Self.wholeAmount(pooledRows.total.equity)
-                              + " (at the shop's: " + Self.wholeAmount(spend * pooled.margin) + ")")
+            tableNotes.append("customer equity from the pooled fit, each group at its own margin: " + Self.money(pooledRows.total.equity, currency: currency)
+                              + " (at the shop's: " + Self.money(spend * pooled.margin, currency: currency) + ")")
         }
         let fitted = fits.compactMap(\.transactions)
         if grouping.membership.overlaps {
@@ -84,12 +85,13 @@ extension Session {
         show(CLVGroupSummary.table(summaries, total: total, header: grouping.header, currency: currency, notes: tableNotes), sql: nil)
     }
 
-    /// An amount as a whole number with thousands separators; absurd amounts (spend near the
-    /// largest Double) can make equity overflow to infinity, which `Int(_:)` would trap on.
-    static func wholeAmount(_ amount: Double) -> String {
-        guard amount.isFinite, abs(amount) < 9e18 else {
-            return amount.isFinite ? String(format: "%.6g", amount) : "not a finite number (spend amounts too large to add up)"
-        }
-        return grouped(Int(amount.rounded()))
+    /// An amount in the workspace currency as the tables write it (`¥3,931,087`, `$1,234.50`); absurd amounts
+    /// (spend near the largest Double) can make equity overflow to infinity, which is said in words, and
+    /// amounts beyond 9e18 are written in scientific notation, not digit by digit.
+    static func money(_ amount: Double, currency: String) -> String {
+        let money = Currency(code: currency)
+        guard amount.isFinite else { return "not a finite number (spend amounts too large to add up)" }
+        guard abs(amount) < 9e18 else { return (amount < 0 ? "-" : "") + money.symbol + String(format: "%.6g", abs(amount)) }
+        return money.format(amount)
     }
 }

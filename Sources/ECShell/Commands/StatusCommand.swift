@@ -83,7 +83,7 @@ extension Session {
                 + "if they are free samples, gifts or replacements, leave them out: \(way("sample", "amount = 0"))")
         }
         if figure(2) > 0 {
-            let sum = Session.wholeAmount(-(row[4].doubleValue ?? 0))
+            let sum = Session.money(-(row[4].doubleValue ?? 0), currency: settings.currency)
             let one = figure(2) == 1
             notes.append(whose(figure(2), figure(3), "a negative amount") + ", \(sum) in all: "
                 + "the KPIs count \(one ? "it" : "them") as orders and as purchases (orders, aov, customers, repeat_rate, f2_rate, "

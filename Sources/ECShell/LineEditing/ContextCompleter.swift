@@ -138,7 +138,7 @@ struct ContextCompleter {
                 clause == "by" ? v.orderColumns + ["first_channel"] + v.customerAttributes : []
             }
         case .predictLTV, .predictAlive:
-            let clauses = info.id == .predictLTV ? ["horizon", "for", "discount", "as_of"] : ["for", "top"]
+            let clauses = ["horizon", "for", "discount", "as_of", "model"] + (info.id == .predictLTV ? ["by"] : ["top"])
             return clauseValues(rest, context, start: clauses, keywords: clauses) { $0 == "for" ? v.segments : [] }
         case .scorecard:
             return rest.last == "by" ? ["month", "quarter", "year"] : (rest.isEmpty ? ["by"] : [])

@@ -46,7 +46,7 @@ extension Session {
             extra = "  --> \(e.place)\n"
                 + "  nothing was loaded; the workspace is as it was\n"
         case let e as CLVError:
-            diagnostic = Diagnostic(e.description, at: whole)
+            diagnostic = Diagnostic(e.description, at: whole, note: e.help)
         default:
             diagnostic = Diagnostic("\(error)", at: whole)
         }

@@ -169,7 +169,8 @@ func sig3(_ v: Double) -> Double {
         #expect(throws: CLVError.tooFewRepeatCustomers(found: 4, needed: 10)) { try BGNBDModel.fit(rows) }
         // A shop of three customers with one repeater: "1 customer", not "1 customers".
         #expect(CLVError.tooFewRepeatCustomers(found: 1, needed: 10).description
-                == "only 1 customer made a repeat purchase (need at least 10); use a longer calibration period or a broader segment")
+                == "only 1 customer made a repeat purchase (need at least 10)")
+        #expect(CLVError.tooFewRepeatCustomers(found: 1, needed: 10).help == "use a longer calibration period or a broader segment")
         #expect(CLVError.tooFewRepeatCustomers(found: 4, needed: 10).description.hasPrefix("only 4 customers made"))
     }
 
