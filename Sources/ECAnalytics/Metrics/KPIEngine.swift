@@ -150,7 +150,9 @@ public struct KPIEngine {
             if let problem = DerivedKPIs.problem(with: name, db: db) {
                 throw MetricsError("the stored formula of '\(name)' cannot be read (\(problem)); define it again", about: name)
             }
-            throw MetricsError("unknown KPI '\(name)'\(Self.suggestion(for: name, among: Self.allNames(derived: derived))); `kpis` lists them",
+            // "…; did you mean 'aov'? `kpis` lists them": the question ends the suggestion, so no "?;".
+            let near = Self.suggestion(for: name, among: Self.allNames(derived: derived))
+            throw MetricsError("unknown KPI '\(name)'" + (near.isEmpty ? "; `kpis` lists them" : near + " `kpis` lists them"),
                               about: name)
         }
         let cols = def.outputs.map { o in

@@ -240,11 +240,20 @@ public struct SegmentCatalog {
         guard !names.isEmpty else { return [] }
         let defs = try definitions()
         return try names.map { id in
-            guard let d = defs[id.folded] else {
-                throw Diagnostic.unknownName("segment", id.name, at: id.range, among: defs.values.map(\.name))
-            }
+            guard let d = defs[id.folded] else { throw Self.undefined(id, defs) }
             return NamedSegment(name: d.name, predicate: try compile(Expr(.identifier(id), range: id.range)))
         }
+    }
+
+    /// A segment a statement names that is not defined: a near name is suggested; otherwise the way out is to
+    /// define it (a fresh `--demo` has none, and help examples use names such as `at_risk`).
+    static func undefined(_ id: Identifier, _ defs: [String: Definition]) -> Diagnostic {
+        let names = defs.values.map(\.name).sorted()
+        let near = Diagnostic.unknownName("segment", id.name, at: id.range, among: names)
+        if near.help != nil { return near }
+        let defined = names.isEmpty ? "none is defined yet" : "defined: " + names.joined(separator: ", ")
+        return Diagnostic("unknown segment '\(id.name)'", at: id.range,
+                          note: "define it first, e.g. segment \(id.name) = orders >= 2 (the customer attributes: describe customers); \(defined)")
     }
 
     /// A condition on `customer_id` selecting the customers of any of the given segments.

@@ -80,7 +80,7 @@ import ECStore
         try w.order("1", "A", "2024-01-10", 1000, "own", "completed")
         let engine = KPIEngine(w.db, settings: MetricSettings())
         #expect(throws: MetricsError("cac needs ad spend: load spend from 'file.csv'")) { try engine.run(KPIQuery(kpis: ["cac"])) }
-        #expect(throws: MetricsError("unknown KPI 'aovv'; did you mean 'aov'?; `kpis` lists them")) { try engine.run(KPIQuery(kpis: ["aovv"])) }
+        #expect(throws: MetricsError("unknown KPI 'aovv'; did you mean 'aov'? `kpis` lists them")) { try engine.run(KPIQuery(kpis: ["aovv"])) }
         #expect(throws: MetricsError.self) { try engine.run(KPIQuery(kpis: ["retention_rate"])) }
         #expect(throws: MetricsError.self) { try engine.run(KPIQuery(kpis: ["gmv"], groupBy: [.dimension(name: "colour")])) }
     }

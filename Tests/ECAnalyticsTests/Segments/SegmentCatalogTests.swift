@@ -49,6 +49,25 @@ import ECLanguage
                 == [["own_repeaters", "1/6"], ["repeaters", "4/6"]])
     }
 
+    /// An undefined segment (a help example's `at_risk` on a fresh shop) said only "unknown segment 'at_risk'":
+    /// with no near name it now says how to define it and which are defined; a near name is still suggested.
+    @Test func anUndefinedSegmentSaysHowToDefineIt() throws {
+        let (_, segments) = try shop()
+        #expect(throws: Diagnostic("unknown segment 'at_risk'", at: name("at_risk").range,
+                                   note: "define it first, e.g. segment at_risk = orders >= 2 (the customer attributes: describe customers); none is defined yet")) {
+            try segments.resolve([name("at_risk")])
+        }
+        try segments.define(name("repeaters"), as: predicate("orders >= 2"))
+        try segments.define(name("own"), as: predicate("first_channel = 'own'"))
+        #expect(throws: Diagnostic("unknown segment 'at_risk'", at: name("at_risk").range,
+                                   note: "define it first, e.g. segment at_risk = orders >= 2 (the customer attributes: describe customers); defined: own, repeaters")) {
+            try segments.resolve([name("at_risk")])
+        }
+        #expect(throws: Diagnostic("unknown segment 'repeater'", at: name("repeater").range, help: "did you mean 'repeaters'?")) {
+            try segments.resolve([name("repeater")])
+        }
+    }
+
     @Test func aDefinitionReachingItselfIsRefusedWithTheChain() throws {
         let (_, segments) = try shop()
         try segments.define(name("a"), as: predicate("orders >= 2"))
