@@ -70,8 +70,9 @@ import ECTestSupport
         #expect(abs((r["Q+4"]?.last ?? .nan) - 4_844.166667) < 1e-3, "\(r["Q+4"] ?? [])")
         #expect(out.stderr.contains("the transition pays back in Q+4"), "\(out.stderr)")
         // The last quarter ends on 2024-12-12: said, with the way to whole quarters.
-        #expect(out.stderr.contains("2024-Q4 has data to 2024-12-12 only (73 of its 92 days) but counts as a whole quarter in these averages"
-                                    + ", which understates the per-quarter money and buyers; set as_of 2024-09-30"), "\(out.stderr)")
+        #expect(out.stderr.contains("2024-Q4's orders end on 2024-12-12 (73 of its 92 days) but it counts as a whole quarter in these averages"
+                                    + ", which understates the per-quarter money and buyers if orders are missing after that day; set as_of 2024-09-30"),
+                "\(out.stderr)")
     }
 
     /// Without 2023-Q4 the first quarter's retention_rate is ∅ (no buyers before it); it counted as 0% with 2024-Q1's buyers
@@ -106,5 +107,75 @@ import ECTestSupport
                 "\(steps.stdout)")
         let zero = try runECSH([dir.path("w.db"), "-c", "assume mall_retention 0%"])
         #expect(zero.status == 1 && zero.stderr.contains("mall_retention must be above 0%") && zero.stderr.contains("1:23"), "\(zero.stderr)")
+    }
+
+    /// A shop opened on 2024-07-10: own A ¥1,000 (Q3, Q4) and D ¥4,000 (2024-12-30); B on rakuten ¥2,000 (Q3, Q4) and on
+    /// yahoo ¥1,000 (Q4); C on yahoo ¥3,000 (Q3). `extra` adds rows (a cancelled order, an earlier one).
+    static func youngShop(_ extra: [String] = []) throws -> (TemporaryDirectory, String) {
+        let dir = try TemporaryDirectory()
+        let orders = try dir.write("orders.csv", (["order_id,customer_id,ordered_at,amount,channel,status",
+            "1,A,2024-07-10,1000,own,completed", "2,B,2024-07-11,2000,rakuten,completed", "3,C,2024-08-12,3000,yahoo,completed",
+            "4,A,2024-10-05,1000,own,completed", "5,B,2024-10-06,2000,rakuten,completed", "6,B,2024-11-07,1000,yahoo,completed",
+            "7,D,2024-12-30,4000,own,completed"] + extra).joined(separator: "\n") + "\n")
+        return (dir, "load orders from '\(orders)'")
+    }
+
+    func simulate(_ dir: TemporaryDirectory, _ statements: [String]) throws -> ProcessOutput {
+        let out = try runECSH([dir.path("w.db"), "--format", "csv"] + statements.flatMap { ["-c", $0] } + ["-c", "simulate transition to own for 2 quarters"])
+        #expect(out.status == 0, "\(out.stderr)")
+        return out
+    }
+
+    /// The quarters before the first purchase had no shop: the averages are over 2024-Q3 and Q4, said in a note. Malls
+    /// (8,000)/2 = 4,000 a quarter, own (1,000 + 1,000 + 4,000)/2 = 3,000, mall buyers (B, C; then B once) 3/2 = 1.5. Over
+    /// four quarters they were 2,000, 1,500 and 1.0 (B counted on both malls in Q4: (2 + 2)/4), a shop half its size.
+    @Test func aShopYoungerThanAYearIsAveragedOverItsQuarters() throws {
+        let (dir, load) = try Self.youngShop(); defer { dir.remove() }
+        let out = try simulate(dir, [load])
+        let r = Self.rows(out.stdout)
+        for (name, value) in [("mall_gmv", 4_000.0), ("own_gmv", 3_000), ("mall_customers", 1.5), ("own_retention", 1), ("mall_retention", 0.5)] {
+            #expect(r[name]?[0] == value, "\(name): \(out.stdout)")
+        }
+        #expect(out.stdout.contains("measured: rakuten + yahoo, 2024-07 to 2024-12-30 (2 quarters), per quarter"), "\(out.stdout)")
+        #expect(out.stderr.contains("the first purchase is on 2024-07-10: the averages are over the 2 quarters 2024-Q3 to 2024-Q4, not four "
+                                    + "(2024-Q3 from that day only, 83 of its 92 days, which understates it)"), "\(out.stderr)")
+    }
+
+    /// With an own order on 2024-01-15 (F, ¥800) the four quarters count, 2024-Q2 without orders as 0: own (800 + 6,000)/4
+    /// = 1,700. B bought on rakuten and on yahoo in 2024-Q4: one buyer to win, so mall buyers are (2 + 1)/4 = 0.75, not
+    /// (2 + 2)/4 = 1.0 (each mall's count added).
+    @Test func aBuyerOfTwoMallsInOneQuarterCountsOnce() throws {
+        let (dir, load) = try Self.youngShop(["8,F,2024-01-15,800,own,completed"]); defer { dir.remove() }
+        let out = try simulate(dir, [load])
+        let r = Self.rows(out.stdout)
+        #expect(r["own_gmv"]?[0] == 1_700 && r["mall_gmv"]?[0] == 2_000 && r["mall_customers"]?[0] == 0.75, "\(out.stdout)")
+        #expect(!out.stderr.contains("the first purchase"), "\(out.stderr)")
+    }
+
+    /// The last purchase is on 2024-12-30, one day before the quarter's end. A cancelled order dated 2024-12-31 shows the
+    /// export runs to the end: no partial note. Without it the note says so and offers both ways out; `set as_of
+    /// 2024-12-31` (the user's word that the data covers the quarter) silences it.
+    @Test func theLastQuarterIsPartialOnlyWhenTheOrdersEndBeforeIt() throws {
+        let (dir, load) = try Self.youngShop(["8,E,2024-12-31,9000,own,cancelled"]); defer { dir.remove() }
+        let covered = try simulate(dir, [load])
+        #expect(!covered.stderr.contains("2024-Q4's orders end"), "\(covered.stderr)")
+        #expect(Self.rows(covered.stdout)["own_gmv"]?[0] == 3_000, "\(covered.stdout)")
+        let (short, loadShort) = try Self.youngShop(); defer { short.remove() }
+        let partial = try simulate(short, [loadShort])
+        #expect(partial.stderr.contains("2024-Q4's orders end on 2024-12-30 (91 of its 92 days) but it counts as a whole quarter in these averages, "
+                                        + "which understates the per-quarter money and buyers if orders are missing after that day; set as_of 2024-09-30 "
+                                        + "to measure whole quarters before it, or set as_of 2024-12-31 if the orders export covers the quarter to its end"),
+                "\(partial.stderr)")
+        let told = try simulate(short, ["set as_of 2024-12-31"])
+        #expect(!told.stderr.contains("2024-Q4's orders end"), "\(told.stderr)")
+    }
+
+    /// No filter or segment: the help says how to measure a part and assume its figures.
+    @Test func aFilterOrSegmentIsRefusedWithAWayOut() throws {
+        for (clause, column, message) in [("where channel = 'own'", 28, "it takes no 'where' filter"), ("for vip", 32, "not a segment")] {
+            let out = try runECSH(["-c", "simulate transition to own \(clause)"])
+            #expect(out.status == 1 && out.stderr.contains(message) && out.stderr.contains("1:\(column)"), "\(out.stderr)")
+            #expect(out.stderr.contains("help: measure the part with kpi retention_rate, customers, cac by quarter, channel where"), "\(out.stderr)")
+        }
     }
 }

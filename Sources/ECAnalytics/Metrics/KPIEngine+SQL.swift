@@ -119,12 +119,10 @@ extension KPIEngine.Plan {
         }
         var order = SQLFragment("CASE segment")
         for (i, s) in segments.enumerated() { order = order + SQLFragment(" WHEN ? THEN \(i)", [.text(s.name)]) }
-        if portable {
-            // SQLite's order on every engine: NULL first, text byte by byte (whatever the database's collation).
-            order = order + SQLFragment(" END, period_no" + zip(d, dims).map { ", \($0)\($1.isText ? " COLLATE \"C\"" : "") NULLS FIRST" }.joined())
-        } else {
-            order = order + SQLFragment(" END, period_no" + dList)
-        }
+        // The missing key (∅) last, as nps, cohort, unit economics and predict list it, on every engine (SQLite
+        // sorts NULL first, PostgreSQL last); text byte by byte (whatever a server's collation), as SQLite orders it.
+        let collate = portable ? " COLLATE \"C\"" : ""
+        order = order + SQLFragment(" END, period_no" + zip(d, dims).map { ", \($0)\($1.isText ? collate : "") NULLS LAST" }.joined())
 
         var text = "WITH\n"
         var all: [Value] = []

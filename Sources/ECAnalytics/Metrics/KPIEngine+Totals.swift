@@ -17,13 +17,22 @@ extension KPIEngine {
         let overRange = try wholeRange(columns: columns, query: query, plan: plan, counted: counted)
         var out: [[Value]] = []
         var summary: Set<Int> = []
+        var blocks: [Range<Int>] = []
         var i = 0
         while i < t.rows.count {
             var j = i
             while j < t.rows.count, segmentIndex.map({ t.rows[j][$0] == t.rows[i][$0] }) ?? true { j += 1 }
-            let block = t.rows[i..<j]
+            blocks.append(i..<j)
+            i = j
+        }
+        // Every segment gets its total once one has several rows: side by side, a segment of one row (¥130)
+        // would otherwise show ∅ in the total row beside the others' totals.
+        let totalled = blocks.contains { $0.count > 1 }
+        for range in blocks {
+            let i = range.lowerBound
+            let block = t.rows[range]
             out += block
-            if block.count > 1 {
+            if totalled {
                 var total: [Value] = Array(repeating: .null, count: t.columns.count)
                 let segment = segmentIndex.map { t.rows[i][$0].textValue ?? "" } ?? ""
                 if let s = segmentIndex { total[s] = t.rows[i][s] }
@@ -38,7 +47,6 @@ extension KPIEngine {
                 summary.insert(out.count)
                 out.append(total)
             }
-            i = j
         }
         t.rows = out
         t.summaryRows = summary

@@ -6,8 +6,9 @@ extension ResultTable {
     /// per key with the segments side by side: `quarter, vip gmv, vip aov,
     /// one_timers gmv, one_timers aov`.
     ///
-    /// - Keys (the columns between `segment` and the KPI columns) keep the order of
-    ///   their first appearance; a key a segment does not have gives NULL in its columns.
+    /// - Keys (the columns between `segment` and the KPI columns) are sorted as the KPI query sorts
+    ///   each segment's rows (period labels sort as their periods do): numbers, then text byte by
+    ///   byte, the missing key (NULL) last; a key a segment does not have gives NULL in its columns.
     /// - Segments come in the order of `segments` (so a segment without rows still
     ///   gets its columns), then any other segment in the order of first appearance.
     /// - The per-segment total rows become one total row at the bottom, its key
@@ -53,7 +54,9 @@ extension ResultTable {
         func sideBySide(_ key: [Value], _ values: (String) -> ArraySlice<Value>?) -> [Value] {
             key + order.flatMap { values($0) ?? blank }
         }
-        var pivoted = keys.indices.map { k in sideBySide(keys[k]) { cells[$0]?[k] } }
+        // Each segment's rows come sorted, but a key one segment lacks would land where another first has it.
+        let sorted = keys.indices.sorted { a, b in Self.keyPrecedes(keys[a], keys[b]) ?? (a < b) }
+        var pivoted = sorted.map { k in sideBySide(keys[k]) { cells[$0]?[k] } }
         var summary: Set<Int> = []
         if let totalKey {
             summary.insert(pivoted.count)
@@ -66,5 +69,28 @@ extension ResultTable {
             formats: keyRange.map(format) + order.flatMap { _ in valueRange.map(format) },
             notes: notes,
             summaryRows: summary)
+    }
+
+    /// Whether key `a` sorts before key `b` column by column (nil when equal): numbers by value, then
+    /// text by UTF-8 bytes, then anything else, NULL last.
+    static func keyPrecedes(_ a: [Value], _ b: [Value]) -> Bool? {
+        func rank(_ v: Value) -> Int {
+            switch v {
+            case .integer, .real: 0
+            case .text: 1
+            case .null: 3
+            default: 2
+            }
+        }
+        for (x, y) in zip(a, b) where x != y {
+            let (rx, ry) = (rank(x), rank(y))
+            if rx != ry { return rx < ry }
+            switch (x, y) {
+            case (.text(let s), .text(let t)): if s != t { return s.utf8.lexicographicallyPrecedes(t.utf8) }
+            case _ where rx == 0: if let p = x.doubleValue, let q = y.doubleValue, p != q { return p < q }
+            default: if x.description != y.description { return x.description < y.description }
+            }
+        }
+        return nil
     }
 }

@@ -1,7 +1,7 @@
 import ECStore
 
 /// Dates of the loaded data that settings refer to.
-enum WorkspaceDates {
+public enum WorkspaceDates {
     /// The as_of day: the setting, or the last counted order's day.
     static func asOfDay(_ db: Database, settings: MetricSettings) throws -> Int {
         if let asOf = settings.asOf, let r = DayNumber.parseRange(asOf) { return r.lowerBound }
@@ -45,7 +45,20 @@ enum WorkspaceDates {
     static func firstDay(of table: String, _ db: Database, meta: [String: String]?? = nil) throws -> Int? {
         let meta = try meta ?? OrderSnapshot.meta(db)
         if table == "orders", let d = meta?["orders_first_day"].flatMap(Int.init) { return d }
+        return try edgeDay(of: table, db, last: false)
+    }
+
+    /// Last day of one dated table (every row of it, counted or not: a cancelled order on the quarter's last day
+    /// shows the export runs to it), from the load's figures while the table is as it left it, else one query.
+    public static func lastDay(of table: String, _ db: Database) throws -> Int? {
+        guard try db.tableExists(table) else { return nil }
+        return try edgeDay(of: table, db, last: true)
+    }
+
+    private static func edgeDay(of table: String, _ db: Database, last: Bool) throws -> Int? {
         let counted = try ColumnStatistics.current(db, dataset: table)?.figures["day"]
-        return try (counted.map { $0.min } ?? db.rememberedScalar("SELECT min(day) FROM \(quoteIdentifier(table))")).intValue.map(Int.init)
+        let edge = try counted.map { last ? $0.max : $0.min }
+            ?? db.rememberedScalar("SELECT \(last ? "max" : "min")(day) FROM \(quoteIdentifier(table))")
+        return edge.intValue.map(Int.init)
     }
 }

@@ -244,6 +244,20 @@ extension Parser {
     /// ```
     mutating func parseTransition() throws(Diagnostic) -> TransitionQuery {
         var query = TransitionQuery()
+        // The projection measures the whole shop's channels: a filter or segment would also have to split the
+        // buyers kept and the CAC, which `kpi … where` measures and `assume` takes (docs/language.md).
+        let measureApart = "measure the part with kpi retention_rate, customers, cac by quarter, channel where … (or for SEGMENT), "
+            + "then assume own_retention R% (likewise mall_retention, own_cac)"
+        do {
+            try parseTransitionClauses(&query, measureApart: measureApart)
+        } catch {
+            guard current.keyword == "where" else { throw error }
+            throw Diagnostic("simulate transition measures every counted order: it takes no 'where' filter", at: current.range, note: measureApart)
+        }
+        return query
+    }
+
+    mutating func parseTransitionClauses(_ query: inout TransitionQuery, measureApart: String) throws(Diagnostic) {
         try parseClauses(["from", "to", "by", "for"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
             switch keyword {
             case "from": query.from = try p.parseNames("a channel after 'from'")
@@ -254,11 +268,14 @@ extension Parser {
                 if try p.accept("per") != nil { try p.expect("quarter", "after 'per' (by 10% per quarter)") }
                 query.step = Located(step, range: range)
             default:
+                if case .word = p.current.kind {
+                    throw Diagnostic("simulate transition measures every customer: 'for' takes a number of quarters, not a segment",
+                                     at: p.current.range, note: measureApart)
+                }
                 query.quarters = try p.parseCount("a number of quarters")
                 if try p.accept("quarters") == nil { _ = try p.accept("quarter") }
             }
         }
-        return query
     }
 
     /// The start of the last consumed keyword, from its end and length (keywords are ASCII, one line).

@@ -51,7 +51,8 @@ extension Session {
         guard quarters >= 1 && quarters <= TransitionSimulation.maximumQuarters else {
             throw ShellError("the simulation runs 1 to \(TransitionSimulation.maximumQuarters) quarters", at: q.quarters?.range)
         }
-        let measured = try measureChannels(end: try calibrationEnd(asOf: nil))
+        let calibrated = try calibration(asOf: nil)
+        let measured = try measureChannels(end: calibrated.end, firstPurchase: calibrated.firstPurchase)
         let known = Set(measured.byChannel.keys)
         // By default the channels measured that the marketplaces setting counts (`Marketplaces`: other spellings too),
         // in the setting's order.
@@ -74,7 +75,9 @@ extension Session {
             throw ShellError("no counted orders through channel '\(target)' in the measured year", at: q.to?.range,
                              help: "channels: " + known.sorted().joined(separator: ", "))
         }
-        let mall = malls.compactMap { measured.byChannel[$0] }.reduce(ChannelQuarter(), +)
+        var mall = malls.compactMap { measured.byChannel[$0] }.reduce(ChannelQuarter(), +)
+        // A buyer of two malls in one quarter is one buyer to win over (the per-channel counts hold them twice).
+        mall.customers = try distinctBuyers(malls, measured: measured)
         let spendLoaded = try database.tableExists("spend")
         let period = measured.period
         var assumptionRows: [TransitionSimulation.Assumption] = []
@@ -118,7 +121,7 @@ extension Session {
                                   formats: [.text, .text, .text],
                                   notes: ["money in \(settings.currency) per quarter, buyers per quarter; retention and step are shares (fractions in CSV and JSON); "
                                           + "change with assume NAME VALUE"])
-        if let partial = measured.partial { assumed.notes.insert(partial, at: 0) }
+        assumed.notes.insert(contentsOf: measured.notes, at: 0)
         assumed.machineRows = assumptionRows.map { [.text($0.name), .real($0.value), .text($0.source)] }
         show(assumed, sql: nil)
         var table = simulation.table(currency: settings.currency)
@@ -155,11 +158,20 @@ extension Session {
         }
     }
 
-    /// Quarterly averages per channel over the four calendar quarters ending with the one holding `end`,
-    /// from the KPI engine (one definition of every measure), and CAC by channel over the same span.
-    /// `partial` says when the last quarter is cut short by the last counted day (or as_of): it still counts as a whole
-    /// quarter in the averages.
-    func measureChannels(end: Int) throws -> (byChannel: [String: ChannelQuarter], ownCAC: [String: Double], period: String, partial: String?) {
+    /// What `measureChannels` measured: per-channel quarterly averages, CAC by channel, the span (as the
+    /// sources name it, its first month and last day, the quarters' labels) and the notes on it.
+    struct MeasuredChannels {
+        var byChannel: [String: ChannelQuarter], ownCAC: [String: Double]
+        var period: String, from: String, to: String, quarterLabels: Set<String>
+        var notes: [String]
+    }
+
+    /// Quarterly averages per channel over the four calendar quarters ending with the one holding `end`, from the
+    /// quarter of the first purchase on when it is later (a shop younger than a year: the quarters before it had no
+    /// shop, a note says so; an empty quarter after it counts as 0), from the KPI engine (one definition of every
+    /// measure), and CAC by channel over the same span. A note says when the last quarter is cut short: no order
+    /// row (of any status) and no as_of reaches its last day; it still counts as a whole quarter in the averages.
+    func measureChannels(end: Int, firstPurchase: Int) throws -> MeasuredChannels {
         // The calendar's quarters (labels and running numbers, as the KPI table labels them): the one holding
         // `end`, the three before it, and the one before those, whose buyers are the first quarter's retention denominator.
         func quarter(of day: Int) -> (label: String, number: Int, start: Int, end: Int) {
@@ -168,11 +180,25 @@ extension Session {
         let last = quarter(of: end)
         var quarters = [last]
         for _ in 0..<4 { quarters.insert(quarter(of: quarters[0].start - 1), at: 0) }
-        let before = quarters[0], firstQuarter = quarters[1]
-        let partial = end >= last.end ? nil
-            : "\(last.label) has data to \(DayNumber.isoDate(end)) only (\(end - last.start + 1) of its \(last.end - last.start + 1) days) "
-            + "but counts as a whole quarter in these averages, which understates the per-quarter money and buyers; "
-            + "set as_of \(DayNumber.isoDate(last.start - 1)) to measure the four whole quarters before it"
+        let before = quarters[0]
+        let opening = quarter(of: firstPurchase)
+        let firstQuarter = opening.number > quarters[1].number ? opening : quarters[1]
+        let counted = quarters.filter { $0.number >= firstQuarter.number }
+        var notes: [String] = []
+        // The orders export runs to its last row whatever its status; as_of, when set, is the user's word.
+        let covered = try metricSettings().asOf != nil ? end : max(end, try WorkspaceDates.lastDay(of: "orders", database) ?? end)
+        if covered < last.end {
+            notes.append("\(last.label)'s orders end on \(DayNumber.isoDate(covered)) (\(covered - last.start + 1) of its \(last.end - last.start + 1) days) "
+                + "but it counts as a whole quarter in these averages, which understates the per-quarter money and buyers if orders are missing after that day; "
+                + "set as_of \(DayNumber.isoDate(last.start - 1)) to measure whole quarters before it, or set as_of \(DayNumber.isoDate(last.end)) "
+                + "if the orders export covers the quarter to its end")
+        }
+        if counted.count < 4 {
+            let cut = firstPurchase > opening.start
+                ? " (\(opening.label) from that day only, \(opening.end - firstPurchase + 1) of its \(opening.end - opening.start + 1) days, which understates it)" : ""
+            notes.append("the first purchase is on \(DayNumber.isoDate(firstPurchase)): the averages are over the \(counted.count) "
+                + "quarter\(counted.count == 1 ? "" : "s") \(opening.label)\(counted.count == 1 ? "" : " to \(last.label)"), not four\(cut)")
+        }
         let from = String(DayNumber.isoDate(firstQuarter.start).prefix(7)), to = DayNumber.isoDate(end)
         let engine = KPIEngine(database, settings: try metricSettings())
         let result = try engine.run(ECAnalytics.KPIQuery(kpis: ["gmv", "revenue", "margin", "commission", "discount_rate", "customers", "retention_rate"],
@@ -184,13 +210,12 @@ extension Session {
         let first = firstQuarter.number
         var sums: [String: ChannelQuarter] = [:]
         var buyers: [String: [Int: Double]] = [:]
-        var quartersSeen = Set<Int>()
         var rows: [(channel: String, quarter: Int, row: [Value])] = []
         for (i, row) in t.rows.enumerated() where !t.summaryRows.contains(i) {
             guard let c = col("channel"), let channel = row[c].textValue?.lowercased(),
                   let qc = col("quarter"), let quarter = row[qc].textValue.flatMap({ numbers[$0] }) else { continue }
             buyers[channel, default: [:]][quarter] = col("customers").flatMap { row[$0].doubleValue } ?? 0
-            if quarter >= first { rows.append((channel, quarter, row)); quartersSeen.insert(quarter) }
+            if quarter >= first { rows.append((channel, quarter, row)) }
         }
         for (channel, quarter, row) in rows {
             func v(_ name: String) -> Double { col(name).flatMap { row[$0].doubleValue } ?? 0 }
@@ -202,11 +227,11 @@ extension Session {
         }
         // A channel's quarter with no buyers has no row, but its buyers may still come back the quarter after.
         for (channel, byQuarter) in buyers where sums[channel] != nil {
-            for quarter in quartersSeen where byQuarter[quarter] == nil {
+            for quarter in counted.map(\.number) where byQuarter[quarter] == nil {
                 sums[channel, default: ChannelQuarter()].previousBuyers += byQuarter[quarter - 1] ?? 0
             }
         }
-        let n = Double(max(quartersSeen.count, 1))
+        let n = Double(counted.count)
         let averages = sums.mapValues { s in
             ChannelQuarter(gmv: s.gmv / n, revenue: s.revenue / n, margin: s.margin / n, fees: s.fees / n,
                            customers: s.customers / n, retained: s.retained, previousBuyers: s.previousBuyers)
@@ -220,6 +245,19 @@ extension Session {
                 }
             }
         }
-        return (averages, cac, "\(from) to \(to) (\(quartersSeen.count) quarters)", partial)
+        return MeasuredChannels(byChannel: averages, ownCAC: cac, period: "\(from) to \(to) (\(counted.count) quarter\(counted.count == 1 ? "" : "s"))",
+                                from: from, to: to, quarterLabels: Set(counted.map(\.label)), notes: notes)
+    }
+
+    /// Buyers per quarter of `malls` together, over the measured quarters: a customer buying on two of them in one
+    /// quarter counts once, as one buyer the own site has to win.
+    func distinctBuyers(_ malls: [String], measured: MeasuredChannels) throws -> Double {
+        let filter = SQLFragment("lower(\"channel\") IN (" + malls.map { _ in "?" }.joined(separator: ", ") + ")", malls.map { .text($0) })
+        let t = try KPIEngine(database, settings: try metricSettings())
+            .run(ECAnalytics.KPIQuery(kpis: ["customers"], groupBy: [.grain(.quarter)], orderFilter: filter, from: measured.from, to: measured.to)).table
+        guard let q = t.columns.firstIndex(of: "quarter"), let c = t.columns.firstIndex(of: "customers") else { return 0 }
+        let buyers = t.rows.enumerated().filter { !t.summaryRows.contains($0.offset) && measured.quarterLabels.contains($0.element[q].textValue ?? "") }
+            .reduce(0.0) { $0 + ($1.element[c].doubleValue ?? 0) }
+        return buyers / Double(measured.quarterLabels.count)
     }
 }
