@@ -1,0 +1,100 @@
+import Foundation
+import ECTestSupport
+import Testing
+
+/// Overlapping ad and analytics exports appended: a later export of the same days says another status
+/// (`Campaign status` Enabled → Paused, Yahoo!'s `配信状況`) or revised figures written as text (`Conv. rate`
+/// `10.00%` → `20.00%`, `Conversions` `--` → `2.00`). Those columns are no part of the append key, so the days
+/// are replaced, not counted twice.
+@Suite struct AdExportAppendTests {
+    /// Three new customers in January (C1, C2 by google, C3 by meta); C4 in February.
+    static let orders = """
+        order_id,customer_id,ordered_at,amount,status,channel
+        1,C1,2024-01-05,1000,completed,google
+        2,C2,2024-01-10,2000,completed,google
+        3,C3,2024-01-15,3000,completed,meta
+        4,C1,2024-02-05,1000,completed,google
+        5,C4,2024-02-10,4000,completed,meta
+
+        """
+
+    /// Google Ads campaign report, downloaded twice: January 5 and 6 (¥1,000 + ¥2,000) in both; the campaign was
+    /// paused and conversions were revised in between.
+    static func googleAds(status: String, rates: (String, String), conversions: String) -> String {
+        """
+        Campaign report
+        "January 1, 2024 - January 31, 2024"
+        Day,Campaign,Campaign status,Currency code,Cost,Clicks,Impr.,Conversions,Conv. rate
+        2024-01-05,Brand,\(status),JPY,"1,000.00",10,100,\(conversions),\(rates.0)
+        2024-01-06,Brand,\(status),JPY,"2,000.00",20,200,1.00,\(rates.1)
+        Total: Account,--,--,JPY,"3,000.00",30,300,--,--
+
+        """
+    }
+
+    /// January's spend is ¥3,000 once: CAC = ¥3,000 / 3 new customers = ¥1,000 (it was ¥6,000 and ¥2,000).
+    @Test func aReExportedGoogleAdsReportReplacesItsDays() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", Self.orders)
+        let first = try dir.write("ads_jan.csv", Self.googleAds(status: "Enabled", rates: ("10.00%", "5.00%"), conversions: "--"))
+        let again = try dir.write("ads_jan_again.csv", Self.googleAds(status: "Paused", rates: ("20.00%", "5.00%"), conversions: "2.00"))
+        let out = try runECSH(["-csv", "-c", "load orders from '\(orders)'", "-c", "load spend from '\(first)'",
+                               "-c", "load spend from '\(again)' append", "-c", "kpi spend, new_customers, cac from 2024-01-01 to 2024-01-31"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("spend,new_customers,cac\n3000.0,3,1000.0\n"), "\(out.stdout)")
+        #expect(out.stderr.contains("0 new, 2 updated, 0 unchanged"), "\(out.stderr)")
+        #expect(out.stderr.contains("append matched rows already loaded by date, channel, campaign and Currency code (spend rows have no id)"), "\(out.stderr)")
+        #expect(out.stderr.contains("not by 'Campaign status', 'Conversions', 'Conv. rate' (a status, or figures such as rates, which a later export of the same day may give otherwise): rows that differ only there are the same row"), "\(out.stderr)")
+    }
+
+    /// Yahoo!広告 in Japanese: `配信状況` 配信中 → 停止中 and `クリック率` stay out of the key; Rakuten RPP's
+    /// `実績額(円)` is read as spend. January: ¥3,000 Yahoo! + ¥600 RPP = ¥3,600 over 3 new customers, CAC ¥1,200.
+    @Test func japaneseAdExportsAppendOnce() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", Self.orders)
+        let yahoo = { (status: String) in
+            """
+            日付,キャンペーン名,配信状況,インプレッション数,クリック数,クリック率,ご利用金額
+            2024/01/05,ブランド,\(status),100,10,10.00%,"1,000"
+            2024/01/06,ブランド,\(status),200,20,10.00%,"2,000"
+            合計,--,--,300,30,10.00%,"3,000"
+
+            """
+        }
+        let first = try dir.write("yahoo1.csv", yahoo("配信中"))
+        let again = try dir.write("yahoo2.csv", yahoo("停止中"))
+        let rpp = try dir.write("rpp.csv", "日付,キャンペーン名,クリック数,実績額(円),CPC実績(円)\n2024/01/05,全商品,4,400,100\n2024/01/20,全商品,2,200,100\n")
+        let out = try runECSH(["-csv", "-c", "load orders from '\(orders)'", "-c", "load spend from '\(first)'",
+                               "-c", "load spend from '\(again)' append", "-c", "load spend from '\(rpp)' append",
+                               "-c", "kpi spend, cac from 2024-01-01 to 2024-01-31"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("spend,cac\n3600.0,1200.0\n"), "\(out.stdout)")
+        #expect(out.stderr.contains("not by '配信状況', 'クリック率'"), "\(out.stderr)")
+    }
+
+    /// GA4 by device, exported twice with the engagement rate revised: 100 + 300 sessions on January 5 and 200 on
+    /// January 6 once, 600 sessions; 3 January orders, CVR = 3 / 600 = 0.50% (it was 1,200 sessions and 0.25%).
+    @Test func aReExportedTrafficReportReplacesItsDays() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", Self.orders)
+        let ga4 = { (rates: [String]) in
+            """
+            # Start date: 20240101
+            # End date: 20240131
+            Date,Session default channel group,Device category,Sessions,Engagement rate
+            20240105,Organic Search,desktop,100,\(rates[0])
+            20240105,Organic Search,mobile,300,\(rates[1])
+            20240106,Organic Search,mobile,200,\(rates[2])
+
+            """
+        }
+        let first = try dir.write("ga4_1.csv", ga4(["50.00%", "40.00%", "40.00%"]))
+        let again = try dir.write("ga4_2.csv", ga4(["51.00%", "40.00%", "41.50%"]))
+        let out = try runECSH(["-csv", "-c", "load orders from '\(orders)'", "-c", "load traffic from '\(first)'",
+                               "-c", "load traffic from '\(again)' append", "-c", "kpi sessions, orders, cvr from 2024-01-01 to 2024-01-31"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("sessions,orders,cvr\n600,3,0.005\n"), "\(out.stdout)")
+        #expect(out.stderr.contains("append matched rows already loaded by date, channel and Device category (traffic rows have no id)"), "\(out.stderr)")
+        #expect(out.stderr.contains("not by 'Engagement rate'"), "\(out.stderr)")
+    }
+}
