@@ -67,8 +67,8 @@ extension KPIEngine {
         guard settings.asOf == nil, plan.endDay == plan.asOfDay, try db.tableExists("orders") else { return nil }
         var parts: [String] = []
         var last = plan.endDay
-        for (source, table, figure) in [(Measure.Source.spend, "spend", "spend"), (.traffic, "traffic", "sessions")]
-        where plan.sources.contains(source) && (try db.tableExists(table)) {
+        for (source, table, figure) in [(Measure.Source.spend, "spend", "spend"), (.traffic, "traffic", "sessions")] where plan.sources.contains(source) {
+            guard try db.tableExists(table) else { continue }
             let row = try db.query("SELECT count(*), sum(\(figure)), max(day) FROM \(quoteIdentifier(table)) WHERE day > ?",
                                    [.integer(Int64(plan.endDay))]).rows[0]
             guard let rows = row[0].intValue, rows > 0, let end = row[2].intValue else { continue }
