@@ -355,6 +355,7 @@ public final class Loader {
         var pairs: [StatusPair] = []
         // Mapped while parsing when the tally holds; else (a preset, a status that was not text) with SQL.
         if role == .orders && mapped("status") { pairs = try tally?.statusPairs ?? applyStatusVocabulary(table, base: base) }
+        if role == .spend { try checkSpendCurrency(table, base: base, plan: plan, request: request) }
         // Before the merge, so that appended rows compare with earlier rows as stored.
         if role == .orders {
             let negated = try settleCostSigns(table, base: base, plan: plan, request: request, converter: converter, preset: preset)
