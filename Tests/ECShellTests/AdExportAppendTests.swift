@@ -159,3 +159,46 @@ import Testing
         #expect(!out.stderr.contains("no order's channel"), "\(out.stderr)")
     }
 }
+
+/// A Google Ads export writes the account's currency in `Currency code` beside costs without a sign: a dollar
+/// account's 12.50 was added to yen spend as ¥12.50.
+@Suite struct SpendCurrencyTests {
+    static let mixed = """
+        Campaign report
+        "January 1, 2024 - January 31, 2024"
+        Day,Campaign,Currency code,Cost
+        2024-01-05,Brand,JPY,"1,000.00"
+        2024-01-06,Brand US,USD,12.50
+        2024-01-07,Brand,JPY,500.00
+        Total: Account,--,--,"1,512.50"
+
+        """
+
+    /// Two currencies in one file stop the load at the first row of the second (line 5, column 3); nothing is loaded.
+    @Test func twoCurrenciesStopTheLoad() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let spend = try dir.write("ads.csv", Self.mixed)
+        let out = try runECSH(["-c", "load spend from '\(spend)'"])
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("field 'Currency code': 'USD' is a second currency of the spend (JPY ×2, USD ×1): costs in JPY and USD cannot be added into one spend, cac or roas"), "\(out.stderr)")
+        #expect(out.stderr.contains("--> \(spend):5:3"), "\(out.stderr)")
+        #expect(out.stderr.contains("help: load each currency's rows from a file of their own, converted to JPY (the workspace's currency) first"), "\(out.stderr)")
+    }
+
+    /// A dollar account beside a yen workspace stops; with `set currency USD` (the shop's amounts in dollars too) it
+    /// loads: $12.50 + $20.00 = $32.50 over January's 3 new customers, CAC $10.83.
+    @Test func anotherCurrencyThanTheWorkspacesStops() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", AdExportAppendTests.orders)
+        let spend = try dir.write("usd.csv", "Day,Campaign,Currency code,Cost\n2024-01-05,Brand US,USD,12.50\n2024-01-06,Brand US,USD,20.00\n")
+        let yen = try runECSH(["-c", "load orders from '\(orders)'", "-c", "load spend from '\(spend)'"])
+        #expect(yen.status != 0)
+        #expect(yen.stderr.contains("field 'Currency code': 'USD' is the spend's currency, but the workspace's amounts are JPY (its currency setting)"), "\(yen.stderr)")
+        #expect(yen.stderr.contains("--> \(spend):2:3"), "\(yen.stderr)")
+        #expect(yen.stderr.contains("help: if the shop's amounts are in USD too: set currency USD, then load again"), "\(yen.stderr)")
+        let dollars = try runECSH(["-csv", "-c", "set currency USD", "-c", "load orders from '\(orders)'", "-c", "load spend from '\(spend)'",
+                                   "-c", "kpi spend, cac from 2024-01-01 to 2024-01-31"])
+        #expect(dollars.status == 0, "\(dollars.stderr)")
+        #expect(dollars.stdout.contains("spend,cac\n32.5,10.83"), "\(dollars.stdout)")
+    }
+}
