@@ -18,16 +18,20 @@ extension Loader {
         let shown = try Loader.shownCurrency(database).uppercased()
         let header = column.header ?? column.name
         let listed = found.map { "\($0.0) ×\(LoadSummary.grouped($0.1))" }.joined(separator: ", ")
+        let odd: (String, Int, Int), reason: String, help: String
         if found.count > 1 {
-            let odd = found[1]
-            throw LoadError(file: request.path, line: odd.2, column: index + 1, field: header, rawValue: odd.0,
-                            reason: "is a second currency of the spend (\(listed)): costs in \(found[0].0) and \(odd.0) cannot be added into one spend, cac or roas",
-                            help: "load each currency's rows from a file of their own, converted to \(shown) (the workspace's currency) first, or rename the header '\(header)' once they are")
+            odd = found[1]
+            reason = "is a second currency of the spend (\(listed)): costs in \(found[0].0) and \(odd.0) cannot be added into one spend, cac or roas"
+            help = "load each currency's rows from a file of their own, converted to \(shown) (the workspace's currency) first, or rename the header '\(header)' once they are"
+        } else if let only = found.first, only.0 != shown {
+            odd = only
+            reason = "is the spend's currency, but the workspace's amounts are \(shown) (its currency setting): loaded, \(only.0) costs would count against \(shown) orders as if they were \(shown)"
+            help = "if the shop's amounts are in \(only.0) too: set currency \(only.0), then load again; otherwise convert the costs to \(shown) first and rename the header '\(header)'"
+        } else {
+            return
         }
-        if let only = found.first, only.0 != shown {
-            throw LoadError(file: request.path, line: only.2, column: index + 1, field: header, rawValue: only.0,
-                            reason: "is the spend's currency, but the workspace's amounts are \(shown) (its currency setting): loaded, \(only.0) costs would count against \(shown) orders as if they were \(shown)",
-                            help: "if the shop's amounts are in \(only.0) too: set currency \(only.0), then load again; otherwise convert the costs to \(shown) first and rename the header '\(header)'")
-        }
+        var error = LoadError(file: request.path, line: odd.2, column: index + 1, field: header, rawValue: odd.0, reason: reason, help: help)
+        error.notAboutLayout = true
+        throw error
     }
 }

@@ -82,6 +82,8 @@ public struct ServerLoader {
         for (key, status) in words {
             try staging.execute("INSERT INTO ecsh_settings (name, value) VALUES (?, ?)", [.text("status_word:" + key), .text(status)])
         }
+        // And its currency: the staged load checks a spend file's currency column against it (`checkSpendCurrency`).
+        try staging.execute("INSERT INTO ecsh_settings (name, value) VALUES ('currency', ?)", [.text(try Loader.shownCurrency(database))])
         var staged = request
         staged.append = false
         var summary = try Loader(database: staging).load(staged, progress: progress)
