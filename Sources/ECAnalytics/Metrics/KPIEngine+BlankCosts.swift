@@ -59,4 +59,27 @@ extension KPIEngine {
         return "the range starts \(start), the first day of the spend, traffic or NPS rows, but the first order is on \(begin): "
             + "before it the rows show no orders, which may be the orders file starting later (from \(begin) keeps to the orders)"
     }
+
+    /// The range ends at as_of, the last order's day unless set: spend or traffic rows after it (an ad export
+    /// newer than the orders export) are in no period and no total, and `kpi spend` read ¥600 of a file's ¥2,200
+    /// without a word. Say how much is left out and how to count it. Not when as_of is set (a chosen end).
+    func lateEndNote(plan: Plan) throws -> String? {
+        guard settings.asOf == nil, plan.endDay == plan.asOfDay, try db.tableExists("orders") else { return nil }
+        var parts: [String] = []
+        var last = plan.endDay
+        for (source, table, figure) in [(Measure.Source.spend, "spend", "spend"), (.traffic, "traffic", "sessions")] where plan.sources.contains(source) {
+            guard try db.tableExists(table) else { continue }
+            let row = try db.query("SELECT count(*), sum(\(figure)), max(day) FROM \(quoteIdentifier(table)) WHERE day > ?",
+                                   [.integer(Int64(plan.endDay))]).rows[0]
+            guard let rows = row[0].intValue, rows > 0, let end = row[2].intValue else { continue }
+            let amount = table == "spend" ? Currency(code: settings.currency).format(row[1].doubleValue ?? 0)
+                : "\(LoadSummary.grouped(Int(row[1].intValue ?? 0))) sessions"
+            parts.append("\(table) has \(amount) in \(LoadSummary.grouped(Int(rows))) rows to \(DayNumber.isoDate(Int(end)))")
+            last = max(last, Int(end))
+        }
+        guard !parts.isEmpty else { return nil }
+        return parts.joined(separator: ", ") + " after \(DayNumber.isoDate(plan.endDay)), the last order's day (as_of), where the range ends: "
+            + "not counted here, which may be the orders file ending earlier (set as_of \(DayNumber.isoDate(last)) counts \(parts.count == 1 ? "it" : "them"); "
+            + "the days after the last order then show no orders)"
+    }
 }

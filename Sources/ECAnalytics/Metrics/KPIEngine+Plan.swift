@@ -184,6 +184,30 @@ extension KPIEngine {
             return notes
         }
 
+        /// By channel, a KPI that divides orders by sessions (cvr, the sales equation) matches traffic rows to orders by
+        /// the channel's name. Analytics tools name channels their own way (GA4's `Organic Search`, `Paid Search`
+        /// beside orders of `google`, `meta`): a traffic channel that is no order's channel shows a cvr of 0% and the
+        /// orders' channel a blank, or a few sessions of a channel both name divide all its orders (google 3 orders /
+        /// 100 sessions = 3.00%). Name the traffic channels no order has, and the way to rename them.
+        func trafficChannelNote(_ db: Database) throws -> String? {
+            guard dims.count == 1, dims[0].name.lowercased() == "channel", sources.contains(.traffic),
+                  !sources.isDisjoint(with: [.orders, .repeats, .active, .retention, .lifetime]),
+                  try db.tableExists("traffic"), try db.tableExists("orders") else { return nil }
+            let unmatched = try db.query("""
+                SELECT channel, sum(sessions) FROM traffic WHERE day BETWEEN ? AND ? AND channel IS NOT NULL
+                AND channel NOT IN (SELECT channel FROM orders WHERE channel IS NOT NULL) GROUP BY channel ORDER BY sum(sessions) DESC
+                """, [.integer(Int64(startDay)), .integer(Int64(endDay))]).rows
+            guard !unmatched.isEmpty else { return nil }
+            let orderChannels = try db.query("SELECT DISTINCT channel FROM orders WHERE channel IS NOT NULL ORDER BY channel LIMIT 6").rows.compactMap { $0[0].textValue }
+            let named = unmatched.prefix(4).map { "'\($0[0].textValue ?? "")' (\(LoadSummary.grouped(Int($0[1].intValue ?? 0))) sessions)" }.joined(separator: ", ")
+                + (unmatched.count > 4 ? " and \(unmatched.count - 4) more" : "")
+            let orders = orderChannels.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (orderChannels.count > 5 ? ", …" : "")
+            let from = (unmatched[0][0].textValue ?? "").replacingOccurrences(of: "'", with: "''")
+            return "by channel, traffic channels \(named) are no order's channel (orders: \(orders.isEmpty ? "none with a channel" : orders)): their cvr is 0% "
+                + "and their sessions count for no channel of the orders (the total is whole); if they are an analytics tool's names for the orders' "
+                + "channels (channel groups), rename them: sql UPDATE traffic SET channel = '<order channel>' WHERE channel = '\(from)'"
+        }
+
         /// Cost fields that are empty count as 0 in margin: which are empty on every order, and which on some of
         /// the counted orders of the range (a cogs column filled for half the products overstates margin as much
         /// as none, and used to pass without a word).
@@ -232,6 +256,7 @@ extension KPIEngine {
             if measures.contains(.active_members) { notes.append("active_members: ordered in the \(windowDays) days up to the period end") }
             if measures.contains(.mall_gmv), let note = try Self.noMallNote(engine.db, settings.marketplaces) { notes.append(note) }
             notes += try coverageNotes(engine: engine)
+            if let note = try trafficChannelNote(engine.db) { notes.append(note) }
             if filter != nil, !sources.isDisjoint(with: [.spend, .traffic]) {
                 notes.append("where filters orders only; spend and traffic are not filtered")
             }

@@ -114,6 +114,7 @@ public struct KPIEngine {
         table.notes = notes
         if let note = try blankCostNote(table, columns: columns, running: running, fromSnapshot: filled) { table.notes.append(note) }
         if counted == nil, let note = try earlyStartNote(plan: plan, query: query) { table.notes.append(note) }
+        if counted == nil, let note = try lateEndNote(plan: plan) { table.notes.append(note) }
         if !plan.hasSegments, !table.columns.isEmpty { table = dropFirstColumn(table) }
         try addTotals(&table, columns: columns, plan: plan, query: query, counted: countedTotals)
         if plan.segments.count > 1, plan.grain != nil || !plan.dims.isEmpty { table = table.pivotingSegments(kpiColumnCount: columns.count, segments: plan.segments.map(\.name)) }

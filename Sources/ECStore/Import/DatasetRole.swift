@@ -72,16 +72,18 @@ public enum DatasetRole: String, CaseIterable, Sendable {
     /// `hasIdentity`: the file maps `identity`.
     /// `columns`: the table's columns (name, declared type); for spend and traffic its other text columns (an
     /// account, an ad group, a device) are part of the key too, so two accounts' rows of one day and campaign stay
-    /// two rows (an append of the second account's export replaced the first's spend).
-    public func appendKey(hasIdentity: Bool, columns: [(name: String, type: String)] = []) -> [String] {
+    /// two rows (an append of the second account's export replaced the first's spend). Columns that change from
+    /// one export of a day to the next are no part of it (`changesBetweenExports`): a campaign's status, and
+    /// `measures`, the text columns whose values are all figures (`10.00%`, `< 10%`, `--`: `Loader.measureColumns`).
+    public func appendKey(hasIdentity: Bool, columns: [(name: String, type: String)] = [], measures: Set<String> = []) -> [String] {
         switch self {
         case .orders: return ["order_id"]
         case .customers: return ["customer_id"]
         // One respondent's answer at one moment is one response, whatever its score says now.
         case .nps: return hasIdentity ? ["response_id"] : ["customer_id", "responded_at"]
         // `day`, not `date`: the same day written two ways is one day.
-        case .spend: return ["day", "channel", "campaign"] + otherTextColumns(columns)
-        case .traffic: return ["day", "channel"] + otherTextColumns(columns)
+        case .spend: return ["day", "channel", "campaign"] + otherTextColumns(columns).filter { !measures.contains($0) && !Self.changesBetweenExports($0) }
+        case .traffic: return ["day", "channel"] + otherTextColumns(columns).filter { !measures.contains($0) && !Self.changesBetweenExports($0) }
         }
     }
 
@@ -90,6 +92,24 @@ public enum DatasetRole: String, CaseIterable, Sendable {
     /// day replaced another).
     public func appendKeyRequired(hasIdentity: Bool) -> [String] {
         self == .nps && !hasIdentity ? ["customer_id"] : []
+    }
+
+    /// The text columns of a spend or traffic table that `append` leaves out of its key although no figures are in
+    /// them: `appendKey`'s columns, less `measures` and `changesBetweenExports`, in the table's order.
+    public func appendKeyLeftOut(columns: [(name: String, type: String)], measures: Set<String>) -> [String] {
+        guard self == .spend || self == .traffic else { return [] }
+        return otherTextColumns(columns).filter { measures.contains($0) || Self.changesBetweenExports($0) }
+    }
+
+    /// A header naming what an ad platform reports as it is at the time of the export, not of the day: a
+    /// status or delivery (`Campaign status` Enabled → Paused, Meta's `Campaign delivery`, Yahoo!'s `配信状況`),
+    /// an end date (`Ends`: `Ongoing`, then a date), a budget or bid strategy. A later export of the same day says
+    /// otherwise, and as part of the key it would keep both rows: the day's spend counted twice.
+    static func changesBetweenExports(_ header: String) -> Bool {
+        let name = HeaderAliases.normalize(HeaderAliases.withoutNotes(header))
+        let parts = ["status", "delivery", "ステータス", "配信状況", "配信状態", "budget", "予算", "bidstrategy", "入札戦略"]
+        let whole = ["ends", "enddate", "終了日", "配信", "キャンペーンの配信", "広告セットの配信", "広告の配信", "状態"]
+        return parts.contains { name.contains($0) } || whole.contains(name)
     }
 
     /// The text columns of `columns` that are none of this role's fields (nor the raw `date` text).

@@ -99,7 +99,7 @@ enum HeaderAliases {
         case (.traffic, "date"): specific = ["date", "day", "日付", "日", "年月日"]
         // Meta's export gives each row a range (`Reporting starts`, `Reporting ends`): `Loader.settleSpendRanges`.
         case (.spend, "date"): specific = ["date", "day", "日付", "日", "年月日", "reporting starts", "レポート開始日"]
-        case (.spend, "spend"): specific = ["spend", "ad spend", "cost", "amount", "spent", "amount spent", "広告費", "費用", "消化金額", "コスト", "広告費用", "ご利用金額", "利用金額"]
+        case (.spend, "spend"): specific = ["spend", "ad spend", "cost", "amount", "spent", "amount spent", "広告費", "費用", "消化金額", "コスト", "広告費用", "ご利用金額", "利用金額", "実績額"]
         case (.spend, "campaign"): specific = ["campaign", "campaign name", "キャンペーン", "キャンペーン名"]
         case (.spend, "impressions"): specific = ["impressions", "imps", "impr", "表示回数", "インプレッション", "インプレッション数"]
         case (.spend, "clicks"): specific = ["clicks", "click", "クリック", "クリック数"]

@@ -20,6 +20,9 @@ public struct LoadError: Error, Sendable, CustomStringConvertible {
     /// The failing line starts with the detected comment character and was read as a row (it has the header's
     /// fields): its help is `with comment`, not the title lines' `with skip` (`PlannedLoad.withWayOut`).
     var commentLikeRow = false
+    /// The error is about the values, read right from a header found right (the spend's currency): skipping title
+    /// lines is no way out of it (`PlannedLoad.withWayOut`).
+    var notAboutLayout = false
 
     public init(file: String, line: Int? = nil, column: Int? = nil, field: String? = nil,
                 rawValue: String? = nil, reason: String, help: String? = nil) {

@@ -27,6 +27,8 @@ public struct LoadSummary: Sendable {
     public var mergeKey: [String] = []
     /// Earlier rows an append by natural key removed (several may share a key: two ad groups of one day).
     public var replacedEarlier = 0
+    /// Text columns `append` did not match rows by: statuses and figures written as text (`DatasetRole.appendKeyLeftOut`).
+    public var mergeKeyLeftOut: [String] = []
     /// Deduction columns (discount, points) whose non-zero values all had the sign opposite to their row's amount
     /// (written negative) and were stored with their sign turned: header and count.
     public var negatedDeductions: [Count] = []
@@ -86,6 +88,10 @@ public struct LoadSummary: Sendable {
         var text = "append matched rows already loaded by \(key) (\(why)): a row with the same \(key) replaces them"
         if let merge, replacedEarlier > merge.updated + merge.unchanged {
             text += "; \(LoadSummary.grouped(replacedEarlier)) earlier rows were replaced by \(LoadSummary.grouped(merge.updated + merge.unchanged)) of this file's"
+        }
+        if !mergeKeyLeftOut.isEmpty {
+            let names = mergeKeyLeftOut.map { "'\($0)'" }.joined(separator: ", ")
+            text += "; not by \(names) (a status, or figures such as rates, which a later export of the same day may give otherwise): rows that differ only there are the same row"
         }
         if role == .nps && mergeKey.contains("customer_id") {
             text += "; an answer without a customer_id is the same answer only when every column is the same"

@@ -251,6 +251,24 @@ extension Loader {
         }
     }
 
+    /// The text columns of `table`'s rows after `base` (this load's) that hold figures, not names: every value,
+    /// blanks aside, made of digits, `.`, `,`, `%`, `<`, `>`, a currency sign and a leading `-`, with a digit or
+    /// written `--` (`10.00%`, `< 10%`, `--` in a column of numbers; not `123-456-7890`, an account's id). A later
+    /// export of the same day gives other figures (Google Ads revises conversions), so `append` keys no rows by them
+    /// (`DatasetRole.appendKey`).
+    static func measureColumns(_ database: Database, table: String, base: Int64, columns: [(name: String, type: String)]) throws -> Set<String> {
+        var found: Set<String> = []
+        for column in columns where column.type.uppercased() == "TEXT" {
+            let c = "trim(\(quoteIdentifier(column.name)))"
+            let row = try database.query("""
+                SELECT count(CASE WHEN \(c) GLOB '*[^0-9.,%<> ¥$％＜＞-]*' OR (\(c) GLOB '?*-*' AND \(c) <> '--' AND \(c) NOT GLOB '*[%％]*') THEN 1 END), count(CASE WHEN \(c) GLOB '*[0-9]*' OR \(c) = '--' THEN 1 END)
+                FROM \(quoteIdentifier(table)) WHERE rowid > ? AND \(c) <> ''
+                """, [.integer(base)]).rows[0]
+            if row[0].intValue == 0 && (row[1].intValue ?? 0) > 0 { found.insert(column.name) }
+        }
+        return found
+    }
+
     /// The condition that row `a` is an earlier or later version of row `b` for `append`: the key's fields equal
     /// (`equal`: `=` for an id, SQL's NULL-matching equality for a natural key), and, where a `required` field is
     /// NULL, every column alike instead (`same`).

@@ -17,7 +17,7 @@ struct PlannedLoad {
     /// A load error with the way out planning found: the preset, or skipping the title lines.
     func withWayOut(_ error: LoadError) -> LoadError {
         // A row that starts with the comment character has its own way out (`with comment`), not `with skip`.
-        guard presetHint != nil || (plan.preamble > 0 && !error.commentLikeRow) else { return error }
+        guard presetHint != nil || (plan.preamble > 0 && !error.commentLikeRow && !error.notAboutLayout) else { return error }
         var e = error
         let skip = "the first \(plan.preamble == 1 ? "line looks" : "\(plan.preamble) lines look") like a title above the header: load \(request.target.tableName) from '\(request.path)' with skip \(plan.preamble)"
         e.help = (presetHint ?? skip) + (e.help.map { "; otherwise: \($0)" } ?? "")

@@ -355,6 +355,7 @@ public final class Loader {
         var pairs: [StatusPair] = []
         // Mapped while parsing when the tally holds; else (a preset, a status that was not text) with SQL.
         if role == .orders && mapped("status") { pairs = try tally?.statusPairs ?? applyStatusVocabulary(table, base: base) }
+        if role == .spend { try checkSpendCurrency(table, base: base, plan: plan, request: request) }
         // Before the merge, so that appended rows compare with earlier rows as stored.
         if role == .orders {
             let negated = try settleCostSigns(table, base: base, plan: plan, request: request, converter: converter, preset: preset)
@@ -378,7 +379,10 @@ public final class Loader {
         }
         if request.append && base > 0 {
             let hasIdentity = role.identity.map(mapped) ?? false
-            let keys = role.appendKey(hasIdentity: hasIdentity, columns: try database.columns(of: table).map { ($0.name, $0.type) })
+            let columns = try database.columns(of: table).map { ($0.name, $0.type) }
+            let measures = role == .spend || role == .traffic ? try Loader.measureColumns(database, table: table, base: base, columns: columns) : []
+            let keys = role.appendKey(hasIdentity: hasIdentity, columns: columns, measures: measures)
+            summary.mergeKeyLeftOut = role.appendKeyLeftOut(columns: columns, measures: measures)
             // Orders of other channels with this load's ids are checked in the merge's own join (`checkIdCollisions`).
             let clashes = role == .orders && keys == ["order_id"] && mapped("channel")
             try mergeWithEarlier(table, keys: keys, required: role.appendKeyRequired(hasIdentity: hasIdentity), base: base, summary: &summary,

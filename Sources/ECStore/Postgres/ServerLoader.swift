@@ -82,6 +82,8 @@ public struct ServerLoader {
         for (key, status) in words {
             try staging.execute("INSERT INTO ecsh_settings (name, value) VALUES (?, ?)", [.text("status_word:" + key), .text(status)])
         }
+        // And its currency: the staged load checks a spend file's currency column against it (`checkSpendCurrency`).
+        try staging.execute("INSERT INTO ecsh_settings (name, value) VALUES ('currency', ?)", [.text(try Loader.shownCurrency(database))])
         var staged = request
         staged.append = false
         var summary = try Loader(database: staging).load(staged, progress: progress)
@@ -102,7 +104,9 @@ public struct ServerLoader {
                     try columns.contains { $0.name == key }
                         && !staging.scalar("SELECT 1 FROM \(quoteIdentifier(table)) WHERE \(quoteIdentifier(key)) IS NOT NULL LIMIT 1").isNull
                 } ?? false
-                let keys = role.appendKey(hasIdentity: hasIdentity, columns: columns)
+                let measures = role == .spend || role == .traffic ? try Loader.measureColumns(staging, table: table, base: 0, columns: columns) : []
+                let keys = role.appendKey(hasIdentity: hasIdentity, columns: columns, measures: measures)
+                summary.mergeKeyLeftOut = role.appendKeyLeftOut(columns: columns, measures: measures)
                 if role == .orders, keys == ["order_id"], columns.contains(where: { $0.name == "channel" }) {
                     try checkIdCollisions(table, staging: staging, request: request, column: summary.idColumn)
                 }

@@ -78,3 +78,29 @@ import ECTestSupport
         #expect(try f.rows("SELECT sum(sessions) FROM traffic") == [[150]])
     }
 }
+
+/// What `append` leaves out of a spend or traffic key, and what it keeps in it.
+@Suite struct AppendKeyLeftOutTests {
+    /// An account's id written `123-456-7890` is a name, not a figure: two accounts' rows of one day and campaign
+    /// stay two rows (¥100 + ¥200), while the rate beside them is left out of the key.
+    @Test func accountIdsStayInTheKeyRatesDoNot() throws {
+        let f = try LoadFixture()
+        try f.load(.role(.spend), try f.file("a.csv", "Day,Customer ID,Campaign,Cost,CTR\n2024-01-05,123-456-7890,Brand,100,1.00%\n"))
+        let s = try f.load(.role(.spend), try f.file("b.csv", "Day,Customer ID,Campaign,Cost,CTR\n2024-01-05,987-654-3210,Brand,200,2.00%\n"), append: true)
+        #expect(s.merge == LoadSummary.Merge(new: 1, updated: 0, unchanged: 0))
+        #expect(s.mergeKey == ["day", "channel", "campaign", "Customer ID"])
+        #expect(s.mergeKeyLeftOut == ["CTR"])
+        #expect(try f.rows("SELECT count(*), sum(spend) FROM spend") == [[2, 300.0]])
+    }
+
+    /// Meta's `Campaign delivery` (active → completed) and `Ends` (Ongoing → a date) change between exports; the
+    /// later export's row replaces the day's (¥500, not ¥1,000).
+    @Test func metaDeliveryAndEndsAreLeftOut() throws {
+        let f = try LoadFixture()
+        let head = "Day,Campaign name,Campaign delivery,Ends,Amount spent (JPY)\n"
+        try f.load(.role(.spend), try f.file("a.csv", head + "2024-01-05,Sale,active,Ongoing,500\n"))
+        let s = try f.load(.role(.spend), try f.file("b.csv", head + "2024-01-05,Sale,completed,2024-01-31,500\n"), append: true)
+        #expect(s.merge == LoadSummary.Merge(new: 0, updated: 1, unchanged: 0))
+        #expect(try f.rows("SELECT count(*), sum(spend) FROM spend") == [[1, 500.0]])
+    }
+}
