@@ -189,14 +189,24 @@ public struct SegmentCatalog {
         return d
     }
 
+    /// An unknown segment after `for`: a did-you-mean among the defined ones, or else the way to define it,
+    /// with `help segment`'s own example when it defines that name (the examples of `help kpi`,
+    /// `help nps compare` and others use `repeaters`, `one_timers`, … as if defined).
+    static func unknown(_ id: Identifier, among defined: [String]) -> Diagnostic {
+        let diagnostic = Diagnostic.unknownName("segment", id.name, at: id.range, among: defined)
+        guard diagnostic.help == nil else { return diagnostic }
+        let example = CommandCatalog.info(.segment).examples.first { $0.lowercased().hasPrefix("segment \(id.folded) =") }
+        let define = example ?? "segment \(id.name) = PREDICATE"
+        return Diagnostic(diagnostic.message, at: id.range,
+                          help: "define it first: \(define) (segments lists the defined ones; help segment shows more)")
+    }
+
     /// `for A, B`: the named segments as predicates over customer facts, in the order written.
     public func resolve(_ names: [Identifier]) throws -> [NamedSegment] {
         guard !names.isEmpty else { return [] }
         let defs = try definitions()
         return try names.map { id in
-            guard let d = defs[id.folded] else {
-                throw Diagnostic.unknownName("segment", id.name, at: id.range, among: defs.values.map(\.name))
-            }
+            guard let d = defs[id.folded] else { throw Self.unknown(id, among: defs.values.map(\.name)) }
             return NamedSegment(name: d.name, predicate: try compile(Expr(.identifier(id), range: id.range)))
         }
     }
