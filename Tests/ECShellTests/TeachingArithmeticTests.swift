@@ -95,6 +95,16 @@ import ECTestSupport
             #expect(out.status == 0, "\(out.stderr)")
             #expect(out.stdout.contains("\nRight. "), "lesson \(c.lesson), answer \(c.answer): \(out.stdout.suffix(400))")
         }
+        // Lesson 11's answer is a node of the tree shown; typed as words it is the same answer.
+        let tree = try runECSH(["--demo", "--format", "csv", "-c", "kpi tree customer_equity by quarter"])
+        let nodes = ["active_members", "orders_per_member", "margin_per_order"]
+        let explains = try nodes.map { node in
+            (node, try #require(tree.stdout.split(separator: "\n").first { $0.contains(node + ",") }
+                .flatMap { line in line.split(separator: ",", omittingEmptySubsequences: false).compactMap { Double($0) }.last }))
+        }
+        let top = try #require(explains.max { abs($0.1) < abs($1.1) }).0
+        let words = try runECSH(["-c", "tutorial 11", "-c", "answer \(top.replacingOccurrences(of: "_", with: " "))"])
+        #expect(words.stdout.contains("\nRight. "), "\(top): \(words.stdout.suffix(400))")
         #expect(Question.number("３４％") == 34 && Question.number("41.1 pt") == 41.1 && Question.number("820万") == 8_200_000)
         #expect(Question.number("¥1.4k") == 1_400 && Question.number("abc") == nil)
     }

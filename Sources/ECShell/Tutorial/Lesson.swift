@@ -45,8 +45,9 @@ struct Question: Sendable {
             guard let number = Self.number(text) else { return false }
             return abs(number - value) <= tolerance || abs(number / unit - value) <= tolerance
         case .choice(let accepted):
+            // `active members` for `active_members`: a learner types the name as words.
             let word = text.trimmingCharacters(in: CharacterSet(charactersIn: "'\"."))
-            return accepted.contains(word)
+            return accepted.contains(word) || accepted.contains(word.replacingOccurrences(of: " ", with: "_"))
         }
     }
 
