@@ -76,7 +76,7 @@ import ECStore
         let t = Self.table(cols, [[.text("2024-01"), .real(1000), .null, .real(0.02), .null, .real(100), .null, .real(2000), .null],
                                   [.text("2024-02"), .real(500), .real(-0.5), .real(0.02), .real(0), .real(110), .real(0.1), .real(1100), .real(-0.45)]])
         let text = try Lessons.salesEquation.interpret(Shown(tables: [t]))
-        #expect(text.contains("500 × 2.00% × ¥110 = ¥1,100"), "\(text)")
+        #expect(text.contains("500 sessions × 2.0000% CVR ≈ 10 orders, and 10 orders × ¥110.00 AOV ≈ ¥1,100"), "\(text)")
         #expect(!text.contains("More visitors came") && !text.contains("promotion"), "\(text)")
     }
 

@@ -20,7 +20,7 @@ public enum Explainer {
         (["gmv traps", "gmv first", "gmv-first traps", "gmv first traps"], "GMV-first traps",
          "Chasing GMV rewards the wrong things: cancelled and returned orders, deep discounts, and one-off buyers bought with ads all raise GMV while margin and customer equity fall. Look at revenue (net of discounts and points), margin and repeat behaviour alongside it."),
         (["ltv", "clv", "lifetime value"], "LTV (customer lifetime value)",
-         "Historical LTV(h) = cumulative contribution margin of a cohort's counted orders up to month h, divided by the cohort's size. Margin, not revenue, because that is what pays for acquisition. Only cohorts at least h months old are reported.\nSee `cohort margin cumulative` and `unit economics`."),
+         "Historical LTV(h) = cumulative contribution margin of a cohort's counted orders up to month offset h (the first order's month is 0), divided by the cohort's size. Margin, not revenue, because that is what pays for acquisition. Only cohorts at least h months old are reported.\nSee `cohort margin cumulative` and `unit economics`."),
         (["ltv/cac", "ltv cac", "ltv to cac"], "LTV / CAC",
          "How many times a customer's margin repays what it cost to acquire them. 3 or more is a common rule of thumb for healthy growth, not a law; below 1 every new customer loses money."),
         (["unit economics", "unit_economics"], "Unit economics",

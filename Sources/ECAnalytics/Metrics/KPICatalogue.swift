@@ -107,7 +107,7 @@ public enum KPICatalogue {
               pitfalls: ["Blended CAC divides all spend by all new customers, including ones who came without ads; paid CAC (only ad-driven customers) is higher.",
                          "Vendors call different things CAC; ecsh's formula is printed above."],
               total: .recompute, direction: .lowerIsBetter, display: .money, perCount: true, measures: [.spend, .spend_rows, .new_customers], sql: cacSQL),
-        .init("ltv", "historical LTV(h): contribution margin per customer acquired in the period over their first h months",
+        .init("ltv", "historical LTV(h): contribution margin per customer acquired in the period, from their first order's month through h months after it",
               formula: "Σ CM2 of their counted orders in month offsets 0..h / customers acquired in the period who have reached month h (h = ltv_horizon)",
               needs: ["orders.customer_id", "orders.amount", "orders.cogs", "orders.shipping", "orders.commission"],
               pitfalls: ["Blank for periods whose customers have not all reached month h by as_of: a young cohort would look poorer than it is.",

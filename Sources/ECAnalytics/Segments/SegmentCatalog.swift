@@ -235,25 +235,26 @@ public struct SegmentCatalog {
         return d
     }
 
+    /// An unknown segment after `for`: a did-you-mean among the defined ones, or else the way to define it,
+    /// with `help segment`'s own example when it defines that name (the examples of `help kpi`,
+    /// `help nps compare` and others use `repeaters`, `one_timers`, … as if defined).
+    static func unknown(_ id: Identifier, among defined: [String]) -> Diagnostic {
+        let diagnostic = Diagnostic.unknownName("segment", id.name, at: id.range, among: defined)
+        guard diagnostic.help == nil else { return diagnostic }
+        let example = CommandCatalog.info(.segment).examples.first { $0.lowercased().hasPrefix("segment \(id.folded) =") }
+        let define = example ?? "segment \(id.name) = PREDICATE"
+        return Diagnostic(diagnostic.message, at: id.range,
+                          help: "define it first: \(define) (segments lists the defined ones; help segment shows more)")
+    }
+
     /// `for A, B`: the named segments as predicates over customer facts, in the order written.
     public func resolve(_ names: [Identifier]) throws -> [NamedSegment] {
         guard !names.isEmpty else { return [] }
         let defs = try definitions()
         return try names.map { id in
-            guard let d = defs[id.folded] else { throw Self.undefined(id, defs) }
+            guard let d = defs[id.folded] else { throw Self.unknown(id, among: defs.values.map(\.name)) }
             return NamedSegment(name: d.name, predicate: try compile(Expr(.identifier(id), range: id.range)))
         }
-    }
-
-    /// A segment a statement names that is not defined: a near name is suggested; otherwise the way out is to
-    /// define it (a fresh `--demo` has none, and help examples use names such as `at_risk`).
-    static func undefined(_ id: Identifier, _ defs: [String: Definition]) -> Diagnostic {
-        let names = defs.values.map(\.name).sorted()
-        let near = Diagnostic.unknownName("segment", id.name, at: id.range, among: names)
-        if near.help != nil { return near }
-        let defined = names.isEmpty ? "none is defined yet" : "defined: " + names.joined(separator: ", ")
-        return Diagnostic("unknown segment '\(id.name)'", at: id.range,
-                          note: "define it first, e.g. segment \(id.name) = orders >= 2 (the customer attributes: describe customers); \(defined)")
     }
 
     /// A condition on `customer_id` selecting the customers of any of the given segments.

@@ -21,8 +21,10 @@ struct Lesson: Sendable {
 /// A question with an answer the shell can check.
 struct Question: Sendable {
     enum Expected: Sendable {
-        /// A number, accepted within `tolerance` (absolute, in the units asked for).
-        case number(Double, tolerance: Double)
+        /// A number, accepted within `tolerance` (absolute, in the units asked for). `unit` is what one of
+        /// those units is as a plain number (0.01 for percent, 1,000,000 for millions of yen): the same
+        /// amount written plainly (`0.34` for 34%, `¥8,199,232` or `8.2M` for 8.2 million) is accepted too.
+        case number(Double, tolerance: Double, unit: Double = 1)
         /// One of a few words; `accepted` are the right ones (lower case).
         case choice(accepted: Set<String>)
     }
@@ -39,20 +41,29 @@ struct Question: Sendable {
     func accepts(_ raw: String) -> Bool {
         let text = raw.trimmingCharacters(in: .whitespaces).lowercased()
         switch expected {
-        case .number(let value, let tolerance):
+        case .number(let value, let tolerance, let unit):
             guard let number = Self.number(text) else { return false }
-            return abs(number - value) <= tolerance
+            return abs(number - value) <= tolerance || abs(number / unit - value) <= tolerance
         case .choice(let accepted):
+            // `active members` for `active_members`: a learner types the name as words.
             let word = text.trimmingCharacters(in: CharacterSet(charactersIn: "'\"."))
-            return accepted.contains(word)
+            return accepted.contains(word) || accepted.contains(word.replacingOccurrences(of: " ", with: "_"))
         }
     }
 
-    /// A number as a learner may write it: `3.4`, `-71`, `34%`, `¥2,667`, `2667 yen`, `x3.4`.
+    /// A number as a learner may write it: `3.4`, `-71`, `34%`, `41.1 pt`, `¥2,667`, `2667 yen`, `x3.4`,
+    /// with a scale (`8.2M`, `1.4k`, `820万`), or typed with a Japanese input method (`３４％`, `－７１`).
     static func number(_ text: String) -> Double? {
-        var t = text
-        for noise in ["¥", "yen", "%", ",", "x", "×", " ", "円"] { t = t.replacingOccurrences(of: noise, with: "") }
+        // Full-width digits and signs (an input method left on) are the ASCII ones (NFKC).
+        var t = text.precomposedStringWithCompatibilityMapping.lowercased()
+        for noise in ["¥", "yen", "%", "points", "point", "pts", "pt", ",", "x", "×", " ", "円"] {
+            t = t.replacingOccurrences(of: noise, with: "")
+        }
         t = t.replacingOccurrences(of: "−", with: "-")
+        let scales: [(String, Double)] = [("million", 1e6), ("m", 1e6), ("k", 1e3), ("万", 1e4), ("億", 1e8)]
+        for (suffix, scale) in scales where t.hasSuffix(suffix) {
+            return Double(t.dropLast(suffix.count)).map { $0 * scale }
+        }
         return Double(t)
     }
 
@@ -122,7 +133,15 @@ enum Say {
         let n = Int(value.rounded())
         return (n < 0 ? "-¥" : "¥") + grouped(abs(n))
     }
+    /// "¥2,433.43": with `places` decimals, for a product the reader checks by hand.
+    static func yen(_ value: Double, places: Int) -> String {
+        let digits = fixed(abs(value), places).split(separator: ".")
+        let whole = grouped(Int(digits[0]) ?? 0)
+        return (value < 0 ? "-¥" : "¥") + whole + (digits.count > 1 ? "." + digits[1] : "")
+    }
     static func percent(_ ratio: Double, places: Int = 1) -> String { fixed(ratio * 100, places) + "%" }
+    /// A ratio in percent rounded to one decimal, as `percent` writes it: the figure a reader computes with.
+    static func shownPercent(_ ratio: Double) -> Double { (ratio * 1000).rounded() / 10 }
     static func fixed(_ value: Double, _ places: Int) -> String { String(format: "%.\(places)f", value) }
     static func count(_ value: Double) -> String { grouped(Int(value.rounded())) }
     /// "+12.3%" / "-4.0%" for a change ratio.

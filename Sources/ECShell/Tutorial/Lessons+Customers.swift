@@ -66,7 +66,7 @@ extension Lessons {
             let growth = (last.value / yearBefore.value - 1) * 100
             return Question(
                 prompt: "By how many percent did active members grow from \(yearBefore.label) to \(last.label)? (a whole number)",
-                expected: .number(growth, tolerance: 1.5), answerText: Say.fixed(growth, 0) + "%",
+                expected: .number(growth, tolerance: 1.5, unit: 0.01), answerText: Say.fixed(growth, 0) + "%",
                 hint: "(\(last.label) − \(yearBefore.label)) ÷ \(yearBefore.label) × 100.",
                 explanation: "\(Say.count(yearBefore.value)) → \(Say.count(last.value)): \(Say.fixed(growth, 1))%. "
                     + "That is the customer base, the asset GMV is drawn from.")
@@ -93,7 +93,7 @@ extension Lessons {
             let q1 = try shown.table(0).number("average", "Q1") * 100
             return Question(
                 prompt: "What percent of an average cohort buys again in the quarter after its first (the average row, Q1)? (one decimal)",
-                expected: .number(q1, tolerance: 0.15), answerText: Say.fixed(q1, 1) + "%",
+                expected: .number(q1, tolerance: 0.15, unit: 0.01), answerText: Say.fixed(q1, 1) + "%",
                 hint: "Look at the last row, average, in the column Q1.",
                 explanation: "\(Say.fixed(q1, 1))%: the other \(Say.fixed(100 - q1, 1))% of new customers do not buy in the next quarter.")
         },
@@ -127,10 +127,11 @@ extension Lessons {
         },
         question: { shown in
             let k = try shown.table(1)
-            let gap = (try k.number("promoters", "repeat_rate") - k.number("detractors", "repeat_rate")) * 100
+            // The difference of the rates as the table shows them (one decimal), which is what a reader subtracts.
+            let gap = try Say.shownPercent(k.number("promoters", "repeat_rate")) - Say.shownPercent(k.number("detractors", "repeat_rate"))
             return Question(
                 prompt: "How many percentage points higher is the promoters' repeat rate than the detractors'? (one decimal)",
-                expected: .number(gap, tolerance: 0.15), answerText: Say.fixed(gap, 1),
+                expected: .number(gap, tolerance: 0.15, unit: 0.01), answerText: Say.fixed(gap, 1),
                 hint: "Subtract the detractors' repeat_rate from the promoters'.",
                 explanation: "\(Say.fixed(gap, 1)) points. NPS is worth tracking because it moves with the repeat "
                     + "purchases that make LTV.")

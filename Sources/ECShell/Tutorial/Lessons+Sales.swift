@@ -37,7 +37,7 @@ extension Lessons {
             return Question(
                 prompt: "By how many percent did margin change from \(peak.before) to \(peak.month)? "
                     + "Answer a whole number, negative for a fall (for example: answer -25).",
-                expected: .number(change, tolerance: 1.5), answerText: Say.fixed(change, 0),
+                expected: .number(change, tolerance: 1.5, unit: 0.01), answerText: Say.fixed(change, 0),
                 hint: "(margin in \(peak.month) − margin in \(peak.before)) ÷ margin in \(peak.before) × 100.",
                 explanation: "Margin went from \(Say.yen(peak.marginBefore)) to \(Say.yen(peak.margin)), "
                     + "\(Say.fixed(change, 1))%, while GMV rose \(Say.change(peak.gmv / peak.gmvBefore - 1)). "
@@ -57,13 +57,16 @@ extension Lessons {
         statements: ["kpi sales by month from 2024-04 to 2024-05"],
         interpret: { shown in
             let move = try SalesMove(try shown.table(0))
-            let product = move.sessions * move.cvr * move.aov
+            // The table rounds CVR and AOV, so its figures multiply to another revenue; the product is written
+            // with the places it needs to check by hand, through the orders it counts.
+            let orders = (move.sessions * move.cvr).rounded()
             return """
                 From \(move.before) to \(move.period) revenue changed \(Say.change(move.revenueChange)): sessions \
                 \(Say.change(move.changes[0].1)), conversion \(Say.change(move.changes[1].1)), AOV \
                 \(Say.change(move.changes[2].1)). \(move.driver.name) moved most. The factors multiply back to \
-                revenue: \(Say.count(move.sessions)) × \(Say.percent(move.cvr, places: 2)) × \(Say.yen(move.aov)) = \
-                \(Say.yen(product)).
+                revenue: \(Say.count(move.sessions)) sessions × \(Say.percent(move.cvr, places: 4)) CVR ≈ \
+                \(Say.count(orders)) orders, and \(Say.count(orders)) orders × \(Say.yen(move.aov, places: 2)) AOV ≈ \
+                \(Say.yen(move.revenue)) (the table rounds CVR and AOV).
                 """ + (move.changes[0].1 > 0 && move.changes[2].1 < 0
                     ? " More visitors came while each order paid less (AOV is revenue per order, after discounts and points)."
                     : "")
@@ -115,7 +118,7 @@ extension Lessons {
             return Question(
                 prompt: "What percent of rakuten's GMV goes to commission plus discounts and points? "
                     + "(commission ÷ gmv, plus discount_rate; one decimal)",
-                expected: .number(share, tolerance: 0.3), answerText: Say.fixed(share, 1) + "%",
+                expected: .number(share, tolerance: 0.3, unit: 0.01), answerText: Say.fixed(share, 1) + "%",
                 hint: "rakuten's commission ÷ rakuten's gmv gives about \(Say.percent(try t.number("rakuten", "commission") / t.number("rakuten", "gmv"), places: 0)); add its discount_rate.",
                 explanation: "About \(Say.fixed(share, 1))% of every yen sold on rakuten goes to the mall and its "
                     + "points before cost of goods and shipping. That is the mall's rent.")
@@ -126,7 +129,7 @@ extension Lessons {
         title: "Unit economics: LTV, CAC, LTV/CAC and payback",
         text: """
             CAC is the ad spend per new customer. Historical LTV(12) is the contribution margin a customer has \
-            actually brought in the 12 months from their first order (observed, by cohort; not a forecast). \
+            actually brought from the month of their first order through the 12 months after it (month offsets 0..12; observed, by cohort; not a forecast). \
             LTV/CAC of 3 or more is a rule of thumb for healthy growth; below 1, every new customer loses money. \
             Payback is the month the cumulative margin covers CAC.
             """,
@@ -148,7 +151,8 @@ extension Lessons {
         },
         question: { shown in
             let t = try shown.table(0)
-            let loss = try t.number("rakuten", "CAC") - t.number("rakuten", "LTV_12m")
+            // The difference of the whole yen the table shows, which is what a reader subtracts.
+            let loss = try t.number("rakuten", "CAC").rounded() - t.number("rakuten", "LTV_12m").rounded()
             // Asked as a loss, negative when rakuten's customers have brought more than they cost.
             return Question(
                 prompt: "How many yen does the shop lose on each new rakuten customer after 12 months (CAC − LTV_12m; "
@@ -187,7 +191,7 @@ struct GMVPeak {
 /// The last period of a `kpi sales` table: its factors, their changes and the one that moved most.
 struct SalesMove {
     let period: String, before: String
-    let sessions: Double, cvr: Double, aov: Double, revenueChange: Double
+    let sessions: Double, cvr: Double, aov: Double, revenue: Double, revenueChange: Double
     let changes: [(String, Double)]
     let driver: (name: String, change: Double, words: Set<String>)
 
@@ -199,6 +203,7 @@ struct SalesMove {
         sessions = last.value
         cvr = try t.number(period, "cvr")
         aov = try t.number(period, "aov")
+        revenue = try t.number(period, "revenue")
         revenueChange = try t.number(period, "revenue_change")
         changes = [("sessions", try t.number(period, "sessions_change")), ("cvr", try t.number(period, "cvr_change")),
                    ("aov", try t.number(period, "aov_change"))]

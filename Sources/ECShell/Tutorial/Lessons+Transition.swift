@@ -36,7 +36,7 @@ extension Lessons {
             let millions = last.value / 1_000_000
             return Question(
                 prompt: "What is the cumulative cash flow after the last quarter (\(last.label)), in millions of yen? (one decimal)",
-                expected: .number(millions, tolerance: 0.051), answerText: Say.fixed(millions, 1),
+                expected: .number(millions, tolerance: 0.051, unit: 1_000_000), answerText: Say.fixed(millions, 1),
                 hint: "Read the last row of cumulative_cash_flow (it is the sum of the cash_flow column) and divide by 1,000,000.",
                 explanation: "\(Say.yen(last.value)), about \(Say.fixed(millions, 1)) million: the margin gained each quarter "
                     + "less the ads paid to move the customers, added up. A mall-to-own shift is judged on this "

@@ -49,18 +49,17 @@ import ECLanguage
                 == [["own_repeaters", "1/6"], ["repeaters", "4/6"]])
     }
 
-    /// An undefined segment (a help example's `at_risk` on a fresh shop) said only "unknown segment 'at_risk'":
-    /// with no near name it now says how to define it and which are defined; a near name is still suggested.
+    /// An undefined segment said only "unknown segment 'x'": with no near name it says how to define it (with
+    /// `help segment`'s example when one defines that name); a near name is still suggested.
     @Test func anUndefinedSegmentSaysHowToDefineIt() throws {
         let (_, segments) = try shop()
-        #expect(throws: Diagnostic("unknown segment 'at_risk'", at: name("at_risk").range,
-                                   note: "define it first, e.g. segment at_risk = orders >= 2 (the customer attributes: describe customers); none is defined yet")) {
-            try segments.resolve([name("at_risk")])
-        }
         try segments.define(name("repeaters"), as: predicate("orders >= 2"))
-        try segments.define(name("own"), as: predicate("first_channel = 'own'"))
+        #expect(throws: Diagnostic("unknown segment 'big_spenders'", at: name("big_spenders").range,
+                                   help: "define it first: segment big_spenders = PREDICATE (segments lists the defined ones; help segment shows more)")) {
+            try segments.resolve([name("big_spenders")])
+        }
         #expect(throws: Diagnostic("unknown segment 'at_risk'", at: name("at_risk").range,
-                                   note: "define it first, e.g. segment at_risk = orders >= 2 (the customer attributes: describe customers); defined: own, repeaters")) {
+                                   help: "define it first: segment at_risk = recency > 180 days and orders >= 2 (segments lists the defined ones; help segment shows more)")) {
             try segments.resolve([name("at_risk")])
         }
         #expect(throws: Diagnostic("unknown segment 'repeater'", at: name("repeater").range, help: "did you mean 'repeaters'?")) {
