@@ -23,7 +23,7 @@ import Testing
 
     /// One sign: a bookkeeping minus with another sign, or in the wrong place, is no number; nor are 万 and a trailing minus.
     @Test(arguments: ["▲-1,000", "△+1,000", "(-1,000)", "(▲1,000)", "▲(1,000)", "-(1,000)", "¥▲1,000", "(1,000", "1,000)",
-                      "▲", "()", "(¥)", "1万2千円", "1.2万", "1,000-", "1,000－", "▼1,000", "▽1,000", "\\1,100", "３，３０", "１ ２"])
+                      "▲", "()", "(¥)", "1万2千円", "1.2万", "1,000-", "1,000－", "▼1,000", "▽1,000", "\\1,100", "３，３０", "１ ２", "１２．５００", "１．２３４円"])
     func refusesUnclearForms(_ text: String) {
         #expect(number(text) == nil)
     }
@@ -66,6 +66,21 @@ import Testing
         let f = try LoadFixture()
         try f.load(.table("t"), try f.file("q.csv", "sku,qty\nA,１２\nB,３\nC,１，２００\n"))
         #expect(try f.rows("SELECT sum(qty), min(typeof(qty)), max(typeof(qty)) FROM t") == [[1215, "integer", "integer"]])
+    }
+
+    /// `１２．５００` settled the column as decimals: `1.234` then read 1.234 without the question whether `.` groups
+    /// thousands (asked when both are half-width). It stops with a way out.
+    @Test func fullWidthThreeDecimalsDoNotSettleTheDecimalMark() throws {
+        let f = try LoadFixture()
+        let path = try f.file("d.csv", JapaneseNumberTests.header + "D1,C1,2024-01-01,1.234,completed\nD2,C2,2024-01-02,１２．５００,completed\n")
+        #expect { try f.load(.role(.orders), path) } throws: { e in
+            let e = e as? LoadError
+            return e?.line == 3 && e?.column == 4 && e?.help == "in full-width digits three digits after the point (１２．５００) may be a decimal "
+                + "or thousands grouped by '.': write the amounts in half-width digits (the load then asks which when the column does not tell)"
+        }
+        // With decimal ',' the grouping is said: 1.234 + １２．５００ = 1,234 + 12,500 = 13,734.
+        try f.load(.role(.orders), path, [("decimal", ",")])
+        #expect(try f.rows("SELECT sum(amount) FROM orders") == [[.real(13734)]])
     }
 
     /// Forms a guess could read wrong stop at file:line:column with a way out.
