@@ -495,8 +495,11 @@ public final class Loader {
             if p.isHeldSummary { heldSummary = (p, line, raw) }
             if p.isNoData { return }
             if onError == .stop {
+                // A number written in a Japanese form that is not read (`1.2万`, `1,000-`) says why and what to write.
+                let numberHelp = p.help == nil && p.reason.hasPrefix("is not a number")
+                    ? p.raw.flatMap { NumberReader.refusalHelp($0, encoding: plan.encoding) } : nil
                 var e = LoadError(file: request.path, line: line, column: p.column, field: p.field, rawValue: p.raw,
-                                  reason: p.reason, help: p.help)
+                                  reason: p.reason, help: p.help ?? numberHelp)
                 // A line starting with the comment character read as a row: it has the header's fields
                 // (`CSVDialect.commentRowFields`), or no comment character was detected (a `#` title line was
                 // skipped as a title): a footer such as `# generated,by,shopsystem,v2` is a comment, not a title.

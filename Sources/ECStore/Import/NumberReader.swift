@@ -26,19 +26,32 @@ enum ParsedNumber: Equatable {
 /// `$ 12.50`, ` -3 `, `1.234,5` (with decimal ','), `1e3`.
 ///
 /// Thousands separators must group by three, so `1,5` is not read as 15.
+///
+/// Japanese exports' forms read too (`parseWritten`): full-width digits and marks (`３，３００`, `－１２．５`),
+/// the minus sign `−`, `▲1,000` and `△1,000` (negative in bookkeeping), `(1,000)` (negative), and, in a
+/// Shift_JIS file (`backslashIsYen`), `\1,100`, whose byte 0x5C is the yen sign.
 struct NumberReader {
     let decimalMark: UInt8
     let groupMark: UInt8
+    /// The file was decoded from CP932/Shift_JIS, whose yen sign is the byte that decodes to `\`.
+    let backslashIsYen: Bool
 
-    init(decimal: Character) {
+    init(decimal: Character, backslashIsYen: Bool = false) {
         decimalMark = decimal == "," ? 44 : 46
         groupMark = decimal == "," ? 46 : 44
+        self.backslashIsYen = backslashIsYen
     }
 
     private static let powers: [Double] = (0...22).map { Glibc.pow(10.0, Double($0)) }
 
     /// The number in `b`, or nil when it is not one.
     func parse(_ b: UnsafeBufferPointer<UInt8>) -> ParsedNumber? {
+        if let number = parsePlain(b) { return number }
+        return parseWritten(b)
+    }
+
+    /// A number in ASCII (with ¥ ￥ € £ 円), as nearly every field is written; `parseWritten` folds the rest to it.
+    func parsePlain(_ b: UnsafeBufferPointer<UInt8>) -> ParsedNumber? {
         guard let p = b.baseAddress else { return nil }
         var i = 0
         var n = b.count
