@@ -112,7 +112,7 @@ extension Loader {
         }
         let reader = CSVReader(source: try TextSource(path: request.readPath, encoding: encoding), dialect: dialect, maxFields: maxColumns + 1,
                                passControls: options.onError == .skip)
-        let numbers = NumberReader(decimal: options.decimal)
+        let numbers = NumberReader(decimal: options.decimal, backslashIsYen: encoding == .cp932)
         let dates = DateReader(format: options.dateFormat)
         var skipped = 0
         while skipped < skip, try readRecord(reader, request) { skipped += 1 }

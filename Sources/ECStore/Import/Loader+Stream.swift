@@ -71,7 +71,7 @@ extension Loader {
         var plan = planned.plan
         plan.columns = columns
         let converter = RowConverter(columns: columns, options: request.options, checkRequired: true,
-                                     slashOrders: plan.slashOrders)
+                                     slashOrders: plan.slashOrders, encoding: plan.encoding)
         let (pipeline, source) = try openPipeline(request, plan: plan, converter: converter, tally: tally)
         pipeline.start()
         defer { pipeline.stop() }

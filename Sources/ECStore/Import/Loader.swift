@@ -149,7 +149,7 @@ public final class Loader {
                 insertPlan.columns.append(ColumnPlan(name: "rowid", source: .lineRowid(base: base), header: nil, kind: .integer))
             }
             let converter = RowConverter(columns: insertPlan.columns, options: options, checkRequired: preset == nil,
-                                         slashOrders: plan.slashOrders, role: role)
+                                         slashOrders: plan.slashOrders, role: role, encoding: plan.encoding)
             // Orders have their statuses mapped and their rows counted while they are parsed (`RowTally`);
             // a preset's line items are merged first, so theirs are settled with SQL afterwards.
             let tally = role == .orders && preset == nil

@@ -82,11 +82,12 @@ final class RowConverter {
     let reportRows: ReportRows?
 
     init(columns: [ColumnPlan], options: LoadOptions, checkRequired: Bool = true, slashOrders: [Int: SlashOrder] = [:],
-         role: DatasetRole? = nil) {
+         role: DatasetRole? = nil, encoding: TextEncoding? = nil) {
         self.columns = columns
         reportRows = ReportRows(role: role, columns: columns)
         width = columns.count
-        numbers = NumberReader(decimal: options.decimal)
+        // A Shift_JIS file's yen sign is the byte that decodes to `\` (`\1,100`).
+        numbers = NumberReader(decimal: options.decimal, backslashIsYen: encoding == .cp932)
         // The option was checked when the `with` clause was read; an unknown zone cannot reach here.
         dates = DateReader(format: options.dateFormat, zone: try? ZoneConverter(identifier: options.timezone))
         dateFormat = options.dateFormat
@@ -482,7 +483,11 @@ final class RowConverter {
                     cell.pointee = .real(0)
                     return nil
                 }
-                let hint = numbers.decimalMark == 46 ? " (if ',' is the decimal mark: with decimal ',')" : ""
+                // The decimal-comma hint only where a comma could be the decimal mark: not beside a form the
+                // reader refuses for its own reason (`1,000-`, `▲-1,000`, `1.2万`), whose help the load adds.
+                let text = String(decoding: b, as: UTF8.self)
+                let hint = numbers.decimalMark == 46 && b.contains(44) && NumberReader.refusalHelp(text, encoding: .utf8) == nil
+                    ? " (if ',' is the decimal mark: with decimal ',')" : ""
                 return problem(k, raw, "is not a number\(hint)")
             }
         case .date, .timestamp:

@@ -83,6 +83,21 @@ import Testing
         #expect(try f.rows("SELECT sum(amount) FROM orders") == [[.real(13734)]])
     }
 
+    /// A Shift_JIS (cp932) export writes ¥ as the byte 0x5C, which decodes to `\`: by hand 1,100 + 2,200 + 900 = 4,200
+    /// (the load stopped at line 2, "is not a number"). The same text as UTF-8 stops, with the help above.
+    @Test func aShiftJISFilesBackslashIsTheYenSign() throws {
+        let f = try LoadFixture()
+        // 0x8E 0xE6 0x88 0xF8 is 取引 in cp932: the sniffer finds the encoding from it.
+        let name: [UInt8] = [0x8E, 0xE6, 0x88, 0xF8]
+        var bytes = Array("order_id,customer_id,ordered_at,amount,status,memo\n".utf8)
+        for (i, amount) in ["\"\\1,100\"", "\"\\2,200\"", "\\900"].enumerated() {
+            bytes += Array("S\(i),C\(i),2024-01-0\(i + 1),\(amount),completed,".utf8) + name + [0x0A]
+        }
+        try f.load(.role(.orders), try f.file("sjis.csv", bytes: bytes))
+        #expect(try f.rows("SELECT sum(amount), count(*) FROM orders") == [[.real(4200), 3]])
+        #expect(try f.rows("SELECT memo FROM orders WHERE order_id = 'S0'") == [["取引"]])
+    }
+
     /// Forms a guess could read wrong stop at file:line:column with a way out.
     @Test(arguments: [
         ("1万2千円", "amounts in 万, 千 or 億 are not read (1.2万 is usually a rounded display of the amount): export the whole amounts (1万2千円 is 12000)"),
