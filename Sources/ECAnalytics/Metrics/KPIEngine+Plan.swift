@@ -121,7 +121,12 @@ extension KPIEngine {
                 }
             }
             if sources.contains(.nps) {
-                if !dims.isEmpty { throw MetricsError("nps can be split by time and segment only", about: reading(.nps)) }
+                if !dims.isEmpty {
+                    // The nps command groups answers by a customer attribute (one at a time), with its margins.
+                    let segments = query.segments.isEmpty ? "" : " for " + query.segments.map(\.name).joined(separator: ", ")
+                    throw MetricsError("nps can be split by time and segment only in kpi; by \(dims[0].name), write nps by \(dims[0].name)\(segments) "
+                                       + "(each group's NPS with its margin of error)", about: reading(.nps))
+                }
                 if !query.segments.isEmpty, try db.tableExists("nps"),
                    try !db.columns(of: "nps").contains(where: { $0.name == "customer_id" }) {
                     throw MetricsError("nps cannot be split by segment: the nps data has no customer_id", about: reading(.nps))

@@ -49,6 +49,20 @@ extension Session {
             }
         }
         say("\(name) = \(text)")
+        if name == "as_of", let note = try asOfAfterDataNote(settings) { say(note) }
+    }
+
+    /// An as_of after the orders' last day measures recency, tenure and the active window from a day the data
+    /// does not reach: `recency <= 90` then counts no customer, and every rate over a window reads as a fall,
+    /// without a word (a year-old export read with today's date). Say how far, and how to go back; from a month
+    /// on (a month's end a few days after the export's last day is a usual choice, and no surprise).
+    func asOfAfterDataNote(_ settings: MetricSettings) throws -> String? {
+        guard let asOf = settings.asOf, let day = DayNumber.parseRange(asOf)?.lowerBound,
+              let last = try WorkspaceDates.lastDay(of: "orders", database), day > last + 31 else { return nil }
+        let days = day - last
+        return "note: as_of is \(LoadSummary.grouped(days)) day\(days == 1 ? "" : "s") after the last order (\(DayNumber.isoDate(last))): "
+            + "recency, tenure, active_members and the windows measure from it, as if nobody bought since; "
+            + "set as_of 'last order' measures from the data's last day"
     }
 
     /// `show settings`: presentation options, then the definitions in force.
