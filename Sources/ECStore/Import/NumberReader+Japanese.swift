@@ -63,20 +63,14 @@ extension NumberReader {
         RowConverter.hasThreeDigitsAfterLoneDot(folded) && !RowConverter.hasThreeDigitsAfterLoneDot(written)
     }
 
-    /// The ASCII character of the full-width form U+FF00 + (`low` − 0x80), for the characters a number uses.
+    /// The ASCII character of the full-width form U+FF00 + (`low` − 0x80) (`RowConverter.fullWidthASCII`), for the
+    /// characters a number uses only: digits, `，．－＋＄（）` (not `Ｅ`, so `１Ｅ３` is no number).
     private static func fullWidth(_ low: UInt8) -> UInt8? {
-        switch low {
-        case 0x90...0x99: return low - 0x90 + 48
-        case 0x8C: return 44  // ，
-        case 0x8E: return 46  // ．
-        case 0x8D: return 45  // －
-        case 0x8B: return 43  // ＋
-        case 0x84: return 36  // ＄
-        case 0x88: return 40  // （
-        case 0x89: return 41  // ）
-        default: return nil
-        }
+        guard let c = RowConverter.fullWidthASCII(0xBC, low), (48...57).contains(c) || numberMarks.contains(c) else { return nil }
+        return c
     }
+
+    private static let numberMarks: Set<UInt8> = Set(",.-+$()".utf8)
 
     /// The way out for a value refused as no number when it is written in a Japanese form ecsh does not read
     /// (a `\` yen sign outside Shift_JIS, 万/千/億, a minus after the number, ▼, a sign said twice); nil otherwise.
