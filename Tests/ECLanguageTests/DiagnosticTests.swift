@@ -172,3 +172,30 @@ import ECTestSupport
         do { _ = try Parser.parse(statement); return nil } catch { return error }
     }
 }
+
+/// `kpi ltv/cac` said "unexpected '/'" with the clause list: a formula is a KPI of one's own (or built in).
+@Suite struct KPIFormulaDiagnosticTests {
+    func error(_ text: String) throws -> Diagnostic {
+        let statement = try #require(StatementSplitter.split(Source(name: "s.ecsh", text: text)).first)
+        do { _ = try Parser.parse(statement) } catch { return error }
+        Issue.record("\(text) should fail"); return Diagnostic("", at: span(1, 1, 1, 1))
+    }
+
+    @Test func aFormulaShowsTheDefineToType() throws {
+        let e = try error("kpi gmv / orders by month")
+        #expect(e.headline == "kpi takes KPI names, not a formula")
+        #expect(e.note == "a formula of KPIs is a KPI of your own: define kpi gmv_per_orders = gmv / orders, then kpi gmv_per_orders")
+        #expect(e.range == span(1, 9, 1, 10))
+    }
+
+    @Test func ltvOverCACIsBuiltIn() throws {
+        #expect(try error("kpi ltv/cac").headline == "kpi takes KPI names, not a formula; did you mean 'ltv_cac'?")
+    }
+
+    /// No spaces around the minus: a name written with - for _.
+    @Test func aHyphenatedNameIsAskedAbout() throws {
+        let e = try error("kpi gmv, Repeat-Rate by month")
+        #expect(e.headline == "kpi takes KPI names, not a formula; did you mean 'repeat_rate'?")
+        #expect(try error("kpi gmv - revenue").note?.hasPrefix("a formula of KPIs") == true)
+    }
+}

@@ -47,3 +47,34 @@ import ECTestSupport
         #expect(out.stderr.contains("did you mean 'payback'?") && out.stderr.contains("explain alone lists every topic"))
     }
 }
+
+/// A learner types the name their report uses: `explain churn` suggested 'chart', `explain cm2` and `kpi 客単価`
+/// said only "unknown"; `define kpi x = cm2 / orders` and `target ＣＭ２ >= 100` gave no way to ecsh's name.
+@Suite struct OtherKPINamesTests {
+    @Test func explainUnderAnotherNameExplainsEcshsKPI() throws {
+        let out = try runECSH(["-c", "explain churn", "-c", "explain cm2", "-c", "explain ＣＶＲ"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("(churn is what ecsh calls churn_rate; kpi churn_rate computes it)\nchurn_rate: "))
+        #expect(out.stdout.contains("(cm2 is what ecsh calls margin; kpi margin computes it)\nmargin: "))
+        #expect(out.stdout.contains("(ＣＶＲ is what ecsh calls cvr; kpi cvr computes it)\ncvr: "))
+        // The same text as under ecsh's own name, after the pointer.
+        let own = try runECSH(["-c", "explain margin"]).stdout
+        #expect(out.stdout.contains(own))
+    }
+
+    @Test func anAmbiguousNameAsksWhichOne() throws {
+        let out = try runECSH(["-c", "explain 売上"])
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("error: unknown topic '売上'; did you mean 'revenue' or 'gmv'?"), "\(out.stderr)")
+    }
+
+    @Test func defineAndTargetPointAtEcshsName() throws {
+        let define = try runECSH(["-c", "define kpi x = cm2 / orders"])
+        #expect(define.stderr.contains("error: unknown KPI 'cm2'; did you mean 'margin'?"), "\(define.stderr)")
+        let target = try runECSH(["-c", "target リピート率 >= 30%"])
+        #expect(target.stderr.contains("error: unknown KPI 'リピート率'; did you mean 'repeat_rate'?"), "\(target.stderr)")
+        // Following the suggestion works.
+        let fixed = try runECSH(["-c", "target repeat_rate >= 30%"])
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+    }
+}

@@ -30,7 +30,7 @@ public enum DerivedKPIs {
         var all = try load(db)
         all[n] = expression
         for ref in expression.references where all[ref] == nil && KPICatalogue.named(ref) == nil {
-            throw MetricsError("unknown KPI '\(ref)' in the formula of \(n)\(KPIEngine.suggestion(for: ref, among: KPIEngine.allNames(derived: all)))")
+            throw MetricsError("unknown KPI '\(ref)' in the formula of \(n)\(KPIEngine.kpiSuggestion(for: ref, among: KPIEngine.allNames(derived: all)))")
         }
         try checkCycles(from: n, in: all)
         // Compile this formula and every one that uses it, as the engine will.

@@ -152,7 +152,7 @@ public struct KPIEngine {
                 throw MetricsError("the stored formula of '\(name)' cannot be read (\(problem)); define it again", about: name)
             }
             // "…; did you mean 'aov'? `kpis` lists them": the question ends the suggestion, so no "?;".
-            let near = Self.suggestion(for: name, among: Self.allNames(derived: derived))
+            let near = Self.kpiSuggestion(for: name, among: Self.allNames(derived: derived))
             throw MetricsError("unknown KPI '\(name)'" + (near.isEmpty ? "; `kpis` lists them" : near + " `kpis` lists them"),
                               about: name)
         }
@@ -194,5 +194,18 @@ public struct KPIEngine {
     /// "; did you mean 'aov'?" for a near miss, "" otherwise (ecsh's one did-you-mean).
     public static func suggestion(for name: String, among names: [String]) -> String {
         didYouMean(name, among: names).map { "; did you mean '\($0)'?" } ?? ""
+    }
+
+    /// For an unknown KPI: a near miss (`aovv` → aov), else ecsh's name for what analysts
+    /// call it otherwise (`cm2` → margin, `churn` → churn_rate, `売上` → revenue or gmv).
+    static func kpiSuggestion(for name: String, among names: [String]) -> String {
+        kpiHelp(for: name, among: names).map { "; " + $0 } ?? ""
+    }
+
+    /// "did you mean 'margin'?" for an unknown KPI (see `kpiSuggestion`), nil when nothing fits.
+    public static func kpiHelp(for name: String, among names: [String]) -> String? {
+        let kpis = didYouMean(name, among: names).map { [$0] } ?? KPICatalogue.kpis(calledOtherwise: name)
+        guard !kpis.isEmpty else { return nil }
+        return "did you mean " + kpis.map { "'\($0)'" }.joined(separator: " or ") + "?"
     }
 }

@@ -15,7 +15,7 @@ public enum TargetStore {
     /// Stores (or replaces) the target of a KPI; `text` is how it reads (`cac <= ¥3,000`).
     public static func save(_ t: Target, text: String, db: Database) throws {
         guard KPIEngine.knows(t.kpi, db: db) else {
-            throw MetricsError("unknown KPI '\(t.kpi)'\(KPIEngine.suggestion(for: t.kpi, among: try KPIEngine.allNames(db: db)))", about: t.kpi)
+            throw MetricsError("unknown KPI '\(t.kpi)'\(KPIEngine.kpiSuggestion(for: t.kpi, among: try KPIEngine.allNames(db: db)))", about: t.kpi)
         }
         try ensureTable(db)
         try db.execute("INSERT OR REPLACE INTO ecsh_targets (kpi, op, value, definition, objective) VALUES (?, ?, ?, ?, ?)",

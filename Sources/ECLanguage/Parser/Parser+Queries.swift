@@ -133,6 +133,7 @@ extension Parser {
 
     mutating func parseKPI() throws(Diagnostic) -> KPIQuery {
         var query = KPIQuery(kpis: try parseNames("a KPI name (type 'kpis' to list them)"))
+        try refuseFormula(after: query.kpis)
         try parseClauses(["within", "by", "for", "where", "from", "to", "chart"]) { (p: inout Parser, keyword: String) throws(Diagnostic) in
             switch keyword {
             case "within": query.within = try p.parseTimeSpan("a window such as 90 days", defaultUnit: .day)
@@ -145,6 +146,34 @@ extension Parser {
             }
         }
         return query
+    }
+
+    /// `kpi ltv / cac`: a formula is a KPI of one's own, so the error shows the `define kpi` to type.
+    mutating func refuseFormula(after names: [Identifier]) throws(Diagnostic) {
+        guard case .symbol(let op) = current.kind, [.divide, .times, .plus, .minus].contains(op),
+              let left = names.last?.name else { return }
+        var look = self
+        _ = try? look.advance()
+        var right: String?
+        switch look.current.kind {
+        case .word(let word): right = word
+        case .integer(let n): right = String(n)
+        default: right = nil
+        }
+        let formula = "\(left) \(op.rawValue) \(right ?? "…")"
+        let word = [Symbol.divide: "per", .times: "times", .plus: "plus", .minus: "minus"][op] ?? "by"
+        let name = right.map { "\(left)_\(word)_\($0)" } ?? "my_kpi"
+        // `repeat-rate`: a name with - for _ (no spaces around the minus), not a difference.
+        if op == .minus, let right, current.range.start == previousEnd, look.current.range.start == current.range.end {
+            throw Diagnostic("kpi takes KPI names, not a formula", at: current.range,
+                             help: "did you mean '\(left.lowercased())_\(right.lowercased())'?",
+                             note: "a name is written with _; a - between two names subtracts them")
+        }
+        let builtIn = left.lowercased() == "ltv" && op == .divide && right?.lowercased() == "cac"
+        throw Diagnostic("kpi takes KPI names, not a formula", at: current.range,
+                         help: builtIn ? "did you mean 'ltv_cac'?" : nil,
+                         note: builtIn ? "kpis lists the built-in KPIs"
+                             : "a formula of KPIs is a KPI of your own: define kpi \(name) = \(formula), then kpi \(name)")
     }
 
     /// ```

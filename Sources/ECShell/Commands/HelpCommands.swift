@@ -64,13 +64,7 @@ extension Session {
         let settings = try metricSettings()
         for candidate in ExplainTopics.spellings(of: words.map(\.name)) {
             if let text = Explainer.text(for: candidate, settings: settings, db: database) {
-                let (prose, sql) = Self.splitExplanation(text)
-                if let sql { lastSQL = sql }
-                if wantsSQL {
-                    emit(sql.map { "SQL ecsh runs for \(named):\n" + $0 } ?? "\(named) has no SQL of its own (load orders to compute it)")
-                } else {
-                    emit(prose + (sql == nil ? "" : "\n\n(explain \(named) sql, or show sql, prints the SQL ecsh runs)"))
-                }
+                emitExplanation(text, named: named, wantsSQL: wantsSQL)
                 return
             }
         }
@@ -78,10 +72,33 @@ extension Session {
             try help(Array(topic.prefix(info.words.count)))
             return
         }
+        // Another name for one KPI (`explain 客単価`, `explain cm2`): explain it under ecsh's name.
+        let others = KPICatalogue.kpis(calledOtherwise: named).filter { !defined.contains($0) }
+        if others.count == 1, let text = Explainer.text(for: others[0], settings: settings, db: database) {
+            emit("(\(named) is what ecsh calls \(others[0]); kpi \(others[0]) computes it)\n")
+            emitExplanation(text, named: others[0], wantsSQL: wantsSQL)
+            return
+        }
         let known = ExplainTopics.all(definedKPIs: defined).map(\.name) + (Explainer.teachingConcepts + Explainer.concepts).flatMap(\.keys) + CommandCatalog.all.map(\.name)
-        throw Diagnostic.unknownName("topic", topic.map(\.name).joined(separator: " "),
-                                     at: first.range.union(last.range), among: known,
-                                     note: "explain alone lists every topic")
+        let range = first.range.union(last.range)
+        if others.count > 1 {
+            // 売上: revenue in one report, GMV in the next; the learner picks.
+            throw Diagnostic("unknown topic '\(named)'", at: range,
+                             help: "did you mean " + others.map { "'\($0)'" }.joined(separator: " or ") + "?",
+                             note: "explain alone lists every topic")
+        }
+        throw Diagnostic.unknownName("topic", named, at: range, among: known, note: "explain alone lists every topic")
+    }
+
+    /// An explanation's prose (with where its SQL is), or with `sql` its SQL only.
+    private func emitExplanation(_ text: String, named: String, wantsSQL: Bool) {
+        let (prose, sql) = Self.splitExplanation(text)
+        if let sql { lastSQL = sql }
+        if wantsSQL {
+            emit(sql.map { "SQL ecsh runs for \(named):\n" + $0 } ?? "\(named) has no SQL of its own (load orders to compute it)")
+        } else {
+            emit(prose + (sql == nil ? "" : "\n\n(explain \(named) sql, or show sql, prints the SQL ecsh runs)"))
+        }
     }
 
     /// The explanation without its SQL, and the SQL (after the explainer's "SQL ecsh runs:" line).

@@ -138,7 +138,7 @@ extension Session {
         let expr = try KPIExpression(formula)
         let known = Set(KPICatalogue.all.map(\.name)).union(try DerivedKPIs.load(database).keys)
         for ref in expr.references where !known.contains(ref) && ref != name.folded {
-            throw Diagnostic.unknownName("KPI", ref, at: formula.range, among: Array(known))
+            throw Diagnostic("unknown KPI '\(ref)'", at: formula.range, help: KPIEngine.kpiHelp(for: ref, among: known.sorted()))
         }
         do {
             let note = try DerivedKPIs.define(name.folded, expr, db: database)

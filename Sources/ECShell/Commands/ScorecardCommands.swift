@@ -11,7 +11,8 @@ extension Session {
     /// `target repeat_rate >= 35%`: stored in the workspace, shown by `scorecard`.
     func setTarget(_ t: TargetStatement) throws {
         guard KPIEngine.knows(t.kpi.folded, db: database) else {
-            throw Diagnostic.unknownName("KPI", t.kpi.name, at: t.kpi.range, among: try KPIEngine.allNames(db: database))
+            throw Diagnostic("unknown KPI '\(t.kpi.name)'", at: t.kpi.range,
+                             help: KPIEngine.kpiHelp(for: t.kpi.name, among: try KPIEngine.allNames(db: database)))
         }
         guard let value = t.value.value.numberValue,
               let comparison = Target.Comparison(rawValue: t.comparison.value.rawValue) else {
