@@ -88,8 +88,11 @@ extension KPIEngine {
                         dims.append(Dimension(name: c, expression: "f." + quoteIdentifier(c), fromFacts: true,
                                               isText: isText(factTypes.first { $0.name == c }?.type)))
                     } else {
-                        throw MetricsError("cannot group by '\(name)': it is neither a column of orders nor a customer attribute"
-                            + KPIEngine.suggestion(for: n, among: orderColumns + factColumns), about: name)
+                        let grains = TimeGrain.allCases.map(\.rawValue)
+                        let near = KPIEngine.suggestion(for: n, among: grains + orderColumns + factColumns)
+                        throw MetricsError("cannot group by '\(name)': it is neither a time grain (\(grains.joined(separator: ", "))), "
+                            + "a column of orders nor a customer attribute" + (near.isEmpty ? "; describe orders lists the columns" : near),
+                                           about: name)
                     }
                 }
             }

@@ -42,4 +42,19 @@ import ECStore
             try engine.run(KPIQuery(kpis: ["aovv"]))
         }
     }
+
+    /// `kpi gmv by wek` said "neither a column of orders nor a customer attribute" with no way to `week`.
+    @Test func anUnknownGroupingNamesTheGrains() throws {
+        let w = try WorkspaceBuilder()
+        try w.order("1", "A", "2024-01-10", 1000, "own", "completed")
+        let engine = KPIEngine(w.db, settings: MetricSettings())
+        #expect(throws: MetricsError("cannot group by 'wek': it is neither a time grain (day, week, month, quarter, year), "
+                                     + "a column of orders nor a customer attribute; did you mean 'week'?")) {
+            try engine.run(KPIQuery(kpis: ["gmv"], groupBy: [.dimension(name: "wek")]))
+        }
+        #expect(throws: MetricsError("cannot group by 'hour': it is neither a time grain (day, week, month, quarter, year), "
+                                     + "a column of orders nor a customer attribute; describe orders lists the columns")) {
+            try engine.run(KPIQuery(kpis: ["gmv"], groupBy: [.dimension(name: "hour")]))
+        }
+    }
 }
