@@ -202,7 +202,8 @@ import ECTestSupport
         for (i, score) in scores.enumerated() { text += "2024/06/01 10:00:0\(i),c\(i)@x.jp,\(score)\n" }
         let s = try f.load(.role(.nps), try f.file("forms.csv", text))
         #expect(try f.rows("SELECT count(*), 100.0 * (sum(score >= 9) - sum(score <= 6)) / count(*) FROM nps") == [[10, 20.0]])
-        #expect(s.notes.contains { $0.hasPrefix("8 scores are written with a label or unit") }, "\(s.notes)")
+        #expect(s.notes.contains { $0.hasPrefix("7 scores are written with a label or unit") }, "\(s.notes)")
+        #expect(s.notes.contains("1 score is written in full-width digits: read as the same number (line 3 '１０点')"), "\(s.notes)")
         for (bad, help) in [("9-10", "'9-10' is a range of scores"), ("4/5", "'4/5' is a score out of 5, not of the 0–10 NPS question")] {
             do {
                 try f.load(.role(.nps), try f.file("bad.csv", "Timestamp,Email Address,How likely are you to recommend us?\n2024/06/01 10:00:00,a@x.jp,8\n2024/06/01 11:00:00,b@x.jp,\(bad)\n"))
