@@ -46,6 +46,20 @@ import ECTestSupport
         #expect(empty.stderr.contains("note: '' matches no customer: an empty field is loaded as ∅ (null)"), "\(empty.stderr)")
     }
 
+    /// `nps for nt` applies nt to every respondent, ordered or not: the note counts the respondents it leaves out, not
+    /// the customers with orders (it said 2 customers: c2 and c5). Answers: c1 10, c2 3, c3 9, c5 10, c6 0 (no order, not
+    /// in customers), c7 8 (not in customers) and c7 again 9. nt (region != 'Tokyo') holds for c3 only: NPS 100 × (1 − 0) / 1
+    /// = 100; c2, c5, c6 and c7 have no region: 4 respondents with 5 answers are in neither nt nor its opposite.
+    @Test func aNegatingSegmentsNPSNoteCountsRespondents() throws {
+        let dir = try shop(); defer { dir.remove() }
+        _ = try dir.write("nps.csv", "customer_id,responded_at,score\nc1,2024-03-02,10\nc2,2024-03-02,3\nc3,2024-03-02,9\n"
+                          + "c5,2024-03-02,10\nc6,2024-03-02,0\nc7,2024-03-02,8\nc7,2024-03-05,9\n")
+        let out = try run(["load nps from 'nps.csv'", "segment nt = region != 'Tokyo'", "nps for nt"], in: dir)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("│ all   │         1 │         1 │        0 │          0 │ 100.0 │"), "\(out.stdout)")
+        #expect(out.stderr.contains("note on segment nt: 4 respondents (5 answers) are in neither nt nor its opposite: no region (∅)"), "\(out.stderr)")
+    }
+
     /// `where channel != 'own'` keeps o3 (mall, ¥500) only: o5 has no channel, so it is in neither that filter
     /// nor `channel = 'own'` (¥6,800 of 4 orders); ¥500 + ¥6,800 < ¥8,800 is said.
     @Test func aWhereNegationOverAnEmptyColumnSaysWhichOrdersItLeavesOut() throws {

@@ -169,7 +169,9 @@ public struct SegmentCatalog {
     /// unknown for them: a negation (`region != 'Tokyo'`, `not vip`) over an attribute they have no value for
     /// is neither true nor false in SQL, so they are in neither the segment nor its opposite. Nil when the
     /// definition (or a segment it uses) negates nothing, or no customer is left out so.
-    public func leftOutAsUnknown(_ name: Identifier) throws -> Unknowns? {
+    /// `respondents`: instead the NPS respondents (customers with an answer in `nps`, ordered or not, as `nps for S`
+    /// applies S to them: `CustomerFacts.respondentCondition`) it leaves out so, and their answers in `answers`.
+    public func leftOutAsUnknown(_ name: Identifier, respondents: Bool = false) throws -> Unknowns? {
         let defs = try definitions()
         // The definition and those of the segments it uses, however deep: `not tokyo` reads tokyo's `prefecture`.
         var reached: [Expr] = []
@@ -181,8 +183,27 @@ public struct SegmentCatalog {
             next += e.identifiers.filter { defs[$0] != nil }
         }
         guard reached.contains(where: \.negates), let compiled = try resolve([name]).first?.predicate else { return nil }
+        let columns = try CustomerFacts.attributes(db).map(\.name).filter { a in reached.contains { $0.mentions(a.lowercased()) } }
+        if respondents { return try unknownRespondents(of: compiled, columns: columns) }
         return try Self.unknownRows(of: compiled, in: try CustomerFacts.relation(for: compiled.sql, db),
-                                    columns: try CustomerFacts.attributes(db).map(\.name).filter { a in reached.contains { $0.mentions(a.lowercased()) } }, db)
+                                    columns: columns, db)
+    }
+
+    /// The respondents (and their answers) of `nps` that `predicate` is unknown for, and which of `columns` they lack.
+    private func unknownRespondents(of predicate: SQLFragment, columns: [String]) throws -> Unknowns? {
+        func condition(_ extra: String) throws -> SQLFragment {
+            try CustomerFacts.respondentCondition(db, id: Self.responses + ".customer_id",
+                                                  predicate: SQLFragment("(") + predicate + SQLFragment(") IS NULL" + extra))
+        }
+        let unknown = try condition("")
+        let counts = try db.query("SELECT count(DISTINCT customer_id), count(*) FROM \(Self.responses) WHERE \(unknown.sql)", unknown.bindings).rows[0]
+        let count = Int(counts[0].intValue ?? 0)
+        guard count > 0 else { return nil }
+        let empty = try columns.filter { c in
+            let q = try condition(" AND \(quoteIdentifier(c)) IS NULL")
+            return try db.scalar("SELECT EXISTS (SELECT 1 FROM \(Self.responses) WHERE \(q.sql))", q.bindings).intValue == 1
+        }
+        return Unknowns(rows: count, columns: empty, answers: Int(counts[1].intValue ?? 0))
     }
 
     /// The counted orders a `where` filter that negates something leaves out only because it is unknown for
@@ -216,6 +237,8 @@ public struct SegmentCatalog {
     public struct Unknowns: Sendable, Equatable {
         public let rows: Int
         public let columns: [String]
+        /// For respondents: their answers (a respondent may have answered more than once).
+        public var answers: Int?
     }
 
     /// `drop segment NAME`: refuses while another segment uses it. Returns what was dropped.

@@ -139,7 +139,7 @@ extension Session {
         try requireTable("nps", for: "NPS", load: "nps", at: nil)
         let engine = NPSEngine(database)
         let segment = try factsCondition(q.segments)
-        noteSegments(q.segments)
+        noteSegments(q.segments, respondents: true)
         if q.by.count > 1 { throw ShellError("nps groups by one thing at a time", at: q.by[1].range) }
         let table: ResultTable
         if let by = q.by.first {
@@ -165,13 +165,13 @@ extension Session {
             let groups = try [a, b].map { id -> NPSEngine.Group in
                 NPSEngine.Group(label: id.name, condition: try customerFilter([id], everyone: true)!, segment: try factsCondition([id]))
             }
-            noteSegments([a, b])
+            noteSegments([a, b], respondents: true)
             show(try NPSEngine(database).compare(a: groups[0], b: groups[1]), sql: nil)
         case .by(let by, let segments):
             try requireTable("nps", for: "NPS", load: "nps", at: by.range)
             let grouping = try npsGrouping(by)
             let table = try NPSEngine(database).compare(by: grouping, segment: try factsCondition(segments), orders: try npsOrders())
-            noteSegments(segments)
+            noteSegments(segments, respondents: true)
             show(try markNPSPeriods(table, grouping), sql: nil)
         }
     }

@@ -47,8 +47,9 @@ extension Session {
     }
 
     /// The notes `segment` gives about empty values, for `segments` to repeat under its table.
-    func unknownNotes(_ name: Identifier, _ predicate: Expr) -> [String] {
-        unknownNotes(predicate, rows: ("customer", "customers"), left: try? segmentCatalog.leftOutAsUnknown(name), in: name.name)
+    func unknownNotes(_ name: Identifier, _ predicate: Expr, respondents: Bool = false) -> [String] {
+        unknownNotes(predicate, rows: respondents ? ("respondent", "respondents") : ("customer", "customers"),
+                     left: try? segmentCatalog.leftOutAsUnknown(name, respondents: respondents), in: name.name)
     }
 
     /// A `where` filter's notes: e-mail literals lower-cased, and the counted orders a negation leaves out
@@ -74,7 +75,8 @@ extension Session {
         let why = left.columns.isEmpty ? "a value the condition reads is empty for them"
             : "no \(left.columns.joined(separator: " or ")) (∅)"
         let way = left.columns.first.map { "`\($0) is null or (…)`" } ?? "`COLUMN is null or (…)`"
-        notes.append("note: \(grouped(left.rows)) \(left.rows == 1 ? "\(rows.one) is" : "\(rows.many) are") in neither \(what) nor its opposite: \(why), and a comparison with an empty value is unknown, not true; to count them in, write \(way)")
+        let answers = left.answers.map { $0 == left.rows ? "" : " (\(grouped($0)) answers)" } ?? ""
+        notes.append("note: \(grouped(left.rows)) \(left.rows == 1 ? "\(rows.one)\(answers) is" : "\(rows.many)\(answers) are") in neither \(what) nor its opposite: \(why), and a comparison with an empty value is unknown, not true; to count them in, write \(way)")
         return notes
     }
 
@@ -107,19 +109,23 @@ extension Session {
 
     /// The notes defining a segment gave about empty values (customers in neither it nor its opposite, `''`),
     /// named by segment, for the statements that count it again.
-    private func emptyValueNotes(segment name: String, definition: String) -> [String] {
-        ((try? Parser.parseExpression(definition)).map { unknownNotes(Identifier(name, range: SourceRange(at: SourceLocation(line: 1, column: 1))), $0) } ?? [])
+    private func emptyValueNotes(segment name: String, definition: String, respondents: Bool = false) -> [String] {
+        ((try? Parser.parseExpression(definition)).map {
+            unknownNotes(Identifier(name, range: SourceRange(at: SourceLocation(line: 1, column: 1))), $0, respondents: respondents)
+        } ?? [])
             .map { "note on segment \(name): " + $0.dropFirst("note: ".count) }
     }
 
     /// `for A, B` (and `nps compare A, B`): a statement counting a segment that leaves customers out as unknown
     /// repeats the note its definition gave, so `for tokyo, not_tokyo` is not read as every customer.
-    func noteSegments(_ names: [Identifier]) {
+    /// `respondents` (`nps`, `nps compare`): counted among the NPS respondents, whom the segment is applied to
+    /// whether they ordered or not, rather than among the customers with orders.
+    func noteSegments(_ names: [Identifier], respondents: Bool = false) {
         guard !names.isEmpty, let defs = try? segmentCatalog.definitions() else { return }
         var seen: Set<String> = []
         for id in names where seen.insert(id.folded).inserted {
             guard let d = defs[id.folded] else { continue }
-            for note in emptyValueNotes(segment: d.name, definition: d.text) { say(note) }
+            for note in emptyValueNotes(segment: d.name, definition: d.text, respondents: respondents) { say(note) }
         }
     }
 

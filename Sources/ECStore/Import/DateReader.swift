@@ -78,7 +78,7 @@ enum SlashEvidence: Equatable {
 /// Always: `2024-03-05`, `2024/03/05`, `2024/3/5`, `2024.03.05`, `2024年3月5日`,
 /// `20240305`, `05.03.2024` (day first, as everywhere dots are used so),
 /// `3/5/2024` (order from `slashOrder`, or from the column: see `SlashEvidence`),
-/// each optionally followed by ` 14:22`, ` 14:22:00`, `T14:22:00.123`, ` 14時22分`, ` 02:22:00 PM`,
+/// each optionally followed by ` 14:22`, ` 14:22:00`, `T14:22:00.123`, ` 14時22分`, ` 02:22:00 PM`, ` 午後 2:22:00`,
 /// and a UTC offset (`Z`, `+09:00`, `-0500`). With a `zone`, a time with an
 /// offset is moved into that zone before the day is taken; without one the
 /// offset is only checked. A `date_format` adds one more form.
@@ -208,7 +208,21 @@ struct DateReader {
         var i = start
         guard i < n, p[i] == 32 || p[i] == 84 || p[i] == 116 else { return nil }
         while i < n && (p[i] == 32 || p[i] == 84 || p[i] == 116) { i += 1 }
-        guard let h = digits(p, &i, n, min: 1, max: 2), i < n else { return nil }
+        // `午前 9:05:00` / `午後 3:04:05` (Google Forms and Sheets in Japanese): a 12-hour clock, hours 0 to 12;
+        // 午前12時 is midnight and 午後12時 noon (as 12 AM and 12 PM), 午前0時 and 午後0時 the same.
+        // 午 E5 8D 88, 前 E5 89 8D, 後 E5 BE 8C
+        var afternoon: Bool?
+        if i + 6 <= n, p[i] == 0xE5, p[i + 1] == 0x8D, p[i + 2] == 0x88, p[i + 3] == 0xE5,
+           (p[i + 4] == 0x89 && p[i + 5] == 0x8D) || (p[i + 4] == 0xBE && p[i + 5] == 0x8C) {
+            afternoon = p[i + 4] == 0xBE
+            i += 6
+            while i < n && p[i] == 32 { i += 1 }
+        }
+        guard var h = digits(p, &i, n, min: 1, max: 2), i < n else { return nil }
+        if let afternoon {
+            guard h <= 12 else { return nil }
+            h = h % 12 + (afternoon ? 12 : 0)
+        }
         // 時 E6 99 82, 分 E5 88 86, 秒 E7 A7 92
         if p[i] == 0xE6 && i + 3 <= n && p[i + 1] == 0x99 && p[i + 2] == 0x82 {
             i += 3
@@ -240,7 +254,7 @@ struct DateReader {
         while i < n && p[i] == 32 { i += 1 }
         // `02:12:40 PM` (SurveyMonkey, US exports): hours 1 to 12, 12 AM is midnight.
         if i + 2 <= n, p[i] | 0x20 == 97 || p[i] | 0x20 == 112, p[i + 1] | 0x20 == 109 {
-            guard h >= 1 && h <= 12 else { return nil }
+            guard afternoon == nil, h >= 1 && h <= 12 else { return nil }
             dt.hour = h % 12 + (p[i] | 0x20 == 112 ? 12 : 0)
             i += 2
             while i < n && p[i] == 32 { i += 1 }

@@ -9,13 +9,16 @@
 ///   row is in: when the rows below add up to its figure it is skipped with a note, else it is the bad row it looks.
 /// - **A second header row** right under the header of an NPS export (SurveyMonkey's `Response`,
 ///   `Open-Ended Response`): text in every filled field, no date.
+/// - **Qualtrics' ImportId row** (`{"ImportId":"QID1"}` in every filled field), the third of its three header rows
+///   (names, question text, ImportIds): skipped with the question row above it, in one note.
 /// - **Unanswered NPS responses** (the score left empty): no response to count, skipped and counted in a note.
 /// - **`--` for none** in a spend or traffic number (Google Ads writes a day without cost so): read as 0.
-/// - **NPS scores written with their label** (`10 - Extremely likely`, `10（非常にそう思う）`): the number is the score.
+/// - **NPS scores written with their label** (`10 - Extremely likely`, `10（非常にそう思う）`), in points (`10点`) or out
+///   of 10 (`10/10`): the number is the score. A range (`9-10`) or a score out of another number (`4/5`) is refused.
 ///
 /// docs/language.md (`load`, "Rows that are no data") states these rules.
 final class ReportRows {
-    enum Kind: CaseIterable { case totals, leadingSummary, subheader, unanswered, dashes, labelledScores, wideScores }
+    enum Kind: CaseIterable { case totals, leadingSummary, subheader, importIds, unanswered, dashes, labelledScores, wideScores }
 
     /// How many of a kind were met, and the first few (line, text as written).
     struct Seen {
@@ -110,8 +113,13 @@ final class ReportRows {
                 note(.unanswered, line: line, text: "")
                 return true
             }
-            // Only right under the header: text in every filled field, no number or date.
             let filled = fields.filter { !$0.isEmpty }
+            // Qualtrics' third header row, under its question row: `{"ImportId":"QID1"}` in every filled field.
+            if records <= 1 && !filled.isEmpty && filled.allSatisfy({ $0.hasPrefix("{\"ImportId\"") }) {
+                note(.importIds, line: line, text: scoreField >= 0 && scoreField < fields.count && !fields[scoreField].isEmpty ? fields[scoreField] : filled[0])
+                return true
+            }
+            // Only right under the header: text in every filled field, no number or date.
             if records == 0 && !filled.isEmpty && filled.allSatisfy({ !isNumberOrDate($0, numbers, dates) }) {
                 note(.subheader, line: line, text: filled.map { "'\($0)'" }.joined(separator: ", "))
                 return true
@@ -171,7 +179,37 @@ final class ReportRows {
         while i < b.count, b[i] == 32 { i += 1 }
         guard i < b.count else { return nil }
         let rest = String(decoding: UnsafeBufferPointer(rebasing: b[i...]), as: UTF8.self)
-        return labelMarks.contains(where: { rest.hasPrefix($0) }) ? value : nil
+        return isLabel(rest) || isUnit(rest) ? value : nil
+    }
+
+    /// Whether what follows a score's number is its label: a mark (`labelMarks`), then text that does not start with a
+    /// digit (`9-10` is a range of scores, a bucket, not one answer).
+    static func isLabel(_ rest: Substring) -> Bool {
+        guard let mark = labelMarks.first(where: { rest.hasPrefix($0) }) else { return false }
+        let label = rest.dropFirst(mark.count).drop { $0 == " " || $0 == "\u{3000}" }
+        return label.first.map { !$0.isNumber } ?? true
+    }
+
+    static func isLabel(_ rest: String) -> Bool { isLabel(rest[...]) }
+
+    /// Whether what follows a score's number says it is a score of the 0–10 question: `点` (points), `/10` (out of 10).
+    static func isUnit(_ rest: some StringProtocol) -> Bool {
+        let unit = String(rest.filter { $0 != " " && $0 != "\u{3000}" })
+        return ["点", "/10", "／10", "／１０"].contains(unit)
+    }
+
+    /// The way out of a score that reads as a number but not as one answer of the 0–10 question: a range (`9-10`,
+    /// `7〜8`) or a score out of another number (`4/5`, `8/11`). Nil for other text.
+    static func scoreFormHelp(_ text: String) -> String? {
+        let t = text.filter { $0 != " " && $0 != "\u{3000}" }
+        let parts = t.split(whereSeparator: { "-–—~〜～/／".contains($0) }).map(String.init)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else { return nil }
+        if t.contains("/") || t.contains("／") {
+            return "'\(text)' is a score out of \(parts[1]), not of the 0–10 NPS question (a score out of 10, `9/10`, is read); "
+                + "answers on another scale are no NPS: load them as a table (load table csat from '…')"
+        }
+        return "'\(text)' is a range of scores (a group such as 9–10), not one answer: the NPS needs each respondent's own 0–10 answer; "
+            + "export the answers themselves, or load this file as a table (load table … from '…')"
     }
 
     /// What may separate a score from its label.
@@ -190,7 +228,7 @@ final class ReportRows {
         }
         guard digits > 0, digits <= 2 else { return nil }
         let rest = String(decoding: UnsafeBufferPointer(rebasing: b[i...]), as: UTF8.self).drop { $0 == " " || $0 == "\u{3000}" }
-        return rest.isEmpty || labelMarks.contains(where: { rest.hasPrefix($0) }) ? value : nil
+        return rest.isEmpty || isLabel(rest) || isUnit(rest) ? value : nil
     }
 
     /// 0 for `--`, Google Ads' mark for no cost or no clicks on a day; nil for anything else.
@@ -215,8 +253,14 @@ final class ReportRows {
             out.append("skipped line \(first.line), a summary row first without a date: its \(figure), \(first.text), is the sum of the "
                        + "\(LoadSummary.grouped(belowSummed)) rows below; loaded it would count the \(figure) twice")
         }
-        if let s = seen[.subheader] {
+        if let ids = seen[.importIds], let question = seen[.subheader], question.lastLine == ids.lastLine - 1 {
+            out.append("skipped lines \(question.lastLine) and \(ids.lastLine), the question text and ImportId rows a Qualtrics export puts under "
+                       + "its header (line \(ids.lastLine) '\(ids.first[0].text)'): not responses; the column names are line 1's")
+        } else if let s = seen[.subheader] {
             out.append("skipped \(lines(s, quoted: false)), a second header row under the header (\(s.first[0].text))")
+        }
+        if let ids = seen[.importIds], seen[.subheader]?.lastLine != ids.lastLine - 1 {
+            out.append("skipped \(lines(ids, quoted: true)), a Qualtrics ImportId row under the header: not a response")
         }
         if let s = seen[.unanswered] {
             out.append("\(LoadSummary.grouped(s.count)) response\(s.count == 1 ? " has" : "s have") no score (unanswered): left out of the responses (\(lines(s, quoted: false)))")
@@ -228,7 +272,7 @@ final class ReportRows {
             out.append("\(LoadSummary.grouped(s.count)) score\(s.count == 1 ? " is" : "s are") written in full-width digits: read as the same number\(s.count == 1 ? "" : "s") (\(lines(s, quoted: true)))")
         }
         if let s = seen[.labelledScores] {
-            out.append("\(LoadSummary.grouped(s.count)) score\(s.count == 1 ? " is" : "s are") written with a label: the number before it is the score (\(lines(s, quoted: true)))")
+            out.append("\(LoadSummary.grouped(s.count)) score\(s.count == 1 ? " is" : "s are") written with a label or unit (`10 - Extremely likely`, `10点`, `10/10`): the number before it is the score (\(lines(s, quoted: true)))")
         }
         return out
     }

@@ -284,7 +284,7 @@ final class RowConverter {
     }
 
     /// The way out of an NPS score that is no score (`7.5`, `N/A`).
-    static let scoreHelp = "an NPS score is a whole number from 0 to 10 (`10 - Extremely likely` and `１０` are read); "
+    static let scoreHelp = "an NPS score is a whole number from 0 to 10 (`10 - Extremely likely`, `10点`, `10/10` and `１０` are read); "
         + "an empty score is an unanswered question, left out; with on_error skip leaves such rows out (to ecsh_rejects)"
 
     /// The way out of a score of 11: the survey numbered its 11 choices 1–11, so every score is one too high.
@@ -460,7 +460,8 @@ final class RowConverter {
                     reportRows.note(score ? .labelledScores : .dashes, line: line, text: String(decoding: b, as: UTF8.self))
                     value = v
                 } else {
-                    return problem(k, raw, "is not a number", help: score ? Self.scoreHelp : nil)
+                    return problem(k, raw, "is not a number",
+                                   help: score ? ReportRows.scoreFormHelp(String(decoding: b, as: UTF8.self)) ?? Self.scoreHelp : nil)
                 }
             }
             if spec.pointee.hasRange && (value < spec.pointee.low || value > spec.pointee.high) {

@@ -168,8 +168,67 @@ import ECTestSupport
         #expect(try f.rows("SELECT count(*), sum(score >= 9), sum(score <= 6) FROM nps") == [[3, 2, 1]])
         #expect(s.rows == 3)
         #expect(s.notes.contains("1 response has no score (unanswered): left out of the responses (line 5)"))
-        #expect(s.notes.contains("2 scores are written with a label: the number before it is the score (lines 2 '10 - Extremely likely', 6 '0（全くそう思わない）')"))
+        #expect(s.notes.contains("2 scores are written with a label or unit (`10 - Extremely likely`, `10点`, `10/10`): the number before it is the score (lines 2 '10 - Extremely likely', 6 '0（全くそう思わない）')"))
         #expect(s.notes.contains { $0.hasPrefix("collapsed 1 exact repeat answer") })
+    }
+
+    /// Qualtrics writes three header rows: the column names (`Q1`, `RecordedDate`), the question text, and an ImportId row
+    /// (`{"ImportId":"QID1"}`), which stopped the load as a score that is no number. Both extra rows are skipped in one note.
+    /// By hand: scores 10, 9, 8, 3, 10, 6, 9, 7, 0, 10 → promoters 5 (10, 9, 10, 9, 10), detractors 3 (3, 6, 0), n 10:
+    /// NPS 100 × (5 − 3) / 10 = 20.
+    @Test func qualtricsHeaderRowsAreSkipped() throws {
+        let f = try LoadFixture()
+        var text = "StartDate,EndDate,Status,Progress,Finished,RecordedDate,ResponseId,RecipientEmail,Q1,Q2\n"
+            + "Start Date,End Date,Response Type,Progress,Finished,Recorded Date,Response ID,Recipient Email,"
+            + "How likely are you to recommend us to a friend?,Why?\n"
+            + #""{""ImportId"":""startDate"",""timeZone"":""Asia/Tokyo""}","{""ImportId"":""endDate"",""timeZone"":""Asia/Tokyo""}","{""ImportId"":""status""}","{""ImportId"":""progress""}","{""ImportId"":""finished""}","{""ImportId"":""recordedDate"",""timeZone"":""Asia/Tokyo""}","{""ImportId"":""_recordId""}","{""ImportId"":""recipientEmail""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2_TEXT""}""# + "\n"
+        for (i, score) in [10, 9, 8, 3, 10, 6, 9, 7, 0, 10].enumerated() {
+            text += "2024-06-0\(i % 3 + 1) 10:00:00,2024-06-0\(i % 3 + 1) 10:02:00,0,100,1,2024-06-0\(i % 3 + 1) 10:02:0\(i),R_\(i),c\(i)@x.jp,\(score),\n"
+        }
+        let s = try f.load(.role(.nps), try f.file("qualtrics.csv", text), map: ["score": "Q1", "responded_at": "RecordedDate"])
+        #expect(s.rows == 10)
+        #expect(try f.rows("SELECT count(*), 100.0 * (sum(score >= 9) - sum(score <= 6)) / count(*) FROM nps") == [[10, 20.0]])
+        #expect(try f.rows("SELECT response_id, responded_at FROM nps ORDER BY rowid LIMIT 1") == [["R_0", "2024-06-01 10:02:00"]])
+        #expect(s.notes.contains(#"skipped lines 2 and 3, the question text and ImportId rows a Qualtrics export puts under its header (line 3 '{"ImportId":"QID1"}'): not responses; the column names are line 1's"#), "\(s.notes)")
+    }
+
+    /// Score forms: `10点`, `１０点`, `10/10`, `9 - 非常にすすめたい`, `10 (Extremely likely)` are one 0–10 answer each; a
+    /// range (`9-10`, which read as 9) and a score out of 5 (`4/5`) are refused with their own help. By hand: 10, 10, 10,
+    /// 9, 10, 3, 6, 8, 0, 7 → promoters 5, detractors 3, n 10: NPS 100 × (5 − 3) / 10 = 20.
+    @Test func scoresInPointsOutOfTenAndWithLabels() throws {
+        let f = try LoadFixture()
+        let scores = ["10点", "１０点", "10/10", "9 - 非常にすすめたい", "10 (Extremely likely)", "3 点", "6/10", "8", "0 = Not at all likely", "7"]
+        var text = "Timestamp,Email Address,How likely are you to recommend us?\n"
+        for (i, score) in scores.enumerated() { text += "2024/06/01 10:00:0\(i),c\(i)@x.jp,\(score)\n" }
+        let s = try f.load(.role(.nps), try f.file("forms.csv", text))
+        #expect(try f.rows("SELECT count(*), 100.0 * (sum(score >= 9) - sum(score <= 6)) / count(*) FROM nps") == [[10, 20.0]])
+        #expect(s.notes.contains { $0.hasPrefix("7 scores are written with a label or unit") }, "\(s.notes)")
+        #expect(s.notes.contains("1 score is written in full-width digits: read as the same number (line 3 '１０点')"), "\(s.notes)")
+        for (bad, help) in [("9-10", "'9-10' is a range of scores"), ("4/5", "'4/5' is a score out of 5, not of the 0–10 NPS question")] {
+            do {
+                try f.load(.role(.nps), try f.file("bad.csv", "Timestamp,Email Address,How likely are you to recommend us?\n2024/06/01 10:00:00,a@x.jp,8\n2024/06/01 11:00:00,b@x.jp,\(bad)\n"))
+                Issue.record("expected an error for \(bad)")
+            } catch let e as LoadError {
+                #expect(e.line == 3 && e.reason.hasSuffix("is not a number"), "\(e.reason)")
+                #expect(e.help?.hasPrefix(help) == true, "\(e.help ?? "")")
+            }
+        }
+    }
+
+    /// Google Forms in Japanese writes `2024/06/01 午後 3:04:05`: a 12-hour clock where 午前12時 is 0時 and 午後12時 is 12時.
+    /// By hand: 午後 3:04:05 → 15:04:05; 午前 12:30:00 → 00:30:00; 午後 12:10:00 → 12:10:00; 午前 9:00:00 → 09:00:00.
+    /// Scores 10, 3, 8, 9 → promoters 2, detractors 1, n 4: NPS 100 × (2 − 1) / 4 = 25.
+    @Test func japaneseMorningAndAfternoonTimes() throws {
+        let f = try LoadFixture()
+        let text = "タイムスタンプ,メールアドレス,おすすめ度\n2024/06/01 午後 3:04:05,a@x.jp,10\n2024/06/01 午前 12:30:00,b@x.jp,3\n"
+            + "2024/06/01 午後 12:10:00,c@x.jp,8\n2024/06/02 午前 9:00:00,d@x.jp,9\n"
+        try f.load(.role(.nps), try f.file("ja.csv", text), map: ["score": "おすすめ度", "responded_at": "タイムスタンプ", "customer_id": "メールアドレス"])
+        #expect(try f.rows("SELECT responded_at FROM nps ORDER BY rowid") == [
+            ["2024-06-01 15:04:05"], ["2024-06-01 00:30:00"], ["2024-06-01 12:10:00"], ["2024-06-02 09:00:00"],
+        ])
+        #expect(try f.rows("SELECT 100.0 * (sum(score >= 9) - sum(score <= 6)) / count(*) FROM nps") == [[25.0]])
+        var bad = "2024/06/01 午後 13:00:00"
+        #expect(bad.withUTF8 { DateReader(format: nil).parse($0) } == nil)
     }
 
     /// Typeform's `Submit Date (UTC)`: 20:00 UTC on 31 March is 05:00 on 1 April in Tokyo, an April response.
