@@ -64,7 +64,7 @@ extension Session {
             var change: Value = .null, rawChange: Value = .null
             switch line.change {
             case .points(let p):
-                change = .text(String(format: format == .percent(places: 2) ? "%+.2f pt" : "%+.1f pt", p))
+                change = .text(Self.pointsChange(p, before: line.previous, now: line.current, format: format))
                 if let now = line.current.doubleValue, let before = line.previous.doubleValue { rawChange = .real(now - before) }
             case .percent(let p): change = .text(String(format: "%+.1f%%", p)); rawChange = .real(p / 100)
             case nil: break
@@ -99,6 +99,23 @@ extension Session {
         table.tones = tones
         table.machineRows = machineRows
         show(table, sql: nil)
+    }
+
+    /// A change in points as the difference of the two figures as printed (24.2% → 28.7% is +4.5 pt, though
+    /// 24.22% → 28.66% is +4.44): a reader checks it by subtracting what the row shows. `points` when either
+    /// figure is not a percent or a score.
+    static func pointsChange(_ points: Double, before: Value, now: Value, format: ColumnFormat) -> String {
+        let places: Int, scale: Double
+        switch format {
+        case .percent(let p): (places, scale) = (p, 100)
+        case .decimal(let p): (places, scale) = (p, 1)
+        default: return String(format: "%+.1f pt", points)
+        }
+        // The figure as NumberText.fixed prints it ("%.Nf"), read back.
+        func printed(_ v: Value) -> Double? { v.doubleValue.flatMap { Double(String(format: "%.\(places)f", $0 * scale)) } }
+        guard let b = printed(before), let n = printed(now) else { return String(format: "%+.\(places)f pt", points) }
+        let difference = Double(String(format: "%.\(places)f", n - b)) ?? n - b
+        return String(format: "%+.\(places)f pt", difference == 0 ? 0 : difference)
     }
 
     /// A target in its KPI's display: `cac <= 3000` reads ¥3,000, `roas >= 1` reads 1.00, `f2_rate >= 25%` reads 25.0%.

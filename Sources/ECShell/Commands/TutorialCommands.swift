@@ -44,13 +44,15 @@ extension Session {
         emit(TextWrap.wrap("── Lesson \(index + 1) of \(count): \(lesson.title) ──", width: width))
         emit(TextWrap.wrap(lesson.text, width: width) + "\n")
         var tables: [ResultTable] = []
+        shop.shownByLesson = []
+        defer { shop.shownByLesson = nil }
         for statement in lesson.statements {
             emit("ecsh> \(statement)")
             shop.lastResult = nil
             guard shop.run(text: statement, sourceName: "<tutorial \(index + 1)>") else { throw AlreadyReported() }
             if let table = shop.lastResult { tables.append(table) }
         }
-        let shown = Shown(tables: tables)
+        let shown = Shown(tables: tables, every: shop.shownByLesson ?? [])
         let meaning = try lesson.interpret(shown)
         let question = try lesson.question(shown)
         emit("\n" + TextWrap.wrap("What this means: " + meaning, width: width))

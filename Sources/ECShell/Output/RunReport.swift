@@ -14,6 +14,7 @@ extension Session {
     /// Remembers a shown result: for `export`, with the statement that made it, and for a report in progress.
     func record(_ table: ResultTable) {
         lastResult = table
+        shownByLesson?.append(table)
         lastResultWhole = nil
         lastResultStatement = currentStatement
         if report != nil { report?.entries.append((currentStatement ?? "", table)) }

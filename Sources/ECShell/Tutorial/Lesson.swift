@@ -75,6 +75,8 @@ struct Question: Sendable {
 /// `segment`, leave no entry).
 struct Shown: Sendable {
     let tables: [ResultTable]
+    /// Every table shown, a statement's earlier ones too (`predict ltv`'s by-channel table before its by-cohort one).
+    var every: [ResultTable] = []
 
     func table(_ index: Int) throws -> ResultTable {
         guard index < tables.count else { throw LessonDataError("the lesson expected a table it did not get") }

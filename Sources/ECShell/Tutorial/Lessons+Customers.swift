@@ -193,11 +193,23 @@ extension Lessons {
             let t = try shown.table(shown.tables.count - 1)
             let alive = try t.number("total", "p_alive"), clv = try t.number("total", "clv_per_customer")
             let equity = try t.number("total", "customer_equity")
-            return "Average P(alive) is \(Say.percent(alive)): one-time buyers count as alive by assumption, so the "
+            var text = "Average P(alive) is \(Say.percent(alive)): one-time buyers count as alive by assumption, so the "
                 + "average says more about the model than about loyalty. Predicted CLV is "
-                + "\(Say.yen(clv)) per customer for the next 12 months, customer equity \(Say.yen(equity)). This is "
-                + "future margin of customers already acquired, a different number from historical LTV(12), which "
-                + "is past margin of customers in their first year."
+                + "\(Say.yen(clv)) per customer for the next 12 months, customer equity \(Say.yen(equity)) (the \(t.columns[0]) table). "
+            // The by-channel table's total differs (¥3,931,087 against ¥3,844,088 by cohort): each group's expected
+            // spend is priced at that group's own margin, so the total depends on the grouping. Say so, with both
+            // figures, rather than leave two "customer equity" totals unexplained.
+            if let other = shown.every.dropLast().last(where: { $0.columns.contains("customer_equity") && $0.columns.contains("margin") }),
+               let otherEquity = try? other.number("total", "customer_equity"), Say.yen(otherEquity) != Say.yen(equity),
+               let margins = try? other.series("margin"), let high = margins.max(by: { $0.value < $1.value }),
+               let low = margins.min(by: { $0.value < $1.value }) {
+                text += "The \(other.columns[0]) table totals \(Say.yen(otherEquity)): the same purchases and spend, but each "
+                    + "group's spend is multiplied by that group's own margin (\(high.label) \(Say.percent(high.value)), "
+                    + "\(low.label) \(Say.percent(low.value))), so the total depends on how the customers are grouped; "
+                    + "quote one table's total and say which. "
+            }
+            return text + "This is future margin of customers already acquired, a different number from historical "
+                + "LTV(12), which is past margin of customers in their first year."
         },
         question: { _ in
             Question(

@@ -15,7 +15,9 @@ extension Lessons {
         interpret: { shown in
             let t = try shown.table(0)
             let cumulative = try t.series("cumulative_cash_flow")
-            let adSpend = try t.series("ad_spend").reduce(0) { $0 + $1.value }
+            // The sum of the ad_spend column as printed (8 × ¥89,752 = ¥718,016, where the unrounded quarters add to
+            // ¥718,013): the learner adds what the table shows, as the cumulative cash flow column does.
+            let adSpend = try t.series("ad_spend").reduce(0) { $0 + $1.value.rounded() }
             guard let last = cumulative.last else { throw LessonDataError("no quarters in the transition") }
             let payback = paybackQuarter(cumulative)
             let lastChange = try t.number(last.label, "margin_change")
