@@ -34,10 +34,10 @@ public final class Session {
     var warnedAboutOpenTransaction = false
     /// Whether statements come from a person at a terminal.
     var isInteractive = false
-    /// Where the learner is in the tutorial, and the tutorial's own sample-shop session.
     /// Every table shown while a lesson's statements run (nil when no lesson is collecting): a statement
     /// such as `predict ltv` shows several, and `lastResult` keeps only the last.
     var shownByLesson: [ResultTable]?
+    /// Where the learner is in the tutorial, and the tutorial's own sample-shop session.
     var tutorialState = TutorialState()
     /// Simulation assumptions set with `assume` (name → value), overriding measured figures.
     var assumptions: [String: Double] = [:]
