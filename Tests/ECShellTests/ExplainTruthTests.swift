@@ -16,6 +16,22 @@ import ECTestSupport
         #expect(out.stdout.contains("In this workspace, payback is blank over all loaded data: the margin has not reached CAC in the data yet (or there is no spend)."))
     }
 
+    /// The quoted figure is the last month's, as `kpi … by month` prints it: retention was quoted 21.38% (its
+    /// column's two decimals, from months under 10%) beside churn 78.6%, which do not add to 100%; returning
+    /// customers were quoted 0 over all data (everyone's first order is in range), and then the total row's 0.
+    @Test func monthlyFiguresAreTheLastMonthsCells() throws {
+        let out = try runECSH(["--demo", "-c", "explain retention_rate", "-c", "explain churn_rate", "-c", "explain returning_customers",
+                               "-csv", "-c", "kpi returning_customers, retention_rate, churn_rate by month from 2024-12"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let row = try #require(out.stdout.split(separator: "\n").last).split(separator: ",").map(String.init)
+        #expect(row.first == "2024-12")
+        let (returning, retention, churn) = (Int(row[1]) ?? -1, Double(row[2]) ?? -1, Double(row[3]) ?? -1)
+        #expect(returning > 0 && abs(retention + churn - 1) < 1e-9)
+        #expect(out.stdout.contains("In this workspace, retention_rate \(String(format: "%.1f", retention * 100))% in 2024-12."))
+        #expect(out.stdout.contains("In this workspace, churn_rate \(String(format: "%.1f", churn * 100))% in 2024-12."))
+        #expect(out.stdout.contains("In this workspace, returning_customers \(returning) in 2024-12."))
+    }
+
     @Test func salesEquationNamesItsBlankComparisonsOnce() throws {
         let out = try runECSH(["--demo", "-c", "explain sales equation"])
         #expect(out.status == 0, "\(out.stderr)")

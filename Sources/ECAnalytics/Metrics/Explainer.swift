@@ -124,10 +124,13 @@ public enum Explainer {
 
     /// "In this workspace, …" and the SQL, when the data for the KPI is loaded.
     static func workspaceLines(_ name: String, settings: MetricSettings, db: Database) -> String {
-        let grouping: [Grouping] = ["retention_rate", "churn_rate"].contains(name) ? [.grain(.month)] : []
+        // Over all loaded data every customer's first order is inside the range, so no one is returning (0):
+        // returning customers, like retention, are quoted for the last month.
+        let grouping: [Grouping] = ["retention_rate", "churn_rate", "returning_customers"].contains(name) ? [.grain(.month)] : []
         guard (try? db.tableExists("orders")) == true,
               let result = try? KPIEngine(db, settings: settings).run(KPIQuery(kpis: [name], groupBy: grouping)),
-              let row = grouping.isEmpty ? result.table.rows.first : result.table.rows.last(where: { !$0.isEmpty })
+              let row = grouping.isEmpty ? result.table.rows.first
+                : result.table.rows.enumerated().last(where: { !result.table.summaryRows.contains($0.offset) && !$0.element.isEmpty })?.element
         else { return "" }
         let keyCount = grouping.isEmpty ? 0 : 1
         // Formatted as table cells are (¥, %, thousands), so the figure reads as it does in `kpi`;
@@ -138,7 +141,11 @@ public enum Explainer {
         for i in keyCount..<row.count {
             let column = result.table.columns[i]
             guard row[i].isNull else {
-                figures.append("\(column) \(cells.text(row[i], format: result.table.formats[i]))")
+                // The table's percent format has two decimals when any month of the column is under 10%; the one
+                // figure quoted gets them only when it is (retention 21.4% beside churn 78.6%, adding to 100%).
+                var format = result.table.formats[i]
+                if case .percent = format { format = ColumnFormat.percent(places: 1).finer(forRates: [row[i]]) }
+                figures.append("\(column) \(cells.text(row[i], format: format))")
                 continue
             }
             let reason = blankReason(name, column: column, grouped: !grouping.isEmpty)
