@@ -108,6 +108,11 @@ extension Loader {
             if field.name == role.mainDate { mainIndex = columns.count }
             var column = ColumnPlan(name: field.name, source: source, header: header, kind: field.kind, canonical: field)
             if field.name == "score" { column.note = scoreNote }
+            if case .field(let i) = source, Loader.countFields.contains(field.name), let first = plan.columns[i].firstBracketed {
+                column.note = "\(field.name) '\(names[i])' has numbers in parentheses (\(first.text) at line \(first.line)), read as negatives "
+                    + "as accounting writes them; a count in parentheses may be a note instead: if these are no returns, "
+                    + "sql UPDATE \(role.rawValue) SET \(field.name) = -\(field.name) WHERE \(field.name) < 0"
+            }
             if field.name == "status", source == .none, role == .orders, preset == nil {
                 column.note = Loader.unmappedStatusNote(names: names, normalized: normalized, used: used, path: request.path)
             }
@@ -201,6 +206,9 @@ extension Loader {
             + "\(found.map { "'\(names[$0])'" }.joined(separator: ", ")) may say an order's state: "
             + "load orders from '\(path)' map status = \"\(names[first])\" reads it (words it does not know are listed)"
     }
+
+    /// Canonical fields that count things: `(2)` in one is no plain accounting negative (`ColumnPlan.firstBracketed`).
+    static let countFields: Set<String> = ["quantity", "impressions", "clicks", "sessions"]
 
     static func fits(_ kind: FieldKind, _ field: CanonicalField) -> Bool {
         switch field.kind {
