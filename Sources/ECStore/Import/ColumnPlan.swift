@@ -34,6 +34,8 @@ struct ColumnPlan {
     var timesQuantity = false
     /// What the loader decided about this column that the user should hear (which header became `amount`).
     var note: String?
+    /// The first sampled value written as a number in parentheses (`(2)`) and its line (`KindGuess.bracketed`).
+    var firstBracketed: (text: String, line: Int)?
 
     init(name: String, source: Source, header: String?, kind: FieldKind, canonical: CanonicalField? = nil) {
         self.name = name
@@ -69,6 +71,14 @@ struct KindGuess {
     /// Dates written `D.M.YYYY` seen (a European file: `.` may group thousands in its numbers).
     private(set) var dayDotMonth = false
 
+    /// Values that read as a number only in parentheses, `(12)`: accounting's negative, or a code or a note in
+    /// brackets. How many, and the first with its line.
+    private(set) var bracketed = 0
+    private(set) var firstBracketed: (text: String, line: Int)?
+    /// Every value is a number in parentheses: no accounting column writes only negatives that way beside no
+    /// positive, so the column is read as text (`(03)`, `(12)` kept as written), not as negatives.
+    var allBracketed: Bool { nonEmpty > 0 && bracketed == nonEmpty && (allInteger || allNumber) }
+
     /// The order the column's slash dates are in: nil when no value decides (or none is a slash date).
     var slashOrder: SlashOrder? {
         if slashDayFirst > 0 && slashMonthFirst == 0 { return .dayFirst }
@@ -89,11 +99,16 @@ struct KindGuess {
     mutating func observe(_ b: UnsafeBufferPointer<UInt8>, line: Int, numbers: NumberReader, dates: DateReader) {
         if Trim.blanks(b).isEmpty { return }
         nonEmpty += 1
-        if allInteger || allNumber {
-            switch numbers.parse(b) {
+        if allInteger || allNumber || bracketed > 0 {
+            let parsed = numbers.parse(b)
+            switch parsed {
             case .integer: break
             case .real: allInteger = false
             case .zeroPadded, nil: allInteger = false; allNumber = false
+            }
+            if parsed != nil, KindGuess.inParentheses(Trim.blanks(b)) {
+                bracketed += 1
+                if firstBracketed.map({ line < $0.line }) ?? true { firstBracketed = (String(decoding: Trim.blanks(b), as: UTF8.self), line) }
             }
         }
         if allDateOrTime {
@@ -119,8 +134,16 @@ struct KindGuess {
         }
     }
 
+    /// `(…)` or `（…）` around the whole value.
+    static func inParentheses(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard b.count >= 3 else { return false }
+        let opens = b[0] == 40 || (b.count >= 6 && b[0] == 0xEF && b[1] == 0xBC && b[2] == 0x88)
+        let closes = b[b.count - 1] == 41 || (b.count >= 6 && b[b.count - 3] == 0xEF && b[b.count - 2] == 0xBC && b[b.count - 1] == 0x89)
+        return opens && closes
+    }
+
     func kind(preferDates: Bool) -> FieldKind {
-        if nonEmpty == 0 { return .text }
+        if nonEmpty == 0 || allBracketed { return .text }
         if preferDates && allDateOrTime { return sawTime ? .timestamp : .date }
         if allInteger { return .integer }
         if allNumber { return .real }

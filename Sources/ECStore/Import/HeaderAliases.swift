@@ -23,6 +23,15 @@ enum HeaderAliases {
         return String(text)
     }
 
+    /// Among headers that read alike without their notes, the one noted as the name when the others are noted as
+    /// the code: EC-CUBE writes `対応状況(ID)` (`5`) and `対応状況(名称)` (`発送済み`). Nil otherwise.
+    static func namedAmongCodes(_ headers: [String]) -> Int? {
+        let notes = headers.map { normalize(String($0.trimmingBlanks.dropFirst(withoutNotes($0).count))) }
+        let named = notes.indices.filter { ["名称", "name"].contains(notes[$0]) }
+        guard named.count == 1, notes.indices.allSatisfy({ $0 == named[0] || ["id", "コード", "code"].contains(notes[$0]) }) else { return nil }
+        return named[0]
+    }
+
     /// The header's note says its times are UTC: `Submit Date (UTC)` (Typeform), `Start Date (GMT)`.
     static func saysUTC(_ header: String) -> Bool {
         let note = header.trimmingBlanks.dropFirst(withoutNotes(header).count).uppercased()
@@ -39,7 +48,7 @@ enum HeaderAliases {
     })
 
     /// Amount headers that name the price of one unit, not the order's amount (normalized).
-    static let unitPrice: Set<String> = Set(["price", "unit price", "単価", "販売単価"].map(normalize))
+    static let unitPrice: Set<String> = Set(["price", "unit price", "単価", "販売単価", "価格", "販売価格", "商品単価"].map(normalize))
 
     /// Amount headers that name an order's total, which may include tax and shipping (normalized): a unit price
     /// times a quantity is the goods' value and comes before them (`Loader.amountKeys`).
@@ -59,14 +68,16 @@ enum HeaderAliases {
             "customer_id": ["customer_id", "customer id", "customer number", "customer no", "customer", "client id",
                             "user id", "member id", "buyer id", "顧客ID", "顧客番号", "顧客コード", "会員ID", "会員番号",
                             "ユーザーID", "購入者ID", "お客様番号", "email", "e-mail", "email address", "customer email", "メールアドレス",
-                            "注文者メールアドレス"],
+                            "注文者メールアドレス", "購入者メールアドレス"],
             "channel": ["channel", "sales channel", "source", "販売チャネル", "チャネル", "チャネル名", "販路", "モール", "店舗"],
         ]
         let specific: [String]
         switch (role, field) {
         case (_, "customer_id"): specific = shared["customer_id"]!
         case (.orders, "order_id"):
-            specific = ["order_id", "order id", "order number", "order no", "order", "注文番号", "受注番号", "注文ID", "オーダーID", "name"]
+            specific = ["order_id", "order id", "order number", "order no", "order", "注文番号", "受注番号", "注文ID", "オーダーID", "name",
+                        // カラーミーショップ numbers its orders 売上ID.
+                        "売上ID"]
         case (.orders, "ordered_at"):
             specific = ["ordered_at", "order date", "order datetime", "order time", "ordered", "created at", "created",
                         "purchase date", "purchased at", "date", "注文日時", "注文日", "受注日時", "受注日", "購入日時", "購入日", "日付"]
@@ -76,12 +87,16 @@ enum HeaderAliases {
             // `Loader.amountKeys`).
             specific = ["amount", "order amount", "gross", "gross sales", "sales", "subtotal", "sub total", "商品金額", "商品合計金額",
                         "小計", "金額", "注文金額", "売上", "売上金額", "total", "order total", "total price", "grand total", "合計金額",
-                        "price", "unit price", "単価", "販売単価"]
+                        "price", "unit price", "単価", "販売単価",
+                        // An item's price in carts' exports: BASE and EC-CUBE 価格, MakeShop 販売価格.
+                        "価格", "販売価格", "商品単価"]
         case (.orders, "channel"), (.spend, "channel"): specific = shared["channel"]!
         // GA4 names its channel column after the scope (`Session default channel group`); a first user's channel
         // is a customer's, not a session's, so it is not among these.
         case (.traffic, "channel"): specific = shared["channel"]! + ["session default channel group", "default channel group"]
-        case (.orders, "status"): specific = ["status", "order status", "financial status", "ステータス", "注文ステータス", "状態", "受注ステータス"]
+        case (.orders, "status"): specific = ["status", "order status", "financial status", "ステータス", "注文ステータス", "状態", "受注ステータス",
+                                               // EC-CUBE and BASE: 対応状況; MakeShop: 処理状況.
+                                               "対応状況", "処理状況"]
         case (.orders, "discount"):
             specific = ["discount", "discount amount", "discounts", "coupon", "割引", "割引額", "割引金額", "値引き", "値引額", "クーポン利用額", "クーポン利用総額"]
         case (.orders, "points"): specific = ["points", "points used", "point", "ポイント", "ポイント利用額", "利用ポイント", "ポイント利用"]

@@ -141,11 +141,12 @@ extension Loader {
             guard let earlier = pair[0].intValue, let later = pair[1].intValue else { continue }
             if pair[3].intValue == 1 { summary.exactRepeats += 1; continue }
             let id = pair[2].description
-            let difference = try firstDifference(table, columns, earlier, later)
+            let differences = try self.differences(table, columns, earlier, later)
+            let difference = differences.first.map { "\($0.name): '\($0.a)' vs '\($0.b)'" } ?? "values differ"
             let reason = "\(key) '\(id)' is also at line \(later - base) with different values (\(difference))"
             if request.options.onError == .stop {
                 throw LoadError(file: request.path, line: Int(earlier - base), field: key, reason: reason,
-                                help: "a \(key) must be unique in one file; with on_error skip the later row wins and the earlier one goes to ecsh_rejects")
+                                help: Loader.repeatHelp(key: key, table: table, path: request.path, differing: differences.map(\.name)))
             }
             try rejects.bind([.text(table), .text(request.path), .integer(earlier - base), .text(key),
                               .text(reason + "; the later row was kept"), .text(id)])
@@ -159,16 +160,33 @@ extension Loader {
             """, [.integer(base)])
     }
 
-    /// `column: 'a' vs 'b'` for the first column where two rows differ.
-    private func firstDifference(_ table: String, _ columns: [String], _ a: Int64, _ b: Int64) throws -> String {
+    /// The columns where two rows differ, in table order, with both values.
+    private func differences(_ table: String, _ columns: [String], _ a: Int64, _ b: Int64) throws -> [(name: String, a: String, b: String)] {
         let list = columns.map(quoteIdentifier).joined(separator: ", ")
         let rows = try database.query("SELECT \(list) FROM \(quoteIdentifier(table)) WHERE rowid IN (?, ?) ORDER BY rowid",
                                       [.integer(a), .integer(b)]).rows
-        guard rows.count == 2 else { return "values differ" }
-        for (i, name) in columns.enumerated() where rows[0][i] != rows[1][i] {
-            return "\(name): '\(rows[0][i].description)' vs '\(rows[1][i].description)'"
+        guard rows.count == 2 else { return [] }
+        return columns.indices.filter { rows[0][$0] != rows[1][$0] }
+            .map { (columns[$0], rows[0][$0].description, rows[1][$0].description) }
+    }
+
+    /// The way out for two rows with one id. Orders whose rows differ only in an item's columns (quantity,
+    /// product, category, a unit price) are one row per item, as carts' exports write them (EC-CUBE, BASE,
+    /// MakeShop): `on_error skip` would keep each order's last item alone, so the help says what it would do and
+    /// what else there is (docs/presets.md, "Own-shop exports").
+    static func repeatHelp(key: String, table: String, path: String, differing: [String]) -> String {
+        let skip = "with on_error skip the later row wins and the earlier one goes to ecsh_rejects"
+        let itemish: Set<String> = ["quantity", "product", "category"]
+        let unitPrices = HeaderAliases.unitPrice.union(["価格", "販売価格", "商品単価", "商品コード", "商品ID", "商品名", "明細ID", "注文詳細ID"]
+            .map(HeaderAliases.normalize))
+        let items = !differing.isEmpty && differing.allSatisfy {
+            itemish.contains($0) || unitPrices.contains(HeaderAliases.normalize(HeaderAliases.withoutNotes($0)))
         }
-        return "values differ"
+        guard table == "orders", key == "order_id", items else { return "a \(key) must be unique in one file; \(skip)" }
+        return "the rows differ only in an item's columns (\(differing.joined(separator: ", "))): the file has one row per item, "
+            + "and ecsh adds up an order's item rows only with a preset (\(Preset.known.joined(separator: ", ")); docs/presets.md). "
+            + "Load an export with one row per order instead, or keep the item rows for sql: load table order_items from '\(path)'; "
+            + "\(skip), which keeps only each order's last item (its quantity, and its price when amount is a unit price)"
     }
 
     /// `append` of orders: an earlier order whose id a row of this load has, under another channel, is another shop's order

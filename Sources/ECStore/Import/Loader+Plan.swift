@@ -155,7 +155,14 @@ extension Loader {
         }
         let kinds = guesses.map { $0.kind(preferDates: options.dateFormat != nil) }
         let columns = names.indices.map { i in
-            ColumnPlan(name: names[i], source: .field(i), header: hasHeader ? names[i] : nil, kind: kinds[i])
+            var column = ColumnPlan(name: names[i], source: .field(i), header: hasHeader ? names[i] : nil, kind: kinds[i])
+            column.firstBracketed = guesses[i].firstBracketed
+            if guesses[i].allBracketed, let first = guesses[i].firstBracketed {
+                column.note = "column \(i + 1) '\(names[i])' is kept as text: every value is a number in parentheses (\(first.text) at line \(first.line)), "
+                    + "a code or a note rather than accounting's negatives, which stand among positives; if they are negatives: "
+                    + "sql SELECT -CAST(trim(\"\(names[i])\", '()（）') AS REAL) …"
+            }
+            return column
         }
         var rowDialect = dialect
         rowDialect.commentRowFields = commentRowFields

@@ -41,8 +41,12 @@ extension Loader {
                 keys = Loader.amountKeys(keys, normalized: normalized, used: used, quantityMapped: request.fieldMap["quantity"] != nil)
             }
             for key in keys {
-                if let i = normalized.indices.first(where: { normalized[$0] == key && !used.contains($0) }) {
-                    if let columns = alike.first(where: { $0.value.contains(i) })?.value, preset == nil {
+                if var i = normalized.indices.first(where: { normalized[$0] == key && !used.contains($0) }) {
+                    // EC-CUBE's `対応状況(ID)` and `対応状況(名称)`: the name, not the code, is the field.
+                    if let columns = alike.first(where: { $0.value.contains(i) })?.value,
+                       let named = HeaderAliases.namedAmongCodes(columns.map { written[$0] }) {
+                        i = columns[named]
+                    } else if let columns = alike.first(where: { $0.value.contains(i) })?.value, preset == nil {
                         let which = columns.map { "map \(field.name) = \"\(names[$0])\" (column \($0 + 1))" }
                         throw LoadError(file: request.path, field: written[i],
                                         reason: "has \(columns.count) columns headed alike (\(columns.map { "\($0 + 1) '\(written[$0])'" }.joined(separator: ", "))): ecsh cannot tell which one is \(field.name)",
@@ -104,6 +108,14 @@ extension Loader {
             if field.name == role.mainDate { mainIndex = columns.count }
             var column = ColumnPlan(name: field.name, source: source, header: header, kind: field.kind, canonical: field)
             if field.name == "score" { column.note = scoreNote }
+            if case .field(let i) = source, Loader.countFields.contains(field.name), let first = plan.columns[i].firstBracketed {
+                column.note = "\(field.name) '\(names[i])' has numbers in parentheses (\(first.text) at line \(first.line)), read as negatives "
+                    + "as accounting writes them; a count in parentheses may be a note instead: if these are no returns, "
+                    + "sql UPDATE \(role.rawValue) SET \(field.name) = -\(field.name) WHERE \(field.name) < 0"
+            }
+            if field.name == "status", source == .none, role == .orders, preset == nil {
+                column.note = Loader.unmappedStatusNote(names: names, normalized: normalized, used: used, path: request.path)
+            }
             if field.isDate, let header, HeaderAliases.saysUTC(header) {
                 let zone = request.options.timezone.map { "'\($0)'" } ?? "the workspace's"
                 column.note = "\(field.name) '\(header)' is in UTC, as its header says: its times are moved into \(zone) time zone before the day is taken"
@@ -179,6 +191,24 @@ extension Loader {
         }
         return ("amount is '\(names[a])' (GMV is the goods before tax and shipping)\(otherText)", false)
     }
+
+    /// Without a status column every order counts as a sale. When headers the aliases do not know look like an
+    /// order's state (`発送状況`, `入金状況`, `キャンセル`, `Order state`), the load names them and the way out:
+    /// a cancelled order would otherwise count without a word.
+    static func unmappedStatusNote(names: [String], normalized: [String], used: Set<Int>, path: String) -> String? {
+        // A cancel flag first (カラーミーショップ's `キャンセル`): it is the state that decides a sale; a payment or
+        // shipping state (`入金状況`, `発送状況`) says nothing of one cancelled.
+        let words = ["キャンセル", "取消", "cancel", "ステータス", "状態", "status", "state", "状況"]
+        let rank = { (i: Int) in words.firstIndex { normalized[i].contains($0) } }
+        let found = names.indices.filter { !used.contains($0) && rank($0) != nil }.sorted { (rank($0)!, $0) < (rank($1)!, $1) }
+        guard let first = found.first else { return nil }
+        return "no column became status, so every order counts as a sale (cancelled ones too); "
+            + "\(found.map { "'\(names[$0])'" }.joined(separator: ", ")) may say an order's state: "
+            + "load orders from '\(path)' map status = \"\(names[first])\" reads it (words it does not know are listed)"
+    }
+
+    /// Canonical fields that count things: `(2)` in one is no plain accounting negative (`ColumnPlan.firstBracketed`).
+    static let countFields: Set<String> = ["quantity", "impressions", "clicks", "sessions"]
 
     static func fits(_ kind: FieldKind, _ field: CanonicalField) -> Bool {
         switch field.kind {

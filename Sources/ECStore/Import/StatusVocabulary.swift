@@ -38,6 +38,10 @@ public enum StatusVocabulary {
             // Amazon's shipped sub-statuses (order report, Seller Central; Easy Ship's package statuses): on the way or delivered.
             "Shipped - Delivered to Buyer", "Shipped - Out for Delivery", "Shipped - Picked Up", "Shipped - Dropped Off",
             "Shipped - At Origin FC", "Shipped - At Destination FC",
+            // Own-shop carts (docs/presets.md, "Own-shop exports"): BASE's 対応済, MakeShop's 配送 (the order went out).
+            "対応済", "対応済み", "配送",
+            // BASE's deferred payment (後払い): 配送中 (on its way) and 着荷 (delivered) come after 発送完了.
+            "配送中", "着荷",
         ])
         add("pending", [
             "pending", "authorized", "authorised", "on-hold", "on hold", "hold", "processing", "unpaid", "unshipped",
@@ -48,12 +52,16 @@ public enum StatusVocabulary {
             "保留", "処理中", "受付中", "受注", "予約", "予約受付", "出荷待ち", "出荷準備中", "発送準備中", "未発送",
             "未入金", "与信待ち", "確認待ち", "注文確認中", "予約中", "発送前入金待ち", "変更確定待ち",
             "invoice unconfirmed", "pending availability", "partially_paid",
+            // BASE's 未対応 and 対応中, EC-CUBE's 対応中, MakeShop's 未処理: placed, not yet shipped.
+            "未対応", "対応中", "未処理",
         ])
         add("partially_refunded", ["partially_refunded", "partially refunded", "partial refund", "一部返金", "一部返金済み"])
         add("refunded", ["refunded", "refund", "fully refunded", "返金", "返金済", "返金済み", "返金完了", "全額返金",
                          // Amazon refunds the buyer when the carrier reports the parcel lost or damaged.
                          "Shipped - Lost in Transit", "Shipped - Lost", "Shipped - Damaged"])
         add("returned", ["returned", "return", "returns", "返品", "返品済", "返品済み", "返品完了", "返品受付",
+                         // MakeShop's 返送: the parcel came back to the shop.
+                         "返送", "返送済み",
                          // Amazon: the parcel went back, undelivered or refused at the door.
                          "Shipped - Returned to Seller", "Shipped - Rejected by Buyer", "Shipped - Returning to Seller",
                          "Shipped - Undeliverable"])
@@ -63,6 +71,9 @@ public enum StatusVocabulary {
             "キャンセル", "キャンセル確定", "キャンセル済", "キャンセル済み", "キャンセル処理中", "キャンセル申請中",
             "キャンセル確定待ち",  // Rakuten RMS 800: the cancellation awaits confirmation; it is no sale
             "取消", "取消し", "取り消し", "取消済み", "注文取消", "無効",
+            // EC-CUBE's 注文取消し, MakeShop's 注文キャンセル; EC-CUBE's 購入処理中 is a checkout the buyer never
+            // finished (its admin lists no such order), an abandoned cart, no sale.
+            "注文取消し", "注文取り消し", "注文キャンセル", "購入処理中",
         ])
         add("failed", ["failed", "fail", "payment failed", "declined", "payment declined", "error", "unfulfillable",
                        "決済失敗", "与信失敗", "与信NG", "決済エラー"])

@@ -18,7 +18,9 @@ extension Preset {
         ],
         constants: ["channel": "rakuten"],
         itemAmount: (price: "単価", quantity: "個数"),
-        signature: [["受注番号", "注文番号"], ["受注ステータス", "商品名", "個数"]],
+        // 注文番号 with 商品名 and 個数 is every cart's item export (EC-CUBE, MakeShop): the second group holds
+        // headers only RMS writes, so the hint does not send those files to this preset.
+        signature: [["受注番号", "注文番号"], ["受注ステータス", "請求金額", "クーポン利用総額", "楽天会員フラグ"]],
         finish: { values, columns in
             for k in values.indices where columns.headers[k]?.contains("-99999") == true
                 && values[k].doubleValue == -99999 {
