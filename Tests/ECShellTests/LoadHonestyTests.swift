@@ -379,3 +379,22 @@ private func loadSays(_ note: String, kpis: String, rows: String, db: String, in
         #expect(customers.status == 1 && customers.stderr.contains("id_prefix keeps apart the order ids of two shops: use it with `load orders`"), "\(customers.stderr)")
     }
 }
+
+/// EC-CUBE's 決済処理中 is a checkout whose payment was never confirmed (its admin's order search leaves such orders
+/// out); elsewhere the word is a payment under way. Read as pending it counted as a sale without a word: the load
+/// says so with the way out, and the way out works. By hand: ¥1,000 new, ¥2,000 and ¥3,000 決済処理中, ¥500 shipped:
+/// ¥6,500 in 4 orders as loaded, ¥1,500 in 2 with 決済処理中 as failed.
+@Suite struct DebatableStatusTests {
+    @Test func paymentUnderWayIsSaidAndCanBeLeftOut() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        _ = try dir.write("o.csv", "注文番号,受注日,会員ID,小計,対応状況\n1,2024-01-05,c1,1000,新規受付\n2,2024-01-06,c2,2000,決済処理中\n"
+                          + "3,2024-01-07,c3,3000,決済処理中\n4,2024-01-08,c1,500,発送済み\n")
+        let out = try runECSH(["--format", "csv", "-c", "load orders from 'o.csv'", "-c", "kpi gmv, orders",
+                               "-c", "set status '決済処理中', failed", "-c", "kpi gmv, orders"], directory: dir.url)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("  note: status '決済処理中' on 2 orders, read as pending and counted as a sale: a payment under way; "
+                                    + "in EC-CUBE a checkout whose payment was never confirmed, left out of its order list; "
+                                    + "if they are no sales here: set status '決済処理中', failed"), "\(out.stderr)")
+        #expect(out.stdout == "gmv,orders\n6500.0,4\ngmv,orders\n1500.0,2\n", "\(out.stdout)")
+    }
+}

@@ -16,6 +16,12 @@ extension Session {
             say("  warning: unknown status '\(u.raw)' on \(grouped(u.count)) order\(u.count == 1 ? "" : "s"): \(treatment)")
             say("    say what it means: set status '\(u.raw)', cancelled   (or one of \(StatusVocabulary.canonical.joined(separator: ", ")))")
         }
+        for d in summary.debatableStatuses {
+            let counted = settings.counts(status: d.stored)
+            say("  note: status '\(d.raw)' on \(grouped(d.count)) order\(d.count == 1 ? "" : "s"), read as \(d.stored) and "
+                + "\(counted ? "counted as a sale" : "not counted"): \(StatusVocabulary.debatable[d.raw] ?? "its meaning depends on the shop system"); "
+                + (counted ? "if they are no sales here: set status '\(d.raw)', failed" : "if they are sales here: set status '\(d.raw)', pending"))
+        }
     }
 
     /// `describe orders`: the status breakdown, unknown words and guest orders.

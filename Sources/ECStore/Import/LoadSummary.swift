@@ -17,6 +17,8 @@ public struct LoadSummary: Sendable {
     public var statuses: [Count] = []
     /// Status words the vocabulary does not know, most frequent first.
     public var unknownStatuses: [UnknownStatus] = []
+    /// Known status words that mean different things in different shop systems (`StatusVocabulary.debatable`).
+    public var debatableStatuses: [UnknownStatus] = []
     /// Rows identical to another row with the same id, collapsed into it.
     public var exactRepeats = 0
     /// Rows with the id of a later, different row (`on_error skip`: the later row won).

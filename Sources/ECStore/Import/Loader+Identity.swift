@@ -89,6 +89,18 @@ extension Loader {
     }
 
     /// Known statuses in vocabulary order (then rows without one), unknown words most frequent first.
+    /// The words of `StatusVocabulary.debatable` among a load's statuses, most frequent first.
+    static func debatable(_ pairs: [StatusPair]) -> [LoadSummary.UnknownStatus] {
+        var counts: [String: (stored: String, count: Int)] = [:]
+        for pair in pairs {
+            guard let status = pair.status, let raw = pair.raw?.trimmingCharacters(in: .whitespaces),
+                  StatusVocabulary.debatable[raw] != nil else { continue }
+            counts[raw, default: (status, 0)].count += pair.count
+        }
+        return counts.map { LoadSummary.UnknownStatus(raw: $0.key, stored: $0.value.stored, count: $0.value.count) }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.raw < $1.raw }
+    }
+
     static func breakdown(_ pairs: [StatusPair]) -> (known: [LoadSummary.Count], unknown: [LoadSummary.UnknownStatus]) {
         var byStatus: [String: Int] = [:]
         var unknown: [LoadSummary.UnknownStatus] = []

@@ -396,6 +396,7 @@ public final class Loader {
             if mapped("status") {
                 if removed { pairs = try statusPairs(table, base: base) }
                 (summary.statuses, summary.unknownStatuses) = Loader.breakdown(pairs)
+                summary.debatableStatuses = Loader.debatable(pairs)
             }
             if let tally, !removed {
                 summary.guests = tally.guests

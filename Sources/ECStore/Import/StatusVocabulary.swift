@@ -13,6 +13,13 @@ public enum StatusVocabulary {
     /// The canonical statuses, in the order summaries list them.
     public static let canonical = ["completed", "pending", "partially_refunded", "refunded", "returned", "cancelled", "failed"]
 
+    /// Words whose meaning depends on the shop system, read as their usual meaning with a note saying what else
+    /// they may be. EC-CUBE's 決済処理中 is a checkout whose payment was never confirmed: its admin's order search
+    /// leaves such orders out unless asked (and so its sales figures), where elsewhere it is a payment under way.
+    public static let debatable: [String: String] = [
+        "決済処理中": "a payment under way; in EC-CUBE a checkout whose payment was never confirmed, left out of its order list",
+    ]
+
     /// What each canonical status stands for (docs/presets.md, `describe orders`).
     public static let meaning: [String: String] = [
         "completed": "paid, shipped, delivered or otherwise done",

@@ -62,7 +62,10 @@ struct ServerStream {
                                   skipped: 0, seconds: 0, notes: [])
         var notes = finished.notes
         if role == .orders {
-            if let pairs { (summary.statuses, summary.unknownStatuses) = Loader.breakdown(pairs) }
+            if let pairs {
+                (summary.statuses, summary.unknownStatuses) = Loader.breakdown(pairs)
+                summary.debatableStatuses = Loader.debatable(pairs)
+            }
             summary.guests = tally.guests
             if summary.guests > 0 { notes.append(Loader.guestNote(summary.guests)) }
             if summary.guests > 0, summary.guests == tally.rows, let note = Loader.noCustomerColumnNote(columns) { notes.append(note) }
