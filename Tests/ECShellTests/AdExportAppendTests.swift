@@ -141,6 +141,23 @@ import Testing
             expectAll(out.stderr, ["1 new, 1 updated, 0 unchanged", note])
         }
     }
+
+    /// A text column ecsh knows nothing of (`Tag`): January 6's ¥2,000 row re-exported with the tag `sale` and the same
+    /// cost and clicks is that row again (replaced); `spring` ¥900 has other figures too and stays beside `winter` ¥400,
+    /// said in the note. ¥1,000 + (¥2,000 + ¥900 + ¥400) + ¥300 = ¥4,600 (it was ¥6,600, January 6's ¥2,000 twice).
+    @Test func aRowEqualInFiguresAndOtherInATextColumnIsReplaced() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let header = "Day,Campaign,Tag,Cost,Clicks\n"
+        let first = try dir.write("first.csv", header + "2024-01-05,Brand,,1000,10\n2024-01-06,Brand,,2000,20\n2024-01-06,Brand,winter,400,4\n")
+        let again = try dir.write("again.csv", header + "2024-01-06,Brand,sale,2000,20\n2024-01-06,Brand,spring,900,9\n2024-01-07,Brand,sale,300,3\n")
+        let out = try runECSH(["-csv", "-c", "load spend from '\(first)'", "-c", "load spend from '\(again)' append", "-c", "kpi spend"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("spend\n4600.0\n"), "\(out.stdout)")
+        expectAll(out.stderr, ["2 new, 1 updated, 0 unchanged",
+                               "1 earlier row had a row of this file's date, channel, campaign and figures, other only in 'Tag': the same rows exported again, replaced",
+                               "1 row of this file has the date, channel, campaign of rows already loaded but other 'Tag' and figures: kept beside them (another ad group or device); "
+                                + "if that column only changed between exports, those days count twice: load the exports again with it removed"])
+    }
 }
 
 /// Spend by channel under an ad platform's name beside orders of the shop's name: the rows do not meet.

@@ -101,11 +101,11 @@ public struct LoadSummary: Sendable {
         }
         let core = mergeKey.filter { !relabelled.columns.contains($0) && !keptBeside.columns.contains($0) }.map { $0 == "day" ? "date" : $0 }
         if relabelled.rows > 0 {
-            text += "; \(LoadSummary.grouped(relabelled.rows)) earlier rows had a row of this file's \(core.joined(separator: ", ")) and figures, "
+            text += "; \(LoadSummary.grouped(relabelled.rows)) earlier \(relabelled.rows == 1 ? "row" : "rows") had a row of this file's \(core.joined(separator: ", ")) and figures, "
                 + "other only in \(relabelled.columns.map { "'\($0)'" }.joined(separator: ", ")): the same rows exported again, replaced"
         }
         if keptBeside.rows > 0 {
-            text += "; \(LoadSummary.grouped(keptBeside.rows)) rows of this file have the \(core.joined(separator: ", ")) of rows already loaded "
+            text += "; \(LoadSummary.grouped(keptBeside.rows)) \(keptBeside.rows == 1 ? "row" : "rows") of this file \(keptBeside.rows == 1 ? "has" : "have") the \(core.joined(separator: ", ")) of rows already loaded "
                 + "but other \(keptBeside.columns.map { "'\($0)'" }.joined(separator: ", ")) and figures: kept beside them (another ad group or device); "
                 + "if \(keptBeside.columns.count == 1 ? "that column only changed" : "those columns only changed") between exports, "
                 + "those days count twice: load the exports again with \(keptBeside.columns.count == 1 ? "it" : "them") removed"
