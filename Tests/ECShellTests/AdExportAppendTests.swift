@@ -1,4 +1,5 @@
 import Foundation
+@testable import ECStore
 import ECTestSupport
 import Testing
 
@@ -97,6 +98,85 @@ import Testing
         #expect(out.stderr.contains("append matched rows already loaded by date, channel and Device category (traffic rows have no id)"), "\(out.stderr)")
         #expect(out.stderr.contains("not by 'Engagement rate'"), "\(out.stderr)")
     }
+
+    /// Two Meta ad accounts' exports, each with a campaign named Brand, overlapping on January 6: account 1001's
+    /// campaign 120001 spent ¥1,000 + ¥2,000 (January 5, 6), account 2002's campaign 120009 ¥500 + ¥700 (January 6, 7).
+    /// The ids are all digits, read as numbers, and still part of the key: January's spend is ¥4,200 over 3 new
+    /// customers, CAC ¥1,400 (without them the second file's January 6 replaced the first's: ¥2,200).
+    @Test func numericIdsArePartOfTheKey() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", Self.orders)
+        let header = "Day,Account ID,Campaign ID,Campaign name,Amount spent (JPY),Impressions\n"
+        let first = try dir.write("meta_1001.csv", header + "2024-01-05,1001,120001,Brand,1000,100\n2024-01-06,1001,120001,Brand,2000,200\n")
+        let second = try dir.write("meta_2002.csv", header + "2024-01-06,2002,120009,Brand,500,50\n2024-01-07,2002,120009,Brand,700,70\n")
+        let out = try runECSH(["-csv", "-c", "load orders from '\(orders)'", "-c", "load spend from '\(first)'", "-c", "load spend from '\(second)' append",
+                               "-c", "load spend from '\(first)' append", "-c", "kpi spend, cac from 2024-01-01 to 2024-01-31"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("spend,cac\n4200.0,1400.0\n"), "\(out.stdout)")
+        expectAll(out.stderr, ["2 new, 0 updated, 0 unchanged", "0 new, 0 updated, 2 unchanged",
+                               "append matched rows already loaded by date, channel, campaign, Account ID and Campaign ID (spend rows have no id)"])
+        #expect(DatasetRole.namesAnID("キャンペーンＩＤ") && DatasetRole.namesAnID("ad_group_id") && DatasetRole.namesAnID("AdSetId"))
+        #expect(!DatasetRole.namesAnID("Paid") && !DatasetRole.namesAnID("Valid"))
+    }
+
+    /// Google Ads `Labels` and Meta's `Attribution setting` are set on a campaign when it is exported, not on a day:
+    /// re-exported with another label (and Meta's January 6 revised ¥2,000 → ¥2,100), the days are replaced.
+    /// Google: ¥1,000 + ¥2,000 + ¥300 = ¥3,300 (it was ¥5,300); Meta: ¥1,000 + ¥2,100 + ¥300 = ¥3,400 (it was ¥5,400).
+    @Test func labelsAndAttributionSettingsAreNoPartOfTheKey() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let google = "Day,Campaign,Labels,Cost,Clicks\n"
+        let meta = "Day,Campaign name,Ad set name,Ad set delivery,Attribution setting,Amount spent (JPY)\n"
+        let cases = [
+            (google + "2024-01-05,Brand,,1000,10\n2024-01-06,Brand,,2000,20\n", google + "2024-01-06,Brand,Q1,2000,20\n2024-01-07,Brand,Q1,300,3\n",
+             "3300.0", "not by 'Labels'"),
+            (meta + "2024-01-05,Brand,AS1,active,7-day click or 1-day view,1000\n2024-01-06,Brand,AS1,active,7-day click or 1-day view,2000\n",
+             meta + "2024-01-06,Brand,AS1,inactive,7-day click,2100\n2024-01-07,Brand,AS1,inactive,7-day click,300\n",
+             "3400.0", "not by 'Ad set delivery', 'Attribution setting'"),
+        ]
+        for (first, again, total, note) in cases {
+            let a = try dir.write("first.csv", first), b = try dir.write("again.csv", again)
+            let out = try runECSH(["-csv", "-c", "load spend from '\(a)'", "-c", "load spend from '\(b)' append", "-c", "kpi spend"])
+            #expect(out.status == 0, "\(out.stderr)")
+            #expect(out.stdout.contains("spend\n\(total)\n"), "\(out.stdout)")
+            expectAll(out.stderr, ["1 new, 1 updated, 0 unchanged", note])
+        }
+    }
+
+    /// A text column ecsh knows nothing of (`Tag`): January 6's ¥2,000 row re-exported with the tag `sale` and the same
+    /// cost and clicks is that row again (replaced); `spring` ¥900 has other figures too and stays beside `winter` ¥400,
+    /// said in the note. ¥1,000 + (¥2,000 + ¥900 + ¥400) + ¥300 = ¥4,600 (it was ¥6,600, January 6's ¥2,000 twice).
+    @Test func aRowEqualInFiguresAndOtherInATextColumnIsReplaced() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let header = "Day,Campaign,Tag,Cost,Clicks\n"
+        let first = try dir.write("first.csv", header + "2024-01-05,Brand,,1000,10\n2024-01-06,Brand,,2000,20\n2024-01-06,Brand,winter,400,4\n")
+        let again = try dir.write("again.csv", header + "2024-01-06,Brand,sale,2000,20\n2024-01-06,Brand,spring,900,9\n2024-01-07,Brand,sale,300,3\n")
+        let out = try runECSH(["-csv", "-c", "load spend from '\(first)'", "-c", "load spend from '\(again)' append", "-c", "kpi spend"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("spend\n4600.0\n"), "\(out.stdout)")
+        expectAll(out.stderr, ["2 new, 1 updated, 0 unchanged",
+                               "1 earlier row had a row of this file's date, channel, campaign and figures, other only in 'Tag': the same rows exported again, replaced",
+                               "1 row of this file has the date, channel, campaign of rows already loaded but other 'Tag' and figures: kept beside them (another ad group or device); "
+                                + "if that column only changed between exports, those days count twice: load the exports again with it removed"])
+    }
+}
+
+/// Spend by channel under an ad platform's name beside orders of the shop's name: the rows do not meet.
+@Suite struct SpendChannelNoteTests {
+    /// January: google has 2 new customers and no spend, 'google ads' ¥3,000 and none; meta ¥600 / 1 = CAC ¥600. The
+    /// note names 'google ads' and the rename; the total (¥3,600 / 3 = ¥1,200) is whole.
+    @Test func spendChannelsNoOrderHasAreNamed() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", AdExportAppendTests.orders)
+        let spend = try dir.write("spend.csv", "date,channel,campaign,spend\n2024-01-05,Google Ads,brand,3000\n2024-01-06,meta,brand,600\n")
+        let out = try runECSH(["-csv", "-c", "load orders from '\(orders)'", "-c", "load spend from '\(spend)'",
+                               "-c", "kpi spend, new_customers, cac by channel from 2024-01-01 to 2024-01-31"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("total,3600.0,3,1200.0\n"), "\(out.stdout)")
+        #expect(out.stderr.contains("by channel, spend channels 'google ads' (¥3,000) are no order's channel (orders: 'google', 'meta'): "
+            + "they have no new customers or orders, so their cac is blank and their roas 0, and the orders' channels show none of their spend "
+            + "(the total is whole); if they are an ad platform's names for the orders' channels, rename them: "
+            + "sql UPDATE spend SET channel = '<order channel>' WHERE channel = 'google ads'"), "\(out.stderr)")
+    }
 }
 
 /// An ad export newer than the orders export: the range ends at as_of (the last order), so spend after it is in no
@@ -117,6 +197,11 @@ import Testing
         let note = "spend has ¥1,600 in 2 rows to 2024-04-05 after 2024-02-10, the last order's day (as_of), where the range ends: not counted here, "
             + "which may be the orders file ending earlier (set as_of 2024-04-05 counts it; the days after the last order then show no orders)"
         #expect(out.stderr.components(separatedBy: note).count == 2, "\(out.stderr)")
+        // unit economics counts spend up to as_of too: CAC ¥100 / 4 = ¥25, and the same note.
+        let economics = try runECSH(["-csv", "-c", "load orders from '\(orders)'", "-c", "load spend from '\(spend)'", "-c", "unit economics"])
+        #expect(economics.status == 0, "\(economics.stderr)")
+        #expect(economics.stdout.contains("all,4,100.0,25.0,"), "\(economics.stdout)")
+        #expect(economics.stderr.contains(note), "\(economics.stderr)")
     }
 }
 

@@ -64,13 +64,25 @@ extension KPIEngine {
     /// newer than the orders export) are in no period and no total, and `kpi spend` read ¥600 of a file's ¥2,200
     /// without a word. Say how much is left out and how to count it. Not when as_of is set (a chosen end).
     func lateEndNote(plan: Plan) throws -> String? {
-        guard settings.asOf == nil, plan.endDay == plan.asOfDay, try db.tableExists("orders") else { return nil }
+        guard plan.endDay == plan.asOfDay else { return nil }
+        return try lateEndNote(endDay: plan.endDay, sources: plan.sources)
+    }
+
+    /// `lateEndNote` for `unit economics`, which counts spend up to the last order's day (as_of) too: CAC over ¥100 of
+    /// ¥1,700 spend said nothing of the rest.
+    public func lateSpendNote(asOfDay: Int) throws -> String? {
+        try lateEndNote(endDay: asOfDay, sources: [.spend])
+    }
+
+    /// The note on `sources`' rows after `endDay`, the last order's day; nil when as_of is set.
+    private func lateEndNote(endDay: Int, sources: Set<Measure.Source>) throws -> String? {
+        guard settings.asOf == nil, try db.tableExists("orders") else { return nil }
         var parts: [String] = []
-        var last = plan.endDay
-        for (source, table, figure) in [(Measure.Source.spend, "spend", "spend"), (.traffic, "traffic", "sessions")] where plan.sources.contains(source) {
+        var last = endDay
+        for (source, table, figure) in [(Measure.Source.spend, "spend", "spend"), (.traffic, "traffic", "sessions")] where sources.contains(source) {
             guard try db.tableExists(table) else { continue }
             let row = try db.query("SELECT count(*), sum(\(figure)), max(day) FROM \(quoteIdentifier(table)) WHERE day > ?",
-                                   [.integer(Int64(plan.endDay))]).rows[0]
+                                   [.integer(Int64(endDay))]).rows[0]
             guard let rows = row[0].intValue, rows > 0, let end = row[2].intValue else { continue }
             let amount = table == "spend" ? Currency(code: settings.currency).format(row[1].doubleValue ?? 0)
                 : "\(LoadSummary.grouped(Int(row[1].intValue ?? 0))) sessions"
@@ -78,7 +90,7 @@ extension KPIEngine {
             last = max(last, Int(end))
         }
         guard !parts.isEmpty else { return nil }
-        return parts.joined(separator: ", ") + " after \(DayNumber.isoDate(plan.endDay)), the last order's day (as_of), where the range ends: "
+        return parts.joined(separator: ", ") + " after \(DayNumber.isoDate(endDay)), the last order's day (as_of), where the range ends: "
             + "not counted here, which may be the orders file ending earlier (set as_of \(DayNumber.isoDate(last)) counts \(parts.count == 1 ? "it" : "them"); "
             + "the days after the last order then show no orders)"
     }

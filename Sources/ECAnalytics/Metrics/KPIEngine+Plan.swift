@@ -1,4 +1,5 @@
 import ECStore
+import ECRender
 
 extension KPIEngine {
     /// A resolved query: grain, dimensions, date range, the measures to compute.
@@ -197,26 +198,35 @@ extension KPIEngine {
         /// beside orders of `google`, `meta`): a traffic channel that is no order's channel shows a cvr of 0% and the
         /// orders' channel a blank, or a few sessions of a channel both name divide all its orders (google 3 orders /
         /// 100 sessions = 3.00%). Name the traffic channels no order has, and the way to rename them. Asked per traffic
-        /// channel with `EXISTS`, which stops at a channel's first order: a shop whose channels match pays no scan of
+        /// (or spend) channel with `EXISTS`, which stops at a channel's first order: a shop whose channels match pays no scan of
         /// its orders (10M rows) for the note.
-        func trafficChannelNote(_ db: Database) throws -> String? {
-            guard dims.count == 1, dims[0].name.lowercased() == "channel", sources.contains(.traffic),
+        /// Spend rows likewise: an ad export's `google` beside orders of `Google Ads` left the orders' channel without
+        /// spend (no cac) and the spend's channel without customers, without a word.
+        func channelNote(_ db: Database, _ source: Measure.Source) throws -> String? {
+            let table = source == .spend ? "spend" : "traffic", figure = source == .spend ? "spend" : "sessions"
+            guard dims.count == 1, dims[0].name.lowercased() == "channel", sources.contains(source),
                   !sources.isDisjoint(with: [.orders, .repeats, .active, .retention, .lifetime]),
-                  try db.tableExists("traffic"), try db.tableExists("orders") else { return nil }
+                  try db.tableExists(table), try db.tableExists("orders") else { return nil }
             let unmatched = try db.query("""
-                SELECT t.channel, t.sessions FROM (
-                  SELECT channel, sum(sessions) AS sessions FROM traffic WHERE day BETWEEN ? AND ? AND channel IS NOT NULL GROUP BY channel
-                ) t WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.channel = t.channel) ORDER BY t.sessions DESC
+                SELECT t.channel, t.figure FROM (
+                  SELECT channel, sum(\(figure)) AS figure FROM \(table) WHERE day BETWEEN ? AND ? AND channel IS NOT NULL GROUP BY channel
+                ) t WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.channel = t.channel) ORDER BY t.figure DESC
                 """, [.integer(Int64(startDay)), .integer(Int64(endDay))]).rows
             guard !unmatched.isEmpty else { return nil }
             let orderChannels = try db.query("SELECT DISTINCT channel FROM orders WHERE channel IS NOT NULL ORDER BY channel LIMIT 6").rows.compactMap { $0[0].textValue }
-            let named = unmatched.prefix(4).map { "'\($0[0].textValue ?? "")' (\(LoadSummary.grouped(Int($0[1].intValue ?? 0))) sessions)" }.joined(separator: ", ")
+            let amount = { (v: Value) in
+                source == .spend ? Currency(code: settings.currency).format(v.doubleValue ?? 0) : "\(LoadSummary.grouped(Int(v.intValue ?? 0))) sessions"
+            }
+            let named = unmatched.prefix(4).map { "'\($0[0].textValue ?? "")' (\(amount($0[1])))" }.joined(separator: ", ")
                 + (unmatched.count > 4 ? " and \(unmatched.count - 4) more" : "")
             let orders = orderChannels.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (orderChannels.count > 5 ? ", …" : "")
             let from = (unmatched[0][0].textValue ?? "").replacingOccurrences(of: "'", with: "''")
-            return "by channel, traffic channels \(named) are no order's channel (orders: \(orders.isEmpty ? "none with a channel" : orders)): their cvr is 0% "
-                + "and their sessions count for no channel of the orders (the total is whole); if they are an analytics tool's names for the orders' "
-                + "channels (channel groups), rename them: sql UPDATE traffic SET channel = '<order channel>' WHERE channel = '\(from)'"
+            let (effect, whose) = source == .spend
+                ? ("they have no new customers or orders, so their cac is blank and their roas 0, and the orders' channels show none of their spend",
+                   "an ad platform's names for the orders' channels")
+                : ("their cvr is 0% and their sessions count for no channel of the orders", "an analytics tool's names for the orders' channels (channel groups)")
+            return "by channel, \(table) channels \(named) are no order's channel (orders: \(orders.isEmpty ? "none with a channel" : orders)): \(effect) "
+                + "(the total is whole); if they are \(whose), rename them: sql UPDATE \(table) SET channel = '<order channel>' WHERE channel = '\(from)'"
         }
 
         /// Cost fields that are empty count as 0 in margin: which are empty on every order, and which on some of
@@ -267,7 +277,9 @@ extension KPIEngine {
             if measures.contains(.active_members) { notes.append("active_members: ordered in the \(windowDays) days up to the period end") }
             if measures.contains(.mall_gmv), let note = try Self.noMallNote(engine.db, settings.marketplaces) { notes.append(note) }
             notes += try coverageNotes(engine: engine)
-            if let note = try trafficChannelNote(engine.db) { notes.append(note) }
+            for source in [Measure.Source.spend, .traffic] {
+                if let note = try channelNote(engine.db, source) { notes.append(note) }
+            }
             if filter != nil, !sources.isDisjoint(with: [.spend, .traffic]) {
                 notes.append("where filters orders only; spend and traffic are not filtered")
             }

@@ -201,7 +201,8 @@ extension Session {
                                                    orders: try snapshotSelection(segments: [], filter: nil),
                                                    mallChannels: settings.marketplaces,
                                                    asOfDay: try KPIEngine.dateRange(database, settings: settings, from: nil, to: nil).upperBound)
-        let result = try UnitEconomicsEngine(database).run(query)
+        var result = try UnitEconomicsEngine(database).run(query)
+        if let day = query.asOfDay, let note = try KPIEngine(database, settings: settings).lateSpendNote(asOfDay: day) { result.notes.append(note) }
         show(result.toResultTable(currency: settings.currency),
              sql: "-- the rows ecsh reads for unit economics; it computes the table from them (docs/metrics.md, Margin and unit economics)\n"
                 + annotatedSQL(result.sql.sql, result.sql.bindings))

@@ -82,8 +82,8 @@ public enum DatasetRole: String, CaseIterable, Sendable {
         // One respondent's answer at one moment is one response, whatever its score says now.
         case .nps: return hasIdentity ? ["response_id"] : ["customer_id", "responded_at"]
         // `day`, not `date`: the same day written two ways is one day.
-        case .spend: return ["day", "channel", "campaign"] + otherTextColumns(columns).filter { !measures.contains($0) && !Self.changesBetweenExports($0) }
-        case .traffic: return ["day", "channel"] + otherTextColumns(columns).filter { !measures.contains($0) && !Self.changesBetweenExports($0) }
+        case .spend: return ["day", "channel", "campaign"] + keyColumns(columns, measures: measures)
+        case .traffic: return ["day", "channel"] + keyColumns(columns, measures: measures)
         }
     }
 
@@ -98,17 +98,52 @@ public enum DatasetRole: String, CaseIterable, Sendable {
     /// them: `appendKey`'s columns, less `measures` and `changesBetweenExports`, in the table's order.
     public func appendKeyLeftOut(columns: [(name: String, type: String)], measures: Set<String>) -> [String] {
         guard self == .spend || self == .traffic else { return [] }
-        return otherTextColumns(columns).filter { measures.contains($0) || Self.changesBetweenExports($0) }
+        return otherTextColumns(columns).filter { !Self.namesAnID($0) && (measures.contains($0) || Self.changesBetweenExports($0)) }
+    }
+
+    /// The columns of `appendKey` beside the role's own that are no id (an ad group, a device, an unknown text column),
+    /// for `Loader.relabelledRows`.
+    public func appendKeyLoose(columns: [(name: String, type: String)], measures: Set<String>) -> [String] {
+        guard self == .spend || self == .traffic else { return [] }
+        return keyColumns(columns, measures: measures).filter { !Self.namesAnID($0) }
+    }
+
+    /// A spend or traffic table's columns besides the role's own that are part of `append`'s key, in the table's
+    /// order: every id column whatever its values (`namesAnID`: `Campaign ID` 120001 is read as a number, and keyless
+    /// two campaigns of one name and day were one row), and the text columns that are neither `measures` nor
+    /// `changesBetweenExports`.
+    private func keyColumns(_ columns: [(name: String, type: String)], measures: Set<String>) -> [String] {
+        let own = Set(fields.map(\.name)).union(["day", "date"])
+        return columns.filter { column in
+            guard !own.contains(column.name) else { return false }
+            if Self.namesAnID(column.name) { return true }
+            return column.type.uppercased() == "TEXT" && !measures.contains(column.name) && !Self.changesBetweenExports(column.name)
+        }.map(\.name)
+    }
+
+    /// A header naming an id: `ID`, `Campaign ID`, `ad_group_id`, `AdSetId`, `キャンペーンID`, `キャンペーンＩＤ` (a note in
+    /// parentheses aside); not `Paid` or `Valid`.
+    static func namesAnID(_ header: String) -> Bool {
+        // Full-width letters as ASCII (U+FF01–FF5E).
+        let scalars = HeaderAliases.withoutNotes(header).unicodeScalars.map { s in
+            (0xFF01...0xFF5E).contains(s.value) ? Character(Unicode.Scalar(s.value - 0xFEE0)!) : Character(s)
+        }
+        guard scalars.count >= 2, scalars.suffix(2).map({ $0.lowercased() }).joined() == "id" else { return false }
+        guard scalars.count > 2 else { return true }
+        let before = scalars[scalars.count - 3]
+        // After a separator or a Japanese word; in camel case, `Id` or `ID` after a lower-case letter.
+        return " _-.\u{3000}".contains(before) || !before.isASCII || (before.isLowercase && scalars[scalars.count - 2] == "I")
     }
 
     /// A header naming what an ad platform reports as it is at the time of the export, not of the day: a
     /// status or delivery (`Campaign status` Enabled → Paused, Meta's `Campaign delivery`, Yahoo!'s `配信状況`),
-    /// an end date (`Ends`: `Ongoing`, then a date), a budget or bid strategy. A later export of the same day says
-    /// otherwise, and as part of the key it would keep both rows: the day's spend counted twice.
+    /// an end date (`Ends`: `Ongoing`, then a date), a budget or bid strategy, the labels put on a campaign (Google Ads'
+    /// `Labels`), Meta's `Attribution setting`. A later export of the same day says otherwise, and as part of the key it would keep both rows: the day's spend counted twice.
     static func changesBetweenExports(_ header: String) -> Bool {
         let name = HeaderAliases.normalize(HeaderAliases.withoutNotes(header))
-        let parts = ["status", "delivery", "ステータス", "配信状況", "配信状態", "budget", "予算", "bidstrategy", "入札戦略"]
-        let whole = ["ends", "enddate", "終了日", "配信", "キャンペーンの配信", "広告セットの配信", "広告の配信", "状態"]
+        let parts = ["status", "delivery", "ステータス", "配信状況", "配信状態", "budget", "予算", "bidstrategy", "入札戦略",
+                     "attributionsetting", "アトリビューション設定", "labels", "ラベル"]
+        let whole = ["ends", "enddate", "終了日", "配信", "キャンペーンの配信", "広告セットの配信", "広告の配信", "状態", "label"]
         return parts.contains { name.contains($0) } || whole.contains(name)
     }
 

@@ -31,6 +31,12 @@ public struct LoadSummary: Sendable {
     public var replacedEarlier = 0
     /// Text columns `append` did not match rows by: statuses and figures written as text (`DatasetRole.appendKeyLeftOut`).
     public var mergeKeyLeftOut: [String] = []
+    /// Earlier rows an append replaced by rows equal in every figure and other only in text columns of the key (a
+    /// label added since), and those columns (`Loader.relabelledRows`).
+    public var relabelled: (rows: Int, columns: [String]) = (0, [])
+    /// Rows of this load kept beside earlier rows of their date, channel, campaign and ids, with other figures and
+    /// other values of these columns.
+    public var keptBeside: (rows: Int, columns: [String]) = (0, [])
     /// Deduction columns (discount, points) whose non-zero values all had the sign opposite to their row's amount
     /// (written negative) and were stored with their sign turned: header and count.
     public var negatedDeductions: [Count] = []
@@ -94,6 +100,17 @@ public struct LoadSummary: Sendable {
         if !mergeKeyLeftOut.isEmpty {
             let names = mergeKeyLeftOut.map { "'\($0)'" }.joined(separator: ", ")
             text += "; not by \(names) (a status, or figures such as rates, which a later export of the same day may give otherwise): rows that differ only there are the same row"
+        }
+        let core = mergeKey.filter { !relabelled.columns.contains($0) && !keptBeside.columns.contains($0) }.map { $0 == "day" ? "date" : $0 }
+        if relabelled.rows > 0 {
+            text += "; \(LoadSummary.grouped(relabelled.rows)) earlier \(relabelled.rows == 1 ? "row" : "rows") had a row of this file's \(core.joined(separator: ", ")) and figures, "
+                + "other only in \(relabelled.columns.map { "'\($0)'" }.joined(separator: ", ")): the same rows exported again, replaced"
+        }
+        if keptBeside.rows > 0 {
+            text += "; \(LoadSummary.grouped(keptBeside.rows)) \(keptBeside.rows == 1 ? "row" : "rows") of this file \(keptBeside.rows == 1 ? "has" : "have") the \(core.joined(separator: ", ")) of rows already loaded "
+                + "but other \(keptBeside.columns.map { "'\($0)'" }.joined(separator: ", ")) and figures: kept beside them (another ad group or device); "
+                + "if \(keptBeside.columns.count == 1 ? "that column only changed" : "those columns only changed") between exports, "
+                + "those days count twice: load the exports again with \(keptBeside.columns.count == 1 ? "it" : "them") removed"
         }
         if role == .nps && mergeKey.contains("customer_id") {
             text += "; an answer without a customer_id is the same answer only when every column is the same"

@@ -246,8 +246,10 @@ extension Loader {
     /// is replaced as a group, never doubled.
     /// `required`: key fields without which a row matches only an identical row (`DatasetRole.appendKeyRequired`).
     /// `collisions`: called, before anything is removed, when a matched earlier row has another `channel` (it throws).
-    func mergeWithEarlier(_ table: String, keys: [String], required: [String] = [], base: Int64, summary: inout LoadSummary,
-                          collisions: (() throws -> Void)? = nil) throws {
+    /// `loose`: the key's text columns that are no id (`DatasetRole.appendKeyLoose`: an ad group, a device, or a column
+    /// such as a label that a re-export may give otherwise), for `relabelledRows`.
+    func mergeWithEarlier(_ table: String, keys: [String], required: [String] = [], loose: [String] = [], base: Int64,
+                          summary: inout LoadSummary, collisions: (() throws -> Void)? = nil) throws {
         let t = quoteIdentifier(table)
         let natural = keys.count > 1
         if natural {
@@ -268,7 +270,21 @@ extension Loader {
         let matched = Int(counts[0].intValue ?? 0)
         let unchanged = Int(counts[1].intValue ?? 0)
         let added = Int(try database.scalar("SELECT count(*) FROM \(t) WHERE rowid > ?", [.integer(base)]).intValue ?? 0)
-        summary.merge = LoadSummary.Merge(new: added - matched, updated: matched - unchanged, unchanged: unchanged)
+        let relabelled = natural && !loose.isEmpty ? try relabelledRows(table, keys: keys, loose: loose, base: base, match: match) : nil
+        let again = relabelled?.new ?? 0
+        summary.merge = LoadSummary.Merge(new: added - matched - again, updated: matched - unchanged + again, unchanged: unchanged)
+        defer {
+            if let relabelled {
+                summary.relabelled = (relabelled.earlier.count, relabelled.columns)
+                summary.keptBeside = (relabelled.kept, relabelled.keptColumns)
+            }
+        }
+        if let relabelled, !relabelled.earlier.isEmpty {
+            for chunk in stride(from: 0, to: relabelled.earlier.count, by: 500) {
+                let ids = relabelled.earlier[chunk..<min(chunk + 500, relabelled.earlier.count)].map(String.init).joined(separator: ", ")
+                try database.execute("DELETE FROM \(t) WHERE rowid IN (\(ids))")
+            }
+        }
         if matched > 0 && natural {
             try database.execute("""
                 DELETE FROM \(t) WHERE rowid <= ? AND EXISTS (SELECT 1 FROM \(t) n WHERE n.rowid > ? AND \(match("n", t)))
@@ -279,6 +295,42 @@ extension Loader {
             try database.execute("DELETE FROM \(t) WHERE rowid <= ? AND \(key) IN (SELECT \(key) FROM \(t) WHERE rowid > ?)",
                                  [.integer(base), .integer(base)])
         }
+    }
+
+    /// `append` by a natural key with text columns (`loose`) beside the date, channel, campaign and ids: a new row that
+    /// matches no earlier row by the whole key, but one by the rest and by every figure (spend, clicks: the non-text
+    /// columns), is that row exported again with another text (a label added since): the earlier row goes, said in a
+    /// note naming the column; kept, two rows of one day doubled its spend. With other figures too it may be another
+    /// ad group or device: kept as a row of its own, and counted for a note naming the column.
+    /// `earlier`: the rowids that go; `new`: this load's rows that replace them; `kept`: this load's rows kept beside
+    /// earlier rows of their date, channel, campaign and ids; the columns that differ for each.
+    func relabelledRows(_ table: String, keys: [String], loose: [String], base: Int64, match: (String, String) -> String) throws
+        -> (earlier: [Int64], new: Int, columns: [String], kept: Int, keptColumns: [String]) {
+        let t = quoteIdentifier(table)
+        let core = keys.filter { !loose.contains($0) }.map { "o.\(quoteIdentifier($0)) IS n.\(quoteIdentifier($0))" }
+        let figures = try database.columns(of: table).filter { $0.type.uppercased() != "TEXT" && !keys.contains($0.name) && $0.name != "date" }
+            .map { "o.\(quoteIdentifier($0.name)) IS n.\(quoteIdentifier($0.name))" }
+        let differs = loose.map { "o.\(quoteIdentifier($0)) IS NOT n.\(quoteIdentifier($0))" }
+        let rows = try database.query("""
+            SELECT o.rowid, n.rowid, \(figures.isEmpty ? "0" : figures.joined(separator: " AND ")), \(differs.joined(separator: ", "))
+            FROM \(t) n JOIN \(t) o ON \(core.joined(separator: " AND ")) AND o.rowid <= ?
+            WHERE n.rowid > ? AND (\(differs.joined(separator: " OR ")))
+            AND NOT EXISTS (SELECT 1 FROM \(t) k WHERE k.rowid <= ? AND \(match("k", "n")))
+            AND NOT EXISTS (SELECT 1 FROM \(t) k WHERE k.rowid > ? AND \(match("k", "o")))
+            """, [.integer(base), .integer(base), .integer(base), .integer(base)]).rows
+        var earlier: Set<Int64> = [], again: Set<Int64> = [], beside: Set<Int64> = []
+        var columns: Set<String> = [], keptColumns: Set<String> = []
+        for row in rows {
+            guard let o = row[0].intValue, let n = row[1].intValue else { continue }
+            let changed = loose.indices.filter { row[3 + $0].intValue == 1 }.map { loose[$0] }
+            if row[2].intValue == 1 {
+                earlier.insert(o); again.insert(n); columns.formUnion(changed)
+            } else {
+                beside.insert(n); keptColumns.formUnion(changed)
+            }
+        }
+        beside.subtract(again)
+        return (earlier.sorted(), again.count, loose.filter(columns.contains), beside.count, loose.filter(keptColumns.contains))
     }
 
     /// The text columns of `table`'s rows after `base` (this load's) that hold figures, not names: every value,

@@ -385,7 +385,8 @@ public final class Loader {
             summary.mergeKeyLeftOut = role.appendKeyLeftOut(columns: columns, measures: measures)
             // Orders of other channels with this load's ids are checked in the merge's own join (`checkIdCollisions`).
             let clashes = role == .orders && keys == ["order_id"] && mapped("channel")
-            try mergeWithEarlier(table, keys: keys, required: role.appendKeyRequired(hasIdentity: hasIdentity), base: base, summary: &summary,
+            try mergeWithEarlier(table, keys: keys, required: role.appendKeyRequired(hasIdentity: hasIdentity),
+                                 loose: role.appendKeyLoose(columns: columns, measures: measures), base: base, summary: &summary,
                                  collisions: clashes ? { try self.checkIdCollisions(table, base: base, request: request, plan: plan) } : nil)
             summary.mergeKey = keys
             summary.mappedChannel = mapped("channel")
