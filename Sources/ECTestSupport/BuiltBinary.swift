@@ -32,7 +32,7 @@ public struct ProcessOutput: Sendable {
     public var stderr: String
 }
 
-/// Runs `ecsh` with arguments and optional standard input; no terminal, NO_COLOR set.
+/// Runs `ecsh` with arguments and optional standard input; no terminal, NO_COLOR set (FORCE_COLOR and CLICOLOR_FORCE not).
 /// `mergingStandardError` sends standard error into the standard output pipe (`2>&1`),
 /// so a transcript shows results, notes and errors in the order they were written.
 public func runECSH(_ arguments: [String], stdin: String? = nil, directory: URL? = nil,
@@ -50,6 +50,9 @@ public func runECSH(_ arguments: [String], stdinBytes stdin: [UInt8]?, directory
     process.currentDirectoryURL = directory ?? BuiltBinary.packageRoot
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
+    // Either would colour the output over NO_COLOR (a CI machine often sets FORCE_COLOR); a test asks for it in `extra`.
+    env["FORCE_COLOR"] = nil
+    env["CLICOLOR_FORCE"] = nil
     env["ECSH_HISTORY"] = "/dev/null"
     for (k, v) in extra { env[k] = v }
     process.environment = env

@@ -112,6 +112,11 @@ struct ECSH: ParsableCommand {
         if files.filter({ $0 == "-" }).count > 1 {
             throw ValidationError("-f - reads the script on standard input, which can be read once; give -f - once")
         }
+        // `-` is standard input elsewhere (`-f -`, python -); as the workspace it made a SQLite file named `-`.
+        if !demo, workspace == "-", !FileManager.default.fileExists(atPath: "-") {
+            throw ValidationError("'-' is not a workspace: a script on standard input is given with -f - "
+                + "(ecsh shop.db -f - < script.ecsh) or piped in (ecsh shop.db < script.ecsh)")
+        }
         if bail && keepGoing { throw ValidationError("-bail and --keep-going contradict each other; give one") }
     }
 

@@ -43,6 +43,11 @@ import Testing
         (["x ','"], .complete),
         (["x ,;"], .complete),                          // `;` ends it all the same
         (["x ,\r"], .needsContinuation(.trailingComma)),
+        // A `/* … */` before the first word is a comment, for any statement; after it a bare select is SQL.
+        (["/* weekly", "report */ select [a"], .needsContinuation(.unclosedQuotedIdentifier)),
+        (["/* weekly", "report */ select [a", "b]"], .complete),
+        (["  /* open"], .needsContinuation(.unclosedComment)),
+        (["/* c */ kpi [a"], .complete),
         (["x (a,", "b)"], .complete),
         // SQL statements: `/* … */` across lines, `[…]` and `` `…` `` (not in ecsh's own statements).
         (["sql select 1 /* a", "b */ as x"], .complete),

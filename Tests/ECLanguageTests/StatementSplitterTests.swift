@@ -54,6 +54,33 @@ import Testing
         #expect(pieces("with x as (select 1) select * from x /* a */ -- b ;\nkpis") == ["with x as (select 1) select * from x /* a */", "kpis"])
     }
 
+    /// A `/* … */` comment before the statement's first word is skipped, as `--` is, so a bare `select`
+    /// after it is SQL: before, `/* weekly */ select 1` was "expected a command, found '/'" and a `;` in
+    /// the comment cut it in two. One left open is the statement, an error at its `/*`.
+    @Test func aBlockCommentBeforeTheFirstWordIsSkipped() throws {
+        #expect(pieces("/* weekly */ select 1 as a\n/* a;\n b */ select [x;y]\n/**/kpis") == ["select 1 as a", "select [x;y]", "kpis"])
+        let statements = StatementSplitter.split(Source(name: "t", text: "/* c */  select 1"))
+        #expect(statements.map(\.start) == [loc(1, 10)])
+        let open = StatementSplitter.split(Source(name: "t", text: "tables\n  /* open\nselect 1"))
+        #expect(open.map(\.text) == ["tables", "/* open\nselect 1"])
+        #expect(throws: Diagnostic.self) { try Parser.parse(open[1]) }
+        do { _ = try Parser.parse(open[1]) } catch {
+            #expect(error.message == "unterminated comment" && error.range.start == loc(2, 3))
+        }
+    }
+
+    /// A `\` that joins the text's last line to a line that is not there: the statement carries where it
+    /// stands and the parser refuses it there (before, the `\` was dropped and the statement ran).
+    @Test func aLineJoinAtTheEndOfTheTextIsAnError() throws {
+        let cut = StatementSplitter.split(Source(name: "t", text: "kpis\nkpi gmv \\\n"))
+        #expect(cut.map(\.unfinishedJoin) == [nil, loc(2, 9)])
+        do { _ = try Parser.parse(cut[1]); Issue.record("parsed") } catch {
+            #expect(error.message == "the text ends after a `\\`, which joins this line to a next line that is not there")
+            #expect(error.range.start == loc(2, 9))
+        }
+        #expect(StatementSplitter.split(Source(name: "t", text: "kpi gmv \\\nby month")).map(\.unfinishedJoin) == [nil])
+    }
+
     @Test(arguments: [
         ("kpi gmv", InputCompleteness.complete),
         ("segment s = x in ('a'", .needsContinuation(.unclosedParenthesis)),
@@ -72,6 +99,8 @@ import Testing
         ("pragma `a", .needsContinuation(.unclosedQuotedIdentifier)),
         ("kpi [a", .complete),
         ("kpi gmv /* x", .complete),
+        ("/* open", .needsContinuation(.unclosedComment)),
+        ("/* c */ select [a", .needsContinuation(.unclosedQuotedIdentifier)),
     ])
     func completeness(input: String, expected: InputCompleteness) {
         #expect(StatementSplitter.completeness(of: input) == expected)

@@ -63,6 +63,13 @@ public struct Parser {
                              at: SourceRange(at: beyond),
                              note: "load long lists from a file; split long scripts into statements")
         }
+        // The scanner skips a closed `/* … */` before the first word; one left open is the whole statement.
+        if statement.text.hasPrefix("/*") { throw RawSQL.unterminatedComment(at: statement.start) }
+        if let join = statement.unfinishedJoin {
+            throw Diagnostic("the text ends after a `\\`, which joins this line to a next line that is not there",
+                             at: SourceRange(start: join, end: SourceLocation(line: join.line, column: join.column + 1)),
+                             note: "remove the `\\` to end the statement on this line, or add the line it joins (was the file cut short?)")
+        }
         lexer = Lexer(statement)
         previousEnd = statement.start
         current = try lexer.next()

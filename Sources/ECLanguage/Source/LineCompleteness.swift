@@ -123,6 +123,10 @@ private struct ScanState: Sendable {
                 mode = .comment  // a comment keeps what came before it: `kpi gmv, # more below` goes on
                 return i + 1
             }
+            if c == "/" && next == "*" && sql.awaitsFirstWord {
+                mode = .blockComment(afterStar: false)  // a comment before the first word
+                return i + 2
+            }
             sql.feed(c.utf8.count == 1 ? c.asciiValue ?? UTF8Characters.other : UTF8Characters.other)
             if sql.isSQL && c == "/" && next == "*" {
                 mode = .blockComment(afterStar: false)

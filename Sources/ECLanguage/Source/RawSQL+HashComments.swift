@@ -8,11 +8,15 @@ extension RawSQL {
         let (blanked, openComment) = blankingHashComments(text)
         let sql = RawSQL(text: blanked, range: range)
         if let offset = openComment {
-            let start = sql.location(ofUTF8Offset: offset)
-            throw Diagnostic("unterminated comment", at: SourceRange(start: start, end: SourceLocation(line: start.line, column: start.column + 2)),
-                             note: "close it with */; SQLite would skip everything after /*, in a script every line to the end of the file")
+            throw unterminatedComment(at: sql.location(ofUTF8Offset: offset))
         }
         return sql
+    }
+
+    /// The error for a `/*` at `start` left open (in SQL, or before a statement's first word).
+    static func unterminatedComment(at start: SourceLocation) -> Diagnostic {
+        Diagnostic("unterminated comment", at: SourceRange(start: start, end: SourceLocation(line: start.line, column: start.column + 2)),
+                   note: "close it with */; SQLite would skip everything after /*, in a script every line to the end of the file")
     }
 
     /// `text` with each `#` comment (from `#` outside quotes and comments to the end of its line)

@@ -18,6 +18,11 @@ struct SQLStatementStart: Sendable, Hashable {
 
     private static let longestWord = 7  // "explain", "select", "pragma"
 
+    /// True while nothing but blanks and comments has been fed: a `/* … */` here is a comment
+    /// whatever the statement turns out to be (no ecsh statement starts with `/`), so
+    /// `/* weekly */ select …` is still read as SQL, as SQLite and the sqlite3 shell read it.
+    var awaitsFirstWord: Bool { phase == .firstWord && word.isEmpty && wordIsPlain }
+
     /// Feeds the statement's next Character outside quotes and comments as its ASCII byte
     /// (`UTF8Characters.other` for any other Character); a comment or a line join is fed as a blank.
     mutating func feed(_ c: UInt8, isNewline: Bool = false) {

@@ -62,9 +62,10 @@ struct StatementScanner {
     }
 
     /// The next non-empty statement, or nil at the end. Every iteration consumes a Character.
-    mutating func nextStatement() -> (text: String, start: SourceLocation)? {
+    mutating func nextStatement() -> (text: String, start: SourceLocation, unfinishedJoin: SourceLocation?)? {
         while !atEnd {
             openReason = nil
+            var unfinishedJoin: SourceLocation?  // a `\` that joins the statement's last line to no line
             var text: [UInt8] = []
             var start: SourceLocation?
             var depth = 0
@@ -76,6 +77,7 @@ struct StatementScanner {
                 let c = step.ascii
                 if c == Self.backslash && isLineJoin() {
                     // A line join: the backslash becomes a space, the line break stays, so columns still match.
+                    let joinAt = location
                     take(step, into: &text, started: false)
                     if start != nil { text.append(Self.space) }
                     sql.feed(Self.space)
@@ -88,7 +90,10 @@ struct StatementScanner {
                         let next = look(position)
                         if next.isNewline { take(next, into: &text, started: start != nil) }
                     }
-                    if atEnd { openReason = .trailingBackslash }
+                    if atEnd {
+                        openReason = .trailingBackslash
+                        if start != nil { unfinishedJoin = joinAt }
+                    }
                     continue
                 }
                 if (step.isNewline && !endsInComma || c == Self.semicolon) && depth <= 0 {
@@ -107,6 +112,18 @@ struct StatementScanner {
                 }
                 if start == nil {
                     if Self.isBlank(step) || step.isNewline { take(step, into: &text, started: false); continue }
+                    if c == Self.slash && lookAscii(position + 1) == Self.star {
+                        // A comment before the first word is skipped like `--`; one left open becomes the
+                        // statement, for the parser to report at its `/*`.
+                        let commentStart = location
+                        var comment: [UInt8] = []
+                        if takeBlockComment(into: &comment) { continue }
+                        openReason = .unclosedComment
+                        start = commentStart
+                        text += comment
+                        lastContentLength = text.count
+                        continue
+                    }
                     start = location
                 }
                 sql.feed(c, isNewline: step.isNewline)
@@ -147,7 +164,7 @@ struct StatementScanner {
             if openReason == nil && depth > 0 { openReason = .unclosedParenthesis }
             if openReason == nil && endsInComma { openReason = .trailingComma }
             if let start {
-                return (String(decoding: text[..<lastContentLength], as: UTF8.self), start)
+                return (String(decoding: text[..<lastContentLength], as: UTF8.self), start, unfinishedJoin)
             }
         }
         return nil

@@ -7,11 +7,15 @@ public struct StatementText: Sendable, Hashable {
     public var start: SourceLocation
     /// The name of the source it came from (for diagnostics).
     public var sourceName: String
+    /// Where a line-joining `\` stands when the source ends right after it: the next line it asks
+    /// for is missing (a script cut short?), an error rather than a `\` silently ignored.
+    public var unfinishedJoin: SourceLocation?
 
-    public init(text: String, start: SourceLocation, sourceName: String = "<command line>") {
+    public init(text: String, start: SourceLocation, sourceName: String = "<command line>", unfinishedJoin: SourceLocation? = nil) {
         self.text = text
         self.start = start
         self.sourceName = sourceName
+        self.unfinishedJoin = unfinishedJoin
     }
 
     /// The statement's first line, up to its first `\n` (for errors not tied to one word).
@@ -81,7 +85,7 @@ public enum StatementSplitter {
         var scanner = StatementScanner(text: source.text, start: source.startLocation)
         var statements: [StatementText] = []
         while let piece = scanner.nextStatement() {
-            statements.append(StatementText(text: piece.text, start: piece.start, sourceName: source.name))
+            statements.append(StatementText(text: piece.text, start: piece.start, sourceName: source.name, unfinishedJoin: piece.unfinishedJoin))
         }
         work += scanner.work
         return statements

@@ -81,6 +81,9 @@ extension Session {
             throw ShellError("run reads a script file, not standard input: '-' (standard input) is for the command line's -f -", at: path.range,
                              help: "give the script on the command line (ecsh shop.db -f - < script.ecsh), or save it and run 'script.ecsh'")
         }
+        // `quit` in a script run by `run` ends that script only, and the statement after the `run` goes on,
+        // as `\q` in a file read by psql's `\i` and `.quit` in a file read by sqlite3's `.read` do.
+        defer { quitRequested = false }
         if try !runScript(path: path.value, from: scriptStack.last, at: path.range) {
             throw AlreadyReported()
         }

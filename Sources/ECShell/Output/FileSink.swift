@@ -58,11 +58,18 @@ public final class FileSink: TextSink {
     }
 }
 
-/// Whether colour may be used on a stream: only a terminal, and never with NO_COLOR set.
-/// See <https://no-color.org>.
-func colorAllowed(isTerminal: Bool) -> Bool {
+/// Whether colour may be used on a stream when `set color auto` (the default) leaves it to the environment:
+/// - `FORCE_COLOR` set and not empty (<https://force-color.org>; `0` and `false` excepted, which Node's tools
+///   read as "no colour"), or `CLICOLOR_FORCE` set, not empty and not `0` (<https://bixense.com/clicolors/>):
+///   colour, even into a pipe or file and over `NO_COLOR` (force-color.org's reference order);
+/// - otherwise only on a terminal, and not with `NO_COLOR` set and not empty (<https://no-color.org>: an empty
+///   `NO_COLOR=` does not count), `TERM=dumb`, or `CLICOLOR=0`.
+/// `set color on` and `set color off` decide before any of these.
+func colorAllowed(isTerminal: Bool, environment: (String) -> String? = { getenv($0).map { String(cString: $0) } }) -> Bool {
+    func value(_ name: String) -> String? { environment(name).flatMap { $0.isEmpty ? nil : $0 } }
+    if let force = value("FORCE_COLOR"), !["0", "false"].contains(force.lowercased()) { return true }
+    if let force = value("CLICOLOR_FORCE"), force != "0" { return true }
     guard isTerminal else { return false }
-    if let v = getenv("NO_COLOR"), v.pointee != 0 { return false }
-    if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
+    if value("NO_COLOR") != nil || value("TERM") == "dumb" || value("CLICOLOR") == "0" { return false }
     return true
 }

@@ -119,6 +119,10 @@ public enum Launcher {
             : launch.files.map { $0 == "-" ? ScriptFile.standardInputName : ($0 as NSString).lastPathComponent }.joined(separator: ", ")
     }
 
+    /// The exit status of a run stopped by Ctrl-C, as a shell gives a command killed by SIGINT (128 + 2),
+    /// so `make`, `set -e` and CI tell a script stopped halfway from one that failed or finished.
+    static let interruptedStatus: Int32 = 130
+
     /// Runs the session as the command line asked; the exit status.
     static func run(_ session: Session, _ launch: LaunchConfiguration) -> Int32 {
         let err = session.err
@@ -128,16 +132,21 @@ public enum Launcher {
         }
         let scripted = !launch.files.isEmpty || !launch.commands.isEmpty
         if let path = startupScript(launch, interactive: !scripted && isatty(0) == 1) {
-            if !((try? session.runScript(path: path, from: nil)) ?? false) && !launch.keepGoing { return 1 }
+            let ran = (try? session.runScript(path: path, from: nil)) ?? false
+            if session.interrupted { return interruptedStatus }
+            if !ran && !launch.keepGoing { return 1 }
         }
         for (i, command) in launch.firstCommands.enumerated() {
             let name = launch.firstCommands.count == 1 ? "<-cmd>" : "<-cmd \(i + 1)>"
-            if !session.run(text: command, sourceName: name) && !launch.keepGoing { return 1 }
+            let ran = session.run(text: command, sourceName: name)
+            if session.interrupted { return interruptedStatus }
+            if !ran && !launch.keepGoing { return 1 }
         }
         if scripted {
             var failed = false
             for path in launch.files {
                 let ran = path == "-" ? session.runStandardInput() : (try? session.runScript(path: path, from: nil)) ?? false
+                if session.interrupted { return interruptedStatus }
                 if !ran {
                     failed = true
                     if !launch.keepGoing { return 1 }
@@ -145,7 +154,9 @@ public enum Launcher {
             }
             for (i, command) in launch.commands.enumerated() {
                 let name = launch.commands.count == 1 ? "<command line>" : "<command line \(i + 1)>"
-                if !session.run(text: command, sourceName: name) {
+                let ran = session.run(text: command, sourceName: name)
+                if session.interrupted { return interruptedStatus }
+                if !ran {
                     if let hint = scriptHint(command, workspace: launch.workspace) { err.write(hint) }
                     failed = true
                     if !launch.keepGoing { return 1 }
@@ -155,7 +166,8 @@ public enum Launcher {
         }
         // Piped or redirected: the same script reading as `-f -`.
         if isatty(0) == 0 {
-            return session.runStandardInput() ? 0 : 1
+            let ran = session.runStandardInput()
+            return session.interrupted ? interruptedStatus : ran ? 0 : 1
         }
         session.runInteractive()
         return 0

@@ -40,6 +40,7 @@ extension Session {
         let repl = Repl(reader: reader,
                         stopRequested: { [unowned self] in self.quitRequested },
                         execute: { [unowned self] text in
+                            self.interrupted = false
                             self.run(text: text, sourceName: Self.interactiveSourceName)
                             names.set(self.completionVocabulary())
                             if !self.database.isInTransaction { self.warnedAboutOpenTransaction = false }

@@ -24,11 +24,11 @@ extension Session {
             diagnostic = Diagnostic(e.error.message, at: e.error.offset.map { e.raw.range(ofUTF8Offset: $0) } ?? e.raw.range,
                                     note: "the SQL is passed to SQLite as written; 'tables' and 'describe NAME' show the names available")
         case let e as DatabaseError where e.isInterrupt:
-            err.write("\ninterrupted\n" + Self.freeSpaceNote(database))
+            reportInterrupt(statement: statement, source: source, renderer: renderer, note: Self.freeSpaceNote(database))
             return
         case let e as PostgresError where e.isCancelled:
             // Ctrl-C: libpq's PQcancel stopped the statement on the server, as SQLite's interrupt does locally.
-            err.write("\ninterrupted\n")
+            reportInterrupt(statement: statement, source: source, renderer: renderer, note: "")
             return
         case let e as PostgresError:
             let help = [e.detail, e.hint].compactMap { $0 }.joined(separator: "; ")
@@ -52,6 +52,19 @@ extension Session {
         }
         err.write(renderer.render(diagnostic, in: source))
         if let extra { err.write(extra) }
+        err.write(Inclusion.chain(inclusions))
+    }
+
+    /// Ctrl-C stopped the statement. At the prompt `interrupted` under the `^C`; in a script (or `-c`) where,
+    /// since the script stops there: a script run to its end and one stopped halfway must not look alike.
+    private func reportInterrupt(statement: StatementText, source: Source, renderer: DiagnosticRenderer, note: String) {
+        interrupted = true
+        if source.name == Self.interactiveSourceName {
+            err.write("\ninterrupted\n" + note)
+            return
+        }
+        let rest = source.name.hasPrefix("<command line") ? "" : ": the statements after it were not run"
+        err.write((err.isTerminal ? "\n" : "") + renderer.render(Diagnostic("interrupted (Ctrl-C)\(rest)", at: statementRange(statement)), in: source) + note)
         err.write(Inclusion.chain(inclusions))
     }
 

@@ -30,6 +30,9 @@ public final class Session {
     static let maximumRunDepth = 16
     /// Set by `quit`: stop reading statements.
     var quitRequested = false
+    /// Set when Ctrl-C stopped a statement: the scripts running stop (`--keep-going` too), and a run
+    /// from the command line ends with `Launcher.interruptedStatus`. Cleared before each prompt line.
+    public internal(set) var interrupted = false
     /// Set when leaving was refused once because of an open `sql BEGIN` transaction; cleared when it ends.
     var warnedAboutOpenTransaction = false
     /// Whether statements come from a person at a terminal.
@@ -100,7 +103,7 @@ public final class Session {
             if options.echo { results.write("ecsh> " + statement.text + "\n") }
             if !execute(statement, in: source) {
                 succeeded = false
-                if !options.keepGoing { break }
+                if !options.keepGoing || interrupted { break }
             }
         }
         return succeeded

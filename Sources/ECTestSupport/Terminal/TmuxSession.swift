@@ -31,6 +31,9 @@ public final class TmuxSession {
             """)
         var env = environment
         env["NO_COLOR"] = "1"
+        // Empty unless a test sets them: set and not empty, either would colour the pane over NO_COLOR.
+        env["FORCE_COLOR"] = env["FORCE_COLOR"] ?? ""
+        env["CLICOLOR_FORCE"] = env["CLICOLOR_FORCE"] ?? ""
         var arguments = ["-f", config, "new-session", "-d", "-x", "\(width)", "-y", "\(height)"]
         for (key, value) in env.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
         // The wrapper prints the exit status: tmux does not always record it (a pane
