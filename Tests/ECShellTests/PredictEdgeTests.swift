@@ -50,9 +50,41 @@ import ECTestSupport
     @Test func aHoldoutLongerThanThePurchasesSaysTheLongestThatFits() throws {
         let out = try runECSH(["--demo", "-c", "predict validate holdout 3 years"])
         #expect(out.status != 0)
-        // 2023-01-01 to 2024-12-31 is 730 days: 104 whole weeks.
         #expect(out.stderr.contains("the holdout from 2022-01-01 to 2024-12-31 leaves no calibration period: the first purchase is on 2023-01-01"), "\(out.stderr)")
-        #expect(out.stderr.contains("help: hold out at most 104 weeks"), "\(out.stderr)")
+        // 104 weeks (730 days of purchases) was offered, and left 0 repeat buyers to fit. The 10th customer's second purchase
+        // day (counted orders, by a script over samples/shop/orders.csv) is 2023-02-03, 697 days before 2024-12-31: 99 whole weeks.
+        #expect(out.stderr.contains("help: hold out at most 99 weeks (holdout 99 weeks): the calibration period then runs from 2023-01-01 to 2023-02-07, "
+                                    + "by when 10 customers had bought again"), "\(out.stderr)")
+    }
+
+    /// 12 customers buy on 2024-01-01 and again on 2024-02-01 … 02-12; C0 once more on 2024-04-30. The 10th repeat is on
+    /// 2024-02-10, 80 days before the last purchase: 11 weeks hold out to 2024-02-13 (12 repeat buyers); 12 weeks end on
+    /// 2024-02-06 (6). The old help offered 17 weeks ((2024-04-30 − 2024-01-01) / 7, no repeat buyer) and "holdout 4 weeks".
+    @Test func theSuggestedHoldoutLeavesEnoughRepeatBuyers() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        var rows = ["order_id,customer_id,ordered_at,amount,status"]
+        for i in 0..<12 {
+            rows.append("A\(i),C\(i),2024-01-01,\(1000 + 250 * i),completed")
+            rows.append("B\(i),C\(i),2024-02-\(String(format: "%02d", i + 1)),\(900 + 310 * (i % 5) + 40 * i),completed")
+        }
+        rows.append("Z,C0,2024-04-30,1500,completed")
+        let orders = try dir.write("orders.csv", rows.joined(separator: "\n") + "\n")
+        let db = dir.path("w.db")
+        #expect(try runECSH([db, "-c", "load orders from '\(orders)'"]).status == 0)
+        let help = "help: hold out at most 11 weeks (holdout 11 weeks): the calibration period then runs from 2024-01-01 to 2024-02-13, "
+            + "by when 10 customers had bought again"
+        let long = try runECSH([db, "-c", "predict validate holdout 20 weeks"])
+        #expect(long.stderr.contains("leaves no calibration period") && long.stderr.contains(help), "\(long.stderr)")
+        let twelve = try runECSH([db, "-c", "predict validate holdout 12 weeks"])
+        #expect(twelve.stderr.contains("only 6 customers made a repeat purchase") && twelve.stderr.contains(help), "\(twelve.stderr)")
+        // 11 weeks gets past the repeat buyers (12 of them).
+        let eleven = try runECSH([db, "-c", "predict validate holdout 11 weeks"])
+        #expect(!eleven.stderr.contains("made a repeat purchase"), "\(eleven.stderr)")
+        // On 12 histories alike the BG/NBD fit runs off; the error had no way out.
+        #expect(eleven.stderr.contains("BG/NBD estimates are degenerate"), "\(eleven.stderr)")
+        #expect(eleven.stderr.contains("help: hold out less (the default holdout is the last quarter), so the calibration period holds more "
+                                       + "repeat purchases; or try another purchase model (model paretonbd or model mbgnbd), or load a longer order history"),
+                "\(eleven.stderr)")
     }
 
     @Test func topZeroIsAnError() throws {

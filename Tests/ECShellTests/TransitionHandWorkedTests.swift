@@ -75,6 +75,22 @@ import ECTestSupport
                 "\(out.stderr)")
     }
 
+    /// The last counted order is on 2024-12-12, but a cancelled order dated 2024-12-31 shows the export covers the quarter,
+    /// and ¥6,000 of own ads ran on 2024-12-20. CAC over 2024: (10,000 + 20,000 + 6,000) / 2 new own buyers (O3, O4) = ¥18,000;
+    /// it was measured to the last counted order, (10,000 + 20,000) / 2 = ¥15,000, dropping the December spend.
+    @Test func cacCountsTheSpendToTheDayTheOrdersCover() throws {
+        let (dir, load) = try Self.shop(); defer { dir.remove() }
+        let orders = try String(contentsOfFile: dir.path("orders.csv"), encoding: .utf8)
+        try (orders + "X99,C99,2024-12-31 10:00:00,5000,0,0,0,0,0,1,own,cancelled\n").write(toFile: dir.path("orders.csv"), atomically: true, encoding: .utf8)
+        let spend = try String(contentsOfFile: dir.path("spend.csv"), encoding: .utf8)
+        try (spend + "2024-12-20,own,a,6000\n").write(toFile: dir.path("spend.csv"), atomically: true, encoding: .utf8)
+        let out = try runECSH([dir.path("w.db"), "--format", "csv", "-c", load, "-c", "load spend from '\(dir.path("spend.csv"))'",
+                               "-c", "simulate transition from rakuten, amazon to own for 2 quarters"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(abs((Self.rows(out.stdout)["own_cac"]?[0] ?? .nan) - 18_000) < 1e-9, "\(out.stdout)")
+        #expect(out.stdout.contains("spend to 2024-12-31, the last day the orders cover"), "\(out.stdout)")
+    }
+
     /// Without 2023-Q4 the first quarter's retention_rate is ∅ (no buyers before it); it counted as 0% with 2024-Q1's buyers
     /// as its weight (own 57.6%). Pooled, it does not count: own 2 of 3, 2 of 2, 2 of 3 = 6/8 = 75%; malls 0 of 2, 0 of 2,
     /// 0 of 1 and 0 of 1, 1 of 1, 1 of 2 = 2/9.

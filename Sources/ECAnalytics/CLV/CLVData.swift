@@ -202,3 +202,20 @@ public struct PurchaseDays: Sendable, Equatable {
         (self.first, self.last, self.lastCounted) = (first, last, lastCounted)
     }
 }
+
+extension CLVData {
+    /// The day by which `needed` customers had made a repeat purchase (a counted order of a non-negative amount on a
+    /// later day than their first), or nil when fewer ever did: a calibration period ending before it has too few
+    /// repeat buyers to fit, one ending on it or later has enough. The same purchases `extract` reads.
+    public static func dayOfRepeatBuyer(_ needed: Int, db: Database, countedOrders: SQLFragment, table: String = "orders") throws -> Int? {
+        let sql = SQLFragment("""
+            WITH p AS (
+              SELECT DISTINCT customer_id, day FROM \(quoteIdentifier(table))
+              WHERE day IS NOT NULL AND customer_id IS NOT NULL AND (amount IS NULL OR amount >= 0) AND (
+            """) + countedOrders + SQLFragment("""
+            )), d AS (SELECT day, row_number() OVER (PARTITION BY customer_id ORDER BY day) AS k FROM p)
+            SELECT day FROM d WHERE k = 2 ORDER BY day LIMIT 1 OFFSET ?
+            """, [.integer(Int64(max(needed, 1) - 1))])
+        return try db.query(sql.sql, sql.bindings).rows.first?[0].intValue.map(Int.init)
+    }
+}

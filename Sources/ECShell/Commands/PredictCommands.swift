@@ -207,14 +207,17 @@ extension Session {
                              help: "load a longer order history (predict validate needs more than a week of purchases; predict ltv and predict alive fit on what there is)")
         }
         if end < first {
+            // The longest holdout that leaves no calibration day still left no repeat buyer to fit (104 weeks on the demo):
+            // the help gives the longest that leaves the repeat buyers a fit needs, or says there is none.
             throw ShellError("the holdout from \(DayNumber.isoDate(end + 1)) to \(DayNumber.isoDate(last)) leaves no calibration period: "
                                 + "the first purchase is on \(DayNumber.isoDate(first))", at: holdout?.range,
-                             help: "hold out at most \(grouped((last - first) / 7)) weeks (the purchases run from \(DayNumber.isoDate(first)) to \(DayNumber.isoDate(last))); a longer calibration period fits better")
+                             help: try longestHoldoutHelp(first: first, last: last) + " (the purchases run from \(DayNumber.isoDate(first)) to \(DayNumber.isoDate(last)))")
         }
         let weeks = Double(last - end) / 7
         let customers = try clvColumns(segments: [], calibrationEnd: end, holdoutEnd: last)
         LoadTrace.mark("predict validate: histories read")
-        var fit = try explainingFewRepeatBuyers({ FitScope(end: end, lastPurchase: last, firstPurchase: first, holdoutDays: last - end) }) {
+        var fit = try explainingFewRepeatBuyers({ FitScope(end: end, lastPurchase: last, firstPurchase: first, holdoutDays: last - end,
+                                                           holdoutHelp: try longestHoldoutHelp(first: first, last: last)) }) {
             try fitCLV(columns: customers, kind: kind, end: end, horizonMonths: 12, annualDiscount: 0)
         }
         fit.endNote = lastNote

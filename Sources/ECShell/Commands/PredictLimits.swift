@@ -41,6 +41,20 @@ extension Session {
         guard days.isFinite, days >= 7, days <= 3650 else {
             throw ShellError("the holdout must be between 1 week and 10 years", at: h.range, help: "e.g. holdout 26 weeks")
         }
+        // The holdout is whole days (whole calendar months for months and years): 1.5 weeks is 10.5 days,
+        // which was rounded to 11 and printed as 1.6 weeks without a word.
+        let months = h.value.unit == .year ? h.value.amount * 12 : h.value.amount
+        if h.value.unit == .month || h.value.unit == .year, months != months.rounded() {
+            let below = Int(months.rounded(.down)), above = Int(months.rounded(.up))
+            throw ShellError("\(h.value) is not a whole number of months: a holdout of months counts calendar months back", at: h.range,
+                             help: "holdout \(below) month\(below == 1 ? "" : "s") or holdout \(above) months, or a number of days (holdout \(Int(days.rounded())) days)")
+        }
+        if h.value.unit == .day || h.value.unit == .week, days != days.rounded() {
+            let below = Int(days.rounded(.down)), above = Int(days.rounded(.up))
+            let said = h.value.unit == .week ? "\(h.value) is \(String(format: "%g", days)) days" : "\(h.value) is not a whole number of days"
+            throw ShellError(said + ": a holdout is a whole number of days", at: h.range,
+                             help: "holdout \(below) days or holdout \(above) days")
+        }
         return Int(days.rounded())
     }
 

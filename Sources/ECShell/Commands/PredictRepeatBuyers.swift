@@ -13,6 +13,24 @@ extension Session {
         var firstPurchase: Int
         /// `predict validate`'s holdout in days (its calibration ends that long before the last purchase).
         var holdoutDays: Int?
+        /// `predict validate`'s way to a holdout that fits: the longest that leaves enough repeat buyers, or that none does.
+        var holdoutHelp: String?
+    }
+
+    /// The longest holdout in whole weeks whose calibration period holds the repeat buyers a fit needs (counted from each
+    /// customer's second purchase day), or that no holdout of a week or more does; `first`…`last` are the purchase days.
+    func longestHoldoutHelp(first: Int, last: Int) throws -> String {
+        let needed = 10
+        let ready = try CLVData.dayOfRepeatBuyer(needed, db: database, countedOrders: try metricSettings().countedCondition())
+        guard let ready, (last - ready) / 7 >= 1 else {
+            let why = ready.map { "the \(needed)th customer to buy again did so on \(DayNumber.isoDate($0)), less than a week before the last purchase; "
+                + "predict ltv and predict alive fit on all the purchases, or load a longer order history" }
+            return "no holdout of a week or more leaves \(needed) repeat buyers in the calibration period: "
+                + (why ?? "fewer than \(needed) customers ever made a repeat purchase; load a longer order history")
+        }
+        let weeks = (last - ready) / 7
+        return "hold out at most \(grouped(weeks)) week\(weeks == 1 ? "" : "s") (holdout \(weeks) weeks): the calibration period then runs from "
+            + "\(DayNumber.isoDate(first)) to \(DayNumber.isoDate(last - 7 * weeks)), by when \(needed) customers had bought again (a shorter holdout leaves the fit more)"
     }
 
     /// Runs `body`, turning "only N customers made a repeat purchase" into an error whose help names the
@@ -25,6 +43,9 @@ extension Session {
         } catch let error as CLVError {
             switch error {
             case .tooFewRepeatCustomers: throw ShellError(error.description, help: Self.fewRepeatBuyersHelp(try scope()))
+            case .degenerateParameters(let model, _), .notConverged(let model, _):
+                // These had no way out: on a small shop (or a short calibration period) the fit runs off.
+                throw ShellError(error.description, help: Self.degenerateFitHelp(model: model, try scope()))
             case .noCustomers:
                 let scope = try scope()
                 guard !scope.segments.isEmpty else { throw error }
@@ -37,6 +58,23 @@ extension Session {
         }
     }
 
+    /// What gives a fit that ran off (or did not converge) more to go on: the clause that narrowed the histories, else more history.
+    static func degenerateFitHelp(model: String, _ scope: FitScope) -> String {
+        var ways: [String] = []
+        if !scope.segments.isEmpty {
+            ways.append("fit on more customers: leave out 'for \(scope.segments.map(\.name).joined(separator: ", "))'")
+        }
+        if scope.holdoutDays != nil {
+            ways.append("hold out less (the default holdout is the last quarter), so the calibration period holds more repeat purchases")
+        } else if scope.end < scope.lastPurchase {
+            ways.append("end the calibration later: as_of \(DayNumber.isoDate(scope.lastPurchase)) (the last purchase) or no as_of")
+        }
+        ways.append(model == "Gamma-Gamma"
+            ? "load a longer order history (the spend model needs repeat customers whose order values vary); kpi aov gives the historical mean spend per order"
+            : "try another purchase model (model paretonbd or model mbgnbd), or load a longer order history")
+        return ways.joined(separator: "; or ")
+    }
+
     static func fewRepeatBuyersHelp(_ scope: FitScope) -> String {
         let needed = "a repeat purchase is an order on a later day than the customer's first (same-day orders are one purchase)"
         var ways: [String] = []
@@ -44,9 +82,10 @@ extension Session {
             let named = scope.segments.map(\.name).joined(separator: ", ")
             ways.append("the model is fitted on \(named)'s customers only: leave out 'for \(named)' or name a wider segment")
         }
-        if let days = scope.holdoutDays, days > 28 {
-            ways.append("hold out less (holdout 4 weeks), so the calibration period runs from \(DayNumber.isoDate(scope.firstPurchase)) to "
-                        + "\(DayNumber.isoDate(scope.lastPurchase - 28)) instead of to \(DayNumber.isoDate(scope.end))")
+        if let help = scope.holdoutHelp {
+            // A shorter holdout is the way out only when one leaves enough repeat buyers ("holdout 4 weeks" was offered
+            // whether it did or not); the help computes it, or says none does.
+            ways.append(help)
         } else if scope.holdoutDays == nil, scope.end < scope.lastPurchase {
             ways.append("end the calibration later: as_of \(DayNumber.isoDate(scope.lastPurchase)) (the last purchase) or no as_of")
         }

@@ -100,6 +100,7 @@ extension Session {
             mallRetention: chosen("mall_retention", mall.retention, "measured: retention_rate of \(malls.joined(separator: " + ")), \(period), pooled: Σ retained / Σ last quarter's buyers"),
             ownCAC: chosen("own_cac", measured.ownCAC[target] ?? 0,
                            measured.ownCAC[target] != nil ? "measured: cac of \(target) (spend / new customers), \(period)"
+                               + (measured.spendTo == measured.to ? "" : ", spend to \(measured.spendTo), the last day the orders cover")
                            : spendLoaded ? "no ad spend on \(target) in \(period): 0" : "no spend loaded: 0"),
             step: note("step", step, q.step == nil ? "default 10% per quarter" : "set by you"),
             quarters: Int(note("quarters", Double(quarters), q.quarters == nil ? "default 8 quarters" : "set by you")))
@@ -163,6 +164,8 @@ extension Session {
     struct MeasuredChannels {
         var byChannel: [String: ChannelQuarter], ownCAC: [String: Double]
         var period: String, from: String, to: String, quarterLabels: Set<String>
+        /// The last day of the spend CAC is measured over: the day the orders cover (after `to` when no order was counted on the quarter's last days).
+        var spendTo: String
         var notes: [String]
     }
 
@@ -237,8 +240,15 @@ extension Session {
                            customers: s.customers / n, retained: s.retained, previousBuyers: s.previousBuyers)
         }
         var cac: [String: Double] = [:]
+        // Spend runs to the day the orders are known to cover (as_of, or the export's last row of any status), not
+        // the last counted order: ad spend on the quarter's last days after its last order was dropped from CAC.
+        let spendTo = DayNumber.isoDate(min(covered, last.end))
         if try database.tableExists("spend") {
-            let r = try engine.run(ECAnalytics.KPIQuery(kpis: ["cac"], groupBy: [.dimension(name: "channel")], from: from, to: to)).table
+            // The engine ends a range at the last order unless as_of says the data runs later: here it does, to `covered`.
+            var through = try metricSettings()
+            through.asOf = spendTo
+            let r = try KPIEngine(database, settings: through).run(ECAnalytics.KPIQuery(kpis: ["cac"], groupBy: [.dimension(name: "channel")],
+                                                                                         from: from, to: spendTo)).table
             if let c = r.columns.firstIndex(of: "channel"), let k = r.columns.firstIndex(of: "cac") {
                 for (i, row) in r.rows.enumerated() where !r.summaryRows.contains(i) {
                     if let ch = row[c].textValue?.lowercased(), let v = row[k].doubleValue { cac[ch] = v }
@@ -246,7 +256,7 @@ extension Session {
             }
         }
         return MeasuredChannels(byChannel: averages, ownCAC: cac, period: "\(from) to \(to) (\(counted.count) quarter\(counted.count == 1 ? "" : "s"))",
-                                from: from, to: to, quarterLabels: Set(counted.map(\.label)), notes: notes)
+                                from: from, to: to, quarterLabels: Set(counted.map(\.label)), spendTo: spendTo, notes: notes)
     }
 
     /// Buyers per quarter of `malls` together, over the measured quarters: a customer buying on two of them in one
