@@ -67,6 +67,7 @@ struct ServerStream {
             if summary.guests > 0 { notes.append(Loader.guestNote(summary.guests)) }
             if summary.guests > 0, summary.guests == tally.rows, let note = Loader.noCustomerColumnNote(columns) { notes.append(note) }
         }
+        if let note = Loader.renamedNote(columns) { notes.append(note) }
         notes += finished.commentNotes
         if let hint = planned.presetHint { notes.append(hint) }
         summary.notes = planned.notes + notes
