@@ -38,7 +38,10 @@ extension Loader {
     /// with a note of their own (the amount's) are named there already.
     static func renamedNote(_ columns: [ColumnPlan]) -> String? {
         let renamed = columns.filter { c in
-            c.canonical != nil && c.note == nil && c.header.map { HeaderAliases.normalize($0) != HeaderAliases.normalize(c.name) } == true
+            // `status_raw` (derived) keeps the word of the header `status`, whose meaning `status` holds: no rename.
+            c.canonical?.derived == false && c.note == nil
+                && c.header.map { h in HeaderAliases.normalize(h) != HeaderAliases.normalize(c.name)
+                    && !columns.contains { HeaderAliases.normalize($0.name) == HeaderAliases.normalize(h) } } == true
         }
         guard !renamed.isEmpty else { return nil }
         let pairs = renamed.prefix(8).map { "'\($0.header!)' → \($0.name)" }

@@ -61,13 +61,13 @@ struct ServerStream {
         var summary = LoadSummary(table: table, role: role, source: request.path, rows: tally.rows, columns: columns.count,
                                   skipped: 0, seconds: 0, notes: [])
         var notes = finished.notes
+        if let note = Loader.renamedNote(columns) { notes.append(note) }
         if role == .orders {
             if let pairs { (summary.statuses, summary.unknownStatuses) = Loader.breakdown(pairs) }
             summary.guests = tally.guests
             if summary.guests > 0 { notes.append(Loader.guestNote(summary.guests)) }
             if summary.guests > 0, summary.guests == tally.rows, let note = Loader.noCustomerColumnNote(columns) { notes.append(note) }
         }
-        if let note = Loader.renamedNote(columns) { notes.append(note) }
         notes += finished.commentNotes
         if let hint = planned.presetHint { notes.append(hint) }
         summary.notes = planned.notes + notes
