@@ -43,6 +43,9 @@ public enum CustomerFacts {
         ("first_order_id", "text", "order_id of the first counted order"),
     ]
 
+    /// The names of `ownColumns`, the facts computed from orders.
+    public static var ownColumnNames: [String] { ownColumns.map(\.name) }
+
     /// Rebuilds `ecsh_customer_facts` and the order snapshot (`OrderSnapshot`). Past `ordersPerPass`
     /// orders the customers are built share by share, past `ordersInMemory` the snapshot's orders are
     /// not held all at once (`build`), so memory stays bounded. With `pass` (usable: the load that

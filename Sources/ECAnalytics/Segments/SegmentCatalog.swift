@@ -72,6 +72,11 @@ public struct SegmentCatalog {
                 if let seg = segments[id.folded] { throw Self.bothSegmentAndAttribute(seg, attribute: a, at: id.range) }
                 return .column(SQLFragment(quoteIdentifier(a)))
             }
+            // `age` and `age_band` from a birth date or `年齢` (`CustomerAge`), where no column has the name.
+            if let computed = CustomerAge.expression(for: id.folded, attributes: attributes, prefix: "") {
+                if let seg = segments[id.folded] { throw Self.bothSegmentAndAttribute(seg, attribute: id.folded, at: id.range) }
+                return .column(SQLFragment(computed))
+            }
             if chain.contains(id.folded) {
                 throw Diagnostic("segment '\(id.name)' refers to itself (\((chain + [id.folded]).joined(separator: " → ")))", at: id.range)
             }
@@ -87,7 +92,7 @@ public struct SegmentCatalog {
                 throw Self.renamed(id, "customer attribute or segment", field: field, file: "customers")
             }
             throw Diagnostic.unknownName("customer attribute or segment", id.name, at: id.range,
-                                         among: attributes + segments.values.map(\.name))
+                                         among: attributes + CustomerAge.names(attributes: attributes) + segments.values.map(\.name))
         }
         return try PredicateCompiler(dialect: .sqlite, resolver: resolver).compile(expr)
     }
@@ -120,7 +125,8 @@ public struct SegmentCatalog {
     /// same name) and returns its size now.
     @discardableResult
     public func define(_ name: Identifier, as predicate: Expr) throws -> Size {
-        let reserved = try CustomerFacts.attributes(db).map { $0.name.lowercased() }
+        let attributes = try CustomerFacts.attributes(db).map(\.name)
+        let reserved = (attributes + CustomerAge.names(attributes: attributes)).map { $0.lowercased() }
         if reserved.contains(name.folded) {
             throw Diagnostic("'\(name.name)' is a customer attribute; choose another segment name", at: name.range)
         }

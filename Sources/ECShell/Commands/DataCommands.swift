@@ -143,8 +143,11 @@ extension Session {
     func describeTable(_ name: Identifier) throws {
         if name.folded == "customers", try database.tableExists("orders") {
             try requireCustomerFacts(for: "customer attributes", at: name.range)
+            let computed = CustomerAge.names(attributes: try CustomerFacts.attributes(database).map(\.name))
             try describe(table: "ecsh_customer_facts",
-                         note: "customer attributes: derived from counted orders (and the customers dataset); use them in segments")
+                         notes: ["customer attributes: derived from counted orders (and the customers dataset); use them in segments"]
+                             + (computed.isEmpty ? [] : [computed.joined(separator: ", ") + ": computed at as_of from the birth date or age column "
+                                 + "(whole years; ∅ without one); use them in segments and kpi … by"]))
             return
         }
         let table = try resolveTable(name)
@@ -161,7 +164,11 @@ extension Session {
     func describe(table: String, notes: [String], counted: ColumnStatistics.Counted? = nil) throws {
         // The facts' customer_key is the snapshot's customer number, not an attribute.
         let columns = try database.columns(of: table).filter { table != CustomerFacts.table || $0.name != "customer_key" }
-        let mapping = try fieldMapping(of: table)
+        // The customer facts carry the customers dataset's columns: their headers are that load's (`signup_date`
+        // for signed_up_at); the facts' own columns come from no header.
+        let own = Set(CustomerFacts.ownColumnNames + ["nps"])
+        let mapping = table == CustomerFacts.table
+            ? try fieldMapping(of: "customers").filter { !own.contains($0.key) } : try fieldMapping(of: table)
         // The facts know their attributes' types (dates are stored as text).
         let derivedTypes = table == "ecsh_customer_facts"
             ? Dictionary(try CustomerFacts.attributes(database).map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a }) : [:]

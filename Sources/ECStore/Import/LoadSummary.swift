@@ -11,6 +11,8 @@ public struct LoadSummary: Sendable {
     public var seconds: Double
     /// Things worth knowing: detected encoding, widened columns, where rejects went.
     public var notes: [String]
+    /// Birth dates and ages of a customers file that cannot be real, located (`Loader.impossibleBirthDates`, `impossibleAges`).
+    var birthDateNotes: [String] = []
     /// `with id_prefix`: the order ids were rewritten after they were read.
     var idsPrefixed = false
     /// Orders of this load per canonical status (StatusVocabulary order), empty without a status column.

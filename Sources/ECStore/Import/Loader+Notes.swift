@@ -33,6 +33,22 @@ extension Loader {
             + "; if one holds the customer, load again with map customer_id = \"\(example)\""
     }
 
+    /// The headers stored under ecsh's field names (`signup_date` → `signed_up_at`), in one line: a segment or `where`
+    /// then names the field, not the header, and before this only an error on the header's name said so. Columns
+    /// with a note of their own (the amount's) are named there already.
+    static func renamedNote(_ columns: [ColumnPlan]) -> String? {
+        let renamed = columns.filter { c in
+            // `status_raw` (derived) keeps the word of the header `status`, whose meaning `status` holds: no rename.
+            c.canonical?.derived == false && c.note == nil
+                && c.header.map { h in HeaderAliases.normalize(h) != HeaderAliases.normalize(c.name)
+                    && !columns.contains { HeaderAliases.normalize($0.name) == HeaderAliases.normalize(h) } } == true
+        }
+        guard !renamed.isEmpty else { return nil }
+        let pairs = renamed.prefix(8).map { "'\($0.header!)' → \($0.name)" }
+        return "stored under ecsh's names: " + pairs.joined(separator: ", ") + (renamed.count > 8 ? ", …" : "")
+            + " (segments, where and sql use these names)"
+    }
+
     /// What the comment byte did: every skipped line is counted, and a row that starts with it is named.
     static func commentNotes(_ outcome: LoadOutcome, dialect: CSVDialect) -> [String] {
         guard let byte = dialect.comment else { return [] }

@@ -318,7 +318,9 @@ public final class Loader {
             notes.append("\(summary.replacedRepeats) row\(summary.replacedRepeats == 1 ? "" : "s") replaced by a later row with the same \(key) (on_error skip: the later row wins)")
         }
         notes += plan.columns.compactMap(\.note)
+        if let note = Loader.renamedNote(plan.columns) { notes.append(note) }
         if let note = summary.mergeNote { notes.append(note) }
+        notes += summary.birthDateNotes
         notes += Loader.negatedNote(summary.negatedDeductions, negatives: summary.negatedNegatives)
         if let role, let note = Loader.placeholderNote(placeholders, role: role) { notes.append(note) }
         if let zoneNote { notes.append(zoneNote) }
@@ -356,6 +358,10 @@ public final class Loader {
         // Mapped while parsing when the tally holds; else (a preset, a status that was not text) with SQL.
         if role == .orders && mapped("status") { pairs = try tally?.statusPairs ?? applyStatusVocabulary(table, base: base) }
         if role == .spend { try checkSpendCurrency(table, base: base, plan: plan, request: request) }
+        if role == .customers {
+            summary.birthDateNotes = try [impossibleBirthDates(table, base: base, plan: plan, request: request),
+                                          impossibleAges(table, base: base, plan: plan, request: request)].compactMap { $0 }
+        }
         // Before the merge, so that appended rows compare with earlier rows as stored.
         if role == .orders {
             let negated = try settleCostSigns(table, base: base, plan: plan, request: request, converter: converter, preset: preset)

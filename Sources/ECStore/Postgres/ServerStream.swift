@@ -61,6 +61,7 @@ struct ServerStream {
         var summary = LoadSummary(table: table, role: role, source: request.path, rows: tally.rows, columns: columns.count,
                                   skipped: 0, seconds: 0, notes: [])
         var notes = finished.notes
+        if let note = Loader.renamedNote(columns) { notes.append(note) }
         if role == .orders {
             if let pairs {
                 (summary.statuses, summary.unknownStatuses) = Loader.breakdown(pairs)
