@@ -66,6 +66,14 @@ import ECTestSupport
         #expect(rows.map { $0[1] } == ["customers", "1", "3", "1", "5"], "\(out.stdout)")
     }
 
+    /// `where age …` said only "unknown orders column 'age'": age is a customer attribute, reached through a segment.
+    @Test func ageInWhereSaysItIsACustomerAttribute() throws {
+        let dir = try shop(); defer { dir.remove() }
+        let out = try run(["load orders from 'orders.csv'", "load customers from 'customers.csv'", "kpi gmv where age >= 30"], in: dir)
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("'age' is a customer attribute; `where` reads the columns of orders: define a segment"), "\(out.stderr)")
+    }
+
     /// C6's 2999-01-01 and C7's 1850-06-01 (lines 7 and 8, column 3) cannot be real: the load names them; the old
     /// ecsh said nothing.
     @Test func impossibleBirthDatesAreNamedByTheLoad() throws {

@@ -83,8 +83,12 @@ import ECTestSupport
         // On 12 histories alike the BG/NBD fit runs off; the error had no way out.
         #expect(eleven.stderr.contains("BG/NBD estimates are degenerate"), "\(eleven.stderr)")
         #expect(eleven.stderr.contains("help: hold out less (the default holdout is the last quarter), so the calibration period holds more "
-                                       + "repeat purchases; or try another purchase model (model paretonbd or model mbgnbd), or load a longer order history"),
+                                       + "repeat purchases; or try another purchase model (model mbgnbd or model paretonbd), or load a longer order history"),
                 "\(eleven.stderr)")
+        // The help names the other models, not the one that ran off (Pareto/NBD's said "model paretonbd").
+        let pareto = try runECSH([db, "-c", "predict validate holdout 11 weeks model paretonbd"])
+        #expect(pareto.stderr.contains("Pareto/NBD estimates are degenerate")
+                && pareto.stderr.contains("try another purchase model (model bgnbd or model mbgnbd)"), "\(pareto.stderr)")
     }
 
     @Test func topZeroIsAnError() throws {

@@ -344,8 +344,8 @@ public struct SegmentCatalog {
                 return .column(SQLFragment(prefix + quoteIdentifier(c)))
             }
             if let field = (try? renamedHeaders("orders", db))?[id.folded] { throw Self.renamed(id, "orders column", field: field, file: "orders") }
-            if (try? db.tableExists(CustomerFacts.table)) == true,
-               let a = (try? CustomerFacts.attributes(db))?.map(\.name).first(where: { $0.lowercased() == id.folded }) {
+            if (try? db.tableExists(CustomerFacts.table)) == true, let attributes = (try? CustomerFacts.attributes(db))?.map(\.name),
+               let a = (attributes + CustomerAge.names(attributes: attributes)).first(where: { $0.lowercased() == id.folded }) {
                 // `where` filters order rows; a customer's attribute narrows by customers, which is what a segment does.
                 throw Diagnostic("unknown orders column '\(id.name)'", at: id.range,
                                  note: "'\(a)' is a customer attribute; `where` reads the columns of orders: define a segment "

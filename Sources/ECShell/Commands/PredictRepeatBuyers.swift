@@ -69,9 +69,11 @@ extension Session {
         } else if scope.end < scope.lastPurchase {
             ways.append("end the calibration later: as_of \(DayNumber.isoDate(scope.lastPurchase)) (the last purchase) or no as_of")
         }
+        // The other purchase models, not the one that ran off (`model` is its title, as the error names it).
+        let others = PurchaseModelKind.allCases.filter { $0.title != model }.map { "model \($0.rawValue)" }
         ways.append(model == "Gamma-Gamma"
             ? "load a longer order history (the spend model needs repeat customers whose order values vary); kpi aov gives the historical mean spend per order"
-            : "try another purchase model (model paretonbd or model mbgnbd), or load a longer order history")
+            : "try another purchase model (\(others.joined(separator: " or "))), or load a longer order history")
         return ways.joined(separator: "; or ")
     }
 
