@@ -45,4 +45,15 @@ import ECTestSupport
         #expect(mapped.status == 0, "\(mapped.stderr)")
         #expect(mapped.stdout.hasPrefix("cohort (month),size,M0,M1\n2024-03,1,1.0,1.0\n"), "\(mapped.stdout)")
     }
+
+    /// The way out named the first unused column, a buyer's name here (`注文者 名前`), which the key rules never take as a
+    /// customer (two customers share a name): it names a column that may hold a key, and says why not the name.
+    @Test func theGuestNoteNeverSuggestsAName() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("orders.csv", "order_id,注文者 名前,ordered_at,amount,buyer_ref\n1,山田 太郎,2024-03-05,1000,b1\n2,山田 太郎,2024-04-05,2000,b1\n")
+        let out = try runECSH([dir.path("w.db"), "-c", "load orders from '\(orders)'"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("if one holds the customer, load again with map customer_id = \"buyer_ref\" (not \"注文者 名前\": "
+                                    + "a name is no key, two customers may share one)"), "\(out.stderr)")
+    }
 }

@@ -27,10 +27,27 @@ extension Loader {
     static func noCustomerColumnNote(_ columns: [ColumnPlan]) -> String? {
         guard let customer = columns.first(where: { $0.name == "customer_id" }), customer.header == nil else { return nil }
         let others = columns.filter { $0.canonical == nil && $0.header != nil }.compactMap(\.header)
-        let example = others.first ?? "Header"
+        // The example is a column that may hold a key (an id, a number, an e-mail), never a name: two customers
+        // share a name, and one customer writes it two ways (`購入者 名前` was suggested for ColorMe's export).
+        let names = others.filter(isNameHeader)
+        let example = others.first { !isNameHeader($0) && isKeyHeader($0) } ?? others.first { !isNameHeader($0) } ?? "Header"
         return "no column of the file was read as customer_id, so every order is a guest order"
             + (others.isEmpty ? "" : " (columns not used for a role: " + others.prefix(6).map { "\"\($0)\"" }.joined(separator: ", ") + (others.count > 6 ? ", …" : "") + ")")
             + "; if one holds the customer, load again with map customer_id = \"\(example)\""
+            + (names.isEmpty ? "" : " (not \(names.prefix(2).map { "\"\($0)\"" }.joined(separator: " or ")): a name is no key, two customers may share one)")
+    }
+
+    /// A header naming a person's name (`name`, `氏名`, `購入者 名前`, `お名前(姓)`), not a product's.
+    static func isNameHeader(_ header: String) -> Bool {
+        let h = HeaderAliases.normalize(header)
+        let product = ["product", "item", "商品", "品名", "店舗", "shop", "campaign", "キャンペーン"].contains { h.contains($0) }
+        return !product && ["name", "名前", "氏名", "姓", "カナ", "フリガナ"].contains { h.contains($0) }
+    }
+
+    /// A header that may hold a customer key: an id, a number, a code, a reference or an e-mail.
+    static func isKeyHeader(_ header: String) -> Bool {
+        let h = HeaderAliases.normalize(header)
+        return ["id", "ref", "number", "code", "mail", "番号", "コード", "メール", "ＩＤ"].contains { h.contains($0) }
     }
 
     /// The headers stored under ecsh's field names (`signup_date` → `signed_up_at`), in one line: a segment or `where`
