@@ -45,7 +45,7 @@ import Testing
         #expect(out.stdout.contains("spend,new_customers,cac\n3000.0,3,1000.0\n"), "\(out.stdout)")
         expectAll(out.stderr, ["0 new, 2 updated, 0 unchanged",
                                "append matched rows already loaded by date, channel, campaign and Currency code (spend rows have no id)",
-                               "not by 'Campaign status', 'Conversions', 'Conv. rate' (a status, or figures such as rates, which a later export of the same day may give otherwise): rows that differ only there are the same row"])
+                               "not by 'Campaign status', 'Conversions', 'Conv. rate' (a status, a label or setting, or figures such as rates, which a later export of the same day may give otherwise): rows that differ only there are the same row"])
     }
 
     /// Yahoo!広告 in Japanese: `配信状況` 配信中 → 停止中 and `クリック率` stay out of the key; Rakuten RPP's

@@ -29,7 +29,11 @@ extension Lessons {
                 + "after \(Say.yen(adSpend)) of ads in all. "
             text += "Read it with the assumptions: moved customers are assumed to come back like the own site's "
                 + "customers, not like the malls' (migrated GMV = moved GMV × own retention ÷ mall retention), so the "
-                + "gain shrinks if they keep their mall habits: rerun it with assume own_retention set lower before deciding."
+                + "gain shrinks if they keep their mall habits: rerun it with assume own_retention set lower before deciding. "
+                // Lesson 8's unit economics quotes the own site's CAC over all the data (¥735 on the sample shop); the
+                // simulation measures the last four quarters (¥712): say why the two differ.
+                + "The assumptions are measured over the last four quarters, so own_cac is that year's CAC, not the "
+                + "all-data CAC that unit economics shows (set maxwidth 0 shows each source in full)."
             return text
         },
         question: { shown in

@@ -101,7 +101,7 @@ public struct LoadSummary: Sendable {
         }
         if !mergeKeyLeftOut.isEmpty {
             let names = mergeKeyLeftOut.map { "'\($0)'" }.joined(separator: ", ")
-            text += "; not by \(names) (a status, or figures such as rates, which a later export of the same day may give otherwise): rows that differ only there are the same row"
+            text += "; not by \(names) (a status, a label or setting, or figures such as rates, which a later export of the same day may give otherwise): rows that differ only there are the same row"
         }
         let core = mergeKey.filter { !relabelled.columns.contains($0) && !keptBeside.columns.contains($0) }.map { $0 == "day" ? "date" : $0 }
         if relabelled.rows > 0 {
