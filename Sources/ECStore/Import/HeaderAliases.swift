@@ -32,6 +32,19 @@ enum HeaderAliases {
         return named[0]
     }
 
+    /// Headers that start a shipment's block in an order export (EC-CUBE's `配送ID`, `配送先_お名前(姓)`, `出荷ID`).
+    private static let shipmentBlockPrefixes = ["配送id", "出荷id", "配送先", "お届け先", "出荷"].map(normalize)
+
+    /// Among alike headers (`送料` twice in EC-CUBE's order CSV), the one that is the order's: the first, when every
+    /// later one stands in a shipment's block (after a `配送ID`, `配送先…` header) and the first before it, with the block's
+    /// first column. nil otherwise.
+    static func orderLevelAmongShipments(_ columns: [Int], normalized: [String]) -> (order: Int, block: Int)? {
+        guard let first = columns.first, columns.count > 1,
+              let block = normalized.indices.first(where: { i in shipmentBlockPrefixes.contains { normalized[i].hasPrefix($0) } }),
+              first < block, columns.dropFirst().allSatisfy({ $0 > block }) else { return nil }
+        return (first, block)
+    }
+
     /// The header's note says its times are UTC: `Submit Date (UTC)` (Typeform), `Start Date (GMT)`.
     static func saysUTC(_ header: String) -> Bool {
         let note = header.trimmingBlanks.dropFirst(withoutNotes(header).count).uppercased()

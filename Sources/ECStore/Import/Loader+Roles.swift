@@ -21,6 +21,8 @@ extension Loader {
             .filter { $0.value.count > 1 }
         var used = Set<Int>()
         var chosen: [String: ColumnPlan.Source] = [:]
+        // Notes on a field taken from one of several alike columns (`HeaderAliases.orderLevelAmongShipments`).
+        var alikeNotes: [String: String] = [:]
         // Explicit map first, so automatic matching cannot take its header.
         for field in fields where !field.derived {
             guard let header = request.fieldMap[field.name] else { continue }
@@ -46,6 +48,15 @@ extension Loader {
                     if let columns = alike.first(where: { $0.value.contains(i) })?.value,
                        let named = HeaderAliases.namedAmongCodes(columns.map { written[$0] }) {
                         i = columns[named]
+                    } else if let columns = alike.first(where: { $0.value.contains(i) })?.value, preset == nil,
+                              let (order, block) = HeaderAliases.orderLevelAmongShipments(columns, normalized: normalized) {
+                        // EC-CUBE writes the order's `送料` and, in each shipment's block, the shipment's.
+                        i = order
+                        let others = columns.filter { $0 != order }
+                        alikeNotes[field.name] = "\(field.name) is column \(order + 1) '\(written[order])', the order's: "
+                            + others.map { "column \($0 + 1) '\(names[$0])'" }.joined(separator: ", ")
+                            + " stands among a shipment's columns (from column \(block + 1) '\(written[block])') and is kept as a plain column; "
+                            + "if it is the order's: map \(field.name) = \"\(names[others[0]])\" (column \(others[0] + 1))"
                     } else if let columns = alike.first(where: { $0.value.contains(i) })?.value, preset == nil {
                         let which = columns.map { "map \(field.name) = \"\(names[$0])\" (column \($0 + 1))" }
                         throw LoadError(file: request.path, field: written[i],
@@ -108,6 +119,7 @@ extension Loader {
             if field.name == role.mainDate { mainIndex = columns.count }
             var column = ColumnPlan(name: field.name, source: source, header: header, kind: field.kind, canonical: field)
             if field.name == "score" { column.note = scoreNote }
+            if let note = alikeNotes[field.name] { column.note = note }
             if case .field(let i) = source, Loader.countFields.contains(field.name), let first = plan.columns[i].firstBracketed {
                 column.note = "\(field.name) '\(names[i])' has numbers in parentheses (\(first.text) at line \(first.line)), read as negatives "
                     + "as accounting writes them; a count in parentheses may be a note instead: if these are no returns, "
