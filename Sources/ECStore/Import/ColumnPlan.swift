@@ -34,6 +34,9 @@ struct ColumnPlan {
     var timesQuantity = false
     /// What the loader decided about this column that the user should hear (which header became `amount`).
     var note: String?
+    /// The zone the column's times are written in, from the file itself (Qualtrics' ImportId row:
+    /// `{"ImportId":"recordedDate","timeZone":"America/Denver"}`); moved into the workspace's zone when one is set.
+    var writtenZone: String?
     /// The first sampled value written as a number in parentheses (`(2)`) and its line (`KindGuess.bracketed`).
     var firstBracketed: (text: String, line: Int)?
 

@@ -18,6 +18,8 @@ struct FilePlan {
     var preamble = 0
     /// The sample has dates written `D.M.YYYY` (a European file).
     var dayDotMonthDates = false
+    /// Field index → the time zone Qualtrics' ImportId row gives the column (`"timeZone":"America/Denver"`).
+    var writtenZones: [Int: String] = [:]
 }
 
 extension Loader {
@@ -137,7 +139,9 @@ extension Loader {
         var guesses = [KindGuess](repeating: KindGuess(), count: first.count)
         var seen = 0
         var fieldCounts = [first.count]
+        var writtenZones: [Int: String] = [:]
         while seen < Loader.sampleRecords, try readRecord(reader, request) {
+            if seen < 2 && writtenZones.isEmpty { writtenZones = Loader.importIdZones(reader.strings) }
             if reader.count == first.count && !(reader.passControls && reader.firstBadField() != nil) {
                 observe(reader, &guesses, numbers, dates)
             }
@@ -169,12 +173,28 @@ extension Loader {
         var plan = FilePlan(encoding: encoding, dialect: rowDialect, hasHeader: hasHeader, skip: skip, names: names, columns: columns,
                             notes: notes, preamble: options.header == nil ? max(skip - options.skip, Loader.preambleLines(fieldCounts)) : 0)
         plan.dayDotMonthDates = guesses.contains { $0.dayDotMonth }
+        plan.writtenZones = writtenZones
         if hasHeader { plan.headers = first.map(\.trimmingBlanks) }
         if options.dateFormat == nil {
             plan.slashOrders = try slashOrders(request, plan: plan, guesses: guesses, sampled: seen)
         }
         if dialect != CSVDialect(delimiter: dialect.delimiter) { plan.notes.append("read with \(dialect)") }
         return plan
+    }
+
+    /// Qualtrics' ImportId row (every filled field `{"ImportId":…}`): the columns whose field names a `"timeZone"`
+    /// (its dates: `{"ImportId":"recordedDate","timeZone":"America/Denver"}`). Empty for any other record.
+    static func importIdZones(_ fields: [String]) -> [Int: String] {
+        let filled = fields.map(\.trimmingBlanks)
+        guard filled.contains(where: { !$0.isEmpty }), filled.allSatisfy({ $0.isEmpty || $0.hasPrefix("{\"ImportId\"") }) else { return [:] }
+        var zones: [Int: String] = [:]
+        for (i, field) in filled.enumerated() {
+            let key = "\"timeZone\":\""
+            guard let start = field.range(of: key)?.upperBound else { continue }
+            let zone = field[start...].prefix { $0 != "\"" }
+            if !zone.isEmpty { zones[i] = String(zone) }
+        }
+        return zones
     }
 
     /// A header, in the manner of DuckDB: a value of the first record does not fit the

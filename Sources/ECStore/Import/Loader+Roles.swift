@@ -4,6 +4,18 @@ extension Loader {
     /// `map` wins, then a preset's layout, then header aliases. A required
     /// field left unmapped is an error that lists the headers and the `map`
     /// clause that would fix it.
+    /// The note on a date whose zone the file gives (`ColumnPlan.writtenZone`): its times are moved into the
+    /// workspace's zone when one is set, else their days are the file's zone's, with the way out.
+    static func writtenZoneNote(_ field: String, header: String, zone: String, workspace: String?) -> String {
+        let said = "\(field) '\(header)' is in \(zone), as the export's ImportId row says"
+        if let workspace, !workspace.isEmpty {
+            return "\(said): its times are moved into '\(workspace)' before the day is taken"
+        }
+        let example = zone == "Asia/Tokyo" ? "Europe/London" : "Asia/Tokyo"
+        return "\(said), and no time zone is set: its days are \(zone)'s as written; if the shop keeps another zone's days: "
+            + "set timezone '\(example)' (the shop's zone) and load again"
+    }
+
     func roleColumns(_ role: DatasetRole, _ plan: FilePlan, _ request: LoadRequest, preset: Preset?) throws -> [ColumnPlan] {
         let names = plan.names
         let normalized = names.map { HeaderAliases.normalize(HeaderAliases.withoutNotes($0)) }
@@ -128,7 +140,10 @@ extension Loader {
             if field.name == "status", source == .none, role == .orders, preset == nil {
                 column.note = Loader.unmappedStatusNote(names: names, normalized: normalized, used: used, path: request.path)
             }
-            if field.isDate, let header, HeaderAliases.saysUTC(header) {
+            if field.isDate, case .field(let i) = source, let zone = plan.writtenZones[i] {
+                column.writtenZone = zone
+                column.note = Loader.writtenZoneNote(field.name, header: names[i], zone: zone, workspace: request.options.timezone)
+            } else if field.isDate, let header, HeaderAliases.saysUTC(header) {
                 let zone = request.options.timezone.map { "'\($0)'" } ?? "the workspace's"
                 column.note = "\(field.name) '\(header)' is in UTC, as its header says: its times are moved into \(zone) time zone before the day is taken"
             }

@@ -35,6 +35,8 @@ final class RowConverter {
         var customerKey = false
         /// A role's date whose header says its times are UTC (`Submit Date (UTC)`): a time without an offset is at +00:00.
         var utc = false
+        /// Index in `writtenZones` of the zone the column's times are written in (`ColumnPlan.writtenZone`); -1: none.
+        var writtenZone = -1
         /// A deduction (`Loader.deductionFields`): the signs of its values are counted (`DeductionSigns`).
         var watchesSign = false
         /// A deduction's non-zero values with the sign opposite to the row's amount (of them negative) and with
@@ -80,6 +82,8 @@ final class RowConverter {
     private var threeExamples: [String?]
     /// Totals rows, second headers, unanswered scores, `--` and labelled scores of ad, traffic and survey exports.
     let reportRows: ReportRows?
+    /// The zones columns' times are written in (`Spec.writtenZone`), used only when a zone is set for the workspace.
+    private let writtenZones: [ZoneConverter]
 
     init(columns: [ColumnPlan], options: LoadOptions, checkRequired: Bool = true, slashOrders: [Int: SlashOrder] = [:],
          role: DatasetRole? = nil, encoding: TextEncoding? = nil) {
@@ -100,6 +104,8 @@ final class RowConverter {
         days = .allocate(capacity: max(1, width))
         days.initialize(repeating: Int64.min, count: max(1, width))
         var constants: [[UInt8]] = []
+        var writtenZones: [ZoneConverter] = []
+        let zoneSet = options.timezone.map { !$0.isEmpty } ?? false
         for (k, c) in columns.enumerated() {
             var source = Spec.Source.none
             var index = 0
@@ -122,8 +128,13 @@ final class RowConverter {
                 customerKey: canonical?.name == "customer_id",
                 utc: canonical?.isDate == true && c.header.map(HeaderAliases.saysUTC) == true,
                 watchesSign: canonical.map { Loader.deductionFields.contains($0.name) } ?? false))
+            if zoneSet, canonical?.isDate == true, let zone = c.writtenZone.flatMap({ try? ZoneConverter(identifier: $0) }) {
+                specs[k].writtenZone = writtenZones.count
+                writtenZones.append(zone)
+            }
         }
         self.constants = constants
+        self.writtenZones = writtenZones
         let specs = self.specs
         let deductions = (0..<columns.count).filter { specs[$0].watchesSign && specs[$0].source == .field }
         deductionCount = deductions.count
@@ -501,6 +512,8 @@ final class RowConverter {
             if dt.hasTime { spec.pointee.sawTime = true }
             if spec.pointee.utc && dt.hasTime && dt.offsetMinutes == nil, let zone = dates.zone {
                 dt = zone.convert(dt, offsetMinutes: 0)
+            } else if spec.pointee.writtenZone >= 0 && dt.hasTime && dt.offsetMinutes == nil, let zone = dates.zone {
+                dt = zone.convert(dt, offsetMinutes: writtenZones[spec.pointee.writtenZone].offsetMinutes(ofLocal: dt))
             }
             days[k] = dt.dayNumber
             cell.pointee = storeDate(dt, batch)

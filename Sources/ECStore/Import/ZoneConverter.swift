@@ -45,6 +45,13 @@ final class ZoneConverter {
         return cachedOffset
     }
 
+    /// The UTC offset (minutes) of local time `dt` in the zone: the offset at the instant read as UTC, corrected once
+    /// by itself (right but in the hour a clock change repeats or skips).
+    func offsetMinutes(ofLocal dt: LocalDateTime) -> Int {
+        let asUTC = dt.dayNumber * 86400 + Int64(dt.hour * 3600 + dt.minute * 60 + min(dt.second, 59))
+        return offset(at: asUTC - Int64(offset(at: asUTC))) / 60
+    }
+
     /// `dt` written at UTC offset `offsetMinutes`, as local time in the zone.
     func convert(_ dt: LocalDateTime, offsetMinutes: Int) -> LocalDateTime {
         let epoch = dt.dayNumber * 86400 + Int64(dt.hour * 3600 + dt.minute * 60 + min(dt.second, 59)) - Int64(offsetMinutes * 60)

@@ -192,6 +192,30 @@ import ECTestSupport
         #expect(s.notes.contains(#"skipped lines 2 and 3, the question text and ImportId rows a Qualtrics export puts under its header (line 3 '{"ImportId":"QID1"}'): not responses; the column names are line 1's"#), "\(s.notes)")
     }
 
+    /// Qualtrics' ImportId row gives the dates' zone (`"timeZone":"America/Denver"`): with the workspace in UTC their
+    /// times are moved there before the day is taken. By hand (Denver is UTC−7 until 10 March 2024, then −6):
+    /// 1 March 09:05 → 16:05 (score 10), 22:30 → 2 March 05:30 (3), 2 March 08:10 → 15:10 (9), 10:10 → 17:10 (10),
+    /// 1 April 22:00 → 2 April 04:00 (0). NPS by day: 1 March 100; 2 March (3, 9, 10) 100 × (2 − 1) / 3 = 33.3;
+    /// 2 April −100 (the days as written gave 1 March 0, 2 March 100, 1 April −100). Without a zone set the days
+    /// stay Denver's and a note says so.
+    @Test func qualtricsImportIdZoneMovesTheDay() throws {
+        let text = "StartDate,RecordedDate,ResponseId,Q1\nStart Date,Recorded Date,Response ID,How likely are you to recommend us?\n"
+            + #""{""ImportId"":""startDate"",""timeZone"":""America/Denver""}","{""ImportId"":""recordedDate"",""timeZone"":""America/Denver""}","{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}""# + "\n"
+            + "2024-03-01 09:00:00,2024-03-01 09:05:00,R_1,10\n2024-03-01 22:10:00,2024-03-01 22:30:00,R_2,3\n"
+            + "2024-03-02 08:00:00,2024-03-02 08:10:00,R_3,9\n2024-03-02 10:00:00,2024-03-02 10:10:00,R_4,10\n"
+            + "2024-04-01 21:50:00,2024-04-01 22:00:00,R_5,0\n"
+        let byDay = "SELECT date(responded_at), round(100.0 * (sum(score >= 9) - sum(score <= 6)) / count(*), 1) FROM nps GROUP BY 1 ORDER BY 1"
+        let f = try LoadFixture()
+        let path = try f.file("qualtrics.csv", text)
+        let s = try f.load(.role(.nps), path, [("timezone", "UTC")], map: ["score": "Q1", "responded_at": "RecordedDate"])
+        #expect(try f.rows(byDay) == [["2024-03-01", 100.0], ["2024-03-02", 33.3], ["2024-04-02", -100.0]])
+        #expect(s.notes.contains("responded_at 'RecordedDate' is in America/Denver, as the export's ImportId row says: its times are moved into 'UTC' before the day is taken"), "\(s.notes)")
+        let g = try LoadFixture()
+        let t = try g.load(.role(.nps), try g.file("qualtrics.csv", text), map: ["score": "Q1", "responded_at": "RecordedDate"])
+        #expect(try g.rows(byDay) == [["2024-03-01", 0.0], ["2024-03-02", 100.0], ["2024-04-01", -100.0]])
+        #expect(t.notes.contains("responded_at 'RecordedDate' is in America/Denver, as the export's ImportId row says, and no time zone is set: its days are America/Denver's as written; if the shop keeps another zone's days: set timezone 'Asia/Tokyo' (the shop's zone) and load again"), "\(t.notes)")
+    }
+
     /// Score forms: `10点`, `１０点`, `10/10`, `9 - 非常にすすめたい`, `10 (Extremely likely)` are one 0–10 answer each; a
     /// range (`9-10`, which read as 9) and a score out of 5 (`4/5`) are refused with their own help. By hand: 10, 10, 10,
     /// 9, 10, 3, 6, 8, 0, 7 → promoters 5, detractors 3, n 10: NPS 100 × (5 − 3) / 10 = 20.
