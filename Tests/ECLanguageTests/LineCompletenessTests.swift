@@ -3,11 +3,12 @@ import Testing
 
 /// `LineCompleteness` (one line at a time, for the REPL) against the whole-text splitter it must agree with.
 @Suite struct LineCompletenessTests {
-    /// The incremental answer after each line, next to the whole-text splitter's answer on the lines so far.
+    /// The incremental answer after each line, next to the whole-text splitter's answer on the lines so far,
+    /// each ended by the line break its Enter typed.
     func both(_ lines: [String]) -> [(incremental: InputCompleteness, whole: InputCompleteness)] {
         var tracker = LineCompleteness()
         return lines.indices.map { k in
-            (tracker.append(line: lines[k]), StatementSplitter.completeness(of: lines[...k].joined(separator: "\n")))
+            (tracker.append(line: lines[k]), StatementSplitter.completeness(of: lines[...k].joined(separator: "\n") + "\n"))
         }
     }
 
@@ -24,7 +25,15 @@ import Testing
         (["x \"Created at"], .needsContinuation(.unclosedQuotedIdentifier)),
         (["x \\"], .needsContinuation(.trailingBackslash)),
         (["x \\  "], .needsContinuation(.trailingBackslash)),
-        (["x \\", ""], .needsContinuation(.trailingBackslash)),  // the join swallowed the only line break
+        // The join takes the line break after the `\`; an empty (or blank) line then ends the statement,
+        // as in bash and in a script: the prompt runs `x` at once instead of waiting on `...>`.
+        (["x \\", ""], .complete),
+        (["x \\", "  \t"], .complete),
+        (["x \\", "y \\", ""], .complete),
+        (["x \\", "", "by month"], .complete),          // `by month` is a statement of its own, as in a script
+        (["x ( \\", ""], .needsContinuation(.unclosedParenthesis)),  // a blank line closes no parenthesis
+        (["x, \\", ""], .needsContinuation(.trailingComma)),       // nor ends a list
+        (["x \\\r", ""], .complete),
         (["x \\", "by month"], .complete),
         (["x # ("], .complete),                         // a comment
         (["x -- 'y"], .complete),

@@ -81,6 +81,17 @@ import Testing
         #expect(StatementSplitter.split(Source(name: "t", text: "kpi gmv \\\nby month")).map(\.unfinishedJoin) == [nil])
     }
 
+    /// An empty or blank line after a `\` is the joined line, so it ends the statement (as in bash), and what
+    /// follows is a statement of its own; the `\` then joins to a line, so it is no error.
+    @Test func aBlankLineAfterALineJoinEndsTheStatement() {
+        let pieces = StatementSplitter.split(Source(name: "t", text: "kpi gmv \\\n\nby month\nkpi aov \\\n \t\n"))
+        #expect(pieces.map(\.text) == ["kpi gmv", "by month", "kpi aov"])
+        #expect(pieces.map(\.start) == [loc(1, 1), loc(3, 1), loc(4, 1)])
+        #expect(pieces.map(\.unfinishedJoin) == [nil, nil, nil])
+        #expect(StatementSplitter.completeness(of: "kpi gmv \\\n\n") == .complete)
+        #expect(StatementSplitter.completeness(of: "kpi gmv \\\n") == .needsContinuation(.trailingBackslash))
+    }
+
     @Test(arguments: [
         ("kpi gmv", InputCompleteness.complete),
         ("segment s = x in ('a'", .needsContinuation(.unclosedParenthesis)),

@@ -24,8 +24,8 @@ func fuzzLanguage(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     let source = Source(name: "<fuzz>", text: text)
     let renderer = DiagnosticRenderer()
-    // The REPL's line-at-a-time check must give the whole-text splitter's answer.
-    let whole = StatementSplitter.completeness(of: text)
+    // The REPL's line-at-a-time check must give the whole-text splitter's answer (each typed line ends in a line break).
+    let whole = StatementSplitter.completeness(of: text + "\n")
     var lines = LineCompleteness()
     var incremental = InputCompleteness.complete
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) { incremental = lines.append(line: String(line)) }

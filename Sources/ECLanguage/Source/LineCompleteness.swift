@@ -6,9 +6,13 @@
 /// 20,000-line query took minutes. This keeps the splitter's state between lines instead
 /// (open quote, parenthesis depth, a pending line join), so each line is scanned once.
 ///
-/// It gives the same answer as `StatementSplitter.completeness(of: lines.joined(separator: "\n"))`
+/// A typed line ends with the Enter that sent it, so it answers for the lines each followed
+/// by a line break: the same answer as `StatementSplitter.completeness(of: lines.joined(separator: "\n") + "\n")`
 /// for every sequence of lines (a unit test and the `FuzzLanguage` fuzz target check that),
-/// including a line that ends in `\r`, which the joining `\n` turns into one `\r\n` character.
+/// including a line that ends in `\r`, which the following `\n` turns into one `\r\n` character.
+/// The line break matters after a line join: `kpi gmv \` ⏎ ⏎ is complete, as in bash (the
+/// empty line ends the statement, as it does in a script), while `kpi gmv \` ⏎ waits for the
+/// joined line. The shell runs the text with that last line break (`Repl`).
 public struct LineCompleteness: Sendable {
     private var state = ScanState()
     private var hasLines = false
@@ -27,9 +31,9 @@ public struct LineCompleteness: Sendable {
         heldCR = characters.last == "\r"
         if heldCR { characters.removeLast() }
         feed(characters)
-        // The answer as if the text ended here: a held `\r` is then a line break of its own.
+        // The answer with this line's own line break (not counted: the next line's separator is that break).
         var probe = state
-        if heldCR { _ = probe.scan(["\r"], at: 0) }
+        _ = probe.scan(heldCR ? ["\r\n"] : ["\n"], at: 0)
         return probe.completeness
     }
 

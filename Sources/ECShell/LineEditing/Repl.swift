@@ -28,7 +28,8 @@ public final class Repl {
     /// - Parameters:
     ///   - reader: where lines come from (`LineReaders.standardInput()` for the real shell).
     ///   - stopRequested: asked after each statement; true ends the loop (`quit`).
-    ///   - execute: runs one statement (lines joined with `\n`); it reports its own errors.
+    ///   - execute: runs one statement (its lines, each ended by `\n`; an unfinished one at the
+    ///     end of the input has no last `\n`); it reports its own errors.
     public init(
         reader: any LineReader,
         interruptFlag: InterruptFlag = .shared,
@@ -70,7 +71,9 @@ public final class Repl {
                 // Stored before running, so a statement that crashes the shell can be recalled.
                 reader.addHistory(statement)
                 interruptFlag.clear()
-                execute(statement)
+                // With the Enter that completed it: after `kpi gmv \` ⏎ ⏎ that line break ends the
+                // statement (`LineCompleteness`); without it the `\` would join to no line.
+                execute(statement + "\n")
                 if stopRequested() { return .stopped }
                 if !reader.isInteractive && interruptFlag.isRaised { return .interrupted }
             case .interrupted:

@@ -53,4 +53,29 @@ struct MultiLineTerminalTests {
         let history = try String(contentsOfFile: dir.path("history"), encoding: .utf8)
         #expect(history.split(separator: "\n").count == 1, "\(history)")
     }
+
+    /// `\` ⏎ then an empty line at the prompt: the empty line ends the statement, as in bash and in a script,
+    /// and it runs at once. Before, `...>` stayed open after the empty line, and the next line typed was run
+    /// with it as a statement of its own (the splitter had ended the first at the empty line).
+    @Test func anEmptyLineAfterABackslashRunsTheStatement() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let shell = try TerminalTests.start(history: dir.path("history"))
+        defer { shell.close() }
+        try shell.type("sql select 6 * 7 as answer \\")
+        try shell.press("Enter")
+        try shell.waitUntil("the continuation prompt") { $0.last == "  ...>" }
+        try shell.press("Enter")
+        // 6 × 7 = 42, without a further line.
+        try shell.waitUntil("a row reading 42, then the prompt") { TerminalTests.hasRow($0, "42") && $0.last == "ecsh>" }
+        // A `\` then a line: still one statement.
+        try shell.type("sql select 6 * 8 \\")
+        try shell.press("Enter")
+        try shell.type("  as answer")
+        try shell.press("Enter")
+        try shell.waitUntil("a row reading 48") { TerminalTests.hasRow($0, "48") && $0.last == "ecsh>" }
+        try shell.press("C-d")
+        #expect(try shell.waitForExit() == 0)
+        let history = try String(contentsOfFile: dir.path("history"), encoding: .utf8)
+        #expect(history.split(separator: "\n").count == 2, "\(history)")
+    }
 }

@@ -1,3 +1,4 @@
+import ECLanguage
 import ECStore
 import ECTestSupport
 import Foundation
@@ -24,8 +25,9 @@ private final class ScriptedReader: LineReader {
         let reader = PlainLineReader(text: "sql select (1\n  + 2)\n\n   \ntables\nsql select 'open")
         let ending = Repl(reader: reader, interruptFlag: InterruptFlag()) { executed.append($0) }.run()
         #expect(ending == .endOfInput)
-        // Blank lines between statements are skipped; the unfinished last statement still runs.
-        #expect(executed == ["sql select (1\n  + 2)", "tables", "sql select 'open"])
+        // Blank lines between statements are skipped; the unfinished last statement still runs
+        // (without a last line break: none was typed).
+        #expect(executed == ["sql select (1\n  + 2)\n", "tables\n", "sql select 'open"])
     }
 
     @Test func promptsHistoryAndCtrlCOnATerminal() {
@@ -36,7 +38,7 @@ private final class ScriptedReader: LineReader {
             .line("tables"), .end,
         ])
         Repl(reader: reader, interruptFlag: InterruptFlag()) { executed.append($0) }.run()
-        #expect(executed == ["sql select (2\n)", "tables"])
+        #expect(executed == ["sql select (2\n)\n", "tables\n"])
         #expect(reader.history == ["sql select (2\n)", "tables"])
         #expect(reader.prompts == ["ecsh> ", "  ...> ", "ecsh> ", "  ...> ", "ecsh> ", "ecsh> "])
     }
@@ -46,8 +48,28 @@ private final class ScriptedReader: LineReader {
         var executed: [String] = []
         let reader = ScriptedReader([.line("tables"), .line("sql select 1 as a,"), .line("  2 as b,"), .end])
         Repl(reader: reader, interruptFlag: InterruptFlag()) { executed.append($0) }.run()
-        #expect(executed == ["tables", "sql select 1 as a,\n  2 as b,"])
+        #expect(executed == ["tables\n", "sql select 1 as a,\n  2 as b,"])
         #expect(reader.history == ["tables", "sql select 1 as a,\n  2 as b,"])
+    }
+
+    /// `kpi gmv \` ⏎ then an empty line: the empty line ends the statement, as in bash and in a script,
+    /// and it runs at once. Before, `...>` stayed open and `by month` typed next was run with it as a second
+    /// statement (the splitter ended `kpi gmv` at the empty line), which failed on its own.
+    @Test func anEmptyLineAfterALineJoinRunsTheStatement() {
+        var executed: [String] = []
+        let reader = ScriptedReader([.line("kpi gmv \\"), .line(""), .line("kpis"), .end])
+        Repl(reader: reader, interruptFlag: InterruptFlag()) { executed.append($0) }.run()
+        #expect(executed == ["kpi gmv \\\n\n", "kpis\n"])
+        #expect(reader.prompts == ["ecsh> ", "  ...> ", "ecsh> ", "ecsh> "])
+        // What runs is one statement, and its `\` joins to the empty line, not to nothing.
+        let statements = StatementSplitter.split(Source(name: "t", text: executed[0]))
+        #expect(statements.map(\.text) == ["kpi gmv"])
+        #expect(statements.map(\.unfinishedJoin) == [nil])
+        // Ctrl-D right after the `\`: the join has no line, an error at the `\` as in a script.
+        var cut: [String] = []
+        Repl(reader: ScriptedReader([.line("kpi gmv \\"), .end]), interruptFlag: InterruptFlag()) { cut.append($0) }.run()
+        #expect(cut == ["kpi gmv \\"])
+        #expect(StatementSplitter.split(Source(name: "t", text: cut[0])).map(\.unfinishedJoin) == [SourceLocation(line: 1, column: 9)])
     }
 
     @Test func aLongQueryIsInterruptedAndAScriptStops() throws {
@@ -95,8 +117,8 @@ private final class ScriptedReader: LineReader {
         }
         repl.run()
         #expect(executed.count == 2)
-        #expect(executed.first == lines.dropLast().joined(separator: "\n"))
-        #expect(executed.last == "tables")
+        #expect(executed.first == lines.dropLast().joined(separator: "\n") + "\n")
+        #expect(executed.last == "tables\n")
         // 12 + 19,998 × 5 + 4 characters and 19,999 joining line breaks, then "tables".
         #expect(repl.scannedCharacters == 12 + 19_998 * 5 + 4 + 19_999 + 6)
     }
