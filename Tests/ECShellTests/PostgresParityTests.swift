@@ -191,7 +191,7 @@ import ECTestSupport
                                "-c", "set as_of 2025-02-28", "-c", "segment s = age >= 30", "-c", "segment a24 = customer_id = 'C1' and age = 24",
                                "-c", "segment a30 = customer_id = 'C2' and age = 30", "-c", "segment a31 = customer_id = 'C5' and age = 31",
                                "-c", "kpi customers by age_band", "-c", "load orders from '\(more)' append",
-                               "-c", "load orders from '\(repeats)'", "-c", "predict validate holdout 20 weeks"])
+                               "-c", "load orders from '\(repeats)'", "-c", "set as_of 'last order'", "-c", "predict validate holdout 20 weeks"])
         for line in ["segment s: 3 of 5 customers", "segment a24: 1 of 5", "segment a30: 1 of 5", "segment a31: 1 of 5"] {
             #expect(out.stderr.contains(line), "\(out.stderr)")
         }

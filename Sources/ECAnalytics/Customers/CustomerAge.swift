@@ -47,7 +47,7 @@ public enum CustomerAge {
         let day = "(\(prefix)\"recency\" + \(prefix)\"last_day\")"
         let pg = engine == .postgresql
         let bytes = pg ? " COLLATE \"C\"" : ""
-        let asOf = pg ? "to_char(DATE '1970-01-01' + CAST(\(day) AS INTEGER), 'YYYY-MM-DD')" : "date(\(day) * 86400, 'unixepoch')"
+        let asOf = pg ? "to_char(DATE '1970-01-01' + CAST(\(day) AS int), 'YYYY-MM-DD')" : "date(\(day) * 86400, 'unixepoch')"
         let b = "substr(\(prefix)\(quoteIdentifier(birth)), 1, 10)"
         let iso = pg ? "\(b)\(bytes) SIMILAR TO '[0-9]{4}-[0-9]{2}-[0-9]{2}'" : "\(b) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
         let years = "((CAST(substr(\(asOf), 1, 4) AS INTEGER) - CAST(substr(\(b), 1, 4) AS INTEGER))"
