@@ -167,6 +167,42 @@ import ECTestSupport
         #expect(try PostgresServer.psql(url, sql) == "|2024-01|3500|3\n|2024-02|700|1\n")
     }
 
+    /// Today's SQLite-checked features on a server. `age` from a birthday at as_of 2025-02-28 (no 29 February that year):
+    /// born 2000-02-29 → 24 (a year older only from 1 March), 1994-03-01 → 30 (birthday not yet), 1993-12-31 → 31,
+    /// 1985-03-02 → 39, none → ∅; age >= 30: 3 of 5; by band 20-29 1, 30-39 3, ∅ 1. The old ecsh sent SQLite's
+    /// GLOB and date(… 'unixepoch') to the server: "syntax error at or near GLOB". The load's note on 決済処理中
+    /// (streamed, and staged by an append), and `predict validate`'s longest holdout (`PredictEdgeTests`' 12 customers
+    /// whose 10th repeat is on 2024-02-10, 80 days before the last purchase: 11 weeks) as SQLite gives them.
+    @Test func ageTheStatusNoteAndTheHoldoutHelpOnAServer() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let orders = try dir.write("o.csv", "order_id,customer_id,order_date,amount,status\n1,C1,2024-01-05,1000,completed\n"
+                                   + "2,C2,2024-01-06,2000,completed\n3,C3,2024-02-01,3000,決済処理中\n4,C4,2024-02-10,4000,completed\n"
+                                   + "5,C5,2024-03-01,5000,completed\n")
+        let more = try dir.write("more.csv", "order_id,customer_id,order_date,amount,status\n6,C1,2024-03-05,1000,決済処理中\n")
+        let customers = try dir.write("c.csv", "customer_id,birthday\nC1,2000/02/29\nC2,1994-03-01\nC3,1985-03-02\nC4,\nC5,1993-12-31\n")
+        var rows = ["order_id,customer_id,ordered_at,amount,status"]
+        for i in 0..<12 {
+            rows.append("A\(i),C\(i),2024-01-01,\(1000 + 250 * i),completed")
+            rows.append("B\(i),C\(i),2024-02-\(String(format: "%02d", i + 1)),\(900 + 40 * i),completed")
+        }
+        let repeats = try dir.write("r.csv", (rows + ["Z,C0,2024-04-30,1500,completed"]).joined(separator: "\n") + "\n")
+        let url = try PostgresServer.freshDatabase("age")
+        let out = try runECSH([url, "--format", "csv", "--keep-going", "-c", "load orders from '\(orders)'", "-c", "load customers from '\(customers)'",
+                               "-c", "set as_of 2025-02-28", "-c", "segment s = age >= 30", "-c", "segment a24 = customer_id = 'C1' and age = 24",
+                               "-c", "segment a30 = customer_id = 'C2' and age = 30", "-c", "segment a31 = customer_id = 'C5' and age = 31",
+                               "-c", "kpi customers by age_band", "-c", "load orders from '\(more)' append",
+                               "-c", "load orders from '\(repeats)'", "-c", "set as_of 'last order'", "-c", "predict validate holdout 20 weeks"])
+        for line in ["segment s: 3 of 5 customers", "segment a24: 1 of 5", "segment a30: 1 of 5", "segment a31: 1 of 5"] {
+            #expect(out.stderr.contains(line), "\(out.stderr)")
+        }
+        #expect(out.stdout.hasPrefix("age_band,customers\n20-29,1\n30-39,3\n,1\ntotal,5\n"), "\(out.stdout)")
+        let note = "note: status '決済処理中' on 1 order, read as pending and counted as a sale"
+        #expect(out.stderr.components(separatedBy: note).count == 3, "\(out.stderr)")
+        #expect(out.stderr.contains("help: hold out at most 11 weeks (holdout 11 weeks): the calibration period then runs from 2024-01-01 to 2024-02-13"),
+                "\(out.stderr)")
+        #expect(out.stderr.components(separatedBy: "\nerror").count == 2, "one error, the holdout's: \(out.stderr)")
+    }
+
     /// Randomized shops: other customers, orders, ties and gaps than the sample's.
     @Test(arguments: [7, 1234]) func generatedShopsGiveTheSameNumbers(seed: Int) throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }

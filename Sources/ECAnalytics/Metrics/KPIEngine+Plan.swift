@@ -88,7 +88,7 @@ extension KPIEngine {
                     } else if let c = factColumns.first(where: { $0.lowercased() == n.lowercased() }) {
                         dims.append(Dimension(name: c, expression: "f." + quoteIdentifier(c), fromFacts: true,
                                               isText: isText(factTypes.first { $0.name == c }?.type)))
-                    } else if let computed = CustomerAge.expression(for: n.lowercased(), attributes: factColumns, prefix: "f.") {
+                    } else if let computed = CustomerAge.expression(for: n.lowercased(), attributes: factColumns, prefix: "f.", engine: db.engine) {
                         dims.append(Dimension(name: n.lowercased(), expression: computed, fromFacts: true, isText: n.lowercased() == "age_band"))
                     } else {
                         let grains = TimeGrain.allCases.map(\.rawValue)

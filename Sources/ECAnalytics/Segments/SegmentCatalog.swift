@@ -73,7 +73,7 @@ public struct SegmentCatalog {
                 return .column(SQLFragment(quoteIdentifier(a)))
             }
             // `age` and `age_band` from a birth date or `年齢` (`CustomerAge`), where no column has the name.
-            if let computed = CustomerAge.expression(for: id.folded, attributes: attributes, prefix: "") {
+            if let computed = CustomerAge.expression(for: id.folded, attributes: attributes, prefix: "", engine: self.db.engine) {
                 if let seg = segments[id.folded] { throw Self.bothSegmentAndAttribute(seg, attribute: id.folded, at: id.range) }
                 return .column(SQLFragment(computed))
             }
