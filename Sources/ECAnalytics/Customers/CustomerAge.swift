@@ -1,7 +1,7 @@
 import ECStore
 
 /// `age` and `age_band`, customer attributes computed from the customers dataset where it has no column of
-/// that name: `age` from a birth date (`birthday`, `birth_date`, `生年月日`, …: `Loader.birthDateHeaders`) at
+/// that name: `age` from a birth date (`birthday`, `birth_date`, `生年月日`, …: `Loader.isBirthDateHeader`) at
 /// as_of, or from an age column named `年齢`; `age_band` from the age, by ten years.
 ///
 /// The age is in whole years at as_of (the facts' as_of day is `recency + last_day` of every row), its birthday
@@ -43,7 +43,7 @@ public enum CustomerAge {
     /// the conditions of an AND in order, and its casts of text that is no number fail).
     static func age(attributes: [String], prefix: String, engine: Database.Engine) -> String? {
         if let column = attributes.first(where: { $0 == "年齢" }) { return prefix + quoteIdentifier(column) }
-        guard let birth = attributes.first(where: { Loader.birthDateHeaders.contains(normalized($0)) }) else { return nil }
+        guard let birth = attributes.first(where: { Loader.isBirthDateHeader($0) }) else { return nil }
         let day = "(\(prefix)\"recency\" + \(prefix)\"last_day\")"
         let pg = engine == .postgresql
         let bytes = pg ? " COLLATE \"C\"" : ""
@@ -56,8 +56,4 @@ public enum CustomerAge {
             + " THEN (CASE WHEN \(years) <= 120 THEN \(years) END) END)"
     }
 
-    /// A column name as the loader compares headers: lower case, without blanks, `_`, `-`, `.`.
-    static func normalized(_ name: String) -> String {
-        String(name.lowercased().filter { !" _-.\u{3000}\t#:()（）".contains($0) })
-    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a dataset is to the analytics; each role has its own table of canonical columns.
 public enum DatasetRole: String, CaseIterable, Sendable {
     case orders, customers, spend, traffic, nps
@@ -124,10 +126,8 @@ public enum DatasetRole: String, CaseIterable, Sendable {
     /// A header naming an id: `ID`, `Campaign ID`, `ad_group_id`, `AdSetId`, `キャンペーンID`, `キャンペーンＩＤ` (a note in
     /// parentheses aside); not `Paid` or `Valid`.
     static func namesAnID(_ header: String) -> Bool {
-        // Full-width letters as ASCII (U+FF01–FF5E).
-        let scalars = HeaderAliases.withoutNotes(header).unicodeScalars.map { s in
-            (0xFF01...0xFF5E).contains(s.value) ? Character(Unicode.Scalar(s.value - 0xFEE0)!) : Character(s)
-        }
+        // Full-width letters as ASCII (`ＩＤ` → `ID`), by compatibility mapping.
+        let scalars = Array(HeaderAliases.withoutNotes(header).precomposedStringWithCompatibilityMapping)
         guard scalars.count >= 2, scalars.suffix(2).map({ $0.lowercased() }).joined() == "id" else { return false }
         guard scalars.count > 2 else { return true }
         let before = scalars[scalars.count - 3]

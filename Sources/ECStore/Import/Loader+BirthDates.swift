@@ -6,11 +6,14 @@ import Foundation
 extension Loader {
     /// Headers of a customers file that hold the customer's birth date, normalized (`HeaderAliases.normalize`):
     /// `birthday`, `birth_date`, `Date of birth`, `DOB`, `生年月日`, `誕生日`.
-    public static let birthDateHeaders: Set<String> = ["birthday", "birthdate", "dateofbirth", "dob", "生年月日", "誕生日"]
+    static let birthDateHeaders: Set<String> = ["birthday", "birthdate", "dateofbirth", "dob", "生年月日", "誕生日"]
+
+    /// Whether a column (header or stored name) holds the customer's birth date: the loader's and `CustomerAge`'s one test.
+    public static func isBirthDateHeader(_ name: String) -> Bool { birthDateHeaders.contains(HeaderAliases.normalize(name)) }
 
     /// The located note on this load's impossible birth dates (rows `rowid > base`, rowid = base + line), nil when none.
     func impossibleBirthDates(_ table: String, base: Int64, plan: FilePlan, request: LoadRequest) throws -> String? {
-        guard let c = plan.columns.first(where: { $0.canonical == nil && Self.birthDateHeaders.contains(HeaderAliases.normalize($0.name)) }),
+        guard let c = plan.columns.first(where: { $0.canonical == nil && Self.isBirthDateHeader($0.name) }),
               case .field(let field) = c.source else { return nil }
         let q = quoteIdentifier(c.name)
         let day = "substr(\(q), 1, 10)"

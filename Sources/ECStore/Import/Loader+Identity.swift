@@ -189,8 +189,7 @@ extension Loader {
     static func repeatHelp(key: String, table: String, path: String, differing: [String]) -> String {
         let skip = "with on_error skip the later row wins and the earlier one goes to ecsh_rejects"
         let itemish: Set<String> = ["quantity", "product", "category"]
-        let unitPrices = HeaderAliases.unitPrice.union(["価格", "販売価格", "商品単価", "商品コード", "商品ID", "商品名", "明細ID", "注文詳細ID"]
-            .map(HeaderAliases.normalize))
+        let unitPrices = HeaderAliases.unitPrice.union(["商品コード", "商品ID", "商品名", "明細ID", "注文詳細ID"].map(HeaderAliases.normalize))
         let items = !differing.isEmpty && differing.allSatisfy {
             itemish.contains($0) || unitPrices.contains(HeaderAliases.normalize(HeaderAliases.withoutNotes($0)))
         }
